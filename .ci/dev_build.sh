@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Developer build: an incremental CMake build of pytensor._core, linked into pytensor/ (ignored by git)
+# so `python -c "import pytensor"` works from the source tree. Serialised with flock so parallel
+# callers share one build directory safely. Users install with `pip install .` instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec 9>/tmp/pytensor-dev-build.lock
+flock 9
+if [ ! -f build/dev/build.ninja ]; then
+  cmake -S . -B build/dev -G Ninja -DPYTENSOR_BUILD_PYTHON=ON -DPYTENSOR_BUILD_TESTS=${PYTENSOR_BUILD_TESTS:-ON} \
+    -Dpybind11_DIR="$(python3 -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$(command -v python3)" >/dev/null
+fi
+cmake --build build/dev -j "${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" "$@"
+ln -sf "$(ls "$PWD"/build/dev/_core*.so | head -1)" pytensor/

@@ -1,0 +1,267 @@
+#include "convert.h"
+
+#include <climits>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+#include "../core/variable.h"
+
+namespace pt::bind {
+
+namespace {
+
+// Leaked on purpose: Python objects must not be released after the interpreter finalizes.
+std::unordered_map<std::string, py::object>& registry() {
+  static auto* r = new std::unordered_map<std::string, py::object>();
+  return *r;
+}
+py::object* dtype_objects() {
+  static auto* objs = new py::object[kNumDTypes];
+  return objs;
+}
+
+template <class T> void fill_scalar(const Tensor& t, T v) { *t.data<T>() = v; }
+
+Tensor scalar_tensor(double v, DType dt) {
+  Tensor t = Tensor::empty({}, dt);
+  PT_DISPATCH_ALL(dt, "convert_to_tensor", fill_scalar<scalar_t>(t, static_cast<scalar_t>(v)));
+  return t;
+}
+
+Tensor int_scalar_tensor(int64_t v, DType dt) {
+  Tensor t = Tensor::empty({}, dt);
+  PT_DISPATCH_ALL(dt, "convert_to_tensor", fill_scalar<scalar_t>(t, static_cast<scalar_t>(v)));
+  return t;
+}
+
+[[noreturn]] void float_to_int_error(const char* op, py::handle obj, DType dt) {
+  throw TypeError(str_cat(op, ": cannot convert ", std::string(py::repr(obj)), " (a float) to a tensor of dtype ",
+                          dtype_name(dt), "; use a float dtype or pt.cast the result"));
+}
+
+// ---- nested Python lists: infer shape and kind, then fill ----
+enum class Kind { Bool = 0, Int = 1, Float = 2 };
+
+bool scan_list(py::handle obj, size_t depth, Shape& shape, Kind& kind) {
+  if (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) {
+    py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
+    int64_t n = static_cast<int64_t>(py::len(seq));
+    if (depth == shape.size()) shape.push_back(n);
+    else if (depth > shape.size() || shape[depth] != n)
+      throw InvalidArgument(str_cat("convert_to_tensor: nested sequences have inconsistent lengths at depth ",
+                                    depth, " (", shape[depth], " vs ", n, "); a tensor must be rectangular"));
+    for (py::handle item : seq)
+      if (!scan_list(item, depth + 1, shape, kind)) return false;
+    return true;
+  }
+  if (depth != shape.size())
+    throw InvalidArgument(str_cat("convert_to_tensor: nested sequences mix scalars and sequences at depth ", depth,
+                                  "; a tensor must be rectangular"));
+  if (PyBool_Check(obj.ptr())) return true;
+  if (PyLong_Check(obj.ptr())) { kind = std::max(kind, Kind::Int); return true; }
+  if (PyFloat_Check(obj.ptr())) { kind = Kind::Float; return true; }
+  return false;  // numpy scalars, tensors, ...: let numpy assemble it
+}
+
+template <class T> void fill_list(py::handle obj, T*& out) {
+  if (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) {
+    for (py::handle item : py::reinterpret_borrow<py::sequence>(obj)) fill_list(item, out);
+    return;
+  }
+  if (PyFloat_Check(obj.ptr())) *out++ = static_cast<T>(PyFloat_AS_DOUBLE(obj.ptr()));
+  else if (PyBool_Check(obj.ptr())) *out++ = static_cast<T>(obj.ptr() == Py_True);
+  else *out++ = static_cast<T>(PyLong_AsLongLong(obj.ptr()));
+}
+
+DType format_to_dtype(const std::string& fmt_in, ssize_t itemsize) {
+  std::string fmt = fmt_in;
+  if (!fmt.empty() && (fmt[0] == '<' || fmt[0] == '=' || fmt[0] == '@' || fmt[0] == '|')) fmt = fmt.substr(1);
+  if (fmt == "?") return DType::Bool;
+  if (fmt == "B") return DType::UInt8;
+  if (fmt == "f") return DType::Float32;
+  if (fmt == "d") return DType::Float64;
+  if ((fmt == "i" || fmt == "l" || fmt == "q") && itemsize == 4) return DType::Int32;
+  if ((fmt == "i" || fmt == "l" || fmt == "q") && itemsize == 8) return DType::Int64;
+  throw TypeError(str_cat("convert_to_tensor: unsupported element format '", fmt_in,
+                          "' (itemsize ", itemsize, "); supported dtypes are bool, uint8, int32, int64, float32, "
+                          "float64 — convert first, e.g. array.astype(np.float32)"));
+}
+
+Tensor from_buffer(py::handle obj) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(obj.ptr(), &view, PyBUF_RECORDS_RO) != 0) throw py::error_already_set();
+  struct Release { Py_buffer* v; ~Release() { PyBuffer_Release(v); } } release{&view};
+  DType dt = format_to_dtype(view.format ? view.format : "B", view.itemsize);
+  Shape shape(view.shape, view.shape + view.ndim);
+  Strides strides(view.ndim);
+  for (int i = 0; i < view.ndim; ++i) {
+    if (view.strides[i] % view.itemsize != 0)
+      throw TypeError("convert_to_tensor: buffer strides are not a multiple of its item size; copy it first");
+    strides[i] = view.strides[i] / view.itemsize;
+  }
+  Tensor out = Tensor::empty(shape, dt);
+  if (out.numel() == 0) return out;
+  // A temporary view of the foreign memory, copied into our own storage.
+  int64_t lo = 0, hi = 0;
+  for (int i = 0; i < view.ndim; ++i) (strides[i] < 0 ? lo : hi) += strides[i] * (shape[i] - 1);
+  auto borrowed = Storage::borrow(static_cast<char*>(view.buf) + lo * view.itemsize,
+                                  static_cast<size_t>((hi - lo + 1) * view.itemsize), Device::CPU, nullptr, nullptr);
+  ops::copy_into(out, Tensor::from_storage(borrowed, shape, strides, -lo, dt));
+  return out;
+}
+
+Tensor from_python_scalar(py::handle obj, std::optional<DType> dtype, const char* op) {
+  PyObject* p = obj.ptr();
+  if (PyBool_Check(p)) return int_scalar_tensor(p == Py_True, dtype.value_or(DType::Bool));
+  if (PyFloat_Check(p)) {
+    DType dt = dtype.value_or(DType::Float32);
+    double v = PyFloat_AS_DOUBLE(p);
+    if (!is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
+    return scalar_tensor(v, dt);
+  }
+  // int
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
+  if (overflow) throw InvalidArgument(str_cat(op, ": Python integer ", std::string(py::repr(obj)), " does not fit in int64"));
+  DType dt = dtype.value_or((v >= INT32_MIN && v <= INT32_MAX) ? DType::Int32 : DType::Int64);
+  if (is_floating(dt)) return scalar_tensor(static_cast<double>(v), dt);
+  if ((dt == DType::Int32 && (v < INT32_MIN || v > INT32_MAX)) || (dt == DType::UInt8 && (v < 0 || v > 255)))
+    throw InvalidArgument(str_cat(op, ": Python integer ", v, " is out of range for dtype ", dtype_name(dt)));
+  return int_scalar_tensor(v, dt);
+}
+
+/** A conversion that may change dtype: numeric values may widen or narrow, floats never become ints. */
+Tensor convert_dtype(const Tensor& t, std::optional<DType> dtype, const char* op, py::handle obj) {
+  if (!dtype || *dtype == t.dtype()) return t;
+  if (is_floating(t.dtype()) && !is_floating(*dtype) && *dtype != DType::Bool)
+    throw TypeError(str_cat(op, ": cannot convert a float value of shape ", shape_str(t.shape()), " to dtype ",
+                            dtype_name(*dtype), " without losing the fraction; cast explicitly with pt.cast"));
+  (void)obj;
+  return ops::cast(t, *dtype);
+}
+
+}  // namespace
+
+py::object registered(const char* name) {
+  auto it = registry().find(name);
+  if (it == registry().end())
+    throw RuntimeError(str_cat("pytensor._core: '", name, "' was not registered; import pytensor, not pytensor._core"));
+  return it->second;
+}
+
+void register_object(const std::string& name, py::object obj) { registry()[name] = std::move(obj); }
+
+void set_dtype_objects(py::list objs) {
+  if (py::len(objs) != kNumDTypes) throw InvalidArgument("_set_dtype_objects: expected one object per dtype");
+  for (int i = 0; i < kNumDTypes; ++i) dtype_objects()[i] = objs[i];
+}
+
+py::object dtype_object(DType dt) { return dtype_objects()[static_cast<int>(dt)]; }
+
+DType dtype_from_py(py::handle obj) {
+  for (int i = 0; i < kNumDTypes; ++i)
+    if (dtype_objects()[i].ptr() == obj.ptr()) return static_cast<DType>(i);
+  // Names, numpy dtypes and types go through pytensor.dtypes.as_dtype.
+  py::object d = registered("as_dtype")(obj);
+  for (int i = 0; i < kNumDTypes; ++i)
+    if (dtype_objects()[i].ptr() == d.ptr()) return static_cast<DType>(i);
+  throw TypeError(str_cat("cannot interpret ", std::string(py::repr(obj)), " as a dtype"));
+}
+
+std::optional<DType> optional_dtype(py::handle obj) {
+  if (obj.is_none()) return std::nullopt;
+  return dtype_from_py(obj);
+}
+
+bool is_tensor_like(py::handle obj) { return py::isinstance<Tensor>(obj) || py::isinstance<Variable>(obj); }
+
+Tensor to_tensor(py::handle obj, std::optional<DType> dtype, const char* op) {
+  if (py::isinstance<Tensor>(obj)) {
+    const Tensor& t = obj.cast<const Tensor&>();
+    if (dtype && *dtype != t.dtype())
+      throw TypeError(str_cat(op, ": expected a tensor of dtype ", dtype_name(*dtype), ", got dtype ",
+                              dtype_name(t.dtype()), " (shape ", shape_str(t.shape()),
+                              "); cast it with pt.cast(x, pt.", dtype_name(*dtype), ")"));
+    return t;
+  }
+  if (py::isinstance<Variable>(obj)) {
+    Tensor t = obj.cast<const Variable&>().read();
+    if (dtype && *dtype != t.dtype())
+      throw TypeError(str_cat(op, ": expected a tensor of dtype ", dtype_name(*dtype), ", got a Variable of dtype ",
+                              dtype_name(t.dtype()), "; cast it with pt.cast(v, pt.", dtype_name(*dtype), ")"));
+    return t;
+  }
+  return to_tensor_cast(obj, dtype, op);
+}
+
+Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op) {
+  PyObject* p = obj.ptr();
+  if (py::isinstance<Tensor>(obj)) {
+    const Tensor& t = obj.cast<const Tensor&>();
+    return dtype ? ops::cast(t, *dtype) : t;
+  }
+  if (py::isinstance<Variable>(obj)) {
+    Tensor t = obj.cast<const Variable&>().read();
+    return dtype ? ops::cast(t, *dtype) : t;
+  }
+  if (PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p)) return from_python_scalar(obj, dtype, op);
+  if (PyList_Check(p) || PyTuple_Check(p)) {
+    Shape shape;
+    Kind kind = Kind::Bool;
+    if (scan_list(obj, 0, shape, kind)) {
+      DType natural = kind == Kind::Float ? DType::Float32 : kind == Kind::Int ? DType::Int32 : DType::Bool;
+      if (numel(shape) == 0) natural = DType::Float32;
+      DType dt = dtype.value_or(natural);
+      if (kind == Kind::Float && !is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
+      Tensor t = Tensor::empty(shape, dt);
+      PT_DISPATCH_ALL(dt, op, {
+        scalar_t* out = t.data<scalar_t>();
+        fill_list<scalar_t>(obj, out);
+      });
+      if (PyErr_Occurred()) throw py::error_already_set();
+      return t;
+    }
+  }
+  if (PyObject_CheckBuffer(p)) return convert_dtype(from_buffer(obj), dtype, op, obj);
+  // Anything else (lists of tensors or numpy scalars, torch tensors, ...): numpy assembles it.
+  py::object arr = registered("to_numpy")(obj);
+  if (!PyObject_CheckBuffer(arr.ptr()))
+    throw TypeError(str_cat(op, ": cannot convert an object of type ", std::string(py::str(obj.get_type().attr("__name__"))),
+                            " to a tensor"));
+  return convert_dtype(from_buffer(arr), dtype, op, obj);
+}
+
+Shape shape_from_py(py::handle obj, const char* op) {
+  if (PyLong_Check(obj.ptr())) return Shape{obj.cast<int64_t>()};
+  if (py::hasattr(obj, "as_list") && !is_tensor_like(obj)) {
+    py::object lst = obj.attr("as_list")();
+    return shape_from_py(lst, op);
+  }
+  Shape shape;
+  if (is_tensor_like(obj)) {
+    Tensor t = ops::contiguous(to_tensor(obj, std::nullopt, op));
+    if (!is_integer(t.dtype()) || t.ndim() > 1)
+      throw TypeError(str_cat(op, ": a shape tensor must be a 1-D integer tensor, got dtype ", dtype_name(t.dtype()),
+                              " and shape ", shape_str(t.shape())));
+    Tensor t64 = ops::cast(t, DType::Int64);
+    const int64_t* d = t64.data<int64_t>();
+    return Shape(d, d + t64.numel());
+  }
+  if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
+    throw TypeError(str_cat(op, ": expected a shape (tuple or list of ints), got ", std::string(py::repr(obj))));
+  for (py::handle item : py::reinterpret_borrow<py::sequence>(obj)) {
+    if (item.is_none())
+      throw InvalidArgument(str_cat(op, ": shape ", std::string(py::repr(obj)), " has an unknown (None) dimension"));
+    shape.push_back(py::int_(py::reinterpret_borrow<py::object>(item)).cast<int64_t>());
+  }
+  return shape;
+}
+
+std::optional<std::vector<int64_t>> axes_from_py(py::handle obj, const char* op) {
+  if (obj.is_none()) return std::nullopt;
+  if (PyLong_Check(obj.ptr())) return std::vector<int64_t>{obj.cast<int64_t>()};
+  return shape_from_py(obj, op);
+}
+
+}  // namespace pt::bind

@@ -1,0 +1,46 @@
+#pragma once
+/** Python <-> core conversions shared by every binding file. */
+#include <pybind11/pybind11.h>
+
+#include <optional>
+
+#include "../core/tensor.h"
+#include "../ops/ops.h"
+
+namespace py = pybind11;
+
+namespace pt::bind {
+
+/** The Python DType object of a dtype (set by pytensor.dtypes at import). */
+py::object dtype_object(DType dt);
+/** A DType from a pytensor DType, a name, a numpy dtype or type; TypeError otherwise. */
+DType dtype_from_py(py::handle obj);
+/** Optional variant: None -> nullopt. */
+std::optional<DType> optional_dtype(py::handle obj);
+
+/**
+ * Converts tensors, Variables, Python scalars, nested lists and buffer-protocol objects
+ * (numpy arrays) to a Tensor. With `dtype`, non-tensor values are converted to it (Python
+ * floats and float arrays never silently become integers); a Tensor of another dtype is a
+ * TypeError naming `op` and both dtypes.
+ */
+Tensor to_tensor(py::handle obj, std::optional<DType> dtype = std::nullopt, const char* op = "convert_to_tensor");
+/** Like to_tensor, but an existing Tensor of another dtype is cast (pt.constant semantics). */
+Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op);
+/** True for Tensor and Variable objects. */
+bool is_tensor_like(py::handle obj);
+/** Converts a shape argument (TensorShape, tuple, list, int tensor, int) to a Shape. */
+Shape shape_from_py(py::handle obj, const char* op);
+/** Converts an axis argument (None, int, sequence of ints, int tensor) to a list; None -> nullopt. */
+std::optional<std::vector<int64_t>> axes_from_py(py::handle obj, const char* op);
+/** A Python object stored by pytensor at import (TensorShape class, resolvers, ...). */
+py::object registered(const char* name);
+
+}  // namespace pt::bind
+
+namespace pt::bind {
+/** Stores a Python object for the core to call back (see pytensor/_register.py). */
+void register_object(const std::string& name, py::object obj);
+/** Installs the six DType objects, in DType enum order. */
+void set_dtype_objects(py::list objs);
+}  // namespace pt::bind

@@ -1,0 +1,65 @@
+// pytensor._core: the extension module.
+#include <pybind11/stl.h>
+
+#include "../core/parallel.h"
+#include "../ops/op_list.h"
+#include "bindings.h"
+#include "convert.h"
+
+namespace py = pybind11;
+using namespace pt;
+
+namespace {
+// Python exception classes (pytensor.errors), installed at import; built-in fallbacks until then.
+PyObject* g_invalid_argument = PyExc_ValueError;
+PyObject* g_unimplemented = PyExc_NotImplementedError;
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "pytensor's C++ core: tensors, the op registry and its kernels.";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const InvalidArgument& e) {
+      PyErr_SetString(g_invalid_argument, e.what());
+    } catch (const pt::TypeError& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const pt::IndexError& e) {
+      PyErr_SetString(PyExc_IndexError, e.what());
+    } catch (const pt::RuntimeError& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    } catch (const Unimplemented& e) {
+      PyErr_SetString(g_unimplemented, e.what());
+    }
+  });
+
+  m.def("_set_error_types", [](py::object invalid_argument, py::object unimplemented) {
+    g_invalid_argument = invalid_argument.release().ptr();
+    g_unimplemented = unimplemented.release().ptr();
+  });
+  m.def("_set_dtype_objects", &bind::set_dtype_objects);
+  m.def("_register", &bind::register_object, "Stores a Python object the core calls back (TensorShape, as_dtype, ...).");
+  m.def("op_registry", [] {
+    py::list rows;
+    for (const OpDef& d : op_registry())
+      rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable));
+    return rows;
+  }, "The op registry rows: (name, family, num_inputs, differentiable).");
+  m.def("get_num_threads", &get_num_threads);
+  m.def("set_num_threads", &set_num_threads, py::arg("n"));
+  m.def("live_bytes", &Storage::live_bytes, "Bytes held by tensors the core allocated.");
+#ifdef PYTENSOR_WITH_CUDA
+  m.attr("cuda_built") = true;
+#else
+  m.attr("cuda_built") = false;
+#endif
+
+  bind::bind_tensor(m);
+  bind::bind_elementwise(m);
+  bind::bind_reduce(m);
+  bind::bind_linalg(m);
+  bind::bind_shape(m);
+  bind::bind_creation(m);
+  bind::bind_random(m);
+}

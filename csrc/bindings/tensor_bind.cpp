@@ -1,0 +1,401 @@
+// The Tensor and Variable classes: conversion to numpy / DLPack, operators, indexing.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "../core/variable.h"
+#include "bindings.h"
+#include "convert.h"
+#include "dlpack.h"
+
+namespace pt::bind {
+
+namespace {
+
+const char* buffer_format(DType dt) {
+  switch (dt) {
+    case DType::Bool: return "?";
+    case DType::UInt8: return "B";
+    case DType::Int32: return "i";
+    case DType::Int64: return "q";
+    case DType::Float32: return "f";
+    default: return "d";
+  }
+}
+
+bool has_zero_stride(const Tensor& t) {
+  for (size_t i = 0; i < t.shape().size(); ++i)
+    if (t.strides()[i] == 0 && t.shape()[i] > 1) return true;
+  return false;
+}
+
+/** A numpy array viewing the tensor's memory; it keeps the storage alive. */
+py::array to_numpy(const Tensor& t) {
+  std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
+  std::vector<ssize_t> strides(t.ndim());
+  for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
+  auto* keep = new Tensor(t);
+  py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
+  py::array arr(py::dtype(buffer_format(t.dtype())), shape, strides, t.raw_data(), owner);
+  if (has_zero_stride(t)) py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return arr;
+}
+
+struct DLPackContext {
+  Tensor tensor;
+  std::vector<int64_t> shape, strides;
+  dlpack::DLManagedTensor managed;
+};
+
+py::capsule to_dlpack(const Tensor& t) {
+  auto* ctx = new DLPackContext{t, t.shape(), t.strides(), {}};
+  auto& dl = ctx->managed.dl_tensor;
+  dl.data = t.storage()->data();
+  dl.byte_offset = static_cast<uint64_t>(t.offset()) * t.itemsize();
+  dl.device = {t.device() == Device::CPU ? dlpack::kDLCPU : dlpack::kDLCUDA, 0};
+  dl.ndim = static_cast<int32_t>(t.ndim());
+  uint8_t code = t.dtype() == DType::Bool ? dlpack::kDLBool
+                 : is_floating(t.dtype()) ? dlpack::kDLFloat
+                 : t.dtype() == DType::UInt8 ? dlpack::kDLUInt : dlpack::kDLInt;
+  dl.dtype = {code, static_cast<uint8_t>(t.itemsize() * 8), 1};
+  dl.shape = ctx->shape.data();
+  dl.strides = ctx->strides.data();
+  ctx->managed.manager_ctx = ctx;
+  ctx->managed.deleter = [](dlpack::DLManagedTensor* self) { delete static_cast<DLPackContext*>(self->manager_ctx); };
+  PyObject* cap = PyCapsule_New(&ctx->managed, "dltensor", [](PyObject* capsule) {
+    // Only delete if never consumed (a consumer renames it to "used_dltensor").
+    if (PyCapsule_IsValid(capsule, "dltensor")) {
+      auto* m = static_cast<dlpack::DLManagedTensor*>(PyCapsule_GetPointer(capsule, "dltensor"));
+      if (m && m->deleter) m->deleter(m);
+    }
+  });
+  if (!cap) throw py::error_already_set();
+  return py::reinterpret_steal<py::capsule>(cap);
+}
+
+Tensor from_dlpack(py::object obj) {
+  py::object cap = py::hasattr(obj, "__dlpack__") ? obj.attr("__dlpack__")() : obj;
+  if (!PyCapsule_IsValid(cap.ptr(), "dltensor"))
+    throw TypeError("from_dlpack: expected an object with __dlpack__ or an unused 'dltensor' capsule");
+  auto* m = static_cast<dlpack::DLManagedTensor*>(PyCapsule_GetPointer(cap.ptr(), "dltensor"));
+  const auto& dl = m->dl_tensor;
+  if (dl.device.device_type != dlpack::kDLCPU)
+    throw Unimplemented("from_dlpack: only CPU tensors can be imported in this build");
+  DType dt;
+  int bits = dl.dtype.bits;
+  if (dl.dtype.lanes != 1) throw TypeError("from_dlpack: vector (lanes > 1) dtypes are not supported");
+  if (dl.dtype.code == dlpack::kDLBool && bits == 8) dt = DType::Bool;
+  else if (dl.dtype.code == dlpack::kDLUInt && bits == 8) dt = DType::UInt8;
+  else if (dl.dtype.code == dlpack::kDLInt && bits == 32) dt = DType::Int32;
+  else if (dl.dtype.code == dlpack::kDLInt && bits == 64) dt = DType::Int64;
+  else if (dl.dtype.code == dlpack::kDLFloat && bits == 32) dt = DType::Float32;
+  else if (dl.dtype.code == dlpack::kDLFloat && bits == 64) dt = DType::Float64;
+  else throw TypeError(str_cat("from_dlpack: unsupported DLPack dtype (code ", int(dl.dtype.code), ", bits ", bits, ")"));
+  Shape shape(dl.shape, dl.shape + dl.ndim);
+  Strides strides = dl.strides ? Strides(dl.strides, dl.strides + dl.ndim) : contiguous_strides(shape);
+  size_t isz = itemsize(dt);
+  if (dl.byte_offset % isz != 0) throw TypeError("from_dlpack: byte_offset is not a multiple of the item size");
+  auto storage = Storage::borrow(dl.data, 0, Device::CPU,
+                                 [](void*, void* ctx) {
+                                   auto* mt = static_cast<dlpack::DLManagedTensor*>(ctx);
+                                   if (mt->deleter) mt->deleter(mt);
+                                 },
+                                 m);
+  PyCapsule_SetName(cap.ptr(), "used_dltensor");
+  return Tensor::from_storage(storage, shape, strides, static_cast<int64_t>(dl.byte_offset / isz), dt);
+}
+
+// ---- indexing ----
+bool is_int_like(py::handle h) {
+  if (PyBool_Check(h.ptr())) return false;
+  if (PyLong_Check(h.ptr())) return true;
+  if (py::isinstance<Tensor>(h)) {
+    const Tensor& t = h.cast<const Tensor&>();
+    return t.ndim() == 0 && (t.dtype() == DType::Int32 || t.dtype() == DType::Int64);
+  }
+  return PyIndex_Check(h.ptr()) && !PyObject_CheckBuffer(h.ptr());
+}
+
+int64_t as_index(py::handle h) {
+  if (py::isinstance<Tensor>(h)) {
+    Tensor t = ops::cast(h.cast<const Tensor&>(), DType::Int64);
+    return *t.data<int64_t>();
+  }
+  return py::int_(py::reinterpret_borrow<py::object>(h)).cast<int64_t>();
+}
+
+std::optional<int64_t> slice_part(PyObject* p) {
+  if (p == Py_None) return std::nullopt;
+  return as_index(p);
+}
+
+/** Parses a subscript of ints, slices, ... and None; returns false if it holds something else. */
+bool parse_basic_index(py::handle key, std::vector<ops::IndexItem>& items) {
+  auto one = [&](py::handle k) {
+    ops::IndexItem it{};
+    if (k.ptr() == Py_Ellipsis) it.kind = ops::IndexItem::Ellipsis;
+    else if (k.is_none()) it.kind = ops::IndexItem::NewAxis;
+    else if (PySlice_Check(k.ptr())) {
+      auto* s = reinterpret_cast<PySliceObject*>(k.ptr());
+      it.kind = ops::IndexItem::Slice;
+      it.start = slice_part(s->start);
+      it.stop = slice_part(s->stop);
+      it.step = slice_part(s->step);
+    } else if (is_int_like(k)) {
+      it.kind = ops::IndexItem::Int;
+      it.index = as_index(k);
+    } else {
+      return false;
+    }
+    items.push_back(it);
+    return true;
+  };
+  if (PyTuple_Check(key.ptr())) {
+    for (py::handle k : py::reinterpret_borrow<py::tuple>(key))
+      if (!one(k)) return false;
+    return true;
+  }
+  return one(key);
+}
+
+Tensor getitem(const Tensor& x, py::handle key) {
+  std::vector<ops::IndexItem> items;
+  if (parse_basic_index(key, items)) return ops::strided_slice(x, items);
+  // A boolean mask or integer index array on the first axes.
+  Tensor idx = to_tensor(key, std::nullopt, "__getitem__");
+  if (idx.dtype() == DType::Bool) return ops::boolean_mask(x, idx, 0);
+  if (idx.dtype() == DType::Int32 || idx.dtype() == DType::Int64) return ops::gather(x, idx, 0, 0);
+  throw TypeError(str_cat("__getitem__: only integers, slices (`:`), ellipsis (`...`), pt.newaxis (`None`), "
+                          "integer tensors and boolean masks are valid indices, got ", std::string(py::repr(key))));
+}
+
+Tensor self_tensor(py::handle self) {
+  if (py::isinstance<Variable>(self)) return self.cast<const Variable&>().read();
+  return self.cast<const Tensor&>();
+}
+
+template <class Cls>
+void bind_operators(Cls& cls) {
+  auto bin = [](OpId op, bool reflected) {
+    return [op, reflected](py::handle self, py::handle other) -> py::object {
+      Tensor a = self_tensor(self);
+      Tensor b = to_tensor(other, a.dtype(), op_def(op).name);
+      return py::cast(reflected ? ops::binary(op, b, a) : ops::binary(op, a, b));
+    };
+  };
+#define PT_BIN(PY, OP) cls.def("__" PY "__", bin(OpId::OP, false)); cls.def("__r" PY "__", bin(OpId::OP, true));
+  PT_BIN("add", add)
+  PT_BIN("sub", subtract)
+  PT_BIN("mul", multiply)
+  PT_BIN("truediv", divide)
+  PT_BIN("floordiv", floordiv)
+  PT_BIN("mod", floormod)
+  PT_BIN("pow", pow)
+  PT_BIN("and", logical_and)
+  PT_BIN("or", logical_or)
+#undef PT_BIN
+  cls.def("__xor__", [](py::handle self, py::handle other) {
+    Tensor a = self_tensor(self);
+    return ops::binary(OpId::not_equal, a, to_tensor(other, a.dtype(), "logical_xor"));
+  });
+  cls.def("__lt__", bin(OpId::less, false));
+  cls.def("__le__", bin(OpId::less_equal, false));
+  cls.def("__gt__", bin(OpId::greater, false));
+  cls.def("__ge__", bin(OpId::greater_equal, false));
+  auto eq = [](OpId op) {
+    return [op](py::handle self, py::handle other) -> py::object {
+      // TF2: comparing with None or an incompatible shape is plainly (not) equal.
+      if (other.is_none()) return py::bool_(op == OpId::not_equal);
+      Tensor a = self_tensor(self);
+      Tensor b;
+      try {
+        b = to_tensor(other, a.dtype(), op_def(op).name);
+      } catch (const TypeError&) {
+        return py::bool_(op == OpId::not_equal);
+      }
+      try {
+        broadcast_shapes(a.shape(), b.shape(), op_def(op).name);
+      } catch (const InvalidArgument&) {
+        return py::bool_(op == OpId::not_equal);
+      }
+      return py::cast(ops::binary(op, a, b));
+    };
+  };
+  cls.def("__eq__", eq(OpId::equal));
+  cls.def("__ne__", eq(OpId::not_equal));
+  cls.attr("__hash__") = py::none();
+  cls.def("__matmul__", [](py::handle self, py::handle other) {
+    Tensor a = self_tensor(self);
+    return ops::matmul(a, to_tensor(other, a.dtype(), "matmul"), false, false);
+  });
+  cls.def("__rmatmul__", [](py::handle self, py::handle other) {
+    Tensor a = self_tensor(self);
+    return ops::matmul(to_tensor(other, a.dtype(), "matmul"), a, false, false);
+  });
+  cls.def("__neg__", [](py::handle self) { return ops::unary(OpId::negative, self_tensor(self)); });
+  cls.def("__pos__", [](py::handle self) { return self_tensor(self); });
+  cls.def("__abs__", [](py::handle self) { return ops::unary(OpId::abs, self_tensor(self)); });
+  cls.def("__invert__", [](py::handle self) { return ops::unary(OpId::logical_not, self_tensor(self)); });
+  cls.def("__getitem__", [](py::handle self, py::handle key) { return getitem(self_tensor(self), key); });
+  cls.def_property_readonly("dtype", [](py::handle self) { return dtype_object(self_tensor(self).dtype()); });
+  cls.def_property_readonly("ndim", [](py::handle self) { return self_tensor(self).ndim(); });
+  cls.def_property_readonly("shape", [](py::handle self) {
+    Tensor t = self_tensor(self);
+    const Shape& s = t.shape();
+    py::tuple dims(s.size());
+    for (size_t i = 0; i < s.size(); ++i) dims[i] = py::int_(s[i]);
+    return registered("TensorShape")(dims);
+  });
+  cls.def("_shape_tuple", [](py::handle self) { return py::tuple(py::cast(self_tensor(self).shape())); });
+  cls.def("__len__", [](py::handle self) {
+    Tensor t = self_tensor(self);
+    if (t.ndim() == 0) throw TypeError("len() of a scalar (0-d) tensor is undefined");
+    return t.dim(0);
+  });
+}
+
+template <class T> py::object scalar_value(const Tensor& t) {
+  return py::cast(*t.data<T>());
+}
+
+py::object item(const Tensor& t, const char* what) {
+  if (t.numel() != 1)
+    throw InvalidArgument(str_cat(what, ": only a tensor with exactly one element can be converted to a Python "
+                                        "scalar, got shape ", shape_str(t.shape())));
+  Tensor c = ops::contiguous(t);
+  PT_DISPATCH_ALL(c.dtype(), what, return scalar_value<scalar_t>(c));
+  return py::none();
+}
+
+}  // namespace
+
+void bind_tensor(py::module_& m) {
+  py::class_<Tensor> tensor(m, "Tensor", py::buffer_protocol(), py::dynamic_attr());
+  tensor.def(py::init([](const Tensor& t) { return t; }), py::arg("value"))
+      .def("numpy", &to_numpy)
+      .def(
+          "__array__",
+          [](const Tensor& t, py::object dtype, py::object copy) -> py::object {
+            py::object arr = to_numpy(t);
+            if (!dtype.is_none()) arr = arr.attr("astype")(dtype);
+            else if (!copy.is_none() && copy.cast<bool>()) arr = arr.attr("copy")();
+            return arr;
+          },
+          py::arg("dtype") = py::none(), py::arg("copy") = py::none())
+      .def_buffer([](const Tensor& t) {
+        std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
+        std::vector<ssize_t> strides(t.ndim());
+        for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
+        return py::buffer_info(t.raw_data(), static_cast<ssize_t>(t.itemsize()), buffer_format(t.dtype()),
+                               t.ndim(), shape, strides, has_zero_stride(t));
+      })
+      .def(
+          "__dlpack__",
+          [](const Tensor& t, py::object stream, py::object max_version, py::object dl_device, py::object copy) {
+            (void)stream; (void)max_version; (void)dl_device;
+            if (!copy.is_none() && copy.cast<bool>()) return to_dlpack(ops::contiguous(ops::cast(t, t.dtype())));
+            return to_dlpack(t);
+          },
+          py::kw_only(), py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
+          py::arg("dl_device") = py::none(), py::arg("copy") = py::none())
+      .def("__dlpack_device__", [](const Tensor& t) {
+        return py::make_tuple(t.device() == Device::CPU ? int(dlpack::kDLCPU) : int(dlpack::kDLCUDA), 0);
+      })
+      .def("__setitem__",
+           [](const Tensor&, py::handle, py::handle) {
+             throw TypeError("'Tensor' object does not support item assignment: tensors are immutable. "
+                             "Use a pt.Variable and v[...].assign(value), or pt.tensor_scatter_nd_update");
+           })
+      .def("__bool__", [](const Tensor& t) { return item(t, "__bool__").cast<bool>() ? true : false; })
+      .def("__float__", [](const Tensor& t) { return py::float_(item(t, "__float__")); })
+      .def("__int__", [](const Tensor& t) { return py::int_(item(t, "__int__")); })
+      .def("__index__", [](const Tensor& t) {
+        if (!is_integer(t.dtype())) throw TypeError("only integer scalar tensors can be used as an index");
+        return py::int_(item(t, "__index__"));
+      })
+      .def("item", [](const Tensor& t) { return item(t, "item"); })
+      .def_property_readonly("device", [](const Tensor& t) {
+        return t.device() == Device::CPU ? "/job:localhost/replica:0/task:0/device:CPU:0" : "/device:GPU:0";
+      })
+      .def("_data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
+      .def("_is_contiguous", &Tensor::is_contiguous)
+      .def("_shares_storage", &Tensor::shares_storage)
+      .def("_strides", [](const Tensor& t) { return t.strides(); })
+      .def_property_readonly("_id", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.id()); });
+  bind_operators(tensor);
+
+  py::class_<Variable> var(m, "Variable", py::dynamic_attr());
+  var.def(py::init([](py::handle initial_value, bool trainable, std::string name, py::handle dtype) {
+            return Variable(to_tensor_cast(initial_value, optional_dtype(dtype), "Variable"), std::move(name),
+                            trainable);
+          }),
+          py::arg("initial_value"), py::arg("trainable") = true, py::arg("name") = "Variable",
+          py::arg("dtype") = py::none())
+      .def("read_value", &Variable::read)
+      .def("value", &Variable::read)
+      .def("_assign", [](Variable& v, py::handle value) { v.assign(to_tensor(value, v.dtype(), "Variable.assign")); })
+      .def("_assign_add",
+           [](Variable& v, py::handle value) {
+             v.assign(ops::binary(OpId::add, v.read(), to_tensor(value, v.dtype(), "Variable.assign_add")));
+           })
+      .def("_assign_sub",
+           [](Variable& v, py::handle value) {
+             v.assign(ops::binary(OpId::subtract, v.read(), to_tensor(value, v.dtype(), "Variable.assign_sub")));
+           })
+      .def("_assign_slice",
+           [](Variable& v, py::handle key, py::handle value) {
+             std::vector<ops::IndexItem> items;
+             if (!parse_basic_index(key, items))
+               throw TypeError("Variable slice assignment supports ints, slices, ... and newaxis only");
+             Tensor val = to_tensor(value, v.dtype(), "Variable.assign");
+             v.assign_view(val, [&](const Tensor& storage) { return ops::strided_slice(storage, items); });
+           })
+      .def_property_readonly("_variable_name", &Variable::name)
+      .def_property("trainable", &Variable::trainable, &Variable::set_trainable)
+      .def("numpy", [](const Variable& v) { return to_numpy(ops::contiguous(ops::cast(v.read(), v.dtype())))
+                                                  .attr("copy")(); })
+      .def("__array__",
+           [](const Variable& v, py::object dtype, py::object copy) -> py::object {
+             (void)copy;
+             py::object arr = to_numpy(v.read()).attr("copy")();
+             if (!dtype.is_none()) arr = arr.attr("astype")(dtype);
+             return arr;
+           },
+           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
+      .def("__bool__", [](const Variable& v) { return item(v.read(), "__bool__").cast<bool>(); })
+      .def("__float__", [](const Variable& v) { return py::float_(item(v.read(), "__float__")); })
+      .def("__int__", [](const Variable& v) { return py::int_(item(v.read(), "__int__")); })
+      .def_property_readonly("_id", [](const Variable& v) { return reinterpret_cast<uintptr_t>(&v); });
+  bind_operators(var);
+
+  m.def("from_dlpack", &from_dlpack, py::arg("obj"), "Wraps a DLPack capsule or __dlpack__ object without copying.");
+  m.def("to_dlpack", &to_dlpack, py::arg("tensor"));
+  m.def("constant",
+        [](py::handle value, py::handle dtype, py::handle shape) {
+          std::optional<DType> dt = optional_dtype(dtype);
+          Tensor t = to_tensor_cast(value, dt, "constant");
+          if (shape.is_none()) return t;
+          Shape s = shape_from_py(shape, "constant");
+          if (t.numel() == numel(s)) return ops::reshape(t, s);
+          if (t.numel() == 1) return ops::contiguous(ops::broadcast_to(ops::reshape(t, {}), s));
+          throw InvalidArgument(str_cat("constant: value has ", t.numel(), " elements, which cannot fill shape ",
+                                        shape_str(s), "; give one value or exactly ", numel(s)));
+        },
+        py::arg("value"), py::arg("dtype") = py::none(), py::arg("shape") = py::none());
+  m.def("convert_to_tensor",
+        [](py::handle value, py::handle dtype, py::handle dtype_hint) {
+          std::optional<DType> dt = optional_dtype(dtype);
+          if (dt) return to_tensor(value, dt, "convert_to_tensor");
+          std::optional<DType> hint = optional_dtype(dtype_hint);
+          if (hint && !is_tensor_like(value)) {
+            try {
+              return to_tensor(value, hint, "convert_to_tensor");
+            } catch (const TypeError&) {
+              return to_tensor(value, std::nullopt, "convert_to_tensor");
+            }
+          }
+          return to_tensor(value, std::nullopt, "convert_to_tensor");
+        },
+        py::arg("value"), py::arg("dtype") = py::none(), py::arg("dtype_hint") = py::none());
+}
+
+}  // namespace pt::bind

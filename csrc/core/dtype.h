@@ -1,0 +1,84 @@
+#pragma once
+/** Element types of tensors and the compile-time dispatch over them. */
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace pt {
+
+/** The element types a tensor can hold (TF's names in Python). */
+enum class DType : uint8_t { Bool = 0, UInt8, Int32, Int64, Float32, Float64 };
+
+/** Number of dtypes, for tables indexed by dtype. */
+constexpr int kNumDTypes = 6;
+
+/** Size of one element in bytes. */
+inline size_t itemsize(DType d) {
+  switch (d) {
+    case DType::Bool: case DType::UInt8: return 1;
+    case DType::Int32: case DType::Float32: return 4;
+    default: return 8;
+  }
+}
+
+/** TF name of a dtype ("float32", "bool", ...). */
+inline const char* dtype_name(DType d) {
+  static const char* names[] = {"bool", "uint8", "int32", "int64", "float32", "float64"};
+  return names[static_cast<int>(d)];
+}
+
+/** True for float32 and float64. */
+inline bool is_floating(DType d) { return d == DType::Float32 || d == DType::Float64; }
+/** True for uint8, int32 and int64. */
+inline bool is_integer(DType d) { return d == DType::UInt8 || d == DType::Int32 || d == DType::Int64; }
+
+/** Maps a C++ element type to its DType. */
+template <class T> struct dtype_of;
+template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
+template <> struct dtype_of<uint8_t> { static constexpr DType value = DType::UInt8; };
+template <> struct dtype_of<int32_t> { static constexpr DType value = DType::Int32; };
+template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
+template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
+template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
+
+}  // namespace pt
+
+// Dispatch macros: run __VA_ARGS__ with `scalar_t` bound to the C++ type of `dt`.
+// The list variants name the dtypes an op accepts; others throw TypeError naming the op.
+#define PT_CASE(ENUM, TYPE, ...) \
+  case ::pt::DType::ENUM: { using scalar_t = TYPE; __VA_ARGS__; break; }
+
+#define PT_DISPATCH_ALL(dt, opname, ...)                                  \
+  switch (dt) {                                                           \
+    PT_CASE(Bool, bool, __VA_ARGS__)                                      \
+    PT_CASE(UInt8, uint8_t, __VA_ARGS__)                                  \
+    PT_CASE(Int32, int32_t, __VA_ARGS__)                                  \
+    PT_CASE(Int64, int64_t, __VA_ARGS__)                                  \
+    PT_CASE(Float32, float, __VA_ARGS__)                                  \
+    PT_CASE(Float64, double, __VA_ARGS__)                                 \
+  }
+
+#define PT_DISPATCH_NUMERIC(dt, opname, ...)                              \
+  switch (dt) {                                                           \
+    PT_CASE(UInt8, uint8_t, __VA_ARGS__)                                  \
+    PT_CASE(Int32, int32_t, __VA_ARGS__)                                  \
+    PT_CASE(Int64, int64_t, __VA_ARGS__)                                  \
+    PT_CASE(Float32, float, __VA_ARGS__)                                  \
+    PT_CASE(Float64, double, __VA_ARGS__)                                 \
+    default: ::pt::throw_dtype_error(opname, dt, "a numeric dtype (uint8, int32, int64, float32, float64)"); \
+  }
+
+#define PT_DISPATCH_FLOAT(dt, opname, ...)                                \
+  switch (dt) {                                                           \
+    PT_CASE(Float32, float, __VA_ARGS__)                                  \
+    PT_CASE(Float64, double, __VA_ARGS__)                                 \
+    default: ::pt::throw_dtype_error(opname, dt, "a floating dtype (float32 or float64); cast first with pt.cast"); \
+  }
+
+#define PT_DISPATCH_INT(dt, opname, ...)                                  \
+  switch (dt) {                                                           \
+    PT_CASE(UInt8, uint8_t, __VA_ARGS__)                                  \
+    PT_CASE(Int32, int32_t, __VA_ARGS__)                                  \
+    PT_CASE(Int64, int64_t, __VA_ARGS__)                                  \
+    default: ::pt::throw_dtype_error(opname, dt, "an integer dtype (uint8, int32, int64)"); \
+  }

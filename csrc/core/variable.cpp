@@ -1,0 +1,45 @@
+#include "variable.h"
+
+#include "../ops/ops.h"
+
+namespace pt {
+
+Variable::Variable(Tensor initial, std::string name, bool trainable)
+    : name_(std::move(name)), trainable_(trainable) {
+  // Own a private dense copy: the initial value may be a view of someone else's storage.
+  value_ = Tensor::empty(initial.shape(), initial.dtype());
+  ops::copy_into(value_, initial);
+}
+
+Tensor Variable::read() const { return Tensor::view(value_, value_.shape(), value_.strides(), value_.offset()); }
+
+void Variable::make_unique() {
+  if (value_.storage().use_count() > 1) {
+    Tensor fresh = Tensor::empty(value_.shape(), value_.dtype());
+    ops::copy_into(fresh, value_);
+    value_ = fresh;
+  }
+}
+
+void Variable::write_into(const Tensor& dst, const Tensor& src) {
+  check_arg(src.dtype() == dst.dtype(), "Variable.assign: value has dtype ", dtype_name(src.dtype()),
+            " but the variable has dtype ", dtype_name(dst.dtype()), "; cast the value first");
+  ops::copy_into(dst, src);
+}
+
+void Variable::assign(const Tensor& value) {
+  check_arg(value.shape() == value_.shape(), "Variable.assign: value of shape ", shape_str(value.shape()),
+            " does not match the variable's shape ", shape_str(value_.shape()));
+  if (value_.storage().use_count() > 1) {
+    // A read snapshot is alive: take a fresh buffer rather than copying twice.
+    value_ = Tensor::empty(value_.shape(), value_.dtype());
+  }
+  write_into(value_, value);
+}
+
+Tensor Variable::mutable_value() {
+  make_unique();
+  return value_;
+}
+
+}  // namespace pt

@@ -1,0 +1,43 @@
+#pragma once
+/** Variable: a named, mutable tensor whose reads are snapshots (copy-on-write storage). */
+#include <string>
+
+#include "tensor.h"
+
+namespace pt {
+
+/** A mutable tensor. Reads share storage; a write while a read is alive copies first. */
+class Variable {
+ public:
+  Variable(Tensor initial, std::string name, bool trainable);
+
+  /** The current value as an immutable tensor (shares storage until the next write). */
+  Tensor read() const;
+  /** Replaces the value (same shape and dtype as TF requires). */
+  void assign(const Tensor& value);
+  /** Writes `value` (broadcast) into the view `slice_of(storage)` computes, in place. */
+  template <class SliceFn>
+  void assign_view(const Tensor& value, SliceFn slice_of) {
+    make_unique();
+    write_into(slice_of(value_), value);
+  }
+  /** Tensor viewing the variable's own storage for in-place kernels (optimizer updates); copy-on-write first. */
+  Tensor mutable_value();
+
+  const Shape& shape() const { return value_.shape(); }
+  DType dtype() const { return value_.dtype(); }
+  const std::string& name() const { return name_; }
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool t) { trainable_ = t; }
+
+ private:
+  /** Gives the variable sole ownership of its storage (copying if a read snapshot still holds it). */
+  void make_unique();
+  static void write_into(const Tensor& dst, const Tensor& src);
+
+  Tensor value_;
+  std::string name_;
+  bool trainable_;
+};
+
+}  // namespace pt

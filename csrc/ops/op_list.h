@@ -1,0 +1,137 @@
+#pragma once
+/**
+ * THE op registry: one row per op. Python exposes it as `pytensor._core.op_registry()`
+ * and tests/op_db.py must name exactly the same ops (tests/test_registry.py checks).
+ *
+ * Row: PT_OP(name, family, num_inputs, differentiable)
+ *   name            the op's TF name (without the `reduce_`-less aliases)
+ *   family          the file under csrc/ops/ that holds its shape inference and kernel call
+ *   num_inputs      tensor inputs (-1: a list of tensors)
+ *   differentiable  whether a gradient formula exists (filled in by the autodiff work);
+ *                   false marks ops like argmax, comparisons, floor and random, which pass no gradient
+ */
+#define PT_OP_LIST(PT_OP)                          \
+  /* unary */                                      \
+  PT_OP(negative, unary, 1, true)                  \
+  PT_OP(abs, unary, 1, true)                       \
+  PT_OP(sign, unary, 1, false)                     \
+  PT_OP(exp, unary, 1, true)                       \
+  PT_OP(log, unary, 1, true)                       \
+  PT_OP(log1p, unary, 1, true)                     \
+  PT_OP(expm1, unary, 1, true)                     \
+  PT_OP(sqrt, unary, 1, true)                      \
+  PT_OP(rsqrt, unary, 1, true)                     \
+  PT_OP(square, unary, 1, true)                    \
+  PT_OP(reciprocal, unary, 1, true)                \
+  PT_OP(sin, unary, 1, true)                       \
+  PT_OP(cos, unary, 1, true)                       \
+  PT_OP(tanh, unary, 1, true)                      \
+  PT_OP(sigmoid, unary, 1, true)                   \
+  PT_OP(relu, unary, 1, true)                      \
+  PT_OP(floor, unary, 1, false)                    \
+  PT_OP(ceil, unary, 1, false)                     \
+  PT_OP(round, unary, 1, false)                    \
+  PT_OP(logical_not, unary, 1, false)              \
+  PT_OP(is_nan, unary, 1, false)                   \
+  PT_OP(is_finite, unary, 1, false)                \
+  /* binary, numpy broadcasting */                 \
+  PT_OP(add, binary, 2, true)                      \
+  PT_OP(subtract, binary, 2, true)                 \
+  PT_OP(multiply, binary, 2, true)                 \
+  PT_OP(divide, binary, 2, true)                   \
+  PT_OP(floordiv, binary, 2, false)                \
+  PT_OP(floormod, binary, 2, false)                \
+  PT_OP(pow, binary, 2, true)                      \
+  PT_OP(maximum, binary, 2, true)                  \
+  PT_OP(minimum, binary, 2, true)                  \
+  PT_OP(squared_difference, binary, 2, true)       \
+  PT_OP(equal, binary, 2, false)                   \
+  PT_OP(not_equal, binary, 2, false)               \
+  PT_OP(less, binary, 2, false)                    \
+  PT_OP(less_equal, binary, 2, false)              \
+  PT_OP(greater, binary, 2, false)                 \
+  PT_OP(greater_equal, binary, 2, false)           \
+  PT_OP(logical_and, binary, 2, false)             \
+  PT_OP(logical_or, binary, 2, false)              \
+  PT_OP(where, binary, 3, true)                    \
+  PT_OP(clip_by_value, binary, 3, true)            \
+  PT_OP(cast, unary, 1, true)                      \
+  /* reductions */                                 \
+  PT_OP(reduce_sum, reduce, 1, true)               \
+  PT_OP(reduce_mean, reduce, 1, true)              \
+  PT_OP(reduce_max, reduce, 1, true)               \
+  PT_OP(reduce_min, reduce, 1, true)               \
+  PT_OP(reduce_prod, reduce, 1, true)              \
+  PT_OP(reduce_logsumexp, reduce, 1, true)         \
+  PT_OP(reduce_any, reduce, 1, false)              \
+  PT_OP(reduce_all, reduce, 1, false)              \
+  PT_OP(argmax, reduce, 1, false)                  \
+  PT_OP(argmin, reduce, 1, false)                  \
+  /* linear algebra */                             \
+  PT_OP(matmul, linalg, 2, true)                   \
+  /* shape and indexing */                         \
+  PT_OP(reshape, shape, 1, true)                   \
+  PT_OP(transpose, shape, 1, true)                 \
+  PT_OP(expand_dims, shape, 1, true)               \
+  PT_OP(squeeze, shape, 1, true)                   \
+  PT_OP(concat, shape, -1, true)                   \
+  PT_OP(stack, shape, -1, true)                    \
+  PT_OP(unstack, shape, 1, true)                   \
+  PT_OP(split, shape, 1, true)                     \
+  PT_OP(tile, shape, 1, true)                      \
+  PT_OP(broadcast_to, shape, 1, true)              \
+  PT_OP(pad, shape, 1, true)                       \
+  PT_OP(gather, shape, 2, true)                    \
+  PT_OP(one_hot, shape, 1, false)                  \
+  PT_OP(strided_slice, shape, 1, true)             \
+  PT_OP(boolean_mask, shape, 2, true)              \
+  PT_OP(where_indices, shape, 1, false)            \
+  /* creation */                                   \
+  PT_OP(zeros, creation, 0, false)                 \
+  PT_OP(ones, creation, 0, false)                  \
+  PT_OP(fill, creation, 0, false)                  \
+  PT_OP(zeros_like, creation, 1, false)            \
+  PT_OP(ones_like, creation, 1, false)             \
+  PT_OP(eye, creation, 0, false)                   \
+  PT_OP(range, creation, 0, false)                 \
+  PT_OP(linspace, creation, 0, false)              \
+  /* random (counter-based Philox) */              \
+  PT_OP(random_normal, random, 0, false)           \
+  PT_OP(random_uniform, random, 0, false)          \
+  PT_OP(truncated_normal, random, 0, false)        \
+  PT_OP(categorical, random, 1, false)             \
+  PT_OP(random_shuffle, random, 1, false)
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace pt {
+
+/** Identifier of a registry op. */
+enum class OpId : uint16_t {
+#define PT_OP_ENUM(name, family, n, diff) name,
+  PT_OP_LIST(PT_OP_ENUM)
+#undef PT_OP_ENUM
+      kCount
+};
+
+struct OpDef;
+/** Gradient slot: filled by the autodiff work; null until then (or for non-differentiable ops). */
+using GradFn = void (*)();
+
+/** One registry row as data. */
+struct OpDef {
+  const char* name;
+  const char* family;
+  int num_inputs;
+  bool differentiable;
+  GradFn grad;
+};
+
+/** The registry, indexed by OpId. */
+std::vector<OpDef>& op_registry();
+/** The row of one op. */
+inline const OpDef& op_def(OpId id) { return op_registry()[static_cast<size_t>(id)]; }
+
+}  // namespace pt

@@ -1,0 +1,117 @@
+#pragma once
+/** The public C++ ops: one function per registry row (csrc/ops/op_list.h), grouped by family file. */
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../core/tensor.h"
+#include "op_list.h"
+
+namespace pt::ops {
+
+// ---- unary.cpp ------------------------------------------------------------------------
+/** Applies a unary registry op element-wise (negative ... is_finite). */
+Tensor unary(OpId op, const Tensor& x);
+/** Converts element type; float -> int truncates toward zero, anything -> bool tests != 0. */
+Tensor cast(const Tensor& x, DType dtype);
+/** A dense copy of `x` (or `x` itself when already contiguous). */
+Tensor contiguous(const Tensor& x);
+/** Copies `src` (broadcast to dst's shape, same dtype) into the memory `dst` views. */
+void copy_into(const Tensor& dst, const Tensor& src);
+
+// ---- binary.cpp -----------------------------------------------------------------------
+/** Applies a binary registry op (add ... logical_or) with numpy broadcasting; dtypes must match. */
+Tensor binary(OpId op, const Tensor& a, const Tensor& b);
+/** Picks x where cond is true, else y; all three broadcast. */
+Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y);
+/** min(max(x, lo), hi) with broadcasting. */
+Tensor clip_by_value(const Tensor& x, const Tensor& lo, const Tensor& hi);
+
+// ---- reduce.cpp -----------------------------------------------------------------------
+/** Reduces over `axes` (empty: all axes); results do not depend on the thread count. */
+Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool all_axes, bool keepdims);
+/** Index of the largest / smallest element along `axis` (first on ties), as `out_dtype`. */
+Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype);
+
+// ---- linalg.cpp -----------------------------------------------------------------------
+/** Batched matrix product with broadcast batch dimensions. */
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b);
+
+// ---- shape.cpp ------------------------------------------------------------------------
+/** Same elements, new shape (one dim may be -1); a view when strides allow. */
+Tensor reshape(const Tensor& x, const Shape& shape);
+/** Permutes dimensions (empty perm: reverse); always a view. */
+Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm);
+/** Inserts a size-1 dimension at `axis` (in [-rank-1, rank]); a view. */
+Tensor expand_dims(const Tensor& x, int64_t axis);
+/** Removes size-1 dimensions (all, or the listed ones, which must be 1); a view. */
+Tensor squeeze(const Tensor& x, const std::vector<int64_t>& axes);
+/** Joins tensors along an existing axis. */
+Tensor concat(const std::vector<Tensor>& xs, int64_t axis);
+/** Joins tensors along a new axis. */
+Tensor stack(const std::vector<Tensor>& xs, int64_t axis);
+/** Splits along `axis` into its slices (views). */
+std::vector<Tensor> unstack(const Tensor& x, int64_t axis);
+/** Splits along `axis` into pieces of the given sizes (one may be -1); views. */
+std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axis);
+/** Repeats the tensor `multiples[i]` times along each axis. */
+Tensor tile(const Tensor& x, const std::vector<int64_t>& multiples);
+/** Broadcasts to `shape` (a view with zero strides). */
+Tensor broadcast_to(const Tensor& x, const Shape& shape);
+/** Pads with `paddings` (rank x 2); mode "CONSTANT", "REFLECT" or "SYMMETRIC". */
+Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings, const std::string& mode,
+           double constant);
+/** Gathers slices of `params` along `axis` at `indices` (int32/int64), with leading batch dims. */
+Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims);
+/** One-hot encoding of integer `indices`; out-of-range indices give an all-off row (as TF). */
+Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, int64_t axis, DType dtype);
+
+/** One item of a Python subscript: an int, a slice, `...` or `newaxis`. */
+struct IndexItem {
+  enum Kind : uint8_t { Int, Slice, Ellipsis, NewAxis } kind;
+  int64_t index = 0;                          // Int
+  std::optional<int64_t> start, stop, step;   // Slice
+};
+/** Basic indexing (ints, slices with any step, ..., newaxis); always a view. */
+Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items);
+/** Elements (or slices) of `x` where the boolean `mask` (a prefix of x's shape) is true. */
+Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis);
+/** Coordinates of the true (non-zero) elements, int64 of shape (count, rank). */
+Tensor where_indices(const Tensor& cond);
+
+// ---- creation.cpp ---------------------------------------------------------------------
+/** A tensor of `shape` filled with `value` converted to `dtype`. */
+Tensor fill(const Shape& shape, double value, DType dtype);
+/** All zeros. */
+Tensor zeros(const Shape& shape, DType dtype);
+/** All ones. */
+Tensor ones(const Shape& shape, DType dtype);
+/** Zeros with x's shape and (default) dtype. */
+Tensor zeros_like(const Tensor& x, std::optional<DType> dtype);
+/** Ones with x's shape and (default) dtype. */
+Tensor ones_like(const Tensor& x, std::optional<DType> dtype);
+/** Identity matrices (num_rows x num_columns), optionally batched. */
+Tensor eye(int64_t num_rows, int64_t num_columns, const Shape& batch_shape, DType dtype);
+/** start, start+delta, ... up to (not including) limit. */
+Tensor range(double start, double limit, double delta, DType dtype);
+/** `num` evenly spaced values from start to stop inclusive. */
+Tensor linspace(double start, double stop, int64_t num, DType dtype);
+
+// ---- random.cpp -----------------------------------------------------------------------
+/** Seeds of one random op call: resolved from the global and op seeds by the Python layer. */
+struct RandomSeed {
+  uint64_t seed;     // Philox key
+  uint64_t counter;  // Philox stream offset (distinct per op call)
+};
+/** Normal(mean, stddev) samples. */
+Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed);
+/** Uniform [minval, maxval) samples (integers: [minval, maxval) too). */
+Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dtype, RandomSeed seed);
+/** Normal samples redrawn until within two stddevs. */
+Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed);
+/** Class indices drawn from `logits` (batch, classes), `num_samples` per row. */
+Tensor categorical(const Tensor& logits, int64_t num_samples, DType dtype, RandomSeed seed);
+/** Shuffles along the first dimension. */
+Tensor random_shuffle(const Tensor& x, RandomSeed seed);
+
+}  // namespace pt::ops

@@ -1,0 +1,148 @@
+// Unary family: element-wise maps, cast, contiguous copies.
+#include <cmath>
+#include <cstring>
+
+#include "../backend/cpu/elementwise.h"
+#include "ops.h"
+
+namespace pt::ops {
+
+using cpu::unary_map;
+using cpu::unary_map_scalar;
+
+namespace {
+
+// Float-only ops with an Eigen vectorized form.
+#define PT_FLOAT_UNARY(ID, VEC, SCALAR)                                                     \
+  case OpId::ID:                                                                            \
+    PT_DISPATCH_FLOAT(x.dtype(), #ID, {                                                     \
+      out = Tensor::empty(x.shape(), x.dtype());                                            \
+      unary_map<scalar_t, scalar_t>(                                                        \
+          x, out, [](scalar_t v) -> scalar_t { return SCALAR; }, [](const auto& a) { return VEC; }); \
+    });                                                                                     \
+    break;
+
+// Numeric ops with a scalar form (dense runs auto-vectorize).
+#define PT_NUMERIC_UNARY(ID, SCALAR)                                                        \
+  case OpId::ID:                                                                            \
+    PT_DISPATCH_NUMERIC(x.dtype(), #ID, {                                                   \
+      out = Tensor::empty(x.shape(), x.dtype());                                            \
+      unary_map_scalar<scalar_t, scalar_t>(x, out, [](scalar_t v) -> scalar_t { return SCALAR; }); \
+    });                                                                                     \
+    break;
+
+// Float predicates returning bool.
+#define PT_FLOAT_PREDICATE(ID, SCALAR)                                                      \
+  case OpId::ID:                                                                            \
+    PT_DISPATCH_FLOAT(x.dtype(), #ID, {                                                     \
+      out = Tensor::empty(x.shape(), DType::Bool);                                          \
+      unary_map_scalar<scalar_t, bool>(x, out, [](scalar_t v) -> bool { return SCALAR; });  \
+    });                                                                                     \
+    break;
+
+template <class T> T sign_of(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(v)) return v;
+  }
+  if constexpr (std::is_unsigned_v<T>) return v > 0 ? T(1) : T(0);
+  else return static_cast<T>((T(0) < v) - (v < T(0)));
+}
+
+template <class T> T abs_of(T v) {
+  if constexpr (std::is_unsigned_v<T>) return v;
+  else return v < T(0) ? T(-v) : v;
+}
+
+}  // namespace
+
+Tensor unary(OpId op, const Tensor& x) {
+  Tensor out;
+  switch (op) {
+    PT_NUMERIC_UNARY(negative, static_cast<scalar_t>(-v))
+    PT_NUMERIC_UNARY(abs, abs_of(v))
+    PT_NUMERIC_UNARY(sign, sign_of(v))
+    PT_NUMERIC_UNARY(square, static_cast<scalar_t>(v * v))
+    PT_NUMERIC_UNARY(relu, v > scalar_t(0) ? v : (v != v ? v : scalar_t(0)))
+    PT_FLOAT_UNARY(exp, a.exp(), std::exp(v))
+    PT_FLOAT_UNARY(log, a.log(), std::log(v))
+    PT_FLOAT_UNARY(log1p, a.log1p(), std::log1p(v))
+    PT_FLOAT_UNARY(expm1, a.expm1(), std::expm1(v))
+    PT_FLOAT_UNARY(sqrt, a.sqrt(), std::sqrt(v))
+    PT_FLOAT_UNARY(rsqrt, a.rsqrt(), scalar_t(1) / std::sqrt(v))
+    PT_FLOAT_UNARY(reciprocal, a.inverse(), scalar_t(1) / v)
+    PT_FLOAT_UNARY(sin, a.sin(), std::sin(v))
+    PT_FLOAT_UNARY(cos, a.cos(), std::cos(v))
+    PT_FLOAT_UNARY(tanh, a.tanh(), std::tanh(v))
+    PT_FLOAT_UNARY(sigmoid, a.logistic(), scalar_t(1) / (scalar_t(1) + std::exp(-v)))
+    PT_FLOAT_UNARY(floor, a.floor(), std::floor(v))
+    PT_FLOAT_UNARY(ceil, a.ceil(), std::ceil(v))
+    PT_FLOAT_UNARY(round, a.rint(), std::nearbyint(v))
+    PT_FLOAT_PREDICATE(is_nan, std::isnan(v))
+    PT_FLOAT_PREDICATE(is_finite, std::isfinite(v))
+    case OpId::logical_not:
+      if (x.dtype() != DType::Bool) throw_dtype_error("logical_not", x.dtype(), "bool");
+      out = Tensor::empty(x.shape(), DType::Bool);
+      unary_map_scalar<bool, bool>(x, out, [](bool v) { return !v; });
+      break;
+    default:
+      throw InvalidArgument(str_cat("unary: ", op_def(op).name, " is not a unary op"));
+  }
+  return out;
+}
+
+#undef PT_FLOAT_UNARY
+#undef PT_NUMERIC_UNARY
+#undef PT_FLOAT_PREDICATE
+
+namespace {
+template <class R, class T> R convert_element(T v) {
+  if constexpr (std::is_same_v<R, bool>) return v != T(0);
+  else if constexpr (std::is_floating_point_v<T> && std::is_integral_v<R>) {
+    // Out-of-range and NaN float -> int is undefined in C++; saturate like TF's CPU kernels do in practice.
+    if (!(v == v)) return R(0);
+    if (v <= static_cast<T>(std::numeric_limits<R>::lowest())) return std::numeric_limits<R>::lowest();
+    if (v >= static_cast<T>(std::numeric_limits<R>::max())) return std::numeric_limits<R>::max();
+    return static_cast<R>(v);
+  } else return static_cast<R>(v);
+}
+}  // namespace
+
+Tensor cast(const Tensor& x, DType dtype) {
+  if (x.dtype() == dtype) return x;
+  Tensor out = Tensor::empty(x.shape(), dtype);
+  PT_DISPATCH_ALL(x.dtype(), "cast", {
+    using in_t = scalar_t;
+    PT_DISPATCH_ALL(dtype, "cast", {
+      unary_map_scalar<in_t, scalar_t>(x, out, [](in_t v) { return convert_element<scalar_t>(v); });
+    });
+  });
+  return out;
+}
+
+void copy_into(const Tensor& dst, const Tensor& src) {
+  check_arg(dst.dtype() == src.dtype(), "copy: dtype mismatch, destination ", dtype_name(dst.dtype()),
+            " vs source ", dtype_name(src.dtype()));
+  Shape bshape = broadcast_shapes(dst.shape(), src.shape(), "copy");
+  check_arg(bshape == dst.shape(), "copy: cannot broadcast a value of shape ", shape_str(src.shape()),
+            " into a destination of shape ", shape_str(dst.shape()));
+  Strides ss = broadcast_strides(src.shape(), src.strides(), dst.shape());
+  size_t isz = dst.itemsize();
+  cpu::StridedIter<2> it(dst.shape(), {cpu::byte_strides(dst.strides(), isz), cpu::byte_strides(ss, isz)});
+  it.for_each({static_cast<char*>(dst.raw_data()), static_cast<char*>(src.raw_data())}, kElementwiseGrain,
+              [isz](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
+                if (s[0] == static_cast<int64_t>(isz) && s[1] == static_cast<int64_t>(isz)) {
+                  std::memmove(p[0], p[1], n * isz);
+                } else {
+                  for (int64_t i = 0; i < n; ++i) std::memcpy(p[0] + i * s[0], p[1] + i * s[1], isz);
+                }
+              });
+}
+
+Tensor contiguous(const Tensor& x) {
+  if (x.is_contiguous()) return x;
+  Tensor out = Tensor::empty(x.shape(), x.dtype());
+  copy_into(out, x);
+  return out;
+}
+
+}  // namespace pt::ops

@@ -1,0 +1,135 @@
+"""Python-side parts of Tensor and Variable: printing, iteration, Variable methods."""
+
+from . import _core
+from .dtypes import as_dtype
+from .tensor_shape import TensorShape
+
+Tensor = _core.Tensor
+Variable = _core.Variable
+
+
+def _to_numpy(value):
+    """Fallback conversion for objects the core cannot read directly (lists of tensors, ...)."""
+    import numpy as np
+    if isinstance(value, (list, tuple)):
+        value = [_to_numpy(v) if isinstance(v, (list, tuple, Tensor, Variable)) else v for v in value]
+    elif isinstance(value, (Tensor, Variable)):
+        return value.numpy()
+    arr = np.asarray(value)
+    if arr.dtype == np.float16:
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def _format_array(arr):
+    import numpy as np
+    return np.array2string(arr, separator=" ", threshold=1000, edgeitems=3)
+
+
+def _tensor_str(self):
+    return f"pt.Tensor({_format_array(self.numpy())}, shape={self.shape}, dtype={self.dtype.name})"
+
+
+def _tensor_repr(self):
+    import numpy as np
+    arr = self.numpy()
+    body = repr(arr) if arr.ndim else repr(arr[()])
+    if arr.ndim == 0:
+        body = np.array2string(arr)
+    return f"<pt.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={body}>"
+
+
+def _tensor_iter(self):
+    if self.ndim == 0:
+        raise TypeError("iterating over a 0-d tensor is not allowed")
+    return iter(_core.unstack(self, 0)) if hasattr(_core, "unstack") else (self[i] for i in range(len(self)))
+
+
+def _variable_repr(self):
+    arr = self.numpy()
+    body = repr(arr) if arr.ndim else repr(arr[()])
+    return f"<pt.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, numpy={body}>"
+
+
+def _variable_assign(self, value, use_locking=None, name=None, read_value=True):
+    self._assign(value)
+    return self if read_value else None
+
+
+def _variable_assign_add(self, delta, use_locking=None, name=None, read_value=True):
+    self._assign_add(delta)
+    return self if read_value else None
+
+
+def _variable_assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+    self._assign_sub(delta)
+    return self if read_value else None
+
+
+class _VariableSlice(Tensor):
+    """``v[key]``: the sliced value, with ``assign`` writing back into the variable (as TF)."""
+
+    def __init__(self, value, variable, key):
+        super().__init__(value)
+        self._variable = variable
+        self._key = key
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        self._variable._assign_slice(self._key, value)
+        return self._variable if read_value else None
+
+
+def _variable_getitem(self, key):
+    return _VariableSlice(self.read_value()[key], self, key)
+
+
+def _variable_name(self):
+    return self._variable_name + ":0"
+
+
+def _variable_iter(self):
+    return iter(self.read_value())
+
+
+def _variable_init_extra(cls):
+    cls.__repr__ = _variable_repr
+    cls.__str__ = _variable_repr
+    cls.assign = _variable_assign
+    cls.assign_add = _variable_assign_add
+    cls.assign_sub = _variable_assign_sub
+    cls.__getitem__ = _variable_getitem
+    cls.__iter__ = _variable_iter
+    cls.name = property(_variable_name)
+    cls.ref = lambda self: _Ref(self)
+    cls.__array_priority__ = 100
+
+
+class _Ref:
+    """A hashable reference to a tensor or variable (``x.ref()``), as TF."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def deref(self):
+        return self._obj
+
+    def __hash__(self):
+        return id(self._obj)
+
+    def __eq__(self, other):
+        return isinstance(other, _Ref) and other._obj is self._obj
+
+
+Tensor.__str__ = _tensor_str
+Tensor.__repr__ = _tensor_repr
+Tensor.__iter__ = _tensor_iter
+Tensor.ref = lambda self: _Ref(self)
+Tensor.__array_priority__ = 100  # numpy defers `ndarray + tensor` to the tensor
+Tensor.get_shape = lambda self: self.shape
+Tensor.experimental_ref = Tensor.ref
+_variable_init_extra(Variable)
+
+_core._register("TensorShape", TensorShape)
+_core._register("to_numpy", _to_numpy)

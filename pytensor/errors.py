@@ -1,0 +1,18 @@
+"""Exception classes, as ``tf.errors``."""
+
+from . import _core
+
+
+class OpError(Exception):
+    """Base class of errors raised by ops."""
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """An op got an invalid argument (bad shape, axis, value). Also a ValueError."""
+
+
+class UnimplementedError(OpError, NotImplementedError):
+    """The operation is not built in this configuration (e.g. CUDA off)."""
+
+
+_core._set_error_types(InvalidArgumentError, UnimplementedError)
