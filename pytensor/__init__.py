@@ -15,6 +15,12 @@ __version__ = "0.1.0"
 
 newaxis = None
 
+# Every registry op the core binds is reachable as pt.<name> while the families are being filled in.
+for _row in _core.op_registry():
+    if hasattr(_core, _row[0]) and _row[0] not in globals():
+        globals()[_row[0]] = getattr(_core, _row[0])
+del _row
+
 from ._core import (  # noqa: E402  elementwise ops, TF names
     negative, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, square, reciprocal, sin, cos, tanh,
     sigmoid, floor, ceil, round, logical_not, add, subtract, multiply, divide, floordiv, floormod,
