@@ -27,7 +27,9 @@ def _format_array(arr):
 
 
 def _tensor_str(self):
-    return f"pt.Tensor({_format_array(self.numpy())}, shape={self.shape}, dtype={self.dtype.name})"
+    body = _format_array(self.numpy())
+    sep = "\n" if "\n" in body else ""  # TF starts multi-line values on their own line
+    return f"pt.Tensor({sep}{body}, shape={self.shape}, dtype={self.dtype.name})"
 
 
 def _tensor_repr(self):

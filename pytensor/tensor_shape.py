@@ -1,29 +1,28 @@
-"""TensorShape, as ``tf.TensorShape``."""
+"""TensorShape, as ``tf.TensorShape``: a tuple of dimensions (None for unknown ones)."""
 
 
-class TensorShape:
-    """The shape of a tensor: a tuple-like of ints (or None for unknown dimensions).
+class TensorShape(tuple):
+    """The shape of a tensor. A tuple subclass, so ``t.shape == (2, 3)`` and unpacking work.
 
     Example:
         >>> pt.ones((2, 3)).shape.as_list()
         [2, 3]
     """
 
-    __slots__ = ("_dims",)
+    __slots__ = ()
 
-    def __init__(self, dims):
+    def __new__(cls, dims=()):
         if dims is None:
-            self._dims = None
-        elif isinstance(dims, TensorShape):
-            self._dims = dims._dims
-        elif isinstance(dims, int):
-            self._dims = (dims,)
-        else:
-            self._dims = tuple(None if d is None else int(d) for d in dims)
+            return tuple.__new__(_UnknownShape)
+        if isinstance(dims, TensorShape):
+            return dims
+        if isinstance(dims, int):
+            dims = (dims,)
+        return tuple.__new__(cls, (None if d is None else int(d) for d in dims))
 
     @property
     def rank(self):
-        return None if self._dims is None else len(self._dims)
+        return len(self)
 
     @property
     def ndims(self):
@@ -31,59 +30,69 @@ class TensorShape:
 
     @property
     def dims(self):
-        return None if self._dims is None else list(self._dims)
+        return list(self)
 
     def as_list(self):
-        if self._dims is None:
-            raise ValueError("as_list() is not defined on an unknown TensorShape")
-        return list(self._dims)
+        return list(self)
 
     def num_elements(self):
-        if self._dims is None or any(d is None for d in self._dims):
-            return None
         n = 1
-        for d in self._dims:
+        for d in self:
+            if d is None:
+                return None
             n *= d
         return n
 
     def is_fully_defined(self):
-        return self._dims is not None and all(d is not None for d in self._dims)
-
-    def __len__(self):
-        if self._dims is None:
-            raise ValueError("Cannot take the length of a shape with unknown rank.")
-        return len(self._dims)
-
-    def __iter__(self):
-        return iter(self._dims)
+        return all(d is not None for d in self)
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return TensorShape(self._dims[key])
-        return self._dims[key]
-
-    def __eq__(self, other):
-        try:
-            other = TensorShape(other)
-        except (TypeError, ValueError):
-            return NotImplemented
-        return self._dims == other._dims
-
-    def __hash__(self):
-        return hash(self._dims)
+            return TensorShape(tuple.__getitem__(self, key))
+        return tuple.__getitem__(self, key)
 
     def __add__(self, other):
-        return TensorShape(self._dims + tuple(TensorShape(other)._dims))
+        return TensorShape(tuple(self) + tuple(TensorShape(other)))
 
     def concatenate(self, other):
         return self + other
 
     def __repr__(self):
-        return "TensorShape(None)" if self._dims is None else f"TensorShape({list(self._dims)})"
+        return f"TensorShape({list(self)})"
 
     def __str__(self):
-        if self._dims is None:
-            return "<unknown>"
-        if len(self._dims) == 1:
-            return f"({self._dims[0]},)"
-        return "(" + ", ".join(str(d) for d in self._dims) + ")"
+        if len(self) == 1:
+            return f"({self[0]},)"
+        return "(" + ", ".join(str(d) for d in self) + ")"
+
+
+class _UnknownShape(TensorShape):
+    """A shape of unknown rank (``TensorShape(None)``)."""
+
+    __slots__ = ()
+
+    @property
+    def rank(self):
+        return None
+
+    @property
+    def dims(self):
+        return None
+
+    def as_list(self):
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def num_elements(self):
+        return None
+
+    def is_fully_defined(self):
+        return False
+
+    def __len__(self):
+        raise ValueError("Cannot take the length of a shape with unknown rank.")
+
+    def __repr__(self):
+        return "TensorShape(None)"
+
+    def __str__(self):
+        return "<unknown>"

@@ -9,6 +9,9 @@
 
 namespace pt::bind {
 
+PyTypeObject* g_tensor_type = nullptr;
+PyTypeObject* g_variable_type = nullptr;
+
 namespace {
 
 // Leaked on purpose: Python objects must not be released after the interpreter finalizes.
@@ -174,19 +177,19 @@ std::optional<DType> optional_dtype(py::handle obj) {
   return dtype_from_py(obj);
 }
 
-bool is_tensor_like(py::handle obj) { return py::isinstance<Tensor>(obj) || py::isinstance<Variable>(obj); }
+bool is_tensor_like(py::handle obj) { return as_tensor(obj) || as_variable(obj); }
 
 Tensor to_tensor(py::handle obj, std::optional<DType> dtype, const char* op) {
-  if (py::isinstance<Tensor>(obj)) {
-    const Tensor& t = obj.cast<const Tensor&>();
+  if (const Tensor* tp = as_tensor(obj)) {
+    const Tensor& t = *tp;
     if (dtype && *dtype != t.dtype())
       throw TypeError(str_cat(op, ": expected a tensor of dtype ", dtype_name(*dtype), ", got dtype ",
                               dtype_name(t.dtype()), " (shape ", shape_str(t.shape()),
                               "); cast it with pt.cast(x, pt.", dtype_name(*dtype), ")"));
     return t;
   }
-  if (py::isinstance<Variable>(obj)) {
-    Tensor t = obj.cast<const Variable&>().read();
+  if (const Variable* v = as_variable(obj)) {
+    Tensor t = v->read();
     if (dtype && *dtype != t.dtype())
       throw TypeError(str_cat(op, ": expected a tensor of dtype ", dtype_name(*dtype), ", got a Variable of dtype ",
                               dtype_name(t.dtype()), "; cast it with pt.cast(v, pt.", dtype_name(*dtype), ")"));
@@ -197,14 +200,8 @@ Tensor to_tensor(py::handle obj, std::optional<DType> dtype, const char* op) {
 
 Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op) {
   PyObject* p = obj.ptr();
-  if (py::isinstance<Tensor>(obj)) {
-    const Tensor& t = obj.cast<const Tensor&>();
-    return dtype ? ops::cast(t, *dtype) : t;
-  }
-  if (py::isinstance<Variable>(obj)) {
-    Tensor t = obj.cast<const Variable&>().read();
-    return dtype ? ops::cast(t, *dtype) : t;
-  }
+  if (const Tensor* t = as_tensor(obj)) return dtype ? ops::cast(*t, *dtype) : *t;
+  if (const Variable* v = as_variable(obj)) return dtype ? ops::cast(v->read(), *dtype) : v->read();
   if (PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p)) return from_python_scalar(obj, dtype, op);
   if (PyList_Check(p) || PyTuple_Check(p)) {
     Shape shape;

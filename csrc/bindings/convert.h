@@ -5,11 +5,33 @@
 #include <optional>
 
 #include "../core/tensor.h"
+#include "../core/variable.h"
 #include "../ops/ops.h"
 
 namespace py = pybind11;
 
 namespace pt::bind {
+
+/** Python type objects of Tensor and Variable (set when the classes are bound). */
+extern PyTypeObject* g_tensor_type;
+extern PyTypeObject* g_variable_type;
+
+/** The C++ object inside a bound instance (single inheritance, so the first value holder). */
+template <class T> inline T* instance_value(py::handle h) {
+  return static_cast<T*>(reinterpret_cast<py::detail::instance*>(h.ptr())->get_value_and_holder().value_ptr());
+}
+/** The Tensor held by `h`, or null when `h` is not a Tensor (subclasses included). Fast: no pybind lookups. */
+inline const Tensor* as_tensor(py::handle h) {
+  PyTypeObject* t = Py_TYPE(h.ptr());
+  if (t == g_tensor_type || (g_tensor_type && PyType_IsSubtype(t, g_tensor_type))) return instance_value<Tensor>(h);
+  return nullptr;
+}
+/** The Variable held by `h`, or null. */
+inline Variable* as_variable(py::handle h) {
+  PyTypeObject* t = Py_TYPE(h.ptr());
+  if (t == g_variable_type || (g_variable_type && PyType_IsSubtype(t, g_variable_type))) return instance_value<Variable>(h);
+  return nullptr;
+}
 
 /** The Python DType object of a dtype (set by pytensor.dtypes at import). */
 py::object dtype_object(DType dt);

@@ -104,20 +104,31 @@ Tensor from_dlpack(py::object obj) {
   return Tensor::from_storage(storage, shape, strides, static_cast<int64_t>(dl.byte_offset / isz), dt);
 }
 
+/** A TensorShape (a tuple subclass) built at C speed, bypassing its Python __new__. */
+py::object tensor_shape_object(const Shape& s) {
+  static PyObject* cls = registered("TensorShape").release().ptr();
+  py::tuple dims(s.size());
+  for (size_t i = 0; i < s.size(); ++i) PyTuple_SET_ITEM(dims.ptr(), i, PyLong_FromLongLong(s[i]));
+  py::tuple args = py::make_tuple(dims);
+  PyObject* out = PyTuple_Type.tp_new(reinterpret_cast<PyTypeObject*>(cls), args.ptr(), nullptr);
+  if (!out) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(out);
+}
+
 // ---- indexing ----
 bool is_int_like(py::handle h) {
   if (PyBool_Check(h.ptr())) return false;
   if (PyLong_Check(h.ptr())) return true;
-  if (py::isinstance<Tensor>(h)) {
-    const Tensor& t = h.cast<const Tensor&>();
+  if (const Tensor* tp = as_tensor(h)) {
+    const Tensor& t = *tp;
     return t.ndim() == 0 && (t.dtype() == DType::Int32 || t.dtype() == DType::Int64);
   }
   return PyIndex_Check(h.ptr()) && !PyObject_CheckBuffer(h.ptr());
 }
 
 int64_t as_index(py::handle h) {
-  if (py::isinstance<Tensor>(h)) {
-    Tensor t = ops::cast(h.cast<const Tensor&>(), DType::Int64);
+  if (const Tensor* tp = as_tensor(h)) {
+    Tensor t = ops::cast(*tp, DType::Int64);
     return *t.data<int64_t>();
   }
   return py::int_(py::reinterpret_borrow<py::object>(h)).cast<int64_t>();
@@ -169,8 +180,8 @@ Tensor getitem(const Tensor& x, py::handle key) {
 }
 
 Tensor self_tensor(py::handle self) {
-  if (py::isinstance<Variable>(self)) return self.cast<const Variable&>().read();
-  return self.cast<const Tensor&>();
+  if (const Tensor* t = as_tensor(self)) return *t;
+  return as_variable(self)->read();
 }
 
 template <class Cls>
@@ -240,10 +251,7 @@ void bind_operators(Cls& cls) {
   cls.def_property_readonly("ndim", [](py::handle self) { return self_tensor(self).ndim(); });
   cls.def_property_readonly("shape", [](py::handle self) {
     Tensor t = self_tensor(self);
-    const Shape& s = t.shape();
-    py::tuple dims(s.size());
-    for (size_t i = 0; i < s.size(); ++i) dims[i] = py::int_(s[i]);
-    return registered("TensorShape")(dims);
+    return tensor_shape_object(t.shape());
   });
   cls.def("_shape_tuple", [](py::handle self) { return py::tuple(py::cast(self_tensor(self).shape())); });
   cls.def("__len__", [](py::handle self) {
@@ -270,6 +278,7 @@ py::object item(const Tensor& t, const char* what) {
 
 void bind_tensor(py::module_& m) {
   py::class_<Tensor> tensor(m, "Tensor", py::buffer_protocol(), py::dynamic_attr());
+  g_tensor_type = reinterpret_cast<PyTypeObject*>(tensor.ptr());
   tensor.def(py::init([](const Tensor& t) { return t; }), py::arg("value"))
       .def("numpy", &to_numpy)
       .def(
@@ -324,6 +333,7 @@ void bind_tensor(py::module_& m) {
   bind_operators(tensor);
 
   py::class_<Variable> var(m, "Variable", py::dynamic_attr());
+  g_variable_type = reinterpret_cast<PyTypeObject*>(var.ptr());
   var.def(py::init([](py::handle initial_value, bool trainable, std::string name, py::handle dtype) {
             return Variable(to_tensor_cast(initial_value, optional_dtype(dtype), "Variable"), std::move(name),
                             trainable);

@@ -54,6 +54,8 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t axis);
 std::vector<Tensor> unstack(const Tensor& x, int64_t axis);
 /** Splits along `axis` into pieces of the given sizes (one may be -1); views. */
 std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axis);
+/** Splits along `axis` into `num` equal pieces (num must divide the dimension); views. */
+std::vector<Tensor> split_num(const Tensor& x, int64_t num, int64_t axis);
 /** Repeats the tensor `multiples[i]` times along each axis. */
 Tensor tile(const Tensor& x, const std::vector<int64_t>& multiples);
 /** Broadcasts to `shape` (a view with zero strides). */
@@ -82,6 +84,8 @@ Tensor where_indices(const Tensor& cond);
 // ---- creation.cpp ---------------------------------------------------------------------
 /** A tensor of `shape` filled with `value` converted to `dtype`. */
 Tensor fill(const Shape& shape, double value, DType dtype);
+/** A tensor of `shape` filled with the 0-d tensor `value` (dtype from the value; int64 stays exact). */
+Tensor fill(const Shape& shape, const Tensor& value);
 /** All zeros. */
 Tensor zeros(const Shape& shape, DType dtype);
 /** All ones. */

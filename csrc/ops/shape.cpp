@@ -1,10 +1,691 @@
-// Shape family. (Placeholder being replaced: every op throws Unimplemented.)
+// Shape family: reshape, transpose, slicing, joins and splits, tile, pad, gather, one_hot, masks.
+// Views (shared storage, new shape/strides/offset) wherever the layout allows; copies otherwise.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <limits>
+
+#include "../backend/cpu/loops.h"
 #include "ops.h"
+
 namespace pt::ops {
-Tensor reshape(const Tensor&, const Shape&) { throw Unimplemented("reshape: not built yet"); }
-Tensor broadcast_to(const Tensor&, const Shape&) { throw Unimplemented("broadcast_to: not built yet"); }
-Tensor gather(const Tensor&, const Tensor&, int64_t, int64_t) { throw Unimplemented("gather: not built yet"); }
-Tensor strided_slice(const Tensor&, const std::vector<IndexItem>&) { throw Unimplemented("strided_slice: not built yet"); }
-Tensor boolean_mask(const Tensor&, const Tensor&, int64_t) { throw Unimplemented("boolean_mask: not built yet"); }
-Tensor where_indices(const Tensor&) { throw Unimplemented("where_indices: not built yet"); }
+
+namespace {
+
+/** Runs f(T{}) with T an unsigned word of `isz` bytes, so byte copies of any dtype compile to moves. */
+template <class F>
+void with_word(size_t isz, F&& f) {
+  switch (isz) {
+    case 1: f(uint8_t{}); break;
+    case 2: f(uint16_t{}); break;
+    case 4: f(uint32_t{}); break;
+    default: f(uint64_t{}); break;
+  }
+}
+
+/** Items per parallel chunk for row-copy kernels whose rows hold `row_elems` elements. */
+int64_t row_grain(int64_t row_elems) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(row_elems, 1)); }
+
+/** A fresh dense copy (never shares storage with x). */
+Tensor dense_copy(const Tensor& x) {
+  Tensor out = Tensor::empty(x.shape(), x.dtype());
+  copy_into(out, x);
+  return out;
+}
+
+/** Product of shape[lo:hi]. */
+int64_t prod(const Shape& s, size_t lo, size_t hi) {
+  int64_t n = 1;
+  for (size_t i = lo; i < hi; ++i) n *= s[i];
+  return n;
+}
+
+/**
+ * Strides that let (shape, strides) be read as `new_shape` without copying, or false.
+ * Old and new dims are matched in groups of equal product; each old group must be
+ * internally dense (stride[i] == stride[i+1] * shape[i+1]), and the new group's strides
+ * then follow from the group's innermost stride.
+ */
+bool view_strides(const Shape& shape, const Strides& strides, const Shape& new_shape, Strides& out) {
+  out.assign(new_shape.size(), 0);
+  if (numel(shape) == 0) {
+    out = contiguous_strides(new_shape);
+    return true;
+  }
+  Shape od;
+  Strides os;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] != 1) {
+      od.push_back(shape[i]);
+      os.push_back(strides[i]);
+    }
+  const size_t on = od.size(), nn = new_shape.size();
+  size_t oi = 0, ni = 0;
+  while (oi < on && ni < nn) {
+    size_t oj = oi + 1, nj = ni + 1;
+    int64_t op = od[oi], np = new_shape[ni];
+    while (op != np) {
+      if (np < op) np *= new_shape[nj++];
+      else op *= od[oj++];
+    }
+    for (size_t k = oi; k + 1 < oj; ++k)
+      if (os[k] != os[k + 1] * od[k + 1]) return false;
+    out[nj - 1] = os[oj - 1];
+    for (size_t k = nj - 1; k > ni; --k) out[k - 1] = out[k] * new_shape[k];
+    oi = oj;
+    ni = nj;
+  }
+  // Trailing size-1 dims of the new shape: any stride reads the same element.
+  for (; ni < nn; ++ni) out[ni] = 1;
+  return true;
+}
+
+/** Checks that `perm` is a permutation of [0, rank) (negative entries count from the end). */
+std::vector<int64_t> check_perm(const std::vector<int64_t>& perm, int64_t rank, const Shape& shape) {
+  std::vector<int64_t> p(perm);
+  if (p.empty()) {
+    for (int64_t i = rank - 1; i >= 0; --i) p.push_back(i);
+    return p;
+  }
+  auto perm_str = [&] {
+    std::string s = "[";
+    for (size_t i = 0; i < perm.size(); ++i) s += (i ? ", " : "") + std::to_string(perm[i]);
+    return s + "]";
+  };
+  check_arg(static_cast<int64_t>(p.size()) == rank, "transpose: perm ", perm_str(), " has ", p.size(),
+            " entries but the input of shape ", shape_str(shape), " has rank ", rank,
+            "; give one entry per dimension");
+  std::vector<bool> seen(rank, false);
+  for (auto& a : p) {
+    check_arg(a >= -rank && a < rank, "transpose: perm ", perm_str(), " has entry ", a, " outside [", -rank, ", ",
+              rank, ") for an input of shape ", shape_str(shape));
+    if (a < 0) a += rank;
+    check_arg(!seen[a], "transpose: perm ", perm_str(), " names dimension ", a,
+              " twice; it must be a permutation of 0..", rank - 1);
+    seen[a] = true;
+  }
+  return p;
+}
+
+/**
+ * out[b, o, i, :] = params[b, o, idx[b, i], :] for dense params viewed as (B, O, N, S) and
+ * dense indices viewed as (B, I); indices must already be validated.
+ */
+template <class I>
+void gather_rows(const Tensor& params, const I* idx, int64_t B, int64_t O, int64_t N, int64_t S, int64_t NI,
+                 const Tensor& out) {
+  const int64_t rows = B * O * NI;
+  if (rows == 0 || S == 0) return;
+  const size_t isz = params.itemsize();
+  const char* src = static_cast<const char*>(params.raw_data());
+  char* dst = static_cast<char*>(out.raw_data());
+  with_word(isz, [&](auto word) {
+    using W = decltype(word);
+    parallel_for(rows, row_grain(S), [&](int64_t lo, int64_t hi) {
+      for (int64_t r = lo; r < hi; ++r) {
+        const int64_t i = r % NI, bo = r / NI, b = bo / O;
+        const int64_t k = static_cast<int64_t>(idx[b * NI + i]);
+        const char* from = src + ((bo * N + k) * S) * static_cast<int64_t>(isz);
+        char* to = dst + r * S * static_cast<int64_t>(isz);
+        if (S == 1) *reinterpret_cast<W*>(to) = *reinterpret_cast<const W*>(from);
+        else std::memcpy(to, from, static_cast<size_t>(S) * isz);
+      }
+    });
+  });
+}
+
+/** Renders the multi-index of flat position `flat` in `shape`, as "[1, 2]". */
+std::string index_str(int64_t flat, const Shape& shape) {
+  std::vector<int64_t> idx(shape.size());
+  for (size_t d = shape.size(); d-- > 0;) {
+    idx[d] = shape[d] ? flat % shape[d] : 0;
+    flat = shape[d] ? flat / shape[d] : 0;
+  }
+  std::string s = "[";
+  for (size_t d = 0; d < idx.size(); ++d) s += (d ? ", " : "") + std::to_string(idx[d]);
+  return s + "]";
+}
+
+/** Throws InvalidArgument naming the first index outside [0, n) (checked before any parallel kernel). */
+template <class I>
+void check_indices(const I* idx, int64_t count, int64_t n, const Shape& ishape, const char* op, const Shape& pshape,
+                   int64_t axis) {
+  for (int64_t j = 0; j < count; ++j) {
+    const int64_t v = static_cast<int64_t>(idx[j]);
+    if (v < 0 || v >= n)
+      throw InvalidArgument(str_cat(op, ": indices", index_str(j, ishape), " = ", v, " is not in [0, ", n,
+                                    ") (params of shape ", shape_str(pshape), ", axis ", axis,
+                                    "); every index must be a valid position along that axis"));
+  }
+}
+
+/** A 0-d value converted to `dtype`, as raw bytes (for constant fills of any dtype). */
+uint64_t scalar_bits(double v, DType dtype) {
+  uint64_t bits = 0;
+  PT_DISPATCH_ALL(dtype, "pad", {
+    scalar_t c = static_cast<scalar_t>(v);
+    std::memcpy(&bits, &c, sizeof(c));
+  });
+  return bits;
+}
+
+constexpr int64_t kOutside = std::numeric_limits<int64_t>::min();
+
+}  // namespace
+
+// ---- views ------------------------------------------------------------------------------
+
+Tensor reshape(const Tensor& x, const Shape& shape) {
+  Shape target(shape);
+  int64_t infer = -1, known = 1;
+  for (size_t i = 0; i < target.size(); ++i) {
+    if (target[i] == -1) {
+      check_arg(infer < 0, "reshape: shape ", shape_str(shape), " has more than one -1; only one dimension can be inferred");
+      infer = static_cast<int64_t>(i);
+    } else {
+      check_arg(target[i] >= 0, "reshape: shape ", shape_str(shape), " has a negative dimension ", target[i],
+                "; only -1 (inferred) is allowed");
+      known *= target[i];
+    }
+  }
+  const int64_t n = x.numel();
+  if (infer >= 0) {
+    check_arg(known != 0, "reshape: cannot infer the -1 in shape ", shape_str(shape), " for an input of shape ",
+              shape_str(x.shape()), " when the other dimensions multiply to 0");
+    check_arg(n % known == 0, "reshape: cannot reshape a tensor of shape ", shape_str(x.shape()), " (", n,
+              " elements) into shape ", shape_str(shape), ": ", n, " is not a multiple of ", known);
+    target[infer] = n / known;
+  } else {
+    check_arg(known == n, "reshape: cannot reshape a tensor of shape ", shape_str(x.shape()), " (", n,
+              " elements) into shape ", shape_str(shape), " (", known, " elements); the element counts must match");
+  }
+  if (x.is_contiguous()) return Tensor::view(x, target, contiguous_strides(target), x.offset());
+  Strides st;
+  if (view_strides(x.shape(), x.strides(), target, st)) return Tensor::view(x, target, st, x.offset());
+  Tensor c = dense_copy(x);
+  return Tensor::view(c, target, contiguous_strides(target), c.offset());
+}
+
+Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm) {
+  std::vector<int64_t> p = check_perm(perm, x.ndim(), x.shape());
+  Shape shape(p.size());
+  Strides strides(p.size());
+  for (size_t i = 0; i < p.size(); ++i) {
+    shape[i] = x.shape()[p[i]];
+    strides[i] = x.strides()[p[i]];
+  }
+  return Tensor::view(x, shape, strides, x.offset());
+}
+
+Tensor expand_dims(const Tensor& x, int64_t axis) {
+  const int64_t r = x.ndim();
+  check_arg(axis >= -r - 1 && axis <= r, "expand_dims: axis ", axis, " is out of range for an input of shape ",
+            shape_str(x.shape()), "; expected an axis in [", -r - 1, ", ", r, "]");
+  if (axis < 0) axis += r + 1;
+  Shape shape(x.shape());
+  Strides strides(x.strides());
+  // The stride of a size-1 dim is never used to step; this choice keeps dense inputs dense.
+  int64_t st = axis < r ? x.strides()[axis] * x.shape()[axis] : 1;
+  shape.insert(shape.begin() + axis, 1);
+  strides.insert(strides.begin() + axis, st);
+  return Tensor::view(x, shape, strides, x.offset());
+}
+
+Tensor squeeze(const Tensor& x, const std::vector<int64_t>& axes) {
+  const int64_t r = x.ndim();
+  std::vector<bool> drop(r, false);
+  if (axes.empty()) {
+    for (int64_t i = 0; i < r; ++i) drop[i] = x.shape()[i] == 1;
+  } else {
+    for (int64_t a : normalize_axes(axes, r, "squeeze")) {
+      check_arg(x.shape()[a] == 1, "squeeze: cannot squeeze dimension ", a, " of shape ", shape_str(x.shape()),
+                ": it has size ", x.shape()[a], ", expected 1");
+      drop[a] = true;
+    }
+  }
+  Shape shape;
+  Strides strides;
+  for (int64_t i = 0; i < r; ++i)
+    if (!drop[i]) {
+      shape.push_back(x.shape()[i]);
+      strides.push_back(x.strides()[i]);
+    }
+  return Tensor::view(x, shape, strides, x.offset());
+}
+
+Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+  for (int64_t d : shape)
+    check_arg(d >= 0, "broadcast_to: target shape ", shape_str(shape), " has a negative dimension");
+  bool ok = shape.size() >= x.shape().size();
+  size_t lead = ok ? shape.size() - x.shape().size() : 0;
+  for (size_t i = 0; ok && i < x.shape().size(); ++i)
+    ok = x.shape()[i] == shape[lead + i] || x.shape()[i] == 1;
+  check_arg(ok, "broadcast_to: cannot broadcast a tensor of shape ", shape_str(x.shape()), " to shape ",
+            shape_str(shape), "; each dimension of the input must equal the target's trailing dimension or be 1");
+  return Tensor::view(x, shape, broadcast_strides(x.shape(), x.strides(), shape), x.offset());
+}
+
+// ---- basic indexing ---------------------------------------------------------------------
+
+Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items) {
+  const int64_t r = x.ndim();
+  int64_t consumed = 0, ellipses = 0;
+  for (const auto& it : items) {
+    if (it.kind == IndexItem::Int || it.kind == IndexItem::Slice) ++consumed;
+    if (it.kind == IndexItem::Ellipsis) ++ellipses;
+  }
+  if (ellipses > 1) throw IndexError("an index can only have a single ellipsis ('...')");
+  if (consumed > r)
+    throw IndexError(str_cat("too many indices for a tensor of shape ", shape_str(x.shape()), ": it has rank ", r,
+                             " but ", consumed, " were indexed"));
+  Shape shape;
+  Strides strides;
+  int64_t offset = x.offset();
+  int64_t d = 0;  // next input dimension
+  auto full_dim = [&] {
+    shape.push_back(x.shape()[d]);
+    strides.push_back(x.strides()[d]);
+    ++d;
+  };
+  for (const auto& it : items) {
+    switch (it.kind) {
+      case IndexItem::Ellipsis:
+        for (int64_t k = 0; k < r - consumed; ++k) full_dim();
+        break;
+      case IndexItem::NewAxis:
+        shape.push_back(1);
+        strides.push_back(0);
+        break;
+      case IndexItem::Int: {
+        const int64_t n = x.shape()[d];
+        int64_t i = it.index;
+        if (i < -n || i >= n)
+          throw IndexError(str_cat("index ", it.index, " is out of bounds for axis ", d, " with size ", n,
+                                   " (tensor of shape ", shape_str(x.shape()), "); valid indices are in [", -n, ", ",
+                                   n, ")"));
+        if (i < 0) i += n;
+        offset += i * x.strides()[d];
+        ++d;
+        break;
+      }
+      case IndexItem::Slice: {
+        const int64_t n = x.shape()[d];
+        const int64_t step = it.step.value_or(1);
+        check_arg(step != 0, "slice step cannot be zero (axis ", d, " of a tensor of shape ", shape_str(x.shape()), ")");
+        int64_t start, stop, len;
+        // Python's slice.indices(): clamp the bounds into the dimension, then count.
+        auto clamp = [n](int64_t v, int64_t lo, int64_t hi) {
+          if (v < 0) v = v < -n ? lo : v + n;
+          return std::min(std::max(v, lo), hi);
+        };
+        if (step > 0) {
+          start = it.start ? clamp(*it.start, 0, n) : 0;
+          stop = it.stop ? clamp(*it.stop, 0, n) : n;
+          len = stop > start ? (stop - start - 1) / step + 1 : 0;
+        } else {
+          start = it.start ? clamp(*it.start, -1, n - 1) : n - 1;
+          stop = it.stop ? clamp(*it.stop, -1, n - 1) : -1;
+          len = stop < start ? (stop - start + 1) / step + 1 : 0;
+        }
+        if (len > 0) offset += start * x.strides()[d];
+        shape.push_back(len);
+        strides.push_back(x.strides()[d] * step);
+        ++d;
+        break;
+      }
+    }
+  }
+  while (d < r) full_dim();
+  return Tensor::view(x, shape, strides, offset);
+}
+
+// ---- joins and splits -------------------------------------------------------------------
+
+Tensor concat(const std::vector<Tensor>& xs, int64_t axis) {
+  check_arg(!xs.empty(), "concat: expected a non-empty list of tensors");
+  const Tensor& first = xs[0];
+  const int64_t r = first.ndim();
+  check_arg(r > 0, "concat: cannot concatenate 0-d tensors (scalars); use pt.stack to join them along a new axis");
+  const int64_t ax = normalize_axis(axis, r, "concat");
+  Shape shape(first.shape());
+  shape[ax] = 0;
+  for (size_t k = 0; k < xs.size(); ++k) {
+    const Tensor& x = xs[k];
+    if (x.dtype() != first.dtype())
+      throw TypeError(str_cat("concat: input ", k, " has dtype ", dtype_name(x.dtype()), " but input 0 has dtype ",
+                              dtype_name(first.dtype()), "; all inputs must have the same dtype (use pt.cast)"));
+    check_arg(x.ndim() == r, "concat: input ", k, " has shape ", shape_str(x.shape()), " (rank ", x.ndim(),
+              ") but input 0 has shape ", shape_str(first.shape()), " (rank ", r, "); ranks must match");
+    for (int64_t d = 0; d < r; ++d)
+      check_arg(d == ax || x.shape()[d] == first.shape()[d], "concat: dimension ", d, " of input ", k, " (shape ",
+                shape_str(x.shape()), ") does not match input 0 (shape ", shape_str(first.shape()),
+                "); all dimensions except the concatenation axis ", ax, " must match");
+    shape[ax] += x.shape()[ax];
+  }
+  Tensor out = Tensor::empty(shape, first.dtype());
+  int64_t pos = 0;
+  for (const Tensor& x : xs) {
+    if (x.numel() > 0)
+      copy_into(Tensor::view(out, x.shape(), out.strides(), out.offset() + pos * out.strides()[ax]), x);
+    pos += x.shape()[ax];
+  }
+  return out;
+}
+
+Tensor stack(const std::vector<Tensor>& xs, int64_t axis) {
+  check_arg(!xs.empty(), "stack: expected a non-empty list of tensors");
+  const int64_t r = xs[0].ndim();
+  check_arg(axis >= -r - 1 && axis <= r, "stack: axis ", axis, " is out of range for inputs of rank ", r,
+            "; expected an axis in [", -r - 1, ", ", r, "]");
+  std::vector<Tensor> expanded;
+  expanded.reserve(xs.size());
+  for (size_t k = 0; k < xs.size(); ++k) {
+    if (xs[k].dtype() != xs[0].dtype())
+      throw TypeError(str_cat("stack: input ", k, " has dtype ", dtype_name(xs[k].dtype()), " but input 0 has dtype ",
+                              dtype_name(xs[0].dtype()), "; all inputs must have the same dtype (use pt.cast)"));
+    check_arg(xs[k].shape() == xs[0].shape(), "stack: input ", k, " has shape ", shape_str(xs[k].shape()),
+              " but input 0 has shape ", shape_str(xs[0].shape()), "; all inputs must have the same shape");
+    expanded.push_back(expand_dims(xs[k], axis));
+  }
+  return concat(expanded, axis < 0 ? axis + r + 1 : axis);
+}
+
+std::vector<Tensor> unstack(const Tensor& x, int64_t axis) {
+  check_arg(x.ndim() > 0, "unstack: cannot unstack a 0-d tensor (scalar); the input must have rank >= 1");
+  const int64_t ax = normalize_axis(axis, x.ndim(), "unstack");
+  Shape shape(x.shape());
+  Strides strides(x.strides());
+  shape.erase(shape.begin() + ax);
+  strides.erase(strides.begin() + ax);
+  std::vector<Tensor> out;
+  out.reserve(x.shape()[ax]);
+  for (int64_t i = 0; i < x.shape()[ax]; ++i)
+    out.push_back(Tensor::view(x, shape, strides, x.offset() + i * x.strides()[ax]));
+  return out;
+}
+
+std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axis) {
+  check_arg(x.ndim() > 0, "split: cannot split a 0-d tensor (scalar)");
+  const int64_t ax = normalize_axis(axis, x.ndim(), "split");
+  const int64_t n = x.shape()[ax];
+  check_arg(!sizes.empty(), "split: size_splits must not be empty");
+  std::vector<int64_t> sz(sizes);
+  int64_t infer = -1, total = 0;
+  for (size_t i = 0; i < sz.size(); ++i) {
+    if (sz[i] == -1) {
+      check_arg(infer < 0, "split: size_splits has more than one -1; only one size can be inferred");
+      infer = static_cast<int64_t>(i);
+    } else {
+      check_arg(sz[i] >= 0, "split: size_splits has a negative size ", sz[i], "; sizes must be >= 0 (or one -1)");
+      total += sz[i];
+    }
+  }
+  if (infer >= 0) {
+    check_arg(total <= n, "split: the given sizes sum to ", total, ", more than dimension ", ax, " of shape ",
+              shape_str(x.shape()), " (size ", n, ")");
+    sz[infer] = n - total;
+  } else {
+    check_arg(total == n, "split: the sizes sum to ", total, " but dimension ", ax, " of shape ", shape_str(x.shape()),
+              " has size ", n, "; they must sum to it exactly (or use one -1)");
+  }
+  std::vector<Tensor> out;
+  out.reserve(sz.size());
+  int64_t pos = 0;
+  for (int64_t s : sz) {
+    Shape shape(x.shape());
+    shape[ax] = s;
+    out.push_back(Tensor::view(x, shape, x.strides(), x.offset() + (s > 0 ? pos * x.strides()[ax] : 0)));
+    pos += s;
+  }
+  return out;
+}
+
+std::vector<Tensor> split_num(const Tensor& x, int64_t num, int64_t axis) {
+  check_arg(x.ndim() > 0, "split: cannot split a 0-d tensor (scalar)");
+  const int64_t ax = normalize_axis(axis, x.ndim(), "split");
+  check_arg(num > 0, "split: num_or_size_splits must be a positive number of pieces, got ", num);
+  const int64_t n = x.shape()[ax];
+  check_arg(n % num == 0, "split: ", num, " pieces do not evenly divide dimension ", ax, " of shape ",
+            shape_str(x.shape()), " (size ", n, "); give a divisor of ", n, " or a list of sizes");
+  return split(x, std::vector<int64_t>(num, n / num), ax);
+}
+
+// ---- copies -----------------------------------------------------------------------------
+
+Tensor tile(const Tensor& x, const std::vector<int64_t>& multiples) {
+  const int64_t r = x.ndim();
+  check_arg(static_cast<int64_t>(multiples.size()) == r, "tile: multiples has ", multiples.size(),
+            " entries but the input of shape ", shape_str(x.shape()), " has rank ", r, "; give one per dimension");
+  // Read x as (m0, d0, m1, d1, ...) with zero strides on the repeat dims, copy densely, merge pairs.
+  Shape wide, out_shape;
+  Strides wide_strides;
+  for (int64_t i = 0; i < r; ++i) {
+    check_arg(multiples[i] >= 0, "tile: multiples[", i, "] = ", multiples[i], " is negative");
+    wide.push_back(multiples[i]);
+    wide.push_back(x.shape()[i]);
+    wide_strides.push_back(0);
+    wide_strides.push_back(x.strides()[i]);
+    out_shape.push_back(multiples[i] * x.shape()[i]);
+  }
+  Tensor dense = Tensor::empty(wide, x.dtype());
+  if (dense.numel() > 0) copy_into(dense, Tensor::view(x, wide, wide_strides, x.offset()));
+  return Tensor::view(dense, out_shape, contiguous_strides(out_shape), 0);
+}
+
+Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings, const std::string& mode_in,
+           double constant) {
+  std::string mode(mode_in);
+  for (auto& c : mode) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const bool reflect = mode == "REFLECT", symmetric = mode == "SYMMETRIC";
+  check_arg(mode == "CONSTANT" || reflect || symmetric, "pad: mode must be \"CONSTANT\", \"REFLECT\" or \"SYMMETRIC\", got \"",
+            mode_in, "\"");
+  const int64_t r = x.ndim();
+  check_arg(static_cast<int64_t>(paddings.size()) == r, "pad: paddings must have shape (rank, 2) = (", r,
+            ", 2) for an input of shape ", shape_str(x.shape()), ", got ", paddings.size(), " rows");
+  Shape out_shape(r);
+  std::vector<std::vector<int64_t>> maps(r);  // per dim: element offset into x, or kOutside
+  for (int64_t d = 0; d < r; ++d) {
+    const int64_t n = x.shape()[d], before = paddings[d].first, after = paddings[d].second;
+    check_arg(before >= 0 && after >= 0, "pad: paddings[", d, "] = [", before, ", ", after, "] is negative");
+    if (reflect)
+      check_arg(before < n && after < n, "pad: REFLECT paddings must be less than the dimension size: paddings[", d,
+                "] = [", before, ", ", after, "] but dimension ", d, " of shape ", shape_str(x.shape()), " is ", n);
+    if (symmetric)
+      check_arg(before <= n && after <= n, "pad: SYMMETRIC paddings must not exceed the dimension size: paddings[", d,
+                "] = [", before, ", ", after, "] but dimension ", d, " of shape ", shape_str(x.shape()), " is ", n);
+    out_shape[d] = before + n + after;
+    maps[d].resize(out_shape[d]);
+    for (int64_t j = 0; j < out_shape[d]; ++j) {
+      int64_t k = j - before;
+      if (k < 0) k = reflect ? -k : symmetric ? -k - 1 : kOutside;
+      else if (k >= n) k = reflect ? 2 * (n - 1) - k : symmetric ? 2 * n - 1 - k : kOutside;
+      maps[d][j] = k == kOutside ? kOutside : k * x.strides()[d];
+    }
+  }
+  Tensor out = Tensor::empty(out_shape, x.dtype());
+  if (r == 0) {
+    copy_into(out, x);
+    return out;
+  }
+  if (out.numel() == 0) return out;
+  const uint64_t cbits = scalar_bits(constant, x.dtype());
+  const int64_t L = out_shape[r - 1], rows = out.numel() / L;
+  const int64_t before_last = paddings[r - 1].first, n_last = x.shape()[r - 1];
+  const bool dense_last = x.strides()[r - 1] == 1;
+  with_word(x.itemsize(), [&](auto word) {
+    using W = decltype(word);
+    W c;
+    std::memcpy(&c, &cbits, sizeof(W));
+    const W* src = x.data<W>();
+    W* dst = out.data<W>();
+    parallel_for(rows, row_grain(L), [&](int64_t lo, int64_t hi) {
+      for (int64_t row = lo; row < hi; ++row) {
+        W* o = dst + row * L;
+        int64_t base = 0, rem = row;
+        bool inside = true;
+        for (int64_t d = r - 2; d >= 0; --d) {
+          const int64_t m = maps[d][rem % out_shape[d]];
+          rem /= out_shape[d];
+          if (m == kOutside) inside = false;
+          else base += m;
+        }
+        if (!inside) {
+          std::fill(o, o + L, c);
+          continue;
+        }
+        const std::vector<int64_t>& ml = maps[r - 1];
+        if (dense_last) {
+          // Interior is one dense run; only the pads go through the map.
+          for (int64_t j = 0; j < before_last; ++j) o[j] = ml[j] == kOutside ? c : src[base + ml[j]];
+          std::memcpy(o + before_last, src + base, static_cast<size_t>(n_last) * sizeof(W));
+          for (int64_t j = before_last + n_last; j < L; ++j) o[j] = ml[j] == kOutside ? c : src[base + ml[j]];
+        } else {
+          for (int64_t j = 0; j < L; ++j) o[j] = ml[j] == kOutside ? c : src[base + ml[j]];
+        }
+      }
+    });
+  });
+  return out;
+}
+
+// ---- gathers and masks -----------------------------------------------------------------
+
+Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims) {
+  if (indices.dtype() != DType::Int32 && indices.dtype() != DType::Int64)
+    throw_dtype_error("gather", indices.dtype(), "int32 or int64 for the indices");
+  const int64_t pr = params.ndim(), ir = indices.ndim();
+  const int64_t bd = batch_dims < 0 ? batch_dims + ir : batch_dims;
+  check_arg(bd >= 0 && bd <= ir, "gather: batch_dims = ", batch_dims, " is out of range for indices of rank ", ir,
+            "; expected a value in [", -ir, ", ", ir, "]");
+  check_arg(pr > 0, "gather: params must have rank >= 1, got a 0-d tensor");
+  const int64_t ax = normalize_axis(axis, pr, "gather");
+  check_arg(bd <= ax, "gather: batch_dims (", bd, ") must be less than or equal to axis (", ax, ")");
+  for (int64_t d = 0; d < bd; ++d)
+    check_arg(params.shape()[d] == indices.shape()[d], "gather: batch dimension ", d, " differs: params of shape ",
+              shape_str(params.shape()), " vs indices of shape ", shape_str(indices.shape()),
+              "; the first batch_dims dimensions must match");
+  Shape out_shape(params.shape().begin(), params.shape().begin() + ax);
+  out_shape.insert(out_shape.end(), indices.shape().begin() + bd, indices.shape().end());
+  out_shape.insert(out_shape.end(), params.shape().begin() + ax + 1, params.shape().end());
+  const int64_t B = prod(params.shape(), 0, bd), O = prod(params.shape(), bd, ax), N = params.shape()[ax];
+  const int64_t S = prod(params.shape(), ax + 1, pr), NI = prod(indices.shape(), bd, ir);
+  Tensor idx = contiguous(indices);
+  Tensor p = contiguous(params);
+  Tensor out = Tensor::empty(out_shape, params.dtype());
+  if (idx.dtype() == DType::Int32) {
+    check_indices(idx.data<int32_t>(), idx.numel(), N, idx.shape(), "gather", params.shape(), ax);
+    gather_rows(p, idx.data<int32_t>(), B, O, N, S, NI, out);
+  } else {
+    check_indices(idx.data<int64_t>(), idx.numel(), N, idx.shape(), "gather", params.shape(), ax);
+    gather_rows(p, idx.data<int64_t>(), B, O, N, S, NI, out);
+  }
+  return out;
+}
+
+Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, int64_t axis, DType dtype) {
+  if (!is_integer(indices.dtype())) throw_dtype_error("one_hot", indices.dtype(), "an integer dtype (uint8, int32, int64) for the indices");
+  check_arg(depth >= 0, "one_hot: depth must be >= 0, got ", depth);
+  const int64_t r = indices.ndim();
+  check_arg(axis == -1 || (axis >= 0 && axis <= r), "one_hot: axis must be -1 or in [0, ", r, "] for indices of shape ",
+            shape_str(indices.shape()), ", got ", axis);
+  const int64_t ax = axis == -1 ? r : axis;
+  Shape out_shape(indices.shape());
+  out_shape.insert(out_shape.begin() + ax, depth);
+  Tensor out = Tensor::empty(out_shape, dtype);
+  if (out.numel() == 0) return out;
+  const int64_t outer = prod(indices.shape(), 0, ax), inner = prod(indices.shape(), ax, r);
+  Tensor idx = cast(contiguous(indices), DType::Int64);
+  const int64_t* ip = idx.data<int64_t>();
+  PT_DISPATCH_ALL(dtype, "one_hot", {
+    const scalar_t on = static_cast<scalar_t>(on_value), off = static_cast<scalar_t>(off_value);
+    scalar_t* o = out.data<scalar_t>();
+    // out viewed as (outer, depth, inner): one task per outer row.
+    parallel_for(outer, row_grain(depth * inner), [&](int64_t lo, int64_t hi) {
+      for (int64_t a = lo; a < hi; ++a) {
+        scalar_t* block = o + a * depth * inner;
+        std::fill(block, block + depth * inner, off);
+        for (int64_t i = 0; i < inner; ++i) {
+          const int64_t k = ip[a * inner + i];
+          if (k >= 0 && k < depth) block[k * inner + i] = on;
+        }
+      }
+    });
+  });
+  return out;
+}
+
+namespace {
+/** Flat positions of the non-zero elements of a dense tensor, in order (deterministic chunked count + fill). */
+std::vector<int64_t> nonzero_positions(const Tensor& dense) {
+  const int64_t n = dense.numel();
+  constexpr int64_t kChunk = 1 << 16;
+  const int64_t nchunks = (n + kChunk - 1) / kChunk;
+  std::vector<int64_t> counts(nchunks + 1, 0);
+  std::vector<int64_t> pos;
+  PT_DISPATCH_ALL(dense.dtype(), "where", {
+    const scalar_t* p = dense.data<scalar_t>();
+    parallel_for(nchunks, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t c = lo; c < hi; ++c) {
+        int64_t cnt = 0;
+        for (int64_t i = c * kChunk, e = std::min(n, (c + 1) * kChunk); i < e; ++i) cnt += p[i] != scalar_t(0);
+        counts[c + 1] = cnt;
+      }
+    });
+    for (int64_t c = 0; c < nchunks; ++c) counts[c + 1] += counts[c];
+    pos.resize(counts[nchunks]);
+    parallel_for(nchunks, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t c = lo; c < hi; ++c) {
+        int64_t w = counts[c];
+        for (int64_t i = c * kChunk, e = std::min(n, (c + 1) * kChunk); i < e; ++i)
+          if (p[i] != scalar_t(0)) pos[w++] = i;
+      }
+    });
+  });
+  return pos;
+}
+}  // namespace
+
+Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis) {
+  if (mask.dtype() != DType::Bool) throw_dtype_error("boolean_mask", mask.dtype(), "bool for the mask");
+  const int64_t k = mask.ndim(), r = x.ndim();
+  check_arg(k > 0, "boolean_mask: the mask must have rank >= 1, got a 0-d mask");
+  const int64_t ax = axis < 0 ? axis + r : axis;
+  check_arg(ax >= 0 && ax + k <= r, "boolean_mask: a mask of shape ", shape_str(mask.shape()), " at axis ", axis,
+            " does not fit a tensor of shape ", shape_str(x.shape()));
+  for (int64_t d = 0; d < k; ++d)
+    check_arg(mask.shape()[d] == x.shape()[ax + d], "boolean_mask: mask of shape ", shape_str(mask.shape()),
+              " does not match dimensions ", ax, "..", ax + k - 1, " of the tensor's shape ", shape_str(x.shape()),
+              "; the mask's shape must equal that part of the tensor's shape");
+  std::vector<int64_t> pos = nonzero_positions(contiguous(mask));
+  const int64_t outer = prod(x.shape(), 0, ax), M = mask.numel(), inner = prod(x.shape(), ax + k, r);
+  Shape out_shape(x.shape().begin(), x.shape().begin() + ax);
+  out_shape.push_back(static_cast<int64_t>(pos.size()));
+  out_shape.insert(out_shape.end(), x.shape().begin() + ax + k, x.shape().end());
+  Tensor out = Tensor::empty(out_shape, x.dtype());
+  if (out.numel() == 0) return out;
+  Tensor p = reshape(x, {outer, M, inner});
+  gather_rows(contiguous(p), pos.data(), 1, outer, M, inner, static_cast<int64_t>(pos.size()), out);
+  return out;
+}
+
+Tensor where_indices(const Tensor& cond) {
+  Tensor c = contiguous(cond);
+  std::vector<int64_t> pos = nonzero_positions(c);
+  const int64_t count = static_cast<int64_t>(pos.size()), r = c.ndim();
+  Tensor out = Tensor::empty({count, r}, DType::Int64);
+  if (count == 0 || r == 0) return out;
+  int64_t* o = out.data<int64_t>();
+  const Shape& shape = c.shape();
+  parallel_for(count, row_grain(r), [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      int64_t flat = pos[i];
+      for (int64_t d = r - 1; d >= 0; --d) {
+        o[i * r + d] = flat % shape[d];
+        flat /= shape[d];
+      }
+    }
+  });
+  return out;
+}
+
 }  // namespace pt::ops

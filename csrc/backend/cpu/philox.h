@@ -1,0 +1,77 @@
+#pragma once
+/**
+ * Philox4x32-10, the counter-based generator of Salmon, Moraes, Dror and Shaw, "Parallel random
+ * numbers: as easy as 1, 2, 3" (SC'11), and the conversions from its 32-bit words to numbers.
+ *
+ * A counter-based generator is a keyed bijection of a 128-bit counter: block b of a stream is
+ * philox(counter = b, key), computed independently of every other block. A kernel therefore gets
+ * element i from block i / k whatever thread handles it, so results never depend on the thread count.
+ */
+#include <array>
+#include <cstdint>
+
+namespace pt::cpu {
+
+/** One Philox4x32-10 evaluation: four 32-bit words from a 128-bit counter and a 64-bit key. */
+struct Philox4x32 {
+  /** Four 32-bit words: a counter in, random bits out. */
+  using Block = std::array<uint32_t, 4>;
+
+  static constexpr uint32_t kMul0 = 0xD2511F53u;   // round multipliers (SC'11, table 2)
+  static constexpr uint32_t kMul1 = 0xCD9E8D57u;
+  static constexpr uint32_t kBump0 = 0x9E3779B9u;  // Weyl key increments: golden ratio, sqrt(3) - 1
+  static constexpr uint32_t kBump1 = 0xBB67AE85u;
+  static constexpr int kRounds = 10;
+
+  /** Ten rounds of the Philox S-P network over `ctr` under key (k0, k1). */
+  static inline Block eval(Block ctr, uint32_t k0, uint32_t k1) {
+    for (int r = 0; r < kRounds; ++r) {
+      if (r > 0) {
+        k0 += kBump0;
+        k1 += kBump1;
+      }
+      const uint64_t p0 = static_cast<uint64_t>(kMul0) * ctr[0];
+      const uint64_t p1 = static_cast<uint64_t>(kMul1) * ctr[2];
+      ctr = {static_cast<uint32_t>(p1 >> 32) ^ ctr[1] ^ k0, static_cast<uint32_t>(p1),
+             static_cast<uint32_t>(p0 >> 32) ^ ctr[3] ^ k1, static_cast<uint32_t>(p0)};
+    }
+    return ctr;
+  }
+};
+
+/**
+ * The blocks of one op call. The key is the 64-bit seed; the counter's high 64 bits are the call's
+ * stream number and its low 64 bits the block index, so distinct calls never share a block.
+ */
+class PhiloxStream {
+ public:
+  /** The stream of key `seed` and stream number `stream`. */
+  PhiloxStream(uint64_t seed, uint64_t stream)
+      : k0_(static_cast<uint32_t>(seed)), k1_(static_cast<uint32_t>(seed >> 32)),
+        s0_(static_cast<uint32_t>(stream)), s1_(static_cast<uint32_t>(stream >> 32)) {}
+
+  /** Block `index` of the stream: four fresh 32-bit words. */
+  Philox4x32::Block operator()(uint64_t index) const {
+    return Philox4x32::eval({static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32), s0_, s1_}, k0_, k1_);
+  }
+
+ private:
+  uint32_t k0_, k1_, s0_, s1_;
+};
+
+/** A float in [0, 1) from the top 24 bits of `x` (every value exact, spacing 2^-24). */
+inline float uniform_float(uint32_t x) { return static_cast<float>(x >> 8) * 0x1p-24f; }
+/** A float in (0, 1], for logarithms that must not see 0. */
+inline float uniform_float_open0(uint32_t x) { return static_cast<float>((x >> 8) + 1) * 0x1p-24f; }
+/** 64 random bits from two words. */
+inline uint64_t bits64(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
+/** A double in [0, 1) from the top 53 bits of `x`. */
+inline double uniform_double(uint64_t x) { return static_cast<double>(x >> 11) * 0x1p-53; }
+/** A double in (0, 1]. */
+inline double uniform_double_open0(uint64_t x) { return static_cast<double>((x >> 11) + 1) * 0x1p-53; }
+/** An integer in [0, range) from 64 random bits (multiply-high: bias below range / 2^64). */
+inline uint64_t bounded64(uint64_t x, uint64_t range) {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(x) * range) >> 64);
+}
+
+}  // namespace pt::cpu

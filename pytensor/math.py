@@ -1,0 +1,44 @@
+"""``tf.math``: element-wise math, comparisons, reductions and products."""
+
+from . import _core
+from ._core import (  # noqa: F401  re-exported TF names
+    abs, add, ceil, cos, divide, equal, exp, expm1, floor, floordiv, floormod, greater, greater_equal,
+    is_finite, is_nan, less, less_equal, log, log1p, logical_and, logical_not, logical_or, maximum,
+    minimum, multiply, negative, not_equal, pow, reciprocal, round, rsqrt, sigmoid, sign, sin, sqrt,
+    square, squared_difference, subtract, tanh,
+)
+
+truediv = divide
+realdiv = divide
+mod = floormod
+neg = negative
+
+
+def logical_xor(x, y, name=None):
+    """Element-wise exclusive or of two bool tensors."""
+    return _core.not_equal(_core.cast(x, "bool"), _core.cast(y, "bool"))
+
+
+def divide_no_nan(x, y, name=None):
+    """x / y, with 0 where y == 0 (TF's divide_no_nan)."""
+    y = _core.convert_to_tensor(y, dtype_hint=getattr(x, "dtype", None))
+    zero = _core.equal(y, 0)
+    safe = _core.where(zero, _core.ones_like(y), y)
+    return _core.where(zero, _core.zeros_like(y), _core.divide(x, safe))
+
+
+def _optional(name):
+    return getattr(_core, name, None)
+
+
+# Reductions and arg-reductions (bound by the reduce family).
+reduce_sum = _optional("reduce_sum")
+reduce_mean = _optional("reduce_mean")
+reduce_max = _optional("reduce_max")
+reduce_min = _optional("reduce_min")
+reduce_prod = _optional("reduce_prod")
+reduce_logsumexp = _optional("reduce_logsumexp")
+reduce_any = _optional("reduce_any")
+reduce_all = _optional("reduce_all")
+argmax = _optional("argmax")
+argmin = _optional("argmin")
