@@ -203,6 +203,9 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
   if (const Tensor* t = as_tensor(obj)) return dtype ? ops::cast(*t, *dtype) : *t;
   if (const Variable* v = as_variable(obj)) return dtype ? ops::cast(v->read(), *dtype) : v->read();
   if (PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p)) return from_python_scalar(obj, dtype, op);
+  if (PyUnicode_Check(p) || PyBytes_Check(p) || p == Py_None)
+    throw TypeError(str_cat(op, ": cannot convert ", std::string(py::repr(obj)), " (", Py_TYPE(p)->tp_name,
+                            ") to a numeric tensor; string tensors are not supported by this op"));
   if (PyList_Check(p) || PyTuple_Check(p)) {
     Shape shape;
     Kind kind = Kind::Bool;

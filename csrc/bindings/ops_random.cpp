@@ -1,7 +1,159 @@
-// Bindings of the random family. (Placeholder: being written.)
+// Bindings of the random family. Seeds follow TF 2's rules, kept in Python (pytensor/random.py registers
+// "random_seed": op seed -> (key, counter)); the kernels only see the resolved ops::RandomSeed.
+#include <pybind11/stl.h>
+
+#include <array>
+
+#include "../backend/cpu/philox.h"
 #include "bindings.h"
 #include "convert.h"
 
 namespace pt::bind {
-void bind_random(py::module_& m) { (void)m; }
+
+namespace {
+
+/** A shape argument; tuples and lists of Python ints are read directly (shape_from_py probes attributes, ~1 us). */
+Shape quick_shape(py::handle obj, const char* op) {
+  PyObject* p = obj.ptr();
+  if (!PyTuple_Check(p) && !PyList_Check(p)) return shape_from_py(obj, op);
+  Shape shape(static_cast<size_t>(PySequence_Fast_GET_SIZE(p)));
+  PyObject** items = PySequence_Fast_ITEMS(p);
+  for (size_t i = 0; i < shape.size(); ++i) {
+    int overflow = 0;
+    if (!PyLong_CheckExact(items[i])) return shape_from_py(obj, op);
+    shape[i] = PyLong_AsLongLongAndOverflow(items[i], &overflow);
+    if (overflow) return shape_from_py(obj, op);
+  }
+  return shape;
+}
+
+/** Resolves an op-level seed (None or int) with the global seed into the Philox key and stream counter. */
+ops::RandomSeed resolve_seed(py::handle seed) {
+  py::tuple r = registered("random_seed")(seed);
+  return {r[0].cast<uint64_t>(), r[1].cast<uint64_t>()};
+}
+
+/** A distribution parameter: a scalar (fast path, folded into the kernel) or a tensor that broadcasts. */
+struct Param {
+  bool scalar = true;
+  double value = 0;
+  Tensor tensor;
+};
+
+Param param(py::handle obj, DType dtype, const char* op) {
+  PyObject* p = obj.ptr();
+  if (PyFloat_Check(p)) return {true, PyFloat_AS_DOUBLE(p), {}};
+  if (PyLong_CheckExact(p) && is_floating(dtype)) {
+    const double v = PyLong_AsDouble(p);
+    if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    return {true, v, {}};
+  }
+  Tensor t = to_tensor_cast(obj, dtype, op);
+  if (t.ndim() == 0) return {true, *ops::cast(t, DType::Float64).data<double>(), {}};
+  return {false, 0, t};
+}
+
+Tensor as_tensor_param(const Param& p, DType dtype) {
+  return p.scalar ? ops::fill(Shape{}, p.value, dtype) : p.tensor;
+}
+
+/** scale * z + shift for tensor parameters; they must broadcast to the sample shape (as TF requires). */
+Tensor affine(const Tensor& z, const Param& scale, const Param& shift, const char* op) {
+  DType dt = z.dtype();
+  Tensor out = ops::binary(OpId::add, ops::binary(OpId::multiply, z, as_tensor_param(scale, dt)),
+                           as_tensor_param(shift, dt));
+  check_arg(out.shape() == z.shape(), op, ": parameters of shape ",
+            shape_str(scale.scalar ? Shape{} : scale.tensor.shape()), " and ",
+            shape_str(shift.scalar ? Shape{} : shift.tensor.shape()), " do not broadcast to the sample shape ",
+            shape_str(z.shape()));
+  return out;
+}
+
+using NormalFn = Tensor (*)(const Shape&, double, double, DType, ops::RandomSeed);
+
+/** normal and truncated_normal share argument handling: Python or tensor mean and stddev. */
+Tensor normal_like(NormalFn fn, const char* op, py::handle shape, py::handle mean, py::handle stddev,
+                   py::handle dtype, py::handle seed) {
+  Shape s = quick_shape(shape, op);
+  DType dt = optional_dtype(dtype).value_or(DType::Float32);
+  if (!is_floating(dt)) throw_dtype_error(op, dt, "float32 or float64");
+  Param m = param(mean, dt, op), sd = param(stddev, dt, op);
+  ops::RandomSeed rs = resolve_seed(seed);
+  if (m.scalar && sd.scalar) return fn(s, m.value, sd.value, dt, rs);
+  return affine(fn(s, 0.0, 1.0, dt, rs), sd, m, op);
+}
+
+}  // namespace
+
+void bind_random(py::module_& m) {
+  m.def("random_normal",
+        [](py::handle shape, py::handle mean, py::handle stddev, py::handle dtype, py::handle seed, py::handle) {
+          return normal_like(&ops::random_normal, "random_normal", shape, mean, stddev, dtype, seed);
+        },
+        py::arg("shape"), py::arg("mean") = 0.0, py::arg("stddev") = 1.0, py::arg("dtype") = py::none(),
+        py::arg("seed") = py::none(), py::arg("name") = py::none(), "Normal(mean, stddev) samples (tf.random.normal).");
+  m.def("truncated_normal",
+        [](py::handle shape, py::handle mean, py::handle stddev, py::handle dtype, py::handle seed, py::handle) {
+          return normal_like(&ops::truncated_normal, "truncated_normal", shape, mean, stddev, dtype, seed);
+        },
+        py::arg("shape"), py::arg("mean") = 0.0, py::arg("stddev") = 1.0, py::arg("dtype") = py::none(),
+        py::arg("seed") = py::none(), py::arg("name") = py::none(),
+        "Normal samples within two standard deviations of the mean (tf.random.truncated_normal).");
+  m.def("random_uniform",
+        [](py::handle shape, py::handle minval, py::handle maxval, py::handle dtype, py::handle seed, py::handle) {
+          const char* op = "random_uniform";
+          Shape s = quick_shape(shape, op);
+          DType dt = optional_dtype(dtype).value_or(DType::Float32);
+          if (!is_floating(dt) && dt != DType::Int32 && dt != DType::Int64)
+            throw_dtype_error(op, dt, "float32, float64, int32 or int64");
+          if (is_floating(dt)) {
+            Param lo = param(minval, dt, op), hi = maxval.is_none() ? Param{true, 1.0, {}} : param(maxval, dt, op);
+            ops::RandomSeed rs = resolve_seed(seed);
+            if (lo.scalar && hi.scalar) return ops::random_uniform(s, lo.value, hi.value, dt, rs);
+            // minval + u * (maxval - minval) with broadcasting tensors.
+            Tensor width = ops::binary(OpId::subtract, as_tensor_param(hi, dt), as_tensor_param(lo, dt));
+            return affine(ops::random_uniform(s, 0.0, 1.0, dt, rs), Param{false, 0, width}, lo, op);
+          }
+          if (maxval.is_none())
+            throw InvalidArgument(str_cat(op, ": maxval must be given for integer dtype ", dtype_name(dt),
+                                          " (TF has no default upper bound for integers)"));
+          Tensor lo = to_tensor_cast(minval, dt, op), hi = to_tensor_cast(maxval, dt, op);
+          check_arg(lo.ndim() == 0 && hi.ndim() == 0, op, ": minval and maxval must be scalars for integer dtype ",
+                    dtype_name(dt), ", got shapes ", shape_str(lo.shape()), " and ", shape_str(hi.shape()));
+          double lo_v = static_cast<double>(*ops::cast(lo, DType::Int64).data<int64_t>());
+          double hi_v = static_cast<double>(*ops::cast(hi, DType::Int64).data<int64_t>());
+          return ops::random_uniform(s, lo_v, hi_v, dt, resolve_seed(seed));
+        },
+        py::arg("shape"), py::arg("minval") = 0, py::arg("maxval") = py::none(), py::arg("dtype") = py::none(),
+        py::arg("seed") = py::none(), py::arg("name") = py::none(),
+        "Uniform samples in [minval, maxval) (tf.random.uniform); integer dtypes need maxval.");
+  m.def("categorical",
+        [](py::handle logits, py::handle num_samples, py::handle dtype, py::handle seed, py::handle) {
+          Tensor l = to_tensor(logits, std::nullopt, "categorical");
+          int64_t n;
+          if (is_tensor_like(num_samples)) {
+            Tensor t = to_tensor(num_samples, std::nullopt, "categorical");
+            check_arg(t.ndim() == 0 && is_integer(t.dtype()), "categorical: num_samples must be an integer scalar");
+            n = *ops::cast(t, DType::Int64).data<int64_t>();
+          } else {
+            n = py::int_(py::reinterpret_borrow<py::object>(num_samples)).cast<int64_t>();
+          }
+          return ops::categorical(l, n, optional_dtype(dtype).value_or(DType::Int64), resolve_seed(seed));
+        },
+        py::arg("logits"), py::arg("num_samples"), py::arg("dtype") = py::none(), py::arg("seed") = py::none(),
+        py::arg("name") = py::none(),
+        "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless dtype is given.");
+  m.def("random_shuffle",
+        [](py::handle value, py::handle seed, py::handle) {
+          return ops::random_shuffle(to_tensor(value, std::nullopt, "random_shuffle"), resolve_seed(seed));
+        },
+        py::arg("value"), py::arg("seed") = py::none(), py::arg("name") = py::none(),
+        "A random permutation of `value` along its first dimension (tf.random.shuffle).");
+  m.def("_philox4x32",
+        [](std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key) {
+          return cpu::Philox4x32::eval(counter, key[0], key[1]);
+        },
+        py::arg("counter"), py::arg("key"), "One raw Philox4x32-10 block (for known-answer tests).");
+}
+
 }  // namespace pt::bind

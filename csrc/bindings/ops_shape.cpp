@@ -11,7 +11,7 @@ namespace {
 /** Converts a values list: the first tensor-like item (else the first item) fixes the others' dtype. */
 std::vector<Tensor> tensor_list(py::handle values, const char* op) {
   if (is_tensor_like(values) || !py::isinstance<py::sequence>(values) || py::isinstance<py::str>(values))
-    throw TypeError(str_cat(op, ": expected a list of tensors, got ", std::string(py::repr(values.get_type()))));
+    throw TypeError(str_cat(op, ": expected a list of tensors, got ", std::string(py::str(py::type::handle_of(values).attr("__name__")))));
   py::sequence seq = py::reinterpret_borrow<py::sequence>(values);
   std::optional<DType> dtype;
   for (py::handle v : seq)
@@ -26,6 +26,30 @@ std::vector<Tensor> tensor_list(py::handle values, const char* op) {
     if (!dtype) dtype = out.back().dtype();
   }
   return out;
+}
+
+/** A shape / int-list argument; tuples and lists of Python ints skip shape_from_py's attribute probing (~1 us). */
+Shape shape_arg(py::handle obj, const char* op) {
+  PyObject* p = obj.ptr();
+  if (PyTuple_Check(p) || PyList_Check(p)) {
+    const Py_ssize_t n = PySequence_Fast_GET_SIZE(p);
+    PyObject** items = PySequence_Fast_ITEMS(p);
+    Shape out(static_cast<size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      if (!PyLong_CheckExact(items[i])) return shape_from_py(obj, op);
+      int overflow = 0;
+      out[i] = PyLong_AsLongLongAndOverflow(items[i], &overflow);
+      if (overflow) return shape_from_py(obj, op);
+    }
+    return out;
+  }
+  return shape_from_py(obj, op);
+}
+
+/** An axis / axes argument (None, int, or a list of ints) through the fast shape_arg path. */
+std::optional<std::vector<int64_t>> axes_arg(py::handle obj, const char* op) {
+  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) return shape_arg(obj, op);
+  return axes_from_py(obj, op);
 }
 
 /** An int argument that may also be a 0-d integer tensor. */
@@ -58,6 +82,8 @@ Tensor int_vector(const std::vector<int64_t>& vals, DType dtype) {
 
 /** out_type of shape/size: int32 or int64. */
 DType index_dtype(py::handle out_type, const char* op) {
+  // None stands for TF's default pt.int32 (the dtype objects do not exist yet when this module is built).
+  if (out_type.is_none()) return DType::Int32;
   DType dt = dtype_from_py(out_type);
   if (dt != DType::Int32 && dt != DType::Int64) throw_dtype_error(op, dt, "int32 or int64 for out_type");
   return dt;
@@ -74,13 +100,13 @@ py::list to_list(const std::vector<Tensor>& ts) {
 void bind_shape(py::module_& m) {
   m.def("reshape",
         [](py::handle tensor, py::handle shape, py::handle) {
-          return ops::reshape(to_tensor(tensor, std::nullopt, "reshape"), shape_from_py(shape, "reshape"));
+          return ops::reshape(to_tensor(tensor, std::nullopt, "reshape"), shape_arg(shape, "reshape"));
         },
         py::arg("tensor"), py::arg("shape"), py::arg("name") = py::none());
   m.def("transpose",
         [](py::handle a, py::handle perm, bool conjugate, py::handle) {
           Tensor x = to_tensor(a, std::nullopt, "transpose");
-          auto p = axes_from_py(perm, "transpose");
+          auto p = axes_arg(perm, "transpose");
           // An explicit perm must list every dimension; only None means "reverse".
           if (p && static_cast<int64_t>(p->size()) != x.ndim())
             throw InvalidArgument(str_cat("transpose: perm has ", p->size(), " entries but the input of shape ",
@@ -96,7 +122,7 @@ void bind_shape(py::module_& m) {
   m.def("squeeze",
         [](py::handle input, py::handle axis, py::handle) {
           return ops::squeeze(to_tensor(input, std::nullopt, "squeeze"),
-                              axes_from_py(axis, "squeeze").value_or(std::vector<int64_t>{}));
+                              axes_arg(axis, "squeeze").value_or(std::vector<int64_t>{}));
         },
         py::arg("input"), py::arg("axis") = py::none(), py::arg("name") = py::none());
   m.def("concat",
@@ -125,12 +151,12 @@ void bind_shape(py::module_& m) {
         [](py::handle value, py::handle num_or_size_splits, py::handle axis, py::handle num, py::handle) {
           Tensor x = to_tensor(value, std::nullopt, "split");
           int64_t ax = int_arg(axis, "split", "axis");
-          bool scalar = PyLong_Check(num_or_size_splits.ptr()) ||
-                        (is_tensor_like(num_or_size_splits) &&
-                         to_tensor(num_or_size_splits, std::nullopt, "split").ndim() == 0);
+          py::handle s = num_or_size_splits;
+          bool scalar = is_tensor_like(s) ? to_tensor(s, std::nullopt, "split").ndim() == 0
+                                          : !py::isinstance<py::sequence>(s) && PyIndex_Check(s.ptr());
           std::vector<Tensor> parts =
               scalar ? ops::split_num(x, int_arg(num_or_size_splits, "split", "num_or_size_splits"), ax)
-                     : ops::split(x, shape_from_py(num_or_size_splits, "split"), ax);
+                     : ops::split(x, shape_arg(num_or_size_splits, "split"), ax);
           if (!num.is_none()) {
             int64_t n = int_arg(num, "split", "num");
             check_arg(n == static_cast<int64_t>(parts.size()), "split: num = ", n, " but the split gives ",
@@ -142,12 +168,12 @@ void bind_shape(py::module_& m) {
         py::arg("name") = py::none());
   m.def("tile",
         [](py::handle input, py::handle multiples, py::handle) {
-          return ops::tile(to_tensor(input, std::nullopt, "tile"), shape_from_py(multiples, "tile"));
+          return ops::tile(to_tensor(input, std::nullopt, "tile"), shape_arg(multiples, "tile"));
         },
         py::arg("input"), py::arg("multiples"), py::arg("name") = py::none());
   m.def("broadcast_to",
         [](py::handle input, py::handle shape, py::handle) {
-          return ops::broadcast_to(to_tensor(input, std::nullopt, "broadcast_to"), shape_from_py(shape, "broadcast_to"));
+          return ops::broadcast_to(to_tensor(input, std::nullopt, "broadcast_to"), shape_arg(shape, "broadcast_to"));
         },
         py::arg("input"), py::arg("shape"), py::arg("name") = py::none());
   m.def("pad",
@@ -208,7 +234,7 @@ void bind_shape(py::module_& m) {
         [](py::handle input, py::handle out_type, py::handle) {
           DType dt = index_dtype(out_type, "shape_n");
           py::list out;
-          for (const Tensor& t : tensor_list(input, "shape_n")) out.append(py::cast(int_vector(t.shape(), dt)));
+          for (py::handle v : input) out.append(py::cast(int_vector(to_tensor(v, std::nullopt, "shape_n").shape(), dt)));
           return out;
         },
         py::arg("input"), py::arg("out_type") = py::none(), py::arg("name") = py::none());

@@ -274,6 +274,38 @@ py::object item(const Tensor& t, const char* what) {
   return py::none();
 }
 
+/**
+ * The number-protocol slot of a binary operator, installed directly on the Tensor type: Python's
+ * `a + b` then skips the method lookup and bound-method call a `__add__` def costs (~0.2 µs).
+ */
+template <OpId OP>
+PyObject* number_slot(PyObject* x, PyObject* y) {
+  try {
+    const Tensor* a = as_tensor(x);
+    const Tensor* b = as_tensor(y);
+    Tensor out;
+    if (a && b) out = ops::binary(OP, *a, *b);
+    else if (a) out = ops::binary(OP, *a, to_tensor(y, a->dtype(), op_def(OP).name));
+    else if (b) out = ops::binary(OP, to_tensor(x, b->dtype(), op_def(OP).name), *b);
+    else Py_RETURN_NOTIMPLEMENTED;
+    return py::cast(std::move(out)).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
+void install_number_slots(PyTypeObject* type) {
+  auto* heap = reinterpret_cast<PyHeapTypeObject*>(type);
+  heap->as_number.nb_add = number_slot<OpId::add>;
+  heap->as_number.nb_subtract = number_slot<OpId::subtract>;
+  heap->as_number.nb_multiply = number_slot<OpId::multiply>;
+  heap->as_number.nb_true_divide = number_slot<OpId::divide>;
+  PyType_Modified(type);
+}
+
 }  // namespace
 
 void bind_tensor(py::module_& m) {
@@ -331,6 +363,7 @@ void bind_tensor(py::module_& m) {
       .def("_strides", [](const Tensor& t) { return t.strides(); })
       .def_property_readonly("_id", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.id()); });
   bind_operators(tensor);
+  install_number_slots(g_tensor_type);
 
   py::class_<Variable> var(m, "Variable", py::dynamic_attr());
   g_variable_type = reinterpret_cast<PyTypeObject*>(var.ptr());

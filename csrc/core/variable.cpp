@@ -1,17 +1,28 @@
 #include "variable.h"
 
+#include <atomic>
+
+#include "../autograd/tape.h"
 #include "../ops/ops.h"
 
 namespace pt {
 
+namespace {
+std::atomic<uint64_t> g_next_uid{1};
+}
+
 Variable::Variable(Tensor initial, std::string name, bool trainable)
-    : name_(std::move(name)), trainable_(trainable) {
+    : uid_(g_next_uid.fetch_add(1)), name_(std::move(name)), trainable_(trainable) {
   // Own a private dense copy: the initial value may be a view of someone else's storage.
   value_ = Tensor::empty(initial.shape(), initial.dtype());
   ops::copy_into(value_, initial);
 }
 
-Tensor Variable::read() const { return Tensor::view(value_, value_.shape(), value_.strides(), value_.offset()); }
+Tensor Variable::read() const {
+  Tensor t = Tensor::view(value_, value_.shape(), value_.strides(), value_.offset());
+  if (!autograd::thread_state().tapes.empty()) autograd::on_variable_read(*this, t);
+  return t;
+}
 
 void Variable::make_unique() {
   if (value_.storage().use_count() > 1) {

@@ -27,6 +27,8 @@ class Variable {
   const Shape& shape() const { return value_.shape(); }
   DType dtype() const { return value_.dtype(); }
   const std::string& name() const { return name_; }
+  /** Process-unique id (never reused, unlike addresses): how tapes know variables. */
+  uint64_t uid() const { return uid_; }
   bool trainable() const { return trainable_; }
   void set_trainable(bool t) { trainable_ = t; }
 
@@ -36,6 +38,7 @@ class Variable {
   static void write_into(const Tensor& dst, const Tensor& src);
 
   Tensor value_;
+  uint64_t uid_;
   std::string name_;
   bool trainable_;
 };

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../autograd/grad_utils.h"
 #include "../backend/cpu/elementwise.h"
 #include "ops.h"
 
@@ -137,6 +138,7 @@ void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
     break;
 
 Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
+  PT_OP_SCOPE;
   const char* name = op_def(op).name;
   check_same_dtype(name, a, b);
   Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
@@ -199,6 +201,7 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
     default:
       throw InvalidArgument(str_cat("binary: ", name, " is not a binary op"));
   }
+  PT_RECORD(op, {a, b}, {out});
   return out;
 }
 
@@ -206,6 +209,7 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
 #undef PT_COMPARE
 
 Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
+  PT_OP_SCOPE;
   if (cond.dtype() != DType::Bool) throw_dtype_error("where", cond.dtype(), "bool for the condition");
   check_same_dtype("where", x, y);
   Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), x.shape(), "where"), y.shape(), "where");
@@ -227,17 +231,106 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
                             : *reinterpret_cast<const scalar_t*>(p[3] + i * s[3]);
                 });
   });
+  PT_RECORD(OpId::where, {cond, x, y}, {out});
   return out;
 }
 
 Tensor clip_by_value(const Tensor& x, const Tensor& lo, const Tensor& hi) {
+  PT_OP_SCOPE;
   check_same_dtype("clip_by_value", x, lo);
   check_same_dtype("clip_by_value", x, hi);
   Shape shape = broadcast_shapes(x.shape(), broadcast_shapes(lo.shape(), hi.shape(), "clip_by_value"), "clip_by_value");
   check_arg(shape == x.shape(), "clip_by_value: clip bounds of shapes ", shape_str(lo.shape()), " and ",
             shape_str(hi.shape()), " must broadcast to the input's shape ", shape_str(x.shape()));
   // max then min, so NaN inputs stay NaN and lo > hi gives hi (as TF's kernel does).
-  return binary(OpId::minimum, binary(OpId::maximum, x, lo), hi);
+  Tensor out = binary(OpId::minimum, binary(OpId::maximum, x, lo), hi);
+  PT_RECORD(OpId::clip_by_value, {x, lo, hi}, {out});
+  return out;
 }
 
+}  // namespace pt::ops
+
+// ---- gradients -------------------------------------------------------------------------
+namespace pt::ops {
+namespace {
+
+using autograd::Node;
+using autograd::scalar;
+using autograd::sum_to;
+using Grads = std::vector<Tensor>;
+
+Tensor masked(const Tensor& mask, const Tensor& g) { return where(mask, g, zeros_like(g, std::nullopt)); }
+
+Grads grad_binary(const Node& n, const Grads& gs) {
+  const Tensor& a = n.inputs[0];
+  const Tensor& b = n.inputs[1];
+  const Tensor& g = gs[0];
+  const DType dt = a.dtype();
+  using autograd::div;
+  using autograd::mul;
+  using autograd::neg;
+  using autograd::sub;
+  Tensor ga, gb;
+  switch (n.op) {
+    case OpId::add: ga = g; gb = g; break;
+    case OpId::subtract: ga = g; gb = neg(g); break;
+    case OpId::multiply: ga = mul(g, b); gb = mul(g, a); break;
+    case OpId::divide: ga = div(g, b); gb = neg(div(mul(g, a), mul(b, b))); break;
+    case OpId::pow: {
+      // d/da a^b = b a^(b-1); d/db a^b = a^b log a, taken as 0 where a <= 0 (TF's convention).
+      ga = mul(g, mul(b, binary(OpId::pow, a, sub(b, scalar(1, dt)))));
+      Tensor positive = binary(OpId::greater, a, scalar(0, dt));
+      Tensor safe_a = where(positive, a, ones_like(a, std::nullopt));
+      gb = mul(g, mul(n.outputs[0], masked(positive, unary(OpId::log, safe_a))));
+      break;
+    }
+    case OpId::maximum: {
+      Tensor amask = binary(OpId::greater_equal, a, b);
+      ga = masked(amask, g);
+      gb = masked(unary(OpId::logical_not, amask), g);
+      break;
+    }
+    case OpId::minimum: {
+      Tensor amask = binary(OpId::less_equal, a, b);
+      ga = masked(amask, g);
+      gb = masked(unary(OpId::logical_not, amask), g);
+      break;
+    }
+    case OpId::squared_difference:
+      ga = mul(g, mul(scalar(2, dt), sub(a, b)));
+      gb = neg(ga);
+      break;
+    default: return {Tensor(), Tensor()};
+  }
+  return {sum_to(ga, a.shape()), sum_to(gb, b.shape())};
+}
+
+Grads grad_where(const Node& n, const Grads& gs) {
+  const Tensor& cond = n.inputs[0];
+  const Tensor& g = gs[0];
+  Tensor zeros = zeros_like(g, std::nullopt);
+  return {Tensor(), sum_to(where(cond, g, zeros), n.inputs[1].shape()),
+          sum_to(where(cond, zeros, g), n.inputs[2].shape())};
+}
+
+Grads grad_clip(const Node& n, const Grads& gs) {
+  const Tensor& x = n.inputs[0];
+  const Tensor& g = gs[0];
+  Tensor below = binary(OpId::less, x, n.inputs[1]);
+  Tensor above = binary(OpId::greater, x, n.inputs[2]);
+  Tensor outside = binary(OpId::logical_or, below, above);
+  return {masked(unary(OpId::logical_not, outside), g), sum_to(masked(below, g), n.inputs[1].shape()),
+          sum_to(masked(above, g), n.inputs[2].shape())};
+}
+
+const bool registered = [] {
+  for (OpId op : {OpId::add, OpId::subtract, OpId::multiply, OpId::divide, OpId::pow, OpId::maximum, OpId::minimum,
+                  OpId::squared_difference})
+    autograd::register_gradient(op, grad_binary);
+  autograd::register_gradient(OpId::where, grad_where);
+  autograd::register_gradient(OpId::clip_by_value, grad_clip);
+  return true;
+}();
+
+}  // namespace
 }  // namespace pt::ops

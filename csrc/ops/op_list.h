@@ -34,6 +34,8 @@
   PT_OP(logical_not, unary, 1, false)              \
   PT_OP(is_nan, unary, 1, false)                   \
   PT_OP(is_finite, unary, 1, false)                \
+  PT_OP(identity, unary, 1, true)                  \
+  PT_OP(stop_gradient, unary, 1, false)            \
   /* binary, numpy broadcasting */                 \
   PT_OP(add, binary, 2, true)                      \
   PT_OP(subtract, binary, 2, true)                 \
@@ -86,6 +88,9 @@
   PT_OP(strided_slice, shape, 1, true)             \
   PT_OP(boolean_mask, shape, 2, true)              \
   PT_OP(where_indices, shape, 1, false)            \
+  PT_OP(unsorted_segment_sum, shape, 2, true)      \
+  PT_OP(scatter_nd, shape, 2, true)                \
+  PT_OP(strided_slice_grad, shape, 1, true)        \
   /* creation */                                   \
   PT_OP(zeros, creation, 0, false)                 \
   PT_OP(ones, creation, 0, false)                  \
@@ -108,6 +113,11 @@
 
 namespace pt {
 
+class Tensor;
+namespace autograd {
+struct Node;
+}
+
 /** Identifier of a registry op. */
 enum class OpId : uint16_t {
 #define PT_OP_ENUM(name, family, n, diff) name,
@@ -116,9 +126,8 @@ enum class OpId : uint16_t {
       kCount
 };
 
-struct OpDef;
-/** Gradient slot: filled by the autodiff work; null until then (or for non-differentiable ops). */
-using GradFn = void (*)();
+/** Gradient formula: (recorded node, gradient of each output) -> gradient of each input (undefined = none). */
+using GradFormula = std::vector<Tensor> (*)(const autograd::Node& node, const std::vector<Tensor>& out_grads);
 
 /** One registry row as data. */
 struct OpDef {
@@ -126,7 +135,7 @@ struct OpDef {
   const char* family;
   int num_inputs;
   bool differentiable;
-  GradFn grad;
+  GradFormula grad;  // filled by the family file's register_gradient(); null for non-differentiable ops
 };
 
 /** The registry, indexed by OpId. */

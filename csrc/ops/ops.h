@@ -28,7 +28,7 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y);
 Tensor clip_by_value(const Tensor& x, const Tensor& lo, const Tensor& hi);
 
 // ---- reduce.cpp -----------------------------------------------------------------------
-/** Reduces over `axes` (empty: all axes); results do not depend on the thread count. */
+/** Reduces over `axes` (every axis when all_axes; a repeated axis counts once, as TF); results do not depend on the thread count. */
 Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool all_axes, bool keepdims);
 /** Index of the largest / smallest element along `axis` (first on ties), as `out_dtype`. */
 Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype);
@@ -80,6 +80,12 @@ Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items);
 Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis);
 /** Coordinates of the true (non-zero) elements, int64 of shape (count, rank). */
 Tensor where_indices(const Tensor& cond);
+/** Sums rows of `data` into `num_segments` outputs by `segment_ids` (gather's gradient); ids outside [0, n) are dropped. */
+Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64_t num_segments);
+/** Zeros of `shape` with `updates` added at `indices` (int, last dim indexes the leading dims of shape). */
+Tensor scatter_nd(const Tensor& indices, const Tensor& updates, const Shape& shape);
+/** strided_slice's gradient: zeros of `input_shape` with `dy` written where strided_slice(items) reads. */
+Tensor strided_slice_grad(const Tensor& dy, const Shape& input_shape, const std::vector<IndexItem>& items);
 
 // ---- creation.cpp ---------------------------------------------------------------------
 /** A tensor of `shape` filled with `value` converted to `dtype`. */

@@ -6,6 +6,8 @@
 #include <limits>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "../backend/cpu/philox.h"
 #include "../core/parallel.h"
 #include "ops.h"
@@ -18,7 +20,7 @@ namespace {
 
 // Each op draws from its own part of the counter space (top byte of the stream number), so two
 // different ops given the same (seed, counter) still get independent numbers.
-enum class StreamTag : uint64_t { Normal = 1, Uniform = 2, Truncated = 3, Categorical = 4, Shuffle = 5 };
+enum class StreamTag : uint64_t { Normal = 1, Uniform = 2, Truncated = 3, TruncatedRedraw = 4, Categorical = 5, Shuffle = 6 };
 
 PhiloxStream stream_for(RandomSeed s, StreamTag tag) {
   return PhiloxStream(s.seed, s.counter ^ (static_cast<uint64_t>(tag) << 56));
@@ -32,61 +34,136 @@ void check_shape(const Shape& shape, const char* op) {
 // Random kernels cost ~10x a copy per element, so threads pay off at smaller sizes than for element-wise maps.
 constexpr int64_t kRandomGrain = 4096;
 
+/** Blocks per tile: one tile's words and values stay in L1 (4 KiB + 8 KiB). */
+constexpr int kTileBlocks = 256;
+
+/** The words of a tile of blocks, structure-of-arrays (word w of block j at w[w][j]), cache-line aligned. */
+struct alignas(64) TileWords {
+  uint32_t w[4][kTileBlocks];
+};
+
 /**
- * Fills out[0, n): block b of `stream` yields values b*K .. b*K+K-1 through gen(block, vals).
- * Chunks may start mid-block; the block is then recomputed, so values depend on i only.
+ * Fills out[0, n) from tiles of kTileBlocks blocks that each yield K values per block. Tile t holds
+ * elements [t*K*kTileBlocks, (t+1)*K*kTileBlocks); its element k*kTileBlocks + j is value k of block
+ * t*kTileBlocks + j, so values of one kind lie contiguously and the math vectorizes. Chunks may cut a
+ * tile (its blocks are then recomputed), so element i depends on i alone, never on the thread count.
+ *
+ * gen(words, m, t0, vals) writes vals[k*kTileBlocks + j] for k < K and j < m; t0 is the tile's first
+ * element. m is a multiple of 16, so every lane goes through the same SIMD code whatever the cut.
  */
 template <int K, class T, class Gen>
-void fill_from_blocks(T* out, int64_t n, const PhiloxStream& stream, Gen gen) {
+void fill_tiles(T* out, int64_t n, const PhiloxStream& stream, Gen gen) {
+  constexpr int64_t kTileElems = int64_t(K) * kTileBlocks;
   parallel_for(n, kRandomGrain, [&](int64_t begin, int64_t end) {
-    T vals[K];
-    int64_t i = begin;
-    for (int64_t b = begin / K; i < end; ++b) {
-      gen(stream(static_cast<uint64_t>(b)), vals);
-      for (int64_t lane = i - b * K; lane < K && i < end; ++lane, ++i) out[i] = vals[lane];
+    TileWords words;
+    alignas(64) T vals[kTileElems];
+    for (int64_t t = begin / kTileElems; t * kTileElems < end; ++t) {
+      const int64_t t0 = t * kTileElems, lo = std::max(begin, t0), hi = std::min(end, t0 + kTileElems);
+      // Elements [t0, hi) use blocks j < hi - t0 (fewer than kTileBlocks: word 0 only).
+      const int m = (static_cast<int>(std::min<int64_t>(kTileBlocks, hi - t0)) + 15) & ~15;
+      stream.blocks(static_cast<uint64_t>(t) * kTileBlocks, m, words.w);
+      gen(words, m, t0, vals);
+      std::memcpy(out + lo, vals + (lo - t0), static_cast<size_t>(hi - lo) * sizeof(T));
     }
   });
 }
 
-/** Box-Muller: two independent standard normals from u1 in (0, 1] and u2 in [0, 1). */
-template <class T> inline void box_muller(T u1, T u2, T& z0, T& z1) {
+/**
+ * sin and cos of 2*pi*u for u in [0, 1): with q = round(4u), x = (4u - q) * pi/2 lies in [-pi/4, pi/4]
+ * (4u - q is exact) and Taylor series to x^17 and x^18 leave errors below 1e-19; q rotates the result.
+ */
+inline void sincos_turns(double u, double& sin_out, double& cos_out) {
+  const double t = 4.0 * u, q = std::nearbyint(t), x = (t - q) * (M_PI / 2), x2 = x * x;
+  const double sn = x * (1 + x2 * (-1.0 / 6 + x2 * (1.0 / 120 + x2 * (-1.0 / 5040 + x2 * (1.0 / 362880 +
+                    x2 * (-1.0 / 39916800 + x2 * (1.0 / 6227020800 + x2 * (-1.0 / 1307674368000.0 +
+                    x2 * (1.0 / 355687428096000.0)))))))));
+  const double cs = 1 + x2 * (-1.0 / 2 + x2 * (1.0 / 24 + x2 * (-1.0 / 720 + x2 * (1.0 / 40320 +
+                    x2 * (-1.0 / 3628800 + x2 * (1.0 / 479001600 + x2 * (-1.0 / 87178291200.0 +
+                    x2 * (1.0 / 20922789888000.0 + x2 * (-1.0 / 6402373705728000.0)))))))));
+  const int quadrant = static_cast<int>(q) & 3;  // angle = quadrant * pi/2 + x
+  const double s1 = (quadrant & 1) ? cs : sn, c1 = (quadrant & 1) ? sn : cs;
+  sin_out = (quadrant & 2) ? -s1 : s1;
+  cos_out = (quadrant == 1 || quadrant == 2) ? -c1 : c1;
+}
+
+template <class T> using AlignedArray = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>, Eigen::Aligned64>;
+
+/**
+ * Box-Muller over arrays: u1 in (0, 1] and u2 in [0, 1) (both overwritten) give z0 = mean + stddev * r cos t
+ * and z1 = mean + stddev * r sin t. Eigen's vectorized log/sin/cos; all pointers 64-byte aligned, m % 16 == 0.
+ */
+template <class T> void box_muller(T* u1, T* u2, int m, T* z0, T* z1, T mean, T stddev) {
+  AlignedArray<T> r(u1, m), theta(u2, m), a(z0, m), b(z1, m);
+  r = (T(-2) * r.log()).sqrt() * stddev;
+  if constexpr (std::is_same_v<T, float>) {
+    theta = theta * T(2 * M_PI);
+    a = r * theta.cos() + mean;
+    b = r * theta.sin() + mean;
+  } else {
+    // Eigen 3.4 has no double sin/cos packets (libm costs ~40 ns a pair); a polynomial loop vectorizes.
+    for (int j = 0; j < m; ++j) {
+      double sn, cs;
+      sincos_turns(u2[j], sn, cs);
+      z0[j] = u1[j] * cs + mean;
+      z1[j] = u1[j] * sn + mean;
+    }
+  }
+}
+
+/** Scalar Box-Muller (the rare per-element redraws of truncated_normal). */
+template <class T> inline void box_muller_scalar(T u1, T u2, T& z0, T& z1) {
   const T r = std::sqrt(T(-2) * std::log(u1));
   const T theta = T(2 * M_PI) * u2;
   z0 = r * std::cos(theta);
   z1 = r * std::sin(theta);
 }
 
-/** Standard normals from one block: 4 for float32 (two Box-Muller pairs), 2 for float64. */
+/** Normals per block: 4 for float32 (two Box-Muller pairs from 24-bit uniforms), 2 for float64 (53-bit). */
 template <class T> constexpr int normals_per_block() { return std::is_same_v<T, float> ? 4 : 2; }
 
-template <class T> inline void block_normals(const cpu::Philox4x32::Block& x, T* z) {
+/** mean + stddev * N(0, 1) for every lane of a tile (layout of fill_tiles). */
+template <class T> void tile_normals(const TileWords& w, int m, T* vals, T mean, T stddev) {
+  alignas(64) T u1[kTileBlocks], u2[kTileBlocks];
   if constexpr (std::is_same_v<T, float>) {
-    box_muller(cpu::uniform_float_open0(x[0]), cpu::uniform_float(x[1]), z[0], z[1]);
-    box_muller(cpu::uniform_float_open0(x[2]), cpu::uniform_float(x[3]), z[2], z[3]);
+    for (int pair = 0; pair < 2; ++pair) {
+      for (int j = 0; j < m; ++j) {
+        u1[j] = cpu::uniform_float_open0(w.w[2 * pair][j]);
+        u2[j] = cpu::uniform_float(w.w[2 * pair + 1][j]);
+      }
+      box_muller<float>(u1, u2, m, vals + 2 * pair * kTileBlocks, vals + (2 * pair + 1) * kTileBlocks, mean, stddev);
+    }
   } else {
-    box_muller(cpu::uniform_double_open0(cpu::bits64(x[0], x[1])), cpu::uniform_double(cpu::bits64(x[2], x[3])),
-               z[0], z[1]);
+    for (int j = 0; j < m; ++j) {
+      u1[j] = cpu::uniform_double_open0(cpu::bits64(w.w[0][j], w.w[1][j]));
+      u2[j] = cpu::uniform_double(cpu::bits64(w.w[2][j], w.w[3][j]));
+    }
+    box_muller<double>(u1, u2, m, vals, vals + kTileBlocks, mean, stddev);
   }
 }
 
-/** Standard normal samples of `shape` (the base of normal and its tensor-parameter forms). */
-template <class T> void standard_normal_into(T* out, int64_t n, const PhiloxStream& stream, T mean, T stddev) {
-  constexpr int K = normals_per_block<T>();
-  fill_from_blocks<K, T>(out, n, stream, [mean, stddev](const cpu::Philox4x32::Block& x, T* vals) {
-    block_normals<T>(x, vals);
-    for (int k = 0; k < K; ++k) vals[k] = mean + stddev * vals[k];
-  });
+/** Scalar normals of one block (same mapping as tile_normals within a block). */
+template <class T> inline void block_normals(const cpu::Philox4x32::Block& x, T* z) {
+  if constexpr (std::is_same_v<T, float>) {
+    box_muller_scalar(cpu::uniform_float_open0(x[0]), cpu::uniform_float(x[1]), z[0], z[1]);
+    box_muller_scalar(cpu::uniform_float_open0(x[2]), cpu::uniform_float(x[3]), z[2], z[3]);
+  } else {
+    box_muller_scalar(cpu::uniform_double_open0(cpu::bits64(x[0], x[1])),
+                      cpu::uniform_double(cpu::bits64(x[2], x[3])), z[0], z[1]);
+  }
 }
 
 }  // namespace
 
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
   check_shape(shape, "random_normal");
+  const PhiloxStream stream = stream_for(seed, StreamTag::Normal);
   Tensor out;
   PT_DISPATCH_FLOAT(dtype, "random_normal", {
     out = Tensor::empty(shape, dtype);
-    standard_normal_into<scalar_t>(out.data<scalar_t>(), out.numel(), stream_for(seed, StreamTag::Normal),
-                                   static_cast<scalar_t>(mean), static_cast<scalar_t>(stddev));
+    const scalar_t m = static_cast<scalar_t>(mean), s = static_cast<scalar_t>(stddev);
+    fill_tiles<normals_per_block<scalar_t>(), scalar_t>(
+        out.data<scalar_t>(), out.numel(), stream,
+        [m, s](const TileWords& w, int lanes, int64_t, scalar_t* v) { tile_normals<scalar_t>(w, lanes, v, m, s); });
   });
   return out;
 }
@@ -94,6 +171,7 @@ Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype
 Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dtype, RandomSeed seed) {
   check_shape(shape, "random_uniform");
   const PhiloxStream stream = stream_for(seed, StreamTag::Uniform);
+  constexpr int NB = kTileBlocks;
   Tensor out;
   switch (dtype) {
     case DType::Float32: {
@@ -101,8 +179,9 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
       const float lo = static_cast<float>(minval), hi = static_cast<float>(maxval), width = hi - lo;
       // lo + u * width can round up to hi; keep the interval half-open as documented.
       const float top = hi > lo ? std::nextafter(hi, lo) : hi;
-      fill_from_blocks<4, float>(out.data<float>(), out.numel(), stream, [=](const cpu::Philox4x32::Block& x, float* v) {
-        for (int k = 0; k < 4; ++k) v[k] = std::min(lo + cpu::uniform_float(x[k]) * width, top);
+      fill_tiles<4, float>(out.data<float>(), out.numel(), stream, [=](const TileWords& w, int lanes, int64_t, float* v) {
+        for (int k = 0; k < 4; ++k)
+          for (int j = 0; j < lanes; ++j) v[k * NB + j] = std::min(lo + cpu::uniform_float(w.w[k][j]) * width, top);
       });
       break;
     }
@@ -110,9 +189,10 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
       out = Tensor::empty(shape, dtype);
       const double lo = minval, hi = maxval, width = hi - lo;
       const double top = hi > lo ? std::nextafter(hi, lo) : hi;
-      fill_from_blocks<2, double>(out.data<double>(), out.numel(), stream, [=](const cpu::Philox4x32::Block& x, double* v) {
-        v[0] = std::min(lo + cpu::uniform_double(cpu::bits64(x[0], x[1])) * width, top);
-        v[1] = std::min(lo + cpu::uniform_double(cpu::bits64(x[2], x[3])) * width, top);
+      fill_tiles<2, double>(out.data<double>(), out.numel(), stream, [=](const TileWords& w, int lanes, int64_t, double* v) {
+        for (int k = 0; k < 2; ++k)
+          for (int j = 0; j < lanes; ++j)
+            v[k * NB + j] = std::min(lo + cpu::uniform_double(cpu::bits64(w.w[2 * k][j], w.w[2 * k + 1][j])) * width, top);
       });
       break;
     }
@@ -125,23 +205,22 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
       };
       check_arg(minval == std::floor(minval) && maxval == std::floor(maxval), "random_uniform: integer dtype ",
                 dtype_name(dtype), " needs integer minval and maxval, got ", minval, " and ", maxval);
-      check_arg(minval >= tmin && maxval <= tmax + 1, "random_uniform: minval ", as_int(minval), " or maxval ", as_int(maxval),
-                " is out of range for dtype ", dtype_name(dtype));
+      check_arg(minval >= tmin && maxval <= tmax + 1, "random_uniform: minval ", as_int(minval), " or maxval ",
+                as_int(maxval), " is out of range for dtype ", dtype_name(dtype));
       check_arg(minval < maxval, "random_uniform: need minval < maxval for integer dtype ", dtype_name(dtype),
                 ", got minval = ", as_int(minval), " and maxval = ", as_int(maxval));
       out = Tensor::empty(shape, dtype);
-      // maxval may be 2^63 for int64 (exclusive bound), so take the width in unsigned arithmetic.
-      const int64_t lo = static_cast<int64_t>(minval);
-      const uint64_t width = maxval >= 0x1p63 ? static_cast<uint64_t>(0x1p63) - static_cast<uint64_t>(lo)
-                                              : static_cast<uint64_t>(static_cast<int64_t>(maxval)) - static_cast<uint64_t>(lo);
+      // maxval may be 2^63 for int64 (an exclusive bound), so take the width in unsigned arithmetic.
+      const uint64_t lo = static_cast<uint64_t>(static_cast<int64_t>(minval));
+      const uint64_t width = (maxval >= 0x1p63 ? uint64_t(1) << 63 : static_cast<uint64_t>(static_cast<int64_t>(maxval))) - lo;
       PT_DISPATCH_INT(dtype, "random_uniform", {
-        fill_from_blocks<2, scalar_t>(out.data<scalar_t>(), out.numel(), stream,
-                                      [=](const cpu::Philox4x32::Block& x, scalar_t* v) {
-                                        v[0] = static_cast<scalar_t>(static_cast<uint64_t>(lo) +
-                                                                     cpu::bounded64(cpu::bits64(x[0], x[1]), width));
-                                        v[1] = static_cast<scalar_t>(static_cast<uint64_t>(lo) +
-                                                                     cpu::bounded64(cpu::bits64(x[2], x[3]), width));
-                                      });
+        fill_tiles<2, scalar_t>(out.data<scalar_t>(), out.numel(), stream,
+                                [=](const TileWords& w, int lanes, int64_t, scalar_t* v) {
+                                  for (int k = 0; k < 2; ++k)
+                                    for (int j = 0; j < lanes; ++j)
+                                      v[k * NB + j] = static_cast<scalar_t>(static_cast<int64_t>(
+                                          lo + cpu::bounded64(cpu::bits64(w.w[2 * k][j], w.w[2 * k + 1][j]), width)));
+                                });
       });
       break;
     }
@@ -153,31 +232,39 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
 
 Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
   check_shape(shape, "truncated_normal");
-  // Element i owns blocks [i * kBlocksPerElement, (i + 1) * kBlocksPerElement): each rejection draws
-  // from the element's own blocks, so the result stays a function of i. A block yields 2-4 candidates
-  // and each is rejected with probability 4.6%, so running out of blocks has probability < 1e-170.
-  constexpr uint64_t kBlocksPerElement = 64;
-  const PhiloxStream stream = stream_for(seed, StreamTag::Truncated);
+  // First draw: the tiles of random_normal. The 4.6% outside two stddevs are redrawn from element i's own
+  // blocks [i * kRedrawBlocks, (i + 1) * kRedrawBlocks) of a second stream, so the result stays a function
+  // of i. Each block gives 2-4 candidates, so running out of blocks has probability < 1e-170.
+  constexpr uint64_t kRedrawBlocks = 64;
+  const PhiloxStream first = stream_for(seed, StreamTag::Truncated);
+  const PhiloxStream redraw = stream_for(seed, StreamTag::TruncatedRedraw);
   Tensor out;
   PT_DISPATCH_FLOAT(dtype, "truncated_normal", {
     out = Tensor::empty(shape, dtype);
-    scalar_t* p = out.data<scalar_t>();
     const scalar_t m = static_cast<scalar_t>(mean), s = static_cast<scalar_t>(stddev);
     constexpr int K = normals_per_block<scalar_t>();
-    parallel_for(out.numel(), kRandomGrain / 4, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) {
-        scalar_t value = 0;  // unreachable fallback: the mean
-        for (uint64_t b = 0; b < kBlocksPerElement; ++b) {
-          scalar_t z[K];
-          block_normals<scalar_t>(stream(static_cast<uint64_t>(i) * kBlocksPerElement + b), z);
-          int k = 0;
-          while (k < K && !(std::abs(z[k]) < scalar_t(2))) ++k;
-          if (k < K) {
-            value = z[k];
-            break;
+    fill_tiles<K, scalar_t>(out.data<scalar_t>(), out.numel(), first,
+                            [&](const TileWords& w, int lanes, int64_t t0, scalar_t* v) {
+      tile_normals<scalar_t>(w, lanes, v, scalar_t(0), scalar_t(1));
+      for (int k = 0; k < K; ++k) {
+        for (int j = 0; j < lanes; ++j) {
+          scalar_t& z = v[k * kTileBlocks + j];
+          if (!(std::abs(z) < scalar_t(2))) {
+            const uint64_t i = static_cast<uint64_t>(t0 + k * kTileBlocks + j);
+            z = 0;  // unreachable fallback: the mean
+            for (uint64_t b = 0; b < kRedrawBlocks; ++b) {
+              scalar_t c[K];
+              block_normals<scalar_t>(redraw(i * kRedrawBlocks + b), c);
+              int q = 0;
+              while (q < K && !(std::abs(c[q]) < scalar_t(2))) ++q;
+              if (q < K) {
+                z = c[q];
+                break;
+              }
+            }
           }
+          z = m + s * z;
         }
-        p[i] = m + s * value;
       }
     });
   });

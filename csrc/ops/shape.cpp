@@ -116,19 +116,28 @@ void gather_rows(const Tensor& params, const I* idx, int64_t B, int64_t O, int64
                  const Tensor& out) {
   const int64_t rows = B * O * NI;
   if (rows == 0 || S == 0) return;
-  const size_t isz = params.itemsize();
+  const int64_t isz = static_cast<int64_t>(params.itemsize());
   const char* src = static_cast<const char*>(params.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
-  with_word(isz, [&](auto word) {
+  with_word(static_cast<size_t>(isz), [&](auto word) {
     using W = decltype(word);
     parallel_for(rows, row_grain(S), [&](int64_t lo, int64_t hi) {
-      for (int64_t r = lo; r < hi; ++r) {
-        const int64_t i = r % NI, bo = r / NI, b = bo / O;
-        const int64_t k = static_cast<int64_t>(idx[b * NI + i]);
-        const char* from = src + ((bo * N + k) * S) * static_cast<int64_t>(isz);
-        char* to = dst + r * S * static_cast<int64_t>(isz);
-        if (S == 1) *reinterpret_cast<W*>(to) = *reinterpret_cast<const W*>(from);
-        else std::memcpy(to, from, static_cast<size_t>(S) * isz);
+      // Walk rows as (bo, i) pairs: one division per chunk, not per row.
+      int64_t bo = lo / NI, i = lo % NI;
+      for (int64_t r = lo; r < hi; ++bo, i = 0) {
+        const I* ib = idx + (bo / O) * NI;
+        const int64_t stop = std::min(NI, i + (hi - r));
+        if (S == 1) {
+          const W* from = reinterpret_cast<const W*>(src) + bo * N;
+          W* to = reinterpret_cast<W*>(dst) + r;
+          for (int64_t j = i; j < stop; ++j) to[j - i] = from[ib[j]];
+        } else {
+          const char* from = src + bo * N * S * isz;
+          char* to = dst + r * S * isz;
+          for (int64_t j = i; j < stop; ++j, to += S * isz)
+            std::memcpy(to, from + static_cast<int64_t>(ib[j]) * S * isz, static_cast<size_t>(S * isz));
+        }
+        r += stop - i;
       }
     });
   });

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "../autograd/grad_utils.h"
 #include "../backend/cpu/elementwise.h"
 #include "ops.h"
 
@@ -56,6 +57,7 @@ template <class T> T abs_of(T v) {
 }  // namespace
 
 Tensor unary(OpId op, const Tensor& x) {
+  PT_OP_SCOPE;
   Tensor out;
   switch (op) {
     PT_NUMERIC_UNARY(negative, static_cast<scalar_t>(-v))
@@ -79,6 +81,11 @@ Tensor unary(OpId op, const Tensor& x) {
     PT_FLOAT_UNARY(round, a.rint(), std::nearbyint(v))
     PT_FLOAT_PREDICATE(is_nan, std::isnan(v))
     PT_FLOAT_PREDICATE(is_finite, std::isfinite(v))
+    case OpId::identity:
+    case OpId::stop_gradient:
+      // A new handle on the same memory: the tape tells input and output apart by handle.
+      out = Tensor::view(x, x.shape(), x.strides(), x.offset());
+      break;
     case OpId::logical_not:
       if (x.dtype() != DType::Bool) throw_dtype_error("logical_not", x.dtype(), "bool");
       out = Tensor::empty(x.shape(), DType::Bool);
@@ -87,6 +94,7 @@ Tensor unary(OpId op, const Tensor& x) {
     default:
       throw InvalidArgument(str_cat("unary: ", op_def(op).name, " is not a unary op"));
   }
+  PT_RECORD(op, {x}, {out});
   return out;
 }
 
@@ -108,6 +116,7 @@ template <class R, class T> R convert_element(T v) {
 }  // namespace
 
 Tensor cast(const Tensor& x, DType dtype) {
+  PT_OP_SCOPE;
   if (x.dtype() == dtype) return x;
   Tensor out = Tensor::empty(x.shape(), dtype);
   PT_DISPATCH_ALL(x.dtype(), "cast", {
@@ -116,6 +125,7 @@ Tensor cast(const Tensor& x, DType dtype) {
       unary_map_scalar<in_t, scalar_t>(x, out, [](in_t v) { return convert_element<scalar_t>(v); });
     });
   });
+  if (is_floating(x.dtype()) && is_floating(dtype)) PT_RECORD(OpId::cast, {x}, {out});
   return out;
 }
 
@@ -145,4 +155,54 @@ Tensor contiguous(const Tensor& x) {
   return out;
 }
 
+}  // namespace pt::ops
+
+// ---- gradients -------------------------------------------------------------------------
+namespace pt::ops {
+namespace {
+
+using autograd::Node;
+using autograd::scalar;
+using Grads = std::vector<Tensor>;
+
+Grads grad_unary(const Node& n, const Grads& g) {
+  const Tensor& x = n.inputs[0];
+  const Tensor& y = n.outputs[0];
+  const Tensor& dy = g[0];
+  const DType dt = x.dtype();
+  using autograd::div;
+  using autograd::mul;
+  using autograd::neg;
+  switch (n.op) {
+    case OpId::negative: return {neg(dy)};
+    case OpId::abs: return {mul(dy, unary(OpId::sign, x))};
+    case OpId::exp: return {mul(dy, y)};
+    case OpId::log: return {div(dy, x)};
+    case OpId::log1p: return {div(dy, autograd::add(x, scalar(1, dt)))};
+    case OpId::expm1: return {mul(dy, autograd::add(y, scalar(1, dt)))};
+    case OpId::sqrt: return {div(mul(dy, scalar(0.5, dt)), y)};
+    case OpId::rsqrt: return {mul(mul(dy, scalar(-0.5, dt)), mul(y, mul(y, y)))};
+    case OpId::square: return {mul(dy, mul(x, scalar(2, dt)))};
+    case OpId::reciprocal: return {neg(mul(dy, mul(y, y)))};
+    case OpId::sin: return {mul(dy, unary(OpId::cos, x))};
+    case OpId::cos: return {neg(mul(dy, unary(OpId::sin, x)))};
+    case OpId::tanh: return {mul(dy, autograd::sub(scalar(1, dt), mul(y, y)))};
+    case OpId::sigmoid: return {mul(dy, mul(y, autograd::sub(scalar(1, dt), y)))};
+    case OpId::relu:
+      return {where(binary(OpId::greater, x, scalar(0, dt)), dy, zeros_like(dy, std::nullopt))};
+    case OpId::identity: return {dy};
+    case OpId::cast: return {cast(dy, x.dtype())};
+    default: return {Tensor()};
+  }
+}
+
+const bool registered = [] {
+  for (OpId op : {OpId::negative, OpId::abs, OpId::exp, OpId::log, OpId::log1p, OpId::expm1, OpId::sqrt, OpId::rsqrt,
+                  OpId::square, OpId::reciprocal, OpId::sin, OpId::cos, OpId::tanh, OpId::sigmoid, OpId::relu,
+                  OpId::identity, OpId::cast})
+    autograd::register_gradient(op, grad_unary);
+  return true;
+}();
+
+}  // namespace
 }  // namespace pt::ops

@@ -55,6 +55,41 @@ class PhiloxStream {
     return Philox4x32::eval({static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32), s0_, s1_}, k0_, k1_);
   }
 
+  /**
+   * Blocks first .. first + n - 1 (n <= N) in structure-of-arrays form, word w of block first + j in
+   * out[w][j]: the same numbers as operator(), but the rounds run across blocks and vectorize.
+   */
+  template <int N> void blocks(uint64_t first, int n, uint32_t (&out)[4][N]) const {
+    uint32_t* c0 = out[0];
+    uint32_t* c1 = out[1];
+    uint32_t* c2 = out[2];
+    uint32_t* c3 = out[3];
+    for (int j = 0; j < n; ++j) {
+      const uint64_t index = first + static_cast<uint64_t>(j);
+      c0[j] = static_cast<uint32_t>(index);
+      c1[j] = static_cast<uint32_t>(index >> 32);
+      c2[j] = s0_;
+      c3[j] = s1_;
+    }
+    uint32_t k0 = k0_, k1 = k1_;
+    for (int r = 0; r < Philox4x32::kRounds; ++r) {
+      if (r > 0) {
+        k0 += Philox4x32::kBump0;
+        k1 += Philox4x32::kBump1;
+      }
+      for (int j = 0; j < n; ++j) {
+        const uint64_t p0 = static_cast<uint64_t>(Philox4x32::kMul0) * c0[j];
+        const uint64_t p1 = static_cast<uint64_t>(Philox4x32::kMul1) * c2[j];
+        const uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1[j] ^ k0;
+        const uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3[j] ^ k1;
+        c1[j] = static_cast<uint32_t>(p1);
+        c3[j] = static_cast<uint32_t>(p0);
+        c0[j] = n0;
+        c2[j] = n2;
+      }
+    }
+  }
+
  private:
   uint32_t k0_, k1_, s0_, s1_;
 };

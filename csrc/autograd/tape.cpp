@@ -1,0 +1,220 @@
+#include "tape.h"
+
+#include <algorithm>
+
+#include "../core/variable.h"
+#include "../ops/ops.h"
+
+namespace pt::autograd {
+
+ThreadState& thread_state() {
+  thread_local ThreadState state;
+  return state;
+}
+
+bool register_gradient(OpId op, GradFormula formula) {
+  op_registry()[static_cast<size_t>(op)].grad = formula;
+  return true;
+}
+
+GradFormula gradient_formula(OpId op) { return op_def(op).grad; }
+
+void Tape::watch(const Tensor& t) {
+  if (tracked_.insert(t.id()).second) watched_.push_back(t);
+}
+
+void Tape::watch_variable(const Variable& v) {
+  if (watched_variables_.insert(v.uid()).second) watched_variable_order_.emplace_back(v.uid(), &v);
+}
+
+void Tape::push() { thread_state().tapes.push_back(this); }
+
+void Tape::pop() {
+  auto& tapes = thread_state().tapes;
+  auto it = std::find(tapes.rbegin(), tapes.rend(), this);
+  if (it != tapes.rend()) tapes.erase(std::next(it).base());
+}
+
+void Tape::reset() {
+  nodes_.clear();
+  tracked_.clear();
+  watched_.clear();
+  watched_variables_.clear();
+  watched_variable_order_.clear();
+  variable_reads_.clear();
+  used_ = false;
+}
+
+void Tape::add_node(std::shared_ptr<Node> node) {
+  for (const Tensor& o : node->outputs) tracked_.insert(o.id());
+  nodes_.push_back(std::move(node));
+}
+
+void Tape::on_variable_read(const Variable& v, const Tensor& value) {
+  bool watch = watched_variables_.count(v.uid()) != 0;
+  if (!watch && watch_accessed_variables_ && v.trainable()) {
+    watch_variable(v);
+    watch = true;
+  }
+  if (!watch) return;
+  tracked_.insert(value.id());
+  variable_reads_.emplace_back(value, v.uid());
+}
+
+namespace {
+
+void accumulate(std::unordered_map<const TensorImpl*, Tensor>& grads, const TensorImpl* id, const Tensor& g) {
+  auto it = grads.find(id);
+  if (it == grads.end()) grads.emplace(id, g);
+  else it->second = ops::binary(OpId::add, it->second, g);
+}
+
+}  // namespace
+
+std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
+                                   const std::vector<Tensor>& output_grads, bool consume) {
+  const bool release = consume && !persistent_;
+  if (used_ && !persistent_)
+    throw RuntimeError(
+        "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians); "
+        "create it with GradientTape(persistent=True) to call gradient() more than once");
+  // The sweep's own ops must not be recorded on this tape; outer tapes do record them.
+  bool was_paused = paused_;
+  paused_ = true;
+  struct Restore {
+    Tape* t;
+    bool p;
+    ~Restore() { t->paused_ = p; }
+  } restore{this, was_paused};
+
+  // Forward reachability from the sources: only those nodes need gradient formulas.
+  std::unordered_set<const TensorImpl*> relevant;
+  std::unordered_set<uint64_t> source_vars;
+  for (const Source& s : sources) {
+    if (s.variable) source_vars.insert(s.variable);
+    else relevant.insert(s.tensor.id());
+  }
+  for (const auto& [value, uid] : variable_reads_)
+    if (source_vars.count(uid)) relevant.insert(value.id());
+  std::vector<char> node_relevant(nodes_.size(), 0);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = *nodes_[i];
+    bool any = false;
+    for (const Tensor& in : n.inputs) any = any || relevant.count(in.id());
+    if (any) {
+      node_relevant[i] = 1;
+      for (const Tensor& o : n.outputs) relevant.insert(o.id());
+    }
+  }
+
+  std::unordered_map<const TensorImpl*, Tensor> grads;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Tensor& t = targets[i];
+    Tensor g = (i < output_grads.size() && output_grads[i].defined()) ? output_grads[i] : ops::ones_like(t, std::nullopt);
+    if (relevant.count(t.id())) accumulate(grads, t.id(), g);
+  }
+
+  for (size_t i = nodes_.size(); i-- > 0;) {
+    if (!node_relevant[i]) continue;
+    Node& n = *nodes_[i];
+    std::vector<Tensor> out_grads(n.outputs.size());
+    bool any = false;
+    for (size_t k = 0; k < n.outputs.size(); ++k) {
+      auto it = grads.find(n.outputs[k].id());
+      if (it != grads.end()) {
+        out_grads[k] = it->second;
+        any = true;
+      }
+    }
+    if (any) {
+      for (size_t k = 0; k < n.outputs.size(); ++k)
+        if (!out_grads[k].defined()) out_grads[k] = ops::zeros_like(n.outputs[k], std::nullopt);
+      std::vector<Tensor> in_grads;
+      if (n.custom_grad) in_grads = n.custom_grad(out_grads);
+      else if (GradFormula f = gradient_formula(n.op)) in_grads = f(n, out_grads);
+      for (size_t k = 0; k < n.inputs.size() && k < in_grads.size(); ++k) {
+        const Tensor& in = n.inputs[k];
+        if (!in_grads[k].defined() || !relevant.count(in.id()) || !is_floating(in.dtype())) continue;
+        accumulate(grads, in.id(), in_grads[k]);
+      }
+    }
+    if (release && nodes_[i].use_count() == 1) {
+      // Free what the sweep no longer needs: this node's saved tensors (unless an outer tape shares the node).
+      n.inputs.clear();
+      n.outputs.clear();
+      n.custom_grad = nullptr;
+    }
+  }
+
+  std::vector<Tensor> result(sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const Source& s = sources[i];
+    if (!s.variable) {
+      auto it = grads.find(s.tensor.id());
+      if (it != grads.end()) result[i] = it->second;
+      continue;
+    }
+    for (const auto& [value, uid] : variable_reads_) {
+      if (uid != s.variable) continue;
+      auto it = grads.find(value.id());
+      if (it == grads.end()) continue;
+      result[i] = result[i].defined() ? ops::binary(OpId::add, result[i], it->second) : it->second;
+    }
+  }
+  if (release) {
+    used_ = true;
+    nodes_.clear();
+    variable_reads_.clear();
+    watched_.clear();
+    tracked_.clear();
+  }
+  return result;
+}
+
+bool is_tracked(const Tensor& t) {
+  for (Tape* tape : thread_state().tapes)
+    if (!tape->paused() && tape->tracks(t.id())) return true;
+  return false;
+}
+
+bool is_tracked_any(const std::vector<Tensor>& ts) {
+  for (const Tensor& t : ts)
+    if (is_tracked(t)) return true;
+  return false;
+}
+
+namespace {
+/** Adds `node` to every active, unpaused tape that tracks one of its inputs. */
+void add_to_tapes(const std::shared_ptr<Node>& node) {
+  for (Tape* tape : thread_state().tapes) {
+    if (tape->paused()) continue;
+    for (const Tensor& in : node->inputs) {
+      if (tape->tracks(in.id())) {
+        tape->add_node(node);
+        break;
+      }
+    }
+  }
+}
+}  // namespace
+
+void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, OpAttrs attrs) {
+  // Non-differentiable ops pass no gradient: not recording them has the same effect, for free.
+  if (thread_state().suspended || !op_def(op).differentiable) return;
+  if (!is_tracked_any(inputs)) return;
+  add_to_tapes(std::make_shared<Node>(Node{op, std::move(inputs), std::move(outputs), std::move(attrs), nullptr}));
+}
+
+void record_custom(std::vector<Tensor> inputs, std::vector<Tensor> outputs,
+                   std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad) {
+  if (!is_tracked_any(inputs)) return;
+  add_to_tapes(std::make_shared<Node>(Node{OpId::identity, std::move(inputs), std::move(outputs), {}, std::move(grad)}));
+}
+
+void on_variable_read(const Variable& v, const Tensor& value) {
+  if (thread_state().suspended) return;
+  for (Tape* tape : thread_state().tapes)
+    if (!tape->paused()) tape->on_variable_read(v, value);
+}
+
+}  // namespace pt::autograd

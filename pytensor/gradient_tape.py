@@ -1,0 +1,200 @@
+"""``tf.GradientTape``, ``stop_gradient`` and ``custom_gradient`` on the C++ tape (csrc/autograd)."""
+
+import contextlib
+import functools
+import warnings
+
+from . import _core, nest
+from ._tensor_api import Tensor, Variable
+
+__all__ = ["GradientTape", "custom_gradient", "stop_gradient"]
+
+
+def _check_tensor(x, what):
+    if not isinstance(x, (Tensor, Variable)):
+        raise TypeError(f"GradientTape.{what}: expected Tensors or Variables, got {type(x).__name__} ({x!r:.60})")
+
+
+class GradientTape:
+    """Records operations for automatic differentiation.
+
+    Trainable variables read inside the ``with`` block are watched automatically; constants need
+    ``tape.watch``. Nested tapes give higher-order derivatives.
+
+    Example:
+        >>> x = pt.Variable(3.0)
+        >>> with pt.GradientTape() as tape:
+        ...     y = x * x
+        >>> tape.gradient(y, x)   # 6.0
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._tape = _core.Tape(bool(persistent), bool(watch_accessed_variables))
+        self._persistent = bool(persistent)
+        self._recording = False
+
+    def __enter__(self):
+        self._tape.push()
+        self._recording = True
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._recording:
+            self._tape.pop()
+            self._recording = False
+
+    def watch(self, tensor):
+        """Ensures `tensor` (or every tensor / variable in a nested structure) is traced."""
+        for t in nest.flatten(tensor):
+            _check_tensor(t, "watch")
+            self._tape.watch(t)
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stops recording on this tape."""
+        if not self._recording:
+            raise ValueError("GradientTape.stop_recording() is only valid inside the tape's `with` block")
+        paused = self._tape.paused
+        self._tape.paused = True
+        try:
+            yield
+        finally:
+            self._tape.paused = paused
+
+    def reset(self):
+        """Clears everything recorded so far."""
+        self._tape.reset()
+
+    def watched_variables(self):
+        """The variables this tape watched, in the order they were first watched."""
+        return tuple(self._tape.watched_variables())
+
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        """Gradient of `target` (summed if not scalar) with respect to `sources`.
+
+        Args:
+            target: a Tensor or Variable, or a nested structure of them (their sum is differentiated).
+            sources: a Tensor or Variable, or a nested structure of them; the result has this structure.
+            output_gradients: optional upstream gradients, one per target.
+            unconnected_gradients: "none" (None for unconnected sources) or "zero".
+        """
+        if self._tape.used:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients "
+                               "(or jacobians)")
+        if unconnected_gradients not in ("none", "zero"):
+            raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
+        return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True)
+
+    def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume):
+        flat_targets = nest.flatten(target)
+        for t in flat_targets:
+            _check_tensor(t, "gradient target")
+        flat_sources = nest.flatten(sources)
+        for s in flat_sources:
+            _check_tensor(s, "gradient source")
+        if output_gradients is None:
+            flat_out = [None] * len(flat_targets)
+        else:
+            flat_out = [None if g is None else _core.convert_to_tensor(g) for g in nest.flatten(output_gradients)]
+            if len(flat_out) != len(flat_targets):
+                raise ValueError(f"output_gradients has {len(flat_out)} entries for {len(flat_targets)} targets")
+        grads = self._tape.gradient(flat_targets, flat_sources, flat_out, consume)
+        for i, (s, g) in enumerate(zip(flat_sources, grads)):
+            if not s.dtype.is_floating:
+                warnings.warn(f"The dtype of the source tensor must be floating (e.g. pt.float32) when calling "
+                              f"GradientTape.gradient, got {s.dtype.name}: its gradient is None", stacklevel=3)
+                grads[i] = None
+            elif g is None and unconnected_gradients == "zero":
+                grads[i] = _core.zeros_like(s)
+        return nest.pack_sequence_as(sources, grads)
+
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        """d target[i...] / d source[j...], of shape target.shape + source.shape, for each source."""
+        if self._tape.used:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients "
+                               "(or jacobians)")
+        target = _core.convert_to_tensor(target)
+        flat_sources = nest.flatten(sources)
+        n = int(_core.size(target)) if hasattr(_core, "size") else len(target.numpy().ravel())
+        rows = [[] for _ in flat_sources]
+        for i in range(n):
+            seed = _core.reshape(_core.one_hot(i, n, dtype=target.dtype), target._shape_tuple())
+            g = self._gradient(target, flat_sources, [seed], unconnected_gradients, consume=(i == n - 1))
+            for k, gk in enumerate(g):
+                rows[k].append(gk)
+        if n == 0:
+            self._gradient(target, flat_sources, None, unconnected_gradients, consume=True)
+        result = []
+        for s, r in zip(flat_sources, rows):
+            if any(g is None for g in r):
+                if unconnected_gradients == "zero":
+                    r = [_core.zeros_like(s) if g is None else g for g in r]
+                else:
+                    result.append(None)
+                    continue
+            shape = tuple(target._shape_tuple()) + tuple(s.shape)
+            stacked = _core.stack(r, 0) if r else _core.zeros(shape, s.dtype)
+            result.append(_core.reshape(stacked, shape))
+        return nest.pack_sequence_as(sources, result)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none", parallel_iterations=None,
+                       experimental_use_pfor=True):
+        """Per-example Jacobians: result[b, i..., j...] = d target[b, i...] / d source[b, j...]."""
+        target = _core.convert_to_tensor(target)
+        tshape = tuple(target._shape_tuple())
+        sshape = tuple(source.shape)
+        if not tshape or not sshape or tshape[0] != sshape[0]:
+            raise ValueError(f"batch_jacobian: target {tshape} and source {sshape} need the same first (batch) dim")
+        full = self.jacobian(target, source, unconnected_gradients)
+        if full is None:
+            return None
+        b = tshape[0]
+        ti = 1
+        for d in tshape[1:]:
+            ti *= d
+        sj = 1
+        for d in sshape[1:]:
+            sj *= d
+        # full: (b, *t_rest, b, *s_rest) -> take the diagonal over the two batch axes.
+        flat = _core.reshape(full, (b, ti, b, sj))
+        rows = [flat[i, :, i, :] for i in range(b)]
+        out = _core.stack(rows, 0) if rows else _core.zeros((0, ti, sj), target.dtype)
+        return _core.reshape(out, tshape + sshape[1:])
+
+
+def stop_gradient(input, name=None):  # noqa: A002 - TF's argument name
+    """The input, with no gradient flowing through it."""
+    return _core.stop_gradient(input)
+
+
+def custom_gradient(f=None):
+    """Decorator: `f(*x)` returns `(y, grad_fn)`; tapes then use `grad_fn(*dy)` as the gradient of f.
+
+    Example:
+        >>> @pt.custom_gradient
+        ... def clip_grad(x):
+        ...     return pt.identity(x), lambda dy: pt.clip_by_value(dy, -1.0, 1.0)
+    """
+    if f is None:
+        return custom_gradient
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        _core.suspend_recording()
+        try:
+            result, grad_fn = f(*args, **kwargs)
+            flat_out = [_core.identity(y) for y in nest.flatten(result)]
+        finally:
+            _core.resume_recording()
+        inputs = [a for a in nest.flatten(list(args)) if isinstance(a, (Tensor, Variable))]
+
+        def backward(upstream):
+            grads = grad_fn(*upstream)
+            flat = list(grads) if isinstance(grads, (list, tuple)) else [grads]
+            return [None if g is None else _core.convert_to_tensor(g) for g in flat]
+
+        _core.record_custom_gradient(inputs, flat_out, backward)
+        return nest.pack_sequence_as(result, flat_out)
+
+    return wrapped

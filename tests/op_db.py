@@ -1,0 +1,1175 @@
+"""The op database: one `OpInfo` row per registry op (csrc/ops/op_list.h), in the spirit of PyTorch's OpInfo.
+
+Each row names the op as the registry does, says how Python reaches it (`api`, a dotted path under
+`pytensor`), gives a numpy reference (or, for random ops, a statistical `check`), the dtypes it supports
+and the ones that must raise TypeError, sample inputs (broadcasting pairs, 0-d, empty, non-contiguous
+views, large enough to cross the parallel grain), the input domain, tolerances per dtype and the gradient
+flags. tests/test_ops.py runs every row; tests/test_registry.py checks the rows against the registry.
+
+Samples hold numpy values; `to_pt` turns every ndarray into a pytensor Tensor *keeping its strides*
+(through DLPack), so a transposed or sliced numpy view becomes a non-contiguous tensor view.
+
+Gradient readiness: differentiable rows have float64 samples (`grad_sample_inputs`), `grad_argnums`
+(which tensor arguments gradients are taken for) and `grad_exclude` (kinks the samples keep away from).
+"""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Callable, Iterator, Optional
+
+import numpy as np
+
+import pytensor as pt
+
+BOOL = ("bool",)
+INTS = ("uint8", "int32", "int64")
+SIGNED = ("int32", "int64")
+FLOATS = ("float32", "float64")
+NUMERIC = INTS + FLOATS
+ALL_DTYPES = BOOL + NUMERIC
+
+# Default tolerances (rtol, atol); integers and bools compare exactly.
+DEFAULT_TOLS = {"float32": (1e-5, 1e-6), "float64": (1e-11, 1e-13)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Domain:
+    """Where an input's values are drawn: [low, high), away from the `exclude` points by `margin`."""
+
+    low: Optional[float] = None
+    high: Optional[float] = None
+    exclude: tuple = ()
+    margin: float = 0.25
+
+
+@dataclasses.dataclass
+class SampleInput:
+    """One call: positional and keyword arguments (numpy values), a description for failure messages.
+
+    `ref_args` / `ref_kwargs` replace the arguments for the reference when they must differ (a Python
+    scalar operand becomes an array of the sample's dtype there, TF's rule for Python numbers).
+    """
+
+    args: tuple
+    kwargs: dict = dataclasses.field(default_factory=dict)
+    desc: str = ""
+    ref_args: Optional[tuple] = None
+    ref_kwargs: Optional[dict] = None
+
+
+class NotBuiltError(AssertionError):
+    """The op's Python entry point does not exist yet."""
+
+
+@dataclasses.dataclass
+class OpInfo:
+    """One registry op as the tests see it."""
+
+    name: str                                   # registry name (csrc/ops/op_list.h)
+    family: str                                 # registry family
+    api: str                                    # dotted path under `pytensor` ("reduce_sum", "random.normal");
+                                                # "a|b": the first that exists (TF's path first)
+    sample_inputs_func: Callable[..., Iterator[SampleInput]]
+    dtypes: tuple                               # supported: forward tests run on each
+    unsupported_dtypes: tuple = ()              # must raise TypeError naming the op
+    ref: Optional[Callable] = None              # numpy reference, called with the sample's numpy arguments
+    check: Optional[Callable] = None            # random ops: check(out, sample, dtype) asserts statistics
+    differentiable: bool = False                # registry's gradient flag
+    num_inputs: int = 1                         # registry's tensor-input count (-1: a list)
+    domains: tuple = ()                         # one Domain (or None) per tensor argument
+    tols: dict = dataclasses.field(default_factory=dict)   # dtype -> (rtol, atol) overrides
+    grad_argnums: tuple = (0,)                  # tensor arguments gradients are taken for
+    grad_exclude: tuple = ()                    # points where the op has no derivative (abs, relu at 0)
+    call: Optional[Callable] = None             # call(fn, *args, **kwargs) when not fn(*args, **kwargs)
+    error_name: Optional[str] = None            # the name a TypeError message must contain
+    extremal: tuple = ()                        # special float values (nan, inf, 0, ...) samples include
+    random: bool = False                        # output is random: `check` instead of `ref`
+
+    # ---- access ----
+    def resolve(self):
+        """The public callable; raises NotBuiltError while the entry point does not exist."""
+        for path in self.api.split("|"):
+            obj = pt
+            try:
+                for part in path.split("."):
+                    obj = getattr(obj, part)
+                return obj
+            except AttributeError:
+                pass
+        raise NotBuiltError(f"{self.name}: pytensor.{self.api} does not exist yet (not built yet)")
+
+    def __call__(self, *args, **kwargs):
+        fn = self.resolve()
+        return self.call(fn, *args, **kwargs) if self.call else fn(*args, **kwargs)
+
+    def sample_inputs(self, dtype, rng=None):
+        """Samples for `dtype` (also used, unchanged, for the dtypes that must raise)."""
+        rng = rng if rng is not None else np.random.default_rng(0)
+        return self.sample_inputs_func(self, dtype, rng)
+
+    def grad_sample_inputs(self, rng=None):
+        """float64 samples for gradient checks: no empty inputs, values away from `grad_exclude`."""
+        if not self.differentiable:
+            return
+        rng = rng if rng is not None else np.random.default_rng(0)
+        gop = dataclasses.replace(
+            self, extremal=(),
+            domains=tuple(_with_exclude(d, self.grad_exclude) for d in (self.domains or (None,) * 3)))
+        for s in self.sample_inputs_func(gop, "float64", rng):
+            arrays = [a for a in _flatten(s.args) + _flatten(list(s.kwargs.values())) if isinstance(a, np.ndarray)]
+            if all(a.size > 0 for a in arrays):
+                yield s
+
+    def reference(self, sample):
+        args = sample.ref_args if sample.ref_args is not None else sample.args
+        kwargs = sample.ref_kwargs if sample.ref_kwargs is not None else sample.kwargs
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.ref(*args, **kwargs)
+
+    def tol(self, dtype):
+        return self.tols.get(dtype, DEFAULT_TOLS.get(dtype, (0.0, 0.0)))
+
+    def domain(self, i):
+        return self.domains[i] if i < len(self.domains) else None
+
+
+def _with_exclude(d, points):
+    if not points:
+        return d
+    d = d or Domain()
+    return dataclasses.replace(d, exclude=tuple(d.exclude) + tuple(points))
+
+
+def _flatten(xs):
+    out = []
+    for x in xs:
+        if isinstance(x, (list, tuple)):
+            out.extend(_flatten(x))
+        else:
+            out.append(x)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# numpy -> pytensor
+# ---------------------------------------------------------------------------------------------
+def to_pt(value):
+    """ndarrays (also inside lists / tuples of ndarrays) become tensors; everything else passes through.
+
+    Non-contiguous arrays go through DLPack so the tensor keeps the same strides (a view, not a copy).
+    """
+    if isinstance(value, np.ndarray):
+        if value.flags.c_contiguous or value.size == 0:
+            return pt.constant(value)
+        t = pt._core.from_dlpack(value)
+        assert not t._is_contiguous(), "from_dlpack should keep a non-contiguous layout"
+        return t
+    if isinstance(value, list) and value and all(isinstance(v, np.ndarray) for v in value):
+        return [to_pt(v) for v in value]
+    return value
+
+
+def to_pt_sample(sample):
+    return tuple(to_pt(a) for a in sample.args), {k: to_pt(v) for k, v in sample.kwargs.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Value generation
+# ---------------------------------------------------------------------------------------------
+def _values(shape, dtype, rng, domain):
+    d = domain or Domain()
+    if dtype == "bool":
+        return rng.random(shape) < 0.5
+    if dtype in FLOATS:
+        lo = -3.0 if d.low is None else d.low
+        hi = 3.0 if d.high is None else d.high
+        v = rng.uniform(lo, hi, size=shape)
+        for p in d.exclude:
+            bad = np.abs(v - p) < d.margin
+            v = np.where(bad, np.where(p + 2 * d.margin < hi, p + 2 * d.margin, p - 2 * d.margin), v)
+        return v.astype(dtype)
+    lo = (0 if dtype == "uint8" else -9) if d.low is None else int(np.ceil(d.low))
+    hi = 10 if d.high is None else int(np.ceil(d.high))
+    if dtype == "uint8":
+        lo = max(lo, 0)
+    v = rng.integers(lo, hi, size=shape)
+    for p in d.exclude:
+        bad = np.abs(v - p) < max(d.margin, 0.5)
+        v = np.where(bad, p + 1 if p + 1 < hi else p - 1, v)
+    return v.astype(dtype)
+
+
+def make(shape, dtype, rng, domain=None, layout="contiguous"):
+    """A numpy array of `shape`; `layout` transposed / strided / reversed gives a non-contiguous view."""
+    shape = tuple(shape)
+    if layout == "contiguous" or len(shape) == 0:
+        return np.array(_values(shape, dtype, rng, domain), order="C")  # (ascontiguousarray makes 0-d 1-d)
+    if layout == "transposed" and len(shape) >= 2:
+        return _values(shape[::-1], dtype, rng, domain).T
+    if layout == "reversed":
+        return _values(shape, dtype, rng, domain)[..., ::-1]
+    # strided: every axis stepped by 2 (an axis of size 1 by slicing a size-2 base)
+    base = _values(tuple(2 * s for s in shape), dtype, rng, domain)
+    return base[tuple(slice(None, None, 2) for _ in shape)]
+
+
+def _scalar(dtype, value=None):
+    """A Python scalar valid for `dtype` (a Python float for floats, int for ints, bool for bool)."""
+    if dtype == "bool":
+        return True
+    if dtype in FLOATS:
+        return 1.5 if value is None else float(value)
+    return 3 if value is None else int(value)
+
+
+def _extremal_array(values, dtype):
+    return np.array(values, dtype=dtype)
+
+
+GENERIC_EXTREMAL = (0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 1.0, -1.0, 30.0, -30.0, 100.0, -100.0,
+                    np.inf, -np.inf, np.nan)
+
+UNARY_SHAPES = [((), "contiguous"), ((0,), "contiguous"), ((7,), "contiguous"), ((3, 4), "contiguous"),
+                ((2, 3, 4), "contiguous"), ((0, 3), "contiguous"), ((4, 5), "transposed"),
+                ((3, 4), "strided"), ((6,), "reversed"), ((2, 3, 4), "transposed"),
+                ((70001,), "contiguous"), ((300, 240), "transposed")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sample generators, per family
+# ---------------------------------------------------------------------------------------------
+def sample_unary(op, dtype, rng):
+    for shape, layout in UNARY_SHAPES:
+        yield SampleInput((make(shape, dtype, rng, op.domain(0), layout),), desc=f"{layout} {shape}")
+    if dtype in FLOATS and op.extremal:
+        yield SampleInput((_extremal_array(op.extremal, dtype),), desc=f"extremal {op.extremal}")
+
+
+BINARY_PAIRS = [
+    (((), "contiguous"), ((), "contiguous")),
+    (((5,), "contiguous"), ((5,), "contiguous")),
+    (((3, 4), "contiguous"), ((3, 4), "contiguous")),
+    (((3, 1), "contiguous"), ((1, 4), "contiguous")),
+    (((2, 3, 4), "contiguous"), ((4,), "contiguous")),
+    (((2, 3, 4), "contiguous"), ((3, 1), "contiguous")),
+    (((), "contiguous"), ((3,), "contiguous")),
+    (((4,), "contiguous"), ((), "contiguous")),
+    (((0,), "contiguous"), ((0,), "contiguous")),
+    (((0, 3), "contiguous"), ((1, 3), "contiguous")),
+    (((2, 0), "contiguous"), ((2, 1), "contiguous")),
+    (((4, 3), "transposed"), ((4, 3), "contiguous")),
+    (((3, 4), "strided"), ((3, 4), "transposed")),
+    (((6,), "reversed"), ((), "contiguous")),
+    (((2, 3, 4), "transposed"), ((3, 1), "strided")),
+    (((70001,), "contiguous"), ((70001,), "contiguous")),
+    (((300, 240), "transposed"), ((240,), "contiguous")),
+]
+
+
+def sample_binary(op, dtype, rng):
+    for (sa, la), (sb, lb) in BINARY_PAIRS:
+        a = make(sa, dtype, rng, op.domain(0), la)
+        b = make(sb, dtype, rng, op.domain(1), lb)
+        yield SampleInput((a, b), desc=f"{la} {sa} with {lb} {sb}")
+    # Python numbers take the tensor's dtype (TF's rule for Python scalars).
+    x = make((3, 4), dtype, rng, op.domain(0))
+    y = make((3, 4), dtype, rng, op.domain(1))
+    s1 = _scalar(dtype, 2 if dtype not in FLOATS else 1.5)
+    s0 = _scalar(dtype, 2 if dtype not in FLOATS else 1.5)
+    if _in_domain(s1, op.domain(1)):
+        yield SampleInput((x, s1), desc=f"tensor with Python scalar {s1!r}", ref_args=(x, np.asarray(s1, dtype)))
+    if _in_domain(s0, op.domain(0)):
+        yield SampleInput((s0, y), desc=f"Python scalar {s0!r} with tensor", ref_args=(np.asarray(s0, dtype), y))
+    if dtype in FLOATS and op.extremal:
+        vals = np.array(op.extremal, dtype=dtype)
+        a, b = (np.array(v, order="C") for v in np.meshgrid(vals, vals, indexing="ij"))
+        yield SampleInput((a, b), desc=f"extremal pairs of {op.extremal}")
+
+
+def _in_domain(v, d):
+    if d is None:
+        return True
+    if d.low is not None and v < d.low:
+        return False
+    if d.high is not None and v >= d.high:
+        return False
+    return all(abs(v - p) >= d.margin for p in d.exclude)
+
+
+def sample_where(op, dtype, rng):
+    combos = [((3, 4), (3, 4), (3, 4), "contiguous"), ((3, 1), (1, 4), (), "contiguous"),
+              ((), (2, 3), (2, 3), "contiguous"), ((), (), (), "contiguous"), ((0, 3), (1, 3), (3,), "contiguous"),
+              ((4, 5), (4, 5), (4, 5), "transposed"), ((3, 4), (3, 4), (4,), "strided"),
+              ((70001,), (70001,), (70001,), "contiguous")]
+    for sc, sx, sy, layout in combos:
+        c = make(sc, "bool", rng, layout=layout)
+        x = make(sx, dtype, rng, layout=layout)
+        y = make(sy, dtype, rng)
+        yield SampleInput((c, x, y), desc=f"cond {sc} x {sx} y {sy} ({layout})")
+    c = make((3, 4), "bool", rng)
+    x = make((3, 4), dtype, rng)
+    s = _scalar(dtype)
+    yield SampleInput((c, x, s), desc="Python scalar y", ref_args=(c, x, np.asarray(s, dtype)))
+
+
+def ref_where(c, x, y):
+    return np.where(c, x, y)
+
+
+def sample_clip(op, dtype, rng):
+    lo_s, hi_s = (_scalar(dtype, 1), _scalar(dtype, 4)) if dtype in INTS else (_scalar(dtype, -1.0), _scalar(dtype, 1.5))
+    for shape, layout in [((3, 4), "contiguous"), ((), "contiguous"), ((0, 3), "contiguous"),
+                          ((4, 5), "transposed"), ((3, 4), "strided"), ((70001,), "contiguous")]:
+        x = make(shape, dtype, rng, layout=layout)
+        yield SampleInput((x, lo_s, hi_s), desc=f"{layout} {shape} Python bounds",
+                          ref_args=(x, np.asarray(lo_s, dtype), np.asarray(hi_s, dtype)))
+    x = make((3, 4), dtype, rng)
+    lo = make((3, 4), dtype, rng, Domain(-3, 1))
+    hi = (lo.astype("float64") + make((3, 4), "float64", rng, Domain(0, 3))).astype(dtype)
+    if dtype == "uint8":
+        lo = make((3, 4), dtype, rng, Domain(0, 4))
+        hi = (lo + make((3, 4), dtype, rng, Domain(0, 5))).astype(dtype)
+    yield SampleInput((x, lo, hi), desc="tensor bounds of the input's shape")
+    yield SampleInput((x, lo[0], hi[0]), desc="tensor bounds broadcast (4,)")
+    yield SampleInput((x, np.asarray(hi_s, dtype), np.asarray(lo_s, dtype)), desc="lo > hi gives hi (TF)")
+
+
+def ref_clip(x, lo, hi):
+    return np.minimum(np.maximum(x, lo), hi).astype(x.dtype)
+
+
+def sample_cast(op, dtype, rng):
+    for target in ALL_DTYPES:
+        if dtype in FLOATS:
+            vals = make((3, 4), dtype, rng, Domain(0, 200))
+            vals.flat[::5] = 0
+        elif dtype in INTS:
+            vals = make((3, 4), dtype, rng, Domain(0, 120))
+        else:
+            vals = make((3, 4), dtype, rng)
+        yield SampleInput((vals, pt.as_dtype(target)), desc=f"{dtype} -> {target} (non-negative)",
+                          ref_args=(vals, target))
+        if dtype in FLOATS + SIGNED and target in FLOATS + SIGNED + BOOL:
+            neg = make((5,), dtype, rng, Domain(-100, 0))
+            yield SampleInput((neg, target), desc=f"{dtype} -> {target} negative (truncates toward zero)",
+                              ref_args=(neg, target))
+        yield SampleInput((make((), dtype, rng, Domain(0, 100)), target), desc=f"0-d {dtype} -> {target}")
+        yield SampleInput((make((0, 2), dtype, rng), target), desc=f"empty {dtype} -> {target}")
+        yield SampleInput((make((4, 5), dtype, rng, Domain(0, 100), "transposed"), target),
+                          desc=f"transposed {dtype} -> {target}")
+
+
+def ref_cast(x, dtype):
+    dtype = pt.as_dtype(dtype).name
+    if dtype == "bool":
+        return x != 0
+    return x.astype(dtype)
+
+
+# ---- reductions ---------------------------------------------------------------------------
+REDUCE_CASES = [
+    ((2, 3, 4), "contiguous", {}), ((2, 3, 4), "contiguous", {"axis": 0}),
+    ((2, 3, 4), "contiguous", {"axis": -1}), ((2, 3, 4), "contiguous", {"axis": (0, 2)}),
+    ((2, 3, 4), "contiguous", {"axis": [-1, -3]}), ((2, 3, 4), "contiguous", {"axis": 1, "keepdims": True}),
+    ((2, 3, 4), "contiguous", {"keepdims": True}), ((2, 3, 4), "contiguous", {"axis": (0, 1, 2)}),
+    ((), "contiguous", {}), ((5,), "contiguous", {"axis": 0}),
+    ((0, 3), "contiguous", {"axis": 0}), ((0, 3), "contiguous", {"axis": 1}), ((0, 3), "contiguous", {}),
+    ((4, 5), "transposed", {"axis": 0}), ((4, 5), "transposed", {"axis": 1}),
+    ((3, 4), "strided", {}), ((6,), "reversed", {"axis": 0}), ((3, 4), "strided", {"axis": 1, "keepdims": True}),
+    ((3, 1000), "contiguous", {"axis": 1}), ((1000, 3), "contiguous", {"axis": 0}),
+    ((200000,), "contiguous", {}), ((300, 400), "transposed", {"axis": 0}),
+]
+
+
+def sample_reduce(op, dtype, rng):
+    for shape, layout, kw in REDUCE_CASES:
+        n = int(np.prod(shape)) if shape else 1
+        if op.name == "reduce_prod" and n > 100:
+            continue  # products of many values over/underflow; the small cases cover the kernel
+        if op.name == "reduce_mean" and dtype in INTS and 0 in shape:
+            continue  # integer mean of nothing divides by zero: no TF semantics to test
+        dom = op.domain(0)
+        if n > 100 and dtype in FLOATS and op.name in ("reduce_sum", "reduce_mean"):
+            dom = Domain(0, 1)  # same-sign values keep the float32 rounding error relative to the sum
+        yield SampleInput((make(shape, dtype, rng, dom, layout),), dict(kw), desc=f"{layout} {shape} {kw}")
+
+
+def _axes(x, axis):
+    if axis is None:
+        return tuple(range(x.ndim))
+    if isinstance(axis, int):
+        axis = (axis,)
+    return tuple(a % x.ndim for a in axis) if x.ndim else ()
+
+
+def _reduce_ref(fn):
+    def ref(x, axis=None, keepdims=False):
+        return np.asarray(fn(x, _axes(x, axis), keepdims))
+    return ref
+
+
+def _sum(x, ax, kd):
+    if x.dtype.kind == "f":
+        return np.sum(x.astype("float64"), axis=ax, keepdims=kd).astype(x.dtype)
+    return np.sum(x, axis=ax, keepdims=kd, dtype=x.dtype)
+
+
+def _mean(x, ax, kd):
+    if x.dtype.kind == "f":
+        return np.mean(x.astype("float64"), axis=ax, keepdims=kd).astype(x.dtype)
+    s = np.sum(x.astype("int64"), axis=ax, keepdims=kd)
+    n = int(np.prod([x.shape[a] for a in ax]))
+    q = np.abs(s) // n * np.sign(s)  # TF's integer mean truncates toward zero
+    return q.astype(x.dtype)
+
+
+def _extreme(fn, ident):
+    def f(x, ax, kd):
+        init = ident(x.dtype)
+        return fn(x, axis=ax, keepdims=kd, initial=init).astype(x.dtype)
+    return f
+
+
+def _lowest(dt):
+    return -np.inf if dt.kind == "f" else np.iinfo(dt).min
+
+
+def _highest(dt):
+    return np.inf if dt.kind == "f" else np.iinfo(dt).max
+
+
+def _prod(x, ax, kd):
+    if x.dtype.kind == "f":
+        return np.prod(x.astype("float64"), axis=ax, keepdims=kd).astype(x.dtype)
+    return np.prod(x, axis=ax, keepdims=kd, dtype=x.dtype)
+
+
+def _logsumexp(x, ax, kd):
+    x64 = x.astype("float64")
+    m = np.max(x64, axis=ax, keepdims=True, initial=-np.inf)
+    m_safe = np.where(np.isfinite(m), m, 0.0)
+    r = np.log(np.sum(np.exp(x64 - m_safe), axis=ax, keepdims=True)) + m_safe
+    if not kd:
+        r = np.squeeze(r, axis=ax)
+    return r.astype(x.dtype)
+
+
+def sample_arg(op, dtype, rng):
+    cases = [((2, 3, 4), "contiguous", {"axis": 0}), ((2, 3, 4), "contiguous", {"axis": 1}),
+             ((2, 3, 4), "contiguous", {"axis": -1}), ((2, 3, 4), "contiguous", {}),
+             ((5,), "contiguous", {"axis": 0}), ((0, 3), "contiguous", {"axis": 1}),
+             ((4, 5), "transposed", {"axis": 1}), ((3, 4), "strided", {"axis": 0}),
+             ((6,), "reversed", {}), ((3, 4), "contiguous", {"axis": 1, "output_type": pt.int32}),
+             ((300, 1000), "contiguous", {"axis": 1}), ((1000, 300), "transposed", {"axis": 0})]
+    for shape, layout, kw in cases:
+        yield SampleInput((make(shape, dtype, rng, op.domain(0), layout),), dict(kw), desc=f"{layout} {shape} {kw}")
+    ties = np.array([1, 3, 3, 0, 3, 1, 0], dtype=dtype)
+    yield SampleInput((ties,), {"axis": 0}, desc="ties: the first index wins")
+
+
+def _arg_ref(fn):
+    def ref(x, axis=None, output_type=None):
+        r = fn(x, axis=0 if axis is None else axis)  # TF: axis None means 0
+        return np.asarray(r).astype("int64" if output_type is None else pt.as_dtype(output_type).name)
+    return ref
+
+
+# ---- matmul -------------------------------------------------------------------------------
+def sample_matmul(op, dtype, rng):
+    d = Domain(-1, 1) if dtype in FLOATS else Domain(-4, 5)
+    cases = [((3, 4), (4, 5), {}, "contiguous", "contiguous"), ((1, 1), (1, 1), {}, "contiguous", "contiguous"),
+             ((2, 3, 4), (2, 4, 5), {}, "contiguous", "contiguous"),
+             ((2, 1, 3, 4), (5, 4, 2), {}, "contiguous", "contiguous"),
+             ((4, 3), (4, 5), {"transpose_a": True}, "contiguous", "contiguous"),
+             ((3, 4), (5, 4), {"transpose_b": True}, "contiguous", "contiguous"),
+             ((2, 4, 3), (2, 5, 4), {"transpose_a": True, "transpose_b": True}, "contiguous", "contiguous"),
+             ((0, 4), (4, 3), {}, "contiguous", "contiguous"), ((3, 0), (0, 4), {}, "contiguous", "contiguous"),
+             ((0, 2, 3), (3, 4), {}, "contiguous", "contiguous"),
+             ((6, 7), (7, 5), {}, "transposed", "strided"), ((2, 3, 4), (4, 3), {}, "strided", "transposed"),
+             ((64, 70), (70, 50), {}, "contiguous", "contiguous"),
+             ((130, 129), (129, 131), {}, "contiguous", "transposed"),
+             ((257, 300), (300, 129), {}, "contiguous", "contiguous")]
+    for sa, sb, kw, la, lb in cases:
+        a, b = make(sa, dtype, rng, d, la), make(sb, dtype, rng, d, lb)
+        yield SampleInput((a, b), dict(kw), desc=f"{la} {sa} @ {lb} {sb} {kw}")
+
+
+def ref_matmul(a, b, transpose_a=False, transpose_b=False):
+    if transpose_a:
+        a = np.swapaxes(a, -1, -2)
+    if transpose_b:
+        b = np.swapaxes(b, -1, -2)
+    if a.dtype.kind == "f":
+        return np.matmul(a.astype("float64"), b.astype("float64")).astype(a.dtype)
+    return np.matmul(a, b).astype(a.dtype)
+
+
+# ---- shape and indexing ---------------------------------------------------------------------
+def sample_reshape(op, dtype, rng):
+    cases = [((2, 3, 4), (6, 4), "contiguous"), ((2, 3, 4), (24,), "contiguous"), ((2, 3, 4), (-1,), "contiguous"),
+             ((2, 3, 4), [4, -1], "contiguous"), ((2, 3, 4), (2, 3, 4, 1), "contiguous"), ((), (1, 1), "contiguous"),
+             ((1,), (), "contiguous"), ((0, 3), (3, 0), "contiguous"), ((3, 4), (12,), "transposed"),
+             ((3, 4), (2, 6), "strided"), ((6,), (2, 3), "reversed"), ((4, 6), (4, 2, 3), "transposed")]
+    for s, new, layout in cases:
+        yield SampleInput((make(s, dtype, rng, layout=layout), new), desc=f"{layout} {s} -> {new}")
+
+
+def sample_transpose(op, dtype, rng):
+    cases = [((2, 3, 4), None), ((2, 3, 4), (1, 0, 2)), ((2, 3, 4), [2, 0, 1]), ((), None), ((0, 3), None),
+             ((3, 4), (1, 0)), ((5,), None)]
+    for s, perm in cases:
+        kw = {} if perm is None else {"perm": perm}
+        yield SampleInput((make(s, dtype, rng),), kw, desc=f"{s} perm={perm}")
+    yield SampleInput((make((3, 4), dtype, rng, layout="transposed"),), {"perm": (1, 0)}, desc="transposed input")
+    yield SampleInput((make((3, 4, 2), dtype, rng, layout="strided"),), {"perm": (2, 0, 1)}, desc="strided input")
+
+
+def ref_transpose(a, perm=None):
+    return np.transpose(a, perm)
+
+
+def sample_expand_dims(op, dtype, rng):
+    for s, axis, layout in [((2, 3), 0, "contiguous"), ((2, 3), -1, "contiguous"), ((2, 3), 1, "contiguous"),
+                            ((2, 3), -3, "contiguous"), ((), 0, "contiguous"), ((0, 3), 1, "contiguous"),
+                            ((3, 4), 1, "transposed"), ((3, 4), 2, "strided")]:
+        yield SampleInput((make(s, dtype, rng, layout=layout), axis), desc=f"{layout} {s} axis={axis}")
+
+
+def sample_squeeze(op, dtype, rng):
+    for s, axis, layout in [((1, 3, 1, 4), None, "contiguous"), ((1, 3, 1, 4), 0, "contiguous"),
+                            ((1, 3, 1, 4), [0, 2], "contiguous"), ((1, 3, 1, 4), -2, "contiguous"),
+                            ((), None, "contiguous"), ((1, 0, 1), None, "contiguous"), ((3, 4), None, "contiguous"),
+                            ((4, 1), None, "transposed"), ((1, 3, 1), [2], "strided")]:
+        kw = {} if axis is None else {"axis": axis}
+        yield SampleInput((make(s, dtype, rng, layout=layout),), kw, desc=f"{layout} {s} axis={axis}")
+
+
+def ref_squeeze(x, axis=None):
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return np.squeeze(x, axis=axis)
+
+
+def sample_concat(op, dtype, rng):
+    cases = [([(2, 3), (4, 3)], 0), ([(2, 3), (2, 1), (2, 2)], 1), ([(2, 3), (2, 3)], -1), ([(0, 3), (2, 3)], 0),
+             ([(3,)], 0), ([(2, 3, 4), (2, 1, 4)], 1), ([(0,), (0,)], 0)]
+    for shapes, axis in cases:
+        vals = [make(s, dtype, rng) for s in shapes]
+        yield SampleInput((vals, axis), desc=f"{shapes} axis={axis}")
+    vals = [make((3, 4), dtype, rng, layout="transposed"), make((3, 4), dtype, rng, layout="strided")]
+    yield SampleInput((vals, 0), desc="non-contiguous members")
+
+
+def ref_concat(values, axis):
+    return np.concatenate(values, axis=axis)
+
+
+def sample_stack(op, dtype, rng):
+    for n, s, axis in [(3, (2, 3), 0), (3, (2, 3), 1), (3, (2, 3), 2), (2, (2, 3), -1), (3, (), 0), (2, (0,), 0),
+                       (1, (4,), 0)]:
+        vals = [make(s, dtype, rng) for _ in range(n)]
+        yield SampleInput((vals,), {"axis": axis}, desc=f"{n} x {s} axis={axis}")
+    vals = [make((3, 4), dtype, rng, layout="transposed"), make((3, 4), dtype, rng, layout="strided")]
+    yield SampleInput((vals,), {"axis": 1}, desc="non-contiguous members")
+
+
+def ref_stack(values, axis=0):
+    return np.stack(values, axis=axis)
+
+
+def sample_unstack(op, dtype, rng):
+    for s, kw, layout in [((3, 4), {}, "contiguous"), ((3, 4), {"axis": 1}, "contiguous"),
+                          ((2, 3, 4), {"axis": -1}, "contiguous"), ((3, 4), {"num": 3}, "contiguous"),
+                          ((2, 0), {"axis": 0}, "contiguous"), ((4,), {}, "contiguous"),
+                          ((3, 4), {"axis": 0}, "transposed"), ((3, 4), {"axis": 1}, "strided")]:
+        yield SampleInput((make(s, dtype, rng, layout=layout),), dict(kw), desc=f"{layout} {s} {kw}")
+
+
+def ref_unstack(value, num=None, axis=0):
+    return [np.asarray(v) for v in np.moveaxis(value, axis, 0)]
+
+
+def sample_split(op, dtype, rng):
+    for s, nos, axis, layout in [((6, 4), 3, 0, "contiguous"), ((6, 4), [1, 2, 3], 0, "contiguous"),
+                                 ((6, 4), [1, -1], 1, "contiguous"), ((6, 4), 2, 1, "contiguous"),
+                                 ((6, 4), [0, 6], 0, "contiguous"), ((2, 6), 3, -1, "transposed"),
+                                 ((6, 4), [2, 4], 0, "strided"), ((5,), 1, 0, "contiguous")]:
+        kw = {} if axis == 0 else {"axis": axis}
+        yield SampleInput((make(s, dtype, rng, layout=layout), nos), kw, desc=f"{layout} {s} {nos} axis={axis}")
+
+
+def ref_split(value, num_or_size_splits, axis=0):
+    n = value.shape[axis]
+    if isinstance(num_or_size_splits, int):
+        return [np.asarray(v) for v in np.split(value, num_or_size_splits, axis=axis)]
+    sizes = list(num_or_size_splits)
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
+    return [np.asarray(v) for v in np.split(value, np.cumsum(sizes)[:-1], axis=axis)]
+
+
+def sample_tile(op, dtype, rng):
+    for s, m, layout in [((2, 3), [2, 1], "contiguous"), ((2, 3), [1, 3], "contiguous"), ((2, 3), (2, 2), "contiguous"),
+                         ((), [], "contiguous"), ((0, 3), [2, 2], "contiguous"), ((2, 3), [0, 2], "contiguous"),
+                         ((3,), [4], "reversed"), ((3, 4), [2, 1], "transposed"), ((2, 2, 2), [1, 2, 3], "strided")]:
+        yield SampleInput((make(s, dtype, rng, layout=layout), m), desc=f"{layout} {s} multiples={m}")
+
+
+def sample_broadcast_to(op, dtype, rng):
+    for s, to, layout in [((3, 1), (2, 3, 4), "contiguous"), ((1,), (5,), "contiguous"), ((), (2, 2), "contiguous"),
+                          ((3,), (0, 3), "contiguous"), ((2, 3), (2, 3), "contiguous"),
+                          ((3, 1), [4, 3, 5], "strided"), ((2, 3), (4, 2, 3), "transposed")]:
+        yield SampleInput((make(s, dtype, rng, layout=layout), to), desc=f"{layout} {s} -> {to}")
+
+
+def sample_pad(op, dtype, rng):
+    cv = {"bool": True, "uint8": 5, "int32": -5, "int64": 7}.get(dtype, 2.5)
+    cases = [((2, 3), [[1, 2], [0, 1]], {}), ((2, 3), [[1, 0], [2, 1]], {"constant_values": cv}),
+             ((3, 4), [[1, 1], [2, 2]], {"mode": "REFLECT"}), ((3, 4), [[2, 3], [3, 0]], {"mode": "SYMMETRIC"}),
+             ((5,), [[2, 3]], {}), ((), np.zeros((0, 2), "int32"), {}), ((0, 3), [[1, 1], [0, 0]], {}),
+             ((4, 4), [[1, 2], [2, 1]], {"mode": "reflect"})]
+    for s, p, kw in cases:
+        yield SampleInput((make(s, dtype, rng), p), dict(kw), desc=f"{s} paddings={p} {kw}")
+    yield SampleInput((make((3, 4), dtype, rng, layout="transposed"), [[1, 1], [0, 2]]), {}, desc="transposed input")
+    yield SampleInput((make((3, 4), dtype, rng, layout="strided"), [[1, 1], [1, 1]]), {"mode": "REFLECT"},
+                      desc="strided input, REFLECT")
+
+
+def ref_pad(tensor, paddings, mode="CONSTANT", constant_values=0):
+    mode = mode.upper()
+    if tensor.ndim == 0:
+        return tensor.copy()
+    if mode == "CONSTANT":
+        return np.pad(tensor, paddings, mode="constant", constant_values=constant_values)
+    return np.pad(tensor, paddings, mode=mode.lower())
+
+
+def sample_gather(op, dtype, rng):
+    for idt in ("int32", "int64"):
+        p = make((5, 3), dtype, rng)
+        yield SampleInput((p, np.array([0, 4, 2, 2], idt)), desc=f"axis None (0), {idt} indices")
+        yield SampleInput((p, np.array([[0, 1], [4, 4]], idt)), {"axis": 0}, desc=f"2-d {idt} indices")
+        yield SampleInput((p, np.array([2, 0], idt)), {"axis": 1}, desc=f"axis 1, {idt}")
+        yield SampleInput((p, np.array([1], idt)), {"axis": -1}, desc=f"axis -1, {idt}")
+        yield SampleInput((p, np.array(3, idt)), desc=f"0-d {idt} index")
+        yield SampleInput((p, np.zeros((0,), idt)), desc=f"empty {idt} indices")
+    p = make((2, 5, 3), dtype, rng)
+    yield SampleInput((p, np.array([[0, 4, 1, 1], [3, 2, 0, 4]], "int64")), {"axis": 1, "batch_dims": 1},
+                      desc="batch_dims=1 axis=1")
+    yield SampleInput((p, np.array([[0, 2], [1, 1]], "int32")), {"axis": 2, "batch_dims": 1}, desc="batch_dims=1 axis=2")
+    yield SampleInput((make((5, 4), dtype, rng, layout="transposed"), np.array([3, 1, 0], "int32")), {"axis": 1},
+                      desc="transposed params")
+    yield SampleInput((make((6, 3), dtype, rng, layout="strided"), np.array([[5, 0], [1, 2]], "int64")), {},
+                      desc="strided params")
+
+
+def ref_gather(params, indices, validate_indices=None, axis=None, batch_dims=0):
+    axis = 0 if axis is None else axis % params.ndim
+    if batch_dims == 0:
+        return np.take(params, indices, axis=axis)
+    return np.stack([ref_gather(params[i], indices[i], axis=axis - 1, batch_dims=batch_dims - 1)
+                     for i in range(params.shape[0])])
+
+
+def sample_one_hot(op, dtype, rng):
+    idx = np.array([0, 2, 1, 5], dtype=dtype)  # 5 is out of range: an all-off row (TF)
+    yield SampleInput((idx, 4), desc="1-d, one index out of range")
+    yield SampleInput((make((2, 3), dtype, rng, Domain(0, 3)), 3), {"axis": -1}, desc="2-d axis -1")
+    yield SampleInput((make((2, 3), dtype, rng, Domain(0, 3)), 3), {"axis": 0}, desc="2-d axis 0")
+    yield SampleInput((make((2, 3), dtype, rng, Domain(0, 4)), 4), {"axis": 1}, desc="2-d axis 1")
+    yield SampleInput((idx, 6), {"on_value": 5.0, "off_value": -1.0}, desc="on/off values")
+    yield SampleInput((idx, 3), {"on_value": 1, "off_value": 0, "dtype": pt.int32}, desc="int32 output")
+    yield SampleInput((np.array(1, dtype=dtype), 3), desc="0-d index")
+    yield SampleInput((np.zeros((0,), dtype=dtype), 3), desc="empty indices")
+    yield SampleInput((make((4, 3), dtype, rng, Domain(0, 3), "transposed"), 3), desc="transposed indices")
+    if dtype in SIGNED:
+        yield SampleInput((np.array([-1, 1], dtype=dtype), 3), desc="negative index: all-off row")
+
+
+def ref_one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None):
+    out_dt = pt.as_dtype(dtype).name if dtype is not None else (
+        np.asarray(on_value).dtype.name if isinstance(on_value, np.ndarray) else "float32")
+    on = 1 if on_value is None else on_value
+    off = 0 if off_value is None else off_value
+    idx = indices.astype("int64")
+    hot = idx[..., None] == np.arange(depth)
+    out = np.where(hot, on, off).astype(out_dt)
+    if axis is not None and axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return out
+
+
+def sample_strided_slice(op, dtype, rng):
+    x = make((4, 5, 6), dtype, rng)
+    keys = [1, -1, slice(1, None), slice(None, None, 2), slice(None, None, -1), slice(-1, 0, -2),
+            (Ellipsis, 0), (None, slice(None)), (0, Ellipsis, None), (slice(1, 3), 2), slice(5, 10),
+            (slice(None), None, 1), (2, 3, 4), (slice(None, None, -2), slice(1, -1), slice(None, None, 3)),
+            Ellipsis, (slice(10, None, -1), Ellipsis, -2)]
+    for k in keys:
+        yield SampleInput((x, k), desc=f"(4, 5, 6)[{k!r}]")
+    s = make((), dtype, rng)
+    yield SampleInput((s, Ellipsis), desc="0-d [...]")
+    yield SampleInput((s, None), desc="0-d [None]")
+    yield SampleInput((make((0, 3), dtype, rng), (slice(None), 1)), desc="empty [:, 1]")
+    yield SampleInput((make((5, 6), dtype, rng, layout="transposed"), (slice(None, None, 2), slice(1, None))),
+                      desc="transposed [::2, 1:]")
+    yield SampleInput((make((6, 4), dtype, rng, layout="strided"), (slice(None, None, -1), 2)),
+                      desc="strided [::-1, 2]")
+
+
+def ref_strided_slice(x, key):
+    return np.array(x[key])
+
+
+def sample_boolean_mask(op, dtype, rng):
+    x = make((4, 3), dtype, rng)
+    yield SampleInput((x, rng.random(4) < 0.5), desc="(4, 3) with (4,) mask")
+    yield SampleInput((x, rng.random((4, 3)) < 0.5), desc="(4, 3) with (4, 3) mask")
+    yield SampleInput((x, np.zeros(4, bool)), desc="all-false mask")
+    yield SampleInput((x, np.ones(4, bool)), desc="all-true mask")
+    yield SampleInput((make((2, 3, 4), dtype, rng), rng.random(3) < 0.5), {"axis": 1}, desc="axis=1")
+    yield SampleInput((make((0, 3), dtype, rng), np.zeros(0, bool)), desc="empty")
+    yield SampleInput((make((5, 4), dtype, rng, layout="transposed"), np.array([1, 0, 1, 1, 0], bool)),
+                      desc="transposed tensor")
+    yield SampleInput((make((6,), dtype, rng, layout="reversed"), make((6,), "bool", rng, layout="strided")),
+                      desc="reversed tensor, strided mask")
+
+
+def ref_boolean_mask(tensor, mask, axis=None):
+    axis = 0 if axis is None else axis
+    return np.array(tensor[(slice(None),) * axis + (mask,)])
+
+
+def sample_where_indices(op, dtype, rng):
+    def mk(shape, layout="contiguous"):
+        m = make(shape, "bool", rng, layout=layout)
+        if dtype == "bool":
+            return m
+        v = make(shape, dtype, rng, Domain(1, 5), layout)
+        return np.where(m, v, np.zeros((), dtype)).astype(dtype)
+    for s, layout in [((3, 4), "contiguous"), ((2, 3, 4), "contiguous"), ((7,), "contiguous"),
+                      ((0, 3), "contiguous"), ((4, 5), "transposed"), ((3, 4), "strided")]:
+        yield SampleInput((mk(s, layout),), desc=f"{layout} {s}")
+    yield SampleInput((np.array(True if dtype == "bool" else 1, dtype=dtype),), desc="0-d true")
+    yield SampleInput((np.zeros((), dtype=dtype),), desc="0-d false")
+
+
+def ref_where_indices(condition):
+    return np.argwhere(condition).astype("int64")
+
+
+# ---- creation -------------------------------------------------------------------------------
+def sample_zeros_ones(op, dtype, rng):
+    for shape in [(2, 3), (), (0,), [3], (2, 0, 4)]:
+        yield SampleInput((shape,), {"dtype": pt.as_dtype(dtype)}, desc=f"shape={shape}",
+                          ref_kwargs={"dtype": dtype})
+    if dtype == "float32":
+        yield SampleInput(((2, 2),), desc="default dtype float32", ref_kwargs={"dtype": "float32"})
+
+
+def _zeros_ref(shape, dtype="float32"):
+    return np.zeros(shape, dtype=pt.as_dtype(dtype).name)
+
+
+def _ones_ref(shape, dtype="float32"):
+    return np.ones(shape, dtype=pt.as_dtype(dtype).name)
+
+
+def sample_fill(op, dtype, rng):
+    for dims in [(2, 3), (), (0, 2), [4]]:
+        v = make((), dtype, rng)
+        yield SampleInput((dims, v), desc=f"dims={dims} value of {dtype}")
+    if dtype == "float32":
+        yield SampleInput(((2, 2), 2.5), desc="Python float value", ref_args=((2, 2), np.float32(2.5)))
+    if dtype == "int32":
+        yield SampleInput(((3,), 7), desc="Python int value", ref_args=((3,), np.int32(7)))
+
+
+def ref_fill(dims, value):
+    return np.full(dims, value, dtype=np.asarray(value).dtype)
+
+
+def sample_like(op, dtype, rng):
+    for s, layout in [((2, 3), "contiguous"), ((), "contiguous"), ((0, 3), "contiguous"), ((3, 4), "transposed")]:
+        yield SampleInput((make(s, dtype, rng, layout=layout),), desc=f"{layout} {s}")
+    yield SampleInput((make((2, 2), dtype, rng),), {"dtype": pt.float64}, desc="dtype=float64",
+                      ref_kwargs={"dtype": "float64"})
+
+
+def _like_ref(fn):
+    def ref(input, dtype=None):
+        return fn(input, dtype=None if dtype is None else pt.as_dtype(dtype).name)
+    return ref
+
+
+def sample_eye(op, dtype, rng):
+    d = pt.as_dtype(dtype)
+    for args, kw in [((3,), {}), ((2, 4), {}), ((4, 2), {}), ((0,), {}), ((3,), {"batch_shape": [2]}),
+                     ((2, 3), {"batch_shape": (2, 1)}), ((1,), {"num_columns": 3})]:
+        yield SampleInput(args, {**kw, "dtype": d}, desc=f"eye{args} {kw}", ref_kwargs={**kw, "dtype": dtype})
+
+
+def ref_eye(num_rows, num_columns=None, batch_shape=None, dtype="float32"):
+    m = np.eye(num_rows, num_rows if num_columns is None else num_columns, dtype=pt.as_dtype(dtype).name)
+    if batch_shape:
+        m = np.broadcast_to(m, tuple(batch_shape) + m.shape).copy()
+    return m
+
+
+def sample_range(op, dtype, rng):
+    d = pt.as_dtype(dtype)
+    cases = [((5,), {}), ((1, 10, 2), {}), ((10, 1, -3), {}), ((0,), {}), ((3, 3), {}), ((-4, 4, 3), {})]
+    if dtype in FLOATS:
+        cases += [((0.0, 1.0, 0.25), {}), ((2.5, -1.0, -0.5), {}), ((0.1, 1.0, 0.3), {})]
+    for args, kw in cases:
+        yield SampleInput(args, {**kw, "dtype": d}, desc=f"range{args}", ref_kwargs={"dtype": dtype})
+    if dtype == "int32":
+        yield SampleInput((1, 7, 2), desc="Python ints give int32", ref_kwargs={"dtype": "int32"})
+    if dtype == "float32":
+        yield SampleInput((0.5, 3.0), desc="Python floats give float32", ref_kwargs={"dtype": "float32"})
+
+
+def ref_range(start, limit=None, delta=1, dtype=None):
+    if limit is None:
+        start, limit = 0, start
+    n = max(0, int(np.ceil((limit - start) / delta)))
+    dt = pt.as_dtype(dtype).name
+    return (start + np.arange(n, dtype="float64").astype(dt) * np.asarray(delta, dt)).astype(dt) \
+        if dt in FLOATS else (start + np.arange(n) * delta).astype(dt)
+
+
+def sample_linspace(op, dtype, rng):
+    for a, b, n in [(0.0, 1.0, 5), (-2.0, 3.0, 11), (1.0, -1.0, 4), (3.0, 3.0, 3), (2.0, 7.0, 1), (0.0, 1.0, 1000)]:
+        yield SampleInput((np.asarray(a, dtype), np.asarray(b, dtype), n), desc=f"linspace({a}, {b}, {n})")
+
+
+def ref_linspace(start, stop, num):
+    return np.linspace(float(start), float(stop), num).astype(np.asarray(start).dtype)
+
+
+# ---- random -----------------------------------------------------------------------------------
+def sample_random_dist(op, dtype, rng):
+    d = pt.as_dtype(dtype)
+    extra = {}
+    if op.name == "random_uniform" and dtype in INTS:
+        extra = {"minval": -3, "maxval": 7} if dtype != "uint8" else {"minval": 2, "maxval": 9}
+    yield SampleInput(((100000,),), {"dtype": d, "seed": 11, **extra}, desc="100000 samples, default parameters")
+    if op.name == "random_uniform" and dtype in FLOATS:
+        yield SampleInput(((400, 250),), {"minval": -2.0, "maxval": 5.0, "dtype": d, "seed": 3}, desc="[-2, 5)")
+    if op.name in ("random_normal", "truncated_normal"):
+        yield SampleInput(((400, 250),), {"mean": 3.0, "stddev": 0.5, "dtype": d, "seed": 3}, desc="mean 3 stddev 0.5")
+    yield SampleInput(((),), {"dtype": d, "seed": 1, **extra}, desc="0-d")
+    yield SampleInput(((0, 3),), {"dtype": d, "seed": 1, **extra}, desc="empty")
+    yield SampleInput(((3, 4),), {"dtype": d, **extra}, desc="no op seed")
+
+
+def check_random_dist(op, out, sample, dtype):
+    shape, = sample.args
+    kw = sample.kwargs
+    x = np.asarray(out.numpy())
+    assert x.shape == tuple(shape), f"shape {x.shape} != {tuple(shape)}"
+    assert out.dtype == pt.as_dtype(dtype), f"dtype {out.dtype} != {dtype}"
+    if x.size < 1000:
+        assert np.all(np.isfinite(x.astype("float64")))
+        return
+    n = x.size
+    xf = x.astype("float64")
+    if op.name == "random_uniform":
+        if dtype in FLOATS:
+            lo, hi = kw.get("minval", 0.0), kw.get("maxval", 1.0)
+            assert xf.min() >= lo and xf.max() < hi, f"values outside [{lo}, {hi}): {xf.min()} .. {xf.max()}"
+            sd = (hi - lo) / np.sqrt(12)
+            assert abs(xf.mean() - (lo + hi) / 2) < 6 * sd / np.sqrt(n), f"mean {xf.mean()}"
+            assert abs(xf.std() - sd) < 0.02 * sd, f"std {xf.std()} vs {sd}"
+        else:
+            lo, hi = kw["minval"], kw["maxval"]
+            counts = np.bincount((x.astype("int64") - lo), minlength=hi - lo)
+            assert x.min() >= lo and x.max() < hi and len(counts) == hi - lo, f"values outside [{lo}, {hi})"
+            expected = n / (hi - lo)
+            assert np.all(np.abs(counts - expected) < 6 * np.sqrt(expected)), f"counts {counts}"
+        return
+    mean, sd = kw.get("mean", 0.0), kw.get("stddev", 1.0)
+    if op.name == "truncated_normal":
+        assert np.all(np.abs(xf - mean) <= 2 * sd * (1 + 1e-6)), "values beyond two stddevs"
+        sd_eff = sd * 0.87962566
+    else:
+        sd_eff = sd
+        # Tails exist: about 4.6% beyond two stddevs.
+        frac = np.mean(np.abs(xf - mean) > 2 * sd)
+        assert abs(frac - 0.0455) < 0.005, f"fraction beyond 2 stddevs {frac}"
+    assert abs(xf.mean() - mean) < 6 * sd_eff / np.sqrt(n), f"mean {xf.mean()} vs {mean}"
+    assert abs(xf.std() - sd_eff) < 0.02 * sd_eff, f"std {xf.std()} vs {sd_eff}"
+
+
+def sample_categorical(op, dtype, rng):
+    p = np.array([[0.2, 0.3, 0.5], [0.7, 0.0, 0.3]])
+    with np.errstate(all="ignore"):
+        logits = np.log(p).astype(dtype)
+    yield SampleInput((logits, 20000), {"seed": 5}, desc="probabilities [[.2 .3 .5] [.7 0 .3]]")
+    yield SampleInput((logits, 7), {"seed": 5, "dtype": pt.int32}, desc="int32 output")
+    yield SampleInput((np.zeros((3, 4), dtype), 0), {"seed": 1}, desc="zero samples")
+
+
+def check_categorical(op, out, sample, dtype):
+    logits, num = sample.args
+    x = out.numpy()
+    want_dt = pt.as_dtype(sample.kwargs.get("dtype", pt.int64))
+    assert out.dtype == want_dt, f"dtype {out.dtype} != {want_dt}"
+    assert x.shape == (logits.shape[0], num), f"shape {x.shape}"
+    if num < 1000:
+        assert np.all((x >= 0) & (x < logits.shape[1]))
+        return
+    p = np.exp(logits.astype("float64"))
+    p /= p.sum(axis=1, keepdims=True)
+    for row in range(x.shape[0]):
+        freq = np.bincount(x[row], minlength=logits.shape[1]) / num
+        assert len(freq) == logits.shape[1], f"class index out of range: {x[row].max()}"
+        assert np.all(np.abs(freq - p[row]) < 0.02), f"row {row}: frequencies {freq} vs {p[row]}"
+        assert np.all(freq[p[row] == 0] == 0), "a class of probability 0 was drawn"
+
+
+def sample_shuffle(op, dtype, rng):
+    yield SampleInput((make((1000, 3), dtype, rng, Domain(0, 1000)),), {"seed": 4}, desc="(1000, 3)")
+    yield SampleInput((np.arange(5000).astype(dtype) if dtype != "bool" else make((5000,), dtype, rng),),
+                      {"seed": 4}, desc="(5000,)")
+    yield SampleInput((make((), dtype, rng),), {"seed": 1}, desc="0-d")
+    yield SampleInput((make((0, 2), dtype, rng),), {"seed": 1}, desc="empty")
+    yield SampleInput((make((6, 4), dtype, rng, layout="transposed"),), {"seed": 2}, desc="transposed input")
+
+
+def check_shuffle(op, out, sample, dtype):
+    value, = sample.args
+    x = out.numpy()
+    assert x.shape == value.shape and out.dtype == pt.as_dtype(dtype), f"shape/dtype {x.shape} {out.dtype}"
+    if value.ndim == 0:
+        assert x == value
+        return
+    row = int(np.prod(value.shape[1:]))
+    rows_in = sorted(map(bytes, np.ascontiguousarray(value.reshape(len(value), row))))
+    rows_out = sorted(map(bytes, np.ascontiguousarray(x.reshape(len(x), row))))
+    assert rows_in == rows_out, "output rows are not a permutation of the input rows"
+    if len(value) >= 1000 and dtype != "bool":
+        assert not np.array_equal(x, value), "1000+ rows came back in the same order"
+
+
+# ---------------------------------------------------------------------------------------------
+# The rows
+# ---------------------------------------------------------------------------------------------
+def _truediv(a, b):
+    r = np.true_divide(a, b)
+    if a.dtype.kind in "iu":
+        return r.astype("float32" if a.dtype == np.uint8 else "float64")
+    return r.astype(a.dtype)
+
+
+def _floordiv(a, b):
+    if a.dtype.kind == "f":
+        return np.floor(a / b).astype(a.dtype)  # TF's float FloorDiv is floor(x / y), not numpy's divmod
+    return np.floor_divide(a, b).astype(a.dtype)
+
+
+def _floormod(a, b):
+    return np.remainder(a, b).astype(a.dtype)
+
+
+def _pow(a, b):
+    return np.power(a, b).astype(a.dtype)
+
+
+def _same(fn):
+    """Keeps the input dtype (numpy may promote, TF does not)."""
+    def ref(*xs):
+        return np.asarray(fn(*xs)).astype(xs[0].dtype)
+    return ref
+
+
+def _sigmoid(x):
+    return (1.0 / (1.0 + np.exp(-x.astype("float64")))).astype(x.dtype)
+
+
+def _relu(x):
+    return np.where(x > 0, x, np.where(np.isnan(x) if x.dtype.kind == "f" else False, x, 0)).astype(x.dtype)
+
+
+def _round_half_even(x):
+    return np.round(x).astype(x.dtype)
+
+
+POS = Domain(low=0.05, high=4.0)
+NONNEG = Domain(low=0.0, high=4.0)
+NONZERO = Domain(exclude=(0,), margin=0.25)
+
+_U = dict(family="unary", sample_inputs_func=sample_unary, extremal=GENERIC_EXTREMAL)
+
+
+def _unary(name, ref, dtypes, differentiable, unsupported=None, **kw):
+    unsupported = tuple(d for d in ALL_DTYPES if d not in dtypes) if unsupported is None else unsupported
+    kw = {**_U, "api": name, **kw}
+    return OpInfo(name=name, ref=ref, dtypes=dtypes, unsupported_dtypes=unsupported,
+                  differentiable=differentiable, **kw)
+
+
+def _binary(name, ref, dtypes, differentiable, **kw):
+    kw.setdefault("unsupported_dtypes", tuple(d for d in ALL_DTYPES if d not in dtypes))
+    kw.setdefault("extremal", GENERIC_EXTREMAL[:10] + (np.inf, -np.inf, np.nan))
+    kw.setdefault("api", name)
+    return OpInfo(name=name, family="binary", ref=ref, dtypes=dtypes, differentiable=differentiable,
+                  num_inputs=2, sample_inputs_func=sample_binary, grad_argnums=(0, 1), **kw)
+
+
+_UNARY_FLOAT_TOLS = {"float32": (2e-5, 1e-6), "float64": (1e-11, 1e-13)}
+
+op_db = [
+    # ---- unary ----
+    _unary("negative", np.negative, NUMERIC, True),
+    _unary("abs", _same(np.abs), NUMERIC, True, grad_exclude=(0,)),
+    _unary("sign", _same(np.sign), NUMERIC, False),
+    _unary("exp", np.exp, FLOATS, True, tols=_UNARY_FLOAT_TOLS),
+    _unary("log", np.log, FLOATS, True, domains=(POS,), tols=_UNARY_FLOAT_TOLS),
+    _unary("log1p", np.log1p, FLOATS, True, domains=(Domain(-0.95, 4.0),), tols=_UNARY_FLOAT_TOLS),
+    _unary("expm1", np.expm1, FLOATS, True, tols=_UNARY_FLOAT_TOLS),
+    _unary("sqrt", np.sqrt, FLOATS, True, domains=(NONNEG,), grad_exclude=(0,), tols=_UNARY_FLOAT_TOLS),
+    _unary("rsqrt", lambda x: (1 / np.sqrt(x)).astype(x.dtype), FLOATS, True, domains=(POS,), tols=_UNARY_FLOAT_TOLS),
+    _unary("square", _same(np.square), NUMERIC, True, domains=(Domain(-9, 10),)),
+    _unary("reciprocal", lambda x: (1 / x).astype(x.dtype), FLOATS, True, domains=(NONZERO,)),
+    _unary("sin", np.sin, FLOATS, True, tols=_UNARY_FLOAT_TOLS),
+    _unary("cos", np.cos, FLOATS, True, tols=_UNARY_FLOAT_TOLS),
+    _unary("tanh", np.tanh, FLOATS, True, tols=_UNARY_FLOAT_TOLS),
+    _unary("sigmoid", _sigmoid, FLOATS, True, tols=_UNARY_FLOAT_TOLS),
+    _unary("relu", _relu, NUMERIC, True, api="nn.relu|relu", grad_exclude=(0,)),
+    _unary("floor", np.floor, FLOATS, False),
+    _unary("ceil", np.ceil, FLOATS, False),
+    _unary("round", _round_half_even, FLOATS, False),
+    _unary("logical_not", np.logical_not, BOOL, False),
+    _unary("is_nan", np.isnan, FLOATS, False, api="math.is_nan|is_nan"),
+    _unary("is_finite", np.isfinite, FLOATS, False, api="math.is_finite|is_finite"),
+    _unary("identity", np.copy, ALL_DTYPES, True),
+    _unary("stop_gradient", np.copy, ALL_DTYPES, False),  # forward is identity; the gradient is cut
+    # ---- binary ----
+    _binary("add", _same(np.add), NUMERIC, True),
+    _binary("subtract", _same(np.subtract), NUMERIC, True),
+    _binary("multiply", _same(np.multiply), NUMERIC, True),
+    _binary("divide", _truediv, NUMERIC, True, domains=(None, NONZERO)),
+    _binary("floordiv", _floordiv, NUMERIC, False, domains=(None, NONZERO), api="math.floordiv|floordiv"),
+    _binary("floormod", _floormod, NUMERIC, False, domains=(None, NONZERO), api="math.floormod|floormod"),
+    _binary("pow", _pow, NUMERIC, True, domains=(Domain(0.1, 3.0), Domain(0, 4.0)),
+            tols={"float32": (2e-5, 1e-6)}),
+    _binary("maximum", _same(np.maximum), NUMERIC, True),
+    _binary("minimum", _same(np.minimum), NUMERIC, True),
+    _binary("squared_difference", lambda a, b: np.square(a - b).astype(a.dtype), NUMERIC, True,
+            api="math.squared_difference|squared_difference", domains=(Domain(-9, 10), Domain(-9, 10))),
+    _binary("equal", np.equal, ALL_DTYPES, False),
+    _binary("not_equal", np.not_equal, ALL_DTYPES, False),
+    _binary("less", np.less, NUMERIC, False),
+    _binary("less_equal", np.less_equal, NUMERIC, False),
+    _binary("greater", np.greater, NUMERIC, False),
+    _binary("greater_equal", np.greater_equal, NUMERIC, False),
+    _binary("logical_and", np.logical_and, BOOL, False),
+    _binary("logical_or", np.logical_or, BOOL, False),
+    OpInfo(name="where", family="binary", api="where", ref=ref_where, sample_inputs_func=sample_where,
+           dtypes=ALL_DTYPES, differentiable=True, num_inputs=3, grad_argnums=(1, 2)),
+    OpInfo(name="clip_by_value", family="binary", api="clip_by_value", ref=ref_clip, sample_inputs_func=sample_clip,
+           dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True, num_inputs=3, grad_argnums=(0,)),
+    OpInfo(name="cast", family="unary", api="cast", ref=ref_cast, sample_inputs_func=sample_cast,
+           dtypes=ALL_DTYPES, differentiable=True),
+    # ---- reductions ----
+    OpInfo(name="reduce_sum", family="reduce", api="reduce_sum", ref=_reduce_ref(_sum), sample_inputs_func=sample_reduce,
+           dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True, tols={"float32": (1e-5, 1e-5)}),
+    OpInfo(name="reduce_mean", family="reduce", api="reduce_mean", ref=_reduce_ref(_mean),
+           sample_inputs_func=sample_reduce, dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True,
+           tols={"float32": (1e-5, 1e-6)}),
+    OpInfo(name="reduce_max", family="reduce", api="reduce_max", ref=_reduce_ref(_extreme(np.max, _lowest)),
+           sample_inputs_func=sample_reduce, dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True),
+    OpInfo(name="reduce_min", family="reduce", api="reduce_min", ref=_reduce_ref(_extreme(np.min, _highest)),
+           sample_inputs_func=sample_reduce, dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True),
+    OpInfo(name="reduce_prod", family="reduce", api="reduce_prod", ref=_reduce_ref(_prod),
+           sample_inputs_func=sample_reduce, dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True,
+           domains=(Domain(-2, 2.5),), tols={"float32": (1e-5, 1e-6)}),
+    OpInfo(name="reduce_logsumexp", family="reduce", api="reduce_logsumexp", ref=_reduce_ref(_logsumexp),
+           sample_inputs_func=sample_reduce, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,
+           tols={"float32": (1e-5, 1e-5)}),
+    OpInfo(name="reduce_any", family="reduce", api="reduce_any", ref=_reduce_ref(lambda x, a, k: np.any(x, a, keepdims=k)),
+           sample_inputs_func=sample_reduce, dtypes=BOOL, unsupported_dtypes=NUMERIC),
+    OpInfo(name="reduce_all", family="reduce", api="reduce_all", ref=_reduce_ref(lambda x, a, k: np.all(x, a, keepdims=k)),
+           sample_inputs_func=sample_reduce, dtypes=BOOL, unsupported_dtypes=NUMERIC),
+    OpInfo(name="argmax", family="reduce", api="argmax", ref=_arg_ref(np.argmax), sample_inputs_func=sample_arg,
+           dtypes=NUMERIC, unsupported_dtypes=BOOL),
+    OpInfo(name="argmin", family="reduce", api="argmin", ref=_arg_ref(np.argmin), sample_inputs_func=sample_arg,
+           dtypes=NUMERIC, unsupported_dtypes=BOOL),
+    # ---- linear algebra ----
+    OpInfo(name="matmul", family="linalg", api="matmul", ref=ref_matmul, sample_inputs_func=sample_matmul,
+           dtypes=FLOATS + SIGNED, unsupported_dtypes=("bool", "uint8"), differentiable=True, num_inputs=2,
+           grad_argnums=(0, 1), tols={"float32": (1e-4, 1e-5), "float64": (1e-11, 1e-12)}),
+    # ---- shape and indexing (every dtype) ----
+    OpInfo(name="reshape", family="shape", api="reshape", ref=lambda t, s: np.reshape(t, s),
+           sample_inputs_func=sample_reshape, dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="transpose", family="shape", api="transpose", ref=ref_transpose, sample_inputs_func=sample_transpose,
+           dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="expand_dims", family="shape", api="expand_dims", ref=lambda x, axis: np.expand_dims(x, axis),
+           sample_inputs_func=sample_expand_dims, dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="squeeze", family="shape", api="squeeze", ref=ref_squeeze, sample_inputs_func=sample_squeeze,
+           dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="concat", family="shape", api="concat", ref=ref_concat, sample_inputs_func=sample_concat,
+           dtypes=ALL_DTYPES, differentiable=True, num_inputs=-1),
+    OpInfo(name="stack", family="shape", api="stack", ref=ref_stack, sample_inputs_func=sample_stack,
+           dtypes=ALL_DTYPES, differentiable=True, num_inputs=-1),
+    OpInfo(name="unstack", family="shape", api="unstack", ref=ref_unstack, sample_inputs_func=sample_unstack,
+           dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="split", family="shape", api="split", ref=ref_split, sample_inputs_func=sample_split,
+           dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="tile", family="shape", api="tile", ref=lambda x, m: np.tile(x, m) if len(m) else x.copy(),
+           sample_inputs_func=sample_tile, dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="broadcast_to", family="shape", api="broadcast_to", ref=lambda x, s: np.broadcast_to(x, tuple(s)),
+           sample_inputs_func=sample_broadcast_to, dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="pad", family="shape", api="pad", ref=ref_pad, sample_inputs_func=sample_pad,
+           dtypes=ALL_DTYPES, differentiable=True),
+    OpInfo(name="gather", family="shape", api="gather", ref=ref_gather, sample_inputs_func=sample_gather,
+           dtypes=ALL_DTYPES, differentiable=True, num_inputs=2, grad_argnums=(0,)),
+    OpInfo(name="one_hot", family="shape", api="one_hot", ref=ref_one_hot, sample_inputs_func=sample_one_hot,
+           dtypes=INTS, unsupported_dtypes=FLOATS + BOOL),
+    OpInfo(name="strided_slice", family="shape", api="Tensor.__getitem__", ref=ref_strided_slice,
+           sample_inputs_func=sample_strided_slice, dtypes=ALL_DTYPES, differentiable=True,
+           call=lambda fn, x, key: x[key], error_name="__getitem__"),
+    OpInfo(name="boolean_mask", family="shape", api="boolean_mask", ref=ref_boolean_mask,
+           sample_inputs_func=sample_boolean_mask, dtypes=ALL_DTYPES, differentiable=True, num_inputs=2),
+    OpInfo(name="where_indices", family="shape", api="where", ref=ref_where_indices,
+           sample_inputs_func=sample_where_indices, dtypes=ALL_DTYPES, error_name="where"),
+    # ---- creation ----
+    OpInfo(name="zeros", family="creation", api="zeros", ref=_zeros_ref, sample_inputs_func=sample_zeros_ones,
+           dtypes=ALL_DTYPES, num_inputs=0),
+    OpInfo(name="ones", family="creation", api="ones", ref=_ones_ref, sample_inputs_func=sample_zeros_ones,
+           dtypes=ALL_DTYPES, num_inputs=0),
+    OpInfo(name="fill", family="creation", api="fill", ref=ref_fill, sample_inputs_func=sample_fill,
+           dtypes=ALL_DTYPES, num_inputs=0),
+    OpInfo(name="zeros_like", family="creation", api="zeros_like", ref=_like_ref(np.zeros_like),
+           sample_inputs_func=sample_like, dtypes=ALL_DTYPES),
+    OpInfo(name="ones_like", family="creation", api="ones_like", ref=_like_ref(np.ones_like),
+           sample_inputs_func=sample_like, dtypes=ALL_DTYPES),
+    OpInfo(name="eye", family="creation", api="eye", ref=ref_eye, sample_inputs_func=sample_eye,
+           dtypes=NUMERIC, num_inputs=0),
+    OpInfo(name="range", family="creation", api="range", ref=ref_range, sample_inputs_func=sample_range,
+           dtypes=FLOATS + SIGNED, unsupported_dtypes=BOOL, num_inputs=0),
+    OpInfo(name="linspace", family="creation", api="linspace", ref=ref_linspace, sample_inputs_func=sample_linspace,
+           dtypes=FLOATS, num_inputs=0, tols={"float32": (1e-6, 1e-6), "float64": (1e-13, 1e-13)}),
+    # ---- random (statistical checks; reproducibility in tests/test_ops.py) ----
+    OpInfo(name="random_normal", family="random", api="random.normal", check=check_random_dist, random=True,
+           sample_inputs_func=sample_random_dist, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, num_inputs=0,
+           error_name="normal"),
+    OpInfo(name="random_uniform", family="random", api="random.uniform", check=check_random_dist, random=True,
+           sample_inputs_func=sample_random_dist, dtypes=FLOATS + SIGNED, unsupported_dtypes=("bool",), num_inputs=0,
+           error_name="uniform"),
+    OpInfo(name="truncated_normal", family="random", api="random.truncated_normal", check=check_random_dist,
+           random=True, sample_inputs_func=sample_random_dist, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS,
+           num_inputs=0),
+    OpInfo(name="categorical", family="random", api="random.categorical", check=check_categorical, random=True,
+           sample_inputs_func=sample_categorical, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, num_inputs=1),
+    OpInfo(name="random_shuffle", family="random", api="random.shuffle", check=check_shuffle, random=True,
+           sample_inputs_func=sample_shuffle, dtypes=ALL_DTYPES, num_inputs=1, error_name="shuffle"),
+]
+
+op_db_by_name = {op.name: op for op in op_db}
