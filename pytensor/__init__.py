@@ -5,25 +5,33 @@
 """
 
 from . import _core
-from . import dtypes, errors
-from .dtypes import DType, as_dtype, bool, uint8, int32, int64, float32, float64  # noqa: A004
+from . import dtypes, errors, nest
+from .dtypes import DType, as_dtype, bool, uint8, int32, int64, float32, float64  # noqa: A004 - TF's names
 from .tensor_shape import TensorShape
 from ._tensor_api import Tensor, Variable
 from ._core import constant, convert_to_tensor
+from .gradient_tape import GradientTape, custom_gradient, stop_gradient
+from . import math, random, linalg, nn, config
 
 __version__ = "0.1.0"
 
 newaxis = None
 
-# Every registry op the core binds is reachable as pt.<name> while the families are being filled in.
-for _row in _core.op_registry():
-    if hasattr(_core, _row[0]) and _row[0] not in globals():
-        globals()[_row[0]] = getattr(_core, _row[0])
-del _row
-
-from ._core import (  # noqa: E402  elementwise ops, TF names
-    negative, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, square, reciprocal, sin, cos, tanh,
-    sigmoid, floor, ceil, round, logical_not, add, subtract, multiply, divide, floordiv, floormod,
-    pow, maximum, minimum, squared_difference, equal, not_equal, less, less_equal, greater,
-    greater_equal, logical_and, logical_or, where, cast, clip_by_value,
+from ._core import (  # noqa: E402,F401  TF's top-level op names
+    # element-wise
+    abs, add, subtract, multiply, divide, negative, sign, exp, log, sqrt, square, sin, cos, tanh, sigmoid,
+    floor, ceil, round, maximum, minimum, pow, equal, not_equal, less, less_equal, greater, greater_equal,
+    logical_and, logical_or, logical_not, where, cast, clip_by_value, identity,
+    # reductions
+    reduce_sum, reduce_mean, reduce_max, reduce_min, reduce_prod, reduce_logsumexp, reduce_any, reduce_all,
+    argmax, argmin,
+    # shapes and indexing
+    reshape, transpose, expand_dims, squeeze, concat, stack, unstack, split, tile, broadcast_to, pad, gather,
+    one_hot, boolean_mask, scatter_nd, shape, shape_n, rank, size,
+    # creation
+    zeros, ones, fill, zeros_like, ones_like, eye, range, linspace,
+    # linear algebra
+    matmul,
 )
+from .math import truediv, floordiv, realdiv, squared_difference  # noqa: E402,F401
+from .linalg import tensordot  # noqa: E402,F401

@@ -44,7 +44,7 @@ def _tensor_repr(self):
 def _tensor_iter(self):
     if self.ndim == 0:
         raise TypeError("iterating over a 0-d tensor is not allowed")
-    return iter(_core.unstack(self, 0)) if hasattr(_core, "unstack") else (self[i] for i in range(len(self)))
+    return iter(_core.unstack(self))
 
 
 def _variable_repr(self):

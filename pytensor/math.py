@@ -27,18 +27,7 @@ def divide_no_nan(x, y, name=None):
     return _core.where(zero, _core.zeros_like(y), _core.divide(x, safe))
 
 
-def _optional(name):
-    return getattr(_core, name, None)
-
-
-# Reductions and arg-reductions (bound by the reduce family).
-reduce_sum = _optional("reduce_sum")
-reduce_mean = _optional("reduce_mean")
-reduce_max = _optional("reduce_max")
-reduce_min = _optional("reduce_min")
-reduce_prod = _optional("reduce_prod")
-reduce_logsumexp = _optional("reduce_logsumexp")
-reduce_any = _optional("reduce_any")
-reduce_all = _optional("reduce_all")
-argmax = _optional("argmax")
-argmin = _optional("argmin")
+from ._core import (  # noqa: E402,F401
+    argmax, argmin, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
+    reduce_sum, unsorted_segment_sum,
+)

@@ -763,6 +763,83 @@ def ref_where_indices(condition):
     return np.argwhere(condition).astype("int64")
 
 
+def sample_unsorted_segment_sum(op, dtype, rng):
+    cases = [((6,), np.array([0, 2, 0, -1, 3, 2]), 4, "contiguous", "a negative id drops its row"),
+             ((5, 3), np.array([2, 0, 2, 2, 0]), 3, "contiguous", "segment 1 empty"),
+             ((2, 3, 4), np.array([[0, 4, 1], [1, 1, 3]]), 5, "contiguous", "2-d ids"),
+             ((3,), np.array(1), 2, "contiguous", "0-d id: the whole tensor is one row"),
+             ((4, 5), np.array([1, 0, 1, 1]), 2, "transposed", "transposed data"),
+             ((4, 3), np.array([2, 2, 0, 1]), 3, "strided", "strided data"),
+             ((0, 3), np.zeros(0), 2, "contiguous", "empty data"),
+             ((3, 2), np.array([-1, -1, -1]), 0, "contiguous", "no segments")]
+    for shape, ids, num, layout, desc in cases:
+        for idt in ("int32", "int64"):
+            yield SampleInput((make(shape, dtype, rng, op.domain(0), layout), ids.astype(idt), num),
+                              desc=f"{layout} {shape} ids {ids.shape} {idt} num_segments={num}: {desc}")
+
+
+def ref_unsorted_segment_sum(data, segment_ids, num_segments):
+    k = segment_ids.ndim
+    out = np.zeros((num_segments,) + data.shape[k:], dtype=data.dtype)
+    for idx in np.ndindex(segment_ids.shape):
+        sid = int(segment_ids[idx])
+        if 0 <= sid < num_segments:
+            out[sid] = out[sid] + data[idx]  # row order, in the data's dtype, like the kernel
+    return out
+
+
+def sample_scatter_nd(op, dtype, rng):
+    cases = [(np.array([[4], [3], [1], [4]]), (4,), (8,), "contiguous", "a repeated index adds"),
+             (np.array([[0, 1], [3, 3]]), (2,), (4, 4), "contiguous", "element tuples"),
+             (np.array([[2], [0], [2]]), (3, 3), (4, 3), "contiguous", "row slices"),
+             (np.array([[[0, 1], [2, 3]], [[1, 1], [0, 1]], [[2, 0], [2, 0]]]), (3, 2, 5), (3, 4, 5), "contiguous",
+              "2-d batch of index pairs, slices of 5"),
+             (np.array([1, 2]), (), (3, 4), "contiguous", "0-d update"),
+             (np.zeros((0, 1)), (0,), (5,), "contiguous", "no updates"),
+             (np.array([[1], [0], [1]]), (3, 4), (2, 4), "transposed", "transposed updates"),
+             (np.array([[3], [0]]), (2, 3), (4, 3), "strided", "strided updates")]
+    for idx, ushape, shape, layout, desc in cases:
+        for idt in ("int32", "int64"):
+            yield SampleInput((idx.astype(idt), make(ushape, dtype, rng, op.domain(1), layout), shape),
+                              desc=f"indices {idx.shape} {idt} updates {layout} {ushape} shape {shape}: {desc}")
+
+
+def ref_scatter_nd(indices, updates, shape):
+    out = np.zeros(tuple(shape), dtype=updates.dtype)
+    for t in np.ndindex(indices.shape[:-1]):
+        pos = tuple(int(v) for v in indices[t])
+        out[pos] = out[pos] + updates[t]  # in order: repeated indices add up
+    return out
+
+
+def sample_strided_slice_grad(op, dtype, rng):
+    """(dy, input shape, key): dy has the shape of x[key]."""
+    for x, key in ((s.args[0], s.args[1]) for s in sample_strided_slice(op, dtype, rng)):
+        dy_shape = np.zeros(x.shape)[key].shape
+        layout = "transposed" if len(dy_shape) >= 2 else "reversed" if len(dy_shape) == 1 else "contiguous"
+        yield SampleInput((make(dy_shape, dtype, rng, layout=layout), x.shape, key),
+                          desc=f"d {x.shape}[{key!r}] with {layout} dy {dy_shape}")
+
+
+def ref_strided_slice_grad(dy, shape, key):
+    out = np.zeros(shape, dtype=dy.dtype)
+    out[key] = dy  # basic slicing never hits an element twice
+    return out
+
+
+def call_strided_slice_grad(getitem, dy, shape, key):
+    """strided_slice_grad is internal (TF exposes it only as raw_ops.StridedSliceGrad): it is the gradient of x[key].
+
+    The gradient of `getitem(x, key)` for zeros x of `shape`, with `dy` as the upstream gradient.
+    """
+    from pytensor.gradient_tape import GradientTape
+    x = pt.zeros(shape, dtype=dy.dtype)
+    with GradientTape() as tape:
+        tape.watch(x)
+        y = getitem(x, key)
+    return tape.gradient(y, x, output_gradients=dy)
+
+
 # ---- creation -------------------------------------------------------------------------------
 def sample_zeros_ones(op, dtype, rng):
     for shape in [(2, 3), (), (0,), [3], (2, 0, 4)]:
@@ -1139,6 +1216,16 @@ op_db = [
            sample_inputs_func=sample_boolean_mask, dtypes=ALL_DTYPES, differentiable=True, num_inputs=2),
     OpInfo(name="where_indices", family="shape", api="where", ref=ref_where_indices,
            sample_inputs_func=sample_where_indices, dtypes=ALL_DTYPES, error_name="where"),
+    OpInfo(name="unsorted_segment_sum", family="shape", api="math.unsorted_segment_sum|unsorted_segment_sum",
+           ref=ref_unsorted_segment_sum, sample_inputs_func=sample_unsorted_segment_sum, dtypes=NUMERIC,
+           unsupported_dtypes=BOOL, differentiable=True, num_inputs=2, grad_argnums=(0,)),
+    # TF's ScatterNd also takes bools; pytensor's sums with unsorted_segment_sum, so bools are refused (by name).
+    OpInfo(name="scatter_nd", family="shape", api="scatter_nd", ref=ref_scatter_nd, sample_inputs_func=sample_scatter_nd,
+           dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True, num_inputs=2, grad_argnums=(1,)),
+    # Internal: reached as the gradient of indexing (x[key]); only float dtypes carry gradients.
+    OpInfo(name="strided_slice_grad", family="shape", api="Tensor.__getitem__", ref=ref_strided_slice_grad,
+           sample_inputs_func=sample_strided_slice_grad, dtypes=FLOATS, differentiable=True,
+           call=call_strided_slice_grad),
     # ---- creation ----
     OpInfo(name="zeros", family="creation", api="zeros", ref=_zeros_ref, sample_inputs_func=sample_zeros_ones,
            dtypes=ALL_DTYPES, num_inputs=0),

@@ -43,9 +43,9 @@ PYBIND11_MODULE(_core, m) {
   m.def("op_registry", [] {
     py::list rows;
     for (const OpDef& d : op_registry())
-      rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable));
+      rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable, d.grad != nullptr));
     return rows;
-  }, "The op registry rows: (name, family, num_inputs, differentiable).");
+  }, "The op registry rows: (name, family, num_inputs, differentiable, has_gradient_formula).");
   m.def("get_num_threads", &get_num_threads);
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("live_bytes", &Storage::live_bytes, "Bytes held by tensors the core allocated.");

@@ -45,8 +45,8 @@ void bind_elementwise(py::module_& m) {
         py::arg("x"), py::arg("dtype"), py::arg("name") = py::none());
   m.def("where",
         [](py::handle condition, py::handle x, py::handle y, py::handle) -> py::object {
+          if (x.is_none() && y.is_none()) return py::cast(ops::where_indices(to_tensor(condition, std::nullopt, "where")));
           Tensor c = to_tensor(condition, DType::Bool, "where");
-          if (x.is_none() && y.is_none()) return py::cast(ops::where_indices(c));
           if (x.is_none() || y.is_none())
             throw InvalidArgument("where: x and y must both be given, or both be None (to get indices)");
           auto [a, b] = binary_operands(x, y, "where");

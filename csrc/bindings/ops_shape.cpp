@@ -224,6 +224,19 @@ void bind_shape(py::module_& m) {
           return ops::boolean_mask(x, msk, axis.is_none() ? 0 : int_arg(axis, "boolean_mask", "axis"));
         },
         py::arg("tensor"), py::arg("mask"), py::arg("axis") = py::none(), py::arg("name") = py::none());
+  m.def("unsorted_segment_sum",
+        [](py::handle data, py::handle segment_ids, py::handle num_segments, py::handle) {
+          return ops::unsorted_segment_sum(to_tensor(data, std::nullopt, "unsorted_segment_sum"),
+                                           to_tensor(segment_ids, std::nullopt, "unsorted_segment_sum"),
+                                           int_arg(num_segments, "unsorted_segment_sum", "num_segments"));
+        },
+        py::arg("data"), py::arg("segment_ids"), py::arg("num_segments"), py::arg("name") = py::none());
+  m.def("scatter_nd",
+        [](py::handle indices, py::handle updates, py::handle shape, py::handle) {
+          return ops::scatter_nd(to_tensor(indices, std::nullopt, "scatter_nd"),
+                                 to_tensor(updates, std::nullopt, "scatter_nd"), shape_arg(shape, "scatter_nd"));
+        },
+        py::arg("indices"), py::arg("updates"), py::arg("shape"), py::arg("name") = py::none());
   m.def("shape",
         [](py::handle input, py::handle out_type, py::handle) {
           Tensor x = to_tensor(input, std::nullopt, "shape");

@@ -123,7 +123,11 @@ bool is_int_like(py::handle h) {
     const Tensor& t = *tp;
     return t.ndim() == 0 && (t.dtype() == DType::Int32 || t.dtype() == DType::Int64);
   }
-  return PyIndex_Check(h.ptr()) && !PyObject_CheckBuffer(h.ptr());
+  // numpy integer scalars: index-like, but also buffers (so check they are not sequences / arrays).
+  if (!PyIndex_Check(h.ptr()) || PySequence_Check(h.ptr())) return false;
+  if (!PyObject_CheckBuffer(h.ptr())) return true;
+  py::object nd = py::getattr(h, "ndim", py::none());
+  return !nd.is_none() && nd.cast<int>() == 0;
 }
 
 int64_t as_index(py::handle h) {

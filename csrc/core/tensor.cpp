@@ -14,8 +14,17 @@ bool is_contiguous_layout(const Shape& shape, const Strides& strides) {
 }
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  for (int64_t d : shape)
-    if (d < 0) throw InvalidArgument(str_cat("empty: negative dimension in shape ", shape_str(shape)));
+  int64_t count = 1;
+  bool overflow = false;
+  for (int64_t d : shape) {
+    if (d < 0) throw InvalidArgument(str_cat("negative dimension in shape ", shape_str(shape)));
+    overflow = overflow || __builtin_mul_overflow(count, d, &count);
+  }
+  int64_t nbytes = 0;
+  overflow = overflow || __builtin_mul_overflow(count, static_cast<int64_t>(pt::itemsize(dtype)), &nbytes);
+  if (overflow || nbytes > (int64_t(1) << 48))
+    throw InvalidArgument(str_cat("a tensor of shape ", shape_str(shape), " and dtype ", dtype_name(dtype),
+                                  " is too large to allocate"));
   Tensor t;
   t.impl_ = std::make_shared<TensorImpl>();
   t.impl_->storage = Storage::allocate(static_cast<size_t>(pt::numel(shape)) * pt::itemsize(dtype), device);

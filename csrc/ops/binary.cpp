@@ -66,6 +66,8 @@ template <class T> T floor_div(T x, T y) {
   if constexpr (std::is_floating_point_v<T>) return std::floor(x / y);
   else if constexpr (std::is_unsigned_v<T>) return x / y;
   else {
+    // lowest / -1 overflows (and traps on x86): wrap to lowest, as two's-complement negation does.
+    if (y == T(-1)) return static_cast<T>(T(0) - static_cast<std::make_unsigned_t<T>>(x));
     T q = x / y;
     return (x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q;
   }
@@ -77,6 +79,7 @@ template <class T> T floor_mod(T x, T y) {
     return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
   } else if constexpr (std::is_unsigned_v<T>) return x % y;
   else {
+    if (y == T(-1)) return T(0);  // lowest % -1 traps on x86; the remainder is 0 for every x
     T r = x % y;
     return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
   }
@@ -237,6 +240,7 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
 
 Tensor clip_by_value(const Tensor& x, const Tensor& lo, const Tensor& hi) {
   PT_OP_SCOPE;
+  if (x.dtype() == DType::Bool) throw_dtype_error("clip_by_value", x.dtype(), "a numeric dtype");
   check_same_dtype("clip_by_value", x, lo);
   check_same_dtype("clip_by_value", x, hi);
   Shape shape = broadcast_shapes(x.shape(), broadcast_shapes(lo.shape(), hi.shape(), "clip_by_value"), "clip_by_value");

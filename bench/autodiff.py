@@ -1,0 +1,141 @@
+"""Autodiff step overhead, side by side with PyTorch (when importable) in one run.
+
+    python3 bench/autodiff.py                    # pytensor (and torch if importable)
+    /tmp/pt-peers/bin/python bench/autodiff.py   # inside bench/peers.sh's venv (torch==2.13.0)
+    python3 bench/autodiff.py --repeats 21 --min-time 0.3 --threads 1
+
+The step (issue 3's figure): on a (2, 2) float32 Variable x,
+    with tape: y = reduce_sum(square(x));  tape.gradient(y, x)
+and PyTorch's equivalent (x with requires_grad; y = torch.sum(torch.square(x)); torch.autograd.grad(y, x)). Reports the median µs per step over repeats (each repeat calibrated to last
+>= --min-time) and the ratio peer / pytensor (> 1: pytensor is faster). Target: <= 10 µs per step.
+Every gradient is checked against 2 x once before timing.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+
+def _early_threads(argv):
+    for i, a in enumerate(argv):
+        if a == "--threads" and i + 1 < len(argv):
+            return int(argv[i + 1])
+        if a.startswith("--threads="):
+            return int(a.split("=", 1)[1])
+    return 2
+
+
+THREADS = _early_threads(sys.argv[1:])
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+    os.environ[_var] = str(THREADS)
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+import numpy as np  # noqa: E402
+
+import pytensor as pt  # noqa: E402
+
+pt._core.set_num_threads(THREADS)
+try:
+    import torch
+    torch.set_num_threads(THREADS)
+except ImportError:
+    torch = None
+
+TARGET_US = 10.0
+
+
+def measure(fn, min_time, repeats):
+    """Median seconds per call of fn() over `repeats` repeats of n calls, n calibrated to last >= min_time."""
+    for _ in range(10):
+        fn()  # warm up
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= min_time:
+            break
+        n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        times.append((time.perf_counter() - t0) / n)
+    return statistics.median(times)
+
+
+EXPECTED = 2 * np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+
+
+def pytensor_step(reduce=True):
+    """The timed step; reduce=False differentiates square(x) itself (the tape sums the target)."""
+    GradientTape = getattr(pt, "GradientTape", None)
+    if GradientTape is None:
+        from pytensor.gradient_tape import GradientTape
+    x = pt.Variable(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32))
+    reduce_sum, square = pt.reduce_sum, pt.square
+
+    def step():
+        with GradientTape() as tape:
+            y = reduce_sum(square(x)) if reduce else square(x)
+        return tape.gradient(y, x)
+
+    g = step()
+    if g is None:
+        raise RuntimeError("the gradient is None (an op of the step has no gradient formula yet)")
+    np.testing.assert_allclose(g.numpy(), EXPECTED)
+    return step
+
+
+def torch_step(reduce=True):
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float32, requires_grad=True)
+    ones = torch.ones(2, 2)
+
+    def step():
+        if reduce:
+            return torch.autograd.grad(torch.sum(torch.square(x)), x)[0]
+        return torch.autograd.grad(torch.square(x), x, grad_outputs=ones)[0]
+
+    np.testing.assert_allclose(step().numpy(), EXPECTED)
+    return step
+
+
+CASES = [("reduce_sum(square(x))", True, True),          # the issue's figure
+         ("square(x), target summed", False, False)]     # informational: no reduction op
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--min-time", type=float, default=0.2)
+    ap.add_argument("--threads", type=int, default=THREADS)
+    args = ap.parse_args()
+
+    print(f"autodiff step: with tape: y = f(x); tape.gradient(y, x) on a (2, 2) float32 Variable; "
+          f"{THREADS} threads, median of {args.repeats}; torch "
+          f"{torch.__version__ if torch else 'not importable (run inside bench/peers.sh venv)'}")
+    print(f"  {'case':28s} {'pytensor µs':>12s} {'torch µs':>10s} {'torch/pytensor':>15s}")
+    for label, reduce, targeted in CASES:
+        try:
+            t_pt = measure(pytensor_step(reduce), args.min_time, args.repeats) * 1e6
+            pt_s = f"{t_pt:12.2f}"
+        except Exception as e:  # noqa: BLE001 - a missing gradient shows as n/a
+            t_pt, pt_s = None, f"{'n/a':>12s}"
+            print(f"  ({label}: pytensor n/a: {type(e).__name__}: {e})")
+        t_th = measure(torch_step(reduce), args.min_time, args.repeats) * 1e6 if torch else None
+        th_s = f"{t_th:10.2f}" if t_th else f"{'n/a':>10s}"
+        ratio = f"{t_th / t_pt:14.2f}x" if t_pt and t_th else f"{'n/a':>15s}"
+        note = ""
+        if targeted and t_pt is not None:
+            note = f"  ({'meets' if t_pt <= TARGET_US else 'misses'} the <= {TARGET_US:g} µs target)"
+        print(f"  {label:28s} {pt_s} {th_s} {ratio}{note}")
+
+
+if __name__ == "__main__":
+    main()

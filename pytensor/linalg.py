@@ -1,0 +1,51 @@
+"""``tf.linalg``: matrix products."""
+
+from . import _core
+from ._core import matmul  # noqa: F401
+
+
+def tensordot(a, b, axes, name=None):
+    """Sums products over the given axes of a and b, as ``tf.tensordot`` / ``np.tensordot``.
+
+    ``axes`` is an int N (last N axes of a with first N of b) or a pair of axis lists.
+
+    Example:
+        >>> pt.tensordot(pt.ones((2, 3)), pt.ones((3, 4)), axes=1).shape
+        TensorShape([2, 4])
+    """
+    a = _core.convert_to_tensor(a)
+    b = _core.convert_to_tensor(b, dtype=a.dtype) if not isinstance(b, type(a)) else b
+    ra, rb = a.ndim, b.ndim
+    if isinstance(axes, int):
+        if axes < 0 or axes > min(ra, rb):
+            raise ValueError(f"tensordot: axes={axes} must be in [0, {min(ra, rb)}] for ranks {ra} and {rb}")
+        axes_a, axes_b = list(range(ra - axes, ra)), list(range(axes))
+    else:
+        axes_a, axes_b = axes
+        axes_a = [axes_a] if isinstance(axes_a, int) else list(axes_a)
+        axes_b = [axes_b] if isinstance(axes_b, int) else list(axes_b)
+        axes_a = [x % ra for x in axes_a]
+        axes_b = [x % rb for x in axes_b]
+    if len(axes_a) != len(axes_b):
+        raise ValueError(f"tensordot: axes lists {axes_a} and {axes_b} differ in length")
+    sa, sb = a._shape_tuple(), b._shape_tuple()
+    for i, j in zip(axes_a, axes_b):
+        if sa[i] != sb[j]:
+            raise ValueError(f"tensordot: dimension {i} of a (shape {sa}) is {sa[i]} but dimension {j} of b "
+                             f"(shape {sb}) is {sb[j]}")
+    free_a = [i for i in range(ra) if i not in axes_a]
+    free_b = [j for j in range(rb) if j not in axes_b]
+    k = 1
+    for i in axes_a:
+        k *= sa[i]
+    m = 1
+    for i in free_a:
+        m *= sa[i]
+    n = 1
+    for j in free_b:
+        n *= sb[j]
+    a2 = _core.reshape(_core.transpose(a, free_a + axes_a), (m, k))
+    b2 = _core.reshape(_core.transpose(b, axes_b + free_b), (k, n))
+    out = _core.matmul(a2, b2)
+    return _core.reshape(out, tuple(sa[i] for i in free_a) + tuple(sb[j] for j in free_b))
+
