@@ -1086,7 +1086,7 @@ _U = dict(family="unary", sample_inputs_func=sample_unary, extremal=GENERIC_EXTR
 
 def _unary(name, ref, dtypes, differentiable, unsupported=None, **kw):
     unsupported = tuple(d for d in ALL_DTYPES if d not in dtypes) if unsupported is None else unsupported
-    kw = {**_U, "api": name, **kw}
+    kw = {**_U, "api": f"math.{name}|{name}", **kw}
     return OpInfo(name=name, ref=ref, dtypes=dtypes, unsupported_dtypes=unsupported,
                   differentiable=differentiable, **kw)
 
@@ -1094,7 +1094,7 @@ def _unary(name, ref, dtypes, differentiable, unsupported=None, **kw):
 def _binary(name, ref, dtypes, differentiable, **kw):
     kw.setdefault("unsupported_dtypes", tuple(d for d in ALL_DTYPES if d not in dtypes))
     kw.setdefault("extremal", GENERIC_EXTREMAL[:10] + (np.inf, -np.inf, np.nan))
-    kw.setdefault("api", name)
+    kw.setdefault("api", f"math.{name}|{name}")
     return OpInfo(name=name, family="binary", ref=ref, dtypes=dtypes, differentiable=differentiable,
                   num_inputs=2, sample_inputs_func=sample_binary, grad_argnums=(0, 1), **kw)
 

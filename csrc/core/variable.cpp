@@ -41,6 +41,8 @@ void Variable::write_into(const Tensor& dst, const Tensor& src) {
 void Variable::assign(const Tensor& value) {
   check_arg(value.shape() == value_.shape(), "Variable.assign: value of shape ", shape_str(value.shape()),
             " does not match the variable's shape ", shape_str(value_.shape()));
+  check_arg(value.dtype() == value_.dtype(), "Variable.assign: value has dtype ", dtype_name(value.dtype()),
+            " but the variable has dtype ", dtype_name(value_.dtype()), "; cast the value first");
   if (value_.storage().use_count() > 1) {
     // A read snapshot is alive: take a fresh buffer rather than copying twice.
     value_ = Tensor::empty(value_.shape(), value_.dtype());

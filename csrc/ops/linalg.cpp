@@ -1,5 +1,6 @@
 // Linalg family: matmul (batched, broadcast batch dimensions, transposes as strides).
 #include "../backend/cpu/gemm.h"
+#include "../autograd/grad_utils.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -64,7 +65,7 @@ std::string flags_str(bool transpose_a, bool transpose_b) {
 
 }  // namespace
 
-Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool transpose_a, bool transpose_b) {
+static Tensor matmul_kernel(const Tensor& a_in, const Tensor& b_in, bool transpose_a, bool transpose_b) {
   if (a_in.dtype() != b_in.dtype())
     throw TypeError(str_cat("matmul: cannot multiply ", dtype_name(a_in.dtype()), " (shape ", shape_str(a_in.shape()),
                             ") by ", dtype_name(b_in.dtype()), " (shape ", shape_str(b_in.shape()),
@@ -116,4 +117,48 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool transpose_a, bool tra
   return out;
 }
 
+}  // namespace pt::ops
+
+namespace pt::ops {
+
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+  PT_OP_SCOPE;
+  Tensor out = matmul_kernel(a, b, transpose_a, transpose_b);
+  if (pt_op_scope_.should_record()) {
+    autograd::OpAttrs attrs;
+    attrs.flag_a = transpose_a;
+    attrs.flag_b = transpose_b;
+    PT_RECORD(OpId::matmul, {a, b}, {out}, std::move(attrs));
+  }
+  return out;
+}
+
+namespace {
+
+/** TF's MatMul gradient for each transpose combination; batch broadcasting is undone by sum_to. */
+std::vector<Tensor> grad_matmul(const autograd::Node& n, const std::vector<Tensor>& gs) {
+  const Tensor& a = n.inputs[0];
+  const Tensor& b = n.inputs[1];
+  const Tensor& g = gs[0];
+  const bool ta = n.attrs.flag_a, tb = n.attrs.flag_b;
+  Tensor ga, gb;
+  if (!ta && !tb) {
+    ga = matmul(g, b, false, true);
+    gb = matmul(a, g, true, false);
+  } else if (ta && !tb) {
+    ga = matmul(b, g, false, true);
+    gb = matmul(a, g, false, false);
+  } else if (!ta && tb) {
+    ga = matmul(g, b, false, false);
+    gb = matmul(g, a, true, false);
+  } else {
+    ga = matmul(b, g, true, true);
+    gb = matmul(g, a, true, true);
+  }
+  return {autograd::sum_to(ga, a.shape()), autograd::sum_to(gb, b.shape())};
+}
+
+const bool registered = autograd::register_gradient(OpId::matmul, grad_matmul);
+
+}  // namespace
 }  // namespace pt::ops

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "../backend/cpu/reduce_kernels.h"
+#include "../autograd/grad_utils.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -165,7 +166,7 @@ void require_bool(const char* op, DType dt) {
 
 }  // namespace
 
-Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool all_axes, bool keepdims) {
+static Tensor reduce_kernel(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool all_axes, bool keepdims) {
   const char* name = op_def(op).name;
   // Validate everything before any kernel runs (no exception may leave an OpenMP region).
   switch (op) {
@@ -213,6 +214,22 @@ Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool a
       break;
     default:
       break;
+  }
+  return out;
+}
+
+Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool all_axes, bool keepdims) {
+  PT_OP_SCOPE;
+  Tensor out = reduce_kernel(op, x, axes, all_axes, keepdims);
+  if (pt_op_scope_.should_record()) {
+    // The gradient needs the reduced axes (normalized, unique) and the input shape.
+    autograd::OpAttrs attrs;
+    std::vector<bool> reduced(x.ndim(), all_axes);
+    for (int64_t a : axes) reduced[normalize_axis(a, x.ndim(), op_def(op).name)] = true;
+    for (int64_t i = 0; i < x.ndim(); ++i)
+      if (reduced[i]) attrs.ints.push_back(i);
+    attrs.flag_a = keepdims;
+    PT_RECORD(op, {x}, {out}, std::move(attrs));
   }
   return out;
 }
@@ -266,4 +283,67 @@ Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
   return out;
 }
 
+}  // namespace pt::ops
+
+// ---- gradients -------------------------------------------------------------------------
+namespace pt::ops {
+namespace {
+
+using autograd::Node;
+using autograd::scalar;
+using Grads = std::vector<Tensor>;
+
+/** A reduction's output (or its gradient) viewed with the reduced dims kept as 1, broadcast back to x. */
+Tensor expand_back(const Tensor& t, const Node& n) {
+  const Tensor& x = n.inputs[0];
+  Shape kept = x.shape();
+  for (int64_t a : n.attrs.ints) kept[a] = 1;
+  return broadcast_to(reshape(t, kept), x.shape());
+}
+
+Grads grad_reduce(const Node& n, const Grads& gs) {
+  const Tensor& x = n.inputs[0];
+  const DType dt = x.dtype();
+  const Tensor g = expand_back(gs[0], n);
+  using autograd::div;
+  using autograd::mul;
+  switch (n.op) {
+    case OpId::reduce_sum: return {g};
+    case OpId::reduce_mean: {
+      int64_t count = 1;
+      for (int64_t a : n.attrs.ints) count *= x.dim(a);
+      return {mul(g, scalar(1.0 / static_cast<double>(std::max<int64_t>(count, 1)), dt))};
+    }
+    case OpId::reduce_max:
+    case OpId::reduce_min: {
+      // TF: ties share the gradient equally.
+      Tensor hit = cast(binary(OpId::equal, x, expand_back(n.outputs[0], n)), dt);
+      Tensor ties = expand_back(reduce(OpId::reduce_sum, hit, n.attrs.ints, false, false), n);
+      return {div(mul(hit, g), ties)};
+    }
+    case OpId::reduce_logsumexp:
+      return {mul(g, unary(OpId::exp, autograd::sub(x, expand_back(n.outputs[0], n))))};
+    case OpId::reduce_prod: {
+      // d prod / d x_i = product of the others; exact with zeros (one zero: only it gets a gradient).
+      Tensor is_zero = binary(OpId::equal, x, scalar(0, dt));
+      Tensor nonzero = where(is_zero, ones_like(x, std::nullopt), x);
+      Tensor prod_nz = expand_back(reduce(OpId::reduce_prod, nonzero, n.attrs.ints, false, false), n);
+      Tensor zeros_in_row = expand_back(reduce(OpId::reduce_sum, cast(is_zero, dt), n.attrs.ints, false, false), n);
+      Tensor zero = zeros_like(x, std::nullopt);
+      Tensor at_zero = where(binary(OpId::equal, zeros_in_row, scalar(1, dt)), prod_nz, zero);
+      Tensor elsewhere = where(binary(OpId::equal, zeros_in_row, scalar(0, dt)), div(prod_nz, nonzero), zero);
+      return {mul(g, where(is_zero, at_zero, elsewhere))};
+    }
+    default: return {Tensor()};
+  }
+}
+
+const bool registered = [] {
+  for (OpId op : {OpId::reduce_sum, OpId::reduce_mean, OpId::reduce_max, OpId::reduce_min, OpId::reduce_logsumexp,
+                  OpId::reduce_prod})
+    autograd::register_gradient(op, grad_reduce);
+  return true;
+}();
+
+}  // namespace
 }  // namespace pt::ops
