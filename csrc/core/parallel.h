@@ -40,8 +40,8 @@ class FlushDenormalsGuard {
 
 /**
  * Runs f(begin, end) over [0, n) in contiguous chunks of at least `grain` items.
- * Chunk boundaries depend only on n and grain's rounding, and each item is handled by
- * exactly one call, so element-wise results never depend on the thread count.
+ * Each item is handled by exactly one call, and chunk boundaries fall on a fixed 64-item grid,
+ * so element-wise results never depend on the thread count.
  */
 template <class F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
@@ -58,7 +58,10 @@ void parallel_for(int64_t n, int64_t grain, F&& f) {
   {
     FlushDenormalsGuard worker_ftz;
     int64_t c = omp_get_thread_num(), nc = omp_get_num_threads();
-    int64_t begin = n * c / nc, end = n * (c + 1) / nc;
+    // Boundaries on a fixed 64-item grid: vectorized kernels then treat every item alike (SIMD body
+    // vs scalar tail) whatever the thread count, so element-wise results are bitwise reproducible.
+    int64_t begin = c == 0 ? 0 : (n * c / nc) / 64 * 64;
+    int64_t end = c + 1 == nc ? n : (n * (c + 1) / nc) / 64 * 64;
     if (begin < end) f(begin, end);
   }
 #else
