@@ -10,6 +10,9 @@ from ._tensor_api import Tensor, Variable
 __all__ = ["GradientTape", "custom_gradient", "stop_gradient"]
 
 
+_TENSOR_TYPES = (Tensor, Variable)
+
+
 def _check_tensor(x, what):
     if not isinstance(x, (Tensor, Variable)):
         raise TypeError(f"GradientTape.{what}: expected Tensors or Variables, got {type(x).__name__} ({x!r:.60})")
@@ -83,6 +86,13 @@ class GradientTape:
                                "(or jacobians)")
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
+        if (output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
+                and sources.dtype.is_floating):
+            # Fast path for the common one-target, one-source call (no structure to flatten).
+            g = self._tape.gradient((target,), (sources,), (None,), True)[0]
+            if g is None and unconnected_gradients == "zero":
+                g = _core.zeros_like(sources)
+            return g
         return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True)
 
     def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume):
