@@ -488,7 +488,6 @@ def test_indexing_noncontig_and_chained():
     check(t[pt.constant(1), 2], at[1, 2])
 
 
-@pytest.mark.xfail(reason="_tensor_api._tensor_iter calls _core.unstack(self, 0): 0 lands in TF's `num`, not `axis`")
 def test_tensor_iteration_unstacks_rows():
     t = pt.constant(A3)
     rows = list(t)
@@ -496,7 +495,6 @@ def test_tensor_iteration_unstacks_rows():
     check(rows[1], A3[1])
 
 
-@pytest.mark.xfail(reason="tensor_bind.cpp is_int_like rejects numpy integer scalars (they expose a buffer)")
 def test_indexing_numpy_int_scalars():
     t = pt.constant(A3)
     check(t[1, np.int64(2)], A3[1, 2])

@@ -235,15 +235,18 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
 Shape shape_from_py(py::handle obj, const char* op) {
   if (PyLong_Check(obj.ptr())) return Shape{obj.cast<int64_t>()};
   if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) {
-    Shape shape;
-    for (py::handle item : py::reinterpret_borrow<py::sequence>(obj)) {
-      if (item.is_none())
-        throw InvalidArgument(str_cat(op, ": shape ", std::string(py::repr(obj)), " has an unknown (None) dimension"));
-      shape.push_back(PyLong_Check(item.ptr()) ? PyLong_AsLongLong(item.ptr())
-                                               : py::int_(py::reinterpret_borrow<py::object>(item)).cast<int64_t>());
+    // Fast path: a tuple / list (TensorShape included) of Python ints, read without conversions.
+    const Py_ssize_t n = PySequence_Fast_GET_SIZE(obj.ptr());
+    PyObject** items = PySequence_Fast_ITEMS(obj.ptr());
+    Shape shape(static_cast<size_t>(n));
+    bool plain = true;
+    for (Py_ssize_t i = 0; i < n && plain; ++i) {
+      int overflow = 0;
+      plain = PyLong_CheckExact(items[i]);
+      if (plain) shape[i] = PyLong_AsLongLongAndOverflow(items[i], &overflow);
+      plain = plain && !overflow;
     }
-    if (PyErr_Occurred()) throw py::error_already_set();
-    return shape;
+    if (plain) return shape;
   }
   if (py::hasattr(obj, "as_list") && !is_tensor_like(obj)) {
     py::object lst = obj.attr("as_list")();

@@ -8,21 +8,6 @@ namespace pt::bind {
 
 namespace {
 
-/** A shape argument; tuples and lists of Python ints are read directly (shape_from_py probes attributes, ~1 us). */
-Shape quick_shape(py::handle obj, const char* op) {
-  PyObject* p = obj.ptr();
-  if (!PyTuple_Check(p) && !PyList_Check(p)) return shape_from_py(obj, op);
-  Shape shape(static_cast<size_t>(PySequence_Fast_GET_SIZE(p)));
-  PyObject** items = PySequence_Fast_ITEMS(p);
-  for (size_t i = 0; i < shape.size(); ++i) {
-    int overflow = 0;
-    if (!PyLong_CheckExact(items[i])) return shape_from_py(obj, op);
-    shape[i] = PyLong_AsLongLongAndOverflow(items[i], &overflow);
-    if (overflow) return shape_from_py(obj, op);
-  }
-  return shape;
-}
-
 /** A dtype argument whose None means float32 (TF's default for zeros, ones, eye). */
 DType dtype_or_float32(py::handle dtype) { return optional_dtype(dtype).value_or(DType::Float32); }
 
@@ -62,19 +47,19 @@ int dtype_rank(DType d) {  // TF's range dtype hierarchy: int32 < int64 < float3
 void bind_creation(py::module_& m) {
   m.def("zeros",
         [](py::handle shape, py::handle dtype, py::handle) {
-          return ops::zeros(quick_shape(shape, "zeros"), dtype_or_float32(dtype));
+          return ops::zeros(shape_from_py(shape, "zeros"), dtype_or_float32(dtype));
         },
         py::arg("shape"), py::arg("dtype") = py::none(), py::arg("name") = py::none(),
         "A tensor of zeros (dtype float32 unless given).");
   m.def("ones",
         [](py::handle shape, py::handle dtype, py::handle) {
-          return ops::ones(quick_shape(shape, "ones"), dtype_or_float32(dtype));
+          return ops::ones(shape_from_py(shape, "ones"), dtype_or_float32(dtype));
         },
         py::arg("shape"), py::arg("dtype") = py::none(), py::arg("name") = py::none(),
         "A tensor of ones (dtype float32 unless given).");
   m.def("fill",
         [](py::handle dims, py::handle value, py::handle) {
-          return ops::fill(quick_shape(dims, "fill"), scalar_arg(value, std::nullopt, "fill", "value"));
+          return ops::fill(shape_from_py(dims, "fill"), scalar_arg(value, std::nullopt, "fill", "value"));
         },
         py::arg("dims"), py::arg("value"), py::arg("name") = py::none(),
         "A tensor of shape `dims` filled with `value` (its dtype: Python float -> float32, int -> int32).");
@@ -94,7 +79,7 @@ void bind_creation(py::module_& m) {
         [](py::handle num_rows, py::handle num_columns, py::handle batch_shape, py::handle dtype, py::handle) {
           int64_t rows = int_arg(num_rows, "eye", "num_rows");
           int64_t cols = num_columns.is_none() ? rows : int_arg(num_columns, "eye", "num_columns");
-          Shape batch = batch_shape.is_none() ? Shape{} : quick_shape(batch_shape, "eye");
+          Shape batch = batch_shape.is_none() ? Shape{} : shape_from_py(batch_shape, "eye");
           return ops::eye(rows, cols, batch, dtype_or_float32(dtype));
         },
         py::arg("num_rows"), py::arg("num_columns") = py::none(), py::arg("batch_shape") = py::none(),

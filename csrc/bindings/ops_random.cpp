@@ -12,21 +12,6 @@ namespace pt::bind {
 
 namespace {
 
-/** A shape argument; tuples and lists of Python ints are read directly (shape_from_py probes attributes, ~1 us). */
-Shape quick_shape(py::handle obj, const char* op) {
-  PyObject* p = obj.ptr();
-  if (!PyTuple_Check(p) && !PyList_Check(p)) return shape_from_py(obj, op);
-  Shape shape(static_cast<size_t>(PySequence_Fast_GET_SIZE(p)));
-  PyObject** items = PySequence_Fast_ITEMS(p);
-  for (size_t i = 0; i < shape.size(); ++i) {
-    int overflow = 0;
-    if (!PyLong_CheckExact(items[i])) return shape_from_py(obj, op);
-    shape[i] = PyLong_AsLongLongAndOverflow(items[i], &overflow);
-    if (overflow) return shape_from_py(obj, op);
-  }
-  return shape;
-}
-
 /** Resolves an op-level seed (None or int) with the global seed into the Philox key and stream counter. */
 ops::RandomSeed resolve_seed(py::handle seed) {
   py::tuple r = registered("random_seed")(seed);
@@ -74,7 +59,7 @@ using NormalFn = Tensor (*)(const Shape&, double, double, DType, ops::RandomSeed
 /** normal and truncated_normal share argument handling: Python or tensor mean and stddev. */
 Tensor normal_like(NormalFn fn, const char* op, py::handle shape, py::handle mean, py::handle stddev,
                    py::handle dtype, py::handle seed) {
-  Shape s = quick_shape(shape, op);
+  Shape s = shape_from_py(shape, op);
   DType dt = optional_dtype(dtype).value_or(DType::Float32);
   if (!is_floating(dt)) throw_dtype_error(op, dt, "float32 or float64");
   Param m = param(mean, dt, op), sd = param(stddev, dt, op);
@@ -102,7 +87,7 @@ void bind_random(py::module_& m) {
   m.def("random_uniform",
         [](py::handle shape, py::handle minval, py::handle maxval, py::handle dtype, py::handle seed, py::handle) {
           const char* op = "random_uniform";
-          Shape s = quick_shape(shape, op);
+          Shape s = shape_from_py(shape, op);
           DType dt = optional_dtype(dtype).value_or(DType::Float32);
           if (!is_floating(dt) && dt != DType::Int32 && dt != DType::Int64)
             throw_dtype_error(op, dt, "float32, float64, int32 or int64");

@@ -28,30 +28,6 @@ std::vector<Tensor> tensor_list(py::handle values, const char* op) {
   return out;
 }
 
-/** A shape / int-list argument; tuples and lists of Python ints skip shape_from_py's attribute probing (~1 us). */
-Shape shape_arg(py::handle obj, const char* op) {
-  PyObject* p = obj.ptr();
-  if (PyTuple_Check(p) || PyList_Check(p)) {
-    const Py_ssize_t n = PySequence_Fast_GET_SIZE(p);
-    PyObject** items = PySequence_Fast_ITEMS(p);
-    Shape out(static_cast<size_t>(n));
-    for (Py_ssize_t i = 0; i < n; ++i) {
-      if (!PyLong_CheckExact(items[i])) return shape_from_py(obj, op);
-      int overflow = 0;
-      out[i] = PyLong_AsLongLongAndOverflow(items[i], &overflow);
-      if (overflow) return shape_from_py(obj, op);
-    }
-    return out;
-  }
-  return shape_from_py(obj, op);
-}
-
-/** An axis / axes argument (None, int, or a list of ints) through the fast shape_arg path. */
-std::optional<std::vector<int64_t>> axes_arg(py::handle obj, const char* op) {
-  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) return shape_arg(obj, op);
-  return axes_from_py(obj, op);
-}
-
 /** An int argument that may also be a 0-d integer tensor. */
 int64_t int_arg(py::handle obj, const char* op, const char* what) {
   if (is_tensor_like(obj)) {
@@ -100,13 +76,13 @@ py::list to_list(const std::vector<Tensor>& ts) {
 void bind_shape(py::module_& m) {
   m.def("reshape",
         [](py::handle tensor, py::handle shape, py::handle) {
-          return ops::reshape(to_tensor(tensor, std::nullopt, "reshape"), shape_arg(shape, "reshape"));
+          return ops::reshape(to_tensor(tensor, std::nullopt, "reshape"), shape_from_py(shape, "reshape"));
         },
         py::arg("tensor"), py::arg("shape"), py::arg("name") = py::none());
   m.def("transpose",
         [](py::handle a, py::handle perm, bool conjugate, py::handle) {
           Tensor x = to_tensor(a, std::nullopt, "transpose");
-          auto p = axes_arg(perm, "transpose");
+          auto p = axes_from_py(perm, "transpose");
           // An explicit perm must list every dimension; only None means "reverse".
           if (p && static_cast<int64_t>(p->size()) != x.ndim())
             throw InvalidArgument(str_cat("transpose: perm has ", p->size(), " entries but the input of shape ",
@@ -122,7 +98,7 @@ void bind_shape(py::module_& m) {
   m.def("squeeze",
         [](py::handle input, py::handle axis, py::handle) {
           return ops::squeeze(to_tensor(input, std::nullopt, "squeeze"),
-                              axes_arg(axis, "squeeze").value_or(std::vector<int64_t>{}));
+                              axes_from_py(axis, "squeeze").value_or(std::vector<int64_t>{}));
         },
         py::arg("input"), py::arg("axis") = py::none(), py::arg("name") = py::none());
   m.def("concat",
@@ -156,7 +132,7 @@ void bind_shape(py::module_& m) {
                                           : !py::isinstance<py::sequence>(s) && PyIndex_Check(s.ptr());
           std::vector<Tensor> parts =
               scalar ? ops::split_num(x, int_arg(num_or_size_splits, "split", "num_or_size_splits"), ax)
-                     : ops::split(x, shape_arg(num_or_size_splits, "split"), ax);
+                     : ops::split(x, shape_from_py(num_or_size_splits, "split"), ax);
           if (!num.is_none()) {
             int64_t n = int_arg(num, "split", "num");
             check_arg(n == static_cast<int64_t>(parts.size()), "split: num = ", n, " but the split gives ",
@@ -168,12 +144,12 @@ void bind_shape(py::module_& m) {
         py::arg("name") = py::none());
   m.def("tile",
         [](py::handle input, py::handle multiples, py::handle) {
-          return ops::tile(to_tensor(input, std::nullopt, "tile"), shape_arg(multiples, "tile"));
+          return ops::tile(to_tensor(input, std::nullopt, "tile"), shape_from_py(multiples, "tile"));
         },
         py::arg("input"), py::arg("multiples"), py::arg("name") = py::none());
   m.def("broadcast_to",
         [](py::handle input, py::handle shape, py::handle) {
-          return ops::broadcast_to(to_tensor(input, std::nullopt, "broadcast_to"), shape_arg(shape, "broadcast_to"));
+          return ops::broadcast_to(to_tensor(input, std::nullopt, "broadcast_to"), shape_from_py(shape, "broadcast_to"));
         },
         py::arg("input"), py::arg("shape"), py::arg("name") = py::none());
   m.def("pad",
@@ -234,7 +210,7 @@ void bind_shape(py::module_& m) {
   m.def("scatter_nd",
         [](py::handle indices, py::handle updates, py::handle shape, py::handle) {
           return ops::scatter_nd(to_tensor(indices, std::nullopt, "scatter_nd"),
-                                 to_tensor(updates, std::nullopt, "scatter_nd"), shape_arg(shape, "scatter_nd"));
+                                 to_tensor(updates, std::nullopt, "scatter_nd"), shape_from_py(shape, "scatter_nd"));
         },
         py::arg("indices"), py::arg("updates"), py::arg("shape"), py::arg("name") = py::none());
   m.def("shape",

@@ -348,7 +348,7 @@ void bind_tensor(py::module_& m) {
       .def("__setitem__",
            [](const Tensor&, py::handle, py::handle) {
              throw TypeError("'Tensor' object does not support item assignment: tensors are immutable. "
-                             "Use a pt.Variable and v[...].assign(value), or pt.tensor_scatter_nd_update");
+                             "Use a pt.Variable and v[...].assign(value)");
            })
       .def("__bool__", [](const Tensor& t) { return item(t, "__bool__").cast<bool>() ? true : false; })
       .def("__float__", [](const Tensor& t) { return py::float_(item(t, "__float__")); })
