@@ -6,6 +6,7 @@
 - random ops: statistics, reproducibility under seeds, independence from the thread count.
 An op whose entry point is missing or raises UnimplementedError fails with "not built yet".
 """
+import os
 import subprocess
 import sys
 
@@ -17,6 +18,13 @@ from op_db import ALL_DTYPES, NotBuiltError, op_db, to_pt_sample, _flatten
 
 MAX_REPORTED = 12
 
+
+
+def _run_python(code):
+    """Runs code in a fresh interpreter that imports the same pytensor as this process (installed or in-tree)."""
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(pt.__file__))))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=env, cwd=os.path.dirname(os.path.abspath(__file__)))
 
 def _pairs(attr):
     return [pytest.param(op, dt, id=f"{op.name}-{dt}") for op in op_db for dt in getattr(op, attr)]
@@ -173,7 +181,7 @@ def test_integer_division_overflow_does_not_crash(op_name, dtype):
             f"a = pt.constant(np.array([np.iinfo(np.{dtype}).min, 7], np.{dtype}))\n"
             f"b = pt.constant(np.array([-1, -1], np.{dtype}))\n"
             f"try:\n    print(pt.{op_name}(a, b).numpy())\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    r = _run_python(code)
     assert r.returncode == 0, (f"{op_name}({dtype} min, -1) killed the interpreter (exit {r.returncode}): "
                                f"{r.stderr[-500:]}")
 
@@ -193,6 +201,6 @@ def test_huge_shapes_raise_instead_of_crashing(expr):
     code = (f"import pytensor as pt\n"
             f"try:\n    r = {expr}\n    print('NO ERROR', r.shape)\n"
             f"except (ValueError, MemoryError, OverflowError) as e:\n    print('raised', type(e).__name__)\n")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    r = _run_python(code)
     assert r.returncode == 0, f"{expr} killed the interpreter (exit {r.returncode}): {r.stderr[-300:]}"
     assert r.stdout.startswith("raised"), f"{expr} did not raise: {r.stdout.strip()}"

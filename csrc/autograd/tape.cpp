@@ -129,6 +129,9 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
     if (any) {
       for (size_t k = 0; k < n.outputs.size(); ++k)
         if (!out_grads[k].defined()) out_grads[k] = ops::zeros_like(n.outputs[k], std::nullopt);
+      n.wants_grad.assign(n.inputs.size(), 0);
+      for (size_t k = 0; k < n.inputs.size(); ++k)
+        n.wants_grad[k] = relevant.count(n.inputs[k].id()) && is_floating(n.inputs[k].dtype());
       std::vector<Tensor> in_grads;
       if (n.custom_grad) in_grads = n.custom_grad(out_grads);
       else if (GradFormula f = gradient_formula(n.op)) in_grads = f(n, out_grads);

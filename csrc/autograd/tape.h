@@ -42,6 +42,10 @@ struct Node {
   OpAttrs attrs;
   /** custom_gradient: upstream gradients -> input gradients (replaces the registry formula). */
   std::function<std::vector<Tensor>(const std::vector<Tensor>&)> custom_grad;
+  /** Set by the sweep before calling the formula: which inputs need a gradient (formulas may skip the rest). */
+  mutable std::vector<char> wants_grad;
+  /** True when input i needs a gradient in the current sweep (true outside a sweep). */
+  bool wants(size_t i) const { return i >= wants_grad.size() || wants_grad[i]; }
 };
 
 /** Installs op's gradient formula in the registry (called by each family file at static-init time). */

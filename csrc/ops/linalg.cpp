@@ -141,21 +141,19 @@ std::vector<Tensor> grad_matmul(const autograd::Node& n, const std::vector<Tenso
   const Tensor& b = n.inputs[1];
   const Tensor& g = gs[0];
   const bool ta = n.attrs.flag_a, tb = n.attrs.flag_b;
+  // Each side is a full GEMM: skip the one the sweep does not need (e.g. the input batch of a layer).
   Tensor ga, gb;
-  if (!ta && !tb) {
-    ga = matmul(g, b, false, true);
-    gb = matmul(a, g, true, false);
-  } else if (ta && !tb) {
-    ga = matmul(b, g, false, true);
-    gb = matmul(a, g, false, false);
-  } else if (!ta && tb) {
-    ga = matmul(g, b, false, false);
-    gb = matmul(g, a, true, false);
-  } else {
-    ga = matmul(b, g, true, true);
-    gb = matmul(g, a, true, true);
+  if (n.wants(0)) {
+    if (!ta) ga = tb ? matmul(g, b, false, false) : matmul(g, b, false, true);
+    else ga = tb ? matmul(b, g, true, true) : matmul(b, g, false, true);
+    ga = autograd::sum_to(ga, a.shape());
   }
-  return {autograd::sum_to(ga, a.shape()), autograd::sum_to(gb, b.shape())};
+  if (n.wants(1)) {
+    if (!tb) gb = ta ? matmul(a, g, false, false) : matmul(a, g, true, false);
+    else gb = ta ? matmul(g, a, true, true) : matmul(g, a, true, false);
+    gb = autograd::sum_to(gb, b.shape());
+  }
+  return {ga, gb};
 }
 
 const bool registered = autograd::register_gradient(OpId::matmul, grad_matmul);
