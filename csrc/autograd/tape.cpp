@@ -205,13 +205,13 @@ void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, Op
   // Non-differentiable ops pass no gradient: not recording them has the same effect, for free.
   if (thread_state().suspended || !op_def(op).differentiable) return;
   if (!is_tracked_any(inputs)) return;
-  add_to_tapes(std::make_shared<Node>(Node{op, std::move(inputs), std::move(outputs), std::move(attrs), nullptr}));
+  add_to_tapes(std::make_shared<Node>(Node{op, std::move(inputs), std::move(outputs), std::move(attrs), nullptr, {}}));
 }
 
 void record_custom(std::vector<Tensor> inputs, std::vector<Tensor> outputs,
                    std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad) {
   if (!is_tracked_any(inputs)) return;
-  add_to_tapes(std::make_shared<Node>(Node{OpId::identity, std::move(inputs), std::move(outputs), {}, std::move(grad)}));
+  add_to_tapes(std::make_shared<Node>(Node{OpId::identity, std::move(inputs), std::move(outputs), {}, std::move(grad), {}}));
 }
 
 void on_variable_read(const Variable& v, const Tensor& value) {

@@ -227,7 +227,7 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
   // Anything else (lists of tensors or numpy scalars, torch tensors, ...): numpy assembles it.
   py::object arr = registered("to_numpy")(obj);
   if (!PyObject_CheckBuffer(arr.ptr()))
-    throw TypeError(str_cat(op, ": cannot convert an object of type ", std::string(py::str(obj.get_type().attr("__name__"))),
+    throw TypeError(str_cat(op, ": cannot convert an object of type ", Py_TYPE(obj.ptr())->tp_name,
                             " to a tensor"));
   return convert_dtype(from_buffer(arr), dtype, op, obj);
 }
