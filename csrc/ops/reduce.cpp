@@ -296,6 +296,7 @@ using Grads = std::vector<Tensor>;
 /** A reduction's output (or its gradient) viewed with the reduced dims kept as 1, broadcast back to x. */
 Tensor expand_back(const Tensor& t, const Node& n) {
   const Tensor& x = n.inputs[0];
+  if (t.ndim() == 0) return broadcast_to(t, x.shape());  // a full reduction: nothing to re-insert
   Shape kept = x.shape();
   for (int64_t a : n.attrs.ints) kept[a] = 1;
   return broadcast_to(reshape(t, kept), x.shape());

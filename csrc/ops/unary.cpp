@@ -195,7 +195,7 @@ Grads grad_unary(const Node& n, const Grads& g) {
     case OpId::expm1: return {mul(dy, autograd::add(y, scalar(1, dt)))};
     case OpId::sqrt: return {div(mul(dy, scalar(0.5, dt)), y)};
     case OpId::rsqrt: return {mul(mul(dy, scalar(-0.5, dt)), mul(y, mul(y, y)))};
-    case OpId::square: return {mul(dy, mul(x, scalar(2, dt)))};
+    case OpId::square: return {mul(dy, autograd::add(x, x))};
     case OpId::reciprocal: return {neg(mul(dy, mul(y, y)))};
     case OpId::sin: return {mul(dy, unary(OpId::cos, x))};
     case OpId::cos: return {neg(mul(dy, unary(OpId::sin, x)))};
