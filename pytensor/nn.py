@@ -1,3 +1,3 @@
-"""``tf.nn``: activations (the fused nn kernels — softmax, cross-entropy, conv, pooling — come with the nn issue)."""
+"""``tf.nn``: activations and softmax (fused, stable kernels); cross-entropy, conv and pooling come with the nn issue."""
 
-from ._core import relu, sigmoid, tanh  # noqa: F401
+from ._core import log_softmax, relu, sigmoid, softmax, tanh  # noqa: F401

@@ -399,6 +399,32 @@ def sample_reduce(op, dtype, rng):
         yield SampleInput((make(shape, dtype, rng, dom, layout),), dict(kw), desc=f"{layout} {shape} {kw}")
 
 
+SOFTMAX_CASES = [
+    ((2, 5), "contiguous", {}), ((3, 4), "contiguous", {"axis": 0}), ((2, 3, 4), "contiguous", {"axis": 1}),
+    ((7,), "contiguous", {}), ((4, 6), "transposed", {"axis": -1}), ((3, 4), "strided", {}),
+    ((0, 3), "contiguous", {}), ((600, 100), "contiguous", {}),
+]
+
+
+def sample_softmax(op, dtype, rng):
+    for shape, layout, kw in SOFTMAX_CASES:
+        yield SampleInput((make(shape, dtype, rng, op.domain(0), layout),), dict(kw), desc=f"{layout} {shape} {kw}")
+    if dtype in FLOATS and op.extremal:
+        # Logits far apart: a naive exp overflows; TF's kernels stay finite.
+        far = np.array([[1000.0, 0.0, -1000.0], [-np.inf, 0.0, 1.0]], dtype)
+        yield SampleInput((far,), {}, desc="logits far apart, -inf")
+
+
+def _softmax_ref(log):
+    def ref(x, axis=-1):
+        x = x.astype(np.float64)
+        m = np.max(x, axis=axis, keepdims=True) if x.size else x
+        z = x - m
+        lse = np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+        return z - lse if log else np.exp(z - lse)
+    return lambda x, axis=-1: ref(x, axis).astype(x.dtype)
+
+
 def _axes(x, axis):
     if axis is None:
         return tuple(range(x.ndim))
@@ -1178,6 +1204,13 @@ op_db = [
            dtypes=NUMERIC, unsupported_dtypes=BOOL),
     OpInfo(name="argmin", family="reduce", api="argmin", ref=_arg_ref(np.argmin), sample_inputs_func=sample_arg,
            dtypes=NUMERIC, unsupported_dtypes=BOOL),
+    # ---- neural-network kernels ----
+    OpInfo(name="softmax", family="nn", api="nn.softmax", ref=_softmax_ref(False), sample_inputs_func=sample_softmax,
+           dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, extremal=(np.inf,),
+           tols={"float32": (1e-5, 1e-6)}),
+    OpInfo(name="log_softmax", family="nn", api="nn.log_softmax", ref=_softmax_ref(True),
+           sample_inputs_func=sample_softmax, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,
+           extremal=(np.inf,), tols={"float32": (1e-5, 1e-5)}),
     # ---- linear algebra ----
     OpInfo(name="matmul", family="linalg", api="matmul", ref=ref_matmul, sample_inputs_func=sample_matmul,
            dtypes=FLOATS + SIGNED, unsupported_dtypes=("bool", "uint8"), differentiable=True, num_inputs=2,

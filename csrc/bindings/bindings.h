@@ -17,6 +17,8 @@ void bind_shape(pybind11::module_& m);
 void bind_creation(pybind11::module_& m);
 /** Random ops. */
 void bind_random(pybind11::module_& m);
+/** softmax, log_softmax. */
+void bind_nn(pybind11::module_& m);
 /** Tape, custom gradients, recording control. */
 void bind_autograd(pybind11::module_& m);
 }  // namespace pt::bind

@@ -62,5 +62,6 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_shape(m);
   bind::bind_creation(m);
   bind::bind_random(m);
+  bind::bind_nn(m);
   bind::bind_autograd(m);
 }

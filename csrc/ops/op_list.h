@@ -91,6 +91,9 @@
   PT_OP(unsorted_segment_sum, shape, 2, true)      \
   PT_OP(scatter_nd, shape, 2, true)                \
   PT_OP(strided_slice_grad, shape, 1, true)        \
+  /* neural-network kernels */                     \
+  PT_OP(softmax, nn, 1, true)                      \
+  PT_OP(log_softmax, nn, 1, true)                  \
   /* creation */                                   \
   PT_OP(zeros, creation, 0, false)                 \
   PT_OP(ones, creation, 0, false)                  \

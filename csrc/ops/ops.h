@@ -87,6 +87,12 @@ Tensor scatter_nd(const Tensor& indices, const Tensor& updates, const Shape& sha
 /** strided_slice's gradient: zeros of `input_shape` with `dy` written where strided_slice(items) reads. */
 Tensor strided_slice_grad(const Tensor& dy, const Shape& input_shape, const std::vector<IndexItem>& items);
 
+// ---- nn.cpp ---------------------------------------------------------------------------
+/** exp(x - max) / sum(exp(x - max)) along `axis` (numerically stable; rank >= 1). */
+Tensor softmax(const Tensor& logits, int64_t axis);
+/** x - max - log(sum(exp(x - max))) along `axis` (numerically stable; rank >= 1). */
+Tensor log_softmax(const Tensor& logits, int64_t axis);
+
 // ---- creation.cpp ---------------------------------------------------------------------
 /** A tensor of `shape` filled with `value` converted to `dtype`. */
 Tensor fill(const Shape& shape, double value, DType dtype);
