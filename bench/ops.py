@@ -19,35 +19,9 @@ import subprocess
 import sys
 import time
 
-def _early_threads(argv):
-    """--threads N must be known before numpy / torch / pytensor load (their pools read env vars then)."""
-    for i, a in enumerate(argv):
-        if a == "--threads" and i + 1 < len(argv):
-            return int(argv[i + 1])
-        if a.startswith("--threads="):
-            return int(a.split("=", 1)[1])
-    return 2
-
-
-THREADS = _early_threads(sys.argv[1:])
-# Thread pools read these at import: set them before numpy / torch / pytensor load.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
-    os.environ[_var] = str(THREADS)
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
+from _threads import REPO, THREADS, pt, torch  # noqa: E402  (sets thread env vars first)
 
 import numpy as np  # noqa: E402
-
-import pytensor as pt  # noqa: E402
-
-pt._core.set_num_threads(THREADS)
-try:
-    import torch
-    torch.set_num_threads(THREADS)
-except ImportError:
-    torch = None
 
 
 class NotAvailable(Exception):

@@ -35,9 +35,7 @@ def _tensor_str(self):
 def _tensor_repr(self):
     import numpy as np
     arr = self.numpy()
-    body = repr(arr) if arr.ndim else repr(arr[()])
-    if arr.ndim == 0:
-        body = np.array2string(arr)
+    body = repr(arr) if arr.ndim else np.array2string(arr)
     return f"<pt.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={body}>"
 
 

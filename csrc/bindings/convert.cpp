@@ -135,12 +135,11 @@ Tensor from_python_scalar(py::handle obj, std::optional<DType> dtype, const char
 }
 
 /** A conversion that may change dtype: numeric values may widen or narrow, floats never become ints. */
-Tensor convert_dtype(const Tensor& t, std::optional<DType> dtype, const char* op, py::handle obj) {
+Tensor convert_dtype(const Tensor& t, std::optional<DType> dtype, const char* op) {
   if (!dtype || *dtype == t.dtype()) return t;
   if (is_floating(t.dtype()) && !is_floating(*dtype) && *dtype != DType::Bool)
     throw TypeError(str_cat(op, ": cannot convert a float value of shape ", shape_str(t.shape()), " to dtype ",
                             dtype_name(*dtype), " without losing the fraction; cast explicitly with pt.cast"));
-  (void)obj;
   return ops::cast(t, *dtype);
 }
 
@@ -223,13 +222,13 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
       return t;
     }
   }
-  if (PyObject_CheckBuffer(p)) return convert_dtype(from_buffer(obj), dtype, op, obj);
+  if (PyObject_CheckBuffer(p)) return convert_dtype(from_buffer(obj), dtype, op);
   // Anything else (lists of tensors or numpy scalars, torch tensors, ...): numpy assembles it.
   py::object arr = registered("to_numpy")(obj);
   if (!PyObject_CheckBuffer(arr.ptr()))
     throw TypeError(str_cat(op, ": cannot convert an object of type ", Py_TYPE(obj.ptr())->tp_name,
                             " to a tensor"));
-  return convert_dtype(from_buffer(arr), dtype, op, obj);
+  return convert_dtype(from_buffer(arr), dtype, op);
 }
 
 Shape shape_from_py(py::handle obj, const char* op) {

@@ -63,27 +63,23 @@ Tensor softmax_along(const Tensor& x, int64_t axis, bool log, const char* name) 
 
 }  // namespace
 
-Tensor softmax(const Tensor& logits, int64_t axis) {
+namespace {
+/** The shared body of softmax and log_softmax: kernel, then one tape record with the axis. */
+Tensor softmax_op(OpId op, const Tensor& logits, int64_t axis) {
   PT_OP_SCOPE;
-  Tensor out = softmax_along(logits, axis, false, "softmax");
+  Tensor out = softmax_along(logits, axis, op == OpId::log_softmax, op_def(op).name);
   if (pt_op_scope_.should_record()) {
     autograd::OpAttrs attrs;
     attrs.axis = axis;
-    PT_RECORD(OpId::softmax, {logits}, {out}, std::move(attrs));
+    PT_RECORD(op, {logits}, {out}, std::move(attrs));
   }
   return out;
 }
+}  // namespace
 
-Tensor log_softmax(const Tensor& logits, int64_t axis) {
-  PT_OP_SCOPE;
-  Tensor out = softmax_along(logits, axis, true, "log_softmax");
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.axis = axis;
-    PT_RECORD(OpId::log_softmax, {logits}, {out}, std::move(attrs));
-  }
-  return out;
-}
+Tensor softmax(const Tensor& logits, int64_t axis) { return softmax_op(OpId::softmax, logits, axis); }
+
+Tensor log_softmax(const Tensor& logits, int64_t axis) { return softmax_op(OpId::log_softmax, logits, axis); }
 
 // ---- gradients -------------------------------------------------------------------------
 namespace {
