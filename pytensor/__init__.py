@@ -35,3 +35,17 @@ from ._core import (  # noqa: E402,F401  TF's top-level op names
 )
 from .math import truediv, floordiv, realdiv, squared_difference  # noqa: E402,F401
 from .linalg import tensordot  # noqa: E402,F401
+
+
+_LAZY_SUBMODULES = ("keras", "data", "io", "train")
+
+
+def __getattr__(name):
+    # keras, data, io and train load on first use so `import pytensor` stays fast.
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'pytensor' has no attribute {name!r}")

@@ -866,6 +866,22 @@ def call_strided_slice_grad(getitem, dy, shape, key):
     return tape.gradient(y, x, output_gradients=dy)
 
 
+# ---- nn: activations, cross-entropy, normalization, embedding, dropout (samples and references) ----
+# (end of nn samples)
+
+
+# ---- conv: convolution (samples and references) ----
+# (end of conv samples)
+
+
+# ---- pool: pooling (samples and references) ----
+# (end of pool samples)
+
+
+# ---- optim: fused optimizer updates (samples and references) ----
+# (end of optim samples)
+
+
 # ---- creation -------------------------------------------------------------------------------
 def sample_zeros_ones(op, dtype, rng):
     for shape in [(2, 3), (), (0,), [3], (2, 0, 4)]:
@@ -1211,6 +1227,14 @@ op_db = [
     OpInfo(name="log_softmax", family="nn", api="nn.log_softmax", ref=_softmax_ref(True),
            sample_inputs_func=sample_softmax, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,
            extremal=(np.inf,), tols={"float32": (1e-5, 1e-5)}),
+    # ---- nn rows ----
+    # (end of nn rows)
+    # ---- conv rows ----
+    # (end of conv rows)
+    # ---- pool rows ----
+    # (end of pool rows)
+    # ---- optim rows ----
+    # (end of optim rows)
     # ---- linear algebra ----
     OpInfo(name="matmul", family="linalg", api="matmul", ref=ref_matmul, sample_inputs_func=sample_matmul,
            dtypes=FLOATS + SIGNED, unsupported_dtypes=("bool", "uint8"), differentiable=True, num_inputs=2,

@@ -19,6 +19,16 @@ void bind_creation(pybind11::module_& m);
 void bind_random(pybind11::module_& m);
 /** softmax, log_softmax. */
 void bind_nn(pybind11::module_& m);
+/** relu6, leaky_relu, elu, selu, gelu, softplus, softsign, silu, hard_sigmoid. */
+void bind_activation(pybind11::module_& m);
+/** conv1d, conv2d, conv2d_transpose and their backprop ops. */
+void bind_conv(pybind11::module_& m);
+/** max_pool and avg_pool and their gradients. */
+void bind_pool(pybind11::module_& m);
+/** Fused in-place optimizer updates on Variables. */
+void bind_optim(pybind11::module_& m);
+/** File-format helpers for pytensor.io / pytensor.data (CRC32C, ...). */
+void bind_io(pybind11::module_& m);
 /** Tape, custom gradients, recording control. */
 void bind_autograd(pybind11::module_& m);
 }  // namespace pt::bind

@@ -63,5 +63,10 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_creation(m);
   bind::bind_random(m);
   bind::bind_nn(m);
+  bind::bind_activation(m);
+  bind::bind_conv(m);
+  bind::bind_pool(m);
+  bind::bind_optim(m);
+  bind::bind_io(m);
   bind::bind_autograd(m);
 }

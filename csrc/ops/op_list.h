@@ -94,6 +94,11 @@
   /* neural-network kernels */                     \
   PT_OP(softmax, nn, 1, true)                      \
   PT_OP(log_softmax, nn, 1, true)                  \
+  /* activations (activation.cpp) */           \
+  /* nn: cross-entropy, norms, embedding, dropout */\
+  /* convolution (conv.cpp) */                 \
+  /* pooling (pool.cpp) */                     \
+  /* fused optimizer updates (optim.cpp) */    \
   /* creation */                                   \
   PT_OP(zeros, creation, 0, false)                 \
   PT_OP(ones, creation, 0, false)                  \

@@ -93,6 +93,14 @@ Tensor softmax(const Tensor& logits, int64_t axis);
 /** x - max - log(sum(exp(x - max))) along `axis` (numerically stable; rank >= 1). */
 Tensor log_softmax(const Tensor& logits, int64_t axis);
 
+// ---- activation.cpp --------------------------------------------------------------
+
+// ---- conv.cpp --------------------------------------------------------------------
+
+// ---- pool.cpp --------------------------------------------------------------------
+
+// ---- optim.cpp -------------------------------------------------------------------
+
 // ---- creation.cpp ---------------------------------------------------------------------
 /** A tensor of `shape` filled with `value` converted to `dtype`. */
 Tensor fill(const Shape& shape, double value, DType dtype);

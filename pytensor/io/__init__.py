@@ -1,0 +1,1 @@
+"""tf.io: TFRecord files and tf.train.Example parsing."""

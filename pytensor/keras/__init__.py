@@ -1,0 +1,3 @@
+"""``tf.keras``: layers, models, losses, metrics, optimizers, callbacks, datasets."""
+from . import activations, initializers, regularizers, losses, metrics, optimizers, callbacks  # noqa: F401
+from . import layers, models, backend, utils, datasets  # noqa: F401

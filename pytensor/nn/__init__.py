@@ -1,0 +1,10 @@
+"""``tf.nn``: activations, softmax and cross-entropy, normalization, convolution, pooling, dropout.
+
+Each part lives in its own module; this package re-exports their public names (``__all__``).
+"""
+from .._core import log_softmax, relu, sigmoid, softmax, tanh  # noqa: F401
+from ._activation import *  # noqa: F401,F403
+from ._loss import *  # noqa: F401,F403
+from ._normalization import *  # noqa: F401,F403
+from ._conv import *  # noqa: F401,F403
+from ._pool import *  # noqa: F401,F403

@@ -1,0 +1,3 @@
+"""tf.train: example."""
+
+__all__: list[str] = []
