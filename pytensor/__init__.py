@@ -38,14 +38,19 @@ from .linalg import tensordot  # noqa: E402,F401
 
 
 _LAZY_SUBMODULES = ("keras", "data", "io", "train")
+# Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
+_LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 
 
 def __getattr__(name):
     # keras, data, io and train load on first use so `import pytensor` stays fast.
-    if name in _LAZY_SUBMODULES:
-        import importlib
+    import importlib
 
-        module = importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'pytensor' has no attribute {name!r}")
+    if name in _LAZY_SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    elif name in _LAZY_DATA_NAMES:
+        value = getattr(importlib.import_module(".data._types", __name__), name)
+    else:
+        raise AttributeError(f"module 'pytensor' has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -11,6 +11,10 @@ class InvalidArgumentError(OpError, ValueError):
     """An op got an invalid argument (bad shape, axis, value). Also a ValueError."""
 
 
+class DataLossError(OpError, OSError):
+    """A file is corrupt or truncated (a bad TFRecord CRC, a cut-off record). Also an OSError."""
+
+
 class UnimplementedError(OpError, NotImplementedError):
     """The operation is not built in this configuration (e.g. CUDA off)."""
 

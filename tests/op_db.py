@@ -867,18 +867,472 @@ def call_strided_slice_grad(getitem, dy, shape, key):
 
 
 # ---- nn: activations, cross-entropy, normalization, embedding, dropout (samples and references) ----
+# Activations: the unary samples, plus calls with each op's parameter set away from its default.
+_ACTIVATION_KWARGS = {"leaky_relu": ({"alpha": 0.05},), "gelu": ({"approximate": True},), "silu": ({"beta": 0.5},)}
+
+
+def sample_activation(op, dtype, rng):
+    yield from sample_unary(op, dtype, rng)
+    for kw in _ACTIVATION_KWARGS.get(op.name, ()):
+        yield SampleInput((make((3, 4), dtype, rng, op.domain(0)),), dict(kw), desc=f"(3, 4) {kw}")
+        yield SampleInput((make((4, 5), dtype, rng, op.domain(0), "transposed"),), dict(kw), desc=f"transposed {kw}")
+
+
+def _act_ref(fn):
+    """Evaluates fn in float64, returns the input's dtype."""
+    return lambda x, **kw: np.asarray(fn(x.astype(np.float64), **kw)).astype(x.dtype)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+
+
+def _np_erf(x):
+    import math
+    return np.vectorize(math.erf, otypes=[np.float64])(x) if x.size else x
+
+
+def _np_gelu(x, approximate=False):
+    if approximate:
+        return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return 0.5 * x * (1 + _np_erf(x / np.sqrt(2)))
+
+
+_ACTIVATION_REFS = {
+    "relu6": lambda x: np.where(np.isnan(x), x, np.clip(x, 0, 6)),
+    "leaky_relu": lambda x, alpha=0.2: np.where(x > 0, x, alpha * x),
+    "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
+    "selu": lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0))),
+    "gelu": _np_gelu,
+    "softplus": lambda x: np.logaddexp(0, x),
+    "softsign": lambda x: x / (1 + np.abs(x)),
+    "silu": lambda x, beta=1.0: x / (1 + np.exp(-beta * x)),
+    "hard_sigmoid": lambda x: np.where(np.isnan(x), x, np.clip(x + 3, 0, 6) / 6),
+    "erf": _np_erf,
+}
+# Kinks (the gradient or its derivative jumps) that gradient samples stay away from.
+_ACTIVATION_KINKS = {"relu6": (0, 6), "leaky_relu": (0,), "elu": (0,), "selu": (0,), "softsign": (0,),
+                     "hard_sigmoid": (-3, 3)}
+_ACTIVATION_API = {"hard_sigmoid": "_core.hard_sigmoid", "erf": "math.erf|_core.erf",
+                   "softplus": "nn.softplus|math.softplus", "softsign": "nn.softsign|math.softsign"}
+
+
+def _activation_row(name):
+    return OpInfo(name=name, family="activation", api=_ACTIVATION_API.get(name, f"nn.{name}"),
+                  ref=_act_ref(_ACTIVATION_REFS[name]), sample_inputs_func=sample_activation, dtypes=FLOATS,
+                  unsupported_dtypes=BOOL + INTS, differentiable=True, extremal=GENERIC_EXTREMAL,
+                  grad_exclude=_ACTIVATION_KINKS.get(name, ()), tols={"float32": (2e-5, 1e-6)})
+
+
+# Cross-entropy: (logits shape, layout); labels have the logits' shape without the class axis.
+XENT_CASES = [((4, 5), "contiguous"), ((2, 3, 7), "contiguous"), ((6, 4), "transposed"), ((3,), "contiguous"),
+              ((0, 3), "contiguous"), ((128, 10), "contiguous"), ((600, 100), "contiguous")]
+
+
+def sample_sparse_xent(op, dtype, rng):
+    for i, (shape, layout) in enumerate(XENT_CASES):
+        labels = np.asarray(rng.integers(0, shape[-1], size=shape[:-1])).astype("int32" if i % 2 else "int64")
+        yield SampleInput((labels, make(shape, dtype, rng, None, layout)), desc=f"{layout} {shape} {labels.dtype}")
+    if dtype in FLOATS and op.extremal:
+        far = np.array([[1000.0, 0.0, -1000.0], [-1000.0, 0.0, 1000.0], [np.nan, 0.0, 1.0]], dtype)
+        yield SampleInput((np.array([2, 2, 1]), far), desc="logits far apart, NaN row")
+
+
+def ref_sparse_xent(labels, logits):
+    x = logits.astype(np.float64)
+    lse = _logsumexp(x, -1, True) if x.size else x[..., :1]
+    picked = np.take_along_axis(x, labels[..., None].astype(np.int64), -1) if x.size else x[..., :1]
+    return (lse - picked)[..., 0].astype(logits.dtype)
+
+
+def sample_dense_xent(op, dtype, rng):
+    for shape, layout in XENT_CASES:
+        labels = rng.uniform(0, 1, size=shape).astype(dtype) if dtype in FLOATS else make(shape, dtype, rng)
+        yield SampleInput((labels, make(shape, dtype, rng, None, layout)), desc=f"{layout} {shape}")
+    yield SampleInput((make((1, 5), dtype, rng, Domain(0, 1)), make((3, 5), dtype, rng)), desc="labels broadcast")
+    yield SampleInput((make((4, 3), dtype, rng, Domain(0, 1)), make((4, 3), dtype, rng)), {"axis": 0}, desc="axis 0")
+    if dtype in FLOATS and op.extremal:
+        far = np.array([[1000.0, 0.0, -1000.0], [np.nan, 0.0, 1.0]], dtype)
+        yield SampleInput((np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]], dtype), far), desc="logits far apart, NaN")
+
+
+def ref_dense_xent(labels, logits, axis=-1):
+    x = logits.astype(np.float64)
+    lsm = x - _logsumexp(x, axis, True) if x.size else x
+    return -np.sum(np.broadcast_to(labels, x.shape) * lsm, axis=axis).astype(logits.dtype)
+
+
+def sample_dropout(op, dtype, rng):
+    # Every sample has an op seed: the row's call restarts the seeded streams, so finite differences see one mask.
+    for shape, layout, kw in [((300,), "contiguous", {"rate": 0.3}), ((40, 60), "contiguous", {"rate": 0.5}),
+                              ((30, 20), "transposed", {"rate": 0.2}), ((0, 3), "contiguous", {"rate": 0.5}),
+                              ((20, 30, 8), "contiguous", {"rate": 0.25, "noise_shape": (20, 1, 8)}),
+                              ((5, 4), "contiguous", {"rate": 0.0})]:
+        yield SampleInput((make(shape, dtype, rng, None, layout),), {**kw, "seed": 7}, desc=f"{layout} {shape} {kw}")
+
+
+def _call_dropout(fn, *args, **kwargs):
+    pt.random.set_seed(pt.random.get_global_seed())
+    return fn(*args, **kwargs)
+
+
+def check_dropout(op, out, sample, dtype):
+    """Each output is 0 or x / (1 - rate), constant along broadcast noise dims, dropped at about `rate`."""
+    x, rate = sample.args[0], sample.kwargs["rate"]
+    y = out.numpy()
+    assert y.shape == x.shape and y.dtype == x.dtype, f"shape/dtype {y.shape} {y.dtype}"
+    kept = y != 0
+    np.testing.assert_allclose(y[kept], x[kept] / (1 - rate), rtol=1e-6)
+    noise = sample.kwargs.get("noise_shape")
+    if noise is not None:
+        for ax, n in enumerate(noise):
+            if n == 1:
+                assert (kept == kept.take([0], axis=ax)).all(), "mask varies along a broadcast noise dimension"
+    if x.size >= 300:
+        frac = 1 - kept.mean()
+        assert abs(frac - rate) < 5 * np.sqrt(rate * (1 - rate) / kept.size) + 1e-9, f"dropped {frac}, rate {rate}"
 # (end of nn samples)
 
 
 # ---- conv: convolution (samples and references) ----
+# (input shape, filter shape, strides, padding, dilations, input layout): every kernel path (direct for few
+# channels, im2col + GEMM, 1x1 pointwise), TF's asymmetric SAME, explicit pads, strides, dilations, views, empty.
+CONV_CASES = [
+    ((2, 5, 6, 3), (3, 3, 3, 4), 1, "VALID", None, "contiguous"),
+    ((2, 7, 6, 2), (3, 2, 2, 3), 2, "SAME", None, "contiguous"),
+    ((1, 8, 7, 3), (3, 3, 3, 2), [1, 2], "VALID", None, "transposed"),
+    ((2, 7, 7, 2), (2, 3, 2, 2), [1, 1, 1, 1], "SAME", [2, 1], "contiguous"),
+    ((1, 6, 5, 2), (2, 2, 2, 3), [2, 1], [[0, 0], [1, 2], [0, 1], [0, 0]], None, "strided"),
+    ((2, 4, 4, 5), (1, 1, 5, 3), 1, "VALID", None, "contiguous"),
+    ((3, 9, 9, 1), (3, 3, 1, 4), 1, "VALID", None, "contiguous"),
+    ((2, 6, 6, 10), (3, 3, 10, 4), 1, "SAME", None, "contiguous"),
+    ((0, 5, 5, 2), (3, 3, 2, 2), 1, "SAME", None, "contiguous"),
+    ((16, 14, 14, 4), (3, 3, 4, 8), 1, "VALID", None, "contiguous"),
+    ((24, 28, 28, 1), (3, 3, 1, 8), 1, "VALID", None, "contiguous"),
+]
+
+
+def _conv_pair(v):
+    if v is None:
+        return 1, 1
+    if isinstance(v, int):
+        return v, v
+    v = list(v)
+    return (v[0], v[0]) if len(v) == 1 else (v[0], v[1]) if len(v) == 2 else (v[1], v[2])
+
+
+def _conv_geometry(in_shape, w_shape, strides, padding, dilations):
+    """Strides, dilations, (before, after) pads and output size per spatial axis, by TF's rules."""
+    geo = []
+    for axis, (s, d) in enumerate(zip(_conv_pair(strides), _conv_pair(dilations))):
+        n, k = in_shape[1 + axis], w_shape[axis]
+        eff = (k - 1) * d + 1
+        if padding == "SAME":
+            out = -(-n // s)
+            total = max((out - 1) * s + eff - n, 0)
+            pads = (total // 2, total - total // 2)
+        else:
+            pads = (0, 0) if padding == "VALID" else tuple(padding[1 + axis])
+            out = (n + sum(pads) - eff) // s + 1
+        geo.append((s, d, pads, out))
+    return geo
+
+
+def _conv_taps(in_shape, w_shape, strides, padding, dilations):
+    """Yields (ky, kx, slice into the padded input) for every filter tap; also returns pads and output size."""
+    (sh, dh, ph, oh), (sw, dw, pw, ow) = _conv_geometry(in_shape, w_shape, strides, padding, dilations)
+    taps = [(ky, kx, (slice(None), slice(ky * dh, ky * dh + (oh - 1) * sh + 1, sh),
+                      slice(kx * dw, kx * dw + (ow - 1) * sw + 1, sw), slice(None)))
+            for ky in range(w_shape[0]) for kx in range(w_shape[1])]
+    return taps, (ph, pw), (oh, ow)
+
+
+def ref_conv2d(x, w, strides, padding, dilations=None):
+    taps, (ph, pw), (oh, ow) = _conv_taps(x.shape, w.shape, strides, padding, dilations)
+    xp = np.pad(x.astype(np.float64), ((0, 0), ph, pw, (0, 0)))
+    out = np.zeros((x.shape[0], oh, ow, w.shape[3]))
+    for ky, kx, sl in taps:
+        out += np.einsum("nhwc,co->nhwo", xp[sl], w[ky, kx].astype(np.float64))
+    return out.astype(x.dtype)
+
+
+def ref_conv2d_backprop_input(input_sizes, w, dy, strides, padding, dilations=None):
+    taps, (ph, pw), _ = _conv_taps(input_sizes, w.shape, strides, padding, dilations)
+    n, h, wd, c = input_sizes
+    dxp = np.zeros((n, h + sum(ph), wd + sum(pw), c))
+    for ky, kx, sl in taps:
+        dxp[sl] += np.einsum("nhwo,co->nhwc", dy.astype(np.float64), w[ky, kx].astype(np.float64))
+    return dxp[:, ph[0]:ph[0] + h, pw[0]:pw[0] + wd, :].astype(w.dtype)
+
+
+def ref_conv2d_backprop_filter(x, filter_sizes, dy, strides, padding, dilations=None):
+    taps, (ph, pw), _ = _conv_taps(x.shape, filter_sizes, strides, padding, dilations)
+    xp = np.pad(x.astype(np.float64), ((0, 0), ph, pw, (0, 0)))
+    dw = np.zeros(filter_sizes)
+    for ky, kx, sl in taps:
+        dw[ky, kx] = np.einsum("nhwc,nhwo->co", xp[sl], dy.astype(np.float64))
+    return dw.astype(x.dtype)
+
+
+def _conv_cases(dtype, rng):
+    for xs, ws, strides, padding, dilations, layout in CONV_CASES:
+        kw = {"strides": strides, "padding": padding, "dilations": dilations}
+        oh, ow = (g[3] for g in _conv_geometry(xs, ws, strides, padding, dilations))
+        yield xs, ws, (xs[0], oh, ow, ws[3]), kw, layout
+
+
+def sample_conv2d(op, dtype, rng):
+    for xs, ws, _, kw, layout in _conv_cases(dtype, rng):
+        yield SampleInput((make(xs, dtype, rng, None, layout), make(ws, dtype, rng)), kw, desc=f"{xs} * {ws} {kw}")
+
+
+def sample_conv2d_backprop_input(op, dtype, rng):
+    for xs, ws, ys, kw, layout in _conv_cases(dtype, rng):
+        yield SampleInput((list(xs), make(ws, dtype, rng), make(ys, dtype, rng, None, layout)), kw,
+                          desc=f"dx {xs} from {ys} * {ws} {kw}")
+
+
+def sample_conv2d_backprop_filter(op, dtype, rng):
+    for xs, ws, ys, kw, layout in _conv_cases(dtype, rng):
+        yield SampleInput((make(xs, dtype, rng, None, layout), list(ws), make(ys, dtype, rng)), kw,
+                          desc=f"dw {ws} from {xs}, {ys} {kw}")
 # (end of conv samples)
 
 
 # ---- pool: pooling (samples and references) ----
+# (shape, layout, ksize, strides, padding): VALID and TF's asymmetric SAME, overlapping windows, strides larger
+# than the window, 4-element NHWC ksize, empty, non-contiguous views and one input large enough to run in parallel.
+POOL_CASES = [
+    ((2, 6, 6, 3), "contiguous", 2, 2, "VALID"),
+    ((1, 5, 7, 2), "contiguous", [3, 2], [2, 1], "SAME"),
+    ((1, 4, 5, 1), "contiguous", [1, 3, 3, 1], [1, 1, 1, 1], "SAME"),
+    ((2, 7, 6, 3), "strided", 3, [2, 3], "VALID"),
+    ((1, 7, 7, 2), "transposed", 2, 3, "SAME"),
+    ((2, 5, 4, 2), "reversed", [2, 3], 1, "VALID"),
+    ((0, 4, 4, 2), "contiguous", 2, 2, "VALID"),
+    ((4, 40, 40, 16), "contiguous", 2, 2, "VALID"),
+]
+
+
+def _pool_pair(v):
+    v = [v] if isinstance(v, int) else list(v)
+    return (v[0], v[0]) if len(v) == 1 else (v[0], v[1]) if len(v) == 2 else (v[1], v[2])
+
+
+def _pool_windows(shape, ksize, strides, padding):
+    """Yields (oy, ox, rows, cols): every output position and the in-bounds input slices of its window (TF's rules)."""
+    (kh, kw), (sh, sw) = _pool_pair(ksize), _pool_pair(strides)
+    _, h, w, _ = shape
+    def axis(n, k, s):
+        if padding == "SAME":
+            out = -(-n // s)
+            return out, max((out - 1) * s + k - n, 0) // 2
+        return (n - k) // s + 1, 0
+    (oh, pt_), (ow, pl) = axis(h, kh, sh), axis(w, kw, sw)
+    for i in range(oh):
+        for j in range(ow):
+            yield i, j, slice(max(i * sh - pt_, 0), min(i * sh - pt_ + kh, h)), \
+                slice(max(j * sw - pl, 0), min(j * sw - pl + kw, w))
+
+
+def _pool_out_shape(shape, ksize, strides, padding):
+    last = (-1, -1)
+    for i, j, _, _ in _pool_windows(shape, ksize, strides, padding):
+        last = (i, j)
+    return (shape[0], last[0] + 1, last[1] + 1, shape[3])
+
+
+def sample_pool(op, dtype, rng):
+    for shape, layout, k, s, p in POOL_CASES:
+        yield SampleInput((make(shape, dtype, rng, op.domain(0), layout), k, s, p), desc=f"{layout} {shape} k={k} s={s} {p}")
+    if dtype in FLOATS and op.extremal:
+        x = make((1, 4, 4, 2), dtype, rng)
+        x[0, 0, 1, 0], x[0, 3, 3, 1], x[0, 2, 0, 0] = np.nan, np.inf, -np.inf
+        yield SampleInput((x, 2, 2, "VALID"), desc="NaN and infinities")
+
+
+def _pool_ref(reduce):
+    def ref(x, ksize, strides, padding):
+        out = np.zeros(_pool_out_shape(x.shape, ksize, strides, padding), np.float64)
+        for i, j, rows, cols in _pool_windows(x.shape, ksize, strides, padding):
+            out[:, i, j, :] = reduce(x[:, rows, cols, :].astype(np.float64), axis=(1, 2))
+        return out.astype(x.dtype)
+    return ref
+
+
+def sample_pool_grad(op, dtype, rng):
+    """(dy, x, ksize, strides, padding): dy has the pooling output's shape."""
+    for s in sample_pool(op, dtype, rng):
+        x, k, st, p = s.args
+        dy = make(_pool_out_shape(x.shape, k, st, p), dtype, rng)
+        yield SampleInput((dy, x, k, st, p), desc=f"d {s.desc}")
+
+
+def _pool_grad_ref(kind):
+    def ref(dy, x, ksize, strides, padding):
+        dx = np.zeros(x.shape, np.float64)
+        for i, j, rows, cols in _pool_windows(x.shape, ksize, strides, padding):
+            if kind == "avg":
+                win = dx[:, rows, cols, :]
+                win += dy[:, i:i + 1, j:j + 1, :] / (win.shape[1] * win.shape[2])
+                continue
+            win = x[:, rows, cols, :]
+            flat = win.reshape(win.shape[0], win.shape[1] * win.shape[2], win.shape[3])
+            first = np.argmax(flat, axis=1)  # numpy's argmax also takes the first maximum
+            for b in range(x.shape[0]):
+                for c in range(x.shape[3]):
+                    r, q = divmod(int(first[b, c]), win.shape[2])
+                    dx[b, rows.start + r, cols.start + q, c] += dy[b, i, j, c]
+        return dx.astype(dy.dtype)
+    return ref
+
+
+def _call_pool_grad(pool):
+    """The pooling gradient ops are internal (TF: raw_ops.MaxPoolGrad / AvgPoolGrad): reached as the gradient of
+    pool(x, ksize, strides, padding) with `dy` as the upstream gradient."""
+    def call(fn, dy, x, ksize, strides, padding):
+        from pytensor.gradient_tape import GradientTape
+        with GradientTape() as tape:
+            tape.watch(x)
+            y = getattr(pt.nn, pool)(x, ksize, strides, padding)
+        return tape.gradient(y, x, output_gradients=dy)
+    return call
 # (end of pool samples)
 
 
 # ---- optim: fused optimizer updates (samples and references) ----
+# A sample is (var, grad, *slots) plus hyper-parameters; `_call_optim` turns var and slots into Variables, runs
+# the in-place update and returns their new values, which the references compute in float64 numpy.
+OPTIM_SLOTS = {  # op -> (slot names, the hyper-parameter sets to try; "use" lists the optional slots passed)
+    "apply_sgd": (("momentum_slot",), [dict(learning_rate=0.1), dict(learning_rate=0.1, momentum=0.9),
+                                       dict(learning_rate=0.1, momentum=0.9, nesterov=True, weight_decay=0.1)]),
+    "apply_rmsprop": (("velocity", "average_grad", "momentum_slot"),
+                      [dict(learning_rate=0.01), dict(learning_rate=0.01, momentum=0.5, weight_decay=0.1),
+                       dict(learning_rate=0.01, momentum=0.5, centered=True)]),
+    "apply_adam": (("m", "v", "v_hat"), [dict(learning_rate=0.01, step=1), dict(learning_rate=0.01, step=7),
+                                         dict(learning_rate=0.01, step=3, amsgrad=True, weight_decay=0.1)]),
+    "apply_adagrad": (("accumulator",), [dict(learning_rate=0.1), dict(learning_rate=0.1, weight_decay=0.1)]),
+    "apply_adadelta": (("accumulated_grad", "accumulated_delta_var"), [dict(learning_rate=1.0, rho=0.9)]),
+    "apply_nadam": (("m", "v"), [dict(learning_rate=0.01, step=1, u_product=0.9 * (1 - 0.5 * 0.96)),
+                                 dict(learning_rate=0.01, step=4, u_product=0.5, weight_decay=0.1)]),
+}
+
+
+def _optim_used_slots(name, hp):
+    slots = OPTIM_SLOTS[name][0]
+    if name == "apply_sgd":
+        return slots if hp.get("momentum") else ()
+    if name == "apply_rmsprop":
+        return ("velocity",) + (("average_grad",) if hp.get("centered") else ()) + (
+            ("momentum_slot",) if hp.get("momentum") else ())
+    if name == "apply_adam":
+        return ("m", "v") + (("v_hat",) if hp.get("amsgrad") else ())
+    return slots
+
+
+def sample_optim(op, dtype, rng):
+    positive = Domain(0.0, 2.0)
+    cases = [((), "contiguous"), ((5,), "contiguous"), ((3, 4), "transposed"), ((2, 3), "strided"),
+             ((260, 260), "contiguous")]   # the last crosses the parallel grain
+    for hp in OPTIM_SLOTS[op.name][1]:
+        for shape, layout in cases:
+            slots = {s: make(shape, dtype, rng, positive) for s in _optim_used_slots(op.name, hp)}
+            if "average_grad" in slots:   # a reachable state: mean square >= squared mean, away from cancellation
+                slots["velocity"] = np.asarray(slots["velocity"] + slots["average_grad"] ** 2 + 1, dtype)
+            kwargs = {k: v for k, v in hp.items() if k not in ("centered", "amsgrad")}
+            yield SampleInput((make(shape, dtype, rng), make(shape, dtype, rng, None, layout)),
+                              {**slots, **kwargs}, desc=f"{shape} grad {layout} {hp}")
+
+
+def _call_optim(fn, var, grad, **kwargs):
+    variables = [pt.Variable(var, name="var")]
+    for name in ("momentum_slot", "velocity", "average_grad", "m", "v", "v_hat", "accumulator",
+                 "accumulated_grad", "accumulated_delta_var"):
+        if name in kwargs:
+            kwargs[name] = pt.Variable(kwargs[name], name=name)
+            variables.append(kwargs[name])
+    fn(variables[0], grad, **kwargs)
+    return [v.read_value() for v in variables]
+
+
+def _optim_ref(update):
+    """Runs `update(w, g, slots: dict, **hp)` in float64 and returns [w, *slots] in the input dtype."""
+    order = ("momentum_slot", "velocity", "average_grad", "m", "v", "v_hat", "accumulator", "accumulated_grad",
+             "accumulated_delta_var")
+
+    def ref(var, grad, **kwargs):
+        dtype = var.dtype
+        slots = {k: kwargs.pop(k).astype(np.float64) for k in order if k in kwargs}
+        w = update(var.astype(np.float64), grad.astype(np.float64), slots, **kwargs)
+        return [w.astype(dtype)] + [slots[k].astype(dtype) for k in order if k in slots]
+    return ref
+
+
+def _decayed(w, lr, weight_decay):
+    return w - w * weight_decay * lr
+
+
+def _ref_sgd(w, g, s, learning_rate, momentum=0.0, nesterov=False, weight_decay=0.0):
+    w = _decayed(w, learning_rate, weight_decay)
+    if "momentum_slot" not in s:
+        return w - learning_rate * g
+    s["momentum_slot"] = momentum * s["momentum_slot"] - learning_rate * g
+    return w + (momentum * s["momentum_slot"] - learning_rate * g if nesterov else s["momentum_slot"])
+
+
+def _ref_rmsprop(w, g, s, learning_rate, rho=0.9, momentum=0.0, epsilon=1e-7, weight_decay=0.0):
+    w = _decayed(w, learning_rate, weight_decay)
+    s["velocity"] = rho * s["velocity"] + (1 - rho) * g * g
+    den = s["velocity"] + epsilon
+    if "average_grad" in s:
+        s["average_grad"] = rho * s["average_grad"] + (1 - rho) * g
+        den = s["velocity"] - s["average_grad"] ** 2 + epsilon
+    inc = learning_rate * g / np.sqrt(den)
+    if "momentum_slot" in s:
+        s["momentum_slot"] = momentum * s["momentum_slot"] + inc
+        inc = s["momentum_slot"]
+    return w - inc
+
+
+def _ref_adam(w, g, s, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7, step=1, weight_decay=0.0):
+    w = _decayed(w, learning_rate, weight_decay)
+    alpha = learning_rate * np.sqrt(1 - beta_2 ** step) / (1 - beta_1 ** step)
+    s["m"] = s["m"] + (g - s["m"]) * (1 - beta_1)
+    s["v"] = s["v"] + (g * g - s["v"]) * (1 - beta_2)
+    v = s["v"]
+    if "v_hat" in s:
+        s["v_hat"] = v = np.maximum(s["v_hat"], s["v"])
+    return w - alpha * s["m"] / (np.sqrt(v) + epsilon)
+
+
+def _ref_adagrad(w, g, s, learning_rate, epsilon=1e-7, weight_decay=0.0):
+    w = _decayed(w, learning_rate, weight_decay)
+    s["accumulator"] = s["accumulator"] + g * g
+    return w - learning_rate * g / np.sqrt(s["accumulator"] + epsilon)
+
+
+def _ref_adadelta(w, g, s, learning_rate, rho=0.95, epsilon=1e-7, weight_decay=0.0):
+    w = _decayed(w, learning_rate, weight_decay)
+    s["accumulated_grad"] = rho * s["accumulated_grad"] + (1 - rho) * g * g
+    delta = -np.sqrt(s["accumulated_delta_var"] + epsilon) * g / np.sqrt(s["accumulated_grad"] + epsilon)
+    s["accumulated_delta_var"] = rho * s["accumulated_delta_var"] + (1 - rho) * delta * delta
+    return w + learning_rate * delta
+
+
+def _ref_nadam(w, g, s, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7, step=1, u_product=0.468,
+               weight_decay=0.0):
+    w = _decayed(w, learning_rate, weight_decay)
+    u_t = beta_1 * (1 - 0.5 * 0.96 ** step)
+    u_next = beta_1 * (1 - 0.5 * 0.96 ** (step + 1))
+    s["m"] = s["m"] + (g - s["m"]) * (1 - beta_1)
+    s["v"] = s["v"] + (g * g - s["v"]) * (1 - beta_2)
+    m_hat = u_next * s["m"] / (1 - u_product * u_next) + (1 - u_t) * g / (1 - u_product)
+    return w - m_hat * learning_rate / (np.sqrt(s["v"] / (1 - beta_2 ** step)) + epsilon)
+
+
+def _optim_row(name, update, error_name):
+    return OpInfo(name=name, family="optim", api=f"_core.{name}", ref=_optim_ref(update),
+                  sample_inputs_func=sample_optim, dtypes=FLOATS, unsupported_dtypes=INTS, num_inputs=2,
+                  call=_call_optim, error_name=error_name, tols={"float32": (1e-4, 1e-5)})
 # (end of optim samples)
 
 
@@ -1228,12 +1682,51 @@ op_db = [
            sample_inputs_func=sample_softmax, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,
            extremal=(np.inf,), tols={"float32": (1e-5, 1e-5)}),
     # ---- nn rows ----
+    *[_activation_row(name) for name in _ACTIVATION_REFS],
+    OpInfo(name="sparse_softmax_cross_entropy_with_logits", family="nn",
+           api="nn.sparse_softmax_cross_entropy_with_logits", ref=ref_sparse_xent,
+           sample_inputs_func=sample_sparse_xent, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,
+           num_inputs=2, grad_argnums=(1,), extremal=(np.nan,), tols={"float32": (1e-5, 1e-5)}),
+    OpInfo(name="softmax_cross_entropy_with_logits", family="nn", api="nn.softmax_cross_entropy_with_logits",
+           ref=ref_dense_xent, sample_inputs_func=sample_dense_xent, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS,
+           differentiable=True, num_inputs=2, grad_argnums=(0, 1), extremal=(np.nan,),
+           tols={"float32": (1e-5, 1e-5)}),
+    OpInfo(name="dropout", family="nn", api="nn.dropout", check=check_dropout, random=True,
+           sample_inputs_func=sample_dropout, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,
+           call=_call_dropout),
     # (end of nn rows)
     # ---- conv rows ----
+    OpInfo(name="conv2d", family="conv", api="nn.conv2d", ref=ref_conv2d, sample_inputs_func=sample_conv2d,
+           dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=2, grad_argnums=(0, 1),
+           tols={"float32": (1e-4, 1e-5)}),
+    OpInfo(name="conv2d_backprop_input", family="conv", api="nn.conv2d_backprop_input",
+           ref=ref_conv2d_backprop_input, sample_inputs_func=sample_conv2d_backprop_input, dtypes=FLOATS,
+           unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=2, grad_argnums=(1, 2),
+           tols={"float32": (1e-4, 1e-5)}),
+    OpInfo(name="conv2d_backprop_filter", family="conv", api="nn.conv2d_backprop_filter",
+           ref=ref_conv2d_backprop_filter, sample_inputs_func=sample_conv2d_backprop_filter, dtypes=FLOATS,
+           unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=2, grad_argnums=(0, 2),
+           tols={"float32": (1e-4, 1e-4)}),
     # (end of conv rows)
     # ---- pool rows ----
+    OpInfo(name="max_pool2d", family="pool", api="nn.max_pool2d", ref=_pool_ref(np.max), sample_inputs_func=sample_pool,
+           dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True, extremal=(np.nan,)),
+    OpInfo(name="avg_pool2d", family="pool", api="nn.avg_pool2d", ref=_pool_ref(np.mean), sample_inputs_func=sample_pool,
+           dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, extremal=(np.nan,)),
+    OpInfo(name="max_pool2d_grad", family="pool", api="nn.max_pool2d", ref=_pool_grad_ref("max"),
+           sample_inputs_func=sample_pool_grad, dtypes=FLOATS, differentiable=True, num_inputs=2,
+           call=_call_pool_grad("max_pool2d")),
+    OpInfo(name="avg_pool2d_grad", family="pool", api="nn.avg_pool2d", ref=_pool_grad_ref("avg"),
+           sample_inputs_func=sample_pool_grad, dtypes=FLOATS, differentiable=True,
+           call=_call_pool_grad("avg_pool2d")),
     # (end of pool rows)
     # ---- optim rows ----
+    _optim_row("apply_sgd", _ref_sgd, "SGD"),
+    _optim_row("apply_rmsprop", _ref_rmsprop, "RMSprop"),
+    _optim_row("apply_adam", _ref_adam, "Adam"),
+    _optim_row("apply_adagrad", _ref_adagrad, "Adagrad"),
+    _optim_row("apply_adadelta", _ref_adadelta, "Adadelta"),
+    _optim_row("apply_nadam", _ref_nadam, "Nadam"),
     # (end of optim rows)
     # ---- linear algebra ----
     OpInfo(name="matmul", family="linalg", api="matmul", ref=ref_matmul, sample_inputs_func=sample_matmul,

@@ -1,9 +1,38 @@
-// Bindings of the activation family.
+// Bindings of the activation family (tf.nn names; hard_sigmoid and erf for keras.activations / tf.math).
 #include "bindings.h"
 #include "convert.h"
 
 namespace pt::bind {
 
-void bind_activation(py::module_& m) { (void)m; }
+namespace {
+using UnaryFn = Tensor (*)(const Tensor&);
+
+/** Binds fn(features, name=None) under `name`. */
+void def_unary(py::module_& m, const char* name, UnaryFn fn, const char* arg = "features") {
+  m.def(name, [fn, name](py::handle x, py::handle) { return fn(to_tensor(x, std::nullopt, name)); }, py::arg(arg),
+        py::arg("name") = py::none());
+}
+}  // namespace
+
+void bind_activation(py::module_& m) {
+  def_unary(m, "relu6", ops::relu6);
+  def_unary(m, "elu", ops::elu);
+  def_unary(m, "selu", ops::selu);
+  def_unary(m, "softplus", ops::softplus);
+  def_unary(m, "softsign", ops::softsign);
+  def_unary(m, "hard_sigmoid", ops::hard_sigmoid, "x");
+  def_unary(m, "erf", ops::erf, "x");
+  m.def("leaky_relu",
+        [](py::handle x, double alpha, py::handle) { return ops::leaky_relu(to_tensor(x, std::nullopt, "leaky_relu"), alpha); },
+        py::arg("features"), py::arg("alpha") = 0.2, py::arg("name") = py::none());
+  m.def("gelu",
+        [](py::handle x, bool approximate, py::handle) {
+          return ops::gelu(to_tensor(x, std::nullopt, "gelu"), approximate);
+        },
+        py::arg("features"), py::arg("approximate") = false, py::arg("name") = py::none());
+  m.def("silu",
+        [](py::handle x, double beta, py::handle) { return ops::silu(to_tensor(x, std::nullopt, "silu"), beta); },
+        py::arg("features"), py::arg("beta") = 1.0, py::arg("name") = py::none());
+}
 
 }  // namespace pt::bind

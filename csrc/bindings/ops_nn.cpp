@@ -1,4 +1,4 @@
-// Bindings of the nn family (tf.nn.softmax, tf.nn.log_softmax).
+// Bindings of the nn family (tf.nn.softmax, log_softmax, the softmax cross-entropies, dropout).
 #include "bindings.h"
 #include "convert.h"
 
@@ -16,6 +16,29 @@ void bind_nn(py::module_& m) {
                                   axis.is_none() ? -1 : axis.cast<int64_t>());
         },
         py::arg("logits"), py::arg("axis") = py::none(), py::arg("name") = py::none());
+  m.def("sparse_softmax_cross_entropy_with_logits",
+        [](py::handle labels, py::handle logits, py::handle) {
+          constexpr const char* kName = "sparse_softmax_cross_entropy_with_logits";
+          return ops::sparse_softmax_cross_entropy_with_logits(to_tensor(labels, std::nullopt, kName),
+                                                              to_tensor(logits, std::nullopt, kName));
+        },
+        py::arg("labels"), py::arg("logits"), py::arg("name") = py::none());
+  m.def("softmax_cross_entropy_with_logits",
+        [](py::handle labels, py::handle logits, int64_t axis, py::handle) {
+          constexpr const char* kName = "softmax_cross_entropy_with_logits";
+          Tensor x = to_tensor(logits, std::nullopt, kName);
+          return ops::softmax_cross_entropy_with_logits(to_tensor(labels, x.dtype(), kName), x, axis);
+        },
+        py::arg("labels"), py::arg("logits"), py::arg("axis") = -1, py::arg("name") = py::none());
+  m.def("dropout",
+        [](py::handle x, double rate, py::handle noise_shape, py::handle seed, py::handle) {
+          Tensor t = to_tensor(x, std::nullopt, "dropout");
+          Shape noise = noise_shape.is_none() ? t.shape() : shape_from_py(noise_shape, "dropout");
+          py::tuple resolved = registered("random_seed")(seed);
+          return ops::dropout(t, rate, noise, {resolved[0].cast<uint64_t>(), resolved[1].cast<uint64_t>()});
+        },
+        py::arg("x"), py::arg("rate"), py::arg("noise_shape") = py::none(), py::arg("seed") = py::none(),
+        py::arg("name") = py::none());
 }
 
 }  // namespace pt::bind

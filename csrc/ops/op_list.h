@@ -95,10 +95,36 @@
   PT_OP(softmax, nn, 1, true)                      \
   PT_OP(log_softmax, nn, 1, true)                  \
   /* activations (activation.cpp) */           \
+  PT_OP(relu6, activation, 1, true)                \
+  PT_OP(leaky_relu, activation, 1, true)           \
+  PT_OP(elu, activation, 1, true)                  \
+  PT_OP(selu, activation, 1, true)                 \
+  PT_OP(gelu, activation, 1, true)                 \
+  PT_OP(softplus, activation, 1, true)             \
+  PT_OP(softsign, activation, 1, true)             \
+  PT_OP(silu, activation, 1, true)                 \
+  PT_OP(hard_sigmoid, activation, 1, true)         \
+  PT_OP(erf, activation, 1, true)                  \
   /* nn: cross-entropy, norms, embedding, dropout */\
+  PT_OP(sparse_softmax_cross_entropy_with_logits, nn, 2, true) \
+  PT_OP(softmax_cross_entropy_with_logits, nn, 2, true) \
+  PT_OP(dropout, nn, 1, true)                      \
   /* convolution (conv.cpp) */                 \
+  PT_OP(conv2d, conv, 2, true)                     \
+  PT_OP(conv2d_backprop_input, conv, 2, true)      \
+  PT_OP(conv2d_backprop_filter, conv, 2, true)     \
   /* pooling (pool.cpp) */                     \
+  PT_OP(max_pool2d, pool, 1, true)                 \
+  PT_OP(avg_pool2d, pool, 1, true)                 \
+  PT_OP(max_pool2d_grad, pool, 2, true)            \
+  PT_OP(avg_pool2d_grad, pool, 1, true)            \
   /* fused optimizer updates (optim.cpp) */    \
+  PT_OP(apply_sgd, optim, 2, false)                \
+  PT_OP(apply_rmsprop, optim, 2, false)            \
+  PT_OP(apply_adam, optim, 2, false)               \
+  PT_OP(apply_adagrad, optim, 2, false)            \
+  PT_OP(apply_adadelta, optim, 2, false)           \
+  PT_OP(apply_nadam, optim, 2, false)              \
   /* creation */                                   \
   PT_OP(zeros, creation, 0, false)                 \
   PT_OP(ones, creation, 0, false)                  \

@@ -92,14 +92,97 @@ Tensor strided_slice_grad(const Tensor& dy, const Shape& input_shape, const std:
 Tensor softmax(const Tensor& logits, int64_t axis);
 /** x - max - log(sum(exp(x - max))) along `axis` (numerically stable; rank >= 1). */
 Tensor log_softmax(const Tensor& logits, int64_t axis);
+/** Per-row -log_softmax(logits)[label]; labels int32/int64 of shape logits.shape[:-1], each in [0, classes). */
+Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits);
+/** -sum(labels * log_softmax(logits, axis), axis); labels broadcast to logits' shape. */
+Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits, int64_t axis);
+struct RandomSeed;  // defined with the random ops below
+/** x * mask / (1 - rate), mask ~ Bernoulli(1 - rate) of `noise_shape` (broadcast to x's shape); rate in [0, 1). */
+Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, RandomSeed seed);
 
 // ---- activation.cpp --------------------------------------------------------------
+/** min(max(x, 0), 6); NaN propagates. */
+Tensor relu6(const Tensor& x);
+/** x for x > 0, else alpha * x. */
+Tensor leaky_relu(const Tensor& x, double alpha);
+/** x for x > 0, else exp(x) - 1. */
+Tensor elu(const Tensor& x);
+/** scale * elu(x) with alpha 1.6732632423543772, scale 1.0507009873554805 (self-normalizing). */
+Tensor selu(const Tensor& x);
+/** x * Phi(x) (exact, with erf), or the tanh form 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))) when approximate. */
+Tensor gelu(const Tensor& x, bool approximate);
+/** log(1 + exp(x)), stable for large |x|. */
+Tensor softplus(const Tensor& x);
+/** x / (1 + |x|). */
+Tensor softsign(const Tensor& x);
+/** x * sigmoid(beta * x) (swish). */
+Tensor silu(const Tensor& x, double beta);
+/** relu6(x + 3) / 6 (Keras 3's hard_sigmoid). */
+Tensor hard_sigmoid(const Tensor& x);
+/** The error function (tf.math.erf). */
+Tensor erf(const Tensor& x);
 
 // ---- conv.cpp --------------------------------------------------------------------
+/** Strides, dilations and TF padding of a 2-D NHWC convolution ("VALID", "SAME" or "EXPLICIT"). */
+struct Conv2dParams {
+  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  std::string padding = "VALID";
+  /** EXPLICIT padding (ignored for VALID and SAME). */
+  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+};
+/** TF's Conv2D: NHWC `input` (N, H, W, C) with HWIO `filters` (KH, KW, C, O) -> (N, OH, OW, O); float dtypes. */
+Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params);
+/** Gradient of conv2d w.r.t. an input of shape `input_sizes` (also conv2d_transpose). */
+Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, const Tensor& out_backprop,
+                             const Conv2dParams& params);
+/** Gradient of conv2d w.r.t. filters of shape `filter_sizes`. */
+Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
+                              const Conv2dParams& params);
 
 // ---- pool.cpp --------------------------------------------------------------------
+/** Window of a 2-D NHWC pooling: size, strides and TF's padding (VALID, or SAME: asymmetric, extra at the end). */
+struct Pool2dWindow {
+  int64_t kh, kw, sh, sw;
+  bool same;
+};
+/** Max over each window of NHWC `x` (padding never wins; NaN propagates; any numeric dtype). */
+Tensor max_pool2d(const Tensor& x, const Pool2dWindow& window);
+/** Mean over each window of NHWC float `x`; SAME windows divide by their count of in-bounds elements, as TF. */
+Tensor avg_pool2d(const Tensor& x, const Pool2dWindow& window);
+/** max_pool2d and, per output element, the int32 index (y * W + x) * C + c of its first maximum within the image. */
+std::pair<Tensor, Tensor> max_pool2d_with_argmax(const Tensor& x, const Pool2dWindow& window);
+/** max_pool2d's gradient: each `dy` element added at its `argmax` position of an `input_shape` zero tensor. */
+Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& input_shape, const Pool2dWindow& window);
+/** avg_pool2d's gradient: each `dy` element spread evenly over its window of an `input_shape` zero tensor. */
+Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dWindow& window);
 
 // ---- optim.cpp -------------------------------------------------------------------
+}  // namespace pt::ops
+namespace pt {
+class Variable;
+}  // namespace pt
+namespace pt::ops {
+// Fused in-place Keras updates: weight_decay (decoupled, Keras's `var -= var * weight_decay * lr`) comes first;
+// optional slots are nullptr when the option is off; `step` is iterations + 1.
+/** SGD: m = momentum * m - lr * g; var += m (nesterov: var += momentum * m - lr * g); no slot: var -= lr * g. */
+void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, double learning_rate, double momentum,
+               bool nesterov, double weight_decay);
+/** RMSprop: velocity = rho v + (1 - rho) g^2; var -= lr g / sqrt(velocity [- average_grad^2] + epsilon), with momentum. */
+void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variable* average_grad,
+                   Variable* momentum_slot, double learning_rate, double rho, double momentum, double epsilon,
+                   double weight_decay);
+/** Adam (and AdamW through weight_decay): bias-corrected step lr sqrt(1 - b2^t) / (1 - b1^t); amsgrad keeps v_hat. */
+void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Variable* v_hat, double learning_rate,
+                double beta_1, double beta_2, double epsilon, int64_t step, double weight_decay);
+/** Adagrad: accumulator += g^2; var -= lr g / sqrt(accumulator + epsilon). */
+void apply_adagrad(Variable& var, const Tensor& grad, Variable& accumulator, double learning_rate, double epsilon,
+                   double weight_decay);
+/** Adadelta: delta = -sqrt(acc_delta + eps) g / sqrt(acc_grad + eps) with both accumulators decayed by rho. */
+void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_grad, Variable& accumulated_delta_var,
+                    double learning_rate, double rho, double epsilon, double weight_decay);
+/** Nadam with Keras's momentum schedule; `u_product` is the product u_1 ... u_t including this step's u_t. */
+void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, double learning_rate, double beta_1,
+                 double beta_2, double epsilon, int64_t step, double u_product, double weight_decay);
 
 // ---- creation.cpp ---------------------------------------------------------------------
 /** A tensor of `shape` filled with `value` converted to `dtype`. */

@@ -1,4 +1,5 @@
 // Unary family: element-wise maps, cast, contiguous copies.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -146,7 +147,10 @@ void copy_into(const Tensor& dst, const Tensor& src) {
   Strides ss = broadcast_strides(src.shape(), src.strides(), dst.shape());
   size_t isz = dst.itemsize();
   cpu::StridedIter<2> it(dst.shape(), {cpu::byte_strides(dst.strides(), isz), cpu::byte_strides(ss, isz)});
-  it.for_each({static_cast<char*>(dst.raw_data()), static_cast<char*>(src.raw_data())}, kElementwiseGrain,
+  // A copy moves bytes at memory speed: splitting it pays only above ~1 MiB per thread, and below that
+  // a thread hand-off costs more than it saves (much more when the cores are busy).
+  const int64_t grain = std::max<int64_t>(kElementwiseGrain, (int64_t{1} << 20) / static_cast<int64_t>(isz));
+  it.for_each({static_cast<char*>(dst.raw_data()), static_cast<char*>(src.raw_data())}, grain,
               [isz](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
                 if (s[0] == static_cast<int64_t>(isz) && s[1] == static_cast<int64_t>(isz)) {
                   std::memmove(p[0], p[1], n * isz);

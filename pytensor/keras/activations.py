@@ -1,1 +1,164 @@
-"""keras.activations."""
+"""``keras.activations``: activation functions by name or as functions, built from differentiable core ops.
+
+``softmax`` and ``sigmoid`` attach their pre-activation input to the output as ``_keras_logits`` so the
+crossentropy losses can compute a fused, exact loss from the logits, as TF-Keras does.
+"""
+import pytensor as pt
+
+__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign", "elu", "selu", "gelu",
+           "swish", "silu", "relu6", "leaky_relu", "hard_sigmoid", "exponential", "linear", "get", "serialize",
+           "deserialize"]
+
+
+def _with_logits(output, logits):
+    output._keras_logits = logits
+    return output
+
+
+def linear(x):
+    """Identity: ``x``."""
+    return x
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """``max(x, 0)``; Keras's options: ``negative_slope * (x - threshold)`` below ``threshold``, capped at
+    ``max_value``.
+
+    Example:
+        >>> keras.activations.relu(tf.constant([-1.0, 2.0])).numpy()
+        array([0., 2.], dtype=float32)
+    """
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return pt.nn.relu(x)
+    x = pt.convert_to_tensor(x)
+    shifted = x - threshold if threshold else x
+    out = pt.where(x > threshold, x, negative_slope * shifted if negative_slope else pt.zeros_like(x))
+    return out if max_value is None else pt.minimum(out, max_value)
+
+
+def sigmoid(x):
+    """``1 / (1 + exp(-x))``; the output carries ``x`` as ``_keras_logits``."""
+    x = pt.convert_to_tensor(x)
+    return _with_logits(pt.sigmoid(x), x)
+
+
+def tanh(x):
+    """Hyperbolic tangent."""
+    return pt.tanh(x)
+
+
+def softmax(x, axis=-1):
+    """``exp(x) / sum(exp(x), axis)``; the output carries ``x`` as ``_keras_logits``.
+
+    Example:
+        >>> keras.activations.softmax(tf.constant([[0.0, 0.0]])).numpy()
+        array([[0.5, 0.5]], dtype=float32)
+    """
+    x = pt.convert_to_tensor(x)
+    if len(x.shape) < 2 and axis == -1:
+        raise ValueError(f"softmax activation: expected an input of rank >= 2 (batch, ..., classes), received "
+                         f"shape {tuple(x.shape)}. Add a batch axis, e.g. tf.expand_dims(x, 0).")
+    return _with_logits(pt.nn.softmax(x, axis=axis), x)
+
+
+def log_softmax(x, axis=-1):
+    """``x - logsumexp(x, axis)``."""
+    return pt.nn.log_softmax(x, axis=axis)
+
+
+def softplus(x):
+    """``log(1 + exp(x))`` (a stable kernel that never overflows)."""
+    return pt.nn.softplus(x)
+
+
+def softsign(x):
+    """``x / (1 + |x|)``."""
+    return pt.nn.softsign(x)
+
+
+def elu(x, alpha=1.0):
+    """``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
+    if alpha == 1.0:
+        return pt.nn.elu(x)
+    x = pt.convert_to_tensor(x)
+    return pt.where(x > 0.0, x, alpha * pt.nn.elu(x))
+
+
+def selu(x):
+    """``scale * elu(x, alpha)`` with ``alpha ≈ 1.6733``, ``scale ≈ 1.0507`` (self-normalising)."""
+    return pt.nn.selu(x)
+
+
+def gelu(x, approximate=False):
+    """``x * Phi(x)``: exact ``0.5 x (1 + erf(x / sqrt(2)))`` or, with ``approximate=True``,
+    ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x**3)))``."""
+    return pt.nn.gelu(x, approximate=approximate)
+
+
+def silu(x):
+    """``x * sigmoid(x)`` (also called swish)."""
+    return pt.nn.silu(x)
+
+
+swish = silu
+
+
+def relu6(x):
+    """``min(max(x, 0), 6)``."""
+    return pt.nn.relu6(x)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """``x`` for ``x > 0``, ``negative_slope * x`` otherwise (Keras's default slope 0.2)."""
+    return pt.nn.leaky_relu(x, alpha=negative_slope)
+
+
+def hard_sigmoid(x):
+    """Keras 3's ``relu6(x + 3) / 6``: 0 below -3, 1 above 3, linear between."""
+    return relu6(x + 3.0) * (1.0 / 6.0)
+
+
+def exponential(x):
+    """``exp(x)``."""
+    return pt.exp(x)
+
+
+_BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, log_softmax, softplus, softsign, elu,
+                                    selu, gelu, silu, relu6, leaky_relu, hard_sigmoid, exponential)}
+_BY_NAME["swish"] = silu
+
+
+def serialize(activation):
+    """Returns the activation's name (``"relu"``); an unnamed function serialises to its ``__name__``."""
+    if activation is None:
+        return "linear"
+    for name, fn in _BY_NAME.items():
+        if fn is activation:
+            return name
+    return getattr(activation, "__name__", type(activation).__name__)
+
+
+def deserialize(name):
+    """Returns the activation function called ``name``."""
+    return get(name)
+
+
+def get(identifier):
+    """Resolves an activation from None (linear), a name (``"relu"``) or a callable.
+
+    Raises:
+        ValueError: for an unknown name, listing the known ones.
+    """
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        fn = _BY_NAME.get(identifier)
+        if fn is None:
+            raise ValueError(f"Unknown activation function {identifier!r}; known: {sorted(_BY_NAME)}.")
+        return fn
+    if isinstance(identifier, dict):
+        return get(identifier.get("config", identifier.get("class_name")))
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret activation function identifier: {identifier!r}; pass a name such as "
+                    f"'relu' or a callable.")

@@ -1,1 +1,5 @@
-"""keras.models."""
+"""``keras.models``: ``Model`` and ``Sequential``."""
+from .model import Model
+from .sequential import Sequential
+
+__all__ = ["Model", "Sequential"]

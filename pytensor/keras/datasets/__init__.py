@@ -1,1 +1,11 @@
-"""keras.datasets."""
+"""keras.datasets: the Keras example datasets, read from (and downloaded into) Keras's cache.
+
+Example:
+    >>> (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+"""
+
+from . import boston_housing, cifar10, cifar100, fashion_mnist, imdb, mnist, reuters
+from ._files import CorruptDatasetError, DatasetUnavailableError, get_file
+
+__all__ = ["boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist", "reuters",
+           "DatasetUnavailableError", "CorruptDatasetError", "get_file"]

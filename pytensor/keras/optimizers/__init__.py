@@ -1,1 +1,50 @@
-"""keras.optimizers."""
+"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, ``get`` and ``schedules``."""
+from . import schedules
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamw import AdamW
+from .base_optimizer import Optimizer
+from .nadam import Nadam
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "schedules",
+           "get", "serialize", "deserialize"]
+
+_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam)}
+
+
+def serialize(optimizer):
+    """``{"class_name": ..., "config": ...}`` for an optimizer."""
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer a ``serialize`` dict (or a bare name) describes."""
+    if isinstance(config, str):
+        return get(config)
+    name = str(config.get("class_name", ""))
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
+    if cls is None:
+        raise ValueError(f"Unknown optimizer {name!r}; valid names: {sorted(_BY_NAME)}")
+    return cls.from_config(config.get("config", {}))
+
+
+def get(identifier):
+    """An optimizer from a name ("adam", case-insensitive), a config dict or an instance (returned as is).
+
+    Raises:
+        ValueError: for an unknown name or an identifier of another kind.
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier.lower())
+        if cls is None:
+            raise ValueError(f"Unknown optimizer {identifier!r}; valid names: {sorted(_BY_NAME)}")
+        return cls()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}; pass an Optimizer instance, a "
+                     f"config dict or one of {sorted(_BY_NAME)}")

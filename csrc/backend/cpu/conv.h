@@ -1,0 +1,32 @@
+#pragma once
+/**
+ * 2-D NHWC convolution kernels on dense buffers: im2col + GEMM (cpu/gemm.h), and a direct kernel for
+ * few input channels, where im2col's copy costs more than the product. Every reduction is cut on a grid
+ * that depends on the shape only, so results do not depend on the thread count.
+ */
+#include <cstdint>
+
+namespace pt::cpu {
+
+/** Sizes of one convolution: input (n, h, w, c), filter (kh, kw, c, co), output (n, oh, ow, co), pads before. */
+struct ConvGeometry {
+  int64_t n, h, w, c;
+  int64_t kh, kw, co;
+  int64_t oh, ow;
+  int64_t sh, sw, dh, dw;
+  int64_t pad_top, pad_left;
+};
+
+/** y = conv(x, w): x (n, h, w, c), w (kh, kw, c, co), y (n, oh, ow, co), all dense row-major. */
+template <class T>
+void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y);
+
+/** dx = the input gradient of conv for upstream dy (n, oh, ow, co); dx (n, h, w, c) is overwritten. */
+template <class T>
+void conv2d_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx);
+
+/** dw = the filter gradient of conv for input x and upstream dy; dw (kh, kw, c, co) is overwritten. */
+template <class T>
+void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* dw);
+
+}  // namespace pt::cpu

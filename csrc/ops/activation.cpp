@@ -1,0 +1,193 @@
+// Activation family: element-wise activations of tf.nn / Keras, each a registry op with a gradient made of
+// public ops (so second gradients work).
+#include <cmath>
+#include <memory>
+
+#include "../autograd/grad_utils.h"
+#include "../backend/cpu/elementwise.h"
+#include "ops.h"
+
+namespace pt::ops {
+
+namespace {
+
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSqrt2OverPi = 0.79788456080286535587989211986876;  // sqrt(2 / pi), gelu's tanh form
+constexpr double kGeluCubic = 0.044715;
+constexpr double kInvSqrt2Pi = 0.39894228040143267793994605993438;   // 1 / sqrt(2 pi), the normal density at 0
+constexpr double kTwoOverSqrtPi = 1.1283791670955125738961589031215;  // erf's derivative at 0
+
+/**
+ * Maps `x` element-wise with f(v) (f is a template over the element type, called as f(scalar_t{})),
+ * then records `op` with its float parameter (in attrs.extra) and flag (attrs.flag_a) for the gradient.
+ */
+template <class F>
+Tensor map_activation(OpId op, const Tensor& x, F f, double param = 0, bool flag = false) {
+  PT_OP_SCOPE;
+  Tensor out;
+  PT_DISPATCH_FLOAT(x.dtype(), op_def(op).name, {
+    out = Tensor::empty(x.shape(), x.dtype());
+    cpu::unary_map_scalar<scalar_t, scalar_t>(x, out, [&](scalar_t v) -> scalar_t { return f(v); });
+  });
+  if (pt_op_scope_.should_record()) {
+    autograd::OpAttrs attrs;
+    attrs.extra = std::make_shared<const double>(param);
+    attrs.flag_a = flag;
+    PT_RECORD(op, {x}, {out}, std::move(attrs));
+  }
+  return out;
+}
+
+/** A stable logistic: exp never overflows to inf / inf. */
+template <class T> T stable_sigmoid(T v) {
+  if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
+  const T e = std::exp(v);
+  return e / (T(1) + e);
+}
+
+}  // namespace
+
+Tensor relu6(const Tensor& x) {
+  return map_activation(OpId::relu6, x, [](auto v) {
+    using T = decltype(v);
+    return v != v ? v : std::min(std::max(v, T(0)), T(6));
+  });
+}
+
+Tensor leaky_relu(const Tensor& x, double alpha) {
+  return map_activation(OpId::leaky_relu, x, [alpha](auto v) {
+    using T = decltype(v);
+    return v > T(0) ? v : static_cast<T>(alpha) * v;
+  }, alpha);
+}
+
+Tensor elu(const Tensor& x) {
+  return map_activation(OpId::elu, x, [](auto v) {
+    using T = decltype(v);
+    return v > T(0) ? v : std::expm1(v);
+  });
+}
+
+Tensor selu(const Tensor& x) {
+  return map_activation(OpId::selu, x, [](auto v) {
+    using T = decltype(v);
+    return v > T(0) ? T(kSeluScale) * v : T(kSeluScale * kSeluAlpha) * std::expm1(v);
+  });
+}
+
+Tensor gelu(const Tensor& x, bool approximate) {
+  if (approximate)
+    return map_activation(OpId::gelu, x, [](auto v) {
+      using T = decltype(v);
+      return T(0.5) * v * (T(1) + std::tanh(T(kSqrt2OverPi) * (v + T(kGeluCubic) * v * v * v)));
+    }, 0, true);
+  return map_activation(OpId::gelu, x, [](auto v) {
+    using T = decltype(v);
+    return T(0.5) * v * (T(1) + std::erf(v * T(M_SQRT1_2)));
+  }, 0, false);
+}
+
+Tensor softplus(const Tensor& x) {
+  // max(v, 0) + log1p(exp(-|v|)): exp never overflows and small results keep their precision.
+  return map_activation(OpId::softplus, x, [](auto v) {
+    using T = decltype(v);
+    return v > T(0) ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
+  });
+}
+
+Tensor softsign(const Tensor& x) {
+  return map_activation(OpId::softsign, x, [](auto v) {
+    using T = decltype(v);
+    return v / (T(1) + std::abs(v));
+  });
+}
+
+Tensor silu(const Tensor& x, double beta) {
+  return map_activation(OpId::silu, x, [beta](auto v) {
+    using T = decltype(v);
+    return v * stable_sigmoid(static_cast<T>(beta) * v);
+  }, beta);
+}
+
+Tensor hard_sigmoid(const Tensor& x) {
+  return map_activation(OpId::hard_sigmoid, x, [](auto v) {
+    using T = decltype(v);
+    return v != v ? v : std::min(std::max(v + T(3), T(0)), T(6)) / T(6);
+  });
+}
+
+Tensor erf(const Tensor& x) {
+  return map_activation(OpId::erf, x, [](auto v) { return std::erf(v); });
+}
+
+// ---- gradients -------------------------------------------------------------------------
+namespace {
+
+using autograd::add;
+using autograd::mul;
+using autograd::scalar;
+using autograd::sub;
+using Grads = std::vector<Tensor>;
+
+Tensor greater(const Tensor& x, double v) { return binary(OpId::greater, x, scalar(v, x.dtype())); }
+Tensor less(const Tensor& x, double v) { return binary(OpId::less, x, scalar(v, x.dtype())); }
+/** dy where lo < x < hi, else 0. */
+Tensor pass_inside(const Tensor& dy, const Tensor& x, double lo, double hi) {
+  return where(binary(OpId::logical_and, greater(x, lo), less(x, hi)), dy, zeros_like(dy, std::nullopt));
+}
+
+Grads grad_activation(const autograd::Node& n, const Grads& gs) {
+  const Tensor& x = n.inputs[0];
+  const Tensor& y = n.outputs[0];
+  const Tensor& dy = gs[0];
+  const DType dt = x.dtype();
+  const double param = n.attrs.extra ? *std::static_pointer_cast<const double>(n.attrs.extra) : 0.0;
+  auto c = [dt](double v) { return scalar(v, dt); };
+  switch (n.op) {
+    case OpId::relu6: return {pass_inside(dy, x, 0, 6)};
+    case OpId::hard_sigmoid: return {pass_inside(mul(dy, c(1.0 / 6)), x, -3, 3)};
+    case OpId::leaky_relu: return {where(greater(x, 0), dy, mul(dy, c(param)))};
+    // For x <= 0: d/dx expm1(x) = y + 1, and selu's y + scale * alpha.
+    case OpId::elu: return {where(greater(x, 0), dy, mul(dy, add(y, c(1))))};
+    case OpId::selu:
+      return {where(greater(x, 0), mul(dy, c(kSeluScale)), mul(dy, add(y, c(kSeluScale * kSeluAlpha))))};
+    case OpId::gelu: {
+      if (n.attrs.flag_a) {
+        // 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3k x^2), t = tanh(sqrt(2/pi) (x + k x^3))
+        Tensor x2 = mul(x, x);
+        Tensor t = unary(OpId::tanh, mul(c(kSqrt2OverPi), add(x, mul(c(kGeluCubic), mul(x2, x)))));
+        Tensor inner = mul(c(0.5 * kSqrt2OverPi), mul(x, sub(c(1), mul(t, t))));
+        Tensor d = add(mul(c(0.5), add(c(1), t)), mul(inner, add(c(1), mul(c(3 * kGeluCubic), x2))));
+        return {mul(dy, d)};
+      }
+      // Phi(x) + x phi(x)
+      Tensor cdf = mul(c(0.5), add(c(1), erf(mul(x, c(M_SQRT1_2)))));
+      Tensor pdf = mul(c(kInvSqrt2Pi), unary(OpId::exp, mul(c(-0.5), mul(x, x))));
+      return {mul(dy, add(cdf, mul(x, pdf)))};
+    }
+    case OpId::softplus: return {mul(dy, unary(OpId::sigmoid, x))};
+    case OpId::softsign: {
+      Tensor den = add(c(1), unary(OpId::abs, x));
+      return {autograd::div(dy, mul(den, den))};
+    }
+    case OpId::silu: {
+      // s (1 + beta x (1 - s)), s = sigmoid(beta x)
+      Tensor bx = mul(c(param), x);
+      Tensor s = unary(OpId::sigmoid, bx);
+      return {mul(dy, mul(s, add(c(1), mul(bx, sub(c(1), s)))))};
+    }
+    case OpId::erf: return {mul(dy, mul(c(kTwoOverSqrtPi), unary(OpId::exp, autograd::neg(mul(x, x)))))};
+    default: return {Tensor()};
+  }
+}
+
+const bool registered = [] {
+  for (OpId op : {OpId::relu6, OpId::leaky_relu, OpId::elu, OpId::selu, OpId::gelu, OpId::softplus, OpId::softsign,
+                  OpId::silu, OpId::hard_sigmoid, OpId::erf})
+    autograd::register_gradient(op, grad_activation);
+  return true;
+}();
+
+}  // namespace
+}  // namespace pt::ops

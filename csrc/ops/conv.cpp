@@ -1,0 +1,178 @@
+// Convolution family: conv2d and its two backprops (NHWC input, HWIO filters, TF's padding rules).
+// Each op's gradient is written with the other two, so gradients of any order stay differentiable.
+#include <memory>
+
+#include "../autograd/grad_utils.h"
+#include "../backend/cpu/conv.h"
+#include "ops.h"
+
+namespace pt::ops {
+
+namespace {
+
+/** Output size and padding before, along one spatial axis, by TF's rules (SAME: the extra pad goes after). */
+struct AxisPlan {
+  int64_t out, pad_before;
+};
+
+AxisPlan plan_axis(int64_t in, int64_t k, int64_t stride, int64_t dilation, const Conv2dParams& p, bool height,
+                   const char* op, const Shape& in_shape, const Shape& filter_shape) {
+  const int64_t eff = (k - 1) * dilation + 1;
+  AxisPlan plan{0, 0};
+  if (p.padding == "SAME") {
+    plan.out = (in + stride - 1) / stride;
+    plan.pad_before = std::max<int64_t>((plan.out - 1) * stride + eff - in, 0) / 2;
+  } else {
+    const int64_t before = p.padding == "EXPLICIT" ? (height ? p.pad_top : p.pad_left) : 0;
+    const int64_t after = p.padding == "EXPLICIT" ? (height ? p.pad_bottom : p.pad_right) : 0;
+    const int64_t padded = in + before + after;
+    plan.out = padded >= eff ? (padded - eff) / stride + 1 : 0;
+    plan.pad_before = before;
+  }
+  check_arg(plan.out > 0, op, ": the output ", height ? "height" : "width", " would be ", plan.out,
+            " for input ", shape_str(in_shape), " and filters ", shape_str(filter_shape), " (dilated filter ",
+            height ? "height " : "width ", eff, ", padding ", p.padding,
+            "); use a smaller filter or dilation, padding='SAME', or a larger input");
+  return plan;
+}
+
+/** Validates one convolution's shapes and parameters and returns its geometry. */
+cpu::ConvGeometry plan_conv(const char* op, const Shape& in, const Shape& filter, const Conv2dParams& p) {
+  check_arg(in.size() == 4, op, ": input must be rank 4 (batch, height, width, channels) in NHWC, got shape ",
+            shape_str(in), "; add a batch dimension with tf.expand_dims(x, 0) or reshape it");
+  check_arg(filter.size() == 4, op, ": filters must be rank 4 (height, width, in_channels, out_channels), got shape ",
+            shape_str(filter));
+  check_arg(in[3] == filter[2], op, ": input channels ", in[3], " (input shape ", shape_str(in),
+            ") do not match the filters' in_channels ", filter[2], " (filters shape ", shape_str(filter),
+            "); filters must be (height, width, ", in[3], ", out_channels)");
+  check_arg(p.stride_h > 0 && p.stride_w > 0, op, ": strides must be positive, got (", p.stride_h, ", ", p.stride_w,
+            ")");
+  check_arg(p.dilation_h > 0 && p.dilation_w > 0, op, ": dilations must be positive, got (", p.dilation_h, ", ",
+            p.dilation_w, ")");
+  check_arg(p.padding == "VALID" || p.padding == "SAME" || p.padding == "EXPLICIT", op,
+            ": padding must be 'VALID', 'SAME' or explicit pairs, got '", p.padding, "'");
+  check_arg(p.pad_top >= 0 && p.pad_bottom >= 0 && p.pad_left >= 0 && p.pad_right >= 0, op,
+            ": explicit paddings must be non-negative, got (", p.pad_top, ", ", p.pad_bottom, ", ", p.pad_left, ", ",
+            p.pad_right, ")");
+  check_arg(filter[0] > 0 && filter[1] > 0, op, ": filters must have a positive height and width, got shape ",
+            shape_str(filter));
+  const AxisPlan rows = plan_axis(in[1], filter[0], p.stride_h, p.dilation_h, p, true, op, in, filter);
+  const AxisPlan cols = plan_axis(in[2], filter[1], p.stride_w, p.dilation_w, p, false, op, in, filter);
+  return {in[0],      in[1],      in[2],        in[3],         filter[0],      filter[1],    filter[3], rows.out,
+          cols.out,   p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, rows.pad_before, cols.pad_before};
+}
+
+void check_same_dtype(const char* op, const Tensor& a, const char* a_name, const Tensor& b, const char* b_name) {
+  if (a.dtype() != b.dtype())
+    throw TypeError(str_cat(op, ": ", a_name, " is ", dtype_name(a.dtype()), " but ", b_name, " is ",
+                            dtype_name(b.dtype()), "; cast one with tf.cast so both match"));
+}
+
+/** out_backprop must have the shape conv2d gives for this geometry. */
+void check_out_backprop(const char* op, const cpu::ConvGeometry& g, const Tensor& dy) {
+  const Shape want{g.n, g.oh, g.ow, g.co};
+  check_arg(dy.shape() == want, op, ": out_backprop has shape ", shape_str(dy.shape()),
+            " but the convolution's output shape is ", shape_str(want), " for these sizes, strides and padding");
+}
+
+/** Records op with the parameters (and an input's or filter's shape) the gradient formulas need. */
+void record_conv(autograd::OpScope& scope, OpId op, const Tensor& a, const Tensor& b, const Tensor& out,
+                 const Conv2dParams& p, const Shape& sizes) {
+  if (!scope.should_record()) return;
+  autograd::OpAttrs attrs;
+  attrs.shape = sizes;
+  attrs.extra = std::make_shared<const Conv2dParams>(p);
+  autograd::record(op, {a, b}, {out}, std::move(attrs));
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params) {
+  PT_OP_SCOPE;
+  const char* op = "conv2d";
+  check_same_dtype(op, input, "input", filters, "filters");
+  const cpu::ConvGeometry g = plan_conv(op, input.shape(), filters.shape(), params);
+  Tensor out = Tensor::empty({g.n, g.oh, g.ow, g.co}, input.dtype());
+  PT_DISPATCH_FLOAT(input.dtype(), op, {
+    const Tensor x = contiguous(input), w = contiguous(filters);
+    cpu::conv2d_forward<scalar_t>(g, x.data<scalar_t>(), w.data<scalar_t>(), out.data<scalar_t>());
+  });
+  record_conv(pt_op_scope_, OpId::conv2d, input, filters, out, params, {});
+  return out;
+}
+
+Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, const Tensor& out_backprop,
+                             const Conv2dParams& params) {
+  PT_OP_SCOPE;
+  const char* op = "conv2d_backprop_input";
+  check_same_dtype(op, filters, "filters", out_backprop, "out_backprop");
+  const cpu::ConvGeometry g = plan_conv(op, input_sizes, filters.shape(), params);
+  check_out_backprop(op, g, out_backprop);
+  Tensor out = Tensor::empty(input_sizes, filters.dtype());
+  PT_DISPATCH_FLOAT(filters.dtype(), op, {
+    const Tensor w = contiguous(filters), dy = contiguous(out_backprop);
+    cpu::conv2d_backward_input<scalar_t>(g, w.data<scalar_t>(), dy.data<scalar_t>(), out.data<scalar_t>());
+  });
+  record_conv(pt_op_scope_, OpId::conv2d_backprop_input, filters, out_backprop, out, params, input_sizes);
+  return out;
+}
+
+Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
+                              const Conv2dParams& params) {
+  PT_OP_SCOPE;
+  const char* op = "conv2d_backprop_filter";
+  check_same_dtype(op, input, "input", out_backprop, "out_backprop");
+  const cpu::ConvGeometry g = plan_conv(op, input.shape(), filter_sizes, params);
+  check_out_backprop(op, g, out_backprop);
+  Tensor out = Tensor::empty(filter_sizes, input.dtype());
+  PT_DISPATCH_FLOAT(input.dtype(), op, {
+    const Tensor x = contiguous(input), dy = contiguous(out_backprop);
+    cpu::conv2d_backward_filter<scalar_t>(g, x.data<scalar_t>(), dy.data<scalar_t>(), out.data<scalar_t>());
+  });
+  record_conv(pt_op_scope_, OpId::conv2d_backprop_filter, input, out_backprop, out, params, filter_sizes);
+  return out;
+}
+
+// ---- gradients -------------------------------------------------------------------------
+namespace {
+
+using Grads = std::vector<Tensor>;
+
+const Conv2dParams& params_of(const autograd::Node& n) { return *static_cast<const Conv2dParams*>(n.attrs.extra.get()); }
+
+Grads grad_conv2d(const autograd::Node& n, const Grads& gs) {
+  // y = conv(x, w): dx = backprop_input(dy), dw = backprop_filter(x, dy).
+  const Tensor &x = n.inputs[0], &w = n.inputs[1];
+  const Conv2dParams& p = params_of(n);
+  Tensor gx, gw;
+  if (n.wants(0)) gx = conv2d_backprop_input(x.shape(), w, gs[0], p);
+  if (n.wants(1)) gw = conv2d_backprop_filter(x, w.shape(), gs[0], p);
+  return {gx, gw};
+}
+
+Grads grad_backprop_input(const autograd::Node& n, const Grads& gs) {
+  // dx = B_in(w, dy) is bilinear with <G, B_in(w, dy)> = <conv(G, w), dy>.
+  const Tensor &w = n.inputs[0], &dy = n.inputs[1];
+  const Conv2dParams& p = params_of(n);
+  Tensor gw, gdy;
+  if (n.wants(0)) gw = conv2d_backprop_filter(gs[0], w.shape(), dy, p);
+  if (n.wants(1)) gdy = conv2d(gs[0], w, p);
+  return {gw, gdy};
+}
+
+Grads grad_backprop_filter(const autograd::Node& n, const Grads& gs) {
+  // dw = B_f(x, dy) is bilinear with <H, B_f(x, dy)> = <conv(x, H), dy>.
+  const Tensor &x = n.inputs[0], &dy = n.inputs[1];
+  const Conv2dParams& p = params_of(n);
+  Tensor gx, gdy;
+  if (n.wants(0)) gx = conv2d_backprop_input(x.shape(), gs[0], dy, p);
+  if (n.wants(1)) gdy = conv2d(x, gs[0], p);
+  return {gx, gdy};
+}
+
+const bool registered = autograd::register_gradient(OpId::conv2d, grad_conv2d) &&
+                        autograd::register_gradient(OpId::conv2d_backprop_input, grad_backprop_input) &&
+                        autograd::register_gradient(OpId::conv2d_backprop_filter, grad_backprop_filter);
+
+}  // namespace
+}  // namespace pt::ops

@@ -1,0 +1,373 @@
+// Pooling family: 2-D max and average pooling over NHWC windows, their gradients (each differentiable again).
+// Kernels run one output (or input) row per task, in parallel over batch x rows, and vectorise over the
+// channels, which NHWC keeps contiguous. Backward passes gather per input element (no scatter races).
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "../autograd/grad_utils.h"
+#include "../core/parallel.h"
+#include "ops.h"
+
+namespace pt::ops {
+
+namespace {
+
+/** Sizes of one pooling: input N, H, W, C, output OH, OW, and the padding before the first row / column. */
+struct Geometry {
+  int64_t n, h, w, c, oh, ow, pad_top, pad_left;
+};
+
+/** TF's output size and leading padding of one spatial axis. */
+void axis_geometry(int64_t in, int64_t k, int64_t s, bool same, int64_t& out, int64_t& pad_before) {
+  if (same) {
+    out = (in + s - 1) / s;
+    pad_before = std::max<int64_t>((out - 1) * s + k - in, 0) / 2;
+  } else {
+    out = in >= k ? (in - k) / s + 1 : 0;
+    pad_before = 0;
+  }
+}
+
+/** Validates `input_shape` and `window` for op `name` and derives the geometry. */
+Geometry geometry(const Shape& input_shape, const Pool2dWindow& wd, const char* name) {
+  check_arg(input_shape.size() == 4, name, ": input must be 4-D (batch, height, width, channels), got shape ",
+            shape_str(input_shape), "; add a batch axis with expand_dims, or use the 1-D pooling for 3-D inputs");
+  check_arg(wd.kh > 0 && wd.kw > 0, name, ": ksize must be positive, got (", wd.kh, ", ", wd.kw, ")");
+  check_arg(wd.sh > 0 && wd.sw > 0, name, ": strides must be positive, got (", wd.sh, ", ", wd.sw, ")");
+  Geometry g{input_shape[0], input_shape[1], input_shape[2], input_shape[3], 0, 0, 0, 0};
+  check_arg(wd.same || (wd.kh <= g.h && wd.kw <= g.w), name, ": the ", wd.kh, "x", wd.kw,
+            " window is larger than the ", g.h, "x", g.w, " input of shape ", shape_str(input_shape),
+            " with VALID padding; use a smaller ksize or padding='SAME'");
+  axis_geometry(g.h, wd.kh, wd.sh, wd.same, g.oh, g.pad_top);
+  axis_geometry(g.w, wd.kw, wd.sw, wd.same, g.ow, g.pad_left);
+  return g;
+}
+
+/** The in-bounds input range [lo, hi) of window `o` along an axis. */
+inline void window_range(int64_t o, int64_t s, int64_t pad, int64_t k, int64_t in, int64_t& lo, int64_t& hi) {
+  const int64_t start = o * s - pad;
+  lo = std::max<int64_t>(start, 0);
+  hi = std::min<int64_t>(start + k, in);
+}
+
+/** The outputs [lo, hi) whose windows cover input index `i` along an axis. */
+inline void covering_range(int64_t i, int64_t s, int64_t pad, int64_t k, int64_t out, int64_t& lo, int64_t& hi) {
+  const int64_t p = i + pad;  // window o covers i when o * s <= p < o * s + k
+  lo = p >= k ? (p - k) / s + 1 : 0;
+  hi = std::min<int64_t>(p / s + 1, out);
+}
+
+/** covering_range of every input column, once per call: it divides, and the kernels visit each column per row. */
+std::vector<std::pair<int64_t, int64_t>> covering_columns(const Geometry& g, const Pool2dWindow& wd) {
+  std::vector<std::pair<int64_t, int64_t>> cols(static_cast<size_t>(g.w));
+  for (int64_t ix = 0; ix < g.w; ++ix)
+    covering_range(ix, wd.sw, g.pad_left, wd.kw, g.ow, cols[ix].first, cols[ix].second);
+  return cols;
+}
+
+/** Rows (tasks) per chunk so that each chunk holds about kElementwiseGrain element visits. */
+inline int64_t row_grain(int64_t work_per_row) {
+  return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(work_per_row, 1));
+}
+
+/**
+ * Max of one window over `n` channels (n <= kBlock) starting at channel c0, kept in local arrays so the compiler
+ * holds them in vector registers; with kArg also the index (iy * W + ix) * C + c of the first maximum.
+ */
+template <class T, bool kArg, int kBlock>
+inline void max_window(const T* image, T* out, int32_t* arg, int64_t c0, int64_t n, int64_t W, int64_t C,
+                       int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
+  T m[kBlock];
+  int32_t a[kBlock];
+  const T* first = image + (y0 * W + x0) * C + c0;
+  for (int64_t c = 0; c < n; ++c) {
+    m[c] = first[c];
+    if constexpr (kArg) a[c] = static_cast<int32_t>((y0 * W + x0) * C + c0 + c);
+  }
+  for (int64_t iy = y0; iy < y1; ++iy)
+    for (int64_t ix = iy == y0 ? x0 + 1 : x0; ix < x1; ++ix) {
+      const T* in = image + (iy * W + ix) * C + c0;
+      const int32_t base = static_cast<int32_t>((iy * W + ix) * C + c0);
+      for (int32_t c = 0; c < static_cast<int32_t>(n); ++c) {  // int32 lanes, like the indices
+        // Strictly greater keeps the first maximum (TF's tie rule); the first NaN wins and stays.
+        const T v = in[c];
+        const bool take = (v > m[c]) | ((v != v) & (m[c] == m[c]));  // bitwise: no branch, so it vectorises
+        m[c] = take ? v : m[c];
+        if constexpr (kArg) a[c] = take ? base + c : a[c];
+      }
+    }
+  std::copy(m, m + n, out + c0);
+  if constexpr (kArg) std::copy(a, a + n, arg + c0);
+}
+
+/** Max pooling of dense NHWC `x` into `y`; with kArg, also the index of each first maximum into `arg`. */
+template <class T, bool kArg>
+void max_pool_kernel(const T* x, T* y, int32_t* arg, const Geometry& g, const Pool2dWindow& wd) {
+  constexpr int kBlock = 32 / sizeof(T) * 4;  // four AVX registers of values
+  const int64_t C = g.c;
+  parallel_for(g.n * g.oh, row_grain(g.ow * wd.kh * wd.kw * C), [&](int64_t lo_row, int64_t hi_row) {
+    for (int64_t row = lo_row; row < hi_row; ++row) {
+      const int64_t b = row / g.oh, oy = row % g.oh;
+      int64_t y0, y1;
+      window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
+      const T* image = x + b * g.h * g.w * C;
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        int64_t x0, x1;
+        window_range(ox, wd.sw, g.pad_left, wd.kw, g.w, x0, x1);
+        T* out = y + (row * g.ow + ox) * C;
+        int32_t* a = kArg ? arg + (row * g.ow + ox) * C : nullptr;
+        int64_t c0 = 0;
+        for (; c0 + kBlock <= C; c0 += kBlock)  // full blocks: a constant trip count the compiler unrolls
+          max_window<T, kArg, kBlock>(image, out, a, c0, kBlock, g.w, C, y0, y1, x0, x1);
+        if (c0 < C) max_window<T, kArg, kBlock>(image, out, a, c0, C - c0, g.w, C, y0, y1, x0, x1);
+      }
+    }
+  });
+}
+
+/** Average pooling of dense NHWC `x` into `y`, each window divided by its in-bounds count. */
+template <class T>
+void avg_pool_kernel(const T* x, T* y, const Geometry& g, const Pool2dWindow& wd) {
+  const int64_t C = g.c;
+  parallel_for(g.n * g.oh, row_grain(g.ow * wd.kh * wd.kw * C), [&](int64_t lo_row, int64_t hi_row) {
+    for (int64_t row = lo_row; row < hi_row; ++row) {
+      const int64_t b = row / g.oh, oy = row % g.oh;
+      int64_t y0, y1;
+      window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        int64_t x0, x1;
+        window_range(ox, wd.sw, g.pad_left, wd.kw, g.w, x0, x1);
+        T* out = y + (row * g.ow + ox) * C;
+        std::fill(out, out + C, T(0));
+        for (int64_t iy = y0; iy < y1; ++iy)
+          for (int64_t ix = x0; ix < x1; ++ix) {
+            const T* in = x + ((b * g.h + iy) * g.w + ix) * C;
+            for (int64_t c = 0; c < C; ++c) out[c] += in[c];
+          }
+        const T inv = T(1) / static_cast<T>((y1 - y0) * (x1 - x0));
+        for (int64_t c = 0; c < C; ++c) out[c] *= inv;
+      }
+    }
+  });
+}
+
+/**
+ * dx of one input element over `n` channels (n <= kBlock) from channel c0: the sum of dy over the covering windows
+ * [oy0, oy1) x [ox0, ox1) whose argmax is this element. Accumulates in a local array (vector registers, no aliasing
+ * with dy) and selects rather than multiplies, so a NaN elsewhere in dy does not leak in.
+ */
+template <class T, int kBlock>
+inline void max_grad_element(const T* dy_image, const int32_t* arg_image, T* out, int32_t base, int64_t c0, int64_t n,
+                             int64_t OW, int64_t C, int64_t oy0, int64_t oy1, int64_t ox0, int64_t ox1) {
+  T acc[kBlock];
+  for (int32_t c = 0; c < static_cast<int32_t>(n); ++c) acc[c] = T(0);
+  for (int64_t oy = oy0; oy < oy1; ++oy)
+    for (int64_t ox = ox0; ox < ox1; ++ox) {
+      const int64_t o = (oy * OW + ox) * C + c0;
+      const T* gy = dy_image + o;
+      const int32_t* a = arg_image + o;
+      for (int32_t c = 0; c < static_cast<int32_t>(n); ++c) acc[c] += a[c] == base + c ? gy[c] : T(0);  // int32 lanes
+    }
+  for (int32_t c = 0; c < static_cast<int32_t>(n); ++c) out[c0 + c] = acc[c];
+}
+
+/** Gradient of max pooling, gathered per input element (see max_grad_element); rows in parallel. */
+template <class T>
+void max_pool_grad_kernel(const T* dy, const int32_t* arg, T* dx, const Geometry& g, const Pool2dWindow& wd) {
+  constexpr int kBlock = 32 / sizeof(T) * 4;
+  const int64_t C = g.c;
+  const int64_t cover = ((wd.kh + wd.sh - 1) / wd.sh) * ((wd.kw + wd.sw - 1) / wd.sw);
+  const auto cols = covering_columns(g, wd);
+  parallel_for(g.n * g.h, row_grain(g.w * cover * C), [&](int64_t lo_row, int64_t hi_row) {
+    for (int64_t row = lo_row; row < hi_row; ++row) {
+      const int64_t b = row / g.h, iy = row % g.h;
+      int64_t oy0, oy1;
+      covering_range(iy, wd.sh, g.pad_top, wd.kh, g.oh, oy0, oy1);
+      const T* dy_image = dy + b * g.oh * g.ow * C;
+      const int32_t* arg_image = arg + b * g.oh * g.ow * C;
+      for (int64_t ix = 0; ix < g.w; ++ix) {
+        const auto [ox0, ox1] = cols[ix];
+        T* out = dx + (row * g.w + ix) * C;
+        const int32_t base = static_cast<int32_t>((iy * g.w + ix) * C);
+        int64_t c0 = 0;
+        for (; c0 + kBlock <= C; c0 += kBlock)
+          max_grad_element<T, kBlock>(dy_image, arg_image, out, base + static_cast<int32_t>(c0), c0, kBlock, g.ow, C,
+                                      oy0, oy1, ox0, ox1);
+        if (c0 < C)
+          max_grad_element<T, kBlock>(dy_image, arg_image, out, base + static_cast<int32_t>(c0), c0, C - c0, g.ow, C,
+                                      oy0, oy1, ox0, ox1);
+      }
+    }
+  });
+}
+
+/** Gradient of average pooling, gathered per input element: the sum of dy / count over the covering windows. */
+template <class T>
+void avg_pool_grad_kernel(const T* dy, T* dx, const Geometry& g, const Pool2dWindow& wd) {
+  const int64_t C = g.c;
+  const int64_t cover = ((wd.kh + wd.sh - 1) / wd.sh) * ((wd.kw + wd.sw - 1) / wd.sw);
+  const auto cols = covering_columns(g, wd);
+  parallel_for(g.n * g.h, row_grain(g.w * cover * C), [&](int64_t lo_row, int64_t hi_row) {
+    for (int64_t row = lo_row; row < hi_row; ++row) {
+      const int64_t b = row / g.h, iy = row % g.h;
+      int64_t oy0, oy1;
+      covering_range(iy, wd.sh, g.pad_top, wd.kh, g.oh, oy0, oy1);
+      for (int64_t ix = 0; ix < g.w; ++ix) {
+        const auto [ox0, ox1] = cols[ix];
+        T* out = dx + (row * g.w + ix) * C;
+        std::fill(out, out + C, T(0));
+        for (int64_t oy = oy0; oy < oy1; ++oy) {
+          int64_t y0, y1;
+          window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
+          for (int64_t ox = ox0; ox < ox1; ++ox) {
+            int64_t x0, x1;
+            window_range(ox, wd.sw, g.pad_left, wd.kw, g.w, x0, x1);
+            const T inv = T(1) / static_cast<T>((y1 - y0) * (x1 - x0));
+            const T* gy = dy + ((b * g.oh + oy) * g.ow + ox) * C;
+            for (int64_t c = 0; c < C; ++c) out[c] += gy[c] * inv;
+          }
+        }
+      }
+    }
+  });
+}
+
+/** The window as recorded attributes (kh, kw, sh, sw, same). */
+autograd::OpAttrs window_attrs(const Pool2dWindow& wd, const Shape& input_shape) {
+  autograd::OpAttrs attrs;
+  attrs.ints = {wd.kh, wd.kw, wd.sh, wd.sw, wd.same ? 1 : 0};
+  attrs.shape = input_shape;
+  return attrs;
+}
+
+/** The window back from recorded attributes. */
+Pool2dWindow window_of(const autograd::OpAttrs& attrs) {
+  return {attrs.ints[0], attrs.ints[1], attrs.ints[2], attrs.ints[3], attrs.ints[4] != 0};
+}
+
+/** Checks that `t` has the output shape of pooling `g` (for the gradient ops' `dy`). */
+void check_output_shape(const Tensor& t, const Geometry& g, const char* name, const char* what) {
+  const Shape want{g.n, g.oh, g.ow, g.c};
+  check_arg(t.shape() == want, name, ": ", what, " has shape ", shape_str(t.shape()), " but the pooling output has ",
+            shape_str(want), "; pass the gradient of that pooling's output");
+}
+
+/** max_pool2d's forward, with the argmax only when `with_arg` (it costs an extra output-sized write). */
+std::pair<Tensor, Tensor> max_pool_forward(const Tensor& x, const Pool2dWindow& wd, bool with_arg) {
+  const char* name = "max_pool2d";
+  const Geometry g = geometry(x.shape(), wd, name);
+  if (with_arg)
+    check_arg(g.h * g.w * g.c <= std::numeric_limits<int32_t>::max(), name, ": an image of shape ",
+              shape_str(x.shape()), " has more than 2^31 elements, too many for int32 argmax indices");
+  Tensor in = contiguous(x);
+  Tensor y = Tensor::empty({g.n, g.oh, g.ow, g.c}, x.dtype());
+  Tensor arg = with_arg ? Tensor::empty(y.shape(), DType::Int32) : Tensor();
+  PT_DISPATCH_NUMERIC(x.dtype(), name, {
+    if (with_arg) max_pool_kernel<scalar_t, true>(in.data<scalar_t>(), y.data<scalar_t>(), arg.data<int32_t>(), g, wd);
+    else max_pool_kernel<scalar_t, false>(in.data<scalar_t>(), y.data<scalar_t>(), nullptr, g, wd);
+  });
+  return {y, arg};
+}
+
+}  // namespace
+
+namespace {
+/** max_pool2d as a recorded op; the argmax is computed when asked for or when a tape keeps it for the backward. */
+std::pair<Tensor, Tensor> max_pool_op(const Tensor& x, const Pool2dWindow& window, bool want_arg) {
+  PT_OP_SCOPE;
+  const bool recording = pt_op_scope_.should_record() && is_floating(x.dtype()) && autograd::is_tracked(x);
+  auto [y, arg] = max_pool_forward(x, window, want_arg || recording);
+  if (recording) {
+    autograd::OpAttrs attrs = window_attrs(window, x.shape());
+    attrs.extra = std::make_shared<const Tensor>(arg);
+    PT_RECORD(OpId::max_pool2d, {x}, {y}, std::move(attrs));
+  }
+  return {y, want_arg ? arg : Tensor()};
+}
+}  // namespace
+
+Tensor max_pool2d(const Tensor& x, const Pool2dWindow& window) { return max_pool_op(x, window, false).first; }
+
+std::pair<Tensor, Tensor> max_pool2d_with_argmax(const Tensor& x, const Pool2dWindow& window) {
+  return max_pool_op(x, window, true);
+}
+
+Tensor avg_pool2d(const Tensor& x, const Pool2dWindow& window) {
+  PT_OP_SCOPE;
+  const char* name = "avg_pool2d";
+  const Geometry g = geometry(x.shape(), window, name);
+  Tensor in = contiguous(x);
+  Tensor y = Tensor::empty({g.n, g.oh, g.ow, g.c}, x.dtype());
+  PT_DISPATCH_FLOAT(x.dtype(), name,
+                    { avg_pool_kernel<scalar_t>(in.data<scalar_t>(), y.data<scalar_t>(), g, window); });
+  PT_RECORD(OpId::avg_pool2d, {x}, {y}, window_attrs(window, x.shape()));
+  return y;
+}
+
+Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& input_shape, const Pool2dWindow& window) {
+  PT_OP_SCOPE;
+  const char* name = "max_pool2d_grad";
+  const Geometry g = geometry(input_shape, window, name);
+  check_output_shape(dy, g, name, "dy");
+  check_output_shape(argmax, g, name, "argmax");
+  if (argmax.dtype() != DType::Int32) throw_dtype_error(name, argmax.dtype(), "int32 for argmax");
+  Tensor gy = contiguous(dy), arg = contiguous(argmax);
+  Tensor dx = Tensor::empty(input_shape, dy.dtype());
+  PT_DISPATCH_FLOAT(dy.dtype(), name, {
+    max_pool_grad_kernel<scalar_t>(gy.data<scalar_t>(), arg.data<int32_t>(), dx.data<scalar_t>(), g, window);
+  });
+  PT_RECORD(OpId::max_pool2d_grad, {dy, argmax}, {dx}, window_attrs(window, input_shape));
+  return dx;
+}
+
+Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dWindow& window) {
+  PT_OP_SCOPE;
+  const char* name = "avg_pool2d_grad";
+  const Geometry g = geometry(input_shape, window, name);
+  check_output_shape(dy, g, name, "dy");
+  Tensor gy = contiguous(dy);
+  Tensor dx = Tensor::empty(input_shape, dy.dtype());
+  PT_DISPATCH_FLOAT(dy.dtype(), name,
+                    { avg_pool_grad_kernel<scalar_t>(gy.data<scalar_t>(), dx.data<scalar_t>(), g, window); });
+  PT_RECORD(OpId::avg_pool2d_grad, {dy}, {dx}, window_attrs(window, input_shape));
+  return dx;
+}
+
+// ---- gradients -------------------------------------------------------------------------
+namespace {
+
+using Grads = std::vector<Tensor>;
+
+Grads grad_max_pool2d(const autograd::Node& n, const Grads& gs) {
+  const auto& arg = *std::static_pointer_cast<const Tensor>(n.attrs.extra);
+  return {max_pool2d_grad(gs[0], arg, n.attrs.shape, window_of(n.attrs))};
+}
+
+Grads grad_avg_pool2d(const autograd::Node& n, const Grads& gs) {
+  return {avg_pool2d_grad(gs[0], n.attrs.shape, window_of(n.attrs))};
+}
+
+Grads grad_max_pool2d_grad(const autograd::Node& n, const Grads& gs) {
+  // Linear in dy: its transpose reads the incoming gradient at the same argmax positions (a batched gather).
+  const Tensor& arg = n.inputs[1];
+  const Shape& in = n.attrs.shape;
+  Tensor flat = reshape(gs[0], {in[0], in[1] * in[2] * in[3]});
+  Tensor idx = reshape(arg, {in[0], -1});
+  return {reshape(gather(flat, idx, 1, 1), arg.shape()), Tensor()};
+}
+
+Grads grad_avg_pool2d_grad(const autograd::Node& n, const Grads& gs) {
+  // avg_pool2d_grad is the transpose of the linear avg_pool2d, so its own transpose is avg_pool2d.
+  return {avg_pool2d(gs[0], window_of(n.attrs))};
+}
+
+const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_pool2d) &&
+                        autograd::register_gradient(OpId::avg_pool2d, grad_avg_pool2d) &&
+                        autograd::register_gradient(OpId::max_pool2d_grad, grad_max_pool2d_grad) &&
+                        autograd::register_gradient(OpId::avg_pool2d_grad, grad_avg_pool2d_grad);
+
+}  // namespace
+}  // namespace pt::ops

@@ -1,0 +1,274 @@
+"""Element types of tf.data: TensorSpec, the string dtype and tensor, SparseTensor, and leaf conversions.
+
+Inside a pipeline every leaf is a numpy array (numeric dtypes, or ``object`` arrays of ``bytes`` for strings), which
+keeps slicing and batching vectorised; leaves become pytensor Tensors (or StringTensors) only when handed to user
+code or yielded by iteration.
+"""
+
+import numpy as np
+
+from .. import dtypes as _dtypes
+from .._core import constant as _constant
+from .._tensor_api import Tensor
+from ..tensor_shape import TensorShape
+
+# numpy dtypes the core lacks, widened to the nearest one it has (TF keeps them; no op here needs them narrow).
+_WIDEN = {np.int8: np.int32, np.int16: np.int32, np.uint16: np.int32, np.uint32: np.int64, np.uint64: np.int64,
+          np.float16: np.float32}
+
+
+class StringDType:
+    """The ``tf.string`` dtype: elements are Python ``bytes``."""
+
+    name = "string"
+    as_numpy_dtype = object
+    is_floating = is_integer = is_bool = False
+
+    def __repr__(self):
+        return "tf.string"
+
+    def __reduce__(self):
+        return "string"
+
+
+string = StringDType()
+
+
+class StringTensor:
+    """A tensor of byte strings (TF's ``tf.string``); ``numpy()`` gives ``bytes`` or an object array of bytes.
+
+    Example:
+        >>> t = StringTensor([b"a", b"bc"])
+        >>> t[1].numpy()
+        b'bc'
+    """
+
+    dtype = string
+
+    def __init__(self, value):
+        self._array = as_string_array(value)
+
+    @property
+    def shape(self):
+        """The static shape."""
+        return TensorShape(list(self._array.shape))
+
+    @property
+    def ndim(self):
+        """Number of dimensions."""
+        return self._array.ndim
+
+    def numpy(self):
+        """``bytes`` for a scalar, else an object array of ``bytes`` (a copy)."""
+        return self._array[()] if self._array.ndim == 0 else self._array.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __len__(self):
+        if self._array.ndim == 0:
+            raise TypeError("len() of a scalar string tensor")
+        return len(self._array)
+
+    def __getitem__(self, key):
+        return StringTensor(self._array[key])
+
+    def __iter__(self):
+        return (StringTensor(v) for v in self._array)
+
+    def __eq__(self, other):
+        other = other._array if isinstance(other, StringTensor) else as_string_array(other)
+        return self._array == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"pt.Tensor({self.numpy()!r}, shape={tuple(self._array.shape)}, dtype=string)"
+
+
+class SparseTensor:
+    """TF's ``tf.sparse.SparseTensor``: ``indices`` (N, rank) int64, ``values`` (N,), ``dense_shape`` (rank,)."""
+
+    def __init__(self, indices, values, dense_shape):
+        self.indices = _constant(np.asarray(indices, np.int64).reshape(-1, len(dense_shape)))
+        self.values = to_tensor(values)
+        self.dense_shape = _constant(np.asarray(dense_shape, np.int64))
+
+    @property
+    def dtype(self):
+        """The dtype of ``values``."""
+        return self.values.dtype
+
+    @property
+    def shape(self):
+        """The dense shape as a TensorShape."""
+        return TensorShape([int(d) for d in self.dense_shape.numpy()])
+
+    def to_dense(self, default_value=None):
+        """The dense tensor, ``default_value`` (0 or b"") where no value is given (``tf.sparse.to_dense``)."""
+        values = np.asarray(self.values)
+        fill = default_value if default_value is not None else (b"" if values.dtype == object else 0)
+        dense = np.full(tuple(self.dense_shape.numpy()), fill, dtype=values.dtype)
+        idx = self.indices.numpy()
+        if len(idx):
+            dense[tuple(idx.T)] = values
+        return to_tensor(dense)
+
+    def __repr__(self):
+        return (f"SparseTensor(indices={self.indices.numpy().tolist()}, values={np.asarray(self.values)!r}, "
+                f"dense_shape={self.dense_shape.numpy().tolist()})")
+
+
+class TensorSpec:
+    """Shape and dtype of one component of a dataset element (``tf.TensorSpec``).
+
+    Example:
+        >>> TensorSpec(shape=(None, 3), dtype=float32)
+    """
+
+    def __init__(self, shape, dtype=_dtypes.float32, name=None):
+        self.shape = shape if isinstance(shape, TensorShape) else TensorShape(None if shape is None else list(shape))
+        self.dtype = as_dtype(dtype)
+        self.name = name
+
+    def is_compatible_with(self, other):
+        """True when `other` (a spec, tensor or array) has this dtype and a shape this spec allows."""
+        if not isinstance(other, TensorSpec):
+            other = spec_of(to_leaf(other))
+        return other.dtype == self.dtype and shapes_compatible(self.shape, other.shape)
+
+    def __eq__(self, other):
+        return (isinstance(other, TensorSpec) and self.dtype == other.dtype
+                and _dims(self.shape) == _dims(other.shape))
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"TensorSpec(shape={_dims(self.shape)}, dtype={self.dtype!r}, name={self.name!r})"
+
+
+def _dims(shape):
+    return None if shape.rank is None else tuple(shape.as_list())
+
+
+def shapes_compatible(expected, actual):
+    """True when each known dimension of `expected` matches `actual`."""
+    exp, act = _dims(expected), _dims(actual)
+    if exp is None or act is None:
+        return True
+    return len(exp) == len(act) and all(e is None or a is None or e == a for e, a in zip(exp, act))
+
+
+def as_dtype(dtype):
+    """A pytensor DType, or ``string`` for TF's string dtype (names, numpy types and ``str``/``bytes`` accepted)."""
+    if dtype is string or dtype in ("string", str, bytes, object) or getattr(dtype, "name", None) == "string":
+        return string
+    return _dtypes.as_dtype(dtype)
+
+
+def as_string_array(value):
+    """An object ndarray of ``bytes`` (str is UTF-8 encoded)."""
+    if isinstance(value, StringTensor):
+        return value._array
+    arr = np.asarray(value, dtype=object)
+    flat = arr.reshape(-1)
+    for i, v in enumerate(flat):
+        if isinstance(v, str):
+            flat[i] = v.encode("utf-8")
+        elif not isinstance(v, bytes):
+            raise TypeError(f"string tensor: element {v!r} ({type(v).__name__}) is neither bytes nor str")
+    return flat.reshape(arr.shape)
+
+
+def _is_string_like(value):
+    if isinstance(value, (str, bytes, StringTensor)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "OSU"
+    if isinstance(value, (list, tuple)):
+        probe = value
+        while isinstance(probe, (list, tuple)) and probe:
+            probe = probe[0]
+        return isinstance(probe, (str, bytes))
+    return False
+
+
+def to_leaf(value, dtype=None):
+    """A pipeline leaf (numpy array) from a tensor, array, scalar, list or string; `dtype` forces a dtype.
+
+    Python ints and floats become int32 and float32, as TF converts them.
+    """
+    if dtype is not None and as_dtype(dtype) is string or dtype is None and _is_string_like(value):
+        return as_string_array(value)
+    if isinstance(value, Tensor):
+        arr = np.asarray(value)
+    elif isinstance(value, np.ndarray) or np.isscalar(value) and isinstance(value, np.generic):
+        arr = np.asarray(value)
+    else:
+        arr = np.asarray(value)
+        if dtype is None and arr.dtype == np.int64:
+            arr = arr.astype(np.int32)
+        elif dtype is None and arr.dtype == np.float64:
+            arr = arr.astype(np.float32)
+    if dtype is not None:
+        np_dtype = as_dtype(dtype).as_numpy_dtype
+        if arr.dtype != np_dtype:
+            if arr.dtype.kind == "f" and np.dtype(np_dtype).kind in "iub" and not np.all(np.mod(arr, 1) == 0):
+                raise TypeError(f"cannot convert {arr.dtype} values with fractions to {as_dtype(dtype).name}")
+            arr = arr.astype(np_dtype)
+    widened = _WIDEN.get(arr.dtype.type)
+    return arr.astype(widened) if widened else arr
+
+
+def to_tensor(leaf):
+    """The user-facing tensor of a leaf: a pytensor Tensor, or a StringTensor for strings."""
+    if isinstance(leaf, (Tensor, StringTensor)):
+        return leaf
+    if isinstance(leaf, np.ndarray) and leaf.dtype == object:
+        return StringTensor(leaf)
+    return _constant(leaf)
+
+
+def spec_of(leaf, batched=False):
+    """The TensorSpec of a leaf; `batched` leaves the first dimension unknown."""
+    dtype = string if leaf.dtype == object else _dtypes.as_dtype(leaf.dtype)
+    shape = list(leaf.shape)
+    if batched:
+        shape[0] = None
+    return TensorSpec(shape, dtype)
+
+
+def structure_to_leaves(structure):
+    """`structure` with every leaf converted by to_leaf (lists are values, as in TF, not structures)."""
+    if isinstance(structure, dict):
+        return type(structure)((k, structure_to_leaves(v)) for k, v in structure.items())
+    if isinstance(structure, tuple):
+        items = [structure_to_leaves(v) for v in structure]
+        return type(structure)(*items) if hasattr(structure, "_fields") else tuple(items)
+    if isinstance(structure, SparseTensor):
+        raise TypeError("tf.data: SparseTensor components are not supported in dataset elements; "
+                        "call .to_dense() first")
+    return to_leaf(structure)
+
+
+def map_leaves(func, structure):
+    """Applies `func` to each leaf of a structure of tuples and dicts (lists are leaves)."""
+    if isinstance(structure, dict):
+        return type(structure)((k, map_leaves(func, v)) for k, v in structure.items())
+    if isinstance(structure, tuple) and not isinstance(structure, TensorShape):
+        items = [map_leaves(func, v) for v in structure]
+        return type(structure)(*items) if hasattr(structure, "_fields") else tuple(items)
+    return func(structure)
+
+
+def flatten(structure):
+    """Leaves of a structure of tuples and dicts, in the order map_leaves visits them."""
+    leaves = []
+    map_leaves(leaves.append, structure)
+    return leaves
+
+
+def pack_as(structure, leaves):
+    """Rebuilds `structure` from a flat list of leaves."""
+    it = iter(leaves)
+    return map_leaves(lambda _: next(it), structure)

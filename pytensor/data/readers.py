@@ -1,0 +1,316 @@
+"""File sources of tf.data: TextLineDataset, TFRecordDataset, CsvDataset and make_csv_dataset."""
+
+import collections
+import csv
+import gzip
+import io
+import os
+import zlib
+
+import numpy as np
+
+from .. import _core, errors
+from ..errors import DataLossError
+from ._types import TensorSpec, as_dtype, string
+from .dataset import AUTOTUNE, UNKNOWN_CARDINALITY, Dataset
+
+
+def _filenames(filenames):
+    if isinstance(filenames, Dataset):
+        return [os.fsdecode(bytes(f)) for f in filenames.as_numpy_iterator()]
+    if isinstance(filenames, (str, bytes, os.PathLike)):
+        return [os.fsdecode(filenames)]
+    return [os.fsdecode(f if isinstance(f, (str, bytes, os.PathLike)) else bytes(np.asarray(f)[()])) for f in
+            filenames]
+
+
+def _compression(compression_type, caller):
+    kind = (compression_type or "").upper()
+    if kind not in ("", "GZIP", "ZLIB"):
+        raise errors.InvalidArgumentError(f"{caller}: compression_type must be '', 'GZIP' or 'ZLIB'; got "
+                                          f"{compression_type!r}")
+    return kind
+
+
+class _ZlibReader(io.RawIOBase):
+    """A readable stream of a zlib-compressed file, decompressed as it is read."""
+
+    def __init__(self, raw):
+        self._raw, self._inflate, self._pending = raw, zlib.decompressobj(), b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while not self._pending and not self._inflate.eof:
+            chunk = self._raw.read(1 << 20)
+            if not chunk:
+                raise EOFError("compressed stream ended early")
+            self._pending = self._inflate.decompress(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self):
+        self._raw.close()
+        super().close()
+
+
+def open_stream(path, compression_type=None, caller="read"):
+    """A binary stream of `path`'s (decompressed) bytes; ``compression_type`` "", "GZIP" or "ZLIB"."""
+    kind = _compression(compression_type, caller)
+    try:
+        raw = open(path, "rb")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{caller}: no such file: {path}") from None
+    if kind == "GZIP":
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if kind == "ZLIB":
+        return io.BufferedReader(_ZlibReader(raw), 1 << 20)
+    return raw
+
+
+def _read_chunks(path, compression_type, caller, size=16 << 20):
+    """Yields the decompressed bytes of `path` in chunks; a corrupt compressed stream is a DataLossError."""
+    with open_stream(path, compression_type, caller) as stream:
+        while True:
+            try:
+                chunk = stream.read(size)
+            except (OSError, EOFError, zlib.error) as e:
+                raise DataLossError(f"{caller}: {path} is not valid {compression_type} data ({e})") from None
+            if not chunk:
+                return
+            yield chunk
+
+
+def read_file_bytes(path, compression_type=None, caller="read"):
+    """The whole (decompressed) contents of `path`."""
+    return b"".join(_read_chunks(path, compression_type, caller))
+
+
+class _FileDataset(Dataset):
+    def __init__(self, filenames, spec):
+        self._files = _filenames(filenames)
+        super().__init__(spec, UNKNOWN_CARDINALITY)
+
+
+class TextLineDataset(_FileDataset):
+    """The lines of one or more text files, without their line endings, as scalar strings.
+
+    Example:
+        >>> for line in TextLineDataset(["a.txt", "b.txt.gz"][:1]):
+        ...     print(line.numpy())
+    """
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
+        self._compression = compression_type
+        super().__init__(filenames, TensorSpec([], string))
+
+    def _elements(self):
+        for path in self._files:
+            tail = b""
+            for chunk in _read_chunks(path, self._compression, "TextLineDataset"):
+                lines = (tail + chunk).split(b"\n")
+                tail = lines.pop()
+                for line in lines:
+                    yield np.array(line[:-1] if line.endswith(b"\r") else line, dtype=object)
+            if tail:
+                yield np.array(tail[:-1] if tail.endswith(b"\r") else tail, dtype=object)
+
+
+class TFRecordDataset(_FileDataset):
+    """The records of TFRecord files (length, masked CRC-32C of length, data, masked CRC-32C of data).
+
+    Each record is a scalar string; a bad checksum or a truncated record raises DataLossError naming the file and
+    byte offset.
+
+    Example:
+        >>> ds = TFRecordDataset("train.tfrecord").map(lambda r: tf.io.parse_single_example(r, features))
+    """
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
+        self._compression = compression_type
+        super().__init__(filenames, TensorSpec([], string))
+
+    def _elements(self):
+        for path in self._files:
+            yield from self._records(path)
+
+    def _records(self, path):
+        base, pending = 0, b""  # base: offset in the (decompressed) file of pending[0]
+        for chunk in _read_chunks(path, self._compression, "TFRecordDataset"):
+            pending = pending + chunk if pending else chunk
+            starts, lengths, stop, fault = _core._tfrecord_scan(pending, True)
+            for s, n in zip(starts.tolist(), lengths.tolist()):
+                yield np.array(pending[s:s + n], dtype=object)
+            if fault > 1:
+                _record_fault(fault, base + stop, path)
+            base += stop
+            pending = pending[stop:]  # a record cut by the chunk's end is completed by the next chunk
+        if pending:
+            _record_fault(1, base, path)
+
+
+def _record_fault(kind, offset, path):
+    what = {1: "truncated record", 2: "corrupted record (length CRC mismatch)",
+            3: "corrupted record (data CRC mismatch)"}[kind]
+    raise DataLossError(f"TFRecordDataset: {what} at byte offset {offset} in {path}")
+
+
+def _parse_field(text, dtype, default, column, path, line_no):
+    if text == "" or text is None:
+        if default is None:
+            raise errors.InvalidArgumentError(f"CsvDataset: field {column} is empty and required (no default) "
+                                              f"at line {line_no} of {path}")
+        return default
+    try:
+        if dtype is string:
+            return text.encode()
+        if dtype.is_integer:
+            return int(text)
+        return float(text)
+    except ValueError:
+        raise errors.InvalidArgumentError(f"CsvDataset: field {column} {text!r} is not a valid {dtype.name} at "
+                                          f"line {line_no} of {path}") from None
+
+
+def _record_defaults(record_defaults):
+    """(dtype, default or None) per column from TF's record_defaults (dtypes, values, or [] / [value] lists)."""
+    out = []
+    for d in record_defaults:
+        if isinstance(d, (list, tuple)) and not d:
+            raise errors.InvalidArgumentError("CsvDataset: an empty list default needs a dtype; pass the dtype")
+        if isinstance(d, (list, tuple)):
+            d = d[0]
+        if isinstance(d, (bytes, str)):
+            out.append((string, d.encode() if isinstance(d, str) else d))
+        elif isinstance(d, (int, float, np.generic, np.ndarray)) or hasattr(d, "numpy"):
+            value = np.asarray(d)
+            dt = as_dtype(np.int32 if value.dtype == np.int64 and isinstance(d, int) else
+                          np.float32 if value.dtype == np.float64 and isinstance(d, float) else value.dtype)
+            out.append((dt, value.item()))
+        else:
+            out.append((as_dtype(d), None))
+    return out
+
+
+def _csv_rows(path, compression_type, header, field_delim, use_quote_delim):
+    text = read_file_bytes(path, compression_type, "CsvDataset").decode("utf-8")
+    reader = csv.reader(io.StringIO(text), delimiter=field_delim,
+                        quoting=csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE)
+    for line_no, row in enumerate(reader, start=1):
+        if header and line_no == 1:
+            continue
+        if row:
+            yield line_no, row
+
+
+class CsvDataset(_FileDataset):
+    """Rows of CSV files as tuples of scalars, typed by `record_defaults` (a dtype: required; a value: default).
+
+    Example:
+        >>> ds = CsvDataset("a.csv", [tf.float32, [0], [b""]], header=True)
+    """
+
+    def __init__(self, filenames, record_defaults, compression_type=None, buffer_size=None, header=False,
+                 field_delim=",", use_quote_delim=True, na_value="", select_cols=None, exclude_cols=None, name=None):
+        self._defaults = _record_defaults(record_defaults)
+        self._options = (compression_type, header, field_delim, use_quote_delim)
+        self._na = na_value
+        self._select = select_cols
+        self._exclude = set(exclude_cols or ())
+        spec = tuple(TensorSpec([], dt) for dt, _ in self._defaults)
+        super().__init__(filenames, spec)
+
+    def _elements(self):
+        for path in self._files:
+            for line_no, row in _csv_rows(path, *self._options):
+                cols = self._select if self._select is not None else [
+                    i for i in range(len(row)) if i not in self._exclude]
+                if len(cols) != len(self._defaults) or max(cols, default=-1) >= len(row):
+                    raise errors.InvalidArgumentError(
+                        f"CsvDataset: line {line_no} of {path} has {len(row)} fields; expected "
+                        f"{len(self._defaults)} selected columns")
+                values = []
+                for k, c in enumerate(cols):
+                    dt, default = self._defaults[k]
+                    field = row[c]
+                    value = _parse_field(None if field == self._na else field, dt, default, c, path, line_no)
+                    values.append(np.array(value, dtype=dt.as_numpy_dtype))
+                yield tuple(values)
+
+
+def _infer_dtype(values):
+    """TF's make_csv_dataset inference: int32, int64, float32 or string, widening over the sampled values."""
+    kind = "int32"
+    for v in values:
+        if v == "":
+            continue
+        try:
+            n = int(v)
+            if kind == "int32" and not -2**31 <= n < 2**31:
+                kind = "int64"
+            continue
+        except ValueError:
+            pass
+        try:
+            float(v)
+            if kind in ("int32", "int64"):
+                kind = "float32"
+        except ValueError:
+            return string
+    return as_dtype(kind)
+
+
+def make_csv_dataset(file_pattern, batch_size, column_names=None, column_defaults=None, label_name=None,
+                     select_columns=None, field_delim=",", use_quote_delim=True, na_value="", header=True,
+                     num_epochs=None, shuffle=True, shuffle_buffer_size=10000, shuffle_seed=None,
+                     prefetch_buffer_size=None, num_parallel_reads=None, sloppy=False, num_rows_for_inference=100,
+                     compression_type=None, ignore_errors=False, encoding="utf-8", name=None):
+    """Batches of ``(features, label)`` from CSV files: features an OrderedDict of column -> batched tensor.
+
+    Column names come from the header (or `column_names`), types from `column_defaults` or inferred from the first
+    `num_rows_for_inference` rows.
+
+    Example:
+        >>> ds = make_csv_dataset("train.csv", batch_size=32, label_name="survived", num_epochs=1)
+    """
+    files = sorted(Dataset.list_files(file_pattern, shuffle=False).as_numpy_iterator())
+    files = [os.fsdecode(f) for f in files]
+    first_rows = list(_csv_rows(files[0], compression_type, False, field_delim, use_quote_delim))
+    if column_names is None:
+        if not header:
+            raise errors.InvalidArgumentError("make_csv_dataset: give column_names when the files have no header")
+        column_names = first_rows[0][1]
+    column_names = list(column_names)
+    sample = [row for _, row in first_rows[1 if header else 0:][:num_rows_for_inference]]
+    if select_columns is not None:
+        cols = [column_names.index(c) if isinstance(c, str) else int(c) for c in select_columns]
+    else:
+        cols = list(range(len(column_names)))
+    if label_name is not None and label_name not in [column_names[c] for c in cols]:
+        raise errors.InvalidArgumentError(f"make_csv_dataset: label_name {label_name!r} is not among the columns "
+                                          f"{[column_names[c] for c in cols]}")
+    if column_defaults is None:
+        column_defaults = [_infer_dtype([row[c] for row in sample if c < len(row)]) for c in cols]
+        column_defaults = [[b""] if dt is string else [np.zeros((), dt.as_numpy_dtype)] for dt in column_defaults]
+    ds = CsvDataset(files, column_defaults, compression_type=compression_type, header=header,
+                    field_delim=field_delim, use_quote_delim=use_quote_delim, na_value=na_value, select_cols=cols)
+    names = [column_names[c] for c in cols]
+
+    def to_features(*values):
+        features = collections.OrderedDict(zip(names, values))
+        if label_name is None:
+            return features
+        label = features.pop(label_name)
+        return features, label
+
+    if num_epochs is not None:
+        ds = ds.repeat(num_epochs)
+    else:
+        ds = ds.repeat()
+    if shuffle:
+        ds = ds.shuffle(shuffle_buffer_size, seed=shuffle_seed)
+    ds = ds.batch(batch_size).map(to_features)
+    return ds.prefetch(prefetch_buffer_size or AUTOTUNE)

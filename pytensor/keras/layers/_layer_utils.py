@@ -1,0 +1,92 @@
+"""Argument normalisation and input-shape checks shared by the conv, pooling, normalization,
+recurrent and merge layers."""
+
+__all__ = ["normalize_tuple", "normalize_padding", "check_data_format", "check_input_shape", "conv_output_length"]
+
+
+def normalize_tuple(value, n, name, layer_name):
+    """Returns ``value`` (an int or an iterable of ``n`` ints) as a tuple of ``n`` positive ints.
+
+    Raises:
+        ValueError: naming the layer and the argument when ``value`` has the wrong length or a value < 1.
+    """
+    values = (value,) * n if isinstance(value, int) else tuple(value)
+    if len(values) != n or not all(isinstance(v, int) and v >= 1 for v in values):
+        raise ValueError(
+            f"{layer_name}: the `{name}` argument must be a positive int or a tuple of {n} positive ints; "
+            f"received {name}={value!r}.")
+    return values
+
+
+def normalize_padding(padding, layer_name, allowed=("valid", "same")):
+    """Returns ``padding`` lower-cased after checking it is one of ``allowed``."""
+    mode = str(padding).lower()
+    if mode not in allowed:
+        raise ValueError(f"{layer_name}: `padding` must be one of {allowed}; received padding={padding!r}.")
+    return mode
+
+
+def check_data_format(data_format, layer_name):
+    """Accepts ``None`` and ``"channels_last"``; anything else raises a ValueError naming the fix."""
+    if data_format not in (None, "channels_last"):
+        raise ValueError(
+            f"{layer_name}: only data_format='channels_last' (NHWC) is supported; received "
+            f"data_format={data_format!r}. Transpose your input to channels-last, e.g. "
+            f"tf.transpose(x, [0, 2, 3, 1]) for NCHW images, and drop the data_format argument.")
+    return "channels_last"
+
+
+def _as_tuple(shape):
+    if hasattr(shape, "as_list"):
+        shape = shape.as_list()
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def check_input_shape(layer, input_shape, ndim, example, axes=None, fix=None):
+    """Checks a layer's input shape: its rank (``ndim`` int, or ``(min, max)``) and fixed axes.
+
+    Args:
+        layer: the layer (its class and name go into the message).
+        input_shape: the received shape, batch dimension included.
+        ndim: the required rank, or a ``(min_rank, max_rank)`` pair.
+        example: the expected shape as text, e.g. ``"(batch, height, width, channels)"``.
+        axes: optional ``{axis: size}`` the input must match (sizes the layer was built with).
+        fix: optional sentence saying how to fix it; a default is derived from the rank.
+
+    Returns:
+        The shape as a tuple of ints and ``None``.
+
+    Raises:
+        ValueError: naming the layer, the expected and received shapes and the fix.
+    """
+    shape = _as_tuple(input_shape)
+    lo, hi = (ndim, ndim) if isinstance(ndim, int) else ndim
+    problem = None
+    if not lo <= len(shape) <= hi:
+        rank = str(lo) if lo == hi else f"{lo} to {hi}"
+        problem = f"expected an input of rank {rank} with shape {example}, received shape {shape} (rank {len(shape)})"
+        if fix is None and len(shape) == lo - 1:
+            fix = ("add the missing axis, e.g. a channels axis with tf.expand_dims(x, -1) or Reshape, or give the "
+                   "first layer input_shape without the batch dimension")
+    else:
+        for axis, size in (axes or {}).items():
+            if shape[axis] is not None and shape[axis] != size:
+                problem = (f"expected axis {axis} of the input to have size {size} (the layer was built for "
+                           f"shape {example}), received shape {shape}")
+                fix = fix or "call the layer on inputs of the shape it was built for, or create a new layer"
+                break
+    if problem:
+        cls = type(layer).__name__
+        raise ValueError(f"{cls} layer '{getattr(layer, 'name', cls)}': {problem}. "
+                         f"Fix: {fix or 'reshape the input to the expected shape'}.")
+    return shape
+
+
+def conv_output_length(length, window, padding, stride, dilation=1):
+    """Output length of a convolution or pooling window over ``length`` (None stays None)."""
+    if length is None:
+        return None
+    span = (window - 1) * dilation + 1
+    if padding in ("same", "causal"):
+        return -(-length // stride)
+    return max(0, (length - span) // stride + 1)

@@ -1,0 +1,25 @@
+"""Keras SimpleRNN layer."""
+import pytensor as pt
+
+from ._rnn_base import RNNBase
+
+__all__ = ["SimpleRNN"]
+
+
+class SimpleRNN(RNNBase):
+    """Fully-connected recurrent layer: ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
+
+    The output at step t is ``h_t``. Weights: ``kernel`` (features, units), ``recurrent_kernel``
+    (units, units), ``bias`` (units,). Returns the last output, the whole sequence with
+    ``return_sequences=True`` and ``[output, h]`` with ``return_state=True``.
+
+    Example:
+        >>> rnn = keras.layers.SimpleRNN(4, return_sequences=True)
+        >>> rnn(tf.random.normal((2, 10, 8))).shape
+        TensorShape([2, 10, 4])
+    """
+
+    def _step(self, projected, states, prepared, recurrent_mask):
+        previous = states[0] if recurrent_mask is None else states[0] * recurrent_mask
+        h = self.activation(projected + pt.matmul(previous, self.recurrent_kernel))
+        return h, [h]

@@ -1,0 +1,253 @@
+"""``keras.Model``: functional models (``Model(inputs, outputs)``) and subclassed models, with training."""
+import numpy as np
+
+import pytensor as pt
+
+from .keras_tensor import KerasTensor
+from .layers.input_layer import InputLayer
+from .layers.layer import Layer
+from .trainer import Trainer
+
+__all__ = ["Model"]
+
+
+def check_input_shape(model, index, expected, received):
+    """Raises Keras's "incompatible input" ValueError when ``received`` does not match ``expected``."""
+    received = tuple(received)
+    if len(expected) == len(received) and all(e is None or e == r for e, r in zip(expected, received)):
+        return
+    fix = "Reshape the data to match, or build the model for this shape"
+    if len(received) > len(expected) and len(expected) == 2:
+        fix = "Flatten or reshape the samples first, e.g. x.reshape((len(x), -1)), or add a Flatten layer"
+    raise ValueError(f"Input {index} of layer \"{model.name}\" is incompatible with the layer: expected "
+                     f"shape={expected}, found shape={received}. {fix}.")
+
+
+def _print_table(model, rows, columns, positions, print_fn):
+    width = positions[-1]
+
+    def line(fields):
+        text = ""
+        for field, end in zip(fields, positions):
+            text = (text + " " + str(field))[:end - 1] if text == "" else (text + str(field))[:end - 1]
+            text += " " * (end - len(text))
+        return text
+
+    print_fn(f'Model: "{model.name}"')
+    print_fn("_" * width)
+    print_fn(line(columns))
+    print_fn("=" * width)
+    for i, row in enumerate(rows):
+        print_fn(line(row))
+        print_fn(" " * width if i < len(rows) - 1 else "=" * width)
+    if not rows:
+        print_fn("=" * width)
+    trainable = sum(int(np.prod(tuple(w.shape))) for w in model.trainable_weights)
+    total = sum(int(np.prod(tuple(w.shape))) for w in model.weights)
+    print_fn(f"Total params: {total:,}")
+    print_fn(f"Trainable params: {trainable:,}")
+    print_fn(f"Non-trainable params: {total - trainable:,}")
+    print_fn("_" * width)
+
+
+class Model(Trainer, Layer):
+    """A model: layers with ``compile`` / ``fit`` / ``evaluate`` / ``predict``.
+
+    Functional: ``Model(inputs, outputs)`` from ``keras.Input`` tensors and layer calls (several inputs and
+    outputs, shared layers). Subclassed: define layers in ``__init__`` and the forward pass in ``call``.
+
+    Example:
+        >>> inputs = keras.Input(shape=(784,))
+        >>> x = keras.layers.Dense(64, activation="relu")(inputs)
+        >>> model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(x))
+        >>> model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    """
+
+    def __init__(self, *args, **kwargs):
+        inputs = kwargs.pop("inputs", args[0] if args else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        super().__init__(**kwargs)
+        self.stop_training = False
+        self._nodes = None
+        if inputs is not None or outputs is not None:
+            self._init_graph(inputs, outputs)
+
+    # ---- functional graph ----
+    def _init_graph(self, inputs, outputs):
+        if inputs is None or outputs is None:
+            raise ValueError(f"Model '{self.name}': a functional model needs both inputs and outputs, e.g. "
+                             f"keras.Model(inputs=keras.Input(shape=(784,)), outputs=y).")
+        for t in pt.nest.flatten(inputs) + pt.nest.flatten(outputs):
+            if not isinstance(t, KerasTensor):
+                raise TypeError(f"Model '{self.name}': inputs and outputs must be symbolic tensors from "
+                                f"keras.Input and layer calls; received {type(t).__name__}.")
+        self._inputs_struct, self._outputs_struct = inputs, outputs
+        self.inputs, self.outputs = pt.nest.flatten(inputs), pt.nest.flatten(outputs)
+        input_ids = {id(t) for t in self.inputs}
+        for t in self.inputs:
+            if not isinstance(t.node.layer, InputLayer):
+                raise ValueError(f"Model '{self.name}': inputs must come from keras.Input; {t} is a layer output.")
+        nodes, seen = [], set()
+
+        def visit(tensor, path):
+            node = tensor.node
+            if id(tensor) in input_ids or id(node) in seen:
+                return
+            if node is None or isinstance(node.layer, InputLayer):
+                raise ValueError(f"Model '{self.name}': graph disconnected: output {tensor.name} depends on an "
+                                 f"input that is not among the model's inputs {[t.name for t in self.inputs]}.")
+            if id(node) in path:
+                raise ValueError(f"Model '{self.name}': the graph has a cycle at layer '{node.layer.name}'.")
+            for parent in node.inputs:
+                visit(parent, path | {id(node)})
+            seen.add(id(node))
+            nodes.append(node)
+
+        for t in self.outputs:
+            visit(t, frozenset())
+        self._nodes = nodes
+        layers = [t.node.layer for t in self.inputs]
+        for node in nodes:
+            if not any(node.layer is l for l in layers):
+                layers.append(node.layer)
+        self._set_sublayers(layers)
+        # Keras names outputs by their dict keys when outputs is a dict, else by their layers.
+        self.output_names = sorted(outputs) if isinstance(outputs, dict) else [t.node.layer.name for t in self.outputs]
+        self.input_names = [t.node.layer.name for t in self.inputs]
+        self.built = True
+        self._build_shape = pt.nest.map_structure(lambda t: t.shape, inputs)
+
+    def _run_graph(self, inputs):
+        values = {}
+        if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):
+            missing = [n for n in self.input_names if n not in inputs]
+            if missing:
+                raise ValueError(f"Model '{self.name}': missing inputs {missing}; the model's inputs are "
+                                 f"{self.input_names}.")
+            flat = [inputs[n] for n in self.input_names]
+        else:
+            flat = pt.nest.flatten(inputs)
+        if len(flat) != len(self.inputs):
+            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s) {self.input_names}, but it "
+                             f"received {len(flat)} input tensors.")
+        for i, (symbol, value) in enumerate(zip(self.inputs, flat)):
+            check_input_shape(self, i, symbol.shape, value.shape)
+            values[id(symbol)] = value
+
+        def lookup(item):
+            return values[id(item)] if isinstance(item, KerasTensor) else item
+        for node in self._nodes:
+            args = [pt.nest.map_structure(lookup, a) if pt.nest.is_nested(a) else lookup(a) for a in node.args]
+            kwargs = {k: pt.nest.map_structure(lookup, v) if pt.nest.is_nested(v) else lookup(v)
+                      for k, v in node.kwargs.items()}
+            result = node.layer(*args, **kwargs)
+            for symbol, value in zip(pt.nest.flatten(node.outputs), pt.nest.flatten(result)):
+                values[id(symbol)] = value
+        outs = [values[id(t)] for t in self.outputs]
+        return pt.nest.pack_sequence_as(self._outputs_struct, outs) if pt.nest.is_nested(self._outputs_struct) \
+            else outs[0]
+
+    def call(self, inputs, training=None, mask=None):
+        """Runs the functional graph (subclassed models override this)."""
+        if self._nodes is None:
+            raise NotImplementedError(f"Model '{self.name}': a subclassed Model must define call(inputs), or "
+                                      f"create a functional model with keras.Model(inputs, outputs).")
+        return self._run_graph(inputs)
+
+    def build(self, input_shape):
+        """Builds a subclassed model by calling it on zeros of ``input_shape`` (None sizes as 1)."""
+        if self._nodes is None:
+            def zeros(shape):
+                return pt.zeros([1 if d is None else d for d in tuple(shape)], dtype=self.dtype)
+            shapes = input_shape
+            example = zeros(shapes) if all(d is None or isinstance(d, (int, np.integer)) for d in shapes) \
+                else pt.nest.map_structure(zeros, shapes)
+            self.built = True
+            self(example)
+        self.built = True
+
+    # ---- layers ----
+    @property
+    def layers(self):
+        """The model's layers (for functional models including the InputLayers)."""
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        """The layer called ``name``, or at position ``index`` of ``layers``.
+
+        Raises:
+            ValueError: if no layer has that name or the index is out of range.
+        """
+        if index is not None:
+            if name is not None:
+                raise ValueError("get_layer: give either name or index, not both.")
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"get_layer: index {index} is out of range; the model has {len(self.layers)} "
+                                 f"layers.")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[l.name for l in self.layers]}.")
+
+    # ---- summary ----
+    def _require_built_for_summary(self):
+        if not self.built:
+            raise ValueError(f"Model '{self.name}' has not yet been built, so it has no weights or output shapes "
+                             f"to show. Build it first by calling it on a batch of data, or by calling "
+                             f"model.build(input_shape).")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        """Prints Keras's table: each layer's name (type), output shape and parameter count, then totals."""
+        self._require_built_for_summary()
+        print_fn = print_fn or print
+        if self._nodes is not None and not self._is_chain():
+            width = line_length or 98
+            stops = [int(width * p) for p in (positions or (0.33, 0.55, 0.67, 1.0))]
+            rows = []
+            for layer in self.layers:
+                node = self._node_of(layer)
+                shape = node.outputs.shape if node is not None and isinstance(node.outputs, KerasTensor) else \
+                    ("multiple" if node is None or not isinstance(layer, InputLayer) else layer.output.shape)
+                if isinstance(layer, InputLayer):
+                    shape = [layer.output.shape]
+                parents = [] if node is None else [f"{t.node.layer.name}[0][0]" for t in node.inputs]
+                rows.append((f"{layer.name} ({type(layer).__name__})", shape, self._count(layer),
+                             ", ".join(parents)))
+            _print_table(self, rows, ("Layer (type)", "Output Shape", "Param #", "Connected to"), stops, print_fn)
+            return
+        width = line_length or 65
+        stops = [int(width * p) for p in (positions or (0.45, 0.85, 1.0))]
+        rows = [(f"{layer.name} ({type(layer).__name__})", self._output_shape_of(layer), self._count(layer))
+                for layer in self.layers]
+        _print_table(self, rows, ("Layer (type)", "Output Shape", "Param #"), stops, print_fn)
+
+    def _is_chain(self):
+        return len(self.inputs) == 1 and len(self.outputs) == 1 and all(len(n.inputs) == 1 for n in self._nodes) \
+            and len(self._nodes) == len({id(n.layer) for n in self._nodes})
+
+    def _node_of(self, layer):
+        for node in self._nodes or []:
+            if node.layer is layer:
+                return node
+        return None
+
+    def _output_shape_of(self, layer):
+        if isinstance(layer, InputLayer):
+            return [layer.output.shape]
+        node = self._node_of(layer)
+        if node is not None:
+            shapes = pt.nest.map_structure(lambda t: t.shape, node.outputs)
+            return shapes if isinstance(node.outputs, KerasTensor) else "multiple"
+        return "multiple"
+
+    @staticmethod
+    def _count(layer):
+        return sum(int(np.prod(tuple(w.shape))) for w in layer.weights) if layer.built else 0
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable}
+        if self._nodes is not None:
+            config["layers"] = [{"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers]
+        return config

@@ -1,0 +1,239 @@
+"""The ``Optimizer`` base class: learning rate (float or schedule), clipping, slots, ``apply_gradients``."""
+import math
+import warnings
+
+import pytensor as pt
+
+from . import schedules as schedules_module
+
+
+def _checked_rate(value, what="learning_rate"):
+    """Returns `value` as a float, raising ValueError when it is negative or NaN."""
+    rate = float(value)
+    if math.isnan(rate) or rate < 0:
+        raise ValueError(f"{what} must be a non-negative number, got {value!r}")
+    return rate
+
+
+def _checked_positive(value, what):
+    if value is not None and (math.isnan(float(value)) or float(value) <= 0):
+        raise ValueError(f"{what} must be a positive number or None, got {value!r}")
+    return None if value is None else float(value)
+
+
+def _base_name(variable):
+    """A variable's name without TF's ':0' suffix, for slot names and messages."""
+    return variable.name.split(":")[0]
+
+
+class Optimizer:
+    """Base class of Keras optimizers: updates variables from gradients with one fused C++ call per variable.
+
+    Subclasses name their slot variables (``_slot_specs``) and apply the update (``_update``). Before the
+    update, gradients are clipped (one of ``clipvalue`` and ``clipnorm`` per gradient, or ``global_clipnorm``
+    over all of them) and, where ``weight_decay`` is set, ``var -= var * weight_decay * learning_rate``.
+
+    Args:
+        learning_rate: a non-negative float, a ``LearningRateSchedule`` (called with ``iterations``) or a
+            callable taking no arguments.
+        weight_decay: decoupled weight decay coefficient, or None.
+        clipnorm: clip each gradient to this L2 norm.
+        clipvalue: clip each gradient element to [-clipvalue, clipvalue].
+        global_clipnorm: clip all gradients together to this global L2 norm.
+        name: the optimizer's name (prefix of its slot variables).
+
+    Example:
+        >>> opt = pytensor.keras.optimizers.SGD(learning_rate=0.1)
+        >>> var = pytensor.Variable(1.0)
+        >>> opt.minimize(lambda: (var ** 2) / 2.0, [var]).numpy()   # var: 1.0 - 0.1 * 1.0 = 0.9
+        1
+    """
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 name=None, **kwargs):
+        if "lr" in kwargs:   # the TF2 Keras alias
+            learning_rate = kwargs.pop("lr")
+        kwargs.pop("use_ema", None)
+        kwargs.pop("jit_compile", None)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(f"Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set; got "
+                             f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}")
+        self.name = name or type(self).__name__
+        self.weight_decay = None if weight_decay is None else _checked_rate(weight_decay, "weight_decay")
+        self.clipnorm = _checked_positive(clipnorm, "clipnorm")
+        self.clipvalue = _checked_positive(clipvalue, "clipvalue")
+        self.global_clipnorm = _checked_positive(global_clipnorm, "global_clipnorm")
+        self.learning_rate = learning_rate
+        self.iterations = pt.Variable(0, dtype="int64", trainable=False, name=f"{self.name}/iterations")
+        self._step = 0
+        self._slots = {}     # id(variable) -> (variable, slot variables)
+        self._slot_list = []
+        self._no_decay_ids = set()
+        self._no_decay_names = []
+        self.built = False
+
+    # ---- learning rate ----
+    @property
+    def learning_rate(self):
+        """The current learning rate as a float (a schedule is evaluated at ``iterations``)."""
+        return self._current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(value, schedules_module.LearningRateSchedule) or (
+                callable(value) and not isinstance(value, pt.Variable)):
+            self._lr_schedule, self._lr = value, None
+        else:
+            self._lr_schedule, self._lr = None, _checked_rate(value)
+
+    def _current_learning_rate(self):
+        if self._lr_schedule is None:
+            return self._lr
+        if isinstance(self._lr_schedule, schedules_module.LearningRateSchedule):
+            return _checked_rate(self._lr_schedule(self._step))
+        return _checked_rate(self._lr_schedule())
+
+    # ---- slots ----
+    def build(self, var_list):
+        """Creates the slot variables of every variable in `var_list` (zeros or the optimizer's initial value)."""
+        for variable in var_list:
+            self._slots_of(variable)
+        self.built = True
+
+    def _slots_of(self, variable):
+        entry = self._slots.get(id(variable))
+        if entry is None:
+            slots = []
+            for slot_name, initial in self._slot_specs():
+                slot = pt.Variable(pt.fill(variable.shape, pt.constant(initial, dtype=variable.dtype)),
+                                   trainable=False, name=f"{self.name}/{_base_name(variable)}_{slot_name}")
+                slots.append(slot)
+            entry = (variable, tuple(slots))
+            self._slots[id(variable)] = entry
+            self._slot_list.extend(slots)
+        return entry[1]
+
+    def _slot_specs(self):
+        """(slot name, initial value) for each slot variable a variable gets."""
+        return ()
+
+    @property
+    def variables(self):
+        """``iterations`` followed by every slot variable, in creation order."""
+        return [self.iterations] + list(self._slot_list)
+
+    # ---- updates ----
+    def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False, **kwargs):
+        """Applies one update step; gradients that are None are skipped with a warning naming the variable.
+
+        Returns:
+            ``iterations`` (incremented once per call that updates something).
+        """
+        grads, variables, missing = [], [], []
+        for grad, variable in grads_and_vars:
+            if grad is None:
+                missing.append(variable)
+            else:
+                grads.append(grad)
+                variables.append(variable)
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {[v.name for v in missing]} when minimizing "
+                          f"the loss. If using `model.compile()`, did you forget to provide a `loss` argument?",
+                          stacklevel=2)
+        if not variables:
+            return self.iterations
+        self.built = True
+        if self.clipvalue is not None or self.clipnorm is not None or self.global_clipnorm is not None:
+            grads = self._clip_gradients(grads)
+        lr = self._current_learning_rate()
+        self._step += 1
+        self._update(grads, variables, lr, self._step)
+        self.iterations.assign(self._step)
+        return self.iterations
+
+    def _update(self, grads, variables, lr, step):
+        """Runs the fused kernel for each (gradient, variable); `step` is iterations + 1."""
+        raise NotImplementedError
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Exempts variables from weight decay: those in `var_list`, and those whose name contains one of
+        `var_names`."""
+        self._no_decay_ids.update(id(v) for v in var_list or ())
+        self._no_decay_names.extend(var_names or ())
+
+    def _decay_of(self, variable):
+        """The weight decay coefficient for `variable` (0 when unset or exempt)."""
+        if not self.weight_decay:
+            return 0.0
+        if id(variable) in self._no_decay_ids or any(n in variable.name for n in self._no_decay_names):
+            return 0.0
+        return self.weight_decay
+
+    def _clip_gradients(self, grads):
+        grads = [pt.convert_to_tensor(g) for g in grads]
+        if self.clipvalue is not None:
+            grads = [pt.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
+        if self.clipnorm is not None:
+            grads = [self._scaled(g, float(pt.sqrt(pt.reduce_sum(pt.square(g)))), self.clipnorm) for g in grads]
+        if self.global_clipnorm is not None:
+            norm = math.sqrt(sum(float(pt.reduce_sum(pt.square(g))) for g in grads))
+            grads = [self._scaled(g, norm, self.global_clipnorm) for g in grads]
+        return grads
+
+    @staticmethod
+    def _scaled(grad, norm, limit):
+        """`grad * limit / max(norm, limit)`, Keras's clip_by_norm."""
+        return grad * pt.constant(limit / norm, dtype=grad.dtype) if norm > limit else grad
+
+    def minimize(self, loss, var_list, tape=None):
+        """Computes gradients of `loss` for `var_list` and applies them.
+
+        Args:
+            loss: a callable returning the loss, or a tensor computed under `tape`.
+            var_list: variables (or a callable returning them).
+            tape: the GradientTape that recorded a tensor `loss`.
+
+        Returns:
+            ``iterations``.
+        """
+        if tape is None:
+            if not callable(loss):
+                raise ValueError("minimize: `tape` is required when `loss` is a tensor; pass a callable loss "
+                                 "or the GradientTape that computed it")
+            with pt.GradientTape() as tape:
+                if callable(var_list):
+                    var_list = var_list()
+                for variable in var_list:
+                    tape.watch(variable)
+                loss = loss()
+        elif callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        grads = tape.gradient(loss, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    # ---- config ----
+    def get_config(self):
+        """The constructor arguments (a schedule as ``{"class_name", "config"}``)."""
+        if self._lr_schedule is None:
+            lr = self._lr
+        elif isinstance(self._lr_schedule, schedules_module.LearningRateSchedule):
+            lr = schedules_module.serialize(self._lr_schedule)
+        else:
+            lr = self._current_learning_rate()
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Builds the optimizer from ``get_config()``'s output."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules_module.deserialize(config["learning_rate"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r} learning_rate={self.learning_rate!r}>"
+

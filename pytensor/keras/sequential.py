@@ -1,0 +1,134 @@
+"""``keras.Sequential``: a linear stack of layers."""
+import pytensor as pt
+
+from .keras_tensor import KerasTensor
+from .layers.input_layer import InputLayer
+from .layers.layer import Layer
+from .model import Model, check_input_shape
+
+__all__ = ["Sequential"]
+
+
+class Sequential(Model):
+    """A stack of layers, each feeding the next: ``Sequential([Dense(512, activation="relu"), Dense(10)])``.
+
+    It is built (weights created, output shapes known) as soon as the input shape is: from ``input_shape``
+    on the first layer, a first ``keras.Input`` / ``InputLayer``, ``build(input_shape)``, or the first call.
+
+    Example:
+        >>> model = keras.Sequential([
+        ...     keras.layers.Dense(512, activation="relu"),
+        ...     keras.layers.Dense(10, activation="softmax")])
+        >>> model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        >>> model.fit(train_images, train_labels, epochs=5, batch_size=128)
+    """
+
+    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        # Held outside the tracked sub-layers: `layers` and the weights never include the InputLayer.
+        object.__setattr__(self, "_input_layer", None)
+        self._output_shapes = {}
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Appends a layer (or a ``keras.Input`` tensor, which sets the input shape).
+
+        Raises:
+            TypeError: for anything but a Layer or keras.Input.
+        """
+        if isinstance(layer, KerasTensor) and isinstance(getattr(layer.node, "layer", None), InputLayer):
+            layer = layer.node.layer
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential '{self.name}': add() expects a keras layer, received "
+                            f"{type(layer).__name__}: {layer!r}.")
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError(f"Sequential '{self.name}': an InputLayer / keras.Input can only be the first "
+                                 f"layer.")
+            object.__setattr__(self, "_input_layer", layer)
+        else:
+            if not self._layers and self._input_layer is None and layer._batch_input_shape is not None:
+                object.__setattr__(self, "_input_layer", InputLayer(batch_input_shape=layer._batch_input_shape,
+                                                                    name=f"{layer.name}_input"))
+            self._set_sublayers(self._layers + [layer])
+        self.built = False
+        if self._input_layer is not None and self._layers:
+            self.build(self._input_layer._batch_input_shape)
+
+    def pop(self):
+        """Removes and returns the last layer."""
+        if not self._layers:
+            raise TypeError(f"Sequential '{self.name}': there are no layers to pop.")
+        layer = self._layers[-1]
+        self._set_sublayers(self._layers[:-1])
+        self.built = False
+        if self._input_layer is not None and self._layers:
+            self.build(self._input_layer._batch_input_shape)
+        return layer
+
+    @property
+    def layers(self):
+        """The layers, without the InputLayer (as Keras shows them)."""
+        return list(self._layers)
+
+    @property
+    def inputs(self):
+        """The symbolic input, when the input shape is known."""
+        return [self._input_layer.output] if self._input_layer is not None else []
+
+    @property
+    def output_names(self):
+        """The last layer's name."""
+        return [self._layers[-1].name] if self._layers else []
+
+    def build(self, input_shape=None):
+        """Creates every layer's weights for inputs of ``input_shape`` (batch axis first, may be None)."""
+        if input_shape is None:
+            if self._input_layer is None:
+                raise ValueError(f"Sequential '{self.name}': build() needs an input shape, e.g. "
+                                 f"model.build((None, 784)).")
+            input_shape = self._input_layer._batch_input_shape
+        input_shape = (None,) + tuple(input_shape)[1:]
+        if self._input_layer is None:
+            object.__setattr__(self, "_input_layer", InputLayer(batch_input_shape=input_shape,
+                                                                name=f"{self.name}_input"))
+        x = KerasTensor(input_shape, self._input_layer.dtype)
+        self._output_shapes = {}
+        for layer in self._layers:
+            x = layer(x)
+            self._output_shapes[id(layer)] = pt.nest.map_structure(lambda t: t.shape, x)
+        self.built = True
+        self._build_shape = input_shape
+
+    def call(self, inputs, training=None, mask=None):
+        if self._input_layer is not None:
+            check_input_shape(self, 0, self._input_layer._batch_input_shape, inputs.shape)
+        x = inputs
+        for layer in self._layers:
+            x = layer(x)
+        return x
+
+    def _output_shape_of(self, layer):
+        return self._output_shapes.get(id(layer), "multiple")
+
+    def _require_built_for_summary(self):
+        if not self.built:
+            raise ValueError(f"Sequential model '{self.name}' has not yet been built: its input shape is unknown, "
+                             f"so it has no weights yet. Build it by calling it on a batch of data "
+                             f"(model(x) or model.fit), by calling model.build(input_shape=(None, 784)), by "
+                             f"giving the first layer input_shape=(784,), or by starting with keras.Input(shape=...).")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        """Prints Keras's table: each layer's name (type), output shape and parameter count, then totals."""
+        saved, self._nodes = self._nodes, None
+        try:
+            super().summary(line_length, positions, print_fn, expand_nested, show_trainable, layer_range)
+        finally:
+            self._nodes = saved
+
+    def get_config(self):
+        config = {"name": self.name, "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
+                                                for l in self._layers]}
+        return config

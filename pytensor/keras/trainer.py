@@ -1,0 +1,618 @@
+"""``Model.compile`` / ``fit`` / ``evaluate`` / ``predict``: the Keras training loop.
+
+The train step is forward, loss, ``GradientTape``, ``optimizer.apply_gradients`` and metric updates: a few
+tensor ops per layer and per variable, no per-element Python. Array inputs are batched by indexing the
+caller's numpy arrays (one gather per batch, no per-epoch copy of the data).
+"""
+import inspect
+import math
+
+import numpy as np
+
+import pytensor as pt
+
+from . import callbacks as callbacks_module
+from . import losses as losses_module
+from . import metrics as metrics_module
+from . import optimizers as optimizers_module
+
+__all__ = ["Trainer"]
+
+
+def _to_numpy(value):
+    return value.numpy() if isinstance(value, (pt.Tensor, pt.Variable)) else np.asarray(value)
+
+
+def _flatten(structure):
+    return pt.nest.flatten(structure) if structure is not None else []
+
+
+def _num_samples(arrays, what):
+    lengths = {int(np.shape(a)[0]) for a in arrays if a is not None}
+    if len(lengths) > 1:
+        counts = [int(np.shape(a)[0]) for a in arrays if a is not None]
+        raise ValueError(f"{what}: the input arrays have different numbers of samples: {counts}. x, y (and "
+                         f"sample_weight) must have one entry per sample.")
+    return lengths.pop() if lengths else 0
+
+
+def _is_dataset(x):
+    return hasattr(x, "as_numpy_iterator") or hasattr(x, "element_spec")
+
+
+def _is_iterator(x):
+    return inspect.isgenerator(x) or (hasattr(x, "__next__") and hasattr(x, "__iter__"))
+
+
+def _unpack(batch):
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` from a dataset / generator element."""
+    if isinstance(batch, tuple):
+        if len(batch) == 1:
+            return batch[0], None, None
+        if len(batch) == 2:
+            return batch[0], batch[1], None
+        if len(batch) == 3:
+            return batch
+        raise ValueError(f"Expected data elements (x,), (x, y) or (x, y, sample_weight); received a tuple of "
+                         f"{len(batch)} items.")
+    return batch, None, None
+
+
+def _class_weights(y, class_weight):
+    labels = _to_numpy(y)
+    if labels.ndim > 1 and labels.shape[-1] > 1:
+        labels = labels.argmax(axis=-1)
+    labels = labels.reshape(-1).astype(np.int64)
+    table = np.ones(max(int(labels.max(initial=0)) + 1, max(class_weight) + 1), np.float32)
+    for cls, weight in class_weight.items():
+        table[int(cls)] = weight
+    return table[labels]
+
+
+class _ArrayData:
+    """Batches of numpy arrays: each batch gathers its rows (``np.take``), the whole arrays are never copied."""
+
+    def __init__(self, x, y, sample_weight, batch_size, shuffle, what):
+        self.x = pt.nest.map_structure(_as_array, x)
+        self.y = None if y is None else pt.nest.map_structure(_as_array, y)
+        self.sample_weight = None if sample_weight is None else np.asarray(sample_weight, np.float32)
+        self.n = _num_samples(_flatten(self.x) + _flatten(self.y) + [self.sample_weight], what)
+        if self.n == 0:
+            raise ValueError(f"{what}: the input data is empty (0 samples); pass at least one sample.")
+        self.batch_size = int(batch_size or 32)
+        self.shuffle = shuffle
+        self.steps = math.ceil(self.n / self.batch_size)
+
+    def split(self, fraction):
+        """Keras's ``validation_split``: the last ``fraction`` of the samples, taken before shuffling."""
+        at = int(self.n * (1.0 - fraction))
+        if at == 0 or at == self.n:
+            raise ValueError(f"validation_split={fraction} leaves no training or no validation samples out of "
+                             f"{self.n}; use a fraction that leaves both at least one.")
+        val = _ArrayData.__new__(_ArrayData)
+        val.__dict__.update(self.__dict__)
+        val.x = pt.nest.map_structure(lambda a: a[at:], self.x)
+        val.y = None if self.y is None else pt.nest.map_structure(lambda a: a[at:], self.y)
+        val.sample_weight = None if self.sample_weight is None else self.sample_weight[at:]
+        val.n, val.shuffle = self.n - at, False
+        val.steps = math.ceil(val.n / val.batch_size)
+        self.x = pt.nest.map_structure(lambda a: a[:at], self.x)
+        self.y = None if self.y is None else pt.nest.map_structure(lambda a: a[:at], self.y)
+        self.sample_weight = None if self.sample_weight is None else self.sample_weight[:at]
+        self.n = at
+        self.steps = math.ceil(self.n / self.batch_size)
+        return val
+
+    def epoch(self):
+        order = np.random.permutation(self.n) if self.shuffle else None
+        for start in range(0, self.n, self.batch_size):
+            stop = min(start + self.batch_size, self.n)
+            if order is None:
+                def take(a, start=start, stop=stop):
+                    return a[start:stop]
+            else:
+                idx = np.sort(order[start:stop])
+
+                def take(a, idx=idx):
+                    return np.take(a, idx, axis=0)
+            x = take(self.x) if isinstance(self.x, np.ndarray) else pt.nest.map_structure(take, self.x)
+            y = self.y if self.y is None else take(self.y) if isinstance(self.y, np.ndarray) else \
+                pt.nest.map_structure(take, self.y)
+            sw = None if self.sample_weight is None else take(self.sample_weight)
+            yield x, y, sw
+
+
+def _as_array(a):
+    array = _to_numpy(a)
+    if array.dtype.kind in "iu" and array.dtype not in (np.int32, np.int64):
+        array = array.astype(np.int32)  # small integer labels (MNIST's uint8): one cheap copy, not per batch
+    return array
+
+
+class _IterableData:
+    """Batches from a tf.data Dataset (iterated afresh each epoch) or a Python generator (one iterator)."""
+
+    def __init__(self, data, steps, what):
+        self.data = data
+        self.is_dataset = _is_dataset(data)
+        self.steps = steps
+        if self.steps is None and self.is_dataset and hasattr(data, "cardinality"):
+            count = int(_to_numpy(data.cardinality()))
+            if count == -1:  # tf.data.INFINITE_CARDINALITY
+                raise ValueError(f"{what}: the dataset is infinite (e.g. repeat() without a count); pass "
+                                 f"steps_per_epoch (fit) or steps (evaluate / predict).")
+            self.steps = count if count >= 0 else None
+        self._iterator = None if self.is_dataset else iter(data)
+        self.what = what
+
+    def epoch(self):
+        iterator = iter(self.data) if self.is_dataset else self._iterator
+        count = 0
+        while self.steps is None or count < self.steps:
+            try:
+                batch = next(iterator)
+            except StopIteration:
+                if count == 0:
+                    raise ValueError(f"{self.what}: the dataset / generator produced no batches; it is empty or "
+                                     f"exhausted (a generator can be consumed only once: repeat() the dataset or "
+                                     f"give steps_per_epoch).") from None
+                return
+            count += 1
+            yield _unpack(batch)
+
+
+class _MeanTracker:
+    """Sample-weighted running mean of a Python float (the progress bar's loss)."""
+
+    def __init__(self):
+        self.total, self.count = 0.0, 0
+
+    def update(self, value, n):
+        self.total += value * n
+        self.count += n
+
+    def result(self):
+        return self.total / self.count if self.count else 0.0
+
+
+def _loss_fn(identifier):
+    """Returns ``f(y_true, y_pred, sample_weight)`` giving a scalar, from a Loss object or a loss function."""
+    loss = losses_module.get(identifier)
+    if loss is None or isinstance(loss, losses_module.Loss):
+        return loss
+    if not callable(loss):
+        raise ValueError(f"compile: could not interpret loss {identifier!r}; pass a name such as 'mse', a "
+                         f"keras.losses.Loss or a function f(y_true, y_pred).")
+    return losses_module.LossFunctionWrapper(loss)
+
+
+def _loss_name(loss):
+    return getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
+
+
+class Trainer:
+    """The ``compile`` / ``fit`` / ``evaluate`` / ``predict`` methods of ``keras.Model``."""
+
+    _compiled = False
+
+    # ---- compile ----
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
+                run_eagerly=None, steps_per_execution=1, jit_compile=None, **kwargs):
+        """Configures training.
+
+        Args:
+            optimizer: name (``"rmsprop"``, ``"adam"``, ...) or optimizer instance.
+            loss: name, ``keras.losses.Loss`` or function ``f(y_true, y_pred)``; for several outputs a list or a
+                dict by output name (one loss applies to every output).
+            metrics: list of names (``"accuracy"`` picks binary / categorical / sparse accuracy from the loss
+                and shapes, as Keras does), Metric objects or functions; or a dict / list of lists per output.
+            loss_weights: list or dict of per-output loss weights.
+            weighted_metrics: metrics that also get ``sample_weight``.
+        """
+        self.optimizer = optimizer if hasattr(optimizer, "apply_gradients") else optimizers_module.get(optimizer)
+        self._loss_spec = loss
+        self._metrics_spec = metrics
+        self._weighted_metrics_spec = weighted_metrics
+        self._loss_weights_spec = loss_weights
+        self._compiled = True
+        self._compiled_outputs = None  # resolved on the first batch, when the output structure is known
+        self._loss_trackers = {}
+        self._output_losses = []
+        self.stop_training = False
+
+    def _require_compiled(self, what):
+        if not self._compiled:
+            raise RuntimeError(f"You must compile your model before {what}: call "
+                               f"model.compile(optimizer=..., loss=...) first.")
+
+    def _output_names(self, count):
+        names = getattr(self, "output_names", None)
+        if names and len(names) == count:
+            return list(names)
+        return [f"output_{i + 1}" for i in range(count)]
+
+    def _per_output(self, spec, names, what, default=None):
+        if isinstance(spec, dict):
+            unknown = set(spec) - set(names)
+            if unknown:
+                raise ValueError(f"compile: {what} given for unknown outputs {sorted(unknown)}; the model's outputs "
+                                 f"are {names}.")
+            return [spec.get(n, default) for n in names]
+        if isinstance(spec, (list, tuple)) and len(names) > 1 and what != "metrics":
+            if len(spec) != len(names):
+                raise ValueError(f"compile: {len(spec)} {what} given for a model with {len(names)} outputs "
+                                 f"{names}; give one per output.")
+            return list(spec)
+        if what == "metrics" and isinstance(spec, (list, tuple)) and len(names) > 1 and spec and \
+                all(isinstance(s, (list, tuple)) for s in spec):
+            return list(spec)
+        return [spec] * len(names)
+
+    def _resolve_metric(self, identifier, loss, y_true, y_pred):
+        if identifier in ("accuracy", "acc"):
+            return metrics_module.accuracy_for(loss, y_true.shape, y_pred.shape)(name=identifier)
+        metric = metrics_module.get(identifier) if isinstance(identifier, (str, dict, type)) else identifier
+        if hasattr(metric, "update_state"):
+            return metric
+        if callable(metric):
+            name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
+            return metrics_module.MeanMetricWrapper(metric, name=name)
+        raise ValueError(f"compile: could not interpret metric {identifier!r}; pass a name such as 'accuracy', a "
+                         f"keras.metrics.Metric or a function f(y_true, y_pred).")
+
+    def _build_compiled(self, y_true, y_pred):
+        """Resolves losses and metrics per output the first time outputs and labels are seen."""
+        outputs = _flatten(y_pred)
+        names = self._output_names(len(outputs))
+        labels = [y_true[n] for n in names if n in y_true] if isinstance(y_true, dict) else _flatten(y_true)
+        loss_specs = self._per_output(self._loss_spec, names, "losses")
+        weights = self._per_output(self._loss_weights_spec, names, "loss_weights") \
+            if self._loss_weights_spec is not None else [1.0] * len(names)
+        metric_specs = self._per_output(self._metrics_spec, names, "metrics") if self._metrics_spec else \
+            [None] * len(names)
+        weighted_specs = self._per_output(self._weighted_metrics_spec, names, "metrics") \
+            if self._weighted_metrics_spec else [None] * len(names)
+        multi = len(names) > 1
+        entries = []
+        for i, name in enumerate(names):
+            loss = _loss_fn(loss_specs[i])
+            if loss is not None and i < len(labels):
+                self._check_labels(loss, labels[i], outputs[i])
+            metric_list = []
+            for specs, weighted in ((metric_specs[i], False), (weighted_specs[i], True)):
+                for spec in specs if isinstance(specs, (list, tuple)) else ([specs] if specs else []):
+                    metric = self._resolve_metric(spec, loss, labels[i] if i < len(labels) else outputs[i],
+                                                  outputs[i])
+                    display = f"{name}_{metric.name}" if multi else metric.name
+                    metric_list.append((display, metric, weighted))
+            entries.append((name, loss, weights[i] if weights[i] is not None else 1.0, metric_list))
+        if all(entry[1] is None for entry in entries) and not self._losses_only_from_layers():
+            raise ValueError("compile: no loss was given. Pass loss=... to compile (e.g. "
+                             "loss='sparse_categorical_crossentropy'), or add losses in the model with add_loss().")
+        self._compiled_outputs = entries
+
+    def _losses_only_from_layers(self):
+        return bool(self.losses)
+
+    @staticmethod
+    def _check_labels(loss, y_true, y_pred):
+        name = _loss_name(loss).lower()
+        true_shape, pred_shape = tuple(y_true.shape), tuple(y_pred.shape)
+        if "sparse_categorical" in name and len(true_shape) == len(pred_shape) and true_shape[-1] != 1 and \
+                true_shape[-1] == pred_shape[-1]:
+            raise ValueError(f"Loss {_loss_name(loss)} expects integer class labels of shape {pred_shape[:-1]} (or "
+                             f"with a trailing 1), but received labels of shape {true_shape}, which look one-hot "
+                             f"encoded. Use loss='categorical_crossentropy' for one-hot labels, or pass "
+                             f"np.argmax(labels, axis=-1).")
+        if name.startswith("categorical_crossentropy") or name == "categoricalcrossentropy":
+            if len(true_shape) == len(pred_shape) - 1 or (true_shape and true_shape[-1] == 1 != pred_shape[-1]):
+                raise ValueError(f"Loss {_loss_name(loss)} expects one-hot labels of shape {pred_shape}, but "
+                                 f"received labels of shape {true_shape}, which look like integer class ids. Use "
+                                 f"loss='sparse_categorical_crossentropy' for integer labels, or one-hot encode "
+                                 f"them with keras.utils.to_categorical.")
+
+    @property
+    def metrics(self):
+        """The compiled metric objects (after the first batch)."""
+        if not self._compiled_outputs:
+            return []
+        return [metric for entry in self._compiled_outputs for _, metric, _ in entry[3]]
+
+    @property
+    def metrics_names(self):
+        """``["loss", *metric names]``, the order of ``evaluate``'s list."""
+        names = ["loss"]
+        if self._compiled_outputs:
+            if len(self._compiled_outputs) > 1:
+                names += [f"{name}_loss" for name, loss, _, _ in self._compiled_outputs if loss is not None]
+            names += [display for entry in self._compiled_outputs for display, _, _ in entry[3]]
+        return names
+
+    def _reset_metrics(self):
+        self._loss_trackers = {}
+        for metric in self.metrics:
+            metric.reset_state()
+
+    # ---- steps ----
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        """The total loss (a scalar tensor): the weighted compiled losses plus the model's ``losses``
+        (regularizers, ``add_loss``). Per-output values are kept for the ``<output>_loss`` logs."""
+        if self._compiled_outputs is None:
+            self._build_compiled(y, y_pred)
+        outputs, labels = _flatten(y_pred), self._labels(y)
+        total, per_output = None, []
+        for i, (name, loss, weight, _) in enumerate(self._compiled_outputs):
+            if loss is None:
+                continue
+            if i >= len(labels):
+                raise ValueError(f"fit/evaluate: the model has {len(outputs)} outputs with losses but {len(labels)} "
+                                 f"label arrays were given; pass y with one entry per output.")
+            value = loss(labels[i], outputs[i], sample_weight)
+            per_output.append((f"{name}_loss", value))
+            term = value if weight == 1.0 else value * float(weight)
+            total = term if total is None else total + term
+        for extra in self.losses:
+            total = extra if total is None else total + extra
+        self._output_losses = per_output if len(per_output) > 1 else []
+        return total
+
+    def _labels(self, y):
+        """Labels as a list in output order (a dict of labels is keyed by output name)."""
+        if isinstance(y, dict) and self._compiled_outputs is not None:
+            names = [entry[0] for entry in self._compiled_outputs]
+            missing = [n for n in names if n not in y]
+            if missing:
+                raise ValueError(f"fit/evaluate: no labels for outputs {missing}; the label dict has keys "
+                                 f"{sorted(y)} and the model's outputs are {names}.")
+            return [y[n] for n in names]
+        return _flatten(y)
+
+    def _track_loss(self, x, total):
+        n = int(np.shape(_flatten(x)[0])[0])
+        self._loss_trackers.setdefault("loss", _MeanTracker()).update(float(_to_numpy(total)), n)
+        for name, value in self._output_losses:
+            self._loss_trackers.setdefault(name, _MeanTracker()).update(float(_to_numpy(value)), n)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics with a batch and returns :meth:`get_metrics_result`."""
+        outputs, labels = _flatten(y_pred), self._labels(y)
+        for i, (_, _, _, metric_list) in enumerate(self._compiled_outputs):
+            for _, metric, weighted in metric_list:
+                metric.update_state(labels[i], outputs[i], sample_weight=sample_weight if weighted else None)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """The running loss(es) and metric values as a dict of floats."""
+        logs = {name: tracker.result() for name, tracker in self._loss_trackers.items()}
+        for entry in self._compiled_outputs or []:
+            for display, metric, _ in entry[3]:
+                logs[display] = float(_to_numpy(metric.result()))
+        return logs
+
+    def train_step(self, data):
+        """One optimisation step on a batch ``(x, y, sample_weight)``: forward, loss, gradients, update,
+        metrics. Returns the logs dict (running epoch averages), as Keras's ``train_step`` does."""
+        x, y, sample_weight = data
+        with pt.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            total = self.compute_loss(x, y, y_pred, sample_weight)
+        variables = self.trainable_variables
+        grads = tape.gradient(total, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        self._track_loss(x, total)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """Loss and metric updates on a batch ``(x, y, sample_weight)`` in inference mode; returns the logs."""
+        x, y, sample_weight = data
+        y_pred = self(x, training=False)
+        total = self.compute_loss(x, y, y_pred, sample_weight)
+        self._track_loss(x, total)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs on a batch in inference mode."""
+        x, _, _ = _unpack(data) if isinstance(data, tuple) else (data, None, None)
+        return self(x, training=False)
+
+    # ---- data ----
+    def _adapt(self, x, y, sample_weight, batch_size, steps, shuffle, what, class_weight=None):
+        if x is None:
+            raise ValueError(f"{what}: no input data; pass x (and y).")
+        if _is_dataset(x) or _is_iterator(x):
+            if y is not None:
+                raise ValueError(f"{what}: y must not be given when x is a dataset or generator (it yields "
+                                 f"(x, y) pairs).")
+            if class_weight is not None:
+                raise ValueError(f"{what}: class_weight is supported for array inputs only here.")
+            return _IterableData(x, steps, what)
+        if class_weight is not None and y is not None:
+            weights = _class_weights(y, class_weight)
+            sample_weight = weights if sample_weight is None else np.asarray(sample_weight, np.float32) * weights
+        data = _ArrayData(x, y, sample_weight, batch_size, shuffle, what)
+        if steps is not None:
+            data.steps = min(data.steps, int(steps))
+        return data
+
+    # ---- fit ----
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
+        """Trains for ``epochs`` epochs on arrays ``(x, y)``, a tf.data Dataset or a generator of batches.
+
+        Args:
+            x, y: input and label arrays (or lists / dicts of arrays for several inputs / outputs), or x a
+                Dataset / generator yielding ``(x, y)`` or ``(x, y, sample_weight)``.
+            batch_size: samples per step for arrays (default 32).
+            epochs: the epoch to stop at (counting from ``initial_epoch``).
+            verbose: 0 silent, 1 progress bar, 2 one line per epoch; ``"auto"`` is 1.
+            callbacks: list of ``keras.callbacks.Callback``.
+            validation_split: fraction of the array data (its end, before shuffling) held out for validation.
+            validation_data: ``(x_val, y_val)``, ``(x_val, y_val, sw)`` or a Dataset.
+            shuffle: reshuffle array data each epoch.
+            class_weight: ``{class: weight}`` multiplying each sample's loss.
+            sample_weight: per-sample loss weights.
+            initial_epoch: the epoch to start from (to resume training).
+            steps_per_epoch: batches per epoch (required for endless generators).
+
+        Returns:
+            A ``History`` whose ``history`` dict maps each metric (and ``val_`` metric) to per-epoch values.
+        """
+        self._require_compiled("training")
+        verbose = 1 if verbose == "auto" else int(verbose)
+        train = self._adapt(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, "fit", class_weight)
+        val = None
+        if validation_data is not None:
+            val = self._validation_data(validation_data, validation_batch_size or batch_size, validation_steps)
+        elif validation_split:
+            if not isinstance(train, _ArrayData):
+                raise ValueError("fit: validation_split is only supported for array inputs; pass validation_data "
+                                 "for datasets and generators.")
+            val = train.split(float(validation_split))
+        self.history = callbacks_module.History()
+        cbs = list(callbacks or [])
+        if verbose and not any(isinstance(cb, callbacks_module.ProgbarLogger) for cb in cbs):
+            cbs.append(callbacks_module.ProgbarLogger())
+        cbs.append(self.history)
+        callback_list = callbacks_module.CallbackList(cbs, model=self, verbose=verbose, epochs=epochs,
+                                                      steps=train.steps)
+        self.stop_training = False
+        callback_list.on_train_begin()
+        logs = {}
+        for epoch in range(initial_epoch, epochs):
+            self._reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            logs = self._run_epoch(train, callback_list)
+            if val is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._evaluate_data(val, None)
+                logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            callback_list.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        callback_list.on_train_end(logs)
+        return self.history
+
+    def _validation_data(self, validation_data, batch_size, steps):
+        if _is_dataset(validation_data) or _is_iterator(validation_data):
+            return _IterableData(validation_data, steps, "fit (validation_data)")
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError("fit: validation_data must be (x_val, y_val), (x_val, y_val, sample_weight) or a "
+                             f"Dataset; received {type(validation_data).__name__}.")
+        vx, vy = validation_data[0], validation_data[1]
+        vsw = validation_data[2] if len(validation_data) == 3 else None
+        return _ArrayData(vx, vy, vsw, batch_size, False, "fit (validation_data)")
+
+    def _run_epoch(self, train, callback_list):
+        logs = None
+        for step, (x, y, sw) in enumerate(train.epoch()):
+            callback_list.on_train_batch_begin(step)
+            logs = {k: float(_to_numpy(v)) for k, v in self.train_step((x, y, sw)).items()}
+            callback_list.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        if logs is None:
+            raise ValueError("fit: the training data produced no batches; it is empty.")
+        return logs
+
+    # ---- evaluate ----
+    def _evaluate_data(self, data, callback_list):
+        self._reset_metrics()
+        logs = None
+        for step, (x, y, sw) in enumerate(data.epoch()):
+            if callback_list is not None:
+                callback_list.on_test_batch_begin(step)
+            if y is None:
+                raise ValueError("evaluate: labels (y) are required to compute the loss and metrics.")
+            logs = {k: float(_to_numpy(v)) for k, v in self.test_step((x, y, sw)).items()}
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step, logs)
+        if logs is None:
+            raise ValueError("evaluate: the data produced no batches; it is empty.")
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics on data, in inference mode.
+
+        Returns:
+            The loss (a float) when no metrics were compiled, else ``[loss, *metrics]`` (``metrics_names``
+            order), or a dict with ``return_dict=True``.
+        """
+        self._require_compiled("evaluating")
+        verbose = 1 if verbose == "auto" else int(verbose)
+        data = self._adapt(x, y, sample_weight, batch_size, steps, False, "evaluate")
+        cbs = list(callbacks or [])
+        if verbose:
+            cbs.append(callbacks_module.ProgbarLogger())
+        callback_list = callbacks_module.CallbackList(cbs, model=self, verbose=verbose, epochs=1, steps=data.steps)
+        callback_list.on_test_begin()
+        logs = self._evaluate_data(data, callback_list)
+        callback_list.on_test_end(logs)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    # ---- predict ----
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """The model's outputs as numpy arrays (a list / dict for several outputs), in inference mode.
+
+        Example:
+            >>> predictions = model.predict(test_images[:10])
+            >>> predictions[0].argmax()
+        """
+        verbose = 1 if verbose == "auto" else int(verbose)
+        data = self._adapt(x, None, None, batch_size, steps, False, "predict")
+        cbs = list(callbacks or [])
+        if verbose:
+            cbs.append(callbacks_module.ProgbarLogger())
+        callback_list = callbacks_module.CallbackList(cbs, model=self, verbose=verbose, epochs=1, steps=data.steps)
+        callback_list.on_predict_begin()
+        results = None
+        structure = None
+        for step, (bx, _, _) in enumerate(data.epoch()):
+            callback_list.on_predict_batch_begin(step)
+            outputs = self(bx, training=False)
+            structure = outputs
+            flat = [_to_numpy(o) for o in _flatten(outputs)]
+            if results is None:
+                results = [[] for _ in flat]
+            for store, value in zip(results, flat):
+                store.append(value)
+            callback_list.on_predict_batch_end(step, {"outputs": outputs})
+        callback_list.on_predict_end()
+        if results is None:
+            raise ValueError("predict: the input data is empty.")
+        merged = [parts[0] if len(parts) == 1 else np.concatenate(parts) for parts in results]
+        return pt.nest.pack_sequence_as(structure, merged) if pt.nest.is_nested(structure) else merged[0]
+
+    # ---- single batches ----
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One optimisation step on one batch; returns the loss, or ``[loss, *metrics]`` (or a dict)."""
+        self._require_compiled("training")
+        if class_weight is not None:
+            weights = _class_weights(y, class_weight)
+            sample_weight = weights if sample_weight is None else np.asarray(sample_weight, np.float32) * weights
+        x, y = pt.nest.map_structure(_as_array, x), pt.nest.map_structure(_as_array, y)
+        self._reset_metrics()
+        return self._batch_result(self.train_step((x, y, sample_weight)), return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss (and metrics) on one batch in inference mode."""
+        self._require_compiled("evaluating")
+        x, y = pt.nest.map_structure(_as_array, x), pt.nest.map_structure(_as_array, y)
+        self._reset_metrics()
+        return self._batch_result(self.test_step((x, y, sample_weight)), return_dict)
+
+    def predict_on_batch(self, x):
+        """The outputs on one batch as numpy arrays."""
+        outputs = self(x, training=False)
+        return pt.nest.map_structure(_to_numpy, outputs) if pt.nest.is_nested(outputs) else _to_numpy(outputs)
+
+    @staticmethod
+    def _batch_result(logs, return_dict):
+        logs = {k: float(_to_numpy(v)) for k, v in logs.items()}
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values

@@ -1,0 +1,152 @@
+"""tf.nn convolutions beyond the generic op_db checks: TF's padding rules on hand-computed values, strides,
+dilations, conv1d, conv2d_transpose, error messages, thread-count independence and a small fit."""
+import numpy as np
+import pytest
+
+import pytensor as tf
+from op_db import ref_conv2d
+
+
+def _x1d(values):
+    return tf.constant(np.asarray(values, np.float32).reshape(1, -1, 1))
+
+
+def _w1d(values):
+    return tf.constant(np.asarray(values, np.float32).reshape(-1, 1, 1))
+
+
+def test_same_padding_puts_the_extra_pad_at_the_end():
+    # width 4, filter 4, stride 1: 3 pads, TF puts 1 before and 2 after -> [0, 1, 2, 3, 4, 0, 0].
+    y = tf.nn.conv1d(_x1d([1, 2, 3, 4]), _w1d([1, 1, 1, 1]), stride=1, padding="SAME")
+    np.testing.assert_array_equal(y.numpy().ravel(), [6, 10, 9, 7])
+
+
+def test_same_padding_with_stride_2d():
+    # 5x5, 2x2 filter, stride 2: output 3x3, one pad row/column, at the bottom/right only.
+    x = tf.constant(np.arange(25, dtype=np.float32).reshape(1, 5, 5, 1))
+    y = tf.nn.conv2d(x, tf.ones((2, 2, 1, 1)), strides=2, padding="SAME").numpy()[0, :, :, 0]
+    assert y.shape == (3, 3)
+    assert y[0, 0] == 0 + 1 + 5 + 6
+    assert y[0, 2] == 4 + 9
+    assert y[2, 2] == 24
+
+
+def test_strides_and_dilations_1d():
+    x = _x1d(np.arange(7))
+    np.testing.assert_array_equal(tf.nn.conv1d(x, _w1d([1, 2]), stride=3, padding="VALID").numpy().ravel(), [2, 11])
+    np.testing.assert_array_equal(tf.nn.conv1d(x, _w1d([1, 1]), stride=[1, 1, 1], padding="VALID",
+                                               dilations=2).numpy().ravel(), [2, 4, 6, 8, 10])
+
+
+def test_explicit_padding_matches_manual_pad():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 5, 6, 3)).astype(np.float32)
+    w = rng.standard_normal((3, 2, 3, 4)).astype(np.float32)
+    y = tf.nn.conv2d(x, w, strides=[1, 2, 1, 1], padding=[[0, 0], [2, 1], [0, 3], [0, 0]])
+    want = ref_conv2d(np.pad(x, ((0, 0), (2, 1), (0, 3), (0, 0))), w, [1, 2, 1, 1], "VALID")
+    np.testing.assert_allclose(y.numpy(), want, rtol=1e-5, atol=1e-5)
+
+
+def test_conv2d_transpose_hand_values():
+    # Forward conv 4x4 -> 2x2 (3x3 filter, stride 2, SAME: pad 0 before, 1 after); its transpose of ones
+    # counts how many windows cover each input pixel: rows/columns covered [1, 1, 2, 1].
+    y = tf.nn.conv2d_transpose(tf.ones((1, 2, 2, 1)), tf.ones((3, 3, 1, 1)), output_shape=[1, 4, 4, 1], strides=2)
+    cover = np.array([1, 1, 2, 1], np.float32)
+    np.testing.assert_array_equal(y.numpy()[0, :, :, 0], np.outer(cover, cover))
+
+
+def test_conv2d_transpose_is_the_adjoint_of_conv2d():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 9, 8, 3))
+    w = rng.standard_normal((3, 3, 3, 5))
+    y = rng.standard_normal((2, 5, 4, 5))
+    lhs = np.sum(tf.nn.conv2d(x, w, strides=2, padding="SAME", dilations=None).numpy() * y)
+    rhs = np.sum(x * tf.nn.conv2d_transpose(y, w, output_shape=x.shape, strides=2, padding="SAME").numpy())
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-10)
+
+
+def test_conv1d_gradient_matches_finite_differences():
+    rng = np.random.default_rng(2)
+    x = tf.constant(rng.standard_normal((2, 9, 3)))
+    w = tf.Variable(rng.standard_normal((3, 3, 2)))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.square(tf.nn.conv1d(x, w, stride=2, padding="SAME")))
+    g = tape.gradient(loss, w).numpy()
+
+    def f(wv):
+        return np.sum(tf.nn.conv1d(x, tf.constant(wv), stride=2, padding="SAME").numpy() ** 2)
+
+    w0, eps, num = w.numpy(), 1e-6, np.zeros_like(g)
+    for i in np.ndindex(w0.shape):
+        d = np.zeros_like(w0)
+        d[i] = eps
+        num[i] = (f(w0 + d) - f(w0 - d)) / (2 * eps)
+    np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_results_do_not_depend_on_thread_count(threads):
+    rng = np.random.default_rng(3)
+    x = tf.constant(rng.standard_normal((32, 16, 16, 8)).astype(np.float32))
+    w = tf.constant(rng.standard_normal((3, 3, 8, 16)).astype(np.float32))
+    dy = tf.constant(rng.standard_normal((32, 14, 14, 16)).astype(np.float32))
+    old = tf.config.threading.get_intra_op_parallelism_threads()
+
+    def run():
+        return [tf.nn.conv2d(x, w, 1, "VALID").numpy(),
+                tf.nn.conv2d_backprop_filter(x, w.shape, dy, 1, "VALID").numpy(),
+                tf.nn.conv2d_backprop_input(x.shape, w, dy, 1, "VALID").numpy()]
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        got = run()
+        tf.config.threading.set_intra_op_parallelism_threads(1 if threads == 2 else 2)
+        other = run()
+    finally:
+        tf.config.threading.set_intra_op_parallelism_threads(old)
+    for a, b in zip(got, other):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: tf.nn.conv2d(tf.ones((5, 5, 1)), tf.ones((3, 3, 1, 1)), 1, "VALID"),
+     ["conv2d", "rank 4", "(5, 5, 1)", "expand_dims"]),
+    (lambda: tf.nn.conv2d(tf.ones((1, 5, 5, 2)), tf.ones((3, 3, 3, 4)), 1, "VALID"),
+     ["conv2d", "channels 2", "(1, 5, 5, 2)", "(3, 3, 3, 4)", "(height, width, 2, out_channels)"]),
+    (lambda: tf.nn.conv2d(tf.ones((1, 5, 5, 1)), tf.ones((3, 3, 1, 1)), 0, "VALID"),
+     ["conv2d", "strides must be positive"]),
+    (lambda: tf.nn.conv2d(tf.ones((1, 2, 5, 1)), tf.ones((3, 3, 1, 1)), 1, "VALID"),
+     ["conv2d", "output height", "(1, 2, 5, 1)", "(3, 3, 1, 1)", "SAME"]),
+    (lambda: tf.nn.conv2d(tf.ones((1, 5, 5, 1)), tf.ones((3, 3, 1, 1)), 1, "valid"),
+     ["conv2d", "padding must be 'VALID', 'SAME'"]),
+    (lambda: tf.nn.conv1d(tf.ones((1, 5)), tf.ones((2, 1, 1)), 1, "VALID"), ["conv1d", "rank 3"]),
+])
+def test_errors_name_op_shapes_and_fix(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    for word in words:
+        assert word in str(info.value), f"{word!r} missing from: {info.value}"
+
+
+def test_nchw_is_refused_with_the_fix():
+    with pytest.raises(Exception, match="NHWC") as info:
+        tf.nn.conv2d(tf.ones((1, 1, 5, 5)), tf.ones((3, 3, 1, 1)), 1, "VALID", data_format="NCHW")
+    assert "transpose" in str(info.value)
+
+
+def test_dtype_mismatch_is_a_type_error():
+    with pytest.raises(TypeError, match="conv2d.*float64.*float32"):
+        tf.nn.conv2d(tf.ones((1, 5, 5, 1), dtype=tf.float64), tf.ones((3, 3, 1, 1)), 1, "VALID")
+
+
+def test_learning_a_filter_makes_the_loss_fall():
+    rng = np.random.default_rng(4)
+    x = tf.constant(rng.standard_normal((8, 10, 10, 2)).astype(np.float32))
+    target = tf.nn.conv2d(x, tf.constant(rng.standard_normal((3, 3, 2, 3)).astype(np.float32)), 1, "SAME")
+    w = tf.Variable(np.zeros((3, 3, 2, 3), np.float32))
+    losses = []
+    for _ in range(30):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(tf.nn.conv2d(x, w, 1, "SAME") - target))
+        w.assign_sub(0.1 * tape.gradient(loss, w))
+        losses.append(float(loss.numpy()))
+    assert losses[-1] < 0.05 * losses[0]

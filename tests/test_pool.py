@@ -1,0 +1,177 @@
+"""Pooling beyond the op_db rows: TF's asymmetric SAME padding, strides, 1-D pooling and rank dispatch,
+tie-breaking and NaN in the gradient, max_pool_with_argmax's indices, and the errors, against hand-computed values."""
+import numpy as np
+import pytest
+
+import pytensor as tf
+from pytensor.gradient_tape import GradientTape
+
+
+def img(rows, dtype="float32"):
+    """A (1, H, W, 1) image from a nested list."""
+    return tf.constant(np.array(rows, dtype)[None, :, :, None])
+
+
+def vals(t):
+    return t.numpy()[0, :, :, 0]
+
+
+def grad_of(pool, x, *args, dy=None):
+    with GradientTape() as tape:
+        tape.watch(x)
+        y = pool(x, *args)
+    return tape.gradient(y, x, output_gradients=dy)
+
+
+def test_same_padding_divides_by_in_bounds_count():
+    x = img([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    # SAME, k=2, s=2 on 3 rows: 2 outputs, one padded row/column at the end (never at the start).
+    np.testing.assert_array_equal(vals(tf.nn.max_pool2d(x, 2, 2, "SAME")), [[5, 6], [8, 9]])
+    np.testing.assert_allclose(vals(tf.nn.avg_pool2d(x, 2, 2, "SAME")), [[3, 4.5], [7.5, 9]])
+
+
+def test_same_padding_is_asymmetric_extra_at_the_end():
+    x = tf.constant(np.array([3.0, 1.0, 2.0], np.float32).reshape(1, 3, 1))
+    # k=2, s=1: total padding 1, all of it after the last element (TF), so out = [max(3,1), max(1,2), 2].
+    np.testing.assert_array_equal(tf.nn.max_pool1d(x, 2, 1, "SAME").numpy().ravel(), [3, 2, 2])
+    np.testing.assert_allclose(tf.nn.avg_pool1d(x, 2, 1, "SAME").numpy().ravel(), [2, 1.5, 2])
+    # k=3, s=1 on 4x4: one padded row/column on each side; corners average 4 elements.
+    x = img(np.arange(16).reshape(4, 4))
+    np.testing.assert_allclose(vals(tf.nn.avg_pool2d(x, 3, 1, "SAME"))[0, 0], (0 + 1 + 4 + 5) / 4)
+    np.testing.assert_array_equal(vals(tf.nn.max_pool2d(x, [1, 3, 3, 1], [1, 1, 1, 1], "SAME")),
+                                  np.arange(16).reshape(4, 4)[[1, 2, 3, 3]][:, [1, 2, 3, 3]])
+
+
+def test_strides_and_window_shapes():
+    x = tf.constant(np.arange(7, dtype=np.float64).reshape(1, 7, 1))
+    np.testing.assert_array_equal(tf.nn.max_pool1d(x, 3, 2, "VALID").numpy().ravel(), [2, 4, 6])
+    np.testing.assert_array_equal(tf.nn.avg_pool1d(x, [1, 3, 1], [2], "VALID").numpy().ravel(), [1, 3, 5])
+    x = img(np.arange(20).reshape(4, 5))
+    np.testing.assert_array_equal(vals(tf.nn.max_pool2d(x, [2, 3], [2, 1], "VALID")), [[7, 8, 9], [17, 18, 19]])
+    # strides larger than the window skip elements.
+    np.testing.assert_array_equal(vals(tf.nn.max_pool2d(x, 1, 3, "VALID")), [[0, 3], [15, 18]])
+
+
+def test_rank_dispatch_and_channels():
+    rng = np.random.default_rng(0)
+    x3 = rng.standard_normal((2, 9, 3)).astype(np.float32)
+    x4 = rng.standard_normal((2, 6, 6, 3)).astype(np.float32)
+    np.testing.assert_array_equal(tf.nn.max_pool(x3, 2, 2, "VALID").numpy(),
+                                  tf.nn.max_pool1d(x3, 2, 2, "VALID").numpy())
+    np.testing.assert_array_equal(tf.nn.avg_pool(x4, 3, 2, "SAME").numpy(), tf.nn.avg_pool2d(x4, 3, 2, "SAME").numpy())
+    # channels pool independently
+    want = x4.reshape(2, 3, 2, 3, 2, 3).max(axis=(2, 4))
+    np.testing.assert_array_equal(tf.nn.max_pool2d(x4, 2, 2, "VALID").numpy(), want)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="max_pool.*not supported"):
+        tf.nn.max_pool(np.zeros((1, 2, 2, 2, 1), np.float32), 2, 2, "VALID")
+
+
+def test_ties_send_the_gradient_to_the_first_maximum():
+    x = img([[1, 1], [1, 1]], "float64")
+    np.testing.assert_array_equal(vals(grad_of(tf.nn.max_pool2d, x, 2, 2, "VALID")), [[1, 0], [0, 0]])
+    # overlapping windows, all equal: each window picks its own first element.
+    x = img([[2, 2, 2]], "float64")
+    np.testing.assert_array_equal(vals(grad_of(tf.nn.max_pool2d, x, [1, 2], 1, "VALID")), [[1, 1, 0]])
+    # an element that is the maximum of two windows collects both gradients.
+    x = img([[0, 5, 1]], "float64")
+    dy = img([[2, 3]], "float64")
+    np.testing.assert_array_equal(vals(grad_of(tf.nn.max_pool2d, x, [1, 2], 1, "VALID", dy=dy)), [[0, 5, 0]])
+
+
+def test_nan_propagates_forward_and_takes_the_gradient():
+    x = img([[1, np.nan], [3, 2]], "float64")
+    assert np.isnan(vals(tf.nn.max_pool2d(x, 2, 2, "VALID"))[0, 0])
+    assert np.isnan(vals(tf.nn.avg_pool2d(x, 2, 2, "VALID"))[0, 0])
+    np.testing.assert_array_equal(vals(grad_of(tf.nn.max_pool2d, x, 2, 2, "VALID")), [[0, 1], [0, 0]])
+    # a NaN in dy of another window does not leak into this one (the backward selects, never multiplies).
+    x = img([[1, 2, 4, 3]], "float64")
+    dy = img([[np.nan, 1.0]], "float64")
+    g = vals(grad_of(tf.nn.max_pool2d, x, [1, 2], 2, "VALID", dy=dy))
+    np.testing.assert_array_equal(g[0, 2:], [1, 0])
+
+
+def test_avg_gradient_spreads_over_in_bounds_elements():
+    x = img([[1, 2, 3], [4, 5, 6], [7, 8, 9]], "float64")
+    g = vals(grad_of(tf.nn.avg_pool2d, x, 2, 2, "SAME"))
+    np.testing.assert_allclose(g, [[0.25, 0.25, 0.5], [0.25, 0.25, 0.5], [0.5, 0.5, 1.0]])
+
+
+def test_second_gradient_of_max_pool_routes_through_argmax():
+    x = img([[0, 5, 1, 7]], "float64")
+    dy = img([[2, 3]], "float64")
+    v = img([[10, 20, 30, 40]], "float64")
+    with GradientTape() as outer:
+        outer.watch(dy)
+        with GradientTape() as inner:
+            inner.watch(x)
+            y = tf.nn.max_pool2d(x, [1, 2], 2, "VALID")
+        g = inner.gradient(y, x, output_gradients=dy)
+        s = tf.reduce_sum(g * v)
+    # d<g, v>/d dy reads v at each window's argmax (positions 1 and 3).
+    np.testing.assert_array_equal(vals(outer.gradient(s, dy)), [[20, 40]])
+
+
+def test_max_pool_with_argmax_indices():
+    x = np.zeros((2, 2, 4, 3), np.float32)
+    x[1, 1, 2, 2] = 5.0  # image 1, row 1, column 2, channel 2
+    y, arg = tf.nn.max_pool_with_argmax(x, 2, 2, "VALID")
+    assert arg.dtype == tf.int64
+    assert y.numpy()[1, 0, 1, 2] == 5.0
+    assert arg.numpy()[1, 0, 1, 2] == (1 * 4 + 2) * 3 + 2  # (y * W + x) * C + c
+    _, arg_b = tf.nn.max_pool_with_argmax(x, 2, 2, "VALID", include_batch_in_index=True)
+    assert arg_b.numpy()[1, 0, 1, 2] == 1 * 2 * 4 * 3 + (1 * 4 + 2) * 3 + 2
+
+
+def test_result_does_not_depend_on_thread_count():
+    x = np.random.default_rng(1).standard_normal((8, 30, 30, 16)).astype(np.float32)
+    before = tf._core.get_num_threads()
+    outs = []
+    try:
+        for n in (1, 2):
+            tf._core.set_num_threads(n)
+            xt = tf.constant(x)
+            outs.append((tf.nn.avg_pool2d(x, 3, 2, "SAME").numpy(),
+                         grad_of(tf.nn.max_pool2d, xt, 3, 2, "SAME").numpy()))
+    finally:
+        tf._core.set_num_threads(before)
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: tf.nn.max_pool2d(np.zeros((4, 4, 1), np.float32), 2, 2, "VALID"), tf.errors.InvalidArgumentError,
+     r"max_pool2d: input must be 4-D.*\(4, 4, 1\)"),
+    (lambda: tf.nn.avg_pool2d(np.zeros((1, 2, 5, 1), np.float32), 3, 1, "VALID"), tf.errors.InvalidArgumentError,
+     r"avg_pool2d: the 3x3 window is larger than the 2x5 input.*SAME"),
+    (lambda: tf.nn.max_pool2d(np.zeros((1, 4, 4, 1), np.float32), 0, 1, "VALID"), tf.errors.InvalidArgumentError,
+     r"max_pool2d: ksize must be positive"),
+    (lambda: tf.nn.avg_pool2d(np.zeros((1, 4, 4, 1), np.float32), 2, [1, -1], "SAME"), tf.errors.InvalidArgumentError,
+     r"avg_pool2d: strides must be positive"),
+    (lambda: tf.nn.max_pool2d(np.zeros((1, 4, 4, 1), np.float32), [2, 2, 2, 1], 1, "VALID"),
+     tf.errors.InvalidArgumentError, r"batch or channel"),
+    (lambda: tf.nn.max_pool2d(np.zeros((1, 4, 4, 1), np.float32), 2, 2, "same"), tf.errors.InvalidArgumentError,
+     r"padding must be 'VALID' or 'SAME'"),
+    (lambda: tf.nn.max_pool2d(np.zeros((1, 1, 4, 4), np.float32), 2, 2, "VALID", "NCHW"), tf.errors.UnimplementedError,
+     r"NCHW"),
+    (lambda: tf.nn.max_pool1d(np.zeros((1, 4, 4, 1), np.float32), 2, 2, "VALID"), tf.errors.InvalidArgumentError,
+     r"max_pool1d: input must be 3-D"),
+    (lambda: tf.nn.avg_pool2d(np.zeros((1, 4, 4, 1), np.int32), 2, 2, "VALID"), TypeError, r"avg_pool2d.*int32"),
+])
+def test_errors_name_the_op_and_the_fix(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_variable_input_trains():
+    """Gradient descent through max and average pooling of a Variable lowers a squared error."""
+    rng = np.random.default_rng(0)
+    v = tf.Variable(rng.standard_normal((2, 6, 6, 3)))
+    target = tf.constant(rng.standard_normal((2, 3, 3, 3)))
+    losses = []
+    for _ in range(20):
+        with GradientTape() as tape:
+            y = tf.nn.max_pool2d(v, 2, 2, "VALID") + tf.nn.avg_pool2d(v, 3, 2, "SAME")
+            loss = tf.reduce_mean(tf.square(y - target))
+        v.assign_sub(5.0 * tape.gradient(loss, v))
+        losses.append(float(loss.numpy()))
+    assert losses[-1] < 0.1 * losses[0]
