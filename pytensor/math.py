@@ -2,10 +2,10 @@
 
 from . import _core
 from ._core import (  # noqa: F401  re-exported TF names
-    abs, add, ceil, cos, divide, equal, exp, expm1, floor, floordiv, floormod, greater, greater_equal,
+    abs, add, ceil, cos, divide, equal, erf, exp, expm1, floor, floordiv, floormod, greater, greater_equal,
     is_finite, is_nan, less, less_equal, log, log1p, logical_and, logical_not, logical_or, maximum,
     minimum, multiply, negative, not_equal, pow, reciprocal, round, rsqrt, sigmoid, sign, sin, sqrt,
-    square, squared_difference, subtract, tanh,
+    softplus, softsign, square, squared_difference, subtract, tanh,
 )
 
 truediv = divide

@@ -622,3 +622,13 @@ def test_dtype_sweep(dtype):
     check(pt.gather(t, [2, 0], axis=1), a[:, [2, 0]])
     check(pt.boolean_mask(t, [True, False, True]), a[[True, False, True]])
     check(t[::-1, 1::2], a[::-1, 1::2])
+
+
+def test_numpy_array_as_shape_and_axes_is_memory_safe():
+    # A numpy array's items are fresh objects: reading them as borrowed references once freed them
+    # early and corrupted the heap (a later numpy call crashed). Repeat enough to expose that.
+    for _ in range(500):
+        assert pt.reshape(pt.zeros((8,)), np.asarray([2, 4])).shape == (2, 4)
+        assert pt.transpose(pt.zeros((2, 3, 4)), np.asarray([2, 1, 0])).shape == (4, 3, 2)
+        assert float(pt.reduce_sum(pt.ones((3, 4)), axis=np.asarray([0, 1]))) == 12.0
+        np.pad(np.ones((3, 3)), 1)

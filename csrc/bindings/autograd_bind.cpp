@@ -19,7 +19,7 @@ autograd::Source to_source(py::handle obj) {
 
 std::vector<Tensor> tensor_list(py::handle seq, const char* what, bool allow_none) {
   std::vector<Tensor> out;
-  for (py::handle item : py::reinterpret_borrow<py::sequence>(seq)) {
+  for (py::handle item : py::iter(seq)) {  // py::iter keeps each item alive for the body
     if (item.is_none() && allow_none) {
       out.emplace_back();
       continue;
@@ -85,7 +85,7 @@ void bind_autograd(py::module_& m) {
             for (const Tensor& g : upstream) ups.append(py::cast(g));
             py::object result = grad_fn(ups);
             std::vector<Tensor> out;
-            for (py::handle item : py::reinterpret_borrow<py::sequence>(result))
+            for (py::handle item : py::iter(result))
               out.push_back(item.is_none() ? Tensor() : to_tensor(item));
             if (out.size() != n_in)
               throw InvalidArgument(str_cat("custom_gradient: grad_fn returned ", out.size(), " gradients for ", n_in,

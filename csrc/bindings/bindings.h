@@ -19,7 +19,7 @@ void bind_creation(pybind11::module_& m);
 void bind_random(pybind11::module_& m);
 /** softmax, log_softmax. */
 void bind_nn(pybind11::module_& m);
-/** relu6, leaky_relu, elu, selu, gelu, softplus, softsign, silu, hard_sigmoid. */
+/** relu6, leaky_relu, elu, selu, gelu, softplus, softsign, silu, hard_sigmoid, erf. */
 void bind_activation(pybind11::module_& m);
 /** conv1d, conv2d, conv2d_transpose and their backprop ops. */
 void bind_conv(pybind11::module_& m);

@@ -263,10 +263,12 @@ Shape shape_from_py(py::handle obj, const char* op) {
   }
   if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
     throw TypeError(str_cat(op, ": expected a shape (tuple or list of ints), got ", std::string(py::repr(obj))));
-  for (py::handle item : py::reinterpret_borrow<py::sequence>(obj)) {
+  // Hold each item as an owning object: a numpy array's items are fresh objects, not borrowed references.
+  for (py::handle borrowed : py::iter(obj)) {
+    py::object item = py::reinterpret_borrow<py::object>(borrowed);
     if (item.is_none())
       throw InvalidArgument(str_cat(op, ": shape ", std::string(py::repr(obj)), " has an unknown (None) dimension"));
-    shape.push_back(py::int_(py::reinterpret_borrow<py::object>(item)).cast<int64_t>());
+    shape.push_back(py::int_(item).cast<int64_t>());
   }
   return shape;
 }

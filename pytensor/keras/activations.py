@@ -10,8 +10,9 @@ __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "sof
            "deserialize"]
 
 
-def _with_logits(output, logits):
+def _with_logits(output, logits, activation):
     output._keras_logits = logits
+    output._keras_activation = activation
     return output
 
 
@@ -39,7 +40,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 def sigmoid(x):
     """``1 / (1 + exp(-x))``; the output carries ``x`` as ``_keras_logits``."""
     x = pt.convert_to_tensor(x)
-    return _with_logits(pt.sigmoid(x), x)
+    return _with_logits(pt.sigmoid(x), x, "sigmoid")
 
 
 def tanh(x):
@@ -58,7 +59,7 @@ def softmax(x, axis=-1):
     if len(x.shape) < 2 and axis == -1:
         raise ValueError(f"softmax activation: expected an input of rank >= 2 (batch, ..., classes), received "
                          f"shape {tuple(x.shape)}. Add a batch axis, e.g. tf.expand_dims(x, 0).")
-    return _with_logits(pt.nn.softmax(x, axis=axis), x)
+    return _with_logits(pt.nn.softmax(x, axis=axis), x, "softmax")
 
 
 def log_softmax(x, axis=-1):

@@ -12,7 +12,6 @@ kernels instead, as TF-Keras does.
 import math
 
 import pytensor as pt
-from pytensor import _core
 
 EPSILON = 1e-7
 """Keras's fuzz factor (``keras.backend.epsilon()``) used to clip probabilities."""
@@ -54,17 +53,9 @@ def _logits_of(y_pred, activation):
     return logits
 
 
-def _nn_kernel(name):
-    # Prefer the public tf.nn wrapper; the registry op is the same kernel.
-    return getattr(pt.nn, name, None) or getattr(_core, name)
-
-
 def _sigmoid_xent(labels, logits):
-    """``-z log(sigmoid(x)) - (1-z) log(1-sigmoid(x)) = softplus(x) - x z``, stable for every x."""
-    fused = getattr(pt.nn, "sigmoid_cross_entropy_with_logits", None)
-    if fused is not None:
-        return fused(labels=labels, logits=logits)
-    return _core.softplus(logits) - logits * labels
+    """``-z log(sigmoid(x)) - (1-z) log(1-sigmoid(x))``, TF's stable form, for every x."""
+    return pt.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -124,7 +115,7 @@ def log_cosh(y_true, y_pred):
     errors do not overflow."""
     y_true, y_pred = _pair(y_true, y_pred, "log_cosh")
     x = y_pred - y_true
-    return pt.reduce_mean(x + _core.softplus(-2.0 * x) - math.log(2.0), axis=-1)
+    return pt.reduce_mean(x + pt.nn.softplus(-2.0 * x) - math.log(2.0), axis=-1)
 
 
 def kl_divergence(y_true, y_pred):
@@ -202,7 +193,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax")
     if logits is not None:
-        return _nn_kernel("softmax_cross_entropy_with_logits")(labels=y_true, logits=pt.cast(logits, y_pred.dtype),
+        return pt.nn.softmax_cross_entropy_with_logits(labels=y_true, logits=pt.cast(logits, y_pred.dtype),
                                                                axis=axis)
     p = y_pred / pt.reduce_sum(y_pred, axis=axis, keepdims=True)
     p = pt.clip_by_value(p, EPSILON, 1.0 - EPSILON)
@@ -238,7 +229,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax")
     if logits is None:
         logits = pt.log(pt.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON))
-    values = _nn_kernel("sparse_softmax_cross_entropy_with_logits")(labels=y_true,
+    values = pt.nn.sparse_softmax_cross_entropy_with_logits(labels=y_true,
                                                                     logits=pt.cast(logits, y_pred.dtype))
     if valid is not None:
         values = pt.where(valid, values, pt.zeros_like(values))

@@ -12,7 +12,7 @@ namespace pt::cpu {
 namespace {
 
 /** im2col elements per block: one block's patches and its GEMM panels stay in L2. */
-constexpr int64_t kBlockElems = int64_t(1) << 18;
+constexpr int64_t kBlockElems = int64_t(1) << 16;
 /** Most blocks a problem is cut into (bounds the filter gradient's partial sums). */
 constexpr int64_t kMaxBlocks = 256;
 /** Patch sizes up to this use the direct kernel: its on-the-fly gather beats im2col + GEMM for few channels. */
