@@ -1,6 +1,7 @@
 // Fused in-place optimizer updates: one pass over a variable, its gradient and its slots per step,
 // with Keras 3's update equations (keras/src/optimizers/*.py) including epsilon placement and bias correction.
 #include <cmath>
+#include <type_traits>
 
 #include "../core/parallel.h"
 #include "../core/variable.h"
@@ -46,12 +47,20 @@ T* writable(Variable* v) {
   return v ? writable<T>(*v) : nullptr;
 }
 
-/** Runs body(i) for every element index in parallel chunks. */
+/** `ptr + offset`, or null for an absent slot. */
+template <class T>
+T* at(T* ptr, int64_t offset) {
+  return ptr ? ptr + offset : nullptr;
+}
+
+/**
+ * Runs body(count, offset) over parallel chunks of [0, n). Bodies loop over `__restrict` pointers advanced
+ * by `offset` with no branch inside the loop, so the compiler vectorizes them (sqrt and divide included);
+ * through a per-element lambda it did not, and the update ran at a tenth of memory speed.
+ */
 template <class Body>
-void for_each_element(int64_t n, Body body) {
-  parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) body(i);
-  });
+void for_each_chunk(int64_t n, Body body) {
+  parallel_for(n, kGrain, [&](int64_t begin, int64_t end) { body(end - begin, begin); });
 }
 
 }  // namespace
@@ -67,21 +76,26 @@ void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, doubl
     T* m = writable<T>(momentum_slot);
     const T* gp = g.data<T>();
     const T lr = T(learning_rate), mu = T(momentum), decay = T(1.0 - weight_decay * learning_rate);
-    if (!m) {
-      for_each_element(g.numel(), [=](int64_t i) { p[i] = p[i] * decay - gp[i] * lr; });
-    } else if (nesterov) {
-      for_each_element(g.numel(), [=](int64_t i) {
-        T mi = mu * m[i] - gp[i] * lr;
-        m[i] = mi;
-        p[i] = p[i] * decay + (mu * mi - gp[i] * lr);
-      });
-    } else {
-      for_each_element(g.numel(), [=](int64_t i) {
-        T mi = mu * m[i] - gp[i] * lr;
-        m[i] = mi;
-        p[i] = p[i] * decay + mi;
-      });
-    }
+    for_each_chunk(g.numel(), [=](int64_t n, int64_t off) {
+      T* __restrict pv = p + off;
+      T* __restrict mv = at(m, off);
+      const T* __restrict gv = gp + off;
+      if (!mv) {
+        for (int64_t i = 0; i < n; ++i) pv[i] = pv[i] * decay - gv[i] * lr;
+      } else if (nesterov) {
+        for (int64_t i = 0; i < n; ++i) {
+          T mi = mu * mv[i] - gv[i] * lr;
+          mv[i] = mi;
+          pv[i] = pv[i] * decay + (mu * mi - gv[i] * lr);
+        }
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          T mi = mu * mv[i] - gv[i] * lr;
+          mv[i] = mi;
+          pv[i] = pv[i] * decay + mi;
+        }
+      }
+    });
   });
 }
 
@@ -102,23 +116,37 @@ void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variab
     const T* gp = g.data<T>();
     const T lr = T(learning_rate), r = T(rho), one_minus_r = T(1.0 - rho), mu = T(momentum), eps = T(epsilon),
             decay = T(1.0 - weight_decay * learning_rate);
-    for_each_element(g.numel(), [=](int64_t i) {
-      T gi = gp[i];
-      T v = r * vel[i] + one_minus_r * gi * gi;
-      vel[i] = v;
-      T denominator = v + eps;
-      if (avg) {
-        T a = r * avg[i] + one_minus_r * gi;
-        avg[i] = a;
-        denominator = v - a * a + eps;
-      }
-      T increment = lr * gi / std::sqrt(denominator);
-      if (mom) {
-        increment = mu * mom[i] + increment;
-        mom[i] = increment;
-      }
-      p[i] = p[i] * decay - increment;
-    });
+    // One loop per (centered, momentum) combination: no branch inside, so each vectorizes.
+    auto run = [&](auto centered, auto with_momentum) {
+      for_each_chunk(g.numel(), [=](int64_t n, int64_t off) {
+        T* __restrict pv = p + off;
+        T* __restrict velv = vel + off;
+        T* __restrict avgv = at(avg, off);
+        T* __restrict momv = at(mom, off);
+        const T* __restrict gv = gp + off;
+        for (int64_t i = 0; i < n; ++i) {
+          T gi = gv[i];
+          T v = r * velv[i] + one_minus_r * gi * gi;
+          velv[i] = v;
+          T denominator = v + eps;
+          if constexpr (decltype(centered)::value) {
+            T a = r * avgv[i] + one_minus_r * gi;
+            avgv[i] = a;
+            denominator = v - a * a + eps;
+          }
+          T increment = lr * gi / std::sqrt(denominator);
+          if constexpr (decltype(with_momentum)::value) {
+            increment = mu * momv[i] + increment;
+            momv[i] = increment;
+          }
+          pv[i] = pv[i] * decay - increment;
+        }
+      });
+    };
+    if (avg && mom) run(std::true_type{}, std::true_type{});
+    else if (avg) run(std::true_type{}, std::false_type{});
+    else if (mom) run(std::false_type{}, std::true_type{});
+    else run(std::false_type{}, std::false_type{});
   });
 }
 
@@ -141,27 +169,34 @@ void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Var
     const T* gp = g.data<T>();
     const T alpha = T(alpha_d), b1c = T(1.0 - beta_1), b2c = T(1.0 - beta_2), eps = T(epsilon),
             decay = T(1.0 - weight_decay * learning_rate);
-    if (vh) {
-      for_each_element(g.numel(), [=](int64_t i) {
-        T gi = gp[i];
-        T mi = mp[i] + (gi - mp[i]) * b1c;
-        T vi = vp[i] + (gi * gi - vp[i]) * b2c;
-        mp[i] = mi;
-        vp[i] = vi;
-        T vmax = vh[i] > vi ? vh[i] : vi;
-        vh[i] = vmax;
-        p[i] = p[i] * decay - alpha * mi / (std::sqrt(vmax) + eps);
-      });
-    } else {
-      for_each_element(g.numel(), [=](int64_t i) {
-        T gi = gp[i];
-        T mi = mp[i] + (gi - mp[i]) * b1c;
-        T vi = vp[i] + (gi * gi - vp[i]) * b2c;
-        mp[i] = mi;
-        vp[i] = vi;
-        p[i] = p[i] * decay - alpha * mi / (std::sqrt(vi) + eps);
-      });
-    }
+    for_each_chunk(g.numel(), [=](int64_t n, int64_t off) {
+      T* __restrict pv = p + off;
+      T* __restrict mv = mp + off;
+      T* __restrict vv = vp + off;
+      T* __restrict vhv = at(vh, off);
+      const T* __restrict gv = gp + off;
+      if (vhv) {
+        for (int64_t i = 0; i < n; ++i) {
+          T gi = gv[i];
+          T mi = mv[i] + (gi - mv[i]) * b1c;
+          T vi = vv[i] + (gi * gi - vv[i]) * b2c;
+          mv[i] = mi;
+          vv[i] = vi;
+          T vmax = vhv[i] > vi ? vhv[i] : vi;
+          vhv[i] = vmax;
+          pv[i] = pv[i] * decay - alpha * mi / (std::sqrt(vmax) + eps);
+        }
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          T gi = gv[i];
+          T mi = mv[i] + (gi - mv[i]) * b1c;
+          T vi = vv[i] + (gi * gi - vv[i]) * b2c;
+          mv[i] = mi;
+          vv[i] = vi;
+          pv[i] = pv[i] * decay - alpha * mi / (std::sqrt(vi) + eps);
+        }
+      }
+    });
   });
 }
 
@@ -176,11 +211,16 @@ void apply_adagrad(Variable& var, const Tensor& grad, Variable& accumulator, dou
     T* acc = writable<T>(accumulator);
     const T* gp = g.data<T>();
     const T lr = T(learning_rate), eps = T(epsilon), decay = T(1.0 - weight_decay * learning_rate);
-    for_each_element(g.numel(), [=](int64_t i) {
-      T gi = gp[i];
-      T a = acc[i] + gi * gi;
-      acc[i] = a;
-      p[i] = p[i] * decay - lr * gi / std::sqrt(a + eps);
+    for_each_chunk(g.numel(), [=](int64_t n, int64_t off) {
+      T* __restrict pv = p + off;
+      T* __restrict accv = acc + off;
+      const T* __restrict gv = gp + off;
+      for (int64_t i = 0; i < n; ++i) {
+        T gi = gv[i];
+        T a = accv[i] + gi * gi;
+        accv[i] = a;
+        pv[i] = pv[i] * decay - lr * gi / std::sqrt(a + eps);
+      }
     });
   });
 }
@@ -199,13 +239,19 @@ void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_gra
     const T* gp = g.data<T>();
     const T lr = T(learning_rate), r = T(rho), one_minus_r = T(1.0 - rho), eps = T(epsilon),
             decay = T(1.0 - weight_decay * learning_rate);
-    for_each_element(g.numel(), [=](int64_t i) {
-      T gi = gp[i];
-      T a = r * ag[i] + one_minus_r * gi * gi;
-      ag[i] = a;
-      T delta = -std::sqrt(ad[i] + eps) * gi / std::sqrt(a + eps);
-      ad[i] = r * ad[i] + one_minus_r * delta * delta;
-      p[i] = p[i] * decay + lr * delta;
+    for_each_chunk(g.numel(), [=](int64_t n, int64_t off) {
+      T* __restrict pv = p + off;
+      T* __restrict agv = ag + off;
+      T* __restrict adv = ad + off;
+      const T* __restrict gv = gp + off;
+      for (int64_t i = 0; i < n; ++i) {
+        T gi = gv[i];
+        T a = r * agv[i] + one_minus_r * gi * gi;
+        agv[i] = a;
+        T delta = -std::sqrt(adv[i] + eps) * gi / std::sqrt(a + eps);
+        adv[i] = r * adv[i] + one_minus_r * delta * delta;
+        pv[i] = pv[i] * decay + lr * delta;
+      }
     });
   });
 }
@@ -232,14 +278,20 @@ void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, do
     const T* gp = g.data<T>();
     const T lr = T(learning_rate), b1c = T(1.0 - beta_1), b2c = T(1.0 - beta_2), eps = T(epsilon),
             mc = T(m_coef), gc = T(g_coef), vc = T(v_coef), decay = T(1.0 - weight_decay * learning_rate);
-    for_each_element(g.numel(), [=](int64_t i) {
-      T gi = gp[i];
-      T mi = mp[i] + (gi - mp[i]) * b1c;
-      T vi = vp[i] + (gi * gi - vp[i]) * b2c;
-      mp[i] = mi;
-      vp[i] = vi;
-      T m_hat = mc * mi + gc * gi;
-      p[i] = p[i] * decay - m_hat * lr / (std::sqrt(vi * vc) + eps);
+    for_each_chunk(g.numel(), [=](int64_t n, int64_t off) {
+      T* __restrict pv = p + off;
+      T* __restrict mv = mp + off;
+      T* __restrict vv = vp + off;
+      const T* __restrict gv = gp + off;
+      for (int64_t i = 0; i < n; ++i) {
+        T gi = gv[i];
+        T mi = mv[i] + (gi - mv[i]) * b1c;
+        T vi = vv[i] + (gi * gi - vv[i]) * b2c;
+        mv[i] = mi;
+        vv[i] = vi;
+        T m_hat = mc * mi + gc * gi;
+        pv[i] = pv[i] * decay - m_hat * lr / (std::sqrt(vi * vc) + eps);
+      }
     });
   });
 }
