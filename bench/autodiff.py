@@ -11,36 +11,14 @@ and PyTorch's equivalent (x with requires_grad; y = torch.sum(torch.square(x)); 
 Every gradient is checked against 2 x once before timing.
 """
 import argparse
-import statistics
-import time
 
-from _threads import THREADS, pt, torch  # noqa: E402  (sets thread env vars first)
+from _threads import THREADS, pt, torch, measure  # noqa: E402  (sets thread env vars first)
 
 import numpy as np  # noqa: E402
 
 TARGET_US = 10.0
 
 
-def measure(fn, min_time, repeats):
-    """Median seconds per call of fn() over `repeats` repeats of n calls, n calibrated to last >= min_time."""
-    for _ in range(10):
-        fn()  # warm up
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= min_time:
-            break
-        n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times)
 
 
 EXPECTED = 2 * np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)

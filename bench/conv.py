@@ -7,10 +7,9 @@ exists. pytensor runs NHWC / HWIO; PyTorch its default NCHW / OIHW, as each libr
 Run: PYTHONPATH=/work/main /tmp/pt-peers/bin/python bench/conv.py [--threads 2] [--repeats 15] [--cpu-time]
 """
 import argparse
-import statistics
 import time
 
-from _threads import THREADS, pt, torch  # sets the thread count of every library before they load
+from _threads import THREADS, pt, torch, median_time  # sets the thread count of every library before they load
 
 import numpy as np
 
@@ -20,15 +19,6 @@ LAYERS = [((128, 28, 28, 1), (3, 3, 1, 32)), ((128, 13, 13, 32), (3, 3, 32, 64))
 CLOCK = time.perf_counter
 
 
-def median_time(fn, repeats, inner=3):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = CLOCK()
-        for _ in range(inner):
-            fn()
-        samples.append((CLOCK() - t0) / inner)
-    return statistics.median(samples)
 
 
 def layer_cases(x_np, w_np, g_np):
@@ -105,13 +95,13 @@ def main():
         g = rng.standard_normal((xs[0], xs[1] - 2, xs[2] - 2, ws[3])).astype(np.float32)
         check_layer(x, w, g)
         for label, pf, tf_ in layer_cases(x, w, g):
-            tp, tt = median_time(pf, args.repeats), median_time(tf_, args.repeats)
+            tp, tt = median_time(pf, args.repeats, 3, CLOCK), median_time(tf_, args.repeats, 3, CLOCK)
             print(f"{str(xs) + ' * ' + str(ws):34s} {label:13s} {tp * 1e3:9.3f} {tt * 1e3:9.3f} {tp / tt:7.2f}")
     if hasattr(pt.nn, "max_pool2d"):
         p_step, t_step = two_layer_cases(rng)
         for a, b in zip(p_step(), t_step()):
             np.testing.assert_allclose(a.numpy(), b.numpy().transpose(2, 3, 1, 0), rtol=1e-3, atol=1e-2)
-        tp, tt = median_time(p_step, args.repeats), median_time(t_step, args.repeats)
+        tp, tt = median_time(p_step, args.repeats, 3, CLOCK), median_time(t_step, args.repeats, 3, CLOCK)
         print(f"{'two layers: conv+max_pool forward+backward':48s} {tp * 1e3:9.3f} {tt * 1e3:9.3f} {tp / tt:7.2f}")
 
 

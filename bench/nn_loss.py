@@ -9,35 +9,14 @@ reduction='none') then loss.backward(ones). Each result is checked against numpy
 the table shows medians (µs per forward + backward) and the speed ratio torch / pytensor (> 1: faster).
 """
 import argparse
-import statistics
-import time
 
-from _threads import THREADS, pt, torch  # noqa: E402  (sets thread env vars first)
+from _threads import THREADS, pt, torch, measure  # noqa: E402  (sets thread env vars first)
 
 import numpy as np  # noqa: E402
 
 SHAPES = [(128, 10), (4096, 1000)]
 
 
-def measure(fn, min_time=0.2, repeats=7):
-    """Median seconds per call over `repeats` repeats, each of n calls lasting >= min_time."""
-    fn()
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= min_time:
-            break
-        n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times)
 
 
 def reference(labels, logits):

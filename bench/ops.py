@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from _threads import REPO, THREADS, pt, torch  # noqa: E402  (sets thread env vars first)
+from _threads import REPO, THREADS, pt, torch, measure  # noqa: E402  (sets thread env vars first)
 
 import numpy as np  # noqa: E402
 
@@ -28,25 +28,6 @@ class NotAvailable(Exception):
     """The library lacks the op (not built yet, or no such peer)."""
 
 
-def measure(fn, min_time, repeats):
-    """Median seconds per call of fn() over `repeats` repeats of n calls, n calibrated to last >= min_time."""
-    fn()  # warm up (allocations, lazy init)
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= min_time or n >= 1 << 24:
-            break
-        n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
-    times = [dt / n]
-    for _ in range(repeats - 1):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times)
 
 
 def _check(name, got, want, rtol):

@@ -7,10 +7,8 @@ Reports medians and the speed-up (torch time / pytensor time).
 Run: PYTHONPATH=/work/main /tmp/pt-peers/bin/python bench/optimizers.py [--threads 2] [--repeats 30]
 """
 import argparse
-import statistics
-import time
 
-from _threads import THREADS, pt, torch  # sets the thread count of every library before they load
+from _threads import THREADS, pt, torch, median_time  # sets the thread count of every library before they load
 
 import numpy as np
 
@@ -20,15 +18,6 @@ SINGLE = [(784, 512)]
 MLP = [(784, 512), (512,), (512, 10), (10,)]
 
 
-def median_time(fn, repeats, inner=20):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - t0) / inner)
-    return statistics.median(samples)
 
 
 def pytensor_step(shapes, rng):
@@ -67,12 +56,12 @@ def main():
     rng = np.random.default_rng(0)
     print(f"threads={THREADS}  (median seconds per Adam step; ratio = torch / pytensor)")
     for label, shapes in (("Adam 784x512 variable", SINGLE), ("Adam MLP 784-512-10 (4 vars)", MLP)):
-        t_pt = median_time(pytensor_step(shapes, rng), args.repeats)
-        t_kernel = median_time(kernel_step(shapes, rng), args.repeats)
+        t_pt = median_time(pytensor_step(shapes, rng), args.repeats, 20)
+        t_kernel = median_time(kernel_step(shapes, rng), args.repeats, 20)
         line = f"{label:32s} pytensor {t_pt * 1e6:8.1f} us  (bare kernel {t_kernel * 1e6:8.1f} us)"
         if torch is not None:
             with torch.no_grad():
-                t_torch = median_time(torch_step(shapes, rng), args.repeats)
+                t_torch = median_time(torch_step(shapes, rng), args.repeats, 20)
             line += f"  torch {t_torch * 1e6:8.1f} us  ratio {t_torch / t_pt:5.2f}x"
         print(line)
 

@@ -7,25 +7,14 @@ memory, its vectorised pooling path); the ratio is against the faster of the two
 Run: PYTHONPATH=/work/main /tmp/pt-peers/bin/python bench/pool.py [--threads 2] [--repeats 20]
 """
 import argparse
-import statistics
-import time
 
-from _threads import THREADS, pt, torch  # sets the thread count of every library before they load
+from _threads import THREADS, pt, torch, median_time  # sets the thread count of every library before they load
 
 import numpy as np
 
 SHAPES = [(128, 26, 26, 32), (128, 11, 11, 64)]
 
 
-def median_time(fn, repeats, inner=5):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - t0) / inner)
-    return statistics.median(samples)
 
 
 def pytensor_cases(x_np, g_np, kind):
