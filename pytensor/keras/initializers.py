@@ -8,6 +8,7 @@ import math as _math
 import numpy as np
 
 import pytensor as pt
+from .serialization import deserialize_object, serialize_object
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
            "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal",
@@ -266,18 +267,13 @@ _CLASSES = {cls.__name__: cls for cls in _ALIASES.values()}
 
 
 def serialize(initializer):
-    """Returns ``{"class_name": ..., "config": ...}`` for an initializer (None stays None)."""
-    if initializer is None:
-        return None
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    """Returns ``{"class_name": ..., "config": ...}`` for a initializer (None stays None)."""
+    return serialize_object(initializer)
 
 
 def deserialize(config):
     """Inverse of :func:`serialize`."""
-    cls = _CLASSES.get(config["class_name"])
-    if cls is None:
-        raise ValueError(f"Unknown initializer class {config['class_name']!r}; known: {sorted(_CLASSES)}.")
-    return cls.from_config(config.get("config", {}))
+    return deserialize_object(config, _CLASSES, "initializer")
 
 
 def get(identifier):

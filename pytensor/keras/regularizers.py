@@ -4,6 +4,7 @@ Example:
     >>> layer = keras.layers.Dense(3, kernel_regularizer=keras.regularizers.l2(0.01))
 """
 import pytensor as pt
+from .serialization import deserialize_object, serialize_object
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2", "get", "serialize",
            "deserialize"]
@@ -111,18 +112,13 @@ _ALIASES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": Orthogo
 
 
 def serialize(regularizer):
-    """Returns ``{"class_name": ..., "config": ...}`` (None stays None)."""
-    if regularizer is None:
-        return None
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    """Returns ``{"class_name": ..., "config": ...}`` for a regularizer (None stays None)."""
+    return serialize_object(regularizer)
 
 
 def deserialize(config):
     """Inverse of :func:`serialize`."""
-    cls = _CLASSES.get(config["class_name"])
-    if cls is None:
-        raise ValueError(f"Unknown regularizer class {config['class_name']!r}; known: {sorted(_CLASSES)}.")
-    return cls.from_config(config.get("config", {}))
+    return deserialize_object(config, _CLASSES, "regularizer")
 
 
 def get(identifier):
