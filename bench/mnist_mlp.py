@@ -5,7 +5,8 @@ eps 1e-7), batch 128, shuffled, 5 epochs. Each framework runs in its own subproc
 with 2 threads; PyTorch from the peers venv (/tmp/pt-peers) with denormals flushed. Prints seconds per epoch
 (median of epochs 2-5), peak RSS, test accuracy and the time to predict the 10 000 test images (pytensor:
 `model.predict` with Keras's default batch 32 and with one batch; PyTorch: one `no_grad` forward).
-TensorFlow is not installed here; issue 7 measured TF/Keras `fit` on this machine at 1.93 s per epoch,
+With --tf-python (default /tmp/tf-peers/bin/python, a throwaway venv with `pip install tensorflow-cpu`) the same Keras
+program also runs on TensorFlow; issue 7 measured TF/Keras `fit` on this machine at 1.93 s per epoch,
 97.8 % test accuracy, 1 085 MiB peak. Issue 7's targets: pytensor <= 0.7 s per epoch, <= 300 MiB peak,
 >= 97.5 % test accuracy after 5 epochs.
 
@@ -40,12 +41,21 @@ def load():
     return x_train, y_train, x_test, y_test
 
 
-def run_pytensor(args):
-    import pytensor as tf
-    from pytensor import keras
-    from pytensor.keras import layers
+def run_keras(args):
+    """The seeds' Keras program, on pytensor or (worker "tf") on TensorFlow itself."""
+    if args.worker == "tf":
+        import tensorflow as tf
+        from tensorflow import keras
+        from tensorflow.keras import layers
 
-    tf._core.set_num_threads(args.threads)
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    else:
+        import pytensor as tf
+        from pytensor import keras
+        from pytensor.keras import layers
+
+        tf._core.set_num_threads(args.threads)
     x_train, y_train, x_test, y_test = load()
     keras.utils.set_random_seed(0)
     model = keras.Sequential([layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")])
@@ -99,7 +109,7 @@ def run_torch(args):
 
 
 def worker(args):
-    result = (run_pytensor if args.worker == "pytensor" else run_torch)(args)
+    result = (run_torch if args.worker == "torch" else run_keras)(args)
     result.setdefault("peak_mib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(result))
 
@@ -120,14 +130,16 @@ def main():
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--peer-python", default="/tmp/pt-peers/bin/python")
-    ap.add_argument("--only", choices=["pytensor", "torch"])
-    ap.add_argument("--worker", choices=["pytensor", "torch"], help=argparse.SUPPRESS)
+    ap.add_argument("--tf-python", default="/tmp/tf-peers/bin/python",
+                    help="a Python with tensorflow-cpu (a throwaway venv); skipped when absent")
+    ap.add_argument("--only", choices=["pytensor", "torch", "tf"])
+    ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         return worker(args)
     runs = {}
-    for framework, python in (("pytensor", sys.executable), ("torch", args.peer_python)):
-        if args.only in (None, framework):
+    for framework, python in (("pytensor", sys.executable), ("torch", args.peer_python), ("tf", args.tf_python)):
+        if args.only in (None, framework) and (framework == "pytensor" or os.path.exists(python)):
             runs[framework] = spawn(python, framework, args)
     print(f"seeds' MLP 784-512-10, MNIST 60000 train / 10000 test, batch 128, RMSprop, {args.threads} threads")
     print(f"{'':10s} {'epoch 1 s':>10s} {'epoch s*':>9s} {'peak MiB':>9s} {'test acc':>9s} {'predict s':>10s} "
@@ -142,7 +154,7 @@ def main():
         print(f"{framework:10s} {times[0]:10.2f} {steady:9.2f} {result['peak_mib']:9.0f} "
               f"{result['accuracy'] * 100:8.2f}% {result['predict_s']:10.3f} {result['predict_one_s']:10.3f}")
     print("* median of epochs 2-5 (epoch 1 when only one ran); pytensor predict: batch 32, then one batch (peak RSS "
-          "is read before it); torch: one no_grad forward")
+          "is read before it); tf: the same Keras program on TensorFlow; torch: one no_grad forward")
 
 
 if __name__ == "__main__":
