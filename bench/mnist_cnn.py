@@ -23,7 +23,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-MNIST = "/work/shared/data/mnist.npz"
+# The real MNIST in Keras's format: the shared data folder beside the repository, or $MNIST_NPZ.
+MNIST = os.environ.get("MNIST_NPZ", os.path.join(REPO, os.pardir, "shared", "data", "mnist.npz"))
 
 
 def load(train_samples):

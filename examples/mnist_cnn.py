@@ -15,7 +15,7 @@ import numpy as np
 import pytensor as tf
 from pytensor import keras
 from pytensor.keras import layers
-from pytensor.keras.datasets import mnist
+from pytensor.keras.datasets import DatasetUnavailableError, mnist
 
 SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "mnist_sample.npz")
 
@@ -23,7 +23,7 @@ SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "mnist
 def load_mnist():
     try:
         return mnist.load_data()
-    except OSError as error:
+    except DatasetUnavailableError as error:
         print(f"MNIST is neither cached nor downloadable ({error}); using the real sample in {SAMPLE}.")
         with np.load(SAMPLE) as f:
             return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
