@@ -63,6 +63,22 @@ def test_transpose_flags(ta, tb, m, n, k, rng):
     assert out.shape == (2, m, n)
 
 
+# One side of at most 16 (the skinny kernels), with every transpose: short k (row updates), short n with A
+# row- or column-major, short m with B row- or column-major; sizes off the vector width, and batched.
+SKINNY = [(128, 10, 512), (128, 512, 10), (512, 10, 128), (10, 512, 128), (1, 513, 784), (777, 1, 300),
+          (300, 17, 16), (16, 300, 257), (33, 45, 3)]
+
+
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("tb", [False, True])
+@pytest.mark.parametrize("m,n,k", SKINNY)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_skinny_products(ta, tb, m, n, k, dtype, rng):
+    a = rng.standard_normal((3, k, m) if ta else (3, m, k)).astype(dtype)
+    b = rng.standard_normal((3, n, k) if tb else (3, k, n)).astype(dtype)
+    assert check(a, b, transpose_a=ta, transpose_b=tb).shape == (3, m, n)
+
+
 def test_adjoint_is_transpose_for_real_dtypes(rng):
     a = rng.standard_normal((5, 3)).astype(np.float32)
     b = rng.standard_normal((4, 5)).astype(np.float32)
@@ -153,7 +169,8 @@ def test_transpose_and_adjoint_together_is_an_error():
         pt.matmul(np.ones((2, 2), np.float32), np.ones((2, 2), np.float32), transpose_a=True, adjoint_a=True)
 
 
-@pytest.mark.parametrize("sa,sb", [((512, 384), (384, 448)), ((333, 1000), (1000, 129)),
+@pytest.mark.parametrize("sa,sb", [((512, 384), (384, 448)), ((333, 1000), (1000, 129)), ((640, 512), (512, 10)),
+                                   ((700, 12), (12, 520)), ((10, 640), (640, 300)),
                                    ((64, 24, 40), (40, 36)), ((3, 300, 200), (200, 250))])
 def test_bitwise_identical_with_one_and_two_threads(sa, sb, rng):
     a = rng.standard_normal(sa).astype(np.float32)

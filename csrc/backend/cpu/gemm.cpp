@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../../core/parallel.h"
+#include "skinny_gemm.h"
 
 namespace pt::cpu {
 
@@ -18,8 +19,6 @@ using Eigen::Index;
 
 /** Products with at most this many multiply-adds per item use the plain loop: Eigen's packing costs more. */
 constexpr int64_t kSmallProduct = 24 * 24 * 24;
-/** Multiply-adds per thread below which waking a second thread costs more than it saves. */
-constexpr int64_t kMinParallelWork = 1 << 17;
 /** Work items (tiles x batch) a product is cut into when its size allows: enough to balance a few threads. */
 constexpr int64_t kTargetItems = 4;
 /** Smallest tile side worth a separate Eigen call (each tile re-packs its panels of A and B). */
@@ -163,8 +162,11 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
     std::memset(c, 0, static_cast<size_t>(batch * mn) * sizeof(T));
     return;
   }
-  const std::vector<Tile> tiles = plan_tiles<T>(batch, m, n, k);
   const bool small = m * n * k <= kSmallProduct;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!small && skinny_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c)) return;
+  }
+  const std::vector<Tile> tiles = plan_tiles<T>(batch, m, n, k);
   const Mapping ma = map_operand(m, k, a.row_stride, a.col_stride);
   const Mapping mb = map_operand(k, n, b.row_stride, b.col_stride);
   size_t block_a_size = 0, block_b_size = 0;
@@ -176,7 +178,7 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
   const int64_t num_tiles = static_cast<int64_t>(tiles.size());
   const int64_t items = batch * num_tiles;
   const int64_t work_per_item = std::max<int64_t>(1, m * n * k / num_tiles);
-  const int64_t grain = std::max<int64_t>(1, kMinParallelWork / work_per_item);
+  const int64_t grain = std::max<int64_t>(1, kGemmMinParallelWork / work_per_item);
 
   // Each worker takes the next unclaimed item: a thread slowed down by another process leaves its share to
   // the others. Which thread computes an item never changes the item's result.
