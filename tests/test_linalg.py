@@ -185,3 +185,63 @@ def test_bitwise_identical_with_one_and_two_threads(sa, sb, rng):
         _core.set_num_threads(saved)
     assert results[0] == results[1]
     assert results[0] == results[2]
+
+
+def mostly_zero(shape, rng, density=0.15, dtype=np.float32):
+    """Like image pixels or one-hot rows: most entries exactly zero (the compressed-left-operand path)."""
+    a = rng.standard_normal(shape).astype(dtype)
+    a[rng.random(shape) > density] = 0
+    return a
+
+
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("m,n,k", [(128, 512, 784), (37, 100, 65), (300, 33, 200), (1000, 70, 40)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_mostly_zero_left_operand(ta, m, n, k, dtype, rng):
+    a = mostly_zero((k, m) if ta else (m, k), rng, dtype=dtype)
+    b = rng.standard_normal((k, n)).astype(dtype)
+    check(a, b, transpose_a=ta)
+
+
+def test_mostly_zero_rows_and_all_zero_rows(rng):
+    a = mostly_zero((64, 256), rng, density=0.05)
+    a[::3] = 0  # whole rows of zeros give zero rows
+    b = rng.standard_normal((256, 96)).astype(np.float32)
+    out = check(a, b)
+    assert not out[::3].any()
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("ta", [False, True])
+def test_zeros_times_non_finite_is_nan_as_in_a_dense_product(bad, ta, rng):
+    # 0 * Inf is NaN: skipping A's zeros must not hide a non-finite B (the dense path is taken instead).
+    a = mostly_zero((128, 784), rng)
+    a[:, 5] = 0
+    b = rng.standard_normal((784, 512)).astype(np.float32)
+    b[5, 7] = bad
+    out = pt.matmul(a.T.copy() if ta else a, b, transpose_a=ta).numpy()
+    assert np.isnan(out[:, 7]).all()
+    assert np.isfinite(np.delete(out, 7, axis=1)).all()
+
+
+def test_nan_in_mostly_zero_left_operand_propagates(rng):
+    a = mostly_zero((128, 784), rng)
+    a[3, 100] = np.nan
+    out = pt.matmul(a, rng.standard_normal((784, 64)).astype(np.float32)).numpy()
+    assert np.isnan(out[3]).all()
+    assert np.isfinite(np.delete(out, 3, axis=0)).all()
+
+
+@pytest.mark.parametrize("ta", [False, True])
+def test_mostly_zero_bitwise_identical_with_one_and_two_threads(ta, rng):
+    a = mostly_zero((784, 200) if ta else (200, 784), rng)
+    b = rng.standard_normal((784, 300)).astype(np.float32)
+    saved = _core.get_num_threads()
+    try:
+        results = []
+        for n in (1, 2, 3):
+            _core.set_num_threads(n)
+            results.append(pt.matmul(a, b, transpose_a=ta).numpy().tobytes())
+    finally:
+        _core.set_num_threads(saved)
+    assert results[0] == results[1] == results[2]

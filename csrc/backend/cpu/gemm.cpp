@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "../../core/parallel.h"
+#include "scratch.h"
 #include "skinny_gemm.h"
+#include "sparse_gemm.h"
 
 namespace pt::cpu {
 
@@ -135,17 +137,6 @@ void eigen_tile(const Tile& t, int64_t k, const T* a, int64_t lda, const T* b, i
                nullptr);
 }
 
-/** Aligned scratch that reports failure instead of throwing (it is allocated inside parallel regions). */
-struct Scratch {
-  void* p = nullptr;
-  explicit Scratch(size_t bytes) {
-    if (bytes) p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
-  }
-  ~Scratch() { std::free(p); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-};
-
 }  // namespace
 
 bool gemm_can_map(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_stride) {
@@ -165,6 +156,11 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
   const bool small = m * n * k <= kSmallProduct;
   if constexpr (std::is_floating_point_v<T>) {
     if (!small && skinny_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c)) return;
+    if (!small && batch == 1) {
+      const MatrixRef<T> a0{a.data + (a_offsets ? a_offsets[0] : 0), a.row_stride, a.col_stride};
+      const MatrixRef<T> b0{b.data + (b_offsets ? b_offsets[0] : 0), b.row_stride, b.col_stride};
+      if (sparse_lhs_gemm<T>(m, n, k, a0, b0, c)) return;
+    }
   }
   const std::vector<Tile> tiles = plan_tiles<T>(batch, m, n, k);
   const Mapping ma = map_operand(m, k, a.row_stride, a.col_stride);

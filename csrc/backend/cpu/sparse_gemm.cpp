@@ -1,0 +1,258 @@
+#include "sparse_gemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <new>
+#include <vector>
+
+#include "../../core/parallel.h"
+#include "scratch.h"
+#include "simd.h"
+#include "skinny_gemm.h"
+
+namespace pt::cpu {
+
+namespace {
+
+/** Largest fraction of nonzeros in A for which skipping zeros wins: each kept product costs about two
+ *  dense ones (its B row is loaded, not reused from registers). */
+constexpr double kMaxDensity = 0.3;
+/** Elements of A sampled before counting: a dense operand is turned away after this many reads. */
+constexpr int64_t kSamples = 512;
+/** Smallest k and n worth compressing for (below, the dense kernels' cost is too small to save on). */
+constexpr int64_t kMinSide = 32;
+/** Fewest rows of C a work item takes. */
+constexpr int64_t kItemRows = 16;
+/** Vectors of C's row per register block. */
+constexpr int64_t kBlockVecs = 8;
+
+/**
+ * A's nonzeros by row: row i's values and column indices are at [begin[i], end[i]). Each row owns one
+ * spare slot after its entries, so the branch-free fill may always write its next slot.
+ */
+template <class T>
+struct CompressedRows {
+  std::vector<int64_t> begin, end;
+  std::vector<int32_t> column;
+  std::vector<T> value;
+};
+
+/** Runs f(begin, end) over [0, n) in a fixed number of contiguous parts, one per thread. */
+template <class F>
+void parallel_parts(int64_t n, int64_t parts, F&& f) {
+  parts = std::max<int64_t>(1, std::min(parts, n));
+  if (parts == 1) return f(int64_t(0), n);
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(static_cast<int>(parts)) schedule(static, 1)
+#endif
+  for (int64_t p = 0; p < parts; ++p) f(n * p / parts, n * (p + 1) / parts);
+}
+
+/** True when every element of B (k x n, rows at ld) is finite. */
+template <class T>
+bool all_finite(int64_t k, int64_t n, const T* b, int64_t ld, int64_t parts) {
+  constexpr int64_t L = kLanes<T>;
+  std::atomic<bool> finite{true};
+  parallel_parts(k, parts, [&](int64_t p0, int64_t p1) {
+    // x - x is 0 for finite x and NaN for Inf / NaN; a sum stays NaN once one appears.
+    Vec<T> acc{};
+    T tail = 0;
+    for (int64_t p = p0; p < p1; ++p) {
+      const T* row = b + p * ld;
+      int64_t j = 0;
+      for (; j + L <= n; j += L) {
+        const Vec<T> x = load(row + j);
+        acc += x - x;
+      }
+      for (; j < n; ++j) tail += row[j] - row[j];
+    }
+    if (!(lane_sum<T>(acc) + tail == 0)) finite.store(false, std::memory_order_relaxed);
+  });
+  return finite.load();
+}
+
+/** Bit q set when x[q] != 0, for q < 8 (compiled to one vector compare and a mask move). */
+template <class T>
+inline unsigned nonzero_mask8(const T* x) {
+  unsigned mask = 0;
+  for (int q = 0; q < 8; ++q) mask |= unsigned(x[q] != T(0)) << q;
+  return mask;
+}
+
+/** A's nonzeros by row, or false when there are more than kMaxDensity of them. */
+template <class T>
+bool compress(int64_t m, int64_t k, MatrixRef<T> a, int64_t parts, CompressedRows<T>* out) {
+  const bool row_major = a.col_stride == 1 || k == 1;
+  const int64_t rs = a.row_stride, cs = a.col_stride;
+  std::vector<int64_t> count(static_cast<size_t>(m), 0);
+  parallel_parts(m, parts, [&](int64_t i0, int64_t i1) {
+    if (row_major) {
+      for (int64_t i = i0; i < i1; ++i) {
+        const T* row = a.data + i * rs;
+        int64_t nz = 0;
+        for (int64_t p = 0; p < k; ++p) nz += row[p] != T(0);
+        count[i] = nz;
+      }
+    } else {
+      // Column-major A (a transposed row-major matrix): count along its contiguous columns.
+      for (int64_t p = 0; p < k; ++p) {
+        const T* col = a.data + p * cs;
+        for (int64_t i = i0; i < i1; ++i) count[i] += col[i] != T(0);
+      }
+    }
+  });
+  int64_t nnz = 0;
+  for (int64_t i = 0; i < m; ++i) nnz += count[i];
+  if (static_cast<double>(nnz) > kMaxDensity * static_cast<double>(m) * static_cast<double>(k)) return false;
+  out->begin.resize(static_cast<size_t>(m));
+  out->end.resize(static_cast<size_t>(m));
+  for (int64_t i = 0, at = 0; i < m; ++i) {
+    out->begin[i] = at;
+    out->end[i] = at + count[i];
+    at += count[i] + 1;
+  }
+  out->column.resize(static_cast<size_t>(nnz + m));
+  out->value.resize(static_cast<size_t>(nnz + m));
+  int32_t* column = out->column.data();
+  T* value = out->value.data();
+  parallel_parts(m, parts, [&](int64_t i0, int64_t i1) {
+    if (row_major) {
+      for (int64_t i = i0; i < i1; ++i) {
+        const T* row = a.data + i * rs;
+        int64_t pos = out->begin[i], p = 0;
+        for (; p + 8 <= k; p += 8) {
+          for (unsigned mask = nonzero_mask8(row + p); mask; mask &= mask - 1) {
+            const int q = __builtin_ctz(mask);
+            column[pos] = static_cast<int32_t>(p + q), value[pos++] = row[p + q];
+          }
+        }
+        for (; p < k; ++p) {
+          column[pos] = static_cast<int32_t>(p), value[pos] = row[p];
+          pos += row[p] != T(0);
+        }
+      }
+    } else {
+      std::vector<int64_t> pos(out->begin.begin() + i0, out->begin.begin() + i1);
+      for (int64_t p = 0; p < k; ++p) {
+        const T* col = a.data + p * cs;
+        int64_t i = i0;
+        for (; i + 8 <= i1; i += 8) {
+          for (unsigned mask = nonzero_mask8(col + i); mask; mask &= mask - 1) {
+            const int q = __builtin_ctz(mask);
+            int64_t& at = pos[i + q - i0];
+            column[at] = static_cast<int32_t>(p), value[at++] = col[i + q];
+          }
+        }
+        for (; i < i1; ++i) {
+          int64_t& at = pos[i - i0];
+          column[at] = static_cast<int32_t>(p), value[at] = col[i];
+          at += col[i] != T(0);
+        }
+      }
+    }
+  });
+  return true;
+}
+
+/** Entries [e0, e1) of the compressed A: their values and column indices. */
+template <class T>
+struct EntryRange {
+  const T* value;
+  const int32_t* column;
+  int64_t e0, e1;
+};
+
+/** c[j:j+V*L] = sum over the entries of value * B[column, j:j+V*L]. */
+template <class T, int V>
+void entries_times_rows(const EntryRange<T>& r, int64_t j, const T* b, int64_t ldb, T* c) {
+  constexpr int64_t L = kLanes<T>;
+  Vec<T> acc[V] = {};
+  for (int64_t e = r.e0; e < r.e1; ++e) {
+    const Vec<T> v = broadcast(r.value[e]);
+    const T* brow = b + static_cast<int64_t>(r.column[e]) * ldb + j;
+    for (int q = 0; q < V; ++q) acc[q] += v * load(brow + q * L);
+  }
+  for (int q = 0; q < V; ++q) store(c + j + q * L, acc[q]);
+}
+
+/** One row of C over columns [0, cols): register blocks of kBlockVecs vectors, then single vectors, then scalars. */
+template <class T>
+void entries_times_panel(const EntryRange<T>& r, int64_t cols, const T* b, int64_t ldb, T* c) {
+  constexpr int64_t L = kLanes<T>;
+  int64_t j = 0;
+  for (; j + kBlockVecs * L <= cols; j += kBlockVecs * L) entries_times_rows<T, kBlockVecs>(r, j, b, ldb, c);
+  for (; j + L <= cols; j += L) entries_times_rows<T, 1>(r, j, b, ldb, c);
+  for (; j < cols; ++j) {
+    T acc = 0;
+    for (int64_t e = r.e0; e < r.e1; ++e) acc += r.value[e] * b[r.column[e] * ldb + j];
+    c[j] = acc;
+  }
+}
+
+}  // namespace
+
+template <class T>
+bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c) {
+  if (k < kMinSide || n < kMinSide || k > INT32_MAX) return false;
+  if (!(n == 1 || b.col_stride == 1) || !(a.col_stride == 1 || a.row_stride == 1)) return false;
+  // A cheap look first: evenly spaced samples of A; a mostly nonzero sample turns the product away.
+  const int64_t total = m * k, step = std::max<int64_t>(1, total / kSamples);
+  int64_t sampled = 0, nonzero = 0;
+  for (int64_t e = 0; e < total; e += step, ++sampled) {
+    const int64_t i = e / k, p = e % k;
+    nonzero += a.data[i * a.row_stride + p * a.col_stride] != T(0);
+  }
+  if (static_cast<double>(nonzero) > kMaxDensity * static_cast<double>(sampled)) return false;
+
+  const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(get_num_threads(), m * n * k / kGemmMinParallelWork));
+  FlushDenormalsGuard ftz;
+  const int64_t ldb = k == 1 ? n : b.row_stride;
+  if (!all_finite(k, n, b.data, ldb, threads)) return false;
+  CompressedRows<T> rows;
+  if (!compress(m, k, a, threads, &rows)) return false;
+
+  // Each item copies its column block of B (k x 64 floats) into a contiguous panel that stays in L2 while
+  // every row of C gathers from it (B's own rows lie a power of two apart, so the block would crowd a few
+  // cache sets). Row parts split the blocks only when there are too few to share among the threads.
+  const int64_t width = kBlockVecs * kLanes<T>;
+  const int64_t col_blocks = (n + width - 1) / width;
+  const int64_t row_parts =
+      std::min<int64_t>(std::max<int64_t>(1, 2 * threads / col_blocks), (m + kItemRows - 1) / kItemRows);
+  const int64_t items = col_blocks * row_parts;
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false};
+  auto worker = [&] {
+    Scratch panel(static_cast<size_t>(k * width) * sizeof(T));
+    if (!panel.p) return out_of_memory.store(true);
+    T* packed = static_cast<T*>(panel.p);
+    for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
+      const int64_t j0 = item / row_parts * width, cols = std::min(n, j0 + width) - j0;
+      const int64_t part = item % row_parts, i0 = m * part / row_parts, i1 = m * (part + 1) / row_parts;
+      for (int64_t p = 0; p < k; ++p) std::copy_n(b.data + p * ldb + j0, cols, packed + p * cols);
+      for (int64_t i = i0; i < i1; ++i) {
+        const EntryRange<T> r{rows.value.data(), rows.column.data(), rows.begin[i], rows.end[i]};
+        entries_times_panel(r, cols, packed, cols, c + i * n + j0);
+      }
+    }
+  };
+  if (threads <= 1) {
+    worker();
+  } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(static_cast<int>(threads))
+    {
+      FlushDenormalsGuard worker_ftz;
+      worker();
+    }
+#else
+    worker();
+#endif
+  }
+  if (out_of_memory.load()) throw std::bad_alloc();
+  return true;
+}
+
+template bool sparse_lhs_gemm<float>(int64_t, int64_t, int64_t, MatrixRef<float>, MatrixRef<float>, float*);
+template bool sparse_lhs_gemm<double>(int64_t, int64_t, int64_t, MatrixRef<double>, MatrixRef<double>, double*);
+
+}  // namespace pt::cpu
