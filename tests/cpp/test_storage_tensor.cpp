@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 
 #include "core/storage.h"
 #include "core/tensor.h"
@@ -35,6 +36,25 @@ TEST(Storage, LiveBytesReturnAfterTensorsDie) {
     EXPECT_EQ(Storage::live_bytes(), before + 4000);
   }
   EXPECT_EQ(Storage::live_bytes(), before);
+}
+
+TEST(Storage, FreedLargeBlocksAreReusedAndSmallOnesAreNot) {
+  // A training loop allocates the same large buffers every step: the second one takes the first's block.
+  const size_t large = (size_t(1) << 20) + 12345;
+  void* first = Storage::allocate(large)->data();
+  auto again = Storage::allocate(large);
+  EXPECT_EQ(again->data(), first);
+  EXPECT_EQ(again->nbytes(), large);
+  auto other = Storage::allocate(large);  // the block is taken: a second live one gets its own
+  EXPECT_NE(other->data(), again->data());
+  // Sizes in one class (within 1/8 of a power of two) share blocks; a huge block keeps 2 MiB alignment.
+  void* huge = Storage::allocate(size_t(9) << 20)->data();
+  auto near = Storage::allocate((size_t(9) << 20) + 4096);
+  EXPECT_EQ(near->data(), huge);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(near->data()) % (size_t(2) << 20), 0u);
+  // Writes through a reused block are seen whole (nothing else holds it).
+  std::memset(near->data(), 0x5a, near->nbytes());
+  EXPECT_EQ(static_cast<unsigned char*>(near->data())[near->nbytes() - 1], 0x5a);
 }
 
 TEST(Storage, BorrowedMemoryRunsItsFreeCallbackOnce) {
