@@ -2,6 +2,13 @@
 
 Usage: python bench/gemm.py [--threads 2] [--sizes 256,512,1024,2048] [--runs 7] [--dtype float32]
 
+After the square sizes, a second table times the products of a training step of the seeds' MLP
+(784 -> 512 relu -> 10, batch 128) and of `predict` (batch 32): the first layer's forward and filter
+gradient on random inputs and on real MNIST pixels (about 81 % exact zeros, which pytensor skips; see
+csrc/backend/cpu/sparse_gemm.h), and the classifier head's three skinny products (skinny_gemm.h).
+MNIST is read from ../shared/data/mnist.npz beside the repository, or $MNIST_NPZ; without it those rows
+are skipped.
+
 Every library is pinned to the same thread count, timed in the same process with the
 libraries interleaved round by round (so a noisy neighbour hits all of them alike), and
 reported as the median GFLOPS over the rounds with the ratios to numpy.
@@ -50,6 +57,61 @@ def calls_per_batch(fn, min_time):
     return max(1, int(min_time / one))
 
 
+def time_round_robin(fns, libs):
+    """Median seconds per call of each library's function, the libraries interleaved round by round."""
+    reps = {lib: calls_per_batch(fns[lib], args.min_time) for lib in libs}
+    times = {lib: [] for lib in libs}
+    for _ in range(args.runs):
+        for lib in libs:
+            fn, r = fns[lib], reps[lib]
+            t0 = time.perf_counter()
+            for _ in range(r):
+                fn()
+            times[lib].append((time.perf_counter() - t0) / r)
+    return {lib: float(np.median(times[lib])) for lib in libs}
+
+
+def model_products(rng):
+    """(label, a, b, transpose_a, transpose_b) for the MLP's products."""
+    dt = args.dtype
+    h = np.maximum(rng.standard_normal((128, 512)), 0).astype(dt)
+    w1, w2 = rng.standard_normal((784, 512)).astype(dt), rng.standard_normal((512, 10)).astype(dt)
+    dh, dlogits = rng.standard_normal((128, 512)).astype(dt), rng.standard_normal((128, 10)).astype(dt)
+    cases = [("x @ W1, random x", rng.random((128, 784)).astype(dt), w1, False, False),
+             ("x^T @ dh, random x", rng.random((128, 784)).astype(dt), dh, True, False)]
+    path = os.environ.get("MNIST_NPZ", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
+                                                    "data", "mnist.npz"))
+    if os.path.exists(path):
+        with np.load(path) as f:
+            pixels = (f["x_train"][:128].reshape(128, 784) / 255).astype(dt)
+        cases += [("x @ W1, MNIST x", pixels, w1, False, False), ("x^T @ dh, MNIST x", pixels, dh, True, False),
+                  ("x @ W1, MNIST x, batch 32", pixels[:32].copy(), w1, False, False)]
+    cases += [("h @ W2", h, w2, False, False), ("dlogits @ W2^T", dlogits, w2, False, True),
+              ("h^T @ dlogits", h, dlogits, True, False)]
+    return cases
+
+
+def model_table(rng, libs):
+    print(f"\nthe seeds' MLP products ({args.dtype}), {args.threads} threads, median of {args.runs} rounds; "
+          f"microseconds per product and ratio to numpy")
+    print(f"{'product':28s} {'shape (m, k, n)':>16s} " + " ".join(f"{lib:>10}" for lib in libs) + " " +
+          " ".join(f"{lib + '/np':>12}" for lib in libs[1:]))
+    for label, a, b, ta, tb in model_products(rng):
+        an, bn = (a.T if ta else a), (b.T if tb else b)
+        fns = {"numpy": lambda: an @ bn}
+        pa, pb = pt.constant(a), pt.constant(b)
+        fns["pytensor"] = lambda: pt.matmul(pa, pb, transpose_a=ta, transpose_b=tb)
+        np.testing.assert_allclose(fns["pytensor"]().numpy(), an @ bn, rtol=1e-3, atol=1e-3)
+        if torch is not None:
+            xa, xb = torch.from_numpy(a), torch.from_numpy(b)
+            xa, xb = (xa.t() if ta else xa), (xb.t() if tb else xb)
+            fns["torch"] = lambda: torch.matmul(xa, xb)
+        t = time_round_robin(fns, libs)
+        shape = f"({an.shape[0]}, {an.shape[1]}, {bn.shape[1]})"
+        print(f"{label:28s} {shape:>16s} " + " ".join(f"{t[lib] * 1e6:>10.1f}" for lib in libs) + " " +
+              " ".join(f"{t['numpy'] / t[lib]:>11.2f}x" for lib in libs[1:]), flush=True)
+
+
 def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     libs = ["numpy", "pytensor"] + (["torch"] if torch is not None else [])
@@ -67,19 +129,12 @@ def main():
         if torch is not None:
             xa, xb = torch.from_numpy(a), torch.from_numpy(b)
             fns["torch"] = lambda: torch.matmul(xa, xb)
-        reps = {lib: calls_per_batch(fns[lib], args.min_time) for lib in libs}
-        times = {lib: [] for lib in libs}
-        for _ in range(args.runs):
-            for lib in libs:
-                fn, r = fns[lib], reps[lib]
-                t0 = time.perf_counter()
-                for _ in range(r):
-                    fn()
-                times[lib].append((time.perf_counter() - t0) / r)
-        gflops = {lib: 2.0 * n ** 3 / float(np.median(times[lib])) / 1e9 for lib in libs}
+        times = time_round_robin(fns, libs)
+        gflops = {lib: 2.0 * n ** 3 / times[lib] / 1e9 for lib in libs}
         row = f"{n:>6} " + " ".join(f"{gflops[lib]:>10.1f}" for lib in libs) + " " + " ".join(
             f"{gflops[lib] / gflops['numpy']:>11.2f}x" for lib in libs[1:])
         print(row, flush=True)
+    model_table(rng, libs)
 
 
 if __name__ == "__main__":
