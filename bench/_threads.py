@@ -36,8 +36,15 @@ except ImportError:
     torch = None
 
 
+def settle():
+    """Waits until the worker threads of the library timed before have stopped spinning (OpenBLAS's spin for
+    up to ~0.1 s, OpenMP's for milliseconds) so they do not take the cores from the library timed next."""
+    time.sleep(0.15)
+
+
 def measure(fn, min_time=0.2, repeats=7, clock=time.perf_counter):
     """Median seconds per call of fn() over `repeats` repeats of n calls, n calibrated to last >= min_time."""
+    settle()
     fn()  # warm up (allocations, lazy init)
     n = 1
     while True:
@@ -59,6 +66,7 @@ def measure(fn, min_time=0.2, repeats=7, clock=time.perf_counter):
 
 def median_time(fn, repeats, inner=5, clock=time.perf_counter):
     """Median seconds per call of fn() over `repeats` samples of `inner` calls each (after one warm-up call)."""
+    settle()
     fn()
     samples = []
     for _ in range(repeats):

@@ -64,6 +64,9 @@ def time_round_robin(fns, libs):
     for _ in range(args.runs):
         for lib in libs:
             fn, r = fns[lib], reps[lib]
+            # Idle worker threads of the library timed before spin for up to ~0.1 s (OpenBLAS) on the cores
+            # this one needs: let them go to sleep first.
+            time.sleep(0.15)
             t0 = time.perf_counter()
             for _ in range(r):
                 fn()
