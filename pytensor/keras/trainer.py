@@ -59,10 +59,12 @@ def _unpack(batch):
 
 
 def _class_weights(y, class_weight):
+    """Each sample's ``class_weight`` entry (1 for classes not listed): the class is the argmax of one-hot labels,
+    else the label rounded (as Keras does)."""
     labels = _to_numpy(y)
     if labels.ndim > 1 and labels.shape[-1] > 1:
         labels = labels.argmax(axis=-1)
-    labels = labels.reshape(-1).astype(np.int64)
+    labels = np.rint(labels.reshape(-1)).astype(np.int64)
     table = np.ones(max(int(labels.max(initial=0)) + 1, max(class_weight) + 1), np.float32)
     for cls, weight in class_weight.items():
         table[int(cls)] = weight
@@ -132,8 +134,9 @@ def _as_array(a):
 class _IterableData:
     """Batches from a tf.data Dataset (iterated afresh each epoch) or a Python generator (one iterator)."""
 
-    def __init__(self, data, steps, what):
+    def __init__(self, data, steps, what, class_weight=None):
         self.data = data
+        self.class_weight = class_weight
         self.is_dataset = _is_dataset(data)
         self.steps = steps
         if self.steps is None and self.is_dataset and hasattr(data, "cardinality"):
@@ -158,7 +161,14 @@ class _IterableData:
                                      f"give steps_per_epoch).") from None
                 return
             count += 1
-            yield _unpack(batch)
+            x, y, sample_weight = _unpack(batch)
+            if self.class_weight is not None:
+                if y is None or pt.nest.is_nested(y):
+                    raise ValueError(f"{self.what}: class_weight needs a single label array per batch (a model with "
+                                     f"one output); use sample weights in the dataset for several outputs.")
+                weights = _class_weights(y, self.class_weight)
+                sample_weight = weights if sample_weight is None else _to_numpy(sample_weight) * weights
+            yield x, y, sample_weight
 
 
 class _MeanTracker:
@@ -423,9 +433,7 @@ class Trainer:
             if y is not None:
                 raise ValueError(f"{what}: y must not be given when x is a dataset or generator (it yields "
                                  f"(x, y) pairs).")
-            if class_weight is not None:
-                raise ValueError(f"{what}: class_weight is supported for array inputs only here.")
-            return _IterableData(x, steps, what)
+            return _IterableData(x, steps, what, class_weight)
         if class_weight is not None and y is not None:
             weights = _class_weights(y, class_weight)
             sample_weight = weights if sample_weight is None else np.asarray(sample_weight, np.float32) * weights

@@ -165,6 +165,37 @@ def test_sample_and_class_weight_scale_the_loss():
     assert math.isclose(h["loss"][0], 3 * 4.0 / 4)  # three class-1 samples, squared error 1, weight 4
 
 
+def test_class_weight_with_a_dataset_and_a_generator():
+    model = keras.Sequential([layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
+    model.compile(optimizer=SGD(0.0), loss=mse)
+    x = np.ones((4, 1), np.float32)
+    labels = np.array([[0.0], [1.0], [1.0], [1.0]], np.float32)
+    data = pt.data.Dataset.from_tensor_slices((x, labels)).batch(4)
+    h = model.fit(data, class_weight={0: 0.0, 1: 4.0}, epochs=1, verbose=0).history
+    assert math.isclose(h["loss"][0], 3 * 4.0 / 4)  # three class-1 samples, squared error 1, weight 4
+    # With the dataset's own sample weights the two multiply (as for arrays).
+    sw = np.array([1.0, 1.0, 0.5, 0.0], np.float32)
+    data = pt.data.Dataset.from_tensor_slices((x, labels, sw)).batch(4)
+    h = model.fit(data, class_weight={0: 2.0, 1: 4.0}, epochs=1, verbose=0).history
+    assert math.isclose(h["loss"][0], (0 + 4.0 + 2.0 + 0) / 4)
+
+    def batches():
+        while True:
+            yield x, labels
+    h = model.fit(batches(), steps_per_epoch=2, class_weight={1: 0.0}, epochs=1, verbose=0).history
+    assert math.isclose(h["loss"][0], 0.0)  # class 0 keeps weight 1 and its error is 0
+
+
+def test_class_weight_needs_one_label_array():
+    inputs = keras.Input((1,))
+    model = keras.Model(inputs, [layers.Dense(1)(inputs), layers.Dense(1)(inputs)])
+    model.compile(optimizer=SGD(0.0), loss=[mse, mse])
+    x = np.ones((4, 1), np.float32)
+    data = pt.data.Dataset.from_tensor_slices((x, (x, x))).batch(4)
+    with pytest.raises(ValueError, match="class_weight"):
+        model.fit(data, class_weight={0: 1.0}, epochs=1, verbose=0)
+
+
 def test_callbacks_early_stopping_restores_best_weights():
     x, y = linear_data(64)
     model = keras.Sequential([layers.Dense(1)])
