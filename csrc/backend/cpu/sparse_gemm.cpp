@@ -21,6 +21,8 @@ constexpr double kMaxDensity = 0.3;
 constexpr int64_t kSamples = 512;
 /** Smallest k and n worth compressing for (below, the dense kernels' cost is too small to save on). */
 constexpr int64_t kMinSide = 32;
+/** Fewest rows of C for which a work item copies its block of B into a panel. */
+constexpr int64_t kPackMinRows = 64;
 /** Fewest rows of C a work item takes. */
 constexpr int64_t kItemRows = 16;
 /** Vectors of C's row per register block. */
@@ -222,16 +224,21 @@ bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<
   std::atomic<int64_t> next{0};
   std::atomic<bool> out_of_memory{false};
   auto worker = [&] {
-    Scratch panel(static_cast<size_t>(k * width) * sizeof(T));
+    Scratch panel(static_cast<size_t>(k * width) * sizeof(T));  // (unused when the items have few rows)
     if (!panel.p) return out_of_memory.store(true);
     T* packed = static_cast<T*>(panel.p);
     for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
       const int64_t j0 = item / row_parts * width, cols = std::min(n, j0 + width) - j0;
       const int64_t part = item % row_parts, i0 = m * part / row_parts, i1 = m * (part + 1) / row_parts;
-      for (int64_t p = 0; p < k; ++p) std::copy_n(b.data + p * ldb + j0, cols, packed + p * cols);
+      // Few rows read each row of the block only a few times: then the copy costs more than the misses.
+      const bool pack = i1 - i0 >= kPackMinRows;
+      if (pack) {
+        for (int64_t p = 0; p < k; ++p) std::copy_n(b.data + p * ldb + j0, cols, packed + p * cols);
+      }
       for (int64_t i = i0; i < i1; ++i) {
         const EntryRange<T> r{rows.value.data(), rows.column.data(), rows.begin[i], rows.end[i]};
-        entries_times_panel(r, cols, packed, cols, c + i * n + j0);
+        if (pack) entries_times_panel(r, cols, packed, cols, c + i * n + j0);
+        else entries_times_panel(r, cols, b.data + j0, ldb, c + i * n + j0);
       }
     }
   };
