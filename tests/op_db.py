@@ -916,6 +916,17 @@ _ACTIVATION_API = {"hard_sigmoid": "_core.hard_sigmoid", "erf": "math.erf|_core.
                    "softplus": "nn.softplus|math.softplus", "softsign": "nn.softsign|math.softsign"}
 
 
+def sample_relu_grad(op, dtype, rng):
+    """(gradients, features) of one shape and layout; features away from relu's kink at 0, then NaN / inf features."""
+    away = Domain(-3, 3, exclude=(0,))
+    for shape, layout in [((3, 4), "contiguous"), ((4, 5), "transposed"), ((2, 3, 4), "strided"), ((0, 3), "contiguous"),
+                          ((128, 512), "contiguous")]:
+        yield SampleInput((make(shape, dtype, rng, None, layout), make(shape, dtype, rng, away, layout)),
+                          desc=f"{layout} {shape}")
+    if dtype in FLOATS and op.extremal:
+        yield SampleInput((np.ones(4, dtype), np.array([np.nan, np.inf, -np.inf, 0.0], dtype)), desc="NaN, inf, 0")
+
+
 def _activation_row(name):
     return OpInfo(name=name, family="activation", api=_ACTIVATION_API.get(name, f"nn.{name}"),
                   ref=_act_ref(_ACTIVATION_REFS[name]), sample_inputs_func=sample_activation, dtypes=FLOATS,
@@ -1683,6 +1694,10 @@ op_db = [
            extremal=(np.inf,), tols={"float32": (1e-5, 1e-5)}),
     # ---- nn rows ----
     *[_activation_row(name) for name in _ACTIVATION_REFS],
+    OpInfo(name="relu_grad", family="activation", api="_core.relu_grad",
+           ref=lambda dy, x: np.where(x > 0, dy, 0).astype(dy.dtype), sample_inputs_func=sample_relu_grad,
+           dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=2,
+           extremal=GENERIC_EXTREMAL),
     OpInfo(name="sparse_softmax_cross_entropy_with_logits", family="nn",
            api="nn.sparse_softmax_cross_entropy_with_logits", ref=ref_sparse_xent,
            sample_inputs_func=sample_sparse_xent, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,

@@ -22,6 +22,12 @@ void bind_activation(py::module_& m) {
   def_unary(m, "softsign", ops::softsign);
   def_unary(m, "hard_sigmoid", ops::hard_sigmoid, "x");
   def_unary(m, "erf", ops::erf, "x");
+  m.def("relu_grad",
+        [](py::handle gradients, py::handle features, py::handle) {
+          Tensor x = to_tensor(features, std::nullopt, "relu_grad");
+          return ops::relu_grad(to_tensor(gradients, x.dtype(), "relu_grad"), x);
+        },
+        py::arg("gradients"), py::arg("features"), py::arg("name") = py::none());
   m.def("leaky_relu",
         [](py::handle x, double alpha, py::handle) { return ops::leaky_relu(to_tensor(x, std::nullopt, "leaky_relu"), alpha); },
         py::arg("features"), py::arg("alpha") = 0.2, py::arg("name") = py::none());

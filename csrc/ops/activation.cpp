@@ -48,6 +48,24 @@ template <class T> T stable_sigmoid(T v) {
 
 }  // namespace
 
+Tensor relu_grad(const Tensor& dy, const Tensor& x) {
+  PT_OP_SCOPE;
+  check_arg(dy.shape() == x.shape(), "relu_grad: gradients of shape ", shape_str(dy.shape()),
+            " must have the shape of the features, ", shape_str(x.shape()));
+  if (dy.dtype() != x.dtype())
+    throw TypeError(str_cat("relu_grad: gradients (", dtype_name(dy.dtype()), ") and features (",
+                            dtype_name(x.dtype()), ") must have one dtype"));
+  Tensor out;
+  PT_DISPATCH_FLOAT(x.dtype(), "relu_grad", {
+    out = Tensor::empty(x.shape(), x.dtype());
+    // NaN features give 0, as TF's gradients * (features > 0) does.
+    cpu::binary_map<scalar_t, scalar_t>(x.shape(), out, dy, dy.strides(), x, x.strides(),
+                                        [](scalar_t g, scalar_t v) { return v > scalar_t(0) ? g : scalar_t(0); });
+  });
+  PT_RECORD(OpId::relu_grad, {dy, x}, {out});
+  return out;
+}
+
 Tensor relu6(const Tensor& x) {
   return map_activation(OpId::relu6, x, [](auto v) {
     using T = decltype(v);
@@ -178,13 +196,15 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
       return {mul(dy, mul(s, add(c(1), mul(bx, sub(c(1), s)))))};
     }
     case OpId::erf: return {mul(dy, mul(c(kTwoOverSqrtPi), unary(OpId::exp, autograd::neg(mul(x, x)))))};
+    // Linear in the incoming gradient with the same mask; piecewise constant in the features.
+    case OpId::relu_grad: return {relu_grad(dy, n.inputs[1]), zeros_like(n.inputs[1], std::nullopt)};
     default: return {Tensor()};
   }
 }
 
 const bool registered = [] {
   for (OpId op : {OpId::relu6, OpId::leaky_relu, OpId::elu, OpId::selu, OpId::gelu, OpId::softplus, OpId::softsign,
-                  OpId::silu, OpId::hard_sigmoid, OpId::erf})
+                  OpId::silu, OpId::hard_sigmoid, OpId::erf, OpId::relu_grad})
     autograd::register_gradient(op, grad_activation);
   return true;
 }();

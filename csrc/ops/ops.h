@@ -121,6 +121,8 @@ Tensor silu(const Tensor& x, double beta);
 Tensor hard_sigmoid(const Tensor& x);
 /** The error function (tf.math.erf). */
 Tensor erf(const Tensor& x);
+/** dy where x > 0, else 0 (TF's ReluGrad): relu's gradient in one pass; dy and x have one shape and dtype. */
+Tensor relu_grad(const Tensor& dy, const Tensor& x);
 
 // ---- conv.cpp --------------------------------------------------------------------
 /** Strides, dilations and TF padding of a 2-D NHWC convolution ("VALID", "SAME" or "EXPLICIT"). */

@@ -205,8 +205,7 @@ Grads grad_unary(const Node& n, const Grads& g) {
     case OpId::cos: return {neg(mul(dy, unary(OpId::sin, x)))};
     case OpId::tanh: return {mul(dy, autograd::sub(scalar(1, dt), mul(y, y)))};
     case OpId::sigmoid: return {mul(dy, mul(y, autograd::sub(scalar(1, dt), y)))};
-    case OpId::relu:
-      return {where(binary(OpId::greater, x, scalar(0, dt)), dy, zeros_like(dy, std::nullopt))};
+    case OpId::relu: return {relu_grad(dy, x)};
     case OpId::identity: return {dy};
     case OpId::cast: return {cast(dy, x.dtype())};
     default: return {Tensor()};
