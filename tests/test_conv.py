@@ -84,11 +84,47 @@ def test_conv1d_gradient_matches_finite_differences():
     np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-6)
 
 
+# 3x3 stride-1 float32 convolutions with >= 16 channels each way run through Winograd F(4x4, 3x3); its transforms
+# err by a few 1e-6 of the result's scale, so it is checked against float64 at that scale.
+WINOGRAD_CASES = [((2, 13, 13, 32), (3, 3, 32, 64), "VALID"), ((3, 9, 7, 16), (3, 3, 16, 20), "SAME"),
+                  ((1, 30, 31, 24), (3, 3, 24, 17), "VALID"), ((2, 4, 5, 16), (3, 3, 16, 16), "SAME"),
+                  ((1, 6, 6, 19), (3, 3, 19, 33), [[0, 0], [2, 0], [1, 2], [0, 0]])]
+
+
+def _scale_close(got, want, scale):
+    np.testing.assert_allclose(got, want, rtol=0, atol=scale * float(np.abs(want).max()))
+
+
+@pytest.mark.parametrize("xs,ws,padding", WINOGRAD_CASES)
+def test_winograd_forward_and_input_gradient_match_float64(xs, ws, padding):
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal(xs), rng.standard_normal(ws)
+    want = tf.nn.conv2d(x, w, 1, padding).numpy()  # float64: the direct kernels
+    got = tf.nn.conv2d(x.astype(np.float32), w.astype(np.float32), 1, padding).numpy()
+    _scale_close(got, want, 2e-5)
+    dy = rng.standard_normal(want.shape)
+    want_dx = tf.nn.conv2d_backprop_input(xs, w, dy, 1, padding).numpy()
+    got_dx = tf.nn.conv2d_backprop_input(xs, w.astype(np.float32), dy.astype(np.float32), 1, padding).numpy()
+    _scale_close(got_dx, want_dx, 2e-5)
+
+
+def test_winograd_propagates_nan_and_inf_to_the_outputs_it_touches():
+    x = np.zeros((1, 8, 8, 16), np.float32)
+    x[0, 2, 2, 3] = np.nan
+    x[0, 6, 6, 0] = np.inf
+    y = tf.nn.conv2d(x, np.ones((3, 3, 16, 16), np.float32), 1, "VALID").numpy()[0, :, :, 0]
+    # The NaN input reaches the outputs whose windows cover it (rows and columns 0-2) and, through the transform
+    # of its tile, may reach the rest of that 4x4 tile; nothing outside the two tiles becomes NaN.
+    assert np.isnan(y[:3, :3]).all()
+    assert not np.isnan(y[4:, :4]).any() and not np.isnan(y[:4, 4:]).any()
+    assert not np.isfinite(y[4:, 4:]).all()
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_results_do_not_depend_on_thread_count(threads):
     rng = np.random.default_rng(3)
-    x = tf.constant(rng.standard_normal((32, 16, 16, 8)).astype(np.float32))
-    w = tf.constant(rng.standard_normal((3, 3, 8, 16)).astype(np.float32))
+    x = tf.constant(rng.standard_normal((32, 16, 16, 16)).astype(np.float32))  # 16 -> 16 channels: Winograd too
+    w = tf.constant(rng.standard_normal((3, 3, 16, 16)).astype(np.float32))
     dy = tf.constant(rng.standard_normal((32, 14, 14, 16)).astype(np.float32))
     old = tf.config.threading.get_intra_op_parallelism_threads()
 

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/parallel.h"
 #include "gemm.h"
+#include "winograd.h"
 
 namespace pt::cpu {
 
@@ -289,6 +291,9 @@ void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
     gemm<T>(rows, g.co, patch, {x, patch, 1}, {w, g.co, 1}, y);
     return;
   }
+  if constexpr (std::is_same_v<T, float>) {
+    if (winograd_applies(g)) return winograd_conv3x3(g, x, w, y);
+  }
   const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block;
   if (patch <= kDirectMaxPatch) {
     parallel_items(blocks, [&](int64_t b, int) {
@@ -318,6 +323,23 @@ void conv2d_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx
   if (is_pointwise(g)) {
     gemm<T>(g.n * per_image, patch, g.co, {dy, g.co, 1}, w_t, dx);
     return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    // A stride-1 input gradient is the forward convolution of dy, padded by (kernel - 1 - pad), with the filter
+    // rotated 180 degrees and its channel axes swapped.
+    ConvGeometry t = g;
+    t.h = g.oh, t.w = g.ow, t.c = g.co, t.co = g.c, t.oh = g.h, t.ow = g.w;
+    t.pad_top = g.kh - 1 - g.pad_top, t.pad_left = g.kw - 1 - g.pad_left;
+    if (t.pad_top >= 0 && t.pad_left >= 0 && winograd_applies(t)) {
+      std::vector<float> rotated(static_cast<size_t>(patch * g.co));
+      for (int64_t ky = 0; ky < g.kh; ++ky)
+        for (int64_t kx = 0; kx < g.kw; ++kx)
+          for (int64_t i = 0; i < g.c; ++i)
+            for (int64_t o = 0; o < g.co; ++o)
+              rotated[((ky * g.kw + kx) * g.co + o) * g.c + i] =
+                  w[(((g.kh - 1 - ky) * g.kw + (g.kw - 1 - kx)) * g.c + i) * g.co + o];
+      return winograd_conv3x3(t, dy, rotated.data(), dx);
+    }
   }
   // Whole images per block: col2im of different blocks never touches the same memory.
   const int64_t images = std::max<int64_t>(1, lines_per_block(g, patch) / std::max<int64_t>(g.oh, 1));

@@ -1,0 +1,220 @@
+#include "winograd.h"
+
+#include <algorithm>
+#include <atomic>
+#include <new>
+#include <vector>
+
+#include "../../core/parallel.h"
+#include "gemm.h"
+#include "scratch.h"
+#include "simd.h"
+
+namespace pt::cpu {
+
+namespace {
+
+/** Input tile side (6) and output block side (4) of F(4x4, 3x3); 36 transformed positions per tile. */
+constexpr int64_t kTile = 6;
+constexpr int64_t kOut = 4;
+constexpr int64_t kPositions = kTile * kTile;
+/** Tiles per work item: the item's transformed tiles (36 x tiles x channels) stay in L2 between the steps. */
+constexpr int64_t kTilesPerItem = 64;
+/** Fewest input and output channels for which the 36 small GEMMs beat one im2col GEMM. */
+constexpr int64_t kMinChannels = 16;
+
+/** G: the filter transform. */
+constexpr float kG[kTile][3] = {{1.f / 4, 0, 0},           {-1.f / 6, -1.f / 6, -1.f / 6}, {-1.f / 6, 1.f / 6, -1.f / 6},
+                                {1.f / 24, 1.f / 12, 1.f / 6}, {1.f / 24, -1.f / 12, 1.f / 6}, {0, 0, 1}};
+/** (B^T d)[0..5] for six values or vectors d: B^T (points 0, +-1, +-2) with its zeros skipped. */
+template <class V>
+inline void input_transform(const V d[kTile], V r[kTile]) {
+  r[0] = 4 * d[0] - 5 * d[2] + d[4];
+  r[1] = (d[3] + d[4]) - 4 * (d[1] + d[2]);
+  r[2] = (d[4] - d[3]) + 4 * (d[1] - d[2]);
+  r[3] = (d[4] - d[2]) + 2 * (d[3] - d[1]);
+  r[4] = (d[4] - d[2]) - 2 * (d[3] - d[1]);
+  r[5] = 4 * d[1] - 5 * d[3] + d[5];
+}
+
+/** (A^T m)[0..3] for six values or vectors m, zeros skipped. */
+template <class V>
+inline void output_transform(const V m[kTile], V r[kOut]) {
+  const V sum12 = m[1] + m[2], dif12 = m[1] - m[2], sum34 = m[3] + m[4], dif34 = m[3] - m[4];
+  r[0] = m[0] + sum12 + sum34;
+  r[1] = dif12 + 2 * dif34;
+  r[2] = sum12 + 4 * sum34;
+  r[3] = dif12 + 8 * dif34 + m[5];
+}
+
+/** out[a][i] = T(in[.][i])[a] for i < len, over channel vectors: explicit SIMD (the pointers may not be proven apart). */
+template <int Outs, void (*Vector)(const Vec<float>*, Vec<float>*), void (*Scalar)(const float*, float*)>
+inline void transform_lines(const float* const in[kTile], float* const out[Outs], int64_t len) {
+  constexpr int64_t L = kLanes<float>;
+  int64_t i = 0;
+  for (; i + L <= len; i += L) {
+    Vec<float> d[kTile], r[kTile];
+    for (int k = 0; k < kTile; ++k) d[k] = load(in[k] + i);
+    Vector(d, r);
+    for (int k = 0; k < Outs; ++k) store(out[k] + i, r[k]);
+  }
+  for (; i < len; ++i) {
+    float d[kTile], r[kTile];
+    for (int k = 0; k < kTile; ++k) d[k] = in[k][i];
+    Scalar(d, r);
+    for (int k = 0; k < Outs; ++k) out[k][i] = r[k];
+  }
+}
+
+inline void input_transform_1d(const float* const in[kTile], float* const out[kTile], int64_t len) {
+  transform_lines<kTile, input_transform<Vec<float>>, input_transform<float>>(in, out, len);
+}
+
+inline void output_transform_1d(const float* const in[kTile], float* const out[kOut], int64_t len) {
+  transform_lines<kOut, output_transform<Vec<float>>, output_transform<float>>(in, out, len);
+}
+
+/** U[p] (c x co) = G g G^T at position p, for every channel pair of the HWIO filter w. */
+void transform_filter(const ConvGeometry& g, const float* w, float* u) {
+  const int64_t pairs = g.c * g.co;
+  parallel_for(pairs, 4096, [&](int64_t lo, int64_t hi) {
+    for (int64_t q = lo; q < hi; ++q) {
+      float gg[3][3], t[kTile][3];
+      for (int ky = 0; ky < 3; ++ky)
+        for (int kx = 0; kx < 3; ++kx) gg[ky][kx] = w[(ky * 3 + kx) * pairs + q];
+      for (int a = 0; a < kTile; ++a)
+        for (int kx = 0; kx < 3; ++kx) t[a][kx] = kG[a][0] * gg[0][kx] + kG[a][1] * gg[1][kx] + kG[a][2] * gg[2][kx];
+      for (int a = 0; a < kTile; ++a)
+        for (int b = 0; b < kTile; ++b)
+          u[(a * kTile + b) * pairs + q] = t[a][0] * kG[b][0] + t[a][1] * kG[b][1] + t[a][2] * kG[b][2];
+    }
+  });
+}
+
+/** The tile grid: tiles_y x tiles_x blocks of 4x4 outputs per image. */
+struct TileGrid {
+  int64_t tiles_y, tiles_x, per_image, total;
+};
+
+/**
+ * V[p][t - t0][:] = (B^T d B)[p] for tiles [t0, t1), d the 6x6 x c input patch of tile t (zero outside the
+ * image), vectorised along the contiguous channels.
+ */
+void transform_input(const ConvGeometry& g, const TileGrid& grid, const float* x, int64_t t0, int64_t t1,
+                     float* __restrict patch, float* __restrict tmp, float* __restrict v) {
+  const int64_t c = g.c, count = t1 - t0;
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t img = t / grid.per_image, r = t % grid.per_image;
+    const int64_t y0 = r / grid.tiles_x * kOut - g.pad_top, x0 = r % grid.tiles_x * kOut - g.pad_left;
+    for (int64_t i = 0; i < kTile; ++i) {
+      for (int64_t j = 0; j < kTile; ++j) {
+        float* dst = patch + (i * kTile + j) * c;
+        const int64_t yy = y0 + i, xx = x0 + j;
+        if (yy < 0 || yy >= g.h || xx < 0 || xx >= g.w) std::fill(dst, dst + c, 0.f);
+        else std::copy_n(x + ((img * g.h + yy) * g.w + xx) * c, c, dst);
+      }
+    }
+    // tmp = B^T d (along the tile's columns), then V = tmp B (along its rows), vectorised over channels.
+    const float* in[kTile];
+    float* out[kTile];
+    for (int64_t j = 0; j < kTile; ++j) {
+      for (int64_t k = 0; k < kTile; ++k) in[k] = patch + (k * kTile + j) * c, out[k] = tmp + (k * kTile + j) * c;
+      input_transform_1d(in, out, c);
+    }
+    for (int64_t a = 0; a < kTile; ++a) {
+      for (int64_t k = 0; k < kTile; ++k)
+        in[k] = tmp + (a * kTile + k) * c, out[k] = v + ((a * kTile + k) * count + (t - t0)) * c;
+      input_transform_1d(in, out, c);
+    }
+  }
+}
+
+/** y's 4x4 output block of each tile in [t0, t1) = A^T m A, cropped at the image edge. */
+void transform_output(const ConvGeometry& g, const TileGrid& grid, const float* __restrict m, int64_t t0, int64_t t1,
+                      float* __restrict tmp, float* y) {
+  const int64_t co = g.co, count = t1 - t0;
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t img = t / grid.per_image, r = t % grid.per_image;
+    const int64_t oy0 = r / grid.tiles_x * kOut, ox0 = r % grid.tiles_x * kOut;
+    // tmp = A^T m (along columns), then y = tmp A (along rows); rows and columns past the image are dropped.
+    const float* in[kTile];
+    float* out[kOut];
+    for (int64_t j = 0; j < kTile; ++j) {
+      for (int64_t k = 0; k < kTile; ++k) in[k] = m + ((k * kTile + j) * count + (t - t0)) * co;
+      for (int64_t a = 0; a < kOut; ++a) out[a] = tmp + (a * kTile + j) * co;
+      output_transform_1d(in, out, co);
+    }
+    float* edge = tmp + kOut * kTile * co;  // destination of the cropped rows and columns
+    for (int64_t a = 0; a < kOut; ++a) {
+      for (int64_t k = 0; k < kTile; ++k) in[k] = tmp + (a * kTile + k) * co;
+      for (int64_t b = 0; b < kOut; ++b) {
+        const bool inside = oy0 + a < g.oh && ox0 + b < g.ow;
+        out[b] = inside ? y + ((img * g.oh + oy0 + a) * g.ow + ox0 + b) * co : edge + b * co;
+      }
+      output_transform_1d(in, out, co);
+    }
+  }
+}
+
+}  // namespace
+
+bool winograd_applies(const ConvGeometry& g) {
+  return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.c >= kMinChannels &&
+         g.co >= kMinChannels && g.oh >= kOut && g.ow >= kOut;
+}
+
+void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y) {
+  TileGrid grid;
+  grid.tiles_y = (g.oh + kOut - 1) / kOut;
+  grid.tiles_x = (g.ow + kOut - 1) / kOut;
+  grid.per_image = grid.tiles_y * grid.tiles_x;
+  grid.total = g.n * grid.per_image;
+  std::vector<float> u(static_cast<size_t>(kPositions * g.c * g.co));
+  transform_filter(g, w, u.data());
+
+  // Per item: the 36 transformed tiles (V), their products (M), the 6x6 patch and a transform temporary.
+  const int64_t v_size = kPositions * kTilesPerItem * g.c, m_size = kPositions * kTilesPerItem * g.co;
+  const int64_t scratch_size = v_size + m_size + 2 * kPositions * std::max(g.c, g.co);  // patch, tmp
+  const int64_t items = (grid.total + kTilesPerItem - 1) / kTilesPerItem;
+  std::vector<int64_t> u_offsets(kPositions);
+  for (int64_t p = 0; p < kPositions; ++p) u_offsets[p] = p * g.c * g.co;
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false};
+  auto worker = [&] {
+    Scratch scratch(static_cast<size_t>(scratch_size) * sizeof(float));
+    if (!scratch.p) return out_of_memory.store(true);
+    float* v = static_cast<float*>(scratch.p);
+    float* m = v + v_size;
+    float* patch = m + m_size;
+    float* tmp = patch + kPositions * std::max(g.c, g.co);
+    int64_t v_offsets[kPositions];
+    for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
+      const int64_t t0 = item * kTilesPerItem, t1 = std::min(grid.total, t0 + kTilesPerItem), count = t1 - t0;
+      transform_input(g, grid, x, t0, t1, patch, tmp, v);
+      for (int64_t p = 0; p < kPositions; ++p) v_offsets[p] = p * count * g.c;
+      // M[p] (count x co) = V[p] (count x c) . U[p] (c x co), one sequential product each (nested regions run on
+      // the calling thread), written as 36 dense blocks of count x co.
+      gemm_batched<float>(kPositions, count, g.co, g.c, {v, g.c, 1}, v_offsets, {u.data(), g.co, 1},
+                          u_offsets.data(), m);
+      transform_output(g, grid, m, t0, t1, tmp, y);
+    }
+  };
+  FlushDenormalsGuard ftz;
+  const int64_t threads = std::min<int64_t>(get_num_threads(), items);
+  if (threads <= 1) {
+    worker();
+  } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(static_cast<int>(threads))
+    {
+      FlushDenormalsGuard worker_ftz;
+      worker();
+    }
+#else
+    worker();
+#endif
+  }
+  if (out_of_memory.load()) throw std::bad_alloc();
+}
+
+}  // namespace pt::cpu

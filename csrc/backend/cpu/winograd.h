@@ -1,0 +1,21 @@
+#pragma once
+/**
+ * 3x3 stride-1 convolutions by Winograd's minimal filtering F(4x4, 3x3) (Lavin & Gray, 2016): each 4x4 block
+ * of outputs comes from a 6x6 input tile with 36 multiplications per channel pair instead of 144. Tiles are
+ * transformed (input: B^T d B, filter: G g G^T), multiplied as 36 independent GEMMs over channels, and
+ * transformed back (A^T m A). Float32 only: the transforms' coefficients (up to 5 and 1/24) cost about one
+ * decimal digit, which float64 users would notice and float32 ones do not.
+ */
+#include <cstdint>
+
+#include "conv.h"
+
+namespace pt::cpu {
+
+/** True when conv2d_forward with geometry g gains from Winograd (3x3, stride 1, dilation 1, enough channels). */
+bool winograd_applies(const ConvGeometry& g);
+
+/** y = conv(x, w) by Winograd F(4x4, 3x3); requires winograd_applies(g). Results do not depend on the thread count. */
+void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y);
+
+}  // namespace pt::cpu
