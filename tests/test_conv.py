@@ -84,7 +84,8 @@ def test_conv1d_gradient_matches_finite_differences():
     np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-6)
 
 
-# 3x3 stride-1 float32 convolutions with >= 16 channels each way run through Winograd F(4x4, 3x3); its transforms
+# 3x3 stride-1 float32 convolutions with >= 16 channels each way (forward and both gradients) run through Winograd
+# F(4x4, 3x3); its transforms
 # err by a few 1e-6 of the result's scale, so it is checked against float64 at that scale.
 WINOGRAD_CASES = [((2, 13, 13, 32), (3, 3, 32, 64), "VALID"), ((3, 9, 7, 16), (3, 3, 16, 20), "SAME"),
                   ((1, 30, 31, 24), (3, 3, 24, 17), "VALID"), ((2, 4, 5, 16), (3, 3, 16, 16), "SAME"),
@@ -96,7 +97,7 @@ def _scale_close(got, want, scale):
 
 
 @pytest.mark.parametrize("xs,ws,padding", WINOGRAD_CASES)
-def test_winograd_forward_and_input_gradient_match_float64(xs, ws, padding):
+def test_winograd_forward_and_gradients_match_float64(xs, ws, padding):
     rng = np.random.default_rng(7)
     x, w = rng.standard_normal(xs), rng.standard_normal(ws)
     want = tf.nn.conv2d(x, w, 1, padding).numpy()  # float64: the direct kernels
@@ -106,6 +107,9 @@ def test_winograd_forward_and_input_gradient_match_float64(xs, ws, padding):
     want_dx = tf.nn.conv2d_backprop_input(xs, w, dy, 1, padding).numpy()
     got_dx = tf.nn.conv2d_backprop_input(xs, w.astype(np.float32), dy.astype(np.float32), 1, padding).numpy()
     _scale_close(got_dx, want_dx, 2e-5)
+    want_dw = tf.nn.conv2d_backprop_filter(x, ws, dy, 1, padding).numpy()
+    got_dw = tf.nn.conv2d_backprop_filter(x.astype(np.float32), ws, dy.astype(np.float32), 1, padding).numpy()
+    _scale_close(got_dw, want_dw, 2e-5)
 
 
 def test_winograd_propagates_nan_and_inf_to_the_outputs_it_touches():

@@ -361,6 +361,9 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
     std::fill(dw, dw + size, T(0));
     return;
   }
+  if constexpr (std::is_same_v<T, float>) {
+    if (winograd_applies(g)) return winograd_filter_grad3x3(g, x, dy, dw);
+  }
   const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block, block_rows = block * g.ow;
   const bool direct = patch <= kDirectMaxPatch && !is_pointwise(g);
   const bool needs_col = !direct && !is_pointwise(g);

@@ -20,6 +20,8 @@ constexpr int64_t kOut = 4;
 constexpr int64_t kPositions = kTile * kTile;
 /** Tiles per work item: the item's transformed tiles (36 x tiles x channels) stay in L2 between the steps. */
 constexpr int64_t kTilesPerItem = 64;
+/** Most runs of tiles the filter gradient sums separately before adding them up. */
+constexpr int64_t kMaxParts = 16;
 /** Fewest input and output channels for which the 36 small GEMMs beat one im2col GEMM. */
 constexpr int64_t kMinChannels = 16;
 
@@ -64,6 +66,22 @@ inline void transform_lines(const float* const in[kTile], float* const out[Outs]
     Scalar(d, r);
     for (int k = 0; k < Outs; ++k) out[k][i] = r[k];
   }
+}
+
+/** (A dy)[0..5] for four values or vectors dy: the transpose of the output transform, zeros skipped. */
+template <class V>
+inline void output_grad_transform(const V d[kTile], V r[kTile]) {
+  const V even = d[0] + d[2], odd = d[1] + d[3];
+  r[0] = d[0];
+  r[1] = even + odd;
+  r[2] = even - odd;
+  r[3] = d[0] + 2 * d[1] + 4 * d[2] + 8 * d[3];
+  r[4] = d[0] - 2 * d[1] + 4 * d[2] - 8 * d[3];
+  r[5] = d[3];
+}
+
+inline void output_grad_transform_1d(const float* const in[kTile], float* const out[kTile], int64_t len) {
+  transform_lines<kTile, output_grad_transform<Vec<float>>, output_grad_transform<float>>(in, out, len);
 }
 
 inline void input_transform_1d(const float* const in[kTile], float* const out[kTile], int64_t len) {
@@ -156,6 +174,72 @@ void transform_output(const ConvGeometry& g, const TileGrid& grid, const float* 
   }
 }
 
+/** Z[p][t - t0][:] = (A dY A^T)[p] for tiles [t0, t1), dY the tile's 4x4 x co block of dy (zero past the edge). */
+void transform_output_grad(const ConvGeometry& g, const TileGrid& grid, const float* dy, int64_t t0, int64_t t1,
+                           float* __restrict block, float* __restrict tmp, float* __restrict z) {
+  const int64_t co = g.co, count = t1 - t0;
+  const float* in[kTile];
+  float* out[kTile];
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t img = t / grid.per_image, r = t % grid.per_image;
+    const int64_t oy0 = r / grid.tiles_x * kOut, ox0 = r % grid.tiles_x * kOut;
+    for (int64_t a = 0; a < kOut; ++a)
+      for (int64_t b = 0; b < kOut; ++b) {
+        float* dst = block + (a * kOut + b) * co;
+        if (oy0 + a >= g.oh || ox0 + b >= g.ow) std::fill(dst, dst + co, 0.f);
+        else std::copy_n(dy + ((img * g.oh + oy0 + a) * g.ow + ox0 + b) * co, co, dst);
+      }
+    // tmp (6 x 4) = A dY along columns, then Z (6 x 6) = tmp A^T along rows. The unused inputs d[4], d[5] of
+    // the 6-wide helper are never read by output_grad_transform.
+    for (int64_t b = 0; b < kOut; ++b) {
+      for (int64_t k = 0; k < kOut; ++k) in[k] = block + (k * kOut + b) * co;
+      in[4] = in[5] = in[0];
+      for (int64_t a = 0; a < kTile; ++a) out[a] = tmp + (a * kOut + b) * co;
+      output_grad_transform_1d(in, out, co);
+    }
+    for (int64_t a = 0; a < kTile; ++a) {
+      for (int64_t k = 0; k < kOut; ++k) in[k] = tmp + (a * kOut + k) * co;
+      in[4] = in[5] = in[0];
+      for (int64_t b = 0; b < kTile; ++b) out[b] = z + ((a * kTile + b) * count + (t - t0)) * co;
+      output_grad_transform_1d(in, out, co);
+    }
+  }
+}
+
+/** Runs worker() on up to `items` threads with denormals flushed; rethrows an allocation failure after the region. */
+template <class F>
+void run_items(int64_t items, F&& worker) {
+  std::atomic<bool> out_of_memory{false};
+  auto guarded = [&] {
+    if (!worker()) out_of_memory.store(true);
+  };
+  FlushDenormalsGuard ftz;
+  const int64_t threads = std::min<int64_t>(get_num_threads(), items);
+  if (threads <= 1) {
+    guarded();
+  } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(static_cast<int>(threads))
+    {
+      FlushDenormalsGuard worker_ftz;
+      guarded();
+    }
+#else
+    guarded();
+#endif
+  }
+  if (out_of_memory.load()) throw std::bad_alloc();
+}
+
+TileGrid tile_grid(const ConvGeometry& g) {
+  TileGrid grid;
+  grid.tiles_y = (g.oh + kOut - 1) / kOut;
+  grid.tiles_x = (g.ow + kOut - 1) / kOut;
+  grid.per_image = grid.tiles_y * grid.tiles_x;
+  grid.total = g.n * grid.per_image;
+  return grid;
+}
+
 }  // namespace
 
 bool winograd_applies(const ConvGeometry& g) {
@@ -164,11 +248,7 @@ bool winograd_applies(const ConvGeometry& g) {
 }
 
 void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y) {
-  TileGrid grid;
-  grid.tiles_y = (g.oh + kOut - 1) / kOut;
-  grid.tiles_x = (g.ow + kOut - 1) / kOut;
-  grid.per_image = grid.tiles_y * grid.tiles_x;
-  grid.total = g.n * grid.per_image;
+  const TileGrid grid = tile_grid(g);
   std::vector<float> u(static_cast<size_t>(kPositions * g.c * g.co));
   transform_filter(g, w, u.data());
 
@@ -176,13 +256,12 @@ void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, flo
   const int64_t v_size = kPositions * kTilesPerItem * g.c, m_size = kPositions * kTilesPerItem * g.co;
   const int64_t scratch_size = v_size + m_size + 2 * kPositions * std::max(g.c, g.co);  // patch, tmp
   const int64_t items = (grid.total + kTilesPerItem - 1) / kTilesPerItem;
-  std::vector<int64_t> u_offsets(kPositions);
+  int64_t u_offsets[kPositions];
   for (int64_t p = 0; p < kPositions; ++p) u_offsets[p] = p * g.c * g.co;
   std::atomic<int64_t> next{0};
-  std::atomic<bool> out_of_memory{false};
-  auto worker = [&] {
+  run_items(items, [&] {
     Scratch scratch(static_cast<size_t>(scratch_size) * sizeof(float));
-    if (!scratch.p) return out_of_memory.store(true);
+    if (!scratch.p) return false;
     float* v = static_cast<float*>(scratch.p);
     float* m = v + v_size;
     float* patch = m + m_size;
@@ -194,27 +273,74 @@ void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, flo
       for (int64_t p = 0; p < kPositions; ++p) v_offsets[p] = p * count * g.c;
       // M[p] (count x co) = V[p] (count x c) . U[p] (c x co), one sequential product each (nested regions run on
       // the calling thread), written as 36 dense blocks of count x co.
-      gemm_batched<float>(kPositions, count, g.co, g.c, {v, g.c, 1}, v_offsets, {u.data(), g.co, 1},
-                          u_offsets.data(), m);
+      gemm_batched<float>(kPositions, count, g.co, g.c, {v, g.c, 1}, v_offsets, {u.data(), g.co, 1}, u_offsets, m);
       transform_output(g, grid, m, t0, t1, tmp, y);
     }
-  };
-  FlushDenormalsGuard ftz;
-  const int64_t threads = std::min<int64_t>(get_num_threads(), items);
-  if (threads <= 1) {
-    worker();
-  } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(static_cast<int>(threads))
-    {
-      FlushDenormalsGuard worker_ftz;
-      worker();
+    return true;
+  });
+}
+
+void winograd_filter_grad3x3(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
+  const TileGrid grid = tile_grid(g);
+  const int64_t pairs = g.c * g.co, s_size = kPositions * pairs;
+  const int64_t items = (grid.total + kTilesPerItem - 1) / kTilesPerItem;
+  // Tiles are summed in `parts` contiguous runs of items (a number fixed by the shape, bounded so the partial
+  // sums stay under 64 MiB), then the runs in order: the same sums for any thread count.
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>({items, kMaxParts, (int64_t(64) << 20) / (4 * s_size)}));
+  std::vector<float> partial(static_cast<size_t>(parts * s_size));
+  const int64_t v_size = kPositions * kTilesPerItem * g.c, z_size = kPositions * kTilesPerItem * g.co;
+  const int64_t scratch_size = v_size + z_size + s_size + 2 * kPositions * std::max(g.c, g.co);
+  std::atomic<int64_t> next{0};
+  run_items(parts, [&] {
+    Scratch scratch(static_cast<size_t>(scratch_size) * sizeof(float));
+    if (!scratch.p) return false;
+    float* v = static_cast<float*>(scratch.p);
+    float* z = v + v_size;
+    float* s_item = z + z_size;
+    float* block = s_item + s_size;
+    float* tmp = block + kPositions * std::max(g.c, g.co);
+    int64_t v_offsets[kPositions], z_offsets[kPositions];
+    for (int64_t part; (part = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
+      float* sum = partial.data() + part * s_size;
+      const int64_t first = items * part / parts, last = items * (part + 1) / parts;
+      for (int64_t item = first; item < last; ++item) {
+        const int64_t t0 = item * kTilesPerItem, t1 = std::min(grid.total, t0 + kTilesPerItem), count = t1 - t0;
+        transform_input(g, grid, x, t0, t1, block, tmp, v);
+        transform_output_grad(g, grid, dy, t0, t1, block, tmp, z);
+        for (int64_t p = 0; p < kPositions; ++p) v_offsets[p] = p * count * g.c, z_offsets[p] = p * count * g.co;
+        // S[p] (c x co) = V[p]^T (c x count) . Z[p] (count x co), summed over the part's items in order.
+        gemm_batched<float>(kPositions, g.c, g.co, count, {v, 1, g.c}, v_offsets, {z, g.co, 1}, z_offsets,
+                            item == first ? sum : s_item);
+        if (item != first) {
+          for (int64_t i = 0; i < s_size; ++i) sum[i] += s_item[i];
+        }
+      }
     }
-#else
-    worker();
-#endif
+    return true;
+  });
+  for (int64_t part = 1; part < parts; ++part) {
+    const float* add = partial.data() + part * s_size;
+    for (int64_t i = 0; i < s_size; ++i) partial[i] += add[i];
   }
-  if (out_of_memory.load()) throw std::bad_alloc();
+  // dw[ky][kx] = (G^T S G)[ky][kx] for every channel pair.
+  const float* s = partial.data();
+  parallel_for(pairs, 4096, [&](int64_t lo, int64_t hi) {
+    for (int64_t q = lo; q < hi; ++q) {
+      float t[3][kTile];
+      for (int ky = 0; ky < 3; ++ky)
+        for (int b = 0; b < kTile; ++b) {
+          float acc = 0;
+          for (int a = 0; a < kTile; ++a) acc += kG[a][ky] * s[(a * kTile + b) * pairs + q];
+          t[ky][b] = acc;
+        }
+      for (int ky = 0; ky < 3; ++ky)
+        for (int kx = 0; kx < 3; ++kx) {
+          float acc = 0;
+          for (int b = 0; b < kTile; ++b) acc += t[ky][b] * kG[b][kx];
+          dw[(ky * 3 + kx) * pairs + q] = acc;
+        }
+    }
+  });
 }
 
 }  // namespace pt::cpu

@@ -18,4 +18,10 @@ bool winograd_applies(const ConvGeometry& g);
 /** y = conv(x, w) by Winograd F(4x4, 3x3); requires winograd_applies(g). Results do not depend on the thread count. */
 void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y);
 
+/**
+ * dw = the filter gradient of conv(x, w) for upstream dy, by the same transforms: y is linear in the filter, so
+ * dw = G^T [sum over tiles of (B^T d B) (.) (A dY A^T)] G. Requires winograd_applies(g).
+ */
+void winograd_filter_grad3x3(const ConvGeometry& g, const float* x, const float* dy, float* dw);
+
 }  // namespace pt::cpu
