@@ -69,6 +69,30 @@ void parallel_for(int64_t n, int64_t grain, F&& f) {
 #endif
 }
 
+/**
+ * Runs worker() once on each of `threads` threads (at most get_num_threads(); the calling thread alone when 1),
+ * each with denormals flushed. Workers share out their items themselves (e.g. through an atomic counter), so a
+ * thread slowed by another process leaves its share to the others.
+ */
+template <class F>
+void run_on_threads(int64_t threads, F&& worker) {
+  FlushDenormalsGuard ftz;
+  threads = std::min<int64_t>(threads, get_num_threads());
+  if (threads <= 1) {
+    worker();
+    return;
+  }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(static_cast<int>(threads))
+  {
+    FlushDenormalsGuard worker_ftz;
+    worker();
+  }
+#else
+  worker();
+#endif
+}
+
 /** Items per chunk below which element-wise kernels stay on one thread (thread start-up costs ~µs). */
 constexpr int64_t kElementwiseGrain = 32768;
 

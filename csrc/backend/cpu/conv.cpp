@@ -7,6 +7,7 @@
 
 #include "../../core/parallel.h"
 #include "gemm.h"
+#include "simd.h"
 #include "winograd.h"
 
 namespace pt::cpu {
@@ -19,35 +20,6 @@ constexpr int64_t kBlockElems = int64_t(1) << 16;
 constexpr int64_t kMaxBlocks = 256;
 /** Patch sizes up to this use the direct kernel: its on-the-fly gather beats im2col + GEMM for few channels. */
 constexpr int64_t kDirectMaxPatch = 32;
-
-/** One AVX register of T (GCC vector extension): accumulators stay in registers, where arrays would spill. */
-template <class T>
-struct VecOf;
-template <>
-struct VecOf<float> {
-  typedef float type __attribute__((vector_size(32)));
-};
-template <>
-struct VecOf<double> {
-  typedef double type __attribute__((vector_size(32)));
-};
-template <class T>
-using Vec = typename VecOf<T>::type;
-/** Lanes of Vec<T>. */
-template <class T>
-constexpr int64_t kLanes = 32 / sizeof(T);
-
-template <class T>
-inline Vec<T> load(const T* p) {
-  Vec<T> v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-template <class T>
-inline void store(T* p, Vec<T> v) {
-  std::memcpy(p, &v, sizeof(v));
-}
 
 int64_t patch_size(const ConvGeometry& g) { return g.kh * g.kw * g.c; }
 

@@ -204,21 +204,7 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
       }
     }
   };
-  FlushDenormalsGuard ftz;
-  const int64_t threads = std::min<int64_t>(get_num_threads(), items / grain);
-  if (threads <= 1) {
-    worker();
-    return;
-  }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(static_cast<int>(threads))
-  {
-    FlushDenormalsGuard worker_ftz;
-    worker();
-  }
-#else
-  worker();
-#endif
+  run_on_threads(items / grain, worker);
 }
 
 template void gemm_batched<float>(int64_t, int64_t, int64_t, int64_t, MatrixRef<float>, const int64_t*,

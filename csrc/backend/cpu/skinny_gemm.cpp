@@ -199,22 +199,7 @@ bool skinny_gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixR
     }
   };
   const int64_t work = batch * m * n * k;
-  const int64_t threads =
-      std::min<int64_t>({get_num_threads(), num_items, std::max<int64_t>(1, work / kGemmMinParallelWork)});
-  FlushDenormalsGuard ftz;
-  if (threads <= 1) {
-    worker();
-  } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(static_cast<int>(threads))
-    {
-      FlushDenormalsGuard worker_ftz;
-      worker();
-    }
-#else
-    worker();
-#endif
-  }
+  run_on_threads(std::min<int64_t>(num_items, work / kGemmMinParallelWork), worker);
   if (transposed) {
     for (int64_t bi = 0; bi < batch; ++bi) {
       const T* src = transposed_out.data() + bi * out_rows * out_cols;

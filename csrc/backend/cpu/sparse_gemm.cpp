@@ -242,19 +242,7 @@ bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<
       }
     }
   };
-  if (threads <= 1) {
-    worker();
-  } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(static_cast<int>(threads))
-    {
-      FlushDenormalsGuard worker_ftz;
-      worker();
-    }
-#else
-    worker();
-#endif
-  }
+  run_on_threads(threads, worker);
   if (out_of_memory.load()) throw std::bad_alloc();
   return true;
 }

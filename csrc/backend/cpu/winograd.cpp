@@ -213,21 +213,7 @@ void run_items(int64_t items, F&& worker) {
   auto guarded = [&] {
     if (!worker()) out_of_memory.store(true);
   };
-  FlushDenormalsGuard ftz;
-  const int64_t threads = std::min<int64_t>(get_num_threads(), items);
-  if (threads <= 1) {
-    guarded();
-  } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(static_cast<int>(threads))
-    {
-      FlushDenormalsGuard worker_ftz;
-      guarded();
-    }
-#else
-    guarded();
-#endif
-  }
+  run_on_threads(items, guarded);
   if (out_of_memory.load()) throw std::bad_alloc();
 }
 
