@@ -38,6 +38,70 @@ class KerasTensor:
     def __repr__(self):
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}, name={self.name}>"
 
+    # Tells the core's conversions to raise a clear TypeError instead of trying to read values.
+    _pytensor_symbolic = True
+
+    def _apply(self, function, *operands):
+        """A layer applying ``function`` to this tensor and ``operands`` (KerasTensors become the layer's inputs)."""
+        from .layers.lambda_layer import Lambda
+
+        symbolic = [self] + [x for x in operands if isinstance(x, KerasTensor)]
+        slots = {id(x): i for i, x in enumerate(symbolic)}
+
+        def apply(values):
+            values = values if isinstance(values, list) else [values]
+            return function(*[values[slots[id(x)]] if isinstance(x, KerasTensor) else x for x in (self,) + operands])
+        return Lambda(apply)(symbolic if len(symbolic) > 1 else self)
+
+    def __add__(self, other):
+        return self._apply(lambda a, b: a + b, other)
+
+    def __radd__(self, other):
+        return self._apply(lambda a, b: b + a, other)
+
+    def __sub__(self, other):
+        return self._apply(lambda a, b: a - b, other)
+
+    def __rsub__(self, other):
+        return self._apply(lambda a, b: b - a, other)
+
+    def __mul__(self, other):
+        return self._apply(lambda a, b: a * b, other)
+
+    def __rmul__(self, other):
+        return self._apply(lambda a, b: b * a, other)
+
+    def __truediv__(self, other):
+        return self._apply(lambda a, b: a / b, other)
+
+    def __rtruediv__(self, other):
+        return self._apply(lambda a, b: b / a, other)
+
+    def __pow__(self, other):
+        return self._apply(lambda a, b: a ** b, other)
+
+    def __rpow__(self, other):
+        return self._apply(lambda a, b: b ** a, other)
+
+    def __matmul__(self, other):
+        return self._apply(lambda a, b: a @ b, other)
+
+    def __rmatmul__(self, other):
+        return self._apply(lambda a, b: b @ a, other)
+
+    def __neg__(self):
+        return self._apply(lambda a: -a)
+
+    def __abs__(self):
+        return self._apply(lambda a: abs(a))
+
+    def __getitem__(self, key):
+        return self._apply(lambda a: a[key])
+
+    def __iter__(self):
+        raise TypeError("A symbolic KerasTensor cannot be iterated (its size along the first axis is not known); "
+                        "index it (x[:, 0]) or split it with a layer.")
+
     def __bool__(self):
         raise TypeError("A symbolic KerasTensor has no value: it cannot be used in a Python `if`. Put the "
                         "computation in a layer (e.g. keras.layers.Lambda) or a subclassed Model's call().")
