@@ -300,6 +300,16 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         values = self.call(pt.convert_to_tensor(y_true), _as_float(y_pred))
+        mask = getattr(y_pred, "_keras_mask", None)
+        if mask is not None and tuple(mask.shape) == tuple(values.shape):
+            # The prediction's mask (e.g. padded timesteps): masked entries add nothing, and the mean is over the
+            # unmasked ones (Keras's sum_over_batch_size with a mask).
+            mask = pt.cast(mask, pt.bool)
+            own = getattr(values, "_keras_mask", None)
+            if own is not None:
+                mask = pt.logical_and(mask, pt.cast(own, pt.bool))
+            values = pt.where(mask, values, pt.zeros_like(values))
+            values._keras_mask = mask
         return reduce_values(values, sample_weight, self.reduction)
 
     def get_config(self):

@@ -89,6 +89,8 @@ class Layer:
         self._call_takes_mask = "mask" in params or var_kw
         self._call_training_default = params["training"].default if "training" in params and \
             params["training"].default is not inspect.Parameter.empty else None
+        # Layers that define compute_mask may create a mask (Embedding(mask_zero=True)) even from unmasked inputs.
+        self._computes_mask = type(self).compute_mask is not Layer.compute_mask
 
     @staticmethod
     def _batch_shape_from_kwargs(kwargs):
@@ -317,11 +319,18 @@ class Layer:
         if pt.nest.is_nested(inputs):
             if any(isinstance(x, KerasTensor) for x in pt.nest.flatten(inputs)):
                 return self._symbolic_call(inputs, args, kwargs)
+            masks = [getattr(x, "_keras_mask", None) for x in pt.nest.flatten(inputs)]
+            input_mask = masks if any(m is not None for m in masks) else None
             inputs = pt.nest.map_structure(self._convert_input, inputs)
         elif isinstance(inputs, KerasTensor):
             return self._symbolic_call(inputs, args, kwargs)
         else:
+            input_mask = getattr(inputs, "_keras_mask", None)
             inputs = self._convert_input(inputs)
+        # Keras's masks travel on the tensors: a layer's call receives its input's mask, and its outputs carry
+        # compute_mask's result.
+        if input_mask is not None and self._call_takes_mask and kwargs.get("mask") is None:
+            kwargs["mask"] = input_mask
         stack = _call_stack()
         training = kwargs.pop("training", None)
         if training is None and stack:
@@ -345,7 +354,18 @@ class Layer:
         if self.activity_regularizer is not None:
             for out in pt.nest.flatten(outputs):
                 self.add_loss(self.activity_regularizer(out) / float(max(int(out.shape[0]), 1)))
+        if input_mask is not None or self._computes_mask:
+            self._attach_mask(outputs, self.compute_mask(inputs, kwargs.get("mask", input_mask)))
         return outputs
+
+    @staticmethod
+    def _attach_mask(outputs, mask):
+        """Sets ``_keras_mask`` on the outputs (one mask per output when there are several)."""
+        flat = pt.nest.flatten(outputs)
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [mask] * len(flat)
+        for out, m in zip(flat, masks):
+            if isinstance(out, pt.Tensor) and not isinstance(out, pt.Variable):
+                out._keras_mask = m
 
     def _symbolic_call(self, inputs, args, kwargs):
         """Functional API: computes the output shapes and records the call as a Node."""
