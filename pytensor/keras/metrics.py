@@ -175,6 +175,10 @@ class MeanMetricWrapper(Mean):
         """Adds ``fn(y_true, y_pred)`` per sample, weighted by ``sample_weight``."""
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         mask = getattr(values, "_keras_mask", None)
+        pred_mask = getattr(y_pred, "_keras_mask", None)
+        if pred_mask is not None and tuple(pred_mask.shape) == tuple(values.shape):
+            # The prediction's mask (padded timesteps) weights them out, as Keras does.
+            mask = pred_mask if mask is None else pt.logical_and(pt.cast(mask, pt.bool), pt.cast(pred_mask, pt.bool))
         if mask is not None:
             mask = pt.cast(mask, values.dtype)
             sample_weight = mask if sample_weight is None else _weights_like(sample_weight, values) * mask

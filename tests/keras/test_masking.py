@@ -43,17 +43,19 @@ def test_functional_model_passes_masks_along():
                                rtol=1e-5, atol=1e-6)
 
 
-def test_loss_averages_over_unmasked_steps():
+def test_loss_and_metrics_average_over_unmasked_steps():
     tf.keras.utils.set_random_seed(2)
     model = keras.Sequential([layers.Embedding(10, 3, mask_zero=True), layers.SimpleRNN(4, return_sequences=True),
                               layers.Dense(6, activation="softmax")])
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     x = np.array([[3, 4, 5, 0], [6, 0, 0, 0]])
     y = np.array([[1, 2, 3, 5], [4, 5, 5, 5]])  # labels at padded steps must not count
     probs = model.predict(x, verbose=0)
     valid = x != 0
     per_step = -np.log(np.take_along_axis(probs, y[..., None], -1)[..., 0])
     want = per_step[valid].mean()
-    assert np.isclose(model.evaluate(x, y, verbose=0), want, rtol=1e-5)
-    y_other = np.where(valid, y, 0)  # different labels at the padding: the same loss
-    assert np.isclose(model.evaluate(x, y_other, verbose=0), want, rtol=1e-5)
+    loss, accuracy = model.evaluate(x, y, verbose=0)
+    assert np.isclose(loss, want, rtol=1e-5)
+    assert np.isclose(accuracy, (probs.argmax(-1) == y)[valid].mean())
+    y_other = np.where(valid, y, 0)  # different labels at the padding: the same loss and accuracy
+    assert np.allclose(model.evaluate(x, y_other, verbose=0), [loss, accuracy], rtol=1e-5)
