@@ -927,6 +927,16 @@ def sample_relu_grad(op, dtype, rng):
         yield SampleInput((np.ones(4, dtype), np.array([np.nan, np.inf, -np.inf, 0.0], dtype)), desc="NaN, inf, 0")
 
 
+def sample_bias_add_relu(op, dtype, rng):
+    """(value, bias) with the bias along the last axis; then NaN / inf values."""
+    for shape, layout in [((3, 4), "contiguous"), ((4, 5), "transposed"), ((2, 3, 4), "strided"), ((5,), "contiguous"),
+                          ((0, 3), "contiguous"), ((2, 5, 5, 8), "contiguous")]:
+        yield SampleInput((make(shape, dtype, rng, None, layout), make(shape[-1:], dtype, rng)), desc=f"{layout} {shape}")
+    if dtype in FLOATS and op.extremal:
+        yield SampleInput((np.array([[np.nan, np.inf, -np.inf, 1.0]], dtype), np.array([0.5, -1.0, 2.0, np.nan], dtype)),
+                          desc="NaN, inf")
+
+
 def _activation_row(name):
     return OpInfo(name=name, family="activation", api=_ACTIVATION_API.get(name, f"nn.{name}"),
                   ref=_act_ref(_ACTIVATION_REFS[name]), sample_inputs_func=sample_activation, dtypes=FLOATS,
@@ -1694,6 +1704,10 @@ op_db = [
            extremal=(np.inf,), tols={"float32": (1e-5, 1e-5)}),
     # ---- nn rows ----
     *[_activation_row(name) for name in _ACTIVATION_REFS],
+    OpInfo(name="bias_add_relu", family="activation", api="_core.bias_add_relu",
+           ref=lambda x, b: np.maximum(x.astype(np.float64) + b, 0).astype(x.dtype),
+           sample_inputs_func=sample_bias_add_relu, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS,
+           differentiable=True, num_inputs=2, extremal=GENERIC_EXTREMAL),
     OpInfo(name="relu_grad", family="activation", api="_core.relu_grad",
            ref=lambda dy, x: np.where(x > 0, dy, 0).astype(dy.dtype), sample_inputs_func=sample_relu_grad,
            dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=2,

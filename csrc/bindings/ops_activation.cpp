@@ -28,6 +28,12 @@ void bind_activation(py::module_& m) {
           return ops::relu_grad(to_tensor(gradients, x.dtype(), "relu_grad"), x);
         },
         py::arg("gradients"), py::arg("features"), py::arg("name") = py::none());
+  m.def("bias_add_relu",
+        [](py::handle value, py::handle bias, py::handle) {
+          Tensor v = to_tensor(value, std::nullopt, "bias_add_relu");
+          return ops::bias_add_relu(v, to_tensor(bias, v.dtype(), "bias_add_relu"));
+        },
+        py::arg("value"), py::arg("bias"), py::arg("name") = py::none());
   m.def("leaky_relu",
         [](py::handle x, double alpha, py::handle) { return ops::leaky_relu(to_tensor(x, std::nullopt, "leaky_relu"), alpha); },
         py::arg("features"), py::arg("alpha") = 0.2, py::arg("name") = py::none());

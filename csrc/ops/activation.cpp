@@ -66,6 +66,30 @@ Tensor relu_grad(const Tensor& dy, const Tensor& x) {
   return out;
 }
 
+Tensor bias_add_relu(const Tensor& value, const Tensor& bias) {
+  PT_OP_SCOPE;
+  const int64_t rank = static_cast<int64_t>(value.shape().size());
+  check_arg(rank >= 1 && bias.shape().size() == 1 && bias.shape()[0] == value.shape()[rank - 1],
+            "bias_add_relu: bias of shape ", shape_str(bias.shape()), " must be 1-D with the length of the last axis "
+            "of value, of shape ", shape_str(value.shape()));
+  if (value.dtype() != bias.dtype())
+    throw TypeError(str_cat("bias_add_relu: value (", dtype_name(value.dtype()), ") and bias (",
+                            dtype_name(bias.dtype()), ") must have one dtype"));
+  Tensor out;
+  PT_DISPATCH_FLOAT(value.dtype(), "bias_add_relu", {
+    out = Tensor::empty(value.shape(), value.dtype());
+    const Strides bias_strides = broadcast_strides(bias.shape(), bias.strides(), value.shape());
+    // NaN stays NaN (relu's rule); v > 0 is false for NaN, so it is tested first.
+    cpu::binary_map<scalar_t, scalar_t>(value.shape(), out, value, value.strides(), bias, bias_strides,
+                                        [](scalar_t v, scalar_t b) {
+                                          const scalar_t s = v + b;
+                                          return s > scalar_t(0) || s != s ? s : scalar_t(0);
+                                        });
+  });
+  PT_RECORD(OpId::bias_add_relu, {value, bias}, {out});
+  return out;
+}
+
 Tensor relu6(const Tensor& x) {
   return map_activation(OpId::relu6, x, [](auto v) {
     using T = decltype(v);
@@ -198,13 +222,21 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
     case OpId::erf: return {mul(dy, mul(c(kTwoOverSqrtPi), unary(OpId::exp, autograd::neg(mul(x, x)))))};
     // Linear in the incoming gradient with the same mask; piecewise constant in the features.
     case OpId::relu_grad: return {relu_grad(dy, n.inputs[1]), zeros_like(n.inputs[1], std::nullopt)};
+    case OpId::bias_add_relu: {
+      // relu's gradient where the output is positive; the bias collects it over every axis but the last.
+      Tensor dvalue = relu_grad(dy, y);
+      std::vector<int64_t> axes(x.shape().size() - 1);
+      for (size_t i = 0; i < axes.size(); ++i) axes[i] = static_cast<int64_t>(i);
+      return {dvalue, reduce(OpId::reduce_sum, dvalue, axes, false, false)};
+    }
     default: return {Tensor()};
   }
 }
 
 const bool registered = [] {
   for (OpId op : {OpId::relu6, OpId::leaky_relu, OpId::elu, OpId::selu, OpId::gelu, OpId::softplus, OpId::softsign,
-                  OpId::silu, OpId::hard_sigmoid, OpId::erf, OpId::relu_grad})
+                  OpId::silu, OpId::hard_sigmoid, OpId::erf, OpId::relu_grad,
+                  OpId::bias_add_relu})
     autograd::register_gradient(op, grad_activation);
   return true;
 }();

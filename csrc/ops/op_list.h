@@ -106,6 +106,7 @@
   PT_OP(hard_sigmoid, activation, 1, true)         \
   PT_OP(erf, activation, 1, true)                  \
   PT_OP(relu_grad, activation, 2, true)            \
+  PT_OP(bias_add_relu, activation, 2, true)        \
   /* nn: cross-entropy, norms, embedding, dropout */\
   PT_OP(sparse_softmax_cross_entropy_with_logits, nn, 2, true) \
   PT_OP(softmax_cross_entropy_with_logits, nn, 2, true) \

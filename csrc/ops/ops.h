@@ -123,6 +123,8 @@ Tensor hard_sigmoid(const Tensor& x);
 Tensor erf(const Tensor& x);
 /** dy where x > 0, else 0 (TF's ReluGrad): relu's gradient in one pass; dy and x have one shape and dtype. */
 Tensor relu_grad(const Tensor& dy, const Tensor& x);
+/** relu(value + bias) with the 1-D bias along the last axis, in one pass (a Dense or Conv layer's epilogue). */
+Tensor bias_add_relu(const Tensor& value, const Tensor& bias);
 
 // ---- conv.cpp --------------------------------------------------------------------
 /** Strides, dilations and TF padding of a 2-D NHWC convolution ("VALID", "SAME" or "EXPLICIT"). */

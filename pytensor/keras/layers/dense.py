@@ -71,6 +71,8 @@ class Dense(Layer):
         else:
             outputs = pt.linalg.tensordot(inputs, self.kernel, [[len(shape) - 1], [0]])
         if self.bias is not None:
+            if self.activation is activations.relu:
+                return pt._core.bias_add_relu(outputs, self.bias)  # one pass instead of two
             outputs = pt.nn.bias_add(outputs, self.bias)
         return self.activation(outputs)
 
