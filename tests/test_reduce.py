@@ -181,6 +181,11 @@ def test_float32_sum_is_accurate(rng):
     cols = x.reshape(-1, 4)  # the outer layout: rows folded pairwise too
     got = pt.reduce_sum(cols, axis=0).numpy().astype(np.float64)
     np.testing.assert_allclose(got, cols.astype(np.float64).sum(0), rtol=2e-6)
+    # A few columns over many rows (a bias gradient), rows not a multiple of the grouping, and max over them.
+    narrow = x[:999_999].reshape(-1, 3, 11)
+    got = pt.reduce_sum(narrow, axis=[0]).numpy().astype(np.float64)
+    np.testing.assert_allclose(got, narrow.astype(np.float64).sum(0), rtol=2e-6)
+    np.testing.assert_array_equal(pt.reduce_max(narrow, axis=0).numpy(), narrow.max(0))
 
 
 # ---- 0-d and empty ----------------------------------------------------------------------------
@@ -323,7 +328,8 @@ def restore_threads():
 
 @pytest.mark.parametrize("shape,axes", [((3_000_000,), [None, 0]),
                                         ((1000, 3000), [None, 0, 1]),
-                                        ((60, 500, 100), [None, 0, 1, 2, (0, 2), (1, 2)])])
+                                        ((60, 500, 100), [None, 0, 1, 2, (0, 2), (1, 2)]),
+                                        ((128, 26, 26, 32), [(0, 1, 2)])])
 def test_bitwise_deterministic_across_thread_counts(shape, axes, rng, restore_threads):
     x = pt.constant((rng.standard_normal(shape) * 10 + 1).astype(np.float32))
     xt = pt.transpose(x) if len(shape) > 1 else x
