@@ -15,6 +15,8 @@ namespace {
 constexpr int64_t kBlockRows = 4;
 /** Columns of Out per dot-product register block (accumulators held in registers). */
 constexpr int64_t kDotCols = 8;
+/** Shortest k for dot products: each output ends in a horizontal sum, which a short k cannot amortise. */
+constexpr int64_t kDotMinDepth = 128;
 /** Rows and columns of Out per work item: small enough to share among threads, large enough to amortise. */
 constexpr int64_t kItemRows = 16;
 constexpr int64_t kItemCols = 256;
@@ -123,16 +125,16 @@ bool skinny_gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixR
   if (k <= kSkinnySide) {
     kernel = Kernel::kRowUpdate, left = a, right = b, right_rows = k, right_cols = n;
     right_in_place = unit_rows(n, b.col_stride);
-  } else if (n <= kSkinnySide && unit_rows(k, a.col_stride)) {
+  } else if (n <= kSkinnySide && unit_rows(k, a.col_stride) && k >= kDotMinDepth) {
     kernel = Kernel::kDot, left = a, right = bt, right_rows = n, right_cols = k;
     right_in_place = unit_rows(k, b.row_stride);
-  } else if (n <= kSkinnySide) {
+  } else if (n <= kSkinnySide && !unit_rows(k, a.col_stride)) {
     // A is column-major: its columns are C^T's right-hand rows.
     kernel = Kernel::kRowUpdate, transposed = true, left = bt, right = at, right_rows = k, right_cols = m;
     right_in_place = unit_rows(m, a.row_stride);
   } else if (m <= kSkinnySide && unit_rows(n, b.col_stride)) {
     kernel = Kernel::kRowUpdate, left = a, right = b, right_rows = k, right_cols = n, right_in_place = true;
-  } else if (m <= kSkinnySide) {
+  } else if (m <= kSkinnySide && k >= kDotMinDepth) {
     kernel = Kernel::kDot, left = a, right = bt, right_rows = n, right_cols = k;
     right_in_place = unit_rows(k, b.row_stride);
     left_in_place = unit_rows(k, a.col_stride);
