@@ -1129,6 +1129,7 @@ POOL_CASES = [
     ((2, 7, 6, 3), "strided", 3, [2, 3], "VALID"),
     ((1, 7, 7, 2), "transposed", 2, 3, "SAME"),
     ((2, 5, 4, 2), "reversed", [2, 3], 1, "VALID"),
+    ((2, 7, 9, 3), "contiguous", 2, [3, 2], "VALID"),  # disjoint windows; rows 2, 5, 6 and column 8 unreached
     ((0, 4, 4, 2), "contiguous", 2, 2, "VALID"),
     ((4, 40, 40, 16), "contiguous", 2, 2, "VALID"),
 ]

@@ -46,6 +46,26 @@ template <class T> T stable_sigmoid(T v) {
   return e / (T(1) + e);
 }
 
+/**
+ * bias_add_relu on contiguous rows of `c` channels: one pass with the bias row held in cache and no per-element
+ * index arithmetic (the strided broadcast map cost 3x the memory traffic on conv outputs).
+ */
+template <class T>
+void bias_add_relu_rows(const T* value, const T* bias, T* out, int64_t numel, int64_t c) {
+  const int64_t rows = c > 0 ? numel / c : 0;
+  parallel_for(rows, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(c, 1)), [&](int64_t lo, int64_t hi) {
+    for (int64_t r = lo; r < hi; ++r) {
+      const T* __restrict v = value + r * c;
+      T* __restrict o = out + r * c;
+      // s <= 0 is false for NaN, so NaN passes through (relu's rule) without a branch.
+      for (int64_t j = 0; j < c; ++j) {
+        const T s = v[j] + bias[j];
+        o[j] = s <= T(0) ? T(0) : s;
+      }
+    }
+  });
+}
+
 }  // namespace
 
 Tensor relu_grad(const Tensor& dy, const Tensor& x) {
@@ -78,13 +98,18 @@ Tensor bias_add_relu(const Tensor& value, const Tensor& bias) {
   Tensor out;
   PT_DISPATCH_FLOAT(value.dtype(), "bias_add_relu", {
     out = Tensor::empty(value.shape(), value.dtype());
-    const Strides bias_strides = broadcast_strides(bias.shape(), bias.strides(), value.shape());
-    // NaN stays NaN (relu's rule); v > 0 is false for NaN, so it is tested first.
-    cpu::binary_map<scalar_t, scalar_t>(value.shape(), out, value, value.strides(), bias, bias_strides,
-                                        [](scalar_t v, scalar_t b) {
-                                          const scalar_t s = v + b;
-                                          return s > scalar_t(0) || s != s ? s : scalar_t(0);
-                                        });
+    if (value.is_contiguous() && bias.is_contiguous()) {
+      bias_add_relu_rows(value.data<scalar_t>(), bias.data<scalar_t>(), out.data<scalar_t>(), value.numel(),
+                         value.shape()[rank - 1]);
+    } else {
+      const Strides bias_strides = broadcast_strides(bias.shape(), bias.strides(), value.shape());
+      // NaN stays NaN (relu's rule); v > 0 is false for NaN, so it is tested first.
+      cpu::binary_map<scalar_t, scalar_t>(value.shape(), out, value, value.strides(), bias, bias_strides,
+                                          [](scalar_t v, scalar_t b) {
+                                            const scalar_t s = v + b;
+                                            return s > scalar_t(0) || s != s ? s : scalar_t(0);
+                                          });
+    }
   });
   PT_RECORD(OpId::bias_add_relu, {value, bias}, {out});
   return out;

@@ -174,9 +174,44 @@ inline void max_grad_element(const T* dy_image, const int32_t* arg_image, T* out
   for (int32_t c = 0; c < static_cast<int32_t>(n); ++c) out[c0 + c] = acc[c];
 }
 
+/**
+ * Gradient of max pooling whose windows do not overlap (stride >= window, the usual 2x2 / 2): each input element
+ * has at most one covering window, so it is written once, as dy where it is that window's argmax and 0 elsewhere.
+ */
+template <class T>
+void max_pool_grad_disjoint(const T* dy, const int32_t* arg, T* dx, const Geometry& g, const Pool2dWindow& wd) {
+  const int64_t C = g.c;
+  const auto cols = covering_columns(g, wd);
+  parallel_for(g.n * g.h, row_grain(g.w * C), [&](int64_t lo_row, int64_t hi_row) {
+    for (int64_t row = lo_row; row < hi_row; ++row) {
+      const int64_t b = row / g.h, iy = row % g.h;
+      int64_t oy0, oy1;
+      covering_range(iy, wd.sh, g.pad_top, wd.kh, g.oh, oy0, oy1);
+      T* __restrict out = dx + row * g.w * C;
+      if (oy0 >= oy1) {  // a row no window reaches
+        std::fill(out, out + g.w * C, T(0));
+        continue;
+      }
+      const int64_t window_row = (b * g.oh + oy0) * g.ow;
+      for (int64_t ix = 0; ix < g.w; ++ix, out += C) {
+        const auto [ox0, ox1] = cols[ix];
+        if (ox0 >= ox1) {
+          std::fill(out, out + C, T(0));
+          continue;
+        }
+        const T* __restrict gy = dy + (window_row + ox0) * C;
+        const int32_t* __restrict a = arg + (window_row + ox0) * C;
+        const int32_t base = static_cast<int32_t>((iy * g.w + ix) * C);
+        for (int32_t c = 0; c < static_cast<int32_t>(C); ++c) out[c] = a[c] == base + c ? gy[c] : T(0);
+      }
+    }
+  });
+}
+
 /** Gradient of max pooling, gathered per input element (see max_grad_element); rows in parallel. */
 template <class T>
 void max_pool_grad_kernel(const T* dy, const int32_t* arg, T* dx, const Geometry& g, const Pool2dWindow& wd) {
+  if (wd.sh >= wd.kh && wd.sw >= wd.kw) return max_pool_grad_disjoint(dy, arg, dx, g, wd);
   constexpr int kBlock = 32 / sizeof(T) * 4;
   const int64_t C = g.c;
   const int64_t cover = ((wd.kh + wd.sh - 1) / wd.sh) * ((wd.kw + wd.sw - 1) / wd.sw);
