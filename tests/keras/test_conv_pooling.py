@@ -163,3 +163,43 @@ def test_lecture_notes_pooling_line():
     assert layer.strides == (2, 2)
     x = RNG.normal(size=(1, 5, 5, 2)).astype(np.float32)
     np.testing.assert_allclose(layer(x).numpy(), np_pool2d(x, (2, 2), (2, 2), "same", np.nanmax), rtol=1e-6)
+
+
+@pytest.mark.parametrize("conv_kwargs, pool_kwargs", [
+    ({"kernel_size": 3}, {}),
+    ({"kernel_size": 3, "padding": "same"}, {"pool_size": 3, "strides": 2, "padding": "same"}),
+    ({"kernel_size": (2, 3), "strides": 2}, {"pool_size": (2, 1)}),
+])
+def test_sequential_pools_relu_conv_before_bias_exactly(conv_kwargs, pool_kwargs):
+    # Sequential computes Conv2D(relu) -> MaxPooling2D as relu(max_pool(conv) + bias): same values, and the
+    # same gradients as the layers called one by one (random data has no ties after rounding).
+    x = pt.Variable(RNG.normal(size=(3, 9, 8, 2)).astype(np.float32))
+    conv = layers.Conv2D(4, activation="relu", bias_initializer="random_normal", **conv_kwargs)
+    pool = layers.MaxPooling2D(**pool_kwargs)
+    model = pt.keras.Sequential([conv, pool])
+    model(x)
+    assert conv.pools_exactly(pool, x)
+    with pt.GradientTape(persistent=True) as tape:
+        fused = model(x)
+        separate = pool(conv(x))
+        weights = np.arange(np.prod(fused.shape), dtype=np.float32).reshape(fused.shape) % 7 - 3
+        fused_loss, separate_loss = pt.reduce_sum(fused * weights), pt.reduce_sum(separate * weights)
+    np.testing.assert_array_equal(fused.numpy(), separate.numpy())
+    kernel, bias = conv.kernel.numpy().astype(np.float64), conv.bias.numpy().astype(np.float64)
+    padding = conv_kwargs.get("padding", "valid")
+    reference = np_pool2d(np.maximum(np_conv2d(x.numpy().astype(np.float64), kernel, conv.strides, padding) + bias, 0),
+                          pool.pool_size, pool.strides, pool.padding, np.nanmax)
+    np.testing.assert_allclose(fused.numpy(), reference, rtol=1e-5, atol=1e-5)
+    for a, b in zip(tape.gradient(fused_loss, [x, conv.kernel, conv.bias]),
+                    tape.gradient(separate_loss, [x, conv.kernel, conv.bias])):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_sequential_keeps_conv_output_observable():
+    # Hooks that see the unpooled activations turn the pooled evaluation off.
+    conv = layers.Conv2D(2, 3, activation="relu", activity_regularizer="l2")
+    pool = layers.MaxPooling2D()
+    x = pt.constant(RNG.normal(size=(1, 6, 6, 1)).astype(np.float32))
+    pt.keras.Sequential([conv, pool])(x)
+    assert not conv.pools_exactly(pool, x)
+    assert not layers.Conv2D(2, 3).pools_exactly(pool, x)  # no relu
