@@ -88,7 +88,8 @@ def test_conv1d_gradient_matches_finite_differences():
 # F(4x4, 3x3); its transforms err by a few 1e-6 of the result's scale, so it is checked against float64 at that scale.
 WINOGRAD_CASES = [((2, 13, 13, 32), (3, 3, 32, 64), "VALID"), ((3, 9, 7, 16), (3, 3, 16, 20), "SAME"),
                   ((1, 30, 31, 24), (3, 3, 24, 17), "VALID"), ((2, 4, 5, 16), (3, 3, 16, 16), "SAME"),
-                  ((1, 6, 6, 19), (3, 3, 19, 33), [[0, 0], [2, 0], [1, 2], [0, 0]])]
+                  ((1, 6, 6, 19), (3, 3, 19, 33), [[0, 0], [2, 0], [1, 2], [0, 0]]),
+                  ((70, 16, 16, 16), (3, 3, 16, 24), "VALID")]  # 1120 tiles: filter-gradient parts of several items
 
 
 def _scale_close(got, want, scale):

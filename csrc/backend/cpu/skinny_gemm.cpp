@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/parallel.h"
@@ -21,8 +22,8 @@ constexpr int64_t kDotMinDepth = 128;
 constexpr int64_t kItemRows = 16;
 constexpr int64_t kItemCols = 256;
 
-/** Out[i, j0:j1] (rows i..i+R-1) = sum_p L(i, p) * R[p, j0:j1], p in order. */
-template <class T, int R>
+/** Out[i, j0:j1] (rows i..i+R-1) = sum_p L(i, p) * R[p, j0:j1], p in order; with kAccumulate, Out's values plus it. */
+template <class T, int R, bool kAccumulate = false>
 void row_update(int64_t i, int64_t j0, int64_t j1, int64_t k, MatrixRef<T> l, const T* r, int64_t ldr, T* out,
                 int64_t ldo) {
   constexpr int64_t L = kLanes<T>;
@@ -31,6 +32,8 @@ void row_update(int64_t i, int64_t j0, int64_t j1, int64_t k, MatrixRef<T> l, co
   int64_t j = j0;
   for (; j + 2 * L <= j1; j += 2 * L) {
     Vec<T> acc[R][2] = {};
+    if constexpr (kAccumulate)
+      for (int q = 0; q < R; ++q) acc[q][0] = load(out + (i + q) * ldo + j), acc[q][1] = load(out + (i + q) * ldo + j + L);
     for (int64_t p = 0; p < k; ++p) {
       const T* rp = r + p * ldr + j;
       const Vec<T> b0 = load(rp), b1 = load(rp + L);
@@ -47,6 +50,8 @@ void row_update(int64_t i, int64_t j0, int64_t j1, int64_t k, MatrixRef<T> l, co
   }
   for (; j + L <= j1; j += L) {
     Vec<T> acc[R] = {};
+    if constexpr (kAccumulate)
+      for (int q = 0; q < R; ++q) acc[q] = load(out + (i + q) * ldo + j);
     for (int64_t p = 0; p < k; ++p) {
       const Vec<T> b = load(r + p * ldr + j);
       for (int q = 0; q < R; ++q) acc[q] += broadcast(lrow[q][p * l.col_stride]) * b;
@@ -55,7 +60,7 @@ void row_update(int64_t i, int64_t j0, int64_t j1, int64_t k, MatrixRef<T> l, co
   }
   for (; j < j1; ++j) {
     for (int q = 0; q < R; ++q) {
-      T s = 0;
+      T s = kAccumulate ? out[(i + q) * ldo + j] : T(0);
       for (int64_t p = 0; p < k; ++p) s += lrow[q][p * l.col_stride] * r[p * ldr + j];
       out[(i + q) * ldo + j] = s;
     }
@@ -213,6 +218,24 @@ bool skinny_gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixR
   return true;
 }
 
+template <class T>
+void row_update_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> l, const T* r, int64_t ldr, T* out, int64_t ldo,
+                     bool accumulate) {
+  const auto rows = [&](auto accumulate_tag) {
+    constexpr bool kAcc = decltype(accumulate_tag)::value;
+    int64_t i = 0;
+    for (; i + 6 <= m; i += 6) row_update<T, 6, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
+    for (; i + kBlockRows <= m; i += kBlockRows) row_update<T, kBlockRows, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
+    for (; i < m; ++i) row_update<T, 1, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
+  };
+  if (accumulate) rows(std::true_type{});
+  else rows(std::false_type{});
+}
+
+template void row_update_gemm<float>(int64_t, int64_t, int64_t, MatrixRef<float>, const float*, int64_t, float*,
+                                     int64_t, bool);
+template void row_update_gemm<double>(int64_t, int64_t, int64_t, MatrixRef<double>, const double*, int64_t, double*,
+                                      int64_t, bool);
 template bool skinny_gemm_batched<float>(int64_t, int64_t, int64_t, int64_t, MatrixRef<float>, const int64_t*,
                                          MatrixRef<float>, const int64_t*, float*);
 template bool skinny_gemm_batched<double>(int64_t, int64_t, int64_t, int64_t, MatrixRef<double>, const int64_t*,

@@ -27,4 +27,13 @@ template <class T>
 bool skinny_gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a, const int64_t* a_offsets,
                          MatrixRef<T> b, const int64_t* b_offsets, T* c);
 
+/**
+ * Out (m x n, row stride ldo) = L (m x k, any strides) . R (k x n, rows contiguous with stride ldr), or Out plus
+ * it with `accumulate`; serial, through the row-update kernel. For products too small for Eigen to amortise its
+ * packing, such as Winograd's per-position products.
+ */
+template <class T>
+void row_update_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> l, const T* r, int64_t ldr, T* out, int64_t ldo,
+                     bool accumulate);
+
 }  // namespace pt::cpu

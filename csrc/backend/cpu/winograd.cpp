@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <new>
 #include <vector>
 
 #include "../../core/parallel.h"
-#include "gemm.h"
+#include "skinny_gemm.h"
 #include "scratch.h"
 #include "simd.h"
 
@@ -19,7 +20,7 @@ constexpr int64_t kTile = 6;
 constexpr int64_t kOut = 4;
 constexpr int64_t kPositions = kTile * kTile;
 /** Tiles per work item: the item's transformed tiles (36 x tiles x channels) stay in L2 between the steps. */
-constexpr int64_t kTilesPerItem = 64;
+constexpr int64_t kTilesPerItem = 16;
 /** Most runs of tiles the filter gradient sums separately before adding them up. */
 constexpr int64_t kMaxParts = 16;
 /** Fewest input and output channels for which the 36 small GEMMs beat one im2col GEMM. */
@@ -119,24 +120,23 @@ struct TileGrid {
  * image), vectorised along the contiguous channels.
  */
 void transform_input(const ConvGeometry& g, const TileGrid& grid, const float* x, int64_t t0, int64_t t1,
-                     float* __restrict patch, float* __restrict tmp, float* __restrict v) {
+                     float* __restrict zeros, float* __restrict tmp, float* __restrict v) {
   const int64_t c = g.c, count = t1 - t0;
+  std::fill(zeros, zeros + c, 0.f);  // stands for the pixels outside the image
   for (int64_t t = t0; t < t1; ++t) {
     const int64_t img = t / grid.per_image, r = t % grid.per_image;
     const int64_t y0 = r / grid.tiles_x * kOut - g.pad_top, x0 = r % grid.tiles_x * kOut - g.pad_left;
-    for (int64_t i = 0; i < kTile; ++i) {
-      for (int64_t j = 0; j < kTile; ++j) {
-        float* dst = patch + (i * kTile + j) * c;
-        const int64_t yy = y0 + i, xx = x0 + j;
-        if (yy < 0 || yy >= g.h || xx < 0 || xx >= g.w) std::fill(dst, dst + c, 0.f);
-        else std::copy_n(x + ((img * g.h + yy) * g.w + xx) * c, c, dst);
-      }
-    }
-    // tmp = B^T d (along the tile's columns), then V = tmp B (along its rows), vectorised over channels.
+    // tmp = B^T d (along the tile's columns, read in place), then V = tmp B (along its rows), over channels.
     const float* in[kTile];
     float* out[kTile];
     for (int64_t j = 0; j < kTile; ++j) {
-      for (int64_t k = 0; k < kTile; ++k) in[k] = patch + (k * kTile + j) * c, out[k] = tmp + (k * kTile + j) * c;
+      const int64_t xx = x0 + j;
+      for (int64_t k = 0; k < kTile; ++k) {
+        const int64_t yy = y0 + k;
+        const bool inside = yy >= 0 && yy < g.h && xx >= 0 && xx < g.w;
+        in[k] = inside ? x + ((img * g.h + yy) * g.w + xx) * c : zeros;
+        out[k] = tmp + (k * kTile + j) * c;
+      }
       input_transform_1d(in, out, c);
     }
     for (int64_t a = 0; a < kTile; ++a) {
@@ -176,23 +176,21 @@ void transform_output(const ConvGeometry& g, const TileGrid& grid, const float* 
 
 /** Z[p][t - t0][:] = (A dY A^T)[p] for tiles [t0, t1), dY the tile's 4x4 x co block of dy (zero past the edge). */
 void transform_output_grad(const ConvGeometry& g, const TileGrid& grid, const float* dy, int64_t t0, int64_t t1,
-                           float* __restrict block, float* __restrict tmp, float* __restrict z) {
+                           float* __restrict zeros, float* __restrict tmp, float* __restrict z) {
   const int64_t co = g.co, count = t1 - t0;
+  std::fill(zeros, zeros + co, 0.f);  // stands for the outputs past the image's edge
   const float* in[kTile];
   float* out[kTile];
   for (int64_t t = t0; t < t1; ++t) {
     const int64_t img = t / grid.per_image, r = t % grid.per_image;
     const int64_t oy0 = r / grid.tiles_x * kOut, ox0 = r % grid.tiles_x * kOut;
-    for (int64_t a = 0; a < kOut; ++a)
-      for (int64_t b = 0; b < kOut; ++b) {
-        float* dst = block + (a * kOut + b) * co;
-        if (oy0 + a >= g.oh || ox0 + b >= g.ow) std::fill(dst, dst + co, 0.f);
-        else std::copy_n(dy + ((img * g.oh + oy0 + a) * g.ow + ox0 + b) * co, co, dst);
-      }
-    // tmp (6 x 4) = A dY along columns, then Z (6 x 6) = tmp A^T along rows. The unused inputs d[4], d[5] of
-    // the 6-wide helper are never read by output_grad_transform.
+    // tmp (6 x 4) = A dY along columns (dY read in place), then Z (6 x 6) = tmp A^T along rows. The unused
+    // inputs d[4], d[5] of the 6-wide helper are never read by output_grad_transform.
     for (int64_t b = 0; b < kOut; ++b) {
-      for (int64_t k = 0; k < kOut; ++k) in[k] = block + (k * kOut + b) * co;
+      for (int64_t k = 0; k < kOut; ++k) {
+        const bool inside = oy0 + k < g.oh && ox0 + b < g.ow;
+        in[k] = inside ? dy + ((img * g.oh + oy0 + k) * g.ow + ox0 + b) * co : zeros;
+      }
       in[4] = in[5] = in[0];
       for (int64_t a = 0; a < kTile; ++a) out[a] = tmp + (a * kOut + b) * co;
       output_grad_transform_1d(in, out, co);
@@ -238,28 +236,25 @@ void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, flo
   std::vector<float> u(static_cast<size_t>(kPositions * g.c * g.co));
   transform_filter(g, w, u.data());
 
-  // Per item: the 36 transformed tiles (V), their products (M), the 6x6 patch and a transform temporary.
+  // Per item: the 36 transformed tiles (V), their products (M), a transform temporary and a zero pixel.
   const int64_t v_size = kPositions * kTilesPerItem * g.c, m_size = kPositions * kTilesPerItem * g.co;
-  const int64_t scratch_size = v_size + m_size + 2 * kPositions * std::max(g.c, g.co);  // patch, tmp
+  const int64_t scratch_size = v_size + m_size + (kPositions + 1) * std::max(g.c, g.co);
   const int64_t items = (grid.total + kTilesPerItem - 1) / kTilesPerItem;
-  int64_t u_offsets[kPositions];
-  for (int64_t p = 0; p < kPositions; ++p) u_offsets[p] = p * g.c * g.co;
   std::atomic<int64_t> next{0};
   run_items(items, [&] {
     Scratch scratch(static_cast<size_t>(scratch_size) * sizeof(float));
     if (!scratch.p) return false;
     float* v = static_cast<float*>(scratch.p);
     float* m = v + v_size;
-    float* patch = m + m_size;
-    float* tmp = patch + kPositions * std::max(g.c, g.co);
-    int64_t v_offsets[kPositions];
+    float* tmp = m + m_size;
+    float* zeros = tmp + kPositions * std::max(g.c, g.co);
     for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
       const int64_t t0 = item * kTilesPerItem, t1 = std::min(grid.total, t0 + kTilesPerItem), count = t1 - t0;
-      transform_input(g, grid, x, t0, t1, patch, tmp, v);
-      for (int64_t p = 0; p < kPositions; ++p) v_offsets[p] = p * count * g.c;
-      // M[p] (count x co) = V[p] (count x c) . U[p] (c x co), one sequential product each (nested regions run on
-      // the calling thread), written as 36 dense blocks of count x co.
-      gemm_batched<float>(kPositions, count, g.co, g.c, {v, g.c, 1}, v_offsets, {u.data(), g.co, 1}, u_offsets, m);
+      transform_input(g, grid, x, t0, t1, zeros, tmp, v);
+      // M[p] (count x co) = V[p] (count x c) . U[p] (c x co), written as 36 dense blocks of count x co.
+      for (int64_t p = 0; p < kPositions; ++p)
+        row_update_gemm<float>(count, g.co, g.c, {v + p * count * g.c, g.c, 1}, u.data() + p * g.c * g.co, g.co,
+                               m + p * count * g.co, g.co, false);
       transform_output(g, grid, m, t0, t1, tmp, y);
     }
     return true;
@@ -273,44 +268,42 @@ void winograd_filter_grad3x3(const ConvGeometry& g, const float* x, const float*
   // Tiles are summed in `parts` contiguous runs of items (a number fixed by the shape, bounded so the partial
   // sums stay under 64 MiB), then the runs in order: the same sums for any thread count.
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>({items, kMaxParts, (int64_t(64) << 20) / (4 * s_size)}));
-  std::vector<float> partial(static_cast<size_t>(parts * s_size));
+  std::unique_ptr<float[]> partial(new float[static_cast<size_t>(parts * s_size)]);  // each part's first item sets it
   const int64_t v_size = kPositions * kTilesPerItem * g.c, z_size = kPositions * kTilesPerItem * g.co;
-  const int64_t scratch_size = v_size + z_size + s_size + 2 * kPositions * std::max(g.c, g.co);
+  const int64_t scratch_size = v_size + z_size + (kPositions + 1) * std::max(g.c, g.co);
   std::atomic<int64_t> next{0};
   run_items(parts, [&] {
     Scratch scratch(static_cast<size_t>(scratch_size) * sizeof(float));
     if (!scratch.p) return false;
     float* v = static_cast<float*>(scratch.p);
     float* z = v + v_size;
-    float* s_item = z + z_size;
-    float* block = s_item + s_size;
-    float* tmp = block + kPositions * std::max(g.c, g.co);
-    int64_t v_offsets[kPositions], z_offsets[kPositions];
+    float* tmp = z + z_size;
+    float* zeros = tmp + kPositions * std::max(g.c, g.co);
     for (int64_t part; (part = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
-      float* sum = partial.data() + part * s_size;
+      float* sum = partial.get() + part * s_size;
       const int64_t first = items * part / parts, last = items * (part + 1) / parts;
       for (int64_t item = first; item < last; ++item) {
         const int64_t t0 = item * kTilesPerItem, t1 = std::min(grid.total, t0 + kTilesPerItem), count = t1 - t0;
-        transform_input(g, grid, x, t0, t1, block, tmp, v);
-        transform_output_grad(g, grid, dy, t0, t1, block, tmp, z);
-        for (int64_t p = 0; p < kPositions; ++p) v_offsets[p] = p * count * g.c, z_offsets[p] = p * count * g.co;
-        // S[p] (c x co) = V[p]^T (c x count) . Z[p] (count x co), summed over the part's items in order.
-        gemm_batched<float>(kPositions, g.c, g.co, count, {v, 1, g.c}, v_offsets, {z, g.co, 1}, z_offsets,
-                            item == first ? sum : s_item);
-        if (item != first) {
-          for (int64_t i = 0; i < s_size; ++i) sum[i] += s_item[i];
-        }
+        transform_input(g, grid, x, t0, t1, zeros, tmp, v);
+        transform_output_grad(g, grid, dy, t0, t1, zeros, tmp, z);
+        // S[p] (c x co) += V[p]^T (c x count) . Z[p] (count x co), over the part's items in order.
+        for (int64_t p = 0; p < kPositions; ++p)
+          row_update_gemm<float>(g.c, g.co, count, {v + p * count * g.c, 1, g.c}, z + p * count * g.co, g.co,
+                                 sum + p * pairs, g.co, item != first);
       }
     }
     return true;
   });
-  for (int64_t part = 1; part < parts; ++part) {
-    const float* add = partial.data() + part * s_size;
-    for (int64_t i = 0; i < s_size; ++i) partial[i] += add[i];
-  }
+  // S = the sum of the parts, in order, into the first.
+  float* s = partial.get();
+  parallel_for(s_size, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+    for (int64_t part = 1; part < parts; ++part) {
+      const float* add = s + part * s_size;
+      for (int64_t i = lo; i < hi; ++i) s[i] += add[i];
+    }
+  });
   // dw[ky][kx] = (G^T S G)[ky][kx] for every channel pair.
-  const float* s = partial.data();
-  parallel_for(pairs, 4096, [&](int64_t lo, int64_t hi) {
+  parallel_for(pairs, 1024, [&](int64_t lo, int64_t hi) {
     for (int64_t q = lo; q < hi; ++q) {
       float t[3][kTile];
       for (int ky = 0; ky < 3; ++ky)
