@@ -223,9 +223,12 @@ void row_update_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> l, const T* r
                      bool accumulate) {
   const auto rows = [&](auto accumulate_tag) {
     constexpr bool kAcc = decltype(accumulate_tag)::value;
+    // Six rows (twelve accumulators) keep the FMA units busiest; a multiple of four avoids thin tail blocks.
     int64_t i = 0;
-    for (; i + 6 <= m; i += 6) row_update<T, 6, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
-    for (; i + kBlockRows <= m; i += kBlockRows) row_update<T, kBlockRows, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
+    if (m % 4 != 0 || m % 6 == 0)
+      for (; i + 6 <= m; i += 6) row_update<T, 6, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
+    for (; i + 4 <= m; i += 4) row_update<T, 4, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
+    for (; i + 2 <= m; i += 2) row_update<T, 2, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
     for (; i < m; ++i) row_update<T, 1, kAcc>(i, 0, n, k, l, r, ldr, out, ldo);
   };
   if (accumulate) rows(std::true_type{});
