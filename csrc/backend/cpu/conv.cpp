@@ -134,32 +134,44 @@ inline void direct_pixel(const ConvGeometry& g, const T* xi, const T* w, int64_t
   for (int j = 0; j < kWidth; ++j) out[o + j] = acc[j];
 }
 
-/** out[0, co) = sum_k p[k] * w[k, :] for a gathered patch p, two registers of outputs at a time. */
-template <class T>
-inline void patch_times_filter(const T* p, int64_t patch, const T* w, int64_t co, T* out) {
+/**
+ * out + q * co = sum_k p[q * patch + k] * w[k, :] for P gathered patches at once: the P x 2 register accumulators
+ * are independent chains, so the multiply-adds overlap instead of waiting on each other's latency.
+ */
+template <class T, int P>
+inline void patches_times_filter(const T* p, int64_t patch, const T* w, int64_t co, T* out) {
   constexpr int64_t n = kLanes<T>;
   int64_t o = 0;
   for (; o + 2 * n <= co; o += 2 * n) {
-    Vec<T> a0 = {}, a1 = {};
+    Vec<T> a[P][2] = {};
     for (int64_t k = 0; k < patch; ++k) {
-      const Vec<T> v = Vec<T>{} + p[k];
-      a0 += v * load(w + k * co + o);
-      a1 += v * load(w + k * co + o + n);
+      const Vec<T> w0 = load(w + k * co + o), w1 = load(w + k * co + o + n);
+      for (int q = 0; q < P; ++q) {
+        const Vec<T> v = Vec<T>{} + p[q * patch + k];
+        a[q][0] += v * w0;
+        a[q][1] += v * w1;
+      }
     }
-    store(out + o, a0);
-    store(out + o + n, a1);
+    for (int q = 0; q < P; ++q) store(out + q * co + o, a[q][0]), store(out + q * co + o + n, a[q][1]);
   }
   for (; o + n <= co; o += n) {
-    Vec<T> a0 = {};
-    for (int64_t k = 0; k < patch; ++k) a0 += (Vec<T>{} + p[k]) * load(w + k * co + o);
-    store(out + o, a0);
+    Vec<T> a[P] = {};
+    for (int64_t k = 0; k < patch; ++k) {
+      const Vec<T> w0 = load(w + k * co + o);
+      for (int q = 0; q < P; ++q) a[q] += (Vec<T>{} + p[q * patch + k]) * w0;
+    }
+    for (int q = 0; q < P; ++q) store(out + q * co + o, a[q]);
   }
-  for (; o < co; ++o) {
-    T a = 0;
-    for (int64_t k = 0; k < patch; ++k) a += p[k] * w[k * co + o];
-    out[o] = a;
-  }
+  for (; o < co; ++o)
+    for (int q = 0; q < P; ++q) {
+      T a = 0;
+      for (int64_t k = 0; k < patch; ++k) a += p[q * patch + k] * w[k * co + o];
+      out[q * co + o] = a;
+    }
 }
+
+/** Output pixels the direct forward computes together (four pixels x two registers: eight accumulators). */
+constexpr int kPixelsPerStep = 4;
 
 /**
  * Direct forward for small patches, output lines (img, oy) in [l0, l1). Pixels whose window lies inside the
@@ -175,7 +187,7 @@ void direct_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t
   // Output columns whose whole window is inside the image width.
   int64_t ox_lo, ox_hi;
   valid_outputs(g.ow, g.w - (g.kw - 1) * g.dw, g.sw, -g.pad_left, &ox_lo, &ox_hi);
-  T p[kDirectMaxPatch];
+  T p[kPixelsPerStep * kDirectMaxPatch];
   for (int64_t line = l0; line < l1; ++line) {
     const T* xi = x + (line / g.oh) * g.h * g.w * g.c;
     const int64_t oy = line % g.oh, iy0 = oy * g.sh - g.pad_top;
@@ -184,9 +196,14 @@ void direct_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t
       T* out = y + (line * g.ow + ox) * co;
       int64_t o = 0;
       if (rows_inside && ox >= ox_lo && ox < ox_hi) {
-        const T* base = xi + (iy0 * g.w + ox * g.sw - g.pad_left) * g.c;
-        for (int64_t k = 0; k < patch; ++k) p[k] = base[offsets[k]];
-        patch_times_filter(p, patch, w, co, out);
+        const int64_t pixels = ox + kPixelsPerStep <= ox_hi ? kPixelsPerStep : 1;
+        for (int64_t q = 0; q < pixels; ++q) {
+          const T* base = xi + (iy0 * g.w + (ox + q) * g.sw - g.pad_left) * g.c;
+          for (int64_t k = 0; k < patch; ++k) p[q * patch + k] = base[offsets[k]];
+        }
+        if (pixels == kPixelsPerStep) patches_times_filter<T, kPixelsPerStep>(p, patch, w, co, out);
+        else patches_times_filter<T, 1>(p, patch, w, co, out);
+        ox += pixels - 1;
         continue;
       }
       for (; o + 16 <= co; o += 16) direct_pixel<16>(g, xi, w, oy, ox, o, out);
@@ -203,14 +220,23 @@ inline void filter_tap_run(const T* x_row, int64_t x_step, const T* dy_row, int6
   constexpr int64_t n = kLanes<T>;
   int64_t o = 0;
   for (; o + 2 * n <= co; o += 2 * n) {
-    Vec<T> a0 = {}, a1 = {};
-    for (int64_t ox = lo; ox < hi; ++ox) {
+    // Even and odd columns in separate accumulators: four independent chains hide the multiply-add latency.
+    Vec<T> a0 = {}, a1 = {}, b0 = {}, b1 = {};
+    int64_t ox = lo;
+    for (; ox + 2 <= hi; ox += 2) {
+      const Vec<T> v = Vec<T>{} + x_row[ox * x_step], u = Vec<T>{} + x_row[(ox + 1) * x_step];
+      a0 += v * load(dy_row + ox * co + o);
+      a1 += v * load(dy_row + ox * co + o + n);
+      b0 += u * load(dy_row + (ox + 1) * co + o);
+      b1 += u * load(dy_row + (ox + 1) * co + o + n);
+    }
+    if (ox < hi) {
       const Vec<T> v = Vec<T>{} + x_row[ox * x_step];
       a0 += v * load(dy_row + ox * co + o);
       a1 += v * load(dy_row + ox * co + o + n);
     }
-    store(dw + o, load(dw + o) + a0);
-    store(dw + o + n, load(dw + o + n) + a1);
+    store(dw + o, load(dw + o) + (a0 + b0));
+    store(dw + o + n, load(dw + o + n) + (a1 + b1));
   }
   for (; o + n <= co; o += n) {
     Vec<T> a0 = {};
