@@ -22,7 +22,7 @@ constexpr int64_t kPositions = kTile * kTile;
 /** Tiles per work item: the item's transformed tiles (36 x tiles x channels) stay in L2 between the steps. */
 constexpr int64_t kTilesPerItem = 16;
 /** Most runs of tiles the filter gradient sums separately before adding them up. */
-constexpr int64_t kMaxParts = 16;
+constexpr int64_t kMaxParts = 8;
 /** Fewest input and output channels for which the 36 small GEMMs beat one im2col GEMM. */
 constexpr int64_t kMinChannels = 16;
 
@@ -93,19 +93,37 @@ inline void output_transform_1d(const float* const in[kTile], float* const out[k
   transform_lines<kOut, output_transform<Vec<float>>, output_transform<float>>(in, out, len);
 }
 
-/** U[p] (c x co) = G g G^T at position p, for every channel pair of the HWIO filter w. */
+/** The 36 values G g G^T of 3x3 filters g, for float values or vectors of eight filters. */
+template <class V>
+inline void filter_transform(const V gg[3][3], V u[kPositions]) {
+  V t[kTile][3];
+  for (int a = 0; a < kTile; ++a)
+    for (int kx = 0; kx < 3; ++kx) t[a][kx] = kG[a][0] * gg[0][kx] + kG[a][1] * gg[1][kx] + kG[a][2] * gg[2][kx];
+  for (int a = 0; a < kTile; ++a)
+    for (int b = 0; b < kTile; ++b) u[a * kTile + b] = t[a][0] * kG[b][0] + t[a][1] * kG[b][1] + t[a][2] * kG[b][2];
+}
+
+/** U[p] (c x co) = G g G^T at position p, for every channel pair of the HWIO filter w, eight pairs per vector. */
 void transform_filter(const ConvGeometry& g, const float* w, float* u) {
+  constexpr int64_t L = kLanes<float>;
   const int64_t pairs = g.c * g.co;
-  parallel_for(pairs, 4096, [&](int64_t lo, int64_t hi) {
-    for (int64_t q = lo; q < hi; ++q) {
-      float gg[3][3], t[kTile][3];
-      for (int ky = 0; ky < 3; ++ky)
-        for (int kx = 0; kx < 3; ++kx) gg[ky][kx] = w[(ky * 3 + kx) * pairs + q];
-      for (int a = 0; a < kTile; ++a)
-        for (int kx = 0; kx < 3; ++kx) t[a][kx] = kG[a][0] * gg[0][kx] + kG[a][1] * gg[1][kx] + kG[a][2] * gg[2][kx];
-      for (int a = 0; a < kTile; ++a)
-        for (int b = 0; b < kTile; ++b)
-          u[(a * kTile + b) * pairs + q] = t[a][0] * kG[b][0] + t[a][1] * kG[b][1] + t[a][2] * kG[b][2];
+  parallel_for((pairs + L - 1) / L, 64, [&](int64_t lo, int64_t hi) {
+    for (int64_t q = lo * L; q < std::min(pairs, hi * L); q += L) {
+      if (q + L <= pairs) {
+        Vec<float> gg[3][3], r[kPositions];
+        for (int ky = 0; ky < 3; ++ky)
+          for (int kx = 0; kx < 3; ++kx) gg[ky][kx] = load(w + (ky * 3 + kx) * pairs + q);
+        filter_transform(gg, r);
+        for (int64_t p = 0; p < kPositions; ++p) store(u + p * pairs + q, r[p]);
+        continue;
+      }
+      for (int64_t e = q; e < pairs; ++e) {
+        float gg[3][3], r[kPositions];
+        for (int ky = 0; ky < 3; ++ky)
+          for (int kx = 0; kx < 3; ++kx) gg[ky][kx] = w[(ky * 3 + kx) * pairs + e];
+        filter_transform(gg, r);
+        for (int64_t p = 0; p < kPositions; ++p) u[p * pairs + e] = r[p];
+      }
     }
   });
 }
