@@ -36,7 +36,10 @@ int64_t lines_per_block(const ConvGeometry& g, int64_t patch) {
   return std::max(by_cache, (g.n * g.oh + kMaxBlocks - 1) / kMaxBlocks);
 }
 
-/** Runs f(item, thread) for item in [0, n) on the op's threads; items must be independent. */
+/**
+ * Runs f(item, thread) for item in [0, n) on the op's threads; items must be independent. Items are handed out
+ * dynamically, so a thread slowed by another process leaves its share to the others.
+ */
 template <class F>
 void parallel_items(int64_t n, F&& f) {
   const int threads = static_cast<int>(std::min<int64_t>(get_num_threads(), n));
@@ -50,7 +53,7 @@ void parallel_items(int64_t n, F&& f) {
   {
     FlushDenormalsGuard ftz;
     const int t = omp_get_thread_num();
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
     for (int64_t i = 0; i < n; ++i) f(i, t);
   }
 #endif
