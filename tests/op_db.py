@@ -1181,6 +1181,30 @@ def _pool_ref(reduce):
     return ref
 
 
+# (input, filters, conv strides, conv padding, dilations, ksize, pool strides, pool padding, input layout): the
+# direct kernel's shapes (pooled while in cache) with SAME, overlapping and disjoint windows, dilation, strides and
+# a batch large enough to run in parallel; then shapes that take the two-op path (Winograd, 1x1).
+CONV_POOL_CASES = [
+    ((2, 8, 8, 1), (3, 3, 1, 4), 1, "VALID", 1, 2, 2, "VALID", "contiguous"),
+    ((1, 9, 7, 2), (3, 2, 2, 3), 1, "SAME", 1, 3, 2, "SAME", "strided"),
+    ((2, 11, 10, 3), (2, 3, 3, 5), 2, "VALID", 1, [2, 1], 1, "VALID", "contiguous"),
+    ((1, 10, 10, 2), (3, 3, 2, 4), 1, "VALID", 2, 2, 3, "VALID", "transposed"),
+    ((6, 28, 28, 1), (3, 3, 1, 8), 1, "VALID", 1, 2, 2, "VALID", "contiguous"),
+    ((2, 7, 7, 16), (3, 3, 16, 16), 1, "VALID", 1, 2, 2, "VALID", "contiguous"),
+    ((1, 6, 6, 3), (1, 1, 3, 4), 1, "VALID", 1, 2, 2, "SAME", "contiguous"),
+]
+
+
+def sample_conv2d_max_pool(op, dtype, rng):
+    for xs, ws, s, p, d, k, ps, pp, layout in CONV_POOL_CASES:
+        yield SampleInput((make(xs, dtype, rng, None, layout), make(ws, dtype, rng), s, p, d, k, ps, pp),
+                          desc=f"{layout} {xs} * {ws} s={s} {p} d={d}, pool k={k} s={ps} {pp}")
+
+
+def ref_conv2d_max_pool(x, w, strides, padding, dilations, ksize, pool_strides, pool_padding):
+    return _pool_ref(np.max)(ref_conv2d(x, w, strides, padding, dilations), ksize, pool_strides, pool_padding)
+
+
 def sample_pool_grad(op, dtype, rng):
     """(dy, x, ksize, strides, padding): dy has the pooling output's shape."""
     for s in sample_pool(op, dtype, rng):
@@ -1749,6 +1773,9 @@ op_db = [
     OpInfo(name="avg_pool2d_grad", family="pool", api="nn.avg_pool2d", ref=_pool_grad_ref("avg"),
            sample_inputs_func=sample_pool_grad, dtypes=FLOATS, differentiable=True,
            call=_call_pool_grad("avg_pool2d")),
+    OpInfo(name="conv2d_max_pool", family="pool", api="_core.conv2d_max_pool", ref=ref_conv2d_max_pool,
+           sample_inputs_func=sample_conv2d_max_pool, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS,
+           differentiable=True, num_inputs=2, grad_argnums=(0, 1), tols={"float32": (1e-4, 1e-5)}),
     # (end of pool rows)
     # ---- optim rows ----
     _optim_row("apply_sgd", _ref_sgd, "SGD"),

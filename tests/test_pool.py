@@ -122,6 +122,21 @@ def test_max_pool_with_argmax_indices():
     assert arg_b.numpy()[1, 0, 1, 2] == 1 * 2 * 4 * 3 + (1 * 4 + 2) * 3 + 2
 
 
+def test_conv2d_max_pool_is_the_two_ops_bitwise_with_their_gradients():
+    # The fused kernel pools the convolution's lines in cache; values and gradients are the two ops' exactly.
+    rng = np.random.default_rng(2)
+    x = tf.Variable(rng.standard_normal((9, 28, 27, 2)))
+    w = tf.Variable(rng.standard_normal((3, 3, 2, 8)))
+    with GradientTape(persistent=True) as tape:
+        fused = tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID")
+        separate = tf.nn.max_pool2d(tf.nn.conv2d(x, w, 1, "VALID"), 2, 2, "VALID")
+        weights = tf.constant(rng.standard_normal(fused.shape))
+        fused_loss, separate_loss = tf.reduce_sum(fused * weights), tf.reduce_sum(separate * weights)
+    np.testing.assert_array_equal(fused.numpy(), separate.numpy())
+    for a, b in zip(tape.gradient(fused_loss, [x, w]), tape.gradient(separate_loss, [x, w])):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
 def test_result_does_not_depend_on_thread_count():
     x = np.random.default_rng(1).standard_normal((8, 30, 30, 16)).astype(np.float32)
     before = tf._core.get_num_threads()
@@ -156,6 +171,12 @@ def test_result_does_not_depend_on_thread_count():
     (lambda: tf.nn.max_pool1d(np.zeros((1, 4, 4, 1), np.float32), 2, 2, "VALID"), tf.errors.InvalidArgumentError,
      r"max_pool1d: input must be 3-D"),
     (lambda: tf.nn.avg_pool2d(np.zeros((1, 4, 4, 1), np.int32), 2, 2, "VALID"), TypeError, r"avg_pool2d.*int32"),
+    (lambda: tf._core.conv2d_max_pool(np.zeros((1, 8, 8, 2), np.float32), np.zeros((3, 3, 1, 4), np.float32), 1,
+                                      "VALID", 1, 2, 2, "VALID"), tf.errors.InvalidArgumentError,
+     r"conv2d_max_pool: input channels 2 .* do not match the filters' in_channels 1"),
+    (lambda: tf._core.conv2d_max_pool(np.zeros((1, 4, 4, 1), np.float32), np.zeros((3, 3, 1, 4), np.float32), 1,
+                                      "VALID", 1, 3, 1, "VALID"), tf.errors.InvalidArgumentError,
+     r"conv2d_max_pool: the 3x3 window is larger than the 2x2 input"),
 ])
 def test_errors_name_the_op_and_the_fix(call, error, match):
     with pytest.raises(error, match=match):

@@ -55,6 +55,9 @@ bool is_tensor_like(py::handle obj);
 Shape shape_from_py(py::handle obj, const char* op);
 /** Converts an axis argument (None, int, sequence of ints, int tensor) to a list; None -> nullopt. */
 std::optional<std::vector<int64_t>> axes_from_py(py::handle obj, const char* op);
+/** The convolution parameters from TF's (strides, padding, data_format, dilations) arguments (conv2d's). */
+ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, const std::string& data_format,
+                                      py::handle dilations, const char* op);
 /** A Python object stored by pytensor at import (TensorShape class, resolvers, ...). */
 py::object registered(const char* name);
 

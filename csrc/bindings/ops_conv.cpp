@@ -22,10 +22,10 @@ std::pair<int64_t, int64_t> spatial_pair(py::handle obj, const char* what, const
           str_cat(op, ": ", what, " must be an int or a list of 1, 2 or 4 ints, got ", v->size(), " values"));
   }
 }
+}  // namespace
 
-/** The convolution parameters from TF's (strides, padding, data_format, dilations) arguments. */
-ops::Conv2dParams params_from_py(py::handle strides, py::handle padding, const std::string& data_format,
-                                 py::handle dilations, const char* op) {
+ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, const std::string& data_format,
+                                      py::handle dilations, const char* op) {
   if (data_format == "NCHW")
     throw Unimplemented(str_cat(op, ": data_format='NCHW' is not supported (only NHWC, TF's CPU layout); transpose "
                                     "the input to NHWC with tf.transpose(x, [0, 2, 3, 1])"));
@@ -57,15 +57,13 @@ ops::Conv2dParams params_from_py(py::handle strides, py::handle padding, const s
   return p;
 }
 
-}  // namespace
-
 void bind_conv(py::module_& m) {
   m.def("conv2d",
         [](py::handle input, py::handle filters, py::handle strides, py::handle padding, const std::string& data_format,
            py::handle dilations, py::handle) {
           const char* op = "conv2d";
           return ops::conv2d(to_tensor(input, std::nullopt, op), to_tensor(filters, std::nullopt, op),
-                             params_from_py(strides, padding, data_format, dilations, op));
+                             conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input"), py::arg("filters"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
         py::arg("dilations") = py::none(), py::arg("name") = py::none());
@@ -75,7 +73,7 @@ void bind_conv(py::module_& m) {
           const char* op = "conv2d_backprop_input";
           return ops::conv2d_backprop_input(shape_from_py(input_sizes, op), to_tensor(filters, std::nullopt, op),
                                             to_tensor(out_backprop, std::nullopt, op),
-                                            params_from_py(strides, padding, data_format, dilations, op));
+                                            conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input_sizes"), py::arg("filters"), py::arg("out_backprop"), py::arg("strides"), py::arg("padding"),
         py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none());
@@ -85,7 +83,7 @@ void bind_conv(py::module_& m) {
           const char* op = "conv2d_backprop_filter";
           return ops::conv2d_backprop_filter(to_tensor(input, std::nullopt, op), shape_from_py(filter_sizes, op),
                                              to_tensor(out_backprop, std::nullopt, op),
-                                             params_from_py(strides, padding, data_format, dilations, op));
+                                             conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input"), py::arg("filter_sizes"), py::arg("out_backprop"), py::arg("strides"), py::arg("padding"),
         py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none());
@@ -96,7 +94,7 @@ void bind_conv(py::module_& m) {
           const char* op = "conv2d_transpose";
           return ops::conv2d_backprop_input(shape_from_py(output_shape, op), to_tensor(filters, std::nullopt, op),
                                             to_tensor(input, std::nullopt, op),
-                                            params_from_py(strides, padding, data_format, dilations, op));
+                                            conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input"), py::arg("filters"), py::arg("output_shape"), py::arg("strides"), py::arg("padding") = "SAME",
         py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none());

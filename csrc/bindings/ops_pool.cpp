@@ -56,6 +56,26 @@ Example:
 )doc",
         py::arg("input"), py::arg("ksize"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
         py::arg("name") = py::none());
+  m.def("conv2d_max_pool",
+        [](py::handle input, py::handle filters, py::handle strides, py::handle padding, py::handle dilations,
+           py::handle ksize, py::handle pool_strides, const std::string& pool_padding) {
+          const char* op = "conv2d_max_pool";
+          return ops::conv2d_max_pool(to_tensor(input, std::nullopt, op), to_tensor(filters, std::nullopt, op),
+                                      conv_params_from_py(strides, padding, "NHWC", dilations, op),
+                                      window_from_py(ksize, pool_strides, pool_padding, "NHWC", op));
+        },
+        R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
+pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
+
+For few input channels the convolution's output lines are pooled while in cache and never stored; the values and
+gradients are those of the two ops.
+
+Example:
+    >>> x = tf.random.normal((8, 28, 28, 1)); w = tf.random.normal((3, 3, 1, 32))
+    >>> tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID").shape  # (8, 13, 13, 32)
+)doc",
+        py::arg("input"), py::arg("filters"), py::arg("strides"), py::arg("padding"), py::arg("dilations"),
+        py::arg("ksize"), py::arg("pool_strides"), py::arg("pool_padding"));
   m.def("avg_pool2d",
         [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,
            const std::string& data_format, py::handle) {

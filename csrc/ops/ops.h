@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "../backend/cpu/conv.h"
 #include "../core/tensor.h"
 #include "op_list.h"
 
@@ -142,6 +143,9 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
 /** Gradient of conv2d w.r.t. filters of shape `filter_sizes`. */
 Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
                               const Conv2dParams& params);
+/** conv2d's validated geometry (raising as conv2d does, naming `op`), for ops that fuse a convolution. */
+cpu::ConvGeometry conv2d_geometry(const char* op, const Tensor& input, const Tensor& filters,
+                                  const Conv2dParams& params);
 
 // ---- pool.cpp --------------------------------------------------------------------
 /** Window of a 2-D NHWC pooling: size, strides and TF's padding (VALID, or SAME: asymmetric, extra at the end). */
@@ -159,6 +163,13 @@ std::pair<Tensor, Tensor> max_pool2d_with_argmax(const Tensor& x, const Pool2dWi
 Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& input_shape, const Pool2dWindow& window);
 /** avg_pool2d's gradient: each `dy` element spread evenly over its window of an `input_shape` zero tensor. */
 Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dWindow& window);
+/**
+ * max_pool2d(conv2d(input, filters, params), window) in one op. For the direct convolution kernel's shapes (few
+ * input channels) the convolution's lines are pooled while in cache and never stored; the gradient is conv2d's
+ * of max_pool2d's.
+ */
+Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dParams& params,
+                       const Pool2dWindow& window);
 
 // ---- optim.cpp -------------------------------------------------------------------
 }  // namespace pt::ops

@@ -2,8 +2,10 @@
 // Kernels run one output (or input) row per task, in parallel over batch x rows, and vectorise over the
 // channels, which NHWC keeps contiguous. Backward passes gather per input element (no scatter races).
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -103,29 +105,78 @@ inline void max_window(const T* image, T* out, int32_t* arg, int64_t c0, int64_t
   if constexpr (kArg) std::copy(a, a + n, arg + c0);
 }
 
+/** One output row of max pooling: the windows over rows [y0, y1) of `image` (W x C) into `out` (and `arg`). */
+template <class T, bool kArg>
+inline void max_pool_row(const T* image, T* out, int32_t* arg, const Geometry& g, const Pool2dWindow& wd, int64_t y0,
+                         int64_t y1) {
+  constexpr int kBlock = 32 / sizeof(T) * 4;  // four AVX registers of values
+  const int64_t C = g.c;
+  for (int64_t ox = 0; ox < g.ow; ++ox) {
+    int64_t x0, x1;
+    window_range(ox, wd.sw, g.pad_left, wd.kw, g.w, x0, x1);
+    T* o = out + ox * C;
+    int32_t* a = kArg ? arg + ox * C : nullptr;
+    int64_t c0 = 0;
+    for (; c0 + kBlock <= C; c0 += kBlock)  // full blocks: a constant trip count the compiler unrolls
+      max_window<T, kArg, kBlock>(image, o, a, c0, kBlock, g.w, C, y0, y1, x0, x1);
+    if (c0 < C) max_window<T, kArg, kBlock>(image, o, a, c0, C - c0, g.w, C, y0, y1, x0, x1);
+  }
+}
+
 /** Max pooling of dense NHWC `x` into `y`; with kArg, also the index of each first maximum into `arg`. */
 template <class T, bool kArg>
 void max_pool_kernel(const T* x, T* y, int32_t* arg, const Geometry& g, const Pool2dWindow& wd) {
-  constexpr int kBlock = 32 / sizeof(T) * 4;  // four AVX registers of values
-  const int64_t C = g.c;
-  parallel_for(g.n * g.oh, row_grain(g.ow * wd.kh * wd.kw * C), [&](int64_t lo_row, int64_t hi_row) {
+  parallel_for(g.n * g.oh, row_grain(g.ow * wd.kh * wd.kw * g.c), [&](int64_t lo_row, int64_t hi_row) {
     for (int64_t row = lo_row; row < hi_row; ++row) {
-      const int64_t b = row / g.oh, oy = row % g.oh;
       int64_t y0, y1;
-      window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
-      const T* image = x + b * g.h * g.w * C;
-      for (int64_t ox = 0; ox < g.ow; ++ox) {
-        int64_t x0, x1;
-        window_range(ox, wd.sw, g.pad_left, wd.kw, g.w, x0, x1);
-        T* out = y + (row * g.ow + ox) * C;
-        int32_t* a = kArg ? arg + (row * g.ow + ox) * C : nullptr;
-        int64_t c0 = 0;
-        for (; c0 + kBlock <= C; c0 += kBlock)  // full blocks: a constant trip count the compiler unrolls
-          max_window<T, kArg, kBlock>(image, out, a, c0, kBlock, g.w, C, y0, y1, x0, x1);
-        if (c0 < C) max_window<T, kArg, kBlock>(image, out, a, c0, C - c0, g.w, C, y0, y1, x0, x1);
+      window_range(row % g.oh, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
+      max_pool_row<T, kArg>(x + row / g.oh * g.h * g.w * g.c, y + row * g.ow * g.c,
+                            kArg ? arg + row * g.ow * g.c : nullptr, g, wd, y0, y1);
+    }
+  });
+}
+
+/** Conv output bytes per task of conv_max_pool_kernel: the lines stay in L2 between computing and pooling them. */
+constexpr int64_t kConvPoolBlockBytes = 64 << 10;
+
+/**
+ * max_pool_kernel over the output of conv `cg` (the pooling geometry g), computed a block of pooled rows at a
+ * time: the block's convolution lines go to a per-thread buffer and are pooled from there, never to memory.
+ */
+template <class T, bool kArg>
+void conv_max_pool_kernel(const cpu::ConvGeometry& cg, const T* x, const T* w, T* y, int32_t* arg, const Geometry& g,
+                          const Pool2dWindow& wd) {
+  const int64_t line = g.w * g.c;  // one convolution output line
+  const int64_t rows = std::max<int64_t>(1, kConvPoolBlockBytes / static_cast<int64_t>(sizeof(T) * line * wd.sh));
+  const int64_t blocks = (g.oh + rows - 1) / rows, tasks = g.n * blocks;
+  const int64_t buffer_lines = (rows - 1) * wd.sh + wd.kh;
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false};
+  run_on_threads(tasks, [&] {
+    std::unique_ptr<T[]> lines(new (std::nothrow) T[static_cast<size_t>(buffer_lines * line)]);
+    if (!lines) {
+      out_of_memory.store(true);
+      return;
+    }
+    for (int64_t task; (task = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) {
+      const int64_t b = task / blocks, p0 = task % blocks * rows, p1 = std::min(g.oh, p0 + rows);
+      int64_t r0, r1, unused;
+      window_range(p0, wd.sh, g.pad_top, wd.kh, g.h, r0, unused);
+      window_range(p1 - 1, wd.sh, g.pad_top, wd.kh, g.h, unused, r1);
+      cpu::conv2d_forward_lines(cg, x, w, b * g.h + r0, b * g.h + r1, lines.get());
+      for (int64_t oy = p0; oy < p1; ++oy) {
+        int64_t y0, y1;
+        window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
+        const int64_t at = (b * g.oh + oy) * g.ow * g.c;
+        max_pool_row<T, kArg>(lines.get(), y + at, kArg ? arg + at : nullptr, g, wd, y0 - r0, y1 - r0);
+        if constexpr (kArg) {  // indices within the buffer -> within the whole convolution output image
+          const int32_t shift = static_cast<int32_t>(r0 * line);
+          for (int64_t i = at; i < at + g.ow * g.c; ++i) arg[i] += shift;
+        }
       }
     }
   });
+  if (out_of_memory.load()) throw std::bad_alloc();
 }
 
 /** Average pooling of dense NHWC `x` into `y`, each window divided by its in-bounds count. */
@@ -371,10 +422,67 @@ Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dW
   return dx;
 }
 
+namespace {
+/** What conv2d_max_pool's gradient needs besides its inputs. */
+struct ConvPoolSaved {
+  Conv2dParams params;
+  Pool2dWindow window;
+  Shape conv_shape;
+  Tensor argmax;  // into each image of the convolution's output, as max_pool2d_with_argmax
+};
+}  // namespace
+
+Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dParams& params,
+                       const Pool2dWindow& window) {
+  PT_OP_SCOPE;
+  const char* name = "conv2d_max_pool";
+  if (!is_floating(input.dtype())) throw_dtype_error(name, input.dtype(), "float32 or float64");
+  const cpu::ConvGeometry cg = conv2d_geometry(name, input, filters, params);
+  const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
+  const Geometry g = geometry(conv_shape, window, name);
+  const bool recording =
+      pt_op_scope_.should_record() && (autograd::is_tracked(input) || autograd::is_tracked(filters));
+  Tensor y, arg;
+  if (cpu::conv2d_has_line_kernel(cg) && g.n * g.oh * g.ow * g.c > 0) {
+    check_arg(!recording || cg.oh * cg.ow * cg.co <= std::numeric_limits<int32_t>::max(), name,
+              ": a convolution output image of shape ", shape_str(conv_shape),
+              " has more than 2^31 elements, too many for int32 argmax indices");
+    y = Tensor::empty({g.n, g.oh, g.ow, g.c}, input.dtype());
+    arg = recording ? Tensor::empty(y.shape(), DType::Int32) : Tensor();
+    PT_DISPATCH_FLOAT(input.dtype(), name, {
+      const Tensor x = contiguous(input), w = contiguous(filters);
+      if (recording)
+        conv_max_pool_kernel<scalar_t, true>(cg, x.data<scalar_t>(), w.data<scalar_t>(), y.data<scalar_t>(),
+                                             arg.data<int32_t>(), g, window);
+      else
+        conv_max_pool_kernel<scalar_t, false>(cg, x.data<scalar_t>(), w.data<scalar_t>(), y.data<scalar_t>(), nullptr,
+                                              g, window);
+    });
+  } else {  // other convolutions store their output anyway: the two ops in turn
+    std::tie(y, arg) = max_pool_forward(conv2d(input, filters, params), window, recording);
+  }
+  if (recording) {
+    autograd::OpAttrs attrs;
+    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, arg});
+    PT_RECORD(OpId::conv2d_max_pool, {input, filters}, {y}, std::move(attrs));
+  }
+  return y;
+}
+
 // ---- gradients -------------------------------------------------------------------------
 namespace {
 
 using Grads = std::vector<Tensor>;
+
+Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
+  // The chain rule through the two ops: the pooling's gradient, then the convolution's.
+  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
+  const Tensor dconv = max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window);
+  Tensor gx, gw;
+  if (n.wants(0)) gx = conv2d_backprop_input(n.inputs[0].shape(), n.inputs[1], dconv, saved.params);
+  if (n.wants(1)) gw = conv2d_backprop_filter(n.inputs[0], n.inputs[1].shape(), dconv, saved.params);
+  return {gx, gw};
+}
 
 Grads grad_max_pool2d(const autograd::Node& n, const Grads& gs) {
   const auto& arg = *std::static_pointer_cast<const Tensor>(n.attrs.extra);
@@ -402,7 +510,8 @@ Grads grad_avg_pool2d_grad(const autograd::Node& n, const Grads& gs) {
 const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_pool2d) &&
                         autograd::register_gradient(OpId::avg_pool2d, grad_avg_pool2d) &&
                         autograd::register_gradient(OpId::max_pool2d_grad, grad_max_pool2d_grad) &&
-                        autograd::register_gradient(OpId::avg_pool2d_grad, grad_avg_pool2d_grad);
+                        autograd::register_gradient(OpId::avg_pool2d_grad, grad_avg_pool2d_grad) &&
+                        autograd::register_gradient(OpId::conv2d_max_pool, grad_conv2d_max_pool);
 
 }  // namespace
 }  // namespace pt::ops

@@ -177,8 +177,8 @@ inline void patches_times_filter(const T* p, int64_t patch, const T* w, int64_t 
 constexpr int kPixelsPerStep = 4;
 
 /**
- * Direct forward for small patches, output lines (img, oy) in [l0, l1). Pixels whose window lies inside the
- * image gather their patch through a precomputed offset table; border pixels test each tap.
+ * Direct forward for small patches, output lines (img, oy) in [l0, l1), line l0 written at y. Pixels whose window
+ * lies inside the image gather their patch through a precomputed offset table; border pixels test each tap.
  */
 template <class T>
 void direct_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y) {
@@ -196,7 +196,7 @@ void direct_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t
     const int64_t oy = line % g.oh, iy0 = oy * g.sh - g.pad_top;
     const bool rows_inside = iy0 >= 0 && iy0 + (g.kh - 1) * g.dh < g.h;
     for (int64_t ox = 0; ox < g.ow; ++ox) {
-      T* out = y + (line * g.ow + ox) * co;
+      T* out = y + ((line - l0) * g.ow + ox) * co;
       int64_t o = 0;
       if (rows_inside && ox >= ox_lo && ox < ox_hi) {
         const int64_t pixels = ox + kPixelsPerStep <= ox_hi ? kPixelsPerStep : 1;
@@ -280,6 +280,16 @@ void direct_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t
 
 }  // namespace
 
+bool conv2d_has_line_kernel(const ConvGeometry& g) {
+  const int64_t patch = patch_size(g);
+  return patch > 0 && patch <= kDirectMaxPatch && !is_pointwise(g) && g.co > 0;
+}
+
+template <class T>
+void conv2d_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y) {
+  direct_forward_lines(g, x, w, l0, l1, y);
+}
+
 template <class T>
 void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
   const int64_t patch = patch_size(g), lines = g.n * g.oh, rows = lines * g.ow;
@@ -298,7 +308,7 @@ void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
   const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block;
   if (patch <= kDirectMaxPatch) {
     parallel_items(blocks, [&](int64_t b, int) {
-      direct_forward_lines(g, x, w, b * block, std::min(lines, (b + 1) * block), y);
+      direct_forward_lines(g, x, w, b * block, std::min(lines, (b + 1) * block), y + b * block * g.ow * g.co);
     });
     return;
   }
@@ -398,7 +408,8 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
 #define PT_CONV_INSTANTIATE(T)                                                              \
   template void conv2d_forward<T>(const ConvGeometry&, const T*, const T*, T*);             \
   template void conv2d_backward_input<T>(const ConvGeometry&, const T*, const T*, T*);      \
-  template void conv2d_backward_filter<T>(const ConvGeometry&, const T*, const T*, T*);
+  template void conv2d_backward_filter<T>(const ConvGeometry&, const T*, const T*, T*);        \
+  template void conv2d_forward_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*);
 PT_CONV_INSTANTIATE(float)
 PT_CONV_INSTANTIATE(double)
 #undef PT_CONV_INSTANTIATE

@@ -21,6 +21,20 @@ struct ConvGeometry {
 template <class T>
 void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y);
 
+/**
+ * Whether conv2d_forward_lines computes this convolution: the direct kernel's shapes (patches of at most 32 taps,
+ * not 1x1), where conv2d_forward's float32 3x3 Winograd and im2col paths do not apply.
+ */
+bool conv2d_has_line_kernel(const ConvGeometry& g);
+
+/**
+ * Output lines (image, oy) in [l0, l1) of y = conv(x, w), line l0 written at y; serial (call it from kernel
+ * threads, which flush denormals), for callers that consume the lines while they are in cache. Requires
+ * conv2d_has_line_kernel(g).
+ */
+template <class T>
+void conv2d_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y);
+
 /** dx = the input gradient of conv for upstream dy (n, oh, ow, co); dx (n, h, w, c) is overwritten. */
 template <class T>
 void conv2d_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx);

@@ -173,7 +173,8 @@ class Conv2D(_Conv):
             needed = [self._input_rows_read(n, axis, pool) for axis, n in enumerate(inputs.shape[1:3])]
             if needed != list(inputs.shape[1:3]):
                 inputs = inputs[:, :needed[0], :needed[1], :]
-        pooled = pool.call(self._convolve(inputs))
+        pooled = pt._core.conv2d_max_pool(inputs, self.kernel, self.strides, self.padding.upper(),
+                                          self.dilation_rate, pool.pool_size, pool.strides, pool.padding.upper())
         return pt._core.bias_add_relu(pooled, self.bias)
 
     def _input_rows_read(self, size, axis, pool):
