@@ -1205,6 +1205,26 @@ def ref_conv2d_max_pool(x, w, strides, padding, dilations, ksize, pool_strides, 
     return _pool_ref(np.max)(ref_conv2d(x, w, strides, padding, dilations), ksize, pool_strides, pool_padding)
 
 
+def sample_conv2d_max_pool_backprop_filter(op, dtype, rng):
+    """(input, filter_sizes, dy, argmax, conv and pool arguments); argmax from max-pooling a float64 convolution."""
+    for xs, ws, s, p, d, k, ps, pp, layout in CONV_POOL_CASES:
+        x = make(xs, dtype, rng, None, layout)
+        conv = ref_conv2d(x.astype(np.float64), rng.standard_normal(ws), s, p, d)
+        _, arg = pt.nn.max_pool_with_argmax(conv, k, ps, pp, output_dtype=pt.int32)
+        yield SampleInput((x, list(ws), make(arg.shape, dtype, rng), arg.numpy(), s, p, d, k, ps, pp),
+                          desc=f"dw {ws} from {layout} {xs}, pool k={k} s={ps} {pp}")
+
+
+def ref_conv2d_max_pool_backprop_filter(x, filter_sizes, dy, arg, strides, padding, dilations, ksize, pool_strides,
+                                        pool_padding):
+    n = x.shape[0]
+    conv_shape = (n,) + ref_conv2d(x[:, :, :, :], np.zeros(filter_sizes), strides, padding, dilations).shape[1:]
+    dconv = np.zeros((n, int(np.prod(conv_shape[1:]))))
+    np.add.at(dconv, (np.arange(n)[:, None], arg.reshape(n, -1)), dy.reshape(n, -1).astype(np.float64))
+    return ref_conv2d_backprop_filter(x, filter_sizes, dconv.reshape(conv_shape), strides, padding,
+                                      dilations).astype(x.dtype)
+
+
 def sample_pool_grad(op, dtype, rng):
     """(dy, x, ksize, strides, padding): dy has the pooling output's shape."""
     for s in sample_pool(op, dtype, rng):
@@ -1776,6 +1796,10 @@ op_db = [
     OpInfo(name="conv2d_max_pool", family="pool", api="_core.conv2d_max_pool", ref=ref_conv2d_max_pool,
            sample_inputs_func=sample_conv2d_max_pool, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS,
            differentiable=True, num_inputs=2, grad_argnums=(0, 1), tols={"float32": (1e-4, 1e-5)}),
+    OpInfo(name="conv2d_max_pool_backprop_filter", family="pool", api="_core.conv2d_max_pool_backprop_filter",
+           ref=ref_conv2d_max_pool_backprop_filter, sample_inputs_func=sample_conv2d_max_pool_backprop_filter,
+           dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=3, grad_argnums=(0, 2),
+           tols={"float32": (1e-4, 1e-4)}),  # the Winograd sample errs by ~1e-5 of the result's scale
     # (end of pool rows)
     # ---- optim rows ----
     _optim_row("apply_sgd", _ref_sgd, "SGD"),

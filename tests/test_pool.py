@@ -122,8 +122,9 @@ def test_max_pool_with_argmax_indices():
     assert arg_b.numpy()[1, 0, 1, 2] == 1 * 2 * 4 * 3 + (1 * 4 + 2) * 3 + 2
 
 
-def test_conv2d_max_pool_is_the_two_ops_bitwise_with_their_gradients():
-    # The fused kernel pools the convolution's lines in cache; values and gradients are the two ops' exactly.
+def test_conv2d_max_pool_matches_the_two_ops_and_their_gradients():
+    # The fused kernels pool the convolution's lines in cache and build its output gradient a block at a time:
+    # values and the input gradient are the two ops' exactly; the filter gradient sums in another order.
     rng = np.random.default_rng(2)
     x = tf.Variable(rng.standard_normal((9, 28, 27, 2)))
     w = tf.Variable(rng.standard_normal((3, 3, 2, 8)))
@@ -133,8 +134,9 @@ def test_conv2d_max_pool_is_the_two_ops_bitwise_with_their_gradients():
         weights = tf.constant(rng.standard_normal(fused.shape))
         fused_loss, separate_loss = tf.reduce_sum(fused * weights), tf.reduce_sum(separate * weights)
     np.testing.assert_array_equal(fused.numpy(), separate.numpy())
-    for a, b in zip(tape.gradient(fused_loss, [x, w]), tape.gradient(separate_loss, [x, w])):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    (gx, gw), (want_gx, want_gw) = tape.gradient(fused_loss, [x, w]), tape.gradient(separate_loss, [x, w])
+    np.testing.assert_array_equal(gx.numpy(), want_gx.numpy())
+    np.testing.assert_allclose(gw.numpy(), want_gw.numpy(), rtol=1e-12, atol=1e-12)
 
 
 def test_result_does_not_depend_on_thread_count():
@@ -177,6 +179,10 @@ def test_result_does_not_depend_on_thread_count():
     (lambda: tf._core.conv2d_max_pool(np.zeros((1, 4, 4, 1), np.float32), np.zeros((3, 3, 1, 4), np.float32), 1,
                                       "VALID", 1, 3, 1, "VALID"), tf.errors.InvalidArgumentError,
      r"conv2d_max_pool: the 3x3 window is larger than the 2x2 input"),
+    (lambda: tf._core.conv2d_max_pool_backprop_filter(
+        np.zeros((1, 6, 6, 1), np.float32), (3, 3, 1, 2), np.ones((1, 2, 2, 2), np.float32),
+        np.full((1, 2, 2, 2), 10**6, np.int32), 1, "VALID", 1, 2, 2, "VALID"), tf.errors.InvalidArgumentError,
+     r"conv2d_max_pool_backprop_filter: argmax holds indices outside their pooling windows"),
 ])
 def test_errors_name_the_op_and_the_fix(call, error, match):
     with pytest.raises(error, match=match):

@@ -76,6 +76,23 @@ Example:
 )doc",
         py::arg("input"), py::arg("filters"), py::arg("strides"), py::arg("padding"), py::arg("dilations"),
         py::arg("ksize"), py::arg("pool_strides"), py::arg("pool_padding"));
+  m.def("conv2d_max_pool_backprop_filter",
+        [](py::handle input, py::handle filter_sizes, py::handle out_backprop, py::handle argmax, py::handle strides,
+           py::handle padding, py::handle dilations, py::handle ksize, py::handle pool_strides,
+           const std::string& pool_padding) {
+          const char* op = "conv2d_max_pool_backprop_filter";
+          Tensor x = to_tensor(input, std::nullopt, op);
+          return ops::conv2d_max_pool_backprop_filter(
+              x, shape_from_py(filter_sizes, op), to_tensor(out_backprop, std::nullopt, op),
+              to_tensor(argmax, std::nullopt, op), conv_params_from_py(strides, padding, "NHWC", dilations, op),
+              window_from_py(ksize, pool_strides, pool_padding, "NHWC", op));
+        },
+        R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
+within each image of the convolution's output). For few input channels g is built a block of lines at a time.
+)doc",
+        py::arg("input"), py::arg("filter_sizes"), py::arg("out_backprop"), py::arg("argmax"), py::arg("strides"),
+        py::arg("padding"), py::arg("dilations"), py::arg("ksize"), py::arg("pool_strides"), py::arg("pool_padding"));
   m.def("avg_pool2d",
         [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,
            const std::string& data_format, py::handle) {

@@ -87,10 +87,9 @@ void record_conv(autograd::OpScope& scope, OpId op, const Tensor& a, const Tenso
 
 }  // namespace
 
-cpu::ConvGeometry conv2d_geometry(const char* op, const Tensor& input, const Tensor& filters,
+cpu::ConvGeometry conv2d_geometry(const char* op, const Shape& input, const Shape& filters,
                                   const Conv2dParams& params) {
-  check_same_dtype(op, input, "input", filters, "filters");
-  return plan_conv(op, input.shape(), filters.shape(), params);
+  return plan_conv(op, input, filters, params);
 }
 
 Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params) {

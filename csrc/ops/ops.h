@@ -144,7 +144,7 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
 Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
                               const Conv2dParams& params);
 /** conv2d's validated geometry (raising as conv2d does, naming `op`), for ops that fuse a convolution. */
-cpu::ConvGeometry conv2d_geometry(const char* op, const Tensor& input, const Tensor& filters,
+cpu::ConvGeometry conv2d_geometry(const char* op, const Shape& input, const Shape& filters,
                                   const Conv2dParams& params);
 
 // ---- pool.cpp --------------------------------------------------------------------
@@ -170,6 +170,12 @@ Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dW
  */
 Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dParams& params,
                        const Pool2dWindow& window);
+/**
+ * conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, max_pool2d_grad(out_backprop,
+ * argmax, ...)), for the direct kernel's shapes without storing the convolution's whole output gradient.
+ */
+Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
+                                       const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window);
 
 // ---- optim.cpp -------------------------------------------------------------------
 }  // namespace pt::ops

@@ -423,6 +423,59 @@ Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dW
 }
 
 namespace {
+/**
+ * The filter gradient of conv `cg` from the gradient `dy` of its max pooling (argmax `arg`, geometry g), a block of
+ * pooled rows at a time: the block's share of the convolution's output gradient is scattered into per-thread lines
+ * and consumed there, never stored whole. Each block's partial dw is summed in block order: deterministic.
+ */
+template <class T>
+void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, const T* dy, const int32_t* arg,
+                                      T* dw, const Geometry& g, const Pool2dWindow& wd) {
+  const int64_t line = g.w * g.c, size = cg.kh * cg.kw * cg.c * cg.co;
+  const int64_t rows = std::max<int64_t>(1, kConvPoolBlockBytes / static_cast<int64_t>(sizeof(T) * line * wd.sh));
+  const int64_t blocks = (g.oh + rows - 1) / rows, tasks = g.n * blocks;
+  const int64_t buffer_lines = (rows - 1) * wd.sh + wd.kh;
+  std::vector<T> partial(static_cast<size_t>(tasks * size));
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false}, bad_argmax{false};
+  run_on_threads(tasks, [&] {
+    std::unique_ptr<T[]> lines(new (std::nothrow) T[static_cast<size_t>(buffer_lines * line)]);
+    if (!lines) {
+      out_of_memory.store(true);
+      return;
+    }
+    for (int64_t task; (task = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) {
+      const int64_t b = task / blocks, p0 = task % blocks * rows, p1 = std::min(g.oh, p0 + rows);
+      int64_t r0, r1, unused;
+      window_range(p0, wd.sh, g.pad_top, wd.kh, g.h, r0, unused);
+      window_range(p1 - 1, wd.sh, g.pad_top, wd.kh, g.h, unused, r1);
+      T* d = lines.get();
+      std::fill(d, d + (r1 - r0) * line, T(0));
+      const int32_t shift = static_cast<int32_t>(r0 * line);
+      const int64_t span = (r1 - r0) * line;
+      for (int64_t i = (b * g.oh + p0) * g.ow * g.c; i < (b * g.oh + p1) * g.ow * g.c; ++i) {
+        const int64_t at = int64_t{arg[i]} - shift;
+        if (at < 0 || at >= span) {  // not an index of this window's rows: not max_pool2d's argmax
+          bad_argmax.store(true);
+          continue;
+        }
+        d[at] += dy[i];
+      }
+      cpu::conv2d_backward_filter_lines(cg, x, d, b * g.h + r0, b * g.h + r1, partial.data() + task * size);
+    }
+  });
+  if (out_of_memory.load()) throw std::bad_alloc();
+  check_arg(!bad_argmax.load(), "conv2d_max_pool_backprop_filter: argmax holds indices outside their pooling windows; "
+            "pass the argmax of this convolution's max pooling");
+  std::copy(partial.begin(), partial.begin() + size, dw);
+  parallel_for(size, std::max<int64_t>(1, kElementwiseGrain / tasks), [&](int64_t lo, int64_t hi) {
+    for (int64_t t = 1; t < tasks; ++t) {
+      const T* add = partial.data() + t * size;
+      for (int64_t i = lo; i < hi; ++i) dw[i] += add[i];
+    }
+  });
+}
+
 /** What conv2d_max_pool's gradient needs besides its inputs. */
 struct ConvPoolSaved {
   Conv2dParams params;
@@ -437,7 +490,10 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   PT_OP_SCOPE;
   const char* name = "conv2d_max_pool";
   if (!is_floating(input.dtype())) throw_dtype_error(name, input.dtype(), "float32 or float64");
-  const cpu::ConvGeometry cg = conv2d_geometry(name, input, filters, params);
+  if (filters.dtype() != input.dtype())
+    throw TypeError(str_cat(name, ": input is ", dtype_name(input.dtype()), " but filters are ",
+                            dtype_name(filters.dtype()), "; cast one with tf.cast so both match"));
+  const cpu::ConvGeometry cg = conv2d_geometry(name, input.shape(), filters.shape(), params);
   const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
   const Geometry g = geometry(conv_shape, window, name);
   const bool recording =
@@ -469,19 +525,74 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   return y;
 }
 
+Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
+                                       const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window) {
+  PT_OP_SCOPE;
+  const char* name = "conv2d_max_pool_backprop_filter";
+  if (!is_floating(input.dtype())) throw_dtype_error(name, input.dtype(), "float32 or float64");
+  if (out_backprop.dtype() != input.dtype())
+    throw TypeError(str_cat(name, ": out_backprop is ", dtype_name(out_backprop.dtype()), " but input is ",
+                            dtype_name(input.dtype()), "; cast one with tf.cast so both match"));
+  if (argmax.dtype() != DType::Int32) throw_dtype_error(name, argmax.dtype(), "int32 for argmax");
+  const cpu::ConvGeometry cg = conv2d_geometry(name, input.shape(), filter_sizes, params);
+  const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
+  const Geometry g = geometry(conv_shape, window, name);
+  check_output_shape(out_backprop, g, name, "out_backprop");
+  check_output_shape(argmax, g, name, "argmax");
+  Tensor dw;
+  if (cpu::conv2d_has_line_kernel(cg) && g.n * g.oh * g.ow * g.c > 0) {
+    dw = Tensor::empty(filter_sizes, input.dtype());
+    PT_DISPATCH_FLOAT(input.dtype(), name, {
+      const Tensor x = contiguous(input), dy = contiguous(out_backprop), arg = contiguous(argmax);
+      conv_max_pool_filter_grad_kernel<scalar_t>(cg, x.data<scalar_t>(), dy.data<scalar_t>(), arg.data<int32_t>(),
+                                                 dw.data<scalar_t>(), g, window);
+    });
+  } else {
+    dw = conv2d_backprop_filter(input, filter_sizes, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);
+  }
+  if (pt_op_scope_.should_record()) {
+    autograd::OpAttrs attrs;
+    attrs.shape = filter_sizes;
+    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
+    PT_RECORD(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, {dw}, std::move(attrs));
+  }
+  return dw;
+}
+
 // ---- gradients -------------------------------------------------------------------------
 namespace {
 
 using Grads = std::vector<Tensor>;
 
+/** The transpose of max_pool2d_grad in dy: `g` (of the pooled input's shape `in`) read at each argmax position. */
+Tensor gather_at_argmax(const Tensor& g, const Tensor& arg, const Shape& in) {
+  Tensor flat = reshape(g, {in[0], in[1] * in[2] * in[3]});
+  return reshape(gather(flat, reshape(arg, {in[0], -1}), 1, 1), arg.shape());
+}
+
 Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
   // The chain rule through the two ops: the pooling's gradient, then the convolution's.
   const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
-  const Tensor dconv = max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window);
+  const Tensor &x = n.inputs[0], &w = n.inputs[1];
   Tensor gx, gw;
-  if (n.wants(0)) gx = conv2d_backprop_input(n.inputs[0].shape(), n.inputs[1], dconv, saved.params);
-  if (n.wants(1)) gw = conv2d_backprop_filter(n.inputs[0], n.inputs[1].shape(), dconv, saved.params);
+  if (n.wants(0))
+    gx = conv2d_backprop_input(x.shape(), w, max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window),
+                               saved.params);
+  if (n.wants(1))
+    gw = conv2d_max_pool_backprop_filter(x, w.shape(), gs[0], saved.argmax, saved.params, saved.window);
   return {gx, gw};
+}
+
+Grads grad_conv2d_max_pool_backprop_filter(const autograd::Node& n, const Grads& gs) {
+  // dw = B_f(x, P^T dy), P^T = max_pool2d_grad: bilinear, with <H, B_f(x, D)> = <conv(x, H), D>.
+  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
+  const Tensor &x = n.inputs[0], &dy = n.inputs[1];
+  Tensor gx, gdy;
+  if (n.wants(0))
+    gx = conv2d_backprop_input(x.shape(), gs[0], max_pool2d_grad(dy, saved.argmax, saved.conv_shape, saved.window),
+                               saved.params);
+  if (n.wants(1)) gdy = gather_at_argmax(conv2d(x, gs[0], saved.params), saved.argmax, saved.conv_shape);
+  return {gx, gdy, Tensor()};
 }
 
 Grads grad_max_pool2d(const autograd::Node& n, const Grads& gs) {
@@ -495,11 +606,7 @@ Grads grad_avg_pool2d(const autograd::Node& n, const Grads& gs) {
 
 Grads grad_max_pool2d_grad(const autograd::Node& n, const Grads& gs) {
   // Linear in dy: its transpose reads the incoming gradient at the same argmax positions (a batched gather).
-  const Tensor& arg = n.inputs[1];
-  const Shape& in = n.attrs.shape;
-  Tensor flat = reshape(gs[0], {in[0], in[1] * in[2] * in[3]});
-  Tensor idx = reshape(arg, {in[0], -1});
-  return {reshape(gather(flat, idx, 1, 1), arg.shape()), Tensor()};
+  return {gather_at_argmax(gs[0], n.inputs[1], n.attrs.shape), Tensor()};
 }
 
 Grads grad_avg_pool2d_grad(const autograd::Node& n, const Grads& gs) {
@@ -511,7 +618,9 @@ const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_p
                         autograd::register_gradient(OpId::avg_pool2d, grad_avg_pool2d) &&
                         autograd::register_gradient(OpId::max_pool2d_grad, grad_max_pool2d_grad) &&
                         autograd::register_gradient(OpId::avg_pool2d_grad, grad_avg_pool2d_grad) &&
-                        autograd::register_gradient(OpId::conv2d_max_pool, grad_conv2d_max_pool);
+                        autograd::register_gradient(OpId::conv2d_max_pool, grad_conv2d_max_pool) &&
+                        autograd::register_gradient(OpId::conv2d_max_pool_backprop_filter,
+                                                    grad_conv2d_max_pool_backprop_filter);
 
 }  // namespace
 }  // namespace pt::ops

@@ -253,7 +253,7 @@ inline void filter_tap_run(const T* x_row, int64_t x_step, const T* dy_row, int6
   }
 }
 
-/** Direct filter gradient for small patches: dw (patch x co) = the sum over output lines [l0, l1). */
+/** Direct filter gradient for small patches: dw (patch x co) = the sum over output lines [l0, l1), line l0 at dy. */
 template <class T>
 void direct_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t l0, int64_t l1, T* dw) {
   const int64_t c = g.c, co = g.co;
@@ -261,7 +261,7 @@ void direct_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t
   for (int64_t line = l0; line < l1; ++line) {
     const T* xi = x + (line / g.oh) * g.h * g.w * c;
     const int64_t oy = line % g.oh;
-    const T* d_line = dy + line * g.ow * co;
+    const T* d_line = dy + (line - l0) * g.ow * co;
     for (int64_t ky = 0; ky < g.kh; ++ky) {
       const int64_t iy = oy * g.sh - g.pad_top + ky * g.dh;
       if (iy < 0 || iy >= g.h) continue;
@@ -288,6 +288,11 @@ bool conv2d_has_line_kernel(const ConvGeometry& g) {
 template <class T>
 void conv2d_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y) {
   direct_forward_lines(g, x, w, l0, l1, y);
+}
+
+template <class T>
+void conv2d_backward_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t l0, int64_t l1, T* dw) {
+  direct_filter_lines(g, x, dy, l0, l1, dw);
 }
 
 template <class T>
@@ -384,7 +389,7 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
   parallel_items(blocks, [&](int64_t b, int t) {
     T* part = partial.data() + b * size;
     if (direct) {
-      direct_filter_lines(g, x, dy, b * block, std::min(lines, (b + 1) * block), part);
+      direct_filter_lines(g, x, dy + b * block_rows * g.co, b * block, std::min(lines, (b + 1) * block), part);
       return;
     }
     const int64_t r0 = b * block_rows, r1 = std::min(rows, r0 + block_rows);
@@ -409,7 +414,8 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
   template void conv2d_forward<T>(const ConvGeometry&, const T*, const T*, T*);             \
   template void conv2d_backward_input<T>(const ConvGeometry&, const T*, const T*, T*);      \
   template void conv2d_backward_filter<T>(const ConvGeometry&, const T*, const T*, T*);        \
-  template void conv2d_forward_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*);
+  template void conv2d_forward_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*); \
+  template void conv2d_backward_filter_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*);
 PT_CONV_INSTANTIATE(float)
 PT_CONV_INSTANTIATE(double)
 #undef PT_CONV_INSTANTIATE

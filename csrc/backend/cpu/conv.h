@@ -35,6 +35,13 @@ bool conv2d_has_line_kernel(const ConvGeometry& g);
 template <class T>
 void conv2d_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y);
 
+/**
+ * dw (kh, kw, c, co) = the filter gradient of conv from output lines [l0, l1) alone, dy's line l0 at dy; serial,
+ * like conv2d_forward_lines (same requirement).
+ */
+template <class T>
+void conv2d_backward_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t l0, int64_t l1, T* dw);
+
 /** dx = the input gradient of conv for upstream dy (n, oh, ow, co); dx (n, h, w, c) is overwritten. */
 template <class T>
 void conv2d_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx);
