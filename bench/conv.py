@@ -1,8 +1,8 @@
 """2-D convolution, pytensor vs PyTorch side by side: the benchmark CNN's two 3x3 VALID conv layers at batch 128.
 
 Per layer: forward, input gradient and filter gradient (each library's own backward kernels), then the two-layer
-conv -> max_pool(2) -> conv -> max_pool(2) forward + backward (gradients of both filters) when pt.nn.max_pool2d
-exists. pytensor runs NHWC / HWIO; PyTorch its default NCHW / OIHW, as each library's CNN would.
+conv -> max_pool(2) -> conv -> max_pool(2) forward + backward (gradients of both filters), in pytensor both as the
+separate ops and as the fused conv2d_max_pool op that Keras's Conv2D -> MaxPooling2D uses. pytensor runs NHWC / HWIO; PyTorch its default NCHW / OIHW, as each library's CNN would.
 
 Run: PYTHONPATH=/work/main /tmp/pt-peers/bin/python bench/conv.py [--threads 2] [--repeats 15] [--cpu-time]
 """
@@ -66,6 +66,14 @@ def two_layer_cases(rng):
             loss = pt.reduce_sum(y)
         return tape.gradient(loss, [w1, w2])
 
+    def pytensor_fused_step():
+        # What Keras's Conv2D -> MaxPooling2D runs: one conv2d_max_pool op per layer.
+        with pt.GradientTape() as tape:
+            h = pt._core.conv2d_max_pool(x, w1, 1, "VALID", 1, 2, 2, "VALID")
+            y = pt._core.conv2d_max_pool(h, w2, 1, "VALID", 1, 2, 2, "VALID")
+            loss = pt.reduce_sum(y)
+        return tape.gradient(loss, [w1, w2])
+
     tx = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2)))
     tw1 = torch.from_numpy(np.ascontiguousarray(w1_np.transpose(3, 2, 0, 1))).requires_grad_(True)
     tw2 = torch.from_numpy(np.ascontiguousarray(w2_np.transpose(3, 2, 0, 1))).requires_grad_(True)
@@ -76,7 +84,7 @@ def two_layer_cases(rng):
         y = F.max_pool2d(F.conv2d(F.max_pool2d(F.conv2d(tx, tw1), 2), tw2), 2)
         y.sum().backward()
         return tw1.grad, tw2.grad
-    return pytensor_step, torch_step
+    return pytensor_step, pytensor_fused_step, torch_step
 
 
 def main():
@@ -102,11 +110,14 @@ def main():
             tp, tt = median_time(pf, args.repeats, 3, CLOCK), median_time(tf_, args.repeats, 3, CLOCK)
             print(f"{str(xs) + ' * ' + str(ws):34s} {label:13s} {tp * 1e3:9.3f} {tt * 1e3:9.3f} {tp / tt:7.2f}")
     if hasattr(pt.nn, "max_pool2d"):
-        p_step, t_step = two_layer_cases(rng)
-        for a, b in zip(p_step(), t_step()):
-            np.testing.assert_allclose(a.numpy(), b.numpy().transpose(2, 3, 1, 0), rtol=1e-3, atol=1e-2)
-        tp, tt = median_time(p_step, args.repeats, 3, CLOCK), median_time(t_step, args.repeats, 3, CLOCK)
-        print(f"{'two layers: conv+max_pool forward+backward':48s} {tp * 1e3:9.3f} {tt * 1e3:9.3f} {tp / tt:7.2f}")
+        p_step, f_step, t_step = two_layer_cases(rng)
+        for a, b, c in zip(p_step(), f_step(), t_step()):
+            np.testing.assert_allclose(a.numpy(), c.numpy().transpose(2, 3, 1, 0), rtol=1e-3, atol=1e-2)
+            np.testing.assert_allclose(b.numpy(), c.numpy().transpose(2, 3, 1, 0), rtol=1e-3, atol=1e-2)
+        tt = median_time(t_step, args.repeats, 3, CLOCK)
+        for label, step in (("conv2d, max_pool2d", p_step), ("conv2d_max_pool", f_step)):
+            tp = median_time(step, args.repeats, 3, CLOCK)
+            print(f"{'two layers fwd+bwd, ' + label:48s} {tp * 1e3:9.3f} {tt * 1e3:9.3f} {tp / tt:7.2f}")
 
 
 if __name__ == "__main__":

@@ -67,8 +67,8 @@ Example:
         R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
 pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
 
-For few input channels the convolution's output lines are pooled while in cache and never stored; the values and
-gradients are those of the two ops.
+For few input channels the convolution's output lines are pooled while in cache and never stored; outputs that
+VALID pooling drops (the last of 11 under 2x2) are not computed. The values and gradients are those of the two ops.
 
 Example:
     >>> x = tf.random.normal((8, 28, 28, 1)); w = tf.random.normal((3, 3, 1, 32))

@@ -481,8 +481,35 @@ struct ConvPoolSaved {
   Conv2dParams params;
   Pool2dWindow window;
   Shape conv_shape;
-  Tensor argmax;  // into each image of the convolution's output, as max_pool2d_with_argmax
+  Tensor argmax;      // into each image of the convolution's output, as max_pool2d_with_argmax
+  Shape input_shape;  // the part of the input convolved (see read_input_shape)
 };
+
+/**
+ * The leading rows and columns of the input that a VALID convolution's outputs read by VALID max pooling depend
+ * on: pooling drops trailing outputs no window covers (the last of 11 under 2x2), so the convolution, and its
+ * gradients, need not compute them. The input's own shape when nothing is dropped or either padding is SAME.
+ */
+Shape read_input_shape(const Shape& input, const cpu::ConvGeometry& cg, const Conv2dParams& p,
+                       const Pool2dWindow& wd) {
+  if (p.padding != "VALID" || wd.same) return input;
+  const auto needed = [](int64_t in, int64_t conv_out, int64_t k, int64_t stride, int64_t dilation, int64_t pool_k,
+                         int64_t pool_s) {
+    const int64_t read = ((conv_out - pool_k) / pool_s) * pool_s + pool_k;  // conv outputs the windows read
+    return std::min(in, (read - 1) * stride + (k - 1) * dilation + 1);
+  };
+  return {input[0], needed(input[1], cg.oh, cg.kh, cg.sh, cg.dh, wd.kh, wd.sh),
+          needed(input[2], cg.ow, cg.kw, cg.sw, cg.dw, wd.kw, wd.sw), input[3]};
+}
+
+/** x's leading `shape` rows and columns (a view). */
+Tensor leading_part(const Tensor& x, const Shape& shape) {
+  if (x.shape() == shape) return x;
+  IndexItem all, rows, cols;
+  all.kind = rows.kind = cols.kind = IndexItem::Slice;
+  rows.stop = shape[1], cols.stop = shape[2];
+  return strided_slice(x, {all, rows, cols});
+}
 }  // namespace
 
 Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dParams& params,
@@ -493,7 +520,11 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   if (filters.dtype() != input.dtype())
     throw TypeError(str_cat(name, ": input is ", dtype_name(input.dtype()), " but filters are ",
                             dtype_name(filters.dtype()), "; cast one with tf.cast so both match"));
-  const cpu::ConvGeometry cg = conv2d_geometry(name, input.shape(), filters.shape(), params);
+  const cpu::ConvGeometry whole = conv2d_geometry(name, input.shape(), filters.shape(), params);
+  geometry({whole.n, whole.oh, whole.ow, whole.co}, window, name);  // the pooling must fit the whole output
+  const Shape read_shape = read_input_shape(input.shape(), whole, params, window);
+  const Tensor read = leading_part(input, read_shape);
+  const cpu::ConvGeometry cg = conv2d_geometry(name, read_shape, filters.shape(), params);
   const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
   const Geometry g = geometry(conv_shape, window, name);
   const bool recording =
@@ -506,7 +537,7 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
     y = Tensor::empty({g.n, g.oh, g.ow, g.c}, input.dtype());
     arg = recording ? Tensor::empty(y.shape(), DType::Int32) : Tensor();
     PT_DISPATCH_FLOAT(input.dtype(), name, {
-      const Tensor x = contiguous(input), w = contiguous(filters);
+      const Tensor x = contiguous(read), w = contiguous(filters);
       if (recording)
         conv_max_pool_kernel<scalar_t, true>(cg, x.data<scalar_t>(), w.data<scalar_t>(), y.data<scalar_t>(),
                                              arg.data<int32_t>(), g, window);
@@ -515,11 +546,11 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
                                               g, window);
     });
   } else {  // other convolutions store their output anyway: the two ops in turn
-    std::tie(y, arg) = max_pool_forward(conv2d(input, filters, params), window, recording);
+    std::tie(y, arg) = max_pool_forward(conv2d(read, filters, params), window, recording);
   }
   if (recording) {
     autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, arg});
+    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, arg, read_shape});
     PT_RECORD(OpId::conv2d_max_pool, {input, filters}, {y}, std::move(attrs));
   }
   return y;
@@ -553,7 +584,7 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
   if (pt_op_scope_.should_record()) {
     autograd::OpAttrs attrs;
     attrs.shape = filter_sizes;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
+    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax, {}});
     PT_RECORD(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, {dw}, std::move(attrs));
   }
   return dw;
@@ -572,14 +603,19 @@ Tensor gather_at_argmax(const Tensor& g, const Tensor& arg, const Shape& in) {
 
 Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
   // The chain rule through the two ops: the pooling's gradient, then the convolution's.
+  // The input rows and columns the forward left out get a zero gradient: padding restores the input's shape.
   const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
+  const Shape& read = saved.input_shape;
   Tensor gx, gw;
-  if (n.wants(0))
-    gx = conv2d_backprop_input(x.shape(), w, max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window),
+  if (n.wants(0)) {
+    gx = conv2d_backprop_input(read, w, max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window),
                                saved.params);
+    if (read != x.shape()) gx = pad(gx, {{0, 0}, {0, x.dim(1) - read[1]}, {0, x.dim(2) - read[2]}, {0, 0}}, "CONSTANT", 0);
+  }
   if (n.wants(1))
-    gw = conv2d_max_pool_backprop_filter(x, w.shape(), gs[0], saved.argmax, saved.params, saved.window);
+    gw = conv2d_max_pool_backprop_filter(leading_part(x, read), w.shape(), gs[0], saved.argmax, saved.params,
+                                         saved.window);
   return {gx, gw};
 }
 

@@ -164,28 +164,12 @@ class Conv2D(_Conv):
         on the pooled tensor, a quarter of the size for 2x2 pooling. Only the gradient's choice among window
         elements that tie after rounding ``c_i + b`` can differ. Check ``pools_exactly`` first.
 
-        When VALID pooling leaves trailing rows or columns of a VALID convolution's output unread (an 11x11
-        map pooled 2x2), the input is cropped to what the read outputs need: the convolution and its gradients
-        skip that work, and the cropped input's gradient is the zero it would have been.
+        The pair runs as one ``conv2d_max_pool`` op (see its documentation).
         """
         check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={-1: self.input_channels})
-        if self.padding == "valid" and pool.padding == "valid":
-            needed = [self._input_rows_read(n, axis, pool) for axis, n in enumerate(inputs.shape[1:3])]
-            if needed != list(inputs.shape[1:3]):
-                inputs = inputs[:, :needed[0], :needed[1], :]
         pooled = pt._core.conv2d_max_pool(inputs, self.kernel, self.strides, self.padding.upper(),
                                           self.dilation_rate, pool.pool_size, pool.strides, pool.padding.upper())
         return pt._core.bias_add_relu(pooled, self.bias)
-
-    def _input_rows_read(self, size, axis, pool):
-        """Input rows (or columns) along spatial `axis` that the outputs read by a VALID `pool` depend on."""
-        k, stride, dilation = self.kernel_size[axis], self.strides[axis], self.dilation_rate[axis]
-        conv_out = conv_output_length(size, k, "valid", stride, dilation)
-        if conv_out is None or conv_out < pool.pool_size[axis]:
-            return size  # the layers' own calls report the shape error
-        pooled = (conv_out - pool.pool_size[axis]) // pool.strides[axis] + 1
-        read = (pooled - 1) * pool.strides[axis] + pool.pool_size[axis]
-        return (read - 1) * stride + (k - 1) * dilation + 1
 
     def _convolve(self, inputs):
         return pt.nn.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(),
