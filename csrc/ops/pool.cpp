@@ -139,6 +139,46 @@ void max_pool_kernel(const T* x, T* y, int32_t* arg, const Geometry& g, const Po
 /** Conv output bytes per task of conv_max_pool_kernel: the lines stay in L2 between computing and pooling them. */
 constexpr int64_t kConvPoolBlockBytes = 64 << 10;
 
+/** Blocks of pooled rows per image, sized so a block's convolution output rows fill kConvPoolBlockBytes. */
+struct PooledBlocks {
+  int64_t rows, blocks, tasks, buffer_lines;
+};
+
+PooledBlocks pooled_blocks(const Geometry& g, const Pool2dWindow& wd, int64_t element_size) {
+  PooledBlocks pb;
+  pb.rows = std::max<int64_t>(1, kConvPoolBlockBytes / (element_size * g.w * g.c * wd.sh));
+  pb.blocks = (g.oh + pb.rows - 1) / pb.rows;
+  pb.tasks = g.n * pb.blocks;
+  pb.buffer_lines = (pb.rows - 1) * wd.sh + wd.kh;
+  return pb;
+}
+
+/**
+ * Runs block(task, image, p0, p1, r0, r1, lines) for every block of pooled rows [p0, p1) of each image, handed out
+ * to the op's threads as they come free; [r0, r1) are the convolution output rows its windows read and `lines` a
+ * per-thread buffer for them.
+ */
+template <class T, class F>
+void run_pooled_blocks(const Geometry& g, const Pool2dWindow& wd, const PooledBlocks& pb, F&& block) {
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false};
+  run_on_threads(pb.tasks, [&] {
+    std::unique_ptr<T[]> lines(new (std::nothrow) T[static_cast<size_t>(pb.buffer_lines * g.w * g.c)]);
+    if (!lines) {
+      out_of_memory.store(true);
+      return;
+    }
+    for (int64_t task; (task = next.fetch_add(1, std::memory_order_relaxed)) < pb.tasks;) {
+      const int64_t b = task / pb.blocks, p0 = task % pb.blocks * pb.rows, p1 = std::min(g.oh, p0 + pb.rows);
+      int64_t r0, r1, unused;
+      window_range(p0, wd.sh, g.pad_top, wd.kh, g.h, r0, unused);
+      window_range(p1 - 1, wd.sh, g.pad_top, wd.kh, g.h, unused, r1);
+      block(task, b, p0, p1, r0, r1, lines.get());
+    }
+  });
+  if (out_of_memory.load()) throw std::bad_alloc();
+}
+
 /**
  * max_pool_kernel over the output of conv `cg` (the pooling geometry g), computed a block of pooled rows at a
  * time: the block's convolution lines go to a per-thread buffer and are pooled from there, never to memory.
@@ -147,36 +187,20 @@ template <class T, bool kArg>
 void conv_max_pool_kernel(const cpu::ConvGeometry& cg, const T* x, const T* w, T* y, int32_t* arg, const Geometry& g,
                           const Pool2dWindow& wd) {
   const int64_t line = g.w * g.c;  // one convolution output line
-  const int64_t rows = std::max<int64_t>(1, kConvPoolBlockBytes / static_cast<int64_t>(sizeof(T) * line * wd.sh));
-  const int64_t blocks = (g.oh + rows - 1) / rows, tasks = g.n * blocks;
-  const int64_t buffer_lines = (rows - 1) * wd.sh + wd.kh;
-  std::atomic<int64_t> next{0};
-  std::atomic<bool> out_of_memory{false};
-  run_on_threads(tasks, [&] {
-    std::unique_ptr<T[]> lines(new (std::nothrow) T[static_cast<size_t>(buffer_lines * line)]);
-    if (!lines) {
-      out_of_memory.store(true);
-      return;
-    }
-    for (int64_t task; (task = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) {
-      const int64_t b = task / blocks, p0 = task % blocks * rows, p1 = std::min(g.oh, p0 + rows);
-      int64_t r0, r1, unused;
-      window_range(p0, wd.sh, g.pad_top, wd.kh, g.h, r0, unused);
-      window_range(p1 - 1, wd.sh, g.pad_top, wd.kh, g.h, unused, r1);
-      cpu::conv2d_forward_lines(cg, x, w, b * g.h + r0, b * g.h + r1, lines.get());
-      for (int64_t oy = p0; oy < p1; ++oy) {
-        int64_t y0, y1;
-        window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
-        const int64_t at = (b * g.oh + oy) * g.ow * g.c;
-        max_pool_row<T, kArg>(lines.get(), y + at, kArg ? arg + at : nullptr, g, wd, y0 - r0, y1 - r0);
-        if constexpr (kArg) {  // indices within the buffer -> within the whole convolution output image
-          const int32_t shift = static_cast<int32_t>(r0 * line);
-          for (int64_t i = at; i < at + g.ow * g.c; ++i) arg[i] += shift;
-        }
+  run_pooled_blocks<T>(g, wd, pooled_blocks(g, wd, sizeof(T)),
+                       [&](int64_t, int64_t b, int64_t p0, int64_t p1, int64_t r0, int64_t r1, T* lines) {
+    cpu::conv2d_forward_lines(cg, x, w, b * g.h + r0, b * g.h + r1, lines);
+    for (int64_t oy = p0; oy < p1; ++oy) {
+      int64_t y0, y1;
+      window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
+      const int64_t at = (b * g.oh + oy) * g.ow * g.c;
+      max_pool_row<T, kArg>(lines, y + at, kArg ? arg + at : nullptr, g, wd, y0 - r0, y1 - r0);
+      if constexpr (kArg) {  // indices within the buffer -> within the whole convolution output image
+        const int32_t shift = static_cast<int32_t>(r0 * line);
+        for (int64_t i = at; i < at + g.ow * g.c; ++i) arg[i] += shift;
       }
     }
   });
-  if (out_of_memory.load()) throw std::bad_alloc();
 }
 
 /** Average pooling of dense NHWC `x` into `y`, each window divided by its in-bounds count. */
@@ -432,48 +456,40 @@ template <class T>
 void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, const T* dy, const int32_t* arg,
                                       T* dw, const Geometry& g, const Pool2dWindow& wd) {
   const int64_t line = g.w * g.c, size = cg.kh * cg.kw * cg.c * cg.co;
-  const int64_t rows = std::max<int64_t>(1, kConvPoolBlockBytes / static_cast<int64_t>(sizeof(T) * line * wd.sh));
-  const int64_t blocks = (g.oh + rows - 1) / rows, tasks = g.n * blocks;
-  const int64_t buffer_lines = (rows - 1) * wd.sh + wd.kh;
-  std::vector<T> partial(static_cast<size_t>(tasks * size));
-  std::atomic<int64_t> next{0};
-  std::atomic<bool> out_of_memory{false}, bad_argmax{false};
-  run_on_threads(tasks, [&] {
-    std::unique_ptr<T[]> lines(new (std::nothrow) T[static_cast<size_t>(buffer_lines * line)]);
-    if (!lines) {
-      out_of_memory.store(true);
-      return;
-    }
-    for (int64_t task; (task = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) {
-      const int64_t b = task / blocks, p0 = task % blocks * rows, p1 = std::min(g.oh, p0 + rows);
-      int64_t r0, r1, unused;
-      window_range(p0, wd.sh, g.pad_top, wd.kh, g.h, r0, unused);
-      window_range(p1 - 1, wd.sh, g.pad_top, wd.kh, g.h, unused, r1);
-      T* d = lines.get();
-      std::fill(d, d + (r1 - r0) * line, T(0));
-      const int32_t shift = static_cast<int32_t>(r0 * line);
-      const int64_t span = (r1 - r0) * line;
-      for (int64_t i = (b * g.oh + p0) * g.ow * g.c; i < (b * g.oh + p1) * g.ow * g.c; ++i) {
-        const int64_t at = int64_t{arg[i]} - shift;
-        if (at < 0 || at >= span) {  // not an index of this window's rows: not max_pool2d's argmax
-          bad_argmax.store(true);
-          continue;
-        }
-        d[at] += dy[i];
+  const PooledBlocks pb = pooled_blocks(g, wd, sizeof(T));
+  std::vector<T> partial(static_cast<size_t>(pb.tasks * size));
+  std::atomic<bool> bad_argmax{false};
+  run_pooled_blocks<T>(g, wd, pb, [&](int64_t task, int64_t b, int64_t p0, int64_t p1, int64_t r0, int64_t r1,
+                                      T* d) {
+    const int64_t span = (r1 - r0) * line, shift = r0 * line;
+    std::fill(d, d + span, T(0));
+    for (int64_t i = (b * g.oh + p0) * g.ow * g.c; i < (b * g.oh + p1) * g.ow * g.c; ++i) {
+      const int64_t at = int64_t{arg[i]} - shift;
+      if (at < 0 || at >= span) {  // not an index of this window's rows: not max_pool2d's argmax
+        bad_argmax.store(true);
+        continue;
       }
-      cpu::conv2d_backward_filter_lines(cg, x, d, b * g.h + r0, b * g.h + r1, partial.data() + task * size);
+      d[at] += dy[i];
     }
+    cpu::conv2d_backward_filter_lines(cg, x, d, b * g.h + r0, b * g.h + r1, partial.data() + task * size);
   });
-  if (out_of_memory.load()) throw std::bad_alloc();
   check_arg(!bad_argmax.load(), "conv2d_max_pool_backprop_filter: argmax holds indices outside their pooling windows; "
             "pass the argmax of this convolution's max pooling");
   std::copy(partial.begin(), partial.begin() + size, dw);
-  parallel_for(size, std::max<int64_t>(1, kElementwiseGrain / tasks), [&](int64_t lo, int64_t hi) {
-    for (int64_t t = 1; t < tasks; ++t) {
+  parallel_for(size, std::max<int64_t>(1, kElementwiseGrain / pb.tasks), [&](int64_t lo, int64_t hi) {
+    for (int64_t t = 1; t < pb.tasks; ++t) {
       const T* add = partial.data() + t * size;
       for (int64_t i = lo; i < hi; ++i) dw[i] += add[i];
     }
   });
+}
+
+/** TypeError naming `op` unless a and b share one float dtype. */
+void check_float_operands(const char* op, const Tensor& a, const char* a_name, const Tensor& b, const char* b_name) {
+  if (!is_floating(a.dtype())) throw_dtype_error(op, a.dtype(), "float32 or float64");
+  if (b.dtype() != a.dtype())
+    throw TypeError(str_cat(op, ": ", a_name, " is ", dtype_name(a.dtype()), " but ", b_name, " is ",
+                            dtype_name(b.dtype()), "; cast one with tf.cast so both match"));
 }
 
 /** What conv2d_max_pool's gradient needs besides its inputs. */
@@ -516,10 +532,7 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
                        const Pool2dWindow& window) {
   PT_OP_SCOPE;
   const char* name = "conv2d_max_pool";
-  if (!is_floating(input.dtype())) throw_dtype_error(name, input.dtype(), "float32 or float64");
-  if (filters.dtype() != input.dtype())
-    throw TypeError(str_cat(name, ": input is ", dtype_name(input.dtype()), " but filters are ",
-                            dtype_name(filters.dtype()), "; cast one with tf.cast so both match"));
+  check_float_operands(name, input, "input", filters, "filters");
   const cpu::ConvGeometry whole = conv2d_geometry(name, input.shape(), filters.shape(), params);
   geometry({whole.n, whole.oh, whole.ow, whole.co}, window, name);  // the pooling must fit the whole output
   const Shape read_shape = read_input_shape(input.shape(), whole, params, window);
@@ -560,10 +573,7 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
                                        const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window) {
   PT_OP_SCOPE;
   const char* name = "conv2d_max_pool_backprop_filter";
-  if (!is_floating(input.dtype())) throw_dtype_error(name, input.dtype(), "float32 or float64");
-  if (out_backprop.dtype() != input.dtype())
-    throw TypeError(str_cat(name, ": out_backprop is ", dtype_name(out_backprop.dtype()), " but input is ",
-                            dtype_name(input.dtype()), "; cast one with tf.cast so both match"));
+  check_float_operands(name, input, "input", out_backprop, "out_backprop");
   if (argmax.dtype() != DType::Int32) throw_dtype_error(name, argmax.dtype(), "int32 for argmax");
   const cpu::ConvGeometry cg = conv2d_geometry(name, input.shape(), filter_sizes, params);
   const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
