@@ -179,9 +179,9 @@ def test_result_does_not_depend_on_thread_count():
     (lambda: tf._core.conv2d_max_pool(np.zeros((1, 4, 4, 1), np.float32), np.zeros((3, 3, 1, 4), np.float32), 1,
                                       "VALID", 1, 3, 1, "VALID"), tf.errors.InvalidArgumentError,
      r"conv2d_max_pool: the 3x3 window is larger than the 2x2 input"),
-    (lambda: tf._core.conv2d_max_pool_backprop_filter(
+    (lambda: tf._core.conv2d_max_pool_backprop_filter(  # overlapping windows: the argmax is scattered, so checked
         np.zeros((1, 6, 6, 1), np.float32), (3, 3, 1, 2), np.ones((1, 2, 2, 2), np.float32),
-        np.full((1, 2, 2, 2), 10**6, np.int32), 1, "VALID", 1, 2, 2, "VALID"), tf.errors.InvalidArgumentError,
+        np.full((1, 2, 2, 2), 10**6, np.int32), 1, "VALID", 1, 3, 1, "VALID"), tf.errors.InvalidArgumentError,
      r"conv2d_max_pool_backprop_filter: argmax holds indices outside their pooling windows"),
 ])
 def test_errors_name_the_op_and_the_fix(call, error, match):

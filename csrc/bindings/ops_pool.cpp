@@ -89,7 +89,9 @@ Example:
         },
         R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
 max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
-within each image of the convolution's output). For few input channels g is built a block of lines at a time.
+within each image of the convolution's output). For few input channels g is built a block of lines at a time; with
+disjoint windows an index outside its window contributes nothing (as in max_pool2d's gradient), with overlapping
+ones it raises InvalidArgumentError.
 )doc",
         py::arg("input"), py::arg("filter_sizes"), py::arg("out_backprop"), py::arg("argmax"), py::arg("strides"),
         py::arg("padding"), py::arg("dilations"), py::arg("ksize"), py::arg("pool_strides"), py::arg("pool_padding"));

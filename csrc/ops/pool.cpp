@@ -249,44 +249,51 @@ inline void max_grad_element(const T* dy_image, const int32_t* arg_image, T* out
   for (int32_t c = 0; c < static_cast<int32_t>(n); ++c) out[c0 + c] = acc[c];
 }
 
+/** Whether each input element of pooling `wd` has at most one covering window (stride >= window: 2x2 / 2). */
+inline bool disjoint_windows(const Pool2dWindow& wd) { return wd.sh >= wd.kh && wd.sw >= wd.kw; }
+
 /**
- * Gradient of max pooling whose windows do not overlap (stride >= window, the usual 2x2 / 2): each input element
- * has at most one covering window, so it is written once, as dy where it is that window's argmax and 0 elsewhere.
+ * Row iy of image b of the gradient of max pooling with disjoint windows, into `out`: each element written once,
+ * as dy where it is its window's argmax and 0 elsewhere. `cols`: covering_columns(g, wd).
  */
 template <class T>
-void max_pool_grad_disjoint(const T* dy, const int32_t* arg, T* dx, const Geometry& g, const Pool2dWindow& wd) {
+void max_grad_disjoint_row(const T* dy, const int32_t* arg, T* __restrict out, const Geometry& g, const Pool2dWindow& wd,
+                           const std::vector<std::pair<int64_t, int64_t>>& cols, int64_t b, int64_t iy) {
   const int64_t C = g.c;
-  const auto cols = covering_columns(g, wd);
-  parallel_for(g.n * g.h, row_grain(g.w * C), [&](int64_t lo_row, int64_t hi_row) {
-    for (int64_t row = lo_row; row < hi_row; ++row) {
-      const int64_t b = row / g.h, iy = row % g.h;
-      int64_t oy0, oy1;
-      covering_range(iy, wd.sh, g.pad_top, wd.kh, g.oh, oy0, oy1);
-      T* __restrict out = dx + row * g.w * C;
-      if (oy0 >= oy1) {  // a row no window reaches
-        std::fill(out, out + g.w * C, T(0));
-        continue;
-      }
-      const int64_t window_row = (b * g.oh + oy0) * g.ow;
-      for (int64_t ix = 0; ix < g.w; ++ix, out += C) {
-        const auto [ox0, ox1] = cols[ix];
-        if (ox0 >= ox1) {
-          std::fill(out, out + C, T(0));
-          continue;
-        }
-        const T* __restrict gy = dy + (window_row + ox0) * C;
-        const int32_t* __restrict a = arg + (window_row + ox0) * C;
-        const int32_t base = static_cast<int32_t>((iy * g.w + ix) * C);
-        for (int32_t c = 0; c < static_cast<int32_t>(C); ++c) out[c] = a[c] == base + c ? gy[c] : T(0);
-      }
+  int64_t oy0, oy1;
+  covering_range(iy, wd.sh, g.pad_top, wd.kh, g.oh, oy0, oy1);
+  if (oy0 >= oy1) {  // a row no window reaches
+    std::fill(out, out + g.w * C, T(0));
+    return;
+  }
+  const int64_t window_row = (b * g.oh + oy0) * g.ow;
+  for (int64_t ix = 0; ix < g.w; ++ix, out += C) {
+    const auto [ox0, ox1] = cols[ix];
+    if (ox0 >= ox1) {
+      std::fill(out, out + C, T(0));
+      continue;
     }
+    const T* __restrict gy = dy + (window_row + ox0) * C;
+    const int32_t* __restrict a = arg + (window_row + ox0) * C;
+    const int32_t base = static_cast<int32_t>((iy * g.w + ix) * C);
+    for (int32_t c = 0; c < static_cast<int32_t>(C); ++c) out[c] = a[c] == base + c ? gy[c] : T(0);
+  }
+}
+
+/** Gradient of max pooling with disjoint windows (see max_grad_disjoint_row); rows in parallel. */
+template <class T>
+void max_pool_grad_disjoint(const T* dy, const int32_t* arg, T* dx, const Geometry& g, const Pool2dWindow& wd) {
+  const auto cols = covering_columns(g, wd);
+  parallel_for(g.n * g.h, row_grain(g.w * g.c), [&](int64_t lo_row, int64_t hi_row) {
+    for (int64_t row = lo_row; row < hi_row; ++row)
+      max_grad_disjoint_row(dy, arg, dx + row * g.w * g.c, g, wd, cols, row / g.h, row % g.h);
   });
 }
 
 /** Gradient of max pooling, gathered per input element (see max_grad_element); rows in parallel. */
 template <class T>
 void max_pool_grad_kernel(const T* dy, const int32_t* arg, T* dx, const Geometry& g, const Pool2dWindow& wd) {
-  if (wd.sh >= wd.kh && wd.sw >= wd.kw) return max_pool_grad_disjoint(dy, arg, dx, g, wd);
+  if (disjoint_windows(wd)) return max_pool_grad_disjoint(dy, arg, dx, g, wd);
   constexpr int kBlock = 32 / sizeof(T) * 4;
   const int64_t C = g.c;
   const int64_t cover = ((wd.kh + wd.sh - 1) / wd.sh) * ((wd.kw + wd.sw - 1) / wd.sw);
@@ -459,10 +466,10 @@ void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, c
   const PooledBlocks pb = pooled_blocks(g, wd, sizeof(T));
   std::vector<T> partial(static_cast<size_t>(pb.tasks * size));
   std::atomic<bool> bad_argmax{false};
-  run_pooled_blocks<T>(g, wd, pb, [&](int64_t task, int64_t b, int64_t p0, int64_t p1, int64_t r0, int64_t r1,
-                                      T* d) {
-    const int64_t span = (r1 - r0) * line, shift = r0 * line;
-    std::fill(d, d + span, T(0));
+  const bool disjoint = disjoint_windows(wd);
+  const auto cols = covering_columns(g, wd);
+  // Overlapping windows: each pooled element's gradient added at its argmax (checked to lie in the block's rows).
+  const auto scatter_block = [&](int64_t b, int64_t p0, int64_t p1, int64_t shift, int64_t span, T* d) {
     for (int64_t i = (b * g.oh + p0) * g.ow * g.c; i < (b * g.oh + p1) * g.ow * g.c; ++i) {
       const int64_t at = int64_t{arg[i]} - shift;
       if (at < 0 || at >= span) {  // not an index of this window's rows: not max_pool2d's argmax
@@ -470,6 +477,16 @@ void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, c
         continue;
       }
       d[at] += dy[i];
+    }
+  };
+  run_pooled_blocks<T>(g, wd, pb, [&](int64_t task, int64_t b, int64_t p0, int64_t p1, int64_t r0, int64_t r1,
+                                      T* d) {
+    const int64_t span = (r1 - r0) * line, shift = r0 * line;
+    if (disjoint) {  // rows [r0, r1) are covered by this block's windows only
+      for (int64_t iy = r0; iy < r1; ++iy) max_grad_disjoint_row(dy, arg, d + (iy - r0) * line, g, wd, cols, b, iy);
+    } else {
+      std::fill(d, d + span, T(0));
+      scatter_block(b, p0, p1, shift, span, d);
     }
     cpu::conv2d_backward_filter_lines(cg, x, d, b * g.h + r0, b * g.h + r1, partial.data() + task * size);
   });
