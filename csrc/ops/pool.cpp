@@ -505,8 +505,8 @@ void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, c
 void check_float_operands(const char* op, const Tensor& a, const char* a_name, const Tensor& b, const char* b_name) {
   if (!is_floating(a.dtype())) throw_dtype_error(op, a.dtype(), "float32 or float64");
   if (b.dtype() != a.dtype())
-    throw TypeError(str_cat(op, ": ", a_name, " is ", dtype_name(a.dtype()), " but ", b_name, " is ",
-                            dtype_name(b.dtype()), "; cast one with tf.cast so both match"));
+    throw TypeError(str_cat(op, ": ", a_name, " (", dtype_name(a.dtype()), ") and ", b_name, " (",
+                            dtype_name(b.dtype()), ") must have one dtype; cast one with tf.cast"));
 }
 
 /** What conv2d_max_pool's gradient needs besides its inputs. */
