@@ -156,5 +156,6 @@ def main():
               f"target <= 0.5x")
     print("* median of epochs >= 2 (epoch 1 when only one ran)")
 
+
 if __name__ == "__main__":
     main()

@@ -36,8 +36,9 @@ AxisPlan plan_axis(int64_t in, int64_t k, int64_t stride, int64_t dilation, cons
   return plan;
 }
 
-/** Validates one convolution's shapes and parameters and returns its geometry. */
-cpu::ConvGeometry plan_conv(const char* op, const Shape& in, const Shape& filter, const Conv2dParams& p) {
+}  // namespace
+
+cpu::ConvGeometry conv2d_geometry(const char* op, const Shape& in, const Shape& filter, const Conv2dParams& p) {
   check_arg(in.size() == 4, op, ": input must be rank 4 (batch, height, width, channels) in NHWC, got shape ",
             shape_str(in), "; add a batch dimension with tf.expand_dims(x, 0) or reshape it");
   check_arg(filter.size() == 4, op, ": filters must be rank 4 (height, width, in_channels, out_channels), got shape ",
@@ -61,6 +62,8 @@ cpu::ConvGeometry plan_conv(const char* op, const Shape& in, const Shape& filter
   return {in[0],      in[1],      in[2],        in[3],         filter[0],      filter[1],    filter[3], rows.out,
           cols.out,   p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, rows.pad_before, cols.pad_before};
 }
+
+namespace {
 
 void check_same_dtype(const char* op, const Tensor& a, const char* a_name, const Tensor& b, const char* b_name) {
   if (a.dtype() != b.dtype())
@@ -87,16 +90,11 @@ void record_conv(autograd::OpScope& scope, OpId op, const Tensor& a, const Tenso
 
 }  // namespace
 
-cpu::ConvGeometry conv2d_geometry(const char* op, const Shape& input, const Shape& filters,
-                                  const Conv2dParams& params) {
-  return plan_conv(op, input, filters, params);
-}
-
 Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params) {
   PT_OP_SCOPE;
   const char* op = "conv2d";
   check_same_dtype(op, input, "input", filters, "filters");
-  const cpu::ConvGeometry g = plan_conv(op, input.shape(), filters.shape(), params);
+  const cpu::ConvGeometry g = conv2d_geometry(op, input.shape(), filters.shape(), params);
   Tensor out = Tensor::empty({g.n, g.oh, g.ow, g.co}, input.dtype());
   PT_DISPATCH_FLOAT(input.dtype(), op, {
     const Tensor x = contiguous(input), w = contiguous(filters);
@@ -111,7 +109,7 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
   PT_OP_SCOPE;
   const char* op = "conv2d_backprop_input";
   check_same_dtype(op, filters, "filters", out_backprop, "out_backprop");
-  const cpu::ConvGeometry g = plan_conv(op, input_sizes, filters.shape(), params);
+  const cpu::ConvGeometry g = conv2d_geometry(op, input_sizes, filters.shape(), params);
   check_out_backprop(op, g, out_backprop);
   Tensor out = Tensor::empty(input_sizes, filters.dtype());
   PT_DISPATCH_FLOAT(filters.dtype(), op, {
@@ -127,7 +125,7 @@ Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, co
   PT_OP_SCOPE;
   const char* op = "conv2d_backprop_filter";
   check_same_dtype(op, input, "input", out_backprop, "out_backprop");
-  const cpu::ConvGeometry g = plan_conv(op, input.shape(), filter_sizes, params);
+  const cpu::ConvGeometry g = conv2d_geometry(op, input.shape(), filter_sizes, params);
   check_out_backprop(op, g, out_backprop);
   Tensor out = Tensor::empty(filter_sizes, input.dtype());
   PT_DISPATCH_FLOAT(input.dtype(), op, {

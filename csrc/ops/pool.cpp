@@ -514,8 +514,7 @@ struct ConvPoolSaved {
   Conv2dParams params;
   Pool2dWindow window;
   Shape conv_shape;
-  Tensor argmax;      // into each image of the convolution's output, as max_pool2d_with_argmax
-  Shape input_shape;  // the part of the input convolved (see read_input_shape)
+  Tensor argmax;  // into each image of the convolution's output, as max_pool2d_with_argmax
 };
 
 /**
@@ -580,7 +579,7 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   }
   if (recording) {
     autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, arg, read_shape});
+    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, arg});
     PT_RECORD(OpId::conv2d_max_pool, {input, filters}, {y}, std::move(attrs));
   }
   return y;
@@ -611,7 +610,7 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
   if (pt_op_scope_.should_record()) {
     autograd::OpAttrs attrs;
     attrs.shape = filter_sizes;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax, {}});
+    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
     PT_RECORD(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, {dw}, std::move(attrs));
   }
   return dw;
@@ -629,20 +628,26 @@ Tensor gather_at_argmax(const Tensor& g, const Tensor& arg, const Shape& in) {
 }
 
 Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
-  // The chain rule through the two ops: the pooling's gradient, then the convolution's.
-  // The input rows and columns the forward left out get a zero gradient: padding restores the input's shape.
+  // The chain rule through the two ops: the pooling's gradient, then the convolution's, over the part of the input
+  // the forward convolved (the rest gets a zero gradient: padding restores the input's shape).
   const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
-  const Shape& read = saved.input_shape;
-  Tensor gx, gw;
+  const char* name = "conv2d_max_pool";
+  const Shape read = read_input_shape(x.shape(), conv2d_geometry(name, x.shape(), w.shape(), saved.params),
+                                      saved.params, saved.window);
+  // The fused filter gradient never builds the convolution's output gradient; otherwise it is built once.
+  const bool fused_filter_grad = cpu::conv2d_has_line_kernel(conv2d_geometry(name, read, w.shape(), saved.params));
+  Tensor dconv, gx, gw;
+  if (n.wants(0) || (n.wants(1) && !fused_filter_grad))
+    dconv = max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window);
   if (n.wants(0)) {
-    gx = conv2d_backprop_input(read, w, max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window),
-                               saved.params);
+    gx = conv2d_backprop_input(read, w, dconv, saved.params);
     if (read != x.shape()) gx = pad(gx, {{0, 0}, {0, x.dim(1) - read[1]}, {0, x.dim(2) - read[2]}, {0, 0}}, "CONSTANT", 0);
   }
   if (n.wants(1))
-    gw = conv2d_max_pool_backprop_filter(leading_part(x, read), w.shape(), gs[0], saved.argmax, saved.params,
-                                         saved.window);
+    gw = fused_filter_grad ? conv2d_max_pool_backprop_filter(leading_part(x, read), w.shape(), gs[0], saved.argmax,
+                                                             saved.params, saved.window)
+                           : conv2d_backprop_filter(leading_part(x, read), w.shape(), dconv, saved.params);
   return {gx, gw};
 }
 

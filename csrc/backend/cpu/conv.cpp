@@ -280,10 +280,7 @@ void direct_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t
 
 }  // namespace
 
-bool conv2d_has_line_kernel(const ConvGeometry& g) {
-  const int64_t patch = patch_size(g);
-  return patch > 0 && patch <= kDirectMaxPatch && !is_pointwise(g) && g.co > 0;
-}
+bool conv2d_has_line_kernel(const ConvGeometry& g) { return patch_size(g) <= kDirectMaxPatch && !is_pointwise(g); }
 
 template <class T>
 void conv2d_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y) {
@@ -311,7 +308,7 @@ void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
     if (winograd_applies(g)) return winograd_conv3x3(g, x, w, y);
   }
   const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block;
-  if (patch <= kDirectMaxPatch) {
+  if (conv2d_has_line_kernel(g)) {
     parallel_items(blocks, [&](int64_t b, int) {
       direct_forward_lines(g, x, w, b * block, std::min(lines, (b + 1) * block), y + b * block * g.ow * g.co);
     });
@@ -381,7 +378,7 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
     if (winograd_applies(g)) return winograd_filter_grad3x3(g, x, dy, dw);
   }
   const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block, block_rows = block * g.ow;
-  const bool direct = patch <= kDirectMaxPatch && !is_pointwise(g);
+  const bool direct = conv2d_has_line_kernel(g);
   const bool needs_col = !direct && !is_pointwise(g);
   // One partial dW per block, summed in block order afterwards: the same sum for any thread count.
   std::vector<T> partial(blocks * size);

@@ -22,8 +22,8 @@ template <class T>
 void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y);
 
 /**
- * Whether conv2d_forward_lines computes this convolution: the direct kernel's shapes (patches of at most 32 taps,
- * not 1x1), where conv2d_forward's float32 3x3 Winograd and im2col paths do not apply.
+ * Whether conv2d_forward / conv2d_backward_filter use the direct kernel, which conv2d_forward_lines and
+ * conv2d_backward_filter_lines expose: patches of at most 32 taps, not 1x1 (never a Winograd shape).
  */
 bool conv2d_has_line_kernel(const ConvGeometry& g);
 

@@ -68,9 +68,7 @@ class _Conv(Layer):
 
     def call(self, inputs):
         check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={-1: self.input_channels})
-        return self._bias_and_activation(self._convolve(inputs))
-
-    def _bias_and_activation(self, outputs):
+        outputs = self._convolve(inputs)
         if self.use_bias:
             if self.activation is activations.relu:
                 return pt._core.bias_add_relu(outputs, self.bias)  # one pass over the activations instead of two
