@@ -89,11 +89,31 @@ Example:
         },
         R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
 max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
-within each image of the convolution's output). For few input channels g is built a block of lines at a time; with
-disjoint windows an index outside its window contributes nothing (as in max_pool2d's gradient), with overlapping
-ones it raises InvalidArgumentError.
+within each image of the convolution's output). For few input channels g is built a block of lines at a time (with
+overlapping windows an index outside its window raises InvalidArgumentError); otherwise, when the pooling keeps a
+quarter or less of the outputs, each pooled element's patch is taken at its argmax and g is never built. Elsewhere
+an index outside its window contributes nothing, as in max_pool2d's gradient.
 )doc",
         py::arg("input"), py::arg("filter_sizes"), py::arg("out_backprop"), py::arg("argmax"), py::arg("strides"),
+        py::arg("padding"), py::arg("dilations"), py::arg("ksize"), py::arg("pool_strides"), py::arg("pool_padding"));
+  m.def("conv2d_max_pool_backprop_input",
+        [](py::handle input_sizes, py::handle filters, py::handle out_backprop, py::handle argmax, py::handle strides,
+           py::handle padding, py::handle dilations, py::handle ksize, py::handle pool_strides,
+           const std::string& pool_padding) {
+          const char* op = "conv2d_max_pool_backprop_input";
+          return ops::conv2d_max_pool_backprop_input(
+              shape_from_py(input_sizes, op), to_tensor(filters, std::nullopt, op),
+              to_tensor(out_backprop, std::nullopt, op), to_tensor(argmax, std::nullopt, op),
+              conv_params_from_py(strides, padding, "NHWC", dilations, op),
+              window_from_py(ksize, pool_strides, pool_padding, "NHWC", op));
+        },
+        R"doc(conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it). When the pooling
+keeps a quarter or less of the convolution's outputs (2x2 windows, stride 2), each pooled element's filter column
+is added at its argmax's patch and g is never built; an index outside its window contributes nothing, as in
+max_pool2d's gradient.
+)doc",
+        py::arg("input_sizes"), py::arg("filters"), py::arg("out_backprop"), py::arg("argmax"), py::arg("strides"),
         py::arg("padding"), py::arg("dilations"), py::arg("ksize"), py::arg("pool_strides"), py::arg("pool_padding"));
   m.def("avg_pool2d",
         [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,

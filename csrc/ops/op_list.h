@@ -122,6 +122,7 @@
   PT_OP(avg_pool2d_grad, pool, 1, true)            \
   PT_OP(conv2d_max_pool, pool, 2, true)            \
   PT_OP(conv2d_max_pool_backprop_filter, pool, 3, true) \
+  PT_OP(conv2d_max_pool_backprop_input, pool, 3, true)  \
   /* fused optimizer updates (optim.cpp) */    \
   PT_OP(apply_sgd, optim, 2, false)                \
   PT_OP(apply_rmsprop, optim, 2, false)            \

@@ -173,10 +173,17 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
                        const Pool2dWindow& window);
 /**
  * conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, max_pool2d_grad(out_backprop,
- * argmax, ...)), for the direct kernel's shapes without storing the convolution's whole output gradient.
+ * argmax, ...)) without storing the convolution's whole output gradient: for the direct kernel's shapes a block of
+ * lines at a time, under a pooling that keeps a quarter or less of the outputs from the pooled elements alone.
  */
 Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
                                        const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window);
+/**
+ * conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, max_pool2d_grad(out_backprop,
+ * argmax, ...)), from the pooled elements alone under a pooling that keeps a quarter or less of the outputs.
+ */
+Tensor conv2d_max_pool_backprop_input(const Shape& input_sizes, const Tensor& filters, const Tensor& out_backprop,
+                                      const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window);
 
 // ---- optim.cpp -------------------------------------------------------------------
 }  // namespace pt::ops

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "../autograd/grad_utils.h"
+#include "../backend/cpu/scratch.h"
+#include "../backend/cpu/sparse_gemm.h"
 #include "../core/parallel.h"
 #include "ops.h"
 
@@ -501,6 +503,194 @@ void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, c
   });
 }
 
+/** Whether max pooling `g` keeps at most a quarter of the convolution's outputs: then the convolution's gradients
+ *  are summed over the pooled elements at their argmax, a quarter of the direct products of the whole output
+ *  gradient (and about Winograd's count), with no output-sized gradient stored. */
+inline bool sparse_pooling(const Geometry& g) { return 4 * g.oh * g.ow <= g.h * g.w; }
+
+/**
+ * The convolution's input as the argmax kernels address it: one image in a buffer of `rows` rows of `pitch`
+ * pixels, the convolution's padding included (the image's own pixels from row pad_top, column pad_left), so that
+ * output (oy, ox)'s patch starts at pixel oy * sh * pitch + ox * sw and stays inside. The filter's taps (ky, kx, c)
+ * in runs contiguous both there and in a filter column: whole filter rows when dilation_w is 1, else one tap each.
+ */
+struct PatchLayout {
+  int64_t rows, pitch;
+  bool padded;  // false: the input image itself, read (or written) in place
+  int64_t run_length;
+  std::vector<int64_t> run_image_offset, run_filter_offset;
+};
+
+/** The PatchLayout of conv `cg` over input images whose rows lie `image_pitch` pixels apart. */
+PatchLayout patch_layout(const cpu::ConvGeometry& cg, int64_t image_pitch) {
+  PatchLayout pl;
+  const int64_t rows_read = (cg.oh - 1) * cg.sh + (cg.kh - 1) * cg.dh + 1;
+  const int64_t cols_read = (cg.ow - 1) * cg.sw + (cg.kw - 1) * cg.dw + 1;
+  pl.padded = cg.pad_top > 0 || cg.pad_left > 0 || rows_read > cg.h || cols_read > cg.w;
+  pl.rows = pl.padded ? std::max(cg.h + cg.pad_top, rows_read) : cg.h;
+  pl.pitch = pl.padded ? std::max(cg.w + cg.pad_left, cols_read) : image_pitch;
+  const bool whole_rows = cg.dw == 1;
+  pl.run_length = whole_rows ? cg.kw * cg.c : cg.c;
+  for (int64_t ky = 0; ky < cg.kh; ++ky)
+    for (int64_t kx = 0; kx < (whole_rows ? 1 : cg.kw); ++kx) {
+      pl.run_image_offset.push_back((ky * cg.dh * pl.pitch + kx * cg.dw) * cg.c);
+      pl.run_filter_offset.push_back((ky * cg.kw + kx) * cg.c);
+    }
+  return pl;
+}
+
+/**
+ * Window p of pooling `g` (over the output of conv `cg`) in one image's `arg` (max_pool2d's indices): into
+ * `origins` the patch origins (PatchLayout pixels) of its convolution outputs, row-major, and into `pixel[c]` the
+ * position among them of channel c's argmax, or -1 where the index is not in the window (max_pool2d_grad adds
+ * such an element nowhere). Returns the window's size. Branch-free: the argmax pixels are random.
+ */
+int64_t match_window(const int32_t* arg, int64_t p, const Geometry& g, const Pool2dWindow& wd,
+                     const cpu::ConvGeometry& cg, const PatchLayout& pl, int32_t* origins, int32_t* pixel) {
+  const int64_t C = g.c;
+  int64_t y0, y1, x0, x1;
+  window_range(p / g.ow, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
+  window_range(p % g.ow, wd.sw, g.pad_left, wd.kw, g.w, x0, x1);
+  const int32_t* a = arg + p * C;
+  std::fill(pixel, pixel + C, -1);
+  int32_t j = 0;
+  for (int64_t oy = y0; oy < y1; ++oy)
+    for (int64_t ox = x0; ox < x1; ++ox, ++j) {
+      origins[j] = static_cast<int32_t>(oy * cg.sh * pl.pitch + ox * cg.sw);
+      const int32_t base = static_cast<int32_t>((oy * g.w + ox) * C);
+      for (int32_t c = 0; c < static_cast<int32_t>(C); ++c) pixel[c] = a[c] == base + c ? j : pixel[c];
+    }
+  return j;
+}
+
+/** Copies image `src` (rows `src_pitch` pixels apart) into the zeroed padded buffer `dst` of layout `pl`. */
+template <class T>
+void pad_image(const cpu::ConvGeometry& cg, const PatchLayout& pl, const T* src, int64_t src_pitch, T* dst) {
+  std::fill(dst, dst + pl.rows * pl.pitch * cg.c, T(0));
+  for (int64_t iy = 0; iy < cg.h; ++iy)
+    std::copy_n(src + iy * src_pitch * cg.c, cg.w * cg.c, dst + ((iy + cg.pad_top) * pl.pitch + cg.pad_left) * cg.c);
+}
+
+/** Image blocks of the argmax filter gradient, each with its own partial sum: a fixed grid, whatever the threads. */
+constexpr int64_t kArgmaxFilterParts = 8;
+
+/**
+ * dw of conv `cg` from the gradient `dy` of its max pooling `g` (argmax `arg`), per pooled element rather than per
+ * convolution output: dw[tap, c] += dy[p, c] * x[patch of c's argmax at tap]. For channel c the products over an
+ * image's windows gather its patches' rows (the image in L1). `x`: images `x_image` elements apart, rows `x_pitch`
+ * pixels apart, pixels dense.
+ */
+template <class T>
+void argmax_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, int64_t x_image, int64_t x_pitch, const T* dy,
+                               const int32_t* arg, T* dw, const Geometry& g, const Pool2dWindow& wd) {
+  const int64_t C = cg.co, K = cg.kh * cg.kw * cg.c, P = g.oh * g.ow, window = wd.kh * wd.kw;
+  const PatchLayout pl = patch_layout(cg, x_pitch);
+  const int64_t parts = std::min(cg.n, kArgmaxFilterParts);
+  std::vector<T> partial(static_cast<size_t>(parts * C * K), T(0));  // per part, transposed: [c][tap]
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false};
+  run_on_threads(parts, [&] {
+    cpu::Scratch values(P * C * sizeof(T)), rows(P * C * sizeof(int32_t)), match((window + C) * sizeof(int32_t)),
+        padded(pl.padded ? pl.rows * pl.pitch * cg.c * sizeof(T) : 0);
+    if (!values.p || !rows.p || !match.p || (pl.padded && !padded.p)) return out_of_memory.store(true);
+    T* value = static_cast<T*>(values.p);  // [c][p]: dy where c's argmax is in window p, else 0
+    int32_t* row = static_cast<int32_t*>(rows.p);  // [c][p]: the patch origin of that argmax (or of the window)
+    int32_t *origins = static_cast<int32_t*>(match.p), *pixel = origins + window;
+    for (int64_t part; (part = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
+      T* dwt = partial.data() + part * C * K;
+      for (int64_t b = cg.n * part / parts; b < cg.n * (part + 1) / parts; ++b) {
+        const T* image = x + b * x_image;
+        if (pl.padded) {
+          pad_image(cg, pl, image, x_pitch, static_cast<T*>(padded.p));
+          image = static_cast<const T*>(padded.p);
+        }
+        for (int64_t p = 0; p < P; ++p) {
+          match_window(arg + b * P * C, p, g, wd, cg, pl, origins, pixel);
+          const T* gy = dy + (b * P + p) * C;
+          for (int64_t c = 0; c < C; ++c) {
+            value[c * P + p] = pixel[c] >= 0 ? gy[c] : T(0);
+            row[c * P + p] = origins[std::max(pixel[c], 0)];
+          }
+        }
+        for (int64_t c = 0; c < C; ++c)
+          for (size_t r = 0; r < pl.run_image_offset.size(); ++r)
+            cpu::gathered_rows_sum(P, value + c * P, row + c * P, image + pl.run_image_offset[r], cg.c, pl.run_length,
+                                   dwt + c * K + pl.run_filter_offset[r], true);
+      }
+    }
+  });
+  if (out_of_memory.load()) throw std::bad_alloc();
+  parallel_for(K, std::max<int64_t>(1, kElementwiseGrain / (C * parts)), [&](int64_t k0, int64_t k1) {
+    for (int64_t k = k0; k < k1; ++k)
+      for (int64_t c = 0; c < C; ++c) {
+        T sum = partial[c * K + k];
+        for (int64_t part = 1; part < parts; ++part) sum += partial[(part * C + c) * K + k];
+        dw[k * C + c] = sum;
+      }
+  });
+}
+
+/**
+ * dx of conv `cg` (dense NHWC, overwritten) from the gradient `dy` of its max pooling `g` (argmax `arg`), per
+ * pooled element: the patch of each argmax gets dy[p, c] times filter column c. An image's elements are grouped by
+ * argmax pixel, so each patch run is one gathered sum over the filter's transposed rows; images in parallel.
+ */
+template <class T>
+void argmax_input_grad_kernel(const cpu::ConvGeometry& cg, const T* w, const T* dy, const int32_t* arg, T* dx,
+                              const Geometry& g, const Pool2dWindow& wd) {
+  const int64_t C = cg.co, K = cg.kh * cg.kw * cg.c, P = g.oh * g.ow, window = wd.kh * wd.kw;
+  const int64_t image = cg.h * cg.w * cg.c;
+  const PatchLayout pl = patch_layout(cg, cg.w);
+  std::vector<T> wt(static_cast<size_t>(C * K));  // the filter transposed: [c][tap]
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t c = 0; c < C; ++c) wt[c * K + k] = w[k * C + c];
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false};
+  run_on_threads(cg.n, [&] {
+    // Per image: the pooled elements by argmax pixel (the groups: origin, first entry, count), one spare entry
+    // for the branch-free fill.
+    cpu::Scratch values((P * C + 1) * sizeof(T)), rows((P * C + 1) * sizeof(int32_t)),
+        groups(P * window * 3 * sizeof(int64_t)), match((window + C) * sizeof(int32_t)),
+        padded(pl.padded ? pl.rows * pl.pitch * cg.c * sizeof(T) : 0);
+    if (!values.p || !rows.p || !groups.p || !match.p || (pl.padded && !padded.p)) return out_of_memory.store(true);
+    T* value = static_cast<T*>(values.p);
+    int32_t* row = static_cast<int32_t*>(rows.p);
+    int64_t* group = static_cast<int64_t*>(groups.p);
+    int32_t *origins = static_cast<int32_t*>(match.p), *pixel = origins + window;
+    for (int64_t b; (b = next.fetch_add(1, std::memory_order_relaxed)) < cg.n;) {
+      int64_t entries = 0, n_groups = 0;
+      for (int64_t p = 0; p < P; ++p) {
+        const int64_t size = match_window(arg + b * P * C, p, g, wd, cg, pl, origins, pixel);
+        const T* gy = dy + (b * P + p) * C;
+        for (int32_t j = 0; j < size; ++j) {
+          const int64_t first = entries;
+          for (int32_t c = 0; c < static_cast<int32_t>(C); ++c) {
+            value[entries] = gy[c], row[entries] = c;
+            entries += pixel[c] == j;
+          }
+          if (entries > first) {
+            int64_t* at = group + 3 * n_groups++;
+            at[0] = origins[j], at[1] = first, at[2] = entries - first;
+          }
+        }
+      }
+      T* out = pl.padded ? static_cast<T*>(padded.p) : dx + b * image;
+      std::fill(out, out + pl.rows * pl.pitch * cg.c, T(0));
+      for (size_t r = 0; r < pl.run_image_offset.size(); ++r)  // run-major: the filter's run stays in L1
+        for (int64_t i = 0; i < n_groups; ++i) {
+          const int64_t* at = group + 3 * i;
+          cpu::gathered_rows_sum(at[2], value + at[1], row + at[1], wt.data() + pl.run_filter_offset[r], K,
+                                 pl.run_length, out + at[0] * cg.c + pl.run_image_offset[r], true);
+        }
+      if (pl.padded)
+        for (int64_t iy = 0; iy < cg.h; ++iy)
+          std::copy_n(out + ((iy + cg.pad_top) * pl.pitch + cg.pad_left) * cg.c, cg.w * cg.c,
+                      dx + b * image + iy * cg.w * cg.c);
+    }
+  });
+  if (out_of_memory.load()) throw std::bad_alloc();
+}
+
 /** TypeError naming `op` unless a and b share one float dtype. */
 void check_float_operands(const char* op, const Tensor& a, const char* a_name, const Tensor& b, const char* b_name) {
   if (!is_floating(a.dtype())) throw_dtype_error(op, a.dtype(), "float32 or float64");
@@ -585,17 +775,36 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   return y;
 }
 
+namespace {
+/**
+ * Whether the argmax kernels take conv `cg` under pooling `g`: a sparse pooling (see sparse_pooling), patch runs of
+ * at least a vector, and padded images whose pixels int32 indexes.
+ */
+bool use_argmax_kernels(const cpu::ConvGeometry& cg, const Geometry& g, int64_t element_size) {
+  if (!sparse_pooling(g) || g.n * g.oh * g.ow * g.c == 0) return false;
+  const PatchLayout pl = patch_layout(cg, cg.w);
+  return pl.run_length * element_size >= 32 && pl.rows * pl.pitch <= std::numeric_limits<int32_t>::max();
+}
+
+/** Validates the gradient ops' shared arguments; returns the pooling geometry over conv `cg`'s output. */
+Geometry check_pooled_gradient(const char* name, const cpu::ConvGeometry& cg, const Tensor& out_backprop,
+                               const Tensor& argmax, const Pool2dWindow& window) {
+  if (argmax.dtype() != DType::Int32) throw_dtype_error(name, argmax.dtype(), "int32 for argmax");
+  const Geometry g = geometry({cg.n, cg.oh, cg.ow, cg.co}, window, name);
+  check_output_shape(out_backprop, g, name, "out_backprop");
+  check_output_shape(argmax, g, name, "argmax");
+  return g;
+}
+}  // namespace
+
 Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
                                        const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window) {
   PT_OP_SCOPE;
   const char* name = "conv2d_max_pool_backprop_filter";
   check_float_operands(name, input, "input", out_backprop, "out_backprop");
-  if (argmax.dtype() != DType::Int32) throw_dtype_error(name, argmax.dtype(), "int32 for argmax");
   const cpu::ConvGeometry cg = conv2d_geometry(name, input.shape(), filter_sizes, params);
   const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
-  const Geometry g = geometry(conv_shape, window, name);
-  check_output_shape(out_backprop, g, name, "out_backprop");
-  check_output_shape(argmax, g, name, "argmax");
+  const Geometry g = check_pooled_gradient(name, cg, out_backprop, argmax, window);
   Tensor dw;
   if (cpu::conv2d_has_line_kernel(cg) && g.n * g.oh * g.ow * g.c > 0) {
     dw = Tensor::empty(filter_sizes, input.dtype());
@@ -603,6 +812,19 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
       const Tensor x = contiguous(input), dy = contiguous(out_backprop), arg = contiguous(argmax);
       conv_max_pool_filter_grad_kernel<scalar_t>(cg, x.data<scalar_t>(), dy.data<scalar_t>(), arg.data<int32_t>(),
                                                  dw.data<scalar_t>(), g, window);
+    });
+  } else if (use_argmax_kernels(cg, g, input.itemsize())) {
+    dw = Tensor::empty(filter_sizes, input.dtype());
+    // Read in place when pixels are dense (the leading part of a larger input is a view with longer rows).
+    const Strides& st = input.strides();
+    const bool dense_pixels = st[3] == 1 && st[2] == cg.c && st[1] % std::max<int64_t>(cg.c, 1) == 0;
+    const Tensor x = dense_pixels ? input : contiguous(input);
+    const int64_t image = dense_pixels ? st[0] : cg.h * cg.w * cg.c;
+    const int64_t pitch = dense_pixels ? st[1] / std::max<int64_t>(cg.c, 1) : cg.w;
+    PT_DISPATCH_FLOAT(input.dtype(), name, {
+      const Tensor dy = contiguous(out_backprop), arg = contiguous(argmax);
+      argmax_filter_grad_kernel<scalar_t>(cg, x.data<scalar_t>(), image, pitch, dy.data<scalar_t>(),
+                                          arg.data<int32_t>(), dw.data<scalar_t>(), g, window);
     });
   } else {
     dw = conv2d_backprop_filter(input, filter_sizes, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);
@@ -614,6 +836,34 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
     PT_RECORD(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, {dw}, std::move(attrs));
   }
   return dw;
+}
+
+Tensor conv2d_max_pool_backprop_input(const Shape& input_sizes, const Tensor& filters, const Tensor& out_backprop,
+                                      const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window) {
+  PT_OP_SCOPE;
+  const char* name = "conv2d_max_pool_backprop_input";
+  check_float_operands(name, filters, "filters", out_backprop, "out_backprop");
+  const cpu::ConvGeometry cg = conv2d_geometry(name, input_sizes, filters.shape(), params);
+  const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
+  const Geometry g = check_pooled_gradient(name, cg, out_backprop, argmax, window);
+  Tensor dx;
+  if (use_argmax_kernels(cg, g, filters.itemsize())) {
+    dx = Tensor::empty(input_sizes, filters.dtype());
+    PT_DISPATCH_FLOAT(filters.dtype(), name, {
+      const Tensor w = contiguous(filters), dy = contiguous(out_backprop), arg = contiguous(argmax);
+      argmax_input_grad_kernel<scalar_t>(cg, w.data<scalar_t>(), dy.data<scalar_t>(), arg.data<int32_t>(),
+                                         dx.data<scalar_t>(), g, window);
+    });
+  } else {
+    dx = conv2d_backprop_input(input_sizes, filters, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);
+  }
+  if (pt_op_scope_.should_record()) {
+    autograd::OpAttrs attrs;
+    attrs.shape = input_sizes;
+    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
+    PT_RECORD(OpId::conv2d_max_pool_backprop_input, {filters, out_backprop, argmax}, {dx}, std::move(attrs));
+  }
+  return dx;
 }
 
 // ---- gradients -------------------------------------------------------------------------
@@ -628,39 +878,43 @@ Tensor gather_at_argmax(const Tensor& g, const Tensor& arg, const Shape& in) {
 }
 
 Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
-  // The chain rule through the two ops: the pooling's gradient, then the convolution's, over the part of the input
-  // the forward convolved (the rest gets a zero gradient: padding restores the input's shape).
+  // The chain rule through the two ops, over the part of the input the forward convolved (the rest gets a zero
+  // gradient: padding restores the input's shape).
   const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
-  const char* name = "conv2d_max_pool";
-  const Shape read = read_input_shape(x.shape(), conv2d_geometry(name, x.shape(), w.shape(), saved.params),
-                                      saved.params, saved.window);
-  // The fused filter gradient never builds the convolution's output gradient; otherwise it is built once.
-  const bool fused_filter_grad = cpu::conv2d_has_line_kernel(conv2d_geometry(name, read, w.shape(), saved.params));
-  Tensor dconv, gx, gw;
-  if (n.wants(0) || (n.wants(1) && !fused_filter_grad))
-    dconv = max_pool2d_grad(gs[0], saved.argmax, saved.conv_shape, saved.window);
+  const Shape read = read_input_shape(x.shape(), conv2d_geometry("conv2d_max_pool", x.shape(), w.shape(),
+                                                                 saved.params), saved.params, saved.window);
+  Tensor gx, gw;
   if (n.wants(0)) {
-    gx = conv2d_backprop_input(read, w, dconv, saved.params);
+    gx = conv2d_max_pool_backprop_input(read, w, gs[0], saved.argmax, saved.params, saved.window);
     if (read != x.shape()) gx = pad(gx, {{0, 0}, {0, x.dim(1) - read[1]}, {0, x.dim(2) - read[2]}, {0, 0}}, "CONSTANT", 0);
   }
   if (n.wants(1))
-    gw = fused_filter_grad ? conv2d_max_pool_backprop_filter(leading_part(x, read), w.shape(), gs[0], saved.argmax,
-                                                             saved.params, saved.window)
-                           : conv2d_backprop_filter(leading_part(x, read), w.shape(), dconv, saved.params);
+    gw = conv2d_max_pool_backprop_filter(leading_part(x, read), w.shape(), gs[0], saved.argmax, saved.params,
+                                         saved.window);
   return {gx, gw};
 }
 
+// Both backprop ops are bilinear, B(a, dy) = conv2d's gradient of max_pool2d_grad(dy): each one's gradient in its
+// first operand is the other op (<H, B_i(w, D)> = <B_f(H, D), w>), in dy the pooled conv2d read at the argmax.
+
 Grads grad_conv2d_max_pool_backprop_filter(const autograd::Node& n, const Grads& gs) {
-  // dw = B_f(x, P^T dy), P^T = max_pool2d_grad: bilinear, with <H, B_f(x, D)> = <conv(x, H), D>.
   const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
   const Tensor &x = n.inputs[0], &dy = n.inputs[1];
   Tensor gx, gdy;
   if (n.wants(0))
-    gx = conv2d_backprop_input(x.shape(), gs[0], max_pool2d_grad(dy, saved.argmax, saved.conv_shape, saved.window),
-                               saved.params);
+    gx = conv2d_max_pool_backprop_input(x.shape(), gs[0], dy, saved.argmax, saved.params, saved.window);
   if (n.wants(1)) gdy = gather_at_argmax(conv2d(x, gs[0], saved.params), saved.argmax, saved.conv_shape);
   return {gx, gdy, Tensor()};
+}
+
+Grads grad_conv2d_max_pool_backprop_input(const autograd::Node& n, const Grads& gs) {
+  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
+  const Tensor &w = n.inputs[0], &dy = n.inputs[1];
+  Tensor gw, gdy;
+  if (n.wants(0)) gw = conv2d_max_pool_backprop_filter(gs[0], w.shape(), dy, saved.argmax, saved.params, saved.window);
+  if (n.wants(1)) gdy = gather_at_argmax(conv2d(gs[0], w, saved.params), saved.argmax, saved.conv_shape);
+  return {gw, gdy, Tensor()};
 }
 
 Grads grad_max_pool2d(const autograd::Node& n, const Grads& gs) {
@@ -688,7 +942,9 @@ const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_p
                         autograd::register_gradient(OpId::avg_pool2d_grad, grad_avg_pool2d_grad) &&
                         autograd::register_gradient(OpId::conv2d_max_pool, grad_conv2d_max_pool) &&
                         autograd::register_gradient(OpId::conv2d_max_pool_backprop_filter,
-                                                    grad_conv2d_max_pool_backprop_filter);
+                                                    grad_conv2d_max_pool_backprop_filter) &&
+                        autograd::register_gradient(OpId::conv2d_max_pool_backprop_input,
+                                                    grad_conv2d_max_pool_backprop_input);
 
 }  // namespace
 }  // namespace pt::ops

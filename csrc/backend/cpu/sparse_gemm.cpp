@@ -156,42 +156,40 @@ bool compress(int64_t m, int64_t k, MatrixRef<T> a, int64_t parts, CompressedRow
   return true;
 }
 
-/** Entries [e0, e1) of the compressed A: their values and column indices. */
-template <class T>
-struct EntryRange {
-  const T* value;
-  const int32_t* column;
-  int64_t e0, e1;
-};
-
-/** c[j:j+V*L] = sum over the entries of value * B[column, j:j+V*L]. */
+/** c[j:j+V*L] (+)= sum over the entries of value * b[row * ldb + j : j + V*L]. */
 template <class T, int V>
-void entries_times_rows(const EntryRange<T>& r, int64_t j, const T* b, int64_t ldb, T* c) {
+void gathered_block(int64_t count, const T* value, const int32_t* row, int64_t j, const T* b, int64_t ldb, T* c,
+                    bool accumulate) {
   constexpr int64_t L = kLanes<T>;
   Vec<T> acc[V] = {};
-  for (int64_t e = r.e0; e < r.e1; ++e) {
-    const Vec<T> v = broadcast(r.value[e]);
-    const T* brow = b + static_cast<int64_t>(r.column[e]) * ldb + j;
+  if (accumulate)
+    for (int q = 0; q < V; ++q) acc[q] = load(c + j + q * L);
+  for (int64_t e = 0; e < count; ++e) {
+    const Vec<T> v = broadcast(value[e]);
+    const T* brow = b + static_cast<int64_t>(row[e]) * ldb + j;
     for (int q = 0; q < V; ++q) acc[q] += v * load(brow + q * L);
   }
   for (int q = 0; q < V; ++q) store(c + j + q * L, acc[q]);
 }
 
-/** One row of C over columns [0, cols): register blocks of kBlockVecs vectors, then single vectors, then scalars. */
+}  // namespace
+
 template <class T>
-void entries_times_panel(const EntryRange<T>& r, int64_t cols, const T* b, int64_t ldb, T* c) {
-  constexpr int64_t L = kLanes<T>;
+void gathered_rows_sum(int64_t count, const T* value, const int32_t* row, const T* b, int64_t ldb, int64_t n, T* c,
+                       bool accumulate) {
+  // Register blocks of kBlockVecs vectors, then half blocks, single vectors and scalars.
+  constexpr int64_t L = kLanes<T>, half = kBlockVecs / 2;
   int64_t j = 0;
-  for (; j + kBlockVecs * L <= cols; j += kBlockVecs * L) entries_times_rows<T, kBlockVecs>(r, j, b, ldb, c);
-  for (; j + L <= cols; j += L) entries_times_rows<T, 1>(r, j, b, ldb, c);
-  for (; j < cols; ++j) {
-    T acc = 0;
-    for (int64_t e = r.e0; e < r.e1; ++e) acc += r.value[e] * b[r.column[e] * ldb + j];
+  for (; j + kBlockVecs * L <= n; j += kBlockVecs * L)
+    gathered_block<T, kBlockVecs>(count, value, row, j, b, ldb, c, accumulate);
+  for (; j + half * L <= n; j += half * L) gathered_block<T, half>(count, value, row, j, b, ldb, c, accumulate);
+  for (; j + L <= n; j += L) gathered_block<T, 1>(count, value, row, j, b, ldb, c, accumulate);
+  for (; j < n; ++j) {
+    T acc = accumulate ? c[j] : T(0);
+    for (int64_t e = 0; e < count; ++e) acc += value[e] * b[static_cast<int64_t>(row[e]) * ldb + j];
     c[j] = acc;
   }
 }
-
-}  // namespace
 
 template <class T>
 bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c) {
@@ -236,9 +234,11 @@ bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<
         for (int64_t p = 0; p < k; ++p) std::copy_n(b.data + p * ldb + j0, cols, packed + p * cols);
       }
       for (int64_t i = i0; i < i1; ++i) {
-        const EntryRange<T> r{rows.value.data(), rows.column.data(), rows.begin[i], rows.end[i]};
-        if (pack) entries_times_panel(r, cols, packed, cols, c + i * n + j0);
-        else entries_times_panel(r, cols, b.data + j0, ldb, c + i * n + j0);
+        const int64_t e0 = rows.begin[i], count = rows.end[i] - e0;
+        const T* value = rows.value.data() + e0;
+        const int32_t* column = rows.column.data() + e0;
+        if (pack) gathered_rows_sum(count, value, column, packed, cols, cols, c + i * n + j0, false);
+        else gathered_rows_sum(count, value, column, b.data + j0, ldb, cols, c + i * n + j0, false);
       }
     }
   };
@@ -249,5 +249,9 @@ bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<
 
 template bool sparse_lhs_gemm<float>(int64_t, int64_t, int64_t, MatrixRef<float>, MatrixRef<float>, float*);
 template bool sparse_lhs_gemm<double>(int64_t, int64_t, int64_t, MatrixRef<double>, MatrixRef<double>, double*);
+template void gathered_rows_sum<float>(int64_t, const float*, const int32_t*, const float*, int64_t, int64_t, float*,
+                                       bool);
+template void gathered_rows_sum<double>(int64_t, const double*, const int32_t*, const double*, int64_t, int64_t,
+                                        double*, bool);
 
 }  // namespace pt::cpu

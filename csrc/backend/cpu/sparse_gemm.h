@@ -23,4 +23,13 @@ namespace pt::cpu {
 template <class T>
 bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c);
 
+/**
+ * c[0:n] = (c[0:n] if accumulate, else 0) + the sum over e < count of value[e] * b[row[e] * ldb + 0:n], added in
+ * entry order: one row of a product whose left row is compressed (the right operand's rows gathered in place);
+ * serial, register-blocked along n.
+ */
+template <class T>
+void gathered_rows_sum(int64_t count, const T* value, const int32_t* row, const T* b, int64_t ldb, int64_t n, T* c,
+                       bool accumulate);
+
 }  // namespace pt::cpu
