@@ -1183,7 +1183,9 @@ def _pool_ref(reduce):
 
 # (input, filters, conv strides, conv padding, dilations, ksize, pool strides, pool padding, input layout): the
 # direct kernel's shapes (pooled while in cache) with SAME, overlapping and disjoint windows, dilation, strides and
-# a batch large enough to run in parallel; then shapes that take the two-op path (Winograd, 1x1).
+# a batch large enough to run in parallel; then shapes that take the two-op path (Winograd, 1x1). The 2x2 / 2
+# poolings of 8 and 16 channels take the gradients at the argmax (patch runs of whole filter rows, or of single
+# taps under dilation, on a padded copy for SAME).
 CONV_POOL_CASES = [
     ((2, 8, 8, 1), (3, 3, 1, 4), 1, "VALID", 1, 2, 2, "VALID", "contiguous"),
     ((1, 9, 7, 2), (3, 2, 2, 3), 1, "SAME", 1, 3, 2, "SAME", "strided"),
@@ -1191,6 +1193,7 @@ CONV_POOL_CASES = [
     ((1, 10, 10, 2), (3, 3, 2, 4), 1, "VALID", 2, 2, 3, "VALID", "transposed"),
     ((6, 28, 28, 1), (3, 3, 1, 8), 1, "VALID", 1, 2, 2, "VALID", "contiguous"),
     ((2, 7, 7, 16), (3, 3, 16, 16), 1, "VALID", 1, 2, 2, "VALID", "contiguous"),
+    ((2, 9, 8, 8), (3, 3, 8, 8), 1, "SAME", 2, 2, 2, "VALID", "strided"),
     ((1, 6, 6, 3), (1, 1, 3, 4), 1, "VALID", 1, 2, 2, "SAME", "contiguous"),
 ]
 
@@ -1223,6 +1226,25 @@ def ref_conv2d_max_pool_backprop_filter(x, filter_sizes, dy, arg, strides, paddi
     np.add.at(dconv, (np.arange(n)[:, None], arg.reshape(n, -1)), dy.reshape(n, -1).astype(np.float64))
     return ref_conv2d_backprop_filter(x, filter_sizes, dconv.reshape(conv_shape), strides, padding,
                                       dilations).astype(x.dtype)
+
+
+def sample_conv2d_max_pool_backprop_input(op, dtype, rng):
+    """(input_sizes, filters, dy, argmax, conv and pool arguments); argmax as for the filter gradient."""
+    for xs, ws, s, p, d, k, ps, pp, _ in CONV_POOL_CASES:
+        conv = ref_conv2d(rng.standard_normal(xs), rng.standard_normal(ws), s, p, d)
+        _, arg = pt.nn.max_pool_with_argmax(conv, k, ps, pp, output_dtype=pt.int32)
+        yield SampleInput((list(xs), make(ws, dtype, rng), make(arg.shape, dtype, rng), arg.numpy(), s, p, d, k, ps,
+                           pp), desc=f"dx {xs} through {ws}, pool k={k} s={ps} {pp}")
+
+
+def ref_conv2d_max_pool_backprop_input(input_sizes, w, dy, arg, strides, padding, dilations, ksize, pool_strides,
+                                       pool_padding):
+    n = input_sizes[0]
+    conv_shape = ref_conv2d(np.zeros(input_sizes), w.astype(np.float64), strides, padding, dilations).shape
+    dconv = np.zeros((n, int(np.prod(conv_shape[1:]))))
+    np.add.at(dconv, (np.arange(n)[:, None], arg.reshape(n, -1)), dy.reshape(n, -1).astype(np.float64))
+    return ref_conv2d_backprop_input(input_sizes, w.astype(np.float64), dconv.reshape(conv_shape), strides, padding,
+                                     dilations).astype(w.dtype)
 
 
 def sample_pool_grad(op, dtype, rng):
@@ -1800,6 +1822,10 @@ op_db = [
            ref=ref_conv2d_max_pool_backprop_filter, sample_inputs_func=sample_conv2d_max_pool_backprop_filter,
            dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=3, grad_argnums=(0, 2),
            tols={"float32": (1e-4, 1e-4)}),  # the Winograd sample errs by ~1e-5 of the result's scale
+    OpInfo(name="conv2d_max_pool_backprop_input", family="pool", api="_core.conv2d_max_pool_backprop_input",
+           ref=ref_conv2d_max_pool_backprop_input, sample_inputs_func=sample_conv2d_max_pool_backprop_input,
+           dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=3, grad_argnums=(1, 2),
+           tols={"float32": (1e-4, 1e-4)}),
     # (end of pool rows)
     # ---- optim rows ----
     _optim_row("apply_sgd", _ref_sgd, "SGD"),

@@ -150,7 +150,7 @@ inline void patches_times_filter(const T* p, int64_t patch, const T* w, int64_t 
     for (int64_t k = 0; k < patch; ++k) {
       const Vec<T> w0 = load(w + k * co + o), w1 = load(w + k * co + o + n);
       for (int q = 0; q < P; ++q) {
-        const Vec<T> v = Vec<T>{} + p[q * patch + k];
+        const Vec<T> v = broadcast(p[q * patch + k]);
         a[q][0] += v * w0;
         a[q][1] += v * w1;
       }
@@ -161,7 +161,7 @@ inline void patches_times_filter(const T* p, int64_t patch, const T* w, int64_t 
     Vec<T> a[P] = {};
     for (int64_t k = 0; k < patch; ++k) {
       const Vec<T> w0 = load(w + k * co + o);
-      for (int q = 0; q < P; ++q) a[q] += (Vec<T>{} + p[q * patch + k]) * w0;
+      for (int q = 0; q < P; ++q) a[q] += broadcast(p[q * patch + k]) * w0;
     }
     for (int q = 0; q < P; ++q) store(out + q * co + o, a[q]);
   }
@@ -227,14 +227,14 @@ inline void filter_tap_run(const T* x_row, int64_t x_step, const T* dy_row, int6
     Vec<T> a0 = {}, a1 = {}, b0 = {}, b1 = {};
     int64_t ox = lo;
     for (; ox + 2 <= hi; ox += 2) {
-      const Vec<T> v = Vec<T>{} + x_row[ox * x_step], u = Vec<T>{} + x_row[(ox + 1) * x_step];
+      const Vec<T> v = broadcast(x_row[ox * x_step]), u = broadcast(x_row[(ox + 1) * x_step]);
       a0 += v * load(dy_row + ox * co + o);
       a1 += v * load(dy_row + ox * co + o + n);
       b0 += u * load(dy_row + (ox + 1) * co + o);
       b1 += u * load(dy_row + (ox + 1) * co + o + n);
     }
     if (ox < hi) {
-      const Vec<T> v = Vec<T>{} + x_row[ox * x_step];
+      const Vec<T> v = broadcast(x_row[ox * x_step]);
       a0 += v * load(dy_row + ox * co + o);
       a1 += v * load(dy_row + ox * co + o + n);
     }
@@ -243,7 +243,7 @@ inline void filter_tap_run(const T* x_row, int64_t x_step, const T* dy_row, int6
   }
   for (; o + n <= co; o += n) {
     Vec<T> a0 = {};
-    for (int64_t ox = lo; ox < hi; ++ox) a0 += (Vec<T>{} + x_row[ox * x_step]) * load(dy_row + ox * co + o);
+    for (int64_t ox = lo; ox < hi; ++ox) a0 += (broadcast(x_row[ox * x_step])) * load(dy_row + ox * co + o);
     store(dw + o, load(dw + o) + a0);
   }
   for (; o < co; ++o) {

@@ -2,26 +2,33 @@
 /** Portable 256-bit SIMD vectors (GCC/Clang vector extensions), compiled to AVX2 under x86-64-v3. */
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace pt::cpu {
+
+#ifdef __AVX512F__
+inline constexpr int kVecBytes = 64;
+#else
+inline constexpr int kVecBytes = 32;
+#endif
 
 /** The 256-bit vector type of T (float or double). */
 template <class T>
 struct VecOf;
 template <>
 struct VecOf<float> {
-  typedef float type __attribute__((vector_size(32)));
+  typedef float type __attribute__((vector_size(kVecBytes)));
 };
 template <>
 struct VecOf<double> {
-  typedef double type __attribute__((vector_size(32)));
+  typedef double type __attribute__((vector_size(kVecBytes)));
 };
 /** A 256-bit vector of T. */
 template <class T>
 using Vec = typename VecOf<T>::type;
 /** Lanes of Vec<T>. */
 template <class T>
-constexpr int64_t kLanes = 32 / sizeof(T);
+constexpr int64_t kLanes = kVecBytes / sizeof(T);
 
 /** Unaligned load of kLanes<T> elements. */
 template <class T>
@@ -37,10 +44,11 @@ inline void store(T* p, Vec<T> v) {
   std::memcpy(p, &v, sizeof(v));
 }
 
-/** A vector with every lane equal to s. */
+/** A vector with every lane equal to s: s - 0 is s for every s (0 + s is not, for s = -0), so the subtraction
+ *  folds away and one broadcast instruction remains. */
 template <class T>
 inline Vec<T> broadcast(T s) {
-  return Vec<T>{} + s;
+  return s - Vec<T>{};
 }
 
 /** The sum of v's lanes, added in a fixed order. */
@@ -49,6 +57,16 @@ inline T lane_sum(Vec<T> v) {
   T s = v[0];
   for (int64_t i = 1; i < kLanes<T>; ++i) s += v[i];
   return s;
+}
+
+/** Calls f(std::integral_constant<int, N>{}) for N == n, 1 <= n <= Max: a register block whose size is known at
+ *  run time only, compiled for each size. */
+template <int Max, class F>
+inline void with_block_size(int64_t n, F&& f) {
+  if constexpr (Max >= 1) {
+    if (n == Max) return f(std::integral_constant<int, Max>{});
+    with_block_size<Max - 1>(n, f);
+  }
 }
 
 }  // namespace pt::cpu

@@ -25,8 +25,10 @@ constexpr int64_t kMinSide = 32;
 constexpr int64_t kPackMinRows = 64;
 /** Fewest rows of C a work item takes. */
 constexpr int64_t kItemRows = 16;
-/** Vectors of C's row per register block. */
+/** Vectors of C's row per column block of sparse_lhs_gemm. */
 constexpr int64_t kBlockVecs = 8;
+/** Most accumulator vectors of one gathered_rows_sum pass: 12 of the 16 AVX2 registers, the rest for operands. */
+constexpr int kMaxBlockVecs = 12;
 
 /**
  * A's nonzeros by row: row i's values and column indices are at [begin[i], end[i]). Each row owns one
@@ -177,13 +179,18 @@ void gathered_block(int64_t count, const T* value, const int32_t* row, int64_t j
 template <class T>
 void gathered_rows_sum(int64_t count, const T* value, const int32_t* row, const T* b, int64_t ldb, int64_t n, T* c,
                        bool accumulate) {
-  // Register blocks of kBlockVecs vectors, then half blocks, single vectors and scalars.
-  constexpr int64_t L = kLanes<T>, half = kBlockVecs / 2;
+  // As few passes over the entries as the registers allow: each entry costs a broadcast and an index besides its
+  // multiply-adds, so a row of 12 vectors is one pass of 12, not one of 8 and one of 4.
+  constexpr int64_t L = kLanes<T>;
   int64_t j = 0;
-  for (; j + kBlockVecs * L <= n; j += kBlockVecs * L)
-    gathered_block<T, kBlockVecs>(count, value, row, j, b, ldb, c, accumulate);
-  for (; j + half * L <= n; j += half * L) gathered_block<T, half>(count, value, row, j, b, ldb, c, accumulate);
-  for (; j + L <= n; j += L) gathered_block<T, 1>(count, value, row, j, b, ldb, c, accumulate);
+  for (; j + kMaxBlockVecs * L <= n; j += kMaxBlockVecs * L)
+    gathered_block<T, kMaxBlockVecs>(count, value, row, j, b, ldb, c, accumulate);
+  if (const int64_t vecs = (n - j) / L; vecs > 0) {
+    with_block_size<kMaxBlockVecs - 1>(vecs, [&](auto v) {
+      gathered_block<T, decltype(v)::value>(count, value, row, j, b, ldb, c, accumulate);
+    });
+    j += vecs * L;
+  }
   for (; j < n; ++j) {
     T acc = accumulate ? c[j] : T(0);
     for (int64_t e = 0; e < count; ++e) acc += value[e] * b[static_cast<int64_t>(row[e]) * ldb + j];
