@@ -139,6 +139,44 @@ def test_conv2d_max_pool_matches_the_two_ops_and_their_gradients():
     np.testing.assert_allclose(gw.numpy(), want_gw.numpy(), rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype, tol", [("float32", 2e-5), ("float64", 1e-12)])
+@pytest.mark.parametrize("padding, dilation", [("VALID", 1), ("SAME", 1), ("SAME", 2)])
+def test_conv2d_max_pool_gradients_at_the_argmax_match_the_two_ops(dtype, tol, padding, dilation):
+    # 2x2 / 2 pooling of 16 channels keeps a quarter of the convolution's outputs: both gradients are summed per
+    # pooled element at its argmax (SAME on a padded copy; dilation 2 in runs of single taps), never through the
+    # convolution's whole output gradient.
+    rng = np.random.default_rng(3)
+    x = tf.Variable(rng.standard_normal((3, 11, 10, 16)).astype(dtype))
+    w = tf.Variable((0.2 * rng.standard_normal((3, 3, 16, 8))).astype(dtype))
+    with GradientTape(persistent=True) as tape:
+        fused = tf._core.conv2d_max_pool(x, w, 1, padding, dilation, 2, 2, "VALID")
+        separate = tf.nn.max_pool2d(tf.nn.conv2d(x, w, 1, padding, dilations=dilation), 2, 2, "VALID")
+        weights = tf.constant(rng.standard_normal(fused.shape).astype(dtype))
+        fused_loss, separate_loss = tf.reduce_sum(fused * weights), tf.reduce_sum(separate * weights)
+    np.testing.assert_array_equal(fused.numpy(), separate.numpy())
+    for got, want in zip(tape.gradient(fused_loss, [x, w]), tape.gradient(separate_loss, [x, w])):
+        want = want.numpy()
+        np.testing.assert_allclose(got.numpy(), want, rtol=tol, atol=tol * np.abs(want).max())
+
+
+def test_conv2d_max_pool_argmax_gradients_do_not_depend_on_thread_count():
+    rng = np.random.default_rng(4)
+    x = tf.Variable(rng.standard_normal((9, 12, 12, 16)).astype(np.float32))
+    w = tf.Variable(rng.standard_normal((3, 3, 16, 32)).astype(np.float32))
+    before = tf._core.get_num_threads()
+    grads = []
+    try:
+        for n in (1, 2):
+            tf._core.set_num_threads(n)
+            with GradientTape() as tape:
+                y = tf._core.conv2d_max_pool(x, w, 1, "SAME", 1, 2, 2, "VALID")
+            grads.append([g.numpy() for g in tape.gradient(y, [x, w])])
+    finally:
+        tf._core.set_num_threads(before)
+    for a, b in zip(*grads):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_result_does_not_depend_on_thread_count():
     x = np.random.default_rng(1).standard_normal((8, 30, 30, 16)).astype(np.float32)
     before = tf._core.get_num_threads()
@@ -187,6 +225,18 @@ def test_result_does_not_depend_on_thread_count():
         np.zeros((1, 6, 6, 1), np.float32), (3, 3, 1, 2), np.ones((1, 2, 2, 2), np.float32),
         np.full((1, 2, 2, 2), 10**6, np.int32), 1, "VALID", 1, 3, 1, "VALID"), tf.errors.InvalidArgumentError,
      r"conv2d_max_pool_backprop_filter: argmax holds indices outside their pooling windows"),
+    (lambda: tf._core.conv2d_max_pool_backprop_input(
+        (1, 6, 6, 8), np.zeros((3, 3, 8, 4), np.float32), np.ones((1, 2, 2, 4), np.float32),
+        np.zeros((1, 2, 2, 4), np.int64), 1, "VALID", 1, 2, 2, "VALID"), TypeError,
+     r"conv2d_max_pool_backprop_input: got dtype int64, expected int32 for argmax"),
+    (lambda: tf._core.conv2d_max_pool_backprop_input(
+        (1, 6, 6, 8), np.zeros((3, 3, 8, 4), np.float32), np.ones((1, 2, 2, 4), np.float32),
+        np.zeros((1, 2, 3, 4), np.int32), 1, "VALID", 1, 2, 2, "VALID"), tf.errors.InvalidArgumentError,
+     r"conv2d_max_pool_backprop_input: argmax has shape \(1, 2, 3, 4\) but the pooling output has \(1, 2, 2, 4\)"),
+    (lambda: tf._core.conv2d_max_pool_backprop_input(
+        (1, 6, 6, 8), np.zeros((3, 3, 8, 4), np.float32), np.ones((1, 2, 2, 4), np.float64),
+        np.zeros((1, 2, 2, 4), np.int32), 1, "VALID", 1, 2, 2, "VALID"), TypeError,
+     r"conv2d_max_pool_backprop_input: filters \(float32\) and out_backprop \(float64\) must have one dtype"),
 ])
 def test_errors_name_the_op_and_the_fix(call, error, match):
     with pytest.raises(error, match=match):
