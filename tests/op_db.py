@@ -1218,13 +1218,18 @@ def sample_conv2d_max_pool_backprop_filter(op, dtype, rng):
                           desc=f"dw {ws} from {layout} {xs}, pool k={k} s={ps} {pp}")
 
 
-def ref_conv2d_max_pool_backprop_filter(x, filter_sizes, dy, arg, strides, padding, dilations, ksize, pool_strides,
-                                        pool_padding):
-    n = x.shape[0]
-    conv_shape = (n,) + ref_conv2d(x[:, :, :, :], np.zeros(filter_sizes), strides, padding, dilations).shape[1:]
+def _pooled_conv_grad(conv_shape, dy, arg):
+    """max_pool2d's gradient in float64: each dy element added at its argmax ((y * W + x) * C + c per image)."""
+    n = conv_shape[0]
     dconv = np.zeros((n, int(np.prod(conv_shape[1:]))))
     np.add.at(dconv, (np.arange(n)[:, None], arg.reshape(n, -1)), dy.reshape(n, -1).astype(np.float64))
-    return ref_conv2d_backprop_filter(x, filter_sizes, dconv.reshape(conv_shape), strides, padding,
+    return dconv.reshape(conv_shape)
+
+
+def ref_conv2d_max_pool_backprop_filter(x, filter_sizes, dy, arg, strides, padding, dilations, ksize, pool_strides,
+                                        pool_padding):
+    conv_shape = ref_conv2d(x, np.zeros(filter_sizes), strides, padding, dilations).shape
+    return ref_conv2d_backprop_filter(x, filter_sizes, _pooled_conv_grad(conv_shape, dy, arg), strides, padding,
                                       dilations).astype(x.dtype)
 
 
@@ -1239,11 +1244,8 @@ def sample_conv2d_max_pool_backprop_input(op, dtype, rng):
 
 def ref_conv2d_max_pool_backprop_input(input_sizes, w, dy, arg, strides, padding, dilations, ksize, pool_strides,
                                        pool_padding):
-    n = input_sizes[0]
-    conv_shape = ref_conv2d(np.zeros(input_sizes), w.astype(np.float64), strides, padding, dilations).shape
-    dconv = np.zeros((n, int(np.prod(conv_shape[1:]))))
-    np.add.at(dconv, (np.arange(n)[:, None], arg.reshape(n, -1)), dy.reshape(n, -1).astype(np.float64))
-    return ref_conv2d_backprop_input(input_sizes, w.astype(np.float64), dconv.reshape(conv_shape), strides, padding,
+    conv_shape = ref_conv2d(np.zeros(input_sizes), w, strides, padding, dilations).shape
+    return ref_conv2d_backprop_input(input_sizes, w, _pooled_conv_grad(conv_shape, dy, arg), strides, padding,
                                      dilations).astype(w.dtype)
 
 

@@ -786,6 +786,17 @@ bool use_argmax_kernels(const cpu::ConvGeometry& cg, const Geometry& g, int64_t 
   return pl.run_length * element_size >= 32 && pl.rows * pl.pitch <= std::numeric_limits<int32_t>::max();
 }
 
+/** Records gradient op `id` (output `out` of shape `shape`) with what its gradient re-reads; call it only when the
+ *  op scope records. */
+void record_pooled_gradient(OpId id, std::vector<Tensor> inputs, const Tensor& out, const Shape& shape,
+                            const Conv2dParams& params, const Pool2dWindow& window, const Shape& conv_shape,
+                            const Tensor& argmax) {
+  autograd::OpAttrs attrs;
+  attrs.shape = shape;
+  attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
+  autograd::record(id, std::move(inputs), {out}, std::move(attrs));
+}
+
 /** Validates the gradient ops' shared arguments; returns the pooling geometry over conv `cg`'s output. */
 Geometry check_pooled_gradient(const char* name, const cpu::ConvGeometry& cg, const Tensor& out_backprop,
                                const Tensor& argmax, const Pool2dWindow& window) {
@@ -829,12 +840,9 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
   } else {
     dw = conv2d_backprop_filter(input, filter_sizes, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);
   }
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.shape = filter_sizes;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
-    PT_RECORD(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, {dw}, std::move(attrs));
-  }
+  if (pt_op_scope_.should_record())
+    record_pooled_gradient(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, dw, filter_sizes,
+                           params, window, conv_shape, argmax);
   return dw;
 }
 
@@ -857,12 +865,9 @@ Tensor conv2d_max_pool_backprop_input(const Shape& input_sizes, const Tensor& fi
   } else {
     dx = conv2d_backprop_input(input_sizes, filters, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);
   }
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.shape = input_sizes;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
-    PT_RECORD(OpId::conv2d_max_pool_backprop_input, {filters, out_backprop, argmax}, {dx}, std::move(attrs));
-  }
+  if (pt_op_scope_.should_record())
+    record_pooled_gradient(OpId::conv2d_max_pool_backprop_input, {filters, out_backprop, argmax}, dx, input_sizes,
+                           params, window, conv_shape, argmax);
   return dx;
 }
 

@@ -243,7 +243,7 @@ inline void filter_tap_run(const T* x_row, int64_t x_step, const T* dy_row, int6
   }
   for (; o + n <= co; o += n) {
     Vec<T> a0 = {};
-    for (int64_t ox = lo; ox < hi; ++ox) a0 += (broadcast(x_row[ox * x_step])) * load(dy_row + ox * co + o);
+    for (int64_t ox = lo; ox < hi; ++ox) a0 += broadcast(x_row[ox * x_step]) * load(dy_row + ox * co + o);
     store(dw + o, load(dw + o) + a0);
   }
   for (; o < co; ++o) {

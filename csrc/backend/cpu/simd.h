@@ -1,18 +1,20 @@
 #pragma once
-/** Portable 256-bit SIMD vectors (GCC/Clang vector extensions), compiled to AVX2 under x86-64-v3. */
+/** Portable SIMD vectors (GCC/Clang vector extensions): 256-bit AVX2 under x86-64-v3, 512-bit where the build
+ *  targets AVX-512 (-DPYTENSOR_ARCH=x86-64-v4 or native). */
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
 
 namespace pt::cpu {
 
+/** Bytes of one vector: the widest registers the build targets. */
 #ifdef __AVX512F__
 inline constexpr int kVecBytes = 64;
 #else
 inline constexpr int kVecBytes = 32;
 #endif
 
-/** The 256-bit vector type of T (float or double). */
+/** The vector type of T (float or double). */
 template <class T>
 struct VecOf;
 template <>
@@ -23,7 +25,7 @@ template <>
 struct VecOf<double> {
   typedef double type __attribute__((vector_size(kVecBytes)));
 };
-/** A 256-bit vector of T. */
+/** A vector of T. */
 template <class T>
 using Vec = typename VecOf<T>::type;
 /** Lanes of Vec<T>. */
