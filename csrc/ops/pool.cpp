@@ -141,6 +141,13 @@ void max_pool_kernel(const T* x, T* y, int32_t* arg, const Geometry& g, const Po
 /** Conv output bytes per task of conv_max_pool_kernel: the lines stay in L2 between computing and pooling them. */
 constexpr int64_t kConvPoolBlockBytes = 64 << 10;
 
+/** Whether pooling `wd` (geometry g) is 2x2 with stride 2 and every window inside its input: the pooling the
+ *  convolution kernels cpu::conv2d_max_pool2x2_* fuse. */
+inline bool pool_2x2(const Geometry& g, const Pool2dWindow& wd) {
+  return wd.kh == 2 && wd.kw == 2 && wd.sh == 2 && wd.sw == 2 && g.pad_top == 0 && g.pad_left == 0 &&
+         g.oh == g.h / 2 && g.ow == g.w / 2;
+}
+
 /** Blocks of pooled rows per image, sized so a block's convolution output rows fill kConvPoolBlockBytes. */
 struct PooledBlocks {
   int64_t rows, blocks, tasks, buffer_lines;
@@ -189,6 +196,13 @@ template <class T, bool kArg>
 void conv_max_pool_kernel(const cpu::ConvGeometry& cg, const T* x, const T* w, T* y, int32_t* arg, const Geometry& g,
                           const Pool2dWindow& wd) {
   const int64_t line = g.w * g.c;  // one convolution output line
+  if (pool_2x2(g, wd)) {
+    const int64_t pooled_line = g.ow * g.c;
+    parallel_for(g.n * g.oh, row_grain(pooled_line * cg.kh * cg.kw * cg.c), [&](int64_t l0, int64_t l1) {
+      cpu::conv2d_max_pool2x2_lines(cg, x, w, l0, l1, y + l0 * pooled_line, kArg ? arg + l0 * pooled_line : nullptr);
+    });
+    return;
+  }
   run_pooled_blocks<T>(g, wd, pooled_blocks(g, wd, sizeof(T)),
                        [&](int64_t, int64_t b, int64_t p0, int64_t p1, int64_t r0, int64_t r1, T* lines) {
     cpu::conv2d_forward_lines(cg, x, w, b * g.h + r0, b * g.h + r1, lines);
@@ -468,7 +482,7 @@ void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, c
   const PooledBlocks pb = pooled_blocks(g, wd, sizeof(T));
   std::vector<T> partial(static_cast<size_t>(pb.tasks * size));
   std::atomic<bool> bad_argmax{false};
-  const bool disjoint = disjoint_windows(wd);
+  const bool disjoint = disjoint_windows(wd), fused_2x2 = pool_2x2(g, wd);
   const auto cols = covering_columns(g, wd);
   // Overlapping windows: each pooled element's gradient added at its argmax (checked to lie in the block's rows).
   const auto scatter_block = [&](int64_t b, int64_t p0, int64_t p1, int64_t shift, int64_t span, T* d) {
@@ -483,6 +497,11 @@ void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, c
   };
   run_pooled_blocks<T>(g, wd, pb, [&](int64_t task, int64_t b, int64_t p0, int64_t p1, int64_t r0, int64_t r1,
                                       T* d) {
+    T* dw_part = partial.data() + task * size;
+    if (fused_2x2) {
+      const int64_t at = (b * g.oh + p0) * g.ow * g.c;
+      return cpu::conv2d_max_pool2x2_filter_lines(cg, x, dy + at, arg + at, b * g.oh + p0, b * g.oh + p1, dw_part);
+    }
     const int64_t span = (r1 - r0) * line, shift = r0 * line;
     if (disjoint) {  // rows [r0, r1) are covered by this block's windows only
       for (int64_t iy = r0; iy < r1; ++iy) max_grad_disjoint_row(dy, arg, d + (iy - r0) * line, g, wd, cols, b, iy);
@@ -490,7 +509,7 @@ void conv_max_pool_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, c
       std::fill(d, d + span, T(0));
       scatter_block(b, p0, p1, shift, span, d);
     }
-    cpu::conv2d_backward_filter_lines(cg, x, d, b * g.h + r0, b * g.h + r1, partial.data() + task * size);
+    cpu::conv2d_backward_filter_lines(cg, x, d, b * g.h + r0, b * g.h + r1, dw_part);
   });
   check_arg(!bad_argmax.load(), "conv2d_max_pool_backprop_filter: argmax holds indices outside their pooling windows; "
             "pass the argmax of this convolution's max pooling");

@@ -1,6 +1,7 @@
 #include "conv.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -107,173 +108,230 @@ void col2im_image(const ConvGeometry& g, const T* col, T* dx) {
     }
 }
 
-/** The outputs [lo, hi) along one axis whose input index o * stride + offset lies in [0, in). */
-inline void valid_outputs(int64_t out, int64_t in, int64_t stride, int64_t offset, int64_t* lo, int64_t* hi) {
-  *lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  *hi = offset >= in ? 0 : std::min(out, (in - offset + stride - 1) / stride);
-  if (*hi < *lo) *hi = *lo;
-}
+/**
+ * Where the taps of one output line read the input, so that kernels broadcast input values straight from there:
+ * after at(xi, oy), tap k ((ky, kx, c) order) of output pixel ox is tap[k][ox * sw * c]. Rows that reach into the
+ * padding are first copied to a zero-padded buffer.
+ */
+template <class T>
+class LineTaps {
+ public:
+  /** For lines of `columns` output pixels of conv g. */
+  LineTaps(const ConvGeometry& g, int64_t columns)
+      : g_(g),
+        pixels_((columns - 1) * g.sw + (g.kw - 1) * g.dw + 1),
+        in_width_(g.pad_left == 0 && pixels_ <= g.w),
+        padded_(static_cast<size_t>(g.kh * pixels_ * g.c)) {}
 
-/** Output pixel (line, ox), channels [o, o + kWidth): a sum over the in-image taps in registers. */
-template <int kWidth, class T>
-inline void direct_pixel(const ConvGeometry& g, const T* xi, const T* w, int64_t oy, int64_t ox, int64_t o, T* out) {
-  T acc[kWidth] = {};
-  for (int64_t ky = 0; ky < g.kh; ++ky) {
-    const int64_t iy = oy * g.sh - g.pad_top + ky * g.dh;
-    if (iy < 0 || iy >= g.h) continue;
-    for (int64_t kx = 0; kx < g.kw; ++kx) {
-      const int64_t ix = ox * g.sw - g.pad_left + kx * g.dw;
-      if (ix < 0 || ix >= g.w) continue;
-      const T* xv = xi + (iy * g.w + ix) * g.c;
-      const T* wt = w + (ky * g.kw + kx) * g.c * g.co + o;
-      for (int64_t ci = 0; ci < g.c; ++ci) {
-        const T v = xv[ci];
-        const T* wr = wt + ci * g.co;
-#pragma omp simd
-        for (int j = 0; j < kWidth; ++j) acc[j] += v * wr[j];
+  /** Points tap[] at output line oy of image xi. */
+  void at(const T* xi, int64_t oy) {
+    const int64_t c = g_.c;
+    for (int64_t ky = 0, k = 0; ky < g_.kh; ++ky) {
+      const int64_t iy = oy * g_.sh - g_.pad_top + ky * g_.dh;
+      const bool row_inside = iy >= 0 && iy < g_.h;
+      const T* row = row_inside ? xi + iy * g_.w * c : nullptr;  // its pixel column 0
+      if (!row_inside || !in_width_) {
+        T* copy = padded_.data() + ky * pixels_ * c;
+        for (int64_t j = 0; j < pixels_; ++j) {
+          const int64_t ix = j - g_.pad_left;
+          if (row_inside && ix >= 0 && ix < g_.w) std::copy_n(row + ix * c, c, copy + j * c);
+          else std::fill_n(copy + j * c, c, T(0));
+        }
+        row = copy;
       }
+      for (int64_t kx = 0; kx < g_.kw; ++kx)
+        for (int64_t ci = 0; ci < c; ++ci) tap[k++] = row + kx * g_.dw * c + ci;
     }
   }
-  for (int j = 0; j < kWidth; ++j) out[o + j] = acc[j];
+
+  const T* tap[kDirectMaxPatch];
+
+ private:
+  const ConvGeometry& g_;
+  int64_t pixels_;  // input columns the line's taps read, from column -pad_left
+  bool in_width_;   // those columns all lie inside the image: rows inside it are read in place
+  std::vector<T> padded_;
+};
+
+/**
+ * Channels [o, o + kVectors * lanes) of P output pixels into out[q] + o, pixel q's tap k read at taps[q][k][col[q]]:
+ * P x kVectors register accumulators, independent chains whose multiply-adds overlap.
+ */
+template <class T, int P, int kVectors>
+inline void pixel_block(const T* const* const* taps, const int64_t* col, int64_t patch, const T* w, int64_t co,
+                        int64_t o, T* const* out) {
+  constexpr int64_t n = kLanes<T>;
+  Vec<T> a[P][kVectors] = {};
+  for (int64_t k = 0; k < patch; ++k) {
+    Vec<T> wv[kVectors];
+    for (int j = 0; j < kVectors; ++j) wv[j] = load(w + k * co + o + j * n);
+    for (int q = 0; q < P; ++q) {
+      const Vec<T> v = broadcast(taps[q][k][col[q]]);
+      for (int j = 0; j < kVectors; ++j) a[q][j] += v * wv[j];
+    }
+  }
+  for (int q = 0; q < P; ++q)
+    for (int j = 0; j < kVectors; ++j) store(out[q] + o + j * n, a[q][j]);
 }
 
 /**
- * out + q * co = sum_k p[q * patch + k] * w[k, :] for P gathered patches at once: the P x 2 register accumulators
- * are independent chains, so the multiply-adds overlap instead of waiting on each other's latency.
+ * All co channels of P output pixels (see pixel_block). The last co % lanes channels use fused multiply-adds too,
+ * in the same order, so an output has the same value whichever kernel computes it.
  */
 template <class T, int P>
-inline void patches_times_filter(const T* p, int64_t patch, const T* w, int64_t co, T* out) {
+inline void pixels_times_filter(const T* const* const* taps, const int64_t* col, int64_t patch, const T* w,
+                                int64_t co, T* const* out) {
   constexpr int64_t n = kLanes<T>;
   int64_t o = 0;
-  for (; o + 2 * n <= co; o += 2 * n) {
-    Vec<T> a[P][2] = {};
-    for (int64_t k = 0; k < patch; ++k) {
-      const Vec<T> w0 = load(w + k * co + o), w1 = load(w + k * co + o + n);
-      for (int q = 0; q < P; ++q) {
-        const Vec<T> v = broadcast(p[q * patch + k]);
-        a[q][0] += v * w0;
-        a[q][1] += v * w1;
-      }
-    }
-    for (int q = 0; q < P; ++q) store(out + q * co + o, a[q][0]), store(out + q * co + o + n, a[q][1]);
-  }
-  for (; o + n <= co; o += n) {
-    Vec<T> a[P] = {};
-    for (int64_t k = 0; k < patch; ++k) {
-      const Vec<T> w0 = load(w + k * co + o);
-      for (int q = 0; q < P; ++q) a[q] += broadcast(p[q * patch + k]) * w0;
-    }
-    for (int q = 0; q < P; ++q) store(out + q * co + o, a[q]);
-  }
+  for (; o + 2 * n <= co; o += 2 * n) pixel_block<T, P, 2>(taps, col, patch, w, co, o, out);
+  for (; o + n <= co; o += n) pixel_block<T, P, 1>(taps, col, patch, w, co, o, out);
   for (; o < co; ++o)
     for (int q = 0; q < P; ++q) {
       T a = 0;
-      for (int64_t k = 0; k < patch; ++k) a += p[q * patch + k] * w[k * co + o];
-      out[q * co + o] = a;
+      for (int64_t k = 0; k < patch; ++k) a = std::fma(taps[q][k][col[q]], w[k * co + o], a);
+      out[q][o] = a;
     }
 }
 
 /** Output pixels the direct forward computes together (four pixels x two registers: eight accumulators). */
 constexpr int kPixelsPerStep = 4;
 
-/**
- * Direct forward for small patches, output lines (img, oy) in [l0, l1), line l0 written at y. Pixels whose window
- * lies inside the image gather their patch through a precomputed offset table; border pixels test each tap.
- */
+/** Direct forward for small patches, output lines (img, oy) in [l0, l1), line l0 written at y. */
 template <class T>
 void direct_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y) {
-  const int64_t patch = patch_size(g), co = g.co;
-  int64_t offsets[kDirectMaxPatch];
-  for (int64_t ky = 0, k = 0; ky < g.kh; ++ky)
-    for (int64_t kx = 0; kx < g.kw; ++kx)
-      for (int64_t ci = 0; ci < g.c; ++ci) offsets[k++] = (ky * g.dh * g.w + kx * g.dw) * g.c + ci;
-  // Output columns whose whole window is inside the image width.
-  int64_t ox_lo, ox_hi;
-  valid_outputs(g.ow, g.w - (g.kw - 1) * g.dw, g.sw, -g.pad_left, &ox_lo, &ox_hi);
-  T p[kPixelsPerStep * kDirectMaxPatch];
+  const int64_t patch = patch_size(g), co = g.co, step = g.sw * g.c;
+  LineTaps<T> line_taps(g, g.ow);
+  const T* const* taps[kPixelsPerStep];
+  std::fill_n(taps, kPixelsPerStep, line_taps.tap);
   for (int64_t line = l0; line < l1; ++line) {
-    const T* xi = x + (line / g.oh) * g.h * g.w * g.c;
-    const int64_t oy = line % g.oh, iy0 = oy * g.sh - g.pad_top;
-    const bool rows_inside = iy0 >= 0 && iy0 + (g.kh - 1) * g.dh < g.h;
-    for (int64_t ox = 0; ox < g.ow; ++ox) {
-      T* out = y + ((line - l0) * g.ow + ox) * co;
-      int64_t o = 0;
-      if (rows_inside && ox >= ox_lo && ox < ox_hi) {
-        const int64_t pixels = ox + kPixelsPerStep <= ox_hi ? kPixelsPerStep : 1;
-        for (int64_t q = 0; q < pixels; ++q) {
-          const T* base = xi + (iy0 * g.w + (ox + q) * g.sw - g.pad_left) * g.c;
-          for (int64_t k = 0; k < patch; ++k) p[q * patch + k] = base[offsets[k]];
-        }
-        if (pixels == kPixelsPerStep) patches_times_filter<T, kPixelsPerStep>(p, patch, w, co, out);
-        else patches_times_filter<T, 1>(p, patch, w, co, out);
-        ox += pixels - 1;
-        continue;
+    line_taps.at(x + (line / g.oh) * g.h * g.w * g.c, line % g.oh);
+    T* out_line = y + (line - l0) * g.ow * co;
+    int64_t col[kPixelsPerStep];
+    T* out[kPixelsPerStep];
+    int64_t ox = 0;
+    for (; ox < g.ow; ox += kPixelsPerStep) {
+      const int64_t pixels = std::min<int64_t>(kPixelsPerStep, g.ow - ox);
+      for (int q = 0; q < pixels; ++q) col[q] = (ox + q) * step, out[q] = out_line + (ox + q) * co;
+      if (pixels == kPixelsPerStep) {
+        pixels_times_filter<T, kPixelsPerStep>(taps, col, patch, w, co, out);
+      } else {
+        for (int q = 0; q < pixels; ++q) pixels_times_filter<T, 1>(taps, col + q, patch, w, co, out + q);
       }
-      for (; o + 16 <= co; o += 16) direct_pixel<16>(g, xi, w, oy, ox, o, out);
-      for (; o + 4 <= co; o += 4) direct_pixel<4>(g, xi, w, oy, ox, o, out);
-      for (; o < co; ++o) direct_pixel<1>(g, xi, w, oy, ox, o, out);
     }
   }
 }
 
-/** dw[0, co) += sum over output columns [lo, hi) of x * dy, summed in registers first. */
+/**
+ * dw[k0 + j, o + lanes) += sum over output columns i < m of tap[k0 + j][i * step] * d[i * co + o + lanes], j < KB:
+ * KB register accumulators, one d vector and KB broadcasts per column.
+ */
+template <class T, int KB>
+inline void tap_block(const T* const* tap, int64_t k0, int64_t step, const T* d, int64_t co, int64_t o, int64_t m,
+                      T* dw) {
+  const T* t[KB];
+  for (int j = 0; j < KB; ++j) t[j] = tap[k0 + j];
+  Vec<T> acc[KB] = {};
+  for (int64_t i = 0; i < m; ++i) {
+    const Vec<T> dv = load(d + i * co + o);
+    for (int j = 0; j < KB; ++j) acc[j] += broadcast(t[j][i * step]) * dv;
+  }
+  for (int j = 0; j < KB; ++j) store(dw + (k0 + j) * co + o, load(dw + (k0 + j) * co + o) + acc[j]);
+}
+
+/** Filter taps one tap_block keeps in registers (with the d vector and a broadcast: 14 of 16 AVX2 registers). */
+constexpr int kTapsPerBlock = 12;
+
+/** dw (patch x co) += the products of one output line: its taps at column i times its gradient d[i] (m x co). */
 template <class T>
-inline void filter_tap_run(const T* x_row, int64_t x_step, const T* dy_row, int64_t co, int64_t lo, int64_t hi,
-                           T* dw) {
+void add_line_products(const T* const* tap, int64_t patch, int64_t step, const T* d, int64_t co, int64_t m, T* dw) {
   constexpr int64_t n = kLanes<T>;
+  const int64_t groups = (patch + kTapsPerBlock - 1) / kTapsPerBlock, per_group = (patch + groups - 1) / groups;
   int64_t o = 0;
-  for (; o + 2 * n <= co; o += 2 * n) {
-    // Even and odd columns in separate accumulators: four independent chains hide the multiply-add latency.
-    Vec<T> a0 = {}, a1 = {}, b0 = {}, b1 = {};
-    int64_t ox = lo;
-    for (; ox + 2 <= hi; ox += 2) {
-      const Vec<T> v = broadcast(x_row[ox * x_step]), u = broadcast(x_row[(ox + 1) * x_step]);
-      a0 += v * load(dy_row + ox * co + o);
-      a1 += v * load(dy_row + ox * co + o + n);
-      b0 += u * load(dy_row + (ox + 1) * co + o);
-      b1 += u * load(dy_row + (ox + 1) * co + o + n);
+  for (; o + n <= co; o += n)
+    for (int64_t k0 = 0; k0 < patch; k0 += per_group)
+      with_block_size<kTapsPerBlock>(std::min(per_group, patch - k0), [&](auto taps) {
+        tap_block<T, decltype(taps)::value>(tap, k0, step, d, co, o, m, dw);
+      });
+  for (; o < co; ++o)
+    for (int64_t k = 0; k < patch; ++k) {
+      T a = 0;
+      for (int64_t i = 0; i < m; ++i) a += tap[k][i * step] * d[i * co + o];
+      dw[k * co + o] += a;
     }
-    if (ox < hi) {
-      const Vec<T> v = broadcast(x_row[ox * x_step]);
-      a0 += v * load(dy_row + ox * co + o);
-      a1 += v * load(dy_row + ox * co + o + n);
-    }
-    store(dw + o, load(dw + o) + (a0 + b0));
-    store(dw + o + n, load(dw + o + n) + (a1 + b1));
-  }
-  for (; o + n <= co; o += n) {
-    Vec<T> a0 = {};
-    for (int64_t ox = lo; ox < hi; ++ox) a0 += broadcast(x_row[ox * x_step]) * load(dy_row + ox * co + o);
-    store(dw + o, load(dw + o) + a0);
-  }
-  for (; o < co; ++o) {
-    T a = 0;
-    for (int64_t ox = lo; ox < hi; ++ox) a += x_row[ox * x_step] * dy_row[ox * co + o];
-    dw[o] += a;
-  }
 }
 
 /** Direct filter gradient for small patches: dw (patch x co) = the sum over output lines [l0, l1), line l0 at dy. */
 template <class T>
 void direct_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t l0, int64_t l1, T* dw) {
-  const int64_t c = g.c, co = g.co;
-  std::fill(dw, dw + patch_size(g) * co, T(0));
+  const int64_t patch = patch_size(g), co = g.co;
+  LineTaps<T> line_taps(g, g.ow);
+  std::fill(dw, dw + patch * co, T(0));
   for (int64_t line = l0; line < l1; ++line) {
-    const T* xi = x + (line / g.oh) * g.h * g.w * c;
-    const int64_t oy = line % g.oh;
-    const T* d_line = dy + (line - l0) * g.ow * co;
-    for (int64_t ky = 0; ky < g.kh; ++ky) {
-      const int64_t iy = oy * g.sh - g.pad_top + ky * g.dh;
-      if (iy < 0 || iy >= g.h) continue;
-      for (int64_t kx = 0; kx < g.kw; ++kx) {
-        const int64_t offset = kx * g.dw - g.pad_left;
-        int64_t lo, hi;
-        valid_outputs(g.ow, g.w, g.sw, offset, &lo, &hi);
-        for (int64_t ci = 0; ci < c; ++ci) {
-          const T* x_row = xi + (iy * g.w + offset) * c + ci;  // + ox * sw * c: the input of output column ox
-          filter_tap_run(x_row, g.sw * c, d_line, co, lo, hi, dw + ((ky * g.kw + kx) * c + ci) * co);
-        }
+    line_taps.at(x + (line / g.oh) * g.h * g.w * g.c, line % g.oh);
+    add_line_products(line_taps.tap, patch, g.sw * g.c, dy + (line - l0) * g.ow * co, co, g.ow, dw);
+  }
+}
+
+/** The convolution outputs a 2x2 stride-2 pooling window reads, in max_pool2d's scan order (row-major). */
+constexpr int kWindowPixels = 4;
+
+/**
+ * out[c] = the max over q < 4 of r[q * co + c]; with kArg, arg[c] = base[q] + c for the first maximum. Strictly
+ * greater keeps the first maximum (TF's tie rule); the first NaN wins and stays, as in max_pool2d.
+ */
+template <class T, bool kArg>
+inline void max_of_window(const T* r, int64_t co, const int32_t* base, T* out, int32_t* arg) {
+  constexpr int64_t n = kLanes<T>;
+  IndexVec<T> lane;
+  for (int i = 0; i < n; ++i) lane[i] = i;
+  int64_t c = 0;
+  for (; c + n <= co; c += n) {
+    Vec<T> m = load(r + c);
+    IndexVec<T> a = (base[0] + static_cast<int32_t>(c)) + lane;
+    for (int q = 1; q < kWindowPixels; ++q) {
+      const Vec<T> v = load(r + q * co + c);
+      const auto take = (v > m) | ((v != v) & (m == m));
+      m = take ? v : m;
+      if constexpr (kArg) a = __builtin_convertvector(take, IndexVec<T>) ? (base[q] + static_cast<int32_t>(c)) + lane : a;
+    }
+    store(out + c, m);
+    if constexpr (kArg) std::memcpy(arg + c, &a, sizeof(a));
+  }
+  for (; c < co; ++c) {
+    T m = r[c];
+    int32_t a = base[0] + static_cast<int32_t>(c);
+    for (int q = 1; q < kWindowPixels; ++q) {
+      const T v = r[q * co + c];
+      if ((v > m) || (v != v && m == m)) m = v, a = base[q] + static_cast<int32_t>(c);
+    }
+    out[c] = m;
+    if constexpr (kArg) arg[c] = a;
+  }
+}
+
+template <class T, bool kArg>
+void max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y, int32_t* arg) {
+  const int64_t patch = patch_size(g), co = g.co, ph = g.oh / 2, pw = g.ow / 2, step = g.sw * g.c;
+  LineTaps<T> top(g, 2 * pw), bottom(g, 2 * pw);
+  const T* const* taps[kWindowPixels] = {top.tap, top.tap, bottom.tap, bottom.tap};
+  std::vector<T> r(static_cast<size_t>(kWindowPixels * co));  // the window's outputs, pooled from L1
+  T* out[kWindowPixels];
+  for (int q = 0; q < kWindowPixels; ++q) out[q] = r.data() + q * co;
+  for (int64_t line = l0; line < l1; ++line) {
+    const T* xi = x + (line / ph) * g.h * g.w * g.c;
+    const int64_t oy = 2 * (line % ph);
+    top.at(xi, oy);
+    bottom.at(xi, oy + 1);
+    for (int64_t px = 0; px < pw; ++px) {
+      int64_t col[kWindowPixels];
+      int32_t base[kWindowPixels];
+      for (int q = 0; q < kWindowPixels; ++q) {
+        col[q] = (2 * px + q % 2) * step;
+        base[q] = static_cast<int32_t>(((oy + q / 2) * g.ow + 2 * px + q % 2) * co);
       }
+      pixels_times_filter<T, kWindowPixels>(taps, col, patch, w, co, out);
+      const int64_t at = ((line - l0) * pw + px) * co;
+      max_of_window<T, kArg>(r.data(), co, base, y + at, kArg ? arg + at : nullptr);
     }
   }
 }
@@ -290,6 +348,38 @@ void conv2d_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t
 template <class T>
 void conv2d_backward_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t l0, int64_t l1, T* dw) {
   direct_filter_lines(g, x, dy, l0, l1, dw);
+}
+
+template <class T>
+void conv2d_max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y,
+                              int32_t* arg) {
+  if (arg) max_pool2x2_lines<T, true>(g, x, w, l0, l1, y, arg);
+  else max_pool2x2_lines<T, false>(g, x, w, l0, l1, y, arg);
+}
+
+template <class T>
+void conv2d_max_pool2x2_filter_lines(const ConvGeometry& g, const T* x, const T* dy, const int32_t* arg, int64_t l0,
+                                     int64_t l1, T* dw) {
+  const int64_t patch = patch_size(g), co = g.co, ph = g.oh / 2, pw = g.ow / 2, columns = 2 * pw;
+  LineTaps<T> taps(g, columns);
+  std::vector<T> grads(static_cast<size_t>(columns * co));  // one output line's gradient: dy at its argmax, else 0
+  std::fill(dw, dw + patch * co, T(0));
+  for (int64_t line = l0; line < l1; ++line) {
+    const T* xi = x + (line / ph) * g.h * g.w * g.c;
+    const T* gy = dy + (line - l0) * pw * co;
+    const int32_t* a = arg + (line - l0) * pw * co;
+    for (int64_t oy = 2 * (line % ph); oy < 2 * (line % ph) + 2; ++oy) {
+      for (int64_t ox = 0; ox < columns; ++ox) {
+        const int32_t base = static_cast<int32_t>((oy * g.ow + ox) * co);
+        const int64_t window = ox / 2 * co;
+        T* gm = grads.data() + ox * co;
+        // Selected, not multiplied by a 0/1 mask: a NaN in another window's dy stays out.
+        for (int32_t c = 0; c < static_cast<int32_t>(co); ++c) gm[c] = a[window + c] == base + c ? gy[window + c] : T(0);
+      }
+      taps.at(xi, oy);
+      add_line_products(taps.tap, patch, g.sw * g.c, grads.data(), co, columns, dw);
+    }
+  }
 }
 
 template <class T>
@@ -412,7 +502,10 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
   template void conv2d_backward_input<T>(const ConvGeometry&, const T*, const T*, T*);      \
   template void conv2d_backward_filter<T>(const ConvGeometry&, const T*, const T*, T*);        \
   template void conv2d_forward_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*); \
-  template void conv2d_backward_filter_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*);
+  template void conv2d_backward_filter_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*); \
+  template void conv2d_max_pool2x2_lines<T>(const ConvGeometry&, const T*, const T*, int64_t, int64_t, T*, int32_t*); \
+  template void conv2d_max_pool2x2_filter_lines<T>(const ConvGeometry&, const T*, const T*, const int32_t*, int64_t, \
+                                                   int64_t, T*);
 PT_CONV_INSTANTIATE(float)
 PT_CONV_INSTANTIATE(double)
 #undef PT_CONV_INSTANTIATE

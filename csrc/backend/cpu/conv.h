@@ -42,6 +42,26 @@ void conv2d_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t
 template <class T>
 void conv2d_backward_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t l0, int64_t l1, T* dw);
 
+/**
+ * Pooled lines (image, py) in [l0, l1) of max_pool(conv(x, w)) under 2x2, stride-2, VALID max pooling (oh / 2 x
+ * ow / 2 windows), line l0 written at y; with `arg`, also each first maximum's index (oy * ow + ox) * co + c into
+ * the convolution's output image (max_pool2d_with_argmax's). A window's four outputs are computed together and
+ * pooled in L1, never stored. Serial, like conv2d_forward_lines (same requirement).
+ */
+template <class T>
+void conv2d_max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y,
+                              int32_t* arg);
+
+/**
+ * dw (overwritten) = the filter gradient of conv from pooled lines [l0, l1) of the gradient `dy` of its 2x2,
+ * stride-2, VALID max pooling, whose argmax `arg` is conv2d_max_pool2x2_lines's (dy's and arg's line l0 at dy and
+ * arg): each window's outputs other than its argmax get no gradient, and an index outside its window adds nothing.
+ * Serial, like conv2d_forward_lines (same requirement).
+ */
+template <class T>
+void conv2d_max_pool2x2_filter_lines(const ConvGeometry& g, const T* x, const T* dy, const int32_t* arg, int64_t l0,
+                                     int64_t l1, T* dw);
+
 /** dx = the input gradient of conv for upstream dy (n, oh, ow, co); dx (n, h, w, c) is overwritten. */
 template <class T>
 void conv2d_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx);

@@ -32,6 +32,15 @@ using Vec = typename VecOf<T>::type;
 template <class T>
 constexpr int64_t kLanes = kVecBytes / sizeof(T);
 
+/** int32 lanes as many as Vec<T>'s: indices that travel with a vector of values. */
+template <class T>
+struct IndexVecOf {
+  typedef int32_t type __attribute__((vector_size(kVecBytes / sizeof(T) * sizeof(int32_t))));
+};
+/** An index vector alongside Vec<T>. */
+template <class T>
+using IndexVec = typename IndexVecOf<T>::type;
+
 /** Unaligned load of kLanes<T> elements. */
 template <class T>
 inline Vec<T> load(const T* p) {
