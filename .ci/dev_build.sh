@@ -12,3 +12,8 @@ if [ ! -f build/dev/build.ninja ]; then
 fi
 cmake --build build/dev -j "${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" "$@"
 ln -sf "$(ls "$PWD"/build/dev/_core*.so | head -1)" pytensor/
+rm -f pytensor/_avx512/_core*.so
+if ls build/dev/avx512/_core*.so >/dev/null 2>&1; then  # the x86-64-v4 build pytensor/_isa.py may load instead
+  mkdir -p pytensor/_avx512
+  ln -sf "$(ls "$PWD"/build/dev/avx512/_core*.so | head -1)" pytensor/_avx512/
+fi

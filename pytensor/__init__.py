@@ -4,7 +4,11 @@
     x = tf.ones((2, 2))
 """
 
-from . import _core
+import os as _os
+
+from ._isa import load_core as _load_core
+
+_core = _load_core(_os.path.dirname(__file__))  # the AVX-512 build where it runs faster (see _isa.py)
 from . import dtypes, errors, nest
 from .dtypes import DType, as_dtype, bool, uint8, int32, int64, float32, float64  # noqa: A004 - TF's names
 from .tensor_shape import TensorShape
