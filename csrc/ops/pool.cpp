@@ -11,6 +11,7 @@
 
 #include "../autograd/grad_utils.h"
 #include "../backend/cpu/scratch.h"
+#include "../backend/cpu/simd.h"
 #include "../backend/cpu/sparse_gemm.h"
 #include "../core/parallel.h"
 #include "ops.h"
@@ -615,6 +616,7 @@ void argmax_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, int64_t 
     T* value = static_cast<T*>(values.p);  // [c][p]: dy where c's argmax is in window p, else 0
     int32_t* row = static_cast<int32_t*>(rows.p);  // [c][p]: the patch origin of that argmax (or of the window)
     int32_t *origins = static_cast<int32_t*>(match.p), *pixel = origins + window;
+    std::vector<cpu::GatheredRow<T>> sums(static_cast<size_t>(C));  // one per channel: its patch rows' sum
     for (int64_t part; (part = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
       T* dwt = partial.data() + part * C * K;
       for (int64_t b = cg.n * part / parts; b < cg.n * (part + 1) / parts; ++b) {
@@ -631,10 +633,11 @@ void argmax_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, int64_t 
             row[c * P + p] = origins[std::max(pixel[c], 0)];
           }
         }
-        for (int64_t c = 0; c < C; ++c)
-          for (size_t r = 0; r < pl.run_image_offset.size(); ++r)
-            cpu::gathered_rows_sum(P, value + c * P, row + c * P, image + pl.run_image_offset[r], cg.c, pl.run_length,
-                                   dwt + c * K + pl.run_filter_offset[r], true);
+        for (size_t r = 0; r < pl.run_image_offset.size(); ++r) {
+          for (int64_t c = 0; c < C; ++c) sums[c] = {c * P, P, dwt + c * K + pl.run_filter_offset[r]};
+          cpu::gathered_rows_sums(C, sums.data(), value, row, image + pl.run_image_offset[r], cg.c, pl.run_length,
+                                  true);
+        }
       }
     }
   });
@@ -666,9 +669,9 @@ void argmax_input_grad_kernel(const cpu::ConvGeometry& cg, const T* w, const T* 
   std::atomic<int64_t> next{0};
   std::atomic<bool> out_of_memory{false};
   run_on_threads(cg.n, [&] {
-    // Per image: the pooled elements by argmax pixel (the groups: origin, first entry, count), one spare entry
-    // for the branch-free fill.
-    cpu::Scratch values((P * C + 1) * sizeof(T)), rows((P * C + 1) * sizeof(int32_t)),
+    // Per image: the pooled elements by argmax pixel (the groups: origin, first entry, count), with the slack
+    // append_where_equal writes into.
+    cpu::Scratch values((P * C + cpu::kAppendSlack) * sizeof(T)), rows((P * C + cpu::kAppendSlack) * sizeof(int32_t)),
         groups(P * window * 3 * sizeof(int64_t)), match((window + C) * sizeof(int32_t)),
         padded(pl.padded ? pl.rows * pl.pitch * cg.c * sizeof(T) : 0);
     if (!values.p || !rows.p || !groups.p || !match.p || (pl.padded && !padded.p)) return out_of_memory.store(true);
@@ -676,6 +679,7 @@ void argmax_input_grad_kernel(const cpu::ConvGeometry& cg, const T* w, const T* 
     int32_t* row = static_cast<int32_t*>(rows.p);
     int64_t* group = static_cast<int64_t*>(groups.p);
     int32_t *origins = static_cast<int32_t*>(match.p), *pixel = origins + window;
+    std::vector<cpu::GatheredRow<T>> sums(static_cast<size_t>(P * window));
     for (int64_t b; (b = next.fetch_add(1, std::memory_order_relaxed)) < cg.n;) {
       int64_t entries = 0, n_groups = 0;
       for (int64_t p = 0; p < P; ++p) {
@@ -683,10 +687,7 @@ void argmax_input_grad_kernel(const cpu::ConvGeometry& cg, const T* w, const T* 
         const T* gy = dy + (b * P + p) * C;
         for (int32_t j = 0; j < size; ++j) {
           const int64_t first = entries;
-          for (int32_t c = 0; c < static_cast<int32_t>(C); ++c) {
-            value[entries] = gy[c], row[entries] = c;
-            entries += pixel[c] == j;
-          }
+          entries += cpu::append_where_equal(pixel, j, gy, static_cast<int32_t>(C), value + entries, row + entries);
           if (entries > first) {
             int64_t* at = group + 3 * n_groups++;
             at[0] = origins[j], at[1] = first, at[2] = entries - first;
@@ -695,12 +696,12 @@ void argmax_input_grad_kernel(const cpu::ConvGeometry& cg, const T* w, const T* 
       }
       T* out = pl.padded ? static_cast<T*>(padded.p) : dx + b * image;
       std::fill(out, out + pl.rows * pl.pitch * cg.c, T(0));
-      for (size_t r = 0; r < pl.run_image_offset.size(); ++r)  // run-major: the filter's run stays in L1
-        for (int64_t i = 0; i < n_groups; ++i) {
-          const int64_t* at = group + 3 * i;
-          cpu::gathered_rows_sum(at[2], value + at[1], row + at[1], wt.data() + pl.run_filter_offset[r], K,
-                                 pl.run_length, out + at[0] * cg.c + pl.run_image_offset[r], true);
-        }
+      for (size_t r = 0; r < pl.run_image_offset.size(); ++r) {  // run-major: the filter's run stays in L1
+        for (int64_t i = 0; i < n_groups; ++i)
+          sums[i] = {group[3 * i + 1], group[3 * i + 2], out + group[3 * i] * cg.c + pl.run_image_offset[r]};
+        cpu::gathered_rows_sums(n_groups, sums.data(), value, row, wt.data() + pl.run_filter_offset[r], K,
+                                pl.run_length, true);
+      }
       if (pl.padded)
         for (int64_t iy = 0; iy < cg.h; ++iy)
           std::copy_n(out + ((iy + cg.pad_top) * pl.pitch + cg.pad_left) * cg.c, cg.w * cg.c,

@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <utility>
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
 
 namespace pt::cpu {
 
@@ -70,14 +74,46 @@ inline T lane_sum(Vec<T> v) {
   return s;
 }
 
+/** Slack, in elements, that append_where_equal may write past the entries it appends. */
+inline constexpr int64_t kAppendSlack = 16;
+
+/**
+ * Appends v[i] to `value` and i to `index` for each i < n with key[i] == k, in order; returns how many. Writes up to
+ * kAppendSlack elements past the last entry appended (AVX-512 compresses 16 lanes at a time).
+ */
+template <class T>
+inline int64_t append_where_equal(const int32_t* key, int32_t k, const T* v, int32_t n, T* value, int32_t* index) {
+  int64_t out = 0;
+  int32_t i = 0;
+#ifdef __AVX512F__
+  if constexpr (std::is_same_v<T, float>) {
+    const __m512i wanted = _mm512_set1_epi32(k), sixteen = _mm512_set1_epi32(16);
+    __m512i at = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (; i + 16 <= n; i += 16, at = _mm512_add_epi32(at, sixteen)) {
+      const __mmask16 m = _mm512_cmpeq_epi32_mask(_mm512_loadu_si512(key + i), wanted);
+      _mm512_storeu_ps(value + out, _mm512_maskz_compress_ps(m, _mm512_loadu_ps(v + i)));
+      _mm512_storeu_si512(index + out, _mm512_maskz_compress_epi32(m, at));
+      out += __builtin_popcount(m);
+    }
+  }
+#endif
+  for (; i < n; ++i) {  // branch-free: the matches are random
+    value[out] = v[i], index[out] = i;
+    out += key[i] == k;
+  }
+  return out;
+}
+
+template <class F, int... I>
+inline void with_block_size_of(int64_t n, F& f, std::integer_sequence<int, I...>) {
+  (void)((n == I + 1 ? (f(std::integral_constant<int, I + 1>{}), true) : false) || ...);
+}
+
 /** Calls f(std::integral_constant<int, N>{}) for N == n, 1 <= n <= Max: a register block whose size is known at
- *  run time only, compiled for each size. */
+ *  run time only, compiled for each size. One inlined chain of comparisons, not nested calls. */
 template <int Max, class F>
 inline void with_block_size(int64_t n, F&& f) {
-  if constexpr (Max >= 1) {
-    if (n == Max) return f(std::integral_constant<int, Max>{});
-    with_block_size<Max - 1>(n, f);
-  }
+  with_block_size_of(n, f, std::make_integer_sequence<int, Max>{});
 }
 
 }  // namespace pt::cpu

@@ -27,7 +27,7 @@ constexpr int64_t kPackMinRows = 64;
 constexpr int64_t kItemRows = 16;
 /** Vectors of C's row per column block of sparse_lhs_gemm. */
 constexpr int64_t kBlockVecs = 8;
-/** Most accumulator vectors of one gathered_rows_sum pass: 12 of the 16 AVX2 registers, the rest for operands. */
+/** Most accumulator vectors of one gathered_rows_sums pass: 12 of the 16 AVX2 registers, the rest for operands. */
 constexpr int kMaxBlockVecs = 12;
 
 /**
@@ -177,25 +177,30 @@ void gathered_block(int64_t count, const T* value, const int32_t* row, int64_t j
 }  // namespace
 
 template <class T>
-void gathered_rows_sum(int64_t count, const T* value, const int32_t* row, const T* b, int64_t ldb, int64_t n, T* c,
-                       bool accumulate) {
+void gathered_rows_sums(int64_t rows, const GatheredRow<T>* sums, const T* value, const int32_t* row, const T* b,
+                        int64_t ldb, int64_t n, bool accumulate) {
   // As few passes over the entries as the registers allow: each entry costs a broadcast and an index besides its
   // multiply-adds, so a row of 12 vectors is one pass of 12, not one of 8 and one of 4.
   constexpr int64_t L = kLanes<T>;
+  const auto blocks = [&](auto vecs, int64_t j) {
+    for (int64_t r = 0; r < rows; ++r) {
+      const GatheredRow<T>& s = sums[r];
+      gathered_block<T, decltype(vecs)::value>(s.count, value + s.first, row + s.first, j, b, ldb, s.c, accumulate);
+    }
+  };
   int64_t j = 0;
-  for (; j + kMaxBlockVecs * L <= n; j += kMaxBlockVecs * L)
-    gathered_block<T, kMaxBlockVecs>(count, value, row, j, b, ldb, c, accumulate);
+  for (; j + kMaxBlockVecs * L <= n; j += kMaxBlockVecs * L) blocks(std::integral_constant<int, kMaxBlockVecs>{}, j);
   if (const int64_t vecs = (n - j) / L; vecs > 0) {
-    with_block_size<kMaxBlockVecs - 1>(vecs, [&](auto v) {
-      gathered_block<T, decltype(v)::value>(count, value, row, j, b, ldb, c, accumulate);
-    });
+    with_block_size<kMaxBlockVecs - 1>(vecs, [&](auto v) { blocks(v, j); });
     j += vecs * L;
   }
-  for (; j < n; ++j) {
-    T acc = accumulate ? c[j] : T(0);
-    for (int64_t e = 0; e < count; ++e) acc += value[e] * b[static_cast<int64_t>(row[e]) * ldb + j];
-    c[j] = acc;
-  }
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t jj = j; jj < n; ++jj) {
+      const GatheredRow<T>& s = sums[r];
+      T acc = accumulate ? s.c[jj] : T(0);
+      for (int64_t e = s.first; e < s.first + s.count; ++e) acc += value[e] * b[static_cast<int64_t>(row[e]) * ldb + jj];
+      s.c[jj] = acc;
+    }
 }
 
 template <class T>
@@ -232,6 +237,7 @@ bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<
     Scratch panel(static_cast<size_t>(k * width) * sizeof(T));  // (unused when the items have few rows)
     if (!panel.p) return out_of_memory.store(true);
     T* packed = static_cast<T*>(panel.p);
+    std::vector<GatheredRow<T>> sums;
     for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
       const int64_t j0 = item / row_parts * width, cols = std::min(n, j0 + width) - j0;
       const int64_t part = item % row_parts, i0 = m * part / row_parts, i1 = m * (part + 1) / row_parts;
@@ -240,13 +246,10 @@ bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<
       if (pack) {
         for (int64_t p = 0; p < k; ++p) std::copy_n(b.data + p * ldb + j0, cols, packed + p * cols);
       }
-      for (int64_t i = i0; i < i1; ++i) {
-        const int64_t e0 = rows.begin[i], count = rows.end[i] - e0;
-        const T* value = rows.value.data() + e0;
-        const int32_t* column = rows.column.data() + e0;
-        if (pack) gathered_rows_sum(count, value, column, packed, cols, cols, c + i * n + j0, false);
-        else gathered_rows_sum(count, value, column, b.data + j0, ldb, cols, c + i * n + j0, false);
-      }
+      sums.clear();
+      for (int64_t i = i0; i < i1; ++i) sums.push_back({rows.begin[i], rows.end[i] - rows.begin[i], c + i * n + j0});
+      gathered_rows_sums(i1 - i0, sums.data(), rows.value.data(), rows.column.data(), pack ? packed : b.data + j0,
+                         pack ? cols : ldb, cols, false);
     }
   };
   run_on_threads(threads, worker);
@@ -256,9 +259,9 @@ bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<
 
 template bool sparse_lhs_gemm<float>(int64_t, int64_t, int64_t, MatrixRef<float>, MatrixRef<float>, float*);
 template bool sparse_lhs_gemm<double>(int64_t, int64_t, int64_t, MatrixRef<double>, MatrixRef<double>, double*);
-template void gathered_rows_sum<float>(int64_t, const float*, const int32_t*, const float*, int64_t, int64_t, float*,
-                                       bool);
-template void gathered_rows_sum<double>(int64_t, const double*, const int32_t*, const double*, int64_t, int64_t,
-                                        double*, bool);
+template void gathered_rows_sums<float>(int64_t, const GatheredRow<float>*, const float*, const int32_t*, const float*,
+                                        int64_t, int64_t, bool);
+template void gathered_rows_sums<double>(int64_t, const GatheredRow<double>*, const double*, const int32_t*,
+                                         const double*, int64_t, int64_t, bool);
 
 }  // namespace pt::cpu

@@ -23,13 +23,20 @@ namespace pt::cpu {
 template <class T>
 bool sparse_lhs_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c);
 
+/** One row sum of gathered_rows_sums: entries [first, first + count) into c[0:n]. */
+template <class T>
+struct GatheredRow {
+  int64_t first, count;
+  T* c;
+};
+
 /**
- * c[0:n] = (c[0:n] if accumulate, else 0) + the sum over e < count of value[e] * b[row[e] * ldb + 0:n], added in
- * entry order: one row of a product whose left row is compressed (the right operand's rows gathered in place);
- * serial, register-blocked along n.
+ * For each of `rows` sums: c[0:n] = (c[0:n] if accumulate, else 0) + the sum over its entries e of value[e] *
+ * b[row[e] * ldb + 0:n], added in entry order: rows of a product whose left rows are compressed (the right
+ * operand's rows gathered in place); serial, register-blocked along n, the block size chosen once for all rows.
  */
 template <class T>
-void gathered_rows_sum(int64_t count, const T* value, const int32_t* row, const T* b, int64_t ldb, int64_t n, T* c,
-                       bool accumulate);
+void gathered_rows_sums(int64_t rows, const GatheredRow<T>* sums, const T* value, const int32_t* row, const T* b,
+                        int64_t ldb, int64_t n, bool accumulate);
 
 }  // namespace pt::cpu
