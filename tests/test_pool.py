@@ -159,6 +159,25 @@ def test_conv2d_max_pool_gradients_at_the_argmax_match_the_two_ops(dtype, tol, p
         np.testing.assert_allclose(got.numpy(), want, rtol=tol, atol=tol * np.abs(want).max())
 
 
+@pytest.mark.parametrize("height, width", [(13, 13), (11, 10)])
+def test_conv2d_max_pool_by_winograd_whole_or_cropped(height, width):
+    # Winograd (float32, 16 channels in and out) convolves only the rows and columns VALID pooling reads when that
+    # saves 4x4 tiles: 11 x 10 -> 9 x 8 outputs is 6 tiles, its read part 8 x 8 is 4; 13 x 13 -> 11 x 11 is 9
+    # either way, so it convolves the whole. The argmax indexes the whole output both times.
+    rng = np.random.default_rng(6)
+    x = tf.Variable(rng.standard_normal((2, height, width, 16)).astype(np.float32))
+    w = tf.Variable((0.2 * rng.standard_normal((3, 3, 16, 16))).astype(np.float32))
+    with GradientTape(persistent=True) as tape:
+        fused = tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID")
+        separate = tf.nn.max_pool2d(tf.nn.conv2d(x, w, 1, "VALID"), 2, 2, "VALID")
+        weights = tf.constant(rng.standard_normal(fused.shape).astype(np.float32))
+        fused_loss, separate_loss = tf.reduce_sum(fused * weights), tf.reduce_sum(separate * weights)
+    np.testing.assert_allclose(fused.numpy(), separate.numpy(), rtol=1e-5, atol=1e-5)
+    for got, want in zip(tape.gradient(fused_loss, [x, w]), tape.gradient(separate_loss, [x, w])):
+        want = want.numpy()
+        np.testing.assert_allclose(got.numpy(), want, rtol=2e-5, atol=2e-5 * np.abs(want).max())
+
+
 def test_result_does_not_depend_on_thread_count():
     # The fused op twice: 2 channels (the direct kernels) and 16 (both gradients at the argmax, SAME padding).
     x = np.random.default_rng(1).standard_normal((8, 30, 30, 16)).astype(np.float32)

@@ -165,9 +165,10 @@ Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& inpu
 Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dWindow& window);
 /**
  * max_pool2d(conv2d(input, filters, params), window) in one op. For the direct convolution kernel's shapes (few
- * input channels) the convolution's lines are pooled while in cache and never stored; outputs that VALID pooling
- * drops (the last of 11 under 2x2) are not computed, nor the input rows only they read. The gradient is conv2d's
- * of max_pool2d's.
+ * input channels) the convolution's lines are pooled while in cache and never stored (under 2x2 pooling, each
+ * window's outputs in registers); outputs that VALID pooling drops (the last of 11 under 2x2) are not computed.
+ * The argmax it records indexes the whole convolution output, as max_pool2d_with_argmax's would. The gradient is
+ * conv2d's of max_pool2d's.
  */
 Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dParams& params,
                        const Pool2dWindow& window);

@@ -13,6 +13,7 @@
 #include "../backend/cpu/scratch.h"
 #include "../backend/cpu/simd.h"
 #include "../backend/cpu/sparse_gemm.h"
+#include "../backend/cpu/winograd.h"
 #include "../core/parallel.h"
 #include "ops.h"
 
@@ -80,22 +81,23 @@ inline int64_t row_grain(int64_t work_per_row) {
 
 /**
  * Max of one window over `n` channels (n <= kBlock) starting at channel c0, kept in local arrays so the compiler
- * holds them in vector registers; with kArg also the index (iy * W + ix) * C + c of the first maximum.
+ * holds them in vector registers; with kArg also the index (iy * IW + ix) * C + c of the first maximum (IW: the
+ * width of the image the indices address, W or more).
  */
 template <class T, bool kArg, int kBlock>
-inline void max_window(const T* image, T* out, int32_t* arg, int64_t c0, int64_t n, int64_t W, int64_t C,
-                       int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
+inline void max_window(const T* image, T* out, int32_t* arg, int64_t c0, int64_t n, int64_t W, int64_t IW,
+                       int64_t C, int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
   T m[kBlock];
   int32_t a[kBlock];
   const T* first = image + (y0 * W + x0) * C + c0;
   for (int64_t c = 0; c < n; ++c) {
     m[c] = first[c];
-    if constexpr (kArg) a[c] = static_cast<int32_t>((y0 * W + x0) * C + c0 + c);
+    if constexpr (kArg) a[c] = static_cast<int32_t>((y0 * IW + x0) * C + c0 + c);
   }
   for (int64_t iy = y0; iy < y1; ++iy)
     for (int64_t ix = iy == y0 ? x0 + 1 : x0; ix < x1; ++ix) {
       const T* in = image + (iy * W + ix) * C + c0;
-      const int32_t base = static_cast<int32_t>((iy * W + ix) * C + c0);
+      const int32_t base = static_cast<int32_t>((iy * IW + ix) * C + c0);
       for (int32_t c = 0; c < static_cast<int32_t>(n); ++c) {  // int32 lanes, like the indices
         // Strictly greater keeps the first maximum (TF's tie rule); the first NaN wins and stays.
         const T v = in[c];
@@ -108,10 +110,11 @@ inline void max_window(const T* image, T* out, int32_t* arg, int64_t c0, int64_t
   if constexpr (kArg) std::copy(a, a + n, arg + c0);
 }
 
-/** One output row of max pooling: the windows over rows [y0, y1) of `image` (W x C) into `out` (and `arg`). */
+/** One output row of max pooling: the windows over rows [y0, y1) of `image` (W x C) into `out` (and `arg`, indices
+ *  into an image `index_w` wide). */
 template <class T, bool kArg>
 inline void max_pool_row(const T* image, T* out, int32_t* arg, const Geometry& g, const Pool2dWindow& wd, int64_t y0,
-                         int64_t y1) {
+                         int64_t y1, int64_t index_w) {
   constexpr int kBlock = 32 / sizeof(T) * 4;  // four AVX registers of values
   const int64_t C = g.c;
   for (int64_t ox = 0; ox < g.ow; ++ox) {
@@ -121,20 +124,21 @@ inline void max_pool_row(const T* image, T* out, int32_t* arg, const Geometry& g
     int32_t* a = kArg ? arg + ox * C : nullptr;
     int64_t c0 = 0;
     for (; c0 + kBlock <= C; c0 += kBlock)  // full blocks: a constant trip count the compiler unrolls
-      max_window<T, kArg, kBlock>(image, o, a, c0, kBlock, g.w, C, y0, y1, x0, x1);
-    if (c0 < C) max_window<T, kArg, kBlock>(image, o, a, c0, C - c0, g.w, C, y0, y1, x0, x1);
+      max_window<T, kArg, kBlock>(image, o, a, c0, kBlock, g.w, index_w, C, y0, y1, x0, x1);
+    if (c0 < C) max_window<T, kArg, kBlock>(image, o, a, c0, C - c0, g.w, index_w, C, y0, y1, x0, x1);
   }
 }
 
-/** Max pooling of dense NHWC `x` into `y`; with kArg, also the index of each first maximum into `arg`. */
+/** Max pooling of dense NHWC `x` into `y`; with kArg, also the index of each first maximum into `arg`, within an
+ *  image `index_w` wide. */
 template <class T, bool kArg>
-void max_pool_kernel(const T* x, T* y, int32_t* arg, const Geometry& g, const Pool2dWindow& wd) {
+void max_pool_kernel(const T* x, T* y, int32_t* arg, const Geometry& g, const Pool2dWindow& wd, int64_t index_w) {
   parallel_for(g.n * g.oh, row_grain(g.ow * wd.kh * wd.kw * g.c), [&](int64_t lo_row, int64_t hi_row) {
     for (int64_t row = lo_row; row < hi_row; ++row) {
       int64_t y0, y1;
       window_range(row % g.oh, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
       max_pool_row<T, kArg>(x + row / g.oh * g.h * g.w * g.c, y + row * g.ow * g.c,
-                            kArg ? arg + row * g.ow * g.c : nullptr, g, wd, y0, y1);
+                            kArg ? arg + row * g.ow * g.c : nullptr, g, wd, y0, y1, index_w);
     }
   });
 }
@@ -211,7 +215,7 @@ void conv_max_pool_kernel(const cpu::ConvGeometry& cg, const T* x, const T* w, T
       int64_t y0, y1;
       window_range(oy, wd.sh, g.pad_top, wd.kh, g.h, y0, y1);
       const int64_t at = (b * g.oh + oy) * g.ow * g.c;
-      max_pool_row<T, kArg>(lines, y + at, kArg ? arg + at : nullptr, g, wd, y0 - r0, y1 - r0);
+      max_pool_row<T, kArg>(lines, y + at, kArg ? arg + at : nullptr, g, wd, y0 - r0, y1 - r0, g.w);
       if constexpr (kArg) {  // indices within the buffer -> within the whole convolution output image
         const int32_t shift = static_cast<int32_t>(r0 * line);
         for (int64_t i = at; i < at + g.ow * g.c; ++i) arg[i] += shift;
@@ -389,19 +393,23 @@ void check_output_shape(const Tensor& t, const Geometry& g, const char* name, co
             shape_str(want), "; pass the gradient of that pooling's output");
 }
 
-/** max_pool2d's forward, with the argmax only when `with_arg` (it costs an extra output-sized write). */
-std::pair<Tensor, Tensor> max_pool_forward(const Tensor& x, const Pool2dWindow& wd, bool with_arg) {
+/** max_pool2d's forward, with the argmax only when `with_arg` (it costs an extra output-sized write): indices into
+ *  images `index_w` wide (the input's width when smaller). */
+std::pair<Tensor, Tensor> max_pool_forward(const Tensor& x, const Pool2dWindow& wd, bool with_arg,
+                                           int64_t index_w = 0) {
   const char* name = "max_pool2d";
   const Geometry g = geometry(x.shape(), wd, name);
+  index_w = std::max(index_w, g.w);
   if (with_arg)
-    check_arg(g.h * g.w * g.c <= std::numeric_limits<int32_t>::max(), name, ": an image of shape ",
+    check_arg(g.h * index_w * g.c <= std::numeric_limits<int32_t>::max(), name, ": an image of shape ",
               shape_str(x.shape()), " has more than 2^31 elements, too many for int32 argmax indices");
   Tensor in = contiguous(x);
   Tensor y = Tensor::empty({g.n, g.oh, g.ow, g.c}, x.dtype());
   Tensor arg = with_arg ? Tensor::empty(y.shape(), DType::Int32) : Tensor();
   PT_DISPATCH_NUMERIC(x.dtype(), name, {
-    if (with_arg) max_pool_kernel<scalar_t, true>(in.data<scalar_t>(), y.data<scalar_t>(), arg.data<int32_t>(), g, wd);
-    else max_pool_kernel<scalar_t, false>(in.data<scalar_t>(), y.data<scalar_t>(), nullptr, g, wd);
+    if (with_arg)
+      max_pool_kernel<scalar_t, true>(in.data<scalar_t>(), y.data<scalar_t>(), arg.data<int32_t>(), g, wd, index_w);
+    else max_pool_kernel<scalar_t, false>(in.data<scalar_t>(), y.data<scalar_t>(), nullptr, g, wd, index_w);
   });
   return {y, arg};
 }
@@ -729,8 +737,8 @@ struct ConvPoolSaved {
 
 /**
  * The leading rows and columns of the input that a VALID convolution's outputs read by VALID max pooling depend
- * on: pooling drops trailing outputs no window covers (the last of 11 under 2x2), so the convolution, and its
- * gradients, need not compute them. The input's own shape when nothing is dropped or either padding is SAME.
+ * on: pooling drops trailing outputs no window covers (the last of 11 under 2x2), so a convolution that stores its
+ * output need not compute them. The input's own shape when nothing is dropped or either padding is SAME.
  */
 Shape read_input_shape(const Shape& input, const cpu::ConvGeometry& cg, const Conv2dParams& p,
                        const Pool2dWindow& wd) {
@@ -742,6 +750,16 @@ Shape read_input_shape(const Shape& input, const cpu::ConvGeometry& cg, const Co
   };
   return {input[0], needed(input[1], cg.oh, cg.kh, cg.sh, cg.dh, wd.kh, wd.sh),
           needed(input[2], cg.ow, cg.kw, cg.sw, cg.dw, wd.kw, wd.sw), input[3]};
+}
+
+/**
+ * Whether convolving only the part `read` of the input that the pooling reads saves work over the whole one `cg`:
+ * fewer outputs, or for Winograd fewer 4x4 tiles (the crop costs a copy of the input).
+ */
+bool crop_pays(const cpu::ConvGeometry& cg, const cpu::ConvGeometry& read, DType dtype) {
+  if (read.oh == cg.oh && read.ow == cg.ow) return false;
+  if (dtype == DType::Float32 && cpu::winograd_applies(cg)) return cpu::winograd_tiles(read) < cpu::winograd_tiles(cg);
+  return true;
 }
 
 /** x's leading `shape` rows and columns (a view). */
@@ -759,24 +777,21 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   PT_OP_SCOPE;
   const char* name = "conv2d_max_pool";
   check_float_operands(name, input, "input", filters, "filters");
-  const cpu::ConvGeometry whole = conv2d_geometry(name, input.shape(), filters.shape(), params);
-  geometry({whole.n, whole.oh, whole.ow, whole.co}, window, name);  // the pooling must fit the whole output
-  const Shape read_shape = read_input_shape(input.shape(), whole, params, window);
-  const Tensor read = leading_part(input, read_shape);
-  const cpu::ConvGeometry cg = conv2d_geometry(name, read_shape, filters.shape(), params);
-  const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
+  const cpu::ConvGeometry cg = conv2d_geometry(name, input.shape(), filters.shape(), params);
+  const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};  // the argmax indexes its images, as max_pool2d_with_argmax's
   const Geometry g = geometry(conv_shape, window, name);
   const bool recording =
       pt_op_scope_.should_record() && (autograd::is_tracked(input) || autograd::is_tracked(filters));
+  check_arg(!recording || cg.oh * cg.ow * cg.co <= std::numeric_limits<int32_t>::max(), name,
+            ": a convolution output image of shape ", shape_str(conv_shape),
+            " has more than 2^31 elements, too many for int32 argmax indices");
   Tensor y, arg;
   if (cpu::conv2d_has_line_kernel(cg) && g.n * g.oh * g.ow * g.c > 0) {
-    check_arg(!recording || cg.oh * cg.ow * cg.co <= std::numeric_limits<int32_t>::max(), name,
-              ": a convolution output image of shape ", shape_str(conv_shape),
-              " has more than 2^31 elements, too many for int32 argmax indices");
+    // Convolution lines pooled in cache: only the lines (2x2 pooling: the outputs) the windows read are computed.
     y = Tensor::empty({g.n, g.oh, g.ow, g.c}, input.dtype());
     arg = recording ? Tensor::empty(y.shape(), DType::Int32) : Tensor();
     PT_DISPATCH_FLOAT(input.dtype(), name, {
-      const Tensor x = contiguous(read), w = contiguous(filters);
+      const Tensor x = contiguous(input), w = contiguous(filters);
       if (recording)
         conv_max_pool_kernel<scalar_t, true>(cg, x.data<scalar_t>(), w.data<scalar_t>(), y.data<scalar_t>(),
                                              arg.data<int32_t>(), g, window);
@@ -784,8 +799,12 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
         conv_max_pool_kernel<scalar_t, false>(cg, x.data<scalar_t>(), w.data<scalar_t>(), y.data<scalar_t>(), nullptr,
                                               g, window);
     });
-  } else {  // other convolutions store their output anyway: the two ops in turn
-    std::tie(y, arg) = max_pool_forward(conv2d(read, filters, params), window, recording);
+  } else {  // other convolutions store their output anyway: the two ops in turn, on the part the windows read
+    const Shape read_shape = read_input_shape(input.shape(), cg, params, window);
+    const cpu::ConvGeometry read = conv2d_geometry(name, read_shape, filters.shape(), params);
+    const bool crop = crop_pays(cg, read, input.dtype());
+    std::tie(y, arg) = max_pool_forward(conv2d(crop ? leading_part(input, read_shape) : input, filters, params),
+                                        window, recording, cg.ow);
   }
   if (recording) {
     autograd::OpAttrs attrs;
@@ -903,20 +922,12 @@ Tensor gather_at_argmax(const Tensor& g, const Tensor& arg, const Shape& in) {
 }
 
 Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
-  // The chain rule through the two ops, over the part of the input the forward convolved (the rest gets a zero
-  // gradient: padding restores the input's shape).
   const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
-  const Shape read = read_input_shape(x.shape(), conv2d_geometry("conv2d_max_pool", x.shape(), w.shape(),
-                                                                 saved.params), saved.params, saved.window);
   Tensor gx, gw;
-  if (n.wants(0)) {
-    gx = conv2d_max_pool_backprop_input(read, w, gs[0], saved.argmax, saved.params, saved.window);
-    if (read != x.shape()) gx = pad(gx, {{0, 0}, {0, x.dim(1) - read[1]}, {0, x.dim(2) - read[2]}, {0, 0}}, "CONSTANT", 0);
-  }
+  if (n.wants(0)) gx = conv2d_max_pool_backprop_input(x.shape(), w, gs[0], saved.argmax, saved.params, saved.window);
   if (n.wants(1))
-    gw = conv2d_max_pool_backprop_filter(leading_part(x, read), w.shape(), gs[0], saved.argmax, saved.params,
-                                         saved.window);
+    gw = conv2d_max_pool_backprop_filter(x, w.shape(), gs[0], saved.argmax, saved.params, saved.window);
   return {gx, gw};
 }
 

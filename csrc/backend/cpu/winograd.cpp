@@ -244,6 +244,8 @@ TileGrid tile_grid(const ConvGeometry& g) {
 
 }  // namespace
 
+int64_t winograd_tiles(const ConvGeometry& g) { return g.n * ((g.oh + kOut - 1) / kOut) * ((g.ow + kOut - 1) / kOut); }
+
 bool winograd_applies(const ConvGeometry& g) {
   return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.c >= kMinChannels &&
          g.co >= kMinChannels && g.oh >= kOut && g.ow >= kOut;

@@ -15,6 +15,9 @@ namespace pt::cpu {
 /** True when conv2d_forward with geometry g gains from Winograd (3x3, stride 1, dilation 1, enough channels). */
 bool winograd_applies(const ConvGeometry& g);
 
+/** The 4x4 output tiles conv2d_forward by Winograd computes for geometry g: its cost, whatever the channels. */
+int64_t winograd_tiles(const ConvGeometry& g);
+
 /** y = conv(x, w) by Winograd F(4x4, 3x3); requires winograd_applies(g). Results do not depend on the thread count. */
 void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y);
 
