@@ -5,7 +5,8 @@
 #include <cstring>
 #include <type_traits>
 #include <utility>
-#ifdef __AVX512F__
+#include <array>
+#if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
@@ -74,12 +75,22 @@ inline T lane_sum(Vec<T> v) {
   return s;
 }
 
+/** For each 8-bit mask, the lanes whose bit is set, in order (then zeros): AVX2's stand-in for a compress. */
+constexpr std::array<std::array<int32_t, 8>, 256> compress_lanes() {
+  std::array<std::array<int32_t, 8>, 256> lanes{};
+  for (int m = 0; m < 256; ++m)
+    for (int b = 0, j = 0; b < 8; ++b)
+      if (m >> b & 1) lanes[m][j++] = b;
+  return lanes;
+}
+inline constexpr std::array<std::array<int32_t, 8>, 256> kCompressLanes = compress_lanes();
+
 /** Slack, in elements, that append_where_equal may write past the entries it appends. */
 inline constexpr int64_t kAppendSlack = 16;
 
 /**
  * Appends v[i] to `value` and i to `index` for each i < n with key[i] == k, in order; returns how many. Writes up to
- * kAppendSlack elements past the last entry appended (AVX-512 compresses 16 lanes at a time).
+ * kAppendSlack elements past the last entry appended (AVX-512 compresses 16 lanes at a time, AVX2 permutes 8).
  */
 template <class T>
 inline int64_t append_where_equal(const int32_t* key, int32_t k, const T* v, int32_t n, T* value, int32_t* index) {
@@ -93,6 +104,19 @@ inline int64_t append_where_equal(const int32_t* key, int32_t k, const T* v, int
       const __mmask16 m = _mm512_cmpeq_epi32_mask(_mm512_loadu_si512(key + i), wanted);
       _mm512_storeu_ps(value + out, _mm512_maskz_compress_ps(m, _mm512_loadu_ps(v + i)));
       _mm512_storeu_si512(index + out, _mm512_maskz_compress_epi32(m, at));
+      out += __builtin_popcount(m);
+    }
+  }
+#elif defined(__AVX2__)
+  if constexpr (std::is_same_v<T, float>) {
+    const __m256i wanted = _mm256_set1_epi32(k), eight = _mm256_set1_epi32(8);
+    __m256i at = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (; i + 8 <= n; i += 8, at = _mm256_add_epi32(at, eight)) {
+      const __m256i hit = _mm256_cmpeq_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(key + i)), wanted);
+      const int m = _mm256_movemask_ps(_mm256_castsi256_ps(hit));
+      const __m256i lanes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kCompressLanes[m].data()));
+      _mm256_storeu_ps(value + out, _mm256_permutevar8x32_ps(_mm256_loadu_ps(v + i), lanes));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(index + out), _mm256_permutevar8x32_epi32(at, lanes));
       out += __builtin_popcount(m);
     }
   }
