@@ -159,20 +159,24 @@ def test_conv2d_max_pool_gradients_at_the_argmax_match_the_two_ops(dtype, tol, p
         np.testing.assert_allclose(got.numpy(), want, rtol=tol, atol=tol * np.abs(want).max())
 
 
-@pytest.mark.parametrize("height, width", [(13, 13), (11, 10)])
-def test_conv2d_max_pool_by_winograd_whole_or_cropped(height, width):
-    # Winograd (float32, 16 channels in and out) convolves only the rows and columns VALID pooling reads when that
-    # saves 4x4 tiles: 11 x 10 -> 9 x 8 outputs is 6 tiles, its read part 8 x 8 is 4; 13 x 13 -> 11 x 11 is 9
-    # either way, so it convolves the whole. The argmax indexes the whole output both times.
+@pytest.mark.parametrize("height, width, pool, exact", [(13, 13, 2, True), (11, 10, 2, True), (11, 10, 3, False)])
+def test_conv2d_max_pool_by_winograd(height, width, pool, exact):
+    # Winograd convolutions (float32, 16 channels in and out). Under 2x2 / 2 pooling each tile's outputs are pooled
+    # in cache, the same values as the two ops (11 x 10 -> 9 x 8 outputs: the 9th row is no window's). Under 2x2 / 3
+    # the windows read 8 x 8 of the 9 x 8 outputs: 4 tiles instead of 6, so only the read part is convolved. The
+    # argmax indexes the whole output every time.
     rng = np.random.default_rng(6)
     x = tf.Variable(rng.standard_normal((2, height, width, 16)).astype(np.float32))
     w = tf.Variable((0.2 * rng.standard_normal((3, 3, 16, 16))).astype(np.float32))
     with GradientTape(persistent=True) as tape:
-        fused = tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID")
-        separate = tf.nn.max_pool2d(tf.nn.conv2d(x, w, 1, "VALID"), 2, 2, "VALID")
+        fused = tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, pool, "VALID")
+        separate = tf.nn.max_pool2d(tf.nn.conv2d(x, w, 1, "VALID"), 2, pool, "VALID")
         weights = tf.constant(rng.standard_normal(fused.shape).astype(np.float32))
         fused_loss, separate_loss = tf.reduce_sum(fused * weights), tf.reduce_sum(separate * weights)
-    np.testing.assert_allclose(fused.numpy(), separate.numpy(), rtol=1e-5, atol=1e-5)
+    if exact:
+        np.testing.assert_array_equal(fused.numpy(), separate.numpy())
+    else:  # the cropped input's tiles sit alike, but Winograd's GEMMs block their rows by the tile count
+        np.testing.assert_allclose(fused.numpy(), separate.numpy(), rtol=1e-5, atol=1e-5)
     for got, want in zip(tape.gradient(fused_loss, [x, w]), tape.gradient(separate_loss, [x, w])):
         want = want.numpy()
         np.testing.assert_allclose(got.numpy(), want, rtol=2e-5, atol=2e-5 * np.abs(want).max())

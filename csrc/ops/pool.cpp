@@ -799,6 +799,13 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
         conv_max_pool_kernel<scalar_t, false>(cg, x.data<scalar_t>(), w.data<scalar_t>(), y.data<scalar_t>(), nullptr,
                                               g, window);
     });
+  } else if (input.dtype() == DType::Float32 && cpu::winograd_applies(cg) && pool_2x2(g, window) &&
+             g.n * g.oh * g.ow * g.c > 0) {  // each Winograd tile's outputs pooled in cache
+    y = Tensor::empty({g.n, g.oh, g.ow, g.c}, input.dtype());
+    arg = recording ? Tensor::empty(y.shape(), DType::Int32) : Tensor();
+    const Tensor x = contiguous(input), w = contiguous(filters);
+    cpu::winograd_conv3x3_max_pool2x2(cg, x.data<float>(), w.data<float>(), y.data<float>(),
+                                      recording ? arg.data<int32_t>() : nullptr);
   } else {  // other convolutions store their output anyway: the two ops in turn, on the part the windows read
     const Shape read_shape = read_input_shape(input.shape(), cg, params, window);
     const cpu::ConvGeometry read = conv2d_geometry(name, read_shape, filters.shape(), params);

@@ -8,6 +8,7 @@
 
 #include "../../core/parallel.h"
 #include "gemm.h"
+#include "max_window.h"
 #include "simd.h"
 #include "winograd.h"
 
@@ -272,43 +273,6 @@ void direct_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t
   }
 }
 
-/** The convolution outputs a 2x2 stride-2 pooling window reads, in max_pool2d's scan order (row-major). */
-constexpr int kWindowPixels = 4;
-
-/**
- * out[c] = the max over q < 4 of r[q * co + c]; with kArg, arg[c] = base[q] + c for the first maximum. Strictly
- * greater keeps the first maximum (TF's tie rule); the first NaN wins and stays, as in max_pool2d.
- */
-template <class T, bool kArg>
-inline void max_of_window(const T* r, int64_t co, const int32_t* base, T* out, int32_t* arg) {
-  constexpr int64_t n = kLanes<T>;
-  IndexVec<T> lane;
-  for (int i = 0; i < n; ++i) lane[i] = i;
-  int64_t c = 0;
-  for (; c + n <= co; c += n) {
-    Vec<T> m = load(r + c);
-    IndexVec<T> a = (base[0] + static_cast<int32_t>(c)) + lane;
-    for (int q = 1; q < kWindowPixels; ++q) {
-      const Vec<T> v = load(r + q * co + c);
-      const auto take = (v > m) | ((v != v) & (m == m));
-      m = take ? v : m;
-      if constexpr (kArg) a = __builtin_convertvector(take, IndexVec<T>) ? (base[q] + static_cast<int32_t>(c)) + lane : a;
-    }
-    store(out + c, m);
-    if constexpr (kArg) std::memcpy(arg + c, &a, sizeof(a));
-  }
-  for (; c < co; ++c) {
-    T m = r[c];
-    int32_t a = base[0] + static_cast<int32_t>(c);
-    for (int q = 1; q < kWindowPixels; ++q) {
-      const T v = r[q * co + c];
-      if ((v > m) || (v != v && m == m)) m = v, a = base[q] + static_cast<int32_t>(c);
-    }
-    out[c] = m;
-    if constexpr (kArg) arg[c] = a;
-  }
-}
-
 template <class T, bool kArg>
 void max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0, int64_t l1, T* y, int32_t* arg) {
   const int64_t patch = patch_size(g), co = g.co, ph = g.oh / 2, pw = g.ow / 2, step = g.sw * g.c;
@@ -316,7 +280,8 @@ void max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0
   const T* const* taps[kWindowPixels] = {top.tap, top.tap, bottom.tap, bottom.tap};
   std::vector<T> r(static_cast<size_t>(kWindowPixels * co));  // the window's outputs, pooled from L1
   T* out[kWindowPixels];
-  for (int q = 0; q < kWindowPixels; ++q) out[q] = r.data() + q * co;
+  const T* outputs[kWindowPixels];
+  for (int q = 0; q < kWindowPixels; ++q) out[q] = r.data() + q * co, outputs[q] = out[q];
   for (int64_t line = l0; line < l1; ++line) {
     const T* xi = x + (line / ph) * g.h * g.w * g.c;
     const int64_t oy = 2 * (line % ph);
@@ -331,7 +296,7 @@ void max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0
       }
       pixels_times_filter<T, kWindowPixels>(taps, col, patch, w, co, out);
       const int64_t at = ((line - l0) * pw + px) * co;
-      max_of_window<T, kArg>(r.data(), co, base, y + at, kArg ? arg + at : nullptr);
+      max_of_window<T, kArg>(outputs, co, base, y + at, kArg ? arg + at : nullptr);
     }
   }
 }

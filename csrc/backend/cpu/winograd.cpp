@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../../core/parallel.h"
+#include "max_window.h"
 #include "skinny_gemm.h"
 #include "scratch.h"
 #include "simd.h"
@@ -192,6 +193,45 @@ void transform_output(const ConvGeometry& g, const TileGrid& grid, const float* 
   }
 }
 
+/**
+ * The 2x2 stride-2 max pooling of each tile's 4x4 outputs (A^T m A, into `block`) for tiles [t0, t1): into y, the
+ * pooled image (oh / 2 x ow / 2), and with kArg the index of each maximum into the whole output image at arg.
+ */
+template <bool kArg>
+void transform_output_pooled(const ConvGeometry& g, const TileGrid& grid, const float* __restrict m, int64_t t0,
+                             int64_t t1, float* __restrict tmp, float* __restrict block, float* y, int32_t* arg) {
+  const int64_t co = g.co, count = t1 - t0, ph = g.oh / 2, pw = g.ow / 2;
+  const float* in[kTile];
+  float* out[kOut];
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t img = t / grid.per_image, r = t % grid.per_image;
+    const int64_t oy0 = r / grid.tiles_x * kOut, ox0 = r % grid.tiles_x * kOut;
+    for (int64_t j = 0; j < kTile; ++j) {
+      for (int64_t k = 0; k < kTile; ++k) in[k] = m + ((k * kTile + j) * count + (t - t0)) * co;
+      for (int64_t a = 0; a < kOut; ++a) out[a] = tmp + (a * kTile + j) * co;
+      output_transform_1d(in, out, co);
+    }
+    for (int64_t a = 0; a < kOut; ++a) {
+      for (int64_t k = 0; k < kTile; ++k) in[k] = tmp + (a * kTile + k) * co;
+      for (int64_t b = 0; b < kOut; ++b) out[b] = block + (a * kOut + b) * co;
+      output_transform_1d(in, out, co);
+    }
+    // The tile holds 2x2 windows whole (its corner is even); those past the pooled image's edge are dropped.
+    for (int64_t wy = 0; wy < kOut / 2 && oy0 / 2 + wy < ph; ++wy)
+      for (int64_t wx = 0; wx < kOut / 2 && ox0 / 2 + wx < pw; ++wx) {
+        const float* rows[kWindowPixels];
+        int32_t base[kWindowPixels];
+        for (int q = 0; q < kWindowPixels; ++q) {
+          const int64_t a = 2 * wy + q / 2, b = 2 * wx + q % 2;
+          rows[q] = block + (a * kOut + b) * co;
+          base[q] = static_cast<int32_t>(((oy0 + a) * g.ow + ox0 + b) * co);
+        }
+        const int64_t at = ((img * ph + oy0 / 2 + wy) * pw + ox0 / 2 + wx) * co;
+        max_of_window<float, kArg>(rows, co, base, y + at, kArg ? arg + at : nullptr);
+      }
+  }
+}
+
 /** Z[p][t - t0][:] = (A dY A^T)[p] for tiles [t0, t1), dY the tile's 4x4 x co block of dy (zero past the edge). */
 void transform_output_grad(const ConvGeometry& g, const TileGrid& grid, const float* dy, int64_t t0, int64_t t1,
                            float* __restrict zeros, float* __restrict tmp, float* __restrict z) {
@@ -244,21 +284,28 @@ TileGrid tile_grid(const ConvGeometry& g) {
 
 }  // namespace
 
-int64_t winograd_tiles(const ConvGeometry& g) { return g.n * ((g.oh + kOut - 1) / kOut) * ((g.ow + kOut - 1) / kOut); }
+int64_t winograd_tiles(const ConvGeometry& g) { return tile_grid(g).total; }
 
 bool winograd_applies(const ConvGeometry& g) {
   return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.c >= kMinChannels &&
          g.co >= kMinChannels && g.oh >= kOut && g.ow >= kOut;
 }
 
-void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y) {
-  const TileGrid grid = tile_grid(g);
+namespace {
+/**
+ * The forward by Winograd, each item's tiles ending in output_stage(m, t0, t1, tmp, block): m their 36 products,
+ * tmp and block scratch of 24 and 16 channel rows.
+ */
+template <class OutputStage>
+void winograd_forward(const ConvGeometry& g, const float* x, const float* w, const TileGrid& grid,
+                      OutputStage&& output_stage) {
   std::vector<float> u(static_cast<size_t>(kPositions * g.c * g.co));
   transform_filter(g, w, u.data());
 
-  // Per item: the 36 transformed tiles (V), their products (M), a transform temporary and a zero pixel.
+  // Per item: the 36 transformed tiles (V), their products (M), transform temporaries and a zero pixel.
   const int64_t v_size = kPositions * kTilesPerItem * g.c, m_size = kPositions * kTilesPerItem * g.co;
-  const int64_t scratch_size = v_size + m_size + (kPositions + 1) * std::max(g.c, g.co);
+  const int64_t wide = std::max(g.c, g.co);
+  const int64_t scratch_size = v_size + m_size + (kPositions + kOut * kOut + 1) * wide;
   const int64_t items = (grid.total + kTilesPerItem - 1) / kTilesPerItem;
   std::atomic<int64_t> next{0};
   run_items(items, [&] {
@@ -267,7 +314,8 @@ void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, flo
     float* v = static_cast<float*>(scratch.p);
     float* m = v + v_size;
     float* tmp = m + m_size;
-    float* zeros = tmp + kPositions * std::max(g.c, g.co);
+    float* block = tmp + kPositions * wide;
+    float* zeros = block + kOut * kOut * wide;
     for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
       const int64_t t0 = item * kTilesPerItem, t1 = std::min(grid.total, t0 + kTilesPerItem), count = t1 - t0;
       transform_input(g, grid, x, t0, t1, zeros, tmp, v);
@@ -275,9 +323,25 @@ void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, flo
       for (int64_t p = 0; p < kPositions; ++p)
         row_update_gemm<float>(count, g.co, g.c, {v + p * count * g.c, g.c, 1}, u.data() + p * g.c * g.co, g.co,
                                m + p * count * g.co, g.co, false);
-      transform_output(g, grid, m, t0, t1, tmp, y);
+      output_stage(m, t0, t1, tmp, block);
     }
     return true;
+  });
+}
+}  // namespace
+
+void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y) {
+  const TileGrid grid = tile_grid(g);
+  winograd_forward(g, x, w, grid, [&](const float* m, int64_t t0, int64_t t1, float* tmp, float*) {
+    transform_output(g, grid, m, t0, t1, tmp, y);
+  });
+}
+
+void winograd_conv3x3_max_pool2x2(const ConvGeometry& g, const float* x, const float* w, float* y, int32_t* arg) {
+  const TileGrid grid = tile_grid(g);
+  winograd_forward(g, x, w, grid, [&](const float* m, int64_t t0, int64_t t1, float* tmp, float* block) {
+    if (arg) transform_output_pooled<true>(g, grid, m, t0, t1, tmp, block, y, arg);
+    else transform_output_pooled<false>(g, grid, m, t0, t1, tmp, block, y, nullptr);
   });
 }
 

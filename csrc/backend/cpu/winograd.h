@@ -22,6 +22,13 @@ int64_t winograd_tiles(const ConvGeometry& g);
 void winograd_conv3x3(const ConvGeometry& g, const float* x, const float* w, float* y);
 
 /**
+ * y = the 2x2 stride-2 VALID max pooling (oh / 2 x ow / 2) of conv(x, w) by Winograd, each tile's outputs pooled
+ * in cache, never stored; with `arg`, the index (oy * ow + ox) * co + c of each maximum into the convolution's
+ * output image (max_pool2d_with_argmax's). Requires winograd_applies(g).
+ */
+void winograd_conv3x3_max_pool2x2(const ConvGeometry& g, const float* x, const float* w, float* y, int32_t* arg);
+
+/**
  * dw = the filter gradient of conv(x, w) for upstream dy, by the same transforms: y is linear in the filter, so
  * dw = G^T [sum over tiles of (B^T d B) (.) (A dY A^T)] G. Requires winograd_applies(g).
  */
