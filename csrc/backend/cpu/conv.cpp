@@ -145,7 +145,7 @@ class LineTaps {
     }
   }
 
-  const T* tap[kDirectMaxPatch];
+  const T* tap[kDirectMaxPatch] = {};
 
  private:
   const ConvGeometry& g_;
@@ -222,19 +222,25 @@ void direct_forward_lines(const ConvGeometry& g, const T* x, const T* w, int64_t
   }
 }
 
+/** Output lines whose products tap_block sums in registers before adding them to dw. */
+constexpr int64_t kLinesPerSum = 8;
+
 /**
- * dw[k0 + j, o + lanes) += sum over output columns i < m of tap[k0 + j][i * step] * d[i * co + o + lanes], j < KB:
- * KB register accumulators, one d vector and KB broadcasts per column.
+ * dw[k0 + j, o + lanes) += the sum over lines l < `lines` and their columns i < m of taps[l][k0 + j][i * step] *
+ * d[(l * m + i) * co + o + lanes], j < KB: KB register accumulators, one d vector and KB broadcasts per column.
  */
 template <class T, int KB>
-inline void tap_block(const T* const* tap, int64_t k0, int64_t step, const T* d, int64_t co, int64_t o, int64_t m,
-                      T* dw) {
-  const T* t[KB];
-  for (int j = 0; j < KB; ++j) t[j] = tap[k0 + j];
+inline void tap_block(const T* const* const* taps, int64_t lines, int64_t k0, int64_t step, const T* d, int64_t co,
+                      int64_t o, int64_t m, T* dw) {
   Vec<T> acc[KB] = {};
-  for (int64_t i = 0; i < m; ++i) {
-    const Vec<T> dv = load(d + i * co + o);
-    for (int j = 0; j < KB; ++j) acc[j] += broadcast(t[j][i * step]) * dv;
+  for (int64_t l = 0; l < lines; ++l) {
+    const T* t[KB];
+    for (int j = 0; j < KB; ++j) t[j] = taps[l][k0 + j];
+    const T* dl = d + l * m * co + o;
+    for (int64_t i = 0; i < m; ++i) {
+      const Vec<T> dv = load(dl + i * co);
+      for (int j = 0; j < KB; ++j) acc[j] += broadcast(t[j][i * step]) * dv;
+    }
   }
   for (int j = 0; j < KB; ++j) store(dw + (k0 + j) * co + o, load(dw + (k0 + j) * co + o) + acc[j]);
 }
@@ -242,34 +248,51 @@ inline void tap_block(const T* const* tap, int64_t k0, int64_t step, const T* d,
 /** Filter taps one tap_block keeps in registers (with the d vector and a broadcast: 14 of 16 AVX2 registers). */
 constexpr int kTapsPerBlock = 12;
 
-/** dw (patch x co) += the products of one output line: its taps at column i times its gradient d[i] (m x co). */
+/**
+ * dw (patch x co) += the products of `lines` output lines (at most kLinesPerSum): line l's taps at column i times
+ * its gradient d[l * m + i] (co wide).
+ */
 template <class T>
-void add_line_products(const T* const* tap, int64_t patch, int64_t step, const T* d, int64_t co, int64_t m, T* dw) {
+void add_line_products(const T* const* const* taps, int64_t lines, int64_t patch, int64_t step, const T* d,
+                       int64_t co, int64_t m, T* dw) {
   constexpr int64_t n = kLanes<T>;
   const int64_t groups = (patch + kTapsPerBlock - 1) / kTapsPerBlock, per_group = (patch + groups - 1) / groups;
   int64_t o = 0;
   for (; o + n <= co; o += n)
     for (int64_t k0 = 0; k0 < patch; k0 += per_group)
-      with_block_size<kTapsPerBlock>(std::min(per_group, patch - k0), [&](auto taps) {
-        tap_block<T, decltype(taps)::value>(tap, k0, step, d, co, o, m, dw);
+      with_block_size<kTapsPerBlock>(std::min(per_group, patch - k0), [&](auto width) {
+        tap_block<T, decltype(width)::value>(taps, lines, k0, step, d, co, o, m, dw);
       });
   for (; o < co; ++o)
     for (int64_t k = 0; k < patch; ++k) {
       T a = 0;
-      for (int64_t i = 0; i < m; ++i) a += tap[k][i * step] * d[i * co + o];
+      for (int64_t l = 0; l < lines; ++l)
+        for (int64_t i = 0; i < m; ++i) a += taps[l][k][i * step] * d[(l * m + i) * co + o];
       dw[k * co + o] += a;
     }
 }
+
+/** kLinesPerSum LineTaps, and their tap arrays as add_line_products takes them. */
+template <class T>
+struct LinesTaps {
+  LinesTaps(const ConvGeometry& g, int64_t columns) : lines(kLinesPerSum, LineTaps<T>(g, columns)) {
+    for (int64_t l = 0; l < kLinesPerSum; ++l) taps[l] = lines[l].tap;
+  }
+  std::vector<LineTaps<T>> lines;
+  const T* const* taps[kLinesPerSum];
+};
 
 /** Direct filter gradient for small patches: dw (patch x co) = the sum over output lines [l0, l1), line l0 at dy. */
 template <class T>
 void direct_filter_lines(const ConvGeometry& g, const T* x, const T* dy, int64_t l0, int64_t l1, T* dw) {
   const int64_t patch = patch_size(g), co = g.co;
-  LineTaps<T> line_taps(g, g.ow);
+  LinesTaps<T> chunk(g, g.ow);
   std::fill(dw, dw + patch * co, T(0));
-  for (int64_t line = l0; line < l1; ++line) {
-    line_taps.at(x + (line / g.oh) * g.h * g.w * g.c, line % g.oh);
-    add_line_products(line_taps.tap, patch, g.sw * g.c, dy + (line - l0) * g.ow * co, co, g.ow, dw);
+  for (int64_t first = l0; first < l1; first += kLinesPerSum) {
+    const int64_t lines = std::min(kLinesPerSum, l1 - first);
+    for (int64_t l = 0; l < lines; ++l)
+      chunk.lines[l].at(x + ((first + l) / g.oh) * g.h * g.w * g.c, (first + l) % g.oh);
+    add_line_products(chunk.taps, lines, patch, g.sw * g.c, dy + (first - l0) * g.ow * co, co, g.ow, dw);
   }
 }
 
@@ -326,24 +349,23 @@ template <class T>
 void conv2d_max_pool2x2_filter_lines(const ConvGeometry& g, const T* x, const T* dy, const int32_t* arg, int64_t l0,
                                      int64_t l1, T* dw) {
   const int64_t patch = patch_size(g), co = g.co, ph = g.oh / 2, pw = g.ow / 2, columns = 2 * pw;
-  LineTaps<T> taps(g, columns);
-  std::vector<T> grads(static_cast<size_t>(columns * co));  // one output line's gradient: dy at its argmax, else 0
+  constexpr int64_t kPooledLines = kLinesPerSum / 2;  // two output lines each
+  LinesTaps<T> chunk(g, columns);
+  // The chunk's output lines' gradients: dy where the output is its window's argmax, else 0.
+  std::vector<T> grads(static_cast<size_t>(kLinesPerSum * columns * co));
   std::fill(dw, dw + patch * co, T(0));
-  for (int64_t line = l0; line < l1; ++line) {
-    const T* xi = x + (line / ph) * g.h * g.w * g.c;
-    const T* gy = dy + (line - l0) * pw * co;
-    const int32_t* a = arg + (line - l0) * pw * co;
-    for (int64_t oy = 2 * (line % ph); oy < 2 * (line % ph) + 2; ++oy) {
-      for (int64_t ox = 0; ox < columns; ++ox) {
-        const int32_t base = static_cast<int32_t>((oy * g.ow + ox) * co);
-        const int64_t window = ox / 2 * co;
-        T* gm = grads.data() + ox * co;
-        // Selected, not multiplied by a 0/1 mask: a NaN in another window's dy stays out.
-        for (int32_t c = 0; c < static_cast<int32_t>(co); ++c) gm[c] = a[window + c] == base + c ? gy[window + c] : T(0);
-      }
-      taps.at(xi, oy);
-      add_line_products(taps.tap, patch, g.sw * g.c, grads.data(), co, columns, dw);
+  for (int64_t first = l0; first < l1; first += kPooledLines) {
+    const int64_t pooled = std::min(kPooledLines, l1 - first);
+    for (int64_t l = 0; l < 2 * pooled; ++l) {
+      const int64_t line = first + l / 2, oy = 2 * (line % ph) + l % 2;
+      const T* gy = dy + (line - l0) * pw * co;
+      const int32_t* a = arg + (line - l0) * pw * co;
+      for (int64_t ox = 0; ox < columns; ++ox)
+        gradient_at_argmax(a + ox / 2 * co, static_cast<int32_t>((oy * g.ow + ox) * co), gy + ox / 2 * co, co,
+                           grads.data() + (l * columns + ox) * co);
+      chunk.lines[l].at(x + (line / ph) * g.h * g.w * g.c, oy);
     }
+    add_line_products(chunk.taps, 2 * pooled, patch, g.sw * g.c, grads.data(), co, columns, dw);
   }
 }
 

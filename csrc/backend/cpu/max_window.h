@@ -1,5 +1,6 @@
 #pragma once
-/** The max (and argmax) of one 2x2 pooling window over channel vectors, for kernels that pool their own outputs. */
+/** The max (and argmax) of one 2x2 pooling window over channel vectors, for kernels that pool their own outputs,
+ *  and the gradient back at the argmax. */
 #include <cstdint>
 #include <cstring>
 
@@ -44,6 +45,26 @@ inline void max_of_window(const T* const rows[kWindowPixels], int64_t co, const 
     out[c] = m;
     if constexpr (kArg) arg[c] = a;
   }
+}
+
+/**
+ * out[c] = dy[c] where arg[c] == base + c (this output is its window's argmax), else 0, for c < co. Selected, not
+ * multiplied by a 0/1 mask: a NaN in another output's dy stays out.
+ */
+template <class T>
+inline void gradient_at_argmax(const int32_t* arg, int32_t base, const T* dy, int64_t co, T* out) {
+  constexpr int64_t n = kLanes<T>;
+  IndexVec<T> lane;
+  for (int i = 0; i < n; ++i) lane[i] = i;
+  int64_t c = 0;
+  for (; c + n <= co; c += n) {
+    IndexVec<T> a;
+    std::memcpy(&a, arg + c, sizeof(a));
+    const auto hit = a == (base + static_cast<int32_t>(c)) + lane;
+    using Mask = decltype(Vec<T>{} == Vec<T>{});
+    store(out + c, __builtin_convertvector(hit, Mask) ? load(dy + c) : Vec<T>{});
+  }
+  for (; c < co; ++c) out[c] = arg[c] == base + static_cast<int32_t>(c) ? dy[c] : T(0);
 }
 
 }  // namespace pt::cpu
