@@ -159,6 +159,28 @@ def test_conv2d_max_pool_gradients_at_the_argmax_match_the_two_ops(dtype, tol, p
         np.testing.assert_allclose(got.numpy(), want, rtol=tol, atol=tol * np.abs(want).max())
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("padding, stride, dilation, channels_out", [
+    ("VALID", 1, 1, 5), ("SAME", 1, 1, 20), ("SAME", 2, 1, 16), ("VALID", 1, 2, 12), ("SAME", 1, 2, 3)])
+def test_conv2d_max_pool_2x2_in_registers(dtype, padding, stride, dilation, channels_out):
+    # Few input channels and 2x2 / 2 pooling: each window's four outputs are computed and pooled in registers, and
+    # the filter gradient masks each output line's gradient at the argmax. Taps in the padding read zeros; channel
+    # counts off the vector width take the tails.
+    rng = np.random.default_rng(7)
+    x = tf.Variable(rng.standard_normal((3, 13, 12, 3)).astype(dtype))
+    w = tf.Variable(rng.standard_normal((3, 3, 3, channels_out)).astype(dtype))
+    with GradientTape(persistent=True) as tape:
+        fused = tf._core.conv2d_max_pool(x, w, stride, padding, dilation, 2, 2, "VALID")
+        separate = tf.nn.max_pool2d(tf.nn.conv2d(x, w, stride, padding, dilations=dilation), 2, 2, "VALID")
+        weights = tf.constant(rng.standard_normal(fused.shape).astype(dtype))
+        fused_loss, separate_loss = tf.reduce_sum(fused * weights), tf.reduce_sum(separate * weights)
+    np.testing.assert_array_equal(fused.numpy(), separate.numpy())
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for got, want in zip(tape.gradient(fused_loss, [x, w]), tape.gradient(separate_loss, [x, w])):
+        want = want.numpy()
+        np.testing.assert_allclose(got.numpy(), want, rtol=tol, atol=tol * np.abs(want).max())
+
+
 @pytest.mark.parametrize("height, width, pool, exact", [(13, 13, 2, True), (11, 10, 2, True), (11, 10, 3, False)])
 def test_conv2d_max_pool_by_winograd(height, width, pool, exact):
     # Winograd convolutions (float32, 16 channels in and out). Under 2x2 / 2 pooling each tile's outputs are pooled
