@@ -132,6 +132,13 @@ void transform_filter(const ConvGeometry& g, const float* w, float* u) {
 /** The tile grid: tiles_y x tiles_x blocks of 4x4 outputs per image. */
 struct TileGrid {
   int64_t tiles_y, tiles_x, per_image, total;
+
+  /** Tile t's image and the output position of its first (top-left) output. */
+  void locate(int64_t t, int64_t& img, int64_t& oy0, int64_t& ox0) const {
+    img = t / per_image;
+    const int64_t r = t % per_image;
+    oy0 = r / tiles_x * kOut, ox0 = r % tiles_x * kOut;
+  }
 };
 
 /**
@@ -143,8 +150,9 @@ void transform_input(const ConvGeometry& g, const TileGrid& grid, const float* x
   const int64_t c = g.c, count = t1 - t0;
   std::fill(zeros, zeros + c, 0.f);  // stands for the pixels outside the image
   for (int64_t t = t0; t < t1; ++t) {
-    const int64_t img = t / grid.per_image, r = t % grid.per_image;
-    const int64_t y0 = r / grid.tiles_x * kOut - g.pad_top, x0 = r % grid.tiles_x * kOut - g.pad_left;
+    int64_t img, y0, x0;
+    grid.locate(t, img, y0, x0);
+    y0 -= g.pad_top, x0 -= g.pad_left;
     // tmp = B^T d (along the tile's columns, read in place), then V = tmp B (along its rows), over channels.
     const float* in[kTile];
     float* out[kTile];
@@ -166,30 +174,40 @@ void transform_input(const ConvGeometry& g, const TileGrid& grid, const float* x
   }
 }
 
+/**
+ * The 4x4 outputs A^T m A of the tile at `i` of an item's `count` tiles: output (a, b) to dest(a, b), co wide
+ * (tmp: 24 channel rows of scratch).
+ */
+template <class Dest>
+inline void tile_outputs(const float* __restrict m, int64_t count, int64_t i, int64_t co, float* __restrict tmp,
+                         Dest&& dest) {
+  // tmp = A^T m (along columns), then the outputs = tmp A (along rows).
+  const float* in[kTile];
+  float* out[kOut];
+  for (int64_t j = 0; j < kTile; ++j) {
+    for (int64_t k = 0; k < kTile; ++k) in[k] = m + ((k * kTile + j) * count + i) * co;
+    for (int64_t a = 0; a < kOut; ++a) out[a] = tmp + (a * kTile + j) * co;
+    output_transform_1d(in, out, co);
+  }
+  for (int64_t a = 0; a < kOut; ++a) {
+    for (int64_t k = 0; k < kTile; ++k) in[k] = tmp + (a * kTile + k) * co;
+    for (int64_t b = 0; b < kOut; ++b) out[b] = dest(a, b);
+    output_transform_1d(in, out, co);
+  }
+}
+
 /** y's 4x4 output block of each tile in [t0, t1) = A^T m A, cropped at the image edge. */
 void transform_output(const ConvGeometry& g, const TileGrid& grid, const float* __restrict m, int64_t t0, int64_t t1,
                       float* __restrict tmp, float* y) {
-  const int64_t co = g.co, count = t1 - t0;
+  const int64_t co = g.co;
+  float* edge = tmp + kOut * kTile * co;  // destination of the cropped rows and columns
   for (int64_t t = t0; t < t1; ++t) {
-    const int64_t img = t / grid.per_image, r = t % grid.per_image;
-    const int64_t oy0 = r / grid.tiles_x * kOut, ox0 = r % grid.tiles_x * kOut;
-    // tmp = A^T m (along columns), then y = tmp A (along rows); rows and columns past the image are dropped.
-    const float* in[kTile];
-    float* out[kOut];
-    for (int64_t j = 0; j < kTile; ++j) {
-      for (int64_t k = 0; k < kTile; ++k) in[k] = m + ((k * kTile + j) * count + (t - t0)) * co;
-      for (int64_t a = 0; a < kOut; ++a) out[a] = tmp + (a * kTile + j) * co;
-      output_transform_1d(in, out, co);
-    }
-    float* edge = tmp + kOut * kTile * co;  // destination of the cropped rows and columns
-    for (int64_t a = 0; a < kOut; ++a) {
-      for (int64_t k = 0; k < kTile; ++k) in[k] = tmp + (a * kTile + k) * co;
-      for (int64_t b = 0; b < kOut; ++b) {
-        const bool inside = oy0 + a < g.oh && ox0 + b < g.ow;
-        out[b] = inside ? y + ((img * g.oh + oy0 + a) * g.ow + ox0 + b) * co : edge + b * co;
-      }
-      output_transform_1d(in, out, co);
-    }
+    int64_t img, oy0, ox0;
+    grid.locate(t, img, oy0, ox0);
+    tile_outputs(m, t1 - t0, t - t0, co, tmp, [&](int64_t a, int64_t b) {
+      const bool inside = oy0 + a < g.oh && ox0 + b < g.ow;
+      return inside ? y + ((img * g.oh + oy0 + a) * g.ow + ox0 + b) * co : edge + b * co;
+    });
   }
 }
 
@@ -200,22 +218,11 @@ void transform_output(const ConvGeometry& g, const TileGrid& grid, const float* 
 template <bool kArg>
 void transform_output_pooled(const ConvGeometry& g, const TileGrid& grid, const float* __restrict m, int64_t t0,
                              int64_t t1, float* __restrict tmp, float* __restrict block, float* y, int32_t* arg) {
-  const int64_t co = g.co, count = t1 - t0, ph = g.oh / 2, pw = g.ow / 2;
-  const float* in[kTile];
-  float* out[kOut];
+  const int64_t co = g.co, ph = g.oh / 2, pw = g.ow / 2;
   for (int64_t t = t0; t < t1; ++t) {
-    const int64_t img = t / grid.per_image, r = t % grid.per_image;
-    const int64_t oy0 = r / grid.tiles_x * kOut, ox0 = r % grid.tiles_x * kOut;
-    for (int64_t j = 0; j < kTile; ++j) {
-      for (int64_t k = 0; k < kTile; ++k) in[k] = m + ((k * kTile + j) * count + (t - t0)) * co;
-      for (int64_t a = 0; a < kOut; ++a) out[a] = tmp + (a * kTile + j) * co;
-      output_transform_1d(in, out, co);
-    }
-    for (int64_t a = 0; a < kOut; ++a) {
-      for (int64_t k = 0; k < kTile; ++k) in[k] = tmp + (a * kTile + k) * co;
-      for (int64_t b = 0; b < kOut; ++b) out[b] = block + (a * kOut + b) * co;
-      output_transform_1d(in, out, co);
-    }
+    int64_t img, oy0, ox0;
+    grid.locate(t, img, oy0, ox0);
+    tile_outputs(m, t1 - t0, t - t0, co, tmp, [&](int64_t a, int64_t b) { return block + (a * kOut + b) * co; });
     // The tile holds 2x2 windows whole (its corner is even); those past the pooled image's edge are dropped.
     for (int64_t wy = 0; wy < kOut / 2 && oy0 / 2 + wy < ph; ++wy)
       for (int64_t wx = 0; wx < kOut / 2 && ox0 / 2 + wx < pw; ++wx) {
@@ -240,8 +247,8 @@ void transform_output_grad(const ConvGeometry& g, const TileGrid& grid, const fl
   const float* in[kTile];
   float* out[kTile];
   for (int64_t t = t0; t < t1; ++t) {
-    const int64_t img = t / grid.per_image, r = t % grid.per_image;
-    const int64_t oy0 = r / grid.tiles_x * kOut, ox0 = r % grid.tiles_x * kOut;
+    int64_t img, oy0, ox0;
+    grid.locate(t, img, oy0, ox0);
     // tmp (6 x 4) = A dY along columns (dY read in place), then Z (6 x 6) = tmp A^T along rows. The unused
     // inputs d[4], d[5] of the 6-wide helper are never read by output_grad_transform.
     for (int64_t b = 0; b < kOut; ++b) {
