@@ -549,14 +549,14 @@ struct PatchLayout {
   std::vector<int64_t> run_image_offset, run_filter_offset;
 };
 
-/** The PatchLayout of conv `cg` over input images whose rows lie `image_pitch` pixels apart. */
-PatchLayout patch_layout(const cpu::ConvGeometry& cg, int64_t image_pitch) {
+/** The PatchLayout of conv `cg` over its dense input images. */
+PatchLayout patch_layout(const cpu::ConvGeometry& cg) {
   PatchLayout pl;
   const int64_t rows_read = (cg.oh - 1) * cg.sh + (cg.kh - 1) * cg.dh + 1;
   const int64_t cols_read = (cg.ow - 1) * cg.sw + (cg.kw - 1) * cg.dw + 1;
   pl.padded = cg.pad_top > 0 || cg.pad_left > 0 || rows_read > cg.h || cols_read > cg.w;
   pl.rows = pl.padded ? std::max(cg.h + cg.pad_top, rows_read) : cg.h;
-  pl.pitch = pl.padded ? std::max(cg.w + cg.pad_left, cols_read) : image_pitch;
+  pl.pitch = pl.padded ? std::max(cg.w + cg.pad_left, cols_read) : cg.w;
   const bool whole_rows = cg.dw == 1;
   pl.run_length = whole_rows ? cg.kw * cg.c : cg.c;
   for (int64_t ky = 0; ky < cg.kh; ++ky)
@@ -591,12 +591,12 @@ int64_t match_window(const int32_t* arg, int64_t p, const Geometry& g, const Poo
   return j;
 }
 
-/** Copies image `src` (rows `src_pitch` pixels apart) into the zeroed padded buffer `dst` of layout `pl`. */
+/** Copies dense image `src` into the zeroed padded buffer `dst` of layout `pl`. */
 template <class T>
-void pad_image(const cpu::ConvGeometry& cg, const PatchLayout& pl, const T* src, int64_t src_pitch, T* dst) {
+void pad_image(const cpu::ConvGeometry& cg, const PatchLayout& pl, const T* src, T* dst) {
   std::fill(dst, dst + pl.rows * pl.pitch * cg.c, T(0));
   for (int64_t iy = 0; iy < cg.h; ++iy)
-    std::copy_n(src + iy * src_pitch * cg.c, cg.w * cg.c, dst + ((iy + cg.pad_top) * pl.pitch + cg.pad_left) * cg.c);
+    std::copy_n(src + iy * cg.w * cg.c, cg.w * cg.c, dst + ((iy + cg.pad_top) * pl.pitch + cg.pad_left) * cg.c);
 }
 
 /** Image blocks of the argmax filter gradient, each with its own partial sum: a fixed grid, whatever the threads. */
@@ -605,14 +605,13 @@ constexpr int64_t kArgmaxFilterParts = 8;
 /**
  * dw of conv `cg` from the gradient `dy` of its max pooling `g` (argmax `arg`), per pooled element rather than per
  * convolution output: dw[tap, c] += dy[p, c] * x[patch of c's argmax at tap]. For channel c the products over an
- * image's windows gather its patches' rows (the image in L1). `x`: images `x_image` elements apart, rows `x_pitch`
- * pixels apart, pixels dense.
+ * image's windows gather its patches' rows (the image in L1). `x`: dense NHWC.
  */
 template <class T>
-void argmax_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, int64_t x_image, int64_t x_pitch, const T* dy,
-                               const int32_t* arg, T* dw, const Geometry& g, const Pool2dWindow& wd) {
+void argmax_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, const T* dy, const int32_t* arg, T* dw,
+                               const Geometry& g, const Pool2dWindow& wd) {
   const int64_t C = cg.co, K = cg.kh * cg.kw * cg.c, P = g.oh * g.ow, window = wd.kh * wd.kw;
-  const PatchLayout pl = patch_layout(cg, x_pitch);
+  const PatchLayout pl = patch_layout(cg);
   const int64_t parts = std::min(cg.n, kArgmaxFilterParts);
   std::vector<T> partial(static_cast<size_t>(parts * C * K), T(0));  // per part, transposed: [c][tap]
   std::atomic<int64_t> next{0};
@@ -628,9 +627,9 @@ void argmax_filter_grad_kernel(const cpu::ConvGeometry& cg, const T* x, int64_t 
     for (int64_t part; (part = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
       T* dwt = partial.data() + part * C * K;
       for (int64_t b = cg.n * part / parts; b < cg.n * (part + 1) / parts; ++b) {
-        const T* image = x + b * x_image;
+        const T* image = x + b * cg.h * cg.w * cg.c;
         if (pl.padded) {
-          pad_image(cg, pl, image, x_pitch, static_cast<T*>(padded.p));
+          pad_image(cg, pl, image, static_cast<T*>(padded.p));
           image = static_cast<const T*>(padded.p);
         }
         for (int64_t p = 0; p < P; ++p) {
@@ -670,7 +669,7 @@ void argmax_input_grad_kernel(const cpu::ConvGeometry& cg, const T* w, const T* 
                               const Geometry& g, const Pool2dWindow& wd) {
   const int64_t C = cg.co, K = cg.kh * cg.kw * cg.c, P = g.oh * g.ow, window = wd.kh * wd.kw;
   const int64_t image = cg.h * cg.w * cg.c;
-  const PatchLayout pl = patch_layout(cg, cg.w);
+  const PatchLayout pl = patch_layout(cg);
   std::vector<T> wt(static_cast<size_t>(C * K));  // the filter transposed: [c][tap]
   for (int64_t k = 0; k < K; ++k)
     for (int64_t c = 0; c < C; ++c) wt[c * K + k] = w[k * C + c];
@@ -828,7 +827,7 @@ namespace {
  */
 bool use_argmax_kernels(const cpu::ConvGeometry& cg, const Geometry& g, int64_t element_size) {
   if (!sparse_pooling(g) || g.n * g.oh * g.ow * g.c == 0) return false;
-  const PatchLayout pl = patch_layout(cg, cg.w);
+  const PatchLayout pl = patch_layout(cg);
   return pl.run_length * element_size >= 32 && pl.rows * pl.pitch <= std::numeric_limits<int32_t>::max();
 }
 
@@ -872,16 +871,10 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
     });
   } else if (use_argmax_kernels(cg, g, input.itemsize())) {
     dw = Tensor::empty(filter_sizes, input.dtype());
-    // Read in place when pixels are dense (the leading part of a larger input is a view with longer rows).
-    const Strides& st = input.strides();
-    const bool dense_pixels = st[3] == 1 && st[2] == cg.c && st[1] % std::max<int64_t>(cg.c, 1) == 0;
-    const Tensor x = dense_pixels ? input : contiguous(input);
-    const int64_t image = dense_pixels ? st[0] : cg.h * cg.w * cg.c;
-    const int64_t pitch = dense_pixels ? st[1] / std::max<int64_t>(cg.c, 1) : cg.w;
     PT_DISPATCH_FLOAT(input.dtype(), name, {
-      const Tensor dy = contiguous(out_backprop), arg = contiguous(argmax);
-      argmax_filter_grad_kernel<scalar_t>(cg, x.data<scalar_t>(), image, pitch, dy.data<scalar_t>(),
-                                          arg.data<int32_t>(), dw.data<scalar_t>(), g, window);
+      const Tensor x = contiguous(input), dy = contiguous(out_backprop), arg = contiguous(argmax);
+      argmax_filter_grad_kernel<scalar_t>(cg, x.data<scalar_t>(), dy.data<scalar_t>(), arg.data<int32_t>(),
+                                          dw.data<scalar_t>(), g, window);
     });
   } else {
     dw = conv2d_backprop_filter(input, filter_sizes, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);

@@ -303,8 +303,7 @@ void max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0
   const T* const* taps[kWindowPixels] = {top.tap, top.tap, bottom.tap, bottom.tap};
   std::vector<T> r(static_cast<size_t>(kWindowPixels * co));  // the window's outputs, pooled from L1
   T* out[kWindowPixels];
-  const T* outputs[kWindowPixels];
-  for (int q = 0; q < kWindowPixels; ++q) out[q] = r.data() + q * co, outputs[q] = out[q];
+  for (int q = 0; q < kWindowPixels; ++q) out[q] = r.data() + q * co;
   for (int64_t line = l0; line < l1; ++line) {
     const T* xi = x + (line / ph) * g.h * g.w * g.c;
     const int64_t oy = 2 * (line % ph);
@@ -319,7 +318,7 @@ void max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0
       }
       pixels_times_filter<T, kWindowPixels>(taps, col, patch, w, co, out);
       const int64_t at = ((line - l0) * pw + px) * co;
-      max_of_window<T, kArg>(outputs, co, base, y + at, kArg ? arg + at : nullptr);
+      max_of_window<T, kArg>(out, co, base, y + at, kArg ? arg + at : nullptr);
     }
   }
 }

@@ -1,11 +1,11 @@
 #pragma once
 /** Portable SIMD vectors (GCC/Clang vector extensions): 256-bit AVX2 under x86-64-v3, 512-bit where the build
  *  targets AVX-512 (-DPYTENSOR_ARCH=x86-64-v4 or native). */
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <utility>
-#include <array>
 #if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
 #endif
