@@ -55,6 +55,8 @@ def __getattr__(name):
     elif name in _LAZY_DATA_NAMES:
         value = getattr(importlib.import_module(".data._types", __name__), name)
     else:
-        raise AttributeError(f"module 'pytensor' has no attribute {name!r}")
+        from ._missing import missing_attribute_error
+
+        raise missing_attribute_error(__name__, name)
     globals()[name] = value
     return value

@@ -5,6 +5,8 @@ crossentropy losses can compute a fused, exact loss from the logits, as TF-Keras
 """
 import pytensor as pt
 
+from .serialization import unknown_identifier_error
+
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign", "elu", "selu", "gelu",
            "swish", "silu", "relu6", "leaky_relu", "hard_sigmoid", "exponential", "linear", "get", "serialize",
            "deserialize"]
@@ -127,6 +129,10 @@ def exponential(x):
 _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, log_softmax, softplus, softsign, elu,
                                     selu, gelu, silu, relu6, leaky_relu, hard_sigmoid, exponential)}
 _BY_NAME["swish"] = silu
+# Keras 3 activations pytensor does not implement yet: get() says so instead of "unknown".
+_NOT_IMPLEMENTED = ("celu", "glu", "hard_shrink", "hard_silu", "hard_swish", "hard_tanh", "log_sigmoid", "mish",
+                    "soft_shrink", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink",
+                    "threshold")
 
 
 def serialize(activation):
@@ -155,7 +161,7 @@ def get(identifier):
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier)
         if fn is None:
-            raise ValueError(f"Unknown activation function {identifier!r}; known: {sorted(_BY_NAME)}.")
+            raise unknown_identifier_error("activation function", identifier, _BY_NAME, _NOT_IMPLEMENTED)
         return fn
     if isinstance(identifier, dict):
         return get(identifier.get("config", identifier.get("class_name")))
@@ -163,3 +169,7 @@ def get(identifier):
         return identifier
     raise TypeError(f"Could not interpret activation function identifier: {identifier!r}; pass a name such as "
                     f"'relu' or a callable.")
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

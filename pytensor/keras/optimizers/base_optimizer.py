@@ -70,7 +70,7 @@ class Optimizer:
         self._step = 0
         self._slots = {}     # id(variable) -> (variable, slot variables)
         self._slot_list = []
-        self._no_decay_ids = set()
+        self._no_decay = {}  # id(variable) -> variable exempt from weight decay
         self._no_decay_names = []
         self.built = False
 
@@ -160,16 +160,29 @@ class Optimizer:
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Exempts variables from weight decay: those in `var_list`, and those whose name contains one of
         `var_names`."""
-        self._no_decay_ids.update(id(v) for v in var_list or ())
+        self._no_decay.update((id(v), v) for v in var_list or ())
         self._no_decay_names.extend(var_names or ())
 
     def _decay_of(self, variable):
         """The weight decay coefficient for `variable` (0 when unset or exempt)."""
         if not self.weight_decay:
             return 0.0
-        if id(variable) in self._no_decay_ids or any(n in variable.name for n in self._no_decay_names):
+        if id(variable) in self._no_decay or any(n in variable.name for n in self._no_decay_names):
             return 0.0
         return self.weight_decay
+
+    # ---- pickling and copying: the slots travel with their variables ----
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        # Keyed by id(variable), which a copy does not share: pickled as the values, re-keyed on load.
+        state["_slots"] = list(self._slots.values())
+        state["_no_decay"] = list(self._no_decay.values())
+        return state
+
+    def __setstate__(self, state):
+        state["_slots"] = {id(entry[0]): entry for entry in state["_slots"]}
+        state["_no_decay"] = {id(v): v for v in state["_no_decay"]}
+        self.__dict__.update(state)
 
     def _clip_gradients(self, grads):
         grads = [pt.convert_to_tensor(g) for g in grads]

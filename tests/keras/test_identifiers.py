@@ -1,0 +1,122 @@
+"""Every string identifier Keras 3 resolves (recorded from Keras by fixtures/record_keras_identifiers.py into
+fixtures/keras_identifiers.json) resolves here to the same kind of object, or, for the few pytensor does not
+implement yet, says so; an unknown name suggests the closest known one."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import pytensor as pt
+from pytensor import keras
+
+with open(os.path.join(os.path.dirname(__file__), "fixtures", "keras_identifiers.json")) as _f:
+    KERAS = json.load(_f)
+
+MODULES = ("losses", "metrics", "optimizers", "activations", "initializers", "regularizers")
+# Keras 3 names pytensor does not implement yet: get() raises NotImplementedError naming them. The list is checked
+# against each module's own, so implementing one fails this test until the name moves out of here.
+NOT_IMPLEMENTED = {
+    "losses": {"BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "CTC", "Circle", "Dice", "Tversky",
+               "binary_focal_crossentropy", "categorical_focal_crossentropy", "ctc", "circle", "dice", "tversky"},
+    "metrics": {"BinaryIoU", "ConcordanceCorrelation", "PearsonCorrelation", "R2Score", "binary_io_u",
+                "concordance_correlation", "pearson_correlation", "r2_score"},
+    "optimizers": {"adafactor", "adamax", "ftrl", "lion", "muon", "schedulefreeadamw"},
+    "activations": {"celu", "glu", "hard_shrink", "hard_silu", "hard_swish", "hard_tanh", "log_sigmoid", "mish",
+                    "soft_shrink", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink",
+                    "threshold"},
+    "initializers": set(),
+    "regularizers": set(),
+}
+CASES = [(module, name, kind) for module in MODULES for name, kind in sorted(KERAS[module].items())]
+
+
+def test_fixture_covers_every_module():
+    assert KERAS["keras_version"].startswith("3.")
+    for module in MODULES:
+        assert len(KERAS[module]) >= 10, module
+
+
+@pytest.mark.parametrize("module, name, kind", CASES, ids=[f"{m}.{n}" for m, n, _ in CASES])
+def test_keras_identifier_resolves(module, name, kind):
+    get = getattr(keras, module).get
+    if name in NOT_IMPLEMENTED[module]:
+        with pytest.raises(NotImplementedError, match=f"{name!r} is not implemented yet"):
+            get(name)
+        return
+    obj = get(name)
+    if kind == "function":
+        assert callable(obj) and not isinstance(obj, type) and not hasattr(obj, "get_config"), obj
+    else:
+        assert type(obj).__name__ == kind, (name, obj)
+
+
+def test_not_implemented_lists_match_the_modules():
+    for module in ("losses", "metrics", "optimizers", "activations"):
+        assert set(getattr(keras, module)._NOT_IMPLEMENTED) == NOT_IMPLEMENTED[module], module
+
+
+@pytest.mark.parametrize("name", KERAS["compile_metrics"] + ["top_k_categorical_accuracy",
+                                                            "sparse_top_k_categorical_accuracy", "kl_divergence",
+                                                            "mse", "AUC"])
+def test_compile_accepts_metric_strings(name):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(6, activation="softmax")])
+    sparse = name.startswith("sparse")
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy" if sparse else "categorical_crossentropy",
+                  metrics=[name])
+    x = np.eye(6, 3, dtype=np.float32)
+    y = np.arange(6) if sparse else np.eye(6, dtype=np.float32)
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert name in logs and np.isfinite(logs[name])
+
+
+def test_top_k_metric_names_follow_keras():
+    # The class-name -> name rule gave "top_kcategorical_accuracy"; Keras's is "top_k_categorical_accuracy".
+    assert keras.metrics.TopKCategoricalAccuracy().name == "top_k_categorical_accuracy"
+    assert keras.metrics.SparseTopKCategoricalAccuracy().name == "sparse_top_k_categorical_accuracy"
+    assert keras.metrics.KLDivergence().name == "kl_divergence"
+    assert keras.losses.KLDivergence().name == "kl_divergence"
+    # TopK accuracy by name gives Keras's numbers: the true class among the top 2 of 3 scores.
+    metric = keras.metrics.get("sparse_top_k_categorical_accuracy")
+    metric.k = 2
+    metric.update_state([2, 0], [[0.1, 0.5, 0.4], [0.3, 0.3, 0.4]])
+    assert float(metric.result()) == 1.0
+
+
+@pytest.mark.parametrize("module, typo, suggestion", [
+    ("losses", "categorical_crossentropyy", "categorical_crossentropy"),
+    ("losses", "mean_squared_eror", "mean_squared_error"),
+    ("metrics", "accuracyy", "accuracy"),
+    ("metrics", "top_kcategorical_accuracy", "top_k_categorical_accuracy"),
+    ("optimizers", "adamm", "adam"),
+    ("activations", "reluu", "relu"),
+    ("initializers", "glorot_unifrom", "glorot_uniform"),
+    ("regularizers", "l22", "l2"),
+])
+def test_unknown_name_suggests_the_closest(module, typo, suggestion):
+    with pytest.raises(ValueError, match=f"[Dd]id you mean {suggestion!r}\\?"):
+        getattr(keras, module).get(typo)
+
+
+def test_unknown_name_without_a_close_match_lists_the_valid_names():
+    with pytest.raises(ValueError) as info:
+        keras.losses.get("zzzz")
+    assert "did you mean" not in str(info.value).lower() and "mean_squared_error" in str(info.value)
+
+
+def test_compile_with_a_typo_suggests_the_name():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="(?i)did you mean 'categorical_crossentropy'"):
+        model.compile(loss="categorical_crossentropyy")
+        model.evaluate(np.ones((2, 2), np.float32), np.ones((2, 2), np.float32), verbose=0)
+
+
+def test_resolved_functions_compute():
+    y_true, y_pred = np.array([[0.0, 1.0]]), np.array([[0.25, 0.75]], np.float32)
+    np.testing.assert_allclose(np.asarray(keras.losses.get("bce")(y_true, y_pred)),
+                               [-np.mean(np.log([0.75, 0.75]))], rtol=1e-5)
+    assert keras.regularizers.get("l1l2").get_config() == keras.regularizers.L1L2().get_config()
+    ident = keras.initializers.get("IdentityInitializer")((2, 2))
+    np.testing.assert_array_equal(ident.numpy(), np.eye(2))
+    assert pt.float32 == ident.dtype
