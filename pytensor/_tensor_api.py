@@ -52,18 +52,70 @@ def _variable_repr(self):
 
 
 def _variable_assign(self, value, use_locking=None, name=None, read_value=True):
+    """Assigns a new value to the variable, as ``tf.Variable.assign``.
+
+    Args:
+        value: a tensor or tensor-like of the variable's shape and dtype (Python numbers convert to it).
+        use_locking: accepted for TensorFlow compatibility; ignored.
+        name: accepted for TensorFlow compatibility; ignored.
+        read_value: if True, return the variable; if False, return None.
+
+    Example:
+        >>> v = pt.Variable([1.0, 2.0])
+        >>> v.assign([3.0, 4.0]).numpy()
+    """
     self._assign(value)
     return self if read_value else None
 
 
 def _variable_assign_add(self, delta, use_locking=None, name=None, read_value=True):
+    """Adds ``delta`` to the variable, as ``tf.Variable.assign_add``; arguments as :meth:`assign`.
+
+    Example:
+        >>> pt.Variable([1.0, 2.0]).assign_add([0.5, 0.5]).numpy()
+    """
     self._assign_add(delta)
     return self if read_value else None
 
 
 def _variable_assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+    """Subtracts ``delta`` from the variable, as ``tf.Variable.assign_sub``; arguments as :meth:`assign`.
+
+    Example:
+        >>> pt.Variable([1.0, 2.0]).assign_sub([0.5, 0.5]).numpy()
+    """
     self._assign_sub(delta)
     return self if read_value else None
+
+
+def _rebuild_tensor(value):
+    return _core.convert_to_tensor(value)
+
+
+def _tensor_reduce(self):
+    # As TF's EagerTensor: pickled by value (a numpy copy), rebuilt with convert_to_tensor.
+    import numpy as np
+    return _rebuild_tensor, (np.array(self),)
+
+
+def _rebuild_variable(value, trainable, name):
+    return Variable(value, trainable=trainable, name=name)
+
+
+def _variable_reduce(self):
+    # As TF's ResourceVariable: value, trainable and name; attributes set on the variable ride along as state.
+    state = self.__dict__ or None
+    return _rebuild_variable, (self.numpy(), self.trainable, self._variable_name), state
+
+
+def _variable_deepcopy(self, memo):
+    rebuild, args, state = _variable_reduce(self)
+    copied = rebuild(*args)
+    memo[id(self)] = copied
+    if state:
+        import copy
+        copied.__dict__.update(copy.deepcopy(state, memo))
+    return copied
 
 
 class _VariableSlice(Tensor):
@@ -102,6 +154,9 @@ def _variable_init_extra(cls):
     cls.name = property(_variable_name)
     cls.ref = lambda self: _Ref(self)
     cls.__array_priority__ = 100
+    cls.__reduce__ = _variable_reduce
+    cls.__copy__ = lambda self: self  # TF: a shallow copy of a variable is the variable
+    cls.__deepcopy__ = _variable_deepcopy
 
 
 class _Ref:
@@ -129,6 +184,9 @@ Tensor.ref = lambda self: _Ref(self)
 Tensor.__array_priority__ = 100  # numpy defers `ndarray + tensor` to the tensor
 Tensor.get_shape = lambda self: self.shape
 Tensor.experimental_ref = Tensor.ref
+Tensor.__reduce__ = _tensor_reduce
+Tensor.__copy__ = lambda self: self  # immutable: a copy is the tensor itself, as TF's EagerTensor
+Tensor.__deepcopy__ = lambda self, memo: self
 _variable_init_extra(Variable)
 
 _core._register("TensorShape", TensorShape)

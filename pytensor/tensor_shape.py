@@ -57,6 +57,9 @@ class TensorShape(tuple):
     def concatenate(self, other):
         return self + other
 
+    def __reduce__(self):
+        return TensorShape, (self.dims,)
+
     def __repr__(self):
         return f"TensorShape({list(self)})"
 
