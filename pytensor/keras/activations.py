@@ -8,8 +8,9 @@ import pytensor as pt
 from .serialization import unknown_identifier_error
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign", "elu", "selu", "gelu",
-           "swish", "silu", "relu6", "leaky_relu", "hard_sigmoid", "exponential", "linear", "get", "serialize",
-           "deserialize"]
+           "swish", "silu", "relu6", "leaky_relu", "hard_sigmoid", "exponential", "linear", "celu", "glu",
+           "hard_shrink", "hard_silu", "hard_swish", "hard_tanh", "log_sigmoid", "mish", "soft_shrink", "sparse_plus",
+           "sparse_sigmoid", "squareplus", "tanh_shrink", "threshold", "get", "serialize", "deserialize"]
 
 
 def _with_logits(output, logits, activation):
@@ -126,13 +127,96 @@ def exponential(x):
     return pt.exp(x)
 
 
+def celu(x, alpha=1.0):
+    """``max(x, 0) + min(alpha * (exp(x / alpha) - 1), 0)`` (continuously differentiable ELU)."""
+    x = pt.convert_to_tensor(x)
+    return pt.where(x > 0.0, x, alpha * pt.math.expm1(x / alpha))
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` are the halves of ``x`` along ``axis``."""
+    x = pt.convert_to_tensor(x)
+    if x.shape[axis] % 2:
+        raise ValueError(f"glu: the size of axis {axis} must be even to split it into two halves, received "
+                         f"shape {tuple(x.shape)}.")
+    a, b = pt.split(x, 2, axis=axis)
+    return a * pt.sigmoid(b)
+
+
+def hard_shrink(x, threshold=0.5):
+    """``x`` where ``|x| > threshold``, 0 elsewhere."""
+    x = pt.convert_to_tensor(x)
+    return pt.where(pt.abs(x) > threshold, x, pt.zeros_like(x))
+
+
+def hard_silu(x):
+    """``x * hard_sigmoid(x)`` (also called hard swish)."""
+    x = pt.convert_to_tensor(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def hard_tanh(x):
+    """``x`` clipped to ``[-1, 1]``."""
+    return pt.clip_by_value(x, -1.0, 1.0)
+
+
+def log_sigmoid(x):
+    """``log(sigmoid(x)) = -softplus(-x)``, without overflow."""
+    return -pt.nn.softplus(-pt.convert_to_tensor(x))
+
+
+def mish(x):
+    """``x * tanh(softplus(x))``."""
+    x = pt.convert_to_tensor(x)
+    return x * pt.tanh(pt.nn.softplus(x))
+
+
+def soft_shrink(x, threshold=0.5):
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, 0 between."""
+    x = pt.convert_to_tensor(x)
+    return pt.where(x > threshold, x - threshold, pt.where(x < -threshold, x + threshold, pt.zeros_like(x)))
+
+
+def sparse_plus(x):
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    x = pt.convert_to_tensor(x)
+    return pt.where(x <= -1.0, pt.zeros_like(x), pt.where(x >= 1.0, x, pt.square(x + 1.0) * 0.25))
+
+
+def sparse_sigmoid(x):
+    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between."""
+    return pt.clip_by_value((pt.convert_to_tensor(x) + 1.0) * 0.5, 0.0, 1.0)
+
+
+def squareplus(x, b=4):
+    """``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU."""
+    x = pt.convert_to_tensor(x)
+    return (x + pt.sqrt(pt.square(x) + b)) * 0.5
+
+
+def tanh_shrink(x):
+    """``x - tanh(x)``."""
+    x = pt.convert_to_tensor(x)
+    return x - pt.tanh(x)
+
+
+def threshold(x, threshold, default_value):
+    """``x`` where ``x > threshold``, ``default_value`` elsewhere."""
+    x = pt.convert_to_tensor(x)
+    return pt.where(x > threshold, x, pt.fill(x.shape, pt.constant(default_value, dtype=x.dtype)))
+
+
 _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, log_softmax, softplus, softsign, elu,
                                     selu, gelu, silu, relu6, leaky_relu, hard_sigmoid, exponential)}
-_BY_NAME["swish"] = silu
+_BY_NAME.update({f.__name__: f for f in (celu, glu, hard_shrink, hard_silu, hard_tanh, log_sigmoid, mish,
+                                         soft_shrink, sparse_plus, sparse_sigmoid, squareplus, tanh_shrink,
+                                         threshold)})
+_BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 # Keras 3 activations pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("celu", "glu", "hard_shrink", "hard_silu", "hard_swish", "hard_tanh", "log_sigmoid", "mish",
-                    "soft_shrink", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink",
-                    "threshold")
+_NOT_IMPLEMENTED = ("sparsemax",)
 
 
 def serialize(activation):
