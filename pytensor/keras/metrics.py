@@ -436,6 +436,72 @@ class RootMeanSquaredError(Mean):
         return pt.sqrt(super().result())
 
 
+class R2Score(Metric):
+    """The coefficient of determination ``1 - SS_res / SS_tot`` per output column over everything seen, averaged
+    uniformly (``class_aggregation="uniform_average"``), by variance (``"variance_weighted_average"``) or not at
+    all (None); ``num_regressors > 0`` gives the adjusted R2.
+
+    Example:
+        >>> m = keras.metrics.R2Score()
+        >>> m.update_state([[1.0], [4.0], [3.0]], [[2.0], [4.0], [4.0]])
+        >>> m.result()  # 0.5714
+    """
+
+    def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if class_aggregation not in (None, "uniform_average", "variance_weighted_average"):
+            raise ValueError(f"R2Score: invalid class_aggregation {class_aggregation!r}; expected None, "
+                             f"'uniform_average' or 'variance_weighted_average'.")
+        if num_regressors < 0:
+            raise ValueError(f"R2Score: num_regressors must be >= 0, got {num_regressors}.")
+        self.class_aggregation = class_aggregation
+        self.num_regressors = num_regressors
+        self.num_samples = self.add_variable((), name="num_samples")
+        self._sums = None  # (sum, squared_sum, residual, count) per output column, made by the first batch
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Accumulates the column sums of a (batch, outputs) batch."""
+        y_true, y_pred = _losses._pair(y_true, y_pred, self.name)
+        if len(y_true.shape) != 2:
+            raise ValueError(f"R2Score expects 2-D inputs (batch_size, output_dim); received y_true.shape="
+                             f"{tuple(y_true.shape)} and y_pred.shape={tuple(y_pred.shape)}.")
+        if self._sums is None:
+            self._sums = [self.add_variable((y_pred.shape[-1],), name=n)
+                          for n in ("sum", "squared_sum", "residual", "count")]
+        weight = pt.ones_like(y_true) if sample_weight is None else pt.cast(sample_weight, y_true.dtype)
+        if len(weight.shape) == 1:
+            weight = pt.expand_dims(weight, 1)
+        weight = pt.broadcast_to(weight, y_true.shape)
+        total, squares, residual, count = self._sums
+        total.assign_add(pt.reduce_sum(y_true * weight, axis=0))
+        squares.assign_add(pt.reduce_sum(y_true * y_true * weight, axis=0))
+        residual.assign_add(pt.reduce_sum(pt.square(y_true - y_pred) * weight, axis=0))
+        count.assign_add(pt.reduce_sum(weight, axis=0))
+        self.num_samples.assign_add(pt.cast(pt.size(y_true), self.num_samples.dtype))
+
+    def result(self):
+        if self._sums is None:
+            return pt.constant(0.0, dtype=self.dtype)
+        total, squares, residual, count = (v.read_value() for v in self._sums)
+        spread = squares - total * (total / count)
+        raw = 1.0 - residual / spread
+        raw = pt.where(pt.math.is_finite(raw) | pt.math.is_nan(raw), raw, pt.zeros_like(raw))  # inf -> 0, as Keras
+        if self.class_aggregation == "uniform_average":
+            score = pt.reduce_mean(raw)
+        elif self.class_aggregation == "variance_weighted_average":
+            score = pt.reduce_sum(spread * raw) / pt.reduce_sum(spread)
+        else:
+            score = raw
+        n, p = float(self.num_samples.numpy()), float(self.num_regressors)
+        if 0 < p < n - 1:
+            score = 1.0 - (1.0 - score) * (n - 1.0) / (n - p - 1.0)
+        return score
+
+    def get_config(self):
+        return {**super().get_config(), "class_aggregation": self.class_aggregation,
+                "num_regressors": self.num_regressors}
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # confusion-matrix metrics
 # ---------------------------------------------------------------------------------------------------------------
@@ -894,7 +960,7 @@ _CLASSES = {cls.__name__: cls for cls in (
     AUC, F1Score, FBetaScore, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, KLDivergence, Poisson, Hinge, SquaredHinge,
     CategoricalHinge, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-    RootMeanSquaredError, PearsonCorrelation, ConcordanceCorrelation, Metric)}
+    RootMeanSquaredError, PearsonCorrelation, ConcordanceCorrelation, R2Score, Metric)}
 _NAMES = {to_snake_case(name): cls for name, cls in _CLASSES.items()}
 _NAMES.update({"acc": Accuracy, "auc": AUC, "precision": Precision, "recall": Recall, "f1_score": F1Score,
                "fbeta_score": FBetaScore, "logcosh": LogCoshError, "rmse": RootMeanSquaredError,
@@ -905,7 +971,7 @@ _NAMES.update({"mse": MeanSquaredError, "mae": MeanAbsoluteError, "mape": MeanAb
                "msle": MeanSquaredLogarithmicError, "bce": BinaryCrossentropy, "kld": KLDivergence})
 _NAMES.update({alias.upper(): _NAMES[alias] for alias in ("mse", "mae", "mape", "msle", "bce")})
 # Keras 3 metrics pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("BinaryIoU", "R2Score", "binary_io_u", "r2_score")
+_NOT_IMPLEMENTED = ("BinaryIoU", "binary_io_u")
 
 mse = MSE = _losses.mean_squared_error
 mae = MAE = _losses.mean_absolute_error

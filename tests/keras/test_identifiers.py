@@ -18,7 +18,7 @@ MODULES = ("losses", "metrics", "optimizers", "activations", "initializers", "re
 # against each module's own, so implementing one fails this test until the name moves out of here.
 NOT_IMPLEMENTED = {
     "losses": {"CTC", "Circle", "ctc", "circle"},
-    "metrics": {"BinaryIoU", "R2Score", "binary_io_u", "r2_score"},
+    "metrics": {"BinaryIoU", "binary_io_u"},
     "optimizers": {"adafactor", "adamax", "ftrl", "lion", "muon", "schedulefreeadamw"},
     "activations": {"sparsemax"},
     "initializers": set(),
@@ -152,3 +152,20 @@ def test_resolved_functions_compute():
     ident = keras.initializers.get("IdentityInitializer")((2, 2))
     np.testing.assert_array_equal(ident.numpy(), np.eye(2))
     assert pt.float32 == ident.dtype
+
+
+def test_r2_score_variants():
+    # Keras's documented example, then the adjusted and per-column forms by hand (numpy).
+    metric = keras.metrics.R2Score()
+    metric.update_state([[1.0], [4.0], [3.0]], [[2.0], [4.0], [4.0]])
+    np.testing.assert_allclose(float(metric.result()), 0.57142854, rtol=1e-6)
+    y_true = np.array([[1.0, 2.0], [4.0, 0.0], [3.0, 1.0], [5.0, 3.0]])
+    y_pred = np.array([[2.0, 2.5], [4.0, 0.5], [4.0, 1.0], [4.5, 2.0]])
+    raw = 1 - ((y_true - y_pred) ** 2).sum(0) / ((y_true - y_true.mean(0)) ** 2).sum(0)
+    per_column = keras.metrics.R2Score(class_aggregation=None)
+    per_column.update_state(y_true, y_pred)
+    np.testing.assert_allclose(np.asarray(per_column.result()), raw, rtol=1e-5)
+    adjusted = keras.metrics.R2Score(num_regressors=1)
+    adjusted.update_state(y_true, y_pred)
+    n = y_true.size
+    np.testing.assert_allclose(float(adjusted.result()), 1 - (1 - raw.mean()) * (n - 1) / (n - 2), rtol=1e-5)
