@@ -461,7 +461,7 @@ class R2Score(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Accumulates the column sums of a (batch, outputs) batch."""
-        y_true, y_pred = _losses._pair(y_true, y_pred, self.name)
+        y_true, y_pred = (pt.cast(t, self.dtype) for t in _losses._pair(y_true, y_pred, self.name))
         if len(y_true.shape) != 2:
             raise ValueError(f"R2Score expects 2-D inputs (batch_size, output_dim); received y_true.shape="
                              f"{tuple(y_true.shape)} and y_pred.shape={tuple(y_pred.shape)}.")
