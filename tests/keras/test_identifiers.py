@@ -19,7 +19,7 @@ MODULES = ("losses", "metrics", "optimizers", "activations", "initializers", "re
 NOT_IMPLEMENTED = {
     "losses": {"CTC", "Circle", "ctc", "circle"},
     "metrics": {"BinaryIoU", "binary_io_u"},
-    "optimizers": {"adafactor", "adamax", "ftrl", "lion", "muon", "schedulefreeadamw"},
+    "optimizers": {"adafactor", "ftrl", "muon", "schedulefreeadamw"},
     "activations": {"sparsemax"},
     "initializers": set(),
     "regularizers": set(),
@@ -81,6 +81,18 @@ def test_metric_by_name_gives_keras_results(name):
             metric.update_state(y_true, y_pred)
     np.testing.assert_allclose(np.asarray(metric.result()), np.array(KERAS["metric_results"][name]), rtol=2e-5,
                                atol=1e-6)
+
+
+OPTIMIZERS = sorted(set(KERAS["optimizer_trajectories"]) - NOT_IMPLEMENTED["optimizers"])
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_optimizer_by_name_follows_keras_steps(name):
+    optimizer = keras.optimizers.get(name)
+    variable = pt.Variable(np.array(KERAS["optimizer_inputs"]["initial"], np.float32))
+    for grad, expected in zip(KERAS["optimizer_inputs"]["gradients"], KERAS["optimizer_trajectories"][name]):
+        optimizer.apply_gradients([(pt.constant(grad), variable)])
+        np.testing.assert_allclose(variable.numpy(), expected, rtol=1e-6, atol=1e-7)
 
 
 def test_not_implemented_lists_match_the_modules():

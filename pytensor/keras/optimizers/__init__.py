@@ -1,21 +1,25 @@
-"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, ``get`` and ``schedules``."""
+"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, ``get`` and
+``schedules``."""
 from . import schedules
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
 from .adamw import AdamW
 from .base_optimizer import Optimizer
+from .lion import Lion
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
 from ..serialization import unknown_identifier_error
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "schedules",
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
+           "schedules",
            "get", "serialize", "deserialize"]
 
-_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam)}
+_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion)}
 # Keras 3 optimizers pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("adafactor", "adamax", "ftrl", "lion", "muon", "schedulefreeadamw")
+_NOT_IMPLEMENTED = ("adafactor", "ftrl", "muon", "schedulefreeadamw")
 
 
 def serialize(optimizer):

@@ -171,6 +171,13 @@ class Optimizer:
             return 0.0
         return self.weight_decay
 
+    def _apply_weight_decay(self, variable, lr):
+        """``variable -= variable * weight_decay * lr`` (Keras's decoupled decay), for optimizers written in ops;
+        the fused kernels apply it themselves."""
+        decay = self._decay_of(variable)
+        if decay:
+            variable.assign_sub(variable.read_value() * (decay * lr))
+
     # ---- pickling and copying: the slots travel with their variables ----
     def __getstate__(self):
         state = self.__dict__.copy()
