@@ -14,8 +14,7 @@ from .sgd import SGD
 from ..serialization import unknown_identifier_error
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "schedules",
-           "get", "serialize", "deserialize"]
+           "schedules", "get", "serialize", "deserialize"]
 
 _BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion)}
 # Keras 3 optimizers pytensor does not implement yet: get() says so instead of "unknown".
