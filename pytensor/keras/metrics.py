@@ -951,6 +951,142 @@ class F1Score(FBetaScore):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# intersection over union
+# ---------------------------------------------------------------------------------------------------------------
+
+class IoU(Metric):
+    """Intersection over union ``tp / (tp + fp + fn)`` of the classes ``target_class_ids``, averaged over those
+    that occurred, from a confusion matrix accumulated over everything seen.
+
+    Args:
+        num_classes: the number of classes (labels and predictions are class ids in ``[0, num_classes)``).
+        target_class_ids: the classes whose IoU is averaged.
+        ignore_class: a label whose samples are left out.
+        sparse_y_true / sparse_y_pred: False when that input holds per-class scores (its argmax along ``axis``
+            is taken).
+
+    Example:
+        >>> m = keras.metrics.IoU(num_classes=2, target_class_ids=[0])
+        >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+        >>> m.result()  # 1 / 3
+    """
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(name=name, dtype=dtype)
+        if max(target_class_ids, default=-1) >= num_classes:
+            raise ValueError(f"{type(self).__name__}: target_class_ids {list(target_class_ids)} must be smaller "
+                             f"than num_classes={num_classes}.")
+        self.num_classes = int(num_classes)
+        self.target_class_ids = list(target_class_ids)
+        self.ignore_class = ignore_class
+        self.sparse_y_true, self.sparse_y_pred, self.axis = sparse_y_true, sparse_y_pred, axis
+        self.total_cm = self.add_variable((self.num_classes, self.num_classes), name="total_confusion_matrix")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Adds the batch's (weighted) confusion matrix; out-of-range ids and ``ignore_class`` count nothing."""
+        if not self.sparse_y_true:
+            y_true = pt.argmax(y_true, axis=self.axis)
+        if not self.sparse_y_pred:
+            y_pred = pt.argmax(y_pred, axis=self.axis)
+        y_true = pt.reshape(pt.cast(y_true, pt.int64), [-1])
+        y_pred = pt.reshape(pt.cast(y_pred, pt.int64), [-1])
+        weight = pt.ones_like(y_true, dtype=self.dtype) if sample_weight is None else \
+            pt.broadcast_to(pt.reshape(pt.cast(sample_weight, self.dtype), [-1]), y_true.shape)
+        n = self.num_classes
+        valid = (y_true >= 0) & (y_true < n) & (y_pred >= 0) & (y_pred < n)
+        if self.ignore_class is not None:
+            valid = valid & pt.not_equal(y_true, self.ignore_class)
+        weight = pt.where(valid, weight, pt.zeros_like(weight))
+        true_hot = pt.one_hot(pt.where(valid, y_true, pt.zeros_like(y_true)), n, dtype=self.dtype)
+        pred_hot = pt.one_hot(pt.where(valid, y_pred, pt.zeros_like(y_pred)), n, dtype=self.dtype)
+        self.total_cm.assign_add(pt.matmul(true_hot * pt.expand_dims(weight, 1), pred_hot, transpose_a=True))
+
+    def result(self):
+        cm = self.total_cm.read_value()
+        true_pos = pt.reduce_sum(cm * pt.eye(self.num_classes, dtype=self.dtype), axis=1)
+        denominator = pt.reduce_sum(cm, axis=0) + pt.reduce_sum(cm, axis=1) - true_pos
+        true_pos = pt.gather(true_pos, self.target_class_ids)
+        denominator = pt.gather(denominator, self.target_class_ids)
+        occurred = pt.reduce_sum(pt.cast(denominator > 1e-9, self.dtype))
+        return pt.reduce_sum(true_pos / (denominator + EPSILON)) / (occurred + EPSILON)
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes, "target_class_ids": self.target_class_ids,
+                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
+
+
+class BinaryIoU(IoU):
+    """IoU of binary labels against scores thresholded at ``threshold`` (``y_pred >= threshold`` is class 1).
+
+    Example:
+        >>> m = keras.metrics.BinaryIoU(target_class_ids=[0, 1], threshold=0.3)
+        >>> m.update_state([0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7])
+        >>> m.result()  # 0.3333
+    """
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        super().update_state(y_true, pt.convert_to_tensor(y_pred, dtype_hint=pt.float32) >= self.threshold,
+                             sample_weight)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype.name, "target_class_ids": self.target_class_ids,
+                "threshold": self.threshold}
+
+
+class MeanIoU(IoU):
+    """The IoU averaged over all ``num_classes`` classes.
+
+    Example:
+        >>> m = keras.metrics.MeanIoU(num_classes=2)
+        >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+        >>> m.result()  # 0.3333
+    """
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(num_classes, list(range(num_classes)), name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["target_class_ids"]
+        return config
+
+
+class OneHotIoU(IoU):
+    """IoU of one-hot labels and per-class scores (both reduced by argmax)."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
+                 axis=-1):
+        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+class OneHotMeanIoU(MeanIoU):
+    """MeanIoU of one-hot labels and per-class scores (both reduced by argmax)."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # get
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -960,7 +1096,8 @@ _CLASSES = {cls.__name__: cls for cls in (
     AUC, F1Score, FBetaScore, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, KLDivergence, Poisson, Hinge, SquaredHinge,
     CategoricalHinge, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-    RootMeanSquaredError, PearsonCorrelation, ConcordanceCorrelation, R2Score, Metric)}
+    RootMeanSquaredError, PearsonCorrelation, ConcordanceCorrelation, R2Score, IoU, BinaryIoU, MeanIoU, OneHotIoU,
+    OneHotMeanIoU, Metric)}
 _NAMES = {to_snake_case(name): cls for name, cls in _CLASSES.items()}
 _NAMES.update({"acc": Accuracy, "auc": AUC, "precision": Precision, "recall": Recall, "f1_score": F1Score,
                "fbeta_score": FBetaScore, "logcosh": LogCoshError, "rmse": RootMeanSquaredError,
@@ -971,7 +1108,7 @@ _NAMES.update({"mse": MeanSquaredError, "mae": MeanAbsoluteError, "mape": MeanAb
                "msle": MeanSquaredLogarithmicError, "bce": BinaryCrossentropy, "kld": KLDivergence})
 _NAMES.update({alias.upper(): _NAMES[alias] for alias in ("mse", "mae", "mape", "msle", "bce")})
 # Keras 3 metrics pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("BinaryIoU", "binary_io_u")
+_NOT_IMPLEMENTED = ()
 
 mse = MSE = _losses.mean_squared_error
 mae = MAE = _losses.mean_absolute_error
