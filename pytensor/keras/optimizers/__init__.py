@@ -1,4 +1,4 @@
-"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, ``get`` and
+"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, Ftrl, ``get`` and
 ``schedules``."""
 from . import schedules
 from .adadelta import Adadelta
@@ -7,6 +7,7 @@ from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .base_optimizer import Optimizer
+from .ftrl import Ftrl
 from .lion import Lion
 from .nadam import Nadam
 from .rmsprop import RMSprop
@@ -14,11 +15,12 @@ from .sgd import SGD
 from ..serialization import unknown_identifier_error
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "schedules", "get", "serialize", "deserialize"]
+           "Ftrl", "schedules", "get", "serialize", "deserialize"]
 
-_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion)}
+_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion,
+                                                  Ftrl)}
 # Keras 3 optimizers pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("adafactor", "ftrl", "muon", "schedulefreeadamw")
+_NOT_IMPLEMENTED = ("adafactor", "muon", "schedulefreeadamw")
 
 
 def serialize(optimizer):
