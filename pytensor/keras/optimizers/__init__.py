@@ -1,7 +1,8 @@
-"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, Ftrl, ``get`` and
-``schedules``."""
+"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, Ftrl, Adafactor, ``get``
+and ``schedules``."""
 from . import schedules
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
@@ -15,12 +16,12 @@ from .sgd import SGD
 from ..serialization import unknown_identifier_error
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "Ftrl", "schedules", "get", "serialize", "deserialize"]
+           "Ftrl", "Adafactor", "schedules", "get", "serialize", "deserialize"]
 
 _BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion,
-                                                  Ftrl)}
+                                                  Ftrl, Adafactor)}
 # Keras 3 optimizers pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("adafactor", "muon", "schedulefreeadamw")
+_NOT_IMPLEMENTED = ("muon", "schedulefreeadamw")
 
 
 def serialize(optimizer):

@@ -107,7 +107,8 @@ class Optimizer:
         if entry is None:
             slots = []
             for slot_name, initial in self._slot_specs():
-                slot = pt.Variable(pt.fill(variable.shape, pt.constant(initial, dtype=variable.dtype)),
+                shape = self._slot_shape(slot_name, tuple(variable.shape))
+                slot = pt.Variable(pt.fill(shape, pt.constant(initial, dtype=variable.dtype)),
                                    trainable=False, name=f"{self.name}/{_base_name(variable)}_{slot_name}")
                 slots.append(slot)
             entry = (variable, tuple(slots))
@@ -118,6 +119,10 @@ class Optimizer:
     def _slot_specs(self):
         """(slot name, initial value) for each slot variable a variable gets."""
         return ()
+
+    def _slot_shape(self, slot_name, variable_shape):
+        """The shape of a variable's slot: the variable's own unless an optimizer factors it (Adafactor)."""
+        return variable_shape
 
     @property
     def variables(self):
