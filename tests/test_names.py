@@ -28,10 +28,10 @@ def test_name_list_is_tensorflows():
     ("pytensor.random", "stateless_gamma", "tf.random.stateless_gamma"),
     ("pytensor.linalg", "svd", "tf.linalg.svd"),
     ("pytensor.keras.layers", "Conv3D", "tf.keras.layers.Conv3D"),
-    ("pytensor.keras.optimizers", "Ftrl", "tf.keras.optimizers.Ftrl"),
-    ("pytensor.keras.losses", "Dice", "tf.keras.losses.Dice"),
-    ("pytensor.keras.metrics", "R2Score", "tf.keras.metrics.R2Score"),
-    ("pytensor.keras.activations", "mish", "tf.keras.activations.mish"),
+    ("pytensor.keras.optimizers", "Muon", "tf.keras.optimizers.Muon"),
+    ("pytensor.keras.losses", "Circle", "tf.keras.losses.Circle"),
+    ("pytensor.keras.metrics", "PrecisionAtRecall", "tf.keras.metrics.PrecisionAtRecall"),
+    ("pytensor.keras.activations", "sparsemax", "tf.keras.activations.sparsemax"),
     ("pytensor.keras.callbacks", "TensorBoard", "tf.keras.callbacks.TensorBoard"),
 ])
 def test_missing_tf_name_says_not_implemented(module, name, tf_name):

@@ -1126,6 +1126,11 @@ poisson = _losses.poisson
 hinge = _losses.hinge
 squared_hinge = _losses.squared_hinge
 categorical_hinge = _losses.categorical_hinge
+kld = KLD = kullback_leibler_divergence = _losses.kl_divergence
+huber = _losses.huber
+logcosh = _losses.log_cosh
+binary_focal_crossentropy = _losses.binary_focal_crossentropy
+categorical_focal_crossentropy = _losses.categorical_focal_crossentropy
 
 
 def serialize(metric):
@@ -1133,6 +1138,11 @@ def serialize(metric):
     if isinstance(metric, Metric):
         return {"class_name": type(metric).__name__, "config": metric.get_config()}
     return metric.__name__
+
+
+def deserialize(config):
+    """The metric a ``serialize`` dict (or a name) describes."""
+    return get(config)
 
 
 def get(identifier):

@@ -107,6 +107,8 @@ def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1, l2)
 
 
+orthogonal_regularizer = OrthogonalRegularizer  # Keras 3's function-style name
+
 _CLASSES = {c.__name__: c for c in (L1, L2, L1L2, OrthogonalRegularizer, Regularizer)}
 _ALIASES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer,
             "regularizer": Regularizer}
