@@ -33,6 +33,8 @@ def test_name_list_is_tensorflows():
     ("pytensor.keras.metrics", "PrecisionAtRecall", "tf.keras.metrics.PrecisionAtRecall"),
     ("pytensor.keras.activations", "sparsemax", "tf.keras.activations.sparsemax"),
     ("pytensor.keras.callbacks", "TensorBoard", "tf.keras.callbacks.TensorBoard"),
+    ("pytensor.keras.optimizers.schedules", "PolynomialDecay", "tf.keras.optimizers.schedules.PolynomialDecay"),
+    ("pytensor.keras.utils", "plot_model", "tf.keras.utils.plot_model"),
 ])
 def test_missing_tf_name_says_not_implemented(module, name, tf_name):
     mod = sys.modules[module] if module in sys.modules else __import__(module, fromlist=["_"])

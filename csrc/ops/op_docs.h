@@ -256,7 +256,7 @@ inline constexpr OpDoc kOpDocs[] = {
      "start: the first value.\n"
      "stop: the last value.\n"
      "num: the number of values (stop included).\n"
-     "axis: where the values run when start and stop are tensors.",
+     "axis: 0 or -1 (start and stop are scalars; N-d linspace is not supported).",
      "pt.linspace(0.0, 1.0, 5)"},
     {"log", "log(x, name=None)",
      "Computes natural logarithm of x element-wise.",
@@ -296,7 +296,7 @@ inline constexpr OpDoc kOpDocs[] = {
      "adjoint_b: for real dtypes the same as transpose_b.\n"
      "a_is_sparse: a hint TensorFlow accepts; ignored.\n"
      "b_is_sparse: a hint TensorFlow accepts; ignored.\n"
-     "output_type: accepted for TensorFlow compatibility; the result has a's dtype.",
+     "output_type: None or a's dtype (the result always has a's dtype; cast it with pt.cast).",
      "pt.matmul([[1.0, 2.0]], [[3.0], [4.0]])"},
     {"max_pool2d", "max_pool2d(input, ksize, strides, padding, data_format='NHWC', name=None)",
      "Performs max pooling on 2D spatial data such as images.",

@@ -52,3 +52,6 @@ def set_epsilon(value):
 def image_data_format():
     """Always ``"channels_last"`` (NHWC), TensorFlow's default."""
     return "channels_last"
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -126,3 +126,6 @@ def deserialize(config):
     if name not in classes:
         raise ValueError(f"Unknown learning rate schedule {name!r}; expected one of {sorted(classes)}")
     return classes[name].from_config(config["config"])
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)
