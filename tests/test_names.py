@@ -31,7 +31,6 @@ def test_name_list_is_tensorflows():
     ("pytensor.keras.optimizers", "Muon", "tf.keras.optimizers.Muon"),
     ("pytensor.keras.losses", "Circle", "tf.keras.losses.Circle"),
     ("pytensor.keras.metrics", "PrecisionAtRecall", "tf.keras.metrics.PrecisionAtRecall"),
-    ("pytensor.keras.activations", "sparsemax", "tf.keras.activations.sparsemax"),
     ("pytensor.keras.callbacks", "TensorBoard", "tf.keras.callbacks.TensorBoard"),
     ("pytensor.keras.optimizers.schedules", "PolynomialDecay", "tf.keras.optimizers.schedules.PolynomialDecay"),
     ("pytensor.keras.utils", "plot_model", "tf.keras.utils.plot_model"),

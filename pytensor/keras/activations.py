@@ -10,7 +10,7 @@ from .serialization import unknown_identifier_error
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign", "elu", "selu", "gelu",
            "swish", "silu", "relu6", "leaky_relu", "hard_sigmoid", "exponential", "linear", "celu", "glu",
            "hard_shrink", "hard_silu", "hard_swish", "hard_tanh", "log_sigmoid", "mish", "soft_shrink", "sparse_plus",
-           "sparse_sigmoid", "squareplus", "tanh_shrink", "threshold", "get", "serialize", "deserialize"]
+           "sparse_sigmoid", "squareplus", "tanh_shrink", "threshold", "sparsemax", "get", "serialize", "deserialize"]
 
 
 def _with_logits(output, logits, activation):
@@ -203,6 +203,25 @@ def tanh_shrink(x):
     return x - pt.tanh(x)
 
 
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis``: like softmax, but exactly 0
+    for low scores. ``max(x - tau, 0)`` with ``tau`` chosen so the result sums to 1.
+
+    Example:
+        >>> keras.activations.sparsemax([[1.0, 2.0, 0.1]])  # [[0., 1., 0.]]
+    """
+    x = pt.convert_to_tensor(x)
+    z = pt.expand_dims(x, axis if axis < 0 else axis + 1)   # z_i along the new axis after `axis`...
+    others = pt.expand_dims(x, axis - 1 if axis < 0 else axis)  # ...against every z_j along `axis`
+    at_least = pt.cast(others >= z, x.dtype)  # [z_j >= z_i]: z_i's rank k and the sum of the k largest, sort-free
+    rank = pt.reduce_sum(at_least, axis=axis if axis < 0 else axis + 1)
+    top_sum = pt.reduce_sum(at_least * others, axis=axis if axis < 0 else axis + 1)
+    support = pt.cast(1.0 + rank * x > top_sum, x.dtype)
+    tau = (pt.reduce_sum(support * x, axis=axis, keepdims=True) - 1.0) / pt.reduce_sum(support, axis=axis,
+                                                                                        keepdims=True)
+    return pt.maximum(x - tau, 0.0)
+
+
 def threshold(x, threshold, default_value):
     """``x`` where ``x > threshold``, ``default_value`` elsewhere."""
     x = pt.convert_to_tensor(x)
@@ -213,10 +232,10 @@ _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, log_so
                                     selu, gelu, silu, relu6, leaky_relu, hard_sigmoid, exponential)}
 _BY_NAME.update({f.__name__: f for f in (celu, glu, hard_shrink, hard_silu, hard_tanh, log_sigmoid, mish,
                                          soft_shrink, sparse_plus, sparse_sigmoid, squareplus, tanh_shrink,
-                                         threshold)})
+                                         threshold, sparsemax)})
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 # Keras 3 activations pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("sparsemax",)
+_NOT_IMPLEMENTED = ()
 
 
 def serialize(activation):
