@@ -79,6 +79,27 @@ class Sequential(Model):
         return [self._input_layer.output] if self._input_layer is not None else []
 
     @property
+    def outputs(self):
+        """The last layer's symbolic output, once the model is built."""
+        return [self._layers[-1].output] if self.built and self._layers else []
+
+    @property
+    def input(self):
+        """The symbolic input (``keras.Model(model.input, ...)`` builds on the model's graph)."""
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input yet: give the first layer "
+                                 f"input_shape, start with keras.Input(shape=...), or build the model.")
+        return self._input_layer.output
+
+    @property
+    def output(self):
+        """The last layer's symbolic output."""
+        if not self.outputs:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output yet: it is not built "
+                                 f"(give the first layer input_shape, start with keras.Input, or build it).")
+        return self.outputs[0]
+
+    @property
     def output_names(self):
         """The last layer's name."""
         return [self._layers[-1].name] if self._layers else []
@@ -91,10 +112,11 @@ class Sequential(Model):
                                  f"model.build((None, 784)).")
             input_shape = self._input_layer._batch_input_shape
         input_shape = (None,) + tuple(input_shape)[1:]
-        if self._input_layer is None:
+        if self._input_layer is None or self._input_layer._batch_input_shape[1:] != input_shape[1:]:
             object.__setattr__(self, "_input_layer", InputLayer(batch_input_shape=input_shape,
                                                                 name=f"{self.name}_input"))
-        x = KerasTensor(input_shape, self._input_layer.dtype)
+        # The layers are called on the InputLayer's tensor, so their `output`s form one graph from `inputs`.
+        x = self._input_layer.output
         self._output_shapes = {}
         for layer in self._layers:
             x = layer(x)
