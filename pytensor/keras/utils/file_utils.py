@@ -97,9 +97,11 @@ def extract_archive(file_path, path=".", archive_format="auto"):
                              f"received {archive_format!r}.")
         if not is_archive(file_path):
             continue
+        # Python's own tar "data" filter, where it exists, adds its checks (permissions, devices) to ours.
+        options = {"filter": "data"} if fmt == "tar" and hasattr(tarfile, "data_filter") else {}
         with opener(file_path) as archive:
             try:
-                archive.extractall(path, members=list(_safe_members(archive, path)))
+                archive.extractall(path, members=list(_safe_members(archive, path)), **options)
             except (tarfile.TarError, zipfile.BadZipFile, OSError, RuntimeError):
                 if os.path.isdir(path):
                     shutil.rmtree(path)
