@@ -170,3 +170,18 @@ def test_bad_input_names_layer_shapes_and_fix(call, match):
 def test_rnn_rejects_objects_that_are_not_cells():
     with pytest.raises(ValueError, match="state_size"):
         layers.RNN(layers.Dense(3))
+
+
+def test_bidirectional_rnn_of_cells_equals_bidirectional_lstm():
+    x = pt.constant(np.random.default_rng(8).normal(size=(2, 5, 3)).astype(np.float32))
+    fused = layers.Bidirectional(layers.LSTM(4, return_sequences=True, return_state=True))
+    expected = fused(x)
+    cells = layers.Bidirectional(layers.RNN(layers.LSTMCell(4), return_sequences=True, return_state=True))
+    cells.build(x.shape)
+    cells.set_weights(fused.get_weights())
+    got = cells(x)
+    assert len(got) == len(expected) == 5
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)
+    clone = layers.Bidirectional.from_config(cells.get_config())
+    assert isinstance(clone.forward_layer, layers.RNN) and isinstance(clone.forward_layer.cell, layers.LSTMCell)

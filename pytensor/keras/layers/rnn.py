@@ -60,6 +60,11 @@ class RNN(Layer):
         size = cell.state_size
         self.state_size = list(size) if isinstance(size, (list, tuple)) else [size]
 
+    @property
+    def state_count(self):
+        """How many state entries ``return_state`` adds after the output (one per entry of ``state_size``)."""
+        return len(self.state_size)
+
     def build(self, input_shape):
         shape = check_input_shape(self, input_shape, (3, 5), "(batch, timesteps, features)", fix=(
             "give the layer a sequence: (batch, timesteps, features); a (batch, features) input needs "
