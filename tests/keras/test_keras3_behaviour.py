@@ -283,3 +283,11 @@ def test_backend_get_value_and_set_value():
         keras.backend.set_value(weight, [1, 2, 3])
     with pytest.raises(TypeError, match="immutable"):
         keras.backend.set_value(pt.constant([1.0]), [2.0])
+
+
+def test_constructor_weights_apply_after_an_explicit_build():
+    kernel, bias = np.full((2, 3), 0.5, np.float32), np.arange(3, dtype=np.float32)
+    layer = layers.Dense(3, weights=[kernel, bias])
+    layer.build((None, 2))
+    np.testing.assert_array_equal(layer.kernel.numpy(), kernel)
+    np.testing.assert_allclose(layer(pt.ones((1, 2))).numpy(), [[1.0, 2.0, 3.0]])

@@ -48,6 +48,7 @@ def _marks_built(build):
         if self._build_shape is None and args:
             shape = args[0]
             self._build_shape = _shape_tuple(shape) if _is_shape(shape) or hasattr(shape, "as_list") else shape
+        self._set_initial_weights()
         return result
     wrapper._marks_built = True
     return wrapper
@@ -367,9 +368,13 @@ class Layer:
         self.build(input_shape)
         self.built = True
         self._build_shape = input_shape
+        self._set_initial_weights()
+
+    def _set_initial_weights(self):
+        """Assigns the constructor's ``weights=`` once the weights exist."""
         if self._initial_weights is not None:
-            self.set_weights(self._initial_weights)
-            self._initial_weights = None
+            initial, self._initial_weights = self._initial_weights, None
+            self.set_weights(initial)
 
     def _convert_input(self, x):
         if isinstance(x, pt.Variable):
