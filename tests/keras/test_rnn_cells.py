@@ -185,3 +185,26 @@ def test_bidirectional_rnn_of_cells_equals_bidirectional_lstm():
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)
     clone = layers.Bidirectional.from_config(cells.get_config())
     assert isinstance(clone.forward_layer, layers.RNN) and isinstance(clone.forward_layer.cell, layers.LSTMCell)
+
+
+def test_masks_pass_through_activation_layers_into_rnn():
+    """Embedding(mask_zero) -> LeakyReLU -> RNN(LSTMCell): padded steps are skipped, as without the padding."""
+    keras.utils.set_random_seed(9)
+    ids = np.array([[3, 5, 0, 0], [2, 0, 0, 0]])
+    model = keras.Sequential([keras.Input(shape=(None,), dtype="int32"), layers.Embedding(10, 4, mask_zero=True),
+                              layers.LeakyReLU(), layers.RNN(layers.LSTMCell(3))])
+    padded = model(pt.constant(ids)).numpy()
+    np.testing.assert_allclose(padded[:1], model(pt.constant(ids[:1, :2])).numpy(), atol=1e-6)
+    np.testing.assert_allclose(padded[1:], model(pt.constant(ids[1:, :1])).numpy(), atol=1e-6)
+
+
+def test_rnn_in_a_functional_model_with_unknown_timesteps():
+    inputs = keras.Input(shape=(None, 3))
+    sequence, h, c = layers.RNN(layers.LSTMCell(4), return_sequences=True, return_state=True)(inputs)
+    model = keras.Model(inputs, [sequence, h, c])
+    assert model.output_shape == [(None, None, 4), (None, 4), (None, 4)]
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("Total params: 128" in line for line in lines)  # 4 * 4 * (3 + 4 + 1)
+    outputs = model(pt.ones((2, 7, 3)))
+    assert [tuple(o.shape) for o in outputs] == [(2, 7, 4), (2, 4), (2, 4)]
