@@ -70,9 +70,9 @@ def test_uint8_images_and_bool_masks_are_cast_to_the_compute_dtype():
     out = dense(flags)
     assert out.dtype == pt.float32
     np.testing.assert_allclose(out.numpy(), dense(flags.astype(np.float32)).numpy(), rtol=1e-6)
-    lstm = layers.LSTM(2)
     ints = RNG.integers(0, 3, size=(2, 4, 3)).astype(np.int32)
-    np.testing.assert_allclose(lstm(ints).numpy(), lstm(ints.astype(np.float32)).numpy(), rtol=1e-6)
+    for recurrent in (layers.LSTM(2), layers.RNN(layers.GRUCell(2))):
+        np.testing.assert_allclose(recurrent(ints).numpy(), recurrent(ints.astype(np.float32)).numpy(), rtol=1e-6)
 
 
 def test_uint8_images_train_in_a_sequential_model():

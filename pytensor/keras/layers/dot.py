@@ -30,6 +30,8 @@ class Dot(Layer):
         normalize: l2-normalise along the axes first.
     """
 
+    _casts_integer_inputs = True
+
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(axes, int) and not (isinstance(axes, (list, tuple)) and len(axes) == 2
@@ -38,7 +40,6 @@ class Dot(Layer):
         self.axes = axes
         self.normalize = normalize
         self.supports_masking = True
-        self._casts_integer_inputs = True
 
     def _resolved_axes(self, shapes):
         if not isinstance(shapes, (list, tuple)) or len(shapes) != 2 or not all(

@@ -38,6 +38,8 @@ class RNN(Layer):
         inputs, initial_state (a list of the cell's states), mask, training.
     """
 
+    _casts_integer_inputs = True
+
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
                  unroll=False, zero_output_for_mask=False, **kwargs):
         if isinstance(cell, (list, tuple)):
