@@ -90,7 +90,9 @@ class RecurrentWeights(Layer):
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
                  recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
+                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, implementation=2, **kwargs):
+        # `implementation` (Keras's choice between two equivalent ways to compute the gates) is accepted and
+        # ignored: there is one implementation here.
         super().__init__(**kwargs)
         cls = type(self).__name__
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
@@ -242,7 +244,7 @@ class RNNBase(RecurrentWeights):
                  recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, seed=None, **kwargs):
+                 stateful=False, unroll=False, seed=None, zero_output_for_mask=False, use_cudnn="auto", **kwargs):
         super().__init__(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
@@ -253,6 +255,14 @@ class RNNBase(RecurrentWeights):
         if stateful:
             raise ValueError(f"{type(self).__name__}: stateful=True is not supported. Carry the state yourself: call "
                              "the layer with return_state=True and pass the states back with initial_state=.")
+        if use_cudnn not in ("auto", True, False):
+            raise ValueError(f"{type(self).__name__}: `use_cudnn` must be 'auto', True or False; received "
+                             f"use_cudnn={use_cudnn!r}.")
+        if use_cudnn is True:
+            raise ValueError(f"{type(self).__name__}: use_cudnn=True was specified, but cuDNN is not available here. "
+                             f"Pass use_cudnn='auto' (or False) to use the built-in implementation.")
+        self.use_cudnn = use_cudnn
+        self.zero_output_for_mask = zero_output_for_mask
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
@@ -274,7 +284,7 @@ class RNNBase(RecurrentWeights):
         check_sequence_mask(self, mask, shape)
         states = self._initial_states(initial_state, shape[0], inputs.dtype)
         last, sequence, states = fused_loop(self, inputs, mask, training, states, self.go_backwards,
-                                            self.return_sequences)
+                                            self.return_sequences, self.zero_output_for_mask)
         result = sequence if self.return_sequences else last
         return [result] + list(states) if self.return_state else result
 
@@ -306,6 +316,7 @@ class RNNBase(RecurrentWeights):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "return_sequences": self.return_sequences, "return_state": self.return_state,
             "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
+            "zero_output_for_mask": self.zero_output_for_mask,
         })
         return config
 
