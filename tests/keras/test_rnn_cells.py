@@ -234,3 +234,8 @@ def test_fused_zero_output_for_mask_equals_the_cell_version():
     rnn.build(x.shape)
     rnn.set_weights(fused.get_weights())
     np.testing.assert_allclose(rnn(x, mask=mask).numpy(), expected, atol=1e-6)
+
+
+def test_bidirectional_with_a_mask_matches_keras():
+    """Keras 3's Bidirectional makes both directions output zeros at masked steps of the sequence."""
+    assert_matches_keras("bidirectional_mask", layers.Bidirectional(layers.LSTM(3, return_sequences=True)))

@@ -45,6 +45,9 @@ class Bidirectional(Layer):
                              f"opposite to the forward layer's ({layer.go_backwards}) and the same "
                              "return_sequences and return_state.")
         self.backward_layer = backward_layer
+        for inner in (self.forward_layer, self.backward_layer):
+            # As Keras 3: with return_sequences, masked steps output zeros in both directions.
+            inner.zero_output_for_mask = inner.return_sequences
         self.layer = layer
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
