@@ -236,6 +236,15 @@ def test_fused_zero_output_for_mask_equals_the_cell_version():
     np.testing.assert_allclose(rnn(x, mask=mask).numpy(), expected, atol=1e-6)
 
 
+@pytest.mark.parametrize("name,make", [
+    ("lstm_fused_mask_backwards", lambda: layers.LSTM(5, return_sequences=True, go_backwards=True)),
+    ("gru_fused_state_mask", lambda: layers.GRU(4, return_state=True, reset_after=False)),
+    ("simple_rnn_fused_mask", lambda: layers.SimpleRNN(3, return_sequences=True)),
+])
+def test_fused_layers_with_masks_match_keras(name, make):
+    assert_matches_keras(name, make())
+
+
 def test_bidirectional_with_a_mask_matches_keras():
     """Keras 3's Bidirectional makes both directions output zeros at masked steps of the sequence."""
     assert_matches_keras("bidirectional_mask", layers.Bidirectional(layers.LSTM(3, return_sequences=True)))
