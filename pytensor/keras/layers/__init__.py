@@ -29,7 +29,7 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, Average
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 # (end of conv, pooling, normalization, embedding, recurrent, merge layers)
-# ---- issue 19: activation, masking, transposed-conv, reshaping, RNN-cell and dot layers ----
+# ---- activation, masking, transposed-conv, reshaping, RNN-cell and dot layers ----
 from .softmax import Softmax  # noqa: F401
 from .relu import ReLU  # noqa: F401
 from .leaky_relu import LeakyReLU  # noqa: F401
@@ -51,4 +51,4 @@ from .stacked_rnn_cells import StackedRNNCells  # noqa: F401
 from .rnn import RNN  # noqa: F401
 from .dot import Dot, dot  # noqa: F401
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
-# (end of issue 19 layers)
+# (end of activation, masking, transposed-conv, reshaping, RNN-cell and dot layers)
