@@ -185,7 +185,8 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
                 os.remove(target)
             reason = getattr(e, "reason", None) or getattr(e, "msg", None) or e
             code = getattr(e, "code", None) or getattr(e, "errno", None)
-            raise Exception(f"URL fetch failure on {origin}: {code} -- {reason}. The file could not be downloaded "
+            cause = reason if code is None else f"{code} -- {reason}"
+            raise Exception(f"URL fetch failure on {origin}: {cause}. The file could not be downloaded "
                             f"(is this machine offline?); download it elsewhere and place it at {target}, then call "
                             f"get_file again (pass file_hash= to have it checked).") from e
         if file_hash is not None and not validate_file(target, file_hash, hash_algorithm):
