@@ -117,8 +117,10 @@ def serialize_layer(layer):
         module = "keras.layers"
     else:
         module = type(layer).__module__
-    out = {"module": module, "class_name": _class_name(layer), "config": config,
-           "registered_name": get_registered_name(type(layer)) if _registered(layer) else None}
+    registered = get_registered_name(type(layer)) if _registered(layer) else None
+    if _class_name(layer) == "Functional":
+        module, registered = "keras.src.models.functional", "Functional"  # as Keras 3 writes it
+    out = {"module": module, "class_name": _class_name(layer), "config": config, "registered_name": registered}
     if layer.built and layer._build_shape is not None and not isinstance(layer, InputLayer):
         out["build_config"] = {"input_shape": _json_value(layer._build_shape, f"layer '{layer.name}'")}
     return out
