@@ -259,7 +259,7 @@ class Model(Trainer, Layer):
         """Rebuilds a functional model from :meth:`get_config` (fresh weights); a subclass gets ``cls(**config)``."""
         if "layers" in config and cls is Model:
             from .saving import _config
-            from ..serialization import loading_scope
+            from .serialization import loading_scope
             with loading_scope(custom_objects):
                 return _config.model_from_config({"class_name": "Functional", "config": config}, custom_objects)
         return cls(**config)

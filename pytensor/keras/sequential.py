@@ -147,6 +147,6 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         """A Sequential model from :meth:`get_config` (fresh weights)."""
         from .saving import _config
-        from ..serialization import loading_scope
+        from .serialization import loading_scope
         with loading_scope(custom_objects):
             return _config.model_from_config({"class_name": "Sequential", "config": config}, custom_objects)

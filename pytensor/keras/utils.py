@@ -5,6 +5,9 @@ import numpy as np
 
 import pytensor as pt
 
+from .serialization import (CustomObjectScope, custom_object_scope, get_custom_objects,  # noqa: F401
+                            get_registered_name, get_registered_object, register_keras_serializable)
+
 __all__ = ["set_random_seed", "to_categorical", "normalize"]
 
 

@@ -289,6 +289,10 @@ def _rebuild_functional(config, custom_objects, safe_mode):
                          f"produced (the config's graph is incomplete).")
     input_refs = config["input_layers"]
     output_refs = config["output_layers"]
+    if any(isinstance(node, list) for entry in config["layers"] for node in entry.get("inbound_nodes", [])):
+        # tf.keras 2.x lists every model's inputs and outputs, and a model of one output returns it unwrapped.
+        input_refs = input_refs[0] if len(input_refs) == 1 else input_refs
+        output_refs = output_refs[0] if len(output_refs) == 1 else output_refs
     inputs = tensor(input_refs) if _single_ref(input_refs) else [tensor(r) for r in input_refs]
     outputs = tensor(output_refs) if _single_ref(output_refs) else [tensor(r) for r in output_refs]
     return Model(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))

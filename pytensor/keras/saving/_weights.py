@@ -79,17 +79,29 @@ def optimizer_variables(optimizer, model):
     def set_iterations(value):
         optimizer.iterations.assign(int(value))
         optimizer._step = int(value)
+        if hasattr(optimizer, "_u_product"):
+            # Nadam's running product of momentum schedules is a function of the step: recomputed in the order
+            # training computes it, so a resumed run continues bitwise.
+            product = 1.0
+            for step in range(1, int(value) + 1):
+                product *= optimizer.beta_1 * (1.0 - 0.5 * 0.96 ** step)
+            optimizer._u_product = product
     setters = [set_iterations]
     if optimizer._lr_schedule is None:
         values.append(np.asarray(optimizer.learning_rate, np.float32))
 
         def set_lr(value):
-            optimizer.learning_rate = float(np.float32(value))
+            # The file holds a float32 (as Keras keeps it); a rate that rounds to it stays exactly as configured.
+            if np.float32(optimizer.learning_rate) != np.float32(value):
+                optimizer.learning_rate = float(np.float32(value))
         setters.append(set_lr)
     variables = model.trainable_variables if model is not None else []
     slots = _slot_order(optimizer, variables) if variables and optimizer._slot_specs() else []
     values.extend(slot.numpy() for slot in slots)
     setters.extend(slot for slot in slots)
+    if hasattr(optimizer, "_u_product") and slots:
+        values.append(np.asarray(optimizer._u_product, np.float32))  # Keras 3's Nadam stores it last
+        setters.append(lambda value: None)  # recomputed from the iteration count
     return values, setters
 
 
@@ -196,8 +208,11 @@ def read_keras3(model, h5file, filepath, skip_mismatch=False):
         mismatched = [(v, a) for v, a in zip(variables, values) if tuple(v.shape) != np.shape(a)]
         if mismatched and skip_mismatch:
             warnings.warn(f"{filepath}: skipping layer '{name}': shapes {[tuple(v.shape) for v, _ in mismatched]} "
-                          f"in the model, {[np.shape(a) for _, a in mismatched]} in the file.", stacklevel=3)
+                          f"in the model, {[np.shape(a) for _, a in mismatched]} in the file (skip_mismatch=True).",
+                          stacklevel=3)
             continue
+        for variable, value in mismatched:  # checked before anything is assigned: no half-loaded model
+            _assign(variable, value, f"layer '{name}' (at {path})", filepath)
         plan.append((values, variables, f"layer '{name}' (at {path})"))
     for values, targets, where in plan:
         for target, value in zip(targets, values):
