@@ -25,11 +25,11 @@ _PUBLIC_MODULES = {
     "pytensor.keras.optimizers.schedules": "keras.optimizers.schedules",
 }
 
-# Config keys Keras writes for features that change nothing in pytensor (EMA off, quantization off, ...).
-_IGNORED_KEYS = frozenset({"sparse", "ragged", "optional", "quantization_config", "lora_rank", "lora_alpha",
-                           "ema_momentum", "ema_overwrite_frequency", "is_legacy_optimizer", "jit_compile",
-                           "use_cudnn", "implementation", "input_axes", "output_axes", "shared_object_id",
-                           "time_major", "autocast", "renorm_momentum"})
+# Config keys Keras writes that change nothing in pytensor whatever their value (settings of features that are
+# off or meaningless here: EMA parameters, XLA, cuDNN kernel choice, renormalization's momentum without renorm).
+# Other unknown keys are dropped only when None or False (the feature is off).
+_IGNORED_KEYS = frozenset({"ema_momentum", "ema_overwrite_frequency", "is_legacy_optimizer", "jit_compile",
+                           "use_cudnn", "implementation", "shared_object_id", "autocast", "renorm_momentum"})
 
 
 def _scope_stack():
@@ -160,6 +160,8 @@ def _accepted_arguments(cls):
         if init is None:
             continue
         params = inspect.signature(init).parameters
+        if "<locals>" in init.__qualname__:
+            return None  # a generated class (losses, metrics) whose constructor checks its own arguments
         names.update(n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
         if klass in extra:
             return names | extra[klass]
