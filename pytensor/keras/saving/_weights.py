@@ -20,7 +20,7 @@ from ..optimizers import Optimizer
 from ._files import FileError
 
 __all__ = ["write_keras3", "read_keras3", "write_legacy", "read_legacy", "write_legacy_optimizer",
-           "read_legacy_optimizer", "ordered_weights"]
+           "read_legacy_optimizer", "ordered_weights", "saveables", "set_iterations"]
 
 # Attributes that are pytensor's bookkeeping, not parts of the model Keras would save.
 _SKIPPED_ATTRIBUTES = frozenset({"_layers", "_own_weights", "_flat_cache", "_input_layer", "_inputs_struct",
@@ -71,22 +71,25 @@ def _slot_order(optimizer, variables):
     return out
 
 
+def set_iterations(optimizer, value):
+    """Sets an optimizer's step count (and the state that is a function of it)."""
+    optimizer.iterations.assign(int(value))
+    optimizer._step = int(value)
+    if hasattr(optimizer, "_u_product"):
+        # Nadam's running product of momentum schedules is a function of the step: recomputed in the order
+        # training computes it, so a resumed run continues bitwise.
+        product = 1.0
+        for step in range(1, int(value) + 1):
+            product *= optimizer.beta_1 * (1.0 - 0.5 * 0.96 ** step)
+        optimizer._u_product = product
+
+
 def optimizer_variables(optimizer, model):
     """``iterations``, the learning rate (a float32 scalar; absent for a schedule) and the slots, in Keras 3's
     order. Returns (numpy values for saving, setters for loading)."""
     values = [np.asarray(int(optimizer.iterations.numpy()), np.int64)]
 
-    def set_iterations(value):
-        optimizer.iterations.assign(int(value))
-        optimizer._step = int(value)
-        if hasattr(optimizer, "_u_product"):
-            # Nadam's running product of momentum schedules is a function of the step: recomputed in the order
-            # training computes it, so a resumed run continues bitwise.
-            product = 1.0
-            for step in range(1, int(value) + 1):
-                product *= optimizer.beta_1 * (1.0 - 0.5 * 0.96 ** step)
-            optimizer._u_product = product
-    setters = [set_iterations]
+    setters = [lambda value: set_iterations(optimizer, value)]
     if optimizer._lr_schedule is None:
         values.append(np.asarray(optimizer.learning_rate, np.float32))
 
