@@ -387,3 +387,26 @@ def test_failed_or_interrupted_save_keeps_the_old_file(tmp_path, monkeypatch):
     assert sorted(os.listdir(tmp_path)) == ["model.keras"]  # no temporary files left behind
     with pytest.raises(FileExistsError):
         model.save(path, overwrite=False)
+
+
+def test_seed_program_save_and_load_h5(tmp_path, monkeypatch):
+    """The lecture notes' program: a TF1 optimizer, model.save('my_model.h5'), load_model('my_model.h5')."""
+    monkeypatch.chdir(tmp_path)
+    tf = pt
+    rng = np.random.default_rng(0)
+    data = rng.random((96, 32)).astype("float32")
+    labels = keras.utils.to_categorical(rng.integers(0, 10, size=96), 10)
+    model = tf.keras.Sequential([
+        layers.Dense(64, activation='relu', input_shape=(32,)),
+        layers.Dense(64, activation='relu'),
+        layers.Dense(10, activation='softmax')])
+    model.compile(optimizer=tf.train.AdamOptimizer(0.001), loss='categorical_crossentropy', metrics=['accuracy'])
+    model.fit(data, labels, batch_size=32, epochs=2, verbose=0, shuffle=False)
+    model.save('my_model.h5')
+    restored = tf.keras.models.load_model('my_model.h5')
+    np.testing.assert_array_equal(restored.predict(data, verbose=0), model.predict(data, verbose=0))
+    assert restored.optimizer.epsilon == 1e-8 and restored.optimizer.iterations.numpy() == 6
+    model.fit(data, labels, batch_size=32, epochs=1, verbose=0, shuffle=False)
+    restored.fit(data, labels, batch_size=32, epochs=1, verbose=0, shuffle=False)
+    for a, b in zip(model.weights, restored.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -17,8 +17,16 @@ _BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Ada
 
 
 def serialize(optimizer):
-    """``{"class_name": ..., "config": ...}`` for an optimizer."""
-    return {**serialize_object(optimizer), "module": "keras.optimizers"}
+    """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for an optimizer.
+
+    A subclass that is not registered (TF1's ``tf.train.AdamOptimizer`` and the like) is written as the Keras
+    optimizer it runs, with its hyperparameters, so Keras loads it too.
+    """
+    out = serialize_object(optimizer)
+    if out["registered_name"] is None:
+        keras_class = next(c for c in type(optimizer).__mro__ if c in _BY_NAME.values() or c is Optimizer)
+        out["class_name"] = keras_class.__name__
+    return {**out, "module": "keras.optimizers"}
 
 
 def deserialize(config, custom_objects=None):
