@@ -464,9 +464,9 @@ class ModelCheckpoint(Callback):
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
         super().__init__()
         self.filepath = os.fspath(filepath)
-        if save_weights_only and not self.filepath.endswith((".weights.h5", ".h5")):
-            raise ValueError(f"ModelCheckpoint: with save_weights_only=True the filepath must end in `.weights.h5`; "
-                             f"received filepath={self.filepath!r}.")
+        if save_weights_only and self.filepath.endswith(".keras"):
+            raise ValueError(f"ModelCheckpoint: with save_weights_only=True the filepath must end in `.weights.h5` "
+                             f"(or be a TensorFlow-style checkpoint prefix); received filepath={self.filepath!r}.")
         if not save_weights_only and not self.filepath.endswith((".keras", ".h5")):
             raise ValueError(f"ModelCheckpoint: the filepath must end in `.keras` (or `.h5`) to save the whole "
                              f"model, or pass save_weights_only=True with a `.weights.h5` name; received "

@@ -282,14 +282,15 @@ class Model(Trainer, Layer):
         saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):
-        """Loads weights saved by ``save_weights`` / ``save`` here, in Keras 3 or in tf.keras 2.x.
+        """Loads weights saved by ``save_weights`` / ``save`` here, in Keras 3 or in tf.keras 2.x (for a
+        TensorFlow-style checkpoint prefix, returns the checkpoint's load status, as tf.keras does).
 
         Raises:
             ValueError: for a file of another architecture, naming the layer and both shapes.
         """
         from . import saving
         saving.warn_unused(kwargs, "load_weights")
-        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+        return saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
 
     def to_json(self, **kwargs):
         """The model's architecture as a JSON string (``keras.models.model_from_json`` rebuilds it)."""

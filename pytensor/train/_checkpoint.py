@@ -23,6 +23,8 @@ import numpy as np
 import pytensor as pt
 
 __all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint"]
+# write_object / restore_object (any root, e.g. a model: its save_weights to a TensorFlow-style prefix) are
+# module-level for keras.saving; they are not part of tf.train's public names.
 
 _VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
 _SUFFIX = ".h5"
@@ -197,26 +199,14 @@ class Checkpoint:
 
     def write(self, file_prefix):
         """Writes the state to ``<file_prefix>.h5`` (atomically) and returns ``file_prefix``."""
-        from ..keras.saving._files import atomic_path
-        file_prefix = os.fspath(file_prefix)
-        graph = _Graph(self)
-        folder = os.path.dirname(file_prefix)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        with atomic_path(file_prefix + _SUFFIX) as temporary:
-            with _h5py().File(temporary, "w") as f:
-                for key, variable in {**graph.variables, **graph.slots()}.items():
-                    f.create_dataset(f"{key}/{_VALUE}", data=variable.numpy())
-                for key, optimizer in graph.learning_rates.items():
-                    f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
-        return file_prefix
+        return write_object(self, file_prefix)
 
     def save(self, file_prefix, options=None):
         """Writes ``<file_prefix>-<n>`` (n counts this checkpoint's saves, from 1), records it in the folder's
         ``checkpoint`` file, and returns that path."""
         self.save_counter.assign_add(1)
         path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter.numpy())}")
-        _update_state(os.path.dirname(path) or ".", path, None)
+        update_state(os.path.dirname(path) or ".", path, None)
         return path
 
     def read(self, save_path, options=None):
@@ -229,81 +219,103 @@ class Checkpoint:
         nothing (a fresh start), as in TensorFlow.
 
         Raises:
-            NotFoundError-like ValueError: for a path with no checkpoint; ValueError for a value whose shape
-                differs from its variable's, naming both.
+            ValueError: for a path with no checkpoint, or a value whose shape differs from its variable's,
+                naming both.
         """
-        if save_path is None:
-            return CheckpointLoadStatus(None, (), (), [])
-        save_path = os.fspath(save_path)
-        filename = save_path + _SUFFIX
-        if not os.path.exists(filename):
-            raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file {filename}).")
-        try:
-            with _h5py().File(filename, "r") as f:
-                stored = {}
-                f.visititems(lambda name, obj: stored.__setitem__(name[: -len(_VALUE) - 1], obj[()])
-                             if name.endswith(_VALUE) and hasattr(obj, "shape") else None)
-        except OSError as e:
-            raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
-        graph = _Graph(self)
-        targets = dict(graph.variables)
-        _, _, weights = _keras()
-        # Slots: created (as zeros) for restored variables that have a stored slot, then assigned.
-        for opt_path, optimizer in graph.optimizers:
-            names = [name for name, _ in optimizer._slot_specs()]
-            for key, variable in graph.variables.items():
-                for i, name in enumerate(names):
+        return restore_object(self, save_path)
+
+
+def write_object(root, file_prefix):
+    """Writes the state of everything reachable from ``root`` to ``<file_prefix>.h5`` (atomically)."""
+    from ..keras.saving._files import atomic_path
+    file_prefix = os.fspath(file_prefix)
+    graph = _Graph(root)
+    folder = os.path.dirname(file_prefix)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    with atomic_path(file_prefix + _SUFFIX) as temporary:
+        with _h5py().File(temporary, "w") as f:
+            for key, variable in {**graph.variables, **graph.slots()}.items():
+                f.create_dataset(f"{key}/{_VALUE}", data=variable.numpy())
+            for key, optimizer in graph.learning_rates.items():
+                f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
+    return file_prefix
+
+
+def restore_object(root, save_path):
+    """Restores everything reachable from ``root`` from ``<save_path>.h5``; returns a CheckpointLoadStatus."""
+    if save_path is None:
+        return CheckpointLoadStatus(None, (), (), [])
+    save_path = os.fspath(save_path)
+    filename = save_path + _SUFFIX
+    if not os.path.exists(filename):
+        raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file {filename}).")
+    try:
+        with _h5py().File(filename, "r") as f:
+            stored = {}
+            f.visititems(lambda name, obj: stored.__setitem__(name[: -len(_VALUE) - 1], obj[()])
+                         if name.endswith(_VALUE) and hasattr(obj, "shape") else None)
+    except OSError as e:
+        raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
+    graph = _Graph(root)
+    targets = dict(graph.variables)
+    _, _, weights = _keras()
+    # Slots: created (as zeros) for restored variables that have a stored slot, then assigned.
+    for opt_path, optimizer in graph.optimizers:
+        names = [name for name, _ in optimizer._slot_specs()]
+        for key, variable in graph.variables.items():
+            for i, name in enumerate(names):
+                slot_key = f"{key}/.OPTIMIZER_SLOT/{opt_path}/{name}"
+                if slot_key in stored:
+                    targets[slot_key] = optimizer._slots_of(variable)[i]
+    for key, target in targets.items():
+        if key in stored and tuple(target.shape) != np.shape(stored[key]):
+            raise ValueError(f"Checkpoint {save_path}: '{key}' has shape {np.shape(stored[key])} in the checkpoint "
+                             f"but {tuple(target.shape)} in the object being restored.")
+    used = set()
+    for key, target in targets.items():
+        if key in stored:
+            used.add(key)
+            iterations = [o for p, o in graph.optimizers if key == _join(p, "iterations")]
+            if iterations:
+                weights.set_iterations(iterations[0], int(stored[key]))
+            else:
+                target.assign(np.asarray(stored[key]).astype(target.dtype.as_numpy_dtype))
+    for key, optimizer in graph.learning_rates.items():
+        if key in stored:
+            used.add(key)
+            optimizer.learning_rate = float(stored[key])
+    deferred = []
+    for vars_key, layer in graph.unbuilt:
+        prefix = vars_key + "/"
+        if any(k.startswith(prefix) for k in stored):
+            used.update(k for k in stored if k.startswith(prefix))
+            _defer(layer, vars_key, stored, graph.optimizers)
+            deferred.append((vars_key, layer))
+    missing = [k for k in graph.variables if k not in stored and k != "save_counter"]
+    return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+
+def _defer(layer, vars_key, stored, optimizers):
+    """Assigns the stored values (and optimizer slots) to ``layer``'s variables right after it builds."""
+    build = layer.build
+
+    def restoring_build(input_shape):
+        del layer.__dict__["build"]
+        build(input_shape)
+        own = [w for w in layer._own_weights if w.trainable] + [w for w in layer._own_weights if not w.trainable]
+        for i, variable in enumerate(own):
+            key = f"{vars_key}/{i}"
+            if key not in stored:
+                continue
+            variable.assign(np.asarray(stored[key]).astype(variable.dtype.as_numpy_dtype))
+            for opt_path, optimizer in optimizers:
+                names = [name for name, _ in optimizer._slot_specs()]
+                for j, name in enumerate(names):
                     slot_key = f"{key}/.OPTIMIZER_SLOT/{opt_path}/{name}"
                     if slot_key in stored:
-                        targets[slot_key] = optimizer._slots_of(variable)[i]
-        for key, target in targets.items():
-            if key in stored and tuple(target.shape) != np.shape(stored[key]):
-                raise ValueError(f"Checkpoint {save_path}: '{key}' has shape {np.shape(stored[key])} in the checkpoint "
-                                 f"but {tuple(target.shape)} in the object being restored.")
-        used = set()
-        for key, target in targets.items():
-            if key in stored:
-                used.add(key)
-                iterations = [o for p, o in graph.optimizers if key == _join(p, "iterations")]
-                if iterations:
-                    weights.set_iterations(iterations[0], int(stored[key]))
-                else:
-                    target.assign(np.asarray(stored[key]).astype(target.dtype.as_numpy_dtype))
-        for key, optimizer in graph.learning_rates.items():
-            if key in stored:
-                used.add(key)
-                optimizer.learning_rate = float(stored[key])
-        deferred = []
-        for vars_key, layer in graph.unbuilt:
-            prefix = vars_key + "/"
-            if any(k.startswith(prefix) for k in stored):
-                used.update(k for k in stored if k.startswith(prefix))
-                self._defer(layer, vars_key, stored, graph.optimizers)
-                deferred.append((vars_key, layer))
-        missing = [k for k in graph.variables if k not in stored and k != "save_counter"]
-        return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+                        optimizer._slots_of(variable)[j].assign(stored[slot_key])
 
-    @staticmethod
-    def _defer(layer, vars_key, stored, optimizers):
-        """Assigns the stored values (and optimizer slots) to ``layer``'s variables right after it builds."""
-        build = layer.build
-
-        def restoring_build(input_shape):
-            del layer.__dict__["build"]
-            build(input_shape)
-            own = [w for w in layer._own_weights if w.trainable] + [w for w in layer._own_weights if not w.trainable]
-            for i, variable in enumerate(own):
-                key = f"{vars_key}/{i}"
-                if key not in stored:
-                    continue
-                variable.assign(np.asarray(stored[key]).astype(variable.dtype.as_numpy_dtype))
-                for opt_path, optimizer in optimizers:
-                    names = [name for name, _ in optimizer._slot_specs()]
-                    for j, name in enumerate(names):
-                        slot_key = f"{key}/.OPTIMIZER_SLOT/{opt_path}/{name}"
-                        if slot_key in stored:
-                            optimizer._slots_of(variable)[j].assign(stored[slot_key])
-        object.__setattr__(layer, "build", restoring_build)
+    object.__setattr__(layer, "build", restoring_build)
 
 
 def _state_path(directory):
@@ -321,7 +333,7 @@ def _read_state(directory):
     return (latest.group(1) if latest else None), every
 
 
-def _update_state(directory, latest, all_paths):
+def update_state(directory, latest, all_paths):
     from ..keras.saving._files import atomic_path
     if all_paths is None:
         _, all_paths = _read_state(directory)
@@ -405,7 +417,7 @@ class CheckpointManager:
                 old = self._checkpoints.pop(0)
                 if os.path.exists(old + _SUFFIX):
                     os.remove(old + _SUFFIX)
-        _update_state(self.directory, path, self._checkpoints)
+        update_state(self.directory, path, self._checkpoints)
         return path
 
     def restore_or_initialize(self):

@@ -302,7 +302,7 @@ def test_bad_paths_and_extensions(tmp_path):
     with pytest.raises(ValueError, match=r"\.keras.*\.h5"):
         model.save(tmp_path / "model.pkl")
     with pytest.raises(ValueError, match=r"\.weights\.h5"):
-        model.save_weights(tmp_path / "weights.bin")
+        model.save_weights(tmp_path / "weights.keras")
     with pytest.raises(FileNotFoundError, match="nothing.keras"):
         keras.models.load_model(tmp_path / "nothing.keras")
     (tmp_path / "model.onnx").write_bytes(b"x")
@@ -410,3 +410,16 @@ def test_seed_program_save_and_load_h5(tmp_path, monkeypatch):
     restored.fit(data, labels, batch_size=32, epochs=1, verbose=0, shuffle=False)
     for a, b in zip(model.weights, restored.weights):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_tensorflow_style_checkpoint_prefix(tmp_path):
+    """tf.keras 2.x's save_weights('./checkpoints/my_checkpoint') and load_weights(latest_checkpoint(dir))."""
+    model, x, _ = _trained("cnn")
+    model.save_weights(str(tmp_path / "checkpoints" / "my_checkpoint"))
+    latest = pt.train.latest_checkpoint(tmp_path / "checkpoints")
+    assert latest == str(tmp_path / "checkpoints" / "my_checkpoint")
+    other = _architecture("cnn")
+    other.compile(optimizer="adam", loss="mse")
+    other.load_weights(latest).assert_existing_objects_matched()
+    np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert other.optimizer.iterations.numpy() == model.optimizer.iterations.numpy()

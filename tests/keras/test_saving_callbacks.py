@@ -76,6 +76,7 @@ def test_checkpoint_bad_arguments(tmp_path):
         callbacks.ModelCheckpoint(str(tmp_path / "model.ckpt"))
     with pytest.raises(ValueError, match=r"\.weights\.h5"):
         callbacks.ModelCheckpoint(str(tmp_path / "model.keras"), save_weights_only=True)
+    callbacks.ModelCheckpoint(str(tmp_path / "cp-{epoch:04d}.ckpt"), save_weights_only=True)  # tf.keras's prefix
     with pytest.raises(ValueError, match="save_freq"):
         callbacks.ModelCheckpoint(str(tmp_path / "model.keras"), save_freq="sometimes")
     with pytest.raises(ValueError, match="mode"):

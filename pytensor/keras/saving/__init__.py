@@ -212,15 +212,22 @@ def _text(value):
 
 def save_weights(model, filepath, overwrite=True):
     """Saves the weights: ``.weights.h5`` in Keras 3's layout (optimizer state included when compiled), ``.h5``
-    in the legacy layout (loads by topology or ``by_name``).
+    in the legacy layout (loads by topology or ``by_name``); a name without those extensions is a TensorFlow-style
+    checkpoint prefix, as tf.keras 2.x writes it (pytensor's checkpoint format: ``<prefix>.h5`` and the folder's
+    ``checkpoint`` file, so ``tf.train.latest_checkpoint`` finds it).
 
     Raises:
-        ValueError: for another extension.
+        ValueError: for a ``.keras`` name.
     """
     kind = _kind(filepath)
-    if kind not in ("weights", "h5"):
-        raise ValueError(f"The filename must end in `.weights.h5` (or `.h5` for the legacy layout); received "
-                         f"filepath={os.fspath(filepath)!r}.")
+    if kind == "keras":
+        raise ValueError(f"save_weights: {os.fspath(filepath)!r} names a whole-model file; use model.save() for "
+                         f"`.keras`, or a `.weights.h5` name for the weights.")
+    if kind is None:  # tf.keras 2.x's TensorFlow-checkpoint prefix ("./checkpoints/my_checkpoint")
+        from ...train import _checkpoint
+        prefix = _checkpoint.write_object(model, filepath)
+        _checkpoint.update_state(os.path.dirname(prefix) or ".", prefix, None)
+        return
     with atomic_path(filepath, overwrite) as temporary:
         with h5py().File(temporary, "w") as f:
             if kind == "weights":
@@ -237,6 +244,9 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False):
         FileNotFoundError: no such file.
         ValueError: a file that does not fit the model: the message names the file, the layer and both shapes.
     """
+    if _kind(filepath) is None and os.path.exists(os.fspath(filepath) + ".h5"):
+        from ...train import _checkpoint
+        return _checkpoint.restore_object(model, filepath)
     filepath = check_readable(filepath)
     kind = _kind(filepath)
     if kind == "keras":
