@@ -230,13 +230,14 @@ def write_object(root, file_prefix):
     from ..keras.saving._files import atomic_path
     file_prefix = os.fspath(file_prefix)
     graph = _Graph(root)
+    _, _, weights = _keras()
     folder = os.path.dirname(file_prefix)
     if folder:
         os.makedirs(folder, exist_ok=True)
     with atomic_path(file_prefix + _SUFFIX) as temporary:
         with _h5py().File(temporary, "w") as f:
             for key, variable in {**graph.variables, **graph.slots()}.items():
-                f.create_dataset(f"{key}/{_VALUE}", data=variable.numpy())
+                f.create_dataset(f"{key}/{_VALUE}", data=weights.to_numpy(variable))
             for key, optimizer in graph.learning_rates.items():
                 f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
     return file_prefix

@@ -75,10 +75,11 @@ def _model_dict(model):
 
 
 def _weights_bytes(model):
-    buffer = io.BytesIO()
-    with h5py().File(buffer, "w") as f:
+    # An in-memory HDF5 file (the core driver: native memory copies, not Python file-object callbacks).
+    with h5py().File("model.weights.h5", "w", driver="core", backing_store=False) as f:
         _weights.write_keras3(model, f)
-    return buffer.getvalue()
+        f.flush()
+        return f.id.get_file_image()
 
 
 def save_model(model, filepath, overwrite=True, **kwargs):

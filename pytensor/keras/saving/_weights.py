@@ -19,7 +19,7 @@ from ..layers.layer import Layer
 from ..optimizers import Optimizer
 from ._files import FileError
 
-__all__ = ["write_keras3", "read_keras3", "write_legacy", "read_legacy", "write_legacy_optimizer",
+__all__ = ["to_numpy", "write_keras3", "read_keras3", "write_legacy", "read_legacy", "write_legacy_optimizer",
            "read_legacy_optimizer", "ordered_weights", "saveables", "set_iterations"]
 
 # Attributes that are pytensor's bookkeeping, not parts of the model Keras would save.
@@ -41,6 +41,11 @@ def ordered_weights(layer):
     """A layer's weights in Keras's order: trainable ones first, then the others, each in creation order."""
     weights = layer.weights
     return [w for w in weights if w.trainable] + [w for w in weights if not w.trainable]
+
+
+def to_numpy(value):
+    """A variable's value as a numpy array, without the copy ``numpy()`` makes (h5py only reads it)."""
+    return value if isinstance(value, np.ndarray) else np.asarray(value.value())
 
 
 def _own_weights(layer):
@@ -86,7 +91,7 @@ def set_iterations(optimizer, value):
 
 def optimizer_variables(optimizer, model):
     """``iterations``, the learning rate (a float32 scalar; absent for a schedule) and the slots, in Keras 3's
-    order. Returns (numpy values for saving, setters for loading)."""
+    order. Returns (values for saving: numpy arrays or slot Variables, setters for loading)."""
     values = [np.asarray(int(optimizer.iterations.numpy()), np.int64)]
 
     setters = [lambda value: set_iterations(optimizer, value)]
@@ -100,8 +105,8 @@ def optimizer_variables(optimizer, model):
         setters.append(set_lr)
     variables = model.trainable_variables if model is not None else []
     slots = _slot_order(optimizer, variables) if variables and optimizer._slot_specs() else []
-    values.extend(slot.numpy() for slot in slots)
-    setters.extend(slot for slot in slots)
+    values.extend(slots)
+    setters.extend(slots)
     if hasattr(optimizer, "_u_product") and slots:
         values.append(np.asarray(optimizer._u_product, np.float32))  # Keras 3's Nadam stores it last
         setters.append(lambda value: None)  # recomputed from the iteration count
@@ -161,7 +166,7 @@ def write_keras3(model, h5file):
         if variables is None:
             variables, _ = optimizer_variables(obj, model)
         for i, variable in enumerate(variables):
-            group.create_dataset(str(i), data=variable if isinstance(variable, np.ndarray) else variable.numpy())
+            group.create_dataset(str(i), data=to_numpy(variable))
 
 
 def _assign(variable, value, where, filepath):
@@ -248,7 +253,7 @@ def write_legacy(model, group, keras_version):
         g = group.create_group(layer.name)
         g.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
         for name, w in zip(names, weights):
-            g.create_dataset(name, data=w.numpy())
+            g.create_dataset(name, data=to_numpy(w))
     top = group.create_group("top_level_model_weights")
     top.attrs["weight_names"] = np.array([], dtype="S1")
 
@@ -321,7 +326,7 @@ def write_legacy_optimizer(model, group):
     names = [f"{optimizer.name}/{label}" for label in labels]
     group.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
     for name, value in zip(names, values):
-        group.create_dataset(name, data=value)
+        group.create_dataset(name, data=to_numpy(value))
 
 
 def read_legacy_optimizer(model, group, filepath):
@@ -335,7 +340,7 @@ def read_legacy_optimizer(model, group, filepath):
     if not has_lr and optimizer._lr_schedule is None:
         setters = setters[:1] + setters[2:]
         ours = ours[:1] + ours[2:]
-    if len(values) != len(setters) or any(np.shape(a) != np.shape(b) for a, b in zip(values, ours)):
+    if len(values) != len(setters) or any(np.shape(a) != tuple(b.shape) for a, b in zip(values, ours)):
         warnings.warn(f"{filepath}: the optimizer's state was not restored: the file has {len(values)} optimizer "
                       f"variables, the model's optimizer {type(optimizer).__name__} needs {len(setters)}.",
                       stacklevel=3)
