@@ -237,7 +237,7 @@ def write_object(root, file_prefix):
     with atomic_path(file_prefix + _SUFFIX) as temporary:
         with _h5py().File(temporary, "w") as f:
             for key, variable in {**graph.variables, **graph.slots()}.items():
-                f.create_dataset(f"{key}/{_VALUE}", data=weights.to_numpy(variable))
+                weights.write_array(f, f"{key}/{_VALUE}", variable)
             for key, optimizer in graph.learning_rates.items():
                 f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
     return file_prefix
@@ -247,20 +247,20 @@ def restore_object(root, save_path):
     """Restores everything reachable from ``root`` from ``<save_path>.h5``; returns a CheckpointLoadStatus."""
     if save_path is None:
         return CheckpointLoadStatus(None, (), (), [])
+    _, _, weights = _keras()
     save_path = os.fspath(save_path)
     filename = save_path + _SUFFIX
     if not os.path.exists(filename):
         raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file {filename}).")
     try:
         with _h5py().File(filename, "r") as f:
-            stored = {}
-            f.visititems(lambda name, obj: stored.__setitem__(name[: -len(_VALUE) - 1], obj[()])
-                         if name.endswith(_VALUE) and hasattr(obj, "shape") else None)
+            names = []
+            f.visititems(lambda name, obj: names.append(name) if name.endswith(_VALUE) else None)
+            stored = {name[: -len(_VALUE) - 1]: weights.read_array(f, name, filename) for name in names}
     except OSError as e:
         raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
     graph = _Graph(root)
     targets = dict(graph.variables)
-    _, _, weights = _keras()
     # Slots: created (as zeros) for restored variables that have a stored slot, then assigned.
     for opt_path, optimizer in graph.optimizers:
         names = [name for name, _ in optimizer._slot_specs()]

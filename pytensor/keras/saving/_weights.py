@@ -19,7 +19,7 @@ from ..layers.layer import Layer
 from ..optimizers import Optimizer
 from ._files import FileError
 
-__all__ = ["to_numpy", "write_keras3", "read_keras3", "write_legacy", "read_legacy", "write_legacy_optimizer",
+__all__ = ["to_numpy", "write_array", "read_array", "write_keras3", "read_keras3", "write_legacy", "read_legacy", "write_legacy_optimizer",
            "read_legacy_optimizer", "ordered_weights", "saveables", "set_iterations"]
 
 # Attributes that are pytensor's bookkeeping, not parts of the model Keras would save.
@@ -46,6 +46,25 @@ def ordered_weights(layer):
 def to_numpy(value):
     """A variable's value as a numpy array, without the copy ``numpy()`` makes (h5py only reads it)."""
     return value if isinstance(value, np.ndarray) else np.asarray(value.value())
+
+
+def write_array(group, name, value):
+    """Stores a value; arrays get HDF5's Fletcher-32 checksum, so a damaged file fails to load instead of loading
+    wrong numbers (h5py and Keras read such datasets like any other)."""
+    data = to_numpy(value)
+    if data.ndim and data.size:
+        group.create_dataset(name, data=data, fletcher32=True)
+    else:
+        group.create_dataset(name, data=data)
+
+
+def read_array(group, name, filepath):
+    """A stored value; a missing or damaged one raises FileError naming the file and the dataset."""
+    try:
+        return group[name][()]
+    except (OSError, KeyError, ValueError) as e:
+        raise FileError(f"{filepath}: cannot read '{group.name}/{name}': {e}. The file is damaged or "
+                        f"incomplete.") from None
 
 
 def _own_weights(layer):
@@ -166,7 +185,7 @@ def write_keras3(model, h5file):
         if variables is None:
             variables, _ = optimizer_variables(obj, model)
         for i, variable in enumerate(variables):
-            group.create_dataset(str(i), data=to_numpy(variable))
+            write_array(group, str(i), variable)
 
 
 def _assign(variable, value, where, filepath):
@@ -192,7 +211,7 @@ def read_keras3(model, h5file, filepath, skip_mismatch=False):
         if variables is None:
             if path not in h5file:
                 continue
-            values = [h5file[path][str(i)][()] for i in range(len(h5file[path]))]
+            values = [read_array(h5file[path], str(i), filepath) for i in range(len(h5file[path]))]
             _, setters = optimizer_variables(obj, model)
             if len(values) != len(setters):
                 warnings.warn(f"{filepath}: skipping the optimizer's state: the optimizer '{name}' has "
@@ -212,7 +231,7 @@ def read_keras3(model, h5file, filepath, skip_mismatch=False):
                 warnings.warn(message + " Skipped (skip_mismatch=True).", stacklevel=3)
                 continue
             raise ValueError(message)
-        values = [stored[str(i)][()] for i in range(count)]
+        values = [read_array(stored, str(i), filepath) for i in range(count)]
         mismatched = [(v, a) for v, a in zip(variables, values) if tuple(v.shape) != np.shape(a)]
         if mismatched and skip_mismatch:
             warnings.warn(f"{filepath}: skipping layer '{name}': shapes {[tuple(v.shape) for v, _ in mismatched]} "
@@ -253,7 +272,7 @@ def write_legacy(model, group, keras_version):
         g = group.create_group(layer.name)
         g.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
         for name, w in zip(names, weights):
-            g.create_dataset(name, data=to_numpy(w))
+            write_array(g, name, w)
     top = group.create_group("top_level_model_weights")
     top.attrs["weight_names"] = np.array([], dtype="S1")
 
@@ -271,9 +290,12 @@ def _stored_layers(group, filepath):
                         f"legacy 'layer_names' attribute.")
     out = []
     for name in _decode(group.attrs["layer_names"]):
+        if name not in group:
+            raise FileError(f"{filepath}: the file lists layer '{name}' but has no group for it; it is damaged or "
+                            f"incomplete.")
         g = group[name]
         names = _decode(g.attrs["weight_names"]) if "weight_names" in g.attrs else []
-        out.append((name, [g[n][()] for n in names]))
+        out.append((name, [read_array(g, n, filepath) for n in names]))
     return out
 
 
@@ -326,14 +348,14 @@ def write_legacy_optimizer(model, group):
     names = [f"{optimizer.name}/{label}" for label in labels]
     group.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
     for name, value in zip(names, values):
-        group.create_dataset(name, data=to_numpy(value))
+        write_array(group, name, value)
 
 
 def read_legacy_optimizer(model, group, filepath):
     """Restores a legacy ``.h5`` model's optimizer state (files of Keras 3, tf.keras 2.x and pytensor): the
     iteration count, the learning rate where stored, and the slots in the order Keras creates them."""
     names = _decode(group.attrs.get("weight_names", []))
-    values = [group[n][()] for n in names]
+    values = [read_array(group, n, filepath) for n in names]
     has_lr = any("learning_rate" in n for n in names)
     optimizer = model.optimizer
     ours, setters = optimizer_variables(optimizer, model)
