@@ -464,3 +464,25 @@ def test_training_continues_from_keras_optimizer_state(source, name):
     for slot in control.optimizer.variables[1:]:
         slot.assign(np.zeros(tuple(slot.shape), slot.dtype.as_numpy_dtype))
     assert error <= max(1e-5, 0.1 * _step_error(control, expected, name))
+
+
+@pytest.mark.parametrize("ext", [".keras", ".h5"])
+def test_nested_shared_bidirectional_and_unbuilt_models(tmp_path, ext):
+    inner = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(2)], name="inner")
+    a, b = keras.Input((4,)), keras.Input((4,))
+    shared = layers.Dense(4, name="shared")
+    model = keras.Model([a, b], layers.Concatenate()([inner(shared(a)), inner(shared(b))]))
+    x = [np.random.default_rng(0).random((3, 4), dtype=np.float32) for _ in range(2)]
+    model.save(tmp_path / f"nested{ext}")
+    restored = keras.models.load_model(tmp_path / f"nested{ext}")
+    np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert len(restored.weights) == len(model.weights) == 6  # the shared layer's weights once
+    bidi = keras.Sequential([keras.Input((5, 3)), layers.Bidirectional(layers.LSTM(4)), layers.Dense(1)])
+    xb = np.random.default_rng(1).random((2, 5, 3), dtype=np.float32)
+    bidi.save(tmp_path / f"bidi{ext}")
+    np.testing.assert_array_equal(keras.models.load_model(tmp_path / f"bidi{ext}").predict(xb, verbose=0),
+                                  bidi.predict(xb, verbose=0))
+    unbuilt = keras.Sequential([layers.Dense(3), layers.Dense(1)])
+    unbuilt.save(tmp_path / f"unbuilt{ext}")
+    again = keras.models.load_model(tmp_path / f"unbuilt{ext}")
+    assert not again.built and [l.units for l in again.layers] == [3, 1]

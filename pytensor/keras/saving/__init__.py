@@ -192,10 +192,11 @@ def _load_h5(filepath, custom_objects, compile, safe_mode):
                             f"the model in code and call model.load_weights({filepath!r}).")
         config = json.loads(_text(f.attrs["model_config"]))
         model = _config.model_from_config(config, custom_objects, safe_mode)
-        if not model.built:
-            raise ValueError(f"{filepath}: the model in the file has no input shape, so its weights cannot be "
-                             f"created.")
-        _weights.read_legacy(model, f["model_weights"], filepath)
+        if model.built:
+            _weights.read_legacy(model, f["model_weights"], filepath)
+        elif any(values for _, values in _weights.stored_layers(f["model_weights"], filepath)):
+            raise FileError(f"{filepath}: the file has weights but its model config has no input shape to create "
+                            f"them with.")
         if compile and "training_config" in f.attrs:
             _config.compile_from_config(model, json.loads(_text(f.attrs["training_config"])))
             if "optimizer_weights" in f:

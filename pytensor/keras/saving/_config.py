@@ -95,6 +95,10 @@ def _layer_config(layer):
         config.pop("batch_input_shape", None)  # the model's InputLayer carries the input shape
     if isinstance(layer, Lambda):
         config["function"] = _serialize_function(layer.function, f"Lambda layer '{layer.name}'")
+    classes = _layer_classes()
+    for key, value in config.items():  # wrapped layers (Bidirectional's): Keras 3 needs their module
+        if isinstance(value, dict) and value.get("class_name") in classes and "module" not in value:
+            config[key] = {"module": "keras.layers", **value, "registered_name": None}
     return config
 
 

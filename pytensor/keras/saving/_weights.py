@@ -20,7 +20,7 @@ from ..optimizers import Optimizer
 from ._files import FileError
 
 __all__ = ["to_numpy", "write_array", "read_array", "write_keras3", "read_keras3", "write_legacy", "read_legacy", "write_legacy_optimizer",
-           "read_legacy_optimizer", "ordered_weights", "saveables", "set_iterations"]
+           "read_legacy_optimizer", "ordered_weights", "saveables", "set_iterations", "stored_layers"]
 
 # Attributes that are pytensor's bookkeeping, not parts of the model Keras would save.
 _SKIPPED_ATTRIBUTES = frozenset({"_layers", "_own_weights", "_flat_cache", "_input_layer", "_inputs_struct",
@@ -284,7 +284,7 @@ def _decode(values):
     return [v.decode("utf8") if isinstance(v, bytes) else str(v) for v in values]
 
 
-def _stored_layers(group, filepath):
+def stored_layers(group, filepath):
     if "layer_names" not in group.attrs:
         raise FileError(f"{filepath} is not a Keras weights file: it has neither Keras 3's 'layers' groups nor the "
                         f"legacy 'layer_names' attribute.")
@@ -305,7 +305,7 @@ def read_legacy(model, group, filepath, by_name=False, skip_mismatch=False):
     Raises:
         ValueError: naming the file, the layer and both shapes or counts when the file does not fit the model.
     """
-    stored = _stored_layers(group, filepath)
+    stored = stored_layers(group, filepath)
     plan = []
     if by_name:
         by = {name: values for name, values in stored}
