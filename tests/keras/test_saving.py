@@ -310,6 +310,13 @@ def test_bad_paths_and_extensions(tmp_path):
         keras.models.load_model(tmp_path / "model.onnx")
     with pytest.raises(FileNotFoundError, match="folder"):
         model.save(tmp_path / "missing" / "model.keras")
+    with pytest.raises(ValueError, match="SavedModel"):
+        model.save(tmp_path / "saved_model", save_format="tf")
+    model.save(tmp_path / "legacy_name", save_format="h5")  # tf.keras 2.x's spelling
+    assert h5py.is_hdf5(tmp_path / "legacy_name")
+    x = np.ones((2, 8), "float32")
+    np.testing.assert_array_equal(keras.models.load_model(tmp_path / "legacy_name").predict(x, verbose=0),
+                                  model.predict(x, verbose=0))
 
 
 def test_damaged_files_raise_clear_errors(tmp_path):

@@ -93,6 +93,12 @@ def save_model(model, filepath, overwrite=True, **kwargs):
         TypeError: for a config that is not JSON (nothing is written).
     """
     kind = _kind(filepath)
+    save_format = kwargs.pop("save_format", None)
+    if save_format in ("h5", "keras"):  # tf.keras 2.x's argument
+        kind = save_format
+    elif save_format is not None:
+        raise ValueError(f"save_format={save_format!r} is not supported: pytensor writes `.keras` and `.h5` files "
+                         f"(TensorFlow's SavedModel needs graph mode, which pytensor does not have yet).")
     if kind not in ("keras", "h5"):
         raise ValueError(f"Invalid filepath extension for saving: {os.fspath(filepath)!r}. Add the `.keras` "
                          f"extension (Keras 3's format, recommended) or `.h5` (the legacy HDF5 format); to save only "
@@ -145,6 +151,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     filepath = check_readable(filepath)
     kind = _kind(filepath)
+    if kind is None:  # a name without an extension (tf.keras's save_format="h5"): tell the format by content
+        kind = "h5" if h5py().is_hdf5(filepath) else "keras" if zipfile.is_zipfile(filepath) else None
     with loading_scope(custom_objects):
         if kind == "keras":
             return _load_keras(filepath, custom_objects, compile, safe_mode)

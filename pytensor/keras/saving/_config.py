@@ -91,7 +91,7 @@ def _layer_config(layer):
         config["dtype"] = dtype_name(config["dtype"])
     if isinstance(layer, InputLayer):
         config["batch_shape"] = config.pop("batch_input_shape")
-    elif not _registered(layer):
+    else:
         config.pop("batch_input_shape", None)  # the model's InputLayer carries the input shape
     if isinstance(layer, Lambda):
         config["function"] = _serialize_function(layer.function, f"Lambda layer '{layer.name}'")
