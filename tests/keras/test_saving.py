@@ -379,13 +379,13 @@ def test_failed_or_interrupted_save_keeps_the_old_file(tmp_path, monkeypatch):
     with pytest.raises(TypeError, match="not JSON"):
         bad.save(path)
 
-    def interrupted(*args):
+    def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
     monkeypatch.setattr(_weights, "write_keras3", interrupted)
     with pytest.raises(KeyboardInterrupt):
         model.save(path)
 
-    def disk_full(*args):
+    def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(_weights, "write_legacy", disk_full)
     with pytest.raises(OSError, match="No space"):

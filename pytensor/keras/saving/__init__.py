@@ -77,7 +77,7 @@ def _model_dict(model):
 def _weights_bytes(model):
     # An in-memory HDF5 file (the core driver: native memory copies, not Python file-object callbacks).
     with h5py().File("model.weights.h5", "w", driver="core", backing_store=False) as f:
-        _weights.write_keras3(model, f)
+        _weights.write_keras3(model, f, checksum=False)  # the zip's CRC-32 covers the whole file
         f.flush()
         return f.id.get_file_image()
 

@@ -48,11 +48,12 @@ def to_numpy(value):
     return value if isinstance(value, np.ndarray) else np.asarray(value.value())
 
 
-def write_array(group, name, value):
-    """Stores a value; arrays get HDF5's Fletcher-32 checksum, so a damaged file fails to load instead of loading
-    wrong numbers (h5py and Keras read such datasets like any other)."""
+def write_array(group, name, value, checksum=True):
+    """Stores a value; arrays get HDF5's Fletcher-32 checksum (unless ``checksum=False``: inside a ``.keras`` zip,
+    whose CRC-32 covers them), so a damaged file fails to load instead of loading wrong numbers (h5py and Keras
+    read such datasets like any other)."""
     data = to_numpy(value)
-    if data.ndim and data.size:
+    if checksum and data.ndim and data.size:
         group.create_dataset(name, data=data, fletcher32=True)
     else:
         group.create_dataset(name, data=data)
@@ -176,7 +177,7 @@ def _join(path, name):
     return f"{path}/{name}" if path else name
 
 
-def write_keras3(model, h5file):
+def write_keras3(model, h5file, checksum=True):
     """Writes the weights of ``model`` (and of its compiled optimizer) into an open HDF5 file, Keras 3's layout."""
     for path, obj, variables in saveables(model):
         group = h5file.require_group(path)
@@ -185,7 +186,7 @@ def write_keras3(model, h5file):
         if variables is None:
             variables, _ = optimizer_variables(obj, model)
         for i, variable in enumerate(variables):
-            write_array(group, str(i), variable)
+            write_array(group, str(i), variable, checksum)
 
 
 def _assign(variable, value, where, filepath):
