@@ -493,3 +493,15 @@ def test_nested_shared_bidirectional_and_unbuilt_models(tmp_path, ext):
     unbuilt.save(tmp_path / f"unbuilt{ext}")
     again = keras.models.load_model(tmp_path / f"unbuilt{ext}")
     assert not again.built and [l.units for l in again.layers] == [3, 1]
+
+
+@pytest.mark.parametrize("source", ["k3_lambda.keras", "k3_lambda.h5", "tfk_lambda.h5"])
+def test_keras_lambda_files_need_safe_mode_off(source):
+    """Keras stores a Lambda's function as Python bytecode: refused by default, run only with safe_mode=False."""
+    expected = np.load(os.path.join(FIXTURES, source.split("_")[0] + "_expected.npz"))
+    path = os.path.join(FIXTURES, source)
+    with pytest.raises(ValueError, match="Lambda layer 'lambda'.*safe_mode=False"):
+        keras.models.load_model(path)
+    model = keras.models.load_model(path, safe_mode=False)
+    np.testing.assert_allclose(model.predict(expected["lambda_x0"], verbose=0), expected["lambda_y"], atol=1e-5)
+    assert model.optimizer.iterations.numpy() == 1

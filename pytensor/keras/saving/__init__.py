@@ -13,8 +13,11 @@ import os
 import warnings
 import zipfile
 
+from .. import initializers, losses, metrics, optimizers, regularizers
+from ..layers.layer import Layer
+from ..optimizers import schedules
 from ..serialization import (CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
-                             get_registered_object, loading_scope, register_keras_serializable)
+                             get_registered_object, loading_scope, register_keras_serializable, serialize_object)
 from . import _config, _weights
 from ._files import FileError, atomic_path, check_readable, h5py, open_h5
 
@@ -28,27 +31,23 @@ KERAS_VERSION = "3.15.1"
 
 def serialize_keras_object(obj):
     """Keras 3's dict for a layer, model, optimizer, loss, metric, initializer, regularizer or schedule."""
-    from ..layers.layer import Layer
     if isinstance(obj, Layer):
         return _config.serialize_layer(obj)
-    from ..serialization import serialize_object
+    if isinstance(obj, optimizers.Optimizer):
+        return optimizers.serialize(obj)
     return serialize_object(obj)
 
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
-    """The object a :func:`serialize_keras_object` dict describes (its ``module`` picks the kind)."""
-    module = str(config.get("module") or "")
+    """The object a :func:`serialize_keras_object` dict describes (its ``module`` picks the kind; layers and
+    models otherwise)."""
+    by_module = {"keras.initializers": initializers.deserialize, "keras.regularizers": regularizers.deserialize,
+                 "keras.losses": losses.deserialize, "keras.metrics": metrics.get,
+                 "keras.optimizers.schedules": schedules.deserialize, "keras.optimizers": optimizers.deserialize}
     with loading_scope(custom_objects):
-        kinds = {"keras.initializers": "initializers", "keras.regularizers": "regularizers",
-                 "keras.losses": "losses", "keras.metrics": "metrics", "keras.optimizers.schedules": "schedules",
-                 "keras.optimizers": "optimizers"}
-        from .. import initializers, losses, metrics, optimizers, regularizers
-        from ..optimizers import schedules
-        table = {"initializers": initializers.deserialize, "regularizers": regularizers.deserialize,
-                 "losses": losses.deserialize, "metrics": metrics.get, "schedules": schedules.deserialize,
-                 "optimizers": optimizers.deserialize}
-        if module in kinds:
-            return table[kinds[module]](config)
+        deserialize = by_module.get(config.get("module"))
+        if deserialize is not None:
+            return deserialize(config)
         return _config.deserialize_layer(config, custom_objects, safe_mode)
 
 

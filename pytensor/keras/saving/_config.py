@@ -108,22 +108,15 @@ def _registered(obj):
 
 def serialize_layer(layer):
     """Keras 3's dict for a layer or model: module, class name, config, registered name and build config."""
-    from ..model import Model
-    if isinstance(layer, Model) and _is_builtin_model(layer):
-        config = model_config(layer)
+    registered = get_registered_name(type(layer)) if _registered(layer) else None
+    if _is_builtin_model(layer):
+        config, module = model_config(layer), "keras"
+        if _class_name(layer) == "Functional":
+            module, registered = "keras.src.models.functional", "Functional"  # as Keras 3 writes it
     else:
         config = _layer_config(layer)
-    if isinstance(layer, Model) and _is_builtin_model(layer):
-        module = "keras"
-    elif _registered(layer):
-        module = None
-    elif type(layer).__module__.startswith("pytensor.keras.layers"):
-        module = "keras.layers"
-    else:
-        module = type(layer).__module__
-    registered = get_registered_name(type(layer)) if _registered(layer) else None
-    if _class_name(layer) == "Functional":
-        module, registered = "keras.src.models.functional", "Functional"  # as Keras 3 writes it
+        module = None if registered else \
+            "keras.layers" if type(layer).__module__.startswith("pytensor.keras.layers") else type(layer).__module__
     out = {"module": module, "class_name": _class_name(layer), "config": config, "registered_name": registered}
     if layer.built and layer._build_shape is not None and not isinstance(layer, InputLayer):
         out["build_config"] = {"input_shape": _json_value(layer._build_shape, f"layer '{layer.name}'")}
@@ -153,16 +146,18 @@ def deserialize_layer(config, custom_objects=None, safe_mode=True):
             get_registered_object(config.get("registered_name") or class_name, custom_objects) is None:
         return model_from_config(config, custom_objects, safe_mode)
     inner = dict(config.get("config", {}))
-    if class_name == "Lambda" or class_name == "TFOpLambda":
-        if class_name == "TFOpLambda":
-            raise ValueError(f"Cannot load layer {inner.get('name')!r}: it is a tf.keras TFOpLambda (a TensorFlow op "
-                             f"applied to a symbolic tensor), which pytensor cannot rebuild. Wrap the op in a Lambda "
-                             f"layer or a custom layer.")
-        inner["function"] = _deserialize_function(inner["function"], f"Lambda layer {inner.get('name')!r}", safe_mode)
-        inner.pop("function_type", None)
-        inner.pop("output_shape_type", None)
-        inner.pop("output_shape_module", None)
-        inner.pop("module", None)
+    if class_name == "TFOpLambda":
+        raise ValueError(f"Cannot load layer {inner.get('name')!r}: it is a tf.keras TFOpLambda (a TensorFlow op "
+                         f"applied to a symbolic tensor), which pytensor cannot rebuild. Wrap the op in a Lambda "
+                         f"layer or a custom layer.")
+    if class_name == "Lambda":
+        function = inner.pop("function")
+        if isinstance(function, list):  # tf.keras 2.x: [base64 bytecode, defaults, closure] or a name
+            function = {"class_name": "__lambda__", "config": {"code": function[0], "defaults": function[1]}} \
+                if inner.get("function_type") == "lambda" else function[0]
+        for key in ("function_type", "output_shape_type", "output_shape_module", "module"):
+            inner.pop(key, None)
+        inner["function"] = _deserialize_function(function, f"Lambda layer {inner.get('name')!r}", safe_mode)
         return Lambda.from_config(fit_config(Lambda, inner, "layer"))
     if class_name == "BatchNormalization" and isinstance(inner.get("axis"), list) and len(inner["axis"]) == 1:
         inner["axis"] = inner["axis"][0]  # tf.keras 2.x writes the axis as a one-element list

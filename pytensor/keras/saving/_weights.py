@@ -364,6 +364,11 @@ def read_legacy_optimizer(model, group, filepath):
         setters = setters[:1] + setters[2:]
         ours = ours[:1] + ours[2:]
     if len(values) != len(setters) or any(np.shape(a) != tuple(b.shape) for a, b in zip(values, ours)):
+        if values and not optimizer._slot_specs():
+            # tf.keras 2.x's SGD keeps momentum slots even at momentum=0, where they are never read: only the
+            # step count is state.
+            set_iterations(optimizer, int(values[0]))
+            return
         warnings.warn(f"{filepath}: the optimizer's state was not restored: the file has {len(values)} optimizer "
                       f"variables, the model's optimizer {type(optimizer).__name__} needs {len(setters)}.",
                       stacklevel=3)
