@@ -258,6 +258,20 @@ def test_subclassed_model_round_trip(tmp_path):
     with h5py.File(tmp_path / "w.weights.h5") as f:  # sub-layers are addressed by attribute, as in Keras 3
         assert set(f) >= {"hidden", "out", "optimizer"} and f["hidden/vars/0"].shape == (5, 4)
 
+    @keras.saving.register_keras_serializable(package="tests")
+    class NoConfig(keras.Model):
+        def __init__(self, units):
+            super().__init__()
+            self.dense = layers.Dense(units)
+
+        def call(self, inputs):
+            return self.dense(inputs)
+    bare = NoConfig(3)
+    bare(x)
+    bare.save(tmp_path / "bare.keras")
+    with pytest.raises(TypeError, match="NoConfig.*get_config"):
+        keras.models.load_model(tmp_path / "bare.keras")
+
 
 # ---- custom objects ------------------------------------------------------------------------------------------
 

@@ -308,7 +308,12 @@ def model_from_config(config, custom_objects=None, safe_mode=True):
     inner = config.get("config", {})
     custom = get_registered_object(config.get("registered_name") or class_name, custom_objects)
     if custom is not None and class_name not in ("Sequential", "Functional", "Model"):
-        model = custom.from_config(inner)
+        try:
+            model = custom.from_config(inner)
+        except TypeError as e:
+            raise TypeError(f"Cannot rebuild model class {class_name} from its config {sorted(inner)}: {e}. A "
+                            f"subclassed model whose constructor takes arguments must return them from get_config() "
+                            f"(and accept them in __init__ or from_config).") from e
     elif class_name == "Sequential":
         model = Sequential(name=inner.get("name"), trainable=inner.get("trainable", True))
         for entry in inner.get("layers", []):
