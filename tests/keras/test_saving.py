@@ -4,6 +4,7 @@ References: files written by real Keras 3 and tf.keras 2.x with their prediction
 ``make_fixtures.py``); a model's own predictions and weights before saving; an uninterrupted training run for the
 resumed one (bitwise).
 """
+import importlib.util
 import json
 import os
 import zipfile
@@ -17,7 +18,10 @@ from pytensor import keras
 from pytensor.keras import layers
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "saving")
-MODELS = ("mlp", "cnn", "text", "two_inputs", "custom")
+_spec = importlib.util.spec_from_file_location("saving_zoo", os.path.join(FIXTURES, "zoo.py"))
+ZOO = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ZOO)
+MODELS = ("mlp", "cnn", "text", "two_inputs", "custom", "zoo")
 
 
 @keras.saving.register_keras_serializable(package="pt_fixtures")
@@ -40,6 +44,8 @@ class Scale(keras.layers.Layer):
 
 def _architecture(name):
     """The fixture architectures, built here (for loading weights-only files)."""
+    if name == "zoo":
+        return ZOO.layer_zoo(keras)
     if name == "mlp":
         return keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dropout(0.2),
                                  layers.Dense(3, activation="softmax")])
@@ -113,6 +119,8 @@ def _trained(name, optimizer="adam", rng=None):
     x = {"mlp": (32, 8), "cnn": (16, 8, 8, 1), "custom": (16, 5)}.get(name)
     if name == "text":
         x, y = rng.integers(1, 20, size=(16, 6)).astype("int32"), rng.integers(0, 2, size=(16, 1)).astype("float32")
+    elif name == "zoo":
+        x, y = ZOO.zoo_data(rng)
     elif name == "two_inputs":
         x = [rng.normal(size=(16, 4)).astype("float32"), rng.normal(size=(16, 3)).astype("float32")]
         y = rng.normal(size=(16, 2)).astype("float32")
@@ -121,7 +129,8 @@ def _trained(name, optimizer="adam", rng=None):
         y = rng.integers(0, 3, size=(32,)) if name == "mlp" else \
             rng.normal(size=(len(x), 2 if name == "cnn" else 1)).astype("float32")
     loss = {"mlp": "sparse_categorical_crossentropy", "text": "binary_crossentropy"}.get(name, "mse")
-    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"] if name == "mlp" else None)
+    model.compile(optimizer="nadam" if name == "zoo" else optimizer, loss=loss,
+                  metrics=["accuracy"] if name == "mlp" else None)
     model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
     return model, x, y
 
@@ -472,7 +481,7 @@ def _step_error(model, expected, name):
     return float(np.abs(model.predict(x, verbose=0) - expected[name + "_y_after_step"]).max())
 
 
-@pytest.mark.parametrize("name", ["cnn", "text", "two_inputs", "custom"])  # (the MLP's Dropout draws differ)
+@pytest.mark.parametrize("name", ["cnn", "text", "two_inputs", "custom"])  # (mlp and zoo have Dropout: draws differ)
 @pytest.mark.parametrize("source", ["k3_{}.keras", "k3_{}.h5", "tfk_{}.h5"])
 def test_training_continues_from_keras_optimizer_state(source, name):
     """One more step from a Keras file's optimizer state lands where Keras's own step did. Rounding differences

@@ -79,6 +79,59 @@ def _is_graph_model(obj):
     return isinstance(obj, Sequential) or (isinstance(obj, Model) and obj._nodes is not None)
 
 
+def keras_layers(model):
+    """A model's layers in Keras's order, which names them in weights files: a Sequential's as given; a functional
+    model's by decreasing depth (the longest path to an output), ties in the order a depth-first walk back from the
+    outputs first reaches them (Keras's ``map_graph``)."""
+    from ..sequential import Sequential
+    if isinstance(model, Sequential) or getattr(model, "_nodes", None) is None:
+        return list(model.layers)
+    index, post_order, finished = {}, [], set()
+
+    def walk(tensor):
+        node = tensor.node
+        if id(node) in finished:
+            return
+        index.setdefault(id(node.layer), len(index))
+        for parent in node.inputs:
+            walk(parent)
+        finished.add(id(node))
+        post_order.append(node)
+    for output in model.outputs:
+        walk(output)
+    node_depth, layer_depth, layers = {}, {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        layers[id(node.layer)] = node.layer
+        for parent in node.inputs:
+            if id(parent.node) in finished:
+                node_depth[id(parent.node)] = max(depth + 1, node_depth.get(id(parent.node), 0))
+    for tensor in model.inputs:  # inputs no output depends on
+        if id(tensor.node.layer) not in layer_depth:
+            layer_depth[id(tensor.node.layer)], index[id(tensor.node.layer)] = 0, -1
+            layers[id(tensor.node.layer)] = tensor.node.layer
+    return sorted(layers.values(), key=lambda l: (-layer_depth[id(l)], index[id(l)]))
+
+
+def keras_trainable_variables(model):
+    """A model's trainable variables in Keras's order (each layer's own, then its sub-layers', functional models'
+    layers in :func:`keras_layers` order): the order of the optimizer's slots in Keras's files."""
+    out, seen = [], set()
+
+    def collect(layer):
+        if not layer.trainable:
+            return
+        for w in layer._own_weights:
+            if w.trainable and id(w) not in seen:
+                seen.add(id(w))
+                out.append(w)
+        for child in (keras_layers(layer) if _is_graph_model(layer) else layer._layers):
+            collect(child)
+    collect(model)
+    return out
+
+
 def _slot_order(optimizer, variables):
     """The slot variables of ``optimizer`` for ``variables`` (created, as zeros, where missing), in Keras 3's
     order."""
@@ -123,7 +176,7 @@ def optimizer_variables(optimizer, model):
             if np.float32(optimizer.learning_rate) != np.float32(value):
                 optimizer.learning_rate = float(np.float32(value))
         setters.append(set_lr)
-    variables = model.trainable_variables if model is not None else []
+    variables = keras_trainable_variables(model) if model is not None else []
     slots = _slot_order(optimizer, variables) if variables and optimizer._slot_specs() else []
     values.extend(slots)
     setters.extend(slots)
@@ -147,7 +200,7 @@ def saveables(root):
         own_path = _join(path, "cell") if isinstance(obj, RNNBase) else path
         out.append((_join(own_path, "vars"), obj, _own_weights(obj)))
         if _is_graph_model(obj):
-            container(obj.layers, _join(path, "layers"))
+            container(keras_layers(obj), _join(path, "layers"))
         attributes = sorted(obj.__dict__, key=lambda n: ("~" + n) if n.startswith("_") else n)
         for name in attributes:
             if name in _SKIPPED_ATTRIBUTES or name.startswith("__"):
@@ -263,7 +316,7 @@ def _weight_names(weights):
 
 def write_legacy(model, group, keras_version):
     """Writes the legacy layout (tf.keras 2.x ``save_weights('w.h5')`` and ``model_weights`` of a ``.h5`` model)."""
-    layers = model.layers
+    layers = keras_layers(model)
     group.attrs["layer_names"] = np.array([layer.name.encode("utf8") for layer in layers])
     group.attrs["backend"] = "tensorflow"
     group.attrs["keras_version"] = keras_version
@@ -316,7 +369,7 @@ def read_legacy(model, group, filepath, by_name=False, skip_mismatch=False):
                 continue
             plan.append((layer, weights, by[layer.name]))
     else:
-        layers = [layer for layer in model.layers if ordered_weights(layer)]
+        layers = [layer for layer in keras_layers(model) if ordered_weights(layer)]
         stored = [(name, values) for name, values in stored if values]
         if len(layers) != len(stored):
             raise ValueError(f"{filepath}: layer count mismatch: the model has {len(layers)} layers with weights "
@@ -363,6 +416,8 @@ def read_legacy_optimizer(model, group, filepath):
     if not has_lr and optimizer._lr_schedule is None:
         setters = setters[:1] + setters[2:]
         ours = ours[:1] + ours[2:]
+    if hasattr(optimizer, "_u_product") and len(values) == len(setters) - 1:
+        setters, ours = setters[:-1], ours[:-1]  # tf.keras 2.x does not store Nadam's product (it is recomputed)
     if len(values) != len(setters) or any(np.shape(a) != tuple(b.shape) for a, b in zip(values, ours)):
         if values and not optimizer._slot_specs():
             # tf.keras 2.x's SGD keeps momentum slots even at momentum=0, where they are never read: only the
