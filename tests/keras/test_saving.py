@@ -183,6 +183,25 @@ def test_save_weights_round_trip(tmp_path, ext):
     other.load_weights(tmp_path / f"w{ext}")
     for a, b in zip(model.weights, other.weights):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+    model.save(tmp_path / "whole.keras")
+    third = _architecture("cnn")
+    third.load_weights(tmp_path / "whole.keras")  # the weights of a whole-model file
+    for a, b in zip(model.weights, third.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_optimizer_without_config_saves_architecture_and_weights(tmp_path):
+    class PlainSGD:
+        def apply_gradients(self, grads_and_vars):
+            for g, v in grads_and_vars:
+                v.assign_sub(0.1 * g)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    model.compile(optimizer=PlainSGD(), loss="mse")
+    with pytest.warns(UserWarning, match="PlainSGD has no get_config"):
+        model.save(tmp_path / "m.keras")
+    restored = keras.models.load_model(tmp_path / "m.keras")
+    assert not restored._compiled
+    np.testing.assert_array_equal(restored.layers[0].kernel.numpy(), model.layers[0].kernel.numpy())
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "sgd_momentum", "rmsprop", "adamw", "nadam", "adagrad", "adadelta"])

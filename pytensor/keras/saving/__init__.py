@@ -69,7 +69,12 @@ def _kind(filepath):
 def _model_dict(model):
     config = _config.serialize_layer(model)
     if getattr(model, "_compiled", False):
-        config["compile_config"] = _config.compile_config(model)
+        if hasattr(model.optimizer, "get_config"):
+            config["compile_config"] = _config.compile_config(model)
+        else:
+            warnings.warn(f"Saving model '{model.name}' without its compile settings: its optimizer "
+                          f"{type(model.optimizer).__name__} has no get_config(). Compile the loaded model again.",
+                          stacklevel=3)
     return config
 
 
@@ -128,7 +133,7 @@ def _write_h5_model(model, config, path, include_optimizer):
         legacy = {"class_name": config["class_name"], "config": config["config"]}
         f.attrs["model_config"] = json.dumps(legacy)
         _weights.write_legacy(model, f.create_group("model_weights"), KERAS_VERSION)
-        if include_optimizer and getattr(model, "_compiled", False):
+        if include_optimizer and "compile_config" in config:
             training = dict(config["compile_config"])
             training["optimizer_config"] = training.pop("optimizer")
             f.attrs["training_config"] = json.dumps(training)
