@@ -117,13 +117,22 @@ def save_model(model, filepath, overwrite=True, **kwargs):
         if kind == "keras":
             weights = _weights_bytes(model)
             metadata = {"keras_version": KERAS_VERSION,
-                        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+                        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+                        "saved_by": f"pytensor {_pytensor_version()}"}
             with zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as archive:
                 archive.writestr("metadata.json", json.dumps(metadata))
                 archive.writestr("config.json", config_json)
                 archive.writestr("model.weights.h5", weights)
         else:
             _write_h5_model(model, config, temporary, include_optimizer)
+
+
+def _pytensor_version():
+    from importlib import metadata
+    try:
+        return metadata.version("pytensor-tf")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "(source tree)"
 
 
 def _write_h5_model(model, config, path, include_optimizer):
