@@ -258,6 +258,9 @@ def test_to_json_and_clone_model():
     config = model.get_config()
     again = keras.Model.from_config(config)
     assert again.get_config() == config
+    sequential = _trained("cnn")[0]
+    rebuilt = keras.Sequential.from_config(sequential.get_config())
+    assert isinstance(rebuilt, keras.Sequential) and rebuilt.get_config() == sequential.get_config()
 
 
 def test_subclassed_model_round_trip(tmp_path):
