@@ -174,6 +174,14 @@ class Sequential(Model):
             self._nodes = saved
 
     def get_config(self):
-        config = {"name": self.name, "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
-                                                for l in self._layers]}
-        return config
+        """The name and the layers (the InputLayer first), as Keras 3 writes them."""
+        from .saving import _config
+        return _config.model_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A Sequential model from :meth:`get_config` (fresh weights)."""
+        from .saving import _config
+        from .serialization import loading_scope
+        with loading_scope(custom_objects):
+            return _config.model_from_config({"class_name": "Sequential", "config": config}, custom_objects)

@@ -483,6 +483,8 @@ class Trainer:
                                                       steps=train.steps)
         self.stop_training = False
         callback_list.on_train_begin()
+        # BackupAndRestore sets the epoch an interrupted run resumes at.
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self._reset_metrics()
