@@ -52,3 +52,9 @@ from .rnn import RNN  # noqa: F401
 from .dot import Dot, dot  # noqa: F401
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 # (end of activation, masking, transposed-conv, reshaping, RNN-cell and dot layers)
+# ---- attention, normalization, regularization and wrapper layers ----
+from .multi_head_attention import MultiHeadAttention  # noqa: F401
+from .group_query_attention import GroupQueryAttention, GroupedQueryAttention  # noqa: F401
+from .attention import Attention  # noqa: F401
+from .additive_attention import AdditiveAttention  # noqa: F401
+# (end of attention, normalization, regularization and wrapper layers)
