@@ -57,4 +57,6 @@ from .multi_head_attention import MultiHeadAttention  # noqa: F401
 from .group_query_attention import GroupQueryAttention, GroupedQueryAttention  # noqa: F401
 from .attention import Attention  # noqa: F401
 from .additive_attention import AdditiveAttention  # noqa: F401
+from .group_normalization import GroupNormalization  # noqa: F401
+from .unit_normalization import UnitNormalization  # noqa: F401
 # (end of attention, normalization, regularization and wrapper layers)
