@@ -59,4 +59,13 @@ from .attention import Attention  # noqa: F401
 from .additive_attention import AdditiveAttention  # noqa: F401
 from .group_normalization import GroupNormalization  # noqa: F401
 from .unit_normalization import UnitNormalization  # noqa: F401
+from .spatial_dropout1d import SpatialDropout1D  # noqa: F401
+from .spatial_dropout2d import SpatialDropout2D  # noqa: F401
+from .spatial_dropout3d import SpatialDropout3D  # noqa: F401
+from .gaussian_noise import GaussianNoise  # noqa: F401
+from .gaussian_dropout import GaussianDropout  # noqa: F401
+from .alpha_dropout import AlphaDropout  # noqa: F401
+from .activity_regularization import ActivityRegularization  # noqa: F401
+from .time_distributed import TimeDistributed  # noqa: F401
+from .identity import Identity  # noqa: F401
 # (end of attention, normalization, regularization and wrapper layers)
