@@ -171,11 +171,12 @@ class MultiHeadAttention(HeadsAttention):
         if query is key and key is value and self.key_dim == self.value_dim:
             kernel = pt.stack([q_kernel, self.key_kernel, self.value_kernel], axis=1)
             bias = None if q_bias is None else pt.stack([q_bias, self.key_bias, self.value_bias], axis=0)
-            # (B, steps..., 3, heads, ch): the three projections are views of one result.
+            # (B, steps..., 3, heads, ch) -> three (B, steps..., heads, ch); unstacking (one stack in the backward
+            # pass) is cheaper than three slices (three zero-padded gradients).
             both = project(query, kernel, bias)
             rank = len(both.shape)
             moved = pt.transpose(both, [rank - 3] + [a for a in range(rank) if a != rank - 3])
-            return moved[0], moved[1], moved[2]
+            return tuple(pt.unstack(moved, axis=0))
         return (project(query, q_kernel, q_bias), project(key, self.key_kernel, self.key_bias),
                 project(value, self.value_kernel, self.value_bias))
 
