@@ -239,6 +239,12 @@ def test_bad_input_raises_clear_errors():
         layers.MultiHeadAttention(2, 3)(x, pt.ones((2, 3, 4)), pt.ones((2, 2, 4)))
     with pytest.raises(ValueError, match="value is missing"):
         layers.MultiHeadAttention(2, 3)(x)
+    built = layers.MultiHeadAttention(2, 3)
+    built(x, x)
+    with pytest.raises(ValueError, match=r"built for a value of rank 3 with 4 channels, received value shape"):
+        built(x, pt.ones((2, 5, 6)))
+    with pytest.raises(ValueError, match=r"built for a query of rank 3"):
+        built(pt.ones((2, 5, 2, 4)), pt.ones((2, 5, 2, 4)))
     with pytest.raises(ValueError, match="num_heads"):
         layers.MultiHeadAttention(0, 3)
     with pytest.raises(ValueError, match="divisible by `num_key_value_heads`"):

@@ -41,6 +41,19 @@ class HeadsAttention(Layer):
             self.build(*[None if t is None else tuple(np.shape(t)) for t in (query, value, key)])
         return super().__call__(query, value, key, **kwargs)
 
+    def _check_built_for(self, query, value, key):
+        """Raises a ValueError naming the shapes when the inputs differ from those the layer was built for."""
+        built = {"query": (self._query_rank, int(self.query_kernel.shape[0])),
+                 "value": (self._query_rank, int(self.value_kernel.shape[0])),
+                 "key": (self._query_rank, int(self.key_kernel.shape[0]))}
+        for name, tensor in (("query", query), ("value", value), ("key", key)):
+            rank, channels = built[name]
+            shape = tuple(tensor.shape)
+            if len(shape) != rank or shape[-1] != channels:
+                raise ValueError(f"{type(self).__name__} layer '{self.name}' was built for a {name} of rank {rank} "
+                                 f"with {channels} channels, received {name} shape {shape}; call it on inputs like "
+                                 f"those it was built for, or create a new layer.")
+
     def compute_mask(self, inputs, mask=None):
         # The output carries the query's mask.
         return mask

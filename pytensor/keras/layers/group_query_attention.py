@@ -86,6 +86,7 @@ class GroupQueryAttention(HeadsAttention):
         value_shape = tuple(value_shape) if value_shape is not None else query_shape
         key_shape = tuple(key_shape) if key_shape is not None else value_shape
         self._check_shapes(query_shape, value_shape, key_shape)
+        self._query_rank = len(query_shape)
         nq, nkv, h = self.num_query_heads, self.num_key_value_heads, self.head_dim
         self.query_kernel, self.query_bias = self._dense("query", (query_shape[-1], nq, h), (nq, h))
         self.key_kernel, self.key_bias = self._dense("key", (key_shape[-1], nkv, h), (nkv, h))
@@ -104,6 +105,7 @@ class GroupQueryAttention(HeadsAttention):
         value = self._convert_input(value)
         key = value if key is None else self._convert_input(key)
         self._check_shapes(tuple(query.shape), tuple(value.shape), tuple(key.shape))
+        self._check_built_for(query, value, key)
         batch, q_len = int(query.shape[0]), int(query.shape[1])
         k_len = int(value.shape[1])
         mask = attention_mask_for(

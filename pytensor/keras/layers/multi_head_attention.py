@@ -102,6 +102,7 @@ class MultiHeadAttention(HeadsAttention):
         value_shape = tuple(value_shape) if value_shape is not None else query_shape
         key_shape = tuple(key_shape) if key_shape is not None else value_shape
         self._check_shapes(query_shape, value_shape, key_shape)
+        self._query_rank = len(query_shape)
         heads = self.num_heads
         self.query_kernel, self.query_bias = self._dense("query", (query_shape[-1], heads, self.key_dim),
                                                          (heads, self.key_dim))
@@ -187,6 +188,7 @@ class MultiHeadAttention(HeadsAttention):
         value = self._convert_input(value)
         key = value if key is None else self._convert_input(key)
         self._check_shapes(tuple(query.shape), tuple(value.shape), tuple(key.shape))
+        self._check_built_for(query, value, key)
         query_mask = query_mask if query_mask is not None else input_mask(query)
         value_mask = value_mask if value_mask is not None else value_carried
         key_mask = key_mask if key_mask is not None else key_carried
