@@ -16,7 +16,7 @@ class GroupNormalization(Layer):
     Example:
         >>> gn = keras.layers.GroupNormalization(groups=2)
         >>> gn(tf.constant([[0., 2., 10., 30.]])).numpy().round(3)
-        array([[-0.999,  0.999, -1.   ,  1.   ]], dtype=float32)
+        array([[-1.,  1., -1.,  1.]], dtype=float32)
 
     Raises:
         ValueError: for ``groups`` that is neither positive nor -1, an axis out of range or of unknown size, and

@@ -19,8 +19,8 @@ class GroupQueryAttention(HeadsAttention):
     attention, with one key / value head multi-query attention. Weights in Keras 3's layout: ``query/kernel``
     ``(d, num_query_heads, head_dim)``, ``key/kernel`` and ``value/kernel`` ``(d, num_key_value_heads, head_dim)``
     (biases without the first axis), ``attention_output/kernel`` ``(num_query_heads, head_dim, d)``. Call
-    arguments, masks and ``dropout`` as :class:`MultiHeadAttention`; the attention scores are
-    ``(B, num_query_heads, T, S)``.
+    arguments, masks, ``dropout`` and ``flash_attention`` as :class:`MultiHeadAttention`; the attention scores
+    are ``(B, num_query_heads, T, S)``.
 
     Example:
         >>> gqa = keras.layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)
@@ -58,7 +58,6 @@ class GroupQueryAttention(HeadsAttention):
         self.use_bias = bool(use_bias)
         self.use_gate = bool(use_gate)
         self.sliding_window = sliding_window
-        self.flash_attention = flash_attention
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)

@@ -28,6 +28,7 @@ class MultiHeadAttention(HeadsAttention):
     ``(B, num_heads, T, S)`` probabilities), ``training`` (dropout on the probabilities), ``use_causal_mask``
     (position ``i`` attends to ``j <= i``). The Keras masks the inputs carry (``Masking``,
     ``Embedding(mask_zero=True)``) join the attention mask, and the output carries the query's mask.
+    ``flash_attention`` is accepted for Keras's signature and has no effect (there is one attention kernel).
 
     Example:
         >>> mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
@@ -75,7 +76,6 @@ class MultiHeadAttention(HeadsAttention):
         self.output_shape_arg = tuple(output_shape) if output_shape else None
         self.attention_axes = tuple(attention_axes) if attention_axes is not None else None
         self.sliding_window = sliding_window
-        self.flash_attention = flash_attention
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
