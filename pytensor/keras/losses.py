@@ -14,7 +14,8 @@ import math
 import pytensor as pt
 
 from .backend import to_snake_case
-from .serialization import unknown_identifier_error
+from .serialization import (deserialize_object, get_registered_name, get_registered_object, serialize_object,
+                            unknown_identifier_error)
 
 EPSILON = 1e-7
 """Keras's fuzz factor (``keras.backend.epsilon()``) used to clip probabilities."""
@@ -570,27 +571,25 @@ _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity,
     Huber, LogCosh, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy,
     CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
-    Dice, Tversky, Loss)}
+    Dice, Tversky)}
 # Keras 3 losses pytensor does not implement yet: get() says so instead of "unknown".
 _NOT_IMPLEMENTED = ("CTC", "Circle", "ctc", "circle")
 
 
 def serialize(loss):
-    """``{"class_name": ..., "config": ...}`` for a Loss, the function's name for a loss function."""
+    """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for a Loss, the function's name for a
+    loss function."""
     if isinstance(loss, Loss):
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
-    return loss.__name__
+        return serialize_object(loss)
+    return get_registered_name(loss)
 
 
-def deserialize(config):
-    """Inverse of ``serialize``: a name or a ``{"class_name", "config"}`` dict."""
+def deserialize(config, custom_objects=None):
+    """Inverse of ``serialize``: a name or a ``{"class_name", "config"}`` dict (custom losses through
+    ``custom_objects``, scopes or ``register_keras_serializable``)."""
     if isinstance(config, dict):
-        class_name = config.get("class_name")
-        if class_name not in _CLASSES:
-            raise ValueError(f"keras.losses.deserialize: unknown loss class {class_name!r}; valid: "
-                             f"{sorted(_CLASSES)}.")
-        return _CLASSES[class_name].from_config(dict(config.get("config", {})))
-    return get(config)
+        return deserialize_object(config, _CLASSES, "loss", custom_objects)
+    return get_registered_object(config, custom_objects) or get(config)
 
 
 def get(identifier):
@@ -607,8 +606,8 @@ def get(identifier):
     if isinstance(identifier, str):
         if identifier in _FUNCTIONS:
             return _FUNCTIONS[identifier]
-        if identifier in _CLASSES:
-            return _CLASSES[identifier]()
+        if identifier in _CLASSES or identifier == "Loss":  # Keras resolves its base class's name too
+            return _CLASSES.get(identifier, Loss)()
         raise unknown_identifier_error("loss", identifier, list(_FUNCTIONS) + list(_CLASSES), _NOT_IMPLEMENTED)
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()

@@ -12,7 +12,7 @@ import pytensor as pt
 
 from . import losses as _losses
 from .backend import to_snake_case
-from .serialization import unknown_identifier_error
+from .serialization import deserialize_object, get_registered_name, serialize_object, unknown_identifier_error
 
 EPSILON = _losses.EPSILON
 
@@ -1096,8 +1096,9 @@ _CLASSES = {cls.__name__: cls for cls in (
     AUC, F1Score, FBetaScore, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, KLDivergence, Poisson, Hinge, SquaredHinge,
     CategoricalHinge, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-    RootMeanSquaredError, PearsonCorrelation, ConcordanceCorrelation, R2Score, IoU, BinaryIoU, MeanIoU, OneHotIoU,
-    OneHotMeanIoU, Metric)}
+    RootMeanSquaredError, PearsonCorrelation, ConcordanceCorrelation, R2Score, BinaryIoU, Metric)}
+# Metrics that need constructor arguments: rebuilt from configs, not made from a bare name.
+_NEED_ARGUMENTS = {cls.__name__: cls for cls in (IoU, MeanIoU, OneHotIoU, OneHotMeanIoU)}
 _NAMES = {to_snake_case(name): cls for name, cls in _CLASSES.items()}
 _NAMES.update({"acc": Accuracy, "auc": AUC, "precision": Precision, "recall": Recall, "f1_score": F1Score,
                "fbeta_score": FBetaScore, "logcosh": LogCoshError, "rmse": RootMeanSquaredError,
@@ -1136,8 +1137,8 @@ categorical_focal_crossentropy = _losses.categorical_focal_crossentropy
 def serialize(metric):
     """``{"class_name": ..., "config": ...}`` for a Metric, the function's name for a metric function."""
     if isinstance(metric, Metric):
-        return {"class_name": type(metric).__name__, "config": metric.get_config()}
-    return metric.__name__
+        return serialize_object(metric)
+    return get_registered_name(metric)
 
 
 def deserialize(config):
@@ -1156,14 +1157,14 @@ def get(identifier):
     if identifier is None or isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, dict):
-        class_name = identifier.get("class_name")
-        if class_name not in _CLASSES:
-            raise ValueError(f"keras.metrics.get: unknown metric class {class_name!r}; valid: {sorted(_CLASSES)}.")
-        return _CLASSES[class_name].from_config(dict(identifier.get("config", {})))
+        return deserialize_object(identifier, {**_CLASSES, **_NEED_ARGUMENTS}, "metric")
     if isinstance(identifier, str):
         cls = _CLASSES.get(identifier) or _NAMES.get(identifier)
         if cls is not None:
             return cls()
+        if identifier in _NEED_ARGUMENTS:
+            raise TypeError(f"keras.metrics.get({identifier!r}): {identifier} needs constructor arguments; create it "
+                            f"as keras.metrics.{identifier}(num_classes=..., ...).")
         raise unknown_identifier_error("metric", identifier, set(_NAMES) | set(_CLASSES), _NOT_IMPLEMENTED)
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()

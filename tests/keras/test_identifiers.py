@@ -246,3 +246,11 @@ def test_sparsemax_projects_onto_the_simplex(axis):
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out.sum(axis=axis), 1.0, rtol=1e-5)
     assert (out == 0).any()  # unlike softmax, low scores get exactly 0
+
+
+def test_iou_metrics_round_trip_through_configs():
+    metric = keras.metrics.OneHotIoU(num_classes=3, target_class_ids=[0, 2], name="hot")
+    rebuilt = keras.metrics.get(keras.metrics.serialize(metric))
+    assert type(rebuilt) is keras.metrics.OneHotIoU and rebuilt.get_config() == metric.get_config()
+    with pytest.raises(TypeError, match="needs constructor arguments"):
+        keras.metrics.get("MeanIoU")

@@ -13,7 +13,7 @@ from .lion import Lion
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
-from ..serialization import unknown_identifier_error
+from ..serialization import deserialize_object, serialize_object, unknown_identifier_error
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
            "Ftrl", "Adafactor", "schedules", "get", "serialize", "deserialize"]
@@ -25,19 +25,23 @@ _NOT_IMPLEMENTED = ("muon", "schedulefreeadamw")
 
 
 def serialize(optimizer):
-    """``{"class_name": ..., "config": ...}`` for an optimizer."""
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for an optimizer.
+
+    A subclass that is not registered (TF1's ``tf.train.AdamOptimizer`` and the like) is written as the Keras
+    optimizer it runs, with its hyperparameters, so Keras loads it too.
+    """
+    out = serialize_object(optimizer)
+    if out["registered_name"] is None:
+        keras_class = next(c for c in type(optimizer).__mro__ if c in _BY_NAME.values() or c is Optimizer)
+        out["class_name"] = keras_class.__name__
+    return {**out, "module": "keras.optimizers"}
 
 
 def deserialize(config, custom_objects=None):
     """The optimizer a ``serialize`` dict (or a bare name) describes."""
     if isinstance(config, str):
         return get(config)
-    name = str(config.get("class_name", ""))
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
-    if cls is None:
-        raise unknown_identifier_error("optimizer", name.lower(), _BY_NAME, _NOT_IMPLEMENTED)
-    return cls.from_config(config.get("config", {}))
+    return deserialize_object(config, {cls.__name__: cls for cls in _BY_NAME.values()}, "optimizer", custom_objects)
 
 
 def get(identifier):
