@@ -29,7 +29,7 @@ def test_name_list_is_tensorflows():
     ("pytensor.linalg", "svd", "tf.linalg.svd"),
     ("pytensor.keras.layers", "Conv3D", "tf.keras.layers.Conv3D"),
     ("pytensor.keras.optimizers", "Muon", "tf.keras.optimizers.Muon"),
-    ("pytensor.keras.losses", "Circle", "tf.keras.losses.Circle"),
+    ("pytensor.keras.losses", "CTC", "tf.keras.losses.CTC"),
     ("pytensor.keras.metrics", "PrecisionAtRecall", "tf.keras.metrics.PrecisionAtRecall"),
     ("pytensor.keras.callbacks", "TensorBoard", "tf.keras.callbacks.TensorBoard"),
     ("pytensor.keras.optimizers.schedules", "PolynomialDecay", "tf.keras.optimizers.schedules.PolynomialDecay"),

@@ -309,6 +309,36 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     return 1.0 - intersection / (intersection + alpha * false_pos + beta * false_neg + EPSILON)
 
 
+def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True, gamma=80, margin=0.4):
+    """Circle loss (Sun et al., 2020) for metric learning: ``y_pred`` holds L2-normalised embeddings, ``y_true``
+    integer labels; pairs with equal labels are pulled together and others pushed apart, each pair weighted by how
+    far it is from its optimum. Per sample: ``softplus(logsumexp(positive terms) + logsumexp(negative terms))``;
+    the mask of positive losses makes the mean skip samples with none.
+
+    Example:
+        >>> keras.losses.circle([0, 0, 1], [[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])
+    """
+    y_pred = _as_float(y_pred)
+    y_true = pt.reshape(pt.cast(pt.convert_to_tensor(y_true), pt.int32), (-1, 1))
+    ref_embeddings = y_pred if ref_embeddings is None else pt.cast(pt.convert_to_tensor(ref_embeddings), y_pred.dtype)
+    ref_labels = y_true if ref_labels is None else pt.reshape(pt.cast(pt.convert_to_tensor(ref_labels), pt.int32),
+                                                              (-1, 1))
+    distances = pt.maximum(1.0 - pt.matmul(y_pred, ref_embeddings, transpose_b=True), 0.0)
+    positive = pt.equal(y_true, pt.transpose(ref_labels))
+    negative = pt.logical_not(positive)
+    if remove_diagonal:
+        positive = pt.logical_and(positive, pt.logical_not(pt.cast(pt.eye(*distances.shape), pt.bool)))
+    pos_weights = pt.maximum((margin + distances) * pt.cast(positive, distances.dtype), 0.0)
+    neg_weights = pt.maximum((1.0 + margin - distances) * pt.cast(negative, distances.dtype), 0.0)
+    pos_terms = -gamma * pos_weights * (margin - distances)
+    neg_terms = gamma * neg_weights * (1.0 - margin - distances)
+    no_pair = pt.fill(distances.shape, pt.constant(-math.inf, dtype=distances.dtype))
+    values = pt.nn.softplus(pt.reduce_logsumexp(pt.where(positive, pos_terms, no_pair), axis=1) +
+                            pt.reduce_logsumexp(pt.where(negative, neg_terms, no_pair), axis=1))
+    values._keras_mask = values > 0.0
+    return values
+
+
 def _broadcast_weight(sample_weight, values):
     """Brings sample_weight to the rank of the per-sample losses (drop trailing 1s, add trailing axes)."""
     weight = pt.cast(pt.convert_to_tensor(sample_weight), values.dtype)
@@ -542,6 +572,8 @@ CategoricalFocalCrossentropy = _loss_class(
     "CategoricalFocalCrossentropy", categorical_focal_crossentropy, "categorical_focal_crossentropy",
     """Categorical crossentropy that focuses on hard examples (see ``categorical_focal_crossentropy``).""",
     alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1)
+Circle = _loss_class("Circle", circle, "circle", """The circle loss (see ``circle``).""", gamma=80.0, margin=0.4,
+                     remove_diagonal=True)
 Dice = _loss_class("Dice", dice, "dice", """The Dice loss (see ``dice``).""", axis=None)
 Tversky = _loss_class("Tversky", tversky, "tversky", """The Tversky loss (see ``tversky``).""", alpha=0.5, beta=0.5,
                       axis=None)
@@ -563,7 +595,7 @@ _FUNCTIONS = {fn.__name__: fn for fn in (
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
     cosine_similarity, huber, log_cosh, kl_divergence, poisson, hinge, squared_hinge, categorical_hinge,
     binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, binary_focal_crossentropy,
-    categorical_focal_crossentropy, dice, tversky)}
+    categorical_focal_crossentropy, dice, tversky, circle)}
 _FUNCTIONS.update({"mse": mse, "mae": mae, "mape": mape, "msle": msle, "kld": kld, "MSE": mse, "MAE": mae,
                    "MAPE": mape, "MSLE": msle, "KLD": kld, "kullback_leibler_divergence": kl_divergence,
                    "logcosh": log_cosh, "huber_loss": huber, "bce": bce, "BCE": bce})
@@ -571,9 +603,9 @@ _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity,
     Huber, LogCosh, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy,
     CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
-    Dice, Tversky)}
+    Dice, Tversky, Circle)}
 # Keras 3 losses pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("CTC", "Circle", "ctc", "circle")
+_NOT_IMPLEMENTED = ("CTC", "ctc")
 
 
 def serialize(loss):
