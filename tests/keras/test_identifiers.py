@@ -19,7 +19,7 @@ MODULES = ("losses", "metrics", "optimizers", "activations", "initializers", "re
 NOT_IMPLEMENTED = {
     "losses": {"CTC", "ctc"},
     "metrics": set(),
-    "optimizers": {"muon", "schedulefreeadamw"},
+    "optimizers": {"schedulefreeadamw"},
     "activations": set(),
     "initializers": set(),
     "regularizers": set(),
