@@ -218,7 +218,7 @@ def test_unknown_names_and_unsupported_settings():
         deserialize_keras_object({"module": "keras.layers", "class_name": "Dense",
                                   "config": {"units": 2, "lora_rank": 4, "bogus": None}})
     with pytest.raises(ValueError, match="Unknown optimizer class"):
-        optimizers.deserialize({"class_name": "ScheduleFreeAdamW", "config": {}})
+        optimizers.deserialize({"class_name": "Lamb", "config": {}})
 
 
 def test_register_keras_serializable_names():

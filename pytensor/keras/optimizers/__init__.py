@@ -1,5 +1,5 @@
 """``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, Ftrl, Adafactor, Muon,
-``get`` and ``schedules``."""
+ScheduleFreeAdamW, ``get`` and ``schedules``."""
 from . import schedules
 from .adadelta import Adadelta
 from .adafactor import Adafactor
@@ -13,16 +13,18 @@ from .lion import Lion
 from .muon import Muon
 from .nadam import Nadam
 from .rmsprop import RMSprop
+from .schedule_free_adamw import ScheduleFreeAdamW
 from .sgd import SGD
 from ..serialization import deserialize_object, serialize_object, unknown_identifier_error
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "Ftrl", "Adafactor", "Muon", "schedules", "get", "serialize", "deserialize"]
+           "Ftrl", "Adafactor", "Muon", "ScheduleFreeAdamW",
+           "schedules", "get", "serialize", "deserialize"]
 
 _BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion,
-                                                  Ftrl, Adafactor, Muon)}
+                                                  Ftrl, Adafactor, Muon, ScheduleFreeAdamW)}
 # Keras 3 optimizers pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("schedulefreeadamw",)
+_NOT_IMPLEMENTED = ()
 
 
 def serialize(optimizer):
