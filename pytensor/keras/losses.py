@@ -11,6 +11,8 @@ kernels instead, as TF-Keras does.
 
 import math
 
+import numpy as np
+
 import pytensor as pt
 
 from .backend import to_snake_case
@@ -339,6 +341,50 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
     return values
 
 
+def ctc(y_true, y_pred):
+    """Connectionist temporal classification loss (Graves et al., 2006): ``-log p(labels | logits)`` summed over
+    every alignment of the labels to the time steps, by the forward algorithm in log space.
+
+    Args:
+        y_true: integer labels, shape (batch, max_label_length); 0 is the blank and pads the end of shorter labels.
+        y_pred: logits (not softmax outputs), shape (batch, time, classes).
+
+    Example:
+        >>> keras.losses.ctc([[1, 2]], tf.zeros((1, 4, 3)))  # -log(15 alignments / 3**4) = 1.6864
+    """
+    labels = np.asarray(pt.convert_to_tensor(y_true)).astype(np.int64)  # labels are data: no gradient flows
+    logits = _as_float(y_pred)
+    if labels.ndim != 2 or len(logits.shape) != 3:
+        raise ValueError(f"ctc: y_true must be (batch_size, max_length) integer labels and y_pred (batch_size, "
+                         f"max_length, num_classes) logits; received y_true.shape={labels.shape}, "
+                         f"y_pred.shape={tuple(logits.shape)}.")
+    batch, steps, classes = logits.shape
+    lengths = (labels != 0).sum(axis=1)
+    states = 2 * labels.shape[1] + 1
+    extended = np.zeros((batch, states), np.int64)  # blank, l1, blank, l2, ..., blank
+    extended[:, 1::2] = labels
+    can_skip = np.zeros((batch, states), bool)  # s-2 -> s, between different labels
+    can_skip[:, 2:] = (extended[:, 2:] != 0) & (extended[:, 2:] != extended[:, :-2])
+    final = np.zeros((batch, states), bool)  # a path ends on the last label or the blank after it
+    final[np.arange(batch), 2 * lengths] = True
+    final[np.arange(batch)[lengths > 0], 2 * lengths[lengths > 0] - 1] = True
+    # A large finite stand-in for log(0): -inf would give NaN gradients through unreachable states.
+    never = pt.fill((batch, states), pt.constant(-1e30, dtype=logits.dtype))
+    log_probs = pt.matmul(pt.nn.log_softmax(logits), pt.one_hot(extended, classes, dtype=logits.dtype),
+                          transpose_b=True)  # (batch, time, states)
+    start = np.full((batch, states), -1e30)
+    start[:, 0] = 0.0
+    alpha = pt.constant(start, dtype=logits.dtype)
+    skip = pt.constant(can_skip)
+    for t in range(steps):
+        stay = alpha
+        advance = pt.concat([never[:, :1], alpha[:, :-1]], axis=1)
+        jump = pt.where(skip, pt.concat([never[:, :2], alpha[:, :-2]], axis=1), never)
+        top = pt.maximum(pt.maximum(stay, advance), jump)
+        alpha = top + pt.log(pt.exp(stay - top) + pt.exp(advance - top) + pt.exp(jump - top)) + log_probs[:, t, :]
+    return -pt.reduce_logsumexp(pt.where(pt.constant(final), alpha, never), axis=1)
+
+
 def _broadcast_weight(sample_weight, values):
     """Brings sample_weight to the rank of the per-sample losses (drop trailing 1s, add trailing axes)."""
     weight = pt.cast(pt.convert_to_tensor(sample_weight), values.dtype)
@@ -572,6 +618,7 @@ CategoricalFocalCrossentropy = _loss_class(
     "CategoricalFocalCrossentropy", categorical_focal_crossentropy, "categorical_focal_crossentropy",
     """Categorical crossentropy that focuses on hard examples (see ``categorical_focal_crossentropy``).""",
     alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1)
+CTC = _loss_class("CTC", ctc, "ctc", """The CTC loss (see ``ctc``).""")
 Circle = _loss_class("Circle", circle, "circle", """The circle loss (see ``circle``).""", gamma=80.0, margin=0.4,
                      remove_diagonal=True)
 Dice = _loss_class("Dice", dice, "dice", """The Dice loss (see ``dice``).""", axis=None)
@@ -595,7 +642,7 @@ _FUNCTIONS = {fn.__name__: fn for fn in (
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
     cosine_similarity, huber, log_cosh, kl_divergence, poisson, hinge, squared_hinge, categorical_hinge,
     binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, binary_focal_crossentropy,
-    categorical_focal_crossentropy, dice, tversky, circle)}
+    categorical_focal_crossentropy, dice, tversky, circle, ctc)}
 _FUNCTIONS.update({"mse": mse, "mae": mae, "mape": mape, "msle": msle, "kld": kld, "MSE": mse, "MAE": mae,
                    "MAPE": mape, "MSLE": msle, "KLD": kld, "kullback_leibler_divergence": kl_divergence,
                    "logcosh": log_cosh, "huber_loss": huber, "bce": bce, "BCE": bce})
@@ -603,9 +650,9 @@ _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity,
     Huber, LogCosh, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy,
     CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
-    Dice, Tversky, Circle)}
+    Dice, Tversky, Circle, CTC)}
 # Keras 3 losses pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ("CTC", "ctc")
+_NOT_IMPLEMENTED = ()
 
 
 def serialize(loss):
