@@ -234,8 +234,6 @@ _BY_NAME.update({f.__name__: f for f in (celu, glu, hard_shrink, hard_silu, hard
                                          soft_shrink, sparse_plus, sparse_sigmoid, squareplus, tanh_shrink,
                                          threshold, sparsemax)})
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
-# Keras 3 activations pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ()
 
 
 def serialize(activation):
@@ -264,7 +262,7 @@ def get(identifier):
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier) or get_registered_object(identifier)
         if fn is None:
-            raise unknown_identifier_error("activation function", identifier, _BY_NAME, _NOT_IMPLEMENTED)
+            raise unknown_identifier_error("activation function", identifier, _BY_NAME)
         return fn
     if isinstance(identifier, dict):
         registered = identifier.get("registered_name")

@@ -651,8 +651,6 @@ _CLASSES = {cls.__name__: cls for cls in (
     Huber, LogCosh, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy,
     CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
     Dice, Tversky, Circle, CTC)}
-# Keras 3 losses pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ()
 
 
 def serialize(loss):
@@ -687,7 +685,7 @@ def get(identifier):
             return _FUNCTIONS[identifier]
         if identifier in _CLASSES or identifier == "Loss":  # Keras resolves its base class's name too
             return _CLASSES.get(identifier, Loss)()
-        raise unknown_identifier_error("loss", identifier, list(_FUNCTIONS) + list(_CLASSES), _NOT_IMPLEMENTED)
+        raise unknown_identifier_error("loss", identifier, list(_FUNCTIONS) + list(_CLASSES))
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
     if callable(identifier):

@@ -1108,8 +1108,6 @@ _NAMES.update({"acc": Accuracy, "auc": AUC, "precision": Precision, "recall": Re
 _NAMES.update({"mse": MeanSquaredError, "mae": MeanAbsoluteError, "mape": MeanAbsolutePercentageError,
                "msle": MeanSquaredLogarithmicError, "bce": BinaryCrossentropy, "kld": KLDivergence})
 _NAMES.update({alias.upper(): _NAMES[alias] for alias in ("mse", "mae", "mape", "msle", "bce")})
-# Keras 3 metrics pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ()
 
 mse = MSE = _losses.mean_squared_error
 mae = MAE = _losses.mean_absolute_error
@@ -1165,7 +1163,7 @@ def get(identifier):
         if identifier in _NEED_ARGUMENTS:
             raise TypeError(f"keras.metrics.get({identifier!r}): {identifier} needs constructor arguments; create it "
                             f"as keras.metrics.{identifier}(num_classes=..., ...).")
-        raise unknown_identifier_error("metric", identifier, set(_NAMES) | set(_CLASSES), _NOT_IMPLEMENTED)
+        raise unknown_identifier_error("metric", identifier, set(_NAMES) | set(_CLASSES))
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
     if callable(identifier):

@@ -223,24 +223,17 @@ def deserialize_object(config, classes, kind, custom_objects=None):
     return cls.from_config(fit_config(cls, inner, kind))
 
 
-def unknown_identifier_error(kind, identifier, known, missing=()):
-    """The error for a name no ``get`` knows: "did you mean" the closest known name.
+def unknown_identifier_error(kind, identifier, known):
+    """The ValueError for a name no ``get`` knows, with "did you mean" the closest known name (difflib).
 
     Args:
         kind: what was looked up, as the message names it ("loss", "metric", ...).
         identifier: the name asked for.
         known: every name ``get`` resolves.
-        missing: names Keras 3 resolves that pytensor does not implement yet.
-
-    Returns:
-        NotImplementedError for a name in `missing` (saying that Keras has it), ValueError otherwise.
     """
-    if identifier in missing:
-        return NotImplementedError(f"The {kind} {identifier!r} is not implemented yet in pytensor (Keras 3 has "
-                                   f"it); implemented {kind} names: {sorted(known)}.")
     import difflib
 
-    close = difflib.get_close_matches(identifier, list(known) + list(missing), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(identifier, list(known), n=1, cutoff=0.6)
     if not close:
         close = difflib.get_close_matches(identifier.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
         close = [next(k for k in known if k.lower() == close[0])] if close else []

@@ -1,6 +1,6 @@
 """Every string identifier Keras 3 resolves (recorded from Keras by fixtures/record_keras_identifiers.py into
-fixtures/keras_identifiers.json) resolves here to the same kind of object, or, for the few pytensor does not
-implement yet, says so; an unknown name suggests the closest known one."""
+fixtures/keras_identifiers.json) resolves here to the same kind of object, and computes what Keras computes
+(activations, losses, metrics, optimizer steps recorded on samples); an unknown name suggests the closest one."""
 import json
 import os
 
@@ -14,16 +14,6 @@ with open(os.path.join(os.path.dirname(__file__), "fixtures", "keras_identifiers
     KERAS = json.load(_f)
 
 MODULES = ("losses", "metrics", "optimizers", "activations", "initializers", "regularizers")
-# Keras 3 names pytensor does not implement yet: get() raises NotImplementedError naming them. The list is checked
-# against each module's own, so implementing one fails this test until the name moves out of here.
-NOT_IMPLEMENTED = {
-    "losses": set(),
-    "metrics": set(),
-    "optimizers": set(),
-    "activations": set(),
-    "initializers": set(),
-    "regularizers": set(),
-}
 CASES = [(module, name, kind) for module in MODULES for name, kind in sorted(KERAS[module].items())]
 
 
@@ -35,12 +25,7 @@ def test_fixture_covers_every_module():
 
 @pytest.mark.parametrize("module, name, kind", CASES, ids=[f"{m}.{n}" for m, n, _ in CASES])
 def test_keras_identifier_resolves(module, name, kind):
-    get = getattr(keras, module).get
-    if name in NOT_IMPLEMENTED[module]:
-        with pytest.raises(NotImplementedError, match=f"{name!r} is not implemented yet"):
-            get(name)
-        return
-    obj = get(name)
+    obj = getattr(keras, module).get(name)
     if kind == "function":
         assert callable(obj) and not isinstance(obj, type) and not hasattr(obj, "get_config"), obj
     else:
@@ -51,7 +36,7 @@ def test_keras_identifier_resolves(module, name, kind):
 # of the last one (keras/src/backend/tensorflow/nn.py), so its outputs do not sum to 1; pytensor follows the
 # definition (Martins & Astudillo, 2016), checked against numpy by test_sparsemax_projects_onto_the_simplex.
 KERAS_WRONG = {"sparsemax"}
-ACTIVATIONS = sorted(set(KERAS["activation_outputs"]) - NOT_IMPLEMENTED["activations"] - KERAS_WRONG)
+ACTIVATIONS = sorted(set(KERAS["activation_outputs"]) - KERAS_WRONG)
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
@@ -69,7 +54,7 @@ def test_loss_by_name_gives_keras_values(name):
     np.testing.assert_allclose(np.asarray(out), np.array(KERAS["loss_outputs"][name]), rtol=1e-5, atol=1e-6)
 
 
-METRICS = sorted(set(KERAS["metric_results"]) - NOT_IMPLEMENTED["metrics"])
+METRICS = sorted(KERAS["metric_results"])
 
 
 @pytest.mark.parametrize("name", METRICS)
@@ -91,7 +76,7 @@ def test_metric_by_name_gives_keras_results(name):
 # from the already-updated z (its own comment says "before any updates"); pytensor follows the algorithm
 # (Defazio et al., 2024), checked against numpy by test_schedule_free_adamw_follows_the_algorithm.
 KERAS_WRONG_OPTIMIZERS = {"schedulefreeadamw", "schedule_free_warmup"}
-OPTIMIZERS = sorted(set(KERAS["optimizer_trajectories"]) - NOT_IMPLEMENTED["optimizers"] - KERAS_WRONG_OPTIMIZERS)
+OPTIMIZERS = sorted(set(KERAS["optimizer_trajectories"]) - KERAS_WRONG_OPTIMIZERS)
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
@@ -124,11 +109,6 @@ def test_optimizer_on_a_matrix_follows_keras_steps(name):
     for grad, expected in zip(KERAS["optimizer_inputs"]["gradients"], KERAS["optimizer_matrix_trajectories"][name]):
         optimizer.apply_gradients([(pt.constant(as_input(grad)), variable)])
         np.testing.assert_allclose(variable.numpy(), expected, rtol=1e-6, atol=1e-7)
-
-
-def test_not_implemented_lists_match_the_modules():
-    for module in ("losses", "metrics", "optimizers", "activations"):  # initializers and regularizers have none
-        assert set(getattr(keras, module)._NOT_IMPLEMENTED) == NOT_IMPLEMENTED[module], module
 
 
 @pytest.mark.parametrize("name", KERAS["compile_metrics"] + ["top_k_categorical_accuracy",

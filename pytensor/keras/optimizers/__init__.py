@@ -23,8 +23,6 @@ __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta"
 
 _BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion,
                                                   Ftrl, Adafactor, Muon, ScheduleFreeAdamW)}
-# Keras 3 optimizers pytensor does not implement yet: get() says so instead of "unknown".
-_NOT_IMPLEMENTED = ()
 
 
 def serialize(optimizer):
@@ -60,7 +58,7 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = _BY_NAME.get(identifier.lower())
         if cls is None:
-            raise unknown_identifier_error("optimizer", identifier.lower(), _BY_NAME, _NOT_IMPLEMENTED)
+            raise unknown_identifier_error("optimizer", identifier.lower(), _BY_NAME)
         return cls()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}; pass an Optimizer instance, a "
                      f"config dict or one of {sorted(_BY_NAME)}")
