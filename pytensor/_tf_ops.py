@@ -352,12 +352,13 @@ def _summarize(array, fmt, ends):
     def render(sub, axis):
         if axis == ndim:
             return fmt(sub[()])
-        count = sub.shape[0]
-        parts = [render(sub[i], axis + 1) for i in range(min(ends, count))]
+        count, gap = sub.shape[0], spacing(axis)
+        text = "[" + gap.join(render(sub[i], axis + 1) for i in range(min(ends, count)))
         if count > 2 * ends:
-            parts.append("...")
-        parts += [render(sub[i], axis + 1) for i in range(max(ends, count - ends), count)]
-        return "[" + spacing(axis).join(parts) + "]"
+            text += gap + "..."  # TF puts the gap before '...' even when no entries precede it
+        for i in range(max(ends, count - ends), count):
+            text += gap + render(sub[i], axis + 1)
+        return text + "]"
 
     return render(array, 0)
 
