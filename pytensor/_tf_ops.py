@@ -5,6 +5,7 @@ signatures (``name=``) for ``constant`` / ``convert_to_tensor`` / ``identity``.
 Everything here is composed of differentiable core ops, so gradients come from the ops' own formulas.
 """
 
+import builtins
 import enum
 import math as _math
 import pprint
@@ -17,7 +18,7 @@ from ._tensor_api import Tensor, Variable
 from .errors import InvalidArgumentError
 
 __all__ = ["constant", "convert_to_tensor", "identity", "einsum", "norm", "global_norm", "clip_by_norm",
-           "clip_by_global_norm", "print", "get_static_value", "UnconnectedGradients"]
+           "clip_by_global_norm", "print", "get_static_value", "UnconnectedGradients", "meshgrid", "slice"]
 
 _TENSOR_TYPES = (Tensor, Variable)
 
@@ -55,6 +56,44 @@ def get_static_value(tensor, partial=False):
     if isinstance(tensor, Tensor):
         return tensor.numpy()
     return tensor
+
+
+def meshgrid(*args, **kwargs):
+    """Coordinate grids from 1-D tensors, as ``tf.meshgrid``: ``indexing='xy'`` (default; the first two output
+    axes swapped, as for plotting) or ``'ij'`` (matrix order)."""
+    indexing = kwargs.pop("indexing", "xy")
+    kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError(f"meshgrid() got unexpected keyword arguments {sorted(kwargs)}")
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    vectors = [_core.reshape(_core.convert_to_tensor(a), [-1]) for a in args]
+    shape = [v.shape[0] for v in vectors]
+    axes = list(range(len(vectors)))
+    if indexing == "xy" and len(vectors) > 1:
+        shape[0], shape[1] = shape[1], shape[0]
+        axes[0], axes[1] = 1, 0
+    grids = []
+    for vector, axis in zip(vectors, axes):
+        along = [1] * len(vectors)
+        along[axis] = -1
+        grids.append(_core.broadcast_to(_core.reshape(vector, along), shape))
+    return grids
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
+    """The block of `input_` starting at `begin` with extent `size` (-1: to the end), as ``tf.slice``."""
+    input_ = _core.convert_to_tensor(input_)
+    begin = [int(b) for b in np.asarray(begin).reshape(-1)]
+    size = [int(n) for n in np.asarray(size).reshape(-1)]
+    if len(begin) != input_.ndim or len(size) != input_.ndim:
+        raise InvalidArgumentError(f"slice: begin ({begin}) and size ({size}) need one entry per dimension of the "
+                                   f"input of shape {input_.shape}")
+    for axis, (b, n, dim) in enumerate(zip(begin, size, input_.shape)):
+        if b < 0 or b > dim or (n != -1 and (n < 0 or b + n > dim)):
+            raise InvalidArgumentError(f"slice: begin {b} with size {n} is out of bounds for dimension {axis} of "
+                                       f"size {dim} (input shape {input_.shape})")
+    return input_[tuple(builtins.slice(b, None if n == -1 else b + n) for b, n in zip(begin, size))]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -389,3 +389,30 @@ def test_nest_assert_same_structure():
     tf.nest.assert_same_structure([1, 2], (1, 2), check_types=False)
     with pytest.raises(ValueError, match="same set of keys"):
         tf.nest.assert_same_structure({"a": 1}, {"b": 1})
+
+
+@pytest.mark.parametrize("indexing", ["xy", "ij"])
+def test_meshgrid_matches_numpy(indexing):
+    x, y, z = np.arange(3.0), np.arange(4.0) * 10, np.arange(2.0) * 100
+    for args in [(x, y), (x, y, z)]:
+        got = tf.meshgrid(*[tf.constant(a) for a in args], indexing=indexing)
+        want = np.meshgrid(*args, indexing=indexing)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g.numpy(), w)
+    with pytest.raises(ValueError, match="indexing"):
+        tf.meshgrid(tf.constant(x), indexing="yx")
+
+
+def test_slice_matches_numpy_and_checks_bounds():
+    t = np.arange(24).reshape(2, 3, 4)
+    np.testing.assert_array_equal(tf.slice(tf.constant(t), [1, 0, 1], [1, 2, -1]).numpy(), t[1:2, 0:2, 1:])
+    with pytest.raises(InvalidArgumentError, match="out of bounds for dimension 2"):
+        tf.slice(tf.constant(t), [0, 0, 3], [1, 1, 2])
+    with pytest.raises(InvalidArgumentError, match="one entry per dimension"):
+        tf.slice(tf.constant(t), [0, 0], [1, 1])
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(tf.slice(x, [1], [2]))
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [0.0, 1.0, 1.0])

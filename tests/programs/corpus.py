@@ -1,0 +1,292 @@
+"""The corpus of real TensorFlow 2 programs that pytensor runs unchanged (issue 18).
+
+Each program is named by its origin (repository, pinned commit, path, licence) and the few edits that make it run
+in seconds offline; its source is not copied into this repository. ``materialize`` builds the runnable script
+from a local git mirror of the origin (``$PYTENSOR_CORPUS_MIRRORS``, default ``/work/.mirror``, holding
+``<owner>+<name>/repo``): a notebook becomes its code cells in order, shell/magic lines are dropped, and every
+edit is applied exactly where declared, with a ``# pytensor-corpus:`` comment line saying why.
+
+Each program's printed results under real TensorFlow are recorded once (``record_tf.py``) into
+``tf_results.json``; ``test_programs.py`` runs the program with ``python -m pytensor.run`` and compares.
+
+    python tests/programs/corpus.py list
+    python tests/programs/corpus.py materialize [ID ...]     # writes tests/programs/.corpus/<id>.py
+"""
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CACHE = os.path.join(HERE, ".corpus")
+STUBS = os.path.join(HERE, "stubs")
+RESULTS = os.path.join(HERE, "tf_results.json")
+MIRRORS = os.environ.get("PYTENSOR_CORPUS_MIRRORS", "/work/.mirror")
+
+TF_DOCS = ("tensorflow/docs", "7c3650212740204359d4ceae481abc79345541be")
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """One corpus program: where it comes from, how it is adapted, and how its output is compared."""
+
+    id: str
+    origin: tuple  # (owner/name, commit)
+    path: str
+    url: str
+    licence: str
+    edits: tuple = ()  # (original text, replacement, why): each original must occur exactly once
+    # "metrics": the last value printed for each named key ('loss: 0.31', 'accuracy = 0.9') within its tolerance;
+    # "numbers": every number printed, in order, within `rtol` (for programs without randomness)
+    compare: str = "metrics"
+    tolerances: dict = dataclasses.field(default_factory=dict)  # key -> {"rtol": x} / {"atol": x}
+    rtol: float = 1e-5
+    needs: str = ""  # an unbuilt pytensor feature: the program is skipped with this reason
+    differs: str = ""  # a known behaviour difference: the test is an expected failure with this reason
+    timeout: int = 120
+
+
+PROGRAMS = [
+    Program(
+        id="tf_tutorial_quickstart_beginner", origin=TF_DOCS, path="site/en/tutorials/quickstart/beginner.ipynb",
+        url="https://www.tensorflow.org/tutorials/quickstart/beginner", licence="Apache-2.0",
+        edits=(("model.fit(x_train, y_train, epochs=5)", "model.fit(x_train, y_train, epochs=1, verbose=2)",
+                "one epoch; one line per epoch instead of a progress bar"),
+               ("(x_train, y_train), (x_test, y_test) = mnist.load_data()\n",
+                "(x_train, y_train), (x_test, y_test) = mnist.load_data()\n"
+                "x_train, y_train = x_train[:12000], y_train[:12000]\n",
+                "the first 12000 training images, to run in seconds")),
+        tolerances={"loss": {"atol": 0.06}, "accuracy": {"atol": 0.02}},
+    ),
+    Program(
+        id="tf_tutorial_keras_classification", origin=TF_DOCS, path="site/en/tutorials/keras/classification.ipynb",
+        url="https://www.tensorflow.org/tutorials/keras/classification", licence="Apache-2.0",
+        edits=(("model.fit(train_images, train_labels, epochs=10)",
+                "model.fit(train_images[:12000], train_labels[:12000], epochs=2, verbose=2)",
+                "two epochs on the first 12000 images; one line per epoch"),),
+        tolerances={"loss": {"atol": 0.06}, "accuracy": {"atol": 0.03}, "Test accuracy": {"atol": 0.03}},
+        needs="keras.layers.Softmax",
+    ),
+    Program(
+        id="tf_guide_autodiff", origin=TF_DOCS, path="site/en/guide/autodiff.ipynb",
+        url="https://www.tensorflow.org/guide/autodiff", licence="Apache-2.0",
+        edits=(("w = tf.Variable(tf.random.normal((3, 2)), name='w')",
+                "w = tf.Variable([[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]], name='w')",
+                "fixed weights instead of random ones, so every printed number can be compared"),),
+        compare="numbers",
+        needs="tf.image (adjust_contrast)",
+    ),
+    Program(
+        id="tf_guide_basic_training_loops", origin=TF_DOCS, path="site/en/guide/basic_training_loops.ipynb",
+        url="https://www.tensorflow.org/guide/basic_training_loops", licence="Apache-2.0",
+        edits=(('keras_model.save_weights("my_checkpoint")', 'keras_model.save_weights("my_checkpoint.weights.h5")',
+                "Keras 3 (TF 2.21) requires the .weights.h5 suffix"),
+               ("loss=tf.keras.losses.mean_squared_error,", "loss=tf.keras.losses.MeanSquaredError(),",
+                "Keras 3 (TF 2.21) has no losses.mean_squared_error function"),
+               ("keras_model.fit(x, y, epochs=10, batch_size=1000)",
+                "keras_model.fit(x, y, epochs=10, batch_size=1000, verbose=2)", "one line per epoch")),
+        tolerances={"loss": {"rtol": 0.3}},
+        needs="saving (Model.save_weights to .weights.h5)",
+    ),
+    Program(
+        id="tf_guide_intro_to_modules", origin=TF_DOCS, path="site/en/guide/intro_to_modules.ipynb",
+        url="https://www.tensorflow.org/guide/intro_to_modules", licence="Apache-2.0",
+        edits=(("simple_layer([[2.0, 2.0, 2.0]])", "simple_layer(tf.constant([[2.0, 2.0, 2.0]]))",
+                "Keras 3 (TF 2.21) layers take tensors, not nested lists, as positional inputs"),),
+        needs="tf.function, tf.train.Checkpoint, tf.saved_model",
+    ),
+    Program(
+        id="tf_tutorial_quickstart_advanced", origin=TF_DOCS, path="site/en/tutorials/quickstart/advanced.ipynb",
+        url="https://www.tensorflow.org/tutorials/quickstart/advanced", licence="Apache-2.0",
+        edits=(("EPOCHS = 5", "EPOCHS = 1", "one epoch"),),
+        tolerances={"Loss": {"atol": 0.05}, "Accuracy": {"atol": 3.0}},
+        needs="tf.function",
+    ),
+    Program(
+        id="tf_guide_basics", origin=TF_DOCS, path="site/en/guide/basics.ipynb",
+        url="https://www.tensorflow.org/guide/basics", licence="Apache-2.0",
+        needs="tf.function, tf.saved_model",
+    ),
+    Program(
+        id="tf_guide_variable", origin=TF_DOCS, path="site/en/guide/variable.ipynb",
+        url="https://www.tensorflow.org/guide/variable", licence="Apache-2.0",
+        compare="numbers",
+        needs="complex64 dtype (tf.Variable([5 + 4j, 6 + 1j]))",
+    ),
+    Program(
+        id="tf_tutorial_customization_basics", origin=TF_DOCS, path="site/en/tutorials/customization/basics.ipynb",
+        url="https://www.tensorflow.org/tutorials/customization/basics", licence="Apache-2.0",
+        edits=(("ds_tensors = ds_tensors.map(tf.math.square).shuffle(2).batch(2)",
+                "ds_tensors = ds_tensors.map(tf.math.square).batch(2)",
+                "no shuffle: its order is random, and differs between libraries"),
+               ("x = tf.random.uniform([3, 3])", "x = tf.reshape(tf.range(9, dtype=tf.float32) / 9.0, [3, 3])",
+                "fixed values instead of random ones"),
+               ("  x = tf.random.uniform([1000, 1000])\n  assert x.device.endswith(\"CPU:0\")",
+                "  x = tf.ones([200, 200])\n  assert x.device.endswith(\"CPU:0\")", "a smaller, fixed matrix"),
+               ('  print("10 loops: {:0.2f}ms".format(1000*result))', '  print("10 loops timed")',
+                "timings differ from run to run")),
+        compare="numbers",
+    ),
+    Program(
+        id="tf_tutorial_custom_layers", origin=TF_DOCS, path="site/en/tutorials/customization/custom_layers.ipynb",
+        url="https://www.tensorflow.org/tutorials/customization/custom_layers", licence="Apache-2.0",
+        edits=(('self.kernel = self.add_weight("kernel",', 'self.kernel = self.add_weight(name="kernel",',
+                "Keras 3 (TF 2.21) takes the shape as add_weight's first argument"),),
+        compare="numbers",
+        differs="Keras 3's summary table (built output shapes, byte counts) and variable names ('kernel', not "
+                "'my_dense_layer/kernel:0')",
+    ),
+    Program(
+        id="tf_tutorial_images_cnn", origin=TF_DOCS, path="site/en/tutorials/images/cnn.ipynb",
+        url="https://www.tensorflow.org/tutorials/images/cnn", licence="Apache-2.0",
+        edits=(("(train_images, train_labels), (test_images, test_labels) = datasets.cifar10.load_data()",
+                "import numpy as np\n"
+                "_rng = np.random.default_rng(0)\n"
+                "train_images = _rng.integers(0, 256, (1024, 32, 32, 3)).astype('uint8')\n"
+                "train_labels = (train_images[:, :16].mean(axis=(1, 2, 3)) // 12.8).astype('uint8')[:, None] % 10\n"
+                "test_images, test_labels = train_images[:256], train_labels[:256]",
+                "CIFAR-10 is not available offline: a synthetic set of its shapes and dtypes"),
+               ("history = model.fit(train_images, train_labels, epochs=10, ",
+                "history = model.fit(train_images, train_labels, epochs=2, verbose=2, ",
+                "two epochs; one line per epoch")),
+        tolerances={"loss": {"atol": 0.2}},
+        timeout=300,
+    ),
+]
+
+PROGRAMS += [
+    Program(
+        id="tf_guide_core_optimizers", origin=TF_DOCS, path="site/en/guide/core/optimizers_core.ipynb",
+        url="https://www.tensorflow.org/guide/core/optimizers_core", licence="Apache-2.0",
+        compare="numbers",
+    ),
+    Program(
+        id="tf_guide_tensor_slicing", origin=TF_DOCS, path="site/en/guide/tensor_slicing.ipynb",
+        url="https://www.tensorflow.org/guide/tensor_slicing", licence="Apache-2.0",
+        compare="numbers",
+        needs="tf.gather_nd, tf.tensor_scatter_nd_add/sub/min/max, tf.sparse.to_dense",
+    ),
+    Program(
+        id="tf_guide_advanced_autodiff", origin=TF_DOCS, path="site/en/guide/advanced_autodiff.ipynb",
+        url="https://www.tensorflow.org/guide/advanced_autodiff", licence="Apache-2.0",
+        compare="numbers",
+        needs="tf.function",
+    ),
+]
+
+BY_ID = {p.id: p for p in PROGRAMS}
+
+
+def _git_show(program):
+    repo, commit = program.origin
+    git_dir = os.path.join(MIRRORS, repo.replace("/", "+"), "repo")
+    if not os.path.isdir(git_dir):
+        raise FileNotFoundError(f"no local mirror of {repo} at {git_dir} (set PYTENSOR_CORPUS_MIRRORS)")
+    return subprocess.run(["git", "--git-dir", git_dir, "show", f"{commit}:{program.path}"], check=True,
+                          capture_output=True).stdout.decode()
+
+
+def _notebook_code(text):
+    """The code cells of a notebook, in order, without the licence cell and shell (!) / magic (%) lines."""
+    cells = []
+    for cell in json.loads(text)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        if "Licensed under the Apache License" in source:
+            continue
+        lines = [("# pytensor-corpus: notebook shell/magic line dropped: " + line) if line.lstrip()[:1] in "!%"
+                 and line.strip() else line for line in source.split("\n")]
+        cells.append("\n".join(lines))
+    return "\n\n".join(cells) + "\n"
+
+
+def _apply_edits(program, code):
+    for original, replacement, why in program.edits:
+        count = code.count(original)
+        if count != 1:
+            raise ValueError(f"{program.id}: the edit for {original!r} matches {count} times in the source at "
+                             f"{program.origin[1][:12]} (expected exactly once)")
+        start = code.index(original)
+        line_start = code.rfind("\n", 0, start) + 1
+        indent = re.match(r"[ \t]*", code[line_start:]).group(0)
+        code = (code[:line_start] + f"{indent}# pytensor-corpus: {why}\n" + code[line_start:start] + replacement
+                + code[start + len(original):])
+    return code
+
+
+def header(program):
+    repo, commit = program.origin
+    return (f"# Corpus program {program.id}\n# Origin: {program.url}\n"
+            f"# Source: https://github.com/{repo}/blob/{commit}/{program.path}\n"
+            f"# Licence: {program.licence} (c) its authors; adapted where marked '# pytensor-corpus:'\n\n")
+
+
+def materialize(program):
+    """Writes the runnable script of `program` to .corpus/<id>.py (from the local mirror) and returns its path."""
+    source = _git_show(program)
+    code = _notebook_code(source) if program.path.endswith(".ipynb") else source
+    os.makedirs(CACHE, exist_ok=True)
+    path = os.path.join(CACHE, program.id + ".py")
+    with open(path, "w") as f:
+        f.write(header(program) + _apply_edits(program, code))
+    return path
+
+
+def run_environment(data_dir):
+    """Environment for running a corpus program: the matplotlib stand-in first on the path, Keras's dataset cache
+    pointing at the shared data sets, quiet TF logging."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([STUBS, os.path.dirname(os.path.dirname(HERE)), env.get("PYTHONPATH", "")])
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    env["KERAS_HOME"] = data_dir
+    return env
+
+
+def keras_home(tmp_dir):
+    """A KERAS_HOME whose datasets/ is ../shared/data (mnist.npz, fashion-mnist/, ...)."""
+    shared = os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared", "data")
+    os.makedirs(tmp_dir, exist_ok=True)
+    link = os.path.join(tmp_dir, "datasets")
+    if not os.path.exists(link):
+        os.symlink(os.path.abspath(shared), link)
+    return tmp_dir
+
+
+_NUMBER = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
+_KEYED = re.compile(r"([A-Za-z][A-Za-z_ ]{0,30}?)\s*[:=]\s*(" + _NUMBER + r")(?![\w.])")
+
+
+def metrics(stdout):
+    """The last value printed for each key in `stdout` ('loss: 0.31 - accuracy: 0.9', 'Test accuracy: 0.88')."""
+    found = {}
+    for line in stdout.replace("\r", "\n").splitlines():
+        for key, value in _KEYED.findall(line):
+            found[key.strip()] = float(value)
+    return found
+
+
+def numbers(stdout):
+    """Every number printed, in order."""
+    return [float(v) for v in re.findall(_NUMBER, stdout)]
+
+
+def main(argv):
+    if not argv or argv[0] not in ("list", "materialize"):
+        print(__doc__)
+        return 2
+    ids = argv[1:] or list(BY_ID)
+    for program_id in ids:
+        program = BY_ID[program_id]
+        if argv[0] == "list":
+            print(f"{program.id:40s} {program.needs or 'runs'}")
+        else:
+            print(materialize(program))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
