@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import tomllib
 
 import pytest
 
@@ -149,6 +148,7 @@ def test_import_pytensor_installs_no_aliases(tmp_path):
 
 
 def test_console_script_entry_point_is_main():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
         scripts = tomllib.load(f)["project"]["scripts"]
     module_name, func_name = scripts["pytensor-run"].split(":")

@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import os
-import sys
 
 import numpy as np
 import pytest

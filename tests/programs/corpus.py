@@ -194,6 +194,31 @@ PROGRAMS += [
         url="https://www.tensorflow.org/tutorials/generative/dcgan", licence="Apache-2.0",
         needs="tf.function, keras.layers.Conv2DTranspose, tf.train.Checkpoint", data=("mnist.npz",),
     ),
+    Program(
+        id="tf_guide_checkpoint", origin=TF_DOCS, path="site/en/guide/checkpoint.ipynb",
+        url="https://www.tensorflow.org/guide/checkpoint", licence="Apache-2.0",
+        needs="tf.train.Checkpoint, tf.train.CheckpointManager",
+    ),
+    Program(
+        id="tf_guide_tensor", origin=TF_DOCS, path="site/en/guide/tensor.ipynb",
+        url="https://www.tensorflow.org/guide/tensor", licence="Apache-2.0",
+        needs="tf.ragged, tf.strings, tf.sparse, complex dtypes",
+    ),
+    Program(
+        id="tf_guide_intro_to_graphs", origin=TF_DOCS, path="site/en/guide/intro_to_graphs.ipynb",
+        url="https://www.tensorflow.org/guide/intro_to_graphs", licence="Apache-2.0",
+        needs="tf.function",
+    ),
+    Program(
+        id="tf_guide_function", origin=TF_DOCS, path="site/en/guide/function.ipynb",
+        url="https://www.tensorflow.org/guide/function", licence="Apache-2.0",
+        needs="tf.function",
+    ),
+    Program(
+        id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",
+        url="https://www.tensorflow.org/guide/gpu", licence="Apache-2.0",
+        needs="tf.distribute.MirroredStrategy, tf.config.experimental (memory growth, logical devices)",
+    ),
 ]
 
 BY_ID = {p.id: p for p in PROGRAMS}
