@@ -407,7 +407,8 @@ def _format_tensor(value, summarize):
     dtype_name = value.dtype.name
     if array.ndim == 0:
         return _element_formatter(dtype_name)(array[()])
-    ends = array.size if summarize is None or summarize < 0 else min(summarize, array.size)
+    summarize = 3 if summarize is None else summarize  # None: TF's default of 3
+    ends = array.size if summarize < 0 else min(summarize, array.size)
     return _summarize(array, _element_formatter(dtype_name), ends)
 
 
@@ -436,7 +437,7 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
     """Prints tensors (and Python objects, nested structures) as ``tf.print`` does.
 
     Tensors are laid out as TF lays them out: ``[[1 2 3]\\n [4 5 6]]``, the first and last `summarize`
-    entries of each axis (all with ``summarize=-1``); floats with the fewest digits that read back exactly.
+    entries of each axis (3 for None, all for -1); floats with the fewest digits that read back exactly.
     Other objects appear as ``pprint.pformat`` shows them, strings as they are. `output_stream` is
     ``sys.stderr`` (default), ``sys.stdout``, a logging function or ``'file://<path>'`` (appended to).
     """
