@@ -7,6 +7,7 @@ Everything here is composed of differentiable core ops, so gradients come from t
 
 import builtins
 import enum
+import logging
 import math as _math
 import pprint
 import sys
@@ -18,7 +19,8 @@ from ._tensor_api import Tensor, Variable
 from .errors import InvalidArgumentError
 
 __all__ = ["constant", "convert_to_tensor", "identity", "einsum", "norm", "global_norm", "clip_by_norm",
-           "clip_by_global_norm", "print", "get_static_value", "UnconnectedGradients", "meshgrid", "slice"]
+           "clip_by_global_norm", "print", "get_static_value", "UnconnectedGradients", "meshgrid", "slice",
+           "get_logger"]
 
 _TENSOR_TYPES = (Tensor, Variable)
 
@@ -43,6 +45,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 def identity(input, name=None):  # noqa: A002 - TF's argument name
     """A tensor with the value of `input` (a Variable's current value), as ``tf.identity``."""
     return _core.identity(input)
+
+
+def get_logger():
+    """The Python logger named 'tensorflow', as ``tf.get_logger`` (programs set its level to quiet TF)."""
+    return logging.getLogger("tensorflow")
 
 
 def get_static_value(tensor, partial=False):

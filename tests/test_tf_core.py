@@ -415,3 +415,7 @@ def test_slice_matches_numpy_and_checks_bounds():
         tape.watch(x)
         y = tf.reduce_sum(tf.slice(x, [1], [2]))
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [0.0, 1.0, 1.0])
+
+
+def test_get_logger_is_the_tensorflow_logger():
+    assert tf.get_logger() is logging.getLogger("tensorflow")

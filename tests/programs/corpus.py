@@ -27,6 +27,10 @@ RESULTS = os.path.join(HERE, "tf_results.json")
 MIRRORS = os.environ.get("PYTENSOR_CORPUS_MIRRORS", "/work/.mirror")
 
 TF_DOCS = ("tensorflow/docs", "7c3650212740204359d4ceae481abc79345541be")
+TF_EXAMPLES = ("tensorflow/examples", "608f7db8c511e3dcc420afc564496e4516ceb800")
+AYMERIC = ("aymericdamien/TensorFlow-Examples", "6dcbe14649163814e72a22a999f20c5e247ce988")
+UDACITY = "courses/udacity_intro_to_tensorflow_for_deep_learning/"
+AYMERIC_V2 = "tensorflow_v2/notebooks/"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,7 +42,8 @@ class Program:
     path: str
     url: str
     licence: str
-    edits: tuple = ()  # (original text, replacement, why): each original must occur exactly once
+    # (original text, replacement, why[, count]): each original must occur exactly `count` times (default once)
+    edits: tuple = ()
     # "metrics": the last value printed for each named key ('loss: 0.31', 'accuracy = 0.9') within its tolerance;
     # "numbers": every number printed, in order, within `rtol` (for programs without randomness)
     compare: str = "metrics"
@@ -221,6 +226,47 @@ PROGRAMS += [
     ),
 ]
 
+# TensorFlow's Udacity course (tensorflow/examples) and a popular TF 2 examples repository.
+PROGRAMS += [
+    Program(
+        id=f"udacity_{name}", origin=TF_EXAMPLES, path=f"{UDACITY}{name}.ipynb",
+        url=f"https://github.com/tensorflow/examples/blob/master/{UDACITY}{name}.ipynb", licence="Apache-2.0",
+        compare="numbers", edits=edits, differs=differs)
+    for name, edits, differs in [
+        ("l02c01_celsius_to_fahrenheit", (
+            ("model.predict([100.0])", "model.predict(np.array([100.0]))",
+             "Keras 3 (TF 2.21) predicts on arrays, not lists", 3),),
+         "Keras accepts 1-D inputs (7,) for a model built for (None, 1); pytensor's fit rejects them"),
+        ("l08c01_common_patterns", (), ""), ("l08c02_naive_forecasting", (), ""),
+        ("l08c03_moving_average", (
+            ("keras.metrics.mean_absolute_error(", "keras.losses.MeanAbsoluteError()(",
+             "Keras 3 (TF 2.21) has no mean_absolute_error function under tf.keras", 4),), ""),
+        ("l08c04_time_windows", (
+            ("dataset = dataset.shuffle(buffer_size=10)", "dataset = dataset",
+             "no shuffle: its order is random, and differs between libraries", 2),), ""),
+    ]
+] + [
+    Program(
+        id="aymericdamien_helloworld", origin=AYMERIC, path=f"{AYMERIC_V2}1_Introduction/helloworld.ipynb",
+        url=f"https://github.com/aymericdamien/TensorFlow-Examples/blob/master/{AYMERIC_V2}1_Introduction/"
+            "helloworld.ipynb", licence="MIT", compare="numbers",
+        needs="string tensors from tf.constant('hello world')",
+    ),
+    Program(
+        id="aymericdamien_basic_operations", origin=AYMERIC, path=f"{AYMERIC_V2}1_Introduction/basic_operations.ipynb",
+        url=f"https://github.com/aymericdamien/TensorFlow-Examples/blob/master/{AYMERIC_V2}1_Introduction/"
+            "basic_operations.ipynb", licence="MIT", compare="numbers",
+    ),
+    Program(
+        id="aymericdamien_linear_regression", origin=AYMERIC, path=f"{AYMERIC_V2}2_BasicModels/linear_regression.ipynb",
+        url=f"https://github.com/aymericdamien/TensorFlow-Examples/blob/master/{AYMERIC_V2}2_BasicModels/"
+            "linear_regression.ipynb", licence="MIT",
+        edits=(("rng = np.random\n", "rng = np.random.RandomState(0)\n",
+                "seeded initial weights, the same under both libraries"),),
+        tolerances={"loss": {"rtol": 1e-4}, "W": {"rtol": 1e-4}, "b": {"rtol": 1e-4}},
+    ),
+]
+
 BY_ID = {p.id: p for p in PROGRAMS}
 
 
@@ -249,16 +295,19 @@ def _notebook_code(text):
 
 
 def _apply_edits(program, code):
-    for original, replacement, why in program.edits:
-        count = code.count(original)
-        if count != 1:
-            raise ValueError(f"{program.id}: the edit for {original!r} matches {count} times in the source at "
-                             f"{program.origin[1][:12]} (expected exactly once)")
-        start = code.index(original)
-        line_start = code.rfind("\n", 0, start) + 1
-        indent = re.match(r"[ \t]*", code[line_start:]).group(0)
-        code = (code[:line_start] + f"{indent}# pytensor-corpus: {why}\n" + code[line_start:start] + replacement
-                + code[start + len(original):])
+    for original, replacement, why, *count in program.edits:
+        expected = count[0] if count else 1
+        if code.count(original) != expected:
+            raise ValueError(f"{program.id}: the edit for {original!r} matches {code.count(original)} times in the "
+                             f"source at {program.origin[1][:12]} (expected {expected})")
+        start = 0
+        for _ in range(expected):
+            start = code.index(original, start)
+            line_start = code.rfind("\n", 0, start) + 1
+            indent = re.match(r"[ \t]*", code[line_start:]).group(0)
+            note = f"{indent}# pytensor-corpus: {why}\n"
+            code = code[:line_start] + note + code[line_start:start] + replacement + code[start + len(original):]
+            start += len(note) + len(replacement)
     return code
 
 

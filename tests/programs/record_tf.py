@@ -30,8 +30,12 @@ def record(program):
     with tempfile.TemporaryDirectory() as work:
         env = corpus.run_environment(corpus.keras_home(os.path.join(work, "keras_home")))
         env["PYTHONHASHSEED"] = "0"
-        result = subprocess.run([sys.executable, "-c", _LAUNCH, script], cwd=work, env=env, capture_output=True,
-                                text=True, timeout=program.timeout * 4)
+        try:
+            result = subprocess.run([sys.executable, "-c", _LAUNCH, script], cwd=work, env=env, capture_output=True,
+                                    text=True, timeout=program.timeout * 4)
+        except subprocess.TimeoutExpired as err:
+            return {"returncode": "timeout", "stdout": err.stdout or "",
+                    "stderr_tail": f"timed out after {err.timeout} s"}
     entry = {"returncode": result.returncode, "stdout": result.stdout}
     if result.returncode:
         entry["stderr_tail"] = result.stderr[-2000:]
@@ -47,8 +51,8 @@ def main(ids):
         entry["tensorflow"] = tf.__version__
         results[program_id] = entry
         print(f"{program_id}: exit {entry['returncode']}", flush=True)
-    with open(corpus.RESULTS, "w") as f:
-        json.dump(results, f, indent=1, sort_keys=True)
+        with open(corpus.RESULTS, "w") as f:  # after each program: a long recording keeps what it has done
+            json.dump(results, f, indent=1, sort_keys=True)
 
 
 if __name__ == "__main__":
