@@ -53,7 +53,7 @@ class Program:
     data: tuple = ()  # files it reads from ../shared/data (the test skips while one is missing)
     differs: str = ""  # a known behaviour difference: the test is an expected failure with this reason
     timeout: int = 120
-
+    slow: bool = False  # runs for more than a few seconds: only in the slow test run
 
 PROGRAMS = [
     Program(
@@ -161,7 +161,7 @@ PROGRAMS = [
                 "history = model.fit(train_images, train_labels, epochs=2, verbose=2, ",
                 "two epochs; one line per epoch")),
         tolerances={"loss": {"atol": 0.2}},
-        timeout=300,
+        timeout=300, slow=True,
     ),
 ]
 

@@ -52,7 +52,7 @@ def compare(program, ours, theirs, versions=("", "")):
 
 def _params():
     for program in corpus.PROGRAMS:
-        marks = []
+        marks = [pytest.mark.slow] if program.slow else []
         if program.needs:
             marks.append(pytest.mark.skip(reason=f"needs {program.needs}"))
         elif program.differs:
