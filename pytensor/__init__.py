@@ -67,7 +67,7 @@ from ._scopes import name_scope, device, init_scope, executing_eagerly  # noqa: 
 from .module import Module  # noqa: E402,F401
 from ._tf_ops import (  # noqa: E402,F401,A004
     constant, convert_to_tensor, identity, einsum, norm, clip_by_norm, clip_by_global_norm, print,
-    get_static_value, UnconnectedGradients, meshgrid, slice, get_logger,
+    get_static_value, UnconnectedGradients, meshgrid, slice, get_logger, add_n,
 )
 from .debugging import assert_equal, assert_less, assert_greater, assert_rank  # noqa: E402,F401
 

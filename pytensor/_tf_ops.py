@@ -7,6 +7,7 @@ Everything here is composed of differentiable core ops, so gradients come from t
 
 import builtins
 import enum
+import functools
 import logging
 import math as _math
 import pprint
@@ -20,7 +21,7 @@ from .errors import InvalidArgumentError
 
 __all__ = ["constant", "convert_to_tensor", "identity", "einsum", "norm", "global_norm", "clip_by_norm",
            "clip_by_global_norm", "print", "get_static_value", "UnconnectedGradients", "meshgrid", "slice",
-           "get_logger"]
+           "get_logger", "add_n"]
 
 _TENSOR_TYPES = (Tensor, Variable)
 
@@ -45,6 +46,18 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 def identity(input, name=None):  # noqa: A002 - TF's argument name
     """A tensor with the value of `input` (a Variable's current value), as ``tf.identity``."""
     return _core.identity(input)
+
+
+def add_n(inputs, name=None):
+    """The element-wise sum of a list of tensors of one shape and dtype, as ``tf.add_n``."""
+    if isinstance(inputs, _TENSOR_TYPES) or not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError("inputs must be a non-empty list of tensors of one shape and dtype, got "
+                         f"{type(inputs).__name__}")
+    tensors = [_core.convert_to_tensor(t) for t in inputs]
+    shapes = {tuple(t.shape) for t in tensors}
+    if len(shapes) > 1:
+        raise ValueError(f"add_n: inputs must all have one shape, got shapes {sorted(shapes)}")
+    return functools.reduce(_core.add, tensors)
 
 
 def get_logger():

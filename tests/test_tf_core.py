@@ -419,3 +419,17 @@ def test_slice_matches_numpy_and_checks_bounds():
 
 def test_get_logger_is_the_tensorflow_logger():
     assert tf.get_logger() is logging.getLogger("tensorflow")
+
+
+def test_add_n():
+    a, b = np.array([[1.0, 2.0]]), np.array([[10.0, 20.0]])
+    x = tf.constant(a)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = tf.add_n([x, tf.constant(b), x])
+    np.testing.assert_array_equal(total.numpy(), a + b + a)
+    np.testing.assert_array_equal(tape.gradient(total, x).numpy(), [[2.0, 2.0]])
+    with pytest.raises(ValueError, match="one shape"):
+        tf.add_n([tf.ones([2]), tf.ones([3])])
+    with pytest.raises(ValueError, match="non-empty list"):
+        tf.add_n([])
