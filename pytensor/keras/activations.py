@@ -5,6 +5,8 @@ crossentropy losses can compute a fused, exact loss from the logits, as TF-Keras
 """
 import pytensor as pt
 
+from .serialization import get_registered_name, get_registered_object
+
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign", "elu", "selu", "gelu",
            "swish", "silu", "relu6", "leaky_relu", "hard_sigmoid", "exponential", "linear", "get", "serialize",
            "deserialize"]
@@ -136,7 +138,7 @@ def serialize(activation):
     for name, fn in _BY_NAME.items():
         if fn is activation:
             return name
-    return getattr(activation, "__name__", type(activation).__name__)
+    return get_registered_name(activation)
 
 
 def deserialize(name):
@@ -153,12 +155,16 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        fn = _BY_NAME.get(identifier)
+        fn = _BY_NAME.get(identifier) or get_registered_object(identifier)
         if fn is None:
             raise ValueError(f"Unknown activation function {identifier!r}; known: {sorted(_BY_NAME)}.")
         return fn
     if isinstance(identifier, dict):
-        return get(identifier.get("config", identifier.get("class_name")))
+        registered = identifier.get("registered_name")
+        if isinstance(registered, str) and ">" in registered:
+            return get(registered)
+        name = identifier.get("config")
+        return get(name if isinstance(name, str) else identifier.get("class_name"))
     if callable(identifier):
         return identifier
     raise TypeError(f"Could not interpret activation function identifier: {identifier!r}; pass a name such as "

@@ -13,6 +13,8 @@ import math
 
 import pytensor as pt
 
+from .serialization import deserialize_object, get_registered_name, get_registered_object, serialize_object
+
 EPSILON = 1e-7
 """Keras's fuzz factor (``keras.backend.epsilon()``) used to clip probabilities."""
 
@@ -501,21 +503,19 @@ _CLASSES = {cls.__name__: cls for cls in (
 
 
 def serialize(loss):
-    """``{"class_name": ..., "config": ...}`` for a Loss, the function's name for a loss function."""
+    """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for a Loss, the function's name for a
+    loss function."""
     if isinstance(loss, Loss):
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
-    return loss.__name__
+        return serialize_object(loss)
+    return get_registered_name(loss)
 
 
-def deserialize(config):
-    """Inverse of ``serialize``: a name or a ``{"class_name", "config"}`` dict."""
+def deserialize(config, custom_objects=None):
+    """Inverse of ``serialize``: a name or a ``{"class_name", "config"}`` dict (custom losses through
+    ``custom_objects``, scopes or ``register_keras_serializable``)."""
     if isinstance(config, dict):
-        class_name = config.get("class_name")
-        if class_name not in _CLASSES:
-            raise ValueError(f"keras.losses.deserialize: unknown loss class {class_name!r}; valid: "
-                             f"{sorted(_CLASSES)}.")
-        return _CLASSES[class_name].from_config(dict(config.get("config", {})))
-    return get(config)
+        return deserialize_object(config, _CLASSES, "loss", custom_objects)
+    return get_registered_object(config, custom_objects) or get(config)
 
 
 def get(identifier):

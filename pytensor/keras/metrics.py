@@ -11,6 +11,7 @@ the confusion metrics count all thresholds at once), never per-element Python.
 import pytensor as pt
 
 from . import losses as _losses
+from .serialization import deserialize_object, get_registered_name, serialize_object
 
 EPSILON = _losses.EPSILON
 
@@ -888,8 +889,8 @@ categorical_hinge = _losses.categorical_hinge
 def serialize(metric):
     """``{"class_name": ..., "config": ...}`` for a Metric, the function's name for a metric function."""
     if isinstance(metric, Metric):
-        return {"class_name": type(metric).__name__, "config": metric.get_config()}
-    return metric.__name__
+        return serialize_object(metric)
+    return get_registered_name(metric)
 
 
 def get(identifier):
@@ -903,10 +904,7 @@ def get(identifier):
     if identifier is None or isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, dict):
-        class_name = identifier.get("class_name")
-        if class_name not in _CLASSES:
-            raise ValueError(f"keras.metrics.get: unknown metric class {class_name!r}; valid: {sorted(_CLASSES)}.")
-        return _CLASSES[class_name].from_config(dict(identifier.get("config", {})))
+        return deserialize_object(identifier, _CLASSES, "metric")
     if isinstance(identifier, str):
         if identifier in _FUNCTIONS:
             return _FUNCTIONS[identifier]

@@ -8,6 +8,7 @@ from .base_optimizer import Optimizer
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
+from ..serialization import deserialize_object, serialize_object
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "schedules",
            "get", "serialize", "deserialize"]
@@ -16,19 +17,23 @@ _BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Ada
 
 
 def serialize(optimizer):
-    """``{"class_name": ..., "config": ...}`` for an optimizer."""
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for an optimizer.
+
+    A subclass that is not registered (TF1's ``tf.train.AdamOptimizer`` and the like) is written as the Keras
+    optimizer it runs, with its hyperparameters, so Keras loads it too.
+    """
+    out = serialize_object(optimizer)
+    if out["registered_name"] is None:
+        keras_class = next(c for c in type(optimizer).__mro__ if c in _BY_NAME.values() or c is Optimizer)
+        out["class_name"] = keras_class.__name__
+    return {**out, "module": "keras.optimizers"}
 
 
 def deserialize(config, custom_objects=None):
     """The optimizer a ``serialize`` dict (or a bare name) describes."""
     if isinstance(config, str):
         return get(config)
-    name = str(config.get("class_name", ""))
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
-    if cls is None:
-        raise ValueError(f"Unknown optimizer {name!r}; valid names: {sorted(_BY_NAME)}")
-    return cls.from_config(config.get("config", {}))
+    return deserialize_object(config, {cls.__name__: cls for cls in _BY_NAME.values()}, "optimizer", custom_objects)
 
 
 def get(identifier):
