@@ -71,11 +71,13 @@ PROGRAMS = [
     Program(
         id="tf_tutorial_keras_classification", origin=TF_DOCS, path="site/en/tutorials/keras/classification.ipynb",
         url="https://www.tensorflow.org/tutorials/keras/classification", licence="Apache-2.0",
-        edits=(("model.fit(train_images, train_labels, epochs=10)",
+        edits=(("import tensorflow as tf\n", "import tensorflow as tf\ntf.keras.utils.set_random_seed(1)\n",
+                "seeded, so each library's run is reproducible (their generators still differ)"),
+               ("model.fit(train_images, train_labels, epochs=10)",
                 "model.fit(train_images[:12000], train_labels[:12000], epochs=2, verbose=2)",
-                "two epochs on the first 12000 images; one line per epoch"),),
-        tolerances={"loss": {"atol": 0.06}, "accuracy": {"atol": 0.03}, "Test accuracy": {"atol": 0.03}},
-        needs="keras.layers.Softmax",
+                "two epochs on the first 12000 images; one line per epoch")),
+        # two short epochs: TF itself spans test accuracy 0.78-0.83 over seeds
+        tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.06}, "Test accuracy": {"atol": 0.06}},
     ),
     Program(
         id="tf_guide_autodiff", origin=TF_DOCS, path="site/en/guide/autodiff.ipynb",
@@ -96,7 +98,8 @@ PROGRAMS = [
                ("keras_model.fit(x, y, epochs=10, batch_size=1000)",
                 "keras_model.fit(x, y, epochs=10, batch_size=1000, verbose=2)", "one line per epoch")),
         tolerances={"loss": {"rtol": 0.3}},
-        needs="saving (Model.save_weights to .weights.h5)",
+        differs="Keras 3 does not track tf.Variable attributes of a keras.Model: TF's fit leaves w and b as they "
+                "are (loss 10.5968 in every epoch); pytensor's fit trains them",
     ),
     Program(
         id="tf_guide_intro_to_modules", origin=TF_DOCS, path="site/en/guide/intro_to_modules.ipynb",
@@ -202,7 +205,7 @@ PROGRAMS += [
     Program(
         id="tf_guide_checkpoint", origin=TF_DOCS, path="site/en/guide/checkpoint.ipynb",
         url="https://www.tensorflow.org/guide/checkpoint", licence="Apache-2.0",
-        needs="tf.train.Checkpoint, tf.train.CheckpointManager",
+        needs="checkpointing a tf.data iterator (tf.train.Checkpoint(iterator=...))",
     ),
     Program(
         id="tf_guide_tensor", origin=TF_DOCS, path="site/en/guide/tensor.ipynb",
