@@ -190,7 +190,7 @@ PROGRAMS += [
     Program(
         id="tf_tutorial_keras_save_and_load", origin=TF_DOCS, path="site/en/tutorials/keras/save_and_load.ipynb",
         url="https://www.tensorflow.org/tutorials/keras/save_and_load", licence="Apache-2.0",
-        needs="saving (ModelCheckpoint, save_weights, Model.save / load_model)", data=("mnist.npz",),
+        needs="tf.saved_model.save / load (SavedModel)", data=("mnist.npz",),
     ),
     Program(
         id="tf_guide_mixed_precision", origin=TF_DOCS, path="site/en/guide/mixed_precision.ipynb",
@@ -200,7 +200,7 @@ PROGRAMS += [
     Program(
         id="tf_tutorial_generative_dcgan", origin=TF_DOCS, path="site/en/tutorials/generative/dcgan.ipynb",
         url="https://www.tensorflow.org/tutorials/generative/dcgan", licence="Apache-2.0",
-        needs="tf.function, keras.layers.Conv2DTranspose, tf.train.Checkpoint", data=("mnist.npz",),
+        needs="tf.function", data=("mnist.npz",),
     ),
     Program(
         id="tf_guide_checkpoint", origin=TF_DOCS, path="site/en/guide/checkpoint.ipynb",
