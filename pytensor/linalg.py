@@ -2,6 +2,7 @@
 
 from . import _core
 from ._core import matmul  # noqa: F401
+from ._tf_ops import einsum, global_norm, norm  # noqa: F401
 
 
 def tensordot(a, b, axes, name=None):
