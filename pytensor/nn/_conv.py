@@ -3,11 +3,13 @@
 Layouts are TF's CPU layouts: NHWC / NWC inputs, HWIO / WIO filters. conv2d and its two backprops are
 registry ops (each differentiable, so gradients of any order exist); conv1d runs conv2d on size-1-height views.
 """
+import itertools
+
 from .._core import conv2d, conv2d_backprop_filter, conv2d_backprop_input, conv2d_transpose
-from .._core import expand_dims, squeeze
+from .._core import convert_to_tensor, expand_dims, pad, reshape, squeeze
 
 __all__ = ["conv1d", "conv2d", "conv2d_backprop_filter", "conv2d_backprop_input", "conv2d_transpose",
-           "convolution"]
+           "convolution", "depthwise_conv2d", "separable_conv2d"]
 
 
 def _width_arg(value, what):
@@ -84,3 +86,124 @@ def convolution(input, filters, strides=None, padding="VALID", data_format=None,
     if rank == 4:
         return conv2d(input, filters, strides, padding, data_format or "NHWC", dilations)
     raise ValueError(f"convolution: input must be rank 3 (NWC) or 4 (NHWC), got shape {tuple(input.shape)}")
+
+
+def _spatial_arg(value, rank, what, op):
+    """A stride or dilation of a ``rank``-D convolution as a tuple of ``rank`` positive ints, from an int, ``rank``
+    ints, or ``rank + 2`` ints with 1 for the batch and channel axes (TF's forms)."""
+    values = [1] * rank if value is None else ([value] * rank if isinstance(value, int) else [int(v) for v in value])
+    if len(values) == rank + 2 and values[0] == 1 and values[-1] == 1:
+        values = values[1:-1]
+    elif len(values) == 1:
+        values = values * rank
+    if len(values) != rank or min(values) < 1:
+        raise ValueError(f"{op}: {what} must be a positive int or a list of {rank} or {rank + 2} ints "
+                         f"[1, ..., 1] for a {rank + 2}-D input; got {value!r}")
+    return tuple(values)
+
+
+def _output_length_and_pad(length, span, stride, padding):
+    """TF's output length and leading pad of one spatial axis (SAME puts the odd pad element at the end)."""
+    if padding == "VALID":
+        return max(0, (length - span) // stride + 1), 0, 0
+    out = -(-length // stride)
+    total = max((out - 1) * stride + span - length, 0)
+    return out, total // 2, total - total // 2
+
+
+def depthwise_conv_nd(input, filter, strides, padding, dilations, op):  # noqa: A002
+    """Depthwise convolution of a channels-last input over its ``rank = ndim - 2`` spatial axes: every input
+    channel c is convolved with its own ``filter[..., c, m]`` for each of the ``channel_multiplier`` m, and output
+    channel ``c * multiplier + m`` holds the result (TF's order).
+
+    It is a sum over the kernel's offsets of strided slices of the (padded) input times the per-channel weights of
+    that offset, so it is made of differentiable slicing, multiplication and reshapes only.
+    """
+    x = convert_to_tensor(input)
+    w = convert_to_tensor(filter)
+    rank = len(x.shape) - 2
+    if rank < 1 or len(w.shape) != rank + 2:
+        raise ValueError(f"{op}: expected a channels-last input of rank {len(w.shape)} and a filter of shape "
+                         f"spatial + (in_channels, channel_multiplier); got input shape {tuple(x.shape)} and "
+                         f"filter shape {tuple(w.shape)}")
+    channels, multiplier = int(w.shape[-2]), int(w.shape[-1])
+    if x.shape[-1] is not None and int(x.shape[-1]) != channels:
+        raise ValueError(f"{op}: the input has {int(x.shape[-1])} channels (shape {tuple(x.shape)}) but the filter "
+                         f"expects {channels} (shape {tuple(w.shape)}); give the filter shape "
+                         f"{tuple(w.shape[:-2]) + (int(x.shape[-1]), multiplier)}")
+    mode = str(padding).upper()
+    if mode not in ("VALID", "SAME"):
+        raise ValueError(f"{op}: padding must be 'VALID' or 'SAME', got {padding!r}")
+    strides = _spatial_arg(strides, rank, "strides", op)
+    dilations = _spatial_arg(dilations, rank, "dilations", op)
+    kernel = tuple(int(k) for k in w.shape[:-2])
+    outs, pads = [], [[0, 0]]
+    for n, k, s, d in zip(x.shape[1:-1], kernel, strides, dilations):
+        out, before, after = _output_length_and_pad(int(n), (k - 1) * d + 1, s, mode)
+        outs.append(out)
+        pads.append([before, after])
+    if any(p != [0, 0] for p in pads):
+        x = pad(x, pads + [[0, 0]])
+    total = None
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        window = (slice(None),) + tuple(slice(o * d, o * d + (n - 1) * s + 1, s)
+                                        for o, d, n, s in zip(offset, dilations, outs, strides))
+        term = expand_dims(x[window], -1) * w[offset]
+        total = term if total is None else total + term
+    return reshape(total, [-1] + outs + [channels * multiplier])
+
+
+def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None, name=None):  # noqa: A002
+    """Depthwise 2-D convolution, as ``tf.nn.depthwise_conv2d``: each input channel is convolved with its own
+    filters, ``output[b, i, j, c * M + m] = sum_{di, dj} input[b, i * s0 + di * d0 - pad, j * s1 + dj * d1 - pad, c]
+    * filter[di, dj, c, m]``.
+
+    Args:
+        input: NHWC float tensor.
+        filter: ``(filter_height, filter_width, in_channels, channel_multiplier)``.
+        strides: 4 ints ``[1, stride_h, stride_w, 1]`` (or 2 ints, or an int).
+        padding: "VALID" or "SAME" (TF's asymmetric SAME).
+        data_format: None or "NHWC" (the only layout supported).
+        dilations: 2 ints (or an int); default 1.
+        name: ignored (TF compatibility).
+
+    Returns:
+        ``(batch, out_height, out_width, in_channels * channel_multiplier)``.
+
+    Example:
+        >>> tf.nn.depthwise_conv2d(tf.ones((1, 3, 3, 2)), tf.ones((2, 2, 2, 3)), [1, 1, 1, 1], "VALID").shape
+        TensorShape([1, 2, 2, 6])
+    """
+    if data_format not in (None, "NHWC"):
+        raise ValueError(f"depthwise_conv2d: only data_format='NHWC' is supported, got {data_format!r}; transpose "
+                         "NCHW input with tf.transpose(x, [0, 2, 3, 1])")
+    if len(convert_to_tensor(input).shape) != 4:
+        raise ValueError(f"depthwise_conv2d: input must be rank 4 (batch, height, width, channels), got shape "
+                         f"{tuple(convert_to_tensor(input).shape)}")
+    return depthwise_conv_nd(input, filter, strides, padding, dilations, "depthwise_conv2d")
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, data_format=None,  # noqa: A002
+                     dilations=None, name=None):
+    """Depthwise convolution followed by a 1x1 convolution mixing the channels, as ``tf.nn.separable_conv2d``.
+
+    Args:
+        input: NHWC float tensor.
+        depthwise_filter: ``(filter_height, filter_width, in_channels, channel_multiplier)``.
+        pointwise_filter: ``(1, 1, in_channels * channel_multiplier, out_channels)``.
+        strides, padding, data_format, dilations: as ``depthwise_conv2d`` (the strides apply to the depthwise
+            step).
+        name: ignored (TF compatibility).
+
+    Example:
+        >>> tf.nn.separable_conv2d(tf.ones((1, 3, 3, 2)), tf.ones((2, 2, 2, 3)), tf.ones((1, 1, 6, 4)),
+        ...                        [1, 1, 1, 1], "VALID").shape
+        TensorShape([1, 2, 2, 4])
+    """
+    depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
+    pointwise = convert_to_tensor(pointwise_filter)
+    if len(pointwise.shape) != 4 or tuple(pointwise.shape[:2]) != (1, 1) or \
+            int(pointwise.shape[2]) != int(depthwise.shape[-1]):
+        raise ValueError(f"separable_conv2d: pointwise_filter must have shape (1, 1, {int(depthwise.shape[-1])}, "
+                         f"out_channels) (in_channels * channel_multiplier inputs), got {tuple(pointwise.shape)}")
+    return conv2d(depthwise, pointwise, strides=[1, 1], padding="VALID")

@@ -11,45 +11,45 @@ FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "layers_keras3.npz
 _cache = {}
 
 
-def reference():
-    """The recorded arrays (loaded once)."""
-    if "npz" not in _cache:
-        with np.load(FIXTURE) as data:
-            _cache["npz"] = {key: data[key] for key in data.files}
-    return _cache["npz"]
+def reference(fixture=FIXTURE):
+    """The arrays recorded in ``fixture`` (default layers_keras3.npz; each file loaded once)."""
+    if fixture not in _cache:
+        with np.load(fixture) as data:
+            _cache[fixture] = {key: data[key] for key in data.files}
+    return _cache[fixture]
 
 
-def _numbered(prefix):
-    data, out, i = reference(), [], 0
+def _numbered(prefix, fixture):
+    data, out, i = reference(fixture), [], 0
     while f"{prefix}{i}" in data:
         out.append(data[f"{prefix}{i}"])
         i += 1
     return out
 
 
-def run_case(name, layer, **call_kwargs):
+def run_case(name, layer, fixture=FIXTURE, **call_kwargs):
     """Builds ``layer`` for case ``name``'s inputs, loads Keras's weights with ``set_weights`` (checking the
     weight layout), calls it (with the recorded mask / states) and returns ``(outputs, expected)`` as lists."""
-    data = reference()
-    inputs = _numbered(f"{name}/x")
-    weights = _numbered(f"{name}/w")
+    data = reference(fixture)
+    inputs = _numbered(f"{name}/x", fixture)
+    weights = _numbered(f"{name}/w", fixture)
     if weights:
         layer.build(inputs[0].shape if len(inputs) == 1 else [x.shape for x in inputs])
         layer.set_weights(weights)
     if f"{name}/mask" in data:
         call_kwargs["mask"] = pt.constant(data[f"{name}/mask"])
-    states = _numbered(f"{name}/s")
+    states = _numbered(f"{name}/s", fixture)
     args = ([pt.constant(s) for s in states],) if states else ()
     x = pt.constant(inputs[0]) if len(inputs) == 1 else [pt.constant(v) for v in inputs]
     outputs = layer(x, *args, **call_kwargs)
     flat = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-    return [np.asarray(pt.nest.map_structure(lambda t: t.numpy(), o)) for o in flat], _numbered(f"{name}/y")
+    return [np.asarray(pt.nest.map_structure(lambda t: t.numpy(), o)) for o in flat], _numbered(f"{name}/y", fixture)
 
 
-def assert_matches_keras(name, layer, atol=1e-5, **call_kwargs):
+def assert_matches_keras(name, layer, atol=1e-5, fixture=FIXTURE, **call_kwargs):
     """``run_case`` and an elementwise comparison of every output with Keras's (absolute tolerance ``atol``);
     returns the pytensor outputs."""
-    outputs, expected = run_case(name, layer, **call_kwargs)
+    outputs, expected = run_case(name, layer, fixture, **call_kwargs)
     assert len(outputs) == len(expected), f"{name}: {len(outputs)} outputs, Keras gave {len(expected)}"
     for got, want in zip(outputs, expected):
         assert got.shape == want.shape, f"{name}: shape {got.shape}, Keras {want.shape}"

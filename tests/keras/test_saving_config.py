@@ -73,6 +73,11 @@ LAYER_EXAMPLES = {
     "LSTMCell": None,
     "GRUCell": None,
     "StackedRNNCells": None,
+    "DepthwiseConv1D": ({"kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, (2, 5, 3), "float32"),
+    "DepthwiseConv2D": ({"kernel_size": (2, 3), "strides": 2, "activation": "relu"}, (2, 5, 5, 3), "float32"),
+    "SeparableConv1D": ({"filters": 2, "kernel_size": 3, "dilation_rate": 2}, (2, 7, 3), "float32"),
+    "SeparableConv2D": ({"filters": 2, "kernel_size": 3, "depth_multiplier": 2, "use_bias": False,
+                         "pointwise_regularizer": "l2"}, (2, 5, 5, 3), "float32"),
 }
 
 

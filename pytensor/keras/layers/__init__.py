@@ -52,3 +52,10 @@ from .rnn import RNN  # noqa: F401
 from .dot import Dot, dot  # noqa: F401
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 # (end of activation, masking, transposed-conv, reshaping, RNN-cell and dot layers)
+# ---- depthwise, separable and 3-D convolution, pooling and reshaping layers ----
+from .depthwise_conv1d import DepthwiseConv1D  # noqa: F401
+from .depthwise_conv2d import DepthwiseConv2D  # noqa: F401
+from .separable_conv1d import SeparableConv1D  # noqa: F401
+from .separable_conv2d import SeparableConv2D  # noqa: F401
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+# (end of depthwise, separable and 3-D convolution, pooling and reshaping layers)
