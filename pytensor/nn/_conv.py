@@ -9,7 +9,7 @@ from .._core import conv2d, conv2d_backprop_filter, conv2d_backprop_input, conv2
 from .._core import convert_to_tensor, expand_dims, pad, reshape, squeeze
 
 __all__ = ["conv1d", "conv2d", "conv2d_backprop_filter", "conv2d_backprop_input", "conv2d_transpose",
-           "convolution", "depthwise_conv2d", "separable_conv2d"]
+           "convolution", "depthwise_conv2d", "separable_conv2d", "conv3d", "conv3d_transpose"]
 
 
 def _width_arg(value, what):
@@ -207,3 +207,115 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
         raise ValueError(f"separable_conv2d: pointwise_filter must have shape (1, 1, {int(depthwise.shape[-1])}, "
                          f"out_channels) (in_channels * channel_multiplier inputs), got {tuple(pointwise.shape)}")
     return conv2d(depthwise, pointwise, strides=[1, 1], padding="VALID")
+
+
+def _depth_taps(x, kernel_depth, stride, dilation, out_depth):
+    """The ``kernel_depth`` strided depth slices of a 5-D tensor that feed output depths ``0 .. out_depth - 1``:
+    slice k holds input depths ``o * stride + k * dilation``."""
+    return [x[:, k * dilation:k * dilation + (out_depth - 1) * stride + 1:stride] for k in range(kernel_depth)]
+
+
+def conv3d(input, filters, strides, padding, data_format="NDHWC", dilations=None, name=None):  # noqa: A002
+    """3-D convolution of an NDHWC input with DHWIO filters, as ``tf.nn.conv3d``.
+
+    Computed as a sum over the filter's depth taps of conv2d on ``(batch * out_depth, height, width, channels)``
+    views of strided depth slices, so its gradients are conv2d's.
+
+    Args:
+        input: float tensor ``(batch, depth, height, width, in_channels)``.
+        filters: ``(filter_depth, filter_height, filter_width, in_channels, out_channels)``.
+        strides: 5 ints ``[1, d, h, w, 1]`` (or 3 ints, or an int).
+        padding: "VALID" or "SAME" (TF's asymmetric SAME).
+        data_format: "NDHWC" (the only layout supported).
+        dilations: 5 or 3 ints, or an int; default 1.
+        name: ignored (TF compatibility).
+
+    Example:
+        >>> tf.nn.conv3d(tf.ones((1, 4, 4, 4, 1)), tf.ones((2, 2, 2, 1, 3)), [1, 1, 1, 1, 1], "VALID").shape
+        TensorShape([1, 3, 3, 3, 3])
+    """
+    if data_format != "NDHWC":
+        raise ValueError(f"conv3d: only data_format='NDHWC' is supported, got {data_format!r}; transpose NCDHW "
+                         "input with tf.transpose(x, [0, 2, 3, 4, 1])")
+    x, w = convert_to_tensor(input), convert_to_tensor(filters)
+    if len(x.shape) != 5 or len(w.shape) != 5 or (x.shape[-1] is not None and int(x.shape[-1]) != int(w.shape[3])):
+        raise ValueError(f"conv3d: expected an input (batch, depth, height, width, in_channels) and filters (depth, "
+                         f"height, width, in_channels, out_channels) with equal in_channels; got shapes "
+                         f"{tuple(x.shape)} and {tuple(w.shape)}")
+    mode = str(padding).upper()
+    if mode not in ("VALID", "SAME"):
+        raise ValueError(f"conv3d: padding must be 'VALID' or 'SAME', got {padding!r}")
+    strides = _spatial_arg(strides, 3, "strides", "conv3d")
+    dilations = _spatial_arg(dilations, 3, "dilations", "conv3d")
+    depth, height, width, channels = (int(n) for n in x.shape[1:])
+    kernel_depth = int(w.shape[0])
+    out_depth, before, after = _output_length_and_pad(depth, (kernel_depth - 1) * dilations[0] + 1, strides[0], mode)
+    if before or after:
+        x = pad(x, [[0, 0], [before, after], [0, 0], [0, 0], [0, 0]])
+    total = None
+    for k, taps in enumerate(_depth_taps(x, kernel_depth, strides[0], dilations[0], out_depth)):
+        y = conv2d(reshape(taps, [-1, height, width, channels]), w[k], strides=list(strides[1:]), padding=mode,
+                   dilations=list(dilations[1:]))
+        total = y if total is None else total + y
+    return reshape(total, [-1, out_depth] + [int(n) for n in total.shape[1:]])
+
+
+def conv3d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NDHWC",  # noqa: A002
+                     dilations=None, name=None):
+    """Transposed 3-D convolution (the input gradient of ``conv3d``), as ``tf.nn.conv3d_transpose``.
+
+    Each filter depth tap k runs conv2d_transpose over height and width; its result lands on output depths
+    ``i * stride + k * dilation - pad`` (zeros interleaved for the stride), and the taps are summed.
+
+    Args:
+        input: ``(batch, depth, height, width, in_channels)``.
+        filters: ``(filter_depth, filter_height, filter_width, out_channels, in_channels)``.
+        output_shape: the output's 5-D shape ``(batch, depth, height, width, out_channels)``.
+        strides: 5 ints ``[1, d, h, w, 1]`` (or 3 ints, or an int).
+        padding: "SAME" (default) or "VALID": the padding of the convolution this transposes.
+        data_format: "NDHWC" (the only layout supported).
+        dilations: 5 or 3 ints, or an int; default 1.
+        name: ignored (TF compatibility).
+
+    Example:
+        >>> tf.nn.conv3d_transpose(tf.ones((1, 2, 2, 2, 3)), tf.ones((2, 2, 2, 4, 3)), [1, 4, 4, 4, 4],
+        ...                        [1, 2, 2, 2, 1]).shape
+        TensorShape([1, 4, 4, 4, 4])
+    """
+    if data_format != "NDHWC":
+        raise ValueError(f"conv3d_transpose: only data_format='NDHWC' is supported, got {data_format!r}")
+    x, w = convert_to_tensor(input), convert_to_tensor(filters)
+    output_shape = [None if n is None else int(n) for n in output_shape]
+    if len(x.shape) != 5 or len(w.shape) != 5 or len(output_shape) != 5 or \
+            (x.shape[-1] is not None and int(x.shape[-1]) != int(w.shape[4])) or output_shape[4] != int(w.shape[3]):
+        raise ValueError(f"conv3d_transpose: expected an input (batch, depth, height, width, in_channels), filters "
+                         f"(depth, height, width, out_channels, in_channels) and a 5-D output_shape ending in "
+                         f"out_channels; got shapes {tuple(x.shape)}, {tuple(w.shape)} and {output_shape}")
+    mode = str(padding).upper()
+    if mode not in ("VALID", "SAME"):
+        raise ValueError(f"conv3d_transpose: padding must be 'VALID' or 'SAME', got {padding!r}")
+    strides = _spatial_arg(strides, 3, "strides", "conv3d_transpose")
+    dilations = _spatial_arg(dilations, 3, "dilations", "conv3d_transpose")
+    batch, depth, height, width, channels = (None if n is None else int(n) for n in x.shape)
+    out_depth = output_shape[1]
+    kernel_depth = int(w.shape[0])
+    span = (kernel_depth - 1) * dilations[0] + 1
+    full = (depth - 1) * strides[0] + span  # output depths before cropping the padding
+    planes = [None if batch is None else batch * depth] + output_shape[2:]
+    flat = reshape(x, [-1, height, width, channels])
+    total = None
+    for k in range(kernel_depth):
+        y = conv2d_transpose(flat, w[k], planes, strides=list(strides[1:]), padding=mode,
+                             dilations=list(dilations[1:]))
+        y = reshape(y, [-1, depth] + output_shape[2:])
+        if strides[0] > 1:  # interleave stride - 1 zero planes after each input depth
+            y = pad(expand_dims(y, 2), [[0, 0], [0, 0], [0, strides[0] - 1], [0, 0], [0, 0], [0, 0]])
+            y = reshape(y, [-1, depth * strides[0]] + output_shape[2:])[:, :(depth - 1) * strides[0] + 1]
+        y = pad(y, [[0, 0], [k * dilations[0], span - 1 - k * dilations[0]], [0, 0], [0, 0], [0, 0]])
+        total = y if total is None else total + y
+    before = max((depth - 1) * strides[0] + span - out_depth, 0) // 2 if mode == "SAME" else 0
+    total = total[:, before:before + out_depth]
+    missing = out_depth - (full - before)
+    if missing > 0:
+        total = pad(total, [[0, 0], [0, missing], [0, 0], [0, 0], [0, 0]])
+    return total
