@@ -87,6 +87,10 @@ LAYER_EXAMPLES = {
     "UpSampling3D": ({"size": (1, 2, 3)}, (2, 2, 3, 3, 2), "float32"),
     "ZeroPadding3D": ({"padding": ((1, 0), (2, 1), (0, 1))}, (2, 2, 3, 3, 2), "float32"),
     "Cropping3D": ({"cropping": ((1, 0), (0, 1), (1, 1))}, (2, 3, 4, 4, 2), "float32"),
+    "ConvLSTM1D": ({"filters": 2, "kernel_size": 3, "padding": "same", "return_sequences": True}, (2, 3, 5, 2),
+                   "float32"),
+    "ConvLSTM2D": ({"filters": 2, "kernel_size": 2, "go_backwards": True, "recurrent_activation": "hard_sigmoid"},
+                   (2, 3, 4, 4, 2), "float32"),
 }
 
 

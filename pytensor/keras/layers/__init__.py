@@ -52,7 +52,7 @@ from .rnn import RNN  # noqa: F401
 from .dot import Dot, dot  # noqa: F401
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 # (end of activation, masking, transposed-conv, reshaping, RNN-cell and dot layers)
-# ---- depthwise, separable and 3-D convolution, pooling and reshaping layers ----
+# ---- depthwise, separable and 3-D convolution, pooling and reshaping layers, ConvLSTM ----
 from .depthwise_conv1d import DepthwiseConv1D  # noqa: F401
 from .depthwise_conv2d import DepthwiseConv2D  # noqa: F401
 from .separable_conv1d import SeparableConv1D  # noqa: F401
@@ -69,4 +69,6 @@ from .zero_padding3d import ZeroPadding3D  # noqa: F401
 from .cropping3d import Cropping3D  # noqa: F401
 Convolution3D, Convolution3DTranspose, MaxPool3D, AvgPool3D = Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D
 GlobalMaxPool3D, GlobalAvgPool3D = GlobalMaxPooling3D, GlobalAveragePooling3D
-# (end of depthwise, separable and 3-D convolution, pooling and reshaping layers)
+from .conv_lstm1d import ConvLSTM1D  # noqa: F401
+from .conv_lstm2d import ConvLSTM2D  # noqa: F401
+# (end of depthwise, separable and 3-D convolution, pooling and reshaping layers, ConvLSTM)
