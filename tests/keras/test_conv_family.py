@@ -181,3 +181,17 @@ def test_tf_nn_bad_input_raises():
         pt.nn.depthwise_conv2d(pt.ones((1, 5, 5, 3)), pt.ones((2, 2, 3, 1)), 1, "FULL")
     with pytest.raises(ValueError, match=r"separable_conv2d.*pointwise_filter.*\(1, 1, 6, out_channels\)"):
         pt.nn.separable_conv2d(pt.ones((1, 5, 5, 3)), pt.ones((2, 2, 3, 2)), pt.ones((1, 1, 3, 4)), 1, "VALID")
+
+
+def test_keras_written_model_of_the_family_loads_and_round_trips(tmp_path):
+    """fixtures/conv_family_k3.keras, saved by Keras 3, holds ConvLSTM2D, Conv3D, Conv3DTranspose, the separable
+    and depthwise layers and the 3-D reshaping layers: it loads with Keras's weights in place, and saving it again
+    from pytensor gives the same model back."""
+    data = _data()
+    model = keras.models.load_model(os.path.join(os.path.dirname(FIXTURE), "conv_family_k3.keras"))
+    np.testing.assert_allclose(model(pt.constant(data["model/x"])).numpy(), data["model/y"], rtol=0, atol=1e-5)
+    path = str(tmp_path / "again.keras")
+    model.save(path)
+    again = keras.models.load_model(path)
+    np.testing.assert_array_equal(again(pt.constant(data["model/x"])).numpy(),
+                                  model(pt.constant(data["model/x"])).numpy())
