@@ -1,7 +1,7 @@
 """Depthwise and 3-D convolution, pytensor vs PyTorch side by side (forward + backward of input and filter).
 
-pytensor composes ``depthwise_conv2d`` from strided slices and ``conv3d`` from conv2d per depth tap (no kernels of
-their own); PyTorch runs its native grouped conv2d (groups = channels) and conv3d, in NCHW / NCDHW. The shapes are a
+pytensor composes ``depthwise_conv2d`` (here 64 channels: one conv2d with a block-diagonal filter; wider layers sum
+strided slices) and ``conv3d`` (conv2d per depth tap) from existing ops, with no kernels of their own; PyTorch runs its native grouped conv2d (groups = channels) and conv3d, in NCHW / NCDHW. The shapes are a
 MobileNet-style 3x3 depthwise layer and a small video/volume Conv3D.
 
 Run: PYTHONPATH=. /work/peers-venv/bin/python bench/conv_family.py [--threads 2] [--repeats 7]

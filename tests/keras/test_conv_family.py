@@ -27,6 +27,9 @@ CASES = [
     ("separable_conv1d_same", lambda: layers.SeparableConv1D(4, 3, padding="same", depth_multiplier=2,
                                                              activation="relu")),
     ("separable_conv1d_dilated", lambda: layers.SeparableConv1D(2, 3, dilation_rate=2)),
+    # more than 64 depthwise output channels: the sum-of-slices path instead of the block-diagonal convolution
+    ("depthwise_conv2d_wide", lambda: layers.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2)),
+    ("separable_conv1d_wide", lambda: layers.SeparableConv1D(5, 3, padding="same", depth_multiplier=3)),
 ]
 
 
@@ -51,15 +54,16 @@ def test_tf_nn_depthwise_and_separable_conv2d_match_tensorflow():
                                data["nn/separable_conv2d/y"], rtol=0, atol=1e-5)
 
 
-def test_depthwise_conv2d_matches_numpy_loops():
+@pytest.mark.parametrize("channels", [3, 40])  # 6 and 80 output channels: block-diagonal and sum-of-slices paths
+def test_depthwise_conv2d_matches_numpy_loops(channels):
     """Hand-written definition: output channel c * M + m sums input channel c times filter[..., c, m]."""
     rng = np.random.default_rng(3)
-    x, w = rng.normal(size=(2, 5, 4, 3)), rng.normal(size=(2, 3, 3, 2))
+    x, w = rng.normal(size=(2, 5, 4, channels)), rng.normal(size=(2, 3, channels, 2))
     got = pt.nn.depthwise_conv2d(pt.constant(x), pt.constant(w), 1, "VALID").numpy()
-    want = np.zeros((2, 4, 2, 6))
+    want = np.zeros((2, 4, 2, channels * 2))
     for i in range(4):
         for j in range(2):
-            for c in range(3):
+            for c in range(channels):
                 for m in range(2):
                     want[:, i, j, c * 2 + m] = np.einsum("bhw,hw->b", x[:, i:i + 2, j:j + 3, c], w[:, :, c, m])
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
@@ -95,15 +99,18 @@ def test_weight_names_and_layouts_are_keras():
     (lambda: layers.DepthwiseConv1D(2, dilation_rate=2, dtype="float64"), (2, 6, 3)),
     (lambda: layers.SeparableConv2D(3, (2, 3), padding="same", activation="tanh", dtype="float64"), (1, 4, 5, 2)),
     (lambda: layers.SeparableConv1D(2, 3, strides=2, depth_multiplier=2, dtype="float64"), (2, 7, 2)),
+    (lambda: layers.DepthwiseConv2D(2, strides=(1, 2), padding="same", depth_multiplier=2, dtype="float64"),
+     (1, 3, 4, 33)),
 ])
 def test_weight_gradients_match_finite_differences(make, x_shape):
     check_weight_gradients(make(), np.random.default_rng(6).normal(size=x_shape))
 
 
-def test_input_gradient_matches_finite_differences():
+@pytest.mark.parametrize("channels", [2, 22])  # 6 and 66 output channels: both paths
+def test_input_gradient_matches_finite_differences(channels):
     rng = np.random.default_rng(8)
-    x0, w = rng.normal(size=(1, 4, 5, 2)), pt.constant(rng.normal(size=(2, 2, 2, 3)))
-    r = rng.normal(size=(1, 2, 3, 6))
+    x0, w = rng.normal(size=(1, 4, 5, channels)), pt.constant(rng.normal(size=(2, 2, channels, 3)))
+    r = rng.normal(size=(1, 2, 3, channels * 3))
 
     def loss(x):
         return pt.reduce_sum(pt.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME") * r)
