@@ -67,14 +67,14 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, n
 
 def convolution(input, filters, strides=None, padding="VALID", data_format=None, dilations=None,  # noqa: A002
                 name=None):
-    """TF's rank-generic convolution: conv1d for rank-3 inputs, conv2d for rank-4 inputs.
+    """TF's rank-generic convolution: conv1d for rank-3 inputs, conv2d for rank-4 inputs, conv3d for rank-5 inputs.
 
     Args:
-        input: NWC (rank 3) or NHWC (rank 4) float tensor.
-        filters: WIO or HWIO filters.
+        input: NWC (rank 3), NHWC (rank 4) or NDHWC (rank 5) float tensor.
+        filters: WIO, HWIO or DHWIO filters.
         strides: int or list; default 1.
         padding: "VALID" (default) or "SAME".
-        data_format: None, "NWC" or "NHWC".
+        data_format: None, "NWC", "NHWC" or "NDHWC".
         dilations: int or list; default 1.
         name: ignored (TF compatibility).
 
@@ -87,7 +87,10 @@ def convolution(input, filters, strides=None, padding="VALID", data_format=None,
         return conv1d(input, filters, strides, padding, data_format or "NWC", dilations)
     if rank == 4:
         return conv2d(input, filters, strides, padding, data_format or "NHWC", dilations)
-    raise ValueError(f"convolution: input must be rank 3 (NWC) or 4 (NHWC), got shape {tuple(input.shape)}")
+    if rank == 5:
+        return conv3d(input, filters, strides, padding, data_format or "NDHWC", dilations)
+    raise ValueError(f"convolution: input must be rank 3 (NWC), 4 (NHWC) or 5 (NDHWC), got shape "
+                     f"{tuple(input.shape)}")
 
 
 def _spatial_arg(value, rank, what, op):

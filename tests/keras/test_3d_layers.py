@@ -47,6 +47,7 @@ def test_tf_nn_3d_ops_match_tensorflow():
     data = _data()
     x, w = pt.constant(data["nn/conv3d/x"]), pt.constant(data["nn/conv3d/w"])
     for got, key in [(pt.nn.conv3d(x, w, [1, 2, 1, 2, 1], "SAME"), "conv3d"),
+                     (pt.nn.convolution(x, w, [2, 1, 2], "SAME"), "conv3d"),
                      (pt.nn.max_pool3d(x, [2, 2, 3], [1, 2, 2], "SAME"), "max_pool3d"),
                      (pt.nn.max_pool(x, [2, 2, 3], [1, 2, 2], "SAME"), "max_pool3d"),
                      (pt.nn.avg_pool3d(x, 2, 2, "VALID"), "avg_pool3d"),
