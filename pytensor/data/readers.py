@@ -177,8 +177,9 @@ def tfrecord_records(path, compression_type=None, caller="TFRecordDataset"):
     """Yields the records of a TFRecord file as bytes, checking both CRCs of each.
 
     Linear in the file's size, memory bounded by the chunk size plus the largest record: whole records within a
-    chunk are found by one scan, and a record cut by a chunk's end is completed by one read of exactly its missing
-    bytes. A length larger than the rest of an uncompressed file fails before anything is read.
+    chunk are found by one scan, and a record cut by a chunk's end is read whole by itself (an uncompressed file
+    seeks back to it and reads its data as one bytes object, so it is held once). A length larger than the rest of
+    an uncompressed file fails before anything more is read.
 
     Raises:
         DataLossError: a truncated record or a CRC mismatch, naming the file and the record's byte offset.
@@ -191,27 +192,36 @@ def tfrecord_records(path, compression_type=None, caller="TFRecordDataset"):
             if not chunk:
                 break
             pending = pending + chunk if pending else chunk  # what is pending is less than one record header
-            while True:
-                starts, lengths, stop, fault = _core._tfrecord_scan(pending, True)
-                for s, n in zip(starts.tolist(), lengths.tolist()):
-                    yield pending[s:s + n]
-                if fault > 1:
-                    _record_fault(fault, base + stop, path, caller)
-                base += stop
-                pending = pending[stop:]
-                if len(pending) < 12:
-                    break
-                # A record cut by the chunk's end, its length CRC already checked by the scan.
-                length = int.from_bytes(pending[:8], "little")
-                if file_size is not None and base + 16 + length > file_size:
+            starts, lengths, stop, fault = _core._tfrecord_scan(pending, True)
+            for s, n in zip(starts.tolist(), lengths.tolist()):
+                yield pending[s:s + n]
+            if fault > 1:
+                _record_fault(fault, base + stop, path, caller)
+            base += stop
+            pending = pending[stop:]
+            if len(pending) < 12:
+                continue
+            # A record cut by the chunk's end, its length CRC already checked by the scan: read it by itself.
+            length = int.from_bytes(pending[:8], "little")
+            if file_size is not None:
+                if base + 16 + length > file_size:
                     raise DataLossError(f"{caller}: truncated record at byte offset {base} in {path}: its header "
                                         f"gives a length of {length} bytes, but the file has only "
                                         f"{file_size - base - 12} bytes after it")
-                missing = 16 + length - len(pending)
-                rest = _read_exactly(stream, missing, path, compression_type, caller)
-                pending += rest
-                if len(rest) < missing:
-                    break
+                stream.seek(base + 12)
+                data = _read(stream, length, path, compression_type, caller)
+                crc = _read(stream, 4, path, compression_type, caller)
+            else:
+                record = pending + _read_exactly(stream, 16 + length - len(pending), path, compression_type, caller)
+                data, crc = record[12:12 + length], record[12 + length:]
+                del record
+            if len(data) < length or len(crc) < 4:
+                _record_fault(1, base, path, caller)
+            if masked_crc32c(data) != int.from_bytes(crc, "little"):
+                _record_fault(3, base, path, caller)
+            yield data
+            base += 16 + length
+            pending = b""
         if pending:
             _record_fault(1, base, path, caller)
 
