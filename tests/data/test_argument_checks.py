@@ -1,6 +1,9 @@
 """Arguments TF rejects (or that would silently do the wrong thing) raise a clear error naming the call and the value:
 tf.data transformations, Keras's batch_size and loss names, random seeds, and custom_gradient's gradient shapes."""
 
+import json
+import os
+
 import numpy as np
 import pytest
 
@@ -27,6 +30,19 @@ def test_dataset_arguments_tf_rejects():
     for size in (-1, 0, -3):
         with pytest.raises(InvalidArgumentError, match=f"shuffle: buffer_size must be greater than zero.*got {size}"):
             ds.shuffle(size)
+
+
+def test_dataset_arguments_tf_rejects_as_recorded():
+    with open(os.path.join(os.path.dirname(__file__), "fixtures", "tf_references.json")) as f:
+        references = json.load(f)
+    ds = Dataset.range(6)
+    calls = {"window_shift_0": lambda: ds.window(3, shift=0),
+             "interleave_cycle_0": lambda: ds.interleave(lambda x: Dataset.from_tensors(x), cycle_length=0),
+             "prefetch_minus_5": lambda: ds.prefetch(-5), "shuffle_minus_1": lambda: ds.shuffle(-1)}
+    for name, call in calls.items():
+        assert references[name] == {"error": "InvalidArgumentError"}
+        with pytest.raises(InvalidArgumentError):
+            call()
 
 
 def test_dataset_arguments_tf_accepts():

@@ -5,6 +5,7 @@ Bounded for the default run: small files, every cut / every bit of a few hundred
 """
 
 import gzip
+import json
 import os
 import pickle
 import struct
@@ -18,6 +19,21 @@ from pytensor.keras import datasets
 from pytensor.keras.datasets import _files
 
 InvalidArgumentError = tf.errors.InvalidArgumentError
+# What TF 2.21 does with some of these inputs, recorded by fixtures/make_tf_references.py.
+with open(os.path.join(os.path.dirname(__file__), "fixtures", "tf_references.json")) as _f:
+    REFERENCES = json.load(_f)
+
+
+def check_reference(name, fn):
+    """fn() gives TF's recorded value, or raises TF's class (ours may be a subclass: InvalidArgumentError is a
+    ValueError)."""
+    reference = REFERENCES[name]
+    if "error" in reference:
+        with pytest.raises({"ValueError": ValueError, "InvalidArgumentError": InvalidArgumentError}[
+                reference["error"]]):
+            fn()
+    else:
+        assert fn() == reference["value"]
 
 
 def write_records(path, records, options=None):
@@ -177,15 +193,15 @@ def varint_example(int_payload):
     return field(1, field(1, field(1, b"y") + field(2, feature)))
 
 
+def parse_int(payload):
+    return int(tf.io.parse_single_example(varint_example(payload), {"y": tf.io.FixedLenFeature([], tf.int64)})["y"])
+
+
 def test_example_ten_byte_varint_of_2_64_or_more_wraps_as_tf():
-    # TF (protobuf) reads at most ten bytes and keeps the low 64 bits: both give -1 (recorded from TF 2.21 by
-    # fixtures/make_corrupt_references.py).
-    spec = {"y": tf.io.FixedLenFeature([], tf.int64)}
-    for last in (0x01, 0x7F):
-        out = tf.io.parse_single_example(varint_example(bytes([0xFF] * 9 + [last])), spec)
-        assert out["y"].numpy() == -1 and out["y"].dtype == tf.int64
-    with pytest.raises(InvalidArgumentError, match="varint"):
-        tf.io.parse_single_example(varint_example(bytes([0xFF] * 10 + [0x01])), spec)
+    # TF (protobuf) reads at most ten bytes and keeps the low 64 bits; an eleventh byte is an error.
+    check_reference("varint_2_64_minus_1", lambda: parse_int(bytes([0xFF] * 9 + [0x01])))
+    check_reference("varint_2_70_minus_1", lambda: parse_int(bytes([0xFF] * 9 + [0x7F])))
+    check_reference("varint_11_bytes", lambda: parse_int(bytes([0xFF] * 10 + [0x01])))
 
 
 # ----- CSV -----
@@ -234,6 +250,18 @@ def test_csv_invalid_utf8(tmp_path):
     ds = make(csv_file(tmp_path, b"a,b\n1,2\n3,\xff\xfe\n", "s.csv"), column_defaults=[0, ""])
     (features,) = batches(ds)
     assert features["b"].numpy().tolist() == [b"2", b"\xff\xfe"]
+
+
+def test_csv_outcomes_match_tf(tmp_path):
+    def run(data, **kwargs):
+        ds = make(csv_file(tmp_path, data), **kwargs)
+        return [{k: v.numpy().tolist() for k, v in features.items()} for features in ds]
+    check_reference("csv_extra_field", lambda: run(b"a,b\n1,2\n3,4,5\n"))
+    check_reference("csv_extra_field_with_defaults", lambda: run(b"a,b\n1,2\n3,4,5\n", column_defaults=[0, 0]))
+    check_reference("csv_empty_file", lambda: run(b""))
+    check_reference("csv_header_only", lambda: run(b"a,b\n"))
+    check_reference("csv_string_field_not_utf8", lambda: [[v.hex() for v in batch["b"]] for batch in run(
+        b"a,b\n1,2\n3,\xff\xfe\n", column_defaults=[0, ""])])
 
 
 def test_csv_random_damage(tmp_path):
