@@ -9,6 +9,7 @@ import collections
 import hashlib
 import os
 import pickle
+import warnings
 import zipfile
 
 import numpy as np
@@ -248,10 +249,20 @@ def test_cached_file_with_wrong_hash_is_downloaded_again(keras_home, monkeypatch
     assert len(fetched) == 1  # now current: not fetched again
 
 
-def test_cached_file_with_wrong_hash_offline_warns(keras_home):
+def test_cached_file_with_wrong_hash_offline_warns_once(keras_home, monkeypatch):
     (keras_home / "f.bin").write_bytes(b"a crafted file")
+    tries = []
+
+    def offline(origin, target):
+        tries.append(origin)
+        raise OSError("network is unreachable")
+    monkeypatch.setattr(_files, "_download", offline)
     with pytest.warns(UserWarning, match=r"f\.bin.*sha256.*could not be downloaded again"):
         datasets.get_file("f.bin", origin="https://example.invalid/f.bin", file_hash="0" * 64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        datasets.get_file("f.bin", origin="https://example.invalid/f.bin", file_hash="0" * 64)
+    assert len(tries) == 1  # one download attempt per process, not one per load
 
 
 def test_cached_file_hashed_once_per_process_until_it_changes(keras_home, monkeypatch):

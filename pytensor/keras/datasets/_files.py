@@ -49,6 +49,10 @@ def _hash(path, algorithm):
     return digest
 
 
+# Cached files kept despite a hash mismatch because they could not be downloaded again: (real path, digest).
+_kept_mismatches = set()
+
+
 def _algorithm(expected, hash_algorithm):
     return hash_algorithm if hash_algorithm != "auto" else ("md5" if len(expected) == 32 else "sha256")
 
@@ -72,11 +76,12 @@ def _keep_cached_copy(path, origin, expected, hash_algorithm):
         return True
     algorithm = _algorithm(expected, hash_algorithm)
     actual = _hash(path, algorithm)
-    if actual == expected:
+    if actual == expected or (os.path.realpath(path), actual) in _kept_mismatches:
         return True
     try:
         _download(origin, path)
     except (urllib.error.URLError, OSError, ValueError) as e:
+        _kept_mismatches.add((os.path.realpath(path), actual))  # one try and one warning per process
         warnings.warn(f"{path}: the cached file's {algorithm} is {actual}, not the {expected} of {origin}, and it "
                       f"could not be downloaded again ({e}); using the cached file. Replace it with the file from "
                       f"{origin} to silence this warning.", stacklevel=3)
