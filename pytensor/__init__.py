@@ -8,6 +8,11 @@ import os as _os
 
 from ._isa import load_core as _load_core
 
+# The kernels that still open OpenMP regions: poll ~10k times (tens of microseconds) before sleeping rather than
+# libgomp's default 300k, so that idle threads leave the cores to other processes. Read when libgomp loads with
+# _core below; a user's own OMP_WAIT_POLICY / GOMP_SPINCOUNT wins.
+if "OMP_WAIT_POLICY" not in _os.environ:
+    _os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 _core = _load_core(_os.path.dirname(__file__))  # the AVX-512 build where it runs faster (see _isa.py)
 from . import dtypes, errors, nest
 from .dtypes import DType, as_dtype, bool, uint8, int32, int64, float32, float64  # noqa: A004 - TF's names

@@ -5,7 +5,7 @@ import functools
 import threading
 import warnings
 
-from . import _core, nest
+from . import _core, errors, nest
 from ._tensor_api import Tensor, Variable
 
 __all__ = ["GradientTape", "custom_gradient", "stop_gradient"]
@@ -227,7 +227,14 @@ def custom_gradient(f=None):
         def backward(upstream):
             grads = grad_fn(*upstream)
             flat = list(grads) if isinstance(grads, (list, tuple)) else [grads]
-            return [None if g is None else _core.convert_to_tensor(g) for g in flat]
+            flat = [None if g is None else _core.convert_to_tensor(g) for g in flat]
+            for i, (x, g) in enumerate(zip(inputs, flat)):
+                if g is not None and tuple(g.shape) != tuple(x.shape):
+                    raise errors.InvalidArgumentError(
+                        f"custom_gradient: the gradient function of {f.__qualname__} returned a gradient of shape "
+                        f"{tuple(g.shape)} for input {i}, whose shape is {tuple(x.shape)}; return one gradient of "
+                        "each input's shape")
+            return flat
 
         _core.record_custom_gradient(inputs, flat_out, backward)
         return nest.pack_sequence_as(result, flat_out)

@@ -54,9 +54,13 @@ def get_global_seed():
 
 def _as_seed(seed, op):
     try:
-        return int(seed)
+        seed = int(seed)
     except (TypeError, ValueError):
         raise TypeError(f"{op}: a seed must be an integer or None, got {seed!r}") from None
+    # Seeds are 64-bit: a larger one would silently alias the seed of its low 64 bits.
+    if not -(1 << 63) <= seed < 1 << 64:
+        raise ValueError(f"{op}: a seed must fit in 64 bits (from -2**63 to 2**64 - 1); got {seed}")
+    return seed
 
 
 def _mix64(x):

@@ -1,5 +1,5 @@
 #pragma once
-/** Intra-op parallelism (OpenMP) with flush-to-zero denormals on every thread that runs a kernel. */
+/** Intra-op parallelism (a fair thread pool) with flush-to-zero denormals on every thread that runs a kernel. */
 #include <algorithm>
 #include <cstdint>
 #if defined(__SSE__) || defined(__x86_64__)
@@ -38,41 +38,56 @@ class FlushDenormalsGuard {
   unsigned saved_ = 0;
 };
 
+namespace detail {
 /**
- * Runs f(begin, end) over [0, n) in contiguous chunks of at least `grain` items.
+ * Runs body(ctx, chunk) for every chunk in [0, chunks) on the calling thread and up to `threads` - 1 pool threads,
+ * and returns when all are done (rethrowing the first exception a chunk threw). Chunks are handed out one at a
+ * time, and the caller waits for chunks, not for threads: a pool thread the OS has not scheduled yet (another
+ * process on its core) simply takes none. Pool threads spin only briefly (tens of microseconds, yielding the core)
+ * before they sleep. Called from inside a chunk, or while another thread uses the pool, it runs the chunks inline.
+ */
+void run_chunks(int64_t chunks, int64_t threads, void (*body)(void*, int64_t), void* ctx);
+
+template <class F>
+void call_chunk(void* f, int64_t chunk) {
+  (*static_cast<F*>(f))(chunk);
+}
+}  // namespace detail
+
+/** Chunks per thread parallel_for hands out: enough that a descheduled thread leaves most of its share. */
+constexpr int64_t kChunksPerThread = 4;
+
+/**
+ * Runs f(begin, end) over [0, n) in contiguous chunks of at least `grain` items, handed out dynamically.
  * Each item is handled by exactly one call, and chunk boundaries fall on a fixed 64-item grid,
- * so element-wise results never depend on the thread count.
+ * so element-wise results never depend on the thread count or on which thread ran a chunk.
  */
 template <class F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
   if (n <= 0) return;
   FlushDenormalsGuard ftz;
-  int threads = get_num_threads();
-  int64_t chunks = std::min<int64_t>(threads, (n + grain - 1) / std::max<int64_t>(grain, 1));
-  if (chunks <= 1) {
+  const int threads = get_num_threads();
+  const int64_t chunks = std::min<int64_t>(int64_t(threads) * kChunksPerThread,
+                                           (n + grain - 1) / std::max<int64_t>(grain, 1));
+  if (threads <= 1 || chunks <= 1) {
     f(int64_t(0), n);
     return;
   }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(static_cast<int>(chunks))
-  {
-    FlushDenormalsGuard worker_ftz;
-    int64_t c = omp_get_thread_num(), nc = omp_get_num_threads();
-    // Boundaries on a fixed 64-item grid: vectorized kernels then treat every item alike (SIMD body
-    // vs scalar tail) whatever the thread count, so element-wise results are bitwise reproducible.
-    int64_t begin = c == 0 ? 0 : (n * c / nc) / 64 * 64;
-    int64_t end = c + 1 == nc ? n : (n * (c + 1) / nc) / 64 * 64;
+  // Boundaries on a fixed 64-item grid: vectorized kernels then treat every item alike (SIMD body
+  // vs scalar tail) whatever the thread count, so element-wise results are bitwise reproducible.
+  auto chunk = [&](int64_t c) {
+    int64_t begin = c == 0 ? 0 : (n / chunks * c + n % chunks * c / chunks) / 64 * 64;
+    int64_t end = c + 1 == chunks ? n : (n / chunks * (c + 1) + n % chunks * (c + 1) / chunks) / 64 * 64;
     if (begin < end) f(begin, end);
-  }
-#else
-  f(int64_t(0), n);
-#endif
+  };
+  detail::run_chunks(chunks, threads, &detail::call_chunk<decltype(chunk)>, &chunk);
 }
 
 /**
- * Runs worker() once on each of `threads` threads (at most get_num_threads(); the calling thread alone when 1),
+ * Runs worker() on `threads` chunks (at most get_num_threads() run at once; the calling thread alone when 1),
  * each with denormals flushed. Workers share out their items themselves (e.g. through an atomic counter), so a
- * thread slowed by another process leaves its share to the others.
+ * thread slowed by another process leaves its share to the others; a worker may find nothing left to do, and
+ * two workers may run one after the other on one thread, so a worker never waits for another.
  */
 template <class F>
 void run_on_threads(int64_t threads, F&& worker) {
@@ -82,15 +97,8 @@ void run_on_threads(int64_t threads, F&& worker) {
     worker();
     return;
   }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(static_cast<int>(threads))
-  {
-    FlushDenormalsGuard worker_ftz;
-    worker();
-  }
-#else
-  worker();
-#endif
+  auto chunk = [&](int64_t) { worker(); };
+  detail::run_chunks(threads, threads, &detail::call_chunk<decltype(chunk)>, &chunk);
 }
 
 /** Items per chunk below which element-wise kernels stay on one thread (thread start-up costs ~µs). */

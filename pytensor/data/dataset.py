@@ -8,7 +8,6 @@ import concurrent.futures
 import glob
 import itertools
 import os
-import pickle
 import queue
 import threading
 
@@ -196,7 +195,7 @@ class Dataset:
     def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
                    deterministic=None, name=None):
         """Maps each element to a dataset and interleaves `cycle_length` of them, `block_length` at a time."""
-        return _InterleaveDataset(self, map_func, cycle_length, block_length or 1)
+        return _InterleaveDataset(self, map_func, cycle_length, 1 if block_length is None else block_length)
 
     def flat_map(self, map_func, name=None):
         """Maps each element to a dataset and concatenates those datasets."""
@@ -212,7 +211,7 @@ class Dataset:
 
     def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
         """A dataset of windows, each a structure of datasets of up to `size` elements, `shift` apart."""
-        return _WindowDataset(self, int(size), int(shift or size), int(stride), drop_remainder)
+        return _WindowDataset(self, int(size), int(size if shift is None else shift), int(stride), drop_remainder)
 
     def apply(self, transformation_func):
         """``transformation_func(self)``."""
@@ -427,9 +426,12 @@ def _buffer_shuffle_order(n, buffer_size, rng):
 class _ShuffleDataset(_UnaryDataset):
     def __init__(self, input_dataset, buffer_size, seed, reshuffle):
         buffer_size = int(buffer_size)
-        if buffer_size < 1 and buffer_size != AUTOTUNE:
-            raise errors.InvalidArgumentError(f"shuffle: buffer_size must be >= 1; got {buffer_size}")
-        self._buffer_size = buffer_size if buffer_size > 0 else 1000
+        if buffer_size < 1 and buffer_size != UNKNOWN_CARDINALITY:
+            raise errors.InvalidArgumentError(f"shuffle: buffer_size must be greater than zero, or "
+                                              f"UNKNOWN_CARDINALITY (-2) for a buffer of the whole dataset; got "
+                                              f"{buffer_size}")
+        # UNKNOWN_CARDINALITY: as TF, a buffer as large as the dataset (a full shuffle).
+        self._buffer_size = buffer_size if buffer_size > 0 else 1 << 62
         self._reshuffle = reshuffle
         # Seeded: the sequence of epoch orders is reproducible; unseeded: fresh entropy per dataset.
         self._seed_seq = np.random.SeedSequence(seed)
@@ -630,12 +632,9 @@ class _CacheDataset(_UnaryDataset):
 
     def _elements(self):
         if self._filename:
-            path = self._filename + ".ptcache"
-            if os.path.exists(path):
-                with open(path, "rb") as f:
-                    yield from pickle.load(f)
-                return
-        elif self._memory is not None:
+            yield from self._file_elements(self._filename + ".ptcache")
+            return
+        if self._memory is not None:
             yield from self._memory
             return
         seen = []
@@ -643,13 +642,22 @@ class _CacheDataset(_UnaryDataset):
             seen.append(element)
             yield element
         # Only a complete pass is kept, as TF does (a partial one would silently truncate later epochs).
-        if self._filename:
-            tmp = f"{self._filename}.ptcache.tmp{os.getpid()}"
-            with open(tmp, "wb") as f:
-                pickle.dump(seen, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._filename + ".ptcache")
-        else:
-            self._memory = seen
+        self._memory = seen
+
+    def _file_elements(self, path):
+        from . import _cache_file  # imported here: it reads through readers, which imports this module
+        if os.path.exists(path):
+            yield from _cache_file.read(path)
+            return
+        writer = _cache_file.Writer(path)
+        try:
+            for element in self._input._elements():
+                writer.write(element, flatten(element))
+                yield element
+        except BaseException:  # an abandoned or failed pass (GeneratorExit included) leaves no cache behind
+            writer.abandon()
+            raise
+        writer.commit()
 
 
 _END = object()
@@ -657,6 +665,9 @@ _END = object()
 
 class _PrefetchDataset(_UnaryDataset):
     def __init__(self, input_dataset, buffer_size):
+        if buffer_size is not None and int(buffer_size) < AUTOTUNE:
+            raise errors.InvalidArgumentError(f"prefetch: buffer_size must be >= 0, or AUTOTUNE (-1) for "
+                                              f"auto-tuning; got {buffer_size}")
         self._buffer_size = 4 if buffer_size in (None, AUTOTUNE) else max(int(buffer_size), 1)
         super().__init__(input_dataset)
 
@@ -698,6 +709,12 @@ class _InterleaveDataset(_UnaryDataset):
         self._func = func
         self._cycle = int(cycle_length) if cycle_length not in (None, AUTOTUNE) else (os.cpu_count() or 1)
         self._block = int(block_length)
+        if self._cycle < 1:
+            raise errors.InvalidArgumentError(f"interleave: cycle_length must be greater than zero (or AUTOTUNE); "
+                                              f"got {cycle_length}")
+        if self._block < 1:
+            raise errors.InvalidArgumentError(f"interleave: block_length must be greater than zero; got "
+                                              f"{block_length}")
         super().__init__(input_dataset, cardinality=UNKNOWN_CARDINALITY)
 
     _infer_spec = Dataset._infer_spec

@@ -5,6 +5,7 @@ import csv
 import gzip
 import io
 import os
+import struct
 import zlib
 
 import numpy as np
@@ -71,17 +72,38 @@ def open_stream(path, compression_type=None, caller="read"):
     return raw
 
 
-def _read_chunks(path, compression_type, caller, size=16 << 20):
+_CHUNK = 16 << 20
+
+
+def _read(stream, size, path, compression_type, caller):
+    """Up to `size` bytes of `stream` (fewer only at its end); a corrupt compressed stream is a DataLossError."""
+    try:
+        return stream.read(size)
+    except (OSError, EOFError, zlib.error) as e:
+        raise DataLossError(f"{caller}: {path} is not valid {compression_type} data ({e})") from None
+
+
+def _read_chunks(path, compression_type, caller, size=_CHUNK):
     """Yields the decompressed bytes of `path` in chunks; a corrupt compressed stream is a DataLossError."""
     with open_stream(path, compression_type, caller) as stream:
         while True:
-            try:
-                chunk = stream.read(size)
-            except (OSError, EOFError, zlib.error) as e:
-                raise DataLossError(f"{caller}: {path} is not valid {compression_type} data ({e})") from None
+            chunk = _read(stream, size, path, compression_type, caller)
             if not chunk:
                 return
             yield chunk
+
+
+def _read_exactly(stream, size, path, compression_type, caller):
+    """`size` bytes of `stream`, fewer only at its end, read in pieces of at most _CHUNK so that a length read
+    from a corrupt header never allocates more than the stream holds."""
+    pieces = []
+    while size > 0:
+        piece = _read(stream, min(size, _CHUNK), path, compression_type, caller)
+        if not piece:
+            break
+        pieces.append(piece)
+        size -= len(piece)
+    return b"".join(pieces)
 
 
 def read_file_bytes(path, compression_type=None, caller="read"):
@@ -135,27 +157,79 @@ class TFRecordDataset(_FileDataset):
 
     def _elements(self):
         for path in self._files:
-            yield from self._records(path)
+            for record in tfrecord_records(path, self._compression, "TFRecordDataset"):
+                yield np.array(record, dtype=object)
 
-    def _records(self, path):
-        base, pending = 0, b""  # base: offset in the (decompressed) file of pending[0]
-        for chunk in _read_chunks(path, self._compression, "TFRecordDataset"):
-            pending = pending + chunk if pending else chunk
+
+def masked_crc32c(data):
+    """TFRecord's masked CRC-32C: ``((crc >> 15) | (crc << 17)) + 0xa282ead8`` (mod 2**32)."""
+    crc = _core._crc32c(data, 0)
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def frame_record(data):
+    """One TFRecord record: uint64 length (little-endian), masked CRC-32C of it, `data`, masked CRC-32C of it."""
+    header = struct.pack("<Q", len(data))
+    return b"".join((header, struct.pack("<I", masked_crc32c(header)), data, struct.pack("<I", masked_crc32c(data))))
+
+
+def tfrecord_records(path, compression_type=None, caller="TFRecordDataset"):
+    """Yields the records of a TFRecord file as bytes, checking both CRCs of each.
+
+    Linear in the file's size, memory bounded by the chunk size plus the largest record: whole records within a
+    chunk are found by one scan, and a record cut by a chunk's end is read whole by itself (an uncompressed file
+    seeks back to it and reads its data as one bytes object, so it is held once). A length larger than the rest of
+    an uncompressed file fails before anything more is read.
+
+    Raises:
+        DataLossError: a truncated record or a CRC mismatch, naming the file and the record's byte offset.
+    """
+    with open_stream(path, compression_type, caller) as stream:
+        file_size = os.fstat(stream.fileno()).st_size if _compression(compression_type, caller) == "" else None
+        pending, base = b"", 0  # base: offset in the (decompressed) file of pending[0]
+        while True:
+            chunk = _read(stream, _CHUNK, path, compression_type, caller)
+            if not chunk:
+                break
+            pending = pending + chunk if pending else chunk  # what is pending is less than one record header
             starts, lengths, stop, fault = _core._tfrecord_scan(pending, True)
             for s, n in zip(starts.tolist(), lengths.tolist()):
-                yield np.array(pending[s:s + n], dtype=object)
+                yield pending[s:s + n]
             if fault > 1:
-                _record_fault(fault, base + stop, path)
+                _record_fault(fault, base + stop, path, caller)
             base += stop
-            pending = pending[stop:]  # a record cut by the chunk's end is completed by the next chunk
+            pending = pending[stop:]
+            if len(pending) < 12:
+                continue
+            # A record cut by the chunk's end, its length CRC already checked by the scan: read it by itself.
+            length = int.from_bytes(pending[:8], "little")
+            if file_size is not None:
+                if base + 16 + length > file_size:
+                    raise DataLossError(f"{caller}: truncated record at byte offset {base} in {path}: its header "
+                                        f"gives a length of {length} bytes, but the file has only "
+                                        f"{file_size - base - 12} bytes after it")
+                stream.seek(base + 12)
+                data = _read(stream, length, path, compression_type, caller)
+                crc = _read(stream, 4, path, compression_type, caller)
+            else:
+                record = pending + _read_exactly(stream, 16 + length - len(pending), path, compression_type, caller)
+                data, crc = record[12:12 + length], record[12 + length:]
+                del record
+            if len(data) < length or len(crc) < 4:
+                _record_fault(1, base, path, caller)
+            if masked_crc32c(data) != int.from_bytes(crc, "little"):
+                _record_fault(3, base, path, caller)
+            yield data
+            base += 16 + length
+            pending = b""
         if pending:
-            _record_fault(1, base, path)
+            _record_fault(1, base, path, caller)
 
 
-def _record_fault(kind, offset, path):
+def _record_fault(kind, offset, path, caller):
     what = {1: "truncated record", 2: "corrupted record (length CRC mismatch)",
             3: "corrupted record (data CRC mismatch)"}[kind]
-    raise DataLossError(f"TFRecordDataset: {what} at byte offset {offset} in {path}")
+    raise DataLossError(f"{caller}: {what} at byte offset {offset} in {path}")
 
 
 def _parse_field(text, dtype, default, column, path, line_no):
@@ -166,7 +240,7 @@ def _parse_field(text, dtype, default, column, path, line_no):
         return default
     try:
         if dtype is string:
-            return text.encode()
+            return text.encode("utf-8", "surrogateescape")  # the file's bytes, valid UTF-8 or not, as TF
         if dtype.is_integer:
             return int(text)
         return float(text)
@@ -196,14 +270,16 @@ def _record_defaults(record_defaults):
 
 
 def _csv_rows(path, compression_type, header, field_delim, use_quote_delim):
-    text = read_file_bytes(path, compression_type, "CsvDataset").decode("utf-8")
+    """Yields (line number, fields) of a CSV file. Fields are str; bytes that are not UTF-8 are kept as surrogate
+    escapes, so string fields give back the file's bytes (TF's CSV reader works on bytes)."""
+    text = read_file_bytes(path, compression_type, "CsvDataset").decode("utf-8", "surrogateescape")
     reader = csv.reader(io.StringIO(text), delimiter=field_delim,
                         quoting=csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE)
-    for line_no, row in enumerate(reader, start=1):
-        if header and line_no == 1:
+    for index, row in enumerate(reader):
+        if header and index == 0:
             continue
         if row:
-            yield line_no, row
+            yield reader.line_num, row
 
 
 class CsvDataset(_FileDataset):
@@ -279,12 +355,25 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     files = sorted(Dataset.list_files(file_pattern, shuffle=False).as_numpy_iterator())
     files = [os.fsdecode(f) for f in files]
     first_rows = list(_csv_rows(files[0], compression_type, False, field_delim, use_quote_delim))
+    if header and not first_rows:
+        raise errors.InvalidArgumentError(f"make_csv_dataset: {files[0]} is empty: line 1 should be the header; "
+                                          "pass header=False and column_names for files without one")
     if column_names is None:
         if not header:
             raise errors.InvalidArgumentError("make_csv_dataset: give column_names when the files have no header")
-        column_names = first_rows[0][1]
+        header_line, column_names = first_rows[0]
+        try:
+            [name.encode("utf-8") for name in column_names]
+        except UnicodeEncodeError:
+            raise errors.InvalidArgumentError(f"make_csv_dataset: the header (line {header_line}) of {files[0]} is "
+                                              "not valid UTF-8") from None
     column_names = list(column_names)
-    sample = [row for _, row in first_rows[1 if header else 0:][:num_rows_for_inference]]
+    rows = first_rows[1 if header else 0:][:num_rows_for_inference]
+    for line_no, row in rows:
+        if len(row) != len(column_names):
+            raise errors.InvalidArgumentError(f"make_csv_dataset: line {line_no} of {files[0]} has {len(row)} "
+                                              f"fields; expected {len(column_names)} ({column_names})")
+    sample = [row for _, row in rows]
     if select_columns is not None:
         cols = [column_names.index(c) if isinstance(c, str) else int(c) for c in select_columns]
     else:
@@ -296,7 +385,8 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
         column_defaults = [_infer_dtype([row[c] for row in sample if c < len(row)]) for c in cols]
         column_defaults = [[b""] if dt is string else [np.zeros((), dt.as_numpy_dtype)] for dt in column_defaults]
     ds = CsvDataset(files, column_defaults, compression_type=compression_type, header=header,
-                    field_delim=field_delim, use_quote_delim=use_quote_delim, na_value=na_value, select_cols=cols)
+                    field_delim=field_delim, use_quote_delim=use_quote_delim, na_value=na_value,
+                    select_cols=cols if select_columns is not None else None)
     names = [column_names[c] for c in cols]
 
     def to_features(*values):

@@ -8,14 +8,13 @@ Example:
 
 import gzip
 import os
-import struct
 import zlib
 
 import numpy as np
 
 from .. import _core, errors
 from ..data._types import SparseTensor, StringTensor, as_dtype, as_string_array, string, to_tensor
-from ..data.readers import read_file_bytes
+from ..data.readers import frame_record, masked_crc32c, read_file_bytes
 from ..train._example import Example
 
 __all__ = ["TFRecordWriter", "TFRecordOptions", "FixedLenFeature", "VarLenFeature", "parse_single_example",
@@ -26,12 +25,6 @@ __all__ = ["TFRecordWriter", "TFRecordOptions", "FixedLenFeature", "VarLenFeatur
 def crc32c(data, crc=0):
     """CRC-32C (Castagnoli) of a bytes-like object, continuing from `crc`."""
     return _core._crc32c(data, crc)
-
-
-def masked_crc32c(data):
-    """TFRecord's masked CRC: ``((crc >> 15) | (crc << 17)) + 0xa282ead8`` (mod 2**32)."""
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 class TFRecordOptions:
@@ -71,10 +64,7 @@ class TFRecordWriter:
             record = record.numpy()
         if isinstance(record, str):
             record = record.encode("utf-8")
-        record = bytes(record)
-        header = struct.pack("<Q", len(record))
-        chunk = b"".join((header, struct.pack("<I", masked_crc32c(header)), record,
-                          struct.pack("<I", masked_crc32c(record))))
+        chunk = frame_record(bytes(record))
         self._file.write(self._zlib.compress(chunk) if self._zlib else chunk)
 
     def flush(self):

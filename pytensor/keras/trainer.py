@@ -213,6 +213,10 @@ class Trainer:
             weighted_metrics: metrics that also get ``sample_weight``.
         """
         self.optimizer = optimizer if hasattr(optimizer, "apply_gradients") else optimizers_module.get(optimizer)
+        # Resolved now so that an unknown name fails here, as a mistake in compile, not at the first fit.
+        for identifier in loss.values() if isinstance(loss, dict) else loss if isinstance(loss, (list, tuple)) else [
+                loss]:
+            _loss_fn(identifier)
         self._loss_spec = loss
         self._metrics_spec = metrics
         self._weighted_metrics_spec = weighted_metrics
@@ -428,6 +432,8 @@ class Trainer:
     def _adapt(self, x, y, sample_weight, batch_size, steps, shuffle, what, class_weight=None):
         if x is None:
             raise ValueError(f"{what}: no input data; pass x (and y).")
+        if batch_size is not None and int(batch_size) < 1:
+            raise ValueError(f"{what}: batch_size must be a positive integer (or None for 32); got {batch_size}.")
         if _is_dataset(x) or _is_iterator(x):
             if y is not None:
                 raise ValueError(f"{what}: y must not be given when x is a dataset or generator (it yields "

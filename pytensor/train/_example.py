@@ -34,7 +34,12 @@ def _field(number, payload):
     return _varint(number << 3 | 2) + _varint(len(payload)) + payload
 
 
+_MASK64 = (1 << 64) - 1
+
+
 def _read_varint(buf, pos):
+    """(value, next position) of the varint at `pos`. As protobuf (and so TF) reads it: at most ten bytes, the bits
+    of the tenth beyond 64 dropped, so a value of 2**64 or more wraps to its low 64 bits."""
     result = shift = 0
     while True:
         if pos >= len(buf) or shift > 63:
@@ -43,7 +48,7 @@ def _read_varint(buf, pos):
         pos += 1
         result |= (b & 0x7F) << shift
         if b < 0x80:
-            return result, pos
+            return result & _MASK64, pos
         shift += 7
 
 

@@ -14,6 +14,8 @@ from pytensor.keras import datasets
 from pytensor.keras.datasets import _files
 
 SHARED = "/work/shared/data"
+# The tests' files (and the shared data, re-compressed) are not Keras's downloads: their hash check warns, offline.
+pytestmark = pytest.mark.filterwarnings("ignore:.*could not be downloaded again:UserWarning")
 
 
 @pytest.fixture

@@ -1,24 +1,24 @@
 """CIFAR-10: 50,000 training and 10,000 test 32x32 colour images in 10 classes."""
 
 import os
-import pickle
 
 import numpy as np
 
 from ._files import CorruptDatasetError, get_file
+from ._loaders import load_pickle
 
 
 def load_batch(fpath, label_key="labels"):
     """``(data (N, 3, 32, 32) uint8, labels)`` from one pickled CIFAR batch file (Keras's helper)."""
+    with open(fpath, "rb") as f:
+        d = load_pickle(f, fpath, encoding="bytes")  # data only: a crafted batch file cannot run code
     try:
-        with open(fpath, "rb") as f:
-            d = pickle.load(f, encoding="bytes")
         d = {k.decode("utf8") if isinstance(k, bytes) else k: v for k, v in d.items()}
         data, labels = d["data"], d[label_key]
         data = np.asarray(data, np.uint8).reshape(len(data), 3, 32, 32)
-    except FileNotFoundError:
-        raise
-    except (pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError) as e:
+        if len(labels) != len(data):
+            raise ValueError(f"{len(data)} images but {len(labels)} labels")
+    except (AttributeError, KeyError, ValueError, TypeError, UnicodeDecodeError) as e:
         raise CorruptDatasetError(f"{fpath} is truncated or not a CIFAR batch ({e!r}); delete it and retry") from None
     return data, labels
 

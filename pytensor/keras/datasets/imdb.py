@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._files import ORIGIN, get_file
-from ._loaders import load_npz
+from ._loaders import check_sequences, load_npz
 from ._sequences import encode, load_word_index, shuffled
 
 
@@ -22,7 +22,9 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
     path = get_file(path, origin=ORIGIN + "imdb.npz",
                     file_hash="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f")
     a = load_npz(path, {"x_train": (None, None), "y_train": ((), "iu"), "x_test": (None, None),
-                        "y_test": ((), "iu")}, allow_pickle=True)
+                        "y_test": ((), "iu")})
+    check_sequences(a["x_train"], path, "x_train")
+    check_sequences(a["x_test"], path, "x_test")
     rng = np.random.RandomState(seed)
     x_train, labels_train = shuffled(rng, a["x_train"], a["y_train"])
     x_test, labels_test = shuffled(rng, a["x_test"], a["y_test"])

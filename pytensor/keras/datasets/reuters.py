@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._files import ORIGIN, get_file
-from ._loaders import load_npz
+from ._loaders import check_sequences, load_npz
 from ._sequences import encode, load_word_index, shuffled
 
 
@@ -20,7 +20,8 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
     """
     path = get_file(path, origin=ORIGIN + "reuters.npz",
                     file_hash="d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916")
-    a = load_npz(path, {"x": (None, None), "y": ((), "iu")}, allow_pickle=True)
+    a = load_npz(path, {"x": (None, None), "y": ((), "iu")})
+    check_sequences(a["x"], path, "x")
     xs, labels = shuffled(np.random.RandomState(seed), a["x"], a["y"])
     (x, y), _ = encode(list(xs), [], labels, np.zeros(0, labels.dtype), num_words, skip_top, maxlen, start_char,
                        oov_char, index_from, "reuters")
