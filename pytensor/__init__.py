@@ -6,8 +6,10 @@
 
 import os as _os
 
+from ._install import check_folder as _check_folder
 from ._isa import load_core as _load_core
 
+_check_folder(_os.path.dirname(__file__))  # PyMC's pytensor installed into the same folder (see _install.py)
 _core = _load_core(_os.path.dirname(__file__))  # the AVX-512 build where it runs faster (see _isa.py)
 from . import dtypes, errors, nest
 from .dtypes import DType, as_dtype, bool, uint8, int32, int64, float32, float64  # noqa: A004 - TF's names
