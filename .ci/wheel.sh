@@ -15,8 +15,9 @@ auditwheel show "$wheel" | tee dist/auditwheel-show.txt
 tr -s ' \n' ' ' <dist/auditwheel-show.txt | grep -q 'consistent with the following platform tag: "manylinux_'
 
 # The licences travel with the wheel: ours and Eigen's.
+python -m zipfile -l "$wheel" >dist/wheel-contents.txt
 for licence in LICENSE csrc/third_party/eigen/COPYING.debian; do
-  python -m zipfile -l "$wheel" | grep -q "dist-info/licenses/$licence" || { echo "$wheel lacks $licence" >&2; exit 1; }
+  grep -q "dist-info/licenses/$licence" dist/wheel-contents.txt || { echo "$wheel lacks $licence" >&2; exit 1; }
 done
 pip install -q --no-deps --force-reinstall "$wheel"
 (cd /tmp && python -c 'import pytensor, pytensor._isa as isa; print("imported", pytensor.__version__, isa.loaded_isa, "from", pytensor.__file__); print(pytensor.reduce_sum(pytensor.ones((2, 3))))')
