@@ -98,6 +98,7 @@ def load_core(package_dir):
 
 
 def _not_built_message(package_dir):
+    """What to do when `package_dir` has no pytensor._core: build it here, or reinstall."""
     message = f"pytensor's C++ extension pytensor._core is not built in {package_dir}."
     if os.path.exists(os.path.join(package_dir, os.pardir, "CMakeLists.txt")):
         message += (" This is pytensor's source tree, which Python imports ahead of an installed pytensor when it "
