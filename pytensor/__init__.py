@@ -66,7 +66,6 @@ def __getattr__(name):
 
 # TF's core objects and the functions TF 2 has at top level (issue 18). The wrappers below replace the core's
 # constant / convert_to_tensor / identity with TF's signatures (name=, identity's `input`).
-from . import debugging  # noqa: E402
 from ._scopes import name_scope, device, init_scope, executing_eagerly  # noqa: E402,F401
 from .module import Module  # noqa: E402,F401
 from ._tf_ops import (  # noqa: E402,F401,A004

@@ -88,6 +88,24 @@ LAYER_EXAMPLES = {
     "AdditiveAttention": ({"use_scale": True}, [(2, 3, 4), (2, 5, 4)], "float32"),
     "MultiHeadAttention": None,  # called as layer(query, value), not on a list: test_attention_config_round_trip
     "GroupQueryAttention": None,
+    "DepthwiseConv1D": ({"kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, (2, 5, 3), "float32"),
+    "DepthwiseConv2D": ({"kernel_size": (2, 3), "strides": 2, "activation": "relu"}, (2, 5, 5, 3), "float32"),
+    "SeparableConv1D": ({"filters": 2, "kernel_size": 3, "dilation_rate": 2}, (2, 7, 3), "float32"),
+    "SeparableConv2D": ({"filters": 2, "kernel_size": 3, "depth_multiplier": 2, "use_bias": False,
+                         "pointwise_regularizer": "l2"}, (2, 5, 5, 3), "float32"),
+    "Conv3D": ({"filters": 2, "kernel_size": (2, 3, 2), "padding": "same"}, (2, 4, 4, 3, 2), "float32"),
+    "Conv3DTranspose": ({"filters": 2, "kernel_size": 2, "strides": (2, 1, 2)}, (2, 3, 3, 2, 2), "float32"),
+    "MaxPooling3D": ({"pool_size": (2, 2, 1), "padding": "same"}, (2, 3, 4, 4, 2), "float32"),
+    "AveragePooling3D": ({"pool_size": 2, "strides": 1}, (2, 3, 4, 4, 2), "float32"),
+    "GlobalMaxPooling3D": ({"keepdims": True}, (2, 3, 4, 4, 2), "float32"),
+    "GlobalAveragePooling3D": ({}, (2, 3, 4, 4, 2), "float32"),
+    "UpSampling3D": ({"size": (1, 2, 3)}, (2, 2, 3, 3, 2), "float32"),
+    "ZeroPadding3D": ({"padding": ((1, 0), (2, 1), (0, 1))}, (2, 2, 3, 3, 2), "float32"),
+    "Cropping3D": ({"cropping": ((1, 0), (0, 1), (1, 1))}, (2, 3, 4, 4, 2), "float32"),
+    "ConvLSTM1D": ({"filters": 2, "kernel_size": 3, "padding": "same", "return_sequences": True}, (2, 3, 5, 2),
+                   "float32"),
+    "ConvLSTM2D": ({"filters": 2, "kernel_size": 2, "go_backwards": True, "recurrent_activation": "hard_sigmoid"},
+                   (2, 3, 4, 4, 2), "float32"),
 }
 
 
