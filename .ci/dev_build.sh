@@ -4,6 +4,11 @@
 # callers share one build directory safely. Users install with `pip install .` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! python3 -c 'import pybind11' 2>/dev/null || ! command -v ninja >/dev/null; then
+  echo "dev_build.sh builds for $(command -v python3) without pip's build isolation: install the build's tools" \
+    "into that Python first: pip install pybind11 cmake ninja" >&2
+  exit 1
+fi
 exec 9>/tmp/pytensor-dev-build.lock
 flock 9
 if [ ! -f build/dev/build.ninja ]; then

@@ -1,4 +1,4 @@
-"""The practical's convolutional network on MNIST (Conv2D / MaxPooling2D), as TensorFlow code.
+"""A small convolutional network on MNIST (Conv2D / MaxPooling2D), written as TensorFlow / Keras code.
 
 Two 3x3 convolutions with 2x2 max pooling, then a softmax classifier; about 99 % test accuracy
 after 2 epochs. Loads MNIST with keras.datasets.mnist.load_data(); on a machine with neither a

@@ -1,7 +1,7 @@
-"""The seeds' first neural network (002 notes): a two-layer MLP classifying MNIST digits.
+"""A two-layer MLP classifying MNIST digits: the first network of most Keras tutorials, unchanged but for
+``import pytensor as tf`` / ``from pytensor import keras`` in place of TensorFlow's imports.
 
-The program is the lecture's, with ``import pytensor as tf`` / ``from pytensor import keras`` in place of
-TensorFlow. It loads MNIST with keras.datasets.mnist.load_data(); on a machine with neither a cached nor a
+It loads MNIST with keras.datasets.mnist.load_data(); on a machine with neither a cached nor a
 downloadable copy it says so and trains on the small real MNIST sample kept in examples/data/.
 
 Run: python3 examples/mnist_mlp.py [--epochs 5]
@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-import pytensor as tf  # noqa: F401 - the seeds' spelling
+import pytensor as tf  # noqa: F401 - how TensorFlow programs spell the import
 from pytensor import keras
 from pytensor.keras import layers
 from pytensor.keras.datasets import DatasetUnavailableError, mnist

@@ -1,4 +1,4 @@
-"""A short tour of pytensor's tensors (the main job until the Keras models land).
+"""A short tour of pytensor's tensors: creation, variables, operators, reductions, numpy interop.
 
 Run: python examples/tensor_demo.py
 """

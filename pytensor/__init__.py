@@ -6,8 +6,10 @@
 
 import os as _os
 
+from ._install import check_folder as _check_folder
 from ._isa import load_core as _load_core
 
+_check_folder(_os.path.dirname(__file__))  # PyMC's pytensor installed into the same folder (see _install.py)
 # The kernels that still open OpenMP regions: poll ~10k times (tens of microseconds) before sleeping rather than
 # libgomp's default 300k, so that idle threads leave the cores to other processes. Read when libgomp loads with
 # _core below; a user's own OMP_WAIT_POLICY / GOMP_SPINCOUNT wins.

@@ -87,6 +87,23 @@ def load_core(package_dir):
         sys.modules["pytensor._core"] = module
         spec.loader.exec_module(module)
     else:
-        module = importlib.import_module("pytensor._core")
+        try:
+            module = importlib.import_module("pytensor._core")
+        except ModuleNotFoundError as e:
+            if e.name != "pytensor._core":
+                raise
+            raise ImportError(_not_built_message(package_dir)) from None
     loaded_isa = isa
     return module
+
+
+def _not_built_message(package_dir):
+    """What to do when `package_dir` has no pytensor._core: build it here, or reinstall."""
+    message = f"pytensor's C++ extension pytensor._core is not built in {package_dir}."
+    if os.path.exists(os.path.join(package_dir, os.pardir, "CMakeLists.txt")):
+        message += (" This is pytensor's source tree, which Python imports ahead of an installed pytensor when it "
+                    "runs in the repository root. Run from another folder after `pip install .`, or build the "
+                    "extension into the source tree with `./.ci/dev_build.sh` (development; see the README).")
+    else:
+        message += " Reinstall it: `pip install --force-reinstall pytensor-tf` (or `pip install .` in its source tree)."
+    return message

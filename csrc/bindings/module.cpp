@@ -49,11 +49,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("get_num_threads", &get_num_threads);
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("live_bytes", &Storage::live_bytes, "Bytes held by tensors the core allocated.");
-#ifdef PYTENSOR_WITH_CUDA
-  m.attr("cuda_built") = true;
-#else
-  m.attr("cuda_built") = false;
-#endif
+  m.attr("cuda_built") = false;  // there is no CUDA backend yet
 
   bind::bind_tensor(m);
   bind::bind_elementwise(m);

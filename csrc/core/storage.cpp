@@ -76,8 +76,7 @@ BlockCache& block_cache() {
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
   if (device != Device::CPU)
-    throw Unimplemented("Storage: CUDA allocation requested but this build has no CUDA backend "
-                        "(rebuild with -DPYTENSOR_CUDA=ON)");
+    throw Unimplemented("Storage: CUDA allocation requested, but pytensor has no CUDA backend yet");
   // Large blocks are 2 MiB aligned and advised as huge pages (as numpy does): a fresh 40 MB output
   // otherwise costs ~10k page faults, which made large element-wise ops 3x slower than numpy.
   const size_t size = block_size(nbytes);
