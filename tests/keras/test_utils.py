@@ -157,6 +157,22 @@ def test_get_file_offline_error_names_url_and_where_to_put_the_file(tmp_path, ke
     assert not (keras_home / "datasets" / "mnist.npz").exists()
 
 
+def test_get_file_never_destroys_the_cached_copy(tmp_path, keras_home):
+    """A cached file whose hash differs is downloaded again; when that download fails (offline) or brings a wrong
+    file, the user's copy stays as it was and no partial file is left behind."""
+    cached = keras_home / "datasets" / "mnist.npz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"the user's own copy")
+    offline = (tmp_path / "nowhere" / "mnist.npz").as_uri()
+    with pytest.raises(Exception, match="URL fetch failure"):
+        keras.utils.get_file("mnist.npz", offline, file_hash="0" * 64)
+    wrong = _serve(tmp_path, "served.npz", b"a different file")
+    with pytest.raises(ValueError, match="corrupted"):
+        keras.utils.get_file("mnist.npz", wrong, file_hash="0" * 64)
+    assert cached.read_bytes() == b"the user's own copy"
+    assert sorted(p.name for p in cached.parent.iterdir()) == ["mnist.npz"]
+
+
 def test_get_file_bad_arguments(keras_home):
     with pytest.raises(ValueError, match="origin"):
         keras.utils.get_file("x.txt")

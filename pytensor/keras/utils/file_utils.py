@@ -178,20 +178,26 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
         download = True
     if download:
         print(f"Downloading data from {origin}")
+        # Into a temporary file beside the target, renamed over it only once complete and verified: a failed or
+        # corrupt download never destroys the copy the user already has.
+        partial = target + ".part"
         try:
-            urllib.request.urlretrieve(origin, target)
+            urllib.request.urlretrieve(origin, partial)
         except (urllib.error.URLError, OSError, ValueError) as e:
-            if os.path.exists(target):
-                os.remove(target)
+            if os.path.exists(partial):
+                os.remove(partial)
             reason = getattr(e, "reason", None) or getattr(e, "msg", None) or e
             code = getattr(e, "code", None) or getattr(e, "errno", None)
             cause = reason if code is None else f"{code} -- {reason}"
             raise Exception(f"URL fetch failure on {origin}: {cause}. The file could not be downloaded "
                             f"(is this machine offline?); download it elsewhere and place it at {target}, then call "
                             f"get_file again (pass file_hash= to have it checked).") from e
-        if file_hash is not None and not validate_file(target, file_hash, hash_algorithm):
-            raise ValueError(f"get_file: incomplete or corrupted file detected at {target}: its {hash_algorithm} "
-                             f"hash does not match the provided value {file_hash}.")
+        if file_hash is not None and not validate_file(partial, file_hash, hash_algorithm):
+            os.remove(partial)
+            raise ValueError(f"get_file: incomplete or corrupted file downloaded from {origin}: its {hash_algorithm} "
+                             f"hash does not match the provided value {file_hash} (the file at {target}, if any, "
+                             f"was left as it was).")
+        os.replace(partial, target)
     if extracting:
         if not extract_archive(target, extraction_dir, "tar" if untar else archive_format):
             warnings.warn(f"get_file: could not extract {target}: it is not a {archive_format} archive.",
