@@ -1,0 +1,247 @@
+"""tf.image: resizing, flips, crops and pads, dtype conversion and colour adjustments of NHWC images.
+
+Every function takes one image ``(height, width, channels)`` or a batch ``(batch, height, width, channels)``, as
+TF's do. Resizing multiplies the image by interpolation matrices along the height and the width axes (nearest
+neighbour gathers rows and columns), so gradients flow through the existing ops.
+"""
+import numpy as np
+
+import pytensor as pt
+
+__all__ = ["ResizeMethod", "resize", "flip_left_right", "flip_up_down", "central_crop", "crop_to_bounding_box",
+           "pad_to_bounding_box", "resize_with_crop_or_pad", "convert_image_dtype", "per_image_standardization",
+           "rgb_to_grayscale", "adjust_brightness", "adjust_contrast"]
+
+
+class ResizeMethod:
+    """The names ``tf.image.resize``'s ``method`` accepts (only bilinear and nearest are built here)."""
+
+    BILINEAR = "bilinear"
+    NEAREST_NEIGHBOR = "nearest"
+    BICUBIC = "bicubic"
+    AREA = "area"
+    LANCZOS3 = "lanczos3"
+    LANCZOS5 = "lanczos5"
+    GAUSSIAN = "gaussian"
+    MITCHELLCUBIC = "mitchellcubic"
+
+
+_BUILT_METHODS = (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR)
+
+
+def _as_image(image, op):
+    """``image`` as a tensor of rank 3 or 4 (TF's ValueError otherwise)."""
+    image = image if isinstance(image, pt.Tensor) else pt.convert_to_tensor(image)
+    if image.ndim not in (3, 4):
+        raise ValueError(f"{op}: 'image' must have either 3 or 4 dimensions (height, width, channels) or (batch, "
+                         f"height, width, channels); received shape {tuple(image.shape)}.")
+    return image
+
+
+def _hw(image):
+    return int(image.shape[-3]), int(image.shape[-2])
+
+
+def _bilinear_matrix(in_size, out_size):
+    """(out_size, in_size) weights of TF 2's half-pixel bilinear resize along one axis."""
+    scale = np.float32(in_size) / np.float32(out_size)
+    centres = (np.arange(out_size, dtype=np.float32) + np.float32(0.5)) * scale - np.float32(0.5)
+    floor = np.floor(centres)
+    lower = np.maximum(floor, 0).astype(np.int64)
+    upper = np.minimum(np.ceil(centres), in_size - 1).astype(np.int64)
+    lerp = centres - floor
+    weights = np.zeros((out_size, in_size), np.float64)
+    rows = np.arange(out_size)
+    np.add.at(weights, (rows, lower), 1.0 - lerp)
+    np.add.at(weights, (rows, upper), lerp)
+    return weights
+
+
+def _nearest_indices(in_size, out_size):
+    """Source index of each output position in TF 2's half-pixel nearest-neighbour resize."""
+    scale = np.float32(in_size) / np.float32(out_size)
+    source = np.floor((np.arange(out_size, dtype=np.float32) + np.float32(0.5)) * scale)
+    return np.clip(source, 0, in_size - 1).astype(np.int32)
+
+
+def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=False, antialias=False, name=None):
+    """Resizes images to ``size = (new_height, new_width)`` with TF 2's half-pixel centres.
+
+    Bilinear returns float32 (as TF, also for float64 images); nearest keeps the input dtype. ``preserve_aspect_ratio``
+    scales both sides by the smaller of the two ratios, so the result fits inside ``size``.
+
+    Example:
+        >>> tf.image.resize(tf.ones((4, 4, 3)), (2, 8)).shape
+        TensorShape([2, 8, 3])
+    """
+    images = _as_image(images, "resize")
+    method = getattr(method, "value", method)
+    if method not in _BUILT_METHODS:
+        raise ValueError(f"resize: method {method!r} is not supported here; use 'bilinear' or 'nearest'.")
+    if antialias:
+        raise ValueError("resize: antialias=True is not supported here; pass antialias=False (TF's default).")
+    size = [int(s) for s in (size.numpy() if isinstance(size, pt.Tensor) else size)]
+    if len(size) != 2 or min(size) <= 0:
+        raise ValueError(f"resize: 'size' must be two positive integers (new_height, new_width); received {size}.")
+    height, width = _hw(images)
+    if preserve_aspect_ratio:
+        ratio = min(np.float32(size[0]) / np.float32(height), np.float32(size[1]) / np.float32(width))
+        size = [int(np.round(ratio * np.float32(height))), int(np.round(ratio * np.float32(width)))]
+    rank3 = images.ndim == 3
+    batch = pt.expand_dims(images, 0) if rank3 else images
+    if method == ResizeMethod.NEAREST_NEIGHBOR:
+        out = pt.gather(batch, _nearest_indices(height, size[0]), axis=1)
+        out = pt.gather(out, _nearest_indices(width, size[1]), axis=2)
+    else:
+        batch = pt.cast(batch, pt.float32)
+        rows = pt.constant(_bilinear_matrix(height, size[0]).astype(np.float32))
+        cols = pt.constant(_bilinear_matrix(width, size[1]).astype(np.float32))
+        out = pt.transpose(pt.tensordot(rows, batch, [[1], [1]]), (1, 0, 2, 3))
+        out = pt.transpose(pt.tensordot(cols, out, [[1], [2]]), (1, 2, 0, 3))
+    return out[0] if rank3 else out
+
+
+def flip_left_right(image):
+    """Reverses the width axis."""
+    image = _as_image(image, "flip_left_right")
+    return pt.gather(image, np.arange(_hw(image)[1] - 1, -1, -1, dtype=np.int32), axis=image.ndim - 2)
+
+
+def flip_up_down(image):
+    """Reverses the height axis."""
+    image = _as_image(image, "flip_up_down")
+    return pt.gather(image, np.arange(_hw(image)[0] - 1, -1, -1, dtype=np.int32), axis=image.ndim - 3)
+
+
+def _crop(image, top, left, height, width):
+    if image.ndim == 3:
+        return image[top:top + height, left:left + width, :]
+    return image[:, top:top + height, left:left + width, :]
+
+
+def central_crop(image, central_fraction):
+    """Keeps the central ``central_fraction`` of the height and the width (TF's rounding of the offsets).
+
+    Example:
+        >>> tf.image.central_crop(tf.ones((10, 10, 3)), 0.5).shape
+        TensorShape([6, 6, 3])
+    """
+    image = _as_image(image, "central_crop")
+    if not 0.0 < central_fraction <= 1.0:
+        raise ValueError(f"central_crop: central_fraction must be within (0, 1]; received {central_fraction}.")
+    if central_fraction == 1.0:
+        return image
+    height, width = _hw(image)
+    top = int((height - height * central_fraction) / 2)
+    left = int((width - width * central_fraction) / 2)
+    return _crop(image, top, left, height - 2 * top, width - 2 * left)
+
+
+def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """The ``target_height x target_width`` window whose top-left corner is at ``(offset_height, offset_width)``."""
+    image = _as_image(image, "crop_to_bounding_box")
+    height, width = _hw(image)
+    checks = [(offset_width >= 0, "offset_width must be >= 0."), (offset_height >= 0, "offset_height must be >= 0."),
+              (target_width > 0, "target_width must be > 0."), (target_height > 0, "target_height must be > 0."),
+              (width >= target_width + offset_width, "width must be >= target + offset."),
+              (height >= target_height + offset_height, "height must be >= target + offset.")]
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(f"crop_to_bounding_box: {message} Image shape {tuple(image.shape)}, offsets "
+                             f"({offset_height}, {offset_width}), target ({target_height}, {target_width}).")
+    return _crop(image, offset_height, offset_width, target_height, target_width)
+
+
+def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """Zero-pads to ``target_height x target_width`` with the image's top-left corner at the offsets."""
+    image = _as_image(image, "pad_to_bounding_box")
+    height, width = _hw(image)
+    after_h, after_w = target_height - offset_height - height, target_width - offset_width - width
+    checks = [(offset_height >= 0, "offset_height must be >= 0"), (offset_width >= 0, "offset_width must be >= 0"),
+              (after_h >= 0, "height must be <= target - offset"), (after_w >= 0, "width must be <= target - offset")]
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(f"pad_to_bounding_box: {message}. Image shape {tuple(image.shape)}, offsets "
+                             f"({offset_height}, {offset_width}), target ({target_height}, {target_width}).")
+    paddings = [[offset_height, after_h], [offset_width, after_w], [0, 0]]
+    return pt.pad(image, paddings if image.ndim == 3 else [[0, 0]] + paddings)
+
+
+def resize_with_crop_or_pad(image, target_height, target_width):
+    """Centrally crops and/or zero-pads to the target size (TF's offsets: the extra pixel goes bottom/right)."""
+    image = _as_image(image, "resize_with_crop_or_pad")
+    if target_height <= 0 or target_width <= 0:
+        raise ValueError(f"resize_with_crop_or_pad: target_height and target_width must be > 0; received "
+                         f"({target_height}, {target_width}).")
+    height, width = _hw(image)
+    dh, dw = target_height - height, target_width - width
+    cropped = crop_to_bounding_box(image, max(-dh // 2, 0), max(-dw // 2, 0),
+                                   min(target_height, height), min(target_width, width))
+    return pad_to_bounding_box(cropped, max(dh // 2, 0), max(dw // 2, 0), target_height, target_width)
+
+
+def convert_image_dtype(image, dtype, saturate=False, name=None):
+    """Converts between integer images (0..dtype.max) and float images (0..1), scaling as TF does."""
+    image = image if isinstance(image, pt.Tensor) else pt.convert_to_tensor(image)
+    dtype = pt.as_dtype(dtype)
+    source = image.dtype
+    if source == dtype:
+        return image
+    if source.is_integer and dtype.is_integer:
+        in_max, out_max = int(source.max), int(dtype.max)
+        if in_max > out_max:
+            return pt.cast(image // ((in_max + 1) // (out_max + 1)), dtype)
+        return pt.cast(image, dtype) * pt.cast((out_max + 1) // (in_max + 1), dtype)
+    if source.is_floating and dtype.is_floating:
+        return pt.cast(image, dtype)
+    if source.is_integer:
+        return pt.cast(image, dtype) * (1.0 / int(source.max))
+    scaled = image * (float(dtype.max) + 0.5)
+    if saturate:
+        scaled = pt.clip_by_value(scaled, float(dtype.min), float(dtype.max))
+    return pt.cast(scaled, dtype)
+
+
+def _to_float(image, op):
+    image = image if isinstance(image, pt.Tensor) else pt.convert_to_tensor(image)
+    if not (image.dtype.is_integer or image.dtype.is_floating):
+        raise TypeError(f"{op}: expected an integer or float image; received dtype {image.dtype.name}.")
+    return image, (image if image.dtype.is_floating else convert_image_dtype(image, pt.float32))
+
+
+def per_image_standardization(image):
+    """``(x - mean) / max(stddev, 1 / sqrt(num_pixels))`` over each image's height, width and channels (float32 for
+    integer images)."""
+    image = _as_image(image, "per_image_standardization")
+    if not image.dtype.is_floating:
+        image = pt.cast(image, pt.float32)
+    axes = [-1, -2, -3]
+    pixels = int(np.prod(image.shape[-3:]))
+    mean = pt.reduce_mean(image, axis=axes, keepdims=True)
+    stddev = pt.sqrt(pt.reduce_mean(pt.square(image - mean), axis=axes, keepdims=True))
+    return (image - mean) / pt.maximum(stddev, 1.0 / float(np.sqrt(pixels)))
+
+
+def rgb_to_grayscale(images, name=None):
+    """Luma ``0.2989 R + 0.5870 G + 0.1140 B`` with one channel kept; integer images come back in their dtype."""
+    original, flt = _to_float(images, "rgb_to_grayscale")
+    if int(flt.shape[-1]) != 3:
+        raise ValueError(f"rgb_to_grayscale: the last dimension must be 3 (RGB); received shape "
+                         f"{tuple(flt.shape)}.")
+    weights = pt.constant(np.array([[0.2989], [0.5870], [0.1140]], flt.dtype.as_numpy_dtype))
+    gray = pt.tensordot(flt, weights, [[flt.ndim - 1], [0]])
+    return convert_image_dtype(gray, original.dtype)
+
+
+def adjust_brightness(image, delta):
+    """Adds ``delta`` (in the [0, 1] scale for integer images)."""
+    original, flt = _to_float(image, "adjust_brightness")
+    return convert_image_dtype(flt + delta, original.dtype, saturate=True)
+
+
+def adjust_contrast(images, contrast_factor):
+    """``(x - mean) * contrast_factor + mean`` with the mean of each image and channel over height and width."""
+    original, flt = _to_float(images, "adjust_contrast")
+    _as_image(flt, "adjust_contrast")
+    mean = pt.reduce_mean(flt, axis=[-3, -2], keepdims=True)
+    return convert_image_dtype((flt - mean) * contrast_factor + mean, original.dtype, saturate=True)
