@@ -69,3 +69,16 @@ from .activity_regularization import ActivityRegularization  # noqa: F401
 from .time_distributed import TimeDistributed  # noqa: F401
 from .identity import Identity  # noqa: F401
 # (end of attention, normalization, regularization and wrapper layers)
+# ---- preprocessing layers ----
+from .rescaling import Rescaling  # noqa: F401
+from .normalization import Normalization  # noqa: F401
+from .resizing import Resizing  # noqa: F401
+from .center_crop import CenterCrop  # noqa: F401
+from .random_flip import RandomFlip  # noqa: F401
+from .random_contrast import RandomContrast  # noqa: F401
+from .random_brightness import RandomBrightness  # noqa: F401
+from .category_encoding import CategoryEncoding  # noqa: F401
+from .discretization import Discretization  # noqa: F401
+from .integer_lookup import IntegerLookup  # noqa: F401
+from .string_lookup import StringLookup  # noqa: F401
+# (end of preprocessing layers)
