@@ -22,7 +22,6 @@ class IndexLookup(Layer):
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype, vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", sparse=False, pad_to_max_tokens=False,
                  oov_method="floormod", salt=None, **kwargs):
-        kwargs.pop("vocabulary_size", None)  # written by get_config; the vocabulary itself decides it
         super().__init__(**kwargs)
         output_mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(output_mode, output_mode)
         kind = f"{type(self).__name__} layer '{self.name}'"

@@ -21,7 +21,8 @@ class IntegerLookup(IndexLookup):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, vocabulary=None,
                  vocabulary_dtype="int64", idf_weights=None, invert=False, output_mode="int", sparse=False,
-                 pad_to_max_tokens=False, oov_method="floormod", salt=None, name=None, **kwargs):
+                 pad_to_max_tokens=False, oov_method="floormod", salt=None, vocabulary_size=None, name=None, **kwargs):
+        # vocabulary_size is get_config's record of the vocabulary's size; the vocabulary itself decides it.
         if vocabulary_dtype not in ("int32", "int64"):
             raise ValueError(f"IntegerLookup: `vocabulary_dtype` must be an integer dtype ('int32' or 'int64'); "
                              f"received {vocabulary_dtype!r}.")

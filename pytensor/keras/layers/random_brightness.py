@@ -18,8 +18,11 @@ class RandomBrightness(Layer):
 
     _casts_integer_inputs = True
 
-    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"{type(self).__name__} layer '{self.name}': only data_format='channels_last' is "
+                             f"supported; received {data_format!r}.")
         self.factor = parse_factor(self, factor, (-1, 1))
         if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
             raise ValueError(f"RandomBrightness layer '{self.name}': the `value_range` argument should be a list of "

@@ -19,10 +19,13 @@ class RandomContrast(Layer):
 
     _casts_integer_inputs = True
 
-    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"{type(self).__name__} layer '{self.name}': only data_format='channels_last' is "
+                             f"supported; received {data_format!r}.")
         self.factor = parse_factor(self, factor, (0, 1))
-        self.value_range = value_range
+        self.value_range = tuple(value_range)
         self.seed = seed
         self.data_format = "channels_last"
         self.built = True

@@ -19,8 +19,8 @@ class StringLookup(IndexLookup):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
-                 encoding="utf-8", name=None, **kwargs):
-        kwargs.pop("vocabulary_dtype", None)
+                 encoding="utf-8", vocabulary_size=None, name=None, **kwargs):
+        # vocabulary_size is get_config's record of the vocabulary's size; the vocabulary itself decides it.
         if num_oov_indices > 1:
             raise ValueError("StringLookup: num_oov_indices > 1 hashes tokens with FarmHash, which is not built "
                              "here; use num_oov_indices=1 (or 0).")
