@@ -136,3 +136,170 @@ def test_discretization_adapt_boundaries(name):
 @pytest.mark.parametrize("name", sorted(k for k in CASES if "lookup_adapt" in k or "lookup_tf_idf" in k))
 def test_lookup_adapt_vocabulary(name):
     assert CASES[name]().get_vocabulary() == _data()[f"{name}/vocabulary"].tolist()
+
+
+# ---- the random layers: identity at inference, hand-derived properties and statistics in training ----
+
+def _images(n=400, low=100.0, high=150.0, seed=0):
+    return np.random.default_rng(seed).uniform(low, high, (n, 4, 5, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("layer", [layers.RandomFlip(seed=1), layers.RandomContrast(0.5, seed=1),
+                                   layers.RandomBrightness(0.5, seed=1)])
+def test_random_layers_are_the_identity_at_inference(layer):
+    x = _images(8)
+    np.testing.assert_array_equal(layer(pt.constant(x), training=False).numpy(), x)
+
+
+@pytest.mark.parametrize("mode, flip", [
+    ("horizontal", lambda a: a[:, ::-1]), ("vertical", lambda a: a[::-1]),
+    ("horizontal_and_vertical", lambda a: a[::-1, ::-1])])
+def test_random_flip_flips_about_half_the_images(mode, flip):
+    x = _images()
+    y = layers.RandomFlip(mode, seed=5)(pt.constant(x), training=True).numpy()
+    flipped = np.array([np.array_equal(out, flip(img)) for out, img in zip(y, x)])
+    kept = np.array([np.array_equal(out, img) for out, img in zip(y, x)])
+    assert np.all(flipped ^ kept)  # every image is either itself or flipped (one draw for both axes)
+    assert 0.4 < flipped.mean() < 0.6  # Binomial(400, 1/2): 4 standard deviations
+
+
+def test_random_flip_single_image_and_dataset_map():
+    image = _images(1)[0]
+    outs = [layers.RandomFlip("horizontal")(pt.constant(image)).numpy() for _ in range(40)]
+    assert all(np.array_equal(o, image) or np.array_equal(o, image[:, ::-1]) for o in outs)
+    assert any(np.array_equal(o, image[:, ::-1]) for o in outs) and any(np.array_equal(o, image) for o in outs)
+
+
+def test_random_contrast_scales_deviation_from_the_channel_mean():
+    x = _images()
+    y = layers.RandomContrast((0.2, 0.3), seed=2)(pt.constant(x), training=True).numpy()
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    # One factor per image (least squares), and the output is exactly (x - mean) * factor + mean.
+    per_image = ((y - mean) * (x - mean)).sum(axis=(1, 2, 3)) / ((x - mean) ** 2).sum(axis=(1, 2, 3))
+    np.testing.assert_allclose(y, (x - mean) * per_image[:, None, None, None] + mean, atol=1e-3)
+    assert per_image.min() >= 0.8 - 1e-5 and per_image.max() <= 1.3 + 1e-5
+    assert abs(per_image.mean() - 1.05) < 0.02  # uniform on [0.8, 1.3]: sd of the mean 0.0072
+
+
+def test_random_contrast_clips_to_value_range():
+    x = _images(50, 0.0, 1.0)
+    y = layers.RandomContrast(1.0, value_range=(0, 1), seed=3)(pt.constant(x), training=True).numpy()
+    assert y.min() >= 0.0 and y.max() <= 1.0 and (y == 1.0).any()
+
+
+def test_random_brightness_adds_one_delta_per_image():
+    x = _images()
+    y = layers.RandomBrightness(0.1, seed=4)(pt.constant(x), training=True).numpy()
+    delta = (y - x).reshape(len(x), -1)
+    np.testing.assert_allclose(delta, np.broadcast_to(delta[:, :1], delta.shape), atol=1e-4)
+    assert np.abs(delta).max() <= 25.5 + 1e-3  # 0.1 of the 0..255 range
+    assert abs(delta[:, 0].mean()) < 2.0  # uniform on [-25.5, 25.5]: sd of the mean 0.74
+    clipped = layers.RandomBrightness((0.7, 0.9), value_range=(0, 1))(pt.constant(x / 255), training=True)
+    np.testing.assert_array_equal(clipped.numpy(), 1.0)
+
+
+# ---- inside models and tf.data ----
+
+def test_image_preprocessing_inside_fit():
+    pt.keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = (rng.integers(0, 256, (64, 8, 8, 3)) * rng.random((64, 1, 1, 1))).astype(np.uint8)  # brightness varies
+    target = x.astype(np.float32).mean(axis=(1, 2, 3))[:, None] / 255
+    model = pt.keras.Sequential([
+        pt.keras.Input((8, 8, 3)), layers.Rescaling(1 / 255), layers.RandomFlip("horizontal", seed=1),
+        layers.RandomContrast(0.1, value_range=(0, 1), seed=1), layers.Resizing(4, 4), layers.CenterCrop(3, 3),
+        layers.Flatten(), layers.Dense(1)])
+    model.compile(optimizer=pt.keras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(x, target, epochs=10, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+    # At inference the random layers are the identity: the model is rescale -> resize -> crop -> dense.
+    features = pt.image.resize(pt.constant(x.astype(np.float32) / 255), (4, 4)).numpy()[:, :3, :3, :]
+    kernel, bias = model.layers[-1].get_weights()
+    np.testing.assert_allclose(model.predict(x, verbose=0), features.reshape(64, -1) @ kernel + bias, atol=1e-5)
+
+
+def test_normalization_and_lookup_inside_fit():
+    rng = np.random.default_rng(1)
+    numbers = (rng.normal(size=(128, 3)) * [10, 0.1, 3] + [5, -2, 0]).astype(np.float32)
+    ids = rng.choice([7, 11, 13, 99], size=(128, 1)).astype(np.int64)
+    norm = layers.Normalization()
+    norm.adapt(numbers)
+    lookup = layers.IntegerLookup(vocabulary=[7, 11, 13])
+    number_in, id_in = pt.keras.Input((3,)), pt.keras.Input((1,), dtype="int64")
+    embedded = layers.Flatten()(layers.Embedding(lookup.vocabulary_size(), 2)(lookup(id_in)))
+    merged = layers.Concatenate()([norm(number_in), embedded])
+    model = pt.keras.Model([number_in, id_in], layers.Dense(1)(merged))
+    y = (numbers[:, :1] - 5) / 10 + (ids == 11)
+    model.compile(optimizer=pt.keras.optimizers.Adam(0.05), loss="mse")
+    history = model.fit([numbers, ids], y.astype(np.float32), epochs=20, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
+
+
+def test_layers_inside_dataset_map():
+    rng = np.random.default_rng(2)
+    images = rng.random((6, 5, 7, 3)).astype(np.float32)
+    resize = layers.Resizing(3, 4, interpolation="nearest")
+    ds = pt.data.Dataset.from_tensor_slices(images).batch(3).map(resize)
+    np.testing.assert_array_equal(np.concatenate([b.numpy() for b in ds]), resize(pt.constant(images)).numpy())
+
+    lookup = layers.StringLookup()
+    words = np.array(["b", "a", "b", "c", "b", "a"])
+    lookup.adapt(pt.data.Dataset.from_tensor_slices(words).batch(4))
+    assert lookup.get_vocabulary() == ["[UNK]", "b", "a", "c"]
+    ids = pt.data.Dataset.from_tensor_slices(np.array(["a", "z", "c"])).map(lookup)
+    assert [int(t.numpy()) for t in ids] == [2, 0, 3]
+    inverse = layers.StringLookup(vocabulary=lookup.get_vocabulary(include_special_tokens=False), invert=True)
+    back = pt.data.Dataset.from_tensor_slices(np.array([[1, 3]], np.int64)).map(inverse)
+    assert [list(t.numpy()) for t in back] == [[b"b", b"c"]]
+
+    flip = layers.RandomFlip("horizontal", seed=3)  # training by default in a pipeline, as in Keras
+    flipped = np.stack([e.numpy() for e in pt.data.Dataset.from_tensor_slices(np.repeat(images[:1], 40, 0))
+                        .map(flip)])
+    assert (flipped == images[0][:, ::-1]).all(axis=(1, 2, 3)).any()
+
+
+@pytest.mark.parametrize("source", ["array", "tensor", "dataset", "list"])
+def test_adapt_sources_agree(source):
+    data = np.random.default_rng(3).normal(size=(40, 2)).astype(np.float32) * 4 + 1
+    given = {"array": data, "tensor": pt.constant(data), "dataset": pt.data.Dataset.from_tensor_slices(data).batch(7),
+             "list": [data[:15], data[15:]]}[source]
+    norm = layers.Normalization()
+    norm.adapt(given)
+    np.testing.assert_allclose(norm.adapt_mean.numpy(), data.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(norm.adapt_variance.numpy(), data.var(0), rtol=1e-5)
+    assert int(norm.count.numpy()) == 40
+
+
+# ---- bad input: Keras's error classes, naming the layer and the fix ----
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: layers.Discretization(num_bins=3)(pt.constant([1.0])), ValueError, "Discretization.*adapt"),
+    (lambda: layers.StringLookup(output_mode="multi_hot")(np.array([["a"]])), RuntimeError,
+     "StringLookup.*vocabulary.*adapt"),
+    (lambda: layers.IntegerLookup(output_mode="count")(pt.constant([[1]])), RuntimeError, "IntegerLookup.*adapt"),
+    (lambda: layers.Resizing(2, 2)(pt.ones((4, 4))), ValueError, "Resizing.*rank 3.*or 4"),
+    (lambda: layers.RandomFlip()(pt.ones((4, 4))), ValueError, "RandomFlip.*rank 3"),
+    (lambda: layers.CategoryEncoding(3)(pt.constant([[0, 3]])), ValueError, "CategoryEncoding.*0 <= values < 3"),
+    (lambda: layers.CategoryEncoding(3)(pt.constant([[0.5]])), TypeError, "CategoryEncoding.*Cast"),
+    (lambda: layers.IntegerLookup(vocabulary=[1])(pt.constant([[1.5]])), TypeError, "IntegerLookup.*StringLookup"),
+    (lambda: layers.StringLookup(vocabulary=["a"])(pt.constant([[1]])), TypeError, "StringLookup.*IntegerLookup"),
+    (lambda: layers.IntegerLookup(vocabulary=[1], num_oov_indices=0)(pt.constant([[2]])),
+     pt.errors.InvalidArgumentError, "num_oov_indices=1"),
+    (lambda: layers.Normalization(mean=1.0), ValueError, "Normalization.*both `mean` and `variance`"),
+    (lambda: layers.Discretization(bin_boundaries=[0.0]).adapt(np.ones(3)), ValueError, "use `num_bins`"),
+    (lambda: layers.IntegerLookup(vocabulary=[1, 1]), ValueError, "repeated"),
+    (lambda: layers.RandomContrast(1.5), ValueError, "RandomContrast.*factor"),
+    (lambda: layers.Resizing(2, 2, interpolation="bicubic"), ValueError, "Resizing.*'bilinear' or 'nearest'"),
+])
+def test_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_normalization_wrong_rank_after_adapt():
+    norm = layers.Normalization()
+    norm.adapt(np.ones((4, 3), np.float32))
+    with pytest.raises(ValueError, match="Normalization.*rank 2"):
+        norm(pt.ones((2, 2, 3)))
+    with pytest.raises(ValueError, match="Normalization.*incompatible shape"):
+        norm.adapt(np.ones((4, 2), np.float32))

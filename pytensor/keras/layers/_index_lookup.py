@@ -8,7 +8,7 @@ import numpy as np
 
 import pytensor as pt
 
-from ._preprocessing_utils import adapt_batches, encode_categorical
+from ._preprocessing_utils import OutputDTypeMixin, adapt_batches, encode_categorical
 from .layer import Layer
 
 __all__ = ["IndexLookup"]
@@ -16,7 +16,7 @@ __all__ = ["IndexLookup"]
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
-class IndexLookup(Layer):
+class IndexLookup(OutputDTypeMixin, Layer):
     """Base of the lookup layers; subclasses say how tokens are read (``_tokens_of``) and shown (``_show``)."""
 
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype, vocabulary=None,
@@ -171,9 +171,8 @@ class IndexLookup(Layer):
         if oov.any():
             if self.num_oov_indices == 0:
                 raise pt.errors.InvalidArgumentError(
-                    None, None, f"{kind}: when `num_oov_indices=0` all inputs should be in vocabulary, found OOV "
-                                f"values {[self._show(t) for t in keys[oov].tolist()][:10]}, consider setting "
-                                f"`num_oov_indices=1`.")
+                    f"{kind}: when `num_oov_indices=0` all inputs should be in vocabulary, found OOV values "
+                    f"{[self._show(t) for t in keys[oov].tolist()][:10]}, consider setting `num_oov_indices=1`.")
             indices[oov] = self._oov_indices(keys[oov]) + self._oov_start()
         if self.output_mode == "int":
             if self.mask_token is not None:
@@ -184,9 +183,8 @@ class IndexLookup(Layer):
         if dropped:
             indices[masked] = depth  # an extra slot, sliced off below: masks count nowhere
         mode = "count" if self.output_mode == "tf_idf" else self.output_mode
-        # Keras: integer encodings, float32 tf-idf weights.
-        dtype = pt.float32 if self.output_mode == "tf_idf" else pt.int64
-        encoded = encode_categorical(self, pt.constant(indices), mode, depth + int(dropped), dtype)
+        encoded = encode_categorical(self, pt.constant(indices), mode, depth + int(dropped),
+                                     pt.as_dtype(self._output_dtype()))
         if dropped:
             encoded = encoded[..., :depth]
         if self.output_mode == "tf_idf":
@@ -194,6 +192,12 @@ class IndexLookup(Layer):
             idf[:len(self._idf)] = self._idf[:depth]
             encoded = encoded * pt.constant(idf)
         return encoded
+
+    def _output_dtype(self):
+        # Keras: int64 ids and encodings, float32 tf-idf weights; inverted, the vocabulary's own type.
+        if self.invert:
+            return self.vocabulary_dtype
+        return "float32" if self.output_mode == "tf_idf" else "int64"
 
     def _oov_indices(self, keys):
         return np.zeros(len(keys), np.int64)

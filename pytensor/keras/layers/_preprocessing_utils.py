@@ -5,7 +5,7 @@ import numpy as np
 import pytensor as pt
 
 __all__ = ["adapt_batches", "check_image", "parse_factor", "encode_categorical", "OUTPUT_MODES", "crop_to_aspect_ratio",
-           "pad_to_aspect_ratio"]
+           "pad_to_aspect_ratio", "OutputDTypeMixin"]
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
@@ -112,3 +112,13 @@ def pad_to_aspect_ratio(images, target_height, target_width, fill_value):
         paddings = [[0, 0]] + paddings
     # Padding ``images - fill_value`` with zeros and adding ``fill_value`` back fills the border with it.
     return pt.pad(images - fill_value, paddings) + fill_value if fill_value else pt.pad(images, paddings)
+
+
+class OutputDTypeMixin:
+    """For layers whose outputs are not in the layer's dtype (integer ids of the lookups and Discretization): the
+    functional API's placeholder gets ``_output_dtype()``, so the next layer sees what the call returns."""
+
+    def _symbolic_call(self, inputs, args, kwargs):
+        outputs = super()._symbolic_call(inputs, args, kwargs)
+        outputs.dtype = pt.as_dtype(self._output_dtype())
+        return outputs

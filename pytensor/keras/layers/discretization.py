@@ -3,7 +3,7 @@ import numpy as np
 
 import pytensor as pt
 
-from ._preprocessing_utils import OUTPUT_MODES, adapt_batches, encode_categorical
+from ._preprocessing_utils import OUTPUT_MODES, OutputDTypeMixin, adapt_batches, encode_categorical
 from .layer import Layer
 
 __all__ = ["Discretization"]
@@ -31,7 +31,7 @@ def _compress(summary, epsilon):
     return np.stack((values, weights)).astype("float32")
 
 
-class Discretization(Layer):
+class Discretization(OutputDTypeMixin, Layer):
     """Buckets values by ``bin_boundaries`` (bucket ``i`` holds ``boundaries[i-1] <= x < boundaries[i]``), or by
     ``num_bins`` quantile boundaries learnt by ``adapt`` (Keras's approximate quantiles, ``epsilon`` their
     tolerance). ``output_mode``: ``"int"`` bucket ids (int32, as Keras), ``"one_hot"``, ``"multi_hot"``, ``"count"``
@@ -90,7 +90,10 @@ class Discretization(Layer):
         boundaries = pt.constant(np.asarray(self.bin_boundaries, inputs.dtype.as_numpy_dtype).reshape(-1))
         indices = pt.reduce_sum(pt.cast(pt.expand_dims(inputs, -1) >= boundaries, pt.int64), axis=-1)
         return encode_categorical(self, indices, self.output_mode, len(self.bin_boundaries) + 1,
-                                  pt.int32 if self.output_mode == "int" else pt.as_dtype(self._dtype))
+                                  pt.as_dtype(self._output_dtype()))
+
+    def _output_dtype(self):
+        return "int32" if self.output_mode == "int" else self._dtype
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
