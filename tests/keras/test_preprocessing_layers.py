@@ -84,7 +84,21 @@ CASES = {
     "random_contrast_pair": lambda: layers.RandomContrast((0.1, 0.4), value_range=(0, 1)),
     "random_brightness": lambda: layers.RandomBrightness(0.2, value_range=(0, 1), seed=2),
     "random_brightness_pair": lambda: layers.RandomBrightness((-0.3, 0.1)),
+    # one-point factor ranges: deterministic geometric transforms, compared in training mode
+    "random_rotation_quarter": lambda: layers.RandomRotation((0.25, 0.25)),
+    "random_rotation_constant": lambda: layers.RandomRotation((0.1, 0.1), fill_mode="constant", fill_value=-1.0,
+                                                              interpolation="nearest"),
+    "random_rotation_wrap": lambda: layers.RandomRotation((-0.15, -0.15), fill_mode="wrap"),
+    "random_rotation_single": lambda: layers.RandomRotation((0.3, 0.3), fill_mode="reflect"),
+    "random_translation": lambda: layers.RandomTranslation((0.2, 0.2), (-0.3, -0.3)),
+    "random_translation_wrap": lambda: layers.RandomTranslation((-0.5, -0.5), (0.4, 0.4), fill_mode="wrap",
+                                                                interpolation="nearest"),
+    "random_translation_nearest_fill": lambda: layers.RandomTranslation((0.3, 0.3), (0.1, 0.1), fill_mode="nearest"),
+    "random_zoom_in": lambda: layers.RandomZoom((-0.5, -0.5)),
+    "random_zoom_out": lambda: layers.RandomZoom((0.3, 0.3), (-0.2, -0.2), fill_mode="constant", fill_value=5.0),
+    "random_zoom_reflect": lambda: layers.RandomZoom((0.7, 0.7), interpolation="nearest"),
 }
+GEOMETRIC = ("random_rotation", "random_translation", "random_zoom")
 
 
 def _input(value):
@@ -92,7 +106,7 @@ def _input(value):
 
 
 def test_every_recorded_case_is_run():
-    recorded = {key.split("/")[0] for key in _data()}
+    recorded = {key.split("/")[0] for key in _data()} - {"affine"}
     assert recorded == set(CASES)
 
 
@@ -102,7 +116,8 @@ def test_matches_keras3(name):
     layer = CASES[name]()
     kwargs = {key.split("/")[-1]: pt.constant(v) for key, v in data.items() if key.startswith(f"{name}/kw/")}
     if name.startswith("random_"):
-        kwargs["training"] = False  # inference: the identity, as Keras
+        # colour layers at inference (the identity, as Keras); geometric ones in training, with one-point ranges
+        kwargs["training"] = name.startswith(GEOMETRIC)
     out = layer(_input(data[f"{name}/x0"]), **kwargs)
     want = data[f"{name}/y0"]
     got = np.asarray(out.numpy())
@@ -119,6 +134,36 @@ def test_matches_keras3(name):
 def test_config_matches_keras3(name):
     mine = {k: v for k, v in CASES[name]().get_config().items() if k not in ("name", "dtype")}
     assert json.loads(json.dumps(mine)) == json.loads(str(_data()[f"{name}/config"]))
+
+
+@pytest.mark.parametrize("fill_mode", ["reflect", "wrap", "constant", "nearest"])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+def test_affine_transform_matches_tf(fill_mode, interpolation):
+    from pytensor.keras.layers._preprocessing_utils import affine_transform
+
+    data = _data()
+    key = f"affine/{fill_mode}_{interpolation}"
+    got = affine_transform(pt.constant(data[f"{key}/x"]), data["affine/transforms"], interpolation, fill_mode, 2.5)
+    np.testing.assert_allclose(got.numpy(), data[f"{key}/y"], rtol=1e-5, atol=1e-4)
+
+
+def test_affine_transform_gradient_is_the_transposed_sampling():
+    # The output is linear in the image: its gradient for a weighting r is the image-space sum of r's samples.
+    from pytensor.keras.layers._preprocessing_utils import affine_transform
+
+    rng = np.random.default_rng(5)
+    x = pt.constant(rng.random((1, 4, 5, 1)).astype(np.float32))
+    r = rng.normal(size=(1, 4, 5, 1)).astype(np.float32)
+    transform = np.array([0.9, -0.3, 1.2, 0.4, 1.1, -0.6, 0.0, 0.0], np.float32)
+    with pt.GradientTape() as tape:
+        tape.watch(x)
+        loss = pt.reduce_sum(affine_transform(x, transform, "bilinear", "reflect") * r)
+    grad = tape.gradient(loss, x).numpy()
+    for index in np.ndindex(x.shape):
+        basis = np.zeros(x.shape, np.float32)
+        basis[index] = 1.0
+        response = affine_transform(pt.constant(basis), transform, "bilinear", "reflect").numpy()
+        assert abs((response * r).sum() - grad[index]) < 1e-5
 
 
 @pytest.mark.parametrize("name", sorted(k for k in CASES if k.startswith("normalization_adapt")))
@@ -145,7 +190,8 @@ def _images(n=400, low=100.0, high=150.0, seed=0):
 
 
 @pytest.mark.parametrize("layer", [layers.RandomFlip(seed=1), layers.RandomContrast(0.5, seed=1),
-                                   layers.RandomBrightness(0.5, seed=1)])
+                                   layers.RandomBrightness(0.5, seed=1), layers.RandomRotation(0.5, seed=1),
+                                   layers.RandomTranslation(0.5, 0.5, seed=1), layers.RandomZoom(0.5, seed=1)])
 def test_random_layers_are_the_identity_at_inference(layer):
     x = _images(8)
     np.testing.assert_array_equal(layer(pt.constant(x), training=False).numpy(), x)
@@ -196,6 +242,17 @@ def test_random_brightness_adds_one_delta_per_image():
     assert abs(delta[:, 0].mean()) < 2.0  # uniform on [-25.5, 25.5]: sd of the mean 0.74
     clipped = layers.RandomBrightness((0.7, 0.9), value_range=(0, 1))(pt.constant(x / 255), training=True)
     np.testing.assert_array_equal(clipped.numpy(), 1.0)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.RandomRotation((0.0, 0.5), seed=6),
+                                  lambda: layers.RandomTranslation((0.0, 0.4), (0.0, 0.4), seed=6),
+                                  lambda: layers.RandomZoom((-0.4, 0.4), seed=6)])
+def test_geometric_layers_draw_one_transform_per_image(make):
+    # Identical images come out different (one draw each); the border fill keeps the values in range (reflect).
+    x = np.repeat(_images(1), 16, axis=0)
+    y = make()(pt.constant(x), training=True).numpy()
+    assert len({out.tobytes() for out in y}) > 8
+    assert y.min() >= x.min() - 1e-3 and y.max() <= x.max() + 1e-3
 
 
 # ---- inside models and tf.data ----

@@ -5,7 +5,9 @@ import numpy as np
 import pytensor as pt
 
 __all__ = ["adapt_batches", "check_image", "parse_factor", "encode_categorical", "OUTPUT_MODES", "crop_to_aspect_ratio",
-           "pad_to_aspect_ratio", "OutputDTypeMixin"]
+           "pad_to_aspect_ratio", "OutputDTypeMixin", "affine_transform", "FILL_MODES"]
+
+FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
@@ -122,3 +124,70 @@ class OutputDTypeMixin:
         outputs = super()._symbolic_call(inputs, args, kwargs)
         outputs.dtype = pt.as_dtype(self._output_dtype())
         return outputs
+
+
+def _map_coordinates(coords, size, fill_mode):
+    """TF's ImageProjectiveTransform boundary handling of float32 source coordinates along an axis of ``size``:
+    ``reflect`` (dcba|abcd|dcba), ``wrap`` (abcd|abcd), ``nearest`` (clamped); ``constant`` leaves them (reads
+    outside give ``fill_value``)."""
+    if fill_mode == "constant":
+        return coords
+    c = coords.copy()
+    if fill_mode in ("reflect", "wrap") and size <= 1:
+        c[:] = 0
+    elif fill_mode == "reflect":
+        period = 2 * size
+        low, high = c < 0, c > size - 1
+        c[low] = period * np.trunc(-c[low] / period) + c[low]
+        c[low] = np.where(c[low] < -size, c[low] + period, -c[low] - 1)
+        c[high] -= period * np.trunc(c[high] / period)
+        c[high] = np.where(c[high] >= size, period - c[high] - 1, c[high])
+    elif fill_mode == "wrap":
+        low, high = c < 0, c > size - 1
+        c[low] += size * (np.trunc(-c[low] / (size - 1)) + 1)
+        c[high] -= size * np.trunc(c[high] / (size - 1))
+    return np.clip(c, 0, size - 1).astype(np.float32)
+
+
+def affine_transform(images, transforms, interpolation="bilinear", fill_mode="reflect", fill_value=0.0):
+    """Keras's ``ops.image.affine_transform`` (TF's ImageProjectiveTransformV3) of channels-last ``images`` (one or a
+    batch): output pixel (x, y) reads the input at ``((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k)``,
+    ``k = c0 x + c1 y + 1``, for each image's ``transforms`` row ``[a0 a1 a2 b0 b1 b2 c0 c1]`` (a numpy array). The
+    source positions are numbers, the pixels are gathered: gradients flow to the images."""
+    single = len(images.shape) == 3
+    batch = pt.expand_dims(images, 0) if single else images
+    n, height, width, channels = (int(d) for d in batch.shape)
+    transforms = np.broadcast_to(np.asarray(transforms, np.float32).reshape(-1, 8), (n, 8))
+    ys, xs = np.meshgrid(np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32), indexing="ij")
+    t = transforms[:, :, None, None]
+    projection = t[:, 6] * xs + t[:, 7] * ys + np.float32(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        src_x = _map_coordinates((t[:, 0] * xs + t[:, 1] * ys + t[:, 2]) / projection, width, fill_mode)
+        src_y = _map_coordinates((t[:, 3] * xs + t[:, 4] * ys + t[:, 5]) / projection, height, fill_mode)
+    if interpolation == "nearest":
+        # std::round: halves away from zero.
+        corners = [(np.sign(src_y) * np.floor(np.abs(src_y) + 0.5), np.sign(src_x) * np.floor(np.abs(src_x) + 0.5),
+                    np.ones_like(src_x))]
+    else:
+        y0, x0 = np.floor(src_y), np.floor(src_x)
+        wy, wx = src_y - y0, src_x - x0
+        corners = [(y0, x0, (1 - wy) * (1 - wx)), (y0, x0 + 1, (1 - wy) * wx), (y0 + 1, x0, wy * (1 - wx)),
+                   (y0 + 1, x0 + 1, wy * wx)]
+    valid_projection = projection != 0
+    flat = pt.reshape(batch, (n * height * width, channels))
+    base = (np.arange(n) * height * width)[:, None, None]
+    out, fill_weight = None, np.zeros((n, height, width), np.float32)
+    for row, col, weight in corners:
+        inside = (row >= 0) & (row < height) & (col >= 0) & (col < width) & valid_projection
+        index = base + np.clip(row, 0, height - 1).astype(np.int64) * width + np.clip(col, 0, width - 1).astype(
+            np.int64)
+        fill_weight += np.where(inside, 0, weight).astype(np.float32)
+        term = pt.gather(flat, index.reshape(-1).astype(np.int32)) * pt.constant(
+            np.where(inside, weight, 0).reshape(-1, 1).astype(batch.dtype.as_numpy_dtype))
+        out = term if out is None else out + term
+    fill_weight[~valid_projection] = 1.0
+    if fill_value:
+        out = out + pt.constant((fill_weight * np.float32(fill_value)).reshape(-1, 1).astype(
+            batch.dtype.as_numpy_dtype))
+    out = pt.reshape(out, (n, height, width, channels))
+    return out[0] if single else out

@@ -1,0 +1,77 @@
+"""Keras RandomTranslation layer."""
+import numpy as np
+
+import pytensor as pt
+
+from ._preprocessing_utils import affine_transform, check_image
+from .layer import Layer
+from .random_rotation import check_transform_arguments
+
+__all__ = ["RandomTranslation", "factor_range"]
+
+
+def factor_range(layer, factor, name, lowest=-1.0, lowest_included=True):
+    """Keras's ``height_factor`` / ``width_factor``: a number ``f`` gives ``[-|f|, f|]``, a pair is sorted; every
+    value within ``[lowest, 1]`` (``(lowest, 1]`` unless ``lowest_included``)."""
+    message = (f"{type(layer).__name__} layer '{layer.name}': the `{name}` argument should be a number (or a list "
+               f"of two numbers) in the range [{lowest}, 1.0]. Received: {name}={factor}")
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            raise ValueError(message)
+        values = sorted(factor)
+    elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
+        values = [-abs(factor), abs(factor)]
+    else:
+        raise ValueError(message)
+    if values[1] > 1.0 or values[0] < lowest or (values[0] == lowest and not lowest_included):
+        raise ValueError(message)
+    return tuple(values)
+
+
+class RandomTranslation(Layer):
+    """In training shifts each image by fractions of its height and width drawn uniformly from ``height_factor`` /
+    ``width_factor`` (positive: down / right), filling uncovered pixels per ``fill_mode``; otherwise the identity.
+
+    Example:
+        >>> keras.layers.RandomTranslation(0.2, 0.2, seed=1)(tf.ones((2, 8, 8, 3))).shape
+        TensorShape([2, 8, 8, 3])
+    """
+
+    _casts_integer_inputs = True
+
+    def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"RandomTranslation layer '{self.name}': only data_format='channels_last' is "
+                             f"supported; received {data_format!r}.")
+        check_transform_arguments(self, fill_mode, interpolation)
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self._height_range = factor_range(self, height_factor, "height_factor")
+        self._width_range = factor_range(self, width_factor, "width_factor")
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
+        self.seed = seed
+        self.data_format = "channels_last"
+        self.built = True
+
+    def call(self, inputs, training=True):
+        check_image(self, inputs)
+        if not training:
+            return inputs
+        batch = 1 if len(inputs.shape) == 3 else int(inputs.shape[0])
+        height, width = int(inputs.shape[-3]), int(inputs.shape[-2])
+        dy = pt.random.uniform((batch,), *self._height_range, seed=self.seed).numpy() * np.float32(height)
+        dx = pt.random.uniform((batch,), *self._width_range, seed=self.seed).numpy() * np.float32(width)
+        ones, zeros = np.ones_like(dx), np.zeros_like(dx)
+        transforms = np.stack([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], axis=1)
+        return affine_transform(inputs, transforms, self.interpolation, self.fill_mode, self.fill_value)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"height_factor": self.height_factor, "width_factor": self.width_factor,
+                       "fill_mode": self.fill_mode, "interpolation": self.interpolation, "seed": self.seed,
+                       "fill_value": self.fill_value, "data_format": self.data_format})
+        return config
