@@ -46,7 +46,9 @@ class RandomTranslation(Layer):
             raise ValueError(f"RandomTranslation layer '{self.name}': only data_format='channels_last' is "
                              f"supported; received {data_format!r}.")
         check_transform_arguments(self, fill_mode, interpolation)
-        self.height_factor, self.width_factor = height_factor, width_factor
+        # pairs as tuples, so a config that went through JSON (lists) compares equal
+        self.height_factor, self.width_factor = (tuple(f) if isinstance(f, list) else f
+                                                 for f in (height_factor, width_factor))
         self._height_range = factor_range(self, height_factor, "height_factor")
         self._width_range = factor_range(self, width_factor, "width_factor")
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value

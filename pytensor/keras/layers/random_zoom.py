@@ -30,7 +30,9 @@ class RandomZoom(Layer):
             raise ValueError(f"RandomZoom layer '{self.name}': only data_format='channels_last' is supported; "
                              f"received {data_format!r}.")
         check_transform_arguments(self, fill_mode, interpolation)
-        self.height_factor, self.width_factor = height_factor, width_factor
+        # pairs as tuples, so a config that went through JSON (lists) compares equal
+        self.height_factor, self.width_factor = (tuple(f) if isinstance(f, list) else f
+                                                 for f in (height_factor, width_factor))
         self._height_range = factor_range(self, height_factor, "height_factor", lowest_included=False)
         self._width_range = None if width_factor is None else factor_range(self, width_factor, "width_factor",
                                                                              lowest_included=False)
