@@ -84,6 +84,24 @@ CASES = {
     "random_contrast_pair": lambda: layers.RandomContrast((0.1, 0.4), value_range=(0, 1)),
     "random_brightness": lambda: layers.RandomBrightness(0.2, value_range=(0, 1), seed=2),
     "random_brightness_pair": lambda: layers.RandomBrightness((-0.3, 0.1)),
+    "text_int": _adapted(layers.TextVectorization, "text_int"),
+    "text_int_length": _adapted(layers.TextVectorization, "text_int_length", output_sequence_length=3),
+    "text_int_pad": _adapted(layers.TextVectorization, "text_int_pad", output_sequence_length=7, max_tokens=6),
+    "text_bigrams": _adapted(layers.TextVectorization, "text_bigrams", ngrams=2, output_sequence_length=8),
+    "text_ngram_widths": _adapted(layers.TextVectorization, "text_ngram_widths", ngrams=(2, 3),
+                                  output_mode="count"),
+    "text_multi_hot": _adapted(layers.TextVectorization, "text_multi_hot", output_mode="multi_hot"),
+    "text_count_lower": _adapted(layers.TextVectorization, "text_count_lower", output_mode="count",
+                                 standardize="lower", max_tokens=8),
+    "text_tf_idf": _adapted(layers.TextVectorization, "text_tf_idf", output_mode="tf_idf"),
+    "text_characters": _adapted(layers.TextVectorization, "text_characters", split="character", standardize=None,
+                                output_sequence_length=10),
+    "text_no_split": _adapted(layers.TextVectorization, "text_no_split", split=None,
+                              standardize="strip_punctuation"),
+    "text_dataset": _adapted(layers.TextVectorization, "text_dataset", output_mode="count", pad_to_max_tokens=True,
+                             max_tokens=12),
+    "text_given_vocabulary": lambda: layers.TextVectorization(vocabulary=["cat", "mat", "the"],
+                                                              output_sequence_length=5),
     # one-point factor ranges: deterministic geometric transforms, compared in training mode
     "random_rotation_quarter": lambda: layers.RandomRotation((0.25, 0.25)),
     "random_rotation_constant": lambda: layers.RandomRotation((0.1, 0.1), fill_mode="constant", fill_value=-1.0,
@@ -178,7 +196,8 @@ def test_discretization_adapt_boundaries(name):
     np.testing.assert_allclose(CASES[name]().bin_boundaries, _data()[f"{name}/boundaries"], rtol=1e-6)
 
 
-@pytest.mark.parametrize("name", sorted(k for k in CASES if "lookup_adapt" in k or "lookup_tf_idf" in k))
+@pytest.mark.parametrize("name", sorted(k for k in CASES if "lookup_adapt" in k or "lookup_tf_idf" in k
+                                         or k.startswith("text_") and k != "text_given_vocabulary"))
 def test_lookup_adapt_vocabulary(name):
     assert CASES[name]().get_vocabulary() == _data()[f"{name}/vocabulary"].tolist()
 
@@ -315,6 +334,23 @@ def test_layers_inside_dataset_map():
     assert (flipped == images[0][:, ::-1]).all(axis=(1, 2, 3)).any()
 
 
+def test_text_vectorization_in_dataset_map_feeds_fit():
+    pt.keras.utils.set_random_seed(1)
+    texts = np.array(["good great fine", "bad awful poor", "great good", "poor bad", "fine good", "awful bad"] * 8)
+    labels = np.array([1, 0, 1, 0, 1, 0] * 8, np.float32)
+    vectorize = layers.TextVectorization(output_sequence_length=3)
+    vectorize.adapt(pt.data.Dataset.from_tensor_slices(texts).batch(16))
+    ds = pt.data.Dataset.from_tensor_slices((texts, labels)).batch(8).map(lambda x, y: (vectorize(x), y))
+    first_x, _ = next(iter(ds))
+    np.testing.assert_array_equal(first_x.numpy(), vectorize(texts[:8]).numpy())
+    model = pt.keras.Sequential([pt.keras.Input((3,), dtype="int64"),
+                                 layers.Embedding(vectorize.vocabulary_size(), 4, mask_zero=True),
+                                 layers.GlobalAveragePooling1D(), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=pt.keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+    history = model.fit(ds, epochs=10, verbose=0)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+
+
 @pytest.mark.parametrize("source", ["array", "tensor", "dataset", "list"])
 def test_adapt_sources_agree(source):
     data = np.random.default_rng(3).normal(size=(40, 2)).astype(np.float32) * 4 + 1
@@ -347,6 +383,14 @@ def test_adapt_sources_agree(source):
     (lambda: layers.IntegerLookup(vocabulary=[1, 1]), ValueError, "repeated"),
     (lambda: layers.RandomContrast(1.5), ValueError, "RandomContrast.*factor"),
     (lambda: layers.Resizing(2, 2, interpolation="bicubic"), ValueError, "Resizing.*'bilinear' or 'nearest'"),
+    (lambda: layers.TextVectorization(output_mode="multi_hot")(np.array(["a b"])), RuntimeError,
+     "vocabulary.*adapt"),
+    (lambda: layers.TextVectorization(vocabulary=["a"])(np.array([["a", "b"]])), ValueError,
+     "TextVectorization.*last dimension must be 1"),
+    (lambda: layers.TextVectorization(output_mode="count", output_sequence_length=3), ValueError,
+     "output_sequence_length.*not be set"),
+    (lambda: layers.RandomRotation(0.1, fill_mode="mirror"), NotImplementedError, "RandomRotation.*fill_mode"),
+    (lambda: layers.RandomZoom(-1.0), ValueError, "RandomZoom.*height_factor"),
 ])
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):

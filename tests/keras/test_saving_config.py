@@ -105,6 +105,7 @@ LAYER_EXAMPLES = {
     "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5], "output_mode": "one_hot"}, (2, 1), "float32"),
     "IntegerLookup": ({"vocabulary": [3, 1, 4, 5], "mask_token": 0, "num_oov_indices": 2}, (2, 4), "int32"),
     "StringLookup": ({"vocabulary": ["a", "b"], "output_mode": "multi_hot"}, None, None),  # strings: tested beside
+    "TextVectorization": ({"vocabulary": ["a", "b"], "ngrams": 2, "output_sequence_length": 4}, None, None),
 }
 
 

@@ -84,4 +84,5 @@ from .category_encoding import CategoryEncoding  # noqa: F401
 from .discretization import Discretization  # noqa: F401
 from .integer_lookup import IntegerLookup  # noqa: F401
 from .string_lookup import StringLookup  # noqa: F401
+from .text_vectorization import TextVectorization  # noqa: F401
 # (end of preprocessing layers)
