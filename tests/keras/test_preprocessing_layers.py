@@ -102,6 +102,14 @@ CASES = {
                              max_tokens=12),
     "text_given_vocabulary": lambda: layers.TextVectorization(vocabulary=["cat", "mat", "the"],
                                                               output_sequence_length=5),
+    "hashing_strings": lambda: layers.Hashing(num_bins=3),
+    "hashing_many_bins": lambda: layers.Hashing(num_bins=1000),
+    "hashing_integers": lambda: layers.Hashing(num_bins=17),
+    "hashing_mask_string": lambda: layers.Hashing(num_bins=5, mask_value=""),
+    "hashing_mask_integer": lambda: layers.Hashing(num_bins=4, mask_value=0),
+    "hashing_one_hot": lambda: layers.Hashing(num_bins=4, output_mode="one_hot"),
+    "hashing_multi_hot": lambda: layers.Hashing(num_bins=6, output_mode="multi_hot"),
+    "hashing_count": lambda: layers.Hashing(num_bins=3, output_mode="count"),
     # one-point factor ranges: deterministic geometric transforms, compared in training mode
     "random_rotation_quarter": lambda: layers.RandomRotation((0.25, 0.25)),
     "random_rotation_constant": lambda: layers.RandomRotation((0.1, 0.1), fill_mode="constant", fill_value=-1.0,
@@ -124,7 +132,7 @@ def _input(value):
 
 
 def test_every_recorded_case_is_run():
-    recorded = {key.split("/")[0] for key in _data()} - {"affine"}
+    recorded = {key.split("/")[0] for key in _data()} - {"affine", "farmhash"}
     assert recorded == set(CASES)
 
 
@@ -152,6 +160,16 @@ def test_matches_keras3(name):
 def test_config_matches_keras3(name):
     mine = {k: v for k, v in CASES[name]().get_config().items() if k not in ("name", "dtype")}
     assert json.loads(json.dumps(mine)) == json.loads(str(_data()[f"{name}/config"]))
+
+
+def test_farmhash_fingerprint64_matches_tf_buckets():
+    from pytensor.keras.layers._farmhash import fingerprint64
+
+    data = _data()
+    ends = np.cumsum(data["farmhash/lengths"])
+    chunks = np.split(data["farmhash/bytes"], ends[:-1])
+    got = [fingerprint64(chunk.tobytes()) % 2 ** 62 for chunk in chunks]
+    assert got == data["farmhash/buckets"].tolist()
 
 
 @pytest.mark.parametrize("fill_mode", ["reflect", "wrap", "constant", "nearest"])
@@ -328,6 +346,11 @@ def test_layers_inside_dataset_map():
     back = pt.data.Dataset.from_tensor_slices(np.array([[1, 3]], np.int64)).map(inverse)
     assert [list(t.numpy()) for t in back] == [[b"b", b"c"]]
 
+    hashing = layers.Hashing(num_bins=1000)
+    hashed = pt.data.Dataset.from_tensor_slices(np.array(["A", "B", "E"])).map(hashing)
+    expected = _data()["hashing_many_bins/y0"][[0, 1, 4], 0]  # Keras's buckets of the same tokens
+    assert [int(t.numpy()) for t in hashed] == expected.tolist()
+
     flip = layers.RandomFlip("horizontal", seed=3)  # training by default in a pipeline, as in Keras
     flipped = np.stack([e.numpy() for e in pt.data.Dataset.from_tensor_slices(np.repeat(images[:1], 40, 0))
                         .map(flip)])
@@ -391,6 +414,8 @@ def test_adapt_sources_agree(source):
      "output_sequence_length.*not be set"),
     (lambda: layers.RandomRotation(0.1, fill_mode="mirror"), NotImplementedError, "RandomRotation.*fill_mode"),
     (lambda: layers.RandomZoom(-1.0), ValueError, "RandomZoom.*height_factor"),
+    (lambda: layers.Hashing(0), ValueError, "Hashing.*num_bins"),
+    (lambda: layers.Hashing(3, salt=1), ValueError, "Hashing.*salt"),
 ])
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):

@@ -106,6 +106,7 @@ LAYER_EXAMPLES = {
     "IntegerLookup": ({"vocabulary": [3, 1, 4, 5], "mask_token": 0, "num_oov_indices": 2}, (2, 4), "int32"),
     "StringLookup": ({"vocabulary": ["a", "b"], "output_mode": "multi_hot"}, None, None),  # strings: tested beside
     "TextVectorization": ({"vocabulary": ["a", "b"], "ngrams": 2, "output_sequence_length": 4}, None, None),
+    "Hashing": ({"num_bins": 5, "mask_value": 0, "output_mode": "count"}, (2, 4), "int32"),
 }
 
 

@@ -85,4 +85,5 @@ from .discretization import Discretization  # noqa: F401
 from .integer_lookup import IntegerLookup  # noqa: F401
 from .string_lookup import StringLookup  # noqa: F401
 from .text_vectorization import TextVectorization  # noqa: F401
+from .hashing import Hashing  # noqa: F401
 # (end of preprocessing layers)
