@@ -374,11 +374,12 @@ def test_text_vectorization_in_dataset_map_feeds_fit():
     assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
 
 
-@pytest.mark.parametrize("source", ["array", "tensor", "dataset", "list"])
+@pytest.mark.parametrize("source", ["array", "tensor", "dataset", "unbatched", "xy", "list"])
 def test_adapt_sources_agree(source):
     data = np.random.default_rng(3).normal(size=(40, 2)).astype(np.float32) * 4 + 1
-    given = {"array": data, "tensor": pt.constant(data), "dataset": pt.data.Dataset.from_tensor_slices(data).batch(7),
-             "list": [data[:15], data[15:]]}[source]
+    slices = pt.data.Dataset.from_tensor_slices
+    given = {"array": data, "tensor": pt.constant(data), "dataset": slices(data).batch(7), "unbatched": slices(data),
+             "xy": slices((data, np.zeros(40, np.float32))).batch(9), "list": [data[:15], data[15:]]}[source]
     norm = layers.Normalization()
     norm.adapt(given)
     np.testing.assert_allclose(norm.adapt_mean.numpy(), data.mean(0), rtol=1e-5)
@@ -429,3 +430,13 @@ def test_normalization_wrong_rank_after_adapt():
         norm(pt.ones((2, 2, 3)))
     with pytest.raises(ValueError, match="Normalization.*incompatible shape"):
         norm.adapt(np.ones((4, 2), np.float32))
+
+
+def test_tf_keras_2_experimental_preprocessing_names():
+    # The regression tutorial of TF 2.3-2.5: preprocessing.Normalization from layers.experimental.
+    from pytensor.keras.layers.experimental import preprocessing
+
+    assert preprocessing.Normalization is layers.Normalization and preprocessing.Rescaling is layers.Rescaling
+    norm = pt.keras.layers.experimental.preprocessing.Normalization(axis=-1)
+    norm.adapt(np.array([[1.0, 10.0], [3.0, 30.0]], np.float32))
+    np.testing.assert_allclose(norm(np.array([[3.0, 10.0]], np.float32)).numpy(), [[1.0, -1.0]], rtol=1e-6)

@@ -86,4 +86,5 @@ from .integer_lookup import IntegerLookup  # noqa: F401
 from .string_lookup import StringLookup  # noqa: F401
 from .text_vectorization import TextVectorization  # noqa: F401
 from .hashing import Hashing  # noqa: F401
+from . import experimental  # noqa: F401  tf.keras 2.x's layers.experimental.preprocessing
 # (end of preprocessing layers)

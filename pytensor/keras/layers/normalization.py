@@ -79,6 +79,10 @@ class Normalization(Layer):
     def adapt(self, data):
         """Learns the mean and variance of ``data`` (an array, a tensor, or a batched Dataset / iterable of
         batches), merging the batches' moments exactly."""
+        from pytensor.data import Dataset
+
+        if isinstance(data, Dataset) and len(pt.nest.flatten(data.element_spec)[0].shape) == 1:
+            data = data.batch(128)  # as Keras: a dataset of rank-1 elements holds single samples
         batches = adapt_batches(data, self)
         if not self.built:
             self.build(batches[0].shape)
