@@ -39,7 +39,7 @@ class Discretization(OutputDTypeMixin, Layer):
 
     Example:
         >>> keras.layers.Discretization(bin_boundaries=[0.0, 1.0])(tf.constant([[-1.0, 0.5, 2.0]])).numpy()
-        array([[0, 1, 2]])
+        array([[0, 1, 2]], dtype=int32)
     """
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", sparse=False, dtype=None,
