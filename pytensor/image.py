@@ -10,7 +10,8 @@ import pytensor as pt
 
 __all__ = ["ResizeMethod", "resize", "flip_left_right", "flip_up_down", "central_crop", "crop_to_bounding_box",
            "pad_to_bounding_box", "resize_with_crop_or_pad", "convert_image_dtype", "per_image_standardization",
-           "rgb_to_grayscale", "adjust_brightness", "adjust_contrast"]
+           "rgb_to_grayscale", "adjust_brightness", "adjust_contrast", "rot90", "grayscale_to_rgb", "resize_with_pad",
+           "random_flip_left_right", "random_flip_up_down", "random_brightness", "random_contrast", "random_crop"]
 
 
 class ResizeMethod:
@@ -167,6 +168,23 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
     return pt.pad(image, paddings if image.ndim == 3 else [[0, 0]] + paddings)
 
 
+def resize_with_pad(image, target_height, target_width, method=ResizeMethod.BILINEAR, antialias=False):
+    """Resizes to fit inside ``target_height x target_width`` keeping the aspect ratio, then zero-pads centrally
+    (TF's float32 arithmetic for the scaled size and the offsets)."""
+    image = _as_image(image, "resize_with_pad")
+    if target_height <= 0 or target_width <= 0:
+        raise ValueError(f"resize_with_pad: target_height and target_width must be > 0; received "
+                         f"({target_height}, {target_width}).")
+    height, width = (np.float32(d) for d in _hw(image))
+    ratio = max(width / np.float32(target_width), height / np.float32(target_height))
+    scaled_height, scaled_width = height / ratio, width / ratio
+    pad_top = max(0, int(np.floor((np.float32(target_height) - scaled_height) / np.float32(2))))
+    pad_left = max(0, int(np.floor((np.float32(target_width) - scaled_width) / np.float32(2))))
+    resized = resize(image, (int(np.floor(scaled_height)), int(np.floor(scaled_width))), method=method,
+                     antialias=antialias)
+    return pad_to_bounding_box(resized, pad_top, pad_left, target_height, target_width)
+
+
 def resize_with_crop_or_pad(image, target_height, target_width):
     """Centrally crops and/or zero-pads to the target size (TF's offsets: the extra pixel goes bottom/right)."""
     image = _as_image(image, "resize_with_crop_or_pad")
@@ -245,3 +263,76 @@ def adjust_contrast(images, contrast_factor):
     _as_image(flt, "adjust_contrast")
     mean = pt.reduce_mean(flt, axis=[-3, -2], keepdims=True)
     return convert_image_dtype((flt - mean) * contrast_factor + mean, original.dtype, saturate=True)
+
+
+def rot90(image, k=1, name=None):
+    """Rotates by ``k`` quarter turns counter-clockwise (height and width swap for odd ``k``)."""
+    image = _as_image(image, "rot90")
+    h_axis, w_axis = image.ndim - 3, image.ndim - 2
+    perm = list(range(image.ndim))
+    perm[h_axis], perm[w_axis] = w_axis, h_axis
+    k = int(k) % 4
+    if k == 1:
+        return pt.transpose(flip_left_right(image), perm)
+    if k == 2:
+        return flip_up_down(flip_left_right(image))
+    if k == 3:
+        return flip_left_right(pt.transpose(image, perm))
+    return image
+
+
+def grayscale_to_rgb(images, name=None):
+    """Repeats the single channel three times."""
+    images = images if isinstance(images, pt.Tensor) else pt.convert_to_tensor(images)
+    if images.ndim < 2 or int(images.shape[-1]) != 1:
+        raise ValueError(f"grayscale_to_rgb: the last dimension must be 1 (one channel); received shape "
+                         f"{tuple(images.shape)}.")
+    return pt.tile(images, [1] * (images.ndim - 1) + [3])
+
+
+def _random_flip(image, seed, flip, op):
+    image = _as_image(image, op)
+    if image.ndim == 3:
+        return flip(image) if float(pt.random.uniform((), seed=seed).numpy()) < 0.5 else image
+    flips = pt.random.uniform((int(image.shape[0]), 1, 1, 1), seed=seed) < 0.5
+    return pt.where(flips, flip(image), image)
+
+
+def random_flip_left_right(image, seed=None):
+    """Flips each image left-right with probability 1/2 (each image of a batch on its own draw)."""
+    return _random_flip(image, seed, flip_left_right, "random_flip_left_right")
+
+
+def random_flip_up_down(image, seed=None):
+    """Flips each image upside down with probability 1/2 (each image of a batch on its own draw)."""
+    return _random_flip(image, seed, flip_up_down, "random_flip_up_down")
+
+
+def random_brightness(image, max_delta, seed=None):
+    """``adjust_brightness`` by one delta drawn uniformly from ``[-max_delta, max_delta)``."""
+    if max_delta < 0:
+        raise ValueError(f"random_brightness: max_delta must be non-negative; received {max_delta}.")
+    delta = float(pt.random.uniform((), -max_delta, max_delta, seed=seed).numpy())
+    return adjust_brightness(image, delta)
+
+
+def random_contrast(image, lower, upper, seed=None):
+    """``adjust_contrast`` by one factor drawn uniformly from ``[lower, upper)``."""
+    if upper <= lower:
+        raise ValueError(f"random_contrast: upper must be > lower; received lower={lower}, upper={upper}.")
+    if lower < 0:
+        raise ValueError(f"random_contrast: lower must be non-negative; received lower={lower}.")
+    return adjust_contrast(image, float(pt.random.uniform((), lower, upper, seed=seed).numpy()))
+
+
+def random_crop(value, size, seed=None, name=None):
+    """A window of shape ``size`` at a uniformly random offset (any rank; ``size`` at most the shape)."""
+    value = value if isinstance(value, pt.Tensor) else pt.convert_to_tensor(value)
+    shape = [int(d) for d in value.shape]
+    size = [int(d) for d in (size.numpy() if isinstance(size, pt.Tensor) else size)]
+    if len(size) != len(shape) or any(s > d or s < 0 for s, d in zip(size, shape)):
+        raise ValueError(f"random_crop: need 0 <= size <= value.shape per dimension; received size={size} for "
+                         f"shape {tuple(shape)}.")
+    draws = pt.random.uniform((len(shape),), seed=seed).numpy()
+    offsets = [min(int(u * (d - s + 1)), d - s) for u, d, s in zip(draws, shape, size)]
+    return value[tuple(slice(o, o + s) for o, s in zip(offsets, size))]

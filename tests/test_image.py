@@ -23,6 +23,11 @@ def _cases():
 
 def _call(name):
     img = pt.image
+    if name.startswith("rot90_") and name != "rot90_single":
+        return lambda x: img.rot90(x, int(name[-1]))
+    if name.startswith("resize_with_pad_") and name != "resize_with_pad_nearest":
+        h, w = name.rsplit("_", 1)[1].split("x")
+        return lambda x: img.resize_with_pad(x, int(h), int(w))
     if name.startswith("resize_with_crop_or_pad_"):
         h, w = name.rsplit("_", 1)[1].split("x")
         return lambda x: img.resize_with_crop_or_pad(x, int(h), int(w))
@@ -56,6 +61,9 @@ def _call(name):
         "adjust_brightness_uint8": lambda x: img.adjust_brightness(x, 0.3),
         "adjust_contrast": lambda x: img.adjust_contrast(x, 1.7),
         "adjust_contrast_uint8": lambda x: img.adjust_contrast(x, 2.5),
+        "rot90_single": lambda x: img.rot90(x, 3),
+        "grayscale_to_rgb": img.grayscale_to_rgb,
+        "resize_with_pad_nearest": lambda x: img.resize_with_pad(x, 9, 9, method="nearest"),
     }
     return table[name]
 
@@ -111,6 +119,42 @@ def test_resize_in_a_trained_model():
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
 
 
+@pytest.mark.parametrize("flip, mirror", [(pt.image.random_flip_left_right, lambda a: a[:, ::-1]),
+                                          (pt.image.random_flip_up_down, lambda a: a[::-1])])
+def test_random_flips_each_image_with_probability_half(flip, mirror):
+    x = np.random.default_rng(3).random((400, 3, 4, 2)).astype(np.float32)
+    y = flip(pt.constant(x), seed=2).numpy()
+    flipped = np.array([np.array_equal(out, mirror(img)) for out, img in zip(y, x)])
+    assert all(f or np.array_equal(out, img) for f, out, img in zip(flipped, y, x))
+    assert 0.4 < flipped.mean() < 0.6  # Binomial(400, 1/2): 4 standard deviations
+    singles = {flip(pt.constant(x[0])).numpy().tobytes() for _ in range(40)}
+    assert singles == {x[0].tobytes(), mirror(x[0]).tobytes()}
+
+
+def test_random_brightness_and_contrast_draw_one_value_in_range():
+    x = np.random.default_rng(4).random((2, 3, 4, 3)).astype(np.float32)
+    deltas = np.array([(pt.image.random_brightness(pt.constant(x), 0.3).numpy() - x).ravel() for _ in range(200)])
+    assert np.allclose(deltas, deltas[:, :1], atol=1e-6)  # one delta for the whole tensor
+    assert deltas.min() >= -0.3 and deltas.max() < 0.3 and abs(deltas[:, 0].mean()) < 0.05
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    for _ in range(20):
+        y = pt.image.random_contrast(pt.constant(x), 0.5, 1.5).numpy()
+        factor = ((y - mean) * (x - mean)).sum() / ((x - mean) ** 2).sum()
+        assert 0.5 <= factor < 1.5
+        np.testing.assert_allclose(y, (x - mean) * factor + mean, atol=1e-5)
+
+
+def test_random_crop_is_a_window_of_the_input():
+    x = np.arange(5 * 6 * 2, dtype=np.float32).reshape(5, 6, 2)
+    corners = set()
+    for _ in range(150):  # a given offset is missed with probability (8/9)^150 < 1e-7
+        y = pt.image.random_crop(pt.constant(x), (3, 4, 2)).numpy()
+        top, left = np.argwhere(x[..., 0] == y[0, 0, 0])[0]
+        np.testing.assert_array_equal(y, x[top:top + 3, left:left + 4])
+        corners.add((top, left))
+    assert corners == {(t, l) for t in range(3) for l in range(3)}  # every offset reachable
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: pt.image.resize(pt.ones((4, 4)), (2, 2)), "3 or 4 dimensions"),
     (lambda: pt.image.resize(pt.ones((4, 4, 1)), (2, 2), method="bicubic"), "'bilinear' or 'nearest'"),
@@ -119,6 +163,9 @@ def test_resize_in_a_trained_model():
     (lambda: pt.image.crop_to_bounding_box(pt.ones((4, 4, 1)), 2, 0, 3, 2), "height must be >= target"),
     (lambda: pt.image.pad_to_bounding_box(pt.ones((4, 4, 1)), 1, 0, 4, 4), "height must be <= target"),
     (lambda: pt.image.rgb_to_grayscale(pt.ones((4, 4, 2))), "must be 3"),
+    (lambda: pt.image.grayscale_to_rgb(pt.ones((4, 4, 2))), "must be 1"),
+    (lambda: pt.image.random_crop(pt.ones((4, 4, 1)), (5, 4, 1)), "size <= value.shape"),
+    (lambda: pt.image.random_contrast(pt.ones((4, 4, 1)), 1.0, 0.5), "upper must be > lower"),
 ])
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
