@@ -45,6 +45,9 @@ class IndexLookup(OutputDTypeMixin, Layer):
                              f"idf_weights={idf_weights} and output_mode={output_mode}")
         if sparse:
             raise ValueError(f"{kind}: sparse=True is not supported here; use sparse=False (dense outputs).")
+        if salt is not None:
+            raise ValueError(f"{kind}: `salt` (TF's keyed SipHash for OOV buckets) is not supported here; use "
+                             f"salt=None (FarmHash).")
         self.max_tokens = max_tokens
         self.num_oov_indices = num_oov_indices
         self.mask_token = mask_token

@@ -3,6 +3,7 @@ import numpy as np
 
 import pytensor as pt
 
+from ._farmhash import fingerprint64
 from ._index_lookup import IndexLookup
 
 __all__ = ["IntegerLookup"]
@@ -11,7 +12,7 @@ __all__ = ["IntegerLookup"]
 class IntegerLookup(IndexLookup):
     """Maps integers to indices of a vocabulary (given or learnt by ``adapt``): ``[mask_token] [OOV x
     num_oov_indices] [vocabulary]``; values outside it go to an OOV index (``value mod num_oov_indices`` when there
-    are several). ``invert=True`` maps indices back; ``output_mode`` ``"one_hot"``, ``"multi_hot"``, ``"count"``,
+    are several, or FarmHash of the decimal string with ``oov_method="farmhash"``). ``invert=True`` maps indices back; ``output_mode`` ``"one_hot"``, ``"multi_hot"``, ``"count"``,
     ``"tf_idf"`` encode the indices.
 
     Example:
@@ -26,8 +27,8 @@ class IntegerLookup(IndexLookup):
         if vocabulary_dtype not in ("int32", "int64"):
             raise ValueError(f"IntegerLookup: `vocabulary_dtype` must be an integer dtype ('int32' or 'int64'); "
                              f"received {vocabulary_dtype!r}.")
-        if oov_method != "floormod":
-            raise ValueError("IntegerLookup: only oov_method='floormod' is supported here (FarmHash is not built).")
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"IntegerLookup: `oov_method` must be 'floormod' or 'farmhash'; received {oov_method!r}.")
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype, vocabulary=vocabulary,
                          idf_weights=idf_weights, invert=invert, output_mode=output_mode, sparse=sparse,
                          pad_to_max_tokens=pad_to_max_tokens, oov_method=oov_method, salt=salt, name=name, **kwargs)
@@ -47,6 +48,8 @@ class IntegerLookup(IndexLookup):
         return values.astype(np.int64)
 
     def _oov_indices(self, keys):
+        if self.oov_method == "farmhash":  # TF hashes the decimal strings
+            return np.array([fingerprint64(str(k).encode()) % self.num_oov_indices for k in keys.tolist()], np.int64)
         return np.mod(keys, self.num_oov_indices)
 
     def _output_tokens(self, tokens, shape):

@@ -1,6 +1,7 @@
 """Keras StringLookup layer."""
 import numpy as np
 
+from ._farmhash import fingerprint64
 from ._index_lookup import IndexLookup
 
 __all__ = ["StringLookup"]
@@ -9,7 +10,8 @@ __all__ = ["StringLookup"]
 class StringLookup(IndexLookup):
     """Maps strings to indices of a vocabulary (given or learnt by ``adapt``): ``[mask_token] [OOV]
     [vocabulary]``; ``invert=True`` maps indices back to strings; ``output_mode`` ``"one_hot"``, ``"multi_hot"``,
-    ``"count"``, ``"tf_idf"`` encode the indices. String tensors are ``tf.data``'s (``tf.string`` elements of a
+    ``"count"``, ``"tf_idf"`` encode the indices. With several OOV indices a token's is its FarmHash Fingerprint64
+    modulo ``num_oov_indices``, as in TF. String tensors are ``tf.data``'s (``tf.string`` elements of a
     ``Dataset.map``), numpy arrays or lists of ``str`` / ``bytes``.
 
     Example:
@@ -21,9 +23,6 @@ class StringLookup(IndexLookup):
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
                  encoding="utf-8", vocabulary_size=None, name=None, **kwargs):
         # vocabulary_size is get_config's record of the vocabulary's size; the vocabulary itself decides it.
-        if num_oov_indices > 1:
-            raise ValueError("StringLookup: num_oov_indices > 1 hashes tokens with FarmHash, which is not built "
-                             "here; use num_oov_indices=1 (or 0).")
         self.encoding = encoding
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, "string", vocabulary=vocabulary,
                          idf_weights=idf_weights, invert=invert, output_mode=output_mode, sparse=sparse,
@@ -47,6 +46,9 @@ class StringLookup(IndexLookup):
                 raise TypeError(f"StringLookup layer '{self.name}': expected string inputs; received an element "
                                 f"{v!r} ({type(v).__name__}). Use IntegerLookup for integers.")
         return flat.reshape(values.shape)
+
+    def _oov_indices(self, keys):
+        return np.array([fingerprint64(k) % self.num_oov_indices for k in keys.tolist()], np.int64)
 
     def _output_tokens(self, tokens, shape):
         from pytensor.data._types import StringTensor
