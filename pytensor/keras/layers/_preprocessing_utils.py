@@ -5,7 +5,8 @@ import numpy as np
 import pytensor as pt
 
 __all__ = ["adapt_batches", "check_image", "parse_factor", "encode_categorical", "OUTPUT_MODES", "crop_to_aspect_ratio",
-           "pad_to_aspect_ratio", "OutputDTypeMixin", "affine_transform", "FILL_MODES"]
+           "pad_to_aspect_ratio", "OutputDTypeMixin", "affine_transform", "FILL_MODES", "check_transform_arguments",
+           "factor_range"]
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 
@@ -60,6 +61,34 @@ def parse_factor(layer, factor, bounds):
             raise ValueError(message)
         return max(-abs(factor), bounds[0]), abs(factor)
     raise ValueError(message)
+
+
+def check_transform_arguments(layer, fill_mode, interpolation):
+    """Keras's NotImplementedError for a fill mode or interpolation the affine transform does not have."""
+    if fill_mode not in FILL_MODES:
+        raise NotImplementedError(f"{type(layer).__name__} layer '{layer.name}': unknown `fill_mode` {fill_mode}. "
+                                  f"Expected of one {FILL_MODES}.")
+    if interpolation not in ("nearest", "bilinear"):
+        raise NotImplementedError(f"{type(layer).__name__} layer '{layer.name}': unknown `interpolation` "
+                                  f"{interpolation}. Expected of one ('nearest', 'bilinear').")
+
+
+def factor_range(layer, factor, name, lowest=-1.0, lowest_included=True):
+    """Keras's ``height_factor`` / ``width_factor``: a number ``f`` gives ``[-|f|, f|]``, a pair is sorted; every
+    value within ``[lowest, 1]`` (``(lowest, 1]`` unless ``lowest_included``)."""
+    message = (f"{type(layer).__name__} layer '{layer.name}': the `{name}` argument should be a number (or a list "
+               f"of two numbers) in the range [{lowest}, 1.0]. Received: {name}={factor}")
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            raise ValueError(message)
+        values = sorted(factor)
+    elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
+        values = [-abs(factor), abs(factor)]
+    else:
+        raise ValueError(message)
+    if values[1] > 1.0 or values[0] < lowest or (values[0] == lowest and not lowest_included):
+        raise ValueError(message)
+    return tuple(values)
 
 
 def encode_categorical(layer, indices, output_mode, depth, dtype, count_weights=None):

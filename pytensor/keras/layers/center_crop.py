@@ -1,6 +1,7 @@
 """Keras CenterCrop layer."""
 import pytensor as pt
 
+from ._layer_utils import check_data_format
 from ._preprocessing_utils import check_image, crop_to_aspect_ratio
 from .layer import Layer
 
@@ -20,11 +21,8 @@ class CenterCrop(Layer):
 
     def __init__(self, height, width, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"CenterCrop layer '{self.name}': only data_format='channels_last' is supported; "
-                             f"received {data_format!r}. Transpose the images to (batch, height, width, channels).")
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         self.height, self.width = int(height), int(width)
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs):

@@ -1,6 +1,7 @@
 """Keras RandomBrightness layer."""
 import pytensor as pt
 
+from ._layer_utils import check_data_format
 from ._preprocessing_utils import check_image, parse_factor
 from .layer import Layer
 
@@ -20,16 +21,13 @@ class RandomBrightness(Layer):
 
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': only data_format='channels_last' is "
-                             f"supported; received {data_format!r}.")
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         self.factor = parse_factor(self, factor, (-1, 1))
         if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
             raise ValueError(f"RandomBrightness layer '{self.name}': the `value_range` argument should be a list of "
                              f"two numbers. Received: value_range={value_range}")
         self.value_range = sorted(value_range)
         self.seed = seed
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs, training=True):

@@ -1,6 +1,7 @@
 """Keras RandomContrast layer."""
 import pytensor as pt
 
+from ._layer_utils import check_data_format
 from ._preprocessing_utils import check_image, parse_factor
 from .layer import Layer
 
@@ -21,13 +22,10 @@ class RandomContrast(Layer):
 
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': only data_format='channels_last' is "
-                             f"supported; received {data_format!r}.")
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         self.factor = parse_factor(self, factor, (0, 1))
         self.value_range = tuple(value_range)
         self.seed = seed
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs, training=True):

@@ -1,6 +1,7 @@
 """Keras RandomFlip layer."""
 import pytensor as pt
 
+from ._layer_utils import check_data_format
 from ._preprocessing_utils import check_image
 from .layer import Layer
 
@@ -23,15 +24,12 @@ class RandomFlip(Layer):
 
     def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         if mode not in _MODES:
             raise ValueError(f"RandomFlip layer '{self.name}': RandomFlip layer {self.name} received an unknown mode "
                              f"argument {mode!r}; use one of {_MODES}.")
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"RandomFlip layer '{self.name}': only data_format='channels_last' is supported; "
-                             f"received {data_format!r}.")
         self.mode = mode
         self.seed = seed
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs, training=True):

@@ -3,20 +3,11 @@ import numpy as np
 
 import pytensor as pt
 
-from ._preprocessing_utils import FILL_MODES, affine_transform, check_image, parse_factor
+from ._layer_utils import check_data_format
+from ._preprocessing_utils import affine_transform, check_image, check_transform_arguments, parse_factor
 from .layer import Layer
 
-__all__ = ["RandomRotation", "check_transform_arguments"]
-
-
-def check_transform_arguments(layer, fill_mode, interpolation):
-    """Keras's NotImplementedError for a fill mode or interpolation the affine transform does not have."""
-    if fill_mode not in FILL_MODES:
-        raise NotImplementedError(f"{type(layer).__name__} layer '{layer.name}': unknown `fill_mode` {fill_mode}. "
-                                  f"Expected of one {FILL_MODES}.")
-    if interpolation not in ("nearest", "bilinear"):
-        raise NotImplementedError(f"{type(layer).__name__} layer '{layer.name}': unknown `interpolation` "
-                                  f"{interpolation}. Expected of one ('nearest', 'bilinear').")
+__all__ = ["RandomRotation"]
 
 
 class RandomRotation(Layer):
@@ -35,14 +26,11 @@ class RandomRotation(Layer):
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
                  data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"RandomRotation layer '{self.name}': only data_format='channels_last' is supported; "
-                             f"received {data_format!r}.")
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         check_transform_arguments(self, fill_mode, interpolation)
         self.factor = parse_factor(self, factor, (-1, 1))
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
         self.seed = seed
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs, training=True):

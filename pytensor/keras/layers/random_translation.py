@@ -3,29 +3,11 @@ import numpy as np
 
 import pytensor as pt
 
-from ._preprocessing_utils import affine_transform, check_image
+from ._layer_utils import check_data_format
+from ._preprocessing_utils import affine_transform, check_image, check_transform_arguments, factor_range
 from .layer import Layer
-from .random_rotation import check_transform_arguments
 
-__all__ = ["RandomTranslation", "factor_range"]
-
-
-def factor_range(layer, factor, name, lowest=-1.0, lowest_included=True):
-    """Keras's ``height_factor`` / ``width_factor``: a number ``f`` gives ``[-|f|, f|]``, a pair is sorted; every
-    value within ``[lowest, 1]`` (``(lowest, 1]`` unless ``lowest_included``)."""
-    message = (f"{type(layer).__name__} layer '{layer.name}': the `{name}` argument should be a number (or a list "
-               f"of two numbers) in the range [{lowest}, 1.0]. Received: {name}={factor}")
-    if isinstance(factor, (tuple, list)):
-        if len(factor) != 2:
-            raise ValueError(message)
-        values = sorted(factor)
-    elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
-        values = [-abs(factor), abs(factor)]
-    else:
-        raise ValueError(message)
-    if values[1] > 1.0 or values[0] < lowest or (values[0] == lowest and not lowest_included):
-        raise ValueError(message)
-    return tuple(values)
+__all__ = ["RandomTranslation"]
 
 
 class RandomTranslation(Layer):
@@ -42,9 +24,7 @@ class RandomTranslation(Layer):
     def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear", seed=None,
                  fill_value=0.0, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"RandomTranslation layer '{self.name}': only data_format='channels_last' is "
-                             f"supported; received {data_format!r}.")
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         check_transform_arguments(self, fill_mode, interpolation)
         # pairs as tuples, so a config that went through JSON (lists) compares equal
         self.height_factor, self.width_factor = (tuple(f) if isinstance(f, list) else f
@@ -53,7 +33,6 @@ class RandomTranslation(Layer):
         self._width_range = factor_range(self, width_factor, "width_factor")
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
         self.seed = seed
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs, training=True):

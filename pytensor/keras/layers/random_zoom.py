@@ -3,10 +3,9 @@ import numpy as np
 
 import pytensor as pt
 
-from ._preprocessing_utils import affine_transform, check_image
+from ._layer_utils import check_data_format
+from ._preprocessing_utils import affine_transform, check_image, check_transform_arguments, factor_range
 from .layer import Layer
-from .random_rotation import check_transform_arguments
-from .random_translation import factor_range
 
 __all__ = ["RandomZoom"]
 
@@ -26,9 +25,7 @@ class RandomZoom(Layer):
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect", interpolation="bilinear", seed=None,
                  fill_value=0.0, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"RandomZoom layer '{self.name}': only data_format='channels_last' is supported; "
-                             f"received {data_format!r}.")
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         check_transform_arguments(self, fill_mode, interpolation)
         # pairs as tuples, so a config that went through JSON (lists) compares equal
         self.height_factor, self.width_factor = (tuple(f) if isinstance(f, list) else f
@@ -38,7 +35,6 @@ class RandomZoom(Layer):
                                                                              lowest_included=False)
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
         self.seed = seed
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs, training=True):

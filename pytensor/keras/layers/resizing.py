@@ -1,6 +1,7 @@
 """Keras Resizing layer."""
 import pytensor as pt
 
+from ._layer_utils import check_data_format
 from ._preprocessing_utils import check_image, crop_to_aspect_ratio, pad_to_aspect_ratio
 from .layer import Layer
 
@@ -22,12 +23,10 @@ class Resizing(Layer):
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
                  fill_mode="constant", fill_value=0.0, antialias=False, data_format=None, **kwargs):
         super().__init__(**kwargs)
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
         if interpolation not in ("bilinear", "nearest"):
             raise ValueError(f"Resizing layer '{self.name}': interpolation {interpolation!r} is not supported here; "
                              f"use 'bilinear' or 'nearest'.")
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"Resizing layer '{self.name}': only data_format='channels_last' is supported; "
-                             f"received {data_format!r}. Transpose the images to (batch, height, width, channels).")
         if antialias:
             raise ValueError(f"Resizing layer '{self.name}': antialias=True is not supported here; use "
                              f"antialias=False (Keras's default).")
@@ -41,7 +40,6 @@ class Resizing(Layer):
         self.fill_mode = fill_mode
         self.fill_value = fill_value
         self.antialias = False
-        self.data_format = "channels_last"
         self.built = True
 
     def call(self, inputs):
