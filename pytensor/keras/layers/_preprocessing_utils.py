@@ -1,5 +1,6 @@
-"""Helpers shared by the preprocessing layers: the batches ``adapt`` reads, image-rank checks, Keras's ``factor``
-arguments, and the one-hot / multi-hot / count encoding of integer indices."""
+"""Helpers shared by the preprocessing layers: the batches ``adapt`` reads, image-rank and argument checks, Keras's
+``factor`` arguments, the one-hot / multi-hot / count encoding of integer indices, aspect-ratio crops and pads, the
+integer output dtype of the functional API's placeholders, and the affine transform of the geometric layers."""
 import numpy as np
 
 import pytensor as pt
