@@ -119,6 +119,9 @@ CASES = {
                                                               interpolation="nearest"),
     "random_rotation_wrap": lambda: layers.RandomRotation((-0.15, -0.15), fill_mode="wrap"),
     "random_rotation_single": lambda: layers.RandomRotation((0.3, 0.3), fill_mode="reflect"),
+    "random_crop_small": lambda: layers.RandomCrop(4, 5, seed=1),
+    "random_crop_exact": lambda: layers.RandomCrop(5, 6, seed=1),
+    "random_crop_inference": lambda: layers.RandomCrop(3, 3, seed=1),
     "random_translation": lambda: layers.RandomTranslation((0.2, 0.2), (-0.3, -0.3)),
     "random_translation_wrap": lambda: layers.RandomTranslation((-0.5, -0.5), (0.4, 0.4), fill_mode="wrap",
                                                                 interpolation="nearest"),
@@ -127,7 +130,7 @@ CASES = {
     "random_zoom_out": lambda: layers.RandomZoom((0.3, 0.3), (-0.2, -0.2), fill_mode="constant", fill_value=5.0),
     "random_zoom_reflect": lambda: layers.RandomZoom((0.7, 0.7), interpolation="nearest"),
 }
-GEOMETRIC = ("random_rotation", "random_translation", "random_zoom")
+GEOMETRIC = ("random_rotation", "random_translation", "random_zoom", "random_crop_small", "random_crop_exact")
 
 
 def _input(value):
@@ -293,6 +296,18 @@ def test_geometric_layers_draw_one_transform_per_image(make):
     y = make()(pt.constant(x), training=True).numpy()
     assert len({out.tobytes() for out in y}) > 8
     assert y.min() >= x.min() - 1e-3 and y.max() <= x.max() + 1e-3
+
+
+def test_random_crop_offsets_cover_every_window():
+    x = np.arange(6 * 7, dtype=np.float32).reshape(1, 6, 7, 1)
+    crop = layers.RandomCrop(4, 5, seed=3)
+    corners = set()
+    for _ in range(120):  # 9 offsets: one is missed with probability (8/9)^120 < 1e-5
+        y = crop(pt.constant(x), training=True).numpy()
+        top, left = divmod(int(y[0, 0, 0, 0]), 7)
+        np.testing.assert_array_equal(y, x[:, top:top + 4, left:left + 5])
+        corners.add((top, left))
+    assert corners == {(t, l) for t in range(3) for l in range(3)}
 
 
 # ---- inside models and tf.data ----

@@ -7,7 +7,7 @@ import pytensor as pt
 
 __all__ = ["adapt_batches", "check_image", "parse_factor", "encode_categorical", "OUTPUT_MODES", "crop_to_aspect_ratio",
            "pad_to_aspect_ratio", "OutputDTypeMixin", "affine_transform", "FILL_MODES", "check_transform_arguments",
-           "factor_range"]
+           "factor_range", "aspect_ratio_window"]
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 
@@ -121,12 +121,18 @@ def _hw(images):
     return int(images.shape[-3]), int(images.shape[-2])
 
 
-def crop_to_aspect_ratio(images, target_height, target_width):
-    """The largest central window of ``images`` with the target's aspect ratio (Keras's integer rounding)."""
-    height, width = _hw(images)
+def aspect_ratio_window(height, width, target_height, target_width):
+    """``(top, left, height, width)`` of the largest central window with the target's aspect ratio (Keras's
+    integer rounding)."""
     crop_height = max(min(height, int(np.float32(width * target_height) / np.float32(target_width))), 1)
     crop_width = max(min(width, int(np.float32(height * target_width) / np.float32(target_height))), 1)
-    top, left = int(np.float32(height - crop_height) / 2), int(np.float32(width - crop_width) / 2)
+    return (int(np.float32(height - crop_height) / 2), int(np.float32(width - crop_width) / 2), crop_height,
+            crop_width)
+
+
+def crop_to_aspect_ratio(images, target_height, target_width):
+    """The largest central window of ``images`` with the target's aspect ratio."""
+    top, left, crop_height, crop_width = aspect_ratio_window(*_hw(images), target_height, target_width)
     if len(images.shape) == 3:
         return images[top:top + crop_height, left:left + crop_width, :]
     return images[:, top:top + crop_height, left:left + crop_width, :]

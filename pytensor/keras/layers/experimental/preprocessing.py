@@ -7,6 +7,7 @@ from ..integer_lookup import IntegerLookup  # noqa: F401
 from ..normalization import Normalization  # noqa: F401
 from ..random_brightness import RandomBrightness  # noqa: F401
 from ..random_contrast import RandomContrast  # noqa: F401
+from ..random_crop import RandomCrop  # noqa: F401
 from ..random_flip import RandomFlip  # noqa: F401
 from ..random_rotation import RandomRotation  # noqa: F401
 from ..random_translation import RandomTranslation  # noqa: F401
