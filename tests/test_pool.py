@@ -62,8 +62,12 @@ def test_rank_dispatch_and_channels():
     # channels pool independently
     want = x4.reshape(2, 3, 2, 3, 2, 3).max(axis=(2, 4))
     np.testing.assert_array_equal(tf.nn.max_pool2d(x4, 2, 2, "VALID").numpy(), want)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="max_pool.*not supported"):
-        tf.nn.max_pool(np.zeros((1, 2, 2, 2, 1), np.float32), 2, 2, "VALID")
+    # 5-D inputs pool in 3-D (tests/keras/test_3d_layers.py compares max_pool3d with TensorFlow)
+    x5 = rng.standard_normal((1, 2, 4, 4, 2)).astype(np.float32)
+    np.testing.assert_array_equal(tf.nn.max_pool(x5, 2, 2, "VALID").numpy(),
+                                  x5.reshape(1, 1, 2, 2, 2, 2, 2, 2).max(axis=(2, 4, 6)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"max_pool.*3-D \(NWC\), 4-D \(NHWC\) or 5-D"):
+        tf.nn.max_pool(np.zeros((1, 2, 2, 2, 2, 1), np.float32), 2, 2, "VALID")
 
 
 def test_ties_send_the_gradient_to_the_first_maximum():

@@ -4,3 +4,7 @@ from . import layers, models, backend, utils, datasets, preprocessing  # noqa: F
 from . import saving  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

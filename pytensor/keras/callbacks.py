@@ -603,3 +603,7 @@ class BackupAndRestore(Callback):
                     os.remove(path)
             if not os.listdir(self.backup_dir):
                 shutil.rmtree(self.backup_dir)
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -88,3 +88,7 @@ def clone_model(model, input_tensors=None, clone_function=None, **kwargs):
         else new_inputs[0]
     outputs = pt.nest.map_structure(lookup, model._outputs_struct)
     return Model(inputs, outputs, name=model.name)
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -154,6 +154,17 @@ class Sequential(Model):
                 i += 1
         return x
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        # Keyed by id(layer), which a copy does not share: pickled by position, re-keyed on load.
+        state["_output_shapes"] = [self._output_shapes.get(id(layer)) for layer in self._layers]
+        return state
+
+    def __setstate__(self, state):
+        shapes = state.pop("_output_shapes")
+        self.__dict__.update(state)
+        self.__dict__["_output_shapes"] = {id(layer): s for layer, s in zip(self._layers, shapes) if s is not None}
+
     def _output_shape_of(self, layer):
         return self._output_shapes.get(id(layer), "multiple")
 

@@ -221,3 +221,21 @@ def deserialize_object(config, classes, kind, custom_objects=None):
                          f"custom_objects={{'{name}': {name}}} or register it with "
                          f"@keras.saving.register_keras_serializable().")
     return cls.from_config(fit_config(cls, inner, kind))
+
+
+def unknown_identifier_error(kind, identifier, known):
+    """The ValueError for a name no ``get`` knows, with "did you mean" the closest known name (difflib).
+
+    Args:
+        kind: what was looked up, as the message names it ("loss", "metric", ...).
+        identifier: the name asked for.
+        known: every name ``get`` resolves.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(identifier, list(known), n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(identifier.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
+        close = [next(k for k in known if k.lower() == close[0])] if close else []
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return ValueError(f"Unknown {kind} {identifier!r}.{hint} Valid names: {sorted(known)}.")

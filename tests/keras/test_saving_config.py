@@ -88,6 +88,24 @@ LAYER_EXAMPLES = {
     "AdditiveAttention": ({"use_scale": True}, [(2, 3, 4), (2, 5, 4)], "float32"),
     "MultiHeadAttention": None,  # called as layer(query, value), not on a list: test_attention_config_round_trip
     "GroupQueryAttention": None,
+    "DepthwiseConv1D": ({"kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, (2, 5, 3), "float32"),
+    "DepthwiseConv2D": ({"kernel_size": (2, 3), "strides": 2, "activation": "relu"}, (2, 5, 5, 3), "float32"),
+    "SeparableConv1D": ({"filters": 2, "kernel_size": 3, "dilation_rate": 2}, (2, 7, 3), "float32"),
+    "SeparableConv2D": ({"filters": 2, "kernel_size": 3, "depth_multiplier": 2, "use_bias": False,
+                         "pointwise_regularizer": "l2"}, (2, 5, 5, 3), "float32"),
+    "Conv3D": ({"filters": 2, "kernel_size": (2, 3, 2), "padding": "same"}, (2, 4, 4, 3, 2), "float32"),
+    "Conv3DTranspose": ({"filters": 2, "kernel_size": 2, "strides": (2, 1, 2)}, (2, 3, 3, 2, 2), "float32"),
+    "MaxPooling3D": ({"pool_size": (2, 2, 1), "padding": "same"}, (2, 3, 4, 4, 2), "float32"),
+    "AveragePooling3D": ({"pool_size": 2, "strides": 1}, (2, 3, 4, 4, 2), "float32"),
+    "GlobalMaxPooling3D": ({"keepdims": True}, (2, 3, 4, 4, 2), "float32"),
+    "GlobalAveragePooling3D": ({}, (2, 3, 4, 4, 2), "float32"),
+    "UpSampling3D": ({"size": (1, 2, 3)}, (2, 2, 3, 3, 2), "float32"),
+    "ZeroPadding3D": ({"padding": ((1, 0), (2, 1), (0, 1))}, (2, 2, 3, 3, 2), "float32"),
+    "Cropping3D": ({"cropping": ((1, 0), (0, 1), (1, 1))}, (2, 3, 4, 4, 2), "float32"),
+    "ConvLSTM1D": ({"filters": 2, "kernel_size": 3, "padding": "same", "return_sequences": True}, (2, 3, 5, 2),
+                   "float32"),
+    "ConvLSTM2D": ({"filters": 2, "kernel_size": 2, "go_backwards": True, "recurrent_activation": "hard_sigmoid"},
+                   (2, 3, 4, 4, 2), "float32"),
     # preprocessing layers
     "Rescaling": ({"scale": [0.5, 2.0, 3.0], "offset": 1.0}, (2, 4, 4, 3), "float32"),
     "Normalization": ({"mean": [1.0, 2.0, 3.0], "variance": [4.0, 1.0, 0.25], "invert": True}, (2, 3), "float32"),
@@ -186,8 +204,11 @@ def test_loss_round_trip(name):
     rebuilt = losses.deserialize(json.loads(json.dumps(losses.serialize(loss))))
     assert type(rebuilt) is cls and rebuilt.get_config() == loss.get_config()
     rng = np.random.default_rng(0)
-    y_true = rng.integers(0, 3, size=(4,)) if "Sparse" in name else rng.uniform(size=(4, 3)).astype("float32")
+    integer_labels = "Sparse" in name or name == "Circle"
+    y_true = rng.integers(0, 3, size=(4,)) if integer_labels else rng.uniform(size=(4, 3)).astype("float32")
     y_pred = rng.uniform(0.1, 0.9, size=(4, 3)).astype("float32")
+    if name == "CTC":  # labels of a sequence, logits over time
+        y_true, y_pred = rng.integers(1, 3, size=(4, 2)), rng.normal(size=(4, 5, 3)).astype("float32")
     np.testing.assert_array_equal(rebuilt(y_true, y_pred).numpy(), loss(y_true, y_pred).numpy())
 
 
@@ -237,7 +258,7 @@ def test_unknown_names_and_unsupported_settings():
         deserialize_keras_object({"module": "keras.layers", "class_name": "Dense",
                                   "config": {"units": 2, "lora_rank": 4, "bogus": None}})
     with pytest.raises(ValueError, match="Unknown optimizer class"):
-        optimizers.deserialize({"class_name": "Lion", "config": {}})
+        optimizers.deserialize({"class_name": "Lamb", "config": {}})
 
 
 def test_register_keras_serializable_names():

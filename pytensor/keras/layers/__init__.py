@@ -69,6 +69,27 @@ from .activity_regularization import ActivityRegularization  # noqa: F401
 from .time_distributed import TimeDistributed  # noqa: F401
 from .identity import Identity  # noqa: F401
 # (end of attention, normalization, regularization and wrapper layers)
+# ---- depthwise, separable and 3-D convolution, pooling and reshaping layers, ConvLSTM ----
+from .depthwise_conv1d import DepthwiseConv1D  # noqa: F401
+from .depthwise_conv2d import DepthwiseConv2D  # noqa: F401
+from .separable_conv1d import SeparableConv1D  # noqa: F401
+from .separable_conv2d import SeparableConv2D  # noqa: F401
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+from .conv3d import Conv3D  # noqa: F401
+from .conv3d_transpose import Conv3DTranspose  # noqa: F401
+from .max_pooling3d import MaxPooling3D  # noqa: F401
+from .average_pooling3d import AveragePooling3D  # noqa: F401
+from .global_max_pooling3d import GlobalMaxPooling3D  # noqa: F401
+from .global_average_pooling3d import GlobalAveragePooling3D  # noqa: F401
+from .up_sampling3d import UpSampling3D  # noqa: F401
+from .zero_padding3d import ZeroPadding3D  # noqa: F401
+from .cropping3d import Cropping3D  # noqa: F401
+Convolution3D, Convolution3DTranspose, MaxPool3D, AvgPool3D = Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D
+GlobalMaxPool3D, GlobalAvgPool3D = GlobalMaxPooling3D, GlobalAveragePooling3D
+from .conv_lstm1d import ConvLSTM1D  # noqa: F401
+from .conv_lstm2d import ConvLSTM2D  # noqa: F401
+# (end of depthwise, separable and 3-D convolution, pooling and reshaping layers, ConvLSTM)
+
 # ---- preprocessing layers ----
 from .rescaling import Rescaling  # noqa: F401
 from .normalization import Normalization  # noqa: F401
@@ -89,3 +110,7 @@ from .text_vectorization import TextVectorization  # noqa: F401
 from .hashing import Hashing  # noqa: F401
 from . import experimental  # noqa: F401  tf.keras 2.x's layers.experimental.preprocessing
 # (end of preprocessing layers)
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -39,6 +39,8 @@ def time_loop(step, steps, states, mask, go_backwards, return_sequences, zero_ou
     for t in order:
         output_t, new_states = step(t, states)
         step_mask = step_masks[t]
+        if step_mask is not None and len(output_t.shape) > 2:  # ConvLSTM: broadcast over the spatial axes too
+            step_mask = pt.reshape(step_mask, [-1] + [1] * (len(output_t.shape) - 1))
         if step_mask is not None:
             fill = pt.zeros_like(output_t) if zero_output_for_mask or output is None else output
             output_t = pt.where(step_mask, output_t, fill)

@@ -32,12 +32,17 @@ class LSTMStep:
 
         return forget_bias_one
 
+    def _recurrent_projection(self, state):
+        """``state`` times the recurrent kernel (ConvLSTM convolves instead)."""
+        return pt.matmul(state, self.recurrent_kernel)
+
     def _step(self, projected, states, prepared, recurrent_mask):
         h_prev, c_prev = states
         fed = h_prev if recurrent_mask is None else h_prev * recurrent_mask
-        z = projected + pt.matmul(fed, self.recurrent_kernel)
-        z_if, g, z_o = pt.split(z, [2 * self.units, self.units, self.units], axis=1)
-        i, f = pt.split(self.recurrent_activation(z_if), 2, axis=1)
+        z = projected + self._recurrent_projection(fed)
+        # gate blocks along the last axis: (batch, 4 * units), or (batch, ..., 4 * filters) in ConvLSTM
+        z_if, g, z_o = pt.split(z, [2 * self.units, self.units, self.units], axis=-1)
+        i, f = pt.split(self.recurrent_activation(z_if), 2, axis=-1)
         c = f * c_prev + i * self.activation(g)
         h = self.recurrent_activation(z_o) * self.activation(c)
         return h, [h, c]

@@ -8,7 +8,8 @@ from .layer import Layer
 __all__ = ["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"]
 
-_EXAMPLES = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
+_EXAMPLES = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)",
+             3: "(batch, depth, height, width, channels)"}
 
 
 class _Pooling(Layer):

@@ -1,19 +1,28 @@
-"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, ``get`` and ``schedules``."""
+"""``keras.optimizers``: SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, Ftrl, Adafactor, Muon,
+ScheduleFreeAdamW, ``get`` and ``schedules``."""
 from . import schedules
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
 from .adamw import AdamW
 from .base_optimizer import Optimizer
+from .ftrl import Ftrl
+from .lion import Lion
+from .muon import Muon
 from .nadam import Nadam
 from .rmsprop import RMSprop
+from .schedule_free_adamw import ScheduleFreeAdamW
 from .sgd import SGD
-from ..serialization import deserialize_object, serialize_object
+from ..serialization import deserialize_object, serialize_object, unknown_identifier_error
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "schedules",
-           "get", "serialize", "deserialize"]
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
+           "Ftrl", "Adafactor", "Muon", "ScheduleFreeAdamW",
+           "schedules", "get", "serialize", "deserialize"]
 
-_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam)}
+_BY_NAME = {cls.__name__.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion,
+                                                  Ftrl, Adafactor, Muon, ScheduleFreeAdamW)}
 
 
 def serialize(optimizer):
@@ -49,7 +58,11 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = _BY_NAME.get(identifier.lower())
         if cls is None:
-            raise ValueError(f"Unknown optimizer {identifier!r}; valid names: {sorted(_BY_NAME)}")
+            raise unknown_identifier_error("optimizer", identifier.lower(), _BY_NAME)
         return cls()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}; pass an Optimizer instance, a "
                      f"config dict or one of {sorted(_BY_NAME)}")
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

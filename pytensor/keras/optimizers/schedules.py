@@ -125,3 +125,7 @@ def deserialize(config):
     """The schedule ``serialize`` described."""
     classes = {c.__name__: c for c in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay)}
     return deserialize_object(config, classes, "learning rate schedule")
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from .. import backend
+from ..layers._conv_lstm import ConvLSTM
 from ..layers._rnn_base import RNNBase
 from ..layers.layer import Layer
 from ..optimizers import Optimizer
@@ -197,7 +198,7 @@ def saveables(root):
         if isinstance(obj, Optimizer):
             out.append((_join(path, "vars"), obj, None))
             return
-        own_path = _join(path, "cell") if isinstance(obj, RNNBase) else path
+        own_path = _join(path, "cell") if isinstance(obj, (RNNBase, ConvLSTM)) else path
         out.append((_join(own_path, "vars"), obj, _own_weights(obj)))
         if _is_graph_model(obj):
             container(keras_layers(obj), _join(path, "layers"))

@@ -7,3 +7,7 @@ from .rng_utils import set_random_seed  # noqa: F401
 from .sequence_utils import pad_sequences  # noqa: F401
 from ..serialization import (CustomObjectScope, custom_object_scope, get_custom_objects,  # noqa: F401
                              get_registered_name, get_registered_object, register_keras_serializable)
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)
