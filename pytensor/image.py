@@ -11,7 +11,10 @@ import pytensor as pt
 __all__ = ["ResizeMethod", "resize", "flip_left_right", "flip_up_down", "central_crop", "crop_to_bounding_box",
            "pad_to_bounding_box", "resize_with_crop_or_pad", "convert_image_dtype", "per_image_standardization",
            "rgb_to_grayscale", "adjust_brightness", "adjust_contrast", "rot90", "grayscale_to_rgb", "resize_with_pad",
-           "random_flip_left_right", "random_flip_up_down", "random_brightness", "random_contrast", "random_crop"]
+           "random_flip_left_right", "random_flip_up_down", "random_brightness", "random_contrast", "random_crop",
+           "transpose", "adjust_gamma", "image_gradients", "total_variation", "psnr", "extract_patches",
+           "stateless_random_flip_left_right", "stateless_random_flip_up_down", "stateless_random_brightness",
+           "stateless_random_contrast", "stateless_random_crop"]
 
 
 class ResizeMethod:
@@ -334,5 +337,146 @@ def random_crop(value, size, seed=None, name=None):
         raise ValueError(f"random_crop: need 0 <= size <= value.shape per dimension; received size={size} for "
                          f"shape {tuple(shape)}.")
     draws = pt.random.uniform((len(shape),), seed=seed).numpy()
+    offsets = [min(int(u * (d - s + 1)), d - s) for u, d, s in zip(draws, shape, size)]
+    return value[tuple(slice(o, o + s) for o, s in zip(offsets, size))]
+
+
+def transpose(image, name=None):
+    """Swaps the height and width axes."""
+    image = _as_image(image, "transpose")
+    perm = [1, 0, 2] if image.ndim == 3 else [0, 2, 1, 3]
+    return pt.transpose(image, perm)
+
+
+def adjust_gamma(image, gamma=1, gain=1):
+    """``gain * x ** gamma`` on the [0, 1] scale of integer images (back in their dtype, saturated)."""
+    if gamma < 0:
+        raise pt.errors.InvalidArgumentError(f"adjust_gamma: Gamma should be a non-negative real number; received "
+                                             f"gamma={gamma}.")
+    original, flt = _to_float(image, "adjust_gamma")
+    if flt.dtype == pt.float64:
+        flt = pt.cast(flt, pt.float32)  # as TF: float64 images are adjusted in float32
+    return convert_image_dtype(pt.pow(flt, float(gamma)) * float(gain), original.dtype, saturate=True)
+
+
+def image_gradients(image):
+    """``(dy, dx)``: forward differences along height and width of a batch, zero in the last row / column."""
+    image = _as_image(image, "image_gradients")
+    if image.ndim != 4:
+        raise ValueError(f"image_gradients: expects a 4-D tensor (batch, height, width, channels); received shape "
+                         f"{tuple(image.shape)}.")
+    dy = image[:, 1:] - image[:, :-1]
+    dx = image[:, :, 1:] - image[:, :, :-1]
+    return pt.pad(dy, [[0, 0], [0, 1], [0, 0], [0, 0]]), pt.pad(dx, [[0, 0], [0, 0], [0, 1], [0, 0]])
+
+
+def total_variation(images, name=None):
+    """Sum of absolute differences of neighbouring pixels: a scalar for one image, one value per image of a batch."""
+    images = _as_image(images, "total_variation")
+    h_axis = images.ndim - 3
+    rows = pt.gather(images, np.arange(1, _hw(images)[0]), axis=h_axis) - pt.gather(
+        images, np.arange(_hw(images)[0] - 1), axis=h_axis)
+    cols = pt.gather(images, np.arange(1, _hw(images)[1]), axis=h_axis + 1) - pt.gather(
+        images, np.arange(_hw(images)[1] - 1), axis=h_axis + 1)
+    axes = None if images.ndim == 3 else [1, 2, 3]
+    return pt.reduce_sum(pt.abs(rows), axis=axes) + pt.reduce_sum(pt.abs(cols), axis=axes)
+
+
+def psnr(a, b, max_val, name=None):
+    """Peak signal-to-noise ratio ``20 log10(max_val) - 10 log10(mse)`` per image (float32, as TF)."""
+    a = a if isinstance(a, pt.Tensor) else pt.convert_to_tensor(a)
+    b = b if isinstance(b, pt.Tensor) else pt.convert_to_tensor(b)
+    if a.dtype != b.dtype or tuple(a.shape) != tuple(b.shape):
+        raise ValueError(f"psnr: a and b must have the same dtype and shape; received {a.dtype.name} "
+                         f"{tuple(a.shape)} and {b.dtype.name} {tuple(b.shape)}.")
+    scale = float(max_val) / (float(a.dtype.max) if a.dtype.is_integer else 1.0)
+    a, b = convert_image_dtype(a, pt.float32), convert_image_dtype(b, pt.float32)
+    mse = pt.reduce_mean(pt.square(a - b), axis=[-3, -2, -1])
+    return 20.0 * float(np.log(np.float32(scale)) / np.log(10.0)) - float(np.float32(10 / np.log(10))) * pt.log(mse)
+
+
+def extract_patches(images, sizes, strides, rates, padding):
+    """Patches of ``sizes[1] x sizes[2]`` pixels every ``strides`` (dilated by ``rates``), each flattened in
+    (row, column, channel) order into the last axis: ``(batch, out_rows, out_cols, rows * cols * channels)``;
+    ``padding`` ``"VALID"`` or ``"SAME"`` (zeros)."""
+    images = _as_image(images, "extract_patches")
+    if images.ndim != 4:
+        raise ValueError(f"extract_patches: expects a 4-D tensor (batch, height, width, channels); received shape "
+                         f"{tuple(images.shape)}.")
+    if str(padding).upper() not in ("VALID", "SAME"):
+        raise ValueError(f"extract_patches: padding must be 'VALID' or 'SAME'; received {padding!r}.")
+    (kh, kw), (sh, sw), (rh, rw) = ([int(v[1]), int(v[2])] for v in (sizes, strides, rates))
+    batch, height, width, channels = (int(d) for d in images.shape)
+    eff_h, eff_w = (kh - 1) * rh + 1, (kw - 1) * rw + 1
+    if str(padding).upper() == "SAME":
+        out_h, out_w = -(-height // sh), -(-width // sw)
+        pad_h = max((out_h - 1) * sh + eff_h - height, 0)
+        pad_w = max((out_w - 1) * sw + eff_w - width, 0)
+        images = pt.pad(images, [[0, 0], [pad_h // 2, pad_h - pad_h // 2], [pad_w // 2, pad_w - pad_w // 2], [0, 0]])
+        height, width = height + pad_h, width + pad_w
+    else:
+        out_h, out_w = (height - eff_h) // sh + 1, (width - eff_w) // sw + 1
+    if out_h <= 0 or out_w <= 0:
+        return pt.zeros((batch, max(out_h, 0), max(out_w, 0), kh * kw * channels), dtype=images.dtype)
+    rows = (np.arange(out_h) * sh)[:, None, None, None] + (np.arange(kh) * rh)[None, None, :, None]
+    cols = (np.arange(out_w) * sw)[None, :, None, None] + (np.arange(kw) * rw)[None, None, None, :]
+    index = (rows * width + cols).reshape(-1).astype(np.int32)  # (out_h, out_w, kh, kw) pixel positions
+    flat = pt.reshape(images, (batch, height * width, channels))
+    patches = pt.gather(flat, index, axis=1)
+    return pt.reshape(patches, (batch, out_h, out_w, kh * kw * channels))
+
+
+def _stateless_uniform(seed, shape, low=0.0, high=1.0):
+    """Draws fixed by ``seed`` (two integers): the same seed gives the same values, as TF's stateless ops promise
+    (the values themselves are not TF's)."""
+    seed = np.asarray(seed.numpy() if isinstance(seed, pt.Tensor) else seed, np.int64).reshape(-1)
+    if seed.size != 2:
+        raise ValueError(f"stateless random image ops: seed must be a shape [2] tensor of two integers; received "
+                         f"{seed.tolist()}.")
+    return np.random.default_rng([int(v) & 0xFFFFFFFF for v in seed]).uniform(low, high, shape).astype(np.float32)
+
+
+def _stateless_flip(image, seed, flip, op):
+    image = _as_image(image, op)
+    if image.ndim == 3:
+        return flip(image) if _stateless_uniform(seed, ())[()] < 0.5 else image
+    flips = pt.constant(_stateless_uniform(seed, (int(image.shape[0]), 1, 1, 1)) < 0.5)
+    return pt.where(flips, flip(image), image)
+
+
+def stateless_random_flip_left_right(image, seed):
+    """``random_flip_left_right`` whose draws are fixed by ``seed``."""
+    return _stateless_flip(image, seed, flip_left_right, "stateless_random_flip_left_right")
+
+
+def stateless_random_flip_up_down(image, seed):
+    """``random_flip_up_down`` whose draws are fixed by ``seed``."""
+    return _stateless_flip(image, seed, flip_up_down, "stateless_random_flip_up_down")
+
+
+def stateless_random_brightness(image, max_delta, seed):
+    """``random_brightness`` whose delta is fixed by ``seed``."""
+    if max_delta < 0:
+        raise ValueError(f"stateless_random_brightness: max_delta must be non-negative; received {max_delta}.")
+    return adjust_brightness(image, float(_stateless_uniform(seed, (), -max_delta, max_delta)))
+
+
+def stateless_random_contrast(image, lower, upper, seed):
+    """``random_contrast`` whose factor is fixed by ``seed``."""
+    if upper <= lower or lower < 0:
+        raise ValueError(f"stateless_random_contrast: need 0 <= lower < upper; received lower={lower}, "
+                         f"upper={upper}.")
+    return adjust_contrast(image, float(_stateless_uniform(seed, (), lower, upper)))
+
+
+def stateless_random_crop(value, size, seed):
+    """``random_crop`` whose offsets are fixed by ``seed``."""
+    value = value if isinstance(value, pt.Tensor) else pt.convert_to_tensor(value)
+    shape = [int(d) for d in value.shape]
+    size = [int(d) for d in (size.numpy() if isinstance(size, pt.Tensor) else size)]
+    if len(size) != len(shape) or any(s > d or s < 0 for s, d in zip(size, shape)):
+        raise ValueError(f"stateless_random_crop: need 0 <= size <= value.shape per dimension; received size={size} "
+                         f"for shape {tuple(shape)}.")
+    draws = _stateless_uniform(seed, (len(shape),))
     offsets = [min(int(u * (d - s + 1)), d - s) for u, d, s in zip(draws, shape, size)]
     return value[tuple(slice(o, o + s) for o, s in zip(offsets, size))]

@@ -28,6 +28,13 @@ def _call(name):
     if name.startswith("resize_with_pad_") and name != "resize_with_pad_nearest":
         h, w = name.rsplit("_", 1)[1].split("x")
         return lambda x: img.resize_with_pad(x, int(h), int(w))
+    if name.startswith("extract_patches_"):
+        sizes, strides, rates, padding = {"valid": (2, 1, 1, "VALID"), "same": (3, 2, 1, "SAME"),
+                                          "strided": (2, 3, 1, "VALID"), "dilated": (2, 1, 2, "SAME"),
+                                          "wide": ((1, 3), 2, 1, "VALID")}[name.rsplit("_", 1)[1]]
+        kh, kw = (sizes, sizes) if isinstance(sizes, int) else sizes
+        return lambda x: img.extract_patches(x, [1, kh, kw, 1], [1, strides, strides, 1], [1, rates, rates, 1],
+                                             padding)
     if name.startswith("resize_with_crop_or_pad_"):
         h, w = name.rsplit("_", 1)[1].split("x")
         return lambda x: img.resize_with_crop_or_pad(x, int(h), int(w))
@@ -64,6 +71,16 @@ def _call(name):
         "rot90_single": lambda x: img.rot90(x, 3),
         "grayscale_to_rgb": img.grayscale_to_rgb,
         "resize_with_pad_nearest": lambda x: img.resize_with_pad(x, 9, 9, method="nearest"),
+        "transpose": img.transpose,
+        "transpose_single": img.transpose,
+        "adjust_gamma": lambda x: img.adjust_gamma(x, 2.2, 0.8),
+        "adjust_gamma_uint8": lambda x: img.adjust_gamma(x, 0.5, 1.3),
+        "image_gradients_dy": lambda x: img.image_gradients(x)[0],
+        "image_gradients_dx": lambda x: img.image_gradients(x)[1],
+        "total_variation": img.total_variation,
+        "total_variation_single": img.total_variation,
+        "psnr": lambda x: img.psnr(x, pt.clip_by_value(x * 0.9 + 0.05, 0.0, 1.0), max_val=1.0),
+        "psnr_uint8": lambda x: img.psnr(x, img.flip_left_right(x), max_val=255),
     }
     return table[name]
 
@@ -142,6 +159,17 @@ def test_random_brightness_and_contrast_draw_one_value_in_range():
         factor = ((y - mean) * (x - mean)).sum() / ((x - mean) ** 2).sum()
         assert 0.5 <= factor < 1.5
         np.testing.assert_allclose(y, (x - mean) * factor + mean, atol=1e-5)
+
+
+@pytest.mark.parametrize("op, args", [
+    (pt.image.stateless_random_flip_left_right, ()), (pt.image.stateless_random_flip_up_down, ()),
+    (pt.image.stateless_random_brightness, (0.3,)), (pt.image.stateless_random_contrast, (0.5, 1.5)),
+    (pt.image.stateless_random_crop, ((2, 3, 4, 3),))])
+def test_stateless_ops_are_fixed_by_their_seed(op, args):
+    x = pt.constant(np.random.default_rng(6).random((8, 5, 6, 3)).astype(np.float32))
+    outputs = {op(x, *args, seed=(s, 7)).numpy().tobytes() for s in range(12)}
+    np.testing.assert_array_equal(op(x, *args, seed=(3, 7)).numpy(), op(x, *args, seed=(3, 7)).numpy())
+    assert len(outputs) > 1  # other seeds, other draws
 
 
 def test_random_crop_is_a_window_of_the_input():
