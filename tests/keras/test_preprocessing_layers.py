@@ -441,13 +441,29 @@ def test_bad_input(call, error, message):
         call()
 
 
-def test_normalization_wrong_rank_after_adapt():
+def test_normalization_inputs_that_do_not_broadcast_after_adapt():
     norm = layers.Normalization()
     norm.adapt(np.ones((4, 3), np.float32))
-    with pytest.raises(ValueError, match="Normalization.*rank 2"):
-        norm(pt.ones((2, 2, 3)))
+    with pytest.raises(ValueError, match="Normalization.*shape \\(1, 3\\).*do not broadcast.*\\(2, 4\\)"):
+        norm(pt.ones((2, 4)))
     with pytest.raises(ValueError, match="Normalization.*incompatible shape"):
         norm.adapt(np.ones((4, 2), np.float32))
+
+
+def test_normalization_adapted_on_a_vector_serves_a_column_model():
+    # TF's regression tutorial: Normalization(input_shape=[1], axis=None) adapted on a (n,) column, then fit on it.
+    rng = np.random.default_rng(7)
+    horsepower = (rng.random(64) * 150 + 50).astype(np.float32)
+    norm = layers.Normalization(input_shape=[1], axis=None)
+    norm.adapt(horsepower)
+    np.testing.assert_allclose(norm(horsepower[:, None]).numpy()[:, 0],
+                               (horsepower - horsepower.mean()) / horsepower.std(), rtol=1e-4, atol=1e-5)
+    pt.keras.utils.set_random_seed(0)
+    model = pt.keras.Sequential([norm, layers.Dense(1)])
+    model.compile(optimizer=pt.keras.optimizers.Adam(0.1), loss="mean_absolute_error")
+    target = (0.02 * horsepower + 1)[:, None]
+    history = model.fit(horsepower[:, None], target, epochs=30, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
 
 
 def test_tf_keras_2_experimental_preprocessing_names():

@@ -115,11 +115,14 @@ class Normalization(Layer):
                 pt.reshape(self.adapt_variance, self._broadcast_shape))
 
     def call(self, inputs):
-        if len(inputs.shape) != len(self._build_input_shape):
-            raise ValueError(f"Normalization layer '{self.name}': built for inputs of rank "
-                             f"{len(self._build_input_shape)} (shape {self._build_input_shape}); received shape "
-                             f"{tuple(inputs.shape)}.")
         mean, variance = self._moments()
+        try:  # the moments broadcast against the inputs as in Keras (e.g. adapted on (n,), called on (batch, 1))
+            np.broadcast_shapes(tuple(inputs.shape), tuple(mean.shape))
+        except ValueError:
+            raise ValueError(f"Normalization layer '{self.name}': its mean and variance of shape {tuple(mean.shape)} "
+                             f"(from inputs of shape {self._build_input_shape}, axis={self.axis}) do not broadcast "
+                             f"against inputs of shape {tuple(inputs.shape)}; adapt or build it on data shaped like "
+                             f"the inputs.") from None
         scale = pt.maximum(pt.sqrt(variance), 1e-7)
         if self.invert:
             return mean + inputs * scale
