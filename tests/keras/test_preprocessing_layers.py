@@ -122,6 +122,10 @@ CASES = {
     "random_crop_small": lambda: layers.RandomCrop(4, 5, seed=1),
     "random_crop_exact": lambda: layers.RandomCrop(5, 6, seed=1),
     "random_crop_inference": lambda: layers.RandomCrop(3, 3, seed=1),
+    "random_grayscale_always": lambda: layers.RandomGrayscale(1.0),
+    "random_grayscale_never": lambda: layers.RandomGrayscale(0.0, seed=2),
+    "random_invert_always": lambda: layers.RandomInvert((1.0, 1.0), value_range=(0, 1)),
+    "random_invert_inference": lambda: layers.RandomInvert(0.4, seed=3),
     "random_translation": lambda: layers.RandomTranslation((0.2, 0.2), (-0.3, -0.3)),
     "random_translation_wrap": lambda: layers.RandomTranslation((-0.5, -0.5), (0.4, 0.4), fill_mode="wrap",
                                                                 interpolation="nearest"),
@@ -130,7 +134,9 @@ CASES = {
     "random_zoom_out": lambda: layers.RandomZoom((0.3, 0.3), (-0.2, -0.2), fill_mode="constant", fill_value=5.0),
     "random_zoom_reflect": lambda: layers.RandomZoom((0.7, 0.7), interpolation="nearest"),
 }
-GEOMETRIC = ("random_rotation", "random_translation", "random_zoom", "random_crop_small", "random_crop_exact")
+# compared in training mode (their draws cannot change the result), the other random_* cases at inference
+GEOMETRIC = ("random_rotation", "random_translation", "random_zoom", "random_crop_small", "random_crop_exact",
+             "random_grayscale", "random_invert_always")
 
 
 def _input(value):
@@ -308,6 +314,18 @@ def test_random_crop_offsets_cover_every_window():
         np.testing.assert_array_equal(y, x[:, top:top + 4, left:left + 5])
         corners.add((top, left))
     assert corners == {(t, l) for t in range(3) for l in range(3)}
+
+
+@pytest.mark.parametrize("make, changed", [
+    (lambda: layers.RandomGrayscale(0.3, seed=8), lambda out, img: np.allclose(out, out[..., :1])),
+    (lambda: layers.RandomInvert(0.6, seed=8), lambda out, img: np.allclose(out, 255.0 - img))])
+def test_grayscale_and_invert_apply_with_their_probability(make, changed):
+    x = _images(600)
+    y = make()(pt.constant(x), training=True).numpy()
+    applied = np.array([changed(out, img) for out, img in zip(y, x)])
+    assert all(a or np.array_equal(out, img) for a, out, img in zip(applied, y, x))
+    # grayscale: p = 0.3; invert: p ~ U[0, 0.6], so P(apply) = 0.3 too. Binomial(600, 0.3): sd 0.019
+    assert abs(applied.mean() - 0.3) < 0.08
 
 
 # ---- inside models and tf.data ----

@@ -115,6 +115,8 @@ LAYER_EXAMPLES = {
     "RandomContrast": ({"factor": (0.1, 0.3), "value_range": (0, 1), "seed": 4}, (2, 4, 4, 3), "float32"),
     "RandomBrightness": ({"factor": 0.2, "seed": 4}, (2, 4, 4, 3), "float32"),
     "RandomCrop": ({"height": 2, "width": 3, "seed": 5}, (2, 4, 4, 3), "float32"),
+    "RandomGrayscale": ({"factor": 0.3}, (2, 4, 4, 3), "float32"),
+    "RandomInvert": ({"factor": 0.4, "value_range": (0, 1), "seed": 3}, (2, 4, 4, 3), "float32"),
     "RandomRotation": ({"factor": (-0.2, 0.3), "fill_mode": "constant", "fill_value": 1.0}, (2, 4, 4, 3), "float32"),
     "RandomTranslation": ({"height_factor": 0.2, "width_factor": (-0.1, 0.3), "interpolation": "nearest"},
                           (2, 4, 4, 3), "float32"),

@@ -102,6 +102,8 @@ from .random_rotation import RandomRotation  # noqa: F401
 from .random_translation import RandomTranslation  # noqa: F401
 from .random_zoom import RandomZoom  # noqa: F401
 from .random_crop import RandomCrop  # noqa: F401
+from .random_grayscale import RandomGrayscale  # noqa: F401
+from .random_invert import RandomInvert  # noqa: F401
 from .category_encoding import CategoryEncoding  # noqa: F401
 from .discretization import Discretization  # noqa: F401
 from .integer_lookup import IntegerLookup  # noqa: F401
