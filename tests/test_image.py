@@ -143,7 +143,7 @@ def test_random_flips_each_image_with_probability_half(flip, mirror):
     y = flip(pt.constant(x), seed=2).numpy()
     flipped = np.array([np.array_equal(out, mirror(img)) for out, img in zip(y, x)])
     assert all(f or np.array_equal(out, img) for f, out, img in zip(flipped, y, x))
-    assert 0.4 < flipped.mean() < 0.6  # Binomial(400, 1/2): 4 standard deviations
+    assert 0.375 < flipped.mean() < 0.625  # Binomial(400, 1/2): 5 standard deviations
     singles = {flip(pt.constant(x[0])).numpy().tobytes() for _ in range(40)}
     assert singles == {x[0].tobytes(), mirror(x[0]).tobytes()}
 
@@ -152,7 +152,7 @@ def test_random_brightness_and_contrast_draw_one_value_in_range():
     x = np.random.default_rng(4).random((2, 3, 4, 3)).astype(np.float32)
     deltas = np.array([(pt.image.random_brightness(pt.constant(x), 0.3).numpy() - x).ravel() for _ in range(200)])
     assert np.allclose(deltas, deltas[:, :1], atol=1e-6)  # one delta for the whole tensor
-    assert deltas.min() >= -0.3 and deltas.max() < 0.3 and abs(deltas[:, 0].mean()) < 0.05
+    assert deltas.min() >= -0.3 and deltas.max() < 0.3 and abs(deltas[:, 0].mean()) < 0.061  # 5 sd
     mean = x.mean(axis=(1, 2), keepdims=True)
     for _ in range(20):
         y = pt.image.random_contrast(pt.constant(x), 0.5, 1.5).numpy()

@@ -255,7 +255,7 @@ def test_random_flip_flips_about_half_the_images(mode, flip):
     flipped = np.array([np.array_equal(out, flip(img)) for out, img in zip(y, x)])
     kept = np.array([np.array_equal(out, img) for out, img in zip(y, x)])
     assert np.all(flipped ^ kept)  # every image is either itself or flipped (one draw for both axes)
-    assert 0.4 < flipped.mean() < 0.6  # Binomial(400, 1/2): 4 standard deviations
+    assert 0.375 < flipped.mean() < 0.625  # Binomial(400, 1/2): 5 standard deviations
 
 
 def test_random_flip_single_image_and_dataset_map():
@@ -273,7 +273,7 @@ def test_random_contrast_scales_deviation_from_the_channel_mean():
     per_image = ((y - mean) * (x - mean)).sum(axis=(1, 2, 3)) / ((x - mean) ** 2).sum(axis=(1, 2, 3))
     np.testing.assert_allclose(y, (x - mean) * per_image[:, None, None, None] + mean, atol=1e-3)
     assert per_image.min() >= 0.8 - 1e-5 and per_image.max() <= 1.3 + 1e-5
-    assert abs(per_image.mean() - 1.05) < 0.02  # uniform on [0.8, 1.3]: sd of the mean 0.0072
+    assert abs(per_image.mean() - 1.05) < 0.036  # uniform on [0.8, 1.3]: sd of the mean 0.0072 (5 sd)
 
 
 def test_random_contrast_clips_to_value_range():
@@ -288,7 +288,7 @@ def test_random_brightness_adds_one_delta_per_image():
     delta = (y - x).reshape(len(x), -1)
     np.testing.assert_allclose(delta, np.broadcast_to(delta[:, :1], delta.shape), atol=1e-4)
     assert np.abs(delta).max() <= 25.5 + 1e-3  # 0.1 of the 0..255 range
-    assert abs(delta[:, 0].mean()) < 2.0  # uniform on [-25.5, 25.5]: sd of the mean 0.74
+    assert abs(delta[:, 0].mean()) < 3.7  # uniform on [-25.5, 25.5]: sd of the mean 0.74 (5 sd)
     clipped = layers.RandomBrightness((0.7, 0.9), value_range=(0, 1))(pt.constant(x / 255), training=True)
     np.testing.assert_array_equal(clipped.numpy(), 1.0)
 
@@ -324,8 +324,8 @@ def test_grayscale_and_invert_apply_with_their_probability(make, changed):
     y = make()(pt.constant(x), training=True).numpy()
     applied = np.array([changed(out, img) for out, img in zip(y, x)])
     assert all(a or np.array_equal(out, img) for a, out, img in zip(applied, y, x))
-    # grayscale: p = 0.3; invert: p ~ U[0, 0.6], so P(apply) = 0.3 too. Binomial(600, 0.3): sd 0.019
-    assert abs(applied.mean() - 0.3) < 0.08
+    # grayscale: p = 0.3; invert: p ~ U[0, 0.6], so P(apply) = 0.3 too. Binomial(600, 0.3): sd 0.019 (5 sd)
+    assert abs(applied.mean() - 0.3) < 0.095
 
 
 # ---- inside models and tf.data ----

@@ -12,8 +12,8 @@ __all__ = ["IntegerLookup"]
 class IntegerLookup(IndexLookup):
     """Maps integers to indices of a vocabulary (given or learnt by ``adapt``): ``[mask_token] [OOV x
     num_oov_indices] [vocabulary]``; values outside it go to an OOV index (``value mod num_oov_indices`` when there
-    are several, or FarmHash of the decimal string with ``oov_method="farmhash"``). ``invert=True`` maps indices back; ``output_mode`` ``"one_hot"``, ``"multi_hot"``, ``"count"``,
-    ``"tf_idf"`` encode the indices.
+    are several, or FarmHash of the decimal string with ``oov_method="farmhash"``). ``invert=True`` maps indices
+    back; ``output_mode`` ``"one_hot"``, ``"multi_hot"``, ``"count"``, ``"tf_idf"`` encode the indices.
 
     Example:
         >>> keras.layers.IntegerLookup(vocabulary=[12, 36])(tf.constant([[12, 1138, 36]])).numpy()
