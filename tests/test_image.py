@@ -126,6 +126,7 @@ def test_resize_gradient_matches_finite_differences(method):
 
 def test_resize_in_a_trained_model():
     # A learnable input scaling in front of a resize: the loss falls as the gradient flows through the resize.
+    pt.keras.utils.set_random_seed(0)
     model = pt.keras.Sequential([pt.keras.Input((6, 6, 1)), pt.keras.layers.Dense(1, use_bias=False),
                                  pt.keras.layers.Lambda(lambda t: pt.image.resize(t, (3, 3))),
                                  pt.keras.layers.Flatten()])
