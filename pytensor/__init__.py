@@ -46,6 +46,7 @@ from ._core import (  # noqa: E402,F401  TF's top-level op names
 )
 from .math import truediv, floordiv, realdiv, squared_difference  # noqa: E402,F401
 from .linalg import tensordot  # noqa: E402,F401
+from . import image  # noqa: E402,F401  tf.image
 
 
 _LAZY_SUBMODULES = ("keras", "data", "io", "train")

@@ -106,6 +106,28 @@ LAYER_EXAMPLES = {
                    "float32"),
     "ConvLSTM2D": ({"filters": 2, "kernel_size": 2, "go_backwards": True, "recurrent_activation": "hard_sigmoid"},
                    (2, 3, 4, 4, 2), "float32"),
+    # preprocessing layers
+    "Rescaling": ({"scale": [0.5, 2.0, 3.0], "offset": 1.0}, (2, 4, 4, 3), "float32"),
+    "Normalization": ({"mean": [1.0, 2.0, 3.0], "variance": [4.0, 1.0, 0.25], "invert": True}, (2, 3), "float32"),
+    "Resizing": ({"height": 3, "width": 5, "crop_to_aspect_ratio": True}, (2, 4, 6, 3), "float32"),
+    "CenterCrop": ({"height": 2, "width": 3}, (2, 4, 6, 3), "float32"),
+    "RandomFlip": ({"mode": "vertical", "seed": 4}, (2, 4, 4, 3), "float32"),
+    "RandomContrast": ({"factor": (0.1, 0.3), "value_range": (0, 1), "seed": 4}, (2, 4, 4, 3), "float32"),
+    "RandomBrightness": ({"factor": 0.2, "seed": 4}, (2, 4, 4, 3), "float32"),
+    "RandomCrop": ({"height": 2, "width": 3, "seed": 5}, (2, 4, 4, 3), "float32"),
+    "RandomGrayscale": ({"factor": 0.3}, (2, 4, 4, 3), "float32"),
+    "RandomInvert": ({"factor": 0.4, "value_range": (0, 1), "seed": 3}, (2, 4, 4, 3), "float32"),
+    "RandomRotation": ({"factor": (-0.2, 0.3), "fill_mode": "constant", "fill_value": 1.0}, (2, 4, 4, 3), "float32"),
+    "RandomTranslation": ({"height_factor": 0.2, "width_factor": (-0.1, 0.3), "interpolation": "nearest"},
+                          (2, 4, 4, 3), "float32"),
+    "RandomZoom": ({"height_factor": 0.2, "width_factor": 0.4, "fill_mode": "wrap", "seed": 2}, (2, 4, 4, 3),
+                   "float32"),
+    "CategoryEncoding": ({"num_tokens": 10, "output_mode": "count"}, (2, 4), "int32"),
+    "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5], "output_mode": "one_hot"}, (2, 1), "float32"),
+    "IntegerLookup": ({"vocabulary": [3, 1, 4, 5], "mask_token": 0, "num_oov_indices": 2}, (2, 4), "int32"),
+    "StringLookup": ({"vocabulary": ["a", "b"], "output_mode": "multi_hot"}, None, None),  # strings: tested beside
+    "TextVectorization": ({"vocabulary": ["a", "b"], "ngrams": 2, "output_sequence_length": 4}, None, None),
+    "Hashing": ({"num_bins": 5, "mask_value": 0, "output_mode": "count"}, (2, 4), "int32"),
 }
 
 

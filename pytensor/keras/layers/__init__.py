@@ -90,6 +90,29 @@ from .conv_lstm1d import ConvLSTM1D  # noqa: F401
 from .conv_lstm2d import ConvLSTM2D  # noqa: F401
 # (end of depthwise, separable and 3-D convolution, pooling and reshaping layers, ConvLSTM)
 
+# ---- preprocessing layers ----
+from .rescaling import Rescaling  # noqa: F401
+from .normalization import Normalization  # noqa: F401
+from .resizing import Resizing  # noqa: F401
+from .center_crop import CenterCrop  # noqa: F401
+from .random_flip import RandomFlip  # noqa: F401
+from .random_contrast import RandomContrast  # noqa: F401
+from .random_brightness import RandomBrightness  # noqa: F401
+from .random_rotation import RandomRotation  # noqa: F401
+from .random_translation import RandomTranslation  # noqa: F401
+from .random_zoom import RandomZoom  # noqa: F401
+from .random_crop import RandomCrop  # noqa: F401
+from .random_grayscale import RandomGrayscale  # noqa: F401
+from .random_invert import RandomInvert  # noqa: F401
+from .category_encoding import CategoryEncoding  # noqa: F401
+from .discretization import Discretization  # noqa: F401
+from .integer_lookup import IntegerLookup  # noqa: F401
+from .string_lookup import StringLookup  # noqa: F401
+from .text_vectorization import TextVectorization  # noqa: F401
+from .hashing import Hashing  # noqa: F401
+from . import experimental  # noqa: F401  tf.keras 2.x's layers.experimental.preprocessing
+# (end of preprocessing layers)
+
 
 from ..._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)
