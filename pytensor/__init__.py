@@ -42,6 +42,7 @@ from .linalg import tensordot  # noqa: E402,F401
 
 
 _LAZY_SUBMODULES = ("keras", "data", "io", "train")
+_LAZY_SUBMODULES += ("summary",)  # tf.summary: TensorBoard event files
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 
