@@ -428,3 +428,4 @@ class CSVLogger(Callback):
         if self._file is not None:
             self._file.close()
             self._file = None
+from .callbacks_tensorboard import TensorBoard  # noqa: E402,F401  (its own file: tf.summary event files)

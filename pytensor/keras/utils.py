@@ -59,3 +59,4 @@ def normalize(x, axis=-1, order=2):
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
+from ._plot_model import model_to_dot, plot_model  # noqa: E402,F401  (pydot + Graphviz, optional)

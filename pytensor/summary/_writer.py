@@ -171,6 +171,11 @@ class _EventFile:
     def flush(self):
         self._wait_for("flush")
 
+    def flush_soon(self):
+        """Asks the thread to flush after what is queued, without waiting for it."""
+        self._check()
+        self._queue.put(("flush", threading.Event()))
+
     def close(self):
         if not self._closed:
             self._wait_for("close")
@@ -257,6 +262,10 @@ class _FileWriter(SummaryWriter):
 
     def close(self):
         self._file.close()
+
+    def _flush_soon(self):
+        if not self._file._closed:
+            self._file.flush_soon()
 
     @property
     def logdir(self):
