@@ -5,7 +5,6 @@ Keras's layout and tags: ``log_dir/train`` gets ``epoch_loss``, ``epoch_<metric>
 config graph (tag ``keras``); ``log_dir/validation`` gets the ``val_`` metrics as ``epoch_*`` and
 ``evaluation_<metric>_vs_iterations``.
 """
-import contextlib
 import json
 import os
 import time
@@ -137,14 +136,13 @@ class TensorBoard(Callback):
         """Makes `writer` the default for summaries written during batches (Keras's update_freq)."""
         if self.update_freq == "epoch":
             return
-        stack = contextlib.ExitStack()
-        stack.enter_context(writer._default(step))
-        stack.enter_context(summary.record_if(lambda: step % self.update_freq == 0))
-        self._default_stack.append(stack)
+        scope = writer._default(step, condition=step % self.update_freq == 0)
+        scope.__enter__()
+        self._default_stack.append(scope)
 
     def _pop_writer(self):
         if self.update_freq != "epoch" and self._default_stack:
-            self._default_stack.pop().close()
+            self._default_stack.pop().__exit__(None, None, None)
 
     def set_model(self, model):
         """Sets the model and, with write_graph, writes its config graph."""

@@ -55,9 +55,7 @@ def _numpy(data):
 
 
 def _enqueue(step, tag, metadata, make_tensor):
-    def make_value():
-        return protos().summary_pb2.Summary.Value(tag=tag, metadata=metadata, tensor=make_tensor())
-    _state.writer._enqueue(step, make_value)
+    _state.writer._enqueue(step, tag, metadata, make_tensor)
     return True
 
 
@@ -83,20 +81,22 @@ def scalar(name, data, step=None, description=None):
     step = _target("scalar", name, step)
     if step is None:
         return False
+    if type(data) is float or type(data) is int:   # Keras's logs: the common case, kept cheap
+        return _enqueue(step, name, _metadata("scalar", description), functools.partial(_float_tensor, float(data)))
     value = np.asarray(data.numpy() if hasattr(data, "numpy") else data)
     if value.ndim != 0:
         raise errors.InvalidArgumentError(
             f"tf.summary.scalar({name!r}): data must be a scalar (rank 0); got shape {value.shape}. Reduce it "
             f"first (e.g. tf.reduce_mean(data)), or write a tensor with tf.summary.histogram.")
     _check_number("scalar", name, value)
-    number = float(value)
-    metadata = _metadata("scalar", description)
+    return _enqueue(step, name, _metadata("scalar", description), functools.partial(_float_tensor, float(value)))
 
-    def make_tensor():
-        pb = protos()
-        return pb.tensor_pb2.TensorProto(dtype=pb.types_pb2.DT_FLOAT, tensor_shape=pb.tensor_shape_pb2.TensorShapeProto(),
-                                         float_val=[number])
-    return _enqueue(step, name, metadata, make_tensor)
+
+def _float_tensor(number):
+    """A float32 scalar TensorProto."""
+    pb = protos()
+    return pb.tensor_pb2.TensorProto(dtype=pb.types_pb2.DT_FLOAT, tensor_shape=pb.tensor_shape_pb2.TensorShapeProto(),
+                                     float_val=[number])
 
 
 def histogram(name, data, step=None, buckets=None, description=None):

@@ -52,11 +52,40 @@ def set_step(step):
 
 def step_value(step):
     """A summary step as a Python int."""
+    if type(step) is int:
+        return step
     try:
         return int(np.asarray(step))
     except (TypeError, ValueError):
         raise TypeError(f"tf.summary: step must be an integer (or an integer tensor / Variable); got {step!r}") \
             from None
+
+
+_KEEP = object()
+
+
+class DefaultsScope:
+    """Sets this thread's default writer, step and record_if condition (each unless _KEEP) and restores them on
+    exit; a plain object rather than a generator, as the Keras callback enters one per batch."""
+
+    __slots__ = ("_new", "_old")
+
+    def __init__(self, writer=_KEEP, step=_KEEP, condition=_KEEP):
+        self._new = (writer, step, condition)
+
+    def __enter__(self):
+        self._old = (_state.writer, _state.step, _state.is_recording)
+        writer, step, condition = self._new
+        if writer is not _KEEP:
+            _state.writer = writer
+        if step is not _KEEP:
+            _state.step = step
+        if condition is not _KEEP:
+            _state.is_recording = condition
+        return writer
+
+    def __exit__(self, *exc_info):
+        _state.writer, _state.step, _state.is_recording = self._old
 
 
 @contextlib.contextmanager
@@ -76,7 +105,9 @@ def is_recording():
     if _state.writer is None:
         return False
     condition = _state.is_recording
-    return bool(np.asarray(condition() if callable(condition) else condition))
+    if condition is True:
+        return True
+    return bool(condition() if callable(condition) else condition)
 
 
 def should_record_summaries():
@@ -114,15 +145,9 @@ class SummaryWriter:
             yield self
             self.flush()
 
-    @contextlib.contextmanager
-    def _default(self, step=None):
-        # as_default without the flush, for the Keras callback's per-batch default writer.
-        old_writer, old_step = _state.writer, _state.step
-        self.set_as_default(step)
-        try:
-            yield self
-        finally:
-            _state.writer, _state.step = old_writer, old_step
+    def _default(self, step=None, condition=_KEEP):
+        """as_default without the flush (and optionally a record_if condition), for the Keras callback."""
+        return DefaultsScope(self, _KEEP if step is None else step, condition)
 
     def init(self):
         """(Re)opens the writer; file writers open on creation, so this only matters after ``close``."""
@@ -133,8 +158,8 @@ class SummaryWriter:
     def close(self):
         """Flushes and closes the writer."""
 
-    def _enqueue(self, step, make_value):
-        """Queues one summary value (made by ``make_value()`` on the writer thread) at `step`."""
+    def _enqueue(self, step, tag, metadata, make_tensor):
+        """Queues one summary value at `step` (its TensorProto made by ``make_tensor()`` on the writer thread)."""
 
 
 class _NoopSummaryWriter(SummaryWriter):
@@ -164,9 +189,9 @@ class _EventFile:
         self._thread.start()
         _open_files.add(self)
 
-    def put(self, wall_time, step, make_value):
+    def put(self, wall_time, step, tag, metadata, make_tensor):
         self._check()
-        self._queue.put((wall_time, step, make_value))
+        self._queue.put((wall_time, step, tag, metadata, make_tensor))
 
     def flush(self):
         self._wait_for("flush")
@@ -195,30 +220,48 @@ class _EventFile:
 
     def _run(self):
         pb = protos()
-        pending = 0
-        deadline = None
+        seen_tags = set()
+        pending, deadline, item = 0, None, None
         while True:
-            try:
-                item = self._queue.get(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                item = None
+            if item is None:
+                try:
+                    item = self._queue.get(timeout=None if deadline is None else
+                                           max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    item = None
             try:
                 if item is None or len(item) == 2:
                     if pending:
                         self._records.flush()
                     pending, deadline = 0, None
                     if item is not None:
-                        if item[0] == "close":
+                        command, done = item
+                        if command == "close":
                             self._records.close()
-                        item[1].set()
-                        if item[0] == "close":
+                        done.set()
+                        if command == "close":
                             return
+                    item = None
                     continue
-                wall_time, step, make_value = item
-                event = pb.event_pb2.Event(wall_time=wall_time, step=step,
-                                           summary=pb.summary_pb2.Summary(value=[make_value()]))
-                self._records.write(event.SerializeToString())
-                pending += 1
+                wall_time, step = item[0], item[1]
+                values = []
+                while item is not None and len(item) == 5 and item[1] == step and len(values) < 64:
+                    _, _, tag, metadata, make_tensor = item
+                    value = pb.summary_pb2.Summary.Value(tag=tag, tensor=make_tensor())
+                    if tag not in seen_tags:
+                        # Readers take a tag's plugin from its first value, as TF 1's writers relied on.
+                        value.metadata.CopyFrom(metadata)
+                        seen_tags.add(tag)
+                    values.append(value)
+                    # Summaries of one step already queued share an Event, as TF 1's merged summaries did.
+                    try:
+                        item = self._queue.get_nowait()
+                    except queue.Empty:
+                        item = None
+                self._records.write(pb.event_pb2.Event(wall_time=wall_time, step=step,
+                                                       summary=pb.summary_pb2.Summary(value=values))
+                                    .SerializeToString())
+                pending += len(values)
                 if pending >= self._max_queue:
                     self._records.flush()
                     pending, deadline = 0, None
@@ -228,6 +271,7 @@ class _EventFile:
                 self._error = e
                 if item is not None and len(item) == 2:
                     item[1].set()
+                item = None
 
 
 class _FileWriter(SummaryWriter):
@@ -250,11 +294,11 @@ class _FileWriter(SummaryWriter):
                        f"({e.strerror or e}). Give a log directory you can create and write to.")
             raise type(e)(*((e.errno, message) if e.errno else (message,))) from None
 
-    def _enqueue(self, step, make_value):
+    def _enqueue(self, step, tag, metadata, make_tensor):
         if self._file._closed:
             raise RuntimeError(f"tf.summary: the writer of {self._logdir!r} is closed; call writer.init() to "
                                f"reopen it or create a new one with tf.summary.create_file_writer.")
-        self._file.put(time.time(), step, make_value)
+        self._file.put(time.time(), step, tag, metadata, make_tensor)
 
     def flush(self):
         if not self._file._closed:
