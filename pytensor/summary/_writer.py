@@ -88,16 +88,15 @@ class DefaultsScope:
         _state.writer, _state.step, _state.is_recording = self._old
 
 
-@contextlib.contextmanager
 def record_if(condition):
-    """Records summaries only while `condition` holds: a bool, or a callable returning one, called at each
-    summary (Keras's TensorBoard callback uses ``lambda: step % update_freq == 0``)."""
-    old = _state.is_recording
-    _state.is_recording = condition
-    try:
-        yield
-    finally:
-        _state.is_recording = old
+    """A context in which summaries are recorded only while `condition` holds: a bool (or boolean tensor), or
+    a callable returning one, called at each summary.
+
+    Example:
+        >>> with tf.summary.record_if(lambda: step % 100 == 0):
+        ...     tf.summary.scalar("loss", loss, step=step)
+    """
+    return DefaultsScope(condition=condition)
 
 
 def is_recording():

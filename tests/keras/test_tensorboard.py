@@ -3,8 +3,10 @@
 References: the History that fit returns, the weights seen at each epoch's end (numpy histograms), and
 TensorBoard's own event reader, graph-plugin converter and HTTP server.
 """
+import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -219,8 +221,10 @@ def get_json(url):
         return json.loads(response.read())
 
 
-def test_tensorboard_server_serves_the_history(trained):
-    log_dir, _, history, _ = trained
+@contextlib.contextmanager
+def tensorboard_server(log_dir):
+    """A real TensorBoard on 127.0.0.1 at a free port, serving `log_dir` once both runs are loaded (at most
+    90 s); stopped on exit. Yields its base URL."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", log_dir, "--host", "127.0.0.1",
                                "--port", str(port), "--load_fast", "false", "--reload_interval", "1"],
@@ -238,12 +242,7 @@ def test_tensorboard_server_serves_the_history(trained):
             assert server.poll() is None, "tensorboard exited"
             time.sleep(0.5)
         assert sorted(runs) == ["train", "validation"]
-        for run, key in (("train", "loss"), ("validation", "val_loss")):
-            query = urllib.parse.urlencode({"tag": "epoch_loss", "run": run})
-            points = get_json(f"{base}/data/plugin/scalars/scalars?{query}")
-            assert [(step, value) for _, step, value in points] == list(zip(range(EPOCHS), f32(history[key])))
-        tags = get_json(f"{base}/data/plugin/scalars/tags")
-        assert "evaluation_loss_vs_iterations" in tags["validation"]
+        yield base
     finally:
         server.terminate()
         try:
@@ -251,3 +250,39 @@ def test_tensorboard_server_serves_the_history(trained):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(20)
+
+
+def test_tensorboard_server_serves_the_history(trained):
+    log_dir, _, history, _ = trained
+    with tensorboard_server(log_dir) as base:
+        for run, key in (("train", "loss"), ("validation", "val_loss")):
+            query = urllib.parse.urlencode({"tag": "epoch_loss", "run": run})
+            points = get_json(f"{base}/data/plugin/scalars/scalars?{query}")
+            assert [(step, value) for _, step, value in points] == list(zip(range(EPOCHS), f32(history[key])))
+        tags = get_json(f"{base}/data/plugin/scalars/tags")
+        assert "evaluation_loss_vs_iterations" in tags["validation"]
+        assert get_json(f"{base}/data/plugin/graphs/info")["train"]["tags"]["keras"]["conceptual_graph"] is True
+        with urllib.request.urlopen(f"{base}/data/plugin/graphs/graph?run=train&tag=keras&conceptual=true",
+                                    timeout=10) as response:
+            graph = response.read().decode()
+        assert 'name: "sequential/dense_1"' in graph and 'input: "sequential/dense"' in graph
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
+                    reason="headless Chromium is not installed (Debian: apt-get install chromium)")
+def test_scalars_page_renders_in_headless_chromium(trained, tmp_path):
+    from PIL import Image
+    log_dir, _, _, _ = trained
+    shot = tmp_path / "scalars.png"
+    with tensorboard_server(log_dir) as base:
+        subprocess.run([shutil.which("chromium") or shutil.which("chromium-browser"), "--headless", "--no-sandbox",
+                        "--disable-gpu", "--hide-scrollbars", "--window-size=1400,900", "--virtual-time-budget=20000",
+                        f"--screenshot={shot}", f"{base}/?darkMode=false#scalars"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180, check=True)
+    pixels = np.array(Image.open(shot).convert("RGB"))
+    assert pixels.shape == (900, 1400, 3)
+    header = pixels[20, 5].astype(int)                       # TensorBoard's orange bar, not an error page
+    assert abs(header - [245, 124, 0]).max() < 40, header
+    plots = pixels[200:800, 360:]
+    assert len(np.unique(plots.reshape(-1, 3), axis=0)) > 200  # charts drawn, not a blank or error page
