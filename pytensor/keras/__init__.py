@@ -1,5 +1,5 @@
 """``tf.keras``: layers, models, losses, metrics, optimizers, callbacks, datasets."""
 from . import activations, initializers, regularizers, losses, metrics, optimizers, callbacks  # noqa: F401
-from . import layers, models, backend, utils, datasets  # noqa: F401
+from . import layers, models, backend, utils, datasets, preprocessing  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401

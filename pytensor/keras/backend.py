@@ -1,9 +1,11 @@
-"""``keras.backend``: session state (unique layer names), float type and epsilon."""
+"""``keras.backend``: session state (unique layer names), float type, epsilon, ``get_value`` / ``set_value``."""
 import collections
 import re
 
+import numpy as np
+
 __all__ = ["clear_session", "floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
-           "unique_object_name", "to_snake_case"]
+           "unique_object_name", "to_snake_case", "get_value", "set_value", "batch_get_value", "batch_set_value"]
 
 _name_counts = collections.Counter()
 _config = {"floatx": "float32", "epsilon": 1e-7}
@@ -52,3 +54,40 @@ def set_epsilon(value):
 def image_data_format():
     """Always ``"channels_last"`` (NHWC), TensorFlow's default."""
     return "channels_last"
+
+
+def get_value(x):
+    """The value of a variable or tensor as a numpy array (``K.get_value(model.optimizer.learning_rate)``);
+    numbers and arrays are returned as numpy values."""
+    if hasattr(x, "numpy"):
+        return x.numpy()
+    return np.asarray(x)
+
+
+def set_value(x, value):
+    """Assigns ``value`` (a number or array of ``x``'s shape) to the variable ``x``, e.g.
+    ``K.set_value(model.optimizer.learning_rate, 1e-4)``.
+
+    Raises:
+        TypeError: if ``x`` is not a variable (tensors are immutable).
+        ValueError: if the shapes differ.
+    """
+    if not hasattr(x, "assign"):
+        raise TypeError(f"set_value: expected a variable (e.g. optimizer.learning_rate or a layer weight), "
+                        f"received {type(x).__name__}; tensors are immutable, so only variables can be set.")
+    array = np.asarray(value, dtype=x.dtype.as_numpy_dtype)
+    if array.shape != tuple(x.shape):
+        raise ValueError(f"set_value: variable '{x.name}' has shape {tuple(x.shape)}, received a value of shape "
+                         f"{array.shape}.")
+    x.assign(array)
+
+
+def batch_get_value(tensors):
+    """``[get_value(x) for x in tensors]``."""
+    return [get_value(x) for x in tensors]
+
+
+def batch_set_value(tuples):
+    """``set_value(x, value)`` for each ``(x, value)`` pair."""
+    for x, value in tuples:
+        set_value(x, value)

@@ -117,6 +117,24 @@ class Model(Trainer, Layer):
         self.built = True
         self._build_shape = pt.nest.map_structure(lambda t: t.shape, inputs)
 
+    @property
+    def input(self):
+        """A functional model's inputs as given to the constructor (else the first call's, as for layers)."""
+        return self._inputs_struct if self._nodes is not None else super().input
+
+    @property
+    def output(self):
+        """A functional model's outputs as given to the constructor (else the first call's, as for layers)."""
+        return self._outputs_struct if self._nodes is not None else super().output
+
+    @property
+    def output_shape(self):
+        """The output shape(s): one shape for a single output, else a list (Keras's ``model.output_shape``)."""
+        if self._nodes is None:
+            return super().output_shape
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
     def _run_graph(self, inputs):
         values = {}
         if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):

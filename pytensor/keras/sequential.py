@@ -29,11 +29,14 @@ class Sequential(Model):
         # Held outside the tracked sub-layers: `layers` and the weights never include the InputLayer.
         object.__setattr__(self, "_input_layer", None)
         self._output_shapes = {}
+        self._graph_nodes = []
         for layer in layers or []:
-            self.add(layer)
+            self.add(layer, rebuild=False)
+        self._rebuild()
 
-    def add(self, layer):
-        """Appends a layer (or a ``keras.Input`` tensor, which sets the input shape).
+    def add(self, layer, rebuild=True):
+        """Appends a layer (or a ``keras.Input`` tensor, which sets the input shape); the model is built again
+        when its input shape is known (``rebuild=False`` defers that).
 
         Raises:
             TypeError: for anything but a Layer or keras.Input.
@@ -54,6 +57,10 @@ class Sequential(Model):
                                                                     name=f"{layer.name}_input"))
             self._set_sublayers(self._layers + [layer])
         self.built = False
+        if rebuild:
+            self._rebuild()
+
+    def _rebuild(self):
         if self._input_layer is not None and self._layers:
             self.build(self._input_layer._batch_input_shape)
 
@@ -64,8 +71,7 @@ class Sequential(Model):
         layer = self._layers[-1]
         self._set_sublayers(self._layers[:-1])
         self.built = False
-        if self._input_layer is not None and self._layers:
-            self.build(self._input_layer._batch_input_shape)
+        self._rebuild()
         return layer
 
     @property
@@ -77,6 +83,27 @@ class Sequential(Model):
     def inputs(self):
         """The symbolic input, when the input shape is known."""
         return [self._input_layer.output] if self._input_layer is not None else []
+
+    @property
+    def outputs(self):
+        """The last layer's symbolic output, once the model is built."""
+        return [self._layers[-1].output] if self.built and self._layers else []
+
+    @property
+    def input(self):
+        """The symbolic input (``keras.Model(model.input, ...)`` builds on the model's graph)."""
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input yet: give the first layer "
+                                 f"input_shape, start with keras.Input(shape=...), or build the model.")
+        return self._input_layer.output
+
+    @property
+    def output(self):
+        """The last layer's symbolic output."""
+        if not self.outputs:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output yet: it is not built "
+                                 f"(give the first layer input_shape, start with keras.Input, or build it).")
+        return self.outputs[0]
 
     @property
     def output_names(self):
@@ -91,13 +118,21 @@ class Sequential(Model):
                                  f"model.build((None, 784)).")
             input_shape = self._input_layer._batch_input_shape
         input_shape = (None,) + tuple(input_shape)[1:]
-        if self._input_layer is None:
+        if self._input_layer is None or self._input_layer._batch_input_shape[1:] != input_shape[1:]:
             object.__setattr__(self, "_input_layer", InputLayer(batch_input_shape=input_shape,
                                                                 name=f"{self.name}_input"))
-        x = KerasTensor(input_shape, self._input_layer.dtype)
+        # The layers are called on the InputLayer's tensor, so their `output`s form one graph from `inputs`; the
+        # nodes of this model's previous build are dropped, so each layer's `output` is the current graph's.
+        for layer, node in self._graph_nodes:
+            if any(n is node for n in layer._inbound_nodes):
+                layer._inbound_nodes.remove(node)
+        self._graph_nodes = []
+        x = self._input_layer.output
         self._output_shapes = {}
         for layer in self._layers:
             x = layer(x)
+            if layer._inbound_nodes:
+                self._graph_nodes.append((layer, layer._inbound_nodes[-1]))
             self._output_shapes[id(layer)] = pt.nest.map_structure(lambda t: t.shape, x)
         self.built = True
         self._build_shape = input_shape

@@ -15,6 +15,7 @@ from . import callbacks as callbacks_module
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
+from .utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
 __all__ = ["Trainer"]
 
@@ -45,17 +46,9 @@ def _is_iterator(x):
 
 
 def _unpack(batch):
-    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` from a dataset / generator element."""
-    if isinstance(batch, tuple):
-        if len(batch) == 1:
-            return batch[0], None, None
-        if len(batch) == 2:
-            return batch[0], batch[1], None
-        if len(batch) == 3:
-            return batch
-        raise ValueError(f"Expected data elements (x,), (x, y) or (x, y, sample_weight); received a tuple of "
-                         f"{len(batch)} items.")
-    return batch, None, None
+    """``(x, y, sample_weight)`` from a dataset / generator element: a tuple is ``(x,)``, ``(x, y)`` or
+    ``(x, y, sample_weight)``; anything else (a list of several inputs too) is ``x``."""
+    return unpack_x_y_sample_weight(batch) if isinstance(batch, tuple) else (batch, None, None)
 
 
 def _class_weights(y, class_weight):
@@ -400,9 +393,13 @@ class Trainer:
         return logs
 
     def train_step(self, data):
-        """One optimisation step on a batch ``(x, y, sample_weight)``: forward, loss, gradients, update,
-        metrics. Returns the logs dict (running epoch averages), as Keras's ``train_step`` does."""
-        x, y, sample_weight = data
+        """One optimisation step on a batch: forward, loss, gradients, update, metrics. Returns the logs dict
+        (running epoch averages), as Keras's ``train_step`` does.
+
+        ``data`` is the batch as the user gave it (``x``, ``(x, y)`` or ``(x, y, sample_weight)``, as Keras
+        passes it), so an override may write ``x, y = data``; ``keras.utils.unpack_x_y_sample_weight`` splits
+        any form."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         with pt.GradientTape() as tape:
             y_pred = self(x, training=True)
             total = self.compute_loss(x, y, y_pred, sample_weight)
@@ -413,8 +410,8 @@ class Trainer:
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
-        """Loss and metric updates on a batch ``(x, y, sample_weight)`` in inference mode; returns the logs."""
-        x, y, sample_weight = data
+        """Loss and metric updates on a batch (passed as ``train_step``'s) in inference mode; returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
         total = self.compute_loss(x, y, y_pred, sample_weight)
         self._track_loss(x, total)
@@ -514,7 +511,7 @@ class Trainer:
         logs = None
         for step, (x, y, sw) in enumerate(train.epoch()):
             callback_list.on_train_batch_begin(step)
-            logs = {k: float(_to_numpy(v)) for k, v in self.train_step((x, y, sw)).items()}
+            logs = {k: float(_to_numpy(v)) for k, v in self.train_step(pack_x_y_sample_weight(x, y, sw)).items()}
             callback_list.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
@@ -531,7 +528,7 @@ class Trainer:
                 callback_list.on_test_batch_begin(step)
             if y is None:
                 raise ValueError("evaluate: labels (y) are required to compute the loss and metrics.")
-            logs = {k: float(_to_numpy(v)) for k, v in self.test_step((x, y, sw)).items()}
+            logs = {k: float(_to_numpy(v)) for k, v in self.test_step(pack_x_y_sample_weight(x, y, sw)).items()}
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, logs)
         if logs is None:

@@ -388,7 +388,7 @@ def test_custom_train_step_override():
             return self.dense(x)
 
         def train_step(self, data):
-            x, y, _ = data
+            x, y = data  # as the Keras guide writes it: fit passes (x, y) when there are no sample weights
             with pt.GradientTape() as tape:
                 loss = self.compute_loss(x, y, self(x, training=True))
             grads = tape.gradient(loss, self.trainable_variables)

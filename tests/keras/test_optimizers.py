@@ -14,7 +14,7 @@ STEPS = 5
 def _np_run(kind, cfg, w0, grads, lr_at=None):
     """Keras 3's update equations in float64 numpy; returns the variable after each step."""
     w = w0.astype(np.float64).copy()
-    lr0 = cfg.get("learning_rate")
+    lr0 = float(np.float32(cfg.get("learning_rate")))  # Keras 3 holds the learning rate in a float32 variable
     s = {"m": np.zeros_like(w), "v": np.zeros_like(w), "vh": np.zeros_like(w), "a": np.zeros_like(w),
          "acc": np.full_like(w, cfg.get("initial_accumulator_value", 0.1)), "ad": np.zeros_like(w),
          "up": 1.0}

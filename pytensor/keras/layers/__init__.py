@@ -23,8 +23,32 @@ from .gru import GRU  # noqa: F401
 from .lstm import LSTM  # noqa: F401
 from .bidirectional import Bidirectional  # noqa: F401
 from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract  # noqa: F401
+from .merging import add, average, concatenate, maximum, minimum, multiply, subtract  # noqa: F401
 # Keras's aliases.
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 # (end of conv, pooling, normalization, embedding, recurrent, merge layers)
+# ---- activation, masking, transposed-conv, reshaping, RNN-cell and dot layers ----
+from .softmax import Softmax  # noqa: F401
+from .relu import ReLU  # noqa: F401
+from .leaky_relu import LeakyReLU  # noqa: F401
+from .prelu import PReLU  # noqa: F401
+from .elu import ELU  # noqa: F401
+from .masking import Masking  # noqa: F401
+from .conv1d_transpose import Conv1DTranspose  # noqa: F401
+from .conv2d_transpose import Conv2DTranspose  # noqa: F401
+from .up_sampling1d import UpSampling1D  # noqa: F401
+from .up_sampling2d import UpSampling2D  # noqa: F401
+from .zero_padding1d import ZeroPadding1D  # noqa: F401
+from .zero_padding2d import ZeroPadding2D  # noqa: F401
+from .cropping1d import Cropping1D  # noqa: F401
+from .cropping2d import Cropping2D  # noqa: F401
+from .simple_rnn_cell import SimpleRNNCell  # noqa: F401
+from .lstm_cell import LSTMCell  # noqa: F401
+from .gru_cell import GRUCell  # noqa: F401
+from .stacked_rnn_cells import StackedRNNCells  # noqa: F401
+from .rnn import RNN  # noqa: F401
+from .dot import Dot, dot  # noqa: F401
+Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
+# (end of activation, masking, transposed-conv, reshaping, RNN-cell and dot layers)

@@ -1,7 +1,8 @@
 """Argument normalisation and input-shape checks shared by the conv, pooling, normalization,
 recurrent and merge layers."""
 
-__all__ = ["normalize_tuple", "normalize_padding", "check_data_format", "check_input_shape", "conv_output_length"]
+__all__ = ["normalize_tuple", "normalize_padding", "normalize_pairs", "check_data_format", "check_input_shape",
+           "conv_output_length"]
 
 
 def normalize_tuple(value, n, name, layer_name):
@@ -16,6 +17,34 @@ def normalize_tuple(value, n, name, layer_name):
             f"{layer_name}: the `{name}` argument must be a positive int or a tuple of {n} positive ints; "
             f"received {name}={value!r}.")
     return values
+
+
+def normalize_pairs(value, n, name, layer_name):
+    """Returns ``value`` as ``n`` ``(before, after)`` pairs of ints >= 0, from an int (every side), ``n`` ints (one
+    per axis, both sides) or ``n`` pairs; with ``n == 1`` a single pair ``(before, after)`` is also accepted.
+
+    Raises:
+        ValueError: naming the layer and the argument for any other form or a negative value.
+    """
+    def is_int(v):
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    pairs = None
+    if is_int(value):
+        pairs = ((value, value),) * n
+    elif isinstance(value, (list, tuple)):
+        items = tuple(value)
+        if n == 1 and len(items) == 2 and all(is_int(v) for v in items):
+            pairs = (items,)
+        elif len(items) == n and all(is_int(v) for v in items):
+            pairs = tuple((v, v) for v in items)
+        elif len(items) == n and all(isinstance(p, (list, tuple)) and len(p) == 2 and all(is_int(v) for v in p)
+                                     for p in items):
+            pairs = tuple(tuple(p) for p in items)
+    if pairs is None:
+        forms = "an int or a tuple of 2 ints (before, after)" if n == 1 else \
+            f"an int, a tuple of {n} ints or a tuple of {n} (before, after) tuples"
+        raise ValueError(f"{layer_name}: `{name}` must be {forms}, all >= 0; received {name}={value!r}.")
+    return pairs
 
 
 def normalize_padding(padding, layer_name, allowed=("valid", "same")):

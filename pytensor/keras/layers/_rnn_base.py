@@ -1,7 +1,10 @@
-"""Shared time loop of the SimpleRNN, GRU and LSTM layers.
+"""Shared weights, step contract and time loop of the recurrent layers (SimpleRNN, GRU, LSTM), their cells
+(SimpleRNNCell, GRUCell, LSTMCell) and the generic ``RNN`` layer.
 
-The input projection ``x @ kernel (+ bias)`` for every timestep is one matmul up front; the loop then
-makes a few whole-batch op calls per step (one ``h @ recurrent_kernel`` matmul plus elementwise ops).
+A family's step math (``_step`` and its bias layout) lives once, in a mixin of its module (``simple_rnn``,
+``gru``, ``lstm``), shared by the fused layer and the cell. The fused path computes the input projection
+``x @ kernel (+ bias)`` for every timestep in one matmul up front; the loop then makes a few whole-batch op
+calls per step (one ``h @ recurrent_kernel`` matmul plus elementwise ops).
 """
 import pytensor as pt
 
@@ -18,35 +21,85 @@ def _dropout_mask(shape, rate, dtype):
     return keep * (1.0 / (1.0 - rate))
 
 
-class RNNBase(Layer):
-    """Base of the recurrent layers: weights, checks, dropout masks, masking and the time loop.
+def time_loop(step, steps, states, mask, go_backwards, return_sequences, zero_output_for_mask=False):
+    """Runs ``output_t, states = step(t, states)`` over the timesteps, Keras's ``backend.rnn``.
 
-    Subclasses set ``gates`` (blocks of ``units`` columns in the kernels), ``state_count`` and
-    implement ``_bias_shape()``, ``_bias_initializer()``, ``_prepare()`` (per-call tensors) and
-    ``_step(projected_t, states, prepared, recurrent_mask) -> (output, new_states)``, where
-    ``recurrent_mask`` (None or a ``(batch, units)`` dropout mask) multiplies the state fed to
-    ``recurrent_kernel``.
+    A masked step (``mask``: (batch, steps) bool, or None) keeps the previous states and repeats the previous
+    output (zeros at first), or outputs zeros with ``zero_output_for_mask``. ``states`` is any nest of tensors.
+
+    Returns:
+        ``(last_output, outputs, states)``; ``outputs`` stacks the outputs on axis 1 in loop order (reversed
+        for ``go_backwards``) when ``return_sequences``, else None.
+    """
+    step_masks = (pt.unstack(pt.expand_dims(pt.transpose(pt.cast(mask, pt.bool), [1, 0]), -1), axis=0)
+                  if mask is not None else [None] * steps)
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    outputs = []
+    output = None
+    for t in order:
+        output_t, new_states = step(t, states)
+        step_mask = step_masks[t]
+        if step_mask is not None:
+            fill = pt.zeros_like(output_t) if zero_output_for_mask or output is None else output
+            output_t = pt.where(step_mask, output_t, fill)
+            new_states = pt.nest.map_structure(lambda new, old: pt.where(step_mask, new, old), new_states, states)
+        output = output_t
+        states = new_states
+        if return_sequences:
+            outputs.append(output_t)
+    return output, (pt.stack(outputs, axis=1) if return_sequences else None), states
+
+
+def fused_loop(cell, inputs, mask, training, states, go_backwards, return_sequences, zero_output_for_mask=False):
+    """The time loop of a built-in cell (``cell`` has ``kernel``, ``_input_bias``, ``_prepare`` and ``_step``):
+    one input-projection matmul for all timesteps, then ``_step`` per step. Returns ``time_loop``'s triple."""
+    batch, steps, features = tuple(inputs.shape)
+    if training and cell.dropout > 0.0:
+        inputs = inputs * _dropout_mask([batch, 1, features], cell.dropout, inputs.dtype)
+    # Time-major, then one (steps * batch, features) @ kernel matmul for every timestep.
+    time_major = pt.reshape(pt.transpose(inputs, [1, 0, 2]), [-1, features])
+    projected = pt.matmul(time_major, cell.kernel)
+    input_bias = cell._input_bias()
+    if input_bias is not None:
+        projected = projected + input_bias
+    projected = pt.unstack(pt.reshape(projected, [steps, -1, cell.gates * cell.units]), axis=0)
+    recurrent_mask = (_dropout_mask([batch, cell.units], cell.recurrent_dropout, inputs.dtype)
+                      if training and cell.recurrent_dropout > 0.0 else None)
+    prepared = cell._prepare()
+
+    def step(t, step_states):
+        return cell._step(projected[t], step_states, prepared, recurrent_mask)
+    return time_loop(step, steps, list(states), mask, go_backwards, return_sequences, zero_output_for_mask)
+
+
+class RecurrentWeights(Layer):
+    """The weights and arguments shared by the fused recurrent layers and their cells.
+
+    ``kernel`` (features, gates * units), ``recurrent_kernel`` (units, gates * units) and ``bias``
+    (``_bias_shape()``), in Keras's layout. A family mixin sets ``gates`` (blocks of ``units`` columns in the
+    kernels) and ``state_count`` and implements ``_step(projected_t, states, prepared, recurrent_mask) ->
+    (output, new_states)``, where ``recurrent_mask`` (None or a ``(batch, units)`` dropout mask) multiplies the
+    state fed to ``recurrent_kernel``; it may override ``_bias_shape()``, ``_bias_initializer()``,
+    ``_input_bias()`` and ``_prepare()`` (per-call tensors).
     """
 
     gates = 1
     state_count = 1
+    _casts_integer_inputs = True
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
-                 recurrent_dropout=0.0, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, seed=None, **kwargs):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+                 recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, implementation=2, **kwargs):
+        # `implementation` (Keras's choice between two equivalent ways to compute the gates) is accepted and
+        # ignored: there is one implementation here.
+        super().__init__(**kwargs)
         cls = type(self).__name__
-        if not isinstance(units, int) or units < 1:
+        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"{cls}: `units` must be a positive int; received units={units!r}.")
         for arg, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0.0 <= rate < 1.0:
                 raise ValueError(f"{cls}: `{arg}` must be in [0, 1); received {arg}={rate!r}.")
-        if stateful:
-            raise ValueError(f"{cls}: stateful=True is not supported. Carry the state yourself: call the layer "
-                             "with return_state=True and pass the states back with initial_state=.")
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -61,24 +114,12 @@ class RNNBase(Layer):
         self.bias_constraint = bias_constraint
         self.dropout = float(dropout)
         self.recurrent_dropout = float(recurrent_dropout)
-        self.return_sequences = return_sequences
-        self.return_state = return_state
-        self.go_backwards = go_backwards
-        self.stateful = stateful
-        self.unroll = unroll
         self.seed = seed
-        self.supports_masking = True
 
-    def build(self, input_shape):
-        shape = check_input_shape(self, input_shape, 3, _EXAMPLE, fix=(
-            "give the layer a sequence: (batch, timesteps, features); a (batch, features) input needs "
-            "tf.expand_dims(x, 1) or a Reshape((timesteps, features)) layer before it"))
-        if shape[-1] is None:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': the features axis (last) of the input "
-                             f"must be known; received shape {shape}.")
-        self.input_features = shape[-1]
+    def _build_weights(self, features):
+        self.input_features = features
         width = self.gates * self.units
-        self.kernel = self.add_weight(name="kernel", shape=(shape[-1], width), initializer=self.kernel_initializer,
+        self.kernel = self.add_weight(name="kernel", shape=(features, width), initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(self.units, width),
                                                 initializer=self.recurrent_initializer,
@@ -95,7 +136,7 @@ class RNNBase(Layer):
         return self.bias_initializer
 
     def _input_bias(self):
-        """The bias added to the up-front input projection (None for no bias)."""
+        """The bias added to the input projection (None for no bias)."""
         return self.bias
 
     def _prepare(self):
@@ -105,39 +146,146 @@ class RNNBase(Layer):
     def _step(self, projected, states, prepared, recurrent_mask):
         raise NotImplementedError
 
-    def call(self, inputs, mask=None, training=None, initial_state=None):
-        shape = check_input_shape(self, inputs.shape, 3, _EXAMPLE, axes={-1: self.input_features})
-        batch, steps = shape[0], shape[1]
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "units": self.units, "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
+            "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
+        })
+        return config
+
+
+class RNNCellBase(RecurrentWeights):
+    """One timestep of a built-in recurrent family: ``output, new_states = cell(inputs_t, states)``, for
+    ``keras.layers.RNN`` or a hand-written loop.
+
+    ``inputs_t`` is (batch, features); ``states`` a list of ``state_count`` (batch, units) tensors (a single
+    tensor for one-state cells is accepted and returned as one). Dropout masks are drawn on the first training
+    call and reused until ``reset_dropout_mask()`` / ``reset_recurrent_dropout_mask()`` (RNN resets them after
+    each sequence), as Keras's DropoutRNNCell does.
+    """
+
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self._input_dropout_mask = None
+        self._recurrent_dropout_mask = None
+
+    @property
+    def state_size(self):
+        """``units`` for one-state cells, ``[units] * state_count`` otherwise."""
+        return self.units if self.state_count == 1 else [self.units] * self.state_count
+
+    @property
+    def output_size(self):
+        """``units``."""
+        return self.units
+
+    def build(self, input_shape):
+        shape = check_input_shape(self, input_shape, 2, "(batch, features)", fix=(
+            "a cell takes one timestep; wrap it in keras.layers.RNN(cell) to run it over (batch, timesteps, "
+            "features) sequences"))
+        if shape[-1] is None:
+            raise ValueError(f"{type(self).__name__} layer '{self.name}': the features axis (last) of the input "
+                             f"must be known; received shape {shape}.")
+        self._build_weights(shape[-1])
+
+    def get_initial_state(self, batch_size=None):
+        """Zero states: a list of ``state_count`` (batch_size, units) tensors."""
+        return [pt.zeros([batch_size, self.units], dtype=self.dtype) for _ in range(self.state_count)]
+
+    def reset_dropout_mask(self):
+        """Forgets the input dropout mask (a new one is drawn on the next training call)."""
+        self._input_dropout_mask = None
+
+    def reset_recurrent_dropout_mask(self):
+        """Forgets the recurrent dropout mask."""
+        self._recurrent_dropout_mask = None
+
+    def call(self, inputs, states, training=None):
+        check_input_shape(self, inputs.shape, 2, "(batch, features)", axes={-1: self.input_features})
+        single = not isinstance(states, (list, tuple))
+        states = [states] if single else list(states)
+        if len(states) != self.state_count:
+            raise ValueError(f"{type(self).__name__} layer '{self.name}': expected {self.state_count} state "
+                             f"tensor(s) of shape (batch, {self.units}), received {len(states)}.")
+        states = [pt.convert_to_tensor(s) for s in states]
+        recurrent_mask = None
         if training and self.dropout > 0.0:
-            inputs = inputs * _dropout_mask([batch, 1, shape[2]], self.dropout, inputs.dtype)
-        # Time-major, then one (steps * batch, features) @ kernel matmul for every timestep.
-        time_major = pt.reshape(pt.transpose(inputs, [1, 0, 2]), [-1, shape[2]])
-        projected = pt.matmul(time_major, self.kernel)
+            if self._input_dropout_mask is None:
+                self._input_dropout_mask = _dropout_mask(list(inputs.shape), self.dropout, inputs.dtype)
+            inputs = inputs * self._input_dropout_mask
+        if training and self.recurrent_dropout > 0.0:
+            if self._recurrent_dropout_mask is None:
+                self._recurrent_dropout_mask = _dropout_mask([int(inputs.shape[0]), self.units],
+                                                             self.recurrent_dropout, inputs.dtype)
+            recurrent_mask = self._recurrent_dropout_mask
+        projected = pt.matmul(inputs, self.kernel)
         input_bias = self._input_bias()
         if input_bias is not None:
             projected = projected + input_bias
-        projected = pt.unstack(pt.reshape(projected, [steps, -1, self.gates * self.units]), axis=0)
-        step_masks = (pt.unstack(pt.expand_dims(pt.transpose(pt.cast(mask, pt.bool), [1, 0]), -1), axis=0)
-                      if mask is not None else [None] * steps)
-        states = self._initial_states(initial_state, batch, inputs.dtype)
-        recurrent_mask = (_dropout_mask([batch, self.units], self.recurrent_dropout, inputs.dtype)
-                          if training and self.recurrent_dropout > 0.0 else None)
-        prepared = self._prepare()
-        order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
-        outputs = []
-        output = None
-        for t in order:
-            output_t, new_states = self._step(projected[t], states, prepared, recurrent_mask)
-            step_mask = step_masks[t]
-            if step_mask is not None:
-                # Masked steps keep the previous state and repeat the previous output (zeros at first).
-                previous = output if output is not None else pt.zeros_like(output_t)
-                output_t = pt.where(step_mask, output_t, previous)
-                new_states = [pt.where(step_mask, new, old) for new, old in zip(new_states, states)]
-            output, states = output_t, new_states
-            if self.return_sequences:
-                outputs.append(output)
-        result = pt.stack(outputs, axis=1) if self.return_sequences else output
+        output, new_states = self._step(projected, states, self._prepare(), recurrent_mask)
+        return output, (new_states[0] if single else new_states)
+
+
+class RNNBase(RecurrentWeights):
+    """Base of the fused recurrent layers (SimpleRNN, GRU, LSTM): checks, initial states, masking and the
+    time loop, on the weights of :class:`RecurrentWeights`."""
+
+    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, seed=None, zero_output_for_mask=False, use_cudnn="auto", **kwargs):
+        super().__init__(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                         recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+                         bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                         recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
+                         dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
+                         activity_regularizer=activity_regularizer, **kwargs)
+        if stateful:
+            raise ValueError(f"{type(self).__name__}: stateful=True is not supported. Carry the state yourself: call "
+                             "the layer with return_state=True and pass the states back with initial_state=.")
+        if use_cudnn not in ("auto", True, False):
+            raise ValueError(f"{type(self).__name__}: `use_cudnn` must be 'auto', True or False; received "
+                             f"use_cudnn={use_cudnn!r}.")
+        if use_cudnn is True:
+            raise ValueError(f"{type(self).__name__}: use_cudnn=True was specified, but cuDNN is not available here. "
+                             f"Pass use_cudnn='auto' (or False) to use the built-in implementation.")
+        self.use_cudnn = use_cudnn
+        self.zero_output_for_mask = zero_output_for_mask
+        self.return_sequences = return_sequences
+        self.return_state = return_state
+        self.go_backwards = go_backwards
+        self.stateful = stateful
+        self.unroll = unroll
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        shape = check_input_shape(self, input_shape, 3, _EXAMPLE, fix=(
+            "give the layer a sequence: (batch, timesteps, features); a (batch, features) input needs "
+            "tf.expand_dims(x, 1) or a Reshape((timesteps, features)) layer before it"))
+        if shape[-1] is None:
+            raise ValueError(f"{type(self).__name__} layer '{self.name}': the features axis (last) of the input "
+                             f"must be known; received shape {shape}.")
+        self._build_weights(shape[-1])
+
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        shape = check_input_shape(self, inputs.shape, 3, _EXAMPLE, axes={-1: self.input_features})
+        check_sequence_mask(self, mask, shape)
+        states = self._initial_states(initial_state, shape[0], inputs.dtype)
+        last, sequence, states = fused_loop(self, inputs, mask, training, states, self.go_backwards,
+                                            self.return_sequences, self.zero_output_for_mask)
+        result = sequence if self.return_sequences else last
         return [result] + list(states) if self.return_state else result
 
     def _initial_states(self, initial_state, batch, dtype):
@@ -165,19 +313,22 @@ class RNNBase(Layer):
     def get_config(self):
         config = super().get_config()
         config.update({
-            "units": self.units, "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
-            "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
             "return_sequences": self.return_sequences, "return_state": self.return_state,
             "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
-            "seed": self.seed,
+            "zero_output_for_mask": self.zero_output_for_mask,
         })
         return config
+
+
+def check_sequence_mask(layer, mask, shape):
+    """Raises Keras's ValueError when a sequence mask is not (batch, timesteps) for a ``shape`` input."""
+    if mask is None:
+        return
+    mask_shape = tuple(mask.shape)
+    if len(mask_shape) != 2 or any(m is not None and s is not None and m != s
+                                   for m, s in zip(mask_shape, shape[:2])):
+        raise ValueError(f"{type(layer).__name__} layer '{layer.name}': the mask must have shape (batch, timesteps) "
+                         f"= {shape[:2]} for inputs of shape {shape}; received a mask of shape {mask_shape}. Pass "
+                         f"one bool per sample and timestep (True = use the step), e.g. from Masking or "
+                         f"Embedding(mask_zero=True).")

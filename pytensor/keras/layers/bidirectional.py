@@ -2,6 +2,7 @@
 import pytensor as pt
 
 from ._rnn_base import RNNBase
+from .rnn import RNN
 from .layer import Layer
 
 __all__ = ["Bidirectional"]
@@ -26,9 +27,9 @@ class Bidirectional(Layer):
     """
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
-        if not isinstance(layer, RNNBase):
-            raise ValueError("Bidirectional: `layer` must be a recurrent layer instance (SimpleRNN, GRU or LSTM); "
-                             f"received {layer!r}.")
+        if not isinstance(layer, (RNNBase, RNN)):
+            raise ValueError("Bidirectional: `layer` must be a recurrent layer instance (SimpleRNN, GRU, LSTM or "
+                             f"RNN); received {layer!r}.")
         if merge_mode not in _MERGE_MODES:
             raise ValueError(f"Bidirectional: `merge_mode` must be one of {_MERGE_MODES}; received {merge_mode!r}.")
         super().__init__(weights=weights, **kwargs)
@@ -37,13 +38,16 @@ class Bidirectional(Layer):
         if backward_layer is None:
             backward_config = {**config, "name": "backward_" + layer.name, "go_backwards": not layer.go_backwards}
             backward_layer = type(layer).from_config(backward_config)
-        elif (not isinstance(backward_layer, RNNBase) or backward_layer.go_backwards == layer.go_backwards
+        elif (not isinstance(backward_layer, (RNNBase, RNN)) or backward_layer.go_backwards == layer.go_backwards
               or backward_layer.return_sequences != layer.return_sequences
               or backward_layer.return_state != layer.return_state):
             raise ValueError("Bidirectional: `backward_layer` must be a recurrent layer with go_backwards "
                              f"opposite to the forward layer's ({layer.go_backwards}) and the same "
                              "return_sequences and return_state.")
         self.backward_layer = backward_layer
+        for inner in (self.forward_layer, self.backward_layer):
+            # As Keras 3: with return_sequences, masked steps output zeros in both directions.
+            inner.zero_output_for_mask = inner.return_sequences
         self.layer = layer
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
@@ -108,7 +112,7 @@ class Bidirectional(Layer):
     @classmethod
     def from_config(cls, config):
         from . import GRU, LSTM, SimpleRNN
-        classes = {c.__name__: c for c in (SimpleRNN, GRU, LSTM)}
+        classes = {c.__name__: c for c in (SimpleRNN, GRU, LSTM, RNN)}
         config = dict(config)
         for key in ("layer", "backward_layer"):
             if config.get(key) is not None:

@@ -20,6 +20,7 @@ class _Conv(Layer):
     rank = None
     _paddings = ("valid", "same")
     _example = None
+    _casts_integer_inputs = True
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",

@@ -27,6 +27,8 @@ class Dense(Layer):
         kernel_constraint, bias_constraint: applied after each optimizer update.
     """
 
+    _casts_integer_inputs = True
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):

@@ -13,7 +13,8 @@ class Embedding(Layer):
     ``outputs[..., :] = embeddings[inputs[...], :]``, so ``(batch, steps)`` ids give
     ``(batch, steps, output_dim)`` vectors. With ``mask_zero=True`` id 0 is padding: the layer's
     mask (``compute_mask``) is ``inputs != 0``, which recurrent layers downstream use to skip
-    those steps, and ``input_dim`` must count id 0.
+    those steps, and ``input_dim`` must count id 0. ``input_length`` (TF 2 Keras) sets the input shape
+    ``(input_length,)``, so ``Sequential([Embedding(1000, 64, input_length=10), ...])`` is built at once.
 
     Example:
         >>> emb = keras.layers.Embedding(1000, 64)
@@ -23,6 +24,9 @@ class Embedding(Layer):
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
+        if input_length is not None and not any(k in kwargs for k in ("input_shape", "batch_input_shape")):
+            # TF 2 Keras: a known sequence length is the input shape, so a Sequential starting here builds.
+            kwargs["input_shape"] = (input_length,)
         super().__init__(**kwargs)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, int) or value < 1:

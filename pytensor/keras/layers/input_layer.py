@@ -33,8 +33,9 @@ class InputLayer(Layer):
                              f"InputLayer(input_shape=(784,)) or keras.Input(shape=(784,)).")
         self._batch_input_shape = tuple(None if d is None else int(d) for d in full)
         self.sparse = sparse
-        self.output = KerasTensor(self._batch_input_shape, self.dtype, name=self.name)
-        self.output.node = Node(self, (), {}, self.output)
+        output = KerasTensor(self._batch_input_shape, self.dtype, name=self.name)
+        output.node = Node(self, (), {}, output)
+        self._inbound_nodes.append(output.node)
         self.built = True
         self._build_shape = self._batch_input_shape
 

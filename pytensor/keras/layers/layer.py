@@ -1,4 +1,5 @@
 """The Keras ``Layer`` base class: lazy building, weights, nested-layer tracking, losses and config."""
+import functools
 import inspect
 import threading
 
@@ -13,7 +14,8 @@ __all__ = ["Layer"]
 
 _ALLOWED_KWARGS = {"input_shape", "input_dim", "batch_input_shape", "batch_size", "weights",
                    "activity_regularizer", "autocast"}
-_BOOKKEEPING = frozenset({"_layers", "_own_weights", "_losses", "_regularized", "_initial_weights", "_flat_cache"})
+_BOOKKEEPING = frozenset({"_layers", "_own_weights", "_losses", "_regularized", "_initial_weights", "_flat_cache",
+                          "_inbound_nodes"})
 # Bumped whenever any layer gains or loses a sub-layer: invalidates every cached _flat_layers() list.
 _structure_version = [0]
 _state = threading.local()
@@ -34,6 +36,22 @@ def _shape_tuple(shape):
 
 def _is_shape(value):
     return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, (int, np.integer)) for d in value)
+
+
+def _marks_built(build):
+    """Wraps a subclass's ``build`` so that a user's explicit ``layer.build(shape)`` leaves the layer built (as
+    Keras does): the next call then keeps the weights the user set instead of building again."""
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        self.built = True
+        if self._build_shape is None and args:
+            shape = args[0]
+            self._build_shape = _shape_tuple(shape) if _is_shape(shape) or hasattr(shape, "as_list") else shape
+        self._set_initial_weights()
+        return result
+    wrapper._marks_built = True
+    return wrapper
 
 
 class Layer:
@@ -63,13 +81,30 @@ class Layer:
             a model's first layer), ``weights`` (initial values), ``activity_regularizer``.
     """
 
+    # Layers whose computation mixes the inputs with floating weights cast integer and bool inputs (uint8
+    # images, bool masks) to the compute dtype; the others keep integer inputs (Embedding's ids, Lambda).
+    _casts_integer_inputs = False
+
+    def __new__(cls, *args, **kwargs):
+        # The tracking lists exist before __init__ runs: Keras 3 lets a subclass assign attributes (even layers
+        # and weights) before calling super().__init__().
+        layer = super().__new__(cls)
+        object.__setattr__(layer, "_layers", [])
+        object.__setattr__(layer, "_own_weights", [])
+        object.__setattr__(layer, "_inbound_nodes", [])
+        return layer
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            cls.build = _marks_built(build)
+
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         unknown = set(kwargs) - _ALLOWED_KWARGS
         if unknown:
             raise TypeError(f"{type(self).__name__}: unrecognized keyword argument(s) {sorted(unknown)}; allowed "
                             f"besides the layer's own are trainable, name, dtype, {sorted(_ALLOWED_KWARGS)}.")
-        object.__setattr__(self, "_layers", [])
-        object.__setattr__(self, "_own_weights", [])
         self._trainable = bool(trainable)
         self.name = name or backend.unique_object_name(backend.to_snake_case(type(self).__name__))
         self._dtype = pt.as_dtype(dtype or backend.floatx()).name
@@ -116,8 +151,6 @@ class Layer:
         _structure_version[0] += 1
 
     def _track(self, value):
-        if "_layers" not in self.__dict__:
-            raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes.")
         if isinstance(value, Layer):
             if value is not self and not any(value is l for l in self._layers):
                 self._layers.append(value)
@@ -237,6 +270,39 @@ class Layer:
             raise AttributeError(f"Layer '{self.name}' has not been built yet: it has no input shape.")
         return self._build_shape
 
+    def _first_node(self, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on symbolic inputs (keras.Input or a "
+                                 f"built model) and thus has no defined {what}. Call it in a functional model, or "
+                                 f"give the model's first layer input_shape / start it with keras.Input(shape=...).")
+        return self._inbound_nodes[0]
+
+    @property
+    def input(self):
+        """The symbolic input(s) of the layer's first call in a functional graph (Keras's ``layer.input``).
+
+        Raises:
+            AttributeError: if the layer was never called on symbolic inputs.
+        """
+        node = self._first_node("input")
+        return node.args[0] if node.args else node.outputs
+
+    @property
+    def output(self):
+        """The symbolic output(s) of the layer's first call in a functional graph (Keras's ``layer.output``), e.g.
+        for feature extraction: ``keras.Model(model.inputs, [l.output for l in model.layers])``.
+
+        Raises:
+            AttributeError: if the layer was never called on symbolic inputs.
+        """
+        return self._first_node("output").outputs
+
+    @property
+    def output_shape(self):
+        """The shape(s) of :attr:`output` (batch axis None)."""
+        outputs = self.output
+        return pt.nest.map_structure(lambda t: t.shape, outputs) if pt.nest.is_nested(outputs) else outputs.shape
+
     # ---- weights ----
     def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True,
                    constraint=None, **kwargs):
@@ -302,16 +368,21 @@ class Layer:
         self.build(input_shape)
         self.built = True
         self._build_shape = input_shape
+        self._set_initial_weights()
+
+    def _set_initial_weights(self):
+        """Assigns the constructor's ``weights=`` once the weights exist."""
         if self._initial_weights is not None:
-            self.set_weights(self._initial_weights)
-            self._initial_weights = None
+            initial, self._initial_weights = self._initial_weights, None
+            self.set_weights(initial)
 
     def _convert_input(self, x):
         if isinstance(x, pt.Variable):
             return x
         if not isinstance(x, pt.Tensor):
             x = pt.convert_to_tensor(np.asarray(x) if not isinstance(x, (int, float)) else x)
-        if x.dtype.is_floating and x.dtype.name != self._dtype and self._dtype in ("float32", "float64"):
+        if x.dtype.name != self._dtype and self._dtype in ("float32", "float64") and (
+                x.dtype.is_floating or (self._casts_integer_inputs and (x.dtype.is_integer or x.dtype.is_bool))):
             x = pt.cast(x, self._dtype)
         return x
 
@@ -378,6 +449,7 @@ class Layer:
         else:
             outputs = self._symbolic_by_example(inputs, args, kwargs)
         node = Node(self, (inputs,) + tuple(args), dict(kwargs), outputs)
+        self._inbound_nodes.append(node)
         for i, out in enumerate(pt.nest.flatten(outputs)):
             out.node = node
             out.name = self.name if i == 0 else f"{self.name}_{i}"

@@ -21,6 +21,8 @@ class LayerNormalization(Layer):
                [-1.,  1.]], dtype=float32)
     """
 
+    _casts_integer_inputs = True
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):

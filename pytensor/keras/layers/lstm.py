@@ -1,4 +1,4 @@
-"""Keras LSTM layer (Keras's gate order i, f, c, o and weight layout)."""
+"""Keras LSTM layer (Keras's gate order i, f, c, o and weight layout) and its step, shared with LSTMCell."""
 import numpy as np
 
 import pytensor as pt
@@ -6,44 +6,16 @@ import pytensor as pt
 from .. import activations
 from ._rnn_base import RNNBase
 
-__all__ = ["LSTM"]
+__all__ = ["LSTM", "LSTMStep"]
 
 
-class LSTM(RNNBase):
-    """Long short-term memory layer, in Keras's formulation (gate blocks ordered i, f, c, o)::
-
-        z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias
-        i, f, g, o = split(z, 4)
-        c_t = recurrent_activation(f) * c_{t-1} + recurrent_activation(i) * activation(g)
-        h_t = recurrent_activation(o) * activation(c_t)
-
-    Weights: ``kernel`` (features, 4 * units), ``recurrent_kernel`` (units, 4 * units), ``bias``
-    (4 * units,), whose forget block starts at 1 with ``unit_forget_bias=True``. States ``[h, c]``;
-    ``return_state=True`` returns ``[output, h, c]``.
-
-    Example:
-        >>> lstm = keras.layers.LSTM(4)
-        >>> lstm(tf.random.normal((2, 10, 8))).shape
-        TensorShape([2, 4])
-    """
+class LSTMStep:
+    """The LSTM step and bias layout, mixed into LSTM and LSTMCell (see ``RecurrentWeights``)."""
 
     gates = 4
     state_count = 2
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, **kwargs):
-        super().__init__(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                         recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
-                         bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                         return_sequences=return_sequences, return_state=return_state, go_backwards=go_backwards,
-                         stateful=stateful, unroll=unroll, seed=seed, **kwargs)
+    def _set_lstm_args(self, recurrent_activation, unit_forget_bias):
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = unit_forget_bias
 
@@ -75,3 +47,38 @@ class LSTM(RNNBase):
         config.update({"recurrent_activation": activations.serialize(self.recurrent_activation),
                        "unit_forget_bias": self.unit_forget_bias})
         return config
+
+
+class LSTM(LSTMStep, RNNBase):
+    """Long short-term memory layer, in Keras's formulation (gate blocks ordered i, f, c, o)::
+
+        z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias
+        i, f, g, o = split(z, 4)
+        c_t = recurrent_activation(f) * c_{t-1} + recurrent_activation(i) * activation(g)
+        h_t = recurrent_activation(o) * activation(c_t)
+
+    Weights: ``kernel`` (features, 4 * units), ``recurrent_kernel`` (units, 4 * units), ``bias``
+    (4 * units,), whose forget block starts at 1 with ``unit_forget_bias=True``. States ``[h, c]``;
+    ``return_state=True`` returns ``[output, h, c]``.
+
+    Example:
+        >>> lstm = keras.layers.LSTM(4)
+        >>> lstm(tf.random.normal((2, 10, 8))).shape
+        TensorShape([2, 4])
+    """
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, **kwargs):
+        super().__init__(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                         recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                         kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+                         bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                         return_sequences=return_sequences, return_state=return_state, go_backwards=go_backwards,
+                         stateful=stateful, unroll=unroll, seed=seed, **kwargs)
+        self._set_lstm_args(recurrent_activation, unit_forget_bias)

@@ -1,11 +1,13 @@
-"""Keras merge layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate."""
+"""Keras merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate) and their functional
+helpers (add, subtract, ...)."""
 import functools
 
 import pytensor as pt
 
 from .layer import Layer
 
-__all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]
+__all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "add", "subtract",
+           "multiply", "average", "maximum", "minimum", "concatenate"]
 
 
 def _shape(value):
@@ -176,3 +178,39 @@ class Concatenate(_Merge):
         config = super().get_config()
         config["axis"] = self.axis
         return config
+
+
+# ---- the functional helpers: keras.layers.add([x1, x2]) is Add()([x1, x2]) ----
+def add(inputs, **kwargs):
+    """``Add(**kwargs)(inputs)``: the elementwise sum of a list of inputs."""
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    """``Subtract(**kwargs)(inputs)``: ``inputs[0] - inputs[1]``."""
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    """``Multiply(**kwargs)(inputs)``: the elementwise product of a list of inputs."""
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    """``Average(**kwargs)(inputs)``: the elementwise mean of a list of inputs."""
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    """``Maximum(**kwargs)(inputs)``: the elementwise maximum of a list of inputs."""
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    """``Minimum(**kwargs)(inputs)``: the elementwise minimum of a list of inputs."""
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    """``Concatenate(axis=axis, **kwargs)(inputs)``: the inputs joined along ``axis``."""
+    return Concatenate(axis=axis, **kwargs)(inputs)

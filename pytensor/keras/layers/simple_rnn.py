@@ -1,12 +1,21 @@
-"""Keras SimpleRNN layer."""
+"""Keras SimpleRNN layer and its step, shared with SimpleRNNCell."""
 import pytensor as pt
 
 from ._rnn_base import RNNBase
 
-__all__ = ["SimpleRNN"]
+__all__ = ["SimpleRNN", "SimpleRNNStep"]
 
 
-class SimpleRNN(RNNBase):
+class SimpleRNNStep:
+    """The SimpleRNN step, mixed into SimpleRNN and SimpleRNNCell."""
+
+    def _step(self, projected, states, prepared, recurrent_mask):
+        previous = states[0] if recurrent_mask is None else states[0] * recurrent_mask
+        h = self.activation(projected + pt.matmul(previous, self.recurrent_kernel))
+        return h, [h]
+
+
+class SimpleRNN(SimpleRNNStep, RNNBase):
     """Fully-connected recurrent layer: ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
 
     The output at step t is ``h_t``. Weights: ``kernel`` (features, units), ``recurrent_kernel``
@@ -18,8 +27,3 @@ class SimpleRNN(RNNBase):
         >>> rnn(tf.random.normal((2, 10, 8))).shape
         TensorShape([2, 10, 4])
     """
-
-    def _step(self, projected, states, prepared, recurrent_mask):
-        previous = states[0] if recurrent_mask is None else states[0] * recurrent_mask
-        h = self.activation(projected + pt.matmul(previous, self.recurrent_kernel))
-        return h, [h]

@@ -77,20 +77,35 @@ class Optimizer:
     # ---- learning rate ----
     @property
     def learning_rate(self):
-        """The current learning rate as a float (a schedule is evaluated at ``iterations``)."""
+        """The learning rate: a float32 ``Variable`` (``optimizer.learning_rate.assign(1e-4)``, as in Keras 3), or
+        for a schedule or callable its current value as a float (a schedule is evaluated at ``iterations``)."""
+        if self._lr_schedule is None:
+            return self._lr_variable
         return self._current_learning_rate()
 
     @learning_rate.setter
     def learning_rate(self, value):
         if isinstance(value, schedules_module.LearningRateSchedule) or (
-                callable(value) and not isinstance(value, pt.Variable)):
-            self._lr_schedule, self._lr = value, None
+                callable(value) and not isinstance(value, (pt.Variable, pt.Tensor))):
+            self._lr_schedule = value
+            return
+        if isinstance(getattr(self, "_lr_schedule", None), schedules_module.LearningRateSchedule):
+            raise TypeError(f"{type(self).__name__}: this optimizer was created with a LearningRateSchedule as its "
+                            f"learning_rate, so its learning rate cannot be set; create a new optimizer with a "
+                            f"float learning_rate instead.")
+        rate = _checked_rate(value.numpy() if isinstance(value, (pt.Variable, pt.Tensor)) else value)
+        self._lr_schedule = None
+        variable = self.__dict__.get("_lr_variable")
+        if variable is None:
+            self._lr_variable = pt.Variable(rate, dtype="float32", trainable=False, name=f"{self.name}/learning_rate")
         else:
-            self._lr_schedule, self._lr = None, _checked_rate(value)
+            variable.assign(rate)
+
+    lr = learning_rate  # TF 2 Keras's alias
 
     def _current_learning_rate(self):
         if self._lr_schedule is None:
-            return self._lr
+            return _checked_rate(self._lr_variable.numpy())
         if isinstance(self._lr_schedule, schedules_module.LearningRateSchedule):
             return _checked_rate(self._lr_schedule(self._step))
         return _checked_rate(self._lr_schedule())
@@ -218,7 +233,7 @@ class Optimizer:
     def get_config(self):
         """The constructor arguments (a schedule as ``{"class_name", "config"}``)."""
         if self._lr_schedule is None:
-            lr = self._lr
+            lr = self._current_learning_rate()
         elif isinstance(self._lr_schedule, schedules_module.LearningRateSchedule):
             lr = schedules_module.serialize(self._lr_schedule)
         else:
@@ -235,5 +250,5 @@ class Optimizer:
         return cls(**config)
 
     def __repr__(self):
-        return f"<{type(self).__name__} name={self.name!r} learning_rate={self.learning_rate!r}>"
+        return f"<{type(self).__name__} name={self.name!r} learning_rate={self._current_learning_rate()!r}>"
 

@@ -1,25 +1,7 @@
-"""``keras.utils``: ``set_random_seed``, ``to_categorical``, ``normalize``."""
-import random as _random
-
+"""``keras.utils.to_categorical`` and ``normalize``."""
 import numpy as np
 
-import pytensor as pt
-
-__all__ = ["set_random_seed", "to_categorical", "normalize"]
-
-
-def set_random_seed(seed):
-    """Seeds Python's ``random``, numpy's global generator and pytensor's (``tf.random.set_seed``), so
-    initial weights, dropout and ``fit``'s shuffling repeat run to run.
-
-    Raises:
-        ValueError: if ``seed`` is not an int.
-    """
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise ValueError(f"set_random_seed: expected an int seed, received {seed!r}.")
-    _random.seed(int(seed))
-    np.random.seed(int(seed) % (2 ** 32))
-    pt.random.set_seed(int(seed))
+__all__ = ["to_categorical", "normalize"]
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
@@ -59,4 +41,3 @@ def normalize(x, axis=-1, order=2):
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
-from ._plot_model import model_to_dot, plot_model  # noqa: E402,F401  (pydot + Graphviz, optional)

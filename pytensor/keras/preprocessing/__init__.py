@@ -1,0 +1,2 @@
+"""``keras.preprocessing``: ``sequence.pad_sequences``."""
+from . import sequence  # noqa: F401

@@ -1,0 +1,8 @@
+"""``keras.utils``: data and file helpers (``pad_sequences``, ``get_file``, ``to_categorical``, ``normalize``,
+``set_random_seed``, ``unpack_x_y_sample_weight``)."""
+from .data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa: F401
+from .file_utils import get_file  # noqa: F401
+from .numerical_utils import normalize, to_categorical  # noqa: F401
+from .rng_utils import set_random_seed  # noqa: F401
+from .sequence_utils import pad_sequences  # noqa: F401
+from .._plot_model import model_to_dot, plot_model  # noqa: F401  (pydot + Graphviz, optional)

@@ -1,0 +1,293 @@
+"""Keras 3 behaviours that programs rely on (issue 19): explicit build keeps set weights, integer inputs are cast,
+train_step receives the data as given, attributes before super().__init__(), Layer.input / output, a Sequential
+built from its first layer's input shape, optimizer.learning_rate as a variable, backend get_value / set_value."""
+import math
+
+import numpy as np
+import pytest
+
+import pytensor as pt
+from pytensor import keras
+from pytensor.keras import layers
+
+RNG = np.random.default_rng(19)
+
+
+def _random_weights(layer):
+    return [RNG.normal(0, 0.5, tuple(w.shape)).astype(w.dtype.as_numpy_dtype) for w in layer.weights]
+
+
+# ---- explicit build() ----
+@pytest.mark.parametrize("make,shape", [
+    (lambda: layers.Dense(3), (2, 4)),
+    (lambda: layers.Conv2D(3, 3), (2, 5, 5, 2)),
+    (lambda: layers.Conv2DTranspose(3, 3), (2, 5, 5, 2)),
+    (lambda: layers.LSTM(3), (2, 4, 2)),
+    (lambda: layers.GRU(3), (2, 4, 2)),
+    (lambda: layers.SimpleRNN(3), (2, 4, 2)),
+    (lambda: layers.BatchNormalization(), (2, 4)),
+    (lambda: layers.Embedding(10, 3), (2, 4)),
+    (lambda: layers.RNN(layers.LSTMCell(3)), (2, 4, 2)),
+])
+def test_explicit_build_then_set_weights_keeps_the_weights(make, shape):
+    layer = make()
+    layer.build(shape)
+    assert layer.built
+    weights = _random_weights(layer)
+    layer.set_weights(weights)
+    x = np.abs(RNG.normal(size=shape)).astype(np.float32) if not isinstance(layer, layers.Embedding) \
+        else RNG.integers(0, 10, size=shape)
+    layer(pt.constant(x))
+    for got, want in zip(layer.get_weights(), weights):
+        np.testing.assert_array_equal(got, want)
+    assert layer.input_shape == shape
+
+
+def test_explicit_build_of_a_subclassed_layer_is_remembered():
+    class Scale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")
+
+        def call(self, inputs):
+            return inputs * self.scale
+
+    layer = Scale()
+    layer.build((None, 3))
+    layer.set_weights([np.array([1.0, 2.0, 3.0], np.float32)])
+    np.testing.assert_allclose(layer(pt.ones((2, 3))).numpy(), [[1, 2, 3], [1, 2, 3]])
+    assert len(layer.weights) == 1
+
+
+# ---- input casting ----
+def test_uint8_images_and_bool_masks_are_cast_to_the_compute_dtype():
+    images = RNG.integers(0, 255, size=(2, 6, 6, 1)).astype(np.uint8)
+    conv = layers.Conv2D(2, 3)
+    out = conv(images)
+    assert out.dtype == pt.float32
+    np.testing.assert_allclose(out.numpy(), conv(images.astype(np.float32)).numpy(), rtol=1e-6)
+    dense = layers.Dense(2)
+    flags = RNG.random((3, 4)) > 0.5
+    out = dense(flags)
+    assert out.dtype == pt.float32
+    np.testing.assert_allclose(out.numpy(), dense(flags.astype(np.float32)).numpy(), rtol=1e-6)
+    ints = RNG.integers(0, 3, size=(2, 4, 3)).astype(np.int32)
+    for recurrent in (layers.LSTM(2), layers.RNN(layers.GRUCell(2))):
+        np.testing.assert_allclose(recurrent(ints).numpy(), recurrent(ints.astype(np.float32)).numpy(), rtol=1e-6)
+
+
+def test_uint8_images_train_in_a_sequential_model():
+    x = RNG.integers(0, 255, size=(32, 4, 4, 1)).astype(np.uint8)
+    y = (x.reshape(32, -1).mean(1) > 127).astype(np.float32)
+    model = keras.Sequential([keras.Input(shape=(4, 4, 1)), layers.Conv2D(2, 2), layers.Flatten(), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, epochs=1, verbose=0)
+    assert model.predict(x, verbose=0).dtype == np.float32
+
+
+def test_embedding_keeps_integer_ids():
+    emb = layers.Embedding(10, 2)
+    ids = np.array([[1, 9]], np.int64)
+    np.testing.assert_array_equal(emb(ids).numpy()[0], emb.get_weights()[0][[1, 9]])
+    inside = []
+
+    class Ids(keras.layers.Layer):
+        def call(self, inputs):
+            inside.append(inputs.dtype)
+            return inputs
+    Ids()(np.array([1, 2], np.int32))
+    assert inside == [pt.int32]
+
+
+# ---- train_step data ----
+def _recording_model(seen):
+    class Recording(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            seen.append(data)
+            x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+            with pt.GradientTape() as tape:
+                loss = self.compute_loss(x, y, self(x, training=True), sample_weight)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            return {"loss": loss}
+    model = Recording()
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_train_step_receives_the_data_as_given():
+    x, y = RNG.normal(size=(8, 3)).astype(np.float32), RNG.normal(size=(8, 1)).astype(np.float32)
+    seen = []
+    _recording_model(seen).fit(x, y, batch_size=8, verbose=0)
+    assert isinstance(seen[-1], tuple) and len(seen[-1]) == 2
+    seen.clear()
+    _recording_model(seen).fit(x, y, sample_weight=np.ones(8), batch_size=8, verbose=0)
+    assert len(seen[-1]) == 3
+    seen.clear()
+    dataset = pt.data.Dataset.from_tensor_slices((x, y)).batch(4)
+    _recording_model(seen).fit(dataset, verbose=0)
+    assert len(seen) == 2 and all(len(d) == 2 for d in seen)
+
+
+def test_guide_style_train_step_unpacks_two_values():
+    class Guide(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            x, y = data
+            with pt.GradientTape() as tape:
+                loss = self.compute_loss(y=y, y_pred=self(x, training=True))
+            self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables),
+                                               self.trainable_variables))
+            return {"loss": loss}
+    x = RNG.normal(size=(64, 2)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0]], np.float32)
+    model = Guide()
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    history = model.fit(x, y, batch_size=16, epochs=4, verbose=0).history["loss"]
+    assert history[-1] < 0.1 * history[0]
+
+
+def test_unpack_and_pack_x_y_sample_weight():
+    unpack, pack = keras.utils.unpack_x_y_sample_weight, keras.utils.pack_x_y_sample_weight
+    assert unpack("x") == ("x", None, None) and unpack(("x",)) == ("x", None, None)
+    assert unpack(["x", "y"]) == ("x", "y", None) and unpack(("x", "y", "w")) == ("x", "y", "w")
+    with pytest.raises(ValueError, match="4 items"):
+        unpack((1, 2, 3, 4))
+    assert pack("x") == "x" and pack(["a", "b"]) == (["a", "b"],) and pack("x", "y") == ("x", "y")
+    assert pack("x", "y", "w") == ("x", "y", "w")
+
+
+# ---- attributes before super().__init__() ----
+def test_attributes_before_super_init_are_allowed_and_tracked():
+    class Block(keras.layers.Layer):
+        def __init__(self, units):
+            self.units = units
+            self.inner = layers.Dense(units)
+            super().__init__()
+
+        def call(self, inputs):
+            return self.inner(inputs) * 2.0
+
+    block = Block(3)
+    out = block(pt.ones((2, 4)))
+    assert block.units == 3 and out.shape == (2, 3) and len(block.trainable_weights) == 2
+
+    class Net(keras.Model):
+        def __init__(self):
+            self.hidden = layers.Dense(4)
+            super().__init__()
+            self.out = layers.Dense(1)
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+    net = Net()
+    net(pt.ones((1, 2)))
+    assert len(net.trainable_weights) == 4
+
+
+# ---- Sequential built from the first layer's input shape ----
+def test_sequential_starting_with_embedding_input_length_is_built():
+    model = keras.Sequential([layers.Embedding(1000, 8, input_length=10), layers.LSTM(4), layers.Dense(1)])
+    assert model.built
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("embedding" in line and "(None, 10, 8)" in line and "8000" in line for line in lines)
+    assert model.count_params() == 8000 + (8 * 16 + 4 * 16 + 16) + 5
+    ids = RNG.integers(0, 1000, size=(3, 10))
+    assert model(ids).shape == (3, 1)
+
+
+def test_sequential_with_input_shape_on_the_first_layer_is_built():
+    model = keras.Sequential([layers.Dense(4, input_shape=(3,)), layers.Dense(2)])
+    assert model.built and model.output_shape == (None, 2) and model.input_shape == (None, 3)
+
+
+# ---- Layer.input / Layer.output ----
+def test_feature_extraction_from_a_sequential_model():
+    model = keras.Sequential([keras.Input(shape=(5,)), layers.Dense(4, activation="relu"), layers.Dense(3)])
+    extractor = keras.Model(inputs=model.inputs, outputs=[layer.output for layer in model.layers])
+    x = RNG.normal(size=(2, 5)).astype(np.float32)
+    hidden, final = extractor(pt.constant(x))
+    np.testing.assert_allclose(hidden.numpy(), model.layers[0](pt.constant(x)).numpy(), atol=1e-6)
+    np.testing.assert_allclose(final.numpy(), model(pt.constant(x)).numpy(), atol=1e-6)
+    assert model.layers[0].output_shape == (None, 4) and model.layers[1].input is model.layers[0].output
+
+
+def test_feature_extraction_from_a_functional_model():
+    inputs = keras.Input(shape=(6,))
+    hidden = layers.Dense(4, name="hidden")(inputs)
+    outputs = layers.Dense(2)(hidden)
+    model = keras.Model(inputs, outputs)
+    assert model.input is inputs and model.output is outputs and model.output_shape == (None, 2)
+    features = keras.Model(inputs=model.input, outputs=model.get_layer("hidden").output)
+    x = RNG.normal(size=(3, 6)).astype(np.float32)
+    np.testing.assert_allclose(features(pt.constant(x)).numpy(), model.get_layer("hidden")(pt.constant(x)).numpy(),
+                               atol=1e-6)
+    assert model.get_layer("hidden").input is inputs
+
+
+def test_output_of_a_layer_never_called_symbolically_is_an_attribute_error():
+    layer = layers.Dense(2, name="lonely")
+    layer(pt.ones((1, 3)))
+    with pytest.raises(AttributeError, match="lonely.*never been called"):
+        layer.output
+
+
+# ---- optimizer.learning_rate, keras.backend ----
+def test_learning_rate_is_a_variable_that_drives_the_update():
+    opt = keras.optimizers.SGD(learning_rate=0.5)
+    assert isinstance(opt.learning_rate, pt.Variable) and math.isclose(float(opt.learning_rate), 0.5)
+    var = pt.Variable([1.0])
+    opt.learning_rate.assign(0.25)
+    opt.apply_gradients([(pt.constant([2.0]), var)])
+    np.testing.assert_allclose(var.numpy(), [0.5])
+    keras.backend.set_value(opt.learning_rate, 0.125)
+    assert keras.backend.get_value(opt.learning_rate) == np.float32(0.125)
+    opt.learning_rate = 0.0625
+    opt.apply_gradients([(pt.constant([2.0]), var)])
+    np.testing.assert_allclose(var.numpy(), [0.375])
+    assert opt.lr is opt.learning_rate and opt.get_config()["learning_rate"] == 0.0625
+
+
+def test_learning_rate_schedules_still_work_and_cannot_be_overwritten():
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    opt = keras.optimizers.SGD(learning_rate=schedule)
+    var = pt.Variable([0.0])
+    opt.apply_gradients([(pt.constant([1.0]), var)])
+    opt.apply_gradients([(pt.constant([1.0]), var)])
+    np.testing.assert_allclose(var.numpy(), [-0.15], rtol=1e-6)
+    assert opt.learning_rate == pytest.approx(0.025)
+    with pytest.raises(TypeError, match="LearningRateSchedule"):
+        opt.learning_rate = 0.1
+
+
+def test_backend_get_value_and_set_value():
+    weight = pt.Variable(np.zeros((2, 2), np.float32))
+    keras.backend.set_value(weight, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(keras.backend.get_value(weight), [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(keras.backend.get_value(pt.constant([5.0])), [5.0])
+    assert keras.backend.batch_get_value([weight])[0].shape == (2, 2)
+    with pytest.raises(ValueError, match=r"shape \(2, 2\).*\(3,\)"):
+        keras.backend.set_value(weight, [1, 2, 3])
+    with pytest.raises(TypeError, match="immutable"):
+        keras.backend.set_value(pt.constant([1.0]), [2.0])
+
+
+def test_constructor_weights_apply_after_an_explicit_build():
+    kernel, bias = np.full((2, 3), 0.5, np.float32), np.arange(3, dtype=np.float32)
+    layer = layers.Dense(3, weights=[kernel, bias])
+    layer.build((None, 2))
+    np.testing.assert_array_equal(layer.kernel.numpy(), kernel)
+    np.testing.assert_allclose(layer(pt.ones((1, 2))).numpy(), [[1.0, 2.0, 3.0]])
