@@ -36,6 +36,7 @@ def toy_data():
 
 
 def mlp():
+    keras.backend.clear_session()          # layer names start again: sequential, dense, dense_1
     keras.utils.set_random_seed(1)
     model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation="relu"),
                               keras.layers.Dense(2, activation="softmax")])
