@@ -82,8 +82,8 @@ def main():
     without, with_ = statistics.median(seconds["without"]), statistics.median(seconds["with"])
     print(f"the callback alone, driven through one epoch's hooks (469 batches, histograms, close): "
           f"{1e3 * statistics.median(hooks_cpu):.1f} ms CPU (median of 5; the writer thread included)")
-    print(f"seeds' MLP fit, MNIST 60000, batch 128 (469 steps/epoch), {args.threads} threads, {args.trials} trials "
-          f"of {args.epochs} epochs each, alternating")
+    print(f"seeds' MLP fit on {mnist_mlp.MNIST} (60000 images), batch 128 (469 steps/epoch), threads: "
+          f"{args.threads}, {args.trials} trials of {args.epochs} epoch(s) each, alternating")
     print(f"without TensorBoard: {without:.3f} s/epoch (median; all {[round(s, 3) for s in seconds['without']]})")
     print(f"with TensorBoard(histogram_freq=1, update_freq='batch'): {with_:.3f} s/epoch (median; all "
           f"{[round(s, 3) for s in seconds['with']]}; {events} event files written)")

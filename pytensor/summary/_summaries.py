@@ -43,6 +43,7 @@ def _metadata(plugin, description, *extra):
 
 
 def _tensor_proto(array):
+    """A numpy array (numbers or bytes) as a TensorProto, by TensorBoard's own converter."""
     from tensorboard.util import tensor_util
     return tensor_util.make_tensor_proto(array)
 
