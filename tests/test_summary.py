@@ -236,6 +236,15 @@ def test_max_queue_and_flush_millis(tmp_path):
     assert os.path.getsize(path) > header         # the third one flushed all three
     writer.close()
 
+    explicit = tf.summary.create_file_writer(str(tmp_path / "c"), max_queue=1000, flush_millis=10 ** 7)
+    path = event_file(str(tmp_path / "c"))
+    header = os.path.getsize(path)
+    with explicit.as_default(step=0):
+        tf.summary.scalar("x", 1.0)
+        tf.summary.flush()                        # the default writer, synchronously
+        assert os.path.getsize(path) > header
+    explicit.close()
+
     timed = tf.summary.create_file_writer(str(tmp_path / "b"), max_queue=1000, flush_millis=50)
     path = event_file(str(tmp_path / "b"))
     header = os.path.getsize(path)
@@ -296,6 +305,36 @@ def test_killed_mid_write_leaves_flushed_records_whole(tmp_path):
     read = len(acc.Tensors("loss")) + len(acc.Tensors("w"))
     before_cut = [Event.FromString(data[start + 12:end - 4]) for start, end in zip(whole[:-2], whole[1:-1])]
     assert read == sum(len(e.summary.value) for e in before_cut) > 100   # all values but the cut record's
+
+
+INTERRUPTED_FIT = r"""
+import sys
+import numpy as np
+from pytensor import keras
+x = np.random.default_rng(0).normal(size=(256, 4)).astype("float32")
+y = (x[:, 0] > 0).astype("int32")
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+
+def interrupt(batch, logs):
+    if model.optimizer.iterations.numpy() == 12:
+        raise KeyboardInterrupt   # Ctrl-C in the middle of the second epoch
+
+model.fit(x, y, batch_size=32, epochs=3, verbose=0, callbacks=[
+    keras.callbacks.TensorBoard(sys.argv[1], update_freq="batch"),
+    keras.callbacks.LambdaCallback(on_train_batch_end=interrupt)])
+"""
+
+
+def test_keyboard_interrupt_mid_fit_keeps_what_was_written(tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_FIT, str(tmp_path)], cwd=root, capture_output=True,
+                          timeout=300)
+    assert b"KeyboardInterrupt" in done.stderr and done.returncode != 0
+    acc = event_accumulator.EventAccumulator(str(tmp_path / "train"), size_guidance={event_accumulator.TENSORS: 0})
+    acc.Reload()
+    assert [e.step for e in acc.Tensors("batch_loss")] == list(range(1, 13))     # every batch up to the interrupt
+    assert [e.step for e in acc.Tensors("epoch_loss")] == [0]                    # the one finished epoch
 
 
 # ---- state: default writer, steps, record_if ----
