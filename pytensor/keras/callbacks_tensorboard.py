@@ -214,30 +214,33 @@ class TensorBoard(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
+        train_logs = {k: v for k, v in logs.items() if not k.startswith("val_")}
         val_logs = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
         if val_logs and not self._tested_this_epoch:
             # This fit validated without calling the on_test_* hooks: write what Keras's on_test_end would.
             self._write_evaluation(val_logs)
-        self._log_epoch_metrics(epoch, logs)
+        self._log_epoch_metrics(epoch, train_logs, val_logs)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             self._log_weights(epoch)
         for writer in self._writers.values():
             writer._flush_soon()   # on disk soon, without the training loop waiting
 
-    def _log_epoch_metrics(self, epoch, logs):
-        train_logs = {k: v for k, v in logs.items() if not k.startswith("val_")}
-        val_logs = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
+    def _log_epoch_metrics(self, epoch, train_logs, val_logs):
+        """``epoch_<name>`` scalars: the training logs (plus the learning rate and speed) to train/, the
+        validation logs (``val_`` dropped) to validation/."""
         optimizer = getattr(self.model, "optimizer", None)
         if optimizer is not None and hasattr(optimizer, "learning_rate"):
             train_logs["learning_rate"] = float(np.asarray(optimizer.learning_rate))
         if self.write_steps_per_second:
             steps = int(np.asarray(optimizer.iterations)) - self._previous_epoch_iterations
             train_logs["steps_per_second"] = steps / (time.perf_counter() - self._epoch_start_time)
-        for writer, values in ((self._train_writer, train_logs), (self._val_writer if val_logs else None, val_logs)):
-            if writer is not None and values:
-                with writer._default():
-                    for name, value in values.items():
-                        summary.scalar(f"epoch_{name}", value, step=epoch)
+        with self._train_writer._default():
+            for name, value in train_logs.items():
+                summary.scalar(f"epoch_{name}", value, step=epoch)
+        if val_logs:
+            with self._val_writer._default():
+                for name, value in val_logs.items():
+                    summary.scalar(f"epoch_{name}", value, step=epoch)
 
     def _log_weights(self, epoch):
         with self._train_writer._default():
