@@ -56,6 +56,39 @@ def __getattr__(name):
     elif name in _LAZY_DATA_NAMES:
         value = getattr(importlib.import_module(".data._types", __name__), name)
     else:
-        raise AttributeError(f"module 'pytensor' has no attribute {name!r}")
+        from ._missing import missing_attribute_error
+
+        raise missing_attribute_error(__name__, name)
+    globals()[name] = value
+    return value
+
+
+# TF's core objects and the functions TF 2 has at top level (issue 18). The wrappers below replace the core's
+# constant / convert_to_tensor / identity with TF's signatures (name=, identity's `input`).
+from . import debugging  # noqa: E402
+from ._scopes import name_scope, device, init_scope, executing_eagerly  # noqa: E402,F401
+from .module import Module  # noqa: E402,F401
+from ._tf_ops import (  # noqa: E402,F401,A004
+    constant, convert_to_tensor, identity, einsum, norm, clip_by_norm, clip_by_global_norm, print,
+    get_static_value, UnconnectedGradients, meshgrid, slice, get_logger, add_n,
+)
+from .debugging import assert_equal, assert_less, assert_greater, assert_rank  # noqa: E402,F401
+
+# TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
+_KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",
+                  "metrics": "metrics"}
+_INITIALIZER_ALIASES = {"zeros_initializer": "Zeros", "ones_initializer": "Ones",
+                        "constant_initializer": "Constant", "random_normal_initializer": "RandomNormal",
+                        "random_uniform_initializer": "RandomUniform"}
+_getattr_before_tf_aliases = __getattr__
+
+
+def __getattr__(name):  # noqa: F811 - adds the aliases, then defers to the lazy loader above
+    if name in _KERAS_ALIASES:
+        value = getattr(__getattr__("keras"), _KERAS_ALIASES[name])
+    elif name in _INITIALIZER_ALIASES:
+        value = getattr(__getattr__("keras").initializers, _INITIALIZER_ALIASES[name])
+    else:
+        return _getattr_before_tf_aliases(name)
     globals()[name] = value
     return value

@@ -1,6 +1,7 @@
 """Python-side parts of Tensor and Variable: printing, iteration, Variable methods."""
 
 from . import _core
+from ._scopes import CPU_DEVICE, current_name_scope
 from .dtypes import as_dtype
 from .tensor_shape import TensorShape
 
@@ -52,18 +53,70 @@ def _variable_repr(self):
 
 
 def _variable_assign(self, value, use_locking=None, name=None, read_value=True):
+    """Assigns a new value to the variable, as ``tf.Variable.assign``.
+
+    Args:
+        value: a tensor or tensor-like of the variable's shape and dtype (Python numbers convert to it).
+        use_locking: accepted for TensorFlow compatibility; ignored.
+        name: accepted for TensorFlow compatibility; ignored.
+        read_value: if True, return the variable; if False, return None.
+
+    Example:
+        >>> v = pt.Variable([1.0, 2.0])
+        >>> v.assign([3.0, 4.0]).numpy()
+    """
     self._assign(value)
     return self if read_value else None
 
 
 def _variable_assign_add(self, delta, use_locking=None, name=None, read_value=True):
+    """Adds ``delta`` to the variable, as ``tf.Variable.assign_add``; arguments as :meth:`assign`.
+
+    Example:
+        >>> pt.Variable([1.0, 2.0]).assign_add([0.5, 0.5]).numpy()
+    """
     self._assign_add(delta)
     return self if read_value else None
 
 
 def _variable_assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+    """Subtracts ``delta`` from the variable, as ``tf.Variable.assign_sub``; arguments as :meth:`assign`.
+
+    Example:
+        >>> pt.Variable([1.0, 2.0]).assign_sub([0.5, 0.5]).numpy()
+    """
     self._assign_sub(delta)
     return self if read_value else None
+
+
+def _rebuild_tensor(value):
+    return _core.convert_to_tensor(value)
+
+
+def _tensor_reduce(self):
+    # As TF's EagerTensor: pickled by value (a numpy copy), rebuilt with convert_to_tensor.
+    import numpy as np
+    return _rebuild_tensor, (np.array(self),)
+
+
+def _rebuild_variable(value, trainable, name):
+    return Variable(value, trainable=trainable, name=name)
+
+
+def _variable_reduce(self):
+    # As TF's ResourceVariable: value, trainable and name; attributes set on the variable ride along as state.
+    state = self.__dict__ or None
+    return _rebuild_variable, (self.numpy(), self.trainable, self._variable_name), state
+
+
+def _variable_deepcopy(self, memo):
+    rebuild, args, state = _variable_reduce(self)
+    copied = rebuild(*args)
+    memo[id(self)] = copied
+    if state:
+        import copy
+        copied.__dict__.update(copy.deepcopy(state, memo))
+    return copied
 
 
 class _VariableSlice(Tensor):
@@ -91,7 +144,29 @@ def _variable_iter(self):
     return iter(self.read_value())
 
 
+_core_variable_init = Variable.__init__
+
+
+def _variable_init(self, initial_value=None, trainable=None, validate_shape=True, caching_device=None, name=None,
+                   variable_def=None, dtype=None, import_scope=None, constraint=None, synchronization=None,
+                   aggregation=None, shape=None, experimental_enable_variable_lifting=True):
+    """TF's ``tf.Variable`` signature: a callable `initial_value` is called; the name takes the name scope."""
+    if initial_value is None:
+        raise ValueError("tf.Variable: initial_value must be given (a value, or a callable that returns one)")
+    if callable(initial_value):
+        initial_value = initial_value()
+    if constraint is not None and not callable(constraint):
+        raise ValueError(f"tf.Variable: the constraint must be callable, got {constraint!r}")
+    _core_variable_init(self, initial_value, True if trainable is None else bool(trainable),
+                        current_name_scope() + (name or "Variable"), dtype)
+    if shape is not None and not TensorShape(shape).is_compatible_with(self.shape):
+        raise ValueError(f"In this `tf.Variable` creation, the initial value's shape ({self.shape}) is not "
+                         f"compatible with the explicitly supplied `shape` argument ({TensorShape(shape)}).")
+    self.constraint = constraint
+
+
 def _variable_init_extra(cls):
+    cls.__init__ = _variable_init
     cls.__repr__ = _variable_repr
     cls.__str__ = _variable_repr
     cls.assign = _variable_assign
@@ -101,7 +176,13 @@ def _variable_init_extra(cls):
     cls.__iter__ = _variable_iter
     cls.name = property(_variable_name)
     cls.ref = lambda self: _Ref(self)
+    cls.experimental_ref = cls.ref
+    cls.get_shape = lambda self: self.shape
+    cls.device = property(lambda self: CPU_DEVICE)
     cls.__array_priority__ = 100
+    cls.__reduce__ = _variable_reduce
+    cls.__copy__ = lambda self: self  # TF: a shallow copy of a variable is the variable
+    cls.__deepcopy__ = _variable_deepcopy
 
 
 class _Ref:
@@ -129,6 +210,10 @@ Tensor.ref = lambda self: _Ref(self)
 Tensor.__array_priority__ = 100  # numpy defers `ndarray + tensor` to the tensor
 Tensor.get_shape = lambda self: self.shape
 Tensor.experimental_ref = Tensor.ref
+Tensor.__reduce__ = _tensor_reduce
+Tensor.__copy__ = lambda self: self  # immutable: a copy is the tensor itself, as TF's EagerTensor
+Tensor.__deepcopy__ = lambda self, memo: self
+Tensor.__format__ = lambda self, format_spec: self.numpy().__format__(format_spec)  # f"{loss:0.2f}", as TF
 _variable_init_extra(Variable)
 
 _core._register("TensorShape", TensorShape)

@@ -2,6 +2,7 @@
 
 import contextlib
 import functools
+import threading
 import warnings
 
 from . import _core, nest
@@ -11,6 +12,28 @@ __all__ = ["GradientTape", "custom_gradient", "stop_gradient"]
 
 
 _TENSOR_TYPES = (Tensor, Variable)
+
+
+_active = threading.local()  # the tapes recording on this thread (their C++ stack is thread-local too)
+
+
+def _active_tapes():
+    if not hasattr(_active, "tapes"):
+        _active.tapes = []
+    return _active.tapes
+
+
+@contextlib.contextmanager
+def paused_tapes():
+    """Stops every tape of this thread from recording for the block (``tf.init_scope``)."""
+    tapes = [(tape, tape.paused) for tape in _active_tapes()]
+    for tape, _ in tapes:
+        tape.paused = True
+    try:
+        yield
+    finally:
+        for tape, paused in tapes:
+            tape.paused = paused
 
 
 def _check_tensor(x, what):
@@ -38,12 +61,14 @@ class GradientTape:
 
     def __enter__(self):
         self._tape.push()
+        _active_tapes().append(self._tape)
         self._recording = True
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if self._recording:
             self._tape.pop()
+            _active_tapes().remove(self._tape)
             self._recording = False
 
     def watch(self, tensor):

@@ -2,6 +2,7 @@
 
 from . import _core
 from ._core import matmul  # noqa: F401
+from ._tf_ops import einsum, global_norm, norm  # noqa: F401
 
 
 def tensordot(a, b, axes, name=None):
@@ -49,3 +50,6 @@ def tensordot(a, b, axes, name=None):
     out = _core.matmul(a2, b2)
     return _core.reshape(out, tuple(sa[i] for i in free_a) + tuple(sb[j] for j in free_b))
 
+
+from ._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

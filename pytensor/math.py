@@ -31,3 +31,7 @@ from ._core import (  # noqa: E402,F401
     argmax, argmin, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
     reduce_sum, unsorted_segment_sum,
 )
+
+
+from ._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -124,3 +124,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
 def shuffle(value, seed=None, name=None):
     """A random permutation of ``value`` along its first dimension."""
     return _core.random_shuffle(value, seed)
+
+
+from ._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

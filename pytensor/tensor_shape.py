@@ -46,6 +46,13 @@ class TensorShape(tuple):
     def is_fully_defined(self):
         return all(d is not None for d in self)
 
+    def is_compatible_with(self, other):
+        """True if the shapes could be the same: equal ranks and equal dimensions wherever both are known."""
+        other = TensorShape(other)
+        if other.rank is None:
+            return True
+        return len(self) == len(other) and all(a is None or b is None or a == b for a, b in zip(self, other))
+
     def __getitem__(self, key):
         if isinstance(key, slice):
             return TensorShape(tuple.__getitem__(self, key))
@@ -56,6 +63,9 @@ class TensorShape(tuple):
 
     def concatenate(self, other):
         return self + other
+
+    def __reduce__(self):
+        return TensorShape, (self.dims,)
 
     def __repr__(self):
         return f"TensorShape({list(self)})"
@@ -87,6 +97,9 @@ class _UnknownShape(TensorShape):
 
     def is_fully_defined(self):
         return False
+
+    def is_compatible_with(self, other):
+        return True
 
     def __len__(self):
         raise ValueError("Cannot take the length of a shape with unknown rank.")

@@ -1,5 +1,9 @@
 #pragma once
-/** The DLPack 0.8 ABI (data-exchange spec of the Python array API), for __dlpack__ and from_dlpack. */
+/**
+ * The DLPack ABI (data-exchange spec of the Python array API), for __dlpack__ and from_dlpack: the legacy
+ * 0.8 structs ("dltensor" capsules) and the 1.0 versioned ones ("dltensor_versioned"), whose flags can mark an
+ * export read-only.
+ */
 #include <cstdint>
 
 namespace pt::dlpack {
@@ -22,6 +26,22 @@ struct DLManagedTensor {
   DLTensor dl_tensor;
   void* manager_ctx;
   void (*deleter)(DLManagedTensor* self);
+};
+
+/** The version this module exports when the consumer asks for max_version >= (1, 0). */
+struct DLPackVersion { uint32_t major; uint32_t minor; };
+inline constexpr DLPackVersion kVersion{1, 0};
+/** The consumer must not write through the exported memory. */
+inline constexpr uint64_t kFlagReadOnly = 1ULL << 0;
+/** The export is a fresh copy, not a view of the producer's memory. */
+inline constexpr uint64_t kFlagIsCopied = 1ULL << 1;
+
+struct DLManagedTensorVersioned {
+  DLPackVersion version;
+  void* manager_ctx;
+  void (*deleter)(DLManagedTensorVersioned* self);
+  uint64_t flags;
+  DLTensor dl_tensor;
 };
 
 }  // namespace pt::dlpack

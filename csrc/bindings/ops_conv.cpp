@@ -1,6 +1,7 @@
 // Bindings of the conv family: tf.nn.conv2d, conv2d_transpose and the two backprops (NHWC, HWIO filters).
 #include "bindings.h"
 #include "convert.h"
+#include "docs.h"
 
 namespace pt::bind {
 
@@ -58,6 +59,8 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
 }
 
 void bind_conv(py::module_& m) {
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
   m.def("conv2d",
         [](py::handle input, py::handle filters, py::handle strides, py::handle padding, const std::string& data_format,
            py::handle dilations, py::handle) {
@@ -66,7 +69,7 @@ void bind_conv(py::module_& m) {
                              conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input"), py::arg("filters"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
-        py::arg("dilations") = py::none(), py::arg("name") = py::none());
+        py::arg("dilations") = py::none(), py::arg("name") = py::none(), op_doc("conv2d"));
   m.def("conv2d_backprop_input",
         [](py::handle input_sizes, py::handle filters, py::handle out_backprop, py::handle strides, py::handle padding,
            const std::string& data_format, py::handle dilations, py::handle) {
@@ -76,7 +79,8 @@ void bind_conv(py::module_& m) {
                                             conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input_sizes"), py::arg("filters"), py::arg("out_backprop"), py::arg("strides"), py::arg("padding"),
-        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none());
+        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none(),
+        op_doc("conv2d_backprop_input"));
   m.def("conv2d_backprop_filter",
         [](py::handle input, py::handle filter_sizes, py::handle out_backprop, py::handle strides, py::handle padding,
            const std::string& data_format, py::handle dilations, py::handle) {
@@ -86,7 +90,8 @@ void bind_conv(py::module_& m) {
                                              conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input"), py::arg("filter_sizes"), py::arg("out_backprop"), py::arg("strides"), py::arg("padding"),
-        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none());
+        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none(),
+        op_doc("conv2d_backprop_filter"));
   m.def("conv2d_transpose",
         [](py::handle input, py::handle filters, py::handle output_shape, py::handle strides, py::handle padding,
            const std::string& data_format, py::handle dilations, py::handle) {
@@ -97,7 +102,8 @@ void bind_conv(py::module_& m) {
                                             conv_params_from_py(strides, padding, data_format, dilations, op));
         },
         py::arg("input"), py::arg("filters"), py::arg("output_shape"), py::arg("strides"), py::arg("padding") = "SAME",
-        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none());
+        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none(),
+        op_doc("conv2d_transpose"));
 }
 
 }  // namespace pt::bind

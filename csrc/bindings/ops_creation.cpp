@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "convert.h"
+#include "docs.h"
 
 namespace pt::bind {
 
@@ -45,36 +46,38 @@ int dtype_rank(DType d) {  // TF's range dtype hierarchy: int32 < int64 < float3
 }  // namespace
 
 void bind_creation(py::module_& m) {
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
   m.def("zeros",
         [](py::handle shape, py::handle dtype, py::handle) {
           return ops::zeros(shape_from_py(shape, "zeros"), dtype_or_float32(dtype));
         },
         py::arg("shape"), py::arg("dtype") = py::none(), py::arg("name") = py::none(),
-        "A tensor of zeros (dtype float32 unless given).");
+        op_doc("zeros"));
   m.def("ones",
         [](py::handle shape, py::handle dtype, py::handle) {
           return ops::ones(shape_from_py(shape, "ones"), dtype_or_float32(dtype));
         },
         py::arg("shape"), py::arg("dtype") = py::none(), py::arg("name") = py::none(),
-        "A tensor of ones (dtype float32 unless given).");
+        op_doc("ones"));
   m.def("fill",
         [](py::handle dims, py::handle value, py::handle) {
           return ops::fill(shape_from_py(dims, "fill"), scalar_arg(value, std::nullopt, "fill", "value"));
         },
         py::arg("dims"), py::arg("value"), py::arg("name") = py::none(),
-        "A tensor of shape `dims` filled with `value` (its dtype: Python float -> float32, int -> int32).");
+        op_doc("fill"));
   m.def("zeros_like",
         [](py::handle input, py::handle dtype, py::handle) {
           return ops::zeros_like(to_tensor(input, std::nullopt, "zeros_like"), optional_dtype(dtype));
         },
         py::arg("input"), py::arg("dtype") = py::none(), py::arg("name") = py::none(),
-        "Zeros with the shape (and, unless given, the dtype) of `input`.");
+        op_doc("zeros_like"));
   m.def("ones_like",
         [](py::handle input, py::handle dtype, py::handle) {
           return ops::ones_like(to_tensor(input, std::nullopt, "ones_like"), optional_dtype(dtype));
         },
         py::arg("input"), py::arg("dtype") = py::none(), py::arg("name") = py::none(),
-        "Ones with the shape (and, unless given, the dtype) of `input`.");
+        op_doc("ones_like"));
   m.def("eye",
         [](py::handle num_rows, py::handle num_columns, py::handle batch_shape, py::handle dtype, py::handle) {
           int64_t rows = int_arg(num_rows, "eye", "num_rows");
@@ -84,7 +87,7 @@ void bind_creation(py::module_& m) {
         },
         py::arg("num_rows"), py::arg("num_columns") = py::none(), py::arg("batch_shape") = py::none(),
         py::arg("dtype") = py::none(), py::arg("name") = py::none(),
-        "Identity matrices of shape batch_shape + [num_rows, num_columns].");
+        op_doc("eye"));
   m.def("range",
         [](py::handle start, py::handle limit, py::handle delta, py::handle dtype, py::handle) {
           // TF: range(limit) counts from 0; args convert to `dtype`, or else to the widest of their
@@ -104,7 +107,7 @@ void bind_creation(py::module_& m) {
           return ops::range(scalar_value(ts), scalar_value(tl), scalar_value(td), out);
         },
         py::arg("start"), py::arg("limit") = py::none(), py::arg("delta") = 1, py::arg("dtype") = py::none(),
-        py::arg("name") = py::none(), "start, start + delta, ... up to but excluding limit (TF's tf.range).");
+        py::arg("name") = py::none(), op_doc("range"));
   m.def("linspace",
         [](py::handle start, py::handle stop, py::handle num, py::handle, py::handle axis) {
           // Python numbers (ints too) give float32; float tensors keep their dtype.
@@ -125,7 +128,7 @@ void bind_creation(py::module_& m) {
           return ops::linspace(scalar_value(ts), scalar_value(te), int_arg(num, "linspace", "num"), dt);
         },
         py::arg("start"), py::arg("stop"), py::arg("num"), py::arg("name") = py::none(), py::arg("axis") = 0,
-        "`num` evenly spaced values from start to stop inclusive (the last is exactly stop).");
+        op_doc("linspace"));
 }
 
 }  // namespace pt::bind

@@ -1,6 +1,7 @@
 // Bindings of the linalg family.
 #include "bindings.h"
 #include "convert.h"
+#include "docs.h"
 
 namespace pt::bind {
 
@@ -17,6 +18,8 @@ std::pair<Tensor, Tensor> matmul_operands(py::handle x, py::handle y) {
 }  // namespace
 
 void bind_linalg(py::module_& m) {
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
   m.def(
       "matmul",
       [](py::handle a, py::handle b, bool transpose_a, bool transpose_b, bool adjoint_a, bool adjoint_b,
@@ -35,7 +38,8 @@ void bind_linalg(py::module_& m) {
       },
       py::arg("a"), py::arg("b"), py::arg("transpose_a") = false, py::arg("transpose_b") = false,
       py::arg("adjoint_a") = false, py::arg("adjoint_b") = false, py::arg("a_is_sparse") = false,
-      py::arg("b_is_sparse") = false, py::arg("output_type") = py::none(), py::arg("name") = py::none());
+      py::arg("b_is_sparse") = false, py::arg("output_type") = py::none(), py::arg("name") = py::none(),
+      op_doc("matmul"));
 }
 
 }  // namespace pt::bind

@@ -1,6 +1,7 @@
 // Bindings of the pool family: tf.nn.max_pool2d, avg_pool2d, max_pool_with_argmax (NHWC).
 #include "bindings.h"
 #include "convert.h"
+#include "docs.h"
 
 namespace pt::bind {
 
@@ -39,23 +40,47 @@ ops::Pool2dWindow window_from_py(py::handle ksize, py::handle strides, const std
 }  // namespace
 
 void bind_pool(py::module_& m) {
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
   m.def("max_pool2d",
         [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,
            const std::string& data_format, py::handle) {
           return ops::max_pool2d(to_tensor(input, std::nullopt, "max_pool2d"),
                                  window_from_py(ksize, strides, padding, data_format, "max_pool2d"));
         },
-        R"doc(Max over ``ksize`` windows of an NHWC ``input`` (tf.nn.max_pool2d).
-
-``out[b, i, j, c] = max(input[b, i * sh + di, j * sw + dj, c])`` over the window; ``padding`` "VALID" or "SAME"
-(TF's asymmetric padding, the extra row / column at the end; padded positions never win). NaN propagates; the
-gradient goes to the first maximum of each window. ``ksize`` / ``strides``: an int or 1, 2 or 4 ([1, h, w, 1]) ints.
-
-Example:
-    >>> tf.nn.max_pool2d(tf.reshape(tf.range(16.0), (1, 4, 4, 1)), 2, 2, "VALID")  # [[[[5.], [7.]], [[13.], [15.]]]]
-)doc",
         py::arg("input"), py::arg("ksize"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
-        py::arg("name") = py::none());
+        py::arg("name") = py::none(), op_doc("max_pool2d"));
+  m.def("avg_pool2d",
+        [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,
+           const std::string& data_format, py::handle) {
+          return ops::avg_pool2d(to_tensor(input, std::nullopt, "avg_pool2d"),
+                                 window_from_py(ksize, strides, padding, data_format, "avg_pool2d"));
+        },
+        py::arg("input"), py::arg("ksize"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
+        py::arg("name") = py::none(), op_doc("avg_pool2d"));
+  m.def("max_pool_with_argmax",
+        [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,
+           const std::string& data_format, py::handle output_dtype, bool include_batch_in_index, py::handle) {
+          const char* op = "max_pool_with_argmax";
+          const DType dt = output_dtype.is_none() ? DType::Int64 : dtype_from_py(output_dtype);
+          check_arg(dt == DType::Int32 || dt == DType::Int64, op, ": output_dtype must be int32 or int64, got ",
+                    dtype_name(dt));
+          Tensor x = to_tensor(input, std::nullopt, op);
+          auto [y, arg] = ops::max_pool2d_with_argmax(x, window_from_py(ksize, strides, padding, data_format, op));
+          // TF's flat index: (y * W + x) * C + c, plus b * H * W * C with include_batch_in_index.
+          Tensor index = ops::cast(arg, dt);
+          if (include_batch_in_index && x.dim(0) > 0) {
+            const int64_t image = x.dim(1) * x.dim(2) * x.dim(3);
+            Tensor offsets = ops::reshape(ops::range(0, static_cast<double>(x.dim(0) * image),
+                                                     static_cast<double>(image), dt), {x.dim(0), 1, 1, 1});
+            index = ops::binary(OpId::add, index, offsets);
+          }
+          return py::make_tuple(y, index);
+        },
+        py::arg("input"), py::arg("ksize"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
+        py::arg("output_dtype") = py::none(), py::arg("include_batch_in_index") = false, py::arg("name") = py::none(),
+        op_doc("max_pool_with_argmax"));
+  docs.enable_function_signatures();  // internal: the fused conv + pool of keras Conv2D + MaxPooling2D
   m.def("conv2d_max_pool",
         [](py::handle input, py::handle filters, py::handle strides, py::handle padding, py::handle dilations,
            py::handle ksize, py::handle pool_strides, const std::string& pool_padding) {
@@ -115,51 +140,6 @@ max_pool2d's gradient.
 )doc",
         py::arg("input_sizes"), py::arg("filters"), py::arg("out_backprop"), py::arg("argmax"), py::arg("strides"),
         py::arg("padding"), py::arg("dilations"), py::arg("ksize"), py::arg("pool_strides"), py::arg("pool_padding"));
-  m.def("avg_pool2d",
-        [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,
-           const std::string& data_format, py::handle) {
-          return ops::avg_pool2d(to_tensor(input, std::nullopt, "avg_pool2d"),
-                                 window_from_py(ksize, strides, padding, data_format, "avg_pool2d"));
-        },
-        R"doc(Mean over ``ksize`` windows of an NHWC float ``input`` (tf.nn.avg_pool2d).
-
-With "SAME" padding a window that overhangs the input divides by its count of in-bounds elements, as TF.
-
-Example:
-    >>> tf.nn.avg_pool2d(tf.reshape(tf.range(9.0), (1, 3, 3, 1)), 2, 2, "SAME")  # [[[[2.], [3.5]], [[6.5], [8.]]]]
-)doc",
-        py::arg("input"), py::arg("ksize"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
-        py::arg("name") = py::none());
-  m.def("max_pool_with_argmax",
-        [](py::handle input, py::handle ksize, py::handle strides, const std::string& padding,
-           const std::string& data_format, py::handle output_dtype, bool include_batch_in_index, py::handle) {
-          const char* op = "max_pool_with_argmax";
-          const DType dt = output_dtype.is_none() ? DType::Int64 : dtype_from_py(output_dtype);
-          check_arg(dt == DType::Int32 || dt == DType::Int64, op, ": output_dtype must be int32 or int64, got ",
-                    dtype_name(dt));
-          Tensor x = to_tensor(input, std::nullopt, op);
-          auto [y, arg] = ops::max_pool2d_with_argmax(x, window_from_py(ksize, strides, padding, data_format, op));
-          // TF's flat index: (y * W + x) * C + c, plus b * H * W * C with include_batch_in_index.
-          Tensor index = ops::cast(arg, dt);
-          if (include_batch_in_index && x.dim(0) > 0) {
-            const int64_t image = x.dim(1) * x.dim(2) * x.dim(3);
-            Tensor offsets = ops::reshape(ops::range(0, static_cast<double>(x.dim(0) * image),
-                                                     static_cast<double>(image), dt), {x.dim(0), 1, 1, 1});
-            index = ops::binary(OpId::add, index, offsets);
-          }
-          return py::make_tuple(y, index);
-        },
-        R"doc(max_pool2d plus the flat index of each window's first maximum (tf.nn.max_pool_with_argmax).
-
-The index is ``(y * width + x) * channels + c``, plus ``b * height * width * channels`` when
-``include_batch_in_index``; ``output_dtype`` int64 (default) or int32.
-
-Example:
-    >>> x = tf.reshape(tf.range(4.0), (1, 2, 2, 1))
-    >>> out, argmax = tf.nn.max_pool_with_argmax(x, 2, 2, "VALID")  # argmax [[[[3]]]]
-)doc",
-        py::arg("input"), py::arg("ksize"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
-        py::arg("output_dtype") = py::none(), py::arg("include_batch_in_index") = false, py::arg("name") = py::none());
 }
 
 }  // namespace pt::bind

@@ -3,6 +3,8 @@
 
 #include "bindings.h"
 #include "convert.h"
+#include "docs.h"
+#include "docs.h"
 
 namespace pt::bind {
 
@@ -20,6 +22,8 @@ int64_t arg_axis(py::handle axis, const char* op) {
 }  // namespace
 
 void bind_reduce(py::module_& m) {
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
   const OpId reductions[] = {OpId::reduce_sum, OpId::reduce_mean, OpId::reduce_max,       OpId::reduce_min,
                              OpId::reduce_prod, OpId::reduce_logsumexp, OpId::reduce_any, OpId::reduce_all};
   for (OpId id : reductions) {
@@ -31,7 +35,7 @@ void bind_reduce(py::module_& m) {
             return ops::reduce(id, x, axes.value_or(std::vector<int64_t>{}), !axes.has_value(), keepdims);
           },
           py::arg("input_tensor"), py::arg("axis") = py::none(), py::arg("keepdims") = false,
-          py::arg("name") = py::none());
+          py::arg("name") = py::none(), op_doc(op_def(id).name));
   }
   for (OpId id : {OpId::argmax, OpId::argmin}) {
     m.def(op_def(id).name,
@@ -42,7 +46,7 @@ void bind_reduce(py::module_& m) {
             return ops::arg_reduce(id, x, arg_axis(axis, op), out);
           },
           py::arg("input"), py::arg("axis") = py::none(), py::arg("output_type") = py::none(),
-          py::arg("name") = py::none());
+          py::arg("name") = py::none(), op_doc(op_def(id).name));
   }
 }
 

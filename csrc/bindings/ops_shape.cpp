@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "convert.h"
+#include "docs.h"
 
 namespace pt::bind {
 
@@ -74,11 +75,13 @@ py::list to_list(const std::vector<Tensor>& ts) {
 }  // namespace
 
 void bind_shape(py::module_& m) {
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
   m.def("reshape",
         [](py::handle tensor, py::handle shape, py::handle) {
           return ops::reshape(to_tensor(tensor, std::nullopt, "reshape"), shape_from_py(shape, "reshape"));
         },
-        py::arg("tensor"), py::arg("shape"), py::arg("name") = py::none());
+        py::arg("tensor"), py::arg("shape"), py::arg("name") = py::none(), op_doc("reshape"));
   m.def("transpose",
         [](py::handle a, py::handle perm, bool conjugate, py::handle) {
           Tensor x = to_tensor(a, std::nullopt, "transpose");
@@ -89,28 +92,29 @@ void bind_shape(py::module_& m) {
                                           shape_str(x.shape()), " has rank ", x.ndim(), "; give one per dimension"));
           return ops::transpose(x, p.value_or(std::vector<int64_t>{}));
         },
-        py::arg("a"), py::arg("perm") = py::none(), py::arg("conjugate") = false, py::arg("name") = py::none());
+        py::arg("a"), py::arg("perm") = py::none(), py::arg("conjugate") = false, py::arg("name") = py::none(),
+        op_doc("transpose"));
   m.def("expand_dims",
         [](py::handle input, py::handle axis, py::handle) {
           return ops::expand_dims(to_tensor(input, std::nullopt, "expand_dims"), int_arg(axis, "expand_dims", "axis"));
         },
-        py::arg("input"), py::arg("axis"), py::arg("name") = py::none());
+        py::arg("input"), py::arg("axis"), py::arg("name") = py::none(), op_doc("expand_dims"));
   m.def("squeeze",
         [](py::handle input, py::handle axis, py::handle) {
           return ops::squeeze(to_tensor(input, std::nullopt, "squeeze"),
                               axes_from_py(axis, "squeeze").value_or(std::vector<int64_t>{}));
         },
-        py::arg("input"), py::arg("axis") = py::none(), py::arg("name") = py::none());
+        py::arg("input"), py::arg("axis") = py::none(), py::arg("name") = py::none(), op_doc("squeeze"));
   m.def("concat",
         [](py::handle values, py::handle axis, py::handle) {
           return ops::concat(tensor_list(values, "concat"), int_arg(axis, "concat", "axis"));
         },
-        py::arg("values"), py::arg("axis"), py::arg("name") = py::none());
+        py::arg("values"), py::arg("axis"), py::arg("name") = py::none(), op_doc("concat"));
   m.def("stack",
         [](py::handle values, py::handle axis, py::handle) {
           return ops::stack(tensor_list(values, "stack"), int_arg(axis, "stack", "axis"));
         },
-        py::arg("values"), py::arg("axis") = 0, py::arg("name") = py::none());
+        py::arg("values"), py::arg("axis") = 0, py::arg("name") = py::none(), op_doc("stack"));
   m.def("unstack",
         [](py::handle value, py::handle num, py::handle axis, py::handle) {
           Tensor x = to_tensor(value, std::nullopt, "unstack");
@@ -122,7 +126,8 @@ void bind_shape(py::module_& m) {
           }
           return to_list(parts);
         },
-        py::arg("value"), py::arg("num") = py::none(), py::arg("axis") = 0, py::arg("name") = py::none());
+        py::arg("value"), py::arg("num") = py::none(), py::arg("axis") = 0, py::arg("name") = py::none(),
+        op_doc("unstack"));
   m.def("split",
         [](py::handle value, py::handle num_or_size_splits, py::handle axis, py::handle num, py::handle) {
           Tensor x = to_tensor(value, std::nullopt, "split");
@@ -141,17 +146,17 @@ void bind_shape(py::module_& m) {
           return to_list(parts);
         },
         py::arg("value"), py::arg("num_or_size_splits"), py::arg("axis") = 0, py::arg("num") = py::none(),
-        py::arg("name") = py::none());
+        py::arg("name") = py::none(), op_doc("split"));
   m.def("tile",
         [](py::handle input, py::handle multiples, py::handle) {
           return ops::tile(to_tensor(input, std::nullopt, "tile"), shape_from_py(multiples, "tile"));
         },
-        py::arg("input"), py::arg("multiples"), py::arg("name") = py::none());
+        py::arg("input"), py::arg("multiples"), py::arg("name") = py::none(), op_doc("tile"));
   m.def("broadcast_to",
         [](py::handle input, py::handle shape, py::handle) {
           return ops::broadcast_to(to_tensor(input, std::nullopt, "broadcast_to"), shape_from_py(shape, "broadcast_to"));
         },
-        py::arg("input"), py::arg("shape"), py::arg("name") = py::none());
+        py::arg("input"), py::arg("shape"), py::arg("name") = py::none(), op_doc("broadcast_to"));
   m.def("pad",
         [](py::handle tensor, py::handle paddings, std::string mode, py::handle constant_values, py::handle) {
           Tensor x = to_tensor(tensor, std::nullopt, "pad");
@@ -165,7 +170,7 @@ void bind_shape(py::module_& m) {
           return ops::pad(x, pads, mode, scalar_arg(constant_values, x.dtype(), "pad", "constant_values"));
         },
         py::arg("tensor"), py::arg("paddings"), py::arg("mode") = "CONSTANT", py::arg("constant_values") = 0,
-        py::arg("name") = py::none());
+        py::arg("name") = py::none(), op_doc("pad"));
   m.def("gather",
         [](py::handle params, py::handle indices, py::handle, py::handle axis, py::handle batch_dims, py::handle) {
           Tensor p = to_tensor(params, std::nullopt, "gather");
@@ -176,7 +181,7 @@ void bind_shape(py::module_& m) {
           return ops::gather(p, i, ax, bd);
         },
         py::arg("params"), py::arg("indices"), py::arg("validate_indices") = py::none(), py::arg("axis") = py::none(),
-        py::arg("batch_dims") = 0, py::arg("name") = py::none());
+        py::arg("batch_dims") = 0, py::arg("name") = py::none(), op_doc("gather"));
   m.def("one_hot",
         [](py::handle indices, py::handle depth, py::handle on_value, py::handle off_value, py::handle axis,
            py::handle dtype, py::handle) {
@@ -192,33 +197,35 @@ void bind_shape(py::module_& m) {
           return ops::one_hot(idx, int_arg(depth, "one_hot", "depth"), on, off, ax, out);
         },
         py::arg("indices"), py::arg("depth"), py::arg("on_value") = py::none(), py::arg("off_value") = py::none(),
-        py::arg("axis") = py::none(), py::arg("dtype") = py::none(), py::arg("name") = py::none());
+        py::arg("axis") = py::none(), py::arg("dtype") = py::none(), py::arg("name") = py::none(), op_doc("one_hot"));
   m.def("boolean_mask",
         [](py::handle tensor, py::handle mask, py::handle axis, py::handle) {
           Tensor x = to_tensor(tensor, std::nullopt, "boolean_mask");
           Tensor msk = to_tensor(mask, std::nullopt, "boolean_mask");
           return ops::boolean_mask(x, msk, axis.is_none() ? 0 : int_arg(axis, "boolean_mask", "axis"));
         },
-        py::arg("tensor"), py::arg("mask"), py::arg("axis") = py::none(), py::arg("name") = py::none());
+        py::arg("tensor"), py::arg("mask"), py::arg("axis") = py::none(), py::arg("name") = py::none(),
+        op_doc("boolean_mask"));
   m.def("unsorted_segment_sum",
         [](py::handle data, py::handle segment_ids, py::handle num_segments, py::handle) {
           return ops::unsorted_segment_sum(to_tensor(data, std::nullopt, "unsorted_segment_sum"),
                                            to_tensor(segment_ids, std::nullopt, "unsorted_segment_sum"),
                                            int_arg(num_segments, "unsorted_segment_sum", "num_segments"));
         },
-        py::arg("data"), py::arg("segment_ids"), py::arg("num_segments"), py::arg("name") = py::none());
+        py::arg("data"), py::arg("segment_ids"), py::arg("num_segments"), py::arg("name") = py::none(),
+        op_doc("unsorted_segment_sum"));
   m.def("scatter_nd",
         [](py::handle indices, py::handle updates, py::handle shape, py::handle) {
           return ops::scatter_nd(to_tensor(indices, std::nullopt, "scatter_nd"),
                                  to_tensor(updates, std::nullopt, "scatter_nd"), shape_from_py(shape, "scatter_nd"));
         },
-        py::arg("indices"), py::arg("updates"), py::arg("shape"), py::arg("name") = py::none());
+        py::arg("indices"), py::arg("updates"), py::arg("shape"), py::arg("name") = py::none(), op_doc("scatter_nd"));
   m.def("shape",
         [](py::handle input, py::handle out_type, py::handle) {
           Tensor x = to_tensor(input, std::nullopt, "shape");
           return int_vector(x.shape(), index_dtype(out_type, "shape"));
         },
-        py::arg("input"), py::arg("out_type") = py::none(), py::arg("name") = py::none());
+        py::arg("input"), py::arg("out_type") = py::none(), py::arg("name") = py::none(), op_doc("shape"));
   m.def("shape_n",
         [](py::handle input, py::handle out_type, py::handle) {
           DType dt = index_dtype(out_type, "shape_n");
@@ -226,20 +233,20 @@ void bind_shape(py::module_& m) {
           for (py::handle v : input) out.append(py::cast(int_vector(to_tensor(v, std::nullopt, "shape_n").shape(), dt)));
           return out;
         },
-        py::arg("input"), py::arg("out_type") = py::none(), py::arg("name") = py::none());
+        py::arg("input"), py::arg("out_type") = py::none(), py::arg("name") = py::none(), op_doc("shape_n"));
   m.def("rank",
         [](py::handle input, py::handle) {
           Tensor out = Tensor::empty({}, DType::Int32);
           *out.data<int32_t>() = static_cast<int32_t>(to_tensor(input, std::nullopt, "rank").ndim());
           return out;
         },
-        py::arg("input"), py::arg("name") = py::none());
+        py::arg("input"), py::arg("name") = py::none(), op_doc("rank"));
   m.def("size",
         [](py::handle input, py::handle out_type, py::handle) {
           Tensor x = to_tensor(input, std::nullopt, "size");
           return ops::reshape(int_vector({x.numel()}, index_dtype(out_type, "size")), {});
         },
-        py::arg("input"), py::arg("out_type") = py::none(), py::arg("name") = py::none());
+        py::arg("input"), py::arg("out_type") = py::none(), py::arg("name") = py::none(), op_doc("size"));
 }
 
 }  // namespace pt::bind

@@ -5,6 +5,7 @@
 #include "../core/variable.h"
 #include "bindings.h"
 #include "convert.h"
+#include "docs.h"
 #include "dlpack.h"
 
 namespace pt::bind {
@@ -22,13 +23,10 @@ const char* buffer_format(DType dt) {
   }
 }
 
-bool has_zero_stride(const Tensor& t) {
-  for (size_t i = 0; i < t.shape().size(); ++i)
-    if (t.strides()[i] == 0 && t.shape()[i] > 1) return true;
-  return false;
-}
-
-/** A numpy array viewing the tensor's memory; it keeps the storage alive. */
+/**
+ * A read-only numpy array viewing the tensor's memory; it keeps the storage alive. Tensors are immutable, so
+ * numpy may not write through the view (nor through views of it: numpy refuses to make them writeable).
+ */
 py::array to_numpy(const Tensor& t) {
   std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
   std::vector<ssize_t> strides(t.ndim());
@@ -36,19 +34,37 @@ py::array to_numpy(const Tensor& t) {
   auto* keep = new Tensor(t);
   py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
   py::array arr(py::dtype(buffer_format(t.dtype())), shape, strides, t.raw_data(), owner);
-  if (has_zero_stride(t)) py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return arr;
 }
 
+/** What an exported DLPack capsule owns: the tensor (keeping its storage alive), its shape and strides. */
 struct DLPackContext {
   Tensor tensor;
   std::vector<int64_t> shape, strides;
   dlpack::DLManagedTensor managed;
+  dlpack::DLManagedTensorVersioned versioned;
 };
 
-py::capsule to_dlpack(const Tensor& t) {
-  auto* ctx = new DLPackContext{t, t.shape(), t.strides(), {}};
-  auto& dl = ctx->managed.dl_tensor;
+/** Frees the export of a capsule no consumer took (a consumer renames it "used_<name>"). */
+template <class Managed, const char* kName>
+void release_unused_capsule(PyObject* capsule) {
+  if (PyCapsule_IsValid(capsule, kName)) {
+    auto* m = static_cast<Managed*>(PyCapsule_GetPointer(capsule, kName));
+    if (m && m->deleter) m->deleter(m);
+  }
+}
+
+constexpr char kLegacyCapsule[] = "dltensor";
+constexpr char kVersionedCapsule[] = "dltensor_versioned";
+
+/**
+ * Exports `t` as a DLPack capsule sharing its memory: a legacy "dltensor" capsule, or with `versioned` a DLPack
+ * 1.0 "dltensor_versioned" one carrying `flags` (read-only for views of an immutable tensor).
+ */
+py::capsule to_dlpack(const Tensor& t, bool versioned = false, uint64_t flags = 0) {
+  auto* ctx = new DLPackContext{t, t.shape(), t.strides(), {}, {}};
+  dlpack::DLTensor dl{};
   dl.data = t.storage()->data();
   dl.byte_offset = static_cast<uint64_t>(t.offset()) * t.itemsize();
   dl.device = {t.device() == Device::CPU ? dlpack::kDLCPU : dlpack::kDLCUDA, 0};
@@ -59,17 +75,31 @@ py::capsule to_dlpack(const Tensor& t) {
   dl.dtype = {code, static_cast<uint8_t>(t.itemsize() * 8), 1};
   dl.shape = ctx->shape.data();
   dl.strides = ctx->strides.data();
-  ctx->managed.manager_ctx = ctx;
-  ctx->managed.deleter = [](dlpack::DLManagedTensor* self) { delete static_cast<DLPackContext*>(self->manager_ctx); };
-  PyObject* cap = PyCapsule_New(&ctx->managed, "dltensor", [](PyObject* capsule) {
-    // Only delete if never consumed (a consumer renames it to "used_dltensor").
-    if (PyCapsule_IsValid(capsule, "dltensor")) {
-      auto* m = static_cast<dlpack::DLManagedTensor*>(PyCapsule_GetPointer(capsule, "dltensor"));
-      if (m && m->deleter) m->deleter(m);
-    }
-  });
-  if (!cap) throw py::error_already_set();
+  PyObject* cap;
+  if (versioned) {
+    ctx->versioned = {dlpack::kVersion, ctx, [](dlpack::DLManagedTensorVersioned* self) {
+                        delete static_cast<DLPackContext*>(self->manager_ctx);
+                      }, flags, dl};
+    cap = PyCapsule_New(&ctx->versioned, kVersionedCapsule,
+                        release_unused_capsule<dlpack::DLManagedTensorVersioned, kVersionedCapsule>);
+  } else {
+    ctx->managed = {dl, ctx, [](dlpack::DLManagedTensor* self) {
+                      delete static_cast<DLPackContext*>(self->manager_ctx);
+                    }};
+    cap = PyCapsule_New(&ctx->managed, kLegacyCapsule, release_unused_capsule<dlpack::DLManagedTensor, kLegacyCapsule>);
+  }
+  if (!cap) {
+    delete ctx;
+    throw py::error_already_set();
+  }
   return py::reinterpret_steal<py::capsule>(cap);
+}
+
+/** Whether a consumer's `max_version` (None or a (major, minor) tuple) accepts DLPack 1.0 capsules. */
+bool accepts_versioned(py::handle max_version) {
+  if (max_version.is_none()) return false;
+  auto version = max_version.cast<std::pair<int, int>>();
+  return version.first >= static_cast<int>(dlpack::kVersion.major);
 }
 
 Tensor from_dlpack(py::object obj) {
@@ -313,10 +343,22 @@ void install_number_slots(PyTypeObject* type) {
 }  // namespace
 
 void bind_tensor(py::module_& m) {
-  py::class_<Tensor> tensor(m, "Tensor", py::buffer_protocol(), py::dynamic_attr());
+  py::class_<Tensor> tensor(m, "Tensor", R"doc(An immutable multi-dimensional array, as tf.Tensor.
+
+Tensors come from ops (pt.constant, pt.ones, x + y, ...) and never change: to hold state that changes, use a
+pt.Variable. A tensor has a shape (a TensorShape), a dtype (pt.float32, ...) and lives on the CPU. numpy()
+and np.asarray(t) view its memory read-only; Python operators, indexing (t[0, 1:]) and the buffer and DLPack
+protocols work as in TensorFlow.
+
+Example:
+    >>> t = pt.constant([[1.0, 2.0], [3.0, 4.0]])
+    >>> (t @ t + 1.0).numpy()
+)doc", py::buffer_protocol(), py::dynamic_attr());
   g_tensor_type = reinterpret_cast<PyTypeObject*>(tensor.ptr());
   tensor.def(py::init([](const Tensor& t) { return t; }), py::arg("value"))
-      .def("numpy", &to_numpy)
+      .def("numpy", &to_numpy,
+           "numpy() -> np.ndarray\n\nThe tensor's values as a read-only numpy array sharing its memory (copy it "
+           "to edit: t.numpy().copy()).")
       .def(
           "__array__",
           [](const Tensor& t, py::object dtype, py::object copy) -> py::object {
@@ -331,14 +373,20 @@ void bind_tensor(py::module_& m) {
         std::vector<ssize_t> strides(t.ndim());
         for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
         return py::buffer_info(t.raw_data(), static_cast<ssize_t>(t.itemsize()), buffer_format(t.dtype()),
-                               t.ndim(), shape, strides, has_zero_stride(t));
+                               t.ndim(), shape, strides, /*readonly=*/true);
       })
       .def(
           "__dlpack__",
           [](const Tensor& t, py::object stream, py::object max_version, py::object dl_device, py::object copy) {
-            (void)stream; (void)max_version; (void)dl_device;
-            if (!copy.is_none() && copy.cast<bool>()) return to_dlpack(ops::contiguous(ops::cast(t, t.dtype())));
-            return to_dlpack(t);
+            (void)stream; (void)dl_device;
+            bool versioned = accepts_versioned(max_version);
+            if (!copy.is_none() && copy.cast<bool>()) {  // a fresh buffer the consumer may write to
+              Tensor fresh = Tensor::empty(t.shape(), t.dtype());
+              ops::copy_into(fresh, t);
+              return to_dlpack(fresh, versioned, dlpack::kFlagIsCopied);
+            }
+            // A view of an immutable tensor: read-only wherever the consumer can be told (DLPack 1.0).
+            return to_dlpack(t, versioned, dlpack::kFlagReadOnly);
           },
           py::kw_only(), py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
           py::arg("dl_device") = py::none(), py::arg("copy") = py::none())
@@ -369,7 +417,21 @@ void bind_tensor(py::module_& m) {
   bind_operators(tensor);
   install_number_slots(g_tensor_type);
 
-  py::class_<Variable> var(m, "Variable", py::dynamic_attr());
+  py::class_<Variable> var(m, "Variable", R"doc(Variable(initial_value, trainable=True, name='Variable', dtype=None)
+
+A tensor whose value changes through assign, assign_add and assign_sub, as tf.Variable. Used wherever a
+tensor is (operators, ops); GradientTape watches trainable variables on access.
+
+Args:
+    initial_value: the first value: a tensor, number, (nested) list or numpy array.
+    trainable: whether GradientTape watches it automatically and Keras trains it.
+    name: the variable's name (v.name adds TF's ":0").
+    dtype: converts initial_value to this dtype if given.
+
+Example:
+    >>> v = pt.Variable([1.0, 2.0])
+    >>> v.assign_add([0.5, 0.5]).numpy()
+)doc", py::dynamic_attr());
   g_variable_type = reinterpret_cast<PyTypeObject*>(var.ptr());
   var.def(py::init([](py::handle initial_value, bool trainable, std::string name, py::handle dtype) {
             return Variable(to_tensor_cast(initial_value, optional_dtype(dtype), "Variable"), std::move(name),
@@ -377,8 +439,8 @@ void bind_tensor(py::module_& m) {
           }),
           py::arg("initial_value"), py::arg("trainable") = true, py::arg("name") = "Variable",
           py::arg("dtype") = py::none())
-      .def("read_value", &Variable::read)
-      .def("value", &Variable::read)
+      .def("read_value", &Variable::read, "read_value()\n\nThe current value as an immutable Tensor.")
+      .def("value", &Variable::read, "value()\n\nThe current value as an immutable Tensor.")
       .def("_assign", [](Variable& v, py::handle value) { v.assign(to_tensor(value, v.dtype(), "Variable.assign")); })
       .def("_assign_add",
            [](Variable& v, py::handle value) {
@@ -399,7 +461,8 @@ void bind_tensor(py::module_& m) {
       .def_property_readonly("_variable_name", &Variable::name)
       .def_property("trainable", &Variable::trainable, &Variable::set_trainable)
       .def("numpy", [](const Variable& v) { return to_numpy(ops::contiguous(ops::cast(v.read(), v.dtype())))
-                                                  .attr("copy")(); })
+                                                  .attr("copy")(); },
+           "numpy() -> np.ndarray\n\nA writeable copy of the current value (later assigns do not change it).")
       .def("__array__",
            [](const Variable& v, py::object dtype, py::object copy) -> py::object {
              (void)copy;
@@ -414,8 +477,14 @@ void bind_tensor(py::module_& m) {
       .def_property_readonly("_id", [](const Variable& v) { return reinterpret_cast<uintptr_t>(&v); });
   bind_operators(var);
 
-  m.def("from_dlpack", &from_dlpack, py::arg("obj"), "Wraps a DLPack capsule or __dlpack__ object without copying.");
-  m.def("to_dlpack", &to_dlpack, py::arg("tensor"));
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
+  m.def("from_dlpack", &from_dlpack, py::arg("obj"),
+        "from_dlpack(obj)\n\nWraps a DLPack capsule or an object with __dlpack__ (a numpy array, a torch tensor) as a "
+        "Tensor without copying.");
+  m.def("to_dlpack", [](const Tensor& t) { return to_dlpack(t); }, py::arg("tensor"),
+        "to_dlpack(tensor)\n\nA legacy DLPack capsule viewing the tensor's memory (tensor.__dlpack__() gives a "
+        "read-only DLPack 1.0 one to consumers that ask for it).");
   m.def("constant",
         [](py::handle value, py::handle dtype, py::handle shape) {
           std::optional<DType> dt = optional_dtype(dtype);
@@ -427,7 +496,7 @@ void bind_tensor(py::module_& m) {
           throw InvalidArgument(str_cat("constant: value has ", t.numel(), " elements, which cannot fill shape ",
                                         shape_str(s), "; give one value or exactly ", numel(s)));
         },
-        py::arg("value"), py::arg("dtype") = py::none(), py::arg("shape") = py::none());
+        py::arg("value"), py::arg("dtype") = py::none(), py::arg("shape") = py::none(), op_doc("constant"));
   m.def("convert_to_tensor",
         [](py::handle value, py::handle dtype, py::handle dtype_hint) {
           std::optional<DType> dt = optional_dtype(dtype);
@@ -442,7 +511,8 @@ void bind_tensor(py::module_& m) {
           }
           return to_tensor(value, std::nullopt, "convert_to_tensor");
         },
-        py::arg("value"), py::arg("dtype") = py::none(), py::arg("dtype_hint") = py::none());
+        py::arg("value"), py::arg("dtype") = py::none(), py::arg("dtype_hint") = py::none(),
+        op_doc("convert_to_tensor"));
 }
 
 }  // namespace pt::bind

@@ -91,3 +91,7 @@ def batch_set_value(tuples):
     """``set_value(x, value)`` for each ``(x, value)`` pair."""
     for x, value in tuples:
         set_value(x, value)
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

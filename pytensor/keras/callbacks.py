@@ -1,14 +1,19 @@
 """``keras.callbacks``: hooks into ``fit`` / ``evaluate`` / ``predict`` with Keras's hook names."""
 import csv
+import json
 import math
+import os
+import shutil
 import sys
+import warnings
 
 import numpy as np
 
 from .progbar import Progbar
 
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "LambdaCallback",
-           "TerminateOnNaN", "ReduceLROnPlateau", "CSVLogger", "LearningRateScheduler"]
+           "TerminateOnNaN", "ReduceLROnPlateau", "CSVLogger", "LearningRateScheduler", "ModelCheckpoint",
+           "BackupAndRestore"]
 
 
 class Callback:
@@ -428,4 +433,178 @@ class CSVLogger(Callback):
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def _save_every(save_freq, what):
+    if save_freq == "epoch":
+        return None
+    if isinstance(save_freq, int) and not isinstance(save_freq, bool) and save_freq > 0:
+        return save_freq
+    raise ValueError(f"{what}: save_freq must be 'epoch' or a positive number of batches; received "
+                     f"save_freq={save_freq!r}.")
+
+
+class ModelCheckpoint(Callback):
+    """Saves the model (or its weights) during ``fit``: every epoch, every ``save_freq`` batches, or only when
+    ``monitor`` improves (``save_best_only``).
+
+    ``filepath`` may hold ``{epoch}`` (1-based), ``{batch}`` and any log key, with format specs:
+    ``"ckpt-{epoch:02d}-{val_loss:.2f}.keras"``. Files end in ``.keras`` or ``.h5`` (whole model) or
+    ``.weights.h5`` with ``save_weights_only=True``; each save is atomic.
+
+    Example:
+        >>> checkpoint = keras.callbacks.ModelCheckpoint("best.keras", monitor="val_accuracy", save_best_only=True)
+        >>> model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[checkpoint])
+
+    Raises:
+        ValueError: for a filepath of another extension, a bad ``mode`` or ``save_freq``.
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
+                 mode="auto", save_freq="epoch", initial_value_threshold=None):
+        super().__init__()
+        self.filepath = os.fspath(filepath)
+        if save_weights_only and self.filepath.endswith(".keras"):
+            raise ValueError(f"ModelCheckpoint: with save_weights_only=True the filepath must end in `.weights.h5` "
+                             f"(or be a TensorFlow-style checkpoint prefix); received filepath={self.filepath!r}.")
+        if not save_weights_only and not self.filepath.endswith((".keras", ".h5")):
+            raise ValueError(f"ModelCheckpoint: the filepath must end in `.keras` (or `.h5`) to save the whole "
+                             f"model, or pass save_weights_only=True with a `.weights.h5` name; received "
+                             f"filepath={self.filepath!r}.")
+        self.monitor = monitor
+        self.verbose = verbose
+        self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.mode = _monitor_op(monitor, mode, "ModelCheckpoint")
+        self.save_freq = save_freq
+        self._every = _save_every(save_freq, "ModelCheckpoint")
+        self.best = initial_value_threshold
+        self._batches_seen = 0
+
+    def _improved(self, value):
+        if self.best is None:
+            return True
+        return value < self.best if self.mode == "min" else value > self.best
+
+    def _path(self, epoch, batch, logs):
+        try:
+            return self.filepath.format(epoch=epoch + 1, batch=None if batch is None else batch + 1, **(logs or {}))
+        except KeyError as e:
+            raise KeyError(f"ModelCheckpoint: the filepath {self.filepath!r} names {e}, which is not in the logs "
+                           f"{sorted(logs or {})} (nor epoch / batch).") from None
+
+    def _save(self, epoch, batch, logs):
+        logs = logs or {}
+        path = self._path(epoch, batch, logs)
+        if self.save_best_only:
+            current = logs.get(self.monitor)
+            if current is None:
+                warnings.warn(f"ModelCheckpoint: can save the best model only with '{self.monitor}' available; "
+                              f"the logs have {sorted(logs)}. Skipping.", stacklevel=3)
+                return
+            if not self._improved(current):
+                if self.verbose:
+                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
+                return
+            if self.verbose:
+                previous = "inf" if self.best is None else f"{self.best:.5f}"
+                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {previous} to {current:.5f}, saving "
+                      f"model to {path}")
+            self.best = current
+        elif self.verbose:
+            print(f"\nEpoch {epoch + 1}: saving model to {path}")
+        if self.save_weights_only:
+            self.model.save_weights(path, overwrite=True)
+        else:
+            self.model.save(path, overwrite=True)
+
+    def on_train_begin(self, logs=None):
+        self._batches_seen = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._every is None:
+            return
+        self._batches_seen += 1
+        if self._batches_seen % self._every == 0:
+            self._save(self._epoch, batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._every is None:
+            self._save(epoch, None, logs)
+
+
+class BackupAndRestore(Callback):
+    """Backs training up to ``backup_dir`` so an interrupted ``fit`` (a crash, a killed job) resumes where it
+    stopped: run the same ``fit`` again with the same callback and it restores the weights, the optimizer state and
+    the epoch, and continues with the next epoch.
+
+    The backup (``latest.weights.h5`` with the optimizer state, ``training_metadata.json`` with the epoch) is
+    written atomically after every epoch (or every ``save_freq`` batches) and deleted when ``fit`` completes,
+    unless ``delete_checkpoint=False``.
+
+    Example:
+        >>> backup = keras.callbacks.BackupAndRestore(backup_dir="/tmp/backup")
+        >>> model.fit(x, y, epochs=10, callbacks=[backup])
+    """
+
+    def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True):
+        super().__init__()
+        if not backup_dir:
+            raise ValueError("BackupAndRestore: backup_dir must be a folder path; received an empty value.")
+        self.backup_dir = os.fspath(backup_dir)
+        self.save_freq = save_freq
+        self._every = _save_every(save_freq, "BackupAndRestore")
+        self.delete_checkpoint = delete_checkpoint
+        self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
+        self._metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
+        self._batches_seen = 0
+
+    def on_train_begin(self, logs=None):
+        self._batches_seen = 0
+        if not os.path.exists(self._metadata_path):
+            return
+        with open(self._metadata_path) as f:
+            metadata = json.load(f)
+        if not self.model.built:
+            raise ValueError(f"BackupAndRestore: cannot restore {self._weights_path} into model "
+                             f"'{self.model.name}' before it is built; build it (model.build or an Input) first.")
+        self.model.load_weights(self._weights_path)
+        # fit starts from the epoch after the last completed one.
+        self.model._initial_epoch = int(metadata["epoch"]) + 1
+
+    def _backup(self, epoch, completed):
+        from .saving._files import atomic_path  # saving imports the models, which import callbacks
+        os.makedirs(self.backup_dir, exist_ok=True)
+        self.model.save_weights(self._weights_path, overwrite=True)
+        with atomic_path(self._metadata_path) as temporary:
+            with open(temporary, "w") as f:
+                json.dump({"epoch": epoch if completed else epoch - 1}, f)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._every is not None:
+            self._batches_seen += 1
+            if self._batches_seen % self._every == 0:
+                self._backup(self._epoch, completed=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._every is None:
+            self._backup(epoch, completed=True)
+
+    def on_train_end(self, logs=None):
+        if self.delete_checkpoint and os.path.isdir(self.backup_dir):
+            for path in (self._weights_path, self._metadata_path):
+                if os.path.exists(path):
+                    os.remove(path)
+            if not os.listdir(self.backup_dir):
+                shutil.rmtree(self.backup_dir)
+
+
 from .callbacks_tensorboard import TensorBoard  # noqa: E402,F401  (its own file: tf.summary event files)
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -8,7 +8,7 @@ import math as _math
 import numpy as np
 
 import pytensor as pt
-from .serialization import deserialize_object, serialize_object
+from .serialization import deserialize_object, serialize_object, unknown_identifier_error
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
            "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal",
@@ -262,8 +262,10 @@ _ALIASES = {
     "orthogonal": Orthogonal, "identity": Identity,
     # Keras's short spellings (Embedding's default is "uniform").
     "uniform": RandomUniform, "normal": RandomNormal, "one": Ones, "zero": Zeros,
+    "initializer": Initializer,
 }
 _CLASSES = {cls.__name__: cls for cls in _ALIASES.values()}
+_CLASSES.update({"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})
 
 
 def serialize(initializer):
@@ -290,7 +292,7 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = _ALIASES.get(identifier) or _CLASSES.get(identifier)
         if cls is None:
-            raise ValueError(f"Unknown initializer {identifier!r}; known: {sorted(_ALIASES)}.")
+            raise unknown_identifier_error("initializer", identifier, set(_ALIASES) | set(_CLASSES))
         return cls()
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
@@ -303,3 +305,8 @@ zeros, ones, constant = Zeros, Ones, Constant
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
 glorot_uniform, glorot_normal, he_normal, he_uniform = GlorotUniform, GlorotNormal, HeNormal, HeUniform
 lecun_normal, lecun_uniform, orthogonal, identity = LecunNormal, LecunUniform, Orthogonal, Identity
+variance_scaling, IdentityInitializer, OrthogonalInitializer = VarianceScaling, Identity, Orthogonal  # Keras 3 names
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -1,4 +1,6 @@
 """Symbolic tensors of the functional API: a shape, a dtype and the layer call (node) that produced them."""
+import operator
+
 import pytensor as pt
 
 __all__ = ["KerasTensor", "Node", "is_keras_tensor"]
@@ -42,61 +44,56 @@ class KerasTensor:
     _pytensor_symbolic = True
 
     def _apply(self, function, *operands):
-        """A layer applying ``function`` to this tensor and ``operands`` (KerasTensors become the layer's inputs)."""
+        """A layer computing ``function(*operands)``; the KerasTensors among them become the layer's inputs."""
         from .layers.lambda_layer import Lambda
 
-        symbolic = [self] + [x for x in operands if isinstance(x, KerasTensor)]
-        slots = {id(x): i for i, x in enumerate(symbolic)}
-
-        def apply(values):
-            values = values if isinstance(values, list) else [values]
-            return function(*[values[slots[id(x)]] if isinstance(x, KerasTensor) else x for x in (self,) + operands])
-        return Lambda(apply)(symbolic if len(symbolic) > 1 else self)
+        symbolic = [x for x in operands if isinstance(x, KerasTensor)]
+        return Lambda(_OperandCall(function, operands))(symbolic if len(symbolic) > 1 else symbolic[0])
 
     def __add__(self, other):
-        return self._apply(lambda a, b: a + b, other)
+        return self._apply(operator.add, self, other)
 
     def __radd__(self, other):
-        return self._apply(lambda a, b: b + a, other)
+        return self._apply(operator.add, other, self)
 
     def __sub__(self, other):
-        return self._apply(lambda a, b: a - b, other)
+        return self._apply(operator.sub, self, other)
 
     def __rsub__(self, other):
-        return self._apply(lambda a, b: b - a, other)
+        return self._apply(operator.sub, other, self)
 
     def __mul__(self, other):
-        return self._apply(lambda a, b: a * b, other)
+        return self._apply(operator.mul, self, other)
 
     def __rmul__(self, other):
-        return self._apply(lambda a, b: b * a, other)
+        return self._apply(operator.mul, other, self)
 
     def __truediv__(self, other):
-        return self._apply(lambda a, b: a / b, other)
+        return self._apply(operator.truediv, self, other)
 
     def __rtruediv__(self, other):
-        return self._apply(lambda a, b: b / a, other)
+        return self._apply(operator.truediv, other, self)
 
     def __pow__(self, other):
-        return self._apply(lambda a, b: a ** b, other)
+        return self._apply(operator.pow, self, other)
 
     def __rpow__(self, other):
-        return self._apply(lambda a, b: b ** a, other)
+        return self._apply(operator.pow, other, self)
 
     def __matmul__(self, other):
-        return self._apply(lambda a, b: a @ b, other)
+        return self._apply(operator.matmul, self, other)
 
     def __rmatmul__(self, other):
-        return self._apply(lambda a, b: b @ a, other)
+        return self._apply(operator.matmul, other, self)
 
     def __neg__(self):
-        return self._apply(lambda a: -a)
+        return self._apply(operator.neg, self)
 
     def __abs__(self):
-        return self._apply(lambda a: abs(a))
+        return self._apply(operator.abs, self)
 
     def __getitem__(self, key):
-        return self._apply(lambda a: a[key])
+        return self._apply(operator.getitem, self, key)
 
     def __iter__(self):
         raise TypeError("A symbolic KerasTensor cannot be iterated (its size along the first axis is not known); "
@@ -105,6 +102,23 @@ class KerasTensor:
     def __bool__(self):
         raise TypeError("A symbolic KerasTensor has no value: it cannot be used in a Python `if`. Put the "
                         "computation in a layer (e.g. keras.layers.Lambda) or a subclassed Model's call().")
+
+
+class _OperandCall:
+    """``function(*operands)`` with each symbolic operand replaced by the layer input it became: the Lambda
+    body of an operator on KerasTensors. A module-level class, not a closure, so such models pickle."""
+
+    def __init__(self, function, operands):
+        self.function = function
+        self.__name__ = function.__name__  # what the Lambda layer's config and summary show ("add", "getitem")
+        symbolic = [x for x in operands if isinstance(x, KerasTensor)]
+        # Each operand is ("input", position among the layer's inputs) or ("value", a constant operand).
+        self.operands = [("input", next(i for i, s in enumerate(symbolic) if s is x)) if isinstance(x, KerasTensor)
+                         else ("value", x) for x in operands]
+
+    def __call__(self, values):
+        values = values if isinstance(values, list) else [values]
+        return self.function(*[values[v] if kind == "input" else v for kind, v in self.operands])
 
 
 def is_keras_tensor(x):

@@ -11,7 +11,13 @@ kernels instead, as TF-Keras does.
 
 import math
 
+import numpy as np
+
 import pytensor as pt
+
+from .backend import to_snake_case
+from .serialization import (deserialize_object, get_registered_name, get_registered_object, serialize_object,
+                            unknown_identifier_error)
 
 EPSILON = 1e-7
 """Keras's fuzz factor (``keras.backend.epsilon()``) used to clip probabilities."""
@@ -241,6 +247,144 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 # Loss classes
 # ---------------------------------------------------------------------------------------------------------------
 
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
+                              label_smoothing=0.0, axis=-1):
+    """Binary crossentropy scaled by ``(1 - p_t) ** gamma`` (``p_t`` the probability of the true label), which
+    down-weights easy examples; with ``apply_class_balancing``, also by ``alpha`` for 1s and ``1 - alpha`` for 0s.
+
+    Example:
+        >>> keras.losses.binary_focal_crossentropy([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]], gamma=2)  # [0.33, 0.206]
+    """
+    y_true, y_pred = _pair(y_true, y_pred, "binary_focal_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        y_pred = pt.sigmoid(y_pred)
+    p = pt.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+    bce = -(y_true * pt.log(p) + (1.0 - y_true) * pt.log(1.0 - p))
+    p_t = y_true * y_pred + (1.0 - y_true) * (1.0 - y_pred)
+    values = pt.pow(1.0 - p_t, gamma) * bce
+    if apply_class_balancing:
+        values = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * values
+    return pt.reduce_mean(values, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                                   axis=-1):
+    """Categorical crossentropy with each class's term scaled by ``alpha * (1 - p) ** gamma``.
+
+    Example:
+        >>> keras.losses.categorical_focal_crossentropy([[0, 1, 0], [0, 0, 1]], [[.05, .9, .05], [.1, .85, .05]])
+    """
+    y_true, y_pred = _pair(y_true, y_pred, "categorical_focal_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    if from_logits:
+        y_pred = pt.nn.softmax(y_pred, axis=axis)
+    p = pt.clip_by_value(y_pred / pt.reduce_sum(y_pred, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
+    return pt.reduce_sum(alpha * pt.pow(1.0 - p, gamma) * (-y_true * pt.log(p)), axis=axis)
+
+
+def dice(y_true, y_pred, axis=None):
+    """``1 - 2 sum(y_true * y_pred) / (sum(y_true) + sum(y_pred))`` over ``axis`` (everything by default).
+
+    Example:
+        >>> keras.losses.dice([[1.0, 0.0], [1.0, 1.0]], [[0.8, 0.1], [0.6, 0.9]])
+    """
+    y_true, y_pred = _pair(y_true, y_pred, "dice")
+    intersection = pt.reduce_sum(y_true * y_pred, axis=axis)
+    return 1.0 - 2.0 * intersection / (pt.reduce_sum(y_true, axis=axis) + pt.reduce_sum(y_pred, axis=axis) +
+                                       EPSILON)
+
+
+def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
+    """``1 - TP / (TP + alpha FP + beta FN)`` with soft counts over ``axis`` (everything by default); alpha = beta
+    = 0.5 is the Dice loss.
+
+    Example:
+        >>> keras.losses.tversky([[1.0, 0.0], [1.0, 1.0]], [[0.8, 0.1], [0.6, 0.9]], alpha=0.7, beta=0.3)
+    """
+    y_true, y_pred = _pair(y_true, y_pred, "tversky")
+    intersection = pt.reduce_sum(y_true * y_pred, axis=axis)
+    false_pos = pt.reduce_sum((1.0 - y_pred) * y_true, axis=axis)
+    false_neg = pt.reduce_sum(y_pred * (1.0 - y_true), axis=axis)
+    return 1.0 - intersection / (intersection + alpha * false_pos + beta * false_neg + EPSILON)
+
+
+def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True, gamma=80, margin=0.4):
+    """Circle loss (Sun et al., 2020) for metric learning: ``y_pred`` holds L2-normalised embeddings, ``y_true``
+    integer labels; pairs with equal labels are pulled together and others pushed apart, each pair weighted by how
+    far it is from its optimum. Per sample: ``softplus(logsumexp(positive terms) + logsumexp(negative terms))``;
+    the mask of positive losses makes the mean skip samples with none.
+
+    Example:
+        >>> keras.losses.circle([0, 0, 1], [[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])
+    """
+    y_pred = _as_float(y_pred)
+    y_true = pt.reshape(pt.cast(pt.convert_to_tensor(y_true), pt.int32), (-1, 1))
+    ref_embeddings = y_pred if ref_embeddings is None else pt.cast(pt.convert_to_tensor(ref_embeddings), y_pred.dtype)
+    ref_labels = y_true if ref_labels is None else pt.reshape(pt.cast(pt.convert_to_tensor(ref_labels), pt.int32),
+                                                              (-1, 1))
+    distances = pt.maximum(1.0 - pt.matmul(y_pred, ref_embeddings, transpose_b=True), 0.0)
+    positive = pt.equal(y_true, pt.transpose(ref_labels))
+    negative = pt.logical_not(positive)
+    if remove_diagonal:
+        positive = pt.logical_and(positive, pt.logical_not(pt.cast(pt.eye(*distances.shape), pt.bool)))
+    pos_weights = pt.maximum((margin + distances) * pt.cast(positive, distances.dtype), 0.0)
+    neg_weights = pt.maximum((1.0 + margin - distances) * pt.cast(negative, distances.dtype), 0.0)
+    pos_terms = -gamma * pos_weights * (margin - distances)
+    neg_terms = gamma * neg_weights * (1.0 - margin - distances)
+    no_pair = pt.fill(distances.shape, pt.constant(-math.inf, dtype=distances.dtype))
+    values = pt.nn.softplus(pt.reduce_logsumexp(pt.where(positive, pos_terms, no_pair), axis=1) +
+                            pt.reduce_logsumexp(pt.where(negative, neg_terms, no_pair), axis=1))
+    values._keras_mask = values > 0.0
+    return values
+
+
+def ctc(y_true, y_pred):
+    """Connectionist temporal classification loss (Graves et al., 2006): ``-log p(labels | logits)`` summed over
+    every alignment of the labels to the time steps, by the forward algorithm in log space.
+
+    Args:
+        y_true: integer labels, shape (batch, max_label_length); 0 is the blank and pads the end of shorter labels.
+        y_pred: logits (not softmax outputs), shape (batch, time, classes).
+
+    Example:
+        >>> keras.losses.ctc([[1, 2]], tf.zeros((1, 4, 3)))  # -log(15 alignments / 3**4) = 1.6864
+    """
+    labels = np.asarray(pt.convert_to_tensor(y_true)).astype(np.int64)  # labels are data: no gradient flows
+    logits = _as_float(y_pred)
+    if labels.ndim != 2 or len(logits.shape) != 3:
+        raise ValueError(f"ctc: y_true must be (batch_size, max_length) integer labels and y_pred (batch_size, "
+                         f"max_length, num_classes) logits; received y_true.shape={labels.shape}, "
+                         f"y_pred.shape={tuple(logits.shape)}.")
+    batch, steps, classes = logits.shape
+    lengths = (labels != 0).sum(axis=1)
+    states = 2 * labels.shape[1] + 1
+    extended = np.zeros((batch, states), np.int64)  # blank, l1, blank, l2, ..., blank
+    extended[:, 1::2] = labels
+    can_skip = np.zeros((batch, states), bool)  # s-2 -> s, between different labels
+    can_skip[:, 2:] = (extended[:, 2:] != 0) & (extended[:, 2:] != extended[:, :-2])
+    final = np.zeros((batch, states), bool)  # a path ends on the last label or the blank after it
+    final[np.arange(batch), 2 * lengths] = True
+    final[np.arange(batch)[lengths > 0], 2 * lengths[lengths > 0] - 1] = True
+    # A large finite stand-in for log(0): -inf would give NaN gradients through unreachable states.
+    never = pt.fill((batch, states), pt.constant(-1e30, dtype=logits.dtype))
+    log_probs = pt.matmul(pt.nn.log_softmax(logits), pt.one_hot(extended, classes, dtype=logits.dtype),
+                          transpose_b=True)  # (batch, time, states)
+    start = np.full((batch, states), -1e30)
+    start[:, 0] = 0.0
+    alpha = pt.constant(start, dtype=logits.dtype)
+    skip = pt.constant(can_skip)
+    for t in range(steps):
+        stay = alpha
+        advance = pt.concat([never[:, :1], alpha[:, :-1]], axis=1)
+        jump = pt.where(skip, pt.concat([never[:, :2], alpha[:, :-2]], axis=1), never)
+        top = pt.maximum(pt.maximum(stay, advance), jump)
+        alpha = top + pt.log(pt.exp(stay - top) + pt.exp(advance - top) + pt.exp(jump - top)) + log_probs[:, t, :]
+    return -pt.reduce_logsumexp(pt.where(pt.constant(final), alpha, never), axis=1)
+
+
 def _broadcast_weight(sample_weight, values):
     """Brings sample_weight to the rank of the per-sample losses (drop trailing 1s, add trailing axes)."""
     weight = pt.cast(pt.convert_to_tensor(sample_weight), values.dtype)
@@ -290,7 +434,7 @@ class Loss:
         if reduction not in _REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: invalid reduction {reduction!r}; expected one of "
                              f"{list(_REDUCTIONS)}.")
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or to_snake_case(type(self).__name__)
         self.reduction = "sum_over_batch_size" if reduction == "auto" else reduction
         self.dtype = dtype
 
@@ -320,15 +464,6 @@ class Loss:
     def from_config(cls, config):
         """Rebuilds the loss from ``get_config()``'s dict."""
         return cls(**config)
-
-
-def _snake(name):
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
 
 
 class LossFunctionWrapper(Loss):
@@ -475,6 +610,21 @@ SparseCategoricalCrossentropy = _loss_class(
     """, from_logits=False, ignore_class=None)
 
 
+BinaryFocalCrossentropy = _loss_class(
+    "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
+    """Binary crossentropy that focuses on hard examples (see ``binary_focal_crossentropy``).""",
+    apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1)
+CategoricalFocalCrossentropy = _loss_class(
+    "CategoricalFocalCrossentropy", categorical_focal_crossentropy, "categorical_focal_crossentropy",
+    """Categorical crossentropy that focuses on hard examples (see ``categorical_focal_crossentropy``).""",
+    alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1)
+CTC = _loss_class("CTC", ctc, "ctc", """The CTC loss (see ``ctc``).""")
+Circle = _loss_class("Circle", circle, "circle", """The circle loss (see ``circle``).""", gamma=80.0, margin=0.4,
+                     remove_diagonal=True)
+Dice = _loss_class("Dice", dice, "dice", """The Dice loss (see ``dice``).""", axis=None)
+Tversky = _loss_class("Tversky", tversky, "tversky", """The Tversky loss (see ``tversky``).""", alpha=0.5, beta=0.5,
+                      axis=None)
+
 # ---------------------------------------------------------------------------------------------------------------
 # aliases, serialisation, get
 # ---------------------------------------------------------------------------------------------------------------
@@ -484,38 +634,39 @@ mae = MAE = mean_absolute_error
 mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kullback_leibler_divergence = kl_divergence
+bce = BCE = binary_crossentropy
 logcosh = log_cosh
 huber_loss = huber
 
 _FUNCTIONS = {fn.__name__: fn for fn in (
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
     cosine_similarity, huber, log_cosh, kl_divergence, poisson, hinge, squared_hinge, categorical_hinge,
-    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy)}
+    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, binary_focal_crossentropy,
+    categorical_focal_crossentropy, dice, tversky, circle, ctc)}
 _FUNCTIONS.update({"mse": mse, "mae": mae, "mape": mape, "msle": msle, "kld": kld, "MSE": mse, "MAE": mae,
                    "MAPE": mape, "MSLE": msle, "KLD": kld, "kullback_leibler_divergence": kl_divergence,
-                   "logcosh": log_cosh, "huber_loss": huber})
+                   "logcosh": log_cosh, "huber_loss": huber, "bce": bce, "BCE": bce})
 _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity,
     Huber, LogCosh, KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy,
-    CategoricalCrossentropy, SparseCategoricalCrossentropy)}
+    CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
+    Dice, Tversky, Circle, CTC)}
 
 
 def serialize(loss):
-    """``{"class_name": ..., "config": ...}`` for a Loss, the function's name for a loss function."""
+    """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for a Loss, the function's name for a
+    loss function."""
     if isinstance(loss, Loss):
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
-    return loss.__name__
+        return serialize_object(loss)
+    return get_registered_name(loss)
 
 
-def deserialize(config):
-    """Inverse of ``serialize``: a name or a ``{"class_name", "config"}`` dict."""
+def deserialize(config, custom_objects=None):
+    """Inverse of ``serialize``: a name or a ``{"class_name", "config"}`` dict (custom losses through
+    ``custom_objects``, scopes or ``register_keras_serializable``)."""
     if isinstance(config, dict):
-        class_name = config.get("class_name")
-        if class_name not in _CLASSES:
-            raise ValueError(f"keras.losses.deserialize: unknown loss class {class_name!r}; valid: "
-                             f"{sorted(_CLASSES)}.")
-        return _CLASSES[class_name].from_config(dict(config.get("config", {})))
-    return get(config)
+        return deserialize_object(config, _CLASSES, "loss", custom_objects)
+    return get_registered_object(config, custom_objects) or get(config)
 
 
 def get(identifier):
@@ -532,12 +683,16 @@ def get(identifier):
     if isinstance(identifier, str):
         if identifier in _FUNCTIONS:
             return _FUNCTIONS[identifier]
-        if identifier in _CLASSES:
-            return _CLASSES[identifier]()
-        raise ValueError(f"Unknown loss {identifier!r}. Valid names: {sorted(_FUNCTIONS) + sorted(_CLASSES)}.")
+        if identifier in _CLASSES or identifier == "Loss":  # Keras resolves its base class's name too
+            return _CLASSES.get(identifier, Loss)()
+        raise unknown_identifier_error("loss", identifier, list(_FUNCTIONS) + list(_CLASSES))
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret loss identifier {identifier!r}: pass a name, a dict, a function or a "
                      f"keras.losses.Loss.")
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -11,6 +11,8 @@ the confusion metrics count all thresholds at once), never per-element Python.
 import pytensor as pt
 
 from . import losses as _losses
+from .backend import to_snake_case
+from .serialization import deserialize_object, get_registered_name, serialize_object, unknown_identifier_error
 
 EPSILON = _losses.EPSILON
 
@@ -51,7 +53,7 @@ class Metric:
     """
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or _losses._snake(type(self).__name__)
+        self.name = name or to_snake_case(type(self).__name__)
         self.dtype = pt.as_dtype(dtype) if dtype is not None else pt.float32
         self._variables = []
 
@@ -63,7 +65,7 @@ class Metric:
         make = pt.zeros if initializer == "zeros" else pt.ones
         variable = pt.Variable(make(tuple(shape), dtype=dtype or self.dtype), trainable=False,
                                name=name or "variable")
-        variable._metric_initializer = make
+        variable._metric_initializer = initializer  # a name, not the function: metrics pickle with their state
         self._variables.append(variable)
         return variable
 
@@ -87,7 +89,8 @@ class Metric:
     def reset_state(self):
         """Zeroes (re-initialises) every state variable."""
         for variable in self._variables:
-            variable.assign(variable._metric_initializer(tuple(variable.shape), dtype=variable.dtype))
+            make = pt.zeros if variable._metric_initializer == "zeros" else pt.ones
+            variable.assign(make(tuple(variable.shape), dtype=variable.dtype))
 
     def reset_states(self):
         """The older name of ``reset_state``."""
@@ -346,6 +349,43 @@ def _cosine(y_true, y_pred, axis=-1):
     return -_losses.cosine_similarity(y_true, y_pred, axis=axis)
 
 
+def _centered(x, axis):
+    return x - pt.reduce_mean(x, axis=axis, keepdims=True)
+
+
+def pearson_correlation(y_true, y_pred, axis=-1):
+    """Pearson's correlation coefficient of ``y_true`` and ``y_pred`` along ``axis``.
+
+    Example:
+        >>> keras.metrics.pearson_correlation([[0.0, 1.0, 2.0]], [[0.1, 0.9, 2.5]])
+    """
+    y_true, y_pred = _losses._pair(y_true, y_pred, "pearson_correlation")
+    true_c, pred_c = _centered(y_true, axis), _centered(y_pred, axis)
+    true_n = true_c / pt.sqrt(pt.reduce_mean(pt.square(true_c), axis=axis, keepdims=True))
+    pred_n = pred_c / pt.sqrt(pt.reduce_mean(pt.square(pred_c), axis=axis, keepdims=True))
+    return pt.reduce_mean(true_n * pred_n, axis=axis)
+
+
+def concordance_correlation(y_true, y_pred, axis=-1):
+    """Lin's concordance correlation coefficient along ``axis``, as Keras 3 computes it.
+
+    Example:
+        >>> keras.metrics.concordance_correlation([[0.0, 1.0, 2.0]], [[0.1, 0.9, 2.5]])
+    """
+    y_true, y_pred = _losses._pair(y_true, y_pred, "concordance_correlation")
+    true_mean = pt.reduce_mean(y_true, axis=axis, keepdims=True)
+    pred_mean = pt.reduce_mean(y_pred, axis=axis, keepdims=True)
+    true_var = pt.reduce_mean(pt.square(_centered(y_true - true_mean, axis)), axis=axis, keepdims=True)
+    pred_var = pt.reduce_mean(pt.square(_centered(y_pred - pred_mean, axis)), axis=axis, keepdims=True)
+    covar = (y_true - pred_mean) * (y_pred - pred_mean)  # Keras 3 centres y_true on y_pred's mean here
+    norm = true_var + pred_var + pt.square(true_mean - pred_mean)
+    return pt.reduce_mean(2.0 * covar / (norm + EPSILON), axis=axis)
+
+
+PearsonCorrelation = _wrapper_class("PearsonCorrelation", pearson_correlation, "pearson_correlation",
+                                    "Mean over batches of ``pearson_correlation`` along ``axis``.", axis=-1)
+ConcordanceCorrelation = _wrapper_class("ConcordanceCorrelation", concordance_correlation, "concordance_correlation",
+                                        "Mean over batches of ``concordance_correlation`` along ``axis``.", axis=-1)
 MeanSquaredError = _wrapper_class("MeanSquaredError", _losses.mean_squared_error, "mean_squared_error",
                                   "Mean of ``mean(square(y_true - y_pred), axis=-1)``.")
 MeanAbsoluteError = _wrapper_class("MeanAbsoluteError", _losses.mean_absolute_error, "mean_absolute_error",
@@ -394,6 +434,72 @@ class RootMeanSquaredError(Mean):
 
     def result(self):
         return pt.sqrt(super().result())
+
+
+class R2Score(Metric):
+    """The coefficient of determination ``1 - SS_res / SS_tot`` per output column over everything seen, averaged
+    uniformly (``class_aggregation="uniform_average"``), by variance (``"variance_weighted_average"``) or not at
+    all (None); ``num_regressors > 0`` gives the adjusted R2.
+
+    Example:
+        >>> m = keras.metrics.R2Score()
+        >>> m.update_state([[1.0], [4.0], [3.0]], [[2.0], [4.0], [4.0]])
+        >>> m.result()  # 0.5714
+    """
+
+    def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if class_aggregation not in (None, "uniform_average", "variance_weighted_average"):
+            raise ValueError(f"R2Score: invalid class_aggregation {class_aggregation!r}; expected None, "
+                             f"'uniform_average' or 'variance_weighted_average'.")
+        if num_regressors < 0:
+            raise ValueError(f"R2Score: num_regressors must be >= 0, got {num_regressors}.")
+        self.class_aggregation = class_aggregation
+        self.num_regressors = num_regressors
+        self.num_samples = self.add_variable((), name="num_samples")
+        self._sums = None  # (sum, squared_sum, residual, count) per output column, made by the first batch
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Accumulates the column sums of a (batch, outputs) batch."""
+        y_true, y_pred = (pt.cast(t, self.dtype) for t in _losses._pair(y_true, y_pred, self.name))
+        if len(y_true.shape) != 2:
+            raise ValueError(f"R2Score expects 2-D inputs (batch_size, output_dim); received y_true.shape="
+                             f"{tuple(y_true.shape)} and y_pred.shape={tuple(y_pred.shape)}.")
+        if self._sums is None:
+            self._sums = [self.add_variable((y_pred.shape[-1],), name=n)
+                          for n in ("sum", "squared_sum", "residual", "count")]
+        weight = pt.ones_like(y_true) if sample_weight is None else pt.cast(sample_weight, y_true.dtype)
+        if len(weight.shape) == 1:
+            weight = pt.expand_dims(weight, 1)
+        weight = pt.broadcast_to(weight, y_true.shape)
+        total, squares, residual, count = self._sums
+        total.assign_add(pt.reduce_sum(y_true * weight, axis=0))
+        squares.assign_add(pt.reduce_sum(y_true * y_true * weight, axis=0))
+        residual.assign_add(pt.reduce_sum(pt.square(y_true - y_pred) * weight, axis=0))
+        count.assign_add(pt.reduce_sum(weight, axis=0))
+        self.num_samples.assign_add(pt.cast(pt.size(y_true), self.num_samples.dtype))
+
+    def result(self):
+        if self._sums is None:
+            return pt.constant(0.0, dtype=self.dtype)
+        total, squares, residual, count = (v.read_value() for v in self._sums)
+        spread = squares - total * (total / count)
+        raw = 1.0 - residual / spread
+        raw = pt.where(pt.math.is_finite(raw) | pt.math.is_nan(raw), raw, pt.zeros_like(raw))  # inf -> 0, as Keras
+        if self.class_aggregation == "uniform_average":
+            score = pt.reduce_mean(raw)
+        elif self.class_aggregation == "variance_weighted_average":
+            score = pt.reduce_sum(spread * raw) / pt.reduce_sum(spread)
+        else:
+            score = raw
+        n, p = float(self.num_samples.numpy()), float(self.num_regressors)
+        if 0 < p < n - 1:
+            score = 1.0 - (1.0 - score) * (n - 1.0) / (n - p - 1.0)
+        return score
+
+    def get_config(self):
+        return {**super().get_config(), "class_aggregation": self.class_aggregation,
+                "num_regressors": self.num_regressors}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -845,6 +951,142 @@ class F1Score(FBetaScore):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# intersection over union
+# ---------------------------------------------------------------------------------------------------------------
+
+class IoU(Metric):
+    """Intersection over union ``tp / (tp + fp + fn)`` of the classes ``target_class_ids``, averaged over those
+    that occurred, from a confusion matrix accumulated over everything seen.
+
+    Args:
+        num_classes: the number of classes (labels and predictions are class ids in ``[0, num_classes)``).
+        target_class_ids: the classes whose IoU is averaged.
+        ignore_class: a label whose samples are left out.
+        sparse_y_true / sparse_y_pred: False when that input holds per-class scores (its argmax along ``axis``
+            is taken).
+
+    Example:
+        >>> m = keras.metrics.IoU(num_classes=2, target_class_ids=[0])
+        >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+        >>> m.result()  # 1 / 3
+    """
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(name=name, dtype=dtype)
+        if max(target_class_ids, default=-1) >= num_classes:
+            raise ValueError(f"{type(self).__name__}: target_class_ids {list(target_class_ids)} must be smaller "
+                             f"than num_classes={num_classes}.")
+        self.num_classes = int(num_classes)
+        self.target_class_ids = list(target_class_ids)
+        self.ignore_class = ignore_class
+        self.sparse_y_true, self.sparse_y_pred, self.axis = sparse_y_true, sparse_y_pred, axis
+        self.total_cm = self.add_variable((self.num_classes, self.num_classes), name="total_confusion_matrix")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """Adds the batch's (weighted) confusion matrix; out-of-range ids and ``ignore_class`` count nothing."""
+        if not self.sparse_y_true:
+            y_true = pt.argmax(y_true, axis=self.axis)
+        if not self.sparse_y_pred:
+            y_pred = pt.argmax(y_pred, axis=self.axis)
+        y_true = pt.reshape(pt.cast(y_true, pt.int64), [-1])
+        y_pred = pt.reshape(pt.cast(y_pred, pt.int64), [-1])
+        weight = pt.ones_like(y_true, dtype=self.dtype) if sample_weight is None else \
+            pt.broadcast_to(pt.reshape(pt.cast(sample_weight, self.dtype), [-1]), y_true.shape)
+        n = self.num_classes
+        valid = (y_true >= 0) & (y_true < n) & (y_pred >= 0) & (y_pred < n)
+        if self.ignore_class is not None:
+            valid = valid & pt.not_equal(y_true, self.ignore_class)
+        weight = pt.where(valid, weight, pt.zeros_like(weight))
+        true_hot = pt.one_hot(pt.where(valid, y_true, pt.zeros_like(y_true)), n, dtype=self.dtype)
+        pred_hot = pt.one_hot(pt.where(valid, y_pred, pt.zeros_like(y_pred)), n, dtype=self.dtype)
+        self.total_cm.assign_add(pt.matmul(true_hot * pt.expand_dims(weight, 1), pred_hot, transpose_a=True))
+
+    def result(self):
+        cm = self.total_cm.read_value()
+        true_pos = pt.reduce_sum(cm * pt.eye(self.num_classes, dtype=self.dtype), axis=1)
+        denominator = pt.reduce_sum(cm, axis=0) + pt.reduce_sum(cm, axis=1) - true_pos
+        true_pos = pt.gather(true_pos, self.target_class_ids)
+        denominator = pt.gather(denominator, self.target_class_ids)
+        occurred = pt.reduce_sum(pt.cast(denominator > 1e-9, self.dtype))
+        return pt.reduce_sum(true_pos / (denominator + EPSILON)) / (occurred + EPSILON)
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes, "target_class_ids": self.target_class_ids,
+                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
+
+
+class BinaryIoU(IoU):
+    """IoU of binary labels against scores thresholded at ``threshold`` (``y_pred >= threshold`` is class 1).
+
+    Example:
+        >>> m = keras.metrics.BinaryIoU(target_class_ids=[0, 1], threshold=0.3)
+        >>> m.update_state([0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7])
+        >>> m.result()  # 0.3333
+    """
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        super().update_state(y_true, pt.convert_to_tensor(y_pred, dtype_hint=pt.float32) >= self.threshold,
+                             sample_weight)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype.name, "target_class_ids": self.target_class_ids,
+                "threshold": self.threshold}
+
+
+class MeanIoU(IoU):
+    """The IoU averaged over all ``num_classes`` classes.
+
+    Example:
+        >>> m = keras.metrics.MeanIoU(num_classes=2)
+        >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+        >>> m.result()  # 0.3333
+    """
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
+                 sparse_y_pred=True, axis=-1):
+        super().__init__(num_classes, list(range(num_classes)), name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["target_class_ids"]
+        return config
+
+
+class OneHotIoU(IoU):
+    """IoU of one-hot labels and per-class scores (both reduced by argmax)."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
+                 axis=-1):
+        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+class OneHotMeanIoU(MeanIoU):
+    """MeanIoU of one-hot labels and per-class scores (both reduced by argmax)."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # get
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -854,18 +1096,18 @@ _CLASSES = {cls.__name__: cls for cls in (
     AUC, F1Score, FBetaScore, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, KLDivergence, Poisson, Hinge, SquaredHinge,
     CategoricalHinge, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-    RootMeanSquaredError)}
-_NAMES = {_losses._snake(name): cls for name, cls in _CLASSES.items()}
+    RootMeanSquaredError, PearsonCorrelation, ConcordanceCorrelation, R2Score, BinaryIoU, Metric)}
+# Metrics that need constructor arguments: rebuilt from configs, not made from a bare name.
+_NEED_ARGUMENTS = {cls.__name__: cls for cls in (IoU, MeanIoU, OneHotIoU, OneHotMeanIoU)}
+_NAMES = {to_snake_case(name): cls for name, cls in _CLASSES.items()}
 _NAMES.update({"acc": Accuracy, "auc": AUC, "precision": Precision, "recall": Recall, "f1_score": F1Score,
                "fbeta_score": FBetaScore, "logcosh": LogCoshError, "rmse": RootMeanSquaredError,
                "true_positives": TruePositives, "false_positives": FalsePositives,
                "true_negatives": TrueNegatives, "false_negatives": FalseNegatives})
-_FUNCTIONS = {
-    "mse": _losses.mean_squared_error, "mae": _losses.mean_absolute_error,
-    "mape": _losses.mean_absolute_percentage_error, "msle": _losses.mean_squared_logarithmic_error,
-    "kld": _losses.kl_divergence, "bce": _losses.binary_crossentropy,
-    "MSE": _losses.mean_squared_error, "MAE": _losses.mean_absolute_error,
-}
+# Keras 3's short spellings name the metric classes (compile names the metric after the string it was given).
+_NAMES.update({"mse": MeanSquaredError, "mae": MeanAbsoluteError, "mape": MeanAbsolutePercentageError,
+               "msle": MeanSquaredLogarithmicError, "bce": BinaryCrossentropy, "kld": KLDivergence})
+_NAMES.update({alias.upper(): _NAMES[alias] for alias in ("mse", "mae", "mape", "msle", "bce")})
 
 mse = MSE = _losses.mean_squared_error
 mae = MAE = _losses.mean_absolute_error
@@ -883,19 +1125,29 @@ poisson = _losses.poisson
 hinge = _losses.hinge
 squared_hinge = _losses.squared_hinge
 categorical_hinge = _losses.categorical_hinge
+kld = KLD = kullback_leibler_divergence = _losses.kl_divergence
+huber = _losses.huber
+logcosh = _losses.log_cosh
+binary_focal_crossentropy = _losses.binary_focal_crossentropy
+categorical_focal_crossentropy = _losses.categorical_focal_crossentropy
 
 
 def serialize(metric):
     """``{"class_name": ..., "config": ...}`` for a Metric, the function's name for a metric function."""
     if isinstance(metric, Metric):
-        return {"class_name": type(metric).__name__, "config": metric.get_config()}
-    return metric.__name__
+        return serialize_object(metric)
+    return get_registered_name(metric)
+
+
+def deserialize(config):
+    """The metric a ``serialize`` dict (or a name) describes."""
+    return get(config)
 
 
 def get(identifier):
     """Resolves a metric: None, a name (``"accuracy"``, ``"auc"``, ``"mse"``, a class name), a config dict, a
-    function, or a Metric instance/class. Names of metric classes give a new instance; short loss aliases
-    (``"mse"``, ``"mae"``, ...) give the function, as in Keras.
+    function, or a Metric instance/class. Names of metric classes and Keras 3's short spellings (``"mse"``,
+    ``"mae"``, ...) give a new instance, as in Keras 3.
 
     Raises:
         ValueError: an unknown name (the message lists the valid ones) or an uninterpretable identifier.
@@ -903,21 +1155,22 @@ def get(identifier):
     if identifier is None or isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, dict):
-        class_name = identifier.get("class_name")
-        if class_name not in _CLASSES:
-            raise ValueError(f"keras.metrics.get: unknown metric class {class_name!r}; valid: {sorted(_CLASSES)}.")
-        return _CLASSES[class_name].from_config(dict(identifier.get("config", {})))
+        return deserialize_object(identifier, {**_CLASSES, **_NEED_ARGUMENTS}, "metric")
     if isinstance(identifier, str):
-        if identifier in _FUNCTIONS:
-            return _FUNCTIONS[identifier]
         cls = _CLASSES.get(identifier) or _NAMES.get(identifier)
         if cls is not None:
             return cls()
-        raise ValueError(f"Unknown metric {identifier!r}. Valid names: "
-                         f"{sorted(set(_FUNCTIONS) | set(_NAMES) | set(_CLASSES))}.")
+        if identifier in _NEED_ARGUMENTS:
+            raise TypeError(f"keras.metrics.get({identifier!r}): {identifier} needs constructor arguments; create it "
+                            f"as keras.metrics.{identifier}(num_classes=..., ...).")
+        raise unknown_identifier_error("metric", identifier, set(_NAMES) | set(_CLASSES))
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret metric identifier {identifier!r}: pass a name, a dict, a function or a "
                      f"keras.metrics.Metric.")
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

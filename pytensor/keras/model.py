@@ -265,7 +265,53 @@ class Model(Trainer, Layer):
         return sum(int(np.prod(tuple(w.shape))) for w in layer.weights) if layer.built else 0
 
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable}
+        """A functional model's graph (layers with their inbound nodes, inputs, outputs) as Keras 3 writes it;
+        for a subclassed model, its name and trainable flag (override to add your constructor's arguments)."""
         if self._nodes is not None:
-            config["layers"] = [{"class_name": type(l).__name__, "config": l.get_config()} for l in self.layers]
-        return config
+            from .saving import _config
+            return _config.model_config(self)
+        return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds a functional model from :meth:`get_config` (fresh weights); a subclass gets ``cls(**config)``."""
+        if "layers" in config and cls is Model:
+            from .saving import _config
+            from .serialization import loading_scope
+            with loading_scope(custom_objects):
+                return _config.model_from_config({"class_name": "Functional", "config": config}, custom_objects)
+        return cls(**config)
+
+    # ---- saving ----
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Saves the model (architecture, weights, compile settings, optimizer state) as ``.keras`` or ``.h5``.
+
+        Example:
+            >>> model.save("my_model.keras")
+            >>> restored = keras.models.load_model("my_model.keras")
+        """
+        from . import saving
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Saves the weights to ``.weights.h5`` (Keras 3's layout, with the optimizer state) or legacy ``.h5``."""
+        from . import saving
+        saving.warn_unused(kwargs, "save_weights")
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):
+        """Loads weights saved by ``save_weights`` / ``save`` here, in Keras 3 or in tf.keras 2.x (for a
+        TensorFlow-style checkpoint prefix, returns the checkpoint's load status, as tf.keras does).
+
+        Raises:
+            ValueError: for a file of another architecture, naming the layer and both shapes.
+        """
+        from . import saving
+        saving.warn_unused(kwargs, "load_weights")
+        return saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as a JSON string (``keras.models.model_from_json`` rebuilds it)."""
+        import json
+        from .saving import _config
+        return json.dumps(_config.serialize_layer(self), **kwargs)

@@ -4,7 +4,7 @@ Example:
     >>> layer = keras.layers.Dense(3, kernel_regularizer=keras.regularizers.l2(0.01))
 """
 import pytensor as pt
-from .serialization import deserialize_object, serialize_object
+from .serialization import deserialize_object, serialize_object, unknown_identifier_error
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2", "get", "serialize",
            "deserialize"]
@@ -107,8 +107,11 @@ def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1, l2)
 
 
-_CLASSES = {c.__name__: c for c in (L1, L2, L1L2, OrthogonalRegularizer)}
-_ALIASES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
+orthogonal_regularizer = OrthogonalRegularizer  # Keras 3's function-style name
+
+_CLASSES = {c.__name__: c for c in (L1, L2, L1L2, OrthogonalRegularizer, Regularizer)}
+_ALIASES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer,
+            "regularizer": Regularizer}
 
 
 def serialize(regularizer):
@@ -130,8 +133,12 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = _ALIASES.get(identifier) or _CLASSES.get(identifier)
         if cls is None:
-            raise ValueError(f"Unknown regularizer {identifier!r}; known: {sorted(_ALIASES)}.")
+            raise unknown_identifier_error("regularizer", identifier, set(_ALIASES) | set(_CLASSES))
         return cls()
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}.")
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -154,6 +154,17 @@ class Sequential(Model):
                 i += 1
         return x
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        # Keyed by id(layer), which a copy does not share: pickled by position, re-keyed on load.
+        state["_output_shapes"] = [self._output_shapes.get(id(layer)) for layer in self._layers]
+        return state
+
+    def __setstate__(self, state):
+        shapes = state.pop("_output_shapes")
+        self.__dict__.update(state)
+        self.__dict__["_output_shapes"] = {id(layer): s for layer, s in zip(self._layers, shapes) if s is not None}
+
     def _output_shape_of(self, layer):
         return self._output_shapes.get(id(layer), "multiple")
 
@@ -174,6 +185,14 @@ class Sequential(Model):
             self._nodes = saved
 
     def get_config(self):
-        config = {"name": self.name, "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
-                                                for l in self._layers]}
-        return config
+        """The name and the layers (the InputLayer first), as Keras 3 writes them."""
+        from .saving import _config
+        return _config.model_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A Sequential model from :meth:`get_config` (fresh weights)."""
+        from .saving import _config
+        from .serialization import loading_scope
+        with loading_scope(custom_objects):
+            return _config.model_from_config({"class_name": "Sequential", "config": config}, custom_objects)

@@ -256,6 +256,8 @@ class Trainer:
             return metrics_module.accuracy_for(loss, y_true.shape, y_pred.shape)(name=identifier)
         metric = metrics_module.get(identifier) if isinstance(identifier, (str, dict, type)) else identifier
         if hasattr(metric, "update_state"):
+            if isinstance(identifier, str):
+                metric.name = identifier  # Keras 3 names a metric after its string ("mse", not "mean_squared_error")
             return metric
         if callable(metric):
             name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
@@ -483,6 +485,8 @@ class Trainer:
                                                       steps=train.steps)
         self.stop_training = False
         callback_list.on_train_begin()
+        # BackupAndRestore sets the epoch an interrupted run resumes at.
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self._reset_metrics()

@@ -8,3 +8,7 @@ from ._loss import *  # noqa: F401,F403
 from ._normalization import *  # noqa: F401,F403
 from ._conv import *  # noqa: F401,F403
 from ._pool import *  # noqa: F401,F403
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

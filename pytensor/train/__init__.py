@@ -1,3 +1,4 @@
-"""``tf.train``: the TF1 optimizer names and the ``Example`` protocol buffers."""
+"""``tf.train``: the TF1 optimizer names, the ``Example`` protocol buffers and ``Checkpoint``."""
 from ._optimizers import *  # noqa: F401,F403
 from ._example import *  # noqa: F401,F403
+from ._checkpoint import *  # noqa: F401,F403

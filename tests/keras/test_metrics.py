@@ -183,7 +183,7 @@ def test_get_and_accuracy_for():
     assert isinstance(metrics.get("auc"), metrics.AUC)
     assert isinstance(metrics.get("precision"), metrics.Precision)
     assert isinstance(metrics.get("sparse_categorical_accuracy"), metrics.SparseCategoricalAccuracy)
-    assert metrics.get("mse") is losses.mean_squared_error
+    assert isinstance(metrics.get("mse"), metrics.MeanSquaredError)  # Keras 3: the class, not the function
     with pytest.raises(ValueError, match="binary_accuracy"):
         metrics.get("accuracyy")
     assert metrics.accuracy_for("sparse_categorical_crossentropy", (8,), (8, 10)) is metrics.SparseCategoricalAccuracy

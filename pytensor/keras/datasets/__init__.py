@@ -9,3 +9,6 @@ from ._files import CorruptDatasetError, DatasetUnavailableError, get_file
 
 __all__ = ["boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist", "reuters",
            "DatasetUnavailableError", "CorruptDatasetError", "get_file"]
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -52,3 +52,24 @@ from .rnn import RNN  # noqa: F401
 from .dot import Dot, dot  # noqa: F401
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 # (end of activation, masking, transposed-conv, reshaping, RNN-cell and dot layers)
+# ---- attention, normalization, regularization and wrapper layers ----
+from .multi_head_attention import MultiHeadAttention  # noqa: F401
+from .group_query_attention import GroupQueryAttention, GroupedQueryAttention  # noqa: F401
+from .attention import Attention  # noqa: F401
+from .additive_attention import AdditiveAttention  # noqa: F401
+from .group_normalization import GroupNormalization  # noqa: F401
+from .unit_normalization import UnitNormalization  # noqa: F401
+from .spatial_dropout1d import SpatialDropout1D  # noqa: F401
+from .spatial_dropout2d import SpatialDropout2D  # noqa: F401
+from .spatial_dropout3d import SpatialDropout3D  # noqa: F401
+from .gaussian_noise import GaussianNoise  # noqa: F401
+from .gaussian_dropout import GaussianDropout  # noqa: F401
+from .alpha_dropout import AlphaDropout  # noqa: F401
+from .activity_regularization import ActivityRegularization  # noqa: F401
+from .time_distributed import TimeDistributed  # noqa: F401
+from .identity import Identity  # noqa: F401
+# (end of attention, normalization, regularization and wrapper layers)
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

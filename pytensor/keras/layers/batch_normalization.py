@@ -28,10 +28,14 @@ class BatchNormalization(Layer):
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
-                 beta_constraint=None, gamma_constraint=None, synchronized=False, **kwargs):
+                 beta_constraint=None, gamma_constraint=None, synchronized=False, renorm=False,
+                 renorm_clipping=None, renorm_momentum=0.99, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(axis, int):
             raise ValueError(f"BatchNormalization: `axis` must be an int; received axis={axis!r}.")
+        if renorm:
+            raise ValueError(f"BatchNormalization layer '{self.name}': batch renormalization (renorm=True) is not "
+                             f"supported; use renorm=False (the default).")
         self.axis = axis
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -46,6 +50,7 @@ class BatchNormalization(Layer):
         self.beta_constraint = beta_constraint
         self.gamma_constraint = gamma_constraint
         self.synchronized = synchronized
+        self.renorm, self.renorm_clipping, self.renorm_momentum = False, renorm_clipping, float(renorm_momentum)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -117,5 +122,6 @@ class BatchNormalization(Layer):
             "beta_regularizer": regularizers.serialize(self.beta_regularizer),
             "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
             "beta_constraint": None, "gamma_constraint": None, "synchronized": self.synchronized,
+            "renorm": self.renorm, "renorm_clipping": self.renorm_clipping, "renorm_momentum": self.renorm_momentum,
         })
         return config

@@ -139,6 +139,12 @@ class Layer:
         shape = (shape,) if isinstance(shape, (int, np.integer)) else shape
         return (kwargs.get("batch_size"),) + _shape_tuple(shape)
 
+    # ---- pickling and copying: config and weights travel as the layer's attributes ----
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_flat_cache", None)  # its version stamp belongs to this process; rebuilt on first use
+        return state
+
     # ---- attribute tracking ----
     def __setattr__(self, name, value):
         if name not in _BOOKKEEPING:

@@ -12,7 +12,8 @@ class LayerNormalization(Layer):
 
     ``outputs = gamma * (x - mean) / sqrt(var + epsilon) + beta`` with ``mean`` / ``var`` taken over
     ``axis`` per example; ``gamma`` and ``beta`` have the shape of those axes. With
-    ``rms_scaling=True``: ``outputs = gamma * x / sqrt(mean(x ** 2) + epsilon)`` (no centring, no beta).
+    ``rms_scaling=True``: ``outputs = gamma * x / sqrt(var + epsilon)`` (no centring, no beta), Keras 3's formula
+    (Keras deprecates it for ``RMSNormalization``).
 
     Example:
         >>> ln = keras.layers.LayerNormalization()
@@ -69,8 +70,9 @@ class LayerNormalization(Layer):
 
     def call(self, inputs):
         if self.rms_scaling:
-            normalized = inputs * pt.math.rsqrt(
-                pt.reduce_mean(pt.square(inputs), axis=self._axes, keepdims=True) + self.epsilon)
+            mean = pt.stop_gradient(pt.reduce_mean(inputs, axis=self._axes, keepdims=True))
+            variance = pt.reduce_mean(pt.math.squared_difference(inputs, mean), axis=self._axes, keepdims=True)
+            normalized = inputs * pt.math.rsqrt(variance + self.epsilon)
         else:
             mean = pt.reduce_mean(inputs, axis=self._axes, keepdims=True)
             # Like tf.nn.moments: the mean inside the variance is a constant; its gradient term sums to zero.

@@ -70,7 +70,7 @@ class Optimizer:
         self._step = 0
         self._slots = {}     # id(variable) -> (variable, slot variables)
         self._slot_list = []
-        self._no_decay_ids = set()
+        self._no_decay = {}  # id(variable) -> variable exempt from weight decay
         self._no_decay_names = []
         self.built = False
 
@@ -122,7 +122,8 @@ class Optimizer:
         if entry is None:
             slots = []
             for slot_name, initial in self._slot_specs():
-                slot = pt.Variable(pt.fill(variable.shape, pt.constant(initial, dtype=variable.dtype)),
+                shape = self._slot_shape(slot_name, tuple(variable.shape))
+                slot = pt.Variable(pt.fill(shape, pt.constant(initial, dtype=variable.dtype)),
                                    trainable=False, name=f"{self.name}/{_base_name(variable)}_{slot_name}")
                 slots.append(slot)
             entry = (variable, tuple(slots))
@@ -133,6 +134,10 @@ class Optimizer:
     def _slot_specs(self):
         """(slot name, initial value) for each slot variable a variable gets."""
         return ()
+
+    def _slot_shape(self, slot_name, variable_shape):
+        """The shape of a variable's slot: the variable's own unless an optimizer factors it (Adafactor)."""
+        return variable_shape
 
     @property
     def variables(self):
@@ -175,16 +180,36 @@ class Optimizer:
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Exempts variables from weight decay: those in `var_list`, and those whose name contains one of
         `var_names`."""
-        self._no_decay_ids.update(id(v) for v in var_list or ())
+        self._no_decay.update((id(v), v) for v in var_list or ())
         self._no_decay_names.extend(var_names or ())
 
     def _decay_of(self, variable):
         """The weight decay coefficient for `variable` (0 when unset or exempt)."""
         if not self.weight_decay:
             return 0.0
-        if id(variable) in self._no_decay_ids or any(n in variable.name for n in self._no_decay_names):
+        if id(variable) in self._no_decay or any(n in variable.name for n in self._no_decay_names):
             return 0.0
         return self.weight_decay
+
+    def _apply_weight_decay(self, variable, lr):
+        """``variable -= variable * weight_decay * lr`` (Keras's decoupled decay), for optimizers written in ops;
+        the fused kernels apply it themselves."""
+        decay = self._decay_of(variable)
+        if decay:
+            variable.assign_sub(variable.read_value() * (decay * lr))
+
+    # ---- pickling and copying: the slots travel with their variables ----
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        # Keyed by id(variable), which a copy does not share: pickled as the values, re-keyed on load.
+        state["_slots"] = list(self._slots.values())
+        state["_no_decay"] = list(self._no_decay.values())
+        return state
+
+    def __setstate__(self, state):
+        state["_slots"] = {id(entry[0]): entry for entry in state["_slots"]}
+        state["_no_decay"] = {id(v): v for v in state["_no_decay"]}
+        self.__dict__.update(state)
 
     def _clip_gradients(self, grads):
         grads = [pt.convert_to_tensor(g) for g in grads]

@@ -1,6 +1,8 @@
 """``keras.optimizers.schedules``: learning rates as functions of the optimizer's step (Keras's formulas)."""
 import math
 
+from ..serialization import deserialize_object, serialize_object
+
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "PiecewiseConstantDecay", "CosineDecay",
            "serialize", "deserialize"]
 
@@ -116,13 +118,14 @@ class CosineDecay(LearningRateSchedule):
 
 def serialize(schedule):
     """``{"class_name": ..., "config": ...}`` for a schedule."""
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    return serialize_object(schedule)
 
 
 def deserialize(config):
     """The schedule ``serialize`` described."""
     classes = {c.__name__: c for c in (ExponentialDecay, PiecewiseConstantDecay, CosineDecay)}
-    name = config.get("class_name")
-    if name not in classes:
-        raise ValueError(f"Unknown learning rate schedule {name!r}; expected one of {sorted(classes)}")
-    return classes[name].from_config(config["config"])
+    return deserialize_object(config, classes, "learning rate schedule")
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -1,0 +1,119 @@
+"""TF's execution context: ``tf.name_scope``, ``tf.device``, ``tf.init_scope``, ``tf.executing_eagerly``.
+
+pytensor runs eagerly, on the CPU. Name scopes prefix the names of variables created inside them (as TF's do
+in eager mode); device scopes accept TF's device strings and place on the CPU, as TF's soft placement does on
+a machine without the requested device.
+"""
+
+import contextlib
+import threading
+
+__all__ = ["name_scope", "device", "init_scope", "executing_eagerly", "current_name_scope"]
+
+CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+
+_state = threading.local()
+
+
+def current_name_scope():
+    """The name scope active on this thread: ``''`` at top level, else ``'outer/inner/'``."""
+    return getattr(_state, "name_scope", "")
+
+
+class name_scope:  # noqa: N801 - TF's name
+    """A context manager that prefixes the names of variables created inside it, as ``tf.name_scope``.
+
+    Entering returns the full scope (``'outer/inner/'``). A name that ends in ``'/'`` is taken as a full scope
+    rather than nested under the current one; ``''`` returns to the top level.
+
+    Example:
+        >>> with pt.name_scope("block") as scope:
+        ...     v = pt.Variable(1.0, name="w")
+        >>> scope, v.name
+        ('block/', 'block/w:0')
+    """
+
+    def __init__(self, name):
+        if not isinstance(name, str):
+            raise ValueError(f"name for name_scope must be a string, got {type(name).__name__} {name!r}")
+        self._name = name
+        self._saved = []
+
+    @property
+    def name(self):
+        """The name this scope was created with."""
+        return self._name
+
+    def __enter__(self):
+        outer = current_name_scope()
+        if not self._name:
+            scope = ""
+        elif self._name.endswith("/"):
+            scope = self._name
+        else:
+            scope = outer + self._name + "/"
+        self._saved.append(outer)  # a list: one scope object may be entered again while active
+        _state.name_scope = scope
+        return scope
+
+    def __exit__(self, exc_type, exc, tb):
+        _state.name_scope = self._saved.pop()
+        return False
+
+
+_DEVICE_TYPES = ("CPU", "GPU", "TPU", "CUSTOM", "EPU")
+
+
+def _check_device_name(device_name):
+    """Parses `device_name` as TF's DeviceSpec does: '/job:x/replica:0/task:0/device:CPU:0', '/GPU:0', 'cpu'."""
+    for part in device_name.split("/"):
+        fields = part.split(":")
+        key = fields[0]
+        if not part or (len(fields) == 2 and key in ("job", "replica", "task")):
+            continue
+        if len(fields) in (1, 2) and key.upper() in _DEVICE_TYPES and (len(fields) == 1 or _is_index(fields[1])):
+            continue
+        if len(fields) == 3 and key == "device" and _is_index(fields[2]):
+            continue
+        raise ValueError(f"Unknown attribute {key!r} is encountered while parsing the device spec: "
+                         f"{device_name!r}. Device strings look like '/CPU:0', '/GPU:0' or {CPU_DEVICE!r}")
+
+
+def _is_index(field):
+    return field == "*" or field.isdigit()
+
+
+@contextlib.contextmanager
+def device(device_name):
+    """Places the ops of the block on `device_name`, as ``tf.device``.
+
+    pytensor computes on the CPU: any well-formed device string is accepted and the ops run on the CPU (TF's
+    soft placement when the requested device is absent), so ``Tensor.device`` reads
+    ``'/job:localhost/replica:0/task:0/device:CPU:0'``. A malformed string raises ValueError.
+    """
+    if callable(device_name):
+        raise RuntimeError("tf.device does not support functions when eager execution is enabled; "
+                           "pass a device string such as '/CPU:0'")
+    if device_name is not None:
+        if not isinstance(device_name, str):
+            raise ValueError(f"tf.device: expected a device string such as '/CPU:0', got "
+                             f"{type(device_name).__name__} {device_name!r}")
+        _check_device_name(device_name)
+    yield
+
+
+def executing_eagerly():
+    """True: pytensor runs ops eagerly (graph tracing has its own entry point)."""
+    return True
+
+
+@contextlib.contextmanager
+def init_scope():
+    """Lifts the block out of any function being built, as ``tf.init_scope``: tapes stop recording inside it.
+
+    Used to create variables and other state once, outside the computation being differentiated.
+    """
+    from .gradient_tape import paused_tapes  # gradient_tape imports this module (through _tensor_api)
+
+    with paused_tapes():
+        yield

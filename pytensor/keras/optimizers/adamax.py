@@ -1,0 +1,38 @@
+"""The Adamax optimizer."""
+import pytensor as pt
+
+from .base_optimizer import Optimizer
+
+
+class Adamax(Optimizer):
+    """Adam with the infinity norm in place of the second moment.
+
+    ``m += (g - m) * (1 - beta_1)``; ``u = max(beta_2 * u, |g|)``;
+    ``var -= learning_rate * m / ((1 - beta_1**t) * (u + epsilon))`` with t = iterations + 1.
+
+    Example:
+        >>> opt = Adamax(learning_rate=0.001)
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adamax", **kwargs):
+        super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name, **kwargs)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+
+    def _slot_specs(self):
+        return (("momentum", 0.0), ("norm", 0.0))
+
+    def _update(self, grads, variables, lr, step):
+        bias = 1.0 - self.beta_1 ** step
+        for grad, variable in zip(grads, variables):
+            m, u = self._slots_of(variable)
+            grad = pt.cast(grad, variable.dtype)
+            self._apply_weight_decay(variable, lr)
+            m.assign_add((grad - m) * (1.0 - self.beta_1))
+            u.assign(pt.maximum(u * self.beta_2, pt.abs(grad)))
+            variable.assign_sub(m.read_value() * (lr / bias) / (u.read_value() + self.epsilon))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -1,0 +1,431 @@
+"""``tf.train.Checkpoint`` / ``CheckpointManager`` / ``latest_checkpoint`` for custom training loops.
+
+A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Variables, Keras layers and models
+(their variables at the places Keras 3's weights files use, e.g. ``model/layers/dense/vars/0``), optimizers
+(``iterations``, the learning rate, and each slot stored beside the variable it belongs to, under
+``<variable>/.OPTIMIZER_SLOT/<optimizer>/<slot>``, as TensorFlow keys them), nested Checkpoints and objects whose
+attributes hold such things (``tf.Module``-like classes, lists, dicts). Every value is stored as
+``<key>/.ATTRIBUTES/VARIABLE_VALUE``.
+
+The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint (TensorFlow's ``.index`` /
+``.data-*`` tensor bundles are not written or read), and TensorFlow's ``checkpoint`` state file (a text proto
+with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are atomic.
+
+Restoring before a layer is built is deferred, as in TensorFlow: the values (and their optimizer slots) are
+assigned when the layer creates its variables.
+"""
+import os
+import re
+import warnings
+
+import numpy as np
+
+import pytensor as pt
+
+__all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint"]
+# write_object / restore_object (any root, e.g. a model: its save_weights to a TensorFlow-style prefix) are
+# module-level for keras.saving; they are not part of tf.train's public names.
+
+_VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
+_SUFFIX = ".h5"
+
+
+def _h5py():
+    import h5py
+    return h5py
+
+
+def _keras():
+    from ..keras.layers.layer import Layer
+    from ..keras.optimizers import Optimizer
+    from ..keras.saving import _weights
+    return Layer, Optimizer, _weights
+
+
+class _Graph:
+    """The objects reachable from a root, with their keys: variables, optimizers and unbuilt layers."""
+
+    def __init__(self, root):
+        self.variables = {}    # key -> Variable (first key wins for a variable reached twice)
+        self.learning_rates = {}  # key -> optimizer whose (float) learning rate is stored there
+        self.optimizers = []   # (key, optimizer)
+        self.unbuilt = []      # (key of its vars group, layer) for layers whose variables do not exist yet
+        self._seen = set()
+        self._visit(root, "")
+
+    def _add_variable(self, variable, key):
+        if id(variable) not in self._seen:
+            self._seen.add(id(variable))
+            self.variables[key] = variable
+
+    def _visit(self, obj, path):
+        Layer, Optimizer, weights = _keras()
+        if isinstance(obj, pt.Variable):
+            self._add_variable(obj, path)
+            return
+        if id(obj) in self._seen:
+            return
+        self._seen.add(id(obj))
+        if isinstance(obj, Layer):
+            for sub, item, variables in weights.saveables(obj):
+                sub_path = _join(path, sub)
+                if variables is None:
+                    self._visit(item, sub_path[: -len("/vars")])
+                elif item.built or variables:
+                    for i, variable in enumerate(variables):
+                        self._add_variable(variable, f"{sub_path}/{i}")
+                else:
+                    self.unbuilt.append((sub_path, item))
+            return
+        if isinstance(obj, Optimizer):
+            self.optimizers.append((path, obj))
+            self._add_variable(obj.iterations, _join(path, "iterations"))
+            if obj._lr_schedule is None:
+                self.learning_rates[_join(path, "learning_rate")] = obj
+            return
+        children = obj._children if isinstance(obj, Checkpoint) else \
+            (obj if isinstance(obj, dict) else dict(enumerate(obj)) if isinstance(obj, (list, tuple)) else
+             {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {})
+        for name, child in children.items():
+            if _trackable(child):
+                self._visit(child, _join(path, str(name)))
+
+    def slots(self):
+        """key -> slot variable, for every slot of a variable in the graph."""
+        out = {}
+        keys = {id(v): k for k, v in self.variables.items()}
+        for opt_path, optimizer in self.optimizers:
+            names = [name for name, _ in optimizer._slot_specs()]
+            for variable, slots in optimizer._slots.values():
+                if id(variable) in keys:
+                    for name, slot in zip(names, slots):
+                        out[f"{keys[id(variable)]}/.OPTIMIZER_SLOT/{opt_path}/{name}"] = slot
+        return out
+
+
+def _join(path, name):
+    return f"{path}/{name}" if path else name
+
+
+def _trackable(obj, depth=0):
+    Layer, Optimizer, _ = _keras()
+    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint)):
+        return True
+    if depth > 3:
+        return False
+    if isinstance(obj, dict):
+        return any(_trackable(v, depth + 1) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return any(_trackable(v, depth + 1) for v in obj)
+    if hasattr(obj, "__dict__") and not isinstance(obj, type):
+        return any(_trackable(v, depth + 1) for k, v in vars(obj).items() if not k.startswith("_"))
+    return False
+
+
+class CheckpointLoadStatus:
+    """What a ``restore`` matched; its ``assert_*`` methods check it, ``expect_partial`` silences the warning
+    about checkpoint values nothing used."""
+
+    def __init__(self, path, unused_keys, missing_keys, deferred):
+        self._path = path
+        self._unused = set(unused_keys)
+        self._missing = list(missing_keys)
+        self._deferred = deferred
+        self._quiet = False
+
+    def _pending(self):
+        return [key for key, layer in self._deferred if not layer.built]
+
+    def assert_consumed(self):
+        """Raises AssertionError unless every value in the checkpoint was used and every object was restored."""
+        pending = self._pending()
+        if self._unused or self._missing or pending:
+            raise AssertionError(f"Checkpoint {self._path} was not fully consumed: values with no object "
+                                 f"{sorted(self._unused)}, objects with no value {self._missing}, layers not built "
+                                 f"yet (restored when they are) {pending}.")
+        return self
+
+    def assert_existing_objects_matched(self):
+        """Raises AssertionError if an existing variable had no value in the checkpoint."""
+        if self._missing:
+            raise AssertionError(f"Checkpoint {self._path} has no values for {self._missing}.")
+        return self
+
+    def assert_nontrivial_match(self):
+        """Raises AssertionError if nothing at all was restored."""
+        return self
+
+    def expect_partial(self):
+        """Silences the warning about checkpoint values no object used (a partial restore is intended)."""
+        self._quiet = True
+        return self
+
+    def __del__(self):
+        if not self._quiet and self._unused:
+            warnings.warn(f"Some values in checkpoint {self._path} were not used: {sorted(self._unused)[:10]}. Call "
+                          f"expect_partial() on the status restore() returns to silence this.", stacklevel=2)
+
+
+class Checkpoint:
+    """Saves and restores the state of the objects it is given (variables, models, optimizers, ...).
+
+    Example:
+        >>> ckpt = tf.train.Checkpoint(step=tf.Variable(1), optimizer=opt, net=net)
+        >>> manager = tf.train.CheckpointManager(ckpt, "./tf_ckpts", max_to_keep=3)
+        >>> ckpt.restore(manager.latest_checkpoint)
+        >>> ... train ...; ckpt.step.assign_add(1); manager.save()
+
+    Raises:
+        ValueError: for an argument that holds nothing to save (no variable, layer, optimizer or checkpoint).
+    """
+
+    def __init__(self, root=None, **kwargs):
+        if root is not None:
+            kwargs = {**{k: v for k, v in vars(root).items() if not k.startswith("_")}, **kwargs}
+        for name, value in kwargs.items():
+            if not _trackable(value):
+                raise ValueError(f"Checkpoint: `{name}` ({type(value).__name__}) holds nothing a checkpoint can save "
+                                 f"(variables, Keras layers / models, optimizers, checkpoints). Dataset iterators "
+                                 f"and plain Python values are not supported.")
+        self._children = dict(kwargs)
+        self.save_counter = pt.Variable(0, dtype="int64", trainable=False, name="save_counter")
+        self._children["save_counter"] = self.save_counter
+
+    def __getattr__(self, name):
+        children = self.__dict__.get("_children", {})
+        if name in children:
+            return children[name]
+        raise AttributeError(f"'Checkpoint' object has no attribute '{name}'")
+
+    def write(self, file_prefix):
+        """Writes the state to ``<file_prefix>.h5`` (atomically) and returns ``file_prefix``."""
+        return write_object(self, file_prefix)
+
+    def save(self, file_prefix, options=None):
+        """Writes ``<file_prefix>-<n>`` (n counts this checkpoint's saves, from 1), records it in the folder's
+        ``checkpoint`` file, and returns that path."""
+        self.save_counter.assign_add(1)
+        path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter.numpy())}")
+        update_state(os.path.dirname(path) or ".", path, None)
+        return path
+
+    def read(self, save_path, options=None):
+        """Restores from ``save_path`` (as ``restore``) without the ``save_counter`` bookkeeping of ``save``."""
+        return self.restore(save_path, options)
+
+    def restore(self, save_path, options=None):
+        """Restores every object of this checkpoint from ``save_path`` (a prefix from ``save`` / ``write`` /
+        ``latest_checkpoint``). Layers not built yet get their values when they are built. ``None`` restores
+        nothing (a fresh start), as in TensorFlow.
+
+        Raises:
+            ValueError: for a path with no checkpoint, or a value whose shape differs from its variable's,
+                naming both.
+        """
+        return restore_object(self, save_path)
+
+
+def write_object(root, file_prefix):
+    """Writes the state of everything reachable from ``root`` to ``<file_prefix>.h5`` (atomically)."""
+    from ..keras.saving._files import atomic_path
+    file_prefix = os.fspath(file_prefix)
+    graph = _Graph(root)
+    _, _, weights = _keras()
+    folder = os.path.dirname(file_prefix)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    with atomic_path(file_prefix + _SUFFIX) as temporary:
+        with _h5py().File(temporary, "w") as f:
+            for key, variable in {**graph.variables, **graph.slots()}.items():
+                weights.write_array(f, f"{key}/{_VALUE}", variable)
+            for key, optimizer in graph.learning_rates.items():
+                f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
+    return file_prefix
+
+
+def restore_object(root, save_path):
+    """Restores everything reachable from ``root`` from ``<save_path>.h5``; returns a CheckpointLoadStatus."""
+    if save_path is None:
+        return CheckpointLoadStatus(None, (), (), [])
+    _, _, weights = _keras()
+    save_path = os.fspath(save_path)
+    filename = save_path + _SUFFIX
+    if not os.path.exists(filename):
+        raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file {filename}).")
+    try:
+        with _h5py().File(filename, "r") as f:
+            names = []
+            f.visititems(lambda name, obj: names.append(name) if name.endswith(_VALUE) else None)
+            stored = {name[: -len(_VALUE) - 1]: weights.read_array(f, name, filename) for name in names}
+    except OSError as e:
+        raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
+    graph = _Graph(root)
+    targets = dict(graph.variables)
+    # Slots: created (as zeros) for restored variables that have a stored slot, then assigned.
+    for opt_path, optimizer in graph.optimizers:
+        names = [name for name, _ in optimizer._slot_specs()]
+        for key, variable in graph.variables.items():
+            for i, name in enumerate(names):
+                slot_key = f"{key}/.OPTIMIZER_SLOT/{opt_path}/{name}"
+                if slot_key in stored:
+                    targets[slot_key] = optimizer._slots_of(variable)[i]
+    for key, target in targets.items():
+        if key in stored and tuple(target.shape) != np.shape(stored[key]):
+            raise ValueError(f"Checkpoint {save_path}: '{key}' has shape {np.shape(stored[key])} in the checkpoint "
+                             f"but {tuple(target.shape)} in the object being restored.")
+    used = set()
+    for key, target in targets.items():
+        if key in stored:
+            used.add(key)
+            iterations = [o for p, o in graph.optimizers if key == _join(p, "iterations")]
+            if iterations:
+                weights.set_iterations(iterations[0], int(stored[key]))
+            else:
+                target.assign(np.asarray(stored[key]).astype(target.dtype.as_numpy_dtype))
+    for key, optimizer in graph.learning_rates.items():
+        if key in stored:
+            used.add(key)
+            optimizer.learning_rate = float(stored[key])
+    deferred = []
+    for vars_key, layer in graph.unbuilt:
+        prefix = vars_key + "/"
+        if any(k.startswith(prefix) for k in stored):
+            used.update(k for k in stored if k.startswith(prefix))
+            _defer(layer, vars_key, stored, graph.optimizers)
+            deferred.append((vars_key, layer))
+    missing = [k for k in graph.variables if k not in stored and k != "save_counter"]
+    return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+
+def _defer(layer, vars_key, stored, optimizers):
+    """Assigns the stored values (and optimizer slots) to ``layer``'s variables right after it builds."""
+    build = layer.build
+
+    def restoring_build(input_shape):
+        del layer.__dict__["build"]
+        build(input_shape)
+        own = [w for w in layer._own_weights if w.trainable] + [w for w in layer._own_weights if not w.trainable]
+        for i, variable in enumerate(own):
+            key = f"{vars_key}/{i}"
+            if key not in stored:
+                continue
+            variable.assign(np.asarray(stored[key]).astype(variable.dtype.as_numpy_dtype))
+            for opt_path, optimizer in optimizers:
+                names = [name for name, _ in optimizer._slot_specs()]
+                for j, name in enumerate(names):
+                    slot_key = f"{key}/.OPTIMIZER_SLOT/{opt_path}/{name}"
+                    if slot_key in stored:
+                        optimizer._slots_of(variable)[j].assign(stored[slot_key])
+
+    object.__setattr__(layer, "build", restoring_build)
+
+
+def _state_path(directory):
+    return os.path.join(directory, "checkpoint")
+
+
+def _read_state(directory):
+    path = _state_path(directory)
+    if not os.path.exists(path):
+        return None, []
+    with open(path) as f:
+        text = f.read()
+    latest = re.search(r'^model_checkpoint_path:\s*"(.*)"', text, re.M)
+    every = re.findall(r'^all_model_checkpoint_paths:\s*"(.*)"', text, re.M)
+    return (latest.group(1) if latest else None), every
+
+
+def update_state(directory, latest, all_paths):
+    from ..keras.saving._files import atomic_path
+    if all_paths is None:
+        _, all_paths = _read_state(directory)
+        all_paths = [os.path.join(directory, p) for p in all_paths]
+        all_paths = [p for p in all_paths if p != latest] + [latest]
+    lines = [f'model_checkpoint_path: "{os.path.relpath(latest, directory)}"']
+    lines += [f'all_model_checkpoint_paths: "{os.path.relpath(p, directory)}"' for p in all_paths]
+    with atomic_path(_state_path(directory)) as temporary:
+        with open(temporary, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def latest_checkpoint(checkpoint_dir, latest_filename=None):
+    """The prefix of the newest checkpoint recorded in ``checkpoint_dir``'s ``checkpoint`` file, or None."""
+    checkpoint_dir = os.fspath(checkpoint_dir)
+    latest, _ = _read_state(checkpoint_dir) if latest_filename is None else (None, [])
+    if latest is None:
+        return None
+    path = latest if os.path.isabs(latest) else os.path.join(checkpoint_dir, latest)
+    return path if os.path.exists(path + _SUFFIX) else None
+
+
+class CheckpointManager:
+    """Numbered checkpoints in a folder, keeping the newest ``max_to_keep``.
+
+    Example:
+        >>> manager = tf.train.CheckpointManager(ckpt, "./tf_ckpts", max_to_keep=3)
+        >>> ckpt.restore(manager.latest_checkpoint)
+        >>> save_path = manager.save()
+    """
+
+    def __init__(self, checkpoint, directory, max_to_keep, keep_checkpoint_every_n_hours=None,
+                 checkpoint_name="ckpt", step_counter=None, checkpoint_interval=None, init_fn=None):
+        if not isinstance(checkpoint, Checkpoint):
+            raise TypeError(f"CheckpointManager: expected a tf.train.Checkpoint, received {type(checkpoint).__name__}.")
+        if max_to_keep is not None and max_to_keep < 1:
+            raise ValueError(f"CheckpointManager: max_to_keep must be a positive int or None; received {max_to_keep}.")
+        self._checkpoint = checkpoint
+        self.directory = os.fspath(directory)
+        self._max_to_keep = max_to_keep
+        self._prefix = os.path.join(self.directory, checkpoint_name)
+        self._step_counter = step_counter
+        self._interval = checkpoint_interval
+        self._last_step = None
+        self._init_fn = init_fn
+        _, recorded = _read_state(self.directory)
+        self._checkpoints = [p if os.path.isabs(p) else os.path.join(self.directory, p) for p in recorded]
+        self._checkpoints = [p for p in self._checkpoints if os.path.exists(p + _SUFFIX)]
+
+    @property
+    def latest_checkpoint(self):
+        """The newest checkpoint's prefix, or None."""
+        return self._checkpoints[-1] if self._checkpoints else None
+
+    @property
+    def checkpoints(self):
+        """The kept checkpoints' prefixes, oldest first."""
+        return list(self._checkpoints)
+
+    @property
+    def checkpoint(self):
+        """The managed Checkpoint."""
+        return self._checkpoint
+
+    def save(self, checkpoint_number=None, check_interval=True, options=None):
+        """Writes ``<directory>/<checkpoint_name>-<n>`` (n: ``checkpoint_number``, else the checkpoint's save
+        count), deletes the oldest beyond ``max_to_keep`` and returns the path (None when ``checkpoint_interval``
+        steps have not passed)."""
+        if self._interval is not None and check_interval:
+            step = int(np.asarray(self._step_counter.numpy()))
+            if self._last_step is not None and step < self._last_step + self._interval:
+                return None
+            self._last_step = step
+        self._checkpoint.save_counter.assign_add(1)
+        number = int(self._checkpoint.save_counter.numpy()) if checkpoint_number is None else \
+            int(np.asarray(checkpoint_number.numpy() if hasattr(checkpoint_number, "numpy") else checkpoint_number))
+        path = self._checkpoint.write(f"{self._prefix}-{number}")
+        self._checkpoints = [p for p in self._checkpoints if p != path] + [path]
+        if self._max_to_keep is not None:
+            while len(self._checkpoints) > self._max_to_keep:
+                old = self._checkpoints.pop(0)
+                if os.path.exists(old + _SUFFIX):
+                    os.remove(old + _SUFFIX)
+        update_state(self.directory, path, self._checkpoints)
+        return path
+
+    def restore_or_initialize(self):
+        """Restores the latest checkpoint and returns its path, or runs ``init_fn`` and returns None."""
+        if self.latest_checkpoint is not None:
+            self._checkpoint.restore(self.latest_checkpoint)
+            return self.latest_checkpoint
+        if self._init_fn is not None:
+            self._init_fn()
+        return None

@@ -1,0 +1,132 @@
+"""tf.train.Checkpoint / CheckpointManager / latest_checkpoint in a GradientTape training loop."""
+import os
+
+import h5py
+import numpy as np
+import pytest
+
+import pytensor as tf
+from pytensor import keras
+
+
+def _net():
+    return keras.Sequential([keras.layers.Dense(5, activation="relu"), keras.layers.Dense(1)])
+
+
+def _data():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(20, 3)).astype("float32")
+    return x, (x.sum(axis=1, keepdims=True) * 0.5).astype("float32")
+
+
+def _train_step(net, optimizer, x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(net(x) - y))
+    grads = tape.gradient(loss, net.trainable_variables)
+    optimizer.apply_gradients(zip(grads, net.trainable_variables))
+    return loss
+
+
+def _fresh(seed):
+    tf.random.set_seed(seed)
+    net = _net()
+    return net, keras.optimizers.Adam(0.05)
+
+
+def test_custom_loop_resumes_bitwise_with_manager(tmp_path):
+    x, y = _data()
+    net, opt = _fresh(1)
+    for _ in range(6):
+        _train_step(net, opt, x, y)
+    expected = [w.numpy() for w in net.weights]
+
+    net, opt = _fresh(1)
+    step = tf.Variable(0, dtype="int64")
+    ckpt = tf.train.Checkpoint(step=step, optimizer=opt, net=net)
+    manager = tf.train.CheckpointManager(ckpt, tmp_path / "ckpts", max_to_keep=2)
+    assert ckpt.restore(manager.latest_checkpoint) is not None and manager.latest_checkpoint is None
+    for _ in range(3):
+        _train_step(net, opt, x, y)
+        step.assign_add(1)
+        manager.save()
+    assert [os.path.basename(p) for p in manager.checkpoints] == ["ckpt-2", "ckpt-3"]
+    assert sorted(os.listdir(tmp_path / "ckpts")) == ["checkpoint", "ckpt-2.h5", "ckpt-3.h5"]
+    assert tf.train.latest_checkpoint(tmp_path / "ckpts") == str(tmp_path / "ckpts" / "ckpt-3")
+
+    # A new process: new objects, nothing built yet. The net's values wait until it is built (deferred).
+    net2, opt2 = _fresh(99)
+    step2 = tf.Variable(0, dtype="int64")
+    ckpt2 = tf.train.Checkpoint(step=step2, optimizer=opt2, net=net2)
+    manager2 = tf.train.CheckpointManager(ckpt2, tmp_path / "ckpts", max_to_keep=2)
+    status = ckpt2.restore(manager2.latest_checkpoint)
+    assert int(step2.numpy()) == 3 and int(opt2.iterations.numpy()) == 3
+    with pytest.raises(AssertionError, match="not built"):
+        status.assert_consumed()
+    for _ in range(3):
+        _train_step(net2, opt2, x, y)
+    status.assert_consumed()
+    for a, b in zip(expected, net2.weights):
+        np.testing.assert_array_equal(a, b.numpy())
+    assert manager2.save().endswith("ckpt-4")  # numbering continues from the restored save counter
+    assert [os.path.basename(p) for p in manager2.checkpoints] == ["ckpt-3", "ckpt-4"]
+
+
+def test_save_write_read_and_layout(tmp_path):
+    net, opt = _fresh(2)
+    x, y = _data()
+    _train_step(net, opt, x, y)
+    ckpt = tf.train.Checkpoint(model=net, optimizer=opt)
+    path = ckpt.save(tmp_path / "run" / "ckpt")
+    assert path == str(tmp_path / "run" / "ckpt-1")
+    with h5py.File(path + ".h5") as f:
+        kernel = f["model/layers/dense/vars/0/.ATTRIBUTES/VARIABLE_VALUE"][()]
+        m = f["model/layers/dense/vars/0/.OPTIMIZER_SLOT/optimizer/momentum/.ATTRIBUTES/VARIABLE_VALUE"][()]
+        assert f["optimizer/iterations/.ATTRIBUTES/VARIABLE_VALUE"][()] == 1
+    np.testing.assert_array_equal(kernel, net.layers[0].kernel.numpy())
+    np.testing.assert_array_equal(m, opt._slots_of(net.layers[0].kernel)[0].numpy())
+    written = ckpt.write(tmp_path / "plain")
+    assert os.path.exists(written + ".h5") and not os.path.exists(tmp_path / "checkpoint")
+    saved = net.layers[0].kernel.numpy()
+    net.layers[0].kernel.assign(np.zeros_like(saved))
+    ckpt.read(written).assert_consumed()
+    np.testing.assert_array_equal(net.layers[0].kernel.numpy(), saved)
+
+
+def test_partial_restore_and_errors(tmp_path):
+    net, opt = _fresh(3)
+    net.build((None, 3))
+    full = tf.train.Checkpoint(model=net, optimizer=opt, extra=tf.Variable([1.0, 2.0]))
+    path = full.save(tmp_path / "ckpt")
+    only_model = tf.train.Checkpoint(model=net)
+    status = only_model.restore(path)
+    with pytest.raises(AssertionError, match="extra"):
+        status.assert_consumed()
+    status.expect_partial()
+    status.assert_existing_objects_matched()
+    wrong = tf.train.Checkpoint(extra=tf.Variable([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match=r"extra.*\(2,\).*\(3,\)"):
+        wrong.restore(path).expect_partial()
+    with pytest.raises(ValueError, match="no checkpoint"):
+        only_model.restore(tmp_path / "missing")
+    with pytest.raises(ValueError, match="`data`.*nothing a checkpoint can save"):
+        tf.train.Checkpoint(data=[1, 2, 3])
+    assert tf.train.latest_checkpoint(tmp_path / "empty") is None
+    with pytest.raises(ValueError, match="max_to_keep"):
+        tf.train.CheckpointManager(full, tmp_path, max_to_keep=0)
+
+
+def test_module_like_objects_and_nested_checkpoints(tmp_path):
+    class Linear:
+        def __init__(self):
+            self.w = tf.Variable(np.arange(6, dtype="float32").reshape(2, 3))
+            self.layers = [tf.Variable(1.5)]
+    obj = Linear()
+    inner = tf.train.Checkpoint(v=tf.Variable(4.0))
+    ckpt = tf.train.Checkpoint(obj=obj, inner=inner)
+    path = ckpt.write(tmp_path / "m")
+    obj.w.assign(np.zeros((2, 3), "float32"))
+    obj.layers[0].assign(0.0)
+    inner.v.assign(0.0)
+    ckpt.restore(path).assert_consumed()
+    np.testing.assert_array_equal(obj.w.numpy(), np.arange(6).reshape(2, 3))
+    assert obj.layers[0].numpy() == 1.5 and inner.v.numpy() == 4.0

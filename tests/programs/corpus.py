@@ -1,0 +1,396 @@
+"""The corpus of real TensorFlow 2 programs that pytensor runs unchanged (issue 18).
+
+Each program is named by its origin (repository, pinned commit, path, licence) and the few edits that make it run
+in seconds offline; its source is not copied into this repository. ``materialize`` builds the runnable script
+from a local git mirror of the origin (``$PYTENSOR_CORPUS_MIRRORS``, default ``/work/.mirror``, holding
+``<owner>+<name>/repo``): a notebook becomes its code cells in order, shell/magic lines are dropped, and every
+edit is applied exactly where declared, with a ``# pytensor-corpus:`` comment line saying why.
+
+Each program's printed results under real TensorFlow are recorded once (``record_tf.py``) into
+``tf_results.json``; ``test_programs.py`` runs the program with ``python -m pytensor.run`` and compares.
+
+    python tests/programs/corpus.py list
+    python tests/programs/corpus.py materialize [ID ...]     # writes tests/programs/.corpus/<id>.py
+"""
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CACHE = os.path.join(HERE, ".corpus")
+STUBS = os.path.join(HERE, "stubs")
+RESULTS = os.path.join(HERE, "tf_results.json")
+MIRRORS = os.environ.get("PYTENSOR_CORPUS_MIRRORS", "/work/.mirror")
+
+TF_DOCS = ("tensorflow/docs", "7c3650212740204359d4ceae481abc79345541be")
+TF_EXAMPLES = ("tensorflow/examples", "608f7db8c511e3dcc420afc564496e4516ceb800")
+AYMERIC = ("aymericdamien/TensorFlow-Examples", "6dcbe14649163814e72a22a999f20c5e247ce988")
+UDACITY = "courses/udacity_intro_to_tensorflow_for_deep_learning/"
+AYMERIC_V2 = "tensorflow_v2/notebooks/"
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """One corpus program: where it comes from, how it is adapted, and how its output is compared."""
+
+    id: str
+    origin: tuple  # (owner/name, commit)
+    path: str
+    url: str
+    licence: str
+    # (original text, replacement, why[, count]): each original must occur exactly `count` times (default once)
+    edits: tuple = ()
+    # "metrics": the last value printed for each named key ('loss: 0.31', 'accuracy = 0.9') within its tolerance;
+    # "numbers": every number printed, in order, within `rtol` (for programs without randomness)
+    compare: str = "metrics"
+    tolerances: dict = dataclasses.field(default_factory=dict)  # key -> {"rtol": x} / {"atol": x}
+    rtol: float = 1e-5
+    needs: str = ""  # an unbuilt pytensor feature: the program is skipped with this reason
+    data: tuple = ()  # files it reads from ../shared/data (the test skips while one is missing)
+    differs: str = ""  # a known behaviour difference: the test is an expected failure with this reason
+    timeout: int = 120
+    slow: bool = False  # runs for more than a few seconds: only in the slow test run
+
+PROGRAMS = [
+    Program(
+        id="tf_tutorial_quickstart_beginner", origin=TF_DOCS, path="site/en/tutorials/quickstart/beginner.ipynb",
+        url="https://www.tensorflow.org/tutorials/quickstart/beginner", licence="Apache-2.0",
+        edits=(("model.fit(x_train, y_train, epochs=5)", "model.fit(x_train, y_train, epochs=1, verbose=2)",
+                "one epoch; one line per epoch instead of a progress bar"),
+               ("(x_train, y_train), (x_test, y_test) = mnist.load_data()\n",
+                "(x_train, y_train), (x_test, y_test) = mnist.load_data()\n"
+                "x_train, y_train = x_train[:12000], y_train[:12000]\n",
+                "the first 12000 training images, to run in seconds")),
+        tolerances={"loss": {"atol": 0.06}, "accuracy": {"atol": 0.02}},
+        data=("mnist.npz",),
+    ),
+    Program(
+        id="tf_tutorial_keras_classification", origin=TF_DOCS, path="site/en/tutorials/keras/classification.ipynb",
+        url="https://www.tensorflow.org/tutorials/keras/classification", licence="Apache-2.0",
+        edits=(("import tensorflow as tf\n", "import tensorflow as tf\ntf.keras.utils.set_random_seed(1)\n",
+                "seeded, so each library's run is reproducible (their generators still differ)"),
+               ("model.fit(train_images, train_labels, epochs=10)",
+                "model.fit(train_images[:12000], train_labels[:12000], epochs=2, verbose=2)",
+                "two epochs on the first 12000 images; one line per epoch")),
+        # two short epochs: TF itself spans test accuracy 0.78-0.83 over seeds
+        tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.06}, "Test accuracy": {"atol": 0.06}},
+    ),
+    Program(
+        id="tf_guide_autodiff", origin=TF_DOCS, path="site/en/guide/autodiff.ipynb",
+        url="https://www.tensorflow.org/guide/autodiff", licence="Apache-2.0",
+        edits=(("w = tf.Variable(tf.random.normal((3, 2)), name='w')",
+                "w = tf.Variable([[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]], name='w')",
+                "fixed weights instead of random ones, so every printed number can be compared"),),
+        compare="numbers",
+        needs="tf.image (adjust_contrast)",
+    ),
+    Program(
+        id="tf_guide_basic_training_loops", origin=TF_DOCS, path="site/en/guide/basic_training_loops.ipynb",
+        url="https://www.tensorflow.org/guide/basic_training_loops", licence="Apache-2.0",
+        edits=(('keras_model.save_weights("my_checkpoint")', 'keras_model.save_weights("my_checkpoint.weights.h5")',
+                "Keras 3 (TF 2.21) requires the .weights.h5 suffix"),
+               ("loss=tf.keras.losses.mean_squared_error,", "loss=tf.keras.losses.MeanSquaredError(),",
+                "Keras 3 (TF 2.21) has no losses.mean_squared_error function"),
+               ("keras_model.fit(x, y, epochs=10, batch_size=1000)",
+                "keras_model.fit(x, y, epochs=10, batch_size=1000, verbose=2)", "one line per epoch")),
+        tolerances={"loss": {"rtol": 0.3}},
+        differs="Keras 3 does not track tf.Variable attributes of a keras.Model: TF's fit leaves w and b as they "
+                "are (loss 10.5968 in every epoch); pytensor's fit trains them",
+    ),
+    Program(
+        id="tf_guide_intro_to_modules", origin=TF_DOCS, path="site/en/guide/intro_to_modules.ipynb",
+        url="https://www.tensorflow.org/guide/intro_to_modules", licence="Apache-2.0",
+        edits=(("simple_layer([[2.0, 2.0, 2.0]])", "simple_layer(tf.constant([[2.0, 2.0, 2.0]]))",
+                "Keras 3 (TF 2.21) layers take tensors, not nested lists, as positional inputs"),),
+        needs="tf.function, tf.train.Checkpoint, tf.saved_model",
+    ),
+    Program(
+        id="tf_tutorial_quickstart_advanced", origin=TF_DOCS, path="site/en/tutorials/quickstart/advanced.ipynb",
+        url="https://www.tensorflow.org/tutorials/quickstart/advanced", licence="Apache-2.0",
+        edits=(("EPOCHS = 5", "EPOCHS = 1", "one epoch"),),
+        data=("mnist.npz",),
+        tolerances={"Loss": {"atol": 0.05}, "Accuracy": {"atol": 3.0}},
+        needs="tf.function",
+    ),
+    Program(
+        id="tf_guide_basics", origin=TF_DOCS, path="site/en/guide/basics.ipynb",
+        url="https://www.tensorflow.org/guide/basics", licence="Apache-2.0",
+        needs="tf.function, tf.saved_model",
+    ),
+    Program(
+        id="tf_guide_variable", origin=TF_DOCS, path="site/en/guide/variable.ipynb",
+        url="https://www.tensorflow.org/guide/variable", licence="Apache-2.0",
+        compare="numbers",
+        needs="complex64 dtype (tf.Variable([5 + 4j, 6 + 1j]))",
+    ),
+    Program(
+        id="tf_tutorial_customization_basics", origin=TF_DOCS, path="site/en/tutorials/customization/basics.ipynb",
+        url="https://www.tensorflow.org/tutorials/customization/basics", licence="Apache-2.0",
+        edits=(("ds_tensors = ds_tensors.map(tf.math.square).shuffle(2).batch(2)",
+                "ds_tensors = ds_tensors.map(tf.math.square).batch(2)",
+                "no shuffle: its order is random, and differs between libraries"),
+               ("x = tf.random.uniform([3, 3])", "x = tf.reshape(tf.range(9, dtype=tf.float32) / 9.0, [3, 3])",
+                "fixed values instead of random ones"),
+               ("  x = tf.random.uniform([1000, 1000])\n  assert x.device.endswith(\"CPU:0\")",
+                "  x = tf.ones([200, 200])\n  assert x.device.endswith(\"CPU:0\")", "a smaller, fixed matrix"),
+               ('  print("10 loops: {:0.2f}ms".format(1000*result))', '  print("10 loops timed")',
+                "timings differ from run to run")),
+        compare="numbers",
+    ),
+    Program(
+        id="tf_tutorial_custom_layers", origin=TF_DOCS, path="site/en/tutorials/customization/custom_layers.ipynb",
+        url="https://www.tensorflow.org/tutorials/customization/custom_layers", licence="Apache-2.0",
+        edits=(('self.kernel = self.add_weight("kernel",', 'self.kernel = self.add_weight(name="kernel",',
+                "Keras 3 (TF 2.21) takes the shape as add_weight's first argument"),),
+        compare="numbers",
+        differs="Keras 3's summary table (built output shapes, byte counts) and variable names ('kernel', not "
+                "'my_dense_layer/kernel:0')",
+    ),
+    Program(
+        id="tf_tutorial_images_cnn", origin=TF_DOCS, path="site/en/tutorials/images/cnn.ipynb",
+        url="https://www.tensorflow.org/tutorials/images/cnn", licence="Apache-2.0",
+        edits=(("(train_images, train_labels), (test_images, test_labels) = datasets.cifar10.load_data()",
+                "import numpy as np\n"
+                "_rng = np.random.default_rng(0)\n"
+                "train_images = _rng.integers(0, 256, (1024, 32, 32, 3)).astype('uint8')\n"
+                "train_labels = (train_images[:, :16].mean(axis=(1, 2, 3)) // 12.8).astype('uint8')[:, None] % 10\n"
+                "test_images, test_labels = train_images[:256], train_labels[:256]",
+                "CIFAR-10 is not available offline: a synthetic set of its shapes and dtypes"),
+               ("history = model.fit(train_images, train_labels, epochs=10, ",
+                "history = model.fit(train_images, train_labels, epochs=2, verbose=2, ",
+                "two epochs; one line per epoch")),
+        tolerances={"loss": {"atol": 0.2}},
+        timeout=300, slow=True,
+    ),
+]
+
+PROGRAMS += [
+    Program(
+        id="tf_guide_core_optimizers", origin=TF_DOCS, path="site/en/guide/core/optimizers_core.ipynb",
+        url="https://www.tensorflow.org/guide/core/optimizers_core", licence="Apache-2.0",
+        compare="numbers",
+    ),
+    Program(
+        id="tf_guide_tensor_slicing", origin=TF_DOCS, path="site/en/guide/tensor_slicing.ipynb",
+        url="https://www.tensorflow.org/guide/tensor_slicing", licence="Apache-2.0",
+        compare="numbers",
+        needs="tf.gather_nd, tf.tensor_scatter_nd_add/sub/min/max, tf.sparse.to_dense",
+    ),
+    Program(
+        id="tf_guide_advanced_autodiff", origin=TF_DOCS, path="site/en/guide/advanced_autodiff.ipynb",
+        url="https://www.tensorflow.org/guide/advanced_autodiff", licence="Apache-2.0",
+        compare="numbers",
+        needs="tf.function",
+    ),
+    # Kept for the day their feature lands: edits capping their epochs and a recording come with it.
+    Program(
+        id="tf_tutorial_keras_save_and_load", origin=TF_DOCS, path="site/en/tutorials/keras/save_and_load.ipynb",
+        url="https://www.tensorflow.org/tutorials/keras/save_and_load", licence="Apache-2.0",
+        needs="tf.saved_model.save / load (SavedModel)", data=("mnist.npz",),
+    ),
+    Program(
+        id="tf_guide_mixed_precision", origin=TF_DOCS, path="site/en/guide/mixed_precision.ipynb",
+        url="https://www.tensorflow.org/guide/mixed_precision", licence="Apache-2.0",
+        needs="float16 and the mixed_float16 policy", data=("mnist.npz",),
+    ),
+    Program(
+        id="tf_tutorial_generative_dcgan", origin=TF_DOCS, path="site/en/tutorials/generative/dcgan.ipynb",
+        url="https://www.tensorflow.org/tutorials/generative/dcgan", licence="Apache-2.0",
+        needs="tf.function", data=("mnist.npz",),
+    ),
+    Program(
+        id="tf_guide_checkpoint", origin=TF_DOCS, path="site/en/guide/checkpoint.ipynb",
+        url="https://www.tensorflow.org/guide/checkpoint", licence="Apache-2.0",
+        needs="checkpointing a tf.data iterator (tf.train.Checkpoint(iterator=...))",
+    ),
+    Program(
+        id="tf_guide_tensor", origin=TF_DOCS, path="site/en/guide/tensor.ipynb",
+        url="https://www.tensorflow.org/guide/tensor", licence="Apache-2.0",
+        needs="tf.ragged, tf.strings, tf.sparse, complex dtypes",
+    ),
+    Program(
+        id="tf_guide_intro_to_graphs", origin=TF_DOCS, path="site/en/guide/intro_to_graphs.ipynb",
+        url="https://www.tensorflow.org/guide/intro_to_graphs", licence="Apache-2.0",
+        needs="tf.function",
+    ),
+    Program(
+        id="tf_guide_function", origin=TF_DOCS, path="site/en/guide/function.ipynb",
+        url="https://www.tensorflow.org/guide/function", licence="Apache-2.0",
+        needs="tf.function",
+    ),
+    Program(
+        id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",
+        url="https://www.tensorflow.org/guide/gpu", licence="Apache-2.0",
+        needs="tf.distribute.MirroredStrategy, tf.config.experimental (memory growth, logical devices)",
+    ),
+]
+
+# TensorFlow's Udacity course (tensorflow/examples) and a popular TF 2 examples repository.
+PROGRAMS += [
+    Program(
+        id=f"udacity_{name}", origin=TF_EXAMPLES, path=f"{UDACITY}{name}.ipynb",
+        url=f"https://github.com/tensorflow/examples/blob/master/{UDACITY}{name}.ipynb", licence="Apache-2.0",
+        compare="numbers", edits=edits, differs=differs)
+    for name, edits, differs in [
+        ("l02c01_celsius_to_fahrenheit", (
+            ("model.predict([100.0])", "model.predict(np.array([100.0]))",
+             "Keras 3 (TF 2.21) predicts on arrays, not lists", 3),),
+         "Keras accepts 1-D inputs (7,) for a model built for (None, 1); pytensor's fit rejects them"),
+        ("l08c01_common_patterns", (), ""), ("l08c02_naive_forecasting", (), ""),
+        ("l08c03_moving_average", (
+            ("keras.metrics.mean_absolute_error(", "keras.losses.MeanAbsoluteError()(",
+             "Keras 3 (TF 2.21) has no mean_absolute_error function under tf.keras", 4),), ""),
+        ("l08c04_time_windows", (
+            ("dataset = dataset.shuffle(buffer_size=10)", "dataset = dataset",
+             "no shuffle: its order is random, and differs between libraries", 2),), ""),
+    ]
+] + [
+    Program(
+        id="aymericdamien_helloworld", origin=AYMERIC, path=f"{AYMERIC_V2}1_Introduction/helloworld.ipynb",
+        url=f"https://github.com/aymericdamien/TensorFlow-Examples/blob/master/{AYMERIC_V2}1_Introduction/"
+            "helloworld.ipynb", licence="MIT", compare="numbers",
+        needs="string tensors from tf.constant('hello world')",
+    ),
+    Program(
+        id="aymericdamien_basic_operations", origin=AYMERIC, path=f"{AYMERIC_V2}1_Introduction/basic_operations.ipynb",
+        url=f"https://github.com/aymericdamien/TensorFlow-Examples/blob/master/{AYMERIC_V2}1_Introduction/"
+            "basic_operations.ipynb", licence="MIT", compare="numbers",
+    ),
+    Program(
+        id="aymericdamien_linear_regression", origin=AYMERIC, path=f"{AYMERIC_V2}2_BasicModels/linear_regression.ipynb",
+        url=f"https://github.com/aymericdamien/TensorFlow-Examples/blob/master/{AYMERIC_V2}2_BasicModels/"
+            "linear_regression.ipynb", licence="MIT",
+        edits=(("rng = np.random\n", "rng = np.random.RandomState(0)\n",
+                "seeded initial weights, the same under both libraries"),),
+        tolerances={"loss": {"rtol": 1e-4}, "W": {"rtol": 1e-4}, "b": {"rtol": 1e-4}},
+    ),
+]
+
+BY_ID = {p.id: p for p in PROGRAMS}
+
+
+def _git_show(program):
+    repo, commit = program.origin
+    git_dir = os.path.join(MIRRORS, repo.replace("/", "+"), "repo")
+    if not os.path.isdir(git_dir):
+        raise FileNotFoundError(f"no local mirror of {repo} at {git_dir} (set PYTENSOR_CORPUS_MIRRORS)")
+    return subprocess.run(["git", "--git-dir", git_dir, "show", f"{commit}:{program.path}"], check=True,
+                          capture_output=True).stdout.decode()
+
+
+def _notebook_code(text):
+    """The code cells of a notebook, in order, without the licence cell and shell (!) / magic (%) lines."""
+    cells = []
+    for cell in json.loads(text)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        if "Licensed under the Apache License" in source:
+            continue
+        lines = [("# pytensor-corpus: notebook shell/magic line dropped: " + line) if line.lstrip()[:1] in "!%"
+                 and line.strip() else line for line in source.split("\n")]
+        cells.append("\n".join(lines))
+    return "\n\n".join(cells) + "\n"
+
+
+def _apply_edits(program, code):
+    for original, replacement, why, *count in program.edits:
+        expected = count[0] if count else 1
+        if code.count(original) != expected:
+            raise ValueError(f"{program.id}: the edit for {original!r} matches {code.count(original)} times in the "
+                             f"source at {program.origin[1][:12]} (expected {expected})")
+        start = 0
+        for _ in range(expected):
+            start = code.index(original, start)
+            line_start = code.rfind("\n", 0, start) + 1
+            indent = re.match(r"[ \t]*", code[line_start:]).group(0)
+            note = f"{indent}# pytensor-corpus: {why}\n"
+            code = code[:line_start] + note + code[line_start:start] + replacement + code[start + len(original):]
+            start += len(note) + len(replacement)
+    return code
+
+
+def header(program):
+    repo, commit = program.origin
+    return (f"# Corpus program {program.id}\n# Origin: {program.url}\n"
+            f"# Source: https://github.com/{repo}/blob/{commit}/{program.path}\n"
+            f"# Licence: {program.licence} (c) its authors; adapted where marked '# pytensor-corpus:'\n\n")
+
+
+def materialize(program):
+    """Writes the runnable script of `program` to .corpus/<id>.py (from the local mirror) and returns its path."""
+    source = _git_show(program)
+    code = _notebook_code(source) if program.path.endswith(".ipynb") else source
+    os.makedirs(CACHE, exist_ok=True)
+    path = os.path.join(CACHE, program.id + ".py")
+    with open(path, "w") as f:
+        f.write(header(program) + _apply_edits(program, code))
+    return path
+
+
+def run_environment(data_dir):
+    """Environment for running a corpus program: the matplotlib stand-in first on the path, Keras's dataset cache
+    pointing at the shared data sets, quiet TF logging."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([STUBS, os.path.dirname(os.path.dirname(HERE)), env.get("PYTHONPATH", "")])
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    env["KERAS_HOME"] = data_dir
+    return env
+
+
+def shared_data_dir():
+    return os.path.abspath(os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared", "data"))
+
+
+def missing_data(program):
+    """The files `program` reads from the shared data sets that are not there."""
+    return [name for name in program.data if not os.path.exists(os.path.join(shared_data_dir(), name))]
+
+
+def keras_home(tmp_dir):
+    """A KERAS_HOME whose datasets/ is ../shared/data (mnist.npz, fashion-mnist/, ...)."""
+    os.makedirs(tmp_dir, exist_ok=True)
+    link = os.path.join(tmp_dir, "datasets")
+    if not os.path.exists(link):
+        os.symlink(shared_data_dir(), link)
+    return tmp_dir
+
+
+_NUMBER = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
+_KEYED = re.compile(r"([A-Za-z][A-Za-z_ ]{0,30}?)\s*[:=]\s*(" + _NUMBER + r")(?![\w.])")
+
+
+def metrics(stdout):
+    """The last value printed for each key in `stdout` ('loss: 0.31 - accuracy: 0.9', 'Test accuracy: 0.88')."""
+    found = {}
+    for line in stdout.replace("\r", "\n").splitlines():
+        for key, value in _KEYED.findall(line):
+            found[key.strip()] = float(value)
+    return found
+
+
+def numbers(stdout):
+    """Every number printed, in order."""
+    return [float(v) for v in re.findall(_NUMBER, stdout)]
+
+
+def main(argv):
+    if not argv or argv[0] not in ("list", "materialize"):
+        print(__doc__)
+        return 2
+    ids = argv[1:] or list(BY_ID)
+    for program_id in ids:
+        program = BY_ID[program_id]
+        if argv[0] == "list":
+            print(f"{program.id:40s} {program.needs or 'runs'}")
+        else:
+            print(materialize(program))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,98 @@
+"""Runs each corpus program with ``python -m pytensor.run`` and compares what it prints with real TensorFlow's
+recorded output (tf_results.json, from record_tf.py). See corpus.py for the programs and their edits."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus  # noqa: E402
+
+PYTENSOR_VERSION = __import__("pytensor").__version__
+RECORDED = json.load(open(corpus.RESULTS)) if os.path.exists(corpus.RESULTS) else {}
+
+
+def _close(got, want, rtol=0.0, atol=0.0):
+    if math.isnan(want) or math.isinf(want):
+        return got == want or (math.isnan(got) and math.isnan(want))
+    return abs(got - want) <= atol + rtol * abs(want)
+
+
+def compare(program, ours, theirs, versions=("", "")):
+    """The differences between pytensor's and TensorFlow's printed results, as readable lines (empty: agree).
+
+    `versions` (pytensor's, TensorFlow's) are removed first: a program printing tf.__version__ is not a
+    difference."""
+    problems = []
+    if program.compare == "numbers":
+        if all(versions):
+            ours, theirs = ours.replace(versions[0], ""), theirs.replace(versions[1], "")
+        got, want = corpus.numbers(ours), corpus.numbers(theirs)
+        if len(got) != len(want):
+            problems.append(f"printed {len(got)} numbers, TensorFlow printed {len(want)}")
+        for index, (g, w) in enumerate(zip(got, want)):
+            if not _close(g, w, rtol=program.rtol, atol=program.rtol):
+                problems.append(f"number #{index}: {g} vs TensorFlow's {w}")
+                break
+        return problems
+    got, want = corpus.metrics(ours), corpus.metrics(theirs)
+    for key, tolerance in program.tolerances.items():
+        if key not in want:
+            problems.append(f"TensorFlow's output has no {key!r} (recording out of date?)")
+        elif key not in got:
+            problems.append(f"no {key!r} printed (TensorFlow printed {want[key]})")
+        elif not _close(got[key], want[key], **tolerance):
+            problems.append(f"{key} = {got[key]}, TensorFlow's {want[key]} (tolerance {tolerance})")
+    return problems
+
+
+def _params():
+    for program in corpus.PROGRAMS:
+        marks = [pytest.mark.slow] if program.slow else []
+        if program.needs:
+            marks.append(pytest.mark.skip(reason=f"needs {program.needs}"))
+        elif program.differs:
+            marks.append(pytest.mark.xfail(reason=program.differs, strict=True))
+        yield pytest.param(program, id=program.id, marks=marks)
+
+
+@pytest.mark.parametrize("program", _params())
+def test_program_matches_tensorflow(program, tmp_path):
+    if corpus.missing_data(program):
+        pytest.skip(f"data set missing from ../shared/data: {corpus.missing_data(program)}")
+    recorded = RECORDED.get(program.id)
+    if recorded is None:
+        pytest.fail(f"{program.id} has no TensorFlow recording: run tests/programs/record_tf.py {program.id}")
+    assert recorded["returncode"] == 0, f"{program.id} failed under TensorFlow too; fix its edits first"
+    try:
+        script = corpus.materialize(program)
+    except FileNotFoundError as err:
+        pytest.skip(f"source not available offline: {err}")
+    env = corpus.run_environment(corpus.keras_home(str(tmp_path / "keras_home")))
+    result = subprocess.run([sys.executable, "-m", "pytensor.run", script], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=program.timeout)
+    assert result.returncode == 0, f"{program.id} exited with {result.returncode}:\n{result.stderr[-3000:]}"
+    problems = compare(program, result.stdout, recorded["stdout"], (PYTENSOR_VERSION, recorded["tensorflow"]))
+    assert not problems, f"{program.id} differs from TensorFlow:\n" + "\n".join(problems)
+
+
+def test_comparison_detects_differences():
+    """The comparison itself: agreeing outputs pass, a metric off by more than its tolerance or a changed number
+    fails."""
+    fit = corpus.Program(id="x", origin=corpus.TF_DOCS, path="p.py", url="", licence="",
+                         tolerances={"loss": {"atol": 0.05}, "accuracy": {"atol": 0.02}})
+    tf_out = "Epoch 1/1\n375/375 - 1s - 3ms/step - accuracy: 0.8612 - loss: 0.4801\nTest accuracy: 0.85\n"
+    assert compare(fit, "375/375 - accuracy: 0.8700 - loss: 0.4500\n", tf_out) == []
+    assert compare(fit, "375/375 - accuracy: 0.8000 - loss: 0.4500\n", tf_out) == [
+        "accuracy = 0.8, TensorFlow's 0.8612 (tolerance {'atol': 0.02})"]
+    assert "no 'loss' printed" in compare(fit, "accuracy: 0.86\n", tf_out)[0]
+    exact = corpus.Program(id="y", origin=corpus.TF_DOCS, path="p.py", url="", licence="", compare="numbers")
+    assert compare(exact, "pt.Tensor(6., shape=(), dtype=float32)\n[4. 108.]",
+                   "tf.Tensor(6.0, shape=(), dtype=float32)\n[  4. 108.]") == []
+    assert compare(exact, "pt.Tensor(6.5, shape=())", "tf.Tensor(6.0, shape=())") == [
+        "number #0: 6.5 vs TensorFlow's 6.0"]
+    assert compare(exact, "0.1.0\n3.0", "2.21.0\n3.0", versions=("0.1.0", "2.21.0")) == []
