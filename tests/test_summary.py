@@ -415,3 +415,16 @@ def test_without_tensorboard_the_error_says_what_to_install(monkeypatch):
 def test_trace_export_needs_graph_mode():
     with pytest.raises(tf.errors.UnimplementedError, match="graph mode"):
         tf.summary.trace_on(graph=True)
+
+
+def test_tags_take_the_name_scope(tmp_path):
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    with writer.as_default(step=0):
+        with tf.name_scope("block"):
+            with tf.name_scope("inner"):
+                tf.summary.scalar("loss", 1.0)
+            tf.summary.histogram("weights", [1.0, 2.0])
+        tf.summary.text("notes", "top level")
+    writer.close()
+    assert sorted(tag for tag, _ in values_by_tag_and_step(event_file(str(tmp_path)))) == [
+        "block/inner/loss", "block/weights", "notes"]

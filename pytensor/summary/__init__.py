@@ -45,3 +45,7 @@ def trace_off():
 def graph(graph_data):
     """Not built: writing an op graph needs graph mode (raises UnimplementedError)."""
     _no_graph_mode("graph")
+
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -12,14 +12,15 @@ import numpy as np
 from .. import errors
 from . import _encode
 from ._protos import protos
+from .._scopes import current_name_scope
 from ._writer import _NoopSummaryWriter, _state, is_recording, step_value
 
 __all__ = ["scalar", "histogram", "image", "text", "audio", "write"]
 
 
 def _target(kind, name, step):
-    """The step to write `kind` summary `name` at, or None when nothing is recorded (no default writer, a noop
-    writer, or record_if's condition false).
+    """``(tag, step)`` for `kind` summary `name` (the tag under the current ``tf.name_scope``, as TF's), or None
+    when nothing is recorded (no default writer, a noop writer, or record_if's condition false).
 
     Raises:
         ValueError: when recording with no step given and no default step.
@@ -32,7 +33,7 @@ def _target(kind, name, step):
         raise ValueError(f"tf.summary.{kind}({name!r}): no step was given and no default step is set. Pass "
                          f"step=..., write under `with writer.as_default(step=...)`, or call "
                          f"tf.summary.experimental.set_step(step) first.")
-    return step_value(step)
+    return current_name_scope() + name, step_value(step)
 
 
 @functools.lru_cache(maxsize=None)
@@ -79,18 +80,19 @@ def scalar(name, data, step=None, description=None):
     Example:
         >>> tf.summary.scalar("loss", loss, step=epoch)
     """
-    step = _target("scalar", name, step)
-    if step is None:
+    target = _target("scalar", name, step)
+    if target is None:
         return False
+    tag, step = target
     if type(data) is float or type(data) is int:   # Keras's logs: the common case, kept cheap
-        return _enqueue(step, name, _metadata("scalar", description), functools.partial(_float_tensor, float(data)))
+        return _enqueue(step, tag, _metadata("scalar", description), functools.partial(_float_tensor, float(data)))
     value = np.asarray(data.numpy() if hasattr(data, "numpy") else data)
     if value.ndim != 0:
         raise errors.InvalidArgumentError(
             f"tf.summary.scalar({name!r}): data must be a scalar (rank 0); got shape {value.shape}. Reduce it "
             f"first (e.g. tf.reduce_mean(data)), or write a tensor with tf.summary.histogram.")
     _check_number("scalar", name, value)
-    return _enqueue(step, name, _metadata("scalar", description), functools.partial(_float_tensor, float(value)))
+    return _enqueue(step, tag, _metadata("scalar", description), functools.partial(_float_tensor, float(value)))
 
 
 def _float_tensor(number):
@@ -103,14 +105,15 @@ def _float_tensor(number):
 def histogram(name, data, step=None, buckets=None, description=None):
     """Writes the distribution of `data`'s values, in TF's equal-width buckets (30 by default), at `step`;
     shown by TensorBoard's Histograms and Distributions tabs."""
-    step = _target("histogram", name, step)
-    if step is None:
+    target = _target("histogram", name, step)
+    if target is None:
         return False
+    tag, step = target
     values = _numpy(data)
     _check_number("histogram", name, values)
     bucket_count = _encode.DEFAULT_BUCKET_COUNT if buckets is None else int(buckets)
     metadata = _metadata("histogram", description)
-    return _enqueue(step, name, metadata, lambda: _tensor_proto(_encode.histogram_buckets(values, bucket_count)))
+    return _enqueue(step, tag, metadata, lambda: _tensor_proto(_encode.histogram_buckets(values, bucket_count)))
 
 
 def image(name, data, step=None, max_outputs=3, description=None):
@@ -121,9 +124,10 @@ def image(name, data, step=None, max_outputs=3, description=None):
         InvalidArgumentError: if `data` is not rank 4 with 1, 3 or 4 channels, or max_outputs is negative.
         TypeError: for a dtype other than uint8 and float.
     """
-    step = _target("image", name, step)
-    if step is None:
+    target = _target("image", name, step)
+    if target is None:
         return False
+    tag, step = target
     images = _numpy(data)
     if images.ndim != 4 or images.shape[-1] not in (1, 3, 4):
         raise errors.InvalidArgumentError(
@@ -142,31 +146,33 @@ def image(name, data, step=None, max_outputs=3, description=None):
     def make_tensor():
         pngs = [_encode.encode_png(img) for img in _encode.image_to_uint8(kept)]
         return _tensor_proto(np.array([str(width).encode(), str(height).encode()] + pngs, dtype=object))
-    return _enqueue(step, name, metadata, make_tensor)
+    return _enqueue(step, tag, metadata, make_tensor)
 
 
 def text(name, data, step=None, description=None):
     """Writes a string, or a tensor of strings (shown as a table), at `step`; Markdown is rendered by
     TensorBoard's Text tab."""
     from ..data._types import as_string_array
-    step = _target("text", name, step)
-    if step is None:
+    target = _target("text", name, step)
+    if target is None:
         return False
+    tag, step = target
     try:
         strings = as_string_array(data.numpy() if hasattr(data, "numpy") else data)
     except TypeError:
         raise TypeError(f"tf.summary.text({name!r}): data must be a string or a tensor of strings; got "
                         f"{type(data).__name__}. Format numbers first, e.g. str(value).") from None
     metadata = _metadata("text", description)
-    return _enqueue(step, name, metadata, lambda: _tensor_proto(strings))
+    return _enqueue(step, tag, metadata, lambda: _tensor_proto(strings))
 
 
 def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, description=None):
     """Writes up to `max_outputs` clips from `data`, a float ``[k, frames, channels]`` tensor with samples in
     [-1, 1], as 16-bit WAV at `sample_rate` Hz; played by TensorBoard's Audio tab."""
-    step = _target("audio", name, step)
-    if step is None:
+    target = _target("audio", name, step)
+    if target is None:
         return False
+    tag, step = target
     if encoding not in (None, "wav"):
         raise ValueError(f"tf.summary.audio({name!r}): encoding must be 'wav' (or None); got {encoding!r}.")
     clips = _numpy(data)
@@ -186,15 +192,16 @@ def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, desc
     def make_tensor():
         rows = [[_encode.encode_wav(clip, rate), b""] for clip in kept]
         return _tensor_proto(np.array(rows, dtype=object).reshape(len(rows), 2))
-    return _enqueue(step, name, metadata, make_tensor)
+    return _enqueue(step, tag, metadata, make_tensor)
 
 
 def write(tag, tensor, step=None, metadata=None, name=None):
     """Writes `tensor` (or the value of a callable returning it) under `tag` with `metadata` (a SummaryMetadata
     proto or its serialized bytes), the building block of the other summaries."""
-    step = _target("write", tag, step)
-    if step is None:
+    target = _target("write", tag, step)
+    if target is None:
         return False
+    tag, step = target
     pb = protos()
     if metadata is None:
         metadata = pb.summary_pb2.SummaryMetadata()
