@@ -19,7 +19,6 @@ import pytest
 
 pytest.importorskip("tensorboard")
 
-import pytensor as tf  # noqa: E402
 from pytensor import keras  # noqa: E402
 from tensorboard.backend.event_processing import plugin_event_accumulator  # noqa: E402
 from tensorboard.plugins.graph import keras_util  # noqa: E402
