@@ -7,10 +7,10 @@ CRC-32C, data, masked CRC-32C). The file is flushed every ``max_queue`` events, 
 every flushed record whole (readers skip a cut-off last record).
 """
 import atexit
+import collections
 import contextlib
 import itertools
 import os
-import queue
 import socket
 import threading
 import time
@@ -165,6 +165,11 @@ class _NoopSummaryWriter(SummaryWriter):
     """Accepts summaries and writes nothing (``create_noop_writer``)."""
 
 
+# The writer thread lets summaries gather this long after the first one before it writes them: it then wakes (and
+# takes the GIL from the training loop) once per burst rather than once per summary.
+_GATHER_SECONDS = 0.1
+
+
 class _EventFile:
     """One event file and the daemon thread that writes it."""
 
@@ -175,7 +180,9 @@ class _EventFile:
         self._records = TFRecordWriter(self.path)
         self._max_queue = max(1, int(max_queue))
         self._flush_seconds = max(0.0, flush_millis / 1000.0)
-        self._queue = queue.SimpleQueue()
+        self._items = collections.deque()   # summaries (5-tuples) and commands ((name, done event)), in order
+        self._wake = threading.Event()      # something was queued
+        self._urgent = threading.Event()    # a flush or close is waiting: no gathering
         self._error = None
         self._closed = False
         # TF's first record: the file version, which readers check.
@@ -190,7 +197,9 @@ class _EventFile:
 
     def put(self, wall_time, step, tag, metadata, make_tensor):
         self._check()
-        self._queue.put((wall_time, step, tag, metadata, make_tensor))
+        self._items.append((wall_time, step, tag, metadata, make_tensor))
+        if not self._wake.is_set():
+            self._wake.set()
 
     def flush(self):
         self._wait_for("flush")
@@ -198,7 +207,7 @@ class _EventFile:
     def flush_soon(self):
         """Asks the thread to flush after what is queued, without waiting for it."""
         self._check()
-        self._queue.put(("flush", threading.Event()))
+        self._command("flush", threading.Event())
 
     def close(self):
         if not self._closed:
@@ -206,10 +215,15 @@ class _EventFile:
             self._closed = True
             self._thread.join()
 
+    def _command(self, command, done):
+        self._items.append((command, done))
+        self._urgent.set()
+        self._wake.set()
+
     def _wait_for(self, command):
         self._check()
         done = threading.Event()
-        self._queue.put((command, done))
+        self._command(command, done)
         done.wait()
         self._check()
 
@@ -220,57 +234,58 @@ class _EventFile:
     def _run(self):
         pb = protos()
         seen_tags = set()
-        pending, deadline, item = 0, None, None
+        pending, deadline = 0, None
         while True:
-            if item is None:
-                try:
-                    item = self._queue.get(timeout=None if deadline is None else
-                                           max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    item = None
+            if self._wake.wait(None if deadline is None else max(0.0, deadline - time.monotonic())):
+                self._urgent.wait(_GATHER_SECONDS)
+            # Cleared before draining: whatever is queued from here on sets _wake again.
+            self._wake.clear()
+            self._urgent.clear()
+            items = []
+            while self._items:
+                items.append(self._items.popleft())
             try:
-                if item is None or len(item) == 2:
-                    if pending:
-                        self._records.flush()
-                    pending, deadline = 0, None
-                    if item is not None:
-                        command, done = item
+                i = 0
+                while i < len(items):
+                    if len(items[i]) == 2:
+                        command, done = items[i]
+                        if pending:
+                            self._records.flush()
+                        pending, deadline = 0, None
                         if command == "close":
                             self._records.close()
-                        done.set()
-                        if command == "close":
+                            done.set()
                             return
-                    item = None
-                    continue
-                wall_time, step = item[0], item[1]
-                values = []
-                while item is not None and len(item) == 5 and item[1] == step and len(values) < 64:
-                    _, _, tag, metadata, make_tensor = item
-                    value = pb.summary_pb2.Summary.Value(tag=tag, tensor=make_tensor())
-                    if tag not in seen_tags:
-                        # Readers take a tag's plugin from its first value, as TF 1's writers relied on.
-                        value.metadata.CopyFrom(metadata)
-                        seen_tags.add(tag)
-                    values.append(value)
-                    # Summaries of one step already queued share an Event, as TF 1's merged summaries did.
-                    try:
-                        item = self._queue.get_nowait()
-                    except queue.Empty:
-                        item = None
-                self._records.write(pb.event_pb2.Event(wall_time=wall_time, step=step,
-                                                       summary=pb.summary_pb2.Summary(value=values))
-                                    .SerializeToString())
-                pending += len(values)
-                if pending >= self._max_queue:
-                    self._records.flush()
+                        done.set()
+                        i += 1
+                        continue
+                    wall_time, step = items[i][0], items[i][1]
+                    values = []
+                    # Summaries of one step queued together share an Event, as TF 1's merged summaries did.
+                    while i < len(items) and len(items[i]) == 5 and items[i][1] == step and len(values) < 64:
+                        _, _, tag, metadata, make_tensor = items[i]
+                        value = pb.summary_pb2.Summary.Value(tag=tag, tensor=make_tensor())
+                        if tag not in seen_tags:
+                            # Readers take a tag's plugin from its first value, as TF 1's writers relied on.
+                            value.metadata.CopyFrom(metadata)
+                            seen_tags.add(tag)
+                        values.append(value)
+                        i += 1
+                    self._records.write(pb.event_pb2.Event(wall_time=wall_time, step=step,
+                                                           summary=pb.summary_pb2.Summary(value=values))
+                                        .SerializeToString())
+                    pending += len(values)
+                if pending and (pending >= self._max_queue or (deadline is not None and
+                                                               time.monotonic() >= deadline)):
+                    self._records.flush()       # max_queue reached, or flush_millis passed
                     pending, deadline = 0, None
-                elif deadline is None:
+                elif pending and deadline is None:
                     deadline = time.monotonic() + self._flush_seconds
             except Exception as e:  # noqa: BLE001 - reported to the caller on its next call
                 self._error = e
-                if item is not None and len(item) == 2:
-                    item[1].set()
-                item = None
+                for item in items:
+                    if len(item) == 2:
+                        item[1].set()
 
 
 class _FileWriter(SummaryWriter):
