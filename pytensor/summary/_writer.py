@@ -165,9 +165,10 @@ class _NoopSummaryWriter(SummaryWriter):
     """Accepts summaries and writes nothing (``create_noop_writer``)."""
 
 
-# The writer thread lets summaries gather this long after the first one before it writes them: it then wakes (and
-# takes the GIL from the training loop) once per burst rather than once per summary.
-_GATHER_SECONDS = 0.1
+# The writer thread looks for queued summaries this often (sooner for a flush, a close or flush_millis). A summary
+# call only appends to a deque: waking the thread per summary would make it take the GIL from the training loop
+# (which holds it through each op) hundreds of times an epoch, each a handoff that waits for the scheduler.
+_POLL_SECONDS = 0.5
 
 
 class _EventFile:
@@ -181,8 +182,7 @@ class _EventFile:
         self._max_queue = max(1, int(max_queue))
         self._flush_seconds = max(0.0, flush_millis / 1000.0)
         self._items = collections.deque()   # summaries (5-tuples) and commands ((name, done event)), in order
-        self._wake = threading.Event()      # something was queued
-        self._urgent = threading.Event()    # a flush or close is waiting: no gathering
+        self._urgent = threading.Event()    # a flush or close is waiting
         self._error = None
         self._closed = False
         # TF's first record: the file version, which readers check.
@@ -198,8 +198,6 @@ class _EventFile:
     def put(self, wall_time, step, tag, metadata, make_tensor):
         self._check()
         self._items.append((wall_time, step, tag, metadata, make_tensor))
-        if not self._wake.is_set():
-            self._wake.set()
 
     def flush(self):
         self._wait_for("flush")
@@ -218,7 +216,6 @@ class _EventFile:
     def _command(self, command, done):
         self._items.append((command, done))
         self._urgent.set()
-        self._wake.set()
 
     def _wait_for(self, command):
         self._check()
@@ -236,11 +233,9 @@ class _EventFile:
         seen_tags = set()
         pending, deadline = 0, None
         while True:
-            if self._wake.wait(None if deadline is None else max(0.0, deadline - time.monotonic())):
-                self._urgent.wait(_GATHER_SECONDS)
-            # Cleared before draining: whatever is queued from here on sets _wake again.
-            self._wake.clear()
-            self._urgent.clear()
+            self._urgent.wait(_POLL_SECONDS if deadline is None else
+                              min(_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+            self._urgent.clear()   # before draining: a command queued from here on is drained now or sets it again
             items = []
             while self._items:
                 items.append(self._items.popleft())
