@@ -605,5 +605,6 @@ class BackupAndRestore(Callback):
                 shutil.rmtree(self.backup_dir)
 
 
+from .callbacks_tensorboard import TensorBoard  # noqa: E402,F401  (its own file: tf.summary event files)
 from .._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

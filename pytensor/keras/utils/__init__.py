@@ -5,6 +5,7 @@ from .file_utils import get_file  # noqa: F401
 from .numerical_utils import normalize, to_categorical  # noqa: F401
 from .rng_utils import set_random_seed  # noqa: F401
 from .sequence_utils import pad_sequences  # noqa: F401
+from .._plot_model import model_to_dot, plot_model  # noqa: F401  (pydot + Graphviz, optional)
 from ..serialization import (CustomObjectScope, custom_object_scope, get_custom_objects,  # noqa: F401
                              get_registered_name, get_registered_object, register_keras_serializable)
 
