@@ -136,11 +136,14 @@ def test_bad_arguments():
 
 
 def test_small_model_trains_on_its_features():
+    keras.utils.set_random_seed(0)
     base = apps.MobileNetV2(weights=None, alpha=0.35, input_shape=(32, 32, 3), include_top=False, pooling="avg")
     model = keras.Sequential([base, keras.layers.Dense(2)])
-    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     rng = np.random.RandomState(0)
     x = rng.uniform(-1, 1, (16, 32, 32, 3)).astype(np.float32)
     y = (x[:, :, :, 0].mean(axis=(1, 2)) > 0).astype(np.int32)
-    history = model.fit(x, y, epochs=4, batch_size=8, verbose=0)
-    assert history.history["loss"][-1] < history.history["loss"][0]
+    # Training-mode loss (batch statistics): MobileNetV2's BatchNormalization momentum of 0.999 leaves the moving
+    # statistics, and so the inference-mode loss, near their initial values after a few steps (in Keras too).
+    history = model.fit(x, y, epochs=6, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.25 * history.history["loss"][0]
