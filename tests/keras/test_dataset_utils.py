@@ -1,6 +1,7 @@
 """keras.utils dataset helpers against real Keras 3 (fixtures/record_dataset_utils.py on the folders of
 fixtures/dataset_trees.py): image_dataset_from_directory, text_dataset_from_directory,
-timeseries_dataset_from_array, split_dataset; PyDataset / Sequence in fit, evaluate and predict.
+timeseries_dataset_from_array, split_dataset, load_img / img_to_array / array_to_img / save_img; PyDataset /
+Sequence in fit, evaluate and predict.
 
 The seeded shuffle of the file list, the validation split and split_dataset's shuffle use numpy's / Python's
 generators as Keras does, so they are compared exactly; the per-epoch element shuffle uses TF's generator in Keras
@@ -167,6 +168,46 @@ def test_image_dataset_without_pillow_names_the_extra(image_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "PIL", None)
     with pytest.raises(ImportError, match=r"pytensor-tf\[image\]"):
         keras.utils.image_dataset_from_directory(image_dir)
+
+
+# ---- load_img / img_to_array / array_to_img / save_img ----
+IMAGE_FILE_CASES = {
+    "default": ("zebras/zebras_0.png", {}),
+    "bilinear": ("cats/cats_0.png", dict(target_size=(5, 3), interpolation="bilinear")),
+    "lanczos_aspect": ("dogs/dogs_0.png", dict(target_size=(4, 7), interpolation="lanczos", keep_aspect_ratio=True)),
+    "grayscale": ("cats/cats_3.jpg", dict(color_mode="grayscale", target_size=(6, 6))),
+    "rgba_of_grey": ("dogs/dogs_1.png", dict(color_mode="rgba")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IMAGE_FILE_CASES))
+def test_load_img_matches_keras(image_dir, case):
+    file, kwargs = IMAGE_FILE_CASES[case]
+    array = keras.utils.img_to_array(keras.utils.load_img(os.path.join(image_dir, file), **kwargs))
+    np.testing.assert_array_equal(array, REFERENCE[f"load_img/{case}"])  # both Pillow: identical pixels
+
+
+def test_array_to_img_and_save_img_match_keras(tmp_path):
+    array = REFERENCE["array_to_img/x"]
+    np.testing.assert_array_equal(keras.utils.img_to_array(keras.utils.array_to_img(array)),
+                                  REFERENCE["array_to_img/scaled"])
+    channels_first = keras.utils.array_to_img(array.transpose(2, 0, 1), data_format="channels_first")
+    np.testing.assert_array_equal(keras.utils.img_to_array(channels_first, data_format="channels_first"),
+                                  REFERENCE["array_to_img/channels_first"])
+    keras.utils.save_img(str(tmp_path / "out.png"), array)
+    np.testing.assert_array_equal(keras.utils.img_to_array(keras.utils.load_img(str(tmp_path / "out.png"))),
+                                  REFERENCE["array_to_img/scaled"])
+    with pytest.warns(UserWarning, match="RGBA"):
+        keras.utils.save_img(str(tmp_path / "out.jpg"), np.ones((2, 2, 4)) * 200, scale=False)
+    assert keras.utils.load_img(str(tmp_path / "out.jpg")).size == (2, 2)
+    with pytest.raises(ValueError, match="rank 3"):
+        keras.utils.array_to_img(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="channels"):
+        keras.utils.array_to_img(np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match="interpolation"):
+        keras.utils.load_img(str(tmp_path / "out.png"), target_size=(3, 3), interpolation="cubic")
+    with pytest.raises(TypeError, match="path"):
+        keras.utils.load_img(3)
 
 
 # ---- text_dataset_from_directory ----

@@ -4,6 +4,7 @@ from .data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa
 from .dataset_utils import split_dataset  # noqa: F401
 from .file_utils import get_file  # noqa: F401
 from .image_dataset_utils import image_dataset_from_directory  # noqa: F401
+from .image_utils import array_to_img, img_to_array, load_img, save_img  # noqa: F401
 from .numerical_utils import normalize, to_categorical  # noqa: F401
 from .py_dataset import PyDataset, Sequence  # noqa: F401
 from .rng_utils import set_random_seed  # noqa: F401

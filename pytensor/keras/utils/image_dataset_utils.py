@@ -5,21 +5,13 @@ import numpy as np
 import pytensor as pt
 
 from .dataset_utils import directory_datasets
+from .image_utils import pillow
 
 __all__ = ["image_dataset_from_directory"]
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _MODES = {"rgb": ("RGB", 3), "rgba": ("RGBA", 4), "grayscale": ("L", 1)}
 _INTERPOLATIONS = ("bilinear", "nearest")
-
-
-def _pillow():
-    try:
-        from PIL import Image
-    except ImportError:
-        raise ImportError("image_dataset_from_directory needs Pillow to decode images: pip install "
-                          "'pytensor-tf[image]' (or pip install Pillow).") from None
-    return Image
 
 
 def _resize_along(image, size, axis, interpolation):
@@ -49,7 +41,7 @@ def load_image(path, image_size, color_mode, interpolation, crop_to_aspect_ratio
     first (Keras's ``smart_resize``); ``pad_to_aspect_ratio`` resizes to fit inside the target and pads with
     zeros about the centre (``tf.image.resize_with_pad``)."""
     mode, _ = _MODES[color_mode]
-    with _pillow().open(path) as file:
+    with pillow("image_dataset_from_directory").open(path) as file:
         pixels = np.asarray(file.convert(mode), dtype=np.float32)
     if pixels.ndim == 2:
         pixels = pixels[:, :, None]
@@ -122,7 +114,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         raise ValueError(f"{what}: only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True.")
     if data_format not in (None, "channels_last"):
         raise ValueError(f"{what}: only data_format='channels_last' is supported; received {data_format!r}.")
-    _pillow()
+    pillow(what)
     image_size = (int(image_size[0]), int(image_size[1]))
 
     def load(path):
