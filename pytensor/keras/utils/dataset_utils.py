@@ -50,8 +50,9 @@ def _samples(dataset):
     """The samples of ``dataset`` as a list of flat lists of numpy leaves, and the structure of a sample."""
     if hasattr(dataset, "element_spec"):
         source = dataset.unbatch() if hasattr(dataset, "_batch_size") else dataset
-        samples = [pt.nest.flatten(element) for element in source.as_numpy_iterator()]
-        structure = next(iter(source.as_numpy_iterator()), None)
+        elements = list(source.as_numpy_iterator())
+        samples = [pt.nest.flatten(element) for element in elements]
+        structure = elements[0] if elements else None
     elif isinstance(dataset, (np.ndarray, list, tuple)) or hasattr(dataset, "numpy"):
         arrays = dataset if isinstance(dataset, (list, tuple)) else [dataset]
         arrays = [np.asarray(a.numpy() if hasattr(a, "numpy") else a) for a in arrays]
