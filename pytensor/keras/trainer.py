@@ -176,6 +176,7 @@ class _PyDatasetData(_IterableData):
     def __init__(self, py_dataset, steps, shuffle, what, class_weight=None):
         self.py_dataset, self.shuffle = py_dataset, shuffle
         self.class_weight, self.what = class_weight, what
+        self.workers = self.max_queue_size = None  # tf.keras 2.x's fit(workers=, max_queue_size=) override these
         count = py_dataset.num_batches
         if count is None and steps is None:
             raise ValueError(f"{what}: the PyDataset is endless (num_batches is None); pass steps_per_epoch (fit) "
@@ -186,7 +187,7 @@ class _PyDatasetData(_IterableData):
 
     def epoch(self):
         self.py_dataset.on_epoch_begin()
-        for batch in self.py_dataset._epoch_batches(self.steps, self.shuffle):
+        for batch in self.py_dataset._epoch_batches(self.steps, self.shuffle, self.workers, self.max_queue_size):
             yield self._weighted(batch)
         self.py_dataset.on_epoch_end()
 
@@ -491,6 +492,8 @@ class Trainer:
             sample_weight: per-sample loss weights.
             initial_epoch: the epoch to start from (to resume training).
             steps_per_epoch: batches per epoch (required for endless generators).
+            workers, max_queue_size, use_multiprocessing: tf.keras 2.x's fetching of a PyDataset's batches
+                (threads; Keras 3 sets them on the PyDataset).
 
         Returns:
             A ``History`` whose ``history`` dict maps each metric (and ``val_`` metric) to per-epoch values.
@@ -498,6 +501,8 @@ class Trainer:
         self._require_compiled("training")
         verbose = 1 if verbose == "auto" else int(verbose)
         train = self._adapt(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, "fit", class_weight)
+        if isinstance(train, _PyDatasetData):
+            train.workers, train.max_queue_size = kwargs.get("workers"), kwargs.get("max_queue_size")
         val = None
         if validation_data is not None:
             val = self._validation_data(validation_data, validation_batch_size or batch_size, validation_steps)

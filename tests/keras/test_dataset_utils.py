@@ -401,6 +401,16 @@ def test_pydataset_workers_use_a_thread_pool_and_keep_order():
     np.testing.assert_allclose(model.layers[0].get_weights()[0], sequential.layers[0].get_weights()[0], rtol=1e-6)
 
 
+def test_fit_workers_argument_of_tf_keras_2_fetches_in_threads():
+    data = LinearBatches(batches=6)
+    linear_model().fit(data, epochs=1, shuffle=False, verbose=0, workers=2, use_multiprocessing=False,
+                       max_queue_size=2)
+    assert sorted(data.indices_seen) == list(range(6)) and threading.get_ident() not in data.threads
+    data = LinearBatches(batches=2)
+    linear_model().fit(data, epochs=1, verbose=0)
+    assert data.threads == {threading.get_ident()}  # one worker: fetched in the training loop
+
+
 def test_sequence_is_pydataset_and_subclass_without_super_init_works():
     assert keras.utils.Sequence is keras.utils.PyDataset
 

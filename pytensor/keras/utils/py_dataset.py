@@ -56,13 +56,10 @@ class PyDataset:
     def on_epoch_end(self):
         """Called at the end of every epoch of ``fit`` (e.g. to reshuffle the samples)."""
 
-    def _settings(self):
-        # A subclass that skips super().__init__() gets Keras's defaults.
-        return (max(int(getattr(self, "workers", 1) or 1), 1), max(int(getattr(self, "max_queue_size", 10) or 1), 1))
-
-    def _epoch_batches(self, steps, shuffle):
+    def _epoch_batches(self, steps, shuffle, workers=None, max_queue_size=None):
         """The batches of one epoch: ``steps`` indices (batch order shuffled by Python's ``random`` with
-        ``shuffle``, as Keras), fetched by ``workers`` threads at most ``max_queue_size`` ahead, in order."""
+        ``shuffle``, as Keras), fetched by ``workers`` threads at most ``max_queue_size`` ahead, in order
+        (``workers`` / ``max_queue_size`` given to ``fit`` override the dataset's)."""
         count = self.num_batches
         if count is None:
             indices = itertools.count() if steps is None else range(steps)
@@ -70,7 +67,9 @@ class PyDataset:
             indices = list(range(count if steps is None else min(count, steps)))
             if shuffle:
                 random.shuffle(indices)
-        workers, queue_size = self._settings()
+        # A subclass that skips super().__init__() gets Keras's defaults.
+        workers = max(int(workers or getattr(self, "workers", 1) or 1), 1)
+        queue_size = max(int(max_queue_size or getattr(self, "max_queue_size", 10) or 1), 1)
         if workers == 1:
             for index in indices:
                 yield self[index]
