@@ -57,6 +57,22 @@ def test_architecture_matches_keras(case):
     assert list(model.outputs[0].shape) == expected["output_shape"]
 
 
+def test_input_tensor_builds_on_it_and_takes_its_source_inputs():
+    image = keras.Input((40, 40, 3))
+    model = apps.MobileNetV2(weights=None, include_top=False, input_tensor=image, pooling="max")
+    assert model.inputs[0] is image and list(model.outputs[0].shape) == [None, 1280]
+    assert model.name == "mobilenetv2_1.00_40"
+    scaled = keras.layers.Lambda(lambda t: t / 255.0)(image)
+    model = apps.ResNet50(weights=None, include_top=False, input_tensor=scaled, pooling="avg")
+    assert model.inputs[0] is image
+    x = np.random.RandomState(0).uniform(0, 255, (1, 40, 40, 3)).astype(np.float32)
+    # The Lambda is part of the model: the same network on a plain input, given x / 255, agrees.
+    plain = apps.ResNet50(weights=None, include_top=False, input_shape=(40, 40, 3), pooling="avg")
+    plain.set_weights(model.get_weights())
+    np.testing.assert_allclose(model.predict(x, verbose=0), plain.predict(x / 255.0, verbose=0), rtol=1e-5,
+                               atol=1e-6)
+
+
 def test_imagenet_weights_load_from_keras_cache_and_predict_as_keras(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     (tmp_path / "models").mkdir()

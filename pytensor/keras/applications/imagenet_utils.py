@@ -164,6 +164,19 @@ def model_input(input_tensor, input_shape):
     return layers.Input(shape=input_shape) if input_tensor is None else input_tensor
 
 
+def source_inputs(tensor):
+    """The ``keras.Input`` tensor(s) ``tensor`` is computed from: a model built on a layer's output (an
+    ``input_tensor``) takes its inputs from there, as Keras's ``get_source_inputs``."""
+    sources, pending = [], [tensor]
+    while pending:
+        current = pending.pop()
+        parents = current.node.inputs
+        if not parents and not any(current is known for known in sources):
+            sources.append(current)
+        pending.extend(reversed(parents))
+    return sources[0] if len(sources) == 1 else sources
+
+
 def weights_file(weights, file_name, url, what):
     """The weights file to load: ImageNet's ``file_name`` from Keras's cache (checked before the model is built,
     so a missing file fails fast), a path, or None."""

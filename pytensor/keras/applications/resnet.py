@@ -56,7 +56,7 @@ def _resnet(blocks, model_name, include_top, weights, input_tensor, input_shape,
         x = _stack(x, filters, count, stride=1 if stage == 0 else 2, name=f"conv{stage + 2}")
     x = imagenet_utils.top_or_pooling(x, include_top, pooling, classes, classifier_activation, weights, what,
                                       pool_names=("avg_pool", "max_pool"))
-    model = Model(inputs, x, name=name)
+    model = Model(imagenet_utils.source_inputs(inputs), x, name=name)
     if weights_path is not None:
         model.load_weights(weights_path)
     return model

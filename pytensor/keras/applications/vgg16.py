@@ -31,7 +31,7 @@ def vgg(convs_per_block, model_name, url, include_top, weights, input_tensor, in
 
     x = imagenet_utils.top_or_pooling(x, include_top, pooling, classes, classifier_activation, weights, what,
                                       flatten=flatten_and_dense)
-    model = Model(inputs, x, name=name)
+    model = Model(imagenet_utils.source_inputs(inputs), x, name=name)
     if weights_path is not None:
         model.load_weights(weights_path)
     return model
