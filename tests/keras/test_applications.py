@@ -1,5 +1,6 @@
 """keras.applications against Keras 3 (fixtures/record_applications.py): the same layers (classes and names, in
-order), parameter counts and output shapes for ResNet50/101/152, VGG16/19 and MobileNetV2 with weights=None;
+order), parameter counts and output shapes for ResNet50/101/152 (v1 and v2), VGG16/19 and MobileNetV2 with
+weights=None;
 weights="imagenet" read from Keras's cache folder (a Keras-written MobileNetV2 weight file in the ImageNet files'
 layout, random weights, predicting as Keras did); preprocess_input / decode_predictions; the errors."""
 import json
@@ -23,6 +24,9 @@ CASES = {
     "resnet50_notop_avg_64": (apps.ResNet50, dict(include_top=False, pooling="avg", input_shape=(64, 64, 3))),
     "resnet101": (apps.ResNet101, {}),
     "resnet152": (apps.ResNet152, {}),
+    "resnet50v2": (apps.ResNet50V2, {}),
+    "resnet101v2_notop_avg_64": (apps.ResNet101V2, dict(include_top=False, pooling="avg", input_shape=(64, 64, 3))),
+    "resnet152v2_classes5": (apps.ResNet152V2, dict(classes=5, classifier_activation="sigmoid")),
     "vgg16": (apps.VGG16, {}),
     "vgg16_notop_max_32": (apps.VGG16, dict(include_top=False, pooling="max", input_shape=(32, 32, 3))),
     "vgg19_classes10_48": (apps.VGG19, dict(classes=10, input_shape=(48, 48, 3), classifier_activation=None)),
@@ -38,7 +42,7 @@ def _auto_name(name):
     """Keras numbers the names of unnamed layers by a per-session counter ("input_layer_3"); compare the stem."""
     stem, _, suffix = name.rpartition("_")
     return stem if suffix.isdigit() and stem in ("input_layer", "global_average_pooling2d",
-                                                  "global_max_pooling2d") else name
+                                                  "global_max_pooling2d", "max_pooling2d") else name
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW else c for c in CASES])
@@ -130,6 +134,7 @@ def test_preprocess_input_matches_keras():
                                              data_format="channels_first"),
         reference["caffe_channels_first"], rtol=1e-6, atol=1e-4)
     np.testing.assert_allclose(apps.resnet50.preprocess_input(reference["x"].copy()), reference["caffe"], atol=1e-4)
+    np.testing.assert_allclose(apps.resnet_v2.preprocess_input(reference["x"].copy()), reference["tf"], atol=1e-4)
     np.testing.assert_allclose(apps.vgg19.preprocess_input(reference["x"].copy()), reference["caffe"], atol=1e-4)
     np.testing.assert_allclose(apps.mobilenet_v2.preprocess_input(reference["x"].copy()), reference["tf"], atol=1e-4)
     uint8 = apps.mobilenet_v2.preprocess_input(np.full((1, 2, 2, 3), 255, np.uint8))
