@@ -16,6 +16,7 @@ from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
 from .utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from .utils.py_dataset import PyDataset
 
 __all__ = ["Trainer"]
 
@@ -154,14 +155,41 @@ class _IterableData:
                                      f"give steps_per_epoch).") from None
                 return
             count += 1
-            x, y, sample_weight = _unpack(batch)
-            if self.class_weight is not None:
-                if y is None or pt.nest.is_nested(y):
-                    raise ValueError(f"{self.what}: class_weight needs a single label array per batch (a model with "
-                                     f"one output); use sample weights in the dataset for several outputs.")
-                weights = _class_weights(y, self.class_weight)
-                sample_weight = weights if sample_weight is None else _to_numpy(sample_weight) * weights
-            yield x, y, sample_weight
+            yield self._weighted(batch)
+
+    def _weighted(self, batch):
+        """``(x, y, sample_weight)`` of a batch, ``class_weight`` folded into the sample weights."""
+        x, y, sample_weight = _unpack(batch)
+        if self.class_weight is not None:
+            if y is None or pt.nest.is_nested(y):
+                raise ValueError(f"{self.what}: class_weight needs a single label array per batch (a model with "
+                                 f"one output); use sample weights in the dataset for several outputs.")
+            weights = _class_weights(y, self.class_weight)
+            sample_weight = weights if sample_weight is None else _to_numpy(sample_weight) * weights
+        return x, y, sample_weight
+
+
+class _PyDatasetData(_IterableData):
+    """Batches of a ``keras.utils.PyDataset``: ``__getitem__`` over its indices each epoch (batch order
+    shuffled with ``shuffle``, as Keras), between its ``on_epoch_begin`` and ``on_epoch_end``."""
+
+    def __init__(self, py_dataset, steps, shuffle, what, class_weight=None):
+        self.py_dataset, self.shuffle = py_dataset, shuffle
+        self.class_weight, self.what = class_weight, what
+        self.workers = self.max_queue_size = None  # tf.keras 2.x's fit(workers=, max_queue_size=) override these
+        count = py_dataset.num_batches
+        if count is None and steps is None:
+            raise ValueError(f"{what}: the PyDataset is endless (num_batches is None); pass steps_per_epoch (fit) "
+                             f"or steps (evaluate / predict).")
+        self.steps = count if steps is None else int(steps) if count is None else min(count, int(steps))
+        if self.steps == 0:
+            raise ValueError(f"{what}: the PyDataset has no batches (len() is 0).")
+
+    def epoch(self):
+        self.py_dataset.on_epoch_begin()
+        for batch in self.py_dataset._epoch_batches(self.steps, self.shuffle, self.workers, self.max_queue_size):
+            yield self._weighted(batch)
+        self.py_dataset.on_epoch_end()
 
 
 class _MeanTracker:
@@ -434,10 +462,12 @@ class Trainer:
             raise ValueError(f"{what}: no input data; pass x (and y).")
         if batch_size is not None and int(batch_size) < 1:
             raise ValueError(f"{what}: batch_size must be a positive integer (or None for 32); got {batch_size}.")
-        if _is_dataset(x) or _is_iterator(x):
+        if _is_dataset(x) or _is_iterator(x) or isinstance(x, PyDataset):
             if y is not None:
-                raise ValueError(f"{what}: y must not be given when x is a dataset or generator (it yields "
-                                 f"(x, y) pairs).")
+                raise ValueError(f"{what}: y must not be given when x is a dataset, generator or PyDataset (it "
+                                 f"yields (x, y) pairs).")
+            if isinstance(x, PyDataset):
+                return _PyDatasetData(x, steps, shuffle, what, class_weight)
             return _IterableData(x, steps, what, class_weight)
         if class_weight is not None and y is not None:
             weights = _class_weights(y, class_weight)
@@ -451,7 +481,8 @@ class Trainer:
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
-        """Trains for ``epochs`` epochs on arrays ``(x, y)``, a tf.data Dataset or a generator of batches.
+        """Trains for ``epochs`` epochs on arrays ``(x, y)``, a tf.data Dataset, a ``keras.utils.PyDataset`` or a
+        generator of batches.
 
         Args:
             x, y: input and label arrays (or lists / dicts of arrays for several inputs / outputs), or x a
@@ -462,11 +493,13 @@ class Trainer:
             callbacks: list of ``keras.callbacks.Callback``.
             validation_split: fraction of the array data (its end, before shuffling) held out for validation.
             validation_data: ``(x_val, y_val)``, ``(x_val, y_val, sw)`` or a Dataset.
-            shuffle: reshuffle array data each epoch.
+            shuffle: reshuffle array data each epoch (a PyDataset's batch order, as Keras).
             class_weight: ``{class: weight}`` multiplying each sample's loss.
             sample_weight: per-sample loss weights.
             initial_epoch: the epoch to start from (to resume training).
             steps_per_epoch: batches per epoch (required for endless generators).
+            workers, max_queue_size, use_multiprocessing: tf.keras 2.x's fetching of a PyDataset's batches
+                (threads; Keras 3 sets them on the PyDataset).
 
         Returns:
             A ``History`` whose ``history`` dict maps each metric (and ``val_`` metric) to per-epoch values.
@@ -474,6 +507,8 @@ class Trainer:
         self._require_compiled("training")
         verbose = 1 if verbose == "auto" else int(verbose)
         train = self._adapt(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, "fit", class_weight)
+        if isinstance(train, _PyDatasetData):
+            train.workers, train.max_queue_size = kwargs.get("workers"), kwargs.get("max_queue_size")
         val = None
         if validation_data is not None:
             val = self._validation_data(validation_data, validation_batch_size or batch_size, validation_steps)
@@ -508,6 +543,8 @@ class Trainer:
         return self.history
 
     def _validation_data(self, validation_data, batch_size, steps):
+        if isinstance(validation_data, PyDataset):
+            return _PyDatasetData(validation_data, steps, False, "fit (validation_data)")
         if _is_dataset(validation_data) or _is_iterator(validation_data):
             return _IterableData(validation_data, steps, "fit (validation_data)")
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
