@@ -34,7 +34,7 @@ def test_name_list_is_tensorflows():
     ("pytensor.keras.metrics", "PrecisionAtRecall", "tf.keras.metrics.PrecisionAtRecall"),
     ("pytensor.keras.callbacks", "RemoteMonitor", "tf.keras.callbacks.RemoteMonitor"),
     ("pytensor.keras.optimizers.schedules", "PolynomialDecay", "tf.keras.optimizers.schedules.PolynomialDecay"),
-    ("pytensor.keras.utils", "array_to_img", "tf.keras.utils.array_to_img"),
+    ("pytensor.keras.utils", "audio_dataset_from_directory", "tf.keras.utils.audio_dataset_from_directory"),
 ])
 def test_missing_tf_name_says_not_implemented(module, name, tf_name):
     mod = sys.modules[module] if module in sys.modules else __import__(module, fromlist=["_"])
