@@ -7,13 +7,13 @@ namespace pt::bind {
 void bind_nn(py::module_& m) {
   m.def("softmax",
         [](py::handle logits, py::handle axis, py::handle) {
-          return ops::softmax(to_tensor(logits, std::nullopt, "softmax"), axis.is_none() ? -1 : axis.cast<int64_t>());
+          return ops::softmax(to_tensor(logits, std::nullopt, "softmax"), axis.is_none() ? -1 : int64_from_py(axis, "softmax", "axis"));
         },
         py::arg("logits"), py::arg("axis") = py::none(), py::arg("name") = py::none());
   m.def("log_softmax",
         [](py::handle logits, py::handle axis, py::handle) {
           return ops::log_softmax(to_tensor(logits, std::nullopt, "log_softmax"),
-                                  axis.is_none() ? -1 : axis.cast<int64_t>());
+                                  axis.is_none() ? -1 : int64_from_py(axis, "log_softmax", "axis"));
         },
         py::arg("logits"), py::arg("axis") = py::none(), py::arg("name") = py::none());
   m.def("sparse_softmax_cross_entropy_with_logits",
