@@ -1,32 +1,44 @@
 #pragma once
-/** Element-wise kernels over StridedIter: unary maps (scalar or Eigen-vectorized) and binary maps. */
+/** Element-wise kernels over StridedIter: unary maps (scalar or Eigen-vectorized in blocks) and binary maps. */
 #include <Eigen/Core>
+
+#include <algorithm>
+#include <cstring>
 
 #include "../../core/tensor.h"
 #include "loops.h"
 
 namespace pt::cpu {
 
-/** Eigen views of a dense run of n elements. */
-template <class T> using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
-template <class T> using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+/** Elements per block of unary_map_blocks: a multiple of every SIMD width. */
+constexpr int64_t kMapBlock = 64;
 
 /**
- * out[i] = f(x[i]) for out dense of x's shape. `vec(in_map)` (an Eigen expression) is used on
- * dense runs so transcendental functions use Eigen's SIMD code; `scalar` handles strided runs.
+ * out[i] = vec(block)[i] where `vec` maps an Eigen array of kMapBlock values of T (aligned) to an expression of R.
+ * Every element goes through the same packet code, a short or strided run through a padded block: Eigen's own
+ * loop over a Map computes unaligned heads and tails with its scalar functions, which differ from the packet ones,
+ * so an element's value depended on its neighbours and the tensor's size.
  */
-template <class T, class R, class Scalar, class Vec>
-void unary_map(const Tensor& x, const Tensor& out, Scalar scalar, Vec vec) {
+template <class T, class R, class Vec>
+void unary_map_blocks(const Tensor& x, const Tensor& out, Vec vec) {
+  using InBlock = Eigen::Array<T, kMapBlock, 1>;
+  using OutBlock = Eigen::Array<R, kMapBlock, 1>;
   StridedIter<2> it(x.shape(), {byte_strides(out.strides(), sizeof(R)), byte_strides(x.strides(), sizeof(T))});
   it.for_each({static_cast<char*>(out.raw_data()), static_cast<char*>(x.raw_data())}, kElementwiseGrain,
               [&](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
-                R* o = reinterpret_cast<R*>(p[0]);
-                const char* in = p[1];
-                if (s[0] == sizeof(R) && s[1] == sizeof(T)) {
-                  ArrayMap<R>(o, n) = vec(ConstArrayMap<T>(reinterpret_cast<const T*>(in), n));
-                } else {
-                  for (int64_t i = 0; i < n; ++i)
-                    *reinterpret_cast<R*>(p[0] + i * s[0]) = scalar(*reinterpret_cast<const T*>(in + i * s[1]));
+                alignas(64) T in[kMapBlock];
+                alignas(64) R res[kMapBlock];
+                for (int64_t i = 0; i < n; i += kMapBlock) {
+                  const int64_t m = std::min(kMapBlock, n - i);
+                  const char* src = p[1] + i * s[1];
+                  char* dst = p[0] + i * s[0];
+                  if (s[1] == sizeof(T)) std::memcpy(in, src, static_cast<size_t>(m) * sizeof(T));
+                  else for (int64_t j = 0; j < m; ++j) in[j] = *reinterpret_cast<const T*>(src + j * s[1]);
+                  std::fill(in + m, in + kMapBlock, T(0));
+                  Eigen::Map<OutBlock, Eigen::Aligned64> result(res);
+                  result = vec(Eigen::Map<const InBlock, Eigen::Aligned64>(in));
+                  if (s[0] == sizeof(R)) std::memcpy(dst, res, static_cast<size_t>(m) * sizeof(R));
+                  else for (int64_t j = 0; j < m; ++j) *reinterpret_cast<R*>(dst + j * s[0]) = res[j];
                 }
               });
 }
