@@ -3,7 +3,8 @@
 #include <Eigen/Core>
 
 #include <algorithm>
-#include <cstring>
+#include <cmath>
+#include <limits>
 
 #include "../../core/tensor.h"
 #include "loops.h"
@@ -14,31 +15,43 @@ namespace pt::cpu {
 constexpr int64_t kMapBlock = 64;
 
 /**
- * out[i] = vec(block)[i] where `vec` maps an Eigen array of kMapBlock values of T (aligned) to an expression of R.
- * Every element goes through the same packet code, a short or strided run through a padded block: Eigen's own
- * loop over a Map computes unaligned heads and tails with its scalar functions, which differ from the packet ones,
- * so an element's value depended on its neighbours and the tensor's size.
+ * out[i] = vec(block)[i], where `vec` maps an aligned Eigen array of kMapBlock values of W (the compute type: T, or
+ * double to evaluate float functions in float64) to an expression of W; results are rounded to T. Every element goes
+ * through the same packet code, a short or strided run through a padded block: Eigen's own loop over a Map computes
+ * unaligned heads and tails with its scalar functions, which differ from the packet ones, so an element's value
+ * depended on its neighbours and the tensor's size. The T <-> W conversions are plain loops the compiler vectorizes
+ * (Eigen's cast<double>() of a float array is not). Denormal inputs read as zero, the rule of every kernel (DAZ).
  */
-template <class T, class R, class Vec>
+template <class T, class W, class Vec>
 void unary_map_blocks(const Tensor& x, const Tensor& out, Vec vec) {
-  using InBlock = Eigen::Array<T, kMapBlock, 1>;
-  using OutBlock = Eigen::Array<R, kMapBlock, 1>;
-  StridedIter<2> it(x.shape(), {byte_strides(out.strides(), sizeof(R)), byte_strides(x.strides(), sizeof(T))});
+  using Block = Eigen::Array<W, kMapBlock, 1>;
+  StridedIter<2> it(x.shape(), {byte_strides(out.strides(), sizeof(T)), byte_strides(x.strides(), sizeof(T))});
   it.for_each({static_cast<char*>(out.raw_data()), static_cast<char*>(x.raw_data())}, kElementwiseGrain,
               [&](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
-                alignas(64) T in[kMapBlock];
-                alignas(64) R res[kMapBlock];
+                alignas(64) W in[kMapBlock];
+                alignas(64) W res[kMapBlock];
+                const auto read = [](T v) {
+                  return static_cast<W>(std::abs(v) < std::numeric_limits<T>::min() ? std::copysign(T(0), v) : v);
+                };
                 for (int64_t i = 0; i < n; i += kMapBlock) {
                   const int64_t m = std::min(kMapBlock, n - i);
                   const char* src = p[1] + i * s[1];
                   char* dst = p[0] + i * s[0];
-                  if (s[1] == sizeof(T)) std::memcpy(in, src, static_cast<size_t>(m) * sizeof(T));
-                  else for (int64_t j = 0; j < m; ++j) in[j] = *reinterpret_cast<const T*>(src + j * s[1]);
-                  std::fill(in + m, in + kMapBlock, T(0));
-                  Eigen::Map<OutBlock, Eigen::Aligned64> result(res);
-                  result = vec(Eigen::Map<const InBlock, Eigen::Aligned64>(in));
-                  if (s[0] == sizeof(R)) std::memcpy(dst, res, static_cast<size_t>(m) * sizeof(R));
-                  else for (int64_t j = 0; j < m; ++j) *reinterpret_cast<R*>(dst + j * s[0]) = res[j];
+                  if (s[1] == sizeof(T)) {
+                    const T* __restrict v = reinterpret_cast<const T*>(src);
+                    for (int64_t j = 0; j < m; ++j) in[j] = read(v[j]);
+                  } else {
+                    for (int64_t j = 0; j < m; ++j) in[j] = read(*reinterpret_cast<const T*>(src + j * s[1]));
+                  }
+                  std::fill(in + m, in + kMapBlock, W(0));
+                  Eigen::Map<Block, Eigen::Aligned64> result(res);
+                  result = vec(Eigen::Map<const Block, Eigen::Aligned64>(in));
+                  if (s[0] == sizeof(T)) {
+                    T* __restrict o = reinterpret_cast<T*>(dst);
+                    for (int64_t j = 0; j < m; ++j) o[j] = static_cast<T>(res[j]);
+                  } else {
+                    for (int64_t j = 0; j < m; ++j) *reinterpret_cast<T*>(dst + j * s[0]) = static_cast<T>(res[j]);
+                  }
                 }
               });
 }
