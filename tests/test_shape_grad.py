@@ -290,7 +290,7 @@ def np_segment_sum(data, ids, num):
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
 def test_unsorted_segment_sum_forward(dtype):
     data = (RNG.standard_normal((6, 3)) * 10).astype(dtype)
-    ids = np.array([0, 2, 0, -1, 7, 2], np.int32)
+    ids = np.array([0, 2, 0, -1, -7, 2], np.int32)  # negative ids are dropped, as in TF
     got = np.asarray(pt.math.unsorted_segment_sum(data, ids, 4) if hasattr(pt, "math") and hasattr(
         pt.math, "unsorted_segment_sum") else pt._core.unsorted_segment_sum(data, ids, 4))
     want = np_segment_sum(data, ids, 4)
@@ -304,14 +304,14 @@ def test_unsorted_segment_sum_multidim_ids_and_large():
     np.testing.assert_allclose(np.asarray(pt._core.unsorted_segment_sum(data, ids, 6)), np_segment_sum(data, ids, 6),
                                rtol=1e-12)
     big = RNG.standard_normal((20000, 7))
-    bids = RNG.integers(-2, 50, size=20000)
+    bids = RNG.integers(-2, 48, size=20000)
     np.testing.assert_allclose(np.asarray(pt._core.unsorted_segment_sum(big, bids, 48)), np_segment_sum(big, bids, 48),
                                rtol=1e-9, atol=1e-9)
     wide = RNG.standard_normal((5, 9000))
     np.testing.assert_allclose(np.asarray(pt._core.unsorted_segment_sum(wide, np.zeros(5, np.int32), 1)),
                                wide.sum(0, keepdims=True), rtol=1e-9, atol=1e-9)
     # Empty outputs and inputs.
-    assert np.asarray(pt._core.unsorted_segment_sum(data, ids, 0)).shape == (0, 5)
+    assert np.asarray(pt._core.unsorted_segment_sum(data, -1 - ids, 0)).shape == (0, 5)  # every id dropped
     np.testing.assert_array_equal(np.asarray(pt._core.unsorted_segment_sum(np.zeros((0, 2)), np.zeros(0, np.int32), 3)),
                                   np.zeros((3, 2)))
 
@@ -324,7 +324,7 @@ def test_unsorted_segment_sum_noncontiguous():
 
 
 def test_unsorted_segment_sum_grad():
-    ids = np.array([0, 2, 0, -1, 7], np.int32)
+    ids = np.array([0, 2, 0, -1, -7], np.int32)
     check_grads(lambda d: pt._core.unsorted_segment_sum(d, ids, 3), rand(5, 2), nc=True)
     ids2 = np.array([[1, 0], [1, 1]], np.int64)
     check_grads(lambda d: pt._core.unsorted_segment_sum(d, ids2, 2), rand(2, 2, 2))
@@ -339,6 +339,9 @@ def test_unsorted_segment_sum_errors():
         pt._core.unsorted_segment_sum(rand(3), np.array([0.0, 1.0, 0.0]), 2)
     with pytest.raises(TypeError, match="bool"):
         pt._core.unsorted_segment_sum(np.array([True, False]), np.array([0, 1], np.int32), 2)
+    # TF raises for an id past the last segment (it dropped such rows silently before).
+    with pytest.raises(InvalidArgumentError, match=r"segment_ids\[1\] = 2 is out of range \[0, 2\)"):
+        pt._core.unsorted_segment_sum(rand(3), np.array([0, 2, 1], np.int32), 2)
 
 
 # ---- scatter_nd --------------------------------------------------------------------------

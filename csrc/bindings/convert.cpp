@@ -1,9 +1,11 @@
 #include "convert.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "../core/variable.h"
 
@@ -46,27 +48,83 @@ Tensor int_scalar_tensor(int64_t v, DType dt) {
 // ---- nested Python lists: infer shape and kind, then fill ----
 enum class Kind { Bool = 0, Int = 1, Float = 2 };
 
-bool scan_list(py::handle obj, size_t depth, Shape& shape, Kind& kind) {
-  if (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) {
-    py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
-    int64_t n = static_cast<int64_t>(py::len(seq));
-    if (depth == shape.size()) shape.push_back(n);
-    else if (depth > shape.size() || shape[depth] != n)
-      throw InvalidArgument(str_cat("convert_to_tensor: nested sequences have inconsistent lengths at depth ",
-                                    depth, " (", shape[depth], " vs ", n, "); a tensor must be rectangular"));
-    for (py::handle item : seq)
-      if (!scan_list(item, depth + 1, shape, kind)) return false;
-    return true;
-  }
-  if (depth != shape.size())
-    throw InvalidArgument(str_cat("convert_to_tensor: nested sequences mix scalars and sequences at depth ", depth,
-                                  "; a tensor must be rectangular"));
-  if (PyBool_Check(obj.ptr())) return true;
-  if (PyLong_Check(obj.ptr())) { kind = std::max(kind, Kind::Int); return true; }
-  if (PyFloat_Check(obj.ptr())) { kind = Kind::Float; return true; }
-  return false;  // numpy scalars, tensors, ...: let numpy assemble it
+/** What a scan of nested lists found: the shape, the widest kind, and the range of the Python ints. */
+struct ListScan {
+  Shape shape;
+  Kind kind = Kind::Bool;
+  int64_t int_min = 0, int_max = 0;
+};
+
+[[noreturn]] void ragged_error(const char* what, size_t depth, int64_t expected, int64_t got) {
+  throw InvalidArgument(str_cat("convert_to_tensor: nested sequences ", what, " at depth ", depth, " (", expected,
+                                " vs ", got, "); a tensor must be rectangular"));
 }
 
+/**
+ * Scans nested lists / tuples with an explicit stack (no C recursion, so any nesting depth is safe), up to
+ * kMaxRank levels. Returns false at the first item that is not a list, tuple, bool, int or float (numpy
+ * scalars, tensors, ...), for numpy to assemble. Python ints outside int64 are a ValueError, as in TF.
+ */
+bool scan_list(py::handle root, ListScan& scan) {
+  struct Frame { PyObject* seq; Py_ssize_t next; };
+  std::vector<Frame> stack;
+  bool any_int = false;
+  PyObject* obj = root.ptr();
+  while (true) {
+    const size_t depth = stack.size();
+    if (PyList_Check(obj) || PyTuple_Check(obj)) {
+      const int64_t n = PySequence_Fast_GET_SIZE(obj);
+      if (depth == scan.shape.size()) {
+        if (static_cast<int64_t>(depth) == kMaxRank)
+          throw InvalidArgument(str_cat("convert_to_tensor: nested sequences are more than ", kMaxRank,
+                                        " levels deep; a tensor has at most ", kMaxRank, " dimensions"));
+        scan.shape.push_back(n);
+      } else if (depth > scan.shape.size()) {
+        ragged_error("mix scalars and sequences", depth, 0, n);
+      } else if (scan.shape[depth] != n) {
+        ragged_error("have inconsistent lengths", depth, scan.shape[depth], n);
+      }
+      stack.push_back({obj, 0});
+    } else {
+      if (depth != scan.shape.size())
+        throw InvalidArgument(str_cat("convert_to_tensor: nested sequences mix scalars and sequences at depth ",
+                                      depth, "; a tensor must be rectangular"));
+      if (PyFloat_Check(obj)) {
+        scan.kind = Kind::Float;
+      } else if (PyLong_Check(obj) && !PyBool_Check(obj)) {
+        int overflow = 0;
+        const long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+        if (overflow)
+          throw InvalidArgument(str_cat("convert_to_tensor: Python integer ", std::string(py::repr(obj)),
+                                        " in a sequence does not fit in int64; can't convert it to a tensor"));
+        scan.kind = std::max(scan.kind, Kind::Int);
+        scan.int_min = any_int ? std::min<int64_t>(scan.int_min, v) : v;
+        scan.int_max = any_int ? std::max<int64_t>(scan.int_max, v) : v;
+        any_int = true;
+      } else if (!PyBool_Check(obj)) {
+        return false;
+      }
+    }
+    // The next item: pop finished sequences, then descend into the next item of the innermost one.
+    while (!stack.empty() && stack.back().next == PySequence_Fast_GET_SIZE(stack.back().seq)) stack.pop_back();
+    if (stack.empty()) return true;
+    obj = PySequence_Fast_ITEMS(stack.back().seq)[stack.back().next++];
+  }
+}
+
+/** Throws InvalidArgument naming `op` unless every Python int of `scan` fits `dt` (TF's ranges; floats take any). */
+void check_int_range(const ListScan& scan, DType dt, const char* op) {
+  if (scan.kind != Kind::Int) return;
+  int64_t lo = INT64_MIN, hi = INT64_MAX;
+  if (dt == DType::Int32) lo = INT32_MIN, hi = INT32_MAX;
+  if (dt == DType::UInt8) lo = 0, hi = 255;
+  if (scan.int_min < lo || scan.int_max > hi)
+    throw InvalidArgument(str_cat(op, ": Python integer ", scan.int_min < lo ? scan.int_min : scan.int_max,
+                                  " is out of range for dtype ", dtype_name(dt), " (", lo, " to ", hi,
+                                  "); use a wider dtype"));
+}
+
+/** Writes the scalars of nested lists (already scanned: rectangular, at most kMaxRank deep) in row-major order. */
 template <class T> void fill_list(py::handle obj, T*& out) {
   if (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) {
     for (py::handle item : py::reinterpret_borrow<py::sequence>(obj)) fill_list(item, out);
@@ -206,14 +264,16 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
     throw TypeError(str_cat(op, ": cannot convert ", std::string(py::repr(obj)), " (", Py_TYPE(p)->tp_name,
                             ") to a numeric tensor; string tensors are not supported by this op"));
   if (PyList_Check(p) || PyTuple_Check(p)) {
-    Shape shape;
-    Kind kind = Kind::Bool;
-    if (scan_list(obj, 0, shape, kind)) {
-      DType natural = kind == Kind::Float ? DType::Float32 : kind == Kind::Int ? DType::Int32 : DType::Bool;
-      if (numel(shape) == 0) natural = DType::Float32;
+    ListScan scan;
+    if (scan_list(obj, scan)) {
+      // Python ints become int32, or int64 where one does not fit int32 (TF's rule).
+      const DType int_natural = scan.int_min < INT32_MIN || scan.int_max > INT32_MAX ? DType::Int64 : DType::Int32;
+      DType natural = scan.kind == Kind::Float ? DType::Float32 : scan.kind == Kind::Int ? int_natural : DType::Bool;
+      if (numel(scan.shape) == 0) natural = DType::Float32;
       DType dt = dtype.value_or(natural);
-      if (kind == Kind::Float && !is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
-      Tensor t = Tensor::empty(shape, dt);
+      if (scan.kind == Kind::Float && !is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
+      check_int_range(scan, dt, op);
+      Tensor t = Tensor::empty(scan.shape, dt);
       PT_DISPATCH_ALL(dt, op, {
         scalar_t* out = t.data<scalar_t>();
         fill_list<scalar_t>(obj, out);
@@ -236,8 +296,23 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
   return convert_dtype(from_buffer(arr), dtype, op);
 }
 
+int64_t int64_from_py(py::handle obj, const char* op, const char* what) {
+  py::object value = PyLong_Check(obj.ptr()) ? py::reinterpret_borrow<py::object>(obj)
+                                              : py::reinterpret_steal<py::object>(PyNumber_Index(obj.ptr()));
+  if (!value) {
+    PyErr_Clear();
+    throw TypeError(str_cat(op, ": ", what, " must be an integer, got ", std::string(py::repr(obj)), " (",
+                            Py_TYPE(obj.ptr())->tp_name, ")"));
+  }
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow)
+    throw InvalidArgument(str_cat(op, ": ", what, " ", std::string(py::repr(obj)), " does not fit in int64"));
+  return v;
+}
+
 Shape shape_from_py(py::handle obj, const char* op) {
-  if (PyLong_Check(obj.ptr())) return Shape{obj.cast<int64_t>()};
+  if (PyLong_Check(obj.ptr())) return Shape{int64_from_py(obj, op, "shape")};
   if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) {
     // Fast path: a tuple / list (TensorShape included) of Python ints, read without conversions.
     const Py_ssize_t n = PySequence_Fast_GET_SIZE(obj.ptr());
@@ -245,10 +320,8 @@ Shape shape_from_py(py::handle obj, const char* op) {
     Shape shape(static_cast<size_t>(n));
     bool plain = true;
     for (Py_ssize_t i = 0; i < n && plain; ++i) {
-      int overflow = 0;
       plain = PyLong_CheckExact(items[i]);
-      if (plain) shape[i] = PyLong_AsLongLongAndOverflow(items[i], &overflow);
-      plain = plain && !overflow;
+      if (plain) shape[i] = int64_from_py(items[i], op, "shape entry");
     }
     if (plain) return shape;
   }
@@ -256,7 +329,6 @@ Shape shape_from_py(py::handle obj, const char* op) {
     py::object lst = obj.attr("as_list")();
     return shape_from_py(lst, op);
   }
-  Shape shape;
   if (is_tensor_like(obj)) {
     Tensor t = ops::contiguous(to_tensor(obj, std::nullopt, op));
     if (!is_integer(t.dtype()) || t.ndim() > 1)
@@ -269,18 +341,19 @@ Shape shape_from_py(py::handle obj, const char* op) {
   if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
     throw TypeError(str_cat(op, ": expected a shape (tuple or list of ints), got ", std::string(py::repr(obj))));
   // Hold each item as an owning object: a numpy array's items are fresh objects, not borrowed references.
+  Shape shape;
   for (py::handle borrowed : py::iter(obj)) {
     py::object item = py::reinterpret_borrow<py::object>(borrowed);
     if (item.is_none())
       throw InvalidArgument(str_cat(op, ": shape ", std::string(py::repr(obj)), " has an unknown (None) dimension"));
-    shape.push_back(py::int_(item).cast<int64_t>());
+    shape.push_back(int64_from_py(item, op, "shape entry"));
   }
   return shape;
 }
 
 std::optional<std::vector<int64_t>> axes_from_py(py::handle obj, const char* op) {
   if (obj.is_none()) return std::nullopt;
-  if (PyLong_Check(obj.ptr())) return std::vector<int64_t>{obj.cast<int64_t>()};
+  if (PyLong_Check(obj.ptr())) return std::vector<int64_t>{int64_from_py(obj, op, "axis")};
   return shape_from_py(obj, op);
 }
 

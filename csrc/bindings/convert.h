@@ -51,6 +51,8 @@ Tensor to_tensor(py::handle obj, std::optional<DType> dtype = std::nullopt, cons
 Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op);
 /** True for Tensor and Variable objects. */
 bool is_tensor_like(py::handle obj);
+/** A Python int (or an object with __index__) as int64: TypeError otherwise, InvalidArgument outside int64. */
+int64_t int64_from_py(py::handle obj, const char* op, const char* what);
 /** Converts a shape argument (TensorShape, tuple, list, int tensor, int) to a Shape. */
 Shape shape_from_py(py::handle obj, const char* op);
 /** Converts an axis argument (None, int, sequence of ints, int tensor) to a list; None -> nullopt. */

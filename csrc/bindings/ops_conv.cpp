@@ -45,7 +45,7 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
   check_arg(py::isinstance<py::sequence>(padding), op, ": padding must be 'VALID', 'SAME' or a list of pairs "
             "[[0, 0], [top, bottom], [left, right], [0, 0]]");
   for (py::handle pair : padding)
-    for (py::handle v : pair) f.push_back(v.cast<int64_t>());
+    for (py::handle v : pair) f.push_back(int64_from_py(v, op, "padding"));
   check_arg(f.size() == 8, op, ": explicit padding must be 4 pairs [[0, 0], [top, bottom], [left, right], [0, 0]], "
             "got ", f.size(), " values");
   check_arg(f[0] == 0 && f[1] == 0 && f[6] == 0 && f[7] == 0, op,

@@ -24,12 +24,12 @@ double scalar_value(const Tensor& t) { return *ops::cast(t, DType::Float64).data
 
 /** An integer argument given as a Python int or an integer scalar tensor. */
 int64_t int_arg(py::handle obj, const char* op, const char* what) {
-  if (PyLong_Check(obj.ptr()) && !PyBool_Check(obj.ptr())) return obj.cast<int64_t>();
+  if (PyLong_Check(obj.ptr()) && !PyBool_Check(obj.ptr())) return int64_from_py(obj, op, what);
   if (is_tensor_like(obj)) {
     Tensor t = to_tensor(obj, std::nullopt, op);
     if (t.ndim() == 0 && is_integer(t.dtype())) return *ops::cast(t, DType::Int64).data<int64_t>();
   }
-  if (py::hasattr(obj, "__index__")) return py::int_(py::reinterpret_borrow<py::object>(obj)).cast<int64_t>();
+  if (py::hasattr(obj, "__index__")) return int64_from_py(obj, op, what);
   throw TypeError(str_cat(op, ": ", what, " must be an integer, got ", std::string(py::repr(obj))));
 }
 

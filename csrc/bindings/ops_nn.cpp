@@ -10,13 +10,13 @@ void bind_nn(py::module_& m) {
   docs.disable_function_signatures();
   m.def("softmax",
         [](py::handle logits, py::handle axis, py::handle) {
-          return ops::softmax(to_tensor(logits, std::nullopt, "softmax"), axis.is_none() ? -1 : axis.cast<int64_t>());
+          return ops::softmax(to_tensor(logits, std::nullopt, "softmax"), axis.is_none() ? -1 : int64_from_py(axis, "softmax", "axis"));
         },
         py::arg("logits"), py::arg("axis") = py::none(), py::arg("name") = py::none(), op_doc("softmax"));
   m.def("log_softmax",
         [](py::handle logits, py::handle axis, py::handle) {
           return ops::log_softmax(to_tensor(logits, std::nullopt, "log_softmax"),
-                                  axis.is_none() ? -1 : axis.cast<int64_t>());
+                                  axis.is_none() ? -1 : int64_from_py(axis, "log_softmax", "axis"));
         },
         py::arg("logits"), py::arg("axis") = py::none(), py::arg("name") = py::none(), op_doc("log_softmax"));
   m.def("sparse_softmax_cross_entropy_with_logits",

@@ -121,7 +121,7 @@ void bind_random(py::module_& m) {
             check_arg(t.ndim() == 0 && is_integer(t.dtype()), "categorical: num_samples must be an integer scalar");
             n = *ops::cast(t, DType::Int64).data<int64_t>();
           } else {
-            n = py::int_(py::reinterpret_borrow<py::object>(num_samples)).cast<int64_t>();
+            n = int64_from_py(num_samples, "categorical", "num_samples");
           }
           return ops::categorical(l, n, optional_dtype(dtype).value_or(DType::Int64), resolve_seed(seed));
         },

@@ -40,7 +40,7 @@ int64_t int_arg(py::handle obj, const char* op, const char* what) {
   }
   if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr()))
     throw TypeError(str_cat(op, ": ", what, " must be an integer, got ", std::string(py::repr(obj))));
-  return py::int_(py::reinterpret_borrow<py::object>(obj)).cast<int64_t>();
+  return int64_from_py(obj, op, what);
 }
 
 /** A 0-d numeric value as a double (for pad's constant_values and one_hot's on/off values). */

@@ -6,10 +6,45 @@
 
 namespace pt {
 
+namespace {
+[[noreturn]] void too_many_elements(const Shape& shape, const char* op) {
+  throw InvalidArgument(str_cat(op, ": shape ", shape_str(shape), " has more elements than int64 can count "
+                                "(2^63 - 1); no tensor can have that shape"));
+}
+}  // namespace
+
 int64_t numel(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, d, &n)) too_many_elements(shape, "numel");
   return n;
+}
+
+int64_t checked_mul(int64_t a, int64_t b, const char* op) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r))
+    throw InvalidArgument(str_cat(op, ": ", a, " * ", b, " overflows int64; the sizes are too large"));
+  return r;
+}
+
+int64_t checked_add(int64_t a, int64_t b, const char* op) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r))
+    throw InvalidArgument(str_cat(op, ": ", a, " + ", b, " overflows int64; the sizes are too large"));
+  return r;
+}
+
+void check_shape(const Shape& shape, const char* op) {
+  if (static_cast<int64_t>(shape.size()) > kMaxRank)
+    throw InvalidArgument(str_cat(op, ": a shape of rank ", shape.size(), " has more than ", kMaxRank,
+                                  " dimensions, the most a tensor may have"));
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      throw InvalidArgument(str_cat(op, ": shape ", shape_str(shape),
+                                    " has a negative dimension; every dimension must be >= 0"));
+    if (__builtin_mul_overflow(n, d, &n)) too_many_elements(shape, op);
+  }
 }
 
 Strides contiguous_strides(const Shape& shape) {
@@ -17,7 +52,11 @@ Strides contiguous_strides(const Shape& shape) {
   int64_t acc = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     s[i] = acc;
-    acc *= std::max<int64_t>(shape[i], 1);
+    // An empty tensor (TF allows (0, 2^40, 2^40)) addresses no element: its outer strides may be anything.
+    if (__builtin_mul_overflow(acc, std::max<int64_t>(shape[i], 1), &acc)) {
+      if (numel(shape) != 0) too_many_elements(shape, "strides");
+      acc = 0;
+    }
   }
   return s;
 }

@@ -11,8 +11,17 @@ using Shape = std::vector<int64_t>;
 /** Element step of each dimension (may be 0 for broadcast views or negative for reversed slices). */
 using Strides = std::vector<int64_t>;
 
-/** Number of elements of a shape (1 for a 0-d shape). */
+/** Highest rank a tensor may have: TF's TensorShape::MaxDimensions(). */
+constexpr int64_t kMaxRank = 254;
+
+/** Number of elements of a shape (1 for a 0-d shape); throws InvalidArgument when it exceeds int64. */
 int64_t numel(const Shape& shape);
+/** a * b for extents and element counts; throws InvalidArgument naming `op` when it exceeds int64. */
+int64_t checked_mul(int64_t a, int64_t b, const char* op);
+/** a + b for extents and offsets; throws InvalidArgument naming `op` when it exceeds int64. */
+int64_t checked_add(int64_t a, int64_t b, const char* op);
+/** Throws InvalidArgument naming `op` unless `shape` has rank <= kMaxRank, no negative extent and an int64 count. */
+void check_shape(const Shape& shape, const char* op);
 /** Row-major strides of a dense tensor of `shape`. */
 Strides contiguous_strides(const Shape& shape);
 /** Python-style rendering, "(2, 3)" or "()". */

@@ -14,14 +14,9 @@ bool is_contiguous_layout(const Shape& shape, const Strides& strides) {
 }
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  int64_t count = 1;
-  bool overflow = false;
-  for (int64_t d : shape) {
-    if (d < 0) throw InvalidArgument(str_cat("negative dimension in shape ", shape_str(shape)));
-    overflow = overflow || __builtin_mul_overflow(count, d, &count);
-  }
+  check_shape(shape, "tensor");
   int64_t nbytes = 0;
-  overflow = overflow || __builtin_mul_overflow(count, static_cast<int64_t>(pt::itemsize(dtype)), &nbytes);
+  const bool overflow = __builtin_mul_overflow(pt::numel(shape), static_cast<int64_t>(pt::itemsize(dtype)), &nbytes);
   if (overflow || nbytes > (int64_t(1) << 48))
     throw InvalidArgument(str_cat("a tensor of shape ", shape_str(shape), " and dtype ", dtype_name(dtype),
                                   " is too large to allocate"));
@@ -36,6 +31,8 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
 
 Tensor Tensor::from_storage(std::shared_ptr<Storage> storage, Shape shape, Strides strides, int64_t offset,
                             DType dtype) {
+  // Views (broadcast_to's stride-0 dims) can claim any shape: one whose element count exceeds int64 is refused.
+  check_shape(shape, "tensor");
   Tensor t;
   t.impl_ = std::make_shared<TensorImpl>();
   t.impl_->storage = std::move(storage);

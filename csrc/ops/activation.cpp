@@ -39,6 +39,14 @@ Tensor map_activation(OpId op, const Tensor& x, F f, double param = 0, bool flag
   return out;
 }
 
+/**
+ * f computed in float64 and rounded, for activations made of transcendental functions: float32 results within an
+ * ulp of the exact value (float32 erf / expm1 / tanh formulas lose digits to cancellation).
+ */
+template <class F> auto in_float64(F f) {
+  return [f](auto v) { return static_cast<decltype(v)>(f(static_cast<double>(v))); };
+}
+
 /** A stable logistic: exp never overflows to inf / inf. */
 template <class T> T stable_sigmoid(T v) {
   if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
@@ -130,37 +138,31 @@ Tensor leaky_relu(const Tensor& x, double alpha) {
 }
 
 Tensor elu(const Tensor& x) {
-  return map_activation(OpId::elu, x, [](auto v) {
-    using T = decltype(v);
-    return v > T(0) ? v : std::expm1(v);
-  });
+  return map_activation(OpId::elu, x, in_float64([](double v) { return v > 0 ? v : std::expm1(v); }));
 }
 
 Tensor selu(const Tensor& x) {
-  return map_activation(OpId::selu, x, [](auto v) {
-    using T = decltype(v);
-    return v > T(0) ? T(kSeluScale) * v : T(kSeluScale * kSeluAlpha) * std::expm1(v);
-  });
+  return map_activation(OpId::selu, x, in_float64([](double v) {
+    return v > 0 ? kSeluScale * v : kSeluScale * kSeluAlpha * std::expm1(v);
+  }));
 }
 
 Tensor gelu(const Tensor& x, bool approximate) {
   if (approximate)
-    return map_activation(OpId::gelu, x, [](auto v) {
-      using T = decltype(v);
-      return T(0.5) * v * (T(1) + std::tanh(T(kSqrt2OverPi) * (v + T(kGeluCubic) * v * v * v)));
-    }, 0, true);
-  return map_activation(OpId::gelu, x, [](auto v) {
-    using T = decltype(v);
-    return T(0.5) * v * (T(1) + std::erf(v * T(M_SQRT1_2)));
-  }, 0, false);
+    // 0.5 v (1 + tanh(z)) written as v sigmoid(2 z): 1 + tanh(z) cancels for v << 0.
+    return map_activation(OpId::gelu, x, in_float64([](double v) {
+      return v * stable_sigmoid(2 * kSqrt2OverPi * (v + kGeluCubic * v * v * v));
+    }), 0, true);
+  // 0.5 v (1 + erf(v / sqrt 2)) written with erfc, which does not cancel for v << 0.
+  return map_activation(OpId::gelu, x, in_float64([](double v) { return 0.5 * v * std::erfc(-v * M_SQRT1_2); }),
+                        0, false);
 }
 
 Tensor softplus(const Tensor& x) {
   // max(v, 0) + log1p(exp(-|v|)): exp never overflows and small results keep their precision.
-  return map_activation(OpId::softplus, x, [](auto v) {
-    using T = decltype(v);
-    return v > T(0) ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
-  });
+  return map_activation(OpId::softplus, x, in_float64([](double v) {
+    return v > 0 ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
+  }));
 }
 
 Tensor softsign(const Tensor& x) {
@@ -171,10 +173,7 @@ Tensor softsign(const Tensor& x) {
 }
 
 Tensor silu(const Tensor& x, double beta) {
-  return map_activation(OpId::silu, x, [beta](auto v) {
-    using T = decltype(v);
-    return v * stable_sigmoid(static_cast<T>(beta) * v);
-  }, beta);
+  return map_activation(OpId::silu, x, in_float64([beta](double v) { return v * stable_sigmoid(beta * v); }), beta);
 }
 
 Tensor hard_sigmoid(const Tensor& x) {
@@ -185,7 +184,7 @@ Tensor hard_sigmoid(const Tensor& x) {
 }
 
 Tensor erf(const Tensor& x) {
-  return map_activation(OpId::erf, x, [](auto v) { return std::erf(v); });
+  return map_activation(OpId::erf, x, in_float64([](double v) { return std::erf(v); }));
 }
 
 // ---- gradients -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "../autograd/grad_utils.h"
+#include "../core/int_math.h"
 #include "../backend/cpu/elementwise.h"
 #include "ops.h"
 
@@ -91,8 +92,8 @@ template <class T> T power(T base, T exp) {
   } else {
     T result = 1;
     while (exp > 0) {
-      if (exp & 1) result = static_cast<T>(result * base);
-      base = static_cast<T>(base * base);
+      if (exp & 1) result = wrap_mul(result, base);
+      base = wrap_mul(base, base);
       exp >>= 1;
     }
     return result;
@@ -147,12 +148,13 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
   Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
   Tensor out;
   switch (op) {
-    PT_ARITH(add, PT_DISPATCH_NUMERIC, static_cast<scalar_t>(x + y))
-    PT_ARITH(subtract, PT_DISPATCH_NUMERIC, static_cast<scalar_t>(x - y))
-    PT_ARITH(multiply, PT_DISPATCH_NUMERIC, static_cast<scalar_t>(x * y))
+    // Integers wrap on overflow (int_math.h), as in TF and numpy.
+    PT_ARITH(add, PT_DISPATCH_NUMERIC, wrap_add(x, y))
+    PT_ARITH(subtract, PT_DISPATCH_NUMERIC, wrap_sub(x, y))
+    PT_ARITH(multiply, PT_DISPATCH_NUMERIC, wrap_mul(x, y))
     PT_ARITH(maximum, PT_DISPATCH_NUMERIC, nan_max(x, y))
     PT_ARITH(minimum, PT_DISPATCH_NUMERIC, nan_min(x, y))
-    PT_ARITH(squared_difference, PT_DISPATCH_NUMERIC, static_cast<scalar_t>((x - y) * (x - y)))
+    PT_ARITH(squared_difference, PT_DISPATCH_NUMERIC, wrap_mul(wrap_sub(x, y), wrap_sub(x, y)))
     case OpId::divide:
       if (is_integer(a.dtype())) {
         DType f = truediv_dtype(a.dtype());

@@ -1,5 +1,6 @@
 // Convolution family: conv2d and its two backprops (NHWC input, HWIO filters, TF's padding rules).
 // Each op's gradient is written with the other two, so gradients of any order stay differentiable.
+#include <algorithm>
 #include <memory>
 
 #include "../autograd/grad_utils.h"
@@ -17,14 +18,18 @@ struct AxisPlan {
 
 AxisPlan plan_axis(int64_t in, int64_t k, int64_t stride, int64_t dilation, const Conv2dParams& p, bool height,
                    const char* op, const Shape& in_shape, const Shape& filter_shape) {
+  const int64_t before = p.padding == "EXPLICIT" ? (height ? p.pad_top : p.pad_left) : 0;
+  const int64_t after = p.padding == "EXPLICIT" ? (height ? p.pad_bottom : p.pad_right) : 0;
+  // Bounded as TF's int32 attributes, so the window arithmetic below cannot overflow int64.
+  check_arg(std::max({k, stride, dilation, before, after}) <= kMaxWindowArg, op, ": filter size ", k, ", stride ",
+            stride, ", dilation ", dilation, " and paddings (", before, ", ", after, ") must be at most ",
+            kMaxWindowArg);
   const int64_t eff = (k - 1) * dilation + 1;
   AxisPlan plan{0, 0};
   if (p.padding == "SAME") {
     plan.out = (in + stride - 1) / stride;
     plan.pad_before = std::max<int64_t>((plan.out - 1) * stride + eff - in, 0) / 2;
   } else {
-    const int64_t before = p.padding == "EXPLICIT" ? (height ? p.pad_top : p.pad_left) : 0;
-    const int64_t after = p.padding == "EXPLICIT" ? (height ? p.pad_bottom : p.pad_right) : 0;
     const int64_t padded = in + before + after;
     plan.out = padded >= eff ? (padded - eff) / stride + 1 : 0;
     plan.pad_before = before;

@@ -11,11 +11,6 @@ namespace pt::ops {
 
 namespace {
 
-void check_shape(const Shape& shape, const char* op) {
-  for (int64_t d : shape)
-    check_arg(d >= 0, op, ": shape ", shape_str(shape), " has a negative dimension; every dimension must be >= 0");
-}
-
 /** Converts a double to T the way a constant of dtype T holds it (bool: non-zero). */
 template <class T> T value_as(double v) {
   if constexpr (std::is_same_v<T, bool>) return v != 0;

@@ -128,6 +128,8 @@ Tensor relu_grad(const Tensor& dy, const Tensor& x);
 Tensor bias_add_relu(const Tensor& value, const Tensor& bias);
 
 // ---- conv.cpp --------------------------------------------------------------------
+/** Largest filter or window size, stride, dilation and padding of convolutions and poolings (TF's int32 range). */
+constexpr int64_t kMaxWindowArg = 2147483647;
 /** Strides, dilations and TF padding of a 2-D NHWC convolution ("VALID", "SAME" or "EXPLICIT"). */
 struct Conv2dParams {
   int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;

@@ -43,6 +43,9 @@ Geometry geometry(const Shape& input_shape, const Pool2dWindow& wd, const char* 
             shape_str(input_shape), "; add a batch axis with expand_dims, or use the 1-D pooling for 3-D inputs");
   check_arg(wd.kh > 0 && wd.kw > 0, name, ": ksize must be positive, got (", wd.kh, ", ", wd.kw, ")");
   check_arg(wd.sh > 0 && wd.sw > 0, name, ": strides must be positive, got (", wd.sh, ", ", wd.sw, ")");
+  // Bounded as TF's int32 attributes, so the window arithmetic below cannot overflow int64.
+  check_arg(std::max({wd.kh, wd.kw, wd.sh, wd.sw}) <= kMaxWindowArg, name, ": ksize (", wd.kh, ", ", wd.kw,
+            ") and strides (", wd.sh, ", ", wd.sw, ") must be at most ", kMaxWindowArg);
   Geometry g{input_shape[0], input_shape[1], input_shape[2], input_shape[3], 0, 0, 0, 0};
   check_arg(wd.same || (wd.kh <= g.h && wd.kw <= g.w), name, ": the ", wd.kh, "x", wd.kw,
             " window is larger than the ", g.h, "x", g.w, " input of shape ", shape_str(input_shape),

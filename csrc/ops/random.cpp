@@ -26,11 +26,6 @@ PhiloxStream stream_for(RandomSeed s, StreamTag tag) {
   return PhiloxStream(s.seed, s.counter ^ (static_cast<uint64_t>(tag) << 56));
 }
 
-void check_shape(const Shape& shape, const char* op) {
-  for (int64_t d : shape)
-    check_arg(d >= 0, op, ": shape ", shape_str(shape), " has a negative dimension; every dimension must be >= 0");
-}
-
 // Random kernels cost ~10x a copy per element, so threads pay off at smaller sizes than for element-wise maps.
 constexpr int64_t kRandomGrain = 4096;
 

@@ -250,9 +250,10 @@ Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
     if (d != a) out_shape.push_back(x.shape()[d]);
   Tensor out = Tensor::empty(out_shape, out_dtype);
   const int64_t n_out = out.numel(), n = x.shape()[a];
-  if (n_out == 0) return out;
+  // TF refuses an empty axis even when the output is empty too (shape (0, 0)).
   check_arg(n > 0, name, ": cannot take the ", name, " over axis ", axis, " of size 0 (input shape ",
             shape_str(x.shape()), "); the reduced axis must not be empty");
+  if (n_out == 0) return out;
   if (n == 1) {
     std::memset(out.raw_data(), 0, static_cast<size_t>(n_out) * out.itemsize());
     return out;

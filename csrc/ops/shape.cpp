@@ -7,6 +7,7 @@
 
 #include "../autograd/grad_utils.h"
 #include "../backend/cpu/loops.h"
+#include "../core/int_math.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -196,7 +197,7 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
     } else {
       check_arg(target[i] >= 0, "reshape: shape ", shape_str(shape), " has a negative dimension ", target[i],
                 "; only -1 (inferred) is allowed");
-      known *= target[i];
+      known = checked_mul(known, target[i], "reshape");
     }
   }
   const int64_t n = x.numel();
@@ -284,8 +285,7 @@ Tensor squeeze(const Tensor& x, const std::vector<int64_t>& axes) {
 
 Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   PT_OP_SCOPE;
-  for (int64_t d : shape)
-    check_arg(d >= 0, "broadcast_to: target shape ", shape_str(shape), " has a negative dimension");
+  check_shape(shape, "broadcast_to");
   bool ok = shape.size() >= x.shape().size();
   size_t lead = ok ? shape.size() - x.shape().size() : 0;
   for (size_t i = 0; ok && i < x.shape().size(); ++i)
@@ -362,7 +362,9 @@ Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items) {
         }
         if (len > 0) offset += start * x.strides()[d];
         shape.push_back(len);
-        strides.push_back(x.strides()[d] * step);
+        // A step is used only between two elements, so |step| < n there and the product fits; a huge step with
+        // one element left keeps the dimension's stride instead of overflowing.
+        strides.push_back(len > 1 ? x.strides()[d] * step : x.strides()[d]);
         ++d;
         break;
       }
@@ -523,7 +525,7 @@ Tensor tile(const Tensor& x, const std::vector<int64_t>& multiples) {
     wide.push_back(x.shape()[i]);
     wide_strides.push_back(0);
     wide_strides.push_back(x.strides()[i]);
-    out_shape.push_back(multiples[i] * x.shape()[i]);
+    out_shape.push_back(checked_mul(multiples[i], x.shape()[i], "tile"));
   }
   Tensor dense = Tensor::empty(wide, x.dtype());
   if (dense.numel() > 0) copy_into(dense, Tensor::view(x, wide, wide_strides, x.offset()));
@@ -557,7 +559,11 @@ Tensor pad_impl(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>&
     if (symmetric)
       check_arg(before <= n && after <= n, "pad: SYMMETRIC paddings must not exceed the dimension size: paddings[", d,
                 "] = [", before, ", ", after, "] but dimension ", d, " of shape ", shape_str(x.shape()), " is ", n);
-    out_shape[d] = before + n + after;
+    out_shape[d] = checked_add(checked_add(before, n, "pad"), after, "pad");
+  }
+  Tensor out = Tensor::empty(out_shape, x.dtype());  // refuses an impossible shape before the maps are sized by it
+  for (int64_t d = 0; d < r; ++d) {
+    const int64_t n = x.shape()[d], before = paddings[d].first;
     maps[d].resize(out_shape[d]);
     for (int64_t j = 0; j < out_shape[d]; ++j) {
       int64_t k = j - before;
@@ -566,7 +572,6 @@ Tensor pad_impl(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>&
       maps[d][j] = k == kOutside ? kOutside : k * x.strides()[d];
     }
   }
-  Tensor out = Tensor::empty(out_shape, x.dtype());
   if (r == 0) {
     copy_into(out, x);
     return out;
@@ -848,7 +853,7 @@ void segment_sum_kernel(const T* data, const int64_t* ids, int64_t R, int64_t S,
       std::fill(o + c0, o + c1, T(0));
       for (int64_t q = start[seg]; q < start[seg + 1]; ++q) {
         const T* row = data + rows[q] * S;
-        for (int64_t c = c0; c < c1; ++c) o[c] += row[c];
+        for (int64_t c = c0; c < c1; ++c) o[c] = wrap_add(o[c], row[c]);
       }
     }
   });
@@ -867,6 +872,12 @@ Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64
   check_arg(prefix, "unsorted_segment_sum: segment_ids of shape ", shape_str(segment_ids.shape()),
             " must be a prefix of data's shape ", shape_str(data.shape()));
   Tensor ids = ids_int64(segment_ids, "unsorted_segment_sum", "segment_ids");
+  // TF drops negative ids and refuses ids past the last segment.
+  const int64_t* id = ids.data<int64_t>();
+  for (int64_t i = 0, n = ids.numel(); i < n; ++i)
+    if (id[i] >= num_segments)
+      throw InvalidArgument(str_cat("unsorted_segment_sum: segment_ids", index_str(i, ids.shape()), " = ", id[i],
+                                    " is out of range [0, ", num_segments, "); num_segments must exceed every id"));
   Shape out_shape{num_segments};
   out_shape.insert(out_shape.end(), data.shape().begin() + k, data.shape().end());
   Tensor out = Tensor::empty(out_shape, data.dtype());
@@ -887,7 +898,7 @@ Tensor scatter_nd(const Tensor& indices, const Tensor& updates, const Shape& sha
   PT_OP_SCOPE;
   if (updates.dtype() == DType::Bool)
     throw_dtype_error("scatter_nd", updates.dtype(), "a numeric dtype for updates (cast bools first)");
-  for (int64_t d : shape) check_arg(d >= 0, "scatter_nd: shape ", shape_str(shape), " has a negative dimension");
+  check_shape(shape, "scatter_nd");
   Tensor flat = scatter_flat_ids(indices, shape);
   const size_t K = static_cast<size_t>(indices.shape().back());
   Shape expect(flat.shape());

@@ -4,25 +4,31 @@
 #include <cstring>
 
 #include "../autograd/grad_utils.h"
+#include "../core/int_math.h"
 #include "../backend/cpu/elementwise.h"
 #include "ops.h"
 
 namespace pt::ops {
 
-using cpu::unary_map;
+using cpu::unary_map_blocks;
 using cpu::unary_map_scalar;
 
 namespace {
 
-// Float-only ops with an Eigen vectorized form.
-#define PT_FLOAT_UNARY(ID, VEC, SCALAR)                                                     \
+// Float-only ops with an Eigen vectorized form, `a` an aligned block of the input (unary_map_blocks) in type W.
+#define PT_BLOCK_UNARY(ID, W, VEC)                                                          \
   case OpId::ID:                                                                            \
     PT_DISPATCH_FLOAT(x.dtype(), #ID, {                                                     \
       out = Tensor::empty(x.shape(), x.dtype());                                            \
-      unary_map<scalar_t, scalar_t>(                                                        \
-          x, out, [](scalar_t v) -> scalar_t { return SCALAR; }, [](const auto& a) { return VEC; }); \
+      unary_map_blocks<scalar_t, W>(x, out, [](const auto& a) { return VEC; });             \
     });                                                                                     \
     break;
+#define PT_FLOAT_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, scalar_t, VEC)
+// Functions computed in float64 and rounded, where the float32 ones are not within an ulp of the exact value:
+// Eigen's float32 logistic is a rational approximation 7e-4 off, and its tanh is not vectorized without fast math
+// (libm's tanhf is 2 ulp off). Its float32 exp and log packets are within an ulp, log1p and expm1 within 2, and sin
+// and cos call libm's sinf / cosf (within an ulp), so those stay in float32 (tests/test_transcendental.py).
+#define PT_WIDE_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, double, VEC)
 
 // Numeric ops with a scalar form (dense runs auto-vectorize).
 #define PT_NUMERIC_UNARY(ID, SCALAR)                                                        \
@@ -52,7 +58,7 @@ template <class T> T sign_of(T v) {
 
 template <class T> T abs_of(T v) {
   if constexpr (std::is_unsigned_v<T>) return v;
-  else return v < T(0) ? T(-v) : v;
+  else return v < T(0) ? wrap_neg(v) : v;  // abs(lowest) is lowest, as in TF and numpy
 }
 
 }  // namespace
@@ -61,25 +67,25 @@ Tensor unary(OpId op, const Tensor& x) {
   PT_OP_SCOPE;
   Tensor out;
   switch (op) {
-    PT_NUMERIC_UNARY(negative, static_cast<scalar_t>(-v))
+    PT_NUMERIC_UNARY(negative, wrap_neg(v))
     PT_NUMERIC_UNARY(abs, abs_of(v))
     PT_NUMERIC_UNARY(sign, sign_of(v))
-    PT_NUMERIC_UNARY(square, static_cast<scalar_t>(v * v))
+    PT_NUMERIC_UNARY(square, wrap_mul(v, v))
     PT_NUMERIC_UNARY(relu, v > scalar_t(0) ? v : (v != v ? v : scalar_t(0)))
-    PT_FLOAT_UNARY(exp, a.exp(), std::exp(v))
-    PT_FLOAT_UNARY(log, a.log(), std::log(v))
-    PT_FLOAT_UNARY(log1p, a.log1p(), std::log1p(v))
-    PT_FLOAT_UNARY(expm1, a.expm1(), std::expm1(v))
-    PT_FLOAT_UNARY(sqrt, a.sqrt(), std::sqrt(v))
-    PT_FLOAT_UNARY(rsqrt, a.rsqrt(), scalar_t(1) / std::sqrt(v))
-    PT_FLOAT_UNARY(reciprocal, a.inverse(), scalar_t(1) / v)
-    PT_FLOAT_UNARY(sin, a.sin(), std::sin(v))
-    PT_FLOAT_UNARY(cos, a.cos(), std::cos(v))
-    PT_FLOAT_UNARY(tanh, a.tanh(), std::tanh(v))
-    PT_FLOAT_UNARY(sigmoid, a.logistic(), scalar_t(1) / (scalar_t(1) + std::exp(-v)))
-    PT_FLOAT_UNARY(floor, a.floor(), std::floor(v))
-    PT_FLOAT_UNARY(ceil, a.ceil(), std::ceil(v))
-    PT_FLOAT_UNARY(round, a.rint(), std::nearbyint(v))
+    PT_FLOAT_UNARY(exp, a.exp())
+    PT_FLOAT_UNARY(log, a.log())
+    PT_FLOAT_UNARY(log1p, a.log1p())
+    PT_FLOAT_UNARY(expm1, a.expm1())
+    PT_FLOAT_UNARY(sqrt, a.sqrt())
+    PT_FLOAT_UNARY(rsqrt, a.rsqrt())
+    PT_FLOAT_UNARY(reciprocal, a.inverse())
+    PT_FLOAT_UNARY(sin, a.sin())
+    PT_FLOAT_UNARY(cos, a.cos())
+    PT_WIDE_UNARY(tanh, a.tanh())
+    PT_WIDE_UNARY(sigmoid, (1.0 + (-a).exp()).inverse())
+    PT_FLOAT_UNARY(floor, a.floor())
+    PT_FLOAT_UNARY(ceil, a.ceil())
+    PT_FLOAT_UNARY(round, a.rint())
     PT_FLOAT_PREDICATE(is_nan, std::isnan(v))
     PT_FLOAT_PREDICATE(is_finite, std::isfinite(v))
     case OpId::identity:
@@ -99,7 +105,9 @@ Tensor unary(OpId op, const Tensor& x) {
   return out;
 }
 
+#undef PT_BLOCK_UNARY
 #undef PT_FLOAT_UNARY
+#undef PT_WIDE_UNARY
 #undef PT_NUMERIC_UNARY
 #undef PT_FLOAT_PREDICATE
 

@@ -1,32 +1,57 @@
 #pragma once
-/** Element-wise kernels over StridedIter: unary maps (scalar or Eigen-vectorized) and binary maps. */
+/** Element-wise kernels over StridedIter: unary maps (scalar or Eigen-vectorized in blocks) and binary maps. */
 #include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "../../core/tensor.h"
 #include "loops.h"
 
 namespace pt::cpu {
 
-/** Eigen views of a dense run of n elements. */
-template <class T> using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
-template <class T> using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+/** Elements per block of unary_map_blocks: a multiple of every SIMD width. */
+constexpr int64_t kMapBlock = 64;
 
 /**
- * out[i] = f(x[i]) for out dense of x's shape. `vec(in_map)` (an Eigen expression) is used on
- * dense runs so transcendental functions use Eigen's SIMD code; `scalar` handles strided runs.
+ * out[i] = vec(block)[i], where `vec` maps an aligned Eigen array of kMapBlock values of W (the compute type: T, or
+ * double to evaluate float functions in float64) to an expression of W; results are rounded to T. Every element goes
+ * through the same packet code, a short or strided run through a padded block: Eigen's own loop over a Map computes
+ * unaligned heads and tails with its scalar functions, which differ from the packet ones, so an element's value
+ * depended on its neighbours and the tensor's size. The T <-> W conversions are plain loops the compiler vectorizes
+ * (Eigen's cast<double>() of a float array is not). Denormal inputs read as zero, the rule of every kernel (DAZ).
  */
-template <class T, class R, class Scalar, class Vec>
-void unary_map(const Tensor& x, const Tensor& out, Scalar scalar, Vec vec) {
-  StridedIter<2> it(x.shape(), {byte_strides(out.strides(), sizeof(R)), byte_strides(x.strides(), sizeof(T))});
+template <class T, class W, class Vec>
+void unary_map_blocks(const Tensor& x, const Tensor& out, Vec vec) {
+  using Block = Eigen::Array<W, kMapBlock, 1>;
+  StridedIter<2> it(x.shape(), {byte_strides(out.strides(), sizeof(T)), byte_strides(x.strides(), sizeof(T))});
   it.for_each({static_cast<char*>(out.raw_data()), static_cast<char*>(x.raw_data())}, kElementwiseGrain,
               [&](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
-                R* o = reinterpret_cast<R*>(p[0]);
-                const char* in = p[1];
-                if (s[0] == sizeof(R) && s[1] == sizeof(T)) {
-                  ArrayMap<R>(o, n) = vec(ConstArrayMap<T>(reinterpret_cast<const T*>(in), n));
-                } else {
-                  for (int64_t i = 0; i < n; ++i)
-                    *reinterpret_cast<R*>(p[0] + i * s[0]) = scalar(*reinterpret_cast<const T*>(in + i * s[1]));
+                alignas(64) W in[kMapBlock];
+                alignas(64) W res[kMapBlock];
+                const auto read = [](T v) {
+                  return static_cast<W>(std::abs(v) < std::numeric_limits<T>::min() ? std::copysign(T(0), v) : v);
+                };
+                for (int64_t i = 0; i < n; i += kMapBlock) {
+                  const int64_t m = std::min(kMapBlock, n - i);
+                  const char* src = p[1] + i * s[1];
+                  char* dst = p[0] + i * s[0];
+                  if (s[1] == sizeof(T)) {
+                    const T* __restrict v = reinterpret_cast<const T*>(src);
+                    for (int64_t j = 0; j < m; ++j) in[j] = read(v[j]);
+                  } else {
+                    for (int64_t j = 0; j < m; ++j) in[j] = read(*reinterpret_cast<const T*>(src + j * s[1]));
+                  }
+                  std::fill(in + m, in + kMapBlock, W(0));
+                  Eigen::Map<Block, Eigen::Aligned64> result(res);
+                  result = vec(Eigen::Map<const Block, Eigen::Aligned64>(in));
+                  if (s[0] == sizeof(T)) {
+                    T* __restrict o = reinterpret_cast<T*>(dst);
+                    for (int64_t j = 0; j < m; ++j) o[j] = static_cast<T>(res[j]);
+                  } else {
+                    for (int64_t j = 0; j < m; ++j) *reinterpret_cast<T*>(dst + j * s[0]) = static_cast<T>(res[j]);
+                  }
                 }
               });
 }

@@ -24,6 +24,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../../core/int_math.h"
 #include "../../core/parallel.h"
 
 namespace pt::cpu {
@@ -53,8 +54,8 @@ template <class In, class Acc> struct SumReducer {
   using acc_t = Acc;
   static constexpr bool kPairwise = std::is_floating_point_v<Acc>;
   static Acc identity() { return Acc(0); }
-  static Acc step(Acc a, In v) { return static_cast<Acc>(a + static_cast<Acc>(v)); }
-  static Acc combine(Acc a, Acc b) { return static_cast<Acc>(a + b); }
+  static Acc step(Acc a, In v) { return wrap_add(a, static_cast<Acc>(v)); }  // integers wrap, as in TF
+  static Acc combine(Acc a, Acc b) { return wrap_add(a, b); }
 };
 
 /** Product. */
@@ -63,8 +64,8 @@ template <class T> struct ProdReducer {
   using acc_t = T;
   static constexpr bool kPairwise = false;
   static T identity() { return T(1); }
-  static T step(T a, T v) { return static_cast<T>(a * v); }
-  static T combine(T a, T b) { return static_cast<T>(a * b); }
+  static T step(T a, T v) { return wrap_mul(a, v); }
+  static T combine(T a, T b) { return wrap_mul(a, b); }
 };
 
 /** Maximum; a NaN sticks (as TF and numpy propagate it). */
