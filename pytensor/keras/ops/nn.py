@@ -1,0 +1,228 @@
+"""``keras.ops.nn``: Keras 3's neural-network ops (activations, losses, convolution and pooling with Keras's
+``strides`` / ``padding`` / ``data_format`` arguments, normalisation, one-hot) on pytensor's nn ops and
+``keras.activations`` / ``keras.losses``."""
+import numpy as _np
+
+import pytensor as pt
+
+from .. import activations as _activations
+from .. import losses as _losses
+from .numpy import _float, _tensor, _axis
+
+# Activations: Keras 3's ops are keras.activations' functions with the same arguments.
+relu = _activations.relu
+relu6 = _activations.relu6
+sigmoid = _activations.sigmoid
+softplus = _activations.softplus
+softsign = _activations.softsign
+silu = _activations.silu
+swish = _activations.silu
+log_sigmoid = _activations.log_sigmoid
+elu = _activations.elu
+selu = _activations.selu
+celu = _activations.celu
+glu = _activations.glu
+gelu = _activations.gelu
+hard_sigmoid = _activations.hard_sigmoid
+hard_silu = _activations.hard_silu
+hard_swish = _activations.hard_silu
+hard_tanh = _activations.hard_tanh
+hard_shrink = _activations.hard_shrink
+soft_shrink = _activations.soft_shrink
+tanh_shrink = _activations.tanh_shrink
+sparse_plus = _activations.sparse_plus
+sparse_sigmoid = _activations.sparse_sigmoid
+squareplus = _activations.squareplus
+sparsemax = _activations.sparsemax
+threshold = _activations.threshold
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """``x`` where positive, ``negative_slope * x`` elsewhere."""
+    return _activations.leaky_relu(_float(x), negative_slope=negative_slope)
+
+
+def softmax(x, axis=-1):
+    """``exp(x) / sum(exp(x))`` over ``axis`` (a tuple of axes normalises over all of them jointly)."""
+    x = _float(x)
+    if isinstance(axis, (tuple, list)):
+        shifted = x - pt.stop_gradient(pt.reduce_max(x, axis=list(axis), keepdims=True))
+        e = pt.exp(shifted)
+        return e / pt.reduce_sum(e, axis=list(axis), keepdims=True)
+    return _activations.softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    """``x - logsumexp(x)`` over ``axis``."""
+    x = _float(x)
+    if isinstance(axis, (tuple, list)):
+        return x - pt.reduce_logsumexp(x, axis=list(axis), keepdims=True)
+    return _activations.log_softmax(x, axis=axis)
+
+
+# Losses: per-sample values, as Keras 3's ops (no reduction over the batch).
+def binary_crossentropy(target, output, from_logits=False):
+    """Elementwise binary crossentropy of probabilities (or logits), without any reduction."""
+    target, output = _float(target), _float(output)
+    if from_logits:
+        return pt.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+    eps = _losses.EPSILON
+    output = pt.clip_by_value(output, eps, 1.0 - eps)
+    return -(target * pt.math.log(output) + (1.0 - target) * pt.math.log(1.0 - output))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Crossentropy of one-hot ``target`` and probabilities (or logits) over ``axis``; Keras renormalises the
+    probabilities to sum to 1 first."""
+    target, output = _float(target), _float(output)
+    if tuple(target.shape) != tuple(output.shape):
+        raise ValueError(f"keras.ops.categorical_crossentropy: target shape {tuple(target.shape)} and output "
+                         f"shape {tuple(output.shape)} differ; they must be equal (one-hot targets).")
+    if from_logits:
+        return -pt.reduce_sum(target * log_softmax(output, axis=axis), axis=axis)
+    eps = _losses.EPSILON
+    output = output / pt.reduce_sum(output, axis=axis, keepdims=True)
+    output = pt.clip_by_value(output, eps, 1.0 - eps)
+    return -pt.reduce_sum(target * pt.math.log(output), axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Crossentropy of integer class ``target`` and probabilities (or logits) over ``axis``."""
+    output = _float(output)
+    target = _tensor(target)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = pt.squeeze(target, axis=[target.ndim - 1])
+    one_hot_target = pt.one_hot(pt.cast(target, "int32"), output.shape[axis], dtype=output.dtype.name)
+    return categorical_crossentropy(one_hot_target, output, from_logits=from_logits, axis=axis)
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """``x``'s integer classes as one-hot vectors along ``axis`` (float32 by default; out-of-range classes give
+    zeros)."""
+    if sparse:
+        raise ValueError("keras.ops.one_hot: sparse=True is not supported (pytensor has no sparse tensors); "
+                         "pass sparse=False.")
+    return pt.one_hot(pt.cast(_tensor(x), "int32"), num_classes, axis=axis, dtype=dtype or "float32")
+
+
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """Per sample (last axis), 1 for every class present in ``inputs``; 1-D inputs are one sample."""
+    num_classes = kwargs.pop("num_tokens", num_classes)
+    inputs = _tensor(inputs)
+    hot = one_hot(inputs, num_classes, axis=axis, dtype=dtype, sparse=sparse)
+    reduce_axis = -2 if axis == -1 else axis
+    if inputs.ndim == 1:
+        reduce_axis = 0
+    return pt.reduce_max(hot, axis=reduce_axis)
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    """Mean and (population) variance of ``x`` over ``axes``."""
+    return pt.nn.moments(_float(x), _axis(list(axes) if isinstance(axes, tuple) else axes), keepdims=keepdims)
+
+
+def normalize(x, axis=-1, order=2, epsilon=None):
+    """``x`` divided by its ``order``-norm over ``axis`` (L2 by default)."""
+    x = _float(x)
+    if order == 2:
+        squares = pt.reduce_sum(x * x, axis=axis, keepdims=True)
+        eps = 1e-12 if epsilon is None else epsilon
+        return x * pt.math.rsqrt(pt.maximum(squares, eps * eps if epsilon is None else eps))
+    norm = pt.reduce_sum(pt.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
+    return x / pt.maximum(norm, 1e-12 if epsilon is None else epsilon)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with the statistics (1-D) along ``axis``."""
+    x = _float(x)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+
+    def expand(v):
+        return None if v is None else pt.reshape(_tensor(v, x.dtype.name), shape)
+
+    return pt.nn.batch_normalization(x, expand(mean), expand(variance), expand(offset), expand(scale), epsilon)
+
+
+# Convolution and pooling ----------------------------------------------------------------------------------------
+def _spatial(value, n, name, op):
+    values = [value] * n if isinstance(value, int) else list(value)
+    if len(values) != n:
+        raise ValueError(f"keras.ops.{op}: {name} must be an int or {n} ints for {n} spatial axes, got {value!r}.")
+    return values
+
+
+def _channels_first(data_format):
+    if data_format not in (None, "channels_last", "channels_first"):
+        raise ValueError(f"data_format must be 'channels_last' or 'channels_first', got {data_format!r}.")
+    return data_format == "channels_first"
+
+
+def _to_last(x, first):
+    return pt.transpose(x, [0] + list(range(2, x.ndim)) + [1]) if first else x
+
+
+def _to_first(x, first):
+    return pt.transpose(x, [0, x.ndim - 1] + list(range(1, x.ndim - 1))) if first else x
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """N-D convolution (1-, 2- or 3-D) of ``inputs`` with ``kernel`` (spatial..., in, out)."""
+    inputs = _float(inputs)
+    first = _channels_first(data_format)
+    n = inputs.ndim - 2
+    out = pt.nn.convolution(_to_last(inputs, first), _tensor(kernel, inputs.dtype.name),
+                            strides=_spatial(strides, n, "strides", "conv"), padding=padding.upper(),
+                            dilations=_spatial(dilation_rate, n, "dilation_rate", "conv"))
+    return _to_first(out, first)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """2-D depthwise convolution, ``kernel`` of shape (h, w, in, multiplier)."""
+    inputs = _float(inputs)
+    first = _channels_first(data_format)
+    if inputs.ndim != 4:
+        raise ValueError(f"keras.ops.depthwise_conv: pytensor supports 2-D inputs (rank 4), got shape "
+                         f"{tuple(inputs.shape)}.")
+    s = _spatial(strides, 2, "strides", "depthwise_conv")
+    out = pt.nn.depthwise_conv2d(_to_last(inputs, first), _tensor(kernel, inputs.dtype.name), [1] + s + [1],
+                                 padding.upper(), dilations=_spatial(dilation_rate, 2, "dilation_rate",
+                                                                     "depthwise_conv"))
+    return _to_first(out, first)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    """2-D depthwise convolution followed by a 1x1 convolution."""
+    out = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(out, pointwise_kernel, 1, "valid", data_format)
+
+
+def _pool(op, name, inputs, pool_size, strides, padding, data_format):
+    inputs = _float(inputs)
+    first = _channels_first(data_format)
+    n = inputs.ndim - 2
+    size = _spatial(pool_size, n, "pool_size", name)
+    stride = size if strides is None else _spatial(strides, n, "strides", name)
+    return _to_first(op(_to_last(inputs, first), size, stride, padding.upper()), first)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Max pooling over 1, 2 or 3 spatial axes; ``strides`` default to ``pool_size``."""
+    return _pool(pt.nn.max_pool, "max_pool", inputs, pool_size, strides, padding, data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling over 1, 2 or 3 spatial axes (padding excluded from the average)."""
+    return _pool(pt.nn.avg_pool, "average_pool", inputs, pool_size, strides, padding, data_format)
+
+
+def psnr(x1, x2, max_val):
+    """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mse)``."""
+    x1, x2 = _float(x1), _float(x2)
+    mse = pt.reduce_mean(pt.square(x1 - x2))
+    return 20.0 * _np.log10(max_val) - 10.0 * pt.math.log(mse) / _np.log(10.0)
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook("pytensor.keras.ops")  # a Keras op pytensor lacks says so (see _missing.py)

@@ -1,0 +1,1093 @@
+"""``keras.ops.numpy``: Keras 3's numpy-style ops (numpy's argument names, defaults and dtype rules) mapped onto
+pytensor's differentiable core ops.
+
+Dtype rules follow Keras 3, not TF: tensors of different dtypes are promoted (an int and a float give the
+float, two widths give the wider), a Python scalar takes the other operand's dtype (a Python float with an
+integer tensor gives float32), and ops whose result is real by nature (``mean``, ``divide``, ``sqrt``, ``exp``
+…) give float32 for integer or bool inputs.
+"""
+import numpy as _np
+
+import pytensor as pt
+
+_FLOATX = "float32"
+
+
+def _tensor(x, dtype=None):
+    x = x if isinstance(x, pt.Tensor) else pt.convert_to_tensor(x)
+    return x if dtype is None or x.dtype.name == dtype else pt.cast(x, dtype)
+
+
+def _name(x):
+    return x.dtype.name
+
+
+def _promote(a, b):
+    """Keras 3's result dtype of two dtype names: float beats int beats bool; the wider of two alike."""
+    if a == b:
+        return a
+    kind = {"bool": 0, "uint8": 1, "int32": 1, "int64": 1, "float32": 2, "float64": 2}
+    if kind[a] != kind[b]:
+        return a if kind[a] > kind[b] else b
+    width = {"uint8": 8, "int32": 32, "int64": 64, "float32": 32, "float64": 64}
+    return a if width[a] >= width[b] else b
+
+
+def _operands(x1, x2):
+    """``x1`` and ``x2`` as tensors of their Keras 3 result dtype (a Python scalar is weakly typed)."""
+    scalar1 = isinstance(x1, (bool, int, float)) and not isinstance(x1, pt.Tensor)
+    scalar2 = isinstance(x2, (bool, int, float)) and not isinstance(x2, pt.Tensor)
+    if scalar1 and not scalar2:
+        x2 = _tensor(x2)
+        dtype = _FLOATX if isinstance(x1, float) and not x2.dtype.is_floating else _name(x2)
+        return _tensor(x1, dtype), _tensor(x2, dtype)
+    if scalar2 and not scalar1:
+        x1 = _tensor(x1)
+        dtype = _FLOATX if isinstance(x2, float) and not x1.dtype.is_floating else _name(x1)
+        return _tensor(x1, dtype), _tensor(x2, dtype)
+    x1, x2 = _tensor(x1), _tensor(x2)
+    dtype = _promote(_name(x1), _name(x2))
+    return _tensor(x1, dtype), _tensor(x2, dtype)
+
+
+def _float(x):
+    """``x`` as a tensor, integer and bool inputs cast to float32 (for ops whose result is real)."""
+    x = _tensor(x)
+    return x if x.dtype.is_floating else pt.cast(x, _FLOATX)
+
+
+def _numeric(x):
+    """``x`` as a tensor, bool cast to int32 (sums and products of booleans count)."""
+    x = _tensor(x)
+    return pt.cast(x, "int32") if x.dtype.is_bool else x
+
+
+def _axis(axis):
+    return list(axis) if isinstance(axis, tuple) else axis
+
+
+def _norm_axis(axis, ndim):
+    return axis + ndim if axis < 0 else axis
+
+
+# Elementwise, one operand ---------------------------------------------------------------------------------------
+def abs(x):
+    """``|x|``."""
+    return pt.abs(_tensor(x))
+
+
+absolute = abs
+
+
+def negative(x):
+    """``-x``."""
+    return pt.negative(_tensor(x))
+
+
+def sign(x):
+    """-1, 0 or 1 by the sign of ``x``."""
+    return pt.sign(_tensor(x))
+
+
+def square(x):
+    """``x * x`` (bool counts as int32)."""
+    return pt.square(_numeric(x))
+
+
+def _real_unary(op, doc):
+    def fn(x):
+        return op(_float(x))
+
+    fn.__doc__ = doc
+    return fn
+
+
+sqrt = _real_unary(pt.sqrt, "Square root; integer inputs give float32.")
+exp = _real_unary(pt.exp, "``e ** x``; integer inputs give float32.")
+expm1 = _real_unary(pt.math.expm1, "``exp(x) - 1``, exact near 0.")
+log = _real_unary(pt.math.log, "Natural logarithm.")
+log1p = _real_unary(pt.math.log1p, "``log(1 + x)``, exact near 0.")
+sin = _real_unary(pt.sin, "Sine.")
+cos = _real_unary(pt.cos, "Cosine.")
+tanh = _real_unary(pt.tanh, "Hyperbolic tangent.")
+reciprocal = _real_unary(pt.math.reciprocal, "``1 / x``.")
+
+
+def log2(x):
+    """Base-2 logarithm."""
+    return pt.math.log(_float(x)) / _np.log(2.0)
+
+
+def log10(x):
+    """Base-10 logarithm."""
+    return pt.math.log(_float(x)) / _np.log(10.0)
+
+
+def exp2(x):
+    """``2 ** x``."""
+    return pt.exp(_float(x) * _np.log(2.0))
+
+
+def tan(x):
+    """Tangent."""
+    x = _float(x)
+    return pt.sin(x) / pt.cos(x)
+
+
+def sinh(x):
+    """Hyperbolic sine."""
+    x = _float(x)
+    return (pt.exp(x) - pt.exp(-x)) / 2.0
+
+
+def cosh(x):
+    """Hyperbolic cosine."""
+    x = _float(x)
+    return (pt.exp(x) + pt.exp(-x)) / 2.0
+
+
+def arcsinh(x):
+    """Inverse hyperbolic sine."""
+    x = _float(x)
+    return pt.math.log(x + pt.sqrt(x * x + 1.0))
+
+
+def arccosh(x):
+    """Inverse hyperbolic cosine."""
+    x = _float(x)
+    return pt.math.log(x + pt.sqrt(x * x - 1.0))
+
+
+def arctanh(x):
+    """Inverse hyperbolic tangent."""
+    x = _float(x)
+    return 0.5 * pt.math.log((1.0 + x) / (1.0 - x))
+
+
+def floor(x):
+    """Largest integer not above ``x`` (float result, as Keras)."""
+    return pt.floor(_float(x))
+
+
+def ceil(x):
+    """Smallest integer not below ``x`` (float result, as Keras)."""
+    return pt.ceil(_float(x))
+
+
+def trunc(x):
+    """``x`` rounded towards zero."""
+    x = _tensor(x)
+    if not x.dtype.is_floating:
+        return x
+    return pt.where(x < 0, pt.ceil(x), pt.floor(x))
+
+
+def round(x, decimals=0):
+    """Round half to even, to ``decimals`` places."""
+    x = _tensor(x)
+    if not x.dtype.is_floating:
+        return x
+    if decimals == 0:
+        return pt.round(x)
+    scale = 10.0 ** decimals
+    return pt.round(x * scale) / scale
+
+
+def cbrt(x):
+    """Real cube root."""
+    x = _float(x)
+    return pt.sign(x) * pt.pow(pt.abs(x), 1.0 / 3.0)
+
+
+def isnan(x):
+    """True where ``x`` is NaN."""
+    x = _tensor(x)
+    return pt.math.is_nan(x) if x.dtype.is_floating else pt.not_equal(x, x)
+
+
+def isfinite(x):
+    """True where ``x`` is neither infinite nor NaN."""
+    x = _tensor(x)
+    return pt.math.is_finite(x) if x.dtype.is_floating else pt.equal(x, x)
+
+
+def isinf(x):
+    """True where ``x`` is +-inf."""
+    x = _tensor(x)
+    return pt.logical_and(pt.logical_not(pt.math.is_finite(x)), pt.logical_not(pt.math.is_nan(x))) \
+        if x.dtype.is_floating else pt.not_equal(x, x)
+
+
+def logical_not(x):
+    """Elementwise not (nonzero is true)."""
+    return pt.logical_not(_bool(x))
+
+
+def _bool(x):
+    x = _tensor(x)
+    return x if x.dtype.is_bool else pt.not_equal(x, pt.zeros_like(x))
+
+
+# Elementwise, two operands --------------------------------------------------------------------------------------
+def add(x1, x2):
+    """``x1 + x2`` with Keras's dtype promotion."""
+    return pt.add(*_operands(x1, x2))
+
+
+def subtract(x1, x2):
+    """``x1 - x2``."""
+    return pt.subtract(*_operands(x1, x2))
+
+
+def multiply(x1, x2):
+    """``x1 * x2``."""
+    return pt.multiply(*_operands(x1, x2))
+
+
+def divide(x1, x2):
+    """True division; integer operands give float32."""
+    x1, x2 = _operands(x1, x2)
+    if not x1.dtype.is_floating:
+        x1, x2 = pt.cast(x1, _FLOATX), pt.cast(x2, _FLOATX)
+    return pt.divide(x1, x2)
+
+
+true_divide = divide
+
+
+def divide_no_nan(x1, x2):
+    """``x1 / x2``, 0 where ``x2`` is 0."""
+    x1, x2 = _operands(x1, x2)
+    return pt.math.divide_no_nan(_float(x1), _float(x2))
+
+
+def floor_divide(x1, x2):
+    """``floor(x1 / x2)``."""
+    return pt.math.floordiv(*_operands(x1, x2))
+
+
+def mod(x1, x2):
+    """Remainder with the sign of ``x2`` (Python's ``%``)."""
+    return pt.math.floormod(*_operands(x1, x2))
+
+
+def power(x1, x2):
+    """``x1 ** x2``."""
+    return pt.pow(*_operands(x1, x2))
+
+
+def maximum(x1, x2):
+    """Elementwise maximum."""
+    return pt.maximum(*_operands(x1, x2))
+
+
+def minimum(x1, x2):
+    """Elementwise minimum."""
+    return pt.minimum(*_operands(x1, x2))
+
+
+def arctan2(x1, x2):
+    """Angle of ``(x2, x1)`` in radians, from -pi to pi; ``atan`` composed as an odd series would lose
+    accuracy, so it is derived from ``acos`` of the normalised x."""
+    y, x = _operands(x1, x2)
+    y, x = _float(y), _float(x)
+    r = pt.sqrt(x * x + y * y)
+    # half-angle formula: atan2(y, x) = 2 atan(y / (r + x)), written with atan via arcsin-free identities.
+    return 2.0 * _atan(y / (r + x))
+
+
+def _atan(z):
+    # atan(z) = asin(z / sqrt(1 + z^2)) is not available either; use atan(z) = 2 atan(z / (1 + sqrt(1 + z^2)))
+    # twice to bring |z| below tan(pi/16), then a short odd Taylor series (error < 1e-9 there).
+    for _ in range(2):
+        z = z / (1.0 + pt.sqrt(1.0 + z * z))
+    z2 = z * z
+    series = z * (1.0 - z2 * (1.0 / 3 - z2 * (1.0 / 5 - z2 * (1.0 / 7 - z2 * (1.0 / 9 - z2 / 11.0)))))
+    return 4.0 * series
+
+
+def arctan(x):
+    """Inverse tangent."""
+    return _atan(_float(x))
+
+
+def arcsin(x):
+    """Inverse sine."""
+    x = _float(x)
+    return _atan(x / pt.sqrt(1.0 - x * x))
+
+
+def arccos(x):
+    """Inverse cosine."""
+    x = _float(x)
+    return _np.pi / 2 - arcsin(x)
+
+
+def hypot(x1, x2):
+    """``sqrt(x1 ** 2 + x2 ** 2)``."""
+    x1, x2 = _operands(x1, x2)
+    x1, x2 = _float(x1), _float(x2)
+    return pt.sqrt(x1 * x1 + x2 * x2)
+
+
+def logaddexp(x1, x2):
+    """``log(exp(x1) + exp(x2))`` without overflow."""
+    x1, x2 = _operands(x1, x2)
+    x1, x2 = _float(x1), _float(x2)
+    high = pt.maximum(x1, x2)
+    return high + pt.math.log1p(pt.exp(-pt.abs(x1 - x2)))
+
+
+def _compare(op, doc):
+    def fn(x1, x2):
+        return op(*_operands(x1, x2))
+
+    fn.__doc__ = doc
+    return fn
+
+
+equal = _compare(pt.equal, "``x1 == x2``.")
+not_equal = _compare(pt.not_equal, "``x1 != x2``.")
+greater = _compare(pt.greater, "``x1 > x2``.")
+greater_equal = _compare(pt.greater_equal, "``x1 >= x2``.")
+less = _compare(pt.less, "``x1 < x2``.")
+less_equal = _compare(pt.less_equal, "``x1 <= x2``.")
+
+
+def logical_and(x1, x2):
+    """Elementwise and (nonzero is true)."""
+    return pt.logical_and(_bool(x1), _bool(x2))
+
+
+def logical_or(x1, x2):
+    """Elementwise or."""
+    return pt.logical_or(_bool(x1), _bool(x2))
+
+
+def logical_xor(x1, x2):
+    """Elementwise exclusive or."""
+    return pt.not_equal(_bool(x1), _bool(x2))
+
+
+def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """``|x1 - x2| <= atol + rtol * |x2|``."""
+    x1, x2 = _operands(x1, x2)
+    close = pt.less_equal(pt.abs(x1 - x2), atol + rtol * pt.abs(x2))
+    if equal_nan and x1.dtype.is_floating:
+        close = pt.logical_or(close, pt.logical_and(pt.math.is_nan(x1), pt.math.is_nan(x2)))
+    return close
+
+
+def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """Whether every element of ``isclose`` holds (a bool tensor)."""
+    return pt.reduce_all(isclose(x1, x2, rtol, atol, equal_nan))
+
+
+def clip(x, x_min, x_max):
+    """``x`` limited to ``[x_min, x_max]`` (bool counts as int32)."""
+    x = _numeric(x)
+    return pt.minimum(pt.maximum(x, _tensor(x_min, _name(x))), _tensor(x_max, _name(x)))
+
+
+def where(condition, x1=None, x2=None):
+    """``x1`` where ``condition`` holds, else ``x2`` (promoted to one dtype). ``where(condition)`` alone gives
+    the indices of the true elements per axis, as ``nonzero``."""
+    if x1 is None and x2 is None:
+        return nonzero(condition)
+    if x1 is None or x2 is None:
+        raise ValueError("keras.ops.where: give both x1 and x2, or neither (then it returns the indices of the "
+                         "true elements).")
+    x1, x2 = _operands(x1, x2)
+    return pt.where(_bool(condition), x1, x2)
+
+
+def nonzero(x):
+    """A tuple with one int32 index tensor per axis of the nonzero elements of ``x``, in row-major order."""
+    mask = _bool(x)
+    shape = list(mask.shape)
+    grids = meshgrid(*[pt.range(n) for n in shape], indexing="ij")
+    return tuple(pt.boolean_mask(g, mask) for g in grids)
+
+
+# Reductions -----------------------------------------------------------------------------------------------------
+def sum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` (all axes by default); bool counts as int32."""
+    return pt.reduce_sum(_numeric(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """Product over ``axis``."""
+    x = _numeric(x) if dtype is None else _tensor(x, dtype)
+    return pt.reduce_prod(x, axis=_axis(axis), keepdims=keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean over ``axis``; integer inputs give float32."""
+    return pt.reduce_mean(_float(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """Population variance over ``axis``."""
+    x = _float(x)
+    centred = x - pt.reduce_mean(x, axis=_axis(axis), keepdims=True)
+    return pt.reduce_mean(centred * centred, axis=_axis(axis), keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Population standard deviation over ``axis``."""
+    return pt.sqrt(var(x, axis, keepdims))
+
+
+def max(x, axis=None, keepdims=False, initial=None):
+    """Maximum over ``axis``; ``initial`` joins the comparison."""
+    x = _tensor(x)
+    out = pt.reduce_max(x, axis=_axis(axis), keepdims=keepdims)
+    return out if initial is None else pt.maximum(out, _tensor(initial, _name(x)))
+
+
+def min(x, axis=None, keepdims=False, initial=None):
+    """Minimum over ``axis``; ``initial`` joins the comparison."""
+    x = _tensor(x)
+    out = pt.reduce_min(x, axis=_axis(axis), keepdims=keepdims)
+    return out if initial is None else pt.minimum(out, _tensor(initial, _name(x)))
+
+
+amax = max
+amin = min
+
+
+def ptp(x, axis=None, keepdims=False):
+    """``max - min`` over ``axis``."""
+    return max(x, axis, keepdims) - min(x, axis, keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    """Whether every element over ``axis`` is nonzero."""
+    return pt.reduce_all(_bool(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False):
+    """Whether some element over ``axis`` is nonzero."""
+    return pt.reduce_any(_bool(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def count_nonzero(x, axis=None):
+    """How many elements over ``axis`` are nonzero (int32)."""
+    return pt.reduce_sum(pt.cast(_bool(x), "int32"), axis=_axis(axis))
+
+
+def average(x, axis=None, weights=None):
+    """Mean over ``axis`` weighted by ``weights`` (1-D along ``axis``, or ``x``'s shape)."""
+    x = _float(x)
+    if weights is None:
+        return mean(x, axis)
+    weights = _tensor(weights, _name(x))
+    if axis is not None and weights.ndim == 1 and x.ndim > 1:
+        shape = [1] * x.ndim
+        shape[_norm_axis(axis, x.ndim)] = -1
+        weights = pt.reshape(weights, shape)
+    weights = pt.broadcast_to(weights, x.shape)
+    return pt.reduce_sum(x * weights, axis=axis) / pt.reduce_sum(weights, axis=axis)
+
+
+def _flat_or(x, axis):
+    x = _tensor(x)
+    return (pt.reshape(x, [-1]), 0) if axis is None else (x, axis)
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the maximum along ``axis`` (of the flattened ``x`` by default), int32."""
+    flat, ax = _flat_or(x, axis)
+    out = pt.cast(pt.argmax(flat, axis=ax), "int32")
+    if keepdims:
+        out = pt.reshape(out, [1] * _tensor(x).ndim) if axis is None else pt.expand_dims(out, axis)
+    return out
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index of the minimum along ``axis`` (of the flattened ``x`` by default), int32."""
+    flat, ax = _flat_or(x, axis)
+    out = pt.cast(pt.argmin(flat, axis=ax), "int32")
+    if keepdims:
+        out = pt.reshape(out, [1] * _tensor(x).ndim) if axis is None else pt.expand_dims(out, axis)
+    return out
+
+
+def _along_last(x, axis, fn):
+    """Applies ``fn`` to ``x`` with ``axis`` moved last, then moves the result's last axis back."""
+    ndim = x.ndim
+    axis = _norm_axis(axis, ndim)
+    if axis == ndim - 1:
+        return fn(x)
+    return moveaxis(fn(moveaxis(x, axis, -1)), -1, axis)
+
+
+def cumsum(x, axis=None, dtype=None):
+    """Running sum along ``axis`` (of the flattened ``x`` by default), as a matmul with a triangular matrix so
+    gradients follow."""
+    x = _numeric(x) if dtype is None else _tensor(x, dtype)
+    if axis is None:
+        x, axis = pt.reshape(x, [-1]), 0
+
+    def run(v):
+        n = v.shape[-1]
+        upper = pt.cast(triu(pt.ones([n, n]), 0), _name(v))
+        return pt.matmul(pt.reshape(v, [-1, n]), upper) if v.ndim != 2 else pt.matmul(v, upper)
+
+    def last(v):
+        out = run(v)
+        return pt.reshape(out, v.shape) if v.ndim != 2 else out
+
+    return _along_last(x, axis, last)
+
+
+def cumprod(x, axis=None, dtype=None):
+    """Running product along ``axis``, as ``exp(cumsum(log |x|))`` with the sign and zeros tracked."""
+    x = _numeric(x) if dtype is None else _tensor(x, dtype)
+    if axis is None:
+        x, axis = pt.reshape(x, [-1]), 0
+    values = _float(x)
+    negatives = cumsum(pt.cast(values < 0, _name(values)), axis)
+    zeros = cumsum(pt.cast(pt.equal(values, 0.0), _name(values)), axis)
+    safe = pt.where(pt.equal(values, 0.0), pt.ones_like(values), pt.abs(values))
+    magnitude = pt.exp(cumsum(pt.math.log(safe), axis))
+    signs = 1.0 - 2.0 * pt.math.floormod(negatives, 2.0)
+    out = pt.where(zeros > 0, pt.zeros_like(values), signs * magnitude)
+    return out if x.dtype.is_floating else pt.cast(pt.round(out), _name(x))
+
+
+# Sorting (pairwise ranks: O(n^2) memory along the axis, differentiable through the one-hot selections) --------
+def _ranks(x, descending=False):
+    """Stable rank of each element along the last axis and the one-hot ``(…, rank, element)`` selection."""
+    n = x.shape[-1]
+    a, b = pt.expand_dims(x, -1), pt.expand_dims(x, -2)  # a[i] vs b[j]
+    before = pt.greater(b, a) if descending else pt.less(b, a)
+    positions = pt.range(n)
+    earlier = pt.less(pt.expand_dims(positions, 0), pt.expand_dims(positions, 1))  # [i, j]: j < i
+    tie_before = pt.logical_and(pt.equal(b, a), earlier)
+    rank = pt.reduce_sum(pt.cast(pt.logical_or(before, tie_before), "int32"), axis=-1)
+    selection = pt.equal(pt.expand_dims(rank, -2), pt.reshape(positions, [n, 1]))  # [r, i]
+    return selection
+
+
+def _sorted_last(x, descending=False):
+    selection = _ranks(x, descending)
+    values = pt.reduce_sum(pt.where(selection, pt.expand_dims(x, -2), pt.zeros_like(pt.expand_dims(x, -2))),
+                           axis=-1)
+    n = x.shape[-1]
+    indices = pt.reduce_sum(pt.cast(selection, "int32") * pt.range(n), axis=-1)
+    return values, indices
+
+
+def sort(x, axis=-1):
+    """``x`` sorted ascending along ``axis``."""
+    x = _tensor(x)
+    return _along_last(x, axis, lambda v: _sorted_last(v)[0])
+
+
+def argsort(x, axis=-1):
+    """Indices that sort ``x`` ascending along ``axis`` (stable), int32."""
+    x = _tensor(x)
+    return _along_last(x, axis, lambda v: _sorted_last(v)[1])
+
+
+# Shapes ---------------------------------------------------------------------------------------------------------
+def reshape(x, newshape):
+    """``x`` with shape ``newshape`` (one entry may be -1)."""
+    return pt.reshape(_tensor(x), list(newshape) if isinstance(newshape, (tuple, list)) else [newshape])
+
+
+def ravel(x):
+    """``x`` flattened."""
+    return pt.reshape(_tensor(x), [-1])
+
+
+def transpose(x, axes=None):
+    """``x`` with its axes permuted (reversed by default)."""
+    x = _tensor(x)
+    return pt.transpose(x, list(axes) if axes is not None else list(range(x.ndim))[::-1])
+
+
+def moveaxis(x, source, destination):
+    """``x`` with axes ``source`` moved to ``destination``."""
+    x = _tensor(x)
+    source = [source] if isinstance(source, int) else list(source)
+    destination = [destination] if isinstance(destination, int) else list(destination)
+    source = [_norm_axis(a, x.ndim) for a in source]
+    destination = [_norm_axis(a, x.ndim) for a in destination]
+    order = [a for a in range(x.ndim) if a not in source]
+    for dst, src in sorted(zip(destination, source)):
+        order.insert(dst, src)
+    return pt.transpose(x, order)
+
+
+def swapaxes(x, axis1, axis2):
+    """``x`` with two axes exchanged."""
+    x = _tensor(x)
+    order = list(range(x.ndim))
+    a, b = _norm_axis(axis1, x.ndim), _norm_axis(axis2, x.ndim)
+    order[a], order[b] = order[b], order[a]
+    return pt.transpose(x, order)
+
+
+def expand_dims(x, axis):
+    """``x`` with new length-1 axes at ``axis`` (an int or a tuple)."""
+    x = _tensor(x)
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    ndim = x.ndim + len(axes)
+    for a in sorted(_norm_axis(a, ndim) for a in axes):
+        x = pt.expand_dims(x, a)
+    return x
+
+
+def squeeze(x, axis=None):
+    """``x`` without its length-1 axes (those of ``axis`` only, when given)."""
+    x = _tensor(x)
+    if axis is None:
+        return pt.squeeze(x)
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    return pt.squeeze(x, axis=[_norm_axis(a, x.ndim) for a in axes])
+
+
+def broadcast_to(x, shape):
+    """``x`` broadcast to ``shape``."""
+    return pt.broadcast_to(_tensor(x), list(shape))
+
+
+def _common(xs):
+    xs = [_tensor(x) for x in xs]
+    dtype = xs[0].dtype.name
+    for x in xs[1:]:
+        dtype = _promote(dtype, x.dtype.name)
+    return [_tensor(x, dtype) for x in xs]
+
+
+def concatenate(xs, axis=0):
+    """The tensors of ``xs`` joined along ``axis`` (``axis=None`` flattens them first)."""
+    xs = _common(xs)
+    if axis is None:
+        xs, axis = [pt.reshape(x, [-1]) for x in xs], 0
+    return pt.concat(xs, axis=axis)
+
+
+def append(x1, x2, axis=None):
+    """``x2`` appended to ``x1`` along ``axis`` (flattened by default)."""
+    return concatenate([x1, x2], axis=axis)
+
+
+def stack(x, axis=0):
+    """The tensors of ``x`` stacked along a new ``axis``."""
+    return pt.stack(_common(x), axis=axis)
+
+
+def hstack(xs):
+    """Concatenation along axis 1 (axis 0 for 1-D inputs)."""
+    xs = _common(xs)
+    return pt.concat(xs, axis=0 if xs[0].ndim == 1 else 1)
+
+
+def vstack(xs):
+    """Concatenation along axis 0 of inputs made at least 2-D."""
+    xs = [x if x.ndim > 1 else pt.reshape(x, [1, -1]) for x in _common(xs)]
+    return pt.concat(xs, axis=0)
+
+
+def unstack(x, num=None, axis=0):
+    """The slices of ``x`` along ``axis`` as a list."""
+    return pt.unstack(_tensor(x), axis=axis)
+
+
+def split(x, indices_or_sections, axis=0):
+    """``x`` cut along ``axis`` into equal sections (an int) or at the given indices (a list)."""
+    x = _tensor(x)
+    length = x.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if length % indices_or_sections:
+            raise ValueError(f"keras.ops.split: axis {axis} of shape {tuple(x.shape)} has length {length}, which "
+                             f"{indices_or_sections} equal sections cannot divide; pass split indices instead.")
+        return pt.split(x, indices_or_sections, axis=axis)
+    bounds = [0] + [int(i) for i in indices_or_sections] + [length]
+    return pt.split(x, [b - a for a, b in zip(bounds[:-1], bounds[1:])], axis=axis)
+
+
+def tile(x, repeats):
+    """``x`` repeated ``repeats`` times per axis (numpy's rules for a short ``repeats``)."""
+    x = _tensor(x)
+    repeats = [repeats] if isinstance(repeats, int) else list(repeats)
+    if len(repeats) < x.ndim:
+        repeats = [1] * (x.ndim - len(repeats)) + repeats
+    while x.ndim < len(repeats):
+        x = pt.expand_dims(x, 0)
+    return pt.tile(x, repeats)
+
+
+def repeat(x, repeats, axis=None):
+    """Each element of ``x`` repeated ``repeats`` times (an int) along ``axis`` (flattened by default)."""
+    x = _tensor(x)
+    if axis is None:
+        x, axis = pt.reshape(x, [-1]), 0
+    if not isinstance(repeats, int):
+        counts = [int(r) for r in _np.asarray(repeats).reshape(-1)]
+        if len(counts) != 1:
+            index = _np.repeat(_np.arange(x.shape[axis]), counts)
+            return pt.gather(x, index.astype(_np.int32), axis=axis)
+        repeats = counts[0]
+    axis = _norm_axis(axis, x.ndim)
+    expanded = pt.expand_dims(x, axis + 1)
+    multiples = [1] * expanded.ndim
+    multiples[axis + 1] = repeats
+    shape = list(x.shape)
+    shape[axis] *= repeats
+    return pt.reshape(pt.tile(expanded, multiples), shape)
+
+
+def flip(x, axis=None):
+    """``x`` reversed along ``axis`` (all axes by default)."""
+    x = _tensor(x)
+    axes = range(x.ndim) if axis is None else [axis] if isinstance(axis, int) else axis
+    axes = {_norm_axis(a, x.ndim) for a in axes}
+    return x[tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(x.ndim))]
+
+
+def roll(x, shift, axis=None):
+    """``x`` shifted cyclically by ``shift`` along ``axis`` (flattened by default)."""
+    x = _tensor(x)
+    if axis is None:
+        return pt.reshape(roll(pt.reshape(x, [-1]), shift, 0), x.shape)
+    axis = _norm_axis(axis, x.ndim)
+    n = x.shape[axis]
+    shift %= n if n else 1
+    if shift == 0:
+        return x
+    head = [slice(None)] * axis
+    return pt.concat([x[tuple(head + [slice(n - shift, None)])], x[tuple(head + [slice(0, n - shift)])]],
+                     axis=axis)
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    """``x`` padded by ``pad_width`` (numpy's forms); modes ``constant``, ``reflect`` and ``symmetric``."""
+    x = _tensor(x)
+    widths = _np.broadcast_to(_np.asarray(pad_width, dtype=_np.int64), (x.ndim, 2)).tolist()
+    if mode == "constant":
+        if constant_values is not None and constant_values != 0:
+            return pt.pad(x, widths, mode="CONSTANT", constant_values=constant_values)
+        return pt.pad(x, widths)
+    if mode in ("reflect", "symmetric"):
+        return pt.pad(x, widths, mode=mode.upper())
+    raise ValueError(f"keras.ops.pad: mode {mode!r} is not supported; use 'constant', 'reflect' or 'symmetric'.")
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The diagonal of ``x`` over ``axis1`` and ``axis2``, moved to the last axis."""
+    x = moveaxis(_tensor(x), [axis1, axis2], [-2, -1])
+    rows, cols = x.shape[-2], x.shape[-1]
+    n = _builtin_min(rows, cols - offset) if offset >= 0 else _builtin_min(rows + offset, cols)
+    n = _builtin_max(n, 0)
+    r = _np.arange(n) + _builtin_max(-offset, 0)
+    c = _np.arange(n) + _builtin_max(offset, 0)
+    flat = pt.reshape(x, list(x.shape[:-2]) + [rows * cols])
+    return pt.gather(flat, (r * cols + c).astype(_np.int32), axis=flat.ndim - 1)
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    """Sum of the diagonal."""
+    return pt.reduce_sum(diagonal(_numeric(x), offset, axis1, axis2), axis=-1)
+
+
+def diag(x, k=0):
+    """The ``k``-th diagonal of a matrix, or a matrix with a vector on its ``k``-th diagonal."""
+    x = _tensor(x)
+    if x.ndim == 2:
+        return diagonal(x, k)
+    return _diag_matrix(x, x.shape[0] + _builtin_abs(k), k)
+
+
+def _diag_matrix(v, n, k):
+    rows = _np.arange(v.shape[0]) + _builtin_max(-k, 0)
+    cols = _np.arange(v.shape[0]) + _builtin_max(k, 0)
+    return pt.scatter_nd(_np.stack([rows, cols], 1).astype(_np.int32), v, [n, n])
+
+
+def tri(N, M=None, k=0, dtype=None):
+    """Ones at and below the ``k``-th diagonal."""
+    M = N if M is None else M
+    mask = pt.greater_equal(pt.expand_dims(pt.range(N), 1) + k, pt.expand_dims(pt.range(M), 0))
+    return pt.cast(mask, dtype or _FLOATX)
+
+
+def tril(x, k=0):
+    """``x`` with the elements above the ``k``-th diagonal zeroed."""
+    x = _tensor(x)
+    mask = pt.cast(tri(x.shape[-2], x.shape[-1], k, "bool"), "bool")
+    return pt.where(mask, x, pt.zeros_like(x))
+
+
+def triu(x, k=0):
+    """``x`` with the elements below the ``k``-th diagonal zeroed."""
+    x = _tensor(x)
+    mask = pt.logical_not(pt.cast(tri(x.shape[-2], x.shape[-1], k - 1, "bool"), "bool"))
+    return pt.where(mask, x, pt.zeros_like(x))
+
+
+# Indexing -------------------------------------------------------------------------------------------------------
+def _wrap(indices, n):
+    indices = _tensor(indices)
+    if indices.dtype.is_floating:
+        indices = pt.cast(indices, "int32")
+    return pt.where(indices < 0, indices + n, indices)
+
+
+def take(x, indices, axis=None):
+    """Elements of ``x`` at ``indices`` along ``axis`` (of the flattened ``x`` by default); negative indices
+    count from the end."""
+    x = _tensor(x)
+    if axis is None:
+        x, axis = pt.reshape(x, [-1]), 0
+    return pt.gather(x, _wrap(indices, x.shape[axis]), axis=axis)
+
+
+def take_along_axis(x, indices, axis=None):
+    """Elements of ``x`` picked along ``axis`` by ``indices`` (same rank as ``x``, broadcast on other axes)."""
+    x = _tensor(x)
+    if axis is None:
+        return take(x, pt.reshape(_tensor(indices), [-1]), 0)
+    axis = _norm_axis(axis, x.ndim)
+    indices = _wrap(indices, x.shape[axis])
+    out_shape = [_builtin_max(a, b) for a, b in zip(x.shape, indices.shape)]
+    out_shape[axis] = indices.shape[axis]
+    x_shape = list(out_shape)
+    x_shape[axis] = x.shape[axis]
+    x = pt.broadcast_to(x, x_shape)
+    indices = pt.broadcast_to(pt.cast(indices, "int32"), out_shape)
+    # Flat index: the row-major offset of every other axis plus the picked position times axis's stride.
+    strides = _np.cumprod([1] + x_shape[::-1])[:-1][::-1]
+    offset = 0
+    for a, n in enumerate(out_shape):
+        if a == axis:
+            continue
+        shape = [1] * len(out_shape)
+        shape[a] = n
+        offset = offset + pt.reshape(pt.range(n) * int(strides[a]), shape)
+    flat_index = indices * int(strides[axis]) + offset
+    return pt.reshape(pt.gather(pt.reshape(x, [-1]), pt.reshape(flat_index, [-1])), out_shape)
+
+
+# Linear algebra -------------------------------------------------------------------------------------------------
+def matmul(x1, x2):
+    """Matrix product with numpy's rules for 1-D operands and batch broadcasting."""
+    x1, x2 = _operands(x1, x2)
+    if x1.ndim == 1 and x2.ndim == 1:
+        return pt.reduce_sum(x1 * x2)
+    if x1.ndim == 1:
+        return pt.squeeze(pt.matmul(pt.expand_dims(x1, 0), x2), axis=[x2.ndim - 2])
+    if x2.ndim == 1:
+        return pt.squeeze(pt.matmul(x1, pt.expand_dims(x2, -1)), axis=[x1.ndim - 1])
+    return pt.matmul(x1, x2)
+
+
+def dot(x1, x2):
+    """numpy's ``dot``: products of scalars, inner product of vectors, matmul of matrices, and for N-D the sum
+    over the last axis of ``x1`` and the second-last of ``x2``."""
+    x1, x2 = _operands(x1, x2)
+    if x1.ndim == 0 or x2.ndim == 0:
+        return x1 * x2
+    if x2.ndim <= 2:
+        return matmul(x1, x2)
+    return pt.tensordot(x1, x2, [[x1.ndim - 1], [x2.ndim - 2]])
+
+
+def tensordot(x1, x2, axes=2):
+    """Sum of products over the given ``axes`` (an int or two lists)."""
+    x1, x2 = _operands(x1, x2)
+    return pt.tensordot(x1, x2, axes)
+
+
+def einsum(subscripts, *operands, **kwargs):
+    """Einstein summation over ``operands`` (promoted to one dtype)."""
+    return pt.einsum(subscripts, *_common(operands))
+
+
+def outer(x1, x2):
+    """Outer product of the flattened inputs."""
+    x1, x2 = _operands(x1, x2)
+    return pt.reshape(x1, [-1, 1]) * pt.reshape(x2, [1, -1])
+
+
+def inner(x1, x2):
+    """Sum of products over the last axes."""
+    x1, x2 = _operands(x1, x2)
+    if x1.ndim == 0 or x2.ndim == 0:
+        return x1 * x2
+    return pt.tensordot(x1, x2, [[x1.ndim - 1], [x2.ndim - 1]])
+
+
+def vdot(x1, x2):
+    """Inner product of the flattened inputs."""
+    x1, x2 = _operands(x1, x2)
+    return pt.reduce_sum(pt.reshape(x1, [-1]) * pt.reshape(x2, [-1]))
+
+
+def kron(x1, x2):
+    """Kronecker product."""
+    x1, x2 = _operands(x1, x2)
+    ndim = _builtin_max(x1.ndim, x2.ndim)
+    x1 = pt.reshape(x1, [1] * (ndim - x1.ndim) + list(x1.shape))
+    x2 = pt.reshape(x2, [1] * (ndim - x2.ndim) + list(x2.shape))
+    a = pt.reshape(x1, [d for n in x1.shape for d in (n, 1)])
+    b = pt.reshape(x2, [d for n in x2.shape for d in (1, n)])
+    return pt.reshape(a * b, [p * q for p, q in zip(x1.shape, x2.shape)])
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 3-vectors along the last axis."""
+    x1, x2 = _operands(x1, x2)
+    a0, a1, a2 = pt.unstack(x1, axis=-1)
+    b0, b1, b2 = pt.unstack(x2, axis=-1)
+    return pt.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+# Creation -------------------------------------------------------------------------------------------------------
+def _dtype_of(value, dtype):
+    if dtype is not None:
+        return dtype
+    return _FLOATX if isinstance(value, float) else "int32" if isinstance(value, int) \
+        and not isinstance(value, bool) else "bool" if isinstance(value, bool) else _FLOATX
+
+
+def zeros(shape, dtype=None):
+    """A tensor of zeros (float32 by default)."""
+    return pt.zeros([shape] if isinstance(shape, int) else list(shape), dtype=dtype or _FLOATX)
+
+
+def ones(shape, dtype=None):
+    """A tensor of ones (float32 by default)."""
+    return pt.ones([shape] if isinstance(shape, int) else list(shape), dtype=dtype or _FLOATX)
+
+
+def empty(shape, dtype=None):
+    """A tensor of ``shape`` (zeros here)."""
+    return zeros(shape, dtype)
+
+
+def full(shape, fill_value, dtype=None):
+    """A tensor of ``shape`` filled with ``fill_value``."""
+    value = _tensor(fill_value, dtype) if dtype is not None else _tensor(fill_value)
+    return pt.broadcast_to(value, [shape] if isinstance(shape, int) else list(shape))
+
+
+def zeros_like(x, dtype=None):
+    """Zeros of ``x``'s shape (and dtype unless given)."""
+    x = _tensor(x)
+    return pt.zeros(list(x.shape), dtype=dtype or _name(x))
+
+
+def ones_like(x, dtype=None):
+    """Ones of ``x``'s shape."""
+    x = _tensor(x)
+    return pt.ones(list(x.shape), dtype=dtype or _name(x))
+
+
+empty_like = zeros_like
+
+
+def full_like(x, fill_value, dtype=None):
+    """``fill_value`` in ``x``'s shape."""
+    x = _tensor(x)
+    return pt.broadcast_to(_tensor(fill_value, dtype or _name(x)), list(x.shape))
+
+
+def eye(N, M=None, k=0, dtype=None):
+    """Ones on the ``k``-th diagonal of an ``N x M`` matrix."""
+    M = N if M is None else M
+    mask = pt.equal(pt.expand_dims(pt.range(N), 1) + k, pt.expand_dims(pt.range(M), 0))
+    return pt.cast(mask, dtype or _FLOATX)
+
+
+def identity(n, dtype=None):
+    """The ``n x n`` identity matrix."""
+    return eye(n, dtype=dtype)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    """Evenly spaced values in ``[start, stop)``; int32 for integer arguments, float32 otherwise."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        dtype = "int32" if _builtin_all(isinstance(v, int) for v in (start, stop, step)) else _FLOATX
+    dtype = pt.as_dtype(dtype).name
+    return pt.constant(_np.arange(start, stop, step).astype(dtype))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (included unless ``endpoint=False``)."""
+    start, stop = _float(start), _float(stop)
+    divisions = (num - 1) if endpoint else num
+    step = (stop - start) / float(_builtin_max(divisions, 1))
+    steps = pt.cast(pt.range(num), _name(start))
+    shape = [num] + [1] * start.ndim
+    values = start + pt.reshape(steps, shape) * step
+    if endpoint and num > 1:
+        values = pt.concat([values[:-1], pt.expand_dims(stop + pt.zeros_like(start), 0)], axis=0)
+    if axis != 0:
+        values = moveaxis(values, 0, axis)
+    if dtype is not None:
+        values = pt.cast(values, dtype)
+    return (values, step) if retstep else values
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    """``base ** linspace(start, stop, num)``."""
+    out = pt.pow(_tensor(float(base)), linspace(start, stop, num, endpoint, axis=axis))
+    return out if dtype is None else pt.cast(out, dtype)
+
+
+def meshgrid(*x, indexing="xy"):
+    """Coordinate grids of the 1-D inputs (``'xy'``: the first two axes swapped, as numpy)."""
+    xs = [pt.reshape(_tensor(v), [-1]) for v in x]
+    shape = [int(v.shape[0]) for v in xs]
+    if indexing == "xy" and len(xs) > 1:
+        shape[0], shape[1] = shape[1], shape[0]
+    out = []
+    for i, v in enumerate(xs):
+        axis = i
+        if indexing == "xy" and len(xs) > 1 and i < 2:
+            axis = 1 - i
+        view = [1] * len(xs)
+        view[axis] = -1
+        out.append(pt.broadcast_to(pt.reshape(v, view), shape))
+    return out
+
+
+def copy(x):
+    """A copy of ``x``."""
+    return pt.identity(_tensor(x))
+
+
+def size(x):
+    """Number of elements (an int)."""
+    return int(_np.prod(_tensor(x).shape))
+
+
+def ndim(x):
+    """Number of axes (an int)."""
+    return _tensor(x).ndim
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """``x`` with NaN, +inf and -inf replaced (by default by 0 and the dtype's extremes)."""
+    x = _tensor(x)
+    if not x.dtype.is_floating:
+        return x
+    finfo = _np.finfo(_name(x))
+    x = pt.where(pt.math.is_nan(x), full_like(x, nan), x)
+    x = pt.where(isinf(x) & (x > 0), full_like(x, finfo.max if posinf is None else posinf), x)
+    return pt.where(isinf(x) & (x < 0), full_like(x, finfo.min if neginf is None else neginf), x)
+
+
+import builtins as _builtins  # noqa: E402  (sum/min/max/abs/all are shadowed above by their Keras ops)
+
+_builtin_min, _builtin_max, _builtin_abs, _builtin_all = _builtins.min, _builtins.max, _builtins.abs, _builtins.all
+
+
+from ..._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook("pytensor.keras.ops")  # a Keras op pytensor lacks says so (see _missing.py)
