@@ -22,7 +22,6 @@ elu = _activations.elu
 selu = _activations.selu
 celu = _activations.celu
 glu = _activations.glu
-gelu = _activations.gelu
 hard_sigmoid = _activations.hard_sigmoid
 hard_silu = _activations.hard_silu
 hard_swish = _activations.hard_silu
@@ -35,6 +34,11 @@ sparse_sigmoid = _activations.sparse_sigmoid
 squareplus = _activations.squareplus
 sparsemax = _activations.sparsemax
 threshold = _activations.threshold
+
+
+def gelu(x, approximate=True):
+    """Gaussian error linear unit; Keras's op defaults to the tanh approximation (the activation does not)."""
+    return _activations.gelu(_float(x), approximate=approximate)
 
 
 def leaky_relu(x, negative_slope=0.2):

@@ -687,9 +687,8 @@ def hstack(xs):
 
 
 def vstack(xs):
-    """Concatenation along axis 0 of inputs made at least 2-D."""
-    xs = [x if x.ndim > 1 else pt.reshape(x, [1, -1]) for x in _common(xs)]
-    return pt.concat(xs, axis=0)
+    """Concatenation along axis 0 (1-D inputs stay 1-D, as Keras 3 on TensorFlow gives)."""
+    return pt.concat(_common(xs), axis=0)
 
 
 def unstack(x, num=None, axis=0):
@@ -970,8 +969,8 @@ def empty(shape, dtype=None):
 
 
 def full(shape, fill_value, dtype=None):
-    """A tensor of ``shape`` filled with ``fill_value``."""
-    value = _tensor(fill_value, dtype) if dtype is not None else _tensor(fill_value)
+    """A tensor of ``shape`` filled with ``fill_value`` (float32 unless ``dtype`` is given, as Keras)."""
+    value = _tensor(fill_value, pt.as_dtype(dtype or _FLOATX).name)
     return pt.broadcast_to(value, [shape] if isinstance(shape, int) else list(shape))
 
 

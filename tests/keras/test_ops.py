@@ -1,0 +1,204 @@
+"""keras.ops against real Keras 3 (fixtures/keras_ops_keras3.npz, made by fixtures/record_keras_ops.py from the
+calls in fixtures/keras_ops_cases.py), gradients through a sample of ops by central finite differences in float64,
+control flow by hand-derived values, and a Keras-3-style custom layer written only with keras.ops trained by fit."""
+import json
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import pytensor as pt
+from pytensor import keras
+from pytensor.keras import ops
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "fixtures"))
+from keras_ops_cases import cases  # noqa: E402
+
+with np.load(os.path.join(HERE, "fixtures", "keras_ops_keras3.npz")) as _data:
+    RECORDED = {key: _data[key] for key in _data.files}
+CASES = [case for case in cases() if f"{case[0]}/error" not in RECORDED]
+
+
+def _check(actual, expected, key):
+    actual = np.asarray(actual.numpy() if isinstance(actual, pt.Tensor) else actual)
+    assert actual.shape == expected.shape, f"{key}: shape {actual.shape} != Keras's {expected.shape}"
+    if expected.dtype.kind == "f":
+        scale = max(float(np.nanmax(np.abs(expected), initial=0.0)), 1.0)
+        # float32: relative 1e-6 of the output's magnitude (a few ulps; Eigen's and TF's exp/log/erf differ there).
+        np.testing.assert_allclose(actual, expected, rtol=1e-6, atol=2e-6 * scale, err_msg=key)
+    else:
+        np.testing.assert_array_equal(actual, expected, err_msg=key)
+
+
+@pytest.mark.parametrize("key,op,args,kwargs", CASES, ids=[case[0] for case in CASES])
+def test_matches_keras3(key, op, args, kwargs):
+    result = getattr(ops, op)(*args, **kwargs)
+    if isinstance(result, (tuple, list)):
+        for i, value in enumerate(result):
+            _check(value, RECORDED[f"{key}/{i}"], f"{key}/{i}")
+        first = result[0]
+    else:
+        _check(result, RECORDED[key], key)
+        first = result
+    dtype = first.dtype.name if isinstance(first, pt.Tensor) else np.asarray(first).dtype.name
+    assert dtype == str(RECORDED[f"{key}/dtype"]), f"{key}: dtype {dtype} != Keras's {RECORDED[f'{key}/dtype']}"
+
+
+def test_every_op_is_recorded():
+    """Every name of keras.ops that pytensor implements has at least one recorded Keras 3 case (or a
+    hand-derived test below)."""
+    names = json.load(open(os.path.join(HERE, "..", "..", "pytensor", "_tf_api_names.json")))["modules"]["tf.keras.ops"]
+    implemented = {name for name in names if callable(getattr(ops, name, None))}
+    recorded = {case[1] for case in CASES}
+    by_hand = {"cond", "fori_loop", "while_loop", "scan", "map", "vectorized_map", "switch", "custom_gradient",
+               "convert_to_numpy", "is_tensor", "shape", "dtype", "size", "ndim", "get_item", "empty", "empty_like",
+               "saturate_cast", "rsqrt", "erf"}
+    # Keras 3.15's TF-backend sparsemax is wrong (its outputs do not sum to 1); ops.sparsemax is
+    # keras.activations.sparsemax, checked against the definition in test_identifiers.py.
+    assert ops.sparsemax is keras.activations.sparsemax
+    by_hand.add("sparsemax")
+    assert sorted(implemented - recorded - by_hand) == []
+
+
+def test_not_built_ops_say_so():
+    from pytensor._missing import NotImplementedYetError
+
+    for name in ["fft", "svd", "stft"]:
+        with pytest.raises(NotImplementedYetError, match=f"keras.ops.{name} is not implemented yet"):
+            getattr(ops, name)
+    with pytest.raises(AttributeError):
+        ops.no_such_op
+
+
+def test_shape_dtype_and_conversions():
+    x = ops.ones((2, 3), dtype="int32")
+    assert ops.shape(x) == (2, 3) and ops.dtype(x) == "int32" and ops.size(x) == 6 and ops.ndim(x) == 2
+    assert ops.is_tensor(x) and not ops.is_tensor(np.ones(2))
+    np.testing.assert_array_equal(ops.convert_to_numpy(x), np.ones((2, 3), np.int32))
+    assert ops.empty((2,)).shape == (2,) and ops.empty_like(x).dtype.name == "int32"
+    np.testing.assert_array_equal(ops.saturate_cast(np.array([-3.0, 300.0, 7.6], np.float32), "uint8").numpy(),
+                                  [0, 255, 7])
+    np.testing.assert_allclose(ops.rsqrt(np.array([4.0], np.float32)).numpy(), [0.5])
+    np.testing.assert_array_equal(ops.get_item(ops.arange(6), 2).numpy(), 2)
+
+
+def test_control_flow_runs_eagerly():
+    assert ops.cond(ops.convert_to_tensor(True), lambda: 1, lambda: 2) == 1
+    assert int(ops.fori_loop(0, 5, lambda i, v: v + i, ops.convert_to_tensor(0))) == 10
+    i, total = ops.while_loop(lambda i, t: i < 4, lambda i, t: (i + 1, t * 2), (0, ops.convert_to_tensor(1)))
+    assert i == 4 and int(total) == 16
+    assert int(ops.while_loop(lambda v: v < 100, lambda v: v * 3, 1, maximum_iterations=2)) == 9
+    carry, ys = ops.scan(lambda c, x: (c + x, c * x), 0.0, np.arange(1, 5, dtype=np.float32))
+    assert float(carry) == 10.0
+    np.testing.assert_allclose(ys.numpy(), [0.0, 2.0, 9.0, 24.0])
+    np.testing.assert_allclose(ops.map(lambda r: ops.sum(r), np.arange(6.0).reshape(3, 2)).numpy(), [1, 5, 9])
+    np.testing.assert_allclose(ops.vectorized_map(lambda r: r * 2, np.ones((2, 2))).numpy(), 2 * np.ones((2, 2)))
+    assert ops.switch(5, [lambda v: v + 1, lambda v: v * 10], 3) == 30  # index clamped to the last branch
+
+
+def test_custom_gradient_and_stop_gradient():
+    @ops.custom_gradient
+    def clipped_identity(x):
+        def grad(upstream):
+            return ops.clip(upstream, -0.5, 0.5)
+        return x, grad
+
+    x = pt.constant([1.0, 2.0])
+    with pt.GradientTape() as tape:
+        tape.watch(x)
+        loss = ops.sum(clipped_identity(x) * 3.0) + ops.sum(ops.stop_gradient(x) * 5.0)
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [0.5, 0.5])
+
+
+def _finite_difference_check(fn, *arrays, eps=1e-6):
+    tensors = [pt.constant(a) for a in arrays]
+    with pt.GradientTape() as tape:
+        for t in tensors:
+            tape.watch(t)
+        loss = ops.sum(fn(*tensors) * _WEIGHTS(fn(*tensors)))
+    grads = tape.gradient(loss, tensors)
+    for i, (a, g) in enumerate(zip(arrays, grads)):
+        numeric = np.zeros_like(a)
+        for idx in np.ndindex(a.shape):
+            plus, minus = [v.copy() for v in arrays], [v.copy() for v in arrays]
+            plus[i][idx] += eps
+            minus[i][idx] -= eps
+            f = lambda vs: float(ops.sum(fn(*[pt.constant(v) for v in vs]) * _WEIGHTS(fn(*[pt.constant(v) for v in vs]))))
+            numeric[idx] = (f(plus) - f(minus)) / (2 * eps)
+        np.testing.assert_allclose(g.numpy(), numeric, rtol=1e-5, atol=1e-7)
+
+
+def _WEIGHTS(out):
+    # Fixed, non-uniform weights so the check sees every output element separately.
+    return pt.constant(np.linspace(0.5, 1.5, int(np.prod(out.shape)) or 1).reshape(out.shape))
+
+
+_rng = np.random.default_rng(7)
+GRADIENT_CASES = {
+    "matmul": (ops.matmul, _rng.normal(size=(3, 4)), _rng.normal(size=(4, 2))),
+    "einsum": (lambda a, b: ops.einsum("bij,bkj->bik", a, b), _rng.normal(size=(2, 2, 3)), _rng.normal(size=(2, 2, 3))),
+    "softmax": (lambda a: ops.softmax(a, axis=(0, 1)), _rng.normal(size=(2, 3))),
+    "log_softmax": (ops.log_softmax, _rng.normal(size=(2, 3))),
+    "mean_var_std": (lambda a: ops.mean(a, axis=0) + ops.var(a, axis=0) + ops.std(a, axis=0), _rng.normal(size=(3, 4))),
+    "cumsum": (lambda a: ops.cumsum(a, axis=0), _rng.normal(size=(3, 4))),
+    "cumprod": (lambda a: ops.cumprod(a, axis=1), _rng.normal(size=(2, 4))),
+    "sort": (lambda a: ops.sort(a, axis=0), _rng.normal(size=(4, 3))),
+    "top_k": (lambda a: ops.top_k(a, 2)[0], _rng.normal(size=(3, 5))),
+    "take_along_axis": (lambda a: ops.take_along_axis(a, np.array([[2, 0], [1, 1]]), axis=1), _rng.normal(size=(2, 3))),
+    "take": (lambda a: ops.take(a, np.array([0, -1, 0]), axis=1), _rng.normal(size=(2, 3))),
+    "arctan2": (ops.arctan2, _rng.normal(size=(5,)), _rng.normal(size=(5,))),
+    "arcsin": (ops.arcsin, _rng.uniform(-0.9, 0.9, size=(5,))),
+    "logaddexp": (ops.logaddexp, _rng.normal(size=(4,)), _rng.normal(size=(4,))),
+    "normalize": (ops.normalize, _rng.normal(size=(2, 3))),
+    "categorical_crossentropy": (lambda a: ops.categorical_crossentropy(np.eye(3)[[0, 2]], a, from_logits=True),
+                                 _rng.normal(size=(2, 3))),
+    "binary_crossentropy": (lambda a: ops.binary_crossentropy(np.array([[0.0, 1.0, 1.0]]), ops.sigmoid(a)),
+                            _rng.normal(size=(1, 3))),
+    "conv": (lambda a, k: ops.conv(a, k, padding="same"), _rng.normal(size=(1, 4, 4, 2)), _rng.normal(size=(3, 3, 2, 2))),
+    "max_pool": (lambda a: ops.max_pool(a, 2), _rng.normal(size=(1, 4, 4, 1))),
+    "repeat_tile_roll": (lambda a: ops.roll(ops.tile(ops.repeat(a, 2, axis=1), (2, 1)), 1, axis=1), _rng.normal(size=(2, 3))),
+    "slice_update": (lambda a, u: ops.slice_update(a, (1, 0), u), _rng.normal(size=(3, 3)), _rng.normal(size=(2, 2))),
+    "kron": (ops.kron, _rng.normal(size=(2, 2)), _rng.normal(size=(2, 1))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADIENT_CASES))
+def test_gradients_by_finite_differences(name):
+    fn, *arrays = GRADIENT_CASES[name]
+    _finite_difference_check(fn, *arrays)
+
+
+def test_keras3_style_custom_layer_trains():
+    """A custom layer written only with keras.ops (as Keras 3's guides write them), trained with fit."""
+
+    class OpsDense(keras.layers.Layer):
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="glorot_uniform")
+            self.b = self.add_weight(shape=(self.units,), initializer="zeros")
+
+        def call(self, x):
+            return ops.gelu(ops.add(ops.matmul(x, self.w), self.b))
+
+    class OpsSoftmaxHead(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 3), initializer="glorot_uniform")
+
+        def call(self, x):
+            return ops.softmax(ops.einsum("bi,ij->bj", ops.normalize(x, axis=-1), self.w) * 4.0)
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, 4)).astype(np.float32)
+    y = np.argmax(x[:, :3] + 0.3 * x[:, 3:], axis=1)
+    model = keras.Sequential([keras.Input((4,)), OpsDense(16), OpsSoftmaxHead()])
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=15, batch_size=32, verbose=0).history
+    assert history["loss"][-1] < 0.6 * history["loss"][0]
+    assert history["accuracy"][-1] > 0.8
