@@ -18,14 +18,17 @@ from keras_ops_cases import cases  # noqa: E402
 
 with np.load(os.path.join(HERE, "fixtures", "keras_ops_keras3.npz")) as _data:
     RECORDED = {key: _data[key] for key in _data.files}
-CASES = [case for case in cases() if f"{case[0]}/error" not in RECORDED]
+# Keras 3.15's TF-backend rot90 scrambles a half turn (k=2) of a matrix; checked against numpy instead.
+KERAS_WRONG = {"rot90#2"}
+CASES = [case for case in cases() if f"{case[0]}/error" not in RECORDED and case[0] not in KERAS_WRONG]
 
 
 def _check(actual, expected, key):
     actual = np.asarray(actual.numpy() if isinstance(actual, pt.Tensor) else actual)
     assert actual.shape == expected.shape, f"{key}: shape {actual.shape} != Keras's {expected.shape}"
     if expected.dtype.kind == "f":
-        scale = max(float(np.nanmax(np.abs(expected), initial=0.0)), 1.0)
+        ordinary = np.abs(expected[np.isfinite(expected) & (np.abs(expected) < 1e30)])  # not inf or the dtype's min
+        scale = max(float(ordinary.max(initial=0.0)), 1.0)
         # float32: relative 1e-6 of the output's magnitude (a few ulps; Eigen's and TF's exp/log/erf differ there).
         np.testing.assert_allclose(actual, expected, rtol=1e-6, atol=2e-6 * scale, err_msg=key)
     else:
@@ -60,6 +63,14 @@ def test_every_op_is_recorded():
     assert ops.sparsemax is keras.activations.sparsemax
     by_hand.add("sparsemax")
     assert sorted(implemented - recorded - by_hand) == []
+
+
+def test_rot90_half_turn_matches_numpy():
+    x = np.arange(12.0).reshape(3, 4)
+    for k in range(-1, 5):
+        np.testing.assert_array_equal(ops.rot90(x, k).numpy(), np.rot90(x, k))
+    m = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(ops.rot90(m, 2, axes=(1, 2)).numpy(), np.rot90(m, 2, axes=(1, 2)))
 
 
 def test_not_built_ops_say_so():

@@ -1,4 +1,6 @@
 """``keras.ops.math``: Keras 3's math ops (``logsumexp``, ``top_k``, ``in_top_k``, ``segment_sum`` …)."""
+import numpy as _np
+
 import pytensor as pt
 
 from .numpy import _float, _tensor, _axis, _sorted_last
@@ -42,6 +44,46 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     if num_segments is None:
         num_segments = int(pt.reduce_max(segment_ids).numpy()) + 1
     return pt.math.unsorted_segment_sum(data, segment_ids, num_segments)
+
+
+def _segments(data, segment_ids, num_segments, empty, reduce):
+    """Per segment, ``reduce`` of ``data``'s rows with id ``segment``; rows elsewhere count as ``empty``."""
+    data = _tensor(data)
+    segment_ids = pt.cast(_tensor(segment_ids), "int32")
+    if num_segments is None:
+        num_segments = int(pt.reduce_max(segment_ids).numpy()) + 1
+    member = pt.equal(pt.expand_dims(pt.range(num_segments), 1), pt.expand_dims(segment_ids, 0))  # (segments, rows)
+    member = pt.reshape(member, [num_segments, -1] + [1] * (data.ndim - 1))
+    filled = pt.where(pt.broadcast_to(member, [num_segments] + list(data.shape)), pt.broadcast_to(
+        pt.expand_dims(data, 0), [num_segments] + list(data.shape)), pt.fill([num_segments] + list(data.shape),
+                                                                            _np.array(empty, data.dtype.name)))
+    return reduce(filled, axis=1)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    """Maxima of the rows of ``data`` per segment id (the dtype's lowest value for empty segments, as TF)."""
+    dtype = _tensor(data).dtype
+    return _segments(data, segment_ids, num_segments, dtype.min, pt.reduce_max)
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    """Minima of the rows of ``data`` per segment id (the dtype's highest value for empty segments)."""
+    dtype = _tensor(data).dtype
+    return _segments(data, segment_ids, num_segments, dtype.max, pt.reduce_min)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    """Products of the rows of ``data`` per segment id (1 for empty segments)."""
+    return _segments(data, segment_ids, num_segments, 1, pt.reduce_prod)
+
+
+def extract_sequences(x, sequence_length, sequence_stride):
+    """Frames of ``sequence_length`` along the last axis, ``sequence_stride`` apart: shape (..., frames,
+    sequence_length)."""
+    x = _tensor(x)
+    frames = 1 + (x.shape[-1] - sequence_length) // sequence_stride
+    index = (_np.arange(frames)[:, None] * sequence_stride + _np.arange(sequence_length)[None, :]).astype(_np.int32)
+    return pt.gather(x, index, axis=x.ndim - 1)
 
 
 from ..._missing import missing_attribute_hook  # noqa: E402

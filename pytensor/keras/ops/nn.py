@@ -228,5 +228,128 @@ def psnr(x1, x2, max_val):
     return 20.0 * _np.log10(max_val) - 10.0 * pt.math.log(mse) / _np.log(10.0)
 
 
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+                   dilation_rate=1):
+    """N-D transposed convolution (1-, 2- or 3-D), ``kernel`` of shape (spatial..., out, in); the output length
+    per axis follows Keras's ``deconv_output_length``."""
+    inputs = _float(inputs)
+    first = _channels_first(data_format)
+    x = _to_last(inputs, first)
+    kernel = _tensor(kernel, inputs.dtype.name)
+    n = x.ndim - 2
+    s = _spatial(strides, n, "strides", "conv_transpose")
+    d = _spatial(dilation_rate, n, "dilation_rate", "conv_transpose")
+    pads = [None] * n if output_padding is None else _spatial(output_padding, n, "output_padding", "conv_transpose")
+    lengths = []
+    for size, k, stride, dilation, extra in zip(x.shape[1:-1], kernel.shape[:n], s, d, pads):
+        k = (k - 1) * dilation + 1
+        if extra is None:
+            lengths.append(size * stride + (max(k - stride, 0) if padding == "valid" else 0))
+        else:
+            pad = k // 2 if padding == "same" else 0
+            lengths.append((size - 1) * stride + k - 2 * pad + extra)
+    shape = [x.shape[0]] + lengths + [kernel.shape[n]]
+    if n == 1:
+        out = pt.nn.conv2d_transpose(pt.expand_dims(x, 1), pt.expand_dims(kernel, 0), [shape[0], 1] + shape[1:],
+                                     [1] + s, padding.upper(), dilations=[1] + d)
+        out = pt.squeeze(out, axis=[1])
+    elif n == 2:
+        out = pt.nn.conv2d_transpose(x, kernel, shape, s, padding.upper(), dilations=d)
+    else:
+        out = pt.nn.conv3d_transpose(x, kernel, shape, s, padding.upper(), dilations=d)
+    return _to_first(out, first)
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """``(x - mean) / sqrt(var + epsilon) * gamma + beta`` with the statistics over ``axis``."""
+    x = _float(x)
+    axes = list(axis) if isinstance(axis, (tuple, list)) else [axis]
+    mean, variance = pt.nn.moments(x, axes, keepdims=True)
+    out = (x - mean) * pt.math.rsqrt(variance + (1e-7 if epsilon is None else epsilon))
+    if gamma is not None:
+        out = out * _tensor(gamma, x.dtype.name)
+    return out if beta is None else out + _tensor(beta, x.dtype.name)
+
+
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """``x / sqrt(mean(x ** 2) + epsilon) * scale`` over ``axis``."""
+    x = _float(x)
+    axes = list(axis) if isinstance(axis, (tuple, list)) else [axis]
+    out = x * pt.math.rsqrt(pt.reduce_mean(x * x, axis=axes, keepdims=True) + (1e-7 if epsilon is None else epsilon))
+    return out if scale is None else out * _tensor(scale, x.dtype.name)
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    """Scaled dot-product attention on (batch, length, heads, head_dim) tensors: ``softmax(q k^T * scale + bias)
+    v`` with boolean ``mask`` (True keeps) and ``is_causal``; fewer key/value heads than query heads are
+    shared (grouped-query attention)."""
+    query = _float(query)
+    key, value = _tensor(key, query.dtype.name), _tensor(value, query.dtype.name)
+    heads, kv_heads = query.shape[-2], key.shape[-2]
+    if heads % kv_heads:
+        raise ValueError(f"keras.ops.dot_product_attention: {heads} query heads cannot share {kv_heads} key heads; "
+                         f"the query's head count must be a multiple of the key's.")
+    if kv_heads != heads:
+        key = _repeat_heads(key, heads // kv_heads)
+        value = _repeat_heads(value, heads // kv_heads)
+    scale = 1.0 / float(_np.sqrt(query.shape[-1])) if scale is None else scale
+    logits = pt.einsum("btnh,bsnh->bnts", query, key) * scale
+    if attn_logits_soft_cap is not None:
+        logits = pt.tanh(logits / attn_logits_soft_cap) * attn_logits_soft_cap
+    if bias is not None:
+        logits = logits + _tensor(bias, query.dtype.name)
+    keep = None if mask is None else pt.cast(_tensor(mask), "bool")
+    if is_causal:
+        t, s = logits.shape[-2], logits.shape[-1]
+        causal = pt.greater_equal(pt.expand_dims(pt.range(t), 1), pt.expand_dims(pt.range(s), 0))
+        keep = causal if keep is None else pt.logical_and(keep, causal)
+    if keep is not None:
+        logits = pt.where(pt.broadcast_to(keep, logits.shape), logits,
+                          pt.fill(logits.shape, _np.array(_np.finfo(query.dtype.name).min / 2, query.dtype.name)))
+    return pt.einsum("bnts,bsnh->btnh", pt.nn.softmax(logits, axis=-1), value)
+
+
+def _repeat_heads(x, times):
+    b, s, n, h = x.shape
+    return pt.reshape(pt.tile(pt.expand_dims(x, 3), [1, 1, 1, times, 1]), [b, s, n * times, h])
+
+
+def depth_to_space(x, block_size, data_format="channels_last"):
+    """Channels moved into ``block_size x block_size`` spatial blocks (TF's order)."""
+    x = _to_last(_tensor(x), _channels_first(data_format))
+    b, h, w, c = x.shape
+    out = pt.reshape(x, [b, h, w, block_size, block_size, c // (block_size * block_size)])
+    out = pt.transpose(out, [0, 1, 3, 2, 4, 5])
+    out = pt.reshape(out, [b, h * block_size, w * block_size, c // (block_size * block_size)])
+    return _to_first(out, _channels_first(data_format))
+
+
+def space_to_depth(x, block_size, data_format="channels_last"):
+    """``block_size x block_size`` spatial blocks moved into channels (TF's order)."""
+    x = _to_last(_tensor(x), _channels_first(data_format))
+    b, h, w, c = x.shape
+    out = pt.reshape(x, [b, h // block_size, block_size, w // block_size, block_size, c])
+    out = pt.transpose(out, [0, 1, 3, 2, 4, 5])
+    out = pt.reshape(out, [b, h // block_size, w // block_size, c * block_size * block_size])
+    return _to_first(out, _channels_first(data_format))
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Per-sample CTC loss of integer ``target`` (batch, max_label_length) under logits ``output`` (batch, time,
+    classes), labels cut at ``target_length``; keras.losses.ctc's forward algorithm, so the blank must be class 0
+    and every ``output_length`` the full time axis."""
+    output = _float(output)
+    target = pt.cast(_tensor(target), "int32")
+    output_length = _np.asarray(output_length.numpy() if isinstance(output_length, pt.Tensor) else output_length)
+    if mask_index != 0 or (output_length != output.shape[1]).any():
+        raise ValueError(f"keras.ops.ctc_loss: pytensor's CTC takes blank class 0 and full-length outputs; got "
+                         f"mask_index={mask_index} and output_length={output_length.tolist()} for {output.shape[1]} "
+                         f"time steps.")
+    positions = pt.expand_dims(pt.range(target.shape[1]), 0)
+    in_label = pt.less(positions, pt.reshape(pt.cast(_tensor(target_length), "int32"), [-1, 1]))
+    return _losses.ctc(pt.where(in_label, target, pt.zeros_like(target)), output)
+
+
 from ..._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook("pytensor.keras.ops")  # a Keras op pytensor lacks says so (see _missing.py)

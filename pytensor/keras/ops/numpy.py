@@ -1083,6 +1083,475 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     return pt.where(isinf(x) & (x < 0), full_like(x, finfo.min if neginf is None else neginf), x)
 
 
+# More numpy ops, composed from the ones above ------------------------------------------------------------------
+def array(x, dtype=None):
+    """``x`` as a tensor (of ``dtype`` when given)."""
+    return _tensor(x, None if dtype is None else pt.as_dtype(dtype).name)
+
+
+def fabs(x):
+    """``|x|`` as a float."""
+    return pt.abs(_float(x))
+
+
+def deg2rad(x):
+    """Degrees to radians."""
+    return _float(x) * (_np.pi / 180.0)
+
+
+def rad2deg(x):
+    """Radians to degrees."""
+    return _float(x) * (180.0 / _np.pi)
+
+
+def fliplr(x):
+    """``x`` reversed along axis 1."""
+    return flip(x, 1)
+
+
+def flipud(x):
+    """``x`` reversed along axis 0."""
+    return flip(x, 0)
+
+
+def fmod(x1, x2):
+    """Remainder with the sign of ``x1`` (C's ``fmod``)."""
+    x1, x2 = _operands(x1, x2)
+    return x1 - x2 * trunc(x1 / x2) if x1.dtype.is_floating else \
+        x1 - x2 * pt.cast(trunc(pt.cast(x1, "float64") / pt.cast(x2, "float64")), _name(x1))
+
+
+def fmax(x1, x2):
+    """Elementwise maximum, NaN only where both are NaN."""
+    x1, x2 = _operands(x1, x2)
+    if not x1.dtype.is_floating:
+        return pt.maximum(x1, x2)
+    return pt.where(pt.math.is_nan(x1), x2, pt.where(pt.math.is_nan(x2), x1, pt.maximum(x1, x2)))
+
+
+def fmin(x1, x2):
+    """Elementwise minimum, NaN only where both are NaN."""
+    x1, x2 = _operands(x1, x2)
+    if not x1.dtype.is_floating:
+        return pt.minimum(x1, x2)
+    return pt.where(pt.math.is_nan(x1), x2, pt.where(pt.math.is_nan(x2), x1, pt.minimum(x1, x2)))
+
+
+def heaviside(x1, x2):
+    """0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``."""
+    x1, x2 = _operands(x1, x2)
+    x1, x2 = _float(x1), _float(x2)
+    x2 = pt.broadcast_to(x2, pt.shape(x1 + x2))
+    return pt.where(x1 > 0, pt.ones_like(x2), pt.where(pt.equal(x1, 0.0), x2, pt.zeros_like(x2)))
+
+
+def isposinf(x):
+    """True where ``x`` is +inf."""
+    return pt.logical_and(isinf(x), pt.greater(_tensor(x), 0))
+
+
+def isneginf(x):
+    """True where ``x`` is -inf."""
+    return pt.logical_and(isinf(x), pt.less(_tensor(x), 0))
+
+
+def signbit(x):
+    """True where the sign bit is set (negative numbers and -0.0)."""
+    x = _tensor(x)
+    if not x.dtype.is_floating:
+        return pt.less(x, pt.zeros_like(x))
+    negative_zero = pt.logical_and(pt.equal(x, 0.0), pt.less(pt.math.reciprocal(x), 0.0))
+    return pt.logical_or(pt.less(x, 0.0), negative_zero)
+
+
+def logaddexp2(x1, x2):
+    """``log2(2 ** x1 + 2 ** x2)`` without overflow."""
+    x1, x2 = _operands(x1, x2)
+    x1, x2 = _float(x1), _float(x2)
+    return pt.maximum(x1, x2) + pt.math.log1p(exp2(-pt.abs(x1 - x2))) / _np.log(2.0)
+
+
+def ldexp(x1, x2):
+    """``x1 * 2 ** x2``."""
+    x1 = _float(x1)
+    return x1 * exp2(pt.cast(_tensor(x2), _name(x1)))
+
+
+def sinc(x):
+    """``sin(pi x) / (pi x)``, 1 at 0."""
+    x = _float(x)
+    zero = pt.equal(x, 0.0)
+    safe = pt.where(zero, pt.ones_like(x), x) * _np.pi
+    return pt.where(zero, pt.ones_like(x), pt.sin(safe) / safe)
+
+
+def real(x):
+    """The real part: ``x`` itself (pytensor has no complex dtypes)."""
+    return _tensor(x)
+
+
+def imag(x):
+    """The imaginary part: zeros (pytensor has no complex dtypes)."""
+    return zeros_like(x)
+
+
+def conj(x):
+    """The complex conjugate: ``x`` itself (pytensor has no complex dtypes)."""
+    return _tensor(x)
+
+
+conjugate = conj
+
+
+def isreal(x):
+    """True everywhere (pytensor has no complex dtypes)."""
+    return pt.equal(zeros_like(x), zeros_like(x))
+
+
+def _nan_filled(x, value):
+    x = _tensor(x)
+    return x if not x.dtype.is_floating else pt.where(pt.math.is_nan(x), full_like(x, value), x)
+
+
+def nansum(x, axis=None, keepdims=False):
+    """Sum ignoring NaNs."""
+    return sum(_nan_filled(x, 0.0), axis, keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    """Product ignoring NaNs."""
+    return prod(_nan_filled(x, 1.0), axis, keepdims)
+
+
+def nanmean(x, axis=None, keepdims=False):
+    """Mean of the non-NaN elements (NaN where all are NaN)."""
+    x = _float(x)
+    counts = pt.reduce_sum(pt.cast(pt.logical_not(pt.math.is_nan(x)), _name(x)), axis=_axis(axis), keepdims=keepdims)
+    return nansum(x, axis, keepdims) / counts
+
+
+def nanvar(x, axis=None, keepdims=False):
+    """Population variance of the non-NaN elements."""
+    x = _float(x)
+    valid = pt.logical_not(pt.math.is_nan(x))
+    centred = pt.where(valid, x - nanmean(x, axis, keepdims=True), zeros_like(x))
+    counts = pt.reduce_sum(pt.cast(valid, _name(x)), axis=_axis(axis), keepdims=keepdims)
+    return pt.reduce_sum(centred * centred, axis=_axis(axis), keepdims=keepdims) / counts
+
+
+def nanstd(x, axis=None, keepdims=False):
+    """Population standard deviation of the non-NaN elements."""
+    return pt.sqrt(nanvar(x, axis, keepdims))
+
+
+def _all_nan_to_nan(x, out, axis, keepdims):
+    x = _tensor(x)
+    if not x.dtype.is_floating:
+        return out
+    all_nan = pt.reduce_all(pt.math.is_nan(x), axis=_axis(axis), keepdims=keepdims)
+    return pt.where(all_nan, full_like(out, _np.nan), out)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    """Maximum ignoring NaNs (NaN where all are NaN)."""
+    return _all_nan_to_nan(x, max(_nan_filled(x, -_np.inf), axis, keepdims), axis, keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    """Minimum ignoring NaNs (NaN where all are NaN)."""
+    return _all_nan_to_nan(x, min(_nan_filled(x, _np.inf), axis, keepdims), axis, keepdims)
+
+
+def nanargmax(x, axis=None, keepdims=False):
+    """Index of the maximum ignoring NaNs."""
+    return argmax(_nan_filled(x, -_np.inf), axis, keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    """Index of the minimum ignoring NaNs."""
+    return argmin(_nan_filled(x, _np.inf), axis, keepdims)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    """Running sum with NaNs counted as 0."""
+    return cumsum(_nan_filled(x, 0.0), axis, dtype)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    """Running product with NaNs counted as 1."""
+    return cumprod(_nan_filled(x, 1.0), axis, dtype)
+
+
+def diff(a, n=1, axis=-1):
+    """The ``n``-th difference along ``axis``."""
+    a = _tensor(a)
+    axis = _norm_axis(axis, a.ndim)
+    head = (slice(None),) * axis
+    for _ in range(n):
+        a = a[head + (slice(1, None),)] - a[head + (slice(None, -1),)]
+    return a
+
+
+def dstack(xs):
+    """Concatenation along axis 2 of inputs made at least 3-D."""
+    def at_least_3d(x):
+        return pt.reshape(x, [1, -1, 1]) if x.ndim == 1 else pt.expand_dims(x, -1) if x.ndim == 2 else x
+
+    return pt.concat([at_least_3d(x) for x in _common(xs)], axis=2)
+
+
+def array_split(x, indices_or_sections, axis=0):
+    """``x`` cut along ``axis`` into ``indices_or_sections`` nearly equal parts (the first ones one longer)."""
+    x = _tensor(x)
+    if not isinstance(indices_or_sections, int):
+        return split(x, indices_or_sections, axis)
+    length, parts = x.shape[axis], indices_or_sections
+    sizes = [length // parts + (1 if i < length % parts else 0) for i in range(parts)]
+    return pt.split(x, sizes, axis=axis)
+
+
+def hsplit(x, indices_or_sections):
+    """``split`` along axis 1 (axis 0 for 1-D)."""
+    return split(x, indices_or_sections, axis=0 if _tensor(x).ndim == 1 else 1)
+
+
+def vsplit(x, indices_or_sections):
+    """``split`` along axis 0."""
+    return split(x, indices_or_sections, axis=0)
+
+
+def dsplit(x, indices_or_sections):
+    """``split`` along axis 2."""
+    return split(x, indices_or_sections, axis=2)
+
+
+def select(condlist, choicelist, default=0):
+    """Per element, the choice of the first true condition, ``default`` where none holds."""
+    choices = _common(list(choicelist))
+    out = full_like(choices[0], default)
+    for condition, choice in reversed(list(zip(condlist, choices))):
+        out = pt.where(_bool(condition), choice, out)
+    return out
+
+
+def diagflat(x, k=0):
+    """A matrix with the flattened ``x`` on its ``k``-th diagonal."""
+    return diag(ravel(x), k)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """Integral of ``y`` along ``axis`` by the trapezoidal rule (spacing ``x`` or ``dx``)."""
+    y = _float(y)
+    axis = _norm_axis(axis, y.ndim)
+    head = (slice(None),) * axis
+    heights = (y[head + (slice(1, None),)] + y[head + (slice(None, -1),)]) / 2.0
+    if x is None:
+        return pt.reduce_sum(heights, axis=axis) * dx
+    widths = diff(_tensor(x, _name(y)), axis=-1 if _tensor(x).ndim == 1 else axis)
+    if widths.ndim == 1 and y.ndim > 1:
+        shape = [1] * y.ndim
+        shape[axis] = -1
+        widths = pt.reshape(widths, shape)
+    return pt.reduce_sum(heights * widths, axis=axis)
+
+
+def vander(x, N=None, increasing=False):
+    """Columns of powers of ``x`` (decreasing by default)."""
+    x = _tensor(x)
+    N = x.shape[0] if N is None else N
+    powers = _np.arange(N) if increasing else _np.arange(N - 1, -1, -1)
+    return pt.pow(pt.expand_dims(x, 1), _tensor(powers.astype(_name(x))))
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``num`` values spaced evenly on a log scale from ``start`` to ``stop``."""
+    start, stop = _float(start), _float(stop)
+    sign = pt.sign(start)
+    out = sign * pt.exp(linspace(pt.math.log(pt.abs(start)), pt.math.log(pt.abs(stop)), num, endpoint, axis=axis))
+    return out if dtype is None else pt.cast(out, dtype)
+
+
+def corrcoef(x):
+    """Pearson correlation coefficients of the rows of ``x``."""
+    x = _float(x)
+    centred = x - pt.reduce_mean(x, axis=-1, keepdims=True)
+    cov = pt.matmul(centred, pt.transpose(centred))
+    d = pt.sqrt(diagonal(cov))
+    return pt.clip_by_value(cov / (pt.expand_dims(d, 1) * pt.expand_dims(d, 0)), -1.0, 1.0)
+
+
+def _count_less(sequence, values, inclusive):
+    sequence, values = _operands(sequence, values)
+    compare = pt.less_equal if inclusive else pt.less
+    hits = compare(pt.expand_dims(sequence, 0), pt.expand_dims(pt.reshape(values, [-1]), 1))
+    return pt.reshape(pt.reduce_sum(pt.cast(hits, "int32"), axis=1), values.shape)
+
+
+def searchsorted(sorted_sequence, values, side="left"):
+    """Indices where ``values`` would be inserted to keep the 1-D ``sorted_sequence`` sorted."""
+    if side not in ("left", "right"):
+        raise ValueError(f"keras.ops.searchsorted: side must be 'left' or 'right', got {side!r}.")
+    return _count_less(sorted_sequence, values, side == "right")
+
+
+def digitize(x, bins):
+    """Index of the bin of each element of ``x`` (increasing ``bins``; numpy's ``right=False``)."""
+    return _count_less(bins, x, True)
+
+
+def isin(x1, x2, assume_unique=False, invert=False):
+    """Whether each element of ``x1`` occurs in ``x2``."""
+    x1, x2 = _operands(x1, x2)
+    hits = pt.reduce_any(pt.equal(pt.expand_dims(x1, -1), pt.reshape(x2, [-1])), axis=-1)
+    return pt.logical_not(hits) if invert else hits
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    """Occurrences of each non-negative integer in ``x`` (weighted sums with ``weights``); 2-D inputs count per
+    row."""
+    x = pt.cast(_tensor(x), "int32")
+    length = _builtin_max(int(pt.reduce_max(x).numpy()) + 1 if x.shape[-1] else 0, minlength)
+    hot = pt.one_hot(x, length, dtype="int32" if weights is None else _name(_tensor(weights)))
+    if weights is not None:
+        hot = hot * pt.expand_dims(_tensor(weights), -1)
+    return pt.reduce_sum(hot, axis=x.ndim - 1)
+
+
+def rot90(array, k=1, axes=(0, 1)):
+    """``array`` rotated by ``k`` quarter turns in the plane of ``axes``."""
+    x = _tensor(array)
+    a, b = (_norm_axis(ax, x.ndim) for ax in axes)
+    k %= 4
+    if k == 2:
+        return flip(flip(x, a), b)
+    if k == 1:
+        return swapaxes(flip(x, b), a, b)
+    if k == 3:
+        return flip(swapaxes(x, a, b), b)
+    return x
+
+
+def unravel_index(indices, shape):
+    """The coordinates in ``shape`` of flat ``indices``, one tensor per axis."""
+    indices = _tensor(indices)
+    out = []
+    for n in reversed(list(shape)):
+        out.append(pt.math.floormod(indices, n))
+        indices = pt.math.floordiv(indices, n)
+    return tuple(reversed(out))
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-quantiles (``q`` in [0, 1], a scalar or 1-D) of ``x`` along ``axis`` (all axes by default)."""
+    x = _float(x)
+    methods = ("linear", "lower", "higher", "midpoint", "nearest")
+    if method not in methods:
+        raise ValueError(f"keras.ops.quantile: method must be one of {methods}, got {method!r}.")
+    original_ndim = x.ndim
+    axes = list(range(x.ndim)) if axis is None else [axis] if isinstance(axis, int) else list(axis)
+    axes = [_norm_axis(a, x.ndim) for a in axes]
+    rest = [a for a in range(x.ndim) if a not in axes]
+    x = pt.transpose(x, rest + axes)
+    x = pt.reshape(x, [x.shape[i] for i in range(len(rest))] + [-1])
+    ordered = sort(x, axis=-1)
+    n = ordered.shape[-1]
+    q = _np.asarray(q.numpy() if isinstance(q, pt.Tensor) else q, _np.float64)
+    q_values = _np.atleast_1d(q)
+    positions = q_values * (n - 1)
+    lower, upper = _np.floor(positions).astype(_np.int32), _np.ceil(positions).astype(_np.int32)
+    if method == "lower":
+        upper = lower
+    elif method == "higher":
+        lower = upper
+    elif method == "nearest":
+        lower = upper = _np.round(positions).astype(_np.int32)
+    fraction = 0.5 * _np.ones_like(positions) if method == "midpoint" else positions - _np.floor(positions)
+    low, high = pt.gather(ordered, lower, axis=-1), pt.gather(ordered, upper, axis=-1)
+    out = low + (high - low) * _tensor(fraction.astype(_name(x)))  # (..., len(q))
+    if keepdims:
+        shape = [1] * original_ndim
+        for i, a in enumerate(rest):
+            shape[a] = ordered.shape[i]
+        out = pt.reshape(moveaxis(out, -1, 0), [len(q_values)] + shape)
+    else:
+        out = moveaxis(out, -1, 0)
+    return out[0] if q.ndim == 0 else out
+
+
+def percentile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th percentiles (``q`` in [0, 100])."""
+    q = _np.asarray(q.numpy() if isinstance(q, pt.Tensor) else q, _np.float64) / 100.0
+    return quantile(x, q, axis, method, keepdims)
+
+
+def median(x, axis=None, keepdims=False):
+    """The median along ``axis`` (all axes by default)."""
+    return quantile(x, 0.5, axis, keepdims=keepdims)
+
+
+def histogram(x, bins=10, range=None):
+    """Counts of ``x`` (1-D) in ``bins`` equal bins over ``range`` (its min and max by default) and the bin edges;
+    the last bin includes its right edge. The counts have ``x``'s float dtype, as Keras 3 gives."""
+    x = _float(x)
+    low, high = (pt.reduce_min(x), pt.reduce_max(x)) if range is None else (_tensor(float(range[0]), _name(x)),
+                                                                          _tensor(float(range[1]), _name(x)))
+    edges = linspace(low, high, bins + 1)
+    index = pt.cast(pt.floor((x - low) / (high - low) * bins), "int32")
+    index = pt.where(pt.equal(x, high), full_like(index, bins - 1), index)
+    inside = pt.logical_and(pt.greater_equal(x, low), pt.less_equal(x, high))
+    counts = pt.reduce_sum(pt.one_hot(pt.where(inside, index, full_like(index, -1)), bins, dtype=_name(x)), axis=0)
+    return counts, edges
+
+
+def _window(M, fn):
+    if M == 1:
+        return pt.ones([1])
+    n = pt.cast(pt.range(M), "float32")
+    return fn(n, float(M - 1))
+
+
+def hamming(x):
+    """Hamming window of ``x`` points."""
+    return _window(int(x), lambda n, m: 0.54 - 0.46 * pt.cos(2.0 * _np.pi * n / m))
+
+
+def hanning(x):
+    """Hann window of ``x`` points."""
+    return _window(int(x), lambda n, m: 0.5 - 0.5 * pt.cos(2.0 * _np.pi * n / m))
+
+
+def blackman(x):
+    """Blackman window of ``x`` points."""
+    return _window(int(x), lambda n, m: 0.42 - 0.5 * pt.cos(2.0 * _np.pi * n / m)
+                   + 0.08 * pt.cos(4.0 * _np.pi * n / m))
+
+
+def bartlett(x):
+    """Bartlett (triangular) window of ``x`` points."""
+    return _window(int(x), lambda n, m: 1.0 - pt.abs(2.0 * n / m - 1.0))
+
+
+def i0(x):
+    """Modified Bessel function of the first kind, order 0 (power series, 30 terms: exact in float32 for
+    ``|x|`` up to about 20)."""
+    x = _float(x)
+    quarter_square = x * x / 4.0
+    term, total = pt.ones_like(x), pt.ones_like(x)
+    for k in range(1, 30):
+        term = term * quarter_square / float(k * k)
+        total = total + term
+    return total
+
+
+def kaiser(x, beta):
+    """Kaiser window of ``x`` points with shape ``beta``."""
+    def window(n, m):
+        ratio = 2.0 * n / m - 1.0
+        return i0(beta * pt.sqrt(pt.maximum(1.0 - ratio * ratio, 0.0))) / i0(_tensor(float(beta)))
+
+    return _window(int(x), window)
+
+
 import builtins as _builtins  # noqa: E402  (sum/min/max/abs/all are shadowed above by their Keras ops)
 
 _builtin_min, _builtin_max, _builtin_abs, _builtin_all = _builtins.min, _builtins.max, _builtins.abs, _builtins.all
