@@ -56,6 +56,7 @@ def test_every_op_is_recorded():
     implemented = {name for name in names if callable(getattr(ops, name, None))}
     recorded = {case[1] for case in CASES}
     by_hand = {"cond", "fori_loop", "while_loop", "scan", "map", "vectorized_map", "switch", "custom_gradient",
+               "associative_scan",
                "convert_to_numpy", "is_tensor", "shape", "dtype", "size", "ndim", "get_item", "empty", "empty_like",
                "saturate_cast", "rsqrt", "erf"}
     # Keras 3.15's TF-backend sparsemax is wrong (its outputs do not sum to 1); ops.sparsemax is
@@ -107,6 +108,13 @@ def test_control_flow_runs_eagerly():
     np.testing.assert_allclose(ops.map(lambda r: ops.sum(r), np.arange(6.0).reshape(3, 2)).numpy(), [1, 5, 9])
     np.testing.assert_allclose(ops.vectorized_map(lambda r: r * 2, np.ones((2, 2))).numpy(), 2 * np.ones((2, 2)))
     assert ops.switch(5, [lambda v: v + 1, lambda v: v * 10], 3) == 30  # index clamped to the last branch
+    np.testing.assert_allclose(ops.associative_scan(lambda a, b: a + b, np.arange(5.0)).numpy(), [0, 1, 3, 6, 10])
+    np.testing.assert_allclose(ops.associative_scan(lambda a, b: a * b, np.arange(1.0, 5.0), reverse=True).numpy(),
+                               [24, 24, 12, 4])
+    pairs = ops.associative_scan(lambda a, b: (a[0] + b[0], ops.maximum(a[1], b[1])),
+                                 (np.ones((3, 2)), np.array([[1.0, 5.0], [3.0, 2.0], [0.0, 9.0]])), axis=0)
+    np.testing.assert_allclose(pairs[0].numpy(), [[1, 1], [2, 2], [3, 3]])
+    np.testing.assert_allclose(pairs[1].numpy(), [[1, 5], [3, 5], [3, 9]])
 
 
 def test_custom_gradient_and_stop_gradient():
@@ -172,6 +180,20 @@ GRADIENT_CASES = {
     "repeat_tile_roll": (lambda a: ops.roll(ops.tile(ops.repeat(a, 2, axis=1), (2, 1)), 1, axis=1), _rng.normal(size=(2, 3))),
     "slice_update": (lambda a, u: ops.slice_update(a, (1, 0), u), _rng.normal(size=(3, 3)), _rng.normal(size=(2, 2))),
     "kron": (ops.kron, _rng.normal(size=(2, 2)), _rng.normal(size=(2, 1))),
+    "det": (ops.det, _rng.normal(size=(2, 3, 3))),
+    "inv": (ops.inv, _rng.normal(size=(3, 3)) + 2 * np.eye(3)),
+    "solve": (ops.solve, _rng.normal(size=(3, 3)) + 2 * np.eye(3), _rng.normal(size=(3, 2))),
+    "cholesky_logdet": (lambda a: ops.cholesky(ops.matmul(a, ops.transpose(a)) + 3 * np.eye(3))
+                        + ops.logdet(ops.matmul(a, ops.transpose(a)) + 3 * np.eye(3)), _rng.normal(size=(3, 3))),
+    "quantile": (lambda a: ops.quantile(a, np.array([0.3, 0.8]), axis=1), _rng.normal(size=(2, 5))),
+    "dot_product_attention": (lambda q, k: ops.dot_product_attention(q, k, k, is_causal=True),
+                              _rng.normal(size=(1, 3, 2, 2)), _rng.normal(size=(1, 3, 2, 2))),
+    "layer_normalization": (lambda a, g: ops.layer_normalization(a, gamma=g), _rng.normal(size=(2, 4)),
+                            _rng.normal(size=(4,))),
+    "conv_transpose": (lambda a, k: ops.conv_transpose(a, k, strides=2, padding="same"),
+                       _rng.normal(size=(1, 3, 3, 2)), _rng.normal(size=(3, 3, 1, 2))),
+    "segment_max": (lambda a: ops.segment_max(a, np.array([0, 0, 1, 1])), _rng.normal(size=(4, 2))),
+    "correlate": (lambda a, b: ops.correlate(a, b, mode="full"), _rng.normal(size=(5,)), _rng.normal(size=(3,))),
 }
 
 

@@ -152,5 +152,21 @@ def unstack(x, num=None, axis=0):
     return pt.unstack(_tensor(x), axis=axis)
 
 
+def associative_scan(f, elems, reverse=False, axis=0):
+    """Running ``f``-combination of the slices of ``elems`` along ``axis`` (a tensor or a nest of tensors), as
+    an eager left-to-right (or right-to-left with ``reverse``) scan; ``f`` is assumed associative."""
+    leaves = pt.nest.flatten(elems)
+    slices = [pt.unstack(_tensor(leaf), axis=axis) for leaf in leaves]
+    count = len(slices[0])
+    order = range(count - 1, -1, -1) if reverse else range(count)
+    results, carry = [None] * count, None
+    for i in order:
+        item = pt.nest.pack_sequence_as(elems, [s[i] for s in slices])
+        carry = item if carry is None else f(carry, item)
+        results[i] = carry
+    stacked = [pt.stack([pt.nest.flatten(r)[j] for r in results], axis=axis) for j in range(len(leaves))]
+    return pt.nest.pack_sequence_as(elems, stacked)
+
+
 from ..._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook("pytensor.keras.ops")  # a Keras op pytensor lacks says so (see _missing.py)

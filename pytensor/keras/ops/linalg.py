@@ -1,10 +1,11 @@
-"""``keras.ops.linalg``: the linear-algebra ops pytensor's core supports (matrix norms and products);
-decompositions (``svd``, ``qr``, ``cholesky``, ``eig`` …) need core ops pytensor lacks and say so."""
+"""``keras.ops.linalg``: norms, and LU / Cholesky factorisations with the solves, inverses and determinants built
+on them, composed from pytensor's ops; ``svd``, ``qr``, ``eig`` / ``eigh`` and ``lstsq`` need core ops pytensor
+lacks and say so."""
 import numpy as _np
 
 import pytensor as pt
 
-from .numpy import _float
+from .numpy import _float, _tensor, diagonal
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
@@ -29,6 +30,148 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if ord == 1:
         return pt.reduce_sum(a, axis=axes, keepdims=keepdims)
     return pt.reduce_sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
+
+
+# Factorisations as eager loops over the matrix size: each step is batched, differentiable pytensor ops, so
+# gradients follow; O(n) op calls per factorisation, meant for the small matrices Keras programs factor.
+def _square(x, op):
+    x = _float(x)
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise ValueError(f"keras.ops.{op}: expected square matrices (..., n, n), got shape {tuple(x.shape)}.")
+    return x
+
+
+def _unit(index, n, dtype):
+    """One-hot rows ``(..., n)`` of ``index`` (an int or an int tensor)."""
+    return pt.one_hot(pt.cast(pt.convert_to_tensor(index), "int32"), n, dtype=dtype)
+
+
+def _lu(x):
+    """Partial-pivoting LU of ``x``: ``(L, U, P, swaps)`` with ``P @ x = L @ U`` and ``swaps`` the number of row
+    interchanges (per matrix)."""
+    n, dtype = x.shape[-1], x.dtype.name
+    rows = pt.range(n)
+    eye = pt.broadcast_to(pt.eye(n, dtype=dtype), x.shape)
+    u, lower, perm = x, pt.zeros_like(x), eye
+    swaps = pt.zeros(x.shape[:-2], dtype="int32")
+    for k in range(n):
+        column = pt.where(rows >= k, pt.abs(u[..., :, k]), pt.fill(u.shape[:-1], _np.array(-1.0, dtype)))
+        pivot = pt.cast(pt.argmax(column, axis=-1), "int32")
+        e_k, e_p = _unit(k + pt.zeros_like(pivot), n, dtype), _unit(pivot, n, dtype)
+        swap = eye - _outer(e_k, e_k) - _outer(e_p, e_p) + _outer(e_k, e_p) + _outer(e_p, e_k)
+        u, lower, perm = pt.matmul(swap, u), pt.matmul(pt.matmul(swap, lower), swap), pt.matmul(swap, perm)
+        swaps = swaps + pt.cast(pt.not_equal(pivot, k), "int32")
+        factors = pt.where(rows > k, u[..., :, k] / u[..., k:k + 1, k], pt.zeros_like(u[..., :, k]))
+        u = u - pt.expand_dims(factors, -1) * u[..., k:k + 1, :]
+        lower = lower + _outer(factors, e_k)
+    return lower + eye, u, perm, swaps
+
+
+def _outer(a, b):
+    return pt.expand_dims(a, -1) * pt.expand_dims(b, -2)
+
+
+def _substitute(a, b, lower, unit_diagonal=False):
+    """``a^-1 b`` for triangular ``a`` (..., n, n) and ``b`` (..., n, k), row by row."""
+    n = a.shape[-1]
+    order = range(n) if lower else range(n - 1, -1, -1)
+    solved = {}
+    for i in order:
+        rhs = b[..., i, :]
+        for j in solved:
+            rhs = rhs - a[..., i, j:j + 1] * solved[j]
+        solved[i] = rhs if unit_diagonal else rhs / a[..., i, i:i + 1]
+    return pt.stack([solved[i] for i in range(n)], axis=-2)
+
+
+def _as_matrix_rhs(a, b):
+    b = _tensor(b, a.dtype.name)
+    vector = b.ndim == a.ndim - 1
+    return (pt.expand_dims(b, -1) if vector else b), vector
+
+
+def solve_triangular(a, b, lower=False):
+    """``x`` with ``a @ x = b`` for triangular ``a`` (``lower`` or upper); ``b`` a matrix or a vector."""
+    a = _square(a, "solve_triangular")
+    rhs, vector = _as_matrix_rhs(a, b)
+    x = _substitute(a, rhs, lower)
+    return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
+
+
+def solve(a, b):
+    """``x`` with ``a @ x = b`` (LU with partial pivoting); ``b`` a matrix or a vector."""
+    a = _square(a, "solve")
+    rhs, vector = _as_matrix_rhs(a, b)
+    lower, upper, perm, _ = _lu(a)
+    x = _substitute(upper, _substitute(lower, pt.matmul(perm, rhs), True, unit_diagonal=True), False)
+    return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
+
+
+def inv(x):
+    """The inverse matrix."""
+    x = _square(x, "inv")
+    return solve(x, pt.broadcast_to(pt.eye(x.shape[-1], dtype=x.dtype.name), x.shape))
+
+
+def slogdet(x):
+    """``(sign, log|det x|)`` from the LU factorisation."""
+    x = _square(x, "slogdet")
+    _, upper, _, swaps = _lu(x)
+    pivots = diagonal(upper, axis1=-2, axis2=-1)
+    parity = 1.0 - 2.0 * pt.cast(pt.math.floormod(swaps, 2), x.dtype.name)
+    sign = parity * pt.reduce_prod(pt.sign(pivots), axis=-1)
+    return sign, pt.reduce_sum(pt.math.log(pt.abs(pivots)), axis=-1)
+
+
+def det(x):
+    """The determinant."""
+    sign, log_abs = slogdet(x)
+    return sign * pt.exp(log_abs)
+
+
+def logdet(x):
+    """``log det x`` of positive definite matrices."""
+    x = _square(x, "logdet")
+    return 2.0 * pt.reduce_sum(pt.math.log(diagonal(cholesky(x), axis1=-2, axis2=-1)), axis=-1)
+
+
+def lu_factor(x):
+    """``(lu, p)`` as Keras on TensorFlow gives: ``L - I + U`` in one matrix and the permutation ``p`` with
+    ``x = (L @ U)[p]``."""
+    x = _square(x, "lu_factor")
+    lower, upper, perm, _ = _lu(x)
+    packed = lower - pt.eye(x.shape[-1], dtype=x.dtype.name) + upper
+    return packed, pt.cast(pt.argmax(perm, axis=-2), "int32")
+
+
+def cholesky(x, upper=False):
+    """The Cholesky factor ``L`` (lower, ``x = L L^T``; ``U = L^T`` with ``upper=True``) of positive definite
+    ``x``, column by column."""
+    x = _square(x, "cholesky")
+    n = x.shape[-1]
+    rows = pt.range(n)
+    columns = []
+    for j in range(n):
+        v = x[..., :, j]
+        if columns:
+            done = pt.stack(columns, axis=-1)  # (..., n, j)
+            v = v - pt.reduce_sum(done * pt.expand_dims(done[..., j, :], -2), axis=-1)
+        d = pt.sqrt(v[..., j:j + 1])
+        columns.append(pt.where(rows >= j, v / d, pt.zeros_like(v)))
+    factor = pt.stack(columns, axis=-1)
+    return pt.transpose(factor, list(range(factor.ndim - 2)) + [factor.ndim - 1, factor.ndim - 2]) if upper \
+        else factor
+
+
+def cholesky_inverse(x, upper=False):
+    """``(L L^T)^-1`` from the Cholesky factor ``L`` (``U^T U`` with ``upper=True``)."""
+    factor = _square(x, "cholesky_inverse")
+    lower = pt.transpose(factor, list(range(factor.ndim - 2)) + [factor.ndim - 1, factor.ndim - 2]) if upper \
+        else factor
+    eye = pt.broadcast_to(pt.eye(factor.shape[-1], dtype=factor.dtype.name), factor.shape)
+    inverse_lower = _substitute(lower, eye, True)
+    transposed = pt.transpose(inverse_lower, list(range(factor.ndim - 2)) + [factor.ndim - 1, factor.ndim - 2])
+    return pt.matmul(transposed, inverse_lower)
 
 
 from ..._missing import missing_attribute_hook  # noqa: E402

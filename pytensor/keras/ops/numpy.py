@@ -1552,6 +1552,51 @@ def kaiser(x, beta):
     return _window(int(x), window)
 
 
+def cdist(x, y):
+    """Euclidean distances between the rows of ``x`` (..., m, d) and ``y`` (..., n, d)."""
+    x, y = _operands(x, y)
+    x, y = _float(x), _float(y)
+    difference = pt.expand_dims(x, -2) - pt.expand_dims(y, -3)
+    return pt.sqrt(pt.reduce_sum(difference * difference, axis=-1))
+
+
+def correlate(x1, x2, mode="valid"):
+    """Cross-correlation of two 1-D tensors, ``c[k] = sum_n x1[n + k] * x2[n]`` (numpy's modes)."""
+    x1, x2 = _operands(x1, x2)
+    x1, x2 = _float(x1), _float(x2)
+    n, m = x1.shape[0], x2.shape[0]
+    if mode not in ("valid", "same", "full"):
+        raise ValueError(f"keras.ops.correlate: mode must be 'valid', 'same' or 'full', got {mode!r}.")
+    if n < m:  # numpy swaps the operands and reverses the result
+        return flip(correlate(x2, x1, mode), 0)
+    left = {"valid": 0, "same": m // 2, "full": m - 1}[mode]
+    right = {"valid": 0, "same": m - 1 - m // 2, "full": m - 1}[mode]
+    padded = pt.pad(x1, [[left, right]])
+    frames = padded.shape[0] - m + 1
+    index = (_np.arange(frames)[:, None] + _np.arange(m)[None, :]).astype(_np.int32)
+    return pt.reduce_sum(pt.gather(padded, index) * x2, axis=-1)
+
+
+def gcd(x1, x2):
+    """Greatest common divisor of integers (Euclid's algorithm, run eagerly until every pair is done)."""
+    a, b = _operands(x1, x2)
+    a, b = pt.abs(a), pt.abs(b)
+    a, b = pt.broadcast_to(a, pt.shape(a + b)), pt.broadcast_to(b, pt.shape(a + b))
+    while bool(pt.reduce_any(pt.not_equal(b, 0)).numpy()):
+        nonzero_b = pt.not_equal(b, 0)
+        safe_b = pt.where(nonzero_b, b, pt.ones_like(b))
+        a, b = pt.where(nonzero_b, b, a), pt.where(nonzero_b, pt.math.floormod(a, safe_b), b)
+    return a
+
+
+def lcm(x1, x2):
+    """Least common multiple of integers (0 where either is 0)."""
+    a, b = _operands(x1, x2)
+    divisor = gcd(a, b)
+    return pt.abs(pt.where(pt.equal(divisor, 0), pt.zeros_like(divisor),
+                           pt.math.floordiv(a, pt.where(pt.equal(divisor, 0), pt.ones_like(divisor), divisor)) * b))
+
+
 import builtins as _builtins  # noqa: E402  (sum/min/max/abs/all are shadowed above by their Keras ops)
 
 _builtin_min, _builtin_max, _builtin_abs, _builtin_all = _builtins.min, _builtins.max, _builtins.abs, _builtins.all
