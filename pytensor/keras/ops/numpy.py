@@ -1597,6 +1597,169 @@ def lcm(x1, x2):
                            pt.math.floordiv(a, pt.where(pt.equal(divisor, 0), pt.ones_like(divisor), divisor)) * b))
 
 
+def _bits(x):
+    """The 64 two's-complement bits of integer ``x`` (as int64, least significant first); floor division by 2
+    keeps the bits of negative numbers right."""
+    x = pt.cast(x, "int64")
+    bits = []
+    for _ in range(64):
+        bits.append(pt.math.floormod(x, 2))
+        x = pt.math.floordiv(x, 2)
+    return bits
+
+
+def _from_bits(bits, dtype, width):
+    """The integer of ``dtype`` whose low ``width`` bits are ``bits[:width]`` (the top one the sign)."""
+    total = pt.zeros_like(bits[0])
+    for i, bit in enumerate(bits[:width - 1]):
+        total = total + bit * (2 ** i)
+    sign_weight = 2 ** (width - 2)  # -2 ** (width - 1), in two halves so that 2 ** 63 never appears
+    return pt.cast(total - bits[width - 1] * sign_weight - bits[width - 1] * sign_weight, dtype)
+
+
+def _bitwise(x, y, combine, op):
+    x, y = _operands(x, y)
+    if x.dtype.is_floating:
+        raise TypeError(f"keras.ops.{op}: expected integer or bool tensors, got {_name(x)}.")
+    if x.dtype.is_bool:
+        return pt.greater(combine(pt.cast(x, "int64"), pt.cast(y, "int64")), 0)
+    return _from_bits([combine(a, b) for a, b in zip(_bits(x), _bits(y))], _name(x), 8 * x.dtype.size)
+
+
+def bitwise_and(x, y):
+    """Bitwise and of integers (logical and of booleans)."""
+    return _bitwise(x, y, lambda a, b: a * b, "bitwise_and")
+
+
+def bitwise_or(x, y):
+    """Bitwise or of integers."""
+    return _bitwise(x, y, lambda a, b: a + b - a * b, "bitwise_or")
+
+
+def bitwise_xor(x, y):
+    """Bitwise exclusive or of integers."""
+    return _bitwise(x, y, lambda a, b: pt.math.floormod(a + b, 2), "bitwise_xor")
+
+
+def bitwise_invert(x):
+    """Bitwise not: ``-x - 1`` for integers, ``not x`` for booleans."""
+    x = _tensor(x)
+    if x.dtype.is_bool:
+        return pt.logical_not(x)
+    if x.dtype.is_floating:
+        raise TypeError(f"keras.ops.bitwise_invert: expected integer or bool tensors, got {_name(x)}.")
+    return pt.negative(x) - pt.ones_like(x)
+
+
+bitwise_not = bitwise_invert
+
+
+def _powers_of_two(y):
+    y = pt.cast(y, "int64")
+    return pt.pow(pt.fill(pt.shape(y), _np.int64(2)), y)
+
+
+def bitwise_left_shift(x, y):
+    """``x`` shifted left by ``y`` bits, wrapping within the integer type (shifts below its width)."""
+    x, y = _operands(x, y)
+    width = 8 * x.dtype.size
+    return _from_bits(_bits(pt.cast(x, "int64") * _powers_of_two(y)), _name(x), width)
+
+
+def bitwise_right_shift(x, y):
+    """``x`` shifted right by ``y`` bits, arithmetic for signed integers (``floor(x / 2 ** y)``)."""
+    x, y = _operands(x, y)
+    return pt.cast(pt.math.floordiv(pt.cast(x, "int64"), _powers_of_two(y)), _name(x))
+
+
+left_shift = bitwise_left_shift
+right_shift = bitwise_right_shift
+
+
+def _nan_quantile(x, q, axis, method, keepdims):
+    """``quantile`` of the non-NaN elements: NaNs sort last (as +inf), and each row interpolates over its own
+    count of valid elements."""
+    x = _float(x)
+    q = _np.asarray(q.numpy() if isinstance(q, pt.Tensor) else q, _np.float64)
+    original_ndim = x.ndim
+    axes = list(range(x.ndim)) if axis is None else [axis] if isinstance(axis, int) else list(axis)
+    axes = [_norm_axis(a, x.ndim) for a in axes]
+    rest = [a for a in range(x.ndim) if a not in axes]
+    x = pt.transpose(x, rest + axes)
+    x = pt.reshape(x, [x.shape[i] for i in range(len(rest))] + [-1])
+    valid = pt.cast(pt.logical_not(pt.math.is_nan(x)), _name(x))
+    ordered = sort(pt.where(pt.math.is_nan(x), full_like(x, _np.inf), x), axis=-1)
+    count = pt.reduce_sum(valid, axis=-1, keepdims=True)  # (..., 1)
+    outs = []
+    for value in _np.atleast_1d(q):
+        position = (count - 1.0) * float(value)
+        low, high = pt.floor(position), pt.ceil(position)
+        if method == "lower":
+            high = low
+        elif method == "higher":
+            low = high
+        elif method == "nearest":
+            low = high = pt.round(position)
+        fraction = full_like(position, 0.5) if method == "midpoint" else position - pt.floor(position)
+        low_value = take_along_axis(ordered, pt.cast(pt.maximum(low, 0.0), "int32"), axis=-1)
+        high_value = take_along_axis(ordered, pt.cast(pt.maximum(high, 0.0), "int32"), axis=-1)
+        out = low_value + (high_value - low_value) * fraction
+        outs.append(pt.where(pt.greater(count, 0.0), out, full_like(out, _np.nan))[..., 0])
+    out = pt.stack(outs, axis=0)
+    if keepdims:
+        shape = [1] * original_ndim
+        for i, a in enumerate(rest):
+            shape[a] = ordered.shape[i]
+        out = pt.reshape(out, [len(outs)] + shape)
+    return out[0] if q.ndim == 0 else out
+
+
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    """``quantile`` ignoring NaNs (NaN where a row has none)."""
+    return _nan_quantile(x, q, axis, method, keepdims)
+
+
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    """``percentile`` ignoring NaNs."""
+    q = _np.asarray(q.numpy() if isinstance(q, pt.Tensor) else q, _np.float64) / 100.0
+    return _nan_quantile(x, q, axis, method, keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    """``median`` ignoring NaNs."""
+    return _nan_quantile(x, 0.5, axis, "linear", keepdims)
+
+
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None,
+           fill_value=None):
+    """The distinct elements of ``x`` (flattened, or the distinct slices along ``axis``), in ascending order;
+    optionally the first indices, the inverse indices and the counts (int32). The values are gathered from
+    ``x``, so gradients follow; ``size`` pads (with ``fill_value``, default 0) or cuts the result."""
+    x = _tensor(x)
+    values = x.numpy()
+    flat = x if axis is not None else pt.reshape(x, [-1])
+    found = _np.unique(values if axis is not None else values.reshape(-1), return_index=True, return_inverse=True,
+                       return_counts=True, axis=axis)
+    _, index, inverse, counts = found
+    out_axis = 0 if axis is None else _norm_axis(axis, x.ndim)
+    result = pt.gather(flat, index.astype(_np.int32), axis=out_axis)
+    if size is not None:
+        have = result.shape[out_axis]
+        if have > size:
+            result = pt.gather(result, _np.arange(size, dtype=_np.int32), axis=out_axis)
+        elif have < size:
+            pad_shape = list(result.shape)
+            pad_shape[out_axis] = size - have
+            result = pt.concat([result, full(pad_shape, 0 if fill_value is None else fill_value, _name(x))],
+                               axis=out_axis)
+    extras = [index.astype(_np.int32)] if return_index else []
+    extras += [inverse.reshape(values.shape if axis is None else -1).astype(_np.int32)] if return_inverse else []
+    extras += [counts.astype(_np.int32)] if return_counts else []
+    if not extras:
+        return result
+    return (result,) + tuple(pt.constant(e) for e in extras)
+
+
 import builtins as _builtins  # noqa: E402  (sum/min/max/abs/all are shadowed above by their Keras ops)
 
 _builtin_min, _builtin_max, _builtin_abs, _builtin_all = _builtins.min, _builtins.max, _builtins.abs, _builtins.all
