@@ -193,6 +193,8 @@ GRADIENT_CASES = {
     "conv_transpose": (lambda a, k: ops.conv_transpose(a, k, strides=2, padding="same"),
                        _rng.normal(size=(1, 3, 3, 2)), _rng.normal(size=(3, 3, 1, 2))),
     "segment_max": (lambda a: ops.segment_max(a, np.array([0, 0, 1, 1])), _rng.normal(size=(4, 2))),
+    "qr": (lambda a: ops.qr(a)[0] + ops.qr(a)[1][..., :1, :1], _rng.normal(size=(4, 3))),
+    "lstsq": (lambda a, b: ops.lstsq(a, b), _rng.normal(size=(5, 3)), _rng.normal(size=(5, 2))),
     "correlate": (lambda a, b: ops.correlate(a, b, mode="full"), _rng.normal(size=(5,)), _rng.normal(size=(3,))),
 }
 

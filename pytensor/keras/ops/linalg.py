@@ -1,6 +1,6 @@
-"""``keras.ops.linalg``: norms, and LU / Cholesky factorisations with the solves, inverses and determinants built
-on them, composed from pytensor's ops; ``svd``, ``qr``, ``eig`` / ``eigh`` and ``lstsq`` need core ops pytensor
-lacks and say so."""
+"""``keras.ops.linalg``: norms, and LU / Cholesky / QR factorisations with the solves, inverses, determinants and
+least squares built on them, composed from pytensor's ops; ``svd`` (so ``pinv``, ``matrix_rank``) and ``eig`` /
+``eigh`` are not built and say so."""
 import numpy as _np
 
 import pytensor as pt
@@ -159,19 +159,66 @@ def cholesky(x, upper=False):
         d = pt.sqrt(v[..., j:j + 1])
         columns.append(pt.where(rows >= j, v / d, pt.zeros_like(v)))
     factor = pt.stack(columns, axis=-1)
-    return pt.transpose(factor, list(range(factor.ndim - 2)) + [factor.ndim - 1, factor.ndim - 2]) if upper \
-        else factor
+    return _swap_last(factor) if upper else factor
 
 
 def cholesky_inverse(x, upper=False):
     """``(L L^T)^-1`` from the Cholesky factor ``L`` (``U^T U`` with ``upper=True``)."""
     factor = _square(x, "cholesky_inverse")
-    lower = pt.transpose(factor, list(range(factor.ndim - 2)) + [factor.ndim - 1, factor.ndim - 2]) if upper \
-        else factor
+    lower = _swap_last(factor) if upper else factor
     eye = pt.broadcast_to(pt.eye(factor.shape[-1], dtype=factor.dtype.name), factor.shape)
     inverse_lower = _substitute(lower, eye, True)
-    transposed = pt.transpose(inverse_lower, list(range(factor.ndim - 2)) + [factor.ndim - 1, factor.ndim - 2])
-    return pt.matmul(transposed, inverse_lower)
+    return pt.matmul(_swap_last(inverse_lower), inverse_lower)
+
+
+def _swap_last(x):
+    return pt.transpose(x, list(range(x.ndim - 2)) + [x.ndim - 1, x.ndim - 2])
+
+
+def qr(x, mode="reduced"):
+    """``(q, r)`` with ``x = q @ r`` by Householder reflections, signs as LAPACK (``r``'s diagonal is
+    ``-sign(pivot) * norm`` where a reflection is needed); ``mode`` ``'reduced'`` or ``'complete'``."""
+    if mode not in ("reduced", "complete"):
+        raise ValueError(f"keras.ops.qr: mode must be 'reduced' or 'complete', got {mode!r}.")
+    r = _float(x)
+    if r.ndim < 2:
+        raise ValueError(f"keras.ops.qr: expected matrices (..., m, n), got shape {tuple(r.shape)}.")
+    m, n, dtype = r.shape[-2], r.shape[-1], r.dtype.name
+    rows = pt.range(m)
+    eye = pt.broadcast_to(pt.eye(m, dtype=dtype), list(r.shape[:-2]) + [m, m])
+    q = eye
+    for j in range(min(m, n)):
+        column = pt.where(rows >= j, r[..., :, j], pt.zeros_like(r[..., :, j]))
+        alpha = r[..., j:j + 1, j]
+        beta = -pt.where(alpha >= 0.0, pt.ones_like(alpha), -pt.ones_like(alpha)) * pt.sqrt(
+            pt.reduce_sum(column * column, axis=-1, keepdims=True))
+        v = column - beta * _unit(j, m, dtype)
+        length = pt.reduce_sum(v * v, axis=-1, keepdims=True)
+        # As LAPACK's dlarfg: no reflection where the column is already zero below the pivot.
+        below = pt.reduce_sum(pt.where(rows > j, column * column, pt.zeros_like(column)), axis=-1, keepdims=True)
+        tau = pt.where(below > 0.0, 2.0 / pt.where(below > 0.0, length, pt.ones_like(length)), pt.zeros_like(length))
+        reflection = eye - pt.expand_dims(tau, -1) * _outer(v, v)
+        r, q = pt.matmul(reflection, r), pt.matmul(q, reflection)
+    below = pt.greater(pt.expand_dims(rows, 1), pt.expand_dims(pt.range(n), 0))
+    r = pt.where(below, pt.zeros_like(r), r)  # exact zeros under the diagonal, as LAPACK leaves them
+    if mode == "reduced" and m > n:
+        q, r = q[..., :, :n], r[..., :n, :]
+    return q, r
+
+
+def lstsq(a, b, rcond=None):
+    """The least-squares solution of ``a @ x = b`` for full-rank ``a`` (m, n) by QR: the best fit when
+    ``m >= n``, the minimum-norm solution when ``m < n``; ``b`` a matrix or a vector."""
+    a = _float(a)
+    rhs, vector = _as_matrix_rhs(a, b)
+    m, n = a.shape[-2], a.shape[-1]
+    if m >= n:
+        q, r = qr(a)
+        x = _substitute(r, pt.matmul(_swap_last(q), rhs), False)
+    else:
+        q, r = qr(_swap_last(a))
+        x = pt.matmul(q, _substitute(_swap_last(r), rhs, True))
+    return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
 
 
 from ..._missing import missing_attribute_hook  # noqa: E402
