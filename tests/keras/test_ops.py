@@ -131,12 +131,19 @@ def test_custom_gradient_and_stop_gradient():
     np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [0.5, 0.5])
 
 
+def _weighted_sum(fn, arrays):
+    """``sum(fn(*arrays) * w)`` with fixed, non-uniform weights ``w``, so the check sees every output element."""
+    out = fn(*[pt.constant(a) if not isinstance(a, pt.Tensor) else a for a in arrays])
+    weights = np.linspace(0.5, 1.5, max(int(np.prod(out.shape)), 1)).reshape(out.shape)
+    return ops.sum(out * pt.constant(weights))
+
+
 def _finite_difference_check(fn, *arrays, eps=1e-6):
     tensors = [pt.constant(a) for a in arrays]
     with pt.GradientTape() as tape:
         for t in tensors:
             tape.watch(t)
-        loss = ops.sum(fn(*tensors) * _WEIGHTS(fn(*tensors)))
+        loss = _weighted_sum(fn, tensors)
     grads = tape.gradient(loss, tensors)
     for i, (a, g) in enumerate(zip(arrays, grads)):
         numeric = np.zeros_like(a)
@@ -144,20 +151,15 @@ def _finite_difference_check(fn, *arrays, eps=1e-6):
             plus, minus = [v.copy() for v in arrays], [v.copy() for v in arrays]
             plus[i][idx] += eps
             minus[i][idx] -= eps
-            f = lambda vs: float(ops.sum(fn(*[pt.constant(v) for v in vs]) * _WEIGHTS(fn(*[pt.constant(v) for v in vs]))))
-            numeric[idx] = (f(plus) - f(minus)) / (2 * eps)
+            numeric[idx] = (float(_weighted_sum(fn, plus)) - float(_weighted_sum(fn, minus))) / (2 * eps)
         np.testing.assert_allclose(g.numpy(), numeric, rtol=1e-5, atol=1e-7)
-
-
-def _WEIGHTS(out):
-    # Fixed, non-uniform weights so the check sees every output element separately.
-    return pt.constant(np.linspace(0.5, 1.5, int(np.prod(out.shape)) or 1).reshape(out.shape))
 
 
 _rng = np.random.default_rng(7)
 GRADIENT_CASES = {
     "matmul": (ops.matmul, _rng.normal(size=(3, 4)), _rng.normal(size=(4, 2))),
-    "einsum": (lambda a, b: ops.einsum("bij,bkj->bik", a, b), _rng.normal(size=(2, 2, 3)), _rng.normal(size=(2, 2, 3))),
+    "einsum": (lambda a, b: ops.einsum("bij,bkj->bik", a, b), _rng.normal(size=(2, 2, 3)),
+               _rng.normal(size=(2, 2, 3))),
     "softmax": (lambda a: ops.softmax(a, axis=(0, 1)), _rng.normal(size=(2, 3))),
     "log_softmax": (ops.log_softmax, _rng.normal(size=(2, 3))),
     "mean_var_std": (lambda a: ops.mean(a, axis=0) + ops.var(a, axis=0) + ops.std(a, axis=0), _rng.normal(size=(3, 4))),
@@ -175,9 +177,11 @@ GRADIENT_CASES = {
                                  _rng.normal(size=(2, 3))),
     "binary_crossentropy": (lambda a: ops.binary_crossentropy(np.array([[0.0, 1.0, 1.0]]), ops.sigmoid(a)),
                             _rng.normal(size=(1, 3))),
-    "conv": (lambda a, k: ops.conv(a, k, padding="same"), _rng.normal(size=(1, 4, 4, 2)), _rng.normal(size=(3, 3, 2, 2))),
+    "conv": (lambda a, k: ops.conv(a, k, padding="same"), _rng.normal(size=(1, 4, 4, 2)),
+             _rng.normal(size=(3, 3, 2, 2))),
     "max_pool": (lambda a: ops.max_pool(a, 2), _rng.normal(size=(1, 4, 4, 1))),
-    "repeat_tile_roll": (lambda a: ops.roll(ops.tile(ops.repeat(a, 2, axis=1), (2, 1)), 1, axis=1), _rng.normal(size=(2, 3))),
+    "repeat_tile_roll": (lambda a: ops.roll(ops.tile(ops.repeat(a, 2, axis=1), (2, 1)), 1, axis=1),
+                         _rng.normal(size=(2, 3))),
     "slice_update": (lambda a, u: ops.slice_update(a, (1, 0), u), _rng.normal(size=(3, 3)), _rng.normal(size=(2, 2))),
     "kron": (ops.kron, _rng.normal(size=(2, 2)), _rng.normal(size=(2, 1))),
     "det": (ops.det, _rng.normal(size=(2, 3, 3))),

@@ -2,7 +2,7 @@
 Keras 3's dtype rules, mapped onto pytensor's differentiable ops. Grouped as Keras groups them: ``numpy``,
 ``nn``, ``math``, ``core``, ``linalg``, ``image``; every op is also at the top level, as in Keras. A Keras op
 pytensor cannot build yet (fft, svd, …) raises ``NotImplementedYetError`` naming it."""
-from . import core, image, linalg, math, nn, numpy
+from . import core, image, linalg, math, nn, numpy  # noqa: F401  (image: Keras's submodule, ops only)
 
 
 def _export(module):

@@ -147,11 +147,6 @@ def get_item(x, key):
     return _tensor(x)[key]
 
 
-def unstack(x, num=None, axis=0):
-    """The slices of ``x`` along ``axis`` as a list."""
-    return pt.unstack(_tensor(x), axis=axis)
-
-
 def associative_scan(f, elems, reverse=False, axis=0):
     """Running ``f``-combination of the slices of ``elems`` along ``axis`` (a tensor or a nest of tensors), as
     an eager left-to-right (or right-to-left with ``reverse``) scan; ``f`` is assumed associative."""

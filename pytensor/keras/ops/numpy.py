@@ -946,13 +946,6 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 
 # Creation -------------------------------------------------------------------------------------------------------
-def _dtype_of(value, dtype):
-    if dtype is not None:
-        return dtype
-    return _FLOATX if isinstance(value, float) else "int32" if isinstance(value, int) \
-        and not isinstance(value, bool) else "bool" if isinstance(value, bool) else _FLOATX
-
-
 def zeros(shape, dtype=None):
     """A tensor of zeros (float32 by default)."""
     return pt.zeros([shape] if isinstance(shape, int) else list(shape), dtype=dtype or _FLOATX)
