@@ -1,6 +1,7 @@
 """keras.ops against real Keras 3 (fixtures/keras_ops_keras3.npz, made by fixtures/record_keras_ops.py from the
 calls in fixtures/keras_ops_cases.py), gradients through a sample of ops by central finite differences in float64,
 control flow by hand-derived values, and a Keras-3-style custom layer written only with keras.ops trained by fit."""
+import functools
 import json
 import os
 import sys
@@ -37,7 +38,7 @@ def _check(actual, expected, key):
 
 @pytest.mark.parametrize("key,op,args,kwargs", CASES, ids=[case[0] for case in CASES])
 def test_matches_keras3(key, op, args, kwargs):
-    result = getattr(ops, op)(*args, **kwargs)
+    result = functools.reduce(getattr, op.split("."), ops)(*args, **kwargs)
     if isinstance(result, (tuple, list)):
         for i, value in enumerate(result):
             _check(value, RECORDED[f"{key}/{i}"], f"{key}/{i}")
@@ -199,6 +200,8 @@ GRADIENT_CASES = {
     "segment_max": (lambda a: ops.segment_max(a, np.array([0, 0, 1, 1])), _rng.normal(size=(4, 2))),
     "qr": (lambda a: ops.qr(a)[0] + ops.qr(a)[1][..., :1, :1], _rng.normal(size=(4, 3))),
     "lstsq": (lambda a, b: ops.lstsq(a, b), _rng.normal(size=(5, 3)), _rng.normal(size=(5, 2))),
+    "image.resize": (lambda a: ops.image.resize(a, (5, 3)), _rng.normal(size=(1, 3, 4, 1))),
+    "image.extract_patches": (lambda a: ops.image.extract_patches(a, 2, strides=1), _rng.normal(size=(1, 3, 3, 1))),
     "correlate": (lambda a, b: ops.correlate(a, b, mode="full"), _rng.normal(size=(5,)), _rng.normal(size=(3,))),
 }
 
