@@ -62,7 +62,7 @@ def test_every_op_is_recorded():
                "saturate_cast", "rsqrt", "erf"}
     # Keras 3.15's TF-backend sparsemax is wrong (its outputs do not sum to 1); ops.sparsemax is
     # keras.activations.sparsemax, checked against the definition in test_identifiers.py.
-    assert ops.sparsemax is keras.activations.sparsemax
+    assert ops.nn.sparsemax is keras.activations.sparsemax
     by_hand.add("sparsemax")
     assert sorted(implemented - recorded - by_hand) == []
 
@@ -210,6 +210,21 @@ GRADIENT_CASES = {
 def test_gradients_by_finite_differences(name):
     fn, *arrays = GRADIENT_CASES[name]
     _finite_difference_check(fn, *arrays)
+
+
+def test_ops_on_functional_inputs_become_layers():
+    """Keras 3 programs apply ops to keras.Input in functional models; each call becomes a layer of the model."""
+    inputs = keras.Input((6,))
+    assert ops.shape(inputs) == (None, 6) and ops.ndim(inputs) == 2 and ops.dtype(inputs) == "float32"
+    expanded = ops.expand_dims(inputs, -1)
+    halves = ops.split(ops.relu(inputs), 2, axis=1)
+    outputs = ops.concatenate([ops.sum(expanded, axis=-1), halves[0] * 2.0, halves[1]], axis=1)
+    model = keras.Model(inputs, outputs)
+    x = np.random.default_rng(3).normal(size=(4, 6)).astype(np.float32)
+    relu = np.maximum(x, 0)
+    np.testing.assert_allclose(model.predict(x, verbose=0), np.concatenate([x, relu[:, :3] * 2, relu[:, 3:]], 1),
+                               rtol=1e-6)
+    assert model.output_shape == (None, 12)
 
 
 def test_keras3_style_custom_layer_trains():

@@ -22,14 +22,18 @@ def is_tensor(x):
     return isinstance(x, pt.Tensor)
 
 
+def _symbolic(x):
+    return getattr(x, "_pytensor_symbolic", False)
+
+
 def shape(x):
-    """``x``'s static shape as a tuple of ints."""
-    return tuple(_tensor(x).shape)
+    """``x``'s static shape as a tuple of ints (None for the unknown axes of the functional API's inputs)."""
+    return tuple(x.shape) if _symbolic(x) else tuple(_tensor(x).shape)
 
 
 def dtype(x):
     """``x``'s dtype name, e.g. ``'float32'``."""
-    return _tensor(x).dtype.name
+    return (x if _symbolic(x) else _tensor(x)).dtype.name
 
 
 def cast(x, dtype):

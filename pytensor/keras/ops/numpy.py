@@ -1061,8 +1061,8 @@ def size(x):
 
 
 def ndim(x):
-    """Number of axes (an int)."""
-    return _tensor(x).ndim
+    """Number of axes (an int), also of the functional API's symbolic inputs."""
+    return len(x.shape) if getattr(x, "_pytensor_symbolic", False) else _tensor(x).ndim
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
