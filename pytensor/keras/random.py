@@ -14,7 +14,7 @@ import numpy as np
 import pytensor as pt
 
 __all__ = ["SeedGenerator", "normal", "uniform", "randint", "truncated_normal", "categorical", "shuffle",
-           "dropout"]
+           "gamma", "beta", "binomial", "dropout"]
 
 _MASK64 = (1 << 64) - 1
 
@@ -57,6 +57,16 @@ def _generator(seed, op):
         return np.random.Generator(np.random.Philox(key=int(seed) & _MASK64))
     raise ValueError(f"keras.random.{op}: seed must be None, an int or a keras.random.SeedGenerator, "
                      f"got {seed!r}.")
+
+
+def _any_generator(seed, op):
+    """A numpy Generator for any seed; ``seed=None`` keys it from pytensor's global stream, so
+    ``keras.utils.set_random_seed`` still makes the draws repeat."""
+    rng = _generator(seed, op)
+    if rng is None:
+        key = int(pt.random.uniform([], 0, 2 ** 31 - 1, dtype="int64").numpy())
+        rng = np.random.Generator(np.random.Philox(key=key))
+    return rng
 
 
 def _shape(shape):
@@ -127,11 +137,25 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 def shuffle(x, axis=0, seed=None):
     """``x`` permuted at random along ``axis`` (gradients flow to ``x``)."""
     x = pt.convert_to_tensor(x)
-    rng = _generator(seed, "shuffle")
-    if rng is None:
-        rng = np.random.Generator(np.random.Philox(key=int(pt.random.uniform([], 0, 2 ** 31 - 1,
-                                                                             dtype="int64").numpy())))
+    rng = _any_generator(seed, "shuffle")
     return pt.gather(x, rng.permutation(x.shape[axis]).astype(np.int32), axis=axis)
+
+
+def gamma(shape, alpha, dtype=None, seed=None):
+    """Samples of Gamma(``alpha``, scale 1)."""
+    return pt.constant(_any_generator(seed, "gamma").gamma(alpha, 1.0, _shape(shape)).astype(_float_dtype(dtype)))
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """Samples of Beta(``alpha``, ``beta``)."""
+    return pt.constant(_any_generator(seed, "beta").beta(alpha, beta, _shape(shape)).astype(_float_dtype(dtype)))
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    """Numbers of successes in ``counts`` trials of probability ``probabilities`` (float32 by default, as
+    Keras)."""
+    draws = _any_generator(seed, "binomial").binomial(np.asarray(counts, np.int64), probabilities, _shape(shape))
+    return pt.constant(draws.astype(_float_dtype(dtype)))
 
 
 def dropout(inputs, rate, noise_shape=None, seed=None):

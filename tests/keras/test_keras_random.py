@@ -55,6 +55,20 @@ def test_distributions(seed):
     _moments_close(truncated, 0.0, math.sqrt(1.0 - 4.0 * phi2 / mass))
 
 
+@pytest.mark.parametrize("seed", [None, 4])
+def test_gamma_beta_binomial_moments(seed):
+    g = keras.random.gamma((N,), alpha=2.5, seed=seed).numpy()
+    assert g.dtype == np.float32 and g.min() > 0
+    _moments_close(g, 2.5, math.sqrt(2.5))  # Gamma(k, 1): mean k, variance k
+    b = keras.random.beta((N,), alpha=2.0, beta=3.0, seed=seed).numpy()
+    _moments_close(b, 0.4, math.sqrt(2.0 * 3.0 / (25.0 * 6.0)))  # ab / ((a + b)^2 (a + b + 1))
+    n = keras.random.binomial((N,), counts=10, probabilities=0.3, seed=seed).numpy()
+    assert n.dtype == np.float32 and set(np.unique(n)) <= set(range(11))
+    _moments_close(n, 3.0, math.sqrt(10 * 0.3 * 0.7))
+    if seed is not None:
+        np.testing.assert_array_equal(g, keras.random.gamma((N,), alpha=2.5, seed=seed).numpy())
+
+
 def test_categorical_frequencies_follow_softmax():
     logits = np.log(np.array([[0.2, 0.5, 0.3], [0.7, 0.1, 0.2]], np.float32))
     draws = keras.random.categorical(logits, 6000, seed=9).numpy()
