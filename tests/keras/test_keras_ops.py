@@ -202,6 +202,8 @@ GRADIENT_CASES = {
     "lstsq": (lambda a, b: ops.lstsq(a, b), _rng.normal(size=(5, 3)), _rng.normal(size=(5, 2))),
     "image.resize": (lambda a: ops.image.resize(a, (5, 3)), _rng.normal(size=(1, 3, 4, 1))),
     "image.extract_patches": (lambda a: ops.image.extract_patches(a, 2, strides=1), _rng.normal(size=(1, 3, 3, 1))),
+    "adaptive_pools": (lambda a: ops.adaptive_average_pool(a, (2, 3)) + ops.adaptive_max_pool(a, (2, 3)),
+                       _rng.normal(size=(1, 5, 4, 1))),
     "correlate": (lambda a, b: ops.correlate(a, b, mode="full"), _rng.normal(size=(5,)), _rng.normal(size=(3,))),
 }
 

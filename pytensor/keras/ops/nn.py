@@ -221,6 +221,49 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     return _pool(pt.nn.avg_pool, "average_pool", inputs, pool_size, strides, padding, data_format)
 
 
+def _adaptive_windows(size, out):
+    """(out, size) membership of PyTorch-style adaptive windows ``[floor(i size / out), ceil((i + 1) size / out))``,
+    as Keras 3 pools."""
+    starts = _np.floor(_np.arange(out) * size / out).astype(int)
+    ends = _np.minimum(_np.ceil(_np.arange(1, out + 1) * size / out).astype(int), size)
+    positions = _np.arange(size)
+    return (positions[None, :] >= starts[:, None]) & (positions[None, :] < ends[:, None])
+
+
+def _adaptive_pool(inputs, output_size, data_format, op, pool_axis):
+    inputs = _float(inputs)
+    first = _channels_first(data_format)
+    x = _to_last(inputs, first)
+    n = x.ndim - 2
+    sizes = _spatial(output_size, n, "output_size", op)
+    for axis, out in zip(range(1, n + 1), sizes):
+        moved = pt.transpose(x, [i for i in range(x.ndim) if i != axis] + [axis])  # the pooled axis last
+        pooled = pool_axis(moved, _adaptive_windows(x.shape[axis], out))
+        order = list(range(x.ndim - 1))
+        order.insert(axis, x.ndim - 1)
+        x = pt.transpose(pooled, order)
+    return _to_first(x, first)
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Average pooling to ``output_size`` per spatial axis (1-, 2- or 3-D) over adaptive windows."""
+    def pool_axis(x, windows):
+        weights = (windows / windows.sum(axis=1, keepdims=True)).T.astype(x.dtype.name)  # (in, out)
+        return pt.tensordot(x, pt.constant(weights), [[x.ndim - 1], [0]])
+
+    return _adaptive_pool(inputs, output_size, data_format, "adaptive_average_pool", pool_axis)
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max pooling to ``output_size`` per spatial axis (1-, 2- or 3-D) over adaptive windows."""
+    def pool_axis(x, windows):
+        spread = pt.expand_dims(x, -2)  # (..., 1, in) against windows (out, in)
+        lowest = pt.fill(pt.shape(spread), _np.array(-_np.inf, x.dtype.name))
+        return pt.reduce_max(pt.where(pt.constant(windows), spread, lowest), axis=-1)
+
+    return _adaptive_pool(inputs, output_size, data_format, "adaptive_max_pool", pool_axis)
+
+
 def psnr(x1, x2, max_val):
     """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mse)``."""
     x1, x2 = _float(x1), _float(x2)
