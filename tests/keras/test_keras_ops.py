@@ -59,7 +59,7 @@ def test_every_op_is_recorded():
     by_hand = {"cond", "fori_loop", "while_loop", "scan", "map", "vectorized_map", "switch", "custom_gradient",
                "associative_scan",
                "convert_to_numpy", "is_tensor", "shape", "dtype", "size", "ndim", "get_item", "empty", "empty_like",
-               "saturate_cast", "rsqrt", "erf"}
+               "saturate_cast", "rsqrt"}
     # Keras 3.15's TF-backend sparsemax is wrong (its outputs do not sum to 1); ops.sparsemax is
     # keras.activations.sparsemax, checked against the definition in test_identifiers.py.
     assert ops.nn.sparsemax is keras.activations.sparsemax
@@ -204,6 +204,7 @@ GRADIENT_CASES = {
     "image.extract_patches": (lambda a: ops.image.extract_patches(a, 2, strides=1), _rng.normal(size=(1, 3, 3, 1))),
     "adaptive_pools": (lambda a: ops.adaptive_average_pool(a, (2, 3)) + ops.adaptive_max_pool(a, (2, 3)),
                        _rng.normal(size=(1, 5, 4, 1))),
+    "erfc_erfinv": (lambda a: ops.erfc(a * 3.0) + ops.erfinv(a * 0.9), _rng.uniform(-1, 1, size=(6,))),
     "correlate": (lambda a, b: ops.correlate(a, b, mode="full"), _rng.normal(size=(5,)), _rng.normal(size=(3,))),
 }
 
