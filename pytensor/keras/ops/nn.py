@@ -126,14 +126,19 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
 
 def normalize(x, axis=-1, order=2, epsilon=None):
-    """``x`` divided by its ``order``-norm over ``axis`` (L2 by default)."""
+    """``x`` divided by its ``order``-norm over ``axis`` (L2 by default), the norm floored at ``epsilon``
+    (Keras's ``epsilon()``, 1e-7, by default)."""
+    if not isinstance(order, int) or order < 1:
+        raise ValueError(f"keras.ops.normalize: order must be an int >= 1, got {order!r}.")
     x = _float(x)
-    if order == 2:
-        squares = pt.reduce_sum(x * x, axis=axis, keepdims=True)
-        eps = 1e-12 if epsilon is None else epsilon
-        return x * pt.math.rsqrt(pt.maximum(squares, eps * eps if epsilon is None else eps))
-    norm = pt.reduce_sum(pt.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
-    return x / pt.maximum(norm, 1e-12 if epsilon is None else epsilon)
+    if x.ndim == 0:
+        x = pt.expand_dims(x, 0)
+    epsilon = 1e-7 if epsilon is None else epsilon
+    if order == 2:  # x * rsqrt(sum x^2), as Keras computes it
+        inverse_norm = pt.math.rsqrt(pt.reduce_sum(x * x, axis=axis, keepdims=True))
+        return x * pt.minimum(inverse_norm, 1.0 / epsilon)
+    norm = pt.reduce_sum(pt.abs(x) ** float(order), axis=axis, keepdims=True) ** (1.0 / order)
+    return x / pt.maximum(norm, epsilon)
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
