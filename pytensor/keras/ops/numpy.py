@@ -529,16 +529,12 @@ def cumsum(x, axis=None, dtype=None):
     if axis is None:
         x, axis = pt.reshape(x, [-1]), 0
 
-    def run(v):
+    def along_last(v):
         n = v.shape[-1]
         upper = pt.cast(triu(pt.ones([n, n]), 0), _name(v))
-        return pt.matmul(pt.reshape(v, [-1, n]), upper) if v.ndim != 2 else pt.matmul(v, upper)
+        return pt.tensordot(v, upper, [[v.ndim - 1], [0]])
 
-    def last(v):
-        out = run(v)
-        return pt.reshape(out, v.shape) if v.ndim != 2 else out
-
-    return _along_last(x, axis, last)
+    return _along_last(x, axis, along_last)
 
 
 def cumprod(x, axis=None, dtype=None):
@@ -546,7 +542,7 @@ def cumprod(x, axis=None, dtype=None):
     x = _numeric(x) if dtype is None else _tensor(x, dtype)
     if axis is None:
         x, axis = pt.reshape(x, [-1]), 0
-    values = _float(x)
+    values = x if x.dtype.is_floating else pt.cast(x, "float64")  # integers: exact products up to 2 ** 53
     negatives = cumsum(pt.cast(values < 0, _name(values)), axis)
     zeros = cumsum(pt.cast(pt.equal(values, 0.0), _name(values)), axis)
     safe = pt.where(pt.equal(values, 0.0), pt.ones_like(values), pt.abs(values))
@@ -558,7 +554,7 @@ def cumprod(x, axis=None, dtype=None):
 
 # Sorting (pairwise ranks: O(n^2) memory along the axis, differentiable through the one-hot selections) --------
 def _ranks(x, descending=False):
-    """Stable rank of each element along the last axis and the one-hot ``(…, rank, element)`` selection."""
+    """The one-hot ``(…, rank, element)`` selection of each element's stable rank along the last axis."""
     n = x.shape[-1]
     a, b = pt.expand_dims(x, -1), pt.expand_dims(x, -2)  # a[i] vs b[j]
     before = pt.greater(b, a) if descending else pt.less(b, a)
