@@ -1,11 +1,11 @@
-"""``keras.ops.linalg``: norms, and LU / Cholesky / QR factorisations with the solves, inverses, determinants and
-least squares built on them, composed from pytensor's ops; ``svd`` (so ``pinv``, ``matrix_rank``) and ``eig`` /
-``eigh`` are not built and say so."""
+"""``keras.ops.linalg``: norms, LU / Cholesky / QR factorisations with the solves, inverses, determinants and
+least squares built on them, and symmetric eigendecomposition (Jacobi), composed from pytensor's ops; ``svd`` (so
+``pinv``, ``matrix_rank``) and ``eig`` are not built and say so."""
 import numpy as _np
 
 import pytensor as pt
 
-from .numpy import _float, _tensor, diagonal
+from .numpy import _float, _tensor, argsort, diagonal, take_along_axis
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
@@ -219,6 +219,43 @@ def lstsq(a, b, rcond=None):
         q, r = qr(_swap_last(a))
         x = pt.matmul(q, _substitute(_swap_last(r), rhs, True))
     return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
+
+
+def eigh(x):
+    """``(eigenvalues, eigenvectors)`` of symmetric matrices, eigenvalues ascending, by cyclic Jacobi rotations in
+    float64 (sweeps until the off-diagonal part vanishes); each eigenvector's sign is arbitrary, as LAPACK's."""
+    x = _square(x, "eigh")
+    a = pt.cast(x, "float64")
+    n = a.shape[-1]
+    eye = pt.broadcast_to(pt.eye(n, dtype="float64"), a.shape)
+    vectors = eye
+    for _ in range(_JACOBI_SWEEPS):
+        off = pt.reduce_sum(pt.square(a - a * eye))
+        if float(off.numpy()) <= 1e-30 * max(float(pt.reduce_sum(pt.square(a)).numpy()), 1e-300):
+            break
+        for p in range(n - 1):
+            for q in range(p + 1, n):
+                app, aqq, apq = a[..., p:p + 1, p:p + 1], a[..., q:q + 1, q:q + 1], a[..., p:p + 1, q:q + 1]
+                rotate = pt.not_equal(apq, 0.0)
+                theta = (aqq - app) / (2.0 * pt.where(rotate, apq, pt.ones_like(apq)))
+                sign = pt.where(theta >= 0.0, pt.ones_like(theta), -pt.ones_like(theta))
+                t = pt.where(rotate, sign / (pt.abs(theta) + pt.sqrt(theta * theta + 1.0)), pt.zeros_like(theta))
+                c = pt.math.rsqrt(t * t + 1.0)
+                s = t * c
+                e_p, e_q = _unit(p, n, "float64"), _unit(q, n, "float64")
+                rotation = eye + (c - 1.0) * (_outer(e_p, e_p) + _outer(e_q, e_q)) + s * (
+                    _outer(e_p, e_q) - _outer(e_q, e_p))
+                a = pt.matmul(pt.matmul(_swap_last(rotation), a), rotation)
+                vectors = pt.matmul(vectors, rotation)
+    values = diagonal(a, axis1=-2, axis2=-1)
+    order = argsort(values, axis=-1)
+    values = take_along_axis(values, order, axis=-1)
+    vectors = take_along_axis(vectors, pt.expand_dims(order, -2), axis=-1)
+    return pt.cast(values, x.dtype.name), pt.cast(vectors, x.dtype.name)
+
+
+# Cyclic Jacobi converges quadratically; 30 sweeps is far beyond what float64 needs for the matrices here.
+_JACOBI_SWEEPS = 30
 
 
 from ..._missing import missing_attribute_hook  # noqa: E402
