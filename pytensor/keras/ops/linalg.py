@@ -1,6 +1,6 @@
 """``keras.ops.linalg``: norms, LU / Cholesky / QR factorisations with the solves, inverses, determinants and
-least squares built on them, and symmetric eigendecomposition (Jacobi), composed from pytensor's ops; ``svd`` (so
-``pinv``, ``matrix_rank``) and ``eig`` are not built and say so."""
+least squares built on them, symmetric eigendecomposition (Jacobi) and the SVD, pseudo-inverse and rank from it,
+composed from pytensor's ops; ``eig`` (non-symmetric) is not built and says so."""
 import numpy as _np
 
 import pytensor as pt
@@ -252,6 +252,56 @@ def eigh(x):
     values = take_along_axis(values, order, axis=-1)
     vectors = take_along_axis(vectors, pt.expand_dims(order, -2), axis=-1)
     return pt.cast(values, x.dtype.name), pt.cast(vectors, x.dtype.name)
+
+
+def svd(x, full_matrices=True, compute_uv=True):
+    """``(u, s, vh)`` with ``x = u @ diag(s) @ vh`` and ``s`` descending (``s`` alone with ``compute_uv=False``),
+    from ``eigh`` of the Gram matrix in float64: accurate for float32 matrices whose singular values are not
+    below about 1e-7 of the largest. Singular vectors' signs are arbitrary, as LAPACK's."""
+    x = _float(x)
+    if x.ndim < 2:
+        raise ValueError(f"keras.ops.svd: expected matrices (..., m, n), got shape {tuple(x.shape)}.")
+    m, n = x.shape[-2], x.shape[-1]
+    a = pt.cast(x, "float64")
+    tall = m >= n
+    if not tall:
+        a = _swap_last(a)
+    values, v = eigh(pt.matmul(_swap_last(a), a))
+    values, v = values[..., ::-1], v[..., ::-1]  # descending
+    s = pt.sqrt(pt.maximum(values, 0.0))
+    if not compute_uv:
+        return pt.cast(s, x.dtype.name)
+    safe = pt.where(s > 0.0, s, pt.ones_like(s))
+    u = pt.where(pt.expand_dims(s > 0.0, -2), pt.matmul(a, v) / pt.expand_dims(safe, -2), pt.zeros_like(
+        pt.matmul(a, v)))
+    if full_matrices and a.shape[-2] > a.shape[-1]:
+        complement, _ = qr(u, mode="complete")
+        u = pt.concat([u, complement[..., :, a.shape[-1]:]], axis=-1)
+    if not tall:
+        u, v = v, u
+    u, s, vh = pt.cast(u, x.dtype.name), pt.cast(s, x.dtype.name), pt.cast(_swap_last(v), x.dtype.name)
+    return u, s, vh
+
+
+def pinv(x, rcond=None):
+    """The Moore-Penrose pseudo-inverse from ``svd``; singular values below ``rcond * max(s)`` (default
+    ``10 * max(m, n) * eps``, as TF) count as zero."""
+    x = _float(x)
+    u, s, vh = svd(x, full_matrices=False)
+    m, n = x.shape[-2], x.shape[-1]
+    rcond = 10.0 * max(m, n) * float(_np.finfo(x.dtype.name).eps) if rcond is None else rcond
+    keep = s > rcond * pt.reduce_max(s, axis=-1, keepdims=True)
+    inverse = pt.where(keep, 1.0 / pt.where(keep, s, pt.ones_like(s)), pt.zeros_like(s))
+    return pt.matmul(_swap_last(vh) * pt.expand_dims(inverse, -2), _swap_last(u))
+
+
+def matrix_rank(x, tol=None):
+    """The number of singular values above ``tol`` (default ``max(s) * max(m, n) * eps``, as TF), int32."""
+    x = _float(x)
+    s = svd(x, compute_uv=False)
+    if tol is None:
+        tol = pt.reduce_max(s, axis=-1, keepdims=True) * (max(x.shape[-2:]) * float(_np.finfo(x.dtype.name).eps))
+    return pt.reduce_sum(pt.cast(s > tol, "int32"), axis=-1)
 
 
 # Cyclic Jacobi converges quadratically; 30 sweeps is far beyond what float64 needs for the matrices here.
