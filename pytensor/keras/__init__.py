@@ -3,6 +3,7 @@ from . import activations, initializers, regularizers, losses, metrics, optimize
 from . import layers, models, backend, utils, datasets, preprocessing  # noqa: F401
 from . import saving  # noqa: F401
 from . import applications  # noqa: F401
+from . import ops, random  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 
