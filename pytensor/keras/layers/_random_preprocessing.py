@@ -7,9 +7,9 @@ __all__ = ["RandomImageLayer"]
 
 
 class RandomImageLayer(Layer):
-    """Checks ``data_format``, keeps ``seed``, builds nothing; ``call`` checks the image rank and, in training,
-    returns ``self.transform(inputs)`` (the identity otherwise: calls outside ``fit`` train by default, as in
-    Keras). ``get_config`` adds the attributes named in ``_config_attributes``, in that order."""
+    """Checks ``data_format``, keeps ``seed``, builds nothing; ``call`` checks the image rank and returns
+    ``self._transform(inputs)`` in training (the default of a call outside ``fit`` / ``predict``, as in Keras),
+    the inputs otherwise. ``get_config`` adds the attributes named in ``_config_attributes``, in that order."""
 
     _casts_integer_inputs = True
     _config_attributes = ()
@@ -20,7 +20,7 @@ class RandomImageLayer(Layer):
         self.seed = seed
         self.built = True
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         """The random transformation of a training call, on an image (H, W, C) or a batch (N, H, W, C)."""
         raise NotImplementedError
 
@@ -28,7 +28,7 @@ class RandomImageLayer(Layer):
         check_image(self, inputs)
         if not training:
             return inputs
-        return self.transform(inputs)
+        return self._transform(inputs)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

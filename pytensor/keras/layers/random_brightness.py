@@ -26,7 +26,7 @@ class RandomBrightness(RandomImageLayer):
                              f"two numbers. Received: value_range={value_range}")
         self.value_range = sorted(value_range)
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         shape = (1, 1, 1) if len(inputs.shape) == 3 else (int(inputs.shape[0]), 1, 1, 1)
         low, high = self.value_range
         delta = pt.random.uniform(shape, self.factor[0], self.factor[1], dtype=inputs.dtype, seed=self.seed)

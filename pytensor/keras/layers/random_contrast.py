@@ -24,7 +24,7 @@ class RandomContrast(RandomImageLayer):
         self.factor = parse_factor(self, factor, (0, 1))
         self.value_range = tuple(value_range)
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         shape = (1, 1, 1) if len(inputs.shape) == 3 else (int(inputs.shape[0]), 1, 1, 1)
         contrast = pt.random.uniform(shape, 1.0 - self.factor[0], 1.0 + self.factor[1], dtype=inputs.dtype,
                                      seed=self.seed)

@@ -23,7 +23,7 @@ class RandomCrop(RandomImageLayer):
         super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
         self.height, self.width = int(height), int(width)
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         in_height, in_width = int(inputs.shape[-3]), int(inputs.shape[-2])
         if in_height > self.height and in_width > self.width:
             top = int(pt.random.uniform((), 0, float(in_height - self.height + 1), seed=self.seed).numpy())

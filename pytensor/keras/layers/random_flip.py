@@ -27,7 +27,7 @@ class RandomFlip(RandomImageLayer):
                              f"argument {mode!r}; use one of {_MODES}.")
         self.mode = mode
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         batched = inputs if len(inputs.shape) == 4 else pt.expand_dims(inputs, 0)
         flips = pt.random.uniform((int(batched.shape[0]), 1, 1, 1), seed=self.seed) <= 0.5
         if self.mode != "vertical":

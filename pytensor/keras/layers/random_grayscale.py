@@ -24,7 +24,7 @@ class RandomGrayscale(RandomImageLayer):
                              f"factor={factor}")
         self.factor = factor
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         batched = inputs if len(inputs.shape) == 4 else pt.expand_dims(inputs, 0)
         apply = pt.random.uniform((int(batched.shape[0]), 1, 1, 1), seed=self.seed) < self.factor
         out = pt.where(apply, pt.image.rgb_to_grayscale(batched), batched)

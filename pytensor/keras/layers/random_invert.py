@@ -23,7 +23,7 @@ class RandomInvert(RandomImageLayer):
         self.factor = parse_factor(self, factor, (0, 1))
         self.value_range = tuple(value_range)
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         batched = inputs if len(inputs.shape) == 4 else pt.expand_dims(inputs, 0)
         shape = (int(batched.shape[0]), 1, 1, 1)
         probability = pt.random.uniform(shape, self.factor[0], self.factor[1], seed=self.seed)

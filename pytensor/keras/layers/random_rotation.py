@@ -30,7 +30,7 @@ class RandomRotation(RandomImageLayer):
         self.factor = parse_factor(self, factor, (-1, 1))
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         batch = 1 if len(inputs.shape) == 3 else int(inputs.shape[0])
         height, width = int(inputs.shape[-3]), int(inputs.shape[-2])
         degrees = pt.random.uniform((batch,), self.factor[0] * 360.0, self.factor[1] * 360.0, seed=self.seed)

@@ -32,7 +32,7 @@ class RandomTranslation(RandomImageLayer):
         self._width_range = factor_range(self, width_factor, "width_factor")
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         batch = 1 if len(inputs.shape) == 3 else int(inputs.shape[0])
         height, width = int(inputs.shape[-3]), int(inputs.shape[-2])
         dy = pt.random.uniform((batch,), *self._height_range, seed=self.seed).numpy() * np.float32(height)

@@ -34,7 +34,7 @@ class RandomZoom(RandomImageLayer):
                                                                              lowest_included=False)
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
-    def transform(self, inputs):
+    def _transform(self, inputs):
         batch = 1 if len(inputs.shape) == 3 else int(inputs.shape[0])
         height, width = int(inputs.shape[-3]), int(inputs.shape[-2])
         zoom_y = pt.random.uniform((batch,), 1.0 + self._height_range[0], 1.0 + self._height_range[1],
