@@ -177,6 +177,15 @@ def source_inputs(tensor):
     return sources[0] if len(sources) == 1 else sources
 
 
+def build_model(inputs, outputs, name, weights_path):
+    """The functional model from ``inputs``' source tensors to ``outputs``, with the weights of ``weights_path``
+    (None: the random initial ones) loaded."""
+    from ..model import Model
+    model = Model(source_inputs(inputs), outputs, name=name)
+    if weights_path is not None:
+        model.load_weights(weights_path)
+    return model
+
 def weights_file(weights, file_name, url, what):
     """The weights file to load: ImageNet's ``file_name`` from Keras's cache (checked before the model is built,
     so a missing file fails fast), a path, or None."""

@@ -2,7 +2,6 @@
 import warnings
 
 from .. import layers
-from ..model import Model
 from . import imagenet_utils
 from .imagenet_utils import decode_predictions  # noqa: F401
 
@@ -112,10 +111,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = _batch_norm("Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
     x = imagenet_utils.top_or_pooling(x, include_top, pooling, classes, classifier_activation, weights, what)
-    model = Model(imagenet_utils.source_inputs(inputs), x, name=name or f"mobilenetv2_{alpha:0.2f}_{rows}")
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.build_model(inputs, x, name or f"mobilenetv2_{alpha:0.2f}_{rows}", weights_path)
 
 
 def preprocess_input(x, data_format=None):

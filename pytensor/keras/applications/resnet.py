@@ -1,7 +1,6 @@
 """``keras.applications.ResNet50`` / ``ResNet101`` / ``ResNet152`` (ResNet v1, Keras's layer names, so Keras's
 ImageNet weight files load), and the builder ResNet v2 (``resnet_v2``) shares."""
 from .. import layers
-from ..model import Model
 from . import imagenet_utils
 from .imagenet_utils import decode_predictions  # noqa: F401
 
@@ -93,10 +92,7 @@ def resnet(blocks, model_name, include_top, weights, input_tensor, input_shape, 
         x = layers.Activation("relu", name="post_relu")(x)
     x = imagenet_utils.top_or_pooling(x, include_top, pooling, classes, classifier_activation, weights, what,
                                       pool_names=("avg_pool", "max_pool"))
-    model = Model(imagenet_utils.source_inputs(inputs), x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.build_model(inputs, x, name, weights_path)
 
 
 def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,

@@ -1,6 +1,5 @@
 """``keras.applications.VGG16`` (and the builder VGG19 shares), with Keras's layer names."""
 from .. import layers
-from ..model import Model
 from . import imagenet_utils
 from .imagenet_utils import decode_predictions  # noqa: F401
 
@@ -31,10 +30,7 @@ def vgg(convs_per_block, model_name, url, include_top, weights, input_tensor, in
 
     x = imagenet_utils.top_or_pooling(x, include_top, pooling, classes, classifier_activation, weights, what,
                                       flatten=flatten_and_dense)
-    model = Model(imagenet_utils.source_inputs(inputs), x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.build_model(inputs, x, name, weights_path)
 
 
 def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,

@@ -20,9 +20,20 @@ def positive_int(value):
 class HeadsAttention(Layer):
     """Base of the layers called as ``layer(query, value, key=None, ...)``: builds from all three shapes (Keras's
     ``build(query_shape, value_shape, key_shape)``) and creates the projection weights. Subclasses set
-    ``kernel_initializer`` ... ``bias_constraint`` and ``use_bias``."""
+    ``kernel_initializer`` ... ``bias_constraint`` and ``use_bias`` and implement ``_check_shapes`` and
+    ``_build_projections`` (both given the three shapes as tuples)."""
 
     _casts_integer_inputs = True
+
+    def build(self, query_shape, value_shape=None, key_shape=None):
+        """Creates the projections for inputs of these shapes (``value_shape`` defaults to ``query_shape``,
+        ``key_shape`` to ``value_shape``)."""
+        query_shape = tuple(query_shape)
+        value_shape = tuple(value_shape) if value_shape is not None else query_shape
+        key_shape = tuple(key_shape) if key_shape is not None else value_shape
+        self._check_shapes(query_shape, value_shape, key_shape)
+        self._query_rank = len(query_shape)
+        self._build_projections(query_shape, value_shape, key_shape)
 
     def _dense(self, name, kernel_shape, bias_shape):
         """The kernel and bias (None without ``use_bias``) of the projection ``name``, named as Keras's."""

@@ -3,8 +3,8 @@ projections are convolutions, run over the time axis by ``_rnn_base.time_loop``.
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
-from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, normalize_padding,
-                           normalize_tuple)
+from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, known_channels,
+                           normalize_padding, normalize_tuple)
 from ._rnn_base import _dropout_mask, check_sequence_mask, time_loop
 from .layer import Layer
 from .lstm import LSTMStep
@@ -77,13 +77,9 @@ class ConvLSTM(LSTMStep, Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 3, self._example)
-        if shape[-1] is None:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': the channels axis (last) of the input "
-                             f"must be known; received shape {shape}. Give the input a fixed channel count.")
-        self.input_channels = shape[-1]
+        self.input_channels = known_channels(self, input_shape, self.rank + 3, self._example)
         width = 4 * self.filters
-        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (shape[-1], width),
+        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.input_channels, width),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=self.kernel_size + (self.filters, width),

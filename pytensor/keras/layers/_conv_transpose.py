@@ -1,6 +1,6 @@
 """Shared body of Conv1DTranspose and Conv2DTranspose: Keras's arguments and output sizes, computed with
 ``conv2d_transpose`` (the input gradient of conv2d)."""
-from ._layer_utils import check_input_shape
+from ._layer_utils import known_channels
 from .conv import _Conv
 
 __all__ = ["ConvTranspose", "deconv_output_length"]
@@ -48,11 +48,7 @@ class ConvTranspose(_Conv):
             self.output_padding = values
 
     def build(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 2, self._example)
-        channels = shape[-1]
-        if channels is None:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': the channels axis (last) of the input "
-                             f"must be known; received shape {shape}. Give the input a fixed channel count.")
+        channels = known_channels(self, input_shape, self.rank + 2, self._example)
         self.input_channels = channels
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, channels),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,

@@ -4,8 +4,8 @@ import pytensor as pt
 
 from .. import activations, initializers, regularizers
 from ...nn._conv import depthwise_conv_nd
-from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, normalize_padding,
-                           normalize_tuple)
+from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, known_channels,
+                           normalize_padding, normalize_tuple)
 from .layer import Layer
 
 __all__ = ["DepthwiseConv"]
@@ -50,11 +50,7 @@ class DepthwiseConv(Layer):
         self.bias_constraint = bias_constraint
 
     def build(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 2, self._example)
-        channels = shape[-1]
-        if channels is None:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': the channels axis (last) of the input "
-                             f"must be known; received shape {shape}. Give the input a fixed channel count.")
+        channels = known_channels(self, input_shape, self.rank + 2, self._example)
         self.input_channels = channels
         self.depthwise_kernel = self.add_weight(
             name=self._kernel_name, shape=self.kernel_size + (channels, self.depth_multiplier),

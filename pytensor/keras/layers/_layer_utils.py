@@ -111,6 +111,15 @@ def check_input_shape(layer, input_shape, ndim, example, axes=None, fix=None):
     return shape
 
 
+def known_channels(layer, input_shape, ndim, example):
+    """Checks a channels_last input shape like ``check_input_shape`` and returns its channel count (last axis),
+    raising ValueError when that is unknown: the convolution layers size their kernels by it."""
+    shape = check_input_shape(layer, input_shape, ndim, example)
+    if shape[-1] is None:
+        raise ValueError(f"{type(layer).__name__} layer '{layer.name}': the channels axis (last) of the input "
+                         f"must be known; received shape {shape}. Give the input a fixed channel count.")
+    return shape[-1]
+
 def conv_output_length(length, window, padding, stride, dilation=1):
     """Output length of a convolution or pooling window over ``length`` (None stays None)."""
     if length is None:

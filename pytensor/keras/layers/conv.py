@@ -2,8 +2,8 @@
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
-from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, normalize_padding,
-                           normalize_tuple)
+from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, known_channels,
+                           normalize_padding, normalize_tuple)
 from ..keras_tensor import KerasTensor
 from .layer import Layer
 from .pooling import MaxPooling2D
@@ -53,11 +53,7 @@ class _Conv(Layer):
         self.bias_constraint = bias_constraint
 
     def build(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 2, self._example)
-        channels = shape[-1]
-        if channels is None:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': the channels axis (last) of the input "
-                             f"must be known; received shape {shape}. Give the input a fixed channel count.")
+        channels = known_channels(self, input_shape, self.rank + 2, self._example)
         self.input_channels = channels
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (channels, self.filters),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,

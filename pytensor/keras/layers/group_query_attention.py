@@ -78,14 +78,7 @@ class GroupQueryAttention(HeadsAttention):
             raise ValueError(f"{cls} layer '{self.name}': value and key must have the same steps; received value "
                              f"shape {value_shape}, key shape {key_shape}.")
 
-    def build(self, query_shape, value_shape=None, key_shape=None):
-        """Creates the projections for inputs of these shapes (``value_shape`` defaults to ``query_shape``,
-        ``key_shape`` to ``value_shape``)."""
-        query_shape = tuple(query_shape)
-        value_shape = tuple(value_shape) if value_shape is not None else query_shape
-        key_shape = tuple(key_shape) if key_shape is not None else value_shape
-        self._check_shapes(query_shape, value_shape, key_shape)
-        self._query_rank = len(query_shape)
+    def _build_projections(self, query_shape, value_shape, key_shape):
         nq, nkv, h = self.num_query_heads, self.num_key_value_heads, self.head_dim
         self.query_kernel, self.query_bias = self._dense("query", (query_shape[-1], nq, h), (nq, h))
         self.key_kernel, self.key_bias = self._dense("key", (key_shape[-1], nkv, h), (nkv, h))

@@ -95,14 +95,7 @@ class MultiHeadAttention(HeadsAttention):
             raise ValueError(f"{cls} layer '{self.name}': all dimensions of `value` and `key` except the last must "
                              f"be equal; received value shape {value_shape} and key shape {key_shape}.")
 
-    def build(self, query_shape, value_shape=None, key_shape=None):
-        """Creates the projections for inputs of these shapes (``value_shape`` defaults to ``query_shape``,
-        ``key_shape`` to ``value_shape``)."""
-        query_shape = tuple(query_shape)
-        value_shape = tuple(value_shape) if value_shape is not None else query_shape
-        key_shape = tuple(key_shape) if key_shape is not None else value_shape
-        self._check_shapes(query_shape, value_shape, key_shape)
-        self._query_rank = len(query_shape)
+    def _build_projections(self, query_shape, value_shape, key_shape):
         heads = self.num_heads
         self.query_kernel, self.query_bias = self._dense("query", (query_shape[-1], heads, self.key_dim),
                                                          (heads, self.key_dim))

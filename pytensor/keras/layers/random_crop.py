@@ -1,14 +1,13 @@
 """Keras RandomCrop layer."""
 import pytensor as pt
 
-from ._layer_utils import check_data_format
-from ._preprocessing_utils import aspect_ratio_window, check_image
-from .layer import Layer
+from ._preprocessing_utils import aspect_ratio_window
+from ._random_preprocessing import RandomImageLayer
 
 __all__ = ["RandomCrop"]
 
 
-class RandomCrop(Layer):
+class RandomCrop(RandomImageLayer):
     """In training crops a ``height x width`` window at a random offset (one offset for the batch, as Keras 3); an
     image not larger than that along both sides is cut from the offset of its central window of the target's aspect
     ratio and resized instead. At inference the images pass unchanged, as in Keras 3.
@@ -18,19 +17,13 @@ class RandomCrop(Layer):
         TensorShape([2, 4, 4, 3])
     """
 
-    _casts_integer_inputs = True
+    _config_attributes = ("data_format", "height", "width", "seed")
 
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
-        super().__init__(name=name, **kwargs)
-        self.data_format = check_data_format(data_format, f"RandomCrop layer '{self.name}'")
+        super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
         self.height, self.width = int(height), int(width)
-        self.seed = seed
-        self.built = True
 
-    def call(self, inputs, training=True):
-        check_image(self, inputs)
-        if not training:
-            return inputs
+    def _transform(self, inputs):
         in_height, in_width = int(inputs.shape[-3]), int(inputs.shape[-2])
         if in_height > self.height and in_width > self.width:
             top = int(pt.random.uniform((), 0, float(in_height - self.height + 1), seed=self.seed).numpy())
@@ -49,9 +42,3 @@ class RandomCrop(Layer):
         shape = list(input_shape)
         shape[-3:-1] = [self.height, self.width]
         return tuple(shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"data_format": self.data_format, "height": self.height, "width": self.width,
-                       "seed": self.seed})
-        return config

@@ -1,16 +1,14 @@
 """Keras RandomFlip layer."""
 import pytensor as pt
 
-from ._layer_utils import check_data_format
-from ._preprocessing_utils import check_image
-from .layer import Layer
+from ._random_preprocessing import RandomImageLayer
 
 __all__ = ["RandomFlip"]
 
 _MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
-class RandomFlip(Layer):
+class RandomFlip(RandomImageLayer):
     """In training flips each image left-right (``"horizontal"``), upside down (``"vertical"``) or both
     (``"horizontal_and_vertical"``: one draw decides both, as in Keras 3) with probability 1/2; otherwise the
     identity. Calls outside ``fit`` (e.g. in ``Dataset.map``) train by default, as in Keras.
@@ -20,22 +18,16 @@ class RandomFlip(Layer):
         TensorShape([2, 4, 4, 3])
     """
 
-    _casts_integer_inputs = True
+    _config_attributes = ("data_format", "seed", "mode")
 
     def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
         if mode not in _MODES:
             raise ValueError(f"RandomFlip layer '{self.name}': RandomFlip layer {self.name} received an unknown mode "
                              f"argument {mode!r}; use one of {_MODES}.")
         self.mode = mode
-        self.seed = seed
-        self.built = True
 
-    def call(self, inputs, training=True):
-        check_image(self, inputs)
-        if not training:
-            return inputs
+    def _transform(self, inputs):
         batched = inputs if len(inputs.shape) == 4 else pt.expand_dims(inputs, 0)
         flips = pt.random.uniform((int(batched.shape[0]), 1, 1, 1), seed=self.seed) <= 0.5
         if self.mode != "vertical":
@@ -43,11 +35,3 @@ class RandomFlip(Layer):
         if self.mode != "horizontal":
             batched = pt.where(flips, pt.image.flip_up_down(batched), batched)
         return batched if len(inputs.shape) == 4 else batched[0]
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"data_format": self.data_format, "seed": self.seed, "mode": self.mode})
-        return config

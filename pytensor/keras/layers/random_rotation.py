@@ -3,14 +3,13 @@ import numpy as np
 
 import pytensor as pt
 
-from ._layer_utils import check_data_format
-from ._preprocessing_utils import affine_transform, check_image, check_transform_arguments, parse_factor
-from .layer import Layer
+from ._preprocessing_utils import affine_transform, check_transform_arguments, parse_factor
+from ._random_preprocessing import RandomImageLayer
 
 __all__ = ["RandomRotation"]
 
 
-class RandomRotation(Layer):
+class RandomRotation(RandomImageLayer):
     """In training rotates each image about its centre by an angle drawn uniformly from ``factor`` (fractions of a
     full turn, counter-clockwise for positive values; ``factor=f`` gives ``[-f, f]``), filling uncovered pixels per
     ``fill_mode`` (``"reflect"``, ``"wrap"``, ``"constant"`` with ``fill_value``, ``"nearest"``); otherwise the
@@ -21,22 +20,17 @@ class RandomRotation(Layer):
         TensorShape([2, 8, 8, 3])
     """
 
-    _casts_integer_inputs = True
+    _config_attributes = ("factor", "data_format", "fill_mode", "fill_value", "interpolation",
+                          "seed")
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
                  data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
         check_transform_arguments(self, fill_mode, interpolation)
         self.factor = parse_factor(self, factor, (-1, 1))
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
-        self.seed = seed
-        self.built = True
 
-    def call(self, inputs, training=True):
-        check_image(self, inputs)
-        if not training:
-            return inputs
+    def _transform(self, inputs):
         batch = 1 if len(inputs.shape) == 3 else int(inputs.shape[0])
         height, width = int(inputs.shape[-3]), int(inputs.shape[-2])
         degrees = pt.random.uniform((batch,), self.factor[0] * 360.0, self.factor[1] * 360.0, seed=self.seed)
@@ -47,12 +41,3 @@ class RandomRotation(Layer):
         transforms = np.stack([cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos, zeros, zeros],
                               axis=1)
         return affine_transform(inputs, transforms, self.interpolation, self.fill_mode, self.fill_value)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"factor": self.factor, "data_format": self.data_format, "fill_mode": self.fill_mode,
-                       "fill_value": self.fill_value, "interpolation": self.interpolation, "seed": self.seed})
-        return config

@@ -3,14 +3,13 @@ import numpy as np
 
 import pytensor as pt
 
-from ._layer_utils import check_data_format
-from ._preprocessing_utils import affine_transform, check_image, check_transform_arguments, factor_range
-from .layer import Layer
+from ._preprocessing_utils import affine_transform, check_transform_arguments, factor_range
+from ._random_preprocessing import RandomImageLayer
 
 __all__ = ["RandomZoom"]
 
 
-class RandomZoom(Layer):
+class RandomZoom(RandomImageLayer):
     """In training zooms each image about its centre: the sampled window is ``1 + f`` times the image along each
     axis, ``f`` drawn from ``height_factor`` / ``width_factor`` (negative: zoom in; ``width_factor=None`` keeps the
     aspect ratio), uncovered pixels filled per ``fill_mode``; otherwise the identity.
@@ -20,12 +19,12 @@ class RandomZoom(Layer):
         TensorShape([2, 8, 8, 3])
     """
 
-    _casts_integer_inputs = True
+    _config_attributes = ("height_factor", "width_factor", "fill_mode", "interpolation", "seed",
+                          "fill_value", "data_format")
 
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect", interpolation="bilinear", seed=None,
                  fill_value=0.0, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
         check_transform_arguments(self, fill_mode, interpolation)
         # pairs as tuples, so a config that went through JSON (lists) compares equal
         self.height_factor, self.width_factor = (tuple(f) if isinstance(f, list) else f
@@ -34,13 +33,8 @@ class RandomZoom(Layer):
         self._width_range = None if width_factor is None else factor_range(self, width_factor, "width_factor",
                                                                              lowest_included=False)
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
-        self.seed = seed
-        self.built = True
 
-    def call(self, inputs, training=True):
-        check_image(self, inputs)
-        if not training:
-            return inputs
+    def _transform(self, inputs):
         batch = 1 if len(inputs.shape) == 3 else int(inputs.shape[0])
         height, width = int(inputs.shape[-3]), int(inputs.shape[-2])
         zoom_y = pt.random.uniform((batch,), 1.0 + self._height_range[0], 1.0 + self._height_range[1],
@@ -52,13 +46,3 @@ class RandomZoom(Layer):
         offset_y = np.float32((height - 1.0) / 2.0) * (1 - zoom_y)
         transforms = np.stack([zoom_x, zeros, offset_x, zeros, zoom_y, offset_y, zeros, zeros], axis=1)
         return affine_transform(inputs, transforms, self.interpolation, self.fill_mode, self.fill_value)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"height_factor": self.height_factor, "width_factor": self.width_factor,
-                       "fill_mode": self.fill_mode, "interpolation": self.interpolation, "seed": self.seed,
-                       "fill_value": self.fill_value, "data_format": self.data_format})
-        return config
