@@ -1,5 +1,6 @@
 """pickle, copy.copy and copy.deepcopy of tensors, variables, shapes, dtypes and Keras objects, as in TF 2 /
 Keras 3: values survive, copies of mutable things are independent, and objects cross process boundaries."""
+import concurrent.futures
 import copy
 import multiprocessing
 import pickle
@@ -222,8 +223,9 @@ def test_objects_cross_a_spawned_process():
     tensor = pt.constant([[1.0, 2.0], [3.0, 4.0]])
     model = make_model("sequential")
     expected = model.predict(x, verbose=0)
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        doubled, predicted, returned = pool.apply(_child_step, (tensor, model, x))
+    # An executor, not a Pool: a child that dies (say, on import) fails the test instead of hanging it.
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        doubled, predicted, returned = pool.submit(_child_step, tensor, model, x).result(timeout=300)
     np.testing.assert_array_equal(doubled.numpy(), [[2.0, 4.0], [6.0, 8.0]])
     np.testing.assert_array_equal(predicted, expected)
     np.testing.assert_array_equal(returned.predict(x, verbose=0), expected)

@@ -19,7 +19,6 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-sys.path.insert(0, ROOT)
 import corpus  # noqa: E402
 
 NAMES_FILE = os.path.join(ROOT, "pytensor", "_tf_api_names.json")
@@ -197,4 +196,7 @@ def main():
 
 
 if __name__ == "__main__":
+    # Run as a script from a source checkout: its pytensor. (Not at import: under pytest the repository root ahead
+    # of site-packages would make every later subprocess import the unbuilt source tree.)
+    sys.path.insert(0, ROOT)
     main()
