@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import pytensor as tf
+from child_python import child_env
 
 MAX_RANK = 254  # TF's TensorShape::MaxDimensions()
 
@@ -20,7 +21,7 @@ def _nested(value, depth):
 
 # ---- 1. nesting depth and rank ------------------------------------------------------------------------------
 
-def test_deeply_nested_list_raises_in_a_fresh_interpreter():
+def test_deeply_nested_list_raises_in_a_fresh_interpreter(tmp_path):
     # The recursive scan overflowed the C stack here (a segfault); run it where a crash cannot take pytest down.
     code = ("import sys, pytensor as tf\n"
             "x = 1.0\n"
@@ -33,8 +34,8 @@ def test_deeply_nested_list_raises_in_a_fresh_interpreter():
             "    else:\n"
             "        sys.exit('no error')\n"
             "print('ok')\n")
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(tf.__file__))))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=child_env(),
+                       cwd=tmp_path)
     assert r.returncode == 0 and r.stdout.strip() == "ok", (r.returncode, r.stdout, r.stderr[-2000:])
 
 

@@ -7,13 +7,9 @@ import textwrap
 
 import pytest
 
+from child_python import child_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
-    return env
 
 
 def _write(tmp_path, body, name="prog.py"):
@@ -23,7 +19,7 @@ def _write(tmp_path, body, name="prog.py"):
 
 
 def _run(args, cwd):
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=_env(), capture_output=True, text=True,
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=child_env(), capture_output=True, text=True,
                           timeout=120)
 
 

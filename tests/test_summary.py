@@ -22,6 +22,7 @@ import pytest
 pytest.importorskip("tensorboard")
 
 import pytensor as tf  # noqa: E402
+from child_python import child_env  # noqa: E402
 from tensorboard.backend.event_processing import event_accumulator, plugin_event_accumulator  # noqa: E402
 from tensorboard.compat.proto.event_pb2 import Event  # noqa: E402
 from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c  # noqa: E402
@@ -274,8 +275,8 @@ with writer.as_default():
 
 def test_killed_mid_write_leaves_flushed_records_whole(tmp_path):
     logdir = str(tmp_path / "run")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    child = subprocess.Popen([sys.executable, "-c", CRASHING_CHILD, logdir], stdout=subprocess.PIPE, cwd=root)
+    child = subprocess.Popen([sys.executable, "-c", CRASHING_CHILD, logdir], stdout=subprocess.PIPE, cwd=tmp_path,
+                             env=child_env())
     try:
         assert child.stdout.readline().strip() == b"flushed"
         time.sleep(1.0)                                   # let it get further (the writer polls every 0.5 s)
@@ -327,8 +328,8 @@ model.fit(x, y, batch_size=32, epochs=3, verbose=0, callbacks=[
 
 
 def test_keyboard_interrupt_mid_fit_keeps_what_was_written(tmp_path):
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    done = subprocess.run([sys.executable, "-c", INTERRUPTED_FIT, str(tmp_path)], cwd=root, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_FIT, str(tmp_path)], cwd=tmp_path, env=child_env(),
+                          capture_output=True,
                           timeout=300)
     assert b"KeyboardInterrupt" in done.stderr and done.returncode != 0
     acc = event_accumulator.EventAccumulator(str(tmp_path / "train"), size_guidance={event_accumulator.TENSORS: 0})

@@ -15,6 +15,7 @@ Each program's printed results under real TensorFlow are recorded once (``record
 
 import dataclasses
 import json
+import importlib.util
 import os
 import re
 import subprocess
@@ -332,11 +333,18 @@ def materialize(program):
     return path
 
 
+def _pytensor_root():
+    """The folder holding the pytensor this process imports (installed, or a built source tree); the repository
+    root when there is none (recording under TensorFlow, where it is not imported)."""
+    spec = importlib.util.find_spec("pytensor")
+    return os.path.dirname(os.path.dirname(spec.origin)) if spec else os.path.dirname(os.path.dirname(HERE))
+
+
 def run_environment(data_dir):
     """Environment for running a corpus program: the matplotlib stand-in first on the path, Keras's dataset cache
     pointing at the shared data sets, quiet TF logging."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([STUBS, os.path.dirname(os.path.dirname(HERE)), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([STUBS, _pytensor_root(), env.get("PYTHONPATH", "")])
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
     env["KERAS_HOME"] = data_dir
     return env
