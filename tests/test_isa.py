@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import pytensor as pt
+from child_python import child_env
 from pytensor import _isa
 
 V4 = frozenset({"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", "avx2", "fma"})
@@ -71,11 +72,8 @@ def test_both_builds_compute_the_same(tmp_path):
     if _isa._avx512_path(os.path.dirname(pt.__file__)) is None:
         pytest.skip("this install has no AVX-512 build")
     for isa in _isa.ISAS:
-        package_root = os.path.dirname(os.path.dirname(pt.__file__))
-        env = dict(os.environ, PYTENSOR_ISA=isa,
-                   PYTHONPATH=os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]))
-        done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=tmp_path, env=child_env(PYTENSOR_ISA=isa),
+                              capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
     # Vector widths change the order of float32 sums: equal to rounding.
     np.testing.assert_allclose(np.load(tmp_path / "avx512.npy"), np.load(tmp_path / "avx2.npy"), rtol=1e-4,

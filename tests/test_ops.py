@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import pytensor as pt
+from child_python import child_env
 from op_db import ALL_DTYPES, NotBuiltError, op_db, to_pt_sample, _flatten
 
 MAX_REPORTED = 12
@@ -22,9 +23,8 @@ MAX_REPORTED = 12
 
 def _run_python(code):
     """Runs code in a fresh interpreter that imports the same pytensor as this process (installed or in-tree)."""
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(pt.__file__))))
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env=env, cwd=os.path.dirname(os.path.abspath(__file__)))
+                          env=child_env(), cwd=os.path.dirname(os.path.abspath(__file__)))
 
 def _pairs(attr):
     return [pytest.param(op, dt, id=f"{op.name}-{dt}") for op in op_db for dt in getattr(op, attr)]
