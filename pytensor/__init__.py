@@ -80,6 +80,12 @@ from ._tf_ops import (  # noqa: E402,F401,A004
     get_static_value, UnconnectedGradients, meshgrid, slice, get_logger, add_n,
 )
 from .debugging import assert_equal, assert_less, assert_greater, assert_rank  # noqa: E402,F401
+from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functions
+    tan, sinh, cosh, asin, acos, atan, atan2, asinh, acosh, atanh, scalar_mul, cumsum,
+)
+from ._math_ops import truncatediv, truncatemod  # noqa: E402,F401
+from ._array_ops import *  # noqa: E402,F401,F403  reverse, roll, sort, gather_nd, tensor_scatter_nd_*, map_fn ...
+from . import version  # noqa: E402,F401
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
 _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",
