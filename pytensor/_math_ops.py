@@ -76,15 +76,17 @@ def cosh(x, name=None):
 
 
 def asinh(x, name=None):
-    """Element-wise inverse hyperbolic sine: sign(x) log1p(|x| + x^2 / (1 + sqrt(1 + x^2))), log(2|x|) where
-    x^2 would overflow."""
+    """Element-wise inverse hyperbolic sine: log1p(|x| + x^2 / (1 + sqrt(1 + x^2))) with x's sign, log(2|x|)
+    where x^2 would overflow."""
     x = _floating(x, "asinh")
-    a = _core.abs(x)
+    negative = x < 0.0
+    a = _core.where(negative, -x, x)  # |x|, differentiable at 0
     big = a > (1e8 if x.dtype == "float32" else 1e150)
     small = _core.where(big, _const(0.0, x), a)  # keeps x^2 finite in the branch not taken (and its gradient)
     near = _core.log1p(small + small * small / (1.0 + _core.sqrt(1.0 + small * small)))
     far = _core.log(_core.where(big, a, _const(1.0, x))) + _pymath.log(2.0)
-    return _core.sign(x) * _core.where(big, far, near)
+    magnitude = _core.where(big, far, near)
+    return _core.where(negative, -magnitude, magnitude)
 
 
 def acosh(x, name=None):
@@ -224,6 +226,7 @@ def lgamma(x, name=None):
     left = x < 0.5
     right = _lgamma_right(_core.where(left, 1.0 - x, x))
     sin_pi_x = _core.abs(_core.sin(_pymath.pi * (x - _core.floor(x))))
+    sin_pi_x = _core.where(left, sin_pi_x, _const(1.0, x))  # log(0) at integers of the branch not taken
     reflected = _pymath.log(_pymath.pi) - _core.log(sin_pi_x) - right
     return _core.where(left, reflected, right)
 
@@ -244,7 +247,8 @@ def digamma(x, name=None):
         tail = c + inv2 * tail
     right = _core.log(w) - 0.5 / w + inv2 * tail - shift
     reflected = right - _pymath.pi / tan(_pymath.pi * x)
-    return _core.where(left, reflected, right)
+    pole = _core.logical_and(left, _core.equal(x, _core.floor(x)))  # 0, -1, -2 ...: NaN, as TF
+    return _core.where(pole, _const(np.nan, x), _core.where(left, reflected, right))
 
 
 def lbeta(x, name=None):
