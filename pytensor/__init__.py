@@ -85,7 +85,8 @@ from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functi
 )
 from ._math_ops import truncatediv, truncatemod  # noqa: E402,F401
 from ._array_ops import *  # noqa: E402,F401,F403  reverse, roll, sort, gather_nd, tensor_scatter_nd_*, map_fn ...
-from . import version  # noqa: E402,F401
+version = __import__("importlib").import_module(".version", __name__)  # tf.version (`from . import` would ask
+# __getattr__ first, which reads the TF name list)
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
 _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",
