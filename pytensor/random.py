@@ -70,9 +70,16 @@ def _mix64(x):
     return x ^ (x >> 31)
 
 
+_explicit = threading.local()  # the (key, counter) a stateless op or a Generator hands the core's next draw
+
+
 def _resolve_seed(op_seed):
     """(key, counter) of the next call of an op with op-level seed ``op_seed`` (called by the core)."""
     global _auto_op_seed
+    stream = getattr(_explicit, "stream", None)
+    if stream is not None:
+        _explicit.stream = None
+        return stream
     if op_seed is not None:
         op_seed = _as_seed(op_seed, "random")
     with _lock:
@@ -129,6 +136,8 @@ def shuffle(value, seed=None, name=None):
     """A random permutation of ``value`` along its first dimension."""
     return _core.random_shuffle(value, seed)
 
+
+from ._random_ops import *  # noqa: E402,F401,F403  stateless ops, Generator, gamma, fold_in, split (issue 18)
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)
