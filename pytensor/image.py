@@ -260,12 +260,34 @@ def adjust_brightness(image, delta):
     return convert_image_dtype(flt + delta, original.dtype, saturate=True)
 
 
-def adjust_contrast(images, contrast_factor):
-    """``(x - mean) * contrast_factor + mean`` with the mean of each image and channel over height and width."""
+def _without_gradient(op_type):
+    """Marks a function's result as having no gradient, as TF's kernel `op_type` has none registered: a tape that
+    differentiates through it raises TF's LookupError (programs catch it; TF's autodiff guide shows it)."""
+    def mark(fn):
+        def wrapped(*args):
+            def no_gradient(*upstream):
+                raise LookupError(f"gradient registry has no entry for: {op_type}")
+
+            return pt.custom_gradient(lambda *inputs: (fn(*inputs), no_gradient))(*args)
+
+        wrapped.__name__, wrapped.__doc__ = fn.__name__, fn.__doc__
+        return wrapped
+
+    return mark
+
+
+@_without_gradient("AdjustContrastv2")
+def _adjust_contrast(images, contrast_factor):
     original, flt = _to_float(images, "adjust_contrast")
     _as_image(flt, "adjust_contrast")
     mean = pt.reduce_mean(flt, axis=[-3, -2], keepdims=True)
     return convert_image_dtype((flt - mean) * contrast_factor + mean, original.dtype, saturate=True)
+
+
+def adjust_contrast(images, contrast_factor):
+    """``(x - mean) * contrast_factor + mean`` with the mean of each image and channel over height and width.
+    Not differentiable, as in TF: a tape through it raises LookupError."""
+    return _adjust_contrast(images, contrast_factor)
 
 
 def rot90(image, k=1, name=None):

@@ -260,3 +260,11 @@ def test_structure_functions_are_eager_no_ops():
     out = tf.numpy_function(lambda a: (a * 2).astype(np.int64), [tf.constant([1, 2])], tf.int64)
     np.testing.assert_array_equal(out.numpy(), [2, 4])
     assert tf.version.VERSION == tf.__version__
+
+
+def test_approx_min_k_is_exact():
+    """TF runs ApproxTopK's min variant only under XLA, so it is checked against numpy here."""
+    m = np.array([[3.0, 1.0, 2.0, 1.0], [0.0, 5.0, 5.0, -2.0]], np.float32)
+    values, indices = tf.nn.approx_min_k(m, 2)
+    np.testing.assert_array_equal(values.numpy(), [[1.0, 1.0], [-2.0, 0.0]])
+    np.testing.assert_array_equal(indices.numpy(), [[1, 3], [3, 0]])
