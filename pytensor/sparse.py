@@ -136,7 +136,8 @@ def add(a, b, threshold=0, name=None):
 
 def reduce_sum(sp_input, axis=None, keepdims=False, output_is_sparse=False, name=None):
     """The sum over `axis` (all axes by default), dense unless `output_is_sparse`."""
-    dense = _core.reduce_sum(to_dense(_check(sp_input, "reduce_sum"), validate_indices=False), axis=axis, keepdims=bool(keepdims))
+    dense = to_dense(_check(sp_input, "reduce_sum"), validate_indices=False)
+    dense = _core.reduce_sum(dense, axis=axis, keepdims=bool(keepdims))
     return from_dense(dense) if output_is_sparse else dense
 
 
