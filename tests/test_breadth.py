@@ -37,6 +37,10 @@ def _compare(case, got, want):
         return
     array = np.asarray(got)
     assert list(array.shape) == want["shape"], f"{case}: shape {array.shape}, TensorFlow's {want['shape']}"
+    if want["dtype"] == "string":
+        assert got.dtype == tf.string, f"{case}: dtype {got.dtype}, TensorFlow's string"
+        assert [v.decode("utf-8") for v in array.ravel()] == want["value"], case
+        return
     assert str(array.dtype) == want["dtype"], f"{case}: dtype {array.dtype}, TensorFlow's {want['dtype']}"
     if array.dtype.kind == "f":
         expected = np.array([float(v) for v in want["value"]]).reshape(want["shape"])
@@ -300,3 +304,16 @@ def test_sparse_bad_input():
         tf.sparse.to_dense(tf.ones((2, 2)))
     with pytest.raises(InvalidArgumentError, match="dense shapes differ"):
         tf.sparse.add(sp, tf.sparse.eye(3))
+
+
+def test_strings_bad_input():
+    with pytest.raises(TypeError, match="lower: expected a string tensor, got dtype float32"):
+        tf.strings.lower(tf.constant([1.0]))
+    with pytest.raises(tf.errors.UnimplementedError, match="RaggedTensor"):
+        tf.strings.split(tf.constant(["a b", "c"]))
+    with pytest.raises(InvalidArgumentError, match="pos 9 is out of range"):
+        tf.strings.substr(tf.constant("abc"), 9, 1)
+    with pytest.raises(TypeError, match="cannot convert string values to dtype float32"):
+        tf.constant("1.5", dtype=tf.float32)
+    with pytest.raises(ValueError, match="unit must be"):
+        tf.strings.length(tf.constant("a"), unit="WORD")
