@@ -19,7 +19,7 @@ from ._tensor_api import Tensor, Variable
 from .errors import InvalidArgumentError
 
 __all__ = [
-    "reverse", "roll", "argsort", "sort", "gather_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add",
+    "gather", "reverse", "roll", "argsort", "sort", "gather_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add",
     "tensor_scatter_nd_sub", "tensor_scatter_nd_max", "tensor_scatter_nd_min", "repeat", "sequence_mask", "unique",
     "unique_with_counts", "searchsorted", "unravel_index", "reverse_sequence", "dynamic_partition", "dynamic_stitch",
     "histogram_fixed_width_bins", "histogram_fixed_width", "strided_slice", "is_tensor", "identity_n", "no_op",
@@ -53,6 +53,18 @@ def _int_values(x, op, what):
     if values.dtype.kind not in "iu":
         raise TypeError(f"{op}: {what} must be integers, got {values.dtype}")
     return values
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """Slices of `params` along `axis` at `indices` (the core's gather; string tensors are gathered too)."""
+    if not isinstance(params, _TENSORS) and type(params).__name__ == "StringTensor":
+        strings = np.asarray(params.numpy(), dtype=object)
+        if batch_dims:
+            raise InvalidArgumentError("gather: batch_dims is not supported for string tensors")
+        picked = np.take(strings, np.asarray(indices.numpy() if hasattr(indices, "numpy") else indices),
+                         axis=0 if axis is None else int(axis))
+        return type(params)(picked)
+    return _core.gather(params, indices, validate_indices, axis, batch_dims)
 
 
 def reverse(tensor, axis, name=None):

@@ -317,3 +317,10 @@ def test_strings_bad_input():
         tf.constant("1.5", dtype=tf.float32)
     with pytest.raises(ValueError, match="unit must be"):
         tf.strings.length(tf.constant("a"), unit="WORD")
+
+
+def test_sparse_tensor_prints_its_parts_as_tensors():
+    sp = tf.SparseTensor(indices=[[0, 2], [2, 1]], values=[2, 11], dense_shape=[4, 5])
+    assert repr(sp) == ("SparseTensor(indices=pt.Tensor(\n[[0 2]\n [2 1]], shape=(2, 2), dtype=int64), "
+                        "values=pt.Tensor([ 2 11], shape=(2,), dtype=int32), "
+                        "dense_shape=pt.Tensor([4 5], shape=(2,), dtype=int64))")

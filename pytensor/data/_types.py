@@ -119,8 +119,8 @@ class SparseTensor:
         return to_tensor(dense)
 
     def __repr__(self):
-        return (f"SparseTensor(indices={self.indices.numpy().tolist()}, values={np.asarray(self.values)!r}, "
-                f"dense_shape={self.dense_shape.numpy().tolist()})")
+        # TF's layout: each part printed as a tensor
+        return f"SparseTensor(indices={self.indices!s}, values={self.values!s}, dense_shape={self.dense_shape!s})"
 
 
 class TensorSpec:

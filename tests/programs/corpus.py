@@ -180,7 +180,6 @@ PROGRAMS += [
         id="tf_guide_tensor_slicing", origin=TF_DOCS, path="site/en/guide/tensor_slicing.ipynb",
         url="https://www.tensorflow.org/guide/tensor_slicing", licence="Apache-2.0",
         compare="numbers",
-        needs="tf.gather_nd, tf.tensor_scatter_nd_add/sub/min/max, tf.sparse.to_dense",
     ),
     Program(
         id="tf_guide_advanced_autodiff", origin=TF_DOCS, path="site/en/guide/advanced_autodiff.ipynb",
