@@ -19,7 +19,7 @@ from . import random as _random
 
 __all__ = [
     "Algorithm", "stateless_uniform", "stateless_normal", "stateless_truncated_normal", "stateless_categorical",
-    "stateless_gamma", "stateless_binomial", "gamma", "fold_in", "split", "create_rng_state", "Generator",
+    "stateless_gamma", "stateless_binomial", "stateless_poisson", "gamma", "poisson", "fold_in", "split", "create_rng_state", "Generator",
     "get_global_generator", "set_global_generator",
 ]
 
@@ -168,6 +168,55 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=No
     index = _core.reshape(_core.range(trials, dtype=counts_t.dtype), (trials,) + (1,) * len(tuple(shape)))
     success = _core.logical_and(u < probs_t, index < counts_t)
     return _core.cast(_core.reduce_sum(_core.cast(success, "int32"), axis=0), output_dtype)
+
+
+_POISSON_MAX_RATE = 1e4
+_POISSON_BLOCK = 1 << 21  # entries of the cumulative-probability table built at once
+
+
+def _poisson_samples(rate, uniform, dtype):
+    """Poisson(rate) samples by inversion: the count of cumulative probabilities P(X <= k), k = 0..K, below a
+    uniform draw, with K = rate + 12 sqrt(rate) + 12 (the mass beyond is under 1e-30)."""
+    from ._math_ops import cumsum, lgamma
+
+    values = np.asarray(rate)
+    if values.size and (values.min() < 0 or values.max() > _POISSON_MAX_RATE):
+        raise InvalidArgumentError(f"poisson: rates must be in [0, {_POISSON_MAX_RATE:g}] (larger ones need a "
+                                   f"sampling kernel), got [{values.min()}, {values.max()}]")
+    top = float(values.max()) if values.size else 0.0
+    k_max = int(np.ceil(top + 12 * np.sqrt(top) + 12))
+    shape = tuple(rate.shape)
+    flat_rate = _core.reshape(_core.cast(rate, "float64"), (-1,))
+    flat_u = _core.reshape(_core.cast(uniform, "float64"), (-1,))
+    k = _core.reshape(_core.range(k_max + 1, dtype="float64"), (1, -1))
+    log_k_factorial = lgamma(k + 1.0)
+    n = int(np.prod(shape))
+    block = max(1, _POISSON_BLOCK // (k_max + 1))  # samples per step: bounds the (block, K) table's memory
+    counts = []
+    for start in range(0, n, block):
+        r = _core.expand_dims(flat_rate[start:start + block], -1)
+        log_pmf = k * _core.log(_core.maximum(r, _core.constant(1e-300, "float64"))) - r - log_k_factorial
+        cdf = cumsum(_core.exp(log_pmf), axis=-1)
+        below = _core.cast(cdf < _core.expand_dims(flat_u[start:start + block], -1), "float64")
+        counts.append(_core.where(_core.squeeze(r, -1) > 0, _core.reduce_sum(below, axis=-1),
+                                  _core.zeros_like(flat_u[start:start + block])))
+    count = _core.concat(counts, 0) if counts else _core.zeros((0,), "float64")
+    return _core.cast(_core.reshape(count, shape), dtype)
+
+
+def poisson(shape, lam, dtype=float32, seed=None, name=None):
+    """Poisson(lam) samples of shape ``shape + lam.shape`` (rates up to 1e4)."""
+    rate = _core.convert_to_tensor(lam, dtype_hint="float32")
+    full = tuple(shape) + tuple(rate.shape)
+    u = _draw(_random._resolve_seed(seed), _core.random_uniform, full, 0.0, 1.0, "float64")
+    return _poisson_samples(_core.broadcast_to(rate, full), u, dtype)
+
+
+def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
+    """Poisson(lam) samples of `shape` (lam broadcast to it), a deterministic function of `seed`."""
+    rate = _core.broadcast_to(_core.convert_to_tensor(lam, dtype_hint="float32"), tuple(shape))
+    u = stateless_uniform(tuple(shape), seed, dtype="float64")
+    return _poisson_samples(rate, u, dtype)
 
 
 def fold_in(seed, data, alg="auto_select"):

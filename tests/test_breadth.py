@@ -324,3 +324,26 @@ def test_sparse_tensor_prints_its_parts_as_tensors():
     assert repr(sp) == ("SparseTensor(indices=pt.Tensor(\n[[0 2]\n [2 1]], shape=(2, 2), dtype=int64), "
                         "values=pt.Tensor([ 2 11], shape=(2,), dtype=int32), "
                         "dense_shape=pt.Tensor([4 5], shape=(2,), dtype=int64))")
+
+
+def test_tensor_array_in_eager_loops():
+    ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+    for i in range(3):
+        ta = ta.write(i, tf.constant([1.0, 2.0]) * float(i))
+    np.testing.assert_array_equal(ta.stack().numpy(), [[0, 0], [1, 2], [2, 4]])
+    assert int(ta.size()) == 3 and ta.element_shape.as_list() == [2]
+    np.testing.assert_array_equal(ta.gather([2, 0]).numpy(), [[2, 4], [0, 0]])
+    np.testing.assert_array_equal(ta.concat().numpy(), [0, 0, 1, 2, 2, 4])
+    x = tf.Variable([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        ta = tf.TensorArray(tf.float32, size=2).write(0, x * x).write(1, x * 3.0)
+        y = tf.reduce_sum(ta.stack())
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [5.0, 7.0])
+    fixed = tf.TensorArray(tf.int32, size=2).unstack(tf.constant([[1, 2], [3, 4]]))
+    np.testing.assert_array_equal(fixed.read(1).numpy(), [3, 4])
+    with pytest.raises(InvalidArgumentError, match="out of range"):
+        fixed.write(2, tf.constant([1, 2]))
+    with pytest.raises(InvalidArgumentError, match="not compatible"):
+        fixed.write(0, tf.constant([1, 2, 3]))
+    with pytest.raises(TypeError, match="expected a tensor of dtype int32, got dtype float32"):
+        fixed.write(0, tf.constant([1.0, 2.0]))

@@ -93,3 +93,14 @@ def test_bad_seeds():
         tf.random.stateless_uniform([2], seed=[1.0, 2.0])
     with pytest.raises(TypeError, match="a seed must be an integer"):
         tf.random.Generator.from_seed("x")
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.5, 3.0, 40.0, 250.0])
+def test_poisson_moments(rate):
+    x = tf.random.stateless_poisson([N // 4], seed=[1, 2], lam=rate).numpy()
+    assert x.dtype == np.int32 and x.min() >= 0
+    np.testing.assert_allclose(x.mean(), rate, rtol=0.02, atol=0.01)
+    np.testing.assert_allclose(x.var(), rate, rtol=0.05, atol=0.01)
+    assert tf.random.poisson([4], [1.0, 5.0], seed=3).shape == (4, 2)
+    with pytest.raises(InvalidArgumentError, match="rates must be in"):
+        tf.random.poisson([2], -1.0)
