@@ -170,8 +170,9 @@ def erfc(x, name=None):
 
 def erfinv(x, name=None):
     """Element-wise inverse error function on (-1, 1) (+-inf at +-1, NaN outside): Giles' single-precision
-    approximation, then Newton steps on erf to the working precision."""
-    x = _floating(x, "erfinv")
+    approximation, then two Newton steps on erf in float64."""
+    given = _floating(x, "erfinv")
+    x = _core.cast(given, "float64")  # float32 inputs too: the steps below then give float32's full precision
     w = -_core.log((1.0 - x) * (1.0 + x))
     central, tail = w - 2.5, _core.sqrt(_core.where(w < 5.0, _const(5.0, x), w)) - 3.0
     p_central = _const(2.81022636e-08, x)
@@ -185,11 +186,11 @@ def erfinv(x, name=None):
     y = _core.where(w < 5.0, p_central, p_tail) * x
     finite = _core.abs(x) < 1.0
     y = _core.where(finite, y, _const(0.0, x))
-    for _ in range(2 if x.dtype == "float64" else 1):
+    for _ in range(2):
         y = y - (_core.erf(y) - _core.where(finite, x, _const(0.0, x))) * (
             _pymath.sqrt(_pymath.pi) / 2) * _core.exp(y * y)
     edge = _core.where(_core.abs(x) == 1.0, _core.sign(x) * np.inf, _const(np.nan, x))
-    return _core.where(finite, y, edge)
+    return _core.cast(_core.where(finite, y, edge), given.dtype)
 
 
 def erfcinv(x, name=None):

@@ -4,6 +4,7 @@ composed from pytensor's ops; ``eig`` (non-symmetric) is not built and says so."
 import numpy as _np
 
 import pytensor as pt
+from pytensor import _linalg_ops as _linalg
 
 from .numpy import _float, _tensor, argsort, diagonal, take_along_axis
 
@@ -46,42 +47,8 @@ def _unit(index, n, dtype):
     return pt.one_hot(pt.cast(pt.convert_to_tensor(index), "int32"), n, dtype=dtype)
 
 
-def _lu(x):
-    """Partial-pivoting LU of ``x``: ``(L, U, P, swaps)`` with ``P @ x = L @ U`` and ``swaps`` the number of row
-    interchanges (per matrix)."""
-    n, dtype = x.shape[-1], x.dtype.name
-    rows = pt.range(n)
-    eye = pt.broadcast_to(pt.eye(n, dtype=dtype), x.shape)
-    u, lower, perm = x, pt.zeros_like(x), eye
-    swaps = pt.zeros(x.shape[:-2], dtype="int32")
-    for k in range(n):
-        column = pt.where(rows >= k, pt.abs(u[..., :, k]), pt.fill(u.shape[:-1], _np.array(-1.0, dtype)))
-        pivot = pt.cast(pt.argmax(column, axis=-1), "int32")
-        e_k, e_p = _unit(k + pt.zeros_like(pivot), n, dtype), _unit(pivot, n, dtype)
-        swap = eye - _outer(e_k, e_k) - _outer(e_p, e_p) + _outer(e_k, e_p) + _outer(e_p, e_k)
-        u, lower, perm = pt.matmul(swap, u), pt.matmul(pt.matmul(swap, lower), swap), pt.matmul(swap, perm)
-        swaps = swaps + pt.cast(pt.not_equal(pivot, k), "int32")
-        factors = pt.where(rows > k, u[..., :, k] / u[..., k:k + 1, k], pt.zeros_like(u[..., :, k]))
-        u = u - pt.expand_dims(factors, -1) * u[..., k:k + 1, :]
-        lower = lower + _outer(factors, e_k)
-    return lower + eye, u, perm, swaps
-
-
 def _outer(a, b):
     return pt.expand_dims(a, -1) * pt.expand_dims(b, -2)
-
-
-def _substitute(a, b, lower, unit_diagonal=False):
-    """``a^-1 b`` for triangular ``a`` (..., n, n) and ``b`` (..., n, k), row by row."""
-    n = a.shape[-1]
-    order = range(n) if lower else range(n - 1, -1, -1)
-    solved = {}
-    for i in order:
-        rhs = b[..., i, :]
-        for j in solved:
-            rhs = rhs - a[..., i, j:j + 1] * solved[j]
-        solved[i] = rhs if unit_diagonal else rhs / a[..., i, i:i + 1]
-    return pt.stack([solved[i] for i in range(n)], axis=-2)
 
 
 def _as_matrix_rhs(a, b):
@@ -90,11 +57,14 @@ def _as_matrix_rhs(a, b):
     return (pt.expand_dims(b, -1) if vector else b), vector
 
 
+# The factorisations and solves are tf.linalg's (pytensor/_linalg_ops.py); these give them Keras's signatures.
+
+
 def solve_triangular(a, b, lower=False):
     """``x`` with ``a @ x = b`` for triangular ``a`` (``lower`` or upper); ``b`` a matrix or a vector."""
     a = _square(a, "solve_triangular")
     rhs, vector = _as_matrix_rhs(a, b)
-    x = _substitute(a, rhs, lower)
+    x = _linalg.triangular_solve(a, rhs, lower=lower)
     return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
 
 
@@ -102,63 +72,41 @@ def solve(a, b):
     """``x`` with ``a @ x = b`` (LU with partial pivoting); ``b`` a matrix or a vector."""
     a = _square(a, "solve")
     rhs, vector = _as_matrix_rhs(a, b)
-    lower, upper, perm, _ = _lu(a)
-    x = _substitute(upper, _substitute(lower, pt.matmul(perm, rhs), True, unit_diagonal=True), False)
+    x = _linalg.solve(a, rhs)
     return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
 
 
 def inv(x):
     """The inverse matrix."""
-    x = _square(x, "inv")
-    return solve(x, pt.broadcast_to(pt.eye(x.shape[-1], dtype=x.dtype.name), x.shape))
+    return _linalg.inv(_square(x, "inv"))
 
 
 def slogdet(x):
     """``(sign, log|det x|)`` from the LU factorisation."""
-    x = _square(x, "slogdet")
-    _, upper, _, swaps = _lu(x)
-    pivots = diagonal(upper, axis1=-2, axis2=-1)
-    parity = 1.0 - 2.0 * pt.cast(pt.math.floormod(swaps, 2), x.dtype.name)
-    sign = parity * pt.reduce_prod(pt.sign(pivots), axis=-1)
-    return sign, pt.reduce_sum(pt.math.log(pt.abs(pivots)), axis=-1)
+    return _linalg.slogdet(_square(x, "slogdet"))
 
 
 def det(x):
     """The determinant."""
-    sign, log_abs = slogdet(x)
-    return sign * pt.exp(log_abs)
+    return _linalg.det(_square(x, "det"))
 
 
 def logdet(x):
     """``log det x`` of positive definite matrices."""
-    x = _square(x, "logdet")
-    return 2.0 * pt.reduce_sum(pt.math.log(diagonal(cholesky(x), axis1=-2, axis2=-1)), axis=-1)
+    return _linalg.logdet(_square(x, "logdet"))
 
 
 def lu_factor(x):
     """``(lu, p)`` as Keras on TensorFlow gives: ``L - I + U`` in one matrix and the permutation ``p`` with
-    ``x = (L @ U)[p]``."""
-    x = _square(x, "lu_factor")
-    lower, upper, perm, _ = _lu(x)
-    packed = lower - pt.eye(x.shape[-1], dtype=x.dtype.name) + upper
-    return packed, pt.cast(pt.argmax(perm, axis=-2), "int32")
+    ``x = (L @ U)[p]`` (the inverse of tf.linalg.lu's, which has ``x[p] = L @ U``)."""
+    packed, perm = _linalg.lu(_square(x, "lu_factor"))
+    return packed, _linalg._inverse_permutation(perm)
 
 
 def cholesky(x, upper=False):
     """The Cholesky factor ``L`` (lower, ``x = L L^T``; ``U = L^T`` with ``upper=True``) of positive definite
-    ``x``, column by column."""
-    x = _square(x, "cholesky")
-    n = x.shape[-1]
-    rows = pt.range(n)
-    columns = []
-    for j in range(n):
-        v = x[..., :, j]
-        if columns:
-            done = pt.stack(columns, axis=-1)  # (..., n, j)
-            v = v - pt.reduce_sum(done * pt.expand_dims(done[..., j, :], -2), axis=-1)
-        d = pt.sqrt(v[..., j:j + 1])
-        columns.append(pt.where(rows >= j, v / d, pt.zeros_like(v)))
-    factor = pt.stack(columns, axis=-1)
+    ``x``."""
+    factor = _linalg.cholesky(_square(x, "cholesky"))
     return _swap_last(factor) if upper else factor
 
 
@@ -167,8 +115,7 @@ def cholesky_inverse(x, upper=False):
     factor = _square(x, "cholesky_inverse")
     lower = _swap_last(factor) if upper else factor
     eye = pt.broadcast_to(pt.eye(factor.shape[-1], dtype=factor.dtype.name), factor.shape)
-    inverse_lower = _substitute(lower, eye, True)
-    return pt.matmul(_swap_last(inverse_lower), inverse_lower)
+    return _linalg.cholesky_solve(lower, eye)
 
 
 def _swap_last(x):
@@ -176,33 +123,14 @@ def _swap_last(x):
 
 
 def qr(x, mode="reduced"):
-    """``(q, r)`` with ``x = q @ r`` by Householder reflections, signs as LAPACK (``r``'s diagonal is
-    ``-sign(pivot) * norm`` where a reflection is needed); ``mode`` ``'reduced'`` or ``'complete'``."""
+    """``(q, r)`` with ``x = q @ r`` by Householder reflections, signs as LAPACK; ``mode`` ``'reduced'`` or
+    ``'complete'``."""
     if mode not in ("reduced", "complete"):
         raise ValueError(f"keras.ops.qr: mode must be 'reduced' or 'complete', got {mode!r}.")
     r = _float(x)
     if r.ndim < 2:
         raise ValueError(f"keras.ops.qr: expected matrices (..., m, n), got shape {tuple(r.shape)}.")
-    m, n, dtype = r.shape[-2], r.shape[-1], r.dtype.name
-    rows = pt.range(m)
-    eye = pt.broadcast_to(pt.eye(m, dtype=dtype), list(r.shape[:-2]) + [m, m])
-    q = eye
-    for j in range(min(m, n)):
-        column = pt.where(rows >= j, r[..., :, j], pt.zeros_like(r[..., :, j]))
-        alpha = r[..., j:j + 1, j]
-        beta = -pt.where(alpha >= 0.0, pt.ones_like(alpha), -pt.ones_like(alpha)) * pt.sqrt(
-            pt.reduce_sum(column * column, axis=-1, keepdims=True))
-        v = column - beta * _unit(j, m, dtype)
-        length = pt.reduce_sum(v * v, axis=-1, keepdims=True)
-        # As LAPACK's dlarfg: no reflection where the column is already zero below the pivot.
-        below = pt.reduce_sum(pt.where(rows > j, column * column, pt.zeros_like(column)), axis=-1, keepdims=True)
-        tau = pt.where(below > 0.0, 2.0 / pt.where(below > 0.0, length, pt.ones_like(length)), pt.zeros_like(length))
-        reflection = eye - pt.expand_dims(tau, -1) * _outer(v, v)
-        r, q = pt.matmul(reflection, r), pt.matmul(q, reflection)
-    below = pt.greater(pt.expand_dims(rows, 1), pt.expand_dims(pt.range(n), 0))
-    r = pt.where(below, pt.zeros_like(r), r)  # exact zeros under the diagonal, as LAPACK leaves them
-    if mode == "reduced" and m > n:
-        q, r = q[..., :, :n], r[..., :n, :]
+    q, r = _linalg.qr(r, full_matrices=mode == "complete")
     return q, r
 
 
@@ -214,10 +142,10 @@ def lstsq(a, b, rcond=None):
     m, n = a.shape[-2], a.shape[-1]
     if m >= n:
         q, r = qr(a)
-        x = _substitute(r, pt.matmul(_swap_last(q), rhs), False)
+        x = _linalg.triangular_solve(r, pt.matmul(_swap_last(q), rhs), lower=False)
     else:
         q, r = qr(_swap_last(a))
-        x = pt.matmul(q, _substitute(_swap_last(r), rhs, True))
+        x = pt.matmul(q, _linalg.triangular_solve(_swap_last(r), rhs, lower=True))
     return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
 
 
