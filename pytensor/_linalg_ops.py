@@ -13,7 +13,7 @@ __all__ = [
     "matrix_transpose", "adjoint", "band_part", "diag", "diag_part", "set_diag", "tensor_diag", "tensor_diag_part",
     "trace", "matvec", "cross", "normalize", "lu", "lu_reconstruct", "lu_solve", "lu_matrix_inverse",
     "triangular_solve", "solve", "inv", "det", "slogdet", "logdet", "cholesky", "cholesky_solve", "qr", "lstsq",
-    "expm", "tridiagonal_matmul", "tridiagonal_solve",
+    "expm", "tridiagonal_matmul", "tridiagonal_solve", "eigh", "eigvalsh", "svd", "pinv", "matrix_rank",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -503,3 +503,146 @@ def tridiagonal_solve(diagonals, rhs, diagonals_format="compact", transpose_rhs=
         rhs = matrix_transpose(rhs)
     x = solve(dense, _core.expand_dims(rhs, -1) if vector else rhs)
     return _core.squeeze(x, -1) if vector else x
+
+
+# --- eigen- and singular values ------------------------------------------------------------------------------------
+
+
+def _unit(index, n, dtype):
+    return _core.one_hot(_core.cast(_core.convert_to_tensor(index), "int32"), n, dtype=dtype)
+
+
+def _outer(a, b):
+    return _core.expand_dims(a, -1) * _core.expand_dims(b, -2)
+
+
+# Cyclic Jacobi converges quadratically; 30 sweeps is far beyond what float64 needs for the matrices here.
+_JACOBI_SWEEPS = 30
+
+
+def eigh(tensor, name=None):
+    """``(eigenvalues, eigenvectors)`` of symmetric matrices, eigenvalues ascending, by cyclic Jacobi rotations in
+    float64 (sweeps until the off-diagonal part vanishes; O(n^2) rotations per sweep, meant for small matrices);
+    each eigenvector's sign is arbitrary, as LAPACK's."""
+    x = _matrix(tensor, "eigh", square=True)
+    a = _core.cast(x, "float64")
+    n = a._shape_tuple()[-1]
+    eye = _core.broadcast_to(_core.eye(n, dtype="float64"), a._shape_tuple())
+    vectors = eye
+    for _ in range(_JACOBI_SWEEPS):
+        off = _core.reduce_sum(_core.square(a - a * eye))
+        if float(off) <= 1e-30 * max(float(_core.reduce_sum(_core.square(a))), 1e-300):
+            break
+        for p in range(n - 1):
+            for q in range(p + 1, n):
+                app, aqq, apq = a[..., p:p + 1, p:p + 1], a[..., q:q + 1, q:q + 1], a[..., p:p + 1, q:q + 1]
+                rotate = _core.not_equal(apq, 0.0)
+                theta = (aqq - app) / (2.0 * _core.where(rotate, apq, _core.ones_like(apq)))
+                sign = _core.where(theta >= 0.0, _core.ones_like(theta), -_core.ones_like(theta))
+                t = _core.where(rotate, sign / (_core.abs(theta) + _core.sqrt(theta * theta + 1.0)),
+                                _core.zeros_like(theta))
+                c = _core.rsqrt(t * t + 1.0)
+                s = t * c
+                e_p, e_q = _unit(p, n, "float64"), _unit(q, n, "float64")
+                rotation = eye + (c - 1.0) * (_outer(e_p, e_p) + _outer(e_q, e_q)) + s * (
+                    _outer(e_p, e_q) - _outer(e_q, e_p))
+                a = _core.matmul(_core.matmul(matrix_transpose(rotation), a), rotation)
+                vectors = _core.matmul(vectors, rotation)
+    from ._array_ops import argsort
+
+    values = diag_part(a)
+    order = argsort(values, axis=-1, stable=True)
+    batch = len(values._shape_tuple()) - 1
+    values = _core.gather(values, order, axis=batch, batch_dims=batch)
+    vectors = _core.gather(vectors, order, axis=batch + 1, batch_dims=batch)
+    return _core.cast(values, x.dtype), _core.cast(vectors, x.dtype)
+
+
+def eigvalsh(tensor, name=None):
+    """The eigenvalues of symmetric matrices, ascending."""
+    return eigh(tensor)[0]
+
+
+def _svd(x, full_matrices):
+    """(u, s, v) in float64, s descending, by one-sided Jacobi (Hestenes) rotations of the columns: singular
+    values to full relative precision, the small ones included."""
+    m, n = x._shape_tuple()[-2:]
+    a = _core.cast(x, "float64")
+    tall = m >= n
+    if not tall:
+        a = matrix_transpose(a)
+    cols = a._shape_tuple()[-1]
+    eye = _core.broadcast_to(_core.eye(cols, dtype="float64"), a._shape_tuple()[:-2] + (cols, cols))
+    v = eye
+    for _ in range(_JACOBI_SWEEPS):
+        gram = _core.matmul(a, a, transpose_a=True)
+        diagonal = diag_part(gram)
+        scale = _core.sqrt(_core.expand_dims(diagonal, -1) * _core.expand_dims(diagonal, -2))
+        if not np.any(np.asarray(_core.abs(gram - gram * eye)) > 1e-15 * np.asarray(scale)):
+            break
+        for p in range(cols - 1):
+            for q in range(p + 1, cols):
+                ap, aq = a[..., :, p:p + 1], a[..., :, q:q + 1]
+                alpha = _core.reduce_sum(ap * ap, axis=-2, keepdims=True)
+                beta = _core.reduce_sum(aq * aq, axis=-2, keepdims=True)
+                gamma = _core.reduce_sum(ap * aq, axis=-2, keepdims=True)
+                rotate = _core.not_equal(gamma, 0.0)
+                zeta = (beta - alpha) / (2.0 * _core.where(rotate, gamma, _core.ones_like(gamma)))
+                sign = _core.where(zeta >= 0.0, _core.ones_like(zeta), -_core.ones_like(zeta))
+                t = _core.where(rotate, sign / (_core.abs(zeta) + _core.sqrt(zeta * zeta + 1.0)),
+                                _core.zeros_like(zeta))
+                c = _core.rsqrt(t * t + 1.0)
+                s = t * c
+                e_p, e_q = _unit(p, cols, "float64"), _unit(q, cols, "float64")
+                rotation = eye + (c - 1.0) * (_outer(e_p, e_p) + _outer(e_q, e_q)) + s * (
+                    _outer(e_p, e_q) - _outer(e_q, e_p))
+                a = _core.matmul(a, rotation)
+                v = _core.matmul(v, rotation)
+    from ._array_ops import argsort
+
+    values = _core.sqrt(_core.reduce_sum(a * a, axis=-2))
+    order = argsort(values, axis=-1, direction="DESCENDING", stable=True)
+    batch = len(values._shape_tuple()) - 1
+    values = _core.gather(values, order, axis=batch, batch_dims=batch)
+    a = _core.gather(a, order, axis=batch + 1, batch_dims=batch)
+    v = _core.gather(v, order, axis=batch + 1, batch_dims=batch)
+    safe = _core.where(values > 0.0, values, _core.ones_like(values))
+    u = _core.where(_core.expand_dims(values > 0.0, -2), a / _core.expand_dims(safe, -2), _core.zeros_like(a))
+    rows = a._shape_tuple()[-2]
+    if full_matrices and rows > cols:
+        complement, _ = qr(u, full_matrices=True)
+        u = _core.concat([u, complement[..., :, cols:]], -1)
+    return (u, values, v) if tall else (v, values, u)
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """``(s, u, v)`` with tensor = u @ diag(s) @ v^T and s descending (s alone unless `compute_uv`), by one-sided
+    Jacobi rotations in float64 (O(n^2) rotations per sweep: meant for small matrices). Singular vectors' signs
+    are arbitrary, as LAPACK's."""
+    x = _matrix(tensor, "svd")
+    u, s, v = _svd(x, full_matrices and compute_uv)
+    if not compute_uv:
+        return _core.cast(s, x.dtype)
+    return _core.cast(s, x.dtype), _core.cast(u, x.dtype), _core.cast(v, x.dtype)
+
+
+def pinv(a, rcond=None, validate_args=False, name=None):
+    """The Moore-Penrose pseudo-inverse from svd; singular values below ``rcond * max(s)`` (default
+    ``10 * max(m, n) * eps``, as TF) count as zero."""
+    x = _matrix(a, "pinv")
+    s, u, v = svd(x)
+    m, n = x._shape_tuple()[-2:]
+    rcond = 10.0 * max(m, n) * float(np.finfo(x.dtype.name).eps) if rcond is None else rcond
+    keep = s > rcond * _core.reduce_max(s, axis=-1, keepdims=True)
+    inverse = _core.where(keep, 1.0 / _core.where(keep, s, _core.ones_like(s)), _core.zeros_like(s))
+    return _core.matmul(v * _core.expand_dims(inverse, -2), u, transpose_b=True)
+
+
+def matrix_rank(a, tol=None, validate_args=False, name=None):
+    """The number of singular values above `tol` (default ``max(s) * max(m, n) * eps``, as TF), int32."""
+    x = _matrix(a, "matrix_rank")
+    s = svd(x, compute_uv=False)
+    if tol is None:
+        tol = _core.reduce_max(s, axis=-1, keepdims=True) * (max(x._shape_tuple()[-2:]) *
+                                                             float(np.finfo(x.dtype.name).eps))
+    return _core.reduce_sum(_core.cast(s > tol, "int32"), axis=-1)

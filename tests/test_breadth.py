@@ -24,7 +24,7 @@ from tf_breadth_cases import CASES, inputs  # noqa: E402
 RECORDED = json.load(open(os.path.join(HERE, "fixtures", "tf_breadth.json")))["results"]
 
 # Results whose exact bits depend on the algorithm, compared with a tolerance; the rest must agree to rounding.
-LOOSE = {"erfc": 2e-7, "erfinv": 1e-12, "erfcinv": 1e-12, "ndtri": 1e-12, "lgamma": 1e-13, "digamma": 1e-13,
+LOOSE = {"eigh_vectors_abs": 1e-11, "svd_u_abs": 1e-11, "svd_v_abs": 1e-11, "pinv": 1e-12, "erfc": 2e-7, "erfinv": 1e-12, "erfcinv": 1e-12, "ndtri": 1e-12, "lgamma": 1e-13, "digamma": 1e-13,
          "lbeta": 1e-13, "expm": 1e-11, "lstsq": 1e-10, "lstsq_wide_l2": 1e-10}
 
 
@@ -145,6 +145,9 @@ GRADIENTS = {
               _RNG.standard_normal((4, 2))),
     "expm": (tf.linalg.expm, 0.5 * _SQUARE),
     "cross": (lambda v: tf.linalg.cross(v, tf.constant([1.0, -2.0, 0.5], tf.float64)), np.array([0.3, 0.1, 2.0])),
+    "eigvalsh": (lambda v: tf.linalg.eigvalsh(v + tf.linalg.matrix_transpose(v)), _SQUARE),
+    "svd_values": (lambda v: tf.linalg.svd(v, compute_uv=False), _RNG.standard_normal((4, 3))),
+    "pinv": (tf.linalg.pinv, _RNG.standard_normal((3, 4))),
     "sparse_to_dense": (lambda v: tf.sparse.to_dense(tf.sparse.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3])),
                         np.array([1.5, -2.0, 0.5])),
     "sparse_dense_matmul": (lambda v: tf.sparse.sparse_dense_matmul(
