@@ -148,6 +148,11 @@ GRADIENTS = {
     "eigvalsh": (lambda v: tf.linalg.eigvalsh(v + tf.linalg.matrix_transpose(v)), _SQUARE),
     "svd_values": (lambda v: tf.linalg.svd(v, compute_uv=False), _RNG.standard_normal((4, 3))),
     "pinv": (tf.linalg.pinv, _RNG.standard_normal((3, 4))),
+    "bessel_i1e": (tf.math.bessel_i1e, np.array([-45.0, -2.0, 0.3, 5.0])),
+    "bessel_i0": (tf.math.bessel_i0, np.array([-3.0, 0.0, 0.7, 12.0])),
+    "signal_frame": (lambda v: tf.signal.frame(v, 3, 2, pad_end=True), _RNG.standard_normal(7)),
+    "signal_overlap_and_add": (lambda v: tf.signal.overlap_and_add(v, 2), _RNG.standard_normal((3, 4))),
+    "dct": (lambda v: tf.signal.dct(v, norm="ortho"), _RNG.standard_normal((2, 5))),
     "sparse_to_dense": (lambda v: tf.sparse.to_dense(tf.sparse.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3])),
                         np.array([1.5, -2.0, 0.5])),
     "sparse_dense_matmul": (lambda v: tf.sparse.sparse_dense_matmul(
@@ -350,3 +355,16 @@ def test_tensor_array_in_eager_loops():
         fixed.write(0, tf.constant([1, 2, 3]))
     with pytest.raises(TypeError, match="expected a tensor of dtype int32, got dtype float32"):
         fixed.write(0, tf.constant([1.0, 2.0]))
+
+
+def test_signal_bad_input():
+    with pytest.raises(InvalidArgumentError, match="must be positive"):
+        tf.signal.frame(tf.ones(5), 0, 1)
+    with pytest.raises(InvalidArgumentError, match="only types 2 and 3"):
+        tf.signal.dct(tf.ones(4), type=1)
+    with pytest.raises(InvalidArgumentError, match="lower_edge_hertz"):
+        tf.signal.linear_to_mel_weight_matrix(lower_edge_hertz=5000.0, upper_edge_hertz=100.0)
+    with pytest.raises(TypeError, match="bessel_i0: got dtype int32"):
+        tf.math.bessel_i0(tf.constant([1, 2]))
+    with pytest.raises(AttributeError, match=r"tf\.signal\.fft"):
+        tf.signal.fft
