@@ -153,6 +153,9 @@ GRADIENTS = {
     "signal_frame": (lambda v: tf.signal.frame(v, 3, 2, pad_end=True), _RNG.standard_normal(7)),
     "signal_overlap_and_add": (lambda v: tf.signal.overlap_and_add(v, 2), _RNG.standard_normal((3, 4))),
     "dct": (lambda v: tf.signal.dct(v, norm="ortho"), _RNG.standard_normal((2, 5))),
+    "hsv_to_rgb": (tf.image.hsv_to_rgb, np.array([[0.1, 0.5, 0.8], [0.45, 0.9, 0.3], [0.8, 0.2, 0.6]])),
+    "adjust_saturation": (lambda v: tf.image.adjust_saturation(v, 0.6),
+                          np.array([[0.9, 0.2, 0.4], [0.1, 0.7, 0.35], [0.3, 0.5, 0.95]])),
     "sparse_to_dense": (lambda v: tf.sparse.to_dense(tf.sparse.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3])),
                         np.array([1.5, -2.0, 0.5])),
     "sparse_dense_matmul": (lambda v: tf.sparse.sparse_dense_matmul(
@@ -368,3 +371,14 @@ def test_signal_bad_input():
         tf.math.bessel_i0(tf.constant([1, 2]))
     with pytest.raises(AttributeError, match=r"tf\.signal\.fft"):
         tf.signal.fft
+
+
+def test_image_colour_bad_input():
+    with pytest.raises(ValueError, match="last dimension must be 3"):
+        tf.image.rgb_to_hsv(tf.ones((2, 2, 4)))
+    with pytest.raises(TypeError, match="expected a float image"):
+        tf.image.rgb_to_yuv(tf.ones((2, 2, 3), tf.uint8))
+    with pytest.raises(ValueError, match="delta must be in"):
+        tf.image.adjust_hue(tf.ones((2, 2, 3)), 1.5)
+    with pytest.raises(ValueError, match="max_delta must be in"):
+        tf.image.random_hue(tf.ones((2, 2, 3)), 0.7)
