@@ -25,7 +25,8 @@ __all__ = [
     "histogram_fixed_width_bins", "histogram_fixed_width", "strided_slice", "is_tensor", "identity_n", "no_op",
     "group", "control_dependencies", "tuple", "ensure_shape", "broadcast_static_shape", "broadcast_dynamic_shape",
     "timestamp", "map_fn", "vectorized_map", "scan", "foldl", "foldr", "py_function", "numpy_function",
-    "parallel_stack",
+    "parallel_stack", "space_to_batch_nd", "space_to_batch", "batch_to_space", "required_space_to_batch_paddings",
+    "grad_pass_through", "recompute_grad",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -636,3 +637,79 @@ def numpy_function(func, inp, Tout, stateful=True, name=None):
 def parallel_stack(values, name=None):
     """stack(values, axis=0)."""
     return _core.stack([_tensor(v) for v in values], 0)
+
+
+def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002 - TF's name
+    """Zero-pads the M spatial dimensions after the batch by `paddings`, then moves each block_shape block of
+    positions into the batch: (batch * prod(block_shape), padded / block_shape ..., remaining ...)."""
+    x = _tensor(input)
+    block = _int_values(block_shape, "space_to_batch_nd", "block_shape").reshape(-1).tolist()
+    pads = _int_values(paddings, "space_to_batch_nd", "paddings").reshape(-1, 2).tolist()
+    m = len(block)
+    if len(pads) != m or x.ndim < m + 1 or any(b < 1 for b in block):
+        raise InvalidArgumentError(f"space_to_batch_nd: block_shape {block} and paddings {pads} must name the "
+                                   f"{m} spatial dimensions after the batch of an input of shape {x._shape_tuple()}")
+    x = _core.pad(x, [[0, 0]] + pads + [[0, 0]] * (x.ndim - m - 1))
+    shape = x._shape_tuple()
+    batch, spatial, rest = shape[0], shape[1:m + 1], shape[m + 1:]
+    if any(d % b for d, b in zip(spatial, block)):
+        raise InvalidArgumentError(f"space_to_batch_nd: padded spatial shape {list(spatial)} must be divisible by "
+                                   f"block_shape {block}")
+    split = [batch] + [v for d, b in zip(spatial, block) for v in (d // b, b)] + list(rest)
+    x = _core.reshape(x, split)
+    perm = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)] + list(range(1 + 2 * m, len(split)))
+    x = _core.transpose(x, perm)
+    return _core.reshape(x, [batch * int(np.prod(block))] + [d // b for d, b in zip(spatial, block)] + list(rest))
+
+
+def space_to_batch(input, block_shape, paddings, name=None):  # noqa: A002 - TF's name
+    """space_to_batch_nd (TF 2's space_to_batch)."""
+    return space_to_batch_nd(input, block_shape, paddings)
+
+
+def batch_to_space(input, block_shape, crops, name=None):  # noqa: A002 - TF's name
+    """The inverse of space_to_batch_nd: moves batch blocks back into the M spatial dimensions, then crops."""
+    x = _tensor(input)
+    block = _int_values(block_shape, "batch_to_space", "block_shape").reshape(-1).tolist()
+    crop = _int_values(crops, "batch_to_space", "crops").reshape(-1, 2).tolist()
+    m = len(block)
+    shape = x._shape_tuple()
+    prod = int(np.prod(block))
+    if len(crop) != m or x.ndim < m + 1 or shape[0] % prod:
+        raise InvalidArgumentError(f"batch_to_space: the batch ({shape[0]}) must be divisible by prod(block_shape) "
+                                   f"= {prod}, and crops {crop} must name the {m} spatial dimensions of shape {shape}")
+    batch, spatial, rest = shape[0] // prod, shape[1:m + 1], shape[m + 1:]
+    x = _core.reshape(x, block + [batch] + list(shape[1:]))
+    perm = [m] + [v for i in range(m) for v in (m + 1 + i, i)] + list(range(2 * m + 1, x.ndim))
+    x = _core.reshape(_core.transpose(x, perm), [batch] + [d * b for d, b in zip(spatial, block)] + list(rest))
+    key = [slice(None)] + [slice(c[0], d * b - c[1]) for c, d, b in zip(crop, spatial, block)]
+    return x[builtins.tuple(key)]
+
+
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """(paddings, crops) that make the spatial `input_shape` (plus `base_paddings`) divisible by `block_shape`."""
+    shape = np.asarray(_int_values(input_shape, "required_space_to_batch_paddings", "input_shape")).reshape(-1)
+    block = np.asarray(_int_values(block_shape, "required_space_to_batch_paddings", "block_shape")).reshape(-1)
+    base = (np.zeros((len(block), 2), np.int64) if base_paddings is None else
+            np.asarray(_int_values(base_paddings, "required_space_to_batch_paddings", "base_paddings")).reshape(-1, 2))
+    full = shape + base[:, 0] + base[:, 1]
+    extra = (block - full % block) % block
+    paddings = np.stack([base[:, 0], base[:, 1] + extra], 1)
+    crops = np.stack([np.zeros_like(extra), extra], 1)
+    return _core.constant(paddings.astype(np.int32), "int32"), _core.constant(crops.astype(np.int32), "int32")
+
+
+def grad_pass_through(f):
+    """f with the identity as its gradient (TF's straight-through estimator)."""
+    from .gradient_tape import custom_gradient
+
+    def wrapped(x):
+        return custom_gradient(lambda value: (f(value), lambda upstream: upstream))(x)
+
+    return wrapped
+
+
+def recompute_grad(f):
+    """f itself: TF recomputes f's forward pass during the gradient to save memory; results and gradients are the
+    same, and eager tapes here already keep only what f's ops save."""
+    return f

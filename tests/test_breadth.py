@@ -156,6 +156,8 @@ GRADIENTS = {
     "hsv_to_rgb": (tf.image.hsv_to_rgb, np.array([[0.1, 0.5, 0.8], [0.45, 0.9, 0.3], [0.8, 0.2, 0.6]])),
     "adjust_saturation": (lambda v: tf.image.adjust_saturation(v, 0.6),
                           np.array([[0.9, 0.2, 0.4], [0.1, 0.7, 0.35], [0.3, 0.5, 0.95]])),
+    "space_to_batch_nd": (lambda v: tf.space_to_batch_nd(v, [2], [[1, 1]]), _RNG.standard_normal((1, 4, 2))),
+    "grad_pass_through": (lambda v: tf.grad_pass_through(tf.round)(v) * v, np.array([0.3, 1.7, -2.2])),
     "sparse_to_dense": (lambda v: tf.sparse.to_dense(tf.sparse.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3])),
                         np.array([1.5, -2.0, 0.5])),
     "sparse_dense_matmul": (lambda v: tf.sparse.sparse_dense_matmul(

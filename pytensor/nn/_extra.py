@@ -7,7 +7,8 @@ import math as _pymath
 import numpy as np
 
 from .. import _core
-from .._math_ops import in_top_k, l2_normalize, top_k, zero_fraction  # noqa: F401  TF has them in tf.nn too
+from .._array_ops import space_to_batch  # noqa: F401  TF has these in tf.nn too
+from .._math_ops import in_top_k, l2_normalize, top_k, zero_fraction  # noqa: F401
 from .._tensor_api import Tensor, Variable
 from ..errors import InvalidArgumentError
 
@@ -15,7 +16,7 @@ __all__ = [
     "top_k", "in_top_k", "l2_normalize", "zero_fraction", "approx_max_k", "approx_min_k", "log_poisson_loss",
     "weighted_cross_entropy_with_logits", "sufficient_statistics", "normalize_moments", "weighted_moments", "crelu",
     "space_to_depth", "depth_to_space", "compute_average_loss", "scale_regularization_loss",
-    "local_response_normalization", "lrn", "atrous_conv2d", "conv1d_transpose", "pool",
+    "local_response_normalization", "lrn", "atrous_conv2d", "conv1d_transpose", "pool", "space_to_batch",
 ]
 
 
