@@ -61,6 +61,8 @@ def constant(value, dtype=None, shape=None, name="Const"):
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     """`value` as a tensor, as ``tf.convert_to_tensor`` (`dtype_hint` is used where `value` has no dtype)."""
+    if type(value).__name__ == "IndexedSlices":
+        value = value.to_dense()
     if isinstance(value, (str, bytes, list, tuple, np.ndarray)) or dtype is not None:
         strings = _string_tensor(value, dtype, None, "convert_to_tensor")
         if strings is not None:

@@ -392,3 +392,17 @@ def test_grad_pass_through_is_the_straight_through_estimator():
         y = tf.reduce_sum(tf.grad_pass_through(tf.round)(v) * v)
     np.testing.assert_allclose(tape.gradient(y, v).numpy(), np.round([0.3, 1.7, -2.2]) + [0.3, 1.7, -2.2],
                                rtol=1e-6)
+
+
+def test_get_current_name_scope_and_indexed_slices():
+    """TF 2.21 gives '' at top level and 'a/b' (no trailing slash) inside two scopes."""
+    assert tf.get_current_name_scope() == ""
+    with tf.name_scope("a"):
+        with tf.name_scope("b"):
+            assert tf.get_current_name_scope() == "a/b"
+    slices = tf.IndexedSlices(tf.constant([[1.0, 2.0]]), tf.constant([1]), tf.constant([3, 2]))
+    assert isinstance(slices, tf.IndexedSlices) and slices.shape == (3, 2) and slices.dtype == tf.float32
+    with pytest.raises(TypeError, match="indices must be a 1-D integer tensor"):
+        tf.IndexedSlices(tf.ones((1, 2)), tf.constant([0.5]))
+    with pytest.raises(ValueError, match="one row per index"):
+        tf.IndexedSlices(tf.ones((2, 2)), tf.constant([0]))
