@@ -293,7 +293,7 @@ PROGRAMS += [
              tolerances={"Test Accuracy": {"atol": 0.02}, "loss": {"atol": 0.25}}),
     _aymeric("3_NeuralNetworks", "neural_network", steps=(2000, 400), data=("mnist.npz",),
              tolerances={"Test Accuracy": {"atol": 0.03}}),
-    _aymeric("3_NeuralNetworks", "neural_network_raw", steps=(3000, 400), data=("mnist.npz",),
+    _aymeric("3_NeuralNetworks", "neural_network_raw", steps=(3000, 1000), data=("mnist.npz",),
              tolerances={"Test Accuracy": {"atol": 0.04}}),
     _aymeric("3_NeuralNetworks", "convolutional_network", steps=(200, 60), data=("mnist.npz",),
              tolerances={"Test Accuracy": {"atol": 0.06}}, timeout=300, slow=True),
