@@ -51,6 +51,7 @@ from . import image  # noqa: E402,F401  tf.image
 
 _LAZY_SUBMODULES = ("keras", "data", "io", "train")
 _LAZY_SUBMODULES += ("summary",)  # tf.summary: TensorBoard event files
+_LAZY_SUBMODULES += ("distribute",)  # tf.distribute: strategies over MPI
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 
