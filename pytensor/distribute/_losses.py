@@ -31,7 +31,8 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
 
 def scale_regularization_loss(regularization_loss):
     """The regularization loss divided by the number of replicas in sync (it is summed once per replica)."""
-    loss = _core.add_n(list(regularization_loss)) if isinstance(regularization_loss, (list, tuple)) else \
+    from .._tf_ops import add_n
+    loss = add_n(list(regularization_loss)) if isinstance(regularization_loss, (list, tuple)) else \
         _core.convert_to_tensor(regularization_loss)
     replicas = _context.get_strategy().num_replicas_in_sync
     return loss / _core.cast(_core.constant(replicas), loss.dtype) if replicas > 1 else loss
