@@ -116,6 +116,8 @@ class DistributedDataset:
     share of the files (FILE, or AUTO over files), or the whole dataset (OFF); ``distribute_datasets_from_function``
     gives elements that are already per worker."""
 
+    _per_worker = True  # Keras's fit takes its batches as they are, without splitting them again
+
     def __init__(self, strategy, dataset, already_local=False):
         from ..data.options import AutoShardPolicy
         self._strategy = strategy

@@ -2,7 +2,7 @@
 with plain python for the one-process reference). It trains the MNIST MLP on the first 512 training images and
 saves its final weights to OUT_rank<r>.npz.
 
-MODE: fit (Keras fit, global batch 128), loop (a custom loop with strategy.run), kill (rank 1 kills itself
+MODE: fit (Keras fit on arrays, global batch 128), fitds (fit on experimental_distribute_dataset), loop (a custom loop with strategy.run), kill (rank 1 kills itself
 mid-epoch), raise (rank 1 raises mid-epoch), mismatch (rank 1 builds a wider model)."""
 import os
 import signal
@@ -66,8 +66,12 @@ if mode == "loop":
 else:
     model.compile(optimizer=optimizer, loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
-    history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=True, verbose=0,
-                        callbacks=[Fault()] if mode in ("kill", "raise") else [])
+    if mode == "fitds":
+        dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(512, seed=3).batch(GLOBAL_BATCH)
+        history = model.fit(strategy.experimental_distribute_dataset(dataset), epochs=2, verbose=0)
+    else:
+        history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=True, verbose=0,
+                            callbacks=[Fault()] if mode in ("kill", "raise") else [])
     evaluation = model.evaluate(x, y, batch_size=GLOBAL_BATCH, verbose=0, return_dict=True)
     predictions = model.predict(x[:100], batch_size=GLOBAL_BATCH, verbose=0)
     np.savez(f"{out}_metrics_rank{rank}.npz", loss=history.history["loss"], accuracy=history.history["accuracy"],

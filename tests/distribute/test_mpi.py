@@ -64,11 +64,11 @@ def one_process_fit(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("mode", ["fit", "loop"])
+@pytest.mark.parametrize("mode", ["fit", "fitds", "loop"])
 def test_two_workers_match_one_process_at_the_same_global_batch(mode, tmp_path, one_process_fit):
     if mode == "fit":
         reference = one_process_fit
-    else:
+    else:  # its own one-process run
         single, _, reference = _run(mode, tmp_path, workers=1)
         assert single.returncode == 0, single.stderr[-3000:]
     done, _, out = _run(mode, tmp_path)
@@ -78,7 +78,7 @@ def test_two_workers_match_one_process_at_the_same_global_batch(mode, tmp_path, 
     for a, b in zip(_weights(out, 0), _weights(out, 1), strict=True):
         np.testing.assert_array_equal(a, b)
     _assert_close(_weights(out, 0), expected, rtol=1e-6)
-    if mode == "fit":  # metrics reduced over the workers: those of the whole data; predictions of every row
+    if mode.startswith("fit"):  # metrics reduced over the workers: those of the whole data; predictions of every row
         with np.load(f"{out}_metrics_rank1.npz") as got, np.load(f"{reference}_metrics_rank0.npz") as want:
             for key in ("loss", "accuracy", "eval_loss", "eval_accuracy"):
                 np.testing.assert_allclose(got[key], want[key], rtol=1e-5, err_msg=key)

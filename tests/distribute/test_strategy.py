@@ -188,3 +188,21 @@ def test_fit_under_mirrored_strategy_equals_plain_fit(rng):
     for a, b in zip(results[0][0], results[1][0], strict=True):
         np.testing.assert_array_equal(a, b)
     assert results[0][1] == results[1][1]
+
+
+def test_auto_shard_by_file_gives_each_worker_its_files_and_batch_share(tmp_path):
+    from pytensor.distribute._input import _shard_by_file
+    names = []
+    for i in range(4):
+        names.append(str(tmp_path / f"part{i}.txt"))
+        with open(names[-1], "w") as f:
+            f.write("".join(f"{i}-{j}\n" for j in range(3)))
+    dataset = tf.data.TextLineDataset(names).batch(4)
+    per_worker = [_shard_by_file(dataset, rank, 2) for rank in range(2)]
+    lines = [[line.decode() for batch in ds.as_numpy_iterator() for line in batch] for ds in per_worker]
+    assert lines[0] == [f"{i}-{j}" for i in (0, 2) for j in range(3)]
+    assert lines[1] == [f"{i}-{j}" for i in (1, 3) for j in range(3)]
+    assert [len(b) for b in per_worker[0].as_numpy_iterator()] == [2, 2, 2]  # the global batch of 4, halved
+    assert [line.decode() for b in dataset.as_numpy_iterator() for line in b][:3] == ["0-0", "0-1", "0-2"]
+    assert _shard_by_file(dataset, 0, 5) is None  # fewer files than workers: shard by data instead
+    assert _shard_by_file(tf.data.Dataset.range(8).batch(4), 0, 2) is None
