@@ -3,15 +3,17 @@ scale-out model of bench/README.md.
 
 1. Bus bandwidth, 1 MB - 256 MB float32 buffers: pytensor's gradient all-reduce (`_BucketedAllReduce`, what
    `optimizer.apply_gradients` runs under MultiWorkerMirroredStrategy, on a tensor) and `strategy.reduce(SUM, t)`,
-   against mpi4py's raw `comm.Allreduce(a, b, MPI.SUM)` on numpy arrays; the three interleaved, median of
-   --reps. Bus bandwidth = 2 (N - 1) / N * bytes / seconds (the ring all-reduce's traffic per link).
+   against mpi4py's raw `comm.Allreduce(a, b, MPI.SUM)` on numpy arrays; the three interleaved (each first in
+   turn), median of --reps (times 16 / MB below 16 MB). Bus bandwidth = 2 (N - 1) / N * bytes / seconds (the ring all-reduce's traffic per link).
 2. The MNIST MLP step (784 -> 512 relu -> 10, SGD, global batch 128: 64 per worker): median step time with 2
    workers, the time spent in the gradient all-reduce (packing + waiting) and blocked in its final wait, as
    fractions of the step; and one process's step at batch 128 for comparison.
 3. With --model: the step-time model for the MLP and the benchmark CNN on 1-64 machines at 10 and 100 Gbit/s,
    calibrated by one process's measured step times (the table in bench/README.md).
 
-Run: python bench/allreduce.py [--reps 7] [--steps 30] [--model]   (it launches `mpirun -n 2` itself)
+Run: python bench/allreduce.py [--reps 7] [--steps 30] [--model] [--rounds N]   (it launches `mpirun -n 2`)
+On a busy machine the two workers wait for each other's time slices: --rounds repeats the whole measurement and
+prints each round, so the quiet rounds can be told apart.
 """
 import argparse
 import json
@@ -76,8 +78,9 @@ def worker(args):
         tensor = tf.constant(array)
         out = np.empty_like(array)
         times = {"mpi4py": [], "gradient_allreduce": [], "strategy_reduce": []}
-        for _ in range(args.reps):
-            for name in times:
+        names = list(times)
+        for rep in range(args.reps * max(1, 16 // mb)):  # more repetitions of the quick small sizes
+            for name in names[rep % 3:] + names[:rep % 3]:  # each goes first in turn
                 comm.Barrier()
                 start = time.perf_counter()
                 if name == "mpi4py":
@@ -145,6 +148,7 @@ def main():
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--model", action="store_true", help="also print the scale-out model")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the 2-worker measurement")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -154,22 +158,29 @@ def main():
         sys.exit("bench/allreduce.py needs mpirun (pip install 'pytensor-tf[mpi]')")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
-    done = subprocess.run([launcher, "-n", "2", sys.executable, os.path.abspath(__file__), "--worker",
-                           "--reps", str(args.reps), "--steps", str(args.steps)],
-                          capture_output=True, text=True, env=env, cwd=HERE)
-    if done.returncode != 0:
-        sys.exit(done.stdout + done.stderr)
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{report['mpi']}; {report['workers']} workers on one machine; medians of {args.reps}; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'MB':>5} {'mpi4py GB/s':>12} {'ours (grad) GB/s':>17} {'ratio':>6} {'strategy.reduce GB/s':>21} {'ratio':>6}")
-    for row in report["bandwidth"]:
-        raw, ours, red = row["mpi4py_GBps"], row["gradient_allreduce_GBps"], row["strategy_reduce_GBps"]
-        print(f"{row['MB']:>5} {raw:>12.2f} {ours:>17.2f} {ours / raw:>6.2f} {red:>21.2f} {red / raw:>6.2f}")
-    mlp = report["mlp_step"]
-    print(f"MNIST MLP step, 2 workers x 64: {mlp['step_ms']:.2f} ms; in the all-reduce {mlp['allreduce_ms']:.2f} ms "
-          f"({100 * mlp['allreduce_fraction']:.0f} % of the step), blocked in its wait {mlp['wait_ms']:.2f} ms "
-          f"({100 * mlp['wait_fraction']:.0f} %)")
+    ratios = {mb: [] for mb in SIZES_MB}
+    for round_index in range(args.rounds):
+        done = subprocess.run([launcher, "-n", "2", sys.executable, os.path.abspath(__file__), "--worker",
+                               "--reps", str(args.reps), "--steps", str(args.steps)],
+                              capture_output=True, text=True, env=env, cwd=HERE)
+        if done.returncode != 0:
+            sys.exit(done.stdout + done.stderr)
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"round {round_index + 1}: {report['mpi'][:20]}; {report['workers']} workers on one machine; medians "
+              f"of >= {args.reps}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"{'MB':>5} {'mpi4py GB/s':>12} {'ours (grad) GB/s':>17} {'ratio':>6} {'strategy.reduce GB/s':>21} "
+              f"{'ratio':>6}")
+        for row in report["bandwidth"]:
+            raw, ours, red = row["mpi4py_GBps"], row["gradient_allreduce_GBps"], row["strategy_reduce_GBps"]
+            ratios[row["MB"]].append(ours / raw)
+            print(f"{row['MB']:>5} {raw:>12.2f} {ours:>17.2f} {ours / raw:>6.2f} {red:>21.2f} {red / raw:>6.2f}")
+        mlp = report["mlp_step"]
+        print(f"MNIST MLP step, 2 workers x 64: {mlp['step_ms']:.2f} ms; in the all-reduce {mlp['allreduce_ms']:.2f} "
+              f"ms ({100 * mlp['allreduce_fraction']:.0f} % of the step), blocked in its wait {mlp['wait_ms']:.2f} ms "
+              f"({100 * mlp['wait_fraction']:.0f} %)")
+    if args.rounds > 1:
+        print("ours / mpi4py, median over rounds: " + ", ".join(
+            f"{mb} MB {statistics.median(r):.2f}" for mb, r in ratios.items()))
     steps = single(args)
     for name, measured in steps.items():
         print(f"one process, batch 128, {name}: {measured['step_ms']:.2f} ms per step, {measured['params']} parameters "
