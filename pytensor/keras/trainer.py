@@ -237,6 +237,22 @@ def _chief_only_callback(callback):
                                  callbacks_module.CSVLogger, TensorBoard))
 
 
+class _RestoreOnly(callbacks_module.Callback):
+    """A ``BackupAndRestore`` on a worker other than the chief: it restores the chief's backup when ``fit``
+    begins (every worker resumes at the same epoch) but writes and deletes nothing."""
+
+    def __init__(self, backup):
+        super().__init__()
+        self._backup = backup
+
+    def set_model(self, model):
+        super().set_model(model)
+        self._backup.set_model(model)
+
+    def on_train_begin(self, logs=None):
+        self._backup.on_train_begin(logs)
+
+
 def _loss_fn(identifier):
     """Returns ``f(y_true, y_pred, sample_weight)`` giving a scalar, from a Loss object or a loss function."""
     loss = losses_module.get(identifier)
@@ -595,10 +611,12 @@ class Trainer:
         return _ArrayData(vx, vy, vsw, batch_size, False, "fit (validation_data)")
 
     def _chief_only(self, verbose, callbacks):
-        """No progress bar and no file-writing callbacks on the workers other than the chief."""
+        """No progress bar and no file-writing callbacks on the workers other than the chief (a BackupAndRestore
+        there only restores)."""
         if self._distribution is None or self._distribution._is_chief:
             return verbose, callbacks
-        return 0, [cb for cb in callbacks or [] if not _chief_only_callback(cb)]
+        return 0, [_RestoreOnly(cb) if isinstance(cb, callbacks_module.BackupAndRestore) else cb
+                   for cb in callbacks or [] if not _chief_only_callback(cb)]
 
     def _local_batch(self, data, x, y, sw):
         """Under a strategy, this worker's rows of the global batch and its share of the batch."""

@@ -3,7 +3,8 @@ with plain python for the one-process reference). It trains the MNIST MLP on the
 saves its final weights to OUT_rank<r>.npz.
 
 MODE: fit (Keras fit on arrays, global batch 128), fitds (fit on experimental_distribute_dataset), loop (a custom loop with strategy.run), kill (rank 1 kills itself
-mid-epoch), raise (rank 1 raises mid-epoch), mismatch (rank 1 builds a wider model)."""
+mid-epoch), raise (rank 1 raises mid-epoch), mismatch (rank 1 builds a wider model), backup (3 epochs with
+BackupAndRestore in $BACKUP_DIR; with $FAULT set rank 1 raises in the third epoch)."""
 import os
 import signal
 import sys
@@ -33,8 +34,11 @@ def make_model(width=64):
 
 
 class Fault(tf.keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
     def on_train_batch_end(self, batch, logs=None):
-        if rank == 1 and batch == 2:
+        if rank == 1 and batch == 2 and (mode != "backup" or self.epoch == 2):
             if mode == "kill":
                 os.kill(os.getpid(), signal.SIGKILL)
             raise RuntimeError("worker 1 fails on purpose")
@@ -66,7 +70,11 @@ if mode == "loop":
 else:
     model.compile(optimizer=optimizer, loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
-    if mode == "fitds":
+    if mode == "backup":  # unshuffled: an interrupted and resumed run sees the batches of an uninterrupted one
+        backup = tf.keras.callbacks.BackupAndRestore(os.environ["BACKUP_DIR"])
+        history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=3, shuffle=False, verbose=0,
+                            callbacks=[backup] + ([Fault()] if os.environ.get("FAULT") else []))
+    elif mode == "fitds":
         dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(512, seed=3).batch(GLOBAL_BATCH)
         history = model.fit(strategy.experimental_distribute_dataset(dataset), epochs=2, verbose=0)
     else:

@@ -30,11 +30,11 @@ def _is_open_mpi():
     return "Open MPI" in version.stdout + version.stderr or "prte" in version.stdout.lower()
 
 
-def _run(mode, tmp_path, workers=2, timeout=120):
+def _run(mode, tmp_path, workers=2, timeout=120, **variables):
     """Runs the worker (under mpirun when workers > 1); returns (completed process, seconds, output prefix)."""
     out = str(tmp_path / f"{mode}{workers}_{time.monotonic_ns()}")
     command = [sys.executable, WORKER, mode, out, os.path.abspath(DATA)]
-    env = child_env()
+    env = child_env(**variables)
     if workers > 1:
         launcher = [MPIRUN, "-n", str(workers)]
         if _is_open_mpi():  # CI runs as root on 2 cores
@@ -116,3 +116,20 @@ def test_different_models_on_the_workers_are_named_not_a_hang(tmp_path):
     assert done.returncode != 0
     output = done.stdout + done.stderr
     assert "models differ between workers" in output and "rank 1" in output, output[-3000:]
+
+
+def test_backup_and_restore_resumes_an_aborted_job_where_it_stopped(tmp_path):
+    uninterrupted, _, reference = _run("backup", tmp_path, BACKUP_DIR=str(tmp_path / "backup_a"))
+    assert uninterrupted.returncode == 0, uninterrupted.stderr[-3000:]
+    backup = str(tmp_path / "backup_b")
+    aborted, _, _ = _run("backup", tmp_path, BACKUP_DIR=backup, FAULT="1")
+    assert aborted.returncode != 0 and "worker rank 1 of 2" in aborted.stdout + aborted.stderr
+    assert os.listdir(backup)  # the chief backed the two finished epochs up
+    resumed, _, out = _run("backup", tmp_path, BACKUP_DIR=backup)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    with np.load(f"{out}_metrics_rank0.npz") as metrics:
+        assert len(metrics["loss"]) == 1  # only the third epoch ran
+    for rank in (0, 1):
+        for a, b in zip(_weights(out, rank), _weights(reference), strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert not os.path.exists(backup)  # deleted by the chief when fit completed
