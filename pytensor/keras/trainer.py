@@ -276,6 +276,7 @@ class Trainer:
     _replica_fraction = None  # this worker's share of the global batch, which scales its loss's gradient
 
     # ---- compile ----
+    @_in_strategy
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
                 run_eagerly=None, steps_per_execution=1, jit_compile=None, **kwargs):
         """Configures training.
@@ -290,6 +291,9 @@ class Trainer:
             weighted_metrics: metrics that also get ``sample_weight``.
         """
         self.optimizer = optimizer if hasattr(optimizer, "apply_gradients") else optimizers_module.get(optimizer)
+        if distribute_context.has_strategy() and getattr(self.optimizer, "_distribute_strategy", False) is None:
+            # An optimizer made outside the model's strategy scope still sums the gradients over its replicas.
+            self.optimizer._distribute_strategy = distribute_context.get_strategy()
         # Resolved now so that an unknown name fails here, as a mistake in compile, not at the first fit.
         for identifier in loss.values() if isinstance(loss, dict) else loss if isinstance(loss, (list, tuple)) else [
                 loss]:

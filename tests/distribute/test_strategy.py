@@ -206,3 +206,15 @@ def test_auto_shard_by_file_gives_each_worker_its_files_and_batch_share(tmp_path
     assert [line.decode() for b in dataset.as_numpy_iterator() for line in b][:3] == ["0-0", "0-1", "0-2"]
     assert _shard_by_file(dataset, 0, 5) is None  # fewer files than workers: shard by data instead
     assert _shard_by_file(tf.data.Dataset.range(8).batch(4), 0, 2) is None
+
+
+def test_compile_outside_the_scope_gives_the_optimizer_the_models_strategy():
+    strategy = tf.distribute.MirroredStrategy()
+    with strategy.scope():
+        model = _model()
+    optimizer = tf.keras.optimizers.SGD(0.1)
+    model.compile(optimizer=optimizer, loss="mse")
+    assert optimizer._distribute_strategy is strategy
+    plain = _model()
+    plain.compile(optimizer="sgd", loss="mse")
+    assert plain.optimizer._distribute_strategy is None
