@@ -212,21 +212,22 @@ class _MeanTracker:
 
 
 def _in_strategy(method):
-    """Runs ``fit`` / ``evaluate`` / ``predict`` in the scope of the strategy the model was made under (as TF);
-    with several workers, ``self._distribution`` is that strategy while it runs."""
+    """Runs ``compile`` / ``fit`` / ``evaluate`` / ``predict`` in the scope of the strategy the model was made
+    under (as TF); with several workers, ``self._distribution`` is that strategy while it runs."""
     @functools.wraps(method)
     def run(self, *args, **kwargs):
         optimizer = getattr(self, "optimizer", None)
         strategy = getattr(optimizer, "_distribute_strategy", None) or \
             distribute_context.strategy_of_variables(self.variables)
-        previous = self.__dict__.get("_distribution")
+        previous = self.__dict__.get("_distribution"), self.__dict__.get("_replica_fraction")
         object.__setattr__(self, "_distribution",
                            strategy if strategy is not None and strategy.num_replicas_in_sync > 1 else None)
         try:
             with strategy.scope() if strategy is not None else contextlib.nullcontext():
                 return method(self, *args, **kwargs)
         finally:
-            object.__setattr__(self, "_distribution", previous)
+            object.__setattr__(self, "_distribution", previous[0])
+            object.__setattr__(self, "_replica_fraction", previous[1])
     return run
 
 
@@ -626,8 +627,9 @@ class Trainer:
         """Under a strategy, this worker's rows of the global batch and its share of the batch."""
         if self._distribution is None:
             return x, y, sw
-        (x, y, sw), self._replica_fraction = self._distribution._local_batch(
+        (x, y, sw), fraction = self._distribution._local_batch(
             (x, y, sw), getattr(getattr(data, "data", None), "_per_worker", False))
+        object.__setattr__(self, "_replica_fraction", fraction)
         return x, y, sw
 
     def _run_epoch(self, train, callback_list):
