@@ -4,7 +4,8 @@ scale-out model of bench/README.md.
 1. Bus bandwidth, 1 MB - 256 MB float32 buffers: pytensor's gradient all-reduce (`_BucketedAllReduce`, what
    `optimizer.apply_gradients` runs under MultiWorkerMirroredStrategy, on a tensor) and `strategy.reduce(SUM, t)`,
    against mpi4py's raw `comm.Allreduce(a, b, MPI.SUM)` on numpy arrays; the three interleaved (each first in
-   turn), median of --reps (times 16 / MB below 16 MB). Bus bandwidth = 2 (N - 1) / N * bytes / seconds (the ring all-reduce's traffic per link).
+   turn), median of --reps (times 16 / MB below 16 MB). Bus bandwidth = 2 (N - 1) / N * bytes / seconds (the
+   ring all-reduce's traffic per link).
 2. The MNIST MLP step (784 -> 512 relu -> 10, SGD, global batch 128: 64 per worker): median step time with 2
    workers, the time spent in the gradient all-reduce (packing + waiting) and blocked in its final wait, as
    fractions of the step; and one process's step at batch 128 for comparison.

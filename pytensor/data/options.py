@@ -36,8 +36,8 @@ class Options:
     """
 
     _NAMES = ("experimental_distribute", "deterministic", "experimental_deterministic", "experimental_optimization",
-              "experimental_slack", "threading", "experimental_threading", "autotune", "experimental_external_state_policy",
-              "experimental_warm_start", "experimental_symbolic_checkpoint")
+              "experimental_slack", "threading", "experimental_threading", "autotune",
+              "experimental_external_state_policy", "experimental_warm_start", "experimental_symbolic_checkpoint")
 
     def __init__(self):
         self.experimental_distribute = DistributeOptions()

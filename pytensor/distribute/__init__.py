@@ -12,9 +12,8 @@ Example:
 """
 from ._context import get_strategy, has_strategy, replica_context as _replica_context
 from ._input import InputContext, InputReplicationMode, ValueContext
-from ._strategy import (CommunicationImplementation, CommunicationOptions, MirroredStrategy,
-                        MultiWorkerMirroredStrategy, OneDeviceStrategy, ReduceOp, ReplicaContext, Strategy,
-                        _experimental_namespace)
+from ._strategy import (MirroredStrategy, MultiWorkerMirroredStrategy, OneDeviceStrategy, ReduceOp, ReplicaContext,
+                        Strategy, _experimental_namespace)
 
 experimental = _experimental_namespace()
 

@@ -2,9 +2,10 @@
 with plain python for the one-process reference). It trains the MNIST MLP on the first 512 training images and
 saves its final weights to OUT_rank<r>.npz.
 
-MODE: fit (Keras fit on arrays, global batch 128), fitds (fit on experimental_distribute_dataset), loop (a custom loop with strategy.run), kill (rank 1 kills itself
-mid-epoch), raise (rank 1 raises mid-epoch), mismatch (rank 1 builds a wider model), backup (3 epochs with
-BackupAndRestore in $BACKUP_DIR; with $FAULT set rank 1 raises in the third epoch)."""
+MODE: fit (Keras fit on arrays, global batch 128), fitds (fit on experimental_distribute_dataset), loop (a custom
+loop with strategy.run), kill (rank 1 kills itself mid-epoch), raise (rank 1 raises mid-epoch), mismatch (rank 1
+builds a wider model), backup (3 epochs with BackupAndRestore in $BACKUP_DIR; with $FAULT set rank 1 raises in the
+third epoch)."""
 import os
 import signal
 import sys

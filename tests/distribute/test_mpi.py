@@ -39,7 +39,8 @@ def _run(mode, tmp_path, workers=2, timeout=120, **variables):
         launcher = [MPIRUN, "-n", str(workers)]
         if _is_open_mpi():  # CI runs as root on 2 cores
             launcher.append("--oversubscribe")
-            env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+            env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                       OMPI_MCA_rmaps_base_oversubscribe="1")
         command = launcher + command
     start = time.monotonic()
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=env)
