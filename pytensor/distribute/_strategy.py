@@ -23,10 +23,6 @@ class ReduceOp(enum.Enum):
     SUM = "SUM"
     MEAN = "MEAN"
 
-    @staticmethod
-    def from_variable_aggregation(aggregation):
-        return ReduceOp.MEAN if "MEAN" in str(aggregation).upper() else ReduceOp.SUM
-
 
 def _reduce_op(reduce_op):
     if isinstance(reduce_op, ReduceOp):
@@ -47,7 +43,8 @@ class CommunicationImplementation(enum.Enum):
 
 class CommunicationOptions:
     """``tf.distribute.experimental.CommunicationOptions``. ``bytes_per_pack`` is the gradient bucket size (0:
-    25 MB); ``timeout_seconds`` and ``implementation`` are accepted (MPI picks its algorithms)."""
+    25 MB); ``timeout_seconds`` and ``implementation`` are accepted and not used (MPI picks its algorithms; a
+    failed worker aborts the job instead of timing out)."""
 
     def __init__(self, bytes_per_pack=0, timeout_seconds=None, implementation=CommunicationImplementation.AUTO):
         if int(bytes_per_pack) < 0:

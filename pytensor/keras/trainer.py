@@ -706,11 +706,16 @@ class Trainer:
         structure = None
         for step, (bx, _, _) in enumerate(data.epoch()):
             callback_list.on_predict_batch_begin(step)
-            bx, _, _ = self._local_batch(data, bx, None, None)
+            # Under a strategy each worker predicts its rows and returns the whole batch's predictions; a batch
+            # with fewer rows than workers is predicted whole on every worker.
+            split = self._distribution is not None and \
+                int(np.shape(_flatten(bx)[0])[0]) >= self._distribution.num_replicas_in_sync
+            if split:
+                bx, _, _ = self._local_batch(data, bx, None, None)
             outputs = self(bx, training=False)
             structure = outputs
             flat = [_to_numpy(o) for o in _flatten(outputs)]
-            if self._distribution is not None:  # every worker returns the whole batch's predictions
+            if split:
                 flat = self._distribution._gather_rows(flat)
             if results is None:
                 results = [[] for _ in flat]

@@ -82,7 +82,7 @@ else:
         history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=True, verbose=0,
                             callbacks=[Fault()] if mode in ("kill", "raise") else [])
     evaluation = model.evaluate(x, y, batch_size=GLOBAL_BATCH, verbose=0, return_dict=True)
-    predictions = model.predict(x[:100], batch_size=GLOBAL_BATCH, verbose=0)
+    predictions = model.predict(x[:101], batch_size=50, verbose=0)  # the last batch of 1 is predicted whole
     np.savez(f"{out}_metrics_rank{rank}.npz", loss=history.history["loss"], accuracy=history.history["accuracy"],
              eval_loss=evaluation["loss"], eval_accuracy=evaluation["accuracy"], predictions=predictions)
 np.savez(f"{out}_rank{rank}.npz", *model.get_weights())
