@@ -24,7 +24,7 @@ def _import_mpi(what):
 class LocalComm:
     """One process: every collective is the identity."""
 
-    rank, size = 0, 1
+    rank, size, local_size = 0, 1, 1
 
     def allreduce_sum(self, array):
         return array
@@ -56,6 +56,9 @@ class MPIComm:
         self.comm = self.MPI.COMM_WORLD.Dup()
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
         self.host = self.MPI.Get_processor_name()
+        node = self.comm.Split_type(self.MPI.COMM_TYPE_SHARED)
+        self.local_size = node.Get_size()  # the workers on this machine
+        node.Free()
         _install_abort_on_error(self)
 
     def allreduce_sum(self, array):

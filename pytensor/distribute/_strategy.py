@@ -1,6 +1,7 @@
 """``tf.distribute`` strategies: data parallelism with one replica per process, workers joined by MPI."""
 import contextlib
 import enum
+import os
 import time
 import weakref
 import zlib
@@ -430,7 +431,8 @@ class OneDeviceStrategy(MirroredStrategy):
 class MultiWorkerMirroredStrategy(Strategy):
     """One worker per process, the workers joined by MPI: launched as ``mpirun -n N python train.py`` (or srun),
     the rank and number of workers come from MPI. Gradients are summed with bucketed nonblocking all-reduces;
-    an uncaught exception on any worker aborts all of them (MPI_Abort), naming the rank.
+    an uncaught exception on any worker aborts all of them (MPI_Abort), naming the rank. Workers on one machine
+    split its cores between them (unless OMP_NUM_THREADS is set).
 
     Example:
         >>> strategy = tf.distribute.MultiWorkerMirroredStrategy()
@@ -445,6 +447,9 @@ class MultiWorkerMirroredStrategy(Strategy):
             raise ValueError(f"MultiWorkerMirroredStrategy: communication_options must be a "
                              f"tf.distribute.experimental.CommunicationOptions; got {communication_options!r}.")
         super().__init__(MPIComm("tf.distribute.MultiWorkerMirroredStrategy"), communication_options)
+        if self._comm.local_size > 1 and "OMP_NUM_THREADS" not in os.environ:
+            # Workers that share a machine share its cores: each its part, not all of them each.
+            _core.set_num_threads(max(1, (os.cpu_count() or 1) // self._comm.local_size))
 
 
 def _experimental_namespace():
