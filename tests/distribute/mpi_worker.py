@@ -26,7 +26,7 @@ with np.load(os.path.join(data_dir, "mnist.npz")) as mnist:
     x = (mnist["x_train"][:512] / 255.0).astype(np.float32)
     y = mnist["y_train"][:512].astype(np.int64)
 
-GLOBAL_BATCH = 128
+GLOBAL_BATCH = int(os.environ.get("GLOBAL_BATCH", 128))  # 75: batches split 38 / 37 over 2 workers
 
 
 def make_model(width=64):
@@ -80,9 +80,11 @@ else:
         history = model.fit(strategy.experimental_distribute_dataset(dataset), epochs=2, verbose=0)
     else:
         history = model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=True, verbose=0,
+                            validation_data=(x[:200], y[:200]),
                             callbacks=[Fault()] if mode in ("kill", "raise") else [])
     evaluation = model.evaluate(x, y, batch_size=GLOBAL_BATCH, verbose=0, return_dict=True)
     predictions = model.predict(x[:101], batch_size=50, verbose=0)  # the last batch of 1 is predicted whole
     np.savez(f"{out}_metrics_rank{rank}.npz", loss=history.history["loss"], accuracy=history.history["accuracy"],
+             val_loss=history.history.get("val_loss", []), val_accuracy=history.history.get("val_accuracy", []),
              eval_loss=evaluation["loss"], eval_accuracy=evaluation["accuracy"], predictions=predictions)
 np.savez(f"{out}_rank{rank}.npz", *model.get_weights())

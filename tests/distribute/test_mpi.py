@@ -81,10 +81,18 @@ def test_two_workers_match_one_process_at_the_same_global_batch(mode, tmp_path, 
     _assert_close(_weights(out, 0), expected, rtol=1e-6)
     if mode.startswith("fit"):  # metrics reduced over the workers: those of the whole data; predictions of every row
         with np.load(f"{out}_metrics_rank1.npz") as got, np.load(f"{reference}_metrics_rank0.npz") as want:
-            for key in ("loss", "accuracy", "eval_loss", "eval_accuracy"):
+            for key in ("loss", "accuracy", "val_loss", "val_accuracy", "eval_loss", "eval_accuracy"):
                 np.testing.assert_allclose(got[key], want[key], rtol=1e-5, err_msg=key)
             assert got["loss"][1] < got["loss"][0]  # it trained
             np.testing.assert_allclose(got["predictions"], want["predictions"], rtol=1e-4, atol=1e-5)
+
+
+def test_a_global_batch_that_does_not_divide_evenly_is_split_and_weighted_by_share(tmp_path):
+    """75 samples a step: 38 on rank 0, 37 on rank 1, each loss weighted by its share of the global mean."""
+    single, _, reference = _run("fit", tmp_path, workers=1, GLOBAL_BATCH="75")
+    done, _, out = _run("fit", tmp_path, GLOBAL_BATCH="75")
+    assert single.returncode == 0 and done.returncode == 0, single.stderr[-2000:] + done.stderr[-2000:]
+    _assert_close(_weights(out, 1), _weights(reference), rtol=1e-6)
 
 
 def test_two_worker_runs_are_bitwise_identical(tmp_path):
