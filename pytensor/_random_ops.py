@@ -1,9 +1,13 @@
-"""``tf.random``'s stateless ops, ``Generator`` and the gamma sampler, on the core's counter-based Philox streams.
+"""``tf.random``'s stateless ops, ``Generator``, and the gamma and Poisson samplers.
 
-A stateless op is a pure function of its ``seed`` (a pair of integers): the pair is mixed into a Philox key, and
-the core's sampler draws from that key's stream 0. A ``Generator`` holds a key and a counter; each draw takes
-the stream at the counter and advances it. Results follow TF's contracts (same seed, same numbers; different
-seeds, independent numbers) but not TF's exact bits: the core's Philox layout is its own.
+A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
+state (a key and a counter); both draw from a Philox4x32 stream chosen by (key, counter) — numpy's Philox bit
+generator, since the core's seed rules (C++) decide the streams of seeded ops themselves. Results follow TF's
+contracts (same seed, same numbers; different seeds, independent numbers) but not TF's exact bits. Parameters
+(mean, stddev, minval, maxval) are applied with core ops, so tapes differentiate through them.
+
+``gamma`` and ``poisson`` follow TF's seed rules: they draw the core's uniform and normal samples (Marsaglia and
+Tsang's method; inversion of the cumulative probabilities).
 """
 
 import enum
@@ -13,18 +17,17 @@ import threading
 import numpy as np
 
 from . import _core
-from .dtypes import float32
+from .dtypes import as_dtype, float32
 from .errors import InvalidArgumentError
-from . import random as _random
 
 __all__ = [
     "Algorithm", "stateless_uniform", "stateless_normal", "stateless_truncated_normal", "stateless_categorical",
-    "stateless_gamma", "stateless_binomial", "stateless_poisson", "gamma", "poisson", "fold_in", "split", "create_rng_state", "Generator",
-    "get_global_generator", "set_global_generator",
+    "stateless_gamma", "stateless_binomial", "stateless_poisson", "gamma", "poisson", "fold_in", "split",
+    "create_rng_state", "Generator", "get_global_generator", "set_global_generator",
 ]
 
 _MASK64 = (1 << 64) - 1
-_STATELESS = 0x9E3779B97F4A7C15  # separates stateless keys from the seeded streams' keys
+_STATELESS = 0x9E3779B97F4A7C15  # separates the keys of the stateless ops from the Generators'
 _GENERATOR = 0xD1B54A32D192ED03
 
 
@@ -34,6 +37,23 @@ class Algorithm(enum.Enum):
     PHILOX = 1
     THREEFRY = 2
     AUTO_SELECT = 3
+
+
+def _mix64(x):
+    """splitmix64's finalizer: spreads nearby seeds (1, 2, 3...) over unrelated Philox keys."""
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & _MASK64
+    return x ^ (x >> 31)
+
+
+def _int_seed(seed, op):
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"{op}: a seed must be an integer or None, got {seed!r}") from None
+    if not -(1 << 63) <= seed < 1 << 64:
+        raise ValueError(f"{op}: a seed must fit in 64 bits (from -2**63 to 2**64 - 1); got {seed}")
+    return seed
 
 
 def _seed_pair(seed, op):
@@ -46,40 +66,119 @@ def _seed_pair(seed, op):
 
 
 def _key(pair, salt):
-    return _random._mix64(_random._mix64(pair[0] ^ salt) ^ pair[1])
+    return _mix64(_mix64(pair[0] ^ salt) ^ pair[1])
 
 
-def _draw(stream, sampler, *args):
-    """Runs the core sampler `sampler(*args, seed=0)` on the (key, counter) `stream`."""
-    _random._explicit.stream = stream
-    try:
-        return sampler(*args, 0)
-    finally:
-        _random._explicit.stream = None
+def _stream(key, counter=0):
+    """The numpy Generator on the Philox stream (key, counter)."""
+    return np.random.Generator(np.random.Philox(key=int(key) & _MASK64, counter=int(counter) & _MASK64))
+
+
+def _stateless_stream(seed, op):
+    return _stream(_key(_seed_pair(seed, op), _STATELESS))
+
+
+def _dtype_name(dtype):
+    return as_dtype(dtype).name
+
+
+def _shape(shape):
+    return tuple(int(d) for d in (shape.numpy() if hasattr(shape, "numpy") else np.atleast_1d(shape)))
+
+
+def _uniform(rng, shape, minval, maxval, dtype, op):
+    name = _dtype_name(dtype)
+    shape = _shape(shape)
+    if name in ("float32", "float64"):
+        unit = _core.constant(rng.random(shape, dtype=np.float64 if name == "float64" else np.float32), name)
+        maxval = 1.0 if maxval is None else maxval
+        if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
+            return unit * float(maxval - minval) + float(minval)
+        low = _core.convert_to_tensor(minval, dtype=name)
+        return unit * (_core.convert_to_tensor(maxval, dtype=name) - low) + low
+    if name not in ("int32", "int64"):
+        raise TypeError(f"{op}: dtype must be float32, float64, int32 or int64, got {name}")
+    if maxval is None:
+        raise ValueError(f"{op}: integer samples need maxval")
+    low, high = int(minval), int(maxval)
+    if high <= low:
+        raise InvalidArgumentError(f"{op}: need minval < maxval, got {low} and {high}")
+    return _core.constant(rng.integers(low, high, shape, dtype=np.int64), "int64") if name == "int64" else \
+        _core.cast(_core.constant(rng.integers(low, high, shape, dtype=np.int64), "int64"), name)
+
+
+def _normal(rng, shape, mean, stddev, dtype, truncated=False):
+    name = _dtype_name(dtype)
+    shape = _shape(shape)
+    z = rng.standard_normal(shape)
+    if truncated:  # redrawn until within two standard deviations, as TF's truncated normal
+        outside = np.abs(z) > 2.0
+        while outside.any():
+            z[outside] = rng.standard_normal(int(outside.sum()))
+            outside = np.abs(z) > 2.0
+    sample = _core.constant(z.astype(name), name)
+    if isinstance(mean, (int, float)) and isinstance(stddev, (int, float)):
+        return sample * float(stddev) + float(mean)
+    return sample * _core.convert_to_tensor(stddev, dtype=name) + _core.convert_to_tensor(mean, dtype=name)
+
+
+def _categorical(rng, logits, num_samples, dtype):
+    """Gumbel-max draws: argmax over classes of logits + Gumbel noise, `num_samples` per row."""
+    logits = logits if hasattr(logits, "numpy") else _core.convert_to_tensor(logits, dtype_hint="float32")
+    if logits.ndim != 2:
+        raise InvalidArgumentError(f"stateless_categorical: logits must be (batch, classes), got shape "
+                                   f"{tuple(logits.shape)}")
+    batch, classes = (int(d) for d in logits.shape)
+    gumbel = -np.log(-np.log(rng.random((batch, int(num_samples), classes)).clip(1e-300, 1.0)))
+    scores = _core.expand_dims(_core.cast(logits, "float64"), 1) + _core.constant(gumbel, "float64")
+    return _core.argmax(scores, axis=-1, output_type=_dtype_name(dtype))
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None, alg="auto_select"):
     """Uniform samples in [minval, maxval), a deterministic function of `seed` (integer dtypes need maxval)."""
-    return _draw((_key(_seed_pair(seed, "stateless_uniform"), _STATELESS), 0), _core.random_uniform, shape, minval,
-                 maxval, dtype)
+    return _uniform(_stateless_stream(seed, "stateless_uniform"), shape, minval, maxval, dtype, "stateless_uniform")
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal(mean, stddev) samples, a deterministic function of `seed`."""
-    return _draw((_key(_seed_pair(seed, "stateless_normal"), _STATELESS), 0), _core.random_normal, shape, mean,
-                 stddev, dtype)
+    return _normal(_stateless_stream(seed, "stateless_normal"), shape, mean, stddev, dtype)
 
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal samples redrawn until within two standard deviations, a deterministic function of `seed`."""
-    return _draw((_key(_seed_pair(seed, "stateless_truncated_normal"), _STATELESS), 0), _core.truncated_normal,
-                 shape, mean, stddev, dtype)
+    return _normal(_stateless_stream(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype, truncated=True)
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
     """`num_samples` class indices per row of `logits`, a deterministic function of `seed`."""
-    return _draw((_key(_seed_pair(seed, "stateless_categorical"), _STATELESS), 0), _core.categorical, logits,
-                 num_samples, dtype)
+    return _categorical(_stateless_stream(seed, "stateless_categorical"), logits, num_samples, dtype)
+
+
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
+    """Gamma(alpha, beta) samples of `shape` (alpha and beta broadcast to it; beta is the rate), a deterministic
+    function of `seed`."""
+    name_ = _dtype_name(dtype)
+    alpha = np.broadcast_to(np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha, np.float64), _shape(shape))
+    draws = _stateless_stream(seed, "stateless_gamma").standard_gamma(alpha)
+    sample = _core.constant(draws.astype(name_), name_)
+    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=name_)
+
+
+def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
+    """Poisson(lam) samples of `shape` (lam broadcast to it), a deterministic function of `seed`."""
+    rate = np.broadcast_to(np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam, np.float64), _shape(shape))
+    if rate.size and rate.min() < 0:
+        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative, got a minimum of {rate.min()}")
+    draws = _stateless_stream(seed, "stateless_poisson").poisson(rate)
+    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+
+
+def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
+    """Binomial(counts, probs) samples of `shape`, a deterministic function of `seed`."""
+    n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
+    p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
+    draws = _stateless_stream(seed, "stateless_binomial").binomial(n.astype(np.int64), p)
+    return _core.constant(draws.astype(_dtype_name(output_dtype)), _dtype_name(output_dtype))
 
 
 def _gamma_samples(shape, alpha, dtype, uniform, normal):
@@ -122,52 +221,16 @@ def _pick(values, first):
     return _core.reduce_sum(values * hits, axis=0)
 
 
-def _gamma(shape, alpha, beta, dtype, stream_source):
-    if not getattr(dtype, "is_floating", dtype in ("float32", "float64")):
-        raise TypeError(f"gamma: dtype must be float32 or float64, got {dtype}")
-    sample = _gamma_samples(shape, alpha, dtype,
-                            lambda s: _draw(stream_source(), _core.random_uniform, s, 0.0, 1.0, dtype),
-                            lambda s: _draw(stream_source(), _core.random_normal, s, 0.0, 1.0, dtype))
-    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=dtype)
-
-
 def gamma(shape, alpha, beta=None, dtype=float32, seed=None, name=None):
-    """Gamma(alpha, beta) samples of shape ``shape + alpha.shape`` (beta is the rate; 1 by default)."""
-    return _gamma(shape, alpha, beta, dtype, lambda: _random._resolve_seed(seed))
-
-
-def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
-    """Gamma(alpha, beta) samples of `shape` (alpha and beta broadcast to it), a deterministic function of
-    `seed`."""
-    key = _key(_seed_pair(seed, "stateless_gamma"), _STATELESS ^ 0x6A)
-    counter = [0]
-
-    def next_stream():
-        counter[0] += 1
-        return key, counter[0] - 1
-
-    alpha = _core.broadcast_to(_core.convert_to_tensor(alpha, dtype=dtype), tuple(shape))
-    sample = _gamma_samples((), alpha, dtype, *_stream_samplers(next_stream, dtype))
-    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=dtype)
-
-
-def _stream_samplers(next_stream, dtype):
-    return (lambda s: _draw(next_stream(), _core.random_uniform, s, 0.0, 1.0, dtype),
-            lambda s: _draw(next_stream(), _core.random_normal, s, 0.0, 1.0, dtype))
-
-
-def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
-    """Binomial(counts, probs) samples of `shape`, a deterministic function of `seed`: each is a count of
-    `counts` Bernoulli trials (so counts should stay moderate: the trials are drawn at once)."""
-    counts_t = _core.broadcast_to(_core.convert_to_tensor(counts, dtype="float32"), tuple(shape))
-    probs_t = _core.broadcast_to(_core.convert_to_tensor(probs, dtype=counts_t.dtype), tuple(shape))
-    trials = int(np.max(np.asarray(counts_t), initial=0))
-    if trials > 1 << 16:
-        raise InvalidArgumentError(f"stateless_binomial: counts up to {1 << 16} are supported, got {trials}")
-    u = stateless_uniform((trials,) + tuple(shape), seed, dtype=counts_t.dtype)
-    index = _core.reshape(_core.range(trials, dtype=counts_t.dtype), (trials,) + (1,) * len(tuple(shape)))
-    success = _core.logical_and(u < probs_t, index < counts_t)
-    return _core.cast(_core.reduce_sum(_core.cast(success, "int32"), axis=0), output_dtype)
+    """Gamma(alpha, beta) samples of shape ``shape + alpha.shape`` (beta is the rate; 1 by default), drawn under
+    TF's seed rules."""
+    name_ = _dtype_name(dtype)
+    if name_ not in ("float32", "float64"):
+        raise TypeError(f"gamma: dtype must be float32 or float64, got {name_}")
+    sample = _gamma_samples(_shape(shape), alpha, name_,
+                            lambda s: _core.random_uniform(s, 0.0, 1.0, name_, seed),
+                            lambda s: _core.random_normal(s, 0.0, 1.0, name_, seed))
+    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=name_)
 
 
 _POISSON_MAX_RATE = 1e4
@@ -205,38 +268,31 @@ def _poisson_samples(rate, uniform, dtype):
 
 
 def poisson(shape, lam, dtype=float32, seed=None, name=None):
-    """Poisson(lam) samples of shape ``shape + lam.shape`` (rates up to 1e4)."""
+    """Poisson(lam) samples of shape ``shape + lam.shape`` (rates up to 1e4), drawn under TF's seed rules."""
     rate = _core.convert_to_tensor(lam, dtype_hint="float32")
-    full = tuple(shape) + tuple(rate.shape)
-    u = _draw(_random._resolve_seed(seed), _core.random_uniform, full, 0.0, 1.0, "float64")
+    full = _shape(shape) + tuple(rate.shape)
+    u = _core.random_uniform(full, 0.0, 1.0, "float64", seed)
     return _poisson_samples(_core.broadcast_to(rate, full), u, dtype)
-
-
-def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
-    """Poisson(lam) samples of `shape` (lam broadcast to it), a deterministic function of `seed`."""
-    rate = _core.broadcast_to(_core.convert_to_tensor(lam, dtype_hint="float32"), tuple(shape))
-    u = stateless_uniform(tuple(shape), seed, dtype="float64")
-    return _poisson_samples(rate, u, dtype)
 
 
 def fold_in(seed, data, alg="auto_select"):
     """A new stateless seed from `seed` and an integer `data` (e.g. a step number)."""
     pair = _seed_pair(seed, "fold_in")
-    mixed = _random._mix64(_key(pair, _STATELESS ^ 0xF0) ^ (int(data) & _MASK64))
-    return _core.constant(np.array([mixed >> 1, _random._mix64(mixed) >> 1], np.int64), "int64")
+    mixed = _mix64(_key(pair, _STATELESS ^ 0xF0) ^ (int(data) & _MASK64))
+    return _core.constant(np.array([mixed >> 1, _mix64(mixed) >> 1], np.int64), "int64")
 
 
 def split(seed, num=2, alg="auto_select"):
     """`num` new stateless seeds from `seed`, as a (num, 2) int64 tensor."""
     pair = _seed_pair(seed, "split")
-    rows = [[_random._mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i) >> 1,
-             _random._mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i + 1) >> 1] for i in range(int(num))]
+    rows = [[_mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i) >> 1,
+             _mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i + 1) >> 1] for i in range(int(num))]
     return _core.constant(np.array(rows, np.int64).reshape(int(num), 2), "int64")
 
 
 def create_rng_state(seed, alg):
     """The state vector a Generator starts from for `seed`: [counter, key] as int64."""
-    key = _random._mix64((int(seed) & _MASK64) ^ _GENERATOR)
+    key = _mix64((int(seed) & _MASK64) ^ _GENERATOR)
     return np.array([0, key >> 1], np.int64)
 
 
@@ -269,7 +325,7 @@ class Generator:
     @classmethod
     def from_seed(cls, seed, alg=None):
         """A generator whose sequence is fixed by the integer `seed`."""
-        return cls(state=create_rng_state(_random._as_seed(seed, "Generator.from_seed"), alg))
+        return cls(state=create_rng_state(_int_seed(seed, "Generator.from_seed"), alg))
 
     @classmethod
     def from_non_deterministic_state(cls, alg=None):
@@ -291,46 +347,52 @@ class Generator:
 
     def reset_from_seed(self, seed):
         """Restarts the sequence of `seed`."""
-        state = create_rng_state(_random._as_seed(seed, "Generator.reset_from_seed"), None)
+        state = create_rng_state(_int_seed(seed, "Generator.reset_from_seed"), None)
         self._counter, self._key = int(state[0]), int(state[1])
 
     def reset(self, state):
         self._counter, self._key = _state_pair(state)
 
-    def _next(self):
+    def _next_key_counter(self):
         with self._lock:
             stream = (self._key, self._counter)
             self._counter = (self._counter + 1) & _MASK64
         return stream
 
+    def _next(self):
+        """The numpy Generator on this generator's next stream."""
+        return _stream(*self._next_key_counter())
+
     def uniform(self, shape, minval=0, maxval=None, dtype=float32, name=None):
         """Uniform samples in [minval, maxval)."""
-        return _draw(self._next(), _core.random_uniform, shape, minval, maxval, dtype)
+        return _uniform(self._next(), shape, minval, maxval, dtype, "Generator.uniform")
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
         """Normal(mean, stddev) samples."""
-        return _draw(self._next(), _core.random_normal, shape, mean, stddev, dtype)
+        return _normal(self._next(), shape, mean, stddev, dtype)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
         """Normal samples redrawn until within two standard deviations."""
-        return _draw(self._next(), _core.truncated_normal, shape, mean, stddev, dtype)
+        return _normal(self._next(), shape, mean, stddev, dtype, truncated=True)
 
     def binomial(self, shape, counts, probs, dtype="int32", name=None):
         """Binomial(counts, probs) samples."""
-        key, counter = self._next()
-        return stateless_binomial(shape, [key >> 1, counter], counts, probs, dtype)
+        n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
+        p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
+        draws = self._next().binomial(n.astype(np.int64), p)
+        return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
 
     def make_seeds(self, count=1):
         """A (2, count) int64 tensor of seeds for stateless ops."""
-        key, counter = self._next()
-        rows = [[_random._mix64(key ^ (counter * 2 * count + i)) >> 1 for i in range(count)],
-                [_random._mix64(key ^ (counter * 2 * count + count + i)) >> 1 for i in range(count)]]
+        key, counter = self._next_key_counter()
+        rows = [[_mix64(key ^ (counter * 2 * count + i)) >> 1 for i in range(count)],
+                [_mix64(key ^ (counter * 2 * count + count + i)) >> 1 for i in range(count)]]
         return _core.constant(np.array(rows, np.int64), "int64")
 
     def split(self, count=1):
         """`count` new generators, independent of this one and of each other."""
         seeds = np.asarray(self.make_seeds(count))
-        return [Generator(state=[0, _random._mix64(int(seeds[0, i]) ^ int(seeds[1, i]))]) for i in range(count)]
+        return [Generator(state=[0, _mix64(int(seeds[0, i]) ^ int(seeds[1, i]))]) for i in range(count)]
 
 
 _global_generator = None
@@ -340,7 +402,9 @@ def get_global_generator():
     """The process's generator (seeded from tf.random.set_seed's seed if set, else from the OS on first use)."""
     global _global_generator
     if _global_generator is None:
-        seed = _random.get_global_seed()
+        from .random import get_global_seed
+
+        seed = get_global_seed()
         _global_generator = Generator.from_non_deterministic_state() if seed is None else Generator.from_seed(seed)
     return _global_generator
 

@@ -155,5 +155,15 @@ def saturate_cast(value, dtype, name=None):
     return _core.cast(_core.clip_by_value(value, _core.constant(low, source), _core.constant(high, source)), target)
 
 
+def _aliases():
+    """(spelling, DType) pairs the core resolves dtype arguments with, without calling ``as_dtype``."""
+    import numpy as np
+    pairs = list(_BY_NAME.items()) + [(_builtin_bool, bool), (int, int32), (float, float32)]
+    for d in _ALL:
+        pairs += [(np.dtype(d.name), d), (np.dtype(d.name).type, d)]
+    return pairs
+
+
 _core._set_dtype_objects(list(_ALL))
+_core._set_dtype_aliases(_aliases())
 _core._register("as_dtype", as_dtype)

@@ -1,6 +1,6 @@
 """More of ``tf.nn`` composed of core ops: top-k, normalisation statistics, Poisson and weighted cross-entropy
 losses, CReLU, space/depth rearrangement, local response normalisation, atrous and 1-D transposed convolution,
-the generic ``pool``, and the distribution-aware loss scaling of a single replica."""
+and the generic ``pool`` (``compute_average_loss`` / ``scale_regularization_loss`` are tf.distribute's)."""
 
 import math as _pymath
 
@@ -15,8 +15,7 @@ from ..errors import InvalidArgumentError
 __all__ = [
     "top_k", "in_top_k", "l2_normalize", "zero_fraction", "approx_max_k", "approx_min_k", "log_poisson_loss",
     "weighted_cross_entropy_with_logits", "sufficient_statistics", "normalize_moments", "weighted_moments", "crelu",
-    "space_to_depth", "depth_to_space", "compute_average_loss", "scale_regularization_loss",
-    "local_response_normalization", "lrn", "atrous_conv2d", "conv1d_transpose", "pool", "space_to_batch",
+    "space_to_depth", "depth_to_space", "local_response_normalization", "lrn", "atrous_conv2d", "conv1d_transpose", "pool", "space_to_batch",
 ]
 
 
@@ -141,25 +140,6 @@ def depth_to_space(input, block_size, data_format="NHWC", name=None):  # noqa: A
                                    f"{c} channels")
     blocks = _core.reshape(x, (b, h, w, bs, bs, c // (bs * bs)))
     return _core.reshape(_core.transpose(blocks, (0, 1, 3, 2, 4, 5)), (b, h * bs, w * bs, c // (bs * bs)))
-
-
-def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
-    """sum(per_example_loss * sample_weight) / global_batch_size (the batch size by default; one replica)."""
-    loss = _float(per_example_loss, "compute_average_loss")
-    if sample_weight is not None:
-        loss = loss * _core.convert_to_tensor(sample_weight, dtype=loss.dtype)
-    if global_batch_size is None:
-        global_batch_size = loss._shape_tuple()[0] if loss.ndim else 1
-    return _core.reduce_sum(loss) / _core.constant(float(global_batch_size), loss.dtype)
-
-
-def scale_regularization_loss(regularization_loss):
-    """The sum of the regularization losses divided by the number of replicas (one here)."""
-    losses = regularization_loss if isinstance(regularization_loss, (list, tuple)) else [regularization_loss]
-    total = _core.convert_to_tensor(losses[0])
-    for extra in losses[1:]:
-        total = total + extra
-    return _core.reduce_sum(total)
 
 
 def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, name=None):  # noqa: A002
