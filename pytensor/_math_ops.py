@@ -15,7 +15,7 @@ from ._tensor_api import Tensor, Variable
 
 __all__ = [
     "tan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan", "asin", "acos", "atan2", "erfc", "erfinv", "erfcinv",
-    "ndtri", "lgamma", "digamma", "lbeta", "log_sigmoid", "is_inf", "rint", "xlogy", "xlog1py", "xdivy",
+    "ndtri", "lgamma", "digamma", "lbeta", "log_sigmoid", "is_inf", "rint", "xlog1py", "xdivy",
     "multiply_no_nan", "reciprocal_no_nan", "scalar_mul", "add_n", "accumulate_n", "reduce_variance", "reduce_std",
     "reduce_euclidean_norm", "count_nonzero", "zero_fraction", "l2_normalize", "softmax", "log_softmax", "cumsum",
     "cumprod", "cumulative_logsumexp", "segment_sum", "segment_mean", "segment_max", "segment_min", "segment_prod",
@@ -282,13 +282,6 @@ def _pair(x, y, op):
     if y.dtype != x.dtype:
         raise TypeError(f"{op}: x is {x.dtype.name} and y is {y.dtype.name}; cast one so both match")
     return x, y
-
-
-def xlogy(x, y, name=None):
-    """x * log(y), and 0 where x == 0 (whatever y)."""
-    x, y = _pair(x, y, "xlogy")
-    zero = x == 0.0
-    return _core.where(zero, _const(0.0, x), x * _core.log(_core.where(zero, _const(1.0, y), y)))
 
 
 def xlog1py(x, y, name=None):

@@ -8,6 +8,11 @@ from ._core import (  # noqa: F401  re-exported TF names
     softplus, softsign, square, squared_difference, subtract, tanh,
 )
 
+# Every two-input element-wise registry op (family "binary" in csrc/ops/op_list.h) is a tf.math name: a new row
+# is exported here without a line of its own.
+globals().update({name: getattr(_core, name) for name, family, num_inputs, *_ in _core.op_registry()
+                  if family == "binary" and num_inputs == 2})
+
 truediv = divide
 realdiv = divide
 mod = floormod
