@@ -31,8 +31,12 @@ constexpr size_t kNumPasses = 2;
 /** A kernel pointer with its signature erased; the table keeps the signature's tag beside it. */
 using ErasedKernel = void (*)();
 
-/** The tag of kernel signature `Sig`: one address per function type, compared on lookup. */
-template <class Sig> struct SignatureTag { static constexpr char tag = 0; };
+/**
+ * The tag of kernel signature `Sig`: one address per function type, compared on lookup. Hidden, like the table: the
+ * library is linked whole into each extension, and a hidden symbol is addressed directly rather than through the
+ * GOT on every lookup.
+ */
+template <class Sig> struct __attribute__((visibility("hidden"))) SignatureTag { static constexpr char tag = 0; };
 
 /** One slot: a kernel and the tag of its signature (both null: no kernel). */
 struct KernelSlot {
@@ -51,8 +55,8 @@ struct KernelTable {
   }
 };
 
-/** The process's table. */
-extern KernelTable g_kernel_table;
+/** The table of this library (hidden: see SignatureTag). */
+extern KernelTable g_kernel_table __attribute__((visibility("hidden")));
 
 /** Registers the kernels of every built backend into g_kernel_table (once; later calls do nothing). */
 void register_backends();
@@ -103,7 +107,6 @@ inline void restore_kernel(OpId op, Device device, DType dtype, const KernelSlot
 /** A list of element types, for registering one kernel template per dtype. */
 template <class... Ts> struct Types {};
 using FloatTypes = Types<float, double>;
-using IntTypes = Types<uint8_t, int32_t, int64_t>;
 using NumericTypes = Types<uint8_t, int32_t, int64_t, float, double>;
 using AllTypes = Types<bool, uint8_t, int32_t, int64_t, float, double>;
 
