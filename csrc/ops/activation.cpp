@@ -18,20 +18,14 @@ constexpr double kInvSqrt2Pi = 0.39894228040143267793994605993438;   // 1 / sqrt
 constexpr double kTwoOverSqrtPi = 1.1283791670955125738961589031215;  // erf's derivative at 0
 
 /**
- * Maps `x` element-wise by op's kernel with its float parameter and flag, then records `op` with them (in
- * attrs.extra and attrs.flag_a) for the gradient.
+ * Maps `x` element-wise by op's kernel with its float parameter and flag, then records `op` with its attributes.
  */
-Tensor map_activation(OpId op, const Tensor& x, double param = 0, bool flag = false) {
+Tensor map_activation(OpId op, const Tensor& x, Attrs attrs = attrs::None{}, double param = 0, bool flag = false) {
   PT_OP_SCOPE;
   backend::ActivationKernel* run = kernel<backend::ActivationKernel>(op, x.device(), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   run(x, out, param, flag);
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const double>(param);
-    attrs.flag_a = flag;
-    PT_RECORD(op, {x}, {out}, std::move(attrs));
-  }
+  PT_RECORD(op, {x}, {out}, std::move(attrs));
   return out;
 }
 
@@ -69,19 +63,23 @@ Tensor bias_add_relu(const Tensor& value, const Tensor& bias) {
 
 Tensor relu6(const Tensor& x) { return map_activation(OpId::relu6, x); }
 
-Tensor leaky_relu(const Tensor& x, double alpha) { return map_activation(OpId::leaky_relu, x, alpha); }
+Tensor leaky_relu(const Tensor& x, double alpha) {
+  return map_activation(OpId::leaky_relu, x, attrs::LeakyRelu{alpha}, alpha);
+}
 
 Tensor elu(const Tensor& x) { return map_activation(OpId::elu, x); }
 
 Tensor selu(const Tensor& x) { return map_activation(OpId::selu, x); }
 
-Tensor gelu(const Tensor& x, bool approximate) { return map_activation(OpId::gelu, x, 0, approximate); }
+Tensor gelu(const Tensor& x, bool approximate) {
+  return map_activation(OpId::gelu, x, attrs::Gelu{approximate}, 0, approximate);
+}
 
 Tensor softplus(const Tensor& x) { return map_activation(OpId::softplus, x); }
 
 Tensor softsign(const Tensor& x) { return map_activation(OpId::softsign, x); }
 
-Tensor silu(const Tensor& x, double beta) { return map_activation(OpId::silu, x, beta); }
+Tensor silu(const Tensor& x, double beta) { return map_activation(OpId::silu, x, attrs::Silu{beta}, beta); }
 
 Tensor hard_sigmoid(const Tensor& x) { return map_activation(OpId::hard_sigmoid, x); }
 
@@ -108,18 +106,17 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
   const Tensor& y = n.outputs[0];
   const Tensor& dy = gs[0];
   const DType dt = x.dtype();
-  const double param = n.attrs.extra ? *std::static_pointer_cast<const double>(n.attrs.extra) : 0.0;
   auto c = [dt](double v) { return scalar(v, dt); };
   switch (n.op) {
     case OpId::relu6: return {pass_inside(dy, x, 0, 6)};
     case OpId::hard_sigmoid: return {pass_inside(mul(dy, c(1.0 / 6)), x, -3, 3)};
-    case OpId::leaky_relu: return {where(greater(x, 0), dy, mul(dy, c(param)))};
+    case OpId::leaky_relu: return {where(greater(x, 0), dy, mul(dy, c(n.attr<attrs::LeakyRelu>().alpha)))};
     // For x <= 0: d/dx expm1(x) = y + 1, and selu's y + scale * alpha.
     case OpId::elu: return {where(greater(x, 0), dy, mul(dy, add(y, c(1))))};
     case OpId::selu:
       return {where(greater(x, 0), mul(dy, c(kSeluScale)), mul(dy, add(y, c(kSeluScale * kSeluAlpha))))};
     case OpId::gelu: {
-      if (n.attrs.flag_a) {
+      if (n.attr<attrs::Gelu>().approximate) {
         // 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3k x^2), t = tanh(sqrt(2/pi) (x + k x^3))
         Tensor x2 = mul(x, x);
         Tensor t = unary(OpId::tanh, mul(c(kSqrt2OverPi), add(x, mul(c(kGeluCubic), mul(x2, x)))));
@@ -139,7 +136,7 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
     }
     case OpId::silu: {
       // s (1 + beta x (1 - s)), s = sigmoid(beta x)
-      Tensor bx = mul(c(param), x);
+      Tensor bx = mul(c(n.attr<attrs::Silu>().beta), x);
       Tensor s = unary(OpId::sigmoid, bx);
       return {mul(dy, mul(s, add(c(1), mul(bx, sub(c(1), s)))))};
     }

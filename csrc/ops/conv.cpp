@@ -88,16 +88,6 @@ void check_out_backprop(const char* op, const ConvGeometry& g, const Tensor& dy)
             " but the convolution's output shape is ", shape_str(want), " for these sizes, strides and padding");
 }
 
-/** Records op with the parameters (and an input's or filter's shape) the gradient formulas need. */
-void record_conv(autograd::OpScope& scope, OpId op, const Tensor& a, const Tensor& b, const Tensor& out,
-                 const Conv2dParams& p, const Shape& sizes) {
-  if (!scope.should_record()) return;
-  autograd::OpAttrs attrs;
-  attrs.shape = sizes;
-  attrs.extra = std::make_shared<const Conv2dParams>(p);
-  autograd::record(op, {a, b}, {out}, std::move(attrs));
-}
-
 }  // namespace
 
 Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params) {
@@ -108,7 +98,7 @@ Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& pa
   ConvKernel* run = kernel<ConvKernel>(OpId::conv2d, input.device(), input.dtype());
   Tensor out = Tensor::empty({g.n, g.oh, g.ow, g.co}, input.dtype(), input.device());
   run(g, contiguous(input), contiguous(filters), out);
-  record_conv(pt_op_scope_, OpId::conv2d, input, filters, out, params, {});
+  PT_RECORD(OpId::conv2d, {input, filters}, {out}, attrs::Conv2d{params});
   return out;
 }
 
@@ -122,7 +112,7 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
   ConvKernel* run = kernel<ConvKernel>(OpId::conv2d_backprop_input, filters.device(), filters.dtype());
   Tensor out = Tensor::empty(input_sizes, filters.dtype(), filters.device());
   run(g, contiguous(filters), contiguous(out_backprop), out);
-  record_conv(pt_op_scope_, OpId::conv2d_backprop_input, filters, out_backprop, out, params, input_sizes);
+  PT_RECORD(OpId::conv2d_backprop_input, {filters, out_backprop}, {out}, attrs::Conv2dBackprop{input_sizes, params});
   return out;
 }
 
@@ -136,7 +126,7 @@ Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, co
   ConvKernel* run = kernel<ConvKernel>(OpId::conv2d_backprop_filter, input.device(), input.dtype());
   Tensor out = Tensor::empty(filter_sizes, input.dtype(), input.device());
   run(g, contiguous(input), contiguous(out_backprop), out);
-  record_conv(pt_op_scope_, OpId::conv2d_backprop_filter, input, out_backprop, out, params, filter_sizes);
+  PT_RECORD(OpId::conv2d_backprop_filter, {input, out_backprop}, {out}, attrs::Conv2dBackprop{filter_sizes, params});
   return out;
 }
 
@@ -145,7 +135,9 @@ namespace {
 
 using Grads = std::vector<Tensor>;
 
-const Conv2dParams& params_of(const autograd::Node& n) { return *static_cast<const Conv2dParams*>(n.attrs.extra.get()); }
+const Conv2dParams& params_of(const autograd::Node& n) {
+  return n.op == OpId::conv2d ? n.attr<attrs::Conv2d>().params : n.attr<attrs::Conv2dBackprop>().params;
+}
 
 Grads grad_conv2d(const autograd::Node& n, const Grads& gs) {
   // y = conv(x, w): dx = backprop_input(dy), dw = backprop_filter(x, dy).

@@ -1,6 +1,7 @@
 // Creation family: constant fills, identity matrices and evenly spaced sequences.
 #include <cmath>
 
+#include "../autograd/tape.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"
@@ -23,42 +24,67 @@ Tensor create(OpId op, const Shape& shape, DType dtype, double a = 0, double b =
 }  // namespace
 
 Tensor fill(const Shape& shape, double value, DType dtype) {
+  PT_OP_SCOPE;
   check_shape(shape, "fill");
-  return create(OpId::fill, shape, dtype, value);
+  Tensor out = create(OpId::fill, shape, dtype, value);
+  // Recorded with the value as the 0-d tensor it becomes (fill's attribute: exact for every dtype).
+  PT_RECORD(OpId::fill, {}, {out}, attrs::Fill{shape, create(OpId::fill, {}, dtype, value)});
+  return out;
 }
 
 Tensor fill(const Shape& shape, const Tensor& value) {
   check_shape(shape, "fill");
   check_arg(value.ndim() == 0, "fill: value must be a scalar (0-d tensor), got shape ", shape_str(value.shape()),
             "; use pt.broadcast_to to expand a tensor");
+  PT_OP_SCOPE;
   // Copies the element itself (identity's kernel, broadcasting it), so int64 values beyond 2^53 stay exact.
   Tensor out = Tensor::empty(shape, value.dtype(), value.device());
   copy_into(out, value);
+  PT_RECORD(OpId::fill, {}, {out}, attrs::Fill{shape, value});
   return out;
 }
 
 Tensor zeros(const Shape& shape, DType dtype) {
+  PT_OP_SCOPE;
   check_shape(shape, "zeros");
-  return create(OpId::zeros, shape, dtype);
+  Tensor out = create(OpId::zeros, shape, dtype);
+  PT_RECORD(OpId::zeros, {}, {out}, attrs::Constant{shape, dtype});
+  return out;
 }
 
 Tensor ones(const Shape& shape, DType dtype) {
+  PT_OP_SCOPE;
   check_shape(shape, "ones");
-  return create(OpId::fill, shape, dtype, 1.0);
+  Tensor out = create(OpId::fill, shape, dtype, 1.0);
+  PT_RECORD(OpId::ones, {}, {out}, attrs::Constant{shape, dtype});
+  return out;
 }
 
-Tensor zeros_like(const Tensor& x, std::optional<DType> dtype) { return zeros(x.shape(), dtype.value_or(x.dtype())); }
+Tensor zeros_like(const Tensor& x, std::optional<DType> dtype) {
+  PT_OP_SCOPE;
+  Tensor out = zeros(x.shape(), dtype.value_or(x.dtype()));
+  PT_RECORD(OpId::zeros_like, {x}, {out}, attrs::Like{dtype});
+  return out;
+}
 
-Tensor ones_like(const Tensor& x, std::optional<DType> dtype) { return ones(x.shape(), dtype.value_or(x.dtype())); }
+Tensor ones_like(const Tensor& x, std::optional<DType> dtype) {
+  PT_OP_SCOPE;
+  Tensor out = ones(x.shape(), dtype.value_or(x.dtype()));
+  PT_RECORD(OpId::ones_like, {x}, {out}, attrs::Like{dtype});
+  return out;
+}
 
 Tensor eye(int64_t num_rows, int64_t num_columns, const Shape& batch_shape, DType dtype) {
+  PT_OP_SCOPE;
   check_arg(num_rows >= 0 && num_columns >= 0, "eye: num_rows and num_columns must be >= 0, got ", num_rows, " and ",
             num_columns);
   check_shape(batch_shape, "eye (batch_shape)");
   Shape shape = batch_shape;
   shape.push_back(num_rows);
   shape.push_back(num_columns);
-  return create(OpId::eye, shape, dtype);
+  Tensor out = create(OpId::eye, shape, dtype);
+  PT_RECORD(OpId::eye, {}, {out}, attrs::Eye{num_rows, num_columns, batch_shape, dtype});
+  return out;
 }
 
 namespace {
@@ -79,6 +105,7 @@ template <class T> int64_t range_size(T start, T limit, T delta) {
 }  // namespace
 
 Tensor range(double start_d, double limit_d, double delta_d, DType dtype) {
+  PT_OP_SCOPE;
   Tensor out;
   switch (dtype) {
     case DType::Int32: case DType::Int64: case DType::Float32: case DType::Float64: break;
@@ -95,12 +122,16 @@ Tensor range(double start_d, double limit_d, double delta_d, DType dtype) {
     const int64_t n = range_size<scalar_t>(start, limit, delta);
     out = create(OpId::range, {n}, dtype, start_d, delta_d);
   });
+  PT_RECORD(OpId::range, {}, {out}, attrs::Range{start_d, limit_d, delta_d, dtype});
   return out;
 }
 
 Tensor linspace(double start, double stop, int64_t num, DType dtype) {
+  PT_OP_SCOPE;
   check_arg(num > 0, "linspace: requires num > 0, got num = ", num);
-  return create(OpId::linspace, {num}, dtype, start, stop);
+  Tensor out = create(OpId::linspace, {num}, dtype, start, stop);
+  PT_RECORD(OpId::linspace, {}, {out}, attrs::Linspace{start, stop, num, dtype});
+  return out;
 }
 
 }  // namespace pt::ops

@@ -39,11 +39,7 @@ namespace {
 Tensor softmax_op(OpId op, const Tensor& logits, int64_t axis) {
   PT_OP_SCOPE;
   Tensor out = softmax_along(op, logits, axis);
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.axis = axis;
-    PT_RECORD(op, {logits}, {out}, std::move(attrs));
-  }
+  PT_RECORD(op, {logits}, {out}, attrs::Axis{axis});
   return out;
 }
 }  // namespace
@@ -55,11 +51,6 @@ Tensor log_softmax(const Tensor& logits, int64_t axis) { return softmax_op(OpId:
 // ---- cross-entropy ---------------------------------------------------------------------
 namespace {
 
-/** What the sparse cross-entropy's backward reads (see backend/kernels.h's SparseXentKernel). */
-struct SparseXentSaved {
-  Tensor exps;
-  Tensor inv_sum;
-};
 
 /** `x` with `axis` moved last (a view). */
 Tensor move_axis_last(const Tensor& x, int64_t axis) {
@@ -88,18 +79,16 @@ Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tens
   backend::SparseXentKernel* run = kernel<backend::SparseXentKernel>(OpId::sparse_softmax_cross_entropy_with_logits,
                                                                      logits.device(), logits.dtype());
   Tensor loss = Tensor::empty(batch, logits.dtype(), logits.device());
-  const bool record = pt_op_scope_.should_record() && autograd::is_tracked(logits);
-  auto saved = std::make_shared<SparseXentSaved>();
-  if (record) {
-    saved->exps = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
-    saved->inv_sum = Tensor::empty(batch, logits.dtype(), logits.device());
+  // The softmax's exps and 1 / sum per row, saved for the gradient when a tape tracks the logits.
+  const bool save = pt_op_scope_.should_record() && autograd::is_tracked(logits);
+  Tensor saved_exps, saved_inv_sum;
+  if (save) {
+    saved_exps = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
+    saved_inv_sum = Tensor::empty(batch, logits.dtype(), logits.device());
   }
-  run(contiguous(logits), contiguous(labels), loss, saved->exps, saved->inv_sum);
-  if (record) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::move(saved);
-    PT_RECORD(OpId::sparse_softmax_cross_entropy_with_logits, {labels, logits}, {loss}, std::move(attrs));
-  }
+  run(contiguous(logits), contiguous(labels), loss, saved_exps, saved_inv_sum);
+  PT_RECORD(OpId::sparse_softmax_cross_entropy_with_logits, {labels, logits}, {loss}, attrs::None{},
+            {saved_exps, saved_inv_sum});
   return loss;
 }
 
@@ -120,11 +109,7 @@ Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
       kernel<backend::BinaryKernel>(OpId::softmax_cross_entropy_with_logits, logits.device(), logits.dtype());
   Tensor loss = Tensor::empty(batch, logits.dtype(), logits.device());
   run(x, lab, loss);
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.axis = ax;
-    PT_RECORD(OpId::softmax_cross_entropy_with_logits, {labels, logits}, {loss}, std::move(attrs));
-  }
+  PT_RECORD(OpId::softmax_cross_entropy_with_logits, {labels, logits}, {loss}, attrs::Axis{ax});
   return loss;
 }
 
@@ -145,11 +130,7 @@ Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, RandomSee
   Tensor mask = random_uniform(noise_shape, 0.0, 1.0, x.dtype(), seed);
   kernel<backend::DropoutKernel>(OpId::dropout, x.device(), x.dtype())(mask, rate, mask);
   Tensor out = binary(OpId::multiply, x, mask);
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const Tensor>(mask);
-    PT_RECORD(OpId::dropout, {x}, {out}, std::move(attrs));
-  }
+  PT_RECORD(OpId::dropout, {x}, {out}, attrs::Dropout{rate, noise_shape, seed}, {mask});
   return out;
 }
 
@@ -164,14 +145,14 @@ Grads grad_softmax(const autograd::Node& n, const Grads& gs) {
   // dx = y * (g - sum(g * y, axis))
   const Tensor& y = n.outputs[0];
   const Tensor& g = gs[0];
-  Tensor dot = reduce(OpId::reduce_sum, mul(g, y), {n.attrs.axis}, false, true);
+  Tensor dot = reduce(OpId::reduce_sum, mul(g, y), {n.attr<attrs::Axis>().axis}, false, true);
   return {mul(y, sub(g, dot))};
 }
 
 Grads grad_log_softmax(const autograd::Node& n, const Grads& gs) {
   // dx = g - softmax(x) * sum(g, axis), with softmax(x) = exp(log_softmax(x))
   const Tensor& g = gs[0];
-  Tensor total = reduce(OpId::reduce_sum, g, {n.attrs.axis}, false, true);
+  Tensor total = reduce(OpId::reduce_sum, g, {n.attr<attrs::Axis>().axis}, false, true);
   return {sub(g, mul(unary(OpId::exp, n.outputs[0]), total))};
 }
 
@@ -179,18 +160,19 @@ Grads grad_sparse_xent(const autograd::Node& n, const Grads& gs) {
   const Tensor& labels = n.inputs[0];
   const Tensor& logits = n.inputs[1];
   const Tensor& dy = gs[0];
-  if (autograd::is_tracked_any({dy, logits})) {
-    // An outer tape records this backward pass: rebuild it from public ops so it can be differentiated again.
+  if (autograd::is_tracked_any({dy, logits}) || !n.saved[0].defined()) {
+    // An outer tape records this backward pass (or the forward saved nothing, no tape tracking the logits then):
+    // rebuild it from public ops so it can be differentiated again.
     Tensor onehot = one_hot(labels, logits.shape().back(), 1.0, 0.0, -1, logits.dtype());
     return {Tensor(), mul(expand_dims(dy, -1), sub(softmax(logits, -1), onehot))};
   }
   // One pass over what the forward saved: dlogits[r, i] = dy[r] * (exps[r, i] * inv_sum[r] - [i == label[r]]).
-  const auto& saved = *std::static_pointer_cast<const SparseXentSaved>(n.attrs.extra);
+  const Tensor &exps = n.saved[0], &inv_sum = n.saved[1];
   Tensor upstream = contiguous(dy);
   Tensor lab = contiguous(labels);
-  Tensor out = Tensor::empty(saved.exps.shape(), saved.exps.dtype(), saved.exps.device());
+  Tensor out = Tensor::empty(exps.shape(), exps.dtype(), exps.device());
   kernel<backend::SparseXentGradKernel>(OpId::sparse_softmax_cross_entropy_with_logits, out.device(), out.dtype(),
-                                        backend::Pass::Backward)(saved.exps, saved.inv_sum, lab, upstream, out);
+                                        backend::Pass::Backward)(exps, inv_sum, lab, upstream, out);
   return {Tensor(), out};
 }
 
@@ -199,7 +181,7 @@ Grads grad_dense_xent(const autograd::Node& n, const Grads& gs) {
   // dl = -dy * log_softmax(x).
   const Tensor& labels = n.inputs[0];
   const Tensor& logits = n.inputs[1];
-  const int64_t ax = n.attrs.axis;
+  const int64_t ax = n.attr<attrs::Axis>().axis;
   Tensor dy = expand_dims(gs[0], ax);
   Tensor lsm = log_softmax(logits, ax);
   Grads out(2);
@@ -212,7 +194,7 @@ Grads grad_dense_xent(const autograd::Node& n, const Grads& gs) {
 }
 
 Grads grad_dropout(const autograd::Node& n, const Grads& gs) {
-  return {mul(gs[0], *std::static_pointer_cast<const Tensor>(n.attrs.extra))};
+  return {mul(gs[0], n.saved[0])};
 }
 
 const bool registered = autograd::register_gradient(OpId::softmax, grad_softmax) &&

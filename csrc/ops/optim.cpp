@@ -2,6 +2,7 @@
 // with Keras 3's update equations (keras/src/optimizers/*.py) including epsilon placement and bias correction.
 #include <cmath>
 
+#include "../autograd/tape.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "../core/variable.h"
@@ -41,12 +42,44 @@ void run_update(OpId op, const backend::OptimizerStep& step, Variable& var, cons
   run(step, var.mutable_value(), grad, slot_a, slot_b, slot_c);
 }
 
+/**
+ * An update as an observer sees it: a pure op (var, grad, slots...) -> (var, slots...) on the values before and after
+ * (read only when an observer listens: the reads make the update copy its variables first).
+ */
+class ObservedUpdate {
+ public:
+  /** `variables`: the variable then its slots (absent ones null). */
+  ObservedUpdate(const autograd::OpScope& scope, std::initializer_list<Variable*> variables, const Tensor& grad)
+      : on_(scope.should_record() && autograd::thread_state().observer) {
+    if (!on_) return;
+    for (Variable* v : variables)
+      if (v) variables_.push_back(v);
+    inputs_.push_back(variables_[0]->read());
+    inputs_.push_back(grad);
+    for (size_t i = 1; i < variables_.size(); ++i) inputs_.push_back(variables_[i]->read());
+  }
+  /** Reports the finished update. */
+  void report(OpId op, Attrs attrs) {
+    if (!on_) return;
+    std::vector<Tensor> outputs;
+    for (Variable* v : variables_) outputs.push_back(v->read());
+    autograd::record(op, std::move(inputs_), std::move(outputs), std::move(attrs));
+  }
+
+ private:
+  bool on_;
+  std::vector<Variable*> variables_;
+  std::vector<Tensor> inputs_;
+};
+
 }  // namespace
 
 void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, double learning_rate, double momentum,
                bool nesterov, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "SGD";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, momentum_slot}, grad);
   if (momentum_slot) check_slot(kName, var, *momentum_slot);
   backend::OptimizerStep hyper;
   hyper.learning_rate = learning_rate;
@@ -55,13 +88,17 @@ void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, doubl
   hyper.weight_decay = weight_decay;
   run_update(OpId::apply_sgd, hyper, var, g,
              momentum_slot ? momentum_slot->mutable_value() : Tensor(), Tensor(), Tensor());
+  observed.report(OpId::apply_sgd,
+                  attrs::ApplySgd{learning_rate, momentum, nesterov, momentum_slot != nullptr, weight_decay});
 }
 
 void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variable* average_grad,
                    Variable* momentum_slot, double learning_rate, double rho, double momentum, double epsilon,
                    double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "RMSprop";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &velocity, average_grad, momentum_slot}, grad);
   check_slot(kName, var, velocity);
   if (average_grad) check_slot(kName, var, *average_grad);
   if (momentum_slot) check_slot(kName, var, *momentum_slot);
@@ -74,12 +111,16 @@ void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variab
   run_update(OpId::apply_rmsprop, hyper, var, g,
              velocity.mutable_value(), average_grad ? average_grad->mutable_value() : Tensor(),
              momentum_slot ? momentum_slot->mutable_value() : Tensor());
+  observed.report(OpId::apply_rmsprop,
+                  attrs::ApplyRmsprop{learning_rate, rho, momentum, epsilon, weight_decay, average_grad != nullptr, momentum_slot != nullptr});
 }
 
 void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Variable* v_hat, double learning_rate,
                 double beta_1, double beta_2, double epsilon, int64_t step, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Adam";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v, v_hat}, grad);
   check_slot(kName, var, m);
   check_slot(kName, var, v);
   if (v_hat) check_slot(kName, var, *v_hat);
@@ -95,24 +136,31 @@ void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Var
   hyper.alpha = alpha_d;
   run_update(OpId::apply_adam, hyper, var, g,
              m.mutable_value(), v.mutable_value(), v_hat ? v_hat->mutable_value() : Tensor());
+  observed.report(OpId::apply_adam,
+                  attrs::ApplyAdam{learning_rate, beta_1, beta_2, epsilon, step, weight_decay, v_hat != nullptr});
 }
 
 void apply_adagrad(Variable& var, const Tensor& grad, Variable& accumulator, double learning_rate, double epsilon,
                    double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Adagrad";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &accumulator}, grad);
   check_slot(kName, var, accumulator);
   backend::OptimizerStep hyper;
   hyper.learning_rate = learning_rate;
   hyper.epsilon = epsilon;
   hyper.weight_decay = weight_decay;
   run_update(OpId::apply_adagrad, hyper, var, g, accumulator.mutable_value(), Tensor(), Tensor());
+  observed.report(OpId::apply_adagrad, attrs::ApplyAdagrad{learning_rate, epsilon, weight_decay});
 }
 
 void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_grad, Variable& accumulated_delta_var,
                     double learning_rate, double rho, double epsilon, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Adadelta";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &accumulated_grad, &accumulated_delta_var}, grad);
   check_slot(kName, var, accumulated_grad);
   check_slot(kName, var, accumulated_delta_var);
   backend::OptimizerStep hyper;
@@ -122,12 +170,15 @@ void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_gra
   hyper.weight_decay = weight_decay;
   run_update(OpId::apply_adadelta, hyper, var, g,
              accumulated_grad.mutable_value(), accumulated_delta_var.mutable_value(), Tensor());
+  observed.report(OpId::apply_adadelta, attrs::ApplyAdadelta{learning_rate, rho, epsilon, weight_decay});
 }
 
 void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, double learning_rate, double beta_1,
                  double beta_2, double epsilon, int64_t step, double u_product, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Nadam";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v}, grad);
   check_slot(kName, var, m);
   check_slot(kName, var, v);
   check_arg(step >= 1, kName, ": step must be >= 1 (iterations + 1), got ", step);
@@ -148,6 +199,8 @@ void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, do
   hyper.g_coef = g_coef;
   hyper.v_coef = v_coef;
   run_update(OpId::apply_nadam, hyper, var, g, m.mutable_value(), v.mutable_value(), Tensor());
+  observed.report(OpId::apply_nadam,
+                  attrs::ApplyNadam{learning_rate, beta_1, beta_2, epsilon, step, u_product, weight_decay});
 }
 
 }  // namespace pt::ops

@@ -35,19 +35,6 @@ Geometry geometry(const Shape& input_shape, const Pool2dWindow& wd, const char* 
   return backend::pool_geometry(input_shape, wd.kh, wd.kw, wd.sh, wd.sw, wd.same);
 }
 
-/** The window as recorded attributes (kh, kw, sh, sw, same). */
-autograd::OpAttrs window_attrs(const Pool2dWindow& wd, const Shape& input_shape) {
-  autograd::OpAttrs attrs;
-  attrs.ints = {wd.kh, wd.kw, wd.sh, wd.sw, wd.same ? 1 : 0};
-  attrs.shape = input_shape;
-  return attrs;
-}
-
-/** The window back from recorded attributes. */
-Pool2dWindow window_of(const autograd::OpAttrs& attrs) {
-  return {attrs.ints[0], attrs.ints[1], attrs.ints[2], attrs.ints[3], attrs.ints[4] != 0};
-}
-
 /** Checks that `t` has the output shape of pooling `g` (for the gradient ops' `dy`). */
 void check_output_shape(const Tensor& t, const Geometry& g, const char* name, const char* what) {
   const Shape want{g.n, g.oh, g.ow, g.c};
@@ -72,13 +59,10 @@ std::pair<Tensor, Tensor> max_pool_forward(const Tensor& x, const Pool2dWindow& 
 /** max_pool2d as a recorded op; the argmax is computed when asked for or when a tape keeps it for the backward. */
 std::pair<Tensor, Tensor> max_pool_op(const Tensor& x, const Pool2dWindow& window, bool want_arg) {
   PT_OP_SCOPE;
-  const bool recording = pt_op_scope_.should_record() && is_floating(x.dtype()) && autograd::is_tracked(x);
-  auto [y, arg] = max_pool_forward(x, window, want_arg || recording);
-  if (recording) {
-    autograd::OpAttrs attrs = window_attrs(window, x.shape());
-    attrs.extra = std::make_shared<const Tensor>(arg);
-    PT_RECORD(OpId::max_pool2d, {x}, {y}, std::move(attrs));
-  }
+  // The argmax is saved for the gradient when a tape tracks x.
+  const bool save_arg = pt_op_scope_.should_record() && is_floating(x.dtype()) && autograd::is_tracked(x);
+  auto [y, arg] = max_pool_forward(x, window, want_arg || save_arg);
+  PT_RECORD(OpId::max_pool2d, {x}, {y}, attrs::Pool2d{window}, {save_arg ? arg : Tensor()});
   return {y, want_arg ? arg : Tensor()};
 }
 }  // namespace
@@ -96,7 +80,7 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dWindow& window) {
   backend::PoolKernel* run = kernel<backend::PoolKernel>(OpId::avg_pool2d, x.device(), x.dtype());
   Tensor y = Tensor::empty({g.n, g.oh, g.ow, g.c}, x.dtype(), x.device());
   run(g, contiguous(x), y);
-  PT_RECORD(OpId::avg_pool2d, {x}, {y}, window_attrs(window, x.shape()));
+  PT_RECORD(OpId::avg_pool2d, {x}, {y}, attrs::Pool2d{window});
   return y;
 }
 
@@ -110,7 +94,7 @@ Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& inpu
   backend::MaxPoolGradKernel* run = kernel<backend::MaxPoolGradKernel>(OpId::max_pool2d_grad, dy.device(), dy.dtype());
   Tensor dx = Tensor::empty(input_shape, dy.dtype(), dy.device());
   run(g, contiguous(dy), contiguous(argmax), dx);
-  PT_RECORD(OpId::max_pool2d_grad, {dy, argmax}, {dx}, window_attrs(window, input_shape));
+  PT_RECORD(OpId::max_pool2d_grad, {dy, argmax}, {dx}, attrs::Pool2dGrad{input_shape, window});
   return dx;
 }
 
@@ -122,7 +106,7 @@ Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dW
   backend::PoolKernel* run = kernel<backend::PoolKernel>(OpId::avg_pool2d_grad, dy.device(), dy.dtype());
   Tensor dx = Tensor::empty(input_shape, dy.dtype(), dy.device());
   run(g, contiguous(dy), dx);
-  PT_RECORD(OpId::avg_pool2d_grad, {dy}, {dx}, window_attrs(window, input_shape));
+  PT_RECORD(OpId::avg_pool2d_grad, {dy}, {dx}, attrs::Pool2dGrad{input_shape, window});
   return dx;
 }
 
@@ -134,14 +118,6 @@ void check_float_operands(const char* op, const Tensor& a, const char* a_name, c
     throw TypeError(str_cat(op, ": ", a_name, " (", dtype_name(a.dtype()), ") and ", b_name, " (",
                             dtype_name(b.dtype()), ") must have one dtype; cast one with tf.cast"));
 }
-
-/** What conv2d_max_pool's gradient needs besides its inputs. */
-struct ConvPoolSaved {
-  Conv2dParams params;
-  Pool2dWindow window;
-  Shape conv_shape;
-  Tensor argmax;  // into each image of the convolution's output, as max_pool2d_with_argmax
-};
 
 /**
  * The leading rows and columns of the input that a VALID convolution's outputs read by VALID max pooling depend
@@ -181,26 +157,12 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   Tensor y = Tensor::empty({g.n, g.oh, g.ow, g.c}, input.dtype(), input.device());
   Tensor arg = recording ? Tensor::empty(y.shape(), DType::Int32, input.device()) : Tensor();
   run(cg, read, g, contiguous(input), contiguous(filters), y, arg);
-  if (recording) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, arg});
-    PT_RECORD(OpId::conv2d_max_pool, {input, filters}, {y}, std::move(attrs));
-  }
+  // Saved: the argmax into each image of the convolution's output, as max_pool2d_with_argmax's.
+  PT_RECORD(OpId::conv2d_max_pool, {input, filters}, {y}, attrs::Conv2dMaxPool{params, window}, {arg});
   return y;
 }
 
 namespace {
-/** Records gradient op `id` (output `out` of shape `shape`) with what its gradient re-reads; call it only when the
- *  op scope records. */
-void record_pooled_gradient(OpId id, std::vector<Tensor> inputs, const Tensor& out, const Shape& shape,
-                            const Conv2dParams& params, const Pool2dWindow& window, const Shape& conv_shape,
-                            const Tensor& argmax) {
-  autograd::OpAttrs attrs;
-  attrs.shape = shape;
-  attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
-  autograd::record(id, std::move(inputs), {out}, std::move(attrs));
-}
-
 /** Validates the gradient ops' shared arguments; returns the pooling geometry over conv `cg`'s output. */
 Geometry check_pooled_gradient(const char* name, const ConvGeometry& cg, const Tensor& out_backprop,
                                const Tensor& argmax, const Pool2dWindow& window) {
@@ -218,15 +180,13 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
   const char* name = "conv2d_max_pool_backprop_filter";
   check_float_operands(name, input, "input", out_backprop, "out_backprop");
   const ConvGeometry cg = conv2d_geometry(name, input.shape(), filter_sizes, params);
-  const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
   const Geometry g = check_pooled_gradient(name, cg, out_backprop, argmax, window);
   backend::ConvMaxPoolGradKernel* run =
       kernel<backend::ConvMaxPoolGradKernel>(OpId::conv2d_max_pool_backprop_filter, input.device(), input.dtype());
   Tensor dw = Tensor::empty(filter_sizes, input.dtype(), input.device());
   run(cg, g, contiguous(input), contiguous(out_backprop), contiguous(argmax), dw);
-  if (pt_op_scope_.should_record())
-    record_pooled_gradient(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, dw, filter_sizes,
-                           params, window, conv_shape, argmax);
+  PT_RECORD(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, {dw},
+            attrs::Conv2dMaxPoolBackprop{filter_sizes, params, window});
   return dw;
 }
 
@@ -236,15 +196,13 @@ Tensor conv2d_max_pool_backprop_input(const Shape& input_sizes, const Tensor& fi
   const char* name = "conv2d_max_pool_backprop_input";
   check_float_operands(name, filters, "filters", out_backprop, "out_backprop");
   const ConvGeometry cg = conv2d_geometry(name, input_sizes, filters.shape(), params);
-  const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};
   const Geometry g = check_pooled_gradient(name, cg, out_backprop, argmax, window);
   backend::ConvMaxPoolGradKernel* run =
       kernel<backend::ConvMaxPoolGradKernel>(OpId::conv2d_max_pool_backprop_input, filters.device(), filters.dtype());
   Tensor dx = Tensor::empty(input_sizes, filters.dtype(), filters.device());
   run(cg, g, contiguous(filters), contiguous(out_backprop), contiguous(argmax), dx);
-  if (pt_op_scope_.should_record())
-    record_pooled_gradient(OpId::conv2d_max_pool_backprop_input, {filters, out_backprop, argmax}, dx, input_sizes,
-                           params, window, conv_shape, argmax);
+  PT_RECORD(OpId::conv2d_max_pool_backprop_input, {filters, out_backprop, argmax}, {dx},
+            attrs::Conv2dMaxPoolBackprop{input_sizes, params, window});
   return dx;
 }
 
@@ -259,13 +217,22 @@ Tensor gather_at_argmax(const Tensor& g, const Tensor& arg, const Shape& in) {
   return reshape(gather(flat, reshape(arg, {in[0], -1}), 1, 1), arg.shape());
 }
 
+/** The shape of the convolution a conv2d_max_pool_backprop_* node pools (its argmax indexes those images). */
+Shape pooled_conv_shape(const autograd::Node& n) {
+  const auto& a = n.attr<attrs::Conv2dMaxPoolBackprop>();
+  const bool filter = n.op == OpId::conv2d_max_pool_backprop_filter;
+  const ConvGeometry cg = conv2d_geometry(op_def(n.op).name, filter ? n.inputs[0].shape() : a.sizes,
+                                          filter ? a.sizes : n.inputs[0].shape(), a.params);
+  return {cg.n, cg.oh, cg.ow, cg.co};
+}
+
 Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
-  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
+  const auto& [params, window] = n.attr<attrs::Conv2dMaxPool>();
+  const Tensor& argmax = n.saved[0];
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
   Tensor gx, gw;
-  if (n.wants(0)) gx = conv2d_max_pool_backprop_input(x.shape(), w, gs[0], saved.argmax, saved.params, saved.window);
-  if (n.wants(1))
-    gw = conv2d_max_pool_backprop_filter(x, w.shape(), gs[0], saved.argmax, saved.params, saved.window);
+  if (n.wants(0)) gx = conv2d_max_pool_backprop_input(x.shape(), w, gs[0], argmax, params, window);
+  if (n.wants(1)) gw = conv2d_max_pool_backprop_filter(x, w.shape(), gs[0], argmax, params, window);
   return {gx, gw};
 }
 
@@ -273,41 +240,39 @@ Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
 // first operand is the other op (<H, B_i(w, D)> = <B_f(H, D), w>), in dy the pooled conv2d read at the argmax.
 
 Grads grad_conv2d_max_pool_backprop_filter(const autograd::Node& n, const Grads& gs) {
-  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
-  const Tensor &x = n.inputs[0], &dy = n.inputs[1];
+  const auto& a = n.attr<attrs::Conv2dMaxPoolBackprop>();
+  const Tensor &x = n.inputs[0], &dy = n.inputs[1], &argmax = n.inputs[2];
   Tensor gx, gdy;
-  if (n.wants(0))
-    gx = conv2d_max_pool_backprop_input(x.shape(), gs[0], dy, saved.argmax, saved.params, saved.window);
-  if (n.wants(1)) gdy = gather_at_argmax(conv2d(x, gs[0], saved.params), saved.argmax, saved.conv_shape);
+  if (n.wants(0)) gx = conv2d_max_pool_backprop_input(x.shape(), gs[0], dy, argmax, a.params, a.window);
+  if (n.wants(1)) gdy = gather_at_argmax(conv2d(x, gs[0], a.params), argmax, pooled_conv_shape(n));
   return {gx, gdy, Tensor()};
 }
 
 Grads grad_conv2d_max_pool_backprop_input(const autograd::Node& n, const Grads& gs) {
-  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
-  const Tensor &w = n.inputs[0], &dy = n.inputs[1];
+  const auto& a = n.attr<attrs::Conv2dMaxPoolBackprop>();
+  const Tensor &w = n.inputs[0], &dy = n.inputs[1], &argmax = n.inputs[2];
   Tensor gw, gdy;
-  if (n.wants(0)) gw = conv2d_max_pool_backprop_filter(gs[0], w.shape(), dy, saved.argmax, saved.params, saved.window);
-  if (n.wants(1)) gdy = gather_at_argmax(conv2d(gs[0], w, saved.params), saved.argmax, saved.conv_shape);
+  if (n.wants(0)) gw = conv2d_max_pool_backprop_filter(gs[0], w.shape(), dy, argmax, a.params, a.window);
+  if (n.wants(1)) gdy = gather_at_argmax(conv2d(gs[0], w, a.params), argmax, pooled_conv_shape(n));
   return {gw, gdy, Tensor()};
 }
 
 Grads grad_max_pool2d(const autograd::Node& n, const Grads& gs) {
-  const auto& arg = *std::static_pointer_cast<const Tensor>(n.attrs.extra);
-  return {max_pool2d_grad(gs[0], arg, n.attrs.shape, window_of(n.attrs))};
+  return {max_pool2d_grad(gs[0], n.saved[0], n.inputs[0].shape(), n.attr<attrs::Pool2d>().window)};
 }
 
 Grads grad_avg_pool2d(const autograd::Node& n, const Grads& gs) {
-  return {avg_pool2d_grad(gs[0], n.attrs.shape, window_of(n.attrs))};
+  return {avg_pool2d_grad(gs[0], n.inputs[0].shape(), n.attr<attrs::Pool2d>().window)};
 }
 
 Grads grad_max_pool2d_grad(const autograd::Node& n, const Grads& gs) {
   // Linear in dy: its transpose reads the incoming gradient at the same argmax positions (a batched gather).
-  return {gather_at_argmax(gs[0], n.inputs[1], n.attrs.shape), Tensor()};
+  return {gather_at_argmax(gs[0], n.inputs[1], n.attr<attrs::Pool2dGrad>().input_shape), Tensor()};
 }
 
 Grads grad_avg_pool2d_grad(const autograd::Node& n, const Grads& gs) {
   // avg_pool2d_grad is the transpose of the linear avg_pool2d, so its own transpose is avg_pool2d.
-  return {avg_pool2d(gs[0], window_of(n.attrs))};
+  return {avg_pool2d(gs[0], n.attr<attrs::Pool2dGrad>().window)};
 }
 
 const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_pool2d) &&

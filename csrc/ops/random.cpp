@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "../autograd/tape.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"
@@ -26,11 +27,15 @@ Tensor draw(OpId op, const Shape& shape, DType dtype, double a, double b, Random
 }  // namespace
 
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
   check_shape(shape, "random_normal");
-  return draw(OpId::random_normal, shape, dtype, mean, stddev, seed);
+  Tensor out = draw(OpId::random_normal, shape, dtype, mean, stddev, seed);
+  PT_RECORD(OpId::random_normal, {}, {out}, attrs::RandomDist{shape, mean, stddev, dtype, seed});
+  return out;
 }
 
 Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
   check_shape(shape, "random_uniform");
   if (dtype == DType::Int32 || dtype == DType::Int64) {
     const bool i32 = dtype == DType::Int32;
@@ -45,15 +50,21 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
     check_arg(minval < maxval, "random_uniform: need minval < maxval for integer dtype ", dtype_name(dtype),
               ", got minval = ", as_int(minval), " and maxval = ", as_int(maxval));
   }
-  return draw(OpId::random_uniform, shape, dtype, minval, maxval, seed);
+  Tensor out = draw(OpId::random_uniform, shape, dtype, minval, maxval, seed);
+  PT_RECORD(OpId::random_uniform, {}, {out}, attrs::RandomDist{shape, minval, maxval, dtype, seed});
+  return out;
 }
 
 Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
   check_shape(shape, "truncated_normal");
-  return draw(OpId::truncated_normal, shape, dtype, mean, stddev, seed);
+  Tensor out = draw(OpId::truncated_normal, shape, dtype, mean, stddev, seed);
+  PT_RECORD(OpId::truncated_normal, {}, {out}, attrs::RandomDist{shape, mean, stddev, dtype, seed});
+  return out;
 }
 
-Tensor categorical(const Tensor& logits_in, int64_t num_samples, DType dtype, RandomSeed seed) {
+namespace {
+Tensor categorical_draw(const Tensor& logits_in, int64_t num_samples, DType dtype, RandomSeed seed) {
   check_arg(logits_in.ndim() == 2, "categorical: logits must be 2-D (batch_size, num_classes), got shape ",
             shape_str(logits_in.shape()), "; add a batch axis with pt.expand_dims(logits, 0)");
   check_arg(num_samples >= 0, "categorical: num_samples must be >= 0, got ", num_samples);
@@ -70,11 +81,29 @@ Tensor categorical(const Tensor& logits_in, int64_t num_samples, DType dtype, Ra
   return out;
 }
 
-Tensor random_shuffle(const Tensor& x_in, RandomSeed seed) {
+Tensor shuffle_rows(const Tensor& x_in, RandomSeed seed) {
   if (x_in.ndim() == 0 || x_in.dim(0) <= 1) return x_in;  // nothing to permute (TF returns the input too)
   backend::ShuffleKernel* run = kernel<backend::ShuffleKernel>(OpId::random_shuffle, x_in.device(), x_in.dtype());
   Tensor out = Tensor::empty(x_in.shape(), x_in.dtype(), x_in.device());
   run(contiguous(x_in), PhiloxKey{seed.seed, seed.counter}, out);
+  return out;
+}
+}  // namespace
+
+Tensor categorical(const Tensor& logits, int64_t num_samples, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
+  Tensor out = categorical_draw(logits, num_samples, dtype, seed);
+  PT_RECORD(OpId::categorical, {logits}, {out}, attrs::Categorical{num_samples, dtype, seed});
+  return out;
+}
+
+Tensor random_shuffle(const Tensor& x, RandomSeed seed) {
+  PT_OP_SCOPE;
+  Tensor out = shuffle_rows(x, seed);
+  if (!pt_op_scope_.should_record()) return out;
+  // When nothing moves the input itself comes back; a recorded node gets a new view, so its output is not its input.
+  if (out.id() == x.id()) out = Tensor::view(x, x.shape(), x.strides(), x.offset());
+  PT_RECORD(OpId::random_shuffle, {x}, {out}, attrs::Shuffle{seed});
   return out;
 }
 
