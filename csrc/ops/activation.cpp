@@ -4,69 +4,29 @@
 #include <memory>
 
 #include "../autograd/grad_utils.h"
-#include "../backend/cpu/elementwise.h"
+#include "../backend/kernel_table.h"
+#include "../backend/kernels.h"
 #include "ops.h"
 
 namespace pt::ops {
 
 namespace {
 
-constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
-constexpr double kSeluScale = 1.0507009873554804934193349852946;
-constexpr double kSqrt2OverPi = 0.79788456080286535587989211986876;  // sqrt(2 / pi), gelu's tanh form
-constexpr double kGeluCubic = 0.044715;
+using backend::kernel;
+using namespace backend::activation;
 constexpr double kInvSqrt2Pi = 0.39894228040143267793994605993438;   // 1 / sqrt(2 pi), the normal density at 0
 constexpr double kTwoOverSqrtPi = 1.1283791670955125738961589031215;  // erf's derivative at 0
 
 /**
- * Maps `x` element-wise with f(v) (f is a template over the element type, called as f(scalar_t{})),
- * then records `op` with its attributes.
+ * Maps `x` element-wise by op's kernel with its float parameter and flag, then records `op` with its attributes.
  */
-template <class F>
-Tensor map_activation(OpId op, const Tensor& x, F f, Attrs attrs = attrs::None{}) {
+Tensor map_activation(OpId op, const Tensor& x, Attrs attrs = attrs::None{}, double param = 0, bool flag = false) {
   PT_OP_SCOPE;
-  Tensor out;
-  PT_DISPATCH_FLOAT(x.dtype(), op_def(op).name, {
-    out = Tensor::empty(x.shape(), x.dtype());
-    cpu::unary_map_scalar<scalar_t, scalar_t>(x, out, [&](scalar_t v) -> scalar_t { return f(v); });
-  });
+  backend::ActivationKernel* run = kernel<backend::ActivationKernel>(op, x.device(), x.dtype());
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  run(x, out, param, flag);
   PT_RECORD(op, {x}, {out}, std::move(attrs));
   return out;
-}
-
-/**
- * f computed in float64 and rounded, for activations made of transcendental functions: float32 results within an
- * ulp of the exact value (float32 erf / expm1 / tanh formulas lose digits to cancellation).
- */
-template <class F> auto in_float64(F f) {
-  return [f](auto v) { return static_cast<decltype(v)>(f(static_cast<double>(v))); };
-}
-
-/** A stable logistic: exp never overflows to inf / inf. */
-template <class T> T stable_sigmoid(T v) {
-  if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
-  const T e = std::exp(v);
-  return e / (T(1) + e);
-}
-
-/**
- * bias_add_relu on contiguous rows of `c` channels: one pass with the bias row held in cache and no per-element
- * index arithmetic (the strided broadcast map cost 3x the memory traffic on conv outputs).
- */
-template <class T>
-void bias_add_relu_rows(const T* value, const T* bias, T* out, int64_t numel, int64_t c) {
-  const int64_t rows = c > 0 ? numel / c : 0;
-  parallel_for(rows, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(c, 1)), [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const T* __restrict v = value + r * c;
-      T* __restrict o = out + r * c;
-      // s <= 0 is false for NaN, so NaN passes through (relu's rule) without a branch.
-      for (int64_t j = 0; j < c; ++j) {
-        const T s = v[j] + bias[j];
-        o[j] = s <= T(0) ? T(0) : s;
-      }
-    }
-  });
 }
 
 }  // namespace
@@ -78,13 +38,9 @@ Tensor relu_grad(const Tensor& dy, const Tensor& x) {
   if (dy.dtype() != x.dtype())
     throw TypeError(str_cat("relu_grad: gradients (", dtype_name(dy.dtype()), ") and features (",
                             dtype_name(x.dtype()), ") must have one dtype"));
-  Tensor out;
-  PT_DISPATCH_FLOAT(x.dtype(), "relu_grad", {
-    out = Tensor::empty(x.shape(), x.dtype());
-    // NaN features give 0, as TF's gradients * (features > 0) does.
-    cpu::binary_map<scalar_t, scalar_t>(x.shape(), out, dy, dy.strides(), x, x.strides(),
-                                        [](scalar_t g, scalar_t v) { return v > scalar_t(0) ? g : scalar_t(0); });
-  });
+  backend::BinaryKernel* run = kernel<backend::BinaryKernel>(OpId::relu_grad, x.device(), x.dtype());
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  run(dy, x, out);
   PT_RECORD(OpId::relu_grad, {dy, x}, {out});
   return out;
 }
@@ -98,90 +54,36 @@ Tensor bias_add_relu(const Tensor& value, const Tensor& bias) {
   if (value.dtype() != bias.dtype())
     throw TypeError(str_cat("bias_add_relu: value (", dtype_name(value.dtype()), ") and bias (",
                             dtype_name(bias.dtype()), ") must have one dtype"));
-  Tensor out;
-  PT_DISPATCH_FLOAT(value.dtype(), "bias_add_relu", {
-    out = Tensor::empty(value.shape(), value.dtype());
-    if (value.is_contiguous() && bias.is_contiguous()) {
-      bias_add_relu_rows(value.data<scalar_t>(), bias.data<scalar_t>(), out.data<scalar_t>(), value.numel(),
-                         value.shape()[rank - 1]);
-    } else {
-      const Strides bias_strides = broadcast_strides(bias.shape(), bias.strides(), value.shape());
-      // NaN stays NaN (relu's rule); v > 0 is false for NaN, so it is tested first.
-      cpu::binary_map<scalar_t, scalar_t>(value.shape(), out, value, value.strides(), bias, bias_strides,
-                                          [](scalar_t v, scalar_t b) {
-                                            const scalar_t s = v + b;
-                                            return s > scalar_t(0) || s != s ? s : scalar_t(0);
-                                          });
-    }
-  });
+  backend::BinaryKernel* run = kernel<backend::BinaryKernel>(OpId::bias_add_relu, value.device(), value.dtype());
+  Tensor out = Tensor::empty(value.shape(), value.dtype(), value.device());
+  run(value, bias, out);
   PT_RECORD(OpId::bias_add_relu, {value, bias}, {out});
   return out;
 }
 
-Tensor relu6(const Tensor& x) {
-  return map_activation(OpId::relu6, x, [](auto v) {
-    using T = decltype(v);
-    return v != v ? v : std::min(std::max(v, T(0)), T(6));
-  });
-}
+Tensor relu6(const Tensor& x) { return map_activation(OpId::relu6, x); }
 
 Tensor leaky_relu(const Tensor& x, double alpha) {
-  return map_activation(OpId::leaky_relu, x, [alpha](auto v) {
-    using T = decltype(v);
-    return v > T(0) ? v : static_cast<T>(alpha) * v;
-  }, attrs::LeakyRelu{alpha});
+  return map_activation(OpId::leaky_relu, x, attrs::LeakyRelu{alpha}, alpha);
 }
 
-Tensor elu(const Tensor& x) {
-  return map_activation(OpId::elu, x, in_float64([](double v) { return v > 0 ? v : std::expm1(v); }));
-}
+Tensor elu(const Tensor& x) { return map_activation(OpId::elu, x); }
 
-Tensor selu(const Tensor& x) {
-  return map_activation(OpId::selu, x, in_float64([](double v) {
-    return v > 0 ? kSeluScale * v : kSeluScale * kSeluAlpha * std::expm1(v);
-  }));
-}
+Tensor selu(const Tensor& x) { return map_activation(OpId::selu, x); }
 
 Tensor gelu(const Tensor& x, bool approximate) {
-  if (approximate)
-    // 0.5 v (1 + tanh(z)) written as v sigmoid(2 z): 1 + tanh(z) cancels for v << 0.
-    return map_activation(OpId::gelu, x, in_float64([](double v) {
-      return v * stable_sigmoid(2 * kSqrt2OverPi * (v + kGeluCubic * v * v * v));
-    }), attrs::Gelu{true});
-  // 0.5 v (1 + erf(v / sqrt 2)) written with erfc, which does not cancel for v << 0.
-  return map_activation(OpId::gelu, x, in_float64([](double v) { return 0.5 * v * std::erfc(-v * M_SQRT1_2); }),
-                        attrs::Gelu{false});
+  return map_activation(OpId::gelu, x, attrs::Gelu{approximate}, 0, approximate);
 }
 
-Tensor softplus(const Tensor& x) {
-  // max(v, 0) + log1p(exp(-|v|)): exp never overflows and small results keep their precision.
-  return map_activation(OpId::softplus, x, in_float64([](double v) {
-    return v > 0 ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
-  }));
-}
+Tensor softplus(const Tensor& x) { return map_activation(OpId::softplus, x); }
 
-Tensor softsign(const Tensor& x) {
-  return map_activation(OpId::softsign, x, [](auto v) {
-    using T = decltype(v);
-    return v / (T(1) + std::abs(v));
-  });
-}
+Tensor softsign(const Tensor& x) { return map_activation(OpId::softsign, x); }
 
-Tensor silu(const Tensor& x, double beta) {
-  return map_activation(OpId::silu, x, in_float64([beta](double v) { return v * stable_sigmoid(beta * v); }),
-                        attrs::Silu{beta});
-}
+Tensor silu(const Tensor& x, double beta) { return map_activation(OpId::silu, x, attrs::Silu{beta}, beta); }
 
-Tensor hard_sigmoid(const Tensor& x) {
-  return map_activation(OpId::hard_sigmoid, x, [](auto v) {
-    using T = decltype(v);
-    return v != v ? v : std::min(std::max(v + T(3), T(0)), T(6)) / T(6);
-  });
-}
+Tensor hard_sigmoid(const Tensor& x) { return map_activation(OpId::hard_sigmoid, x); }
 
-Tensor erf(const Tensor& x) {
-  return map_activation(OpId::erf, x, in_float64([](double v) { return std::erf(v); }));
-}
+Tensor erf(const Tensor& x) { return map_activation(OpId::erf, x); }
 
 // ---- gradients -------------------------------------------------------------------------
 namespace {

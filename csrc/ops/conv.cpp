@@ -4,10 +4,15 @@
 #include <memory>
 
 #include "../autograd/grad_utils.h"
-#include "../backend/cpu/conv.h"
+#include "../backend/kernel_table.h"
+#include "../backend/kernels.h"
 #include "ops.h"
 
 namespace pt::ops {
+
+using backend::ConvGeometry;
+using backend::ConvKernel;
+using backend::kernel;
 
 namespace {
 
@@ -43,7 +48,7 @@ AxisPlan plan_axis(int64_t in, int64_t k, int64_t stride, int64_t dilation, cons
 
 }  // namespace
 
-cpu::ConvGeometry conv2d_geometry(const char* op, const Shape& in, const Shape& filter, const Conv2dParams& p) {
+ConvGeometry conv2d_geometry(const char* op, const Shape& in, const Shape& filter, const Conv2dParams& p) {
   check_arg(in.size() == 4, op, ": input must be rank 4 (batch, height, width, channels) in NHWC, got shape ",
             shape_str(in), "; add a batch dimension with tf.expand_dims(x, 0) or reshape it");
   check_arg(filter.size() == 4, op, ": filters must be rank 4 (height, width, in_channels, out_channels), got shape ",
@@ -77,7 +82,7 @@ void check_same_dtype(const char* op, const Tensor& a, const char* a_name, const
 }
 
 /** out_backprop must have the shape conv2d gives for this geometry. */
-void check_out_backprop(const char* op, const cpu::ConvGeometry& g, const Tensor& dy) {
+void check_out_backprop(const char* op, const ConvGeometry& g, const Tensor& dy) {
   const Shape want{g.n, g.oh, g.ow, g.co};
   check_arg(dy.shape() == want, op, ": out_backprop has shape ", shape_str(dy.shape()),
             " but the convolution's output shape is ", shape_str(want), " for these sizes, strides and padding");
@@ -89,12 +94,10 @@ Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& pa
   PT_OP_SCOPE;
   const char* op = "conv2d";
   check_same_dtype(op, input, "input", filters, "filters");
-  const cpu::ConvGeometry g = conv2d_geometry(op, input.shape(), filters.shape(), params);
-  Tensor out = Tensor::empty({g.n, g.oh, g.ow, g.co}, input.dtype());
-  PT_DISPATCH_FLOAT(input.dtype(), op, {
-    const Tensor x = contiguous(input), w = contiguous(filters);
-    cpu::conv2d_forward<scalar_t>(g, x.data<scalar_t>(), w.data<scalar_t>(), out.data<scalar_t>());
-  });
+  const ConvGeometry g = conv2d_geometry(op, input.shape(), filters.shape(), params);
+  ConvKernel* run = kernel<ConvKernel>(OpId::conv2d, input.device(), input.dtype());
+  Tensor out = Tensor::empty({g.n, g.oh, g.ow, g.co}, input.dtype(), input.device());
+  run(g, contiguous(input), contiguous(filters), out);
   PT_RECORD(OpId::conv2d, {input, filters}, {out}, attrs::Conv2d{params});
   return out;
 }
@@ -104,13 +107,11 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
   PT_OP_SCOPE;
   const char* op = "conv2d_backprop_input";
   check_same_dtype(op, filters, "filters", out_backprop, "out_backprop");
-  const cpu::ConvGeometry g = conv2d_geometry(op, input_sizes, filters.shape(), params);
+  const ConvGeometry g = conv2d_geometry(op, input_sizes, filters.shape(), params);
   check_out_backprop(op, g, out_backprop);
-  Tensor out = Tensor::empty(input_sizes, filters.dtype());
-  PT_DISPATCH_FLOAT(filters.dtype(), op, {
-    const Tensor w = contiguous(filters), dy = contiguous(out_backprop);
-    cpu::conv2d_backward_input<scalar_t>(g, w.data<scalar_t>(), dy.data<scalar_t>(), out.data<scalar_t>());
-  });
+  ConvKernel* run = kernel<ConvKernel>(OpId::conv2d_backprop_input, filters.device(), filters.dtype());
+  Tensor out = Tensor::empty(input_sizes, filters.dtype(), filters.device());
+  run(g, contiguous(filters), contiguous(out_backprop), out);
   PT_RECORD(OpId::conv2d_backprop_input, {filters, out_backprop}, {out}, attrs::Conv2dBackprop{input_sizes, params});
   return out;
 }
@@ -120,13 +121,11 @@ Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, co
   PT_OP_SCOPE;
   const char* op = "conv2d_backprop_filter";
   check_same_dtype(op, input, "input", out_backprop, "out_backprop");
-  const cpu::ConvGeometry g = conv2d_geometry(op, input.shape(), filter_sizes, params);
+  const ConvGeometry g = conv2d_geometry(op, input.shape(), filter_sizes, params);
   check_out_backprop(op, g, out_backprop);
-  Tensor out = Tensor::empty(filter_sizes, input.dtype());
-  PT_DISPATCH_FLOAT(input.dtype(), op, {
-    const Tensor x = contiguous(input), dy = contiguous(out_backprop);
-    cpu::conv2d_backward_filter<scalar_t>(g, x.data<scalar_t>(), dy.data<scalar_t>(), out.data<scalar_t>());
-  });
+  ConvKernel* run = kernel<ConvKernel>(OpId::conv2d_backprop_filter, input.device(), input.dtype());
+  Tensor out = Tensor::empty(filter_sizes, input.dtype(), input.device());
+  run(g, contiguous(input), contiguous(out_backprop), out);
   PT_RECORD(OpId::conv2d_backprop_filter, {input, out_backprop}, {out}, attrs::Conv2dBackprop{filter_sizes, params});
   return out;
 }

@@ -1,48 +1,20 @@
 // Neural-network family: softmax and log_softmax, the fused softmax cross-entropies, dropout.
-#include <cmath>
-#include <limits>
 #include <memory>
 
-#include <Eigen/Core>
-
-#include "../core/parallel.h"
 #include "../autograd/grad_utils.h"
+#include "../backend/kernel_table.h"
+#include "../backend/kernels.h"
 #include "ops.h"
 
 namespace pt::ops {
 
+using backend::kernel;
+
 namespace {
 
-/** Softmax or log-softmax of each contiguous row of length n; one row is handled by one thread, in order. */
-template <class T, bool kLog>
-void softmax_rows(const T* in, T* out, int64_t rows, int64_t n) {
-  const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(n, 1));
-  parallel_for(rows, grain, [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const T* x = in + r * n;
-      T* y = out + r * n;
-      T m = -std::numeric_limits<T>::infinity();
-      for (int64_t i = 0; i < n; ++i) m = (x[i] > m || std::isnan(x[i])) ? x[i] : m;
-      if (!std::isfinite(m)) m = std::isnan(m) ? m : T(0);  // all -inf rows: exp(-inf) = 0, as TF
-      T sum = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        T e = std::exp(x[i] - m);
-        sum += e;
-        if constexpr (!kLog) y[i] = e;
-      }
-      if constexpr (kLog) {
-        const T shift = m + std::log(sum);
-        for (int64_t i = 0; i < n; ++i) y[i] = x[i] - shift;
-      } else {
-        const T inv = T(1) / sum;
-        for (int64_t i = 0; i < n; ++i) y[i] *= inv;
-      }
-    }
-  });
-}
-
-/** Runs the row kernel along `axis`: moves it last (a view), makes rows dense, moves it back. */
-Tensor softmax_along(const Tensor& x, int64_t axis, bool log, const char* name) {
+/** Runs op's row kernel along `axis`: moves it last (a view), makes rows dense, moves it back. */
+Tensor softmax_along(OpId op, const Tensor& x, int64_t axis) {
+  const char* name = op_def(op).name;
   check_arg(x.ndim() >= 1, name, ": logits must have rank >= 1, got a scalar; reshape it to (1,) first");
   const int64_t ax = normalize_axis(axis, x.ndim(), name);
   std::vector<int64_t> perm;
@@ -50,14 +22,10 @@ Tensor softmax_along(const Tensor& x, int64_t axis, bool log, const char* name) 
     if (i != ax) perm.push_back(i);
   perm.push_back(ax);
   const bool moved = ax != x.ndim() - 1;
+  backend::UnaryKernel* run = kernel<backend::UnaryKernel>(op, x.device(), x.dtype());
   Tensor rows = contiguous(moved ? transpose(x, perm) : x);
-  Tensor out = Tensor::empty(rows.shape(), x.dtype());
-  const int64_t n = x.dim(ax);
-  const int64_t count = n == 0 ? 0 : rows.numel() / n;
-  PT_DISPATCH_FLOAT(x.dtype(), name, {
-    if (log) softmax_rows<scalar_t, true>(rows.data<scalar_t>(), out.data<scalar_t>(), count, n);
-    else softmax_rows<scalar_t, false>(rows.data<scalar_t>(), out.data<scalar_t>(), count, n);
-  });
+  Tensor out = Tensor::empty(rows.shape(), x.dtype(), x.device());
+  run(rows, out);
   if (!moved) return out;
   std::vector<int64_t> inverse(perm.size());
   for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<int64_t>(i);
@@ -70,7 +38,7 @@ namespace {
 /** The shared body of softmax and log_softmax: kernel, then one tape record with the axis. */
 Tensor softmax_op(OpId op, const Tensor& logits, int64_t axis) {
   PT_OP_SCOPE;
-  Tensor out = softmax_along(logits, axis, op == OpId::log_softmax, op_def(op).name);
+  Tensor out = softmax_along(op, logits, axis);
   PT_RECORD(op, {logits}, {out}, attrs::Axis{axis});
   return out;
 }
@@ -83,70 +51,6 @@ Tensor log_softmax(const Tensor& logits, int64_t axis) { return softmax_op(OpId:
 // ---- cross-entropy ---------------------------------------------------------------------
 namespace {
 
-template <class T> using RowMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
-
-/** The row's max, or 0 when it is +-inf (exp(x - 0) is then exact) — NaN propagates. */
-template <class T> T row_shift(const T* x, int64_t n) {
-  const T m = RowMap<T>(x, n).template maxCoeff<Eigen::PropagateNaN>();
-  return std::isinf(m) ? T(0) : m;
-}
-
-/** log(sum(exp(x))) of one row, with Eigen's SIMD exp; NaN propagates. */
-template <class T> T row_logsumexp(const T* x, int64_t n) {
-  const T m = row_shift(x, n);
-  return m + std::log((RowMap<T>(x, n) - m).exp().sum());
-}
-
-/** Throws naming the first label outside [0, classes) and its row (before any parallel region). */
-template <class I> void check_labels(const I* labels, int64_t rows, int64_t classes) {
-  for (int64_t r = 0; r < rows; ++r)
-    if (labels[r] < 0 || labels[r] >= classes)
-      throw InvalidArgument(str_cat("sparse_softmax_cross_entropy_with_logits: received a label value of ",
-                                    static_cast<int64_t>(labels[r]), " at row ", r,
-                                    " which is outside the valid range of [0, ", classes,
-                                    "); labels must be class indices smaller than logits.shape[-1]"));
-}
-
-/**
- * loss[r] = logsumexp(x[r]) - x[r, label[r]]. When `exps` is non-null it also keeps what the backward
- * needs: exps[r, i] = exp(x[r, i] - shift[r]) and inv_sum[r] = 1 / sum_i exps[r, i], so that
- * softmax = exps * inv_sum is never written separately (the backward folds the scale into its one pass).
- */
-template <class T, class I>
-void sparse_xent_rows(const T* x, const I* labels, T* loss, T* exps, T* inv_sum, int64_t rows, int64_t n) {
-  const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(n, 1));
-  parallel_for(rows, grain, [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const T* xr = x + r * n;
-      const T m = row_shift(xr, n);
-      T sum;
-      if (exps) {
-        Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> e(exps + r * n, n);
-        e = (RowMap<T>(xr, n) - m).exp();
-        sum = e.sum();
-        inv_sum[r] = T(1) / sum;
-      } else {
-        sum = (RowMap<T>(xr, n) - m).exp().sum();
-      }
-      loss[r] = m + std::log(sum) - xr[static_cast<int64_t>(labels[r])];
-    }
-  });
-}
-
-/** loss[r] = sum_i labels[r, i] * (logsumexp(x[r]) - x[r, i]). */
-template <class T> void dense_xent_rows(const T* x, const T* labels, T* loss, int64_t rows, int64_t n) {
-  const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(n, 1));
-  parallel_for(rows, grain, [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const T* xr = x + r * n;
-      const T* lr = labels + r * n;
-      const T lse = row_logsumexp(xr, n);
-      T acc = 0;
-      for (int64_t i = 0; i < n; ++i) acc += lr[i] * (lse - xr[i]);
-      loss[r] = acc;
-    }
-  });
-}
 
 /** `x` with `axis` moved last (a view). */
 Tensor move_axis_last(const Tensor& x, int64_t axis) {
@@ -170,30 +74,19 @@ Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tens
             " must have the shape of logits without its last dimension, ", shape_str(batch), " for logits of shape ",
             shape_str(logits.shape()), "; for one-hot labels use softmax_cross_entropy_with_logits");
   const int64_t n = logits.shape().back();
-  const int64_t rows = n == 0 ? 0 : logits.numel() / n;
   check_arg(n > 0 || labels.numel() == 0, kName, ": logits of shape ", shape_str(logits.shape()),
             " have no classes, so every label is out of range");
-  Tensor x = contiguous(logits);
-  Tensor lab = contiguous(labels);
-  Tensor loss = Tensor::empty(batch, logits.dtype());
+  backend::SparseXentKernel* run = kernel<backend::SparseXentKernel>(OpId::sparse_softmax_cross_entropy_with_logits,
+                                                                     logits.device(), logits.dtype());
+  Tensor loss = Tensor::empty(batch, logits.dtype(), logits.device());
   // The softmax's exps and 1 / sum per row, saved for the gradient when a tape tracks the logits.
   const bool save = pt_op_scope_.should_record() && autograd::is_tracked(logits);
   Tensor saved_exps, saved_inv_sum;
   if (save) {
-    saved_exps = Tensor::empty(logits.shape(), logits.dtype());
-    saved_inv_sum = Tensor::empty(batch, logits.dtype());
+    saved_exps = Tensor::empty(logits.shape(), logits.dtype(), logits.device());
+    saved_inv_sum = Tensor::empty(batch, logits.dtype(), logits.device());
   }
-  PT_DISPATCH_FLOAT(logits.dtype(), kName, {
-    scalar_t* exps = save ? saved_exps.data<scalar_t>() : nullptr;
-    scalar_t* inv = save ? saved_inv_sum.data<scalar_t>() : nullptr;
-    if (lab.dtype() == DType::Int32) {
-      check_labels(lab.data<int32_t>(), rows, n);
-      sparse_xent_rows(x.data<scalar_t>(), lab.data<int32_t>(), loss.data<scalar_t>(), exps, inv, rows, n);
-    } else {
-      check_labels(lab.data<int64_t>(), rows, n);
-      sparse_xent_rows(x.data<scalar_t>(), lab.data<int64_t>(), loss.data<scalar_t>(), exps, inv, rows, n);
-    }
-  });
+  run(contiguous(logits), contiguous(labels), loss, saved_exps, saved_inv_sum);
   PT_RECORD(OpId::sparse_softmax_cross_entropy_with_logits, {labels, logits}, {loss}, attrs::None{},
             {saved_exps, saved_inv_sum});
   return loss;
@@ -212,13 +105,10 @@ Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
   Tensor x = contiguous(move_axis_last(logits, ax));
   Tensor lab = contiguous(move_axis_last(broadcast_to(labels, logits.shape()), ax));
   const Shape batch(x.shape().begin(), x.shape().end() - 1);
-  Tensor loss = Tensor::empty(batch, logits.dtype());
-  const int64_t n = logits.dim(ax);
-  const int64_t rows = n == 0 ? 0 : x.numel() / n;
-  PT_DISPATCH_FLOAT(logits.dtype(), kName, {
-    if (n == 0) std::fill_n(loss.data<scalar_t>(), loss.numel(), scalar_t(0));
-    dense_xent_rows(x.data<scalar_t>(), lab.data<scalar_t>(), loss.data<scalar_t>(), rows, n);
-  });
+  backend::BinaryKernel* run =
+      kernel<backend::BinaryKernel>(OpId::softmax_cross_entropy_with_logits, logits.device(), logits.dtype());
+  Tensor loss = Tensor::empty(batch, logits.dtype(), logits.device());
+  run(x, lab, loss);
   PT_RECORD(OpId::softmax_cross_entropy_with_logits, {labels, logits}, {loss}, attrs::Axis{ax});
   return loss;
 }
@@ -236,16 +126,9 @@ Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, RandomSee
   }
   check_arg(broadcasts, "dropout: noise_shape ", shape_str(noise_shape), " does not broadcast to the input's shape ",
             shape_str(x.shape()), "; each of its dimensions must be 1 or match x's");
-  // The mask holds 0 or 1 / (1 - rate): it is the output's gradient factor too. TF keeps u >= rate.
+  // The kernel turns the uniform draws into the mask, 0 or 1 / (1 - rate): the output's gradient factor too.
   Tensor mask = random_uniform(noise_shape, 0.0, 1.0, x.dtype(), seed);
-  PT_DISPATCH_FLOAT(x.dtype(), "dropout", {
-    const scalar_t r = static_cast<scalar_t>(rate), scale = static_cast<scalar_t>(1.0 / (1.0 - rate));
-    scalar_t* m = mask.data<scalar_t>();
-    const int64_t count = mask.numel();
-    parallel_for(count, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
-      for (int64_t i = lo; i < hi; ++i) m[i] = m[i] >= r ? scale : scalar_t(0);
-    });
-  });
+  kernel<backend::DropoutKernel>(OpId::dropout, x.device(), x.dtype())(mask, rate, mask);
   Tensor out = binary(OpId::multiply, x, mask);
   PT_RECORD(OpId::dropout, {x}, {out}, attrs::Dropout{rate, noise_shape, seed}, {mask});
   return out;
@@ -287,28 +170,9 @@ Grads grad_sparse_xent(const autograd::Node& n, const Grads& gs) {
   const Tensor &exps = n.saved[0], &inv_sum = n.saved[1];
   Tensor upstream = contiguous(dy);
   Tensor lab = contiguous(labels);
-  Tensor out = Tensor::empty(exps.shape(), exps.dtype());
-  const int64_t classes = exps.shape().back();
-  const int64_t rows = classes == 0 ? 0 : exps.numel() / classes;
-  PT_DISPATCH_FLOAT(out.dtype(), "sparse_softmax_cross_entropy_with_logits gradient", {
-    const scalar_t* e = exps.data<scalar_t>();
-    const scalar_t* inv = inv_sum.data<scalar_t>();
-    const scalar_t* g = upstream.data<scalar_t>();
-    scalar_t* o = out.data<scalar_t>();
-    auto label = [&](int64_t r) {
-      return lab.dtype() == DType::Int32 ? int64_t(lab.data<int32_t>()[r]) : lab.data<int64_t>()[r];
-    };
-    const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(classes, 1));
-    parallel_for(rows, grain, [&](int64_t lo, int64_t hi) {
-      for (int64_t r = lo; r < hi; ++r) {
-        const scalar_t scale = g[r] * inv[r];
-        const scalar_t* er = e + r * classes;
-        scalar_t* orow = o + r * classes;
-        for (int64_t i = 0; i < classes; ++i) orow[i] = scale * er[i];
-        orow[label(r)] -= g[r];
-      }
-    });
-  });
+  Tensor out = Tensor::empty(exps.shape(), exps.dtype(), exps.device());
+  kernel<backend::SparseXentGradKernel>(OpId::sparse_softmax_cross_entropy_with_logits, out.device(), out.dtype(),
+                                        backend::Pass::Backward)(exps, inv_sum, lab, upstream, out);
   return {Tensor(), out};
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "../backend/cpu/conv.h"
+#include "../backend/kernels.h"
 #include "../core/tensor.h"
 #include "attrs.h"
 #include "op_list.h"
@@ -133,8 +133,8 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
 Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
                               const Conv2dParams& params);
 /** conv2d's validated geometry (raising as conv2d does, naming `op`), for ops that fuse a convolution. */
-cpu::ConvGeometry conv2d_geometry(const char* op, const Shape& input, const Shape& filters,
-                                  const Conv2dParams& params);
+backend::ConvGeometry conv2d_geometry(const char* op, const Shape& input, const Shape& filters,
+                               const Conv2dParams& params);
 
 // ---- pool.cpp --------------------------------------------------------------------
 /** Max over each window of NHWC `x` (padding never wins; NaN propagates; any numeric dtype). */

@@ -6,27 +6,16 @@
 #include <limits>
 
 #include "../autograd/grad_utils.h"
-#include "../backend/cpu/loops.h"
+#include "../backend/kernel_table.h"
+#include "../backend/kernels.h"
 #include "../core/int_math.h"
 #include "ops.h"
 
 namespace pt::ops {
 
+using backend::kernel;
+
 namespace {
-
-/** Runs f(T{}) with T an unsigned word of `isz` bytes, so byte copies of any dtype compile to moves. */
-template <class F>
-void with_word(size_t isz, F&& f) {
-  switch (isz) {
-    case 1: f(uint8_t{}); break;
-    case 2: f(uint16_t{}); break;
-    case 4: f(uint32_t{}); break;
-    default: f(uint64_t{}); break;
-  }
-}
-
-/** Items per parallel chunk for row-copy kernels whose rows hold `row_elems` elements. */
-int64_t row_grain(int64_t row_elems) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(row_elems, 1)); }
 
 /** A fresh dense copy (never shares storage with x). */
 Tensor dense_copy(const Tensor& x) {
@@ -109,78 +98,7 @@ std::vector<int64_t> check_perm(const std::vector<int64_t>& perm, int64_t rank, 
   return p;
 }
 
-/**
- * out[b, o, i, :] = params[b, o, idx[b, i], :] for dense params viewed as (B, O, N, S) and
- * dense indices viewed as (B, I); indices must already be validated.
- */
-template <class I>
-void gather_rows(const Tensor& params, const I* idx, int64_t B, int64_t O, int64_t N, int64_t S, int64_t NI,
-                 const Tensor& out) {
-  const int64_t rows = B * O * NI;
-  if (rows == 0 || S == 0) return;
-  const int64_t isz = static_cast<int64_t>(params.itemsize());
-  const char* src = static_cast<const char*>(params.raw_data());
-  char* dst = static_cast<char*>(out.raw_data());
-  with_word(static_cast<size_t>(isz), [&](auto word) {
-    using W = decltype(word);
-    parallel_for(rows, row_grain(S), [&](int64_t lo, int64_t hi) {
-      // Walk rows as (bo, i) pairs: one division per chunk, not per row.
-      int64_t bo = lo / NI, i = lo % NI;
-      for (int64_t r = lo; r < hi; ++bo, i = 0) {
-        const I* ib = idx + (bo / O) * NI;
-        const int64_t stop = std::min(NI, i + (hi - r));
-        if (S == 1) {
-          const W* from = reinterpret_cast<const W*>(src) + bo * N;
-          W* to = reinterpret_cast<W*>(dst) + r;
-          for (int64_t j = i; j < stop; ++j) to[j - i] = from[ib[j]];
-        } else {
-          const char* from = src + bo * N * S * isz;
-          char* to = dst + r * S * isz;
-          for (int64_t j = i; j < stop; ++j, to += S * isz)
-            std::memcpy(to, from + static_cast<int64_t>(ib[j]) * S * isz, static_cast<size_t>(S * isz));
-        }
-        r += stop - i;
-      }
-    });
-  });
-}
-
-/** Renders the multi-index of flat position `flat` in `shape`, as "[1, 2]". */
-std::string index_str(int64_t flat, const Shape& shape) {
-  std::vector<int64_t> idx(shape.size());
-  for (size_t d = shape.size(); d-- > 0;) {
-    idx[d] = shape[d] ? flat % shape[d] : 0;
-    flat = shape[d] ? flat / shape[d] : 0;
-  }
-  std::string s = "[";
-  for (size_t d = 0; d < idx.size(); ++d) s += (d ? ", " : "") + std::to_string(idx[d]);
-  return s + "]";
-}
-
-/** Throws InvalidArgument naming the first index outside [0, n) (checked before any parallel kernel). */
-template <class I>
-void check_indices(const I* idx, int64_t count, int64_t n, const Shape& ishape, const char* op, const Shape& pshape,
-                   int64_t axis) {
-  for (int64_t j = 0; j < count; ++j) {
-    const int64_t v = static_cast<int64_t>(idx[j]);
-    if (v < 0 || v >= n)
-      throw InvalidArgument(str_cat(op, ": indices", index_str(j, ishape), " = ", v, " is not in [0, ", n,
-                                    ") (params of shape ", shape_str(pshape), ", axis ", axis,
-                                    "); every index must be a valid position along that axis"));
-  }
-}
-
-/** A 0-d value converted to `dtype`, as raw bytes (for constant fills of any dtype). */
-uint64_t scalar_bits(double v, DType dtype) {
-  uint64_t bits = 0;
-  PT_DISPATCH_ALL(dtype, "pad", {
-    scalar_t c = static_cast<scalar_t>(v);
-    std::memcpy(&bits, &c, sizeof(c));
-  });
-  return bits;
-}
-
-constexpr int64_t kOutside = std::numeric_limits<int64_t>::min();
+constexpr int64_t kOutside = backend::kPadOutside;
 
 }  // namespace
 
@@ -548,7 +466,7 @@ Tensor pad_impl(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>&
                 "] = [", before, ", ", after, "] but dimension ", d, " of shape ", shape_str(x.shape()), " is ", n);
     out_shape[d] = checked_add(checked_add(before, n, "pad"), after, "pad");
   }
-  Tensor out = Tensor::empty(out_shape, x.dtype());  // refuses an impossible shape before the maps are sized by it
+  Tensor out = Tensor::empty(out_shape, x.dtype(), x.device());  // refuses an impossible shape before the maps are sized by it
   for (int64_t d = 0; d < r; ++d) {
     const int64_t n = x.shape()[d], before = paddings[d].first;
     maps[d].resize(out_shape[d]);
@@ -564,43 +482,7 @@ Tensor pad_impl(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>&
     return out;
   }
   if (out.numel() == 0) return out;
-  const uint64_t cbits = scalar_bits(constant, x.dtype());
-  const int64_t L = out_shape[r - 1], rows = out.numel() / L;
-  const int64_t before_last = paddings[r - 1].first, n_last = x.shape()[r - 1];
-  const bool dense_last = x.strides()[r - 1] == 1;
-  with_word(x.itemsize(), [&](auto word) {
-    using W = decltype(word);
-    W c;
-    std::memcpy(&c, &cbits, sizeof(W));
-    const W* src = x.data<W>();
-    W* dst = out.data<W>();
-    parallel_for(rows, row_grain(L), [&](int64_t lo, int64_t hi) {
-      for (int64_t row = lo; row < hi; ++row) {
-        W* o = dst + row * L;
-        int64_t base = 0, rem = row;
-        bool inside = true;
-        for (int64_t d = r - 2; d >= 0; --d) {
-          const int64_t m = maps[d][rem % out_shape[d]];
-          rem /= out_shape[d];
-          if (m == kOutside) inside = false;
-          else base += m;
-        }
-        if (!inside) {
-          std::fill(o, o + L, c);
-          continue;
-        }
-        const std::vector<int64_t>& ml = maps[r - 1];
-        if (dense_last) {
-          // Interior is one dense run; only the pads go through the map.
-          for (int64_t j = 0; j < before_last; ++j) o[j] = ml[j] == kOutside ? c : src[base + ml[j]];
-          std::memcpy(o + before_last, src + base, static_cast<size_t>(n_last) * sizeof(W));
-          for (int64_t j = before_last + n_last; j < L; ++j) o[j] = ml[j] == kOutside ? c : src[base + ml[j]];
-        } else {
-          for (int64_t j = 0; j < L; ++j) o[j] = ml[j] == kOutside ? c : src[base + ml[j]];
-        }
-      }
-    });
-  });
+  kernel<backend::PadKernel>(OpId::pad, x.device(), x.dtype())(x, maps, paddings[r - 1].first, constant, out);
   return out;
 }
 
@@ -638,16 +520,9 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t
   out_shape.insert(out_shape.end(), params.shape().begin() + ax + 1, params.shape().end());
   const int64_t B = prod(params.shape(), 0, bd), O = prod(params.shape(), bd, ax), N = params.shape()[ax];
   const int64_t S = prod(params.shape(), ax + 1, pr), NI = prod(indices.shape(), bd, ir);
-  Tensor idx = contiguous(indices);
-  Tensor p = contiguous(params);
-  Tensor out = Tensor::empty(out_shape, params.dtype());
-  if (idx.dtype() == DType::Int32) {
-    check_indices(idx.data<int32_t>(), idx.numel(), N, idx.shape(), "gather", params.shape(), ax);
-    gather_rows(p, idx.data<int32_t>(), B, O, N, S, NI, out);
-  } else {
-    check_indices(idx.data<int64_t>(), idx.numel(), N, idx.shape(), "gather", params.shape(), ax);
-    gather_rows(p, idx.data<int64_t>(), B, O, N, S, NI, out);
-  }
+  backend::GatherKernel* run = kernel<backend::GatherKernel>(OpId::gather, params.device(), params.dtype());
+  Tensor out = Tensor::empty(out_shape, params.dtype(), params.device());
+  run(contiguous(params), contiguous(indices), {B, O, N, S, NI, true, params.shape(), ax}, out);
   PT_RECORD(OpId::gather, {params, indices}, {out}, attrs::Gather{ax, bd});
   return out;
 }
@@ -663,26 +538,12 @@ Tensor one_hot_kernel(const Tensor& indices, int64_t depth, double on_value, dou
   const int64_t ax = axis == -1 ? r : axis;
   Shape out_shape(indices.shape());
   out_shape.insert(out_shape.begin() + ax, depth);
-  Tensor out = Tensor::empty(out_shape, dtype);
+  backend::OneHotKernel* run = kernel<backend::OneHotKernel>(OpId::one_hot, indices.device(), dtype);
+  Tensor out = Tensor::empty(out_shape, dtype, indices.device());
   if (out.numel() == 0) return out;
   const int64_t outer = prod(indices.shape(), 0, ax), inner = prod(indices.shape(), ax, r);
   Tensor idx = cast(contiguous(indices), DType::Int64);
-  const int64_t* ip = idx.data<int64_t>();
-  PT_DISPATCH_ALL(dtype, "one_hot", {
-    const scalar_t on = static_cast<scalar_t>(on_value), off = static_cast<scalar_t>(off_value);
-    scalar_t* o = out.data<scalar_t>();
-    // out viewed as (outer, depth, inner): one task per outer row.
-    parallel_for(outer, row_grain(depth * inner), [&](int64_t lo, int64_t hi) {
-      for (int64_t a = lo; a < hi; ++a) {
-        scalar_t* block = o + a * depth * inner;
-        std::fill(block, block + depth * inner, off);
-        for (int64_t i = 0; i < inner; ++i) {
-          const int64_t k = ip[a * inner + i];
-          if (k >= 0 && k < depth) block[k * inner + i] = on;
-        }
-      }
-    });
-  });
+  run(idx, on_value, off_value, outer, inner, out);
   return out;
 }
 }  // namespace
@@ -693,37 +554,6 @@ Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off
   PT_RECORD(OpId::one_hot, {indices}, {out}, attrs::OneHot{depth, on_value, off_value, axis, dtype});
   return out;
 }
-
-namespace {
-/** Flat positions of the non-zero elements of a dense tensor, in order (deterministic chunked count + fill). */
-std::vector<int64_t> nonzero_positions(const Tensor& dense) {
-  const int64_t n = dense.numel();
-  constexpr int64_t kChunk = 1 << 16;
-  const int64_t nchunks = (n + kChunk - 1) / kChunk;
-  std::vector<int64_t> counts(nchunks + 1, 0);
-  std::vector<int64_t> pos;
-  PT_DISPATCH_ALL(dense.dtype(), "where", {
-    const scalar_t* p = dense.data<scalar_t>();
-    parallel_for(nchunks, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t c = lo; c < hi; ++c) {
-        int64_t cnt = 0;
-        for (int64_t i = c * kChunk, e = std::min(n, (c + 1) * kChunk); i < e; ++i) cnt += p[i] != scalar_t(0);
-        counts[c + 1] = cnt;
-      }
-    });
-    for (int64_t c = 0; c < nchunks; ++c) counts[c + 1] += counts[c];
-    pos.resize(counts[nchunks]);
-    parallel_for(nchunks, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t c = lo; c < hi; ++c) {
-        int64_t w = counts[c];
-        for (int64_t i = c * kChunk, e = std::min(n, (c + 1) * kChunk); i < e; ++i)
-          if (p[i] != scalar_t(0)) pos[w++] = i;
-      }
-    });
-  });
-  return pos;
-}
-}  // namespace
 
 Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis) {
   PT_OP_SCOPE;
@@ -737,39 +567,22 @@ Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis) {
     check_arg(mask.shape()[d] == x.shape()[ax + d], "boolean_mask: mask of shape ", shape_str(mask.shape()),
               " does not match dimensions ", ax, "..", ax + k - 1, " of the tensor's shape ", shape_str(x.shape()),
               "; the mask's shape must equal that part of the tensor's shape");
-  std::vector<int64_t> pos = nonzero_positions(contiguous(mask));
+  const Tensor pos = kernel<backend::NonzeroKernel>(OpId::boolean_mask, mask.device(), mask.dtype())(contiguous(mask));
   const int64_t outer = prod(x.shape(), 0, ax), M = mask.numel(), inner = prod(x.shape(), ax + k, r);
   Shape out_shape(x.shape().begin(), x.shape().begin() + ax);
-  out_shape.push_back(static_cast<int64_t>(pos.size()));
+  out_shape.push_back(pos.numel());
   out_shape.insert(out_shape.end(), x.shape().begin() + ax + k, x.shape().end());
-  Tensor out = Tensor::empty(out_shape, x.dtype());
-  if (out.numel() > 0) {
-    Tensor p = reshape(x, {outer, M, inner});
-    gather_rows(contiguous(p), pos.data(), 1, outer, M, inner, static_cast<int64_t>(pos.size()), out);
-  }
+  backend::GatherKernel* run = kernel<backend::GatherKernel>(OpId::gather, x.device(), x.dtype());
+  Tensor out = Tensor::empty(out_shape, x.dtype(), x.device());
+  if (out.numel() > 0)
+    run(contiguous(reshape(x, {outer, M, inner})), pos, {1, outer, M, inner, pos.numel(), false, x.shape(), ax}, out);
   PT_RECORD(OpId::boolean_mask, {x, mask}, {out}, attrs::Axis{ax});
   return out;
 }
 
 namespace {
 Tensor where_indices_kernel(const Tensor& cond) {
-  Tensor c = contiguous(cond);
-  std::vector<int64_t> pos = nonzero_positions(c);
-  const int64_t count = static_cast<int64_t>(pos.size()), r = c.ndim();
-  Tensor out = Tensor::empty({count, r}, DType::Int64);
-  if (count == 0 || r == 0) return out;
-  int64_t* o = out.data<int64_t>();
-  const Shape& shape = c.shape();
-  parallel_for(count, row_grain(r), [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i) {
-      int64_t flat = pos[i];
-      for (int64_t d = r - 1; d >= 0; --d) {
-        o[i * r + d] = flat % shape[d];
-        flat /= shape[d];
-      }
-    }
-  });
-  return out;
+  return kernel<backend::NonzeroKernel>(OpId::where_indices, cond.device(), cond.dtype())(contiguous(cond));
 }
 }  // namespace
 
@@ -801,56 +614,7 @@ Tensor scatter_flat_ids(const Tensor& indices, const Shape& shape) {
   const int64_t K = idx.shape().back();
   check_arg(K <= static_cast<int64_t>(shape.size()), "scatter_nd: indices of shape ", shape_str(idx.shape()),
             " hold tuples of length ", K, " but the output shape ", shape_str(shape), " has only rank ", shape.size());
-  Shape lead(idx.shape().begin(), idx.shape().end() - 1);
-  Tensor flat = Tensor::empty(lead, DType::Int64);
-  const int64_t count = flat.numel();
-  const int64_t* ip = idx.data<int64_t>();
-  int64_t* fp = flat.data<int64_t>();
-  for (int64_t t = 0; t < count; ++t) {
-    int64_t f = 0;
-    for (int64_t k = 0; k < K; ++k) {
-      const int64_t v = ip[t * K + k];
-      if (v < 0 || v >= shape[k])
-        throw InvalidArgument(str_cat("scatter_nd: indices", index_str(t * K + k, idx.shape()), " = ", v,
-                                      " is not in [0, ", shape[k], ") for dimension ", k, " of the output shape ",
-                                      shape_str(shape), "; every index must be a valid position"));
-      f = f * shape[k] + v;
-    }
-    fp[t] = f;
-  }
-  return flat;
-}
-
-/** Adds data rows (R, S) into out (num, S) by ids: rows grouped per segment, each segment summed in row order. */
-template <class T>
-void segment_sum_kernel(const T* data, const int64_t* ids, int64_t R, int64_t S, int64_t num, T* out) {
-  // Counting sort of the rows by segment keeps the sum order fixed (row order) whatever the thread count.
-  std::vector<int64_t> start(num + 1, 0);
-  for (int64_t r = 0; r < R; ++r)
-    if (ids[r] >= 0 && ids[r] < num) ++start[ids[r] + 1];
-  for (int64_t k = 0; k < num; ++k) start[k + 1] += start[k];
-  std::vector<int64_t> rows(start[num]);
-  {
-    std::vector<int64_t> fill_at(start.begin(), start.end() - 1);
-    for (int64_t r = 0; r < R; ++r)
-      if (ids[r] >= 0 && ids[r] < num) rows[fill_at[ids[r]]++] = r;
-  }
-  // Tasks are (segment, column block) pairs, so one big segment still spreads over threads.
-  const int64_t cb = std::min<int64_t>(std::max<int64_t>(S, 1), 4096);
-  const int64_t nblocks = (S + cb - 1) / cb;
-  const int64_t tasks = num * nblocks;
-  const int64_t work = std::max<int64_t>(1, (R / std::max<int64_t>(num, 1) + 1) * cb);
-  parallel_for(tasks, std::max<int64_t>(1, kElementwiseGrain / work), [&](int64_t lo, int64_t hi) {
-    for (int64_t t = lo; t < hi; ++t) {
-      const int64_t seg = t / nblocks, c0 = (t % nblocks) * cb, c1 = std::min(S, c0 + cb);
-      T* o = out + seg * S;
-      std::fill(o + c0, o + c1, T(0));
-      for (int64_t q = start[seg]; q < start[seg + 1]; ++q) {
-        const T* row = data + rows[q] * S;
-        for (int64_t c = c0; c < c1; ++c) o[c] = wrap_add(o[c], row[c]);
-      }
-    }
-  });
+  return kernel<backend::ScatterIdsKernel>(OpId::scatter_nd, idx.device(), DType::Int64)(idx, shape);
 }
 
 }  // namespace
@@ -866,22 +630,13 @@ Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64
   check_arg(prefix, "unsorted_segment_sum: segment_ids of shape ", shape_str(segment_ids.shape()),
             " must be a prefix of data's shape ", shape_str(data.shape()));
   Tensor ids = ids_int64(segment_ids, "unsorted_segment_sum", "segment_ids");
-  // TF drops negative ids and refuses ids past the last segment.
-  const int64_t* id = ids.data<int64_t>();
-  for (int64_t i = 0, n = ids.numel(); i < n; ++i)
-    if (id[i] >= num_segments)
-      throw InvalidArgument(str_cat("unsorted_segment_sum: segment_ids", index_str(i, ids.shape()), " = ", id[i],
-                                    " is out of range [0, ", num_segments, "); num_segments must exceed every id"));
   Shape out_shape{num_segments};
   out_shape.insert(out_shape.end(), data.shape().begin() + k, data.shape().end());
-  Tensor out = Tensor::empty(out_shape, data.dtype());
-  const int64_t R = ids.numel(), S = prod(data.shape(), k, data.ndim());
-  if (out.numel() > 0) {
-    Tensor d = contiguous(data);
-    PT_DISPATCH_NUMERIC(data.dtype(), "unsorted_segment_sum", {
-      segment_sum_kernel<scalar_t>(d.data<scalar_t>(), ids.data<int64_t>(), R, S, num_segments, out.data<scalar_t>());
-    });
-  }
+  backend::SegmentSumKernel* run =
+      kernel<backend::SegmentSumKernel>(OpId::unsorted_segment_sum, data.device(), data.dtype());
+  Tensor out = Tensor::empty(out_shape, data.dtype(), data.device());
+  // TF drops negative ids and refuses ids past the last segment (the kernel checks them).
+  run(contiguous(data), ids, num_segments, out);
   PT_RECORD(OpId::unsorted_segment_sum, {data, segment_ids}, {out}, attrs::SegmentSum{num_segments});
   return out;
 }
@@ -1013,9 +768,9 @@ Grads grad_gather(const Node& n, const Tensor& dy) {
   // dy is [B, O, I, S]; bring it to [B, I, O, S], merge B and I, sum into B*N segments offset per batch.
   const int64_t Btot = prod(ps, 0, bd), Itot = prod(indices.shape(), bd, ir);
   Tensor idx = ids_int64(indices, "gather", "the indices");
-  Tensor ids = Tensor::empty({Btot * Itot}, DType::Int64);
-  for (int64_t b = 0; b < Btot; ++b)
-    for (int64_t i = 0; i < Itot; ++i) ids.data<int64_t>()[b * Itot + i] = idx.data<int64_t>()[b * Itot + i] + b * N;
+  const Tensor batch_offsets = binary(OpId::multiply, reshape(range(0, double(Btot), 1, DType::Int64), {Btot, 1}),
+                                     fill({}, double(N), DType::Int64));
+  const Tensor ids = reshape(binary(OpId::add, reshape(idx, {Btot, Itot}), batch_offsets), {Btot * Itot});
   std::vector<int64_t> perm;
   for (int64_t i = 0; i < bd; ++i) perm.push_back(i);
   for (int64_t i = 0; i < nI; ++i) perm.push_back(ax + i);

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "../../core/parallel.h"
+#include "../../core/tensor.h"
+#include "../kernel_table.h"
+#include "register.h"
 #include "gemm.h"
 #include "max_window.h"
 #include "simd.h"
@@ -495,5 +498,28 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
 PT_CONV_INSTANTIATE(float)
 PT_CONV_INSTANTIATE(double)
 #undef PT_CONV_INSTANTIATE
+
+void register_conv_kernels() {
+  using backend::FloatTypes;
+  using backend::register_each;
+  register_each(FloatTypes{}, OpId::conv2d, Device::CPU, [](auto tag) {
+    using T = decltype(tag);
+    return +[](const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& y) {
+      conv2d_forward<T>(g, x.data<T>(), w.data<T>(), y.data<T>());
+    };
+  });
+  register_each(FloatTypes{}, OpId::conv2d_backprop_input, Device::CPU, [](auto tag) {
+    using T = decltype(tag);
+    return +[](const ConvGeometry& g, const Tensor& w, const Tensor& dy, const Tensor& dx) {
+      conv2d_backward_input<T>(g, w.data<T>(), dy.data<T>(), dx.data<T>());
+    };
+  });
+  register_each(FloatTypes{}, OpId::conv2d_backprop_filter, Device::CPU, [](auto tag) {
+    using T = decltype(tag);
+    return +[](const ConvGeometry& g, const Tensor& x, const Tensor& dy, const Tensor& dw) {
+      conv2d_backward_filter<T>(g, x.data<T>(), dy.data<T>(), dw.data<T>());
+    };
+  });
+}
 
 }  // namespace pt::cpu

@@ -6,16 +6,12 @@
  */
 #include <cstdint>
 
+#include "../kernels.h"
+
 namespace pt::cpu {
 
-/** Sizes of one convolution: input (n, h, w, c), filter (kh, kw, c, co), output (n, oh, ow, co), pads before. */
-struct ConvGeometry {
-  int64_t n, h, w, c;
-  int64_t kh, kw, co;
-  int64_t oh, ow;
-  int64_t sh, sw, dh, dw;
-  int64_t pad_top, pad_left;
-};
+/** The device-neutral geometry (backend/kernels.h), under the name the CPU kernels use. */
+using backend::ConvGeometry;
 
 /** y = conv(x, w): x (n, h, w, c), w (kh, kw, c, co), y (n, oh, ow, co), all dense row-major. */
 template <class T>

@@ -26,11 +26,12 @@
 
 #include "../../core/int_math.h"
 #include "../../core/parallel.h"
+#include "../kernels.h"
 
 namespace pt::cpu {
 
 /** Highest rank the reduction engine accepts (its index walkers use fixed arrays). */
-constexpr int kReduceMaxDims = 64;
+using backend::kReduceMaxDims;
 /** Elements of one parallel work unit; also the run length above which a run is split into units. */
 constexpr int64_t kReduceChunk = int64_t(1) << 15;
 /** Elements reduced by one multi-accumulator loop before pairwise merging. */

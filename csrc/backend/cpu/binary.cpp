@@ -1,0 +1,232 @@
+// CPU kernels of the binary family: arithmetic, comparisons and logic with numpy broadcasting, and where.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "../../core/int_math.h"
+#include "../kernel_table.h"
+#include "../kernels.h"
+#include "elementwise.h"
+#include "register.h"
+
+namespace pt::cpu {
+
+namespace {
+
+using backend::AllTypes;
+using backend::FloatTypes;
+using backend::NumericTypes;
+using backend::register_each;
+using backend::Types;
+
+/** out = f(a, b) over the broadcast shape, with fast paths for same-shape dense and scalar operands. */
+template <class T, class R, class F>
+void run_binary(const Tensor& a, const Tensor& b, const Tensor& out, F f) {
+  const int64_t n = out.numel();
+  R* o = out.data<R>();
+  if (a.is_contiguous() && b.is_contiguous()) {
+    const T* x = a.data<T>();
+    const T* y = b.data<T>();
+    if (a.numel() == n && b.numel() == n) {
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) o[i] = f(x[i], y[i]);
+      });
+      return;
+    }
+    if (b.numel() == 1 && a.numel() == n) {
+      const T yv = *y;
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) o[i] = f(x[i], yv);
+      });
+      return;
+    }
+    if (a.numel() == 1 && b.numel() == n) {
+      const T xv = *x;
+      parallel_for(n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) o[i] = f(xv, y[i]);
+      });
+      return;
+    }
+  }
+  binary_map<T, R>(out.shape(), out, a, broadcast_strides(a.shape(), a.strides(), out.shape()), b,
+                   broadcast_strides(b.shape(), b.strides(), out.shape()), f);
+}
+
+/** Whether pred holds for any element of `t` (any strides); serial: a check of a divisor or an exponent. */
+template <class T, class Pred> bool any_element(const Tensor& t, Pred pred) {
+  bool found = false;
+  StridedIter<1> it(t.shape(), {byte_strides(t.strides(), sizeof(T))});
+  it.for_each({static_cast<char*>(t.raw_data())}, std::max<int64_t>(t.numel(), 1),
+              [&](int64_t n, const std::array<char*, 1>& p, const std::array<int64_t, 1>& s) {
+                for (int64_t i = 0; i < n && !found; ++i) found = pred(*reinterpret_cast<const T*>(p[0] + i * s[0]));
+              });
+  return found;
+}
+
+template <class T> bool any_zero(const Tensor& t) {
+  return any_element<T>(t, [](T v) { return v == T(0); });
+}
+
+template <class T> bool any_negative(const Tensor& t) {
+  if constexpr (std::is_unsigned_v<T>) return false;
+  else return any_element<T>(t, [](T v) { return v < T(0); });
+}
+
+/** InvalidArgument for an integer divisor `b` holding 0 (floordiv and floormod raise, as TF). */
+template <class T> void check_divisor(const char* name, const Tensor& b) {
+  if constexpr (std::is_integral_v<T>) {
+    if (any_zero<T>(b))
+      throw InvalidArgument(str_cat(name, ": integer division by zero (divisor of shape ", shape_str(b.shape()),
+                                    " contains 0)"));
+  }
+}
+
+template <class T> T floor_div(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) return std::floor(x / y);
+  else if constexpr (std::is_unsigned_v<T>) return x / y;
+  else {
+    // lowest / -1 overflows (and traps on x86): wrap to lowest, as two's-complement negation does.
+    if (y == T(-1)) return static_cast<T>(T(0) - static_cast<std::make_unsigned_t<T>>(x));
+    T q = x / y;
+    return (x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q;
+  }
+}
+
+template <class T> T floor_mod(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    T r = std::fmod(x, y);
+    return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
+  } else if constexpr (std::is_unsigned_v<T>) return x % y;
+  else {
+    if (y == T(-1)) return T(0);  // lowest % -1 traps on x86; the remainder is 0 for every x
+    T r = x % y;
+    return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
+  }
+}
+
+template <class T> T power(T base, T exp) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::pow(base, exp);
+  } else {
+    T result = 1;
+    while (exp > 0) {
+      if (exp & 1) result = wrap_mul(result, base);
+      base = wrap_mul(base, base);
+      exp >>= 1;
+    }
+    return result;
+  }
+}
+
+template <class T> T nan_max(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<T>::quiet_NaN();
+  }
+  return x > y ? x : y;
+}
+template <class T> T nan_min(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<T>::quiet_NaN();
+  }
+  return x < y ? x : y;
+}
+
+/** out[i] = cond[i] ? x[i] : y[i] over dense arrays, written so the compiler emits vector blends. */
+template <class T>
+void select_dense(int64_t n, const bool* __restrict cond, const T* __restrict x, const T* __restrict y,
+                  T* __restrict out) {
+  const unsigned char* __restrict mask = reinterpret_cast<const unsigned char*>(cond);
+  for (int64_t i = 0; i < n; ++i) out[i] = mask[i] ? x[i] : y[i];
+}
+
+template <class T>
+void where_kernel(const Tensor& cond, const Tensor& x, const Tensor& y, const Tensor& out) {
+  const Shape& shape = out.shape();
+  if (cond.is_contiguous() && x.is_contiguous() && y.is_contiguous() && cond.shape() == shape &&
+      x.shape() == shape && y.shape() == shape) {
+    // Same-shape dense operands (the relu gradient's case): a branch-free select the compiler vectorises;
+    // the strided loop below branches per element and mispredicts on random masks.
+    const bool* c = cond.data<bool>();
+    const T* xv = x.data<T>();
+    const T* yv = y.data<T>();
+    T* o = out.data<T>();
+    parallel_for(out.numel(), kElementwiseGrain, [=](int64_t lo, int64_t hi) {
+      select_dense(hi - lo, c + lo, xv + lo, yv + lo, o + lo);
+    });
+    return;
+  }
+  Strides sc = broadcast_strides(cond.shape(), cond.strides(), shape);
+  Strides sx = broadcast_strides(x.shape(), x.strides(), shape);
+  Strides sy = broadcast_strides(y.shape(), y.strides(), shape);
+  const size_t isz = sizeof(T);
+  StridedIter<4> it(shape, {byte_strides(out.strides(), isz), byte_strides(sc, 1), byte_strides(sx, isz),
+                            byte_strides(sy, isz)});
+  it.for_each({static_cast<char*>(out.raw_data()), static_cast<char*>(cond.raw_data()),
+               static_cast<char*>(x.raw_data()), static_cast<char*>(y.raw_data())},
+              kElementwiseGrain, [](int64_t n, const std::array<char*, 4>& p, const std::array<int64_t, 4>& s) {
+                for (int64_t i = 0; i < n; ++i)
+                  *reinterpret_cast<T*>(p[0] + i * s[0]) = *reinterpret_cast<const bool*>(p[1] + i * s[1])
+                                                               ? *reinterpret_cast<const T*>(p[2] + i * s[2])
+                                                               : *reinterpret_cast<const T*>(p[3] + i * s[3]);
+              });
+}
+
+}  // namespace
+
+// Registers f(x, y) -> R (an expression of x and y, of type T) as op ID's kernel for TYPES. Integers wrap on
+// overflow (int_math.h), as in TF and numpy.
+#define PT_BINARY(ID, TYPES, R, EXPR)                                                        \
+  register_each(TYPES{}, OpId::ID, Device::CPU, [](auto tag) {                               \
+    using T = decltype(tag);                                                                 \
+    return +[](const Tensor& a, const Tensor& b, const Tensor& out) {                        \
+      run_binary<T, R>(a, b, out, [](T x, T y) -> R { return EXPR; });                       \
+    };                                                                                       \
+  })
+
+void register_binary_kernels() {
+  PT_BINARY(add, NumericTypes, T, wrap_add(x, y));
+  PT_BINARY(subtract, NumericTypes, T, wrap_sub(x, y));
+  PT_BINARY(multiply, NumericTypes, T, wrap_mul(x, y));
+  PT_BINARY(maximum, NumericTypes, T, nan_max(x, y));
+  PT_BINARY(minimum, NumericTypes, T, nan_min(x, y));
+  PT_BINARY(squared_difference, NumericTypes, T, wrap_mul(wrap_sub(x, y), wrap_sub(x, y)));
+  PT_BINARY(divide, FloatTypes, T, x / y);  // integers divide in float (ops/binary.cpp casts them)
+  PT_BINARY(equal, AllTypes, bool, x == y);
+  PT_BINARY(not_equal, AllTypes, bool, x != y);
+  PT_BINARY(less, NumericTypes, bool, x < y);
+  PT_BINARY(less_equal, NumericTypes, bool, x <= y);
+  PT_BINARY(greater, NumericTypes, bool, x > y);
+  PT_BINARY(greater_equal, NumericTypes, bool, x >= y);
+  PT_BINARY(logical_and, Types<bool>, bool, x && y);
+  PT_BINARY(logical_or, Types<bool>, bool, x || y);
+  register_each(NumericTypes{}, OpId::floordiv, Device::CPU, [](auto tag) {
+    using T = decltype(tag);
+    return +[](const Tensor& a, const Tensor& b, const Tensor& out) {
+      check_divisor<T>("floordiv", b);
+      run_binary<T, T>(a, b, out, [](T x, T y) { return floor_div(x, y); });
+    };
+  });
+  register_each(NumericTypes{}, OpId::floormod, Device::CPU, [](auto tag) {
+    using T = decltype(tag);
+    return +[](const Tensor& a, const Tensor& b, const Tensor& out) {
+      check_divisor<T>("floormod", b);
+      run_binary<T, T>(a, b, out, [](T x, T y) { return floor_mod(x, y); });
+    };
+  });
+  register_each(NumericTypes{}, OpId::pow, Device::CPU, [](auto tag) {
+    using T = decltype(tag);
+    return +[](const Tensor& a, const Tensor& b, const Tensor& out) {
+      if constexpr (std::is_integral_v<T>) {
+        if (any_negative<T>(b))
+          throw InvalidArgument("pow: integers to negative integer powers are not allowed; cast to float first");
+      }
+      run_binary<T, T>(a, b, out, [](T x, T y) { return power(x, y); });
+    };
+  });
+  register_each(AllTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
+}
+
+#undef PT_BINARY
+
+}  // namespace pt::cpu

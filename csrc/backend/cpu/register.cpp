@@ -1,0 +1,20 @@
+#include "register.h"
+
+namespace pt::cpu {
+
+void register_kernels() {
+  register_unary_kernels();
+  register_binary_kernels();
+  register_reduce_kernels();
+  register_linalg_kernels();
+  register_optim_kernels();
+  register_nn_kernels();
+  register_creation_kernels();
+  register_shape_kernels();
+  register_random_kernels();
+  register_activation_kernels();
+  register_conv_kernels();
+  register_pool_kernels();
+}
+
+}  // namespace pt::cpu

@@ -1,0 +1,146 @@
+// CPU kernels of the unary family: element-wise maps, predicates and cast.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "../../core/int_math.h"
+#include "../kernel_table.h"
+#include "../kernels.h"
+#include "elementwise.h"
+#include "register.h"
+
+namespace pt::cpu {
+
+namespace {
+
+using backend::AllTypes;
+using backend::FloatTypes;
+using backend::NumericTypes;
+using backend::register_each;
+using backend::Types;
+using backend::UnaryKernel;
+
+template <class T> T sign_of(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(v)) return v;
+  }
+  if constexpr (std::is_unsigned_v<T>) return v > 0 ? T(1) : T(0);
+  else return static_cast<T>((T(0) < v) - (v < T(0)));
+}
+
+template <class T> T abs_of(T v) {
+  if constexpr (std::is_unsigned_v<T>) return v;
+  else return v < T(0) ? wrap_neg(v) : v;  // abs(lowest) is lowest, as in TF and numpy
+}
+
+template <class R, class T> R convert_element(T v) {
+  if constexpr (std::is_same_v<R, bool>) return v != T(0);
+  else if constexpr (std::is_floating_point_v<T> && std::is_integral_v<R>) {
+    // Out-of-range and NaN float -> int is undefined in C++; saturate like TF's CPU kernels do in practice.
+    if (!(v == v)) return R(0);
+    if (v <= static_cast<T>(std::numeric_limits<R>::lowest())) return std::numeric_limits<R>::lowest();
+    if (v >= static_cast<T>(std::numeric_limits<R>::max())) return std::numeric_limits<R>::max();
+    return static_cast<R>(v);
+  } else return static_cast<R>(v);
+}
+
+template <class Word>
+void strided_copy(int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
+  for (int64_t i = 0; i < n; ++i)
+    *reinterpret_cast<Word*>(p[0] + i * s[0]) = *reinterpret_cast<const Word*>(p[1] + i * s[1]);
+}
+
+/** identity's kernel, the copy every device implements: `src` broadcast to dst's shape, copied into dst. */
+void copy_kernel(const Tensor& src, const Tensor& dst) {
+  Strides ss = broadcast_strides(src.shape(), src.strides(), dst.shape());
+  size_t isz = dst.itemsize();
+  StridedIter<2> it(dst.shape(), {byte_strides(dst.strides(), isz), byte_strides(ss, isz)});
+  // A copy moves bytes at memory speed: splitting it pays only above ~1 MiB per thread, and below that
+  // a thread hand-off costs more than it saves (much more when the cores are busy).
+  const int64_t grain = std::max<int64_t>(kElementwiseGrain, (int64_t{1} << 20) / static_cast<int64_t>(isz));
+  it.for_each({static_cast<char*>(dst.raw_data()), static_cast<char*>(src.raw_data())}, grain,
+              [isz](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
+                if (s[0] == static_cast<int64_t>(isz) && s[1] == static_cast<int64_t>(isz)) {
+                  std::memmove(p[0], p[1], n * isz);
+                  return;
+                }
+                // Strided runs: copy by element size so the loop is a plain load/store.
+                switch (isz) {
+                  case 1: strided_copy<uint8_t>(n, p, s); break;
+                  case 4: strided_copy<uint32_t>(n, p, s); break;
+                  default: strided_copy<uint64_t>(n, p, s); break;
+                }
+              });
+}
+
+}  // namespace
+
+// Float-only ops with an Eigen vectorized form, `a` an aligned block of the input (unary_map_blocks) in type W: T, or
+// double for functions computed in float64 and rounded, where the float32 ones are not within an ulp of the exact
+// value: Eigen's float32 logistic is a rational approximation 7e-4 off, and its tanh is not vectorized without fast
+// math (libm's tanhf is 2 ulp off), and its AVX-512 float32 exp packet (used by expm1 too) clamps at 88.376 and
+// returns inf up to the true overflow at 88.7228. Its float32 log packet is within an ulp, log1p within 2, and sin
+// and cos call libm's sinf / cosf (within an ulp), so those stay in float32 (tests/test_transcendental.py).
+#define PT_BLOCK_UNARY(ID, WIDE, VEC)                                                       \
+  register_each(FloatTypes{}, OpId::ID, Device::CPU, [](auto tag) {                         \
+    using T = decltype(tag);                                                                \
+    using W = std::conditional_t<WIDE, double, T>;                                          \
+    return +[](const Tensor& x, const Tensor& out) {                                        \
+      unary_map_blocks<T, W>(x, out, [](const auto& a) { return VEC; });                    \
+    };                                                                                      \
+  })
+#define PT_FLOAT_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, false, VEC)
+#define PT_WIDE_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, true, VEC)
+
+// Ops with a scalar form over `TYPES` (dense runs auto-vectorize), giving R.
+#define PT_SCALAR_UNARY(ID, TYPES, R, SCALAR)                                               \
+  register_each(TYPES{}, OpId::ID, Device::CPU, [](auto tag) {                              \
+    using T = decltype(tag);                                                                \
+    return +[](const Tensor& x, const Tensor& out) {                                        \
+      unary_map_scalar<T, R>(x, out, [](T v) -> R { return SCALAR; });                      \
+    };                                                                                      \
+  })
+
+void register_unary_kernels() {
+  PT_SCALAR_UNARY(negative, NumericTypes, T, wrap_neg(v));
+  PT_SCALAR_UNARY(abs, NumericTypes, T, abs_of(v));
+  PT_SCALAR_UNARY(sign, NumericTypes, T, sign_of(v));
+  PT_SCALAR_UNARY(square, NumericTypes, T, wrap_mul(v, v));
+  PT_SCALAR_UNARY(relu, NumericTypes, T, v > T(0) ? v : (v != v ? v : T(0)));
+  PT_WIDE_UNARY(exp, a.exp());
+  PT_FLOAT_UNARY(log, a.log());
+  PT_FLOAT_UNARY(log1p, a.log1p());
+  PT_WIDE_UNARY(expm1, a.expm1());
+  PT_FLOAT_UNARY(sqrt, a.sqrt());
+  PT_FLOAT_UNARY(rsqrt, a.rsqrt());
+  PT_FLOAT_UNARY(reciprocal, a.inverse());
+  PT_FLOAT_UNARY(sin, a.sin());
+  PT_FLOAT_UNARY(cos, a.cos());
+  PT_WIDE_UNARY(tanh, a.tanh());
+  PT_WIDE_UNARY(sigmoid, (1.0 + (-a).exp()).inverse());
+  PT_FLOAT_UNARY(floor, a.floor());
+  PT_FLOAT_UNARY(ceil, a.ceil());
+  PT_FLOAT_UNARY(round, a.rint());
+  PT_SCALAR_UNARY(is_nan, FloatTypes, bool, std::isnan(v));
+  PT_SCALAR_UNARY(is_finite, FloatTypes, bool, std::isfinite(v));
+  PT_SCALAR_UNARY(logical_not, Types<bool>, bool, !v);
+  register_each(AllTypes{}, OpId::identity, Device::CPU, [](auto) { return &copy_kernel; });
+  // cast: keyed by the input's dtype; the output's picks the conversion.
+  register_each(AllTypes{}, OpId::cast, Device::CPU, [](auto tag) {
+    using In = decltype(tag);
+    return +[](const Tensor& x, const Tensor& out) {
+      PT_DISPATCH_ALL(out.dtype(), "cast", {
+        unary_map_scalar<In, scalar_t>(x, out, [](In v) { return convert_element<scalar_t>(v); });
+      });
+    };
+  });
+}
+
+#undef PT_BLOCK_UNARY
+#undef PT_FLOAT_UNARY
+#undef PT_WIDE_UNARY
+#undef PT_SCALAR_UNARY
+
+}  // namespace pt::cpu

@@ -1,0 +1,125 @@
+#pragma once
+/**
+ * The kernel table: one kernel per (op, device, dtype). A backend (backend/<device>/) registers its kernels here;
+ * a family file (ops/) computes shapes and attributes, resolves its kernel once per call with `kernel<Sig>()` (a
+ * flat array index, no hashing) and calls it. A backend is added by registering kernels, without editing family
+ * files. Each op's kernel signature is a function type declared in backend/kernels.h; the table checks it, so a
+ * kernel registered with another signature is an error naming the op, never a call through the wrong type.
+ */
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/dtype.h"
+#include "../core/storage.h"
+#include "../ops/op_list.h"
+
+namespace pt::backend {
+
+/** Devices the table has a column for (core/storage.h's Device values). */
+constexpr size_t kNumDevices = 2;
+/** Ops the table has a row for. */
+constexpr size_t kNumOps = static_cast<size_t>(OpId::kCount);
+
+/**
+ * Which of an op's kernels a slot holds: its forward, or the fused backward of an op whose gradient is not a registry
+ * row of its own (sparse_softmax_cross_entropy_with_logits's one pass over the saved exponentials).
+ */
+enum class Pass : uint8_t { Forward = 0, Backward = 1 };
+/** Passes the table has a column for. */
+constexpr size_t kNumPasses = 2;
+
+/** A kernel pointer with its signature erased; the table keeps the signature's tag beside it. */
+using ErasedKernel = void (*)();
+
+/**
+ * The tag of kernel signature `Sig`: one address per function type, compared on lookup. Hidden, like the table: the
+ * library is linked whole into each extension, and a hidden symbol is addressed directly rather than through the
+ * GOT on every lookup.
+ */
+template <class Sig> struct __attribute__((visibility("hidden"))) SignatureTag { static constexpr char tag = 0; };
+
+/** One slot: a kernel and the tag of its signature (both null: no kernel). */
+struct KernelSlot {
+  ErasedKernel fn = nullptr;
+  const void* signature = nullptr;
+};
+
+/** Every slot, indexed [op][pass][device][dtype]: zero-initialised, filled by the backends' registrations. */
+struct KernelTable {
+  KernelSlot slots[kNumOps][kNumPasses][kNumDevices][kNumDTypes];
+
+  /** The slot of (op, device, dtype) for `pass`. */
+  KernelSlot& at(OpId op, Device device, DType dtype, Pass pass = Pass::Forward) {
+    return slots[static_cast<size_t>(op)][static_cast<size_t>(pass)][static_cast<size_t>(device)]
+                [static_cast<size_t>(dtype)];
+  }
+};
+
+/** The table of this library (hidden: see SignatureTag). */
+extern KernelTable g_kernel_table __attribute__((visibility("hidden")));
+
+/** Registers the kernels of every built backend into g_kernel_table (once; later calls do nothing). */
+void register_backends();
+
+/**
+ * The error for a slot that holds no kernel of signature `signature` (registering the backends first if they are
+ * not yet): TypeError naming op, device and dtype, with the dtypes that device has kernels for; Unimplemented when
+ * the device has none for the op; RuntimeError for a kernel registered with another signature. Returns the kernel
+ * when registering the backends filled the slot.
+ */
+ErasedKernel missing_kernel(OpId op, Device device, DType dtype, Pass pass, const void* signature);
+
+/**
+ * The kernel of `op` (its `pass`) for `device` and `dtype`, of signature `Sig`; throws (see missing_kernel) when
+ * there is none.
+ */
+template <class Sig>
+inline Sig* kernel(OpId op, Device device, DType dtype, Pass pass = Pass::Forward) {
+  const KernelSlot& slot = g_kernel_table.at(op, device, dtype, pass);
+  if (slot.signature == &SignatureTag<Sig>::tag) return reinterpret_cast<Sig*>(slot.fn);
+  return reinterpret_cast<Sig*>(missing_kernel(op, device, dtype, pass, &SignatureTag<Sig>::tag));
+}
+
+/** Whether a kernel of signature `Sig` is registered for (op, device, dtype, pass). */
+template <class Sig>
+inline bool has_kernel(OpId op, Device device, DType dtype, Pass pass = Pass::Forward) {
+  register_backends();
+  return g_kernel_table.at(op, device, dtype, pass).signature == &SignatureTag<Sig>::tag;
+}
+
+/**
+ * Registers `fn` as the kernel of (op, device, dtype, pass), replacing the one there; returns the slot it replaced
+ * (to restore it with restore_kernel). `fn` null clears the slot.
+ */
+template <class Sig>
+inline KernelSlot register_kernel(OpId op, Device device, DType dtype, Sig* fn, Pass pass = Pass::Forward) {
+  KernelSlot& slot = g_kernel_table.at(op, device, dtype, pass);
+  const KernelSlot previous = slot;
+  slot = fn ? KernelSlot{reinterpret_cast<ErasedKernel>(fn), &SignatureTag<Sig>::tag} : KernelSlot{};
+  return previous;
+}
+
+/** Puts back a slot register_kernel returned. */
+inline void restore_kernel(OpId op, Device device, DType dtype, const KernelSlot& slot, Pass pass = Pass::Forward) {
+  g_kernel_table.at(op, device, dtype, pass) = slot;
+}
+
+/** A list of element types, for registering one kernel template per dtype. */
+template <class... Ts> struct Types {};
+using FloatTypes = Types<float, double>;
+using NumericTypes = Types<uint8_t, int32_t, int64_t, float, double>;
+using AllTypes = Types<bool, uint8_t, int32_t, int64_t, float, double>;
+
+/**
+ * Registers make(T{}) (a kernel pointer, e.g. `+[](...) {...}` using T) as the kernel of (op, device, dtype_of<T>,
+ * pass) for every T in the list.
+ */
+template <class... Ts, class Make>
+inline void register_each(Types<Ts...>, OpId op, Device device, Make make, Pass pass = Pass::Forward) {
+  (register_kernel(op, device, dtype_of<Ts>::value, make(Ts{}), pass), ...);
+}
+
+/** A device's name as errors print it ("CPU", "CUDA"). */
+const char* device_name(Device device);
+
+}  // namespace pt::backend

@@ -1,0 +1,198 @@
+#pragma once
+/**
+ * The kernel signatures of the kernel table (kernel_table.h), one function type per op kind, and the
+ * device-neutral descriptors they take. A family file validates its arguments, allocates the outputs on the
+ * inputs' device and passes dense (contiguous) operands where a signature says so; a kernel only computes.
+ */
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "../core/tensor.h"
+
+namespace pt::backend {
+
+// ---- element-wise ----------------------------------------------------------------------
+/** out = f(x) element-wise; out has x's shape (any strides on both). Also cast (keyed by x's dtype). */
+using UnaryKernel = void(const Tensor& x, const Tensor& out);
+/** out = f(a, b) with numpy broadcasting of a and b to out's shape. */
+using BinaryKernel = void(const Tensor& a, const Tensor& b, const Tensor& out);
+/** where: out = cond ? x : y with cond (bool), x and y broadcast to out's shape; keyed by x's dtype. */
+using WhereKernel = void(const Tensor& cond, const Tensor& x, const Tensor& y, const Tensor& out);
+
+/** An activation (relu6 ... erf) with its float parameter (leaky_relu's alpha, silu's beta) and flag (gelu's
+ *  approximate); out has x's shape. */
+using ActivationKernel = void(const Tensor& x, const Tensor& out, double param, bool flag);
+
+/** Constants of the activations, shared by their kernels and gradient formulas. */
+namespace activation {
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSqrt2OverPi = 0.79788456080286535587989211986876;  // sqrt(2 / pi), gelu's tanh form
+constexpr double kGeluCubic = 0.044715;
+}  // namespace activation
+
+// ---- creation --------------------------------------------------------------------------
+/** fill (a: the value; ones is fill with 1), zeros, eye (ones on each matrix's diagonal), range (a: start, b: delta),
+ *  linspace (a: start, b: stop, exactly the last value): writes every element of the dense `out`. */
+using CreationKernel = void(const Tensor& out, double a, double b);
+
+// ---- random ----------------------------------------------------------------------------
+/** The Philox key and stream offset of one random op call (the op's resolved seeds). */
+struct PhiloxKey {
+  uint64_t seed;
+  uint64_t counter;
+};
+/** random_normal / truncated_normal (a: mean, b: stddev), random_uniform (a: minval, b: maxval, integers validated
+ *  by the family): fills the dense `out`; element i depends on (key, i) only. */
+using RandomKernel = void(const Tensor& out, double a, double b, const PhiloxKey& key);
+/** categorical: out (int32 / int64, dense, non-empty, batch x num_samples) drawn from dense 2-D float logits. */
+using CategoricalKernel = void(const Tensor& logits, int64_t num_samples, const PhiloxKey& key, const Tensor& out);
+/** random_shuffle: out (dense) = the rows of dense x (first dim >= 2) in a permutation drawn from key. */
+using ShuffleKernel = void(const Tensor& x, const PhiloxKey& key, const Tensor& out);
+
+// ---- neural-network ops ----------------------------------------------------------------
+// softmax / log_softmax: UnaryKernel over the last axis of a dense x; softmax_cross_entropy_with_logits:
+// BinaryKernel(logits, labels, loss) over the last axis of dense logits and labels (loss zero for no classes).
+/**
+ * sparse_softmax_cross_entropy_with_logits: loss[r] = logsumexp(logits[r]) - logits[r, labels[r]] over dense logits
+ * (rows of classes) and int32 / int64 labels (a label out of range is an InvalidArgument naming it); with `exps`
+ * and `inv_sum` defined, also exp(logits - row shift) and 1 / its row sum, which the backward reads.
+ */
+using SparseXentKernel = void(const Tensor& logits, const Tensor& labels, const Tensor& loss, const Tensor& exps,
+                              const Tensor& inv_sum);
+/** Its fused backward (Pass::Backward): dlogits[r, i] = dy[r] * (exps[r, i] * inv_sum[r] - [i == labels[r]]). */
+using SparseXentGradKernel = void(const Tensor& exps, const Tensor& inv_sum, const Tensor& labels, const Tensor& dy,
+                                  const Tensor& dlogits);
+/** dropout: mask = uniform >= rate ? 1 / (1 - rate) : 0 (dense; mask may be uniform itself). */
+using DropoutKernel = void(const Tensor& uniform, double rate, const Tensor& mask);
+
+// ---- optimizers ------------------------------------------------------------------------
+/** The hyperparameters of one fused optimizer step (each optimizer reads its own), and its derived coefficients. */
+struct OptimizerStep {
+  double learning_rate = 0, weight_decay = 0, momentum = 0, rho = 0, beta_1 = 0, beta_2 = 0, epsilon = 0;
+  bool nesterov = false;
+  double alpha = 0;                        // Adam: the bias-corrected step size
+  double m_coef = 0, g_coef = 0, v_coef = 0;  // Nadam: the momentum schedule's coefficients
+};
+/**
+ * apply_sgd ... apply_nadam: updates `var` and its slots in place (dense, var's shape and dtype; undefined: absent
+ * or unused) from the dense `grad`: SGD (momentum), RMSprop (velocity, average_grad, momentum), Adam (m, v, v_hat),
+ * Adagrad (accumulator), Adadelta (accumulated_grad, accumulated_delta_var), Nadam (m, v).
+ */
+using OptimizerKernel = void(const OptimizerStep& step, const Tensor& var, const Tensor& grad, const Tensor& slot_a,
+                             const Tensor& slot_b, const Tensor& slot_c);
+
+// ---- linear algebra --------------------------------------------------------------------
+/** matmul: out (dense, non-empty: batch_shape + (rows, cols)) = a @ b per broadcast batch item, with transposes. */
+using MatmulKernel = void(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b,
+                          const Shape& batch_shape, const Tensor& out);
+
+// ---- shape ops -------------------------------------------------------------------------
+/**
+ * gather's sizes: params viewed as (B, O, N, S), indices as (B, NI), out as (B, O, NI, S). With `check`, an index
+ * outside [0, N) is an InvalidArgument naming it (params_shape and axis for the message); boolean_mask's positions
+ * need none.
+ */
+struct GatherDims {
+  int64_t B, O, N, S, NI;
+  bool check;
+  Shape params_shape;
+  int64_t axis;
+};
+/** gather (and boolean_mask's gather of the true positions): dense params, dense int32 / int64 indices. */
+using GatherKernel = void(const Tensor& params, const Tensor& indices, const GatherDims& dims, const Tensor& out);
+/** pad's map value of an output position outside the input (filled with the constant). */
+constexpr int64_t kPadOutside = std::numeric_limits<int64_t>::min();
+/**
+ * pad: out (dense) from x through maps[d][j], the element offset into x along dim d of output position j, or
+ * kPadOutside; before_last: the padding before the last dim's interior (a dense run when x's last stride is 1).
+ */
+using PadKernel = void(const Tensor& x, const std::vector<std::vector<int64_t>>& maps, int64_t before_last,
+                       double constant, const Tensor& out);
+/** one_hot: out (dense, outer x depth x inner) = on_value where the int64 indices (outer x inner) name the depth
+ *  position, else off_value. */
+using OneHotKernel = void(const Tensor& indices, double on_value, double off_value, int64_t outer, int64_t inner,
+                          const Tensor& out);
+/** boolean_mask: the flat positions (int64, 1-D, in order) of the true elements of a dense mask; where_indices: the
+ *  coordinates (count, rank) of the non-zero elements of a dense tensor. */
+using NonzeroKernel = Tensor(const Tensor& dense);
+/** unsorted_segment_sum: out (dense, num_segments rows) = the rows of dense data summed by dense int64 ids (negative
+ *  ids dropped, an id >= num_segments an InvalidArgument), each segment in row order. */
+using SegmentSumKernel = void(const Tensor& data, const Tensor& ids, int64_t num_segments, const Tensor& out);
+/** scatter_nd: the flat output row (int64, indices.shape[:-1]) of each index tuple, the last dim of dense int64
+ *  indices, into the leading dims of `shape`; an index outside its dimension is an InvalidArgument naming it. */
+using ScatterIdsKernel = Tensor(const Tensor& indices, const Shape& shape);
+
+// ---- reductions ------------------------------------------------------------------------
+/** The highest rank the reduction kernels take. */
+constexpr int kReduceMaxDims = 64;
+/**
+ * reduce_sum ... reduce_all and reduce_logsumexp: out (dense, at least one element, in the order of x's kept dims)
+ * = the reduction of x over the dims marked in `reduced`; `count` values fold into each output (0: the op's
+ * identity, NaN for a float mean).
+ */
+using ReduceKernel = void(const Tensor& x, const std::vector<bool>& reduced, int64_t count, const Tensor& out);
+/** argmax / argmin along `axis` (length >= 1) into out (int32 or int64, dense, at least one element). */
+using ArgReduceKernel = void(const Tensor& x, int64_t axis, const Tensor& out);
+
+// ---- convolution -----------------------------------------------------------------------
+/** Sizes of one convolution: input (n, h, w, c), filter (kh, kw, c, co), output (n, oh, ow, co), pads before. */
+struct ConvGeometry {
+  int64_t n, h, w, c;
+  int64_t kh, kw, co;
+  int64_t oh, ow;
+  int64_t sh, sw, dh, dw;
+  int64_t pad_top, pad_left;
+};
+/**
+ * One of conv2d's three products on dense NHWC / HWIO operands, `out` dense and overwritten:
+ * conv2d (a: input, b: filters, out: output), conv2d_backprop_input (a: filters, b: output gradient, out: input
+ * gradient), conv2d_backprop_filter (a: input, b: output gradient, out: filter gradient).
+ */
+using ConvKernel = void(const ConvGeometry& g, const Tensor& a, const Tensor& b, const Tensor& out);
+
+// ---- pooling ---------------------------------------------------------------------------
+/** Sizes of one 2-D NHWC pooling: input n, h, w, c, output oh, ow, padding before, and the window. */
+struct PoolGeometry {
+  int64_t n, h, w, c, oh, ow, pad_top, pad_left;
+  int64_t kh, kw, sh, sw;
+  bool same;
+};
+/** The geometry of pooling an NHWC `input` of this shape with the window (TF's sizes: SAME pads, extra at the end). */
+inline PoolGeometry pool_geometry(const Shape& input, int64_t kh, int64_t kw, int64_t sh, int64_t sw, bool same) {
+  PoolGeometry g{input[0], input[1], input[2], input[3], 0, 0, 0, 0, kh, kw, sh, sw, same};
+  const auto axis = [same](int64_t in, int64_t k, int64_t s, int64_t& out, int64_t& pad_before) {
+    out = same ? (in + s - 1) / s : (in >= k ? (in - k) / s + 1 : 0);
+    pad_before = same ? std::max<int64_t>((out - 1) * s + k - in, 0) / 2 : 0;
+  };
+  axis(g.h, kh, sh, g.oh, g.pad_top);
+  axis(g.w, kw, sw, g.ow, g.pad_left);
+  return g;
+}
+/**
+ * max_pool2d: y = the max of each window of dense `x`; with `argmax` defined (int32, y's shape), also the index
+ * (iy * index_w + ix) * C + c of each first maximum within its image (index_w >= the input's width).
+ */
+using MaxPoolKernel = void(const PoolGeometry& g, const Tensor& x, const Tensor& y, const Tensor& argmax,
+                           int64_t index_w);
+/** avg_pool2d (x -> y) and avg_pool2d_grad (dy -> dx), dense operands, out overwritten. */
+using PoolKernel = void(const PoolGeometry& g, const Tensor& in, const Tensor& out);
+/** max_pool2d_grad: dx (dense, overwritten) = each dy element added at its argmax position. */
+using MaxPoolGradKernel = void(const PoolGeometry& g, const Tensor& dy, const Tensor& argmax, const Tensor& dx);
+/**
+ * conv2d_max_pool: y = max_pool2d(conv2d(x, w)) (pooling g over conv cg's output), with `argmax` (when defined)
+ * indexing the convolution's output images as max_pool2d's would. `read` is conv cg over the leading part of the
+ * input the pooling windows read (cg itself when they read all of it). Dense operands.
+ */
+using ConvMaxPoolKernel = void(const ConvGeometry& cg, const ConvGeometry& read, const PoolGeometry& g,
+                               const Tensor& x, const Tensor& w, const Tensor& y, const Tensor& argmax);
+/**
+ * conv2d_max_pool's gradients: conv2d_backprop_filter (a: input, out: filter gradient) or conv2d_backprop_input
+ * (a: filters, out: input gradient) of max_pool2d_grad(dy, argmax). Dense operands, out overwritten.
+ */
+using ConvMaxPoolGradKernel = void(const ConvGeometry& cg, const PoolGeometry& g, const Tensor& a, const Tensor& dy,
+                                   const Tensor& argmax, const Tensor& out);
+
+}  // namespace pt::backend
