@@ -191,6 +191,8 @@ void register_binary_kernels() {
   PT_BINARY(maximum, NumericTypes, T, nan_max(x, y));
   PT_BINARY(minimum, NumericTypes, T, nan_min(x, y));
   PT_BINARY(squared_difference, NumericTypes, T, wrap_mul(wrap_sub(x, y), wrap_sub(x, y)));
+  // TF's xlogy: 0 where x == 0 (whatever y, NaN included), else x * log(y).
+  PT_BINARY(xlogy, FloatTypes, T, x == T(0) ? T(0) : x * std::log(y));
   PT_BINARY(divide, FloatTypes, T, x / y);  // integers divide in float (ops/binary.cpp casts them)
   PT_BINARY(equal, AllTypes, bool, x == y);
   PT_BINARY(not_equal, AllTypes, bool, x != y);
