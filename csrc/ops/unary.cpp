@@ -6,6 +6,7 @@
 #include "../autograd/grad_utils.h"
 #include "../core/int_math.h"
 #include "../backend/cpu/elementwise.h"
+#include "../backend/cpu/exp.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -25,11 +26,21 @@ namespace {
     break;
 #define PT_FLOAT_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, scalar_t, VEC)
 // Functions computed in float64 and rounded, where the float32 ones are not within an ulp of the exact value:
-// Eigen's float32 logistic is a rational approximation 7e-4 off, and its tanh is not vectorized without fast math
-// (libm's tanhf is 2 ulp off), and its AVX-512 float32 exp packet (used by expm1 too) clamps at 88.376 and returns
-// inf up to the true overflow at 88.7228. Its float32 log packet is within an ulp, log1p within 2, and sin and cos
-// call libm's sinf / cosf (within an ulp), so those stay in float32 (tests/test_transcendental.py).
+// Eigen's tanh is not vectorized without fast math (libm's tanhf is 2 ulp off). Eigen's float32 log packet is
+// within an ulp, log1p within 2, and sin and cos call libm's sinf / cosf (within an ulp), so those stay in float32
+// (tests/test_transcendental.py).
 #define PT_WIDE_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, double, VEC)
+// exp, expm1 and the logistic: float32 by cpu/exp.h's SIMD functions (Eigen's float32 logistic is a rational
+// approximation 7e-4 off, and its AVX-512 exp packet returns inf from 88.376, short of the overflow at 88.7228);
+// float64 by Eigen.
+#define PT_EXP_UNARY(ID, F32, VEC64)                                                        \
+  case OpId::ID:                                                                            \
+    PT_DISPATCH_FLOAT(x.dtype(), #ID, {                                                     \
+      out = Tensor::empty(x.shape(), x.dtype());                                            \
+      if constexpr (std::is_same_v<scalar_t, float>) cpu::unary_map_vec(x, out, F32);       \
+      else unary_map_blocks<scalar_t, scalar_t>(x, out, [](const auto& a) { return VEC64; }); \
+    });                                                                                     \
+    break;
 
 // Numeric ops with a scalar form (dense runs auto-vectorize).
 #define PT_NUMERIC_UNARY(ID, SCALAR)                                                        \
@@ -73,17 +84,17 @@ Tensor unary(OpId op, const Tensor& x) {
     PT_NUMERIC_UNARY(sign, sign_of(v))
     PT_NUMERIC_UNARY(square, wrap_mul(v, v))
     PT_NUMERIC_UNARY(relu, v > scalar_t(0) ? v : (v != v ? v : scalar_t(0)))
-    PT_WIDE_UNARY(exp, a.exp())
+    PT_EXP_UNARY(exp, cpu::exp_f32, a.exp())
     PT_FLOAT_UNARY(log, a.log())
     PT_FLOAT_UNARY(log1p, a.log1p())
-    PT_WIDE_UNARY(expm1, a.expm1())
+    PT_EXP_UNARY(expm1, cpu::expm1_f32, a.expm1())
     PT_FLOAT_UNARY(sqrt, a.sqrt())
     PT_FLOAT_UNARY(rsqrt, a.rsqrt())
     PT_FLOAT_UNARY(reciprocal, a.inverse())
     PT_FLOAT_UNARY(sin, a.sin())
     PT_FLOAT_UNARY(cos, a.cos())
     PT_WIDE_UNARY(tanh, a.tanh())
-    PT_WIDE_UNARY(sigmoid, (1.0 + (-a).exp()).inverse())
+    PT_EXP_UNARY(sigmoid, cpu::sigmoid_f32, (1.0 + (-a).exp()).inverse())
     PT_FLOAT_UNARY(floor, a.floor())
     PT_FLOAT_UNARY(ceil, a.ceil())
     PT_FLOAT_UNARY(round, a.rint())
@@ -109,6 +120,7 @@ Tensor unary(OpId op, const Tensor& x) {
 #undef PT_BLOCK_UNARY
 #undef PT_FLOAT_UNARY
 #undef PT_WIDE_UNARY
+#undef PT_EXP_UNARY
 #undef PT_NUMERIC_UNARY
 #undef PT_FLOAT_PREDICATE
 
