@@ -4,8 +4,10 @@
     python bench/transcendental.py --threads 1      # robust on a busy machine
     python bench/transcendental.py --ops exp,sigmoid --sizes 1000000
 
-pytensor computes these in float64 and rounds (within an ulp of the exact value, tests/test_transcendental.py);
-numpy's float32 exp / log / sin / cos / tanh are its own SIMD float32 code. Medians of 7 repeats (bench/_threads.py).
+pytensor's float32 exp, expm1 and sigmoid (and softmax's exp) are its own SIMD float32 code (cpu/exp.h), tanh,
+softplus, elu and gelu are computed in float64 and rounded, all within an ulp or two of the exact value
+(tests/test_transcendental.py); numpy's float32 exp / log / sin / cos / tanh are its own SIMD float32 code. Medians
+of 7 repeats (bench/_threads.py). Sizes must be multiples of 100 for softmax (rows of 100).
 """
 import argparse
 import sys
@@ -17,6 +19,12 @@ import numpy as np  # noqa: E402
 
 def _np_sigmoid(x):
     return 1 / (1 + np.exp(-x))
+
+
+def _np_softmax(x):
+    rows = x.reshape(-1, 100)
+    e = np.exp(rows - rows.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 OPS = {
@@ -31,6 +39,7 @@ OPS = {
     "softplus": (pt.nn.softplus, lambda x: np.logaddexp(np.float32(0), x)),
     "elu": (pt.nn.elu, lambda x: np.where(x > 0, x, np.expm1(x))),
     "gelu": (pt.nn.gelu, None),
+    "softmax": (lambda x: pt.nn.softmax(pt.reshape(x, (-1, 100))), _np_softmax),  # rows of 100
 }
 
 

@@ -130,12 +130,17 @@ def test_results_do_not_depend_on_thread_count(threads):
     x = tf.constant(rng.standard_normal((32, 16, 16, 16)).astype(np.float32))  # 16 -> 16 channels: Winograd too
     w = tf.constant(rng.standard_normal((3, 3, 16, 16)).astype(np.float32))
     dy = tf.constant(rng.standard_normal((32, 14, 14, 16)).astype(np.float32))
+    w5 = tf.constant(rng.standard_normal((5, 5, 16, 8)).astype(np.float32))  # strided 5x5: the im2col kernels
+    dy5 = tf.constant(rng.standard_normal((32, 8, 8, 8)).astype(np.float32))
     old = tf.config.threading.get_intra_op_parallelism_threads()
 
     def run():
         return [tf.nn.conv2d(x, w, 1, "VALID").numpy(),
                 tf.nn.conv2d_backprop_filter(x, w.shape, dy, 1, "VALID").numpy(),
-                tf.nn.conv2d_backprop_input(x.shape, w, dy, 1, "VALID").numpy()]
+                tf.nn.conv2d_backprop_input(x.shape, w, dy, 1, "VALID").numpy(),
+                tf.nn.conv2d(x, w5, 2, "SAME").numpy(),
+                tf.nn.conv2d_backprop_filter(x, w5.shape, dy5, 2, "SAME").numpy(),
+                tf.nn.conv2d_backprop_input(x.shape, w5, dy5, 2, "SAME").numpy()]
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         got = run()

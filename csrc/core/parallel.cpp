@@ -208,7 +208,7 @@ void set_num_threads(int n) {
   check_arg(n >= 1, "set_num_threads: expected a thread count >= 1, got ", n);
   g_threads = n;
 #ifdef _OPENMP
-  omp_set_num_threads(n);  // the kernels that still open OpenMP regions of their own
+  omp_set_num_threads(n);  // OpenMP regions outside the pool (pytensor's kernels open none)
 #endif
 }
 

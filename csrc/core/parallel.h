@@ -1,6 +1,7 @@
 #pragma once
 /** Intra-op parallelism (a fair thread pool) with flush-to-zero denormals on every thread that runs a kernel. */
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #if defined(__SSE__) || defined(__x86_64__)
 #include <xmmintrin.h>
@@ -99,6 +100,27 @@ void run_on_threads(int64_t threads, F&& worker) {
   }
   auto chunk = [&](int64_t) { worker(); };
   detail::run_chunks(threads, threads, &detail::call_chunk<decltype(chunk)>, &chunk);
+}
+
+/** Workers parallel_items runs for n items with at most `threads` threads: the count of its worker slots. */
+inline int64_t parallel_item_slots(int64_t n, int64_t threads) {
+  return std::max<int64_t>(1, std::min<int64_t>({n, threads, int64_t(get_num_threads())}));
+}
+
+/**
+ * Runs f(item, slot) for every item in [0, n) on up to `threads` threads (run_on_threads), items handed out one at
+ * a time, so a thread another process holds up leaves its items to the others. `slot`, below
+ * parallel_item_slots(n, threads), is the running worker's own (for its scratch): no two workers share one.
+ * Items must be independent; the result must not depend on which worker ran an item.
+ */
+template <class F>
+void parallel_items(int64_t n, int64_t threads, F&& f) {
+  if (n <= 0) return;
+  std::atomic<int64_t> next{0}, slots{0};
+  run_on_threads(parallel_item_slots(n, threads), [&] {
+    const int64_t slot = slots.fetch_add(1, std::memory_order_relaxed);
+    for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < n;) f(item, slot);
+  });
 }
 
 /** Items per chunk below which element-wise kernels stay on one thread (thread start-up costs ~µs). */

@@ -1,5 +1,6 @@
-// The thread pool behind parallel_for / run_on_threads: every item exactly once, chunk boundaries on the 64-item
-// grid, exceptions carried to the caller, nested and concurrent callers, and a usable pool after fork().
+// The thread pool behind parallel_for / run_on_threads / parallel_items: every item exactly once, chunk boundaries
+// on the 64-item grid, worker slots never shared, exceptions carried to the caller, nested and concurrent callers,
+// and a usable pool after fork().
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,6 +94,33 @@ TEST(Parallel, RunOnThreadsWorkersShareItems) {
   });
   EXPECT_EQ(calls.load(), 3);  // every chunk runs once, on whichever thread claimed it
   for (auto& h : hits) ASSERT_EQ(h.load(), 1);
+}
+
+TEST(Parallel, ParallelItemsEveryItemOnceAndSlotsNeverShared) {
+  for (int threads : {1, 2, 3, 8}) {
+    ThreadCount tc(threads);
+    for (int64_t n : {0, 1, 2, 7, 1000}) {
+      for (int64_t limit : {1, 2, 64}) {
+        const int64_t slots = parallel_item_slots(n, limit);
+        EXPECT_EQ(slots, std::max<int64_t>(1, std::min<int64_t>({n, limit, threads})));
+        std::vector<std::atomic<int>> hits(static_cast<size_t>(n)), in_use(static_cast<size_t>(slots));
+        std::atomic<bool> bad_slot{false}, shared_slot{false};
+        parallel_items(n, limit, [&](int64_t item, int64_t slot) {
+          if (slot < 0 || slot >= slots) {
+            bad_slot = true;
+            return;
+          }
+          if (in_use[static_cast<size_t>(slot)]++ != 0) shared_slot = true;
+          hits[static_cast<size_t>(item)]++;
+          std::this_thread::yield();  // widen the window in which a second user of the slot would show
+          in_use[static_cast<size_t>(slot)]--;
+        });
+        EXPECT_FALSE(bad_slot.load()) << "threads=" << threads << " n=" << n << " limit=" << limit;
+        EXPECT_FALSE(shared_slot.load()) << "threads=" << threads << " n=" << n << " limit=" << limit;
+        for (auto& h : hits) ASSERT_EQ(h.load(), 1) << "threads=" << threads << " n=" << n << " limit=" << limit;
+      }
+    }
+  }
 }
 
 TEST(Parallel, PoolWorksInAForkedChild) {

@@ -41,32 +41,6 @@ int64_t lines_per_block(const ConvGeometry& g, int64_t patch) {
   return std::max(by_cache, (g.n * g.oh + kMaxBlocks - 1) / kMaxBlocks);
 }
 
-/**
- * Runs f(item, thread) for item in [0, n) on the op's threads; items must be independent. Items are handed out
- * dynamically, so a thread slowed by another process leaves its share to the others.
- */
-template <class F>
-void parallel_items(int64_t n, F&& f) {
-  const int threads = static_cast<int>(std::min<int64_t>(get_num_threads(), n));
-  if (threads <= 1) {
-    FlushDenormalsGuard ftz;
-    for (int64_t i = 0; i < n; ++i) f(i, 0);
-    return;
-  }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-  {
-    FlushDenormalsGuard ftz;
-    const int t = omp_get_thread_num();
-#pragma omp for schedule(dynamic)
-    for (int64_t i = 0; i < n; ++i) f(i, t);
-  }
-#endif
-}
-
-/** Threads parallel_items will use for n items (sizes per-thread scratch). */
-int64_t thread_slots(int64_t n) { return std::max<int64_t>(1, std::min<int64_t>(get_num_threads(), n)); }
-
 /** Patches of output rows [r0, r1) into col ((r1 - r0) x patch, row-major, (ky, kx, c) order = HWIO rows). */
 template <class T>
 void im2col(const ConvGeometry& g, const T* x, int64_t r0, int64_t r1, T* col) {
@@ -388,14 +362,14 @@ void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
   }
   const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block;
   if (conv2d_has_line_kernel(g)) {
-    parallel_items(blocks, [&](int64_t b, int) {
+    parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t) {
       direct_forward_lines(g, x, w, b * block, std::min(lines, (b + 1) * block), y + b * block * g.ow * g.co);
     });
     return;
   }
   const int64_t block_rows = block * g.ow;
-  std::vector<T> scratch(thread_slots(blocks) * block_rows * patch);
-  parallel_items(blocks, [&](int64_t b, int t) {
+  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * block_rows * patch);
+  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
     const int64_t r0 = b * block_rows, r1 = std::min(rows, r0 + block_rows);
     T* col = scratch.data() + t * block_rows * patch;
     im2col(g, x, r0, r1, col);
@@ -436,8 +410,8 @@ void conv2d_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx
   // Whole images per block: col2im of different blocks never touches the same memory.
   const int64_t images = std::max<int64_t>(1, lines_per_block(g, patch) / std::max<int64_t>(g.oh, 1));
   const int64_t blocks = (g.n + images - 1) / images;
-  std::vector<T> scratch(thread_slots(blocks) * images * per_image * patch);
-  parallel_items(blocks, [&](int64_t b, int t) {
+  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * images * per_image * patch);
+  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
     const int64_t i0 = b * images, i1 = std::min(g.n, i0 + images);
     T* col = scratch.data() + t * images * per_image * patch;
     gemm<T>((i1 - i0) * per_image, patch, g.co, {dy + i0 * per_image * g.co, g.co, 1}, w_t, col);
@@ -461,8 +435,8 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
   const bool needs_col = !direct && !is_pointwise(g);
   // One partial dW per block, summed in block order afterwards: the same sum for any thread count.
   std::vector<T> partial(blocks * size);
-  std::vector<T> scratch(needs_col ? thread_slots(blocks) * block_rows * patch : 0);
-  parallel_items(blocks, [&](int64_t b, int t) {
+  std::vector<T> scratch(needs_col ? parallel_item_slots(blocks, get_num_threads()) * block_rows * patch : 0);
+  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
     T* part = partial.data() + b * size;
     if (direct) {
       direct_filter_lines(g, x, dy + b * block_rows * g.co, b * block, std::min(lines, (b + 1) * block), part);

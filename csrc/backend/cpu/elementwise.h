@@ -8,6 +8,7 @@
 
 #include "../../core/tensor.h"
 #include "loops.h"
+#include "simd.h"
 
 namespace pt::cpu {
 
@@ -52,6 +53,34 @@ void unary_map_blocks(const Tensor& x, const Tensor& out, Vec vec) {
                   } else {
                     for (int64_t j = 0; j < m; ++j) *reinterpret_cast<T*>(dst + j * s[0]) = static_cast<T>(res[j]);
                   }
+                }
+              });
+}
+
+/**
+ * out[i] = f(x[i]) for float32, `f` mapping a Vec<float> lane by lane (e.g. cpu/exp.h). Dense runs go a vector at a
+ * time; a tail shorter than a vector, and strided runs, through a zero-padded vector, so every element goes through
+ * the same code and its value never depends on its neighbours. Denormal inputs read as zero (the kernels' DAZ).
+ */
+template <class F>
+void unary_map_vec(const Tensor& x, const Tensor& out, F f) {
+  constexpr int64_t L = kLanes<float>;
+  constexpr int64_t kSize = sizeof(float);
+  StridedIter<2> it(x.shape(), {byte_strides(out.strides(), kSize), byte_strides(x.strides(), kSize)});
+  it.for_each({static_cast<char*>(out.raw_data()), static_cast<char*>(x.raw_data())}, kElementwiseGrain,
+              [&](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
+                int64_t i = 0;
+                if (s[0] == kSize && s[1] == kSize) {
+                  float* __restrict o = reinterpret_cast<float*>(p[0]);
+                  const float* __restrict v = reinterpret_cast<const float*>(p[1]);
+                  for (; i + L <= n; i += L) store(o + i, f(load(v + i)));
+                }
+                for (; i < n; i += L) {
+                  const int64_t m = std::min(L, n - i);
+                  alignas(64) float lanes[L] = {};
+                  for (int64_t j = 0; j < m; ++j) lanes[j] = *reinterpret_cast<const float*>(p[1] + (i + j) * s[1]);
+                  store(lanes, f(load(lanes)));
+                  for (int64_t j = 0; j < m; ++j) *reinterpret_cast<float*>(p[0] + (i + j) * s[0]) = lanes[j];
                 }
               });
 }

@@ -10,6 +10,7 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "exp.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -30,12 +31,7 @@ void softmax_rows(const T* in, T* out, int64_t rows, int64_t n) {
       T m = -std::numeric_limits<T>::infinity();
       for (int64_t i = 0; i < n; ++i) m = (x[i] > m || std::isnan(x[i])) ? x[i] : m;
       if (!std::isfinite(m)) m = std::isnan(m) ? m : T(0);  // all -inf rows: exp(-inf) = 0, as TF
-      T sum = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        T e = std::exp(x[i] - m);
-        sum += e;
-        if constexpr (!kLog) y[i] = e;
-      }
+      const T sum = exp_shifted_sum(x, n, m, kLog ? nullptr : y);
       if constexpr (kLog) {
         const T shift = m + std::log(sum);
         for (int64_t i = 0; i < n; ++i) y[i] = x[i] - shift;
@@ -55,10 +51,10 @@ template <class T> T row_shift(const T* x, int64_t n) {
   return std::isinf(m) ? T(0) : m;
 }
 
-/** log(sum(exp(x))) of one row, with Eigen's SIMD exp; NaN propagates. */
+/** log(sum(exp(x))) of one row; NaN propagates. */
 template <class T> T row_logsumexp(const T* x, int64_t n) {
   const T m = row_shift(x, n);
-  return m + std::log((RowMap<T>(x, n) - m).exp().sum());
+  return m + std::log(exp_shifted_sum(x, n, m, static_cast<T*>(nullptr)));
 }
 
 /** Throws naming the first label outside [0, classes) and its row (before any parallel region). */
@@ -83,15 +79,8 @@ void sparse_xent_rows(const T* x, const I* labels, T* loss, T* exps, T* inv_sum,
     for (int64_t r = lo; r < hi; ++r) {
       const T* xr = x + r * n;
       const T m = row_shift(xr, n);
-      T sum;
-      if (exps) {
-        Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> e(exps + r * n, n);
-        e = (RowMap<T>(xr, n) - m).exp();
-        sum = e.sum();
-        inv_sum[r] = T(1) / sum;
-      } else {
-        sum = (RowMap<T>(xr, n) - m).exp().sum();
-      }
+      const T sum = exp_shifted_sum(xr, n, m, exps ? exps + r * n : nullptr);
+      if (exps) inv_sum[r] = T(1) / sum;
       loss[r] = m + std::log(sum) - xr[static_cast<int64_t>(labels[r])];
     }
   });

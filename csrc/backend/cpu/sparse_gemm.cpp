@@ -41,23 +41,21 @@ struct CompressedRows {
   std::vector<T> value;
 };
 
-/** Runs f(begin, end) over [0, n) in a fixed number of contiguous parts, one per thread. */
+/** Runs f(begin, end) over [0, n) in contiguous parts on up to `threads` threads, several parts per thread handed
+ *  out dynamically (a thread another process holds up leaves its parts to the others). */
 template <class F>
-void parallel_parts(int64_t n, int64_t parts, F&& f) {
-  parts = std::max<int64_t>(1, std::min(parts, n));
-  if (parts == 1) return f(int64_t(0), n);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(static_cast<int>(parts)) schedule(static, 1)
-#endif
-  for (int64_t p = 0; p < parts; ++p) f(n * p / parts, n * (p + 1) / parts);
+void parallel_parts(int64_t n, int64_t threads, F&& f) {
+  const int64_t parts = std::max<int64_t>(1, std::min(n, threads * kChunksPerThread));
+  if (threads <= 1 || parts == 1) return f(int64_t(0), n);
+  parallel_items(parts, threads, [&](int64_t p, int64_t) { f(n * p / parts, n * (p + 1) / parts); });
 }
 
 /** True when every element of B (k x n, rows at ld) is finite. */
 template <class T>
-bool all_finite(int64_t k, int64_t n, const T* b, int64_t ld, int64_t parts) {
+bool all_finite(int64_t k, int64_t n, const T* b, int64_t ld, int64_t threads) {
   constexpr int64_t L = kLanes<T>;
   std::atomic<bool> finite{true};
-  parallel_parts(k, parts, [&](int64_t p0, int64_t p1) {
+  parallel_parts(k, threads, [&](int64_t p0, int64_t p1) {
     // x - x is 0 for finite x and NaN for Inf / NaN; a sum stays NaN once one appears.
     Vec<T> acc{};
     T tail = 0;
@@ -85,11 +83,11 @@ inline unsigned nonzero_mask8(const T* x) {
 
 /** A's nonzeros by row, or false when there are more than kMaxDensity of them. */
 template <class T>
-bool compress(int64_t m, int64_t k, MatrixRef<T> a, int64_t parts, CompressedRows<T>* out) {
+bool compress(int64_t m, int64_t k, MatrixRef<T> a, int64_t threads, CompressedRows<T>* out) {
   const bool row_major = a.col_stride == 1 || k == 1;
   const int64_t rs = a.row_stride, cs = a.col_stride;
   std::vector<int64_t> count(static_cast<size_t>(m), 0);
-  parallel_parts(m, parts, [&](int64_t i0, int64_t i1) {
+  parallel_parts(m, threads, [&](int64_t i0, int64_t i1) {
     if (row_major) {
       for (int64_t i = i0; i < i1; ++i) {
         const T* row = a.data + i * rs;
@@ -119,7 +117,7 @@ bool compress(int64_t m, int64_t k, MatrixRef<T> a, int64_t parts, CompressedRow
   out->value.resize(static_cast<size_t>(nnz + m));
   int32_t* column = out->column.data();
   T* value = out->value.data();
-  parallel_parts(m, parts, [&](int64_t i0, int64_t i1) {
+  parallel_parts(m, threads, [&](int64_t i0, int64_t i1) {
     if (row_major) {
       for (int64_t i = i0; i < i1; ++i) {
         const T* row = a.data + i * rs;

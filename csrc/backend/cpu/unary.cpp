@@ -9,6 +9,7 @@
 #include "../kernel_table.h"
 #include "../kernels.h"
 #include "elementwise.h"
+#include "exp.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -79,10 +80,9 @@ void copy_kernel(const Tensor& src, const Tensor& dst) {
 
 // Float-only ops with an Eigen vectorized form, `a` an aligned block of the input (unary_map_blocks) in type W: T, or
 // double for functions computed in float64 and rounded, where the float32 ones are not within an ulp of the exact
-// value: Eigen's float32 logistic is a rational approximation 7e-4 off, and its tanh is not vectorized without fast
-// math (libm's tanhf is 2 ulp off), and its AVX-512 float32 exp packet (used by expm1 too) clamps at 88.376 and
-// returns inf up to the true overflow at 88.7228. Its float32 log packet is within an ulp, log1p within 2, and sin
-// and cos call libm's sinf / cosf (within an ulp), so those stay in float32 (tests/test_transcendental.py).
+// value: Eigen's tanh is not vectorized without fast math (libm's tanhf is 2 ulp off). Its float32 log packet is
+// within an ulp, log1p within 2, and sin and cos call libm's sinf / cosf (within an ulp), so those stay in float32
+// (tests/test_transcendental.py).
 #define PT_BLOCK_UNARY(ID, WIDE, VEC)                                                       \
   register_each(FloatTypes{}, OpId::ID, Device::CPU, [](auto tag) {                         \
     using T = decltype(tag);                                                                \
@@ -93,6 +93,17 @@ void copy_kernel(const Tensor& src, const Tensor& dst) {
   })
 #define PT_FLOAT_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, false, VEC)
 #define PT_WIDE_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, true, VEC)
+// exp, expm1 and the logistic: float32 by exp.h's SIMD functions (Eigen's float32 logistic is a rational
+// approximation 7e-4 off, and its AVX-512 exp packet returns inf from 88.376, short of the overflow at 88.7228);
+// float64 by Eigen.
+#define PT_EXP_UNARY(ID, F32, VEC64)                                                        \
+  register_each(FloatTypes{}, OpId::ID, Device::CPU, [](auto tag) {                         \
+    using T = decltype(tag);                                                                \
+    return +[](const Tensor& x, const Tensor& out) {                                        \
+      if constexpr (std::is_same_v<T, float>) unary_map_vec(x, out, F32);                   \
+      else unary_map_blocks<T, T>(x, out, [](const auto& a) { return VEC64; });             \
+    };                                                                                      \
+  })
 
 // Ops with a scalar form over `TYPES` (dense runs auto-vectorize), giving R.
 #define PT_SCALAR_UNARY(ID, TYPES, R, SCALAR)                                               \
@@ -109,17 +120,17 @@ void register_unary_kernels() {
   PT_SCALAR_UNARY(sign, NumericTypes, T, sign_of(v));
   PT_SCALAR_UNARY(square, NumericTypes, T, wrap_mul(v, v));
   PT_SCALAR_UNARY(relu, NumericTypes, T, v > T(0) ? v : (v != v ? v : T(0)));
-  PT_WIDE_UNARY(exp, a.exp());
+  PT_EXP_UNARY(exp, exp_f32, a.exp());
   PT_FLOAT_UNARY(log, a.log());
   PT_FLOAT_UNARY(log1p, a.log1p());
-  PT_WIDE_UNARY(expm1, a.expm1());
+  PT_EXP_UNARY(expm1, expm1_f32, a.expm1());
   PT_FLOAT_UNARY(sqrt, a.sqrt());
   PT_FLOAT_UNARY(rsqrt, a.rsqrt());
   PT_FLOAT_UNARY(reciprocal, a.inverse());
   PT_FLOAT_UNARY(sin, a.sin());
   PT_FLOAT_UNARY(cos, a.cos());
   PT_WIDE_UNARY(tanh, a.tanh());
-  PT_WIDE_UNARY(sigmoid, (1.0 + (-a).exp()).inverse());
+  PT_EXP_UNARY(sigmoid, sigmoid_f32, (1.0 + (-a).exp()).inverse());
   PT_FLOAT_UNARY(floor, a.floor());
   PT_FLOAT_UNARY(ceil, a.ceil());
   PT_FLOAT_UNARY(round, a.rint());
@@ -141,6 +152,7 @@ void register_unary_kernels() {
 #undef PT_BLOCK_UNARY
 #undef PT_FLOAT_UNARY
 #undef PT_WIDE_UNARY
+#undef PT_EXP_UNARY
 #undef PT_SCALAR_UNARY
 
 }  // namespace pt::cpu
