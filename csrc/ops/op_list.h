@@ -123,6 +123,10 @@
   PT_OP(conv2d_max_pool, pool, 2, true)            \
   PT_OP(conv2d_max_pool_backprop_filter, pool, 3, true) \
   PT_OP(conv2d_max_pool_backprop_input, pool, 3, true)  \
+  /* fused recurrent layers over a sequence (rnn.cpp) */ \
+  PT_OP(lstm, rnn, 6, true)                        \
+  PT_OP(gru, rnn, 5, true)                         \
+  PT_OP(simple_rnn, rnn, 5, true)                  \
   /* fused optimizer updates (optim.cpp) */    \
   PT_OP(apply_sgd, optim, 2, false)                \
   PT_OP(apply_rmsprop, optim, 2, false)            \
