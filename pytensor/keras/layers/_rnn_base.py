@@ -2,10 +2,15 @@
 (SimpleRNNCell, GRUCell, LSTMCell) and the generic ``RNN`` layer.
 
 A family's step math (``_step`` and its bias layout) lives once, in a mixin of its module (``simple_rnn``,
-``gru``, ``lstm``), shared by the fused layer and the cell. The fused path computes the input projection
-``x @ kernel (+ bias)`` for every timestep in one matmul up front; the loop then makes a few whole-batch op
-calls per step (one ``h @ recurrent_kernel`` matmul plus elementwise ops).
+``gru``, ``lstm``), shared by the fused layer and the cell. Over a whole sequence the layers (and ``RNN`` with a
+built-in cell) call the family's fused op (``_core.lstm`` / ``gru`` / ``simple_rnn``: the time loop and its
+backward run in C++) through ``_fused_sequence``. The Python loop remains for what the fused kernels do not
+implement: ``recurrent_dropout`` while training and activations other than tanh, sigmoid, relu, linear and
+hard_sigmoid; it computes the input projection ``x @ kernel (+ bias)`` for every timestep in one matmul up front,
+then makes a few whole-batch op calls per step.
 """
+import numpy as np
+
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
@@ -52,12 +57,45 @@ def time_loop(step, steps, states, mask, go_backwards, return_sequences, zero_ou
     return output, (pt.stack(outputs, axis=1) if return_sequences else None), states
 
 
+# The activations the fused ops implement, by the name they take.
+_FUSED_ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear", "hard_sigmoid")
+
+
+def fused_activation_name(activation):
+    """The fused ops' name for a Keras activation function, or None when they do not implement it."""
+    return next((name for name in _FUSED_ACTIVATIONS if activations.get(name) is activation), None)
+
+
+def _fused_sequence_call(cell, inputs, mask, states, go_backwards, return_sequences, zero_output_for_mask):
+    """The whole time loop as the family's fused op; returns ``time_loop``'s triple (Keras's outputs at masked
+    steps: the previous output, zeros before the first step that ran or with ``zero_output_for_mask``)."""
+    sequence, states = cell._fused_sequence(inputs, states, mask, go_backwards)
+    if mask is None:
+        return states[0], (sequence if return_sequences else None), states
+    # The op's sequence holds the carried state; Keras's output is zero until a step has run.
+    live = pt.cast(mask, pt.bool)
+    if go_backwards:
+        live = live[:, ::-1]
+    if zero_output_for_mask:
+        shown = live
+    else:  # whether some step up to t ran: the running count of live steps, as a product with a triangle of ones
+        steps = int(live.shape[1])
+        shown = pt.matmul(pt.cast(live, pt.float32), np.triu(np.ones((steps, steps), np.float32))) > 0.0
+    sequence = pt.where(pt.expand_dims(shown, -1), sequence, pt.zeros_like(sequence))
+    return sequence[:, -1], (sequence if return_sequences else None), states
+
+
 def fused_loop(cell, inputs, mask, training, states, go_backwards, return_sequences, zero_output_for_mask=False):
-    """The time loop of a built-in cell (``cell`` has ``kernel``, ``_input_bias``, ``_prepare`` and ``_step``):
-    one input-projection matmul for all timesteps, then ``_step`` per step. Returns ``time_loop``'s triple."""
+    """The time loop of a built-in cell (``cell`` has ``kernel``, ``_input_bias``, ``_prepare``, ``_step`` and
+    ``_fused_sequence``): the fused op when it implements the cell's options, else one input-projection matmul
+    for all timesteps, then ``_step`` per step. Returns ``time_loop``'s triple."""
     batch, steps, features = tuple(inputs.shape)
     if training and cell.dropout > 0.0:
+        # One mask per sequence, shared by every timestep (Keras's DropoutRNNCell).
         inputs = inputs * _dropout_mask([batch, 1, features], cell.dropout, inputs.dtype)
+    if not (training and cell.recurrent_dropout > 0.0) and cell._fused_activations() is not None:
+        return _fused_sequence_call(cell, inputs, mask, list(states), go_backwards, return_sequences,
+                                    zero_output_for_mask)
     # Time-major, then one (steps * batch, features) @ kernel matmul for every timestep.
     time_major = pt.reshape(pt.transpose(inputs, [1, 0, 2]), [-1, features])
     projected = pt.matmul(time_major, cell.kernel)
@@ -146,6 +184,21 @@ class RecurrentWeights(Layer):
         return None
 
     def _step(self, projected, states, prepared, recurrent_mask):
+        raise NotImplementedError
+
+    def _fused_activations(self):
+        """``{"activation": name, "recurrent_activation": name}`` for the fused op, or None when it lacks one."""
+        names = {"activation": fused_activation_name(self.activation)}
+        if hasattr(self, "recurrent_activation"):
+            names["recurrent_activation"] = fused_activation_name(self.recurrent_activation)
+        return None if None in names.values() else names
+
+    def _fused_bias(self, inputs):
+        """The bias operand of the fused op: the bias, or zeros of its shape without one."""
+        return self.bias if self.bias is not None else pt.zeros(self._bias_shape(), dtype=inputs.dtype)
+
+    def _fused_sequence(self, inputs, states, mask, go_backwards):
+        """``(sequence, final_states)`` of the family's fused op over (batch, timesteps, features) ``inputs``."""
         raise NotImplementedError
 
     def get_config(self):
