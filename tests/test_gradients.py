@@ -1,4 +1,4 @@
-"""Generic gradient tests driven by tests/op_db.py: every differentiable registry op, every float64 grad sample.
+"""Generic gradient tests driven by tests/op_db/: every differentiable registry op, every float64 grad sample.
 
 - gradcheck: the vector-Jacobian product from `GradientTape.gradient(outputs, sources, output_gradients=w)`
   (a fixed random w per output, i.e. the gradient of sum(w * op(inputs))) against central finite differences

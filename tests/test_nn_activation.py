@@ -1,6 +1,6 @@
 """tf.nn activations: TF-documented values, stability at large |x|, NaN propagation, parameters, gradients.
 
-Forward-vs-numpy, gradcheck and gradgradcheck of every activation run from tests/op_db.py; these tests add
+Forward-vs-numpy, gradcheck and gradgradcheck of every activation run from tests/op_db/; these tests add
 the values TF's docs print and the edge cases the generic samples do not pin down.
 """
 import numpy as np

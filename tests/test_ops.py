@@ -1,4 +1,4 @@
-"""Generic op tests driven by tests/op_db.py: every row, every sample, every supported dtype.
+"""Generic op tests driven by tests/op_db/: every row, every sample, every supported dtype.
 
 - forward values against the numpy reference (TF's dtype rules written into the references);
 - outputs have the reference's shape and dtype, and inputs are left untouched;

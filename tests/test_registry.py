@@ -1,4 +1,4 @@
-"""The op registry (csrc/ops/op_list.h) and tests/op_db.py name exactly the same ops, with the same flags."""
+"""The op registry (csrc/ops/op_list.h) and tests/op_db/ name exactly the same ops, with the same flags."""
 import pytest
 
 import pytensor as pt

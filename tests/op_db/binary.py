@@ -1,0 +1,159 @@
+"""Binary element-wise rows, comparisons, where and clip_by_value: broadcasting pairs and Python scalars."""
+from __future__ import annotations
+
+import numpy as np
+
+from .common import (
+    ALL_DTYPES, BOOL, FLOATS, GENERIC_EXTREMAL, INTS, NONZERO, NUMERIC, Domain, OpInfo, SampleInput, make, _same,
+    _scalar)
+
+
+BINARY_PAIRS = [
+    (((), "contiguous"), ((), "contiguous")),
+    (((5,), "contiguous"), ((5,), "contiguous")),
+    (((3, 4), "contiguous"), ((3, 4), "contiguous")),
+    (((3, 1), "contiguous"), ((1, 4), "contiguous")),
+    (((2, 3, 4), "contiguous"), ((4,), "contiguous")),
+    (((2, 3, 4), "contiguous"), ((3, 1), "contiguous")),
+    (((), "contiguous"), ((3,), "contiguous")),
+    (((4,), "contiguous"), ((), "contiguous")),
+    (((0,), "contiguous"), ((0,), "contiguous")),
+    (((0, 3), "contiguous"), ((1, 3), "contiguous")),
+    (((2, 0), "contiguous"), ((2, 1), "contiguous")),
+    (((4, 3), "transposed"), ((4, 3), "contiguous")),
+    (((3, 4), "strided"), ((3, 4), "transposed")),
+    (((6,), "reversed"), ((), "contiguous")),
+    (((2, 3, 4), "transposed"), ((3, 1), "strided")),
+    (((70001,), "contiguous"), ((70001,), "contiguous")),
+    (((300, 240), "transposed"), ((240,), "contiguous")),
+]
+
+
+def sample_binary(op, dtype, rng):
+    for (sa, la), (sb, lb) in BINARY_PAIRS:
+        a = make(sa, dtype, rng, op.domain(0), la)
+        b = make(sb, dtype, rng, op.domain(1), lb)
+        yield SampleInput((a, b), desc=f"{la} {sa} with {lb} {sb}")
+    # Python numbers take the tensor's dtype (TF's rule for Python scalars).
+    x = make((3, 4), dtype, rng, op.domain(0))
+    y = make((3, 4), dtype, rng, op.domain(1))
+    s1 = _scalar(dtype, 2 if dtype not in FLOATS else 1.5)
+    s0 = _scalar(dtype, 2 if dtype not in FLOATS else 1.5)
+    if _in_domain(s1, op.domain(1)):
+        yield SampleInput((x, s1), desc=f"tensor with Python scalar {s1!r}", ref_args=(x, np.asarray(s1, dtype)))
+    if _in_domain(s0, op.domain(0)):
+        yield SampleInput((s0, y), desc=f"Python scalar {s0!r} with tensor", ref_args=(np.asarray(s0, dtype), y))
+    if dtype in FLOATS and op.extremal:
+        vals = np.array(op.extremal, dtype=dtype)
+        a, b = (np.array(v, order="C") for v in np.meshgrid(vals, vals, indexing="ij"))
+        yield SampleInput((a, b), desc=f"extremal pairs of {op.extremal}")
+
+
+def _in_domain(v, d):
+    if d is None:
+        return True
+    if d.low is not None and v < d.low:
+        return False
+    if d.high is not None and v >= d.high:
+        return False
+    return all(abs(v - p) >= d.margin for p in d.exclude)
+
+
+def sample_where(op, dtype, rng):
+    combos = [((3, 4), (3, 4), (3, 4), "contiguous"), ((3, 1), (1, 4), (), "contiguous"),
+              ((), (2, 3), (2, 3), "contiguous"), ((), (), (), "contiguous"), ((0, 3), (1, 3), (3,), "contiguous"),
+              ((4, 5), (4, 5), (4, 5), "transposed"), ((3, 4), (3, 4), (4,), "strided"),
+              ((70001,), (70001,), (70001,), "contiguous")]
+    for sc, sx, sy, layout in combos:
+        c = make(sc, "bool", rng, layout=layout)
+        x = make(sx, dtype, rng, layout=layout)
+        y = make(sy, dtype, rng)
+        yield SampleInput((c, x, y), desc=f"cond {sc} x {sx} y {sy} ({layout})")
+    c = make((3, 4), "bool", rng)
+    x = make((3, 4), dtype, rng)
+    s = _scalar(dtype)
+    yield SampleInput((c, x, s), desc="Python scalar y", ref_args=(c, x, np.asarray(s, dtype)))
+
+
+def ref_where(c, x, y):
+    return np.where(c, x, y)
+
+
+def sample_clip(op, dtype, rng):
+    lo_s, hi_s = (_scalar(dtype, 1), _scalar(dtype, 4)) if dtype in INTS else (_scalar(dtype, -1.0), _scalar(dtype, 1.5))
+    for shape, layout in [((3, 4), "contiguous"), ((), "contiguous"), ((0, 3), "contiguous"),
+                          ((4, 5), "transposed"), ((3, 4), "strided"), ((70001,), "contiguous")]:
+        x = make(shape, dtype, rng, layout=layout)
+        yield SampleInput((x, lo_s, hi_s), desc=f"{layout} {shape} Python bounds",
+                          ref_args=(x, np.asarray(lo_s, dtype), np.asarray(hi_s, dtype)))
+    x = make((3, 4), dtype, rng)
+    lo = make((3, 4), dtype, rng, Domain(-3, 1))
+    hi = (lo.astype("float64") + make((3, 4), "float64", rng, Domain(0, 3))).astype(dtype)
+    if dtype == "uint8":
+        lo = make((3, 4), dtype, rng, Domain(0, 4))
+        hi = (lo + make((3, 4), dtype, rng, Domain(0, 5))).astype(dtype)
+    yield SampleInput((x, lo, hi), desc="tensor bounds of the input's shape")
+    yield SampleInput((x, lo[0], hi[0]), desc="tensor bounds broadcast (4,)")
+    yield SampleInput((x, np.asarray(hi_s, dtype), np.asarray(lo_s, dtype)), desc="lo > hi gives hi (TF)")
+
+
+def ref_clip(x, lo, hi):
+    return np.minimum(np.maximum(x, lo), hi).astype(x.dtype)
+
+
+def _truediv(a, b):
+    r = np.true_divide(a, b)
+    if a.dtype.kind in "iu":
+        return r.astype("float32" if a.dtype == np.uint8 else "float64")
+    return r.astype(a.dtype)
+
+
+def _floordiv(a, b):
+    if a.dtype.kind == "f":
+        return np.floor(a / b).astype(a.dtype)  # TF's float FloorDiv is floor(x / y), not numpy's divmod
+    return np.floor_divide(a, b).astype(a.dtype)
+
+
+def _floormod(a, b):
+    return np.remainder(a, b).astype(a.dtype)
+
+
+def _pow(a, b):
+    return np.power(a, b).astype(a.dtype)
+
+
+def _binary(name, ref, dtypes, differentiable, **kw):
+    kw.setdefault("unsupported_dtypes", tuple(d for d in ALL_DTYPES if d not in dtypes))
+    kw.setdefault("extremal", GENERIC_EXTREMAL[:10] + (np.inf, -np.inf, np.nan))
+    kw.setdefault("api", f"math.{name}|{name}")
+    return OpInfo(name=name, family="binary", ref=ref, dtypes=dtypes, differentiable=differentiable,
+                  num_inputs=2, sample_inputs_func=sample_binary, grad_argnums=(0, 1), **kw)
+
+
+# One row per registry op of this family; tests/op_db/__init__.py joins the families into `op_db`.
+ROWS = [
+    _binary("add", _same(np.add), NUMERIC, True),
+    _binary("subtract", _same(np.subtract), NUMERIC, True),
+    _binary("multiply", _same(np.multiply), NUMERIC, True),
+    _binary("divide", _truediv, NUMERIC, True, domains=(None, NONZERO)),
+    _binary("floordiv", _floordiv, NUMERIC, False, domains=(None, NONZERO), api="math.floordiv|floordiv"),
+    _binary("floormod", _floormod, NUMERIC, False, domains=(None, NONZERO), api="math.floormod|floormod"),
+    _binary("pow", _pow, NUMERIC, True, domains=(Domain(0.1, 3.0), Domain(0, 4.0)),
+            tols={"float32": (2e-5, 1e-6)}),
+    _binary("maximum", _same(np.maximum), NUMERIC, True),
+    _binary("minimum", _same(np.minimum), NUMERIC, True),
+    _binary("squared_difference", lambda a, b: np.square(a - b).astype(a.dtype), NUMERIC, True,
+            api="math.squared_difference|squared_difference", domains=(Domain(-9, 10), Domain(-9, 10))),
+    _binary("equal", np.equal, ALL_DTYPES, False),
+    _binary("not_equal", np.not_equal, ALL_DTYPES, False),
+    _binary("less", np.less, NUMERIC, False),
+    _binary("less_equal", np.less_equal, NUMERIC, False),
+    _binary("greater", np.greater, NUMERIC, False),
+    _binary("greater_equal", np.greater_equal, NUMERIC, False),
+    _binary("logical_and", np.logical_and, BOOL, False),
+    _binary("logical_or", np.logical_or, BOOL, False),
+    OpInfo(name="where", family="binary", api="where", ref=ref_where, sample_inputs_func=sample_where,
+           dtypes=ALL_DTYPES, differentiable=True, num_inputs=3, grad_argnums=(1, 2)),
+    OpInfo(name="clip_by_value", family="binary", api="clip_by_value", ref=ref_clip, sample_inputs_func=sample_clip,
+           dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True, num_inputs=3, grad_argnums=(0,)),
+]

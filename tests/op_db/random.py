@@ -1,0 +1,131 @@
+"""Random ops: statistical checks (reproducibility and seeds are tested in tests/test_ops.py and test_random.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+import pytensor as pt
+
+from .common import ALL_DTYPES, BOOL, FLOATS, INTS, SIGNED, Domain, OpInfo, SampleInput, make
+
+
+# ---- random -----------------------------------------------------------------------------------
+def sample_random_dist(op, dtype, rng):
+    d = pt.as_dtype(dtype)
+    extra = {}
+    if op.name == "random_uniform" and dtype in INTS:
+        extra = {"minval": -3, "maxval": 7} if dtype != "uint8" else {"minval": 2, "maxval": 9}
+    yield SampleInput(((100000,),), {"dtype": d, "seed": 11, **extra}, desc="100000 samples, default parameters")
+    if op.name == "random_uniform" and dtype in FLOATS:
+        yield SampleInput(((400, 250),), {"minval": -2.0, "maxval": 5.0, "dtype": d, "seed": 3}, desc="[-2, 5)")
+    if op.name in ("random_normal", "truncated_normal"):
+        yield SampleInput(((400, 250),), {"mean": 3.0, "stddev": 0.5, "dtype": d, "seed": 3}, desc="mean 3 stddev 0.5")
+    yield SampleInput(((),), {"dtype": d, "seed": 1, **extra}, desc="0-d")
+    yield SampleInput(((0, 3),), {"dtype": d, "seed": 1, **extra}, desc="empty")
+    yield SampleInput(((3, 4),), {"dtype": d, **extra}, desc="no op seed")
+
+
+def check_random_dist(op, out, sample, dtype):
+    shape, = sample.args
+    kw = sample.kwargs
+    x = np.asarray(out.numpy())
+    assert x.shape == tuple(shape), f"shape {x.shape} != {tuple(shape)}"
+    assert out.dtype == pt.as_dtype(dtype), f"dtype {out.dtype} != {dtype}"
+    if x.size < 1000:
+        assert np.all(np.isfinite(x.astype("float64")))
+        return
+    n = x.size
+    xf = x.astype("float64")
+    if op.name == "random_uniform":
+        if dtype in FLOATS:
+            lo, hi = kw.get("minval", 0.0), kw.get("maxval", 1.0)
+            assert xf.min() >= lo and xf.max() < hi, f"values outside [{lo}, {hi}): {xf.min()} .. {xf.max()}"
+            sd = (hi - lo) / np.sqrt(12)
+            assert abs(xf.mean() - (lo + hi) / 2) < 6 * sd / np.sqrt(n), f"mean {xf.mean()}"
+            assert abs(xf.std() - sd) < 0.02 * sd, f"std {xf.std()} vs {sd}"
+        else:
+            lo, hi = kw["minval"], kw["maxval"]
+            counts = np.bincount((x.astype("int64") - lo), minlength=hi - lo)
+            assert x.min() >= lo and x.max() < hi and len(counts) == hi - lo, f"values outside [{lo}, {hi})"
+            expected = n / (hi - lo)
+            assert np.all(np.abs(counts - expected) < 6 * np.sqrt(expected)), f"counts {counts}"
+        return
+    mean, sd = kw.get("mean", 0.0), kw.get("stddev", 1.0)
+    if op.name == "truncated_normal":
+        assert np.all(np.abs(xf - mean) <= 2 * sd * (1 + 1e-6)), "values beyond two stddevs"
+        sd_eff = sd * 0.87962566
+    else:
+        sd_eff = sd
+        # Tails exist: about 4.6% beyond two stddevs.
+        frac = np.mean(np.abs(xf - mean) > 2 * sd)
+        assert abs(frac - 0.0455) < 0.005, f"fraction beyond 2 stddevs {frac}"
+    assert abs(xf.mean() - mean) < 6 * sd_eff / np.sqrt(n), f"mean {xf.mean()} vs {mean}"
+    assert abs(xf.std() - sd_eff) < 0.02 * sd_eff, f"std {xf.std()} vs {sd_eff}"
+
+
+def sample_categorical(op, dtype, rng):
+    p = np.array([[0.2, 0.3, 0.5], [0.7, 0.0, 0.3]])
+    with np.errstate(all="ignore"):
+        logits = np.log(p).astype(dtype)
+    yield SampleInput((logits, 20000), {"seed": 5}, desc="probabilities [[.2 .3 .5] [.7 0 .3]]")
+    yield SampleInput((logits, 7), {"seed": 5, "dtype": pt.int32}, desc="int32 output")
+    yield SampleInput((np.zeros((3, 4), dtype), 0), {"seed": 1}, desc="zero samples")
+
+
+def check_categorical(op, out, sample, dtype):
+    logits, num = sample.args
+    x = out.numpy()
+    want_dt = pt.as_dtype(sample.kwargs.get("dtype", pt.int64))
+    assert out.dtype == want_dt, f"dtype {out.dtype} != {want_dt}"
+    assert x.shape == (logits.shape[0], num), f"shape {x.shape}"
+    if num < 1000:
+        assert np.all((x >= 0) & (x < logits.shape[1]))
+        return
+    p = np.exp(logits.astype("float64"))
+    p /= p.sum(axis=1, keepdims=True)
+    for row in range(x.shape[0]):
+        freq = np.bincount(x[row], minlength=logits.shape[1]) / num
+        assert len(freq) == logits.shape[1], f"class index out of range: {x[row].max()}"
+        assert np.all(np.abs(freq - p[row]) < 0.02), f"row {row}: frequencies {freq} vs {p[row]}"
+        assert np.all(freq[p[row] == 0] == 0), "a class of probability 0 was drawn"
+
+
+def sample_shuffle(op, dtype, rng):
+    yield SampleInput((make((1000, 3), dtype, rng, Domain(0, 1000)),), {"seed": 4}, desc="(1000, 3)")
+    yield SampleInput((np.arange(5000).astype(dtype) if dtype != "bool" else make((5000,), dtype, rng),),
+                      {"seed": 4}, desc="(5000,)")
+    yield SampleInput((make((), dtype, rng),), {"seed": 1}, desc="0-d")
+    yield SampleInput((make((0, 2), dtype, rng),), {"seed": 1}, desc="empty")
+    yield SampleInput((make((6, 4), dtype, rng, layout="transposed"),), {"seed": 2}, desc="transposed input")
+
+
+def check_shuffle(op, out, sample, dtype):
+    value, = sample.args
+    x = out.numpy()
+    assert x.shape == value.shape and out.dtype == pt.as_dtype(dtype), f"shape/dtype {x.shape} {out.dtype}"
+    if value.ndim == 0:
+        assert x == value
+        return
+    row = int(np.prod(value.shape[1:]))
+    rows_in = sorted(map(bytes, np.ascontiguousarray(value.reshape(len(value), row))))
+    rows_out = sorted(map(bytes, np.ascontiguousarray(x.reshape(len(x), row))))
+    assert rows_in == rows_out, "output rows are not a permutation of the input rows"
+    if len(value) >= 1000 and dtype != "bool":
+        assert not np.array_equal(x, value), "1000+ rows came back in the same order"
+
+
+# One row per registry op of this family; tests/op_db/__init__.py joins the families into `op_db`.
+ROWS = [
+    OpInfo(name="random_normal", family="random", api="random.normal", check=check_random_dist, random=True,
+           sample_inputs_func=sample_random_dist, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, num_inputs=0,
+           error_name="normal"),
+    OpInfo(name="random_uniform", family="random", api="random.uniform", check=check_random_dist, random=True,
+           sample_inputs_func=sample_random_dist, dtypes=FLOATS + SIGNED, unsupported_dtypes=("bool",), num_inputs=0,
+           error_name="uniform"),
+    OpInfo(name="truncated_normal", family="random", api="random.truncated_normal", check=check_random_dist,
+           random=True, sample_inputs_func=sample_random_dist, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS,
+           num_inputs=0),
+    OpInfo(name="categorical", family="random", api="random.categorical", check=check_categorical, random=True,
+           sample_inputs_func=sample_categorical, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, num_inputs=1),
+    OpInfo(name="random_shuffle", family="random", api="random.shuffle", check=check_shuffle, random=True,
+           sample_inputs_func=sample_shuffle, dtypes=ALL_DTYPES, num_inputs=1, error_name="shuffle"),
+]
