@@ -187,3 +187,36 @@ def test_layer_errors_name_the_layer_and_the_fix():
         lstm(x, initial_state=[pt.zeros((2, 5))])
     with pytest.raises(ValueError, match=r"initial state must have shape \(2, 5\)"):
         lstm(x, initial_state=[pt.zeros((2, 5)), pt.zeros((3, 5))])
+
+
+# ---- stateful layers and step-by-step inference ----
+@pytest.mark.parametrize("cls", [layers.LSTM, layers.GRU, layers.SimpleRNN])
+def test_stateful_layer_carries_the_states_between_calls(cls):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2, 6, 3)).astype(np.float32)
+    whole = cls(4, return_sequences=True)
+    whole.build(x.shape)
+    weights = [rng.normal(0, 0.5, w.shape).astype(np.float32) for w in whole.weights]
+    whole.set_weights(weights)
+    expected = whole(pt.constant(x)).numpy()
+    stateful = cls(4, return_sequences=True, stateful=True)
+    stateful.build(x[:, :2].shape)
+    stateful.set_weights(weights)
+    assert len(stateful.weights) == len(weights)  # the carried states are not weights (as Keras)
+    # One call per two timesteps, then one timestep at a time (text generation's loop).
+    parts = [stateful(pt.constant(x[:, :2])).numpy()]
+    parts += [stateful(pt.constant(x[:, t:t + 1])).numpy() for t in range(2, 6)]
+    np.testing.assert_allclose(np.concatenate(parts, axis=1), expected, rtol=1e-5, atol=1e-6)
+    stateful.reset_states()
+    np.testing.assert_allclose(stateful(pt.constant(x[:, :2])).numpy(), expected[:, :2], rtol=1e-5, atol=1e-6)
+
+
+def test_stateful_layer_errors_name_the_layer_and_the_fix():
+    layer = layers.LSTM(3, stateful=True, name="gen")
+    layer(pt.zeros((2, 4, 5)))
+    with pytest.raises(ValueError, match=r"LSTM layer 'gen': the layer is stateful.*batch size it was built with, 2"
+                                         r".*\(3, 4, 5\).*batch_size=2"):
+        layer(pt.zeros((3, 4, 5)))
+    with pytest.raises(ValueError, match=r"LSTM layer 'free': with stateful=True the batch size must be static.*"
+                                         r"batch_size= to keras.Input"):
+        keras.Sequential([keras.Input(shape=(4, 5)), layers.LSTM(3, stateful=True, name="free")])

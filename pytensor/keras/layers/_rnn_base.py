@@ -307,9 +307,6 @@ class RNNBase(RecurrentWeights):
                          recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
                          dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
                          activity_regularizer=activity_regularizer, **kwargs)
-        if stateful:
-            raise ValueError(f"{type(self).__name__}: stateful=True is not supported. Carry the state yourself: call "
-                             "the layer with return_state=True and pass the states back with initial_state=.")
         if use_cudnn not in ("auto", True, False):
             raise ValueError(f"{type(self).__name__}: `use_cudnn` must be 'auto', True or False; received "
                              f"use_cudnn={use_cudnn!r}.")
@@ -324,6 +321,8 @@ class RNNBase(RecurrentWeights):
         self.stateful = stateful
         self.unroll = unroll
         self.supports_masking = True
+        # stateful: the states carried from one call to the next (Variables, not weights: Keras does not save them).
+        object.__setattr__(self, "states", None)
 
     def build(self, input_shape):
         shape = check_input_shape(self, input_shape, 3, _EXAMPLE, fix=(
@@ -333,15 +332,44 @@ class RNNBase(RecurrentWeights):
             raise ValueError(f"{type(self).__name__} layer '{self.name}': the features axis (last) of the input "
                              f"must be known; received shape {shape}.")
         self._build_weights(shape[-1])
+        if self.stateful:
+            if shape[0] is None:
+                raise ValueError(f"{type(self).__name__} layer '{self.name}': with stateful=True the batch size must "
+                                 f"be static; received input shape {shape}. Pass batch_size= to keras.Input (and "
+                                 f"feed batches of that size).")
+            object.__setattr__(self, "states", [pt.Variable(pt.zeros([shape[0], self.units], dtype=self.dtype),
+                                                            trainable=False, name=f"{self.name}/rnn_state")
+                                                for _ in range(self.state_count)])
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
         shape = check_input_shape(self, inputs.shape, 3, _EXAMPLE, axes={-1: self.input_features})
         check_sequence_mask(self, mask, shape)
+        if self.stateful:
+            expected = int(self.states[0].shape[0])
+            if shape[0] != expected:
+                raise ValueError(f"{type(self).__name__} layer '{self.name}': the layer is stateful, so every batch "
+                                 f"must have the batch size it was built with, {expected}; received input shape "
+                                 f"{shape}. Feed batches of {expected} samples (fit/predict with batch_size="
+                                 f"{expected} and a sample count it divides), or rebuild the layer.")
+            if initial_state is None:
+                initial_state = [state.read_value() for state in self.states]
         states = self._initial_states(initial_state, shape[0], inputs.dtype)
         last, sequence, states = fused_loop(self, inputs, mask, training, states, self.go_backwards,
                                             self.return_sequences, self.zero_output_for_mask)
+        if self.stateful:
+            for variable, state in zip(self.states, states):
+                variable.assign(pt.stop_gradient(state))
         result = sequence if self.return_sequences else last
         return [result] + list(states) if self.return_state else result
+
+    def reset_state(self):
+        """stateful: sets the carried states back to zeros."""
+        for state in self.states or ():
+            state.assign(pt.zeros_like(state))
+
+    def reset_states(self):
+        """Alias of ``reset_state`` (Keras 2's name)."""
+        self.reset_state()
 
     def _initial_states(self, initial_state, batch, dtype):
         if initial_state is None:
