@@ -94,6 +94,30 @@ void times_derivative(RnnActivation act, const T* y, T* g, int64_t n) {
   }
 }
 
+/**
+ * C (m x n, dense, overwritten) = A (m x k, row-major, row stride lda) · B, B row-major (k x n) or, with BOrder
+ * ColMajor, the transpose of a row-major (n x k): the per-step products through Eigen's sequential GEBP with one
+ * blocking and one set of packing buffers for the whole sequence. No parallel region and no sparsity probe (cpu::gemm
+ * has both): a step's product is too small to share between threads, and the states are dense.
+ */
+template <class T, int BOrder>
+class StepProduct {
+ public:
+  StepProduct(int64_t m, int64_t n, int64_t k) : m_(m), n_(n), k_(k), blocking_(m, n, k, 1, true) {
+    blocking_.allocateAll();
+  }
+  void operator()(const T* a, int64_t lda, const T* b, int64_t ldb, T* c) {
+    std::fill_n(c, m_ * n_, T(0));
+    if (m_ > 0 && n_ > 0 && k_ > 0) Product::run(m_, n_, k_, a, lda, b, ldb, c, 1, n_, T(1), blocking_, nullptr);
+  }
+
+ private:
+  using Product = Eigen::internal::general_matrix_matrix_product<Eigen::Index, T, Eigen::RowMajor, false, T, BOrder,
+                                                                  false, Eigen::RowMajor, 1>;
+  int64_t m_, n_, k_;
+  Eigen::internal::gemm_blocking_space<Eigen::RowMajor, T, T, Eigen::Dynamic, Eigen::Dynamic, Eigen::Dynamic> blocking_;
+};
+
 /** Rows handed to one thread in the per-step passes: below the element-wise grain a step stays on one thread. */
 int64_t row_grain(int64_t row_width) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(row_width, 1)); }
 
@@ -123,6 +147,9 @@ void rnn_forward(const RnnDims& d, const RnnForwardArgs<T>& a) {
     std::vector<T> scratch(a.saved ? 0 : B * W);
     const RnnActivation act = d.activation, rec = d.recurrent_activation;
     const int64_t grain = row_grain(W);
+    // The recurrent product (GRU without reset_after: the z and r blocks first, then the candidate's).
+    const int64_t first_cols = d.cell == RnnCell::Gru ? 2 * U : G;
+    StepProduct<T, Eigen::RowMajor> recurrent_product(B, first_cols, U), candidate_product(B, U, U);
     for (int64_t s = 0; s < S; ++s) {
       const int64_t t = d.go_backwards ? S - 1 - s : s;
       // This step's rows of the saved buffer (indexed by timestep), or a scratch block.
@@ -130,9 +157,7 @@ void rnn_forward(const RnnDims& d, const RnnForwardArgs<T>& a) {
       const int64_t step_ld = a.saved ? S * W : W;
       auto live = [&](int64_t b) { return !a.mask || a.mask[b * S + t]; };
       auto input_row = [&](int64_t b) { return proj.data() + (b * S + t) * G; };
-      // The recurrent product (GRU without reset_after: the z and r blocks first).
-      const int64_t first_cols = d.cell == RnnCell::Gru ? 2 * U : G;
-      gemm<T>(B, first_cols, U, {h.data(), U, 1}, {a.recurrent_kernel, G, 1}, z.data());
+      recurrent_product(h.data(), U, a.recurrent_kernel, G, z.data());
       parallel_for(B, grain, [&](int64_t lo, int64_t hi) {
         for (int64_t b = lo; b < hi; ++b) {
           T* zr = z.data() + b * first_cols;
@@ -189,7 +214,7 @@ void rnn_forward(const RnnDims& d, const RnnForwardArgs<T>& a) {
       });
       if (d.cell == RnnCell::Gru) {
         // candidate = activation(x_h + (r * h_prev) @ recurrent_kernel_h)
-        gemm<T>(B, U, U, {step + 3 * U, step_ld, 1}, {a.recurrent_kernel + 2 * U, G, 1}, z.data());
+        candidate_product(step + 3 * U, step_ld, a.recurrent_kernel + 2 * U, G, z.data());
         parallel_for(B, grain, [&](int64_t lo, int64_t hi) {
           for (int64_t b = lo; b < hi; ++b) {
             T* sv = step + b * step_ld;
@@ -226,6 +251,8 @@ void rnn_backward(const RnnDims& d, const RnnBackwardArgs<T>& a) {
   std::vector<T> dz(B * S * G, T(0)), dz_rec(reset_after ? B * S * G : 0, T(0));
   std::vector<T> product(B * U);
   const int64_t grain = row_grain(W);
+  // Products with the recurrent kernel's transpose: all gate blocks, or GRU's candidate block and its z, r blocks.
+  StepProduct<T, Eigen::ColMajor> state_product(B, U, d.cell == RnnCell::Gru ? 2 * U : G), candidate_product(B, U, U);
   auto add_product = [&]() {
     for (int64_t i = 0; i < B * U; ++i) dh[i] += product[i];
   };
@@ -295,7 +322,7 @@ void rnn_backward(const RnnDims& d, const RnnBackwardArgs<T>& a) {
     });
     if (d.cell == RnnCell::Gru) {
       // d(r * h_prev) = d_candidate @ recurrent_kernel_h^T, then the reset gate's gradient and its share of dh.
-      gemm<T>(B, U, U, {dz_step + 2 * U, dld, 1}, {a.recurrent_kernel + 2 * U, 1, G}, product.data());
+      candidate_product(dz_step + 2 * U, dld, a.recurrent_kernel + 2 * U, G, product.data());
       parallel_for(B, grain, [&](int64_t lo, int64_t hi) {
         for (int64_t b = lo; b < hi; ++b) {
           if (!live(b)) continue;
@@ -310,10 +337,9 @@ void rnn_backward(const RnnDims& d, const RnnBackwardArgs<T>& a) {
           times_derivative(rec, r, g + U, U);
         }
       });
-      gemm<T>(B, U, 2 * U, {dz_step, dld, 1}, {a.recurrent_kernel, 1, G}, product.data());
+      state_product(dz_step, dld, a.recurrent_kernel, G, product.data());
     } else {
-      const T* dz_rec_step = reset_after ? dz_rec.data() + t * G : dz_step;
-      gemm<T>(B, U, G, {dz_rec_step, dld, 1}, {a.recurrent_kernel, 1, G}, product.data());
+      state_product(reset_after ? dz_rec.data() + t * G : dz_step, dld, a.recurrent_kernel, G, product.data());
     }
     add_product();
   }
