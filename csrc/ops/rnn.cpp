@@ -1,6 +1,4 @@
 // Recurrent family: the fused lstm, gru and simple_rnn ops over a whole sequence (kernels: backend/cpu/rnn.cpp).
-#include <memory>
-
 #include "../autograd/grad_utils.h"
 #include "../backend/cpu/rnn.h"
 #include "ops.h"
@@ -12,12 +10,11 @@ namespace {
 using cpu::RnnActivation;
 using cpu::RnnCell;
 
-/** What the gradient needs besides the node's inputs: sizes, options and the forward's per-step buffer. */
-struct RnnSaved {
-  cpu::RnnDims dims;
-  RnnOptions options;
-  Tensor buffer;  // (batch, steps, rnn_saved_width): see backend/cpu/rnn.h
-};
+RnnCell cell_of(OpId op, bool reset_after) {
+  return op == OpId::lstm ? RnnCell::Lstm
+         : op == OpId::gru ? (reset_after ? RnnCell::GruResetAfter : RnnCell::Gru)
+                           : RnnCell::SimpleRnn;
+}
 
 const char* cell_name(RnnCell cell) {
   switch (cell) {
@@ -100,17 +97,14 @@ std::vector<Tensor> run_forward(const cpu::RnnDims& d, const std::vector<Tensor>
   return {sequence, final_h};
 }
 
-std::vector<Tensor> rnn_op(OpId op, RnnCell cell, const std::vector<Tensor>& inputs, const RnnOptions& options) {
+std::vector<Tensor> rnn_op(OpId op, const std::vector<Tensor>& inputs, const attrs::Rnn& attributes) {
   PT_OP_SCOPE;
-  const cpu::RnnDims dims = check_operands(cell, inputs, options);
-  const bool record = pt_op_scope_.should_record() && autograd::is_tracked_any(inputs);
-  auto saved = std::make_shared<RnnSaved>(RnnSaved{dims, options, Tensor()});
-  std::vector<Tensor> outputs = run_forward(dims, inputs, options.mask, record ? &saved->buffer : nullptr);
-  if (record) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::move(saved);
-    PT_RECORD(op, inputs, outputs, std::move(attrs));
-  }
+  const cpu::RnnDims dims = check_operands(cell_of(op, attributes.reset_after), inputs, attributes.options);
+  // The per-step buffer only when a tape will run the backward (an observer alone records no gradient).
+  Tensor buffer;
+  const bool save = pt_op_scope_.should_record() && autograd::is_tracked_any(inputs);
+  std::vector<Tensor> outputs = run_forward(dims, inputs, attributes.options.mask, save ? &buffer : nullptr);
+  PT_RECORD(op, inputs, outputs, attributes, {buffer});
   return outputs;
 }
 
@@ -195,9 +189,11 @@ std::vector<Tensor> composed_forward(const cpu::RnnDims& d, const std::vector<Te
 using Grads = std::vector<Tensor>;
 
 Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
-  const auto& saved = *std::static_pointer_cast<const RnnSaved>(n.attrs.extra);
-  const cpu::RnnDims& d = saved.dims;
-  if (autograd::is_tracked_any(n.inputs) || autograd::is_tracked_any(gs)) {
+  const auto& attributes = n.attr<attrs::Rnn>();
+  const RnnOptions& options = attributes.options;
+  const cpu::RnnDims d = check_operands(cell_of(n.op, attributes.reset_after), n.inputs, options);
+  const Tensor& buffer = n.saved[0];
+  if (autograd::is_tracked_any(n.inputs) || autograd::is_tracked_any(gs) || !buffer.defined()) {
     // An outer tape records this backward pass: differentiate the composed forward, so that every op of the
     // backward is a recorded public op and can be differentiated again.
     autograd::Tape tape(false, false);
@@ -205,7 +201,7 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
     std::vector<Tensor> outputs;
     try {
       for (const Tensor& t : n.inputs) tape.watch(t);
-      outputs = composed_forward(d, n.inputs, saved.options.mask);
+      outputs = composed_forward(d, n.inputs, options.mask);
     } catch (...) {
       tape.pop();
       throw;
@@ -223,7 +219,7 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
   const Tensor d_sequence = contiguous(gs[0]);
   const Tensor d_h = contiguous(gs[1]);
   const Tensor d_c = lstm ? contiguous(gs[2]) : Tensor();
-  const Tensor mask = saved.options.mask.defined() ? contiguous(saved.options.mask) : Tensor();
+  const Tensor mask = options.mask.defined() ? contiguous(options.mask) : Tensor();
   Grads out;
   for (const Tensor& t : n.inputs) out.push_back(Tensor::empty(t.shape(), t.dtype()));
   PT_DISPATCH_FLOAT(x.dtype(), cell_name(d.cell), {
@@ -231,7 +227,7 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
     cpu::RnnBackwardArgs<scalar_t> a{
         x.data<scalar_t>(), kernel.data<scalar_t>(), recurrent.data<scalar_t>(),
         mask.defined() ? reinterpret_cast<const uint8_t*>(mask.data<bool>()) : nullptr,
-        saved.buffer.data<scalar_t>(), d_sequence.data<scalar_t>(), d_h.data<scalar_t>(),
+        buffer.data<scalar_t>(), d_sequence.data<scalar_t>(), d_h.data<scalar_t>(),
         lstm ? d_c.data<scalar_t>() : nullptr, out[0].data<scalar_t>(), out[1].data<scalar_t>(),
         lstm ? out[2].data<scalar_t>() : nullptr, out[w].data<scalar_t>(), out[w + 1].data<scalar_t>(), d_bias,
         d.cell == RnnCell::GruResetAfter ? d_bias + 3 * d.units : nullptr};
@@ -248,19 +244,18 @@ const bool registered = autograd::register_gradient(OpId::lstm, grad_rnn) &&
 
 std::vector<Tensor> lstm(const Tensor& inputs, const Tensor& initial_h, const Tensor& initial_c, const Tensor& kernel,
                          const Tensor& recurrent_kernel, const Tensor& bias, const RnnOptions& options) {
-  return rnn_op(OpId::lstm, RnnCell::Lstm, {inputs, initial_h, initial_c, kernel, recurrent_kernel, bias}, options);
+  return rnn_op(OpId::lstm, {inputs, initial_h, initial_c, kernel, recurrent_kernel, bias}, {options, true});
 }
 
 std::vector<Tensor> gru(const Tensor& inputs, const Tensor& initial_h, const Tensor& kernel,
                         const Tensor& recurrent_kernel, const Tensor& bias, bool reset_after,
                         const RnnOptions& options) {
-  return rnn_op(OpId::gru, reset_after ? RnnCell::GruResetAfter : RnnCell::Gru,
-                {inputs, initial_h, kernel, recurrent_kernel, bias}, options);
+  return rnn_op(OpId::gru, {inputs, initial_h, kernel, recurrent_kernel, bias}, {options, reset_after});
 }
 
 std::vector<Tensor> simple_rnn(const Tensor& inputs, const Tensor& initial_h, const Tensor& kernel,
                                const Tensor& recurrent_kernel, const Tensor& bias, const RnnOptions& options) {
-  return rnn_op(OpId::simple_rnn, RnnCell::SimpleRnn, {inputs, initial_h, kernel, recurrent_kernel, bias}, options);
+  return rnn_op(OpId::simple_rnn, {inputs, initial_h, kernel, recurrent_kernel, bias}, {options, true});
 }
 
 }  // namespace pt::ops
