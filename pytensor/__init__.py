@@ -51,6 +51,9 @@ from . import image  # noqa: E402,F401  tf.image
 
 _LAZY_SUBMODULES = ("keras", "data", "io", "train")
 _LAZY_SUBMODULES += ("summary",)  # tf.summary: TensorBoard event files
+_LAZY_SUBMODULES += ("sparse", "strings")  # tf.sparse: SparseTensor functions; tf.strings: string tensors
+_LAZY_SUBMODULES += ("signal",)  # tf.signal: framing, windows, mel filters, DCT
+_LAZY_SUBMODULES += ("distribute",)  # tf.distribute: strategies over MPI
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 
@@ -80,6 +83,17 @@ from ._tf_ops import (  # noqa: E402,F401,A004
     get_static_value, UnconnectedGradients, meshgrid, slice, get_logger, add_n,
 )
 from .debugging import assert_equal, assert_less, assert_greater, assert_rank  # noqa: E402,F401
+from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functions
+    tan, sinh, cosh, asin, acos, atan, atan2, asinh, acosh, atanh, scalar_mul, cumsum,
+)
+from ._math_ops import truncatediv, truncatemod  # noqa: E402,F401
+from .dtypes import double, saturate_cast  # noqa: E402,F401
+from ._tensor_array import TensorArray  # noqa: E402,F401
+from ._scopes import get_current_name_scope  # noqa: E402,F401
+from ._indexed_slices import IndexedSlices  # noqa: E402,F401
+from ._array_ops import *  # noqa: E402,F401,F403  reverse, roll, sort, gather_nd, tensor_scatter_nd_*, map_fn ...
+version = __import__("importlib").import_module(".version", __name__)  # tf.version (`from . import` would ask
+# __getattr__ first, which reads the TF name list)
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
 _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",

@@ -8,7 +8,7 @@ a machine without the requested device.
 import contextlib
 import threading
 
-__all__ = ["name_scope", "device", "init_scope", "executing_eagerly", "current_name_scope"]
+__all__ = ["name_scope", "device", "init_scope", "executing_eagerly", "current_name_scope", "get_current_name_scope"]
 
 CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
 
@@ -18,6 +18,11 @@ _state = threading.local()
 def current_name_scope():
     """The name scope active on this thread: ``''`` at top level, else ``'outer/inner/'``."""
     return getattr(_state, "name_scope", "")
+
+
+def get_current_name_scope():
+    """The active name scope as TF 2 returns it: ``''`` at top level, else ``'outer/inner'``."""
+    return current_name_scope().rstrip("/")
 
 
 class name_scope:  # noqa: N801 - TF's name

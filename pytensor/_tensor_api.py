@@ -2,6 +2,7 @@
 
 from . import _core
 from ._scopes import CPU_DEVICE, current_name_scope
+from .distribute import _context as _distribute_context
 from .dtypes import as_dtype
 from .tensor_shape import TensorShape
 
@@ -163,6 +164,7 @@ def _variable_init(self, initial_value=None, trainable=None, validate_shape=True
         raise ValueError(f"In this `tf.Variable` creation, the initial value's shape ({self.shape}) is not "
                          f"compatible with the explicitly supplied `shape` argument ({TensorShape(shape)}).")
     self.constraint = constraint
+    _distribute_context.variable_created(self)  # under strategy.scope(): mirrored, the chief's value
 
 
 def _variable_init_extra(cls):

@@ -33,13 +33,40 @@ class UnconnectedGradients(str, enum.Enum):
     ZERO = "zero"
 
 
+def _string_tensor(value, dtype, shape, op):
+    """A string tensor (``tf.string``) for str / bytes values, or None when `value` is not string-like."""
+    from .data import _types
+
+    if not (_types._is_string_like(value) or getattr(dtype, "name", dtype) == "string"):
+        return None
+    if dtype is not None and getattr(dtype, "name", dtype) != "string":
+        raise TypeError(f"{op}: cannot convert string values to dtype {getattr(dtype, 'name', dtype)}; use "
+                        "tf.strings.to_number")
+    tensor = value if isinstance(value, _types.StringTensor) else _types.StringTensor(value)
+    if shape is not None:
+        tensor = _types.StringTensor(np.broadcast_to(tensor.numpy(), tuple(shape)) if tensor.ndim == 0 else
+                                     np.asarray(tensor.numpy()).reshape(tuple(shape)))
+    return tensor
+
+
 def constant(value, dtype=None, shape=None, name="Const"):
-    """A tensor from a Python value, numpy array or tensor, as ``tf.constant`` (`name` is accepted, unused)."""
+    """A tensor from a Python value, numpy array or tensor, as ``tf.constant`` (`name` is accepted, unused);
+    str / bytes values give a string tensor."""
+    if isinstance(value, (str, bytes, list, tuple, np.ndarray)) or dtype is not None:
+        strings = _string_tensor(value, dtype, shape, "constant")
+        if strings is not None:
+            return strings
     return _core.constant(value, dtype, shape)
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     """`value` as a tensor, as ``tf.convert_to_tensor`` (`dtype_hint` is used where `value` has no dtype)."""
+    if type(value).__name__ == "IndexedSlices":
+        value = value.to_dense()
+    if isinstance(value, (str, bytes, list, tuple, np.ndarray)) or dtype is not None:
+        strings = _string_tensor(value, dtype, None, "convert_to_tensor")
+        if strings is not None:
+            return strings
     return _core.convert_to_tensor(value, dtype, dtype_hint)
 
 

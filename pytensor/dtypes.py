@@ -95,6 +95,8 @@ int64 = DType("int64", 3)
 float32 = DType("float32", 4)
 float64 = DType("float64", 5)
 
+double = float64  # TF's alias
+
 _ALL = (bool, uint8, int32, int64, float32, float64)
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64})
@@ -127,5 +129,41 @@ def as_dtype(value):
                         "bool, uint8, int32, int64, float32 and float64") from None
 
 
+def cast(x, dtype, name=None):
+    """`x` converted to `dtype` (floats to integers truncate toward zero), as ``tf.dtypes.cast``."""
+    return _core.cast(x, dtype)
+
+
+def saturate_cast(value, dtype, name=None):
+    """`value` clipped to the range of `dtype`, then cast (no wrap-around), as ``tf.dtypes.saturate_cast``."""
+    import numpy as np
+
+    target = as_dtype(dtype)
+    value = value if isinstance(value, _core.Tensor) else _core.convert_to_tensor(value)
+    source = as_dtype(value.dtype)
+    if target.is_bool or source.is_bool:
+        return _core.cast(value, target)
+    low, high = target.min, target.max
+    if source.is_floating:
+        low, high = max(low, source.min), min(high, source.max)
+        # the source's representable bounds inside the target's range, so the clipped value casts without overflow
+        inside = lambda bound, limit: (float(np.nextafter(np.array(bound, source.name), 0))  # noqa: E731
+                                       if abs(float(np.array(bound, source.name))) > abs(limit) else float(bound))
+        low, high = inside(low, low), inside(high, high)
+    else:
+        low, high = max(int(low), int(source.min)), min(int(high), int(source.max))
+    return _core.cast(_core.clip_by_value(value, _core.constant(low, source), _core.constant(high, source)), target)
+
+
+def _aliases():
+    """(spelling, DType) pairs the core resolves dtype arguments with, without calling ``as_dtype``."""
+    import numpy as np
+    pairs = list(_BY_NAME.items()) + [(_builtin_bool, bool), (int, int32), (float, float32)]
+    for d in _ALL:
+        pairs += [(np.dtype(d.name), d), (np.dtype(d.name).type, d)]
+    return pairs
+
+
 _core._set_dtype_objects(list(_ALL))
+_core._set_dtype_aliases(_aliases())
 _core._register("as_dtype", as_dtype)

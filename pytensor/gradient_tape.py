@@ -112,7 +112,7 @@ class GradientTape:
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
         if (output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
-                and sources.dtype.is_floating):
+                and sources.dtype.is_floating and target is not sources):
             # Fast path for the common one-target, one-source call (no structure to flatten).
             g = self._tape.gradient((target,), (sources,), (None,), True)[0]
             if g is None and unconnected_gradients == "zero":
@@ -134,6 +134,12 @@ class GradientTape:
             if len(flat_out) != len(flat_targets):
                 raise ValueError(f"output_gradients has {len(flat_out)} entries for {len(flat_targets)} targets")
         grads = self._tape.gradient(flat_targets, flat_sources, flat_out, consume)
+        for i, s in enumerate(flat_sources):
+            # A watched Variable that is itself a target: TF reads it on the tape, so d v / d v is the upstream
+            for t, upstream in zip(flat_targets, flat_out):
+                if t is s and isinstance(s, Variable) and s.dtype.is_floating:
+                    own = _core.ones_like(s) if upstream is None else upstream
+                    grads[i] = own if grads[i] is None else grads[i] + own
         for i, (s, g) in enumerate(zip(flat_sources, grads)):
             if not s.dtype.is_floating:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. pt.float32) when calling "

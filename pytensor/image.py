@@ -14,7 +14,9 @@ __all__ = ["ResizeMethod", "resize", "flip_left_right", "flip_up_down", "central
            "random_flip_left_right", "random_flip_up_down", "random_brightness", "random_contrast", "random_crop",
            "transpose", "adjust_gamma", "image_gradients", "total_variation", "psnr", "extract_patches",
            "stateless_random_flip_left_right", "stateless_random_flip_up_down", "stateless_random_brightness",
-           "stateless_random_contrast", "stateless_random_crop"]
+           "stateless_random_contrast", "stateless_random_crop", "rgb_to_hsv", "hsv_to_rgb", "rgb_to_yiq",
+           "yiq_to_rgb", "rgb_to_yuv", "yuv_to_rgb", "adjust_saturation", "adjust_hue", "random_saturation",
+           "random_hue", "stateless_random_saturation", "stateless_random_hue", "sobel_edges"]
 
 
 class ResizeMethod:
@@ -260,12 +262,34 @@ def adjust_brightness(image, delta):
     return convert_image_dtype(flt + delta, original.dtype, saturate=True)
 
 
-def adjust_contrast(images, contrast_factor):
-    """``(x - mean) * contrast_factor + mean`` with the mean of each image and channel over height and width."""
+def _without_gradient(op_type):
+    """Marks a function's result as having no gradient, as TF's kernel `op_type` has none registered: a tape that
+    differentiates through it raises TF's LookupError (programs catch it; TF's autodiff guide shows it)."""
+    def mark(fn):
+        def wrapped(*args):
+            def no_gradient(*upstream):
+                raise LookupError(f"gradient registry has no entry for: {op_type}")
+
+            return pt.custom_gradient(lambda *inputs: (fn(*inputs), no_gradient))(*args)
+
+        wrapped.__name__, wrapped.__doc__ = fn.__name__, fn.__doc__
+        return wrapped
+
+    return mark
+
+
+@_without_gradient("AdjustContrastv2")
+def _adjust_contrast(images, contrast_factor):
     original, flt = _to_float(images, "adjust_contrast")
     _as_image(flt, "adjust_contrast")
     mean = pt.reduce_mean(flt, axis=[-3, -2], keepdims=True)
     return convert_image_dtype((flt - mean) * contrast_factor + mean, original.dtype, saturate=True)
+
+
+def adjust_contrast(images, contrast_factor):
+    """``(x - mean) * contrast_factor + mean`` with the mean of each image and channel over height and width.
+    Not differentiable, as in TF: a tape through it raises LookupError."""
+    return _adjust_contrast(images, contrast_factor)
 
 
 def rot90(image, k=1, name=None):
@@ -480,3 +504,149 @@ def stateless_random_crop(value, size, seed):
     draws = _stateless_uniform(seed, (len(shape),))
     offsets = [min(int(u * (d - s + 1)), d - s) for u, d, s in zip(draws, shape, size)]
     return value[tuple(slice(o, o + s) for o, s in zip(offsets, size))]
+
+
+# --- colour spaces (HSV by TF's kernel formulas; YIQ / YUV as TF's 3x3 matrices) -------------------------------
+
+
+def _rgb(images, op):
+    images = images if isinstance(images, pt.Tensor) else pt.convert_to_tensor(images, dtype_hint="float32")
+    if not images.dtype.is_floating:
+        raise TypeError(f"{op}: expected a float image in [0, 1]; received dtype {images.dtype.name} (convert it with "
+                        "tf.image.convert_image_dtype).")
+    if images.ndim < 1 or images.shape[-1] != 3:
+        raise ValueError(f"{op}: the last dimension must be 3 (RGB or a 3-channel colour space); received shape "
+                         f"{tuple(images.shape)}.")
+    return images
+
+
+def rgb_to_hsv(images, name=None):
+    """Hue, saturation and value of RGB images in [0, 1] (hue in [0, 1), 0 for greys)."""
+    images = _rgb(images, "rgb_to_hsv")
+    red, green, blue = images[..., 0], images[..., 1], images[..., 2]
+    value = pt.maximum(pt.maximum(red, green), blue)
+    spread = value - pt.minimum(pt.minimum(red, green), blue)
+    zero = pt.zeros_like(value)
+    saturation = pt.where(value > 0.0, spread / pt.where(value > 0.0, value, pt.ones_like(value)), zero)
+    norm = 1.0 / (6.0 * pt.where(spread > 0.0, spread, pt.ones_like(spread)))
+    hue = pt.where(pt.equal(value, red), norm * (green - blue),
+                   pt.where(pt.equal(value, green), norm * (blue - red) + 2.0 / 6.0, norm * (red - green) + 4.0 / 6.0))
+    hue = pt.where(spread > 0.0, hue, zero)
+    hue = pt.where(hue < 0.0, hue + 1.0, hue)
+    return pt.stack([hue, saturation, value], -1)
+
+
+def hsv_to_rgb(images, name=None):
+    """RGB in [0, 1] of HSV images."""
+    images = _rgb(images, "hsv_to_rgb")
+    hue, saturation, value = images[..., 0], images[..., 1], images[..., 2]
+    sixth = hue * 6.0
+    channels = [pt.clip_by_value(pt.abs(sixth - 3.0) - 1.0, 0.0, 1.0),
+                pt.clip_by_value(2.0 - pt.abs(sixth - 2.0), 0.0, 1.0),
+                pt.clip_by_value(2.0 - pt.abs(sixth - 4.0), 0.0, 1.0)]
+    return pt.stack([value * ((1.0 - saturation) + saturation * c) for c in channels], -1)
+
+
+_RGB_TO_YIQ = [[0.299, 0.59590059, 0.2115], [0.587, -0.27455667, -0.52273617], [0.114, -0.32134392, 0.31119955]]
+_YIQ_TO_RGB = [[1, 1, 1], [0.95598634, -0.27201283, -1.10674021], [0.6208248, -0.64720424, 1.70423049]]
+_RGB_TO_YUV = [[0.299, -0.14714119, 0.61497538], [0.587, -0.28886916, -0.51496512], [0.114, 0.43601035, -0.10001026]]
+_YUV_TO_RGB = [[1, 1, 1], [0, -0.394642334, 2.03206185], [1.13988303, -0.58062185, 0]]
+
+
+def _colour_matrix(images, kernel, op):
+    images = _rgb(images, op)
+    return pt.tensordot(images, pt.constant(np.asarray(kernel, images.dtype.name)), axes=[[images.ndim - 1], [0]])
+
+
+def rgb_to_yiq(images):
+    """YIQ of RGB images (TF's matrix)."""
+    return _colour_matrix(images, _RGB_TO_YIQ, "rgb_to_yiq")
+
+
+def yiq_to_rgb(images):
+    """RGB of YIQ images (TF's matrix)."""
+    return _colour_matrix(images, _YIQ_TO_RGB, "yiq_to_rgb")
+
+
+def rgb_to_yuv(images):
+    """YUV of RGB images (TF's matrix)."""
+    return _colour_matrix(images, _RGB_TO_YUV, "rgb_to_yuv")
+
+
+def yuv_to_rgb(images):
+    """RGB of YUV images (TF's matrix)."""
+    return _colour_matrix(images, _YUV_TO_RGB, "yuv_to_rgb")
+
+
+def _adjust_hsv(image, op, change):
+    original, flt = _to_float(image, op)
+    hsv = rgb_to_hsv(flt)
+    return convert_image_dtype(hsv_to_rgb(change(hsv)), original.dtype, saturate=True)
+
+
+def adjust_saturation(image, saturation_factor, name=None):
+    """Saturation multiplied by `saturation_factor` (clipped to [0, 1]) in HSV."""
+    return _adjust_hsv(image, "adjust_saturation", lambda hsv: pt.stack(
+        [hsv[..., 0], pt.clip_by_value(hsv[..., 1] * saturation_factor, 0.0, 1.0), hsv[..., 2]], -1))
+
+
+def adjust_hue(image, delta, name=None):
+    """Hue rotated by `delta` (in [-1, 1]; hue wraps around) in HSV."""
+    if not -1.0 <= float(delta) <= 1.0:
+        raise ValueError(f"adjust_hue: delta must be in [-1, 1]; received {delta}.")
+
+    def rotate(hsv):
+        hue = pt.math.floormod(hsv[..., 0] + delta, 1.0)
+        return pt.stack([hue, hsv[..., 1], hsv[..., 2]], -1)
+
+    return _adjust_hsv(image, "adjust_hue", rotate)
+
+
+def _check_saturation_range(lower, upper, op):
+    if upper <= lower or lower < 0:
+        raise ValueError(f"{op}: need 0 <= lower < upper; received lower={lower}, upper={upper}.")
+
+
+def random_saturation(image, lower, upper, seed=None):
+    """``adjust_saturation`` by one factor drawn uniformly from ``[lower, upper)``."""
+    _check_saturation_range(lower, upper, "random_saturation")
+    return adjust_saturation(image, float(pt.random.uniform((), lower, upper, seed=seed).numpy()))
+
+
+def random_hue(image, max_delta, seed=None):
+    """``adjust_hue`` by one delta drawn uniformly from ``[-max_delta, max_delta)`` (max_delta <= 0.5)."""
+    if not 0 <= max_delta <= 0.5:
+        raise ValueError(f"random_hue: max_delta must be in [0, 0.5]; received {max_delta}.")
+    return adjust_hue(image, float(pt.random.uniform((), -max_delta, max_delta, seed=seed).numpy()))
+
+
+def stateless_random_saturation(image, lower, upper, seed):
+    """``random_saturation`` whose factor is fixed by ``seed``."""
+    _check_saturation_range(lower, upper, "stateless_random_saturation")
+    return adjust_saturation(image, float(_stateless_uniform(seed, (), lower, upper)))
+
+
+def stateless_random_hue(image, max_delta, seed):
+    """``random_hue`` whose delta is fixed by ``seed``."""
+    if not 0 <= max_delta <= 0.5:
+        raise ValueError(f"stateless_random_hue: max_delta must be in [0, 0.5]; received {max_delta}.")
+    return adjust_hue(image, float(_stateless_uniform(seed, (), -max_delta, max_delta)))
+
+
+def sobel_edges(image):
+    """The vertical and horizontal Sobel responses of each channel: (batch, height, width, channels, 2), with the
+    image padded by reflection as TF does."""
+    image = image if isinstance(image, pt.Tensor) else pt.convert_to_tensor(image)
+    if image.ndim != 4:
+        raise ValueError(f"sobel_edges: expected a batch of images (batch, height, width, channels); received shape "
+                         f"{tuple(image.shape)}.")
+    kernels = np.array([[[-1, -2, -1], [0, 0, 0], [1, 2, 1]], [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]],
+                       image.dtype.name)  # (2, 3, 3): d/dy, d/dx
+    channels = int(image.shape[-1])
+    filters = np.zeros((3, 3, channels, 2 * channels), image.dtype.name)
+    for c in range(channels):
+        filters[:, :, c, 2 * c] = kernels[0]
+        filters[:, :, c, 2 * c + 1] = kernels[1]
+    padded = pt.pad(image, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+    out = pt.nn.conv2d(padded, pt.constant(filters), strides=1, padding="VALID")
+    return pt.reshape(out, tuple(out.shape[:3]) + (channels, 2))

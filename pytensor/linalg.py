@@ -1,4 +1,11 @@
-"""``tf.linalg``: matrix products."""
+"""``tf.linalg``: matrix products, diagonals and bands, and the LU / Cholesky / QR decompositions with what is
+built on them (det, slogdet, inv, solve, triangular_solve, lstsq ...).
+
+The decompositions are written with core ops, one vectorised step per row or column (Gaussian elimination with
+partial pivoting, the Cholesky-Banachiewicz columns, Householder reflections), batched over leading axes. Tapes
+differentiate them through those ops, to any order. The eigen- and singular-value decompositions need kernels
+and are not built yet.
+"""
 
 from . import _core
 from ._core import matmul  # noqa: F401
@@ -50,6 +57,10 @@ def tensordot(a, b, axes, name=None):
     out = _core.matmul(a2, b2)
     return _core.reshape(out, tuple(sa[i] for i in free_a) + tuple(sb[j] for j in free_b))
 
+
+from ._linalg_ops import *  # noqa: E402,F401,F403
+from ._math_ops import l2_normalize  # noqa: E402,F401
+from ._core import eye  # noqa: E402,F401
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

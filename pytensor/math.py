@@ -8,6 +8,11 @@ from ._core import (  # noqa: F401  re-exported TF names
     softplus, softsign, square, squared_difference, subtract, tanh,
 )
 
+# Every two-input element-wise registry op (family "binary" in csrc/ops/op_list.h) is a tf.math name: a new row
+# is exported here without a line of its own.
+globals().update({name: getattr(_core, name) for name, family, num_inputs, *_ in _core.op_registry()
+                  if family == "binary" and num_inputs == 2})
+
 truediv = divide
 realdiv = divide
 mod = floormod
@@ -32,6 +37,9 @@ from ._core import (  # noqa: E402,F401
     reduce_sum, unsorted_segment_sum,
 )
 
+
+from ._math_ops import *  # noqa: E402,F401,F403  element-wise functions, scans, segments, top_k ... (issue 18)
+from ._math_ops import __all__ as _composed_names  # noqa: E402
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -534,3 +534,18 @@ def test_second_jacobian_on_non_persistent_tape_raises():
     tape.jacobian(y, x)
     with pytest.raises(RuntimeError):
         tape.jacobian(y, x)
+
+
+def test_a_variable_target_is_its_own_gradient():
+    """TF's autodiff guide: `result = v0` on the tape; d result / d v0 is 1, d result / d v1 is None."""
+    v0, v1 = tf.Variable(2.0), tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        result = v0
+    dv0, dv1 = tape.gradient(result, [v0, v1])
+    assert float(dv0) == 1.0 and dv1 is None
+    assert float(tape.gradient(result, v0)) == 1.0
+    w = tf.Variable([1.0, 3.0])
+    with tf.GradientTape() as tape:
+        y = w * w
+    g = tape.gradient([y, w], w, output_gradients=[tf.ones(2), tf.constant([10.0, 20.0])])
+    np.testing.assert_allclose(g.numpy(), [12.0, 26.0])

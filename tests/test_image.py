@@ -199,3 +199,15 @@ def test_random_crop_is_a_window_of_the_input():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_adjust_contrast_has_no_gradient_as_in_tensorflow():
+    """TF registers no gradient for AdjustContrastv2: a tape through it raises LookupError (TF's autodiff guide)."""
+    image = pt.Variable([[[0.5, 0.0, 0.0]]])
+    delta = pt.Variable(0.1)
+    with pt.GradientTape() as tape:
+        new_image = pt.image.adjust_contrast(image, delta)
+    with pytest.raises(LookupError, match="no entry for: AdjustContrastv2"):
+        tape.gradient(new_image, [image, delta])
+    np.testing.assert_allclose(pt.image.adjust_contrast(np.ones((2, 2, 1)) * [[[0.0]], [[1.0]]], 2.0).numpy(),
+                               [[[-0.5], [-0.5]], [[1.5], [1.5]]])

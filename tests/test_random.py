@@ -1,6 +1,8 @@
 """tf.random: Philox streams, distributions, TF 2 seed rules and thread-count independence."""
 
 import math
+import os
+import signal
 
 import numpy as np
 import pytest
@@ -236,6 +238,27 @@ def test_no_seed_is_fresh_each_time():
     rnd.set_seed(None)
     z = rnd.normal((8,)).numpy()
     assert not np.array_equal(x, y) and not np.array_equal(x, z)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_children_draw_fresh_numbers():
+    """Unseeded draws in forked children (data-loading workers) differ from the parent's and from each other's."""
+    draws = []
+    for _ in range(2):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: one small (serial) draw, then exit without running the parent's cleanup
+            try:
+                signal.alarm(30)
+                os.write(w, rnd.normal((4,)).numpy().tobytes())
+            finally:
+                os._exit(0)
+        os.close(w)
+        with os.fdopen(r, "rb") as f:
+            draws.append(f.read())
+        os.waitpid(pid, 0)
+    draws.append(rnd.normal((4,)).numpy().tobytes())
+    assert all(len(d) == 16 for d in draws) and len(set(draws)) == 3
 
 
 def test_bad_seed():

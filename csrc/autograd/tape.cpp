@@ -225,4 +225,13 @@ void on_variable_read(const Variable& v, const Tensor& value) {
     if (!tape->paused()) tape->on_variable_read(v, value);
 }
 
+namespace {
+// Variable lives in core, which includes no layer above it: it reaches the tapes and the copy kernel through
+// these hooks. This file is linked wherever an op is (ops record on tapes), so every Variable finds them set.
+const bool variable_hooks_installed = [] {
+  variable_hooks() = {&on_variable_read, &ops::copy_into};
+  return true;
+}();
+}  // namespace
+
 }  // namespace pt::autograd

@@ -26,6 +26,23 @@ py::object* dtype_objects() {
   return objs;
 }
 
+/** The other spellings of each dtype (pytensor/dtypes.py installs them), so dtype arguments resolve in C++. */
+struct DTypeAliases {
+  std::unordered_map<std::string, DType> names;       // "float32", "float", "double", ...
+  std::vector<std::pair<py::object, DType>> objects;  // numpy dtypes and scalar types, Python types: by identity
+};
+DTypeAliases& dtype_aliases() {
+  static auto* aliases = new DTypeAliases();
+  return *aliases;
+}
+
+/** The dtype of one of the six DType objects, or nullopt. */
+std::optional<DType> dtype_of_object(py::handle obj) {
+  for (int i = 0; i < kNumDTypes; ++i)
+    if (dtype_objects()[i].ptr() == obj.ptr()) return static_cast<DType>(i);
+  return std::nullopt;
+}
+
 template <class T> void fill_scalar(const Tensor& t, T v) { *t.data<T>() = v; }
 
 Tensor scalar_tensor(double v, DType dt) {
@@ -217,15 +234,36 @@ void set_dtype_objects(py::list objs) {
   for (int i = 0; i < kNumDTypes; ++i) dtype_objects()[i] = objs[i];
 }
 
+void set_dtype_aliases(py::list aliases) {
+  DTypeAliases fresh;
+  for (py::handle pair : aliases) {
+    auto item = py::reinterpret_borrow<py::tuple>(pair);
+    std::optional<DType> dt = dtype_of_object(item[1]);
+    if (!dt) throw InvalidArgument("_set_dtype_aliases: expected (alias, DType) pairs");
+    if (PyUnicode_Check(item[0].ptr())) fresh.names[item[0].cast<std::string>()] = *dt;
+    else fresh.objects.emplace_back(py::reinterpret_borrow<py::object>(item[0]), *dt);
+  }
+  dtype_aliases() = std::move(fresh);
+}
+
 py::object dtype_object(DType dt) { return dtype_objects()[static_cast<int>(dt)]; }
 
 DType dtype_from_py(py::handle obj) {
-  for (int i = 0; i < kNumDTypes; ++i)
-    if (dtype_objects()[i].ptr() == obj.ptr()) return static_cast<DType>(i);
-  // Names, numpy dtypes and types go through pytensor.dtypes.as_dtype.
+  if (std::optional<DType> dt = dtype_of_object(obj)) return *dt;
+  const DTypeAliases& aliases = dtype_aliases();
+  if (PyUnicode_Check(obj.ptr())) {
+    Py_ssize_t size = 0;
+    const char* name = PyUnicode_AsUTF8AndSize(obj.ptr(), &size);
+    if (!name) throw py::error_already_set();
+    auto it = aliases.names.find(std::string(name, static_cast<size_t>(size)));
+    if (it != aliases.names.end()) return it->second;
+  } else {
+    for (const auto& [alias, dt] : aliases.objects)
+      if (alias.ptr() == obj.ptr()) return dt;
+  }
+  // Other spellings (np.dtype(">f4"), "f4", ...) and the errors for what names no dtype: pytensor.dtypes.as_dtype.
   py::object d = registered("as_dtype")(obj);
-  for (int i = 0; i < kNumDTypes; ++i)
-    if (dtype_objects()[i].ptr() == d.ptr()) return static_cast<DType>(i);
+  if (std::optional<DType> dt = dtype_of_object(d)) return *dt;
   throw TypeError(str_cat("cannot interpret ", std::string(py::repr(obj)), " as a dtype"));
 }
 
@@ -349,6 +387,36 @@ Shape shape_from_py(py::handle obj, const char* op) {
     shape.push_back(int64_from_py(item, op, "shape entry"));
   }
   return shape;
+}
+
+std::optional<ops::Seed> seed_from_py(py::handle seed, const char* op) {
+  if (seed.is_none()) return std::nullopt;
+  PyObject* p = seed.ptr();
+  auto value = py::reinterpret_steal<py::object>(PyLong_CheckExact(p) ? (Py_INCREF(p), p) : PyNumber_Long(p));
+  if (!value) {
+    if (!PyErr_ExceptionMatches(PyExc_TypeError) && !PyErr_ExceptionMatches(PyExc_ValueError))
+      throw py::error_already_set();
+    PyErr_Clear();
+    throw TypeError(str_cat(op, ": a seed must be an integer or None, got ", std::string(py::repr(seed))));
+  }
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (!overflow) return ops::Seed{static_cast<uint64_t>(v), v < 0};
+  if (overflow > 0) {
+    const unsigned long long u = PyLong_AsUnsignedLongLong(value.ptr());
+    if (!(u == static_cast<unsigned long long>(-1) && PyErr_Occurred())) return ops::Seed{u, false};
+    PyErr_Clear();
+  }
+  // Seeds are 64-bit: a larger one would silently alias the seed of its low 64 bits.
+  throw InvalidArgument(str_cat(op, ": a seed must fit in 64 bits (from -2**63 to 2**64 - 1); got ",
+                                std::string(py::str(value))));
+}
+
+ops::RandomSeed random_seed_from_py(py::handle seed) { return ops::resolve_seed(seed_from_py(seed, "random")); }
+
+py::object seed_to_py(const ops::Seed& seed) {
+  return py::reinterpret_steal<py::object>(seed.negative ? PyLong_FromLongLong(static_cast<int64_t>(seed.bits))
+                                                         : PyLong_FromUnsignedLongLong(seed.bits));
 }
 
 std::optional<std::vector<int64_t>> axes_from_py(py::handle obj, const char* op) {

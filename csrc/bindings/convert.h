@@ -7,6 +7,7 @@
 #include "../core/tensor.h"
 #include "../core/variable.h"
 #include "../ops/ops.h"
+#include "../ops/random_seed.h"
 
 namespace py = pybind11;
 
@@ -60,6 +61,15 @@ std::optional<std::vector<int64_t>> axes_from_py(py::handle obj, const char* op)
 /** The convolution parameters from TF's (strides, padding, data_format, dilations) arguments (conv2d's). */
 ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, const std::string& data_format,
                                       py::handle dilations, const char* op);
+/**
+ * A seed argument as int(seed) reads it (Python ints, numpy integers, integer tensors, ...); None -> nullopt.
+ * TypeError naming `op` for what int() refuses; InvalidArgument outside [-2**63, 2**64).
+ */
+std::optional<ops::Seed> seed_from_py(py::handle seed, const char* op);
+/** The Philox key and counter of a random op call with op-level seed `seed` (None or an integer): TF 2's rules. */
+ops::RandomSeed random_seed_from_py(py::handle seed);
+/** A seed as the Python int it was given as. */
+py::object seed_to_py(const ops::Seed& seed);
 /** A Python object stored by pytensor at import (TensorShape class, resolvers, ...). */
 py::object registered(const char* name);
 
@@ -70,4 +80,6 @@ namespace pt::bind {
 void register_object(const std::string& name, py::object obj);
 /** Installs the six DType objects, in DType enum order. */
 void set_dtype_objects(py::list objs);
+/** Installs the other spellings of the dtypes: (name, numpy dtype or type, Python type; DType object) pairs. */
+void set_dtype_aliases(py::list aliases);
 }  // namespace pt::bind

@@ -39,6 +39,7 @@ PYBIND11_MODULE(_core, m) {
     g_unimplemented = unimplemented.release().ptr();
   });
   m.def("_set_dtype_objects", &bind::set_dtype_objects);
+  m.def("_set_dtype_aliases", &bind::set_dtype_aliases, "Installs the dtype spellings dtype arguments resolve in C++.");
   m.def("_register", &bind::register_object, "Stores a Python object the core calls back (TensorShape, as_dtype, ...).");
   m.def("op_registry", [] {
     py::list rows;

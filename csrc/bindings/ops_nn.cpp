@@ -40,8 +40,7 @@ void bind_nn(py::module_& m) {
         [](py::handle x, double rate, py::handle noise_shape, py::handle seed, py::handle) {
           Tensor t = to_tensor(x, std::nullopt, "dropout");
           Shape noise = noise_shape.is_none() ? t.shape() : shape_from_py(noise_shape, "dropout");
-          py::tuple resolved = registered("random_seed")(seed);
-          return ops::dropout(t, rate, noise, {resolved[0].cast<uint64_t>(), resolved[1].cast<uint64_t>()});
+          return ops::dropout(t, rate, noise, random_seed_from_py(seed));
         },
         py::arg("x"), py::arg("rate"), py::arg("noise_shape") = py::none(), py::arg("seed") = py::none(),
         py::arg("name") = py::none());

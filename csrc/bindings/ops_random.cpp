@@ -1,5 +1,5 @@
-// Bindings of the random family. Seeds follow TF 2's rules, kept in Python (pytensor/random.py registers
-// "random_seed": op seed -> (key, counter)); the kernels only see the resolved ops::RandomSeed.
+// Bindings of the random family. Seeds follow TF 2's rules, resolved in C++ (ops/random_seed.h) without a call
+// back into Python; the kernels only see the resolved ops::RandomSeed.
 #include <pybind11/stl.h>
 
 #include <array>
@@ -11,12 +11,6 @@
 namespace pt::bind {
 
 namespace {
-
-/** Resolves an op-level seed (None or int) with the global seed into the Philox key and stream counter. */
-ops::RandomSeed resolve_seed(py::handle seed) {
-  py::tuple r = registered("random_seed")(seed);
-  return {r[0].cast<uint64_t>(), r[1].cast<uint64_t>()};
-}
 
 /** A distribution parameter: a scalar (fast path, folded into the kernel) or a tensor that broadcasts. */
 struct Param {
@@ -63,7 +57,7 @@ Tensor normal_like(NormalFn fn, const char* op, py::handle shape, py::handle mea
   DType dt = optional_dtype(dtype).value_or(DType::Float32);
   if (!is_floating(dt)) throw_dtype_error(op, dt, "float32 or float64");
   Param m = param(mean, dt, op), sd = param(stddev, dt, op);
-  ops::RandomSeed rs = resolve_seed(seed);
+  ops::RandomSeed rs = random_seed_from_py(seed);
   if (m.scalar && sd.scalar) return fn(s, m.value, sd.value, dt, rs);
   return affine(fn(s, 0.0, 1.0, dt, rs), sd, m, op);
 }
@@ -71,6 +65,12 @@ Tensor normal_like(NormalFn fn, const char* op, py::handle shape, py::handle mea
 }  // namespace
 
 void bind_random(py::module_& m) {
+  m.def("_set_global_seed", [](py::handle seed) { ops::set_global_seed(seed_from_py(seed, "set_seed")); },
+        py::arg("seed"), "tf.random.set_seed: sets (None: clears) the global seed and restarts every seeded stream.");
+  m.def("_get_global_seed", [] {
+    std::optional<ops::Seed> seed = ops::global_seed();
+    return seed ? seed_to_py(*seed) : py::none();
+  }, "The global seed set by _set_global_seed, as given (None when unset).");
   m.def("random_normal",
         [](py::handle shape, py::handle mean, py::handle stddev, py::handle dtype, py::handle seed, py::handle) {
           return normal_like(&ops::random_normal, "random_normal", shape, mean, stddev, dtype, seed);
@@ -93,7 +93,7 @@ void bind_random(py::module_& m) {
             throw_dtype_error(op, dt, "float32, float64, int32 or int64");
           if (is_floating(dt)) {
             Param lo = param(minval, dt, op), hi = maxval.is_none() ? Param{true, 1.0, {}} : param(maxval, dt, op);
-            ops::RandomSeed rs = resolve_seed(seed);
+            ops::RandomSeed rs = random_seed_from_py(seed);
             if (lo.scalar && hi.scalar) return ops::random_uniform(s, lo.value, hi.value, dt, rs);
             // minval + u * (maxval - minval) with broadcasting tensors.
             Tensor width = ops::binary(OpId::subtract, as_tensor_param(hi, dt), as_tensor_param(lo, dt));
@@ -107,7 +107,7 @@ void bind_random(py::module_& m) {
                     dtype_name(dt), ", got shapes ", shape_str(lo.shape()), " and ", shape_str(hi.shape()));
           double lo_v = static_cast<double>(*ops::cast(lo, DType::Int64).data<int64_t>());
           double hi_v = static_cast<double>(*ops::cast(hi, DType::Int64).data<int64_t>());
-          return ops::random_uniform(s, lo_v, hi_v, dt, resolve_seed(seed));
+          return ops::random_uniform(s, lo_v, hi_v, dt, random_seed_from_py(seed));
         },
         py::arg("shape"), py::arg("minval") = 0, py::arg("maxval") = py::none(), py::arg("dtype") = py::none(),
         py::arg("seed") = py::none(), py::arg("name") = py::none(),
@@ -123,14 +123,14 @@ void bind_random(py::module_& m) {
           } else {
             n = int64_from_py(num_samples, "categorical", "num_samples");
           }
-          return ops::categorical(l, n, optional_dtype(dtype).value_or(DType::Int64), resolve_seed(seed));
+          return ops::categorical(l, n, optional_dtype(dtype).value_or(DType::Int64), random_seed_from_py(seed));
         },
         py::arg("logits"), py::arg("num_samples"), py::arg("dtype") = py::none(), py::arg("seed") = py::none(),
         py::arg("name") = py::none(),
         "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless dtype is given.");
   m.def("random_shuffle",
         [](py::handle value, py::handle seed, py::handle) {
-          return ops::random_shuffle(to_tensor(value, std::nullopt, "random_shuffle"), resolve_seed(seed));
+          return ops::random_shuffle(to_tensor(value, std::nullopt, "random_shuffle"), random_seed_from_py(seed));
         },
         py::arg("value"), py::arg("seed") = py::none(), py::arg("name") = py::none(),
         "A random permutation of `value` along its first dimension (tf.random.shuffle).");

@@ -134,15 +134,21 @@ Tensor from_dlpack(py::object obj) {
   return Tensor::from_storage(storage, shape, strides, static_cast<int64_t>(dl.byte_offset / isz), dt);
 }
 
-/** A TensorShape (a tuple subclass) built at C speed, bypassing its Python __new__. */
+/**
+ * A TensorShape (a tuple subclass with no instance state) of `s`, allocated as its type and filled in place, as
+ * tuple's own tp_new fills a subclass: no Python constructor runs and no intermediate tuple is built.
+ */
 py::object tensor_shape_object(const Shape& s) {
-  static PyObject* cls = registered("TensorShape").release().ptr();
-  py::tuple dims(s.size());
-  for (size_t i = 0; i < s.size(); ++i) PyTuple_SET_ITEM(dims.ptr(), i, PyLong_FromLongLong(s[i]));
-  py::tuple args = py::make_tuple(dims);
-  PyObject* out = PyTuple_Type.tp_new(reinterpret_cast<PyTypeObject*>(cls), args.ptr(), nullptr);
+  static auto* cls = reinterpret_cast<PyTypeObject*>(registered("TensorShape").release().ptr());
+  const auto n = static_cast<Py_ssize_t>(s.size());
+  auto out = py::reinterpret_steal<py::object>(cls->tp_alloc(cls, n));
   if (!out) throw py::error_already_set();
-  return py::reinterpret_steal<py::object>(out);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* dim = PyLong_FromLongLong(s[i]);
+    if (!dim) throw py::error_already_set();
+    PyTuple_SET_ITEM(out.ptr(), i, dim);
+  }
+  return out;
 }
 
 // ---- indexing ----
@@ -281,12 +287,7 @@ void bind_operators(Cls& cls) {
   cls.def("__abs__", [](py::handle self) { return ops::unary(OpId::abs, self_tensor(self)); });
   cls.def("__invert__", [](py::handle self) { return ops::unary(OpId::logical_not, self_tensor(self)); });
   cls.def("__getitem__", [](py::handle self, py::handle key) { return getitem(self_tensor(self), key); });
-  cls.def_property_readonly("dtype", [](py::handle self) { return dtype_object(self_tensor(self).dtype()); });
   cls.def_property_readonly("ndim", [](py::handle self) { return self_tensor(self).ndim(); });
-  cls.def_property_readonly("shape", [](py::handle self) {
-    Tensor t = self_tensor(self);
-    return tensor_shape_object(t.shape());
-  });
   cls.def("_shape_tuple", [](py::handle self) { return py::tuple(py::cast(self_tensor(self).shape())); });
   cls.def("__len__", [](py::handle self) {
     Tensor t = self_tensor(self);
@@ -329,6 +330,51 @@ PyObject* number_slot(PyObject* x, PyObject* y) {
     py::detail::try_translate_exceptions();
   }
   return nullptr;
+}
+
+/** The Tensor of a getter's `self` (CPython checked it is a Tensor); TypeError if its __init__ never ran. */
+const Tensor& getter_self(PyObject* self) {
+  const Tensor* t = instance_value<Tensor>(self);
+  if (!t) throw TypeError("Tensor: the object was not initialised (a subclass's __init__ must call Tensor's)");
+  return *t;
+}
+
+PyObject* tensor_shape_getter(PyObject* self, void*) {
+  try {
+    return tensor_shape_object(getter_self(self).shape()).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
+PyObject* tensor_dtype_getter(PyObject* self, void*) {
+  try {
+    return dtype_object(getter_self(self).dtype()).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
+/**
+ * Tensor.shape and Tensor.dtype as C getters in the type's dict: reading them skips pybind11's dispatch
+ * (argument casting, overload loop), most of what a property read costs.
+ */
+void install_getters(PyTypeObject* type) {
+  static PyGetSetDef getters[] = {
+      {"shape", tensor_shape_getter, nullptr, "The tensor's dimensions, a TensorShape.", nullptr},
+      {"dtype", tensor_dtype_getter, nullptr, "The element type (pt.float32, ...).", nullptr},
+  };
+  for (PyGetSetDef& def : getters) {
+    auto descr = py::reinterpret_steal<py::object>(PyDescr_NewGetSet(type, &def));
+    if (!descr || PyDict_SetItemString(type->tp_dict, def.name, descr.ptr()) != 0) throw py::error_already_set();
+  }
+  PyType_Modified(type);
 }
 
 void install_number_slots(PyTypeObject* type) {
@@ -416,6 +462,7 @@ Example:
       .def_property_readonly("_id", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.id()); });
   bind_operators(tensor);
   install_number_slots(g_tensor_type);
+  install_getters(g_tensor_type);
 
   py::class_<Variable> var(m, "Variable", R"doc(Variable(initial_value, trainable=True, name='Variable', dtype=None)
 
@@ -460,6 +507,9 @@ Example:
            })
       .def_property_readonly("_variable_name", &Variable::name)
       .def_property("trainable", &Variable::trainable, &Variable::set_trainable)
+      // Through a read: a tape that watches accessed variables sees the access.
+      .def_property_readonly("dtype", [](py::handle self) { return dtype_object(self_tensor(self).dtype()); })
+      .def_property_readonly("shape", [](py::handle self) { return tensor_shape_object(self_tensor(self).shape()); })
       .def("numpy", [](const Variable& v) { return to_numpy(ops::contiguous(ops::cast(v.read(), v.dtype())))
                                                   .attr("copy")(); },
            "numpy() -> np.ndarray\n\nA writeable copy of the current value (later assigns do not change it).")

@@ -2,32 +2,42 @@
 
 #include <atomic>
 
-#include "../autograd/tape.h"
-#include "../ops/ops.h"
-
 namespace pt {
 
 namespace {
 std::atomic<uint64_t> g_next_uid{1};
 }
 
+VariableHooks& variable_hooks() {
+  static VariableHooks hooks;
+  return hooks;
+}
+
+void Variable::copy(const Tensor& dst, const Tensor& src) {
+  auto copy_into = variable_hooks().copy_into;
+  if (!copy_into)
+    throw RuntimeError("Variable: no copy kernel is installed; link the ops and autograd layers (autograd/tape.cpp "
+                       "installs the Variable hooks)");
+  copy_into(dst, src);
+}
+
 Variable::Variable(Tensor initial, std::string name, bool trainable)
     : uid_(g_next_uid.fetch_add(1)), name_(std::move(name)), trainable_(trainable) {
   // Own a private dense copy: the initial value may be a view of someone else's storage.
   value_ = Tensor::empty(initial.shape(), initial.dtype());
-  ops::copy_into(value_, initial);
+  copy(value_, initial);
 }
 
 Tensor Variable::read() const {
   Tensor t = Tensor::view(value_, value_.shape(), value_.strides(), value_.offset());
-  if (!autograd::thread_state().tapes.empty()) autograd::on_variable_read(*this, t);
+  if (auto on_read = variable_hooks().on_read) on_read(*this, t);
   return t;
 }
 
 void Variable::make_unique() {
   if (value_.storage().use_count() > 1) {
     Tensor fresh = Tensor::empty(value_.shape(), value_.dtype());
-    ops::copy_into(fresh, value_);
+    copy(fresh, value_);
     value_ = fresh;
   }
 }
@@ -35,7 +45,7 @@ void Variable::make_unique() {
 void Variable::write_into(const Tensor& dst, const Tensor& src) {
   check_arg(src.dtype() == dst.dtype(), "Variable.assign: value has dtype ", dtype_name(src.dtype()),
             " but the variable has dtype ", dtype_name(dst.dtype()), "; cast the value first");
-  ops::copy_into(dst, src);
+  copy(dst, src);
 }
 
 void Variable::assign(const Tensor& value) {

@@ -6,6 +6,21 @@
 
 namespace pt {
 
+class Variable;
+
+/**
+ * What the layers above core plug into Variable, which includes none of them: autograd/tape.cpp installs both
+ * at static initialisation (it is linked with every op, since ops record on tapes).
+ */
+struct VariableHooks {
+  /** Tells the active tapes that `v` was read into `value` (TF watches trainable variables on access). */
+  void (*on_read)(const Variable& v, const Tensor& value) = nullptr;
+  /** Writes `src`, broadcast, into `dst` (same dtype): ops::copy_into, the device's copy kernel. */
+  void (*copy_into)(const Tensor& dst, const Tensor& src) = nullptr;
+};
+/** The process's Variable hooks. */
+VariableHooks& variable_hooks();
+
 /** A mutable tensor. Reads share storage; a write while a read is alive copies first. */
 class Variable {
  public:
@@ -36,6 +51,8 @@ class Variable {
   /** Gives the variable sole ownership of its storage (copying if a read snapshot still holds it). */
   void make_unique();
   static void write_into(const Tensor& dst, const Tensor& src);
+  /** variable_hooks().copy_into, or a RuntimeError when nothing installed it. */
+  static void copy(const Tensor& dst, const Tensor& src);
 
   Tensor value_;
   uint64_t uid_;

@@ -155,6 +155,8 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
     PT_ARITH(maximum, PT_DISPATCH_NUMERIC, nan_max(x, y))
     PT_ARITH(minimum, PT_DISPATCH_NUMERIC, nan_min(x, y))
     PT_ARITH(squared_difference, PT_DISPATCH_NUMERIC, wrap_mul(wrap_sub(x, y), wrap_sub(x, y)))
+    // TF's xlogy: 0 where x == 0 (whatever y, NaN included), else x * log(y).
+    PT_ARITH(xlogy, PT_DISPATCH_FLOAT, x == scalar_t(0) ? scalar_t(0) : x * std::log(y))
     case OpId::divide:
       if (is_integer(a.dtype())) {
         DType f = truediv_dtype(a.dtype());
@@ -333,6 +335,14 @@ Grads grad_binary(const Node& n, const Grads& gs) {
       ga = mul(g, mul(scalar(2, dt), sub(a, b)));
       gb = neg(ga);
       break;
+    case OpId::xlogy: {
+      // TF's: d/dx = log(y) and d/dy = x / y, both 0 where x == 0 (where y's log or quotient would be NaN / inf).
+      Tensor nonzero = binary(OpId::not_equal, a, scalar(0, dt));
+      Tensor safe_b = where(nonzero, b, ones_like(b, std::nullopt));
+      ga = mul(g, masked(nonzero, unary(OpId::log, safe_b)));
+      gb = mul(g, masked(nonzero, div(a, safe_b)));
+      break;
+    }
     default: return {Tensor(), Tensor()};
   }
   return {sum_to(ga, a.shape()), sum_to(gb, b.shape())};
@@ -358,7 +368,7 @@ Grads grad_clip(const Node& n, const Grads& gs) {
 
 const bool registered = [] {
   for (OpId op : {OpId::add, OpId::subtract, OpId::multiply, OpId::divide, OpId::pow, OpId::maximum, OpId::minimum,
-                  OpId::squared_difference})
+                  OpId::squared_difference, OpId::xlogy})
     autograd::register_gradient(op, grad_binary);
   autograd::register_gradient(OpId::where, grad_where);
   autograd::register_gradient(OpId::clip_by_value, grad_clip);

@@ -547,6 +547,11 @@ inline constexpr OpDoc kOpDocs[] = {
      "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
      "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
      "pt.squared_difference([1.0, 2.0], [3.0, 0.5])  # [4. , 2.25]"},
+    {"xlogy", "xlogy(x, y, name=None)",
+     "Returns 0 if x == 0, and x * log(y) otherwise, element-wise.",
+     "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+     "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+     "pt.math.xlogy([0.0, 2.0], [0.0, 3.0])  # [0.       , 2.1972246]"},
     {"squeeze", "squeeze(input, axis=None, name=None)",
      "Removes dimensions of size 1 from the shape of a tensor.",
      "input: a tensor.\n"

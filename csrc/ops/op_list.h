@@ -48,6 +48,7 @@
   PT_OP(maximum, binary, 2, true, None)                     \
   PT_OP(minimum, binary, 2, true, None)                     \
   PT_OP(squared_difference, binary, 2, true, None)          \
+  PT_OP(xlogy, binary, 2, true, None)                       \
   PT_OP(equal, binary, 2, false, None)                      \
   PT_OP(not_equal, binary, 2, false, None)                  \
   PT_OP(less, binary, 2, false, None)                       \

@@ -8,8 +8,9 @@ Example:
 from ._types import SparseTensor, StringTensor, TensorSpec, string
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
 from .readers import CsvDataset, DataLossError, TextLineDataset, TFRecordDataset
+from .options import Options
 from . import experimental  # noqa: E402 - after readers, which it imports
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Dataset", "TextLineDataset",
            "TFRecordDataset", "experimental", "TensorSpec", "StringTensor", "SparseTensor", "string",
-           "DataLossError"]
+           "DataLossError", "Options"]

@@ -83,7 +83,11 @@ class StringTensor:
     __hash__ = None
 
     def __repr__(self):
-        return f"pt.Tensor({self.numpy()!r}, shape={tuple(self._array.shape)}, dtype=string)"
+        if self._array.ndim == 0:
+            return f"pt.Tensor({self.numpy()!r}, shape=(), dtype=string)"
+        body = np.array2string(self._array, separator=" ", threshold=1000)
+        newline = "\n" if self._array.ndim > 1 else ""
+        return f"pt.Tensor({newline}{body}, shape={tuple(self._array.shape)}, dtype=string)"
 
 
 class SparseTensor:
@@ -115,8 +119,8 @@ class SparseTensor:
         return to_tensor(dense)
 
     def __repr__(self):
-        return (f"SparseTensor(indices={self.indices.numpy().tolist()}, values={np.asarray(self.values)!r}, "
-                f"dense_shape={self.dense_shape.numpy().tolist()})")
+        # TF's layout: each part printed as a tensor
+        return f"SparseTensor(indices={self.indices!s}, values={self.values!s}, dense_shape={self.dense_shape!s})"
 
 
 class TensorSpec:

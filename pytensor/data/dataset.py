@@ -217,6 +217,24 @@ class Dataset:
         """``transformation_func(self)``."""
         return transformation_func(self)
 
+    def shard(self, num_shards, index, name=None):
+        """Every ``num_shards``-th element, starting at ``index`` (one worker's share of the data)."""
+        return _ShardDataset(self, int(num_shards), int(index))
+
+    def with_options(self, options, name=None):
+        """This dataset carrying ``options`` (a ``tf.data.Options``)."""
+        return _OptionsDataset(self, options)
+
+    def options(self):
+        """The ``tf.data.Options`` set on this dataset or the ones it reads (defaults when none)."""
+        node = self
+        while not hasattr(node, "_options") and hasattr(node, "_input"):
+            node = node._input
+        if hasattr(node, "_options"):
+            return node._options
+        from .options import Options
+        return Options()
+
 
 def _cardinality_of_leaves(leaves_structure):
     lengths = set()
@@ -405,6 +423,32 @@ class _FilterDataset(_UnaryDataset):
                                 f"shape {keep.shape}")
             if keep:
                 yield element
+
+
+class _ShardDataset(_UnaryDataset):
+    def __init__(self, input_dataset, num_shards, index):
+        if num_shards < 1 or not 0 <= index < num_shards:
+            raise errors.InvalidArgumentError(f"shard: index must be in [0, num_shards) with num_shards >= 1; got "
+                                              f"num_shards={num_shards}, index={index}")
+        self._num_shards, self._index = num_shards, index
+        card = input_dataset._cardinality
+        if card >= 0:
+            card = card // num_shards + (1 if index < card % num_shards else 0)
+        super().__init__(input_dataset, cardinality=card)
+
+    def _elements(self):
+        for i, element in enumerate(self._input._elements()):
+            if i % self._num_shards == self._index:
+                yield element
+
+
+class _OptionsDataset(_UnaryDataset):
+    def __init__(self, input_dataset, options):
+        self._options = options
+        super().__init__(input_dataset)
+
+    def _elements(self):
+        return self._input._elements()
 
 
 def _buffer_shuffle_order(n, buffer_size, rng):

@@ -2,6 +2,7 @@
 
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from .readers import CsvDataset, make_csv_dataset
+from .options import AutoShardPolicy, DistributeOptions
 
 
 def cardinality(dataset):
@@ -10,4 +11,4 @@ def cardinality(dataset):
 
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset", "make_csv_dataset",
-           "cardinality"]
+           "cardinality", "AutoShardPolicy", "DistributeOptions"]

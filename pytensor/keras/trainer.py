@@ -4,12 +4,16 @@ The train step is forward, loss, ``GradientTape``, ``optimizer.apply_gradients``
 tensor ops per layer and per variable, no per-element Python. Array inputs are batched by indexing the
 caller's numpy arrays (one gather per batch, no per-epoch copy of the data).
 """
+import contextlib
+import functools
 import inspect
 import math
 
 import numpy as np
 
 import pytensor as pt
+
+from pytensor.distribute import _context as distribute_context
 
 from . import callbacks as callbacks_module
 from . import losses as losses_module
@@ -77,6 +81,7 @@ class _ArrayData:
             raise ValueError(f"{what}: the input data is empty (0 samples); pass at least one sample.")
         self.batch_size = int(batch_size or 32)
         self.shuffle = shuffle
+        self.permutation = np.random.permutation  # under a strategy: the chief's, shared by every worker
         self.steps = math.ceil(self.n / self.batch_size)
 
     def split(self, fraction):
@@ -100,7 +105,7 @@ class _ArrayData:
         return val
 
     def epoch(self):
-        order = np.random.permutation(self.n) if self.shuffle else None
+        order = self.permutation(self.n) if self.shuffle else None
         for start in range(0, self.n, self.batch_size):
             stop = min(start + self.batch_size, self.n)
             if order is None:
@@ -206,6 +211,49 @@ class _MeanTracker:
         return self.total / self.count if self.count else 0.0
 
 
+def _in_strategy(method):
+    """Runs ``compile`` / ``fit`` / ``evaluate`` / ``predict`` in the scope of the strategy the model was made
+    under (as TF); with several workers, ``self._distribution`` is that strategy while it runs."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        optimizer = getattr(self, "optimizer", None)
+        strategy = getattr(optimizer, "_distribute_strategy", None) or \
+            distribute_context.strategy_of_variables(self.variables)
+        previous = self.__dict__.get("_distribution"), self.__dict__.get("_replica_fraction")
+        object.__setattr__(self, "_distribution",
+                           strategy if strategy is not None and strategy.num_replicas_in_sync > 1 else None)
+        try:
+            with strategy.scope() if strategy is not None else contextlib.nullcontext():
+                return method(self, *args, **kwargs)
+        finally:
+            object.__setattr__(self, "_distribution", previous[0])
+            object.__setattr__(self, "_replica_fraction", previous[1])
+    return run
+
+
+def _chief_only_callback(callback):
+    """Callbacks that write files (or the terminal) run on the chief worker only."""
+    from .callbacks_tensorboard import TensorBoard
+    return isinstance(callback, (callbacks_module.ProgbarLogger, callbacks_module.ModelCheckpoint,
+                                 callbacks_module.CSVLogger, TensorBoard))
+
+
+class _RestoreOnly(callbacks_module.Callback):
+    """A ``BackupAndRestore`` on a worker other than the chief: it restores the chief's backup when ``fit``
+    begins (every worker resumes at the same epoch) but writes and deletes nothing."""
+
+    def __init__(self, backup):
+        super().__init__()
+        self._backup = backup
+
+    def set_model(self, model):
+        super().set_model(model)
+        self._backup.set_model(model)
+
+    def on_train_begin(self, logs=None):
+        self._backup.on_train_begin(logs)
+
+
 def _loss_fn(identifier):
     """Returns ``f(y_true, y_pred, sample_weight)`` giving a scalar, from a Loss object or a loss function."""
     loss = losses_module.get(identifier)
@@ -225,8 +273,11 @@ class Trainer:
     """The ``compile`` / ``fit`` / ``evaluate`` / ``predict`` methods of ``keras.Model``."""
 
     _compiled = False
+    _distribution = None  # the multi-worker strategy while fit / evaluate / predict run under one
+    _replica_fraction = None  # this worker's share of the global batch, which scales its loss's gradient
 
     # ---- compile ----
+    @_in_strategy
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
                 run_eagerly=None, steps_per_execution=1, jit_compile=None, **kwargs):
         """Configures training.
@@ -241,6 +292,9 @@ class Trainer:
             weighted_metrics: metrics that also get ``sample_weight``.
         """
         self.optimizer = optimizer if hasattr(optimizer, "apply_gradients") else optimizers_module.get(optimizer)
+        if distribute_context.has_strategy() and getattr(self.optimizer, "_distribute_strategy", False) is None:
+            # An optimizer made outside the model's strategy scope still sums the gradients over its replicas.
+            self.optimizer._distribute_strategy = distribute_context.get_strategy()
         # Resolved now so that an unknown name fails here, as a mistake in compile, not at the first fit.
         for identifier in loss.values() if isinstance(loss, dict) else loss if isinstance(loss, (list, tuple)) else [
                 loss]:
@@ -419,7 +473,9 @@ class Trainer:
         return self.get_metrics_result()
 
     def get_metrics_result(self):
-        """The running loss(es) and metric values as a dict of floats."""
+        """The running loss(es) and metric values as a dict of floats (over all workers, under a strategy)."""
+        if self._distribution is not None:
+            return self._distribution._reduced_metrics_result(self)
         logs = {name: tracker.result() for name, tracker in self._loss_trackers.items()}
         for entry in self._compiled_outputs or []:
             for display, metric, _ in entry[3]:
@@ -437,8 +493,10 @@ class Trainer:
         with pt.GradientTape() as tape:
             y_pred = self(x, training=True)
             total = self.compute_loss(x, y, y_pred, sample_weight)
+            # Several workers: each loss is its share of the global batch's mean, the gradients are summed.
+            scaled = total if self._replica_fraction is None else total * self._replica_fraction
         variables = self.trainable_variables
-        grads = tape.gradient(total, variables)
+        grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
         self._track_loss(x, total)
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -478,6 +536,7 @@ class Trainer:
         return data
 
     # ---- fit ----
+    @_in_strategy
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
@@ -505,8 +564,10 @@ class Trainer:
             A ``History`` whose ``history`` dict maps each metric (and ``val_`` metric) to per-epoch values.
         """
         self._require_compiled("training")
-        verbose = 1 if verbose == "auto" else int(verbose)
+        verbose, callbacks = self._chief_only(1 if verbose == "auto" else int(verbose), callbacks)
         train = self._adapt(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, "fit", class_weight)
+        if self._distribution is not None and isinstance(train, _ArrayData):
+            train.permutation = self._distribution._chief_permutation
         if isinstance(train, _PyDatasetData):
             train.workers, train.max_queue_size = kwargs.get("workers"), kwargs.get("max_queue_size")
         val = None
@@ -554,9 +615,27 @@ class Trainer:
         vsw = validation_data[2] if len(validation_data) == 3 else None
         return _ArrayData(vx, vy, vsw, batch_size, False, "fit (validation_data)")
 
+    def _chief_only(self, verbose, callbacks):
+        """No progress bar and no file-writing callbacks on the workers other than the chief (a BackupAndRestore
+        there only restores)."""
+        if self._distribution is None or self._distribution._is_chief:
+            return verbose, callbacks
+        return 0, [_RestoreOnly(cb) if isinstance(cb, callbacks_module.BackupAndRestore) else cb
+                   for cb in callbacks or [] if not _chief_only_callback(cb)]
+
+    def _local_batch(self, data, x, y, sw):
+        """Under a strategy, this worker's rows of the global batch and its share of the batch."""
+        if self._distribution is None:
+            return x, y, sw
+        (x, y, sw), fraction = self._distribution._local_batch(
+            (x, y, sw), getattr(getattr(data, "data", None), "_per_worker", False))
+        object.__setattr__(self, "_replica_fraction", fraction)
+        return x, y, sw
+
     def _run_epoch(self, train, callback_list):
         logs = None
         for step, (x, y, sw) in enumerate(train.epoch()):
+            x, y, sw = self._local_batch(train, x, y, sw)
             callback_list.on_train_batch_begin(step)
             logs = {k: float(_to_numpy(v)) for k, v in self.train_step(pack_x_y_sample_weight(x, y, sw)).items()}
             callback_list.on_train_batch_end(step, logs)
@@ -571,6 +650,7 @@ class Trainer:
         self._reset_metrics()
         logs = None
         for step, (x, y, sw) in enumerate(data.epoch()):
+            x, y, sw = self._local_batch(data, x, y, sw)
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
             if y is None:
@@ -582,6 +662,7 @@ class Trainer:
             raise ValueError("evaluate: the data produced no batches; it is empty.")
         return logs
 
+    @_in_strategy
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         """Loss and metrics on data, in inference mode.
@@ -591,7 +672,7 @@ class Trainer:
             order), or a dict with ``return_dict=True``.
         """
         self._require_compiled("evaluating")
-        verbose = 1 if verbose == "auto" else int(verbose)
+        verbose, callbacks = self._chief_only(1 if verbose == "auto" else int(verbose), callbacks)
         data = self._adapt(x, y, sample_weight, batch_size, steps, False, "evaluate")
         cbs = list(callbacks or [])
         if verbose:
@@ -606,6 +687,7 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     # ---- predict ----
+    @_in_strategy
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """The model's outputs as numpy arrays (a list / dict for several outputs), in inference mode.
 
@@ -613,7 +695,7 @@ class Trainer:
             >>> predictions = model.predict(test_images[:10])
             >>> predictions[0].argmax()
         """
-        verbose = 1 if verbose == "auto" else int(verbose)
+        verbose, callbacks = self._chief_only(1 if verbose == "auto" else int(verbose), callbacks)
         data = self._adapt(x, None, None, batch_size, steps, False, "predict")
         cbs = list(callbacks or [])
         if verbose:
@@ -624,9 +706,17 @@ class Trainer:
         structure = None
         for step, (bx, _, _) in enumerate(data.epoch()):
             callback_list.on_predict_batch_begin(step)
+            # Under a strategy each worker predicts its rows and returns the whole batch's predictions; a batch
+            # with fewer rows than workers is predicted whole on every worker.
+            split = self._distribution is not None and \
+                int(np.shape(_flatten(bx)[0])[0]) >= self._distribution.num_replicas_in_sync
+            if split:
+                bx, _, _ = self._local_batch(data, bx, None, None)
             outputs = self(bx, training=False)
             structure = outputs
             flat = [_to_numpy(o) for o in _flatten(outputs)]
+            if split:
+                flat = self._distribution._gather_rows(flat)
             if results is None:
                 results = [[] for _ in flat]
             for store, value in zip(results, flat):

@@ -8,6 +8,8 @@ from ._loss import *  # noqa: F401,F403
 from ._normalization import *  # noqa: F401,F403
 from ._conv import *  # noqa: F401,F403
 from ._pool import *  # noqa: F401,F403
+from ._extra import *  # noqa: F401,F403
+from ..distribute._losses import compute_average_loss, scale_regularization_loss  # noqa: F401
 
 
 from .._missing import missing_attribute_hook  # noqa: E402

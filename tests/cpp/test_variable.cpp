@@ -48,5 +48,22 @@ TEST(Variable, AssignChecksShapeAndDtype) {
   EXPECT_EQ(testing::to_vector<float>(v.read()), (std::vector<float>{1, 2}));
 }
 
+TEST(Variable, ReadsGoThroughTheInstalledHooks) {
+  // autograd installs the hooks at static init; core itself includes neither autograd nor ops.
+  const VariableHooks installed = variable_hooks();
+  ASSERT_NE(installed.on_read, nullptr);
+  ASSERT_NE(installed.copy_into, nullptr);
+  static int reads = 0;
+  reads = 0;
+  variable_hooks().on_read = [](const Variable&, const Tensor&) { ++reads; };
+  Variable v(testing::make_tensor<float>({2}, {1, 2}), "v", true);
+  v.read();
+  v.read();
+  EXPECT_EQ(reads, 2);
+  variable_hooks().copy_into = nullptr;  // without a copy kernel a Variable cannot be made: an error, not a crash
+  EXPECT_THROW(Variable(testing::make_tensor<float>({2}, {1, 2}), "w", true), RuntimeError);
+  variable_hooks() = installed;
+}
+
 }  // namespace
 }  // namespace pt

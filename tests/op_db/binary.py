@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from .common import (
-    ALL_DTYPES, BOOL, FLOATS, GENERIC_EXTREMAL, INTS, NONZERO, NUMERIC, Domain, OpInfo, SampleInput, make, _same,
+    ALL_DTYPES, BOOL, FLOATS, GENERIC_EXTREMAL, INTS, NONZERO, NUMERIC, POS, Domain, OpInfo, SampleInput, make, _same,
     _scalar)
+from .unary import _UNARY_FLOAT_TOLS
 
 
 BINARY_PAIRS = [
@@ -122,6 +123,11 @@ def _pow(a, b):
     return np.power(a, b).astype(a.dtype)
 
 
+def _xlogy(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0, x * np.log(y)).astype(x.dtype)
+
+
 def _binary(name, ref, dtypes, differentiable, **kw):
     kw.setdefault("unsupported_dtypes", tuple(d for d in ALL_DTYPES if d not in dtypes))
     kw.setdefault("extremal", GENERIC_EXTREMAL[:10] + (np.inf, -np.inf, np.nan))
@@ -144,6 +150,7 @@ ROWS = [
     _binary("minimum", _same(np.minimum), NUMERIC, True),
     _binary("squared_difference", lambda a, b: np.square(a - b).astype(a.dtype), NUMERIC, True,
             api="math.squared_difference|squared_difference", domains=(Domain(-9, 10), Domain(-9, 10))),
+    _binary("xlogy", _xlogy, FLOATS, True, api="math.xlogy", domains=(None, POS), tols=_UNARY_FLOAT_TOLS),
     _binary("equal", np.equal, ALL_DTYPES, False),
     _binary("not_equal", np.not_equal, ALL_DTYPES, False),
     _binary("less", np.less, NUMERIC, False),

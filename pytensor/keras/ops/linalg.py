@@ -1,11 +1,12 @@
 """``keras.ops.linalg``: norms, LU / Cholesky / QR factorisations with the solves, inverses, determinants and
-least squares built on them, symmetric eigendecomposition (Jacobi) and the SVD, pseudo-inverse and rank from it,
-composed from pytensor's ops; ``eig`` (non-symmetric) is not built and says so."""
+least squares built on them, symmetric eigendecomposition (Jacobi) and the SVD, pseudo-inverse and rank from it:
+tf.linalg's (pytensor/_linalg_ops.py) with Keras's signatures; ``eig`` (non-symmetric) is not built and says so."""
 import numpy as _np
 
 import pytensor as pt
+from pytensor import _linalg_ops as _linalg
 
-from .numpy import _float, _tensor, argsort, diagonal, take_along_axis
+from .numpy import _float, _tensor
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
@@ -32,56 +33,12 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return pt.reduce_sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
 
 
-# Factorisations as eager loops over the matrix size: each step is batched, differentiable pytensor ops, so
-# gradients follow; O(n) op calls per factorisation, meant for the small matrices Keras programs factor.
+# The factorisations are tf.linalg's (eager loops of batched, differentiable ops: pytensor/_linalg_ops.py).
 def _square(x, op):
     x = _float(x)
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise ValueError(f"keras.ops.{op}: expected square matrices (..., n, n), got shape {tuple(x.shape)}.")
     return x
-
-
-def _unit(index, n, dtype):
-    """One-hot rows ``(..., n)`` of ``index`` (an int or an int tensor)."""
-    return pt.one_hot(pt.cast(pt.convert_to_tensor(index), "int32"), n, dtype=dtype)
-
-
-def _lu(x):
-    """Partial-pivoting LU of ``x``: ``(L, U, P, swaps)`` with ``P @ x = L @ U`` and ``swaps`` the number of row
-    interchanges (per matrix)."""
-    n, dtype = x.shape[-1], x.dtype.name
-    rows = pt.range(n)
-    eye = pt.broadcast_to(pt.eye(n, dtype=dtype), x.shape)
-    u, lower, perm = x, pt.zeros_like(x), eye
-    swaps = pt.zeros(x.shape[:-2], dtype="int32")
-    for k in range(n):
-        column = pt.where(rows >= k, pt.abs(u[..., :, k]), pt.fill(u.shape[:-1], _np.array(-1.0, dtype)))
-        pivot = pt.cast(pt.argmax(column, axis=-1), "int32")
-        e_k, e_p = _unit(k + pt.zeros_like(pivot), n, dtype), _unit(pivot, n, dtype)
-        swap = eye - _outer(e_k, e_k) - _outer(e_p, e_p) + _outer(e_k, e_p) + _outer(e_p, e_k)
-        u, lower, perm = pt.matmul(swap, u), pt.matmul(pt.matmul(swap, lower), swap), pt.matmul(swap, perm)
-        swaps = swaps + pt.cast(pt.not_equal(pivot, k), "int32")
-        factors = pt.where(rows > k, u[..., :, k] / u[..., k:k + 1, k], pt.zeros_like(u[..., :, k]))
-        u = u - pt.expand_dims(factors, -1) * u[..., k:k + 1, :]
-        lower = lower + _outer(factors, e_k)
-    return lower + eye, u, perm, swaps
-
-
-def _outer(a, b):
-    return pt.expand_dims(a, -1) * pt.expand_dims(b, -2)
-
-
-def _substitute(a, b, lower, unit_diagonal=False):
-    """``a^-1 b`` for triangular ``a`` (..., n, n) and ``b`` (..., n, k), row by row."""
-    n = a.shape[-1]
-    order = range(n) if lower else range(n - 1, -1, -1)
-    solved = {}
-    for i in order:
-        rhs = b[..., i, :]
-        for j in solved:
-            rhs = rhs - a[..., i, j:j + 1] * solved[j]
-        solved[i] = rhs if unit_diagonal else rhs / a[..., i, i:i + 1]
-    return pt.stack([solved[i] for i in range(n)], axis=-2)
 
 
 def _as_matrix_rhs(a, b):
@@ -94,7 +51,7 @@ def solve_triangular(a, b, lower=False):
     """``x`` with ``a @ x = b`` for triangular ``a`` (``lower`` or upper); ``b`` a matrix or a vector."""
     a = _square(a, "solve_triangular")
     rhs, vector = _as_matrix_rhs(a, b)
-    x = _substitute(a, rhs, lower)
+    x = _linalg.triangular_solve(a, rhs, lower=lower)
     return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
 
 
@@ -102,63 +59,41 @@ def solve(a, b):
     """``x`` with ``a @ x = b`` (LU with partial pivoting); ``b`` a matrix or a vector."""
     a = _square(a, "solve")
     rhs, vector = _as_matrix_rhs(a, b)
-    lower, upper, perm, _ = _lu(a)
-    x = _substitute(upper, _substitute(lower, pt.matmul(perm, rhs), True, unit_diagonal=True), False)
+    x = _linalg.solve(a, rhs)
     return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
 
 
 def inv(x):
     """The inverse matrix."""
-    x = _square(x, "inv")
-    return solve(x, pt.broadcast_to(pt.eye(x.shape[-1], dtype=x.dtype.name), x.shape))
+    return _linalg.inv(_square(x, "inv"))
 
 
 def slogdet(x):
     """``(sign, log|det x|)`` from the LU factorisation."""
-    x = _square(x, "slogdet")
-    _, upper, _, swaps = _lu(x)
-    pivots = diagonal(upper, axis1=-2, axis2=-1)
-    parity = 1.0 - 2.0 * pt.cast(pt.math.floormod(swaps, 2), x.dtype.name)
-    sign = parity * pt.reduce_prod(pt.sign(pivots), axis=-1)
-    return sign, pt.reduce_sum(pt.math.log(pt.abs(pivots)), axis=-1)
+    return _linalg.slogdet(_square(x, "slogdet"))
 
 
 def det(x):
     """The determinant."""
-    sign, log_abs = slogdet(x)
-    return sign * pt.exp(log_abs)
+    return _linalg.det(_square(x, "det"))
 
 
 def logdet(x):
     """``log det x`` of positive definite matrices."""
-    x = _square(x, "logdet")
-    return 2.0 * pt.reduce_sum(pt.math.log(diagonal(cholesky(x), axis1=-2, axis2=-1)), axis=-1)
+    return _linalg.logdet(_square(x, "logdet"))
 
 
 def lu_factor(x):
     """``(lu, p)`` as Keras on TensorFlow gives: ``L - I + U`` in one matrix and the permutation ``p`` with
-    ``x = (L @ U)[p]``."""
-    x = _square(x, "lu_factor")
-    lower, upper, perm, _ = _lu(x)
-    packed = lower - pt.eye(x.shape[-1], dtype=x.dtype.name) + upper
-    return packed, pt.cast(pt.argmax(perm, axis=-2), "int32")
+    ``x = (L @ U)[p]`` (the inverse of tf.linalg.lu's, which has ``x[p] = L @ U``)."""
+    packed, perm = _linalg.lu(_square(x, "lu_factor"))
+    return packed, _linalg._inverse_permutation(perm)
 
 
 def cholesky(x, upper=False):
     """The Cholesky factor ``L`` (lower, ``x = L L^T``; ``U = L^T`` with ``upper=True``) of positive definite
-    ``x``, column by column."""
-    x = _square(x, "cholesky")
-    n = x.shape[-1]
-    rows = pt.range(n)
-    columns = []
-    for j in range(n):
-        v = x[..., :, j]
-        if columns:
-            done = pt.stack(columns, axis=-1)  # (..., n, j)
-            v = v - pt.reduce_sum(done * pt.expand_dims(done[..., j, :], -2), axis=-1)
-        d = pt.sqrt(v[..., j:j + 1])
-        columns.append(pt.where(rows >= j, v / d, pt.zeros_like(v)))
-    factor = pt.stack(columns, axis=-1)
+    ``x``."""
+    factor = _linalg.cholesky(_square(x, "cholesky"))
     return _swap_last(factor) if upper else factor
 
 
@@ -167,8 +102,7 @@ def cholesky_inverse(x, upper=False):
     factor = _square(x, "cholesky_inverse")
     lower = _swap_last(factor) if upper else factor
     eye = pt.broadcast_to(pt.eye(factor.shape[-1], dtype=factor.dtype.name), factor.shape)
-    inverse_lower = _substitute(lower, eye, True)
-    return pt.matmul(_swap_last(inverse_lower), inverse_lower)
+    return _linalg.cholesky_solve(lower, eye)
 
 
 def _swap_last(x):
@@ -176,33 +110,14 @@ def _swap_last(x):
 
 
 def qr(x, mode="reduced"):
-    """``(q, r)`` with ``x = q @ r`` by Householder reflections, signs as LAPACK (``r``'s diagonal is
-    ``-sign(pivot) * norm`` where a reflection is needed); ``mode`` ``'reduced'`` or ``'complete'``."""
+    """``(q, r)`` with ``x = q @ r`` by Householder reflections, signs as LAPACK; ``mode`` ``'reduced'`` or
+    ``'complete'``."""
     if mode not in ("reduced", "complete"):
         raise ValueError(f"keras.ops.qr: mode must be 'reduced' or 'complete', got {mode!r}.")
     r = _float(x)
     if r.ndim < 2:
         raise ValueError(f"keras.ops.qr: expected matrices (..., m, n), got shape {tuple(r.shape)}.")
-    m, n, dtype = r.shape[-2], r.shape[-1], r.dtype.name
-    rows = pt.range(m)
-    eye = pt.broadcast_to(pt.eye(m, dtype=dtype), list(r.shape[:-2]) + [m, m])
-    q = eye
-    for j in range(min(m, n)):
-        column = pt.where(rows >= j, r[..., :, j], pt.zeros_like(r[..., :, j]))
-        alpha = r[..., j:j + 1, j]
-        beta = -pt.where(alpha >= 0.0, pt.ones_like(alpha), -pt.ones_like(alpha)) * pt.sqrt(
-            pt.reduce_sum(column * column, axis=-1, keepdims=True))
-        v = column - beta * _unit(j, m, dtype)
-        length = pt.reduce_sum(v * v, axis=-1, keepdims=True)
-        # As LAPACK's dlarfg: no reflection where the column is already zero below the pivot.
-        below = pt.reduce_sum(pt.where(rows > j, column * column, pt.zeros_like(column)), axis=-1, keepdims=True)
-        tau = pt.where(below > 0.0, 2.0 / pt.where(below > 0.0, length, pt.ones_like(length)), pt.zeros_like(length))
-        reflection = eye - pt.expand_dims(tau, -1) * _outer(v, v)
-        r, q = pt.matmul(reflection, r), pt.matmul(q, reflection)
-    below = pt.greater(pt.expand_dims(rows, 1), pt.expand_dims(pt.range(n), 0))
-    r = pt.where(below, pt.zeros_like(r), r)  # exact zeros under the diagonal, as LAPACK leaves them
-    if mode == "reduced" and m > n:
-        q, r = q[..., :, :n], r[..., :n, :]
+    q, r = _linalg.qr(r, full_matrices=mode == "complete")
     return q, r
 
 
@@ -214,98 +129,38 @@ def lstsq(a, b, rcond=None):
     m, n = a.shape[-2], a.shape[-1]
     if m >= n:
         q, r = qr(a)
-        x = _substitute(r, pt.matmul(_swap_last(q), rhs), False)
+        x = _linalg.triangular_solve(r, pt.matmul(_swap_last(q), rhs), lower=False)
     else:
         q, r = qr(_swap_last(a))
-        x = pt.matmul(q, _substitute(_swap_last(r), rhs, True))
+        x = pt.matmul(q, _linalg.triangular_solve(_swap_last(r), rhs, lower=True))
     return pt.squeeze(x, axis=[x.ndim - 1]) if vector else x
 
 
 def eigh(x):
-    """``(eigenvalues, eigenvectors)`` of symmetric matrices, eigenvalues ascending, by cyclic Jacobi rotations in
-    float64 (sweeps until the off-diagonal part vanishes); each eigenvector's sign is arbitrary, as LAPACK's."""
-    x = _square(x, "eigh")
-    a = pt.cast(x, "float64")
-    n = a.shape[-1]
-    eye = pt.broadcast_to(pt.eye(n, dtype="float64"), a.shape)
-    vectors = eye
-    for _ in range(_JACOBI_SWEEPS):
-        off = pt.reduce_sum(pt.square(a - a * eye))
-        if float(off.numpy()) <= 1e-30 * max(float(pt.reduce_sum(pt.square(a)).numpy()), 1e-300):
-            break
-        for p in range(n - 1):
-            for q in range(p + 1, n):
-                app, aqq, apq = a[..., p:p + 1, p:p + 1], a[..., q:q + 1, q:q + 1], a[..., p:p + 1, q:q + 1]
-                rotate = pt.not_equal(apq, 0.0)
-                theta = (aqq - app) / (2.0 * pt.where(rotate, apq, pt.ones_like(apq)))
-                sign = pt.where(theta >= 0.0, pt.ones_like(theta), -pt.ones_like(theta))
-                t = pt.where(rotate, sign / (pt.abs(theta) + pt.sqrt(theta * theta + 1.0)), pt.zeros_like(theta))
-                c = pt.math.rsqrt(t * t + 1.0)
-                s = t * c
-                e_p, e_q = _unit(p, n, "float64"), _unit(q, n, "float64")
-                rotation = eye + (c - 1.0) * (_outer(e_p, e_p) + _outer(e_q, e_q)) + s * (
-                    _outer(e_p, e_q) - _outer(e_q, e_p))
-                a = pt.matmul(pt.matmul(_swap_last(rotation), a), rotation)
-                vectors = pt.matmul(vectors, rotation)
-    values = diagonal(a, axis1=-2, axis2=-1)
-    order = argsort(values, axis=-1)
-    values = take_along_axis(values, order, axis=-1)
-    vectors = take_along_axis(vectors, pt.expand_dims(order, -2), axis=-1)
-    return pt.cast(values, x.dtype.name), pt.cast(vectors, x.dtype.name)
+    """``(eigenvalues, eigenvectors)`` of symmetric matrices, eigenvalues ascending (tf.linalg.eigh: Jacobi)."""
+    return _linalg.eigh(_square(x, "eigh"))
 
 
 def svd(x, full_matrices=True, compute_uv=True):
     """``(u, s, vh)`` with ``x = u @ diag(s) @ vh`` and ``s`` descending (``s`` alone with ``compute_uv=False``),
-    from ``eigh`` of the Gram matrix in float64: accurate for float32 matrices whose singular values are not
-    below about 1e-7 of the largest. Singular vectors' signs are arbitrary, as LAPACK's."""
+    from tf.linalg.svd (which returns ``(s, u, v)``)."""
     x = _float(x)
     if x.ndim < 2:
         raise ValueError(f"keras.ops.svd: expected matrices (..., m, n), got shape {tuple(x.shape)}.")
-    m, n = x.shape[-2], x.shape[-1]
-    a = pt.cast(x, "float64")
-    tall = m >= n
-    if not tall:
-        a = _swap_last(a)
-    values, v = eigh(pt.matmul(_swap_last(a), a))
-    values, v = values[..., ::-1], v[..., ::-1]  # descending
-    s = pt.sqrt(pt.maximum(values, 0.0))
     if not compute_uv:
-        return pt.cast(s, x.dtype.name)
-    safe = pt.where(s > 0.0, s, pt.ones_like(s))
-    u = pt.where(pt.expand_dims(s > 0.0, -2), pt.matmul(a, v) / pt.expand_dims(safe, -2), pt.zeros_like(
-        pt.matmul(a, v)))
-    if full_matrices and a.shape[-2] > a.shape[-1]:
-        complement, _ = qr(u, mode="complete")
-        u = pt.concat([u, complement[..., :, a.shape[-1]:]], axis=-1)
-    if not tall:
-        u, v = v, u
-    u, s, vh = pt.cast(u, x.dtype.name), pt.cast(s, x.dtype.name), pt.cast(_swap_last(v), x.dtype.name)
-    return u, s, vh
+        return _linalg.svd(x, compute_uv=False)
+    s, u, v = _linalg.svd(x, full_matrices=full_matrices)
+    return u, s, _swap_last(v)
 
 
 def pinv(x, rcond=None):
-    """The Moore-Penrose pseudo-inverse from ``svd``; singular values below ``rcond * max(s)`` (default
-    ``10 * max(m, n) * eps``, as TF) count as zero."""
-    x = _float(x)
-    u, s, vh = svd(x, full_matrices=False)
-    m, n = x.shape[-2], x.shape[-1]
-    rcond = 10.0 * max(m, n) * float(_np.finfo(x.dtype.name).eps) if rcond is None else rcond
-    keep = s > rcond * pt.reduce_max(s, axis=-1, keepdims=True)
-    inverse = pt.where(keep, 1.0 / pt.where(keep, s, pt.ones_like(s)), pt.zeros_like(s))
-    return pt.matmul(_swap_last(vh) * pt.expand_dims(inverse, -2), _swap_last(u))
+    """The Moore-Penrose pseudo-inverse (tf.linalg.pinv)."""
+    return _linalg.pinv(_float(x), rcond=rcond)
 
 
 def matrix_rank(x, tol=None):
-    """The number of singular values above ``tol`` (default ``max(s) * max(m, n) * eps``, as TF), int32."""
-    x = _float(x)
-    s = svd(x, compute_uv=False)
-    if tol is None:
-        tol = pt.reduce_max(s, axis=-1, keepdims=True) * (max(x.shape[-2:]) * float(_np.finfo(x.dtype.name).eps))
-    return pt.reduce_sum(pt.cast(s > tol, "int32"), axis=-1)
-
-
-# Cyclic Jacobi converges quadratically; 30 sweeps is far beyond what float64 needs for the matrices here.
-_JACOBI_SWEEPS = 30
+    """The number of singular values above ``tol`` (tf.linalg.matrix_rank), int32."""
+    return _linalg.matrix_rank(_float(x), tol=tol)
 
 
 from ..._missing import missing_attribute_hook  # noqa: E402

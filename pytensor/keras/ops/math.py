@@ -3,7 +3,7 @@ import numpy as _np
 
 import pytensor as pt
 
-from .numpy import _float, _tensor, _axis, _sorted_last
+from .numpy import _float, _tensor, _axis
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -37,34 +37,14 @@ def erfc(x):
 
 
 def erfinv(x):
-    """The inverse of ``erf`` on (-1, 1): Giles's single-precision approximation refined by Newton steps on
-    ``erf`` in float64 (exact to float32's precision; the steps carry the gradient ``sqrt(pi)/2 exp(y^2)``)."""
-    x = _float(x)
-    wide = pt.cast(x, "float64")
-    w = -pt.math.log((1.0 - wide) * (1.0 + wide))
-    central, tail = w - 2.5, pt.sqrt(pt.maximum(w, 5.0)) - 3.0
-    p_central = _horner(central, [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-                                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941])
-    p_tail = _horner(tail, [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-                            -0.0076224613, 0.00943887047, 1.00167406, 2.83297682])
-    y = pt.where(w < 5.0, p_central, p_tail) * wide
-    for _ in range(3):
-        y = y - (pt.math.erf(y) - wide) / (2.0 / _np.sqrt(_np.pi) * pt.exp(-y * y))
-    return pt.cast(y, x.dtype.name)
-
-
-def _horner(t, coefficients):
-    out = pt.zeros_like(t) + coefficients[0]
-    for c in coefficients[1:]:
-        out = out * t + c
-    return out
+    """The inverse of ``erf`` on (-1, 1) (tf.math.erfinv: refined in float64, so exact to float32's precision)."""
+    return pt.math.erfinv(_float(x))
 
 
 def top_k(x, k, sorted=True):
     """The ``k`` largest values along the last axis and their int32 indices (ties: the earlier index first)."""
-    x = _tensor(x)
-    values, indices = _sorted_last(x, descending=True)
-    return values[..., :k], indices[..., :k]
+    values, indices = pt.math.top_k(_tensor(x), k)
+    return values, indices
 
 
 def in_top_k(targets, predictions, k):
@@ -78,42 +58,31 @@ def in_top_k(targets, predictions, k):
 
 def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """Sums of the rows of ``data`` per segment id (``num_segments`` defaults to the largest id + 1)."""
+    return _segments(data, segment_ids, num_segments, pt.math.unsorted_segment_sum)
+
+
+def _segments(data, segment_ids, num_segments, reduce):
+    """``reduce`` (a tf.math.unsorted_segment_* function) with ``num_segments`` defaulting to the largest id + 1."""
     data = _tensor(data)
     segment_ids = pt.cast(_tensor(segment_ids), "int32")
     if num_segments is None:
         num_segments = int(pt.reduce_max(segment_ids).numpy()) + 1
-    return pt.math.unsorted_segment_sum(data, segment_ids, num_segments)
-
-
-def _segments(data, segment_ids, num_segments, empty, reduce):
-    """Per segment, ``reduce`` of ``data``'s rows with id ``segment``; rows elsewhere count as ``empty``."""
-    data = _tensor(data)
-    segment_ids = pt.cast(_tensor(segment_ids), "int32")
-    if num_segments is None:
-        num_segments = int(pt.reduce_max(segment_ids).numpy()) + 1
-    member = pt.equal(pt.expand_dims(pt.range(num_segments), 1), pt.expand_dims(segment_ids, 0))  # (segments, rows)
-    member = pt.reshape(member, [num_segments, -1] + [1] * (data.ndim - 1))
-    filled = pt.where(pt.broadcast_to(member, [num_segments] + list(data.shape)), pt.broadcast_to(
-        pt.expand_dims(data, 0), [num_segments] + list(data.shape)), pt.fill([num_segments] + list(data.shape),
-                                                                            _np.array(empty, data.dtype.name)))
-    return reduce(filled, axis=1)
+    return reduce(data, segment_ids, num_segments)
 
 
 def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """Maxima of the rows of ``data`` per segment id (the dtype's lowest value for empty segments, as TF)."""
-    dtype = _tensor(data).dtype
-    return _segments(data, segment_ids, num_segments, dtype.min, pt.reduce_max)
+    return _segments(data, segment_ids, num_segments, pt.math.unsorted_segment_max)
 
 
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
     """Minima of the rows of ``data`` per segment id (the dtype's highest value for empty segments)."""
-    dtype = _tensor(data).dtype
-    return _segments(data, segment_ids, num_segments, dtype.max, pt.reduce_min)
+    return _segments(data, segment_ids, num_segments, pt.math.unsorted_segment_min)
 
 
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """Products of the rows of ``data`` per segment id (1 for empty segments)."""
-    return _segments(data, segment_ids, num_segments, 1, pt.reduce_prod)
+    return _segments(data, segment_ids, num_segments, pt.math.unsorted_segment_prod)
 
 
 def extract_sequences(x, sequence_length, sequence_stride):

@@ -130,38 +130,32 @@ def exp2(x):
 
 def tan(x):
     """Tangent."""
-    x = _float(x)
-    return pt.sin(x) / pt.cos(x)
+    return pt.math.tan(_float(x))
 
 
 def sinh(x):
     """Hyperbolic sine."""
-    x = _float(x)
-    return (pt.exp(x) - pt.exp(-x)) / 2.0
+    return pt.math.sinh(_float(x))
 
 
 def cosh(x):
     """Hyperbolic cosine."""
-    x = _float(x)
-    return (pt.exp(x) + pt.exp(-x)) / 2.0
+    return pt.math.cosh(_float(x))
 
 
 def arcsinh(x):
     """Inverse hyperbolic sine."""
-    x = _float(x)
-    return pt.math.log(x + pt.sqrt(x * x + 1.0))
+    return pt.math.asinh(_float(x))
 
 
 def arccosh(x):
     """Inverse hyperbolic cosine."""
-    x = _float(x)
-    return pt.math.log(x + pt.sqrt(x * x - 1.0))
+    return pt.math.acosh(_float(x))
 
 
 def arctanh(x):
     """Inverse hyperbolic tangent."""
-    x = _float(x)
-    return 0.5 * pt.math.log((1.0 + x) / (1.0 - x))
+    return pt.math.atanh(_float(x))
 
 
 def floor(x):
@@ -287,40 +281,24 @@ def minimum(x1, x2):
 
 
 def arctan2(x1, x2):
-    """Angle of ``(x2, x1)`` in radians, from -pi to pi; ``atan`` composed as an odd series would lose
-    accuracy, so it is derived from ``acos`` of the normalised x."""
+    """Angle of ``(x2, x1)`` in radians, from -pi to pi."""
     y, x = _operands(x1, x2)
-    y, x = _float(y), _float(x)
-    r = pt.sqrt(x * x + y * y)
-    # half-angle formula: atan2(y, x) = 2 atan(y / (r + x)), written with atan via arcsin-free identities.
-    return 2.0 * _atan(y / (r + x))
-
-
-def _atan(z):
-    # atan(z) = asin(z / sqrt(1 + z^2)) is not available either; use atan(z) = 2 atan(z / (1 + sqrt(1 + z^2)))
-    # twice to bring |z| below tan(pi/16), then a short odd Taylor series (error < 1e-9 there).
-    for _ in range(2):
-        z = z / (1.0 + pt.sqrt(1.0 + z * z))
-    z2 = z * z
-    series = z * (1.0 - z2 * (1.0 / 3 - z2 * (1.0 / 5 - z2 * (1.0 / 7 - z2 * (1.0 / 9 - z2 / 11.0)))))
-    return 4.0 * series
+    return pt.math.atan2(_float(y), _float(x))
 
 
 def arctan(x):
     """Inverse tangent."""
-    return _atan(_float(x))
+    return pt.math.atan(_float(x))
 
 
 def arcsin(x):
     """Inverse sine."""
-    x = _float(x)
-    return _atan(x / pt.sqrt(1.0 - x * x))
+    return pt.math.asin(_float(x))
 
 
 def arccos(x):
     """Inverse cosine."""
-    x = _float(x)
-    return _np.pi / 2 - arcsin(x)
+    return pt.math.acos(_float(x))
 
 
 def hypot(x1, x2):
@@ -513,78 +491,31 @@ def argmin(x, axis=None, keepdims=False):
     return out
 
 
-def _along_last(x, axis, fn):
-    """Applies ``fn`` to ``x`` with ``axis`` moved last, then moves the result's last axis back."""
-    ndim = x.ndim
-    axis = _norm_axis(axis, ndim)
-    if axis == ndim - 1:
-        return fn(x)
-    return moveaxis(fn(moveaxis(x, axis, -1)), -1, axis)
-
-
 def cumsum(x, axis=None, dtype=None):
-    """Running sum along ``axis`` (of the flattened ``x`` by default), as a matmul with a triangular matrix so
-    gradients follow."""
+    """Running sum along ``axis`` (of the flattened ``x`` by default): tf.math.cumsum."""
     x = _numeric(x) if dtype is None else _tensor(x, dtype)
     if axis is None:
         x, axis = pt.reshape(x, [-1]), 0
-
-    def along_last(v):
-        n = v.shape[-1]
-        upper = pt.cast(triu(pt.ones([n, n]), 0), _name(v))
-        return pt.tensordot(v, upper, [[v.ndim - 1], [0]])
-
-    return _along_last(x, axis, along_last)
+    return pt.math.cumsum(x, axis=axis)
 
 
 def cumprod(x, axis=None, dtype=None):
-    """Running product along ``axis``, as ``exp(cumsum(log |x|))`` with the sign and zeros tracked."""
+    """Running product along ``axis`` (of the flattened ``x`` by default): tf.math.cumprod."""
     x = _numeric(x) if dtype is None else _tensor(x, dtype)
     if axis is None:
         x, axis = pt.reshape(x, [-1]), 0
-    values = x if x.dtype.is_floating else pt.cast(x, "float64")  # integers: exact products up to 2 ** 53
-    negatives = cumsum(pt.cast(values < 0, _name(values)), axis)
-    zeros = cumsum(pt.cast(pt.equal(values, 0.0), _name(values)), axis)
-    safe = pt.where(pt.equal(values, 0.0), pt.ones_like(values), pt.abs(values))
-    magnitude = pt.exp(cumsum(pt.math.log(safe), axis))
-    signs = 1.0 - 2.0 * pt.math.floormod(negatives, 2.0)
-    out = pt.where(zeros > 0, pt.zeros_like(values), signs * magnitude)
-    return out if x.dtype.is_floating else pt.cast(pt.round(out), _name(x))
+    return pt.math.cumprod(x, axis=axis)
 
 
-# Sorting (pairwise ranks: O(n^2) memory along the axis, differentiable through the one-hot selections) --------
-def _ranks(x, descending=False):
-    """The one-hot ``(…, rank, element)`` selection of each element's stable rank along the last axis."""
-    n = x.shape[-1]
-    a, b = pt.expand_dims(x, -1), pt.expand_dims(x, -2)  # a[i] vs b[j]
-    before = pt.greater(b, a) if descending else pt.less(b, a)
-    positions = pt.range(n)
-    earlier = pt.less(pt.expand_dims(positions, 0), pt.expand_dims(positions, 1))  # [i, j]: j < i
-    tie_before = pt.logical_and(pt.equal(b, a), earlier)
-    rank = pt.reduce_sum(pt.cast(pt.logical_or(before, tie_before), "int32"), axis=-1)
-    selection = pt.equal(pt.expand_dims(rank, -2), pt.reshape(positions, [n, 1]))  # [r, i]
-    return selection
-
-
-def _sorted_last(x, descending=False):
-    selection = _ranks(x, descending)
-    values = pt.reduce_sum(pt.where(selection, pt.expand_dims(x, -2), pt.zeros_like(pt.expand_dims(x, -2))),
-                           axis=-1)
-    n = x.shape[-1]
-    indices = pt.reduce_sum(pt.cast(selection, "int32") * pt.range(n), axis=-1)
-    return values, indices
-
-
+# Sorting: tf.sort / tf.argsort (stable, differentiable through a gather) -----------------------------------------
 def sort(x, axis=-1):
     """``x`` sorted ascending along ``axis``."""
-    x = _tensor(x)
-    return _along_last(x, axis, lambda v: _sorted_last(v)[0])
+    return pt.sort(_tensor(x), axis=axis)
 
 
 def argsort(x, axis=-1):
     """Indices that sort ``x`` ascending along ``axis`` (stable), int32."""
-    x = _tensor(x)
-    return _along_last(x, axis, lambda v: _sorted_last(v)[1])
+    return pt.argsort(_tensor(x), axis=axis, stable=True)
 
 
 # Shapes ---------------------------------------------------------------------------------------------------------

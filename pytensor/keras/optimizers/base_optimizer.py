@@ -3,6 +3,7 @@ import math
 import warnings
 
 import pytensor as pt
+from pytensor.distribute import _context as _distribute_context
 
 from . import schedules as schedules_module
 
@@ -73,6 +74,9 @@ class Optimizer:
         self._no_decay = {}  # id(variable) -> variable exempt from weight decay
         self._no_decay_names = []
         self.built = False
+        # Made under strategy.scope(): apply_gradients sums the gradients over the strategy's replicas (as TF).
+        self._distribute_strategy = _distribute_context.get_strategy() if _distribute_context.has_strategy() \
+            else None
 
     # ---- learning rate ----
     @property
@@ -165,6 +169,8 @@ class Optimizer:
         if not variables:
             return self.iterations
         self.built = True
+        if self._distribute_strategy is not None and not skip_gradients_aggregation:
+            grads = self._distribute_strategy._all_reduce_gradients(grads, variables)
         if self.clipvalue is not None or self.clipnorm is not None or self.global_clipnorm is not None:
             grads = self._clip_gradients(grads)
         lr = self._current_learning_rate()

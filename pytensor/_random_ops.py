@@ -1,0 +1,415 @@
+"""``tf.random``'s stateless ops, ``Generator``, and the gamma and Poisson samplers.
+
+A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
+state (a key and a counter); both draw from a Philox4x32 stream chosen by (key, counter) — numpy's Philox bit
+generator, since the core's seed rules (C++) decide the streams of seeded ops themselves. Results follow TF's
+contracts (same seed, same numbers; different seeds, independent numbers) but not TF's exact bits. Parameters
+(mean, stddev, minval, maxval) are applied with core ops, so tapes differentiate through them.
+
+``gamma`` and ``poisson`` follow TF's seed rules: they draw the core's uniform and normal samples (Marsaglia and
+Tsang's method; inversion of the cumulative probabilities).
+"""
+
+import enum
+import os
+import threading
+
+import numpy as np
+
+from . import _core
+from .dtypes import as_dtype, float32
+from .errors import InvalidArgumentError
+
+__all__ = [
+    "Algorithm", "stateless_uniform", "stateless_normal", "stateless_truncated_normal", "stateless_categorical",
+    "stateless_gamma", "stateless_binomial", "stateless_poisson", "gamma", "poisson", "fold_in", "split",
+    "create_rng_state", "Generator", "get_global_generator", "set_global_generator",
+]
+
+_MASK64 = (1 << 64) - 1
+_STATELESS = 0x9E3779B97F4A7C15  # separates the keys of the stateless ops from the Generators'
+_GENERATOR = 0xD1B54A32D192ED03
+
+
+class Algorithm(enum.Enum):
+    """The RNG algorithms TF names; pytensor's streams are Philox4x32-10 whichever is asked for."""
+
+    PHILOX = 1
+    THREEFRY = 2
+    AUTO_SELECT = 3
+
+
+def _mix64(x):
+    """splitmix64's finalizer: spreads nearby seeds (1, 2, 3...) over unrelated Philox keys."""
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & _MASK64
+    return x ^ (x >> 31)
+
+
+def _int_seed(seed, op):
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"{op}: a seed must be an integer or None, got {seed!r}") from None
+    if not -(1 << 63) <= seed < 1 << 64:
+        raise ValueError(f"{op}: a seed must fit in 64 bits (from -2**63 to 2**64 - 1); got {seed}")
+    return seed
+
+
+def _seed_pair(seed, op):
+    """The two integers of a stateless `seed` (a shape-[2] integer tensor, array or list)."""
+    values = np.asarray(seed.numpy() if hasattr(seed, "numpy") else seed)
+    if values.shape != (2,) or values.dtype.kind not in "iu":
+        raise InvalidArgumentError(f"{op}: seed must be a shape [2] integer tensor, got {values.dtype} of shape "
+                                   f"{values.shape}")
+    return int(values[0]) & _MASK64, int(values[1]) & _MASK64
+
+
+def _key(pair, salt):
+    return _mix64(_mix64(pair[0] ^ salt) ^ pair[1])
+
+
+def _stream(key, counter=0):
+    """The numpy Generator on the Philox stream (key, counter)."""
+    return np.random.Generator(np.random.Philox(key=int(key) & _MASK64, counter=int(counter) & _MASK64))
+
+
+def _stateless_stream(seed, op):
+    return _stream(_key(_seed_pair(seed, op), _STATELESS))
+
+
+def _dtype_name(dtype):
+    return as_dtype(dtype).name
+
+
+def _shape(shape):
+    return tuple(int(d) for d in (shape.numpy() if hasattr(shape, "numpy") else np.atleast_1d(shape)))
+
+
+def _uniform(rng, shape, minval, maxval, dtype, op):
+    name = _dtype_name(dtype)
+    shape = _shape(shape)
+    if name in ("float32", "float64"):
+        unit = _core.constant(rng.random(shape, dtype=np.float64 if name == "float64" else np.float32), name)
+        maxval = 1.0 if maxval is None else maxval
+        if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
+            return unit * float(maxval - minval) + float(minval)
+        low = _core.convert_to_tensor(minval, dtype=name)
+        return unit * (_core.convert_to_tensor(maxval, dtype=name) - low) + low
+    if name not in ("int32", "int64"):
+        raise TypeError(f"{op}: dtype must be float32, float64, int32 or int64, got {name}")
+    if maxval is None:
+        raise ValueError(f"{op}: integer samples need maxval")
+    low, high = int(minval), int(maxval)
+    if high <= low:
+        raise InvalidArgumentError(f"{op}: need minval < maxval, got {low} and {high}")
+    return _core.constant(rng.integers(low, high, shape, dtype=np.int64), "int64") if name == "int64" else \
+        _core.cast(_core.constant(rng.integers(low, high, shape, dtype=np.int64), "int64"), name)
+
+
+def _normal(rng, shape, mean, stddev, dtype, truncated=False):
+    name = _dtype_name(dtype)
+    shape = _shape(shape)
+    z = rng.standard_normal(shape)
+    if truncated:  # redrawn until within two standard deviations, as TF's truncated normal
+        outside = np.abs(z) > 2.0
+        while outside.any():
+            z[outside] = rng.standard_normal(int(outside.sum()))
+            outside = np.abs(z) > 2.0
+    sample = _core.constant(z.astype(name), name)
+    if isinstance(mean, (int, float)) and isinstance(stddev, (int, float)):
+        return sample * float(stddev) + float(mean)
+    return sample * _core.convert_to_tensor(stddev, dtype=name) + _core.convert_to_tensor(mean, dtype=name)
+
+
+def _categorical(rng, logits, num_samples, dtype):
+    """Gumbel-max draws: argmax over classes of logits + Gumbel noise, `num_samples` per row."""
+    logits = logits if hasattr(logits, "numpy") else _core.convert_to_tensor(logits, dtype_hint="float32")
+    if logits.ndim != 2:
+        raise InvalidArgumentError(f"stateless_categorical: logits must be (batch, classes), got shape "
+                                   f"{tuple(logits.shape)}")
+    batch, classes = (int(d) for d in logits.shape)
+    gumbel = -np.log(-np.log(rng.random((batch, int(num_samples), classes)).clip(1e-300, 1.0)))
+    scores = _core.expand_dims(_core.cast(logits, "float64"), 1) + _core.constant(gumbel, "float64")
+    return _core.argmax(scores, axis=-1, output_type=_dtype_name(dtype))
+
+
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None, alg="auto_select"):
+    """Uniform samples in [minval, maxval), a deterministic function of `seed` (integer dtypes need maxval)."""
+    return _uniform(_stateless_stream(seed, "stateless_uniform"), shape, minval, maxval, dtype, "stateless_uniform")
+
+
+def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
+    """Normal(mean, stddev) samples, a deterministic function of `seed`."""
+    return _normal(_stateless_stream(seed, "stateless_normal"), shape, mean, stddev, dtype)
+
+
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
+    """Normal samples redrawn until within two standard deviations, a deterministic function of `seed`."""
+    return _normal(_stateless_stream(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype, truncated=True)
+
+
+def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
+    """`num_samples` class indices per row of `logits`, a deterministic function of `seed`."""
+    return _categorical(_stateless_stream(seed, "stateless_categorical"), logits, num_samples, dtype)
+
+
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
+    """Gamma(alpha, beta) samples of `shape` (alpha and beta broadcast to it; beta is the rate), a deterministic
+    function of `seed`."""
+    name_ = _dtype_name(dtype)
+    alpha = np.broadcast_to(np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha, np.float64), _shape(shape))
+    draws = _stateless_stream(seed, "stateless_gamma").standard_gamma(alpha)
+    sample = _core.constant(draws.astype(name_), name_)
+    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=name_)
+
+
+def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
+    """Poisson(lam) samples of `shape` (lam broadcast to it), a deterministic function of `seed`."""
+    rate = np.broadcast_to(np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam, np.float64), _shape(shape))
+    if rate.size and rate.min() < 0:
+        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative, got a minimum of {rate.min()}")
+    draws = _stateless_stream(seed, "stateless_poisson").poisson(rate)
+    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+
+
+def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
+    """Binomial(counts, probs) samples of `shape`, a deterministic function of `seed`."""
+    n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
+    p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
+    draws = _stateless_stream(seed, "stateless_binomial").binomial(n.astype(np.int64), p)
+    return _core.constant(draws.astype(_dtype_name(output_dtype)), _dtype_name(output_dtype))
+
+
+def _gamma_samples(shape, alpha, dtype, uniform, normal):
+    """Gamma(alpha, 1) samples by Marsaglia and Tsang's method: eight proposals per sample drawn at once (each is
+    accepted with probability > 0.95), redrawn for the rare sample that rejected all; alpha < 1 by the boost
+    gamma(alpha) = gamma(alpha + 1) * U^(1 / alpha)."""
+    alpha = _core.convert_to_tensor(alpha, dtype=dtype)
+    full = tuple(shape) + tuple(alpha.shape)
+    boost = alpha < 1.0
+    a = _core.where(boost, alpha + 1.0, alpha)
+    d = a - 1.0 / 3.0
+    c = 1.0 / _core.sqrt(9.0 * d)
+    result = _core.zeros(full, dtype)
+    done = _core.zeros(full, "bool")
+    for _ in range(8):
+        x = normal((8,) + full)
+        t = 1.0 + c * x
+        v = _core.square(t) * t
+        u = uniform((8,) + full)
+        safe_v = _core.where(v > 0.0, v, _core.ones_like(v))
+        accept = _core.logical_and(v > 0.0, _core.log(u) < 0.5 * x * x + d - d * safe_v + d * _core.log(safe_v))
+        first = _core.argmax(_core.cast(accept, "int32"), axis=0, output_type="int32")
+        any_accepted = _core.reduce_any(accept, axis=0)
+        chosen = _pick(d * safe_v, first)
+        take = _core.logical_and(any_accepted, _core.logical_not(done))
+        result = _core.where(take, chosen, result)
+        done = _core.logical_or(done, any_accepted)
+        if bool(_core.reduce_all(done)):
+            break
+    boost_u = uniform(full)
+    factor = _core.where(boost, _core.pow(boost_u, 1.0 / _core.where(boost, alpha, _core.ones_like(alpha))),
+                         _core.ones_like(alpha))
+    return result * factor
+
+
+def _pick(values, first):
+    """values[first[i], i] for (8, ...) `values` and (...) `first`."""
+    hits = _core.cast(_core.equal(_core.reshape(_core.range(8, dtype="int32"), (8,) + (1,) * first.ndim),
+                                  _core.expand_dims(first, 0)), values.dtype)
+    return _core.reduce_sum(values * hits, axis=0)
+
+
+def gamma(shape, alpha, beta=None, dtype=float32, seed=None, name=None):
+    """Gamma(alpha, beta) samples of shape ``shape + alpha.shape`` (beta is the rate; 1 by default), drawn under
+    TF's seed rules."""
+    name_ = _dtype_name(dtype)
+    if name_ not in ("float32", "float64"):
+        raise TypeError(f"gamma: dtype must be float32 or float64, got {name_}")
+    sample = _gamma_samples(_shape(shape), alpha, name_,
+                            lambda s: _core.random_uniform(s, 0.0, 1.0, name_, seed),
+                            lambda s: _core.random_normal(s, 0.0, 1.0, name_, seed))
+    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=name_)
+
+
+_POISSON_MAX_RATE = 1e4
+_POISSON_BLOCK = 1 << 21  # entries of the cumulative-probability table built at once
+
+
+def _poisson_samples(rate, uniform, dtype):
+    """Poisson(rate) samples by inversion: the count of cumulative probabilities P(X <= k), k = 0..K, below a
+    uniform draw, with K = rate + 12 sqrt(rate) + 12 (the mass beyond is under 1e-30)."""
+    from ._math_ops import cumsum, lgamma
+
+    values = np.asarray(rate)
+    if values.size and (values.min() < 0 or values.max() > _POISSON_MAX_RATE):
+        raise InvalidArgumentError(f"poisson: rates must be in [0, {_POISSON_MAX_RATE:g}] (larger ones need a "
+                                   f"sampling kernel), got [{values.min()}, {values.max()}]")
+    top = float(values.max()) if values.size else 0.0
+    k_max = int(np.ceil(top + 12 * np.sqrt(top) + 12))
+    shape = tuple(rate.shape)
+    flat_rate = _core.reshape(_core.cast(rate, "float64"), (-1,))
+    flat_u = _core.reshape(_core.cast(uniform, "float64"), (-1,))
+    k = _core.reshape(_core.range(k_max + 1, dtype="float64"), (1, -1))
+    log_k_factorial = lgamma(k + 1.0)
+    n = int(np.prod(shape))
+    block = max(1, _POISSON_BLOCK // (k_max + 1))  # samples per step: bounds the (block, K) table's memory
+    counts = []
+    for start in range(0, n, block):
+        r = _core.expand_dims(flat_rate[start:start + block], -1)
+        log_pmf = k * _core.log(_core.maximum(r, _core.constant(1e-300, "float64"))) - r - log_k_factorial
+        cdf = cumsum(_core.exp(log_pmf), axis=-1)
+        below = _core.cast(cdf < _core.expand_dims(flat_u[start:start + block], -1), "float64")
+        counts.append(_core.where(_core.squeeze(r, -1) > 0, _core.reduce_sum(below, axis=-1),
+                                  _core.zeros_like(flat_u[start:start + block])))
+    count = _core.concat(counts, 0) if counts else _core.zeros((0,), "float64")
+    return _core.cast(_core.reshape(count, shape), dtype)
+
+
+def poisson(shape, lam, dtype=float32, seed=None, name=None):
+    """Poisson(lam) samples of shape ``shape + lam.shape`` (rates up to 1e4), drawn under TF's seed rules."""
+    rate = _core.convert_to_tensor(lam, dtype_hint="float32")
+    full = _shape(shape) + tuple(rate.shape)
+    u = _core.random_uniform(full, 0.0, 1.0, "float64", seed)
+    return _poisson_samples(_core.broadcast_to(rate, full), u, dtype)
+
+
+def fold_in(seed, data, alg="auto_select"):
+    """A new stateless seed from `seed` and an integer `data` (e.g. a step number)."""
+    pair = _seed_pair(seed, "fold_in")
+    mixed = _mix64(_key(pair, _STATELESS ^ 0xF0) ^ (int(data) & _MASK64))
+    return _core.constant(np.array([mixed >> 1, _mix64(mixed) >> 1], np.int64), "int64")
+
+
+def split(seed, num=2, alg="auto_select"):
+    """`num` new stateless seeds from `seed`, as a (num, 2) int64 tensor."""
+    pair = _seed_pair(seed, "split")
+    rows = [[_mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i) >> 1,
+             _mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i + 1) >> 1] for i in range(int(num))]
+    return _core.constant(np.array(rows, np.int64).reshape(int(num), 2), "int64")
+
+
+def create_rng_state(seed, alg):
+    """The state vector a Generator starts from for `seed`: [counter, key] as int64."""
+    key = _mix64((int(seed) & _MASK64) ^ _GENERATOR)
+    return np.array([0, key >> 1], np.int64)
+
+
+def _state_pair(state):
+    """(counter, key) of a state vector [counter, ..., key] (a tensor, array or list of integers)."""
+    values = np.asarray(state.numpy() if hasattr(state, "numpy") else state, dtype=object).reshape(-1)
+    if values.size < 2:
+        raise InvalidArgumentError(f"Generator: a state needs a counter and a key, got {values.tolist()}")
+    return int(values[0]) & _MASK64, int(values[-1]) & _MASK64
+
+
+class Generator:
+    """A random number generator with explicit state (a Philox key and a counter), as ``tf.random.Generator``.
+
+    Each draw uses the stream at the counter and advances it, so a generator made from the same seed repeats
+    its sequence; ``split`` makes independent generators.
+    """
+
+    def __init__(self, copy_from=None, state=None, alg=None):
+        if copy_from is not None:
+            self._counter, self._key = copy_from._counter, copy_from._key
+        elif state is not None:
+            self._counter, self._key = _state_pair(state)
+        else:
+            raise ValueError("Generator: give copy_from or state, or use Generator.from_seed / "
+                             "from_non_deterministic_state")
+        self._lock = threading.Lock()
+        self.algorithm = Algorithm.PHILOX.value
+
+    @classmethod
+    def from_seed(cls, seed, alg=None):
+        """A generator whose sequence is fixed by the integer `seed`."""
+        return cls(state=create_rng_state(_int_seed(seed, "Generator.from_seed"), alg))
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg=None):
+        """A generator seeded from the operating system's entropy."""
+        return cls.from_seed(int.from_bytes(os.urandom(8), "little") >> 1)
+
+    @classmethod
+    def from_state(cls, state, alg):
+        return cls(state=state)
+
+    @property
+    def state(self):
+        """[counter, key] as an int64 tensor."""
+        return _core.constant(np.array([self._counter, self._key], np.uint64).astype(np.int64), "int64")
+
+    @property
+    def key(self):
+        return _core.constant(np.array(self._key, np.uint64).astype(np.int64), "int64")
+
+    def reset_from_seed(self, seed):
+        """Restarts the sequence of `seed`."""
+        state = create_rng_state(_int_seed(seed, "Generator.reset_from_seed"), None)
+        self._counter, self._key = int(state[0]), int(state[1])
+
+    def reset(self, state):
+        self._counter, self._key = _state_pair(state)
+
+    def _next_key_counter(self):
+        with self._lock:
+            stream = (self._key, self._counter)
+            self._counter = (self._counter + 1) & _MASK64
+        return stream
+
+    def _next(self):
+        """The numpy Generator on this generator's next stream."""
+        return _stream(*self._next_key_counter())
+
+    def uniform(self, shape, minval=0, maxval=None, dtype=float32, name=None):
+        """Uniform samples in [minval, maxval)."""
+        return _uniform(self._next(), shape, minval, maxval, dtype, "Generator.uniform")
+
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
+        """Normal(mean, stddev) samples."""
+        return _normal(self._next(), shape, mean, stddev, dtype)
+
+    def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
+        """Normal samples redrawn until within two standard deviations."""
+        return _normal(self._next(), shape, mean, stddev, dtype, truncated=True)
+
+    def binomial(self, shape, counts, probs, dtype="int32", name=None):
+        """Binomial(counts, probs) samples."""
+        n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
+        p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
+        draws = self._next().binomial(n.astype(np.int64), p)
+        return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+
+    def make_seeds(self, count=1):
+        """A (2, count) int64 tensor of seeds for stateless ops."""
+        key, counter = self._next_key_counter()
+        rows = [[_mix64(key ^ (counter * 2 * count + i)) >> 1 for i in range(count)],
+                [_mix64(key ^ (counter * 2 * count + count + i)) >> 1 for i in range(count)]]
+        return _core.constant(np.array(rows, np.int64), "int64")
+
+    def split(self, count=1):
+        """`count` new generators, independent of this one and of each other."""
+        seeds = np.asarray(self.make_seeds(count))
+        return [Generator(state=[0, _mix64(int(seeds[0, i]) ^ int(seeds[1, i]))]) for i in range(count)]
+
+
+_global_generator = None
+
+
+def get_global_generator():
+    """The process's generator (seeded from tf.random.set_seed's seed if set, else from the OS on first use)."""
+    global _global_generator
+    if _global_generator is None:
+        from .random import get_global_seed
+
+        seed = get_global_seed()
+        _global_generator = Generator.from_non_deterministic_state() if seed is None else Generator.from_seed(seed)
+    return _global_generator
+
+
+def set_global_generator(generator):
+    """Replaces the process's generator."""
+    global _global_generator
+    _global_generator = generator

@@ -1,0 +1,460 @@
+"""``tf.distribute`` strategies: data parallelism with one replica per process, workers joined by MPI."""
+import contextlib
+import enum
+import os
+import time
+import weakref
+import zlib
+
+import numpy as np
+
+from .. import _core, nest
+from . import _context
+from ._comm import LocalComm, MPIComm
+
+__all__ = ["ReduceOp", "Strategy", "MirroredStrategy", "MultiWorkerMirroredStrategy", "OneDeviceStrategy",
+           "ReplicaContext", "CommunicationImplementation", "CommunicationOptions"]
+
+_DEFAULT_BUCKET_BYTES = 25 * 2 ** 20  # PyTorch DDP's default bucket (25 MB)
+
+
+class ReduceOp(enum.Enum):
+    """How ``Strategy.reduce`` combines the replicas' values."""
+
+    SUM = "SUM"
+    MEAN = "MEAN"
+
+
+def _reduce_op(reduce_op):
+    if isinstance(reduce_op, ReduceOp):
+        return reduce_op
+    if isinstance(reduce_op, str) and reduce_op.upper() in ("SUM", "MEAN"):
+        return ReduceOp[reduce_op.upper()]
+    raise ValueError(f"Strategy.reduce: reduce_op must be tf.distribute.ReduceOp.SUM or MEAN (or 'SUM' / 'MEAN'); "
+                     f"got {reduce_op!r}.")
+
+
+class CommunicationImplementation(enum.Enum):
+    """``tf.distribute.experimental.CommunicationImplementation``: collectives here are always MPI's."""
+
+    AUTO = "AUTO"
+    RING = "RING"
+    NCCL = "NCCL"
+
+
+class CommunicationOptions:
+    """``tf.distribute.experimental.CommunicationOptions``. ``bytes_per_pack`` is the gradient bucket size (0:
+    25 MB); ``timeout_seconds`` and ``implementation`` are accepted and not used (MPI picks its algorithms; a
+    failed worker aborts the job instead of timing out)."""
+
+    def __init__(self, bytes_per_pack=0, timeout_seconds=None, implementation=CommunicationImplementation.AUTO):
+        if int(bytes_per_pack) < 0:
+            raise ValueError(f"CommunicationOptions: bytes_per_pack must be >= 0 (0 picks the default); got "
+                             f"{bytes_per_pack}.")
+        self.bytes_per_pack = int(bytes_per_pack)
+        self.timeout_seconds = timeout_seconds
+        self.implementation = implementation
+
+
+def _as_tensor(array):
+    """A tensor over ``array``'s memory (DLPack: no copy); the array is ours and never written again."""
+    return _core.from_dlpack(array if array.flags.c_contiguous and array.flags.writeable else array.copy())
+
+
+class _BucketedAllReduce:
+    """Sums lists of tensors over the workers in buckets of at most ``bucket_bytes``, each started with MPI's
+    nonblocking ``Iallreduce`` as soon as it is filled, walking the list from the end (the order in which the
+    backward sweep produces the gradients of a model's variables), then waits for all of them; a single bucket
+    goes through the blocking ``Allreduce``.
+
+    A bucket of one tensor is sent from the tensor's own memory (no copy); several are packed into one buffer.
+    ``wait_seconds`` accumulates the time blocked in the final wait (what a step loses to communication)."""
+
+    def __init__(self, comm, bucket_bytes):
+        self.comm = comm
+        self.bucket_bytes = int(bucket_bytes) or _DEFAULT_BUCKET_BYTES
+        self.wait_seconds = 0.0  # blocked in the final wait, summed over calls
+        self.call_seconds = 0.0  # in the whole call (signature check, packing, waiting, unpacking)
+        self.calls = 0
+        self._checked = None  # the shapes and dtypes last found equal on every worker
+        self._buffers = {}  # (bucket index, size, dtype) -> (send, recv) buffers kept from step to step
+
+    def __call__(self, tensors, reuse_buffers=False):
+        """The tensors summed over the workers. With ``reuse_buffers`` the results live in buffers that the
+        next call overwrites (the optimizer's use: its gradients never outlive ``apply_gradients``); without,
+        in fresh memory."""
+        self._reuse = reuse_buffers
+        entered = time.perf_counter()
+        arrays = [np.asarray(t.numpy() if hasattr(t, "numpy") else t) for t in tensors]
+        self._check_same_on_all_workers(arrays)
+        plan = self._plan(arrays)
+        # One bucket has nothing to overlap with: MPI's blocking all-reduce is then the faster algorithm.
+        pending = [self._start(members, arrays, index, blocking=len(plan) == 1) for index, members in enumerate(plan)]
+        start = time.perf_counter()
+        self.comm.wait([request for request, _, _, _ in pending])
+        self.wait_seconds += time.perf_counter() - start
+        self.calls += 1
+        out = [None] * len(arrays)
+        for _, _, recv, members in pending:
+            offset = 0
+            for i in members:
+                n = arrays[i].size
+                out[i] = _as_tensor(recv[offset:offset + n].reshape(arrays[i].shape))
+                offset += n
+        self.call_seconds += time.perf_counter() - entered
+        return out
+
+    def _plan(self, arrays):
+        """Buckets of tensor indices, from the last tensor to the first, each at most ``bucket_bytes`` (a larger
+        tensor alone) and of one dtype."""
+        plan, bucket, size = [], [], 0
+        for i in reversed(range(len(arrays))):
+            a = arrays[i]
+            if bucket and (a.dtype != arrays[bucket[0]].dtype or size + a.nbytes > self.bucket_bytes):
+                plan.append(bucket)
+                bucket, size = [], 0
+            bucket.append(i)
+            size += a.nbytes
+        return plan + [bucket] if bucket else plan
+
+    def _start(self, members, arrays, index, blocking):
+        count = sum(arrays[i].size for i in members)
+        dtype = arrays[members[0]].dtype
+        key = (index, count, dtype.str)
+        send, recv = self._buffers.get(key, (None, None)) if self._reuse else (None, None)
+        if recv is None:
+            recv = np.empty(count, dtype)
+        if len(members) == 1 and arrays[members[0]].flags.c_contiguous:
+            send_from = arrays[members[0]].reshape(-1)  # the tensor's own memory: no copy
+        else:
+            send = np.empty(count, dtype) if send is None else send
+            send_from = np.concatenate([arrays[i].reshape(-1) for i in members], out=send)
+        if self._reuse:
+            self._buffers[key] = send, recv
+        if blocking:
+            start = time.perf_counter()
+            self.comm.allreduce_sum_into(send_from, recv)
+            self.wait_seconds += time.perf_counter() - start
+            return None, send_from, recv, members
+        # The send buffer is held until the wait: MPI reads it while the reduction is in flight.
+        return self.comm.iallreduce_sum(send_from, recv), send_from, recv, members
+
+    def _check_same_on_all_workers(self, arrays):
+        """Every worker must reduce the same shapes and dtypes, or the bucketed reduction would mix unrelated bytes
+        (or hang): checked with one small collective at the first call and whenever the shapes change (as they
+        change on every worker alike in a correct program). A mismatch raises on every worker, naming the ranks."""
+        signature = [(a.shape, a.dtype.str) for a in arrays]
+        if signature == self._checked:
+            return
+        digest = zlib.crc32(repr(signature).encode())
+        largest, negated_smallest = self.comm.allreduce_max(np.array([digest, -digest], np.int64))
+        if largest == -negated_smallest:
+            self._checked = signature
+            return
+        signatures = self.comm.allgather(signature)
+        differing = [r for r, s in enumerate(signatures) if s != signatures[0]]
+        raise ValueError(f"MultiWorkerMirroredStrategy: the workers all-reduce different gradients, so the models "
+                         f"differ between workers: rank 0 has {len(signatures[0])} tensors of shapes "
+                         f"{[s[0] for s in signatures[0]]}, rank {differing[0]} has {len(signatures[differing[0]])} "
+                         f"of shapes {[s[0] for s in signatures[differing[0]]]}. Build the same model (same layers, "
+                         f"same shapes) on every worker.")
+
+
+class _VariableSet:
+    """Variables by identity, held weakly (variables are unhashable, as TF's)."""
+
+    def __init__(self):
+        self._refs = {}
+
+    def add(self, variable):
+        key = id(variable)
+        self._refs[key] = weakref.ref(variable, lambda _, key=key: self._refs.pop(key, None))
+
+    def __contains__(self, variable):
+        ref = self._refs.get(id(variable))
+        return ref is not None and ref() is variable
+
+
+class ReplicaContext:
+    """``tf.distribute.get_replica_context()`` inside ``strategy.run``: this worker's replica."""
+
+    def __init__(self, strategy, replica_id):
+        self.strategy = strategy
+        self.replica_id_in_sync_group = replica_id
+
+    @property
+    def num_replicas_in_sync(self):
+        return self.strategy.num_replicas_in_sync
+
+    def all_reduce(self, reduce_op, value, options=None):
+        """The value summed (or averaged) over the replicas; nested structures too."""
+        return nest.map_structure(lambda v: self.strategy._all_reduce(_reduce_op(reduce_op), v, None), value)
+
+
+class _ClusterResolver:
+    """The part of ``strategy.cluster_resolver`` user code reads: this worker's task."""
+
+    def __init__(self, rank, size):
+        self.task_type, self.task_id, self.num_workers = "worker", rank, size
+        self.rpc_layer = "mpi"
+
+    def cluster_spec(self):
+        return {"worker": [f"rank{r}" for r in range(self.num_workers)]}
+
+
+class Strategy:
+    """Data parallelism: every worker runs the same program on its share of each global batch; variables
+    created under ``scope()`` start equal (the chief's values) and stay equal because every update uses the
+    gradients summed over the workers."""
+
+    _live = weakref.WeakSet()
+
+    def __init__(self, comm, communication_options=None):
+        self._comm = comm
+        options = communication_options or CommunicationOptions()
+        self._reducer = _BucketedAllReduce(comm, options.bytes_per_pack)
+        self._mirrored = _VariableSet()
+        self.cluster_resolver = _ClusterResolver(comm.rank, comm.size)
+        Strategy._live.add(self)
+
+    def __repr__(self):
+        return f"<tf.distribute.{type(self).__name__} with {self.num_replicas_in_sync} replica(s)>"
+
+    @property
+    def num_replicas_in_sync(self):
+        """The number of replicas (workers) that each global batch is split over."""
+        return self._comm.size
+
+    @property
+    def _is_chief(self):
+        return self._comm.rank == 0
+
+    @property
+    def extended(self):
+        return self
+
+    @property
+    def should_checkpoint(self):
+        return self._is_chief
+
+    should_save_summary = should_checkpoint
+
+    # ---- scope and variables ----
+    @contextlib.contextmanager
+    def scope(self):
+        """Variables (layers, models, optimizers) created inside are mirrored: equal on every worker."""
+        _context.enter_scope(self)
+        try:
+            yield self
+        finally:
+            _context.exit_scope()
+
+    def _mirror_variable(self, variable):
+        self._mirrored.add(variable)
+        if self._comm.size > 1:
+            value = np.array(variable.numpy(), order="C", copy=True)
+            variable.assign(self._comm.bcast(value))
+
+    def _owns(self, variable):
+        return variable in self._mirrored
+
+    def _check_variables(self, variables):
+        """TF's error for variables made outside the scope and updated by an optimizer made inside it."""
+        for variable in variables:
+            if variable not in self._mirrored:
+                raise ValueError(f"Variable {variable.name} was not created in the distribution strategy scope of "
+                                 f"({self!r}). It is most likely because some layers, model, or optimizer was "
+                                 f"being created outside the distribution strategy scope. Try to make sure your "
+                                 f"code looks similar to the following.\nwith strategy.scope():\n"
+                                 f"  model=_create_model()\n  model.compile(...)")
+
+    # ---- running and reducing ----
+    def run(self, fn, args=(), kwargs=None, options=None):
+        """Runs ``fn(*args, **kwargs)`` as this worker's replica; returns its (per-replica) result."""
+        previous = _context.replica_context()
+        _context.set_replica_context(ReplicaContext(self, self._comm.rank))
+        try:
+            with self.scope() if _context.get_strategy() is not self else contextlib.nullcontext():
+                return fn(*args, **(kwargs or {}))
+        finally:
+            _context.set_replica_context(previous)
+
+    def reduce(self, reduce_op, value, axis=None):
+        """Combines the replicas' values: SUM or MEAN over the workers and, with ``axis``, over that axis too
+        (MEAN then divides by the global number of elements along the axis)."""
+        op = _reduce_op(reduce_op)
+        return nest.map_structure(lambda v: self._all_reduce(op, v, axis), value)
+
+    def _all_reduce(self, op, value, axis):
+        local = np.asarray(_core.convert_to_tensor(value).numpy())
+        count = 1
+        if axis is not None:
+            count = local.shape[axis] if local.ndim else 1
+            local = local.sum(axis=axis, dtype=local.dtype)
+        total = self._comm.allreduce_sum(np.ascontiguousarray(local)) if self._comm.size > 1 else local
+        if op is ReduceOp.MEAN:
+            denominator = self._all_reduce_count(count) if axis is not None else self._comm.size
+            total = (total / denominator).astype(local.dtype)
+        return _as_tensor(np.asarray(total))
+
+    def _all_reduce_count(self, count):
+        if self._comm.size == 1:
+            return count
+        return int(self._comm.allreduce_sum(np.array([count], np.int64))[0])
+
+    def _all_reduce_gradients(self, grads, variables):
+        """The optimizer's gradient aggregation: each gradient summed over the workers (TF's semantics: the
+        losses are already scaled to the global batch, e.g. by ``tf.nn.compute_average_loss``)."""
+        self._check_variables(variables)
+        if self._comm.size == 1:
+            return list(grads)
+        return self._reducer(grads, reuse_buffers=True)
+
+    # ---- what Keras's fit / evaluate / predict ask of a multi-worker strategy ----
+    def _local_batch(self, batch, per_worker):
+        """This worker's rows of a global batch and their share of it; a per-worker batch (from a distributed
+        dataset) is kept whole, its share counted over the workers."""
+        from ._input import split_batch
+        if per_worker:
+            count = int(np.shape(nest.flatten(batch)[0])[0])
+            return batch, count / self._all_reduce_count(count)
+        local, count, total = split_batch(batch, self._comm.rank, self._comm.size)
+        if count == 0:
+            raise ValueError(f"A batch of {total} samples cannot give each of the {self._comm.size} workers at "
+                             f"least one: use a global batch size of at least {self._comm.size} and a number of "
+                             f"samples that leaves a last batch that large (or drop the remainder).")
+        return local, count / total
+
+    def _chief_permutation(self, n):
+        """A random order of ``n`` samples drawn on the chief and shared with every worker."""
+        order = np.random.permutation(n).astype(np.int64) if self._is_chief else np.empty(n, np.int64)
+        return self._comm.bcast(order)
+
+    def _gather_rows(self, arrays):
+        """Each array's rows from every worker, concatenated in rank order."""
+        parts = self._comm.allgather(arrays)
+        return [np.concatenate([p[i] for p in parts]) for i in range(len(arrays))]
+
+    def _reduced_metrics_result(self, model):
+        """The model's running losses and metrics over all workers: their states (totals, counts, confusion
+        counts) summed in one all-reduce, the results read from the summed states."""
+        trackers = list(model._loss_trackers.values())
+        variables = [v for metric in model.metrics for v in metric.variables]
+        local = [np.array([t.total, t.count], np.float64) for t in trackers]
+        local += [np.asarray(v.numpy(), np.float64).reshape(-1) for v in variables]
+        summed = self._comm.allreduce_sum(np.concatenate(local)) if local else np.zeros(0)
+        logs, offset = {}, 0
+        for name, tracker in model._loss_trackers.items():
+            total, count = summed[offset:offset + 2]
+            logs[name] = total / count if count else 0.0
+            offset += 2
+        saved = [v.numpy() for v in variables]
+        for v, value in zip(variables, saved):
+            v.assign(summed[offset:offset + value.size].reshape(value.shape).astype(value.dtype))
+            offset += value.size
+        try:
+            for entry in model._compiled_outputs or []:
+                for display, metric, _ in entry[3]:
+                    logs[display] = float(np.asarray(metric.result().numpy()))
+        finally:
+            for v, value in zip(variables, saved):
+                v.assign(value)
+        return logs
+
+    def experimental_local_results(self, value):
+        """The values of this process's replicas: a tuple of one."""
+        return (value,)
+
+    def gather(self, value, axis):
+        """The replicas' values concatenated along ``axis`` (in rank order), on every worker."""
+        local = np.asarray(_core.convert_to_tensor(value).numpy())
+        parts = self._comm.allgather(local) if self._comm.size > 1 else [local]
+        return _as_tensor(np.concatenate(parts, axis=axis))
+
+    def experimental_distribute_values_from_function(self, value_fn):
+        from ._input import ValueContext
+        return value_fn(ValueContext(self._comm.rank, self.num_replicas_in_sync))
+
+    # ---- input ----
+    def experimental_distribute_dataset(self, dataset, options=None):
+        """The dataset (batched with the global batch size) split so that each worker gets its share of every
+        batch, following ``dataset.options().experimental_distribute.auto_shard_policy``."""
+        from ._input import DistributedDataset
+        return DistributedDataset(self, dataset)
+
+    def distribute_datasets_from_function(self, dataset_fn, options=None):
+        """``dataset_fn(input_context)`` called once on each worker; it shards and batches (per replica) itself."""
+        from ._input import InputContext, DistributedDataset
+        context = InputContext(self._comm.size, self._comm.rank, self.num_replicas_in_sync)
+        return DistributedDataset(self, dataset_fn(context), already_local=True)
+
+    experimental_distribute_datasets_from_function = distribute_datasets_from_function
+
+
+class _DefaultStrategy(Strategy):
+    """What ``tf.distribute.get_strategy()`` returns outside any scope: one replica, nothing mirrored."""
+
+    def __init__(self):
+        super().__init__(LocalComm())
+
+    @contextlib.contextmanager
+    def scope(self):
+        yield self
+
+    def _mirror_variable(self, variable):
+        pass
+
+    def _check_variables(self, variables):
+        pass
+
+
+class MirroredStrategy(Strategy):
+    """Synchronous replicas on this process's devices: here one replica on the CPU (use
+    ``MultiWorkerMirroredStrategy`` under ``mpirun`` for more)."""
+
+    def __init__(self, devices=None, cross_device_ops=None):
+        devices = list(devices or [])
+        if len(devices) > 1:
+            raise ValueError(f"MirroredStrategy: pytensor runs one replica per process (on the CPU), so it cannot "
+                             f"mirror over the {len(devices)} devices {devices}; use "
+                             f"tf.distribute.MultiWorkerMirroredStrategy with `mpirun -n {len(devices)}`.")
+        super().__init__(LocalComm())
+
+
+class OneDeviceStrategy(MirroredStrategy):
+    """One replica on one device."""
+
+    def __init__(self, device):
+        super().__init__([device])
+
+
+class MultiWorkerMirroredStrategy(Strategy):
+    """One worker per process, the workers joined by MPI: launched as ``mpirun -n N python train.py`` (or srun),
+    the rank and number of workers come from MPI. Gradients are summed with bucketed nonblocking all-reduces;
+    an uncaught exception on any worker aborts all of them (MPI_Abort), naming the rank. Workers on one machine
+    split its cores between them (unless OMP_NUM_THREADS is set).
+
+    Example:
+        >>> strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        >>> with strategy.scope():
+        ...     model = make_model()
+        ...     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        >>> model.fit(x, y, batch_size=64 * strategy.num_replicas_in_sync)
+    """
+
+    def __init__(self, cluster_resolver=None, communication_options=None):
+        if communication_options is not None and not isinstance(communication_options, CommunicationOptions):
+            raise ValueError(f"MultiWorkerMirroredStrategy: communication_options must be a "
+                             f"tf.distribute.experimental.CommunicationOptions; got {communication_options!r}.")
+        super().__init__(MPIComm("tf.distribute.MultiWorkerMirroredStrategy"), communication_options)
+        if self._comm.local_size > 1 and "OMP_NUM_THREADS" not in os.environ:
+            # Workers that share a machine share its cores: each its part, not all of them each.
+            _core.set_num_threads(max(1, (os.cpu_count() or 1) // self._comm.local_size))
+
+
+def _experimental_namespace():
+    import types
+    return types.SimpleNamespace(CommunicationImplementation=CommunicationImplementation,
+                                 CommunicationOptions=CommunicationOptions,
+                                 CollectiveCommunication=CommunicationImplementation,
+                                 MultiWorkerMirroredStrategy=MultiWorkerMirroredStrategy)
