@@ -12,7 +12,8 @@ def test_registry_rows_are_well_formed():
     assert len(rows) == len(REGISTRY), "duplicate names in the registry"
     for name, family, num_inputs, differentiable, *_ in rows:
         assert isinstance(name, str) and name
-        assert family in {"unary", "binary", "reduce", "linalg", "shape", "creation", "random", "nn", "activation", "conv", "pool", "optim"}, family
+        assert family in {"unary", "binary", "reduce", "linalg", "shape", "creation", "random", "nn", "activation", "conv", "pool", "optim",
+                          "rnn"}, family
         assert num_inputs >= -1
         assert isinstance(differentiable, bool)
 

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "../backend/cpu/rnn.h"
 #include "../core/tensor.h"
 #include "op_list.h"
 
@@ -46,6 +47,14 @@ struct IndexItem {
 struct RandomSeed {
   uint64_t seed;     // Philox key
   uint64_t counter;  // Philox stream offset (distinct per op call)
+};
+/** Options of the fused recurrent ops (Keras's activation and recurrent_activation, go_backwards, mask). */
+struct RnnOptions {
+  cpu::RnnActivation activation = cpu::RnnActivation::Tanh;
+  cpu::RnnActivation recurrent_activation = cpu::RnnActivation::Sigmoid;
+  bool go_backwards = false;
+  /** (batch, timesteps) bool, True = run the step; a masked step keeps the states (undefined: run every step). */
+  Tensor mask;
 };
 
 }  // namespace pt::ops
@@ -216,6 +225,12 @@ struct Categorical {
   DType dtype = DType::Int64;
   ops::RandomSeed seed{};
 };
+/** lstm, gru, simple_rnn (reset_after: gru only). */
+struct Rnn {
+  static constexpr const char* kName = "Rnn";
+  ops::RnnOptions options;
+  bool reset_after = true;
+};
 /** random_shuffle. */
 struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
 
@@ -232,7 +247,7 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::Conv2dMaxPoolBackprop, attrs::ApplySgd, attrs::ApplyRmsprop, attrs::ApplyAdam,
                            attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
-                           attrs::Categorical, attrs::Shuffle>;
+                           attrs::Categorical, attrs::Shuffle, attrs::Rnn>;
 
 /** The name of the struct `a` holds ("Conv2d", ...). */
 const char* attrs_name(const Attrs& a);

@@ -145,6 +145,18 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       const auto& p = a(attrs::Pool2dGrad{});
       return {avg_pool2d_grad(in(0), p.input_shape, p.window)};
     }
+    case OpId::lstm: {
+      const auto& r = a(attrs::Rnn{});
+      return lstm(in(0), in(1), in(2), in(3), in(4), in(5), r.options);
+    }
+    case OpId::gru: {
+      const auto& r = a(attrs::Rnn{});
+      return gru(in(0), in(1), in(2), in(3), in(4), r.reset_after, r.options);
+    }
+    case OpId::simple_rnn: {
+      const auto& r = a(attrs::Rnn{});
+      return simple_rnn(in(0), in(1), in(2), in(3), in(4), r.options);
+    }
     case OpId::conv2d_max_pool: {
       const auto& c = a(attrs::Conv2dMaxPool{});
       return {conv2d_max_pool(in(0), in(1), c.params, c.window)};

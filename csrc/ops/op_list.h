@@ -125,6 +125,10 @@
   PT_OP(conv2d_max_pool, pool, 2, true, Conv2dMaxPool)      \
   PT_OP(conv2d_max_pool_backprop_filter, pool, 3, true, Conv2dMaxPoolBackprop) \
   PT_OP(conv2d_max_pool_backprop_input, pool, 3, true, Conv2dMaxPoolBackprop) \
+  /* fused recurrent layers over a sequence (rnn.cpp) */ \
+  PT_OP(lstm, rnn, 6, true, Rnn)                            \
+  PT_OP(gru, rnn, 5, true, Rnn)                             \
+  PT_OP(simple_rnn, rnn, 5, true, Rnn)                      \
   /* fused optimizer updates (optim.cpp) */                 \
   PT_OP(apply_sgd, optim, 2, false, ApplySgd)               \
   PT_OP(apply_rmsprop, optim, 2, false, ApplyRmsprop)       \

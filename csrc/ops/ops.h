@@ -170,6 +170,25 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
 Tensor conv2d_max_pool_backprop_input(const Shape& input_sizes, const Tensor& filters, const Tensor& out_backprop,
                                       const Tensor& argmax, const Conv2dParams& params, const Pool2dWindow& window);
 
+// ---- rnn.cpp --------------------------------------------------------------------
+/**
+ * Keras's LSTM over a (batch, timesteps, features) sequence: kernel (features, 4 * units), recurrent_kernel (units,
+ * 4 * units), bias (4 * units) in gate order i, f, c, o. Returns {sequence (batch, timesteps, units) of the state h
+ * after each step in loop order, final h, final c}.
+ */
+std::vector<Tensor> lstm(const Tensor& inputs, const Tensor& initial_h, const Tensor& initial_c, const Tensor& kernel,
+                         const Tensor& recurrent_kernel, const Tensor& bias, const RnnOptions& options);
+/**
+ * Keras's GRU (gate order z, r, h): bias (3 * units), or (2, 3 * units) = input and recurrent bias with reset_after.
+ * Returns {sequence, final h}.
+ */
+std::vector<Tensor> gru(const Tensor& inputs, const Tensor& initial_h, const Tensor& kernel,
+                        const Tensor& recurrent_kernel, const Tensor& bias, bool reset_after,
+                        const RnnOptions& options);
+/** Keras's SimpleRNN: h = activation(x @ kernel + h @ recurrent_kernel + bias). Returns {sequence, final h}. */
+std::vector<Tensor> simple_rnn(const Tensor& inputs, const Tensor& initial_h, const Tensor& kernel,
+                               const Tensor& recurrent_kernel, const Tensor& bias, const RnnOptions& options);
+
 // ---- optim.cpp -------------------------------------------------------------------
 }  // namespace pt::ops
 namespace pt {

@@ -261,7 +261,5 @@ def test_wrong_input_rank_names_layer_and_fix():
     built(pt.zeros((2, 3, 5)))
     with pytest.raises(ValueError, match=r"axis -1.*size 5.*\(2, 3, 7\)"):
         built(pt.zeros((2, 3, 7)))
-    with pytest.raises(ValueError, match="stateful"):
-        layers.SimpleRNN(2, stateful=True)
     with pytest.raises(ValueError, match="merge_mode"):
         layers.Bidirectional(layers.GRU(2), merge_mode="max")

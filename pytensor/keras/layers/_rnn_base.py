@@ -2,10 +2,15 @@
 (SimpleRNNCell, GRUCell, LSTMCell) and the generic ``RNN`` layer.
 
 A family's step math (``_step`` and its bias layout) lives once, in a mixin of its module (``simple_rnn``,
-``gru``, ``lstm``), shared by the fused layer and the cell. The fused path computes the input projection
-``x @ kernel (+ bias)`` for every timestep in one matmul up front; the loop then makes a few whole-batch op
-calls per step (one ``h @ recurrent_kernel`` matmul plus elementwise ops).
+``gru``, ``lstm``), shared by the fused layer and the cell. Over a whole sequence the layers (and ``RNN`` with a
+built-in cell) call the family's fused op (``_core.lstm`` / ``gru`` / ``simple_rnn``: the time loop and its
+backward run in C++) through ``_fused_sequence``. The Python loop remains for what the fused kernels do not
+implement: ``recurrent_dropout`` while training and activations other than tanh, sigmoid, relu, linear and
+hard_sigmoid; it computes the input projection ``x @ kernel (+ bias)`` for every timestep in one matmul up front,
+then makes a few whole-batch op calls per step.
 """
+import numpy as np
+
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
@@ -52,12 +57,45 @@ def time_loop(step, steps, states, mask, go_backwards, return_sequences, zero_ou
     return output, (pt.stack(outputs, axis=1) if return_sequences else None), states
 
 
+# The activations the fused ops implement, by the name they take.
+_FUSED_ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear", "hard_sigmoid")
+
+
+def fused_activation_name(activation):
+    """The fused ops' name for a Keras activation function, or None when they do not implement it."""
+    return next((name for name in _FUSED_ACTIVATIONS if activations.get(name) is activation), None)
+
+
+def _fused_sequence_call(cell, inputs, mask, states, go_backwards, return_sequences, zero_output_for_mask):
+    """The whole time loop as the family's fused op; returns ``time_loop``'s triple (Keras's outputs at masked
+    steps: the previous output, zeros before the first step that ran or with ``zero_output_for_mask``)."""
+    sequence, states = cell._fused_sequence(inputs, states, mask, go_backwards)
+    if mask is None:
+        return states[0], (sequence if return_sequences else None), states
+    # The op's sequence holds the carried state; Keras's output is zero until a step has run.
+    live = pt.cast(mask, pt.bool)
+    if go_backwards:
+        live = live[:, ::-1]
+    if zero_output_for_mask:
+        shown = live
+    else:  # whether some step up to t ran: the running count of live steps, as a product with a triangle of ones
+        steps = int(live.shape[1])
+        shown = pt.matmul(pt.cast(live, pt.float32), np.triu(np.ones((steps, steps), np.float32))) > 0.0
+    sequence = pt.where(pt.expand_dims(shown, -1), sequence, pt.zeros_like(sequence))
+    return sequence[:, -1], (sequence if return_sequences else None), states
+
+
 def fused_loop(cell, inputs, mask, training, states, go_backwards, return_sequences, zero_output_for_mask=False):
-    """The time loop of a built-in cell (``cell`` has ``kernel``, ``_input_bias``, ``_prepare`` and ``_step``):
-    one input-projection matmul for all timesteps, then ``_step`` per step. Returns ``time_loop``'s triple."""
+    """The time loop of a built-in cell (``cell`` has ``kernel``, ``_input_bias``, ``_prepare``, ``_step`` and
+    ``_fused_sequence``): the fused op when it implements the cell's options, else one input-projection matmul
+    for all timesteps, then ``_step`` per step. Returns ``time_loop``'s triple."""
     batch, steps, features = tuple(inputs.shape)
     if training and cell.dropout > 0.0:
+        # One mask per sequence, shared by every timestep (Keras's DropoutRNNCell).
         inputs = inputs * _dropout_mask([batch, 1, features], cell.dropout, inputs.dtype)
+    if not (training and cell.recurrent_dropout > 0.0) and cell._fused_activations() is not None:
+        return _fused_sequence_call(cell, inputs, mask, list(states), go_backwards, return_sequences,
+                                    zero_output_for_mask)
     # Time-major, then one (steps * batch, features) @ kernel matmul for every timestep.
     time_major = pt.reshape(pt.transpose(inputs, [1, 0, 2]), [-1, features])
     projected = pt.matmul(time_major, cell.kernel)
@@ -146,6 +184,21 @@ class RecurrentWeights(Layer):
         return None
 
     def _step(self, projected, states, prepared, recurrent_mask):
+        raise NotImplementedError
+
+    def _fused_activations(self):
+        """``{"activation": name, "recurrent_activation": name}`` for the fused op, or None when it lacks one."""
+        names = {"activation": fused_activation_name(self.activation)}
+        if hasattr(self, "recurrent_activation"):
+            names["recurrent_activation"] = fused_activation_name(self.recurrent_activation)
+        return None if None in names.values() else names
+
+    def _fused_bias(self, inputs):
+        """The bias operand of the fused op: the bias, or zeros of its shape without one."""
+        return self.bias if self.bias is not None else pt.zeros(self._bias_shape(), dtype=inputs.dtype)
+
+    def _fused_sequence(self, inputs, states, mask, go_backwards):
+        """``(sequence, final_states)`` of the family's fused op over (batch, timesteps, features) ``inputs``."""
         raise NotImplementedError
 
     def get_config(self):
@@ -254,9 +307,6 @@ class RNNBase(RecurrentWeights):
                          recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
                          dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
                          activity_regularizer=activity_regularizer, **kwargs)
-        if stateful:
-            raise ValueError(f"{type(self).__name__}: stateful=True is not supported. Carry the state yourself: call "
-                             "the layer with return_state=True and pass the states back with initial_state=.")
         if use_cudnn not in ("auto", True, False):
             raise ValueError(f"{type(self).__name__}: `use_cudnn` must be 'auto', True or False; received "
                              f"use_cudnn={use_cudnn!r}.")
@@ -271,6 +321,8 @@ class RNNBase(RecurrentWeights):
         self.stateful = stateful
         self.unroll = unroll
         self.supports_masking = True
+        # stateful: the states carried from one call to the next (Variables, not weights: Keras does not save them).
+        object.__setattr__(self, "states", None)
 
     def build(self, input_shape):
         shape = check_input_shape(self, input_shape, 3, _EXAMPLE, fix=(
@@ -280,15 +332,44 @@ class RNNBase(RecurrentWeights):
             raise ValueError(f"{type(self).__name__} layer '{self.name}': the features axis (last) of the input "
                              f"must be known; received shape {shape}.")
         self._build_weights(shape[-1])
+        if self.stateful:
+            if shape[0] is None:
+                raise ValueError(f"{type(self).__name__} layer '{self.name}': with stateful=True the batch size must "
+                                 f"be static; received input shape {shape}. Pass batch_size= to keras.Input (and "
+                                 f"feed batches of that size).")
+            object.__setattr__(self, "states", [pt.Variable(pt.zeros([shape[0], self.units], dtype=self.dtype),
+                                                            trainable=False, name=f"{self.name}/rnn_state")
+                                                for _ in range(self.state_count)])
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
         shape = check_input_shape(self, inputs.shape, 3, _EXAMPLE, axes={-1: self.input_features})
         check_sequence_mask(self, mask, shape)
+        if self.stateful:
+            expected = int(self.states[0].shape[0])
+            if shape[0] != expected:
+                raise ValueError(f"{type(self).__name__} layer '{self.name}': the layer is stateful, so every batch "
+                                 f"must have the batch size it was built with, {expected}; received input shape "
+                                 f"{shape}. Feed batches of {expected} samples (fit/predict with batch_size="
+                                 f"{expected} and a sample count it divides), or rebuild the layer.")
+            if initial_state is None:
+                initial_state = [state.read_value() for state in self.states]
         states = self._initial_states(initial_state, shape[0], inputs.dtype)
         last, sequence, states = fused_loop(self, inputs, mask, training, states, self.go_backwards,
                                             self.return_sequences, self.zero_output_for_mask)
+        if self.stateful:
+            for variable, state in zip(self.states, states):
+                variable.assign(pt.stop_gradient(state))
         result = sequence if self.return_sequences else last
         return [result] + list(states) if self.return_state else result
+
+    def reset_state(self):
+        """stateful: sets the carried states back to zeros."""
+        for state in self.states or ():
+            state.assign(pt.zeros_like(state))
+
+    def reset_states(self):
+        """Alias of ``reset_state`` (Keras 2's name)."""
+        self.reset_state()
 
     def _initial_states(self, initial_state, batch, dtype):
         if initial_state is None:

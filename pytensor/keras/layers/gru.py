@@ -48,6 +48,12 @@ class GRUStep:
         h = candidate + z * (h_prev - candidate)
         return h, [h]
 
+    def _fused_sequence(self, inputs, states, mask, go_backwards):
+        sequence, h = pt._core.gru(inputs, states[0], self.kernel, self.recurrent_kernel, self._fused_bias(inputs),
+                                   reset_after=self.reset_after, mask=mask, go_backwards=go_backwards,
+                                   **self._fused_activations())
+        return sequence, [h]
+
     def get_config(self):
         config = super().get_config()
         config.update({"recurrent_activation": activations.serialize(self.recurrent_activation),

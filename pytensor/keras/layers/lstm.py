@@ -47,6 +47,12 @@ class LSTMStep:
         h = self.recurrent_activation(z_o) * self.activation(c)
         return h, [h, c]
 
+    def _fused_sequence(self, inputs, states, mask, go_backwards):
+        sequence, h, c = pt._core.lstm(inputs, states[0], states[1], self.kernel, self.recurrent_kernel,
+                                       self._fused_bias(inputs), mask=mask, go_backwards=go_backwards,
+                                       **self._fused_activations())
+        return sequence, [h, c]
+
     def get_config(self):
         config = super().get_config()
         config.update({"recurrent_activation": activations.serialize(self.recurrent_activation),

@@ -14,6 +14,12 @@ class SimpleRNNStep:
         h = self.activation(projected + pt.matmul(previous, self.recurrent_kernel))
         return h, [h]
 
+    def _fused_sequence(self, inputs, states, mask, go_backwards):
+        sequence, h = pt._core.simple_rnn(inputs, states[0], self.kernel, self.recurrent_kernel,
+                                          self._fused_bias(inputs), mask=mask, go_backwards=go_backwards,
+                                          **self._fused_activations())
+        return sequence, [h]
+
 
 class SimpleRNN(SimpleRNNStep, RNNBase):
     """Fully-connected recurrent layer: ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.

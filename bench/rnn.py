@@ -1,0 +1,266 @@
+"""Text models with recurrent layers: pytensor's Keras `fit` vs PyTorch (hand loop) vs TF 2.21 / Keras 3 `fit`,
+side by side in one run (issue 26's table).
+
+Data: 2 048 sequences of 100 tokens (vocabulary 10 000), binary labels; model: Embedding(10000, 64) -> layer ->
+Dense(1, sigmoid), binary cross-entropy, Adam(1e-3), batch 64. Layers: LSTM(64), GRU(64), Bidirectional(LSTM(32)),
+Conv1D(64, 5) + GlobalMaxPooling1D. With --masked: Embedding(mask_zero=True) and zero-padded sequences of
+random lengths 20..100 (PyTorch packs them with pack_padded_sequence; its Conv1D row ignores the padding).
+
+Each framework runs all models in its own subprocess with 2 threads (PyTorch and TF from the peers venv,
+/work/peers-venv); the figure is the median of the epochs after the first (which includes tracing / warm-up).
+Prints seconds per epoch and the speed ratio of the faster peer to pytensor (> 1: pytensor faster).
+
+With --step-by-step: the per-step cost of text generation instead, µs per timestep of batch 1 (median of 7
+repeats): a stateful LSTM(64) layer called on one timestep (PyTorch: nn.LSTM carrying (h, c)), and an
+LSTMCell(64) called in a Python loop (PyTorch: nn.LSTMCell), eagerly, without a tape.
+
+Run: python3 bench/rnn.py [--epochs 4] [--threads 2] [--masked] [--models lstm,gru,bilstm,conv1d]
+     [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+MODELS = {"lstm": "LSTM(64)", "gru": "GRU(64)", "bilstm": "Bidirectional(LSTM(32))",
+          "conv1d": "Conv1D(64, 5) + GlobalMaxPooling1D"}
+VOCAB, SAMPLES, STEPS, BATCH = 10000, 2048, 100, 64
+
+
+def data(masked):
+    """Tokens (int32, zero-padded at the end when masked), lengths and float labels, the same in every worker."""
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(1, VOCAB, (SAMPLES, STEPS)).astype(np.int32)
+    lengths = rng.integers(20, STEPS + 1, SAMPLES) if masked else np.full(SAMPLES, STEPS)
+    tokens[np.arange(STEPS)[None, :] >= lengths[:, None]] = 0
+    labels = rng.integers(0, 2, SAMPLES).astype(np.float32)
+    return tokens, lengths, labels
+
+
+def keras_model(keras, name, masked):
+    """The model in Keras's API (pytensor's and TF's)."""
+    layers = keras.layers
+    middle = {"lstm": lambda: [layers.LSTM(64)], "gru": lambda: [layers.GRU(64)],
+              "bilstm": lambda: [layers.Bidirectional(layers.LSTM(32))],
+              "conv1d": lambda: [layers.Conv1D(64, 5), layers.GlobalMaxPooling1D()]}[name]()
+    model = keras.Sequential([keras.Input(shape=(STEPS,), dtype="int32"),
+                              layers.Embedding(VOCAB, 64, mask_zero=masked), *middle,
+                              layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+    return model
+
+
+def run_keras(keras, args, name):
+    tokens, _, labels = data(args.masked)
+    model = keras_model(keras, name, args.masked)
+    times = []
+    for _ in range(args.epochs):
+        start = time.perf_counter()
+        model.fit(tokens, labels, epochs=1, batch_size=BATCH, shuffle=True, verbose=0)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def run_pytensor(args, name):
+    import pytensor as tf
+    from pytensor import keras
+
+    tf._core.set_num_threads(args.threads)
+    keras.utils.set_random_seed(0)
+    return run_keras(keras, args, name)
+
+
+def run_tf(args, name):
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+    import keras
+
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    keras.utils.set_random_seed(0)
+    return run_keras(keras, args, name)
+
+
+def run_torch(args, name):
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)
+    torch.manual_seed(0)
+    tokens, lengths, labels = data(args.masked)
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(VOCAB, 64, padding_idx=0 if args.masked else None)
+            if name == "conv1d":
+                self.body = nn.Conv1d(64, 64, 5)
+                width = 64
+            else:
+                cls = nn.GRU if name == "gru" else nn.LSTM
+                self.body = cls(64, 32 if name == "bilstm" else 64, batch_first=True, bidirectional=name == "bilstm")
+                width = 64
+            self.head = nn.Linear(width, 1)
+
+        def forward(self, x, lengths):
+            e = self.embedding(x)
+            if name == "conv1d":
+                return self.head(self.body(e.transpose(1, 2)).amax(dim=2))
+            if args.masked:
+                e = nn.utils.rnn.pack_padded_sequence(e, lengths, batch_first=True, enforce_sorted=False)
+            _, state = self.body(e)
+            h = state[0] if name != "gru" else state
+            return self.head(torch.cat([h[-2], h[-1]], 1) if name == "bilstm" else h[-1])
+
+    model = Model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.BCEWithLogitsLoss()
+    x, y, n = torch.from_numpy(tokens).long(), torch.from_numpy(labels)[:, None], torch.from_numpy(lengths)
+    times = []
+    for _ in range(args.epochs):
+        start = time.perf_counter()
+        order = torch.randperm(SAMPLES)
+        for i in range(0, SAMPLES, BATCH):
+            batch = order[i:i + BATCH]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x[batch], n[batch]), y[batch])
+            loss.backward()
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def per_step_us(step, steps=200, repeats=7):
+    """Median µs per call of step(t) over `repeats` runs of `steps` calls."""
+    step(0)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for t in range(steps):
+            step(t)
+        times.append((time.perf_counter() - start) / steps * 1e6)
+    return statistics.median(times)
+
+
+def step_by_step(framework, args):
+    """{"stateful layer": µs, "cell loop": µs} for batch 1, 64 features, 64 units."""
+    x = np.random.default_rng(0).normal(size=(1, 200, 64)).astype(np.float32)
+    if framework == "torch":
+        import torch
+        from torch import nn
+
+        torch.set_num_threads(args.threads)
+        lstm, cell = nn.LSTM(64, 64, batch_first=True), nn.LSTMCell(64, 64)
+        xt = torch.from_numpy(x)
+        carried = [None, (torch.zeros(1, 64), torch.zeros(1, 64))]
+
+        def layer_step(t):
+            _, carried[0] = lstm(xt[:, t:t + 1], carried[0])
+
+        def cell_step(t):
+            carried[1] = cell(xt[:, t], carried[1])
+        with torch.no_grad():
+            return {"stateful layer": per_step_us(layer_step), "cell loop": per_step_us(cell_step)}
+    if framework == "tf":
+        os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+        import tensorflow as tf
+        import keras
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    else:
+        import pytensor as tf
+        from pytensor import keras
+        tf._core.set_num_threads(args.threads)
+    layer = keras.layers.LSTM(64, stateful=True)
+    layer.build((1, 1, 64))
+    cell = keras.layers.LSTMCell(64)
+    cell.build((1, 64))
+    steps = [tf.constant(x[:, t:t + 1]) for t in range(x.shape[1])]
+    carried = [[tf.zeros((1, 64)), tf.zeros((1, 64))]]
+
+    def cell_step(t):
+        _, carried[0] = cell(steps[t][:, 0], carried[0])
+    return {"stateful layer": per_step_us(lambda t: layer(steps[t])), "cell loop": per_step_us(cell_step)}
+
+
+def worker(args):
+    if args.step_by_step:
+        print(json.dumps(step_by_step(args.worker, args)))
+        return
+    run = {"pytensor": run_pytensor, "torch": run_torch, "tf": run_tf}[args.worker]
+    print(json.dumps({name: run(args, name) for name in args.models.split(",")}))
+
+
+def spawn(python, framework, args):
+    command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
+               "--threads", str(args.threads), "--models", args.models] + (["--masked"] if args.masked else []) + \
+        (["--step-by-step"] if args.step_by_step else [])
+    threads = str(args.threads)
+    env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
+           "MKL_NUM_THREADS": threads, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+    return json.loads(done.stdout.strip().splitlines()[-1]), None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--masked", action="store_true", help="mask_zero=True and padded variable-length sequences")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--peer-python", default="/work/peers-venv/bin/python")
+    ap.add_argument("--only", default="pytensor,torch,tf")
+    ap.add_argument("--step-by-step", action="store_true", help="µs per timestep of batch-1 generation instead")
+    ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        return worker(args)
+    frameworks = [f for f in ("pytensor", "torch", "tf") if f in args.only.split(",")]
+    results = {}
+    for framework in frameworks:
+        results[framework] = spawn(sys.executable if framework == "pytensor" else args.peer_python, framework, args)
+    if args.step_by_step:
+        print(f"batch 1, LSTM(64) on 64 features, {args.threads} threads; µs per timestep (median of 7 x 200 steps)")
+        print(f"{'':16s}" + "".join(f"{f:>10s}" for f in frameworks))
+        for case in ("stateful layer", "cell loop"):
+            print(f"{case:16s}" + "".join(f"{results[f][0][case]:10.1f}" if results[f][0] else f"{'failed':>10s}"
+                                          for f in frameworks))
+        for framework in frameworks:
+            if results[framework][0] is None:
+                print(f"{framework} failed: {results[framework][1]}")
+        return
+    print(f"{SAMPLES} sequences x {STEPS} tokens, Embedding({VOCAB}, 64{', mask_zero' if args.masked else ''}) -> "
+          f"layer -> Dense(1, sigmoid), batch {BATCH}, Adam, {args.threads} threads; seconds per epoch (median of "
+          f"epochs 2..{args.epochs})")
+    print(f"{'layer':38s}" + "".join(f"{f:>10s}" for f in frameworks) + "   faster peer / pytensor")
+    for name in args.models.split(","):
+        row, medians = f"{MODELS[name]:38s}", {}
+        for framework in frameworks:
+            result, error = results[framework]
+            if result is None:
+                row += f"{'failed':>10s}"
+                continue
+            times = result[name]
+            medians[framework] = statistics.median(times[1:]) if len(times) > 1 else times[0]
+            row += f"{medians[framework]:10.3f}"
+        peers = [medians[f] for f in ("torch", "tf") if f in medians]
+        if "pytensor" in medians and peers:
+            row += f"   {min(peers) / medians['pytensor']:5.2f}x"
+        print(row)
+    for framework in frameworks:
+        if results[framework][0] is None:
+            print(f"{framework} failed: {results[framework][1]}")
+
+
+if __name__ == "__main__":
+    main()

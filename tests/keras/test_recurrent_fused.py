@@ -1,0 +1,222 @@
+"""The recurrent layers on the fused ops (issue 26): Keras 3's outputs for fixed weights
+(fixtures/recurrent_fused_keras3.npz, made by fixtures/record_recurrent_fused.py), agreement of the fused path with
+the step-by-step Python loop (values, first and second derivatives), and errors."""
+import os
+
+import numpy as np
+import pytest
+
+import pytensor as pt
+from pytensor import keras
+from pytensor.keras import layers
+from pytensor.keras.layers._rnn_base import RecurrentWeights
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "recurrent_fused_keras3.npz")
+U = 5
+
+# The same layers as the recording script, by case name.
+CASES = {
+    "lstm_seq_state": lambda: layers.LSTM(U, return_sequences=True, return_state=True),
+    "lstm_mask_backwards_initial": lambda: layers.LSTM(U, return_sequences=True, return_state=True,
+                                                       go_backwards=True),
+    "lstm_nobias_hard_sigmoid": lambda: layers.LSTM(U, use_bias=False, recurrent_activation="hard_sigmoid"),
+    "gru_mask_initial": lambda: layers.GRU(U, return_sequences=True, return_state=True),
+    "gru_reset_before_backwards": lambda: layers.GRU(U, reset_after=False, go_backwards=True, return_sequences=True),
+    "gru_reset_before_mask": lambda: layers.GRU(U, reset_after=False, return_state=True),
+    "simple_relu_mask": lambda: layers.SimpleRNN(U, activation="relu", return_sequences=True),
+    "simple_backwards_initial": lambda: layers.SimpleRNN(U, go_backwards=True, return_state=True),
+    "bidirectional_gru_sum_mask": lambda: layers.Bidirectional(layers.GRU(3, return_sequences=True),
+                                                               merge_mode="sum"),
+    "bidirectional_lstm_concat": lambda: layers.Bidirectional(layers.LSTM(3)),
+    "rnn_lstm_cell_backwards_initial": lambda: layers.RNN(layers.LSTMCell(U), return_sequences=True,
+                                                          go_backwards=True),
+    "rnn_simple_cell_zero_output": lambda: layers.RNN(layers.SimpleRNNCell(U), return_sequences=True,
+                                                      zero_output_for_mask=True),
+}
+
+
+def _recorded(name):
+    with np.load(FIXTURE) as data:
+        return {key[len(name) + 1:]: data[key] for key in data.files if key.startswith(name + "/")}
+
+
+def _numbered(rec, prefix):
+    return [rec[f"{prefix}{i}"] for i in range(len(rec)) if f"{prefix}{i}" in rec]
+
+
+def _outputs(out):
+    return [o.numpy() for o in (out if isinstance(out, (list, tuple)) else [out])]
+
+
+@pytest.fixture
+def python_loop(monkeypatch):
+    """Makes every built-in recurrent layer and cell take the step-by-step Python loop instead of the fused op."""
+    monkeypatch.setattr(RecurrentWeights, "_fused_activations", lambda self: None)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_matches_keras_for_fixed_weights(name):
+    rec = _recorded(name)
+    layer = CASES[name]()
+    layer.build(rec["x"].shape)
+    layer.set_weights(_numbered(rec, "w"))  # Keras's weight layout, unchanged
+    kwargs = {}
+    if "mask" in rec:
+        kwargs["mask"] = pt.constant(rec["mask"])
+    states = _numbered(rec, "s")
+    if states:
+        kwargs["initial_state"] = [pt.constant(s) for s in states]
+    got = _outputs(layer(pt.constant(rec["x"]), **kwargs))
+    want = _numbered(rec, "y")
+    assert len(got) == len(want)
+    for i, (g, w) in enumerate(zip(got, want)):
+        np.testing.assert_allclose(g, w, rtol=0, atol=2e-5, err_msg=f"{name} output {i}")
+
+
+def _layer(kind, **kwargs):
+    cls = {"lstm": layers.LSTM, "gru": layers.GRU, "gru_before": layers.GRU, "simple": layers.SimpleRNN}[kind]
+    if kind == "gru_before":
+        kwargs["reset_after"] = False
+    return cls(4, return_sequences=True, return_state=True, **kwargs)
+
+
+def _run(kind, x, mask, go_backwards, dtype, order=1):
+    """Outputs and the weight gradients (order 1) or the gradient of the squared gradient norm (order 2) of one
+    layer with fixed weights; the same numbers on either path."""
+    layer = _layer(kind, go_backwards=go_backwards, dtype=dtype)
+    layer.build(x.shape)
+    rng = np.random.default_rng(5)
+    layer.set_weights([rng.normal(0, 0.5, w.shape) for w in layer.weights])
+    n_states = 2 if kind == "lstm" else 1
+    initial = [pt.constant(rng.normal(0, 0.5, (x.shape[0], 4)).astype(dtype)) for _ in range(n_states)]
+    xt = pt.constant(x)
+    weights = layer.trainable_weights
+    with pt.GradientTape(persistent=True) as outer:
+        outer.watch(xt)
+        with pt.GradientTape() as tape:
+            tape.watch(xt)
+            outs = layer(xt, mask=None if mask is None else pt.constant(mask), initial_state=initial)
+            loss = sum(pt.reduce_sum(o * o * (k + 1.0)) for k, o in enumerate(outs))
+        grads = tape.gradient(loss, [xt] + list(weights))
+        norm = sum(pt.reduce_sum(g * g) for g in grads)
+    if order == 1:
+        return _outputs(outs) + [g.numpy() for g in grads]
+    return [g.numpy() for g in outer.gradient(norm, [xt] + list(weights))]
+
+
+KINDS = ["lstm", "gru", "gru_before", "simple"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("masked", [False, True])
+def test_fused_and_python_loop_agree_in_float32(kind, go_backwards, masked, monkeypatch):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3, 6, 5)).astype(np.float32)
+    mask = rng.random((3, 6)) > 0.4 if masked else None
+    if masked:
+        mask[0, :2] = False
+    fused = _run(kind, x, mask, go_backwards, "float32")
+    monkeypatch.setattr(RecurrentWeights, "_fused_activations", lambda self: None)
+    loop = _run(kind, x, mask, go_backwards, "float32")
+    for i, (a, b) in enumerate(zip(fused, loop)):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=f"{kind} item {i}")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_second_order_matches_python_loop_in_float64(kind, monkeypatch):
+    """Nested tapes through a layer: the fused op's backward is rebuilt from public ops when an outer tape records,
+    and gives the Python loop's second derivatives."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(2, 4, 3))
+    mask = np.array([[True, False, True, True], [False, True, True, False]])
+    fused = _run(kind, x, mask, True, "float64", order=2)
+    monkeypatch.setattr(RecurrentWeights, "_fused_activations", lambda self: None)
+    loop = _run(kind, x, mask, True, "float64", order=2)
+    for i, (a, b) in enumerate(zip(fused, loop)):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11, err_msg=f"{kind} second-order item {i}")
+
+
+def test_fused_op_is_used_and_python_loop_remains_for_recurrent_dropout(monkeypatch):
+    calls = []
+    original = layers.LSTM._fused_sequence
+    monkeypatch.setattr(layers.LSTM, "_fused_sequence", lambda *a: calls.append(1) or original(*a))
+    x = pt.constant(np.ones((2, 3, 4), np.float32))
+    layers.LSTM(3, dropout=0.5)(x, training=True)
+    assert calls == [1]
+    out = layers.LSTM(3, recurrent_dropout=0.5)(x, training=True)  # the step loop: no fused call
+    assert calls == [1] and tuple(out.shape) == (2, 3)
+    layers.LSTM(3, activation="softsign")(x)  # an activation the kernels lack: the step loop
+    assert calls == [1]
+
+
+def test_model_with_mask_zero_trains_on_the_fused_path():
+    rng = np.random.default_rng(3)
+    tokens = rng.integers(1, 20, (32, 9))
+    tokens[:, 6:] = 0  # padding
+    labels = (tokens[:, 0] > 10).astype(np.float32)
+    model = keras.Sequential([layers.Embedding(20, 8, mask_zero=True), layers.Bidirectional(layers.LSTM(6)),
+                              layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy")
+    history = model.fit(tokens, labels, epochs=15, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+
+
+# ---- errors ----
+def test_op_rejects_a_mask_of_the_wrong_shape():
+    x, h = np.zeros((2, 3, 4), np.float32), np.zeros((2, 5), np.float32)
+    w, r, b = np.zeros((4, 20), np.float32), np.zeros((5, 20), np.float32), np.zeros(20, np.float32)
+    with pytest.raises(pt.errors.InvalidArgumentError, match=r"lstm: mask must have shape \(2, 3\)"):
+        pt._core.lstm(x, h, h, w, r, b, mask=np.ones((2, 4), bool))
+    with pytest.raises(pt.errors.InvalidArgumentError, match=r"lstm: initial_c must have shape \(2, 5\)"):
+        pt._core.lstm(x, h, np.zeros((3, 5), np.float32), w, r, b)
+    with pytest.raises(pt.errors.InvalidArgumentError, match=r"gru: bias must have shape \(2, 15\)"):
+        pt._core.gru(x, h, w[:, :15], r[:, :15], b[:15])
+    with pytest.raises(TypeError, match="simple_rnn: every operand must have the inputs' dtype float32"):
+        pt._core.simple_rnn(x, h, w[:, :5], r[:, :5].astype(np.float64), b[:5])
+    with pytest.raises(ValueError, match="activation must be one of"):
+        pt._core.simple_rnn(x, h, w[:, :5], r[:, :5], b[:5], activation="softsign")
+
+
+def test_layer_errors_name_the_layer_and_the_fix():
+    x = pt.constant(np.zeros((2, 3, 4), np.float32))
+    lstm = layers.LSTM(5, name="enc")
+    with pytest.raises(ValueError, match=r"LSTM layer 'enc': the mask must have shape \(batch, timesteps\)"):
+        lstm(x, mask=pt.constant(np.ones((2, 4), bool)))
+    with pytest.raises(ValueError, match=r"LSTM layer 'enc': expected 2 initial state"):
+        lstm(x, initial_state=[pt.zeros((2, 5))])
+    with pytest.raises(ValueError, match=r"initial state must have shape \(2, 5\)"):
+        lstm(x, initial_state=[pt.zeros((2, 5)), pt.zeros((3, 5))])
+
+
+# ---- stateful layers and step-by-step inference ----
+@pytest.mark.parametrize("cls", [layers.LSTM, layers.GRU, layers.SimpleRNN])
+def test_stateful_layer_carries_the_states_between_calls(cls):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2, 6, 3)).astype(np.float32)
+    whole = cls(4, return_sequences=True)
+    whole.build(x.shape)
+    weights = [rng.normal(0, 0.5, w.shape).astype(np.float32) for w in whole.weights]
+    whole.set_weights(weights)
+    expected = whole(pt.constant(x)).numpy()
+    stateful = cls(4, return_sequences=True, stateful=True)
+    stateful.build(x[:, :2].shape)
+    stateful.set_weights(weights)
+    assert len(stateful.weights) == len(weights)  # the carried states are not weights (as Keras)
+    # One call per two timesteps, then one timestep at a time (text generation's loop).
+    parts = [stateful(pt.constant(x[:, :2])).numpy()]
+    parts += [stateful(pt.constant(x[:, t:t + 1])).numpy() for t in range(2, 6)]
+    np.testing.assert_allclose(np.concatenate(parts, axis=1), expected, rtol=1e-5, atol=1e-6)
+    stateful.reset_states()
+    np.testing.assert_allclose(stateful(pt.constant(x[:, :2])).numpy(), expected[:, :2], rtol=1e-5, atol=1e-6)
+
+
+def test_stateful_layer_errors_name_the_layer_and_the_fix():
+    layer = layers.LSTM(3, stateful=True, name="gen")
+    layer(pt.zeros((2, 4, 5)))
+    with pytest.raises(ValueError, match=r"LSTM layer 'gen': the layer is stateful.*batch size it was built with, 2"
+                                         r".*\(3, 4, 5\).*batch_size=2"):
+        layer(pt.zeros((3, 4, 5)))
+    with pytest.raises(ValueError, match=r"LSTM layer 'free': with stateful=True the batch size must be static.*"
+                                         r"batch_size= to keras.Input"):
+        keras.Sequential([keras.Input(shape=(4, 5)), layers.LSTM(3, stateful=True, name="free")])

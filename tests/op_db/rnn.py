@@ -1,0 +1,97 @@
+"""The fused recurrent ops (lstm, gru, simple_rnn) over a whole sequence, against a step-by-step numpy recurrence."""
+from __future__ import annotations
+
+import numpy as np
+
+from .common import FLOATS, INTS, Domain, OpInfo, SampleInput, make
+
+_RNN_ACTIVATIONS = {"tanh": np.tanh, "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)), "relu": lambda v: np.maximum(v, 0),
+                    "linear": lambda v: v, "hard_sigmoid": lambda v: np.clip((v + 3.0) / 6.0, 0.0, 1.0)}
+
+
+def ref_rnn(cell, x, h0, c0, kernel, recurrent, bias, reset_after=True, mask=None, go_backwards=False,
+            activation="tanh", recurrent_activation="sigmoid"):
+    """Keras's recurrences step by step in float64: [sequence in loop order, final h (, final c)]."""
+    act, rec = _RNN_ACTIVATIONS[activation], _RNN_ACTIVATIONS[recurrent_activation]
+    x, h, c = x.astype(np.float64), h0.astype(np.float64), None if c0 is None else c0.astype(np.float64)
+    units = h.shape[1]
+    input_bias, recurrent_bias = (bias[0], bias[1]) if cell == "gru" and reset_after else (bias, 0.0)
+    sequence = []
+    for t in (range(x.shape[1] - 1, -1, -1) if go_backwards else range(x.shape[1])):
+        z = x[:, t] @ kernel + input_bias
+        if cell == "simple_rnn":
+            new_h, new_c = act(z + h @ recurrent), c
+        elif cell == "lstm":
+            i, f, g, o = np.split(z + h @ recurrent, 4, axis=1)
+            new_c = rec(f) * c + rec(i) * act(g)
+            new_h = rec(o) * act(new_c)
+        else:
+            xz, xr, xh = np.split(z, 3, axis=1)
+            if reset_after:
+                rz, rr, rh = np.split(h @ recurrent + recurrent_bias, 3, axis=1)
+                zg, r = rec(xz + rz), rec(xr + rr)
+                hh = act(xh + r * rh)
+            else:
+                zg, r = rec(xz + h @ recurrent[:, :units]), rec(xr + h @ recurrent[:, units:2 * units])
+                hh = act(xh + (r * h) @ recurrent[:, 2 * units:])
+            new_h, new_c = zg * h + (1 - zg) * hh, c
+        if mask is not None:
+            live = mask[:, t:t + 1]
+            new_h = np.where(live, new_h, h)
+            new_c = None if c is None else np.where(live, new_c, c)
+        h, c = new_h, new_c
+        sequence.append(h)
+    outs = [np.stack(sequence, axis=1), h] + ([c] if cell == "lstm" else [])
+    return [o.astype(kernel.dtype) for o in outs]
+
+
+# (batch, steps, features, units, go_backwards, masked, activation, recurrent_activation, layout of x, reset_after)
+RNN_CASES = [
+    (2, 3, 2, 2, False, False, "tanh", "sigmoid", "contiguous", True),
+    (3, 4, 3, 2, True, True, "tanh", "sigmoid", "strided", False),
+    (2, 5, 2, 3, False, True, "tanh", "hard_sigmoid", "contiguous", True),
+    (2, 2, 2, 2, True, False, "linear", "sigmoid", "transposed", True),
+    (70, 6, 5, 8, False, True, "tanh", "sigmoid", "contiguous", True),  # rows cross the per-step pass's grain
+]
+
+
+def _sample_rnn(cell):
+    gates = {"lstm": 4, "gru": 3, "simple_rnn": 1}[cell]
+
+    def sample(op, dtype, rng):
+        for b, t, f, u, backwards, masked, act, rec, layout, reset_after in RNN_CASES:
+            if dtype == "float64" and b * t * f > 200:
+                continue  # keeps gradient checks small
+            x = make((b, t, f), dtype, rng, Domain(-1, 1), layout)
+            h0 = make((b, u), dtype, rng, Domain(-1, 1))
+            weights = [make((f, gates * u), dtype, rng, Domain(-0.8, 0.8)),
+                       make((u, gates * u), dtype, rng, Domain(-0.8, 0.8)),
+                       make((2, gates * u) if cell == "gru" and reset_after else (gates * u,), dtype, rng,
+                            Domain(-0.5, 0.5))]
+            mask = rng.random((b, t)) > 0.3 if masked else None
+            kwargs = {"mask": mask, "go_backwards": backwards, "activation": act}
+            ref_kwargs = dict(kwargs)
+            if cell != "simple_rnn":
+                kwargs["recurrent_activation"] = ref_kwargs["recurrent_activation"] = rec
+            if cell == "gru":
+                kwargs["reset_after"] = ref_kwargs["reset_after"] = reset_after
+            states = (h0, make((b, u), dtype, rng, Domain(-1, 1))) if cell == "lstm" else (h0,)
+            ref_states = states if cell == "lstm" else (h0, None)
+            desc = (f"{layout} x {(b, t, f)} units {u} {act}/{rec} backwards={backwards} masked={masked}"
+                    + (f" reset_after={reset_after}" if cell == "gru" else ""))
+            yield SampleInput((x, *states, *weights), kwargs, desc=desc,
+                              ref_args=(cell, x, *ref_states, *weights), ref_kwargs=ref_kwargs)
+    return sample
+
+
+def _rnn_row(cell, num_inputs):
+    return OpInfo(name=cell, family="rnn", api=f"_core.{cell}", ref=ref_rnn, sample_inputs_func=_sample_rnn(cell),
+                  dtypes=FLOATS, unsupported_dtypes=INTS, differentiable=True, num_inputs=num_inputs,
+                  grad_argnums=tuple(range(num_inputs)), tols={"float32": (2e-5, 2e-6)})
+
+
+ROWS = [
+    _rnn_row("lstm", 6),
+    _rnn_row("gru", 5),
+    _rnn_row("simple_rnn", 5),
+]
