@@ -80,6 +80,7 @@ from ._tf_ops import (  # noqa: E402,F401,A004
     get_static_value, UnconnectedGradients, meshgrid, slice, get_logger, add_n,
 )
 from .debugging import assert_equal, assert_less, assert_greater, assert_rank  # noqa: E402,F401
+from ._function import function  # noqa: E402,F401  tf.function (graph mode, csrc/graph)
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
 _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",

@@ -31,4 +31,6 @@ void bind_optim(pybind11::module_& m);
 void bind_io(pybind11::module_& m);
 /** Tape, custom gradients, recording control. */
 void bind_autograd(pybind11::module_& m);
+/** Graph mode: capture, graphs, executor (pytensor/_function.py). */
+void bind_graph(pybind11::module_& m);
 }  // namespace pt::bind
