@@ -81,6 +81,7 @@ from ._tf_ops import (  # noqa: E402,F401,A004
 )
 from .debugging import assert_equal, assert_less, assert_greater, assert_rank  # noqa: E402,F401
 from ._function import function  # noqa: E402,F401  tf.function (graph mode, csrc/graph)
+from ._control_flow import cond, switch_case, while_loop  # noqa: E402,F401
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
 _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",

@@ -12,6 +12,7 @@ shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing
 again for each new concrete shape to record that shape's graph (so its Python side effects run again then).
 """
 
+import contextlib
 import functools
 import inspect
 import threading
@@ -54,6 +55,20 @@ def current_capture():
     """The ``_core._Capture`` of the function being traced on this thread, or None (optimizers ask)."""
     traces = _traces()
     return traces[-1].capture if traces else None
+
+
+@contextlib.contextmanager
+def outside_capture():
+    """Suspends this thread's capture for the block: library code that must see a traced value's numbers now."""
+    capture = current_capture()
+    if capture is None:
+        yield
+        return
+    capture.end()
+    try:
+        yield
+    finally:
+        capture.begin()
 
 
 def is_dry_trace():
@@ -584,10 +599,7 @@ class Function:
         """The ConcreteFunction for these arguments (tensors, or tf.TensorSpec for a dry trace that changes no
         variable); with no arguments, the input_signature's. TensorSpec dimensions that are None trace as 1: the
         function specialises to each concrete shape when called."""
-        if not args and not kwargs:
-            if self._input_signature is None:
-                raise ValueError(f"{self._name}: get_concrete_function() needs arguments (tensors or tf.TensorSpec) "
-                                 f"when the function has no input_signature")
+        if not args and not kwargs and self._input_signature is not None:
             args = self._input_signature
         from .data._types import TensorSpec
         has_spec = any(isinstance(a, TensorSpec) for a in nest.flatten([list(args), kwargs]))

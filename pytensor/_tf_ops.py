@@ -494,7 +494,9 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
     capture = _function.current_capture()
     if capture is not None:  # inside tf.function: the graph prints on every call, as TF's PrintV2 op
         capture.add_callback(emit, tensors, "PrintV2")
-        if _function.is_dry_trace():
-            return None
+        if not _function.is_dry_trace():
+            with _function.outside_capture():  # the trace's own values, printed by this first call
+                emit(tensors)
+        return None
     emit(tensors)
     return None

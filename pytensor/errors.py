@@ -24,3 +24,4 @@ class OperatorNotAllowedInGraphError(TypeError):
 
 
 _core._set_error_types(InvalidArgumentError, UnimplementedError)
+_core._register("OperatorNotAllowedInGraphError", OperatorNotAllowedInGraphError)

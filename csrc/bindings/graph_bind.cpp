@@ -47,12 +47,56 @@ void bind_graph(py::module_& m) {
         return out;
       })
       .def("__len__", [](const graph::Graph& g) { return g.nodes().size(); })
+      .def("input_types", [](const graph::Graph& g) {
+        py::list out;
+        for (int32_t i : g.inputs) out.append(py::make_tuple(dtype_name(g.node(i).outputs[0].dtype), g.node(i).outputs[0].shape));
+        return out;
+      })
+      .def("output_types", [](const graph::Graph& g) {
+        py::list out;
+        for (graph::ValueRef v : g.outputs) out.append(py::make_tuple(dtype_name(g.type(v).dtype), g.type(v).shape));
+        return out;
+      })
       .def("eliminate_dead_code", &graph::eliminate_dead_code)
       .def("eliminate_common_subexpressions", &graph::eliminate_common_subexpressions)
       .def("copy", [](const graph::Graph& g) { return std::make_shared<graph::Graph>(g); });
 
   py::class_<graph::Capture>(m, "_Capture")
-      .def(py::init<const std::vector<Tensor>&>(), py::arg("args"))
+      .def(py::init<const std::vector<Tensor>&, bool>(), py::arg("args"), py::arg("lexical") = false)
+      .def_property_readonly("captured", &graph::Capture::captured)
+      .def("add_cond",
+           [](graph::Capture& c, const Tensor& pred, std::vector<std::shared_ptr<graph::Graph>> branches,
+              const std::vector<std::vector<Tensor>>& captures) {
+             graph::Node n;
+             n.kind = graph::NodeKind::Cond;
+             std::vector<Tensor> inputs{pred};
+             for (size_t b = 0; b < branches.size(); ++b) {
+               n.branches.push_back(branches[b]);
+               n.branch_captures.push_back(static_cast<int32_t>(captures[b].size()));
+               inputs.insert(inputs.end(), captures[b].begin(), captures[b].end());
+             }
+             return c.add_control_flow(std::move(n), inputs);
+           },
+           py::arg("pred"), py::arg("branches"), py::arg("captures"),
+           "Appends a Cond node (tf.cond / tf.switch_case) over traced branch graphs; returns its outputs.")
+      .def("add_while",
+           [](graph::Capture& c, std::shared_ptr<graph::Graph> cond, std::shared_ptr<graph::Graph> body,
+              const std::vector<Tensor>& loop_vars, const std::vector<Tensor>& cond_captures,
+              const std::vector<Tensor>& body_captures, int64_t maximum_iterations) {
+             graph::Node n;
+             n.kind = graph::NodeKind::While;
+             n.branches = {cond, body};
+             n.branch_captures = {static_cast<int32_t>(cond_captures.size()), static_cast<int32_t>(body_captures.size())};
+             n.loop_vars = static_cast<int32_t>(loop_vars.size());
+             n.maximum_iterations = maximum_iterations;
+             std::vector<Tensor> inputs = loop_vars;
+             inputs.insert(inputs.end(), cond_captures.begin(), cond_captures.end());
+             inputs.insert(inputs.end(), body_captures.begin(), body_captures.end());
+             return c.add_control_flow(std::move(n), inputs);
+           },
+           py::arg("cond"), py::arg("body"), py::arg("loop_vars"), py::arg("cond_captures"), py::arg("body_captures"),
+           py::arg("maximum_iterations"),
+           "Appends a While node (tf.while_loop) over traced cond and body graphs; returns the final loop variables.")
       .def("begin", &graph::Capture::begin)
       .def("end", &graph::Capture::end)
       .def("finish", &graph::Capture::finish, py::arg("outputs"))
@@ -73,6 +117,11 @@ void bind_graph(py::module_& m) {
     graph::Capture* c = graph::Capture::active();
     return c && c->symbolic(t);
   }, py::arg("tensor"), "True when `tensor` is a traced value of the function being traced on this thread.");
+  m.def("_symbolic_name", [](const Tensor& t) -> py::object {
+    graph::Capture* c = graph::Capture::active();
+    std::string name = c ? c->name_of(t) : std::string();
+    return name.empty() ? py::object(py::none()) : py::object(py::str(name));
+  }, py::arg("tensor"), "The graph name (\"add:0\") of a traced value while tracing, else None.");
 
   py::class_<graph::Executor>(m, "_Executor")
       .def(py::init([](std::shared_ptr<graph::Graph> g) { return new graph::Executor(std::move(g)); }), py::arg("graph"))

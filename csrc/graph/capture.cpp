@@ -1,5 +1,7 @@
 #include "capture.h"
 
+#include "executor.h"
+
 namespace pt::graph {
 
 namespace {
@@ -8,7 +10,7 @@ thread_local Capture* g_active = nullptr;
 TensorType type_of(const Tensor& t) { return TensorType{t.dtype(), t.shape()}; }
 }  // namespace
 
-Capture::Capture(const std::vector<Tensor>& args) : graph_(std::make_shared<Graph>()) {
+Capture::Capture(const std::vector<Tensor>& args, bool lexical) : graph_(std::make_shared<Graph>()), lexical_(lexical) {
   for (size_t i = 0; i < args.size(); ++i) {
     Node n;
     n.kind = NodeKind::Input;
@@ -55,9 +57,27 @@ bool Capture::symbolic(const Tensor& t) const {
   return it != symbolic_.end() && it->second;
 }
 
+std::string Capture::name_of(const Tensor& t) const {
+  if (!symbolic(t)) return std::string();
+  ValueRef v = values_.at(t.id());
+  return str_cat(graph_->node(v.node).name, ":", v.index);
+}
+
 ValueRef Capture::value_of(const Tensor& t) {
   auto it = values_.find(t.id());
   if (it != values_.end()) return it->second;
+  if (lexical_) {
+    Node in;
+    in.kind = NodeKind::Input;
+    in.input_index = static_cast<int32_t>(graph_->inputs.size());
+    in.outputs = {type_of(t)};
+    int32_t id = graph_->add(std::move(in), "captured");
+    graph_->inputs.push_back(id);
+    captured_.push_back(t);
+    ValueRef v{id, 0};
+    bind(t, v, true);
+    return v;
+  }
   Node n;
   n.kind = NodeKind::Constant;
   n.constant = t;
@@ -95,7 +115,7 @@ void Capture::order_access(const Variable& v, int32_t i) {
 }
 
 void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
-                    const Attrs& attrs) {
+                    const Attrs& attrs, const std::vector<Tensor>& saved) {
   Node n;
   n.kind = NodeKind::Op;
   n.op = op;
@@ -107,6 +127,10 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
     n.inputs.push_back(v);
   }
   for (const Tensor& t : outputs) n.outputs.push_back(type_of(t));
+  // Tensors only the gradient reads (a softmax, an argmax, a dropout mask) are the node's extra outputs, so that a
+  // gradient traced in the same graph reads this run's, not the trace's.
+  for (const Tensor& t : saved) n.outputs.push_back(t.defined() ? type_of(t) : TensorType{});  // undefined: unsaved
+  n.saved = static_cast<int32_t>(saved.size());
   if (op == OpId::apply_adam) n.step_from = step_source_;
   if (std::string(op_def(op).family) == "optim") n.learning_rate_from = learning_rate_source_;
   const bool update = std::string(op_def(op).family) == "optim";
@@ -124,6 +148,8 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   }
   int32_t id = graph_->add(std::move(n), op_def(op).name);
   for (size_t k = 0; k < outputs.size(); ++k) bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, symbolic);
+  for (size_t k = 0; k < saved.size(); ++k)
+    if (saved[k].defined()) bind(saved[k], ValueRef{id, static_cast<int32_t>(outputs.size() + k)}, symbolic);
   for (size_t k = 0; k < updated.size() && k < outputs.size(); ++k) {
     Node assign;
     assign.kind = NodeKind::AssignVariable;
@@ -166,6 +192,33 @@ void Capture::set_optimizer_sources(const Variable* iterations, const Variable* 
   // Each read is a ReadVariable node, ordered among its variable's accesses (on_read).
   step_source_ = iterations ? values_.at(iterations->read().id()) : ValueRef{};
   learning_rate_source_ = learning_rate ? values_.at(learning_rate->read().id()) : ValueRef{};
+}
+
+std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tensor>& inputs) {
+  for (const Tensor& t : inputs) node.inputs.push_back(value_of(t));
+  // Ops the branches run now are theirs, not this graph's.
+  autograd::thread_state().observer = nullptr;
+  VariableObserver* self = variable_observer();
+  variable_observer() = nullptr;
+  std::vector<Tensor> outputs;
+  try {
+    outputs = run_control_flow(node, inputs);
+  } catch (...) {
+    autograd::thread_state().observer = this;
+    variable_observer() = self;
+    throw;
+  }
+  autograd::thread_state().observer = this;
+  variable_observer() = self;
+  for (const Tensor& t : outputs) node.outputs.push_back(type_of(t));
+  std::vector<Variable*> accessed;
+  for (const auto& b : node.branches)
+    for (Variable* v : b->variables()) accessed.push_back(v);
+  const char* base = node.kind == NodeKind::While ? "while" : "cond";
+  int32_t id = graph_->add(std::move(node), base);
+  for (Variable* v : accessed) order_access(*v, id);
+  for (size_t k = 0; k < outputs.size(); ++k) bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, true);
+  return outputs;
 }
 
 std::shared_ptr<Graph> Capture::finish(const std::vector<Tensor>& outputs) {

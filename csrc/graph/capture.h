@@ -17,8 +17,12 @@ namespace pt::graph {
 /** Builds one graph from the ops a function runs. Install with begin(), remove with end(). */
 class Capture : public autograd::OpObserver, public VariableObserver {
  public:
-  /** Starts a graph whose inputs are `args` (one Input node each). */
-  explicit Capture(const std::vector<Tensor>& args);
+  /**
+   * Starts a graph whose inputs are `args` (one Input node each). A `lexical` capture (a tf.cond branch, a
+   * while_loop body) turns the tensors it did not produce into further inputs (captured(): the outer tensors)
+   * instead of constants, so that the branch reads the outer graph's values.
+   */
+  explicit Capture(const std::vector<Tensor>& args, bool lexical = false);
   ~Capture() override;
   Capture(const Capture&) = delete;
   Capture& operator=(const Capture&) = delete;
@@ -30,8 +34,8 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   /** The capture active on this thread, or null. */
   static Capture* active();
 
-  void on_op(OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
-             const Attrs& attrs) override;
+  void on_op(OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs, const Attrs& attrs,
+             const std::vector<Tensor>& saved) override;
   void on_read(const Variable& v, const Tensor& value) override;
   void on_assign(Variable& v, const Tensor& value) override;
   void on_create(const Variable& v) override;
@@ -46,6 +50,8 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   void set_optimizer_sources(const Variable* iterations, const Variable* learning_rate);
   /** True when `t` was computed from a function input or a variable read (a symbolic value in TF's terms). */
   bool symbolic(const Tensor& t) const;
+  /** The graph name of symbolic `t` ("add:0"), or empty when `t` is not symbolic. */
+  std::string name_of(const Tensor& t) const;
   /** Variables created while capturing (TF allows them only on a function's first trace). */
   int variables_created() const { return variables_created_; }
   /**
@@ -53,6 +59,13 @@ class Capture : public autograd::OpObserver, public VariableObserver {
    * get_concrete_function, must change no state). Call after finish().
    */
   void restore_variables();
+  /** The outer tensors a lexical capture turned into inputs, in input order (after the args). */
+  const std::vector<Tensor>& captured() const { return captured_; }
+  /**
+   * Appends control-flow node `node` (Cond or While, its branches set) with `inputs` (outer tensors), runs it
+   * on their values now (the trace's own result) and returns its outputs, which later ops use as its edges.
+   */
+  std::vector<Tensor> add_control_flow(Node node, const std::vector<Tensor>& inputs);
   /** Ends the graph with `outputs` and returns it; the capture is spent. */
   std::shared_ptr<Graph> finish(const std::vector<Tensor>& outputs);
 
@@ -79,6 +92,8 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   autograd::OpObserver* previous_op_observer_ = nullptr;
   VariableObserver* previous_variable_observer_ = nullptr;
   bool active_ = false;
+  bool lexical_ = false;
+  std::vector<Tensor> captured_;
 };
 
 }  // namespace pt::graph

@@ -1,7 +1,9 @@
 #include "executor.h"
 
+#include <optional>
 #include <type_traits>
 
+#include "../autograd/tape.h"
 #include "../core/variable.h"
 #include "../ops/invoke.h"
 #include "../ops/ops.h"
@@ -53,7 +55,63 @@ void set_learning_rate(Attrs& a, double lr) {
       a);
 }
 
+/** True when the scalar `t` is non-zero (a predicate). */
+bool truth(const Tensor& t) {
+  check_arg(t.numel() == 1, "cond/while_loop: the predicate must be a scalar, got shape ", shape_str(t.shape()));
+  return scalar_value(t) != 0;
+}
+
+/** Catches the saved tensors an op reports while the executor runs it (nodes that keep them as outputs). */
+class SavedCatcher : public autograd::OpObserver {
+ public:
+  SavedCatcher() : previous_(autograd::thread_state().observer) { autograd::thread_state().observer = this; }
+  ~SavedCatcher() override { autograd::thread_state().observer = previous_; }
+  void on_op(OpId, const std::vector<Tensor>&, const std::vector<Tensor>&, const Attrs&,
+             const std::vector<Tensor>& saved) override {
+    saved_ = saved;
+  }
+  std::vector<Tensor> saved_;
+
+ private:
+  autograd::OpObserver* previous_;
+};
+
 }  // namespace
+
+std::vector<Tensor> run_control_flow(const Node& n, const std::vector<Tensor>& ins,
+                                     std::vector<std::unique_ptr<Executor>>* subs) {
+  std::vector<std::unique_ptr<Executor>> local;
+  if (!subs) subs = &local;
+  if (subs->empty())
+    for (const auto& b : n.branches) subs->push_back(std::make_unique<Executor>(b));
+  if (n.kind == NodeKind::Cond) {
+    size_t branch;
+    if (n.branches.size() == 2) {
+      branch = truth(ins[0]) ? 0 : 1;
+    } else {  // switch_case: an index out of range takes the last branch (TF's default)
+      int64_t i = static_cast<int64_t>(scalar_value(ins[0]));
+      branch = i < 0 || i >= static_cast<int64_t>(n.branches.size()) ? n.branches.size() - 1 : static_cast<size_t>(i);
+    }
+    size_t first = 1;
+    for (size_t b = 0; b < branch; ++b) first += static_cast<size_t>(n.branch_captures[b]);
+    std::vector<Tensor> args(ins.begin() + static_cast<std::ptrdiff_t>(first),
+                             ins.begin() + static_cast<std::ptrdiff_t>(first + n.branch_captures[branch]));
+    return (*subs)[branch]->run(args);
+  }
+  // While: inputs are the loop variables, cond's captures, body's captures; each branch gets the variables and its own.
+  const size_t nvars = static_cast<size_t>(n.loop_vars);
+  const auto cond_caps = ins.begin() + static_cast<std::ptrdiff_t>(nvars);
+  const auto body_caps = cond_caps + n.branch_captures[0];
+  std::vector<Tensor> cond_args(ins.begin(), body_caps);
+  std::vector<Tensor> body_args(ins.begin(), cond_caps);
+  body_args.insert(body_args.end(), body_caps, body_caps + n.branch_captures[1]);
+  for (int64_t it = 0; n.maximum_iterations < 0 || it < n.maximum_iterations; ++it) {
+    if (!truth((*subs)[0]->run(cond_args)[0])) break;
+    std::vector<Tensor> next = (*subs)[1]->run(body_args);
+    for (size_t k = 0; k < nvars; ++k) cond_args[k] = body_args[k] = std::move(next[k]);
+  }
+  return std::vector<Tensor>(cond_args.begin(), cond_args.begin() + static_cast<std::ptrdiff_t>(nvars));
+}
 
 Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)) {
   const auto& nodes = graph_->nodes();
@@ -113,7 +171,7 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
   } clear{slots_};
   for (size_t i = 0; i < args.size(); ++i) slots_[static_cast<size_t>(input_slots_[i])] = args[i];
   std::vector<Tensor> ins;
-  for (const Step& s : steps_) {
+  for (Step& s : steps_) {
     const Node& n = *s.node;
     ins.clear();
     for (int32_t k : s.in_slots) ins.push_back(slots_[static_cast<size_t>(k)]);
@@ -132,8 +190,16 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
       case NodeKind::Callback:
         n.callback(ins);
         break;
+      case NodeKind::Cond:
+      case NodeKind::While: {
+        std::vector<Tensor> outs = run_control_flow(n, ins, &s.subs);
+        for (size_t k = 0; k < outs.size(); ++k) slots_[static_cast<size_t>(s.out_slot) + k] = std::move(outs[k]);
+        break;
+      }
       case NodeKind::Op: {
         std::vector<Tensor> outs;
+        std::optional<SavedCatcher> catcher;
+        if (n.saved) catcher.emplace();
         if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || has_seed(n.attrs)) {
           Attrs a = n.attrs;
           reseed(a, runs_);
@@ -146,6 +212,12 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
         }
         for (size_t k = 0; k < outs.size() && k < n.outputs.size(); ++k)
           slots_[static_cast<size_t>(s.out_slot) + k] = std::move(outs[k]);
+        if (catcher) {
+          check_arg(catcher->saved_.size() == static_cast<size_t>(n.saved), "function: ", op_def(n.op).name,
+                    " reported ", catcher->saved_.size(), " saved tensors, the trace ", n.saved);
+          for (size_t k = 0; k < catcher->saved_.size(); ++k)
+            slots_[static_cast<size_t>(s.out_slot) + n.outputs.size() - n.saved + k] = std::move(catcher->saved_[k]);
+        }
         break;
       }
     }

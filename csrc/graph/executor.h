@@ -12,6 +12,15 @@
 
 namespace pt::graph {
 
+class Executor;
+
+/**
+ * Runs control-flow node `n` (Cond, While) on its input values `ins`; `subs` caches an executor per branch
+ * (empty: built here).
+ */
+std::vector<Tensor> run_control_flow(const Node& n, const std::vector<Tensor>& ins,
+                                     std::vector<std::unique_ptr<Executor>>* subs = nullptr);
+
 /** A prepared graph: call run() with the function's input tensors. */
 class Executor {
  public:
@@ -30,6 +39,7 @@ class Executor {
     std::vector<int32_t> release;    // slots whose last use is this step
     int32_t step_slot = -1;          // apply_adam: the iterations value (-1: none)
     int32_t learning_rate_slot = -1; // apply_*: the learning-rate value (-1: none)
+    std::vector<std::unique_ptr<Executor>> subs;  // Cond / While: an executor per branch
   };
   std::shared_ptr<const Graph> graph_;
   std::vector<Step> steps_;

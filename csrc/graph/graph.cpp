@@ -68,6 +68,8 @@ std::string Node::type_name() const {
     case NodeKind::ReadVariable: return "ReadVariableOp";
     case NodeKind::AssignVariable: return "AssignVariableOp";
     case NodeKind::Callback: return "PrintV2";
+    case NodeKind::Cond: return branches.size() == 2 ? "If" : "Case";
+    case NodeKind::While: return "While";
     case NodeKind::Op: break;
   }
   return op_def(op).name;
@@ -79,6 +81,12 @@ bool Node::stateful() const {
     case NodeKind::Callback:
     case NodeKind::ReadVariable:  // its value depends on when it runs
       return true;
+    case NodeKind::Cond:
+    case NodeKind::While:
+      for (const auto& b : branches)
+        for (const Node& n : b->nodes())
+          if (n.stateful() && n.kind != NodeKind::ReadVariable) return true;
+      return false;
     default:
       return false;
   }
@@ -98,7 +106,11 @@ std::vector<Variable*> Graph::variables() const {
   auto see = [&](Variable* v) {
     if (v && seen.insert(v).second) out.push_back(v);
   };
-  for (const Node& n : nodes_) see(n.variable);
+  for (const Node& n : nodes_) {
+    see(n.variable);
+    for (const auto& b : n.branches)
+      for (Variable* v : b->variables()) see(v);
+  }
   return out;
 }
 
@@ -142,6 +154,16 @@ std::string Graph::to_string() const {
     for (size_t i = 0; i < n.outputs.size(); ++i)
       os << (i ? ", " : " -> ") << dtype_name(n.outputs[i].dtype) << shape_str(n.outputs[i].shape);
     os << '\n';
+    for (size_t b = 0; b < n.branches.size(); ++b) {
+      const char* label = n.kind == NodeKind::While ? (b ? "body" : "cond") : nullptr;
+      os << "  " << (label ? std::string(label) : "branch " + std::to_string(b)) << ":\n";
+      std::string inner = n.branches[b]->to_string();
+      for (size_t start = 0; start < inner.size();) {
+        size_t end = inner.find('\n', start);
+        os << "    " << inner.substr(start, end - start) << '\n';
+        start = end + 1;
+      }
+    }
   }
   os << "return (";
   for (size_t i = 0; i < outputs.size(); ++i) os << (i ? ", " : "") << ref(outputs[i]);

@@ -44,7 +44,11 @@ enum class NodeKind : uint8_t {
   ReadVariable,    // the current value of `variable`
   AssignVariable,  // variable = inputs[0]; no output
   Callback,        // a host function of its inputs (tf.print); runs on every call, in program order
+  Cond,            // inputs: predicate (bool, or int32 branch index for switch_case), then each branch's captures
+  While,           // inputs: loop variables, cond's captures, body's; branches: {cond, body}; outputs: final loop variables
 };
+
+class Graph;
 
 /** A host function a Callback node runs with its input values. */
 using HostFn = std::function<void(const std::vector<Tensor>&)>;
@@ -57,11 +61,19 @@ struct Node {
   Attrs attrs;                           // Op
   std::vector<ValueRef> inputs;
   std::vector<int32_t> control_inputs;   // nodes that must run before this one (accesses of the same variable)
-  std::vector<TensorType> outputs;
+  std::vector<TensorType> outputs;        // Op: its outputs, then `saved` tensors its gradient reads
+  int32_t saved = 0;                      // Op: how many of `outputs` are saved tensors (reported by the op)
   Tensor constant;                       // Constant
   Variable* variable = nullptr;          // ReadVariable, AssignVariable (kept alive by the function's owner)
   int32_t input_index = -1;              // Input
   HostFn callback;                       // Callback
+  /** Cond: the branches; While: {cond, body}. Each takes its inputs (While: loop variables first) as graph inputs. */
+  std::vector<std::shared_ptr<const Graph>> branches;
+  /** How many captured inputs each branch takes: Cond, in order after the predicate; While, cond's then body's. */
+  std::vector<int32_t> branch_captures;
+  /** While: the number of loop variables, and the iteration limit (-1: none). */
+  int32_t loop_vars = 0;
+  int64_t maximum_iterations = -1;
   /** apply_adam: its `step` is this scalar value + 1 at run time (the optimizer's iterations); node -1: none. */
   ValueRef step_from{};
   /** apply_*: its `learning_rate` is this scalar value at run time (the optimizer's learning-rate variable). */
