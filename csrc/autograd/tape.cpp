@@ -145,6 +145,7 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
       // Free what the sweep no longer needs: this node's saved tensors (unless an outer tape shares the node).
       n.inputs.clear();
       n.outputs.clear();
+      n.saved.clear();
       n.custom_grad = nullptr;
     }
   }
@@ -201,17 +202,21 @@ void add_to_tapes(const std::shared_ptr<Node>& node) {
 }
 }  // namespace
 
-void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, OpAttrs attrs) {
+void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, Attrs attrs, std::vector<Tensor> saved) {
+  check_attrs_type(op, attrs);
+  ThreadState& state = thread_state();
+  if (state.observer) state.observer->on_op(op, inputs, outputs, attrs, saved);
   // Non-differentiable ops pass no gradient: not recording them has the same effect, for free.
-  if (thread_state().suspended || !op_def(op).differentiable) return;
+  if (state.tapes.empty() || state.suspended || !op_def(op).differentiable) return;
   if (!is_tracked_any(inputs)) return;
-  add_to_tapes(std::make_shared<Node>(Node{op, std::move(inputs), std::move(outputs), std::move(attrs), nullptr, {}}));
+  add_to_tapes(std::make_shared<Node>(
+      Node{op, std::move(inputs), std::move(outputs), std::move(attrs), std::move(saved), nullptr, {}}));
 }
 
 void record_custom(std::vector<Tensor> inputs, std::vector<Tensor> outputs,
                    std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad) {
   if (!is_tracked_any(inputs)) return;
-  add_to_tapes(std::make_shared<Node>(Node{OpId::identity, std::move(inputs), std::move(outputs), {}, std::move(grad), {}}));
+  add_to_tapes(std::make_shared<Node>(Node{OpId::identity, std::move(inputs), std::move(outputs), attrs::None{}, {}, std::move(grad), {}}));
 }
 
 void on_variable_read(const Variable& v, const Tensor& value) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../core/tensor.h"
+#include "../ops/attrs.h"
 #include "../ops/op_list.h"
 
 namespace pt {
@@ -21,29 +22,39 @@ class Variable;
 
 namespace pt::autograd {
 
-/** Non-tensor arguments of a recorded op that its gradient needs; each op documents the fields it uses. */
-struct OpAttrs {
-  std::vector<int64_t> ints;   // axes, perm, multiples, split sizes, index items (encoded), ...
-  Shape shape;                 // an input's shape (reshape, broadcast_to, reductions, ...)
-  int64_t axis = 0;            // concat / gather / one axis
-  int64_t count = 0;           // batch_dims, num, ...
-  bool flag_a = false;         // keepdims, transpose_a, ...
-  bool flag_b = false;         // transpose_b, ...
-  std::shared_ptr<const void> extra;  // op-specific data (e.g. strided_slice's index items)
-};
-
 /** One recorded op application. */
 struct Node {
   OpId op;
   std::vector<Tensor> inputs;
   std::vector<Tensor> outputs;
-  OpAttrs attrs;
+  /** The op's complete forward attributes (the struct its registry row names). */
+  Attrs attrs;
+  /** Tensors the forward computed for the gradient only (max_pool2d's argmax, dropout's mask, ...). */
+  std::vector<Tensor> saved;
   /** custom_gradient: upstream gradients -> input gradients (replaces the registry formula). */
   std::function<std::vector<Tensor>(const std::vector<Tensor>&)> custom_grad;
   /** Set by the sweep before calling the formula: which inputs need a gradient (formulas may skip the rest). */
   mutable std::vector<char> wants_grad;
   /** True when input i needs a gradient in the current sweep (true outside a sweep). */
   bool wants(size_t i) const { return i >= wants_grad.size() || wants_grad[i]; }
+  /** The attributes as the op's struct T (a TypeError naming the op when they are another struct). */
+  template <class T>
+  const T& attr() const { return attrs_as<T>(op, attrs); }
+};
+
+/**
+ * Sees every outermost registry op as it completes (graph tracing): set ThreadState::observer. Ops called inside
+ * another op, or inside on_op, are not reported.
+ */
+class OpObserver {
+ public:
+  virtual ~OpObserver() = default;
+  /**
+   * Op `op` ran on `inputs` with `attrs` and returned `outputs` (invoke(op, inputs, attrs) re-runs it); `saved` are
+   * the tensors it computed for its gradient only (a traced graph keeps them as extra outputs of the node).
+   */
+  virtual void on_op(OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
+                     const Attrs& attrs, const std::vector<Tensor>& saved) = 0;
 };
 
 /** Installs op's gradient formula in the registry (called by each family file at static-init time). */
@@ -115,6 +126,7 @@ struct ThreadState {
   std::vector<Tape*> tapes;  // active tapes, innermost last
   int op_depth = 0;          // >0 while a registry op runs: nested op calls are implementation details
   int suspended = 0;         // >0 while recording is suspended for every tape (custom_gradient's forward)
+  OpObserver* observer = nullptr;  // when set, told of every outermost registry op (not owned)
 };
 /** This thread's state. */
 ThreadState& thread_state();
@@ -126,15 +138,21 @@ class OpScope {
   ~OpScope() { --state_.op_depth; }
   OpScope(const OpScope&) = delete;
   OpScope& operator=(const OpScope&) = delete;
-  /** True when this op should record: tapes are active and it is not nested in another op. */
-  bool should_record() const { return !state_.tapes.empty() && state_.op_depth == 1 && !state_.suspended; }
+  /** True when this op should record: it is not nested in another op, and an observer or a tape listens. */
+  bool should_record() const {
+    return state_.op_depth == 1 && (state_.observer || (!state_.tapes.empty() && !state_.suspended));
+  }
 
  private:
   ThreadState& state_;
 };
 
-/** Records op(inputs) -> outputs on every active tape that tracks an input. */
-void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, OpAttrs attrs = {});
+/**
+ * Reports op(inputs, attrs) -> outputs to the thread's observer, then records it on every active tape that tracks
+ * an input (with `saved`, tensors only its gradient reads). `attrs` must hold the struct op's registry row names.
+ */
+void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, Attrs attrs = attrs::None{},
+            std::vector<Tensor> saved = {});
 /** Records a node whose gradient is a custom function (custom_gradient). */
 void record_custom(std::vector<Tensor> inputs, std::vector<Tensor> outputs,
                    std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad);
@@ -149,7 +167,7 @@ bool is_tracked_any(const std::vector<Tensor>& ts);
 
 /** Put at the top of a registry op's function: pairs with PT_RECORD at its end. */
 #define PT_OP_SCOPE ::pt::autograd::OpScope pt_op_scope_
-/** Records the op when it is the outermost op and a tape is active. */
+/** Records the op when it is the outermost op and a tape or an observer listens. */
 #define PT_RECORD(...)                                       \
   do {                                                       \
     if (pt_op_scope_.should_record()) ::pt::autograd::record(__VA_ARGS__); \

@@ -2,7 +2,12 @@
 /** One function per binding file; module.cpp calls them all. */
 #include <pybind11/pybind11.h>
 
+#include "../ops/op_list.h"
+
 namespace pt::bind {
+/** The registry op a binding named `name` runs: its own row, or the op it is built on (conv2d_transpose runs
+ *  conv2d_backprop_input); InvalidArgument for an unknown name. */
+OpId registry_op(const std::string& name);
 /** Tensor, Variable, constant, convert_to_tensor, DLPack. */
 void bind_tensor(pybind11::module_& m);
 /** Unary, binary, where, cast, clip_by_value. */
@@ -31,6 +36,8 @@ void bind_optim(pybind11::module_& m);
 void bind_io(pybind11::module_& m);
 /** Tape, custom gradients, recording control. */
 void bind_autograd(pybind11::module_& m);
+/** Op recording and invoke (tests of the replay interface). */
+void bind_invoke(pybind11::module_& m);
 /** Graph mode: capture, graphs, executor (pytensor/_function.py). */
 void bind_graph(pybind11::module_& m);
 }  // namespace pt::bind

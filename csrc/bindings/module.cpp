@@ -65,5 +65,6 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_optim(m);
   bind::bind_io(m);
   bind::bind_autograd(m);
+  bind::bind_invoke(m);
   bind::bind_graph(m);
 }

@@ -38,6 +38,7 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
     p.padding = padding.cast<std::string>();
     check_arg(p.padding == "VALID" || p.padding == "SAME", op, ": padding must be 'VALID', 'SAME' or a list of ",
               "pairs [[0, 0], [top, bottom], [left, right], [0, 0]], got '", p.padding, "'");
+    validate_conv2d_params(registry_op(op), p);
     return p;
   }
   // Explicit padding: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC).
@@ -55,6 +56,7 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
   p.pad_bottom = f[3];
   p.pad_left = f[4];
   p.pad_right = f[5];
+  validate_conv2d_params(registry_op(op), p);
   return p;
 }
 

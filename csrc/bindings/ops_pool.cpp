@@ -34,7 +34,9 @@ ops::Pool2dWindow window_from_py(py::handle ksize, py::handle strides, const std
   check_arg(padding == "VALID" || padding == "SAME", op, ": padding must be 'VALID' or 'SAME', got '", padding, "'");
   auto [kh, kw] = window_pair(ksize, "ksize", op);
   auto [sh, sw] = window_pair(strides, "strides", op);
-  return {kh, kw, sh, sw, padding == "SAME"};
+  const ops::Pool2dWindow window{kh, kw, sh, sw, padding == "SAME"};
+  validate_pool2d_window(registry_op(op), window);
+  return window;
 }
 
 }  // namespace

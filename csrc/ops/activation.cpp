@@ -20,22 +20,17 @@ constexpr double kTwoOverSqrtPi = 1.1283791670955125738961589031215;  // erf's d
 
 /**
  * Maps `x` element-wise with f(v) (f is a template over the element type, called as f(scalar_t{})),
- * then records `op` with its float parameter (in attrs.extra) and flag (attrs.flag_a) for the gradient.
+ * then records `op` with its attributes.
  */
 template <class F>
-Tensor map_activation(OpId op, const Tensor& x, F f, double param = 0, bool flag = false) {
+Tensor map_activation(OpId op, const Tensor& x, F f, Attrs attrs = attrs::None{}) {
   PT_OP_SCOPE;
   Tensor out;
   PT_DISPATCH_FLOAT(x.dtype(), op_def(op).name, {
     out = Tensor::empty(x.shape(), x.dtype());
     cpu::unary_map_scalar<scalar_t, scalar_t>(x, out, [&](scalar_t v) -> scalar_t { return f(v); });
   });
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const double>(param);
-    attrs.flag_a = flag;
-    PT_RECORD(op, {x}, {out}, std::move(attrs));
-  }
+  PT_RECORD(op, {x}, {out}, std::move(attrs));
   return out;
 }
 
@@ -134,7 +129,7 @@ Tensor leaky_relu(const Tensor& x, double alpha) {
   return map_activation(OpId::leaky_relu, x, [alpha](auto v) {
     using T = decltype(v);
     return v > T(0) ? v : static_cast<T>(alpha) * v;
-  }, alpha);
+  }, attrs::LeakyRelu{alpha});
 }
 
 Tensor elu(const Tensor& x) {
@@ -152,10 +147,10 @@ Tensor gelu(const Tensor& x, bool approximate) {
     // 0.5 v (1 + tanh(z)) written as v sigmoid(2 z): 1 + tanh(z) cancels for v << 0.
     return map_activation(OpId::gelu, x, in_float64([](double v) {
       return v * stable_sigmoid(2 * kSqrt2OverPi * (v + kGeluCubic * v * v * v));
-    }), 0, true);
+    }), attrs::Gelu{true});
   // 0.5 v (1 + erf(v / sqrt 2)) written with erfc, which does not cancel for v << 0.
   return map_activation(OpId::gelu, x, in_float64([](double v) { return 0.5 * v * std::erfc(-v * M_SQRT1_2); }),
-                        0, false);
+                        attrs::Gelu{false});
 }
 
 Tensor softplus(const Tensor& x) {
@@ -173,7 +168,8 @@ Tensor softsign(const Tensor& x) {
 }
 
 Tensor silu(const Tensor& x, double beta) {
-  return map_activation(OpId::silu, x, in_float64([beta](double v) { return v * stable_sigmoid(beta * v); }), beta);
+  return map_activation(OpId::silu, x, in_float64([beta](double v) { return v * stable_sigmoid(beta * v); }),
+                        attrs::Silu{beta});
 }
 
 Tensor hard_sigmoid(const Tensor& x) {
@@ -208,18 +204,17 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
   const Tensor& y = n.outputs[0];
   const Tensor& dy = gs[0];
   const DType dt = x.dtype();
-  const double param = n.attrs.extra ? *std::static_pointer_cast<const double>(n.attrs.extra) : 0.0;
   auto c = [dt](double v) { return scalar(v, dt); };
   switch (n.op) {
     case OpId::relu6: return {pass_inside(dy, x, 0, 6)};
     case OpId::hard_sigmoid: return {pass_inside(mul(dy, c(1.0 / 6)), x, -3, 3)};
-    case OpId::leaky_relu: return {where(greater(x, 0), dy, mul(dy, c(param)))};
+    case OpId::leaky_relu: return {where(greater(x, 0), dy, mul(dy, c(n.attr<attrs::LeakyRelu>().alpha)))};
     // For x <= 0: d/dx expm1(x) = y + 1, and selu's y + scale * alpha.
     case OpId::elu: return {where(greater(x, 0), dy, mul(dy, add(y, c(1))))};
     case OpId::selu:
       return {where(greater(x, 0), mul(dy, c(kSeluScale)), mul(dy, add(y, c(kSeluScale * kSeluAlpha))))};
     case OpId::gelu: {
-      if (n.attrs.flag_a) {
+      if (n.attr<attrs::Gelu>().approximate) {
         // 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3k x^2), t = tanh(sqrt(2/pi) (x + k x^3))
         Tensor x2 = mul(x, x);
         Tensor t = unary(OpId::tanh, mul(c(kSqrt2OverPi), add(x, mul(c(kGeluCubic), mul(x2, x)))));
@@ -239,7 +234,7 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
     }
     case OpId::silu: {
       // s (1 + beta x (1 - s)), s = sigmoid(beta x)
-      Tensor bx = mul(c(param), x);
+      Tensor bx = mul(c(n.attr<attrs::Silu>().beta), x);
       Tensor s = unary(OpId::sigmoid, bx);
       return {mul(dy, mul(s, add(c(1), mul(bx, sub(c(1), s)))))};
     }

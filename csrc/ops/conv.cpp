@@ -83,16 +83,6 @@ void check_out_backprop(const char* op, const cpu::ConvGeometry& g, const Tensor
             " but the convolution's output shape is ", shape_str(want), " for these sizes, strides and padding");
 }
 
-/** Records op with the parameters (and an input's or filter's shape) the gradient formulas need. */
-void record_conv(autograd::OpScope& scope, OpId op, const Tensor& a, const Tensor& b, const Tensor& out,
-                 const Conv2dParams& p, const Shape& sizes) {
-  if (!scope.should_record()) return;
-  autograd::OpAttrs attrs;
-  attrs.shape = sizes;
-  attrs.extra = std::make_shared<const Conv2dParams>(p);
-  autograd::record(op, {a, b}, {out}, std::move(attrs));
-}
-
 }  // namespace
 
 Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params) {
@@ -105,7 +95,7 @@ Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& pa
     const Tensor x = contiguous(input), w = contiguous(filters);
     cpu::conv2d_forward<scalar_t>(g, x.data<scalar_t>(), w.data<scalar_t>(), out.data<scalar_t>());
   });
-  record_conv(pt_op_scope_, OpId::conv2d, input, filters, out, params, {});
+  PT_RECORD(OpId::conv2d, {input, filters}, {out}, attrs::Conv2d{params});
   return out;
 }
 
@@ -121,7 +111,7 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
     const Tensor w = contiguous(filters), dy = contiguous(out_backprop);
     cpu::conv2d_backward_input<scalar_t>(g, w.data<scalar_t>(), dy.data<scalar_t>(), out.data<scalar_t>());
   });
-  record_conv(pt_op_scope_, OpId::conv2d_backprop_input, filters, out_backprop, out, params, input_sizes);
+  PT_RECORD(OpId::conv2d_backprop_input, {filters, out_backprop}, {out}, attrs::Conv2dBackprop{input_sizes, params});
   return out;
 }
 
@@ -137,7 +127,7 @@ Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, co
     const Tensor x = contiguous(input), dy = contiguous(out_backprop);
     cpu::conv2d_backward_filter<scalar_t>(g, x.data<scalar_t>(), dy.data<scalar_t>(), out.data<scalar_t>());
   });
-  record_conv(pt_op_scope_, OpId::conv2d_backprop_filter, input, out_backprop, out, params, filter_sizes);
+  PT_RECORD(OpId::conv2d_backprop_filter, {input, out_backprop}, {out}, attrs::Conv2dBackprop{filter_sizes, params});
   return out;
 }
 
@@ -146,7 +136,9 @@ namespace {
 
 using Grads = std::vector<Tensor>;
 
-const Conv2dParams& params_of(const autograd::Node& n) { return *static_cast<const Conv2dParams*>(n.attrs.extra.get()); }
+const Conv2dParams& params_of(const autograd::Node& n) {
+  return n.op == OpId::conv2d ? n.attr<attrs::Conv2d>().params : n.attr<attrs::Conv2dBackprop>().params;
+}
 
 Grads grad_conv2d(const autograd::Node& n, const Grads& gs) {
   // y = conv(x, w): dx = backprop_input(dy), dw = backprop_filter(x, dy).

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "../autograd/tape.h"
 #include "../core/parallel.h"
 #include "ops.h"
 
@@ -32,9 +33,14 @@ template <class T> Tensor filled(const Shape& shape, T v, DType dtype) {
 }  // namespace
 
 Tensor fill(const Shape& shape, double value, DType dtype) {
+  PT_OP_SCOPE;
   check_shape(shape, "fill");
   Tensor out;
-  PT_DISPATCH_ALL(dtype, "fill", out = filled<scalar_t>(shape, value_as<scalar_t>(value), dtype));
+  PT_DISPATCH_ALL(dtype, "fill", {
+    out = filled<scalar_t>(shape, value_as<scalar_t>(value), dtype);
+    // Recorded with the value as the 0-d tensor it becomes (fill's attribute: exact for every dtype).
+    PT_RECORD(OpId::fill, {}, {out}, attrs::Fill{shape, filled<scalar_t>({}, value_as<scalar_t>(value), dtype)});
+  });
   return out;
 }
 
@@ -42,34 +48,51 @@ Tensor fill(const Shape& shape, const Tensor& value) {
   check_shape(shape, "fill");
   check_arg(value.ndim() == 0, "fill: value must be a scalar (0-d tensor), got shape ", shape_str(value.shape()),
             "; use pt.broadcast_to to expand a tensor");
+  PT_OP_SCOPE;
   Tensor out;
   // Copies the element itself, so int64 values beyond 2^53 stay exact.
   PT_DISPATCH_ALL(value.dtype(), "fill", out = filled<scalar_t>(shape, *value.data<scalar_t>(), value.dtype()));
+  PT_RECORD(OpId::fill, {}, {out}, attrs::Fill{shape, value});
   return out;
 }
 
 Tensor zeros(const Shape& shape, DType dtype) {
+  PT_OP_SCOPE;
   check_shape(shape, "zeros");
   Tensor out = Tensor::empty(shape, dtype);
   // All-zero bytes are 0 in every dtype (0.0f, false, 0).
   char* p = static_cast<char*>(out.raw_data());
   const int64_t nbytes = out.numel() * static_cast<int64_t>(out.itemsize());
   parallel_for(nbytes, kElementwiseGrain * 4, [p](int64_t b, int64_t e) { std::memset(p + b, 0, e - b); });
+  PT_RECORD(OpId::zeros, {}, {out}, attrs::Constant{shape, dtype});
   return out;
 }
 
 Tensor ones(const Shape& shape, DType dtype) {
+  PT_OP_SCOPE;
   check_shape(shape, "ones");
   Tensor out;
   PT_DISPATCH_ALL(dtype, "ones", out = filled<scalar_t>(shape, value_as<scalar_t>(1.0), dtype));
+  PT_RECORD(OpId::ones, {}, {out}, attrs::Constant{shape, dtype});
   return out;
 }
 
-Tensor zeros_like(const Tensor& x, std::optional<DType> dtype) { return zeros(x.shape(), dtype.value_or(x.dtype())); }
+Tensor zeros_like(const Tensor& x, std::optional<DType> dtype) {
+  PT_OP_SCOPE;
+  Tensor out = zeros(x.shape(), dtype.value_or(x.dtype()));
+  PT_RECORD(OpId::zeros_like, {x}, {out}, attrs::Like{dtype});
+  return out;
+}
 
-Tensor ones_like(const Tensor& x, std::optional<DType> dtype) { return ones(x.shape(), dtype.value_or(x.dtype())); }
+Tensor ones_like(const Tensor& x, std::optional<DType> dtype) {
+  PT_OP_SCOPE;
+  Tensor out = ones(x.shape(), dtype.value_or(x.dtype()));
+  PT_RECORD(OpId::ones_like, {x}, {out}, attrs::Like{dtype});
+  return out;
+}
 
 Tensor eye(int64_t num_rows, int64_t num_columns, const Shape& batch_shape, DType dtype) {
+  PT_OP_SCOPE;
   check_arg(num_rows >= 0 && num_columns >= 0, "eye: num_rows and num_columns must be >= 0, got ", num_rows, " and ",
             num_columns);
   check_shape(batch_shape, "eye (batch_shape)");
@@ -85,6 +108,7 @@ Tensor eye(int64_t num_rows, int64_t num_columns, const Shape& batch_shape, DTyp
     for (int64_t m = 0; m < matrices; ++m)
       for (int64_t i = 0; i < diag; ++i) p[m * matrix_size + i * num_columns + i] = one;
   });
+  PT_RECORD(OpId::eye, {}, {out}, attrs::Eye{num_rows, num_columns, batch_shape, dtype});
   return out;
 }
 
@@ -106,6 +130,7 @@ template <class T> int64_t range_size(T start, T limit, T delta) {
 }  // namespace
 
 Tensor range(double start_d, double limit_d, double delta_d, DType dtype) {
+  PT_OP_SCOPE;
   Tensor out;
   switch (dtype) {
     case DType::Int32: case DType::Int64: case DType::Float32: case DType::Float64: break;
@@ -135,10 +160,12 @@ Tensor range(double start_d, double limit_d, double delta_d, DType dtype) {
       }
     });
   });
+  PT_RECORD(OpId::range, {}, {out}, attrs::Range{start_d, limit_d, delta_d, dtype});
   return out;
 }
 
 Tensor linspace(double start, double stop, int64_t num, DType dtype) {
+  PT_OP_SCOPE;
   check_arg(num > 0, "linspace: requires num > 0, got num = ", num);
   Tensor out;
   PT_DISPATCH_FLOAT(dtype, "linspace", {
@@ -150,6 +177,7 @@ Tensor linspace(double start, double stop, int64_t num, DType dtype) {
     });
     p[num - 1] = static_cast<scalar_t>(num > 1 ? stop : start);  // the last value is exactly stop
   });
+  PT_RECORD(OpId::linspace, {}, {out}, attrs::Linspace{start, stop, num, dtype});
   return out;
 }
 

@@ -124,12 +124,7 @@ namespace pt::ops {
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
   PT_OP_SCOPE;
   Tensor out = matmul_kernel(a, b, transpose_a, transpose_b);
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.flag_a = transpose_a;
-    attrs.flag_b = transpose_b;
-    PT_RECORD(OpId::matmul, {a, b}, {out}, std::move(attrs));
-  }
+  PT_RECORD(OpId::matmul, {a, b}, {out}, attrs::Matmul{transpose_a, transpose_b});
   return out;
 }
 
@@ -140,7 +135,7 @@ std::vector<Tensor> grad_matmul(const autograd::Node& n, const std::vector<Tenso
   const Tensor& a = n.inputs[0];
   const Tensor& b = n.inputs[1];
   const Tensor& g = gs[0];
-  const bool ta = n.attrs.flag_a, tb = n.attrs.flag_b;
+  const auto& [ta, tb] = n.attr<attrs::Matmul>();
   // Each side is a full GEMM: skip the one the sweep does not need (e.g. the input batch of a layer).
   Tensor ga, gb;
   if (n.wants(0)) {

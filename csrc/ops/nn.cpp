@@ -71,11 +71,7 @@ namespace {
 Tensor softmax_op(OpId op, const Tensor& logits, int64_t axis) {
   PT_OP_SCOPE;
   Tensor out = softmax_along(logits, axis, op == OpId::log_softmax, op_def(op).name);
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.axis = axis;
-    PT_RECORD(op, {logits}, {out}, std::move(attrs));
-  }
+  PT_RECORD(op, {logits}, {out}, attrs::Axis{axis});
   return out;
 }
 }  // namespace
@@ -137,12 +133,6 @@ void sparse_xent_rows(const T* x, const I* labels, T* loss, T* exps, T* inv_sum,
   });
 }
 
-/** What the sparse cross-entropy's backward reads (see sparse_xent_rows). */
-struct SparseXentSaved {
-  Tensor exps;
-  Tensor inv_sum;
-};
-
 /** loss[r] = sum_i labels[r, i] * (logsumexp(x[r]) - x[r, i]). */
 template <class T> void dense_xent_rows(const T* x, const T* labels, T* loss, int64_t rows, int64_t n) {
   const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(n, 1));
@@ -186,15 +176,16 @@ Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tens
   Tensor x = contiguous(logits);
   Tensor lab = contiguous(labels);
   Tensor loss = Tensor::empty(batch, logits.dtype());
-  const bool record = pt_op_scope_.should_record() && autograd::is_tracked(logits);
-  auto saved = std::make_shared<SparseXentSaved>();
-  if (record) {
-    saved->exps = Tensor::empty(logits.shape(), logits.dtype());
-    saved->inv_sum = Tensor::empty(batch, logits.dtype());
+  // The softmax's exps and 1 / sum per row, saved for the gradient when a tape tracks the logits.
+  const bool save = pt_op_scope_.should_record() && autograd::is_tracked(logits);
+  Tensor saved_exps, saved_inv_sum;
+  if (save) {
+    saved_exps = Tensor::empty(logits.shape(), logits.dtype());
+    saved_inv_sum = Tensor::empty(batch, logits.dtype());
   }
   PT_DISPATCH_FLOAT(logits.dtype(), kName, {
-    scalar_t* exps = record ? saved->exps.data<scalar_t>() : nullptr;
-    scalar_t* inv = record ? saved->inv_sum.data<scalar_t>() : nullptr;
+    scalar_t* exps = save ? saved_exps.data<scalar_t>() : nullptr;
+    scalar_t* inv = save ? saved_inv_sum.data<scalar_t>() : nullptr;
     if (lab.dtype() == DType::Int32) {
       check_labels(lab.data<int32_t>(), rows, n);
       sparse_xent_rows(x.data<scalar_t>(), lab.data<int32_t>(), loss.data<scalar_t>(), exps, inv, rows, n);
@@ -203,11 +194,8 @@ Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tens
       sparse_xent_rows(x.data<scalar_t>(), lab.data<int64_t>(), loss.data<scalar_t>(), exps, inv, rows, n);
     }
   });
-  if (record) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::move(saved);
-    PT_RECORD(OpId::sparse_softmax_cross_entropy_with_logits, {labels, logits}, {loss}, std::move(attrs));
-  }
+  PT_RECORD(OpId::sparse_softmax_cross_entropy_with_logits, {labels, logits}, {loss}, attrs::None{},
+            {saved_exps, saved_inv_sum});
   return loss;
 }
 
@@ -231,11 +219,7 @@ Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
     if (n == 0) std::fill_n(loss.data<scalar_t>(), loss.numel(), scalar_t(0));
     dense_xent_rows(x.data<scalar_t>(), lab.data<scalar_t>(), loss.data<scalar_t>(), rows, n);
   });
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.axis = ax;
-    PT_RECORD(OpId::softmax_cross_entropy_with_logits, {labels, logits}, {loss}, std::move(attrs));
-  }
+  PT_RECORD(OpId::softmax_cross_entropy_with_logits, {labels, logits}, {loss}, attrs::Axis{ax});
   return loss;
 }
 
@@ -263,11 +247,7 @@ Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, RandomSee
     });
   });
   Tensor out = binary(OpId::multiply, x, mask);
-  if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const Tensor>(mask);
-    PT_RECORD(OpId::dropout, {x}, {out}, std::move(attrs));
-  }
+  PT_RECORD(OpId::dropout, {x}, {out}, attrs::Dropout{rate, noise_shape, seed}, {mask});
   return out;
 }
 
@@ -282,14 +262,14 @@ Grads grad_softmax(const autograd::Node& n, const Grads& gs) {
   // dx = y * (g - sum(g * y, axis))
   const Tensor& y = n.outputs[0];
   const Tensor& g = gs[0];
-  Tensor dot = reduce(OpId::reduce_sum, mul(g, y), {n.attrs.axis}, false, true);
+  Tensor dot = reduce(OpId::reduce_sum, mul(g, y), {n.attr<attrs::Axis>().axis}, false, true);
   return {mul(y, sub(g, dot))};
 }
 
 Grads grad_log_softmax(const autograd::Node& n, const Grads& gs) {
   // dx = g - softmax(x) * sum(g, axis), with softmax(x) = exp(log_softmax(x))
   const Tensor& g = gs[0];
-  Tensor total = reduce(OpId::reduce_sum, g, {n.attrs.axis}, false, true);
+  Tensor total = reduce(OpId::reduce_sum, g, {n.attr<attrs::Axis>().axis}, false, true);
   return {sub(g, mul(unary(OpId::exp, n.outputs[0]), total))};
 }
 
@@ -297,21 +277,22 @@ Grads grad_sparse_xent(const autograd::Node& n, const Grads& gs) {
   const Tensor& labels = n.inputs[0];
   const Tensor& logits = n.inputs[1];
   const Tensor& dy = gs[0];
-  if (autograd::is_tracked_any({dy, logits})) {
-    // An outer tape records this backward pass: rebuild it from public ops so it can be differentiated again.
+  if (autograd::thread_state().observer || autograd::is_tracked_any({dy, logits}) || !n.saved[0].defined()) {
+    // An outer tape records this backward pass, a graph is being traced (it records ops only), or the forward saved
+    // nothing (no tape tracked the logits then): rebuild it from public ops so it can be differentiated again.
     Tensor onehot = one_hot(labels, logits.shape().back(), 1.0, 0.0, -1, logits.dtype());
     return {Tensor(), mul(expand_dims(dy, -1), sub(softmax(logits, -1), onehot))};
   }
   // One pass over what the forward saved: dlogits[r, i] = dy[r] * (exps[r, i] * inv_sum[r] - [i == label[r]]).
-  const auto& saved = *std::static_pointer_cast<const SparseXentSaved>(n.attrs.extra);
+  const Tensor &exps = n.saved[0], &inv_sum = n.saved[1];
   Tensor upstream = contiguous(dy);
   Tensor lab = contiguous(labels);
-  Tensor out = Tensor::empty(saved.exps.shape(), saved.exps.dtype());
-  const int64_t classes = saved.exps.shape().back();
-  const int64_t rows = classes == 0 ? 0 : saved.exps.numel() / classes;
+  Tensor out = Tensor::empty(exps.shape(), exps.dtype());
+  const int64_t classes = exps.shape().back();
+  const int64_t rows = classes == 0 ? 0 : exps.numel() / classes;
   PT_DISPATCH_FLOAT(out.dtype(), "sparse_softmax_cross_entropy_with_logits gradient", {
-    const scalar_t* e = saved.exps.data<scalar_t>();
-    const scalar_t* inv = saved.inv_sum.data<scalar_t>();
+    const scalar_t* e = exps.data<scalar_t>();
+    const scalar_t* inv = inv_sum.data<scalar_t>();
     const scalar_t* g = upstream.data<scalar_t>();
     scalar_t* o = out.data<scalar_t>();
     auto label = [&](int64_t r) {
@@ -336,7 +317,7 @@ Grads grad_dense_xent(const autograd::Node& n, const Grads& gs) {
   // dl = -dy * log_softmax(x).
   const Tensor& labels = n.inputs[0];
   const Tensor& logits = n.inputs[1];
-  const int64_t ax = n.attrs.axis;
+  const int64_t ax = n.attr<attrs::Axis>().axis;
   Tensor dy = expand_dims(gs[0], ax);
   Tensor lsm = log_softmax(logits, ax);
   Grads out(2);
@@ -349,7 +330,7 @@ Grads grad_dense_xent(const autograd::Node& n, const Grads& gs) {
 }
 
 Grads grad_dropout(const autograd::Node& n, const Grads& gs) {
-  return {mul(gs[0], *std::static_pointer_cast<const Tensor>(n.attrs.extra))};
+  return {mul(gs[0], n.saved[0])};
 }
 
 const bool registered = autograd::register_gradient(OpId::softmax, grad_softmax) &&

@@ -3,148 +3,149 @@
  * THE op registry: one row per op. Python exposes it as `pytensor._core.op_registry()`
  * and tests/op_db.py must name exactly the same ops (tests/test_registry.py checks).
  *
- * Row: PT_OP(name, family, num_inputs, differentiable)
+ * Row: PT_OP(name, family, num_inputs, differentiable, None)
  *   name            the op's TF name (without the `reduce_`-less aliases)
  *   family          the file under csrc/ops/ that holds its shape inference and kernel call
  *   num_inputs      tensor inputs (-1: a list of tensors)
  *   differentiable  whether a gradient formula exists (filled in by the autodiff work);
  *                   false marks ops like argmax, comparisons, floor and random, which pass no gradient
+ *   attrs           its attribute struct in ops/attrs.h (pt::attrs::<attrs>; None when it has no attribute)
  */
-#define PT_OP_LIST(PT_OP)                          \
-  /* unary */                                      \
-  PT_OP(negative, unary, 1, true)                  \
-  PT_OP(abs, unary, 1, true)                       \
-  PT_OP(sign, unary, 1, false)                     \
-  PT_OP(exp, unary, 1, true)                       \
-  PT_OP(log, unary, 1, true)                       \
-  PT_OP(log1p, unary, 1, true)                     \
-  PT_OP(expm1, unary, 1, true)                     \
-  PT_OP(sqrt, unary, 1, true)                      \
-  PT_OP(rsqrt, unary, 1, true)                     \
-  PT_OP(square, unary, 1, true)                    \
-  PT_OP(reciprocal, unary, 1, true)                \
-  PT_OP(sin, unary, 1, true)                       \
-  PT_OP(cos, unary, 1, true)                       \
-  PT_OP(tanh, unary, 1, true)                      \
-  PT_OP(sigmoid, unary, 1, true)                   \
-  PT_OP(relu, unary, 1, true)                      \
-  PT_OP(floor, unary, 1, false)                    \
-  PT_OP(ceil, unary, 1, false)                     \
-  PT_OP(round, unary, 1, false)                    \
-  PT_OP(logical_not, unary, 1, false)              \
-  PT_OP(is_nan, unary, 1, false)                   \
-  PT_OP(is_finite, unary, 1, false)                \
-  PT_OP(identity, unary, 1, true)                  \
-  PT_OP(stop_gradient, unary, 1, false)            \
-  /* binary, numpy broadcasting */                 \
-  PT_OP(add, binary, 2, true)                      \
-  PT_OP(subtract, binary, 2, true)                 \
-  PT_OP(multiply, binary, 2, true)                 \
-  PT_OP(divide, binary, 2, true)                   \
-  PT_OP(floordiv, binary, 2, false)                \
-  PT_OP(floormod, binary, 2, false)                \
-  PT_OP(pow, binary, 2, true)                      \
-  PT_OP(maximum, binary, 2, true)                  \
-  PT_OP(minimum, binary, 2, true)                  \
-  PT_OP(squared_difference, binary, 2, true)       \
-  PT_OP(equal, binary, 2, false)                   \
-  PT_OP(not_equal, binary, 2, false)               \
-  PT_OP(less, binary, 2, false)                    \
-  PT_OP(less_equal, binary, 2, false)              \
-  PT_OP(greater, binary, 2, false)                 \
-  PT_OP(greater_equal, binary, 2, false)           \
-  PT_OP(logical_and, binary, 2, false)             \
-  PT_OP(logical_or, binary, 2, false)              \
-  PT_OP(where, binary, 3, true)                    \
-  PT_OP(clip_by_value, binary, 3, true)            \
-  PT_OP(cast, unary, 1, true)                      \
-  /* reductions */                                 \
-  PT_OP(reduce_sum, reduce, 1, true)               \
-  PT_OP(reduce_mean, reduce, 1, true)              \
-  PT_OP(reduce_max, reduce, 1, true)               \
-  PT_OP(reduce_min, reduce, 1, true)               \
-  PT_OP(reduce_prod, reduce, 1, true)              \
-  PT_OP(reduce_logsumexp, reduce, 1, true)         \
-  PT_OP(reduce_any, reduce, 1, false)              \
-  PT_OP(reduce_all, reduce, 1, false)              \
-  PT_OP(argmax, reduce, 1, false)                  \
-  PT_OP(argmin, reduce, 1, false)                  \
-  /* linear algebra */                             \
-  PT_OP(matmul, linalg, 2, true)                   \
-  /* shape and indexing */                         \
-  PT_OP(reshape, shape, 1, true)                   \
-  PT_OP(transpose, shape, 1, true)                 \
-  PT_OP(expand_dims, shape, 1, true)               \
-  PT_OP(squeeze, shape, 1, true)                   \
-  PT_OP(concat, shape, -1, true)                   \
-  PT_OP(stack, shape, -1, true)                    \
-  PT_OP(unstack, shape, 1, true)                   \
-  PT_OP(split, shape, 1, true)                     \
-  PT_OP(tile, shape, 1, true)                      \
-  PT_OP(broadcast_to, shape, 1, true)              \
-  PT_OP(pad, shape, 1, true)                       \
-  PT_OP(gather, shape, 2, true)                    \
-  PT_OP(one_hot, shape, 1, false)                  \
-  PT_OP(strided_slice, shape, 1, true)             \
-  PT_OP(boolean_mask, shape, 2, true)              \
-  PT_OP(where_indices, shape, 1, false)            \
-  PT_OP(unsorted_segment_sum, shape, 2, true)      \
-  PT_OP(scatter_nd, shape, 2, true)                \
-  PT_OP(strided_slice_grad, shape, 1, true)        \
-  /* neural-network kernels */                     \
-  PT_OP(softmax, nn, 1, true)                      \
-  PT_OP(log_softmax, nn, 1, true)                  \
-  /* activations (activation.cpp) */           \
-  PT_OP(relu6, activation, 1, true)                \
-  PT_OP(leaky_relu, activation, 1, true)           \
-  PT_OP(elu, activation, 1, true)                  \
-  PT_OP(selu, activation, 1, true)                 \
-  PT_OP(gelu, activation, 1, true)                 \
-  PT_OP(softplus, activation, 1, true)             \
-  PT_OP(softsign, activation, 1, true)             \
-  PT_OP(silu, activation, 1, true)                 \
-  PT_OP(hard_sigmoid, activation, 1, true)         \
-  PT_OP(erf, activation, 1, true)                  \
-  PT_OP(relu_grad, activation, 2, true)            \
-  PT_OP(bias_add_relu, activation, 2, true)        \
-  /* nn: cross-entropy, norms, embedding, dropout */\
-  PT_OP(sparse_softmax_cross_entropy_with_logits, nn, 2, true) \
-  PT_OP(softmax_cross_entropy_with_logits, nn, 2, true) \
-  PT_OP(dropout, nn, 1, true)                      \
-  /* convolution (conv.cpp) */                 \
-  PT_OP(conv2d, conv, 2, true)                     \
-  PT_OP(conv2d_backprop_input, conv, 2, true)      \
-  PT_OP(conv2d_backprop_filter, conv, 2, true)     \
-  /* pooling (pool.cpp) */                     \
-  PT_OP(max_pool2d, pool, 1, true)                 \
-  PT_OP(avg_pool2d, pool, 1, true)                 \
-  PT_OP(max_pool2d_grad, pool, 2, true)            \
-  PT_OP(avg_pool2d_grad, pool, 1, true)            \
-  PT_OP(conv2d_max_pool, pool, 2, true)            \
-  PT_OP(conv2d_max_pool_backprop_filter, pool, 3, true) \
-  PT_OP(conv2d_max_pool_backprop_input, pool, 3, true)  \
-  /* fused optimizer updates (optim.cpp) */    \
-  PT_OP(apply_sgd, optim, 2, false)                \
-  PT_OP(apply_rmsprop, optim, 2, false)            \
-  PT_OP(apply_adam, optim, 2, false)               \
-  PT_OP(apply_adagrad, optim, 2, false)            \
-  PT_OP(apply_adadelta, optim, 2, false)           \
-  PT_OP(apply_nadam, optim, 2, false)              \
-  /* creation */                                   \
-  PT_OP(zeros, creation, 0, false)                 \
-  PT_OP(ones, creation, 0, false)                  \
-  PT_OP(fill, creation, 0, false)                  \
-  PT_OP(zeros_like, creation, 1, false)            \
-  PT_OP(ones_like, creation, 1, false)             \
-  PT_OP(eye, creation, 0, false)                   \
-  PT_OP(range, creation, 0, false)                 \
-  PT_OP(linspace, creation, 0, false)              \
-  /* random (counter-based Philox) */              \
-  PT_OP(random_normal, random, 0, false)           \
-  PT_OP(random_uniform, random, 0, false)          \
-  PT_OP(truncated_normal, random, 0, false)        \
-  PT_OP(categorical, random, 1, false)             \
-  PT_OP(random_shuffle, random, 1, false)
+#define PT_OP_LIST(PT_OP)                                   \
+  /* unary */                                               \
+  PT_OP(negative, unary, 1, true, None)                     \
+  PT_OP(abs, unary, 1, true, None)                          \
+  PT_OP(sign, unary, 1, false, None)                        \
+  PT_OP(exp, unary, 1, true, None)                          \
+  PT_OP(log, unary, 1, true, None)                          \
+  PT_OP(log1p, unary, 1, true, None)                        \
+  PT_OP(expm1, unary, 1, true, None)                        \
+  PT_OP(sqrt, unary, 1, true, None)                         \
+  PT_OP(rsqrt, unary, 1, true, None)                        \
+  PT_OP(square, unary, 1, true, None)                       \
+  PT_OP(reciprocal, unary, 1, true, None)                   \
+  PT_OP(sin, unary, 1, true, None)                          \
+  PT_OP(cos, unary, 1, true, None)                          \
+  PT_OP(tanh, unary, 1, true, None)                         \
+  PT_OP(sigmoid, unary, 1, true, None)                      \
+  PT_OP(relu, unary, 1, true, None)                         \
+  PT_OP(floor, unary, 1, false, None)                       \
+  PT_OP(ceil, unary, 1, false, None)                        \
+  PT_OP(round, unary, 1, false, None)                       \
+  PT_OP(logical_not, unary, 1, false, None)                 \
+  PT_OP(is_nan, unary, 1, false, None)                      \
+  PT_OP(is_finite, unary, 1, false, None)                   \
+  PT_OP(identity, unary, 1, true, None)                     \
+  PT_OP(stop_gradient, unary, 1, false, None)               \
+  /* binary, numpy broadcasting */                          \
+  PT_OP(add, binary, 2, true, None)                         \
+  PT_OP(subtract, binary, 2, true, None)                    \
+  PT_OP(multiply, binary, 2, true, None)                    \
+  PT_OP(divide, binary, 2, true, None)                      \
+  PT_OP(floordiv, binary, 2, false, None)                   \
+  PT_OP(floormod, binary, 2, false, None)                   \
+  PT_OP(pow, binary, 2, true, None)                         \
+  PT_OP(maximum, binary, 2, true, None)                     \
+  PT_OP(minimum, binary, 2, true, None)                     \
+  PT_OP(squared_difference, binary, 2, true, None)          \
+  PT_OP(equal, binary, 2, false, None)                      \
+  PT_OP(not_equal, binary, 2, false, None)                  \
+  PT_OP(less, binary, 2, false, None)                       \
+  PT_OP(less_equal, binary, 2, false, None)                 \
+  PT_OP(greater, binary, 2, false, None)                    \
+  PT_OP(greater_equal, binary, 2, false, None)              \
+  PT_OP(logical_and, binary, 2, false, None)                \
+  PT_OP(logical_or, binary, 2, false, None)                 \
+  PT_OP(where, binary, 3, true, None)                       \
+  PT_OP(clip_by_value, binary, 3, true, None)               \
+  PT_OP(cast, unary, 1, true, Cast)                         \
+  /* reductions */                                          \
+  PT_OP(reduce_sum, reduce, 1, true, Reduce)                \
+  PT_OP(reduce_mean, reduce, 1, true, Reduce)               \
+  PT_OP(reduce_max, reduce, 1, true, Reduce)                \
+  PT_OP(reduce_min, reduce, 1, true, Reduce)                \
+  PT_OP(reduce_prod, reduce, 1, true, Reduce)               \
+  PT_OP(reduce_logsumexp, reduce, 1, true, Reduce)          \
+  PT_OP(reduce_any, reduce, 1, false, Reduce)               \
+  PT_OP(reduce_all, reduce, 1, false, Reduce)               \
+  PT_OP(argmax, reduce, 1, false, ArgReduce)                \
+  PT_OP(argmin, reduce, 1, false, ArgReduce)                \
+  /* linear algebra */                                      \
+  PT_OP(matmul, linalg, 2, true, Matmul)                    \
+  /* shape and indexing */                                  \
+  PT_OP(reshape, shape, 1, true, TargetShape)               \
+  PT_OP(transpose, shape, 1, true, Ints)                    \
+  PT_OP(expand_dims, shape, 1, true, Axis)                  \
+  PT_OP(squeeze, shape, 1, true, Ints)                      \
+  PT_OP(concat, shape, -1, true, Axis)                      \
+  PT_OP(stack, shape, -1, true, Axis)                       \
+  PT_OP(unstack, shape, 1, true, Axis)                      \
+  PT_OP(split, shape, 1, true, Split)                       \
+  PT_OP(tile, shape, 1, true, Ints)                         \
+  PT_OP(broadcast_to, shape, 1, true, TargetShape)          \
+  PT_OP(pad, shape, 1, true, Pad)                           \
+  PT_OP(gather, shape, 2, true, Gather)                     \
+  PT_OP(one_hot, shape, 1, false, OneHot)                   \
+  PT_OP(strided_slice, shape, 1, true, StridedSlice)        \
+  PT_OP(boolean_mask, shape, 2, true, Axis)                 \
+  PT_OP(where_indices, shape, 1, false, None)               \
+  PT_OP(unsorted_segment_sum, shape, 2, true, SegmentSum)   \
+  PT_OP(scatter_nd, shape, 2, true, ScatterNd)              \
+  PT_OP(strided_slice_grad, shape, 1, true, StridedSliceGrad) \
+  /* neural-network kernels */                              \
+  PT_OP(softmax, nn, 1, true, Axis)                         \
+  PT_OP(log_softmax, nn, 1, true, Axis)                     \
+  /* activations (activation.cpp) */                        \
+  PT_OP(relu6, activation, 1, true, None)                   \
+  PT_OP(leaky_relu, activation, 1, true, LeakyRelu)         \
+  PT_OP(elu, activation, 1, true, None)                     \
+  PT_OP(selu, activation, 1, true, None)                    \
+  PT_OP(gelu, activation, 1, true, Gelu)                    \
+  PT_OP(softplus, activation, 1, true, None)                \
+  PT_OP(softsign, activation, 1, true, None)                \
+  PT_OP(silu, activation, 1, true, Silu)                    \
+  PT_OP(hard_sigmoid, activation, 1, true, None)            \
+  PT_OP(erf, activation, 1, true, None)                     \
+  PT_OP(relu_grad, activation, 2, true, None)               \
+  PT_OP(bias_add_relu, activation, 2, true, None)           \
+  /* nn: cross-entropy, norms, embedding, dropout */        \
+  PT_OP(sparse_softmax_cross_entropy_with_logits, nn, 2, true, None) \
+  PT_OP(softmax_cross_entropy_with_logits, nn, 2, true, Axis) \
+  PT_OP(dropout, nn, 1, true, Dropout)                      \
+  /* convolution (conv.cpp) */                              \
+  PT_OP(conv2d, conv, 2, true, Conv2d)                      \
+  PT_OP(conv2d_backprop_input, conv, 2, true, Conv2dBackprop) \
+  PT_OP(conv2d_backprop_filter, conv, 2, true, Conv2dBackprop) \
+  /* pooling (pool.cpp) */                                  \
+  PT_OP(max_pool2d, pool, 1, true, Pool2d)                  \
+  PT_OP(avg_pool2d, pool, 1, true, Pool2d)                  \
+  PT_OP(max_pool2d_grad, pool, 2, true, Pool2dGrad)         \
+  PT_OP(avg_pool2d_grad, pool, 1, true, Pool2dGrad)         \
+  PT_OP(conv2d_max_pool, pool, 2, true, Conv2dMaxPool)      \
+  PT_OP(conv2d_max_pool_backprop_filter, pool, 3, true, Conv2dMaxPoolBackprop) \
+  PT_OP(conv2d_max_pool_backprop_input, pool, 3, true, Conv2dMaxPoolBackprop) \
+  /* fused optimizer updates (optim.cpp) */                 \
+  PT_OP(apply_sgd, optim, 2, false, ApplySgd)               \
+  PT_OP(apply_rmsprop, optim, 2, false, ApplyRmsprop)       \
+  PT_OP(apply_adam, optim, 2, false, ApplyAdam)             \
+  PT_OP(apply_adagrad, optim, 2, false, ApplyAdagrad)       \
+  PT_OP(apply_adadelta, optim, 2, false, ApplyAdadelta)     \
+  PT_OP(apply_nadam, optim, 2, false, ApplyNadam)           \
+  /* creation */                                            \
+  PT_OP(zeros, creation, 0, false, Constant)                \
+  PT_OP(ones, creation, 0, false, Constant)                 \
+  PT_OP(fill, creation, 0, false, Fill)                     \
+  PT_OP(zeros_like, creation, 1, false, Like)               \
+  PT_OP(ones_like, creation, 1, false, Like)                \
+  PT_OP(eye, creation, 0, false, Eye)                       \
+  PT_OP(range, creation, 0, false, Range)                   \
+  PT_OP(linspace, creation, 0, false, Linspace)             \
+  /* random (counter-based Philox) */                       \
+  PT_OP(random_normal, random, 0, false, RandomDist)        \
+  PT_OP(random_uniform, random, 0, false, RandomDist)       \
+  PT_OP(truncated_normal, random, 0, false, RandomDist)     \
+  PT_OP(categorical, random, 1, false, Categorical)         \
+  PT_OP(random_shuffle, random, 1, false, Shuffle)
 
 #include <cstddef>
 #include <cstdint>
@@ -159,7 +160,7 @@ struct Node;
 
 /** Identifier of a registry op. */
 enum class OpId : uint16_t {
-#define PT_OP_ENUM(name, family, n, diff) name,
+#define PT_OP_ENUM(name, family, n, diff, attrs) name,
   PT_OP_LIST(PT_OP_ENUM)
 #undef PT_OP_ENUM
       kCount
@@ -175,6 +176,8 @@ struct OpDef {
   int num_inputs;
   bool differentiable;
   GradFormula grad;  // filled by the family file's register_gradient(); null for non-differentiable ops
+  const char* attrs;   // its attribute struct's name (ops/attrs.h)
+  size_t attrs_index;  // that struct's index in the Attrs variant
 };
 
 /** The registry, indexed by OpId. */

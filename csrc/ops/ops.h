@@ -6,6 +6,7 @@
 
 #include "../backend/cpu/conv.h"
 #include "../core/tensor.h"
+#include "attrs.h"
 #include "op_list.h"
 
 namespace pt::ops {
@@ -69,12 +70,6 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t
 /** One-hot encoding of integer `indices`; out-of-range indices give an all-off row (as TF). */
 Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, int64_t axis, DType dtype);
 
-/** One item of a Python subscript: an int, a slice, `...` or `newaxis`. */
-struct IndexItem {
-  enum Kind : uint8_t { Int, Slice, Ellipsis, NewAxis } kind;
-  int64_t index = 0;                          // Int
-  std::optional<int64_t> start, stop, step;   // Slice
-};
 /** Basic indexing (ints, slices with any step, ..., newaxis); always a view. */
 Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items);
 /** Elements (or slices) of `x` where the boolean `mask` (a prefix of x's shape) is true. */
@@ -97,7 +92,6 @@ Tensor log_softmax(const Tensor& logits, int64_t axis);
 Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits);
 /** -sum(labels * log_softmax(logits, axis), axis); labels broadcast to logits' shape. */
 Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits, int64_t axis);
-struct RandomSeed;  // defined with the random ops below
 /** x * mask / (1 - rate), mask ~ Bernoulli(1 - rate) of `noise_shape` (broadcast to x's shape); rate in [0, 1). */
 Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, RandomSeed seed);
 
@@ -130,13 +124,6 @@ Tensor bias_add_relu(const Tensor& value, const Tensor& bias);
 // ---- conv.cpp --------------------------------------------------------------------
 /** Largest filter or window size, stride, dilation and padding of convolutions and poolings (TF's int32 range). */
 constexpr int64_t kMaxWindowArg = 2147483647;
-/** Strides, dilations and TF padding of a 2-D NHWC convolution ("VALID", "SAME" or "EXPLICIT"). */
-struct Conv2dParams {
-  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-  std::string padding = "VALID";
-  /** EXPLICIT padding (ignored for VALID and SAME). */
-  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
-};
 /** TF's Conv2D: NHWC `input` (N, H, W, C) with HWIO `filters` (KH, KW, C, O) -> (N, OH, OW, O); float dtypes. */
 Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params);
 /** Gradient of conv2d w.r.t. an input of shape `input_sizes` (also conv2d_transpose). */
@@ -150,11 +137,6 @@ cpu::ConvGeometry conv2d_geometry(const char* op, const Shape& input, const Shap
                                   const Conv2dParams& params);
 
 // ---- pool.cpp --------------------------------------------------------------------
-/** Window of a 2-D NHWC pooling: size, strides and TF's padding (VALID, or SAME: asymmetric, extra at the end). */
-struct Pool2dWindow {
-  int64_t kh, kw, sh, sw;
-  bool same;
-};
 /** Max over each window of NHWC `x` (padding never wins; NaN propagates; any numeric dtype). */
 Tensor max_pool2d(const Tensor& x, const Pool2dWindow& window);
 /** Mean over each window of NHWC float `x`; SAME windows divide by their count of in-bounds elements, as TF. */
@@ -237,11 +219,6 @@ Tensor range(double start, double limit, double delta, DType dtype);
 Tensor linspace(double start, double stop, int64_t num, DType dtype);
 
 // ---- random.cpp -----------------------------------------------------------------------
-/** Seeds of one random op call: resolved from the global and op seeds by the Python layer. */
-struct RandomSeed {
-  uint64_t seed;     // Philox key
-  uint64_t counter;  // Philox stream offset (distinct per op call)
-};
 /** Normal(mean, stddev) samples. */
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed);
 /** Uniform [minval, maxval) samples (integers: [minval, maxval) too). */

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "../autograd/tape.h"
 #include "../core/parallel.h"
 #include "../core/variable.h"
 #include "ops.h"
@@ -63,12 +64,44 @@ void for_each_chunk(int64_t n, Body body) {
   parallel_for(n, kGrain, [&](int64_t begin, int64_t end) { body(end - begin, begin); });
 }
 
+/**
+ * An update as an observer sees it: a pure op (var, grad, slots...) -> (var, slots...) on the values before and after
+ * (read only when an observer listens: the reads make the update copy its variables first).
+ */
+class ObservedUpdate {
+ public:
+  /** `variables`: the variable then its slots (absent ones null). */
+  ObservedUpdate(const autograd::OpScope& scope, std::initializer_list<Variable*> variables, const Tensor& grad)
+      : on_(scope.should_record() && autograd::thread_state().observer) {
+    if (!on_) return;
+    for (Variable* v : variables)
+      if (v) variables_.push_back(v);
+    inputs_.push_back(variables_[0]->read());
+    inputs_.push_back(grad);
+    for (size_t i = 1; i < variables_.size(); ++i) inputs_.push_back(variables_[i]->read());
+  }
+  /** Reports the finished update. */
+  void report(OpId op, Attrs attrs) {
+    if (!on_) return;
+    std::vector<Tensor> outputs;
+    for (Variable* v : variables_) outputs.push_back(v->read());
+    autograd::record(op, std::move(inputs_), std::move(outputs), std::move(attrs));
+  }
+
+ private:
+  bool on_;
+  std::vector<Variable*> variables_;
+  std::vector<Tensor> inputs_;
+};
+
 }  // namespace
 
 void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, double learning_rate, double momentum,
                bool nesterov, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "SGD";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, momentum_slot}, grad);
   if (momentum_slot) check_slot(kName, var, *momentum_slot);
   PT_DISPATCH_FLOAT(var.dtype(), kName, {
     using T = scalar_t;
@@ -97,13 +130,17 @@ void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, doubl
       }
     });
   });
+  observed.report(OpId::apply_sgd,
+                  attrs::ApplySgd{learning_rate, momentum, nesterov, momentum_slot != nullptr, weight_decay});
 }
 
 void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variable* average_grad,
                    Variable* momentum_slot, double learning_rate, double rho, double momentum, double epsilon,
                    double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "RMSprop";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &velocity, average_grad, momentum_slot}, grad);
   check_slot(kName, var, velocity);
   if (average_grad) check_slot(kName, var, *average_grad);
   if (momentum_slot) check_slot(kName, var, *momentum_slot);
@@ -148,12 +185,16 @@ void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variab
     else if (mom) run(std::false_type{}, std::true_type{});
     else run(std::false_type{}, std::false_type{});
   });
+  observed.report(OpId::apply_rmsprop,
+                  attrs::ApplyRmsprop{learning_rate, rho, momentum, epsilon, weight_decay, average_grad != nullptr, momentum_slot != nullptr});
 }
 
 void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Variable* v_hat, double learning_rate,
                 double beta_1, double beta_2, double epsilon, int64_t step, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Adam";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v, v_hat}, grad);
   check_slot(kName, var, m);
   check_slot(kName, var, v);
   if (v_hat) check_slot(kName, var, *v_hat);
@@ -198,12 +239,16 @@ void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Var
       }
     });
   });
+  observed.report(OpId::apply_adam,
+                  attrs::ApplyAdam{learning_rate, beta_1, beta_2, epsilon, step, weight_decay, v_hat != nullptr});
 }
 
 void apply_adagrad(Variable& var, const Tensor& grad, Variable& accumulator, double learning_rate, double epsilon,
                    double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Adagrad";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &accumulator}, grad);
   check_slot(kName, var, accumulator);
   PT_DISPATCH_FLOAT(var.dtype(), kName, {
     using T = scalar_t;
@@ -223,12 +268,15 @@ void apply_adagrad(Variable& var, const Tensor& grad, Variable& accumulator, dou
       }
     });
   });
+  observed.report(OpId::apply_adagrad, attrs::ApplyAdagrad{learning_rate, epsilon, weight_decay});
 }
 
 void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_grad, Variable& accumulated_delta_var,
                     double learning_rate, double rho, double epsilon, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Adadelta";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &accumulated_grad, &accumulated_delta_var}, grad);
   check_slot(kName, var, accumulated_grad);
   check_slot(kName, var, accumulated_delta_var);
   PT_DISPATCH_FLOAT(var.dtype(), kName, {
@@ -254,12 +302,15 @@ void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_gra
       }
     });
   });
+  observed.report(OpId::apply_adadelta, attrs::ApplyAdadelta{learning_rate, rho, epsilon, weight_decay});
 }
 
 void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, double learning_rate, double beta_1,
                  double beta_2, double epsilon, int64_t step, double u_product, double weight_decay) {
+  PT_OP_SCOPE;
   constexpr const char* kName = "Nadam";
   Tensor g = checked_grad(kName, var, grad);
+  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v}, grad);
   check_slot(kName, var, m);
   check_slot(kName, var, v);
   check_arg(step >= 1, kName, ": step must be >= 1 (iterations + 1), got ", step);
@@ -294,6 +345,8 @@ void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, do
       }
     });
   });
+  observed.report(OpId::apply_nadam,
+                  attrs::ApplyNadam{learning_rate, beta_1, beta_2, epsilon, step, u_product, weight_decay});
 }
 
 }  // namespace pt::ops

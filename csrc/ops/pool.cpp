@@ -376,19 +376,6 @@ void avg_pool_grad_kernel(const T* dy, T* dx, const Geometry& g, const Pool2dWin
   });
 }
 
-/** The window as recorded attributes (kh, kw, sh, sw, same). */
-autograd::OpAttrs window_attrs(const Pool2dWindow& wd, const Shape& input_shape) {
-  autograd::OpAttrs attrs;
-  attrs.ints = {wd.kh, wd.kw, wd.sh, wd.sw, wd.same ? 1 : 0};
-  attrs.shape = input_shape;
-  return attrs;
-}
-
-/** The window back from recorded attributes. */
-Pool2dWindow window_of(const autograd::OpAttrs& attrs) {
-  return {attrs.ints[0], attrs.ints[1], attrs.ints[2], attrs.ints[3], attrs.ints[4] != 0};
-}
-
 /** Checks that `t` has the output shape of pooling `g` (for the gradient ops' `dy`). */
 void check_output_shape(const Tensor& t, const Geometry& g, const char* name, const char* what) {
   const Shape want{g.n, g.oh, g.ow, g.c};
@@ -423,13 +410,10 @@ namespace {
 /** max_pool2d as a recorded op; the argmax is computed when asked for or when a tape keeps it for the backward. */
 std::pair<Tensor, Tensor> max_pool_op(const Tensor& x, const Pool2dWindow& window, bool want_arg) {
   PT_OP_SCOPE;
-  const bool recording = pt_op_scope_.should_record() && is_floating(x.dtype()) && autograd::is_tracked(x);
-  auto [y, arg] = max_pool_forward(x, window, want_arg || recording);
-  if (recording) {
-    autograd::OpAttrs attrs = window_attrs(window, x.shape());
-    attrs.extra = std::make_shared<const Tensor>(arg);
-    PT_RECORD(OpId::max_pool2d, {x}, {y}, std::move(attrs));
-  }
+  // The argmax is saved for the gradient when a tape tracks x.
+  const bool save_arg = pt_op_scope_.should_record() && is_floating(x.dtype()) && autograd::is_tracked(x);
+  auto [y, arg] = max_pool_forward(x, window, want_arg || save_arg);
+  PT_RECORD(OpId::max_pool2d, {x}, {y}, attrs::Pool2d{window}, {save_arg ? arg : Tensor()});
   return {y, want_arg ? arg : Tensor()};
 }
 }  // namespace
@@ -448,7 +432,7 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dWindow& window) {
   Tensor y = Tensor::empty({g.n, g.oh, g.ow, g.c}, x.dtype());
   PT_DISPATCH_FLOAT(x.dtype(), name,
                     { avg_pool_kernel<scalar_t>(in.data<scalar_t>(), y.data<scalar_t>(), g, window); });
-  PT_RECORD(OpId::avg_pool2d, {x}, {y}, window_attrs(window, x.shape()));
+  PT_RECORD(OpId::avg_pool2d, {x}, {y}, attrs::Pool2d{window});
   return y;
 }
 
@@ -464,7 +448,7 @@ Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& inpu
   PT_DISPATCH_FLOAT(dy.dtype(), name, {
     max_pool_grad_kernel<scalar_t>(gy.data<scalar_t>(), arg.data<int32_t>(), dx.data<scalar_t>(), g, window);
   });
-  PT_RECORD(OpId::max_pool2d_grad, {dy, argmax}, {dx}, window_attrs(window, input_shape));
+  PT_RECORD(OpId::max_pool2d_grad, {dy, argmax}, {dx}, attrs::Pool2dGrad{input_shape, window});
   return dx;
 }
 
@@ -477,7 +461,7 @@ Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dW
   Tensor dx = Tensor::empty(input_shape, dy.dtype());
   PT_DISPATCH_FLOAT(dy.dtype(), name,
                     { avg_pool_grad_kernel<scalar_t>(gy.data<scalar_t>(), dx.data<scalar_t>(), g, window); });
-  PT_RECORD(OpId::avg_pool2d_grad, {dy}, {dx}, window_attrs(window, input_shape));
+  PT_RECORD(OpId::avg_pool2d_grad, {dy}, {dx}, attrs::Pool2dGrad{input_shape, window});
   return dx;
 }
 
@@ -729,14 +713,6 @@ void check_float_operands(const char* op, const Tensor& a, const char* a_name, c
                             dtype_name(b.dtype()), ") must have one dtype; cast one with tf.cast"));
 }
 
-/** What conv2d_max_pool's gradient needs besides its inputs. */
-struct ConvPoolSaved {
-  Conv2dParams params;
-  Pool2dWindow window;
-  Shape conv_shape;
-  Tensor argmax;  // into each image of the convolution's output, as max_pool2d_with_argmax
-};
-
 /**
  * The leading rows and columns of the input that a VALID convolution's outputs read by VALID max pooling depend
  * on: pooling drops trailing outputs no window covers (the last of 11 under 2x2), so a convolution that stores its
@@ -815,11 +791,8 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
     std::tie(y, arg) = max_pool_forward(conv2d(crop ? leading_part(input, read_shape) : input, filters, params),
                                         window, recording, cg.ow);
   }
-  if (recording) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, arg});
-    PT_RECORD(OpId::conv2d_max_pool, {input, filters}, {y}, std::move(attrs));
-  }
+  // Saved: the argmax into each image of the convolution's output, as max_pool2d_with_argmax's.
+  PT_RECORD(OpId::conv2d_max_pool, {input, filters}, {y}, attrs::Conv2dMaxPool{params, window}, {arg});
   return y;
 }
 
@@ -832,17 +805,6 @@ bool use_argmax_kernels(const cpu::ConvGeometry& cg, const Geometry& g, int64_t 
   if (!sparse_pooling(g) || g.n * g.oh * g.ow * g.c == 0) return false;
   const PatchLayout pl = patch_layout(cg);
   return pl.run_length * element_size >= 32 && pl.rows * pl.pitch <= std::numeric_limits<int32_t>::max();
-}
-
-/** Records gradient op `id` (output `out` of shape `shape`) with what its gradient re-reads; call it only when the
- *  op scope records. */
-void record_pooled_gradient(OpId id, std::vector<Tensor> inputs, const Tensor& out, const Shape& shape,
-                            const Conv2dParams& params, const Pool2dWindow& window, const Shape& conv_shape,
-                            const Tensor& argmax) {
-  autograd::OpAttrs attrs;
-  attrs.shape = shape;
-  attrs.extra = std::make_shared<const ConvPoolSaved>(ConvPoolSaved{params, window, conv_shape, argmax});
-  autograd::record(id, std::move(inputs), {out}, std::move(attrs));
 }
 
 /** Validates the gradient ops' shared arguments; returns the pooling geometry over conv `cg`'s output. */
@@ -882,9 +844,8 @@ Tensor conv2d_max_pool_backprop_filter(const Tensor& input, const Shape& filter_
   } else {
     dw = conv2d_backprop_filter(input, filter_sizes, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);
   }
-  if (pt_op_scope_.should_record())
-    record_pooled_gradient(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, dw, filter_sizes,
-                           params, window, conv_shape, argmax);
+  PT_RECORD(OpId::conv2d_max_pool_backprop_filter, {input, out_backprop, argmax}, {dw},
+            attrs::Conv2dMaxPoolBackprop{filter_sizes, params, window});
   return dw;
 }
 
@@ -907,9 +868,8 @@ Tensor conv2d_max_pool_backprop_input(const Shape& input_sizes, const Tensor& fi
   } else {
     dx = conv2d_backprop_input(input_sizes, filters, max_pool2d_grad(out_backprop, argmax, conv_shape, window), params);
   }
-  if (pt_op_scope_.should_record())
-    record_pooled_gradient(OpId::conv2d_max_pool_backprop_input, {filters, out_backprop, argmax}, dx, input_sizes,
-                           params, window, conv_shape, argmax);
+  PT_RECORD(OpId::conv2d_max_pool_backprop_input, {filters, out_backprop, argmax}, {dx},
+            attrs::Conv2dMaxPoolBackprop{input_sizes, params, window});
   return dx;
 }
 
@@ -924,13 +884,22 @@ Tensor gather_at_argmax(const Tensor& g, const Tensor& arg, const Shape& in) {
   return reshape(gather(flat, reshape(arg, {in[0], -1}), 1, 1), arg.shape());
 }
 
+/** The shape of the convolution a conv2d_max_pool_backprop_* node pools (its argmax indexes those images). */
+Shape pooled_conv_shape(const autograd::Node& n) {
+  const auto& a = n.attr<attrs::Conv2dMaxPoolBackprop>();
+  const bool filter = n.op == OpId::conv2d_max_pool_backprop_filter;
+  const cpu::ConvGeometry cg = conv2d_geometry(op_def(n.op).name, filter ? n.inputs[0].shape() : a.sizes,
+                                               filter ? a.sizes : n.inputs[0].shape(), a.params);
+  return {cg.n, cg.oh, cg.ow, cg.co};
+}
+
 Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
-  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
+  const auto& [params, window] = n.attr<attrs::Conv2dMaxPool>();
+  const Tensor& argmax = n.saved[0];
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
   Tensor gx, gw;
-  if (n.wants(0)) gx = conv2d_max_pool_backprop_input(x.shape(), w, gs[0], saved.argmax, saved.params, saved.window);
-  if (n.wants(1))
-    gw = conv2d_max_pool_backprop_filter(x, w.shape(), gs[0], saved.argmax, saved.params, saved.window);
+  if (n.wants(0)) gx = conv2d_max_pool_backprop_input(x.shape(), w, gs[0], argmax, params, window);
+  if (n.wants(1)) gw = conv2d_max_pool_backprop_filter(x, w.shape(), gs[0], argmax, params, window);
   return {gx, gw};
 }
 
@@ -938,41 +907,39 @@ Grads grad_conv2d_max_pool(const autograd::Node& n, const Grads& gs) {
 // first operand is the other op (<H, B_i(w, D)> = <B_f(H, D), w>), in dy the pooled conv2d read at the argmax.
 
 Grads grad_conv2d_max_pool_backprop_filter(const autograd::Node& n, const Grads& gs) {
-  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
-  const Tensor &x = n.inputs[0], &dy = n.inputs[1];
+  const auto& a = n.attr<attrs::Conv2dMaxPoolBackprop>();
+  const Tensor &x = n.inputs[0], &dy = n.inputs[1], &argmax = n.inputs[2];
   Tensor gx, gdy;
-  if (n.wants(0))
-    gx = conv2d_max_pool_backprop_input(x.shape(), gs[0], dy, saved.argmax, saved.params, saved.window);
-  if (n.wants(1)) gdy = gather_at_argmax(conv2d(x, gs[0], saved.params), saved.argmax, saved.conv_shape);
+  if (n.wants(0)) gx = conv2d_max_pool_backprop_input(x.shape(), gs[0], dy, argmax, a.params, a.window);
+  if (n.wants(1)) gdy = gather_at_argmax(conv2d(x, gs[0], a.params), argmax, pooled_conv_shape(n));
   return {gx, gdy, Tensor()};
 }
 
 Grads grad_conv2d_max_pool_backprop_input(const autograd::Node& n, const Grads& gs) {
-  const auto& saved = *std::static_pointer_cast<const ConvPoolSaved>(n.attrs.extra);
-  const Tensor &w = n.inputs[0], &dy = n.inputs[1];
+  const auto& a = n.attr<attrs::Conv2dMaxPoolBackprop>();
+  const Tensor &w = n.inputs[0], &dy = n.inputs[1], &argmax = n.inputs[2];
   Tensor gw, gdy;
-  if (n.wants(0)) gw = conv2d_max_pool_backprop_filter(gs[0], w.shape(), dy, saved.argmax, saved.params, saved.window);
-  if (n.wants(1)) gdy = gather_at_argmax(conv2d(gs[0], w, saved.params), saved.argmax, saved.conv_shape);
+  if (n.wants(0)) gw = conv2d_max_pool_backprop_filter(gs[0], w.shape(), dy, argmax, a.params, a.window);
+  if (n.wants(1)) gdy = gather_at_argmax(conv2d(gs[0], w, a.params), argmax, pooled_conv_shape(n));
   return {gw, gdy, Tensor()};
 }
 
 Grads grad_max_pool2d(const autograd::Node& n, const Grads& gs) {
-  const auto& arg = *std::static_pointer_cast<const Tensor>(n.attrs.extra);
-  return {max_pool2d_grad(gs[0], arg, n.attrs.shape, window_of(n.attrs))};
+  return {max_pool2d_grad(gs[0], n.saved[0], n.inputs[0].shape(), n.attr<attrs::Pool2d>().window)};
 }
 
 Grads grad_avg_pool2d(const autograd::Node& n, const Grads& gs) {
-  return {avg_pool2d_grad(gs[0], n.attrs.shape, window_of(n.attrs))};
+  return {avg_pool2d_grad(gs[0], n.inputs[0].shape(), n.attr<attrs::Pool2d>().window)};
 }
 
 Grads grad_max_pool2d_grad(const autograd::Node& n, const Grads& gs) {
   // Linear in dy: its transpose reads the incoming gradient at the same argmax positions (a batched gather).
-  return {gather_at_argmax(gs[0], n.inputs[1], n.attrs.shape), Tensor()};
+  return {gather_at_argmax(gs[0], n.inputs[1], n.attr<attrs::Pool2dGrad>().input_shape), Tensor()};
 }
 
 Grads grad_avg_pool2d_grad(const autograd::Node& n, const Grads& gs) {
   // avg_pool2d_grad is the transpose of the linear avg_pool2d, so its own transpose is avg_pool2d.
-  return {avg_pool2d(gs[0], window_of(n.attrs))};
+  return {avg_pool2d(gs[0], n.attr<attrs::Pool2dGrad>().window)};
 }
 
 const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_pool2d) &&

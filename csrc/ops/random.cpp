@@ -10,6 +10,7 @@
 
 #include "../backend/cpu/philox.h"
 #include "../core/parallel.h"
+#include "../autograd/tape.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -145,6 +146,7 @@ template <class T> inline void block_normals(const cpu::Philox4x32::Block& x, T*
 }  // namespace
 
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
   check_shape(shape, "random_normal");
   const PhiloxStream stream = stream_for(seed, StreamTag::Normal);
   Tensor out;
@@ -155,10 +157,12 @@ Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype
         out.data<scalar_t>(), out.numel(), stream,
         [m, s](const TileWords& w, int lanes, int64_t, scalar_t* v) { tile_normals<scalar_t>(w, lanes, v, m, s); });
   });
+  PT_RECORD(OpId::random_normal, {}, {out}, attrs::RandomDist{shape, mean, stddev, dtype, seed});
   return out;
 }
 
 Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
   check_shape(shape, "random_uniform");
   const PhiloxStream stream = stream_for(seed, StreamTag::Uniform);
   constexpr int NB = kTileBlocks;
@@ -217,10 +221,12 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
     default:
       throw_dtype_error("random_uniform", dtype, "float32, float64, int32 or int64");
   }
+  PT_RECORD(OpId::random_uniform, {}, {out}, attrs::RandomDist{shape, minval, maxval, dtype, seed});
   return out;
 }
 
 Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
   check_shape(shape, "truncated_normal");
   // First draw: the tiles of random_normal. The 4.6% outside two stddevs are redrawn from element i's own
   // blocks [i * kRedrawBlocks, (i + 1) * kRedrawBlocks) of a second stream, so the result stays a function
@@ -258,10 +264,12 @@ Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dt
       }
     });
   });
+  PT_RECORD(OpId::truncated_normal, {}, {out}, attrs::RandomDist{shape, mean, stddev, dtype, seed});
   return out;
 }
 
-Tensor categorical(const Tensor& logits_in, int64_t num_samples, DType dtype, RandomSeed seed) {
+namespace {
+Tensor categorical_draw(const Tensor& logits_in, int64_t num_samples, DType dtype, RandomSeed seed) {
   check_arg(logits_in.ndim() == 2, "categorical: logits must be 2-D (batch_size, num_classes), got shape ",
             shape_str(logits_in.shape()), "; add a batch axis with pt.expand_dims(logits, 0)");
   check_arg(num_samples >= 0, "categorical: num_samples must be >= 0, got ", num_samples);
@@ -318,7 +326,7 @@ Tensor categorical(const Tensor& logits_in, int64_t num_samples, DType dtype, Ra
   return out;
 }
 
-Tensor random_shuffle(const Tensor& x_in, RandomSeed seed) {
+Tensor shuffle_rows(const Tensor& x_in, RandomSeed seed) {
   if (x_in.ndim() == 0 || x_in.dim(0) <= 1) return x_in;  // nothing to permute (TF returns the input too)
   const int64_t n = x_in.dim(0);
   // Fisher-Yates: swap i with j uniform in [0, i]; draw d takes 64 bits of block d / 2. Serial: O(n) draws.
@@ -341,6 +349,24 @@ Tensor random_shuffle(const Tensor& x_in, RandomSeed seed) {
   parallel_for(n, grain, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) std::memcpy(dst + r * row_bytes, src + perm[r] * row_bytes, row_bytes);
   });
+  return out;
+}
+}  // namespace
+
+Tensor categorical(const Tensor& logits, int64_t num_samples, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
+  Tensor out = categorical_draw(logits, num_samples, dtype, seed);
+  PT_RECORD(OpId::categorical, {logits}, {out}, attrs::Categorical{num_samples, dtype, seed});
+  return out;
+}
+
+Tensor random_shuffle(const Tensor& x, RandomSeed seed) {
+  PT_OP_SCOPE;
+  Tensor out = shuffle_rows(x, seed);
+  if (!pt_op_scope_.should_record()) return out;
+  // When nothing moves the input itself comes back; a recorded node gets a new view, so its output is not its input.
+  if (out.id() == x.id()) out = Tensor::view(x, x.shape(), x.strides(), x.offset());
+  PT_RECORD(OpId::random_shuffle, {x}, {out}, attrs::Shuffle{seed});
   return out;
 }
 

@@ -222,19 +222,20 @@ Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool a
   PT_OP_SCOPE;
   Tensor out = reduce_kernel(op, x, axes, all_axes, keepdims);
   if (pt_op_scope_.should_record()) {
-    // The gradient needs the reduced axes (normalized, unique) and the input shape.
-    autograd::OpAttrs attrs;
+    // The reduced axes, normalized and unique: the forward's signature and what the gradient needs.
+    attrs::Reduce attrs;
     std::vector<bool> reduced(x.ndim(), all_axes);
     for (int64_t a : axes) reduced[normalize_axis(a, x.ndim(), op_def(op).name)] = true;
     for (int64_t i = 0; i < x.ndim(); ++i)
-      if (reduced[i]) attrs.ints.push_back(i);
-    attrs.flag_a = keepdims;
+      if (reduced[i]) attrs.axes.push_back(i);
+    attrs.keepdims = keepdims;
     PT_RECORD(op, {x}, {out}, std::move(attrs));
   }
   return out;
 }
 
-Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
+namespace {
+Tensor arg_reduce_kernel(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
   if (op != OpId::argmax && op != OpId::argmin)
     throw InvalidArgument(str_cat("arg_reduce: ", op_def(op).name, " is not argmax or argmin"));
   const char* name = op_def(op).name;
@@ -283,6 +284,14 @@ Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
   });
   return out;
 }
+}  // namespace
+
+Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
+  PT_OP_SCOPE;
+  Tensor out = arg_reduce_kernel(op, x, axis, out_dtype);
+  PT_RECORD(op, {x}, {out}, attrs::ArgReduce{axis, out_dtype});
+  return out;
+}
 
 }  // namespace pt::ops
 
@@ -299,7 +308,7 @@ Tensor expand_back(const Tensor& t, const Node& n) {
   const Tensor& x = n.inputs[0];
   if (t.ndim() == 0) return broadcast_to(t, x.shape());  // a full reduction: nothing to re-insert
   Shape kept = x.shape();
-  for (int64_t a : n.attrs.ints) kept[a] = 1;
+  for (int64_t a : n.attr<attrs::Reduce>().axes) kept[a] = 1;
   return broadcast_to(reshape(t, kept), x.shape());
 }
 
@@ -307,20 +316,21 @@ Grads grad_reduce(const Node& n, const Grads& gs) {
   const Tensor& x = n.inputs[0];
   const DType dt = x.dtype();
   const Tensor g = expand_back(gs[0], n);
+  const std::vector<int64_t>& axes = n.attr<attrs::Reduce>().axes;
   using autograd::div;
   using autograd::mul;
   switch (n.op) {
     case OpId::reduce_sum: return {g};
     case OpId::reduce_mean: {
       int64_t count = 1;
-      for (int64_t a : n.attrs.ints) count *= x.dim(a);
+      for (int64_t a : axes) count *= x.dim(a);
       return {mul(g, scalar(1.0 / static_cast<double>(std::max<int64_t>(count, 1)), dt))};
     }
     case OpId::reduce_max:
     case OpId::reduce_min: {
       // TF: ties share the gradient equally.
       Tensor hit = cast(binary(OpId::equal, x, expand_back(n.outputs[0], n)), dt);
-      Tensor ties = expand_back(reduce(OpId::reduce_sum, hit, n.attrs.ints, false, false), n);
+      Tensor ties = expand_back(reduce(OpId::reduce_sum, hit, axes, false, false), n);
       return {div(mul(hit, g), ties)};
     }
     case OpId::reduce_logsumexp:
@@ -329,8 +339,8 @@ Grads grad_reduce(const Node& n, const Grads& gs) {
       // d prod / d x_i = product of the others; exact with zeros (one zero: only it gets a gradient).
       Tensor is_zero = binary(OpId::equal, x, scalar(0, dt));
       Tensor nonzero = where(is_zero, ones_like(x, std::nullopt), x);
-      Tensor prod_nz = expand_back(reduce(OpId::reduce_prod, nonzero, n.attrs.ints, false, false), n);
-      Tensor zeros_in_row = expand_back(reduce(OpId::reduce_sum, cast(is_zero, dt), n.attrs.ints, false, false), n);
+      Tensor prod_nz = expand_back(reduce(OpId::reduce_prod, nonzero, axes, false, false), n);
+      Tensor zeros_in_row = expand_back(reduce(OpId::reduce_sum, cast(is_zero, dt), axes, false, false), n);
       Tensor zero = zeros_like(x, std::nullopt);
       Tensor at_zero = where(binary(OpId::equal, zeros_in_row, scalar(1, dt)), prod_nz, zero);
       Tensor elsewhere = where(binary(OpId::equal, zeros_in_row, scalar(0, dt)), div(prod_nz, nonzero), zero);

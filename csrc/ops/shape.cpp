@@ -221,7 +221,7 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
     Tensor c = dense_copy(x);
     out = Tensor::view(c, target, contiguous_strides(target), c.offset());
   }
-  PT_RECORD(OpId::reshape, {x}, {out});
+  PT_RECORD(OpId::reshape, {x}, {out}, attrs::TargetShape{shape});
   return out;
 }
 
@@ -235,9 +235,7 @@ Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm) {
     strides[i] = x.strides()[p[i]];
   }
   Tensor out = Tensor::view(x, shape, strides, x.offset());
-  autograd::OpAttrs attrs;
-  attrs.ints = p;
-  PT_RECORD(OpId::transpose, {x}, {out}, std::move(attrs));
+  PT_RECORD(OpId::transpose, {x}, {out}, attrs::Ints{p});
   return out;
 }
 
@@ -246,6 +244,7 @@ Tensor expand_dims(const Tensor& x, int64_t axis) {
   const int64_t r = x.ndim();
   check_arg(axis >= -r - 1 && axis <= r, "expand_dims: axis ", axis, " is out of range for an input of shape ",
             shape_str(x.shape()), "; expected an axis in [", -r - 1, ", ", r, "]");
+  const int64_t requested_axis = axis;
   if (axis < 0) axis += r + 1;
   Shape shape(x.shape());
   Strides strides(x.strides());
@@ -254,7 +253,7 @@ Tensor expand_dims(const Tensor& x, int64_t axis) {
   shape.insert(shape.begin() + axis, 1);
   strides.insert(strides.begin() + axis, st);
   Tensor out = Tensor::view(x, shape, strides, x.offset());
-  PT_RECORD(OpId::expand_dims, {x}, {out});
+  PT_RECORD(OpId::expand_dims, {x}, {out}, attrs::Axis{requested_axis});
   return out;
 }
 
@@ -279,7 +278,7 @@ Tensor squeeze(const Tensor& x, const std::vector<int64_t>& axes) {
       strides.push_back(x.strides()[i]);
     }
   Tensor out = Tensor::view(x, shape, strides, x.offset());
-  PT_RECORD(OpId::squeeze, {x}, {out});
+  PT_RECORD(OpId::squeeze, {x}, {out}, attrs::Ints{axes});
   return out;
 }
 
@@ -293,7 +292,7 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   check_arg(ok, "broadcast_to: cannot broadcast a tensor of shape ", shape_str(x.shape()), " to shape ",
             shape_str(shape), "; each dimension of the input must equal the target's trailing dimension or be 1");
   Tensor out = Tensor::view(x, shape, broadcast_strides(x.shape(), x.strides(), shape), x.offset());
-  PT_RECORD(OpId::broadcast_to, {x}, {out});
+  PT_RECORD(OpId::broadcast_to, {x}, {out}, attrs::TargetShape{shape});
   return out;
 }
 
@@ -373,9 +372,7 @@ Tensor strided_slice(const Tensor& x, const std::vector<IndexItem>& items) {
   while (d < r) full_dim();
   Tensor out = Tensor::view(x, shape, strides, offset);
   if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.extra = std::make_shared<const std::vector<IndexItem>>(items);
-    autograd::record(OpId::strided_slice, {x}, {out}, std::move(attrs));
+    autograd::record(OpId::strided_slice, {x}, {out}, attrs::StridedSlice{items});
   }
   return out;
 }
@@ -411,9 +408,7 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t axis) {
       copy_into(Tensor::view(out, x.shape(), out.strides(), out.offset() + pos * out.strides()[ax]), x);
     pos += x.shape()[ax];
   }
-  autograd::OpAttrs attrs;
-  attrs.axis = ax;
-  PT_RECORD(OpId::concat, xs, {out}, std::move(attrs));
+  PT_RECORD(OpId::concat, xs, {out}, attrs::Axis{ax});
   return out;
 }
 
@@ -435,9 +430,7 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t axis) {
   }
   const int64_t ax = axis < 0 ? axis + r + 1 : axis;
   Tensor out = concat(expanded, ax);
-  autograd::OpAttrs attrs;
-  attrs.axis = ax;
-  PT_RECORD(OpId::stack, xs, {out}, std::move(attrs));
+  PT_RECORD(OpId::stack, xs, {out}, attrs::Axis{ax});
   return out;
 }
 
@@ -453,9 +446,7 @@ std::vector<Tensor> unstack(const Tensor& x, int64_t axis) {
   out.reserve(x.shape()[ax]);
   for (int64_t i = 0; i < x.shape()[ax]; ++i)
     out.push_back(Tensor::view(x, shape, strides, x.offset() + i * x.strides()[ax]));
-  autograd::OpAttrs attrs;
-  attrs.axis = ax;
-  PT_RECORD(OpId::unstack, {x}, out, std::move(attrs));
+  PT_RECORD(OpId::unstack, {x}, out, attrs::Axis{ax});
   return out;
 }
 
@@ -493,9 +484,7 @@ std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, in
     out.push_back(Tensor::view(x, shape, x.strides(), x.offset() + (s > 0 ? pos * x.strides()[ax] : 0)));
     pos += s;
   }
-  autograd::OpAttrs attrs;
-  attrs.axis = ax;
-  PT_RECORD(OpId::split, {x}, out, std::move(attrs));
+  PT_RECORD(OpId::split, {x}, out, attrs::Split{sz, ax});
   return out;
 }
 
@@ -530,9 +519,7 @@ Tensor tile(const Tensor& x, const std::vector<int64_t>& multiples) {
   Tensor dense = Tensor::empty(wide, x.dtype());
   if (dense.numel() > 0) copy_into(dense, Tensor::view(x, wide, wide_strides, x.offset()));
   Tensor out = Tensor::view(dense, out_shape, contiguous_strides(out_shape), 0);
-  autograd::OpAttrs attrs;
-  attrs.ints = multiples;
-  PT_RECORD(OpId::tile, {x}, {out}, std::move(attrs));
+  PT_RECORD(OpId::tile, {x}, {out}, attrs::Ints{multiples});
   return out;
 }
 
@@ -624,14 +611,7 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& padd
   PT_OP_SCOPE;
   Tensor out = pad_impl(x, paddings, mode, constant);
   if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    for (const auto& pr : paddings) {
-      attrs.ints.push_back(pr.first);
-      attrs.ints.push_back(pr.second);
-    }
-    const char m = static_cast<char>(std::toupper(static_cast<unsigned char>(mode[0])));
-    attrs.count = m == 'R' ? 1 : m == 'S' ? 2 : 0;  // CONSTANT / REFLECT / SYMMETRIC (validated by pad_impl)
-    autograd::record(OpId::pad, {x}, {out}, std::move(attrs));
+    autograd::record(OpId::pad, {x}, {out}, attrs::Pad{paddings, mode, constant});
   }
   return out;
 }
@@ -668,14 +648,13 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis, int64_t
     check_indices(idx.data<int64_t>(), idx.numel(), N, idx.shape(), "gather", params.shape(), ax);
     gather_rows(p, idx.data<int64_t>(), B, O, N, S, NI, out);
   }
-  autograd::OpAttrs attrs;
-  attrs.axis = ax;
-  attrs.count = bd;
-  PT_RECORD(OpId::gather, {params, indices}, {out}, std::move(attrs));
+  PT_RECORD(OpId::gather, {params, indices}, {out}, attrs::Gather{ax, bd});
   return out;
 }
 
-Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, int64_t axis, DType dtype) {
+namespace {
+Tensor one_hot_kernel(const Tensor& indices, int64_t depth, double on_value, double off_value, int64_t axis,
+                      DType dtype) {
   if (!is_integer(indices.dtype())) throw_dtype_error("one_hot", indices.dtype(), "an integer dtype (uint8, int32, int64) for the indices");
   check_arg(depth >= 0, "one_hot: depth must be >= 0, got ", depth);
   const int64_t r = indices.ndim();
@@ -704,6 +683,14 @@ Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off
       }
     });
   });
+  return out;
+}
+}  // namespace
+
+Tensor one_hot(const Tensor& indices, int64_t depth, double on_value, double off_value, int64_t axis, DType dtype) {
+  PT_OP_SCOPE;
+  Tensor out = one_hot_kernel(indices, depth, on_value, off_value, axis, dtype);
+  PT_RECORD(OpId::one_hot, {indices}, {out}, attrs::OneHot{depth, on_value, off_value, axis, dtype});
   return out;
 }
 
@@ -760,13 +747,12 @@ Tensor boolean_mask(const Tensor& x, const Tensor& mask, int64_t axis) {
     Tensor p = reshape(x, {outer, M, inner});
     gather_rows(contiguous(p), pos.data(), 1, outer, M, inner, static_cast<int64_t>(pos.size()), out);
   }
-  autograd::OpAttrs attrs;
-  attrs.axis = ax;
-  PT_RECORD(OpId::boolean_mask, {x, mask}, {out}, std::move(attrs));
+  PT_RECORD(OpId::boolean_mask, {x, mask}, {out}, attrs::Axis{ax});
   return out;
 }
 
-Tensor where_indices(const Tensor& cond) {
+namespace {
+Tensor where_indices_kernel(const Tensor& cond) {
   Tensor c = contiguous(cond);
   std::vector<int64_t> pos = nonzero_positions(c);
   const int64_t count = static_cast<int64_t>(pos.size()), r = c.ndim();
@@ -783,6 +769,14 @@ Tensor where_indices(const Tensor& cond) {
       }
     }
   });
+  return out;
+}
+}  // namespace
+
+Tensor where_indices(const Tensor& cond) {
+  PT_OP_SCOPE;
+  Tensor out = where_indices_kernel(cond);
+  PT_RECORD(OpId::where_indices, {cond}, {out});
   return out;
 }
 
@@ -888,9 +882,7 @@ Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64
       segment_sum_kernel<scalar_t>(d.data<scalar_t>(), ids.data<int64_t>(), R, S, num_segments, out.data<scalar_t>());
     });
   }
-  autograd::OpAttrs attrs;
-  attrs.count = num_segments;
-  PT_RECORD(OpId::unsorted_segment_sum, {data, segment_ids}, {out}, std::move(attrs));
+  PT_RECORD(OpId::unsorted_segment_sum, {data, segment_ids}, {out}, attrs::SegmentSum{num_segments});
   return out;
 }
 
@@ -907,9 +899,7 @@ Tensor scatter_nd(const Tensor& indices, const Tensor& updates, const Shape& sha
             shape_str(expect), " for indices of shape ", shape_str(indices.shape()), " and shape ", shape_str(shape),
             ", got ", shape_str(updates.shape()));
   Tensor out = reshape(unsorted_segment_sum(updates, flat, prod(shape, 0, K)), shape);
-  autograd::OpAttrs attrs;
-  attrs.shape = shape;
-  PT_RECORD(OpId::scatter_nd, {indices, updates}, {out}, std::move(attrs));
+  PT_RECORD(OpId::scatter_nd, {indices, updates}, {out}, attrs::ScatterNd{shape});
   return out;
 }
 
@@ -921,10 +911,7 @@ Tensor strided_slice_grad(const Tensor& dy, const Shape& input_shape, const std:
             " but the slice of an input of shape ", shape_str(input_shape), " has shape ", shape_str(window.shape()));
   if (window.numel() > 0) copy_into(window, dy);
   if (pt_op_scope_.should_record()) {
-    autograd::OpAttrs attrs;
-    attrs.shape = input_shape;
-    attrs.extra = std::make_shared<const std::vector<IndexItem>>(items);
-    autograd::record(OpId::strided_slice_grad, {dy}, {out}, std::move(attrs));
+    autograd::record(OpId::strided_slice_grad, {dy}, {out}, attrs::StridedSliceGrad{input_shape, items});
   }
   return out;
 }
@@ -967,7 +954,7 @@ Tensor int64_vector(const std::vector<int64_t>& vals) {
 }
 
 const std::vector<IndexItem>& items_of(const Node& n) {
-  return *static_cast<const std::vector<IndexItem>*>(n.attrs.extra.get());
+  return n.op == OpId::strided_slice_grad ? n.attr<attrs::StridedSliceGrad>().items : n.attr<attrs::StridedSlice>().items;
 }
 
 Grads grad_tile(const Node& n, const Tensor& dy) {
@@ -977,7 +964,7 @@ Grads grad_tile(const Node& n, const Tensor& dy) {
   std::vector<int64_t> axes;
   for (int64_t i = 0; i < x.ndim(); ++i) {
     axes.push_back(2 * i);
-    wide.push_back(n.attrs.ints[i]);
+    wide.push_back(n.attr<attrs::Ints>().values[i]);
     wide.push_back(x.shape()[i]);
   }
   return {reduce(OpId::reduce_sum, reshape(dy, wide), axes, false, false)};
@@ -986,21 +973,24 @@ Grads grad_tile(const Node& n, const Tensor& dy) {
 Grads grad_pad(const Node& n, const Tensor& dy) {
   const Tensor& x = n.inputs[0];
   const int64_t r = x.ndim();
-  const std::vector<int64_t>& pads = n.attrs.ints;
-  if (n.attrs.count == 0) {  // CONSTANT: the interior window
+  const attrs::Pad& a = n.attr<attrs::Pad>();
+  const auto& pads = a.paddings;
+  // The forward validated the mode (any case): CONSTANT, REFLECT or SYMMETRIC.
+  const char mode = static_cast<char>(std::toupper(static_cast<unsigned char>(a.mode[0])));
+  if (mode == 'C') {  // CONSTANT: the interior window
     std::vector<IndexItem> items(r);
     for (int64_t d = 0; d < r; ++d) {
       items[d].kind = IndexItem::Slice;
-      items[d].start = pads[2 * d];
-      items[d].stop = pads[2 * d] + x.shape()[d];
+      items[d].start = pads[d].first;
+      items[d].stop = pads[d].first + x.shape()[d];
     }
     return {strided_slice(dy, items)};
   }
   // REFLECT / SYMMETRIC: fold each padded dim back onto the positions it copied, one dim at a time.
-  const bool reflect = n.attrs.count == 1;
+  const bool reflect = mode == 'R';
   Tensor g = dy;
   for (int64_t d = 0; d < r; ++d) {
-    const int64_t before = pads[2 * d], after = pads[2 * d + 1], len = x.shape()[d];
+    const int64_t before = pads[d].first, after = pads[d].second, len = x.shape()[d];
     if (before == 0 && after == 0) continue;
     std::vector<int64_t> ids(before + len + after);
     for (int64_t j = 0; j < static_cast<int64_t>(ids.size()); ++j) {
@@ -1017,7 +1007,7 @@ Grads grad_pad(const Node& n, const Tensor& dy) {
 Grads grad_gather(const Node& n, const Tensor& dy) {
   const Tensor& params = n.inputs[0];
   const Tensor& indices = n.inputs[1];
-  const int64_t ax = n.attrs.axis, bd = n.attrs.count;
+  const auto& [ax, bd] = n.attr<attrs::Gather>();
   const int64_t pr = params.ndim(), ir = indices.ndim(), nI = ir - bd, N = params.shape()[ax];
   const Shape& ps = params.shape();
   // dy is [B, O, I, S]; bring it to [B, I, O, S], merge B and I, sum into B*N segments offset per batch.
@@ -1051,14 +1041,14 @@ Grads grad_gather(const Node& n, const Tensor& dy) {
 Grads grad_boolean_mask(const Node& n, const Tensor& dy) {
   const Tensor& x = n.inputs[0];
   const Tensor& mask = n.inputs[1];
-  const int64_t ax = n.attrs.axis;
+  const int64_t ax = n.attr<attrs::Axis>().axis;
   Tensor pos = reshape(where_indices(reshape(mask, {-1})), {-1});
   return {reshape(segment_sum_along(dy, pos, mask.numel(), ax), x.shape()), Tensor()};
 }
 
 Grads grad_segment_sum(const Node& n, const Tensor& dy) {
   const Tensor& ids_in = n.inputs[1];
-  const int64_t num = n.attrs.count;
+  const int64_t num = n.attr<attrs::SegmentSum>().num_segments;
   Tensor ids = ids_int64(ids_in, "unsorted_segment_sum", "segment_ids");
   const int64_t* ip = ids.data<int64_t>();
   bool all_in = true;
@@ -1074,7 +1064,7 @@ Grads grad_segment_sum(const Node& n, const Tensor& dy) {
 
 Grads grad_scatter_nd(const Node& n, const Tensor& dy) {
   const Tensor& indices = n.inputs[0];
-  const Shape& shape = n.attrs.shape;
+  const Shape& shape = n.attr<attrs::ScatterNd>().shape;
   const size_t K = static_cast<size_t>(indices.shape().back());
   Shape rows{prod(shape, 0, K)};
   rows.insert(rows.end(), shape.begin() + K, shape.end());
@@ -1087,20 +1077,21 @@ Grads grad_shape(const Node& n, const Grads& g) {
     case OpId::reshape:
     case OpId::expand_dims:
     case OpId::squeeze: return {reshape(dy, n.inputs[0].shape())};
-    case OpId::transpose: return {transpose(dy, inverse_perm(n.attrs.ints))};
+    case OpId::transpose: return {transpose(dy, inverse_perm(n.attr<attrs::Ints>().values))};
     case OpId::broadcast_to: return {autograd::sum_to(dy, n.inputs[0].shape())};
     case OpId::strided_slice: return {strided_slice_grad(dy, n.inputs[0].shape(), items_of(n))};
     case OpId::strided_slice_grad: return {strided_slice(dy, items_of(n))};
     case OpId::concat: {
       std::vector<int64_t> sizes;
-      for (const Tensor& x : n.inputs) sizes.push_back(x.shape()[n.attrs.axis]);
-      return split(dy, sizes, n.attrs.axis);
+      const int64_t axis = n.attr<attrs::Axis>().axis;
+      for (const Tensor& x : n.inputs) sizes.push_back(x.shape()[axis]);
+      return split(dy, sizes, axis);
     }
-    case OpId::stack: return unstack(dy, n.attrs.axis);
+    case OpId::stack: return unstack(dy, n.attr<attrs::Axis>().axis);
     case OpId::unstack:
       if (g.empty()) return {zeros_like(n.inputs[0], std::nullopt)};
-      return {stack(g, n.attrs.axis)};
-    case OpId::split: return {concat(g, n.attrs.axis)};
+      return {stack(g, n.attr<attrs::Axis>().axis)};
+    case OpId::split: return {concat(g, n.attr<attrs::Split>().axis)};
     case OpId::tile: return grad_tile(n, dy);
     case OpId::pad: return grad_pad(n, dy);
     case OpId::gather: return grad_gather(n, dy);

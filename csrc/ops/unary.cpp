@@ -127,7 +127,13 @@ template <class R, class T> R convert_element(T v) {
 
 Tensor cast(const Tensor& x, DType dtype) {
   PT_OP_SCOPE;
-  if (x.dtype() == dtype) return x;
+  if (x.dtype() == dtype) {
+    // A no-op; when recorded, a new view, so the node's output is not its input.
+    if (!pt_op_scope_.should_record()) return x;
+    Tensor out = Tensor::view(x, x.shape(), x.strides(), x.offset());
+    PT_RECORD(OpId::cast, {x}, {out}, attrs::Cast{dtype});
+    return out;
+  }
   Tensor out = Tensor::empty(x.shape(), dtype);
   PT_DISPATCH_ALL(x.dtype(), "cast", {
     using in_t = scalar_t;
@@ -135,7 +141,8 @@ Tensor cast(const Tensor& x, DType dtype) {
       unary_map_scalar<in_t, scalar_t>(x, out, [](in_t v) { return convert_element<scalar_t>(v); });
     });
   });
-  if (is_floating(x.dtype()) && is_floating(dtype)) PT_RECORD(OpId::cast, {x}, {out});
+  // Casts to or from integers are recorded too (for observers); the sweep passes no gradient through integers.
+  PT_RECORD(OpId::cast, {x}, {out}, attrs::Cast{dtype});
   return out;
 }
 
@@ -216,7 +223,7 @@ Grads grad_unary(const Node& n, const Grads& g) {
     case OpId::sigmoid: return {mul(dy, mul(y, autograd::sub(scalar(1, dt), y)))};
     case OpId::relu: return {relu_grad(dy, x)};
     case OpId::identity: return {dy};
-    case OpId::cast: return {cast(dy, x.dtype())};
+    case OpId::cast: return {is_floating(x.dtype()) ? cast(dy, x.dtype()) : Tensor()};
     default: return {Tensor()};
   }
 }

@@ -1,0 +1,277 @@
+#pragma once
+/**
+ * Typed op attributes: the non-tensor arguments of every registry op (csrc/ops/op_list.h names each op's struct
+ * in its row). An op's struct holds its COMPLETE forward signature, so a recorded node (op, inputs, attrs) re-runs
+ * the forward through invoke() (ops/invoke.h) with the same outputs. Nodes store them as an `Attrs` variant; they
+ * are read back only through attrs_as<T>(op, attrs), which throws naming the op on a mismatch (never a cast).
+ */
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "../core/tensor.h"
+#include "op_list.h"
+
+namespace pt::ops {
+
+/** Strides, dilations and TF padding of a 2-D NHWC convolution ("VALID", "SAME" or "EXPLICIT"). */
+struct Conv2dParams {
+  int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  std::string padding = "VALID";
+  /** EXPLICIT padding (ignored for VALID and SAME). */
+  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+};
+
+/** Window of a 2-D NHWC pooling: size, strides and TF's padding (VALID, or SAME: asymmetric, extra at the end). */
+struct Pool2dWindow {
+  int64_t kh, kw, sh, sw;
+  bool same;
+};
+
+/** One item of a Python subscript: an int, a slice, `...` or `newaxis`. */
+struct IndexItem {
+  enum Kind : uint8_t { Int, Slice, Ellipsis, NewAxis } kind;
+  int64_t index = 0;                          // Int
+  std::optional<int64_t> start, stop, step;   // Slice
+};
+
+/**
+ * Seeds of one random op call, resolved from the global and op seeds. Replaying a node with the same seed draws
+ * the same numbers (invoke); a graph that must draw fresh numbers on each run, as TF's stateful random ops do,
+ * resolves a new (seed, counter) per run from the op's seed rules instead of reusing the recorded one.
+ */
+struct RandomSeed {
+  uint64_t seed;     // Philox key
+  uint64_t counter;  // Philox stream offset (distinct per op call)
+};
+
+}  // namespace pt::ops
+
+namespace pt::attrs {
+
+/** Ops without attributes. */
+struct None { static constexpr const char* kName = "None"; };
+/** cast. */
+struct Cast { static constexpr const char* kName = "Cast"; DType dtype = DType::Float32; };
+/** reduce_*: the reduced axes, normalized to [0, rank) and unique (a full reduction lists every axis). */
+struct Reduce { static constexpr const char* kName = "Reduce"; std::vector<int64_t> axes; bool keepdims = false; };
+/** argmax, argmin. */
+struct ArgReduce { static constexpr const char* kName = "ArgReduce"; int64_t axis = 0; DType output_type = DType::Int64; };
+/** matmul. */
+struct Matmul { static constexpr const char* kName = "Matmul"; bool transpose_a = false, transpose_b = false; };
+/** reshape, broadcast_to: the target shape (reshape: as given, -1 included). */
+struct TargetShape { static constexpr const char* kName = "TargetShape"; Shape shape; };
+/** transpose (empty perm: reverse), tile (multiples), squeeze (axes; empty: every size-1 axis). */
+struct Ints { static constexpr const char* kName = "Ints"; std::vector<int64_t> values; };
+/** One axis: expand_dims, concat, stack, unstack, softmax, log_softmax, softmax_cross_entropy_with_logits, boolean_mask. */
+struct Axis { static constexpr const char* kName = "Axis"; int64_t axis = 0; };
+/** split: the piece sizes (resolved, no -1) along `axis`. */
+struct Split { static constexpr const char* kName = "Split"; std::vector<int64_t> sizes; int64_t axis = 0; };
+/** pad. */
+struct Pad {
+  static constexpr const char* kName = "Pad";
+  std::vector<std::pair<int64_t, int64_t>> paddings;
+  std::string mode = "CONSTANT";
+  double constant_values = 0;
+};
+/** gather. */
+struct Gather { static constexpr const char* kName = "Gather"; int64_t axis = 0; int64_t batch_dims = 0; };
+/** one_hot. */
+struct OneHot {
+  static constexpr const char* kName = "OneHot";
+  int64_t depth = 0;
+  double on_value = 1, off_value = 0;
+  int64_t axis = -1;
+  DType dtype = DType::Float32;
+};
+/** strided_slice. */
+struct StridedSlice { static constexpr const char* kName = "StridedSlice"; std::vector<ops::IndexItem> items; };
+/** strided_slice_grad. */
+struct StridedSliceGrad {
+  static constexpr const char* kName = "StridedSliceGrad";
+  Shape input_shape;
+  std::vector<ops::IndexItem> items;
+};
+/** unsorted_segment_sum. */
+struct SegmentSum { static constexpr const char* kName = "SegmentSum"; int64_t num_segments = 0; };
+/** scatter_nd: the output shape. */
+struct ScatterNd { static constexpr const char* kName = "ScatterNd"; Shape shape; };
+/** dropout. */
+struct Dropout {
+  static constexpr const char* kName = "Dropout";
+  double rate = 0.5;
+  Shape noise_shape;
+  ops::RandomSeed seed{};
+};
+/** leaky_relu. */
+struct LeakyRelu { static constexpr const char* kName = "LeakyRelu"; double alpha = 0.2; };
+/** gelu. */
+struct Gelu { static constexpr const char* kName = "Gelu"; bool approximate = false; };
+/** silu. */
+struct Silu { static constexpr const char* kName = "Silu"; double beta = 1.0; };
+/** conv2d. */
+struct Conv2d { static constexpr const char* kName = "Conv2d"; ops::Conv2dParams params; };
+/** conv2d_backprop_input (sizes: the input's shape), conv2d_backprop_filter (sizes: the filters' shape). */
+struct Conv2dBackprop { static constexpr const char* kName = "Conv2dBackprop"; Shape sizes; ops::Conv2dParams params; };
+/** max_pool2d, avg_pool2d. */
+struct Pool2d { static constexpr const char* kName = "Pool2d"; ops::Pool2dWindow window{1, 1, 1, 1, false}; };
+/** max_pool2d_grad, avg_pool2d_grad: the pooled input's shape. */
+struct Pool2dGrad {
+  static constexpr const char* kName = "Pool2dGrad";
+  Shape input_shape;
+  ops::Pool2dWindow window{1, 1, 1, 1, false};
+};
+/** conv2d_max_pool. */
+struct Conv2dMaxPool {
+  static constexpr const char* kName = "Conv2dMaxPool";
+  ops::Conv2dParams params;
+  ops::Pool2dWindow window{1, 1, 1, 1, false};
+};
+/** conv2d_max_pool_backprop_input (sizes: the input's shape), _backprop_filter (sizes: the filters' shape). */
+struct Conv2dMaxPoolBackprop {
+  static constexpr const char* kName = "Conv2dMaxPoolBackprop";
+  Shape sizes;
+  ops::Conv2dParams params;
+  ops::Pool2dWindow window{1, 1, 1, 1, false};
+};
+/** apply_sgd. Inputs: var, grad[, momentum]; outputs: the updated var[, momentum]. */
+struct ApplySgd {
+  static constexpr const char* kName = "ApplySgd";
+  double learning_rate = 0.01, momentum = 0;
+  bool nesterov = false, has_momentum = false;
+  double weight_decay = 0;
+};
+/** apply_rmsprop. Inputs: var, grad, velocity[, average_grad][, momentum]; outputs: the updated variables. */
+struct ApplyRmsprop {
+  static constexpr const char* kName = "ApplyRmsprop";
+  double learning_rate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, weight_decay = 0;
+  bool centered = false, has_momentum = false;
+};
+/** apply_adam. Inputs: var, grad, m, v[, v_hat]; outputs: the updated variables. */
+struct ApplyAdam {
+  static constexpr const char* kName = "ApplyAdam";
+  double learning_rate = 0.001, beta_1 = 0.9, beta_2 = 0.999, epsilon = 1e-7;
+  int64_t step = 1;
+  double weight_decay = 0;
+  bool amsgrad = false;
+};
+/** apply_adagrad. Inputs: var, grad, accumulator; outputs: the updated variables. */
+struct ApplyAdagrad {
+  static constexpr const char* kName = "ApplyAdagrad";
+  double learning_rate = 0.001, epsilon = 1e-7, weight_decay = 0;
+};
+/** apply_adadelta. Inputs: var, grad, accumulated_grad, accumulated_delta_var; outputs: the updated variables. */
+struct ApplyAdadelta {
+  static constexpr const char* kName = "ApplyAdadelta";
+  double learning_rate = 0.001, rho = 0.95, epsilon = 1e-7, weight_decay = 0;
+};
+/** apply_nadam. Inputs: var, grad, m, v; outputs: the updated variables. */
+struct ApplyNadam {
+  static constexpr const char* kName = "ApplyNadam";
+  double learning_rate = 0.001, beta_1 = 0.9, beta_2 = 0.999, epsilon = 1e-7;
+  int64_t step = 1;
+  double u_product = 1, weight_decay = 0;
+};
+/** zeros, ones. */
+struct Constant { static constexpr const char* kName = "Constant"; Shape shape; DType dtype = DType::Float32; };
+/** fill: the 0-d value (its dtype is the output's; int64 stays exact). */
+struct Fill { static constexpr const char* kName = "Fill"; Shape shape; Tensor value; };
+/** zeros_like, ones_like (no dtype: the input's). */
+struct Like { static constexpr const char* kName = "Like"; std::optional<DType> dtype; };
+/** eye. */
+struct Eye {
+  static constexpr const char* kName = "Eye";
+  int64_t num_rows = 0, num_columns = 0;
+  Shape batch_shape;
+  DType dtype = DType::Float32;
+};
+/** range. */
+struct Range {
+  static constexpr const char* kName = "Range";
+  double start = 0, limit = 0, delta = 1;
+  DType dtype = DType::Float32;
+};
+/** linspace. */
+struct Linspace {
+  static constexpr const char* kName = "Linspace";
+  double start = 0, stop = 0;
+  int64_t num = 0;
+  DType dtype = DType::Float32;
+};
+/** random_normal, truncated_normal (mean, stddev), random_uniform (minval, maxval as low, high). */
+struct RandomDist {
+  static constexpr const char* kName = "RandomDist";
+  Shape shape;
+  double low = 0, high = 1;
+  DType dtype = DType::Float32;
+  ops::RandomSeed seed{};
+};
+/** categorical. */
+struct Categorical {
+  static constexpr const char* kName = "Categorical";
+  int64_t num_samples = 1;
+  DType dtype = DType::Int64;
+  ops::RandomSeed seed{};
+};
+/** random_shuffle. */
+struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
+
+}  // namespace pt::attrs
+
+namespace pt {
+
+/** Every attribute struct; a node holds one (type-tagged), the one its op's registry row names. */
+using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgReduce, attrs::Matmul, attrs::TargetShape,
+                           attrs::Ints, attrs::Axis, attrs::Split, attrs::Pad, attrs::Gather, attrs::OneHot,
+                           attrs::StridedSlice, attrs::StridedSliceGrad, attrs::SegmentSum, attrs::ScatterNd,
+                           attrs::Dropout, attrs::LeakyRelu, attrs::Gelu, attrs::Silu, attrs::Conv2d,
+                           attrs::Conv2dBackprop, attrs::Pool2d, attrs::Pool2dGrad, attrs::Conv2dMaxPool,
+                           attrs::Conv2dMaxPoolBackprop, attrs::ApplySgd, attrs::ApplyRmsprop, attrs::ApplyAdam,
+                           attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
+                           attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
+                           attrs::Categorical, attrs::Shuffle>;
+
+/** The name of the struct `a` holds ("Conv2d", ...). */
+const char* attrs_name(const Attrs& a);
+/** The name of the struct op's registry row declares. */
+const char* attrs_name(OpId op);
+/** Throws TypeError naming `op`, the struct `wanted` and the one `got` holds. */
+[[noreturn]] void throw_attrs_mismatch(OpId op, const char* wanted, const Attrs& got);
+/** Throws TypeError naming op when `a` does not hold the struct op's registry row declares. */
+void check_attrs_type(OpId op, const Attrs& a);
+
+/**
+ * Checks attribute values against op's rules (TF's): strides, dilations and window sizes positive, padding one of
+ * the allowed names, rates and counts in range... Throws InvalidArgument (Python: InvalidArgumentError, a ValueError)
+ * naming the op, the attribute, the value and what is allowed; TypeError for a dtype attribute of the wrong kind.
+ * invoke() calls it; so do the bindings on the attributes they build from Python arguments.
+ */
+void validate_attrs(OpId op, const Attrs& attrs);
+
+/** validate_attrs' rules for the convolution parameters of op (conv2d, its backprops, conv2d_max_pool...). */
+void validate_conv2d_params(OpId op, const ops::Conv2dParams& params);
+/** validate_attrs' rules for the pooling window of op (max_pool2d, avg_pool2d, conv2d_max_pool...). */
+void validate_pool2d_window(OpId op, const ops::Pool2dWindow& window);
+
+/** Op `op`'s attributes as its struct T; a TypeError naming the op when `a` holds another struct. */
+template <class T>
+const T& attrs_as(OpId op, const Attrs& a) {
+  if (const T* p = std::get_if<T>(&a)) return *p;
+  throw_attrs_mismatch(op, T::kName, a);
+}
+
+/** The attribute struct of registry op `op` (from its row): OpAttrsOf<OpId::conv2d>::type is attrs::Conv2d. */
+template <OpId op>
+struct OpAttrsOf;
+#define PT_OP_ATTRS_OF(name, family, n, diff, attr) \
+  template <>                                       \
+  struct OpAttrsOf<OpId::name> {                    \
+    using type = attrs::attr;                       \
+  };
+PT_OP_LIST(PT_OP_ATTRS_OF)
+#undef PT_OP_ATTRS_OF
+
+}  // namespace pt

@@ -1,0 +1,266 @@
+// invoke(): every registry op from (op, inputs, attrs), by calling its public function; validate_attrs(): the
+// attribute rules of every op, in one place.
+#include "invoke.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "../core/variable.h"
+#include "ops.h"
+
+namespace pt::ops {
+
+namespace {
+
+/** Input i of op, or InvalidArgument naming the op when the node has fewer. */
+const Tensor& input(OpId op, const std::vector<Tensor>& inputs, size_t i) {
+  if (i >= inputs.size())
+    throw InvalidArgument(str_cat(op_def(op).name, ": invoke needs input ", i, " but got ", inputs.size(),
+                                  " input", inputs.size() == 1 ? "" : "s"));
+  return inputs[i];
+}
+
+/** Fresh variables holding inputs `first`, `first + 1`, ... (copied on their first write, so inputs stay intact). */
+class UpdateSlots {
+ public:
+  UpdateSlots(OpId op, const std::vector<Tensor>& inputs) : op_(op), inputs_(inputs) {}
+  /** The variable of input i. */
+  Variable& at(size_t i) {
+    held_.push_back(std::make_unique<Variable>(input(op_, inputs_, i), op_def(op_).name, true));
+    return *held_.back();
+  }
+  /** The variable of input i when `present`, else null. */
+  Variable* optional(bool present, size_t i) { return present ? &at(i) : nullptr; }
+  /** The updated values, in input order. */
+  std::vector<Tensor> values() const {
+    std::vector<Tensor> out;
+    for (const auto& v : held_) out.push_back(v->read());
+    return out;
+  }
+
+ private:
+  OpId op_;
+  const std::vector<Tensor>& inputs_;
+  std::vector<std::unique_ptr<Variable>> held_;
+};
+
+}  // namespace
+
+std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Attrs& attrs) {
+  check_attrs_type(op, attrs);
+  validate_attrs(op, attrs);
+  const OpDef& def = op_def(op);
+  if (def.num_inputs >= 0 && std::string(def.family) != "optim" && inputs.size() != static_cast<size_t>(def.num_inputs))
+    throw InvalidArgument(str_cat(def.name, ": invoke expects ", def.num_inputs, " input tensors, got ", inputs.size()));
+  auto in = [&](size_t i) -> const Tensor& { return input(op, inputs, i); };
+  auto a = [&](auto tag) -> const auto& { return attrs_as<decltype(tag)>(op, attrs); };
+  switch (op) {
+    case OpId::cast: return {cast(in(0), a(attrs::Cast{}).dtype)};
+    case OpId::where: return {where(in(0), in(1), in(2))};
+    case OpId::clip_by_value: return {clip_by_value(in(0), in(1), in(2))};
+    case OpId::reduce_sum: case OpId::reduce_mean: case OpId::reduce_max: case OpId::reduce_min:
+    case OpId::reduce_prod: case OpId::reduce_logsumexp: case OpId::reduce_any: case OpId::reduce_all: {
+      const auto& r = a(attrs::Reduce{});
+      return {reduce(op, in(0), r.axes, false, r.keepdims)};
+    }
+    case OpId::argmax: case OpId::argmin: {
+      const auto& r = a(attrs::ArgReduce{});
+      return {arg_reduce(op, in(0), r.axis, r.output_type)};
+    }
+    case OpId::matmul: {
+      const auto& m = a(attrs::Matmul{});
+      return {matmul(in(0), in(1), m.transpose_a, m.transpose_b)};
+    }
+    case OpId::reshape: return {reshape(in(0), a(attrs::TargetShape{}).shape)};
+    case OpId::transpose: return {transpose(in(0), a(attrs::Ints{}).values)};
+    case OpId::expand_dims: return {expand_dims(in(0), a(attrs::Axis{}).axis)};
+    case OpId::squeeze: return {squeeze(in(0), a(attrs::Ints{}).values)};
+    case OpId::concat: return {concat(inputs, a(attrs::Axis{}).axis)};
+    case OpId::stack: return {stack(inputs, a(attrs::Axis{}).axis)};
+    case OpId::unstack: return unstack(in(0), a(attrs::Axis{}).axis);
+    case OpId::split: {
+      const auto& s = a(attrs::Split{});
+      return split(in(0), s.sizes, s.axis);
+    }
+    case OpId::tile: return {tile(in(0), a(attrs::Ints{}).values)};
+    case OpId::broadcast_to: return {broadcast_to(in(0), a(attrs::TargetShape{}).shape)};
+    case OpId::pad: {
+      const auto& p = a(attrs::Pad{});
+      return {pad(in(0), p.paddings, p.mode, p.constant_values)};
+    }
+    case OpId::gather: {
+      const auto& g = a(attrs::Gather{});
+      return {gather(in(0), in(1), g.axis, g.batch_dims)};
+    }
+    case OpId::one_hot: {
+      const auto& o = a(attrs::OneHot{});
+      return {one_hot(in(0), o.depth, o.on_value, o.off_value, o.axis, o.dtype)};
+    }
+    case OpId::strided_slice: return {strided_slice(in(0), a(attrs::StridedSlice{}).items)};
+    case OpId::boolean_mask: return {boolean_mask(in(0), in(1), a(attrs::Axis{}).axis)};
+    case OpId::where_indices: return {where_indices(in(0))};
+    case OpId::unsorted_segment_sum: return {unsorted_segment_sum(in(0), in(1), a(attrs::SegmentSum{}).num_segments)};
+    case OpId::scatter_nd: return {scatter_nd(in(0), in(1), a(attrs::ScatterNd{}).shape)};
+    case OpId::strided_slice_grad: {
+      const auto& s = a(attrs::StridedSliceGrad{});
+      return {strided_slice_grad(in(0), s.input_shape, s.items)};
+    }
+    case OpId::softmax: return {softmax(in(0), a(attrs::Axis{}).axis)};
+    case OpId::log_softmax: return {log_softmax(in(0), a(attrs::Axis{}).axis)};
+    case OpId::sparse_softmax_cross_entropy_with_logits: return {sparse_softmax_cross_entropy_with_logits(in(0), in(1))};
+    case OpId::softmax_cross_entropy_with_logits:
+      return {softmax_cross_entropy_with_logits(in(0), in(1), a(attrs::Axis{}).axis)};
+    case OpId::dropout: {
+      const auto& d = a(attrs::Dropout{});
+      return {dropout(in(0), d.rate, d.noise_shape, d.seed)};
+    }
+    case OpId::relu6: return {relu6(in(0))};
+    case OpId::leaky_relu: return {leaky_relu(in(0), a(attrs::LeakyRelu{}).alpha)};
+    case OpId::elu: return {elu(in(0))};
+    case OpId::selu: return {selu(in(0))};
+    case OpId::gelu: return {gelu(in(0), a(attrs::Gelu{}).approximate)};
+    case OpId::softplus: return {softplus(in(0))};
+    case OpId::softsign: return {softsign(in(0))};
+    case OpId::silu: return {silu(in(0), a(attrs::Silu{}).beta)};
+    case OpId::hard_sigmoid: return {hard_sigmoid(in(0))};
+    case OpId::erf: return {erf(in(0))};
+    case OpId::relu_grad: return {relu_grad(in(0), in(1))};
+    case OpId::bias_add_relu: return {bias_add_relu(in(0), in(1))};
+    case OpId::conv2d: return {conv2d(in(0), in(1), a(attrs::Conv2d{}).params)};
+    case OpId::conv2d_backprop_input: {
+      const auto& c = a(attrs::Conv2dBackprop{});
+      return {conv2d_backprop_input(c.sizes, in(0), in(1), c.params)};
+    }
+    case OpId::conv2d_backprop_filter: {
+      const auto& c = a(attrs::Conv2dBackprop{});
+      return {conv2d_backprop_filter(in(0), c.sizes, in(1), c.params)};
+    }
+    case OpId::max_pool2d: return {max_pool2d(in(0), a(attrs::Pool2d{}).window)};
+    case OpId::avg_pool2d: return {avg_pool2d(in(0), a(attrs::Pool2d{}).window)};
+    case OpId::max_pool2d_grad: {
+      const auto& p = a(attrs::Pool2dGrad{});
+      return {max_pool2d_grad(in(0), in(1), p.input_shape, p.window)};
+    }
+    case OpId::avg_pool2d_grad: {
+      const auto& p = a(attrs::Pool2dGrad{});
+      return {avg_pool2d_grad(in(0), p.input_shape, p.window)};
+    }
+    case OpId::conv2d_max_pool: {
+      const auto& c = a(attrs::Conv2dMaxPool{});
+      return {conv2d_max_pool(in(0), in(1), c.params, c.window)};
+    }
+    case OpId::conv2d_max_pool_backprop_filter: {
+      const auto& c = a(attrs::Conv2dMaxPoolBackprop{});
+      return {conv2d_max_pool_backprop_filter(in(0), c.sizes, in(1), in(2), c.params, c.window)};
+    }
+    case OpId::conv2d_max_pool_backprop_input: {
+      const auto& c = a(attrs::Conv2dMaxPoolBackprop{});
+      return {conv2d_max_pool_backprop_input(c.sizes, in(0), in(1), in(2), c.params, c.window)};
+    }
+    // Updates: inputs var, grad, slots...; the variables are fresh copies, returned updated.
+    case OpId::apply_sgd: {
+      const auto& u = a(attrs::ApplySgd{});
+      UpdateSlots v(op, inputs);
+      Variable& var = v.at(0);
+      apply_sgd(var, in(1), v.optional(u.has_momentum, 2), u.learning_rate, u.momentum, u.nesterov, u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_rmsprop: {
+      const auto& u = a(attrs::ApplyRmsprop{});
+      UpdateSlots v(op, inputs);
+      Variable& var = v.at(0);
+      Variable& velocity = v.at(2);
+      Variable* average = v.optional(u.centered, 3);
+      Variable* momentum = v.optional(u.has_momentum, u.centered ? 4 : 3);
+      apply_rmsprop(var, in(1), velocity, average, momentum, u.learning_rate, u.rho, u.momentum, u.epsilon,
+                    u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_adam: {
+      const auto& u = a(attrs::ApplyAdam{});
+      UpdateSlots v(op, inputs);
+      Variable& var = v.at(0);
+      Variable& m = v.at(2);
+      Variable& s = v.at(3);
+      apply_adam(var, in(1), m, s, v.optional(u.amsgrad, 4), u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step,
+                 u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_adagrad: {
+      const auto& u = a(attrs::ApplyAdagrad{});
+      UpdateSlots v(op, inputs);
+      Variable& var = v.at(0);
+      apply_adagrad(var, in(1), v.at(2), u.learning_rate, u.epsilon, u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_adadelta: {
+      const auto& u = a(attrs::ApplyAdadelta{});
+      UpdateSlots v(op, inputs);
+      Variable& var = v.at(0);
+      Variable& acc_grad = v.at(2);
+      Variable& acc_delta = v.at(3);
+      apply_adadelta(var, in(1), acc_grad, acc_delta, u.learning_rate, u.rho, u.epsilon, u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_nadam: {
+      const auto& u = a(attrs::ApplyNadam{});
+      UpdateSlots v(op, inputs);
+      Variable& var = v.at(0);
+      Variable& m = v.at(2);
+      Variable& s = v.at(3);
+      apply_nadam(var, in(1), m, s, u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step, u.u_product,
+                  u.weight_decay);
+      return v.values();
+    }
+    case OpId::zeros: {
+      const auto& c = a(attrs::Constant{});
+      return {zeros(c.shape, c.dtype)};
+    }
+    case OpId::ones: {
+      const auto& c = a(attrs::Constant{});
+      return {ones(c.shape, c.dtype)};
+    }
+    case OpId::fill: {
+      const auto& f = a(attrs::Fill{});
+      return {fill(f.shape, f.value)};
+    }
+    case OpId::zeros_like: return {zeros_like(in(0), a(attrs::Like{}).dtype)};
+    case OpId::ones_like: return {ones_like(in(0), a(attrs::Like{}).dtype)};
+    case OpId::eye: {
+      const auto& e = a(attrs::Eye{});
+      return {eye(e.num_rows, e.num_columns, e.batch_shape, e.dtype)};
+    }
+    case OpId::range: {
+      const auto& r = a(attrs::Range{});
+      return {range(r.start, r.limit, r.delta, r.dtype)};
+    }
+    case OpId::linspace: {
+      const auto& l = a(attrs::Linspace{});
+      return {linspace(l.start, l.stop, l.num, l.dtype)};
+    }
+    case OpId::random_normal: {
+      const auto& r = a(attrs::RandomDist{});
+      return {random_normal(r.shape, r.low, r.high, r.dtype, r.seed)};
+    }
+    case OpId::random_uniform: {
+      const auto& r = a(attrs::RandomDist{});
+      return {random_uniform(r.shape, r.low, r.high, r.dtype, r.seed)};
+    }
+    case OpId::truncated_normal: {
+      const auto& r = a(attrs::RandomDist{});
+      return {truncated_normal(r.shape, r.low, r.high, r.dtype, r.seed)};
+    }
+    case OpId::categorical: {
+      const auto& c = a(attrs::Categorical{});
+      return {categorical(in(0), c.num_samples, c.dtype, c.seed)};
+    }
+    case OpId::random_shuffle: return {random_shuffle(in(0), a(attrs::Shuffle{}).seed)};
+    default: break;
+  }
+  const std::string family = def.family;
+  if (family == "unary") return {unary(op, in(0))};
+  if (family == "binary") return {binary(op, in(0), in(1))};
+  throw InvalidArgument(str_cat(def.name, ": invoke has no call for this op"));
+}
+
+}  // namespace pt::ops

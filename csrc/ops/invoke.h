@@ -1,0 +1,19 @@
+#pragma once
+/** One entry point for every registry op: what a graph executor or a replay calls with a recorded node's parts. */
+#include <vector>
+
+#include "../core/tensor.h"
+#include "attrs.h"
+#include "op_list.h"
+
+namespace pt::ops {
+
+/**
+ * Runs registry op `op` on `inputs` with `attrs` exactly as its public C++ function does: the same outputs, the same
+ * tape recording and observer report. `attrs` must hold the struct op's row names (else TypeError naming the op)
+ * with valid values (validate_attrs); `inputs` are the node's tensor inputs in record order (optimizer updates:
+ * var, grad, then the present slots, updated on copies and returned as var, slots...).
+ */
+std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Attrs& attrs);
+
+}  // namespace pt::ops
