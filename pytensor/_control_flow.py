@@ -32,7 +32,8 @@ def _trace_branch(fn, args, what):
     finally:
         sub.end()
         traces.pop()
-        sub.restore_variables()
+        with _function.outside_capture():  # putting the values back is no op of the enclosing graph
+            sub.restore_variables()
     return graph, list(sub.captured), out, flat
 
 
