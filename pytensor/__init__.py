@@ -94,6 +94,8 @@ from ._indexed_slices import IndexedSlices  # noqa: E402,F401
 from ._array_ops import *  # noqa: E402,F401,F403  reverse, roll, sort, gather_nd, tensor_scatter_nd_*, map_fn ...
 version = __import__("importlib").import_module(".version", __name__)  # tf.version (`from . import` would ask
 # __getattr__ first, which reads the TF name list)
+from ._function import function  # noqa: E402,F401  tf.function (graph mode, csrc/graph)
+from ._control_flow import cond, switch_case, while_loop  # noqa: E402,F401
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
 _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",

@@ -28,13 +28,25 @@ def _format_array(arr):
     return np.array2string(arr, separator=" ", threshold=1000, edgeitems=3)
 
 
+def _symbolic_form(self):
+    """TF's form of a traced value while tf.function traces (its value is not known then), else None."""
+    name = _core._symbolic_name(self)
+    return None if name is None else f'pt.Tensor("{name}", shape={self.shape}, dtype={self.dtype.name})'
+
+
 def _tensor_str(self):
+    symbolic = _symbolic_form(self)
+    if symbolic is not None:
+        return symbolic
     body = _format_array(self.numpy())
     sep = "\n" if "\n" in body else ""  # TF starts multi-line values on their own line
     return f"pt.Tensor({sep}{body}, shape={self.shape}, dtype={self.dtype.name})"
 
 
 def _tensor_repr(self):
+    symbolic = _symbolic_form(self)
+    if symbolic is not None:
+        return f"<{symbolic}>"
     import numpy as np
     arr = self.numpy()
     body = repr(arr) if arr.ndim else np.array2string(arr)

@@ -512,6 +512,18 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
         templates.append(pprint.pformat(nest.pack_sequence_as(item, leaves) if nest.is_nested(item) else leaves[0]))
     template = sep.join(templates).replace(repr(placeholder), placeholder)
     pieces = template.split(placeholder)
-    text = pieces[0] + "".join(_format_tensor(t, summarize) + rest for t, rest in zip(tensors, pieces[1:]))
-    _write(text + end, output_stream)
+
+    def emit(values):
+        text = pieces[0] + "".join(_format_tensor(t, summarize) + rest for t, rest in zip(values, pieces[1:]))
+        _write(text + end, output_stream)
+
+    from . import _function
+    capture = _function.current_capture()
+    if capture is not None:  # inside tf.function: the graph prints on every call, as TF's PrintV2 op
+        capture.add_callback(emit, tensors, "PrintV2")
+        if not _function.is_dry_trace():
+            with _function.outside_capture():  # the trace's own values, printed by this first call
+                emit(tensors)
+        return None
+    emit(tensors)
     return None

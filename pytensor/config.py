@@ -28,3 +28,38 @@ class threading:  # noqa: N801 - TF's namespace name
 def list_physical_devices(device_type=None):
     """The CPU (and, in CUDA builds, GPUs are not listed yet)."""
     return [] if device_type == "GPU" else ["/physical_device:CPU:0"]
+
+
+def run_functions_eagerly(run_eagerly):
+    """Makes every ``tf.function`` run its Python function eagerly, for debugging (``tf.config`` of that name)."""
+    from ._function import run_functions_eagerly as switch
+    switch(run_eagerly)
+
+
+def functions_run_eagerly():
+    """True after ``run_functions_eagerly(True)``."""
+    from ._function import functions_run_eagerly as query
+    return query()
+
+
+class optimizer:  # noqa: N801 - TF's namespace name
+    """``tf.config.optimizer``: switches of the graph passes ``tf.function`` runs.
+
+    ``disable_model_pruning`` (True turns dead-code elimination off) and ``arithmetic_optimization`` (False turns
+    common-subexpression elimination off); TF's other option names are accepted and stored.
+    """
+
+    _options = {}
+
+    @staticmethod
+    def set_experimental_options(options):
+        """Sets pass switches (a dict, as TF's); they apply to graphs traced afterwards."""
+        if not isinstance(options, dict):
+            raise TypeError(f"set_experimental_options: expected a dict of option names to bools, got "
+                            f"{type(options).__name__}")
+        optimizer._options.update(options)
+
+    @staticmethod
+    def get_experimental_options():
+        """The switches set so far."""
+        return dict(optimizer._options)

@@ -19,4 +19,9 @@ class UnimplementedError(OpError, NotImplementedError):
     """The operation is not built in this configuration (e.g. CUDA off)."""
 
 
+class OperatorNotAllowedInGraphError(TypeError):
+    """A traced (symbolic) tensor was used as a Python value (``bool``, ``if``, iteration) inside ``tf.function``."""
+
+
 _core._set_error_types(InvalidArgumentError, UnimplementedError)
+_core._register("OperatorNotAllowedInGraphError", OperatorNotAllowedInGraphError)

@@ -205,7 +205,7 @@ void add_to_tapes(const std::shared_ptr<Node>& node) {
 void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, Attrs attrs, std::vector<Tensor> saved) {
   check_attrs_type(op, attrs);
   ThreadState& state = thread_state();
-  if (state.observer) state.observer->on_op(op, inputs, outputs, attrs);
+  if (state.observer) state.observer->on_op(op, inputs, outputs, attrs, saved);
   // Non-differentiable ops pass no gradient: not recording them has the same effect, for free.
   if (state.tapes.empty() || state.suspended || !op_def(op).differentiable) return;
   if (!is_tracked_any(inputs)) return;

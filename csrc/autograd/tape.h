@@ -49,9 +49,12 @@ struct Node {
 class OpObserver {
  public:
   virtual ~OpObserver() = default;
-  /** Op `op` ran on `inputs` with `attrs` and returned `outputs` (invoke(op, inputs, attrs) re-runs it). */
+  /**
+   * Op `op` ran on `inputs` with `attrs` and returned `outputs` (invoke(op, inputs, attrs) re-runs it); `saved` are
+   * the tensors it computed for its gradient only (a traced graph keeps them as extra outputs of the node).
+   */
   virtual void on_op(OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
-                     const Attrs& attrs) = 0;
+                     const Attrs& attrs, const std::vector<Tensor>& saved) = 0;
 };
 
 /** Installs op's gradient formula in the registry (called by each family file at static-init time). */

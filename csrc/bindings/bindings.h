@@ -40,4 +40,6 @@ void bind_io(pybind11::module_& m);
 void bind_autograd(pybind11::module_& m);
 /** Op recording and invoke (tests of the replay interface). */
 void bind_invoke(pybind11::module_& m);
+/** Graph mode: capture, graphs, executor (pytensor/_function.py). */
+void bind_graph(pybind11::module_& m);
 }  // namespace pt::bind

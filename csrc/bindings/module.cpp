@@ -68,4 +68,5 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_io(m);
   bind::bind_autograd(m);
   bind::bind_invoke(m);
+  bind::bind_graph(m);
 }

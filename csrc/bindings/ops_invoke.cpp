@@ -22,7 +22,7 @@ struct RecordedCall {
 class OpRecorder : public autograd::OpObserver {
  public:
   void on_op(OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
-             const Attrs& attrs) override {
+             const Attrs& attrs, const std::vector<Tensor>&) override {
     calls_.push_back({op, inputs, outputs, attrs});
   }
   void enter() {

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "../core/variable.h"
+#include "../graph/capture.h"
 #include "bindings.h"
 #include "convert.h"
 #include "docs.h"
@@ -300,6 +301,21 @@ template <class T> py::object scalar_value(const Tensor& t) {
   return py::cast(*t.data<T>());
 }
 
+/**
+ * TF's refusal to use a traced value (a tensor computed from a tf.function's inputs or variables while it is being
+ * traced) as a Python value: its value in the graph is not known until the graph runs.
+ */
+void check_not_symbolic(const Tensor& t, const char* what) {
+  graph::Capture* capture = graph::Capture::active();
+  if (!capture || !capture->symbolic(t)) return;
+  std::string message = str_cat(what, " of a symbolic tf.Tensor is not allowed while tf.function traces its graph: its "
+                                "value is not known until the graph runs. Use tf.cond / tf.while_loop for control flow "
+                                "on tensors, tf.print to print values, or tf.config.run_functions_eagerly(True) to "
+                                "debug the function eagerly");
+  PyErr_SetString(registered("OperatorNotAllowedInGraphError").ptr(), message.c_str());
+  throw py::error_already_set();
+}
+
 py::object item(const Tensor& t, const char* what) {
   if (t.numel() != 1)
     throw InvalidArgument(str_cat(what, ": only a tensor with exactly one element can be converted to a Python "
@@ -402,7 +418,10 @@ Example:
 )doc", py::buffer_protocol(), py::dynamic_attr());
   g_tensor_type = reinterpret_cast<PyTypeObject*>(tensor.ptr());
   tensor.def(py::init([](const Tensor& t) { return t; }), py::arg("value"))
-      .def("numpy", &to_numpy,
+      .def("numpy", [](const Tensor& t) {
+             check_not_symbolic(t, "numpy()");
+             return to_numpy(t);
+           },
            "numpy() -> np.ndarray\n\nThe tensor's values as a read-only numpy array sharing its memory (copy it "
            "to edit: t.numpy().copy()).")
       .def(
@@ -444,7 +463,10 @@ Example:
              throw TypeError("'Tensor' object does not support item assignment: tensors are immutable. "
                              "Use a pt.Variable and v[...].assign(value)");
            })
-      .def("__bool__", [](const Tensor& t) { return item(t, "__bool__").cast<bool>() ? true : false; })
+      .def("__bool__", [](const Tensor& t) {
+        check_not_symbolic(t, "Using as a Python bool");
+        return item(t, "__bool__").cast<bool>() ? true : false;
+      })
       .def("__float__", [](const Tensor& t) { return py::float_(item(t, "__float__")); })
       .def("__int__", [](const Tensor& t) { return py::int_(item(t, "__int__")); })
       .def("__index__", [](const Tensor& t) {

@@ -26,11 +26,18 @@ Variable::Variable(Tensor initial, std::string name, bool trainable)
   // Own a private dense copy: the initial value may be a view of someone else's storage.
   value_ = Tensor::empty(initial.shape(), initial.dtype());
   copy(value_, initial);
+  if (VariableObserver* observer = variable_observer()) observer->on_create(*this);
+}
+
+VariableObserver*& variable_observer() {
+  thread_local VariableObserver* observer = nullptr;
+  return observer;
 }
 
 Tensor Variable::read() const {
   Tensor t = Tensor::view(value_, value_.shape(), value_.strides(), value_.offset());
   if (auto on_read = variable_hooks().on_read) on_read(*this, t);
+  if (VariableObserver* observer = variable_observer()) observer->on_read(*this, t);
   return t;
 }
 
@@ -53,6 +60,7 @@ void Variable::assign(const Tensor& value) {
             " does not match the variable's shape ", shape_str(value_.shape()));
   check_arg(value.dtype() == value_.dtype(), "Variable.assign: value has dtype ", dtype_name(value.dtype()),
             " but the variable has dtype ", dtype_name(value_.dtype()), "; cast the value first");
+  if (VariableObserver* observer = variable_observer()) observer->on_assign(*this, value);
   if (value_.storage().use_count() > 1) {
     // A read snapshot is alive: take a fresh buffer rather than copying twice.
     value_ = Tensor::empty(value_.shape(), value_.dtype());

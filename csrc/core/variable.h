@@ -20,6 +20,19 @@ struct VariableHooks {
 };
 /** The process's Variable hooks. */
 VariableHooks& variable_hooks();
+/** Told of variable events on its thread (graph tracing); installed through variable_observer(). */
+class VariableObserver {
+ public:
+  virtual ~VariableObserver() = default;
+  /** `v` was read into `value`. */
+  virtual void on_read(const Variable& v, const Tensor& value) = 0;
+  /** `v` is about to take `value` (whole-variable assignment). */
+  virtual void on_assign(Variable& v, const Tensor& value) = 0;
+  /** `v` was just created. */
+  virtual void on_create(const Variable& v) = 0;
+};
+/** This thread's variable observer (null: none). */
+VariableObserver*& variable_observer();
 
 /** A mutable tensor. Reads share storage; a write while a read is alive copies first. */
 class Variable {

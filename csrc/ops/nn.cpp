@@ -160,9 +160,9 @@ Grads grad_sparse_xent(const autograd::Node& n, const Grads& gs) {
   const Tensor& labels = n.inputs[0];
   const Tensor& logits = n.inputs[1];
   const Tensor& dy = gs[0];
-  if (autograd::is_tracked_any({dy, logits}) || !n.saved[0].defined()) {
-    // An outer tape records this backward pass (or the forward saved nothing, no tape tracking the logits then):
-    // rebuild it from public ops so it can be differentiated again.
+  if (autograd::thread_state().observer || autograd::is_tracked_any({dy, logits}) || !n.saved[0].defined()) {
+    // An outer tape records this backward pass, a graph is being traced (it records ops only), or the forward saved
+    // nothing (no tape tracked the logits then): rebuild it from public ops so it can be differentiated again.
     Tensor onehot = one_hot(labels, logits.shape().back(), 1.0, 0.0, -1, logits.dtype());
     return {Tensor(), mul(expand_dims(dy, -1), sub(softmax(logits, -1), onehot))};
   }

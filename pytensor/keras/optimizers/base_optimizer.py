@@ -4,6 +4,7 @@ import warnings
 
 import pytensor as pt
 from pytensor.distribute import _context as _distribute_context
+from pytensor import _function
 
 from . import schedules as schedules_module
 
@@ -173,10 +174,25 @@ class Optimizer:
             grads = self._distribute_strategy._all_reduce_gradients(grads, variables)
         if self.clipvalue is not None or self.clipnorm is not None or self.global_clipnorm is not None:
             grads = self._clip_gradients(grads)
+        # The step counts from `iterations`, which a traced step (tf.function) advances without this Python object.
+        self._step = int(self.iterations)
         lr = self._current_learning_rate()
+        capture = _function.current_capture()
+        if capture is None:
+            self._step += 1
+            self._update(grads, variables, lr, self._step)
+            self.iterations.assign(self._step)
+            return self.iterations
+        # Traced by tf.function: the graph reads the step from `iterations` and a learning-rate variable's value on
+        # each call (the numbers below are this call's), and counts with assign_add.
         self._step += 1
-        self._update(grads, variables, lr, self._step)
-        self.iterations.assign(self._step)
+        lr_variable = self._lr_variable if self._lr_schedule is None else None
+        capture.set_optimizer_sources(self.iterations, lr_variable)
+        try:
+            self._update(grads, variables, lr, self._step)
+        finally:
+            capture.set_optimizer_sources(None, None)
+        self.iterations.assign_add(1)
         return self.iterations
 
     def _update(self, grads, variables, lr, step):

@@ -1,0 +1,99 @@
+#pragma once
+/**
+ * Tracing by execution: while a Capture is active on a thread, the Python function runs eagerly on the real
+ * arguments and every outermost registry op, variable read and variable assignment is appended to a Graph (the
+ * OpObserver and VariableObserver seams). Tensors that no captured node produced become constants.
+ */
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "../autograd/tape.h"
+#include "../core/variable.h"
+#include "graph.h"
+
+namespace pt::graph {
+
+/** Builds one graph from the ops a function runs. Install with begin(), remove with end(). */
+class Capture : public autograd::OpObserver, public VariableObserver {
+ public:
+  /**
+   * Starts a graph whose inputs are `args` (one Input node each). A `lexical` capture (a tf.cond branch, a
+   * while_loop body) turns the tensors it did not produce into further inputs (captured(): the outer tensors)
+   * instead of constants, so that the branch reads the outer graph's values.
+   */
+  explicit Capture(const std::vector<Tensor>& args, bool lexical = false);
+  ~Capture() override;
+  Capture(const Capture&) = delete;
+  Capture& operator=(const Capture&) = delete;
+
+  /** Makes this the thread's capture (nesting: the previous one is restored by end()). */
+  void begin();
+  /** Stops capturing on this thread. */
+  void end();
+  /** The capture active on this thread, or null. */
+  static Capture* active();
+
+  void on_op(OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs, const Attrs& attrs,
+             const std::vector<Tensor>& saved) override;
+  void on_read(const Variable& v, const Tensor& value) override;
+  void on_assign(Variable& v, const Tensor& value) override;
+  void on_create(const Variable& v) override;
+
+  /** Appends a host callback (tf.print) of `inputs`, run on every call in program order. */
+  void add_callback(HostFn fn, const std::vector<Tensor>& inputs, const std::string& name);
+  /**
+   * Until cleared (nulls), captured apply_* nodes take their learning rate from `learning_rate` and apply_adam its
+   * step from `iterations` (plus one), both as read now, at run time, instead of the trace-time numbers: the
+   * optimizer's variables, which change between calls.
+   */
+  void set_optimizer_sources(const Variable* iterations, const Variable* learning_rate);
+  /** True when `t` was computed from a function input or a variable read (a symbolic value in TF's terms). */
+  bool symbolic(const Tensor& t) const;
+  /** The graph name of symbolic `t` ("add:0"), or empty when `t` is not symbolic. */
+  std::string name_of(const Tensor& t) const;
+  /** Variables created while capturing (TF allows them only on a function's first trace). */
+  int variables_created() const { return variables_created_; }
+  /**
+   * Puts back the value every variable had when the trace first touched it (a dry trace, for
+   * get_concrete_function, must change no state). Call after finish().
+   */
+  void restore_variables();
+  /** The outer tensors a lexical capture turned into inputs, in input order (after the args). */
+  const std::vector<Tensor>& captured() const { return captured_; }
+  /**
+   * Appends control-flow node `node` (Cond or While, its branches set) with `inputs` (outer tensors), runs it
+   * on their values now (the trace's own result) and returns its outputs, which later ops use as its edges.
+   */
+  std::vector<Tensor> add_control_flow(Node node, const std::vector<Tensor>& inputs);
+  /** Ends the graph with `outputs` and returns it; the capture is spent. */
+  std::shared_ptr<Graph> finish(const std::vector<Tensor>& outputs);
+
+ private:
+  /** The edge holding `t`: the node that produced it, or a new Constant. */
+  ValueRef value_of(const Tensor& t);
+  /** Maps `t` to `v` and keeps `t` alive (so its identity is not reused while tracing). */
+  void bind(const Tensor& t, ValueRef v, bool symbolic);
+  /** Remembers the value of `v` before the trace changes it, on its first access. */
+  void remember(const Variable& v, const Tensor* value);
+  /** Orders node `i` after the previous access of `v` and makes it the latest. */
+  void order_access(const Variable& v, int32_t i);
+
+  std::shared_ptr<Graph> graph_;
+  std::unordered_map<const TensorImpl*, ValueRef> values_;
+  std::unordered_map<const TensorImpl*, bool> symbolic_;
+  std::vector<Tensor> keep_alive_;
+  std::unordered_map<const Variable*, int32_t> last_access_;
+  int variables_created_ = 0;
+  std::vector<std::pair<Variable*, Tensor>> first_values_;  // (variable, value at its first access)
+  ValueRef step_source_{};           // set_optimizer_sources' reads (node -1: none)
+  ValueRef learning_rate_source_{};
+  Capture* previous_ = nullptr;
+  autograd::OpObserver* previous_op_observer_ = nullptr;
+  VariableObserver* previous_variable_observer_ = nullptr;
+  bool active_ = false;
+  bool lexical_ = false;
+  std::vector<Tensor> captured_;
+};
+
+}  // namespace pt::graph

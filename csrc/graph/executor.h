@@ -1,0 +1,53 @@
+#pragma once
+/**
+ * Runs a graph in C++: nodes in program order, each registry op through invoke() with its recorded attributes,
+ * values in a flat slot array, each slot released after its last use (liveness-based memory planning: a traced
+ * step holds no more intermediates than the eager one). Ops report to tapes as eager ops do, so a function called
+ * under an outer GradientTape is differentiable.
+ */
+#include <memory>
+#include <vector>
+
+#include "graph.h"
+
+namespace pt::graph {
+
+class Executor;
+
+/**
+ * Runs control-flow node `n` (Cond, While) on its input values `ins`; `subs` caches an executor per branch
+ * (empty: built here).
+ */
+std::vector<Tensor> run_control_flow(const Node& n, const std::vector<Tensor>& ins,
+                                     std::vector<std::unique_ptr<Executor>>* subs = nullptr);
+
+/** A prepared graph: call run() with the function's input tensors. */
+class Executor {
+ public:
+  explicit Executor(std::shared_ptr<const Graph> graph);
+  /** Runs the graph once; returns its outputs. Inputs must match the traced dtypes and shapes. */
+  std::vector<Tensor> run(const std::vector<Tensor>& args);
+  const Graph& graph() const { return *graph_; }
+  /** Runs so far (random ops draw a new stream on each). */
+  uint64_t runs() const { return runs_; }
+
+ private:
+  struct Step {
+    const Node* node;
+    std::vector<int32_t> in_slots;
+    int32_t out_slot;                // first output's slot
+    std::vector<int32_t> release;    // slots whose last use is this step
+    int32_t step_slot = -1;          // apply_adam: the iterations value (-1: none)
+    int32_t learning_rate_slot = -1; // apply_*: the learning-rate value (-1: none)
+    std::vector<std::unique_ptr<Executor>> subs;  // Cond / While: an executor per branch
+  };
+  std::shared_ptr<const Graph> graph_;
+  std::vector<Step> steps_;
+  std::vector<int32_t> output_slots_;
+  std::vector<int32_t> input_slots_;
+  size_t num_slots_ = 0;
+  uint64_t runs_ = 0;
+  std::vector<Tensor> slots_;        // reused between runs (cleared at the end of each)
+};
+
+}  // namespace pt::graph

@@ -1,0 +1,155 @@
+"""``tf.cond``, ``tf.switch_case`` and ``tf.while_loop``: eager Python control flow outside ``tf.function``; inside
+one, graph nodes (csrc/graph: Cond, While) whose branches are traced once, as graphs of their own, and chosen or
+repeated by the executor on every call.
+
+Each branch is traced by running it once on the current values under a lexical capture (tensors of the enclosing
+function it uses become the branch's inputs) with every variable it changes put back afterwards; the node then runs
+on the trace's values to give the call its result. Not built: gradients through a traced cond or while_loop (the
+executor runs them forward only), shape invariants that let a loop variable change shape, and AutoGraph (Python
+``if``/``while`` on tensors is refused with OperatorNotAllowedInGraphError, naming these functions).
+"""
+
+from . import _core, _function, nest
+from ._tensor_api import Tensor, Variable
+
+__all__ = ["cond", "switch_case", "while_loop"]
+
+
+def _traced_value(value):
+    return isinstance(value, Tensor) and _function.current_capture() is not None and _core._is_symbolic(value)
+
+
+def _trace_branch(fn, args, what):
+    """Runs fn(*args) under a lexical capture: (graph, captured outer tensors, output structure, output tensors)."""
+    sub = _core._Capture(list(args), True)
+    traces = _function._traces()
+    traces.append(_function._Trace(sub, True))
+    sub.begin()
+    try:
+        out = fn(*args)
+        flat = [_as_tensor(leaf, what) for leaf in nest.flatten(out)]
+        graph = sub.finish(flat)
+    finally:
+        sub.end()
+        traces.pop()
+        with _function.outside_capture():  # putting the values back is no op of the enclosing graph
+            sub.restore_variables()
+    return graph, list(sub.captured), out, flat
+
+
+def _as_tensor(leaf, what):
+    if isinstance(leaf, Variable):
+        return leaf.read_value()
+    if isinstance(leaf, Tensor):
+        return leaf
+    try:
+        return _core.convert_to_tensor(leaf)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what}: a branch returned {leaf!r:.60} ({type(leaf).__name__}), which is not a tensor") from None
+
+
+def _structure_string(structure):
+    return repr(nest.pack_sequence_as(structure, ["T"] * len(nest.flatten(structure))))
+
+
+def _check_same_outputs(what, names, outs, flats):
+    first_structure, first_flat = outs[0], flats[0]
+    for name, structure, flat in zip(names[1:], outs[1:], flats[1:]):
+        if len(flat) != len(first_flat) or _structure_string(structure) != _structure_string(first_structure):
+            raise ValueError(f"{what}: {names[0]} and {name} must have the same number, type, and overall structure "
+                             f"of return values; got {_structure_string(first_structure)} and "
+                             f"{_structure_string(structure)}")
+        for i, (a, b) in enumerate(zip(first_flat, flat)):
+            if a.dtype != b.dtype or a._shape_tuple() != b._shape_tuple():
+                raise ValueError(f"{what}: output {i} of {names[0]} is {a.dtype.name}{list(a._shape_tuple())} but "
+                                 f"{name} returns {b.dtype.name}{list(b._shape_tuple())}; both branches must return "
+                                 f"the same dtypes and shapes")
+
+
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """``true_fn()`` if ``pred`` else ``false_fn()``; inside ``tf.function`` with a traced ``pred``, a graph node
+    that picks the branch on every call (both branches are traced)."""
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("tf.cond: true_fn and false_fn must be callables that take no arguments")
+    if not _traced_value(pred):
+        return true_fn() if bool(pred) else false_fn()
+    traced = [_trace_branch(fn, [], "tf.cond") for fn in (true_fn, false_fn)]
+    _check_same_outputs("tf.cond", ["true_fn", "false_fn"], [t[2] for t in traced], [t[3] for t in traced])
+    outs = _function.current_capture().add_cond(pred, [t[0] for t in traced], [t[1] for t in traced])
+    return nest.pack_sequence_as(traced[0][2], outs) if nest.is_nested(traced[0][2]) else outs[0]
+
+
+def switch_case(branch_index, branch_fns, default=None, name=None):
+    """``branch_fns[branch_index]()`` (``default``, else the last branch, when out of range), as ``tf.switch_case``;
+    a graph node inside ``tf.function`` when the index is traced."""
+    if isinstance(branch_fns, dict):
+        keys = sorted(branch_fns)
+        if keys != list(range(len(keys))):
+            raise ValueError(f"tf.switch_case: branch_fns keys must be 0..{len(keys) - 1}, got {keys}")
+        branch_fns = [branch_fns[k] for k in keys]
+    branch_fns = list(branch_fns)
+    if default is not None:
+        branch_fns.append(default)
+    if not branch_fns or not all(callable(f) for f in branch_fns):
+        raise TypeError("tf.switch_case: branch_fns must be a non-empty list of callables taking no arguments")
+    if not _traced_value(branch_index):
+        i = int(branch_index)
+        return branch_fns[i if 0 <= i < len(branch_fns) else len(branch_fns) - 1]()
+    traced = [_trace_branch(fn, [], "tf.switch_case") for fn in branch_fns]
+    names = [f"branch {i}" for i in range(len(traced))]
+    _check_same_outputs("tf.switch_case", names, [t[2] for t in traced], [t[3] for t in traced])
+    outs = _function.current_capture().add_cond(branch_index, [t[0] for t in traced], [t[1] for t in traced])
+    return nest.pack_sequence_as(traced[0][2], outs) if nest.is_nested(traced[0][2]) else outs[0]
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
+               swap_memory=False, maximum_iterations=None, name=None):
+    """Repeats ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (at most ``maximum_iterations`` times),
+    as ``tf.while_loop``; inside ``tf.function``, one graph node whose cond and body are traced once."""
+    if not callable(cond) or not callable(body):
+        raise TypeError("tf.while_loop: cond and body must be callables")
+    if not isinstance(loop_vars, (list, tuple)):
+        raise TypeError(f"tf.while_loop: loop_vars must be a list or tuple, got {type(loop_vars).__name__}")
+    structure = loop_vars
+    flat = [_as_tensor(v, "tf.while_loop") for v in nest.flatten(loop_vars)]
+
+    def unpack(values):
+        return nest.pack_sequence_as(structure, list(values))
+
+    def step_output(out):
+        # A body of one loop variable may return it bare, as TF allows.
+        return [out] if len(flat) == 1 and not nest.is_nested(out) else out
+
+    capture = _function.current_capture()
+    if capture is None:
+        state, i = flat, 0
+        while (maximum_iterations is None or i < int(maximum_iterations)) and bool(cond(*unpack(state))):
+            state = [_as_tensor(v, "tf.while_loop") for v in nest.flatten(step_output(body(*unpack(state))))]
+            i += 1
+        return unpack(state)
+    if maximum_iterations is not None and _traced_value(maximum_iterations):
+        raise NotImplementedError("tf.while_loop: a maximum_iterations computed inside the function is not supported; "
+                                  "pass a Python int or a tensor made outside the function")
+    # Fresh handles, made outside the capture: a closure over an initial value stays a capture, not a loop variable.
+    capture.end()
+    try:
+        fresh = [_core.reshape(t, t._shape_tuple()) for t in flat]
+    finally:
+        capture.begin()
+    cond_graph, cond_caps, _, cond_out = _trace_branch(lambda *a: cond(*unpack(a)), fresh, "tf.while_loop")
+    if len(cond_out) != 1 or cond_out[0]._shape_tuple() != ():
+        raise ValueError("tf.while_loop: cond must return one scalar boolean tensor")
+    body_graph, body_caps, body_structure, body_out = _trace_branch(
+        lambda *a: step_output(body(*unpack(a))), fresh, "tf.while_loop")
+    if len(body_out) != len(flat):
+        raise ValueError(f"tf.while_loop: body returned {len(body_out)} values for {len(flat)} loop variables; it "
+                         f"must return the loop variables' structure")
+    for i, (a, b) in enumerate(zip(flat, body_out)):
+        if a.dtype != b.dtype or a._shape_tuple() != b._shape_tuple():
+            raise ValueError(f"tf.while_loop: loop variable {i} enters the loop as {a.dtype.name}"
+                             f"{list(a._shape_tuple())} but has {b.dtype.name}{list(b._shape_tuple())} after one "
+                             f"iteration; keep each loop variable's dtype and shape (shape invariants are not "
+                             f"supported)")
+    limit = -1 if maximum_iterations is None else int(maximum_iterations)
+    outs = capture.add_while(cond_graph, body_graph, flat, cond_caps, body_caps, limit)
+    return unpack(outs)

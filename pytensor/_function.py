@@ -1,0 +1,697 @@
+"""``tf.function``: a Python function traced into a C++ graph (csrc/graph/) and run there without Python per op.
+
+Tracing is by execution: the first call with a new input signature runs the Python function once, eagerly, on the
+actual arguments while the core records every registry op, variable read and variable assignment into a graph
+(``_core._Capture``). That call's results are the call's results, so state updates happen exactly once. Later calls
+with the same signature run the optimised graph in the C++ executor (``_core._Executor``).
+
+Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) by dtype and shape, Variables by
+identity, Python values by value, nested lists/tuples/dicts by structure. Graphs are specialised to concrete
+shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing=True`` one *signature* (what
+``experimental_get_tracing_count`` counts, as TF) covers every shape it allows, and the Python function is run
+again for each new concrete shape to record that shape's graph (so its Python side effects run again then).
+"""
+
+import contextlib
+import functools
+import inspect
+import threading
+import warnings
+import weakref
+
+import numpy as np
+
+from . import _core, errors, nest
+from ._tensor_api import Tensor, Variable
+
+__all__ = ["function", "run_functions_eagerly", "functions_run_eagerly", "Function", "ConcreteFunction"]
+
+# Retraces of one function after which a warning names the arguments that keep changing (TF warns at 5).
+RETRACE_WARNING_THRESHOLD = 5
+
+_run_eagerly = False
+_state = threading.local()  # .traces: the traces running on this thread, innermost last
+
+
+def run_functions_eagerly(run_eagerly):
+    """Makes every ``tf.function`` run its Python function eagerly (for debugging), as TF's switch of that name."""
+    global _run_eagerly
+    _run_eagerly = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    """True after ``run_functions_eagerly(True)``."""
+    return _run_eagerly
+
+
+def _traces():
+    traces = getattr(_state, "traces", None)
+    if traces is None:
+        traces = _state.traces = []
+    return traces
+
+
+def current_capture():
+    """The ``_core._Capture`` of the function being traced on this thread, or None (optimizers ask)."""
+    traces = _traces()
+    return traces[-1].capture if traces else None
+
+
+@contextlib.contextmanager
+def outside_capture():
+    """Suspends this thread's capture for the block: library code that must see a traced value's numbers now."""
+    capture = current_capture()
+    if capture is None:
+        yield
+        return
+    capture.end()
+    try:
+        yield
+    finally:
+        capture.begin()
+
+
+def is_dry_trace():
+    """True while tracing for ``get_concrete_function`` without a call (``tf.print`` stays silent then)."""
+    traces = _traces()
+    return bool(traces) and traces[-1].dry
+
+
+class _Trace:
+    """One running trace: its capture and whether it is a dry run."""
+
+    __slots__ = ("capture", "dry")
+
+    def __init__(self, capture, dry):
+        self.capture = capture
+        self.dry = dry
+
+
+# ---- signatures -----------------------------------------------------------------------------------------------
+
+def _is_tensor(value):
+    return isinstance(value, Tensor)
+
+
+def _canonical(value, tensors, spec_keys):
+    """(value as the function sees it, hashable key) for one argument; tensor leaves are appended to `tensors`."""
+    if isinstance(value, Tensor):
+        tensors.append(value)
+        key = (value.dtype, value._shape_tuple())
+        spec_keys.append(key)
+        return value, key
+    if isinstance(value, Variable):
+        return value, ("Variable", id(value))
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        t = _core.convert_to_tensor(value)
+        return _canonical(t, tensors, spec_keys)
+    if isinstance(value, (list, tuple)):
+        items, keys = [], []
+        for item in value:
+            v, k = _canonical(item, tensors, spec_keys)
+            items.append(v)
+            keys.append(k)
+        if isinstance(value, tuple) and hasattr(value, "_fields"):
+            return type(value)(*items), (type(value), tuple(keys))
+        return type(value)(items), (type(value), tuple(keys))
+    if isinstance(value, dict):
+        out, keys = {}, []
+        for k in sorted(value):
+            v, key = _canonical(value[k], tensors, spec_keys)
+            out[k] = v
+            keys.append((k, key))
+        return type(value)((k, out[k]) for k in value), (type(value), tuple(keys))
+    try:
+        hash(value)
+    except TypeError:
+        # Unhashable objects (a list subclass, a Keras object without __hash__) are told apart by identity.
+        return value, ("id", id(value))
+    return value, ("value", type(value), value)
+
+
+def _spec_of(spec):
+    from .data._types import TensorSpec
+    if not isinstance(spec, TensorSpec):
+        raise TypeError(f"tf.function: input_signature must be a sequence of tf.TensorSpec (nested lists allowed); "
+                        f"got {spec!r}")
+    return spec
+
+
+def _normalize_signature(input_signature):
+    if input_signature is None:
+        return None
+    if not isinstance(input_signature, (list, tuple)):
+        raise TypeError(f"tf.function: input_signature must be a list or tuple of tf.TensorSpec, got "
+                        f"{type(input_signature).__name__}")
+    for spec in nest.flatten(list(input_signature)):
+        _spec_of(spec)
+    return tuple(input_signature)
+
+
+def _dims(shape):
+    return None if shape.rank is None else tuple(shape.as_list())
+
+
+def _relaxed(key, previous):
+    """`key` (dtype, dims) generalised against `previous`: dims that differ become None, ranks that differ unknown."""
+    (dtype, dims), (pdtype, pdims) = key, previous
+    if dtype != pdtype:
+        return key
+    if pdims is None or dims is None or len(dims) != len(pdims):
+        return (dtype, None)
+    return (dtype, tuple(d if d == p else None for d, p in zip(dims, pdims)))
+
+
+def _covers(relaxed, key):
+    dtype, dims = relaxed
+    if dtype != key[0]:
+        return False
+    if dims is None:
+        return True
+    return len(dims) == len(key[1]) and all(d is None or d == k for d, k in zip(dims, key[1]))
+
+
+# ---- graphs as Python sees them -------------------------------------------------------------------------------
+
+class GraphTensor:
+    """A symbolic edge of a traced graph: ``op:index`` with its dtype and shape."""
+
+    def __init__(self, op, index, dtype, shape):
+        self.op = op
+        self.value_index = index
+        self.dtype = dtype
+        from .tensor_shape import TensorShape
+        self.shape = TensorShape(list(shape))
+
+    @property
+    def name(self):
+        return f"{self.op.name}:{self.value_index}"
+
+    def __repr__(self):
+        return f'<pt.Tensor "{self.name}" shape={self.shape} dtype={self.dtype.name}>'
+
+
+class Operation:
+    """A node of a traced graph, as ``tf.Operation``: name, type, inputs, outputs, control inputs."""
+
+    def __init__(self, graph, name, type_, inputs, control, outputs, attrs):
+        from .dtypes import as_dtype
+        self.graph = graph
+        self.name = name
+        self.type = type_
+        self._input_refs = inputs
+        self._control_names = control
+        self.outputs = [GraphTensor(self, i, as_dtype(d), s) for i, (d, s) in enumerate(outputs)]
+        self.attrs = attrs
+
+    @property
+    def inputs(self):
+        return [self.graph._op(name).outputs[index] for name, index in self._input_refs]
+
+    @property
+    def control_inputs(self):
+        return [self.graph._op(name) for name in self._control_names]
+
+    def __repr__(self):
+        return f"<pt.Operation '{self.name}' type={self.type}>"
+
+
+class FuncGraph:
+    """The graph of a concrete function: its operations in program order, printable one line a node."""
+
+    def __init__(self, name, core_graph):
+        self.name = name
+        self._core = core_graph
+        self._ops = None
+
+    def _build(self):
+        if self._ops is None:
+            self._ops = [Operation(self, *info) for info in self._core.nodes()]
+            self._by_name = {op.name: op for op in self._ops}
+
+    def _op(self, name):
+        self._build()
+        return self._by_name[name]
+
+    def get_operations(self):
+        """The operations in program order (a topological order)."""
+        self._build()
+        return list(self._ops)
+
+    def get_operation_by_name(self, name):
+        self._build()
+        if name not in self._by_name:
+            raise KeyError(f"graph {self.name!r} has no operation named {name!r}")
+        return self._by_name[name]
+
+    @property
+    def outputs(self):
+        return [self._op(name).outputs[index] for name, index in self._core.outputs()]
+
+    @property
+    def inputs(self):
+        return [op.outputs[0] for op in self.get_operations() if op.type == "Placeholder"]
+
+    @property
+    def variables(self):
+        return self._core.variables()
+
+    def pretty_printed(self):
+        """One line a node: ``name = Type[attributes](inputs, ^control inputs) -> dtype(shape)``, then the outputs."""
+        return self._core.to_string()
+
+    def __str__(self):
+        return self.pretty_printed()
+
+    def __repr__(self):
+        return f"<pt.FuncGraph '{self.name}' with {len(self._core)} operations>"
+
+
+def _graph_options():
+    from .config import optimizer
+    return optimizer.get_experimental_options()
+
+
+def _optimized(core_graph):
+    """A copy of `core_graph` after the passes the options leave on (dead code, common subexpressions)."""
+    options = _graph_options()
+    g = core_graph.copy()
+    if not options.get("arithmetic_optimization", True) is False:
+        g.eliminate_common_subexpressions()
+    if not options.get("disable_model_pruning", False):
+        g.eliminate_dead_code()
+    return g
+
+
+class ConcreteFunction:
+    """One traced graph of a ``tf.function`` for one input signature; callable with tensors of that signature."""
+
+    def __init__(self, name, core_graph, structured_outputs, output_leaves, input_signature, function):
+        self._name = name
+        self._unoptimized = core_graph
+        self._core_graph = _optimized(core_graph)
+        self._executor = _core._Executor(self._core_graph)
+        self._structured_outputs = structured_outputs  # outputs with tensor leaves replaced by their index
+        self._output_leaves = output_leaves            # the non-tensor leaves (Python values) by position
+        self._tensor_positions = [i for i, leaf in enumerate(output_leaves) if leaf is _TENSOR_SLOT]
+        self.structured_input_signature = input_signature
+        self._variables = self._core_graph.variables()  # keeps the captured variables alive
+        self._function = function
+        self.graph = FuncGraph(name, self._core_graph)
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def variables(self):
+        """The variables the graph reads or writes (captured by reference)."""
+        return list(self._variables)
+
+    @property
+    def trainable_variables(self):
+        return [v for v in self._variables if v.trainable]
+
+    @property
+    def structured_outputs(self):
+        return self._structured_outputs
+
+    def _run(self, flat):
+        outs = self._executor.run(flat)
+        return self._pack(outs)
+
+    def _pack(self, outs):
+        leaves = self._output_leaves
+        if len(leaves) == 1 and leaves[0] is _TENSOR_SLOT:
+            return outs[0] if self._structured_outputs is _TENSOR_SLOT else nest.pack_sequence_as(
+                self._structured_outputs, outs)
+        filled = list(leaves)
+        for pos, value in zip(self._tensor_positions, outs):
+            filled[pos] = value
+        if not leaves:
+            return self._structured_outputs
+        if self._structured_outputs is _TENSOR_SLOT:
+            return filled[0]
+        return nest.pack_sequence_as(self._structured_outputs, filled)
+
+    def __call__(self, *args, **kwargs):
+        if self._function is not None:
+            return self._function._call_concrete(self, args, kwargs)
+        tensors = []
+        for a in nest.flatten(list(args)):
+            _canonical(a, tensors, [])
+        return self._run(tensors)
+
+    def pretty_printed_signature(self):
+        """``name(arg: TensorSpec...) -> outputs``, as TF's."""
+        specs = ", ".join(repr(s) for s in nest.flatten(list(self.structured_input_signature or ())))
+        return f"{self._name}({specs})"
+
+    def __repr__(self):
+        return f"<ConcreteFunction {self.pretty_printed_signature()} at 0x{id(self):X}>"
+
+
+class _TensorSlot:
+    def __repr__(self):
+        return "<tensor>"
+
+
+_TENSOR_SLOT = _TensorSlot()
+
+
+# ---- the function object --------------------------------------------------------------------------------------
+
+class Function:
+    """A Python function that runs as a traced graph (``tf.function``'s result); see the module docstring."""
+
+    def __init__(self, python_function, input_signature=None, reduce_retracing=False, jit_compile=None,
+                 autograph=True, name=None, experimental_relax_shapes=None, **unused):
+        if not callable(python_function):
+            raise TypeError(f"tf.function: expected a callable, got {type(python_function).__name__}")
+        functools.update_wrapper(self, python_function)
+        self._python_function = python_function
+        self._input_signature = _normalize_signature(input_signature)
+        self._reduce_retracing = bool(reduce_retracing or experimental_relax_shapes)
+        self._jit_compile = jit_compile  # accepted: every function is compiled to a C++ graph
+        self._autograph = autograph
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._concrete = {}        # concrete key -> ConcreteFunction (one per concrete shape)
+        self._signatures = []      # TF's signatures (relaxed keys): what experimental_get_tracing_count counts
+        self._traced_once = False  # variables may be created only on the first trace
+        self._last_key = None
+        self._bound = weakref.WeakKeyDictionary()  # instance -> its own Function (methods: one cache per instance)
+        self._bound_by_id = {}
+        self._instance = None
+        try:
+            self._arg_names = list(inspect.signature(python_function).parameters)
+        except (TypeError, ValueError):
+            self._arg_names = []
+
+    # -- TF's attributes --
+    @property
+    def python_function(self):
+        return self._python_function
+
+    @property
+    def input_signature(self):
+        return self._input_signature
+
+    @property
+    def function_spec(self):
+        return inspect.signature(self._python_function)
+
+    def experimental_get_tracing_count(self):
+        """How many signatures have been traced (TF's count: one per input signature)."""
+        return len(self._signatures)
+
+    def __repr__(self):
+        return f"<pytensor.function {self._name} at 0x{id(self):X}>"
+
+    # -- methods: one Function (and cache) per instance --
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        try:
+            bound = self._bound.get(instance)
+        except TypeError:  # not weak-referenceable
+            bound = self._bound_by_id.get(id(instance))
+        if bound is None:
+            bound = Function(self._python_function.__get__(instance, owner), self._input_signature,
+                             self._reduce_retracing, self._jit_compile, self._autograph, self._name)
+            bound._instance = instance
+            try:
+                self._bound[instance] = bound
+            except TypeError:
+                self._bound_by_id[id(instance)] = bound
+        return bound
+
+    # -- calls --
+    def __call__(self, *args, **kwargs):
+        if _run_eagerly or _traces():
+            # Debug mode, or a function called while another is being traced: its ops join the outer graph.
+            return self._python_function(*args, **kwargs)
+        tensors, spec_keys = [], []
+        args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
+        concrete = self._concrete.get(key)
+        if concrete is not None:
+            return concrete._run(tensors)
+        return self._trace_and_call(key, spec_keys, args, kwargs, tensors)
+
+    def _canonical_call(self, args, kwargs, tensors, spec_keys):
+        if self._input_signature is not None:
+            args = self._bind_signature(args, kwargs)
+            kwargs = {}
+        if kwargs:
+            args, arg_key = _canonical(list(args), tensors, spec_keys)
+            kwargs, kw_key = _canonical(kwargs, tensors, spec_keys)
+            return tuple(args), kwargs, (arg_key, kw_key)
+        keys = []
+        new_args = []
+        for a in args:
+            v, k = _canonical(a, tensors, spec_keys)
+            new_args.append(v)
+            keys.append(k)
+        return tuple(new_args), kwargs, tuple(keys)
+
+    def _bind_signature(self, args, kwargs):
+        """The arguments as tensors of input_signature's dtypes, checked against its shapes."""
+        signature = self._input_signature
+        if kwargs:
+            names = self._arg_names
+            args = list(args)
+            for name in names[len(args):len(signature)]:
+                if name in kwargs:
+                    args.append(kwargs.pop(name))
+            if kwargs:
+                raise TypeError(f"{self._name}: got unexpected keyword arguments {sorted(kwargs)} for a function with "
+                                f"an input_signature (pass every input positionally or by its name)")
+        if len(args) != len(signature):
+            raise TypeError(f"{self._name}: takes {len(signature)} positional arguments by its input_signature, got "
+                            f"{len(args)}")
+        out = []
+        for i, (arg, spec) in enumerate(zip(args, signature)):
+            out.append(self._bound_arg(arg, spec, self._arg_name(i)))
+        return tuple(out)
+
+    def _bound_arg(self, arg, spec, name):
+        if isinstance(spec, (list, tuple)):
+            if not isinstance(arg, (list, tuple)) or len(arg) != len(spec):
+                raise ValueError(f"{self._name}: argument '{name}' must be a sequence of {len(spec)} tensors to match "
+                                 f"input_signature {spec!r}; got {arg!r:.80}")
+            return type(arg)(self._bound_arg(a, s, name) for a, s in zip(arg, spec))
+        from .data._types import shapes_compatible
+        if isinstance(arg, Tensor):
+            if arg.dtype != spec.dtype:
+                raise TypeError(f"{self._name}: argument '{name}' has dtype {arg.dtype.name} but input_signature "
+                                f"declares {spec!r}; cast it with tf.cast(x, {spec.dtype.name!r})")
+            t = arg
+        else:
+            try:
+                t = _core.convert_to_tensor(arg, dtype=spec.dtype)
+            except (TypeError, ValueError) as e:
+                raise TypeError(f"{self._name}: argument '{name}' ({arg!r:.60}) cannot be converted to {spec!r}: "
+                                f"{e}") from None
+        from .tensor_shape import TensorShape
+        if not shapes_compatible(spec.shape, TensorShape(list(t._shape_tuple()))):
+            raise ValueError(f"{self._name}: argument '{name}' has shape {t._shape_tuple()} which is incompatible "
+                             f"with input_signature {spec!r}; pass a tensor of that shape, or declare None for "
+                             f"dimensions that vary")
+        return t
+
+    def _arg_name(self, i):
+        names = self._arg_names
+        return names[i] if i < len(names) else f"args[{i}]"
+
+    def _signature_of(self, spec_keys):
+        """TF's signature for a call whose tensor leaves have `spec_keys`: under input_signature the declared one,
+        under reduce_retracing the relaxed one covering them, else the concrete keys."""
+        if self._input_signature is not None:
+            return ("input_signature",)
+        if not self._reduce_retracing:
+            return None
+        for sig in self._signatures:
+            if sig and sig[0] == "relaxed" and len(sig[1]) == len(spec_keys) and all(
+                    _covers(s, k) for s, k in zip(sig[1], spec_keys)):
+                return sig
+        return None
+
+    def _trace_and_call(self, key, spec_keys, args, kwargs, tensors):
+        signature = self._signature_of(spec_keys)
+        new_signature = signature is None
+        if signature is None:
+            if self._reduce_retracing and self._last_key is not None and len(self._last_key[1]) == len(spec_keys):
+                signature = ("relaxed", tuple(_relaxed(k, p) for k, p in zip(spec_keys, self._last_key[1])))
+            elif self._reduce_retracing:
+                signature = ("relaxed", tuple(spec_keys))
+            else:
+                signature = key
+        elif signature not in self._signatures:
+            new_signature = True
+        outputs, concrete = self._trace(args, kwargs, tensors, dry=False)
+        self._concrete[key] = concrete
+        if new_signature:
+            self._signatures.append(signature)
+            self._warn_if_retracing(key)
+        self._last_key = (key, tuple(spec_keys))
+        return outputs
+
+    def _warn_if_retracing(self, key):
+        count = len(self._signatures)
+        previous = self._last_key[0] if self._last_key is not None else None
+        if count < RETRACE_WARNING_THRESHOLD or previous is None or count % RETRACE_WARNING_THRESHOLD:
+            return
+        changed = []
+        if isinstance(key, tuple) and isinstance(previous, tuple) and len(key) == len(previous):
+            for i, (k, p) in enumerate(zip(key, previous)):
+                if k != p:
+                    changed.append(self._arg_name(i) if not (isinstance(k, tuple) and k and k[0] == dict) else "kwargs")
+        kinds = []
+        if any(isinstance(k, tuple) and len(k) == 3 and k[0] == "value" for k in (key if isinstance(key, tuple) else ())):
+            kinds.append("a Python value that changes gives a new graph per value: pass it as a tensor "
+                         "(tf.constant(value))")
+        kinds.append("tensors of changing shapes: declare input_signature with None dimensions or use "
+                     "reduce_retracing=True")
+        named = ", ".join(f"'{c}'" for c in changed) or "its arguments"
+        warnings.warn(f"tf.function '{self._name}' was traced {count} times; {named} changed between the last two "
+                      f"traces. Tracing is expensive: for {'; for '.join(kinds)}.", UserWarning, stacklevel=3)
+
+    def _trace(self, args, kwargs, tensors, dry):
+        """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction)."""
+        # A tensor passed twice must still be two graph inputs: give repeats an identity of their own.
+        seen = set()
+        for i, t in enumerate(tensors):
+            if id(t) in seen:
+                tensors[i] = _core.reshape(t, t._shape_tuple())
+            seen.add(id(t))
+        capture = _core._Capture(tensors)
+        traces = _traces()
+        traces.append(_Trace(capture, dry))
+        capture.begin()
+        try:
+            outputs = self._python_function(*args, **kwargs)
+            structure, leaves, out_tensors = _split_outputs(outputs)
+            core_graph = capture.finish(out_tensors)
+        finally:
+            capture.end()
+            traces.pop()
+            if dry:
+                capture.restore_variables()
+        if capture.variables_created and self._traced_once:
+            raise ValueError(
+                f"tf.function '{self._name}' created {capture.variables_created} variable(s) on a trace after its "
+                f"first: tf.function only supports singleton tf.Variables created on the first call. Make sure the "
+                f"tf.Variable is only created once (e.g. in __init__ or guarded by `if self.v is None`) or created "
+                f"outside tf.function.")
+        self._traced_once = True
+        signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
+        concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)
+        return outputs, concrete
+
+    def _call_concrete(self, concrete, args, kwargs):
+        tensors, spec_keys = [], []
+        args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
+        own = self._concrete.get(key)
+        if own is not None:
+            return own._run(tensors)
+        return self._trace_and_call(key, spec_keys, args, kwargs, tensors)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The ConcreteFunction for these arguments (tensors, or tf.TensorSpec for a dry trace that changes no
+        variable); with no arguments, the input_signature's. TensorSpec dimensions that are None trace as 1: the
+        function specialises to each concrete shape when called."""
+        if not args and not kwargs and self._input_signature is not None:
+            args = self._input_signature
+        from .data._types import TensorSpec
+        has_spec = any(isinstance(a, TensorSpec) for a in nest.flatten([list(args), kwargs]))
+        if has_spec:
+            args = tuple(nest.pack_sequence_as(a, [_placeholder(leaf) for leaf in nest.flatten(a)]) for a in args)
+            kwargs = {k: nest.pack_sequence_as(v, [_placeholder(leaf) for leaf in nest.flatten(v)])
+                      for k, v in kwargs.items()}
+        tensors, spec_keys = [], []
+        args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
+        concrete = self._concrete.get(key)
+        if concrete is not None:
+            return concrete
+        if not has_spec:
+            self._trace_and_call(key, spec_keys, args, kwargs, tensors)
+            return self._concrete[key]
+        _, concrete = self._trace(args, kwargs, tensors, dry=True)
+        self._concrete[key] = concrete
+        signature = self._signature_of(spec_keys) or key
+        if signature not in self._signatures:
+            self._signatures.append(signature)
+        self._last_key = (key, tuple(spec_keys))
+        return concrete
+
+
+def _placeholder(leaf):
+    from .data._types import TensorSpec
+    if not isinstance(leaf, TensorSpec):
+        return leaf
+    dims = _dims(leaf.shape)
+    if dims is None:
+        raise ValueError(f"get_concrete_function: {leaf!r} has an unknown rank; give the rank (None dimensions "
+                         f"are fine)")
+    return _core.zeros([1 if d is None else d for d in dims], leaf.dtype)
+
+
+def _spec_like(t):
+    from .data._types import TensorSpec
+    return TensorSpec(t._shape_tuple(), t.dtype)
+
+
+def _split_outputs(outputs):
+    """(structure with tensor leaves marked, leaves with tensors marked, the tensors) of a function's result."""
+    flat = nest.flatten(outputs)
+    leaves, tensors = [], []
+    for leaf in flat:
+        if isinstance(leaf, Variable):
+            leaf = leaf.read_value()
+        if isinstance(leaf, Tensor):
+            tensors.append(leaf)
+            leaves.append(_TENSOR_SLOT)
+        else:
+            leaves.append(leaf)
+    if not nest.is_nested(outputs):
+        return (_TENSOR_SLOT if leaves and leaves[0] is _TENSOR_SLOT else outputs), leaves, tensors
+    return nest.pack_sequence_as(outputs, leaves), leaves, tensors
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None, reduce_retracing=False,
+             experimental_relax_shapes=None, name=None, **kwargs):
+    """Compiles a function into a graph run by the C++ executor, as ``tf.function``.
+
+    Usable as ``@tf.function``, ``@tf.function(input_signature=[...])`` or ``tf.function(f)``, on functions and
+    methods (each instance gets its own traces).
+
+    Args:
+        func: the function to compile.
+        input_signature: a list of ``tf.TensorSpec`` the arguments must match (None dimensions allowed).
+        autograph: accepted; Python control flow on tensors is not converted (use ``tf.cond``/``tf.while_loop``).
+        jit_compile: accepted; every function is compiled to a C++ graph.
+        reduce_retracing: trace one signature with None dimensions for tensors whose shapes change.
+        name: the function's name in graphs and messages.
+
+    Example:
+        >>> @pt.function
+        ... def f(x):
+        ...     return x * x + 1.0
+        >>> f(pt.constant([1.0, 2.0]))
+    """
+    def decorate(fn):
+        return Function(fn, input_signature=input_signature, reduce_retracing=reduce_retracing,
+                        jit_compile=jit_compile, autograph=autograph, name=name,
+                        experimental_relax_shapes=experimental_relax_shapes, **kwargs)
+
+    if func is None:
+        return decorate
+    return decorate(func)
+
+
+def _check_graph_value(tensor, what):
+    """Raises TF's error when a traced (symbolic) tensor is used as a Python value during tracing."""
+    if _traces() and _core._is_symbolic(tensor):
+        raise errors.OperatorNotAllowedInGraphError(
+            f"{what} a symbolic tf.Tensor is not allowed while tf.function traces its graph: the value is not known "
+            f"until the graph runs. Use tf.cond / tf.while_loop for control flow on tensors, or "
+            f"tf.config.run_functions_eagerly(True) to debug.")

@@ -1,0 +1,217 @@
+"""tf.function's tracing rules, against what TF documents: when it traces, what a trace records, what runs when."""
+import warnings
+
+import numpy as np
+import pytest
+
+import pytensor as tf
+
+
+def test_traces_once_per_signature_and_reuses_the_graph():
+    calls = []
+
+    @tf.function
+    def f(x):
+        calls.append(1)  # a Python side effect: runs while tracing only
+        return x * x + 1.0
+
+    a = tf.constant([1.0, 2.0])
+    np.testing.assert_array_equal(f(a).numpy(), [2.0, 5.0])
+    np.testing.assert_array_equal(f(tf.constant([3.0, 4.0])).numpy(), [10.0, 17.0])
+    assert len(calls) == 1 and f.experimental_get_tracing_count() == 1
+    f(tf.constant([1.0, 2.0, 3.0]))            # new shape
+    f(tf.constant([1.0, 2.0], tf.float64))     # new dtype
+    assert f.experimental_get_tracing_count() == 3 and len(calls) == 3
+
+
+def test_python_values_trace_by_value():
+    @tf.function
+    def f(x, n):
+        return x * n
+
+    x = tf.constant(2.0)
+    assert float(f(x, 3)) == 6.0 and float(f(x, 3)) == 6.0
+    assert f.experimental_get_tracing_count() == 1
+    assert float(f(x, 4)) == 8.0                # a new Python value is a new graph
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_numpy_arrays_trace_as_tensors():
+    @tf.function
+    def f(x):
+        return x + 1.0
+
+    np.testing.assert_array_equal(f(np.array([1.0, 2.0], np.float32)).numpy(), [2.0, 3.0])
+    np.testing.assert_array_equal(f(np.array([5.0, 6.0], np.float32)).numpy(), [6.0, 7.0])
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_retracing_warning_names_the_changing_argument():
+    @tf.function
+    def f(x, n):
+        return x + n
+
+    x = tf.constant(1.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(6):
+            f(x, float(n))
+    messages = [str(w.message) for w in caught if "traced" in str(w.message)]
+    assert messages and "'n'" in messages[0] and "tf.constant" in messages[0]
+
+
+def test_input_signature_with_none_dims_is_one_signature():
+    @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])
+    def f(x):
+        return tf.reduce_sum(x * 2.0)
+
+    assert float(f(tf.constant([1.0, 2.0]))) == 6.0
+    assert float(f(tf.constant([1.0, 2.0, 3.0]))) == 12.0
+    assert float(f([1.0, 1.0])) == 4.0  # Python lists convert to the declared dtype
+    assert f.experimental_get_tracing_count() == 1
+    with pytest.raises(ValueError, match="incompatible with input_signature"):
+        f(tf.constant([[1.0]]))
+    with pytest.raises(TypeError, match="dtype int32"):
+        f(tf.constant([1, 2]))
+
+
+def test_reduce_retracing_generalizes_shapes():
+    @tf.function(reduce_retracing=True)
+    def f(x):
+        return x + 1.0
+
+    for n in (2, 3, 4, 5):
+        f(tf.ones([n]))
+    assert f.experimental_get_tracing_count() == 2  # [2] and then [None]
+
+
+def test_python_print_at_trace_time_tf_print_on_every_call(capsys):
+    import sys
+
+    @tf.function
+    def f(x):
+        print("tracing")
+        tf.print("value:", x, output_stream=sys.stdout)
+        return x + 1
+
+    for v in (1, 2, 3):
+        f(tf.constant(v))
+    out = capsys.readouterr().out
+    assert out.count("tracing") == 1
+    assert out.count("value:") == 3 and "value: 3" in out
+
+
+def test_variables_updated_exactly_once_per_call_in_order():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x):
+        v.assign(v * 2.0)       # read, then write
+        v.assign_add(x)         # reads the new value
+        return v.read_value()
+
+    results = [float(f(tf.constant(1.0))) for _ in range(3)]
+    assert results == [3.0, 7.0, 15.0] and float(v.numpy()) == 15.0
+
+
+def test_variable_creation_only_on_first_trace():
+    class Model:
+        def __init__(self):
+            self.v = None
+
+        @tf.function
+        def __call__(self, x):
+            if self.v is None:
+                self.v = tf.Variable(2.0)
+            return self.v * x
+
+    m = Model()
+    assert float(m(tf.constant(3.0))) == 6.0
+    assert float(m(tf.constant(4.0))) == 8.0
+
+    @tf.function
+    def g(x):
+        return tf.Variable(1.0) * x
+
+    g(tf.constant(1.0))
+    with pytest.raises(ValueError, match="only supports singleton tf.Variables created on the first call"):
+        g(tf.constant([1.0, 2.0]))
+
+
+def test_methods_get_one_cache_per_instance():
+    class Scale:
+        def __init__(self, k):
+            self.k = k
+
+        @tf.function
+        def apply(self, x):
+            return x * self.k
+
+    a, b = Scale(2.0), Scale(3.0)
+    x = tf.constant(1.0)
+    assert float(a.apply(x)) == 2.0 and float(b.apply(x)) == 3.0
+    assert a.apply.experimental_get_tracing_count() == 1 and b.apply.experimental_get_tracing_count() == 1
+    assert a.apply is a.apply
+
+
+def test_run_functions_eagerly_runs_python_each_call():
+    calls = []
+
+    @tf.function
+    def f(x):
+        calls.append(1)
+        return x + 1
+
+    tf.config.run_functions_eagerly(True)
+    try:
+        f(tf.constant(1))
+        f(tf.constant(2))
+    finally:
+        tf.config.run_functions_eagerly(False)
+    assert len(calls) == 2 and f.experimental_get_tracing_count() == 0
+
+
+def test_attributes_and_repr():
+    def square(x):
+        """Squares."""
+        return x * x
+
+    f = tf.function(square, jit_compile=True)
+    assert f.python_function is square and f.__name__ == "square" and f.__doc__ == "Squares."
+    assert f.input_signature is None and "square" in repr(f)
+    g = tf.function(input_signature=[tf.TensorSpec([2], tf.float32)])(square)
+    assert g.input_signature[0] == tf.TensorSpec([2], tf.float32)
+
+
+def test_functions_call_functions():
+    @tf.function
+    def inner(x):
+        return x * 2.0
+
+    @tf.function
+    def outer(x):
+        return inner(x) + 1.0
+
+    assert float(outer(tf.constant(1.0))) == 3.0 and float(outer(tf.constant(2.0))) == 5.0
+    types = [op.type for op in outer.get_concrete_function(tf.constant(1.0)).graph.get_operations()]
+    assert "multiply" in types and "add" in types  # inner's ops are inlined into outer's graph
+
+
+def test_symbolic_tensors_refuse_python_control_flow():
+    @tf.function
+    def f(x):
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="tf.cond"):
+        f(tf.constant(1.0))
+
+
+def test_random_ops_draw_fresh_numbers_each_call():
+    @tf.function
+    def f():
+        return tf.random.uniform([4])
+
+    a, b, c = f().numpy(), f().numpy(), f().numpy()
+    assert not np.array_equal(a, b) and not np.array_equal(b, c)
