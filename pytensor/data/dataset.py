@@ -15,7 +15,7 @@ import numpy as np
 
 from ._types import (TensorSpec, flatten, map_leaves, pack_as, shapes_compatible, spec_of, structure_to_leaves,
                      to_leaf, to_tensor)
-from .. import errors
+from .. import _core, errors
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
@@ -477,6 +477,10 @@ class _ShuffleDataset(_UnaryDataset):
         # UNKNOWN_CARDINALITY: as TF, a buffer as large as the dataset (a full shuffle).
         self._buffer_size = buffer_size if buffer_size > 0 else 1 << 62
         self._reshuffle = reshuffle
+        if seed is None and _core._get_global_seed() is not None:
+            # TF: under a global seed an unseeded shuffle is reproducible too; its seed comes from the global one
+            # (one draw of the global seed's stream, which TF's op-seed rule makes deterministic).
+            seed = int(_core.random_uniform((), 0, 2**62, "int64", None))
         # Seeded: the sequence of epoch orders is reproducible; unseeded: fresh entropy per dataset.
         self._seed_seq = np.random.SeedSequence(seed)
         self._epochs = itertools.count()

@@ -241,3 +241,19 @@ def test_read_file_and_decode_raw_in_a_map(tmp_path):
         lambda path, label: (tf.io.decode_raw(tf.io.read_file(path), tf.float32), label), num_parallel_calls=2)
     out = list(ds.batch(3).as_numpy_iterator())[0]
     assert out[0].tolist() == [[0.0] * 4, [1.0] * 4, [2.0] * 4] and out[1].tolist() == [0, 1, 2]
+
+
+def test_unseeded_shuffle_is_reproducible_under_a_global_seed():
+    """TF: with tf.random.set_seed, a shuffle without its own seed gives the same order on every run."""
+    def first_order():
+        pt.random.set_seed(7)
+        return next(iter(pt.data.Dataset.from_tensor_slices(np.arange(50)).shuffle(50).batch(50))).numpy()
+    try:
+        a, b = first_order(), first_order()
+        assert sorted(a.tolist()) == list(range(50)) and a.tolist() != list(range(50))
+        np.testing.assert_array_equal(a, b)
+        pt.random.set_seed(8)
+        c = next(iter(pt.data.Dataset.from_tensor_slices(np.arange(50)).shuffle(50).batch(50))).numpy()
+        assert c.tolist() != a.tolist()
+    finally:
+        pt.random.set_seed(None)
