@@ -246,14 +246,14 @@ def test_read_file_and_decode_raw_in_a_map(tmp_path):
 def test_unseeded_shuffle_is_reproducible_under_a_global_seed():
     """TF: with tf.random.set_seed, a shuffle without its own seed gives the same order on every run."""
     def first_order():
-        pt.random.set_seed(7)
-        return next(iter(pt.data.Dataset.from_tensor_slices(np.arange(50)).shuffle(50).batch(50))).numpy()
+        tf.random.set_seed(7)
+        return next(iter(tf.data.Dataset.from_tensor_slices(np.arange(50)).shuffle(50).batch(50))).numpy()
     try:
         a, b = first_order(), first_order()
         assert sorted(a.tolist()) == list(range(50)) and a.tolist() != list(range(50))
         np.testing.assert_array_equal(a, b)
-        pt.random.set_seed(8)
-        c = next(iter(pt.data.Dataset.from_tensor_slices(np.arange(50)).shuffle(50).batch(50))).numpy()
+        tf.random.set_seed(8)
+        c = next(iter(tf.data.Dataset.from_tensor_slices(np.arange(50)).shuffle(50).batch(50))).numpy()
         assert c.tolist() != a.tolist()
     finally:
-        pt.random.set_seed(None)
+        tf.random.set_seed(None)
