@@ -79,8 +79,7 @@ PROGRAMS = [
     Program(
         id="tf_tutorial_keras_classification", origin=TF_DOCS, path="site/en/tutorials/keras/classification.ipynb",
         url="https://www.tensorflow.org/tutorials/keras/classification", licence="Apache-2.0",
-        edits=(("import tensorflow as tf\n", "import tensorflow as tf\ntf.keras.utils.set_random_seed(1)\n",
-                "seeded, so each library's run is reproducible (their generators still differ)"),
+        edits=(_SEEDED,
                ("model.fit(train_images, train_labels, epochs=10)",
                 "model.fit(train_images[:12000], train_labels[:12000], epochs=2, verbose=2)",
                 "two epochs on the first 12000 images; one line per epoch")),
