@@ -19,36 +19,15 @@ The machine is shared: read medians, and rerun when a figure looks off.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
+
+from _timing import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PEER_PYTHON = "/work/peers-venv/bin/python"
 BATCH, FEATURES, HIDDEN, CLASSES = 32, 64, 64, 10
-
-
-def timed(fn, min_time, repeats):
-    """Median seconds per call over `repeats` repeats of n calls, n calibrated so a repeat lasts >= min_time."""
-    fn()
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= min_time:
-            break
-        n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
-    times = [dt / n]
-    for _ in range(repeats - 1):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times)
 
 
 def data():
@@ -131,19 +110,19 @@ def child(case, args):
             check_pytensor_bitwise(pt)
             return {"ok": True}
         step, x, y, _ = keras_case(pt, case == "pytensor-function")
-        return {"us": timed(lambda: step(x, y), args.min_time, args.repeats) * 1e6}
+        return {"us": measure(lambda: step(x, y), args.min_time, args.repeats) * 1e6}
     if case.startswith("tensorflow"):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import tensorflow as tf
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
         step, x, y, _ = keras_case(tf, case == "tensorflow-function")
-        return {"us": timed(lambda: step(x, y), args.min_time, args.repeats) * 1e6, "version": tf.__version__}
+        return {"us": measure(lambda: step(x, y), args.min_time, args.repeats) * 1e6, "version": tf.__version__}
     if case == "torch":
         import torch
         torch.set_num_threads(args.threads)
         step, _ = torch_case()
-        return {"us": timed(step, args.min_time, args.repeats) * 1e6, "version": torch.__version__}
+        return {"us": measure(step, args.min_time, args.repeats) * 1e6, "version": torch.__version__}
     raise SystemExit(f"unknown case {case}")
 
 

@@ -16,7 +16,8 @@ import os
 import statistics
 import subprocess
 import sys
-import time
+
+from _timing import measure
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,27 +41,6 @@ def _cases(pt, np):
     }
 
 
-def _time(fn, min_time, repeats):
-    """Median seconds per call over `repeats` runs of n calls, n calibrated so one run lasts >= min_time."""
-    fn()
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= min_time or n >= 1 << 24:
-            break
-        n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times)
-
-
 def _run_here(root, names, min_time, repeats):
     """µs per call of each case, for the pytensor package found in `root`."""
     sys.path.insert(0, root)
@@ -69,7 +49,7 @@ def _run_here(root, names, min_time, repeats):
     assert os.path.dirname(os.path.dirname(os.path.abspath(pt.__file__))) == os.path.abspath(root), pt.__file__
     pt._core.set_num_threads(1)
     cases = _cases(pt, np)
-    return {n: _time(cases[n][1], min_time, repeats) * 1e6 for n in names}
+    return {n: measure(cases[n][1], min_time, repeats) * 1e6 for n in names}
 
 
 def _run_child(root, names, min_time, repeats):
