@@ -193,8 +193,6 @@ def reset_default_graph():
     if _graph_stack():
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
                              "graph, exit the nesting and create a new graph.")
-    from . import _session
-    _session._clear_default_session()
     _default_graph[0] = Graph()
 
 
