@@ -1,6 +1,7 @@
 """TF1 programs run unchanged with ``python -m pytensor.run`` and print TF1's numbers (fixtures/tf1_results.json,
 recorded from TensorFlow's tf.compat.v1 by fixtures/make_tf1_results.py): the seed's Session program, a linear
-regression fed one sample at a time, the MNIST softmax tutorial, and a layers.dense + Adam network."""
+regression fed one sample at a time, the MNIST softmax tutorial, a layers.dense + Adam network, and each TF1
+optimizer's updates and slot variables."""
 import json
 import os
 import re
@@ -38,6 +39,7 @@ def _numbers(text):
     ("seed_004_minimal.py", 0.0),
     ("linear_regression.py", 1e-5),
     ("mlp_layers_adam.py", 2e-5),
+    ("optimizers.py", 5e-5),
     pytest.param("mnist_softmax.py", 2e-5, marks=pytest.mark.skipif(not os.path.exists(MNIST),
                                                                    reason="needs ../shared/data/mnist.npz")),
 ])
