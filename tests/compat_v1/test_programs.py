@@ -28,7 +28,8 @@ def _run(name, tmp_path):
 
 
 def _words(text):
-    return NUMBER.sub("#", text).split()
+    """The text with numbers as # and without white space (numpy pads array elements to a common width)."""
+    return "".join(NUMBER.sub("#", text).split())
 
 
 def _numbers(text):
