@@ -3,6 +3,7 @@ variable scope named after the layer (``dense/kernel``, ``dense/bias``), so ``va
 them."""
 
 import pytensor as _pt
+from pytensor._missing import missing_attribute_hook
 
 from ._graph import record
 from ._variables import get_variable, variable_scope, zeros_initializer
@@ -65,3 +66,6 @@ def _flat_size(x):
     for d in x._shape_tuple()[1:]:
         size *= d
     return size
+
+
+__getattr__ = missing_attribute_hook(__name__)

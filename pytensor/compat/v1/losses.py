@@ -2,6 +2,7 @@
 LOSSES collection; ``get_total_loss`` adds the regularization losses."""
 
 import pytensor as _pt
+from pytensor._missing import missing_attribute_hook
 
 from ._graph import record
 from ._variables import GraphKeys, add_to_collection, get_collection
@@ -115,3 +116,6 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
     if not losses:
         raise ValueError("No losses found in collection: add losses with tf.compat.v1.losses.* or add_loss.")
     return record(lambda *ls: _pt.add_n(list(ls)), tuple(losses), {}, name)
+
+
+__getattr__ = missing_attribute_hook(__name__)

@@ -7,6 +7,7 @@ square starting at one), written with pytensor ops on the variables.
 """
 
 import pytensor as _pt
+from pytensor._missing import missing_attribute_hook
 
 from . import _graph
 from ._graph import Operation, Tensor, get_default_graph, record_operation
@@ -381,3 +382,6 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
             exponent = _pt.floor(exponent)
         return learning_rate * _pt.pow(_pt.constant(decay_rate, _pt.float32), exponent)
     return _graph.record(decayed, (global_step,), {}, "ExponentialDecay", name)
+
+
+__getattr__ = missing_attribute_hook(__name__)
