@@ -163,3 +163,31 @@ def test_eager_functions_stay_eager_in_compat_v1():
     out = tf.reduce_sum(tf.constant([1.0, 2.0]))
     assert isinstance(out, pt.Tensor) and float(out) == 3.0
     assert isinstance(tf.nn.relu(pt.constant([-1.0])), pt.Tensor)
+
+
+def test_cond_on_a_fed_predicate_selects_the_branch(graph_mode):
+    x = tf.placeholder(tf.float32, [None], name="x")
+    training = tf.placeholder_with_default(False, shape=[], name="training")
+    out = tf.cond(training, lambda: x * 2.0, lambda: x - 1.0)
+    pair = tf.cond(training, lambda: (x, 1.0), lambda: (x * 0.0, 2.0))
+    assert tf.cond(True, lambda: x, lambda: x * 3.0) is x  # a Python predicate builds one branch
+    with tf.Session() as sess:
+        assert sess.run(out, {x: [1.0, 2.0]}).tolist() == [0.0, 1.0]
+        assert sess.run(out, {x: [1.0, 2.0], training: True}).tolist() == [2.0, 4.0]
+        first, second = sess.run(pair, {x: [3.0], training: True})
+        assert first.tolist() == [3.0] and second == 1.0
+    v = tf.Variable(0.0, name="v")
+    with pytest.raises(NotImplementedError, match="changes a variable"):
+        tf.cond(training, lambda: tf.assign_add(v, 1.0), lambda: v * 1.0)
+
+
+def test_while_loop_over_graph_tensors(graph_mode):
+    n = tf.placeholder(tf.int32, [], name="n")
+    x = tf.placeholder(tf.float32, [None], name="x")
+    i, total = tf.while_loop(lambda i, t: i < n, lambda i, t: (i + 1, t + tf.cast(i, tf.float32) * x),
+                             [0, tf.zeros_like(x)])
+    assert total.shape.as_list() == [None]
+    with tf.Session() as sess:
+        got_i, got_total = sess.run([i, total], {n: 5, x: [1.0, 2.0]})
+        assert got_i == 5 and got_total.tolist() == [10.0, 20.0]  # (0 + 1 + 2 + 3 + 4) * x
+        assert sess.run(total, {n: 10, x: [1.0, 0.0, 1.0]}).tolist() == [45.0, 0.0, 45.0]

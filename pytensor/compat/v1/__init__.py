@@ -21,8 +21,8 @@ from pytensor import _missing
 
 from . import _graph, _proxy, _session, _variables, layers, losses, nn as _nn, train  # noqa: F401
 from ._graph import (  # noqa: F401
-    Graph, Operation, Tensor, control_dependencies, disable_eager_execution, enable_eager_execution,
-    get_default_graph, placeholder, placeholder_with_default, reset_default_graph,
+    Graph, Operation, Tensor, cond, control_dependencies, disable_eager_execution, enable_eager_execution,
+    get_default_graph, placeholder, placeholder_with_default, reset_default_graph, while_loop,
 )
 from ._session import ConfigProto, InteractiveSession, Session, get_default_session  # noqa: F401
 from ._variables import (  # noqa: F401

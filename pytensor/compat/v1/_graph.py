@@ -482,7 +482,10 @@ def record(fn, args, kwargs, type_name, name=None):
     if not graph_args:
         return fn(*args, **kwargs)
     graph = _graph_of(graph_args, type_name)
-    examples = [_example_call(fn, args, kwargs, i) for i in range(len(_EXAMPLE_SIZES))]
+    if all(x.shape.is_fully_defined() for x in graph_args if isinstance(x, Tensor)):
+        examples = [_example_call(fn, args, kwargs, 0)] * len(_EXAMPLE_SIZES)  # no unknown size: one run tells
+    else:
+        examples = [_example_call(fn, args, kwargs, i) for i in range(len(_EXAMPLE_SIZES))]
     unknown_rank = any(isinstance(x, Tensor) and x.shape.rank is None for x in graph_args)
     op = Operation(graph, type_name, name or (kwargs.get("name") if isinstance(kwargs.get("name"), str) else None),
                    fn, args, kwargs)
@@ -562,6 +565,8 @@ def _static_shape(shape):
 
 
 def _placeholder_examples(shape, dtype):
+    if shape.is_fully_defined():
+        return (_pt.ones(shape.as_list(), dtype=dtype),) * len(_EXAMPLE_SIZES)
     dims = shape.as_list() if shape.rank is not None else []
     return tuple(_pt.ones([size if d is None else d for d in dims], dtype=dtype) for size in _EXAMPLE_SIZES)
 
@@ -614,3 +619,101 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's argu
     op.outputs = [Tensor(op, 0, default.dtype, static, examples)]
     return op.outputs[0]
 
+
+
+# ---- control flow ---------------------------------------------------------------------------------------------
+
+def _select(pred, *branches):
+    half = len(branches) // 2
+    return [_pt.where(pred, t, f) for t, f in zip(branches[:half], branches[half:])]
+
+
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
+    """TF1's ``tf.cond``. With an eager or Python predicate, the branch it picks is built (TF's smart_cond). With a
+    graph predicate both branches are built and the result is selected element-wise when the session runs: the
+    same values as TF's for branches without state changes (a branch that assigns a variable is refused: only one
+    branch may run then, which is not built)."""
+    true_fn = true_fn if true_fn is not None else fn1
+    false_fn = false_fn if false_fn is not None else fn2
+    if not isinstance(pred, Tensor):
+        return true_fn() if bool(_pt.convert_to_tensor(pred)) else false_fn()
+    graph = pred.graph
+    start = len(graph._operations)
+    true_out, false_out = true_fn(), false_fn()
+    for op in graph._operations[start:]:
+        if op._initializes or op.type in ("Assign", "AssignAdd", "AssignSub", "ApplyGradients"):
+            raise NotImplementedError(f"tf.compat.v1.cond on a graph predicate: branch operation {op.name!r} changes "
+                                      f"a variable; only branches without state changes are built (both run, the "
+                                      f"result is selected).")
+    true_flat, false_flat = _leaves(true_out), _leaves(false_out)
+    if len(true_flat) != len(false_flat):
+        raise ValueError(f"cond: true_fn and false_fn must return the same structure; got {true_out!r} and "
+                         f"{false_out!r}")
+    selected = record(_select, (pred,) + tuple(true_flat) + tuple(false_flat), {}, "cond", name)
+    it = iter(selected)
+    return _map_leaves(true_out, lambda _: next(it))
+
+
+def _subgraph_runner(ops, outputs, externals, loop_tensors):
+    """A function of (external values, loop values) computing `outputs` by running `ops` (a loop's condition or
+    body, recorded when it was built) on them: what ``tf.while_loop`` runs on each iteration."""
+    def run(external_values, loop_values):
+        values = dict(zip(externals, external_values))
+        values.update(zip(loop_tensors, loop_values))
+        for op in ops:
+            values.update(zip(op.outputs, op._call(values, None)))
+        return [values[o] if isinstance(o, Tensor) else o for o in outputs]
+    return run
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
+               swap_memory=False, name=None, maximum_iterations=None, return_same_structure=False):
+    """TF1's ``tf.while_loop``: `cond` and `body` are built once on graph tensors standing for the loop variables
+    (they may use other graph tensors); a session runs the loop with ``tf.while_loop`` in the compiled step.
+    Without graph tensors in `loop_vars` or the default graph's mode, it runs eagerly as ``tf.while_loop``."""
+    flat = _leaves(loop_vars)
+    if not graph_mode() and not any(is_graph_value(x) for x in flat):
+        return _pt.while_loop(cond, body, loop_vars, maximum_iterations=maximum_iterations)
+    graphs = [x for x in flat if is_graph_value(x)]
+    graph = _graph_of(graphs, "while_loop") if graphs else get_default_graph()
+    initial = [x if is_graph_value(x) else _pt.convert_to_tensor(x) for x in flat]
+    start = len(graph._operations)
+    loop_tensors = []
+    for i, x in enumerate(initial):
+        op = Operation(graph, "LoopVar", f"while/loop_var_{i}", lambda: None)
+        value = x._examples[0] if isinstance(x, Tensor) else _as_tensor_value(x)
+        shape = x.shape if isinstance(x, Tensor) else TensorShape(list(value._shape_tuple()))
+        examples = x._examples if isinstance(x, Tensor) else (value,) * len(_EXAMPLE_SIZES)
+        op.outputs = [Tensor(op, 0, value.dtype, shape, examples)]
+        loop_tensors.append(op.outputs[0])
+    structured = _map_leaves(loop_vars, lambda _, it=iter(loop_tensors): next(it))
+    args = structured if isinstance(loop_vars, (list, tuple)) else [structured]
+    cond_start = len(graph._operations)
+    cond_out = cond(*args)
+    body_start = len(graph._operations)
+    body_out = body(*args)
+    body_out = body_out if isinstance(loop_vars, (list, tuple)) else [body_out]
+    body_flat = _leaves(list(body_out))
+    if len(body_flat) != len(flat):
+        raise ValueError(f"while_loop: body returned {len(body_flat)} values for {len(flat)} loop variables")
+    inside = {op._id for op in graph._operations[start:]}
+    externals = []
+    for op in graph._operations[cond_start:]:
+        for t in op.inputs:
+            if t.op._id not in inside and all(t is not e for e in externals):
+                externals.append(t)
+    for t in [cond_out] + body_flat:
+        if isinstance(t, Tensor) and t.op._id not in inside and all(t is not e for e in externals):
+            externals.append(t)
+    run_cond = _subgraph_runner(graph._operations[cond_start:body_start], [cond_out], externals, loop_tensors)
+    run_body = _subgraph_runner(graph._operations[body_start:], body_flat, externals, loop_tensors)
+
+    def loop(initial_values, external_values):
+        return _pt.while_loop(lambda *v: run_cond(external_values, v)[0],
+                              lambda *v: tuple(run_body(external_values, v)), list(initial_values),
+                              maximum_iterations=maximum_iterations)
+
+    results = record(loop, (initial, externals), {}, "while", name)
+    it = iter(results)
+    packed = _map_leaves(loop_vars, lambda _: next(it))
+    return packed
