@@ -1,5 +1,5 @@
 """TF1 training pieces against numpy: tf.gradients, minimize's train op, losses, layers.dense, dropout, schedules.
-(The optimizers' update rules are checked against TensorFlow in test_programs.py, programs/optimizers.py.)"""
+(The optimizers' update rules are checked against TensorFlow in test_tf1_programs.py, programs/optimizers.py.)"""
 import numpy as np
 import pytest
 
