@@ -191,3 +191,23 @@ def test_while_loop_over_graph_tensors(graph_mode):
         got_i, got_total = sess.run([i, total], {n: 5, x: [1.0, 2.0]})
         assert got_i == 5 and got_total.tolist() == [10.0, 20.0]  # (0 + 1 + 2 + 3 + 4) * x
         assert sess.run(total, {n: 10, x: [1.0, 0.0, 1.0]}).tolist() == [45.0, 0.0, 45.0]
+
+
+def test_adam_fused_and_op_paths_agree_and_restart_with_a_session(graph_mode):
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    rate = tf.placeholder(tf.float32, [], name="rate")
+    start = np.array([[0.5], [-0.5]], np.float32)
+    fused_w, ops_w = tf.Variable(start, name="fused"), tf.Variable(start, name="ops")
+    fused_step = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(tf.square(tf.matmul(x, fused_w) - 1.0)))
+    ops_step = tf.train.AdamOptimizer(rate).minimize(tf.reduce_sum(tf.square(tf.matmul(x, ops_w) - 1.0)),
+                                                     var_list=[ops_w])
+    data = np.array([[1.0, 2.0], [3.0, -1.0]], np.float32)
+    runs = []
+    for _ in range(2):  # a new session starts Adam over: step counter and beta powers initialised again
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(4):
+                sess.run([fused_step, ops_step], {x: data, rate: 0.1})
+            runs.append(sess.run([fused_w, ops_w]))
+    np.testing.assert_allclose(runs[0][0], runs[0][1], rtol=1e-6)
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])

@@ -136,7 +136,7 @@ class Optimizer:
             return None
 
         graph = _graph_of([g for g, _ in pairs] + variables, type(self).__name__)
-        reads = variables + slots + self._non_slot_variables() + ([global_step] if global_step is not None else [])
+        reads = variables + slots + self._state_variables() + ([global_step] if global_step is not None else [])
         return Operation(graph, "ApplyGradients", name or self._name, compute, ([g for g, _ in pairs], hyper), {},
                          reads=reads)
 
@@ -176,6 +176,10 @@ class Optimizer:
 
     def _non_slot_variables(self):
         return []
+
+    def _state_variables(self):
+        """The variables an update reads besides the slots: the non-slot ones and any of the optimizer's own."""
+        return self._non_slot_variables()
 
     def _prepare(self, hyper):
         pass
@@ -251,17 +255,26 @@ class MomentumOptimizer(Optimizer):
 
 class AdamOptimizer(Optimizer):
     """TF1's Adam: ``lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)``, ``var -= lr_t * m / (sqrt(v) + epsilon)``;
-    the powers of the betas are variables (``beta1_power``, ``beta2_power``)."""
+    the powers of the betas are variables (``beta1_power``, ``beta2_power``).
+
+    With a numeric learning rate the update is the fused ``apply_adam`` kernel (the same arithmetic as TF1's
+    kernel), its step read at run time from a step counter the beta powers' initializer resets; a learning rate
+    that is a graph tensor takes the same rule written with ops."""
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08, use_locking=False, name="Adam"):
         super().__init__(use_locking, name)
         self._learning_rate = learning_rate
         self._beta1, self._beta2, self._epsilon = beta1, beta2, epsilon
         self._powers = None
+        self._step_counter = None
+        self._capture = None
 
     def _hyper_parameters(self):
         return {"learning_rate": self._learning_rate, "beta1": self._beta1, "beta2": self._beta2,
                 "epsilon": self._epsilon}
+
+    def _fused(self):
+        return not isinstance(self._learning_rate, (Tensor, _pt.Tensor, _pt.Variable))
 
     def _slot_initial_values(self):
         return {"m": 0.0, "v": 0.0}
@@ -272,18 +285,38 @@ class AdamOptimizer(Optimizer):
             self._powers = tuple(_make_variable(_pt.constant(beta, _pt.float32), False, graph.unique_name(name), None,
                                                 None)
                                  for beta, name in ((self._beta1, "beta1_power"), (self._beta2, "beta2_power")))
+            # The fused kernel's step: not one of TF's variables (no collection), initialised with beta1_power.
+            self._step_counter = _make_variable(_pt.constant(0, _pt.int64), False,
+                                                graph.unique_name(f"{self._name}/step"), None, [])
+            if isinstance(self._powers[0], RefVariable):
+                self._powers[0].initializer.control_inputs.append(self._step_counter.initializer)
         super()._create_slots(variables)
 
     def _non_slot_variables(self):
         return list(self._powers or ())
 
+    def _state_variables(self):
+        return self._non_slot_variables() + [self._step_counter]
+
     def _prepare(self, hyper):
+        if self._fused():
+            from pytensor import _function
+            with _function.outside_capture():
+                self._step = int(_value(self._step_counter).numpy()) + 1  # this trace's; the graph reads its own
+            self._capture = _function.current_capture()
+            if self._capture is not None:
+                self._capture.set_optimizer_sources(self._step_counter, None)
+            return
         beta1_power, beta2_power = (_value(p) for p in self._powers)
         self._lr_t = _cast_like(hyper["learning_rate"], beta1_power) * _pt.sqrt(1.0 - beta2_power) / (
             1.0 - beta1_power)
 
     def _apply_dense(self, grad, var, hyper):
         beta1, beta2, epsilon = hyper["beta1"], hyper["beta2"], hyper["epsilon"]
+        if self._fused():
+            _pt._core.apply_adam(var, grad, self._slot("m", var), self._slot("v", var), None, float(self._learning_rate),
+                                 beta1, beta2, epsilon, self._step, 0.0)
+            return
         m, v = self._slot("m", var), self._slot("v", var)
         new_m = beta1 * _value(m) + (1.0 - beta1) * grad
         new_v = beta2 * _value(v) + (1.0 - beta2) * grad * grad
@@ -292,6 +325,11 @@ class AdamOptimizer(Optimizer):
         _assign_sub(var, _pt.cast(self._lr_t, var.dtype) * new_m / (_pt.sqrt(new_v) + epsilon))
 
     def _finish(self, hyper):
+        if self._fused():
+            if self._capture is not None:
+                self._capture.set_optimizer_sources(None, None)
+                self._capture = None
+            _pt.Variable.assign_add(self._step_counter, _pt.ones([], _pt.int64), read_value=False)
         beta1_power, beta2_power = self._powers
         _assign(beta1_power, _value(beta1_power) * hyper["beta1"])
         _assign(beta2_power, _value(beta2_power) * hyper["beta2"])
