@@ -209,5 +209,6 @@ def test_adam_fused_and_op_paths_agree_and_restart_with_a_session(graph_mode):
             for _ in range(4):
                 sess.run([fused_step, ops_step], {x: data, rate: 0.1})
             runs.append(sess.run([fused_w, ops_w]))
-    np.testing.assert_allclose(runs[0][0], runs[0][1], rtol=1e-6)
+    # float32 beta powers (the op path, as TF1) vs the kernel's double pow(beta, t): equal to float32 rounding
+    np.testing.assert_allclose(runs[0][0], runs[0][1], rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
