@@ -212,3 +212,17 @@ def test_adam_fused_and_op_paths_agree_and_restart_with_a_session(graph_mode):
     # float32 beta powers (the op path, as TF1) vs the kernel's double pow(beta, t): equal to float32 rounding
     np.testing.assert_allclose(runs[0][0], runs[0][1], rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
+
+
+def test_max_pool_gradient_runs_again_from_the_compiled_step(graph_mode):
+    # The second run replays the C++ graph: max_pool must fill the argmax its traced gradient reads.
+    x = tf.placeholder(tf.float32, [None, 4, 4, 1], name="x")
+    pooled = tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
+    (grad,) = tf.gradients(tf.reduce_sum(pooled * 3.0), [x])
+    data = np.random.RandomState(0).rand(2, 4, 4, 1).astype(np.float32)
+    blocks = data.reshape(2, 2, 2, 2, 2, 1).transpose(0, 1, 3, 2, 4, 5).reshape(2, 2, 2, 4)
+    expected = (blocks == blocks.max(-1, keepdims=True)) * 3.0
+    expected = expected.reshape(2, 2, 2, 2, 2, 1).transpose(0, 1, 3, 2, 4, 5).reshape(2, 4, 4, 1)
+    with tf.Session() as sess:
+        for _ in range(3):
+            np.testing.assert_array_equal(sess.run(grad, {x: data}), expected)
