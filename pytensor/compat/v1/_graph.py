@@ -19,8 +19,6 @@ import contextlib
 import functools
 import threading
 
-import numpy as np
-
 import pytensor as _pt
 from pytensor import _scopes
 from pytensor.tensor_shape import TensorShape

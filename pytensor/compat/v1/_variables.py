@@ -159,9 +159,9 @@ def _make_variable(initial_value, trainable, name, dtype, collections):
     return v
 
 
-def Variable(initial_value=None, trainable=None, collections=None, validate_shape=True, caching_device=None,  # noqa: N802
-             name=None, variable_def=None, dtype=None, expected_shape=None, import_scope=None, constraint=None,
-             use_resource=None, synchronization=None, aggregation=None, shape=None):
+def Variable(initial_value=None, trainable=None, collections=None, validate_shape=True,  # noqa: N802 - TF's name
+             caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None, import_scope=None,
+             constraint=None, use_resource=None, synchronization=None, aggregation=None, shape=None):
     """``tf.compat.v1.Variable``: a graph variable under TF1 graph semantics, else an eager one.
 
     Example:

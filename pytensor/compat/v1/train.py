@@ -314,8 +314,8 @@ class AdamOptimizer(Optimizer):
     def _apply_dense(self, grad, var, hyper):
         beta1, beta2, epsilon = hyper["beta1"], hyper["beta2"], hyper["epsilon"]
         if self._fused():
-            _pt._core.apply_adam(var, grad, self._slot("m", var), self._slot("v", var), None, float(self._learning_rate),
-                                 beta1, beta2, epsilon, self._step, 0.0)
+            _pt._core.apply_adam(var, grad, self._slot("m", var), self._slot("v", var), None,
+                                 float(self._learning_rate), beta1, beta2, epsilon, self._step, 0.0)
             return
         m, v = self._slot("m", var), self._slot("v", var)
         new_m = beta1 * _value(m) + (1.0 - beta1) * grad
