@@ -3,7 +3,8 @@
 A graph is a list of operations in creation order (a topological order). An operation is a Python call of a
 pytensor function (``fn(*args, **kwargs)``) whose arguments hold graph tensors (placeholders, other operations'
 outputs) or graph variables; it is recorded instead of run. Its outputs' static shapes come from running `fn` on
-example values twice (unknown dimensions as 2, then 3): dimensions that agree are known, the others None.
+example values twice (unknown dimensions as 2, then 3; once when every input shape is known): dimensions that
+agree are known, the others None.
 
 ``Session.run`` (_session.py) turns the operations a fetch needs into a Python function of the fed values that
 runs them in order, and compiles that with ``tf.function``: the C++ graph capture records it once per feed
@@ -17,6 +18,7 @@ execution is on; pytensor does not).
 
 import contextlib
 import functools
+import operator
 import threading
 
 import pytensor as _pt
@@ -308,7 +310,7 @@ class Tensor:
 
     # Python operators: operations computing the same as pytensor's eager operators.
     def __getitem__(self, key):
-        return record(_getitem, (self, key), {}, "strided_slice")
+        return record(operator.getitem, (self, key), {}, "strided_slice")
 
     def __neg__(self):
         return record(_pt.negative, (self,), {}, "Neg")
@@ -323,10 +325,6 @@ class Tensor:
         return self
 
 
-def _getitem(x, key):
-    return x[key]
-
-
 def _binary(function, type_name, reflected=False):
     def operator_method(self, other):
         args = (other, self) if reflected else (self, other)
@@ -334,18 +332,16 @@ def _binary(function, type_name, reflected=False):
     return operator_method
 
 
-import operator as _operator  # noqa: E402
-
 for _name, _function, _type in (
-        ("add", _operator.add, "add"), ("sub", _operator.sub, "sub"), ("mul", _operator.mul, "mul"),
-        ("truediv", _operator.truediv, "truediv"), ("floordiv", _operator.floordiv, "floordiv"),
-        ("mod", _operator.mod, "mod"), ("pow", _operator.pow, "pow"), ("matmul", _operator.matmul, "MatMul"),
-        ("and", _operator.and_, "LogicalAnd"), ("or", _operator.or_, "LogicalOr"),
-        ("xor", _operator.xor, "LogicalXor")):
+        ("add", operator.add, "add"), ("sub", operator.sub, "sub"), ("mul", operator.mul, "mul"),
+        ("truediv", operator.truediv, "truediv"), ("floordiv", operator.floordiv, "floordiv"),
+        ("mod", operator.mod, "mod"), ("pow", operator.pow, "pow"), ("matmul", operator.matmul, "MatMul"),
+        ("and", operator.and_, "LogicalAnd"), ("or", operator.or_, "LogicalOr"),
+        ("xor", operator.xor, "LogicalXor")):
     setattr(Tensor, f"__{_name}__", _binary(_function, _type))
     setattr(Tensor, f"__r{_name}__", _binary(_function, _type, reflected=True))
-for _name, _function, _type in (("lt", _operator.lt, "Less"), ("le", _operator.le, "LessEqual"),
-                                ("gt", _operator.gt, "Greater"), ("ge", _operator.ge, "GreaterEqual")):
+for _name, _function, _type in (("lt", operator.lt, "Less"), ("le", operator.le, "LessEqual"),
+                                ("gt", operator.gt, "Greater"), ("ge", operator.ge, "GreaterEqual")):
     setattr(Tensor, f"__{_name}__", _binary(_function, _type))
 
 
