@@ -226,3 +226,22 @@ def test_max_pool_gradient_runs_again_from_the_compiled_step(graph_mode):
     with tf.Session() as sess:
         for _ in range(3):
             np.testing.assert_array_equal(sess.run(grad, {x: data}), expected)
+
+
+def test_layers_flatten_dropout_and_regularization_losses(graph_mode):
+    x = tf.placeholder(tf.float32, [None, 2, 3], name="x")
+    training = tf.placeholder(tf.bool, [], name="training")
+    flat = tf.layers.flatten(x)
+    dropped = tf.layers.dropout(flat, rate=0.5, training=training)
+    tf.layers.dense(flat, 2, kernel_initializer=tf.ones_initializer(), kernel_regularizer=pt.keras.regularizers.l2(0.1))
+    assert flat.shape.as_list() == [None, 6] and dropped.shape.as_list() == [None, 6]
+    data = np.arange(12, dtype=np.float32).reshape(2, 2, 3)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got_flat, kept, penalty = sess.run([flat, dropped, tf.losses.get_regularization_loss()],
+                                           {x: data, training: False})
+        training_run = sess.run(dropped, {x: np.ones((50, 2, 3)), training: True})
+    np.testing.assert_array_equal(got_flat, data.reshape(2, 6))
+    np.testing.assert_array_equal(kept, data.reshape(2, 6))
+    assert penalty == pytest.approx(0.1 * 12)  # l2(0.1) of a 6 x 2 kernel of ones
+    assert set(np.unique(training_run)) <= {0.0, 2.0} and 0.4 < (training_run == 2.0).mean() < 0.6
