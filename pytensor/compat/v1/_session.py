@@ -54,12 +54,12 @@ class ConfigProto:
 class _Step:
     """A compiled fetch: the operations to run and the ``tf.function`` running them on the fed values."""
 
-    def __init__(self, graph, tensors, operations, variables, feeds):
+    def __init__(self, tensors, operations, variables, feeds):
         self.feeds = feeds
         self.tensors = tensors
         self.variables = variables
         fed = set(feeds)
-        self.plan = _plan(graph, [t.op for t in tensors if t not in fed] + operations, feeds)
+        self.plan = _plan([t.op for t in tensors if t not in fed] + operations, feeds)
         self.needs_tape = any(op._needs_tape for op in self.plan)
         self.function = _pt.function(self._replay, name="Session.run")
 
@@ -69,7 +69,8 @@ class _Step:
             tape = _pt.GradientTape(persistent=True)
             with tape:
                 for v in feed_values:
-                    tape.watch(v)
+                    if v.dtype.is_floating:  # tf.gradients with respect to a placeholder
+                        tape.watch(v)
                 self._run_plan(values, tape)
         else:
             self._run_plan(values, None)
@@ -81,7 +82,7 @@ class _Step:
                 values[t] = v
 
 
-def _plan(graph, targets, feeds):
+def _plan(targets, feeds):
     """The operations `targets` need, in creation order: inputs not fed, and control inputs, transitively.
     An unfed placeholder among them is TF's InvalidArgumentError naming it."""
     fed = set(feeds)
@@ -141,7 +142,7 @@ class BaseSession:
             key = (tuple(tensors), tuple(operations), tuple(id(v) for v in variables), tuple(feeds))
             step = self._steps.get(key)
             if step is None:
-                step = self._steps[key] = _Step(self._graph, tensors, operations, variables, feeds)
+                step = self._steps[key] = _Step(tensors, operations, variables, feeds)
             initialized = self._check_initialized(step)
             with warnings.catch_warnings():  # each new feed shape is a new trace: expected, not a warning
                 warnings.filterwarnings("ignore", message="tf.function 'Session.run' was traced")
