@@ -1,0 +1,40 @@
+#pragma once
+/**
+ * Graphs to bytes and back (SavedModel's function graphs, pytensor/saved_model). The form is data only: a node is
+ * its kind, name, registry op *name*, attribute struct name and fields, edges, output types, a captured constant's
+ * dtype, shape and raw bytes, and a variable's *index* into a table the caller supplies; loading looks ops up in
+ * the registry, checks every attribute with validate_attrs and every edge and index against the graph, and never
+ * runs anything. Host callbacks (tf.print) have no serialised form.
+ *
+ * Layout (little-endian): "PTGRAPH\0", u32 version, then the graph: nodes, input node indices, output edges; a
+ * branch graph (cond / while) nests the same layout without the header.
+ */
+#include <string>
+#include <vector>
+
+#include "graph.h"
+
+namespace pt::graph {
+
+/** The format version serialize() writes and deserialize() accepts. */
+constexpr uint32_t kSerializedGraphVersion = 1;
+
+/**
+ * `g` as bytes. `variables` is the table variable nodes refer to by position (every variable `g` touches must be
+ * in it). With `with_shapes` false the nodes' output shapes are written empty (attributes and constants keep
+ * theirs), so two traces of a function at different batch sizes compare equal exactly when their ops, attributes
+ * and constants do not depend on the batch size. Throws InvalidArgument for a node with no serialised form (a host callback).
+ */
+std::string serialize(const Graph& g, const std::vector<Variable*>& variables, bool with_shapes = true);
+
+/**
+ * The graph `bytes` hold, its variable nodes bound to `variables` by index. Throws InvalidArgument saying what is
+ * wrong and at which byte (truncated data, an unknown op, attributes of the wrong struct or invalid values, an
+ * edge to a later node or a missing output, a variable index out of range, trailing bytes).
+ */
+std::shared_ptr<Graph> deserialize(const std::string& bytes, const std::vector<Variable*>& variables);
+
+/** A copy of `g` whose function inputs have `shapes` (same rank as traced); the executor then accepts them. */
+std::shared_ptr<Graph> with_input_shapes(const Graph& g, const std::vector<Shape>& shapes);
+
+}  // namespace pt::graph
