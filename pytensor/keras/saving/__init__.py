@@ -25,6 +25,8 @@ __all__ = ["save_model", "load_model", "save_weights", "load_weights", "register
            "get_custom_objects", "custom_object_scope", "CustomObjectScope", "get_registered_name",
            "get_registered_object", "serialize_keras_object", "deserialize_keras_object", "FileError"]
 
+# The whole-model file inside a SavedModel directory written by model.save(dir, save_format="tf").
+KERAS_IN_SAVED_MODEL = "keras_model.keras"
 # The Keras version whose formats these files follow (written into metadata.json and the .h5 attributes).
 KERAS_VERSION = "3.15.1"
 
@@ -98,11 +100,18 @@ def save_model(model, filepath, overwrite=True, **kwargs):
     """
     kind = _kind(filepath)
     save_format = kwargs.pop("save_format", None)
-    if save_format in ("h5", "keras"):  # tf.keras 2.x's argument
+    if save_format in ("h5", "keras", "tf"):  # tf.keras 2.x's argument
         kind = save_format
     elif save_format is not None:
-        raise ValueError(f"save_format={save_format!r} is not supported: pytensor writes `.keras` and `.h5` files "
-                         f"(TensorFlow's SavedModel needs graph mode, which pytensor does not have yet).")
+        raise ValueError(f"save_format={save_format!r} is not supported: pytensor writes `.keras` and `.h5` files, "
+                         f"and SavedModel directories with save_format='tf'.")
+    if kind == "tf":  # tf.keras 2.x: a SavedModel directory that load_model turns back into this Keras model
+        include_optimizer = kwargs.pop("include_optimizer", True)
+        warn_unused(kwargs, "save_model")
+        from ...saved_model import _save
+        _save.write(model, filepath, extra_files=lambda folder: save_model(
+            model, os.path.join(folder, KERAS_IN_SAVED_MODEL), include_optimizer=include_optimizer))
+        return
     if kind not in ("keras", "h5"):
         raise ValueError(f"Invalid filepath extension for saving: {os.fspath(filepath)!r}. Add the `.keras` "
                          f"extension (Keras 3's format, recommended) or `.h5` (the legacy HDF5 format); to save only "
@@ -162,6 +171,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         FileNotFoundError: no such file.
         ValueError: another format, or a file that is truncated, corrupt or inconsistent (the message names it).
     """
+    if os.path.isdir(filepath) and os.path.isfile(os.path.join(filepath, KERAS_IN_SAVED_MODEL)):
+        filepath = os.path.join(filepath, KERAS_IN_SAVED_MODEL)  # a SavedModel from model.save(dir, save_format="tf")
     filepath = check_readable(filepath)
     kind = _kind(filepath)
     if kind is None:  # a name without an extension (tf.keras's save_format="h5"): tell the format by content

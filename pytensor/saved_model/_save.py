@@ -1,0 +1,435 @@
+"""``tf.saved_model.save``: the object graph, the traced graphs of its functions and its variables, written to a
+temporary directory beside the target, fsynced and renamed into place."""
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import warnings
+
+from .. import _core, nest
+from .._function import _TENSOR_SLOT, ConcreteFunction, Function
+from .._tensor_api import Variable
+from . import _format
+
+__all__ = ["save", "SaveOptions"]
+
+
+class SaveOptions:
+    """Options of ``tf.saved_model.save``; accepted for TF's API (pytensor's SavedModels have no device placement,
+    namespace whitelist or custom-gradient records to choose)."""
+
+    def __init__(self, namespace_whitelist=None, save_debug_info=False, function_aliases=None,
+                 experimental_io_device=None, experimental_variable_policy=None, experimental_custom_gradients=True,
+                 **kwargs):
+        self.namespace_whitelist = namespace_whitelist
+        self.save_debug_info = save_debug_info
+        self.function_aliases = function_aliases
+        self.experimental_custom_gradients = experimental_custom_gradients
+
+
+def _keras_layer_class():
+    import sys
+    module = sys.modules.get("pytensor.keras.layers.layer")  # Keras objects exist only once Keras is imported
+    return module.Layer if module is not None else None
+
+
+def _keras_serve_function(model):
+    """``serve``: the model's inference call (training=False) with a batch-polymorphic input signature, as Keras 3's
+    ``model.export`` makes it."""
+    from ..data._types import TensorSpec
+    if not model.built:
+        raise ValueError(f"Cannot save model '{model.name}': it is not built, so it has no weights yet. Call it on "
+                         f"data or model.build(input_shape) first.")
+    shape = getattr(model, "_build_shape", None)
+    symbolic = list(getattr(model, "inputs", None) or [])
+    if symbolic:
+        specs = [TensorSpec([None] + list(t.shape)[1:], getattr(t, "dtype", "float32"), name=_input_name(t, i))
+                 for i, t in enumerate(symbolic)]
+    elif shape is not None:
+        shapes = shape if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)) else [shape]
+        specs = [TensorSpec([None] + list(s)[1:], "float32", name=f"inputs_{i}" if len(shapes) > 1 else "inputs")
+                 for i, s in enumerate(shapes)]
+    else:
+        raise ValueError(f"Cannot save model '{model.name}': its input shape is unknown. Call it on data or "
+                         f"model.build(input_shape) first.")
+    signature = specs if len(specs) == 1 else [specs]
+
+    def serve(inputs):
+        return model(inputs, training=False)
+
+    return Function(serve, input_signature=signature, name="serve")
+
+
+def _input_name(tensor, index):
+    node = getattr(tensor, "node", None)
+    layer = getattr(node, "layer", None)
+    return getattr(layer, "name", None) or f"inputs_{index}"
+
+
+class _Writer:
+    """Collects the object graph, functions and variables of one save."""
+
+    def __init__(self):
+        self.nodes = []        # the object graph, JSON-ready
+        self.node_of = {}      # id(object) -> node index
+        self.variables = []    # the variable table (graph nodes refer to it by index)
+        self.variable_index = {}
+        self.functions = []    # Function objects, by function index
+        self.function_index = {}
+        self.keep = []         # objects whose id() is a key above, kept alive for the save
+
+    def variable(self, v):
+        if id(v) not in self.variable_index:
+            self.variable_index[id(v)] = len(self.variables)
+            self.variables.append(v)
+        return self.variable_index[id(v)]
+
+    def function(self, fn):
+        if id(fn) not in self.function_index:
+            self.function_index[id(fn)] = len(self.functions)
+            self.functions.append(fn)
+        return self.function_index[id(fn)]
+
+    def visit(self, obj, extra=None):
+        """The node index of `obj` (added with its children on first sight)."""
+        if id(obj) in self.node_of:
+            return self.node_of[id(obj)]
+        self.keep.append(obj)
+        index = len(self.nodes)
+        self.node_of[id(obj)] = index
+        self.nodes.append(None)
+        if isinstance(obj, Variable):
+            node = {"kind": "variable", "variable": self.variable(obj)}
+        elif isinstance(obj, Function):
+            node = {"kind": "function", "function": self.function(obj)}
+        elif isinstance(obj, (list, tuple)):
+            node = {"kind": "list" if isinstance(obj, list) else "tuple",
+                    "items": [self.visit(x) for x in obj if _trackable(x)]}
+        elif isinstance(obj, dict):
+            node = {"kind": "dict", "items": [[k, self.visit(v)] for k, v in obj.items()
+                                              if isinstance(k, str) and _trackable(v)]}
+        else:
+            children = {}
+            for name, value in _attributes(obj):
+                children[name] = self.visit(value)
+            for name, value in (extra or {}).items():
+                children[name] = self.visit(value)
+            node = {"kind": "object", "children": children}
+        self.nodes[index] = node
+        return index
+
+
+def _attributes(obj):
+    """The trackable public attributes of `obj`: instance attributes, then tf.functions defined on its class."""
+    out = []
+    for name, value in vars(obj).items():
+        if not name.startswith("_") and _trackable(value):
+            out.append((name, value))
+    layer = _keras_layer_class()
+    if layer is not None and isinstance(obj, layer):  # as TF restores Keras objects: their weights by kind
+        out += [("variables", list(obj.weights)), ("trainable_variables", list(obj.trainable_weights)),
+                ("non_trainable_variables", list(obj.non_trainable_weights))]
+    seen = {name for name, _ in out}
+    for klass in type(obj).__mro__:
+        for name, value in vars(klass).items():
+            if isinstance(value, Function) and name not in seen and (name == "__call__" or not name.startswith("_")):
+                seen.add(name)
+                out.append((name, getattr(obj, name)))
+    return out
+
+
+def _trackable(obj, depth=0):
+    """True for what a SavedModel keeps: variables, tf.functions, and objects or containers holding them."""
+    if isinstance(obj, (Variable, Function)):
+        return True
+    if depth > 4 or isinstance(obj, (str, bytes, int, float, type)) or callable(obj) and not hasattr(obj, "__dict__"):
+        return False
+    if isinstance(obj, dict):
+        return any(_trackable(v, depth + 1) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return any(_trackable(v, depth + 1) for v in obj)
+    if hasattr(obj, "__dict__") and not isinstance(obj, type):
+        layer = _keras_layer_class()
+        if layer is not None and isinstance(obj, layer):
+            return True
+        return any(_trackable(v, depth + 1) for k, v in vars(obj).items() if not k.startswith("_")) or any(
+            isinstance(v, Function) for klass in type(obj).__mro__ for v in vars(klass).values())
+    return False
+
+
+def _polymorphic_trace(fn, table):
+    """For a function whose input_signature has None dimensions: (relaxed key, concrete function) when the graphs
+    traced at two different sizes of those dimensions are the same graph (ops, attributes, constants), so one
+    graph serves every size; else None (the function then answers only the shapes it was traced for)."""
+    from ..data._types import TensorSpec
+    signature = fn.input_signature
+    flat = nest.flatten(list(signature))
+    if not any(s.shape.rank is not None and None in s.shape.as_list() for s in flat):
+        return None
+    traces = []
+    for size in (2, 3):
+        specs = [TensorSpec([size if d is None else d for d in s.shape.as_list()], s.dtype) for s in flat]
+        traces.append(fn.get_concrete_function(*nest.pack_sequence_as(list(signature), specs)))
+    keys = [next(k for k, c in fn._concrete.items() if c is t) for t in traces]
+    graphs = [_core._serialize_graph(t._unoptimized, table(t), False) for t in traces]
+    if graphs[0] != graphs[1]:
+        warnings.warn(f"tf.saved_model.save: the graph of '{fn._name}' depends on the sizes its input_signature "
+                      f"leaves open (a reshape to a traced size, a constant of that shape...), so the loaded function "
+                      f"answers only the shapes it was traced for.", stacklevel=4)
+        return None
+    return _format.relaxed_key(keys[0], keys[1]), traces[0]
+
+
+def _concretes(fn, table):
+    """[(key, concrete function, polymorphic)] to save for `fn`: the batch-polymorphic trace of its input_signature
+    when there is one, and every other trace it has made."""
+    out = []
+    if fn.input_signature is not None:
+        generic = _polymorphic_trace(fn, table)
+        if generic is None and not fn._concrete:
+            fn.get_concrete_function()  # the signature's own trace (None dimensions traced as 1)
+        if generic is not None:
+            out.append((generic[0], generic[1], True))
+    for key, concrete in list(fn._concrete.items()):
+        if not any(poly and _format.key_matches(k, key) for k, _, poly in out):
+            out.append((key, concrete, False))
+    return out
+
+
+def _fsync(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def save(obj, export_dir, signatures=None, options=None):
+    """Saves `obj` (a ``tf.Module``, a Keras model or layer, or any object holding variables and tf.functions) with
+    its traced functions to the SavedModel directory `export_dir` (pytensor's format; see the package docstring).
+
+    Functions keep every graph they have traced; a function with an ``input_signature`` is traced for it, and when
+    its graph does not depend on the sizes the signature leaves as None, the loaded function accepts every size.
+    A Keras model gets ``serve`` (its inference call) as ``__call__`` and the ``serving_default`` signature.
+
+    Args:
+        obj: the object to save.
+        export_dir: the directory (created; an existing SavedModel there is replaced only once the new one is
+            complete).
+        signatures: a tf.function with an input_signature, a ConcreteFunction, or a dict of them by signature name
+            (``serving_default`` when a single one is given).
+        options: a ``tf.saved_model.SaveOptions`` (accepted; nothing in it changes pytensor's format).
+
+    Raises:
+        ValueError: an unbuilt Keras model, a signature that is not a traced function, or a target that is a
+            non-empty folder other than a SavedModel.
+    """
+    write(obj, export_dir, signatures)
+
+
+def write(obj, export_dir, signatures=None, extra_files=None):
+    """:func:`save`; ``extra_files(folder)`` may add files to the SavedModel before it is committed."""
+    export_dir = os.fspath(export_dir)
+    extra = {}
+    layer = _keras_layer_class()
+    if layer is not None and isinstance(obj, layer) and not isinstance(getattr(type(obj), "__call__", None), Function):
+        serve = _keras_serve_function(obj)
+        extra = {"serve": serve, "__call__": serve}
+        if signatures is None:
+            signatures = serve
+    writer = _Writer()
+    writer.visit(obj, extra)
+    if signatures is None:
+        signatures = _default_signature(writer.functions)
+    if signatures is not None and not isinstance(signatures, dict):
+        signatures = {"serving_default": signatures}
+    for name, sig in (signatures or {}).items():
+        if isinstance(sig, ConcreteFunction) and sig._function is not None:
+            writer.function(sig._function)
+        elif isinstance(sig, Function):
+            if sig.input_signature is None:
+                raise ValueError(f"tf.saved_model.save: signature '{name}' is a tf.function without an "
+                                 f"input_signature; give it one, or pass f.get_concrete_function(tf.TensorSpec(...)).")
+            writer.function(sig)
+        else:
+            raise ValueError(f"tf.saved_model.save: signature '{name}' must be a tf.function with an input_signature "
+                             f"or a ConcreteFunction, got {type(sig).__name__}.")
+    functions, graphs = _trace_functions(writer)
+    metadata = {"format": _format.FORMAT, "version": _format.VERSION, "saved_by": _saved_by(),
+                "objects": writer.nodes, "functions": functions,
+                "variables": [{"name": v.name[:-2] if v.name.endswith(":0") else v.name, "dtype": v.dtype.name,
+                               "shape": list(v.shape), "trainable": bool(v.trainable)} for v in writer.variables],
+                "signatures": _signatures_json(signatures or {}, writer)}
+    keys = _variable_keys(obj, writer)
+    for entry, key in zip(metadata["variables"], keys):
+        entry["key"] = key
+    _commit(export_dir, metadata, graphs, keys, writer.variables, extra_files)
+
+
+class _ExportArchive:
+    """What ``model.export`` saves (Keras 3's inference artifact): the ``serve`` endpoint and the variables."""
+
+    def __init__(self, model, serve):
+        self.serve = serve
+        self.variables = list(model.weights)
+        self.trainable_variables = list(model.trainable_weights)
+        self.non_trainable_variables = list(model.non_trainable_weights)
+
+
+def export_model(model, filepath, format="tf_saved_model", verbose=True, input_signature=None):
+    """Keras 3's ``model.export``: a SavedModel with the ``serve`` endpoint (inference, batch size free) and the
+    ``serving_default`` signature, for ``tf.saved_model.load``."""
+    if format != "tf_saved_model":
+        raise ValueError(f"model.export: format={format!r} is not supported; pytensor exports 'tf_saved_model' "
+                         f"(pytensor's SavedModel directory).")
+    if input_signature is not None:
+        def serve(inputs):
+            return model(inputs, training=False)
+        serve = Function(serve, input_signature=list(input_signature), name="serve")
+    else:
+        serve = _keras_serve_function(model)
+    write(_ExportArchive(model, serve), filepath, {"serving_default": serve})
+    if verbose:
+        specs = ", ".join(repr(s) for s in nest.flatten(list(serve.input_signature)))
+        print(f"Saved artifact at '{os.fspath(filepath)}'. The following endpoints are available:\n\n"
+              f"* Endpoint 'serve'\n  inputs: {specs}")
+
+
+def _default_signature(functions):
+    with_signature = [f for f in functions if f.input_signature is not None]
+    return with_signature[0] if len(with_signature) == 1 else None
+
+
+def _saved_by():
+    from ..keras.saving import _pytensor_version
+    return f"pytensor {_pytensor_version()}"
+
+
+def _trace_functions(writer):
+    """The functions' JSON entries and {graph file: bytes}; tracing may reach new variables (added to the table)."""
+    functions, graphs, traced = [], {}, []
+
+    def table(concrete):
+        for v in concrete._unoptimized.variables():
+            writer.variable(v)
+        return writer.variables
+
+    for fn in writer.functions:
+        entries = []
+        for key, concrete, polymorphic in _concretes(fn, table):
+            try:
+                entry = {"key": _format.key_to_json(key), "polymorphic": polymorphic,
+                         "outputs": _format.outputs_to_json(concrete._structured_outputs, concrete._output_leaves,
+                                                            _TENSOR_SLOT)}
+            except _format.Unsaveable as e:
+                warnings.warn(f"tf.saved_model.save: a trace of '{fn._name}' is not saved: it takes {e}, which has no "
+                              f"saved form.", stacklevel=3)
+                continue
+            table(concrete)
+            entries.append(entry)
+            traced.append((entry, concrete))
+        functions.append({"name": fn._name, "arg_names": list(fn._arg_names),
+                          "input_signature": None if fn.input_signature is None else
+                          _format.spec_to_json(list(fn.input_signature)), "concretes": entries})
+    # Graph files last: every variable any graph uses is in the table by now.
+    for n, (entry, concrete) in enumerate(traced):
+        data = _core._serialize_graph(concrete._unoptimized, writer.variables)
+        entry["graph"] = f"{_format.FUNCTIONS}/{n}.ptgraph"
+        entry["sha256"] = _format.sha256(data)
+        graphs[entry["graph"]] = data
+    return functions, graphs
+
+
+def _signatures_json(signatures, writer):
+    out = {}
+    for name, sig in signatures.items():
+        fn = sig._function if isinstance(sig, ConcreteFunction) else sig
+        index = writer.function_index[id(fn)]
+        specs = list(sig.structured_input_signature) if isinstance(sig, ConcreteFunction) else list(fn.input_signature)
+        flat = nest.flatten(specs)
+        names = []
+        for i, spec in enumerate(flat):
+            arg = fn._arg_names[i] if len(flat) == len(fn._arg_names) and i < len(fn._arg_names) else f"args_{i}"
+            names.append(spec.name or arg)
+        out[name] = {"function": index, "input_signature": _format.spec_to_json(specs), "input_names": names}
+    return out
+
+
+def _variable_keys(obj, writer):
+    """Each table variable's checkpoint key: its object path as tf.train.Checkpoint(obj) keys it, else a key of
+    its own (variables only a function captures)."""
+    from ..train import _checkpoint
+    try:
+        by_id = {id(v): key for key, v in _checkpoint._Graph(obj).variables.items()}
+    except (TypeError, AttributeError):
+        by_id = {}
+    return [by_id.get(id(v), f"_saved_model_captures/{i}") for i, v in enumerate(writer.variables)]
+
+
+def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
+    """Writes everything to a temporary directory beside `export_dir`, fsyncs it and renames it into place."""
+    from ..keras.saving._files import h5py
+    from ..keras.saving._weights import write_array
+    parent = os.path.dirname(os.path.abspath(export_dir))
+    os.makedirs(parent, exist_ok=True)
+    _check_replaceable(export_dir)
+    temporary = tempfile.mkdtemp(prefix="." + os.path.basename(os.path.abspath(export_dir)) + ".", suffix=".tmp",
+                                 dir=parent)
+    try:
+        for folder in ("variables", "assets", _format.FUNCTIONS):
+            os.makedirs(os.path.join(temporary, folder))
+        for name, data in graphs.items():
+            _write_file(os.path.join(temporary, name), data)
+        variables_file = os.path.join(temporary, _format.VARIABLES + ".h5")
+        with h5py().File(variables_file, "w") as f:
+            for key, v in zip(keys, variables):
+                write_array(f, f"{key}/.ATTRIBUTES/VARIABLE_VALUE", v)
+        _fsync(variables_file)
+        if extra_files is not None:
+            extra_files(temporary)
+        metadata["variables_file_size"] = os.path.getsize(variables_file)
+        _write_file(os.path.join(temporary, _format.METADATA), json.dumps(metadata).encode("utf8"))
+        for folder in ("variables", "assets", _format.FUNCTIONS, ""):
+            _fsync(os.path.join(temporary, folder))
+        _replace(temporary, export_dir)
+        _fsync(parent)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def _check_replaceable(export_dir):
+    if not os.path.exists(export_dir):
+        return
+    if not os.path.isdir(export_dir):
+        raise ValueError(f"tf.saved_model.save: {export_dir} exists and is a file, not a SavedModel directory.")
+    entries = set(os.listdir(export_dir))
+    if entries and _format.METADATA not in entries:
+        raise ValueError(f"tf.saved_model.save: {export_dir} is a folder with other files in it ({sorted(entries)[:5]}) "
+                         f"and not a pytensor SavedModel; choose a new or empty folder (pytensor replaces a SavedModel "
+                         f"folder as a whole and will not delete other files).")
+
+
+def _replace(temporary, export_dir):
+    """Renames `temporary` onto `export_dir`; an existing SavedModel there is moved aside first and deleted after."""
+    if not os.path.exists(export_dir):
+        os.rename(temporary, export_dir)
+        return
+    backup = temporary[: -len(".tmp")] + ".old"
+    os.rename(export_dir, backup)
+    try:
+        os.rename(temporary, export_dir)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.rename(backup, export_dir)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
