@@ -7,8 +7,9 @@ TensorFlow's protobufs, so real TensorFlow cannot load it and pytensor cannot lo
 - ``saved_model.json``: the format name and version, the object graph (which object has which attribute: objects,
   lists, dicts, variables, functions), every function's traced graphs with the input keys they answer and their
   output structure, the signatures (``serving_default`` ...), and the SHA-256 of every graph file;
-- ``functions/<n>.ptgraph``: one traced graph each, as csrc/graph/serialize.h writes it: nodes by registry op name
-  with their typed attribute fields, edges, constants as raw bytes, variables by index into the table below;
+- ``saved_model.graphs``: the traced graphs one after another (each one's offset, size and SHA-256 in the JSON), as
+  csrc/graph/serialize.h writes them: nodes by registry op name with their typed attribute fields, edges, constants
+  as raw bytes, variables by index into the table below;
 - ``variables/variables.h5``: the variable values, as ``tf.train.Checkpoint`` writes them (HDF5 with Fletcher-32
   checksums), so ``tf.train.Checkpoint(obj).read(export_dir + "/variables/variables")`` restores ``obj`` too;
 - ``assets/``: empty (pytensor has no assets).

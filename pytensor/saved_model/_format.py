@@ -8,7 +8,7 @@ FORMAT = "pytensor.saved_model"
 VERSION = 1
 METADATA = "saved_model.json"
 VARIABLES = "variables/variables"   # the checkpoint prefix; the file is VARIABLES + ".h5"
-FUNCTIONS = "functions"
+GRAPHS = "saved_model.graphs"  # every traced graph, one after another (offsets in METADATA)
 
 
 class Unsaveable(Exception):

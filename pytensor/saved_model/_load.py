@@ -280,7 +280,8 @@ def load(export_dir, tags=None, options=None):
     meta_path = os.path.join(export_dir, _format.METADATA)
     try:
         variables = _read_variables(export_dir, metadata["variables"], metadata["variables_file_size"])
-        functions = [_load_function(export_dir, entry, variables) for entry in metadata["functions"]]
+        graphs = _read_graphs(export_dir)
+        functions = [_load_function(graphs, entry, variables) for entry in metadata["functions"]]
         root = _build_objects(metadata["objects"], variables, functions)
         signatures = _SignatureMap()
         for name, sig in metadata["signatures"].items():
@@ -293,23 +294,28 @@ def load(export_dir, tags=None, options=None):
     return root
 
 
-def _load_function(export_dir, entry, variables):
+def _read_graphs(export_dir):
+    path = os.path.join(export_dir, _format.GRAPHS)
+    try:
+        with open(path, "rb") as f:
+            return path, f.read()
+    except OSError as e:
+        raise _error(path, f"cannot be read ({e.strerror}); the SavedModel is incomplete.") from None
+
+
+def _load_function(graphs, entry, variables):
+    path, data = graphs
     traces = []
     for c in entry["concretes"]:
-        path = os.path.join(export_dir, c["graph"])
-        if os.path.normpath(c["graph"]).startswith(("..", "/")):
-            raise _error(path, "lies outside the SavedModel directory.")
+        where = c["graph"]
+        graph_bytes = data[where["offset"]: where["offset"] + where["size"]]
+        if len(graph_bytes) != where["size"] or _format.sha256(graph_bytes) != where["sha256"]:
+            raise _error(path, f"the graph of '{entry['name']}' at bytes {where['offset']}+{where['size']} does not "
+                               f"match its recorded SHA-256: the file is damaged or truncated.")
         try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            raise _error(path, f"cannot be read ({e.strerror}); the SavedModel is incomplete.") from None
-        if _format.sha256(data) != c["sha256"]:
-            raise _error(path, "does not match its recorded SHA-256: the graph file is damaged or truncated.")
-        try:
-            graph = _core._deserialize_graph(data, variables)
+            graph = _core._deserialize_graph(graph_bytes, variables)
         except ValueError as e:
-            raise _error(path, str(e)) from None
+            raise _error(path, f"the graph of '{entry['name']}': {e}") from None
         outputs = _format.outputs_from_json(c["outputs"], _TENSOR_SLOT)
         traces.append(_SavedTrace(entry["name"], _format.key_from_json(c["key"]), c["polymorphic"], graph, outputs,
                                   variables))

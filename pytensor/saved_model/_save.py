@@ -314,8 +314,9 @@ def _saved_by():
 
 
 def _trace_functions(writer):
-    """The functions' JSON entries and {graph file: bytes}; tracing may reach new variables (added to the table)."""
-    functions, graphs, traced = [], {}, []
+    """The functions' JSON entries and the graphs file's bytes; tracing may reach new variables (added to the
+    table)."""
+    functions, graphs, traced = [], [], []
 
     def table(concrete):
         for v in concrete._unoptimized.variables():
@@ -340,12 +341,13 @@ def _trace_functions(writer):
                           "input_signature": None if fn.input_signature is None else
                           _format.spec_to_json(list(fn.input_signature)), "concretes": entries})
     # Graph files last: every variable any graph uses is in the table by now.
-    for n, (entry, concrete) in enumerate(traced):
+    offset = 0
+    for entry, concrete in traced:
         data = _core._serialize_graph(concrete._unoptimized, writer.variables)
-        entry["graph"] = f"{_format.FUNCTIONS}/{n}.ptgraph"
-        entry["sha256"] = _format.sha256(data)
-        graphs[entry["graph"]] = data
-    return functions, graphs
+        entry["graph"] = {"offset": offset, "size": len(data), "sha256": _format.sha256(data)}
+        offset += len(data)
+        graphs.append(data)
+    return functions, b"".join(graphs)
 
 
 def _signatures_json(signatures, writer):
@@ -384,10 +386,9 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
     temporary = tempfile.mkdtemp(prefix="." + os.path.basename(os.path.abspath(export_dir)) + ".", suffix=".tmp",
                                  dir=parent)
     try:
-        for folder in ("variables", "assets", _format.FUNCTIONS):
+        for folder in ("variables", "assets"):
             os.makedirs(os.path.join(temporary, folder))
-        for name, data in graphs.items():
-            _write_file(os.path.join(temporary, name), data)
+        _write_file(os.path.join(temporary, _format.GRAPHS), graphs)
         variables_file = os.path.join(temporary, _format.VARIABLES + ".h5")
         with h5py().File(variables_file, "w") as f:
             for key, v in zip(keys, variables):
@@ -397,7 +398,7 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
             extra_files(temporary)
         metadata["variables_file_size"] = os.path.getsize(variables_file)
         _write_file(os.path.join(temporary, _format.METADATA), json.dumps(metadata).encode("utf8"))
-        for folder in ("variables", "assets", _format.FUNCTIONS, ""):
+        for folder in ("variables", ""):  # assets/ is empty: the top folder's fsync records it
             _fsync(os.path.join(temporary, folder))
         _replace(temporary, export_dir)
         _fsync(parent)

@@ -65,7 +65,7 @@ def test_module_round_trip(tmp_path):
     m(pt.constant(x))
     m([[1.0, 0.0, -1.0]])  # a trace on a Python value
     pt.saved_model.save(m, tmp_path / "sm")
-    assert sorted(os.listdir(tmp_path / "sm")) == ["assets", "functions", "saved_model.json", "variables"]
+    assert sorted(os.listdir(tmp_path / "sm")) == ["assets", "saved_model.graphs", "saved_model.json", "variables"]
     loaded = pt.saved_model.load(tmp_path / "sm")
     np.testing.assert_allclose(loaded(pt.constant(x)).numpy(), _numpy_forward(m, x), rtol=1e-6)
     np.testing.assert_allclose(loaded([[1.0, 0.0, -1.0]]).numpy(),
@@ -269,23 +269,25 @@ def test_will_not_overwrite_a_folder_of_other_files(tmp_path):
 
 
 def _graph_file(path):
+    """The graphs file and the first graph's (offset, size) in it."""
     meta = json.loads((path / "saved_model.json").read_text())
-    return path / next(f for f in meta["functions"] if f["concretes"])["concretes"][0]["graph"]
+    where = next(f for f in meta["functions"] if f["concretes"])["concretes"][0]["graph"]
+    return path / "saved_model.graphs", where["offset"], where["size"]
 
 
 @pytest.mark.parametrize("damage", ["truncate_graph", "flip_graph", "truncate_variables", "bad_json", "no_json",
                                     "missing_graph"])
 def test_damaged_savedmodel_names_the_file(tmp_path, damage):
     path, _ = _saved(tmp_path)
-    graph = _graph_file(path)
+    graph, _, _ = _graph_file(path)
     if damage == "truncate_graph":
         graph.write_bytes(graph.read_bytes()[:-9])
-        match = r"\.ptgraph.*SHA-256"
+        match = r"saved_model\.graphs.*'predict'.*SHA-256"
     elif damage == "flip_graph":
         data = bytearray(graph.read_bytes())
         data[len(data) // 2] ^= 0x10
         graph.write_bytes(bytes(data))
-        match = r"\.ptgraph.*SHA-256"
+        match = r"saved_model\.graphs.*SHA-256"
     elif damage == "truncate_variables":
         v = path / "variables" / "variables.h5"
         v.write_bytes(v.read_bytes()[:1000])
@@ -298,7 +300,7 @@ def test_damaged_savedmodel_names_the_file(tmp_path, damage):
         match = r"no saved_model\.json"
     else:
         os.remove(graph)
-        match = r"\.ptgraph.*cannot be read"
+        match = r"saved_model\.graphs.*cannot be read"
     with pytest.raises(ValueError, match=match):
         pt.saved_model.load(path)
 
@@ -319,7 +321,8 @@ def test_foreign_directories(tmp_path):
 def test_graph_decoder_rejects_every_truncation_and_bit_flip(tmp_path):
     """The C++ decoder checks every byte it reads: damaged graph data is an error, never a crash."""
     path, m = _saved(tmp_path)
-    data = _graph_file(path).read_bytes()
+    graph, offset, size = _graph_file(path)
+    data = graph.read_bytes()[offset: offset + size]
     variables = [pt.Variable(np.zeros((3, 4), "float32"))] * 4
     for end in range(0, len(data), 7):
         with pytest.raises((ValueError, TypeError)):
