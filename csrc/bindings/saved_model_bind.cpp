@@ -11,11 +11,23 @@ namespace pt::bind {
 void bind_saved_model(py::module_& m) {
   m.def(
       "_serialize_graph",
-      [](const graph::Graph& g, const std::vector<Variable*>& variables, bool with_shapes) {
-        return py::bytes(graph::serialize(g, variables, with_shapes));
+      [](const graph::Graph& g, const std::vector<Variable*>& variables) {
+        return py::bytes(graph::serialize(g, variables));
       },
-      py::arg("graph"), py::arg("variables"), py::arg("with_shapes") = true,
+      py::arg("graph"), py::arg("variables"),
       "The graph as bytes; its variable nodes refer to `variables` by position (every variable it uses must be there).");
+  m.def(
+      "_serialize_graph_numbers",
+      [](const graph::Graph& g, const std::vector<Variable*>& variables) {
+        std::vector<graph::NumberField> numbers;
+        py::bytes data(graph::serialize(g, variables, &numbers));
+        static const char* kinds[] = {"<i8", "<f8", "<i4", "<i8", "<f4", "<f8"};
+        py::list fields;
+        for (const auto& n : numbers) fields.append(py::make_tuple(n.offset, kinds[n.kind]));
+        return py::make_tuple(data, fields);
+      },
+      py::arg("graph"), py::arg("variables"),
+      "(bytes, [(offset, numpy dtype string)]): the graph as _serialize_graph writes it and where its numbers lie.");
   m.def(
       "_deserialize_graph",
       [](const py::bytes& data, const std::vector<Variable*>& variables) {
@@ -23,8 +35,6 @@ void bind_saved_model(py::module_& m) {
       },
       py::arg("data"), py::arg("variables"),
       "The graph `data` holds (checked, never run), its variable nodes bound to `variables` by position.");
-  m.def("_graph_with_input_shapes", &graph::with_input_shapes, py::arg("graph"), py::arg("shapes"),
-        "A copy of the graph taking inputs of these shapes (same ranks).");
 }
 
 }  // namespace pt::bind

@@ -123,17 +123,23 @@ bool find_op(const std::string& name, OpId* out) {
 
 class Writer {
  public:
-  Writer(const std::vector<Variable*>& variables, bool with_shapes) : with_shapes_(with_shapes) {
+  Writer(const std::vector<Variable*>& variables, std::vector<NumberField>* numbers) : numbers_(numbers) {
     for (size_t i = 0; i < variables.size(); ++i) index_.emplace(variables[i], static_cast<int32_t>(i));
   }
   std::string out;
 
   void operator()(bool v) { put(static_cast<uint8_t>(v)); }
   void operator()(int32_t v) { put(v); }
-  void operator()(int64_t v) { put(v); }
+  void operator()(int64_t v) {
+    note(NumberField::Int64);
+    put(v);
+  }
   void operator()(uint32_t v) { put(v); }
   void operator()(uint64_t v) { put(v); }
-  void operator()(double v) { put(v); }
+  void operator()(double v) {
+    note(NumberField::Float64);
+    put(v);
+  }
   void operator()(DType d) { put(static_cast<uint8_t>(d)); }
   void operator()(const std::string& s) {
     put(static_cast<uint64_t>(s.size()));
@@ -159,12 +165,21 @@ class Writer {
     (*this)(t.dtype());
     (*this)(t.shape());
     Tensor c = ops::contiguous(t);
+    if (c.numel() == 1) {
+      switch (c.dtype()) {
+        case DType::Int32: note(NumberField::Int32Value); break;
+        case DType::Int64: note(NumberField::Int64Value); break;
+        case DType::Float32: note(NumberField::Float32Value); break;
+        case DType::Float64: note(NumberField::Float64Value); break;
+        default: break;
+      }
+    }
     out.append(static_cast<const char*>(c.raw_data()), static_cast<size_t>(c.numel()) * c.itemsize());
   }
   void operator()(const ValueRef& v) { put(v.node); put(v.index); }
   void operator()(const TensorType& t) {
     (*this)(t.dtype);
-    (*this)(with_shapes_ ? t.shape : Shape());
+    (*this)(t.shape);
   }
   template <class S, class = decltype(fields(std::declval<Writer&>(), std::declval<S&>()))>
   void operator()(const S& s) { fields(*this, const_cast<S&>(s)); }
@@ -179,6 +194,9 @@ class Writer {
  private:
   template <class T>
   void put(T v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void note(NumberField::Kind kind) {
+    if (numbers_) numbers_->push_back({kind, static_cast<uint64_t>(out.size())});
+  }
 
   void node(const Node& n) {
     check_arg(n.kind != NodeKind::Callback, "cannot save node '", n.name, "' (", n.type_name(),
@@ -213,7 +231,7 @@ class Writer {
     (*this)(n.learning_rate_from);
   }
 
-  bool with_shapes_;
+  std::vector<NumberField>* numbers_;
   std::unordered_map<Variable*, int32_t> index_;
 };
 
@@ -460,8 +478,8 @@ class Reader {
 
 }  // namespace
 
-std::string serialize(const Graph& g, const std::vector<Variable*>& variables, bool with_shapes) {
-  Writer w(variables, with_shapes);
+std::string serialize(const Graph& g, const std::vector<Variable*>& variables, std::vector<NumberField>* numbers) {
+  Writer w(variables, numbers);
   w.out.append(kMagic, sizeof kMagic);
   w(kSerializedGraphVersion);
   w.graph(g);
@@ -474,19 +492,6 @@ std::shared_ptr<Graph> deserialize(const std::string& bytes, const std::vector<V
   auto g = r.graph(0);
   r.finish();
   return g;
-}
-
-std::shared_ptr<Graph> with_input_shapes(const Graph& g, const std::vector<Shape>& shapes) {
-  check_arg(shapes.size() == g.inputs.size(), "with_input_shapes: the graph has ", g.inputs.size(), " inputs, got ",
-            shapes.size(), " shapes");
-  auto out = std::make_shared<Graph>(g);
-  for (size_t k = 0; k < shapes.size(); ++k) {
-    TensorType& t = out->nodes()[static_cast<size_t>(out->inputs[k])].outputs[0];
-    check_arg(t.shape.size() == shapes[k].size(), "with_input_shapes: input ", k, " was traced with rank ",
-              t.shape.size(), ", got shape ", shape_str(shapes[k]));
-    t.shape = shapes[k];
-  }
-  return out;
 }
 
 }  // namespace pt::graph

@@ -19,13 +19,21 @@ namespace pt::graph {
 /** The format version serialize() writes and deserialize() accepts. */
 constexpr uint32_t kSerializedGraphVersion = 1;
 
+/** Where a number lies in serialize()'s bytes: its offset and kind (a field, or a one-element tensor's value). */
+struct NumberField {
+  enum Kind : uint8_t { Int64, Float64, Int32Value, Int64Value, Float32Value, Float64Value } kind;
+  uint64_t offset;
+};
+
 /**
  * `g` as bytes. `variables` is the table variable nodes refer to by position (every variable `g` touches must be
- * in it). With `with_shapes` false the nodes' output shapes are written empty (attributes and constants keep
- * theirs), so two traces of a function at different batch sizes compare equal exactly when their ops, attributes
- * and constants do not depend on the batch size. Throws InvalidArgument for a node with no serialised form (a host callback).
+ * in it). With `numbers`, also where every int64 and double field (dimensions included) and every one-element
+ * numeric tensor's value lies: two traces of a function at different input sizes then line up number by number,
+ * and a caller can tell which numbers follow the sizes (pytensor/saved_model makes batch-polymorphic graphs so).
+ * Throws InvalidArgument for a node with no serialised form (a host callback).
  */
-std::string serialize(const Graph& g, const std::vector<Variable*>& variables, bool with_shapes = true);
+std::string serialize(const Graph& g, const std::vector<Variable*>& variables,
+                      std::vector<NumberField>* numbers = nullptr);
 
 /**
  * The graph `bytes` hold, its variable nodes bound to `variables` by index. Throws InvalidArgument saying what is
@@ -33,8 +41,5 @@ std::string serialize(const Graph& g, const std::vector<Variable*>& variables, b
  * edge to a later node or a missing output, a variable index out of range, trailing bytes).
  */
 std::shared_ptr<Graph> deserialize(const std::string& bytes, const std::vector<Variable*>& variables);
-
-/** A copy of `g` whose function inputs have `shapes` (same rank as traced); the executor then accepts them. */
-std::shared_ptr<Graph> with_input_shapes(const Graph& g, const std::vector<Shape>& shapes);
 
 }  // namespace pt::graph

@@ -78,30 +78,47 @@ def _read_variables(export_dir, entries, expected_size):
 
 class _SavedTrace:
     """One saved graph of a function: the call key it answers and its ConcreteFunctions (one per input shape when
-    the graph is batch-polymorphic)."""
+    the graph is size-polymorphic: its numbers are recomputed for the call's sizes, then decoded and checked)."""
 
-    def __init__(self, name, key, polymorphic, graph, outputs, variables):
+    def __init__(self, name, key, polymorphic, data, graph, outputs, variables, path):
         self.key = key
         self.polymorphic = polymorphic
         self._name = name
+        self._data = data
         self._graph = graph
         self._outputs = outputs
         self._variables = variables  # the graph's variable nodes point at these: keep them alive with it
-        self._by_shapes = {}
+        self._path = path
+        self._by_sizes = {}
         self.specs = _format.tensor_keys(key)
+
+    def _sizes(self, shapes):
+        sizes = []
+        for group in self.polymorphic["groups"]:
+            values = {shapes[i][d] for i, d in group}
+            if len(values) != 1:
+                raise ValueError(f"function '{self._name}': its inputs must share one batch size, got the shapes "
+                                 f"{[shapes[i] for i, _ in group]}")
+            sizes.append(values.pop())
+        return tuple(sizes)
 
     def concrete(self, shapes=None):
         """The ConcreteFunction for inputs of `shapes` (None: the shapes the graph was traced for)."""
-        traced = tuple(tuple(s) for _, s in self._graph.input_types())
-        shapes = traced if shapes is None else tuple(tuple(s) for s in shapes)
-        concrete = self._by_shapes.get(shapes)
+        sizes = None if shapes is None or not self.polymorphic else self._sizes(shapes)
+        concrete = self._by_sizes.get(sizes)
         if concrete is None:
             from ..data._types import TensorSpec
-            graph = self._graph if shapes == traced else _core._graph_with_input_shapes(self._graph, list(shapes))
+            graph = self._graph
+            if sizes is not None:
+                data = _format.patched(self._data, self.polymorphic["numbers"], sizes)
+                try:
+                    graph = _core._deserialize_graph(data, self._variables)
+                except ValueError as e:
+                    raise _error(self._path, f"the graph of '{self._name}' for sizes {sizes}: {e}") from None
             structure, leaves = self._outputs
-            signature = tuple(TensorSpec(list(s), d) for (d, _), s in zip(self.specs, shapes))
+            signature = tuple(TensorSpec(list(s), d) for (d, _), (_, s) in zip(self.specs, graph.input_types()))
             concrete = ConcreteFunction(self._name, graph, structure, leaves, signature, None)
-            self._by_shapes[shapes] = concrete
+            self._by_sizes[sizes] = concrete
         return concrete
 
     def run(self, tensors):
@@ -317,8 +334,8 @@ def _load_function(graphs, entry, variables):
         except ValueError as e:
             raise _error(path, f"the graph of '{entry['name']}': {e}") from None
         outputs = _format.outputs_from_json(c["outputs"], _TENSOR_SLOT)
-        traces.append(_SavedTrace(entry["name"], _format.key_from_json(c["key"]), c["polymorphic"], graph, outputs,
-                                  variables))
+        traces.append(_SavedTrace(entry["name"], _format.key_from_json(c["key"]), c["polymorphic"], graph_bytes,
+                                  graph, outputs, variables, path))
     return RestoredFunction(entry, traces)
 
 

@@ -7,6 +7,8 @@ import shutil
 import tempfile
 import warnings
 
+import numpy as np
+
 from .. import _core, nest
 from .._function import _TENSOR_SLOT, ConcreteFunction, Function
 from .._tensor_api import Variable
@@ -158,42 +160,118 @@ def _trackable(obj, depth=0):
     return False
 
 
-def _polymorphic_trace(fn, table):
-    """For a function whose input_signature has None dimensions: (relaxed key, concrete function) when the graphs
-    traced at two different sizes of those dimensions are the same graph (ops, attributes, constants), so one
-    graph serves every size; else None (the function then answers only the shapes it was traced for)."""
-    from ..data._types import TensorSpec
-    signature = fn.input_signature
+def _size_groups(signature):
+    """The input_signature's None dimensions as groups of (flat spec index, dimension) that take one size: the
+    batch dimension of every input together, then each other None dimension alone."""
     flat = nest.flatten(list(signature))
-    if not any(s.shape.rank is not None and None in s.shape.as_list() for s in flat):
+    free = [(i, d) for i, s in enumerate(flat) if s.shape.rank is not None
+            for d, n in enumerate(s.shape.as_list()) if n is None]
+    batch = [p for p in free if p[1] == 0]
+    return ([batch] if batch else []) + [[p] for p in free if p[1] != 0]
+
+
+def _trace_at(fn, groups, sizes):
+    from ..data._types import TensorSpec
+    flat = nest.flatten(list(fn.input_signature))
+    dims = [s.shape.as_list() for s in flat]
+    for group, size in zip(groups, sizes):
+        for i, d in group:
+            dims[i][d] = size
+    specs = [TensorSpec(shape, s.dtype) for shape, s in zip(dims, flat)]
+    concrete = fn.get_concrete_function(*nest.pack_sequence_as(list(fn.input_signature), specs))
+    return next(k for k, c in fn._concrete.items() if c is concrete), concrete
+
+
+def _close(predicted, actual, dtype):
+    if np.dtype(dtype).kind == "i":
+        return predicted == actual
+    return abs(predicted - actual) <= 1e-6 * max(abs(actual), 1e-30)
+
+
+def _fit_numbers(base, steps, check, check_sizes):
+    """The numbers (see _format.patched) that turn `base` (every size 2) into `steps[j]` (size group j at 3) and
+    predict `check` (the groups at `check_sizes`); None when the traces differ otherwise (other ops, a constant
+    tensor that grows...) or a number follows neither model."""
+    data, fields = base
+    traces = [d for d, _ in steps] + [check[0]]
+    if any(len(d) != len(data) for d in traces):
         return None
-    traces = []
-    for size in (2, 3):
-        specs = [TensorSpec([size if d is None else d for d in s.shape.as_list()], s.dtype) for s in flat]
-        traces.append(fn.get_concrete_function(*nest.pack_sequence_as(list(signature), specs)))
-    keys = [next(k for k, c in fn._concrete.items() if c is t) for t in traces]
-    graphs = [_core._serialize_graph(t._unoptimized, table(t), False) for t in traces]
-    if graphs[0] != graphs[1]:
+    array = np.frombuffer(data, np.uint8)
+    differs = np.zeros(len(data), bool)
+    for d in traces:
+        differs |= np.frombuffer(d, np.uint8) != array
+    numbers = []
+    for offset, dtype in fields:
+        end = offset + np.dtype(dtype).itemsize
+        if not differs[offset:end].any():
+            continue
+        differs[offset:end] = False
+        v0 = _format.number_at(data, offset, dtype)
+        vs = [_format.number_at(d, offset, dtype) for d, _ in steps]
+        vc = _format.number_at(check[0], offset, dtype)
+        coefficients = [v - v0 for v in vs]
+        base_value = v0 - 2 * sum(coefficients)
+        if _close(base_value + sum(c * n for c, n in zip(coefficients, check_sizes)), vc, dtype):
+            numbers.append([offset, dtype, "affine", base_value, coefficients])
+            continue
+        if np.dtype(dtype).kind != "f":
+            return None
+        coefficients = [(v - v0) / (1 / 3 - 1 / 2) for v in vs]
+        base_value = v0 - sum(coefficients) / 2
+        if not _close(base_value + sum(c / n for c, n in zip(coefficients, check_sizes)), vc, dtype):
+            return None
+        numbers.append([offset, dtype, "inverse", base_value, coefficients])
+    if differs.any():  # bytes outside the numbers differ: the graphs are not the same up to sizes
+        return None
+    return numbers
+
+
+def _polymorphic_trace(fn, table):
+    """For a function whose input_signature has None dimensions: (relaxed key, concrete function, size groups,
+    numbers) when its graph is the same for every size up to numbers that follow the sizes (shapes, a reshape's
+    target, a mean's 1 / n: fitted on traces at sizes 2 and 3 and checked on a trace at other sizes); else None
+    (the function then answers only the shapes it was traced for)."""
+    groups = _size_groups(fn.input_signature)
+    if not groups:
+        return None
+    check_sizes = [5 + 2 * j for j in range(len(groups))]
+    try:
+        base_key, base = _trace_at(fn, groups, [2] * len(groups))
+        steps = [_trace_at(fn, groups, [3 if k == j else 2 for k in range(len(groups))])[1] for j in range(len(groups))]
+        check_key, check = _trace_at(fn, groups, check_sizes)
+    except (ValueError, TypeError) as e:
+        warnings.warn(f"tf.saved_model.save: '{fn._name}' could not be traced at sample sizes for the None "
+                      f"dimensions of its input_signature ({e}); only the shapes it was called with are saved.",
+                      stacklevel=5)
+        return None
+
+    def numbers_of(concrete):
+        data, fields = _core._serialize_graph_numbers(concrete._unoptimized, table(concrete))
+        return data, fields
+
+    numbers = _fit_numbers(numbers_of(base), [numbers_of(c) for c in steps], numbers_of(check), check_sizes)
+    if numbers is None:
         warnings.warn(f"tf.saved_model.save: the graph of '{fn._name}' depends on the sizes its input_signature "
-                      f"leaves open (a reshape to a traced size, a constant of that shape...), so the loaded function "
-                      f"answers only the shapes it was traced for.", stacklevel=4)
+                      f"leaves open in a way pytensor cannot follow, so the loaded function answers only the shapes "
+                      f"it was traced for.", stacklevel=5)
         return None
-    return _format.relaxed_key(keys[0], keys[1]), traces[0]
+    return _format.relaxed_key(base_key, check_key), base, groups, numbers
 
 
 def _concretes(fn, table):
-    """[(key, concrete function, polymorphic)] to save for `fn`: the batch-polymorphic trace of its input_signature
-    when there is one, and every other trace it has made."""
+    """[(key, concrete function, polymorphism or None)] to save for `fn`: the size-polymorphic trace of its
+    input_signature when there is one ({"groups", "numbers"}), and every other trace it has made."""
     out = []
     if fn.input_signature is not None:
         generic = _polymorphic_trace(fn, table)
         if generic is None and not fn._concrete:
             fn.get_concrete_function()  # the signature's own trace (None dimensions traced as 1)
         if generic is not None:
-            out.append((generic[0], generic[1], True))
+            key, concrete, groups, numbers = generic
+            out.append((key, concrete, {"groups": groups, "numbers": numbers}))
     for key, concrete in list(fn._concrete.items()):
         if not any(poly and _format.key_matches(k, key) for k, _, poly in out):
-            out.append((key, concrete, False))
+            out.append((key, concrete, None))
     return out
 
 
