@@ -179,9 +179,6 @@ class RestoredFunction:
         trace, tensors = self._match(tuple(args), kwargs)
         return trace.concrete([t._shape_tuple() for t in tensors])
 
-    def __get__(self, instance, owner):
-        return self
-
     def __repr__(self):
         return f"<RestoredFunction {self._name} with {len(self._traces)} saved graph(s)>"
 

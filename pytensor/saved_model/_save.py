@@ -160,20 +160,27 @@ def _trackable(obj, depth=0):
     return False
 
 
-def _size_groups(signature):
+def _size_groups(fn):
     """The input_signature's None dimensions as groups of (flat spec index, dimension) that take one size: the
-    batch dimension of every input together, then each other None dimension alone."""
-    flat = nest.flatten(list(signature))
+    batch dimension of every input together, then each other None dimension alone; and {(index, dimension): size}
+    for the non-batch ones the latest call fixed (features: a model takes one number of them)."""
+    flat = nest.flatten(list(fn.input_signature))
     free = [(i, d) for i, s in enumerate(flat) if s.shape.rank is not None
             for d, n in enumerate(s.shape.as_list()) if n is None]
+    fixed = {}
+    if fn._last_key is not None:  # the latest call's sizes
+        shapes = [shape for _, shape in _format.tensor_keys(fn._last_key[0])]
+        fixed = {(i, d): shapes[i][d] for i, d in free if d != 0 and i < len(shapes) and d < len(shapes[i])}
     batch = [p for p in free if p[1] == 0]
-    return ([batch] if batch else []) + [[p] for p in free if p[1] != 0]
+    return ([batch] if batch else []) + [[p] for p in free if p[1] != 0 and p not in fixed], fixed
 
 
-def _trace_at(fn, groups, sizes):
+def _trace_at(fn, groups, sizes, fixed):
     from ..data._types import TensorSpec
     flat = nest.flatten(list(fn.input_signature))
     dims = [s.shape.as_list() for s in flat]
+    for (i, d), size in fixed.items():
+        dims[i][d] = size
     for group, size in zip(groups, sizes):
         for i, d in group:
             dims[i][d] = size
@@ -231,14 +238,15 @@ def _polymorphic_trace(fn, table):
     numbers) when its graph is the same for every size up to numbers that follow the sizes (shapes, a reshape's
     target, a mean's 1 / n: fitted on traces at sizes 2 and 3 and checked on a trace at other sizes); else None
     (the function then answers only the shapes it was traced for)."""
-    groups = _size_groups(fn.input_signature)
+    groups, fixed = _size_groups(fn)
     if not groups:
         return None
     check_sizes = [5 + 2 * j for j in range(len(groups))]
     try:
-        base_key, base = _trace_at(fn, groups, [2] * len(groups))
-        steps = [_trace_at(fn, groups, [3 if k == j else 2 for k in range(len(groups))])[1] for j in range(len(groups))]
-        check_key, check = _trace_at(fn, groups, check_sizes)
+        base_key, base = _trace_at(fn, groups, [2] * len(groups), fixed)
+        steps = [_trace_at(fn, groups, [3 if k == j else 2 for k in range(len(groups))], fixed)[1]
+                 for j in range(len(groups))]
+        check_key, check = _trace_at(fn, groups, check_sizes, fixed)
     except (ValueError, TypeError) as e:
         warnings.warn(f"tf.saved_model.save: '{fn._name}' could not be traced at sample sizes for the None "
                       f"dimensions of its input_signature ({e}); only the shapes it was called with are saved.",
@@ -260,15 +268,23 @@ def _polymorphic_trace(fn, table):
 
 def _concretes(fn, table):
     """[(key, concrete function, polymorphism or None)] to save for `fn`: the size-polymorphic trace of its
-    input_signature when there is one ({"groups", "numbers"}), and every other trace it has made."""
+    input_signature when there is one ({"groups", "numbers"}), and every trace the function has made."""
     out = []
     if fn.input_signature is not None:
+        # The sample-size traces are the save's own: the function's cache and tracing count stay as they were.
+        state = dict(fn._concrete), list(fn._signatures), fn._last_key
         generic = _polymorphic_trace(fn, table)
-        if generic is None and not fn._concrete:
-            fn.get_concrete_function()  # the signature's own trace (None dimensions traced as 1)
+        fn._concrete, fn._signatures, fn._last_key = state
         if generic is not None:
             key, concrete, groups, numbers = generic
             out.append((key, concrete, {"groups": groups, "numbers": numbers}))
+        elif not fn._concrete:
+            try:
+                fn.get_concrete_function()  # the signature's own trace (None dimensions traced as 1)
+            except (ValueError, TypeError) as e:
+                warnings.warn(f"tf.saved_model.save: '{fn._name}' is saved without a graph: it was never called "
+                              f"and cannot be traced with 1 for its None dimensions ({e}). Call it once before "
+                              f"saving.", stacklevel=4)
     for key, concrete in list(fn._concrete.items()):
         if not any(poly and _format.key_matches(k, key) for k, _, poly in out):
             out.append((key, concrete, None))

@@ -335,3 +335,26 @@ def test_graph_decoder_rejects_every_truncation_and_bit_flip(tmp_path):
             pt._core._deserialize_graph(bytes(damaged), variables)
         except (ValueError, TypeError):
             pass  # a flip in a value (a dimension, a name) may still decode: the SHA-256 check catches those
+
+
+def test_unknown_feature_count_is_taken_from_the_latest_call(tmp_path):
+    """The guides' ExportModule: input_signature [None, None]; after one call the feature count is known, the batch
+    size stays free. Saving leaves the function's traces as they were."""
+    class Export(pt.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = pt.Variable([[1.0], [2.0], [3.0]])
+            self.mean = pt.Variable([0.5, 0.5, 0.5])
+
+        @pt.function(input_signature=[pt.TensorSpec([None, None], pt.float32)])
+        def __call__(self, x):
+            return pt.squeeze(pt.matmul(x - self.mean, self.w), axis=1)
+
+    module = Export()
+    x = np.random.default_rng(4).normal(size=(10, 3)).astype("float32")
+    module(x)
+    count = module.__call__.experimental_get_tracing_count()
+    pt.saved_model.save(module, tmp_path / "sm")
+    assert module.__call__.experimental_get_tracing_count() == count
+    loaded = pt.saved_model.load(tmp_path / "sm")
+    np.testing.assert_allclose(loaded(x[:4]).numpy(), (x[:4] - 0.5) @ np.array([1.0, 2.0, 3.0]), rtol=1e-5)
