@@ -358,3 +358,32 @@ def test_unknown_feature_count_is_taken_from_the_latest_call(tmp_path):
     assert module.__call__.experimental_get_tracing_count() == count
     loaded = pt.saved_model.load(tmp_path / "sm")
     np.testing.assert_allclose(loaded(x[:4]).numpy(), (x[:4] - 0.5) @ np.array([1.0, 2.0, 3.0]), rtol=1e-5)
+
+
+def test_signatures_argument(tmp_path):
+    class Scale(pt.Module):
+        def __init__(self):
+            super().__init__()
+            self.k = pt.Variable(3.0)
+
+        @pt.function
+        def times(self, x):
+            return x * self.k
+
+        @pt.function(input_signature=[pt.TensorSpec([None], pt.float32, name="values")])
+        def plus(self, x):
+            return [x + self.k, x - self.k]
+
+    module = Scale()
+    concrete = module.times.get_concrete_function(pt.TensorSpec([2], pt.float32))
+    pt.saved_model.save(module, tmp_path / "sm", signatures={"times": concrete, "plus": module.plus})
+    loaded = pt.saved_model.load(tmp_path / "sm")
+    assert sorted(loaded.signatures) == ["plus", "times"]
+    np.testing.assert_array_equal(loaded.signatures["times"](x=pt.constant([1.0, 2.0]))["output_0"].numpy(), [3, 6])
+    out = loaded.signatures["plus"](values=[1.0, 2.0, 4.0])
+    np.testing.assert_array_equal(out["output_0"].numpy(), [4, 5, 7])
+    np.testing.assert_array_equal(out["output_1"].numpy(), [-2, -1, 1])
+    with pytest.raises(TypeError, match="'values' is missing"):
+        loaded.signatures["plus"](other=[1.0])
+    with pytest.raises(ValueError, match="input_signature"):
+        pt.saved_model.save(module, tmp_path / "bad", signatures=module.times)
