@@ -4,7 +4,6 @@ functions, Keras's ``model.export`` and ``model.save(dir, save_format="tf")``, a
 References: numpy (a module's matmul + relu on its variables' values), predictions recorded by real Keras 3
 (``fixtures/saving``, made by ``make_fixtures.py``), and the saved object's own outputs before saving.
 """
-import importlib.util
 import json
 import os
 import subprocess
@@ -19,10 +18,28 @@ from pytensor.saved_model import _save
 from child_python import child_env
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "saving")
-_spec = importlib.util.spec_from_file_location("saving_tests", os.path.join(os.path.dirname(__file__),
-                                                                            "test_saving.py"))
-SAVING = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(SAVING)  # its registered custom layer (Scale) and fixture helpers
+
+
+class Scale(keras.layers.Layer):
+    """The fixtures' custom layer (make_fixtures.py; test_saving.py registers its own copy): inputs * scale + offset."""
+
+    def __init__(self, offset=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.offset = offset
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(name="scale", shape=(input_shape[-1],), initializer="ones")
+
+    def call(self, inputs):
+        return inputs * self.scale + self.offset
+
+    def get_config(self):
+        return {**super().get_config(), "offset": self.offset}
+
+
+def _inputs(expected, name):
+    xs = [expected[k] for k in sorted(expected.files) if k.startswith(name + "_x")]
+    return xs if len(xs) > 1 else xs[0]
 
 
 class Dense(pt.Module):
@@ -190,10 +207,11 @@ def test_print_in_a_function_is_refused(tmp_path):
 def test_keras_models_written_by_keras_export_and_reload(tmp_path, name):
     """Models from real Keras 3 files, exported here, predict what Keras predicted, at another batch size too."""
     expected = np.load(os.path.join(FIXTURES, "k3_expected.npz"))
-    model = keras.models.load_model(os.path.join(FIXTURES, f"k3_{name}.keras"))
+    model = keras.models.load_model(os.path.join(FIXTURES, f"k3_{name}.keras"),
+                                    custom_objects={"pt_fixtures>Scale": Scale})
     model.export(tmp_path / "exported", verbose=False)
     artifact = pt.saved_model.load(tmp_path / "exported")
-    x = SAVING._inputs(expected, name)
+    x = _inputs(expected, name)
     np.testing.assert_allclose(artifact.serve(x).numpy(), expected[name + "_y"], atol=1e-5)
     first = [a[:3] for a in x] if isinstance(x, list) else x[:3]
     outputs = artifact.signatures["serving_default"](*(first if isinstance(first, list) else [first]))
@@ -203,7 +221,8 @@ def test_keras_models_written_by_keras_export_and_reload(tmp_path, name):
 
 def test_keras_tf_saved_model_save_and_model_save_tf(tmp_path, capsys):
     rng = np.random.default_rng(0)
-    model = SAVING._architecture("mlp")
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dropout(0.2), keras.layers.Dense(3, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     x, y = rng.normal(size=(32, 8)).astype("float32"), rng.integers(0, 3, size=(32,))
     model.fit(x, y, epochs=1, verbose=0)
