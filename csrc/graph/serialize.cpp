@@ -86,7 +86,8 @@ template <class Ar> void fields(Ar& ar, attrs::Rnn& a) { ar(a.options); ar(a.res
 
 /** Enumerations stored as integers, with their largest valid value. */
 template <class E> struct EnumLimit;
-template <> struct EnumLimit<cpu::RnnActivation> { static constexpr int64_t max = static_cast<int64_t>(cpu::RnnActivation::HardSigmoid); };
+using RnnActivation = decltype(ops::RnnOptions::activation);  // named by its use: its namespace may move
+template <> struct EnumLimit<RnnActivation> { static constexpr int64_t max = static_cast<int64_t>(RnnActivation::HardSigmoid); };
 template <> struct EnumLimit<ops::IndexItem::Kind> { static constexpr int64_t max = ops::IndexItem::NewAxis; };
 template <> struct EnumLimit<NodeKind> { static constexpr int64_t max = static_cast<int64_t>(NodeKind::While); };
 

@@ -174,7 +174,9 @@ def patched(data, numbers, sizes):
     """`data` with every recorded number recomputed for the size groups' values `sizes`."""
     out = bytearray(data)
     for offset, dtype, model, base, coefficients in numbers:
-        terms = [c * n if model == "affine" else c / n for c, n in zip(coefficients, sizes)]
+        # An empty batch: the mean's 1 / 0 is what a trace at that size would hold (inf, or nan for 0 / 0).
+        terms = [c * n if model == "affine" else c / n if n else c * float("inf") if c else 0.0
+                 for c, n in zip(coefficients, sizes)]
         value = base + sum(terms)
         if np.dtype(dtype).kind == "i":
             value = int(round(value))
