@@ -21,13 +21,15 @@ void bind_saved_model(py::module_& m) {
       [](const graph::Graph& g, const std::vector<Variable*>& variables) {
         std::vector<graph::NumberField> numbers;
         py::bytes data(graph::serialize(g, variables, &numbers));
-        static const char* kinds[] = {"<i8", "<f8", "<i4", "<i8", "<f4", "<f8"};
+        static const char* kinds[] = {"<i8", "<f8", "<i4", "<i8", "<f4", "<f8", "<i8"};
         py::list fields;
-        for (const auto& n : numbers) fields.append(py::make_tuple(n.offset, kinds[n.kind]));
+        for (const auto& n : numbers)
+          fields.append(py::make_tuple(n.offset, kinds[n.kind], n.kind == graph::NumberField::TypeDim));
         return py::make_tuple(data, fields);
       },
       py::arg("graph"), py::arg("variables"),
-      "(bytes, [(offset, numpy dtype string)]): the graph as _serialize_graph writes it and where its numbers lie.");
+      "(bytes, [(offset, numpy dtype string, is an output type's dimension)]): the graph as _serialize_graph writes "
+      "it and where its numbers lie.");
   m.def(
       "_deserialize_graph",
       [](const py::bytes& data, const std::vector<Variable*>& variables) {

@@ -180,7 +180,11 @@ class Writer {
   void operator()(const ValueRef& v) { put(v.node); put(v.index); }
   void operator()(const TensorType& t) {
     (*this)(t.dtype);
-    (*this)(t.shape);
+    put(static_cast<uint64_t>(t.shape.size()));  // as a vector of int64, dimensions noted as TypeDim
+    for (int64_t d : t.shape) {
+      note(NumberField::TypeDim);
+      put(d);
+    }
   }
   template <class S, class = decltype(fields(std::declval<Writer&>(), std::declval<S&>()))>
   void operator()(const S& s) { fields(*this, const_cast<S&>(s)); }

@@ -19,9 +19,12 @@ namespace pt::graph {
 /** The format version serialize() writes and deserialize() accepts. */
 constexpr uint32_t kSerializedGraphVersion = 1;
 
-/** Where a number lies in serialize()'s bytes: its offset and kind (a field, or a one-element tensor's value). */
+/**
+ * Where a number lies in serialize()'s bytes: its offset and kind (a field, a one-element tensor's value, or a
+ * dimension of a node's output type, which only describes the graph: the executor recomputes shapes).
+ */
 struct NumberField {
-  enum Kind : uint8_t { Int64, Float64, Int32Value, Int64Value, Float32Value, Float64Value } kind;
+  enum Kind : uint8_t { Int64, Float64, Int32Value, Int64Value, Float32Value, Float64Value, TypeDim } kind;
   uint64_t offset;
 };
 

@@ -10,8 +10,8 @@ TensorFlow's protobufs, so real TensorFlow cannot load it and pytensor cannot lo
 - ``saved_model.graphs``: the traced graphs one after another (each one's offset, size and SHA-256 in the JSON), as
   csrc/graph/serialize.h writes them: nodes by registry op name with their typed attribute fields, edges, constants
   as raw bytes, variables by index into the table below;
-- ``variables/variables.h5``: the variable values, as ``tf.train.Checkpoint`` writes them (HDF5 with Fletcher-32
-  checksums), so ``tf.train.Checkpoint(obj).read(export_dir + "/variables/variables")`` restores ``obj`` too;
+- ``variables/variables.h5``: the variable values, with ``tf.train.Checkpoint``'s keys (HDF5; each value's
+  CRC-32C is in the JSON), so ``tf.train.Checkpoint(obj).read(export_dir + "/variables/variables")`` restores ``obj`` too;
 - ``assets/``: empty (pytensor has no assets).
 
 Nothing in the directory is ever executed as code: graphs are data checked op by op (names, attribute types and

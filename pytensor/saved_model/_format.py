@@ -21,6 +21,12 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def crc32c(array):
+    """CRC-32C of an array's bytes (the core's hardware-accelerated checksum), as a variable's integrity check."""
+    from .. import _core
+    return _core._crc32c(np.ascontiguousarray(array).reshape(-1).view(np.uint8))
+
+
 # ---- call keys: what _function._canonical makes of the arguments, as JSON and back -----------------------------
 
 def key_to_json(key):

@@ -72,6 +72,9 @@ def _read_variables(export_dir, entries, expected_size):
             if list(getattr(value, "shape", ())) != entry["shape"] or value.dtype.name != entry["dtype"]:
                 raise _error(path, f"variable '{entry['key']}' has shape {list(value.shape)} and dtype "
                                    f"{value.dtype.name}, the SavedModel recorded {entry['shape']} and {entry['dtype']}.")
+            if _format.crc32c(value) != entry["crc32c"]:
+                raise _error(path, f"variable '{entry['key']}' does not match its recorded CRC-32C: the file is "
+                                   f"damaged.")
             out.append(Variable(value, trainable=entry["trainable"], name=entry["name"]))
     return out
 

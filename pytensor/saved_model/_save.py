@@ -195,12 +195,13 @@ def _close(predicted, actual, dtype):
     return abs(predicted - actual) <= 1e-6 * max(abs(actual), 1e-30)
 
 
-def _fit_numbers(base, steps, check, check_sizes):
-    """The numbers (see _format.patched) that turn `base` (every size 2) into `steps[j]` (size group j at 3) and
-    predict `check` (the groups at `check_sizes`); None when the traces differ otherwise (other ops, a constant
-    tensor that grows...) or a number follows neither model."""
+def _fit_numbers(base, steps, check=None, check_sizes=None):
+    """The numbers (see _format.patched) that turn `base` (every size 2) into `steps[j]` (size group j at 3): with
+    no `check`, only output-type dimensions may differ (the same ops, attributes and constants: one program);
+    with `check` (the groups at `check_sizes`), any number may, and each must predict the check trace. None when
+    the traces differ otherwise (other ops, a constant tensor that grows...) or a number follows neither model."""
     data, fields = base
-    traces = [d for d, _ in steps] + [check[0]]
+    traces = [d for d, _ in steps] + ([check[0]] if check is not None else [])
     if any(len(d) != len(data) for d in traces):
         return None
     array = np.frombuffer(data, np.uint8)
@@ -208,16 +209,21 @@ def _fit_numbers(base, steps, check, check_sizes):
     for d in traces:
         differs |= np.frombuffer(d, np.uint8) != array
     numbers = []
-    for offset, dtype in fields:
+    for offset, dtype, type_dim in fields:
         end = offset + np.dtype(dtype).itemsize
         if not differs[offset:end].any():
             continue
+        if check is None and not type_dim:
+            return None
         differs[offset:end] = False
         v0 = _format.number_at(data, offset, dtype)
         vs = [_format.number_at(d, offset, dtype) for d, _ in steps]
-        vc = _format.number_at(check[0], offset, dtype)
         coefficients = [v - v0 for v in vs]
         base_value = v0 - 2 * sum(coefficients)
+        if check is None:
+            numbers.append([offset, dtype, "affine", base_value, coefficients])
+            continue
+        vc = _format.number_at(check[0], offset, dtype)
         if _close(base_value + sum(c * n for c, n in zip(coefficients, check_sizes)), vc, dtype):
             numbers.append([offset, dtype, "affine", base_value, coefficients])
             continue
@@ -236,34 +242,39 @@ def _fit_numbers(base, steps, check, check_sizes):
 def _polymorphic_trace(fn, table):
     """For a function whose input_signature has None dimensions: (relaxed key, concrete function, size groups,
     numbers) when its graph is the same for every size up to numbers that follow the sizes (shapes, a reshape's
-    target, a mean's 1 / n: fitted on traces at sizes 2 and 3 and checked on a trace at other sizes); else None
-    (the function then answers only the shapes it was traced for)."""
+    target, a mean's 1 / n: fitted on traces at sizes 2 and 3, and checked on a trace at other sizes unless only
+    output types differ); else None (the function then answers only the shapes it was traced for)."""
     groups, fixed = _size_groups(fn)
     if not groups:
         return None
+
+    def numbers_of(concrete):
+        return _core._serialize_graph_numbers(concrete._unoptimized, table(concrete))
+
     check_sizes = [5 + 2 * j for j in range(len(groups))]
     try:
-        base_key, base = _trace_at(fn, groups, [2] * len(groups), fixed)
-        steps = [_trace_at(fn, groups, [3 if k == j else 2 for k in range(len(groups))], fixed)[1]
+        key, base = _trace_at(fn, groups, [2] * len(groups), fixed)
+        steps = [_trace_at(fn, groups, [3 if k == j else 2 for k in range(len(groups))], fixed)
                  for j in range(len(groups))]
-        check_key, check = _trace_at(fn, groups, check_sizes, fixed)
+        base_numbers, step_numbers = numbers_of(base), [numbers_of(c) for _, c in steps]
+        numbers = _fit_numbers(base_numbers, step_numbers)
+        if numbers is None:
+            check_key, check = _trace_at(fn, groups, check_sizes, fixed)
+            numbers = _fit_numbers(base_numbers, step_numbers, numbers_of(check), check_sizes)
+            steps.append((check_key, check))
     except (ValueError, TypeError) as e:
         warnings.warn(f"tf.saved_model.save: '{fn._name}' could not be traced at sample sizes for the None "
                       f"dimensions of its input_signature ({e}); only the shapes it was called with are saved.",
                       stacklevel=5)
         return None
-
-    def numbers_of(concrete):
-        data, fields = _core._serialize_graph_numbers(concrete._unoptimized, table(concrete))
-        return data, fields
-
-    numbers = _fit_numbers(numbers_of(base), [numbers_of(c) for c in steps], numbers_of(check), check_sizes)
     if numbers is None:
         warnings.warn(f"tf.saved_model.save: the graph of '{fn._name}' depends on the sizes its input_signature "
                       f"leaves open in a way pytensor cannot follow, so the loaded function answers only the shapes "
                       f"it was traced for.", stacklevel=5)
         return None
-    return _format.relaxed_key(base_key, check_key), base, groups, numbers
+    for step_key, _ in steps:
+        key = _format.relaxed_key(key, step_key)
+    return key, base, groups, numbers
 
 
 def _concretes(fn, table):
@@ -473,7 +484,7 @@ def _variable_keys(obj, writer):
 def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
     """Writes everything to a temporary directory beside `export_dir`, fsyncs it and renames it into place."""
     from ..keras.saving._files import h5py
-    from ..keras.saving._weights import write_array
+    from ..keras.saving._weights import to_numpy, write_array
     parent = os.path.dirname(os.path.abspath(export_dir))
     os.makedirs(parent, exist_ok=True)
     _check_replaceable(export_dir)
@@ -485,8 +496,11 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
         _write_file(os.path.join(temporary, _format.GRAPHS), graphs)
         variables_file = os.path.join(temporary, _format.VARIABLES + ".h5")
         with h5py().File(variables_file, "w") as f:
-            for key, v in zip(keys, variables):
-                write_array(f, f"{key}/.ATTRIBUTES/VARIABLE_VALUE", v)
+            for entry, key, v in zip(metadata["variables"], keys, variables):
+                value = to_numpy(v)
+                # CRC-32C in the JSON rather than HDF5's Fletcher-32, which writes ~15x slower
+                write_array(f, f"{key}/.ATTRIBUTES/VARIABLE_VALUE", value, checksum=False)
+                entry["crc32c"] = _format.crc32c(value)
         _fsync(variables_file)
         if extra_files is not None:
             extra_files(temporary)

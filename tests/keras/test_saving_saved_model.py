@@ -294,8 +294,8 @@ def _graph_file(path):
     return path / "saved_model.graphs", where["offset"], where["size"]
 
 
-@pytest.mark.parametrize("damage", ["truncate_graph", "flip_graph", "truncate_variables", "bad_json", "no_json",
-                                    "missing_graph"])
+@pytest.mark.parametrize("damage", ["truncate_graph", "flip_graph", "truncate_variables", "flip_variable", "bad_json",
+                                    "no_json", "missing_graph"])
 def test_damaged_savedmodel_names_the_file(tmp_path, damage):
     path, _ = _saved(tmp_path)
     graph, _, _ = _graph_file(path)
@@ -311,6 +311,15 @@ def test_damaged_savedmodel_names_the_file(tmp_path, damage):
         v = path / "variables" / "variables.h5"
         v.write_bytes(v.read_bytes()[:1000])
         match = r"variables\.h5.*truncated"
+    elif damage == "flip_variable":  # one bit of one stored value, the file otherwise intact
+        import h5py
+        with h5py.File(path / "variables" / "variables.h5", "r+") as f:
+            name = []
+            f.visititems(lambda n, obj: name.append(n) if n.endswith("VARIABLE_VALUE") and obj.ndim == 2 else None)
+            data = f[name[0]][()]
+            data.view(np.uint32)[0, 0] ^= 1
+            f[name[0]][...] = data
+        match = r"variables\.h5.*does not match its recorded CRC-32C"
     elif damage == "bad_json":
         (path / "saved_model.json").write_text('{"format": "pytensor.saved_model", "version": ')
         match = r"saved_model\.json.*not valid JSON"
