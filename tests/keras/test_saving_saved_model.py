@@ -95,6 +95,10 @@ def test_module_round_trip(tmp_path):
     out = loaded.predict(batch)
     np.testing.assert_allclose(out["scores"].numpy(), _numpy_forward(m, batch), rtol=1e-5)
     np.testing.assert_allclose(out["total"].numpy(), batch.sum(1), rtol=1e-5)
+    concrete = loaded.predict.get_concrete_function(pt.TensorSpec([4, 3], pt.float32))
+    assert [op.type for op in concrete.graph.get_operations()].count("matmul") == 2
+    np.testing.assert_allclose(concrete(pt.constant(batch[:4]))["scores"].numpy(), _numpy_forward(m, batch[:4]),
+                               rtol=1e-5)
     # The only input_signature function is the default signature: inputs by name, outputs by key.
     sig = loaded.signatures["serving_default"]
     np.testing.assert_allclose(sig(features=pt.constant(batch[:2]))["scores"].numpy(), _numpy_forward(m, batch[:2]),
