@@ -277,6 +277,12 @@ def _polymorphic_trace(fn, table):
     return key, base, groups, numbers
 
 
+def _sample_spec(spec):
+    from ..data._types import TensorSpec
+    dims = [] if spec.shape.rank is None else [1 if d is None else d for d in spec.shape.as_list()]
+    return TensorSpec(dims, spec.dtype)
+
+
 def _concretes(fn, table):
     """[(key, concrete function, polymorphism or None)] to save for `fn`: the size-polymorphic trace of its
     input_signature when there is one ({"groups", "numbers"}), and every trace the function has made."""
@@ -290,8 +296,8 @@ def _concretes(fn, table):
             key, concrete, groups, numbers = generic
             out.append((key, concrete, {"groups": groups, "numbers": numbers}))
         elif not fn._concrete:
-            try:
-                fn.get_concrete_function()  # the signature's own trace (None dimensions traced as 1)
+            try:  # the signature's own trace: None dimensions traced as 1, an unknown rank as a scalar
+                fn.get_concrete_function(*nest.map_structure(_sample_spec, list(fn.input_signature)))
             except (ValueError, TypeError) as e:
                 warnings.warn(f"tf.saved_model.save: '{fn._name}' is saved without a graph: it was never called "
                               f"and cannot be traced with 1 for its None dimensions ({e}). Call it once before "

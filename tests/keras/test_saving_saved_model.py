@@ -419,3 +419,14 @@ def test_signatures_argument(tmp_path):
         loaded.signatures["plus"](other=[1.0])
     with pytest.raises(ValueError, match="input_signature"):
         pt.saved_model.save(module, tmp_path / "bad", signatures=module.times)
+
+
+def test_never_called_function_with_unknown_rank_is_traced_as_a_scalar(tmp_path):
+    class Square(pt.Module):
+        @pt.function(input_signature=[pt.TensorSpec(None)])
+        def square(self, x):
+            return x * x
+
+    pt.saved_model.save(Square(), tmp_path / "sm")
+    loaded = pt.saved_model.load(tmp_path / "sm")
+    assert float(loaded.square(pt.constant(3.0)).numpy()) == 9.0
