@@ -133,13 +133,18 @@ def test_checkpoint_reads_the_variables(tmp_path):
     np.testing.assert_array_equal(fresh.dense_2.w.numpy(), m.dense_2.w.numpy())
 
 
-def test_train_step_state_and_control_flow(tmp_path):
-    """A saved training step updates the loaded variables and optimizer slots as the original does."""
+@pytest.mark.parametrize("optimizer", [lambda: keras.optimizers.Adam(0.1),
+                                       lambda: keras.optimizers.RMSprop(0.05, momentum=0.5, centered=True),
+                                       lambda: keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True)],
+                         ids=["adam", "rmsprop", "sgd"])
+def test_train_step_state_and_control_flow(tmp_path, optimizer):
+    """A saved training step updates the loaded variables and optimizer slots as the original does (every state
+    an update reads at run time, the step count and learning rate included, is in the saved graph)."""
     class Trainer(pt.Module):
         def __init__(self):
             super().__init__()
             self.w = pt.Variable(np.linspace(-1, 1, 6, dtype="float32").reshape(3, 2))
-            self.opt = keras.optimizers.Adam(0.1)
+            self.opt = optimizer()
             self.steps = pt.Variable(0)
 
         @pt.function(input_signature=[pt.TensorSpec([None, 3]), pt.TensorSpec([None, 2])])
