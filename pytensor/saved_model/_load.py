@@ -26,7 +26,7 @@ def contains_saved_model(export_dir):
 
 
 def _error(path, what):
-    from ..keras.saving._files import FileError
+    from ..keras.saving._files import FileError  # Keras loads on first use, not with tf.saved_model
     return FileError(f"{path}: {what}")
 
 
@@ -116,7 +116,7 @@ class _SavedTrace:
                 data = _format.patched(self._data, self.polymorphic["numbers"], sizes)
                 try:
                     graph = _core._deserialize_graph(data, self._variables)
-                except ValueError as e:
+                except (ValueError, TypeError) as e:
                     raise _error(self._path, f"the graph of '{self._name}' for sizes {sizes}: {e}") from None
             structure, leaves = self._outputs
             signature = tuple(TensorSpec(list(s), d) for (d, _), (_, s) in zip(self.specs, graph.input_types()))
@@ -292,6 +292,7 @@ def load(export_dir, tags=None, options=None):
         ValueError: a directory that is not a pytensor SavedModel (a TensorFlow one included) or whose files are
             missing, truncated or damaged; the message names the file.
     """
+    from ..keras.saving._files import FileError
     export_dir = os.fspath(export_dir)
     metadata = _read_metadata(export_dir)
     meta_path = os.path.join(export_dir, _format.METADATA)
@@ -304,7 +305,9 @@ def load(export_dir, tags=None, options=None):
         for name, sig in metadata["signatures"].items():
             signatures[name] = SignatureFunction(name, functions[sig["function"]],
                                                  _format.spec_from_json(sig["input_signature"]), sig["input_names"])
-    except (KeyError, TypeError, IndexError) as e:
+    except FileError:
+        raise
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as e:
         raise _error(meta_path, f"is inconsistent ({type(e).__name__}: {e}); the SavedModel is damaged.") from None
     if isinstance(root, _UserObject):
         root.signatures = signatures
@@ -331,7 +334,7 @@ def _load_function(graphs, entry, variables):
                                f"match its recorded SHA-256: the file is damaged or truncated.")
         try:
             graph = _core._deserialize_graph(graph_bytes, variables)
-        except ValueError as e:
+        except (ValueError, TypeError) as e:
             raise _error(path, f"the graph of '{entry['name']}': {e}") from None
         outputs = _format.outputs_from_json(c["outputs"], _TENSOR_SLOT)
         traces.append(_SavedTrace(entry["name"], _format.key_from_json(c["key"]), c["polymorphic"], graph_bytes,
