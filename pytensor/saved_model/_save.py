@@ -509,7 +509,10 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
                 entry["crc32c"] = _format.crc32c(value)
         _fsync(variables_file)
         if extra_files is not None:
+            before = set(os.listdir(temporary))
             extra_files(temporary)
+            for name in set(os.listdir(temporary)) - before:
+                _fsync(os.path.join(temporary, name))
         metadata["variables_file_size"] = os.path.getsize(variables_file)
         _write_file(os.path.join(temporary, _format.METADATA), json.dumps(metadata).encode("utf8"))
         for folder in ("variables", ""):  # assets/ is empty: the top folder's fsync records it
