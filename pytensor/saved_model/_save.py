@@ -334,14 +334,14 @@ def save(obj, export_dir, signatures=None, options=None):
     Args:
         obj: the object to save.
         export_dir: the directory (created; an existing SavedModel there is replaced only once the new one is
-            complete).
+            complete; other files in an existing folder are kept).
         signatures: a tf.function with an input_signature, a ConcreteFunction, or a dict of them by signature name
             (``serving_default`` when a single one is given).
         options: a ``tf.saved_model.SaveOptions`` (accepted; nothing in it changes pytensor's format).
 
     Raises:
         ValueError: an unbuilt Keras model, a signature that is not a traced function, or a target that is a
-            non-empty folder other than a SavedModel.
+            file.
     """
     write(obj, export_dir, signatures)
 
@@ -525,29 +525,44 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
 
 
 def _check_replaceable(export_dir):
-    if not os.path.exists(export_dir):
-        return
-    if not os.path.isdir(export_dir):
+    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
         raise ValueError(f"tf.saved_model.save: {export_dir} exists and is a file, not a SavedModel directory.")
-    entries = set(os.listdir(export_dir))
-    if entries and _format.METADATA not in entries:
-        raise ValueError(f"tf.saved_model.save: {export_dir} is a folder with other files in it ({sorted(entries)[:5]}) "
-                         f"and not a pytensor SavedModel; choose a new or empty folder (pytensor replaces a SavedModel "
-                         f"folder as a whole and will not delete other files).")
 
 
 def _replace(temporary, export_dir):
-    """Renames `temporary` onto `export_dir`; an existing SavedModel there is moved aside first and deleted after."""
+    """Renames `temporary` onto `export_dir`. An existing SavedModel there is moved aside first and deleted after;
+    a folder holding other files (TF writes into existing folders) keeps them: the SavedModel's entries are moved in
+    one by one, saved_model.json last, so an interrupted save leaves a description whose checksums reveal it."""
     if not os.path.exists(export_dir):
         os.rename(temporary, export_dir)
         return
-    backup = temporary[: -len(".tmp")] + ".old"
-    os.rename(export_dir, backup)
-    try:
-        os.rename(temporary, export_dir)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.rename(backup, export_dir)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)
-
+    entries = set(os.listdir(export_dir))
+    if entries <= _format.ENTRIES:  # empty, or a SavedModel and nothing else
+        backup = temporary[: -len(".tmp")] + ".old"
+        os.rename(export_dir, backup)
+        try:
+            os.rename(temporary, export_dir)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.rename(backup, export_dir)
+            raise
+        shutil.rmtree(backup, ignore_errors=True)
+        return
+    names = sorted(os.listdir(temporary), key=lambda name: name == _format.METADATA)
+    for name in (_format.ENTRIES & entries) - set(names):  # a previous save's part this one does not have
+        target = os.path.join(export_dir, name)
+        if os.path.isdir(target):
+            shutil.rmtree(target)
+        else:
+            os.remove(target)
+    for name in names:
+        source, target = os.path.join(temporary, name), os.path.join(export_dir, name)
+        if os.path.isdir(target) and not os.path.islink(target):
+            old = os.path.join(temporary, name + ".old")
+            os.rename(target, old)
+            os.rename(source, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(source, target)
+    _fsync(export_dir)
+    os.rmdir(temporary)

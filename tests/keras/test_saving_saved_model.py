@@ -288,12 +288,21 @@ def test_interrupted_save_keeps_the_previous_savedmodel(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["sm"]
 
 
-def test_will_not_overwrite_a_folder_of_other_files(tmp_path):
-    (tmp_path / "notes").mkdir()
+def test_saving_into_a_folder_of_other_files_keeps_them(tmp_path):
+    """As TF writes into an existing folder (the save-and-load tutorial's "saved_model/my_model" beside others)."""
+    (tmp_path / "notes" / "variables").mkdir(parents=True)
     (tmp_path / "notes" / "todo.txt").write_text("mine")
-    with pytest.raises(ValueError, match="not a pytensor SavedModel"):
-        pt.saved_model.save(TwoLayers(), tmp_path / "notes")
+    (tmp_path / "notes" / "variables" / "stale.bin").write_text("old")
+    m = TwoLayers()
+    m.predict(pt.zeros([1, 3]))
+    for _ in range(2):
+        pt.saved_model.save(m, tmp_path / "notes")
     assert (tmp_path / "notes" / "todo.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["notes"]  # no temporary folder left
+    np.testing.assert_array_equal(pt.saved_model.load(tmp_path / "notes").dense_1.w.numpy(), m.dense_1.w.numpy())
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match="is a file"):
+        pt.saved_model.save(m, tmp_path / "file")
 
 
 def _graph_file(path):

@@ -18,6 +18,7 @@ from ..layers.layer import Layer
 from ..optimizers import schedules
 from ..serialization import (CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
                              get_registered_object, loading_scope, register_keras_serializable, serialize_object)
+from ...saved_model._format import KERAS_MODEL as KERAS_IN_SAVED_MODEL  # in model.save(dir, save_format="tf")
 from . import _config, _weights
 from ._files import FileError, atomic_path, check_readable, h5py, open_h5
 
@@ -25,8 +26,6 @@ __all__ = ["save_model", "load_model", "save_weights", "load_weights", "register
            "get_custom_objects", "custom_object_scope", "CustomObjectScope", "get_registered_name",
            "get_registered_object", "serialize_keras_object", "deserialize_keras_object", "FileError"]
 
-# The whole-model file inside a SavedModel directory written by model.save(dir, save_format="tf").
-KERAS_IN_SAVED_MODEL = "keras_model.keras"
 # The Keras version whose formats these files follow (written into metadata.json and the .h5 attributes).
 KERAS_VERSION = "3.15.1"
 
