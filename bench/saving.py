@@ -6,7 +6,12 @@
 Cases: the lecture notes' MNIST MLP (784-512-10, compiled with Adam and trained one step, so the file holds the
 optimizer's slots too): median wall time of ``model.save`` / ``keras.models.load_model`` / ``save_weights`` /
 ``load_weights`` over 9 runs (each ``load_model`` builds the model from its config, then reads the weights).
-A 100 MB model (Dense 5000x5000 float32, uncompiled): ``model.save(".keras")`` and ``save_weights`` in MB/s,
+SavedModel: ``tf.saved_model.save`` of the MLP into a new folder and over an existing SavedModel (pytensor then
+also deletes the old folder), ``tf.saved_model.load`` (reads the variables and decodes the graphs) and load plus
+the first ``serving_default`` call (which optimises the graph), one call on 32 rows, and ``model.export`` (median
+of 9 each).
+A 100 MB model (Dense 5000x5000 float32, uncompiled): ``model.save(".keras")``, ``save_weights`` and
+``tf.saved_model.save`` (pytensor's fsyncs every file and the folders; the ``.keras`` / ``.h5`` saves do not) in MB/s,
 against ``dd if=/dev/zero of=<file> bs=1M count=100 conv=fsync`` on the same folder (the issue's target:
 >= 0.5x dd). Saves end with an fsync-free rename; dd is asked to fsync, so the comparison favours nothing to
 pytensor only if the page cache absorbs both — both numbers are quoted with and without fsync.
@@ -54,7 +59,7 @@ def _dd(folder, fsync):
     return 100 * 1.048576 / seconds
 
 
-def run(keras, name, folder):
+def run(keras, name, folder, tf):
     print(f"== {name}")
     mlp = _mlp(keras)
     for ext in (".keras", ".h5"):
@@ -67,6 +72,21 @@ def run(keras, name, folder):
     save = _median_ms(lambda: mlp.save_weights(path))
     load = _median_ms(lambda: mlp.load_weights(path))
     print(f"mnist_mlp .weights.h5 save {save:7.1f} ms   load_weights {load:7.1f} ms")
+    path = os.path.join(folder, "mlp_saved_model")
+    fresh = iter(range(100))
+    first = _median_ms(lambda: tf.saved_model.save(mlp, f"{path}_{next(fresh)}"))
+    save = _median_ms(lambda: tf.saved_model.save(mlp, path))
+    load = _median_ms(lambda: tf.saved_model.load(path))
+    x = tf.constant(np.ones((32, 784), "float32"))
+    load_call = _median_ms(lambda: tf.saved_model.load(path).signatures["serving_default"](x))
+    loaded = tf.saved_model.load(path)
+    call = _median_ms(lambda: loaded.signatures["serving_default"](x), repeats=31)
+    print(f"mnist_mlp SavedModel  save {first:7.1f} ms (new folder), {save:7.1f} ms (replacing one)   "
+          f"saved_model.load {load:7.1f} ms   load + first call {load_call:7.1f} ms   "
+          f"serving_default(32 rows) {call:5.2f} ms")
+    path = os.path.join(folder, "mlp_export")
+    export = _median_ms(lambda: mlp.export(path, verbose=False))
+    print(f"mnist_mlp model.export {export:7.1f} ms")
     big = keras.Sequential([keras.Input((5000,)), keras.layers.Dense(5000)])
     size = sum(int(np.prod(w.shape)) * 4 for w in big.weights) / 1e6
     for label, fn, path in (("save .keras", lambda p: big.save(p), "big.keras"),
@@ -74,6 +94,9 @@ def run(keras, name, folder):
         target = os.path.join(folder, path)
         ms = _median_ms(lambda f=fn, t=target: f(t), repeats=3)
         print(f"big_{size:.0f}MB {label:13s} {ms:7.1f} ms = {size / ms * 1e3:6.0f} MB/s")
+    target = os.path.join(folder, "big_saved_model")
+    ms = _median_ms(lambda: tf.saved_model.save(big, target), repeats=3)
+    print(f"big_{size:.0f}MB {'SavedModel':13s} {ms:7.1f} ms = {size / ms * 1e3:6.0f} MB/s")
 
 
 def main():
@@ -85,13 +108,14 @@ def main():
     print(f"files in {folder}; dd 100 MB: {_dd(folder, True):.0f} MB/s with fsync, "
           f"{_dd(folder, False):.0f} MB/s without")
     import pytensor
-    run(pytensor.keras, "pytensor", folder)
+    run(pytensor.keras, "pytensor", folder, pytensor)
     try:
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
         import keras
+        import tensorflow
     except ImportError:
         return
-    run(keras, f"keras {keras.__version__}", folder)
+    run(keras, f"keras {keras.__version__}", folder, tensorflow)
 
 
 if __name__ == "__main__":

@@ -42,4 +42,6 @@ void bind_autograd(pybind11::module_& m);
 void bind_invoke(pybind11::module_& m);
 /** Graph mode: capture, graphs, executor (pytensor/_function.py). */
 void bind_graph(pybind11::module_& m);
+/** Graph (de)serialisation for SavedModel directories (pytensor/saved_model). */
+void bind_saved_model(pybind11::module_& m);
 }  // namespace pt::bind

@@ -69,4 +69,5 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_autograd(m);
   bind::bind_invoke(m);
   bind::bind_graph(m);
+  bind::bind_saved_model(m);
 }

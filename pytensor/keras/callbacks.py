@@ -513,6 +513,9 @@ class ModelCheckpoint(Callback):
             self.best = current
         elif self.verbose:
             print(f"\nEpoch {epoch + 1}: saving model to {path}")
+        folder = os.path.dirname(os.fspath(path))
+        if folder:
+            os.makedirs(folder, exist_ok=True)  # as Keras: "training_1/cp.weights.h5" makes training_1/
         if self.save_weights_only:
             self.model.save_weights(path, overwrite=True)
         else:

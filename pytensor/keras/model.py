@@ -299,6 +299,19 @@ class Model(Trainer, Layer):
         saving.warn_unused(kwargs, "save_weights")
         saving.save_weights(self, filepath, overwrite=overwrite)
 
+    def export(self, filepath, format="tf_saved_model", verbose=True, input_signature=None, **kwargs):
+        """Exports the inference artifact, as Keras 3: a SavedModel whose ``serve`` endpoint (and ``serving_default``
+        signature) runs the model with training=False on any batch size; ``tf.saved_model.load`` reloads it.
+
+        Example:
+            >>> model.export("exported")
+            >>> tf.saved_model.load("exported").serve(x)
+        """
+        from ..saved_model import _save
+        from . import saving
+        saving.warn_unused(kwargs, "export")
+        _save.export_model(self, filepath, format, verbose, input_signature)
+
     def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):
         """Loads weights saved by ``save_weights`` / ``save`` here, in Keras 3 or in tf.keras 2.x (for a
         TensorFlow-style checkpoint prefix, returns the checkpoint's load status, as tf.keras does).

@@ -132,6 +132,10 @@ def serialize_object(obj):
     """Keras 3's ``{"module", "class_name", "config", "registered_name"}`` for an object; None stays None."""
     if obj is None:
         return None
+    if inspect.isfunction(obj) and obj.__name__ != "<lambda>":
+        # A plain function (kernel_initializer=tf.random.normal): by module and name, as Keras 3 writes it.
+        return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
+                "registered_name": get_registered_name(obj)}
     cls = type(obj)
     return {"module": _public_module(obj), "class_name": cls.__name__, "config": obj.get_config(),
             "registered_name": _GLOBAL_CUSTOM_NAMES.get(cls)}

@@ -22,7 +22,7 @@ import numpy as np
 
 import pytensor as pt
 
-__all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint"]
+__all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "list_variables", "load_variable"]
 # write_object / restore_object (any root, e.g. a model: its save_weights to a TensorFlow-style prefix) are
 # module-level for keras.saving; they are not part of tf.train's public names.
 
@@ -317,6 +317,45 @@ def _defer(layer, vars_key, stored, optimizers):
                         optimizer._slots_of(variable)[j].assign(stored[slot_key])
 
     object.__setattr__(layer, "build", restoring_build)
+
+
+def _read_values(ckpt_dir_or_file):
+    """{key: numpy value} of the checkpoint at a prefix, or the newest one in a folder."""
+    path = os.fspath(ckpt_dir_or_file)
+    if os.path.isdir(path):
+        path = latest_checkpoint(path)
+        if path is None:
+            raise ValueError(f"No checkpoint found in folder {os.fspath(ckpt_dir_or_file)}.")
+    filename = path + _SUFFIX
+    if not os.path.exists(filename):
+        raise ValueError(f"No checkpoint at {path!r} (expected the file {filename}).")
+    _, _, weights = _keras()
+    try:
+        with _h5py().File(filename, "r") as f:
+            names = []
+            f.visititems(lambda name, obj: names.append(name) if name.endswith(_VALUE) else None)
+            return {name: weights.read_array(f, name, filename) for name in names}
+    except OSError as e:
+        raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
+
+
+def list_variables(ckpt_dir_or_file):
+    """``[(key, shape)]`` of every value in a checkpoint (a prefix, or a folder: its newest), sorted by key, with
+    TensorFlow's keys (``model/dense/w/.ATTRIBUTES/VARIABLE_VALUE``)."""
+    return sorted((key, list(np.shape(value))) for key, value in _read_values(ckpt_dir_or_file).items())
+
+
+def load_variable(ckpt_dir_or_file, name):
+    """The value stored under key `name` (as ``list_variables`` names it) in a checkpoint, as a numpy array.
+
+    Raises:
+        ValueError: a key the checkpoint does not hold.
+    """
+    values = _read_values(ckpt_dir_or_file)
+    if name not in values:
+        raise ValueError(f"Checkpoint {os.fspath(ckpt_dir_or_file)} has no value {name!r}; list_variables() lists "
+                         f"its keys.")
+    return np.asarray(values[name])
 
 
 def _state_path(directory):

@@ -355,8 +355,10 @@ def test_bad_paths_and_extensions(tmp_path):
         keras.models.load_model(tmp_path / "model.onnx")
     with pytest.raises(FileNotFoundError, match="folder"):
         model.save(tmp_path / "missing" / "model.keras")
-    with pytest.raises(ValueError, match="SavedModel"):
-        model.save(tmp_path / "saved_model", save_format="tf")
+    with pytest.raises(ValueError, match="save_format='onnx' is not supported"):
+        model.save(tmp_path / "model", save_format="onnx")
+    model.save(tmp_path / "saved_model", save_format="tf")  # tf.keras 2.x's SavedModel folder
+    assert pt.saved_model.contains_saved_model(tmp_path / "saved_model")
     model.save(tmp_path / "legacy_name", save_format="h5")  # tf.keras 2.x's spelling
     assert h5py.is_hdf5(tmp_path / "legacy_name")
     x = np.ones((2, 8), "float32")

@@ -35,6 +35,18 @@ def test_checkpoint_every_epoch_with_template(tmp_path):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
+def test_checkpoint_makes_its_folder(tmp_path):
+    x, y = _data()
+    model = _model()
+    path = tmp_path / "training_1" / "cp.weights.h5"  # the save-and-load tutorial's name, folder not made
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0, callbacks=[callbacks.ModelCheckpoint(str(path),
+                                                                                            save_weights_only=True)])
+    fresh = _model()
+    fresh.load_weights(path)
+    for a, b in zip(fresh.weights, model.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
 def test_checkpoint_save_best_only_weights(tmp_path):
     x, y = _data()
     model = _model()

@@ -130,3 +130,17 @@ def test_module_like_objects_and_nested_checkpoints(tmp_path):
     ckpt.restore(path).assert_consumed()
     np.testing.assert_array_equal(obj.w.numpy(), np.arange(6).reshape(2, 3))
     assert obj.layers[0].numpy() == 1.5 and inner.v.numpy() == 4.0
+
+
+def test_list_variables_and_load_variable(tmp_path):
+    step = tf.Variable(3, dtype="int64")
+    w = tf.Variable(np.arange(6, dtype="float32").reshape(2, 3))
+    prefix = tf.train.Checkpoint(step=step, w=w).write(str(tmp_path / "ckpt"))
+    listed = tf.train.list_variables(prefix)
+    assert listed == [("save_counter/.ATTRIBUTES/VARIABLE_VALUE", []), ("step/.ATTRIBUTES/VARIABLE_VALUE", []),
+                      ("w/.ATTRIBUTES/VARIABLE_VALUE", [2, 3])]
+    np.testing.assert_array_equal(tf.train.load_variable(prefix, "w/.ATTRIBUTES/VARIABLE_VALUE"), w.numpy())
+    with pytest.raises(ValueError, match="no value 'v'"):
+        tf.train.load_variable(prefix, "v")
+    with pytest.raises(ValueError, match="No checkpoint"):
+        tf.train.list_variables(str(tmp_path / "other"))

@@ -304,3 +304,15 @@ def test_attention_config_round_trip(layer):
     rebuilt(query, value, training=False)
     rebuilt.set_weights(layer.get_weights())
     np.testing.assert_array_equal(rebuilt(query, value, training=False).numpy(), expected.numpy())
+
+
+def test_function_initializer_is_saved_by_name(tmp_path):
+    """Dense(kernel_initializer=tf.random.normal), as the TF basics guide writes it: Keras 3 stores a plain function
+    as {"class_name": "function", "config": its name}; loading it back needs it registered (Keras 3 cannot either)."""
+    model = keras.Sequential([keras.Input((2,)), layers.Dense(1, kernel_initializer=pt.random.normal)])
+    model.save(tmp_path / "m.keras")
+    config = json.loads(model.to_json())["config"]["layers"][1]["config"]["kernel_initializer"]
+    assert config == {"module": "pytensor.random", "class_name": "function", "config": "normal",
+                      "registered_name": "normal"}
+    with pytest.raises(ValueError, match="initializer class 'function'"):
+        keras.models.load_model(tmp_path / "m.keras")

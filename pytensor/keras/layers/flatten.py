@@ -26,7 +26,9 @@ class Flatten(Layer):
     def call(self, inputs):
         if len(inputs.shape) == 1:
             return pt.expand_dims(inputs, 1)
-        return pt.reshape(inputs, (int(inputs.shape[0]), -1))
+        features = int(np.prod(inputs.shape[1:]))
+        # The batch size as -1 (when the features fix it), so a traced graph serves every batch size.
+        return pt.reshape(inputs, (-1, features) if features else (int(inputs.shape[0]), -1))
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

@@ -18,6 +18,7 @@ from ..layers.layer import Layer
 from ..optimizers import schedules
 from ..serialization import (CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
                              get_registered_object, loading_scope, register_keras_serializable, serialize_object)
+from ...saved_model._format import KERAS_MODEL as KERAS_IN_SAVED_MODEL  # in model.save(dir, save_format="tf")
 from . import _config, _weights
 from ._files import FileError, atomic_path, check_readable, h5py, open_h5
 
@@ -98,11 +99,18 @@ def save_model(model, filepath, overwrite=True, **kwargs):
     """
     kind = _kind(filepath)
     save_format = kwargs.pop("save_format", None)
-    if save_format in ("h5", "keras"):  # tf.keras 2.x's argument
+    if save_format in ("h5", "keras", "tf"):  # tf.keras 2.x's argument
         kind = save_format
     elif save_format is not None:
-        raise ValueError(f"save_format={save_format!r} is not supported: pytensor writes `.keras` and `.h5` files "
-                         f"(TensorFlow's SavedModel needs graph mode, which pytensor does not have yet).")
+        raise ValueError(f"save_format={save_format!r} is not supported: pytensor writes `.keras` and `.h5` files, "
+                         f"and SavedModel directories with save_format='tf'.")
+    if kind == "tf":  # tf.keras 2.x: a SavedModel directory that load_model turns back into this Keras model
+        include_optimizer = kwargs.pop("include_optimizer", True)
+        warn_unused(kwargs, "save_model")
+        from ...saved_model import _save
+        _save.write(model, filepath, extra_files=lambda folder: save_model(
+            model, os.path.join(folder, KERAS_IN_SAVED_MODEL), include_optimizer=include_optimizer))
+        return
     if kind not in ("keras", "h5"):
         raise ValueError(f"Invalid filepath extension for saving: {os.fspath(filepath)!r}. Add the `.keras` "
                          f"extension (Keras 3's format, recommended) or `.h5` (the legacy HDF5 format); to save only "
@@ -162,6 +170,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         FileNotFoundError: no such file.
         ValueError: another format, or a file that is truncated, corrupt or inconsistent (the message names it).
     """
+    if os.path.isdir(filepath) and os.path.isfile(os.path.join(filepath, KERAS_IN_SAVED_MODEL)):
+        filepath = os.path.join(filepath, KERAS_IN_SAVED_MODEL)  # a SavedModel from model.save(dir, save_format="tf")
     filepath = check_readable(filepath)
     kind = _kind(filepath)
     if kind is None:  # a name without an extension (tf.keras's save_format="h5"): tell the format by content

@@ -48,8 +48,9 @@ def check_readable(filepath):
     """Raises FileNotFoundError naming ``filepath`` when it is not an existing file."""
     filepath = os.fspath(filepath)
     if os.path.isdir(filepath):
-        raise FileError(f"{filepath} is a folder (a TensorFlow SavedModel?); pytensor loads Keras's .keras and .h5 "
-                        f"files. Loading SavedModel folders is not supported.")
+        raise FileError(f"{filepath} is a folder (a SavedModel?); keras.models.load_model loads .keras and .h5 "
+                        f"files, and SavedModel folders written by model.save(folder, save_format='tf'). Load other "
+                        f"pytensor SavedModels with tf.saved_model.load (TensorFlow's own cannot be loaded).")
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No file or directory found at {filepath}.")
     return filepath
