@@ -4,12 +4,17 @@ repeated by the executor on every call.
 
 Each branch is traced by running it once on the current values under a lexical capture (tensors of the enclosing
 function it uses become the branch's inputs) with every variable it changes put back afterwards; the node then runs
-on the trace's values to give the call its result. Not built: gradients through a traced cond or while_loop (the
-executor runs them forward only), shape invariants that let a loop variable change shape, and AutoGraph (Python
-``if``/``while`` on tensors is refused with OperatorNotAllowedInGraphError, naming these functions).
+on the trace's values to give the call its result.
+
+Gradients: eagerly the tapes see the Python control flow's ops. A traced node is one custom-gradient op of the
+floating tensors and trainable variables its branches use, whose gradient is again a node: for ``cond`` /
+``switch_case``, a cond on the same predicate whose branches recompute the taken branch under a tape (any order);
+for ``while_loop``, a loop from the last iteration down to the first that recomputes each iteration's loop variables
+from the initial ones (quadratic in the iteration count: the executor keeps no per-iteration stack). Not built:
+shape invariants that let a loop variable change shape.
 """
 
-from . import _core, _function, nest
+from . import _core, _function, gradient_tape, nest
 from ._tensor_api import Tensor, Variable
 
 __all__ = ["cond", "switch_case", "while_loop"]
@@ -66,6 +71,75 @@ def _check_same_outputs(what, names, outs, flats):
                                  f"the same dtypes and shapes")
 
 
+def _floating(t):
+    return t.dtype.is_floating
+
+
+def _differentiable_inputs(captured, graphs):
+    """The tensors and trainable variables a node's gradient is taken by: its floating captures and the trainable
+    variables its branches read (each once)."""
+    seen, out = set(), []  # by `_id`: the same tensor may come back as different Python objects
+    for t in captured:
+        if _floating(t) and t._id not in seen:
+            seen.add(t._id)
+            out.append(t)
+    for graph in graphs:
+        for v in graph.variables():
+            if v.trainable and _floating(v) and ("v", v._id) not in seen:
+                seen.add(("v", v._id))
+                out.append(v)
+    return out
+
+
+def _with_gradient(run_node, inputs, backward):
+    """The outputs of ``run_node()`` (the graph node), recorded on the tapes as one op of `inputs` whose gradient is
+    ``backward(upstream)`` (a gradient per input, None where unconnected; upstream None where unconnected)."""
+    if not inputs:
+        return run_node()
+
+    @gradient_tape.custom_gradient
+    def node(*_):
+        outs = run_node()
+
+        def grad(*upstream):
+            upstream = [_core.zeros_like(o) if u is None else u for o, u in zip(outs, upstream)]
+            return backward(upstream)
+        return outs, grad
+
+    return list(node(*inputs))
+
+
+def _vjp(fn, args, inputs, upstream):
+    """Gradients of the floating outputs of ``fn(*args)`` (recomputed here under a tape) with respect to `args`
+    then `inputs`, weighted by `upstream`; zeros where unconnected."""
+    sources = list(args) + list(inputs)
+    differentiable = [x for x in sources if _floating(x)]
+    with gradient_tape.GradientTape(watch_accessed_variables=False) as tape:
+        for x in differentiable:
+            tape.watch(x)
+        outs = [_as_tensor(leaf, "gradient") for leaf in nest.flatten(fn(*args))]
+    pairs = [(o, u) for o, u in zip(outs, upstream) if _floating(o)]
+    grads = iter(tape.gradient([o for o, _ in pairs], differentiable, output_gradients=[u for _, u in pairs],
+                               unconnected_gradients="zero") if pairs and differentiable else [])
+    return [next(grads) if _floating(x) and pairs else _core.zeros_like(x) for x in sources]
+
+
+def _branch_node(selector, fns, traced, make_node):
+    """A Cond node over the traced branches, differentiable: its gradient is ``make_node(fns)`` of the branches'
+    gradients (the same predicate or index picks the branch)."""
+    capture = _function.current_capture()
+    graphs, captures = [t[0] for t in traced], [t[1] for t in traced]
+    inputs = _differentiable_inputs([c for caps in captures for c in caps], graphs)
+
+    def backward(upstream):
+        def branch_gradient(fn):
+            return lambda: _vjp(lambda: fn(), [], inputs, upstream)
+        grads = make_node([branch_gradient(fn) for fn in fns])
+        return list(grads) if isinstance(grads, (list, tuple)) else [grads]
+
+    return _with_gradient(lambda: capture.add_cond(selector, graphs, captures), inputs, backward)
+
+
 def cond(pred, true_fn=None, false_fn=None, name=None):
     """``true_fn()`` if ``pred`` else ``false_fn()``; inside ``tf.function`` with a traced ``pred``, a graph node
     that picks the branch on every call (both branches are traced)."""
@@ -75,7 +149,8 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
         return true_fn() if bool(pred) else false_fn()
     traced = [_trace_branch(fn, [], "tf.cond") for fn in (true_fn, false_fn)]
     _check_same_outputs("tf.cond", ["true_fn", "false_fn"], [t[2] for t in traced], [t[3] for t in traced])
-    outs = _function.current_capture().add_cond(pred, [t[0] for t in traced], [t[1] for t in traced])
+    outs = _branch_node(pred, [true_fn, false_fn], traced,
+                        lambda fns: cond(pred, fns[0], fns[1]))
     return nest.pack_sequence_as(traced[0][2], outs) if nest.is_nested(traced[0][2]) else outs[0]
 
 
@@ -98,7 +173,7 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
     traced = [_trace_branch(fn, [], "tf.switch_case") for fn in branch_fns]
     names = [f"branch {i}" for i in range(len(traced))]
     _check_same_outputs("tf.switch_case", names, [t[2] for t in traced], [t[3] for t in traced])
-    outs = _function.current_capture().add_cond(branch_index, [t[0] for t in traced], [t[1] for t in traced])
+    outs = _branch_node(branch_index, branch_fns, traced, lambda fns: switch_case(branch_index, fns))
     return nest.pack_sequence_as(traced[0][2], outs) if nest.is_nested(traced[0][2]) else outs[0]
 
 
@@ -151,5 +226,56 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                              f"iteration; keep each loop variable's dtype and shape (shape invariants are not "
                              f"supported)")
     limit = -1 if maximum_iterations is None else int(maximum_iterations)
-    outs = capture.add_while(cond_graph, body_graph, flat, cond_caps, body_caps, limit)
-    return unpack(outs)
+    state_inputs = [t for t in flat if _floating(t)]
+    inputs = _differentiable_inputs(cond_caps + body_caps, [cond_graph, body_graph])
+    if not state_inputs and not inputs:
+        return unpack(capture.add_while(cond_graph, body_graph, flat, cond_caps, body_caps, limit))
+    return unpack(_differentiable_while(capture, cond, body, unpack, step_output, flat, fresh, limit,
+                                        state_inputs, inputs))
+
+
+def _differentiable_while(capture, cond, body, unpack, step_output, flat, fresh, limit, state_inputs, inputs):
+    """The While node with an iteration counter, recorded as one op of the floating initial loop variables and
+    `inputs` whose gradient runs the iterations backwards (see the module docstring)."""
+    step = [lambda *a: [_as_tensor(v, "tf.while_loop") for v in nest.flatten(step_output(body(*unpack(a))))]][0]
+    floating = [i for i, t in enumerate(flat) if _floating(t)]
+    counter = _core.constant(0, "int32")
+    with _function.outside_capture():
+        fresh_counter = _core.reshape(counter, ())
+    cond_graph, cond_caps, _, _ = _trace_branch(lambda k, *a: cond(*unpack(a)), [fresh_counter] + fresh,
+                                                "tf.while_loop")
+    body_graph, body_caps, _, _ = _trace_branch(lambda k, *a: [k + 1] + step(*a), [fresh_counter] + fresh,
+                                                "tf.while_loop")
+    results = {}
+
+    def run_node():
+        outs = capture.add_while(cond_graph, body_graph, [counter] + flat, cond_caps, body_caps, limit)
+        results["count"] = outs[0]
+        return [outs[1 + i] for i in floating] + [o for i, o in enumerate(outs[1:]) if i not in floating]
+
+    def backward(upstream):
+        d_state = upstream[:len(floating)]
+        d_inputs = [_core.zeros_like(x) for x in inputs]
+
+        def state_at(k):
+            # The loop variables after k iterations, recomputed from the initial ones.
+            out = while_loop(lambda j, *a: j < k, lambda j, *a: [j + 1] + step(*a), [_core.constant(0, "int32")] +
+                             flat)
+            return list(out[1:])
+
+        def back_body(k, *carried):
+            d_s, d_in = list(carried[:len(floating)]), list(carried[len(floating):])
+            state = state_at(k)
+            full = [_core.zeros_like(t) for t in state]
+            for i, d in zip(floating, d_s):
+                full[i] = d
+            grads = _vjp(lambda *a: step(*a), state, inputs, full)
+            return [k - 1] + [grads[i] for i in floating] + [a + g for a, g in zip(d_in, grads[len(state):])]
+
+        out = while_loop(lambda k, *a: k >= 0, back_body, [results["count"] - 1] + d_state + d_inputs)
+        return list(out[1:])
+
+    outs = _with_gradient(run_node, [flat[i] for i in floating] + inputs, backward)
+    by_position = dict(zip(floating, outs[:len(floating)]))
+    rest = iter(outs[len(floating):])
+    return [by_position[i] if i in by_position else next(rest) for i in range(len(flat))]
