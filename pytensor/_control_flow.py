@@ -14,10 +14,16 @@ from the initial ones (quadratic in the iteration count: the executor keeps no p
 shape invariants that let a loop variable change shape.
 """
 
+import os
+import sys
+
 from . import _core, _function, gradient_tape, nest
 from ._tensor_api import Tensor, Variable
+from ._tensor_array import TensorArray
 
 __all__ = ["cond", "switch_case", "while_loop"]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def _traced_value(value):
@@ -43,6 +49,8 @@ def _trace_branch(fn, args, what):
 
 
 def _as_tensor(leaf, what):
+    if isinstance(leaf, TensorArray):
+        return leaf._as_buffer(what)
     if isinstance(leaf, Variable):
         return leaf.read_value()
     if isinstance(leaf, Tensor):
@@ -53,22 +61,43 @@ def _as_tensor(leaf, what):
         raise TypeError(f"{what}: a branch returned {leaf!r:.60} ({type(leaf).__name__}), which is not a tensor") from None
 
 
+def _repack(structure, values):
+    """`values` (flat tensors) in `structure`'s shape; where `structure` holds a TensorArray, an array holding the
+    value (its stacked elements)."""
+    leaves = nest.flatten(structure)
+    values = [leaf._with_buffer(v) if isinstance(leaf, TensorArray) else v for leaf, v in zip(leaves, values)]
+    return nest.pack_sequence_as(structure, values) if nest.is_nested(structure) else values[0]
+
+
+def _user_site():
+    """`file:line` of the innermost caller outside pytensor (the user's statement, in converted code too)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
+
+
 def _structure_string(structure):
     return repr(nest.pack_sequence_as(structure, ["T"] * len(nest.flatten(structure))))
 
 
 def _check_same_outputs(what, names, outs, flats):
     first_structure, first_flat = outs[0], flats[0]
+    site = _user_site()
     for name, structure, flat in zip(names[1:], outs[1:], flats[1:]):
         if len(flat) != len(first_flat) or _structure_string(structure) != _structure_string(first_structure):
-            raise ValueError(f"{what}: {names[0]} and {name} must have the same number, type, and overall structure "
-                             f"of return values; got {_structure_string(first_structure)} and "
+            raise ValueError(f"{site}: {what}: {names[0]} and {name} must have the same number, type, and overall "
+                             f"structure of return values; got {_structure_string(first_structure)} and "
                              f"{_structure_string(structure)}")
         for i, (a, b) in enumerate(zip(first_flat, flat)):
-            if a.dtype != b.dtype or a._shape_tuple() != b._shape_tuple():
-                raise ValueError(f"{what}: output {i} of {names[0]} is {a.dtype.name}{list(a._shape_tuple())} but "
-                                 f"{name} returns {b.dtype.name}{list(b._shape_tuple())}; both branches must return "
-                                 f"the same dtypes and shapes")
+            if a.dtype != b.dtype:
+                raise TypeError(f"{site}: {what}: {names[0]} and {name} must have the same number, type, and overall "
+                                f"structure of return values: output {i} is {a.dtype.name} in {names[0]} but "
+                                f"{b.dtype.name} in {name}; cast one with tf.cast")
+            if a._shape_tuple() != b._shape_tuple():
+                raise ValueError(f"{site}: {what}: output {i} has shape {a._shape_tuple()} in {names[0]} but "
+                                 f"{b._shape_tuple()} in {name}; both branches must return the same shapes inside "
+                                 f"tf.function here (pad or reshape one)")
 
 
 def _floating(t):
@@ -151,7 +180,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     _check_same_outputs("tf.cond", ["true_fn", "false_fn"], [t[2] for t in traced], [t[3] for t in traced])
     outs = _branch_node(pred, [true_fn, false_fn], traced,
                         lambda fns: cond(pred, fns[0], fns[1]))
-    return nest.pack_sequence_as(traced[0][2], outs) if nest.is_nested(traced[0][2]) else outs[0]
+    return _repack(traced[0][2], outs)
 
 
 def switch_case(branch_index, branch_fns, default=None, name=None):
@@ -174,7 +203,7 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
     names = [f"branch {i}" for i in range(len(traced))]
     _check_same_outputs("tf.switch_case", names, [t[2] for t in traced], [t[3] for t in traced])
     outs = _branch_node(branch_index, branch_fns, traced, lambda fns: switch_case(branch_index, fns))
-    return nest.pack_sequence_as(traced[0][2], outs) if nest.is_nested(traced[0][2]) else outs[0]
+    return _repack(traced[0][2], outs)
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
@@ -186,16 +215,19 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if not isinstance(loop_vars, (list, tuple)):
         raise TypeError(f"tf.while_loop: loop_vars must be a list or tuple, got {type(loop_vars).__name__}")
     structure = loop_vars
+    capture = _function.current_capture()
+    if capture is not None:
+        _learn_element_shapes(body, structure)
     flat = [_as_tensor(v, "tf.while_loop") for v in nest.flatten(loop_vars)]
 
     def unpack(values):
-        return nest.pack_sequence_as(structure, list(values))
+        return _repack(structure, list(values)) if capture is not None else nest.pack_sequence_as(structure,
+                                                                                                   list(values))
 
     def step_output(out):
         # A body of one loop variable may return it bare, as TF allows.
         return [out] if len(flat) == 1 and not nest.is_nested(out) else out
 
-    capture = _function.current_capture()
     if capture is None:
         state, i = flat, 0
         while (maximum_iterations is None or i < int(maximum_iterations)) and bool(cond(*unpack(state))):
@@ -220,11 +252,15 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise ValueError(f"tf.while_loop: body returned {len(body_out)} values for {len(flat)} loop variables; it "
                          f"must return the loop variables' structure")
     for i, (a, b) in enumerate(zip(flat, body_out)):
-        if a.dtype != b.dtype or a._shape_tuple() != b._shape_tuple():
-            raise ValueError(f"tf.while_loop: loop variable {i} enters the loop as {a.dtype.name}"
-                             f"{list(a._shape_tuple())} but has {b.dtype.name}{list(b._shape_tuple())} after one "
-                             f"iteration; keep each loop variable's dtype and shape (shape invariants are not "
-                             f"supported)")
+        if a.dtype != b.dtype:
+            raise TypeError(f"{_user_site()}: tf.while_loop: loop variable {i} enters the loop with type {a.dtype!r} "
+                            f"but has type {b.dtype!r} after 1 iteration; its type should remain constant (cast it in "
+                            f"the body)")
+        if a._shape_tuple() != b._shape_tuple():
+            raise ValueError(f"{_user_site()}: tf.while_loop: loop variable {i} enters the loop with shape "
+                             f"{a._shape_tuple()}, but has shape {b._shape_tuple()} after one iteration; keep its "
+                             f"shape (shape_invariants that let a shape vary are not supported here: preallocate, "
+                             f"or use a tf.TensorArray)")
     limit = -1 if maximum_iterations is None else int(maximum_iterations)
     state_inputs = [t for t in flat if _floating(t)]
     inputs = _differentiable_inputs(cond_caps + body_caps, [cond_graph, body_graph])
@@ -232,6 +268,24 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         return unpack(capture.add_while(cond_graph, body_graph, flat, cond_caps, body_caps, limit))
     return unpack(_differentiable_while(capture, cond, body, unpack, step_output, flat, fresh, limit,
                                         state_inputs, inputs))
+
+
+def _learn_element_shapes(body, structure):
+    """Traces `body` once, for nothing but the element shapes of the TensorArrays among the loop variables that
+    have none yet (their first write tells); the trace's graph is dropped and its variable changes put back."""
+    arrays = [leaf for leaf in nest.flatten(structure) if isinstance(leaf, TensorArray) and leaf._buffer is None and (
+        leaf._element_shape is None or not leaf._element_shape.is_fully_defined())]
+    if not arrays:
+        return
+    for array in arrays:
+        array._probing = True
+    try:
+        leaves = [leaf if isinstance(leaf, TensorArray) else _as_tensor(leaf, "tf.while_loop")
+                  for leaf in nest.flatten(structure)]
+        _trace_branch(lambda: body(*nest.pack_sequence_as(structure, leaves)), [], "tf.while_loop")
+    finally:
+        for array in arrays:
+            array._probing = False
 
 
 def _differentiable_while(capture, cond, body, unpack, step_output, flat, fresh, limit, state_inputs, inputs):

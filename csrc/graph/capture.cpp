@@ -1,6 +1,7 @@
 #include "capture.h"
 
 #include "executor.h"
+#include "../ops/ops.h"
 
 namespace pt::graph {
 
@@ -206,6 +207,10 @@ std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tenso
   std::vector<Tensor> outputs;
   try {
     outputs = run_control_flow(node, inputs);
+    // A branch that returns a tensor it was given returns that very tensor: the node's output needs an identity
+    // of its own, or binding it below would make every later use of the input read the node's output.
+    for (Tensor& t : outputs)
+      if (values_.count(t.id())) t = ops::reshape(t, t.shape());
   } catch (...) {
     autograd::thread_state().observer = this;
     variable_observer() = self;

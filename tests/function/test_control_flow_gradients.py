@@ -87,14 +87,8 @@ def test_first_order_matches_finite_differences(name, traced):
         np.testing.assert_allclose(got, _fd(_value(fn), x), rtol=1e-6, atol=1e-7)
 
 
-_TRACED_WHILE_SECOND_ORDER = pytest.mark.xfail(
-    strict=True, reason="not built: the second derivative through a traced while_loop (the gradient of its "
-    "recomputing backward loop) is wrong; first order is right, eager second order is right")
-
-
-@pytest.mark.parametrize("name,traced", [
-    ("cond", False), ("cond", True), ("switch_case", False), ("switch_case", True), ("while", False),
-    pytest.param("while", True, marks=_TRACED_WHILE_SECOND_ORDER)])
+@pytest.mark.parametrize("traced", [False, True], ids=["eager", "traced"])
+@pytest.mark.parametrize("name", ["cond", "switch_case", "while"])
 def test_second_order_matches_finite_differences_of_the_gradient(name, traced):
     fn, points = POINTS[name]
     second = tf.function(_second(fn)) if traced else _second(fn)
