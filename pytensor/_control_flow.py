@@ -218,7 +218,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     capture = _function.current_capture()
     if capture is not None:
         _learn_element_shapes(body, structure)
-    flat = [_as_tensor(v, "tf.while_loop") for v in nest.flatten(loop_vars)]
+    # Eagerly a TensorArray stays a Python list; traced, it is one tensor (its stacked elements).
+    flat = [v if capture is None and isinstance(v, TensorArray) else _as_tensor(v, "tf.while_loop")
+            for v in nest.flatten(loop_vars)]
 
     def unpack(values):
         return _repack(structure, list(values)) if capture is not None else nest.pack_sequence_as(structure,
@@ -231,7 +233,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if capture is None:
         state, i = flat, 0
         while (maximum_iterations is None or i < int(maximum_iterations)) and bool(cond(*unpack(state))):
-            state = [_as_tensor(v, "tf.while_loop") for v in nest.flatten(step_output(body(*unpack(state))))]
+            state = [v if isinstance(v, TensorArray) else _as_tensor(v, "tf.while_loop")
+                     for v in nest.flatten(step_output(body(*unpack(state))))]
             i += 1
         return unpack(state)
     if maximum_iterations is not None and _traced_value(maximum_iterations):

@@ -11,6 +11,7 @@ shape not known when the loop starts is found by tracing the loop body once firs
 
 from . import _core
 from .dtypes import as_dtype
+from ._tensor_api import Tensor
 from .errors import InvalidArgumentError
 from .tensor_shape import TensorShape
 
@@ -70,6 +71,16 @@ class TensorArray:
         out._buffer = buffer
         return out
 
+    def _buffer_for(self, index, what):
+        """The stacked tensor this call works on, or None for the list: the array is a loop value already, or
+        `index` is a value the traced graph computes (list positions are trace-time numbers). Stacked anew for each
+        such call: the stack is an op of the graph being traced now."""
+        if self._buffer is not None:
+            return self._buffer
+        if isinstance(index, Tensor) and _core._capture_active() and _core._is_symbolic(index):
+            return self._as_buffer(f"TensorArray.{what}")
+        return None
+
     def _index(self, index):
         return _core.reshape(_core.convert_to_tensor(index, dtype="int32"), (1, 1))
 
@@ -87,10 +98,11 @@ class TensorArray:
             value = _core.convert_to_tensor(value, dtype=self._dtype)
             self._element_shape = TensorShape(value._shape_tuple())
             return self
-        if self._buffer is not None:
+        buffer = self._buffer_for(index, "write")
+        if buffer is not None:
             from ._array_ops import tensor_scatter_nd_update
             value = _core.convert_to_tensor(value, dtype=self._dtype)
-            return self._with_buffer(tensor_scatter_nd_update(self._buffer, self._index(index),
+            return self._with_buffer(tensor_scatter_nd_update(buffer, self._index(index),
                                                               _core.expand_dims(value, 0)))
         index = self._check_index(index, "write")
         value = _core.convert_to_tensor(value, dtype=self._dtype)  # a TypeError names both dtypes
@@ -107,8 +119,9 @@ class TensorArray:
 
     def read(self, index, name=None):
         """The element at `index` (zeros of the element shape if it was never written)."""
-        if self._buffer is not None:
-            return _core.gather(self._buffer, _core.convert_to_tensor(index, dtype="int32"), axis=0)
+        buffer = self._buffer_for(index, "read")
+        if buffer is not None:
+            return _core.gather(buffer, _core.convert_to_tensor(index, dtype="int32"), axis=0)
         index = self._check_index(index, "read")
         return self._element(index)
 
@@ -132,8 +145,9 @@ class TensorArray:
 
     def gather(self, indices, name=None):
         """The elements at `indices`, stacked."""
-        if self._buffer is not None:
-            return _core.gather(self._buffer, _core.convert_to_tensor(indices, dtype="int32"), axis=0)
+        buffer = self._buffer_for(indices, "gather")
+        if buffer is not None:
+            return _core.gather(buffer, _core.convert_to_tensor(indices, dtype="int32"), axis=0)
         return _core.stack([self.read(i) for i in _ints(indices)], 0)
 
     def concat(self, name=None):
@@ -155,10 +169,11 @@ class TensorArray:
     def scatter(self, indices, value, name=None):
         """Writes the slices of `value` at `indices`; returns the array."""
         value = _core.convert_to_tensor(value, dtype=self._dtype)
-        if self._buffer is not None:
+        buffer = self._buffer_for(indices, "scatter")
+        if buffer is not None:
             from ._array_ops import tensor_scatter_nd_update
             indices = _core.expand_dims(_core.convert_to_tensor(indices, dtype="int32"), -1)
-            return self._with_buffer(tensor_scatter_nd_update(self._buffer, indices, value))
+            return self._with_buffer(tensor_scatter_nd_update(buffer, indices, value))
         for i, item in zip(_ints(indices), _core.unstack(value, axis=0)):
             self.write(i, item)
         return self

@@ -83,9 +83,13 @@ def convert_for_trace(fn):
         return fn
     if target.__module__ and (target.__module__ == "pytensor" or target.__module__.startswith("pytensor.")):
         return fn  # the library's own functions use tf.cond / tf.while_loop where they need them
+    if target.__name__ == "<lambda>":
+        return fn  # an expression: no statements to convert
     try:
         converted = _convert(target)[0]
-    except (OSError, TypeError) as e:
+    except ConversionError:
+        raise
+    except (OSError, TypeError, SyntaxError) as e:  # no source, or source that does not parse on its own
         warnings.warn(f"AutoGraph could not transform {target.__qualname__} and will run it as-is: its source is "
                       f"not available ({e}). Python control flow on tensors in it will fail; use tf.cond / "
                       f"tf.while_loop, or decorate it with tf.autograph.experimental.do_not_convert to silence "

@@ -163,3 +163,29 @@ def test_methods_and_closures_are_converted_with_their_state():
     assert float(m(tf.constant(1.0))) == 127.0  # 1 -> 3 -> 7 -> 15 -> 31 -> 63 -> 127
     m.v.assign(0.0)
     assert float(m(tf.constant(1.0))) == 128.0
+
+
+def test_lambdas_and_functions_without_source_run_unconverted():
+    square = tf.function(lambda x: x * x)
+    assert float(square(tf.constant(3.0))) == 9.0
+    namespace = {}
+    exec("def f(x):\n    return x + 1.0\n", {"tf": tf}, namespace)  # no source file to read
+    with pytest.warns(UserWarning, match="AutoGraph could not transform f"):
+        assert float(tf.function(namespace["f"])(tf.constant(1.0))) == 2.0
+
+
+def test_dataset_loop_runs_anew_on_each_call_and_refuses_ragged_batches():
+    data = tf.data.Dataset.from_tensor_slices(np.arange(10, dtype=np.float32))
+
+    @tf.function
+    def total(ds):
+        s = tf.constant(0.0)
+        for batch in ds:
+            s += tf.reduce_sum(batch)
+        return s
+
+    even = data.batch(5)
+    assert float(total(even)) == 45.0
+    assert float(total(even)) == 45.0  # the graph's loop iterates the dataset again
+    with pytest.raises(errors.InvalidArgumentError, match="drop_remainder=True"):
+        total(data.batch(4))
