@@ -16,6 +16,8 @@ source cannot be read runs unconverted with a warning; constructs that cannot be
 import ast
 import functools
 import inspect
+import os
+import sysconfig
 import textwrap
 import types
 import warnings
@@ -75,21 +77,35 @@ def _convert(fn):
     return entry
 
 
-def convert_for_trace(fn):
+_LIBRARY_DIRS = tuple({os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
+                       sysconfig.get_paths()["stdlib"] + os.sep, sysconfig.get_paths()["purelib"] + os.sep,
+                       sysconfig.get_paths()["platlib"] + os.sep})
+
+
+def _user_function(target):
+    """True for a Python function of the user's own code (not this library's, the standard library's or an
+    installed package's: they are called as they are, as TF leaves its own and other libraries' code)."""
+    if getattr(target, _DO_NOT_CONVERT, False) or not inspect.isfunction(target) or target.__name__ == "<lambda>" \
+            or inspect.isgeneratorfunction(target):
+        return False
+    filename = target.__code__.co_filename
+    return not os.path.abspath(filename).startswith(_LIBRARY_DIRS) and "site-packages" not in filename
+
+
+def convert_for_trace(fn, warn=True):
     """What ``tf.function`` runs when tracing `fn`: its converted copy, or `fn` itself where it is not converted
-    (marked do_not_convert, not Python source, source not available: the latter with a warning, as TF)."""
+    (marked do_not_convert, library code, a lambda, source not available: the latter with a warning, as TF).
+    Calls inside converted code go through ``converted_call``, which converts user functions the same way."""
     target = fn.__func__ if inspect.ismethod(fn) else fn
-    if getattr(target, _DO_NOT_CONVERT, False) or not inspect.isfunction(target):
+    if not _user_function(target):
         return fn
-    if target.__module__ and (target.__module__ == "pytensor" or target.__module__.startswith("pytensor.")):
-        return fn  # the library's own functions use tf.cond / tf.while_loop where they need them
-    if target.__name__ == "<lambda>":
-        return fn  # an expression: no statements to convert
     try:
         converted = _convert(target)[0]
     except ConversionError:
         raise
     except (OSError, TypeError, SyntaxError) as e:  # no source, or source that does not parse on its own
+        if not warn:
+            return fn
         warnings.warn(f"AutoGraph could not transform {target.__qualname__} and will run it as-is: its source is "
                       f"not available ({e}). Python control flow on tensors in it will fail; use tf.cond / "
                       f"tf.while_loop, or decorate it with tf.autograph.experimental.do_not_convert to silence "

@@ -57,6 +57,15 @@ def ld(getter, name):
         return Undefined(name)
 
 
+def converted_call(target, /, *args, **kwargs):
+    """``target(*args, **kwargs)`` from converted code: a function of the user's own code is converted first (as TF
+    converts the functions a tf.function calls), so its Python control flow on tensors works too."""
+    if _function.current_capture() is not None:
+        from . import convert_for_trace
+        target = convert_for_trace(target, warn=False)
+    return target(*args, **kwargs)
+
+
 def retval(value):
     """A converted function's return value (None where no return ran)."""
     return None if isinstance(value, Undefined) else value

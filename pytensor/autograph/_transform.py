@@ -102,9 +102,6 @@ class Converter:
     def convert(self, fdef):
         """The converted definition of `fdef` (decorators dropped) and the names its generated functions rebind."""
         for node in _walk_own(fdef.body):
-            if isinstance(node, (ast.Yield, ast.YieldFrom)):
-                raise self.error(node, "tf.function cannot convert a generator function (yield); return a tensor, "
-                                       "or iterate a tf.data.Dataset.from_generator outside the function")
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 raise self.error(node, f"AutoGraph cannot convert a function that declares "
                                        f"{'global' if isinstance(node, ast.Global) else 'nonlocal'} "
@@ -120,6 +117,7 @@ class Converter:
                for n in _walk_own([s])):
             body = self.lower_returns(body)
         body = self.lower_jumps(body)
+        body = [_Calls().visit(s) for s in body]
         body = [_BoolOps().visit(s) for s in body]
         body = self.control_flow(body)
         declared = assigned_names(body)
@@ -342,6 +340,35 @@ class Converter:
 
 def _strings(names):
     return ast.Tuple(elts=[ast.Constant(v) for v in names], ctx=ast.Load())
+
+
+# Calls left as they are: they read the calling frame (zero-argument super, locals()...).
+_FRAME_CALLS = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "dir", "print", "isinstance", "len",
+                          "range", "zip", "enumerate", "int", "float", "bool", "str", "list", "tuple", "dict", "type"})
+
+
+class _Calls(ast.NodeTransformer):
+    """``f(a, *b, k=c, **d)`` -> ``ag__.converted_call(f, a, *b, k=c, **d)`` (outside nested functions and
+    lambdas), except builtins that need their own frame or gain nothing."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in _FRAME_CALLS:
+            return node
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "range":
+            return node  # tf.range in a for statement is the loop's bounds (convert_for)
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
+                node.func.value.id == "ag__":
+            return node
+        return ast.copy_location(ast.Call(func=_ag("converted_call"), args=[node.func] + node.args,
+                                          keywords=node.keywords), node)
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+    visit_Lambda = visit_FunctionDef
 
 
 class _BoolOps(ast.NodeTransformer):

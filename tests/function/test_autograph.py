@@ -189,3 +189,31 @@ def test_dataset_loop_runs_anew_on_each_call_and_refuses_ragged_batches():
     assert float(total(even)) == 45.0  # the graph's loop iterates the dataset again
     with pytest.raises(errors.InvalidArgumentError, match="drop_remainder=True"):
         total(data.batch(4))
+
+
+def _clipped(x, limit):
+    if tf.reduce_max(x) > limit:
+        x = x * (limit / tf.reduce_max(x))
+    return x
+
+
+class _Scaler:
+    def __init__(self, factor):
+        self.factor = factor
+
+    def apply(self, x):
+        while tf.reduce_sum(x) < 10.0:
+            x = x * self.factor
+        return x
+
+
+def test_functions_the_function_calls_are_converted_too():
+    scaler = _Scaler(2.0)
+
+    @tf.function
+    def f(x):
+        return scaler.apply(_clipped(x, 4.0))
+
+    np.testing.assert_allclose(f(tf.constant([1.0, 8.0])).numpy(), [0.5 * 4, 4.0 * 4])  # clipped, then doubled twice
+    np.testing.assert_allclose(f(tf.constant([1.0, 2.0])).numpy(), [4.0, 8.0])
+    assert f.experimental_get_tracing_count() == 1
