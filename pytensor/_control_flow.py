@@ -9,9 +9,9 @@ on the trace's values to give the call its result.
 Gradients: eagerly the tapes see the Python control flow's ops. A traced node is one custom-gradient op of the
 floating tensors and trainable variables its branches use, whose gradient is again a node: for ``cond`` /
 ``switch_case``, a cond on the same predicate whose branches recompute the taken branch under a tape (any order);
-for ``while_loop``, a loop from the last iteration down to the first that recomputes each iteration's loop variables
-from the initial ones (quadratic in the iteration count: the executor keeps no per-iteration stack). Not built:
-shape invariants that let a loop variable change shape.
+for ``while_loop``, a loop from the last iteration down to the first over the loop variables each iteration started
+with (kept on the host by the forward run, as TF's stacks; a second-order gradient recomputes them from the initial
+ones instead, quadratic in the iteration count). Not built: shape invariants that let a loop variable change shape.
 """
 
 import os
@@ -210,6 +210,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                swap_memory=False, maximum_iterations=None, name=None):
     """Repeats ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (at most ``maximum_iterations`` times),
     as ``tf.while_loop``; inside ``tf.function``, one graph node whose cond and body are traced once."""
+    return _while_loop(cond, body, loop_vars, maximum_iterations)
+
+
+def _while_loop(cond, body, loop_vars, maximum_iterations=None, exact_body=None):
+    """while_loop; `exact_body` is `body` as a differentiable function of the loop variables and captures, for the
+    gradient (the backward loop's body reads recorded states, which a gradient of it must recompute)."""
     if not callable(cond) or not callable(body):
         raise TypeError("tf.while_loop: cond and body must be callables")
     if not isinstance(loop_vars, (list, tuple)):
@@ -241,11 +247,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise NotImplementedError("tf.while_loop: a maximum_iterations computed inside the function is not supported; "
                                   "pass a Python int or a tensor made outside the function")
     # Fresh handles, made outside the capture: a closure over an initial value stays a capture, not a loop variable.
-    capture.end()
-    try:
+    with _function.outside_capture():
         fresh = [_core.reshape(t, t._shape_tuple()) for t in flat]
-    finally:
-        capture.begin()
     cond_graph, cond_caps, _, cond_out = _trace_branch(lambda *a: cond(*unpack(a)), fresh, "tf.while_loop")
     if len(cond_out) != 1 or cond_out[0]._shape_tuple() != ():
         raise ValueError("tf.while_loop: cond must return one scalar boolean tensor")
@@ -265,12 +268,11 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                              f"shape (shape_invariants that let a shape vary are not supported here: preallocate, "
                              f"or use a tf.TensorArray)")
     limit = -1 if maximum_iterations is None else int(maximum_iterations)
-    state_inputs = [t for t in flat if _floating(t)]
     inputs = _differentiable_inputs(cond_caps + body_caps, [cond_graph, body_graph])
-    if not state_inputs and not inputs:
+    if not any(_floating(t) for t in flat) and not inputs:
         return unpack(capture.add_while(cond_graph, body_graph, flat, cond_caps, body_caps, limit))
-    return unpack(_differentiable_while(capture, cond, body, unpack, step_output, flat, fresh, limit,
-                                        state_inputs, inputs))
+    return unpack(_differentiable_while(capture, cond, body, exact_body or body, unpack, step_output, flat, fresh,
+                                        limit, inputs))
 
 
 def _learn_element_shapes(body, structure):
@@ -291,21 +293,55 @@ def _learn_element_shapes(body, structure):
             array._probing = False
 
 
-def _differentiable_while(capture, cond, body, unpack, step_output, flat, fresh, limit, state_inputs, inputs):
+class _History:
+    """The loop variables at the start of each iteration of one traced While, kept on the host while the graph runs
+    (as TF's stacks) for its backward loop, which reads iteration k's back through `slots` (variables)."""
+
+    def __init__(self, templates):
+        self.states = []
+        with _function.outside_capture():
+            self.slots = [Variable(_core.zeros_like(t), trainable=False, name="while_history") for t in templates]
+
+    def reset(self, _=None):
+        self.states = []
+
+    def push(self, values):
+        self.states.append(list(values))
+
+    def fetch(self, values):
+        with _function.outside_capture():  # run by a trace's own execution too, where k is a traced value
+            k = int(values[0].numpy())
+            if 0 <= k < len(self.states):
+                for slot, value in zip(self.slots, self.states[k]):
+                    slot.assign(value)
+
+
+def _differentiable_while(capture, cond, body, exact_body, unpack, step_output, flat, fresh, limit, inputs):
     """The While node with an iteration counter, recorded as one op of the floating initial loop variables and
-    `inputs` whose gradient runs the iterations backwards (see the module docstring)."""
-    step = [lambda *a: [_as_tensor(v, "tf.while_loop") for v in nest.flatten(step_output(body(*unpack(a))))]][0]
+    `inputs` whose gradient runs the iterations backwards: iteration k's loop variables come from a `_History` the
+    forward run filled, and each iteration's gradient is the VJP of `exact_body` at them."""
+    def as_step(fn):
+        return lambda *a: [_as_tensor(v, "tf.while_loop") for v in nest.flatten(step_output(fn(*unpack(a))))]
+
+    step, exact_step = as_step(body), as_step(exact_body)
     floating = [i for i, t in enumerate(flat) if _floating(t)]
+    history = _History(flat)
     counter = _core.constant(0, "int32")
     with _function.outside_capture():
         fresh_counter = _core.reshape(counter, ())
+
+    def recorded_step(k, *a):
+        _function.current_capture().add_callback(history.push, list(a), "WhileHistoryPush")
+        return [k + 1] + step(*a)
+
     cond_graph, cond_caps, _, _ = _trace_branch(lambda k, *a: cond(*unpack(a)), [fresh_counter] + fresh,
                                                 "tf.while_loop")
-    body_graph, body_caps, _, _ = _trace_branch(lambda k, *a: [k + 1] + step(*a), [fresh_counter] + fresh,
-                                                "tf.while_loop")
+    body_graph, body_caps, _, _ = _trace_branch(recorded_step, [fresh_counter] + fresh, "tf.while_loop")
     results = {}
 
     def run_node():
+        capture.add_callback(history.reset, [], "WhileHistoryReset")
+        history.reset()  # the loop runs now too (the trace is a call)
         outs = capture.add_while(cond_graph, body_graph, [counter] + flat, cond_caps, body_caps, limit)
         results["count"] = outs[0]
         return [outs[1 + i] for i in floating] + [o for i, o in enumerate(outs[1:]) if i not in floating]
@@ -314,22 +350,29 @@ def _differentiable_while(capture, cond, body, unpack, step_output, flat, fresh,
         d_state = upstream[:len(floating)]
         d_inputs = [_core.zeros_like(x) for x in inputs]
 
-        def state_at(k):
-            # The loop variables after k iterations, recomputed from the initial ones.
-            out = while_loop(lambda j, *a: j < k, lambda j, *a: [j + 1] + step(*a), [_core.constant(0, "int32")] +
-                             flat)
-            return list(out[1:])
-
-        def back_body(k, *carried):
+        def back_step(k, state, carried):
             d_s, d_in = list(carried[:len(floating)]), list(carried[len(floating):])
-            state = state_at(k)
             full = [_core.zeros_like(t) for t in state]
             for i, d in zip(floating, d_s):
                 full[i] = d
-            grads = _vjp(lambda *a: step(*a), state, inputs, full)
+            grads = _vjp(exact_step, state, inputs, full)
             return [k - 1] + [grads[i] for i in floating] + [a + g for a, g in zip(d_in, grads[len(state):])]
 
-        out = while_loop(lambda k, *a: k >= 0, back_body, [results["count"] - 1] + d_state + d_inputs)
+        def recorded_state(k):
+            _function.current_capture().add_callback(history.fetch, [k], "WhileHistoryRead")
+            with _function.outside_capture():
+                history.fetch([k])  # this trace's own values
+            return [slot.read_value() for slot in history.slots]
+
+        def recomputed_state(k):
+            # The loop variables after k iterations, from the initial ones (differentiable, unlike the record).
+            out = while_loop(lambda j, *a: j < k, lambda j, *a: [j + 1] + exact_step(*a),
+                             [_core.constant(0, "int32")] + flat)
+            return list(out[1:])
+
+        out = _while_loop(lambda k, *a: k >= 0, lambda k, *c: back_step(k, recorded_state(k), c),
+                          [results["count"] - 1] + d_state + d_inputs,
+                          exact_body=lambda k, *c: back_step(k, recomputed_state(k), c))
         return list(out[1:])
 
     outs = _with_gradient(run_node, [flat[i] for i in floating] + inputs, backward)

@@ -60,16 +60,17 @@ def current_capture():
 
 @contextlib.contextmanager
 def outside_capture():
-    """Suspends this thread's capture for the block: library code that must see a traced value's numbers now."""
-    capture = current_capture()
-    if capture is None:
-        yield
-        return
-    capture.end()
+    """Suspends this thread's captures for the block, the enclosing ones of a branch being traced too (ending only
+    the innermost would hand its ops to the enclosing graph): library code that must see a traced value's numbers
+    now, or make state that is no op of any graph."""
+    captures = [trace.capture for trace in _traces()]
+    for capture in reversed(captures):
+        capture.end()
     try:
         yield
     finally:
-        capture.begin()
+        for capture in captures:
+            capture.begin()
 
 
 def is_dry_trace():
