@@ -269,7 +269,8 @@ def _while_loop(cond, body, loop_vars, maximum_iterations=None, exact_body=None)
                              f"or use a tf.TensorArray)")
     limit = -1 if maximum_iterations is None else int(maximum_iterations)
     inputs = _differentiable_inputs(cond_caps + body_caps, [cond_graph, body_graph])
-    if not any(_floating(t) for t in flat) and not inputs:
+    # A plain node unless a tape records through it now (its gradient keeps a host record of every iteration).
+    if not any(_core.is_tracked(t) for t in [t for t in flat if _floating(t)] + inputs):
         return unpack(capture.add_while(cond_graph, body_graph, flat, cond_caps, body_caps, limit))
     return unpack(_differentiable_while(capture, cond, body, exact_body or body, unpack, step_output, flat, fresh,
                                         limit, inputs))

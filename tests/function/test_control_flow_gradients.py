@@ -131,3 +131,20 @@ def test_traced_function_with_cond_differentiated_from_outside():
             tape.watch(x)
             y = f(x)
         assert tape.gradient(y, x).numpy() == want
+
+
+def test_only_a_loop_a_tape_records_through_keeps_its_iterations():
+    def loop(x):
+        return tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), [0, x])[1]
+
+    def grad(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = loop(x)
+        return tape.gradient(y, x)
+
+    x = tf.constant(2.0)
+    assert "WhileHistoryPush" not in tf.function(loop).get_concrete_function(x).graph.pretty_printed()
+    traced_grad = tf.function(grad)
+    assert "WhileHistoryPush" in traced_grad.get_concrete_function(x).graph.pretty_printed()
+    assert float(traced_grad(tf.constant(3.0))) == 4 * 27.0  # d(x^4)/dx
