@@ -55,6 +55,7 @@ _LAZY_SUBMODULES += ("sparse", "strings")  # tf.sparse: SparseTensor functions; 
 _LAZY_SUBMODULES += ("signal",)  # tf.signal: framing, windows, mel filters, DCT
 _LAZY_SUBMODULES += ("distribute",)  # tf.distribute: strategies over MPI
 _LAZY_SUBMODULES += ("autograph",)  # tf.autograph: converts Python control flow for tf.function
+_LAZY_SUBMODULES += ("compat",)  # tf.compat.v1: TF1 graphs (placeholder, Session) on the graph IR
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 
@@ -104,6 +105,9 @@ _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "l
 _INITIALIZER_ALIASES = {"zeros_initializer": "Zeros", "ones_initializer": "Ones",
                         "constant_initializer": "Constant", "random_normal_initializer": "RandomNormal",
                         "random_uniform_initializer": "RandomUniform"}
+# Beyond TF 2: TF1's graph entry points at top level too (TF 2 keeps them under tf.compat.v1), so that TF1 programs
+# written `import tensorflow as tf; tf.placeholder(...); tf.Session()` run as written, beside eager code.
+_COMPAT_V1_NAMES = ("placeholder", "placeholder_with_default", "Session", "InteractiveSession")
 _getattr_before_tf_aliases = __getattr__
 
 
@@ -112,6 +116,8 @@ def __getattr__(name):  # noqa: F811 - adds the aliases, then defers to the lazy
         value = getattr(__getattr__("keras"), _KERAS_ALIASES[name])
     elif name in _INITIALIZER_ALIASES:
         value = getattr(__getattr__("keras").initializers, _INITIALIZER_ALIASES[name])
+    elif name in _COMPAT_V1_NAMES:
+        value = getattr(__getattr__("compat").v1, name)
     else:
         return _getattr_before_tf_aliases(name)
     globals()[name] = value

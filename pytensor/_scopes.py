@@ -107,9 +107,14 @@ def device(device_name):
     yield
 
 
+# Checks that may say ops do not run eagerly (tf.compat.v1's graph semantics append theirs).
+eager_checks = []
+
+
 def executing_eagerly():
-    """True: pytensor runs ops eagerly (graph tracing has its own entry point)."""
-    return True
+    """True: pytensor runs ops eagerly (graph tracing has its own entry point); False under tf.compat.v1's graph
+    semantics (disable_eager_execution, Graph.as_default)."""
+    return all(check() for check in eager_checks)
 
 
 @contextlib.contextmanager

@@ -19,6 +19,10 @@ class UnimplementedError(OpError, NotImplementedError):
     """The operation is not built in this configuration (e.g. CUDA off)."""
 
 
+class FailedPreconditionError(OpError):
+    """The operation needs state that is not there yet: a TF1 session read a variable it has not initialised."""
+
+
 class OperatorNotAllowedInGraphError(TypeError):
     """A traced (symbolic) tensor was used as a Python value (``bool``, ``if``, iteration) inside ``tf.function``."""
 

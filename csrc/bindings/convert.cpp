@@ -321,8 +321,11 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
     }
   }
   if (PyObject_CheckBuffer(p)) return convert_dtype(from_buffer(obj), dtype, op);
+  if (PyObject_HasAttrString(p, "_pytensor_symbolic_message"))  // a symbolic type with its own advice
+    throw SymbolicOperand(str_cat(op, ": ", std::string(py::repr(obj)), " ",
+                                  std::string(py::str(obj.attr("_pytensor_symbolic_message")))));
   if (PyObject_HasAttrString(p, "_pytensor_symbolic"))
-    throw TypeError(str_cat(op, ": ", std::string(py::repr(obj)), " is a symbolic tensor of Keras's functional API: "
+    throw SymbolicOperand(str_cat(op, ": ", std::string(py::repr(obj)), " is a symbolic tensor of Keras's functional API: "
                             "it has no values for ops to compute with. Put the op in a layer, e.g. "
                             "keras.layers.Lambda(lambda t: tf.nn.relu(t))(x); Python operators (+ - * / ** @ [] "
                             "and unary -, abs) on KerasTensors build such layers themselves."));

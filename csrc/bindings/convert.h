@@ -13,6 +13,13 @@ namespace py = pybind11;
 
 namespace pt::bind {
 
+/**
+ * A symbolic operand (a Keras functional-API KerasTensor, a tf.compat.v1 graph tensor) given to an op that needs
+ * values. A TypeError; the Tensor operators catch it and return NotImplemented, so that Python asks the symbolic
+ * operand's own reflected operator (`eager_tensor + placeholder` builds a graph node).
+ */
+struct SymbolicOperand : TypeError { using TypeError::TypeError; };
+
 /** Python type objects of Tensor and Variable (set when the classes are bound). */
 extern PyTypeObject* g_tensor_type;
 extern PyTypeObject* g_variable_type;

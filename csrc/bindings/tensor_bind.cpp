@@ -232,7 +232,12 @@ void bind_operators(Cls& cls) {
   auto bin = [](OpId op, bool reflected) {
     return [op, reflected](py::handle self, py::handle other) -> py::object {
       Tensor a = self_tensor(self);
-      Tensor b = to_tensor(other, a.dtype(), op_def(op).name);
+      Tensor b;
+      try {
+        b = to_tensor(other, a.dtype(), op_def(op).name);
+      } catch (const SymbolicOperand&) {
+        return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+      }
       return py::cast(reflected ? ops::binary(op, b, a) : ops::binary(op, a, b));
     };
   };
@@ -277,9 +282,15 @@ void bind_operators(Cls& cls) {
   cls.def("__eq__", eq(OpId::equal));
   cls.def("__ne__", eq(OpId::not_equal));
   cls.attr("__hash__") = py::none();
-  cls.def("__matmul__", [](py::handle self, py::handle other) {
+  cls.def("__matmul__", [](py::handle self, py::handle other) -> py::object {
     Tensor a = self_tensor(self);
-    return ops::matmul(a, to_tensor(other, a.dtype(), "matmul"), false, false);
+    Tensor b;
+    try {
+      b = to_tensor(other, a.dtype(), "matmul");
+    } catch (const SymbolicOperand&) {
+      return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    }
+    return py::cast(ops::matmul(a, b, false, false));
   });
   cls.def("__rmatmul__", [](py::handle self, py::handle other) {
     Tensor a = self_tensor(self);
@@ -342,6 +353,8 @@ PyObject* number_slot(PyObject* x, PyObject* y) {
     else if (b) out = ops::binary(OP, to_tensor(x, b->dtype(), op_def(OP).name), *b);
     else Py_RETURN_NOTIMPLEMENTED;
     return py::cast(std::move(out)).release().ptr();
+  } catch (const SymbolicOperand&) {
+    Py_RETURN_NOTIMPLEMENTED;  // the symbolic operand's reflected operator builds the node
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (...) {

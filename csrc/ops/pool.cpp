@@ -59,8 +59,10 @@ std::pair<Tensor, Tensor> max_pool_forward(const Tensor& x, const Pool2dWindow& 
 /** max_pool2d as a recorded op; the argmax is computed when asked for or when a tape keeps it for the backward. */
 std::pair<Tensor, Tensor> max_pool_op(const Tensor& x, const Pool2dWindow& window, bool want_arg) {
   PT_OP_SCOPE;
-  // The argmax is saved for the gradient when a tape tracks x.
-  const bool save_arg = pt_op_scope_.should_record() && is_floating(x.dtype()) && autograd::is_tracked(x);
+  // The argmax is saved for the gradient when a tape tracks x, or for an observer (a traced graph keeps it as an
+  // output, which the executor's replay must fill for the traced gradient to read).
+  const bool save_arg = pt_op_scope_.should_record() && is_floating(x.dtype()) &&
+                        (autograd::thread_state().observer || autograd::is_tracked(x));
   auto [y, arg] = max_pool_forward(x, window, want_arg || save_arg);
   PT_RECORD(OpId::max_pool2d, {x}, {y}, attrs::Pool2d{window}, {save_arg ? arg : Tensor()});
   return {y, want_arg ? arg : Tensor()};
@@ -88,6 +90,7 @@ Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& inpu
   PT_OP_SCOPE;
   const char* name = "max_pool2d_grad";
   const Geometry g = geometry(input_shape, window, name);
+  check_arg(dy.defined() && argmax.defined(), name, ": the gradient and the argmax of the forward pass are needed");
   check_output_shape(dy, g, name, "dy");
   check_output_shape(argmax, g, name, "argmax");
   if (argmax.dtype() != DType::Int32) throw_dtype_error(name, argmax.dtype(), "int32 for argmax");
@@ -145,8 +148,8 @@ Tensor conv2d_max_pool(const Tensor& input, const Tensor& filters, const Conv2dP
   const ConvGeometry cg = conv2d_geometry(name, input.shape(), filters.shape(), params);
   const Shape conv_shape{cg.n, cg.oh, cg.ow, cg.co};  // the argmax indexes its images, as max_pool2d_with_argmax's
   const Geometry g = geometry(conv_shape, window, name);
-  const bool recording =
-      pt_op_scope_.should_record() && (autograd::is_tracked(input) || autograd::is_tracked(filters));
+  const bool recording = pt_op_scope_.should_record() && (autograd::thread_state().observer ||
+                                                          autograd::is_tracked(input) || autograd::is_tracked(filters));
   check_arg(!recording || cg.oh * cg.ow * cg.co <= std::numeric_limits<int32_t>::max(), name,
             ": a convolution output image of shape ", shape_str(conv_shape),
             " has more than 2^31 elements, too many for int32 argmax indices");
