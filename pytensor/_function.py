@@ -15,6 +15,7 @@ again for each new concrete shape to record that shape's graph (so its Python si
 import contextlib
 import functools
 import inspect
+import sys
 import threading
 import warnings
 import weakref
@@ -59,16 +60,17 @@ def current_capture():
 
 @contextlib.contextmanager
 def outside_capture():
-    """Suspends this thread's capture for the block: library code that must see a traced value's numbers now."""
-    capture = current_capture()
-    if capture is None:
-        yield
-        return
-    capture.end()
+    """Suspends this thread's captures for the block, the enclosing ones of a branch being traced too (ending only
+    the innermost would hand its ops to the enclosing graph): library code that must see a traced value's numbers
+    now, or make state that is no op of any graph."""
+    captures = [trace.capture for trace in _traces()]
+    for capture in reversed(captures):
+        capture.end()
     try:
         yield
     finally:
-        capture.begin()
+        for capture in captures:
+            capture.begin()
 
 
 def is_dry_trace():
@@ -365,7 +367,8 @@ class Function:
     """A Python function that runs as a traced graph (``tf.function``'s result); see the module docstring."""
 
     def __init__(self, python_function, input_signature=None, reduce_retracing=False, jit_compile=None,
-                 autograph=True, name=None, experimental_relax_shapes=None, **unused):
+                 autograph=True, name=None, experimental_relax_shapes=None, experimental_autograph_options=None,
+                 **unused):
         if not callable(python_function):
             raise TypeError(f"tf.function: expected a callable, got {type(python_function).__name__}")
         functools.update_wrapper(self, python_function)
@@ -373,7 +376,9 @@ class Function:
         self._input_signature = _normalize_signature(input_signature)
         self._reduce_retracing = bool(reduce_retracing or experimental_relax_shapes)
         self._jit_compile = jit_compile  # accepted: every function is compiled to a C++ graph
-        self._autograph = autograph
+        self._autograph = bool(autograph)
+        self._autograph_options = experimental_autograph_options  # accepted: one fixed set of conversions
+        self._converted = None  # the AutoGraph-converted function, made on the first trace
         self._name = name or getattr(python_function, "__name__", "function")
         self._concrete = {}        # concrete key -> ConcreteFunction (one per concrete shape)
         self._signatures = []      # TF's signatures (relaxed keys): what experimental_get_tracing_count counts
@@ -417,7 +422,8 @@ class Function:
             bound = self._bound_by_id.get(id(instance))
         if bound is None:
             bound = Function(self._python_function.__get__(instance, owner), self._input_signature,
-                             self._reduce_retracing, self._jit_compile, self._autograph, self._name)
+                             self._reduce_retracing, self._jit_compile, self._autograph, self._name,
+                             experimental_autograph_options=self._autograph_options)
             bound._instance = instance
             try:
                 self._bound[instance] = bound
@@ -427,9 +433,11 @@ class Function:
 
     # -- calls --
     def __call__(self, *args, **kwargs):
-        if _run_eagerly or _traces():
-            # Debug mode, or a function called while another is being traced: its ops join the outer graph.
+        if _run_eagerly:
             return self._python_function(*args, **kwargs)
+        if _traces():
+            # A function called while another is being traced: its ops join the outer graph.
+            return self._traced_function()(*args, **kwargs)
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
         concrete = self._concrete.get(key)
@@ -568,7 +576,7 @@ class Function:
         traces.append(_Trace(capture, dry))
         capture.begin()
         try:
-            outputs = self._python_function(*args, **kwargs)
+            outputs = self._traced_function()(*args, **kwargs)
             structure, leaves, out_tensors = _split_outputs(outputs)
             core_graph = capture.finish(out_tensors)
         finally:
@@ -586,6 +594,15 @@ class Function:
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)
         return outputs, concrete
+
+    def _traced_function(self):
+        """What a trace runs: the AutoGraph-converted function (autograph=True), else the Python function."""
+        if not self._autograph:
+            return self._python_function
+        if self._converted is None:
+            from . import autograph
+            self._converted = autograph.convert_for_trace(self._python_function)
+        return self._converted
 
     def _call_concrete(self, concrete, args, kwargs):
         tensors, spec_keys = [], []
@@ -645,6 +662,9 @@ def _split_outputs(outputs):
     flat = nest.flatten(outputs)
     leaves, tensors = [], []
     for leaf in flat:
+        autograph = sys.modules.get("pytensor.autograph._operators")  # loaded once a function was converted
+        if autograph is not None and isinstance(leaf, autograph.Undefined):
+            leaf._fail()  # a variable without a value here: say where it lost it
         if isinstance(leaf, Variable):
             leaf = leaf.read_value()
         if isinstance(leaf, Tensor):
@@ -658,7 +678,7 @@ def _split_outputs(outputs):
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None, reduce_retracing=False,
-             experimental_relax_shapes=None, name=None, **kwargs):
+             experimental_relax_shapes=None, name=None, experimental_autograph_options=None, **kwargs):
     """Compiles a function into a graph run by the C++ executor, as ``tf.function``.
 
     Usable as ``@tf.function``, ``@tf.function(input_signature=[...])`` or ``tf.function(f)``, on functions and
@@ -667,7 +687,9 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None, 
     Args:
         func: the function to compile.
         input_signature: a list of ``tf.TensorSpec`` the arguments must match (None dimensions allowed).
-        autograph: accepted; Python control flow on tensors is not converted (use ``tf.cond``/``tf.while_loop``).
+        autograph: convert Python ``if`` / ``while`` / ``for`` on tensors into graph control flow when tracing
+            (``tf.autograph``); False runs the function as written.
+        experimental_autograph_options: accepted (``tf.autograph.experimental.Feature`` values).
         jit_compile: accepted; every function is compiled to a C++ graph.
         reduce_retracing: trace one signature with None dimensions for tensors whose shapes change.
         name: the function's name in graphs and messages.
@@ -681,7 +703,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None, 
     def decorate(fn):
         return Function(fn, input_signature=input_signature, reduce_retracing=reduce_retracing,
                         jit_compile=jit_compile, autograph=autograph, name=name,
-                        experimental_relax_shapes=experimental_relax_shapes, **kwargs)
+                        experimental_relax_shapes=experimental_relax_shapes,
+                        experimental_autograph_options=experimental_autograph_options, **kwargs)
 
     if func is None:
         return decorate

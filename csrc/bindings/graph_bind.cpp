@@ -104,7 +104,7 @@ void bind_graph(py::module_& m) {
       .def("symbolic", &graph::Capture::symbolic, py::arg("tensor"))
       .def_property_readonly("variables_created", &graph::Capture::variables_created)
       .def("set_optimizer_sources", &graph::Capture::set_optimizer_sources, py::arg("iterations").none(true),
-           py::arg("learning_rate").none(true))
+           py::arg("learning_rate").none(true), py::arg("u_product").none(true) = nullptr)
       .def("add_callback",
            [](graph::Capture& c, py::function fn, const std::vector<Tensor>& inputs, const std::string& name) {
              // The callback keeps `fn` alive; it runs with the GIL held (graphs run from Python calls).

@@ -158,6 +158,8 @@ bool is_int_like(py::handle h) {
   if (PyLong_Check(h.ptr())) return true;
   if (const Tensor* tp = as_tensor(h)) {
     const Tensor& t = *tp;
+    // A traced index (tf.function) is a value of the graph, not a number to bake into it: it gathers instead.
+    if (graph::Capture* c = graph::Capture::active(); c && c->symbolic(t)) return false;
     return t.ndim() == 0 && (t.dtype() == DType::Int32 || t.dtype() == DType::Int64);
   }
   // numpy integer scalars: index-like, but also buffers (so check they are not sequences / arrays).

@@ -1,6 +1,7 @@
 #include "capture.h"
 
 #include "executor.h"
+#include "../ops/ops.h"
 
 namespace pt::graph {
 
@@ -131,7 +132,8 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   // gradient traced in the same graph reads this run's, not the trace's.
   for (const Tensor& t : saved) n.outputs.push_back(t.defined() ? type_of(t) : TensorType{});  // undefined: unsaved
   n.saved = static_cast<int32_t>(saved.size());
-  if (op == OpId::apply_adam) n.step_from = step_source_;
+  if (op == OpId::apply_adam || op == OpId::apply_nadam) n.step_from = step_source_;
+  if (op == OpId::apply_nadam) n.u_product_from = u_product_source_;
   if (std::string(op_def(op).family) == "optim") n.learning_rate_from = learning_rate_source_;
   const bool update = std::string(op_def(op).family) == "optim";
   std::vector<Variable*> updated;
@@ -188,10 +190,12 @@ void Capture::add_callback(HostFn fn, const std::vector<Tensor>& inputs, const s
   graph_->add(std::move(n), name);
 }
 
-void Capture::set_optimizer_sources(const Variable* iterations, const Variable* learning_rate) {
+void Capture::set_optimizer_sources(const Variable* iterations, const Variable* learning_rate,
+                                    const Variable* u_product) {
   // Each read is a ReadVariable node, ordered among its variable's accesses (on_read).
   step_source_ = iterations ? values_.at(iterations->read().id()) : ValueRef{};
   learning_rate_source_ = learning_rate ? values_.at(learning_rate->read().id()) : ValueRef{};
+  u_product_source_ = u_product ? values_.at(u_product->read().id()) : ValueRef{};
 }
 
 std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tensor>& inputs) {
@@ -203,6 +207,10 @@ std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tenso
   std::vector<Tensor> outputs;
   try {
     outputs = run_control_flow(node, inputs);
+    // A branch that returns a tensor it was given returns that very tensor: the node's output needs an identity
+    // of its own, or binding it below would make every later use of the input read the node's output.
+    for (Tensor& t : outputs)
+      if (values_.count(t.id())) t = ops::reshape(t, t.shape());
   } catch (...) {
     autograd::thread_state().observer = this;
     variable_observer() = self;

@@ -43,11 +43,12 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   /** Appends a host callback (tf.print) of `inputs`, run on every call in program order. */
   void add_callback(HostFn fn, const std::vector<Tensor>& inputs, const std::string& name);
   /**
-   * Until cleared (nulls), captured apply_* nodes take their learning rate from `learning_rate` and apply_adam its
-   * step from `iterations` (plus one), both as read now, at run time, instead of the trace-time numbers: the
-   * optimizer's variables, which change between calls.
+   * Until cleared (nulls), captured apply_* nodes take their learning rate from `learning_rate`, apply_adam and
+   * apply_nadam their step from `iterations` (plus one) and apply_nadam its u_product from `u_product`, each as read
+   * now, at run time, instead of the trace-time numbers: the optimizer's variables, which change between calls.
    */
-  void set_optimizer_sources(const Variable* iterations, const Variable* learning_rate);
+  void set_optimizer_sources(const Variable* iterations, const Variable* learning_rate,
+                             const Variable* u_product = nullptr);
   /** True when `t` was computed from a function input or a variable read (a symbolic value in TF's terms). */
   bool symbolic(const Tensor& t) const;
   /** The graph name of symbolic `t` ("add:0"), or empty when `t` is not symbolic. */
@@ -88,6 +89,7 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   std::vector<std::pair<Variable*, Tensor>> first_values_;  // (variable, value at its first access)
   ValueRef step_source_{};           // set_optimizer_sources' reads (node -1: none)
   ValueRef learning_rate_source_{};
+  ValueRef u_product_source_{};
   Capture* previous_ = nullptr;
   autograd::OpObserver* previous_op_observer_ = nullptr;
   VariableObserver* previous_variable_observer_ = nullptr;

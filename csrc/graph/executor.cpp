@@ -129,6 +129,7 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
     for (ValueRef v : nodes[i].inputs) s.in_slots.push_back(slot(v));
     s.step_slot = slot(nodes[i].step_from);
     s.learning_rate_slot = slot(nodes[i].learning_rate_from);
+    s.u_product_slot = slot(nodes[i].u_product_from);
   }
   // Liveness: each slot is released by the step that uses it last; graph outputs are never released.
   std::vector<int32_t> last_use(num_slots_, -1);
@@ -136,6 +137,7 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
     std::vector<int32_t> uses = steps_[i].in_slots;
     uses.push_back(steps_[i].step_slot);
     uses.push_back(steps_[i].learning_rate_slot);
+    uses.push_back(steps_[i].u_product_slot);
     for (int32_t u : uses)
       if (u >= 0) last_use[static_cast<size_t>(u)] = static_cast<int32_t>(i);
   }
@@ -200,12 +202,16 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
         std::vector<Tensor> outs;
         std::optional<SavedCatcher> catcher;
         if (n.saved) catcher.emplace();
-        if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || has_seed(n.attrs)) {
+        if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || s.u_product_slot >= 0 || has_seed(n.attrs)) {
           Attrs a = n.attrs;
           reseed(a, runs_);
           if (s.learning_rate_slot >= 0) set_learning_rate(a, scalar_value(slots_[static_cast<size_t>(s.learning_rate_slot)]));
           if (auto* adam = std::get_if<attrs::ApplyAdam>(&a); adam && s.step_slot >= 0)
             adam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
+          if (auto* nadam = std::get_if<attrs::ApplyNadam>(&a); nadam && s.step_slot >= 0)
+            nadam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
+          if (auto* nadam = std::get_if<attrs::ApplyNadam>(&a); nadam && s.u_product_slot >= 0)
+            nadam->u_product = scalar_value(slots_[static_cast<size_t>(s.u_product_slot)]);
           outs = ops::invoke(n.op, ins, a);
         } else {
           outs = ops::invoke(n.op, ins, n.attrs);

@@ -120,6 +120,7 @@ void Graph::replace_nodes(std::vector<Node> nodes, const std::vector<int32_t>& r
     for (ValueRef& v : n.inputs) fix(v);
     if (n.step_from.node >= 0) fix(n.step_from);
     if (n.learning_rate_from.node >= 0) fix(n.learning_rate_from);
+    if (n.u_product_from.node >= 0) fix(n.u_product_from);
     std::vector<int32_t> control;
     for (int32_t c : n.control_inputs)
       if (remap[static_cast<size_t>(c)] >= 0) control.push_back(remap[static_cast<size_t>(c)]);

@@ -28,6 +28,7 @@ int compact(Graph& g, std::vector<char> keep, const std::vector<ValueRef>& repla
     for (ValueRef& v : n.inputs) redirect(v);
     if (n.step_from.node >= 0) redirect(n.step_from);
     if (n.learning_rate_from.node >= 0) redirect(n.learning_rate_from);
+    if (n.u_product_from.node >= 0) redirect(n.u_product_from);
   }
   for (ValueRef& v : g.outputs) redirect(v);
   g.replace_nodes(std::move(kept), remap);
@@ -60,6 +61,7 @@ int eliminate_dead_code(Graph& g) {
     for (ValueRef v : n.inputs) mark(v.node);
     if (n.step_from.node >= 0) mark(n.step_from.node);
     if (n.learning_rate_from.node >= 0) mark(n.learning_rate_from.node);
+    if (n.u_product_from.node >= 0) mark(n.u_product_from.node);
   }
   return compact(g, live, {});
 }

@@ -823,7 +823,13 @@ Grads grad_scatter_nd(const Node& n, const Tensor& dy) {
   const size_t K = static_cast<size_t>(indices.shape().back());
   Shape rows{prod(shape, 0, K)};
   rows.insert(rows.end(), shape.begin() + K, shape.end());
-  return {Tensor(), gather(reshape(dy, rows), scatter_flat_ids(indices, shape), 0, 0)};
+  // Flat row ids from public ops (index tuples times row strides), so that a traced gradient computes them from
+  // the run's indices rather than keeping the trace's.
+  std::vector<int64_t> strides(K, 1);
+  for (size_t k = K; k-- > 1;) strides[k - 1] = strides[k] * shape[k];
+  Tensor flat = reduce(OpId::reduce_sum, binary(OpId::multiply, cast(indices, DType::Int64), int64_vector(strides)),
+                       {-1}, false, false);
+  return {Tensor(), gather(reshape(dy, rows), flat, 0, 0)};
 }
 
 Grads grad_shape(const Node& n, const Grads& g) {

@@ -198,7 +198,7 @@ def test_functions_call_functions():
 
 
 def test_symbolic_tensors_refuse_python_control_flow():
-    @tf.function
+    @tf.function(autograph=False)  # with AutoGraph (the default) the `if` becomes a tf.cond
     def f(x):
         if x > 0:
             return x

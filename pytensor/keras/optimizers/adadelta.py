@@ -23,7 +23,8 @@ class Adadelta(Optimizer):
     def _slot_specs(self):
         return (("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0))
 
-    def _update(self, grads, variables, lr, step):
+    def _update(self, grads, variables, numbers):
+        lr = numbers["learning_rate"]
         rho, epsilon, decay_of, slots_of = self.rho, self.epsilon, self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
             slots = slots_of(variable)

@@ -42,25 +42,30 @@ class Adafactor(Optimizer):
             return ()  # not factored: only the velocity is used
         return variable_shape[:-1] if slot_name == "row" else variable_shape[:-2] + variable_shape[-1:]
 
-    def _update(self, grads, variables, lr, step):
+    _ops_update = True
+
+    def _numbers(self, lr, step):
         if self.relative_step and self._lr_schedule is None:
             lr = min(lr, step ** -0.5)
-        rho = min(lr, step ** -0.5)
         beta = 1.0 - step ** self.beta_2_decay
+        return {**super()._numbers(lr, step), "rho": min(lr, step ** -0.5), "beta": beta, "one_minus_beta": 1.0 - beta}
+
+    def _update(self, grads, variables, numbers):
         for grad, variable in zip(grads, variables):
             row, column, velocity = self._slots_of(variable)
             grad = pt.cast(grad, variable.dtype)
-            self._apply_weight_decay(variable, lr)
-            step_size = pt.maximum(_rms(variable.read_value()), self.epsilon_2) * rho
+            beta, one_minus_beta = numbers("beta", variable.dtype), numbers("one_minus_beta", variable.dtype)
+            self._apply_weight_decay(variable, numbers)
+            step_size = pt.maximum(_rms(variable.read_value()), self.epsilon_2) * numbers("rho", variable.dtype)
             squared = pt.square(grad) + self.epsilon_1
             if len(variable.shape) >= 2:
-                row.assign(row * beta + pt.reduce_mean(squared, axis=-1) * (1.0 - beta))
-                column.assign(column * beta + pt.reduce_mean(squared, axis=-2) * (1.0 - beta))
+                row.assign(row * beta + pt.reduce_mean(squared, axis=-1) * one_minus_beta)
+                column.assign(column * beta + pt.reduce_mean(squared, axis=-2) * one_minus_beta)
                 r = row.read_value()
                 velocity.assign(pt.expand_dims(r / pt.reduce_mean(r, axis=-1, keepdims=True), -1) *
                                 pt.expand_dims(column.read_value(), -2))
             else:
-                velocity.assign(velocity * beta + squared * (1.0 - beta))
+                velocity.assign(velocity * beta + squared * one_minus_beta)
             update = grad / pt.sqrt(velocity.read_value())
             update = update / pt.maximum(_rms(update) / self.clip_threshold, 1.0)
             variable.assign_sub(step_size * update)

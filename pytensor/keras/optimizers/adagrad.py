@@ -23,7 +23,8 @@ class Adagrad(Optimizer):
     def _slot_specs(self):
         return (("accumulator", self.initial_accumulator_value),)
 
-    def _update(self, grads, variables, lr, step):
+    def _update(self, grads, variables, numbers):
+        lr = numbers["learning_rate"]
         epsilon, decay_of, slots_of = self.epsilon, self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
             _core.apply_adagrad(variable, grad, slots_of(variable)[0], lr, epsilon, decay_of(variable))

@@ -29,7 +29,9 @@ class Adam(Optimizer):
             specs.append(("velocity_hat", 0.0))
         return specs
 
-    def _update(self, grads, variables, lr, step):
+    def _update(self, grads, variables, numbers):
+        lr = numbers["learning_rate"]
+        step = numbers["step"]
         beta_1, beta_2, epsilon = self.beta_1, self.beta_2, self.epsilon
         decay_of, slots_of = self._decay_of, self._slots_of
         amsgrad = self.amsgrad

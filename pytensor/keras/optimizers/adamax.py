@@ -24,15 +24,19 @@ class Adamax(Optimizer):
     def _slot_specs(self):
         return (("momentum", 0.0), ("norm", 0.0))
 
-    def _update(self, grads, variables, lr, step):
-        bias = 1.0 - self.beta_1 ** step
+    _ops_update = True
+
+    def _numbers(self, lr, step):
+        return {**super()._numbers(lr, step), "step_size": lr / (1.0 - self.beta_1 ** step)}
+
+    def _update(self, grads, variables, numbers):
         for grad, variable in zip(grads, variables):
             m, u = self._slots_of(variable)
             grad = pt.cast(grad, variable.dtype)
-            self._apply_weight_decay(variable, lr)
+            self._apply_weight_decay(variable, numbers)
             m.assign_add((grad - m) * (1.0 - self.beta_1))
             u.assign(pt.maximum(u * self.beta_2, pt.abs(grad)))
-            variable.assign_sub(m.read_value() * (lr / bias) / (u.read_value() + self.epsilon))
+            variable.assign_sub(m.read_value() * numbers("step_size", variable.dtype) / (u.read_value() + self.epsilon))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

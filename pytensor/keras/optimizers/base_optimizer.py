@@ -174,29 +174,86 @@ class Optimizer:
             grads = self._distribute_strategy._all_reduce_gradients(grads, variables)
         if self.clipvalue is not None or self.clipnorm is not None or self.global_clipnorm is not None:
             grads = self._clip_gradients(grads)
-        # The step counts from `iterations`, which a traced step (tf.function) advances without this Python object.
-        self._step = int(self.iterations)
-        lr = self._current_learning_rate()
         capture = _function.current_capture()
         if capture is None:
-            self._step += 1
-            self._update(grads, variables, lr, self._step)
-            self.iterations.assign(self._step)
+            step, numbers = self._begin_step()
+            self._update(grads, variables, self._step_numbers(numbers) if self._ops_update else numbers)
+            self.iterations.assign(step)
             return self.iterations
-        # Traced by tf.function: the graph reads the step from `iterations` and a learning-rate variable's value on
-        # each call (the numbers below are this call's), and counts with assign_add.
-        self._step += 1
-        lr_variable = self._lr_variable if self._lr_schedule is None else None
-        capture.set_optimizer_sources(self.iterations, lr_variable)
-        try:
-            self._update(grads, variables, lr, self._step)
-        finally:
-            capture.set_optimizer_sources(None, None)
+        with _function.outside_capture():  # this call's numbers, in Python; the graph reads them on later calls
+            _, numbers = self._begin_step()
+        self._traced_update(capture, grads, variables, numbers)
         self.iterations.assign_add(1)
         return self.iterations
 
-    def _update(self, grads, variables, lr, step):
-        """Runs the fused kernel for each (gradient, variable); `step` is iterations + 1."""
+    # ---- the numbers of one step ----
+    # Subclasses whose update is written in ops (not one fused kernel per variable) set this: every number of
+    # `_numbers` reaches their ops as a 0-d tensor (`_StepNumbers`), which a traced step reads on every call.
+    _ops_update = False
+
+    def _begin_step(self):
+        """(step, numbers) of the update about to run, from ``iterations`` as it is now (step = iterations + 1;
+        a schedule is called with the iterations done so far)."""
+        self._step = int(self.iterations)
+        lr = self._current_learning_rate()
+        self._step += 1
+        return self._step, self._numbers(lr, self._step)
+
+    def _numbers(self, lr, step):
+        """The Python numbers one update uses, by name, from the learning rate and the step (iterations + 1):
+        computed in Python on every step, eager or traced, so both give the same bits."""
+        return {"learning_rate": lr, "step": step}
+
+    def _traced_update(self, capture, grads, variables, numbers):
+        """The update of a traced step. Fused kernels take the step from ``iterations`` and the learning rate from
+        its variable at run time (the capture's optimizer sources); every other number that changes between calls
+        (a schedule's learning rate, Nadam's u_product, an ops-written update's numbers) lives in a float64 variable
+        that a host callback, at this point of every call, sets from ``iterations`` by ``_begin_step``."""
+        if self._ops_update:
+            refreshed = [name for name in numbers if name != "step"]
+        else:
+            refreshed = [name for name in numbers if name == "u_product" or (
+                name == "learning_rate" and self._lr_schedule is not None)]
+        if refreshed:
+            holders = self._number_variables(refreshed)
+            with _function.outside_capture():  # this call's values: the trace is this call
+                for name in refreshed:
+                    holders[name].assign(numbers[name])
+
+            def refresh(_):
+                values = self._begin_step()[1]
+                for name in refreshed:
+                    holders[name].assign(values[name])
+
+            capture.add_callback(refresh, [], f"{self.name}/step_numbers")
+        if self._ops_update:
+            self._update(grads, variables, _StepNumbers({name: holders[name].read_value() for name in refreshed}))
+            return
+        lr_source = holders["learning_rate"] if "learning_rate" in refreshed else self._lr_variable
+        capture.set_optimizer_sources(self.iterations, lr_source, holders["u_product"] if "u_product" in refreshed
+                                      else None)
+        try:
+            self._update(grads, variables, numbers)
+        finally:
+            capture.set_optimizer_sources(None, None)
+
+    def _number_variables(self, names):
+        """The float64 variables holding the named numbers of a traced step (made once, outside any trace)."""
+        holders = self.__dict__.setdefault("_number_holders", {})
+        with _function.outside_capture():
+            for name in names:
+                if name not in holders:
+                    holders[name] = pt.Variable(0.0, dtype="float64", trainable=False, name=f"{self.name}/{name}")
+        return holders
+
+    def _step_numbers(self, numbers):
+        """The eager step's numbers as float64 constants, as an ops-written `_update` takes them."""
+        return _StepNumbers({name: pt.constant(value, dtype="float64") for name, value in numbers.items()
+                             if name != "step"})
+
+    def _update(self, grads, variables, numbers):
+        """Updates each variable from its gradient. `numbers` is ``_numbers``' dict of Python numbers for fused
+        kernels, a ``_StepNumbers`` for optimizers with ``_ops_update``."""
         raise NotImplementedError
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
@@ -213,12 +270,12 @@ class Optimizer:
             return 0.0
         return self.weight_decay
 
-    def _apply_weight_decay(self, variable, lr):
-        """``variable -= variable * weight_decay * lr`` (Keras's decoupled decay), for optimizers written in ops;
-        the fused kernels apply it themselves."""
+    def _apply_weight_decay(self, variable, numbers, rate="learning_rate"):
+        """``variable -= variable * weight_decay * lr`` (Keras's decoupled decay, lr the number named `rate`), for
+        optimizers written in ops; the fused kernels apply it themselves."""
         decay = self._decay_of(variable)
         if decay:
-            variable.assign_sub(variable.read_value() * (decay * lr))
+            variable.assign_sub(variable.read_value() * numbers(rate, variable.dtype, times=decay))
 
     # ---- pickling and copying: the slots travel with their variables ----
     def __getstate__(self):
@@ -299,3 +356,20 @@ class Optimizer:
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r} learning_rate={self._current_learning_rate()!r}>"
 
+
+
+class _StepNumbers:
+    """One step's numbers for an ops-written update: ``numbers(name, dtype)`` is the float64 0-d tensor `name`
+    (times a Python float, in float64) cast to `dtype`, as a Python number would be converted; each cast made once."""
+
+    def __init__(self, values):
+        self._values = values
+        self._made = {}
+
+    def __call__(self, name, dtype, times=None):
+        key = (name, dtype, times)
+        made = self._made.get(key)
+        if made is None:
+            value = self._values[name]
+            made = self._made[key] = pt.cast(value if times is None else value * times, dtype)
+        return made

@@ -39,20 +39,26 @@ class Ftrl(Optimizer):
     def _slot_specs(self):
         return (("accumulator", self.initial_accumulator_value), ("linear", 0.0))
 
-    def _update(self, grads, variables, lr, step):
+    _ops_update = True
+
+    def _numbers(self, lr, step):
+        return {**super()._numbers(lr, step),
+                "twice_l2": 2.0 * (self.l2_regularization_strength + self.beta / (2.0 * lr))}
+
+    def _update(self, grads, variables, numbers):
         power = -self.learning_rate_power
         l1 = self.l1_regularization_strength
-        l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
         for grad, variable in zip(grads, variables):
             accum, linear = self._slots_of(variable)
             grad = pt.cast(grad, variable.dtype)
-            self._apply_weight_decay(variable, lr)
+            lr = numbers("learning_rate", variable.dtype)
+            self._apply_weight_decay(variable, numbers)
             value = variable.read_value()
             old_accum = accum.read_value()
             new_accum = old_accum + pt.square(grad)
             shrunk = grad + value * (2.0 * self.l2_shrinkage_regularization_strength)
             linear.assign_add(shrunk - (pt.pow(new_accum, power) - pt.pow(old_accum, power)) / lr * value)
-            quadratic = pt.pow(new_accum, power) / lr + 2.0 * l2
+            quadratic = pt.pow(new_accum, power) / lr + numbers("twice_l2", variable.dtype)
             z = linear.read_value()
             variable.assign((pt.clip_by_value(z, -l1, l1) - z) / quadratic)
             accum.assign(new_accum)

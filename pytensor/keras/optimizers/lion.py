@@ -24,12 +24,15 @@ class Lion(Optimizer):
     def _slot_specs(self):
         return (("momentum", 0.0),)
 
-    def _update(self, grads, variables, lr, step):
+    _ops_update = True
+
+    def _update(self, grads, variables, numbers):
         for grad, variable in zip(grads, variables):
             (m,) = self._slots_of(variable)
             grad = pt.cast(grad, variable.dtype)
-            self._apply_weight_decay(variable, lr)
-            variable.assign_sub(pt.sign(m * self.beta_1 + grad * (1.0 - self.beta_1)) * lr)
+            self._apply_weight_decay(variable, numbers)
+            variable.assign_sub(pt.sign(m * self.beta_1 + grad * (1.0 - self.beta_1)) *
+                                numbers("learning_rate", variable.dtype))
             m.assign(m * self.beta_2 + grad * (1.0 - self.beta_2))
 
     def get_config(self):

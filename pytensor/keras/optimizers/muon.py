@@ -64,7 +64,14 @@ class Muon(Optimizer):
             x = self.muon_a * x + pt.matmul(self.muon_b * gram + self.muon_c * pt.matmul(gram, gram), x)
         return pt.transpose(x) if tall else x
 
-    def _update(self, grads, variables, lr, step):
+    _ops_update = True
+
+    def _numbers(self, lr, step):
+        beta_1, beta_2 = self.adam_beta_1, self.adam_beta_2
+        alpha = lr * self.adam_lr_ratio * math.sqrt(1.0 - beta_2 ** step) / (1.0 - beta_1 ** step)
+        return {**super()._numbers(lr, step), "adam_step_size": alpha}
+
+    def _update(self, grads, variables, numbers):
         beta_1, beta_2 = self.adam_beta_1, self.adam_beta_2
         for grad, variable in zip(grads, variables):
             m, v = self._slots_of(variable)
@@ -72,16 +79,16 @@ class Muon(Optimizer):
             adamw = self._uses_adamw(variable)
             decay = self._decay(variable, adamw)
             if decay:
-                variable.assign_sub(variable.read_value() * (decay * lr))
+                variable.assign_sub(variable.read_value() * numbers("learning_rate", variable.dtype, times=decay))
             if adamw:
-                alpha = lr * self.adam_lr_ratio * math.sqrt(1.0 - beta_2 ** step) / (1.0 - beta_1 ** step)
                 m.assign_add((grad - m) * (1.0 - beta_1))
                 v.assign_add((pt.square(grad) - v) * (1.0 - beta_2))
-                variable.assign_sub(m.read_value() * alpha / (pt.sqrt(v.read_value()) + self.epsilon))
+                variable.assign_sub(m.read_value() * numbers("adam_step_size", variable.dtype) /
+                                    (pt.sqrt(v.read_value()) + self.epsilon))
             else:
                 m.assign_add(grad + m * (self.momentum - 1.0))
                 direction = grad + m * self.momentum if self.nesterov else m.read_value()
-                update = self._orthogonalized(direction) * lr
+                update = self._orthogonalized(direction) * numbers("learning_rate", variable.dtype)
                 if self.rms_rate is not None:
                     update = update * (math.sqrt(max(variable.shape[0], variable.shape[1])) * self.rms_rate)
                 variable.assign_sub(update)

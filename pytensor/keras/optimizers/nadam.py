@@ -21,14 +21,23 @@ class Nadam(Optimizer):
         self.beta_1 = float(beta_1)
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
-        self._u_product = 1.0
+        self._u_product, self._u_step = 1.0, 0  # U_t and its t
 
     def _slot_specs(self):
         return (("momentum", 0.0), ("velocity", 0.0))
 
-    def _update(self, grads, variables, lr, step):
-        self._u_product *= self.beta_1 * (1.0 - 0.5 * 0.96 ** step)
-        beta_1, beta_2, epsilon, u_product = self.beta_1, self.beta_2, self.epsilon, self._u_product
+    def _numbers(self, lr, step):
+        # U_step, continued from the last step's product; recomputed from u_1 when iterations moved otherwise (a
+        # restored checkpoint), so that it is a function of iterations.
+        product, first = (self._u_product, step) if self._u_step == step - 1 else (1.0, 1)
+        for t in range(first, step + 1):
+            product *= self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
+        self._u_product, self._u_step = product, step
+        return {**super()._numbers(lr, step), "u_product": product}
+
+    def _update(self, grads, variables, numbers):
+        lr, step, u_product = numbers["learning_rate"], numbers["step"], numbers["u_product"]
+        beta_1, beta_2, epsilon = self.beta_1, self.beta_2, self.epsilon
         decay_of, slots_of = self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
             slots = slots_of(variable)

@@ -33,7 +33,8 @@ class RMSprop(Optimizer):
             specs.append(("momentum", 0.0))
         return specs
 
-    def _update(self, grads, variables, lr, step):
+    def _update(self, grads, variables, numbers):
+        lr = numbers["learning_rate"]
         rho, momentum, epsilon = self.rho, self.momentum, self.epsilon
         decay_of, slots_of = self._decay_of, self._slots_of
         centered, has_momentum = self.centered, self.momentum > 0

@@ -1,5 +1,6 @@
 """The schedule-free AdamW optimizer."""
 import pytensor as pt
+from pytensor import _function
 
 from .base_optimizer import Optimizer
 
@@ -31,27 +32,35 @@ class ScheduleFreeAdamW(Optimizer):
         new = id(variable) not in self._slots
         slots = super()._slots_of(variable)
         if new:
-            slots[0].assign(variable.read_value())  # z starts at the weights
+            # z starts at the weights: once, when the slot is made (inside tf.function not a graph op, which would
+            # reset z on every call).
+            with _function.outside_capture():
+                slots[0].assign(variable.read_value())
         return slots
 
-    def _update(self, grads, variables, lr, step):
-        decay_lr = lr  # Keras decays with the plain learning rate; the warmup scales the steps only
-        if self.warmup_steps > 0:
-            lr = lr * min(step / self.warmup_steps, 1.0)
-        beta_1, beta_2 = self.beta_1, self.beta_2
+    _ops_update = True
+
+    def _numbers(self, lr, step):
+        # Keras decays with the plain learning rate; the warmup scales the steps only.
+        rate = lr * min(step / self.warmup_steps, 1.0) if self.warmup_steps > 0 else lr
         weight = 1.0 / step
-        bias_2 = 1.0 - beta_2 ** step
+        return {**super()._numbers(lr, step), "step_rate": rate, "weight": weight, "one_minus_weight": 1.0 - weight,
+                "inverse_bias_2": 1.0 / (1.0 - self.beta_2 ** step)}
+
+    def _update(self, grads, variables, numbers):
+        beta_1, beta_2 = self.beta_1, self.beta_2
         for grad, variable in zip(grads, variables):
             z, v = self._slots_of(variable)
             grad = pt.cast(grad, variable.dtype)
-            self._apply_weight_decay(variable, decay_lr)
+            dtype = variable.dtype
+            self._apply_weight_decay(variable, numbers)
             z_old = z.read_value()
             v.assign_add((grad * grad - v) * (1.0 - beta_2))
-            denominator = pt.sqrt(v.read_value() * (1.0 / bias_2)) + self.epsilon
-            z.assign_sub(grad * lr / denominator)
+            denominator = pt.sqrt(v.read_value() * numbers("inverse_bias_2", dtype)) + self.epsilon
+            z.assign_sub(grad * numbers("step_rate", dtype) / denominator)
             z_new = z.read_value()
             x_old = (variable.read_value() - z_old * (1.0 - beta_1)) * (1.0 / beta_1)
-            x_new = x_old * (1.0 - weight) + z_new * weight
+            x_new = x_old * numbers("one_minus_weight", dtype) + z_new * numbers("weight", dtype)
             variable.assign(z_new * (1.0 - beta_1) + x_new * beta_1)
 
     def get_config(self):

@@ -25,7 +25,8 @@ class SGD(Optimizer):
     def _slot_specs(self):
         return (("momentum", 0.0),) if self.momentum > 0 else ()
 
-    def _update(self, grads, variables, lr, step):
+    def _update(self, grads, variables, numbers):
+        lr = numbers["learning_rate"]
         momentum, nesterov, decay_of, slots_of = self.momentum, self.nesterov, self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
             slots = slots_of(variable)
