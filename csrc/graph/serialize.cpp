@@ -233,6 +233,7 @@ class Writer {
       (*this)(n.maximum_iterations);
     }
     (*this)(n.step_from);
+    (*this)(n.u_product_from);
     (*this)(n.learning_rate_from);
   }
 
@@ -403,6 +404,7 @@ class Reader {
       (*this)(n.maximum_iterations);
     }
     (*this)(n.step_from);
+    (*this)(n.u_product_from);
     (*this)(n.learning_rate_from);
     return n;
   }
@@ -420,8 +422,8 @@ class Reader {
       for (ValueRef v : n.inputs) require(valid_ref(v, i), "node '", n.name, "' has an input edge to a missing value");
       for (int32_t c : n.control_inputs)
         require(c >= 0 && static_cast<size_t>(c) < i, "node '", n.name, "' has a control edge to a later node");
-      for (ValueRef v : {n.step_from, n.learning_rate_from})
-        require(v.node == -1 || valid_ref(v, i), "node '", n.name, "' reads its step or learning rate from a missing value");
+      for (ValueRef v : {n.step_from, n.u_product_from, n.learning_rate_from})
+        require(v.node == -1 || valid_ref(v, i), "node '", n.name, "' reads its step, momentum product or learning rate from a missing value");
       require(n.saved >= 0 && static_cast<size_t>(n.saved) <= n.outputs.size(), "node '", n.name, "' saves ",
               n.saved, " of ", n.outputs.size(), " outputs");
       const size_t ins = n.inputs.size(), outs = n.outputs.size();
