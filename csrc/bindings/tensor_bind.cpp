@@ -518,8 +518,8 @@ Example:
 )doc", py::dynamic_attr());
   g_variable_type = reinterpret_cast<PyTypeObject*>(var.ptr());
   var.def(py::init([](py::handle initial_value, bool trainable, std::string name, py::handle dtype) {
-            return Variable(to_tensor_cast(initial_value, optional_dtype(dtype), "Variable"), std::move(name),
-                            trainable);
+            return std::make_unique<Variable>(to_tensor_cast(initial_value, optional_dtype(dtype), "Variable"),
+                                              std::move(name), trainable);
           }),
           py::arg("initial_value"), py::arg("trainable") = true, py::arg("name") = "Variable",
           py::arg("dtype") = py::none())

@@ -1,5 +1,6 @@
 #pragma once
 /** Variable: a named, mutable tensor whose reads are snapshots (copy-on-write storage). */
+#include <memory>
 #include <string>
 
 #include "tensor.h"
@@ -38,6 +39,9 @@ VariableObserver*& variable_observer();
 class Variable {
  public:
   Variable(Tensor initial, std::string name, bool trainable);
+  // Observers (a trace) and graphs know a variable by its address: it never moves or copies.
+  Variable(const Variable&) = delete;
+  Variable& operator=(const Variable&) = delete;
 
   /** The current value as an immutable tensor (shares storage until the next write). */
   Tensor read() const;
@@ -59,6 +63,8 @@ class Variable {
   uint64_t uid() const { return uid_; }
   bool trainable() const { return trainable_; }
   void set_trainable(bool t) { trainable_ = t; }
+  /** Expires when the variable is destroyed: how holders of a plain pointer (a traced graph) know it is gone. */
+  std::weak_ptr<const void> lifetime() const { return lifetime_; }
 
  private:
   /** Gives the variable sole ownership of its storage (copying if a read snapshot still holds it). */
@@ -71,6 +77,7 @@ class Variable {
   uint64_t uid_;
   std::string name_;
   bool trainable_;
+  std::shared_ptr<const void> lifetime_ = std::make_shared<char>(0);
 };
 
 }  // namespace pt

@@ -95,7 +95,7 @@ void Capture::remember(const Variable& v, const Tensor* value) {
   variable_observer() = nullptr;
   Tensor snapshot = value ? *value : v.read();
   variable_observer() = self;
-  first_values_.emplace_back(const_cast<Variable*>(&v), snapshot);
+  first_values_.push_back({const_cast<Variable*>(&v), v.lifetime(), snapshot});
 }
 
 void Capture::on_create(const Variable& v) {
@@ -105,7 +105,8 @@ void Capture::on_create(const Variable& v) {
 }
 
 void Capture::restore_variables() {
-  for (auto& [v, value] : first_values_) v->assign(value);
+  for (auto& first : first_values_)
+    if (!first.lifetime.expired()) first.variable->assign(first.value);
   first_values_.clear();
 }
 

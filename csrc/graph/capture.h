@@ -86,7 +86,12 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   std::vector<Tensor> keep_alive_;
   std::unordered_map<const Variable*, int32_t> last_access_;
   int variables_created_ = 0;
-  std::vector<std::pair<Variable*, Tensor>> first_values_;  // (variable, value at its first access)
+  struct FirstValue {
+    Variable* variable;
+    std::weak_ptr<const void> lifetime;  // a variable the trace made and dropped is not restored
+    Tensor value;                        // its value at its first access
+  };
+  std::vector<FirstValue> first_values_;
   ValueRef step_source_{};           // set_optimizer_sources' reads (node -1: none)
   ValueRef learning_rate_source_{};
   ValueRef u_product_source_{};
