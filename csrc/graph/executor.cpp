@@ -61,11 +61,21 @@ bool truth(const Tensor& t) {
   return scalar_value(t) != 0;
 }
 
-/** Catches the saved tensors an op reports while the executor runs it (nodes that keep them as outputs). */
+/**
+ * Catches the saved tensors an op reports while the executor runs it (nodes that keep them as outputs), and has
+ * the op save them (autograd::is_tracked is true meanwhile), as it did for the trace's tape.
+ */
 class SavedCatcher : public autograd::OpObserver {
  public:
-  SavedCatcher() : previous_(autograd::thread_state().observer) { autograd::thread_state().observer = this; }
-  ~SavedCatcher() override { autograd::thread_state().observer = previous_; }
+  SavedCatcher()
+      : previous_(autograd::thread_state().observer), previous_saving_(autograd::thread_state().saving_for_graph) {
+    autograd::thread_state().observer = this;
+    autograd::thread_state().saving_for_graph = true;
+  }
+  ~SavedCatcher() override {
+    autograd::thread_state().observer = previous_;
+    autograd::thread_state().saving_for_graph = previous_saving_;
+  }
   void on_op(OpId, const std::vector<Tensor>&, const std::vector<Tensor>&, const Attrs&,
              const std::vector<Tensor>& saved) override {
     saved_ = saved;
@@ -74,6 +84,7 @@ class SavedCatcher : public autograd::OpObserver {
 
  private:
   autograd::OpObserver* previous_;
+  bool previous_saving_;
 };
 
 }  // namespace

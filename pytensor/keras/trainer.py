@@ -689,7 +689,7 @@ class Trainer:
         """Every variable a step may change: the model's, the optimizer's and the metrics'."""
         variables = list(self.variables)
         variables += list(getattr(getattr(self, "optimizer", None), "variables", None) or [])
-        variables += [v for metric in self.metrics for v in metric.variables]
+        variables += [v for metric in self.metrics for v in getattr(metric, "variables", ())]
         seen, unique = set(), []
         for v in variables:
             if id(v) not in seen:
