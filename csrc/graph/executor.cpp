@@ -211,7 +211,12 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
         std::vector<Tensor> outs;
         std::optional<SavedCatcher> catcher;
         if (n.saved) catcher.emplace();
-        if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || has_seed(n.attrs)) {
+        if (const auto* rnn = std::get_if<attrs::Rnn>(&n.attrs); rnn && rnn->options.mask.defined()) {
+          Attrs a = n.attrs;  // this run's mask: the node's last input (Capture::on_op)
+          std::get<attrs::Rnn>(a).options.mask = ins.back();
+          ins.pop_back();
+          outs = ops::invoke(n.op, ins, a);
+        } else if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || has_seed(n.attrs)) {
           Attrs a = n.attrs;
           reseed(a, runs_);
           if (s.learning_rate_slot >= 0) set_learning_rate(a, scalar_value(slots_[static_cast<size_t>(s.learning_rate_slot)]));

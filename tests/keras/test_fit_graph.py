@@ -73,6 +73,8 @@ def _train(make_model, run_eagerly, compile_kwargs=None, seed=3, **fit_kwargs):
     kwargs = dict(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     kwargs.update(compile_kwargs or {})
+    if not hasattr(kwargs["optimizer"], "apply_gradients"):
+        kwargs["optimizer"] = kwargs["optimizer"]()  # a fresh optimizer per run: its state is the model's
     model.compile(run_eagerly=run_eagerly, **kwargs)
     recorder, stream = _Recorder(), io.StringIO()
     fit_kwargs = {"x": X, "y": Y, "batch_size": 32, "epochs": 3, **fit_kwargs}
@@ -353,3 +355,21 @@ def test_an_untraceable_step_falls_back_to_eager_with_a_warning_and_the_same_res
     # The failed trace changed nothing: the first batch was applied once.
     _assert_same_history(eager, graph)
     assert int(model.optimizer.iterations) == 3 * 7
+
+
+def test_recurrent_layers_with_masks_that_change_per_batch():
+    rng = np.random.default_rng(5)
+    tokens = rng.integers(1, 20, (64, 9))
+    for row, length in enumerate(rng.integers(2, 10, 64)):
+        tokens[row, length:] = 0  # each sequence padded to its own length: the mask differs batch to batch
+    labels = (tokens[:, 0] > 10).astype(np.float32)
+
+    def make():
+        return keras.Sequential([layers.Embedding(20, 8, mask_zero=True), layers.Bidirectional(layers.LSTM(6)),
+                                 layers.Dense(1, activation="sigmoid")])
+    compile_kwargs = dict(optimizer=lambda: keras.optimizers.Adam(0.02), loss="binary_crossentropy", metrics=[])
+    _, eager, _, _ = _train(make, True, compile_kwargs, x=tokens, y=labels, batch_size=16)
+    model, graph, _, _ = _train(make, False, compile_kwargs, x=tokens, y=labels, batch_size=16)
+    assert model.train_function.experimental_get_tracing_count() == 1
+    _assert_same_history(eager, graph)
+    assert graph["loss"][-1] < graph["loss"][0]
