@@ -7,8 +7,11 @@ flushed. Prints seconds per epoch (epoch 1 includes warm-up; the figure is the m
 peak RSS and test accuracy. Issue 7's targets: pytensor <= 0.5x PyTorch's epoch time, >= 98.5 % test
 accuracy after 2 epochs.
 
+--variants runs pytensor once per model variant of bench/_keras_models.py (the same network as a Sequential,
+functional or subclassed model, traced as Keras's default or `<kind>-eager`), one row each.
+
 Run: python3 bench/mnist_cnn.py [--epochs 2] [--threads 2] [--peer-python /tmp/pt-peers/bin/python]
-     [--only pytensor|torch] [--train-samples N] [--rounds N]
+     [--only pytensor|torch] [--train-samples N] [--rounds N] [--variants sequential,functional,subclassed]
 """
 import argparse
 import json
@@ -40,20 +43,22 @@ def run_pytensor(args):
     from pytensor import keras
     from pytensor.keras import layers
 
+    sys.path.insert(0, HERE)
+    from _keras_models import keras_model
+
     tf._core.set_num_threads(args.threads)
     x_train, y_train, x_test, y_test = load(args.train_samples)
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input(shape=(28, 28, 1)),
+    model, run_eagerly = keras_model(keras, lambda: [
         layers.Conv2D(32, (3, 3), activation="relu"),
         layers.MaxPooling2D((2, 2)),
         layers.Conv2D(64, (3, 3), activation="relu"),
         layers.MaxPooling2D((2, 2)),
         layers.Flatten(),
         layers.Dense(10, activation="softmax"),
-    ])
+    ], (28, 28, 1), args.variant)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], run_eagerly=run_eagerly)
     times = []
     for _ in range(args.epochs):
         start = time.perf_counter()
@@ -104,7 +109,7 @@ def worker(args):
 
 def spawn(python, framework, args):
     command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
-               "--threads", str(args.threads), "--train-samples", str(args.train_samples)]
+               "--threads", str(args.threads), "--train-samples", str(args.train_samples), "--variant", args.variant]
     env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": str(args.threads),
            "OPENBLAS_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads)}
     done = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -121,6 +126,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="alternating pytensor / torch runs; the ratio is their median")
     ap.add_argument("--peer-python", default="/tmp/pt-peers/bin/python")
     ap.add_argument("--only", choices=["pytensor", "torch"])
+    ap.add_argument("--variants", default="sequential",
+                    help="comma-separated Keras model variants (bench/_keras_models.py), one pytensor row each")
+    ap.add_argument("--variant", default="sequential", help=argparse.SUPPRESS)
     ap.add_argument("--worker", choices=["pytensor", "torch"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -130,25 +138,30 @@ def main():
     rounds = []
     for _ in range(args.rounds):
         runs = {}
+        variants = args.variants.split(",")
         for framework, python in (("pytensor", sys.executable), ("torch", args.peer_python)):
             if args.only in (None, framework):
-                runs[framework] = spawn(python, framework, args)
+                for variant in variants if framework == "pytensor" else ["sequential"]:
+                    args.variant = variant
+                    name = "pytensor" if variant == variants[0] and framework == "pytensor" else \
+                        framework if framework == "torch" else f"pt {variant}"
+                    runs[name] = spawn(python, framework, args)
         rounds.append(runs)
     print(f"benchmark CNN, MNIST {args.train_samples} train / 10000 test, batch 128, Adam, {args.threads} threads, "
           f"{args.rounds} round(s)")
-    print(f"{'':10s} {'round':>5s} {'epoch 1 s':>10s} {'epoch s*':>9s} {'peak MiB':>9s} {'test acc':>9s} {'eval s':>7s}")
+    print(f"{'':22s} {'round':>5s} {'epoch 1 s':>10s} {'epoch s*':>9s} {'peak MiB':>9s} {'test acc':>9s} {'eval s':>7s}")
     ratios = []
     for number, runs in enumerate(rounds, 1):
         steady = {}
         for framework, (result, error) in runs.items():
             if result is None:
-                print(f"{framework:10s} {number:5d} failed: {error}")
+                print(f"{framework:22s} {number:5d} failed: {error}")
                 continue
             times = result["times"]
             steady[framework] = statistics.median(times[1:]) if len(times) > 1 else times[0]
-            print(f"{framework:10s} {number:5d} {times[0]:10.2f} {steady[framework]:9.2f} {result['peak_mib']:9.0f} "
+            print(f"{framework:22s} {number:5d} {times[0]:10.2f} {steady[framework]:9.2f} {result['peak_mib']:9.0f} "
                   f"{result['accuracy'] * 100:8.2f}% {result['eval_s']:7.3f}")
-        if len(steady) == 2:
+        if "pytensor" in steady and "torch" in steady:
             ratios.append(steady["pytensor"] / steady["torch"])
     if ratios:
         shown = ", ".join(f"{r:.2f}" for r in ratios)

@@ -7,6 +7,7 @@
 #include "../core/variable.h"
 #include "../ops/invoke.h"
 #include "../ops/ops.h"
+#include "../ops/random_seed.h"
 
 namespace pt::graph {
 
@@ -29,11 +30,17 @@ bool has_seed(const Attrs& a) {
   return std::visit([](const auto& s) { return HasSeed<std::decay_t<decltype(s)>>::value; }, a);
 }
 
-/** Gives the random op of `a` a stream of its own for run `run`, as TF's stateful random ops draw anew each call. */
+/**
+ * Gives the random op of `a` new numbers for run `run`, as TF's stateful random ops draw anew each call: the next
+ * call of the seeded stream it was traced from (the same numbers as eager code), else a key of its own per run.
+ */
 void reseed(Attrs& a, uint64_t run) {
   std::visit(
       [run](auto& s) {
-        if constexpr (HasSeed<std::decay_t<decltype(s)>>::value) s.seed.seed = mix64(s.seed.seed ^ mix64(run));
+        if constexpr (HasSeed<std::decay_t<decltype(s)>>::value) {
+          if (std::optional<ops::RandomSeed> next = ops::next_seed_of_stream(s.seed)) s.seed = *next;
+          else s.seed.seed = mix64(s.seed.seed ^ mix64(run));
+        }
       },
       a);
 }

@@ -338,11 +338,11 @@ def test_datasets_in_graph_mode():
 
 # ---- what cannot be traced falls back to eager ----
 class _PythonBranch(_Subclassed):
-    """A Python ``if`` on a tensor's value: no autograph here, so the step cannot be traced."""
+    """A branch on a tensor's value read with ``.numpy()``: the step cannot be traced."""
 
     def call(self, x, training=None):
         h = self.hidden(x)
-        if pt.reduce_sum(h) > 0:
+        if h.numpy().sum() > 0:
             h = h * 0.5
         return self.out(h)
 
@@ -350,7 +350,7 @@ class _PythonBranch(_Subclassed):
 def test_an_untraceable_step_falls_back_to_eager_with_a_warning_and_the_same_results():
     _, eager, _, _ = _train(_PythonBranch, True)
     keras.utils.set_random_seed(3)
-    with pytest.warns(UserWarning, match=r"train_step runs eagerly.*Python bool"):
+    with pytest.warns(UserWarning, match=r"train_step runs eagerly.*numpy\(\) of a symbolic"):
         model, graph, _, _ = _train(_PythonBranch, False)
     # The failed trace changed nothing: the first batch was applied once.
     _assert_same_history(eager, graph)
@@ -373,3 +373,14 @@ def test_recurrent_layers_with_masks_that_change_per_batch():
     assert model.train_function.experimental_get_tracing_count() == 1
     _assert_same_history(eager, graph)
     assert graph["loss"][-1] < graph["loss"][0]
+
+
+def test_dropout_draws_the_same_numbers_in_both_modes():
+    """A traced step's random ops continue the seeded stream eager ops draw from, so that a seeded program gives
+    the same numbers (and a run resumed from a checkpoint the same masks) whichever way its steps run."""
+    def make():
+        return keras.Sequential([keras.Input(shape=(6,)), layers.Dense(16, activation="relu"), layers.Dropout(0.3),
+                                 layers.Dense(2, activation="softmax")])
+    _, eager, _, _ = _train(make, True)
+    _, graph, _, _ = _train(make, False)
+    _assert_same_history(eager, graph)
