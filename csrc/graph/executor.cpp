@@ -69,15 +69,16 @@ bool truth(const Tensor& t) {
 }
 
 /**
- * Catches the saved tensors an op reports while the executor runs it (nodes that keep them as outputs), and has
- * the op save them (autograd::is_tracked is true meanwhile), as it did for the trace's tape.
+ * Catches the saved tensors an op reports while the executor runs it (nodes that keep them as outputs); with
+ * `save` (the graph reads them: its gradient was traced) the op saves them, as it did for the trace's tape
+ * (autograd::is_tracked is true meanwhile), else they stay undefined and cost nothing.
  */
 class SavedCatcher : public autograd::OpObserver {
  public:
-  SavedCatcher()
+  explicit SavedCatcher(bool save)
       : previous_(autograd::thread_state().observer), previous_saving_(autograd::thread_state().saving_for_graph) {
     autograd::thread_state().observer = this;
-    autograd::thread_state().saving_for_graph = true;
+    autograd::thread_state().saving_for_graph = save;
   }
   ~SavedCatcher() override {
     autograd::thread_state().observer = previous_;
@@ -165,6 +166,10 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
     int32_t at = last_use[k];
     if (at >= 0) steps_[static_cast<size_t>(at)].release.push_back(static_cast<int32_t>(k));
   }
+  // Saved tensors (max_pool2d's argmax) are made on each run only when a later step, a traced gradient, reads them.
+  for (size_t i = 0; i < nodes.size(); ++i)
+    for (size_t k = nodes[i].outputs.size() - static_cast<size_t>(nodes[i].saved); k < nodes[i].outputs.size(); ++k)
+      steps_[i].save = steps_[i].save || last_use[static_cast<size_t>(base[i]) + k] != -1;
   // Outputs nobody uses die with the step that made them.
   for (size_t i = 0; i < nodes.size(); ++i)
     for (size_t k = 0; k < nodes[i].outputs.size(); ++k)
@@ -217,7 +222,7 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
       case NodeKind::Op: {
         std::vector<Tensor> outs;
         std::optional<SavedCatcher> catcher;
-        if (n.saved) catcher.emplace();
+        if (n.saved) catcher.emplace(s.save);
         if (const auto* rnn = std::get_if<attrs::Rnn>(&n.attrs); rnn && rnn->options.mask.defined()) {
           Attrs a = n.attrs;  // this run's mask: the node's last input (Capture::on_op)
           std::get<attrs::Rnn>(a).options.mask = ins.back();

@@ -39,6 +39,7 @@ class Executor {
     std::vector<int32_t> release;    // slots whose last use is this step
     int32_t step_slot = -1;          // apply_adam: the iterations value (-1: none)
     int32_t learning_rate_slot = -1; // apply_*: the learning-rate value (-1: none)
+    bool save = false;               // a later step reads a saved tensor of this op (its gradient is traced)
     std::vector<std::unique_ptr<Executor>> subs;  // Cond / While: an executor per branch
   };
   std::shared_ptr<const Graph> graph_;
