@@ -176,6 +176,9 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
 }
 
 bool is_tracked(const Tensor& t) {
+  // A graph node traced with saved tensors (max_pool2d's argmax) must save them on every run: its gradient node
+  // reads them, though no tape tracks the executor's inputs.
+  if (thread_state().saving_for_graph) return true;
   for (Tape* tape : thread_state().tapes)
     if (!tape->paused() && tape->tracks(t.id())) return true;
   return false;

@@ -127,6 +127,7 @@ struct ThreadState {
   int op_depth = 0;          // >0 while a registry op runs: nested op calls are implementation details
   int suspended = 0;         // >0 while recording is suspended for every tape (custom_gradient's forward)
   OpObserver* observer = nullptr;  // when set, told of every outermost registry op (not owned)
+  bool saving_for_graph = false;   // set while the graph executor runs a node whose trace saved tensors
 };
 /** This thread's state. */
 ThreadState& thread_state();
@@ -159,7 +160,7 @@ void record_custom(std::vector<Tensor> inputs, std::vector<Tensor> outputs,
 /** Notifies active tapes that a variable was read into `value`. */
 void on_variable_read(const Variable& v, const Tensor& value);
 /** True if some active, unpaused tape tracks t. */
-bool is_tracked(const Tensor& t);
+bool is_tracked(const Tensor& t);  // also true while the executor runs a node that saves (saving_for_graph)
 /** True if some active, unpaused tape tracks one of ts. */
 bool is_tracked_any(const std::vector<Tensor>& ts);
 

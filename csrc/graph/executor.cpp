@@ -7,6 +7,7 @@
 #include "../core/variable.h"
 #include "../ops/invoke.h"
 #include "../ops/ops.h"
+#include "../ops/random_seed.h"
 
 namespace pt::graph {
 
@@ -29,11 +30,17 @@ bool has_seed(const Attrs& a) {
   return std::visit([](const auto& s) { return HasSeed<std::decay_t<decltype(s)>>::value; }, a);
 }
 
-/** Gives the random op of `a` a stream of its own for run `run`, as TF's stateful random ops draw anew each call. */
+/**
+ * Gives the random op of `a` new numbers for run `run`, as TF's stateful random ops draw anew each call: the next
+ * call of the seeded stream it was traced from (the same numbers as eager code), else a key of its own per run.
+ */
 void reseed(Attrs& a, uint64_t run) {
   std::visit(
       [run](auto& s) {
-        if constexpr (HasSeed<std::decay_t<decltype(s)>>::value) s.seed.seed = mix64(s.seed.seed ^ mix64(run));
+        if constexpr (HasSeed<std::decay_t<decltype(s)>>::value) {
+          if (std::optional<ops::RandomSeed> next = ops::next_seed_of_stream(s.seed)) s.seed = *next;
+          else s.seed.seed = mix64(s.seed.seed ^ mix64(run));
+        }
       },
       a);
 }
@@ -61,11 +68,22 @@ bool truth(const Tensor& t) {
   return scalar_value(t) != 0;
 }
 
-/** Catches the saved tensors an op reports while the executor runs it (nodes that keep them as outputs). */
+/**
+ * Catches the saved tensors an op reports while the executor runs it (nodes that keep them as outputs); with
+ * `save` (the graph reads them: its gradient was traced) the op saves them, as it did for the trace's tape
+ * (autograd::is_tracked is true meanwhile), else they stay undefined and cost nothing.
+ */
 class SavedCatcher : public autograd::OpObserver {
  public:
-  SavedCatcher() : previous_(autograd::thread_state().observer) { autograd::thread_state().observer = this; }
-  ~SavedCatcher() override { autograd::thread_state().observer = previous_; }
+  explicit SavedCatcher(bool save)
+      : previous_(autograd::thread_state().observer), previous_saving_(autograd::thread_state().saving_for_graph) {
+    autograd::thread_state().observer = this;
+    autograd::thread_state().saving_for_graph = save;
+  }
+  ~SavedCatcher() override {
+    autograd::thread_state().observer = previous_;
+    autograd::thread_state().saving_for_graph = previous_saving_;
+  }
   void on_op(OpId, const std::vector<Tensor>&, const std::vector<Tensor>&, const Attrs&,
              const std::vector<Tensor>& saved) override {
     saved_ = saved;
@@ -74,6 +92,7 @@ class SavedCatcher : public autograd::OpObserver {
 
  private:
   autograd::OpObserver* previous_;
+  bool previous_saving_;
 };
 
 }  // namespace
@@ -149,6 +168,10 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
     int32_t at = last_use[k];
     if (at >= 0) steps_[static_cast<size_t>(at)].release.push_back(static_cast<int32_t>(k));
   }
+  // Saved tensors (max_pool2d's argmax) are made on each run only when a later step, a traced gradient, reads them.
+  for (size_t i = 0; i < nodes.size(); ++i)
+    for (size_t k = nodes[i].outputs.size() - static_cast<size_t>(nodes[i].saved); k < nodes[i].outputs.size(); ++k)
+      steps_[i].save = steps_[i].save || last_use[static_cast<size_t>(base[i]) + k] != -1;
   // Outputs nobody uses die with the step that made them.
   for (size_t i = 0; i < nodes.size(); ++i)
     for (size_t k = 0; k < nodes[i].outputs.size(); ++k)
@@ -201,8 +224,13 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
       case NodeKind::Op: {
         std::vector<Tensor> outs;
         std::optional<SavedCatcher> catcher;
-        if (n.saved) catcher.emplace();
-        if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || s.u_product_slot >= 0 || has_seed(n.attrs)) {
+        if (n.saved) catcher.emplace(s.save);
+        if (const auto* rnn = std::get_if<attrs::Rnn>(&n.attrs); rnn && rnn->options.mask.defined()) {
+          Attrs a = n.attrs;  // this run's mask: the node's last input (Capture::on_op)
+          std::get<attrs::Rnn>(a).options.mask = ins.back();
+          ins.pop_back();
+          outs = ops::invoke(n.op, ins, a);
+        } else if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || s.u_product_slot >= 0 || has_seed(n.attrs)) {
           Attrs a = n.attrs;
           reseed(a, runs_);
           if (s.learning_rate_slot >= 0) set_learning_rate(a, scalar_value(slots_[static_cast<size_t>(s.learning_rate_slot)]));

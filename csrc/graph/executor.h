@@ -40,6 +40,7 @@ class Executor {
     int32_t step_slot = -1;          // apply_adam: the iterations value (-1: none)
     int32_t learning_rate_slot = -1; // apply_*: the learning-rate value (-1: none)
     int32_t u_product_slot = -1;     // apply_nadam: the momentum schedule's product (-1: none)
+    bool save = false;               // a later step reads a saved tensor of this op (its gradient is traced)
     std::vector<std::unique_ptr<Executor>> subs;  // Cond / While: an executor per branch
   };
   std::shared_ptr<const Graph> graph_;

@@ -338,21 +338,18 @@ class Strategy:
     def _reduced_metrics_result(self, model):
         """The model's running losses and metrics over all workers: their states (totals, counts, confusion
         counts) summed in one all-reduce, the results read from the summed states."""
-        trackers = list(model._loss_trackers.values())
-        variables = [v for metric in model.metrics for v in metric.variables]
-        local = [np.array([t.total, t.count], np.float64) for t in trackers]
-        local += [np.asarray(v.numpy(), np.float64).reshape(-1) for v in variables]
+        metrics = list(model._loss_trackers.values()) + model._compiled_metric_objects()
+        variables = [v for metric in metrics for v in metric.variables]
+        local = [np.asarray(v.numpy(), np.float64).reshape(-1) for v in variables]
         summed = self._comm.allreduce_sum(np.concatenate(local)) if local else np.zeros(0)
         logs, offset = {}, 0
-        for name, tracker in model._loss_trackers.items():
-            total, count = summed[offset:offset + 2]
-            logs[name] = total / count if count else 0.0
-            offset += 2
         saved = [v.numpy() for v in variables]
         for v, value in zip(variables, saved):
             v.assign(summed[offset:offset + value.size].reshape(value.shape).astype(value.dtype))
             offset += value.size
         try:
+            for name, tracker in model._loss_trackers.items():
+                logs[name] = float(np.asarray(tracker.result().numpy()))
             for entry in model._compiled_outputs or []:
                 for display, metric, _ in entry[3]:
                     logs[display] = float(np.asarray(metric.result().numpy()))

@@ -3,15 +3,24 @@
 The train step is forward, loss, ``GradientTape``, ``optimizer.apply_gradients`` and metric updates: a few
 tensor ops per layer and per variable, no per-element Python. Array inputs are batched by indexing the
 caller's numpy arrays (one gather per batch, no per-epoch copy of the data).
+
+As in Keras, ``train_step`` / ``test_step`` / ``predict_step`` (the built-in ones or a user's override) run as
+graphs: ``fit`` / ``evaluate`` / ``predict`` call a ``pt.function`` over ``steps_per_execution`` batches, traced once
+per input signature (the last, smaller batch records one more graph), so the fused graph passes reach every
+model kind. Everything a step keeps (loss and metric running means) lives in metric Variables, which the graph
+updates; the loop reads the logs as Python floats between executions, for the callbacks and the progress bar.
+``compile(run_eagerly=True)`` runs the same steps eagerly, with identical callbacks, logs and History.
 """
 import contextlib
 import functools
 import inspect
 import math
+import warnings
 
 import numpy as np
 
 import pytensor as pt
+from pytensor import _function, errors
 
 from pytensor.distribute import _context as distribute_context
 
@@ -40,6 +49,11 @@ def _num_samples(arrays, what):
         raise ValueError(f"{what}: the input arrays have different numbers of samples: {counts}. x, y (and "
                          f"sample_weight) must have one entry per sample.")
     return lengths.pop() if lengths else 0
+
+
+def _batch_size(x):
+    """The number of samples in a batch (a Python int: a traced graph is specialised to its batch's shape)."""
+    return int(_flatten(x)[0].shape[0])
 
 
 def _is_dataset(x):
@@ -197,18 +211,57 @@ class _PyDatasetData(_IterableData):
         self.py_dataset.on_epoch_end()
 
 
-class _MeanTracker:
-    """Sample-weighted running mean of a Python float (the progress bar's loss)."""
+def _python_logs(logs):
+    """A step's logs as Python floats, read after the execution (for the callbacks, the progress bar, History)."""
+    return {k: float(_to_numpy(v)) for k, v in logs.items()}
 
-    def __init__(self):
-        self.total, self.count = 0.0, 0
 
-    def update(self, value, n):
-        self.total += value * n
-        self.count += n
+class _CompiledLoss:
+    """tf.keras 2.x's ``model.compiled_loss``: ``compiled_loss(y, y_pred, sample_weight=None,
+    regularization_losses=None)`` is the total of the compiled losses and the given regularization losses; it
+    adds the batch to the ``loss`` logs, as tf.keras 2.x's does."""
 
-    def result(self):
-        return self.total / self.count if self.count else 0.0
+    def __init__(self, model):
+        self._model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        model = self._model
+        total = model._compiled_loss_value(y_true, y_pred, sample_weight)
+        for extra in regularization_losses or []:
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError("compiled_loss: the model was compiled without a loss and no regularization_losses "
+                             "were given; pass loss=... to compile.")
+        model._track_loss(y_pred, total)
+        return total
+
+    @property
+    def metrics(self):
+        """The loss trackers."""
+        return list(self._model._loss_trackers.values())
+
+
+class _CompiledMetrics:
+    """tf.keras 2.x's ``model.compiled_metrics``: ``update_state(y, y_pred, sample_weight=None)`` updates the
+    compiled metrics (built on first use, from the outputs' and labels' shapes)."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        model = self._model
+        if model._compiled_outputs is None:
+            model._build_compiled(y_true, y_pred)
+        model._update_metrics(y_true, y_pred, sample_weight)
+
+    def reset_state(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    @property
+    def metrics(self):
+        """The compiled metric objects."""
+        return self._model._compiled_metric_objects()
 
 
 def _in_strategy(method):
@@ -273,6 +326,9 @@ class Trainer:
     """The ``compile`` / ``fit`` / ``evaluate`` / ``predict`` methods of ``keras.Model``."""
 
     _compiled = False
+    train_function = test_function = predict_function = None  # the traced steps, made on first use
+    steps_per_execution = 1
+    jit_compile = None
     _distribution = None  # the multi-worker strategy while fit / evaluate / predict run under one
     _replica_fraction = None  # this worker's share of the global batch, which scales its loss's gradient
 
@@ -290,7 +346,17 @@ class Trainer:
                 and shapes, as Keras does), Metric objects or functions; or a dict / list of lists per output.
             loss_weights: list or dict of per-output loss weights.
             weighted_metrics: metrics that also get ``sample_weight``.
+            run_eagerly: False (the default, as Keras): the steps run as traced graphs; True runs them eagerly
+                (for debugging: Python side effects and prints in an overridden ``train_step`` then run every
+                step).
+            steps_per_execution: batches per call of the traced step (the callbacks' batch hooks run once per
+                execution, as Keras).
+            jit_compile: accepted (every traced step is compiled to a C++ graph).
         """
+        if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, (int, np.integer)) or \
+                steps_per_execution < 1:
+            raise ValueError(f"compile: steps_per_execution must be a positive integer (batches per call of the "
+                             f"traced step); got {steps_per_execution!r}.")
         self.optimizer = optimizer if hasattr(optimizer, "apply_gradients") else optimizers_module.get(optimizer)
         if distribute_context.has_strategy() and getattr(self.optimizer, "_distribute_strategy", False) is None:
             # An optimizer made outside the model's strategy scope still sums the gradients over its replicas.
@@ -305,9 +371,32 @@ class Trainer:
         self._loss_weights_spec = loss_weights
         self._compiled = True
         self._compiled_outputs = None  # resolved on the first batch, when the output structure is known
-        self._loss_trackers = {}
+        # Running means of the total loss (and, for several outputs, of each output's), weighted by batch size.
+        self._loss_trackers = {"loss": metrics_module.Mean(name="loss")}
         self._output_losses = []
         self.stop_training = False
+        self.run_eagerly = bool(run_eagerly)  # also forgets the steps traced for the previous compile
+        self.steps_per_execution = int(steps_per_execution)
+        self.jit_compile = jit_compile
+        self.compiled_loss = _CompiledLoss(self)
+        self.compiled_metrics = _CompiledMetrics(self)
+
+    @property
+    def run_eagerly(self):
+        """Whether ``fit`` / ``evaluate`` / ``predict`` run their steps eagerly (also under
+        ``tf.config.run_functions_eagerly(True)``); settable, as in Keras."""
+        return bool(self.__dict__.get("_run_eagerly")) or pt.config.functions_run_eagerly()
+
+    @run_eagerly.setter
+    def run_eagerly(self, value):
+        self.__dict__["_run_eagerly"] = bool(value)
+        self.train_function = self.test_function = self.predict_function = None
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        for name in ("train_function", "test_function", "predict_function"):  # traced again where needed
+            state[name] = None
+        return state
 
     def _require_compiled(self, what):
         if not self._compiled:
@@ -380,6 +469,10 @@ class Trainer:
         if all(entry[1] is None for entry in entries) and not self._losses_only_from_layers():
             raise ValueError("compile: no loss was given. Pass loss=... to compile (e.g. "
                              "loss='sparse_categorical_crossentropy'), or add losses in the model with add_loss().")
+        if sum(entry[1] is not None for entry in entries) > 1:
+            for name, loss, _, _ in entries:
+                if loss is not None:
+                    self._loss_trackers[f"{name}_loss"] = metrics_module.Mean(name=f"{name}_loss")
         self._compiled_outputs = entries
 
     def _losses_only_from_layers(self):
@@ -404,10 +497,14 @@ class Trainer:
 
     @property
     def metrics(self):
-        """The compiled metric objects (after the first batch)."""
-        if not self._compiled_outputs:
+        """The loss trackers (``loss``, and per output ``<output>_loss``), then the compiled metric objects (after
+        the first batch), as Keras: a ``train_step`` may return ``{m.name: m.result() for m in self.metrics}``."""
+        if not self._compiled:
             return []
-        return [metric for entry in self._compiled_outputs for _, metric, _ in entry[3]]
+        return list(self._loss_trackers.values()) + self._compiled_metric_objects()
+
+    def _compiled_metric_objects(self):
+        return [metric for entry in self._compiled_outputs or [] for _, metric, _ in entry[3]]
 
     @property
     def metrics_names(self):
@@ -420,14 +517,25 @@ class Trainer:
         return names
 
     def _reset_metrics(self):
-        self._loss_trackers = {}
-        for metric in self.metrics:
-            metric.reset_state()
+        """Zeroes the loss trackers, the compiled metrics and the metrics an override of ``metrics`` lists."""
+        seen = set()
+        for metric in list(self._loss_trackers.values()) + self._compiled_metric_objects() + list(self.metrics):
+            if id(metric) not in seen:
+                seen.add(id(metric))
+                metric.reset_state()
 
     # ---- steps ----
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
         """The total loss (a scalar tensor): the weighted compiled losses plus the model's ``losses``
         (regularizers, ``add_loss``). Per-output values are kept for the ``<output>_loss`` logs."""
+        total = self._compiled_loss_value(y, y_pred, sample_weight)
+        for extra in self.losses:
+            total = extra if total is None else total + extra
+        return total
+
+    def _compiled_loss_value(self, y, y_pred, sample_weight):
+        """The weighted sum of the compiled losses (None when no output has one); keeps the per-output values
+        for the ``<output>_loss`` logs."""
         if self._compiled_outputs is None:
             self._build_compiled(y, y_pred)
         outputs, labels = _flatten(y_pred), self._labels(y)
@@ -442,8 +550,6 @@ class Trainer:
             per_output.append((f"{name}_loss", value))
             term = value if weight == 1.0 else value * float(weight)
             total = term if total is None else total + term
-        for extra in self.losses:
-            total = extra if total is None else total + extra
         self._output_losses = per_output if len(per_output) > 1 else []
         return total
 
@@ -459,27 +565,32 @@ class Trainer:
         return _flatten(y)
 
     def _track_loss(self, x, total):
-        n = int(np.shape(_flatten(x)[0])[0])
-        self._loss_trackers.setdefault("loss", _MeanTracker()).update(float(_to_numpy(total)), n)
+        """Adds a batch's loss(es) to the running means, weighted by the batch size (graph ops when traced)."""
+        n = _batch_size(x)
+        self._loss_trackers["loss"].update_state(total, sample_weight=n)
         for name, value in self._output_losses:
-            self._loss_trackers.setdefault(name, _MeanTracker()).update(float(_to_numpy(value)), n)
+            self._loss_trackers[name].update_state(value, sample_weight=n)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics with a batch and returns :meth:`get_metrics_result`."""
+        self._update_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_metrics(self, y, y_pred, sample_weight):
         outputs, labels = _flatten(y_pred), self._labels(y)
         for i, (_, _, _, metric_list) in enumerate(self._compiled_outputs):
             for _, metric, weighted in metric_list:
                 metric.update_state(labels[i], outputs[i], sample_weight=sample_weight if weighted else None)
-        return self.get_metrics_result()
 
     def get_metrics_result(self):
-        """The running loss(es) and metric values as a dict of floats (over all workers, under a strategy)."""
+        """The running loss(es) and metric values as a dict of scalar tensors (of floats over all workers, under a
+        strategy); ``fit`` reads them as floats after each execution."""
         if self._distribution is not None:
             return self._distribution._reduced_metrics_result(self)
         logs = {name: tracker.result() for name, tracker in self._loss_trackers.items()}
         for entry in self._compiled_outputs or []:
             for display, metric, _ in entry[3]:
-                logs[display] = float(_to_numpy(metric.result()))
+                logs[display] = metric.result()
         return logs
 
     def train_step(self, data):
@@ -510,9 +621,104 @@ class Trainer:
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
-        """The model's outputs on a batch in inference mode."""
+        """The model's outputs on a batch in inference mode (``data`` is ``(x,)``, as Keras passes it)."""
         x, _, _ = _unpack(data) if isinstance(data, tuple) else (data, None, None)
         return self(x, training=False)
+
+    # ---- executions: the steps as graphs ----
+    def make_train_function(self, force=False):
+        """The function ``fit`` calls once per execution: ``train_step`` over ``steps_per_execution`` batches,
+        returning the last logs; a ``pt.function`` unless ``run_eagerly`` (made on first use, again after
+        ``compile`` or with ``force``)."""
+        return self._make_function("train", force)
+
+    def make_test_function(self, force=False):
+        """As :meth:`make_train_function`, for ``test_step`` (``evaluate`` and validation)."""
+        return self._make_function("test", force)
+
+    def make_predict_function(self, force=False):
+        """As :meth:`make_train_function`, for ``predict_step``; returns every batch's outputs."""
+        return self._make_function("predict", force)
+
+    def _make_function(self, kind, force):
+        attr = f"{kind}_function"
+        function = getattr(self, attr)
+        if function is None or force:
+            step = getattr(self, f"{kind}_step")
+            every_batch = kind == "predict"
+
+            def run_steps(batches):
+                results = [step(data) for data in batches]
+                return results if every_batch else results[-1]
+            # One signature for every batch size: the last, smaller batch records its own graph once, without
+            # counting (or warning) as a retrace.
+            function = run_steps if self.run_eagerly else pt.function(
+                run_steps, reduce_retracing=True, jit_compile=self.jit_compile, name=attr)
+            setattr(self, attr, function)
+        return function
+
+    def _execute(self, kind, batches):
+        """Runs one execution of `kind`'s step on `batches` (a tuple of batches as ``*_step`` takes them)."""
+        function = self._make_function(kind, False)
+        if isinstance(function, _function.Function):
+            if self._distribution is not None:
+                self._warn_eager(kind, "under a multi-worker strategy the gradients and metrics are summed over the "
+                                       "workers by the communicator, in Python, which a graph cannot call")
+                function = function.python_function
+            elif not function.experimental_get_tracing_count():
+                return self._first_trace(kind, function, batches)
+        return function(batches)
+
+    def _first_trace(self, kind, function, batches):
+        """The first call of a traced step. A step that needs a tensor's value in Python while it is traced
+        (``.numpy()`` of a computed tensor, ``bool()`` of one where no graph control flow replaces it) cannot be
+        traced: the variables the failed trace changed are put back and the step runs eagerly from then on, with
+        a warning naming the error."""
+        variables = self._state_variables()
+        saved = [v.numpy() for v in variables]
+        try:
+            return function(batches)
+        except errors.OperatorNotAllowedInGraphError as error:
+            for variable, value in zip(variables, saved):
+                variable.assign(value)
+            self._warn_eager(kind, f"{kind}_step cannot be traced into a graph ({error})")
+            function = function.python_function
+            setattr(self, f"{kind}_function", function)
+            return function(batches)
+
+    def _state_variables(self):
+        """Every variable a step may change: the model's, the optimizer's and the metrics'."""
+        variables = list(self.variables)
+        variables += list(getattr(getattr(self, "optimizer", None), "variables", None) or [])
+        variables += [v for metric in self.metrics for v in getattr(metric, "variables", ())]
+        seen, unique = set(), []
+        for v in variables:
+            if id(v) not in seen:
+                seen.add(id(v))
+                unique.append(v)
+        return unique
+
+    def _warn_eager(self, kind, reason):
+        warned = self.__dict__.setdefault("_warned_eager", set())
+        if kind not in warned:
+            warned.add(kind)
+            warnings.warn(f"Model '{self.name}': {kind}_step runs eagerly, not as a graph: {reason}. Results are the "
+                          f"same, only slower; compile(run_eagerly=True) silences this.", UserWarning, stacklevel=4)
+
+    def _executions(self, data, local=True):
+        """``(first step, last step, batches)`` per execution: ``steps_per_execution`` consecutive ``(x, y,
+        sample_weight)`` batches (under a strategy one batch an execution, this worker's rows when `local`)."""
+        size = 1 if self._distribution is not None else self.steps_per_execution
+        batches, first = [], 0
+        for step, (x, y, sw) in enumerate(data.epoch()):
+            if local:
+                x, y, sw = self._local_batch(data, x, y, sw)
+            batches.append((x, y, sw))
+            if len(batches) == size:
+                yield first, step, tuple(batches)
+                batches, first = [], step + 1
+        if batches:
+            yield first, first + len(batches) - 1, tuple(batches)
 
     # ---- data ----
     def _adapt(self, x, y, sample_weight, batch_size, steps, shuffle, what, class_weight=None):
@@ -634,11 +840,10 @@ class Trainer:
 
     def _run_epoch(self, train, callback_list):
         logs = None
-        for step, (x, y, sw) in enumerate(train.epoch()):
-            x, y, sw = self._local_batch(train, x, y, sw)
-            callback_list.on_train_batch_begin(step)
-            logs = {k: float(_to_numpy(v)) for k, v in self.train_step(pack_x_y_sample_weight(x, y, sw)).items()}
-            callback_list.on_train_batch_end(step, logs)
+        for first, last, batches in self._executions(train):
+            callback_list.on_train_batch_begin(first)
+            logs = _python_logs(self._execute("train", tuple(pack_x_y_sample_weight(*b) for b in batches)))
+            callback_list.on_train_batch_end(last, logs)
             if self.stop_training:
                 break
         if logs is None:
@@ -649,15 +854,14 @@ class Trainer:
     def _evaluate_data(self, data, callback_list):
         self._reset_metrics()
         logs = None
-        for step, (x, y, sw) in enumerate(data.epoch()):
-            x, y, sw = self._local_batch(data, x, y, sw)
+        for first, last, batches in self._executions(data):
             if callback_list is not None:
-                callback_list.on_test_batch_begin(step)
-            if y is None:
+                callback_list.on_test_batch_begin(first)
+            if any(y is None for _, y, _ in batches):
                 raise ValueError("evaluate: labels (y) are required to compute the loss and metrics.")
-            logs = {k: float(_to_numpy(v)) for k, v in self.test_step(pack_x_y_sample_weight(x, y, sw)).items()}
+            logs = _python_logs(self._execute("test", tuple(pack_x_y_sample_weight(*b) for b in batches)))
             if callback_list is not None:
-                callback_list.on_test_batch_end(step, logs)
+                callback_list.on_test_batch_end(last, logs)
         if logs is None:
             raise ValueError("evaluate: the data produced no batches; it is empty.")
         return logs
@@ -704,24 +908,28 @@ class Trainer:
         callback_list.on_predict_begin()
         results = None
         structure = None
-        for step, (bx, _, _) in enumerate(data.epoch()):
-            callback_list.on_predict_batch_begin(step)
-            # Under a strategy each worker predicts its rows and returns the whole batch's predictions; a batch
-            # with fewer rows than workers is predicted whole on every worker.
-            split = self._distribution is not None and \
-                int(np.shape(_flatten(bx)[0])[0]) >= self._distribution.num_replicas_in_sync
-            if split:
-                bx, _, _ = self._local_batch(data, bx, None, None)
-            outputs = self(bx, training=False)
-            structure = outputs
-            flat = [_to_numpy(o) for o in _flatten(outputs)]
-            if split:
-                flat = self._distribution._gather_rows(flat)
-            if results is None:
-                results = [[] for _ in flat]
-            for store, value in zip(results, flat):
-                store.append(value)
-            callback_list.on_predict_batch_end(step, {"outputs": outputs})
+        for first, last, batches in self._executions(data, local=False):
+            callback_list.on_predict_batch_begin(first)
+            inputs, splits = [], []
+            for bx, _, _ in batches:
+                # Under a strategy each worker predicts its rows and returns the whole batch's predictions; a
+                # batch with fewer rows than workers is predicted whole on every worker.
+                split = self._distribution is not None and _batch_size(bx) >= self._distribution.num_replicas_in_sync
+                if split:
+                    bx, _, _ = self._local_batch(data, bx, None, None)
+                inputs.append((bx,))  # predict_step's data, as Keras passes it: unpack_x_y_sample_weight gives x
+                splits.append(split)
+            every_outputs = self._execute("predict", tuple(inputs))
+            for outputs, split in zip(every_outputs, splits):
+                structure = outputs
+                flat = [_to_numpy(o) for o in _flatten(outputs)]
+                if split:
+                    flat = self._distribution._gather_rows(flat)
+                if results is None:
+                    results = [[] for _ in flat]
+                for store, value in zip(results, flat):
+                    store.append(value)
+            callback_list.on_predict_batch_end(last, {"outputs": every_outputs[-1]})
         callback_list.on_predict_end()
         if results is None:
             raise ValueError("predict: the input data is empty.")
@@ -737,23 +945,25 @@ class Trainer:
             sample_weight = weights if sample_weight is None else np.asarray(sample_weight, np.float32) * weights
         x, y = pt.nest.map_structure(_as_array, x), pt.nest.map_structure(_as_array, y)
         self._reset_metrics()
-        return self._batch_result(self.train_step((x, y, sample_weight)), return_dict)
+        return self._batch_result(self._execute("train", (pack_x_y_sample_weight(x, y, sample_weight),)),
+                                  return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch in inference mode."""
         self._require_compiled("evaluating")
         x, y = pt.nest.map_structure(_as_array, x), pt.nest.map_structure(_as_array, y)
         self._reset_metrics()
-        return self._batch_result(self.test_step((x, y, sample_weight)), return_dict)
+        return self._batch_result(self._execute("test", (pack_x_y_sample_weight(x, y, sample_weight),)),
+                                  return_dict)
 
     def predict_on_batch(self, x):
         """The outputs on one batch as numpy arrays."""
-        outputs = self(x, training=False)
+        outputs = self._execute("predict", ((pt.nest.map_structure(_as_array, x),),))[0]
         return pt.nest.map_structure(_to_numpy, outputs) if pt.nest.is_nested(outputs) else _to_numpy(outputs)
 
     @staticmethod
     def _batch_result(logs, return_dict):
-        logs = {k: float(_to_numpy(v)) for k, v in logs.items()}
+        logs = _python_logs(logs)
         if return_dict:
             return logs
         values = list(logs.values())

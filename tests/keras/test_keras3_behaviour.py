@@ -117,7 +117,7 @@ def _recording_model(seen):
             self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
             return {"loss": loss}
     model = Recording()
-    model.compile(optimizer="sgd", loss="mse")
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)  # `seen` records every step only eagerly
     return model
 
 
