@@ -8,7 +8,8 @@ peak RSS and test accuracy. Issue 7's targets: pytensor <= 0.5x PyTorch's epoch 
 accuracy after 2 epochs.
 
 Run: python3 bench/mnist_cnn.py [--epochs 2] [--threads 2] [--peer-python /tmp/pt-peers/bin/python]
-     [--only pytensor|torch] [--train-samples N] [--rounds N]
+     [--only pytensor|torch] [--train-samples N] [--rounds N] [--model sequential|functional|subclassed]
+     [--run-eagerly]
 """
 import argparse
 import json
@@ -35,6 +36,32 @@ def load(train_samples):
     return x_train, y_train[:train_samples].astype(np.int64), x_test, y_test.astype(np.int64)
 
 
+def build_cnn(keras, layers, kind):
+    """The benchmark CNN written as a Sequential, a functional or a subclassed model (the same layers)."""
+    stack = [layers.Conv2D(32, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
+             layers.Conv2D(64, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)), layers.Flatten(),
+             layers.Dense(10, activation="softmax")]
+    if kind == "sequential":
+        return keras.Sequential([keras.Input(shape=(28, 28, 1))] + stack)
+    if kind == "functional":
+        inputs = x = keras.Input(shape=(28, 28, 1))
+        for layer in stack:
+            x = layer(x)
+        return keras.Model(inputs, x)
+
+    class CNN(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.stack = stack
+
+        def call(self, x):
+            for layer in self.stack:
+                x = layer(x)
+            return x
+
+    return CNN()
+
+
 def run_pytensor(args):
     import pytensor as tf
     from pytensor import keras
@@ -43,17 +70,9 @@ def run_pytensor(args):
     tf._core.set_num_threads(args.threads)
     x_train, y_train, x_test, y_test = load(args.train_samples)
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input(shape=(28, 28, 1)),
-        layers.Conv2D(32, (3, 3), activation="relu"),
-        layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(64, (3, 3), activation="relu"),
-        layers.MaxPooling2D((2, 2)),
-        layers.Flatten(),
-        layers.Dense(10, activation="softmax"),
-    ])
+    model = build_cnn(keras, layers, args.model)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], **({"run_eagerly": True} if args.run_eagerly else {}))
     times = []
     for _ in range(args.epochs):
         start = time.perf_counter()
@@ -104,7 +123,8 @@ def worker(args):
 
 def spawn(python, framework, args):
     command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
-               "--threads", str(args.threads), "--train-samples", str(args.train_samples)]
+               "--threads", str(args.threads), "--train-samples", str(args.train_samples), "--model", args.model] + \
+        (["--run-eagerly"] if args.run_eagerly else [])
     env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": str(args.threads),
            "OPENBLAS_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads)}
     done = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -121,6 +141,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="alternating pytensor / torch runs; the ratio is their median")
     ap.add_argument("--peer-python", default="/tmp/pt-peers/bin/python")
     ap.add_argument("--only", choices=["pytensor", "torch"])
+    ap.add_argument("--model", choices=["sequential", "functional", "subclassed"], default="sequential",
+                    help="how the Keras model is written (the same layers)")
+    ap.add_argument("--run-eagerly", action="store_true", help="compile(run_eagerly=True): Keras's eager loop")
     ap.add_argument("--worker", choices=["pytensor", "torch"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -134,8 +157,8 @@ def main():
             if args.only in (None, framework):
                 runs[framework] = spawn(python, framework, args)
         rounds.append(runs)
-    print(f"benchmark CNN, MNIST {args.train_samples} train / 10000 test, batch 128, Adam, {args.threads} threads, "
-          f"{args.rounds} round(s)")
+    print(f"benchmark CNN ({args.model}{', run_eagerly' if args.run_eagerly else ''}), MNIST {args.train_samples} "
+          f"train / 10000 test, batch 128, Adam, {args.threads} threads, {args.rounds} round(s)")
     print(f"{'':10s} {'round':>5s} {'epoch 1 s':>10s} {'epoch s*':>9s} {'peak MiB':>9s} {'test acc':>9s} {'eval s':>7s}")
     ratios = []
     for number, runs in enumerate(rounds, 1):

@@ -12,7 +12,7 @@ program also runs on TensorFlow; issue 7 measured TF/Keras `fit` on this machine
 >= 97.5 % test accuracy after 5 epochs.
 
 Run: python3 bench/mnist_mlp.py [--epochs 5] [--threads 2] [--peer-python /tmp/pt-peers/bin/python]
-     [--only pytensor|torch]
+     [--only pytensor|torch] [--model sequential|functional|subclassed] [--run-eagerly]
 """
 import argparse
 import json
@@ -52,6 +52,26 @@ def median_seconds(fn, repeats=5):
     return statistics.median(times)
 
 
+def build_mlp(keras, layers, kind):
+    """The benchmark MLP written as a Sequential, a functional or a subclassed model (the same layers)."""
+    if kind == "sequential":
+        return keras.Sequential([layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")])
+    if kind == "functional":
+        inputs = keras.Input((28 * 28,))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Dense(512, activation="relu")(inputs)))
+
+    class MLP(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(512, activation="relu")
+            self.out = layers.Dense(10, activation="softmax")
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+    return MLP()
+
+
 def run_keras(args):
     """The seeds' Keras program, on pytensor or (worker "tf") on TensorFlow itself."""
     if args.worker == "tf":
@@ -69,8 +89,9 @@ def run_keras(args):
         tf._core.set_num_threads(args.threads)
     x_train, y_train, x_test, y_test = load()
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")])
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = build_mlp(keras, layers, args.model)
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  **({"run_eagerly": True} if args.run_eagerly else {}))
     times = []
     for _ in range(args.epochs):
         start = time.perf_counter()
@@ -123,7 +144,7 @@ def worker(args):
 
 def spawn(python, framework, args):
     command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
-               "--threads", str(args.threads)]
+               "--threads", str(args.threads), "--model", args.model] + (["--run-eagerly"] if args.run_eagerly else [])
     env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": str(args.threads),
            "OPENBLAS_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads)}
     done = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -140,6 +161,9 @@ def main():
     ap.add_argument("--tf-python", default="/tmp/tf-peers/bin/python",
                     help="a Python with tensorflow-cpu (a throwaway venv); skipped when absent")
     ap.add_argument("--only", choices=["pytensor", "torch", "tf"])
+    ap.add_argument("--model", choices=["sequential", "functional", "subclassed"], default="sequential",
+                    help="how the Keras model is written (the same layers)")
+    ap.add_argument("--run-eagerly", action="store_true", help="compile(run_eagerly=True): Keras's eager loop")
     ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -148,7 +172,8 @@ def main():
     for framework, python in (("pytensor", sys.executable), ("torch", args.peer_python), ("tf", args.tf_python)):
         if args.only in (None, framework) and (framework == "pytensor" or os.path.exists(python)):
             runs[framework] = spawn(python, framework, args)
-    print(f"seeds' MLP 784-512-10, MNIST 60000 train / 10000 test, batch 128, RMSprop, {args.threads} threads")
+    print(f"seeds' MLP 784-512-10 ({args.model}{', run_eagerly' if args.run_eagerly else ''}), MNIST 60000 train / "
+          f"10000 test, batch 128, RMSprop, {args.threads} threads")
     print(f"{'':10s} {'epoch 1 s':>10s} {'epoch s*':>9s} {'peak MiB':>9s} {'test acc':>9s} {'predict s':>10s} "
           f"{'1 batch s':>10s}")
     print(f"{'TF (issue)':10s} {'':>10s} {1.93:9.2f} {1085:9.0f} {97.8:8.2f}% {'':>10s} {'':>10s}")
