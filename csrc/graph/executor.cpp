@@ -222,10 +222,10 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
   std::vector<Tensor> ins;
   for (Step& s : steps_) {
     const Node& n = *s.node;
-    ins.resize(s.in_slots.size());
+    ins.clear();  // the previous step's inputs die here, not a step later
     for (size_t k = 0; k < s.in_slots.size(); ++k) {
       Tensor& value = slots_[static_cast<size_t>(s.in_slots[k])];
-      ins[k] = s.move_in[k] ? std::move(value) : value;
+      ins.push_back(s.move_in[k] ? std::move(value) : value);
     }
     switch (n.kind) {
       case NodeKind::Input:
