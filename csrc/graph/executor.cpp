@@ -208,9 +208,10 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
             args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     const TensorType& want = graph_->node(graph_->inputs[i]).outputs[0];
-    check_arg(args[i].dtype() == want.dtype && args[i].shape() == want.shape, "function: argument ", i, " has dtype ",
-              dtype_name(args[i].dtype()), " and shape ", shape_str(args[i].shape()), " but the graph was traced for ",
-              dtype_name(want.dtype), " ", shape_str(want.shape), "; call the function to trace a new graph");
+    if (args[i].dtype() != want.dtype || args[i].shape() != want.shape)  // the message only when it is raised
+      check_arg(false, "function: argument ", i, " has dtype ", dtype_name(args[i].dtype()), " and shape ",
+                shape_str(args[i].shape()), " but the graph was traced for ", dtype_name(want.dtype), " ",
+                shape_str(want.shape), "; call the function to trace a new graph");
   }
   ++runs_;
   slots_.assign(num_slots_, Tensor());
