@@ -220,3 +220,45 @@ def test_linear_conv_then_max_pool_is_not_fused():
     text, (traced, _), (eager, _) = _traced_and_eager(model, [conv, pool], x, weights)
     assert "= conv2d[" in text and "= max_pool2d[" in text and "conv2d_max_pool" not in text
     np.testing.assert_array_equal(traced.numpy(), eager.numpy())
+
+
+def _conv_pool_model(kind):
+    stack = [layers.Conv2D(3, 3, activation="relu"), layers.MaxPooling2D(), layers.Flatten(), layers.Dense(4)]
+    if kind == "sequential":
+        return pt.keras.Sequential([pt.keras.Input((8, 8, 2))] + stack)
+    if kind == "functional":
+        inputs = x = pt.keras.Input((8, 8, 2))
+        for layer in stack:
+            x = layer(x)
+        return pt.keras.Model(inputs, x)
+
+    class Net(pt.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.stack = stack
+
+        def call(self, x):
+            for layer in self.stack:
+                x = layer(x)
+            return x
+
+    return Net()
+
+
+@pytest.mark.parametrize("kind", ["sequential", "functional", "subclassed"])
+def test_fit_fuses_conv_pool_for_every_model_kind_and_matches_eager_fit(kind):
+    # The fusion lives in the graph passes, so a functional or subclassed model gets it as Sequential does.
+    x = RNG.normal(size=(16, 8, 8, 2)).astype(np.float32)
+    y = RNG.integers(0, 4, size=16)
+    histories = []
+    for run_eagerly in (False, True):
+        pt.keras.utils.set_random_seed(3)
+        model = _conv_pool_model(kind)
+        model.compile(optimizer="adam", loss=pt.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      run_eagerly=run_eagerly)
+        histories.append(model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"])
+        if not run_eagerly:
+            text = next(iter(model.train_function._concrete.values())).graph.pretty_printed()
+            assert "= conv2d_max_pool[" in text and "= conv2d_max_pool_backprop_filter[" in text
+            assert "= bias_add_relu" in text and "= max_pool2d[" not in text
+    np.testing.assert_allclose(histories[0], histories[1], rtol=1e-5)
