@@ -3,7 +3,9 @@
 Tracing is by execution: the first call with a new input signature runs the Python function once, eagerly, on the
 actual arguments while the core records every registry op, variable read and variable assignment into a graph
 (``_core._Capture``). That call's results are the call's results, so state updates happen exactly once. Later calls
-with the same signature run the optimised graph in the C++ executor (``_core._Executor``).
+with the same signature run the optimised graph (``_graph_passes``: constant folding, arithmetic simplification,
+pattern fusion, common subexpressions, dead code, memory planning; ``tf.config.optimizer`` switches them) in the C++
+executor (``_core._Executor``).
 
 Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) by dtype and shape, Variables by
 identity, Python values by value, nested lists/tuples/dicts by structure. Graphs are specialised to concrete
