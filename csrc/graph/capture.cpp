@@ -126,6 +126,12 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
     symbolic = symbolic || symbolic_[t.id()];
     n.inputs.push_back(v);
   }
+  // A fused RNN's mask is an attribute: traced, it is the node's last input, which the executor puts back into the
+  // attribute on each run, so that every batch runs with its own mask (not the trace's).
+  if (const auto* rnn = std::get_if<attrs::Rnn>(&attrs); rnn && rnn->options.mask.defined()) {
+    n.inputs.push_back(value_of(rnn->options.mask));
+    symbolic = symbolic || symbolic_[rnn->options.mask.id()];
+  }
   for (const Tensor& t : outputs) n.outputs.push_back(type_of(t));
   // Tensors only the gradient reads (a softmax, an argmax, a dropout mask) are the node's extra outputs, so that a
   // gradient traced in the same graph reads this run's, not the trace's.

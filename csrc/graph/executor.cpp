@@ -10,6 +10,7 @@
 #include "../core/variable.h"
 #include "../ops/invoke.h"
 #include "../ops/ops.h"
+#include "../ops/random_seed.h"
 
 namespace pt::graph {
 
@@ -32,11 +33,17 @@ bool has_seed(const Attrs& a) {
   return std::visit([](const auto& s) { return HasSeed<std::decay_t<decltype(s)>>::value; }, a);
 }
 
-/** Gives the random op of `a` a stream of its own for run `run`, as TF's stateful random ops draw anew each call. */
+/**
+ * Gives the random op of `a` new numbers for run `run`, as TF's stateful random ops draw anew each call: the next
+ * call of the seeded stream it was traced from (the same numbers as eager code), else a key of its own per run.
+ */
 void reseed(Attrs& a, uint64_t run) {
   std::visit(
       [run](auto& s) {
-        if constexpr (HasSeed<std::decay_t<decltype(s)>>::value) s.seed.seed = mix64(s.seed.seed ^ mix64(run));
+        if constexpr (HasSeed<std::decay_t<decltype(s)>>::value) {
+          if (std::optional<ops::RandomSeed> next = ops::next_seed_of_stream(s.seed)) s.seed = *next;
+          else s.seed.seed = mix64(s.seed.seed ^ mix64(run));
+        }
       },
       a);
 }
@@ -164,7 +171,9 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
     for (ValueRef v : nodes[i].inputs) s.in_slots.push_back(slot(v));
     s.step_slot = slot(nodes[i].step_from);
     s.learning_rate_slot = slot(nodes[i].learning_rate_from);
-    s.run_attrs = s.step_slot >= 0 || s.learning_rate_slot >= 0 || has_seed(nodes[i].attrs);
+    const auto* rnn = std::get_if<attrs::Rnn>(&nodes[i].attrs);
+    s.run_attrs = s.step_slot >= 0 || s.learning_rate_slot >= 0 || has_seed(nodes[i].attrs) ||
+                  (rnn && rnn->options.mask.defined());
   }
   // Liveness: each slot is released by the step that uses it last; graph outputs are never released.
   std::vector<int32_t> last_use(num_slots_, -1);
@@ -268,6 +277,10 @@ void Executor::run_op(Step& s, std::vector<Tensor>& ins) {
   Attrs per_run;
   if (s.run_attrs) {
     per_run = n.attrs;
+    if (auto* rnn = std::get_if<attrs::Rnn>(&per_run); rnn && rnn->options.mask.defined()) {
+      rnn->options.mask = ins.back();  // this run's mask: the node's last input (Capture::on_op)
+      ins.pop_back();
+    }
     reseed(per_run, runs_);
     if (s.learning_rate_slot >= 0)
       set_learning_rate(per_run, scalar_value(slots_[static_cast<size_t>(s.learning_rate_slot)]));

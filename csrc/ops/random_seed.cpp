@@ -97,4 +97,13 @@ RandomSeed resolve_seed(std::optional<Seed> op_seed) {
   return {it->second.key, it->second.calls++};
 }
 
+std::optional<RandomSeed> next_seed_of_stream(const RandomSeed& earlier) {
+  SeedState& s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (s.global && earlier.seed == mix64(mix64(s.global->bits) ^ kAutoStreamSalt)) return RandomSeed{earlier.seed, s.unseeded_calls++};
+  for (auto& [id, stream] : s.streams)
+    if (stream.key == earlier.seed) return RandomSeed{stream.key, stream.calls++};
+  return std::nullopt;
+}
+
 }  // namespace pt::ops

@@ -27,5 +27,12 @@ void set_global_seed(std::optional<Seed> seed);
 std::optional<Seed> global_seed();
 /** The key and counter of the next call of a random op with op-level seed `op_seed`. Thread-safe. */
 RandomSeed resolve_seed(std::optional<Seed> op_seed);
+/**
+ * The next call's key and counter on the seeded stream `earlier` was drawn from (the global seed's, or an op
+ * seed's under the current global seed), as resolve_seed would give it; nullopt for a fresh key or a stream that
+ * set_global_seed has since restarted. A traced graph's random ops draw this way on every run, so that a program
+ * draws the same numbers whether its steps run eagerly or as graphs. Thread-safe.
+ */
+std::optional<RandomSeed> next_seed_of_stream(const RandomSeed& earlier);
 
 }  // namespace pt::ops

@@ -193,9 +193,10 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
   const RnnOptions& options = attributes.options;
   const cpu::RnnDims d = check_operands(cell_of(n.op, attributes.reset_after), n.inputs, options);
   const Tensor& buffer = n.saved[0];
-  if (autograd::is_tracked_any(n.inputs) || autograd::is_tracked_any(gs) || !buffer.defined()) {
-    // An outer tape records this backward pass: differentiate the composed forward, so that every op of the
-    // backward is a recorded public op and can be differentiated again.
+  if (autograd::thread_state().observer || autograd::is_tracked_any(n.inputs) || autograd::is_tracked_any(gs) ||
+      !buffer.defined()) {
+    // An outer tape (or a tf.function trace) records this backward pass: differentiate the composed forward, so
+    // that every op of the backward is a recorded public op, differentiable again and part of the traced graph.
     autograd::Tape tape(false, false);
     tape.push();
     std::vector<Tensor> outputs;

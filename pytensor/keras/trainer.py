@@ -670,9 +670,10 @@ class Trainer:
         return function(batches)
 
     def _first_trace(self, kind, function, batches):
-        """The first call of a traced step. A step that uses a tensor's value in Python (``if`` on a tensor,
-        ``.numpy()``) cannot be traced, for want of autograph: its variables are put back as they were before the
-        trace and the step runs eagerly from then on, with a warning naming the error."""
+        """The first call of a traced step. A step that needs a tensor's value in Python while it is traced
+        (``.numpy()`` of a computed tensor, ``bool()`` of one where no graph control flow replaces it) cannot be
+        traced: the variables the failed trace changed are put back and the step runs eagerly from then on, with
+        a warning naming the error."""
         variables = self._state_variables()
         saved = [v.numpy() for v in variables]
         try:
@@ -705,8 +706,8 @@ class Trainer:
                           f"same, only slower; compile(run_eagerly=True) silences this.", UserWarning, stacklevel=4)
 
     def _executions(self, data, local=True):
-        """``(first step, last step, batches)`` per execution: ``steps_per_execution`` consecutive batches
-        (``pack_x_y_sample_weight``-ed, this worker's rows under a strategy, which runs one batch each)."""
+        """``(first step, last step, batches)`` per execution: ``steps_per_execution`` consecutive ``(x, y,
+        sample_weight)`` batches (under a strategy one batch an execution, this worker's rows when `local`)."""
         size = 1 if self._distribution is not None else self.steps_per_execution
         batches, first = [], 0
         for step, (x, y, sw) in enumerate(data.epoch()):

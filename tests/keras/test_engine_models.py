@@ -78,9 +78,10 @@ def test_sequential_fit_reduces_loss_and_evaluate_matches_numpy():
     assert model.evaluate(x, y, verbose=0, return_dict=True).keys() == {"loss", "mae"}
 
 
-def test_one_sgd_step_by_hand():
+@pytest.mark.parametrize("run_eagerly", [False, True])
+def test_one_sgd_step_by_hand(run_eagerly):
     model = keras.Sequential([layers.Dense(1, use_bias=False, kernel_initializer="ones")])
-    model.compile(optimizer=SGD(0.5), loss=mse)
+    model.compile(optimizer=SGD(0.5), loss=mse, run_eagerly=run_eagerly)
     x, y = np.array([[1.0, 2.0]], np.float32), np.array([[1.0]], np.float32)
     loss = model.train_on_batch(x, y)
     assert math.isclose(loss, 4.0)  # (3 - 1)^2
@@ -150,9 +151,10 @@ def test_fit_on_generator_and_validation_split():
                         rel_tol=1e-4)
 
 
-def test_sample_and_class_weight_scale_the_loss():
+@pytest.mark.parametrize("run_eagerly", [False, True])
+def test_sample_and_class_weight_scale_the_loss(run_eagerly):
     model = keras.Sequential([layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    model.compile(optimizer=SGD(0.0), loss=mse)
+    model.compile(optimizer=SGD(0.0), loss=mse, run_eagerly=run_eagerly)
     x, y = np.ones((4, 1), np.float32), np.array([[1.0], [1.0], [2.0], [2.0]], np.float32)
     sw = np.array([1.0, 0.0, 1.0, 0.0], np.float32)
     assert math.isclose(model.evaluate(x, y, sample_weight=sw, verbose=0), (1 + 4) / 4)
@@ -196,10 +198,11 @@ def test_class_weight_needs_one_label_array():
         model.fit(data, class_weight={0: 1.0}, epochs=1, verbose=0)
 
 
-def test_callbacks_early_stopping_restores_best_weights():
+@pytest.mark.parametrize("run_eagerly", [False, True])
+def test_callbacks_early_stopping_restores_best_weights(run_eagerly):
     x, y = linear_data(64)
     model = keras.Sequential([layers.Dense(1)])
-    model.compile(optimizer=SGD(1.5), loss=mse)  # diverges: val_loss grows from the start
+    model.compile(optimizer=SGD(1.5), loss=mse, run_eagerly=run_eagerly)  # diverges: val_loss grows from the start
     events = []
     log = callbacks.LambdaCallback(on_epoch_begin=lambda e, logs: events.append(("begin", e)),
                                    on_train_end=lambda logs: events.append(("end",)))
@@ -218,9 +221,10 @@ def test_callbacks_early_stopping_restores_best_weights():
     assert events[0] == ("begin", 0) and events[-1] == ("end",)
 
 
-def test_terminate_on_nan_says_which_batch(capsys):
+@pytest.mark.parametrize("run_eagerly", [False, True])
+def test_terminate_on_nan_says_which_batch(capsys, run_eagerly):
     model = keras.Sequential([layers.Dense(1)])
-    model.compile(optimizer=SGD(0.1), loss=mse)
+    model.compile(optimizer=SGD(0.1), loss=mse, run_eagerly=run_eagerly)
     x = np.ones((8, 2), np.float32)
     y = np.ones((8, 1), np.float32)
     y[4:] = np.nan
