@@ -137,7 +137,7 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   // gradient traced in the same graph reads this run's, not the trace's.
   for (const Tensor& t : saved) n.outputs.push_back(t.defined() ? type_of(t) : TensorType{});  // undefined: unsaved
   n.saved = static_cast<int32_t>(saved.size());
-  if (op == OpId::apply_adam) n.step_from = step_source_;
+  if (op == OpId::apply_adam || op == OpId::apply_nadam) n.step_from = step_source_;
   if (std::string(op_def(op).family) == "optim") n.learning_rate_from = learning_rate_source_;
   const bool update = std::string(op_def(op).family) == "optim";
   std::vector<Variable*> updated;

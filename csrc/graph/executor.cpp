@@ -1,6 +1,7 @@
 #include "executor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <type_traits>
 
@@ -286,6 +287,16 @@ void Executor::run_op(Step& s, std::vector<Tensor>& ins) {
       set_learning_rate(per_run, scalar_value(slots_[static_cast<size_t>(s.learning_rate_slot)]));
     if (auto* adam = std::get_if<attrs::ApplyAdam>(&per_run); adam && s.step_slot >= 0)
       adam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
+    if (auto* nadam = std::get_if<attrs::ApplyNadam>(&per_run); nadam && s.step_slot >= 0) {
+      nadam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
+      // Keras's running product, advanced in training's order (as keras/optimizers/nadam.py does) so that a
+      // traced step gives the eager bits.
+      if (nadam->step < s.nadam_step) s.nadam_step = 0, s.nadam_u_product = 1;
+      for (int64_t t = s.nadam_step + 1; t <= nadam->step; ++t)
+        s.nadam_u_product *= nadam->beta_1 * (1.0 - 0.5 * std::pow(0.96, static_cast<double>(t)));
+      s.nadam_step = nadam->step;
+      nadam->u_product = s.nadam_u_product;
+    }
     attrs = &per_run;
   }
   if (!n.update_variables.empty()) {

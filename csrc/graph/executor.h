@@ -43,6 +43,8 @@ class Executor {
     int32_t step_slot = -1;          // apply_adam: the iterations value (-1: none)
     int32_t learning_rate_slot = -1; // apply_*: the learning-rate value (-1: none)
     bool run_attrs = false;          // attributes change per run (a seed, a learning rate, a step)
+    int64_t nadam_step = 0;          // apply_nadam: the step nadam_u_product was computed to
+    double nadam_u_product = 1;
     std::vector<std::unique_ptr<Executor>> subs;  // Cond / While: an executor per branch
   };
   /** Runs op step `s` on `ins` into its slots. */

@@ -74,7 +74,10 @@ struct Node {
   /** While: the number of loop variables, and the iteration limit (-1: none). */
   int32_t loop_vars = 0;
   int64_t maximum_iterations = -1;
-  /** apply_adam: its `step` is this scalar value + 1 at run time (the optimizer's iterations); node -1: none. */
+  /**
+   * apply_adam, apply_nadam: its `step` is this scalar value + 1 at run time (the optimizer's iterations), and
+   * Nadam's `u_product` the product of its momentum schedules up to that step; node -1: none.
+   */
   ValueRef step_from{};
   /** apply_*: its `learning_rate` is this scalar value at run time (the optimizer's learning-rate variable). */
   ValueRef learning_rate_from{};
