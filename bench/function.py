@@ -10,7 +10,8 @@ updates (Mean of the loss, SparseCategoricalAccuracy), as the seeds' `train_step
   pytensor eager, pytensor tf.function, TensorFlow tf.function (and eager), PyTorch eager (the same step by hand:
   nn.Sequential, Adam, cross_entropy, the two running metrics as tensors).
 Each case runs in its own subprocess (peers from the throwaway venv). Reported: the median µs per step over
---repeats repeats (each calibrated to last >= --min-time), and pytensor tf.function's speed-up over each.
+--repeats repeats (each calibrated to last >= --min-time), pytensor tf.function's speed-up over each, and for
+pytensor the peak memory of one warm step (core allocations above those held before it; memory planning's figure).
 Before timing, pytensor checks that 20 traced steps give the losses of 20 eager steps from the same start (rtol
 1e-5: not bitwise, the traced cross-entropy gradient is built from ops, eager's is one fused kernel).
 Target: tf.function >= 3x faster than pytensor eager, and faster than TF's tf.function and PyTorch eager.
@@ -110,7 +111,12 @@ def child(case, args):
             check_pytensor_bitwise(pt)
             return {"ok": True}
         step, x, y, _ = keras_case(pt, case == "pytensor-function")
-        return {"us": measure(lambda: step(x, y), args.min_time, args.repeats) * 1e6}
+        us = measure(lambda: step(x, y), args.min_time, args.repeats) * 1e6
+        # Peak memory of one warm step: the most bytes the core held above what it held before the step.
+        pt._core.reset_peak_bytes()
+        base = pt._core.live_bytes()
+        step(x, y)
+        return {"us": us, "peak_kib": (pt._core.peak_bytes() - base) / 1024}
     if case.startswith("tensorflow"):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         import tensorflow as tf
@@ -168,7 +174,8 @@ def main():
             continue
         ratio = f"  tf.function is {r['us'] / ours:5.2f}x faster" if ours and label != "pytensor tf.function" else ""
         version = f" ({r['version']})" if "version" in r else ""
-        print(f"  {label:24s} {r['us']:9.1f} us/step{ratio}{version}")
+        peak = f"  peak {r['peak_kib']:.1f} KiB above the start" if "peak_kib" in r else ""
+        print(f"  {label:24s} {r['us']:9.1f} us/step{ratio}{version}{peak}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Tracing is by execution: the first call with a new input signature runs the Python function once, eagerly, on the
 actual arguments while the core records every registry op, variable read and variable assignment into a graph
 (``_core._Capture``). That call's results are the call's results, so state updates happen exactly once. Later calls
-with the same signature run the optimised graph in the C++ executor (``_core._Executor``).
+with the same signature run the optimised graph (``_graph_passes``: constant folding, arithmetic simplification,
+pattern fusion, common subexpressions, dead code, memory planning; ``tf.config.optimizer`` switches them) in the C++
+executor (``_core._Executor``).
 
 Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) by dtype and shape, Variables by
 identity, Python values by value, nested lists/tuples/dicts by structure. Graphs are specialised to concrete
@@ -275,14 +277,25 @@ def _graph_options():
 
 
 def _optimized(core_graph):
-    """A copy of `core_graph` after the passes the options leave on (dead code, common subexpressions)."""
-    options = _graph_options()
+    """A copy of `core_graph` after the passes the options leave on (see ``config.optimizer``), in their order."""
     g = core_graph.copy()
-    if not options.get("arithmetic_optimization", True) is False:
-        g.eliminate_common_subexpressions()
-    if not options.get("disable_model_pruning", False):
-        g.eliminate_dead_code()
+    for name, enabled in _graph_passes(_graph_options()):
+        if enabled:
+            getattr(g, name)()
     return g
+
+
+def _graph_passes(options):
+    """(pass, on) in the order they run, from ``tf.config.optimizer`` options (TF's names; unset means on)."""
+    if options.get("disable_meta_optimizer", False):
+        return []
+    arithmetic = options.get("arithmetic_optimization", True) is not False
+    return [("fold_constants", options.get("constant_folding", True) is not False),
+            ("simplify_arithmetic", arithmetic),
+            ("fuse_patterns", options.get("remapping", True) is not False),
+            ("eliminate_common_subexpressions", arithmetic),
+            ("eliminate_dead_code", not options.get("disable_model_pruning", False)),
+            ("plan_memory", options.get("memory_optimization", True) is not False)]
 
 
 class ConcreteFunction:

@@ -43,10 +43,16 @@ def functions_run_eagerly():
 
 
 class optimizer:  # noqa: N801 - TF's namespace name
-    """``tf.config.optimizer``: switches of the graph passes ``tf.function`` runs.
+    """``tf.config.optimizer``: switches of the graph passes ``tf.function`` runs, by TF's option names.
 
-    ``disable_model_pruning`` (True turns dead-code elimination off) and ``arithmetic_optimization`` (False turns
-    common-subexpression elimination off); TF's other option names are accepted and stored.
+    ``constant_folding`` (False: no constant folding), ``arithmetic_optimization`` (False: no common-subexpression
+    elimination and no algebraic simplification), ``remapping`` (False: no pattern fusion of bias + relu and
+    conv2d + bias + relu + max_pool), ``disable_model_pruning`` (True: no dead-code elimination),
+    ``memory_optimization`` (False: no in-place optimizer updates or buffer reuse; TF's RewriterConfig name) and
+    ``disable_meta_optimizer`` (True: no pass at all). TF's other option names are accepted and stored.
+
+    Example:
+        >>> tf.config.optimizer.set_experimental_options({"remapping": False})  # graphs traced from now on
     """
 
     _options = {}

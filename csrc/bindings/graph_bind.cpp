@@ -59,6 +59,10 @@ void bind_graph(py::module_& m) {
       })
       .def("eliminate_dead_code", &graph::eliminate_dead_code)
       .def("eliminate_common_subexpressions", &graph::eliminate_common_subexpressions)
+      .def("fold_constants", &graph::fold_constants)
+      .def("simplify_arithmetic", &graph::simplify_arithmetic)
+      .def("fuse_patterns", &graph::fuse_patterns)
+      .def("plan_memory", &graph::plan_memory)
       .def("copy", [](const graph::Graph& g) { return std::make_shared<graph::Graph>(g); });
 
   py::class_<graph::Capture>(m, "_Capture")

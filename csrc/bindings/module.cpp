@@ -50,6 +50,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("get_num_threads", &get_num_threads);
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("live_bytes", &Storage::live_bytes, "Bytes held by tensors the core allocated.");
+  m.def("peak_bytes", &Storage::peak_bytes, "The most live_bytes() reached since reset_peak_bytes().");
+  m.def("reset_peak_bytes", &Storage::reset_peak_bytes, "Starts a new peak_bytes() measurement from now.");
   m.attr("cuda_built") = false;  // there is no CUDA backend yet
 
   bind::bind_tensor(m);

@@ -15,6 +15,7 @@ namespace pt {
 
 namespace {
 std::atomic<int64_t> g_live_bytes{0};
+std::atomic<int64_t> g_peak_bytes{0};  // the highest g_live_bytes since the last reset_peak_bytes()
 
 /** Blocks from this size up are cached when freed (glibc maps them fresh from the OS each time). */
 constexpr size_t kCacheMinBlock = size_t(256) << 10;
@@ -88,7 +89,11 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
     if (nbytes >= kHugeBlock) madvise(p, size, MADV_HUGEPAGE);
 #endif
   }
-  g_live_bytes.fetch_add(static_cast<int64_t>(nbytes), std::memory_order_relaxed);
+  const int64_t live = g_live_bytes.fetch_add(static_cast<int64_t>(nbytes), std::memory_order_relaxed) +
+                       static_cast<int64_t>(nbytes);
+  for (int64_t peak = g_peak_bytes.load(std::memory_order_relaxed);
+       live > peak && !g_peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed);) {
+  }
   return std::make_shared<Storage>(p, nbytes, device, nullptr, nullptr, true);
 }
 
@@ -106,5 +111,9 @@ Storage::~Storage() {
 }
 
 int64_t Storage::live_bytes() { return g_live_bytes.load(std::memory_order_relaxed); }
+
+int64_t Storage::peak_bytes() { return g_peak_bytes.load(std::memory_order_relaxed); }
+
+void Storage::reset_peak_bytes() { g_peak_bytes.store(live_bytes(), std::memory_order_relaxed); }
 
 }  // namespace pt

@@ -38,6 +38,10 @@ class Storage {
 
   /** Bytes currently held by storages this library allocated (for leak and release tests). */
   static int64_t live_bytes();
+  /** The most bytes live_bytes() reached since the last reset_peak_bytes() (peak memory of a step). */
+  static int64_t peak_bytes();
+  /** Starts a new peak_bytes() measurement from the bytes live now. */
+  static void reset_peak_bytes();
 
  private:
   void* data_;

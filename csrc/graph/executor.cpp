@@ -1,9 +1,12 @@
 #include "executor.h"
 
+#include <algorithm>
 #include <optional>
 #include <type_traits>
 
 #include "../autograd/tape.h"
+#include "../backend/kernel_table.h"
+#include "../backend/kernels.h"
 #include "../core/variable.h"
 #include "../ops/invoke.h"
 #include "../ops/ops.h"
@@ -60,6 +63,27 @@ void set_learning_rate(Attrs& a, double lr) {
         if constexpr (HasLearningRate<std::decay_t<decltype(s)>>::value) s.learning_rate = lr;
       },
       a);
+}
+
+/** True when no tape or observer would record an op run now (an op may then skip its public function). */
+bool unrecorded() {
+  const autograd::ThreadState& state = autograd::thread_state();
+  return !state.observer && (state.tapes.empty() || state.suspended);
+}
+
+/**
+ * Runs element-wise op `n` with its output written over input n.reuse_input when that buffer is the value's only
+ * one; false (nothing run) otherwise.
+ */
+bool run_over_input(const Node& n, std::vector<Tensor>& ins, Tensor& out) {
+  Tensor& x = ins[static_cast<size_t>(n.reuse_input)];
+  if (!x.sole_owner() || !x.is_contiguous()) return false;
+  if (ins.size() == 1)
+    backend::kernel<backend::UnaryKernel>(n.op, x.device(), x.dtype())(x, x);
+  else
+    backend::kernel<backend::BinaryKernel>(n.op, x.device(), x.dtype())(ins[0], ins[1], x);
+  out = std::move(x);
+  return true;
 }
 
 /** True when the scalar `t` is non-zero (a predicate). */
@@ -149,6 +173,9 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
     s.step_slot = slot(nodes[i].step_from);
     s.learning_rate_slot = slot(nodes[i].learning_rate_from);
     s.u_product_slot = slot(nodes[i].u_product_from);
+    const auto* rnn = std::get_if<attrs::Rnn>(&nodes[i].attrs);
+    s.run_attrs = s.step_slot >= 0 || s.learning_rate_slot >= 0 || s.u_product_slot >= 0 || has_seed(nodes[i].attrs) ||
+                  (rnn && rnn->options.mask.defined());
   }
   // Liveness: each slot is released by the step that uses it last; graph outputs are never released.
   std::vector<int32_t> last_use(num_slots_, -1);
@@ -172,6 +199,19 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
   for (size_t i = 0; i < nodes.size(); ++i)
     for (size_t k = nodes[i].outputs.size() - static_cast<size_t>(nodes[i].saved); k < nodes[i].outputs.size(); ++k)
       steps_[i].save = steps_[i].save || last_use[static_cast<size_t>(base[i]) + k] != -1;
+  // A value's last reader takes it (its input position that reads the slot last, unless a run-time attribute
+  // also reads it), so that a buffer nobody else holds can be overwritten there.
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    Step& s = steps_[i];
+    s.move_in.assign(s.in_slots.size(), 0);
+    for (size_t k = 0; k < s.in_slots.size(); ++k) {
+      const int32_t u = s.in_slots[k];
+      s.move_in[k] = last_use[static_cast<size_t>(u)] == static_cast<int32_t>(i) && u != s.step_slot &&
+                     u != s.learning_rate_slot && u != s.u_product_slot &&
+                     std::find(s.in_slots.begin() + static_cast<std::ptrdiff_t>(k) + 1, s.in_slots.end(), u) ==
+                         s.in_slots.end();
+    }
+  }
   // Outputs nobody uses die with the step that made them.
   for (size_t i = 0; i < nodes.size(); ++i)
     for (size_t k = 0; k < nodes[i].outputs.size(); ++k)
@@ -184,9 +224,10 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
             args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     const TensorType& want = graph_->node(graph_->inputs[i]).outputs[0];
-    check_arg(args[i].dtype() == want.dtype && args[i].shape() == want.shape, "function: argument ", i, " has dtype ",
-              dtype_name(args[i].dtype()), " and shape ", shape_str(args[i].shape()), " but the graph was traced for ",
-              dtype_name(want.dtype), " ", shape_str(want.shape), "; call the function to trace a new graph");
+    if (args[i].dtype() != want.dtype || args[i].shape() != want.shape)  // the message only when it is raised
+      check_arg(false, "function: argument ", i, " has dtype ", dtype_name(args[i].dtype()), " and shape ",
+                shape_str(args[i].shape()), " but the graph was traced for ", dtype_name(want.dtype), " ",
+                shape_str(want.shape), "; call the function to trace a new graph");
   }
   ++runs_;
   slots_.assign(num_slots_, Tensor());
@@ -198,8 +239,11 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
   std::vector<Tensor> ins;
   for (Step& s : steps_) {
     const Node& n = *s.node;
-    ins.clear();
-    for (int32_t k : s.in_slots) ins.push_back(slots_[static_cast<size_t>(k)]);
+    ins.clear();  // the previous step's inputs die here, not a step later
+    for (size_t k = 0; k < s.in_slots.size(); ++k) {
+      Tensor& value = slots_[static_cast<size_t>(s.in_slots[k])];
+      ins.push_back(s.move_in[k] ? std::move(value) : value);
+    }
     switch (n.kind) {
       case NodeKind::Input:
         break;
@@ -221,46 +265,57 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
         for (size_t k = 0; k < outs.size(); ++k) slots_[static_cast<size_t>(s.out_slot) + k] = std::move(outs[k]);
         break;
       }
-      case NodeKind::Op: {
-        std::vector<Tensor> outs;
-        std::optional<SavedCatcher> catcher;
-        if (n.saved) catcher.emplace(s.save);
-        if (const auto* rnn = std::get_if<attrs::Rnn>(&n.attrs); rnn && rnn->options.mask.defined()) {
-          Attrs a = n.attrs;  // this run's mask: the node's last input (Capture::on_op)
-          std::get<attrs::Rnn>(a).options.mask = ins.back();
-          ins.pop_back();
-          outs = ops::invoke(n.op, ins, a);
-        } else if (s.step_slot >= 0 || s.learning_rate_slot >= 0 || s.u_product_slot >= 0 || has_seed(n.attrs)) {
-          Attrs a = n.attrs;
-          reseed(a, runs_);
-          if (s.learning_rate_slot >= 0) set_learning_rate(a, scalar_value(slots_[static_cast<size_t>(s.learning_rate_slot)]));
-          if (auto* adam = std::get_if<attrs::ApplyAdam>(&a); adam && s.step_slot >= 0)
-            adam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
-          if (auto* nadam = std::get_if<attrs::ApplyNadam>(&a); nadam && s.step_slot >= 0)
-            nadam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
-          if (auto* nadam = std::get_if<attrs::ApplyNadam>(&a); nadam && s.u_product_slot >= 0)
-            nadam->u_product = scalar_value(slots_[static_cast<size_t>(s.u_product_slot)]);
-          outs = ops::invoke(n.op, ins, a);
-        } else {
-          outs = ops::invoke(n.op, ins, n.attrs);
-        }
-        for (size_t k = 0; k < outs.size() && k < n.outputs.size(); ++k)
-          slots_[static_cast<size_t>(s.out_slot) + k] = std::move(outs[k]);
-        if (catcher) {
-          check_arg(catcher->saved_.size() == static_cast<size_t>(n.saved), "function: ", op_def(n.op).name,
-                    " reported ", catcher->saved_.size(), " saved tensors, the trace ", n.saved);
-          for (size_t k = 0; k < catcher->saved_.size(); ++k)
-            slots_[static_cast<size_t>(s.out_slot) + n.outputs.size() - n.saved + k] = std::move(catcher->saved_[k]);
-        }
+      case NodeKind::Op:
+        run_op(s, ins);
         break;
-      }
     }
     for (int32_t r : s.release) slots_[static_cast<size_t>(r)] = Tensor();
   }
+  ins.clear();
   std::vector<Tensor> out;
   out.reserve(output_slots_.size());
   for (int32_t k : output_slots_) out.push_back(slots_[static_cast<size_t>(k)]);
   return out;
+}
+
+void Executor::run_op(Step& s, std::vector<Tensor>& ins) {
+  const Node& n = *s.node;
+  const Attrs* attrs = &n.attrs;
+  Attrs per_run;
+  if (s.run_attrs) {
+    per_run = n.attrs;
+    if (auto* rnn = std::get_if<attrs::Rnn>(&per_run); rnn && rnn->options.mask.defined()) {
+      rnn->options.mask = ins.back();  // this run's mask: the node's last input (Capture::on_op)
+      ins.pop_back();
+    }
+    reseed(per_run, runs_);
+    if (s.learning_rate_slot >= 0)
+      set_learning_rate(per_run, scalar_value(slots_[static_cast<size_t>(s.learning_rate_slot)]));
+    if (auto* adam = std::get_if<attrs::ApplyAdam>(&per_run); adam && s.step_slot >= 0)
+      adam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
+    if (auto* nadam = std::get_if<attrs::ApplyNadam>(&per_run); nadam && s.step_slot >= 0)
+      nadam->step = static_cast<int64_t>(scalar_value(slots_[static_cast<size_t>(s.step_slot)])) + 1;
+    if (auto* nadam = std::get_if<attrs::ApplyNadam>(&per_run); nadam && s.u_product_slot >= 0)
+      nadam->u_product = scalar_value(slots_[static_cast<size_t>(s.u_product_slot)]);
+    attrs = &per_run;
+  }
+  if (!n.update_variables.empty()) {
+    ops::invoke_update(n.op, n.update_variables, ins[0], *attrs);
+    return;
+  }
+  Tensor& first = slots_[static_cast<size_t>(s.out_slot)];
+  if (n.reuse_input >= 0 && unrecorded() && run_over_input(n, ins, first)) return;
+  std::optional<SavedCatcher> catcher;
+  if (n.saved) catcher.emplace(s.save);
+  std::vector<Tensor> outs = ops::invoke(n.op, ins, *attrs);
+  for (size_t k = 0; k < outs.size() && k < n.outputs.size(); ++k)
+    slots_[static_cast<size_t>(s.out_slot) + k] = std::move(outs[k]);
+  if (catcher) {
+    check_arg(catcher->saved_.size() == static_cast<size_t>(n.saved), "function: ", op_def(n.op).name, " reported ",
+              catcher->saved_.size(), " saved tensors, the trace ", n.saved);
+    for (size_t k = 0; k < catcher->saved_.size(); ++k)
+      slots_[static_cast<size_t>(s.out_slot) + n.outputs.size() - n.saved + k] = std::move(catcher->saved_[k]);
+  }
 }
 
 }  // namespace pt::graph

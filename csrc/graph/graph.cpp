@@ -2,6 +2,7 @@
 
 #include <sstream>
 #include <unordered_set>
+#include <utility>
 
 #include "../core/variable.h"
 
@@ -87,6 +88,8 @@ bool Node::stateful() const {
         for (const Node& n : b->nodes())
           if (n.stateful() && n.kind != NodeKind::ReadVariable) return true;
       return false;
+    case NodeKind::Op:
+      return !update_variables.empty();
     default:
       return false;
   }
@@ -108,6 +111,7 @@ std::vector<Variable*> Graph::variables() const {
   };
   for (const Node& n : nodes_) {
     see(n.variable);
+    for (Variable* v : n.update_variables) see(v);
     for (const auto& b : n.branches)
       for (Variable* v : b->variables()) see(v);
   }
@@ -146,6 +150,14 @@ std::string Graph::to_string() const {
       else if (!known) os << '[' << attrs_name(n.attrs) << ']';
     }
     if (n.variable) os << "['" << n.variable->name() << "']";
+    if (!n.update_variables.empty()) {
+      os << "[in_place=";
+      const char* sep = "";
+      for (Variable* v : n.update_variables)
+        if (v) os << std::exchange(sep, ", ") << '\'' << v->name() << '\'';
+      os << ']';
+    }
+    if (n.reuse_input >= 0) os << "[reuse_input=" << n.reuse_input << ']';
     if (n.kind == NodeKind::Input) os << "[index=" << n.input_index << ']';
     os << '(';
     for (size_t i = 0; i < n.inputs.size(); ++i) os << (i ? ", " : "") << ref(n.inputs[i]);

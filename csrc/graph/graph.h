@@ -80,6 +80,13 @@ struct Node {
   ValueRef u_product_from{};
   /** apply_*: its `learning_rate` is this scalar value at run time (the optimizer's learning-rate variable). */
   ValueRef learning_rate_from{};
+  /**
+   * apply_* updated in place (plan_memory): the variables it updates, at their input positions (null at the
+   * gradient's); the node then has the gradient as its only input and no outputs.
+   */
+  std::vector<Variable*> update_variables;
+  /** Op: output 0 may be written into input `reuse_input`'s buffer, whose last use this is (plan_memory); -1: none. */
+  int32_t reuse_input = -1;
 
   /** The TF-style type name: the op's registry name, or Placeholder, Const, ReadVariableOp, AssignVariableOp, PrintV2. */
   std::string type_name() const;

@@ -20,18 +20,26 @@ const Tensor& input(OpId op, const std::vector<Tensor>& inputs, size_t i) {
   return inputs[i];
 }
 
-/** Fresh variables holding inputs `first`, `first + 1`, ... (copied on their first write, so inputs stay intact). */
+/**
+ * The variables of an update's inputs (var, grad, slots...): fresh ones holding the input tensors (copied on their
+ * first write, so inputs stay intact), or the given variables themselves (in place; null at the gradient's position).
+ */
 class UpdateSlots {
  public:
-  UpdateSlots(OpId op, const std::vector<Tensor>& inputs) : op_(op), inputs_(inputs) {}
+  UpdateSlots(OpId op, const std::vector<Tensor>& inputs) : op_(op), inputs_(&inputs) {}
+  UpdateSlots(OpId op, const std::vector<Variable*>& variables) : op_(op), variables_(&variables) {}
   /** The variable of input i. */
   Variable& at(size_t i) {
-    held_.push_back(std::make_unique<Variable>(input(op_, inputs_, i), op_def(op_).name, true));
+    if (variables_) {
+      check_arg(i < variables_->size() && (*variables_)[i], op_def(op_).name, ": in-place update needs variable ", i);
+      return *(*variables_)[i];
+    }
+    held_.push_back(std::make_unique<Variable>(input(op_, *inputs_, i), op_def(op_).name, true));
     return *held_.back();
   }
   /** The variable of input i when `present`, else null. */
   Variable* optional(bool present, size_t i) { return present ? &at(i) : nullptr; }
-  /** The updated values, in input order. */
+  /** The updated values of fresh variables, in input order (in place: none). */
   std::vector<Tensor> values() const {
     std::vector<Tensor> out;
     for (const auto& v : held_) out.push_back(v->read());
@@ -40,9 +48,67 @@ class UpdateSlots {
 
  private:
   OpId op_;
-  const std::vector<Tensor>& inputs_;
+  const std::vector<Tensor>* inputs_ = nullptr;
+  const std::vector<Variable*>* variables_ = nullptr;
   std::vector<std::unique_ptr<Variable>> held_;
 };
+
+/** Runs optimizer update `op` (family optim) on the variables of `v` with gradient `grad`; returns v.values(). */
+std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, UpdateSlots& v) {
+  auto a = [&](auto tag) -> const auto& { return attrs_as<decltype(tag)>(op, attrs); };
+  switch (op) {
+    case OpId::apply_sgd: {
+      const auto& u = a(attrs::ApplySgd{});
+      Variable& var = v.at(0);
+      apply_sgd(var, grad, v.optional(u.has_momentum, 2), u.learning_rate, u.momentum, u.nesterov, u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_rmsprop: {
+      const auto& u = a(attrs::ApplyRmsprop{});
+      Variable& var = v.at(0);
+      Variable& velocity = v.at(2);
+      Variable* average = v.optional(u.centered, 3);
+      Variable* momentum = v.optional(u.has_momentum, u.centered ? 4 : 3);
+      apply_rmsprop(var, grad, velocity, average, momentum, u.learning_rate, u.rho, u.momentum, u.epsilon,
+                    u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_adam: {
+      const auto& u = a(attrs::ApplyAdam{});
+      Variable& var = v.at(0);
+      Variable& m = v.at(2);
+      Variable& s = v.at(3);
+      apply_adam(var, grad, m, s, v.optional(u.amsgrad, 4), u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step,
+                 u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_adagrad: {
+      const auto& u = a(attrs::ApplyAdagrad{});
+      Variable& var = v.at(0);
+      apply_adagrad(var, grad, v.at(2), u.learning_rate, u.epsilon, u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_adadelta: {
+      const auto& u = a(attrs::ApplyAdadelta{});
+      Variable& var = v.at(0);
+      Variable& acc_grad = v.at(2);
+      Variable& acc_delta = v.at(3);
+      apply_adadelta(var, grad, acc_grad, acc_delta, u.learning_rate, u.rho, u.epsilon, u.weight_decay);
+      return v.values();
+    }
+    case OpId::apply_nadam: {
+      const auto& u = a(attrs::ApplyNadam{});
+      Variable& var = v.at(0);
+      Variable& m = v.at(2);
+      Variable& s = v.at(3);
+      apply_nadam(var, grad, m, s, u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step, u.u_product,
+                  u.weight_decay);
+      return v.values();
+    }
+    default:
+      throw InvalidArgument(str_cat(op_def(op).name, ": not an optimizer update"));
+  }
+}
 
 }  // namespace
 
@@ -170,59 +236,10 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       return {conv2d_max_pool_backprop_input(c.sizes, in(0), in(1), in(2), c.params, c.window)};
     }
     // Updates: inputs var, grad, slots...; the variables are fresh copies, returned updated.
-    case OpId::apply_sgd: {
-      const auto& u = a(attrs::ApplySgd{});
+    case OpId::apply_sgd: case OpId::apply_rmsprop: case OpId::apply_adam: case OpId::apply_adagrad:
+    case OpId::apply_adadelta: case OpId::apply_nadam: {
       UpdateSlots v(op, inputs);
-      Variable& var = v.at(0);
-      apply_sgd(var, in(1), v.optional(u.has_momentum, 2), u.learning_rate, u.momentum, u.nesterov, u.weight_decay);
-      return v.values();
-    }
-    case OpId::apply_rmsprop: {
-      const auto& u = a(attrs::ApplyRmsprop{});
-      UpdateSlots v(op, inputs);
-      Variable& var = v.at(0);
-      Variable& velocity = v.at(2);
-      Variable* average = v.optional(u.centered, 3);
-      Variable* momentum = v.optional(u.has_momentum, u.centered ? 4 : 3);
-      apply_rmsprop(var, in(1), velocity, average, momentum, u.learning_rate, u.rho, u.momentum, u.epsilon,
-                    u.weight_decay);
-      return v.values();
-    }
-    case OpId::apply_adam: {
-      const auto& u = a(attrs::ApplyAdam{});
-      UpdateSlots v(op, inputs);
-      Variable& var = v.at(0);
-      Variable& m = v.at(2);
-      Variable& s = v.at(3);
-      apply_adam(var, in(1), m, s, v.optional(u.amsgrad, 4), u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step,
-                 u.weight_decay);
-      return v.values();
-    }
-    case OpId::apply_adagrad: {
-      const auto& u = a(attrs::ApplyAdagrad{});
-      UpdateSlots v(op, inputs);
-      Variable& var = v.at(0);
-      apply_adagrad(var, in(1), v.at(2), u.learning_rate, u.epsilon, u.weight_decay);
-      return v.values();
-    }
-    case OpId::apply_adadelta: {
-      const auto& u = a(attrs::ApplyAdadelta{});
-      UpdateSlots v(op, inputs);
-      Variable& var = v.at(0);
-      Variable& acc_grad = v.at(2);
-      Variable& acc_delta = v.at(3);
-      apply_adadelta(var, in(1), acc_grad, acc_delta, u.learning_rate, u.rho, u.epsilon, u.weight_decay);
-      return v.values();
-    }
-    case OpId::apply_nadam: {
-      const auto& u = a(attrs::ApplyNadam{});
-      UpdateSlots v(op, inputs);
-      Variable& var = v.at(0);
-      Variable& m = v.at(2);
-      Variable& s = v.at(3);
-      apply_nadam(var, in(1), m, s, u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step, u.u_product,
-                  u.weight_decay);
-      return v.values();
+      return run_update(op, attrs, in(1), v);
     }
     case OpId::zeros: {
       const auto& c = a(attrs::Constant{});
@@ -273,6 +290,13 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
   if (family == "unary") return {unary(op, in(0))};
   if (family == "binary") return {binary(op, in(0), in(1))};
   throw InvalidArgument(str_cat(def.name, ": invoke has no call for this op"));
+}
+
+void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs) {
+  check_attrs_type(op, attrs);
+  validate_attrs(op, attrs);
+  UpdateSlots v(op, variables);
+  run_update(op, attrs, grad, v);
 }
 
 }  // namespace pt::ops

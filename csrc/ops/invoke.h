@@ -6,6 +6,10 @@
 #include "attrs.h"
 #include "op_list.h"
 
+namespace pt {
+class Variable;
+}
+
 namespace pt::ops {
 
 /**
@@ -15,5 +19,12 @@ namespace pt::ops {
  * var, grad, then the present slots, updated on copies and returned as var, slots...).
  */
 std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Attrs& attrs);
+
+/**
+ * Runs optimizer update `op` (family optim) in place on `variables` — the node's inputs as variables, in input order,
+ * null at the gradient's position 1 — with gradient `grad`, as the eager apply_* call does (graph executors use it
+ * where a traced update reads its variables and writes them straight back).
+ */
+void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs);
 
 }  // namespace pt::ops

@@ -2,7 +2,6 @@
 import pytensor as pt
 
 from .keras_tensor import KerasTensor
-from .layers.conv import Conv2D
 from .layers.input_layer import InputLayer
 from .layers.layer import Layer
 from .model import Model, check_input_shape
@@ -141,17 +140,8 @@ class Sequential(Model):
         if self._input_layer is not None:
             check_input_shape(self, 0, self._input_layer._batch_input_shape, inputs.shape)
         x = inputs
-        layers = self._layers
-        i = 0
-        while i < len(layers):
-            layer = layers[i]
-            following = layers[i + 1] if i + 1 < len(layers) else None
-            if isinstance(layer, Conv2D) and layer.pools_exactly(following, x):
-                x = layer.call_then_max_pool(x, following)  # same values; bias and relu on the pooled tensor
-                i += 2
-            else:
-                x = layer(x)
-                i += 1
+        for layer in self._layers:
+            x = layer(x)
         return x
 
     def __getstate__(self):

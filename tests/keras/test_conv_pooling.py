@@ -165,41 +165,100 @@ def test_lecture_notes_pooling_line():
     np.testing.assert_allclose(layer(x).numpy(), np_pool2d(x, (2, 2), (2, 2), "same", np.nanmax), rtol=1e-6)
 
 
+def _traced_and_eager(model, layer_stack, x, weights):
+    """(graph text, outputs, gradients) of a traced forward + backward of `model`, and the same computed eagerly
+    layer by layer."""
+    def step(call):
+        with pt.GradientTape() as tape:
+            tape.watch(x)
+            out = call(x)
+            loss = pt.reduce_sum(out * weights)
+        return out, tape.gradient(loss, [x] + model.trainable_variables)
+
+    traced = pt.function(lambda x: step(model))
+    text = traced.get_concrete_function(x).graph.pretty_printed()
+    def by_layer(x):
+        for layer in layer_stack:
+            x = layer(x)
+        return x
+    return text, traced(x), step(by_layer)
+
+
 @pytest.mark.parametrize("conv_kwargs, pool_kwargs", [
     ({"kernel_size": 3}, {}),
     ({"kernel_size": 3, "padding": "same"}, {"pool_size": 3, "strides": 2, "padding": "same"}),
     ({"kernel_size": (2, 3), "strides": 2}, {"pool_size": (2, 1)}),
 ])
-def test_sequential_pools_relu_conv_before_bias_exactly(conv_kwargs, pool_kwargs):
-    # Sequential computes Conv2D(relu) -> MaxPooling2D as relu(max_pool(conv) + bias): same values, and the
-    # same gradients as the layers called one by one (random data has no ties after rounding).
-    x = pt.Variable(RNG.normal(size=(3, 9, 8, 2)).astype(np.float32))
+def test_traced_relu_conv_then_max_pool_fuses_and_matches_the_layers(conv_kwargs, pool_kwargs):
+    # In a traced step Conv2D(relu) -> MaxPooling2D becomes relu(conv2d_max_pool(x) + bias) (graph pattern fusion):
+    # the values of the layers called one by one, and their gradients (random data has no ties after rounding).
+    x = pt.constant(RNG.normal(size=(3, 9, 8, 2)).astype(np.float32))
     conv = layers.Conv2D(4, activation="relu", bias_initializer="random_normal", **conv_kwargs)
     pool = layers.MaxPooling2D(**pool_kwargs)
     model = pt.keras.Sequential([conv, pool])
-    model(x)
-    assert conv.pools_exactly(pool, x)
-    with pt.GradientTape(persistent=True) as tape:
-        fused = model(x)
-        separate = pool(conv(x))
-        weights = np.arange(np.prod(fused.shape), dtype=np.float32).reshape(fused.shape) % 7 - 3
-        fused_loss, separate_loss = pt.reduce_sum(fused * weights), pt.reduce_sum(separate * weights)
+    shape = model(x).shape
+    weights = pt.constant(np.arange(np.prod(shape), dtype=np.float32).reshape(shape) % 7 - 3)
+    text, (fused, fused_grads), (separate, separate_grads) = _traced_and_eager(model, [conv, pool], x, weights)
+    assert "= conv2d_max_pool[" in text and "= max_pool2d[" not in text and "= conv2d[" not in text
     np.testing.assert_array_equal(fused.numpy(), separate.numpy())
     kernel, bias = conv.kernel.numpy().astype(np.float64), conv.bias.numpy().astype(np.float64)
     padding = conv_kwargs.get("padding", "valid")
     reference = np_pool2d(np.maximum(np_conv2d(x.numpy().astype(np.float64), kernel, conv.strides, padding) + bias, 0),
                           pool.pool_size, pool.strides, pool.padding, np.nanmax)
     np.testing.assert_allclose(fused.numpy(), reference, rtol=1e-5, atol=1e-5)
-    for a, b in zip(tape.gradient(fused_loss, [x, conv.kernel, conv.bias]),
-                    tape.gradient(separate_loss, [x, conv.kernel, conv.bias])):
+    for a, b in zip(fused_grads, separate_grads):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-5)
 
 
-def test_sequential_keeps_conv_output_observable():
-    # Hooks that see the unpooled activations turn the pooled evaluation off.
-    conv = layers.Conv2D(2, 3, activation="relu", activity_regularizer="l2")
-    pool = layers.MaxPooling2D()
+def test_linear_conv_then_max_pool_is_not_fused():
+    # Without the relu, max_pool(conv + b) still equals max_pool(conv) + b, but the pattern TF's remapper fuses
+    # (and conv2d_max_pool's gradient) is the relu one: the graph keeps the two ops.
     x = pt.constant(RNG.normal(size=(1, 6, 6, 1)).astype(np.float32))
-    pt.keras.Sequential([conv, pool])(x)
-    assert not conv.pools_exactly(pool, x)
-    assert not layers.Conv2D(2, 3).pools_exactly(pool, x)  # no relu
+    conv, pool = layers.Conv2D(2, 3), layers.MaxPooling2D()
+    model = pt.keras.Sequential([conv, pool])
+    weights = pt.ones(model(x).shape)
+    text, (traced, _), (eager, _) = _traced_and_eager(model, [conv, pool], x, weights)
+    assert "= conv2d[" in text and "= max_pool2d[" in text and "conv2d_max_pool" not in text
+    np.testing.assert_array_equal(traced.numpy(), eager.numpy())
+
+
+def _conv_pool_model(kind):
+    stack = [layers.Conv2D(3, 3, activation="relu"), layers.MaxPooling2D(), layers.Flatten(), layers.Dense(4)]
+    if kind == "sequential":
+        return pt.keras.Sequential([pt.keras.Input((8, 8, 2))] + stack)
+    if kind == "functional":
+        inputs = x = pt.keras.Input((8, 8, 2))
+        for layer in stack:
+            x = layer(x)
+        return pt.keras.Model(inputs, x)
+
+    class Net(pt.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.stack = stack
+
+        def call(self, x):
+            for layer in self.stack:
+                x = layer(x)
+            return x
+
+    return Net()
+
+
+@pytest.mark.parametrize("kind", ["sequential", "functional", "subclassed"])
+def test_fit_fuses_conv_pool_for_every_model_kind_and_matches_eager_fit(kind):
+    # The fusion lives in the graph passes, so a functional or subclassed model gets it as Sequential does.
+    x = RNG.normal(size=(16, 8, 8, 2)).astype(np.float32)
+    y = RNG.integers(0, 4, size=16)
+    histories = []
+    for run_eagerly in (False, True):
+        pt.keras.utils.set_random_seed(3)
+        model = _conv_pool_model(kind)
+        model.compile(optimizer="adam", loss=pt.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      run_eagerly=run_eagerly)
+        histories.append(model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"])
+        if not run_eagerly:
+            text = next(iter(model.train_function._concrete.values())).graph.pretty_printed()
+            assert "= conv2d_max_pool[" in text and "= conv2d_max_pool_backprop_filter[" in text
+            assert "= bias_add_relu" in text and "= max_pool2d[" not in text
+    np.testing.assert_allclose(histories[0], histories[1], rtol=1e-5)

@@ -4,9 +4,7 @@ import pytensor as pt
 from .. import activations, initializers, regularizers
 from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, known_channels,
                            normalize_padding, normalize_tuple)
-from ..keras_tensor import KerasTensor
 from .layer import Layer
-from .pooling import MaxPooling2D
 
 __all__ = ["Conv1D", "Conv2D"]
 
@@ -67,9 +65,8 @@ class _Conv(Layer):
         check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={-1: self.input_channels})
         outputs = self._convolve(inputs)
         if self.use_bias:
-            if self.activation is activations.relu:
-                return pt._core.bias_add_relu(outputs, self.bias)  # one pass over the activations instead of two
-            outputs = outputs + self.bias
+            outputs = pt.nn.bias_add(outputs, self.bias)
+        # As Keras: a traced step fuses bias + relu (and a following max pool, Conv2D) by graph pattern fusion.
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
@@ -138,33 +135,6 @@ class Conv2D(_Conv):
 
     rank = 2
     _example = "(batch, height, width, channels)"
-
-    def pools_exactly(self, pool, inputs):
-        """Whether ``pool(self(inputs))`` may be computed as ``relu(max_pool(conv(inputs)) + bias)`` (see
-        ``call_then_max_pool``): a plain relu Conv2D with a bias feeding a plain MaxPooling2D, both built,
-        called eagerly on a tensor of their dtype with no mask, and no per-layer hooks to observe the
-        unpooled output."""
-        return (type(self) is Conv2D and type(pool) is MaxPooling2D and self.built and pool.built
-                and self.use_bias and self.activation is activations.relu
-                and self.activity_regularizer is None and pool.activity_regularizer is None
-                and isinstance(inputs, (pt.Tensor, pt.Variable)) and not isinstance(inputs, KerasTensor)
-                and getattr(inputs, "_keras_mask", None) is None
-                and inputs.dtype.name == self._dtype == pool._dtype)
-
-    def call_then_max_pool(self, inputs, pool):
-        """``pool(self(inputs))`` for a relu Conv2D followed by MaxPooling2D, pooling before the bias and relu.
-
-        ``max_i relu(c_i + b) = relu(max_i c_i + b)`` because ``x -> relu(x + b)`` (rounded) never decreases
-        and the bias is per channel: the values are identical, while the bias, relu and their gradients run
-        on the pooled tensor, a quarter of the size for 2x2 pooling. Only the gradient's choice among window
-        elements that tie after rounding ``c_i + b`` can differ. Check ``pools_exactly`` first.
-
-        The pair runs as one ``conv2d_max_pool`` op (see its documentation).
-        """
-        check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={-1: self.input_channels})
-        pooled = pt._core.conv2d_max_pool(inputs, self.kernel, self.strides, self.padding.upper(),
-                                          self.dilation_rate, pool.pool_size, pool.strides, pool.padding.upper())
-        return pt._core.bias_add_relu(pooled, self.bias)
 
     def _convolve(self, inputs):
         return pt.nn.conv2d(inputs, self.kernel, strides=self.strides, padding=self.padding.upper(),

@@ -73,9 +73,8 @@ class Dense(Layer):
         else:
             outputs = pt.linalg.tensordot(inputs, self.kernel, [[len(shape) - 1], [0]])
         if self.bias is not None:
-            if self.activation is activations.relu:
-                return pt._core.bias_add_relu(outputs, self.bias)  # one pass instead of two
             outputs = pt.nn.bias_add(outputs, self.bias)
+        # As Keras: a traced step fuses the bias and a relu into one pass (graph pattern fusion).
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
