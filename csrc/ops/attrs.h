@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -248,6 +249,40 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
                            attrs::Categorical, attrs::Shuffle, attrs::Rnn>;
+
+/**
+ * The plain fields of the attribute structs, F(struct, field) each: generated bindings convert the Python argument
+ * named like a field by the field's type (bindings/op_binder.h), and the struct's initializer is its default.
+ * Composite fields (convolution parameters, pooling windows, seeds, index items) are converted by adapters.
+ */
+#define PT_ATTR_FIELDS(F)                                                                                          \
+  F(Cast, dtype) F(Reduce, keepdims) F(ArgReduce, axis) F(ArgReduce, output_type) F(Matmul, transpose_a)             \
+  F(Matmul, transpose_b) F(TargetShape, shape) F(Axis, axis) F(Split, axis) F(Pad, mode) F(Pad, constant_values)     \
+  F(Gather, axis) F(Gather, batch_dims) F(OneHot, depth) F(OneHot, on_value) F(OneHot, off_value) F(OneHot, axis)    \
+  F(OneHot, dtype) F(SegmentSum, num_segments) F(ScatterNd, shape) F(Dropout, rate) F(Dropout, noise_shape)          \
+  F(LeakyRelu, alpha) F(Gelu, approximate) F(Silu, beta) F(Conv2dBackprop, sizes) F(Pool2dGrad, input_shape)         \
+  F(Conv2dMaxPoolBackprop, sizes) F(ApplySgd, learning_rate) F(ApplySgd, momentum) F(ApplySgd, nesterov)             \
+  F(ApplySgd, weight_decay) F(ApplyRmsprop, learning_rate) F(ApplyRmsprop, rho) F(ApplyRmsprop, momentum)            \
+  F(ApplyRmsprop, epsilon) F(ApplyRmsprop, weight_decay) F(ApplyAdam, learning_rate) F(ApplyAdam, beta_1)            \
+  F(ApplyAdam, beta_2) F(ApplyAdam, epsilon) F(ApplyAdam, step) F(ApplyAdam, weight_decay)                           \
+  F(ApplyAdagrad, learning_rate) F(ApplyAdagrad, epsilon) F(ApplyAdagrad, weight_decay)                              \
+  F(ApplyAdadelta, learning_rate) F(ApplyAdadelta, rho) F(ApplyAdadelta, epsilon) F(ApplyAdadelta, weight_decay)     \
+  F(ApplyNadam, learning_rate) F(ApplyNadam, beta_1) F(ApplyNadam, beta_2) F(ApplyNadam, epsilon) F(ApplyNadam, step) \
+  F(ApplyNadam, u_product) F(ApplyNadam, weight_decay) F(Constant, shape) F(Constant, dtype) F(Fill, shape)          \
+  F(Fill, value) F(Like, dtype) F(Eye, num_rows) F(Eye, num_columns) F(Eye, batch_shape) F(Eye, dtype)              \
+  F(Range, start) F(Range, limit) F(Range, delta) F(Range, dtype) F(Linspace, start) F(Linspace, stop)               \
+  F(Linspace, num) F(Linspace, dtype) F(RandomDist, shape) F(RandomDist, dtype) F(Categorical, num_samples)         \
+  F(Categorical, dtype)
+
+/** Calls visit(field name, field) for each plain field of attribute struct `a` (PT_ATTR_FIELDS), in order. */
+template <class T, class Visit>
+void for_each_attr_field(T& a, Visit&& visit) {
+  using S = std::remove_const_t<T>;
+#define PT_VISIT_ATTR_FIELD(Struct, field) \
+  if constexpr (std::is_same_v<S, attrs::Struct>) visit(#field, a.field);
+  PT_ATTR_FIELDS(PT_VISIT_ATTR_FIELD)
+#undef PT_VISIT_ATTR_FIELD
+}
 
 /** The name of the struct `a` holds ("Conv2d", ...). */
 const char* attrs_name(const Attrs& a);
