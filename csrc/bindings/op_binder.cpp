@@ -328,28 +328,10 @@ int64_t int_arg(py::handle obj, const char* op, const char* what) {
   return int64_from_py(obj, op, what);
 }
 
-std::pair<int64_t, int64_t> spatial_pair(py::handle obj, const char* what, const char* op) {
+std::vector<int64_t> spatial_arg(py::handle obj, const char* what, const char* op) {
   auto v = axes_from_py(obj, op);
   check_arg(v.has_value(), op, ": ", what, " is required (an int or a list of 1, 2 or 4 ints)");
-  switch (v->size()) {
-    case 1: return {(*v)[0], (*v)[0]};
-    case 2: return {(*v)[0], (*v)[1]};
-    case 4:
-      check_arg((*v)[0] == 1 && (*v)[3] == 1, op, ": ", what, " along the batch or channel dimension are not ",
-                "supported; ", what, " = [", (*v)[0], ", ", (*v)[1], ", ", (*v)[2], ", ", (*v)[3],
-                "] must be [1, h, w, 1]");
-      return {(*v)[1], (*v)[2]};
-    default:
-      throw InvalidArgument(
-          str_cat(op, ": ", what, " must be an int or a list of 1, 2 or 4 ints, got ", v->size(), " values"));
-  }
-}
-
-void check_nhwc(const std::string& data_format, const char* op) {
-  if (data_format == "NCHW")
-    throw Unimplemented(str_cat(op, ": data_format='NCHW' is not supported (only NHWC, TF's CPU layout); transpose "
-                                    "the input to NHWC with tf.transpose(x, [0, 2, 3, 1])"));
-  check_arg(data_format == "NHWC", op, ": data_format must be 'NHWC', got '", data_format, "'");
+  return *v;
 }
 
 }  // namespace pt::bind

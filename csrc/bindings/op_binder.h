@@ -66,9 +66,7 @@ T& attrs_of(OpId op, Attrs& a) {
 
 /** An integer argument: a Python int (or __index__) or a 0-d integer tensor. */
 int64_t int_arg(py::handle obj, const char* op, const char* what);
-/** A 2-D window argument (strides, dilations, ksize): an int, or 1, 2 or 4 ints (NHWC, batch and channel 1). */
-std::pair<int64_t, int64_t> spatial_pair(py::handle obj, const char* what, const char* op);
-/** Rejects every data_format but NHWC, TF's CPU layout (NCHW: Unimplemented with the transpose that fixes it). */
-void check_nhwc(const std::string& data_format, const char* op);
+/** A strides, dilations or ksize argument as the list TF's attribute holds (an int: one value); required. */
+std::vector<int64_t> spatial_arg(py::handle obj, const char* what, const char* op);
 
 }  // namespace pt::bind

@@ -1,19 +1,20 @@
 // Adapters of the conv family (TF's strides, padding, data_format and dilations); conv2d_transpose, which runs
 // conv2d_backprop_input under TF's other argument order, by hand.
+#include "bindings.h"
 #include "op_binder.h"
 
 namespace pt::bind {
 
 ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, const std::string& data_format,
                                       py::handle dilations, const char* op) {
-  check_nhwc(data_format, op);
+  const OpId id = registry_op(op);
   ops::Conv2dParams p;
-  if (!strides.is_none()) std::tie(p.stride_h, p.stride_w) = spatial_pair(strides, "strides", op);
-  if (!dilations.is_none()) std::tie(p.dilation_h, p.dilation_w) = spatial_pair(dilations, "dilations", op);
+  p.data_format = data_format;
+  if (!strides.is_none()) std::tie(p.stride_h, p.stride_w) = spatial_attr(id, "strides", spatial_arg(strides, "strides", op));
+  if (!dilations.is_none())
+    std::tie(p.dilation_h, p.dilation_w) = spatial_attr(id, "dilations", spatial_arg(dilations, "dilations", op));
   if (py::isinstance<py::str>(padding)) {
     p.padding = padding.cast<std::string>();
-    check_arg(p.padding == "VALID" || p.padding == "SAME", op, ": padding must be 'VALID', 'SAME' or a list of ",
-              "pairs [[0, 0], [top, bottom], [left, right], [0, 0]], got '", p.padding, "'");
     return p;
   }
   // Explicit padding: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC).

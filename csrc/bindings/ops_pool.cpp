@@ -1,19 +1,17 @@
 // Adapters of the pool family (TF's ksize, strides, padding, data_format; the fused conv + max-pool's pairs);
 // max_pool_with_argmax, which is max_pool2d's argmax in TF's index layout, by hand.
+#include "bindings.h"
 #include "op_binder.h"
 
 namespace pt::bind {
 
 namespace {
 
-/** The pooling window from TF's (ksize, strides, padding, data_format) arguments. */
+/** The pooling window from TF's (ksize, strides, padding, data_format) arguments (checked by ops/attrs). */
 ops::Pool2dWindow window_from_py(py::handle ksize, py::handle strides, const std::string& padding,
                                  const std::string& data_format, const char* op) {
-  check_nhwc(data_format, op);
-  check_arg(padding == "VALID" || padding == "SAME", op, ": padding must be 'VALID' or 'SAME', got '", padding, "'");
-  auto [kh, kw] = spatial_pair(ksize, "ksize", op);
-  auto [sh, sw] = spatial_pair(strides, "strides", op);
-  return {kh, kw, sh, sw, padding == "SAME"};
+  return pool2d_window(registry_op(op), spatial_arg(ksize, "ksize", op), spatial_arg(strides, "strides", op), padding,
+                       data_format);
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ struct Conv2dParams {
   std::string padding = "VALID";
   /** EXPLICIT padding (ignored for VALID and SAME). */
   int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  /** TF's layout attribute; only "NHWC" runs (validate_attrs). */
+  std::string data_format = "NHWC";
 };
 
 /** Window of a 2-D NHWC pooling: size, strides and TF's padding (VALID, or SAME: asymmetric, extra at the end). */
@@ -300,6 +302,17 @@ void check_attrs_type(OpId op, const Attrs& a);
  * invoke() calls it; so do the bindings on the attributes they build from Python arguments.
  */
 void validate_attrs(OpId op, const Attrs& attrs);
+
+/**
+ * TF's spatial attribute `what` (strides, dilations, ksize) as given, an int or a list of 1, 2 or 4 ints (NHWC: batch
+ * and channel 1), as (height, width); InvalidArgument naming op, the attribute and the allowed forms otherwise.
+ */
+std::pair<int64_t, int64_t> spatial_attr(OpId op, const char* what, const std::vector<int64_t>& values);
+/** Rejects every data_format but NHWC, TF's CPU layout (NCHW: Unimplemented naming the transpose that fixes it). */
+void check_data_format(OpId op, const std::string& data_format);
+/** The pooling window of op from TF's attributes (ksize, strides as spatial_attr reads them, padding, data_format). */
+ops::Pool2dWindow pool2d_window(OpId op, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides,
+                                const std::string& padding, const std::string& data_format);
 
 /** validate_attrs' rules for the convolution parameters of op (conv2d, its backprops, conv2d_max_pool...). */
 void validate_conv2d_params(OpId op, const ops::Conv2dParams& params);
