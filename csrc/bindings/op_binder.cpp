@@ -167,6 +167,11 @@ std::map<OpId, std::vector<AdapterEntry>>& adapters() {
   static std::map<OpId, std::vector<AdapterEntry>> table;
   return table;
 }
+/** The adapters of every op of an attribute struct, by the struct's name. */
+std::map<std::string, std::vector<AdapterEntry>>& struct_adapters() {
+  static std::map<std::string, std::vector<AdapterEntry>> table;
+  return table;
+}
 
 /** Signatures and docstrings of the registry ops the Python layer calls that TF does not name (no op_docs row). */
 struct InternalSignature {
@@ -239,7 +244,9 @@ void bind_op(py::module_& m, OpId op) {
 
   using Setter = std::function<void(const Call&, const std::vector<Tensor>&, Attrs&)>;
   std::vector<Setter> setters;
-  for (const AdapterEntry& a : adapters()[op]) {
+  std::vector<AdapterEntry> entries = adapters()[op];
+  for (const AdapterEntry& a : struct_adapters()[T::kName]) entries.push_back(a);
+  for (const AdapterEntry& a : entries) {
     std::vector<size_t> params;
     for (const std::string& p : a.params) {
       params.push_back(sig.index(p));
@@ -307,6 +314,10 @@ void def_function(py::module_& m, const char* name, std::function<py::object(con
 
 void add_adapter(std::initializer_list<OpId> ops, std::vector<std::string> params, Adapter fn) {
   for (OpId op : ops) adapters()[op].push_back({params, fn});
+}
+
+void add_adapter(const std::string& attrs, std::vector<std::string> params, Adapter fn) {
+  struct_adapters()[attrs].push_back({std::move(params), std::move(fn)});
 }
 
 void bind_registry_ops(py::module_& m) {

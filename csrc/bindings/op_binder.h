@@ -58,6 +58,8 @@ struct AdapterContext {
 using Adapter = std::function<void(const AdapterContext& ctx, Attrs& attrs)>;
 /** Registers an adapter for the Python arguments `params` of each op in `ops`; call before bind_registry_ops. */
 void add_adapter(std::initializer_list<OpId> ops, std::vector<std::string> params, Adapter fn);
+/** Registers an adapter for every op whose registry row names attribute struct `attrs` ("Conv2d"), new ones too. */
+void add_adapter(const std::string& attrs, std::vector<std::string> params, Adapter fn);
 /** Op `op`'s attributes, mutable, as its struct T (an adapter's view). */
 template <class T>
 T& attrs_of(OpId op, Attrs& a) {

@@ -36,12 +36,13 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
 }
 
 void bind_conv(py::module_& m) {
-  const auto ops = {OpId::conv2d, OpId::conv2d_backprop_input, OpId::conv2d_backprop_filter};
-  add_adapter(ops, {"strides", "padding", "data_format", "dilations"}, [](const AdapterContext& c, Attrs& a) {
-    ops::Conv2dParams p = conv_params_from_py(c.arg(0), c.arg(1), c.arg(2).cast<std::string>(), c.arg(3), c.name());
-    if (c.op == OpId::conv2d) attrs_of<attrs::Conv2d>(c.op, a).params = std::move(p);
-    else attrs_of<attrs::Conv2dBackprop>(c.op, a).params = std::move(p);
-  });
+  // Every op of the convolution structs (a new one too) takes TF's four convolution arguments.
+  for (const char* attrs : {attrs::Conv2d::kName, attrs::Conv2dBackprop::kName})
+    add_adapter(attrs, {"strides", "padding", "data_format", "dilations"}, [](const AdapterContext& c, Attrs& a) {
+      ops::Conv2dParams p = conv_params_from_py(c.arg(0), c.arg(1), c.arg(2).cast<std::string>(), c.arg(3), c.name());
+      if (auto* conv = std::get_if<attrs::Conv2d>(&a)) conv->params = std::move(p);
+      else attrs_of<attrs::Conv2dBackprop>(c.op, a).params = std::move(p);
+    });
   add_adapter({OpId::conv2d_backprop_input}, {"input_sizes"}, [](const AdapterContext& c, Attrs& a) {
     attrs_of<attrs::Conv2dBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
   });

@@ -44,7 +44,18 @@ class UpdateSlots {
   std::vector<std::unique_ptr<Variable>> held_;
 };
 
+/** The invokers family files registered, by op. */
+Invoker* invokers() {
+  static Invoker table[static_cast<size_t>(OpId::kCount)] = {};
+  return table;
+}
+
 }  // namespace
+
+bool register_invoker(OpId op, Invoker run) {
+  invokers()[static_cast<size_t>(op)] = run;
+  return true;
+}
 
 std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Attrs& attrs) {
   check_attrs_type(op, attrs);
@@ -267,7 +278,9 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       return {categorical(in(0), c.num_samples, c.dtype, c.seed)};
     }
     case OpId::random_shuffle: return {random_shuffle(in(0), a(attrs::Shuffle{}).seed)};
-    default: break;
+    default:
+      if (Invoker run = invokers()[static_cast<size_t>(op)]) return run(inputs, attrs);
+      break;
   }
   const std::string family = def.family;
   if (family == "unary") return {unary(op, in(0))};
