@@ -1,5 +1,7 @@
 """tf.nn convolutions beyond the generic op_db checks: TF's padding rules on hand-computed values, strides,
 dilations, conv1d, conv2d_transpose, error messages, thread-count independence and a small fit."""
+import os
+
 import numpy as np
 import pytest
 
@@ -195,3 +197,31 @@ def test_learning_a_filter_makes_the_loss_fall():
         w.assign_sub(0.1 * tape.gradient(loss, w))
         losses.append(float(loss.numpy()))
     assert losses[-1] < 0.05 * losses[0]
+
+
+def test_dilation2d_matches_tensorflow():
+    # Values and gradients recorded from TF 2.21 (tests/fixtures/make_dilation2d.py): SAME padding whose windows
+    # overhang the input, strides (2, 1) and dilations (2, 2).
+    d = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "dilation2d.npz"))
+    x, w = tf.constant(d["x"]), tf.constant(d["w"])
+    with tf.GradientTape() as tape:
+        tape.watch([x, w])
+        y = tf.nn.dilation2d(x, w, [1, 2, 1, 1], "SAME", "NHWC", [1, 2, 2, 1])
+        loss = tf.reduce_sum(y * y)
+    gx, gw = tape.gradient(loss, [x, w])
+    np.testing.assert_allclose(y.numpy(), d["y"], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(gx.numpy(), d["gx"], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(gw.numpy(), d["gw"], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("call,error,pattern", [
+    (lambda: tf.nn.dilation2d(np.zeros((1, 4, 4, 2), np.float32), np.zeros((2, 2, 3), np.float32), 1, "VALID"),
+     tf.errors.InvalidArgumentError, r"dilation2d: filters must be \(height, width, 2\)"),
+    (lambda: tf.nn.dilation2d(np.zeros((1, 4, 4, 1), np.float32), np.zeros((2, 2, 1), np.float32), 1, "SAMEE"),
+     tf.errors.InvalidArgumentError, r"dilation2d: padding must be 'VALID', 'SAME'"),
+    (lambda: tf.nn.dilation2d(np.zeros((1, 4, 4, 1), np.float32), np.zeros((2, 2, 1), np.float32), [1, 1, 1], "SAME"),
+     tf.errors.InvalidArgumentError, r"dilation2d: strides must be an int or a list of 1, 2 or 4 ints"),
+])
+def test_dilation2d_bad_input(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()

@@ -154,6 +154,25 @@ def test_max_pool_bad_attributes(kwargs, pattern):
         pt.nn.max_pool2d(_X, **kwargs)
 
 
+@pytest.mark.parametrize("call,error,pattern", [
+    (lambda: pt.nn.conv2d_transpose(_X, np.zeros((3, 3, 4, 2), np.float32), (1, 6, 6, 4), strides=[1, 1, 1]),
+     ValueError, r"strides must be an int or a list of 1, 2 or 4 ints"),
+    (lambda: pt.nn.conv2d_transpose(_X, np.zeros((3, 3, 4, 2), np.float32), (1, 6, 6, 4), 1, "SAMEE"),
+     ValueError, r"padding must be 'VALID', 'SAME' or a list of pairs .*, got 'SAMEE'"),
+    (lambda: pt.nn.max_pool_with_argmax(_X, 2, 2, "SAMEE"), ValueError, r"padding must be 'VALID' or 'SAME', got 'SAMEE'"),
+    (lambda: _core.conv2d_max_pool(_X, _W, 1, "VALID", 1, 2, 2, "SAMEE"), ValueError,
+     r"conv2d_max_pool: padding must be 'VALID' or 'SAME', got 'SAMEE'"),
+    (lambda: _core.conv2d_max_pool(_X, _W, [1, 2, 2], "VALID", 1, 2, 2, "VALID"), ValueError,
+     r"conv2d_max_pool: strides must be an int or a list of 1, 2 or 4 ints, got 3 values"),
+    (lambda: pt.nn.avg_pool2d(_X, 2, 2, "VALID", data_format="NCHW"), pt.errors.UnimplementedError, r"NCHW"),
+])
+def test_every_function_of_an_op_checks_attributes_alike(call, error, pattern):
+    # The TF attribute rules live in ops/attrs.cpp: the functions built on an op (conv2d_transpose on
+    # conv2d_backprop_input, max_pool_with_argmax on max_pool2d, the fused conv + pool) get the same messages.
+    with pytest.raises(error, match=pattern):
+        call()
+
+
 def test_pad_bad_mode_names_the_allowed_modes():
     with pytest.raises(ValueError, match=r'pad: mode must be "CONSTANT", "REFLECT" or "SYMMETRIC", got "WRAP"'):
         pt.pad(pt.constant([1.0, 2.0]), [[1, 1]], mode="WRAP")

@@ -24,7 +24,7 @@ def test_name_list_is_tensorflows():
 
 @pytest.mark.parametrize("module, name, tf_name", [
     ("pytensor", "edit_distance", "tf.edit_distance"),
-    ("pytensor.nn", "dilation2d", "tf.nn.dilation2d"),
+    ("pytensor.nn", "erosion2d", "tf.nn.erosion2d"),
     ("pytensor.math", "igamma", "tf.math.igamma"),
     ("pytensor.random", "uniform_candidate_sampler", "tf.random.uniform_candidate_sampler"),
     ("pytensor.linalg", "eig", "tf.linalg.eig"),

@@ -152,6 +152,13 @@ struct ConvGeometry {
  * gradient), conv2d_backprop_filter (a: input, b: output gradient, out: filter gradient).
  */
 using ConvKernel = void(const ConvGeometry& g, const Tensor& a, const Tensor& b, const Tensor& out);
+/**
+ * Grayscale dilation (tf.nn.dilation2d) on dense NHWC x and (kh, kw, c) filters, g.co == g.c: out = the max over the
+ * window's in-bounds taps of x + filter; in_index / tap (int64, out's shape) = the flat index of the maximum's input
+ * element and filter element (the first maximum in window order; -1 for a window with no in-bounds tap).
+ */
+using Dilation2dKernel = void(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& out,
+                              const Tensor& in_index, const Tensor& tap);
 
 // ---- pooling ---------------------------------------------------------------------------
 /** Sizes of one 2-D NHWC pooling: input n, h, w, c, output oh, ow, padding before, and the window. */

@@ -8,6 +8,10 @@ namespace pt::bind {
 /** The registry op a binding named `name` runs: its own row, or the op it is built on (conv2d_transpose runs
  *  conv2d_backprop_input); InvalidArgument for an unknown name. */
 OpId registry_op(const std::string& name);
+/** Sets the Python error of the core's exceptions (pytensor.errors classes); rethrows any other. */
+void translate_core_exception(std::exception_ptr p);
+/** Every registry op the family files did not bind, generated from its row (op_binder.h). */
+void bind_registry_ops(pybind11::module_& m);
 /** Tensor, Variable, constant, convert_to_tensor, DLPack. */
 void bind_tensor(pybind11::module_& m);
 /** Unary, binary, where, cast, clip_by_value. */
@@ -24,8 +28,6 @@ void bind_creation(pybind11::module_& m);
 void bind_random(pybind11::module_& m);
 /** softmax, log_softmax. */
 void bind_nn(pybind11::module_& m);
-/** relu6, leaky_relu, elu, selu, gelu, softplus, softsign, silu, hard_sigmoid, erf. */
-void bind_activation(pybind11::module_& m);
 /** conv1d, conv2d, conv2d_transpose and their backprop ops. */
 void bind_conv(pybind11::module_& m);
 /** max_pool and avg_pool and their gradients. */

@@ -15,24 +15,26 @@ PyObject* g_invalid_argument = PyExc_ValueError;
 PyObject* g_unimplemented = PyExc_NotImplementedError;
 }  // namespace
 
+void bind::translate_core_exception(std::exception_ptr p) {
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const InvalidArgument& e) {
+    PyErr_SetString(g_invalid_argument, e.what());
+  } catch (const pt::TypeError& e) {
+    PyErr_SetString(PyExc_TypeError, e.what());
+  } catch (const pt::IndexError& e) {
+    PyErr_SetString(PyExc_IndexError, e.what());
+  } catch (const pt::RuntimeError& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  } catch (const Unimplemented& e) {
+    PyErr_SetString(g_unimplemented, e.what());
+  }
+}
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "pytensor's C++ core: tensors, the op registry and its kernels.";
 
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const InvalidArgument& e) {
-      PyErr_SetString(g_invalid_argument, e.what());
-    } catch (const pt::TypeError& e) {
-      PyErr_SetString(PyExc_TypeError, e.what());
-    } catch (const pt::IndexError& e) {
-      PyErr_SetString(PyExc_IndexError, e.what());
-    } catch (const pt::RuntimeError& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
-    } catch (const Unimplemented& e) {
-      PyErr_SetString(g_unimplemented, e.what());
-    }
-  });
+  py::register_exception_translator(&bind::translate_core_exception);
 
   m.def("_set_error_types", [](py::object invalid_argument, py::object unimplemented) {
     g_invalid_argument = invalid_argument.release().ptr();
@@ -62,7 +64,6 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_creation(m);
   bind::bind_random(m);
   bind::bind_nn(m);
-  bind::bind_activation(m);
   bind::bind_conv(m);
   bind::bind_pool(m);
   bind::bind_rnn(m);
@@ -72,4 +73,5 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_invoke(m);
   bind::bind_graph(m);
   bind::bind_saved_model(m);
+  bind::bind_registry_ops(m);  // last: every registry op the family files did not bind by hand
 }

@@ -1,44 +1,20 @@
-// Bindings of the conv family: tf.nn.conv2d, conv2d_transpose and the two backprops (NHWC, HWIO filters).
+// Adapters of the conv family (TF's strides, padding, data_format and dilations); conv2d_transpose, which runs
+// conv2d_backprop_input under TF's other argument order, by hand.
 #include "bindings.h"
-#include "convert.h"
-#include "docs.h"
+#include "op_binder.h"
 
 namespace pt::bind {
 
-namespace {
-
-/** A 2-D strides or dilations argument: an int, or 1, 2 or 4 (NHWC, batch and channel 1) ints, as TF. */
-std::pair<int64_t, int64_t> spatial_pair(py::handle obj, const char* what, const char* op) {
-  if (obj.is_none()) return {1, 1};
-  auto v = axes_from_py(obj, op);
-  switch (v->size()) {
-    case 1: return {(*v)[0], (*v)[0]};
-    case 2: return {(*v)[0], (*v)[1]};
-    case 4:
-      check_arg((*v)[0] == 1 && (*v)[3] == 1, op, ": ", what, " along the batch or channel dimension are not supported; ",
-                what, " = [", (*v)[0], ", ", (*v)[1], ", ", (*v)[2], ", ", (*v)[3], "] must be [1, h, w, 1]");
-      return {(*v)[1], (*v)[2]};
-    default:
-      throw InvalidArgument(
-          str_cat(op, ": ", what, " must be an int or a list of 1, 2 or 4 ints, got ", v->size(), " values"));
-  }
-}
-}  // namespace
-
 ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, const std::string& data_format,
                                       py::handle dilations, const char* op) {
-  if (data_format == "NCHW")
-    throw Unimplemented(str_cat(op, ": data_format='NCHW' is not supported (only NHWC, TF's CPU layout); transpose "
-                                    "the input to NHWC with tf.transpose(x, [0, 2, 3, 1])"));
-  check_arg(data_format == "NHWC", op, ": data_format must be 'NHWC', got '", data_format, "'");
+  const OpId id = registry_op(op);
   ops::Conv2dParams p;
-  std::tie(p.stride_h, p.stride_w) = spatial_pair(strides, "strides", op);
-  std::tie(p.dilation_h, p.dilation_w) = spatial_pair(dilations, "dilations", op);
+  p.data_format = data_format;
+  if (!strides.is_none()) std::tie(p.stride_h, p.stride_w) = spatial_attr(id, "strides", spatial_arg(strides, "strides", op));
+  if (!dilations.is_none())
+    std::tie(p.dilation_h, p.dilation_w) = spatial_attr(id, "dilations", spatial_arg(dilations, "dilations", op));
   if (py::isinstance<py::str>(padding)) {
     p.padding = padding.cast<std::string>();
-    check_arg(p.padding == "VALID" || p.padding == "SAME", op, ": padding must be 'VALID', 'SAME' or a list of ",
-              "pairs [[0, 0], [top, bottom], [left, right], [0, 0]], got '", p.padding, "'");
-    validate_conv2d_params(registry_op(op), p);
     return p;
   }
   // Explicit padding: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC).
@@ -56,56 +32,30 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
   p.pad_bottom = f[3];
   p.pad_left = f[4];
   p.pad_right = f[5];
-  validate_conv2d_params(registry_op(op), p);
   return p;
 }
 
 void bind_conv(py::module_& m) {
-  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
-  docs.disable_function_signatures();
-  m.def("conv2d",
-        [](py::handle input, py::handle filters, py::handle strides, py::handle padding, const std::string& data_format,
-           py::handle dilations, py::handle) {
-          const char* op = "conv2d";
-          return ops::conv2d(to_tensor(input, std::nullopt, op), to_tensor(filters, std::nullopt, op),
-                             conv_params_from_py(strides, padding, data_format, dilations, op));
-        },
-        py::arg("input"), py::arg("filters"), py::arg("strides"), py::arg("padding"), py::arg("data_format") = "NHWC",
-        py::arg("dilations") = py::none(), py::arg("name") = py::none(), op_doc("conv2d"));
-  m.def("conv2d_backprop_input",
-        [](py::handle input_sizes, py::handle filters, py::handle out_backprop, py::handle strides, py::handle padding,
-           const std::string& data_format, py::handle dilations, py::handle) {
-          const char* op = "conv2d_backprop_input";
-          return ops::conv2d_backprop_input(shape_from_py(input_sizes, op), to_tensor(filters, std::nullopt, op),
-                                            to_tensor(out_backprop, std::nullopt, op),
-                                            conv_params_from_py(strides, padding, data_format, dilations, op));
-        },
-        py::arg("input_sizes"), py::arg("filters"), py::arg("out_backprop"), py::arg("strides"), py::arg("padding"),
-        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none(),
-        op_doc("conv2d_backprop_input"));
-  m.def("conv2d_backprop_filter",
-        [](py::handle input, py::handle filter_sizes, py::handle out_backprop, py::handle strides, py::handle padding,
-           const std::string& data_format, py::handle dilations, py::handle) {
-          const char* op = "conv2d_backprop_filter";
-          return ops::conv2d_backprop_filter(to_tensor(input, std::nullopt, op), shape_from_py(filter_sizes, op),
-                                             to_tensor(out_backprop, std::nullopt, op),
-                                             conv_params_from_py(strides, padding, data_format, dilations, op));
-        },
-        py::arg("input"), py::arg("filter_sizes"), py::arg("out_backprop"), py::arg("strides"), py::arg("padding"),
-        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none(),
-        op_doc("conv2d_backprop_filter"));
-  m.def("conv2d_transpose",
-        [](py::handle input, py::handle filters, py::handle output_shape, py::handle strides, py::handle padding,
-           const std::string& data_format, py::handle dilations, py::handle) {
-          // TF: the transpose of conv2d is its input gradient; filters are (h, w, out_channels, in_channels).
-          const char* op = "conv2d_transpose";
-          return ops::conv2d_backprop_input(shape_from_py(output_shape, op), to_tensor(filters, std::nullopt, op),
-                                            to_tensor(input, std::nullopt, op),
-                                            conv_params_from_py(strides, padding, data_format, dilations, op));
-        },
-        py::arg("input"), py::arg("filters"), py::arg("output_shape"), py::arg("strides"), py::arg("padding") = "SAME",
-        py::arg("data_format") = "NHWC", py::arg("dilations") = py::none(), py::arg("name") = py::none(),
-        op_doc("conv2d_transpose"));
+  // Every op of the convolution structs (a new one too) takes TF's four convolution arguments.
+  for (const char* attrs : {attrs::Conv2d::kName, attrs::Conv2dBackprop::kName})
+    add_adapter(attrs, {"strides", "padding", "data_format", "dilations"}, [](const AdapterContext& c, Attrs& a) {
+      ops::Conv2dParams p = conv_params_from_py(c.arg(0), c.arg(1), c.arg(2).cast<std::string>(), c.arg(3), c.name());
+      if (auto* conv = std::get_if<attrs::Conv2d>(&a)) conv->params = std::move(p);
+      else attrs_of<attrs::Conv2dBackprop>(c.op, a).params = std::move(p);
+    });
+  add_adapter({OpId::conv2d_backprop_input}, {"input_sizes"}, [](const AdapterContext& c, Attrs& a) {
+    attrs_of<attrs::Conv2dBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
+  });
+  add_adapter({OpId::conv2d_backprop_filter}, {"filter_sizes"}, [](const AdapterContext& c, Attrs& a) {
+    attrs_of<attrs::Conv2dBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
+  });
+  def_function(m, "conv2d_transpose", [](const Call& c) -> py::object {
+    // TF: the transpose of conv2d is its input gradient; filters are (h, w, out_channels, in_channels).
+    const char* op = "conv2d_transpose";
+    attrs::Conv2dBackprop attrs{shape_from_py(c[2], op), conv_params_from_py(c[3], c[4], c[5].cast<std::string>(), c[6], op)};
+    return py::cast(ops::invoke(OpId::conv2d_backprop_input,
+                                {to_tensor(c[1], std::nullopt, op), to_tensor(c[0], std::nullopt, op)}, attrs)[0]);
+  });
 }
 
 }  // namespace pt::bind

@@ -1,9 +1,8 @@
 // Bindings of the unary and binary families.
 #include <pybind11/stl.h>
 
-#include "bindings.h"
-#include "convert.h"
 #include "docs.h"
+#include "op_binder.h"
 
 namespace pt::bind {
 
@@ -41,30 +40,22 @@ void bind_elementwise(py::module_& m) {
             py::arg("x"), py::arg("y"), py::arg("name") = py::none(), op_doc(d.name));
     }
   }
-  m.def("cast",
-        [](py::handle x, py::handle dtype, py::handle) {
-          return ops::cast(to_tensor_cast(x, std::nullopt, "cast"), dtype_from_py(dtype));
-        },
-        py::arg("x"), py::arg("dtype"), py::arg("name") = py::none(), op_doc("cast"));
-  m.def("where",
-        [](py::handle condition, py::handle x, py::handle y, py::handle) -> py::object {
-          if (x.is_none() && y.is_none()) return py::cast(ops::where_indices(to_tensor(condition, std::nullopt, "where")));
-          Tensor c = to_tensor(condition, DType::Bool, "where");
-          if (x.is_none() || y.is_none())
-            throw InvalidArgument("where: x and y must both be given, or both be None (to get indices)");
-          auto [a, b] = binary_operands(x, y, "where");
-          return py::cast(ops::where(c, a, b));
-        },
-        py::arg("condition"), py::arg("x") = py::none(), py::arg("y") = py::none(), py::arg("name") = py::none(),
-        op_doc("where"));
-  m.def("clip_by_value",
-        [](py::handle t, py::handle lo, py::handle hi, py::handle) {
-          Tensor x = to_tensor(t, std::nullopt, "clip_by_value");
-          return ops::clip_by_value(x, to_tensor(lo, x.dtype(), "clip_by_value"),
-                                    to_tensor(hi, x.dtype(), "clip_by_value"));
-        },
-        py::arg("t"), py::arg("clip_value_min"), py::arg("clip_value_max"), py::arg("name") = py::none(),
-        op_doc("clip_by_value"));
+  def_function(m, "cast", [](const Call& c) {
+    return py::cast(ops::cast(to_tensor_cast(c[0], std::nullopt, "cast"), dtype_from_py(c[1])));
+  });
+  def_function(m, "where", [](const Call& c) -> py::object {
+    if (c[1].is_none() && c[2].is_none()) return py::cast(ops::where_indices(to_tensor(c[0], std::nullopt, "where")));
+    Tensor cond = to_tensor(c[0], DType::Bool, "where");
+    if (c[1].is_none() || c[2].is_none())
+      throw InvalidArgument("where: x and y must both be given, or both be None (to get indices)");
+    auto [a, b] = binary_operands(c[1], c[2], "where");
+    return py::cast(ops::where(cond, a, b));
+  });
+  def_function(m, "clip_by_value", [](const Call& c) {
+    Tensor x = to_tensor(c[0], std::nullopt, "clip_by_value");
+    return py::cast(ops::clip_by_value(x, to_tensor(c[1], x.dtype(), "clip_by_value"),
+                                       to_tensor(c[2], x.dtype(), "clip_by_value")));
+  });
 }
 
 }  // namespace pt::bind

@@ -5,8 +5,7 @@
 #include <array>
 
 #include "../backend/cpu/philox.h"
-#include "bindings.h"
-#include "convert.h"
+#include "op_binder.h"
 
 namespace pt::bind {
 
@@ -62,6 +61,32 @@ Tensor normal_like(NormalFn fn, const char* op, py::handle shape, py::handle mea
   return affine(fn(s, 0.0, 1.0, dt, rs), sd, m, op);
 }
 
+/** tf.random.uniform: float bounds may be tensors that broadcast; integer dtypes need scalar bounds and maxval. */
+Tensor uniform(py::handle shape, py::handle minval, py::handle maxval, py::handle dtype, py::handle seed) {
+  const char* op = "random_uniform";
+  Shape s = shape_from_py(shape, op);
+  DType dt = optional_dtype(dtype).value_or(DType::Float32);
+  if (!is_floating(dt) && dt != DType::Int32 && dt != DType::Int64)
+    throw_dtype_error(op, dt, "float32, float64, int32 or int64");
+  if (is_floating(dt)) {
+    Param lo = param(minval, dt, op), hi = maxval.is_none() ? Param{true, 1.0, {}} : param(maxval, dt, op);
+    ops::RandomSeed rs = random_seed_from_py(seed);
+    if (lo.scalar && hi.scalar) return ops::random_uniform(s, lo.value, hi.value, dt, rs);
+    // minval + u * (maxval - minval) with broadcasting tensors.
+    Tensor width = ops::binary(OpId::subtract, as_tensor_param(hi, dt), as_tensor_param(lo, dt));
+    return affine(ops::random_uniform(s, 0.0, 1.0, dt, rs), Param{false, 0, width}, lo, op);
+  }
+  if (maxval.is_none())
+    throw InvalidArgument(str_cat(op, ": maxval must be given for integer dtype ", dtype_name(dt),
+                                  " (TF has no default upper bound for integers)"));
+  Tensor lo = to_tensor_cast(minval, dt, op), hi = to_tensor_cast(maxval, dt, op);
+  check_arg(lo.ndim() == 0 && hi.ndim() == 0, op, ": minval and maxval must be scalars for integer dtype ",
+            dtype_name(dt), ", got shapes ", shape_str(lo.shape()), " and ", shape_str(hi.shape()));
+  double lo_v = static_cast<double>(*ops::cast(lo, DType::Int64).data<int64_t>());
+  double hi_v = static_cast<double>(*ops::cast(hi, DType::Int64).data<int64_t>());
+  return ops::random_uniform(s, lo_v, hi_v, dt, random_seed_from_py(seed));
+}
+
 }  // namespace
 
 void bind_random(py::module_& m) {
@@ -71,69 +96,24 @@ void bind_random(py::module_& m) {
     std::optional<ops::Seed> seed = ops::global_seed();
     return seed ? seed_to_py(*seed) : py::none();
   }, "The global seed set by _set_global_seed, as given (None when unset).");
-  m.def("random_normal",
-        [](py::handle shape, py::handle mean, py::handle stddev, py::handle dtype, py::handle seed, py::handle) {
-          return normal_like(&ops::random_normal, "random_normal", shape, mean, stddev, dtype, seed);
-        },
-        py::arg("shape"), py::arg("mean") = 0.0, py::arg("stddev") = 1.0, py::arg("dtype") = py::none(),
-        py::arg("seed") = py::none(), py::arg("name") = py::none(), "Normal(mean, stddev) samples (tf.random.normal).");
-  m.def("truncated_normal",
-        [](py::handle shape, py::handle mean, py::handle stddev, py::handle dtype, py::handle seed, py::handle) {
-          return normal_like(&ops::truncated_normal, "truncated_normal", shape, mean, stddev, dtype, seed);
-        },
-        py::arg("shape"), py::arg("mean") = 0.0, py::arg("stddev") = 1.0, py::arg("dtype") = py::none(),
-        py::arg("seed") = py::none(), py::arg("name") = py::none(),
-        "Normal samples within two standard deviations of the mean (tf.random.truncated_normal).");
-  m.def("random_uniform",
-        [](py::handle shape, py::handle minval, py::handle maxval, py::handle dtype, py::handle seed, py::handle) {
-          const char* op = "random_uniform";
-          Shape s = shape_from_py(shape, op);
-          DType dt = optional_dtype(dtype).value_or(DType::Float32);
-          if (!is_floating(dt) && dt != DType::Int32 && dt != DType::Int64)
-            throw_dtype_error(op, dt, "float32, float64, int32 or int64");
-          if (is_floating(dt)) {
-            Param lo = param(minval, dt, op), hi = maxval.is_none() ? Param{true, 1.0, {}} : param(maxval, dt, op);
-            ops::RandomSeed rs = random_seed_from_py(seed);
-            if (lo.scalar && hi.scalar) return ops::random_uniform(s, lo.value, hi.value, dt, rs);
-            // minval + u * (maxval - minval) with broadcasting tensors.
-            Tensor width = ops::binary(OpId::subtract, as_tensor_param(hi, dt), as_tensor_param(lo, dt));
-            return affine(ops::random_uniform(s, 0.0, 1.0, dt, rs), Param{false, 0, width}, lo, op);
-          }
-          if (maxval.is_none())
-            throw InvalidArgument(str_cat(op, ": maxval must be given for integer dtype ", dtype_name(dt),
-                                          " (TF has no default upper bound for integers)"));
-          Tensor lo = to_tensor_cast(minval, dt, op), hi = to_tensor_cast(maxval, dt, op);
-          check_arg(lo.ndim() == 0 && hi.ndim() == 0, op, ": minval and maxval must be scalars for integer dtype ",
-                    dtype_name(dt), ", got shapes ", shape_str(lo.shape()), " and ", shape_str(hi.shape()));
-          double lo_v = static_cast<double>(*ops::cast(lo, DType::Int64).data<int64_t>());
-          double hi_v = static_cast<double>(*ops::cast(hi, DType::Int64).data<int64_t>());
-          return ops::random_uniform(s, lo_v, hi_v, dt, random_seed_from_py(seed));
-        },
-        py::arg("shape"), py::arg("minval") = 0, py::arg("maxval") = py::none(), py::arg("dtype") = py::none(),
-        py::arg("seed") = py::none(), py::arg("name") = py::none(),
-        "Uniform samples in [minval, maxval) (tf.random.uniform); integer dtypes need maxval.");
-  m.def("categorical",
-        [](py::handle logits, py::handle num_samples, py::handle dtype, py::handle seed, py::handle) {
-          Tensor l = to_tensor(logits, std::nullopt, "categorical");
-          int64_t n;
-          if (is_tensor_like(num_samples)) {
-            Tensor t = to_tensor(num_samples, std::nullopt, "categorical");
-            check_arg(t.ndim() == 0 && is_integer(t.dtype()), "categorical: num_samples must be an integer scalar");
-            n = *ops::cast(t, DType::Int64).data<int64_t>();
-          } else {
-            n = int64_from_py(num_samples, "categorical", "num_samples");
-          }
-          return ops::categorical(l, n, optional_dtype(dtype).value_or(DType::Int64), random_seed_from_py(seed));
-        },
-        py::arg("logits"), py::arg("num_samples"), py::arg("dtype") = py::none(), py::arg("seed") = py::none(),
-        py::arg("name") = py::none(),
-        "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless dtype is given.");
-  m.def("random_shuffle",
-        [](py::handle value, py::handle seed, py::handle) {
-          return ops::random_shuffle(to_tensor(value, std::nullopt, "random_shuffle"), random_seed_from_py(seed));
-        },
-        py::arg("value"), py::arg("seed") = py::none(), py::arg("name") = py::none(),
-        "A random permutation of `value` along its first dimension (tf.random.shuffle).");
+  def_function(m, "random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None)",
+               "Normal(mean, stddev) samples (tf.random.normal).", [](const Call& c) {
+                 return py::cast(normal_like(&ops::random_normal, "random_normal", c[0], c[1], c[2], c[3], c[4]));
+               });
+  def_function(m, "truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None)",
+               "Normal samples within two standard deviations of the mean (tf.random.truncated_normal).",
+               [](const Call& c) {
+                 return py::cast(normal_like(&ops::truncated_normal, "truncated_normal", c[0], c[1], c[2], c[3], c[4]));
+               });
+  def_function(m, "random_uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None)",
+               "Uniform samples in [minval, maxval) (tf.random.uniform); integer dtypes need maxval.",
+               [](const Call& c) { return py::cast(uniform(c[0], c[1], c[2], c[3], c[4])); });
+  add_adapter({OpId::categorical}, {"seed"}, [](const AdapterContext& c, Attrs& a) {
+    attrs_of<attrs::Categorical>(c.op, a).seed = random_seed_from_py(c.arg(0));
+  });
+  add_adapter({OpId::random_shuffle}, {"seed"}, [](const AdapterContext& c, Attrs& a) {
+    attrs_of<attrs::Shuffle>(c.op, a).seed = random_seed_from_py(c.arg(0));
+  });
   m.def("_philox4x32",
         [](std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key) {
           return cpu::Philox4x32::eval(counter, key[0], key[1]);

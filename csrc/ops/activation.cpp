@@ -3,7 +3,7 @@
 #include <cmath>
 #include <memory>
 
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"

@@ -38,10 +38,44 @@ void check_range(OpId op, const char* group, const char* attr, int64_t value, in
 
 }  // namespace
 
+std::pair<int64_t, int64_t> spatial_attr(OpId op, const char* what, const std::vector<int64_t>& v) {
+  const char* name = op_def(op).name;
+  switch (v.size()) {
+    case 1: return {v[0], v[0]};
+    case 2: return {v[0], v[1]};
+    case 4:
+      check_arg(v[0] == 1 && v[3] == 1, name, ": ", what, " along the batch or channel dimension are not supported; ",
+                what, " = [", v[0], ", ", v[1], ", ", v[2], ", ", v[3], "] must be [1, h, w, 1]");
+      return {v[1], v[2]};
+    default:
+      throw InvalidArgument(
+          str_cat(name, ": ", what, " must be an int or a list of 1, 2 or 4 ints, got ", v.size(), " values"));
+  }
+}
+
+void check_data_format(OpId op, const std::string& data_format) {
+  const char* name = op_def(op).name;
+  if (data_format == "NCHW")
+    throw Unimplemented(str_cat(name, ": data_format='NCHW' is not supported (only NHWC, TF's CPU layout); transpose "
+                                      "the input to NHWC with tf.transpose(x, [0, 2, 3, 1])"));
+  check_arg(data_format == "NHWC", name, ": data_format must be 'NHWC', got '", data_format, "'");
+}
+
+ops::Pool2dWindow pool2d_window(OpId op, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides,
+                                const std::string& padding, const std::string& data_format) {
+  check_data_format(op, data_format);
+  check_arg(padding == "VALID" || padding == "SAME", op_def(op).name, ": padding must be 'VALID' or 'SAME', got '",
+            padding, "'");
+  auto [kh, kw] = spatial_attr(op, "ksize", ksize);
+  auto [sh, sw] = spatial_attr(op, "strides", strides);
+  return {kh, kw, sh, sw, padding == "SAME"};
+}
+
 void validate_conv2d_params(OpId op, const ops::Conv2dParams& p) {
+  check_data_format(op, p.data_format);
   check_arg(p.padding == "VALID" || p.padding == "SAME" || p.padding == "EXPLICIT", op_def(op).name,
-            ": attribute padding = '", p.padding, "' is not allowed; padding must be one of 'VALID', 'SAME' or ",
-            "explicit pairs [[0, 0], [top, bottom], [left, right], [0, 0]]");
+            ": padding must be 'VALID', 'SAME' or a list of pairs [[0, 0], [top, bottom], [left, right], [0, 0]], "
+            "got '", p.padding, "'");
   check_range(op, "strides", "strides[1]", p.stride_h, 1, kMaxWindowArg, "positive");
   check_range(op, "strides", "strides[2]", p.stride_w, 1, kMaxWindowArg, "positive");
   check_range(op, "dilations", "dilations[1]", p.dilation_h, 1, kMaxWindowArg, "positive");

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -24,6 +25,8 @@ struct Conv2dParams {
   std::string padding = "VALID";
   /** EXPLICIT padding (ignored for VALID and SAME). */
   int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  /** TF's layout attribute; only "NHWC" runs (validate_attrs). */
+  std::string data_format = "NHWC";
 };
 
 /** Window of a 2-D NHWC pooling: size, strides and TF's padding (VALID, or SAME: asymmetric, extra at the end). */
@@ -249,6 +252,40 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
                            attrs::Categorical, attrs::Shuffle, attrs::Rnn>;
 
+/**
+ * The plain fields of the attribute structs, F(struct, field) each: generated bindings convert the Python argument
+ * named like a field by the field's type (bindings/op_binder.h), and the struct's initializer is its default.
+ * Composite fields (convolution parameters, pooling windows, seeds, index items) are converted by adapters.
+ */
+#define PT_ATTR_FIELDS(F)                                                                                          \
+  F(Cast, dtype) F(Reduce, keepdims) F(ArgReduce, axis) F(ArgReduce, output_type) F(Matmul, transpose_a)             \
+  F(Matmul, transpose_b) F(TargetShape, shape) F(Axis, axis) F(Split, axis) F(Pad, mode) F(Pad, constant_values)     \
+  F(Gather, axis) F(Gather, batch_dims) F(OneHot, depth) F(OneHot, on_value) F(OneHot, off_value) F(OneHot, axis)    \
+  F(OneHot, dtype) F(SegmentSum, num_segments) F(ScatterNd, shape) F(Dropout, rate) F(Dropout, noise_shape)          \
+  F(LeakyRelu, alpha) F(Gelu, approximate) F(Silu, beta) F(Conv2dBackprop, sizes) F(Pool2dGrad, input_shape)         \
+  F(Conv2dMaxPoolBackprop, sizes) F(ApplySgd, learning_rate) F(ApplySgd, momentum) F(ApplySgd, nesterov)             \
+  F(ApplySgd, weight_decay) F(ApplyRmsprop, learning_rate) F(ApplyRmsprop, rho) F(ApplyRmsprop, momentum)            \
+  F(ApplyRmsprop, epsilon) F(ApplyRmsprop, weight_decay) F(ApplyAdam, learning_rate) F(ApplyAdam, beta_1)            \
+  F(ApplyAdam, beta_2) F(ApplyAdam, epsilon) F(ApplyAdam, step) F(ApplyAdam, weight_decay)                           \
+  F(ApplyAdagrad, learning_rate) F(ApplyAdagrad, epsilon) F(ApplyAdagrad, weight_decay)                              \
+  F(ApplyAdadelta, learning_rate) F(ApplyAdadelta, rho) F(ApplyAdadelta, epsilon) F(ApplyAdadelta, weight_decay)     \
+  F(ApplyNadam, learning_rate) F(ApplyNadam, beta_1) F(ApplyNadam, beta_2) F(ApplyNadam, epsilon) F(ApplyNadam, step) \
+  F(ApplyNadam, u_product) F(ApplyNadam, weight_decay) F(Constant, shape) F(Constant, dtype) F(Fill, shape)          \
+  F(Fill, value) F(Like, dtype) F(Eye, num_rows) F(Eye, num_columns) F(Eye, batch_shape) F(Eye, dtype)              \
+  F(Range, start) F(Range, limit) F(Range, delta) F(Range, dtype) F(Linspace, start) F(Linspace, stop)               \
+  F(Linspace, num) F(Linspace, dtype) F(RandomDist, shape) F(RandomDist, dtype) F(Categorical, num_samples)         \
+  F(Categorical, dtype)
+
+/** Calls visit(field name, field) for each plain field of attribute struct `a` (PT_ATTR_FIELDS), in order. */
+template <class T, class Visit>
+void for_each_attr_field(T& a, Visit&& visit) {
+  using S = std::remove_const_t<T>;
+#define PT_VISIT_ATTR_FIELD(Struct, field) \
+  if constexpr (std::is_same_v<S, attrs::Struct>) visit(#field, a.field);
+  PT_ATTR_FIELDS(PT_VISIT_ATTR_FIELD)
+#undef PT_VISIT_ATTR_FIELD
+}
+
 /** The name of the struct `a` holds ("Conv2d", ...). */
 const char* attrs_name(const Attrs& a);
 /** The name of the struct op's registry row declares. */
@@ -265,6 +302,17 @@ void check_attrs_type(OpId op, const Attrs& a);
  * invoke() calls it; so do the bindings on the attributes they build from Python arguments.
  */
 void validate_attrs(OpId op, const Attrs& attrs);
+
+/**
+ * TF's spatial attribute `what` (strides, dilations, ksize) as given, an int or a list of 1, 2 or 4 ints (NHWC: batch
+ * and channel 1), as (height, width); InvalidArgument naming op, the attribute and the allowed forms otherwise.
+ */
+std::pair<int64_t, int64_t> spatial_attr(OpId op, const char* what, const std::vector<int64_t>& values);
+/** Rejects every data_format but NHWC, TF's CPU layout (NCHW: Unimplemented naming the transpose that fixes it). */
+void check_data_format(OpId op, const std::string& data_format);
+/** The pooling window of op from TF's attributes (ksize, strides as spatial_attr reads them, padding, data_format). */
+ops::Pool2dWindow pool2d_window(OpId op, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides,
+                                const std::string& padding, const std::string& data_format);
 
 /** validate_attrs' rules for the convolution parameters of op (conv2d, its backprops, conv2d_max_pool...). */
 void validate_conv2d_params(OpId op, const ops::Conv2dParams& params);

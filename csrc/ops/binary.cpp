@@ -1,5 +1,5 @@
 // Binary family: arithmetic, comparisons and logic with numpy broadcasting; where, clip_by_value.
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <memory>
 
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "invoke.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -130,6 +131,31 @@ Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, co
   return out;
 }
 
+namespace {
+
+/** tf.nn.dilation2d: the max over each window of input + filters (filters (height, width, channels), NHWC). */
+Tensor dilation2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params) {
+  PT_OP_SCOPE;
+  const char* op = "dilation2d";
+  check_same_dtype(op, input, "input", filters, "filters");
+  const Shape& f = filters.shape();
+  check_arg(input.ndim() == 4, op, ": input must be rank 4 (batch, height, width, channels), got shape ",
+            shape_str(input.shape()));
+  check_arg(f.size() == 3 && f[2] == input.dim(3), op, ": filters must be (height, width, ", input.dim(3),
+            ") for an input of shape ", shape_str(input.shape()), ", got shape ", shape_str(f));
+  check_arg(params.padding != "EXPLICIT", op, ": padding must be 'VALID' or 'SAME'");
+  const ConvGeometry g = conv2d_geometry(op, input.shape(), {f[0], f[1], f[2], f[2]}, params);
+  auto* run = kernel<backend::Dilation2dKernel>(OpId::dilation2d, input.device(), input.dtype());
+  const Shape shape{g.n, g.oh, g.ow, g.c};
+  Tensor out = Tensor::empty(shape, input.dtype(), input.device());
+  Tensor in_index = Tensor::empty(shape, DType::Int64, input.device()), tap = Tensor::empty(shape, DType::Int64, input.device());
+  run(g, contiguous(input), contiguous(filters), out, in_index, tap);
+  PT_RECORD(OpId::dilation2d, {input, filters}, {out}, attrs::Conv2d{params}, {in_index, tap});
+  return out;
+}
+
+}  // namespace
+
 // ---- gradients -------------------------------------------------------------------------
 namespace {
 
@@ -169,7 +195,22 @@ Grads grad_backprop_filter(const autograd::Node& n, const Grads& gs) {
   return {gx, gdy};
 }
 
-const bool registered = autograd::register_gradient(OpId::conv2d, grad_conv2d) &&
+Grads grad_dilation2d(const autograd::Node& n, const Grads& gs) {
+  // Each output's gradient goes to the input and filter elements of its maximum (saved by the forward).
+  const Tensor &x = n.inputs[0], &w = n.inputs[1];
+  const Tensor dy = reshape(gs[0], {-1});
+  Tensor gx, gw;
+  if (n.wants(0)) gx = reshape(unsorted_segment_sum(dy, reshape(n.saved[0], {-1}), x.numel()), x.shape());
+  if (n.wants(1)) gw = reshape(unsorted_segment_sum(dy, reshape(n.saved[1], {-1}), w.numel()), w.shape());
+  return {gx, gw};
+}
+
+const bool registered = autograd::register_gradient(OpId::dilation2d, grad_dilation2d) &&
+                        register_invoker(OpId::dilation2d, [](const std::vector<Tensor>& in, const Attrs& a) {
+                          return std::vector<Tensor>{
+                              dilation2d(in[0], in[1], attrs_as<attrs::Conv2d>(OpId::dilation2d, a).params)};
+                        }) &&
+                        autograd::register_gradient(OpId::conv2d, grad_conv2d) &&
                         autograd::register_gradient(OpId::conv2d_backprop_input, grad_backprop_input) &&
                         autograd::register_gradient(OpId::conv2d_backprop_filter, grad_backprop_filter);
 

@@ -1,7 +1,7 @@
 // Creation family: constant fills, identity matrices and evenly spaced sequences.
 #include <cmath>
 
-#include "../autograd/tape.h"
+#include "record.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"

@@ -3,6 +3,7 @@
 #include "invoke.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "../core/variable.h"
@@ -110,13 +111,23 @@ std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, 
   }
 }
 
+/** The invokers family files registered, by op. */
+Invoker* invokers() {
+  static Invoker table[static_cast<size_t>(OpId::kCount)] = {};
+  return table;
+}
+
 }  // namespace
 
+bool register_invoker(OpId op, Invoker run) {
+  invokers()[static_cast<size_t>(op)] = run;
+  return true;
+}
+
 std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Attrs& attrs) {
-  check_attrs_type(op, attrs);
-  validate_attrs(op, attrs);
+  validate_attrs(op, attrs);  // checks the struct's type first
   const OpDef& def = op_def(op);
-  if (def.num_inputs >= 0 && std::string(def.family) != "optim" && inputs.size() != static_cast<size_t>(def.num_inputs))
+  if (def.num_inputs >= 0 && std::strcmp(def.family, "optim") != 0 && inputs.size() != static_cast<size_t>(def.num_inputs))
     throw InvalidArgument(str_cat(def.name, ": invoke expects ", def.num_inputs, " input tensors, got ", inputs.size()));
   auto in = [&](size_t i) -> const Tensor& { return input(op, inputs, i); };
   auto a = [&](auto tag) -> const auto& { return attrs_as<decltype(tag)>(op, attrs); };
@@ -284,11 +295,12 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       return {categorical(in(0), c.num_samples, c.dtype, c.seed)};
     }
     case OpId::random_shuffle: return {random_shuffle(in(0), a(attrs::Shuffle{}).seed)};
-    default: break;
+    default:
+      if (Invoker run = invokers()[static_cast<size_t>(op)]) return run(inputs, attrs);
+      break;
   }
-  const std::string family = def.family;
-  if (family == "unary") return {unary(op, in(0))};
-  if (family == "binary") return {binary(op, in(0), in(1))};
+  if (std::strcmp(def.family, "unary") == 0) return {unary(op, in(0))};
+  if (std::strcmp(def.family, "binary") == 0) return {binary(op, in(0), in(1))};
   throw InvalidArgument(str_cat(def.name, ": invoke has no call for this op"));
 }
 

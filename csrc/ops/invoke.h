@@ -27,4 +27,9 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
  */
 void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs);
 
+/** Runs one op from (inputs, attrs): what a family file registers for an op invoke's switch does not list. */
+using Invoker = std::vector<Tensor> (*)(const std::vector<Tensor>& inputs, const Attrs& attrs);
+/** Installs op's invoker (a family file, at static initialisation, beside its gradient formula). */
+bool register_invoker(OpId op, Invoker run);
+
 }  // namespace pt::ops

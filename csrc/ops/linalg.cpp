@@ -3,7 +3,7 @@
 
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "ops.h"
 
 namespace pt::ops {

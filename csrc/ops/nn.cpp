@@ -1,7 +1,7 @@
 // Neural-network family: softmax and log_softmax, the fused softmax cross-entropies, dropout.
 #include <memory>
 
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"

@@ -140,6 +140,17 @@ inline constexpr OpDoc kOpDocs[] = {
      "Computes cos of x element-wise.",
      "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
      "pt.math.cos([0.0, 0.5, 1.0])  # [1. , 0.8776, 0.5403]"},
+    {"dilation2d", "dilation2d(input, filters, strides, padding, data_format='NHWC', dilations=None, name=None)",
+     "Computes the grayscale dilation of 4-D input and 3-D filters tensors.",
+     "input: a 4-D float tensor [batch, height, width, channels].\n"
+     "filters: a 3-D tensor [filter_height, filter_width, channels] of input's dtype, added to each window.\n"
+     "strides: an int or list of 1, 2 or 4 ints: the window's step (4: [1, h, w, 1]).\n"
+     "padding: 'VALID' or 'SAME' (the window's out-of-bounds taps are ignored).\n"
+     "data_format: 'NHWC' (channels last, the only layout).\n"
+     "dilations: an int or list of 1, 2 or 4 ints: the filter taps' spacing (TF's rates; default 1).",
+     "pt.nn.dilation2d(pt.reshape(pt.range(9.0), (1, 3, 3, 1)), pt.zeros((2, 2, 1)), 1, 'VALID')  # [[[[4.], [5.]], [[7.], [8.]]]]",
+     "out[b, y, x, c] = max over (dy, dx) of input[b, y * stride + dy * dilation, x * stride + dx * dilation, c] + "
+     "filters[dy, dx, c]; the gradient goes to the maximum's input and filter elements (the first in window order)."},
     {"divide", "divide(x, y, name=None)",
      "Computes Python style division of `x` by `y`.",
      "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"

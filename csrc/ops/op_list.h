@@ -117,6 +117,7 @@
   PT_OP(conv2d, conv, 2, true, Conv2d)                      \
   PT_OP(conv2d_backprop_input, conv, 2, true, Conv2dBackprop) \
   PT_OP(conv2d_backprop_filter, conv, 2, true, Conv2dBackprop) \
+  PT_OP(dilation2d, conv, 2, true, Conv2d)                  \
   /* pooling (pool.cpp) */                                  \
   PT_OP(max_pool2d, pool, 1, true, Pool2d)                  \
   PT_OP(avg_pool2d, pool, 1, true, Pool2d)                  \

@@ -2,7 +2,7 @@
 // with Keras 3's update equations (keras/src/optimizers/*.py) including epsilon placement and bias correction.
 #include <cmath>
 
-#include "../autograd/tape.h"
+#include "record.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "../core/variable.h"

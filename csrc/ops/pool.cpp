@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "../autograd/tape.h"
+#include "record.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"

@@ -2,7 +2,7 @@
 // Kernels live in the kernel table (backend/cpu/reduce.cpp); results never depend on the thread count.
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "ops.h"
 
 namespace pt::ops {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <limits>
 
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "../core/int_math.h"

@@ -1,5 +1,5 @@
 // Unary family: element-wise maps, cast, contiguous copies.
-#include "../autograd/grad_utils.h"
+#include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "ops.h"

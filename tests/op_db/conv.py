@@ -109,6 +109,39 @@ def sample_conv2d_backprop_filter(op, dtype, rng):
                           desc=f"dw {ws} from {xs}, {ys} {kw}")
 
 
+def ref_dilation2d(x, w, strides, padding, dilations=None):
+    """Max over the window's in-bounds taps of x + w (TF's grayscale dilation), by explicit loops over taps."""
+    in_shape, w4 = x.shape, w.shape[:2] + (w.shape[2], w.shape[2])
+    (sh, dh, (pt, _), oh), (sw, dw, (pl, _), ow) = _conv_geometry(in_shape, w4, strides, padding, dilations)
+    out = np.full((x.shape[0], oh, ow, x.shape[3]), -np.inf, np.float64)
+    for ky in range(w.shape[0]):
+        for kx in range(w.shape[1]):
+            for y in range(oh):
+                iy = y * sh + ky * dh - pt
+                if not 0 <= iy < x.shape[1]:
+                    continue
+                for xx in range(ow):
+                    ix = xx * sw + kx * dw - pl
+                    if 0 <= ix < x.shape[2]:
+                        out[:, y, xx] = np.maximum(out[:, y, xx], x[:, iy, ix].astype(np.float64) + w[ky, kx])
+    return out.astype(x.dtype)
+
+
+# (input shape, filter shape (h, w, c), strides, padding, dilations, input layout)
+DILATION_CASES = [
+    ((2, 5, 6, 3), (3, 3, 3), 1, "VALID", None, "contiguous"),
+    ((1, 7, 6, 2), (3, 2, 2), 2, "SAME", None, "transposed"),
+    ((2, 7, 7, 2), (2, 3, 2), [1, 2, 1, 1], "SAME", [1, 2, 2, 1], "strided"),
+    ((0, 4, 4, 1), (2, 2, 1), 1, "VALID", None, "contiguous"),
+]
+
+
+def sample_dilation2d(op, dtype, rng):
+    for xs, ws, strides, padding, dilations, layout in DILATION_CASES:
+        kw = {"strides": strides, "padding": padding, "dilations": dilations}
+        yield SampleInput((make(xs, dtype, rng, None, layout), make(ws, dtype, rng)), kw, desc=f"{xs} + {ws} {kw}")
+
+
 # One row per registry op of this family; tests/op_db/__init__.py joins the families into `op_db`.
 ROWS = [
     OpInfo(name="conv2d", family="conv", api="nn.conv2d", ref=ref_conv2d, sample_inputs_func=sample_conv2d,
@@ -122,4 +155,7 @@ ROWS = [
            ref=ref_conv2d_backprop_filter, sample_inputs_func=sample_conv2d_backprop_filter, dtypes=FLOATS,
            unsupported_dtypes=BOOL + INTS, differentiable=True, num_inputs=2, grad_argnums=(0, 2),
            tols={"float32": (1e-4, 1e-4)}),
+    OpInfo(name="dilation2d", family="conv", api="nn.dilation2d", ref=ref_dilation2d,
+           sample_inputs_func=sample_dilation2d, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, differentiable=True,
+           num_inputs=2, grad_argnums=(0, 1)),
 ]

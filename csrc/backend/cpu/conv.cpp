@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -473,7 +474,50 @@ PT_CONV_INSTANTIATE(float)
 PT_CONV_INSTANTIATE(double)
 #undef PT_CONV_INSTANTIATE
 
+namespace {
+template <class T>
+void dilation2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w, const Tensor& out,
+                        const Tensor& in_index, const Tensor& tap) {
+  const T* xd = x.data<T>();
+  const T* wd = w.data<T>();
+  T* yd = out.data<T>();
+  int64_t* id = in_index.data<int64_t>();
+  int64_t* td = tap.data<int64_t>();
+  parallel_for(g.n * g.oh, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t row = lo; row < hi; ++row) {
+      const int64_t b = row / g.oh, oy = row % g.oh;
+      for (int64_t ox = 0; ox < g.ow; ++ox)
+        for (int64_t c = 0; c < g.c; ++c) {
+          T best = std::numeric_limits<T>::lowest();
+          int64_t best_in = -1, best_tap = -1;
+          for (int64_t ky = 0; ky < g.kh; ++ky) {
+            const int64_t iy = oy * g.sh + ky * g.dh - g.pad_top;
+            if (iy < 0 || iy >= g.h) continue;
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t ix = ox * g.sw + kx * g.dw - g.pad_left;
+              if (ix < 0 || ix >= g.w) continue;
+              const int64_t i = ((b * g.h + iy) * g.w + ix) * g.c + c, t = (ky * g.kw + kx) * g.c + c;
+              const T v = xd[i] + wd[t];
+              if (best_in < 0 || v > best) {
+                best = v;
+                best_in = i;
+                best_tap = t;
+              }
+            }
+          }
+          const int64_t o = (row * g.ow + ox) * g.c + c;
+          yd[o] = best;
+          id[o] = best_in;
+          td[o] = best_tap;
+        }
+    }
+  });
+}
+}  // namespace
+
 void register_conv_kernels() {
+  backend::register_each(backend::FloatTypes{}, OpId::dilation2d, Device::CPU,
+                         [](auto tag) { return &dilation2d_forward<decltype(tag)>; });
   using backend::FloatTypes;
   using backend::register_each;
   register_each(FloatTypes{}, OpId::conv2d, Device::CPU, [](auto tag) {

@@ -1,0 +1,348 @@
+// The generic binder (op_binder.h): argument parsing by signature, field conversion by type, one binding per
+// registry op through ops::invoke.
+#include "op_binder.h"
+
+#include <pybind11/eval.h>
+#include <pybind11/stl.h>
+
+#include <map>
+
+#include "../ops/invoke.h"
+#include "bindings.h"
+#include "docs.h"
+
+namespace pt::bind {
+
+namespace {
+
+/** Most parameters a bound function takes (matmul's ten and `name`). */
+constexpr size_t kMaxParams = 16;
+
+/** A function made by def_function; lives as long as the module. */
+struct BoundFunction {
+  Signature sig;
+  std::vector<py::object> names;  // interned parameter names, for keyword lookup by identity
+  std::function<py::object(const Call&)> body;
+  std::string doc;
+  PyMethodDef def{};
+};
+
+Signature parse_signature(const std::string& text) {
+  const size_t open = text.find('('), close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos) py::pybind11_fail("bad signature: " + text);
+  Signature sig;
+  sig.function = text.substr(0, open);
+  // The parameter list as a lambda's: Python parses the names and evaluates the literal defaults once, at import.
+  py::object fn = py::eval("lambda " + text.substr(open + 1, close - open - 1) + ": None", py::dict());
+  py::object empty = py::module_::import("inspect").attr("Parameter").attr("empty");
+  for (py::handle p : py::module_::import("inspect").attr("signature")(fn).attr("parameters").attr("values")()) {
+    sig.params.push_back(p.attr("name").cast<std::string>());
+    py::object d = p.attr("default");
+    sig.defaults.push_back(d.is(empty) ? py::object() : d);
+  }
+  if (sig.params.size() > kMaxParams) py::pybind11_fail("too many parameters: " + text);
+  return sig;
+}
+
+[[noreturn]] void argument_error(const BoundFunction& f, const std::string& what) {
+  throw py::type_error(str_cat(f.sig.function, "() ", what));
+}
+
+PyObject* call_bound(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  auto* f = static_cast<BoundFunction*>(PyCapsule_GetPointer(self, nullptr));
+  try {
+    const size_t n = f->names.size();
+    PyObject* slots[kMaxParams] = {};
+    if (static_cast<size_t>(nargs) > n) argument_error(*f, str_cat("takes at most ", n, " arguments (", nargs, " given)"));
+    for (Py_ssize_t i = 0; i < nargs; ++i) slots[i] = args[i];
+    const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+      PyObject* key = PyTuple_GET_ITEM(kwnames, k);
+      size_t j = 0;
+      while (j < n && f->names[j].ptr() != key) ++j;  // interned: identity almost always decides
+      if (j == n)
+        for (j = 0; j < n && PyUnicode_Compare(f->names[j].ptr(), key) != 0; ++j) {
+        }
+      if (j == n) argument_error(*f, str_cat("got an unexpected keyword argument '", py::str(key).cast<std::string>(), "'"));
+      if (slots[j]) argument_error(*f, str_cat("got multiple values for argument '", f->sig.params[j], "'"));
+      slots[j] = args[nargs + k];
+    }
+    for (size_t j = 0; j < n; ++j) {
+      if (slots[j]) continue;
+      if (!f->sig.defaults[j]) argument_error(*f, str_cat("missing required argument '", f->sig.params[j], "'"));
+      slots[j] = f->sig.defaults[j].ptr();
+    }
+    return f->body(Call(slots)).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const py::builtin_exception& e) {
+    e.set_error();
+  } catch (...) {
+    try {
+      translate_core_exception(std::current_exception());
+    } catch (const std::exception& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  }
+  return nullptr;
+}
+
+/** Adds a function of signature `sig`, docstring `doc` (its first line: the signature) and `body` to m. */
+void define(py::module_& m, Signature sig, std::string doc, std::function<py::object(const Call&)> body) {
+  auto* f = new BoundFunction{std::move(sig), {}, std::move(body), std::move(doc), {}};  // lives with the module
+  for (const std::string& p : f->sig.params)
+    f->names.push_back(py::reinterpret_steal<py::object>(PyUnicode_InternFromString(p.c_str())));
+  f->def = {f->sig.function.c_str(), reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&call_bound)),
+            METH_FASTCALL | METH_KEYWORDS, f->doc.c_str()};
+  py::capsule self(static_cast<const void*>(f));
+  py::object fn = py::reinterpret_steal<py::object>(PyCFunction_NewEx(&f->def, self.ptr(), m.attr("__name__").ptr()));
+  if (!fn) throw py::error_already_set();
+  m.add_object(f->sig.function.c_str(), fn, true);
+}
+
+/** Converts Python argument h into attribute field f by f's type; None keeps the default. */
+void set_field(double& f, py::handle h, const char*, const char*) {
+  f = PyFloat_AsDouble(h.ptr());
+  if (f == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+}
+void set_field(int64_t& f, py::handle h, const char* op, const char* what) { f = int_arg(h, op, what); }
+void set_field(bool& f, py::handle h, const char*, const char*) {
+  const int v = PyObject_IsTrue(h.ptr());
+  if (v < 0) throw py::error_already_set();
+  f = v;
+}
+void set_field(DType& f, py::handle h, const char*, const char*) { f = dtype_from_py(h); }
+void set_field(std::optional<DType>& f, py::handle h, const char*, const char*) { f = optional_dtype(h); }
+void set_field(Shape& f, py::handle h, const char* op, const char*) { f = shape_from_py(h, op); }
+void set_field(std::string& f, py::handle h, const char*, const char*) { f = py::cast<std::string>(h); }
+void set_field(Tensor& f, py::handle h, const char* op, const char*) { f = to_tensor(h, std::nullopt, op); }
+
+/** Converts a values list: the first tensor-like item (else the first item) fixes the others' dtype. */
+std::vector<Tensor> tensor_list(py::handle values, const char* op) {
+  if (is_tensor_like(values) || !py::isinstance<py::sequence>(values) || py::isinstance<py::str>(values))
+    throw TypeError(str_cat(op, ": expected a list of tensors, got ",
+                            std::string(py::str(py::type::handle_of(values).attr("__name__")))));
+  std::optional<DType> dtype;
+  for (py::handle v : values)
+    if (is_tensor_like(v)) {
+      dtype = to_tensor(v, std::nullopt, op).dtype();
+      break;
+    }
+  std::vector<Tensor> out;
+  for (py::handle v : values) {
+    out.push_back(to_tensor(v, dtype, op));
+    if (!dtype) dtype = out.back().dtype();
+  }
+  return out;
+}
+
+/** Ops whose tensor inputs share one dtype: Python values convert to the dtype of the first tensor among them. */
+bool same_dtype_inputs(OpId op) {
+  return op == OpId::relu_grad || op == OpId::bias_add_relu || op == OpId::softmax_cross_entropy_with_logits ||
+         op == OpId::matmul;
+}
+
+/** The tensor inputs of a call (`params`: their positions). */
+std::vector<Tensor> convert_inputs(OpId op, const Call& call, const std::vector<size_t>& params) {
+  const char* name = op_def(op).name;
+  if (op_def(op).num_inputs < 0) return tensor_list(call[params[0]], name);
+  std::vector<Tensor> inputs(params.size());
+  std::optional<DType> dtype;
+  if (same_dtype_inputs(op))
+    for (size_t i = 0; i < params.size() && !dtype; ++i)
+      if (is_tensor_like(call[params[i]])) dtype = to_tensor(call[params[i]], std::nullopt, name).dtype();
+  for (size_t i = 0; i < params.size(); ++i) {
+    inputs[i] = to_tensor(call[params[i]], dtype, name);
+    if (same_dtype_inputs(op) && !dtype) dtype = inputs[i].dtype();
+  }
+  return inputs;
+}
+
+/** The adapters family files registered, by op. */
+struct AdapterEntry {
+  std::vector<std::string> params;
+  Adapter fn;
+};
+std::map<OpId, std::vector<AdapterEntry>>& adapters() {
+  static std::map<OpId, std::vector<AdapterEntry>> table;
+  return table;
+}
+/** The adapters of every op of an attribute struct, by the struct's name. */
+std::map<std::string, std::vector<AdapterEntry>>& struct_adapters() {
+  static std::map<std::string, std::vector<AdapterEntry>> table;
+  return table;
+}
+
+/** Signatures and docstrings of the registry ops the Python layer calls that TF does not name (no op_docs row). */
+struct InternalSignature {
+  const char* signature;
+  const char* doc;
+};
+const std::map<std::string, InternalSignature>& internal_signatures() {
+  static const std::map<std::string, InternalSignature> table = {
+      {"relu_grad", {"relu_grad(gradients, features, name=None)", "gradients where features > 0, else 0."}},
+      {"bias_add_relu", {"bias_add_relu(value, bias, name=None)", "relu(value + bias) in one pass (bias: 1-D)."}},
+      {"dropout", {"dropout(x, rate, noise_shape=None, seed=None, name=None)",
+                   "x / (1 - rate) where a uniform draw >= rate, else 0 (tf.nn.dropout wraps it)."}},
+      {"categorical", {"categorical(logits, num_samples, dtype=None, seed=None, name=None)",
+                       "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless "
+                       "dtype is given."}},
+      {"random_shuffle", {"random_shuffle(value, seed=None, name=None)",
+                          "A random permutation of `value` along its first dimension (tf.random.shuffle)."}},
+      {"conv2d_max_pool",
+       {"conv2d_max_pool(input, filters, strides, padding, dilations, ksize, pool_strides, pool_padding)",
+        R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
+pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
+
+For few input channels the convolution's output lines are pooled while in cache and never stored; outputs that
+VALID pooling drops (the last of 11 under 2x2) are not computed. The values and gradients are those of the two ops.
+
+Example:
+    >>> x = tf.random.normal((8, 28, 28, 1)); w = tf.random.normal((3, 3, 1, 32))
+    >>> tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID").shape  # (8, 13, 13, 32)
+)doc"}},
+      {"conv2d_max_pool_backprop_filter",
+       {"conv2d_max_pool_backprop_filter(input, filter_sizes, out_backprop, argmax, strides, padding, dilations, "
+        "ksize, pool_strides, pool_padding)",
+        R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
+within each image of the convolution's output). For few input channels g is built a block of lines at a time (with
+overlapping windows an index outside its window raises InvalidArgumentError); otherwise, when the pooling keeps a
+quarter or less of the outputs, each pooled element's patch is taken at its argmax and g is never built. Elsewhere
+an index outside its window contributes nothing, as in max_pool2d's gradient.
+)doc"}},
+      {"conv2d_max_pool_backprop_input",
+       {"conv2d_max_pool_backprop_input(input_sizes, filters, out_backprop, argmax, strides, padding, dilations, "
+        "ksize, pool_strides, pool_padding)",
+        R"doc(conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it). When the pooling
+keeps a quarter or less of the convolution's outputs (2x2 windows, stride 2), each pooled element's filter column
+is added at its argmax's patch and g is never built; an index outside its window contributes nothing, as in
+max_pool2d's gradient.
+)doc"}},
+  };
+  return table;
+}
+
+/** The binding of registry op `op` with attribute struct T. */
+template <class T>
+void bind_op(py::module_& m, OpId op) {
+  const char* name = op_def(op).name;
+  if (py::hasattr(m, name)) return;  // a family file binds it by hand
+  std::string signature, doc = op_doc(name);
+  if (!doc.empty()) {
+    signature = doc.substr(0, doc.find('\n'));
+  } else {
+    auto it = internal_signatures().find(name);
+    if (it == internal_signatures().end()) return;  // not exposed to Python (its public function is another's)
+    signature = it->second.signature;
+    doc = it->second.doc;
+  }
+  const Signature sig = parse_signature(signature);
+  std::vector<bool> claimed(sig.params.size(), false);
+  for (size_t i = 0; i < sig.params.size(); ++i) claimed[i] = sig.params[i] == "name";  // TF's, ignored
+
+  using Setter = std::function<void(const Call&, const std::vector<Tensor>&, Attrs&)>;
+  std::vector<Setter> setters;
+  std::vector<AdapterEntry> entries = adapters()[op];
+  for (const AdapterEntry& a : struct_adapters()[T::kName]) entries.push_back(a);
+  for (const AdapterEntry& a : entries) {
+    std::vector<size_t> params;
+    for (const std::string& p : a.params) {
+      params.push_back(sig.index(p));
+      claimed[params.back()] = true;
+    }
+    setters.push_back([op, params, fn = a.fn](const Call& call, const std::vector<Tensor>& inputs, Attrs& attrs) {
+      fn(AdapterContext{op, call, params, inputs}, attrs);
+    });
+  }
+  T probe{};
+  for (size_t i = 0; i < sig.params.size(); ++i) {
+    if (claimed[i]) continue;
+    size_t field = 0, found = SIZE_MAX;
+    for_each_attr_field(probe, [&](const char* f, auto&) {
+      if (sig.params[i] == f) found = field;
+      ++field;
+    });
+    if (found == SIZE_MAX) continue;  // a tensor input
+    claimed[i] = true;
+    setters.push_back([op, i, found](const Call& call, const std::vector<Tensor>&, Attrs& attrs) {
+      py::handle h = call[i];
+      if (h.is_none()) return;
+      size_t field = 0;
+      for_each_attr_field(std::get<T>(attrs), [&](const char* f, auto& value) {
+        if (field++ == found) set_field(value, h, op_def(op).name, f);
+      });
+    });
+  }
+  std::vector<size_t> inputs;
+  for (size_t i = 0; i < sig.params.size(); ++i)
+    if (!claimed[i]) inputs.push_back(i);
+  const int n = op_def(op).num_inputs;
+  if (n < 0 ? inputs.size() != 1 : inputs.size() != static_cast<size_t>(n))
+    py::pybind11_fail(str_cat(name, ": the signature '", signature, "' has ", inputs.size(),
+                              " tensor arguments, the registry row ", n));
+  const bool list = op == OpId::unstack || op == OpId::split;
+  define(m, sig, doc.find(signature) == 0 ? doc : signature + "\n\n" + doc, [op, inputs, setters, list](const Call& call) -> py::object {
+    std::vector<Tensor> in = convert_inputs(op, call, inputs);
+    Attrs attrs{T{}};
+    for (const Setter& s : setters) s(call, in, attrs);
+    std::vector<Tensor> out = ops::invoke(op, in, attrs);
+    if (list) return py::cast(out);
+    return py::cast(std::move(out[0]));
+  });
+}
+
+}  // namespace
+
+size_t Signature::index(const std::string& param) const {
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i] == param) return i;
+  py::pybind11_fail(str_cat(function, ": the signature has no parameter '", param, "'"));
+}
+
+void def_function(py::module_& m, const std::string& signature, const char* doc,
+                  std::function<py::object(const Call&)> body) {
+  define(m, parse_signature(signature), signature + "\n\n" + doc, std::move(body));
+}
+
+void def_function(py::module_& m, const char* name, std::function<py::object(const Call&)> body) {
+  const std::string doc = op_doc(name);
+  if (doc.empty()) py::pybind11_fail(str_cat(name, ": no row in ops/op_docs.h"));
+  define(m, parse_signature(doc.substr(0, doc.find('\n'))), doc, std::move(body));
+}
+
+void add_adapter(std::initializer_list<OpId> ops, std::vector<std::string> params, Adapter fn) {
+  for (OpId op : ops) adapters()[op].push_back({params, fn});
+}
+
+void add_adapter(const std::string& attrs, std::vector<std::string> params, Adapter fn) {
+  struct_adapters()[attrs].push_back({std::move(params), std::move(fn)});
+}
+
+void bind_registry_ops(py::module_& m) {
+#define PT_BIND_OP(name, family, n, diff, attr) bind_op<attrs::attr>(m, OpId::name);
+  PT_OP_LIST(PT_BIND_OP)
+#undef PT_BIND_OP
+}
+
+int64_t int_arg(py::handle obj, const char* op, const char* what) {
+  if (is_tensor_like(obj)) {
+    Tensor t = to_tensor(obj, std::nullopt, op);
+    if (!is_integer(t.dtype()) || t.numel() != 1)
+      throw TypeError(str_cat(op, ": ", what, " must be an integer, got a tensor of dtype ", dtype_name(t.dtype()),
+                              " and shape ", shape_str(t.shape())));
+    return *ops::cast(ops::contiguous(t), DType::Int64).data<int64_t>();
+  }
+  if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr()))
+    throw TypeError(str_cat(op, ": ", what, " must be an integer, got ", std::string(py::repr(obj))));
+  return int64_from_py(obj, op, what);
+}
+
+std::vector<int64_t> spatial_arg(py::handle obj, const char* what, const char* op) {
+  auto v = axes_from_py(obj, op);
+  check_arg(v.has_value(), op, ": ", what, " is required (an int or a list of 1, 2 or 4 ints)");
+  return *v;
+}
+
+}  // namespace pt::bind
