@@ -54,7 +54,7 @@ RnnDims check_operands(RnnCell cell, const std::vector<Tensor>& in, const RnnOpt
             shape_str(recurrent.shape()));
   const int64_t gates = backend::rnn_gates(cell);
   RnnDims d{x.dim(0), x.dim(1), x.dim(2), recurrent.dim(0), cell, o.activation, o.recurrent_activation,
-                 o.go_backwards};
+            o.go_backwards};
   const int64_t width = gates * d.units;
   check_shape(op, "recurrent_kernel", recurrent, {d.units, width}, "(units, gates * units)");
   check_shape(op, "kernel", in[in.size() - 3], {d.features, width}, "(features, gates * units)");

@@ -181,22 +181,14 @@ std::unique_ptr<T[]> uninitialised(int64_t n) {
   return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
 }
 
-/** out (cols) = column sums of a (rows x cols) matrix with row stride ld, in row order. */
-template <class T>
-void column_sums(const T* m, int64_t rows, int64_t cols, int64_t ld, T* out) {
-  std::fill_n(out, cols, T(0));
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* row = m + r * ld;
-    for (int64_t j = 0; j < cols; ++j) out[j] += row[j];
-  }
-}
+/** Row blocks of a batch. */
+int64_t row_blocks(int64_t batch) { return (batch + kRowBlock - 1) / kRowBlock; }
 
-/** Runs block(lo, hi) for the batch's row blocks, one thread each. */
+/** Runs block(index, lo, hi) for the batch's row blocks, one thread each. */
 template <class F>
 void for_row_blocks(int64_t batch, F&& block) {
-  const int64_t blocks = (batch + kRowBlock - 1) / kRowBlock;
-  parallel_items(blocks, get_num_threads(), [&](int64_t i, int64_t) {
-    block(i * kRowBlock, std::min(batch, (i + 1) * kRowBlock));
+  parallel_items(row_blocks(batch), get_num_threads(), [&](int64_t i, int64_t) {
+    block(i, i * kRowBlock, std::min(batch, (i + 1) * kRowBlock));
   });
 }
 
@@ -236,7 +228,7 @@ void rnn_forward(const RnnDims& d, const backend::RnnInputs& in, const Tensor& s
   const StepProduct<T, false> recurrent_product(recurrent, G, kRowBlock, first_cols, U);
   const StepProduct<T, false> candidate_product(gru ? recurrent + 2 * U : recurrent, G, kRowBlock, gru ? U : 0,
                                                 gru ? U : 0);
-  for_row_blocks(B, [&](int64_t lo, int64_t hi) {
+  for_row_blocks(B, [&](int64_t, int64_t lo, int64_t hi) {
     const int64_t m = hi - lo;
     StepProduct<T, false> product = recurrent_product, candidate = candidate_product;
     std::vector<T> z(separate ? m * G : 0), scratch(saved ? 0 : m * W);
@@ -359,12 +351,17 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
   const StepProduct<T, true> state_product(recurrent, G, kRowBlock, U, gru ? 2 * U : G);
   const StepProduct<T, true> candidate_product(gru ? recurrent + 2 * U : recurrent, G, kRowBlock, gru ? U : 0,
                                                gru ? U : 0);
-  const int64_t ld = S * W, dld = S * G;
-  for_row_blocks(B, [&](int64_t lo, int64_t hi) {
+  const int64_t dld = S * G;
+  // The bias gradients (input and, for reset_after, recurrent) summed by each row block as it goes, then over the
+  // blocks in order.
+  const int64_t bias_width = reset_after ? 2 * G : G;
+  std::vector<T> block_bias_sums(row_blocks(B) * bias_width, T(0));
+  for_row_blocks(B, [&](int64_t block, int64_t lo, int64_t hi) {
     const int64_t m = hi - lo;
     StepProduct<T, true> product = state_product, candidate = candidate_product;
     std::vector<T> drh(gru ? m * U : 0);
     T* dh = d_h + lo * U;
+    T* bias_sum = block_bias_sums.data() + block * bias_width;
     for (int64_t s = S - 1; s >= 0; --s) {
       const int64_t t = d.go_backwards ? S - 1 - s : s;
       for (int64_t r = 0; r < m; ++r) {
@@ -448,6 +445,14 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
         }
       }
       product(reset_after ? dz_rec.get() + (lo * S + t) * G : g0, dld, dh, U, m);
+      for (int64_t r = 0; r < m; ++r) {
+        const T* g = dz.get() + ((lo + r) * S + t) * G;
+        for (int64_t j = 0; j < G; ++j) bias_sum[j] += g[j];
+        if (reset_after) {
+          const T* gr = dz_rec.get() + ((lo + r) * S + t) * G;
+          for (int64_t j = 0; j < G; ++j) bias_sum[G + j] += gr[j];
+        }
+      }
     }
   });
   // Whole-sequence products: rows are (sample, timestep) pairs, B * S of them.
@@ -463,7 +468,9 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
   const T* h_prev = saved + W - U;
   gemm<T>(F, G, rows, {in.x.data<T>(), 1, F}, {dz.get(), G, 1}, d_kernel);
   gemm<T>(rows, F, G, {dz.get(), G, 1}, {in.kernel.data<T>(), 1, G}, grads[0].data<T>());
-  column_sums(dz.get(), rows, G, G, d_bias);
+  std::fill_n(d_bias, bias_width, T(0));
+  for (int64_t block = 0; block < row_blocks(B); ++block)
+    for (int64_t j = 0; j < bias_width; ++j) d_bias[j] += block_bias_sums[block * bias_width + j];
   if (gru) {
     // The z and r blocks multiply h_prev, the candidate block r * h_prev.
     std::vector<T> block(U * 2 * U);
@@ -474,7 +481,6 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
   } else {
     const T* dz_r = reset_after ? dz_rec.get() : dz.get();
     gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_r, G, 1}, d_recurrent);
-    if (reset_after) column_sums(dz_r, rows, G, G, d_bias + G);
   }
 }
 
