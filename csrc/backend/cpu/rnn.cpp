@@ -75,18 +75,43 @@ void map_lanes(float* v, int64_t n, F f) {
 
 template <class T> using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
 
-/** v = activation(v) over n values: float32 through exp.h's SIMD exp, float64 through Eigen. */
+/**
+ * v = tanh(v) or sigmoid(v) in float64 through Eigen's exp, a block at a time in an aligned buffer: Eigen peels a
+ * Map's unaligned head off to its scalar path, whose last bits differ from the packet path's, so computing in place
+ * would make a value depend on where its row happens to lie.
+ */
+template <bool kTanh>
+void activate_f64(double* v, int64_t n) {
+  constexpr int64_t kBlock = 64;
+  alignas(64) double block[kBlock], square[kBlock];
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const int64_t m = std::min(kBlock, n - i0);
+    Eigen::Map<Eigen::ArrayXd, Eigen::Aligned64> d(block, m);
+    d = ArrayMap<double>(v + i0, m);
+    if constexpr (kTanh) {
+      // tanh(x) = 1 - 2 / (exp(2x) + 1), and its Taylor polynomial near 0, where the difference would cancel.
+      Eigen::Map<Eigen::ArrayXd, Eigen::Aligned64> x2(square, m);
+      x2 = d * d;
+      d = (d.abs() < 1e-3).select(d * (1.0 - x2 * (1.0 / 3 - x2 * (2.0 / 15))), 1.0 - 2.0 / ((2.0 * d).exp() + 1.0));
+    } else {
+      d = (1.0 + (-d).exp()).inverse();
+    }
+    ArrayMap<double>(v + i0, m) = d;
+  }
+}
+
+/** v = activation(v) over n values: float32 through exp.h's SIMD exp, float64 through Eigen's. */
 template <class T>
 void activate(RnnActivation act, T* v, int64_t n) {
   ArrayMap<T> a(v, n);
   switch (act) {
     case RnnActivation::Tanh:
       if constexpr (std::is_same_v<T, float>) map_lanes(v, n, tanh_f32);
-      else a = a.tanh();
+      else activate_f64<true>(v, n);
       break;
     case RnnActivation::Sigmoid:
       if constexpr (std::is_same_v<T, float>) map_lanes(v, n, logistic_f32);
-      else a = (T(1) + (-a).exp()).inverse();
+      else activate_f64<false>(v, n);
       break;
     case RnnActivation::Relu: a = a.max(T(0)); break;
     case RnnActivation::Linear: break;
