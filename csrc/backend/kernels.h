@@ -202,4 +202,55 @@ using ConvMaxPoolKernel = void(const ConvGeometry& cg, const ConvGeometry& read,
 using ConvMaxPoolGradKernel = void(const ConvGeometry& cg, const PoolGeometry& g, const Tensor& a, const Tensor& dy,
                                    const Tensor& argmax, const Tensor& out);
 
+// ---- recurrent -------------------------------------------------------------------------
+/** Element-wise activations of the fused recurrent cells (Keras's names); each derivative is taken from the output. */
+enum class RnnActivation : int32_t { Tanh, Sigmoid, Relu, Linear, HardSigmoid };
+/** The cells with a fused kernel, each in Keras's gate order and weight layout. */
+enum class RnnCell : int32_t { SimpleRnn, Gru, GruResetAfter, Lstm };
+/** Sizes and options of one fused recurrent op. */
+struct RnnDims {
+  int64_t batch, steps, features, units;
+  RnnCell cell;
+  RnnActivation activation, recurrent_activation;
+  bool go_backwards;
+};
+/** Gate blocks (of `units` columns) in a cell's kernels: 1, 3 or 4. */
+inline int64_t rnn_gates(RnnCell cell) {
+  return cell == RnnCell::Lstm ? 4 : cell == RnnCell::SimpleRnn ? 1 : 3;
+}
+/**
+ * Values per (sample, timestep) in the buffer the forward keeps for the backward: SimpleRNN [h, h_prev]; GRU
+ * [z, r, candidate, rh, h_prev] (rh: the recurrent candidate block with reset_after, r * h_prev without); LSTM
+ * [i, f, g, o, activation(c), c_prev, h_prev].
+ */
+inline int64_t rnn_saved_width(const RnnDims& d) {
+  return (d.cell == RnnCell::Lstm ? 7 : d.cell == RnnCell::SimpleRnn ? 2 : 5) * d.units;
+}
+/**
+ * The operands of lstm / gru / simple_rnn, all dense: inputs x (batch, steps, features), initial_h and initial_c
+ * (batch, units; c: LSTM only), kernel (features, gates * units), recurrent_kernel (units, gates * units), bias
+ * (gates * units), or (2, gates * units) for GRU reset_after (input bias, recurrent bias), mask (bool (batch, steps),
+ * true = run the step; undefined: every step runs). A masked step keeps the states, as Keras's `rnn` does.
+ */
+struct RnnInputs {
+  Tensor x, initial_h, initial_c, kernel, recurrent_kernel, bias, mask;
+};
+/**
+ * The fused forward (Pass::Forward): sequence (batch, steps, units) = the state h after each step in loop order
+ * (reversed for go_backwards), final_h, final_c (LSTM only), and, when `saved` is defined, the backward's buffer
+ * (batch, steps, rnn_saved_width) indexed by input timestep. Outputs dense and overwritten.
+ */
+using RnnKernel = void(const RnnDims& d, const RnnInputs& in, const Tensor& sequence, const Tensor& final_h,
+                       const Tensor& final_c, const Tensor& saved);
+/** The output gradients the fused backward reads (dense; undefined: zero) and the forward's buffer. */
+struct RnnOutputGrads {
+  Tensor saved, d_sequence, d_final_h, d_final_c;
+};
+/**
+ * The fused backward (Pass::Backward): back through time, the gradients of the op's inputs into `grads` (dense,
+ * overwritten), in the op's input order: x, initial_h, (initial_c,) kernel, recurrent_kernel, bias.
+ */
+using RnnGradKernel = void(const RnnDims& d, const RnnInputs& in, const RnnOutputGrads& out,
+                           const std::vector<Tensor>& grads);
+
 }  // namespace pt::backend

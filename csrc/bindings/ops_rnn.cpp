@@ -9,12 +9,12 @@ namespace pt::bind {
 namespace {
 
 /** A Keras activation name the fused kernels implement, or a ValueError naming the supported ones. */
-cpu::RnnActivation activation_from_py(const std::string& name, const char* op, const char* what) {
-  if (name == "tanh") return cpu::RnnActivation::Tanh;
-  if (name == "sigmoid") return cpu::RnnActivation::Sigmoid;
-  if (name == "relu") return cpu::RnnActivation::Relu;
-  if (name == "linear") return cpu::RnnActivation::Linear;
-  if (name == "hard_sigmoid") return cpu::RnnActivation::HardSigmoid;
+backend::RnnActivation activation_from_py(const std::string& name, const char* op, const char* what) {
+  if (name == "tanh") return backend::RnnActivation::Tanh;
+  if (name == "sigmoid") return backend::RnnActivation::Sigmoid;
+  if (name == "relu") return backend::RnnActivation::Relu;
+  if (name == "linear") return backend::RnnActivation::Linear;
+  if (name == "hard_sigmoid") return backend::RnnActivation::HardSigmoid;
   throw InvalidArgument(str_cat(op, ": ", what, " must be one of 'tanh', 'sigmoid', 'relu', 'linear', "
                                 "'hard_sigmoid' (the fused kernels' activations); received '", name, "'"));
 }

@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "../backend/cpu/rnn.h"
+#include "../backend/kernels.h"
 #include "../core/tensor.h"
 #include "op_list.h"
 
@@ -53,8 +53,8 @@ struct RandomSeed {
 };
 /** Options of the fused recurrent ops (Keras's activation and recurrent_activation, go_backwards, mask). */
 struct RnnOptions {
-  cpu::RnnActivation activation = cpu::RnnActivation::Tanh;
-  cpu::RnnActivation recurrent_activation = cpu::RnnActivation::Sigmoid;
+  backend::RnnActivation activation = backend::RnnActivation::Tanh;
+  backend::RnnActivation recurrent_activation = backend::RnnActivation::Sigmoid;
   bool go_backwards = false;
   /** (batch, timesteps) bool, True = run the step; a masked step keeps the states (undefined: run every step). */
   Tensor mask;

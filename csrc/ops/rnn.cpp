@@ -1,14 +1,17 @@
-// Recurrent family: the fused lstm, gru and simple_rnn ops over a whole sequence (kernels: backend/cpu/rnn.cpp).
+// Recurrent family: the fused lstm, gru and simple_rnn ops over a whole sequence, through the kernel table (forward
+// and Pass::Backward; CPU kernels: backend/cpu/rnn.cpp).
 #include "../autograd/grad_utils.h"
-#include "../backend/cpu/rnn.h"
+#include "../backend/kernel_table.h"
+#include "../backend/kernels.h"
 #include "ops.h"
 
 namespace pt::ops {
 
 namespace {
 
-using cpu::RnnActivation;
-using cpu::RnnCell;
+using backend::RnnActivation;
+using backend::RnnCell;
+using backend::RnnDims;
 
 RnnCell cell_of(OpId op, bool reset_after) {
   return op == OpId::lstm ? RnnCell::Lstm
@@ -36,7 +39,7 @@ void check_shape(const char* op, const char* what, const Tensor& t, const Shape&
  * Validates the operands ([inputs, initial_h, (initial_c,) kernel, recurrent_kernel, bias]) and returns the sizes.
  * Units come from the recurrent kernel, features from the inputs.
  */
-cpu::RnnDims check_operands(RnnCell cell, const std::vector<Tensor>& in, const RnnOptions& o) {
+RnnDims check_operands(RnnCell cell, const std::vector<Tensor>& in, const RnnOptions& o) {
   const char* op = cell_name(cell);
   const Tensor& x = in[0];
   for (const Tensor& t : in)
@@ -49,9 +52,9 @@ cpu::RnnDims check_operands(RnnCell cell, const std::vector<Tensor>& in, const R
   const Tensor& recurrent = in[in.size() - 2];
   check_arg(recurrent.ndim() == 2, op, ": recurrent_kernel must have rank 2 (units, gates * units); received shape ",
             shape_str(recurrent.shape()));
-  const int64_t gates = cpu::rnn_gates(cell);
-  cpu::RnnDims d{x.dim(0), x.dim(1), x.dim(2), recurrent.dim(0), cell, o.activation, o.recurrent_activation,
-                 o.go_backwards};
+  const int64_t gates = backend::rnn_gates(cell);
+  RnnDims d{x.dim(0), x.dim(1), x.dim(2), recurrent.dim(0), cell, o.activation, o.recurrent_activation,
+            o.go_backwards};
   const int64_t width = gates * d.units;
   check_shape(op, "recurrent_kernel", recurrent, {d.units, width}, "(units, gates * units)");
   check_shape(op, "kernel", in[in.size() - 3], {d.features, width}, "(features, gates * units)");
@@ -69,41 +72,36 @@ cpu::RnnDims check_operands(RnnCell cell, const std::vector<Tensor>& in, const R
   return d;
 }
 
+/** The fused op's operands, dense, in the kernel's form. */
+backend::RnnInputs dense_inputs(const RnnDims& d, const std::vector<Tensor>& in, const Tensor& mask) {
+  const size_t w = in.size() - 3;  // kernel
+  return {contiguous(in[0]), contiguous(in[1]), d.cell == RnnCell::Lstm ? contiguous(in[2]) : Tensor(),
+          contiguous(in[w]), contiguous(in[w + 1]), contiguous(in[w + 2]),
+          mask.defined() ? contiguous(mask) : Tensor()};
+}
+
 /** The fused forward; fills `saved` (the backward's buffer) when non-null. */
-std::vector<Tensor> run_forward(const cpu::RnnDims& d, const std::vector<Tensor>& in, const Tensor& mask,
+std::vector<Tensor> run_forward(OpId op, const RnnDims& d, const std::vector<Tensor>& in, const Tensor& mask,
                                 Tensor* saved) {
+  const Tensor& x = in[0];
+  auto* run = backend::kernel<backend::RnnKernel>(op, x.device(), x.dtype());
   const bool lstm = d.cell == RnnCell::Lstm;
-  std::vector<Tensor> dense;
-  for (const Tensor& t : in) dense.push_back(contiguous(t));
-  const Tensor& x = dense[0];
-  Tensor sequence = Tensor::empty({d.batch, d.steps, d.units}, x.dtype());
-  Tensor final_h = Tensor::empty({d.batch, d.units}, x.dtype());
-  Tensor final_c = lstm ? Tensor::empty({d.batch, d.units}, x.dtype()) : Tensor();
-  if (saved) *saved = Tensor::empty({d.batch, d.steps, cpu::rnn_saved_width(d)}, x.dtype());
-  Tensor dense_mask = mask.defined() ? contiguous(mask) : Tensor();
-  PT_DISPATCH_FLOAT(x.dtype(), cell_name(d.cell), {
-    const size_t w = dense.size() - 3;  // kernel
-    const scalar_t* bias = dense.back().data<scalar_t>();
-    cpu::RnnForwardArgs<scalar_t> a{
-        x.data<scalar_t>(), dense[1].data<scalar_t>(), lstm ? dense[2].data<scalar_t>() : nullptr,
-        dense[w].data<scalar_t>(), dense[w + 1].data<scalar_t>(), bias,
-        d.cell == RnnCell::GruResetAfter ? bias + 3 * d.units : nullptr,
-        dense_mask.defined() ? reinterpret_cast<const uint8_t*>(dense_mask.data<bool>()) : nullptr,
-        sequence.data<scalar_t>(), final_h.data<scalar_t>(), lstm ? final_c.data<scalar_t>() : nullptr,
-        saved ? saved->data<scalar_t>() : nullptr};
-    cpu::rnn_forward(d, a);
-  });
+  Tensor sequence = Tensor::empty({d.batch, d.steps, d.units}, x.dtype(), x.device());
+  Tensor final_h = Tensor::empty({d.batch, d.units}, x.dtype(), x.device());
+  Tensor final_c = lstm ? Tensor::empty({d.batch, d.units}, x.dtype(), x.device()) : Tensor();
+  if (saved) *saved = Tensor::empty({d.batch, d.steps, backend::rnn_saved_width(d)}, x.dtype(), x.device());
+  run(d, dense_inputs(d, in, mask), sequence, final_h, final_c, saved ? *saved : Tensor());
   if (lstm) return {sequence, final_h, final_c};
   return {sequence, final_h};
 }
 
 std::vector<Tensor> rnn_op(OpId op, const std::vector<Tensor>& inputs, const attrs::Rnn& attributes) {
   PT_OP_SCOPE;
-  const cpu::RnnDims dims = check_operands(cell_of(op, attributes.reset_after), inputs, attributes.options);
+  const RnnDims dims = check_operands(cell_of(op, attributes.reset_after), inputs, attributes.options);
   // The per-step buffer only when a tape will run the backward (an observer alone records no gradient).
   Tensor buffer;
   const bool save = pt_op_scope_.should_record() && autograd::is_tracked_any(inputs);
-  std::vector<Tensor> outputs = run_forward(dims, inputs, attributes.options.mask, save ? &buffer : nullptr);
+  std::vector<Tensor> outputs = run_forward(op, dims, inputs, attributes.options.mask, save ? &buffer : nullptr);
   PT_RECORD(op, inputs, outputs, attributes, {buffer});
   return outputs;
 }
@@ -121,12 +119,12 @@ Tensor activation_op(RnnActivation act, const Tensor& x) {
 }
 
 /** The fused ops' outputs computed step by step with recorded, differentiable ops. */
-std::vector<Tensor> composed_forward(const cpu::RnnDims& d, const std::vector<Tensor>& in, const Tensor& mask) {
+std::vector<Tensor> composed_forward(const RnnDims& d, const std::vector<Tensor>& in, const Tensor& mask) {
   using autograd::add;
   using autograd::mul;
   using autograd::sub;
   const bool lstm = d.cell == RnnCell::Lstm;
-  const int64_t U = d.units, G = cpu::rnn_gates(d.cell) * U;
+  const int64_t U = d.units, G = backend::rnn_gates(d.cell) * U;
   const Tensor& kernel = in[in.size() - 3];
   const Tensor& recurrent = in[in.size() - 2];
   Tensor bias = in.back(), recurrent_bias;
@@ -191,7 +189,7 @@ using Grads = std::vector<Tensor>;
 Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
   const auto& attributes = n.attr<attrs::Rnn>();
   const RnnOptions& options = attributes.options;
-  const cpu::RnnDims d = check_operands(cell_of(n.op, attributes.reset_after), n.inputs, options);
+  const RnnDims d = check_operands(cell_of(n.op, attributes.reset_after), n.inputs, options);
   const Tensor& buffer = n.saved[0];
   if (autograd::thread_state().observer || autograd::is_tracked_any(n.inputs) || autograd::is_tracked_any(gs) ||
       !buffer.defined()) {
@@ -212,28 +210,14 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
     for (const Tensor& t : n.inputs) sources.push_back({t, 0});
     return tape.gradient(outputs, sources, gs, true);
   }
-  const bool lstm = d.cell == RnnCell::Lstm;
-  const size_t w = n.inputs.size() - 3;
-  const Tensor x = contiguous(n.inputs[0]);
-  const Tensor kernel = contiguous(n.inputs[w]);
-  const Tensor recurrent = contiguous(n.inputs[w + 1]);
-  const Tensor d_sequence = contiguous(gs[0]);
-  const Tensor d_h = contiguous(gs[1]);
-  const Tensor d_c = lstm ? contiguous(gs[2]) : Tensor();
-  const Tensor mask = options.mask.defined() ? contiguous(options.mask) : Tensor();
+  const Tensor& x = n.inputs[0];
+  auto* run = backend::kernel<backend::RnnGradKernel>(n.op, x.device(), x.dtype(), backend::Pass::Backward);
+  const auto dense_or_none = [](const Tensor& t) { return t.defined() ? contiguous(t) : Tensor(); };
+  const backend::RnnOutputGrads output_grads{buffer, dense_or_none(gs[0]), dense_or_none(gs[1]),
+                                             d.cell == RnnCell::Lstm ? dense_or_none(gs[2]) : Tensor()};
   Grads out;
-  for (const Tensor& t : n.inputs) out.push_back(Tensor::empty(t.shape(), t.dtype()));
-  PT_DISPATCH_FLOAT(x.dtype(), cell_name(d.cell), {
-    scalar_t* d_bias = out.back().data<scalar_t>();
-    cpu::RnnBackwardArgs<scalar_t> a{
-        x.data<scalar_t>(), kernel.data<scalar_t>(), recurrent.data<scalar_t>(),
-        mask.defined() ? reinterpret_cast<const uint8_t*>(mask.data<bool>()) : nullptr,
-        buffer.data<scalar_t>(), d_sequence.data<scalar_t>(), d_h.data<scalar_t>(),
-        lstm ? d_c.data<scalar_t>() : nullptr, out[0].data<scalar_t>(), out[1].data<scalar_t>(),
-        lstm ? out[2].data<scalar_t>() : nullptr, out[w].data<scalar_t>(), out[w + 1].data<scalar_t>(), d_bias,
-        d.cell == RnnCell::GruResetAfter ? d_bias + 3 * d.units : nullptr};
-    cpu::rnn_backward(d, a);
-  });
+  for (const Tensor& t : n.inputs) out.push_back(Tensor::empty(t.shape(), t.dtype(), t.device()));
+  run(d, dense_inputs(d, n.inputs, options.mask), output_grads, out);
   return out;
 }
 

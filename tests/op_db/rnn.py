@@ -51,7 +51,8 @@ RNN_CASES = [
     (3, 4, 3, 2, True, True, "tanh", "sigmoid", "strided", False),
     (2, 5, 2, 3, False, True, "tanh", "hard_sigmoid", "contiguous", True),
     (2, 2, 2, 2, True, False, "linear", "sigmoid", "transposed", True),
-    (70, 6, 5, 8, False, True, "tanh", "sigmoid", "contiguous", True),  # rows cross the per-step pass's grain
+    (70, 6, 5, 8, False, True, "tanh", "sigmoid", "contiguous", True),  # five blocks of rows (16 each, then 6)
+    (17, 4, 2, 2, True, True, "tanh", "sigmoid", "contiguous", False),  # two blocks of rows, gradchecked in float64
 ]
 
 

@@ -15,6 +15,7 @@ void register_kernels() {
   register_activation_kernels();
   register_conv_kernels();
   register_pool_kernels();
+  register_rnn_kernels();
 }
 
 }  // namespace pt::cpu

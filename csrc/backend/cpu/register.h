@@ -18,5 +18,6 @@ void register_random_kernels();
 void register_activation_kernels();
 void register_conv_kernels();
 void register_pool_kernels();
+void register_rnn_kernels();
 
 }  // namespace pt::cpu

@@ -1,73 +1,118 @@
-#include "rnn.h"
-
+// Fused recurrent kernels over a whole sequence (Keras's SimpleRNN, GRU in both reset_after variants, LSTM):
+//  - forward: the input projection x @ kernel for every timestep as one GEMM, then per step one h @ recurrent_kernel
+//    product (two for GRU without reset_after) and one pass over each row's gate block that adds the projection and
+//    the biases, applies the gate non-linearities (SIMD) and updates the states;
+//  - what the backward needs goes to one buffer, a row of rnn_saved_width values per (sample, timestep);
+//  - backward: back through time, one pass per step over the gate gradients and one product into the state
+//    gradient; the weight, bias and input gradients are GEMMs (column sums) over all timesteps at the end.
+// The samples of a batch are independent through time, so the batch is cut into fixed blocks of rows, each run
+// through the whole sequence by one thread: no synchronisation per step, and (the blocks depending on the batch
+// size only) results that do not depend on the thread count. The recurrent kernel is packed for Eigen's GEBP once
+// per op, not once per step.
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/parallel.h"
+#include "../kernel_table.h"
+#include "../kernels.h"
+#include "exp.h"
 #include "gemm.h"
+#include "register.h"
 
 namespace pt::cpu {
 
-int64_t rnn_gates(RnnCell cell) {
-  switch (cell) {
-    case RnnCell::SimpleRnn: return 1;
-    case RnnCell::Gru:
-    case RnnCell::GruResetAfter: return 3;
-    case RnnCell::Lstm: return 4;
-  }
-  return 1;
-}
-
-int64_t rnn_saved_width(const RnnDims& d) {
-  // Per (sample, timestep): SimpleRNN [h, h_prev]; GRU [z, r, hh, rh, h_prev] (rh: the recurrent h block with
-  // reset_after, r * h_prev without); LSTM [i, f, g, o, activation(c), c_prev, h_prev]. h_prev always comes last.
-  switch (d.cell) {
-    case RnnCell::SimpleRnn: return 2 * d.units;
-    case RnnCell::Gru:
-    case RnnCell::GruResetAfter: return 5 * d.units;
-    case RnnCell::Lstm: return 7 * d.units;
-  }
-  return 0;
-}
-
 namespace {
+
+using backend::RnnActivation;
+using backend::RnnCell;
+using backend::RnnDims;
+using Eigen::Index;
+
+/**
+ * Rows of the batch one thread carries through the sequence, fixed so results are too. The rows are GEBP's right
+ * operand (the packed weight its left), whose panels are 4 rows: 16 keeps the product efficient and gives Keras's
+ * default batch of 32 two threads.
+ */
+constexpr int64_t kRowBlock = 16;
+
+// ---- activations -----------------------------------------------------------------------------------------------
+
+/** tanh in every lane from expm1 (a few ulp): -expm1(-2|x|) / (2 + expm1(-2|x|)), the sign put back. */
+inline FloatVec tanh_f32(FloatVec x) {
+  const FloatVec zero = broadcast(0.0f);
+  const FloatVec a = x < zero ? -x : x;
+  const FloatVec e = expm1_f32(a * broadcast(-2.0f));
+  const FloatVec t = -e / (e + broadcast(2.0f));
+  return x < zero ? -t : t;
+}
+
+/**
+ * The logistic in every lane as 1 / (1 + e^-x): a few ulp (exp.h's sigmoid_f32, within one, corrects the quotient by
+ * its remainder, which costs a third of a gate pass). 0 below -88.7 (e^-x overflows), 1 above 17.
+ */
+inline FloatVec logistic_f32(FloatVec x) {
+  const FloatVec one = broadcast(1.0f);
+  return one / (one + exp_f32(-x));
+}
+
+/** v[i] = f(v[i]) for i < n over float vectors, a short tail through a padded one. */
+template <class F>
+void map_lanes(float* v, int64_t n, F f) {
+  constexpr int64_t L = kLanes<float>;
+  int64_t i = 0;
+  for (; i + L <= n; i += L) store(v + i, f(load(v + i)));
+  if (i < n) {
+    alignas(64) float tail[L] = {};
+    std::copy(v + i, v + n, tail);
+    store(tail, f(load(tail)));
+    std::copy(tail, tail + (n - i), v + i);
+  }
+}
 
 template <class T> using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
 
 /**
- * v = tanh(v) or sigmoid(v) through Eigen's vectorised float64 exp, rounded once: within an ulp of the exact value in
- * float32, as unary.cpp's tanh and sigmoid (Eigen's float32 logistic is 7e-4 off, its tanh and float64 expm1 call
- * libm per element without fast math).
+ * v = tanh(v) or sigmoid(v) in float64 through Eigen's exp, a block at a time in an aligned buffer: Eigen peels a
+ * Map's unaligned head off to its scalar path, whose last bits differ from the packet path's, so computing in place
+ * would make a value depend on where its row happens to lie.
  */
-template <class T, bool kTanh>
-void wide_activate(T* v, int64_t n) {
+template <bool kTanh>
+void activate_f64(double* v, int64_t n) {
   constexpr int64_t kBlock = 64;
-  alignas(64) double wide[kBlock], square[kBlock];
+  alignas(64) double block[kBlock], square[kBlock];
   for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
     const int64_t m = std::min(kBlock, n - i0);
-    Eigen::Map<Eigen::ArrayXd> d(wide, m);
-    d = ArrayMap<T>(v + i0, m).template cast<double>();
+    Eigen::Map<Eigen::ArrayXd, Eigen::Aligned64> d(block, m);
+    d = ArrayMap<double>(v + i0, m);
     if constexpr (kTanh) {
       // tanh(x) = 1 - 2 / (exp(2x) + 1), and its Taylor polynomial near 0, where the difference would cancel.
-      Eigen::Map<Eigen::ArrayXd> x2(square, m);
+      Eigen::Map<Eigen::ArrayXd, Eigen::Aligned64> x2(square, m);
       x2 = d * d;
       d = (d.abs() < 1e-3).select(d * (1.0 - x2 * (1.0 / 3 - x2 * (2.0 / 15))), 1.0 - 2.0 / ((2.0 * d).exp() + 1.0));
     } else {
       d = (1.0 + (-d).exp()).inverse();
     }
-    ArrayMap<T>(v + i0, m) = d.template cast<T>();
+    ArrayMap<double>(v + i0, m) = d;
   }
 }
 
-/** v = activation(v) over n values. */
+/** v = activation(v) over n values: float32 through exp.h's SIMD exp, float64 through Eigen's. */
 template <class T>
 void activate(RnnActivation act, T* v, int64_t n) {
   ArrayMap<T> a(v, n);
   switch (act) {
-    case RnnActivation::Tanh: wide_activate<T, true>(v, n); break;
-    case RnnActivation::Sigmoid: wide_activate<T, false>(v, n); break;
+    case RnnActivation::Tanh:
+      if constexpr (std::is_same_v<T, float>) map_lanes(v, n, tanh_f32);
+      else activate_f64<true>(v, n);
+      break;
+    case RnnActivation::Sigmoid:
+      if constexpr (std::is_same_v<T, float>) map_lanes(v, n, logistic_f32);
+      else activate_f64<false>(v, n);
+      break;
     case RnnActivation::Relu: a = a.max(T(0)); break;
     case RnnActivation::Linear: break;
     case RnnActivation::HardSigmoid: a = (a + T(3)).max(T(0)).min(T(6)) / T(6); break;
@@ -94,192 +139,279 @@ void times_derivative(RnnActivation act, const T* y, T* g, int64_t n) {
   }
 }
 
+// ---- the per-step product --------------------------------------------------------------------------------------
+
 /**
- * C (m x n, dense, overwritten) = A (m x k, row-major, row stride lda) · B, B row-major (k x n) or, with BOrder
- * ColMajor, the transpose of a row-major (n x k): the per-step products through Eigen's sequential GEBP with one
- * blocking and one set of packing buffers for the whole sequence. No parallel region and no sparsity probe (cpu::gemm
- * has both): a step's product is too small to share between threads, and the states are dense.
+ * C (m x n, row-major, row stride ldc) += A (m x k, row-major, row stride lda) · W, for a weight W fixed over the
+ * sequence: W (k x n) row-major with row stride ldw, or (kTransposed) the transpose of a row-major (n x k) with row
+ * stride ldw. W is packed for Eigen's GEBP once, in the blocks of its cache blocking; each call packs only A. No
+ * parallel region (a step's product is too small to share) and no sparsity probe (the states are dense).
  */
-template <class T, int BOrder>
+template <class T, bool kTransposed>
 class StepProduct {
  public:
-  StepProduct(int64_t m, int64_t n, int64_t k) : m_(m), n_(n), k_(k), blocking_(m, n, k, 1, true) {
-    blocking_.allocateAll();
+  StepProduct(const T* w, int64_t ldw, int64_t max_m, int64_t n, int64_t k) : n_(n), k_(k) {
+    if (n == 0 || k == 0) return;  // an unused product (GRU's candidate for the other cells)
+    // Eigen's column-major form: C^T (n x m) += W^T (n x k) · A^T (k x m); W^T is GEBP's packed left operand.
+    Index kc = k, mc = n, nc = max_m;
+    Eigen::internal::computeProductBlockingSizes<T, T>(kc, mc, nc, Index(1));
+    kc_ = std::max<Index>(kc, 1);
+    mc_ = std::max<Index>(mc, 1);
+    const WMapper wt(w, ldw);
+    PackW pack;
+    for (Index k2 = 0; k2 < k_; k2 += kc_)
+      for (Index i2 = 0; i2 < n_; i2 += mc_) {
+        const Index kb = std::min(kc_, k_ - k2), ib = std::min(mc_, n_ - i2);
+        packed_.emplace_back(kb * ib);
+        pack(packed_.back().data(), wt.getSubMapper(i2, k2), kb, ib);
+      }
+    block_a_.resize(kc_ * max_m);
   }
-  void operator()(const T* a, int64_t lda, const T* b, int64_t ldb, T* c) {
-    std::fill_n(c, m_ * n_, T(0));
-    if (m_ > 0 && n_ > 0 && k_ > 0) Product::run(m_, n_, k_, a, lda, b, ldb, c, 1, n_, T(1), blocking_, nullptr);
+
+  void operator()(const T* a, int64_t lda, T* c, int64_t ldc, int64_t m) {
+    if (m == 0 || n_ == 0 || k_ == 0) return;
+    const AMapper at(a, lda);
+    const CMapper ct(c, ldc);
+    PackA pack;
+    Gebp gebp;
+    size_t panel = 0;
+    for (Index k2 = 0; k2 < k_; k2 += kc_) {
+      const Index kb = std::min(kc_, k_ - k2);
+      pack(block_a_.data(), at.getSubMapper(k2, 0), kb, m);
+      for (Index i2 = 0; i2 < n_; i2 += mc_)
+        gebp(ct.getSubMapper(i2, 0), packed_[panel++].data(), block_a_.data(), std::min(mc_, n_ - i2), kb, m, T(1));
+    }
   }
 
  private:
-  using Product = Eigen::internal::general_matrix_matrix_product<Eigen::Index, T, Eigen::RowMajor, false, T, BOrder,
-                                                                  false, Eigen::RowMajor, 1>;
-  int64_t m_, n_, k_;
-  Eigen::internal::gemm_blocking_space<Eigen::RowMajor, T, T, Eigen::Dynamic, Eigen::Dynamic, Eigen::Dynamic> blocking_;
+  using Traits = Eigen::internal::gebp_traits<T, T>;
+  using WMapper = Eigen::internal::const_blas_data_mapper<T, Index, kTransposed ? Eigen::RowMajor : Eigen::ColMajor>;
+  using AMapper = Eigen::internal::const_blas_data_mapper<T, Index, Eigen::ColMajor>;
+  using CMapper = Eigen::internal::blas_data_mapper<T, Index, Eigen::ColMajor>;
+  using PackW = Eigen::internal::gemm_pack_lhs<T, Index, WMapper, Traits::mr, Traits::LhsProgress,
+                                               typename Traits::LhsPacket4Packing,
+                                               kTransposed ? Eigen::RowMajor : Eigen::ColMajor>;
+  using PackA = Eigen::internal::gemm_pack_rhs<T, Index, AMapper, Traits::nr, Eigen::ColMajor>;
+  using Gebp = Eigen::internal::gebp_kernel<T, T, Index, CMapper, Traits::mr, Traits::nr, false, false>;
+  using Buffer = std::vector<T, Eigen::aligned_allocator<T>>;
+
+  Index n_, k_, kc_ = 1, mc_ = 1;
+  std::vector<Buffer> packed_;
+  Buffer block_a_;
 };
 
-/** Rows handed to one thread in the per-step passes: below the element-wise grain a step stays on one thread. */
-int64_t row_grain(int64_t row_width) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(row_width, 1)); }
-
-/** out (rows x cols, dense) = column sums of `rows` rows of a (rows x cols) matrix with row stride ld, in row order. */
+/** An uninitialised buffer of n values (every element is written before it is read). */
 template <class T>
-void column_sums(const T* m, int64_t rows, int64_t cols, int64_t ld, T* out) {
-  std::fill_n(out, cols, T(0));
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* row = m + r * ld;
-    for (int64_t j = 0; j < cols; ++j) out[j] += row[j];
-  }
+std::unique_ptr<T[]> uninitialised(int64_t n) {
+  return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
 }
 
-}  // namespace
+/** Row blocks of a batch. */
+int64_t row_blocks(int64_t batch) { return (batch + kRowBlock - 1) / kRowBlock; }
+
+/** Runs block(index, lo, hi) for the batch's row blocks, one thread each. */
+template <class F>
+void for_row_blocks(int64_t batch, F&& block) {
+  parallel_items(row_blocks(batch), get_num_threads(), [&](int64_t i, int64_t) {
+    block(i, i * kRowBlock, std::min(batch, (i + 1) * kRowBlock));
+  });
+}
 
 template <class T>
-void rnn_forward(const RnnDims& d, const RnnForwardArgs<T>& a) {
+T* data_or_null(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
+
+// ---- forward ---------------------------------------------------------------------------------------------------
+
+template <class T>
+void rnn_forward(const RnnDims& d, const backend::RnnInputs& in, const Tensor& sequence_t, const Tensor& final_h_t,
+                 const Tensor& final_c_t, const Tensor& saved_t) {
   const int64_t B = d.batch, S = d.steps, F = d.features, U = d.units;
-  const int64_t G = rnn_gates(d.cell) * U, W = rnn_saved_width(d);
-  const bool lstm = d.cell == RnnCell::Lstm;
-  std::vector<T> h(a.initial_h, a.initial_h + B * U);
-  std::vector<T> c(lstm ? a.initial_c : nullptr, lstm ? a.initial_c + B * U : nullptr);
-  if (B > 0 && S > 0) {
-    std::vector<T> proj(B * S * G);
-    gemm<T>(B * S, G, F, {a.x, F, 1}, {a.kernel, G, 1}, proj.data());
-    std::vector<T> z(B * G);
-    std::vector<T> scratch(a.saved ? 0 : B * W);
-    const RnnActivation act = d.activation, rec = d.recurrent_activation;
-    const int64_t grain = row_grain(W);
-    // The recurrent product (GRU without reset_after: the z and r blocks first, then the candidate's).
-    const int64_t first_cols = d.cell == RnnCell::Gru ? 2 * U : G;
-    StepProduct<T, Eigen::RowMajor> recurrent_product(B, first_cols, U), candidate_product(B, U, U);
+  const int64_t G = backend::rnn_gates(d.cell) * U, W = backend::rnn_saved_width(d);
+  const bool lstm = d.cell == RnnCell::Lstm, gru = d.cell == RnnCell::Gru;
+  const bool reset_after = d.cell == RnnCell::GruResetAfter;
+  const T* recurrent = in.recurrent_kernel.data<T>();
+  const T* bias = in.bias.data<T>();
+  const T* recurrent_bias = reset_after ? bias + G : nullptr;
+  const uint8_t* mask = in.mask.defined() ? reinterpret_cast<const uint8_t*>(in.mask.data<bool>()) : nullptr;
+  T* sequence = sequence_t.data<T>();
+  T* final_h = final_h_t.data<T>();
+  T* final_c = lstm ? final_c_t.data<T>() : nullptr;
+  T* saved = data_or_null<T>(saved_t);
+  std::copy_n(in.initial_h.data<T>(), B * U, final_h);
+  if (lstm) std::copy_n(in.initial_c.data<T>(), B * U, final_c);
+  if (B == 0 || S == 0) return;
+  // The input projection of every (sample, timestep): rows b * S + t. The recurrent products of LSTM and SimpleRNN
+  // add into it in place; GRU's candidate block takes the recurrent part apart (reset_after: r multiplies it).
+  auto proj = uninitialised<T>(B * S * G);
+  gemm<T>(B * S, G, F, {in.x.data<T>(), F, 1}, {in.kernel.data<T>(), G, 1}, proj.get());
+  const RnnActivation act = d.activation, rec = d.recurrent_activation;
+  // GRU without reset_after: the z and r blocks first, then the candidate's with r * h_prev.
+  const int64_t first_cols = gru ? 2 * U : G;
+  const bool separate = gru || reset_after;  // the recurrent product into its own block, not into proj
+  const StepProduct<T, false> recurrent_product(recurrent, G, kRowBlock, first_cols, U);
+  const StepProduct<T, false> candidate_product(gru ? recurrent + 2 * U : recurrent, G, kRowBlock, gru ? U : 0,
+                                                gru ? U : 0);
+  for_row_blocks(B, [&](int64_t, int64_t lo, int64_t hi) {
+    const int64_t m = hi - lo;
+    StepProduct<T, false> product = recurrent_product, candidate = candidate_product;
+    std::vector<T> z(separate ? m * G : 0), scratch(saved ? 0 : m * W);
+    T* h = final_h + lo * U;  // the running states live in the final outputs
+    T* c = lstm ? final_c + lo * U : nullptr;
+    const T* h_in = h;       // the product's input: the previous step's row of `sequence` after the first step
+    int64_t h_ld = U;
     for (int64_t s = 0; s < S; ++s) {
       const int64_t t = d.go_backwards ? S - 1 - s : s;
-      // This step's rows of the saved buffer (indexed by timestep), or a scratch block.
-      T* step = a.saved ? a.saved + t * W : scratch.data();
-      const int64_t step_ld = a.saved ? S * W : W;
-      auto live = [&](int64_t b) { return !a.mask || a.mask[b * S + t]; };
-      auto input_row = [&](int64_t b) { return proj.data() + (b * S + t) * G; };
-      recurrent_product(h.data(), U, a.recurrent_kernel, G, z.data());
-      parallel_for(B, grain, [&](int64_t lo, int64_t hi) {
-        for (int64_t b = lo; b < hi; ++b) {
-          T* zr = z.data() + b * first_cols;
-          const T* xr = input_row(b);
-          T* sv = step + b * step_ld;
-          T* hb = h.data() + b * U;
-          std::memcpy(sv + W - U, hb, sizeof(T) * U);  // h_prev
-          switch (d.cell) {
-            case RnnCell::SimpleRnn: {
-              for (int64_t j = 0; j < U; ++j) sv[j] = zr[j] + xr[j] + (a.bias ? a.bias[j] : T(0));
-              activate(act, sv, U);
-              if (live(b)) std::memcpy(hb, sv, sizeof(T) * U);
-              break;
+      T* zt = separate ? z.data() : proj.get() + (lo * S + t) * G;
+      const int64_t z_ld = separate ? G : S * G;
+      if (separate) std::fill(z.begin(), z.end(), T(0));
+      product(h_in, h_ld, zt, z_ld, m);
+      for (int64_t r = 0; r < m; ++r) {
+        const int64_t b = lo + r;
+        const bool live = !mask || mask[b * S + t];
+        T* zr = zt + r * z_ld;
+        const T* xr = proj.get() + (b * S + t) * G;
+        T* sv = saved ? saved + (b * S + t) * W : scratch.data() + r * W;
+        T* hb = h + r * U;
+        std::copy_n(hb, U, sv + W - U);  // h_prev
+        switch (d.cell) {
+          case RnnCell::SimpleRnn:
+            for (int64_t j = 0; j < U; ++j) sv[j] = zr[j] + bias[j];
+            activate(act, sv, U);
+            if (live) std::copy_n(sv, U, hb);
+            break;
+          case RnnCell::GruResetAfter: {
+            for (int64_t j = 0; j < 2 * U; ++j) sv[j] = xr[j] + bias[j] + zr[j] + recurrent_bias[j];
+            activate(rec, sv, 2 * U);
+            T* hh = sv + 2 * U;
+            T* rh = sv + 3 * U;
+            for (int64_t j = 0; j < U; ++j) {
+              rh[j] = zr[2 * U + j] + recurrent_bias[2 * U + j];
+              hh[j] = xr[2 * U + j] + bias[2 * U + j] + sv[U + j] * rh[j];
             }
-            case RnnCell::GruResetAfter: {
-              for (int64_t j = 0; j < G; ++j) zr[j] += a.recurrent_bias ? a.recurrent_bias[j] : T(0);
-              for (int64_t j = 0; j < 2 * U; ++j) sv[j] = xr[j] + zr[j] + (a.bias ? a.bias[j] : T(0));
-              activate(rec, sv, 2 * U);
-              T* hh = sv + 2 * U;
-              T* rh = sv + 3 * U;
-              for (int64_t j = 0; j < U; ++j) {
-                rh[j] = zr[2 * U + j];
-                hh[j] = xr[2 * U + j] + (a.bias ? a.bias[2 * U + j] : T(0)) + sv[U + j] * rh[j];
-              }
-              activate(act, hh, U);
-              if (live(b))
-                for (int64_t j = 0; j < U; ++j) hb[j] = hh[j] + sv[j] * (hb[j] - hh[j]);
-              break;
-            }
-            case RnnCell::Gru: {  // z and r here; the candidate after the second product below
-              for (int64_t j = 0; j < 2 * U; ++j) sv[j] = xr[j] + zr[j] + (a.bias ? a.bias[j] : T(0));
-              activate(rec, sv, 2 * U);
-              for (int64_t j = 0; j < U; ++j) sv[3 * U + j] = sv[U + j] * hb[j];
-              break;
-            }
-            case RnnCell::Lstm: {
-              for (int64_t j = 0; j < G; ++j) sv[j] = zr[j] + xr[j] + (a.bias ? a.bias[j] : T(0));
-              activate(rec, sv, 2 * U);
-              activate(act, sv + 2 * U, U);
-              activate(rec, sv + 3 * U, U);
-              T* act_c = sv + 4 * U;
-              T* c_prev = sv + 5 * U;
-              T* cb = c.data() + b * U;
-              std::memcpy(c_prev, cb, sizeof(T) * U);
-              for (int64_t j = 0; j < U; ++j) act_c[j] = sv[U + j] * cb[j] + sv[j] * sv[2 * U + j];
-              if (live(b)) std::memcpy(cb, act_c, sizeof(T) * U);
-              activate(act, act_c, U);
-              if (live(b))
-                for (int64_t j = 0; j < U; ++j) hb[j] = sv[3 * U + j] * act_c[j];
-              break;
-            }
+            activate(act, hh, U);
+            if (live)
+              for (int64_t j = 0; j < U; ++j) hb[j] = hh[j] + sv[j] * (hb[j] - hh[j]);
+            break;
+          }
+          case RnnCell::Gru:  // z and r here; the candidate after the second product below
+            for (int64_t j = 0; j < 2 * U; ++j) sv[j] = xr[j] + bias[j] + zr[j];
+            activate(rec, sv, 2 * U);
+            for (int64_t j = 0; j < U; ++j) sv[3 * U + j] = sv[U + j] * hb[j];
+            break;
+          case RnnCell::Lstm: {
+            for (int64_t j = 0; j < G; ++j) sv[j] = zr[j] + bias[j];
+            activate(rec, sv, 2 * U);  // i and f
+            activate(act, sv + 2 * U, U);
+            activate(rec, sv + 3 * U, U);
+            T* act_c = sv + 4 * U;
+            T* c_prev = sv + 5 * U;
+            T* cb = c + r * U;
+            std::copy_n(cb, U, c_prev);
+            for (int64_t j = 0; j < U; ++j) act_c[j] = sv[U + j] * cb[j] + sv[j] * sv[2 * U + j];
+            if (live) std::copy_n(act_c, U, cb);
+            activate(act, act_c, U);
+            if (live)
+              for (int64_t j = 0; j < U; ++j) hb[j] = sv[3 * U + j] * act_c[j];
+            break;
           }
         }
-      });
-      if (d.cell == RnnCell::Gru) {
-        // candidate = activation(x_h + (r * h_prev) @ recurrent_kernel_h)
-        candidate_product(step + 3 * U, step_ld, a.recurrent_kernel + 2 * U, G, z.data());
-        parallel_for(B, grain, [&](int64_t lo, int64_t hi) {
-          for (int64_t b = lo; b < hi; ++b) {
-            T* sv = step + b * step_ld;
-            const T* xr = input_row(b);
-            T* hh = sv + 2 * U;
-            for (int64_t j = 0; j < U; ++j)
-              hh[j] = xr[2 * U + j] + (a.bias ? a.bias[2 * U + j] : T(0)) + z[b * U + j];
-            activate(act, hh, U);
-            T* hb = h.data() + b * U;
-            if (live(b))
-              for (int64_t j = 0; j < U; ++j) hb[j] = hh[j] + sv[j] * (hb[j] - hh[j]);
-          }
-        });
       }
-      for (int64_t b = 0; b < B; ++b) std::memcpy(a.sequence + (b * S + s) * U, h.data() + b * U, sizeof(T) * U);
+      if (gru) {
+        // candidate = activation(x_h + (r * h_prev) @ recurrent_kernel_h)
+        T* sv0 = saved ? saved + (lo * S + t) * W : scratch.data();
+        const int64_t sv_ld = saved ? S * W : W;
+        std::fill_n(z.data(), m * U, T(0));
+        candidate(sv0 + 3 * U, sv_ld, z.data(), U, m);
+        for (int64_t r = 0; r < m; ++r) {
+          const int64_t b = lo + r;
+          T* sv = sv0 + r * sv_ld;
+          const T* xr = proj.get() + (b * S + t) * G;
+          T* hh = sv + 2 * U;
+          for (int64_t j = 0; j < U; ++j) hh[j] = xr[2 * U + j] + bias[2 * U + j] + z[r * U + j];
+          activate(act, hh, U);
+          T* hb = h + r * U;
+          if (!mask || mask[b * S + t])
+            for (int64_t j = 0; j < U; ++j) hb[j] = hh[j] + sv[j] * (hb[j] - hh[j]);
+        }
+      }
+      for (int64_t r = 0; r < m; ++r) std::copy_n(h + r * U, U, sequence + ((lo + r) * S + s) * U);
+      h_in = sequence + (lo * S + s) * U;
+      h_ld = S * U;
     }
-  }
-  std::copy(h.begin(), h.end(), a.final_h);
-  if (lstm) std::copy(c.begin(), c.end(), a.final_c);
+  });
 }
 
+// ---- backward --------------------------------------------------------------------------------------------------
+
 template <class T>
-void rnn_backward(const RnnDims& d, const RnnBackwardArgs<T>& a) {
+void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend::RnnOutputGrads& out,
+                  const std::vector<Tensor>& grads) {
   const int64_t B = d.batch, S = d.steps, F = d.features, U = d.units;
-  const int64_t G = rnn_gates(d.cell) * U, W = rnn_saved_width(d);
-  const bool lstm = d.cell == RnnCell::Lstm, reset_after = d.cell == RnnCell::GruResetAfter;
+  const int64_t G = backend::rnn_gates(d.cell) * U, W = backend::rnn_saved_width(d);
+  const bool lstm = d.cell == RnnCell::Lstm, gru = d.cell == RnnCell::Gru;
+  const bool reset_after = d.cell == RnnCell::GruResetAfter;
   const RnnActivation act = d.activation, rec = d.recurrent_activation;
-  // Running gradients of the states.
-  std::vector<T> dh(B * U, T(0)), dc(lstm ? B * U : 0, T(0));
-  if (a.d_final_h) std::copy(a.d_final_h, a.d_final_h + B * U, dh.begin());
-  if (lstm && a.d_final_c) std::copy(a.d_final_c, a.d_final_c + B * U, dc.begin());
-  // Gradients of the gate pre-activations, by timestep: on the input side, and (GRU reset_after, whose h block
-  // differs) on the recurrent side.
-  std::vector<T> dz(B * S * G, T(0)), dz_rec(reset_after ? B * S * G : 0, T(0));
-  std::vector<T> product(B * U);
-  const int64_t grain = row_grain(W);
+  const T* recurrent = in.recurrent_kernel.data<T>();
+  const uint8_t* mask = in.mask.defined() ? reinterpret_cast<const uint8_t*>(in.mask.data<bool>()) : nullptr;
+  const T* saved = out.saved.data<T>();
+  const T* d_sequence = data_or_null<T>(out.d_sequence);
+  const T* d_final_h = data_or_null<T>(out.d_final_h);
+  const T* d_final_c = lstm ? data_or_null<T>(out.d_final_c) : nullptr;
+  const size_t w = grads.size() - 3;  // the kernel's slot
+  T* d_h = grads[1].data<T>();        // the running state gradients live in the initial states' gradients
+  T* d_c = lstm ? grads[2].data<T>() : nullptr;
+  if (d_final_h) std::copy_n(d_final_h, B * U, d_h);
+  else std::fill_n(d_h, B * U, T(0));
+  if (lstm) {
+    if (d_final_c) std::copy_n(d_final_c, B * U, d_c);
+    else std::fill_n(d_c, B * U, T(0));
+  }
+  // Gradients of the gate pre-activations, rows b * S + t: on the input side, and (GRU reset_after, whose candidate
+  // block differs) on the recurrent side. Every row is written (zero for a masked step).
+  auto dz = uninitialised<T>(B * S * G);
+  auto dz_rec = uninitialised<T>(reset_after ? B * S * G : 0);
   // Products with the recurrent kernel's transpose: all gate blocks, or GRU's candidate block and its z, r blocks.
-  StepProduct<T, Eigen::ColMajor> state_product(B, U, d.cell == RnnCell::Gru ? 2 * U : G), candidate_product(B, U, U);
-  auto add_product = [&]() {
-    for (int64_t i = 0; i < B * U; ++i) dh[i] += product[i];
-  };
-  for (int64_t s = S - 1; s >= 0 && B > 0; --s) {
-    const int64_t t = d.go_backwards ? S - 1 - s : s;
-    auto live = [&](int64_t b) { return !a.mask || a.mask[b * S + t]; };
-    const T* step = a.saved + t * W;
-    T* dz_step = dz.data() + t * G;
-    const int64_t ld = S * W, dld = S * G;
-    parallel_for(B, grain, [&](int64_t lo, int64_t hi) {
-      for (int64_t b = lo; b < hi; ++b) {
-        T* dhb = dh.data() + b * U;
-        if (a.d_sequence)
-          for (int64_t j = 0; j < U; ++j) dhb[j] += a.d_sequence[(b * S + s) * U + j];
-        if (!live(b)) continue;  // the states pass through; this step's gate gradients stay zero
-        const T* sv = step + b * ld;
-        T* g = dz_step + b * dld;
+  const StepProduct<T, true> state_product(recurrent, G, kRowBlock, U, gru ? 2 * U : G);
+  const StepProduct<T, true> candidate_product(gru ? recurrent + 2 * U : recurrent, G, kRowBlock, gru ? U : 0,
+                                               gru ? U : 0);
+  const int64_t dld = S * G;
+  // The bias gradients (input and, for reset_after, recurrent) summed by each row block as it goes, then over the
+  // blocks in order.
+  const int64_t bias_width = reset_after ? 2 * G : G;
+  std::vector<T> block_bias_sums(row_blocks(B) * bias_width, T(0));
+  for_row_blocks(B, [&](int64_t block, int64_t lo, int64_t hi) {
+    const int64_t m = hi - lo;
+    StepProduct<T, true> product = state_product, candidate = candidate_product;
+    std::vector<T> drh(gru ? m * U : 0);
+    T* dh = d_h + lo * U;
+    T* bias_sum = block_bias_sums.data() + block * bias_width;
+    for (int64_t s = S - 1; s >= 0; --s) {
+      const int64_t t = d.go_backwards ? S - 1 - s : s;
+      for (int64_t r = 0; r < m; ++r) {
+        const int64_t b = lo + r;
+        T* dhb = dh + r * U;
+        T* g = dz.get() + (b * S + t) * G;
+        T* gr = reset_after ? dz_rec.get() + (b * S + t) * G : nullptr;
+        if (d_sequence)
+          for (int64_t j = 0; j < U; ++j) dhb[j] += d_sequence[(b * S + s) * U + j];
+        if (mask && !mask[b * S + t]) {  // the states pass through; this step's gate gradients are zero
+          std::fill_n(g, G, T(0));
+          if (gr) std::fill_n(gr, G, T(0));
+          continue;
+        }
+        const T* sv = saved + (b * S + t) * W;
         const T* h_prev = sv + W - U;
         switch (d.cell) {
           case RnnCell::SimpleRnn:
-            for (int64_t j = 0; j < U; ++j) g[j] = dhb[j];
+            std::copy_n(dhb, U, g);
             times_derivative(act, sv, g, U);
             std::fill_n(dhb, U, T(0));
             break;
           case RnnCell::Gru:
           case RnnCell::GruResetAfter: {
-            const T *z = sv, *r = sv + U, *hh = sv + 2 * U, *rh = sv + 3 * U;
+            const T *z = sv, *r_gate = sv + U, *hh = sv + 2 * U, *rh = sv + 3 * U;
             for (int64_t j = 0; j < U; ++j) {
               g[j] = dhb[j] * (h_prev[j] - hh[j]);
               g[2 * U + j] = dhb[j] * (T(1) - z[j]);
@@ -288,21 +420,21 @@ void rnn_backward(const RnnDims& d, const RnnBackwardArgs<T>& a) {
             times_derivative(rec, z, g, U);
             times_derivative(act, hh, g + 2 * U, U);
             if (reset_after) {
-              T* gr = dz_rec.data() + t * G + b * dld;
               for (int64_t j = 0; j < U; ++j) {
                 g[U + j] = g[2 * U + j] * rh[j];
-                gr[2 * U + j] = g[2 * U + j] * r[j];
+                gr[2 * U + j] = g[2 * U + j] * r_gate[j];
               }
-              times_derivative(rec, r, g + U, U);
-              std::copy(g, g + 2 * U, gr);
+              times_derivative(rec, r_gate, g + U, U);
+              std::copy_n(g, 2 * U, gr);
             }
             break;
           }
           case RnnCell::Lstm: {
-            const T *i = sv, *f = sv + U, *gg = sv + 2 * U, *o = sv + 3 * U, *act_c = sv + 4 * U, *c_prev = sv + 5 * U;
-            T* dcb = dc.data() + b * U;
-            for (int64_t j = 0; j < U; ++j) g[3 * U + j] = dhb[j] * act_c[j];   // do
-            for (int64_t j = 0; j < U; ++j) g[j] = dhb[j] * o[j];              // dh * o, then dc below
+            const T *i = sv, *f = sv + U, *gg = sv + 2 * U, *o = sv + 3 * U, *act_c = sv + 4 * U,
+                    *c_prev = sv + 5 * U;
+            T* dcb = d_c + b * U;
+            for (int64_t j = 0; j < U; ++j) g[3 * U + j] = dhb[j] * act_c[j];  // do
+            for (int64_t j = 0; j < U; ++j) g[j] = dhb[j] * o[j];             // dh * o, then dc below
             times_derivative(act, act_c, g, U);
             for (int64_t j = 0; j < U; ++j) {
               const T dcc = dcb[j] + g[j];
@@ -319,55 +451,75 @@ void rnn_backward(const RnnDims& d, const RnnBackwardArgs<T>& a) {
           }
         }
       }
-    });
-    if (d.cell == RnnCell::Gru) {
-      // d(r * h_prev) = d_candidate @ recurrent_kernel_h^T, then the reset gate's gradient and its share of dh.
-      candidate_product(dz_step + 2 * U, dld, a.recurrent_kernel + 2 * U, G, product.data());
-      parallel_for(B, grain, [&](int64_t lo, int64_t hi) {
-        for (int64_t b = lo; b < hi; ++b) {
-          if (!live(b)) continue;
-          const T* sv = step + b * ld;
-          const T *r = sv + U, *h_prev = sv + W - U;
-          T* g = dz_step + b * dld;
-          const T* drh = product.data() + b * U;
+      T* g0 = dz.get() + (lo * S + t) * G;
+      if (gru) {
+        // d(r * h_prev) = d_candidate @ recurrent_kernel_h^T, then the reset gate's gradient and its share of dh.
+        std::fill(drh.begin(), drh.end(), T(0));
+        candidate(g0 + 2 * U, dld, drh.data(), U, m);
+        for (int64_t r = 0; r < m; ++r) {
+          const int64_t b = lo + r;
+          if (mask && !mask[b * S + t]) continue;
+          const T* sv = saved + (b * S + t) * W;
+          const T *r_gate = sv + U, *h_prev = sv + W - U;
+          T* g = dz.get() + (b * S + t) * G;
           for (int64_t j = 0; j < U; ++j) {
-            g[U + j] = drh[j] * h_prev[j];
-            dh[b * U + j] += drh[j] * r[j];
+            g[U + j] = drh[r * U + j] * h_prev[j];
+            dh[r * U + j] += drh[r * U + j] * r_gate[j];
           }
-          times_derivative(rec, r, g + U, U);
+          times_derivative(rec, r_gate, g + U, U);
         }
-      });
-      state_product(dz_step, dld, a.recurrent_kernel, G, product.data());
-    } else {
-      state_product(reset_after ? dz_rec.data() + t * G : dz_step, dld, a.recurrent_kernel, G, product.data());
+      }
+      product(reset_after ? dz_rec.get() + (lo * S + t) * G : g0, dld, dh, U, m);
+      for (int64_t r = 0; r < m; ++r) {
+        const T* g = dz.get() + ((lo + r) * S + t) * G;
+        for (int64_t j = 0; j < G; ++j) bias_sum[j] += g[j];
+        if (reset_after) {
+          const T* gr = dz_rec.get() + ((lo + r) * S + t) * G;
+          for (int64_t j = 0; j < G; ++j) bias_sum[G + j] += gr[j];
+        }
+      }
     }
-    add_product();
-  }
-  std::copy(dh.begin(), dh.end(), a.d_initial_h);
-  if (lstm) std::copy(dc.begin(), dc.end(), a.d_initial_c);
+  });
   // Whole-sequence products: rows are (sample, timestep) pairs, B * S of them.
   const int64_t rows = B * S;
-  const T* h_prev = a.saved + W - U;
-  gemm<T>(F, G, rows, {a.x, 1, F}, {dz.data(), G, 1}, a.d_kernel);
-  gemm<T>(rows, F, G, {dz.data(), G, 1}, {a.kernel, 1, G}, a.dx);
-  column_sums(dz.data(), rows, G, G, a.d_bias);
-  if (d.cell == RnnCell::Gru) {
+  T* d_kernel = grads[w].data<T>();
+  T* d_recurrent = grads[w + 1].data<T>();
+  T* d_bias = grads[w + 2].data<T>();
+  if (rows == 0) {
+    std::fill_n(grads[0].data<T>(), grads[0].numel(), T(0));
+    for (const Tensor& gw : {grads[w], grads[w + 1], grads[w + 2]}) std::fill_n(gw.data<T>(), gw.numel(), T(0));
+    return;
+  }
+  const T* h_prev = saved + W - U;
+  gemm<T>(F, G, rows, {in.x.data<T>(), 1, F}, {dz.get(), G, 1}, d_kernel);
+  gemm<T>(rows, F, G, {dz.get(), G, 1}, {in.kernel.data<T>(), 1, G}, grads[0].data<T>());
+  std::fill_n(d_bias, bias_width, T(0));
+  for (int64_t block = 0; block < row_blocks(B); ++block)
+    for (int64_t j = 0; j < bias_width; ++j) d_bias[j] += block_bias_sums[block * bias_width + j];
+  if (gru) {
     // The z and r blocks multiply h_prev, the candidate block r * h_prev.
     std::vector<T> block(U * 2 * U);
-    gemm<T>(U, 2 * U, rows, {h_prev, 1, W}, {dz.data(), G, 1}, block.data());
-    for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * 2 * U, 2 * U, a.d_recurrent_kernel + i * G);
-    gemm<T>(U, U, rows, {a.saved + 3 * U, 1, W}, {dz.data() + 2 * U, G, 1}, block.data());
-    for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * U, U, a.d_recurrent_kernel + i * G + 2 * U);
+    gemm<T>(U, 2 * U, rows, {h_prev, 1, W}, {dz.get(), G, 1}, block.data());
+    for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * 2 * U, 2 * U, d_recurrent + i * G);
+    gemm<T>(U, U, rows, {saved + 3 * U, 1, W}, {dz.get() + 2 * U, G, 1}, block.data());
+    for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * U, U, d_recurrent + i * G + 2 * U);
   } else {
-    const std::vector<T>& dz_r = reset_after ? dz_rec : dz;
-    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_r.data(), G, 1}, a.d_recurrent_kernel);
-    if (reset_after) column_sums(dz_rec.data(), rows, G, G, a.d_recurrent_bias);
+    const T* dz_r = reset_after ? dz_rec.get() : dz.get();
+    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_r, G, 1}, d_recurrent);
   }
 }
 
-template void rnn_forward<float>(const RnnDims&, const RnnForwardArgs<float>&);
-template void rnn_forward<double>(const RnnDims&, const RnnForwardArgs<double>&);
-template void rnn_backward<float>(const RnnDims&, const RnnBackwardArgs<float>&);
-template void rnn_backward<double>(const RnnDims&, const RnnBackwardArgs<double>&);
+}  // namespace
+
+void register_rnn_kernels() {
+  using backend::FloatTypes;
+  using backend::Pass;
+  using backend::register_each;
+  for (OpId op : {OpId::lstm, OpId::gru, OpId::simple_rnn}) {
+    register_each(FloatTypes{}, op, Device::CPU, [](auto tag) { return &rnn_forward<decltype(tag)>; });
+    register_each(FloatTypes{}, op, Device::CPU, [](auto tag) { return &rnn_backward<decltype(tag)>; },
+                  Pass::Backward);
+  }
+}
 
 }  // namespace pt::cpu
