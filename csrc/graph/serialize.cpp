@@ -44,7 +44,7 @@ template <class Ar> void fields(Ar& ar, attrs::Gelu& a) { ar(a.approximate); }
 template <class Ar> void fields(Ar& ar, attrs::Silu& a) { ar(a.beta); }
 template <class Ar> void fields(Ar& ar, ops::Conv2dParams& p) {
   ar(p.stride_h); ar(p.stride_w); ar(p.dilation_h); ar(p.dilation_w); ar(p.padding);
-  ar(p.pad_top); ar(p.pad_bottom); ar(p.pad_left); ar(p.pad_right);
+  ar(p.pad_top); ar(p.pad_bottom); ar(p.pad_left); ar(p.pad_right); ar(p.data_format);
 }
 template <class Ar> void fields(Ar& ar, ops::Pool2dWindow& w) { ar(w.kh); ar(w.kw); ar(w.sh); ar(w.sw); ar(w.same); }
 template <class Ar> void fields(Ar& ar, attrs::Conv2d& a) { ar(a.params); }
