@@ -18,6 +18,7 @@ import json
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -85,6 +86,7 @@ PROGRAMS = [
                 "two epochs on the first 12000 images; one line per epoch")),
         # two short epochs: TF itself spans test accuracy 0.78-0.83 over seeds
         tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.06}, "Test accuracy": {"atol": 0.06}},
+        data=("fashion-mnist",),
     ),
     Program(
         id="tf_guide_autodiff", origin=TF_DOCS, path="site/en/guide/autodiff.ipynb",
@@ -458,12 +460,19 @@ def missing_data(program):
     return [name for name in program.data if not os.path.exists(os.path.join(shared_data_dir(), name))]
 
 
-def keras_home(tmp_dir):
-    """A KERAS_HOME whose datasets/ is ../shared/data (mnist.npz, fashion-mnist/, ...)."""
-    os.makedirs(tmp_dir, exist_ok=True)
-    link = os.path.join(tmp_dir, "datasets")
-    if not os.path.exists(link):
-        os.symlink(shared_data_dir(), link)
+def keras_home(tmp_dir, program):
+    """A KERAS_HOME whose datasets/ holds private, writable copies of the shared data sets `program` reads.
+
+    Copies, not links: a library that finds a cached file it distrusts (Keras's hash check) deletes it or downloads
+    over it, and through a link that would reach the shared data."""
+    datasets = os.path.join(tmp_dir, "datasets")
+    os.makedirs(datasets, exist_ok=True)
+    for name in program.data:
+        source, target = os.path.join(shared_data_dir(), name), os.path.join(datasets, name)
+        if os.path.isdir(source):
+            shutil.copytree(source, target, copy_function=shutil.copyfile, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, target)
     return tmp_dir
 
 

@@ -74,7 +74,7 @@ def test_program_matches_tensorflow(program, tmp_path):
         script = corpus.materialize(program)
     except FileNotFoundError as err:
         pytest.skip(f"source not available offline: {err}")
-    env = corpus.run_environment(corpus.keras_home(str(tmp_path / "keras_home")))
+    env = corpus.run_environment(corpus.keras_home(str(tmp_path / "keras_home"), program))
     result = subprocess.run([sys.executable, "-m", "pytensor.run", script], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=program.timeout)
     assert result.returncode == 0, f"{program.id} exited with {result.returncode}:\n{result.stderr[-3000:]}"
