@@ -433,3 +433,13 @@ def test_add_n():
         tf.add_n([tf.ones([2]), tf.ones([3])])
     with pytest.raises(ValueError, match="non-empty list"):
         tf.add_n([])
+
+
+def test_string_tensors_concatenate_with_plus():
+    """TF's ``+`` on tf.string tensors (the tf.function guide doubles a string): element-wise, broadcasting."""
+    a = tf.constant("a")
+    assert (a + a).numpy() == b"aa"
+    np.testing.assert_array_equal((tf.constant(["x", "y"]) + b"!").numpy(), np.array([b"x!", b"y!"], object))
+    np.testing.assert_array_equal(("p" + tf.constant(["x", "y"])).numpy(), np.array([b"px", b"py"], object))
+    np.testing.assert_array_equal((tf.constant([["a"], ["b"]]) + tf.constant(["1", "2"])).numpy(),
+                                  np.array([[b"a1", b"a2"], [b"b1", b"b2"]], object))
