@@ -319,6 +319,12 @@ PROGRAMS += [
              tolerances=_STEP_METRICS, timeout=300, slow=True),
     _aymeric("3_NeuralNetworks", "dynamic_rnn", steps=(2000, 300), tolerances=_STEP_METRICS, timeout=300,
              slow=True),
+    _aymeric("4_Utils", "save_restore_model", steps=(1000, 100, 2), data=("mnist.npz",),
+             edits=(('filepath="./tfmodel.ckpt"', 'filepath="./tfmodel.weights.h5"',
+                     "Keras 3 (TF 2.21) saves weights to .weights.h5 files", 2),),
+             tolerances={"loss": {"atol": 0.3}, "accuracy": {"atol": 0.2}}),
+    _aymeric("3_NeuralNetworks", "dcgan", steps=(20000, 20), data=("mnist.npz",),
+             tolerances={"gen_loss": {"rtol": 0.5}, "disc_loss": {"rtol": 0.5}}, timeout=300, slow=True),
 ]
 
 # TensorFlow's tutorials on loading data.
@@ -395,6 +401,8 @@ def _epochs(original, capped, count=1):
 _KERAS_FIT = {"loss": {"atol": 0.1}, "accuracy": {"atol": 0.05}}
 
 # Keras's own examples (keras-team/keras): its Keras 3 demos and the keras-io examples ported to Keras 3.
+# (keras_recipes/subclassing_conv_layers.py is left out: under TF 2.21 it fails, passing padding="valid" to
+# tf.nn.conv2d.)
 PROGRAMS += [
     _keras("demo_functional.py", edits=(("x = np.random.random((50000, 100))\ny = np.random.random((50000, 16))",
                                          "x = np.random.random((5000, 100))\ny = np.random.random((5000, 16))",
@@ -442,7 +450,9 @@ PROGRAMS += [
                    "y_train, y_val = y_train_val[:3000], y_train_val[30000:31000]",
                    "3000 training and 1000 validation images instead of 30000 each, to run in seconds"),
                   _epochs("epochs = 10", "epochs = 1")),
-           data=("mnist.npz",), tolerances={"loss": {"atol": 0.05}, "accuracy": {"atol": 0.1}}),
+           data=("mnist.npz",), tolerances={"loss": {"atol": 0.05}, "accuracy": {"atol": 0.1}},
+           unsettled="unseeded, one epoch: pytensor's contrastive loss reads 0.25 against TF's 0.30; TF's own spread "
+                     "over seeds is not measured yet"),
     _keras("keras_io/nlp/addition_rnn.py", id="kerasio_addition_rnn",
            edits=(("TRAINING_SIZE = 50000", "TRAINING_SIZE = 5000", "5000 questions instead of 50000, to run in "
                    "seconds"), _epochs("epochs = 30", "epochs = 3")),
@@ -451,20 +461,20 @@ PROGRAMS += [
            edits=(("mnist_digits = np.concatenate([x_train, x_test], axis=0)",
                    "mnist_digits = np.concatenate([x_train, x_test], axis=0)[:6000]",
                    "the first 6000 digits, to run in seconds"), _epochs("epochs=30,", "epochs=1,")),
-           data=("mnist.npz",), tolerances={"reconstruction_loss": {"rtol": 0.15}, "kl_loss": {"rtol": 0.5}}),
+           data=("mnist.npz",), tolerances={"reconstruction_loss": {"rtol": 0.15}, "kl_loss": {"rtol": 0.5}},
+           unsettled="unseeded, one epoch: pytensor's KL term reads 1.69 against TF's 1.09 (the reconstruction loss "
+                     "agrees); TF's own spread over seeds is not measured yet"),
     _keras("keras_io/tensorflow/keras_recipes/antirectifier.py", id="kerasio_antirectifier",
            edits=(_first(6000), _epochs("epochs = 20", "epochs = 1")), data=("mnist.npz",),
-           tolerances={"loss": {"atol": 0.15}, "sparse_categorical_accuracy": {"atol": 0.06}}),
+           tolerances={"loss": {"atol": 0.15}, "sparse_categorical_accuracy": {"atol": 0.06}},
+           unsettled="unseeded, one epoch of RMSprop: pytensor's test loss / accuracy read 0.40 / 0.876 against TF's "
+                     "0.59 / 0.815 (pytensor ahead); the cause is not found, TF's spread over seeds not measured"),
     _keras("keras_io/tensorflow/keras_recipes/endpoint_layer_pattern.py", id="kerasio_endpoint_layer_pattern",
            tolerances={"loss": {"rtol": 0.5}}),
-    _keras("keras_io/tensorflow/keras_recipes/subclassing_conv_layers.py", id="kerasio_subclassing_conv_layers",
-           edits=(_first(6000), _epochs("epochs=5,", "epochs=1,")), data=("mnist.npz",),
-           tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.06}},
-           needs="Conv2D.convolution_op (Keras 3's overridable convolution, keras/layers/conv.py)"),
     _keras("keras_io/tensorflow/keras_recipes/trainer_pattern.py", id="kerasio_trainer_pattern",
            edits=(_first(6000, "(x_train, y_train), (x_test, y_test) = mnist.load_data()"),
                   _epochs("epochs=5,", "epochs=1,", 2)), data=("mnist.npz",),
-           tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.06}}),
+           tolerances={"sparse_categorical_accuracy": {"atol": 0.06}, "val_sparse_categorical_accuracy": {"atol": 0.05}}),
     _keras("keras_io/tensorflow/vision/mixup.py", id="kerasio_mixup",
            edits=(_first(6000, "(x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()"),
                   _epochs("EPOCHS = 10", "EPOCHS = 1"),
