@@ -443,3 +443,27 @@ def test_string_tensors_concatenate_with_plus():
     np.testing.assert_array_equal(("p" + tf.constant(["x", "y"])).numpy(), np.array([b"px", b"py"], object))
     np.testing.assert_array_equal((tf.constant([["a"], ["b"]]) + tf.constant(["1", "2"])).numpy(),
                                   np.array([[b"a1", b"a2"], [b"b1", b"b2"]], object))
+
+
+def test_device_configuration_answers_as_tf_on_a_machine_without_gpus():
+    """TF's GPU guide, run on a CPU-only machine: no GPUs, one logical CPU, GPU settings refused as TF refuses them."""
+    assert tf.config.list_physical_devices("GPU") == [] and tf.config.list_logical_devices("GPU") == []
+    (cpu,) = tf.config.list_logical_devices()
+    assert (cpu.name, cpu.device_type) == ("/device:CPU:0", "CPU")
+    assert tf.config.list_logical_devices("CPU") == [cpu] and tf.config.experimental.list_logical_devices() == [cpu]
+    tf.config.set_visible_devices([], "GPU")
+    with pytest.raises(ValueError, match="CPU cannot be hidden"):
+        tf.config.set_visible_devices([])
+    with pytest.raises(ValueError, match="only the CPU"):
+        tf.config.set_visible_devices(["/physical_device:GPU:0"], "GPU")
+    with pytest.raises(ValueError, match="non-GPU"):
+        tf.config.experimental.set_memory_growth(tf.config.list_physical_devices("CPU")[0], True)
+    config = tf.config.LogicalDeviceConfiguration(memory_limit=1024)
+    assert config.memory_limit == 1024
+    with pytest.raises(NotImplementedError, match="cannot split the CPU"):
+        tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0], [config, config])
+    tf.config.set_soft_device_placement(False)
+    assert not tf.config.get_soft_device_placement()
+    tf.config.set_soft_device_placement(True)
+    tf.debugging.set_log_device_placement(True)
+    tf.debugging.set_log_device_placement(False)

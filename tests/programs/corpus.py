@@ -236,7 +236,7 @@ PROGRAMS += [
     Program(
         id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",
         url="https://www.tensorflow.org/guide/gpu", licence="Apache-2.0",
-        needs="tf.distribute.MirroredStrategy, tf.config.experimental (memory growth, logical devices)",
+        compare="numbers",
     ),
 ]
 
@@ -297,7 +297,9 @@ def _aymeric(folder, name, steps=None, **kwargs):
 _STEP_METRICS = {"loss": {"atol": 0.35}, "accuracy": {"atol": 0.2}}  # one shuffled training batch: noisy
 
 # aymericdamien/TensorFlow-Examples' TF 2 models: raw tf ops, Keras layers in custom loops, RNNs (each shuffles its
-# data differently under each library, so results agree within tolerances)
+# data differently under each library, so results agree within tolerances). Left out: autoencoder and tensorboard
+# (Python 2's dict_values + dict_values), save_restore_model (under Keras 3 its save_weights refuses the model,
+# built only inside tf.function).
 PROGRAMS += [
     _aymeric("2_BasicModels", "logistic_regression", data=("mnist.npz",),
              tolerances={"Test Accuracy": {"atol": 0.02}, "loss": {"atol": 0.25}}),
@@ -319,10 +321,6 @@ PROGRAMS += [
              tolerances=_STEP_METRICS, timeout=300, slow=True),
     _aymeric("3_NeuralNetworks", "dynamic_rnn", steps=(2000, 300), tolerances=_STEP_METRICS, timeout=300,
              slow=True),
-    _aymeric("4_Utils", "save_restore_model", steps=(1000, 100, 2), data=("mnist.npz",),
-             edits=(('filepath="./tfmodel.ckpt"', 'filepath="./tfmodel.weights.h5"',
-                     "Keras 3 (TF 2.21) saves weights to .weights.h5 files", 2),),
-             tolerances={"loss": {"atol": 0.3}, "accuracy": {"atol": 0.2}}),
     _aymeric("3_NeuralNetworks", "dcgan", steps=(20000, 20), data=("mnist.npz",),
              tolerances={"gen_loss": {"rtol": 0.5}, "disc_loss": {"rtol": 0.5}}, timeout=300, slow=True),
 ]
