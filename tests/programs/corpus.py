@@ -237,6 +237,8 @@ PROGRAMS += [
         id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",
         url="https://www.tensorflow.org/guide/gpu", licence="Apache-2.0",
         compare="numbers",
+        differs="tf.debugging.set_log_device_placement(True) makes TF print each op's device to stdout; pytensor, "
+                "one CPU device, records the switch and prints no placements; the three matmul results agree",
     ),
 ]
 
