@@ -388,3 +388,22 @@ def test_categorical_accuracy_takes_boolean_one_hot_labels():
     metric = keras.metrics.CategoricalAccuracy()
     metric.update_state(y_true, y_pred)
     assert metric.result().numpy() == pytest.approx(2 / 3)
+
+
+def test_functional_layers_are_in_keras_order():
+    """Keras orders a functional model's layers by depth from the outputs, then by first meeting in a walk from the
+    outputs; recorded from Keras 3 by fixtures/record_layer_order.py (the weights' order follows it)."""
+    import json
+    import os
+    import sys
+    fixtures = os.path.join(os.path.dirname(__file__), "fixtures")
+    sys.path.insert(0, fixtures)
+    try:
+        from layer_order_cases import cases
+    finally:
+        sys.path.remove(fixtures)
+    with open(os.path.join(fixtures, "layer_order_keras3.json")) as f:
+        recorded = json.load(f)["layers"]
+    keras.backend.clear_session()
+    got = {name: [layer.name for layer in model.layers] for name, model in cases(keras).items()}
+    assert got == recorded
