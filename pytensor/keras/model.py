@@ -41,39 +41,6 @@ def conform_input(model, index, expected, value):
     return pt.expand_dims(value, -1) if len(adjusted) > len(received) else pt.squeeze(value, -1)
 
 
-def _keras_layer_order(inputs, outputs):
-    """A functional model's layers in Keras's order: deepest first (depth counted from the outputs), ties in the
-    order a depth-first walk from the outputs first meets them; inputs no output depends on come last."""
-    input_ids = {id(t) for t in inputs}
-    postorder, first_seen, done, layers = [], {}, set(), {}
-
-    def walk(tensor):
-        node = tensor.node
-        if id(node) in done:
-            return
-        first_seen.setdefault(id(node.layer), len(first_seen))
-        layers[id(node.layer)] = node.layer
-        if id(tensor) not in input_ids:
-            for parent in node.inputs:
-                walk(parent)
-        done.add(id(node))
-        postorder.append(node)
-
-    for tensor in outputs:
-        walk(tensor)
-    node_depth, layer_depth = {}, {}
-    for node in reversed(postorder):
-        depth = max(node_depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
-        node_depth[id(node)] = layer_depth[id(node.layer)] = depth
-        for parent in node.inputs:
-            node_depth[id(parent.node)] = max(depth + 1, node_depth.get(id(parent.node), 0))
-    for tensor in inputs:  # an input no output uses: depth 0, ahead of the other layers there
-        if id(tensor.node.layer) not in layer_depth:
-            layers[id(tensor.node.layer)] = tensor.node.layer
-            layer_depth[id(tensor.node.layer)], first_seen[id(tensor.node.layer)] = 0, -1
-    return sorted(layers.values(), key=lambda layer: (-layer_depth[id(layer)], first_seen[id(layer)]))
-
-
 def _print_table(model, rows, columns, positions, print_fn):
     width = positions[-1]
 
@@ -157,7 +124,8 @@ class Model(Trainer, Layer):
         for t in self.outputs:
             visit(t, frozenset())
         self._nodes = nodes
-        self._set_sublayers(_keras_layer_order(self.inputs, self.outputs))
+        from .saving._weights import keras_layers  # Keras's order: its weight files name layers in it
+        self._set_sublayers(keras_layers(self))
         # Keras names outputs by their dict keys when outputs is a dict, else by their layers.
         self.output_names = sorted(outputs) if isinstance(outputs, dict) else [t.node.layer.name for t in self.outputs]
         self.input_names = [t.node.layer.name for t in self.inputs]
