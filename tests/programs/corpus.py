@@ -242,6 +242,18 @@ PROGRAMS += [
     ),
 ]
 
+# More of TensorFlow's guides. (Left out: core/matrix_core reads an image from the web; ragged_tensor has IPython
+# help lines (`tf.keras.Input?`) that are not Python; data_performance and graph_optimization print timings.)
+PROGRAMS += [
+    Program(id=f"tf_guide_{name}", origin=TF_DOCS, path=f"site/en/guide/{name}.ipynb",
+            url=f"https://www.tensorflow.org/guide/{name}", licence="Apache-2.0", compare="numbers", needs=needs)
+    for name, needs in [
+        ("sparse_tensor", "sparse Keras inputs (keras.Input(sparse=True)) and tf.data of SparseTensors"),
+        ("random_numbers", "splitting the CPU into logical devices (set_virtual_device_configuration) for "
+                           "tf.distribute"),
+        ("tf_numpy_type_promotion", "tf.experimental.numpy")]
+]
+
 # TensorFlow's Udacity course (tensorflow/examples) and a popular TF 2 examples repository.
 PROGRAMS += [
     Program(
