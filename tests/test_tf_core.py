@@ -467,3 +467,30 @@ def test_device_configuration_answers_as_tf_on_a_machine_without_gpus():
     tf.config.set_soft_device_placement(True)
     tf.debugging.set_log_device_placement(True)
     tf.debugging.set_log_device_placement(False)
+
+
+def test_device_spec_parses_and_prints_as_tf():
+    """Strings and values recorded from TF 2.21 (tf.DeviceSpec)."""
+    d = tf.DeviceSpec(job="worker", replica=0, task=1, device_type="gpu", device_index=2)
+    assert d.to_string() == "/job:worker/replica:0/task:1/device:GPU:2" and d.device_type == "GPU"
+    assert tf.DeviceSpec.from_string("/job:ps/task:3/device:CPU:0").to_string() == "/job:ps/task:3/device:CPU:0"
+    assert [tf.DeviceSpec.from_string(s).to_string() for s in ("/cpu:1", "GPU:0", "/device:gpu:*")] == [
+        "/device:CPU:1", "/device:GPU:0", "/device:GPU:*"]
+    assert d.replace(task=5, device_type="CPU").to_string() == "/job:worker/replica:0/task:5/device:CPU:2"
+    assert d.make_merged_spec(tf.DeviceSpec(job="chief", device_index=4)).to_string() == \
+        "/job:chief/replica:0/task:1/device:GPU:4"
+    assert tf.DeviceSpec().to_string() == "" and d == tf.DeviceSpec.from_string(d.to_string())
+    with pytest.raises(ValueError, match="Unknown attribute 'bogus'"):
+        tf.DeviceSpec.from_string("/bogus:1")
+
+
+def test_variable_enums_and_aggregation_method_have_tfs_values():
+    assert [(m.name, m.value) for m in tf.VariableAggregation] == [
+        ("NONE", 0), ("SUM", 1), ("MEAN", 2), ("ONLY_FIRST_REPLICA", 3)]
+    assert [(m.name, m.value) for m in tf.VariableSynchronization] == [
+        ("AUTO", 0), ("NONE", 1), ("ON_WRITE", 2), ("ON_READ", 3)]
+    assert (tf.AggregationMethod.ADD_N, tf.AggregationMethod.DEFAULT, tf.AggregationMethod.EXPERIMENTAL_TREE,
+            tf.AggregationMethod.EXPERIMENTAL_ACCUMULATE_N) == (0, 0, 1, 2)
+    v = tf.Variable(1.0, aggregation=tf.VariableAggregation.MEAN, synchronization=tf.VariableSynchronization.AUTO)
+    assert float(v) == 1.0
+    assert tf.Assert is tf.debugging.Assert
