@@ -448,7 +448,9 @@ PROGRAMS += [
                    "train_data, test_data = train_data[:3000], test_data[:1000]\n",
                    "the first 3000 training and 1000 test images, to run in seconds"),
                   _epochs("epochs=50,", "epochs=1,"), _epochs("epochs=100,", "epochs=1,")),
-           data=("mnist.npz",), tolerances={"loss": {"atol": 0.03}, "val_loss": {"atol": 0.03}}),
+           # one unseeded epoch per fit: over four runs each, TF's last loss spans 0.36-0.44 (validation 0.23-0.34),
+           # pytensor's 0.31-0.37 (0.21-0.25)
+           data=("mnist.npz",), tolerances={"loss": {"atol": 0.08}, "val_loss": {"atol": 0.1}}),
     _keras("keras_io/vision/knowledge_distillation.py", id="kerasio_knowledge_distillation",
            edits=(_first(6000), _epochs("epochs=5)", "epochs=1)"), _epochs("epochs=3)", "epochs=1)", 2)),
            data=("mnist.npz",),
@@ -478,9 +480,9 @@ PROGRAMS += [
                      "agrees); TF's own spread over seeds is not measured yet"),
     _keras("keras_io/tensorflow/keras_recipes/antirectifier.py", id="kerasio_antirectifier",
            edits=(_first(6000), _epochs("epochs = 20", "epochs = 1")), data=("mnist.npz",),
-           tolerances={"loss": {"atol": 0.15}, "sparse_categorical_accuracy": {"atol": 0.06}},
-           unsettled="unseeded, one epoch of RMSprop: pytensor's test loss / accuracy read 0.40 / 0.876 against TF's "
-                     "0.59 / 0.815 (pytensor ahead); the cause is not found, TF's spread over seeds not measured"),
+           # one unseeded epoch: over four runs each, TF's test loss / accuracy span 0.38-0.59 / 0.815-0.889
+           # (the recording is the 0.59 / 0.815 run), pytensor's 0.40-0.58 / 0.803-0.876
+           tolerances={"loss": {"atol": 0.22}, "sparse_categorical_accuracy": {"atol": 0.08}}),
     _keras("keras_io/tensorflow/keras_recipes/endpoint_layer_pattern.py", id="kerasio_endpoint_layer_pattern",
            tolerances={"loss": {"rtol": 0.5}}),
     _keras("keras_io/tensorflow/keras_recipes/trainer_pattern.py", id="kerasio_trainer_pattern",
