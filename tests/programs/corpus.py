@@ -498,6 +498,41 @@ PROGRAMS += [
            tolerances={"loss": {"atol": 0.2}, "accuracy": {"atol": 0.08}}),
 ]
 
+# keras-team/keras's examples as they stood in 2020, when Keras 2.4 ran on TensorFlow 2 (before its examples moved
+# to keras-io). Left out: those calling Keras 2's backend functions (K.int_shape, K.sum, K.gradients), which Keras 3
+# (TF 2.21) no longer has, and those reading data from the web.
+KERAS_2020 = ("keras-team/keras", "1a3ee8441933fc007be6b2beb47af67998d50737")
+
+
+def _keras_2020(name, edits, **kwargs):
+    path = f"examples/{name}.py"
+    return Program(id=f"keras2020_{name}", origin=KERAS_2020, path=path, data=("mnist.npz",),
+                   url=f"https://github.com/keras-team/keras/blob/{KERAS_2020[1]}/{path}", licence="MIT", edits=edits,
+                   **kwargs)
+
+
+_MNIST = "(x_train, y_train), (x_test, y_test) = mnist.load_data()"
+PROGRAMS += [
+    _keras_2020("mnist_mlp", (("x_train = x_train.reshape(60000, 784)\n",
+                               "x_train = x_train.reshape(60000, 784)\nx_train, y_train = x_train[:6000], y_train[:6000]\n",
+                               "the first 6000 training images, to run in seconds"),
+                              _epochs("epochs = 20", "epochs = 1")),
+                tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.05}, "Test accuracy": {"atol": 0.05}}),
+    # Keras 3's Adadelta (learning rate 0.001) hardly moves in one epoch: accuracy stays at chance, set by the
+    # initial weights; the losses are compared
+    _keras_2020("mnist_cnn", (_first(6000, _MNIST), _epochs("epochs = 12", "epochs = 1")),
+                tolerances={"loss": {"atol": 0.05}, "Test loss": {"atol": 0.05}}, timeout=300, slow=True),
+    _keras_2020("mnist_transfer_cnn", (_first(6000, _MNIST), _epochs("epochs = 5", "epochs = 1")),
+                tolerances={"loss": {"atol": 0.05}, "Test score": {"atol": 0.05}},  # Adadelta, as mnist_cnn
+                timeout=300, slow=True),
+    _keras_2020("mnist_hierarchical_rnn", (
+        (_MNIST + "\n", _MNIST + "\nx_train, y_train = x_train[:2000], y_train[:2000]\n"
+                                 "x_test, y_test = x_test[:500], y_test[:500]\n",
+         "2000 training and 500 test images, to run in seconds"), _epochs("epochs = 5", "epochs = 1")),
+                tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.08}, "Test accuracy": {"atol": 0.08}},
+                timeout=300, slow=True),
+]
+
 BY_ID = {p.id: p for p in PROGRAMS}
 
 
