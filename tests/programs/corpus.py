@@ -475,9 +475,9 @@ PROGRAMS += [
            edits=(("mnist_digits = np.concatenate([x_train, x_test], axis=0)",
                    "mnist_digits = np.concatenate([x_train, x_test], axis=0)[:6000]",
                    "the first 6000 digits, to run in seconds"), _epochs("epochs=30,", "epochs=1,")),
-           data=("mnist.npz",), tolerances={"reconstruction_loss": {"rtol": 0.15}, "kl_loss": {"rtol": 0.5}},
-           unsettled="unseeded, one epoch: pytensor's KL term reads 1.69 against TF's 1.09 (the reconstruction loss "
-                     "agrees); TF's own spread over seeds is not measured yet"),
+           # one unseeded epoch: over three or four runs each, TF's reconstruction loss spans 345-361 and its KL term
+           # 1.09-2.56; pytensor's 353-370 and 0.53-2.32
+           data=("mnist.npz",), tolerances={"reconstruction_loss": {"rtol": 0.1}, "kl_loss": {"atol": 1.5}}),
     _keras("keras_io/tensorflow/keras_recipes/antirectifier.py", id="kerasio_antirectifier",
            edits=(_first(6000), _epochs("epochs = 20", "epochs = 1")), data=("mnist.npz",),
            # one unseeded epoch: over four runs each, TF's test loss / accuracy span 0.38-0.59 / 0.815-0.889
