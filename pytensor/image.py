@@ -115,8 +115,8 @@ def _nearest_indices(in_size, out_size):
 def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=False, antialias=False, name=None):
     """Resizes images to ``size = (new_height, new_width)`` with TF 2's half-pixel centres.
 
-    Bilinear, bicubic and area return float32 (as TF, also for float64 images); nearest keeps the input dtype. ``preserve_aspect_ratio``
-    scales both sides by the smaller of the two ratios, so the result fits inside ``size``.
+    Bilinear, bicubic and area return float32 (as TF, also for float64 images); nearest keeps the input dtype.
+    ``preserve_aspect_ratio`` scales both sides by the smaller of the two ratios, so the result fits inside ``size``.
 
     Example:
         >>> tf.image.resize(tf.ones((4, 4, 3)), (2, 8)).shape

@@ -189,7 +189,8 @@ def test_random_crop_is_a_window_of_the_input():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: pt.image.resize(pt.ones((4, 4)), (2, 2)), "3 or 4 dimensions"),
-    (lambda: pt.image.resize(pt.ones((4, 4, 1)), (2, 2), method="lanczos3"), "'bilinear', 'nearest', 'bicubic' or 'area'"),
+    (lambda: pt.image.resize(pt.ones((4, 4, 1)), (2, 2), method="lanczos3"),
+     "'bilinear', 'nearest', 'bicubic' or 'area'"),
     (lambda: pt.image.resize(pt.ones((4, 4, 1)), (0, 2)), "positive"),
     (lambda: pt.image.central_crop(pt.ones((4, 4, 1)), 1.5), "within \\(0, 1\\]"),
     (lambda: pt.image.crop_to_bounding_box(pt.ones((4, 4, 1)), 2, 0, 3, 2), "height must be >= target"),

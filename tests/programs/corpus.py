@@ -488,7 +488,8 @@ PROGRAMS += [
     _keras("keras_io/tensorflow/keras_recipes/trainer_pattern.py", id="kerasio_trainer_pattern",
            edits=(_first(6000, "(x_train, y_train), (x_test, y_test) = mnist.load_data()"),
                   _epochs("epochs=5,", "epochs=1,", 2)), data=("mnist.npz",),
-           tolerances={"sparse_categorical_accuracy": {"atol": 0.06}, "val_sparse_categorical_accuracy": {"atol": 0.05}}),
+           tolerances={"sparse_categorical_accuracy": {"atol": 0.06},
+                       "val_sparse_categorical_accuracy": {"atol": 0.05}}),
     _keras("keras_io/tensorflow/vision/mixup.py", id="kerasio_mixup",
            edits=(_first(6000, "(x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()"),
                   _epochs("EPOCHS = 10", "EPOCHS = 1"),
@@ -514,7 +515,8 @@ def _keras_2020(name, edits, **kwargs):
 _MNIST = "(x_train, y_train), (x_test, y_test) = mnist.load_data()"
 PROGRAMS += [
     _keras_2020("mnist_mlp", (("x_train = x_train.reshape(60000, 784)\n",
-                               "x_train = x_train.reshape(60000, 784)\nx_train, y_train = x_train[:6000], y_train[:6000]\n",
+                               "x_train = x_train.reshape(60000, 784)\n"
+                               "x_train, y_train = x_train[:6000], y_train[:6000]\n",
                                "the first 6000 training images, to run in seconds"),
                               _epochs("epochs = 20", "epochs = 1")),
                 tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.05}, "Test accuracy": {"atol": 0.05}}),

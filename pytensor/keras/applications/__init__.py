@@ -1,5 +1,6 @@
 """``keras.applications``: ImageNet architectures with Keras's layer names (ResNet50 / 101 / 152 and their v2,
-VGG16 / 19, MobileNetV2, EfficientNetB0-B7), built with random weights or Keras's ImageNet weight files from its cache folder."""
+VGG16 / 19, MobileNetV2, EfficientNetB0-B7), built with random weights or Keras's ImageNet weight files from its cache
+folder."""
 from . import efficientnet, imagenet_utils, mobilenet_v2, resnet, resnet50, resnet_v2, vgg16, vgg19  # noqa: F401
 from .efficientnet import (EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3,  # noqa: F401
                            EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7)
