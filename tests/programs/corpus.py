@@ -464,10 +464,10 @@ PROGRAMS += [
                    "y_train, y_val = y_train_val[:3000], y_train_val[30000:31000]",
                    "3000 training and 1000 validation images instead of 30000 each, to run in seconds"),
                   _epochs("epochs = 10", "epochs = 1")),
-           # one unseeded epoch: TF's contrastive loss spans 0.26-0.30 over three runs, pytensor's 0.25-0.26. Its
-           # "accuracy" thresholds distances that sit near 0.5 after one epoch (TF 0.48, pytensor 0.34-0.37): not
-           # compared
-           data=("mnist.npz",), tolerances={"loss": {"atol": 0.06}, "val_loss": {"atol": 0.06}}, timeout=300,
+           # one unseeded epoch: TF's contrastive loss spans 0.11-0.30 over four runs (its accuracy 0.47-0.85),
+           # pytensor's 0.25-0.26 (0.34-0.37); the accuracy thresholds distances that sit near 0.5 after one epoch,
+           # so only the losses are compared
+           data=("mnist.npz",), tolerances={"loss": {"atol": 0.2}, "val_loss": {"atol": 0.2}}, timeout=300,
            slow=True),
     _keras("keras_io/nlp/addition_rnn.py", id="kerasio_addition_rnn",
            edits=(("TRAINING_SIZE = 50000", "TRAINING_SIZE = 5000", "5000 questions instead of 50000, to run in "
