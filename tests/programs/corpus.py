@@ -533,7 +533,9 @@ PROGRAMS += [
         (_MNIST + "\n", _MNIST + "\nx_train, y_train = x_train[:2000], y_train[:2000]\n"
                                  "x_test, y_test = x_test[:500], y_test[:500]\n",
          "2000 training and 500 test images, to run in seconds"), _epochs("epochs = 5", "epochs = 1")),
-                tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.08}, "Test accuracy": {"atol": 0.08}},
+                # one unseeded epoch on 2000 images: TF's test accuracy reads 0.34 and 0.43 in two runs (training
+                # loss 2.17 / 2.12), pytensor's 0.41-0.46 (2.14-2.16)
+                tolerances={"loss": {"atol": 0.1}, "accuracy": {"atol": 0.08}, "Test accuracy": {"atol": 0.14}},
                 timeout=300, slow=True),
 ]
 
