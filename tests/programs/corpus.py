@@ -328,9 +328,9 @@ PROGRAMS += [
     _aymeric("4_Utils", "build_custom_layers", steps=(500, 200), data=("mnist.npz",),
              tolerances={"loss": {"atol": 0.15}, "accuracy": {"atol": 0.12}}),
     _aymeric("3_NeuralNetworks", "recurrent_network", steps=(1000, 200), data=("mnist.npz",),
-             tolerances=_STEP_METRICS, edits=(_SEEDED,),
-             unsettled="seeded, pytensor's last step batch reads loss 0.80 / accuracy 0.81 against TF's 1.23 / 0.53; "
-                       "TF's own spread over seeds after 200 steps is not measured yet"),
+             # one training batch's reading after 200 steps: over seeds 1-4 TF's spans loss 1.23-1.46 / accuracy
+             # 0.47-0.63, pytensor's over seeds 1-3 0.80-1.26 / 0.50-0.81
+             tolerances={"loss": {"atol": 0.5}, "accuracy": {"atol": 0.3}}, edits=(_SEEDED,)),
     _aymeric("3_NeuralNetworks", "bidirectional_rnn", steps=(1000, 200), data=("mnist.npz",),
              tolerances=_STEP_METRICS, timeout=300, slow=True),
     _aymeric("3_NeuralNetworks", "dynamic_rnn", steps=(2000, 300), tolerances=_STEP_METRICS, timeout=300,
@@ -347,9 +347,9 @@ PROGRAMS += [
         edits=(_SEEDED, ("model.fit(train_dataset, epochs=10)", "model.fit(train_dataset, epochs=2, verbose=2)",
                           "two epochs; one line per epoch")),
         data=("mnist.npz",),
-        tolerances={"loss": {"atol": 0.1}, "sparse_categorical_accuracy": {"atol": 0.03}},
-        unsettled="pytensor's loss after two epochs reads 0.60-0.68 over runs against TF's 0.53-0.57: near the "
-                  "tolerance's edge; the cause of the gap is not found yet",
+        # over seeds 1-4 TF's loss after two epochs spans 0.53-0.62 (accuracy 0.921-0.928); pytensor's over seeds
+        # 1-3 0.56-0.66 (0.918-0.925)
+        tolerances={"loss": {"atol": 0.14}, "sparse_categorical_accuracy": {"atol": 0.03}},
     ),
 ]
 
@@ -483,8 +483,8 @@ PROGRAMS += [
     _keras("keras_io/tensorflow/keras_recipes/antirectifier.py", id="kerasio_antirectifier",
            edits=(_first(6000), _epochs("epochs = 20", "epochs = 1")), data=("mnist.npz",),
            # one unseeded epoch: over four runs each, TF's test loss / accuracy span 0.38-0.59 / 0.815-0.889
-           # (the recording is the 0.59 / 0.815 run), pytensor's 0.40-0.58 / 0.803-0.876
-           tolerances={"loss": {"atol": 0.22}, "sparse_categorical_accuracy": {"atol": 0.08}}),
+           # (the recording is the 0.59 / 0.815 run), pytensor's 0.37-0.58 / 0.803-0.876
+           tolerances={"loss": {"atol": 0.3}, "sparse_categorical_accuracy": {"atol": 0.1}}),
     _keras("keras_io/tensorflow/keras_recipes/endpoint_layer_pattern.py", id="kerasio_endpoint_layer_pattern",
            tolerances={"loss": {"rtol": 0.5}}),
     _keras("keras_io/tensorflow/keras_recipes/trainer_pattern.py", id="kerasio_trainer_pattern",
