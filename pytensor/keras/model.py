@@ -192,10 +192,11 @@ class Model(Trainer, Layer):
             def zeros(shapes):  # one shape, or a dict / list / tuple of shapes
                 if isinstance(shapes, dict):
                     return {key: zeros(shape) for key, shape in shapes.items()}
-                shapes = tuple(shapes)
-                if all(d is None or isinstance(d, (int, np.integer)) for d in shapes):
-                    return pt.zeros([1 if d is None else d for d in shapes], dtype=self.dtype)
-                return type(shapes)(zeros(shape) for shape in shapes)
+                dims = tuple(shapes)
+                if all(d is None or isinstance(d, (int, np.integer)) for d in dims):
+                    return pt.zeros([1 if d is None else d for d in dims], dtype=self.dtype)
+                return [zeros(shape) for shape in dims] if isinstance(shapes, list) else \
+                    tuple(zeros(shape) for shape in dims)
             example = zeros(input_shape)
             self.built = True
             self(example)
