@@ -337,6 +337,18 @@ def test_subclassed_model_with_dict_inputs_builds_and_trains():
     model = Sum()
     model.build({"a": (None, 3), "b": (None, 2)})
     assert [tuple(w.shape) for w in model.weights] == [(3, 1), (1,), (2, 1), (1,)]
+    class Pair(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = layers.Dense(1), layers.Dense(1)
+
+        def call(self, inputs):
+            assert isinstance(inputs, list)  # built from a list of shapes: called on a list, as in Keras
+            return self.a(inputs[0]) + self.b(inputs[1])
+
+    pair = Pair()
+    pair.build([(None, 3), (None, 2)])
+    assert [tuple(w.shape) for w in pair.weights] == [(3, 1), (1,), (2, 1), (1,)]
     data = {"a": RNG.normal(size=(8, 3)).astype(np.float32), "b": RNG.normal(size=(8, 2)).astype(np.float32)}
     model.compile(optimizer="sgd", loss="mse")
     history = model.fit(data, np.ones((8, 1), np.float32), epochs=3, verbose=0)
