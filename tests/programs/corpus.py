@@ -410,7 +410,9 @@ def _epochs(original, capped, count=1):
     return (original, capped, "fewer epochs, to run in seconds", count)
 
 
-_KERAS_FIT = {"loss": {"atol": 0.1}, "accuracy": {"atol": 0.05}}
+# Keras's MNIST convnet, one unseeded epoch on 6000 images: over four runs each, TF's epoch-mean training loss spans
+# 1.42-1.58 (accuracy 0.53-0.59, test accuracy 0.84-0.86), pytensor's 1.42-1.56 (0.52-0.60, 0.84-0.87)
+_KERAS_FIT = {"loss": {"atol": 0.2}, "accuracy": {"atol": 0.07}}
 
 # Keras's own examples (keras-team/keras): its Keras 3 demos and the keras-io examples ported to Keras 3.
 # (keras_recipes/subclassing_conv_layers.py is left out: under TF 2.21 it fails, passing padding="valid" to
