@@ -86,6 +86,8 @@ from ._tf_ops import (  # noqa: E402,F401,A004
     get_static_value, UnconnectedGradients, meshgrid, slice, get_logger, add_n,
 )
 from .debugging import assert_equal, assert_less, assert_greater, assert_rank  # noqa: E402,F401
+from .debugging import Assert  # noqa: E402,F401
+from ._device_spec import DeviceSpec, VariableAggregation, VariableSynchronization, AggregationMethod  # noqa: E402,F401
 from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functions
     tan, sinh, cosh, asin, acos, atan, atan2, asinh, acosh, atanh, scalar_mul, cumsum,
 )

@@ -614,6 +614,8 @@ def _as_outputs(result, Tout, op):
     if Tout is None:
         return None
     if isinstance(Tout, (list, type(()))):
+        if not Tout and result is None:  # a function run for its side effects (Tout=[])
+            return []
         values = list(result) if isinstance(result, (list, type(()))) else [result]
         if len(values) != len(Tout):
             raise InvalidArgumentError(f"{op}: the function returned {len(values)} values for {len(Tout)} Tout dtypes")

@@ -69,3 +69,117 @@ class optimizer:  # noqa: N801 - TF's namespace name
     def get_experimental_options():
         """The switches set so far."""
         return dict(optimizer._options)
+
+
+# ---- devices: pytensor computes on one CPU device; these answer as TF does on a machine without GPUs ----
+class LogicalDevice:
+    """A device ops can be placed on (``tf.config.LogicalDevice``): ``name`` ("/device:CPU:0"), ``device_type``."""
+
+    def __init__(self, name, device_type):
+        self.name, self.device_type = name, device_type
+
+    def __repr__(self):
+        return f"LogicalDevice(name='{self.name}', device_type='{self.device_type}')"
+
+    def __eq__(self, other):
+        return isinstance(other, LogicalDevice) and (self.name, self.device_type) == (other.name, other.device_type)
+
+    def __hash__(self):
+        return hash((self.name, self.device_type))
+
+
+class LogicalDeviceConfiguration:
+    """How to split a physical device into logical ones (``tf.config.LogicalDeviceConfiguration``)."""
+
+    def __init__(self, memory_limit=None, experimental_priority=None, experimental_device_ordinal=None):
+        self.memory_limit = memory_limit
+        self.experimental_priority = experimental_priority
+        self.experimental_device_ordinal = experimental_device_ordinal
+
+
+_placement = {"soft": True, "visible": None}
+
+
+def _cpu_only(what, devices, device_type):
+    """Raises ValueError for a device that is not the CPU (pytensor has no other device)."""
+    for device in devices:
+        name = getattr(device, "name", device)
+        if "CPU" not in str(name) or (device_type not in (None, "CPU")):
+            raise ValueError(f"{what}: pytensor has only the CPU device ({list_physical_devices()}); received "
+                             f"{device!r} (device_type={device_type!r}).")
+
+
+def list_logical_devices(device_type=None):
+    """The logical devices: the CPU (none for "GPU" or other types)."""
+    return [LogicalDevice("/device:CPU:0", "CPU")] if device_type in (None, "CPU") else []
+
+
+def get_visible_devices(device_type=None):
+    """The physical devices ops may use: the CPU."""
+    return list_physical_devices(device_type)
+
+
+def set_visible_devices(devices, device_type=None):
+    """Restricts the visible devices: only the CPU exists, so only an empty list of another type (``[]`` for
+    "GPU") or the CPU itself are accepted.
+
+    Raises:
+        ValueError: a device other than the CPU, or hiding the CPU.
+    """
+    devices = [devices] if isinstance(devices, str) or not isinstance(devices, (list, tuple)) else list(devices)
+    if device_type in (None, "CPU") and not devices:
+        raise ValueError("set_visible_devices: the CPU cannot be hidden (pytensor has no other device).")
+    _cpu_only("set_visible_devices", devices, device_type if devices else None)
+    _placement["visible"] = devices
+
+
+def get_logical_device_configuration(device):
+    """No logical-device split is configured: None."""
+    _cpu_only("get_logical_device_configuration", [device], None)
+    return None
+
+
+def set_logical_device_configuration(device, logical_devices):
+    """TF splits a physical device into several logical ones; pytensor's CPU stays one device.
+
+    Raises:
+        ValueError: for a device other than the CPU.
+        NotImplementedError: for splitting the CPU into several logical devices.
+    """
+    _cpu_only("set_logical_device_configuration", [device], None)
+    if len(logical_devices) > 1:
+        raise NotImplementedError("set_logical_device_configuration: pytensor cannot split the CPU into several "
+                                  "logical devices; its ops already use all cores (tf.config.threading).")
+
+
+def set_soft_device_placement(enabled):
+    """TF's switch placing an op on another device when its requested one lacks a kernel; pytensor places every
+    op on the CPU, whatever ``tf.device`` asks."""
+    _placement["soft"] = bool(enabled)
+
+
+def get_soft_device_placement():
+    return _placement["soft"]
+
+
+class experimental:  # noqa: N801 - TF's namespace name
+    """``tf.config.experimental``: device queries and GPU memory settings."""
+
+    list_physical_devices = staticmethod(list_physical_devices)
+    list_logical_devices = staticmethod(list_logical_devices)
+    # TF's older names of the logical-device functions
+    VirtualDeviceConfiguration = LogicalDeviceConfiguration
+    set_virtual_device_configuration = staticmethod(set_logical_device_configuration)
+    get_virtual_device_configuration = staticmethod(get_logical_device_configuration)
+    get_visible_devices = staticmethod(get_visible_devices)
+    set_visible_devices = staticmethod(set_visible_devices)
+
+    @staticmethod
+    def set_memory_growth(device, enable):
+        """GPU memory growth. Raises ValueError, as TF does, for a device that is not a GPU (pytensor has none)."""
+        raise ValueError(f"set_memory_growth: cannot set memory growth on non-GPU devices ({device!r}); pytensor "
+                         f"has only the CPU.")
+
+    @staticmethod
+    def get_memory_growth(device):
+        raise ValueError(f"get_memory_growth: cannot get memory growth on non-GPU devices ({device!r}).")

@@ -15,7 +15,8 @@ from .errors import InvalidArgumentError
 __all__ = ["assert_equal", "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
            "assert_greater_equal", "assert_near", "assert_positive", "assert_negative", "assert_non_negative",
            "assert_non_positive", "assert_rank", "assert_rank_at_least", "assert_rank_in", "assert_scalar",
-           "assert_shapes", "assert_type", "assert_integer", "assert_all_finite", "check_numerics", "Assert"]
+           "assert_shapes", "assert_type", "assert_integer", "assert_all_finite", "check_numerics", "Assert",
+           "set_log_device_placement"]
 
 
 def _values(x, dtype=None):
@@ -252,3 +253,12 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's nam
     shown = [d.numpy() if isinstance(d, (Tensor, Variable)) else d for d in data]
     raise InvalidArgumentError(f"Expected '{condition}' to be true. Summarized data: "
                                + "\n".join(str(d) for d in shown))
+
+
+_log_device_placement = [False]
+
+
+def set_log_device_placement(enabled):
+    """TF's switch logging the device of every op it runs. pytensor runs every op on its one CPU device, so there
+    is no placement to log: the switch is recorded and nothing is printed."""
+    _log_device_placement[0] = bool(enabled)

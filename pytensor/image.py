@@ -20,7 +20,7 @@ __all__ = ["ResizeMethod", "resize", "flip_left_right", "flip_up_down", "central
 
 
 class ResizeMethod:
-    """The names ``tf.image.resize``'s ``method`` accepts (only bilinear and nearest are built here)."""
+    """The names ``tf.image.resize``'s ``method`` accepts (bilinear, nearest, bicubic and area are built here)."""
 
     BILINEAR = "bilinear"
     NEAREST_NEIGHBOR = "nearest"
@@ -32,7 +32,7 @@ class ResizeMethod:
     MITCHELLCUBIC = "mitchellcubic"
 
 
-_BUILT_METHODS = (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR)
+_BUILT_METHODS = (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR, ResizeMethod.BICUBIC, ResizeMethod.AREA)
 
 
 def _as_image(image, op):
@@ -63,6 +63,48 @@ def _bilinear_matrix(in_size, out_size):
     return weights
 
 
+def _keys_cubic_table(a=-0.5, size=1024):
+    """TF's tabulated Keys cubic kernel: row i holds the weights of the two nearest and the two outer taps at
+    offset i / size."""
+    x = np.arange(size + 1, dtype=np.float64) / size
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    x = x + 1.0
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return np.stack([near, far], axis=1).astype(np.float32)
+
+
+def _bicubic_matrix(in_size, out_size):
+    """(out_size, in_size) weights of TF 2's half-pixel bicubic resize (Keys, a = -0.5) along one axis: taps outside
+    the image get no weight and the rest are renormalised, as TF does."""
+    table, size = _keys_cubic_table(), 1024
+    scale = np.float32(in_size) / np.float32(out_size)
+    weights = np.zeros((out_size, in_size), np.float64)
+    for out in range(out_size):
+        centre = (np.float32(out) + np.float32(0.5)) * scale - np.float32(0.5)
+        start = int(np.floor(centre))
+        offset = int(np.rint((centre - start) * size))
+        taps = [(start - 1, table[offset, 1]), (start, table[offset, 0]), (start + 1, table[size - offset, 0]),
+                (start + 2, table[size - offset, 1])]
+        taps = [(index, weight) for index, weight in taps if 0 <= index < in_size]
+        total = np.float32(sum(weight for _, weight in taps))
+        for index, weight in taps:
+            weights[out, index] += np.float32(weight) / total
+    return weights
+
+
+def _area_matrix(in_size, out_size):
+    """(out_size, in_size) weights of TF's area resize along one axis: each output averages the input pixels its
+    span ``[i * scale, (i + 1) * scale)`` covers, weighted by the covered length."""
+    scale = np.float32(in_size) / np.float32(out_size)
+    weights = np.zeros((out_size, in_size), np.float64)
+    for out in range(out_size):
+        low, high = np.float32(out) * scale, np.float32(out + 1) * scale
+        for index in range(int(np.floor(low)), int(np.ceil(high))):
+            covered = min(index + 1.0, high) - max(float(index), low)
+            weights[out, min(index, in_size - 1)] += covered / scale
+    return weights
+
+
 def _nearest_indices(in_size, out_size):
     """Source index of each output position in TF 2's half-pixel nearest-neighbour resize."""
     scale = np.float32(in_size) / np.float32(out_size)
@@ -73,8 +115,8 @@ def _nearest_indices(in_size, out_size):
 def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=False, antialias=False, name=None):
     """Resizes images to ``size = (new_height, new_width)`` with TF 2's half-pixel centres.
 
-    Bilinear returns float32 (as TF, also for float64 images); nearest keeps the input dtype. ``preserve_aspect_ratio``
-    scales both sides by the smaller of the two ratios, so the result fits inside ``size``.
+    Bilinear, bicubic and area return float32 (as TF, also for float64 images); nearest keeps the input dtype.
+    ``preserve_aspect_ratio`` scales both sides by the smaller of the two ratios, so the result fits inside ``size``.
 
     Example:
         >>> tf.image.resize(tf.ones((4, 4, 3)), (2, 8)).shape
@@ -83,7 +125,8 @@ def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=Fal
     images = _as_image(images, "resize")
     method = getattr(method, "value", method)
     if method not in _BUILT_METHODS:
-        raise ValueError(f"resize: method {method!r} is not supported here; use 'bilinear' or 'nearest'.")
+        raise ValueError(f"resize: method {method!r} is not supported here; use 'bilinear', 'nearest', 'bicubic' "
+                         f"or 'area'.")
     if antialias:
         raise ValueError("resize: antialias=True is not supported here; pass antialias=False (TF's default).")
     size = [int(s) for s in (size.numpy() if isinstance(size, pt.Tensor) else size)]
@@ -99,9 +142,11 @@ def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=Fal
         out = pt.gather(batch, _nearest_indices(height, size[0]), axis=1)
         out = pt.gather(out, _nearest_indices(width, size[1]), axis=2)
     else:
+        matrix = {ResizeMethod.BILINEAR: _bilinear_matrix, ResizeMethod.BICUBIC: _bicubic_matrix,
+                  ResizeMethod.AREA: _area_matrix}[method]
         batch = pt.cast(batch, pt.float32)
-        rows = pt.constant(_bilinear_matrix(height, size[0]).astype(np.float32))
-        cols = pt.constant(_bilinear_matrix(width, size[1]).astype(np.float32))
+        rows = pt.constant(matrix(height, size[0]).astype(np.float32))
+        cols = pt.constant(matrix(width, size[1]).astype(np.float32))
         out = pt.transpose(pt.tensordot(rows, batch, [[1], [1]]), (1, 0, 2, 3))
         out = pt.transpose(pt.tensordot(cols, out, [[1], [2]]), (1, 2, 0, 3))
     return out[0] if rank3 else out

@@ -14,7 +14,7 @@ from .data._types import SparseTensor
 from .errors import InvalidArgumentError
 
 __all__ = [
-    "SparseTensor", "to_dense", "from_dense", "sparse_dense_matmul", "matmul", "add", "reduce_sum", "reorder",
+    "SparseTensor", "to_dense", "from_dense", "sparse_dense_matmul", "matmul", "add", "reduce_sum", "reduce_max", "reorder",
     "reshape", "transpose", "eye", "concat", "retain", "slice", "expand_dims", "map_values", "to_indicator",
     "softmax", "fill_empty_rows", "split", "segment_sum", "segment_mean", "segment_sqrt_n", "reset_shape",
 ]
@@ -139,6 +139,27 @@ def reduce_sum(sp_input, axis=None, keepdims=False, output_is_sparse=False, name
     dense = to_dense(_check(sp_input, "reduce_sum"), validate_indices=False)
     dense = _core.reduce_sum(dense, axis=axis, keepdims=bool(keepdims))
     return from_dense(dense) if output_is_sparse else dense
+
+
+def reduce_max(sp_input, axis=None, keepdims=False, output_is_sparse=False, name=None):
+    """The maximum over `axis` (all axes by default) of the values present; an output position no value reaches is
+    0 (dense) or absent (``output_is_sparse``), as in TF."""
+    sp_input = _check(sp_input, "reduce_max")
+    indices, values, shape = _parts(sp_input)
+    dtype = values.dtype.as_numpy_dtype
+    lowest = -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
+    best = _core.reduce_max(to_dense(sp_input, default_value=lowest, validate_indices=False), axis=axis,
+                            keepdims=bool(keepdims))
+    present = to_dense(_make(indices, _core.ones([len(indices)], dtype="float32"), shape), validate_indices=False)
+    reached = _core.greater(_core.reduce_max(present, axis=axis, keepdims=bool(keepdims)), 0.0)
+    if output_is_sparse:
+        flat = np.flatnonzero(np.asarray(reached))
+        if not reached.shape:
+            raise NotImplementedError("sparse.reduce_max: a sparse result of rank 0 (output_is_sparse=True over every "
+                                      "axis) is not supported; pass axis=..., or output_is_sparse=False.")
+        kept = np.stack(np.unravel_index(flat, tuple(reached.shape)), axis=1).astype(np.int64)
+        return _make(kept, _gather_values(_core.reshape(best, (-1,)), flat), tuple(reached.shape))
+    return _core.where(reached, best, _core.zeros_like(best))
 
 
 def reorder(sp_input, name=None):

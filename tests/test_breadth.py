@@ -291,6 +291,10 @@ def test_structure_functions_are_eager_no_ops():
     assert float(out) == 6.0
     out = tf.numpy_function(lambda a: (a * 2).astype(np.int64), [tf.constant([1, 2])], tf.int64)
     np.testing.assert_array_equal(out.numpy(), [2, 4])
+    calls = []  # a function run for its side effect, with no outputs (TF's data-performance guide)
+    assert tf.py_function(lambda: calls.append(1), [], ()) == [] and calls == [1]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="returned 1 values for 0 Tout"):
+        tf.py_function(lambda: 1.0, [], [])
     assert tf.version.VERSION == tf.__version__
 
 

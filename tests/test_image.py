@@ -38,7 +38,8 @@ def _call(name):
     if name.startswith("resize_with_crop_or_pad_"):
         h, w = name.rsplit("_", 1)[1].split("x")
         return lambda x: img.resize_with_crop_or_pad(x, int(h), int(w))
-    if name.startswith("resize_bilinear_") or name.startswith("resize_nearest_"):
+    if name.startswith("resize_") and name.split("_")[1] in ("bilinear", "nearest", "bicubic", "area") \
+            and "x" in name.rsplit("_", 1)[1]:
         method, size = name.split("_")[1:]
         h, w = size.split("x")
         return lambda x: img.resize(x, (int(h), int(w)), method=method)
@@ -48,6 +49,8 @@ def _call(name):
         "resize_single_bilinear": lambda x: img.resize(x, (9, 5)),
         "resize_uint8_bilinear": lambda x: img.resize(x, (4, 9)),
         "resize_uint8_nearest": lambda x: img.resize(x, (4, 9), method="nearest"),
+        "resize_uint8_bicubic": lambda x: img.resize(x, (4, 9), method="bicubic"),
+        "resize_uint8_area": lambda x: img.resize(x, (4, 9), method="area"),
         "resize_aspect": lambda x: img.resize(x, (10, 10), preserve_aspect_ratio=True),
         "resize_aspect_single": lambda x: img.resize(x, (3, 10), preserve_aspect_ratio=True),
         "flip_left_right": img.flip_left_right,
@@ -102,7 +105,7 @@ def test_resize_float64_gives_float32_as_tf(recorded):
     assert got.dtype.name == str(recorded["resize_float64_dtype"])
 
 
-@pytest.mark.parametrize("method", ["bilinear", "nearest"])
+@pytest.mark.parametrize("method", ["bilinear", "nearest", "bicubic", "area"])
 def test_resize_gradient_matches_finite_differences(method):
     # resize is linear in the image, so central differences with a unit step are exact up to float32 rounding.
     rng = np.random.default_rng(0)
@@ -186,7 +189,8 @@ def test_random_crop_is_a_window_of_the_input():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: pt.image.resize(pt.ones((4, 4)), (2, 2)), "3 or 4 dimensions"),
-    (lambda: pt.image.resize(pt.ones((4, 4, 1)), (2, 2), method="bicubic"), "'bilinear' or 'nearest'"),
+    (lambda: pt.image.resize(pt.ones((4, 4, 1)), (2, 2), method="lanczos3"),
+     "'bilinear', 'nearest', 'bicubic' or 'area'"),
     (lambda: pt.image.resize(pt.ones((4, 4, 1)), (0, 2)), "positive"),
     (lambda: pt.image.central_crop(pt.ones((4, 4, 1)), 1.5), "within \\(0, 1\\]"),
     (lambda: pt.image.crop_to_bounding_box(pt.ones((4, 4, 1)), 2, 0, 3, 2), "height must be >= target"),

@@ -433,3 +433,64 @@ def test_add_n():
         tf.add_n([tf.ones([2]), tf.ones([3])])
     with pytest.raises(ValueError, match="non-empty list"):
         tf.add_n([])
+
+
+def test_string_tensors_concatenate_with_plus():
+    """TF's ``+`` on tf.string tensors (the tf.function guide doubles a string): element-wise, broadcasting."""
+    a = tf.constant("a")
+    assert (a + a).numpy() == b"aa"
+    np.testing.assert_array_equal((tf.constant(["x", "y"]) + b"!").numpy(), np.array([b"x!", b"y!"], object))
+    np.testing.assert_array_equal(("p" + tf.constant(["x", "y"])).numpy(), np.array([b"px", b"py"], object))
+    np.testing.assert_array_equal((tf.constant([["a"], ["b"]]) + tf.constant(["1", "2"])).numpy(),
+                                  np.array([[b"a1", b"a2"], [b"b1", b"b2"]], object))
+
+
+def test_device_configuration_answers_as_tf_on_a_machine_without_gpus():
+    """TF's GPU guide, run on a CPU-only machine: no GPUs, one logical CPU, GPU settings refused as TF refuses them."""
+    assert tf.config.list_physical_devices("GPU") == [] and tf.config.list_logical_devices("GPU") == []
+    (cpu,) = tf.config.list_logical_devices()
+    assert (cpu.name, cpu.device_type) == ("/device:CPU:0", "CPU")
+    assert tf.config.list_logical_devices("CPU") == [cpu] and tf.config.experimental.list_logical_devices() == [cpu]
+    tf.config.set_visible_devices([], "GPU")
+    with pytest.raises(ValueError, match="CPU cannot be hidden"):
+        tf.config.set_visible_devices([])
+    with pytest.raises(ValueError, match="only the CPU"):
+        tf.config.set_visible_devices(["/physical_device:GPU:0"], "GPU")
+    with pytest.raises(ValueError, match="non-GPU"):
+        tf.config.experimental.set_memory_growth(tf.config.list_physical_devices("CPU")[0], True)
+    config = tf.config.LogicalDeviceConfiguration(memory_limit=1024)
+    assert config.memory_limit == 1024
+    with pytest.raises(NotImplementedError, match="cannot split the CPU"):
+        tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0], [config, config])
+    tf.config.set_soft_device_placement(False)
+    assert not tf.config.get_soft_device_placement()
+    tf.config.set_soft_device_placement(True)
+    tf.debugging.set_log_device_placement(True)
+    tf.debugging.set_log_device_placement(False)
+
+
+def test_device_spec_parses_and_prints_as_tf():
+    """Strings and values recorded from TF 2.21 (tf.DeviceSpec)."""
+    d = tf.DeviceSpec(job="worker", replica=0, task=1, device_type="gpu", device_index=2)
+    assert d.to_string() == "/job:worker/replica:0/task:1/device:GPU:2" and d.device_type == "GPU"
+    assert tf.DeviceSpec.from_string("/job:ps/task:3/device:CPU:0").to_string() == "/job:ps/task:3/device:CPU:0"
+    assert [tf.DeviceSpec.from_string(s).to_string() for s in ("/cpu:1", "GPU:0", "/device:gpu:*")] == [
+        "/device:CPU:1", "/device:GPU:0", "/device:GPU:*"]
+    assert d.replace(task=5, device_type="CPU").to_string() == "/job:worker/replica:0/task:5/device:CPU:2"
+    assert d.make_merged_spec(tf.DeviceSpec(job="chief", device_index=4)).to_string() == \
+        "/job:chief/replica:0/task:1/device:GPU:4"
+    assert tf.DeviceSpec().to_string() == "" and d == tf.DeviceSpec.from_string(d.to_string())
+    with pytest.raises(ValueError, match="Unknown attribute 'bogus'"):
+        tf.DeviceSpec.from_string("/bogus:1")
+
+
+def test_variable_enums_and_aggregation_method_have_tfs_values():
+    assert [(m.name, m.value) for m in tf.VariableAggregation] == [
+        ("NONE", 0), ("SUM", 1), ("MEAN", 2), ("ONLY_FIRST_REPLICA", 3)]
+    assert [(m.name, m.value) for m in tf.VariableSynchronization] == [
+        ("AUTO", 0), ("NONE", 1), ("ON_WRITE", 2), ("ON_READ", 3)]
+    assert (tf.AggregationMethod.ADD_N, tf.AggregationMethod.DEFAULT, tf.AggregationMethod.EXPERIMENTAL_TREE,
+            tf.AggregationMethod.EXPERIMENTAL_ACCUMULATE_N) == (0, 0, 1, 2)
+    v = tf.Variable(1.0, aggregation=tf.VariableAggregation.MEAN, synchronization=tf.VariableSynchronization.AUTO)
+    assert float(v) == 1.0
+    assert tf.Assert is tf.debugging.Assert

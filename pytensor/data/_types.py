@@ -82,6 +82,14 @@ class StringTensor:
 
     __hash__ = None
 
+    def __add__(self, other):
+        """Element-wise concatenation, broadcasting as numpy (TF's ``+`` on ``tf.string`` tensors)."""
+        other = other._array if isinstance(other, StringTensor) else as_string_array(other)
+        return StringTensor(self._array + other)
+
+    def __radd__(self, other):
+        return StringTensor(as_string_array(other) + self._array)
+
     def __repr__(self):
         if self._array.ndim == 0:
             return f"pt.Tensor({self.numpy()!r}, shape=(), dtype=string)"

@@ -4,6 +4,8 @@ from . import layers, models, backend, utils, datasets, preprocessing  # noqa: F
 from . import saving  # noqa: F401
 from . import applications  # noqa: F401
 from . import ops, random  # noqa: F401
+from . import config  # noqa: F401
+from .variables import Variable  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 

@@ -237,6 +237,8 @@ def categorical_accuracy(y_true, y_pred):
     """1.0 where ``argmax(y_true) == argmax(y_pred)`` over the last axis."""
     y_pred = pt.convert_to_tensor(y_pred)
     y_true = pt.convert_to_tensor(y_true)
+    if y_true.dtype == pt.bool:  # one-hot labels as booleans (Keras takes the argmax of any dtype)
+        y_true = pt.cast(y_true, y_pred.dtype)
     return pt.cast(pt.equal(pt.argmax(y_true, axis=-1), pt.argmax(y_pred, axis=-1)), pt.float32)
 
 

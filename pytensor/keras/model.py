@@ -23,6 +23,24 @@ def check_input_shape(model, index, expected, received):
                      f"shape={expected}, found shape={received}. {fix}.")
 
 
+def conform_input(model, index, expected, value):
+    """``value`` fitted to an input of shape ``expected`` as Keras's functional models do: one missing trailing
+    axis of size 1 is added, one extra trailing axis of size 1 is dropped; any other mismatch raises Keras's
+    "incompatible input" ValueError."""
+    received = tuple(value.shape)
+    if len(received) == len(expected) - 1 and expected[-1] == 1:
+        adjusted = received + (1,)
+    elif len(received) == len(expected) + 1 and received[-1] == 1:
+        adjusted = received[:-1]
+    else:
+        adjusted = received
+    if len(expected) != len(adjusted) or any(e is not None and e != r for e, r in zip(expected, adjusted)):
+        check_input_shape(model, index, expected, received)  # raises, naming the shape as given
+    if len(adjusted) == len(received):
+        return value
+    return pt.expand_dims(value, -1) if len(adjusted) > len(received) else pt.squeeze(value, -1)
+
+
 def _print_table(model, rows, columns, positions, print_fn):
     width = positions[-1]
 
@@ -106,11 +124,8 @@ class Model(Trainer, Layer):
         for t in self.outputs:
             visit(t, frozenset())
         self._nodes = nodes
-        layers = [t.node.layer for t in self.inputs]
-        for node in nodes:
-            if not any(node.layer is l for l in layers):
-                layers.append(node.layer)
-        self._set_sublayers(layers)
+        from .saving._weights import keras_layers  # Keras's order: its weight files name layers in it
+        self._set_sublayers(keras_layers(self))
         # Keras names outputs by their dict keys when outputs is a dict, else by their layers.
         self.output_names = sorted(outputs) if isinstance(outputs, dict) else [t.node.layer.name for t in self.outputs]
         self.input_names = [t.node.layer.name for t in self.inputs]
@@ -149,8 +164,7 @@ class Model(Trainer, Layer):
             raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s) {self.input_names}, but it "
                              f"received {len(flat)} input tensors.")
         for i, (symbol, value) in enumerate(zip(self.inputs, flat)):
-            check_input_shape(self, i, symbol.shape, value.shape)
-            values[id(symbol)] = value
+            values[id(symbol)] = conform_input(self, i, symbol.shape, value)
 
         def lookup(item):
             return values[id(item)] if isinstance(item, KerasTensor) else item
@@ -175,11 +189,15 @@ class Model(Trainer, Layer):
     def build(self, input_shape):
         """Builds a subclassed model by calling it on zeros of ``input_shape`` (None sizes as 1)."""
         if self._nodes is None:
-            def zeros(shape):
-                return pt.zeros([1 if d is None else d for d in tuple(shape)], dtype=self.dtype)
-            shapes = input_shape
-            example = zeros(shapes) if all(d is None or isinstance(d, (int, np.integer)) for d in shapes) \
-                else pt.nest.map_structure(zeros, shapes)
+            def zeros(shapes):  # one shape, or a dict / list / tuple of shapes
+                if isinstance(shapes, dict):
+                    return {key: zeros(shape) for key, shape in shapes.items()}
+                dims = tuple(shapes)
+                if all(d is None or isinstance(d, (int, np.integer)) for d in dims):
+                    return pt.zeros([1 if d is None else d for d in dims], dtype=self.dtype)
+                return [zeros(shape) for shape in dims] if isinstance(shapes, list) else \
+                    tuple(zeros(shape) for shape in dims)
+            example = zeros(input_shape)
             self.built = True
             self(example)
         self.built = True

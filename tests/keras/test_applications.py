@@ -1,6 +1,6 @@
-"""keras.applications against Keras 3 (fixtures/record_applications.py): the same layers (classes and names, in
-order), parameter counts and output shapes for ResNet50/101/152 (v1 and v2), VGG16/19 and MobileNetV2 with
-weights=None;
+"""keras.applications against Keras 3 (fixtures/record_applications.py, record_applications_efficientnet.py): the
+same layers (classes and names, in order), parameter counts and output shapes for ResNet50/101/152 (v1 and v2),
+VGG16/19, MobileNetV2 and EfficientNetB0-B7 with weights=None;
 weights="imagenet" read from Keras's cache folder (a Keras-written MobileNetV2 weight file in the ImageNet files'
 layout, random weights, predicting as Keras did); preprocess_input / decode_predictions; the errors."""
 import json
@@ -17,6 +17,8 @@ from pytensor.keras.saving._weights import keras_layers
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 with open(os.path.join(FIXTURES, "applications_keras3.json")) as _file:
     REFERENCE = json.load(_file)
+with open(os.path.join(FIXTURES, "applications_efficientnet_keras3.json")) as _file:  # record_applications_efficientnet
+    REFERENCE.update(json.load(_file))
 apps = keras.applications
 
 CASES = {
@@ -34,6 +36,17 @@ CASES = {
     "mobilenetv2_035_96": (apps.MobileNetV2, dict(alpha=0.35, input_shape=(96, 96, 3))),
     "mobilenetv2_140_notop_any": (apps.MobileNetV2, dict(alpha=1.4, include_top=False, pooling="avg")),
     "mobilenetv2_075_odd": (apps.MobileNetV2, dict(alpha=0.75, input_shape=(75, 61, 3), classes=7)),
+    "efficientnetb0": (apps.EfficientNetB0, {}),
+    "efficientnetb0_notop_avg_64": (apps.EfficientNetB0, dict(include_top=False, pooling="avg",
+                                                              input_shape=(64, 64, 3))),
+    "efficientnetb1_classes10_96": (apps.EfficientNetB1, dict(classes=10, input_shape=(96, 96, 3))),
+    "efficientnetb2_notop_max_odd": (apps.EfficientNetB2, dict(include_top=False, pooling="max",
+                                                               input_shape=(75, 61, 3))),
+    "efficientnetb3_notop_any": (apps.EfficientNetB3, dict(include_top=False)),
+    "efficientnetb5_notop_avg_64": (apps.EfficientNetB5, dict(include_top=False, pooling="avg",
+                                                              input_shape=(64, 64, 3))),
+    "efficientnetb7_notop_avg_64": (apps.EfficientNetB7, dict(include_top=False, pooling="avg",
+                                                              input_shape=(64, 64, 3))),
 }
 SLOW = {"vgg16"}  # 138 M parameters: seconds to initialise
 
@@ -42,7 +55,8 @@ def _auto_name(name):
     """Keras numbers the names of unnamed layers by a per-session counter ("input_layer_3"); compare the stem."""
     stem, _, suffix = name.rpartition("_")
     return stem if suffix.isdigit() and stem in ("input_layer", "global_average_pooling2d",
-                                                  "global_max_pooling2d", "max_pooling2d") else name
+                                                  "global_max_pooling2d", "max_pooling2d", "rescaling",
+                                                  "normalization") else name
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW else c for c in CASES])

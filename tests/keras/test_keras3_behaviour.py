@@ -291,3 +291,131 @@ def test_constructor_weights_apply_after_an_explicit_build():
     layer.build((None, 2))
     np.testing.assert_array_equal(layer.kernel.numpy(), kernel)
     np.testing.assert_allclose(layer(pt.ones((1, 2))).numpy(), [[1.0, 2.0, 3.0]])
+
+
+# ---- found by the corpus of public programs (tests/programs) ----
+def test_functional_model_adds_or_drops_a_trailing_axis_of_one_as_keras_does():
+    """keras-io's siamese and trainer-pattern examples feed (n, 28, 28) images to keras.Input((28, 28, 1))."""
+    inputs = keras.Input((4, 1))
+    model = keras.Model(inputs, layers.Flatten()(inputs))
+    x = RNG.normal(size=(2, 4)).astype(np.float32)
+    np.testing.assert_array_equal(model(x).numpy(), x)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
+    flat = keras.Input((4,))
+    identity = keras.Model(flat, layers.Identity()(flat))
+    np.testing.assert_array_equal(identity(x[..., None]).numpy(), x)
+    with pytest.raises(ValueError, match=r"incompatible.*expected shape=\(None, 4, 1\), found shape=\(2, 5\)"):
+        model(np.zeros((2, 5), np.float32))
+    with pytest.raises(ValueError, match="incompatible"):  # only an axis of size one is added or dropped
+        identity(np.zeros((2, 4, 2), np.float32))
+
+
+class _Endpoint(layers.Layer):
+    def call(self, logits, targets=None):
+        return logits if targets is None else logits - targets
+
+
+def test_layer_takes_its_inputs_by_the_name_of_calls_first_argument():
+    x, y = pt.constant([[3.0, 4.0]]), pt.constant([[1.0, 1.0]])
+    layer = _Endpoint()
+    np.testing.assert_array_equal(layer(logits=x, targets=y).numpy(), [[2.0, 3.0]])
+    np.testing.assert_array_equal(layer(x, targets=y).numpy(), [[2.0, 3.0]])
+    with pytest.raises(TypeError, match="without inputs.*logits="):
+        layer(targets=y)
+
+
+def test_subclassed_model_with_dict_inputs_builds_and_trains():
+    """keras-io's endpoint-layer example: a subclassed model whose one input is a dict of arrays."""
+    class Sum(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = layers.Dense(1), layers.Dense(1)
+
+        def call(self, inputs):
+            return self.a(inputs["a"]) + self.b(inputs["b"])
+
+    model = Sum()
+    model.build({"a": (None, 3), "b": (None, 2)})
+    assert [tuple(w.shape) for w in model.weights] == [(3, 1), (1,), (2, 1), (1,)]
+    class Pair(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = layers.Dense(1), layers.Dense(1)
+
+        def call(self, inputs):
+            assert isinstance(inputs, list)  # built from a list of shapes: called on a list, as in Keras
+            return self.a(inputs[0]) + self.b(inputs[1])
+
+    pair = Pair()
+    pair.build([(None, 3), (None, 2)])
+    assert [tuple(w.shape) for w in pair.weights] == [(3, 1), (1,), (2, 1), (1,)]
+    data = {"a": RNG.normal(size=(8, 3)).astype(np.float32), "b": RNG.normal(size=(8, 2)).astype(np.float32)}
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(data, np.ones((8, 1), np.float32), epochs=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_keras_variable():
+    v = keras.Variable(np.ones((2, 3)), name="kernel")  # a value keeps its dtype, as in Keras 3
+    assert isinstance(v, keras.Variable) and isinstance(v, pt.Variable) and v.dtype == pt.float64
+    assert keras.Variable(3).dtype == pt.int32 and keras.Variable(3, dtype="float32").dtype == pt.float32
+    np.testing.assert_array_equal(keras.Variable("ones", shape=(2,)).numpy(), [1.0, 1.0])
+    z = keras.Variable(keras.initializers.Zeros(), shape=(1, 2), trainable=False)
+    assert z.dtype == pt.float32 and not z.trainable and not isinstance(np.ones(2), keras.Variable)
+    with pytest.raises(ValueError, match="needs a shape"):
+        keras.Variable("zeros")
+    with pytest.raises(ValueError, match=r"shape \(2,\), but shape=\(3,\)"):
+        keras.Variable([1.0, 2.0], shape=(3,))
+
+    class MyDense(layers.Layer):  # Keras's demo_custom_tf_workflow: weights made with keras.Variable in build
+        def build(self, input_shape):
+            self.w = keras.Variable(np.eye(input_shape[-1], dtype=np.float32), name="kernel")
+
+        def call(self, x):
+            return pt.matmul(x, self.w)
+
+    layer = MyDense()
+    layer(pt.ones((1, 2)))
+    assert len(layer.trainable_weights) == 1 and layer.trainable_weights[0] is layer.w
+
+
+def test_keras_config():
+    assert keras.config.backend() == "tensorflow" and keras.config.floatx() == keras.backend.floatx()
+    assert keras.config.epsilon() == keras.backend.epsilon()
+    assert keras.config.image_data_format() == "channels_last"
+    keras.config.set_image_data_format("channels_last")
+    with pytest.raises(ValueError, match="channels_last"):
+        keras.config.set_image_data_format("channels_first")
+    keras.config.disable_traceback_filtering()
+    assert not keras.config.is_traceback_filtering_enabled()
+    keras.config.enable_traceback_filtering()
+    assert keras.config.is_traceback_filtering_enabled()
+
+
+def test_categorical_accuracy_takes_boolean_one_hot_labels():
+    """keras-io's addition RNN one-hot encodes its labels as booleans."""
+    y_pred = pt.constant([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    y_true = np.array([[False, True], [False, True], [False, True]])
+    np.testing.assert_array_equal(keras.metrics.categorical_accuracy(y_true, y_pred).numpy(), [1.0, 0.0, 1.0])
+    metric = keras.metrics.CategoricalAccuracy()
+    metric.update_state(y_true, y_pred)
+    assert metric.result().numpy() == pytest.approx(2 / 3)
+
+
+def test_functional_layers_are_in_keras_order():
+    """Keras orders a functional model's layers by depth from the outputs, then by first meeting in a walk from the
+    outputs; recorded from Keras 3 by fixtures/record_layer_order.py (the weights' order follows it)."""
+    import json
+    import os
+    import sys
+    fixtures = os.path.join(os.path.dirname(__file__), "fixtures")
+    sys.path.insert(0, fixtures)
+    try:
+        from layer_order_cases import cases
+    finally:
+        sys.path.remove(fixtures)
+    with open(os.path.join(fixtures, "layer_order_keras3.json")) as f:
+        recorded = json.load(f)["layers"]
+    keras.backend.clear_session()
+    got = {name: [layer.name for layer in model.layers] for name, model in cases(keras).items()}
+    assert got == recorded

@@ -28,7 +28,7 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 def record(program):
     script = corpus.materialize(program)
     with tempfile.TemporaryDirectory() as work:
-        env = corpus.run_environment(corpus.keras_home(os.path.join(work, "keras_home")))
+        env = corpus.run_environment(corpus.keras_home(os.path.join(work, "keras_home"), program))
         env["PYTHONHASHSEED"] = "0"
         try:
             result = subprocess.run([sys.executable, "-c", _LAUNCH, script], cwd=work, env=env, capture_output=True,

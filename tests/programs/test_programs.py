@@ -74,7 +74,7 @@ def test_program_matches_tensorflow(program, tmp_path):
         script = corpus.materialize(program)
     except FileNotFoundError as err:
         pytest.skip(f"source not available offline: {err}")
-    env = corpus.run_environment(corpus.keras_home(str(tmp_path / "keras_home")))
+    env = corpus.run_environment(corpus.keras_home(str(tmp_path / "keras_home"), program))
     result = subprocess.run([sys.executable, "-m", "pytensor.run", script], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=program.timeout)
     assert result.returncode == 0, f"{program.id} exited with {result.returncode}:\n{result.stderr[-3000:]}"
@@ -98,3 +98,23 @@ def test_comparison_detects_differences():
     assert compare(exact, "pt.Tensor(6.5, shape=())", "tf.Tensor(6.0, shape=())") == [
         "number #0: 6.5 vs TensorFlow's 6.0"]
     assert compare(exact, "0.1.0\n3.0", "2.21.0\n3.0", versions=("0.1.0", "2.21.0")) == []
+
+
+def test_keras_home_holds_private_copies_of_the_shared_data(tmp_path):
+    """A library that distrusts a cached file deletes it or downloads over it: the program's KERAS_HOME holds
+    writable copies of the data sets it declares, never links into ../shared/data."""
+    program = corpus.Program(id="x", origin=corpus.TF_DOCS, path="p.py", url="", licence="",
+                             data=("mnist.npz", "fashion-mnist"))
+    if corpus.missing_data(program):
+        pytest.skip(f"data set missing from ../shared/data: {corpus.missing_data(program)}")
+    datasets = os.path.join(corpus.keras_home(str(tmp_path / "home"), program), "datasets")
+    assert sorted(os.listdir(datasets)) == ["fashion-mnist", "mnist.npz"]
+    for root, folders, files in os.walk(datasets):
+        for name in folders + files:
+            assert not os.path.islink(os.path.join(root, name)), name
+    copy = os.path.join(datasets, "mnist.npz")
+    assert open(copy, "rb").read(64) == open(os.path.join(corpus.shared_data_dir(), "mnist.npz"), "rb").read(64)
+    with open(copy, "wb") as f:  # writable, and writing it leaves the shared file alone
+        f.write(b"replaced")
+    os.remove(copy)
+    assert os.path.getsize(os.path.join(corpus.shared_data_dir(), "mnist.npz")) > 1000

@@ -12,6 +12,7 @@ from ..keras_tensor import KerasTensor, Node
 
 __all__ = ["Layer"]
 
+_BY_NAME = object()  # the default of Layer.__call__'s inputs: they were passed by their name in call()
 _ALLOWED_KWARGS = {"input_shape", "input_dim", "batch_input_shape", "batch_size", "weights",
                    "activity_regularizer", "autocast"}
 _BOOKKEEPING = frozenset({"_layers", "_own_weights", "_losses", "_regularized", "_initial_weights", "_flat_cache",
@@ -122,6 +123,9 @@ class Layer:
         var_kw = any(p.kind is p.VAR_KEYWORD for p in params.values())
         self._call_takes_training = "training" in params or var_kw
         self._call_takes_mask = "mask" in params or var_kw
+        # the name of call's first argument: Keras accepts the inputs by that name (layer(logits=x, targets=y))
+        self._call_inputs_name = next((name for name, p in params.items()
+                                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)), None)
         self._call_training_default = params["training"].default if "training" in params and \
             params["training"].default is not inspect.Parameter.empty else None
         # Layers that define compute_mask may create a mask (Embedding(mask_zero=True)) even from unmasked inputs.
@@ -392,7 +396,12 @@ class Layer:
             x = pt.cast(x, self._dtype)
         return x
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, inputs=_BY_NAME, *args, **kwargs):
+        if inputs is _BY_NAME:
+            if self._call_inputs_name not in kwargs:
+                raise TypeError(f"Layer '{self.name}' was called without inputs: pass them as the first argument, "
+                                f"or as {self._call_inputs_name}=... (the first argument of its call()).")
+            inputs = kwargs.pop(self._call_inputs_name)
         if pt.nest.is_nested(inputs):
             if any(isinstance(x, KerasTensor) for x in pt.nest.flatten(inputs)):
                 return self._symbolic_call(inputs, args, kwargs)

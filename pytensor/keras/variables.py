@@ -1,0 +1,37 @@
+"""``keras.Variable``: Keras 3's backend-independent variable, which under TensorFlow is a ``tf.Variable``."""
+import pytensor as pt
+
+from . import initializers
+from .backend import floatx
+
+__all__ = ["Variable"]
+
+
+class _VariableType(type):
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, pt.Variable)
+
+
+class Variable(metaclass=_VariableType):
+    """``keras.Variable(initializer, shape=None, dtype=None, trainable=True, name=None)``: a ``tf.Variable`` holding
+    `initializer` (a value, or an initializer — name, object or callable — called with `shape` and `dtype`).
+
+    Raises:
+        ValueError: an initializer without a `shape`, or a value whose shape differs from `shape`.
+    """
+
+    def __new__(cls, initializer, shape=None, dtype=None, trainable=True, autocast=True, aggregation="none",
+                synchronization="auto", name=None):
+        if isinstance(initializer, str) or callable(initializer):
+            if shape is None:
+                raise ValueError(f"keras.Variable{'' if name is None else ' ' + repr(name)}: an initializer "
+                                 f"({initializer!r}) needs a shape; pass shape=(...), or pass a value instead.")
+            value = initializers.get(initializer)(tuple(shape), dtype=dtype or floatx())
+        else:
+            value = pt.convert_to_tensor(initializer)
+            if dtype is not None:
+                value = pt.cast(value, dtype)
+            if shape is not None and tuple(value.shape) != tuple(shape):
+                raise ValueError(f"keras.Variable{'' if name is None else ' ' + repr(name)}: the value has shape "
+                                 f"{tuple(value.shape)}, but shape={tuple(shape)} was given.")
+        return pt.Variable(value, trainable=trainable, name=name)
