@@ -57,6 +57,27 @@ def test_get_concrete_function_with_specs_does_not_change_variables():
     assert float(v.numpy()) == 6.0 and f.experimental_get_tracing_count() == 1
 
 
+
+def test_dry_trace_of_a_first_optimizer_step_keeps_the_slots_it_created():
+    # The trace creates Adam's slots and writes them; the dry trace puts every variable back, the new ones included
+    # (restoring one through its pre-move address crashed). The first real call then takes Adam's first step.
+    v = tf.Variable([1.0, 2.0])
+    opt = tf.keras.optimizers.Adam(0.1)
+
+    @tf.function(input_signature=[tf.TensorSpec([2], tf.float32)])
+    def step(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(v * x)
+        opt.apply_gradients(zip(tape.gradient(loss, [v]), [v]))
+        return loss
+
+    step.get_concrete_function(tf.TensorSpec([2], tf.float32))
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
+    assert int(opt.iterations.numpy()) == 0
+    step(tf.constant([1.0, -1.0]))
+    # Adam's first step moves each weight by lr * sign(gradient) (bias-corrected m / sqrt(v) = g / |g|).
+    np.testing.assert_allclose(v.numpy(), [0.9, 2.1], rtol=1e-6)
+
 def _graph_of(fn, *args):
     capture = _core._Capture(list(args))
     capture.begin()
