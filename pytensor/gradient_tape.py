@@ -119,7 +119,11 @@ class GradientTape:
                                "(or jacobians)")
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
-        if (self._ready_fn is None and output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
+        on_ready = self._ready_fn
+        if on_ready is None:
+            from .distribute import _context as distribute_context  # imported late: distribute imports the tape
+            on_ready = distribute_context.gradient_ready_hook(sources)
+        if (on_ready is None and output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
                 and sources.dtype.is_floating and target is not sources):
             # Fast path for the common one-target, one-source call (no structure to flatten).
             g = self._tape.gradient((target,), (sources,), (None,), True)[0]
@@ -127,7 +131,7 @@ class GradientTape:
                 g = _core.zeros_like(sources)
             return g
         return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True,
-                              on_ready=self._ready_fn)
+                              on_ready=on_ready)
 
     def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume, on_ready=None):
         flat_targets = nest.flatten(target)

@@ -69,3 +69,15 @@ def strategy_of_variables(variables):
         if any(strategy._owns(v) for v in variables):
             return strategy
     return None
+
+
+def gradient_ready_hook(sources):
+    """The callback with which ``GradientTape.gradient`` lets the multi-worker strategy that mirrors ``sources``
+    all-reduce their gradients during the backward sweep, or None."""
+    from ._strategy import Strategy
+    if not Strategy._live:
+        return None
+    from .. import nest
+    sources = nest.flatten(sources)
+    strategy = strategy_of_variables(sources)
+    return strategy._gradient_ready_hook(sources) if strategy is not None else None
