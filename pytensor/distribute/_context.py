@@ -72,12 +72,12 @@ def strategy_of_variables(variables):
 
 
 def gradient_ready_hook(sources):
-    """The callback with which ``GradientTape.gradient`` lets the multi-worker strategy that mirrors ``sources``
-    all-reduce their gradients during the backward sweep, or None."""
-    from ._strategy import Strategy
-    if not Strategy._live:
+    """The callback with which ``GradientTape.gradient``, in a strategy's scope (``strategy.run``, Keras ``fit``,
+    ``with strategy.scope()``), lets that strategy all-reduce the gradients of the variables it mirrors during
+    the backward sweep, or None. Outside a scope ``tape.gradient`` stays local: a worker may then take gradients
+    the others do not (the all-reduce waits for ``apply_gradients``, which every worker calls)."""
+    stack = _stack()
+    if not stack:
         return None
     from .. import nest
-    sources = nest.flatten(sources)
-    strategy = strategy_of_variables(sources)
-    return strategy._gradient_ready_hook(sources) if strategy is not None else None
+    return stack[-1]._gradient_ready_hook(nest.flatten(sources))

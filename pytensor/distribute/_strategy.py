@@ -58,14 +58,16 @@ class CommunicationOptions:
 
 def _as_tensor(array):
     """A tensor over ``array``'s memory (DLPack: no copy); the array is ours and never written again."""
-    return _core.from_dlpack(array if array.flags.c_contiguous and array.flags.writeable else array.copy())
+    flags = array.flags
+    return _core.from_dlpack(array if flags.c_contiguous and flags.writeable else array.copy())
 
 
 class _BucketedAllReduce:
     """Sums lists of tensors over the workers in buckets of at most ``bucket_bytes``, each started with MPI's
     nonblocking ``Iallreduce`` as soon as it is filled, walking the list from the end (the order in which the
     backward sweep produces the gradients of a model's variables), then waits for all of them; a single bucket
-    goes through the blocking ``Allreduce``.
+    goes through the blocking ``Allreduce``. ``overlapped`` / ``collect`` do the same for gradients fed one at a
+    time by the tape's backward sweep, so that the buckets travel while the sweep goes on.
 
     A bucket of one tensor is sent from the tensor's own memory (no copy); several are packed into one buffer.
     ``wait_seconds`` accumulates the time blocked in the final wait (what a step loses to communication)."""
@@ -79,6 +81,7 @@ class _BucketedAllReduce:
         self.overlapped_calls = 0  # of those, the ones whose buckets the backward sweep started
         self._checked = None  # the shapes and dtypes last found equal on every worker
         self._buffers = {}  # (bucket index, size, dtype) -> (send, recv) buffers kept from step to step
+        self._plan_of = None, None  # (signature, its bucket plan) of the last call
         self._overlapped = None  # the _OverlappedReduction that GradientTape's sweep is feeding, until collected
 
     def __call__(self, tensors, reuse_buffers=False):
@@ -88,13 +91,19 @@ class _BucketedAllReduce:
         self._reuse = reuse_buffers
         entered = time.perf_counter()
         arrays = [np.asarray(t.numpy() if hasattr(t, "numpy") else t) for t in tensors]
-        self._check_same_on_all_workers([(a.shape, a.dtype.str) for a in arrays])
-        plan = self._plan(arrays)
+        signature = [(a.shape, a.dtype.str) for a in arrays]
+        self._check_same_on_all_workers(signature)
+        # The plan depends only on the signature: kept from call to call (per-call Python time is what a small
+        # all-reduce loses against mpi4py's raw call).
+        if self._plan_of[0] != signature:
+            self._plan_of = signature, self._plan(arrays)
+        plan = self._plan_of[1]
         # One bucket has nothing to overlap with: MPI's blocking all-reduce is then the faster algorithm.
         pending = [self._start(members, arrays, index, blocking=len(plan) == 1) for index, members in enumerate(plan)]
-        start = time.perf_counter()
-        self.comm.wait([request for request, _, _, _ in pending])
-        self.wait_seconds += time.perf_counter() - start
+        if len(plan) > 1:
+            start = time.perf_counter()
+            self.comm.wait([request for request, _, _, _ in pending])
+            self.wait_seconds += time.perf_counter() - start
         self.calls += 1
         out = [None] * len(arrays)
         for _, _, recv, members in pending:
@@ -154,7 +163,7 @@ class _BucketedAllReduce:
         return plan + [bucket] if bucket else plan
 
     def _start(self, members, arrays, index, blocking):
-        count = sum(arrays[i].size for i in members)
+        count = arrays[members[0]].size if len(members) == 1 else sum(arrays[i].size for i in members)
         dtype = arrays[members[0]].dtype
         key = (index, count, dtype.str)
         send, recv = self._buffers.get(key, (None, None)) if self._reuse else (None, None)
@@ -529,7 +538,8 @@ class OneDeviceStrategy(MirroredStrategy):
 
 class MultiWorkerMirroredStrategy(Strategy):
     """One worker per process, the workers joined by MPI: launched as ``mpirun -n N python train.py`` (or srun),
-    the rank and number of workers come from MPI. Gradients are summed with bucketed nonblocking all-reduces;
+    the rank and number of workers come from MPI. Gradients are summed with bucketed nonblocking all-reduces,
+    each bucket started during ``tape.gradient`` as soon as its gradients are final (``apply_gradients`` waits);
     an uncaught exception on any worker aborts all of them (MPI_Abort), naming the rank. Workers on one machine
     split its cores between them (unless OMP_NUM_THREADS is set).
 
