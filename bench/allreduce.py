@@ -7,8 +7,9 @@ scale-out model of bench/README.md.
    turn), median of --reps (times 16 / MB below 16 MB). Bus bandwidth = 2 (N - 1) / N * bytes / seconds (the
    ring all-reduce's traffic per link).
 2. The MNIST MLP step (784 -> 512 relu -> 10, SGD, global batch 128: 64 per worker): median step time with 2
-   workers, the time spent in the gradient all-reduce (packing + waiting) and blocked in its final wait, as
-   fractions of the step; and one process's step at batch 128 for comparison.
+   workers, the time spent in the gradient all-reduce (packing + waiting) and blocked waiting on it, as
+   fractions of the step, with the buckets started after the backward or during it (from the tape's
+   gradient-ready callback), for 25 MB and 64 KiB buckets; and one process's step at batch 128 for comparison.
 3. With --model: the step-time model for the MLP and the benchmark CNN on 1-64 machines at 10 and 100 Gbit/s,
    calibrated by one process's measured step times (the table in bench/README.md).
 
@@ -44,26 +45,33 @@ def _cnn(tf):
 
 
 def _step_times(tf, model, x, y, steps, strategy=None):
-    """Median seconds of a custom-loop train step (forward, backward, apply_gradients) and, under a
-    multi-worker strategy, the median seconds inside the all-reduce and blocked in its wait."""
+    """Seconds of each custom-loop train step (forward, backward, apply_gradients) and, under a multi-worker
+    strategy, of each step's time inside the all-reduce and blocked in its wait (three lists, warm-up left out)."""
     loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     optimizer = model.optimizer
     total, inside, waiting = [], [], []
     reducer = strategy._reducer if strategy is not None else None
-    for step in range(steps + 3):
-        call_before = reducer.call_seconds if reducer is not None else 0.0
-        wait_before = reducer.wait_seconds if reducer is not None else 0.0
-        start = time.perf_counter()
+
+    def train_step():
         with tf.GradientTape() as tape:
             loss = loss_fn(y, model(x, training=True))
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+    for step in range(steps + 3):
+        call_before = reducer.call_seconds if reducer is not None else 0.0
+        wait_before = reducer.wait_seconds if reducer is not None else 0.0
+        start = time.perf_counter()
+        if strategy is not None:
+            strategy.run(train_step)
+        else:
+            train_step()
         elapsed = time.perf_counter() - start
         if step >= 3:  # warm-up steps left out
             total.append(elapsed)
             inside.append((reducer.call_seconds if reducer is not None else 0.0) - call_before)
             waiting.append((reducer.wait_seconds if reducer is not None else 0.0) - wait_before)
-    return statistics.median(total), statistics.median(inside), statistics.median(waiting)
+    return total, inside, waiting
 
 
 def worker(args):
@@ -104,9 +112,25 @@ def worker(args):
     with strategy.scope():
         model = _mlp(tf)
         model.compile(optimizer=tf.keras.optimizers.SGD(0.01), loss="sparse_categorical_crossentropy")
-    step, inside, waiting = _step_times(tf, model, x, y, args.steps, strategy)
-    report["mlp_step"] = {"step_ms": step * 1e3, "allreduce_ms": inside * 1e3, "wait_ms": waiting * 1e3,
-                          "allreduce_fraction": inside / step, "wait_fraction": waiting / step}
+    # The gradient all-reduce started after the backward ("after") or from the tape's gradient-ready callback
+    # during it ("overlapped"), with the default 25 MB bucket (one bucket: the whole 1.6 MB) and 64 KiB buckets;
+    # the four interleaved in blocks of 10 steps so that the machine's load falls on each alike.
+    report["mlp_step"] = []
+    samples = {}
+    for block in range(max(1, args.steps // 10)):
+        for bucket_bytes in (0, 2 ** 16):
+            for overlap in (False, True):
+                strategy._reducer.bucket_bytes = bucket_bytes or 25 * 2 ** 20
+                strategy._overlap = overlap
+                times = _step_times(tf, model, x, y, 10, strategy)
+                for kept, new in zip(samples.setdefault((bucket_bytes, overlap), ([], [], [])), times):
+                    kept.extend(new)
+    for (bucket_bytes, overlap), (total, inside, waiting) in samples.items():
+        step, inside, waiting = (statistics.median(v) for v in (total, inside, waiting))
+        report["mlp_step"].append({"bucket": "25 MB" if not bucket_bytes else f"{bucket_bytes // 1024} KiB",
+                                   "overlap": overlap, "step_ms": step * 1e3, "allreduce_ms": inside * 1e3,
+                                   "wait_ms": waiting * 1e3, "allreduce_fraction": inside / step,
+                                   "wait_fraction": waiting / step})
     if rank == 0:
         print(json.dumps(report))
 
@@ -121,7 +145,7 @@ def single(args):
     for name, build, x in (("mlp", _mlp, images.reshape(128, 784)), ("cnn", _cnn, images[..., None])):
         model = build(tf)
         model.compile(optimizer=tf.keras.optimizers.SGD(0.01), loss="sparse_categorical_crossentropy")
-        step, _, _ = _step_times(tf, model, x, labels, args.steps)
+        step = statistics.median(_step_times(tf, model, x, labels, args.steps)[0])
         result[name] = {"step_ms": step * 1e3, "params": int(sum(np.prod(v.shape) for v in model.trainable_variables))}
     return result
 
@@ -175,10 +199,12 @@ def main():
             raw, ours, red = row["mpi4py_GBps"], row["gradient_allreduce_GBps"], row["strategy_reduce_GBps"]
             ratios[row["MB"]].append(ours / raw)
             print(f"{row['MB']:>5} {raw:>12.2f} {ours:>17.2f} {ours / raw:>6.2f} {red:>21.2f} {red / raw:>6.2f}")
-        mlp = report["mlp_step"]
-        print(f"MNIST MLP step, 2 workers x 64: {mlp['step_ms']:.2f} ms; in the all-reduce {mlp['allreduce_ms']:.2f} "
-              f"ms ({100 * mlp['allreduce_fraction']:.0f} % of the step), blocked in its wait {mlp['wait_ms']:.2f} ms "
-              f"({100 * mlp['wait_fraction']:.0f} %)")
+        for mlp in report["mlp_step"]:
+            print(f"MNIST MLP step, 2 workers x 64, {mlp['bucket']} buckets, all-reduce "
+                  f"{'overlapped with the backward' if mlp['overlap'] else 'after the backward':>28}: "
+                  f"{mlp['step_ms']:.2f} ms; in the all-reduce {mlp['allreduce_ms']:.2f} ms "
+                  f"({100 * mlp['allreduce_fraction']:.0f} % of the step), blocked waiting {mlp['wait_ms']:.2f} ms "
+                  f"({100 * mlp['wait_fraction']:.0f} %)")
     if args.rounds > 1:
         print("ours / mpi4py, median over rounds: " + ", ".join(
             f"{mb} MB {statistics.median(r):.2f}" for mb, r in ratios.items()))

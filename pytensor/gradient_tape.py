@@ -58,6 +58,7 @@ class GradientTape:
         self._tape = _core.Tape(bool(persistent), bool(watch_accessed_variables))
         self._persistent = bool(persistent)
         self._recording = False
+        self._ready_fn = None
 
     def __enter__(self):
         self._tape.push()
@@ -97,6 +98,13 @@ class GradientTape:
         """The variables this tape watched, in the order they were first watched."""
         return tuple(self._tape.watched_variables())
 
+    def _on_gradient_ready(self, fn):
+        """Has every later ``gradient()`` call ``fn(index, grad)`` for each source (``index`` into the flattened
+        sources; ``grad`` as ``gradient()`` returns it) as soon as that gradient is final, while the backward sweep
+        goes on: what the distribution strategies use to start all-reducing gradients during the backward. ``fn``
+        sees each source once, the first-ready first; an exception it raises ends ``gradient()``. None removes it."""
+        self._ready_fn = fn
+
     def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
         """Gradient of `target` (summed if not scalar) with respect to `sources`.
 
@@ -111,16 +119,21 @@ class GradientTape:
                                "(or jacobians)")
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
-        if (output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
+        on_ready = self._ready_fn
+        if on_ready is None:
+            from .distribute import _context as distribute_context  # imported late: distribute imports the tape
+            on_ready = distribute_context.gradient_ready_hook(sources)
+        if (on_ready is None and output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
                 and sources.dtype.is_floating and target is not sources):
             # Fast path for the common one-target, one-source call (no structure to flatten).
             g = self._tape.gradient((target,), (sources,), (None,), True)[0]
             if g is None and unconnected_gradients == "zero":
                 g = _core.zeros_like(sources)
             return g
-        return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True)
+        return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True,
+                              on_ready=on_ready)
 
-    def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume):
+    def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume, on_ready=None):
         flat_targets = nest.flatten(target)
         for t in flat_targets:
             _check_tensor(t, "gradient target")
@@ -133,20 +146,35 @@ class GradientTape:
             flat_out = [None if g is None else _core.convert_to_tensor(g) for g in nest.flatten(output_gradients)]
             if len(flat_out) != len(flat_targets):
                 raise ValueError(f"output_gradients has {len(flat_out)} entries for {len(flat_targets)} targets")
-        grads = self._tape.gradient(flat_targets, flat_sources, flat_out, consume)
-        for i, s in enumerate(flat_sources):
+
+        def finish(i, g, stacklevel=4):
+            s = flat_sources[i]
             # A watched Variable that is itself a target: TF reads it on the tape, so d v / d v is the upstream
             for t, upstream in zip(flat_targets, flat_out):
                 if t is s and isinstance(s, Variable) and s.dtype.is_floating:
                     own = _core.ones_like(s) if upstream is None else upstream
-                    grads[i] = own if grads[i] is None else grads[i] + own
-        for i, (s, g) in enumerate(zip(flat_sources, grads)):
+                    g = own if g is None else g + own
             if not s.dtype.is_floating:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. pt.float32) when calling "
-                              f"GradientTape.gradient, got {s.dtype.name}: its gradient is None", stacklevel=3)
-                grads[i] = None
-            elif g is None and unconnected_gradients == "zero":
-                grads[i] = _core.zeros_like(s)
+                              f"GradientTape.gradient, got {s.dtype.name}: its gradient is None", stacklevel=stacklevel)
+                return None
+            if g is None and unconnected_gradients == "zero":
+                return _core.zeros_like(s)
+            return g
+
+        if on_ready is None:
+            grads = self._tape.gradient(flat_targets, flat_sources, flat_out, consume)
+            for i, g in enumerate(grads):
+                grads[i] = finish(i, g)
+        else:
+            grads = [None] * len(flat_sources)
+
+            def ready(i, g):
+                # The objects handed to on_ready are the ones returned, so a hook can recognise them later.
+                grads[i] = finish(i, g, stacklevel=5)
+                on_ready(i, grads[i])
+
+            self._tape.gradient(flat_targets, flat_sources, flat_out, consume, ready)
         return nest.pack_sequence_as(sources, grads)
 
     def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,

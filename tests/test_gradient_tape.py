@@ -549,3 +549,90 @@ def test_a_variable_target_is_its_own_gradient():
         y = w * w
     g = tape.gradient([y, w], w, output_gradients=[tf.ones(2), tf.constant([10.0, 20.0])])
     np.testing.assert_allclose(g.numpy(), [12.0, 26.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# The gradient-ready callback (what the multi-worker strategy starts its all-reduce buckets from)
+# ---------------------------------------------------------------------------------------------
+def _two_layers(rng):
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+    w1, b1 = rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal(3).astype(np.float32)
+    w2, b2 = rng.standard_normal((3, 2)).astype(np.float32), rng.standard_normal(2).astype(np.float32)
+    return x, [w1, b1, w2, b2]
+
+
+def _two_layer_grads(x, w1, b1, w2, b2):
+    """d sum(relu(x w1 + b1) w2 + b2) by hand, in float64."""
+    x, w1, b1, w2 = (a.astype(np.float64) for a in (x, w1, b1, w2))
+    pre = x @ w1 + b1
+    dh = np.ones((x.shape[0], w2.shape[1])) @ w2.T * (pre > 0)
+    return [x.T @ dh, dh.sum(0), np.maximum(pre, 0).T @ np.ones((x.shape[0], w2.shape[1])),
+            np.full(w2.shape[1], x.shape[0], np.float64)]
+
+
+def test_gradient_ready_fires_once_per_source_with_its_final_gradient_last_layer_first(rng):
+    x, values = _two_layers(rng)
+    w1, b1, w2, b2 = variables = [tf.Variable(v) for v in values]
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.matmul(tf.nn.relu(tf.matmul(tf.constant(x), w1) + b1), w2) + b2)
+    seen = []
+    tape._on_gradient_ready(lambda index, grad: seen.append((index, grad)))
+    grads = tape.gradient(y, variables)
+    order = [index for index, _ in seen]
+    assert sorted(order) == [0, 1, 2, 3]
+    assert set(order[:2]) == {2, 3} and set(order[2:]) == {0, 1}  # the second layer's are final first
+    for (index, grad), want in zip(sorted(seen, key=lambda s: s[0]), _two_layer_grads(x, *values)):
+        assert grad is grads[index]  # the object returned, so a hook can recognise it in apply_gradients
+        np.testing.assert_allclose(_np(grad), want, rtol=1e-5, atol=1e-5)
+
+
+def test_gradient_ready_waits_for_every_read_of_a_variable():
+    """v is read first and last in the forward: its gradient is final only once the sweep reaches the first read,
+    after u's (read in between)."""
+    v, u = tf.Variable(3.0), tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y = (v * 2.0) * u * v  # d/dv = 4 u v = 24, d/du = 2 v^2 = 18
+    seen = []
+    tape._on_gradient_ready(lambda index, grad: seen.append((index, float(grad.numpy()))))
+    tape.gradient(y, [v, u])
+    assert seen == [(1, 18.0), (0, 24.0)]
+
+
+def test_gradient_ready_unconnected_integer_and_target_sources():
+    x, unused, count = tf.constant([1.0, 2.0]), tf.Variable(1.0), tf.constant(3)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, count])
+        y = x * 2.0
+    seen = {}
+    tape._on_gradient_ready(lambda index, grad: seen.setdefault(index, grad))
+    with pytest.warns(UserWarning, match="must be floating"):
+        grads = tape.gradient(y, [unused, x, count, y], unconnected_gradients="zero")
+    assert sorted(seen) == [0, 1, 2, 3]
+    assert _np(seen[0]) == 0.0 and seen[2] is None  # as gradient() returns them: zeros, None for an integer
+    np.testing.assert_array_equal(_np(seen[1]), [2.0, 2.0])
+    np.testing.assert_array_equal(_np(seen[3]), [1.0, 1.0])  # the target itself: final before the sweep
+    assert [g is s for g, s in zip(grads, (seen[0], seen[1], seen[2], seen[3]))] == [True] * 4
+    seen.clear()
+    assert tape.gradient(y, [unused])[0] is None and seen == {0: None}  # a persistent tape fires on every call
+
+
+def test_gradient_ready_that_raises_propagates_and_spends_a_non_persistent_tape():
+    v = tf.Variable(2.0)
+
+    def fail(index, grad):
+        raise ValueError(f"hook fails on source {index}")
+
+    with tf.GradientTape() as tape:
+        y = v * v
+    tape._on_gradient_ready(fail)
+    with pytest.raises(ValueError, match="hook fails on source 0"):
+        tape.gradient(y, [v])
+    with pytest.raises(RuntimeError, match="non-persistent"):
+        tape.gradient(y, [v])
+    with tf.GradientTape(persistent=True) as tape:
+        y = v * v
+    tape._on_gradient_ready(fail)
+    with pytest.raises(ValueError, match="hook fails"):
+        tape.gradient(y, [v])
+    tape._on_gradient_ready(None)
+    assert float(tape.gradient(y, [v])[0].numpy()) == 4.0  # the recording is intact after the failed sweep

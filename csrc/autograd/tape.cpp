@@ -60,7 +60,8 @@ void accumulate(std::unordered_map<const TensorImpl*, Tensor>& grads, const Tens
 }  // namespace
 
 std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
-                                   const std::vector<Tensor>& output_grads, bool consume) {
+                                   const std::vector<Tensor>& output_grads, bool consume,
+                                   const GradientReadyFn& on_ready) {
   const bool release = consume && !persistent_;
   if (used_ && !persistent_)
     throw RuntimeError(
@@ -74,7 +75,29 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
     bool p;
     ~Restore() { t->paused_ = p; }
   } restore{this, was_paused};
+  std::vector<Tensor> result;
+  try {
+    result = sweep(targets, sources, output_grads, release, on_ready);
+  } catch (...) {
+    // A throwing gradient formula or ready callback may have freed part of the sweep: the tape is spent.
+    if (release) release_all();
+    throw;
+  }
+  if (release) release_all();
+  return result;
+}
 
+void Tape::release_all() {
+  used_ = true;
+  nodes_.clear();
+  variable_reads_.clear();
+  watched_.clear();
+  tracked_.clear();
+}
+
+std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
+                                const std::vector<Tensor>& output_grads, bool release,
+                                const GradientReadyFn& on_ready) {
   // Forward reachability from the sources: only those nodes need gradient formulas.
   std::unordered_set<const TensorImpl*> relevant;
   std::unordered_set<uint64_t> source_vars;
@@ -95,12 +118,53 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
     }
   }
 
+  // A source's gradient is final once the sweep has passed the first relevant node reading it (the sweep runs
+  // backwards): ready_after[node] lists the sources then final; those no node reads are final from the start.
+  std::unordered_map<const TensorImpl*, std::vector<size_t>> source_of_value;
+  for (size_t k = 0; k < sources.size(); ++k) {
+    const Source& s = sources[k];
+    if (!s.variable) source_of_value[s.tensor.id()].push_back(k);
+    for (const auto& [value, uid] : variable_reads_)
+      if (s.variable && uid == s.variable) source_of_value[value.id()].push_back(k);
+  }
+  std::vector<size_t> first_reader(sources.size(), nodes_.size());
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!node_relevant[i]) continue;
+    for (const Tensor& in : nodes_[i]->inputs) {
+      auto it = source_of_value.find(in.id());
+      if (it == source_of_value.end()) continue;
+      for (size_t k : it->second) first_reader[k] = std::min(first_reader[k], i);
+    }
+  }
+  std::vector<std::vector<size_t>> ready_after(nodes_.size() + 1);
+  for (size_t k = 0; k < sources.size(); ++k) ready_after[first_reader[k]].push_back(k);
+
   std::unordered_map<const TensorImpl*, Tensor> grads;
+  std::vector<Tensor> result(sources.size());
+  auto finish = [&](size_t node_or_start) {
+    for (size_t k : ready_after[node_or_start]) {
+      const Source& s = sources[k];
+      if (!s.variable) {
+        auto it = grads.find(s.tensor.id());
+        if (it != grads.end()) result[k] = it->second;
+      } else {
+        // A variable read several times: the sum of its reads' gradients.
+        for (const auto& [value, uid] : variable_reads_) {
+          if (uid != s.variable) continue;
+          auto it = grads.find(value.id());
+          if (it == grads.end()) continue;
+          result[k] = result[k].defined() ? ops::binary(OpId::add, result[k], it->second) : it->second;
+        }
+      }
+      if (on_ready) on_ready(k, result[k]);
+    }
+  };
   for (size_t i = 0; i < targets.size(); ++i) {
     const Tensor& t = targets[i];
     Tensor g = (i < output_grads.size() && output_grads[i].defined()) ? output_grads[i] : ops::ones_like(t, std::nullopt);
     if (relevant.count(t.id())) accumulate(grads, t.id(), g);
   }
+  finish(nodes_.size());
 
   for (size_t i = nodes_.size(); i-- > 0;) {
     if (!node_relevant[i]) continue;
@@ -136,30 +200,9 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
       n.saved.clear();
       n.custom_grad = nullptr;
     }
+    finish(i);
   }
 
-  std::vector<Tensor> result(sources.size());
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const Source& s = sources[i];
-    if (!s.variable) {
-      auto it = grads.find(s.tensor.id());
-      if (it != grads.end()) result[i] = it->second;
-      continue;
-    }
-    for (const auto& [value, uid] : variable_reads_) {
-      if (uid != s.variable) continue;
-      auto it = grads.find(value.id());
-      if (it == grads.end()) continue;
-      result[i] = result[i].defined() ? ops::binary(OpId::add, result[i], it->second) : it->second;
-    }
-  }
-  if (release) {
-    used_ = true;
-    nodes_.clear();
-    variable_reads_.clear();
-    watched_.clear();
-    tracked_.clear();
-  }
   return result;
 }
 

@@ -27,6 +27,12 @@ struct Source {
   uint64_t variable = 0;   // when a variable (Variable::uid())
 };
 
+/**
+ * Called during gradient() with (index into sources, gradient) as soon as that source's gradient is final (no node
+ * left in the sweep feeds it); undefined where unconnected. Called once per source, in the order they become final.
+ */
+using GradientReadyFn = std::function<void(size_t, const Tensor&)>;
+
 /** A tape: records ops on tracked tensors while it is on the thread's active stack. */
 class Tape : public TapeRecorder {
  public:
@@ -49,10 +55,13 @@ class Tape : public TapeRecorder {
   /**
    * Gradients of sum(targets * output_grads) w.r.t. sources; undefined where unconnected.
    * `consume` ends a non-persistent tape's single use and frees saved tensors during the sweep;
-   * jacobian() passes false for all but its last sweep.
+   * jacobian() passes false for all but its last sweep. `on_ready`, when set, receives each source's gradient
+   * as soon as it is final, while the sweep goes on (gradient all-reduce overlapping the backward); an exception
+   * it throws ends the sweep and propagates (a non-persistent tape is then used up).
    */
   std::vector<Tensor> gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
-                               const std::vector<Tensor>& output_grads, bool consume);
+                               const std::vector<Tensor>& output_grads, bool consume,
+                               const GradientReadyFn& on_ready = nullptr);
   /** The variables this tape watched, in first-watch order (pointers valid only while each lives). */
   const std::vector<std::pair<uint64_t, const Variable*>>& watched_variables() const { return watched_variable_order_; }
   bool persistent() const { return persistent_; }
@@ -68,6 +77,10 @@ class Tape : public TapeRecorder {
   void on_variable_read(const Variable& v, const Tensor& value);
 
  private:
+  std::vector<Tensor> sweep(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
+                            const std::vector<Tensor>& output_grads, bool release, const GradientReadyFn& on_ready);
+  /** Frees everything a consumed non-persistent tape holds. */
+  void release_all();
   bool persistent_;
   bool watch_accessed_variables_;
   bool paused_ = false;

@@ -62,17 +62,23 @@ void bind_autograd(py::module_& m) {
            })
       .def("gradient",
            [](autograd::Tape& tape, py::sequence targets, py::sequence sources, py::sequence output_grads,
-              bool consume) {
+              bool consume, py::object on_ready) {
              std::vector<autograd::Source> srcs;
              for (py::handle s : sources) srcs.push_back(to_source(s));
              std::vector<Tensor> tgts = tensor_list(targets, "targets", false);
              std::vector<Tensor> ogs = tensor_list(output_grads, "output_gradients", true);
-             std::vector<Tensor> grads = tape.gradient(tgts, srcs, ogs, consume);
+             autograd::GradientReadyFn ready;
+             if (!on_ready.is_none())  // the sweep runs holding the GIL: the callback is called directly
+               ready = [&on_ready](size_t index, const Tensor& g) {
+                 on_ready(index, g.defined() ? py::cast(g) : py::none());
+               };
+             std::vector<Tensor> grads = tape.gradient(tgts, srcs, ogs, consume, ready);
              py::list out;
              for (const Tensor& g : grads) out.append(g.defined() ? py::cast(g) : py::none());
              return out;
            },
-           py::arg("targets"), py::arg("sources"), py::arg("output_gradients"), py::arg("consume"));
+           py::arg("targets"), py::arg("sources"), py::arg("output_gradients"), py::arg("consume"),
+           py::arg("on_ready") = py::none());
 
   m.def("record_custom_gradient",
         [](py::sequence inputs, py::sequence outputs, py::function grad_fn) {

@@ -47,6 +47,8 @@ class LocalComm:
     def wait(self, requests):
         pass
 
+    progress = wait
+
 
 class MPIComm:
     """``MPI.COMM_WORLD`` (a duplicate, so user MPI traffic never mixes with ours)."""
@@ -86,6 +88,11 @@ class MPIComm:
 
     def wait(self, requests):
         self.MPI.Request.Waitall([r for r in requests if r is not None])
+
+    def progress(self, requests):
+        """Lets MPI move the given nonblocking operations on (its shared-memory transport has no thread of its
+        own: a request advances only inside MPI calls)."""
+        self.MPI.Request.Testall([r for r in requests if r is not None])
 
     def abort(self, code=1):
         self.comm.Abort(code)

@@ -69,3 +69,15 @@ def strategy_of_variables(variables):
         if any(strategy._owns(v) for v in variables):
             return strategy
     return None
+
+
+def gradient_ready_hook(sources):
+    """The callback with which ``GradientTape.gradient``, in a strategy's scope (``strategy.run``, Keras ``fit``,
+    ``with strategy.scope()``), lets that strategy all-reduce the gradients of the variables it mirrors during
+    the backward sweep, or None. Outside a scope ``tape.gradient`` stays local: a worker may then take gradients
+    the others do not (the all-reduce waits for ``apply_gradients``, which every worker calls)."""
+    stack = _stack()
+    if not stack:
+        return None
+    from .. import nest
+    return stack[-1]._gradient_ready_hook(nest.flatten(sources))

@@ -58,14 +58,16 @@ class CommunicationOptions:
 
 def _as_tensor(array):
     """A tensor over ``array``'s memory (DLPack: no copy); the array is ours and never written again."""
-    return _core.from_dlpack(array if array.flags.c_contiguous and array.flags.writeable else array.copy())
+    flags = array.flags
+    return _core.from_dlpack(array if flags.c_contiguous and flags.writeable else array.copy())
 
 
 class _BucketedAllReduce:
     """Sums lists of tensors over the workers in buckets of at most ``bucket_bytes``, each started with MPI's
     nonblocking ``Iallreduce`` as soon as it is filled, walking the list from the end (the order in which the
     backward sweep produces the gradients of a model's variables), then waits for all of them; a single bucket
-    goes through the blocking ``Allreduce``.
+    goes through the blocking ``Allreduce``. ``overlapped`` / ``collect`` do the same for gradients fed one at a
+    time by the tape's backward sweep, so that the buckets travel while the sweep goes on.
 
     A bucket of one tensor is sent from the tensor's own memory (no copy); several are packed into one buffer.
     ``wait_seconds`` accumulates the time blocked in the final wait (what a step loses to communication)."""
@@ -76,8 +78,11 @@ class _BucketedAllReduce:
         self.wait_seconds = 0.0  # blocked in the final wait, summed over calls
         self.call_seconds = 0.0  # in the whole call (signature check, packing, waiting, unpacking)
         self.calls = 0
+        self.overlapped_calls = 0  # of those, the ones whose buckets the backward sweep started
         self._checked = None  # the shapes and dtypes last found equal on every worker
         self._buffers = {}  # (bucket index, size, dtype) -> (send, recv) buffers kept from step to step
+        self._plan_of = None, None  # (signature, its bucket plan) of the last call
+        self._overlapped = None  # the _OverlappedReduction that GradientTape's sweep is feeding, until collected
 
     def __call__(self, tensors, reuse_buffers=False):
         """The tensors summed over the workers. With ``reuse_buffers`` the results live in buffers that the
@@ -86,13 +91,19 @@ class _BucketedAllReduce:
         self._reuse = reuse_buffers
         entered = time.perf_counter()
         arrays = [np.asarray(t.numpy() if hasattr(t, "numpy") else t) for t in tensors]
-        self._check_same_on_all_workers(arrays)
-        plan = self._plan(arrays)
+        signature = [(a.shape, a.dtype.str) for a in arrays]
+        self._check_same_on_all_workers(signature)
+        # The plan depends only on the signature: kept from call to call (per-call Python time is what a small
+        # all-reduce loses against mpi4py's raw call).
+        if self._plan_of[0] != signature:
+            self._plan_of = signature, self._plan(arrays)
+        plan = self._plan_of[1]
         # One bucket has nothing to overlap with: MPI's blocking all-reduce is then the faster algorithm.
         pending = [self._start(members, arrays, index, blocking=len(plan) == 1) for index, members in enumerate(plan)]
-        start = time.perf_counter()
-        self.comm.wait([request for request, _, _, _ in pending])
-        self.wait_seconds += time.perf_counter() - start
+        if len(plan) > 1:
+            start = time.perf_counter()
+            self.comm.wait([request for request, _, _, _ in pending])
+            self.wait_seconds += time.perf_counter() - start
         self.calls += 1
         out = [None] * len(arrays)
         for _, _, recv, members in pending:
@@ -103,6 +114,40 @@ class _BucketedAllReduce:
                 offset += n
         self.call_seconds += time.perf_counter() - entered
         return out
+
+    def overlapped(self, variables):
+        """The gradient-ready callback for one ``GradientTape.gradient`` call with respect to ``variables``: it
+        starts each bucket's all-reduce while the backward sweep goes on; ``collect`` then returns the sums."""
+        self.drain()
+        self._check_same_on_all_workers([(tuple(v.shape), np.dtype(v.dtype.as_numpy_dtype).str) for v in variables])
+        self._reuse = True
+        self._overlapped = _OverlappedReduction(self, len(variables))
+        return self._overlapped
+
+    def collect(self, grads):
+        """The sums of ``grads`` if they are exactly the gradients the last overlapped reduction was fed (the
+        same objects, as ``tape.gradient`` returned them), else None (that reduction is then waited for and
+        dropped: every worker started it alike)."""
+        reduction, self._overlapped = self._overlapped, None
+        if reduction is None:
+            return None
+        entered = time.perf_counter()
+        wanted = [reduction.index_of.get(id(g)) for g in grads]
+        complete = reduction.remaining == 0 and None not in wanted and len(set(wanted)) == len(reduction.index_of)
+        start = time.perf_counter()
+        self.comm.wait([request for request, _, _, _ in reduction.pending])
+        self.wait_seconds += time.perf_counter() - start
+        if not complete:
+            return None
+        out = [_as_tensor(reduction.result(i)) for i in wanted]
+        self.calls += 1
+        self.overlapped_calls += 1
+        self.call_seconds += reduction.seconds + time.perf_counter() - entered
+        return out
+
+    def drain(self):
+        """Waits for an overlapped reduction nobody collected (its gradients were changed or dropped)."""
+        self.collect(())
 
     def _plan(self, arrays):
         """Buckets of tensor indices, from the last tensor to the first, each at most ``bucket_bytes`` (a larger
@@ -118,7 +163,7 @@ class _BucketedAllReduce:
         return plan + [bucket] if bucket else plan
 
     def _start(self, members, arrays, index, blocking):
-        count = sum(arrays[i].size for i in members)
+        count = arrays[members[0]].size if len(members) == 1 else sum(arrays[i].size for i in members)
         dtype = arrays[members[0]].dtype
         key = (index, count, dtype.str)
         send, recv = self._buffers.get(key, (None, None)) if self._reuse else (None, None)
@@ -139,11 +184,10 @@ class _BucketedAllReduce:
         # The send buffer is held until the wait: MPI reads it while the reduction is in flight.
         return self.comm.iallreduce_sum(send_from, recv), send_from, recv, members
 
-    def _check_same_on_all_workers(self, arrays):
+    def _check_same_on_all_workers(self, signature):
         """Every worker must reduce the same shapes and dtypes, or the bucketed reduction would mix unrelated bytes
         (or hang): checked with one small collective at the first call and whenever the shapes change (as they
         change on every worker alike in a correct program). A mismatch raises on every worker, naming the ranks."""
-        signature = [(a.shape, a.dtype.str) for a in arrays]
         if signature == self._checked:
             return
         digest = zlib.crc32(repr(signature).encode())
@@ -158,6 +202,59 @@ class _BucketedAllReduce:
                          f"{[s[0] for s in signatures[0]]}, rank {differing[0]} has {len(signatures[differing[0]])} "
                          f"of shapes {[s[0] for s in signatures[differing[0]]]}. Build the same model (same layers, "
                          f"same shapes) on every worker.")
+
+
+class _OverlappedReduction:
+    """GradientTape's gradient-ready callback for one sweep: it adds each gradient to the open bucket in the order
+    the sweep finishes them (the same on every worker), starts the bucket's ``Iallreduce`` once the next gradient
+    would overflow it (or differs in dtype), and the last bucket once every source has been seen. Between starts
+    it lets MPI progress the buckets in flight. A reduction that ends up as one bucket uses the blocking
+    ``Allreduce`` (nothing to overlap with)."""
+
+    def __init__(self, reducer, count):
+        self.reducer = reducer
+        self.remaining = count  # sources not yet final
+        self.arrays = {}  # source index -> gradient as an array
+        self.index_of = {}  # id(gradient) -> source index
+        self.kept = []  # the gradients themselves, so that their ids stay theirs
+        self.bucket, self.bucket_size = [], 0
+        self.pending = []  # (request, send, recv, members) as _BucketedAllReduce._start returns them
+        self.seconds = 0.0  # spent in this callback
+
+    def __call__(self, index, grad):
+        entered = time.perf_counter()
+        self.remaining -= 1
+        if grad is not None:
+            array = np.asarray(grad.numpy())
+            first = self.arrays[self.bucket[0]] if self.bucket else None
+            if first is not None and (array.dtype != first.dtype or
+                                      self.bucket_size + array.nbytes > self.reducer.bucket_bytes):
+                self._start(blocking=False)
+            self.arrays[index] = array
+            self.index_of[id(grad)] = index
+            self.kept.append(grad)
+            self.bucket.append(index)
+            self.bucket_size += array.nbytes
+        if self.remaining == 0 and self.bucket:
+            self._start(blocking=not self.pending)
+        elif self.pending:
+            self.reducer.comm.progress([request for request, _, _, _ in self.pending])
+        self.seconds += time.perf_counter() - entered
+
+    def _start(self, blocking):
+        self.pending.append(self.reducer._start(self.bucket, self.arrays, len(self.pending), blocking))
+        self.bucket, self.bucket_size = [], 0
+
+    def result(self, index):
+        """The summed gradient of source ``index``: a view of its bucket's receive buffer."""
+        for _, _, recv, members in self.pending:
+            offset = 0
+            for i in members:
+                n = self.arrays[i].size
+                if i == index:
+                    return recv[offset:offset + n].reshape(self.arrays[i].shape)
+                offset += n
+        raise KeyError(index)
 
 
 class _VariableSet:
@@ -213,6 +310,7 @@ class Strategy:
         self._comm = comm
         options = communication_options or CommunicationOptions()
         self._reducer = _BucketedAllReduce(comm, options.bytes_per_pack)
+        self._overlap = True  # start the gradient all-reduce during the backward sweep (False: after it; to compare)
         self._mirrored = _VariableSet()
         self.cluster_resolver = _ClusterResolver(comm.rank, comm.size)
         Strategy._live.add(self)
@@ -308,7 +406,20 @@ class Strategy:
         self._check_variables(variables)
         if self._comm.size == 1:
             return list(grads)
-        return self._reducer(grads, reuse_buffers=True)
+        summed = self._reducer.collect(grads)
+        return summed if summed is not None else self._reducer(grads, reuse_buffers=True)
+
+    def _gradient_ready_hook(self, sources):
+        """For ``GradientTape.gradient`` with respect to ``sources``: the callback that starts all-reducing their
+        gradients during the backward sweep (``_all_reduce_gradients`` then only waits), or None where the sweep
+        cannot overlap: one worker, a source not mirrored by this strategy, or a step being traced into a graph
+        (a graph cannot call the communicator)."""
+        from .. import _function
+        if self._comm.size == 1 or not self._overlap or _function.current_capture() is not None:
+            return None
+        if not sources or not all(self._owns(s) for s in sources):
+            return None
+        return self._reducer.overlapped(sources)
 
     # ---- what Keras's fit / evaluate / predict ask of a multi-worker strategy ----
     def _local_batch(self, batch, per_worker):
@@ -427,7 +538,8 @@ class OneDeviceStrategy(MirroredStrategy):
 
 class MultiWorkerMirroredStrategy(Strategy):
     """One worker per process, the workers joined by MPI: launched as ``mpirun -n N python train.py`` (or srun),
-    the rank and number of workers come from MPI. Gradients are summed with bucketed nonblocking all-reduces;
+    the rank and number of workers come from MPI. Gradients are summed with bucketed nonblocking all-reduces,
+    each bucket started during ``tape.gradient`` as soon as its gradients are final (``apply_gradients`` waits);
     an uncaught exception on any worker aborts all of them (MPI_Abort), naming the rank. Workers on one machine
     split its cores between them (unless OMP_NUM_THREADS is set).
 

@@ -20,6 +20,7 @@ options = tf.distribute.experimental.CommunicationOptions(bytes_per_pack=2 ** 16
 strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options) if \
     "OMPI_COMM_WORLD_SIZE" in os.environ or "PMI_SIZE" in os.environ else tf.distribute.MirroredStrategy()
 rank = strategy.cluster_resolver.task_id
+strategy._overlap = os.environ.get("OVERLAP", "1") == "1"  # 0: the gradients all-reduced after the backward
 tf.keras.utils.set_random_seed(7 + rank)  # different seeds: the chief's initial weights must win regardless
 
 with np.load(os.path.join(data_dir, "mnist.npz")) as mnist:
@@ -88,3 +89,5 @@ else:
              val_loss=history.history.get("val_loss", []), val_accuracy=history.history.get("val_accuracy", []),
              eval_loss=evaluation["loss"], eval_accuracy=evaluation["accuracy"], predictions=predictions)
 np.savez(f"{out}_rank{rank}.npz", *model.get_weights())
+np.savez(f"{out}_reductions_rank{rank}.npz", calls=strategy._reducer.calls,
+         overlapped=strategy._reducer.overlapped_calls)

@@ -103,6 +103,20 @@ def test_two_worker_runs_are_bitwise_identical(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("mode", ["fit", "loop"])
+def test_gradients_reduced_during_the_backward_equal_those_reduced_after_it_bitwise(mode, tmp_path):
+    """The buckets started from the tape's gradient-ready callback (several in flight in `loop`, 64 KiB buckets)
+    sum the same numbers as the buckets started once tape.gradient has returned."""
+    overlapped, _, out = _run(mode, tmp_path)
+    after, _, reference = _run(mode, tmp_path, OVERLAP="0")
+    assert overlapped.returncode == 0 and after.returncode == 0, overlapped.stderr[-2000:] + after.stderr[-2000:]
+    for a, b in zip(_weights(out, 1), _weights(reference, 1), strict=True):
+        np.testing.assert_array_equal(a, b)
+    with np.load(f"{out}_reductions_rank1.npz") as got, np.load(f"{reference}_reductions_rank1.npz") as want:
+        assert int(got["calls"]) == int(want["calls"]) == 8  # 2 epochs of 512 / 128
+        assert int(got["overlapped"]) == 8 and int(want["overlapped"]) == 0
+
+
 def test_a_killed_worker_ends_the_job_promptly_naming_its_rank(tmp_path):
     done, seconds, _ = _run("kill", tmp_path, timeout=60)
     assert done.returncode != 0

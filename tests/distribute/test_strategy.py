@@ -123,6 +123,29 @@ def test_bucketed_all_reduce_packs_and_unpacks_in_order(rng):
             np.testing.assert_array_equal(got.numpy(), want.numpy())
 
 
+def test_overlapped_all_reduce_returns_each_gradient_in_its_place_and_only_for_those_it_was_fed(rng):
+    """The buckets the tape's gradient-ready callback fills in the sweep's order (last layer first) unpack into
+    the right gradients; gradients other than those it was fed (here transformed) are left to the plain path."""
+    variables = [tf.Variable(rng.standard_normal(s).astype(np.float32)) for s in ((6, 5), (5,), (5, 3), (3,))]
+    x = tf.constant(rng.standard_normal((4, 6)).astype(np.float32))
+    for bucket_bytes in (1, 64, 2 ** 20):
+        reducer = _BucketedAllReduce(LocalComm(), bucket_bytes)
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.matmul(tf.nn.relu(tf.matmul(x, variables[0]) + variables[1]), variables[2])
+                              + variables[3])
+        tape._on_gradient_ready(reducer.overlapped(variables))
+        grads = tape.gradient(y, variables)
+        summed = reducer.collect(grads)
+        for got, want in zip(summed, grads, strict=True):
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+        assert reducer.overlapped_calls == 1 and reducer.collect(grads) is None  # collected once
+        tape2 = tf.GradientTape()
+        with tape2:
+            y = tf.reduce_sum(variables[0] * variables[0])
+        tape2._on_gradient_ready(reducer.overlapped(variables[:1]))
+        assert reducer.collect([g * 1.0 for g in tape2.gradient(y, variables[:1])]) is None
+
+
 def test_dataset_shard_matches_numpy_striding():
     ds = tf.data.Dataset.range(10)
     for index in range(3):
