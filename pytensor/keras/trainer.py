@@ -678,7 +678,7 @@ class Trainer:
         saved = [v.numpy() for v in variables]
         try:
             return function(batches)
-        except errors.OperatorNotAllowedInGraphError as error:
+        except (errors.OperatorNotAllowedInGraphError, errors._SymbolicTensorToNumpyError) as error:
             for variable, value in zip(variables, saved):
                 variable.assign(value)
             self._warn_eager(kind, f"{kind}_step cannot be traced into a graph ({error})")

@@ -208,6 +208,51 @@ def test_symbolic_tensors_refuse_python_control_flow():
         f(tf.constant(1.0))
 
 
+@pytest.mark.parametrize("convert, error", [
+    (float, TypeError), (int, TypeError), (lambda t: t.item(), TypeError), (lambda t: t.numpy(), TypeError),
+    (np.asarray, NotImplementedError),  # TF: "Cannot convert a symbolic tf.Tensor ... to a numpy array"
+])
+def test_symbolic_tensors_refuse_conversion_to_python_values(convert, error):
+    # Taking the trace's value would freeze it into the graph: f(3) would return 6 for every later input.
+    @tf.function(autograph=False)
+    def f(x):
+        return convert(x * 2.0)
+
+    with pytest.raises(error, match=r"symbolic tf.Tensor \(multiply:0\).*tf.py_function"):
+        f(tf.constant(3.0))
+    assert float(tf.constant(3.0) * 2.0) == 6.0  # eager tensors still convert
+
+
+def test_autograph_converts_float_and_int_of_traced_tensors_to_casts():
+    # TF's AutoGraph turns float(x) / int(x) of a tensor into tf.cast(x, tf.float32 / tf.int32), called directly or
+    # through another name; each call computes from its own input.
+    to_int = int
+
+    @tf.function
+    def f(x):
+        return float(x * 2), to_int(x * 2), int("7", 8)
+
+    for value, expected in ((3.5, (7.0, 7)), (-1.25, (-2.5, -2))):
+        a, b, c = f(tf.constant(value))
+        assert (a.dtype, b.dtype) == (tf.float32, tf.int32)
+        assert (float(a), int(b), c) == (*expected, 7)
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_executing_eagerly_is_false_while_tracing():
+    seen = []
+
+    @tf.function
+    def f(x):
+        seen.append(tf.executing_eagerly())
+        with tf.init_scope():  # lifted out of the graph, as TF's init_scope
+            seen.append(tf.executing_eagerly())
+        return x
+
+    f(tf.constant(1.0))
+    assert seen == [False, True] and tf.executing_eagerly()
+
+
 def test_random_ops_draw_fresh_numbers_each_call():
     @tf.function
     def f():
