@@ -623,17 +623,48 @@ def _as_outputs(result, Tout, op):
     return _core.convert_to_tensor(result, dtype=Tout)
 
 
+def _host_call(run, inp, Tout, op):
+    """``run(inp)`` converted by `_as_outputs`; inside ``tf.function`` a host callback node of the graph runs it on
+    every call (as TF's EagerPyFunc op) and writes its results into variables the graph reads after it. The trace
+    is the first call: it runs `run` on the trace's own values, which fix the outputs' shapes."""
+    from . import _function
+    capture = _function.current_capture()
+    if capture is None:
+        return _as_outputs(run(inp), Tout, op)
+    inp = [x if isinstance(x, Tensor) else _core.convert_to_tensor(x) for x in inp]  # graph values, as TF's
+    with _function.outside_capture():
+        first = _as_outputs(run(inp), Tout, op)
+        outputs = [] if first is None else first if isinstance(first, list) else [first]
+        slots = [Variable(t, trainable=False, name=f"{op}_output") for t in outputs]
+
+    def call(values):
+        with _function.outside_capture():
+            result = _as_outputs(run(values), Tout, op)
+            for slot, value in zip(slots, [] if result is None else result if isinstance(result, list) else [result]):
+                if value.shape.as_list() != slot.shape.as_list():
+                    raise InvalidArgumentError(
+                        f"{op}: the function returned shape {builtins.tuple(value.shape.as_list())} where the call that traced "
+                        f"the tf.function returned {builtins.tuple(slot.shape.as_list())}; inside tf.function its outputs keep "
+                        f"the shapes of the traced call: return the same shape on every call (pad it), or call "
+                        f"{op} outside tf.function")
+                slot.assign(value)
+
+    capture.add_callback(call, inp, op)
+    reads = [slot.read_value() for slot in slots]
+    return None if first is None else reads if isinstance(first, list) else reads[0]
+
+
 def py_function(func, inp, Tout, name=None):
-    """Calls the Python function `func` on the tensors `inp` (eagerly: tapes record the ops it runs) and returns
-    its results as tensors of the `Tout` dtypes."""
-    return _as_outputs(func(*inp), Tout, "py_function")
+    """Calls the Python function `func` on the tensors `inp` (eagerly: tapes record the ops it runs; inside
+    ``tf.function``, on every call of the graph) and returns its results as tensors of the `Tout` dtypes."""
+    return _host_call(lambda values: func(*values), inp, Tout, "py_function")
 
 
 def numpy_function(func, inp, Tout, stateful=True, name=None):
-    """Calls `func` on the numpy values of `inp` and returns its results as tensors of the `Tout` dtypes (not
-    differentiable)."""
-    arrays = [np.asarray(x) if isinstance(x, _TENSORS) else x for x in inp]
-    return _as_outputs(func(*arrays), Tout, "numpy_function")
+    """Calls `func` on the numpy values of `inp` (inside ``tf.function``, on every call of the graph) and returns
+    its results as tensors of the `Tout` dtypes (not differentiable)."""
+    return _host_call(lambda values: func(*[np.asarray(x) if isinstance(x, _TENSORS) else x for x in values]),
+                      inp, Tout, "numpy_function")
 
 
 def parallel_stack(values, name=None):

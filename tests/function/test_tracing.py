@@ -253,6 +253,40 @@ def test_executing_eagerly_is_false_while_tracing():
     assert seen == [False, True] and tf.executing_eagerly()
 
 
+def test_py_function_and_numpy_function_run_on_every_call():
+    # TF's EagerPyFunc is a graph op: the Python function runs on each call's values (the trace being the first
+    # call), not once at trace time with its result frozen in as a constant.
+    seen = []
+
+    def count(a):
+        seen.append(a.numpy().tolist())
+        return a * 2.0 + len(seen)
+
+    @tf.function
+    def f(x):
+        doubled = tf.py_function(count, [x], tf.float32)
+        flipped, positive = tf.numpy_function(lambda a: (-a, a > 0), [x], [tf.float32, tf.bool])
+        return doubled + 1.0, flipped, positive
+
+    for value, expected in (([1.0, -2.0], [4.0, -2.0]), ([3.0, 0.5], [9.0, 4.0]), ([0.0, 1.0], [4.0, 6.0])):
+        doubled, flipped, positive = f(tf.constant(value))
+        assert doubled.dtype == tf.float32 and positive.dtype == tf.bool
+        np.testing.assert_array_equal(doubled.numpy(), expected)
+        np.testing.assert_array_equal(flipped.numpy(), [-v for v in value])
+        np.testing.assert_array_equal(positive.numpy(), [v > 0 for v in value])
+    assert seen == [[1.0, -2.0], [3.0, 0.5], [0.0, 1.0]] and f.experimental_get_tracing_count() == 1
+
+
+def test_py_function_output_shape_must_keep_the_traced_calls_shape():
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def f(x):
+        return tf.py_function(lambda a: a[: int(a[0])], [x], tf.float32)
+
+    np.testing.assert_array_equal(f(tf.constant([2.0, 5.0, 7.0])).numpy(), [2.0, 5.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"py_function: the function returned shape \(1,\)"):
+        f(tf.constant([1.0, 5.0, 7.0]))
+
+
 def test_random_ops_draw_fresh_numbers_each_call():
     @tf.function
     def f():
