@@ -625,7 +625,7 @@ def _as_outputs(result, Tout, op):
     return _core.convert_to_tensor(result, dtype=Tout)
 
 
-def _host_call(run, inp, Tout, op):
+def _host_call(run, inp, Tout, op, differentiable=False):
     """``run(inp)`` converted by `_as_outputs`; inside ``tf.function`` a host callback node of the graph runs it on
     every call (as TF's EagerPyFunc op) and writes its results into variables the graph reads after it. The trace
     is the first call: it runs `run` on the trace's own values, which fix the outputs' shapes."""
@@ -653,13 +653,55 @@ def _host_call(run, inp, Tout, op):
 
     capture.add_callback(call, inp, op)
     reads = [slot.read_value() for slot in slots]
+    if differentiable and reads:
+        _record_host_gradient(run, inp, reads, op)
     return None if first is None else reads if isinstance(first, list) else reads[0]
+
+
+def _record_host_gradient(run, inp, outputs, op):
+    """The gradient of a host call inside ``tf.function`` (TF differentiates EagerPyFunc): tapes see `outputs` as a
+    function of the floating inputs, whose gradient is a second host callback that runs `run` again under a tape on
+    each call's inputs and upstream gradients and writes the input gradients into variables the graph reads."""
+    from . import _function
+    from .gradient_tape import GradientTape
+    sources = [x for x in inp if x.dtype.is_floating]
+    if not sources:
+        return
+
+    def gradients(values):
+        xs, upstream = values[:len(sources)], values[len(sources):]
+        values_in = iter(xs)
+        full = [next(values_in) if x.dtype.is_floating else x for x in inp]
+        with GradientTape() as tape:
+            for x in xs:
+                tape.watch(x)
+            result = run(full)
+            ys = [_core.convert_to_tensor(y) for y in (result if isinstance(result, (list, type(()))) else [result])]
+        grads = tape.gradient(ys, xs, output_gradients=upstream)
+        return [_core.zeros_like(x) if g is None else _core.convert_to_tensor(g) for x, g in zip(xs, grads)]
+
+    def backward(upstream):
+        upstream = [_core.zeros_like(y) if u is None else u for y, u in zip(outputs, upstream)]
+        with _function.outside_capture():
+            slots = [Variable(g, trainable=False, name=f"{op}_gradient")
+                     for g in gradients(sources + upstream)]  # the trace's own values
+
+        def call(values):
+            with _function.outside_capture():
+                for slot, g in zip(slots, gradients(values)):
+                    slot.assign(g)
+
+        _function.current_capture().add_callback(call, sources + upstream, f"{op}_grad")
+        grads = iter(slot.read_value() for slot in slots)
+        return [next(grads) if x.dtype.is_floating else None for x in inp]
+
+    _core.record_custom_gradient(inp, outputs, backward)
 
 
 def py_function(func, inp, Tout, name=None):
     """Calls the Python function `func` on the tensors `inp` (eagerly: tapes record the ops it runs; inside
     ``tf.function``, on every call of the graph) and returns its results as tensors of the `Tout` dtypes."""
-    return _host_call(lambda values: func(*values), inp, Tout, "py_function")
+    return _host_call(lambda values: func(*values), inp, Tout, "py_function", differentiable=True)
 
 
 def numpy_function(func, inp, Tout, stateful=True, name=None):
