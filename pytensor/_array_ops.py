@@ -190,6 +190,8 @@ def gather_nd(params, indices, batch_dims=0, name=None):
 
 
 def _check_indices(indices, bounds, op):
+    if _core._is_symbolic(indices):
+        return  # traced: its values come with each call, where the gather / scatter kernel checks them
     values = np.asarray(indices).reshape(-1, len(bounds)) if bounds else np.zeros((0, 0))
     bad = (values < 0) | (values >= np.asarray(bounds, dtype=np.int64))
     if bad.any():
@@ -623,17 +625,90 @@ def _as_outputs(result, Tout, op):
     return _core.convert_to_tensor(result, dtype=Tout)
 
 
+def _host_call(run, inp, Tout, op, differentiable=False):
+    """``run(inp)`` converted by `_as_outputs`; inside ``tf.function`` a host callback node of the graph runs it on
+    every call (as TF's EagerPyFunc op) and writes its results into variables the graph reads after it. The trace
+    is the first call: it runs `run` on the trace's own values, which fix the outputs' shapes."""
+    from . import _function
+    capture = _function.current_capture()
+    if capture is None:
+        return _as_outputs(run(inp), Tout, op)
+    inp = [x if isinstance(x, Tensor) else _core.convert_to_tensor(x) for x in inp]  # graph values, as TF's
+    with _function.outside_capture():
+        first = _as_outputs(run(inp), Tout, op)
+        outputs = [] if first is None else first if isinstance(first, list) else [first]
+        slots = [Variable(t, trainable=False, name=f"{op}_output") for t in outputs]
+
+    def call(values):
+        with _function.outside_capture():
+            result = _as_outputs(run(values), Tout, op)
+            for slot, value in zip(slots, [] if result is None else result if isinstance(result, list) else [result]):
+                if value.shape.as_list() != slot.shape.as_list():
+                    raise InvalidArgumentError(
+                        f"{op}: the function returned shape {builtins.tuple(value.shape.as_list())} where the call that traced "
+                        f"the tf.function returned {builtins.tuple(slot.shape.as_list())}; inside tf.function its outputs keep "
+                        f"the shapes of the traced call: return the same shape on every call (pad it), or call "
+                        f"{op} outside tf.function")
+                slot.assign(value)
+
+    capture.add_callback(call, inp, op)
+    reads = [slot.read_value() for slot in slots]
+    if differentiable and reads:
+        _record_host_gradient(run, inp, reads, op)
+    return None if first is None else reads if isinstance(first, list) else reads[0]
+
+
+def _record_host_gradient(run, inp, outputs, op):
+    """The gradient of a host call inside ``tf.function`` (TF differentiates EagerPyFunc): tapes see `outputs` as a
+    function of the floating inputs, whose gradient is a second host callback that runs `run` again under a tape on
+    each call's inputs and upstream gradients and writes the input gradients into variables the graph reads."""
+    from . import _function
+    from .gradient_tape import GradientTape
+    sources = [x for x in inp if x.dtype.is_floating]
+    if not sources:
+        return
+
+    def gradients(values):
+        xs, upstream = values[:len(sources)], values[len(sources):]
+        values_in = iter(xs)
+        full = [next(values_in) if x.dtype.is_floating else x for x in inp]
+        with GradientTape() as tape:
+            for x in xs:
+                tape.watch(x)
+            result = run(full)
+            ys = [_core.convert_to_tensor(y) for y in (result if isinstance(result, (list, type(()))) else [result])]
+        grads = tape.gradient(ys, xs, output_gradients=upstream)
+        return [_core.zeros_like(x) if g is None else _core.convert_to_tensor(g) for x, g in zip(xs, grads)]
+
+    def backward(upstream):
+        upstream = [_core.zeros_like(y) if u is None else u for y, u in zip(outputs, upstream)]
+        with _function.outside_capture():
+            slots = [Variable(g, trainable=False, name=f"{op}_gradient")
+                     for g in gradients(sources + upstream)]  # the trace's own values
+
+        def call(values):
+            with _function.outside_capture():
+                for slot, g in zip(slots, gradients(values)):
+                    slot.assign(g)
+
+        _function.current_capture().add_callback(call, sources + upstream, f"{op}_grad")
+        grads = iter(slot.read_value() for slot in slots)
+        return [next(grads) if x.dtype.is_floating else None for x in inp]
+
+    _core.record_custom_gradient(inp, outputs, backward)
+
+
 def py_function(func, inp, Tout, name=None):
-    """Calls the Python function `func` on the tensors `inp` (eagerly: tapes record the ops it runs) and returns
-    its results as tensors of the `Tout` dtypes."""
-    return _as_outputs(func(*inp), Tout, "py_function")
+    """Calls the Python function `func` on the tensors `inp` (eagerly: tapes record the ops it runs; inside
+    ``tf.function``, on every call of the graph) and returns its results as tensors of the `Tout` dtypes."""
+    return _host_call(lambda values: func(*values), inp, Tout, "py_function", differentiable=True)
 
 
 def numpy_function(func, inp, Tout, stateful=True, name=None):
-    """Calls `func` on the numpy values of `inp` and returns its results as tensors of the `Tout` dtypes (not
-    differentiable)."""
-    arrays = [np.asarray(x) if isinstance(x, _TENSORS) else x for x in inp]
-    return _as_outputs(func(*arrays), Tout, "numpy_function")
+    """Calls `func` on the numpy values of `inp` (inside ``tf.function``, on every call of the graph) and returns
+    its results as tensors of the `Tout` dtypes (not differentiable)."""
+    return _host_call(lambda values: func(*[np.asarray(x) if isinstance(x, _TENSORS) else x for x in values]),
+                      inp, Tout, "numpy_function")
 
 
 def parallel_stack(values, name=None):

@@ -24,7 +24,7 @@ import weakref
 
 import numpy as np
 
-from . import _core, errors, nest
+from . import _core, _scopes, errors, nest
 from ._tensor_api import Tensor, Variable
 
 __all__ = ["function", "run_functions_eagerly", "functions_run_eagerly", "Function", "ConcreteFunction"]
@@ -52,6 +52,10 @@ def _traces():
     if traces is None:
         traces = _state.traces = []
     return traces
+
+
+# tf.executing_eagerly() is False while a tf.function traces its graph (init_scope / outside_capture lift out of it).
+_scopes.eager_checks.append(lambda: not _core._capture_active())
 
 
 def current_capture():

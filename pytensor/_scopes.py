@@ -119,11 +119,13 @@ def executing_eagerly():
 
 @contextlib.contextmanager
 def init_scope():
-    """Lifts the block out of any function being built, as ``tf.init_scope``: tapes stop recording inside it.
+    """Lifts the block out of any function being built, as ``tf.init_scope``: its ops run eagerly, outside the
+    graph being traced, and tapes stop recording inside it.
 
     Used to create variables and other state once, outside the computation being differentiated.
     """
+    from . import _function  # _function imports this module
     from .gradient_tape import paused_tapes  # gradient_tape imports this module (through _tensor_api)
 
-    with paused_tapes():
+    with paused_tapes(), _function.outside_capture():
         yield

@@ -27,5 +27,10 @@ class OperatorNotAllowedInGraphError(TypeError):
     """A traced (symbolic) tensor was used as a Python value (``bool``, ``if``, iteration) inside ``tf.function``."""
 
 
+class _SymbolicTensorToNumpyError(NotImplementedError):
+    """``np.asarray`` of a traced (symbolic) tensor inside ``tf.function``: TF raises NotImplementedError there."""
+
+
 _core._set_error_types(InvalidArgumentError, UnimplementedError)
 _core._register("OperatorNotAllowedInGraphError", OperatorNotAllowedInGraphError)
+_core._register("SymbolicTensorToNumpyError", _SymbolicTensorToNumpyError)

@@ -49,6 +49,16 @@ def test_explicit_padding_matches_manual_pad():
     np.testing.assert_allclose(y.numpy(), want, rtol=1e-5, atol=1e-5)
 
 
+def test_explicit_as_a_padding_string_is_rejected_as_in_tf():
+    # TF: "'EXPLICIT' is not a valid value for `padding`. To use explicit padding, `padding` must be a list."
+    # (the string belongs to the raw op beside explicit_paddings); it used to run as zero padding.
+    x, w = tf.ones((1, 3, 3, 1)), tf.ones((2, 2, 1, 1))
+    with pytest.raises(ValueError, match="'EXPLICIT' is not a valid value for padding.*explicit_paddings"):
+        tf.nn.conv2d(x, w, 1, "EXPLICIT")
+    with pytest.raises(ValueError, match="'EXPLICIT'"):
+        tf.keras.layers.Conv2D(1, 2, padding="EXPLICIT")(x)
+
+
 def test_conv2d_transpose_hand_values():
     # Forward conv 4x4 -> 2x2 (3x3 filter, stride 2, SAME: pad 0 before, 1 after); its transpose of ones
     # counts how many windows cover each input pixel: rows/columns covered [1, 1, 2, 1].

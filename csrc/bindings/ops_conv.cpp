@@ -15,6 +15,10 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
     std::tie(p.dilation_h, p.dilation_w) = spatial_attr(id, "dilations", spatial_arg(dilations, "dilations", op));
   if (py::isinstance<py::str>(padding)) {
     p.padding = padding.cast<std::string>();
+    // TF: the string names the explicit form only inside its raw op, beside explicit_paddings (not taken here).
+    check_arg(p.padding != "EXPLICIT", op, ": 'EXPLICIT' is not a valid value for padding (there is no "
+              "explicit_paddings argument): to use explicit padding, padding must be a list of pairs "
+              "[[0, 0], [top, bottom], [left, right], [0, 0]]");
     return p;
   }
   // Explicit padding: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC).

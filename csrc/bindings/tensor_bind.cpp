@@ -316,16 +316,19 @@ template <class T> py::object scalar_value(const Tensor& t) {
 
 /**
  * TF's refusal to use a traced value (a tensor computed from a tf.function's inputs or variables while it is being
- * traced) as a Python value: its value in the graph is not known until the graph runs.
+ * traced) as a Python value: its value in the graph is not known until the graph runs, and taking the trace's
+ * numbers would freeze them into the graph. `error` names the registered Python class.
  */
-void check_not_symbolic(const Tensor& t, const char* what) {
+void check_not_symbolic(const Tensor& t, const char* what, const char* error = "OperatorNotAllowedInGraphError") {
   graph::Capture* capture = graph::Capture::active();
   if (!capture || !capture->symbolic(t)) return;
-  std::string message = str_cat(what, " of a symbolic tf.Tensor is not allowed while tf.function traces its graph: its "
-                                "value is not known until the graph runs. Use tf.cond / tf.while_loop for control flow "
-                                "on tensors, tf.print to print values, or tf.config.run_functions_eagerly(True) to "
-                                "debug the function eagerly");
-  PyErr_SetString(registered("OperatorNotAllowedInGraphError").ptr(), message.c_str());
+  std::string message = str_cat(what, " of a symbolic tf.Tensor (", capture->name_of(t), ") is not allowed while "
+                                "tf.function traces its graph: its value is not known until the graph runs. Return "
+                                "the tensor from the function, compute with tensor ops (tf.cast, tf.cond / "
+                                "tf.while_loop for control flow, tf.print to print), wrap Python code that needs the "
+                                "numbers in tf.py_function, or call tf.config.run_functions_eagerly(True) to debug "
+                                "the function eagerly");
+  PyErr_SetString(registered(error).ptr(), message.c_str());
   throw py::error_already_set();
 }
 
@@ -442,6 +445,7 @@ Example:
       .def(
           "__array__",
           [](const Tensor& t, py::object dtype, py::object copy) -> py::object {
+            check_not_symbolic(t, "Converting to a numpy array", "SymbolicTensorToNumpyError");
             py::object arr = to_numpy(t);
             if (!dtype.is_none()) arr = arr.attr("astype")(dtype);
             else if (!copy.is_none() && copy.cast<bool>()) arr = arr.attr("copy")();
@@ -449,6 +453,7 @@ Example:
           },
           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def_buffer([](const Tensor& t) {
+        check_not_symbolic(t, "Converting to a numpy array", "SymbolicTensorToNumpyError");
         std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
         std::vector<ssize_t> strides(t.ndim());
         for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
@@ -482,13 +487,23 @@ Example:
         check_not_symbolic(t, "Using as a Python bool");
         return item(t, "__bool__").cast<bool>() ? true : false;
       })
-      .def("__float__", [](const Tensor& t) { return py::float_(item(t, "__float__")); })
-      .def("__int__", [](const Tensor& t) { return py::int_(item(t, "__int__")); })
+      .def("__float__", [](const Tensor& t) {
+        check_not_symbolic(t, "float()");
+        return py::float_(item(t, "__float__"));
+      })
+      .def("__int__", [](const Tensor& t) {
+        check_not_symbolic(t, "int()");
+        return py::int_(item(t, "__int__"));
+      })
       .def("__index__", [](const Tensor& t) {
+        check_not_symbolic(t, "Using as a Python index");
         if (!is_integer(t.dtype())) throw TypeError("only integer scalar tensors can be used as an index");
         return py::int_(item(t, "__index__"));
       })
-      .def("item", [](const Tensor& t) { return item(t, "item"); })
+      .def("item", [](const Tensor& t) {
+        check_not_symbolic(t, "item()");
+        return item(t, "item");
+      })
       .def_property_readonly("device", [](const Tensor& t) {
         return t.device() == Device::CPU ? "/job:localhost/replica:0/task:0/device:CPU:0" : "/device:GPU:0";
       })

@@ -60,6 +60,8 @@ def ld(getter, name):
 def converted_call(target, /, *args, **kwargs):
     """``target(*args, **kwargs)`` from converted code: a function of the user's own code is converted first (as TF
     converts the functions a tf.function calls), so its Python control flow on tensors works too."""
+    if target is float or target is int:  # reached through another name: converted as a direct call is
+        target = float_ if target is float else int_
     if _function.current_capture() is not None:
         from . import convert_for_trace
         target = convert_for_trace(target, warn=False)
@@ -120,6 +122,23 @@ def or_(*operands):
 
 def _as_bool(value):
     return value if isinstance(value, Tensor) else _core.constant(bool(value))
+
+
+# ---- builtins (Python's float() and int() on tensors) ----
+def float_(*args):
+    """``float(x)``: ``tf.cast(x, tf.float32)`` on a traced tensor (its value is not known while tracing), as TF's
+    AutoGraph converts it; Python's float otherwise."""
+    if len(args) == 1 and _traced(args[0]):
+        return _core.cast(args[0], "float32")
+    return float(*args)
+
+
+def int_(*args):
+    """``int(x)``: ``tf.cast(x, tf.int32)`` on a traced tensor, as TF's AutoGraph converts it; Python's int
+    otherwise (``int(s, base)`` included)."""
+    if len(args) == 1 and _traced(args[0]):
+        return _core.cast(args[0], "int32")
+    return int(*args)
 
 
 # ---- state ----

@@ -353,6 +353,9 @@ class _Calls(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in ("float", "int") and not node.keywords and \
+                not any(isinstance(a, ast.Starred) for a in node.args):
+            return ast.copy_location(_call(node.func.id + "_", *node.args), node)
         if isinstance(node.func, ast.Name) and node.func.id in _FRAME_CALLS:
             return node
         if isinstance(node.func, ast.Attribute) and node.func.attr == "range":

@@ -4,7 +4,7 @@ import pytensor as pt
 from .keras_tensor import KerasTensor
 from .layers.input_layer import InputLayer
 from .layers.layer import Layer
-from .model import Model, check_input_shape
+from .model import Model, conform_input
 
 __all__ = ["Sequential"]
 
@@ -138,7 +138,7 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         if self._input_layer is not None:
-            check_input_shape(self, 0, self._input_layer._batch_input_shape, inputs.shape)
+            inputs = conform_input(self, 0, self._input_layer._batch_input_shape, inputs)
         x = inputs
         for layer in self._layers:
             x = layer(x)

@@ -440,8 +440,9 @@ class Trainer:
         raise ValueError(f"compile: could not interpret metric {identifier!r}; pass a name such as 'accuracy', a "
                          f"keras.metrics.Metric or a function f(y_true, y_pred).")
 
-    def _build_compiled(self, y_true, y_pred):
-        """Resolves losses and metrics per output the first time outputs and labels are seen."""
+    def _build_compiled(self, y_true, y_pred, require_loss=True):
+        """Resolves losses and metrics per output the first time outputs and labels are seen (by the metrics'
+        update with ``require_loss=False`` when an overriding ``compute_loss`` made its own loss)."""
         outputs = _flatten(y_pred)
         names = self._output_names(len(outputs))
         labels = [y_true[n] for n in names if n in y_true] if isinstance(y_true, dict) else _flatten(y_true)
@@ -466,7 +467,7 @@ class Trainer:
                     display = f"{name}_{metric.name}" if multi else metric.name
                     metric_list.append((display, metric, weighted))
             entries.append((name, loss, weights[i] if weights[i] is not None else 1.0, metric_list))
-        if all(entry[1] is None for entry in entries) and not self._losses_only_from_layers():
+        if require_loss and all(entry[1] is None for entry in entries) and not self._losses_only_from_layers():
             raise ValueError("compile: no loss was given. Pass loss=... to compile (e.g. "
                              "loss='sparse_categorical_crossentropy'), or add losses in the model with add_loss().")
         if sum(entry[1] is not None for entry in entries) > 1:
@@ -577,6 +578,8 @@ class Trainer:
         return self.get_metrics_result()
 
     def _update_metrics(self, y, y_pred, sample_weight):
+        if self._compiled_outputs is None:  # the program's compute_loss overrides the one that resolves them
+            self._build_compiled(y, y_pred, require_loss=False)
         outputs, labels = _flatten(y_pred), self._labels(y)
         for i, (_, _, _, metric_list) in enumerate(self._compiled_outputs):
             for _, metric, weighted in metric_list:
@@ -678,7 +681,7 @@ class Trainer:
         saved = [v.numpy() for v in variables]
         try:
             return function(batches)
-        except errors.OperatorNotAllowedInGraphError as error:
+        except (errors.OperatorNotAllowedInGraphError, errors._SymbolicTensorToNumpyError) as error:
             for variable, value in zip(variables, saved):
                 variable.assign(value)
             self._warn_eager(kind, f"{kind}_step cannot be traced into a graph ({error})")

@@ -208,6 +208,101 @@ def test_symbolic_tensors_refuse_python_control_flow():
         f(tf.constant(1.0))
 
 
+@pytest.mark.parametrize("convert, error", [
+    (float, TypeError), (int, TypeError), (lambda t: t.item(), TypeError), (lambda t: t.numpy(), TypeError),
+    (np.asarray, NotImplementedError),  # TF: "Cannot convert a symbolic tf.Tensor ... to a numpy array"
+])
+def test_symbolic_tensors_refuse_conversion_to_python_values(convert, error):
+    # Taking the trace's value would freeze it into the graph: f(3) would return 6 for every later input.
+    @tf.function(autograph=False)
+    def f(x):
+        return convert(x * 2.0)
+
+    with pytest.raises(error, match=r"symbolic tf.Tensor \(multiply:0\).*tf.py_function"):
+        f(tf.constant(3.0))
+    assert float(tf.constant(3.0) * 2.0) == 6.0  # eager tensors still convert
+
+
+def test_autograph_converts_float_and_int_of_traced_tensors_to_casts():
+    # TF's AutoGraph turns float(x) / int(x) of a tensor into tf.cast(x, tf.float32 / tf.int32), called directly or
+    # through another name; each call computes from its own input.
+    to_int = int
+
+    @tf.function
+    def f(x):
+        return float(x * 2), to_int(x * 2), int("7", 8)
+
+    for value, expected in ((3.5, (7.0, 7)), (-1.25, (-2.5, -2))):
+        a, b, c = f(tf.constant(value))
+        assert (a.dtype, b.dtype) == (tf.float32, tf.int32)
+        assert (float(a), int(b), c) == (*expected, 7)
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_executing_eagerly_is_false_while_tracing():
+    seen = []
+
+    @tf.function
+    def f(x):
+        seen.append(tf.executing_eagerly())
+        with tf.init_scope():  # lifted out of the graph, as TF's init_scope
+            seen.append(tf.executing_eagerly())
+        return x
+
+    f(tf.constant(1.0))
+    assert seen == [False, True] and tf.executing_eagerly()
+
+
+def test_py_function_and_numpy_function_run_on_every_call():
+    # TF's EagerPyFunc is a graph op: the Python function runs on each call's values (the trace being the first
+    # call), not once at trace time with its result frozen in as a constant.
+    seen = []
+
+    def count(a):
+        seen.append(a.numpy().tolist())
+        return a * 2.0 + len(seen)
+
+    @tf.function
+    def f(x):
+        doubled = tf.py_function(count, [x], tf.float32)
+        flipped, positive = tf.numpy_function(lambda a: (-a, a > 0), [x], [tf.float32, tf.bool])
+        return doubled + 1.0, flipped, positive
+
+    for value, expected in (([1.0, -2.0], [4.0, -2.0]), ([3.0, 0.5], [9.0, 4.0]), ([0.0, 1.0], [4.0, 6.0])):
+        doubled, flipped, positive = f(tf.constant(value))
+        assert doubled.dtype == tf.float32 and positive.dtype == tf.bool
+        np.testing.assert_array_equal(doubled.numpy(), expected)
+        np.testing.assert_array_equal(flipped.numpy(), [-v for v in value])
+        np.testing.assert_array_equal(positive.numpy(), [v > 0 for v in value])
+    assert seen == [[1.0, -2.0], [3.0, 0.5], [0.0, 1.0]] and f.experimental_get_tracing_count() == 1
+
+
+def test_py_function_is_differentiable_inside_tf_function():
+    # TF differentiates EagerPyFunc by running the function again under a tape: z = 2 x^3, dz/dx = 6 x^2, on each
+    # call's own x (the gradient is a host callback too, not the trace's number).
+    @tf.function
+    def f(x, k):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            z = 2.0 * tf.py_function(lambda a, n: a ** n, [x, k], tf.float32)
+        return z, tape.gradient(z, x)
+
+    for x, z, dz in ((2.0, 16.0, 24.0), (3.0, 54.0, 54.0), (-1.0, -2.0, 6.0)):
+        got = f(tf.constant(x), tf.constant(3.0))
+        assert (float(got[0]), float(got[1])) == (z, dz)
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_py_function_output_shape_must_keep_the_traced_calls_shape():
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def f(x):
+        return tf.py_function(lambda a: a[: int(a[0])], [x], tf.float32)
+
+    np.testing.assert_array_equal(f(tf.constant([2.0, 5.0, 7.0])).numpy(), [2.0, 5.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"py_function: the function returned shape \(1,\)"):
+        f(tf.constant([1.0, 5.0, 7.0]))
+
+
 def test_random_ops_draw_fresh_numbers_each_call():
     @tf.function
     def f():

@@ -384,3 +384,42 @@ def test_dropout_draws_the_same_numbers_in_both_modes():
     _, eager, _, _ = _train(make, True)
     _, graph, _, _ = _train(make, False)
     _assert_same_history(eager, graph)
+
+
+class _OwnLoss(keras.Model):
+    """keras.io's Distiller pattern: compile without a loss, compute_loss overridden, compiled metrics kept."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")
+
+    def call(self, x):
+        return self.dense(x)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, allow_empty=False):
+        return pt.reduce_mean(pt.abs(y - y_pred))
+
+
+@pytest.mark.parametrize("run_eagerly", [True, False])
+def test_compiled_metrics_after_a_compute_loss_override(run_eagerly):
+    model = _OwnLoss()
+    model.compile(optimizer=keras.optimizers.SGD(0.0), metrics=["mse"], run_eagerly=run_eagerly)
+    x = np.array([[1.0], [2.0], [3.0], [4.0]], np.float32)
+    y = np.array([[0.0], [2.0], [5.0], [4.0]], np.float32)
+    logs = model.evaluate(x, y, batch_size=4, verbose=0, return_dict=True)
+    # a learning rate of 0 keeps y_pred = x: |errors| 1, 0, 2, 0
+    np.testing.assert_allclose([logs["loss"], logs["mse"]], [3.0 / 4, 5.0 / 4], rtol=1e-6)
+    history = model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    np.testing.assert_allclose(history.history["mse"], [5.0 / 4], rtol=1e-6)
+
+
+def test_sequential_fits_one_dimensional_samples_to_a_trailing_axis_of_one():
+    # Keras: a model built for (None, 1) takes (n,) samples (the udacity Celsius-to-Fahrenheit course does).
+    model = keras.Sequential([keras.Input((1,)), layers.Dense(1, kernel_initializer="ones",
+                                                              bias_initializer="ones")])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    history = model.fit(np.array([1.0, 2.0]), np.array([2.0, 2.0]), batch_size=2, epochs=1, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], [(0.0 + 1.0) / 2])  # predictions 2 and 3
+    np.testing.assert_allclose(model.predict(np.array([5.0]), verbose=0), [[6.0]])
+    with pytest.raises(ValueError, match="incompatible"):
+        model.predict(np.ones((2, 3)), verbose=0)

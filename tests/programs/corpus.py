@@ -261,10 +261,6 @@ PROGRAMS += [
         url=f"https://github.com/tensorflow/examples/blob/master/{UDACITY}{name}.ipynb", licence="Apache-2.0",
         compare="numbers", edits=edits, differs=differs)
     for name, edits, differs in [
-        ("l02c01_celsius_to_fahrenheit", (
-            ("model.predict([100.0])", "model.predict(np.array([100.0]))",
-             "Keras 3 (TF 2.21) predicts on arrays, not lists", 3),),
-         "Keras accepts 1-D inputs (7,) for a model built for (None, 1); pytensor's fit rejects them"),
         ("l08c01_common_patterns", (), ""), ("l08c02_naive_forecasting", (), ""),
         ("l08c03_moving_average", (
             ("keras.metrics.mean_absolute_error(", "keras.losses.MeanAbsoluteError()(",
@@ -274,6 +270,22 @@ PROGRAMS += [
              "no shuffle: its order is random, and differs between libraries", 2),), ""),
     ]
 ] + [
+    # Unseeded initial weights trained for 500 epochs: the fitted line (F = 1.8 C + 32) and its prediction at 100,
+    # compared within tolerances, not the initial weights of the three-layer model
+    Program(
+        id="udacity_l02c01_celsius_to_fahrenheit", origin=TF_EXAMPLES, path=f"{UDACITY}l02c01_celsius_to_fahrenheit.ipynb",
+        url=f"https://github.com/tensorflow/examples/blob/master/{UDACITY}l02c01_celsius_to_fahrenheit.ipynb",
+        licence="Apache-2.0", edits=(
+            ("model.predict([100.0])", "model.predict(np.array([100.0]), verbose=0)",
+             "Keras 3 (TF 2.21) predicts on arrays, not lists; no progress bar (Keras 3's and pytensor's differ)", 3),
+            ('print("These are the layer variables: {}".format(l0.get_weights()))',
+             'print("These are the layer variables: {}".format(l0.get_weights()))\n'
+             'print("w: {} b: {}".format(l0.get_weights()[0][0, 0], l0.get_weights()[1][0]))',
+             "the fitted weights as keyed numbers"),
+            ("degrees Fahrenheit\".format(model.predict(np.array([100.0]), verbose=0))",
+             "degrees Fahrenheit\".format(model.predict(np.array([100.0]), verbose=0)[0, 0])",
+             "the prediction as a keyed number")),
+        tolerances={"w": {"atol": 0.05}, "b": {"atol": 1.5}, "degrees Celsius is": {"atol": 1.0}}),
     Program(
         id="aymericdamien_helloworld", origin=AYMERIC, path=f"{AYMERIC_V2}1_Introduction/helloworld.ipynb",
         url=f"https://github.com/aymericdamien/TensorFlow-Examples/blob/master/{AYMERIC_V2}1_Introduction/"
@@ -456,9 +468,9 @@ PROGRAMS += [
     _keras("keras_io/vision/knowledge_distillation.py", id="kerasio_knowledge_distillation",
            edits=(_first(6000), _epochs("epochs=5)", "epochs=1)"), _epochs("epochs=3)", "epochs=1)", 2)),
            data=("mnist.npz",),
-           tolerances={"loss": {"atol": 0.15}, "sparse_categorical_accuracy": {"atol": 0.06}},
-           needs="fit's compute_metrics after a compute_loss override (keras/trainer.py: the compiled outputs are "
-                 "resolved in the compute_loss the program replaces)"),
+           # three fits of convnets on 6000 digits: 7 minutes on two busy cores
+           tolerances={"loss": {"atol": 0.15}, "sparse_categorical_accuracy": {"atol": 0.06}}, timeout=600,
+           slow=True),
     _keras("keras_io/vision/siamese_contrastive.py", id="kerasio_siamese_contrastive",
            edits=(("x_train, x_val = x_train_val[:30000], x_train_val[30000:]\n"
                    "y_train, y_val = y_train_val[:30000], y_train_val[30000:]",
