@@ -251,3 +251,40 @@ def test_stateful_layer_errors_name_the_layer_and_the_fix():
     with pytest.raises(ValueError, match=r"LSTM layer 'free': with stateful=True the batch size must be static.*"
                                          r"batch_size= to keras.Input"):
         keras.Sequential([keras.Input(shape=(4, 5)), layers.LSTM(3, stateful=True, name="free")])
+
+
+@pytest.mark.parametrize("op,reset_after", [("lstm", True), ("gru", True), ("gru", False), ("simple_rnn", True)])
+def test_traced_gradient_replays_the_fused_backward_and_equals_eager_bitwise(op, reset_after):
+    """A tf.function that takes the gradient records the fused backward op (lstm_grad, ...), not the composed
+    recurrence, and each call (new inputs, mask and upstream weights) gives the eager gradients' bits."""
+    rng = np.random.default_rng(5)
+    b, t, f, u = 19, 6, 4, 5
+    gates = {"lstm": 4, "gru": 3, "simple_rnn": 1}[op]
+    bias_shape = (2, gates * u) if op == "gru" and reset_after else (gates * u,)
+    kwargs = {"reset_after": reset_after} if op == "gru" else {}
+    fused = getattr(pt._core, op)
+
+    def operands():
+        x = rng.normal(size=(b, t, f)).astype(np.float32)
+        states = [rng.normal(size=(b, u)).astype(np.float32) for _ in range(2 if op == "lstm" else 1)]
+        weights = [rng.normal(scale=0.5, size=shape).astype(np.float32)
+                   for shape in [(f, gates * u), (u, gates * u), bias_shape]]
+        return [pt.constant(v) for v in [x, *states, *weights]], pt.constant(rng.random((b, t)) > 0.3)
+
+    def gradients(args, mask):
+        with pt.GradientTape() as tape:
+            for v in args:
+                tape.watch(v)
+            outs = fused(*args, mask=mask, go_backwards=True, **kwargs)
+            loss = pt.reduce_sum(outs[0] * outs[0]) + pt.reduce_sum(outs[-1])
+        return tape.gradient(loss, args)
+
+    traced = pt.function(lambda args, mask: gradients(args, mask))
+    for call in range(2):
+        args, mask = operands()
+        eager = [g.numpy() for g in gradients(args, mask)]
+        graph = [g.numpy() for g in traced(args, mask)]
+        for i, (a, e) in enumerate(zip(graph, eager)):
+            np.testing.assert_array_equal(a, e, err_msg=f"{op} call {call} gradient {i}: graph and eager differ")
+    types = {o.type for o in traced.get_concrete_function(args, mask).graph.get_operations()}
+    assert f"{op}_grad" in types and not types & {"tanh", "sigmoid", "matmul"}, types
