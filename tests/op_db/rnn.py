@@ -150,10 +150,10 @@ def _call_rnn_grad(cell):
 
 
 def _rnn_grad_row(cell, num_operands):
-    num_inputs = num_operands + (3 if cell == "lstm" else 2)  # the call's: the registry op's less the saved buffer
+    num_args = num_operands + (3 if cell == "lstm" else 2)  # the call's: the registry op's less the saved buffer
     return OpInfo(name=f"{cell}_grad", family="rnn", api=f"_core.{cell}", ref=_ref_rnn_grad,
                   sample_inputs_func=_sample_rnn_grad(cell), dtypes=FLOATS, unsupported_dtypes=INTS,
-                  differentiable=True, num_inputs=num_inputs, grad_argnums=tuple(range(num_inputs)),
+                  differentiable=True, num_inputs=num_args + 1, grad_argnums=tuple(range(num_args)),
                   call=_call_rnn_grad(cell), error_name=cell,  # ints stop at the forward op
                   # the reference is a central difference (error ~1e-9 of the result's scale)
                   tols={"float32": (2e-5, 2e-6), "float64": (1e-6, 1e-8)})
