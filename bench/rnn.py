@@ -44,7 +44,7 @@ def data(masked):
     return tokens, lengths, labels
 
 
-def keras_model(keras, name, masked):
+def keras_model(keras, name, masked, run_eagerly=False):
     """The model in Keras's API (pytensor's and TF's)."""
     layers = keras.layers
     middle = {"lstm": lambda: [layers.LSTM(64)], "gru": lambda: [layers.GRU(64)],
@@ -53,13 +53,13 @@ def keras_model(keras, name, masked):
     model = keras.Sequential([keras.Input(shape=(STEPS,), dtype="int32"),
                               layers.Embedding(VOCAB, 64, mask_zero=masked), *middle,
                               layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy", run_eagerly=run_eagerly)
     return model
 
 
 def run_keras(keras, args, name):
     tokens, _, labels = data(args.masked)
-    model = keras_model(keras, name, args.masked)
+    model = keras_model(keras, name, args.masked, args.run_eagerly)
     times = []
     for _ in range(args.epochs):
         start = time.perf_counter()
@@ -202,6 +202,7 @@ def worker(args):
 def spawn(python, framework, args):
     command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
                "--threads", str(args.threads), "--models", args.models] + (["--masked"] if args.masked else []) + \
+        (["--run-eagerly"] if args.run_eagerly else []) + \
         (["--step-by-step"] if args.step_by_step else [])
     threads = str(args.threads)
     env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
@@ -220,6 +221,7 @@ def main():
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--peer-python", default="/work/peers-venv/bin/python")
     ap.add_argument("--only", default="pytensor,torch,tf")
+    ap.add_argument("--run-eagerly", action="store_true", help="Keras fit step by step (default: a traced train_step)")
     ap.add_argument("--step-by-step", action="store_true", help="µs per timestep of batch-1 generation instead")
     ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
     args = ap.parse_args()

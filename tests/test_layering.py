@@ -11,9 +11,7 @@ ALLOWED_UP = {
     ("backend", "ops/op_list.h"): "kernels are keyed by OpId; op_list.h includes nothing of ops",
 }
 # Files that still include a higher layer, each with the reason and who removes it.
-KNOWN = {
-    "ops/rnn.cpp": "its fused backward runs a nested autograd::Tape (the rnn work moves it; see csrc/README.md)",
-}
+KNOWN = {}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

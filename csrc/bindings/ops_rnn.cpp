@@ -1,6 +1,7 @@
 // Bindings of the fused recurrent ops (internal: keras.layers.LSTM / GRU / SimpleRNN and RNN(stock cell) call them).
 #include <string>
 
+#include "../autograd/rnn_grad.h"
 #include "bindings.h"
 #include "convert.h"
 
@@ -38,6 +39,7 @@ py::tuple to_tuple(const std::vector<Tensor>& ts) {
 }  // namespace
 
 void bind_rnn(py::module_& m) {
+  autograd::register_rnn_second_order();
   m.def("lstm",
         [](py::handle inputs, py::handle initial_h, py::handle initial_c, py::handle kernel,
            py::handle recurrent_kernel, py::handle bias, py::handle mask, bool go_backwards,

@@ -130,6 +130,9 @@
   PT_OP(lstm, rnn, 6, true, Rnn)                            \
   PT_OP(gru, rnn, 5, true, Rnn)                             \
   PT_OP(simple_rnn, rnn, 5, true, Rnn)                      \
+  PT_OP(lstm_grad, rnn, 10, true, Rnn)                      \
+  PT_OP(gru_grad, rnn, 8, true, Rnn)                        \
+  PT_OP(simple_rnn_grad, rnn, 8, true, Rnn)                 \
   /* fused optimizer updates (optim.cpp) */                 \
   PT_OP(apply_sgd, optim, 2, false, ApplySgd)               \
   PT_OP(apply_rmsprop, optim, 2, false, ApplyRmsprop)       \

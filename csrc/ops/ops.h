@@ -188,6 +188,13 @@ std::vector<Tensor> gru(const Tensor& inputs, const Tensor& initial_h, const Ten
 /** Keras's SimpleRNN: h = activation(x @ kernel + h @ recurrent_kernel + bias). Returns {sequence, final h}. */
 std::vector<Tensor> simple_rnn(const Tensor& inputs, const Tensor& initial_h, const Tensor& kernel,
                                const Tensor& recurrent_kernel, const Tensor& bias, const RnnOptions& options);
+/**
+ * The fused backward through time of lstm, gru or simple_rnn (`grad_op`: lstm_grad, gru_grad, simple_rnn_grad):
+ * `inputs` are the forward's operands, the buffer its forward saved, then the gradients of its outputs (sequence,
+ * h, and c for lstm). Returns the gradients of the forward's operands; its own gradient is the composed recurrence's
+ * (autograd/rnn_grad.cpp).
+ */
+std::vector<Tensor> rnn_grad(OpId grad_op, const std::vector<Tensor>& inputs, const attrs::Rnn& attributes);
 
 // ---- optim.cpp -------------------------------------------------------------------
 }  // namespace pt::ops

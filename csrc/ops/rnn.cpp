@@ -1,8 +1,10 @@
 // Recurrent family: the fused lstm, gru and simple_rnn ops over a whole sequence, through the kernel table (forward
-// and Pass::Backward; CPU kernels: backend/cpu/rnn.cpp).
-#include "../autograd/grad_utils.h"
+// and Pass::Backward; CPU kernels: backend/cpu/rnn.cpp). The fused backward is a registry op of its own (lstm_grad,
+// gru_grad, simple_rnn_grad) so that traced graphs replay it; its gradient is autograd/rnn_grad.cpp's.
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "grad_utils.h"
+#include "invoke.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -106,124 +108,50 @@ std::vector<Tensor> rnn_op(OpId op, const std::vector<Tensor>& inputs, const att
   return outputs;
 }
 
-// ---- the same computation from public ops (the second-order path) ----------------------------------------------
-Tensor activation_op(RnnActivation act, const Tensor& x) {
-  switch (act) {
-    case RnnActivation::Tanh: return unary(OpId::tanh, x);
-    case RnnActivation::Sigmoid: return unary(OpId::sigmoid, x);
-    case RnnActivation::Relu: return unary(OpId::relu, x);
-    case RnnActivation::Linear: return x;
-    case RnnActivation::HardSigmoid: return hard_sigmoid(x);
-  }
-  return x;
-}
-
-/** The fused ops' outputs computed step by step with recorded, differentiable ops. */
-std::vector<Tensor> composed_forward(const RnnDims& d, const std::vector<Tensor>& in, const Tensor& mask) {
-  using autograd::add;
-  using autograd::mul;
-  using autograd::sub;
-  const bool lstm = d.cell == RnnCell::Lstm;
-  const int64_t U = d.units, G = backend::rnn_gates(d.cell) * U;
-  const Tensor& kernel = in[in.size() - 3];
-  const Tensor& recurrent = in[in.size() - 2];
-  Tensor bias = in.back(), recurrent_bias;
-  if (d.cell == RnnCell::GruResetAfter) {
-    std::vector<Tensor> rows = unstack(bias, 0);
-    bias = rows[0];
-    recurrent_bias = rows[1];
-  }
-  Tensor projected = add(reshape(matmul(reshape(in[0], {d.batch * d.steps, d.features}), kernel, false, false),
-                             {d.batch, d.steps, G}), bias);
-  std::vector<Tensor> xs = unstack(projected, 1);
-  std::vector<Tensor> live = mask.defined() ? unstack(expand_dims(mask, -1), 1) : std::vector<Tensor>();
-  Tensor h = in[1], c = lstm ? in[2] : Tensor();
-  std::vector<Tensor> sequence;
-  for (int64_t s = 0; s < d.steps; ++s) {
-    const int64_t t = d.go_backwards ? d.steps - 1 - s : s;
-    Tensor new_h, new_c;
-    switch (d.cell) {
-      case RnnCell::SimpleRnn:
-        new_h = activation_op(d.activation, add(xs[t], matmul(h, recurrent, false, false)));
-        break;
-      case RnnCell::Lstm: {
-        std::vector<Tensor> z = split(add(xs[t], matmul(h, recurrent, false, false)), {U, U, U, U}, 1);
-        new_c = add(mul(activation_op(d.recurrent_activation, z[1]), c),
-                    mul(activation_op(d.recurrent_activation, z[0]), activation_op(d.activation, z[2])));
-        new_h = mul(activation_op(d.recurrent_activation, z[3]), activation_op(d.activation, new_c));
-        break;
-      }
-      case RnnCell::Gru:
-      case RnnCell::GruResetAfter: {
-        std::vector<Tensor> x3 = split(xs[t], {U, U, U}, 1);
-        std::vector<Tensor> r3 = split(d.cell == RnnCell::GruResetAfter
-                                           ? add(matmul(h, recurrent, false, false), recurrent_bias)
-                                           : matmul(h, recurrent, false, false),
-                                       {U, U, U}, 1);
-        Tensor z = activation_op(d.recurrent_activation, add(x3[0], r3[0]));
-        Tensor r = activation_op(d.recurrent_activation, add(x3[1], r3[1]));
-        Tensor inner = d.cell == RnnCell::GruResetAfter
-                           ? mul(r, r3[2])
-                           : matmul(mul(r, h), split(recurrent, {2 * U, U}, 1)[1], false, false);
-        Tensor candidate = activation_op(d.activation, add(x3[2], inner));
-        new_h = add(candidate, mul(z, sub(h, candidate)));
-        break;
-      }
-    }
-    if (mask.defined()) {
-      new_h = where(live[t], new_h, h);
-      if (lstm) new_c = where(live[t], new_c, c);
-    }
-    h = new_h;
-    c = new_c;
-    sequence.push_back(h);
-  }
-  Tensor stacked = d.steps > 0 ? stack(sequence, 1) : zeros({d.batch, 0, U}, in[0].dtype());
-  if (lstm) return {stacked, h, c};
-  return {stacked, h};
-}
-
 // ---- gradient --------------------------------------------------------------------------------------------------
 using Grads = std::vector<Tensor>;
 
-Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
-  const auto& attributes = n.attr<attrs::Rnn>();
-  const RnnOptions& options = attributes.options;
-  const RnnDims d = check_operands(cell_of(n.op, attributes.reset_after), n.inputs, options);
-  const Tensor& buffer = n.saved[0];
-  if (autograd::thread_state().observer || autograd::is_tracked_any(n.inputs) || autograd::is_tracked_any(gs) ||
-      !buffer.defined()) {
-    // An outer tape (or a tf.function trace) records this backward pass: differentiate the composed forward, so
-    // that every op of the backward is a recorded public op, differentiable again and part of the traced graph.
-    autograd::Tape tape(false, false);
-    tape.push();
-    std::vector<Tensor> outputs;
-    try {
-      for (const Tensor& t : n.inputs) tape.watch(t);
-      outputs = composed_forward(d, n.inputs, options.mask);
-    } catch (...) {
-      tape.pop();
-      throw;
-    }
-    tape.pop();
-    std::vector<autograd::Source> sources;
-    for (const Tensor& t : n.inputs) sources.push_back({t, 0});
-    return tape.gradient(outputs, sources, gs, true);
-  }
-  const Tensor& x = n.inputs[0];
-  auto* run = backend::kernel<backend::RnnGradKernel>(n.op, x.device(), x.dtype(), backend::Pass::Backward);
-  const auto dense_or_none = [](const Tensor& t) { return t.defined() ? contiguous(t) : Tensor(); };
-  const backend::RnnOutputGrads output_grads{buffer, dense_or_none(gs[0]), dense_or_none(gs[1]),
-                                             d.cell == RnnCell::Lstm ? dense_or_none(gs[2]) : Tensor()};
-  Grads out;
-  for (const Tensor& t : n.inputs) out.push_back(Tensor::empty(t.shape(), t.dtype(), t.device()));
-  run(d, dense_inputs(d, n.inputs, options.mask), output_grads, out);
-  return out;
+/** The forward op of a fused backward (lstm_grad -> lstm). */
+OpId forward_of(OpId grad_op) {
+  return grad_op == OpId::lstm_grad ? OpId::lstm : grad_op == OpId::gru_grad ? OpId::gru : OpId::simple_rnn;
 }
 
-const bool registered = autograd::register_gradient(OpId::lstm, grad_rnn) &&
-                        autograd::register_gradient(OpId::gru, grad_rnn) &&
-                        autograd::register_gradient(OpId::simple_rnn, grad_rnn);
+/** The fused backward of `op` (lstm, gru, simple_rnn) as a registry op, so that a trace records and replays it. */
+OpId grad_op_of(OpId op) {
+  return op == OpId::lstm ? OpId::lstm_grad : op == OpId::gru ? OpId::gru_grad : OpId::simple_rnn_grad;
+}
+
+Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
+  const auto& attributes = n.attr<attrs::Rnn>();
+  std::vector<Tensor> inputs = n.inputs;
+  Tensor buffer = n.saved[0];
+  if (!buffer.defined()) {
+    // Recorded without the buffer: run the fused forward again for it.
+    const RnnDims d = check_operands(cell_of(n.op, attributes.reset_after), n.inputs, attributes.options);
+    run_forward(n.op, d, n.inputs, attributes.options.mask, &buffer);
+  }
+  inputs.push_back(buffer);
+  for (size_t k = 0; k < n.outputs.size(); ++k)
+    inputs.push_back(k < gs.size() && gs[k].defined() ? gs[k] : zeros_like(n.outputs[k], std::nullopt));
+  return rnn_grad(grad_op_of(n.op), inputs, attributes);
+}
+
+std::vector<Tensor> invoke_rnn_grad(OpId grad_op, const std::vector<Tensor>& inputs, const Attrs& a) {
+  return rnn_grad(grad_op, inputs, attrs_as<attrs::Rnn>(grad_op, a));
+}
+
+const bool registered =
+    autograd::register_gradient(OpId::lstm, grad_rnn) && autograd::register_gradient(OpId::gru, grad_rnn) &&
+    autograd::register_gradient(OpId::simple_rnn, grad_rnn) &&
+    register_invoker(OpId::lstm_grad, [](const std::vector<Tensor>& in, const Attrs& a) {
+      return invoke_rnn_grad(OpId::lstm_grad, in, a);
+    }) &&
+    register_invoker(OpId::gru_grad, [](const std::vector<Tensor>& in, const Attrs& a) {
+      return invoke_rnn_grad(OpId::gru_grad, in, a);
+    }) &&
+    register_invoker(OpId::simple_rnn_grad, [](const std::vector<Tensor>& in, const Attrs& a) {
+      return invoke_rnn_grad(OpId::simple_rnn_grad, in, a);
+    });
 
 }  // namespace
 
@@ -241,6 +169,36 @@ std::vector<Tensor> gru(const Tensor& inputs, const Tensor& initial_h, const Ten
 std::vector<Tensor> simple_rnn(const Tensor& inputs, const Tensor& initial_h, const Tensor& kernel,
                                const Tensor& recurrent_kernel, const Tensor& bias, const RnnOptions& options) {
   return rnn_op(OpId::simple_rnn, {inputs, initial_h, kernel, recurrent_kernel, bias}, {options, true});
+}
+
+std::vector<Tensor> rnn_grad(OpId grad_op, const std::vector<Tensor>& inputs, const attrs::Rnn& attributes) {
+  PT_OP_SCOPE;
+  const OpId op = forward_of(grad_op);
+  const RnnOptions& options = attributes.options;
+  const size_t operands = op == OpId::lstm ? 6 : 5;
+  const std::vector<Tensor> forward_inputs(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(operands));
+  const RnnDims d = check_operands(cell_of(op, attributes.reset_after), forward_inputs, options);
+  const Tensor& buffer = inputs[operands];
+  const Tensor& x = inputs[0];
+  check_shape(op_def(grad_op).name, "buffer", buffer, {d.batch, d.steps, backend::rnn_saved_width(d)},
+              "(batch, timesteps, saved width): the buffer the forward op saved");
+  const char* outputs[] = {"sequence gradient", "h gradient", "c gradient"};
+  const Shape output_shapes[] = {{d.batch, d.steps, d.units}, {d.batch, d.units}, {d.batch, d.units}};
+  for (size_t k = operands + 1; k < inputs.size(); ++k) {
+    check_arg(inputs[k].dtype() == x.dtype(), op_def(grad_op).name, ": the ", outputs[k - operands - 1],
+              " must have the inputs' dtype ", dtype_name(x.dtype()), "; received ", dtype_name(inputs[k].dtype()));
+    check_shape(op_def(grad_op).name, outputs[k - operands - 1], inputs[k], output_shapes[k - operands - 1],
+                "(the forward output's shape)");
+  }
+  auto* run = backend::kernel<backend::RnnGradKernel>(op, x.device(), x.dtype(), backend::Pass::Backward);
+  const backend::RnnOutputGrads output_grads{contiguous(buffer), contiguous(inputs[operands + 1]),
+                                             contiguous(inputs[operands + 2]),
+                                             d.cell == RnnCell::Lstm ? contiguous(inputs[operands + 3]) : Tensor()};
+  Grads out;
+  for (const Tensor& t : forward_inputs) out.push_back(Tensor::empty(t.shape(), t.dtype(), t.device()));
+  run(d, dense_inputs(d, forward_inputs, options.mask), output_grads, out);
+  PT_RECORD(grad_op, inputs, out, attributes);
+  return out;
 }
 
 }  // namespace pt::ops

@@ -1,7 +1,10 @@
-"""The fused recurrent ops (lstm, gru, simple_rnn) over a whole sequence, against a step-by-step numpy recurrence."""
+"""The fused recurrent ops (lstm, gru, simple_rnn) over a whole sequence, against a step-by-step numpy recurrence, and
+their fused backward ops (lstm_grad, ...) against central differences of that recurrence in float64."""
 from __future__ import annotations
 
 import numpy as np
+
+import pytensor as pt
 
 from .common import FLOATS, INTS, Domain, OpInfo, SampleInput, make
 
@@ -91,8 +94,76 @@ def _rnn_row(cell, num_inputs):
                   grad_argnums=tuple(range(num_inputs)), tols={"float32": (2e-5, 2e-6)})
 
 
+def _sample_rnn_grad(cell):
+    forward = _sample_rnn(cell)
+
+    def sample(op, dtype, rng):
+        for s in forward(op, dtype, rng):
+            b, t = s.args[0].shape[:2]
+            u = s.args[1].shape[1]
+            grads = tuple(make(shape, dtype, rng, Domain(-1, 1))
+                          for shape in [(b, t, u), (b, u)] + ([(b, u)] if cell == "lstm" else []))
+            yield SampleInput(s.args + grads, s.kwargs, desc=s.desc, ref_args=s.ref_args + grads,
+                              ref_kwargs=s.ref_kwargs)
+    return sample
+
+
+def _ref_rnn_grad(cell, *args, **kwargs):
+    """The operands' gradients of sum(outputs * output gradients): central differences of ref_rnn in float64."""
+    num = 6  # x, h0, c0 (None but for lstm), kernel, recurrent_kernel, bias
+    operands = [None if a is None else np.array(a, np.float64) for a in args[:num]]  # copies: perturbed below
+    grads = [np.asarray(g, np.float64) for g in args[num:]]
+    dtype = args[4].dtype
+
+    def objective():
+        outs = ref_rnn(cell, *operands, **kwargs)
+        return sum(float(np.sum(o * g)) for o, g in zip(outs, grads))
+
+    step, result = 1e-6, []
+    for a in operands:
+        if a is None:
+            continue
+        d = np.zeros_like(a)
+        for i in np.ndindex(a.shape):
+            a[i] += step
+            up = objective()
+            a[i] -= 2 * step
+            d[i] = (up - objective()) / (2 * step)
+            a[i] += step
+        result.append(d.astype(dtype))
+    return result
+
+
+def _call_rnn_grad(cell):
+    """The fused backward ops are internal: reached as the operands' gradient of the forward op, the trailing
+    arguments the outputs' upstream gradients."""
+    num = 6 if cell == "lstm" else 5
+
+    def call(fn, *args, **kwargs):
+        from pytensor.gradient_tape import GradientTape
+        operands = [pt.convert_to_tensor(a) for a in args[:num]]
+        with GradientTape() as tape:
+            tape.watch(operands)
+            outputs = fn(*operands, **kwargs)
+        return tape.gradient(list(outputs), operands, output_gradients=list(args[num:]))
+    return call
+
+
+def _rnn_grad_row(cell, num_operands):
+    num_args = num_operands + (3 if cell == "lstm" else 2)  # the call's: the registry op's less the saved buffer
+    return OpInfo(name=f"{cell}_grad", family="rnn", api=f"_core.{cell}", ref=_ref_rnn_grad,
+                  sample_inputs_func=_sample_rnn_grad(cell), dtypes=FLOATS, unsupported_dtypes=INTS,
+                  differentiable=True, num_inputs=num_args + 1, grad_argnums=tuple(range(num_args)),
+                  call=_call_rnn_grad(cell), error_name=cell,  # ints stop at the forward op
+                  # the reference is a central difference (error ~1e-9 of the result's scale)
+                  tols={"float32": (2e-5, 2e-6), "float64": (1e-6, 1e-8)})
+
+
 ROWS = [
     _rnn_row("lstm", 6),
     _rnn_row("gru", 5),
     _rnn_row("simple_rnn", 5),
+    _rnn_grad_row("lstm", 6),
+    _rnn_grad_row("gru", 5),
+    _rnn_grad_row("simple_rnn", 5),
 ]
