@@ -16,6 +16,7 @@ namespace pt {
 namespace {
 std::atomic<int64_t> g_live_bytes{0};
 std::atomic<int64_t> g_peak_bytes{0};  // the highest g_live_bytes since the last reset_peak_bytes()
+std::atomic<int64_t> g_most_live_bytes{0};  // the highest g_live_bytes ever: what the cache may fill up to
 
 /** Blocks from this size up are cached when freed (glibc maps them fresh from the OS each time). */
 constexpr size_t kCacheMinBlock = size_t(256) << 10;
@@ -61,6 +62,19 @@ class BlockCache {
     cached_ += size;
     return true;
   }
+  /**
+   * Frees cached blocks until `live` bytes in use, the cache and a new block of `size` fit in `most`, so that a
+   * phase with other block sizes (a graph after the eager trace that made it) reuses the memory of the last one
+   * instead of growing the process past its peak.
+   */
+  void make_room(size_t size, size_t live, size_t most) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = free_.begin(); it != free_.end() && live + cached_ + size > most; ++it)
+      for (; !it->second.empty() && live + cached_ + size > most; it->second.pop_back()) {
+        std::free(it->second.back());
+        cached_ -= it->first;
+      }
+  }
 
  private:
   std::mutex mu_;
@@ -83,6 +97,9 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
   const size_t size = block_size(nbytes);
   void* p = nbytes >= kCacheMinBlock ? block_cache().take(size) : nullptr;
   if (!p) {
+    if (nbytes >= kCacheMinBlock)
+      block_cache().make_room(size, static_cast<size_t>(g_live_bytes.load(std::memory_order_relaxed)),
+                              static_cast<size_t>(g_most_live_bytes.load(std::memory_order_relaxed)));
     p = std::aligned_alloc(nbytes >= kHugeBlock ? kHugePage : kAlignment, size);
     if (!p) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -93,6 +110,9 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
                        static_cast<int64_t>(nbytes);
   for (int64_t peak = g_peak_bytes.load(std::memory_order_relaxed);
        live > peak && !g_peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed);) {
+  }
+  for (int64_t most = g_most_live_bytes.load(std::memory_order_relaxed);
+       live > most && !g_most_live_bytes.compare_exchange_weak(most, live, std::memory_order_relaxed);) {
   }
   return std::make_shared<Storage>(p, nbytes, device, nullptr, nullptr, true);
 }

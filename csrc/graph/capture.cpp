@@ -48,25 +48,33 @@ void Capture::end() {
 }
 
 void Capture::bind(const Tensor& t, ValueRef v, bool symbolic) {
-  values_[t.id()] = v;
-  symbolic_[t.id()] = symbolic;
-  keep_alive_.push_back(t);
+  values_[t.id()] = Bound{v, symbolic, t.storage(), t.shape(), t.strides(), t.offset(), t.dtype()};
+}
+
+const Capture::Bound* Capture::find(const Tensor& t) const {
+  auto it = values_.find(t.id());
+  if (it == values_.end()) return nullptr;
+  // Storage lives in its own control block while weakly held, so a live match is the traced tensor's very memory;
+  // a tensor at a dead one's address over that memory with the same layout holds the same values.
+  const Bound& b = it->second;
+  const bool same = b.storage.lock() == t.storage() && b.offset == t.offset() && b.dtype == t.dtype() &&
+                    b.shape == t.shape() && b.strides == t.strides();
+  return same ? &b : nullptr;
 }
 
 bool Capture::symbolic(const Tensor& t) const {
-  auto it = symbolic_.find(t.id());
-  return it != symbolic_.end() && it->second;
+  const Bound* b = find(t);
+  return b && b->symbolic;
 }
 
 std::string Capture::name_of(const Tensor& t) const {
   if (!symbolic(t)) return std::string();
-  ValueRef v = values_.at(t.id());
+  ValueRef v = find(t)->value;
   return str_cat(graph_->node(v.node).name, ":", v.index);
 }
 
 ValueRef Capture::value_of(const Tensor& t) {
-  auto it = values_.find(t.id());
-  if (it != values_.end()) return it->second;
+  if (const Bound* b = find(t)) return b->value;
   if (lexical_) {
     Node in;
     in.kind = NodeKind::Input;
@@ -124,15 +132,14 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   n.attrs = attrs;
   bool symbolic = false;
   for (const Tensor& t : inputs) {
-    ValueRef v = value_of(t);
-    symbolic = symbolic || symbolic_[t.id()];
-    n.inputs.push_back(v);
+    n.inputs.push_back(value_of(t));
+    symbolic = symbolic || Capture::symbolic(t);
   }
   // A fused RNN's mask is an attribute: traced, it is the node's last input, which the executor puts back into the
   // attribute on each run, so that every batch runs with its own mask (not the trace's).
   if (const auto* rnn = std::get_if<attrs::Rnn>(&attrs); rnn && rnn->options.mask.defined()) {
     n.inputs.push_back(value_of(rnn->options.mask));
-    symbolic = symbolic || symbolic_[rnn->options.mask.id()];
+    symbolic = symbolic || Capture::symbolic(rnn->options.mask);
   }
   for (const Tensor& t : outputs) n.outputs.push_back(type_of(t));
   // Tensors only the gradient reads (a softmax, an argmax, a dropout mask) are the node's extra outputs, so that a
@@ -200,9 +207,9 @@ void Capture::add_callback(HostFn fn, const std::vector<Tensor>& inputs, const s
 void Capture::set_optimizer_sources(const Variable* iterations, const Variable* learning_rate,
                                     const Variable* u_product) {
   // Each read is a ReadVariable node, ordered among its variable's accesses (on_read).
-  step_source_ = iterations ? values_.at(iterations->read().id()) : ValueRef{};
-  learning_rate_source_ = learning_rate ? values_.at(learning_rate->read().id()) : ValueRef{};
-  u_product_source_ = u_product ? values_.at(u_product->read().id()) : ValueRef{};
+  step_source_ = iterations ? find(iterations->read())->value : ValueRef{};
+  learning_rate_source_ = learning_rate ? find(learning_rate->read())->value : ValueRef{};
+  u_product_source_ = u_product ? find(u_product->read())->value : ValueRef{};
 }
 
 std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tensor>& inputs) {
@@ -217,7 +224,7 @@ std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tenso
     // A branch that returns a tensor it was given returns that very tensor: the node's output needs an identity
     // of its own, or binding it below would make every later use of the input read the node's output.
     for (Tensor& t : outputs)
-      if (values_.count(t.id())) t = ops::reshape(t, t.shape());
+      if (find(t)) t = ops::reshape(t, t.shape());
   } catch (...) {
     autograd::thread_state().observer = this;
     variable_observer() = self;
@@ -240,8 +247,6 @@ std::shared_ptr<Graph> Capture::finish(const std::vector<Tensor>& outputs) {
   for (const Tensor& t : outputs) graph_->outputs.push_back(value_of(t));
   end();
   values_.clear();
-  symbolic_.clear();
-  keep_alive_.clear();
   return std::move(graph_);
 }
 

@@ -73,17 +73,28 @@ class Capture : public autograd::OpObserver, public VariableObserver {
  private:
   /** The edge holding `t`: the node that produced it, or a new Constant. */
   ValueRef value_of(const Tensor& t);
-  /** Maps `t` to `v` and keeps `t` alive (so its identity is not reused while tracing). */
+  /** Maps `t` to `v`; the mapping holds no reference to `t`, so a traced intermediate dies when eager code drops it. */
   void bind(const Tensor& t, ValueRef v, bool symbolic);
+  struct Bound;
+  /** The mapping of `t`, or null: none, or one left by a dead tensor whose identity `t` now reuses. */
+  const Bound* find(const Tensor& t) const;
   /** Remembers the value of `v` before the trace changes it, on its first access. */
   void remember(const Variable& v, const Tensor* value);
   /** Orders node `i` after the previous access of `v` and makes it the latest. */
   void order_access(const Variable& v, int32_t i);
 
   std::shared_ptr<Graph> graph_;
-  std::unordered_map<const TensorImpl*, ValueRef> values_;
-  std::unordered_map<const TensorImpl*, bool> symbolic_;
-  std::vector<Tensor> keep_alive_;
+  /** A traced tensor's edge, with what tells it from a later tensor at the same address (its memory and layout). */
+  struct Bound {
+    ValueRef value;
+    bool symbolic = false;
+    std::weak_ptr<const Storage> storage;
+    Shape shape;
+    Strides strides;
+    int64_t offset = 0;
+    DType dtype = DType::Float32;
+  };
+  std::unordered_map<const TensorImpl*, Bound> values_;
   std::unordered_map<const Variable*, int32_t> last_access_;
   int variables_created_ = 0;
   struct FirstValue {
