@@ -50,6 +50,14 @@ def compare(program, ours, theirs, versions=("", "")):
     return problems
 
 
+# ``python -m pytensor.run script`` after seeding Python's, numpy's and pytensor's generators (the program's text
+# is unchanged; its own seeding, if any, still applies). Most programs train unseeded for an epoch, and their
+# metrics then vary from run to run: compared with TensorFlow's one recorded run within tolerances, an unseeded
+# run passes or fails by chance. Seeded, each program is one fixed draw, so CI's verdict does not change between
+# runs of the same tree.
+SEEDED_RUN = ("import runpy, pytensor; pytensor.keras.utils.set_random_seed(1); "
+              "runpy.run_module('pytensor.run', run_name='__main__', alter_sys=True)")
+
 def _params():
     for program in corpus.PROGRAMS:
         marks = [pytest.mark.slow] if program.slow else []
@@ -75,7 +83,7 @@ def test_program_matches_tensorflow(program, tmp_path):
     except FileNotFoundError as err:
         pytest.skip(f"source not available offline: {err}")
     env = corpus.run_environment(corpus.keras_home(str(tmp_path / "keras_home"), program))
-    result = subprocess.run([sys.executable, "-m", "pytensor.run", script], cwd=tmp_path, env=env,
+    result = subprocess.run([sys.executable, "-c", SEEDED_RUN, script], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=program.timeout)
     assert result.returncode == 0, f"{program.id} exited with {result.returncode}:\n{result.stderr[-3000:]}"
     problems = compare(program, result.stdout, recorded["stdout"], (PYTENSOR_VERSION, recorded["tensorflow"]))
