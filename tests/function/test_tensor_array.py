@@ -5,18 +5,7 @@ import numpy as np
 import pytest
 
 import pytensor as tf
-
-EPS = 1e-6
-
-
-def _fd(fn, x):
-    x = np.asarray(x, np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = EPS
-        grad[i] = (fn(x + step) - fn(x - step)) / (2 * EPS)
-    return grad
+from finite_differences import central_gradient as _fd
 
 
 def _scan_numpy(x):
