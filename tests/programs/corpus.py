@@ -131,7 +131,12 @@ PROGRAMS = [
     Program(
         id="tf_guide_basics", origin=TF_DOCS, path="site/en/guide/basics.ipynb",
         url="https://www.tensorflow.org/guide/basics", licence="Apache-2.0",
-        needs="tf.saved_model",
+        edits=(("    print(f'Mean squared error for step {epoch}: {loss.numpy():0.3f}')",
+                "    print(f'Mean squared error for step {epoch}: {loss.numpy():0.3f}')\n"
+                "    print(f'mse: {loss.numpy():0.3f}')",
+                "the loss also printed under one key, which the comparison reads"),),
+        # the data's noise is random (each library's generator differs): TF's own final loss spans about 0.9-1.1
+        tolerances={"mse": {"atol": 0.15}},
     ),
     Program(
         id="tf_guide_variable", origin=TF_DOCS, path="site/en/guide/variable.ipynb",
@@ -195,13 +200,18 @@ PROGRAMS += [
         id="tf_guide_advanced_autodiff", origin=TF_DOCS, path="site/en/guide/advanced_autodiff.ipynb",
         url="https://www.tensorflow.org/guide/advanced_autodiff", licence="Apache-2.0",
         compare="numbers",
-        needs="tf.saved_model",
+        needs="custom gradients kept through tf.saved_model (SaveOptions(experimental_custom_gradients=True)): "
+              "the loaded function's gradient is the plain one (4.0 where TF prints 2.0)",
     ),
     # Kept for the day their feature lands: edits capping their epochs and a recording come with it.
     Program(
         id="tf_tutorial_keras_save_and_load", origin=TF_DOCS, path="site/en/tutorials/keras/save_and_load.ipynb",
         url="https://www.tensorflow.org/tutorials/keras/save_and_load", licence="Apache-2.0",
-        needs="tf.saved_model.save / load (SavedModel)", data=("mnist.npz",),
+        edits=(_SEEDED,),
+        # 1000 training images: the restored models' accuracies (percent) span a few points between seeds
+        tolerances={"loss": {"atol": 0.1}, "val_sparse_categorical_accuracy": {"atol": 0.03},
+                    "accuracy": {"atol": 3.0}},
+        data=("mnist.npz",),
     ),
     Program(
         id="tf_guide_mixed_precision", origin=TF_DOCS, path="site/en/guide/mixed_precision.ipynb",

@@ -108,6 +108,20 @@ def test_comparison_detects_differences():
     assert compare(exact, "0.1.0\n3.0", "2.21.0\n3.0", versions=("0.1.0", "2.21.0")) == []
 
 
+def test_every_running_program_compares_something():
+    """A program compared by metrics checks only the keys its tolerances name: one that runs (no `needs`) must name
+    at least one, each printed by TensorFlow's recorded run, or its test could not fail on a wrong number."""
+    for program in corpus.PROGRAMS:
+        if program.needs or program.compare != "metrics":
+            continue
+        assert program.tolerances, f"{program.id}: compared by metrics but names no key in its tolerances"
+        recorded = RECORDED.get(program.id)
+        if recorded is not None:
+            printed = corpus.metrics(recorded["stdout"])
+            missing = [key for key in program.tolerances if key not in printed]
+            assert not missing, f"{program.id}: TensorFlow's recorded run printed no {missing}"
+
+
 def test_keras_home_holds_private_copies_of_the_shared_data(tmp_path):
     """A library that distrusts a cached file deletes it or downloads over it: the program's KERAS_HOME holds
     writable copies of the data sets it declares, never links into ../shared/data."""
