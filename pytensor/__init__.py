@@ -57,6 +57,7 @@ _LAZY_SUBMODULES += ("distribute",)  # tf.distribute: strategies over MPI
 _LAZY_SUBMODULES += ("autograph",)  # tf.autograph: converts Python control flow for tf.function
 _LAZY_SUBMODULES += ("compat",)  # tf.compat.v1: TF1 graphs (placeholder, Session) on the graph IR
 _LAZY_SUBMODULES += ("saved_model",)  # tf.saved_model: SavedModel directories of traced functions
+_LAZY_SUBMODULES += ("ragged",)  # tf.ragged: RaggedTensor, rows of different lengths
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 
@@ -69,6 +70,8 @@ def __getattr__(name):
         value = importlib.import_module(f".{name}", __name__)
     elif name in _LAZY_DATA_NAMES:
         value = getattr(importlib.import_module(".data._types", __name__), name)
+    elif name in ("RaggedTensor", "RaggedTensorSpec"):
+        value = getattr(importlib.import_module(".ragged", __name__), name)
     else:
         from ._missing import missing_attribute_error
 

@@ -1,8 +1,7 @@
 """``tf.strings``: element-wise functions on string tensors (``tf.string``: arrays of UTF-8 byte strings).
 
 String tensors hold their bytes host-side (pytensor.data's StringTensor); these functions work element by
-element on them. Splitting a rank >= 1 tensor gives rows of different lengths, a RaggedTensor in TF, which
-pytensor does not have yet: ``split`` / ``bytes_split`` / ``unicode_split`` take scalars only and say so.
+element on them. Splitting a rank >= 1 tensor gives rows of different lengths: a RaggedTensor, as in TF.
 """
 
 import builtins
@@ -13,11 +12,11 @@ import numpy as np
 from . import _core
 from ._tensor_api import Tensor, Variable
 from .data._types import StringTensor
-from .errors import InvalidArgumentError, UnimplementedError
+from .errors import InvalidArgumentError
 
 __all__ = [
     "lower", "upper", "length", "join", "reduce_join", "substr", "regex_replace", "regex_full_match", "strip",
-    "to_number", "as_string", "split", "bytes_split", "unicode_split", "format",
+    "to_number", "as_string", "split", "bytes_split", "unicode_split", "unicode_decode", "format",
 ]
 
 
@@ -125,6 +124,10 @@ def strip(input, name=None):  # noqa: A002 - TF's name
 
 def to_number(string_tensor, out_type="float32", name=None):
     """Each string parsed as a number of `out_type`; InvalidArgumentError for one that is not a number."""
+    from .ragged import RaggedTensor
+
+    if isinstance(string_tensor, RaggedTensor):
+        return string_tensor.with_flat_values(to_number(string_tensor.flat_values, out_type))
     out = getattr(out_type, "name", out_type)
 
     def parse(v):
@@ -155,12 +158,21 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
     return StringTensor(result.reshape(values.shape))
 
 
-def _scalar(x, op):
+def _split_each(x, op, pieces):
+    """`pieces(text)` of each string: a 1-D tensor for a scalar string, a RaggedTensor (one ragged dimension per
+    input dimension) otherwise, as TF."""
+    from .ragged import RaggedTensor
+
     array = _strings(x, op)
-    if np.ndim(array) != 0:
-        raise UnimplementedError(f"{op}: splitting a rank {np.ndim(array)} tensor gives a RaggedTensor, which pytensor "
-                                 "does not have yet; split each scalar string instead")
-    return array if isinstance(array, bytes) else array[()]
+    if np.ndim(array) == 0:
+        return pieces(array if isinstance(array, bytes) else array[()])
+    rows = [np.asarray(pieces(v)) for v in np.asarray(array, dtype=object).reshape(-1)]
+    flat = np.concatenate(rows) if rows else np.zeros(0, dtype=object)
+    values = StringTensor(flat) if flat.dtype == object else _core.constant(flat, flat.dtype.name)
+    result = RaggedTensor.from_row_lengths(values, [len(row) for row in rows])
+    for size in reversed(np.shape(array)[1:]):
+        result = RaggedTensor.from_uniform_row_length(result, size)
+    return result
 
 
 def _vector(items):
@@ -170,26 +182,38 @@ def _vector(items):
 
 
 def split(input=None, sep=None, maxsplit=-1, name=None):  # noqa: A002 - TF's name
-    """The pieces of a scalar string split at `sep` (at runs of whitespace when None), as a 1-D string tensor."""
-    text = _scalar(input, "split")
+    """The pieces of each string split at `sep` (at runs of whitespace when None): a 1-D string tensor for a
+    scalar, a RaggedTensor of rows for a vector."""
     separator = sep.encode("utf-8") if isinstance(sep, str) else sep
     if separator == b"":
         raise InvalidArgumentError("split: sep must not be empty (use bytes_split for characters)")
-    return _vector(text.split(separator, maxsplit) if separator is not None else text.split(None, maxsplit))
+    return _split_each(input, "split", lambda text: _vector(
+        text.split(separator, maxsplit) if separator is not None else text.split(None, maxsplit)))
 
 
 def bytes_split(input, name=None):  # noqa: A002 - TF's name
-    """The bytes of a scalar string, each a 1-byte string."""
-    text = _scalar(input, "bytes_split")
-    return _vector([text[i:i + 1] for i in range(len(text))])
+    """The bytes of each string, each a 1-byte string (rows of a RaggedTensor for a vector)."""
+    return _split_each(input, "bytes_split", lambda text: _vector([text[i:i + 1] for i in range(len(text))]))
+
+
+def _utf8(input_encoding, op):
+    if input_encoding.upper().replace("-", "") != "UTF8":
+        raise ValueError(f"{op}: only UTF-8 is supported, got {input_encoding!r}")
 
 
 def unicode_split(input, input_encoding, errors="replace", replacement_char=65533, name=None):  # noqa: A002
-    """The characters of a scalar UTF-8 string, each as its UTF-8 bytes."""
-    if input_encoding.upper().replace("-", "") != "UTF8":
-        raise ValueError(f"unicode_split: only UTF-8 is supported, got {input_encoding!r}")
-    text = _scalar(input, "unicode_split").decode("utf-8", errors="replace")
-    return _vector([c.encode("utf-8") for c in text])
+    """The characters of each UTF-8 string, each as its UTF-8 bytes (rows of a RaggedTensor for a vector)."""
+    _utf8(input_encoding, "unicode_split")
+    return _split_each(input, "unicode_split", lambda text: _vector(
+        [c.encode("utf-8") for c in text.decode("utf-8", errors="replace")]))
+
+
+def unicode_decode(input, input_encoding, errors="replace", replacement_char=65533,  # noqa: A002
+                   replace_control_characters=False, name=None):
+    """The Unicode code points of each UTF-8 string, int32 (rows of a RaggedTensor for a vector)."""
+    _utf8(input_encoding, "unicode_decode")
+    return _split_each(input, "unicode_decode", lambda text: _core.constant(
+        np.asarray([ord(c) for c in text.decode("utf-8", errors="replace")], np.int32), "int32"))
 
 
 def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa: A001 - TF's name
