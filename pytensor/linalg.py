@@ -61,6 +61,7 @@ def tensordot(a, b, axes, name=None):
 from ._linalg_ops import *  # noqa: E402,F401,F403
 from ._math_ops import l2_normalize  # noqa: E402,F401
 from ._core import eye  # noqa: E402,F401
+from ._linear_operator import *  # noqa: E402,F401,F403  the LinearOperator family
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

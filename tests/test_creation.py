@@ -205,3 +205,13 @@ def test_same_result_on_one_and_two_threads():
             assert a.tobytes() == b.tobytes()
     finally:
         _core.set_num_threads(saved)
+
+
+def test_numpy_float64_scalars_keep_their_dtype():
+    """numpy's float64 scalar subclasses Python's float; TF keeps its dtype (float64), in lists too, while a Python
+    float stays float32."""
+    assert pt.constant(np.float64(2.5)).dtype == pt.float64
+    assert pt.convert_to_tensor(np.float64(2.5)).dtype == pt.float64
+    assert pt.constant([np.float64(1.0), np.float64(2.0)]).dtype == pt.float64
+    assert pt.constant(2.5).dtype == pt.float32 and pt.constant([1.0, 2.0]).dtype == pt.float32
+    assert pt.constant(np.float64(2.5), dtype=pt.float32).numpy() == np.float32(2.5)

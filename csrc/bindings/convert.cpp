@@ -106,7 +106,7 @@ bool scan_list(py::handle root, ListScan& scan) {
       if (depth != scan.shape.size())
         throw InvalidArgument(str_cat("convert_to_tensor: nested sequences mix scalars and sequences at depth ",
                                       depth, "; a tensor must be rectangular"));
-      if (PyFloat_Check(obj)) {
+      if (PyFloat_CheckExact(obj)) {  // numpy's float64 scalars subclass float: numpy keeps their dtype
         scan.kind = Kind::Float;
       } else if (PyLong_Check(obj) && !PyBool_Check(obj)) {
         int overflow = 0;
@@ -297,7 +297,8 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
   PyObject* p = obj.ptr();
   if (const Tensor* t = as_tensor(obj)) return dtype ? ops::cast(*t, *dtype) : *t;
   if (const Variable* v = as_variable(obj)) return dtype ? ops::cast(v->read(), *dtype) : v->read();
-  if (PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p)) return from_python_scalar(obj, dtype, op);
+  // numpy's float64 scalars subclass float: they go to the buffer path below, which keeps float64 (as TF)
+  if (PyBool_Check(p) || PyLong_Check(p) || PyFloat_CheckExact(p)) return from_python_scalar(obj, dtype, op);
   if (PyUnicode_Check(p) || PyBytes_Check(p) || p == Py_None)
     throw TypeError(str_cat(op, ": cannot convert ", std::string(py::repr(obj)), " (", Py_TYPE(p)->tp_name,
                             ") to a numeric tensor; string tensors are not supported by this op"));
