@@ -22,6 +22,7 @@ from .errors import InvalidArgumentError
 
 __all__ = [
     "Algorithm", "stateless_uniform", "stateless_normal", "stateless_truncated_normal", "stateless_categorical",
+    "stateless_parameterized_truncated_normal",
     "stateless_gamma", "stateless_binomial", "stateless_poisson", "gamma", "poisson", "fold_in", "split",
     "create_rng_state", "Generator", "get_global_generator", "set_global_generator",
 ]
@@ -147,6 +148,30 @@ def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal samples redrawn until within two standard deviations, a deterministic function of `seed`."""
     return _normal(_stateless_stream(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype, truncated=True)
+
+
+def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0, minvals=-2.0, maxvals=2.0,
+                                             name=None):
+    """Normal(means, stddevs) samples truncated to [minvals, maxvals] (each broadcast to `shape`), by inverting the
+    normal CDF over the kept interval: a deterministic function of `seed`, float32 unless a parameter is float64."""
+    from ._math_ops import ndtri
+
+    given = (means, stddevs, minvals, maxvals)
+    dtype = "float64" if any(getattr(getattr(p, "dtype", None), "name", None) == "float64" for p in given) \
+        else "float32"  # Python numbers are float32, as TF's
+    params = [np.asarray(p.numpy() if hasattr(p, "numpy") else p) for p in given]
+    shape = _shape(shape)
+    mean, std, low, high = (np.broadcast_to(p.astype(np.float64), shape) for p in params)
+    if np.any(std <= 0) or np.any(low >= high):
+        raise InvalidArgumentError("stateless_parameterized_truncated_normal: stddevs must be > 0 and minvals < "
+                                   "maxvals")
+    from math import erf, sqrt
+
+    cdf = np.vectorize(lambda z: 0.5 * (1.0 + erf(z / sqrt(2.0))))
+    below, above = cdf((low - mean) / std), cdf((high - mean) / std)
+    unit = _stateless_stream(seed, "stateless_parameterized_truncated_normal").random(shape)
+    z = np.asarray(ndtri(_core.constant(below + unit * (above - below), "float64")))
+    return _core.constant(np.clip(mean + std * z, low, high).astype(dtype), dtype)
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):

@@ -58,7 +58,8 @@ def shuffle(value, seed=None, name=None):
 
 from ._random_ops import *  # noqa: E402,F401,F403  stateless ops, Generator, gamma, poisson, fold_in, split (issue 18)
 from .nn._sampled import (  # noqa: E402,F401  TF has the candidate samplers in tf.random and tf.nn
-    all_candidate_sampler, fixed_unigram_candidate_sampler, log_uniform_candidate_sampler, uniform_candidate_sampler)
+    all_candidate_sampler, fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler,
+    log_uniform_candidate_sampler, uniform_candidate_sampler)
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -104,3 +104,39 @@ def test_poisson_moments(rate):
     assert tf.random.poisson([4], [1.0, 5.0], seed=3).shape == (4, 2)
     with pytest.raises(InvalidArgumentError, match="rates must be in"):
         tf.random.poisson([2], -1.0)
+
+
+def test_stateless_parameterized_truncated_normal_moments_bounds_and_seed():
+    """Mean and variance against the truncated normal's closed forms; samples in bounds; a function of the seed."""
+    from math import erf, exp, pi, sqrt
+
+    pdf = lambda z: exp(-z * z / 2) / sqrt(2 * pi)  # noqa: E731
+    cdf = lambda z: 0.5 * (1 + erf(z / sqrt(2)))  # noqa: E731
+    mean, std, low, high = 1.0, 2.0, 0.0, 3.0
+    a, b = (low - mean) / std, (high - mean) / std
+    mass = cdf(b) - cdf(a)
+    want_mean = mean + std * (pdf(a) - pdf(b)) / mass
+    want_var = std ** 2 * (1 + (a * pdf(a) - b * pdf(b)) / mass - ((pdf(a) - pdf(b)) / mass) ** 2)
+    x = tf.random.stateless_parameterized_truncated_normal([40000], [3, 4], mean, std, low, high)
+    assert x.dtype == tf.float32
+    values = x.numpy().astype(np.float64)
+    assert values.min() >= low and values.max() <= high
+    assert abs(values.mean() - want_mean) < 0.02 and abs(values.var() - want_var) < 0.03
+    again = tf.random.stateless_parameterized_truncated_normal([40000], [3, 4], mean, std, low, high)
+    np.testing.assert_array_equal(values, again.numpy())
+    per_row = tf.random.stateless_parameterized_truncated_normal(
+        [2, 500], [1, 1], means=np.array([[0.0], [10.0]]), stddevs=1.0, minvals=-1.0, maxvals=np.array([[1.0], [11.0]]))
+    assert per_row.dtype == tf.float64 and per_row.numpy()[1].min() >= -1.0 and per_row.numpy()[1].max() <= 11.0
+    with pytest.raises(InvalidArgumentError, match="stddevs must be > 0"):
+        tf.random.stateless_parameterized_truncated_normal([2], [1, 1], stddevs=0.0)
+
+
+def test_learned_unigram_sampler_learns_from_true_classes():
+    """The first draw is uniform; after many calls whose true class is 3, class 3 dominates the draws."""
+    true = np.full((64, 1), 3)
+    first = tf.random.learned_unigram_candidate_sampler(true, 1, 5, False, 6, seed=1234)
+    np.testing.assert_allclose(first[1].numpy(), np.full((64, 1), 5 / 6), rtol=1e-6)
+    for _ in range(20):
+        tf.random.learned_unigram_candidate_sampler(true, 1, 5, False, 6, seed=1234)
+    drawn = tf.random.learned_unigram_candidate_sampler(true, 1, 400, False, 6, seed=1234)[0].numpy()
+    assert (drawn == 3).mean() > 0.9

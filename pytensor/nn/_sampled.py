@@ -14,7 +14,7 @@ from ..errors import InvalidArgumentError
 
 __all__ = [
     "log_uniform_candidate_sampler", "uniform_candidate_sampler", "fixed_unigram_candidate_sampler",
-    "all_candidate_sampler", "compute_accidental_hits", "nce_loss", "sampled_softmax_loss",
+    "learned_unigram_candidate_sampler", "all_candidate_sampler", "compute_accidental_hits", "nce_loss", "sampled_softmax_loss",
 ]
 
 _FLOAT_MAX = float(np.finfo(np.float32).max)
@@ -99,6 +99,21 @@ def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique,
                                    f"range_max ({range_max})")
     true = _classes(true_classes, num_true, op)
     return _sample(weights / weights.sum(), true, num_sampled, unique, seed, op)
+
+
+# TF's learned-unigram op keeps its counts between calls: here one table per (range_max, seed)
+_LEARNED_COUNTS = {}
+
+
+def learned_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    """Samples classes in proportion to how often they were true classes in earlier calls with the same range_max
+    and seed (every class counted once at first, so the first draw is uniform)."""
+    op = "learned_unigram_candidate_sampler"
+    true = _classes(true_classes, num_true, op)
+    counts = _LEARNED_COUNTS.setdefault((int(range_max), seed), np.ones(int(range_max)))
+    result = _sample(counts / counts.sum(), true, num_sampled, unique, seed, op)
+    np.add.at(counts, true.reshape(-1), 1.0)
+    return result
 
 
 def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
