@@ -14,6 +14,7 @@ __all__ = [
     "trace", "matvec", "cross", "normalize", "lu", "lu_reconstruct", "lu_solve", "lu_matrix_inverse",
     "triangular_solve", "solve", "inv", "det", "slogdet", "logdet", "cholesky", "cholesky_solve", "qr", "lstsq",
     "expm", "tridiagonal_matmul", "tridiagonal_solve", "eigh", "eigvalsh", "svd", "pinv", "matrix_rank",
+    "sqrtm", "banded_triangular_solve", "eigh_tridiagonal",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -646,3 +647,69 @@ def matrix_rank(a, tol=None, validate_args=False, name=None):
         tol = _core.reduce_max(s, axis=-1, keepdims=True) * (max(x._shape_tuple()[-2:]) *
                                                              float(np.finfo(x.dtype.name).eps))
     return _core.reduce_sum(_core.cast(s > tol, "int32"), axis=-1)
+
+
+_SQRTM_ITERATIONS = 60
+
+
+def sqrtm(input, name=None):  # noqa: A002 - TF's name
+    """The principal square root X (``X @ X = input``) of matrices with no eigenvalue on the closed negative real
+    axis, by the Denman-Beavers iteration (Y <- (Y + Z^-1) / 2, Z <- (Z + Y^-1) / 2 from Y = A, Z = I) in float64
+    until it settles; differentiable through its steps."""
+    x = _matrix(input, "sqrtm", square=True)
+    a = _core.cast(x, "float64")
+    y, z = a, _core.broadcast_to(_core.eye(a._shape_tuple()[-1], dtype="float64"), a._shape_tuple())
+    for _ in range(_SQRTM_ITERATIONS):
+        y_next = 0.5 * (y + inv(z))
+        z = 0.5 * (z + inv(y))
+        change = float(_core.reduce_max(_core.abs(y_next - y)))
+        y = y_next
+        if change <= 1e-14 * max(float(_core.reduce_max(_core.abs(y))), 1e-300):
+            break
+    return _core.cast(y, x.dtype)
+
+
+def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):
+    """Solves ``A x = rhs`` for a triangular A given by its `bands` ([..., K, N]: the diagonal and K - 1 sub- (lower)
+    or super-diagonals (upper, listed from the farthest to the diagonal), in TF's LEFT_RIGHT alignment)."""
+    b = _matrix(bands, "banded_triangular_solve")
+    k, n = b._shape_tuple()[-2:]
+    if k > n:
+        raise InvalidArgumentError(f"banded_triangular_solve: {k} bands for a matrix of size {n}")
+    dense = None
+    for row in range(k):
+        offset = row if lower else k - 1 - row  # distance of this band from the diagonal
+        band = b[..., row, :]
+        # subdiagonals are padded on the left, superdiagonals on the right (LEFT_RIGHT)
+        part = diag(band[..., offset:] if lower else band[..., :n - offset], k=-offset if lower else offset)
+        dense = part if dense is None else dense + part
+    return triangular_solve(dense, rhs, lower=lower, adjoint=adjoint)
+
+
+def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=None, tol=None, name=None):
+    """Eigenvalues (and eigenvectors unless `eigvals_only`) of the symmetric tridiagonal matrix with diagonal
+    `alpha` and off-diagonal `beta`; `select` 'a' (all), 'v' (values in select_range) or 'i' (indices)."""
+    a = _tensor(alpha)
+    off = _tensor(beta)
+    n = a._shape_tuple()[-1]
+    if off._shape_tuple()[-1] != n - 1:
+        raise ValueError(f"eigh_tridiagonal: beta must have {n - 1} entries for an alpha of {n}, got "
+                         f"{off._shape_tuple()[-1]}")
+    matrix = diag(a) + diag(off, k=1) + diag(off, k=-1)
+    values, vectors = eigh(matrix)
+    if select == "a":
+        keep = None
+    elif select == "i":
+        low, high = (int(v) for v in select_range)
+        keep = np.arange(low, high + 1)
+    elif select == "v":
+        low, high = (float(v) for v in select_range)
+        found = np.asarray(values)
+        keep = np.flatnonzero((found > low) & (found <= high))
+    else:
+        raise ValueError(f"eigh_tridiagonal: select must be 'a', 'v' or 'i', got {select!r}")
+    if keep is not None:
+        picked = _core.constant(keep.astype(np.int64), "int64")
+        values = _core.gather(values, picked, axis=-1)
+        vectors = _core.gather(vectors, picked, axis=-1)
+    return values if eigvals_only else (values, vectors)

@@ -15,7 +15,7 @@ from ._tensor_api import Tensor, Variable
 
 __all__ = [
     "tan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan", "asin", "acos", "atan2", "erfc", "erfinv", "erfcinv",
-    "ndtri", "lgamma", "digamma", "lbeta", "log_sigmoid", "is_inf", "rint", "xlog1py", "xdivy",
+    "ndtri", "nextafter", "lgamma", "digamma", "lbeta", "log_sigmoid", "is_inf", "rint", "xlog1py", "xdivy",
     "multiply_no_nan", "reciprocal_no_nan", "scalar_mul", "add_n", "accumulate_n", "reduce_variance", "reduce_std",
     "reduce_euclidean_norm", "count_nonzero", "zero_fraction", "l2_normalize", "softmax", "log_softmax", "cumsum",
     "cumprod", "cumulative_logsumexp", "segment_sum", "segment_mean", "segment_max", "segment_min", "segment_prod",
@@ -828,3 +828,12 @@ def bessel_i1(x, name=None):
     x = _floating(x, "bessel_i1")
     wide = _core.cast(x, "float64")
     return _core.cast(_core.sign(wide) * _bessel_ie(x, 1) * _core.exp(_core.abs(wide)), x.dtype)
+
+
+def nextafter(x1, x2, name=None):
+    """The next representable float after each `x1` towards `x2` (no gradient, as TF)."""
+    a = _core.convert_to_tensor(x1)
+    b = _core.convert_to_tensor(x2, dtype=a.dtype)
+    if not a.dtype.is_floating:
+        raise TypeError(f"nextafter: x1 must be float32 or float64, got {a.dtype.name}")
+    return _core.constant(np.nextafter(np.asarray(a), np.asarray(b)), a.dtype.name)

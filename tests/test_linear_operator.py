@@ -142,3 +142,34 @@ def test_gradient_through_diagonal_and_triangular_shortcuts():
         return tril.log_abs_determinant() + tf.reduce_sum(LO.LinearOperatorDiag(d).solvevec(D) * 2.0)
 
     _grad_check(loss_of, np.array([2.0, 1.5, -1.2]))
+
+
+LINALG_EXTRA = __import__("json").load(open(__import__("os").path.join(
+    __import__("os").path.dirname(__file__), "fixtures", "linalg_extra.json")))["results"]
+
+
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("adjoint", [False, True])
+def test_banded_triangular_solve_matches_tensorflow(lower, adjoint):
+    key = f"banded_{'lower' if lower else 'upper'}{'_adjoint' if adjoint else ''}"
+    got = tf.linalg.banded_triangular_solve(np.array(LINALG_EXTRA["bands"]), np.array(LINALG_EXTRA["rhs"]),
+                                            lower=lower, adjoint=adjoint)
+    np.testing.assert_allclose(got.numpy(), LINALG_EXTRA[key], rtol=1e-12)
+
+
+def test_eigh_tridiagonal_and_sqrtm_match_tensorflow():
+    for select, extra in (("a", {}), ("i", {"select_range": [1, 2]}), ("v", {"select_range": [0.0, 3.0]})):
+        key = "eigh_tridiagonal" + ("" if select == "a" else f"_select_{select}")
+        got = tf.linalg.eigh_tridiagonal(np.array([1.0, 2, 3]), np.array([0.5, -1.0]), select=select, **extra)
+        np.testing.assert_allclose(got.numpy(), LINALG_EXTRA[key], rtol=1e-10)
+    a = np.array(LINALG_EXTRA["nonsymmetric"])
+    root = tf.linalg.sqrtm(a).numpy()
+    np.testing.assert_allclose(root, LINALG_EXTRA["sqrtm"], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(root @ root, a, rtol=1e-12, atol=1e-12)
+
+
+def test_sqrtm_gradient_by_central_differences():
+    def loss_of(v):
+        return tf.reduce_sum(tf.linalg.sqrtm(tf.reshape(v, (2, 2))) * np.array([[1.0, 2.0], [0.5, -1.0]]))
+
+    _grad_check(loss_of, np.array([3.0, 0.4, 0.2, 2.0]))

@@ -494,3 +494,11 @@ def test_variable_enums_and_aggregation_method_have_tfs_values():
     v = tf.Variable(1.0, aggregation=tf.VariableAggregation.MEAN, synchronization=tf.VariableSynchronization.AUTO)
     assert float(v) == 1.0
     assert tf.Assert is tf.debugging.Assert
+
+
+def test_nextafter_steps_one_ulp_towards_the_target():
+    """Hand-derived: float32's spacing at 1 is 2**-23 upward and 2**-24 downward."""
+    got = tf.math.nextafter(tf.constant([1.0, 1.0, 0.0]), tf.constant([2.0, 0.0, 1.0])).numpy()
+    np.testing.assert_array_equal(got, np.array([1 + 2.0 ** -23, 1 - 2.0 ** -24, np.float32(1.4e-45)], np.float32))
+    with pytest.raises(TypeError, match="nextafter: x1 must be float32 or float64"):
+        tf.math.nextafter(tf.constant([1]), tf.constant([2]))
