@@ -58,6 +58,19 @@ _LAZY_SUBMODULES += ("autograph",)  # tf.autograph: converts Python control flow
 _LAZY_SUBMODULES += ("compat",)  # tf.compat.v1: TF1 graphs (placeholder, Session) on the graph IR
 _LAZY_SUBMODULES += ("saved_model",)  # tf.saved_model: SavedModel directories of traced functions
 _LAZY_SUBMODULES += ("ragged",)  # tf.ragged: RaggedTensor, rows of different lengths
+_LAZY_SUBMODULES += ("bitwise", "sets", "audio", "sysconfig", "test", "autodiff")  # TF's small modules
+# Names defined in modules loaded on first use: name -> module
+_LAZY_NAMES = {"RaggedTensor": ".ragged", "RaggedTensorSpec": ".ragged", "as_string": ".strings"}
+_LAZY_NAMES.update({name: "._type_spec" for name in (
+    "TypeSpec", "SparseTensorSpec", "IndexedSlicesSpec", "NoneTensorSpec", "OptionalSpec", "TensorArraySpec",
+    "type_spec_from_value")})
+_LAZY_NAMES.update({name: "._tf_misc" for name in (
+    "bitcast", "case", "inside_function", "is_symbolic_tensor", "guarantee_const", "make_tensor_proto",
+    "make_ndarray", "nondifferentiable_batch_function", "random_index_shuffle", "edit_distance",
+    "conv2d_backprop_filter_v2", "conv2d_backprop_input_v2", "extract_volume_patches", "matrix_square_root",
+    "ragged_fill_empty_rows", "ragged_fill_empty_rows_grad", "CriticalSection",
+    "register_tensor_conversion_function")})
+_LAZY_NAMES.update({"Graph": ".compat.v1", "Operation": ".compat.v1"})
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 
@@ -70,8 +83,8 @@ def __getattr__(name):
         value = importlib.import_module(f".{name}", __name__)
     elif name in _LAZY_DATA_NAMES:
         value = getattr(importlib.import_module(".data._types", __name__), name)
-    elif name in ("RaggedTensor", "RaggedTensorSpec"):
-        value = getattr(importlib.import_module(".ragged", __name__), name)
+    elif name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
     else:
         from ._missing import missing_attribute_error
 

@@ -190,7 +190,9 @@ def gather_nd(params, indices, batch_dims=0, name=None):
 
 
 def _check_indices(indices, bounds, op):
-    if _core._is_symbolic(indices):
+    from ._function import symbolic_in_scope
+
+    if symbolic_in_scope(indices):
         return  # traced: its values come with each call, where the gather / scatter kernel checks them
     values = np.asarray(indices).reshape(-1, len(bounds)) if bounds else np.zeros((0, 0))
     bad = (values < 0) | (values >= np.asarray(bounds, dtype=np.int64))

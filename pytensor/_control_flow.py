@@ -27,14 +27,14 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def _traced_value(value):
-    return isinstance(value, Tensor) and _function.current_capture() is not None and _core._is_symbolic(value)
+    return isinstance(value, Tensor) and _function.symbolic_in_scope(value)
 
 
 def _trace_branch(fn, args, what):
     """Runs fn(*args) under a lexical capture: (graph, captured outer tensors, output structure, output tensors)."""
     sub = _core._Capture(list(args), True)
     traces = _function._traces()
-    traces.append(_function._Trace(sub, True))
+    traces.append(_function._Trace(sub, True, lexical=True))
     sub.begin()
     try:
         out = fn(*args)
@@ -202,7 +202,10 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
     traced = [_trace_branch(fn, [], "tf.switch_case") for fn in branch_fns]
     names = [f"branch {i}" for i in range(len(traced))]
     _check_same_outputs("tf.switch_case", names, [t[2] for t in traced], [t[3] for t in traced])
-    outs = _branch_node(branch_index, branch_fns, traced, lambda fns: switch_case(branch_index, fns))
+    # The executor reads a two-branch node's selector as a predicate (branch 0 when true): with two branches,
+    # index 0 takes the first and every other index (out of range included) the last, so select on index == 0.
+    selector = _core.equal(branch_index, 0) if len(branch_fns) == 2 else branch_index
+    outs = _branch_node(selector, branch_fns, traced, lambda fns: switch_case(branch_index, fns))
     return _repack(traced[0][2], outs)
 
 

@@ -86,13 +86,26 @@ def is_dry_trace():
 
 
 class _Trace:
-    """One running trace: its capture and whether it is a dry run."""
+    """One running trace: its capture, whether it is a dry run, and whether it is lexical (a tf.cond branch or
+    while_loop body, which reads the tensors of the traces enclosing it)."""
 
-    __slots__ = ("capture", "dry")
+    __slots__ = ("capture", "dry", "lexical")
 
-    def __init__(self, capture, dry):
+    def __init__(self, capture, dry, lexical=False):
         self.capture = capture
         self.dry = dry
+        self.lexical = lexical
+
+
+def symbolic_in_scope(value):
+    """True when `value` is a traced tensor of the innermost trace, or of a trace enclosing it up to the function
+    being traced: a branch or loop body reads those (as captured inputs), so their values are not known yet."""
+    for trace in reversed(_traces()):
+        if trace.capture.symbolic(value):
+            return True
+        if not trace.lexical:
+            return False
+    return False
 
 
 # ---- signatures -----------------------------------------------------------------------------------------------
@@ -730,7 +743,7 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None, 
 
 def _check_graph_value(tensor, what):
     """Raises TF's error when a traced (symbolic) tensor is used as a Python value during tracing."""
-    if _traces() and _core._is_symbolic(tensor):
+    if _traces() and symbolic_in_scope(tensor):
         raise errors.OperatorNotAllowedInGraphError(
             f"{what} a symbolic tf.Tensor is not allowed while tf.function traces its graph: the value is not known "
             f"until the graph runs. Use tf.cond / tf.while_loop for control flow on tensors, or "

@@ -11,8 +11,15 @@ Variable = _core.Variable
 
 
 def _to_numpy(value):
-    """Fallback conversion for objects the core cannot read directly (lists of tensors, ...)."""
+    """Fallback conversion for objects the core cannot read directly (lists of tensors, user types with a
+    registered conversion function, ...)."""
     import numpy as np
+    from ._tf_misc import _CONVERSIONS, registered_conversion
+
+    if _CONVERSIONS:
+        converted = registered_conversion(value)
+        if converted is not None:
+            return _to_numpy(converted) if isinstance(converted, (Tensor, Variable)) else np.asarray(converted)
     if isinstance(value, (list, tuple)):
         value = [_to_numpy(v) if isinstance(v, (list, tuple, Tensor, Variable)) else v for v in value]
     elif isinstance(value, (Tensor, Variable)):

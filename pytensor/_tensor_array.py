@@ -77,7 +77,9 @@ class TensorArray:
         such call: the stack is an op of the graph being traced now."""
         if self._buffer is not None:
             return self._buffer
-        if isinstance(index, Tensor) and _core._capture_active() and _core._is_symbolic(index):
+        from ._function import symbolic_in_scope
+
+        if isinstance(index, Tensor) and symbolic_in_scope(index):
             return self._as_buffer(f"TensorArray.{what}")
         return None
 

@@ -325,8 +325,6 @@ def test_sparse_bad_input():
 def test_strings_bad_input():
     with pytest.raises(TypeError, match="lower: expected a string tensor, got dtype float32"):
         tf.strings.lower(tf.constant([1.0]))
-    with pytest.raises(tf.errors.UnimplementedError, match="RaggedTensor"):
-        tf.strings.split(tf.constant(["a b", "c"]))
     with pytest.raises(InvalidArgumentError, match="pos 9 is out of range"):
         tf.strings.substr(tf.constant("abc"), 9, 1)
     with pytest.raises(TypeError, match="cannot convert string values to dtype float32"):

@@ -74,7 +74,7 @@ def retval(value):
 
 
 def _traced(value):
-    return isinstance(value, Tensor) and _function.current_capture() is not None and _core._is_symbolic(value)
+    return isinstance(value, Tensor) and _function.symbolic_in_scope(value)
 
 
 def _truth(value, where):

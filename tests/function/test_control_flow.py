@@ -68,3 +68,30 @@ def test_branch_state_updates_happen_only_in_the_taken_branch():
     f(tf.constant(1.0))
     f(tf.constant(-1.0))
     assert float(v.numpy()) == 1.0
+
+
+def test_a_predicate_from_the_enclosing_graph_stays_traced_in_a_nested_branch():
+    """The inner cond's predicate is computed outside the outer cond: inside the branch it is the outer graph's
+    traced value (captured), not its value at trace time. The first call traces with x = -3 (p2 false then)."""
+    @tf.function(autograph=False)
+    def pick(x):
+        p1, p2 = x < 0, x > 10
+        return tf.cond(p1, lambda: -x, lambda: tf.cond(p2, lambda: x - 10, lambda: x * 2))
+
+    assert [float(pick(tf.constant(v))) for v in (-3.0, 12.0, 4.0)] == [3.0, 2.0, 8.0]
+
+    @tf.function(autograph=False)
+    def pick_index(x):
+        index = tf.cast(x > 0, tf.int32)
+        return tf.cond(x < -5, lambda: x, lambda: tf.switch_case(index, [lambda: x * 10, lambda: x + 100]))
+
+    assert [float(pick_index(tf.constant(v))) for v in (-1.0, 1.0, -9.0)] == [-10.0, 101.0, -9.0]
+
+
+def test_two_branch_switch_case_takes_the_indexed_branch():
+    """A two-branch switch_case is not a cond: index 0 takes the first branch, 1 and out-of-range the last."""
+    @tf.function(autograph=False)
+    def pick(i, x):
+        return tf.switch_case(i, [lambda: x * 10, lambda: x + 100])
+
+    assert [float(pick(tf.constant(i), tf.constant(2.0))) for i in (0, 1, 7, -1)] == [20.0, 102.0, 102.0, 102.0]
