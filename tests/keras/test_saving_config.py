@@ -128,6 +128,21 @@ LAYER_EXAMPLES = {
     "StringLookup": ({"vocabulary": ["a", "b"], "output_mode": "multi_hot"}, None, None),  # strings: tested beside
     "TextVectorization": ({"vocabulary": ["a", "b"], "ngrams": 2, "output_sequence_length": 4}, None, None),
     "Hashing": ({"num_bins": 5, "mask_value": 0, "output_mode": "count"}, (2, 4), "int32"),
+    # issue 19 part 3
+    "Wrapper": None,  # abstract: covered by test_layers_part3.py
+    "Pipeline": ({"layers": [layers.Rescaling(0.5), layers.Dense(2)]}, (2, 3), "float32"),
+    "EinsumDense": ({"equation": "abc,cd->abd", "output_shape": (None, 4), "bias_axes": "d"}, (2, 3, 5), "float32"),
+    "RMSNormalization": ({"axis": -1, "epsilon": 1e-3}, (2, 3, 4), "float32"),
+    "SpectralNormalization": ({"layer": layers.Dense(3), "power_iterations": 2}, (2, 4), "float32"),
+    "ReversibleEmbedding": ({"input_dim": 10, "output_dim": 3, "tie_weights": False}, (2, 4), "int32"),
+    "HashedCrossing": None,  # a tuple of string / integer features: covered by test_layers_part3.py
+    "AdaptiveAveragePooling1D": ({"output_size": 3}, (2, 7, 2), "float32"),
+    "AdaptiveAveragePooling2D": ({"output_size": (2, 3), "data_format": "channels_first"}, (2, 2, 5, 7), "float32"),
+    "AdaptiveAveragePooling3D": ({"output_size": 2}, (2, 3, 4, 5, 2), "float32"),
+    "AdaptiveMaxPooling1D": ({"output_size": 3}, (2, 7, 2), "float32"),
+    "AdaptiveMaxPooling2D": ({"output_size": (2, 3)}, (2, 5, 7, 2), "float32"),
+    "AdaptiveMaxPooling3D": ({"output_size": (1, 2, 3)}, (2, 3, 4, 5, 2), "float32"),
+    "ConvLSTM3D": ({"filters": 2, "kernel_size": 2, "padding": "same"}, (2, 2, 3, 3, 3, 1), "float32"),
 }
 
 

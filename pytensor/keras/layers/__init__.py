@@ -114,5 +114,26 @@ from . import experimental  # noqa: F401  tf.keras 2.x's layers.experimental.pre
 # (end of preprocessing layers)
 
 
+# ---- core additions, adaptive pooling and ConvLSTM3D (issue 19) ----
+from .input_spec import InputSpec  # noqa: F401
+from .wrapper import Wrapper  # noqa: F401
+from .serialization import deserialize, serialize  # noqa: F401
+from .pipeline import Pipeline  # noqa: F401
+from .einsum_dense import EinsumDense  # noqa: F401
+from .rms_normalization import RMSNormalization  # noqa: F401
+from .spectral_normalization import SpectralNormalization  # noqa: F401
+from .reversible_embedding import ReversibleEmbedding  # noqa: F401
+from .hashed_crossing import HashedCrossing  # noqa: F401
+from .adaptive_average_pooling1d import AdaptiveAveragePooling1D  # noqa: F401
+from .adaptive_average_pooling2d import AdaptiveAveragePooling2D  # noqa: F401
+from .adaptive_average_pooling3d import AdaptiveAveragePooling3D  # noqa: F401
+from .adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: F401
+from .adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: F401
+from .adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: F401
+from .conv_lstm3d import ConvLSTM3D  # noqa: F401
+Convolution1D, Convolution2D = Conv1D, Conv2D
+# (end of core additions, adaptive pooling and ConvLSTM3D)
+
+
 from ..._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -9,6 +9,7 @@ import pytensor as pt
 
 from .. import backend, initializers, regularizers
 from ..keras_tensor import KerasTensor, Node
+from .input_spec import assert_input_compatibility
 
 __all__ = ["Layer"]
 
@@ -93,6 +94,7 @@ class Layer:
         object.__setattr__(layer, "_layers", [])
         object.__setattr__(layer, "_own_weights", [])
         object.__setattr__(layer, "_inbound_nodes", [])
+        object.__setattr__(layer, "input_spec", None)  # an InputSpec (or a list, one per input) each call checks
         return layer
 
     def __init_subclass__(cls, **kwargs):
@@ -402,6 +404,8 @@ class Layer:
                 raise TypeError(f"Layer '{self.name}' was called without inputs: pass them as the first argument, "
                                 f"or as {self._call_inputs_name}=... (the first argument of its call()).")
             inputs = kwargs.pop(self._call_inputs_name)
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         if pt.nest.is_nested(inputs):
             if any(isinstance(x, KerasTensor) for x in pt.nest.flatten(inputs)):
                 return self._symbolic_call(inputs, args, kwargs)

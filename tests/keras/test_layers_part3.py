@@ -1,0 +1,277 @@
+"""The layers added for issue 19 part 3 — EinsumDense, RMSNormalization, ReversibleEmbedding,
+SpectralNormalization, HashedCrossing, the adaptive pooling layers, ConvLSTM3D — and InputSpec, Wrapper, Pipeline
+and keras.layers.serialize / deserialize: forward against real Keras 3 outputs (fixtures/layers_keras3_part3.npz,
+made by fixtures/record_layers_part3.py), gradients against central finite differences, get_config round trips
+and bad input."""
+import os
+
+import numpy as np
+import pytest
+
+import pytensor as pt
+from pytensor.keras import layers
+from finite_differences import central_gradient
+from keras3_reference import assert_matches_keras, check_weight_gradients, reference
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "layers_keras3_part3.npz")
+
+CASES = [
+    ("einsum_partial", lambda: layers.EinsumDense("abc,cde->abde", output_shape=(None, 4, 3), bias_axes="de"), {}),
+    ("einsum_left_elided", lambda: layers.EinsumDense("...b,bc->...c", output_shape=4, bias_axes="c",
+                                                      activation="relu"), {}),
+    ("einsum_right_elided", lambda: layers.EinsumDense("ab...,bc->ac...", output_shape=(4,)), {}),
+    ("einsum_bias_inner", lambda: layers.EinsumDense("abc,cd->abd", output_shape=(5, 4), bias_axes="b"), {}),
+    ("rms_last", lambda: layers.RMSNormalization(), {}),
+    ("rms_two_axes", lambda: layers.RMSNormalization(axis=[-2, -1], epsilon=1e-3), {}),
+    ("reversible_forward", lambda: layers.ReversibleEmbedding(10, 4), {}),
+    ("reversible_tied", lambda: layers.ReversibleEmbedding(10, 4), {"reverse": True}),
+    ("reversible_untied_cap", lambda: layers.ReversibleEmbedding(10, 4, tie_weights=False, logit_soft_cap=2.0),
+     {"reverse": True}),
+    ("conv_lstm3d", lambda: layers.ConvLSTM3D(2, 2, padding="same", return_sequences=True), {}),
+    ("conv_lstm3d_valid", lambda: layers.ConvLSTM3D(3, (2, 1, 2), strides=(1, 1, 2)), {}),
+] + [(f"adaptive_{k.lower()}_{suffix}", (lambda k=k, a=args, kw=kwargs, r=rank:
+                                          getattr(layers, f"Adaptive{k}Pooling{r}D")(*a, **kw)), {})
+     for k in ("Average", "Max")
+     for suffix, rank, args, kwargs in (("1d", 1, (4,), {}), ("2d", 2, ((3, 5),), {}), ("3d", 3, ((2, 3, 2),), {}),
+                                        ("2d_first", 2, (3,), {"data_format": "channels_first"}))]
+
+
+@pytest.mark.parametrize("name,make,call_kwargs", CASES, ids=[c[0] for c in CASES])
+def test_forward_matches_keras(name, make, call_kwargs):
+    layer = make()
+    outputs = assert_matches_keras(name, layer, fixture=FIXTURE, **call_kwargs)
+    shape = reference(FIXTURE)[f"{name}/x0"].shape
+    if not call_kwargs:
+        expected = tuple(layer.compute_output_shape(shape))
+        assert all(e is None or e == g for e, g in zip(expected, outputs[0].shape)) and \
+            len(expected) == outputs[0].ndim
+    restored = type(layer).from_config(layer.get_config())
+    assert restored.get_config() == layer.get_config()
+
+
+def test_einsum_dense_kernel_and_bias_shapes_follow_keras():
+    layer = layers.EinsumDense("abc,cde->abde", output_shape=(None, 8, 4), bias_axes="de")
+    assert tuple(layer(pt.ones((2, 5, 16))).shape) == (2, 5, 8, 4)
+    assert tuple(layer.kernel.shape) == (16, 8, 4) and tuple(layer.bias.shape) == (8, 4)
+    assert layer.compute_output_shape((2, 5, 16)) == (2, None, 8, 4)  # Keras keeps the partial None
+
+
+@pytest.mark.parametrize("spec", ["abc,cd->abd", "...b,bc->...c"])
+def test_einsum_dense_gradients_match_finite_differences(spec):
+    layer = layers.EinsumDense(spec, output_shape=(3, 4) if spec.startswith("abc") else 4, bias_axes="d"
+                               if spec.startswith("abc") else "c", activation="tanh", dtype="float64")
+    check_weight_gradients(layer, np.random.default_rng(1).normal(size=(2, 3, 5)))
+
+
+def test_rms_normalization_gradients_match_finite_differences():
+    rng = np.random.default_rng(2)
+    layer = layers.RMSNormalization(axis=[-2, -1], dtype="float64")
+    layer.build((2, 3, 4))
+    layer.set_weights([rng.normal(size=(3, 4))])
+    check_weight_gradients(layer, rng.normal(size=(2, 3, 4)))
+    x = rng.normal(size=(2, 3, 4))
+    r = rng.normal(size=(2, 3, 4))
+    xv = pt.Variable(x)
+    with pt.GradientTape() as tape:
+        loss = pt.reduce_sum(layer(xv) * r)
+    numeric = central_gradient(lambda v: float(pt.reduce_sum(layer(pt.constant(v)) * r).numpy()), x)
+    np.testing.assert_allclose(tape.gradient(loss, xv).numpy(), numeric, rtol=1e-6, atol=1e-7)
+
+
+def test_reversible_embedding_reverse_gradients_match_finite_differences():
+    layer = layers.ReversibleEmbedding(6, 3, logit_soft_cap=1.5, dtype="float64")
+    layer.build((2, 3))
+    check_weight_gradients(layer, np.random.default_rng(3).normal(size=(2, 3)),
+                           call=lambda x: layer(x, reverse=True))
+    untied = layers.ReversibleEmbedding(6, 3, tie_weights=False)
+    untied.build((2,))
+    assert [w.name.split("/")[-1].split(":")[0] for w in untied.weights] == ["embeddings", "reverse_embeddings"]
+
+
+def test_reversible_embedding_masks_ids_not_vectors():
+    layer = layers.ReversibleEmbedding(5, 2, mask_zero=True)
+    hidden = layer(pt.constant([[1, 0, 3]]))
+    np.testing.assert_array_equal(hidden._keras_mask.numpy(), [[True, False, True]])
+    assert getattr(layer(hidden, reverse=True), "_keras_mask", None) is None
+    with pytest.raises(ValueError, match="reverse=True expects vectors of width output_dim=2"):
+        layer(pt.ones((1, 3)), reverse=True)
+
+
+@pytest.mark.parametrize("name", ["spectral_dense", "spectral_conv"])
+def test_spectral_normalization_training_call_matches_keras(name):
+    data = reference(FIXTURE)
+    inner = layers.Dense(3) if name == "spectral_dense" else layers.Conv2D(3, 2)
+    layer = layers.SpectralNormalization(inner, power_iterations=2)
+    assert_matches_keras(name, layer, fixture=FIXTURE, training=True)
+    assert [w.name.split("/")[-1].split(":")[0] for w in layer.weights] == list(data[f"{name}/weight_names"])
+    np.testing.assert_allclose(inner.kernel.numpy(), data[f"{name}/kernel_after"], rtol=0, atol=1e-5)
+    np.testing.assert_allclose(layer.vector_u.numpy(), data[f"{name}/vector_u_after"], rtol=0, atol=1e-5)
+    # inference leaves the weights alone
+    before = inner.kernel.numpy().copy()
+    layer(pt.constant(data[f"{name}/x0"]))
+    np.testing.assert_array_equal(inner.kernel.numpy(), before)
+    # the normalized kernel's largest singular value is ~1 after a few more training calls
+    for _ in range(20):
+        layer(pt.constant(data[f"{name}/x0"]), training=True)
+    sigma = np.linalg.svd(inner.kernel.numpy().reshape(-1, 3), compute_uv=False)[0]
+    assert abs(sigma - 1.0) < 1e-3
+
+
+def test_spectral_normalization_config_and_bad_input():
+    layer = layers.SpectralNormalization(layers.Dense(2), power_iterations=3)
+    restored = layers.SpectralNormalization.from_config(layer.get_config())
+    assert restored.power_iterations == 3 and isinstance(restored.layer, layers.Dense)
+    with pytest.raises(ValueError, match="power_iterations"):
+        layers.SpectralNormalization(layers.Dense(2), power_iterations=0)
+    with pytest.raises(ValueError, match="neither a `kernel` nor an `embeddings`"):
+        layers.SpectralNormalization(layers.ReLU())(pt.ones((1, 2)))
+    with pytest.raises(ValueError, match="must be a keras.layers.Layer"):
+        layers.SpectralNormalization("dense")
+    built = layers.SpectralNormalization(layers.Dense(2))
+    built(pt.ones((1, 3)))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
+        built(pt.ones((1, 4)))
+
+
+def test_hashed_crossing_matches_keras():
+    data = reference(FIXTURE)
+    strings, ints = data["hashed_crossing/strings"], data["hashed_crossing/ints"]
+    np.testing.assert_array_equal(layers.HashedCrossing(num_bins=7)((strings, ints)).numpy(),
+                                  data["hashed_crossing/y_str_int"])
+    np.testing.assert_array_equal(layers.HashedCrossing(num_bins=1000)((ints, ints, strings)).numpy(),
+                                  data["hashed_crossing/y_int_int_str"])
+    one_hot = layers.HashedCrossing(num_bins=4, output_mode="one_hot")((strings[:, None], ints[:, None]))
+    np.testing.assert_array_equal(one_hot.numpy(), data["hashed_crossing/y_one_hot"])
+    layer = layers.HashedCrossing(num_bins=7)
+    assert layers.HashedCrossing.from_config(layer.get_config()).get_config() == layer.get_config()
+
+
+def test_hashed_crossing_bad_input():
+    layer = layers.HashedCrossing(num_bins=3)
+    with pytest.raises(ValueError, match="at least two inputs"):
+        layer(np.array(["a"]))
+    with pytest.raises(ValueError, match=r"\(\), \(batch,\) or \(batch, 1\)"):
+        layer((np.ones((2, 2), np.int64), np.ones((2, 2), np.int64)))
+    with pytest.raises(ValueError, match="strings or integers"):
+        layer((np.ones(2), np.ones(2)))
+    with pytest.raises(ValueError, match="output_mode"):
+        layers.HashedCrossing(num_bins=3, output_mode="multi_hot")
+
+
+@pytest.mark.parametrize("kind,rank", [(k, r) for k in ("Average", "Max") for r in (1, 2, 3)])
+def test_adaptive_pooling_input_gradient_matches_finite_differences(kind, rank):
+    rng = np.random.default_rng(rank)
+    shape = (1,) + (5, 4, 3)[:rank] + (2,)
+    layer = getattr(layers, f"Adaptive{kind}Pooling{rank}D")((3, 3, 2)[:rank], dtype="float64")
+    x = rng.normal(size=shape)
+    r = rng.normal(size=tuple(layer(pt.constant(x)).shape))
+    xv = pt.Variable(x)
+    with pt.GradientTape() as tape:
+        loss = pt.reduce_sum(layer(xv) * r)
+    numeric = central_gradient(lambda v: float(pt.reduce_sum(layer(pt.constant(v)) * r).numpy()), x)
+    np.testing.assert_allclose(tape.gradient(loss, xv).numpy(), numeric, rtol=1e-6, atol=1e-7)
+
+
+def test_adaptive_pooling_bad_input():
+    with pytest.raises(TypeError, match="`output_size` must be an int or a tuple of 2 ints"):
+        layers.AdaptiveAveragePooling2D((2, 2, 2))
+    with pytest.raises(ValueError, match=r"AdaptiveMaxPooling1D layer .*expected an input of rank 3"):
+        layers.AdaptiveMaxPooling1D(2)(pt.ones((2, 4)))
+    with pytest.raises(ValueError, match="data_format"):
+        layers.AdaptiveMaxPooling3D(2, data_format="NCHW")
+
+
+def test_conv_lstm3d_gradients_and_bad_input():
+    layer = layers.ConvLSTM3D(2, 2, padding="same", dtype="float64")
+    check_weight_gradients(layer, np.random.default_rng(4).normal(size=(1, 2, 2, 2, 2, 1)), max_entries=6)
+    with pytest.raises(ValueError, match=r"ConvLSTM3D layer .*rank 6"):
+        layers.ConvLSTM3D(2, 2)(pt.ones((1, 2, 3, 3, 1)))
+
+
+def test_convolution_aliases():
+    assert layers.Convolution1D is layers.Conv1D and layers.Convolution2D is layers.Conv2D
+
+
+def test_input_spec_checks_calls():
+    class Ranked(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.input_spec = layers.InputSpec(ndim=3, axes={-1: 4}, dtype="float32")
+
+    layer = Ranked()
+    assert tuple(layer(pt.ones((1, 2, 4))).shape) == (1, 2, 4)
+    with pytest.raises(ValueError, match=r"Input 0 of layer 'ranked.*expected ndim=3, found ndim=2. Full shape "
+                                         r"received: \(2, 4\)"):
+        layer(pt.ones((2, 4)))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4"):
+        layer(pt.ones((1, 2, 5)))
+    with pytest.raises(ValueError, match="expected dtype=float32, found dtype=float64"):
+        layer(np.ones((1, 2, 4)))
+    spec = layers.InputSpec(shape=(None, 3), name="x")
+    assert spec.ndim == 2 and layers.InputSpec.from_config(spec.get_config()).get_config() == spec.get_config()
+    with pytest.raises(ValueError, match=r"expected shape=\(None, 3\), found shape=\(2, 4\)"):
+        layers.input_spec.assert_input_compatibility(spec, pt.ones((2, 4)), "probe")
+    with pytest.raises(ValueError, match=r"missing input\(s\) \['x'\]"):
+        layers.input_spec.assert_input_compatibility([spec], {"y": pt.ones((2, 3))}, "probe")
+    # EinsumDense sets one when built, as Keras
+    einsum = layers.EinsumDense("ab,bc->ac", output_shape=3)
+    einsum(pt.ones((2, 4)))
+    with pytest.raises(ValueError, match="expected ndim=2, found ndim=3"):
+        einsum(pt.ones((2, 1, 4)))
+
+
+def test_input_spec_set_before_super_init_survives():
+    class Early(layers.Layer):
+        def __init__(self):
+            self.input_spec = layers.InputSpec(min_ndim=2)
+            super().__init__()
+
+    with pytest.raises(ValueError, match="expected min_ndim=2, found ndim=1"):
+        Early()(pt.ones((3,)))
+
+
+def test_wrapper_base_builds_and_serializes_the_wrapped_layer():
+    class Doubled(layers.Wrapper):
+        def call(self, inputs):
+            return 2.0 * self.layer(inputs)
+
+    inner = layers.Dense(2, kernel_initializer="ones")
+    out = Doubled(inner)(pt.ones((1, 3)))
+    np.testing.assert_allclose(out.numpy(), [[6.0, 6.0]])
+    config = Doubled(layers.Dense(5, name="inner")).get_config()
+    assert config["layer"]["class_name"] == "Dense" and config["layer"]["config"]["units"] == 5
+    restored = Doubled.from_config(config)
+    assert isinstance(restored.layer, layers.Dense) and restored.layer.units == 5
+
+
+def test_serialize_deserialize_round_trip_and_unknown_class():
+    config = layers.serialize(layers.Dense(3, activation="relu", name="d3"))
+    assert config["class_name"] == "Dense" and config["module"] == "keras.layers"
+    restored = layers.deserialize(config)
+    assert isinstance(restored, layers.Dense) and restored.units == 3 and restored.name == "d3"
+    with pytest.raises(ValueError, match="NoSuchLayer"):
+        layers.deserialize({"class_name": "NoSuchLayer", "config": {}})
+    with pytest.raises(ValueError, match="expected a dict with 'class_name'"):
+        layers.deserialize("Dense")
+
+
+def test_pipeline_applies_layers_in_order_and_round_trips():
+    pipeline = layers.Pipeline([layers.Rescaling(0.5), layers.Rescaling(1.0, offset=1.0)])
+    np.testing.assert_allclose(pipeline(pt.constant([[2.0, 4.0]])).numpy(), [[2.0, 3.0]])
+    assert pipeline.compute_output_shape((1, 2)) == (1, 2)
+    restored = layers.Pipeline.from_config(pipeline.get_config())
+    assert [type(layer).__name__ for layer in restored.layers] == ["Rescaling", "Rescaling"]
+    np.testing.assert_allclose(restored(pt.constant([[2.0, 4.0]])).numpy(), [[2.0, 3.0]])
+    with pytest.raises(ValueError, match="Pipeline: `layers` must be a list"):
+        layers.Pipeline(layers.Dense(2))
+
+
+def test_einsum_dense_bad_input():
+    with pytest.raises(ValueError, match="invalid einsum equation"):
+        layers.EinsumDense("ab->b", output_shape=2)(pt.ones((2, 3)))
+    with pytest.raises(ValueError, match="kernel axis 'z'"):
+        layers.EinsumDense("ab,bz->ab", output_shape=3)(pt.ones((2, 3)))
+    with pytest.raises(ValueError, match="bias axis 'q'"):
+        layers.EinsumDense("ab,bc->ac", output_shape=3, bias_axes="q")(pt.ones((2, 3)))
+    with pytest.raises(ValueError, match="shared axis 'b'"):
+        layers.EinsumDense("abc,cd->abd", output_shape=(7, 2))(pt.ones((2, 3, 4)))
