@@ -275,3 +275,52 @@ def test_einsum_dense_bad_input():
         layers.EinsumDense("ab,bc->ac", output_shape=3, bias_axes="q")(pt.ones((2, 3)))
     with pytest.raises(ValueError, match="shared axis 'b'"):
         layers.EinsumDense("abc,cd->abd", output_shape=(7, 2))(pt.ones((2, 3, 4)))
+
+
+CF = "channels_first"
+CHANNELS_FIRST_CASES = [
+    ("cf_conv1d", lambda: layers.Conv1D(3, 2, strides=2, padding="same", data_format=CF), {}),
+    ("cf_conv2d", lambda: layers.Conv2D(3, (2, 3), dilation_rate=2, activation="relu", data_format=CF), {}),
+    ("cf_conv3d", lambda: layers.Conv3D(2, 2, strides=(1, 2, 1), padding="same", data_format=CF), {}),
+    ("cf_conv2d_transpose", lambda: layers.Conv2DTranspose(3, 3, strides=2, padding="same", data_format=CF), {}),
+    ("cf_depthwise_conv2d", lambda: layers.DepthwiseConv2D(2, depth_multiplier=2, data_format=CF), {}),
+    ("cf_separable_conv1d", lambda: layers.SeparableConv1D(4, 3, padding="same", data_format=CF), {}),
+    ("cf_max_pooling1d", lambda: layers.MaxPooling1D(2, data_format=CF), {}),
+    ("cf_average_pooling2d", lambda: layers.AveragePooling2D(3, strides=2, padding="same", data_format=CF), {}),
+    ("cf_max_pooling3d", lambda: layers.MaxPooling3D(2, data_format=CF), {}),
+    ("cf_global_average_pooling1d", lambda: layers.GlobalAveragePooling1D(data_format=CF), {}),
+    ("cf_global_max_pooling2d", lambda: layers.GlobalMaxPooling2D(data_format=CF, keepdims=True), {}),
+    ("cf_global_average_pooling3d", lambda: layers.GlobalAveragePooling3D(data_format=CF), {}),
+    ("cf_batch_normalization", lambda: layers.BatchNormalization(axis=1), {"training": True}),
+    ("cf_up_sampling2d", lambda: layers.UpSampling2D((2, 3), data_format=CF, interpolation="bilinear"), {}),
+    ("cf_up_sampling3d", lambda: layers.UpSampling3D((1, 2, 2), data_format=CF), {}),
+    ("cf_zero_padding1d", lambda: layers.ZeroPadding1D((1, 2), data_format=CF), {}),
+    ("cf_zero_padding2d", lambda: layers.ZeroPadding2D(((1, 0), (2, 1)), data_format=CF), {}),
+    ("cf_zero_padding3d", lambda: layers.ZeroPadding3D(1, data_format=CF), {}),
+    ("cf_cropping2d", lambda: layers.Cropping2D(((1, 0), (0, 2)), data_format=CF), {}),
+    ("cf_cropping3d", lambda: layers.Cropping3D(((1, 0), (0, 1), (1, 1)), data_format=CF), {}),
+]
+
+
+@pytest.mark.parametrize("name,make,call_kwargs", CHANNELS_FIRST_CASES, ids=[c[0] for c in CHANNELS_FIRST_CASES])
+def test_channels_first_matches_keras(name, make, call_kwargs):
+    layer = make()
+    outputs = assert_matches_keras(name, layer, fixture=FIXTURE, **call_kwargs)
+    assert tuple(layer.compute_output_shape(reference(FIXTURE)[f"{name}/x0"].shape)) == outputs[0].shape
+    assert type(layer).from_config(layer.get_config()).get_config() == layer.get_config()
+
+
+def test_channels_first_conv_gradients_match_finite_differences():
+    layer = layers.Conv2D(2, 2, strides=(1, 2), padding="same", data_format=CF, dtype="float64")
+    check_weight_gradients(layer, np.random.default_rng(5).normal(size=(2, 3, 4, 5)))
+
+
+def test_channels_first_bad_input_names_the_channel_axis():
+    layer = layers.Conv2D(2, 3, data_format=CF)
+    layer(pt.ones((1, 3, 5, 5)))
+    with pytest.raises(ValueError, match=r"Conv2D layer .*expected axis 1 of the input to have size 3"):
+        layer(pt.ones((1, 5, 5, 3)))
+    with pytest.raises(ValueError, match="`data_format` must be one of"):
+        layers.MaxPooling2D(data_format="NCHW")
+    with pytest.raises(ValueError, match="only data_format='channels_last'"):
+        layers.ConvLSTM2D(2, 3, data_format=CF)  # ConvLSTM layers stay channels_last

@@ -165,3 +165,15 @@ def conv_output_length(length, window, padding, stride, dilation=1):
     if padding in ("same", "causal"):
         return -(-length // stride)
     return max(0, (length - span) // stride + 1)
+
+
+class ChannelsFirstByTranspose:
+    """Mixin of the reshaping layers written for channels_last (``_call``, ``_output_shape``): a channels_first
+    input is transposed to channels_last and the result back, which gives exactly the channels_last numbers."""
+
+    def call(self, inputs):
+        return to_data_format(self._call(to_channels_last(inputs, self.data_format)), self.data_format)
+
+    def compute_output_shape(self, input_shape):
+        shape = self._output_shape(shape_to_channels_last(input_shape, self.data_format))
+        return shape_to_data_format(shape, self.data_format)
