@@ -324,3 +324,34 @@ def test_channels_first_bad_input_names_the_channel_axis():
         layers.MaxPooling2D(data_format="NCHW")
     with pytest.raises(ValueError, match="only data_format='channels_last'"):
         layers.ConvLSTM2D(2, 3, data_format=CF)  # ConvLSTM layers stay channels_last
+
+
+def test_tfsm_layer_runs_an_exported_model(tmp_path):
+    from pytensor import keras
+    rng = np.random.default_rng(6)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="tanh"), layers.Dense(2)])
+    model.set_weights([rng.normal(size=w.shape).astype("float32") for w in model.get_weights()])
+    model.export(str(tmp_path / "exported"), verbose=False)
+    x = rng.normal(size=(5, 3)).astype("float32")
+    layer = layers.TFSMLayer(str(tmp_path / "exported"))
+    np.testing.assert_allclose(layer(x).numpy(), model(x).numpy(), rtol=1e-6, atol=1e-6)
+    assert sorted(tuple(w.shape) for w in layer.weights) == sorted(tuple(w.shape) for w in model.weights)
+    by_signature = layers.TFSMLayer(str(tmp_path / "exported"), call_endpoint="serving_default")
+    np.testing.assert_allclose(by_signature(x)["output_0"].numpy(), model(x).numpy(), rtol=1e-6, atol=1e-6)
+    # inside a model, trainable: gradients reach the loaded variables
+    with pt.GradientTape() as tape:
+        loss = pt.reduce_sum(layer(x))
+    assert all(g is not None for g in tape.gradient(loss, layer.trainable_weights))
+    config = layer.get_config()
+    assert config["filepath"] == str(tmp_path / "exported") and config["call_endpoint"] == "serve"
+    np.testing.assert_allclose(layers.TFSMLayer.from_config(config)(x).numpy(), model(x).numpy(), rtol=1e-6)
+    with pytest.raises(ValueError, match=r"endpoint 'predict' is neither .*available endpoints: \['serve', "
+                                         r"'serving_default'\]"):
+        layers.TFSMLayer(str(tmp_path / "exported"), call_endpoint="predict")
+
+
+@pytest.mark.parametrize("name,framework", [("FlaxLayer", "Flax"), ("JaxLayer", "JAX"),
+                                            ("TorchModuleWrapper", "PyTorch")])
+def test_framework_bound_layers_say_why_they_cannot_run(name, framework):
+    with pytest.raises(ValueError, match=rf"{name} wraps a {framework}.*pytensor cannot run it. Rewrite"):
+        getattr(layers, name)(object())

@@ -131,6 +131,10 @@ from .adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: F401
 from .adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: F401
 from .adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: F401
 from .conv_lstm3d import ConvLSTM3D  # noqa: F401
+from .tfsm_layer import TFSMLayer  # noqa: F401
+from .flax_layer import FlaxLayer  # noqa: F401
+from .jax_layer import JaxLayer  # noqa: F401
+from .torch_module_wrapper import TorchModuleWrapper  # noqa: F401
 Convolution1D, Convolution2D = Conv1D, Conv2D
 # (end of core additions, adaptive pooling and ConvLSTM3D)
 
