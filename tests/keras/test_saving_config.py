@@ -145,6 +145,20 @@ LAYER_EXAMPLES = {
     "ConvLSTM3D": ({"filters": 2, "kernel_size": 2, "padding": "same"}, (2, 2, 3, 3, 3, 1), "float32"),
     "TFSMLayer": None,  # needs a SavedModel on disk: covered by test_layers_part3.py
     "FlaxLayer": None, "JaxLayer": None, "TorchModuleWrapper": None,  # not supported: constructing them raises
+    "RandomHue": ({"factor": 0.3, "value_range": (0, 1), "seed": 3}, (2, 4, 4, 3), "float32"),
+    "RandomSaturation": ({"factor": (0.2, 0.7), "seed": 3}, (2, 4, 4, 3), "float32"),
+    "RandomColorDegeneration": ({"factor": 0.4}, (2, 4, 4, 3), "float32"),
+    "RandomColorJitter": ({"brightness_factor": 0.2, "hue_factor": 0.1, "seed": 2}, (2, 4, 4, 3), "float32"),
+    "RandomPosterization": ({"factor": (2, 5), "seed": 1}, (2, 4, 4, 3), "float32"),
+    "Solarization": ({"addition_factor": 0.2, "threshold_factor": (0.3, 0.6)}, (2, 4, 4, 3), "float32"),
+    "AutoContrast": ({"value_range": (0, 1)}, (2, 4, 4, 3), "float32"),
+    "Equalization": ({"bins": 32}, (2, 4, 4, 3), "float32"),
+    "RandomSharpness": ({"factor": (0.2, 0.9)}, (2, 4, 4, 3), "float32"),
+    "RandomGaussianBlur": ({"factor": 0.5, "kernel_size": 5, "sigma": (0.3, 0.9)}, (2, 4, 4, 3), "float32"),
+    "RandomErasing": ({"factor": 0.5, "scale": (0.1, 0.3), "fill_value": 0.0}, (2, 4, 4, 3), "float32"),
+    "RandomShear": ({"x_factor": 0.2, "y_factor": (0.1, 0.3), "fill_mode": "constant"}, (2, 4, 4, 3), "float32"),
+    "MixUp": ({"alpha": 0.3, "seed": 4}, (2, 4, 4, 3), "float32"),
+    "CutMix": ({"factor": 0.5, "seed": 4}, (2, 4, 4, 3), "float32"),
 }
 
 

@@ -137,6 +137,22 @@ from .jax_layer import JaxLayer  # noqa: F401
 from .torch_module_wrapper import TorchModuleWrapper  # noqa: F401
 Convolution1D, Convolution2D = Conv1D, Conv2D
 # (end of core additions, adaptive pooling and ConvLSTM3D)
+# ---- image augmentation layers (issue 19) ----
+from .random_hue import RandomHue  # noqa: F401
+from .random_saturation import RandomSaturation  # noqa: F401
+from .random_color_degeneration import RandomColorDegeneration  # noqa: F401
+from .random_color_jitter import RandomColorJitter  # noqa: F401
+from .random_posterization import RandomPosterization  # noqa: F401
+from .solarization import Solarization  # noqa: F401
+from .auto_contrast import AutoContrast  # noqa: F401
+from .equalization import Equalization  # noqa: F401
+from .random_sharpness import RandomSharpness  # noqa: F401
+from .random_gaussian_blur import RandomGaussianBlur  # noqa: F401
+from .random_erasing import RandomErasing  # noqa: F401
+from .random_shear import RandomShear  # noqa: F401
+from .mix_up import MixUp  # noqa: F401
+from .cut_mix import CutMix  # noqa: F401
+# (end of image augmentation layers)
 
 
 from ..._missing import missing_attribute_hook  # noqa: E402

@@ -1,0 +1,161 @@
+"""The image augmentation layers of Keras 3 (RandomHue, RandomSaturation, RandomColorDegeneration,
+RandomColorJitter, RandomPosterization, Solarization, AutoContrast, Equalization, RandomSharpness,
+RandomGaussianBlur, RandomErasing, RandomShear, MixUp, CutMix, ...): their deterministic part with fixed random
+parameters against Keras's ``transform_images`` (fixtures/augmentation_keras3.npz, made by
+fixtures/record_augmentation.py), inference calls as the identity, the random parts by their properties (ranges,
+shapes, seed determinism), configs and bad input."""
+import os
+
+import numpy as np
+import pytest
+
+import pytensor as pt
+from pytensor.keras import layers
+from finite_differences import central_gradient
+from keras3_reference import reference
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "augmentation_keras3.npz")
+
+
+def _data():
+    return reference(FIXTURE)
+
+
+def _params(name):
+    prefix = f"{name}/param/"
+    return {key[len(prefix):]: pt.constant(value) if value.dtype != np.uint8 else pt.constant(value.astype(np.int32))
+            for key, value in _data().items() if key.startswith(prefix)}
+
+
+TRANSFORM_CASES = [
+    ("hue", lambda: layers.RandomHue(0.5), "images", 2e-3),
+    ("hue_unit", lambda: layers.RandomHue(0.5, value_range=(0, 1)), "unit_images", 1e-5),
+    ("saturation", lambda: layers.RandomSaturation(0.5), "images", 2e-3),
+    ("color_degeneration", lambda: layers.RandomColorDegeneration(0.5), "images", 1e-4),
+    ("posterization", lambda: layers.RandomPosterization((1, 8)), "images", 0),
+    ("posterization_unit", lambda: layers.RandomPosterization((1, 8), value_range=(0, 1)), "unit_images", 1e-6),
+    ("solarization", lambda: layers.Solarization(0.5, 0.5), "images", 1e-4),
+    ("sharpness", lambda: layers.RandomSharpness(0.5), "images", 1e-3),
+    ("gaussian_blur", lambda: layers.RandomGaussianBlur(1.0, kernel_size=3, sigma=(0.5, 1.0)), "images", 1e-3),
+    ("gaussian_blur_5", lambda: layers.RandomGaussianBlur(1.0, kernel_size=5, sigma=1.0), "images", 1e-3),
+    ("shear", lambda: layers.RandomShear(0.4, 0.4), "images", 1e-3),
+    ("shear_nearest_constant", lambda: layers.RandomShear(0.4, 0.4, interpolation="nearest", fill_mode="constant",
+                                                          fill_value=7.0), "images", 1e-4),
+    ("erasing", lambda: layers.RandomErasing(1.0, fill_value=(10.0, 20.0, 300.0)), "images", 0),
+    ("mix_up", lambda: layers.MixUp(0.2), "images", 1e-4),
+    ("cut_mix", lambda: layers.CutMix(), "images", 0),
+]
+
+
+@pytest.mark.parametrize("name,make,inputs,atol", TRANSFORM_CASES, ids=[c[0] for c in TRANSFORM_CASES])
+def test_transform_with_fixed_parameters_matches_keras(name, make, inputs, atol):
+    layer = make()
+    x = _data()[inputs]
+    got = layer._apply(pt.constant(x), _params(name)).numpy()
+    np.testing.assert_allclose(got, _data()[f"{name}/y"], rtol=0, atol=atol)
+    # inference: the images unchanged, as Keras's own inference call
+    np.testing.assert_array_equal(layer(x, training=False).numpy(), _data()[f"{name}/inference"])
+    np.testing.assert_array_equal(layer(x, training=False).numpy(), x)
+
+
+def test_box_masks_match_keras():
+    x0, x1, y0, y1 = _data()["boxes"]
+    masks = layers.random_erasing.box_masks(pt.constant(_data()["images"]), x0, x1, y0, y1)
+    np.testing.assert_array_equal(masks.numpy(), _data()["box_masks"])
+
+
+@pytest.mark.parametrize("name,make", [("mix_up", lambda: layers.MixUp(0.2)), ("cut_mix", lambda: layers.CutMix())])
+def test_label_mixing_matches_keras(name, make):
+    got = make()._mix_labels(pt.constant(_data()["labels"]), _params(name)).numpy()
+    np.testing.assert_allclose(got, _data()[f"{name}/labels"], rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("name,make,inputs,atol", [
+    ("auto_contrast", lambda: layers.AutoContrast(), "images", 1e-3),
+    ("auto_contrast_unit", lambda: layers.AutoContrast(value_range=(0, 1)), "unit_images", 1e-6),
+    ("auto_contrast_flat", lambda: layers.AutoContrast(), "auto_contrast_flat/x", 1e-3),
+    ("equalization", lambda: layers.Equalization(), "images", 0),
+    ("equalization_bins", lambda: layers.Equalization(bins=16), "images", 0),
+    ("equalization_unit", lambda: layers.Equalization(value_range=(0, 1)), "unit_images", 1e-6),
+])
+def test_deterministic_layers_match_keras(name, make, inputs, atol):
+    layer = make()
+    np.testing.assert_allclose(layer(_data()[inputs]).numpy(), _data()[f"{name}/y"], rtol=0, atol=atol)
+    restored = type(layer).from_config(layer.get_config())
+    assert restored.get_config() == layer.get_config()
+
+
+RANDOM_LAYERS = [
+    lambda s: layers.RandomHue(0.4, seed=s), lambda s: layers.RandomSaturation((0.2, 0.5), seed=s),  # above 0.5 Keras's
+    # saturation (clipped to value_range, not [0, 1]) can exceed 1 and leave the range: kept as Keras
+    lambda s: layers.RandomColorDegeneration(0.7, seed=s),
+    lambda s: layers.RandomColorJitter(brightness_factor=0.2, contrast_factor=0.3, saturation_factor=0.4,
+                                       hue_factor=0.1, seed=s),
+    lambda s: layers.RandomPosterization((2, 6), seed=s), lambda s: layers.Solarization(0.3, 0.6, seed=s),
+    lambda s: layers.RandomSharpness(0.8, seed=s), lambda s: layers.RandomGaussianBlur(0.8, seed=s),
+    lambda s: layers.RandomErasing(0.8, seed=s), lambda s: layers.RandomShear(0.3, 0.3, seed=s),
+    lambda s: layers.MixUp(0.4, seed=s), lambda s: layers.CutMix(0.8, seed=s),
+]
+
+
+@pytest.mark.parametrize("make", RANDOM_LAYERS, ids=lambda make: type(make(0)).__name__)
+def test_random_layers_properties(make):
+    x = _data()["images"]
+    layer = make(3)
+    out = layer(x).numpy()
+    assert out.shape == x.shape and out.dtype == np.float32
+    assert out.min() >= -1e-3 and out.max() <= 255.0 + 1e-3, "left the value range [0, 255]"
+    assert not np.array_equal(out, x), "a training call changed nothing"
+    # the same seed gives the same draws in a fresh program state
+    pt.random.set_seed(11)
+    first = make(5)(x).numpy()
+    pt.random.set_seed(11)
+    np.testing.assert_array_equal(make(5)(x).numpy(), first)
+    np.testing.assert_array_equal(layer(x, training=False).numpy(), x)
+    # one image (rank 3) keeps its shape; the config round-trips
+    assert tuple(layer(x[0]).shape) == x[0].shape
+    assert type(layer).from_config(layer.get_config()).get_config() == layer.get_config()
+
+
+def test_mix_up_and_cut_mix_take_images_and_labels():
+    x, labels = _data()["images"], _data()["labels"]
+    for layer in (layers.MixUp(0.5, seed=2), layers.CutMix(seed=2)):
+        out = layer({"images": x, "labels": labels})
+        assert tuple(out["images"].shape) == x.shape and tuple(out["labels"].shape) == labels.shape
+        np.testing.assert_allclose(out["labels"].numpy().sum(axis=1), 1.0, rtol=1e-5)  # still distributions
+        same = layer({"images": x, "labels": labels}, training=False)
+        np.testing.assert_array_equal(same["images"].numpy(), x)
+
+
+def test_blur_and_sharpness_are_differentiable():
+    rng = np.random.default_rng(7)
+    x = rng.uniform(10, 200, (1, 4, 4, 2))
+    params = {"should_apply_blur": pt.constant([True]), "blur_factor": pt.constant([0.8, 1.1], dtype=pt.float64)}
+    layer = layers.RandomGaussianBlur(1.0, dtype="float64")
+    r = rng.normal(size=x.shape)
+    xv = pt.Variable(x)
+    with pt.GradientTape() as tape:
+        loss = pt.reduce_sum(layer._apply(xv, params) * r)
+    numeric = central_gradient(lambda v: float(pt.reduce_sum(layer._apply(pt.constant(v), params) * r).numpy()), x)
+    np.testing.assert_allclose(tape.gradient(loss, xv).numpy(), numeric, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda: layers.RandomHue(1.5), "factor"),
+    (lambda: layers.RandomSaturation(0.5, value_range=(0,)), "value_range"),
+    (lambda: layers.RandomPosterization(9), "factor"),
+    (lambda: layers.Solarization(addition_factor=2.0), "addition_factor"),
+    (lambda: layers.RandomGaussianBlur(kernel_size=4), "kernel_size must be an odd number"),
+    (lambda: layers.RandomErasing(fill_value=(1, 2)), "fill_value"),
+    (lambda: layers.RandomShear(x_factor=1.5), "x_factor"),
+])
+def test_bad_arguments_raise_value_error(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_bad_image_rank_names_the_layer():
+    with pytest.raises(ValueError, match=r"RandomHue layer .*expected images of rank 3 .* or 4"):
+        layers.RandomHue(0.2)(pt.ones((4, 3)))
+    with pytest.raises(NotImplementedError, match="fill_mode"):
+        layers.RandomShear(0.2, fill_mode="mirror")
