@@ -1,4 +1,5 @@
 """Keras RandomColorJitter layer."""
+from ._image_augmentation import check_value_range
 from ._random_preprocessing import RandomImageLayer
 from .random_brightness import RandomBrightness
 from .random_contrast import RandomContrast
@@ -24,7 +25,7 @@ class RandomColorJitter(RandomImageLayer):
     def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None, saturation_factor=None,
                  hue_factor=None, seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.value_range = value_range
+        self.value_range = check_value_range(self, value_range)
         self.brightness_factor = brightness_factor
         self.contrast_factor = contrast_factor
         self.saturation_factor = saturation_factor

@@ -3,7 +3,7 @@ import numpy as np
 
 import pytensor as pt
 
-from ._image_augmentation import ImageAugmentation
+from ._image_augmentation import ImageAugmentation, check_value_range
 from ._preprocessing_utils import parse_factor
 
 __all__ = ["RandomErasing", "box_masks"]
@@ -46,7 +46,7 @@ class RandomErasing(ImageAugmentation):
             raise ValueError(f"RandomErasing layer '{self.name}': the `fill_value` argument should be a number (or a "
                              f"list of three numbers). Received: fill_value={fill_value}")
         self.fill_value = fill_value
-        self.value_range = value_range
+        self.value_range = check_value_range(self, value_range)
 
     def _draw(self, images):
         n, height, width, _ = (int(d) for d in images.shape)

@@ -1,7 +1,7 @@
 """Keras RandomGaussianBlur layer."""
 import pytensor as pt
 
-from ._image_augmentation import ImageAugmentation
+from ._image_augmentation import ImageAugmentation, check_value_range
 from ._preprocessing_utils import parse_factor
 
 __all__ = ["RandomGaussianBlur"]
@@ -49,7 +49,7 @@ class RandomGaussianBlur(ImageAugmentation):
         self.factor = parse_factor(self, factor, (0, 1))
         self.kernel_size = _odd_sizes(self, kernel_size)
         self.sigma = parse_factor(self, sigma, (0, 1))
-        self.value_range = value_range
+        self.value_range = check_value_range(self, value_range)
 
     def _draw(self, images):
         batch = int(images.shape[0])

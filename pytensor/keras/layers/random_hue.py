@@ -1,7 +1,7 @@
 """Keras RandomHue layer."""
 import pytensor as pt
 
-from ._image_augmentation import ImageAugmentation, to_value_range
+from ._image_augmentation import ImageAugmentation, check_value_range, to_value_range
 from ._preprocessing_utils import parse_factor
 
 __all__ = ["RandomHue"]
@@ -21,7 +21,7 @@ class RandomHue(ImageAugmentation):
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = parse_factor(self, factor, (0, 1))
-        self.value_range = value_range
+        self.value_range = check_value_range(self, value_range)
 
     def _draw(self, images):
         batch = int(images.shape[0])
