@@ -355,3 +355,102 @@ def test_tfsm_layer_runs_an_exported_model(tmp_path):
 def test_framework_bound_layers_say_why_they_cannot_run(name, framework):
     with pytest.raises(ValueError, match=rf"{name} wraps a {framework}.*pytensor cannot run it. Rewrite"):
         getattr(layers, name)(object())
+
+
+STFT_CASES = [
+    ("stft_log", {"window": "hann"}),
+    ("stft_magnitude_same", {"mode": "magnitude", "padding": "same", "frame_step": 10, "window": "hann"}),
+    ("stft_psd_spectrum", {"mode": "psd", "scaling": "spectrum", "fft_length": 64, "window": "hann"}),
+    ("stft_stft_expand", {"mode": "stft", "expand_dims": True, "window": "hamming", "periodic": True}),
+    ("stft_angle_first", {"mode": "angle", "data_format": "channels_first", "window": None}),
+    ("stft_real", {"mode": "real", "fft_length": 40, "scaling": None, "window": "hann"}),
+]
+
+
+@pytest.mark.filterwarnings("ignore:.*power of two")
+@pytest.mark.parametrize("name,kwargs", STFT_CASES, ids=[c[0] for c in STFT_CASES])
+def test_stft_spectrogram_matches_keras(name, kwargs):
+    data = reference(FIXTURE)
+    signal = data["audio/signal"]
+    x = np.transpose(signal, (0, 2, 1)) if kwargs.get("data_format") == "channels_first" else signal
+    layer = layers.STFTSpectrogram(frame_length=32, **kwargs)
+    out = layer(x).numpy()
+    # Keras evaluates the DFT angles in float32 (errors ~1e-5 at large angles); pytensor in float64
+    np.testing.assert_allclose(np.stack([w.numpy() for w in layer.weights]), data[f"audio/{name}/kernels"],
+                               rtol=0, atol=2e-5)
+    expected = data[f"audio/{name}"]
+    if kwargs.get("mode") == "angle":  # angles of bins with imaginary part ~0 may sit at +pi or -pi: compare mod 2 pi
+        out, expected = np.angle(np.exp(1j * (out - expected))), np.zeros_like(expected)
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=2e-4)
+    assert tuple(layer.compute_output_shape(x.shape)) == out.shape
+    assert layers.STFTSpectrogram.from_config(layer.get_config()).get_config() == layer.get_config()
+
+
+def test_windows_match_independent_references():
+    from pytensor.keras.layers._spectral import window_array
+    np.testing.assert_allclose(window_array("hann", 32, False, "t"), np.hanning(32), atol=1e-12)
+    np.testing.assert_allclose(window_array("hamming", 32, False, "t"), np.hamming(32), atol=1e-12)
+    np.testing.assert_allclose(window_array("hann", 32, True, "t"), pt.signal.hann_window(32).numpy(), atol=1e-6)
+    np.testing.assert_allclose(window_array("hamming", 32, True, "t"), pt.signal.hamming_window(32).numpy(),
+                               atol=1e-6)
+
+
+def test_stft_matches_numpy_rfft():
+    from pytensor.keras.layers._spectral import stft
+    x = np.random.default_rng(8).normal(size=(2, 300))
+    real, imag = stft(pt.constant(x), 100, 40, 128, window="hann", center=True)
+    padded = np.pad(x, [(0, 0), (64, 64)], mode="reflect")
+    window = np.pad(pt.signal.hann_window(100, dtype="float64").numpy(), (14, 14))
+    frames = np.stack([padded[:, i:i + 128] for i in range(0, padded.shape[1] - 128 + 1, 40)], axis=1)
+    expected = np.fft.rfft(frames * window, 128)
+    np.testing.assert_allclose(real.numpy(), expected.real, atol=1e-9)
+    np.testing.assert_allclose(imag.numpy(), expected.imag, atol=1e-9)
+
+
+@pytest.mark.parametrize("name,make,inputs", [
+    ("mel_default", lambda: layers.MelSpectrogram(fft_length=128, sequence_stride=64, num_mel_bins=20,
+                                                  sampling_rate=8000), lambda a: a),
+    ("mel_linear", lambda: layers.MelSpectrogram(fft_length=128, sequence_length=100, sequence_stride=50,
+                                                 num_mel_bins=16, sampling_rate=8000, min_freq=100.0,
+                                                 max_freq=3000.0, power_to_db=False, mag_exp=1.0,
+                                                 window="hamming"), lambda a: a),
+    ("mel_one", lambda: layers.MelSpectrogram(fft_length=64, sequence_stride=32, num_mel_bins=8, top_db=20.0,
+                                              ref_power=2.0), lambda a: a[0]),
+])
+def test_mel_spectrogram_matches_keras(name, make, inputs):
+    data = reference(FIXTURE)
+    layer = make()
+    x = inputs(data["audio/mel_input"])
+    out = layer(x).numpy()
+    expected = data[f"audio/{name}"]
+    scale = np.abs(expected).max()
+    np.testing.assert_allclose(out, expected, rtol=0, atol=2e-5 * scale)
+    assert tuple(layer.compute_output_shape(x.shape)) == out.shape
+    assert layers.MelSpectrogram.from_config(layer.get_config()).get_config() == layer.get_config()
+
+
+def test_spectrogram_gradients_and_bad_input():
+    rng = np.random.default_rng(9)
+    layer = layers.STFTSpectrogram(mode="magnitude", frame_length=8, frame_step=4, dtype="float64")
+    check_weight_gradients(layer, rng.normal(size=(1, 24, 1)), max_entries=8)
+    x = rng.normal(size=(40,))
+    mel = layers.MelSpectrogram(fft_length=16, sequence_stride=8, num_mel_bins=4, power_to_db=False,
+                                sampling_rate=800, dtype="float64")
+    r = rng.normal(size=tuple(mel(x).shape))
+    xv = pt.Variable(x)
+    with pt.GradientTape() as tape:
+        loss = pt.reduce_sum(mel(xv) * r)
+    numeric = central_gradient(lambda v: float(pt.reduce_sum(mel(pt.constant(v)) * r).numpy()), x)
+    np.testing.assert_allclose(tape.gradient(loss, xv).numpy(), numeric, rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="Output mode is invalid|output mode is invalid"):
+        layers.STFTSpectrogram(mode="power")
+    with pytest.raises(ValueError, match="`frame_step` should be a positive integer"):
+        layers.STFTSpectrogram(frame_length=8, frame_step=9)
+    with pytest.raises(ValueError, match="`window` must be 'hann', 'hamming'"):
+        layers.STFTSpectrogram(window="kaiser")
+    with pytest.raises(TypeError, match="invalid input type"):
+        layers.STFTSpectrogram(frame_length=8)(np.ones((1, 16, 1), np.int32))
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
+        layers.STFTSpectrogram(frame_length=8)(np.ones((1, 16), np.float32))
+    with pytest.raises(ValueError, match="`fft_length` must be greater than or equal to"):
+        layers.MelSpectrogram(fft_length=32, sequence_length=64)

@@ -159,6 +159,8 @@ LAYER_EXAMPLES = {
     "RandomShear": ({"x_factor": 0.2, "y_factor": (0.1, 0.3), "fill_mode": "constant"}, (2, 4, 4, 3), "float32"),
     "MixUp": ({"alpha": 0.3, "seed": 4}, (2, 4, 4, 3), "float32"),
     "CutMix": ({"factor": 0.5, "seed": 4}, (2, 4, 4, 3), "float32"),
+    "STFTSpectrogram": ({"mode": "magnitude", "frame_length": 8, "frame_step": 4}, (2, 32, 1), "float32"),
+    "MelSpectrogram": ({"fft_length": 32, "sequence_stride": 16, "num_mel_bins": 6}, (2, 128), "float32"),
 }
 
 

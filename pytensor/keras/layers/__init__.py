@@ -153,6 +153,8 @@ from .random_shear import RandomShear  # noqa: F401
 from .mix_up import MixUp  # noqa: F401
 from .cut_mix import CutMix  # noqa: F401
 # (end of image augmentation layers)
+from .stft_spectrogram import STFTSpectrogram  # noqa: F401
+from .mel_spectrogram import MelSpectrogram  # noqa: F401
 
 
 from ..._missing import missing_attribute_hook  # noqa: E402
