@@ -23,8 +23,12 @@ def _data():
 
 def _params(name):
     prefix = f"{name}/param/"
-    return {key[len(prefix):]: pt.constant(value) if value.dtype != np.uint8 else pt.constant(value.astype(np.int32))
-            for key, value in _data().items() if key.startswith(prefix)}
+    params = {key[len(prefix):]: pt.constant(value) if value.dtype != np.uint8 else pt.constant(value.astype(np.int32))
+              for key, value in _data().items() if key.startswith(prefix)}
+    for key in ("start_points", "end_points"):  # the perspective corners are numpy inputs of the homography
+        if key in params:
+            params[key] = params[key].numpy()
+    return params
 
 
 TRANSFORM_CASES = [
@@ -44,6 +48,7 @@ TRANSFORM_CASES = [
     ("erasing", lambda: layers.RandomErasing(1.0, fill_value=(10.0, 20.0, 300.0)), "images", 0),
     ("mix_up", lambda: layers.MixUp(0.2), "images", 1e-4),
     ("cut_mix", lambda: layers.CutMix(), "images", 0),
+    ("perspective", lambda: layers.RandomPerspective(1.0, scale=0.6, fill_value=3.0), "images", 2e-3),
 ]
 
 
@@ -95,6 +100,9 @@ RANDOM_LAYERS = [
     lambda s: layers.RandomSharpness(0.8, seed=s), lambda s: layers.RandomGaussianBlur(0.8, seed=s),
     lambda s: layers.RandomErasing(0.8, seed=s), lambda s: layers.RandomShear(0.3, 0.3, seed=s),
     lambda s: layers.MixUp(0.4, seed=s), lambda s: layers.CutMix(0.8, seed=s),
+    lambda s: layers.RandomPerspective(1.0, scale=0.4, seed=s),
+    lambda s: layers.RandomElasticTransform(1.0, scale=(0.5, 1.0), seed=s),
+    lambda s: layers.RandAugment(num_ops=3, factor=0.4, seed=s), lambda s: layers.AugMix(seed=s),
 ]
 
 
@@ -159,3 +167,45 @@ def test_bad_image_rank_names_the_layer():
         layers.RandomHue(0.2)(pt.ones((4, 3)))
     with pytest.raises(NotImplementedError, match="fill_mode"):
         layers.RandomShear(0.2, fill_mode="mirror")
+
+
+def test_homography_matches_keras():
+    start, end = _data()["perspective/param/start_points"], _data()["perspective/param/end_points"]
+    np.testing.assert_allclose(layers.random_perspective.homography(start, end), _data()["perspective/homography"],
+                               rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("order", [0, 1])
+@pytest.mark.parametrize("fill_mode", ["constant", "nearest", "wrap", "reflect"])
+def test_map_coordinates_matches_keras(order, fill_mode):
+    from pytensor.keras.layers.random_elastic_transform import map_coordinates
+    image = pt.constant(_data()["images"][0, ..., 0])
+    got = map_coordinates(image, pt.constant(_data()["map/rows"]), pt.constant(_data()["map/cols"]), order,
+                          fill_mode, -5.0)
+    np.testing.assert_allclose(got.numpy(), _data()[f"map/{order}/{fill_mode}"], rtol=0, atol=1e-4)
+
+
+def test_elastic_transform_displaces_smoothly_and_keeps_constant_images():
+    layer = layers.RandomElasticTransform(1.0, scale=1.0, seed=4)
+    flat = np.full((2, 16, 16, 3), 77.0, np.float32)
+    np.testing.assert_allclose(layer(flat).numpy(), flat, atol=1e-4)  # reflect fill: a constant image stays
+    ramp = np.broadcast_to(np.arange(16, dtype=np.float32)[None, :, None, None] * 10, (2, 16, 16, 3)).copy()
+    out = layer(ramp).numpy()
+    assert 0 < np.abs(out - ramp).mean() < 40  # moved, but by a smooth field of a few pixels
+
+
+@pytest.mark.parametrize("max_number", [2, 6])
+def test_max_num_bounding_boxes_matches_keras(max_number):
+    layer = layers.MaxNumBoundingBoxes(max_number, fill_value=-2, bounding_box_format="xyxy")
+    out = layer({"images": _data()["images"][:2], "bounding_boxes": {"boxes": _data()["boxes/boxes"],
+                                                                   "labels": _data()["boxes/labels"]}})
+    np.testing.assert_array_equal(out["bounding_boxes"]["boxes"].numpy(), _data()[f"boxes/{max_number}/boxes"])
+    np.testing.assert_array_equal(out["bounding_boxes"]["labels"].numpy(), _data()[f"boxes/{max_number}/labels"])
+    np.testing.assert_array_equal(out["images"], _data()["images"][:2])
+    assert layers.MaxNumBoundingBoxes.from_config(layer.get_config()).get_config() == layer.get_config()
+    with pytest.raises(ValueError, match="bounding_box_format"):
+        layers.MaxNumBoundingBoxes(2)({"images": _data()["images"], "bounding_boxes": {
+            "boxes": _data()["boxes/boxes"], "labels": _data()["boxes/labels"]}})
+    with pytest.raises(KeyError, match="unsupported keys"):
+        layer({"images": _data()["images"], "bounding_boxes": {"boxes": _data()["boxes/boxes"],
+                                                              "labels": _data()["boxes/labels"], "scores": 1}})

@@ -159,6 +159,12 @@ LAYER_EXAMPLES = {
     "RandomShear": ({"x_factor": 0.2, "y_factor": (0.1, 0.3), "fill_mode": "constant"}, (2, 4, 4, 3), "float32"),
     "MixUp": ({"alpha": 0.3, "seed": 4}, (2, 4, 4, 3), "float32"),
     "CutMix": ({"factor": 0.5, "seed": 4}, (2, 4, 4, 3), "float32"),
+    "RandomPerspective": ({"factor": 0.5, "scale": 0.3, "fill_value": 1.0}, (2, 4, 4, 3), "float32"),
+    "RandomElasticTransform": ({"factor": 0.5, "scale": 0.4, "fill_mode": "nearest"}, (2, 4, 4, 3), "float32"),
+    "MaxNumBoundingBoxes": ({"max_number": 4, "fill_value": -2, "bounding_box_format": "xyxy"}, (2, 4, 4, 3),
+                            "float32"),
+    "RandAugment": ({"num_ops": 3, "factor": 0.4, "seed": 5}, (2, 4, 4, 3), "float32"),
+    "AugMix": ({"num_chains": 2, "chain_depth": 2, "all_ops": False, "seed": 5}, (2, 4, 4, 3), "float32"),
     "STFTSpectrogram": ({"mode": "magnitude", "frame_length": 8, "frame_step": 4}, (2, 32, 1), "float32"),
     "MelSpectrogram": ({"fft_length": 32, "sequence_stride": 16, "num_mel_bins": 6}, (2, 128), "float32"),
 }

@@ -152,6 +152,11 @@ from .random_erasing import RandomErasing  # noqa: F401
 from .random_shear import RandomShear  # noqa: F401
 from .mix_up import MixUp  # noqa: F401
 from .cut_mix import CutMix  # noqa: F401
+from .random_perspective import RandomPerspective  # noqa: F401
+from .random_elastic_transform import RandomElasticTransform  # noqa: F401
+from .max_num_bounding_boxes import MaxNumBoundingBoxes  # noqa: F401
+from .rand_augment import RandAugment  # noqa: F401
+from .aug_mix import AugMix  # noqa: F401
 # (end of image augmentation layers)
 from .stft_spectrogram import STFTSpectrogram  # noqa: F401
 from .mel_spectrogram import MelSpectrogram  # noqa: F401
