@@ -209,3 +209,21 @@ def test_max_num_bounding_boxes_matches_keras(max_number):
     with pytest.raises(KeyError, match="unsupported keys"):
         layer({"images": _data()["images"], "bounding_boxes": {"boxes": _data()["boxes/boxes"],
                                                               "labels": _data()["boxes/labels"], "scores": 1}})
+
+
+@pytest.mark.parametrize("key,kwargs,scale", [
+    ("clahe/y_4x5", {"tile_grid_size": (4, 5)}, 1.0),
+    ("clahe/y_5x3_clip", {"tile_grid_size": (5, 3), "clip_limit": 1.5}, 1.0),
+    ("clahe/y_unit_noclip", {"value_range": (0, 1), "tile_grid_size": (2, 2), "clip_limit": 0}, 255.0),
+])
+def test_clahe_matches_keras(key, kwargs, scale):
+    layer = layers.ContrastLimitedAdaptiveHistogramEqualization(**kwargs)
+    x = (_data()["clahe/x"] / np.float32(scale)).astype(np.float32)
+    np.testing.assert_allclose(layer(x).numpy(), _data()[key], rtol=0, atol=1e-4 / scale)
+    np.testing.assert_allclose(layer(x, training=False).numpy(), _data()[key], rtol=0, atol=1e-4 / scale)
+    first = layers.ContrastLimitedAdaptiveHistogramEqualization(data_format="channels_first", **kwargs)
+    np.testing.assert_allclose(first(np.transpose(x, (0, 3, 1, 2))).numpy(), np.transpose(_data()[key], (0, 3, 1, 2)),
+                               rtol=0, atol=1e-4 / scale)
+    assert type(layer).from_config(layer.get_config()).get_config() == layer.get_config()
+    with pytest.raises(ValueError, match="tile_grid_size"):
+        layers.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=8)

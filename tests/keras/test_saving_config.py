@@ -165,6 +165,8 @@ LAYER_EXAMPLES = {
                             "float32"),
     "RandAugment": ({"num_ops": 3, "factor": 0.4, "seed": 5}, (2, 4, 4, 3), "float32"),
     "AugMix": ({"num_chains": 2, "chain_depth": 2, "all_ops": False, "seed": 5}, (2, 4, 4, 3), "float32"),
+    "ContrastLimitedAdaptiveHistogramEqualization": ({"clip_limit": 2.0, "tile_grid_size": (2, 2)}, (2, 4, 4, 3),
+                                                     "float32"),
     "STFTSpectrogram": ({"mode": "magnitude", "frame_length": 8, "frame_step": 4}, (2, 32, 1), "float32"),
     "MelSpectrogram": ({"fft_length": 32, "sequence_stride": 16, "num_mel_bins": 6}, (2, 128), "float32"),
 }

@@ -157,6 +157,7 @@ from .random_elastic_transform import RandomElasticTransform  # noqa: F401
 from .max_num_bounding_boxes import MaxNumBoundingBoxes  # noqa: F401
 from .rand_augment import RandAugment  # noqa: F401
 from .aug_mix import AugMix  # noqa: F401
+from .contrast_limited_adaptive_histogram_equalization import ContrastLimitedAdaptiveHistogramEqualization  # noqa
 # (end of image augmentation layers)
 from .stft_spectrogram import STFTSpectrogram  # noqa: F401
 from .mel_spectrogram import MelSpectrogram  # noqa: F401
