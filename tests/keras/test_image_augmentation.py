@@ -227,3 +227,13 @@ def test_clahe_matches_keras(key, kwargs, scale):
     assert type(layer).from_config(layer.get_config()).get_config() == layer.get_config()
     with pytest.raises(ValueError, match="tile_grid_size"):
         layers.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=8)
+
+
+def test_augmentation_layers_run_in_dataset_map():
+    images = _data()["images"]
+    hue, mix = layers.RandomHue(0.2, seed=1), layers.MixUp(seed=1)
+    dataset = pt.data.Dataset.from_tensor_slices((images, _data()["labels"])).batch(3).map(
+        lambda x, y: mix({"images": hue(x), "labels": y}))
+    batch = next(iter(dataset))
+    assert tuple(batch["images"].shape) == images.shape and tuple(batch["labels"].shape) == (3, 3)
+    np.testing.assert_allclose(batch["labels"].numpy().sum(axis=1), 1.0, rtol=1e-5)

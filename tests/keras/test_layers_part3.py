@@ -454,3 +454,21 @@ def test_spectrogram_gradients_and_bad_input():
         layers.STFTSpectrogram(frame_length=8)(np.ones((1, 16), np.float32))
     with pytest.raises(ValueError, match="`fft_length` must be greater than or equal to"):
         layers.MelSpectrogram(fft_length=32, sequence_length=64)
+
+
+def test_new_layers_train_in_a_functional_model():
+    from pytensor import keras
+    pt.random.set_seed(1)
+    inputs = keras.Input((6, 8))
+    x = layers.EinsumDense("abc,cd->abd", output_shape=(None, 5), bias_axes="d", activation="tanh")(inputs)
+    x = layers.RMSNormalization()(x)
+    x = layers.SpectralNormalization(layers.Dense(4))(x)
+    x = layers.AdaptiveAveragePooling1D(3)(x)
+    outputs = layers.Dense(1)(layers.Flatten()(x))
+    model = keras.Model(inputs, outputs)
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(64, 6, 8)).astype("float32")
+    targets = features.sum(axis=(1, 2))[:, None] / 10
+    losses = model.fit(features, targets, epochs=8, batch_size=16, verbose=0).history["loss"]
+    assert losses[-1] < 0.7 * losses[0], losses
