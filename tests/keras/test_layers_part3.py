@@ -299,6 +299,8 @@ CHANNELS_FIRST_CASES = [
     ("cf_zero_padding3d", lambda: layers.ZeroPadding3D(1, data_format=CF), {}),
     ("cf_cropping2d", lambda: layers.Cropping2D(((1, 0), (0, 2)), data_format=CF), {}),
     ("cf_cropping3d", lambda: layers.Cropping3D(((1, 0), (0, 1), (1, 1)), data_format=CF), {}),
+    ("cf_conv_lstm2d", lambda: layers.ConvLSTM2D(3, 2, padding="same", return_sequences=True, data_format=CF), {}),
+    ("cf_conv_lstm1d_state", lambda: layers.ConvLSTM1D(2, 3, return_state=True, data_format=CF), {}),
 ]
 
 
@@ -306,7 +308,8 @@ CHANNELS_FIRST_CASES = [
 def test_channels_first_matches_keras(name, make, call_kwargs):
     layer = make()
     outputs = assert_matches_keras(name, layer, fixture=FIXTURE, **call_kwargs)
-    assert tuple(layer.compute_output_shape(reference(FIXTURE)[f"{name}/x0"].shape)) == outputs[0].shape
+    shapes = layer.compute_output_shape(reference(FIXTURE)[f"{name}/x0"].shape)
+    assert [tuple(s) for s in (shapes if isinstance(shapes, list) else [shapes])] == [o.shape for o in outputs]
     assert type(layer).from_config(layer.get_config()).get_config() == layer.get_config()
 
 
@@ -322,8 +325,10 @@ def test_channels_first_bad_input_names_the_channel_axis():
         layer(pt.ones((1, 5, 5, 3)))
     with pytest.raises(ValueError, match="`data_format` must be one of"):
         layers.MaxPooling2D(data_format="NCHW")
-    with pytest.raises(ValueError, match="only data_format='channels_last'"):
-        layers.ConvLSTM2D(2, 3, data_format=CF)  # ConvLSTM layers stay channels_last
+    with pytest.raises(ValueError, match=r"ConvLSTM2D layer .*expected axis 2 of the input to have size 2"):
+        lstm = layers.ConvLSTM2D(2, 3, data_format=CF)
+        lstm(pt.ones((1, 2, 2, 5, 5)))
+        lstm(pt.ones((1, 2, 5, 5, 2)))
 
 
 def test_tfsm_layer_runs_an_exported_model(tmp_path):
@@ -472,3 +477,17 @@ def test_new_layers_train_in_a_functional_model():
     targets = features.sum(axis=(1, 2))[:, None] / 10
     losses = model.fit(features, targets, epochs=8, batch_size=16, verbose=0).history["loss"]
     assert losses[-1] < 0.7 * losses[0], losses
+
+
+def test_conv_lstm_channels_first_takes_channels_first_states():
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(2, 3, 2, 5)).astype("float32")  # (batch, time, channels, steps)
+    h, c = rng.normal(size=(2, 3, 5)).astype("float32"), rng.normal(size=(2, 3, 5)).astype("float32")
+    first = layers.ConvLSTM1D(3, 2, padding="same", return_state=True, data_format=CF)
+    out_first = first(x, initial_state=[h, c])
+    last = layers.ConvLSTM1D(3, 2, padding="same", return_state=True)
+    last.build((2, 3, 5, 2))
+    last.set_weights(first.get_weights())
+    out_last = last(np.transpose(x, (0, 1, 3, 2)), initial_state=[h.transpose(0, 2, 1), c.transpose(0, 2, 1)])
+    for a, b in zip(out_first, out_last):
+        np.testing.assert_array_equal(a.numpy(), np.transpose(b.numpy(), (0, 2, 1)))
