@@ -491,3 +491,13 @@ def test_conv_lstm_channels_first_takes_channels_first_states():
     out_last = last(np.transpose(x, (0, 1, 3, 2)), initial_state=[h.transpose(0, 2, 1), c.transpose(0, 2, 1)])
     for a, b in zip(out_first, out_last):
         np.testing.assert_array_equal(a.numpy(), np.transpose(b.numpy(), (0, 2, 1)))
+
+
+def test_einsum_dense_kernel_initializer_uses_keras_fans():
+    """Keras 3 gives the variance-scaling initializer the kernel's input and output axes: for "ab,bcd->acd" the
+    fans are b and c * d (not c * b and d, the last-two-axes rule)."""
+    pt.random.set_seed(3)
+    layer = layers.EinsumDense("ab,bcd->acd", output_shape=(64, 32))
+    layer(pt.ones((2, 100)))
+    std = layer.kernel.numpy().std()
+    assert abs(std - np.sqrt(2.0 / (100 + 64 * 32))) < 0.02 * std  # glorot_uniform with fans 100 and 2048

@@ -1,6 +1,8 @@
 """Keras EinsumDense layer."""
 import re
 
+import numpy as np
+
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
@@ -13,7 +15,8 @@ _FORMS = "'ab,bc->ac' (every axis named), '...b,bc->...c' (leading axes elided) 
 
 
 def analyze_einsum(equation, bias_axes, input_shape, output_shape, layer_name="EinsumDense"):
-    """Keras's shapes for ``EinsumDense``: ``(kernel_shape, bias_shape, full_output_shape)``.
+    """Keras's shapes for ``EinsumDense``: ``(kernel_shape, bias_shape, full_output_shape, input_axes,
+    output_axes)``, the last two the kernel axes that contract with the input and that reach the output.
 
     ``output_shape`` names the output axes after the batch axis (``None`` where an axis is copied from the input
     and unknown); elided axes (``...``) come from the input. The kernel's axis sizes come from the output axis of
@@ -51,12 +54,14 @@ def analyze_einsum(equation, bias_axes, input_shape, output_shape, layer_name="E
         if c not in input_spec and c not in kernel_spec:
             raise ValueError(f"{layer_name}: output axis '{c}' of {equation!r} is in neither the input spec "
                              f"'{input_spec}' nor the kernel spec '{kernel_spec}'.")
-    kernel_shape = []
-    for c in kernel_spec:
+    kernel_shape, input_axes, output_axes = [], [], []
+    for i, c in enumerate(kernel_spec):
         if c in output_at:
             kernel_shape.append(full[output_at[c]])
+            output_axes.append(i)
         elif c in input_at:
             kernel_shape.append(input_shape[input_at[c]])
+            input_axes.append(i)
         else:
             raise ValueError(f"{layer_name}: kernel axis '{c}' of {equation!r} is in neither the input spec "
                              f"'{input_spec}' nor the output spec '{output_spec}'; the kernel must be fully "
@@ -76,7 +81,7 @@ def analyze_einsum(equation, bias_axes, input_shape, output_shape, layer_name="E
         bias_shape = [full[i + offset] if c in bias_axes else 1 for i, c in enumerate(output_spec) if i >= first]
         if not left:
             bias_shape += [1] * max(elided, 0)
-    return kernel_shape, bias_shape, full
+    return kernel_shape, bias_shape, full, input_axes, output_axes
 
 
 class EinsumDense(Layer):
@@ -118,10 +123,19 @@ class EinsumDense(Layer):
 
     def build(self, input_shape):
         input_shape = tuple(input_shape)
-        kernel_shape, bias_shape, _ = analyze_einsum(self.equation, self.bias_axes, input_shape,
-                                                     self.partial_output_shape, f"EinsumDense layer '{self.name}'")
+        kernel_shape, bias_shape, _, input_axes, output_axes = analyze_einsum(
+            self.equation, self.bias_axes, input_shape, self.partial_output_shape, f"EinsumDense layer '{self.name}'")
         self.input_spec = InputSpec(ndim=len(input_shape))
-        self.kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape), initializer=self.kernel_initializer,
+        initializer = self.kernel_initializer
+        if isinstance(initializer, initializers.VarianceScaling):
+            # As Keras: fans from the kernel's input and output axes, not its last two. The draws are i.i.d., so a
+            # (fan_in, fan_out) draw reshaped to the kernel has the right distribution.
+            fan_in = int(np.prod([kernel_shape[i] for i in input_axes]))
+            fan_out = int(np.prod([kernel_shape[i] for i in output_axes]))
+
+            def initializer(shape, dtype=None, init=self.kernel_initializer):
+                return pt.reshape(init((fan_in, fan_out), dtype=dtype), shape)
+        self.kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape), initializer=initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.bias = (self.add_weight(name="bias", shape=tuple(bias_shape), initializer=self.bias_initializer,
                                      regularizer=self.bias_regularizer, constraint=self.bias_constraint)
