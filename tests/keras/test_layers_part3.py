@@ -501,3 +501,28 @@ def test_einsum_dense_kernel_initializer_uses_keras_fans():
     layer(pt.ones((2, 100)))
     std = layer.kernel.numpy().std()
     assert abs(std - np.sqrt(2.0 / (100 + 64 * 32))) < 0.02 * std  # glorot_uniform with fans 100 and 2048
+
+
+def test_keras_saved_model_of_the_new_layers_loads(tmp_path):
+    from pytensor import keras
+    fixtures = os.path.join(os.path.dirname(__file__), "fixtures")
+    model = keras.models.load_model(os.path.join(fixtures, "part3_model_keras3.keras"))
+    with np.load(os.path.join(fixtures, "part3_model_keras3.npz")) as data:
+        x, expected = data["x"], data["y"]
+    np.testing.assert_allclose(model(x).numpy(), expected, rtol=0, atol=1e-5)
+    model.save(str(tmp_path / "again.keras"))
+    reloaded = keras.models.load_model(str(tmp_path / "again.keras"))
+    np.testing.assert_allclose(reloaded(x).numpy(), expected, rtol=0, atol=1e-5)
+
+
+def test_channels_first_conv1d_with_as_many_filters_as_output_steps_matches_numpy():
+    """Keras 3.15 (TF backend) adds the bias along the wrong axis in this case; numpy is the reference here."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(3, 6, 4)).astype("float32")
+    kernel, bias = rng.normal(size=(2, 6, 3)).astype("float32"), np.array([0.0, 10.0, 20.0], np.float32)
+    layer = layers.Conv1D(3, 2, data_format=CF)
+    layer.build(x.shape)
+    layer.set_weights([kernel, bias])
+    steps_last = np.transpose(x, (0, 2, 1))
+    expected = np.stack([steps_last[:, t:t + 2].reshape(3, -1) @ kernel.reshape(-1, 3) for t in range(3)], 1) + bias
+    np.testing.assert_allclose(layer(x).numpy(), np.transpose(expected, (0, 2, 1)), rtol=1e-5, atol=1e-5)
