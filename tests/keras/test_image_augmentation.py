@@ -91,18 +91,23 @@ def test_deterministic_layers_match_keras(name, make, inputs, atol):
 
 
 RANDOM_LAYERS = [
-    lambda s: layers.RandomHue(0.4, seed=s), lambda s: layers.RandomSaturation((0.2, 0.5), seed=s),  # above 0.5 Keras's
-    # saturation (clipped to value_range, not [0, 1]) can exceed 1 and leave the range: kept as Keras
-    lambda s: layers.RandomColorDegeneration(0.7, seed=s),
-    lambda s: layers.RandomColorJitter(brightness_factor=0.2, contrast_factor=0.3, saturation_factor=0.4,
-                                       hue_factor=0.1, seed=s),
-    lambda s: layers.RandomPosterization((2, 6), seed=s), lambda s: layers.Solarization(0.3, 0.6, seed=s),
-    lambda s: layers.RandomSharpness(0.8, seed=s), lambda s: layers.RandomGaussianBlur(0.8, seed=s),
-    lambda s: layers.RandomErasing(0.8, seed=s), lambda s: layers.RandomShear(0.3, 0.3, seed=s),
-    lambda s: layers.MixUp(0.4, seed=s), lambda s: layers.CutMix(0.8, seed=s),
-    lambda s: layers.RandomPerspective(1.0, scale=0.4, seed=s),
-    lambda s: layers.RandomElasticTransform(1.0, scale=(0.5, 1.0), seed=s),
-    lambda s: layers.RandAugment(num_ops=3, factor=0.4, seed=s), lambda s: layers.AugMix(seed=s),
+    lambda s, **kw: layers.RandomHue(0.4, seed=s, **kw),
+    # above 0.5 Keras's saturation (clipped to value_range, not [0, 1]) can exceed 1 and leave the range: as Keras
+    lambda s, **kw: layers.RandomSaturation((0.2, 0.5), seed=s, **kw),
+    lambda s, **kw: layers.RandomColorDegeneration(0.7, seed=s, **kw),
+    lambda s, **kw: layers.RandomColorJitter(brightness_factor=0.2, contrast_factor=0.3, saturation_factor=0.4,
+                                             hue_factor=0.1, seed=s, **kw),
+    lambda s, **kw: layers.RandomPosterization((2, 6), seed=s, **kw),
+    lambda s, **kw: layers.Solarization(0.3, 0.6, seed=s, **kw),
+    lambda s, **kw: layers.RandomSharpness(0.8, seed=s, **kw),
+    lambda s, **kw: layers.RandomGaussianBlur(0.8, seed=s, **kw),
+    lambda s, **kw: layers.RandomErasing(0.8, seed=s, **kw),
+    lambda s, **kw: layers.RandomShear(0.3, 0.3, seed=s, **kw),
+    lambda s, **kw: layers.MixUp(0.4, seed=s, **kw), lambda s, **kw: layers.CutMix(0.8, seed=s, **kw),
+    lambda s, **kw: layers.RandomPerspective(1.0, scale=0.4, seed=s, **kw),
+    lambda s, **kw: layers.RandomElasticTransform(1.0, scale=(0.5, 1.0), seed=s, **kw),
+    lambda s, **kw: layers.RandAugment(num_ops=3, factor=0.4, seed=s, **kw),
+    lambda s, **kw: layers.AugMix(seed=s, **kw),
 ]
 
 
@@ -237,3 +242,13 @@ def test_augmentation_layers_run_in_dataset_map():
     batch = next(iter(dataset))
     assert tuple(batch["images"].shape) == images.shape and tuple(batch["labels"].shape) == (3, 3)
     np.testing.assert_allclose(batch["labels"].numpy().sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("make", RANDOM_LAYERS, ids=lambda make: type(make(0)).__name__)
+def test_channels_first_is_the_transposed_channels_last(make):
+    x = _data()["images"]
+    pt.random.set_seed(21)
+    last = make(7)(x).numpy()
+    pt.random.set_seed(21)
+    first = make(7, data_format="channels_first")(np.transpose(x, (0, 3, 1, 2))).numpy()
+    np.testing.assert_allclose(first, np.transpose(last, (0, 3, 1, 2)), rtol=1e-6, atol=1e-4)

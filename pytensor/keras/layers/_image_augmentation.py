@@ -34,7 +34,10 @@ def beta_sample(shape, alpha, seed, dtype=pt.float32):
 class ImageAugmentation(RandomImageLayer):
     """Training: ``_apply(images, _draw(images))`` on a batch (a single image is batched and unbatched); inference
     (``training=False``): the images unchanged. Subclasses implement ``_draw(images)`` (a dict of parameters, one
-    entry per image) and ``_apply(images, params)``."""
+    entry per image) and ``_apply(images, params)`` on channels_last batches; channels_first images are transposed
+    to channels_last and back."""
+
+    _transposes_channels_first = True
 
     def _draw(self, images):
         raise NotImplementedError

@@ -31,14 +31,14 @@ class MixUp(ImageAugmentation):
     def call(self, inputs, training=True):
         if not isinstance(inputs, dict):
             return super().call(inputs, training)
-        images = inputs["images"]
-        batched = images if len(images.shape) == 4 else pt.expand_dims(images, 0)
         if not training:
             return dict(inputs)
+        images = self._to_channels_last(inputs["images"])
+        batched = images if len(images.shape) == 4 else pt.expand_dims(images, 0)
         params = self._draw(batched)
         outputs = dict(inputs)
         mixed = self._apply(batched, params)
-        outputs["images"] = mixed if len(images.shape) == 4 else mixed[0]
+        outputs["images"] = self._to_data_format(mixed if len(images.shape) == 4 else mixed[0])
         if "labels" in inputs:
             outputs["labels"] = self._mix_labels(pt.cast(inputs["labels"], mixed.dtype), params)
         return outputs

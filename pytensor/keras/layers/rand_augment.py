@@ -24,6 +24,7 @@ class RandAugment(RandomImageLayer):
         TensorShape([2, 8, 8, 3])
     """
 
+    _transposes_channels_first = True  # the steps run on the transposed channels_last images
     _config_attributes = ("value_range", "num_ops", "factor", "interpolation", "seed")
 
     def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear", seed=None,

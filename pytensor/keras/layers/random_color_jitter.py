@@ -19,6 +19,7 @@ class RandomColorJitter(RandomImageLayer):
         TensorShape([2, 4, 4, 3])
     """
 
+    _transposes_channels_first = True  # the steps run on the transposed channels_last images
     _config_attributes = ("value_range", "brightness_factor", "contrast_factor", "saturation_factor", "hue_factor",
                           "seed")
 
