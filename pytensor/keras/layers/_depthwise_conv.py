@@ -1,5 +1,6 @@
 """Shared body of DepthwiseConv1D/2D and SeparableConv1D/2D: Keras's arguments, the depthwise kernel
-``kernel_size + (input_channels, depth_multiplier)``, bias, activation and output shapes; channels_first inputs are transposed to channels_last and back (exact)."""
+``kernel_size + (input_channels, depth_multiplier)``, bias, activation and output shapes; channels_first inputs
+are transposed to channels_last and back (exact)."""
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
@@ -77,8 +78,8 @@ class DepthwiseConv(Layer):
     def call(self, inputs):
         channel_axis = 1 if self.data_format == "channels_first" else -1
         check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={channel_axis: self.input_channels})
-        outputs = depthwise_conv_nd(to_channels_last(inputs, self.data_format), self.depthwise_kernel, self.strides, self.padding.upper(),
-                                    self.dilation_rate, type(self).__name__)
+        outputs = depthwise_conv_nd(to_channels_last(inputs, self.data_format), self.depthwise_kernel, self.strides,
+                                    self.padding.upper(), self.dilation_rate, type(self).__name__)
         outputs = self._mix_channels(outputs)
         if self.use_bias:
             outputs = outputs + self.bias

@@ -7,9 +7,9 @@ __all__ = ["AdaptiveAveragePooling2D"]
 
 
 class AdaptiveAveragePooling2D(AdaptivePooling):
-    """Adaptive average pooling over the height and width of ``(batch, height, width, channels)`` inputs (or channels first): output
-    bin ``i`` averages inputs ``[floor(i * n / size), ceil((i + 1) * n / size))`` of each axis, so any input
-    size gives ``output_size`` (an int or a tuple of 2).
+    """Adaptive average pooling over the height and width of ``(batch, height, width, channels)`` inputs (or channels
+    first): output bin ``i`` averages inputs ``[floor(i*n/size), ceil((i+1)*n/size))`` of each axis, so any
+    input size gives ``output_size`` (an int or a tuple of 2).
 
     Example:
         >>> keras.layers.AdaptiveAveragePooling2D((4, 3))(tf.ones((2, 10, 7, 3))).shape

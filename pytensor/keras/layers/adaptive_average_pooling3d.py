@@ -7,9 +7,9 @@ __all__ = ["AdaptiveAveragePooling3D"]
 
 
 class AdaptiveAveragePooling3D(AdaptivePooling):
-    """Adaptive average pooling over the depth, height and width of ``(batch, depth, height, width, channels)`` inputs (or channels first): output
-    bin ``i`` averages inputs ``[floor(i * n / size), ceil((i + 1) * n / size))`` of each axis, so any input
-    size gives ``output_size`` (an int or a tuple of 3).
+    """Adaptive average pooling over the depth, height and width of ``(batch, depth, height, width, channels)`` inputs
+    (or channels first): output bin ``i`` averages inputs ``[floor(i*n/size), ceil((i+1)*n/size))`` of each
+    axis, so any input size gives ``output_size`` (an int or a tuple of 3).
 
     Example:
         >>> keras.layers.AdaptiveAveragePooling3D((4, 3, 2))(tf.ones((2, 10, 7, 5, 3))).shape

@@ -7,9 +7,9 @@ __all__ = ["AdaptiveMaxPooling2D"]
 
 
 class AdaptiveMaxPooling2D(AdaptivePooling):
-    """Adaptive max pooling over the height and width of ``(batch, height, width, channels)`` inputs (or channels first): output
-    bin ``i`` takes the maximum of inputs ``[floor(i * n / size), ceil((i + 1) * n / size))`` of each axis, so any input
-    size gives ``output_size`` (an int or a tuple of 2).
+    """Adaptive max pooling over the height and width of ``(batch, height, width, channels)`` inputs (or channels
+    first): output bin ``i`` takes the maximum of inputs ``[floor(i*n/size), ceil((i+1)*n/size))`` of each axis,
+    so any input size gives ``output_size`` (an int or a tuple of 2).
 
     Example:
         >>> keras.layers.AdaptiveMaxPooling2D((4, 3))(tf.ones((2, 10, 7, 3))).shape
