@@ -11,11 +11,12 @@ from .random_shear import RandomShear
 from .random_translation import RandomTranslation
 from .solarization import Solarization
 
-__all__ = ["augment_ops"]
+__all__ = ["augment_ops", "ALL_OPS", "BASIC_OPS"]
 
-_GEOMETRIC_AND_TONAL = ("random_shear", "random_translation", "random_rotation", "random_posterization",
-                        "solarization", "auto_contrast", "equalization")
-_COLOUR = ("random_brightness", "random_color_degeneration", "random_contrast", "random_sharpness")
+# AugMix's operations; with all_ops (and always in RandAugment) also the colour ones
+BASIC_OPS = ("random_shear", "random_translation", "random_rotation", "random_posterization", "solarization",
+             "auto_contrast", "equalization")
+ALL_OPS = BASIC_OPS + ("random_brightness", "random_color_degeneration", "random_contrast", "random_sharpness")
 
 
 def augment_ops(factor, value_range, interpolation, seed, names=None):
@@ -35,8 +36,4 @@ def augment_ops(factor, value_range, interpolation, seed, names=None):
         "auto_contrast": lambda: AutoContrast(value_range=value_range),
         "equalization": lambda: Equalization(value_range=value_range),
     }
-    return {name: makers[name]() for name in (names or _GEOMETRIC_AND_TONAL + _COLOUR)}
-
-
-ALL_OPS = _GEOMETRIC_AND_TONAL + _COLOUR
-BASIC_OPS = _GEOMETRIC_AND_TONAL
+    return {name: makers[name]() for name in (names or ALL_OPS)}

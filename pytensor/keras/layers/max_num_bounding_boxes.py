@@ -35,7 +35,7 @@ class MaxNumBoundingBoxes(Layer):
     def _convert_input(self, x):
         return x  # a dict of images and boxes: call converts what it uses
 
-    def _fit(self, values, width):
+    def _fit(self, values):
         """``values`` ``(batch, n) + rest`` cut or padded along axis 1 to ``max_number``."""
         values = values[:, :self.max_number]
         missing = self.max_number - int(values.shape[1])
@@ -64,7 +64,7 @@ class MaxNumBoundingBoxes(Layer):
             raise ValueError(f"MaxNumBoundingBoxes layer '{self.name}': expected boxes of shape (batch, n, 4) and "
                              f"labels of shape (batch, n); received {tuple(boxes.shape)} and {tuple(labels.shape)}.")
         outputs = dict(inputs)
-        outputs["bounding_boxes"] = {"boxes": self._fit(boxes, 4), "labels": self._fit(labels, None)}
+        outputs["bounding_boxes"] = {"boxes": self._fit(boxes), "labels": self._fit(labels)}
         return outputs
 
     def compute_output_shape(self, input_shape):
