@@ -205,8 +205,10 @@ def test_input_spec_checks_calls():
         layer(pt.ones((2, 4)))
     with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4"):
         layer(pt.ones((1, 2, 5)))
-    with pytest.raises(ValueError, match="expected dtype=float32, found dtype=float64"):
-        layer(np.ones((1, 2, 4)))
+    with pytest.raises(ValueError, match="expected dtype=float32, found dtype=int32"):
+        layer(np.ones((1, 2, 4), np.int32))
+    # as Keras, the check sees the input after the layer converts it: float64 arrays become float32
+    assert layer(np.ones((1, 2, 4))).dtype == pt.float32
     spec = layers.InputSpec(shape=(None, 3), name="x")
     assert spec.ndim == 2 and layers.InputSpec.from_config(spec.get_config()).get_config() == spec.get_config()
     with pytest.raises(ValueError, match=r"expected shape=\(None, 3\), found shape=\(2, 4\)"):
@@ -218,6 +220,9 @@ def test_input_spec_checks_calls():
     einsum(pt.ones((2, 4)))
     with pytest.raises(ValueError, match="expected ndim=2, found ndim=3"):
         einsum(pt.ones((2, 1, 4)))
+    from pytensor import keras
+    with pytest.raises(ValueError, match=r"expected ndim=2, found ndim=3. Full shape received: \(None, 1, 4\)"):
+        einsum(keras.Input((1, 4)))  # the functional API checks too
 
 
 def test_input_spec_set_before_super_init_survives():

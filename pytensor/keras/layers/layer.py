@@ -404,8 +404,6 @@ class Layer:
                 raise TypeError(f"Layer '{self.name}' was called without inputs: pass them as the first argument, "
                                 f"or as {self._call_inputs_name}=... (the first argument of its call()).")
             inputs = kwargs.pop(self._call_inputs_name)
-        if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, inputs, self.name)
         if pt.nest.is_nested(inputs):
             if any(isinstance(x, KerasTensor) for x in pt.nest.flatten(inputs)):
                 return self._symbolic_call(inputs, args, kwargs)
@@ -417,6 +415,8 @@ class Layer:
         else:
             input_mask = getattr(inputs, "_keras_mask", None)
             inputs = self._convert_input(inputs)
+        if self.input_spec is not None:  # as Keras, on the converted inputs
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         # Keras's masks travel on the tensors: a layer's call receives its input's mask, and its outputs carry
         # compute_mask's result.
         if input_mask is not None and self._call_takes_mask and kwargs.get("mask") is None:
@@ -459,6 +459,8 @@ class Layer:
 
     def _symbolic_call(self, inputs, args, kwargs):
         """Functional API: computes the output shapes and records the call as a Node."""
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = pt.nest.map_structure(lambda t: t.shape, inputs) if pt.nest.is_nested(inputs) else inputs.shape
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             self._maybe_build(shapes)
