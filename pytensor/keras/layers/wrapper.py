@@ -17,8 +17,8 @@ class Wrapper(Layer):
 
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):
-            raise ValueError(f"{type(self).__name__}: the wrapped `layer` must be a keras.layers.Layer; received "
-                             f"{layer!r} of type {type(layer).__name__}.")
+            raise ValueError(f"{type(self).__name__}: the wrapped `layer` must be a keras.layers.Layer instance, e.g. "
+                             f"{type(self).__name__}(Dense(8)); received {layer!r} of type {type(layer).__name__}.")
         super().__init__(**kwargs)
         self.layer = layer
 
