@@ -28,7 +28,7 @@ def test_name_list_is_tensorflows():
     ("pytensor.math", "igamma", "tf.math.igamma"),
     ("pytensor.math", "zeta", "tf.math.zeta"),
     ("pytensor.linalg", "eig", "tf.linalg.eig"),
-    ("pytensor.keras.layers", "ConvLSTM3D", "tf.keras.layers.ConvLSTM3D"),
+    ("pytensor.keras.layers", "ThresholdedReLU", "tf.keras.layers.ThresholdedReLU"),
     ("pytensor.keras.optimizers", "Lamb", "tf.keras.optimizers.Lamb"),
     ("pytensor.keras.losses", "CategoricalGeneralizedCrossEntropy",
      "tf.keras.losses.CategoricalGeneralizedCrossEntropy"),

@@ -172,7 +172,7 @@ def test_wrong_channel_count_after_build_raises():
     (lambda: layers.DepthwiseConv1D(3, depth_multiplier=0), r"DepthwiseConv1D.*depth_multiplier"),
     (lambda: layers.SeparableConv2D(0, 3), r"SeparableConv2D.*filters"),
     (lambda: layers.SeparableConv2D(2, (3, 3, 3)), r"SeparableConv2D.*kernel_size"),
-    (lambda: layers.DepthwiseConv2D(3, data_format="channels_first"), r"DepthwiseConv2D.*channels_last"),
+    (lambda: layers.DepthwiseConv2D(3, data_format="NCHW"), r"DepthwiseConv2D.*`data_format` must be one of"),
 ])
 def test_bad_arguments_raise_value_error(make, match):
     with pytest.raises(ValueError, match=match):

@@ -145,10 +145,10 @@ def test_errors_name_layer_shapes_and_fix():
     conv(pt.zeros((1, 5, 5, 3)))
     with pytest.raises(ValueError, match=r"axis -1.*size 3.*\(1, 5, 5, 2\)"):
         conv(pt.zeros((1, 5, 5, 2)))
-    with pytest.raises(ValueError, match="channels_last"):
-        layers.Conv2D(4, 3, data_format="channels_first")
-    with pytest.raises(ValueError, match="channels_last"):
-        layers.MaxPooling2D(data_format="channels_first")
+    with pytest.raises(ValueError, match="Conv2D: `data_format` must be one of"):
+        layers.Conv2D(4, 3, data_format="NCHW")
+    with pytest.raises(ValueError, match="MaxPooling2D: `data_format` must be one of"):
+        layers.MaxPooling2D(data_format="channels_middle")
     with pytest.raises(ValueError, match="padding"):
         layers.Conv2D(4, 3, padding="causal")
     with pytest.raises(ValueError, match="kernel_size"):

@@ -128,6 +128,47 @@ LAYER_EXAMPLES = {
     "StringLookup": ({"vocabulary": ["a", "b"], "output_mode": "multi_hot"}, None, None),  # strings: tested beside
     "TextVectorization": ({"vocabulary": ["a", "b"], "ngrams": 2, "output_sequence_length": 4}, None, None),
     "Hashing": ({"num_bins": 5, "mask_value": 0, "output_mode": "count"}, (2, 4), "int32"),
+    # issue 19 part 3
+    "Wrapper": None,  # abstract: covered by test_layers_part3.py
+    "Pipeline": ({"layers": [layers.Rescaling(0.5), layers.Dense(2)]}, (2, 3), "float32"),
+    "EinsumDense": ({"equation": "abc,cd->abd", "output_shape": (None, 4), "bias_axes": "d"}, (2, 3, 5), "float32"),
+    "RMSNormalization": ({"axis": -1, "epsilon": 1e-3}, (2, 3, 4), "float32"),
+    "SpectralNormalization": ({"layer": layers.Dense(3), "power_iterations": 2}, (2, 4), "float32"),
+    "ReversibleEmbedding": ({"input_dim": 10, "output_dim": 3, "tie_weights": False}, (2, 4), "int32"),
+    "HashedCrossing": None,  # a tuple of string / integer features: covered by test_layers_part3.py
+    "AdaptiveAveragePooling1D": ({"output_size": 3}, (2, 7, 2), "float32"),
+    "AdaptiveAveragePooling2D": ({"output_size": (2, 3), "data_format": "channels_first"}, (2, 2, 5, 7), "float32"),
+    "AdaptiveAveragePooling3D": ({"output_size": 2}, (2, 3, 4, 5, 2), "float32"),
+    "AdaptiveMaxPooling1D": ({"output_size": 3}, (2, 7, 2), "float32"),
+    "AdaptiveMaxPooling2D": ({"output_size": (2, 3)}, (2, 5, 7, 2), "float32"),
+    "AdaptiveMaxPooling3D": ({"output_size": (1, 2, 3)}, (2, 3, 4, 5, 2), "float32"),
+    "ConvLSTM3D": ({"filters": 2, "kernel_size": 2, "padding": "same"}, (2, 2, 3, 3, 3, 1), "float32"),
+    "TFSMLayer": None,  # needs a SavedModel on disk: covered by test_layers_part3.py
+    "FlaxLayer": None, "JaxLayer": None, "TorchModuleWrapper": None,  # not supported: constructing them raises
+    "RandomHue": ({"factor": 0.3, "value_range": (0, 1), "seed": 3}, (2, 4, 4, 3), "float32"),
+    "RandomSaturation": ({"factor": (0.2, 0.7), "seed": 3}, (2, 4, 4, 3), "float32"),
+    "RandomColorDegeneration": ({"factor": 0.4}, (2, 4, 4, 3), "float32"),
+    "RandomColorJitter": ({"brightness_factor": 0.2, "hue_factor": 0.1, "seed": 2}, (2, 4, 4, 3), "float32"),
+    "RandomPosterization": ({"factor": (2, 5), "seed": 1}, (2, 4, 4, 3), "float32"),
+    "Solarization": ({"addition_factor": 0.2, "threshold_factor": (0.3, 0.6)}, (2, 4, 4, 3), "float32"),
+    "AutoContrast": ({"value_range": (0, 1)}, (2, 4, 4, 3), "float32"),
+    "Equalization": ({"bins": 32}, (2, 4, 4, 3), "float32"),
+    "RandomSharpness": ({"factor": (0.2, 0.9)}, (2, 4, 4, 3), "float32"),
+    "RandomGaussianBlur": ({"factor": 0.5, "kernel_size": 5, "sigma": (0.3, 0.9)}, (2, 4, 4, 3), "float32"),
+    "RandomErasing": ({"factor": 0.5, "scale": (0.1, 0.3), "fill_value": 0.0}, (2, 4, 4, 3), "float32"),
+    "RandomShear": ({"x_factor": 0.2, "y_factor": (0.1, 0.3), "fill_mode": "constant"}, (2, 4, 4, 3), "float32"),
+    "MixUp": ({"alpha": 0.3, "seed": 4}, (2, 4, 4, 3), "float32"),
+    "CutMix": ({"factor": 0.5, "seed": 4}, (2, 4, 4, 3), "float32"),
+    "RandomPerspective": ({"factor": 0.5, "scale": 0.3, "fill_value": 1.0}, (2, 4, 4, 3), "float32"),
+    "RandomElasticTransform": ({"factor": 0.5, "scale": 0.4, "fill_mode": "nearest"}, (2, 4, 4, 3), "float32"),
+    "MaxNumBoundingBoxes": ({"max_number": 4, "fill_value": -2, "bounding_box_format": "xyxy"}, (2, 4, 4, 3),
+                            "float32"),
+    "RandAugment": ({"num_ops": 3, "factor": 0.4, "seed": 5}, (2, 4, 4, 3), "float32"),
+    "AugMix": ({"num_chains": 2, "chain_depth": 2, "all_ops": False, "seed": 5}, (2, 4, 4, 3), "float32"),
+    "ContrastLimitedAdaptiveHistogramEqualization": ({"clip_limit": 2.0, "tile_grid_size": (2, 2)}, (2, 4, 4, 3),
+                                                     "float32"),
+    "STFTSpectrogram": ({"mode": "magnitude", "frame_length": 8, "frame_step": 4}, (2, 32, 1), "float32"),
+    "MelSpectrogram": ({"fft_length": 32, "sequence_stride": 16, "num_mel_bins": 6}, (2, 128), "float32"),
 }
 
 

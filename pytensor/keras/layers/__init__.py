@@ -114,5 +114,54 @@ from . import experimental  # noqa: F401  tf.keras 2.x's layers.experimental.pre
 # (end of preprocessing layers)
 
 
+# ---- core additions, adaptive pooling and ConvLSTM3D (issue 19) ----
+from .input_spec import InputSpec  # noqa: F401
+from .wrapper import Wrapper  # noqa: F401
+from .serialization import deserialize, serialize  # noqa: F401
+from .pipeline import Pipeline  # noqa: F401
+from .einsum_dense import EinsumDense  # noqa: F401
+from .rms_normalization import RMSNormalization  # noqa: F401
+from .spectral_normalization import SpectralNormalization  # noqa: F401
+from .reversible_embedding import ReversibleEmbedding  # noqa: F401
+from .hashed_crossing import HashedCrossing  # noqa: F401
+from .adaptive_average_pooling1d import AdaptiveAveragePooling1D  # noqa: F401
+from .adaptive_average_pooling2d import AdaptiveAveragePooling2D  # noqa: F401
+from .adaptive_average_pooling3d import AdaptiveAveragePooling3D  # noqa: F401
+from .adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: F401
+from .adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: F401
+from .adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: F401
+from .conv_lstm3d import ConvLSTM3D  # noqa: F401
+from .tfsm_layer import TFSMLayer  # noqa: F401
+from .flax_layer import FlaxLayer  # noqa: F401
+from .jax_layer import JaxLayer  # noqa: F401
+from .torch_module_wrapper import TorchModuleWrapper  # noqa: F401
+Convolution1D, Convolution2D = Conv1D, Conv2D
+# (end of core additions, adaptive pooling and ConvLSTM3D)
+# ---- image augmentation layers (issue 19) ----
+from .random_hue import RandomHue  # noqa: F401
+from .random_saturation import RandomSaturation  # noqa: F401
+from .random_color_degeneration import RandomColorDegeneration  # noqa: F401
+from .random_color_jitter import RandomColorJitter  # noqa: F401
+from .random_posterization import RandomPosterization  # noqa: F401
+from .solarization import Solarization  # noqa: F401
+from .auto_contrast import AutoContrast  # noqa: F401
+from .equalization import Equalization  # noqa: F401
+from .random_sharpness import RandomSharpness  # noqa: F401
+from .random_gaussian_blur import RandomGaussianBlur  # noqa: F401
+from .random_erasing import RandomErasing  # noqa: F401
+from .random_shear import RandomShear  # noqa: F401
+from .mix_up import MixUp  # noqa: F401
+from .cut_mix import CutMix  # noqa: F401
+from .random_perspective import RandomPerspective  # noqa: F401
+from .random_elastic_transform import RandomElasticTransform  # noqa: F401
+from .max_num_bounding_boxes import MaxNumBoundingBoxes  # noqa: F401
+from .rand_augment import RandAugment  # noqa: F401
+from .aug_mix import AugMix  # noqa: F401
+from .contrast_limited_adaptive_histogram_equalization import ContrastLimitedAdaptiveHistogramEqualization  # noqa
+# (end of image augmentation layers)
+from .stft_spectrogram import STFTSpectrogram  # noqa: F401
+from .mel_spectrogram import MelSpectrogram  # noqa: F401
+
+
 from ..._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -1,10 +1,12 @@
-"""Shared body of ConvLSTM1D and ConvLSTM2D: an LSTM (``LSTMStep``'s gates) whose input and recurrent
-projections are convolutions, run over the time axis by ``_rnn_base.time_loop``."""
+"""Shared body of ConvLSTM1D, ConvLSTM2D and ConvLSTM3D: an LSTM (``LSTMStep``'s gates) whose input and recurrent
+projections are convolutions, run over the time axis by ``_rnn_base.time_loop``; channels_first inputs and states
+are transposed to channels_last and back (exact)."""
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
 from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, known_channels,
-                           normalize_padding, normalize_tuple)
+                           normalize_padding, normalize_tuple, shape_to_data_format, to_channels_last,
+                           to_data_format)
 from ._rnn_base import _dropout_mask, check_sequence_mask, time_loop
 from .layer import Layer
 from .lstm import LSTMStep
@@ -51,7 +53,7 @@ class ConvLSTM(LSTMStep, Layer):
         self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size", cls)
         self.strides = normalize_tuple(strides, self.rank, "strides", cls)
         self.padding = normalize_padding(padding, cls)
-        self.data_format = check_data_format(data_format, cls)
+        self.data_format = check_data_format(data_format, cls, channels_first=True)
         self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate", cls)
         self.activation = activations.get(activation)
         self._set_lstm_args(recurrent_activation, unit_forget_bias)
@@ -76,8 +78,18 @@ class ConvLSTM(LSTMStep, Layer):
         self.zero_output_for_mask = zero_output_for_mask
         self.supports_masking = True
 
+    def _frames_to_last(self, shape):
+        """A (batch, time, ...) shape tuple with the channel axis moved to the end when channels_first."""
+        shape = tuple(shape)
+        return shape[:2] + shape[3:] + shape[2:3] if self.data_format == "channels_first" else shape
+
+    def _frames_to_format(self, shape):
+        shape = tuple(shape)
+        return shape[:2] + shape[-1:] + shape[2:-1] if self.data_format == "channels_first" else shape
+
     def build(self, input_shape):
-        self.input_channels = known_channels(self, input_shape, self.rank + 3, self._example)
+        shape = self._frames_to_last(check_input_shape(self, input_shape, self.rank + 3, self._example))
+        self.input_channels = known_channels(self, shape, self.rank + 3, self._example)
         width = 4 * self.filters
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.input_channels, width),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
@@ -98,6 +110,24 @@ class ConvLSTM(LSTMStep, Layer):
                 zip(shape[2:-1], self.kernel_size, self.strides, self.dilation_rate)] + [self.filters]
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
+        if self.data_format != "channels_first":
+            return self._call_channels_last(inputs, mask, training, initial_state)
+        # channels_first: transposed to channels_last and back (exact); the states are channels_first too
+        check_input_shape(self, inputs.shape, self.rank + 3, self._example, axes={2: self.input_channels})
+        rank = self.rank + 3
+        inputs = pt.transpose(inputs, [0, 1] + list(range(3, rank)) + [2])
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            initial_state = [to_channels_last(pt.convert_to_tensor(s), "channels_first") for s in states]
+        outputs = self._call_channels_last(inputs, mask, training, initial_state)
+        outputs = outputs if self.return_state else [outputs]
+        first = outputs[0]
+        first = (pt.transpose(first, [0, 1, rank - 1] + list(range(2, rank - 1))) if self.return_sequences
+                 else to_data_format(first, "channels_first"))
+        states = [to_data_format(state, "channels_first") for state in outputs[1:]]
+        return [first] + states if self.return_state else first
+
+    def _call_channels_last(self, inputs, mask, training, initial_state):
         shape = check_input_shape(self, inputs.shape, self.rank + 3, self._example, axes={-1: self.input_channels})
         check_sequence_mask(self, mask, shape)
         batch, steps = shape[0], shape[1]
@@ -138,9 +168,10 @@ class ConvLSTM(LSTMStep, Layer):
         return [output_mask, None, None] if self.return_state else output_mask
 
     def compute_output_shape(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 3, self._example)
-        state = (shape[0],) + tuple(self._state_shape(shape))
-        output = state[:1] + (shape[1],) + state[1:] if self.return_sequences else state
+        shape = self._frames_to_last(check_input_shape(self, input_shape, self.rank + 3, self._example))
+        state = shape_to_data_format((shape[0],) + tuple(self._state_shape(shape)), self.data_format)
+        output = self._frames_to_format(shape[:2] + tuple(self._state_shape(shape))) if self.return_sequences \
+            else state
         return [output, state, state] if self.return_state else output
 
     def get_config(self):

@@ -1,6 +1,5 @@
 """Shared body of Conv1DTranspose and Conv2DTranspose: Keras's arguments and output sizes, computed with
 ``conv2d_transpose`` (the input gradient of conv2d)."""
-from ._layer_utils import known_channels
 from .conv import _Conv
 
 __all__ = ["ConvTranspose", "deconv_output_length"]
@@ -48,8 +47,7 @@ class ConvTranspose(_Conv):
             self.output_padding = values
 
     def build(self, input_shape):
-        channels = known_channels(self, input_shape, self.rank + 2, self._example)
-        self.input_channels = channels
+        channels = self.input_channels = self._channels(input_shape)
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, channels),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
@@ -58,10 +56,9 @@ class ConvTranspose(_Conv):
                      if self.use_bias else None)
 
     def _convolve(self, inputs):
-        return self._transpose(inputs, self.compute_output_shape(tuple(inputs.shape)))
+        return self._transpose(inputs, self._output_shape(tuple(inputs.shape)))
 
-    def compute_output_shape(self, input_shape):
-        shape = tuple(input_shape)
+    def _output_shape(self, shape):
         pads = self.output_padding or (None,) * self.rank
         spatial = tuple(deconv_output_length(n, k, self.padding, p, s, d) for n, k, p, s, d in
                         zip(shape[1:-1], self.kernel_size, pads, self.strides, self.dilation_rate))

@@ -1,11 +1,13 @@
 """Shared body of DepthwiseConv1D/2D and SeparableConv1D/2D: Keras's arguments, the depthwise kernel
-``kernel_size + (input_channels, depth_multiplier)``, bias, activation and output shapes (channels_last)."""
+``kernel_size + (input_channels, depth_multiplier)``, bias, activation and output shapes; channels_first inputs
+are transposed to channels_last and back (exact)."""
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
 from ...nn._conv import depthwise_conv_nd
 from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, known_channels,
-                           normalize_padding, normalize_tuple)
+                           normalize_padding, normalize_tuple, shape_to_channels_last, shape_to_data_format,
+                           to_channels_last, to_data_format)
 from .layer import Layer
 
 __all__ = ["DepthwiseConv"]
@@ -38,7 +40,7 @@ class DepthwiseConv(Layer):
         self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size", cls)
         self.strides = normalize_tuple(strides, self.rank, "strides", cls)
         self.padding = normalize_padding(padding, cls)
-        self.data_format = check_data_format(data_format, cls)
+        self.data_format = check_data_format(data_format, cls, channels_first=True)
         self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate", cls)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -50,8 +52,9 @@ class DepthwiseConv(Layer):
         self.bias_constraint = bias_constraint
 
     def build(self, input_shape):
-        channels = known_channels(self, input_shape, self.rank + 2, self._example)
-        self.input_channels = channels
+        shape = check_input_shape(self, input_shape, self.rank + 2, self._example)
+        channels = self.input_channels = known_channels(self, shape_to_channels_last(shape, self.data_format),
+                                                        self.rank + 2, self._example)
         self.depthwise_kernel = self.add_weight(
             name=self._kernel_name, shape=self.kernel_size + (channels, self.depth_multiplier),
             initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
@@ -73,20 +76,22 @@ class DepthwiseConv(Layer):
         return outputs
 
     def call(self, inputs):
-        check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={-1: self.input_channels})
-        outputs = depthwise_conv_nd(inputs, self.depthwise_kernel, self.strides, self.padding.upper(),
-                                    self.dilation_rate, type(self).__name__)
+        channel_axis = 1 if self.data_format == "channels_first" else -1
+        check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={channel_axis: self.input_channels})
+        outputs = depthwise_conv_nd(to_channels_last(inputs, self.data_format), self.depthwise_kernel, self.strides,
+                                    self.padding.upper(), self.dilation_rate, type(self).__name__)
         outputs = self._mix_channels(outputs)
         if self.use_bias:
             outputs = outputs + self.bias
-        return self.activation(outputs)
+        return to_data_format(self.activation(outputs), self.data_format)
 
     def compute_output_shape(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 2, self._example)
+        shape = shape_to_channels_last(check_input_shape(self, input_shape, self.rank + 2, self._example),
+                                       self.data_format)
         spatial = tuple(conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
                         zip(shape[1:-1], self.kernel_size, self.strides, self.dilation_rate))
         channels = None if shape[-1] is None else self._output_channels(shape[-1])
-        return (shape[0],) + spatial + (channels,)
+        return shape_to_data_format((shape[0],) + spatial + (channels,), self.data_format)
 
     def get_config(self):
         config = super().get_config()

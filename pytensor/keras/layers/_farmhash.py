@@ -2,7 +2,7 @@
 Hashing layer uses, so bucket ids agree with TF's. Plain Python on 64-bit integers (masked)."""
 import struct
 
-__all__ = ["fingerprint64"]
+__all__ = ["fingerprint64", "fingerprint_cat64"]
 
 _MASK = (1 << 64) - 1
 _K0 = 0xC3A5C85C97CB3127
@@ -133,3 +133,14 @@ def fingerprint64(data):
     z, x = x, z
     return _hash_len16((_hash_len16(v[0], w[0], mul) + _shift_mix(y) * _K0 + z) & _MASK,
                        (_hash_len16(v[1], w[1], mul) + x) & _MASK, mul)
+
+
+def fingerprint_cat64(first, second):
+    """TF's ``FingerprintCat64``: combines two 64-bit fingerprints (order matters), as ``tf.sparse.cross_hashed``
+    chains the features of a cross."""
+    mul = 0xC6A4A7935BD1E995
+    result = first ^ mul
+    result ^= (_shift_mix((second * mul) & _MASK) * mul) & _MASK
+    result = (result * mul) & _MASK
+    result = (_shift_mix(result) * mul) & _MASK
+    return _shift_mix(result)

@@ -1,8 +1,12 @@
 """Argument normalisation and input-shape checks shared by the conv, pooling, normalization,
 recurrent and merge layers."""
+import pytensor as pt
+
+from ..backend import image_data_format
 
 __all__ = ["normalize_tuple", "normalize_padding", "normalize_pairs", "check_data_format", "check_input_shape",
-           "conv_output_length"]
+           "conv_output_length", "to_channels_last", "to_data_format", "shape_to_channels_last",
+           "shape_to_data_format"]
 
 
 def normalize_tuple(value, n, name, layer_name):
@@ -55,14 +59,47 @@ def normalize_padding(padding, layer_name, allowed=("valid", "same")):
     return mode
 
 
-def check_data_format(data_format, layer_name):
-    """Accepts ``None`` and ``"channels_last"``; anything else raises a ValueError naming the fix."""
-    if data_format not in (None, "channels_last"):
-        raise ValueError(
-            f"{layer_name}: only data_format='channels_last' (NHWC) is supported; received "
-            f"data_format={data_format!r}. Transpose your input to channels-last, e.g. "
-            f"tf.transpose(x, [0, 2, 3, 1]) for NCHW images, and drop the data_format argument.")
-    return "channels_last"
+def check_data_format(data_format, layer_name, channels_first=False):
+    """Accepts ``None`` (``keras.backend.image_data_format()``) and ``"channels_last"``, and ``"channels_first"``
+    where the layer supports it (``channels_first=True``); anything else raises a ValueError naming the fix."""
+    allowed = ("channels_last", "channels_first") if channels_first else ("channels_last",)
+    fmt = image_data_format() if data_format is None else data_format
+    if fmt not in allowed:
+        if fmt == "channels_first":
+            raise ValueError(
+                f"{layer_name}: only data_format='channels_last' (NHWC) is supported; received "
+                f"data_format={data_format!r}. Transpose your input to channels-last, e.g. "
+                f"tf.transpose(x, [0, 2, 3, 1]) for NCHW images, and drop the data_format argument.")
+        raise ValueError(f"{layer_name}: `data_format` must be one of {allowed}; received data_format={data_format!r}.")
+    return fmt
+
+
+def to_channels_last(x, data_format):
+    """``x`` with its channels axis moved from position 1 to the end when ``data_format`` is channels_first."""
+    if data_format != "channels_first":
+        return x
+    rank = len(x.shape)
+    return pt.transpose(x, [0] + list(range(2, rank)) + [1])
+
+
+def to_data_format(x, data_format):
+    """The inverse of :func:`to_channels_last`: a channels_last result back in ``data_format``."""
+    if data_format != "channels_first":
+        return x
+    rank = len(x.shape)
+    return pt.transpose(x, [0, rank - 1] + list(range(1, rank - 1)))
+
+
+def shape_to_channels_last(shape, data_format):
+    """A shape tuple (batch axis included) in channels_last order."""
+    shape = tuple(shape)
+    return shape[:1] + shape[2:] + shape[1:2] if data_format == "channels_first" else shape
+
+
+def shape_to_data_format(shape, data_format):
+    """The inverse of :func:`shape_to_channels_last`."""
+    shape = tuple(shape)
+    return shape[:1] + shape[-1:] + shape[1:-1] if data_format == "channels_first" else shape
 
 
 def _as_tuple(shape):
@@ -128,3 +165,15 @@ def conv_output_length(length, window, padding, stride, dilation=1):
     if padding in ("same", "causal"):
         return -(-length // stride)
     return max(0, (length - span) // stride + 1)
+
+
+class ChannelsFirstByTranspose:
+    """Mixin of the reshaping layers written for channels_last (``_call``, ``_output_shape``): a channels_first
+    input is transposed to channels_last and the result back, which gives exactly the channels_last numbers."""
+
+    def call(self, inputs):
+        return to_data_format(self._call(to_channels_last(inputs, self.data_format)), self.data_format)
+
+    def compute_output_shape(self, input_shape):
+        shape = self._output_shape(shape_to_channels_last(input_shape, self.data_format))
+        return shape_to_data_format(shape, self.data_format)

@@ -1,4 +1,6 @@
 """The base of the random image preprocessing layers (RandomFlip, RandomRotation, ...)."""
+import pytensor as pt
+
 from ._layer_utils import check_data_format
 from ._preprocessing_utils import check_image
 from .layer import Layer
@@ -13,12 +15,24 @@ class RandomImageLayer(Layer):
 
     _casts_integer_inputs = True
     _config_attributes = ()
+    _transposes_channels_first = False  # True: channels_first images run the channels_last code transposed (exact)
 
     def __init__(self, seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'")
+        self.data_format = check_data_format(data_format, f"{type(self).__name__} layer '{self.name}'",
+                                             channels_first=self._transposes_channels_first)
         self.seed = seed
         self.built = True
+
+    def _to_channels_last(self, images):
+        if self.data_format != "channels_first":
+            return images
+        return pt.transpose(images, [1, 2, 0] if len(images.shape) == 3 else [0, 2, 3, 1])
+
+    def _to_data_format(self, images):
+        if self.data_format != "channels_first":
+            return images
+        return pt.transpose(images, [2, 0, 1] if len(images.shape) == 3 else [0, 3, 1, 2])
 
     def _transform(self, inputs):
         """The random transformation of a training call, on an image (H, W, C) or a batch (N, H, W, C)."""
@@ -28,7 +42,7 @@ class RandomImageLayer(Layer):
         check_image(self, inputs)
         if not training:
             return inputs
-        return self._transform(inputs)
+        return self._to_data_format(self._transform(self._to_channels_last(inputs)))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

@@ -1,9 +1,11 @@
-"""Keras Conv1D and Conv2D layers (channels_last; kernels in TF's layout, (W, I, O) and (H, W, I, O))."""
+"""Keras Conv1D and Conv2D layers (kernels in TF's layout, (W, I, O) and (H, W, I, O)); channels_first inputs are
+transposed to channels_last and the result back, which gives exactly the channels_last numbers."""
 import pytensor as pt
 
 from .. import activations, initializers, regularizers
 from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, known_channels,
-                           normalize_padding, normalize_tuple)
+                           normalize_padding, normalize_tuple, shape_to_channels_last, shape_to_data_format,
+                           to_channels_last, to_data_format)
 from .layer import Layer
 
 __all__ = ["Conv1D", "Conv2D"]
@@ -39,7 +41,7 @@ class _Conv(Layer):
             raise ValueError(f"{cls}: strides > 1 together with dilation_rate > 1 is not supported (as in "
                              f"Keras); received strides={self.strides}, dilation_rate={self.dilation_rate}.")
         self.padding = normalize_padding(padding, cls, self._paddings)
-        self.data_format = check_data_format(data_format, cls)
+        self.data_format = check_data_format(data_format, cls, channels_first=True)
         self.groups = groups
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -51,8 +53,7 @@ class _Conv(Layer):
         self.bias_constraint = bias_constraint
 
     def build(self, input_shape):
-        channels = known_channels(self, input_shape, self.rank + 2, self._example)
-        self.input_channels = channels
+        channels = self.input_channels = self._channels(input_shape)
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (channels, self.filters),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint, trainable=True)
@@ -61,16 +62,27 @@ class _Conv(Layer):
                                      trainable=True)
                      if self.use_bias else None)
 
+    def _channels(self, input_shape):
+        """The input's channel count (axis 1 for channels_first, else the last), checked known."""
+        shape = check_input_shape(self, input_shape, self.rank + 2, self._example)
+        return known_channels(self, shape_to_channels_last(shape, self.data_format), self.rank + 2, self._example)
+
     def call(self, inputs):
-        check_input_shape(self, inputs.shape, self.rank + 2, self._example, axes={-1: self.input_channels})
-        outputs = self._convolve(inputs)
+        channel_axis = 1 if self.data_format == "channels_first" else -1
+        check_input_shape(self, inputs.shape, self.rank + 2, self._example,
+                          axes={channel_axis: self.input_channels})
+        outputs = self._convolve(to_channels_last(inputs, self.data_format))
         if self.use_bias:
             outputs = pt.nn.bias_add(outputs, self.bias)
         # As Keras: a traced step fuses bias + relu (and a following max pool, Conv2D) by graph pattern fusion.
-        return self.activation(outputs)
+        return to_data_format(self.activation(outputs), self.data_format)
 
     def compute_output_shape(self, input_shape):
-        shape = tuple(input_shape)
+        shape = self._output_shape(shape_to_channels_last(input_shape, self.data_format))
+        return shape_to_data_format(shape, self.data_format)
+
+    def _output_shape(self, shape):
+        """The output shape for a channels_last input ``shape``, channels_last."""
         spatial = tuple(conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
                         zip(shape[1:-1], self.kernel_size, self.strides, self.dilation_rate))
         return (shape[0],) + spatial + (self.filters,)

@@ -9,6 +9,7 @@ import pytensor as pt
 
 from .. import backend, initializers, regularizers
 from ..keras_tensor import KerasTensor, Node
+from .input_spec import assert_input_compatibility
 
 __all__ = ["Layer"]
 
@@ -93,6 +94,7 @@ class Layer:
         object.__setattr__(layer, "_layers", [])
         object.__setattr__(layer, "_own_weights", [])
         object.__setattr__(layer, "_inbound_nodes", [])
+        object.__setattr__(layer, "input_spec", None)  # an InputSpec (or a list, one per input) each call checks
         return layer
 
     def __init_subclass__(cls, **kwargs):
@@ -413,6 +415,8 @@ class Layer:
         else:
             input_mask = getattr(inputs, "_keras_mask", None)
             inputs = self._convert_input(inputs)
+        if self.input_spec is not None:  # as Keras, on the converted inputs
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         # Keras's masks travel on the tensors: a layer's call receives its input's mask, and its outputs carry
         # compute_mask's result.
         if input_mask is not None and self._call_takes_mask and kwargs.get("mask") is None:
@@ -455,6 +459,8 @@ class Layer:
 
     def _symbolic_call(self, inputs, args, kwargs):
         """Functional API: computes the output shapes and records the call as a Node."""
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = pt.nest.map_structure(lambda t: t.shape, inputs) if pt.nest.is_nested(inputs) else inputs.shape
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             self._maybe_build(shapes)

@@ -1,8 +1,10 @@
-"""Keras pooling layers: windowed max / average pooling (1-D, 2-D) and global pooling (channels_last)."""
+"""Keras pooling layers: windowed max / average pooling (1-D, 2-D) and global pooling. channels_first inputs of
+the windowed layers are transposed to channels_last and back (exact); global pooling reduces the right axes."""
 import pytensor as pt
 
 from ._layer_utils import (check_data_format, check_input_shape, conv_output_length, normalize_padding,
-                           normalize_tuple)
+                           normalize_tuple, shape_to_channels_last, shape_to_data_format, to_channels_last,
+                           to_data_format)
 from .layer import Layer
 
 __all__ = ["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
@@ -30,17 +32,20 @@ class _Pooling(Layer):
         self.pool_size = normalize_tuple(pool_size, self.rank, "pool_size", cls)
         self.strides = self.pool_size if strides is None else normalize_tuple(strides, self.rank, "strides", cls)
         self.padding = normalize_padding(padding, cls)
-        self.data_format = check_data_format(data_format, cls)
+        self.data_format = check_data_format(data_format, cls, channels_first=True)
 
     def call(self, inputs):
         check_input_shape(self, inputs.shape, self.rank + 2, _EXAMPLES[self.rank])
-        return getattr(pt.nn, self._op)(inputs, self.pool_size, self.strides, self.padding.upper())
+        outputs = getattr(pt.nn, self._op)(to_channels_last(inputs, self.data_format), self.pool_size, self.strides,
+                                           self.padding.upper())
+        return to_data_format(outputs, self.data_format)
 
     def compute_output_shape(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 2, _EXAMPLES[self.rank])
+        shape = shape_to_channels_last(check_input_shape(self, input_shape, self.rank + 2, _EXAMPLES[self.rank]),
+                                       self.data_format)
         spatial = tuple(conv_output_length(n, k, self.padding, s)
                         for n, k, s in zip(shape[1:-1], self.pool_size, self.strides))
-        return (shape[0],) + spatial + (shape[-1],)
+        return shape_to_data_format((shape[0],) + spatial + (shape[-1],), self.data_format)
 
     def get_config(self):
         config = super().get_config()
@@ -118,16 +123,23 @@ class _GlobalPooling(Layer):
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = check_data_format(data_format, type(self).__name__)
+        self.data_format = check_data_format(data_format, type(self).__name__, channels_first=True)
         self.keepdims = keepdims
+
+    def _spatial_axes(self):
+        first = 2 if self.data_format == "channels_first" else 1
+        return list(range(first, first + self.rank))
 
     def call(self, inputs):
         check_input_shape(self, inputs.shape, self.rank + 2, _EXAMPLES[self.rank])
-        return type(self)._reduce(inputs, axis=list(range(1, self.rank + 1)), keepdims=self.keepdims)
+        return type(self)._reduce(inputs, axis=self._spatial_axes(), keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):
-        shape = check_input_shape(self, input_shape, self.rank + 2, _EXAMPLES[self.rank])
-        return (shape[0],) + (1,) * self.rank + (shape[-1],) if self.keepdims else (shape[0], shape[-1])
+        shape = shape_to_channels_last(check_input_shape(self, input_shape, self.rank + 2, _EXAMPLES[self.rank]),
+                                       self.data_format)
+        if not self.keepdims:
+            return (shape[0], shape[-1])
+        return shape_to_data_format((shape[0],) + (1,) * self.rank + (shape[-1],), self.data_format)
 
     def get_config(self):
         config = super().get_config()

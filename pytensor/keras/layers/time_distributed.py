@@ -1,13 +1,12 @@
 """Keras TimeDistributed wrapper."""
 import pytensor as pt
 
-from ..serialization import deserialize_object, serialize_object
-from .layer import Layer
+from .wrapper import Wrapper
 
 __all__ = ["TimeDistributed"]
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies ``layer`` to every time step of inputs ``(batch, time, ...)``: the steps are folded into the batch
     (``(batch * time, ...)``), ``layer`` runs once on them and the result is unfolded to ``(batch, time, ...)``, so
     the steps share ``layer``'s weights. A ``(batch, time)`` mask reaches a ``layer`` that takes one (one mask row
@@ -27,11 +26,7 @@ class TimeDistributed(Layer):
     """
 
     def __init__(self, layer, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(layer, Layer):
-            raise ValueError(f"TimeDistributed layer '{self.name}': `layer` must be a keras.layers.Layer instance, "
-                             f"e.g. TimeDistributed(Dense(8)); received {layer!r}.")
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _child_shape(self, input_shape):
@@ -67,16 +62,3 @@ class TimeDistributed(Layer):
 
     def compute_mask(self, inputs, mask=None):
         return mask
-
-    def get_config(self):
-        config = super().get_config()
-        config["layer"] = serialize_object(self.layer)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        from .. import layers
-        config = dict(config)
-        classes = {name: obj for name, obj in vars(layers).items() if isinstance(obj, type) and issubclass(obj, Layer)}
-        config["layer"] = deserialize_object(config["layer"], classes, "layer")
-        return cls(**config)

@@ -3,7 +3,7 @@ import numpy as np
 
 import pytensor as pt
 
-from ._layer_utils import check_data_format, check_input_shape, normalize_tuple
+from ._layer_utils import ChannelsFirstByTranspose, check_data_format, check_input_shape, normalize_tuple
 from .layer import Layer
 from .up_sampling1d import repeat_along
 
@@ -27,7 +27,7 @@ def _bilinear_along(inputs, times, axis):
     return low + weight * (pt.gather(inputs, upper, axis=axis) - low)
 
 
-class UpSampling2D(Layer):
+class UpSampling2D(ChannelsFirstByTranspose, Layer):
     """Upsamples ``(batch, height, width, channels)`` images by ``size = (rows, cols)``: ``"nearest"`` repeats
     rows and columns; ``"bilinear"`` interpolates (as ``tf.image.resize`` with half-pixel centres).
 
@@ -37,14 +37,14 @@ class UpSampling2D(Layer):
 
     Args:
         size: an int or ``(rows, cols)`` factors.
-        data_format: ``"channels_last"`` (the only layout supported).
+        data_format: ``"channels_last"`` or ``"channels_first"`` (transposed to channels_last and back).
         interpolation: ``"nearest"`` or ``"bilinear"``.
     """
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         self.size = normalize_tuple(size, 2, "size", "UpSampling2D")
-        self.data_format = check_data_format(data_format, "UpSampling2D")
+        self.data_format = check_data_format(data_format, "UpSampling2D", channels_first=True)
         if interpolation not in ("nearest", "bilinear"):
             raise ValueError(f"UpSampling2D: `interpolation` must be 'nearest' or 'bilinear'; received "
                              f"interpolation={interpolation!r}.")
@@ -52,12 +52,12 @@ class UpSampling2D(Layer):
         self._casts_integer_inputs = interpolation == "bilinear"
         self.built = True
 
-    def call(self, inputs):
+    def _call(self, inputs):
         check_input_shape(self, inputs.shape, 4, "(batch, height, width, channels)")
         resample = repeat_along if self.interpolation == "nearest" else _bilinear_along
         return resample(resample(inputs, self.size[0], 1), self.size[1], 2)
 
-    def compute_output_shape(self, input_shape):
+    def _output_shape(self, input_shape):
         shape = tuple(input_shape)
         spatial = tuple(None if n is None else n * s for n, s in zip(shape[1:3], self.size))
         return (shape[0],) + spatial + (shape[3],)
