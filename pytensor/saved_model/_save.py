@@ -308,14 +308,6 @@ def _concretes(fn, table):
     return out
 
 
-def _fsync(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_file(path, data):
     with open(path, "wb") as f:
         f.write(data)
@@ -489,7 +481,7 @@ def _variable_keys(obj, writer):
 
 def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
     """Writes everything to a temporary directory beside `export_dir`, fsyncs it and renames it into place."""
-    from ..keras.saving._files import h5py
+    from ..keras.saving._files import fsync_path, h5py
     from ..keras.saving._weights import to_numpy, write_array
     parent = os.path.dirname(os.path.abspath(export_dir))
     os.makedirs(parent, exist_ok=True)
@@ -507,18 +499,18 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
                 # CRC-32C in the JSON rather than HDF5's Fletcher-32, which writes ~15x slower
                 write_array(f, f"{key}/.ATTRIBUTES/VARIABLE_VALUE", value, checksum=False)
                 entry["crc32c"] = _format.crc32c(value)
-        _fsync(variables_file)
+        fsync_path(variables_file)
         if extra_files is not None:
             before = set(os.listdir(temporary))
             extra_files(temporary)
             for name in set(os.listdir(temporary)) - before:
-                _fsync(os.path.join(temporary, name))
+                fsync_path(os.path.join(temporary, name))
         metadata["variables_file_size"] = os.path.getsize(variables_file)
         _write_file(os.path.join(temporary, _format.METADATA), json.dumps(metadata).encode("utf8"))
         for folder in ("variables", ""):  # assets/ is empty: the top folder's fsync records it
-            _fsync(os.path.join(temporary, folder))
+            fsync_path(os.path.join(temporary, folder))
         _replace(temporary, export_dir)
-        _fsync(parent)
+        fsync_path(parent)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
@@ -533,6 +525,7 @@ def _replace(temporary, export_dir):
     """Renames `temporary` onto `export_dir`. An existing SavedModel there is moved aside first and deleted after;
     a folder holding other files (TF writes into existing folders) keeps them: the SavedModel's entries are moved in
     one by one, saved_model.json last, so an interrupted save leaves a description whose checksums reveal it."""
+    from ..keras.saving._files import fsync_path
     if not os.path.exists(export_dir):
         os.rename(temporary, export_dir)
         return
@@ -564,5 +557,5 @@ def _replace(temporary, export_dir):
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(source, target)
-    _fsync(export_dir)
+    fsync_path(export_dir)
     os.rmdir(temporary)

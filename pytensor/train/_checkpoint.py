@@ -50,6 +50,7 @@ class _Graph:
         self.learning_rates = {}  # key -> optimizer whose (float) learning rate is stored there
         self.optimizers = []   # (key, optimizer)
         self.unbuilt = []      # (key of its vars group, layer) for layers whose variables do not exist yet
+        self.containers = []   # (key, Checkpoint or tf.Module): attributes assigned later are restored then
         self._seen = set()
         self._visit(root, "")
 
@@ -83,6 +84,8 @@ class _Graph:
             if obj._lr_schedule is None:
                 self.learning_rates[_join(path, "learning_rate")] = obj
             return
+        if isinstance(obj, (Checkpoint, pt.Module)):
+            self.containers.append((path, obj))
         children = obj._children if isinstance(obj, Checkpoint) else \
             (obj if isinstance(obj, dict) else dict(enumerate(obj)) if isinstance(obj, (list, tuple)) else
              {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {})
@@ -109,7 +112,7 @@ def _join(path, name):
 
 def _trackable(obj, depth=0):
     Layer, Optimizer, _ = _keras()
-    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint)):
+    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint, pt.Module)):
         return True
     if depth > 3:
         return False
@@ -134,7 +137,7 @@ class CheckpointLoadStatus:
         self._quiet = False
 
     def _pending(self):
-        return [key for key, layer in self._deferred if not layer.built]
+        return [key for key, restored in self._deferred if not restored()]
 
     def assert_consumed(self):
         """Raises AssertionError unless every value in the checkpoint was used and every object was restored."""
@@ -142,7 +145,7 @@ class CheckpointLoadStatus:
         if self._unused or self._missing or pending:
             raise AssertionError(f"Checkpoint {self._path} was not fully consumed: values with no object "
                                  f"{sorted(self._unused)}, objects with no value {self._missing}, layers not built "
-                                 f"yet (restored when they are) {pending}.")
+                                 f"or attributes not assigned yet (restored when they are) {pending}.")
         return self
 
     def assert_existing_objects_matched(self):
@@ -189,7 +192,16 @@ class Checkpoint:
                                  f"and plain Python values are not supported.")
         self._children = dict(kwargs)
         self.save_counter = pt.Variable(0, dtype="int64", trainable=False, name="save_counter")
-        self._children["save_counter"] = self.save_counter
+
+    def __setattr__(self, name, value):
+        """Attributes set after construction are saved too (``ckpt.listed = [v]``); one that a restore found in
+        the checkpoint before it existed gets its values now (deferred restoration)."""
+        if name.startswith("_") or not _trackable(value):
+            object.__setattr__(self, name, value)
+            return
+        self.__dict__.pop(name, None)
+        self._children[name] = value
+        restore_assigned(self, name, value)
 
     def __getattr__(self, name):
         children = self.__dict__.get("_children", {})
@@ -259,6 +271,15 @@ def restore_object(root, save_path):
             stored = {name[: -len(_VALUE) - 1]: weights.read_array(f, name, filename) for name in names}
     except OSError as e:
         raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
+    used, missing, deferred = _restore_values(root, stored, save_path)
+    return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+
+
+def _restore_values(root, stored, save_path):
+    """Assigns the values `stored` (key -> array, keys relative to `root`) to the objects reachable from `root`.
+    Returns (the keys used, the variables with no value, [(key, restored?)] of the restorations deferred until a
+    layer is built or an attribute is assigned)."""
+    _, _, weights = _keras()
     graph = _Graph(root)
     targets = dict(graph.variables)
     # Slots: created (as zeros) for restored variables that have a stored slot, then assigned.
@@ -292,9 +313,45 @@ def restore_object(root, save_path):
         if any(k.startswith(prefix) for k in stored):
             used.update(k for k in stored if k.startswith(prefix))
             _defer(layer, vars_key, stored, graph.optimizers)
-            deferred.append((vars_key, layer))
+            deferred.append((vars_key, lambda layer=layer: layer.built))
+    deferred += _defer_attributes(graph.containers, {k: v for k, v in stored.items() if k not in used}, save_path,
+                                  used)
     missing = [k for k in graph.variables if k not in stored and k != "save_counter"]
-    return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+    return used, missing, deferred
+
+
+def _defer_attributes(containers, unused, save_path, used):
+    """TF's deferred restoration: values stored under an attribute a Checkpoint or tf.Module does not have yet
+    (a variable a module creates on its first call, ``ckpt.kernel = v`` after the restore) wait on the object and
+    are restored when that attribute is assigned (:func:`restore_assigned`). Adds the keys it defers to `used`."""
+    deferred = []
+    for path, container in sorted(containers, key=lambda item: -len(item[0])):
+        prefix = path + "/" if path else ""
+        existing = container._children if isinstance(container, Checkpoint) else vars(container)
+        waiting = {}
+        for key in list(unused):
+            if not key.startswith(prefix):
+                continue
+            attribute, _, rest = key[len(prefix):].partition("/")
+            if not _trackable(existing.get(attribute)):  # absent, or a placeholder such as None
+                waiting.setdefault(attribute, {})[rest] = unused.pop(key)
+                used.add(key)
+        if waiting:
+            pending = container.__dict__.setdefault("_deferred_restorations", {})
+            for attribute, values in waiting.items():
+                pending[attribute] = (values, save_path)
+                deferred.append((prefix + attribute, lambda p=pending, a=attribute: a not in p))
+    return deferred
+
+
+def restore_assigned(container, name, value):
+    """Restores the values a checkpoint restore left waiting for attribute `name` of `container` (a Checkpoint or
+    tf.Module), now that it is assigned `value`."""
+    pending = container.__dict__.get("_deferred_restorations")
+    if pending and name in pending and _trackable(value):
+        values, save_path = pending.pop(name)
+        _restore_values(value, values, save_path)
+
 
 def _defer(layer, vars_key, stored, optimizers):
     """Assigns the stored values (and optimizer slots) to ``layer``'s variables right after it builds."""
