@@ -12,7 +12,8 @@ METADATA = "saved_model.json"
 VARIABLES = "variables/variables"   # the checkpoint prefix; the file is VARIABLES + ".h5"
 GRAPHS = "saved_model.graphs"  # every traced graph, one after another (offsets in METADATA)
 KERAS_MODEL = "keras_model.keras"  # the whole Keras model, in a SavedModel from model.save(dir, save_format="tf")
-ENTRIES = frozenset({METADATA, GRAPHS, "variables", "assets", KERAS_MODEL})  # what a SavedModel folder may hold
+TF_SAVED_MODEL = "saved_model.pb"  # TensorFlow's MetaGraph of a Keras model (_tf_export), beside pytensor's files
+ENTRIES = frozenset({METADATA, GRAPHS, "variables", "assets", KERAS_MODEL, TF_SAVED_MODEL})  # what a SavedModel folder may hold
 
 
 class Unsaveable(Exception):

@@ -338,12 +338,14 @@ def save(obj, export_dir, signatures=None, options=None):
     write(obj, export_dir, signatures)
 
 
-def write(obj, export_dir, signatures=None, extra_files=None):
-    """:func:`save`; ``extra_files(folder)`` may add files to the SavedModel before it is committed."""
+def write(obj, export_dir, signatures=None, extra_files=None, keras_model=None):
+    """:func:`save`; ``extra_files(folder)`` may add files to the SavedModel before it is committed. A Keras model
+    (`obj`, or `keras_model` when `obj` wraps one) also gets TensorFlow's files where :mod:`._tf_export` covers it."""
     export_dir = os.fspath(export_dir)
     extra = {}
     layer = _keras_layer_class()
     if layer is not None and isinstance(obj, layer) and not isinstance(getattr(type(obj), "__call__", None), Function):
+        keras_model = obj
         serve = _keras_serve_function(obj)
         extra = {"serve": serve, "__call__": serve}
         if signatures is None:
@@ -374,7 +376,37 @@ def write(obj, export_dir, signatures=None, extra_files=None):
     keys = _variable_keys(obj, writer)
     for entry, key in zip(metadata["variables"], keys):
         entry["key"] = key
-    _commit(export_dir, metadata, graphs, keys, writer.variables, extra_files)
+    tensorflow_files = _tensorflow_files(keras_model, signatures or {}, metadata["signatures"])
+    _commit(export_dir, metadata, graphs, keys, writer.variables, _both(extra_files, tensorflow_files))
+
+
+def _both(first, second):
+    """A commit hook running both hooks (either may be None)."""
+    if first is None or second is None:
+        return first or second
+    return lambda folder: (first(folder), second(folder))
+
+
+def _tensorflow_files(model, signatures, signatures_json):
+    """The commit hook writing saved_model.pb and the variables' tensor bundle for a Keras model served on one
+    float32 input (None, with a warning naming what is missing, when there is no TensorFlow graph for it)."""
+    if model is None or "serving_default" not in signatures:
+        return None
+    from . import _tf_export
+    sig = signatures["serving_default"]
+    specs = nest.flatten(list(sig.structured_input_signature) if isinstance(sig, ConcreteFunction)
+                         else list(sig.input_signature))
+    try:
+        if len(specs) != 1:
+            raise _tf_export.Unsupported(f"{len(specs)} inputs (one input only)")
+        saved_model, variables = _tf_export.build(model, specs[0],
+                                                  signatures_json["serving_default"]["input_names"][0])
+    except _tf_export.Unsupported as e:
+        warnings.warn(f"tf.saved_model.save: model '{model.name}' is saved in pytensor's format only; real "
+                      f"TensorFlow cannot load this SavedModel (no TensorFlow graph for {e}).", stacklevel=4)
+        return None
+    from ..keras.saving._files import fsync_path
+    return lambda folder: _tf_export.write(folder, saved_model, variables, fsync_path)
 
 
 class _ExportArchive:
@@ -399,7 +431,7 @@ def export_model(model, filepath, format="tf_saved_model", verbose=True, input_s
         serve = Function(serve, input_signature=list(input_signature), name="serve")
     else:
         serve = _keras_serve_function(model)
-    write(_ExportArchive(model, serve), filepath, {"serving_default": serve})
+    write(_ExportArchive(model, serve), filepath, {"serving_default": serve}, keras_model=model)
     if verbose:
         specs = ", ".join(repr(s) for s in nest.flatten(list(serve.input_signature)))
         print(f"Saved artifact at '{os.fspath(filepath)}'. The following endpoints are available:\n\n"
