@@ -21,8 +21,9 @@ class LoadOptions:
 
 
 def contains_saved_model(export_dir):
-    """True when `export_dir` holds a pytensor SavedModel (TensorFlow's ``saved_model.pb`` ones are not loadable)."""
-    return os.path.isfile(os.path.join(os.fspath(export_dir), _format.METADATA))
+    """True when `export_dir` holds a SavedModel (pytensor's ``saved_model.json`` or TensorFlow's ``saved_model.pb``)."""
+    export_dir = os.fspath(export_dir)
+    return any(os.path.isfile(os.path.join(export_dir, name)) for name in (_format.METADATA, _format.TF_SAVED_MODEL))
 
 
 def _error(path, what):
@@ -38,11 +39,8 @@ def _read_metadata(export_dir):
         raise OSError(f"SavedModel file does not exist at: {export_dir}")
     path = os.path.join(export_dir, _format.METADATA)
     if not os.path.isfile(path):
-        if os.path.isfile(os.path.join(export_dir, "saved_model.pb")):
-            raise _error(export_dir, "is a TensorFlow SavedModel (saved_model.pb, protocol buffers); pytensor loads only "
-                                     "the SavedModels pytensor writes. Load the model in TensorFlow and save it as a "
-                                     ".keras file, which pytensor loads.")
-        raise _error(export_dir, f"is not a SavedModel: it has no {_format.METADATA}.")
+        raise _error(export_dir, f"is not a SavedModel: it has no {_format.METADATA} (pytensor's) or "
+                                 f"{_format.TF_SAVED_MODEL} (TensorFlow's).")
     try:
         with open(path, "rb") as f:
             metadata = json.loads(f.read())
@@ -287,13 +285,22 @@ def load(export_dir, tags=None, options=None):
     Returns the saved object: its attributes (sub-objects, variables, lists, dicts), its tf.functions (run from
     their saved graphs; callable with the input signatures traced before saving), and ``signatures``.
 
+    A SavedModel written by TensorFlow (``saved_model.pb`` without pytensor's ``saved_model.json``) loads with
+    its ``signatures``, the root's tf.functions (``serve``) and ``variables`` when its functions use only the ops
+    :mod:`._tf_load` runs (what Keras 3 exports for MLPs and CNNs).
+
     Raises:
         OSError: no such directory.
-        ValueError: a directory that is not a pytensor SavedModel (a TensorFlow one included) or whose files are
-            missing, truncated or damaged; the message names the file.
+        ValueError: a directory that is not a SavedModel or whose files are missing, truncated or damaged; the
+            message names the file.
+        NotImplementedError: a TensorFlow SavedModel using an op pytensor's loader does not run (named).
     """
     from ..keras.saving._files import FileError
     export_dir = os.fspath(export_dir)
+    if (os.path.isdir(export_dir) and not os.path.isfile(os.path.join(export_dir, _format.METADATA))
+            and os.path.isfile(os.path.join(export_dir, _format.TF_SAVED_MODEL))):
+        from . import _tf_load
+        return _tf_load.load(export_dir, tags)
     metadata = _read_metadata(export_dir)
     meta_path = os.path.join(export_dir, _format.METADATA)
     try:

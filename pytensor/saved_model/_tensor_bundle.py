@@ -31,6 +31,9 @@ def dtype_enum(dtype):
 
 
 def numpy_dtype(enum):
+    """The numpy dtype of a DataType enum value (object for DT_STRING: an array of bytes)."""
+    if enum == DTYPES["string"]:
+        return np.dtype(object)
     if enum not in _NUMPY:
         raise ValueError(f"TensorFlow DataType {enum} is not supported (supported: {sorted(_NUMPY.values())}).")
     return np.dtype(_NUMPY[enum])
@@ -152,6 +155,31 @@ def _read_handle(data, pos):
     return offset, size, pos
 
 
+def _strings(raw, shape, path, name):
+    """(the array, the bytes its CRC-32C covers) of a string tensor stored as every element's length (varints), a
+    checksum of those, then the elements. The CRC covers the lengths as 4-byte ints (TensorFlow's choice, kept for
+    compatibility), the checksum and the elements."""
+    count = int(np.prod(shape, dtype=np.int64))
+    lengths, pos = [], 0
+    try:
+        for _ in range(count):
+            length, pos = pb._read_varint(raw, pos)
+            lengths.append(length)
+    except pb.DecodeError:
+        raise ValueError(f"{path}: string tensor '{name}' is truncated.") from None
+    checked = bytearray(b"".join(struct.pack("<I" if n <= 0xFFFFFFFF else "<Q", n) for n in lengths))
+    checked += raw[pos: pos + 4]
+    pos += 4
+    checked += raw[pos:]
+    out = np.empty(count, object)
+    for i, length in enumerate(lengths):
+        out[i] = bytes(raw[pos: pos + length])
+        pos += length
+    if pos != len(raw):
+        raise ValueError(f"{path}: string tensor '{name}' does not match its recorded size.")
+    return out.reshape(shape), bytes(checked)
+
+
 def read_bundle(prefix):
     """``{name: numpy array}`` of every tensor in the bundle at `prefix` (each checked against its CRC-32C).
 
@@ -190,10 +218,16 @@ def read_bundle(prefix):
         shape = [d.int(1) for d in entry.message(2).messages(2)]
         offset, size = entry.int(4), entry.int(5)
         raw = data[offset: offset + size]
-        if len(raw) != size or size != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
+        if len(raw) != size or (dtype != object and size != dtype.itemsize * int(np.prod(shape, dtype=np.int64))):
             raise ValueError(f"{data_path}: tensor '{name}' ({dtype.name} {shape}) needs {size} bytes at offset "
                              f"{offset}; the file is truncated or does not match its index.")
-        if entry.has(6) and _unmask(entry.int(6)) != _crc32c(raw):
+        if dtype == object:
+            out[name], checked = _strings(raw, shape, data_path, name)
+        else:
+            checked = raw
+        if entry.has(6) and _unmask(entry.int(6)) != _crc32c(checked):
             raise ValueError(f"{data_path}: tensor '{name}' does not match its CRC-32C (the file is damaged).")
+        if dtype == object:
+            continue
         out[name] = np.frombuffer(raw, dtype.newbyteorder("<")).astype(dtype).reshape(shape)
     return out

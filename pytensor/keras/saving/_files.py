@@ -71,7 +71,7 @@ def check_readable(filepath):
     if os.path.isdir(filepath):
         raise FileError(f"{filepath} is a folder (a SavedModel?); keras.models.load_model loads .keras and .h5 "
                         f"files, and SavedModel folders written by model.save(folder, save_format='tf'). Load other "
-                        f"pytensor SavedModels with tf.saved_model.load (TensorFlow's own cannot be loaded).")
+                        f"SavedModels with tf.saved_model.load.")
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No file or directory found at {filepath}.")
     return filepath

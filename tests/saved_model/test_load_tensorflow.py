@@ -1,0 +1,69 @@
+"""tf.saved_model.load of SavedModels written by real TensorFlow (Keras 3's model.export of the seeds' MLP and
+CNN, fixtures/make_tf_fixtures.py): the serving signature and the serve endpoint predict what Keras predicted."""
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+import pytensor as tf
+from pytensor.saved_model import _tf_load
+
+from test_tensorflow_files import FIXTURES, _inputs, seeds_cnn, seeds_mlp
+
+EXPECTED = np.load(os.path.join(FIXTURES, "expected.npz"))
+CASES = [("keras_mlp", "keras_tensor", 4), ("keras_cnn", "keras_tensor_6", 6)]
+
+
+@pytest.mark.parametrize("name, input_name, weights", CASES)
+def test_keras_exports_predict_what_keras_predicted(name, input_name, weights):
+    loaded = tf.saved_model.load(os.path.join(FIXTURES, name))
+    x, expected = EXPECTED["x_" + name[6:]], EXPECTED["y_" + name[6:]]
+    serving = loaded.signatures["serving_default"]
+    assert serving.structured_input_signature[1][input_name].shape.as_list() == [None, *x.shape[1:]]
+    by_name = serving(**{input_name: tf.constant(x)})
+    assert list(by_name) == ["output_0"]
+    np.testing.assert_allclose(by_name["output_0"].numpy(), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(serving(tf.constant(x))["output_0"].numpy(), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(loaded.serve(x).numpy(), expected, rtol=1e-5, atol=1e-6)
+    assert len(loaded.variables) == weights and len(loaded.trainable_variables) == weights
+    with pytest.raises(TypeError, match="missing"):
+        serving(other=tf.constant(x))
+
+
+def test_an_unknown_op_is_named(tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(os.path.join(FIXTURES, "keras_mlp"), folder)
+    data = (folder / "saved_model.pb").read_bytes()
+    (folder / "saved_model.pb").write_bytes(data.replace(b"Relu", b"Relx"))  # same length: still a valid message
+    with pytest.raises(NotImplementedError, match=r"TensorFlow op 'Relx' \(node '.*Relx'.*is not supported"):
+        tf.saved_model.load(folder)
+
+
+def test_damaged_tensorflow_savedmodels_name_the_file(tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(os.path.join(FIXTURES, "keras_cnn"), folder)
+    data = (folder / "saved_model.pb").read_bytes()
+    (folder / "saved_model.pb").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"saved_model\.pb: cannot be loaded"):
+        tf.saved_model.load(folder)
+    (folder / "saved_model.pb").write_bytes(data)
+    values = folder / "variables" / "variables.data-00000-of-00001"
+    damaged = bytearray(values.read_bytes())
+    damaged[-3] ^= 1
+    values.write_bytes(bytes(damaged))
+    with pytest.raises(ValueError, match=r"data-00000-of-00001: tensor .* does not match its CRC-32C"):
+        tf.saved_model.load(folder)
+    with pytest.raises(ValueError, match=r"no MetaGraph tagged \['train'\]"):
+        tf.saved_model.load(os.path.join(FIXTURES, "keras_cnn"), tags=["train"])
+
+
+@pytest.mark.parametrize("make", [seeds_mlp, seeds_cnn])
+def test_pytensors_saved_model_pb_computes_the_model(tmp_path, make):
+    """The TensorFlow graph pytensor writes, run op by op (TF's op semantics, not pytensor's traced graph)."""
+    model = make()
+    tf.saved_model.save(model, str(tmp_path / "m"))
+    x = _inputs(model, batch=5)
+    serving = _tf_load.load(str(tmp_path / "m")).signatures["serving_default"]
+    out = serving(tf.constant(x))["output_0"].numpy()
+    np.testing.assert_allclose(out, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
