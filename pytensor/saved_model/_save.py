@@ -311,8 +311,22 @@ def _concretes(fn, table):
 def _write_file(path, data):
     with open(path, "wb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+
+
+def _fsync_tree(folder):
+    """fsyncs every file under `folder` (concurrently: the disk merges the flushes, one after another each waits
+    for its own), then the folders, deepest first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..keras.saving._files import fsync_path
+    files, folders = [], []
+    for root, _, names in os.walk(folder):
+        folders.append(root)
+        files += [os.path.join(root, name) for name in names]
+    with ThreadPoolExecutor(max_workers=min(8, len(files) or 1)) as pool:
+        list(pool.map(fsync_path, files))
+    for path in reversed(folders):
+        fsync_path(path)
 
 
 def save(obj, export_dir, signatures=None, options=None):
@@ -405,8 +419,7 @@ def _tensorflow_files(model, signatures, signatures_json):
         warnings.warn(f"tf.saved_model.save: model '{model.name}' is saved in pytensor's format only; real "
                       f"TensorFlow cannot load this SavedModel (no TensorFlow graph for {e}).", stacklevel=4)
         return None
-    from ..keras.saving._files import fsync_path
-    return lambda folder: _tf_export.write(folder, saved_model, variables, fsync_path)
+    return lambda folder: _tf_export.write(folder, saved_model, variables)
 
 
 class _ExportArchive:
@@ -531,16 +544,11 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
                 # CRC-32C in the JSON rather than HDF5's Fletcher-32, which writes ~15x slower
                 write_array(f, f"{key}/.ATTRIBUTES/VARIABLE_VALUE", value, checksum=False)
                 entry["crc32c"] = _format.crc32c(value)
-        fsync_path(variables_file)
         if extra_files is not None:
-            before = set(os.listdir(temporary))
             extra_files(temporary)
-            for name in set(os.listdir(temporary)) - before:
-                fsync_path(os.path.join(temporary, name))
         metadata["variables_file_size"] = os.path.getsize(variables_file)
         _write_file(os.path.join(temporary, _format.METADATA), json.dumps(metadata).encode("utf8"))
-        for folder in ("variables", ""):  # assets/ is empty: the top folder's fsync records it
-            fsync_path(os.path.join(temporary, folder))
+        _fsync_tree(temporary)
         _replace(temporary, export_dir)
         fsync_path(parent)
     except BaseException:

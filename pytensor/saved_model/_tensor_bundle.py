@@ -105,9 +105,9 @@ def _table(items):
     return bytes(out)
 
 
-def write_bundle(prefix, tensors, fsync):
-    """Writes ``{name: numpy array}`` as the bundle ``<prefix>.index`` + ``<prefix>.data-00000-of-00001``;
-    ``fsync(path)`` is called on each file written."""
+def write_bundle(prefix, tensors):
+    """Writes ``{name: numpy array}`` as the bundle ``<prefix>.index`` + ``<prefix>.data-00000-of-00001`` (not
+    fsynced: the SavedModel's commit fsyncs everything it wrote)."""
     data, entries = bytearray(), []
     for name in sorted(tensors):
         value = np.asarray(tensors[name])  # (np.ascontiguousarray would make a scalar a vector)
@@ -122,7 +122,6 @@ def write_bundle(prefix, tensors, fsync):
     for suffix, contents in ((".data-00000-of-00001", bytes(data)), (".index", _table([(b"", header)] + entries))):
         with open(prefix + suffix, "wb") as f:
             f.write(contents)
-        fsync(prefix + suffix)
 
 
 def _read_block(data, offset, size, path):

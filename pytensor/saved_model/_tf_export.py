@@ -244,12 +244,11 @@ def build(model, spec, input_name):
     return pb.message([pb.varint_field(1, 1), pb.message_field(2, meta_graph)]), builder.variables
 
 
-def write(folder, saved_model, variables, fsync):
+def write(folder, saved_model, variables):
     """Writes ``saved_model.pb`` and the variables' tensor bundle into the SavedModel folder being committed."""
     from ..keras.saving._weights import to_numpy
     write_bundle(os.path.join(folder, "variables", "variables"),
-                 {name: to_numpy(v) for name, v in variables.items()}, fsync)
+                 {name: to_numpy(v) for name, v in variables.items()})
     path = os.path.join(folder, _format.TF_SAVED_MODEL)
     with open(path, "wb") as f:
         f.write(saved_model)
-    fsync(path)

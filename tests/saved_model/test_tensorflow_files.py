@@ -42,7 +42,7 @@ def test_bundle_reads_tensorflows_and_writes_it_byte_for_byte(tmp_path):
     np.testing.assert_array_equal(values["scale"], [0.5, -1.25, 3.0])
     assert values["scale"].dtype == np.float64 and values["step"].dtype == np.int64 and values["step"].shape == ()
     assert int(values["step"]) == 7
-    _tensor_bundle.write_bundle(str(tmp_path / "variables"), values, lambda path: None)
+    _tensor_bundle.write_bundle(str(tmp_path / "variables"), values)
     for suffix in (".index", ".data-00000-of-00001"):
         with open(prefix + suffix, "rb") as theirs, open(str(tmp_path / "variables") + suffix, "rb") as ours:
             assert ours.read() == theirs.read(), suffix
@@ -50,7 +50,7 @@ def test_bundle_reads_tensorflows_and_writes_it_byte_for_byte(tmp_path):
 
 def test_damaged_bundles_raise_naming_the_file(tmp_path):
     prefix = str(tmp_path / "variables")
-    _tensor_bundle.write_bundle(prefix, {"w": np.arange(4, dtype="float32")}, lambda path: None)
+    _tensor_bundle.write_bundle(prefix, {"w": np.arange(4, dtype="float32")})
     data = bytearray(open(prefix + ".data-00000-of-00001", "rb").read())
     data[3] ^= 0x10
     open(prefix + ".data-00000-of-00001", "wb").write(bytes(data))
