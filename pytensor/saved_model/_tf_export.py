@@ -9,7 +9,8 @@ a ``save/`` subgraph (``RestoreV2`` + ``AssignVariableOp``, ``SaveV2``) that the
 ``tf.compat.v1.saved_model.Builder`` writes it. TensorFlow loads such a MetaGraph with ``load_v1_in_v2``.
 
 Covered: Sequential models of InputLayer, Flatten, Dense, Dropout (inference: nothing), Activation / ReLU /
-Softmax (last axis), Conv2D and MaxPooling2D / AveragePooling2D (channels_last, one group), with the activations
+Softmax (last axis), Conv2D and MaxPooling2D / AveragePooling2D / GlobalAveragePooling2D (channels_last, one
+group), BatchNormalization (last axis; inference: the moving statistics), with the activations
 linear, relu, sigmoid, tanh, softmax, elu, selu, softplus. Anything else raises :class:`Unsupported` naming it;
 the save then writes pytensor's files only.
 """
@@ -159,6 +160,14 @@ class _Builder:
             return g.add(f"{name}/{op}", op, [x], T=_type_attr(_FLOAT), ksize=_ints_attr([1, *layer.pool_size, 1]),
                          strides=_ints_attr([1, *layer.strides, 1]), padding=_string_attr(_conv_settings(layer, kind)),
                          data_format=_string_attr("NHWC"))
+        if isinstance(layer, layers.BatchNormalization):
+            return self._batch_normalization(layer, x, shape)
+        if kind == "GlobalAveragePooling2D":
+            if layer.data_format != "channels_last":
+                raise Unsupported(f"{kind} layer '{name}': data_format={layer.data_format!r} (channels_last only)")
+            return g.add(f"{name}/Mean", "Mean", [x, g.const(f"{name}/Mean/reduction_indices",
+                                                             np.array([1, 2], "int32"))],
+                         T=_type_attr(_FLOAT), Tidx=_type_attr(_INT32), keep_dims=_bool_attr(bool(layer.keepdims)))
         if isinstance(layer, layers.Activation):
             return _activation(g, name, x, layer.activation, layer)
         if isinstance(layer, layers.Softmax):
@@ -170,6 +179,28 @@ class _Builder:
                 raise Unsupported(f"ReLU layer '{name}' with max_value / negative_slope / threshold")
             return g.add(f"{name}/Relu", "Relu", [x], T=_type_attr(_FLOAT))
         raise Unsupported(f"layer '{name}' ({kind})")
+
+    def _batch_normalization(self, layer, x, shape):
+        """Inference: ``x * scale + offset`` with ``scale = gamma * rsqrt(moving_variance + epsilon)`` and
+        ``offset = beta - moving_mean * scale``, from the variables (as Keras 3's export computes it)."""
+        g, name = self.graph, layer.name
+        if layer.axis not in (-1, len(shape) - 1):
+            raise Unsupported(f"BatchNormalization layer '{name}': axis={layer.axis} (the last axis only)")
+        variance = self.read(f"{name}/moments/variance", layer, layer.moving_variance, "moving_variance")
+        epsilon = g.const(f"{name}/add/y", np.array(layer.epsilon, "float32"))
+        scale = g.add(f"{name}/Rsqrt", "Rsqrt", [g.add(f"{name}/add", "AddV2", [variance, epsilon],
+                                                       T=_type_attr(_FLOAT))], T=_type_attr(_FLOAT))
+        if layer.gamma is not None:
+            scale = g.add(f"{name}/mul", "Mul", [scale, self.read(f"{name}/mul", layer, layer.gamma, "gamma")],
+                          T=_type_attr(_FLOAT))
+        mean = self.read(f"{name}/moments/mean", layer, layer.moving_mean, "moving_mean")
+        offset = g.add(f"{name}/Neg", "Neg", [g.add(f"{name}/mul_1", "Mul", [mean, scale], T=_type_attr(_FLOAT))],
+                       T=_type_attr(_FLOAT))
+        if layer.beta is not None:
+            offset = g.add(f"{name}/add_1", "AddV2", [offset, self.read(f"{name}/add_1", layer, layer.beta, "beta")],
+                           T=_type_attr(_FLOAT))
+        y = g.add(f"{name}/mul_2", "Mul", [x, scale], T=_type_attr(_FLOAT))
+        return g.add(f"{name}/add_2", "AddV2", [y, offset], T=_type_attr(_FLOAT))
 
     def _bias(self, layer, y, op):
         if not layer.use_bias:
