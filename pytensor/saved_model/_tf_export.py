@@ -8,7 +8,8 @@ variable a ``VarHandleOp`` read by ``ReadVariableOp``, the layers' TensorFlow op
 a ``save/`` subgraph (``RestoreV2`` + ``AssignVariableOp``, ``SaveV2``) that the ``SaverDef`` names, as
 ``tf.compat.v1.saved_model.Builder`` writes it. TensorFlow loads such a MetaGraph with ``load_v1_in_v2``.
 
-Covered: Sequential models of InputLayer, Flatten, Dense, Dropout (inference: nothing), Activation / ReLU /
+Covered: Sequential models, and functional models of one input and one output (with the merges Add, Subtract,
+Multiply, Concatenate), of InputLayer, Flatten, Dense, Dropout (inference: nothing), Activation / ReLU /
 Softmax (last axis), Conv2D and MaxPooling2D / AveragePooling2D / GlobalAveragePooling2D (channels_last, one
 group), BatchNormalization (last axis; inference: the moving statistics), with the activations
 linear, relu, sigmoid, tanh, softmax, elu, selu, softplus. Anything else raises :class:`Unsupported` naming it;
@@ -180,6 +181,34 @@ class _Builder:
             return g.add(f"{name}/Relu", "Relu", [x], T=_type_attr(_FLOAT))
         raise Unsupported(f"layer '{name}' ({kind})")
 
+    def functional(self, model, x, shape):
+        """A functional model's nodes in order: layers of one input, and the merges Add / Subtract / Multiply /
+        Concatenate of several; returns the output's graph tensor and shape."""
+        from ..keras import layers
+        tensors = {id(model.inputs[0]): (x, shape)}
+        for node in model._nodes:
+            layer, outputs = node.layer, node.outputs
+            if set(node.kwargs) - {"training", "mask"} or not hasattr(outputs, "shape"):
+                raise Unsupported(f"layer '{layer.name}' called with {sorted(node.kwargs)} or several outputs")
+            inputs = [tensors[id(t)] for t in node.inputs]
+            merges = {layers.Add: "AddV2", layers.Subtract: "Sub", layers.Multiply: "Mul"}
+            if len(inputs) == 1:
+                y = self.layer(layer, *inputs[0])
+            elif type(layer) in merges:
+                op, y = merges[type(layer)], inputs[0][0]
+                for i, (other, _) in enumerate(inputs[1:]):
+                    y = self.graph.add(f"{layer.name}/{op}" + (f"_{i}" if i else ""), op, [y, other],
+                                       T=_type_attr(_FLOAT))
+            elif isinstance(layer, layers.Concatenate):
+                axis = self.graph.const(f"{layer.name}/concat/axis", np.array(layer.axis, "int32"))
+                y = self.graph.add(f"{layer.name}/concat", "ConcatV2", [t for t, _ in inputs] + [axis],
+                                   T=_type_attr(_FLOAT), N=pb.message([pb.varint_field(3, len(inputs))]),
+                                   Tidx=_type_attr(_INT32))
+            else:
+                raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}) with {len(inputs)} inputs")
+            tensors[id(outputs)] = (y, tuple(outputs.shape))
+        return tensors[id(model.outputs[0])]
+
     def _batch_normalization(self, layer, x, shape):
         """Inference: ``x * scale + offset`` with ``scale = gamma * rsqrt(moving_variance + epsilon)`` and
         ``offset = beta - moving_mean * scale``, from the variables (as Keras 3's export computes it)."""
@@ -253,16 +282,20 @@ def build(model, spec, input_name):
         Unsupported: a model that is not Sequential, or a layer or setting without a TensorFlow graph here.
     """
     from ..keras.models import Sequential
-    if not isinstance(model, Sequential):
-        raise Unsupported(f"model '{model.name}' is a {type(model).__name__} (Sequential models only)")
     if spec.dtype.name != "float32":
         raise Unsupported(f"a {spec.dtype.name} input (float32 only)")
     builder = _Builder()
     shape = tuple(spec.shape.as_list())
     x = builder.graph.add(input_name, "Placeholder", dtype=_type_attr(_FLOAT), shape=_shape_attr(shape))
-    for layer in model.layers:
-        x = builder.layer(layer, x, shape)
-        shape = tuple(layer.compute_output_shape(shape))
+    if isinstance(model, Sequential):
+        for layer in model.layers:
+            x = builder.layer(layer, x, shape)
+            shape = tuple(layer.compute_output_shape(shape))
+    elif getattr(model, "_nodes", None) is not None and len(model.inputs) == 1 and len(model.outputs) == 1:
+        x, shape = builder.functional(model, x, shape)
+    else:
+        raise Unsupported(f"model '{model.name}' ({type(model).__name__}: Sequential models and functional models "
+                          f"with one input and one output only)")
     builder.graph.add("Identity", "Identity", [x], T=_type_attr(_FLOAT))
     saver = builder.saver()
     graph = pb.message([*(pb.bytes_field(1, n) for n in builder.graph.nodes),

@@ -9,7 +9,8 @@ import pytest
 import pytensor as tf
 from pytensor.saved_model import _tf_load
 
-from test_tensorflow_files import FIXTURES, _inputs, cnn_with_batch_normalization, seeds_cnn, seeds_mlp
+from test_tensorflow_files import (FIXTURES, _inputs, cnn_with_batch_normalization, functional_residual, seeds_cnn,
+                                   seeds_mlp)
 
 EXPECTED = np.load(os.path.join(FIXTURES, "expected.npz"))
 CASES = [("keras_mlp", 4, 4), ("keras_cnn", 6, 6), ("keras_cnn_bn", 8, 6)]  # (name, variables, trainable ones)
@@ -59,7 +60,7 @@ def test_damaged_tensorflow_savedmodels_name_the_file(tmp_path):
         tf.saved_model.load(os.path.join(FIXTURES, "keras_cnn"), tags=["train"])
 
 
-@pytest.mark.parametrize("make", [seeds_mlp, seeds_cnn, cnn_with_batch_normalization])
+@pytest.mark.parametrize("make", [seeds_mlp, seeds_cnn, cnn_with_batch_normalization, functional_residual])
 def test_pytensors_saved_model_pb_computes_the_model(tmp_path, make):
     """The TensorFlow graph pytensor writes, run op by op (TF's op semantics, not pytensor's traced graph)."""
     model = make()
