@@ -27,7 +27,7 @@ __all__ = ["Unsupported", "build", "write"]
 _FLOAT = 1
 _STRING = 7
 _INT32 = 3
-_GRAPH_DEF_PRODUCER = 1882  # a GraphDef version TensorFlow 2.13 onwards reads (2.21 writes 2474)
+_GRAPH_DEF_PRODUCER = 1882  # the GraphDef version recorded; TensorFlow 2.21 (which writes 2474) reads it
 _ACTIVATIONS = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax", "elu": "Elu",
                 "selu": "Selu", "softplus": "Softplus"}
 

@@ -62,13 +62,14 @@ def _tensor(proto):
 
 
 def _floats(raw_values, dtype):
-    """Packed (bytes) or unpacked (one fixed-size int each) float fields."""
+    """Packed (bytes) or unpacked (one fixed-size int each) float / double fields."""
+    single = dtype == "<f4"
     out = []
     for raw in raw_values:
         if isinstance(raw, bytes):
             out.extend(np.frombuffer(raw, dtype).tolist())
         else:
-            out.append(struct.unpack(dtype[0] + dtype[1], struct.pack("<I" if dtype.endswith("4") else "<Q", raw))[0])
+            out.append(struct.unpack("<f" if single else "<d", struct.pack("<I" if single else "<Q", raw))[0])
     return np.array(out, dtype)
 
 
@@ -214,7 +215,7 @@ class _GraphFunction:
             node = self.nodes[name]
             op = node.string(2)
             if op in _CALLS:
-                self._library.get(_Attrs(node).func("f"), name, self._path).check(seen)
+                self._library.get(_Attrs(node).func("f"), name).check(seen)
             elif op not in OPS and op not in ("Placeholder", "VarHandleOp"):
                 raise NotImplementedError(
                     f"{self._path}: TensorFlow op '{op}' (node '{name}' of function '{self.name}') is not supported "
@@ -265,7 +266,7 @@ class _GraphFunction:
             if op in ("Placeholder", "VarHandleOp"):
                 results[name] = feeds[name]
             elif op in _CALLS:
-                results[name] = self._library.get(_Attrs(node).func("f"), name, self._path)(inputs)
+                results[name] = self._library.get(_Attrs(node).func("f"), name)(inputs)
             else:
                 results[name] = OPS[op](_Attrs(node), *inputs)
         return [value(reference) for reference in self.outputs]
@@ -277,7 +278,7 @@ class _Library:
         self._functions = {}
         self._path = path
 
-    def get(self, name, caller="", path=None):
+    def get(self, name, caller=""):
         if name not in self._functions:
             if name not in self._defs:
                 raise ValueError(f"{self._path}: node '{caller}' calls '{name}', which the function library lacks")

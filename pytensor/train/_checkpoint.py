@@ -11,8 +11,10 @@ The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint 
 ``.data-*`` tensor bundles are not written or read), and TensorFlow's ``checkpoint`` state file (a text proto
 with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are atomic.
 
-Restoring before a layer is built is deferred, as in TensorFlow: the values (and their optimizer slots) are
-assigned when the layer creates its variables.
+Restoring before a variable exists is deferred, as in TensorFlow: a layer's values (and their optimizer slots) are
+assigned when the layer creates its variables, and values stored under an attribute a Checkpoint or tf.Module
+does not have yet (a module that creates its variables on its first call, ``ckpt.kernel = v`` after the restore)
+when that attribute is assigned.
 """
 import os
 import re

@@ -69,3 +69,25 @@ def test_pytensors_saved_model_pb_computes_the_model(tmp_path, make):
     serving = _tf_load.load(str(tmp_path / "m")).signatures["serving_default"]
     out = serving(tf.constant(x))["output_0"].numpy()
     np.testing.assert_allclose(out, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_constants_in_every_encoding_tensorflow_writes():
+    from pytensor.saved_model import _protobuf as pb
+    from pytensor.saved_model._tensor_bundle import shape_proto
+
+    def tensor(dtype, dims, *fields):
+        return _tf_load._tensor(pb.Message(pb.message([pb.varint_field(1, dtype),
+                                                       pb.message_field(2, shape_proto(dims)), *fields])))
+
+    packed = pb.bytes_field(5, np.array([1.5, -2.0], "<f4").tobytes())
+    np.testing.assert_array_equal(tensor(1, [2], packed), np.array([1.5, -2.0], "float32"))
+    # one unpacked float fills the shape (TF writes a splat this way)
+    filled = tensor(1, [2, 2], pb.float_field(5, 0.25))
+    assert filled.dtype == np.float32 and filled.tolist() == [[0.25, 0.25], [0.25, 0.25]]
+    double = tensor(2, [], pb._key(6, 1) + np.array(-0.125, "<f8").tobytes())  # fixed64, unpacked
+    assert double.dtype == np.float64 and double == -0.125
+    np.testing.assert_array_equal(tensor(3, [3], pb.packed_varints(7, [-1, 0, 7])), np.array([-1, 0, 7], "int32"))
+    np.testing.assert_array_equal(tensor(9, [2], pb.packed_varints(10, [2 ** 40, -3])), [2 ** 40, -3])
+    content = tensor(1, [2, 1], pb.bytes_field(4, np.array([[3.0], [4.0]], "<f4").tobytes()))
+    assert content.shape == (2, 1) and content[1, 0] == 4.0
+    assert tensor(7, [2], pb.bytes_field(8, b"a"), pb.bytes_field(8, b"bc")).tolist() == [b"a", b"bc"]
