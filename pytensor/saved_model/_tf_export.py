@@ -304,7 +304,8 @@ def build(model, spec, input_name):
                             *pb.map_entries(2, {"output_0": _tensor_info("Identity", shape)}, bytes),
                             pb.string_field(3, "tensorflow/serving/predict")])
     meta_graph = [pb.message_field(1, [pb.string_field(4, "serve")]), pb.bytes_field(2, graph), pb.bytes_field(3, saver),
-                  *pb.map_entries(5, {"serving_default": signature}, bytes)]
+                  # "serve" too, as Keras 3's export has it: keras.layers.TFSMLayer's default endpoint
+                  *pb.map_entries(5, {"serve": signature, "serving_default": signature}, bytes)]
     return pb.message([pb.varint_field(1, 1), pb.message_field(2, meta_graph)]), builder.variables
 
 

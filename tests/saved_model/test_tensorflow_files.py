@@ -98,7 +98,9 @@ def test_saved_model_pb_holds_the_models_graph_signature_and_variables(tmp_path,
     assert saved_model.int(1) == 1
     meta_graph, = saved_model.messages(2)
     assert meta_graph.message(1).repeated_bytes(4) == [b"serve"]
-    signature = meta_graph.map(5)["serving_default"]
+    signatures = meta_graph.map(5)
+    assert sorted(signatures) == ["serve", "serving_default"]
+    signature = signatures["serving_default"]
     input_name = _input_name(export)
     assert input_name == ("image" if make is functional_residual else model.layers[0].name + "_input")
     assert list(signature.map(1)) == [input_name] and list(signature.map(2)) == ["output_0"]
