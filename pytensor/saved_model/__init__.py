@@ -15,9 +15,10 @@ beside it, so real TensorFlow loads it too, and pytensor loads TensorFlow's Save
 - ``variables/variables.h5``: the variable values, with ``tf.train.Checkpoint``'s keys (HDF5; each value's
   CRC-32C is in the JSON), so ``tf.train.Checkpoint(obj).read(export_dir + "/variables/variables")`` restores ``obj`` too;
 - ``assets/``: empty (pytensor has no assets);
-- ``saved_model.pb`` and ``variables/variables.{index,data-00000-of-00001}`` (Keras models :mod:`._tf_export`
-  covers): a TF1-style MetaGraph tagged ``serve`` and a tensor bundle, which ``tf.saved_model.load`` in real
-  TensorFlow reads (pytensor's loader reads ``saved_model.json`` when it is there).
+- ``saved_model.pb`` and ``variables/variables.{index,data-00000-of-00001}`` instead of ``variables.h5`` (Keras
+  models :mod:`._tf_export` covers): a TF1-style MetaGraph tagged ``serve`` and TensorFlow's tensor bundle (the
+  same keys and CRC-32Cs in the JSON), which ``tf.saved_model.load`` in real TensorFlow reads; pytensor's loader
+  reads ``saved_model.json`` and the bundle.
 
 Nothing in the directory is ever executed as code: graphs are data checked op by op (names, attribute types and
 values, edges) before the C++ executor runs them. A save goes to a temporary directory beside the target, is

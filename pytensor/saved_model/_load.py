@@ -54,26 +54,44 @@ def _read_metadata(export_dir):
     return metadata
 
 
-def _read_variables(export_dir, entries, expected_size):
+def _read_variables(export_dir, entries, expected_size, variables_format):
     from ..keras.saving._files import open_h5
     from ..keras.saving._weights import read_array
-    path = os.path.join(export_dir, _format.VARIABLES + ".h5")
+    bundle = variables_format == _format.TENSOR_BUNDLE
+    path = os.path.join(export_dir, _format.VARIABLES + (_format.BUNDLE_DATA if bundle else ".h5"))
     if not os.path.isfile(path):
         raise _error(path, "is missing; the SavedModel is incomplete.")
     if os.path.getsize(path) != expected_size:
         raise _error(path, f"has {os.path.getsize(path)} bytes, the SavedModel recorded {expected_size}: the file is "
                            f"truncated or was replaced.")
-    out = []
+    if bundle:
+        from ._tensor_bundle import read_bundle
+        try:
+            values = read_bundle(os.path.join(export_dir, _format.VARIABLES))
+        except ValueError as e:
+            raise _error(path, f"cannot be read: {e}") from None
+
+        def read(key):
+            if key not in values:
+                raise _error(path, f"has no value '{key}'; the SavedModel is damaged.")
+            return values[key]
+        return _variables(entries, read, path)
     with open_h5(path, path, "SavedModel variables file") as f:
-        for entry in entries:
-            value = read_array(f, f"{entry['key']}/.ATTRIBUTES/VARIABLE_VALUE", path)
-            if list(getattr(value, "shape", ())) != entry["shape"] or value.dtype.name != entry["dtype"]:
-                raise _error(path, f"variable '{entry['key']}' has shape {list(value.shape)} and dtype "
-                                   f"{value.dtype.name}, the SavedModel recorded {entry['shape']} and {entry['dtype']}.")
-            if _format.crc32c(value) != entry["crc32c"]:
-                raise _error(path, f"variable '{entry['key']}' does not match its recorded CRC-32C: the file is "
-                                   f"damaged.")
-            out.append(Variable(value, trainable=entry["trainable"], name=entry["name"]))
+        return _variables(entries, lambda key: read_array(f, key, path), path)
+
+
+def _variables(entries, read, path):
+    """The saved variables, each value (``read(key)``) checked against its recorded shape, dtype and CRC-32C."""
+    out = []
+    for entry in entries:
+        value = read(f"{entry['key']}/.ATTRIBUTES/VARIABLE_VALUE")
+        if list(getattr(value, "shape", ())) != entry["shape"] or value.dtype.name != entry["dtype"]:
+            raise _error(path, f"variable '{entry['key']}' has shape {list(value.shape)} and dtype "
+                               f"{value.dtype.name}, the SavedModel recorded {entry['shape']} and {entry['dtype']}.")
+        if _format.crc32c(value) != entry["crc32c"]:
+            raise _error(path, f"variable '{entry['key']}' does not match its recorded CRC-32C: the file is "
+                               f"damaged.")
+        out.append(Variable(value, trainable=entry["trainable"], name=entry["name"]))
     return out
 
 
@@ -304,7 +322,8 @@ def load(export_dir, tags=None, options=None):
     metadata = _read_metadata(export_dir)
     meta_path = os.path.join(export_dir, _format.METADATA)
     try:
-        variables = _read_variables(export_dir, metadata["variables"], metadata["variables_file_size"])
+        variables = _read_variables(export_dir, metadata["variables"], metadata["variables_file_size"],
+                                    metadata.get("variables_format"))
         graphs = _read_graphs(export_dir)
         functions = [_load_function(graphs, entry, variables) for entry in metadata["functions"]]
         root = _build_objects(metadata["objects"], variables, functions)

@@ -390,36 +390,33 @@ def write(obj, export_dir, signatures=None, extra_files=None, keras_model=None):
     keys = _variable_keys(obj, writer)
     for entry, key in zip(metadata["variables"], keys):
         entry["key"] = key
-    tensorflow_files = _tensorflow_files(keras_model, signatures or {}, metadata["signatures"])
-    _commit(export_dir, metadata, graphs, keys, writer.variables, _both(extra_files, tensorflow_files))
+    tensorflow_graph = _tensorflow_graph(keras_model, signatures or {}, metadata["signatures"], writer.variables, keys)
+    if tensorflow_graph is not None:
+        metadata["variables_format"] = _format.TENSOR_BUNDLE
+    _commit(export_dir, metadata, graphs, keys, writer.variables, extra_files, tensorflow_graph)
 
 
-def _both(first, second):
-    """A commit hook running both hooks (either may be None)."""
-    if first is None or second is None:
-        return first or second
-    return lambda folder: (first(folder), second(folder))
-
-
-def _tensorflow_files(model, signatures, signatures_json):
-    """The commit hook writing saved_model.pb and the variables' tensor bundle for a Keras model served on one
-    float32 input (None, with a warning naming what is missing, when there is no TensorFlow graph for it)."""
+def _tensorflow_graph(model, signatures, signatures_json, variables, keys):
+    """saved_model.pb's bytes for a Keras model served on one float32 input whose variables all have tensor-bundle
+    dtypes (None, with a warning naming what is missing, when there is no TensorFlow graph for it)."""
     if model is None or "serving_default" not in signatures:
         return None
-    from . import _tf_export
+    from . import _tensor_bundle, _tf_export
     sig = signatures["serving_default"]
     specs = nest.flatten(list(sig.structured_input_signature) if isinstance(sig, ConcreteFunction)
                          else list(sig.input_signature))
     try:
         if len(specs) != 1:
             raise _tf_export.Unsupported(f"{len(specs)} inputs (one input only)")
-        saved_model, variables = _tf_export.build(model, specs[0],
-                                                  signatures_json["serving_default"]["input_names"][0])
+        for v in variables:
+            if v.dtype.name not in _tensor_bundle.DTYPES:
+                raise _tf_export.Unsupported(f"the {v.dtype.name} variable '{v.name}' (no tensor-bundle dtype)")
+        return _tf_export.build(model, specs[0], signatures_json["serving_default"]["input_names"][0],
+                                dict(zip(map(id, variables), keys)))
     except _tf_export.Unsupported as e:
         warnings.warn(f"tf.saved_model.save: model '{model.name}' is saved in pytensor's format only; real "
                       f"TensorFlow cannot load this SavedModel (no TensorFlow graph for {e}).", stacklevel=4)
         return None
-    return lambda folder: _tf_export.write(folder, saved_model, variables)
 
 
 class _ExportArchive:
@@ -524,10 +521,13 @@ def _variable_keys(obj, writer):
     return [by_id.get(id(v), f"_saved_model_captures/{i}") for i, v in enumerate(writer.variables)]
 
 
-def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
-    """Writes everything to a temporary directory beside `export_dir`, fsyncs it and renames it into place."""
+def _commit(export_dir, metadata, graphs, keys, variables, extra_files, tensorflow_graph):
+    """Writes everything to a temporary directory beside `export_dir`, fsyncs it and renames it into place. The
+    variables go to TensorFlow's tensor bundle when there is a TensorFlow graph (`tensorflow_graph`, written as
+    saved_model.pb), else to variables.h5."""
     from ..keras.saving._files import fsync_path, h5py
     from ..keras.saving._weights import to_numpy, write_array
+    from ._tensor_bundle import write_bundle
     parent = os.path.dirname(os.path.abspath(export_dir))
     os.makedirs(parent, exist_ok=True)
     _check_replaceable(export_dir)
@@ -537,13 +537,20 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
         for folder in ("variables", "assets"):
             os.makedirs(os.path.join(temporary, folder))
         _write_file(os.path.join(temporary, _format.GRAPHS), graphs)
-        variables_file = os.path.join(temporary, _format.VARIABLES + ".h5")
-        with h5py().File(variables_file, "w") as f:
-            for entry, key, v in zip(metadata["variables"], keys, variables):
-                value = to_numpy(v)
-                # CRC-32C in the JSON rather than HDF5's Fletcher-32, which writes ~15x slower
-                write_array(f, f"{key}/.ATTRIBUTES/VARIABLE_VALUE", value, checksum=False)
-                entry["crc32c"] = _format.crc32c(value)
+        values = {}
+        for entry, key, v in zip(metadata["variables"], keys, variables):
+            values[f"{key}/.ATTRIBUTES/VARIABLE_VALUE"] = value = to_numpy(v)
+            entry["crc32c"] = _format.crc32c(value)
+        if tensorflow_graph is not None:
+            _write_file(os.path.join(temporary, _format.TF_SAVED_MODEL), tensorflow_graph)
+            write_bundle(os.path.join(temporary, _format.VARIABLES), values)
+            variables_file = os.path.join(temporary, _format.VARIABLES + _format.BUNDLE_DATA)
+        else:
+            variables_file = os.path.join(temporary, _format.VARIABLES + ".h5")
+            with h5py().File(variables_file, "w") as f:
+                for key, value in values.items():
+                    # CRC-32C in the JSON rather than HDF5's Fletcher-32, which writes ~15x slower
+                    write_array(f, key, value, checksum=False)
         if extra_files is not None:
             extra_files(temporary)
         metadata["variables_file_size"] = os.path.getsize(variables_file)

@@ -40,8 +40,11 @@ def numpy_dtype(enum):
 
 
 def _crc32c(data):
+    """CRC-32C of bytes or of a contiguous array's memory (not copied)."""
     from .. import _core
-    return _core._crc32c(np.frombuffer(bytes(data), np.uint8))
+    if isinstance(data, np.ndarray):
+        return _core._crc32c(data.reshape(-1).view(np.uint8))
+    return _core._crc32c(np.frombuffer(data, np.uint8))
 
 
 def _masked_crc(data):
@@ -108,20 +111,21 @@ def _table(items):
 def write_bundle(prefix, tensors):
     """Writes ``{name: numpy array}`` as the bundle ``<prefix>.index`` + ``<prefix>.data-00000-of-00001`` (not
     fsynced: the SavedModel's commit fsyncs everything it wrote)."""
-    data, entries = bytearray(), []
-    for name in sorted(tensors):
-        value = np.asarray(tensors[name])  # (np.ascontiguousarray would make a scalar a vector)
-        raw = value.astype(value.dtype.newbyteorder("<"), copy=False).tobytes()
-        entry = [pb.varint_field(1, dtype_enum(value.dtype)), pb.message_field(2, shape_proto(value.shape))]
-        if data:
-            entry.append(pb.varint_field(4, len(data)))  # offset (0 is the default, not written)
-        entry += [pb.varint_field(5, len(raw)), pb.fixed32_field(6, _masked_crc(raw))]
-        entries.append((name.encode("utf8"), pb.message(entry)))
-        data += raw
+    entries, offset = [], 0
+    with open(prefix + ".data-00000-of-00001", "wb") as f:
+        for name in sorted(tensors):
+            value = np.asarray(tensors[name])  # (np.ascontiguousarray would make a scalar a vector)
+            raw = np.require(value.astype(value.dtype.newbyteorder("<"), copy=False), requirements="C")
+            entry = [pb.varint_field(1, dtype_enum(value.dtype)), pb.message_field(2, shape_proto(value.shape))]
+            if offset:
+                entry.append(pb.varint_field(4, offset))  # 0 is the default, not written
+            entry += [pb.varint_field(5, raw.nbytes), pb.fixed32_field(6, _masked_crc(raw))]
+            entries.append((name.encode("utf8"), pb.message(entry)))
+            f.write(raw.reshape(-1).view(np.uint8))
+            offset += raw.nbytes
     header = pb.message([pb.varint_field(1, 1), pb.message_field(3, [pb.varint_field(1, 1)])])  # 1 shard, version 1
-    for suffix, contents in ((".data-00000-of-00001", bytes(data)), (".index", _table([(b"", header)] + entries))):
-        with open(prefix + suffix, "wb") as f:
-            f.write(contents)
+    with open(prefix + ".index", "wb") as f:
+        f.write(_table([(b"", header)] + entries))
 
 
 def _read_block(data, offset, size, path):

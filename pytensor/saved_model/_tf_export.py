@@ -3,7 +3,8 @@ one TF1-style ``MetaGraphDef`` tagged ``serve``) and ``variables/variables.{inde
 bundle), beside pytensor's own files, so real TensorFlow's ``tf.saved_model.load(dir)`` loads the model and its
 ``signatures["serving_default"]`` predicts what pytensor predicts.
 
-The graph is built from the Keras layers (not from pytensor's traced graphs): a ``Placeholder`` per input, each
+pytensor's own loader reads the same bundle (its keys are tf.train.Checkpoint's, as variables.h5's are in the
+SavedModels without a TensorFlow graph). The graph is built from the Keras layers (not from pytensor's traced graphs): a ``Placeholder`` per input, each
 variable a ``VarHandleOp`` read by ``ReadVariableOp``, the layers' TensorFlow ops, an ``Identity`` per output, and
 a ``save/`` subgraph (``RestoreV2`` + ``AssignVariableOp``, ``SaveV2``) that the ``SaverDef`` names, as
 ``tf.compat.v1.saved_model.Builder`` writes it. TensorFlow loads such a MetaGraph with ``load_v1_in_v2``.
@@ -15,12 +16,10 @@ group), BatchNormalization (last axis; inference: the moving statistics), with t
 linear, relu, sigmoid, tanh, softmax, elu, selu, softplus. Anything else raises :class:`Unsupported` naming it;
 the save then writes pytensor's files only.
 """
-import os
-
 import numpy as np
 
-from . import _format, _protobuf as pb
-from ._tensor_bundle import dtype_enum, shape_proto, write_bundle
+from . import _protobuf as pb
+from ._tensor_bundle import dtype_enum, shape_proto
 
 __all__ = ["Unsupported", "build", "write"]
 
@@ -115,20 +114,23 @@ def _conv_settings(layer, kind):
 
 
 class _Builder:
-    """Adds each layer's ops to the graph; collects the variables (checkpoint name -> Variable)."""
+    """Adds each layer's ops to the graph; collects the variables (VarHandleOp name -> key in the bundle)."""
 
-    def __init__(self):
+    def __init__(self, key_of):
         self.graph = _Graph()
-        self.variables = {}  # name in the bundle and of its VarHandleOp -> pytensor Variable
+        self.variables = {}
+        self._key_of = key_of  # id(Variable) -> its key in the bundle pytensor writes
 
     def read(self, scope, layer, variable, what):
         handle = f"{layer.name}/{what}"
         if handle not in self.variables:
             if variable.dtype.name != "float32":
                 raise Unsupported(f"layer '{layer.name}': a {variable.dtype.name} variable (float32 only)")
+            if id(variable) not in self._key_of:
+                raise Unsupported(f"layer '{layer.name}': variable '{variable.name}' is not among the saved ones")
             self.graph.add(handle, "VarHandleOp", dtype=_type_attr(_FLOAT), shape=_shape_attr(list(variable.shape)),
                            shared_name=_string_attr(handle))
-            self.variables[handle] = variable
+            self.variables[handle] = f"{self._key_of[id(variable)]}/.ATTRIBUTES/VARIABLE_VALUE"
         return self.graph.add(f"{scope}/ReadVariableOp", "ReadVariableOp", [handle], dtype=_type_attr(_FLOAT))
 
     def layer(self, layer, x, shape):
@@ -242,6 +244,7 @@ class _Builder:
         """TF1's Saver subgraph for the variables: save/Const (the checkpoint prefix), SaveV2, RestoreV2 and one
         AssignVariableOp per variable, grouped by save/restore_all."""
         g, names = self.graph, sorted(self.variables)
+        keys = [self.variables[n] for n in names]
         count = len(names)
         dtypes = _types_attr([_FLOAT] * count)
         g.const("save/filename/input", np.array("model"))
@@ -250,12 +253,12 @@ class _Builder:
         g.add("save/Const", "PlaceholderWithDefault", ["save/filename"], dtype=_type_attr(_STRING),
               shape=_shape_attr([]))
         reads = [g.add(f"save/Read_{i}", "ReadVariableOp", [n], dtype=_type_attr(_FLOAT)) for i, n in enumerate(names)]
-        g.const("save/SaveV2/tensor_names", np.array(names))
+        g.const("save/SaveV2/tensor_names", np.array(keys))
         g.const("save/SaveV2/shape_and_slices", np.array([""] * count))
         g.add("save/SaveV2", "SaveV2", ["save/Const", "save/SaveV2/tensor_names", "save/SaveV2/shape_and_slices",
                                         *reads], dtypes=dtypes)
         g.add("save/control_dependency", "Identity", ["save/Const", "^save/SaveV2"], T=_type_attr(_STRING))
-        g.const("save/RestoreV2/tensor_names", np.array(names))
+        g.const("save/RestoreV2/tensor_names", np.array(keys))
         g.const("save/RestoreV2/shape_and_slices", np.array([""] * count))
         g.add("save/RestoreV2", "RestoreV2", ["save/Const", "save/RestoreV2/tensor_names",
                                               "save/RestoreV2/shape_and_slices"], dtypes=dtypes)
@@ -274,9 +277,10 @@ def _tensor_info(name, dims):
                        pb.message_field(3, shape_proto(dims))])
 
 
-def build(model, spec, input_name):
-    """(SavedModel bytes, {bundle name: Variable}) for `model` served on one float32 input of TensorSpec `spec`,
-    called `input_name` in the ``serving_default`` signature.
+def build(model, spec, input_name, key_of):
+    """The SavedModel protocol buffer (bytes) of `model` served on one float32 input of TensorSpec `spec`, called
+    `input_name` in the ``serving_default`` signature; its Saver restores each variable from the bundle key
+    ``<key_of[id(variable)]>/.ATTRIBUTES/VARIABLE_VALUE`` (the keys pytensor's own loader reads too).
 
     Raises:
         Unsupported: a model that is not Sequential, or a layer or setting without a TensorFlow graph here.
@@ -284,7 +288,7 @@ def build(model, spec, input_name):
     from ..keras.models import Sequential
     if spec.dtype.name != "float32":
         raise Unsupported(f"a {spec.dtype.name} input (float32 only)")
-    builder = _Builder()
+    builder = _Builder(key_of)
     shape = tuple(spec.shape.as_list())
     x = builder.graph.add(input_name, "Placeholder", dtype=_type_attr(_FLOAT), shape=_shape_attr(shape))
     if isinstance(model, Sequential):
@@ -306,14 +310,4 @@ def build(model, spec, input_name):
     meta_graph = [pb.message_field(1, [pb.string_field(4, "serve")]), pb.bytes_field(2, graph), pb.bytes_field(3, saver),
                   # "serve" too, as Keras 3's export has it: keras.layers.TFSMLayer's default endpoint
                   *pb.map_entries(5, {"serve": signature, "serving_default": signature}, bytes)]
-    return pb.message([pb.varint_field(1, 1), pb.message_field(2, meta_graph)]), builder.variables
-
-
-def write(folder, saved_model, variables):
-    """Writes ``saved_model.pb`` and the variables' tensor bundle into the SavedModel folder being committed."""
-    from ..keras.saving._weights import to_numpy
-    write_bundle(os.path.join(folder, "variables", "variables"),
-                 {name: to_numpy(v) for name, v in variables.items()})
-    path = os.path.join(folder, _format.TF_SAVED_MODEL)
-    with open(path, "wb") as f:
-        f.write(saved_model)
+    return pb.message([pb.varint_field(1, 1), pb.message_field(2, meta_graph)])

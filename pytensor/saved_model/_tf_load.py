@@ -8,7 +8,7 @@ TF2 SavedModels are read through their object graph (``MetaGraphDef.object_graph
 function library, and its captured inputs (``bound_inputs``) name variable objects, whose values come from the
 bundle by the keys of the checkpoint's object graph. A function's nodes are run one by one with pytensor's ops
 (eagerly; nothing in the file is executed as code). A TF1 SavedModel (no object graph, as pytensor's own
-``saved_model.pb`` is) is run from its GraphDef, the variables fed by the bundle under their VarHandleOp names.
+``saved_model.pb`` is) is run from its GraphDef, each VarHandleOp fed the bundle value its Saver restores.
 
 Layout of the messages: tensorflow/core/protobuf/{saved_model,meta_graph,saved_object_graph,
 trackable_object_graph}.proto and tensorflow/core/framework/{graph,function,node_def,attr_value,tensor}.proto.
@@ -407,17 +407,40 @@ def _load_v2(meta_graph, values, path):
     return _LoadedModel(signatures, endpoints, list(variables.values()))
 
 
+def _saver_keys(nodes):
+    """VarHandleOp name -> its key in the bundle, from the Saver's nodes: AssignVariableOp(handle, Identity(...
+    RestoreV2:i)) restores tensor_names[i]."""
+    by_name = {n.string(1): n for n in nodes}
+
+    def inputs(node):
+        return [r.decode().split(":") for r in node.repeated_bytes(3) if not r.startswith(b"^")]
+
+    out = {}
+    for node in nodes:
+        if node.string(2) != "AssignVariableOp" or len(inputs(node)) != 2:
+            continue
+        (handle, *_), source = inputs(node)
+        while source[0] in by_name and by_name[source[0]].string(2) == "Identity":
+            source = inputs(by_name[source[0]])[0]
+        restore = by_name.get(source[0])
+        if restore is not None and restore.string(2) == "RestoreV2":
+            keys = _Attrs(by_name[inputs(restore)[1][0]]).tensor("value").reshape(-1)
+            out[handle] = keys[int(source[-1]) if len(source) > 1 else 0].decode()
+    return out
+
+
 def _load_v1(meta_graph, values, path):
-    """A TF1 MetaGraph: the signatures' outputs computed from the GraphDef's nodes, variables fed by VarHandleOp
-    name (their bundle keys, as TF1's Saver keys them)."""
+    """A TF1 MetaGraph: the signatures' outputs computed from the GraphDef's nodes, each VarHandleOp fed the value
+    its Saver restores (by its own name when no Saver node names it, as TF1's Saver keys them)."""
     graph_def = meta_graph.message(2)
     library = _Library(graph_def, path)
     nodes = graph_def.messages(1)
-    handles = {n.string(1): n for n in nodes if n.string(2) == "VarHandleOp"}
-    missing = [name for name in handles if name not in values]
+    keys = _saver_keys(nodes)
+    handles = {n.string(1): keys.get(n.string(1), n.string(1)) for n in nodes if n.string(2) == "VarHandleOp"}
+    missing = [key for key in handles.values() if key not in values]
     if missing:
         raise ValueError(f"variables {missing} have no value in the checkpoint")
-    variables = {name: pt.Variable(values[name], name=name) for name in handles}
+    variables = {name: pt.Variable(values[key], name=name) for name, key in handles.items()}
     signatures = {}
     for key, definition in meta_graph.map(5).items():
         inputs = {name: _tensor_info(info) for name, info in definition.map(1).items()}

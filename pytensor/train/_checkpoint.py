@@ -7,9 +7,10 @@ A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Va
 attributes hold such things (``tf.Module``-like classes, lists, dicts). Every value is stored as
 ``<key>/.ATTRIBUTES/VARIABLE_VALUE``.
 
-The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint (TensorFlow's ``.index`` /
-``.data-*`` tensor bundles are not written or read), and TensorFlow's ``checkpoint`` state file (a text proto
-with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are atomic.
+The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint, and TensorFlow's ``checkpoint``
+state file (a text proto with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are
+atomic. TensorFlow's tensor bundles (``<prefix>.index`` + ``.data-*``, as a SavedModel's ``variables/`` holds them)
+are read too, not written.
 
 Restoring before a variable exists is deferred, as in TensorFlow: a layer's values (and their optimizer slots) are
 assigned when the layer creates its variables, and values stored under an attribute a Checkpoint or tf.Module
@@ -30,6 +31,7 @@ __all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "list_variabl
 
 _VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
 _SUFFIX = ".h5"
+_BUNDLE_INDEX = ".index"
 
 
 def _h5py():
@@ -261,18 +263,11 @@ def restore_object(root, save_path):
     """Restores everything reachable from ``root`` from ``<save_path>.h5``; returns a CheckpointLoadStatus."""
     if save_path is None:
         return CheckpointLoadStatus(None, (), (), [])
-    _, _, weights = _keras()
     save_path = os.fspath(save_path)
-    filename = save_path + _SUFFIX
-    if not os.path.exists(filename):
-        raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file {filename}).")
-    try:
-        with _h5py().File(filename, "r") as f:
-            names = []
-            f.visititems(lambda name, obj: names.append(name) if name.endswith(_VALUE) else None)
-            stored = {name[: -len(_VALUE) - 1]: weights.read_array(f, name, filename) for name in names}
-    except OSError as e:
-        raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
+    if not os.path.exists(save_path + _SUFFIX) and not os.path.exists(save_path + _BUNDLE_INDEX):
+        raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file "
+                         f"{save_path + _SUFFIX}).")
+    stored = {name[: -len(_VALUE) - 1]: value for name, value in _read_file(save_path).items()}
     used, missing, deferred = _restore_values(root, stored, save_path)
     return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
 
@@ -385,10 +380,20 @@ def _read_values(ckpt_dir_or_file):
         path = latest_checkpoint(path)
         if path is None:
             raise ValueError(f"No checkpoint found in folder {os.fspath(ckpt_dir_or_file)}.")
-    filename = path + _SUFFIX
-    if not os.path.exists(filename):
-        raise ValueError(f"No checkpoint at {path!r} (expected the file {filename}).")
+    if not os.path.exists(path + _SUFFIX) and not os.path.exists(path + _BUNDLE_INDEX):
+        raise ValueError(f"No checkpoint at {path!r} (expected the file {path + _SUFFIX}).")
+    return _read_file(path)
+
+
+def _read_file(prefix):
+    """{full key: numpy value} of the values stored at `prefix`: pytensor's ``<prefix>.h5``, else a TensorFlow
+    tensor bundle ``<prefix>.index`` (what a SavedModel's variables/ holds when it has TensorFlow's files; also
+    TensorFlow's own checkpoints, whose keys match for plain variables)."""
     _, _, weights = _keras()
+    filename = prefix + _SUFFIX
+    if not os.path.exists(filename):
+        from ..saved_model._tensor_bundle import read_bundle
+        return {name: value for name, value in read_bundle(prefix).items() if name.endswith(_VALUE)}
     try:
         with _h5py().File(filename, "r") as f:
             names = []

@@ -92,8 +92,9 @@ def test_saved_model_pb_holds_the_models_graph_signature_and_variables(tmp_path,
     model = make()
     export = str(tmp_path / "export")
     tf.saved_model.save(model, export)
+    # TensorFlow's tensor bundle replaces variables.h5: one copy of the values, read by both libraries
     assert sorted(os.listdir(os.path.join(export, "variables"))) == [
-        "variables.data-00000-of-00001", "variables.h5", "variables.index"]
+        "variables.data-00000-of-00001", "variables.index"]
     saved_model = pb.Message(open(os.path.join(export, "saved_model.pb"), "rb").read())
     assert saved_model.int(1) == 1
     meta_graph, = saved_model.messages(2)
@@ -114,10 +115,17 @@ def test_saved_model_pb_holds_the_models_graph_signature_and_variables(tmp_path,
     assert ops.count("VarHandleOp") == len(model.weights) and "RestoreV2" in ops
     saver = meta_graph.message(3)
     assert saver.string(1) == "save/Const:0" and saver.string(3) in nodes
-    # the bundle holds each weight under its VarHandleOp's name
-    values = _tensor_bundle.read_bundle(os.path.join(export, "variables", "variables"))
-    for weight in model.weights:
-        np.testing.assert_array_equal(values[weight.name[: -len(":0")]], weight.numpy())
+    # the bundle holds each weight under tf.train.Checkpoint(model)'s key, which the Saver restores
+    prefix = os.path.join(export, "variables", "variables")
+    values = _tensor_bundle.read_bundle(prefix)
+    restored = [n.map(5)["value"] for n in nodes.values() if n.string(1) == "save/RestoreV2/tensor_names"]
+    keys = sorted(k.decode() for k in restored[0].message(8).repeated_bytes(8))
+    assert len(keys) == len(model.weights) and all(k.endswith("/.ATTRIBUTES/VARIABLE_VALUE") for k in keys)
+    np.testing.assert_array_equal(sorted(values[k].size for k in keys), sorted(w.numpy().size for w in model.weights))
+    fresh = make()
+    fresh.load_weights(prefix)  # tf.keras 2.x's checkpoint prefix: here TensorFlow's bundle
+    for mine, theirs in zip(fresh.weights, model.weights):
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
     # pytensor's own files still load as before
     x = _inputs(model)
     out = tf.saved_model.load(export).signatures["serving_default"](tf.constant(x))["output_0"]
