@@ -409,7 +409,7 @@ def _tensorflow_graph(model, signatures, signatures_json, variables, keys):
         if len(specs) != 1:
             raise _tf_export.Unsupported(f"{len(specs)} inputs (one input only)")
         for v in variables:
-            if v.dtype.name not in _tensor_bundle.DTYPES:
+            if v.dtype.name not in _tensor_bundle.WRITABLE:
                 raise _tf_export.Unsupported(f"the {v.dtype.name} variable '{v.name}' (no tensor-bundle dtype)")
         return _tf_export.build(model, specs[0], signatures_json["serving_default"]["input_names"][0],
                                 dict(zip(map(id, variables), keys)))

@@ -11,12 +11,13 @@ import numpy as np
 
 from . import _protobuf as pb
 
-__all__ = ["write_bundle", "read_bundle", "DTYPES", "dtype_enum", "numpy_dtype"]
+__all__ = ["write_bundle", "read_bundle", "DTYPES", "WRITABLE", "dtype_enum", "numpy_dtype"]
 
 # DataType enum values (tensorflow/core/framework/types.proto) of the dtypes a bundle holds here.
 DTYPES = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "string": 7, "int64": 9,
           "bool": 10, "float16": 19, "resource": 20}
 _NUMPY = {v: k for k, v in DTYPES.items() if k not in ("string", "resource")}
+WRITABLE = frozenset(_NUMPY.values())  # the dtype names write_bundle stores
 _TABLE_MAGIC = 0xDB4775248B80FB57
 _RESTART_INTERVAL = 16  # TensorFlow's table default: a full key every 16 entries, later ones share its prefix
 _MASK_DELTA = 0xA282EAD8

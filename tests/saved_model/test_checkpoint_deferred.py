@@ -1,6 +1,8 @@
 """tf.train.Checkpoint's deferred restoration: values for variables that do not exist at restore time (a module
 that creates its variables on its first call, attributes assigned after the restore) are assigned when they are
 created, as TensorFlow does."""
+import os
+
 import numpy as np
 import pytest
 
@@ -75,3 +77,13 @@ def test_deferred_value_of_the_wrong_shape_is_refused(tmp_path):
     ckpt.restore(path)
     with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
         ckpt.w = tf.Variable([0.0, 0.0, 0.0])
+
+
+def test_checkpoints_written_by_tensorflow_restore_plain_variables():
+    """A TF2 object-graph checkpoint (fixtures/make_tf_fixtures.py): its tensor bundle is read, keys match."""
+    prefix = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "tf_checkpoint", "ckpt")
+    step, w = tf.Variable(0, dtype="int64"), tf.Variable(tf.zeros([1, 3]))
+    tf.train.Checkpoint(step=step, w=w).restore(prefix).assert_consumed()
+    assert int(step.numpy()) == 42
+    np.testing.assert_array_equal(w.numpy(), [[1.5, -2.0, 0.25]])
+    assert ("w/.ATTRIBUTES/VARIABLE_VALUE", [1, 3]) in tf.train.list_variables(prefix)
