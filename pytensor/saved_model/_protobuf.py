@@ -127,9 +127,18 @@ class Message:
     def has(self, number):
         return number in self.fields
 
+    def _checked(self, number, values, kind):
+        """`values` of field `number`, raising DecodeError when one has the other kind of wire encoding (a damaged
+        message) than `kind` (bytes for length-delimited fields, int for the others)."""
+        for value in values:
+            if not isinstance(value, kind):
+                raise DecodeError(f"field {number} is {'length-delimited' if kind is int else 'a number'} where "
+                                  f"{'a number' if kind is int else 'length-delimited data'} is expected")
+        return values
+
     def int(self, number, default=0):
         """A varint field's last value, as a signed 64-bit int."""
-        values = self.fields.get(number)
+        values = self._checked(number, self.fields.get(number, ()), int)
         if not values:
             return default
         value = values[-1]
@@ -149,25 +158,28 @@ class Message:
         return [v - (1 << 64) if v >= 1 << 63 else v for v in out]
 
     def float(self, number, default=0.0):
-        values = self.fields.get(number)
-        return struct.unpack("<f", struct.pack("<I", values[-1]))[0] if values else default
+        values = self._checked(number, self.fields.get(number, ()), int)
+        return struct.unpack("<f", struct.pack("<I", values[-1] & 0xFFFFFFFF))[0] if values else default
 
     def bytes(self, number, default=b""):
-        values = self.fields.get(number)
+        values = self._checked(number, self.fields.get(number, ()), bytes)
         return values[-1] if values else default
 
     def string(self, number, default=""):
-        return self.bytes(number, default.encode()).decode("utf8")
+        try:
+            return self.bytes(number, default.encode()).decode("utf8")
+        except UnicodeDecodeError:
+            raise DecodeError(f"field {number} is not UTF-8 text") from None
 
     def repeated_bytes(self, number):
-        return list(self.fields.get(number, ()))
+        return list(self._checked(number, self.fields.get(number, ()), bytes))
 
     def message(self, number):
         """An embedded message (empty when absent)."""
         return Message(self.bytes(number))
 
     def messages(self, number):
-        return [Message(v) for v in self.fields.get(number, ())]
+        return [Message(v) for v in self.repeated_bytes(number)]
 
     def map(self, number):
         """A ``map<string, message>`` field as {key: Message}."""

@@ -198,6 +198,7 @@ class _GraphFunction:
         self.outputs = outputs  # tensor references ("node:arg:index" in functions, "node:index" in graphs)
         self._library = library
         self._path = path
+        self._needed = None
 
     @classmethod
     def from_function_def(cls, fdef, library, path):
@@ -211,9 +212,15 @@ class _GraphFunction:
         if self.name in seen:
             return
         seen.add(self.name)
-        for name in self._needed():
+        for name in self._order():
             node = self.nodes[name]
             op = node.string(2)
+            for reference in node.repeated_bytes(3):
+                parts = reference.decode().lstrip("^").split(":")
+                if parts[0] not in self.nodes and parts[0] not in self.inputs or \
+                        len(parts) > 1 and not parts[-1].isdigit():
+                    raise ValueError(f"node '{name}' of function '{self.name}' has the input {reference!r}, which "
+                                     f"names no node or input")
             if op in _CALLS:
                 self._library.get(_Attrs(node).func("f"), name).check(seen)
             elif op not in OPS and op not in ("Placeholder", "VarHandleOp"):
@@ -225,8 +232,14 @@ class _GraphFunction:
     def _node_of(self, reference):
         return reference.lstrip("^").split(":")[0]
 
-    def _needed(self):
-        """The nodes the outputs depend on (data inputs only), in an order where inputs come first."""
+    def _order(self):
+        """The nodes the outputs depend on (data inputs only), in an order where inputs come first (computed once).
+
+        Raises:
+            ValueError: a reference to a missing node, or a cycle.
+        """
+        if self._needed is not None:
+            return self._needed
         order, state = [], {}
         for reference in self.outputs:
             stack = [(self._node_of(reference), False)]
@@ -235,16 +248,20 @@ class _GraphFunction:
                 if name in self.inputs or state.get(name) == "done":
                     continue
                 if name not in self.nodes:
-                    raise ValueError(f"{self._path}: function '{self.name}' refers to a missing node '{name}'")
+                    raise ValueError(f"function '{self.name}' refers to a missing node '{name}'")
                 if expanded:
                     state[name] = "done"
                     order.append(name)
                     continue
+                if state.get(name) == "visiting":
+                    raise ValueError(f"function '{self.name}' has a cycle through node '{name}'")
+                state[name] = "visiting"
                 stack.append((name, True))
                 for reference in self.nodes[name].repeated_bytes(3):
                     reference = reference.decode()
                     if not reference.startswith("^"):
                         stack.append((self._node_of(reference), False))
+        self._needed = order
         return order
 
     def __call__(self, args, feeds=None):
@@ -259,17 +276,26 @@ class _GraphFunction:
             index = int(parts[-1]) if len(parts) > 1 else 0
             return outputs[index] if isinstance(outputs, list) else outputs
 
-        for name in self._needed():
+        for name in self._order():
             node = self.nodes[name]
             op = node.string(2)
-            inputs = [value(r.decode()) for r in node.repeated_bytes(3) if not r.startswith(b"^")]
-            if op in ("Placeholder", "VarHandleOp"):
-                results[name] = feeds[name]
-            elif op in _CALLS:
-                results[name] = self._library.get(_Attrs(node).func("f"), name)(inputs)
-            else:
-                results[name] = OPS[op](_Attrs(node), *inputs)
-        return [value(reference) for reference in self.outputs]
+            try:
+                inputs = [value(r.decode()) for r in node.repeated_bytes(3) if not r.startswith(b"^")]
+                if op in ("Placeholder", "VarHandleOp"):
+                    results[name] = feeds[name]
+                elif op in _CALLS:
+                    results[name] = self._library.get(_Attrs(node).func("f"), name)(inputs)
+                else:
+                    results[name] = OPS[op](_Attrs(node), *inputs)
+            except (KeyError, IndexError, TypeError, struct.error, pb.DecodeError, UnicodeDecodeError) as e:
+                # what a damaged node gives (missing attribute or input, wrong input count, bad encoding)
+                raise ValueError(f"{self._path}: node '{name}' ({op}) of function '{self.name}' cannot run: "
+                                 f"{type(e).__name__}: {e}. The SavedModel is damaged.") from None
+        try:
+            return [value(reference) for reference in self.outputs]
+        except (IndexError, ValueError) as e:
+            raise ValueError(f"{self._path}: function '{self.name}' returns {self.outputs}, which its nodes do not "
+                             f"produce ({e}). The SavedModel is damaged.") from None
 
 
 class _Library:
@@ -392,6 +418,11 @@ def _load_v2(meta_graph, values, path):
             inputs = {name: _tensor_info(info) for name, info in definition.map(1).items()} if definition else {}
             outputs = {name: int(info.string(1).rsplit(":", 1)[-1]) for name, info in definition.map(2).items()} \
                 if definition else {f"output_{i}": i for i in range(len(fn.outputs))}
+            if sorted(keywords) != sorted(inputs) or len(keywords) + len(captured) != len(fn.inputs) or \
+                    any(not 0 <= i < len(fn.outputs) for i in outputs.values()):
+                raise ValueError(f"signature '{key}' (inputs {sorted(inputs)}, outputs {outputs}) does not match its "
+                                 f"function '{fn.name}' (arguments {keywords} and {len(captured)} captures, "
+                                 f"{len(fn.outputs)} outputs)")
 
             def run(tensors, fn=fn, captured=captured, keywords=keywords, names=sorted(inputs)):
                 by_name = dict(zip(names, tensors))

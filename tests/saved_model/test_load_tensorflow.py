@@ -91,3 +91,30 @@ def test_constants_in_every_encoding_tensorflow_writes():
     content = tensor(1, [2, 1], pb.bytes_field(4, np.array([[3.0], [4.0]], "<f4").tobytes()))
     assert content.shape == (2, 1) and content[1, 0] == 4.0
     assert tensor(7, [2], pb.bytes_field(8, b"a"), pb.bytes_field(8, b"bc")).tolist() == [b"a", b"bc"]
+
+
+@pytest.mark.parametrize("name", ["keras_mlp", "keras_cnn"])
+def test_truncated_or_bit_flipped_saved_model_pb_is_a_clear_error_or_still_runs(tmp_path, name):
+    """TensorFlow's saved_model.pb has no checksum: a damaged one either fails with an error naming the file (or the
+    op it no longer knows), or still decodes into a runnable graph (a flip in bytes that do not matter) — never an
+    exception of another kind."""
+    import random
+
+    from pytensor.errors import InvalidArgumentError
+    folder = tmp_path / "model"
+    shutil.copytree(os.path.join(FIXTURES, name), folder)
+    data = (folder / "saved_model.pb").read_bytes()
+    x = tf.constant(EXPECTED["x_" + name[6:]])
+    rng = random.Random(5)
+    for trial in range(60):
+        damaged = bytearray(data[: rng.randrange(len(data))] if trial % 2 else data)
+        if not trial % 2:
+            for _ in range(3):
+                damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+        (folder / "saved_model.pb").write_bytes(bytes(damaged))
+        try:
+            serving = tf.saved_model.load(folder).signatures.get("serving_default")
+            if serving is not None:
+                serving(x)
+        except (ValueError, NotImplementedError, InvalidArgumentError) as e:
+            assert "saved_model.pb" in str(e) or isinstance(e, InvalidArgumentError), e
