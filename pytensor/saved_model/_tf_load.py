@@ -191,9 +191,10 @@ _CALLS = ("StatefulPartitionedCall", "PartitionedCall")
 class _GraphFunction:
     """A FunctionDef of the library (or a GraphDef's nodes): runs the nodes its outputs need with pytensor ops."""
 
-    def __init__(self, name, inputs, nodes, outputs, library, path):
+    def __init__(self, name, inputs, nodes, outputs, library, path, input_types=()):
         self.name = name
         self.inputs = inputs    # input names, in call order
+        self.input_types = input_types  # their DataType enum values (functions only)
         self.nodes = {n.string(1): n for n in nodes}
         self.outputs = outputs  # tensor references ("node:arg:index" in functions, "node:index" in graphs)
         self._library = library
@@ -204,8 +205,9 @@ class _GraphFunction:
     def from_function_def(cls, fdef, library, path):
         signature = fdef.message(1)
         ret = {entry.string(1): entry.string(2) for entry in fdef.messages(4)}
-        return cls(signature.string(1), [a.string(1) for a in signature.messages(2)], fdef.messages(3),
-                   [ret[a.string(1)] for a in signature.messages(3)], library, path)
+        arguments = signature.messages(2)
+        return cls(signature.string(1), [a.string(1) for a in arguments], fdef.messages(3),
+                   [ret[a.string(1)] for a in signature.messages(3)], library, path, [a.int(3) for a in arguments])
 
     def check(self, seen):
         """Raises NotImplementedError naming the first op (here or in a function it calls) pytensor cannot run."""
@@ -326,7 +328,8 @@ class _Endpoint:
     def __call__(self, *args):
         if len(args) != self._input_count:
             raise TypeError(f"{self._function.name} takes {self._input_count} inputs, got {len(args)}")
-        outputs = self._function([pt.convert_to_tensor(a) for a in args] + self._captured)
+        dtypes = [numpy_dtype(enum).name for enum in self._function.input_types[: len(args)]]
+        outputs = self._function([pt.convert_to_tensor(a, dtype=d) for a, d in zip(args, dtypes)] + self._captured)
         return outputs[0] if len(outputs) == 1 else outputs
 
 
@@ -383,6 +386,7 @@ def _checkpoint_keys(values, nodes_count):
 
 
 def _load_v2(meta_graph, values, path):
+    """A TF2 MetaGraph: signatures and the root's functions from the object graph, variables by its node ids."""
     library = _Library(meta_graph.message(2), path)
     object_graph = meta_graph.message(7)
     nodes = object_graph.messages(1)

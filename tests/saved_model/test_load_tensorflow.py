@@ -27,7 +27,7 @@ def test_keras_exports_predict_what_keras_predicted(name, weights, trainable):
     assert list(by_name) == ["output_0"]
     np.testing.assert_allclose(by_name["output_0"].numpy(), expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(serving(tf.constant(x))["output_0"].numpy(), expected, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(loaded.serve(x).numpy(), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(loaded.serve(x.astype("float64")).numpy(), expected, rtol=1e-5, atol=1e-6)
     assert len(loaded.variables) == weights and len(loaded.trainable_variables) == trainable
     with pytest.raises(TypeError, match="missing"):
         serving(other=tf.constant(x))
