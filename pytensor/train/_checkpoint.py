@@ -5,7 +5,8 @@ A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Va
 (``iterations``, the learning rate, and each slot stored beside the variable it belongs to, under
 ``<variable>/.OPTIMIZER_SLOT/<optimizer>/<slot>``, as TensorFlow keys them), nested Checkpoints and objects whose
 attributes hold such things (``tf.Module``-like classes, lists, dicts). Every value is stored as
-``<key>/.ATTRIBUTES/VARIABLE_VALUE``.
+``<key>/.ATTRIBUTES/VARIABLE_VALUE``; a ``tf.data`` iterator's position (elements produced) as
+``<key>/.ATTRIBUTES/ITERATOR_STATE`` (TensorFlow stores its pipeline's serialized state there).
 
 The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint, and TensorFlow's ``checkpoint``
 state file (a text proto with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are
@@ -30,6 +31,7 @@ __all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "list_variabl
 # module-level for keras.saving; they are not part of tf.train's public names.
 
 _VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
+_ITERATOR = ".ATTRIBUTES/ITERATOR_STATE"  # pytensor stores the number of elements the iterator produced
 _SUFFIX = ".h5"
 _BUNDLE_INDEX = ".index"
 
@@ -46,6 +48,11 @@ def _keras():
     return Layer, Optimizer, _weights
 
 
+def _iterator_class():
+    from ..data.dataset import OwnedIterator
+    return OwnedIterator
+
+
 class _Graph:
     """The objects reachable from a root, with their keys: variables, optimizers and unbuilt layers."""
 
@@ -55,6 +62,7 @@ class _Graph:
         self.optimizers = []   # (key, optimizer)
         self.unbuilt = []      # (key of its vars group, layer) for layers whose variables do not exist yet
         self.containers = []   # (key, Checkpoint or tf.Module): attributes assigned later are restored then
+        self.iterators = {}    # key -> tf.data iterator
         self._seen = set()
         self._visit(root, "")
 
@@ -71,6 +79,9 @@ class _Graph:
         if id(obj) in self._seen:
             return
         self._seen.add(id(obj))
+        if isinstance(obj, _iterator_class()):
+            self.iterators[path] = obj
+            return
         if isinstance(obj, Layer):
             for sub, item, variables in weights.saveables(obj):
                 sub_path = _join(path, sub)
@@ -94,7 +105,8 @@ class _Graph:
             (obj if isinstance(obj, dict) else dict(enumerate(obj)) if isinstance(obj, (list, tuple)) else
              {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {})
         for name, child in children.items():
-            if _trackable(child):
+            # a nested Checkpoint's save counter is not state (TensorFlow creates it only for the one saved)
+            if _trackable(child) and not (path and isinstance(obj, Checkpoint) and name == "save_counter"):
                 self._visit(child, _join(path, str(name)))
 
     def slots(self):
@@ -116,7 +128,7 @@ def _join(path, name):
 
 def _trackable(obj, depth=0):
     Layer, Optimizer, _ = _keras()
-    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint, pt.Module)):
+    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint, pt.Module, _iterator_class())):
         return True
     if depth > 3:
         return False
@@ -192,8 +204,8 @@ class Checkpoint:
         for name, value in kwargs.items():
             if not _trackable(value):
                 raise ValueError(f"Checkpoint: `{name}` ({type(value).__name__}) holds nothing a checkpoint can save "
-                                 f"(variables, Keras layers / models, optimizers, checkpoints). Dataset iterators "
-                                 f"and plain Python values are not supported.")
+                                 f"(variables, Keras layers / models, optimizers, tf.Modules, checkpoints, "
+                                 f"iter(dataset) iterators). Plain Python values are not supported.")
         self._children = dict(kwargs)
         self.save_counter = pt.Variable(0, dtype="int64", trainable=False, name="save_counter")
 
@@ -256,6 +268,8 @@ def write_object(root, file_prefix):
                 weights.write_array(f, f"{key}/{_VALUE}", variable)
             for key, optimizer in graph.learning_rates.items():
                 f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
+            for key, iterator in graph.iterators.items():
+                f.create_dataset(_join(key, _ITERATOR), data=np.int64(iterator._position))
     return file_prefix
 
 
@@ -267,7 +281,7 @@ def restore_object(root, save_path):
     if not os.path.exists(save_path + _SUFFIX) and not os.path.exists(save_path + _BUNDLE_INDEX):
         raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file "
                          f"{save_path + _SUFFIX}).")
-    stored = {name[: -len(_VALUE) - 1]: value for name, value in _read_file(save_path).items()}
+    stored = {name.rsplit("/.ATTRIBUTES/", 1)[0]: value for name, value in _read_file(save_path).items()}
     used, missing, deferred = _restore_values(root, stored, save_path)
     return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
 
@@ -304,6 +318,13 @@ def _restore_values(root, stored, save_path):
         if key in stored:
             used.add(key)
             optimizer.learning_rate = float(stored[key])
+    for key, iterator in graph.iterators.items():
+        if key in stored:
+            used.add(key)
+            if np.asarray(stored[key]).dtype.kind not in "iu":
+                raise ValueError(f"Checkpoint {save_path}: '{key}' holds an iterator state pytensor did not write "
+                                 f"(TensorFlow's serialized pipeline state cannot be restored here).")
+            iterator._restore_position(int(stored[key]))
     deferred = []
     for vars_key, layer in graph.unbuilt:
         prefix = vars_key + "/"
@@ -393,11 +414,11 @@ def _read_file(prefix):
     filename = prefix + _SUFFIX
     if not os.path.exists(filename):
         from ..saved_model._tensor_bundle import read_bundle
-        return {name: value for name, value in read_bundle(prefix).items() if name.endswith(_VALUE)}
+        return {name: value for name, value in read_bundle(prefix).items() if name.endswith((_VALUE, _ITERATOR))}
     try:
         with _h5py().File(filename, "r") as f:
             names = []
-            f.visititems(lambda name, obj: names.append(name) if name.endswith(_VALUE) else None)
+            f.visititems(lambda name, obj: names.append(name) if name.endswith((_VALUE, _ITERATOR)) else None)
             return {name: weights.read_array(f, name, filename) for name in names}
     except OSError as e:
         raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
