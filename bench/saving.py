@@ -11,10 +11,9 @@ also deletes the old folder), ``tf.saved_model.load`` (reads the variables and d
 the first ``serving_default`` call (which optimises the graph), one call on 32 rows, and ``model.export`` (median
 of 9 each).
 A 100 MB model (Dense 5000x5000 float32, uncompiled): ``model.save(".keras")``, ``save_weights`` and
-``tf.saved_model.save`` (pytensor's fsyncs every file and the folders; the ``.keras`` / ``.h5`` saves do not) in MB/s,
+``tf.saved_model.save`` (each fsyncs what it writes and the folder before and after the rename) in MB/s,
 against ``dd if=/dev/zero of=<file> bs=1M count=100 conv=fsync`` on the same folder (the issue's target:
->= 0.5x dd). Saves end with an fsync-free rename; dd is asked to fsync, so the comparison favours nothing to
-pytensor only if the page cache absorbs both — both numbers are quoted with and without fsync.
+>= 0.5x dd). dd's speed is quoted with and without fsync; pytensor's saves fsync, so compare with the first.
 With Keras 3 importable (``KERAS_BACKEND=tensorflow``), the same cases run in Keras for comparison.
 """
 import argparse

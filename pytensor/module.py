@@ -60,6 +60,12 @@ class Module:
         with name_scope(name) as scope:  # the scope is fixed here: entering it later gives the same names
             self._name_scope = name_scope(scope)
 
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if "_deferred_restorations" in self.__dict__:  # a checkpoint restore found values for attributes to come
+            from .train._checkpoint import restore_assigned
+            restore_assigned(self, name, value)
+
     @property
     def name(self):
         """The module's name (its class name in snake_case unless given)."""

@@ -44,6 +44,42 @@ def _result_to_element(result):
     return structure_to_leaves(result)
 
 
+class OwnedIterator:
+    """What ``iter(dataset)`` returns: the dataset's elements one by one.
+
+    ``tf.train.Checkpoint(iterator=it)`` saves how many elements it has produced; restoring starts the dataset again
+    and skips that many. A restored iterator so continues where the saved one was for pipelines that produce the
+    same elements each time they start (no unseeded shuffle); TensorFlow saves the pipeline's internal state
+    (shuffle buffers included) instead.
+    """
+
+    def __init__(self, dataset):
+        self._dataset = dataset
+        self._elements = map(_to_tensors, dataset._elements())
+        self._position = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        element = next(self._elements)
+        self._position += 1
+        return element
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+    def _restore_position(self, position):
+        """Starts the dataset again and skips `position` elements (what a checkpoint restores)."""
+        elements = self._dataset._elements()
+        skipped = sum(1 for _ in itertools.islice(elements, position))
+        if skipped != position:
+            raise ValueError(f"Cannot restore the iterator to element {position}: its dataset has only {skipped} "
+                             f"elements.")
+        self._elements, self._position = map(_to_tensors, elements), position
+
+
 class Dataset:
     """A sequence of elements, each a structure (tuple / dict) of tensors, built from sources and transformations.
 
@@ -64,7 +100,7 @@ class Dataset:
 
     # ----- iteration and inspection -----
     def __iter__(self):
-        return map(_to_tensors, self._elements())
+        return OwnedIterator(self)
 
     def as_numpy_iterator(self):
         """Iterates the elements as numpy arrays (and ``bytes`` for scalar strings)."""

@@ -9,10 +9,13 @@ from ..dtypes import DType, as_dtype
 FORMAT = "pytensor.saved_model"
 VERSION = 1
 METADATA = "saved_model.json"
-VARIABLES = "variables/variables"   # the checkpoint prefix; the file is VARIABLES + ".h5"
+VARIABLES = "variables/variables"   # the checkpoint prefix; the file is VARIABLES + ".h5", or a tensor bundle
+TENSOR_BUNDLE = "tensor_bundle"  # "variables_format" of SavedModels whose variables are TensorFlow's bundle
+BUNDLE_DATA = ".data-00000-of-00001"  # a tensor bundle's data file (its index is <prefix>.index)
 GRAPHS = "saved_model.graphs"  # every traced graph, one after another (offsets in METADATA)
 KERAS_MODEL = "keras_model.keras"  # the whole Keras model, in a SavedModel from model.save(dir, save_format="tf")
-ENTRIES = frozenset({METADATA, GRAPHS, "variables", "assets", KERAS_MODEL})  # what a SavedModel folder may hold
+TF_SAVED_MODEL = "saved_model.pb"  # TensorFlow's MetaGraph of a Keras model (_tf_export), beside pytensor's files
+ENTRIES = frozenset({METADATA, GRAPHS, "variables", "assets", KERAS_MODEL, TF_SAVED_MODEL})  # what a SavedModel folder may hold
 
 
 class Unsaveable(Exception):

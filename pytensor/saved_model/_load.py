@@ -21,8 +21,9 @@ class LoadOptions:
 
 
 def contains_saved_model(export_dir):
-    """True when `export_dir` holds a pytensor SavedModel (TensorFlow's ``saved_model.pb`` ones are not loadable)."""
-    return os.path.isfile(os.path.join(os.fspath(export_dir), _format.METADATA))
+    """True when `export_dir` holds a SavedModel (pytensor's ``saved_model.json`` or TensorFlow's ``saved_model.pb``)."""
+    export_dir = os.fspath(export_dir)
+    return any(os.path.isfile(os.path.join(export_dir, name)) for name in (_format.METADATA, _format.TF_SAVED_MODEL))
 
 
 def _error(path, what):
@@ -38,11 +39,8 @@ def _read_metadata(export_dir):
         raise OSError(f"SavedModel file does not exist at: {export_dir}")
     path = os.path.join(export_dir, _format.METADATA)
     if not os.path.isfile(path):
-        if os.path.isfile(os.path.join(export_dir, "saved_model.pb")):
-            raise _error(export_dir, "is a TensorFlow SavedModel (saved_model.pb, protocol buffers); pytensor loads only "
-                                     "the SavedModels pytensor writes. Load the model in TensorFlow and save it as a "
-                                     ".keras file, which pytensor loads.")
-        raise _error(export_dir, f"is not a SavedModel: it has no {_format.METADATA}.")
+        raise _error(export_dir, f"is not a SavedModel: it has no {_format.METADATA} (pytensor's) or "
+                                 f"{_format.TF_SAVED_MODEL} (TensorFlow's).")
     try:
         with open(path, "rb") as f:
             metadata = json.loads(f.read())
@@ -56,26 +54,44 @@ def _read_metadata(export_dir):
     return metadata
 
 
-def _read_variables(export_dir, entries, expected_size):
+def _read_variables(export_dir, entries, expected_size, variables_format):
     from ..keras.saving._files import open_h5
     from ..keras.saving._weights import read_array
-    path = os.path.join(export_dir, _format.VARIABLES + ".h5")
+    bundle = variables_format == _format.TENSOR_BUNDLE
+    path = os.path.join(export_dir, _format.VARIABLES + (_format.BUNDLE_DATA if bundle else ".h5"))
     if not os.path.isfile(path):
         raise _error(path, "is missing; the SavedModel is incomplete.")
     if os.path.getsize(path) != expected_size:
         raise _error(path, f"has {os.path.getsize(path)} bytes, the SavedModel recorded {expected_size}: the file is "
                            f"truncated or was replaced.")
-    out = []
+    if bundle:
+        from ._tensor_bundle import read_bundle
+        try:
+            values = read_bundle(os.path.join(export_dir, _format.VARIABLES))
+        except ValueError as e:
+            raise _error(path, f"cannot be read: {e}") from None
+
+        def read(key):
+            if key not in values:
+                raise _error(path, f"has no value '{key}'; the SavedModel is damaged.")
+            return values[key]
+        return _variables(entries, read, path)
     with open_h5(path, path, "SavedModel variables file") as f:
-        for entry in entries:
-            value = read_array(f, f"{entry['key']}/.ATTRIBUTES/VARIABLE_VALUE", path)
-            if list(getattr(value, "shape", ())) != entry["shape"] or value.dtype.name != entry["dtype"]:
-                raise _error(path, f"variable '{entry['key']}' has shape {list(value.shape)} and dtype "
-                                   f"{value.dtype.name}, the SavedModel recorded {entry['shape']} and {entry['dtype']}.")
-            if _format.crc32c(value) != entry["crc32c"]:
-                raise _error(path, f"variable '{entry['key']}' does not match its recorded CRC-32C: the file is "
-                                   f"damaged.")
-            out.append(Variable(value, trainable=entry["trainable"], name=entry["name"]))
+        return _variables(entries, lambda key: read_array(f, key, path), path)
+
+
+def _variables(entries, read, path):
+    """The saved variables, each value (``read(key)``) checked against its recorded shape, dtype and CRC-32C."""
+    out = []
+    for entry in entries:
+        value = read(f"{entry['key']}/.ATTRIBUTES/VARIABLE_VALUE")
+        if list(getattr(value, "shape", ())) != entry["shape"] or value.dtype.name != entry["dtype"]:
+            raise _error(path, f"variable '{entry['key']}' has shape {list(value.shape)} and dtype "
+                               f"{value.dtype.name}, the SavedModel recorded {entry['shape']} and {entry['dtype']}.")
+        if _format.crc32c(value) != entry["crc32c"]:
+            raise _error(path, f"variable '{entry['key']}' does not match its recorded CRC-32C: the file is "
+                               f"damaged.")
+        out.append(Variable(value, trainable=entry["trainable"], name=entry["name"]))
     return out
 
 
@@ -287,17 +303,27 @@ def load(export_dir, tags=None, options=None):
     Returns the saved object: its attributes (sub-objects, variables, lists, dicts), its tf.functions (run from
     their saved graphs; callable with the input signatures traced before saving), and ``signatures``.
 
+    A SavedModel written by TensorFlow (``saved_model.pb`` without pytensor's ``saved_model.json``) loads with
+    its ``signatures``, the root's tf.functions (``serve``) and ``variables`` when its functions use only the ops
+    :mod:`._tf_load` runs (what Keras 3 exports for MLPs and CNNs).
+
     Raises:
         OSError: no such directory.
-        ValueError: a directory that is not a pytensor SavedModel (a TensorFlow one included) or whose files are
-            missing, truncated or damaged; the message names the file.
+        ValueError: a directory that is not a SavedModel or whose files are missing, truncated or damaged; the
+            message names the file.
+        NotImplementedError: a TensorFlow SavedModel using an op pytensor's loader does not run (named).
     """
     from ..keras.saving._files import FileError
     export_dir = os.fspath(export_dir)
+    if (os.path.isdir(export_dir) and not os.path.isfile(os.path.join(export_dir, _format.METADATA))
+            and os.path.isfile(os.path.join(export_dir, _format.TF_SAVED_MODEL))):
+        from . import _tf_load
+        return _tf_load.load(export_dir, tags)
     metadata = _read_metadata(export_dir)
     meta_path = os.path.join(export_dir, _format.METADATA)
     try:
-        variables = _read_variables(export_dir, metadata["variables"], metadata["variables_file_size"])
+        variables = _read_variables(export_dir, metadata["variables"], metadata["variables_file_size"],
+                                    metadata.get("variables_format"))
         graphs = _read_graphs(export_dir)
         functions = [_load_function(graphs, entry, variables) for entry in metadata["functions"]]
         root = _build_objects(metadata["objects"], variables, functions)

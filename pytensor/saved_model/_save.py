@@ -308,19 +308,25 @@ def _concretes(fn, table):
     return out
 
 
-def _fsync(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_file(path, data):
     with open(path, "wb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+
+
+def _fsync_tree(folder):
+    """fsyncs every file under `folder` (concurrently: the disk merges the flushes, one after another each waits
+    for its own), then the folders, deepest first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..keras.saving._files import fsync_path
+    files, folders = [], []
+    for root, _, names in os.walk(folder):
+        folders.append(root)
+        files += [os.path.join(root, name) for name in names]
+    with ThreadPoolExecutor(max_workers=min(8, len(files) or 1)) as pool:
+        list(pool.map(fsync_path, files))
+    for path in reversed(folders):
+        fsync_path(path)
 
 
 def save(obj, export_dir, signatures=None, options=None):
@@ -346,12 +352,14 @@ def save(obj, export_dir, signatures=None, options=None):
     write(obj, export_dir, signatures)
 
 
-def write(obj, export_dir, signatures=None, extra_files=None):
-    """:func:`save`; ``extra_files(folder)`` may add files to the SavedModel before it is committed."""
+def write(obj, export_dir, signatures=None, extra_files=None, keras_model=None):
+    """:func:`save`; ``extra_files(folder)`` may add files to the SavedModel before it is committed. A Keras model
+    (`obj`, or `keras_model` when `obj` wraps one) also gets TensorFlow's files where :mod:`._tf_export` covers it."""
     export_dir = os.fspath(export_dir)
     extra = {}
     layer = _keras_layer_class()
     if layer is not None and isinstance(obj, layer) and not isinstance(getattr(type(obj), "__call__", None), Function):
+        keras_model = obj
         serve = _keras_serve_function(obj)
         extra = {"serve": serve, "__call__": serve}
         if signatures is None:
@@ -382,7 +390,33 @@ def write(obj, export_dir, signatures=None, extra_files=None):
     keys = _variable_keys(obj, writer)
     for entry, key in zip(metadata["variables"], keys):
         entry["key"] = key
-    _commit(export_dir, metadata, graphs, keys, writer.variables, extra_files)
+    tensorflow_graph = _tensorflow_graph(keras_model, signatures or {}, metadata["signatures"], writer.variables, keys)
+    if tensorflow_graph is not None:
+        metadata["variables_format"] = _format.TENSOR_BUNDLE
+    _commit(export_dir, metadata, graphs, keys, writer.variables, extra_files, tensorflow_graph)
+
+
+def _tensorflow_graph(model, signatures, signatures_json, variables, keys):
+    """saved_model.pb's bytes for a Keras model served on one float32 input whose variables all have tensor-bundle
+    dtypes (None, with a warning naming what is missing, when there is no TensorFlow graph for it)."""
+    if model is None or "serving_default" not in signatures:
+        return None
+    from . import _tensor_bundle, _tf_export
+    sig = signatures["serving_default"]
+    specs = nest.flatten(list(sig.structured_input_signature) if isinstance(sig, ConcreteFunction)
+                         else list(sig.input_signature))
+    try:
+        if len(specs) != 1:
+            raise _tf_export.Unsupported(f"{len(specs)} inputs (one input only)")
+        for v in variables:
+            if v.dtype.name not in _tensor_bundle.WRITABLE:
+                raise _tf_export.Unsupported(f"the {v.dtype.name} variable '{v.name}' (no tensor-bundle dtype)")
+        return _tf_export.build(model, specs[0], signatures_json["serving_default"]["input_names"][0],
+                                dict(zip(map(id, variables), keys)))
+    except _tf_export.Unsupported as e:
+        warnings.warn(f"tf.saved_model.save: model '{model.name}' is saved in pytensor's format only; real "
+                      f"TensorFlow cannot load this SavedModel (no TensorFlow graph for {e}).", stacklevel=4)
+        return None
 
 
 class _ExportArchive:
@@ -407,7 +441,7 @@ def export_model(model, filepath, format="tf_saved_model", verbose=True, input_s
         serve = Function(serve, input_signature=list(input_signature), name="serve")
     else:
         serve = _keras_serve_function(model)
-    write(_ExportArchive(model, serve), filepath, {"serving_default": serve})
+    write(_ExportArchive(model, serve), filepath, {"serving_default": serve}, keras_model=model)
     if verbose:
         specs = ", ".join(repr(s) for s in nest.flatten(list(serve.input_signature)))
         print(f"Saved artifact at '{os.fspath(filepath)}'. The following endpoints are available:\n\n"
@@ -487,10 +521,13 @@ def _variable_keys(obj, writer):
     return [by_id.get(id(v), f"_saved_model_captures/{i}") for i, v in enumerate(writer.variables)]
 
 
-def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
-    """Writes everything to a temporary directory beside `export_dir`, fsyncs it and renames it into place."""
-    from ..keras.saving._files import h5py
+def _commit(export_dir, metadata, graphs, keys, variables, extra_files, tensorflow_graph):
+    """Writes everything to a temporary directory beside `export_dir`, fsyncs it and renames it into place. The
+    variables go to TensorFlow's tensor bundle when there is a TensorFlow graph (`tensorflow_graph`, written as
+    saved_model.pb), else to variables.h5."""
+    from ..keras.saving._files import fsync_path, h5py
     from ..keras.saving._weights import to_numpy, write_array
+    from ._tensor_bundle import write_bundle
     parent = os.path.dirname(os.path.abspath(export_dir))
     os.makedirs(parent, exist_ok=True)
     _check_replaceable(export_dir)
@@ -500,25 +537,27 @@ def _commit(export_dir, metadata, graphs, keys, variables, extra_files):
         for folder in ("variables", "assets"):
             os.makedirs(os.path.join(temporary, folder))
         _write_file(os.path.join(temporary, _format.GRAPHS), graphs)
-        variables_file = os.path.join(temporary, _format.VARIABLES + ".h5")
-        with h5py().File(variables_file, "w") as f:
-            for entry, key, v in zip(metadata["variables"], keys, variables):
-                value = to_numpy(v)
-                # CRC-32C in the JSON rather than HDF5's Fletcher-32, which writes ~15x slower
-                write_array(f, f"{key}/.ATTRIBUTES/VARIABLE_VALUE", value, checksum=False)
-                entry["crc32c"] = _format.crc32c(value)
-        _fsync(variables_file)
+        values = {}
+        for entry, key, v in zip(metadata["variables"], keys, variables):
+            values[f"{key}/.ATTRIBUTES/VARIABLE_VALUE"] = value = to_numpy(v)
+            entry["crc32c"] = _format.crc32c(value)
+        if tensorflow_graph is not None:
+            _write_file(os.path.join(temporary, _format.TF_SAVED_MODEL), tensorflow_graph)
+            write_bundle(os.path.join(temporary, _format.VARIABLES), values)
+            variables_file = os.path.join(temporary, _format.VARIABLES + _format.BUNDLE_DATA)
+        else:
+            variables_file = os.path.join(temporary, _format.VARIABLES + ".h5")
+            with h5py().File(variables_file, "w") as f:
+                for key, value in values.items():
+                    # CRC-32C in the JSON rather than HDF5's Fletcher-32, which writes ~15x slower
+                    write_array(f, key, value, checksum=False)
         if extra_files is not None:
-            before = set(os.listdir(temporary))
             extra_files(temporary)
-            for name in set(os.listdir(temporary)) - before:
-                _fsync(os.path.join(temporary, name))
         metadata["variables_file_size"] = os.path.getsize(variables_file)
         _write_file(os.path.join(temporary, _format.METADATA), json.dumps(metadata).encode("utf8"))
-        for folder in ("variables", ""):  # assets/ is empty: the top folder's fsync records it
-            _fsync(os.path.join(temporary, folder))
+        _fsync_tree(temporary)
         _replace(temporary, export_dir)
-        _fsync(parent)
+        fsync_path(parent)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
@@ -533,6 +572,7 @@ def _replace(temporary, export_dir):
     """Renames `temporary` onto `export_dir`. An existing SavedModel there is moved aside first and deleted after;
     a folder holding other files (TF writes into existing folders) keeps them: the SavedModel's entries are moved in
     one by one, saved_model.json last, so an interrupted save leaves a description whose checksums reveal it."""
+    from ..keras.saving._files import fsync_path
     if not os.path.exists(export_dir):
         os.rename(temporary, export_dir)
         return
@@ -564,5 +604,5 @@ def _replace(temporary, export_dir):
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(source, target)
-    _fsync(export_dir)
+    fsync_path(export_dir)
     os.rmdir(temporary)

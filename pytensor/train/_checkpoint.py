@@ -5,14 +5,18 @@ A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Va
 (``iterations``, the learning rate, and each slot stored beside the variable it belongs to, under
 ``<variable>/.OPTIMIZER_SLOT/<optimizer>/<slot>``, as TensorFlow keys them), nested Checkpoints and objects whose
 attributes hold such things (``tf.Module``-like classes, lists, dicts). Every value is stored as
-``<key>/.ATTRIBUTES/VARIABLE_VALUE``.
+``<key>/.ATTRIBUTES/VARIABLE_VALUE``; a ``tf.data`` iterator's position (elements produced) as
+``<key>/.ATTRIBUTES/ITERATOR_STATE`` (TensorFlow stores its pipeline's serialized state there).
 
-The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint (TensorFlow's ``.index`` /
-``.data-*`` tensor bundles are not written or read), and TensorFlow's ``checkpoint`` state file (a text proto
-with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are atomic.
+The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint, and TensorFlow's ``checkpoint``
+state file (a text proto with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are
+atomic. TensorFlow's tensor bundles (``<prefix>.index`` + ``.data-*``, as a SavedModel's ``variables/`` holds them)
+are read too, not written.
 
-Restoring before a layer is built is deferred, as in TensorFlow: the values (and their optimizer slots) are
-assigned when the layer creates its variables.
+Restoring before a variable exists is deferred, as in TensorFlow: a layer's values (and their optimizer slots) are
+assigned when the layer creates its variables, and values stored under an attribute a Checkpoint or tf.Module
+does not have yet (a module that creates its variables on its first call, ``ckpt.kernel = v`` after the restore)
+when that attribute is assigned.
 """
 import os
 import re
@@ -27,7 +31,9 @@ __all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "list_variabl
 # module-level for keras.saving; they are not part of tf.train's public names.
 
 _VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
+_ITERATOR = ".ATTRIBUTES/ITERATOR_STATE"  # pytensor stores the number of elements the iterator produced
 _SUFFIX = ".h5"
+_BUNDLE_INDEX = ".index"
 
 
 def _h5py():
@@ -42,6 +48,11 @@ def _keras():
     return Layer, Optimizer, _weights
 
 
+def _iterator_class():
+    from ..data.dataset import OwnedIterator
+    return OwnedIterator
+
+
 class _Graph:
     """The objects reachable from a root, with their keys: variables, optimizers and unbuilt layers."""
 
@@ -50,6 +61,8 @@ class _Graph:
         self.learning_rates = {}  # key -> optimizer whose (float) learning rate is stored there
         self.optimizers = []   # (key, optimizer)
         self.unbuilt = []      # (key of its vars group, layer) for layers whose variables do not exist yet
+        self.containers = []   # (key, Checkpoint or tf.Module): attributes assigned later are restored then
+        self.iterators = {}    # key -> tf.data iterator
         self._seen = set()
         self._visit(root, "")
 
@@ -66,6 +79,9 @@ class _Graph:
         if id(obj) in self._seen:
             return
         self._seen.add(id(obj))
+        if isinstance(obj, _iterator_class()):
+            self.iterators[path] = obj
+            return
         if isinstance(obj, Layer):
             for sub, item, variables in weights.saveables(obj):
                 sub_path = _join(path, sub)
@@ -83,11 +99,14 @@ class _Graph:
             if obj._lr_schedule is None:
                 self.learning_rates[_join(path, "learning_rate")] = obj
             return
+        if isinstance(obj, (Checkpoint, pt.Module)):
+            self.containers.append((path, obj))
         children = obj._children if isinstance(obj, Checkpoint) else \
             (obj if isinstance(obj, dict) else dict(enumerate(obj)) if isinstance(obj, (list, tuple)) else
              {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {})
         for name, child in children.items():
-            if _trackable(child):
+            # a nested Checkpoint's save counter is not state (TensorFlow creates it only for the one saved)
+            if _trackable(child) and not (path and isinstance(obj, Checkpoint) and name == "save_counter"):
                 self._visit(child, _join(path, str(name)))
 
     def slots(self):
@@ -109,7 +128,7 @@ def _join(path, name):
 
 def _trackable(obj, depth=0):
     Layer, Optimizer, _ = _keras()
-    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint)):
+    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint, pt.Module, _iterator_class())):
         return True
     if depth > 3:
         return False
@@ -134,7 +153,7 @@ class CheckpointLoadStatus:
         self._quiet = False
 
     def _pending(self):
-        return [key for key, layer in self._deferred if not layer.built]
+        return [key for key, restored in self._deferred if not restored()]
 
     def assert_consumed(self):
         """Raises AssertionError unless every value in the checkpoint was used and every object was restored."""
@@ -142,7 +161,7 @@ class CheckpointLoadStatus:
         if self._unused or self._missing or pending:
             raise AssertionError(f"Checkpoint {self._path} was not fully consumed: values with no object "
                                  f"{sorted(self._unused)}, objects with no value {self._missing}, layers not built "
-                                 f"yet (restored when they are) {pending}.")
+                                 f"or attributes not assigned yet (restored when they are) {pending}.")
         return self
 
     def assert_existing_objects_matched(self):
@@ -185,11 +204,20 @@ class Checkpoint:
         for name, value in kwargs.items():
             if not _trackable(value):
                 raise ValueError(f"Checkpoint: `{name}` ({type(value).__name__}) holds nothing a checkpoint can save "
-                                 f"(variables, Keras layers / models, optimizers, checkpoints). Dataset iterators "
-                                 f"and plain Python values are not supported.")
+                                 f"(variables, Keras layers / models, optimizers, tf.Modules, checkpoints, "
+                                 f"iter(dataset) iterators). Plain Python values are not supported.")
         self._children = dict(kwargs)
         self.save_counter = pt.Variable(0, dtype="int64", trainable=False, name="save_counter")
-        self._children["save_counter"] = self.save_counter
+
+    def __setattr__(self, name, value):
+        """Attributes set after construction are saved too (``ckpt.listed = [v]``); one that a restore found in
+        the checkpoint before it existed gets its values now (deferred restoration)."""
+        if name.startswith("_") or not _trackable(value):
+            object.__setattr__(self, name, value)
+            return
+        self.__dict__.pop(name, None)
+        self._children[name] = value
+        restore_assigned(self, name, value)
 
     def __getattr__(self, name):
         children = self.__dict__.get("_children", {})
@@ -240,6 +268,8 @@ def write_object(root, file_prefix):
                 weights.write_array(f, f"{key}/{_VALUE}", variable)
             for key, optimizer in graph.learning_rates.items():
                 f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
+            for key, iterator in graph.iterators.items():
+                f.create_dataset(_join(key, _ITERATOR), data=np.int64(iterator._position))
     return file_prefix
 
 
@@ -247,18 +277,20 @@ def restore_object(root, save_path):
     """Restores everything reachable from ``root`` from ``<save_path>.h5``; returns a CheckpointLoadStatus."""
     if save_path is None:
         return CheckpointLoadStatus(None, (), (), [])
-    _, _, weights = _keras()
     save_path = os.fspath(save_path)
-    filename = save_path + _SUFFIX
-    if not os.path.exists(filename):
-        raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file {filename}).")
-    try:
-        with _h5py().File(filename, "r") as f:
-            names = []
-            f.visititems(lambda name, obj: names.append(name) if name.endswith(_VALUE) else None)
-            stored = {name[: -len(_VALUE) - 1]: weights.read_array(f, name, filename) for name in names}
-    except OSError as e:
-        raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
+    if not os.path.exists(save_path + _SUFFIX) and not os.path.exists(save_path + _BUNDLE_INDEX):
+        raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file "
+                         f"{save_path + _SUFFIX}).")
+    stored = {name.rsplit("/.ATTRIBUTES/", 1)[0]: value for name, value in _read_file(save_path).items()}
+    used, missing, deferred = _restore_values(root, stored, save_path)
+    return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+
+
+def _restore_values(root, stored, save_path):
+    """Assigns the values `stored` (key -> array, keys relative to `root`) to the objects reachable from `root`.
+    Returns (the keys used, the variables with no value, [(key, restored?)] of the restorations deferred until a
+    layer is built or an attribute is assigned)."""
+    _, _, weights = _keras()
     graph = _Graph(root)
     targets = dict(graph.variables)
     # Slots: created (as zeros) for restored variables that have a stored slot, then assigned.
@@ -286,15 +318,58 @@ def restore_object(root, save_path):
         if key in stored:
             used.add(key)
             optimizer.learning_rate = float(stored[key])
+    for key, iterator in graph.iterators.items():
+        if key in stored:
+            used.add(key)
+            if np.asarray(stored[key]).dtype.kind not in "iu":
+                raise ValueError(f"Checkpoint {save_path}: '{key}' holds an iterator state pytensor did not write "
+                                 f"(TensorFlow's serialized pipeline state cannot be restored here).")
+            iterator._restore_position(int(stored[key]))
     deferred = []
     for vars_key, layer in graph.unbuilt:
         prefix = vars_key + "/"
         if any(k.startswith(prefix) for k in stored):
             used.update(k for k in stored if k.startswith(prefix))
             _defer(layer, vars_key, stored, graph.optimizers)
-            deferred.append((vars_key, layer))
+            deferred.append((vars_key, lambda layer=layer: layer.built))
+    deferred += _defer_attributes(graph.containers, {k: v for k, v in stored.items() if k not in used}, save_path,
+                                  used)
     missing = [k for k in graph.variables if k not in stored and k != "save_counter"]
-    return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+    return used, missing, deferred
+
+
+def _defer_attributes(containers, unused, save_path, used):
+    """TF's deferred restoration: values stored under an attribute a Checkpoint or tf.Module does not have yet
+    (a variable a module creates on its first call, ``ckpt.kernel = v`` after the restore) wait on the object and
+    are restored when that attribute is assigned (:func:`restore_assigned`). Adds the keys it defers to `used`."""
+    deferred = []
+    for path, container in sorted(containers, key=lambda item: -len(item[0])):
+        prefix = path + "/" if path else ""
+        existing = container._children if isinstance(container, Checkpoint) else vars(container)
+        waiting = {}
+        for key in list(unused):
+            if not key.startswith(prefix):
+                continue
+            attribute, _, rest = key[len(prefix):].partition("/")
+            if not _trackable(existing.get(attribute)):  # absent, or a placeholder such as None
+                waiting.setdefault(attribute, {})[rest] = unused.pop(key)
+                used.add(key)
+        if waiting:
+            pending = container.__dict__.setdefault("_deferred_restorations", {})
+            for attribute, values in waiting.items():
+                pending[attribute] = (values, save_path)
+                deferred.append((prefix + attribute, lambda p=pending, a=attribute: a not in p))
+    return deferred
+
+
+def restore_assigned(container, name, value):
+    """Restores the values a checkpoint restore left waiting for attribute `name` of `container` (a Checkpoint or
+    tf.Module), now that it is assigned `value`."""
+    pending = container.__dict__.get("_deferred_restorations")
+    if pending and name in pending and _trackable(value):
+        values, save_path = pending.pop(name)
+        _restore_values(value, values, save_path)
+
 
 def _defer(layer, vars_key, stored, optimizers):
     """Assigns the stored values (and optimizer slots) to ``layer``'s variables right after it builds."""
@@ -326,14 +401,24 @@ def _read_values(ckpt_dir_or_file):
         path = latest_checkpoint(path)
         if path is None:
             raise ValueError(f"No checkpoint found in folder {os.fspath(ckpt_dir_or_file)}.")
-    filename = path + _SUFFIX
-    if not os.path.exists(filename):
-        raise ValueError(f"No checkpoint at {path!r} (expected the file {filename}).")
+    if not os.path.exists(path + _SUFFIX) and not os.path.exists(path + _BUNDLE_INDEX):
+        raise ValueError(f"No checkpoint at {path!r} (expected the file {path + _SUFFIX}).")
+    return _read_file(path)
+
+
+def _read_file(prefix):
+    """{full key: numpy value} of the values stored at `prefix`: pytensor's ``<prefix>.h5``, else a TensorFlow
+    tensor bundle ``<prefix>.index`` (what a SavedModel's variables/ holds when it has TensorFlow's files; also
+    TensorFlow's own checkpoints, whose keys match for plain variables)."""
     _, _, weights = _keras()
+    filename = prefix + _SUFFIX
+    if not os.path.exists(filename):
+        from ..saved_model._tensor_bundle import read_bundle
+        return {name: value for name, value in read_bundle(prefix).items() if name.endswith((_VALUE, _ITERATOR))}
     try:
         with _h5py().File(filename, "r") as f:
             names = []
-            f.visititems(lambda name, obj: names.append(name) if name.endswith(_VALUE) else None)
+            f.visititems(lambda name, obj: names.append(name) if name.endswith((_VALUE, _ITERATOR)) else None)
             return {name: weights.read_array(f, name, filename) for name in names}
     except OSError as e:
         raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None

@@ -353,15 +353,16 @@ def test_damaged_savedmodel_names_the_file(tmp_path, damage):
 
 def test_foreign_directories(tmp_path):
     (tmp_path / "tf_model" / "variables").mkdir(parents=True)
-    (tmp_path / "tf_model" / "saved_model.pb").write_bytes(b"\x08\x01")
-    with pytest.raises(ValueError, match="TensorFlow SavedModel"):
+    (tmp_path / "tf_model" / "saved_model.pb").write_bytes(b"\x08\x01")  # a TensorFlow one with no MetaGraph
+    with pytest.raises(ValueError, match=r"saved_model\.pb: cannot be loaded: has no MetaGraph tagged \['serve'\]"):
         pt.saved_model.load(tmp_path / "tf_model")
     with pytest.raises(OSError, match="does not exist"):
         pt.saved_model.load(tmp_path / "nothing")
     (tmp_path / "file.keras").write_bytes(b"PK")
     with pytest.raises(ValueError, match="not a SavedModel directory"):
         pt.saved_model.load(tmp_path / "file.keras")
-    assert not pt.saved_model.contains_saved_model(tmp_path / "tf_model")
+    assert pt.saved_model.contains_saved_model(tmp_path / "tf_model")
+    assert not pt.saved_model.contains_saved_model(tmp_path)
 
 
 def test_graph_decoder_rejects_every_truncation_and_bit_flip(tmp_path):

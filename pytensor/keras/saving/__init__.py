@@ -277,7 +277,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False):
         FileNotFoundError: no such file.
         ValueError: a file that does not fit the model: the message names the file, the layer and both shapes.
     """
-    if _kind(filepath) is None and os.path.exists(os.fspath(filepath) + ".h5"):
+    if _kind(filepath) is None and any(os.path.exists(os.fspath(filepath) + suffix) for suffix in (".h5", ".index")):
         from ...train import _checkpoint
         return _checkpoint.restore_object(model, filepath)
     filepath = check_readable(filepath)

@@ -3,7 +3,7 @@ import contextlib
 import os
 import tempfile
 
-__all__ = ["h5py", "atomic_path", "open_h5", "FileError"]
+__all__ = ["h5py", "atomic_path", "open_h5", "FileError", "fsync_path"]
 
 
 def h5py():
@@ -21,7 +21,8 @@ def atomic_path(filepath, overwrite=True):
     """Yields a temporary path beside ``filepath``; when the block succeeds it is renamed onto ``filepath``.
 
     A save that fails or is interrupted (an exception, KeyboardInterrupt, a full disk) leaves the previous file as
-    it was and no temporary file behind.
+    it was and no temporary file behind. The temporary file is fsynced before the rename and the folder after it,
+    so a power loss right after the save finds either the old file or the complete new one, never an empty one.
 
     Raises:
         FileExistsError: when ``filepath`` exists and ``overwrite`` is False.
@@ -37,11 +38,31 @@ def atomic_path(filepath, overwrite=True):
     os.close(handle)
     try:
         yield temporary
+        fsync_path(temporary)
         os.replace(temporary, filepath)
     except BaseException:
         with contextlib.suppress(OSError):
             os.remove(temporary)
         raise
+    fsync_path(folder)
+
+
+def fsync_path(path):
+    """Flushes a file's or a folder's data to disk. Folders cannot be opened for fsync on every OS (Windows):
+    there the rename's durability is the file system's, and this does nothing."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        if os.path.isdir(path):
+            return
+        raise
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not os.path.isdir(path):
+            raise
+    finally:
+        os.close(fd)
 
 
 def check_readable(filepath):
@@ -50,7 +71,7 @@ def check_readable(filepath):
     if os.path.isdir(filepath):
         raise FileError(f"{filepath} is a folder (a SavedModel?); keras.models.load_model loads .keras and .h5 "
                         f"files, and SavedModel folders written by model.save(folder, save_format='tf'). Load other "
-                        f"pytensor SavedModels with tf.saved_model.load (TensorFlow's own cannot be loaded).")
+                        f"SavedModels with tf.saved_model.load.")
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No file or directory found at {filepath}.")
     return filepath
