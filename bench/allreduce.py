@@ -3,8 +3,8 @@ scale-out model of bench/README.md.
 
 1. Bus bandwidth, 1 MB - 256 MB float32 buffers: pytensor's gradient all-reduce (`_BucketedAllReduce`, what
    `optimizer.apply_gradients` runs under MultiWorkerMirroredStrategy, on a tensor) and `strategy.reduce(SUM, t)`,
-   against mpi4py's raw `comm.Allreduce(a, b, MPI.SUM)` on numpy arrays; the three interleaved (each first in
-   turn), median of --reps (times 16 / MB below 16 MB). Bus bandwidth = 2 (N - 1) / N * bytes / seconds (the
+   against mpi4py's raw `comm.Allreduce(a, b, MPI.SUM)` on numpy arrays; each of ours interleaved with mpi4py's
+   (each first in turn), median of --reps (times 16 / MB below 16 MB). Bus bandwidth = 2 (N - 1) / N * bytes / seconds (the
    ring all-reduce's traffic per link). Also the ratio of the fastest repetitions (both workers on a core
    throughout) and our own Python per call, with a communicator that moves nothing.
 2. The MNIST MLP step (784 -> 512 relu -> 10, SGD, global batch 128: 64 per worker): median step time with 2
@@ -142,25 +142,31 @@ def worker(args):
         calls = {"mpi4py": lambda: comm.Allreduce(array, out, op=MPI.SUM),
                  "gradient_allreduce": lambda: strategy._reducer([tensor], reuse_buffers=True)[0],
                  "strategy_reduce": lambda: strategy.reduce(tf.distribute.ReduceOp.SUM, tensor, axis=None)}
-        times = {name: [] for name in calls}
-        # Each keeps its own last result: the one it replaces is freed in its own timed call, never in another's
-        # (freeing strategy.reduce's fresh 1 MB result inside the gradient all-reduce's timing cost that 0.1-0.2x
-        # at 1 MB in this script's earlier runs).
+        # Each keeps its own last result: the one it replaces is freed in its own timed call, never in another's.
+        # strategy.reduce allocates its result every call, and its fresh pages slow whatever runs next (0.1x of
+        # the gradient all-reduce at 1 MB when the three were interleaved): it is timed beside mpi4py apart.
         results = dict.fromkeys(calls)
-        names = list(times)
-        for rep in range(args.reps * max(1, 16 // mb)):  # more repetitions of the quick small sizes
-            for name in names[rep % 3:] + names[:rep % 3]:  # each goes first in turn
-                comm.Barrier()
-                start = time.perf_counter()
-                results[name] = calls[name]()
-                times[name].append(time.perf_counter() - start)
+        times = {}
+        for pair in (("mpi4py", "gradient_allreduce"), ("mpi4py", "strategy_reduce")):
+            times[pair] = {name: [] for name in pair}
+            for rep in range(args.reps * max(1, 16 // mb)):  # more repetitions of the quick small sizes
+                for name in pair[rep % 2:] + pair[:rep % 2]:  # each goes first in turn
+                    comm.Barrier()
+                    start = time.perf_counter()
+                    results[name] = calls[name]()
+                    times[pair][name].append(time.perf_counter() - start)
         expected = size * (size + 1) / 2
         assert float(out[0]) == float(results["gradient_allreduce"].numpy()[0]) == expected
         assert float(results["strategy_reduce"].numpy()[0]) == expected
-        bus = {name: 2 * (size - 1) / size * array.nbytes / statistics.median(t) / 1e9 for name, t in times.items()}
-        report["bandwidth"].append({"MB": mb, **{f"{k}_GBps": round(v, 3) for k, v in bus.items()},
-                                    # the fastest repetitions: both workers on a core throughout
-                                    "best_ratio": min(times["mpi4py"]) / min(times["gradient_allreduce"])})
+        ours, theirs = times[("mpi4py", "gradient_allreduce")], times[("mpi4py", "strategy_reduce")]
+        bus = 2 * (size - 1) / size * array.nbytes / 1e9  # GB each worker sends and receives
+        report["bandwidth"].append({
+            "MB": mb, "mpi4py_GBps": bus / statistics.median(ours["mpi4py"]),
+            "gradient_allreduce_GBps": bus / statistics.median(ours["gradient_allreduce"]),
+            # the fastest repetitions: both workers on a core throughout
+            "best_ratio": min(ours["mpi4py"]) / min(ours["gradient_allreduce"]),
+            "strategy_reduce_GBps": bus / statistics.median(theirs["strategy_reduce"]),
+            "strategy_reduce_ratio": statistics.median(theirs["mpi4py"]) / statistics.median(theirs["strategy_reduce"])})
         del array, tensor, out, results, calls
 
     with np.load(os.path.join(HERE, os.pardir, os.pardir, "shared", "data", "mnist.npz")) as mnist:
@@ -304,7 +310,7 @@ def main():
             ratios[row["MB"]].append(ours / raw)
             best_ratios[row["MB"]].append(row["best_ratio"])
             print(f"{row['MB']:>5} {raw:>12.2f} {ours:>17.2f} {ours / raw:>6.2f} {row['best_ratio']:>14.2f} "
-                  f"{red:>21.2f} {red / raw:>6.2f}")
+                  f"{red:>21.2f} {row['strategy_reduce_ratio']:>6.2f}")
         print("MNIST MLP step, 2 workers x 64 (medians over steps; blocked = in MPI waits, split into waiting for "
               "the other worker to arrive and the transfer once both are there; window = backward time left after "
               "a bucket starts, bytes-weighted)")
