@@ -141,13 +141,21 @@ def worker(args):
         out = np.empty_like(array)
         calls = {"mpi4py": lambda: comm.Allreduce(array, out, op=MPI.SUM),
                  "gradient_allreduce": lambda: strategy._reducer([tensor], reuse_buffers=True)[0],
-                 "strategy_reduce": lambda: strategy.reduce(tf.distribute.ReduceOp.SUM, tensor, axis=None)}
+                 "strategy_reduce": lambda: strategy.reduce(tf.distribute.ReduceOp.SUM, tensor, axis=None),
+                 # Where the gradient all-reduce's time goes at 1 MB: MPI's call alone on the tensor's memory
+                 # (a view made once), then with the view made each call, as the all-reduce makes it.
+                 "mpi_on_tensor": lambda: strategy._comm.allreduce_sum_into(view, received),
+                 "mpi_on_tensor_numpy": lambda: strategy._comm.allreduce_sum_into(tensor.numpy(), received)}
+        view, received = tensor.numpy(), np.empty_like(array)
         # Each keeps its own last result: the one it replaces is freed in its own timed call, never in another's.
         # strategy.reduce allocates its result every call, and its fresh pages slow whatever runs next (0.1x of
         # the gradient all-reduce at 1 MB when the three were interleaved): it is timed beside mpi4py apart.
         results = dict.fromkeys(calls)
         times = {}
-        for pair in (("mpi4py", "gradient_allreduce"), ("mpi4py", "strategy_reduce")):
+        pairs = [("mpi4py", "gradient_allreduce"), ("mpi4py", "strategy_reduce")]
+        if mb == 1:
+            pairs += [("mpi4py", "mpi_on_tensor"), ("mpi4py", "mpi_on_tensor_numpy")]
+        for pair in pairs:
             times[pair] = {name: [] for name in pair}
             for rep in range(args.reps * max(1, 16 // mb)):  # more repetitions of the quick small sizes
                 for name in pair[rep % 2:] + pair[:rep % 2]:  # each goes first in turn
@@ -166,8 +174,10 @@ def worker(args):
             # the fastest repetitions: both workers on a core throughout
             "best_ratio": min(ours["mpi4py"]) / min(ours["gradient_allreduce"]),
             "strategy_reduce_GBps": bus / statistics.median(theirs["strategy_reduce"]),
-            "strategy_reduce_ratio": statistics.median(theirs["mpi4py"]) / statistics.median(theirs["strategy_reduce"])})
-        del array, tensor, out, results, calls
+            "strategy_reduce_ratio": statistics.median(theirs["mpi4py"]) / statistics.median(theirs["strategy_reduce"]),
+            "split": {pair[1]: statistics.median(times[pair]["mpi4py"]) / statistics.median(times[pair][pair[1]])
+                      for pair in pairs}})
+        del array, tensor, out, results, calls, view, received
 
     with np.load(os.path.join(HERE, os.pardir, os.pardir, "shared", "data", "mnist.npz")) as mnist:
         x_all = (mnist["x_train"][:128].reshape(128, 784) / 255.0).astype(np.float32)
@@ -311,6 +321,10 @@ def main():
             best_ratios[row["MB"]].append(row["best_ratio"])
             print(f"{row['MB']:>5} {raw:>12.2f} {ours:>17.2f} {ours / raw:>6.2f} {row['best_ratio']:>14.2f} "
                   f"{red:>21.2f} {row['strategy_reduce_ratio']:>6.2f}")
+        split = report["bandwidth"][0]["split"]
+        print(f"1 MB, each beside mpi4py (ratio of medians): MPI's call on the tensor's memory "
+              f"{split['mpi_on_tensor']:.2f}, with Tensor.numpy() each call {split['mpi_on_tensor_numpy']:.2f}, the "
+              f"gradient all-reduce {split['gradient_allreduce']:.2f}")
         print("MNIST MLP step, 2 workers x 64 (medians over steps; blocked = in MPI waits, split into waiting for "
               "the other worker to arrive and the transfer once both are there; window = backward time left after "
               "a bucket starts, bytes-weighted)")
