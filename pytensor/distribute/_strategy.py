@@ -197,8 +197,8 @@ class _BucketedAllReduce:
         return tensors
 
     def _start(self, members, arrays, index, blocking):
-        """Starts all-reducing one bucket: a lone contiguous tensor straight from its own memory into the receive
-        buffer; several packed into the receive buffer and reduced there in place (one buffer, not two).
+        """Starts all-reducing one bucket: a lone tensor straight from its own memory into the receive buffer;
+        several packed into the receive buffer and reduced there in place (one buffer, not two).
         Returns (request or None once done, the buffer MPI reads, the receive buffer, members)."""
         first = arrays[members[0]]
         count = first.size if len(members) == 1 else sum(arrays[i].size for i in members)
@@ -208,8 +208,10 @@ class _BucketedAllReduce:
             recv = np.empty(count, first.dtype)
             if self._reuse:
                 self._buffers[key] = recv
-        if len(members) == 1 and first.flags.c_contiguous:
-            send = first  # the tensor's own memory (read only: never reduced in place)
+        if len(members) == 1:
+            # The tensor's own memory (read only: never reduced in place; nor a strided one's copy, so that every
+            # worker makes the same call, as MPI_IN_PLACE requires).
+            send = first if first.flags.c_contiguous else np.ascontiguousarray(first)
         else:
             np.concatenate([arrays[i].reshape(-1) for i in members], out=recv)
             send = None

@@ -198,6 +198,17 @@ def test_a_large_gradient_travels_alone_from_its_own_memory_and_small_ones_are_r
         assert sum(send is None for send in sends) == 1, feed  # the two small gradients, reduced in place
 
 
+def test_a_strided_tensor_alone_is_sent_from_a_contiguous_copy_never_in_place(rng):
+    """Whether a bucket is reduced in place must not depend on one worker's memory layout (MPI_IN_PLACE is a
+    choice every worker makes alike): a lone strided array goes from a contiguous copy."""
+    strided = rng.standard_normal((5, 3)).astype(np.float32).T
+    comm = _TwoEqualWorkers()
+    summed = _BucketedAllReduce(comm, 0)([strided])
+    np.testing.assert_array_equal(summed[0].numpy(), 2 * strided)
+    (send, _), = comm.calls
+    assert send is not None and send.flags.c_contiguous
+
+
 def test_dataset_shard_matches_numpy_striding():
     ds = tf.data.Dataset.range(10)
     for index in range(3):
