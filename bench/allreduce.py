@@ -127,6 +127,53 @@ def _waits(per_rank):
     return blocked / workers, late / workers, (blocked - late) / workers
 
 
+def _bandwidth(tf, MPI, strategy, mb, reps):
+    """One buffer size's row: mpi4py's raw all-reduce beside each of ours (and, at 1 MB, the split)."""
+    comm, rank, size = MPI.COMM_WORLD, strategy.cluster_resolver.task_id, strategy.num_replicas_in_sync
+    n = mb * 2 ** 20 // 4
+    array = np.full(n, rank + 1.0, np.float32)
+    tensor = tf.constant(array)
+    out = np.empty_like(array)
+    calls = {"mpi4py": lambda: comm.Allreduce(array, out, op=MPI.SUM),
+             "gradient_allreduce": lambda: strategy._reducer([tensor], reuse_buffers=True)[0],
+             "strategy_reduce": lambda: strategy.reduce(tf.distribute.ReduceOp.SUM, tensor, axis=None),
+             # Where the gradient all-reduce's time goes at 1 MB: MPI's call alone on the tensor's memory
+             # (a view made once), then with the view made each call, as the all-reduce makes it.
+             "mpi_on_tensor": lambda: strategy._comm.allreduce_sum_into(view, received),
+             "mpi_on_tensor_numpy": lambda: strategy._comm.allreduce_sum_into(tensor.numpy(), received)}
+    view, received = tensor.numpy(), np.empty_like(array)
+    # Each keeps its own last result: the one it replaces is freed in its own timed call, never in another's.
+    # strategy.reduce allocates its result every call, and its fresh pages slow whatever runs next (0.1x of
+    # the gradient all-reduce at 1 MB when the three were interleaved): it is timed beside mpi4py apart.
+    results = dict.fromkeys(calls)
+    times = {}
+    pairs = [("mpi4py", "gradient_allreduce"), ("mpi4py", "strategy_reduce")]
+    if mb == 1:
+        pairs += [("mpi4py", "mpi_on_tensor"), ("mpi4py", "mpi_on_tensor_numpy")]
+    for pair in pairs:
+        times[pair] = {name: [] for name in pair}
+        for rep in range(reps * max(1, 16 // mb)):  # more repetitions of the quick small sizes
+            for name in pair[rep % 2:] + pair[:rep % 2]:  # each goes first in turn
+                comm.Barrier()
+                start = time.perf_counter()
+                results[name] = calls[name]()
+                times[pair][name].append(time.perf_counter() - start)
+    expected = size * (size + 1) / 2
+    assert float(out[0]) == float(results["gradient_allreduce"].numpy()[0]) == expected
+    assert float(results["strategy_reduce"].numpy()[0]) == expected
+    ours, theirs = times[("mpi4py", "gradient_allreduce")], times[("mpi4py", "strategy_reduce")]
+    bus = 2 * (size - 1) / size * array.nbytes / 1e9  # GB each worker sends and receives
+    return {
+        "MB": mb, "mpi4py_GBps": bus / statistics.median(ours["mpi4py"]),
+        "gradient_allreduce_GBps": bus / statistics.median(ours["gradient_allreduce"]),
+        # the fastest repetitions: both workers on a core throughout
+        "best_ratio": min(ours["mpi4py"]) / min(ours["gradient_allreduce"]),
+        "strategy_reduce_GBps": bus / statistics.median(theirs["strategy_reduce"]),
+        "strategy_reduce_ratio": statistics.median(theirs["mpi4py"]) / statistics.median(theirs["strategy_reduce"]),
+        "split": {pair[1]: statistics.median(times[pair]["mpi4py"]) / statistics.median(times[pair][pair[1]])
+                  for pair in pairs}}
+
+
 def worker(args):
     from mpi4py import MPI
 
@@ -135,49 +182,7 @@ def worker(args):
     comm, rank, size = MPI.COMM_WORLD, strategy.cluster_resolver.task_id, strategy.num_replicas_in_sync
     report = {"workers": size, "bandwidth": [], "mpi": MPI.Get_library_version().splitlines()[0]}
     for mb in SIZES_MB:
-        n = mb * 2 ** 20 // 4
-        array = np.full(n, rank + 1.0, np.float32)
-        tensor = tf.constant(array)
-        out = np.empty_like(array)
-        calls = {"mpi4py": lambda: comm.Allreduce(array, out, op=MPI.SUM),
-                 "gradient_allreduce": lambda: strategy._reducer([tensor], reuse_buffers=True)[0],
-                 "strategy_reduce": lambda: strategy.reduce(tf.distribute.ReduceOp.SUM, tensor, axis=None),
-                 # Where the gradient all-reduce's time goes at 1 MB: MPI's call alone on the tensor's memory
-                 # (a view made once), then with the view made each call, as the all-reduce makes it.
-                 "mpi_on_tensor": lambda: strategy._comm.allreduce_sum_into(view, received),
-                 "mpi_on_tensor_numpy": lambda: strategy._comm.allreduce_sum_into(tensor.numpy(), received)}
-        view, received = tensor.numpy(), np.empty_like(array)
-        # Each keeps its own last result: the one it replaces is freed in its own timed call, never in another's.
-        # strategy.reduce allocates its result every call, and its fresh pages slow whatever runs next (0.1x of
-        # the gradient all-reduce at 1 MB when the three were interleaved): it is timed beside mpi4py apart.
-        results = dict.fromkeys(calls)
-        times = {}
-        pairs = [("mpi4py", "gradient_allreduce"), ("mpi4py", "strategy_reduce")]
-        if mb == 1:
-            pairs += [("mpi4py", "mpi_on_tensor"), ("mpi4py", "mpi_on_tensor_numpy")]
-        for pair in pairs:
-            times[pair] = {name: [] for name in pair}
-            for rep in range(args.reps * max(1, 16 // mb)):  # more repetitions of the quick small sizes
-                for name in pair[rep % 2:] + pair[:rep % 2]:  # each goes first in turn
-                    comm.Barrier()
-                    start = time.perf_counter()
-                    results[name] = calls[name]()
-                    times[pair][name].append(time.perf_counter() - start)
-        expected = size * (size + 1) / 2
-        assert float(out[0]) == float(results["gradient_allreduce"].numpy()[0]) == expected
-        assert float(results["strategy_reduce"].numpy()[0]) == expected
-        ours, theirs = times[("mpi4py", "gradient_allreduce")], times[("mpi4py", "strategy_reduce")]
-        bus = 2 * (size - 1) / size * array.nbytes / 1e9  # GB each worker sends and receives
-        report["bandwidth"].append({
-            "MB": mb, "mpi4py_GBps": bus / statistics.median(ours["mpi4py"]),
-            "gradient_allreduce_GBps": bus / statistics.median(ours["gradient_allreduce"]),
-            # the fastest repetitions: both workers on a core throughout
-            "best_ratio": min(ours["mpi4py"]) / min(ours["gradient_allreduce"]),
-            "strategy_reduce_GBps": bus / statistics.median(theirs["strategy_reduce"]),
-            "strategy_reduce_ratio": statistics.median(theirs["mpi4py"]) / statistics.median(theirs["strategy_reduce"]),
-            "split": {pair[1]: statistics.median(times[pair]["mpi4py"]) / statistics.median(times[pair][pair[1]])
-                      for pair in pairs}})
-        del array, tensor, out, results, calls, view, received
+        report["bandwidth"].append(_bandwidth(tf, MPI, strategy, mb, args.reps))
 
     with np.load(os.path.join(HERE, os.pardir, os.pardir, "shared", "data", "mnist.npz")) as mnist:
         x_all = (mnist["x_train"][:128].reshape(128, 784) / 255.0).astype(np.float32)
