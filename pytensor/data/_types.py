@@ -126,9 +126,105 @@ class SparseTensor:
             dense[tuple(idx.T)] = values
         return to_tensor(dense)
 
+    def _with_values(self, values):
+        result = SparseTensor(self.indices.numpy(), np.zeros(0, np.float32), self.dense_shape.numpy())
+        result.values = values
+        return result
+
+    def _values_of(self, other):
+        """`other` (a scalar or a dense tensor broadcastable to the dense shape) at this tensor's indices."""
+        dense = other if isinstance(other, Tensor) else _constant(np.asarray(other, np.asarray(self.values).dtype))
+        if dense.shape.rank == 0:
+            return dense
+        from .. import _core
+
+        full = _core.broadcast_to(dense, tuple(int(d) for d in self.dense_shape.numpy()))
+        from .._array_ops import gather_nd
+
+        return gather_nd(full, self.indices)
+
+    def __mul__(self, other):
+        """Element-wise product with a scalar or dense tensor: a SparseTensor of the same indices (TF's rule)."""
+        if isinstance(other, SparseTensor):
+            raise TypeError("SparseTensor * SparseTensor is not supported (TF neither); use tf.sparse.to_dense")
+        return self._with_values(self.values * self._values_of(other))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        """Element-wise division by a scalar or dense tensor: a SparseTensor of the same indices."""
+        return self._with_values(self.values / self._values_of(other))
+
+    def __neg__(self):
+        return self._with_values(-self.values)
+
+    def __add__(self, other):
+        """``tf.sparse.add``: sparse + sparse is sparse, sparse + dense is dense."""
+        from ..sparse import add
+
+        return add(self, other)
+
+    __radd__ = __add__
+
     def __repr__(self):
         # TF's layout: each part printed as a tensor
         return f"SparseTensor(indices={self.indices!s}, values={self.values!s}, dense_shape={self.dense_shape!s})"
+
+
+class SparseLeaf:
+    """A SparseTensor inside a pipeline: numpy ``indices`` (N, rank), ``values`` (N,), ``dense_shape`` (rank,).
+
+    It indexes like the dense leaves along its first dimension: ``leaf[i]`` is row i (one rank less),
+    ``leaf[rows]`` / ``leaf[a:b]`` the rows as a batch; ``stack`` batches rows back together (dense_shape the
+    largest of each dimension, as TF's batching of SparseTensors).
+    """
+
+    def __init__(self, indices, values, dense_shape):
+        self.indices = np.asarray(indices, np.int64).reshape(-1, len(dense_shape))
+        self.values = values
+        self.dense_shape = np.asarray(dense_shape, np.int64)
+
+    @property
+    def shape(self):
+        return tuple(int(d) for d in self.dense_shape)
+
+    @property
+    def ndim(self):
+        return len(self.dense_shape)
+
+    @property
+    def dtype(self):
+        return self.values.dtype
+
+    def __len__(self):
+        return int(self.dense_shape[0])
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):  # leaf[i, ...]
+            key = key[0]
+        if isinstance(key, (int, np.integer)):
+            keep = self.indices[:, 0] == key
+            return SparseLeaf(self.indices[keep, 1:], self.values[keep], self.dense_shape[1:])
+        rows = np.arange(len(self))[key]
+        return SparseLeaf.stack([self[int(r)] for r in rows], rows_only=True)
+
+    @staticmethod
+    def stack(leaves, rows_only=False):
+        """The batch of `leaves` (SparseLeafs of one rank): row i of the result is leaves[i]."""
+        rank = {leaf.ndim for leaf in leaves}
+        if len(rank) > 1:
+            raise ValueError(f"batch: SparseTensor elements must have one rank, got ranks {sorted(rank)}")
+        width = rank.pop() if leaves else 0
+        shape = np.max([leaf.dense_shape for leaf in leaves], axis=0) if leaves else np.zeros(width, np.int64)
+        indices = [np.concatenate([np.full((len(leaf.indices), 1), i, np.int64), leaf.indices], axis=1)
+                   for i, leaf in enumerate(leaves)]
+        values = [leaf.values for leaf in leaves]
+        return SparseLeaf(np.concatenate(indices) if indices else np.zeros((0, width + 1), np.int64),
+                          np.concatenate(values) if values else np.zeros(0, np.float32),
+                          np.concatenate([[len(leaves)], shape]).astype(np.int64))
+
+    def to_sparse_tensor(self):
+        return SparseTensor(self.indices, self.values, self.dense_shape)
 
 
 class TensorSpec:
@@ -210,6 +306,10 @@ def to_leaf(value, dtype=None):
 
     Python ints and floats become int32 and float32, as TF converts them.
     """
+    if isinstance(value, SparseTensor):
+        return SparseLeaf(value.indices.numpy(), np.asarray(value.values), value.dense_shape.numpy())
+    if isinstance(value, SparseLeaf):
+        return value
     if dtype is not None and as_dtype(dtype) is string or dtype is None and _is_string_like(value):
         return as_string_array(value)
     if isinstance(value, Tensor):
@@ -236,13 +336,20 @@ def to_tensor(leaf):
     """The user-facing tensor of a leaf: a pytensor Tensor, or a StringTensor for strings."""
     if isinstance(leaf, (Tensor, StringTensor)):
         return leaf
+    if isinstance(leaf, SparseLeaf):
+        return leaf.to_sparse_tensor()
     if isinstance(leaf, np.ndarray) and leaf.dtype == object:
         return StringTensor(leaf)
     return _constant(leaf)
 
 
 def spec_of(leaf, batched=False):
-    """The TensorSpec of a leaf; `batched` leaves the first dimension unknown."""
+    """The TensorSpec of a leaf (SparseTensorSpec of a sparse one); `batched` leaves the first dimension unknown."""
+    if isinstance(leaf, SparseLeaf):
+        from .._type_spec import SparseTensorSpec
+
+        shape = list(leaf.shape)
+        return SparseTensorSpec([None] + shape[1:] if batched else shape, _dtypes.as_dtype(leaf.dtype))
     dtype = string if leaf.dtype == object else _dtypes.as_dtype(leaf.dtype)
     shape = list(leaf.shape)
     if batched:
@@ -257,9 +364,6 @@ def structure_to_leaves(structure):
     if isinstance(structure, tuple):
         items = [structure_to_leaves(v) for v in structure]
         return type(structure)(*items) if hasattr(structure, "_fields") else tuple(items)
-    if isinstance(structure, SparseTensor):
-        raise TypeError("tf.data: SparseTensor components are not supported in dataset elements; "
-                        "call .to_dense() first")
     return to_leaf(structure)
 
 

@@ -13,8 +13,8 @@ import threading
 
 import numpy as np
 
-from ._types import (TensorSpec, flatten, map_leaves, pack_as, shapes_compatible, spec_of, structure_to_leaves,
-                     to_leaf, to_tensor)
+from ._types import (SparseLeaf, TensorSpec, flatten, map_leaves, pack_as, shapes_compatible, spec_of,
+                     structure_to_leaves, to_leaf, to_tensor)
 from .. import _core, errors
 
 AUTOTUNE = -1
@@ -311,12 +311,18 @@ class _RangeDataset(Dataset):
         return (np.array(v, self._np_dtype) for v in values)
 
 
+def _row_spec(leaf):
+    """The spec of one row of a leaf."""
+    if isinstance(leaf, SparseLeaf):
+        return spec_of(SparseLeaf(np.zeros((0, leaf.ndim - 1), np.int64), leaf.values[:0], leaf.dense_shape[1:]))
+    return spec_of(leaf[:1].reshape(leaf.shape[1:]) if len(leaf) else np.empty(leaf.shape[1:], leaf.dtype))
+
+
 class _TensorSliceDataset(Dataset):
     def __init__(self, leaves):
         self._leaves = leaves
         n = _cardinality_of_leaves(leaves)
-        super().__init__(map_leaves(lambda leaf: spec_of(leaf[:1].reshape(leaf.shape[1:]) if len(leaf) else
-                                                         np.empty(leaf.shape[1:], leaf.dtype)), leaves), n)
+        super().__init__(map_leaves(_row_spec, leaves), n)
 
     def _elements(self):
         flat = flatten(self._leaves)
@@ -556,6 +562,8 @@ class _ShuffleDataset(_UnaryDataset):
 
 
 def _stack(leaves, padded_shape=None, padding_value=None):
+    if leaves and isinstance(leaves[0], SparseLeaf):
+        return SparseLeaf.stack(leaves)
     if padded_shape is None:
         try:
             return np.stack(leaves)

@@ -30,6 +30,7 @@ from . import metrics as metrics_module
 from . import optimizers as optimizers_module
 from .utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .utils.py_dataset import PyDataset
+from ..data._types import SparseLeaf, to_leaf
 
 __all__ = ["Trainer"]
 
@@ -42,10 +43,14 @@ def _flatten(structure):
     return pt.nest.flatten(structure) if structure is not None else []
 
 
+def _length(a):
+    return len(a) if isinstance(a, SparseLeaf) else int(np.shape(a)[0])
+
+
 def _num_samples(arrays, what):
-    lengths = {int(np.shape(a)[0]) for a in arrays if a is not None}
+    lengths = {_length(a) for a in arrays if a is not None}
     if len(lengths) > 1:
-        counts = [int(np.shape(a)[0]) for a in arrays if a is not None]
+        counts = [_length(a) for a in arrays if a is not None]
         raise ValueError(f"{what}: the input arrays have different numbers of samples: {counts}. x, y (and "
                          f"sample_weight) must have one entry per sample.")
     return lengths.pop() if lengths else 0
@@ -124,12 +129,12 @@ class _ArrayData:
             stop = min(start + self.batch_size, self.n)
             if order is None:
                 def take(a, start=start, stop=stop):
-                    return a[start:stop]
+                    return _rows(a, slice(start, stop))
             else:
                 idx = np.sort(order[start:stop])
 
                 def take(a, idx=idx):
-                    return np.take(a, idx, axis=0)
+                    return _rows(a, idx)
             x = take(self.x) if isinstance(self.x, np.ndarray) else pt.nest.map_structure(take, self.x)
             y = self.y if self.y is None else take(self.y) if isinstance(self.y, np.ndarray) else \
                 pt.nest.map_structure(take, self.y)
@@ -137,7 +142,16 @@ class _ArrayData:
             yield x, y, sw
 
 
+def _rows(a, index):
+    """Rows `index` (a slice or sorted positions) of an input array; a SparseTensor input's as a SparseTensor."""
+    if isinstance(a, SparseLeaf):
+        return a[index].to_sparse_tensor()
+    return a[index] if isinstance(index, slice) else np.take(a, index, axis=0)
+
+
 def _as_array(a):
+    if isinstance(a, pt.SparseTensor):  # Keras 3 takes sparse inputs: batches are SparseTensors of its rows
+        return to_leaf(a)
     array = _to_numpy(a)
     if array.dtype.kind in "iu" and array.dtype not in (np.int32, np.int64):
         array = array.astype(np.int32)  # small integer labels (MNIST's uint8): one cheap copy, not per batch
@@ -664,7 +678,10 @@ class Trainer:
         """Runs one execution of `kind`'s step on `batches` (a tuple of batches as ``*_step`` takes them)."""
         function = self._make_function(kind, False)
         if isinstance(function, _function.Function):
-            if self._distribution is not None:
+            if any(isinstance(v, pt.SparseTensor) for v in pt.nest.flatten(batches)):
+                self._warn_eager(kind, "its inputs are SparseTensors, which pytensor's traced graphs do not take")
+                function = function.python_function
+            elif self._distribution is not None:
                 self._warn_eager(kind, "under a multi-worker strategy the gradients and metrics are summed over the "
                                        "workers by the communicator, in Python, which a graph cannot call")
                 function = function.python_function

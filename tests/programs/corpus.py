@@ -255,10 +255,14 @@ PROGRAMS += [
 # More of TensorFlow's guides. (Left out: core/matrix_core reads an image from the web; ragged_tensor has IPython
 # help lines (`tf.keras.Input?`) that are not Python; data_performance and graph_optimization print timings.)
 PROGRAMS += [
+    Program(id="tf_guide_sparse_tensor", origin=TF_DOCS, path="site/en/guide/sparse_tensor.ipynb",
+            url="https://www.tensorflow.org/guide/sparse_tensor", licence="Apache-2.0", compare="numbers",
+            edits=(("model.predict(sparse_data)", "model.predict(sparse_data, verbose=0)",
+                    "no progress bar: its timings differ from run to run"),)),
+] + [
     Program(id=f"tf_guide_{name}", origin=TF_DOCS, path=f"site/en/guide/{name}.ipynb",
             url=f"https://www.tensorflow.org/guide/{name}", licence="Apache-2.0", compare="numbers", needs=needs)
     for name, needs in [
-        ("sparse_tensor", "sparse Keras inputs (keras.Input(sparse=True)) and tf.data of SparseTensors"),
         ("random_numbers", "splitting the CPU into logical devices (set_virtual_device_configuration) for "
                            "tf.distribute"),
         ("tf_numpy_type_promotion", "tf.experimental.numpy")]

@@ -68,7 +68,9 @@ class Dense(Layer):
             raise ValueError(f"Dense layer '{self.name}': expected an input of shape (batch, ..., {in_features}) "
                              f"(the shape it was built for), received shape {shape}. Reshape or "
                              f"Flatten the input to end in {in_features} features, or use a new layer.")
-        if len(shape) == 2:
+        if isinstance(inputs, pt.SparseTensor):  # Keras 3 takes sparse inputs (keras.Input(sparse=True))
+            outputs = pt.sparse.sparse_dense_matmul(inputs, self.kernel)
+        elif len(shape) == 2:
             outputs = pt.matmul(inputs, self.kernel)
         else:
             outputs = pt.linalg.tensordot(inputs, self.kernel, [[len(shape) - 1], [0]])

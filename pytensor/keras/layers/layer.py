@@ -391,6 +391,9 @@ class Layer:
     def _convert_input(self, x):
         if isinstance(x, pt.Variable):
             return x
+        if isinstance(x, pt.SparseTensor):  # sparse inputs stay sparse, their values cast like dense ones
+            values = self._convert_input(x.values)
+            return x if values is x.values else x._with_values(values)
         if not isinstance(x, pt.Tensor):
             x = pt.convert_to_tensor(np.asarray(x) if not isinstance(x, (int, float)) else x)
         if x.dtype.name != self._dtype and self._dtype in ("float32", "float64") and (
