@@ -7,6 +7,8 @@ determinant the product of its diagonal), and the rest fall back to the dense ma
 Shapes are ``batch_shape + [rows, cols]``.
 """
 
+import functools
+
 import numpy as np
 
 from . import _core
@@ -447,7 +449,21 @@ class LinearOperatorInversion(LinearOperator):
         return self.operator
 
 
-class LinearOperatorComposition(LinearOperator):
+class _ProductDeterminant(LinearOperator):
+    """An operator whose determinant is the product of its factors' (`_factors()`): a product of operators, or a
+    block-triangular matrix and its diagonal blocks."""
+
+    def _factors(self):
+        raise NotImplementedError
+
+    def _determinant(self):
+        return functools.reduce(lambda a, b: a * b, [op._determinant() for op in self._factors()])
+
+    def _log_abs_determinant(self):
+        return functools.reduce(lambda a, b: a + b, [op._log_abs_determinant() for op in self._factors()])
+
+
+class LinearOperatorComposition(_ProductDeterminant):
     """The product ``A1 @ A2 @ ... @ An`` of operators, applied right to left."""
 
     def __init__(self, operators, is_non_singular=None, is_self_adjoint=None, is_positive_definite=None,
@@ -482,17 +498,8 @@ class LinearOperatorComposition(LinearOperator):
             rhs = op._solve(rhs, adjoint)
         return rhs
 
-    def _determinant(self):
-        result = self.operators[0]._determinant()
-        for op in self.operators[1:]:
-            result = result * op._determinant()
-        return result
-
-    def _log_abs_determinant(self):
-        result = self.operators[0]._log_abs_determinant()
-        for op in self.operators[1:]:
-            result = result + op._log_abs_determinant()
-        return result
+    def _factors(self):
+        return self.operators
 
 
 def _block_dense(rows):
@@ -510,7 +517,7 @@ def _block_dense(rows):
     return _core.concat(filled, axis=-2)
 
 
-class LinearOperatorBlockDiag(LinearOperator):
+class LinearOperatorBlockDiag(_ProductDeterminant):
     """Square operators on the diagonal of a block matrix."""
 
     def __init__(self, operators, is_non_singular=None, is_self_adjoint=None, is_positive_definite=None,
@@ -541,23 +548,14 @@ class LinearOperatorBlockDiag(LinearOperator):
         return _core.concat([op._solve(part, adjoint) for op, part in
                              zip(self.operators, self._split(rhs, not adjoint))], axis=-2)
 
-    def _determinant(self):
-        result = self.operators[0]._determinant()
-        for op in self.operators[1:]:
-            result = result * op._determinant()
-        return result
-
-    def _log_abs_determinant(self):
-        result = self.operators[0]._log_abs_determinant()
-        for op in self.operators[1:]:
-            result = result + op._log_abs_determinant()
-        return result
+    def _factors(self):
+        return self.operators
 
     def _diag_part(self):
         return _core.concat([op.diag_part() for op in self.operators], axis=-1)
 
 
-class LinearOperatorBlockLowerTriangular(LinearOperator):
+class LinearOperatorBlockLowerTriangular(_ProductDeterminant):
     """A block lower-triangular matrix: `operators[i]` holds the blocks of row i, the last one on the diagonal."""
 
     def __init__(self, operators, is_non_singular=None, is_self_adjoint=None, is_positive_definite=None,
@@ -581,17 +579,8 @@ class LinearOperatorBlockLowerTriangular(LinearOperator):
         return _block_dense([[row[j].to_dense() if j < len(row) else None for j in range(n)]
                              for row in self.operators])
 
-    def _determinant(self):
-        result = self.operators[0][0]._determinant()
-        for row in self.operators[1:]:
-            result = result * row[-1]._determinant()
-        return result
-
-    def _log_abs_determinant(self):
-        result = self.operators[0][0]._log_abs_determinant()
-        for row in self.operators[1:]:
-            result = result + row[-1]._log_abs_determinant()
-        return result
+    def _factors(self):
+        return [row[-1] for row in self.operators]  # the diagonal blocks
 
 
 class LinearOperatorKronecker(LinearOperator):

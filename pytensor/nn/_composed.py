@@ -39,33 +39,35 @@ def _shape_list(shape, op):
     return [int(v) for v in values]
 
 
+def _depthwise_backprop(input, filter, out_backprop, strides, padding, data_format, dilations, wrt):  # noqa: A002
+    """The gradient of depthwise_conv2d(input, filter) for `out_backprop`, with respect to input or filter (the
+    one given as a shape is the zeros the tape differentiates at: the gradient is linear in it)."""
+    from ..gradient_tape import GradientTape
+    from ._conv import depthwise_conv2d
+
+    kind = _tensor(out_backprop).dtype.name
+    x = _core.zeros(tuple(_shape_list(input, "depthwise_conv2d_backprop_input")), kind) if wrt == "input" \
+        else _tensor(input)
+    w = _core.zeros(tuple(_shape_list(filter, "depthwise_conv2d_backprop_filter")), kind) if wrt == "filter" \
+        else _tensor(filter)
+    source = x if wrt == "input" else w
+    with GradientTape() as tape:
+        tape.watch(source)
+        y = depthwise_conv2d(x, w, strides, padding, data_format, dilations)
+    return tape.gradient(y, source, output_gradients=_tensor(out_backprop))
+
+
 def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides, padding, data_format="NHWC",  # noqa: A002
                                     dilations=None, name=None):
     """The gradient of ``depthwise_conv2d`` with respect to its input, for the output gradient `out_backprop`."""
-    from ._conv import depthwise_conv2d
-
-    x = _core.zeros(tuple(_shape_list(input_sizes, "depthwise_conv2d_backprop_input")),
-                    _tensor(out_backprop).dtype.name)
-    from ..gradient_tape import GradientTape
-
-    with GradientTape() as tape:
-        tape.watch(x)
-        y = depthwise_conv2d(x, filter, strides, padding, data_format, dilations)
-    return tape.gradient(y, x, output_gradients=_tensor(out_backprop))
+    return _depthwise_backprop(input_sizes, filter, out_backprop, strides, padding, data_format, dilations, "input")
 
 
 def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, data_format="NHWC",  # noqa: A002
                                      dilations=None, name=None):
     """The gradient of ``depthwise_conv2d`` with respect to its filter, for the output gradient `out_backprop`."""
-    from ._conv import depthwise_conv2d
-    from ..gradient_tape import GradientTape
-
-    w = _core.zeros(tuple(_shape_list(filter_sizes, "depthwise_conv2d_backprop_filter")),
-                    _tensor(out_backprop).dtype.name)
-    with GradientTape() as tape:
-        tape.watch(w)
-        y = depthwise_conv2d(input, w, strides, padding, data_format, dilations)
-    return tape.gradient(y, w, output_gradients=_tensor(out_backprop))
+    return _depthwise_backprop(input, filter_sizes, out_backprop, strides, padding, data_format, dilations,
+                               "filter")
 
 
 def conv_transpose(input, filters, output_shape, strides, padding="SAME", data_format=None, dilations=None,  # noqa: A002
