@@ -3,6 +3,7 @@
     python3 bench/autodiff.py                    # pytensor (and torch if importable)
     /tmp/pt-peers/bin/python bench/autodiff.py   # inside bench/peers.sh's venv (torch==2.13.0)
     python3 bench/autodiff.py --repeats 21 --min-time 0.3 --threads 1
+    python3 bench/autodiff.py --threads 1 --cpu-time # the thread's CPU time: steady on a busy machine
 
 The step (issue 3's figure): on a (2, 2) float32 Variable x,
     with tape: y = reduce_sum(square(x));  tape.gradient(y, x)
@@ -11,6 +12,7 @@ and PyTorch's equivalent (x with requires_grad; y = torch.sum(torch.square(x)); 
 Every gradient is checked against 2 x once before timing.
 """
 import argparse
+import time
 
 from _threads import THREADS, pt, torch, measure  # noqa: E402  (sets thread env vars first)
 
@@ -66,7 +68,11 @@ def main():
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--min-time", type=float, default=0.2)
     ap.add_argument("--threads", type=int, default=THREADS)
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="time in the calling thread's CPU time (time.thread_time), which descheduling on a busy "
+                         "machine does not inflate; only meaningful with --threads 1")
     args = ap.parse_args()
+    clock = time.thread_time if args.cpu_time else time.perf_counter
 
     print(f"autodiff step: with tape: y = f(x); tape.gradient(y, x) on a (2, 2) float32 Variable; "
           f"{THREADS} threads, median of {args.repeats}; torch "
@@ -74,12 +80,12 @@ def main():
     print(f"  {'case':28s} {'pytensor µs':>12s} {'torch µs':>10s} {'torch/pytensor':>15s}")
     for label, reduce, targeted in CASES:
         try:
-            t_pt = measure(pytensor_step(reduce), args.min_time, args.repeats) * 1e6
+            t_pt = measure(pytensor_step(reduce), args.min_time, args.repeats, clock=clock) * 1e6
             pt_s = f"{t_pt:12.2f}"
         except Exception as e:  # noqa: BLE001 - a missing gradient shows as n/a
             t_pt, pt_s = None, f"{'n/a':>12s}"
             print(f"  ({label}: pytensor n/a: {type(e).__name__}: {e})")
-        t_th = measure(torch_step(reduce), args.min_time, args.repeats) * 1e6 if torch else None
+        t_th = measure(torch_step(reduce), args.min_time, args.repeats, clock=clock) * 1e6 if torch else None
         th_s = f"{t_th:10.2f}" if t_th else f"{'n/a':>10s}"
         ratio = f"{t_th / t_pt:14.2f}x" if t_pt and t_th else f"{'n/a':>15s}"
         note = ""

@@ -36,6 +36,15 @@ def paused_tapes():
             tape.paused = paused
 
 
+def _strategy_ready_hook(sources):
+    """distribute's gradient_ready_hook(sources), imported on the first call (distribute imports the tape); the
+    import then rebinds this name, so the hot path of gradient() pays no import statement per call."""
+    global _strategy_ready_hook
+    from .distribute._context import gradient_ready_hook
+    _strategy_ready_hook = gradient_ready_hook
+    return gradient_ready_hook(sources)
+
+
 def _check_tensor(x, what):
     if not isinstance(x, (Tensor, Variable)):
         raise TypeError(f"GradientTape.{what}: expected Tensors or Variables, got {type(x).__name__} ({x!r:.60})")
@@ -121,8 +130,7 @@ class GradientTape:
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
         on_ready = self._ready_fn
         if on_ready is None:
-            from .distribute import _context as distribute_context  # imported late: distribute imports the tape
-            on_ready = distribute_context.gradient_ready_hook(sources)
+            on_ready = _strategy_ready_hook(sources)
         if (on_ready is None and output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
                 and sources.dtype.is_floating and target is not sources):
             # Fast path for the common one-target, one-source call (no structure to flatten).

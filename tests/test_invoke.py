@@ -176,3 +176,23 @@ def test_every_function_of_an_op_checks_attributes_alike(call, error, pattern):
 def test_pad_bad_mode_names_the_allowed_modes():
     with pytest.raises(ValueError, match=r'pad: mode must be "CONSTANT", "REFLECT" or "SYMMETRIC", got "WRAP"'):
         pt.pad(pt.constant([1.0, 2.0]), [[1, 1]], mode="WRAP")
+
+
+@pytest.mark.parametrize("padding,pattern", [
+    ([[0, 0], [1, 1], [1, 1]], r"conv2d: explicit padding must be 4 pairs \[\[0, 0\], \[top, bottom\], \[left, right\], "
+                               r"\[0, 0\]\], got 6 values"),
+    ([[1, 0], [1, 1], [1, 1], [0, 0]], r"conv2d: explicit padding of the batch and channel dimensions must be 0, got "
+                                       r"\[\[1, 0\], \[1, 1\], \[1, 1\], \[0, 0\]\]"),
+    ([[0, 0], [-1, 1], [0, 0], [0, 0]], r"conv2d: explicit paddings must be non-negative, got padding top = -1"),
+    ("EXPLICIT", r"conv2d: 'EXPLICIT' is not a valid value for padding .*must be a list of pairs"),
+])
+def test_conv2d_explicit_padding_rules_are_the_op_layers(padding, pattern):
+    """The explicit-padding rules live in ops/attrs.cpp (set_conv2d_padding): eager, a traced function and the fused
+    conv + pool (named as itself) give TF's ValueError class with the same message."""
+    with pytest.raises(pt.errors.InvalidArgumentError, match=pattern):
+        pt.nn.conv2d(_X, _W, strides=1, padding=padding)
+    traced = pt.function(lambda x: pt.nn.conv2d(x, _W, strides=1, padding=padding))
+    with pytest.raises(pt.errors.InvalidArgumentError, match=pattern):
+        traced(pt.constant(_X))
+    with pytest.raises(pt.errors.InvalidArgumentError, match=pattern.replace("conv2d:", "conv2d_max_pool:")):
+        _core.conv2d_max_pool(_X, _W, 1, padding, 1, 2, 2, "VALID")

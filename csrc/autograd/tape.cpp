@@ -120,29 +120,34 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
 
   // A source's gradient is final once the sweep has passed the first relevant node reading it (the sweep runs
   // backwards): ready_after[node] lists the sources then final; those no node reads are final from the start.
-  std::unordered_map<const TensorImpl*, std::vector<size_t>> source_of_value;
-  for (size_t k = 0; k < sources.size(); ++k) {
-    const Source& s = sources[k];
-    if (!s.variable) source_of_value[s.tensor.id()].push_back(k);
-    for (const auto& [value, uid] : variable_reads_)
-      if (s.variable && uid == s.variable) source_of_value[value.id()].push_back(k);
-  }
-  std::vector<size_t> first_reader(sources.size(), nodes_.size());
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (!node_relevant[i]) continue;
-    for (const Tensor& in : nodes_[i]->inputs) {
-      auto it = source_of_value.find(in.id());
-      if (it == source_of_value.end()) continue;
-      for (size_t k : it->second) first_reader[k] = std::min(first_reader[k], i);
+  // Without a callback every source is finished after the sweep, and this analysis is skipped (the tape step's cost).
+  std::vector<std::vector<size_t>> ready_after(on_ready ? nodes_.size() + 1 : 1);
+  if (on_ready) {
+    std::unordered_map<const TensorImpl*, std::vector<size_t>> source_of_value;
+    for (size_t k = 0; k < sources.size(); ++k) {
+      const Source& s = sources[k];
+      if (!s.variable) source_of_value[s.tensor.id()].push_back(k);
+      for (const auto& [value, uid] : variable_reads_)
+        if (s.variable && uid == s.variable) source_of_value[value.id()].push_back(k);
     }
+    std::vector<size_t> first_reader(sources.size(), nodes_.size());
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!node_relevant[i]) continue;
+      for (const Tensor& in : nodes_[i]->inputs) {
+        auto it = source_of_value.find(in.id());
+        if (it == source_of_value.end()) continue;
+        for (size_t k : it->second) first_reader[k] = std::min(first_reader[k], i);
+      }
+    }
+    for (size_t k = 0; k < sources.size(); ++k) ready_after[first_reader[k]].push_back(k);
+  } else {
+    for (size_t k = 0; k < sources.size(); ++k) ready_after[0].push_back(k);
   }
-  std::vector<std::vector<size_t>> ready_after(nodes_.size() + 1);
-  for (size_t k = 0; k < sources.size(); ++k) ready_after[first_reader[k]].push_back(k);
 
   std::unordered_map<const TensorImpl*, Tensor> grads;
   std::vector<Tensor> result(sources.size());
-  auto finish = [&](size_t node_or_start) {
-    for (size_t k : ready_after[node_or_start]) {
+  auto finish_sources = [&](const std::vector<size_t>& ks) {
+    for (size_t k : ks) {
       const Source& s = sources[k];
       if (!s.variable) {
         auto it = grads.find(s.tensor.id());
@@ -158,6 +163,9 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
       }
       if (on_ready) on_ready(k, result[k]);
     }
+  };
+  auto finish = [&](size_t node_or_start) {  // with a callback: as the sweep passes each node
+    if (on_ready) finish_sources(ready_after[node_or_start]);
   };
   for (size_t i = 0; i < targets.size(); ++i) {
     const Tensor& t = targets[i];
@@ -202,7 +210,7 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
     }
     finish(i);
   }
-
+  if (!on_ready) finish_sources(ready_after[0]);
   return result;
 }
 

@@ -100,6 +100,12 @@ void define(py::module_& m, Signature sig, std::string doc, std::function<py::ob
   m.add_object(f->sig.function.c_str(), fn, true);
 }
 
+/** Field types set_field converts a Python argument to; the composite ones are set by adapters. */
+template <class F>
+constexpr bool kPlainField = std::is_same_v<F, double> || std::is_same_v<F, int64_t> || std::is_same_v<F, bool> ||
+                             std::is_same_v<F, DType> || std::is_same_v<F, std::optional<DType>> ||
+                             std::is_same_v<F, Shape> || std::is_same_v<F, std::string> || std::is_same_v<F, Tensor>;
+
 /** Converts Python argument h into attribute field f by f's type; None keeps the default. */
 void set_field(double& f, py::handle h, const char*, const char*) {
   f = PyFloat_AsDouble(h.ptr());
@@ -260,8 +266,8 @@ void bind_op(py::module_& m, OpId op) {
   for (size_t i = 0; i < sig.params.size(); ++i) {
     if (claimed[i]) continue;
     size_t field = 0, found = SIZE_MAX;
-    for_each_attr_field(probe, [&](const char* f, auto&) {
-      if (sig.params[i] == f) found = field;
+    for_each_attr_field(probe, [&](const char* f, auto& value) {
+      if (kPlainField<std::decay_t<decltype(value)>> && sig.params[i] == f) found = field;
       ++field;
     });
     if (found == SIZE_MAX) continue;  // a tensor input
@@ -271,7 +277,9 @@ void bind_op(py::module_& m, OpId op) {
       if (h.is_none()) return;
       size_t field = 0;
       for_each_attr_field(std::get<T>(attrs), [&](const char* f, auto& value) {
-        if (field++ == found) set_field(value, h, op_def(op).name, f);
+        if constexpr (kPlainField<std::decay_t<decltype(value)>>)
+          if (field == found) set_field(value, h, op_def(op).name, f);
+        ++field;
       });
     });
   }

@@ -14,28 +14,15 @@ ops::Conv2dParams conv_params_from_py(py::handle strides, py::handle padding, co
   if (!dilations.is_none())
     std::tie(p.dilation_h, p.dilation_w) = spatial_attr(id, "dilations", spatial_arg(dilations, "dilations", op));
   if (py::isinstance<py::str>(padding)) {
-    p.padding = padding.cast<std::string>();
-    // TF: the string names the explicit form only inside its raw op, beside explicit_paddings (not taken here).
-    check_arg(p.padding != "EXPLICIT", op, ": 'EXPLICIT' is not a valid value for padding (there is no "
-              "explicit_paddings argument): to use explicit padding, padding must be a list of pairs "
-              "[[0, 0], [top, bottom], [left, right], [0, 0]]");
+    set_conv2d_padding(id, p, padding.cast<std::string>());
     return p;
   }
-  // Explicit padding: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC).
-  std::vector<int64_t> f;
   check_arg(py::isinstance<py::sequence>(padding), op, ": padding must be 'VALID', 'SAME' or a list of pairs "
             "[[0, 0], [top, bottom], [left, right], [0, 0]]");
+  std::vector<int64_t> pairs;
   for (py::handle pair : padding)
-    for (py::handle v : pair) f.push_back(int64_from_py(v, op, "padding"));
-  check_arg(f.size() == 8, op, ": explicit padding must be 4 pairs [[0, 0], [top, bottom], [left, right], [0, 0]], "
-            "got ", f.size(), " values");
-  check_arg(f[0] == 0 && f[1] == 0 && f[6] == 0 && f[7] == 0, op,
-            ": explicit padding of the batch and channel dimensions must be 0, got ", py::str(padding).cast<std::string>());
-  p.padding = "EXPLICIT";
-  p.pad_top = f[2];
-  p.pad_bottom = f[3];
-  p.pad_left = f[4];
-  p.pad_right = f[5];
+    for (py::handle v : pair) pairs.push_back(int64_from_py(v, op, "padding"));
+  set_conv2d_padding(id, p, pairs);
   return p;
 }
 

@@ -1,8 +1,10 @@
 // Test-only bindings of the op layer's replay interface: an observer that records every outermost op with its
-// typed attributes, and invoke() to re-run a recorded (op, inputs, attrs). tests/test_invoke.py drives them.
+// typed attributes, invoke() to re-run a recorded (op, inputs, attrs), and the attributes' serialised form.
+// tests/test_invoke.py and tests/test_attr_fields.py drive them.
 #include <pybind11/stl.h>
 
 #include "../autograd/tape.h"
+#include "../graph/serialize.h"
 #include "../ops/invoke.h"
 #include "bindings.h"
 #include "convert.h"
@@ -54,7 +56,9 @@ OpId registry_op(const std::string& name) {
 
 void bind_invoke(py::module_& m) {
   py::class_<OpAttrs>(m, "_OpAttrs", "An op's typed attributes, as a recorded node holds them (opaque).")
-      .def_property_readonly("name", [](const OpAttrs& a) { return std::string(attrs_name(a.attrs)); });
+      .def_property_readonly("name", [](const OpAttrs& a) { return std::string(attrs_name(a.attrs)); })
+      .def("_serialize", [](const OpAttrs& a) { return py::bytes(graph::serialize_attrs(a.attrs)); },
+           "The attributes as a saved graph's node holds them (struct name, then fields).");
   py::class_<OpRecorder>(m, "_OpRecorder", "Records every outermost registry op run while entered (tests only).")
       .def(py::init<>())
       .def("__enter__", [](OpRecorder& r) -> OpRecorder& { r.enter(); return r; },
@@ -69,6 +73,9 @@ void bind_invoke(py::module_& m) {
   m.def("_invoke", [](const std::string& op, const std::vector<Tensor>& inputs, const OpAttrs& attrs) {
     return ops::invoke(registry_op(op), inputs, attrs.attrs);
   }, py::arg("op"), py::arg("inputs"), py::arg("attrs"), "Runs registry op `op` from a recorded node's parts.");
+  m.def("_deserialize_attrs", [](const std::string& op, const py::bytes& data) {
+    return OpAttrs{graph::deserialize_attrs(registry_op(op), std::string(data))};
+  }, py::arg("op"), py::arg("data"), "Registry op `op`'s attributes from _OpAttrs._serialize's bytes (checked).");
 }
 
 }  // namespace pt::bind

@@ -1,4 +1,6 @@
 // Adapters of the reduce family: TF's axis (None: every axis; argmax's None: 0, or a one-element list).
+#include <numeric>
+
 #include "op_binder.h"
 
 namespace pt::bind {
@@ -11,8 +13,9 @@ void bind_reduce(py::module_&) {
                 auto& r = attrs_of<attrs::Reduce>(c.op, a);
                 if (axes) {
                   r.axes = std::move(*axes);
-                } else {
-                  for (int64_t d = 0; d < c.inputs[0].ndim(); ++d) r.axes.push_back(d);
+                } else {  // every axis, in one allocation (the tape step's reduce_sum)
+                  r.axes.resize(static_cast<size_t>(c.inputs[0].ndim()));
+                  std::iota(r.axes.begin(), r.axes.end(), int64_t{0});
                 }
               });
   add_adapter({OpId::argmax, OpId::argmin}, {"axis"}, [](const AdapterContext& c, Attrs& a) {

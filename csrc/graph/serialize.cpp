@@ -16,73 +16,8 @@ constexpr char kMagic[8] = {'P', 'T', 'G', 'R', 'A', 'P', 'H', '\0'};
 /** Deepest nesting of cond / while branches a file may hold (a guard against crafted recursion). */
 constexpr int kMaxDepth = 64;
 
-// ---- the fields of each attribute struct, in one place for writing and reading --------------------------------
-
-template <class Ar> void fields(Ar&, attrs::None&) {}
-template <class Ar> void fields(Ar& ar, attrs::Cast& a) { ar(a.dtype); }
-template <class Ar> void fields(Ar& ar, attrs::Reduce& a) { ar(a.axes); ar(a.keepdims); }
-template <class Ar> void fields(Ar& ar, attrs::ArgReduce& a) { ar(a.axis); ar(a.output_type); }
-template <class Ar> void fields(Ar& ar, attrs::Matmul& a) { ar(a.transpose_a); ar(a.transpose_b); }
-template <class Ar> void fields(Ar& ar, attrs::TargetShape& a) { ar(a.shape); }
-template <class Ar> void fields(Ar& ar, attrs::Ints& a) { ar(a.values); }
-template <class Ar> void fields(Ar& ar, attrs::Axis& a) { ar(a.axis); }
-template <class Ar> void fields(Ar& ar, attrs::Split& a) { ar(a.sizes); ar(a.axis); }
-template <class Ar> void fields(Ar& ar, attrs::Pad& a) { ar(a.paddings); ar(a.mode); ar(a.constant_values); }
-template <class Ar> void fields(Ar& ar, attrs::Gather& a) { ar(a.axis); ar(a.batch_dims); }
-template <class Ar> void fields(Ar& ar, attrs::OneHot& a) {
-  ar(a.depth); ar(a.on_value); ar(a.off_value); ar(a.axis); ar(a.dtype);
-}
-template <class Ar> void fields(Ar& ar, ops::IndexItem& a) { ar(a.kind); ar(a.index); ar(a.start); ar(a.stop); ar(a.step); }
-template <class Ar> void fields(Ar& ar, attrs::StridedSlice& a) { ar(a.items); }
-template <class Ar> void fields(Ar& ar, attrs::StridedSliceGrad& a) { ar(a.input_shape); ar(a.items); }
-template <class Ar> void fields(Ar& ar, attrs::SegmentSum& a) { ar(a.num_segments); }
-template <class Ar> void fields(Ar& ar, attrs::ScatterNd& a) { ar(a.shape); }
-template <class Ar> void fields(Ar& ar, ops::RandomSeed& a) { ar(a.seed); ar(a.counter); }
-template <class Ar> void fields(Ar& ar, attrs::Dropout& a) { ar(a.rate); ar(a.noise_shape); ar(a.seed); }
-template <class Ar> void fields(Ar& ar, attrs::LeakyRelu& a) { ar(a.alpha); }
-template <class Ar> void fields(Ar& ar, attrs::Gelu& a) { ar(a.approximate); }
-template <class Ar> void fields(Ar& ar, attrs::Silu& a) { ar(a.beta); }
-template <class Ar> void fields(Ar& ar, ops::Conv2dParams& p) {
-  ar(p.stride_h); ar(p.stride_w); ar(p.dilation_h); ar(p.dilation_w); ar(p.padding);
-  ar(p.pad_top); ar(p.pad_bottom); ar(p.pad_left); ar(p.pad_right); ar(p.data_format);
-}
-template <class Ar> void fields(Ar& ar, ops::Pool2dWindow& w) { ar(w.kh); ar(w.kw); ar(w.sh); ar(w.sw); ar(w.same); }
-template <class Ar> void fields(Ar& ar, attrs::Conv2d& a) { ar(a.params); }
-template <class Ar> void fields(Ar& ar, attrs::Conv2dBackprop& a) { ar(a.sizes); ar(a.params); }
-template <class Ar> void fields(Ar& ar, attrs::Pool2d& a) { ar(a.window); }
-template <class Ar> void fields(Ar& ar, attrs::Pool2dGrad& a) { ar(a.input_shape); ar(a.window); }
-template <class Ar> void fields(Ar& ar, attrs::Conv2dMaxPool& a) { ar(a.params); ar(a.window); }
-template <class Ar> void fields(Ar& ar, attrs::Conv2dMaxPoolBackprop& a) { ar(a.sizes); ar(a.params); ar(a.window); }
-template <class Ar> void fields(Ar& ar, attrs::ApplySgd& a) {
-  ar(a.learning_rate); ar(a.momentum); ar(a.nesterov); ar(a.has_momentum); ar(a.weight_decay);
-}
-template <class Ar> void fields(Ar& ar, attrs::ApplyRmsprop& a) {
-  ar(a.learning_rate); ar(a.rho); ar(a.momentum); ar(a.epsilon); ar(a.weight_decay); ar(a.centered);
-  ar(a.has_momentum);
-}
-template <class Ar> void fields(Ar& ar, attrs::ApplyAdam& a) {
-  ar(a.learning_rate); ar(a.beta_1); ar(a.beta_2); ar(a.epsilon); ar(a.step); ar(a.weight_decay); ar(a.amsgrad);
-}
-template <class Ar> void fields(Ar& ar, attrs::ApplyAdagrad& a) { ar(a.learning_rate); ar(a.epsilon); ar(a.weight_decay); }
-template <class Ar> void fields(Ar& ar, attrs::ApplyAdadelta& a) {
-  ar(a.learning_rate); ar(a.rho); ar(a.epsilon); ar(a.weight_decay);
-}
-template <class Ar> void fields(Ar& ar, attrs::ApplyNadam& a) {
-  ar(a.learning_rate); ar(a.beta_1); ar(a.beta_2); ar(a.epsilon); ar(a.step); ar(a.u_product); ar(a.weight_decay);
-}
-template <class Ar> void fields(Ar& ar, attrs::Constant& a) { ar(a.shape); ar(a.dtype); }
-template <class Ar> void fields(Ar& ar, attrs::Fill& a) { ar(a.shape); ar(a.value); }
-template <class Ar> void fields(Ar& ar, attrs::Like& a) { ar(a.dtype); }
-template <class Ar> void fields(Ar& ar, attrs::Eye& a) { ar(a.num_rows); ar(a.num_columns); ar(a.batch_shape); ar(a.dtype); }
-template <class Ar> void fields(Ar& ar, attrs::Range& a) { ar(a.start); ar(a.limit); ar(a.delta); ar(a.dtype); }
-template <class Ar> void fields(Ar& ar, attrs::Linspace& a) { ar(a.start); ar(a.stop); ar(a.num); ar(a.dtype); }
-template <class Ar> void fields(Ar& ar, attrs::RandomDist& a) { ar(a.shape); ar(a.low); ar(a.high); ar(a.dtype); ar(a.seed); }
-template <class Ar> void fields(Ar& ar, attrs::Categorical& a) { ar(a.num_samples); ar(a.dtype); ar(a.seed); }
-template <class Ar> void fields(Ar& ar, attrs::Shuffle& a) { ar(a.seed); }
-template <class Ar> void fields(Ar& ar, ops::RnnOptions& o) {
-  ar(o.activation); ar(o.recurrent_activation); ar(o.go_backwards); ar(o.mask);
-}
-template <class Ar> void fields(Ar& ar, attrs::Rnn& a) { ar(a.options); ar(a.reset_after); }
+// The fields of each attribute struct are written and read in PT_ATTR_FIELDS' order (ops/attrs.h), the one
+// description the bindings use too.
 
 /** Enumerations stored as integers, with their largest valid value. */
 template <class E> struct EnumLimit;
@@ -186,8 +121,16 @@ class Writer {
       put(d);
     }
   }
-  template <class S, class = decltype(fields(std::declval<Writer&>(), std::declval<S&>()))>
-  void operator()(const S& s) { fields(*this, const_cast<S&>(s)); }
+  template <class S, std::enable_if_t<has_attr_fields<S>(), int> = 0>
+  void operator()(const S& s) {
+    for_each_attr_field(s, [this](const char*, const auto& field) { (*this)(field); });
+  }
+
+  /** An op's attributes: the struct's name, then its fields. */
+  void attrs(const Attrs& a) {
+    (*this)(std::string(attrs_name(a)));
+    std::visit([this](const auto& s) { (*this)(s); }, a);
+  }
 
   void graph(const Graph& g) {
     put(static_cast<uint64_t>(g.nodes().size()));
@@ -210,8 +153,7 @@ class Writer {
     (*this)(n.name);
     if (n.kind == NodeKind::Op) {
       (*this)(std::string(op_def(n.op).name));
-      (*this)(std::string(attrs_name(n.attrs)));
-      std::visit([this](const auto& a) { (*this)(a); }, n.attrs);
+      attrs(n.attrs);
     }
     (*this)(n.inputs);
     (*this)(n.control_inputs);
@@ -319,8 +261,10 @@ class Reader {
   }
   void operator()(ValueRef& v) { v.node = get<int32_t>(); v.index = get<int32_t>(); }
   void operator()(TensorType& t) { (*this)(t.dtype); (*this)(t.shape); }
-  template <class S, class = decltype(fields(std::declval<Reader&>(), std::declval<S&>()))>
-  void operator()(S& s) { fields(*this, s); }
+  template <class S, std::enable_if_t<has_attr_fields<S>(), int> = 0>
+  void operator()(S& s) {
+    for_each_attr_field(s, [this](const char*, auto& field) { (*this)(field); });
+  }
 
   void header() {
     require(remaining() >= sizeof kMagic && std::memcmp(p_, kMagic, sizeof kMagic) == 0,
@@ -349,6 +293,18 @@ class Reader {
 
   void finish() { require(p_ == end_, remaining(), " bytes follow the graph"); }
 
+  /** Op `op`'s attributes as Writer::attrs wrote them, checked (validate_attrs). */
+  Attrs attrs(OpId op) {
+    std::string name;
+    (*this)(name);
+    Attrs a;
+    require(make_attrs(name, a), "op '", op_def(op).name, "' has unknown attributes '", name, "'");
+    std::visit([this](auto& s) { (*this)(s); }, a);
+    check_attrs_type(op, a);
+    validate_attrs(op, a);
+    return a;
+  }
+
  private:
   size_t remaining() const { return static_cast<size_t>(end_ - p_); }
   size_t offset() const { return static_cast<size_t>(p_ - begin_); }
@@ -372,14 +328,10 @@ class Reader {
     (*this)(n.kind);
     (*this)(n.name);
     if (n.kind == NodeKind::Op) {
-      std::string op_name, attrs_struct;
+      std::string op_name;
       (*this)(op_name);
       require(find_op(op_name, &n.op), "unknown op '", op_name, "' (saved by another pytensor version?)");
-      (*this)(attrs_struct);
-      require(make_attrs(attrs_struct, n.attrs), "op '", op_name, "' has unknown attributes '", attrs_struct, "'");
-      std::visit([this](auto& a) { (*this)(a); }, n.attrs);
-      check_attrs_type(n.op, n.attrs);
-      validate_attrs(n.op, n.attrs);
+      n.attrs = attrs(n.op);
     } else {
       require(n.kind != NodeKind::Callback, "node '", n.name, "' is a host callback, which has no saved form");
     }
@@ -499,6 +451,19 @@ std::shared_ptr<Graph> deserialize(const std::string& bytes, const std::vector<V
   auto g = r.graph(0);
   r.finish();
   return g;
+}
+
+std::string serialize_attrs(const Attrs& attrs) {
+  Writer w({}, nullptr);
+  w.attrs(attrs);
+  return std::move(w.out);
+}
+
+Attrs deserialize_attrs(OpId op, const std::string& bytes) {
+  Reader r(bytes, {});
+  Attrs a = r.attrs(op);
+  r.finish();
+  return a;
 }
 
 }  // namespace pt::graph

@@ -45,4 +45,9 @@ std::string serialize(const Graph& g, const std::vector<Variable*>& variables,
  */
 std::shared_ptr<Graph> deserialize(const std::string& bytes, const std::vector<Variable*>& variables);
 
+/** An op's attributes as serialize() writes them in a node: the struct's name, then its fields (PT_ATTR_FIELDS). */
+std::string serialize_attrs(const Attrs& attrs);
+/** The attributes of op `op` that `bytes` hold (serialize_attrs' form), checked as deserialize() checks a node's. */
+Attrs deserialize_attrs(OpId op, const std::string& bytes);
+
 }  // namespace pt::graph

@@ -71,6 +71,27 @@ ops::Pool2dWindow pool2d_window(OpId op, const std::vector<int64_t>& ksize, cons
   return {kh, kw, sh, sw, padding == "SAME"};
 }
 
+void set_conv2d_padding(OpId op, ops::Conv2dParams& p, const std::string& name) {
+  check_arg(name != "EXPLICIT", op_def(op).name, ": 'EXPLICIT' is not a valid value for padding (there is no "
+            "explicit_paddings argument): to use explicit padding, padding must be a list of pairs "
+            "[[0, 0], [top, bottom], [left, right], [0, 0]]");
+  p.padding = name;  // validate_conv2d_params checks the name
+}
+
+void set_conv2d_padding(OpId op, ops::Conv2dParams& p, const std::vector<int64_t>& f) {
+  const char* name = op_def(op).name;
+  check_arg(f.size() == 8, name, ": explicit padding must be 4 pairs [[0, 0], [top, bottom], [left, right], [0, 0]], "
+            "got ", f.size(), " values");
+  check_arg(f[0] == 0 && f[1] == 0 && f[6] == 0 && f[7] == 0, name,
+            ": explicit padding of the batch and channel dimensions must be 0, got [[", f[0], ", ", f[1], "], [", f[2],
+            ", ", f[3], "], [", f[4], ", ", f[5], "], [", f[6], ", ", f[7], "]]");
+  p.padding = "EXPLICIT";
+  p.pad_top = f[2];
+  p.pad_bottom = f[3];
+  p.pad_left = f[4];
+  p.pad_right = f[5];
+}
+
 void validate_conv2d_params(OpId op, const ops::Conv2dParams& p) {
   check_data_format(op, p.data_format);
   check_arg(p.padding == "VALID" || p.padding == "SAME" || p.padding == "EXPLICIT", op_def(op).name,

@@ -253,35 +253,70 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::Categorical, attrs::Shuffle, attrs::Rnn>;
 
 /**
- * The plain fields of the attribute structs, F(struct, field) each: generated bindings convert the Python argument
- * named like a field by the field's type (bindings/op_binder.h), and the struct's initializer is its default.
- * Composite fields (convolution parameters, pooling windows, seeds, index items) are converted by adapters.
+ * Every field of every attribute struct and of the composite values they hold (convolution parameters, pooling
+ * windows, seeds, index items, RNN options), F(type, field) each: THE description of an op's attributes. The graph
+ * serializer (graph/serialize.cpp) writes and reads the fields in this order (SavedModel's bytes: never reorder or
+ * remove a field; a new field changes the format version), and the generated bindings convert the Python argument
+ * named like a field of a plain type by that type (bindings/op_binder.h; composite fields go through adapters). A
+ * struct's initializer is its default.
  */
 #define PT_ATTR_FIELDS(F)                                                                                          \
-  F(Cast, dtype) F(Reduce, keepdims) F(ArgReduce, axis) F(ArgReduce, output_type) F(Matmul, transpose_a)             \
-  F(Matmul, transpose_b) F(TargetShape, shape) F(Axis, axis) F(Split, axis) F(Pad, mode) F(Pad, constant_values)     \
-  F(Gather, axis) F(Gather, batch_dims) F(OneHot, depth) F(OneHot, on_value) F(OneHot, off_value) F(OneHot, axis)    \
-  F(OneHot, dtype) F(SegmentSum, num_segments) F(ScatterNd, shape) F(Dropout, rate) F(Dropout, noise_shape)          \
-  F(LeakyRelu, alpha) F(Gelu, approximate) F(Silu, beta) F(Conv2dBackprop, sizes) F(Pool2dGrad, input_shape)         \
-  F(Conv2dMaxPoolBackprop, sizes) F(ApplySgd, learning_rate) F(ApplySgd, momentum) F(ApplySgd, nesterov)             \
-  F(ApplySgd, weight_decay) F(ApplyRmsprop, learning_rate) F(ApplyRmsprop, rho) F(ApplyRmsprop, momentum)            \
-  F(ApplyRmsprop, epsilon) F(ApplyRmsprop, weight_decay) F(ApplyAdam, learning_rate) F(ApplyAdam, beta_1)            \
-  F(ApplyAdam, beta_2) F(ApplyAdam, epsilon) F(ApplyAdam, step) F(ApplyAdam, weight_decay)                           \
-  F(ApplyAdagrad, learning_rate) F(ApplyAdagrad, epsilon) F(ApplyAdagrad, weight_decay)                              \
-  F(ApplyAdadelta, learning_rate) F(ApplyAdadelta, rho) F(ApplyAdadelta, epsilon) F(ApplyAdadelta, weight_decay)     \
-  F(ApplyNadam, learning_rate) F(ApplyNadam, beta_1) F(ApplyNadam, beta_2) F(ApplyNadam, epsilon) F(ApplyNadam, step) \
-  F(ApplyNadam, u_product) F(ApplyNadam, weight_decay) F(Constant, shape) F(Constant, dtype) F(Fill, shape)          \
-  F(Fill, value) F(Like, dtype) F(Eye, num_rows) F(Eye, num_columns) F(Eye, batch_shape) F(Eye, dtype)              \
-  F(Range, start) F(Range, limit) F(Range, delta) F(Range, dtype) F(Linspace, start) F(Linspace, stop)               \
-  F(Linspace, num) F(Linspace, dtype) F(RandomDist, shape) F(RandomDist, dtype) F(Categorical, num_samples)         \
-  F(Categorical, dtype)
+  F(attrs::Cast, dtype) F(attrs::Reduce, axes) F(attrs::Reduce, keepdims) F(attrs::ArgReduce, axis)                \
+  F(attrs::ArgReduce, output_type) F(attrs::Matmul, transpose_a) F(attrs::Matmul, transpose_b)                     \
+  F(attrs::TargetShape, shape) F(attrs::Ints, values) F(attrs::Axis, axis) F(attrs::Split, sizes)                  \
+  F(attrs::Split, axis) F(attrs::Pad, paddings) F(attrs::Pad, mode) F(attrs::Pad, constant_values)                 \
+  F(attrs::Gather, axis) F(attrs::Gather, batch_dims) F(attrs::OneHot, depth) F(attrs::OneHot, on_value)           \
+  F(attrs::OneHot, off_value) F(attrs::OneHot, axis) F(attrs::OneHot, dtype) F(ops::IndexItem, kind)               \
+  F(ops::IndexItem, index) F(ops::IndexItem, start) F(ops::IndexItem, stop) F(ops::IndexItem, step)                \
+  F(attrs::StridedSlice, items) F(attrs::StridedSliceGrad, input_shape) F(attrs::StridedSliceGrad, items)          \
+  F(attrs::SegmentSum, num_segments) F(attrs::ScatterNd, shape) F(ops::RandomSeed, seed)                           \
+  F(ops::RandomSeed, counter) F(attrs::Dropout, rate) F(attrs::Dropout, noise_shape) F(attrs::Dropout, seed)       \
+  F(attrs::LeakyRelu, alpha) F(attrs::Gelu, approximate) F(attrs::Silu, beta) F(ops::Conv2dParams, stride_h)       \
+  F(ops::Conv2dParams, stride_w) F(ops::Conv2dParams, dilation_h) F(ops::Conv2dParams, dilation_w)                 \
+  F(ops::Conv2dParams, padding) F(ops::Conv2dParams, pad_top) F(ops::Conv2dParams, pad_bottom)                     \
+  F(ops::Conv2dParams, pad_left) F(ops::Conv2dParams, pad_right) F(ops::Conv2dParams, data_format)                 \
+  F(ops::Pool2dWindow, kh) F(ops::Pool2dWindow, kw) F(ops::Pool2dWindow, sh) F(ops::Pool2dWindow, sw)              \
+  F(ops::Pool2dWindow, same) F(attrs::Conv2d, params) F(attrs::Conv2dBackprop, sizes)                              \
+  F(attrs::Conv2dBackprop, params) F(attrs::Pool2d, window) F(attrs::Pool2dGrad, input_shape)                      \
+  F(attrs::Pool2dGrad, window) F(attrs::Conv2dMaxPool, params) F(attrs::Conv2dMaxPool, window)                     \
+  F(attrs::Conv2dMaxPoolBackprop, sizes) F(attrs::Conv2dMaxPoolBackprop, params)                                   \
+  F(attrs::Conv2dMaxPoolBackprop, window) F(attrs::ApplySgd, learning_rate) F(attrs::ApplySgd, momentum)           \
+  F(attrs::ApplySgd, nesterov) F(attrs::ApplySgd, has_momentum) F(attrs::ApplySgd, weight_decay)                   \
+  F(attrs::ApplyRmsprop, learning_rate) F(attrs::ApplyRmsprop, rho) F(attrs::ApplyRmsprop, momentum)               \
+  F(attrs::ApplyRmsprop, epsilon) F(attrs::ApplyRmsprop, weight_decay) F(attrs::ApplyRmsprop, centered)            \
+  F(attrs::ApplyRmsprop, has_momentum) F(attrs::ApplyAdam, learning_rate) F(attrs::ApplyAdam, beta_1)              \
+  F(attrs::ApplyAdam, beta_2) F(attrs::ApplyAdam, epsilon) F(attrs::ApplyAdam, step)                               \
+  F(attrs::ApplyAdam, weight_decay) F(attrs::ApplyAdam, amsgrad) F(attrs::ApplyAdagrad, learning_rate)             \
+  F(attrs::ApplyAdagrad, epsilon) F(attrs::ApplyAdagrad, weight_decay) F(attrs::ApplyAdadelta, learning_rate)      \
+  F(attrs::ApplyAdadelta, rho) F(attrs::ApplyAdadelta, epsilon) F(attrs::ApplyAdadelta, weight_decay)              \
+  F(attrs::ApplyNadam, learning_rate) F(attrs::ApplyNadam, beta_1) F(attrs::ApplyNadam, beta_2)                    \
+  F(attrs::ApplyNadam, epsilon) F(attrs::ApplyNadam, step) F(attrs::ApplyNadam, u_product)                         \
+  F(attrs::ApplyNadam, weight_decay) F(attrs::Constant, shape) F(attrs::Constant, dtype) F(attrs::Fill, shape)     \
+  F(attrs::Fill, value) F(attrs::Like, dtype) F(attrs::Eye, num_rows) F(attrs::Eye, num_columns)                   \
+  F(attrs::Eye, batch_shape) F(attrs::Eye, dtype) F(attrs::Range, start) F(attrs::Range, limit)                    \
+  F(attrs::Range, delta) F(attrs::Range, dtype) F(attrs::Linspace, start) F(attrs::Linspace, stop)                 \
+  F(attrs::Linspace, num) F(attrs::Linspace, dtype) F(attrs::RandomDist, shape) F(attrs::RandomDist, low)          \
+  F(attrs::RandomDist, high) F(attrs::RandomDist, dtype) F(attrs::RandomDist, seed)                                \
+  F(attrs::Categorical, num_samples) F(attrs::Categorical, dtype) F(attrs::Categorical, seed)                      \
+  F(attrs::Shuffle, seed) F(ops::RnnOptions, activation) F(ops::RnnOptions, recurrent_activation)                  \
+  F(ops::RnnOptions, go_backwards) F(ops::RnnOptions, mask) F(attrs::Rnn, options) F(attrs::Rnn, reset_after)
 
-/** Calls visit(field name, field) for each plain field of attribute struct `a` (PT_ATTR_FIELDS), in order. */
+/** True for the attribute structs and the composite values PT_ATTR_FIELDS describes (field by field). */
+template <class T>
+constexpr bool has_attr_fields() {
+  bool listed = false;
+#define PT_LISTS_ATTR_TYPE(Type, field) listed = listed || std::is_same_v<T, Type>;
+  PT_ATTR_FIELDS(PT_LISTS_ATTR_TYPE)
+#undef PT_LISTS_ATTR_TYPE
+  return listed || std::is_same_v<T, attrs::None>;
+}
+
+/** Calls visit(field name, field) for each field of `a` (an attribute struct or a composite value), in order. */
 template <class T, class Visit>
 void for_each_attr_field(T& a, Visit&& visit) {
   using S = std::remove_const_t<T>;
-#define PT_VISIT_ATTR_FIELD(Struct, field) \
-  if constexpr (std::is_same_v<S, attrs::Struct>) visit(#field, a.field);
+#define PT_VISIT_ATTR_FIELD(Type, field) \
+  if constexpr (std::is_same_v<S, Type>) visit(#field, a.field);
   PT_ATTR_FIELDS(PT_VISIT_ATTR_FIELD)
 #undef PT_VISIT_ATTR_FIELD
 }
@@ -313,6 +348,17 @@ void check_data_format(OpId op, const std::string& data_format);
 /** The pooling window of op from TF's attributes (ksize, strides as spatial_attr reads them, padding, data_format). */
 ops::Pool2dWindow pool2d_window(OpId op, const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides,
                                 const std::string& padding, const std::string& data_format);
+
+/**
+ * Sets p's padding from TF's padding attribute given as a name: "VALID" or "SAME" ("EXPLICIT" names the explicit form
+ * only inside TF's raw op, beside explicit_paddings: InvalidArgument saying to pass the pairs instead).
+ */
+void set_conv2d_padding(OpId op, ops::Conv2dParams& p, const std::string& name);
+/**
+ * Sets p's padding from TF's explicit form, `pairs` flattened: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC;
+ * the batch and channel pairs must be 0). InvalidArgument naming op, the values and the form otherwise.
+ */
+void set_conv2d_padding(OpId op, ops::Conv2dParams& p, const std::vector<int64_t>& pairs);
 
 /** validate_attrs' rules for the convolution parameters of op (conv2d, its backprops, conv2d_max_pool...). */
 void validate_conv2d_params(OpId op, const ops::Conv2dParams& params);
