@@ -313,6 +313,7 @@ class ConcreteFunction:
         self._structured_outputs = structured_outputs  # outputs with tensor leaves replaced by their index
         self._output_leaves = output_leaves            # the non-tensor leaves (Python values) by position
         self._tensor_positions = [i for i, leaf in enumerate(output_leaves) if leaf is _TENSOR_SLOT]
+        self._single_tensor = structured_outputs is _TENSOR_SLOT and len(output_leaves) == 1  # f returns one tensor
         self.structured_input_signature = input_signature
         self._variables = self._core_graph.variables()  # keeps the captured variables alive
         self._function = function
@@ -337,7 +338,7 @@ class ConcreteFunction:
 
     def _run(self, flat):
         outs = self._executor.run(flat)
-        return self._pack(outs)
+        return outs[0] if self._single_tensor else self._pack(outs)
 
     def _pack(self, outs):
         leaves = self._output_leaves
@@ -398,6 +399,7 @@ class Function:
         self._converted = None  # the AutoGraph-converted function, made on the first trace
         self._name = name or getattr(python_function, "__name__", "function")
         self._concrete = {}        # concrete key -> ConcreteFunction (one per concrete shape)
+        self._fast = {}            # _core._call_key of all-Tensor positional calls -> ConcreteFunction
         self._signatures = []      # TF's signatures (relaxed keys): what experimental_get_tracing_count counts
         self._traced_once = False  # variables may be created only on the first trace
         self._last_key = None
@@ -408,6 +410,16 @@ class Function:
             self._arg_names = list(inspect.signature(python_function).parameters)
         except (TypeError, ValueError):
             self._arg_names = []
+
+    @property
+    def _concrete(self):
+        return self._concrete_by_key
+
+    @_concrete.setter
+    def _concrete(self, concrete_by_key):
+        # The fast-path cache mirrors the concrete functions: a new table (saved_model restores one) empties it.
+        self._concrete_by_key = concrete_by_key
+        self._fast = {}
 
     # -- TF's attributes --
     @property
@@ -455,12 +467,24 @@ class Function:
         if _traces():
             # A function called while another is being traced: its ops join the outer graph.
             return self._traced_function()(*args, **kwargs)
+        # Fast path: positional plain Tensors whose dtypes and shapes were seen before (the key is built in C++;
+        # such a call's signature key is a function of those alone, so it maps to the same concrete function).
+        fast_key = None if kwargs else _core._call_key(args)
+        if fast_key is not None:
+            concrete = self._fast.get(fast_key)
+            if concrete is not None:
+                return concrete._run(args)
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
         concrete = self._concrete.get(key)
         if concrete is not None:
-            return concrete._run(tensors)
-        return self._trace_and_call(key, spec_keys, args, kwargs, tensors)
+            outputs = concrete._run(tensors)
+        else:
+            outputs = self._trace_and_call(key, spec_keys, args, kwargs, tensors)
+            concrete = self._concrete[key]
+        if fast_key is not None:
+            self._fast[fast_key] = concrete
+        return outputs
 
     def _canonical_call(self, args, kwargs, tensors, spec_keys):
         if self._input_signature is not None:
