@@ -8,7 +8,8 @@ pattern fusion, common subexpressions, dead code, memory planning; ``tf.config.o
 executor (``_core._Executor``).
 
 Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) by dtype and shape, Variables by
-identity, Python values by value, nested lists/tuples/dicts by structure. Graphs are specialised to concrete
+identity, objects whose class defines ``__tf_tracing_type__`` by the TraceType it returns, Python values by value,
+nested lists/tuples/dicts by structure. Graphs are specialised to concrete
 shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing=True`` one *signature* (what
 ``experimental_get_tracing_count`` counts, as TF) covers every shape it allows, and the Python function is run
 again for each new concrete shape to record that shape's graph (so its Python side effects run again then).
@@ -129,6 +130,12 @@ def _canonical(value, tensors, spec_keys):
             out[k] = v
             keys.append((k, key))
         return type(value)((k, out[k]) for k in value), (type(value), tuple(keys))
+    if isinstance(value, _string_tensor_type()):
+        # String tensors run eagerly at trace time (graphs hold numbers): a graph per value, under one signature.
+        return value, (_STRING_KEY, value._array.shape, tuple(value._array.ravel().tolist()))
+    tracing_type = getattr(type(value), "__tf_tracing_type__", None)
+    if tracing_type is not None:  # the class says how calls tell its instances apart (tf.types.experimental.TraceType)
+        return value, ("trace_type", tracing_type(value, None))
     try:
         hash(value)
     except TypeError:
@@ -177,6 +184,79 @@ def _covers(relaxed, key):
     if dims is None:
         return True
     return len(dims) == len(key[1]) and all(d is None or d == k for d, k in zip(dims, key[1]))
+
+
+_STRING_KEY = "string tensor"
+
+
+def _string_tensor_type():
+    from .data._types import StringTensor
+    return StringTensor
+
+
+def _signature_key(key):
+    """A signature key with string tensors' values left out: TF's signature (one per dtype and shape)."""
+    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
+        return key[:2]
+    if isinstance(key, tuple):
+        return tuple(_signature_key(k) for k in key)
+    return key
+
+
+def _holds_tensors(value):
+    """True when an argument is or holds a tensor (or a TensorSpec standing for one)."""
+    from .data._types import StringTensor, TensorSpec
+    return any(isinstance(v, (Tensor, TensorSpec, StringTensor)) for v in nest.flatten(value))
+
+
+def _is_tensor_key(key):
+    from .dtypes import DType
+    return isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], DType)
+
+
+def _without_shapes(key, keep_dtypes):
+    """A signature key with its tensors' shapes (and unless `keep_dtypes`, dtypes) left out: what a concrete function
+    fixes about a call besides its tensors' shapes."""
+    if _is_tensor_key(key):
+        return ("tensor", key[0] if keep_dtypes else None)
+    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
+        return ("tensor", "string" if keep_dtypes else None)
+    if isinstance(key, tuple):
+        return tuple(_without_shapes(k, keep_dtypes) for k in key)
+    return key
+
+
+def _describe(value):
+    """TF's text for an argument or output in a signature: TensorSpec(...), Literal[value], List[...], Dict[...]."""
+    from .data._types import StringTensor, TensorSpec
+    if isinstance(value, TensorSpec):
+        return repr(value)
+    if isinstance(value, (Tensor, Variable, StringTensor)):
+        return repr(TensorSpec(tuple(value.shape), value.dtype))
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return f"{'List' if isinstance(value, list) else 'Tuple'}[{', '.join(_describe(v) for v in value)}]"
+    if isinstance(value, dict):
+        return "Dict[" + ", ".join(f"[{k!r}, {_describe(v)}]" for k, v in value.items()) + "]"
+    return f"Literal[{value!r}]"
+
+
+class FunctionType:
+    """A concrete function's parameters and output, as TF's ``function_type``: prints as ``(a: ...) -> ...``."""
+
+    def __init__(self, parameters, output):
+        self.parameters = parameters  # [(name, kind name, description)]
+        self.output = output
+
+    def __str__(self):
+        parts, keyword_only = [], False
+        for name, kind, text in self.parameters:
+            if kind == "KEYWORD_ONLY" and not keyword_only:
+                parts.append("*")
+                keyword_only = True
+            parts.append(f"{name}: {text}")
+        return f"({', '.join(parts)}) -> {self.output}"
+
+    __repr__ = __str__
 
 
 # ---- graphs as Python sees them -------------------------------------------------------------------------------
@@ -264,6 +344,10 @@ class FuncGraph:
     def variables(self):
         return self._core.variables()
 
+    def as_graph_def(self):
+        """The graph as a GraphDef (``node``: name, op, input, attr of each operation)."""
+        return GraphDef(self)
+
     def pretty_printed(self):
         """One line a node: ``name = Type[attributes](inputs, ^control inputs) -> dtype(shape)``, then the outputs."""
         return self._core.to_string()
@@ -273,6 +357,35 @@ class FuncGraph:
 
     def __repr__(self):
         return f"<pt.FuncGraph '{self.name}' with {len(self._core)} operations>"
+
+
+class NodeDef:
+    """One node of ``FuncGraph.as_graph_def()``: name, op, input names (``^name`` for control inputs), attributes."""
+
+    def __init__(self, op):
+        self.name = op.name
+        self.op = op.type
+        self.input = [name if index == 0 else f"{name}:{index}" for name, index in op._input_refs]
+        self.input += [f"^{name}" for name in op._control_names]
+        self.attr = {"T": op.outputs[0].dtype.name} if op.outputs else {}
+        if op.attrs:
+            self.attr["attrs"] = op.attrs
+
+    def __str__(self):
+        lines = [f'  name: "{self.name}"', f'  op: "{self.op}"'] + [f'  input: "{i}"' for i in self.input]
+        lines += [f'  attr {{ key: "{k}" value: "{v}" }}' for k, v in self.attr.items()]
+        return "node {\n" + "\n".join(lines) + "\n}"
+
+
+class GraphDef:
+    """A traced graph as data, as TF's ``GraphDef``: ``node`` lists the NodeDefs in program order; prints in
+    protobuf's text form (pytensor's op names and attributes, not TF's)."""
+
+    def __init__(self, graph):
+        self.node = [NodeDef(op) for op in graph.get_operations()]
+
+    def __str__(self):
+        return "\n".join(str(n) for n in self.node)
 
 
 def _graph_options():
@@ -318,6 +431,9 @@ class ConcreteFunction:
         self._variables = self._core_graph.variables()  # keeps the captured variables alive
         self._function = function
         self.graph = FuncGraph(name, self._core_graph)
+        self._key = None         # the signature key it was traced for (set by the Function)
+        self._parameters = []    # [(name, kind name, argument or TensorSpec)] as traced (set by the Function)
+        self._call_shape = (0, ())  # (positional arguments, keyword names) of the traced call
 
     @property
     def name(self):
@@ -362,13 +478,55 @@ class ConcreteFunction:
             _canonical(a, tensors, [])
         return self._run(tensors)
 
-    def pretty_printed_signature(self):
-        """``name(arg: TensorSpec...) -> outputs``, as TF's."""
-        specs = ", ".join(repr(s) for s in nest.flatten(list(self.structured_input_signature or ())))
-        return f"{self._name}({specs})"
+    @property
+    def function_type(self):
+        """The parameters and output type (TF's FunctionType); prints as ``(a: TensorSpec(...)) -> TensorSpec(...)``."""
+        from .data._types import TensorSpec
+        from .dtypes import as_dtype
+        specs = iter([TensorSpec(shape, as_dtype(dtype)) for dtype, shape in self._core_graph.output_types()])
+        filled = [next(specs) if leaf is _TENSOR_SLOT else leaf for leaf in self._output_leaves]
+        if self._structured_outputs is _TENSOR_SLOT:
+            output = filled[0]
+        elif not self._output_leaves or not nest.is_nested(self._structured_outputs):
+            output = self._structured_outputs
+        else:
+            output = nest.pack_sequence_as(self._structured_outputs, filled)
+        return FunctionType([(name, kind, _describe(value)) for name, kind, value in self._parameters],
+                            _describe(output))
+
+    @property
+    def inference_fn(self):
+        """The function of its input tensors, given flat, returning its outputs flat (TF's AtomicFunction)."""
+        return lambda *tensors: nest.flatten(self(*tensors))
+
+    def pretty_printed_signature(self, verbose=True):
+        """TF's text: with `verbose`, the input parameters, output type and captures one a line; else
+        ``(a: TensorSpec(...)) -> TensorSpec(...)``."""
+        function_type = self.function_type
+        if not verbose:
+            return str(function_type)
+        lines = ["Input Parameters:"] + [f"  {name} ({kind}): {text}" for name, kind, text in function_type.parameters]
+        lines += ["Output Type:", f"  {function_type.output}", "Captures:"]
+        lines += [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)" for v in self._variables] or ["  None"]
+        return "\n".join(lines)
+
+    def _check_call(self, key):
+        """Raises TF's error when a call's key (a signature key) does not fit the one this function was traced for: a
+        Python argument that differs (TypeError), a tensor of another dtype (InvalidArgumentError)."""
+        if self._key is None or _without_shapes(key, True) == _without_shapes(self._key, True):
+            return
+        if _without_shapes(key, False) != _without_shapes(self._key, False):
+            raise TypeError(f"{self._name}: this concrete function was traced for {self.function_type}; the call's "
+                            f"Python arguments or structure differ. Call the tf.function itself to trace for them.")
+        raise errors.InvalidArgumentError(f"{self._name}: this concrete function was traced for {self.function_type}; "
+                                          f"a tensor argument has another dtype. Cast it, or call the tf.function "
+                                          f"itself to trace for that dtype.")
+
+    def __str__(self):
+        return f"ConcreteFunction {self.pretty_printed_signature()}"
 
     def __repr__(self):
-        return f"<ConcreteFunction {self.pretty_printed_signature()} at 0x{id(self):X}>"
+        return f"<ConcreteFunction {self.pretty_printed_signature(verbose=False)} at 0x{id(self):X}>"
 
 
 class _TensorSlot:
@@ -434,6 +592,11 @@ class Function:
     def function_spec(self):
         return inspect.signature(self._python_function)
 
+    def pretty_printed_concrete_signatures(self, verbose=True):
+        """Each concrete function's ``pretty_printed_signature``, in the order they were traced."""
+        concretes = list(dict.fromkeys(self._concrete.values()))
+        return "\n\n".join(c.pretty_printed_signature(verbose) for c in concretes)
+
     def experimental_get_tracing_count(self):
         """How many signatures have been traced (TF's count: one per input signature)."""
         return len(self._signatures)
@@ -491,6 +654,8 @@ class Function:
             args = self._bind_signature(args, kwargs)
             kwargs = {}
         if kwargs:
+            args, kwargs = self._positional(args, kwargs)
+        if kwargs:
             args, arg_key = _canonical(list(args), tensors, spec_keys)
             kwargs, kw_key = _canonical(kwargs, tensors, spec_keys)
             return tuple(args), kwargs, (arg_key, kw_key)
@@ -501,6 +666,35 @@ class Function:
             new_args.append(v)
             keys.append(k)
         return tuple(new_args), kwargs, tuple(keys)
+
+    def _positional(self, args, kwargs):
+        """(args, kwargs) with keyword arguments that name positional parameters moved into args, so that f(x=1) and
+        f(1) are one signature, as TF's; unchanged when they do not bind (the call then fails as Python's would)."""
+        try:
+            bound = inspect.signature(self._python_function).bind(*args, **kwargs)
+        except (TypeError, ValueError):
+            return args, kwargs
+        return bound.args, bound.kwargs
+
+    def _parameters_of(self, args, kwargs):
+        """[(name, kind name, value)] of a call, defaults filled in, for signatures' text."""
+        try:
+            signature = inspect.signature(self._python_function)
+            bound = signature.bind(*args, **kwargs)
+        except (TypeError, ValueError):
+            return ([(f"args_{i}", "POSITIONAL_ONLY", a) for i, a in enumerate(args)] +
+                    [(k, "KEYWORD_ONLY", v) for k, v in kwargs.items()])
+        bound.apply_defaults()
+        out = []
+        for name, value in bound.arguments.items():
+            kind = signature.parameters[name].kind
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                out += [(f"{name}_{i}", "POSITIONAL_ONLY", v) for i, v in enumerate(value)]
+            elif kind is inspect.Parameter.VAR_KEYWORD:
+                out += [(k, "KEYWORD_ONLY", v) for k, v in value.items()]
+            else:
+                out.append((name, kind.name, value))
+        return out
 
     def _bind_signature(self, args, kwargs):
         """The arguments as tensors of input_signature's dtypes, checked against its shapes."""
@@ -542,7 +736,7 @@ class Function:
                                 f"{e}") from None
         from .tensor_shape import TensorShape
         if not shapes_compatible(spec.shape, TensorShape(list(t._shape_tuple()))):
-            raise ValueError(f"{self._name}: argument '{name}' has shape {t._shape_tuple()} which is incompatible "
+            raise TypeError(f"{self._name}: argument '{name}' has shape {t._shape_tuple()} which is incompatible "
                              f"with input_signature {spec!r}; pass a tensor of that shape, or declare None for "
                              f"dimensions that vary")
         return t
@@ -573,11 +767,15 @@ class Function:
             elif self._reduce_retracing:
                 signature = ("relaxed", tuple(spec_keys))
             else:
-                signature = key
+                signature = _signature_key(key)
         elif signature not in self._signatures:
             new_signature = True
         outputs, concrete = self._trace(args, kwargs, tensors, dry=False)
+        concrete._key, concrete._parameters = key, self._parameters_of(args, kwargs)
+        concrete._call_shape = (len(args), tuple(kwargs))
         self._concrete[key] = concrete
+        if new_signature and signature in self._signatures:  # a string tensor's new value: a graph, not a signature
+            new_signature = False
         if new_signature:
             self._signatures.append(signature)
             self._warn_if_retracing(key)
@@ -604,8 +802,9 @@ class Function:
         warnings.warn(f"tf.function '{self._name}' was traced {count} times; {named} changed between the last two "
                       f"traces. Tracing is expensive: for {'; for '.join(kinds)}.", UserWarning, stacklevel=3)
 
-    def _trace(self, args, kwargs, tensors, dry):
-        """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction)."""
+    def _trace(self, args, kwargs, tensors, dry, build=True):
+        """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction, or None without
+        `build`)."""
         # A tensor passed twice must still be two graph inputs: give repeats an identity of their own.
         seen = set()
         for i, t in enumerate(tensors):
@@ -631,10 +830,16 @@ class Function:
                 f"first: tf.function only supports singleton tf.Variables created on the first call. Make sure the "
                 f"tf.Variable is only created once (e.g. in __init__ or guarded by `if self.v is None`) or created "
                 f"outside tf.function.")
-        self._traced_once = True
+        first, self._traced_once = not self._traced_once, True
+        if first and capture.variables_created and not dry:
+            # As TF: a first trace that created variables is traced again (dry) to check that later traces create
+            # none; a function that creates a variable on every call raises the error above on its first call.
+            self._trace(args, kwargs, list(tensors), dry=True, build=False)
+        if not build:
+            return outputs, None
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)
-        return outputs, concrete
+        return concrete._pack(out_tensors), concrete  # as later calls return them (a Variable as its value)
 
     def _traced_function(self):
         """What a trace runs: the AutoGraph-converted function (autograph=True), else the Python function."""
@@ -646,8 +851,30 @@ class Function:
         return self._converted
 
     def _call_concrete(self, concrete, args, kwargs):
+        # A concrete function takes its tensor parameters (by position or name); the others keep their traced values.
+        parameters = concrete._parameters
+        tensor_names = [name for name, _, value in parameters if _holds_tensors(value)]
+        if len(args) > len(tensor_names):
+            raise TypeError(f"{self._name}: this concrete function takes {len(tensor_names)} tensor arguments "
+                            f"({', '.join(tensor_names)}), got {len(args)}: {concrete.function_type}")
+        given = dict(zip(tensor_names, args))
+        for name, value in kwargs.items():
+            if name not in tensor_names or name in given:
+                raise TypeError(f"{self._name}: this concrete function got an unexpected keyword argument '{name}' "
+                                f"(its tensor parameters: {', '.join(tensor_names)}; the others are fixed by the "
+                                f"trace: {concrete.function_type}); call the tf.function itself to trace for them")
+            given[name] = value
+        missing = [name for name in tensor_names if name not in given]
+        if missing:
+            raise TypeError(f"{self._name}: this concrete function is missing tensor arguments {missing}: "
+                            f"{concrete.function_type}")
+        positional, keywords = concrete._call_shape
+        values = [(name, kind, given.get(name, value)) for name, kind, value in parameters]
+        args = [v for _, kind, v in values if kind != "KEYWORD_ONLY"][:positional]
+        kwargs = {name: v for name, _, v in values if name in keywords}
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
+        concrete._check_call(key)
         own = self._concrete.get(key)
         if own is not None:
             return own._run(tensors)
@@ -660,6 +887,7 @@ class Function:
         if not args and not kwargs and self._input_signature is not None:
             args = self._input_signature
         from .data._types import TensorSpec
+        described = (args, kwargs)
         has_spec = any(isinstance(a, TensorSpec) for a in nest.flatten([list(args), kwargs]))
         if has_spec:
             args = tuple(nest.pack_sequence_as(a, [_placeholder(leaf) for leaf in nest.flatten(a)]) for a in args)
@@ -674,8 +902,10 @@ class Function:
             self._trace_and_call(key, spec_keys, args, kwargs, tensors)
             return self._concrete[key]
         _, concrete = self._trace(args, kwargs, tensors, dry=True)
+        concrete._key, concrete._parameters = key, self._parameters_of(*described)
+        concrete._call_shape = (len(args), tuple(kwargs))
         self._concrete[key] = concrete
-        signature = self._signature_of(spec_keys) or key
+        signature = self._signature_of(spec_keys) or _signature_key(key)
         if signature not in self._signatures:
             self._signatures.append(signature)
         self._last_key = (key, tuple(spec_keys))
@@ -687,10 +917,12 @@ def _placeholder(leaf):
     if not isinstance(leaf, TensorSpec):
         return leaf
     dims = _dims(leaf.shape)
-    if dims is None:
-        raise ValueError(f"get_concrete_function: {leaf!r} has an unknown rank; give the rank (None dimensions "
-                         f"are fine)")
-    return _core.zeros([1 if d is None else d for d in dims], leaf.dtype)
+    if dims is None:  # an unknown rank traces as a scalar: the function specialises to each shape when called
+        dims = ()
+    dims = [1 if d is None else d for d in dims]
+    if leaf.dtype == _string_tensor_type().dtype:
+        return _string_tensor_type()(np.full(dims, b"", dtype=object))
+    return _core.zeros(dims, leaf.dtype)
 
 
 def _spec_like(t):
