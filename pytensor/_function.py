@@ -802,9 +802,8 @@ class Function:
         warnings.warn(f"tf.function '{self._name}' was traced {count} times; {named} changed between the last two "
                       f"traces. Tracing is expensive: for {'; for '.join(kinds)}.", UserWarning, stacklevel=3)
 
-    def _trace(self, args, kwargs, tensors, dry, build=True):
-        """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction, or None without
-        `build`)."""
+    def _trace(self, args, kwargs, tensors, dry):
+        """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction)."""
         # A tensor passed twice must still be two graph inputs: give repeats an identity of their own.
         seen = set()
         for i, t in enumerate(tensors):
@@ -830,13 +829,7 @@ class Function:
                 f"first: tf.function only supports singleton tf.Variables created on the first call. Make sure the "
                 f"tf.Variable is only created once (e.g. in __init__ or guarded by `if self.v is None`) or created "
                 f"outside tf.function.")
-        first, self._traced_once = not self._traced_once, True
-        if first and capture.variables_created and not dry:
-            # As TF: a first trace that created variables is traced again (dry) to check that later traces create
-            # none; a function that creates a variable on every call raises the error above on its first call.
-            self._trace(args, kwargs, list(tensors), dry=True, build=False)
-        if not build:
-            return outputs, None
+        self._traced_once = True
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)
         return concrete._pack(out_tensors), concrete  # as later calls return them (a Variable as its value)
