@@ -16,8 +16,8 @@ Cases (issue 22's figures):
             shape (2,): under 5 us (TF's tf.function beside it).
   trace     the first call of the seed 000's train_step as a tf.function (the TF quickstart model: Conv2D(32, 3,
             relu), Flatten, Dense(128, relu), Dense(10), built beforehand; batch 32 of 28x28x1; Adam; Mean and
-            SparseCategoricalAccuracy): trace + optimise + run, target <= 50 ms for the trace. Reported: the first call of the first
-            function in a fresh process (imports and AutoGraph's first conversion included), the median first call
+            SparseCategoricalAccuracy): trace + optimise + run, target <= 50 ms for the trace. Reported: the first
+            call of the first function in a fresh process (imports and AutoGraph's first conversion included), the median first call
             of fresh models and functions after it, the steady step, and first call - steady step; the last three in
             CPU time too (TensorFlow's tf.function uses more threads: its CPU time is not comparable); and the CPU
             time of a retrace (a new batch size, Adam's slots made already: the trace without the first step's

@@ -507,7 +507,8 @@ class ConcreteFunction:
             return str(function_type)
         lines = ["Input Parameters:"] + [f"  {name} ({kind}): {text}" for name, kind, text in function_type.parameters]
         lines += ["Output Type:", f"  {function_type.output}", "Captures:"]
-        lines += [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)" for v in self._variables] or ["  None"]
+        captures = [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)" for v in self._variables]
+        lines += captures or ["  None"]
         return "\n".join(lines)
 
     def _check_call(self, key):

@@ -12,7 +12,7 @@ class TraceType(abc.ABC):
         >>> class FruitType(pt.types.experimental.TraceType):
         ...     def __init__(self, fruit): self.kind = type(fruit)
         ...     def is_subtype_of(self, other): return self == other
-        ...     def most_specific_common_supertype(self, others): return self if all(self == o for o in others) else None
+        ...     def most_specific_common_supertype(self, others): return self if all(map(self.__eq__, others)) else None
         ...     def placeholder_value(self, placeholder_context=None): return None
         ...     def __eq__(self, other): return type(other) is FruitType and other.kind is self.kind
         ...     def __hash__(self): return hash(self.kind)

@@ -31,8 +31,8 @@ struct TanhForFloat32 {
     namespace ei = Eigen::internal;
     const Packet one = ei::pset1<Packet>(1.0), x2 = ei::pmul(x, x);
     const Packet y = ei::pabs(x);
-    const Packet taylor = ei::pmul(x, ei::psub(one, ei::pmul(x2, ei::psub(ei::pset1<Packet>(1.0 / 3),
-                                                                             ei::pmul(x2, ei::pset1<Packet>(2.0 / 15))))));
+    const Packet cubic = ei::psub(ei::pset1<Packet>(1.0 / 3), ei::pmul(x2, ei::pset1<Packet>(2.0 / 15)));
+    const Packet taylor = ei::pmul(x, ei::psub(one, ei::pmul(x2, cubic)));
     const Packet e = ei::pexp(ei::padd(y, y));
     const Packet t = ei::psub(one, ei::pdiv(ei::pset1<Packet>(2.0), ei::padd(e, one)));
     const Packet signed_t = ei::pselect(ei::pcmp_lt(x, ei::pzero(x)), ei::pnegate(t), t);
