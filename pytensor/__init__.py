@@ -55,6 +55,7 @@ _LAZY_SUBMODULES += ("sparse", "strings")  # tf.sparse: SparseTensor functions; 
 _LAZY_SUBMODULES += ("signal",)  # tf.signal: framing, windows, mel filters, DCT
 _LAZY_SUBMODULES += ("distribute",)  # tf.distribute: strategies over MPI
 _LAZY_SUBMODULES += ("autograph",)  # tf.autograph: converts Python control flow for tf.function
+_LAZY_SUBMODULES += ("types",)  # tf.types.experimental.TraceType: how tf.function keys a class
 _LAZY_SUBMODULES += ("compat",)  # tf.compat.v1: TF1 graphs (placeholder, Session) on the graph IR
 _LAZY_SUBMODULES += ("saved_model",)  # tf.saved_model: SavedModel directories of traced functions
 _LAZY_SUBMODULES += ("ragged",)  # tf.ragged: RaggedTensor, rows of different lengths

@@ -10,7 +10,10 @@ elements) is read back from a tensor, as TF's own kernels do on the host.
 
 import builtins
 import contextlib
+import functools
 import time as _time
+
+import functools
 
 import numpy as np
 
@@ -700,9 +703,12 @@ def _record_host_gradient(run, inp, outputs, op):
     _core.record_custom_gradient(inp, outputs, backward)
 
 
-def py_function(func, inp, Tout, name=None):
+def py_function(func=None, inp=None, Tout=None, name=None):
     """Calls the Python function `func` on the tensors `inp` (eagerly: tapes record the ops it runs; inside
-    ``tf.function``, on every call of the graph) and returns its results as tensors of the `Tout` dtypes."""
+    ``tf.function``, on every call of the graph) and returns its results as tensors of the `Tout` dtypes. Without
+    `func` and `inp`, a decorator: ``@tf.py_function(Tout=tf.float32)`` makes ``f(x, y)`` such a call."""
+    if func is None:
+        return lambda f: functools.wraps(f)(lambda *args: py_function(f, list(args), Tout, name))
     return _host_call(lambda values: func(*values), inp, Tout, "py_function", differentiable=True)
 
 

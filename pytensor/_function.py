@@ -8,7 +8,8 @@ pattern fusion, common subexpressions, dead code, memory planning; ``tf.config.o
 executor (``_core._Executor``).
 
 Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) by dtype and shape, Variables by
-identity, Python values by value, nested lists/tuples/dicts by structure. Graphs are specialised to concrete
+identity, objects whose class defines ``__tf_tracing_type__`` by the TraceType it returns, Python values by value,
+nested lists/tuples/dicts by structure. Graphs are specialised to concrete
 shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing=True`` one *signature* (what
 ``experimental_get_tracing_count`` counts, as TF) covers every shape it allows, and the Python function is run
 again for each new concrete shape to record that shape's graph (so its Python side effects run again then).
@@ -142,6 +143,12 @@ def _canonical(value, tensors, spec_keys):
             out[k] = v
             keys.append((k, key))
         return type(value)((k, out[k]) for k in value), (type(value), tuple(keys))
+    if isinstance(value, _string_tensor_type()):
+        # String tensors run eagerly at trace time (graphs hold numbers): a graph per value, under one signature.
+        return value, (_STRING_KEY, value._array.shape, tuple(value._array.ravel().tolist()))
+    tracing_type = getattr(type(value), "__tf_tracing_type__", None)
+    if tracing_type is not None:  # the class says how calls tell its instances apart (tf.types.experimental.TraceType)
+        return value, ("trace_type", tracing_type(value, None))
     try:
         hash(value)
     except TypeError:
@@ -190,6 +197,79 @@ def _covers(relaxed, key):
     if dims is None:
         return True
     return len(dims) == len(key[1]) and all(d is None or d == k for d, k in zip(dims, key[1]))
+
+
+_STRING_KEY = "string tensor"
+
+
+def _string_tensor_type():
+    from .data._types import StringTensor
+    return StringTensor
+
+
+def _signature_key(key):
+    """A signature key with string tensors' values left out: TF's signature (one per dtype and shape)."""
+    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
+        return key[:2]
+    if isinstance(key, tuple):
+        return tuple(_signature_key(k) for k in key)
+    return key
+
+
+def _holds_tensors(value):
+    """True when an argument is or holds a tensor (or a TensorSpec standing for one)."""
+    from .data._types import StringTensor, TensorSpec
+    return any(isinstance(v, (Tensor, TensorSpec, StringTensor)) for v in nest.flatten(value))
+
+
+def _is_tensor_key(key):
+    from .dtypes import DType
+    return isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], DType)
+
+
+def _without_shapes(key, keep_dtypes):
+    """A signature key with its tensors' shapes (and unless `keep_dtypes`, dtypes) left out: what a concrete function
+    fixes about a call besides its tensors' shapes."""
+    if _is_tensor_key(key):
+        return ("tensor", key[0] if keep_dtypes else None)
+    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
+        return ("tensor", "string" if keep_dtypes else None)
+    if isinstance(key, tuple):
+        return tuple(_without_shapes(k, keep_dtypes) for k in key)
+    return key
+
+
+def _describe(value):
+    """TF's text for an argument or output in a signature: TensorSpec(...), Literal[value], List[...], Dict[...]."""
+    from .data._types import StringTensor, TensorSpec
+    if isinstance(value, TensorSpec):
+        return repr(value)
+    if isinstance(value, (Tensor, Variable, StringTensor)):
+        return repr(TensorSpec(tuple(value.shape), value.dtype))
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return f"{'List' if isinstance(value, list) else 'Tuple'}[{', '.join(_describe(v) for v in value)}]"
+    if isinstance(value, dict):
+        return "Dict[" + ", ".join(f"[{k!r}, {_describe(v)}]" for k, v in value.items()) + "]"
+    return f"Literal[{value!r}]"
+
+
+class FunctionType:
+    """A concrete function's parameters and output, as TF's ``function_type``: prints as ``(a: ...) -> ...``."""
+
+    def __init__(self, parameters, output):
+        self.parameters = parameters  # [(name, kind name, description)]
+        self.output = output
+
+    def __str__(self):
+        parts, keyword_only = [], False
+        for name, kind, text in self.parameters:
+            if kind == "KEYWORD_ONLY" and not keyword_only:
+                parts.append("*")
+                keyword_only = True
+            parts.append(f"{name}: {text}")
+        return f"({', '.join(parts)}) -> {self.output}"
+
+    __repr__ = __str__
 
 
 # ---- graphs as Python sees them -------------------------------------------------------------------------------
@@ -277,6 +357,10 @@ class FuncGraph:
     def variables(self):
         return self._core.variables()
 
+    def as_graph_def(self):
+        """The graph as a GraphDef (``node``: name, op, input, attr of each operation)."""
+        return GraphDef(self)
+
     def pretty_printed(self):
         """One line a node: ``name = Type[attributes](inputs, ^control inputs) -> dtype(shape)``, then the outputs."""
         return self._core.to_string()
@@ -286,6 +370,35 @@ class FuncGraph:
 
     def __repr__(self):
         return f"<pt.FuncGraph '{self.name}' with {len(self._core)} operations>"
+
+
+class NodeDef:
+    """One node of ``FuncGraph.as_graph_def()``: name, op, input names (``^name`` for control inputs), attributes."""
+
+    def __init__(self, op):
+        self.name = op.name
+        self.op = op.type
+        self.input = [name if index == 0 else f"{name}:{index}" for name, index in op._input_refs]
+        self.input += [f"^{name}" for name in op._control_names]
+        self.attr = {"T": op.outputs[0].dtype.name} if op.outputs else {}
+        if op.attrs:
+            self.attr["attrs"] = op.attrs
+
+    def __str__(self):
+        lines = [f'  name: "{self.name}"', f'  op: "{self.op}"'] + [f'  input: "{i}"' for i in self.input]
+        lines += [f'  attr {{ key: "{k}" value: "{v}" }}' for k, v in self.attr.items()]
+        return "node {\n" + "\n".join(lines) + "\n}"
+
+
+class GraphDef:
+    """A traced graph as data, as TF's ``GraphDef``: ``node`` lists the NodeDefs in program order; prints in
+    protobuf's text form (pytensor's op names and attributes, not TF's)."""
+
+    def __init__(self, graph):
+        self.node = [NodeDef(op) for op in graph.get_operations()]
+
+    def __str__(self):
+        return "\n".join(str(n) for n in self.node)
 
 
 def _graph_options():
@@ -326,10 +439,14 @@ class ConcreteFunction:
         self._structured_outputs = structured_outputs  # outputs with tensor leaves replaced by their index
         self._output_leaves = output_leaves            # the non-tensor leaves (Python values) by position
         self._tensor_positions = [i for i, leaf in enumerate(output_leaves) if leaf is _TENSOR_SLOT]
+        self._single_tensor = structured_outputs is _TENSOR_SLOT and len(output_leaves) == 1  # f returns one tensor
         self.structured_input_signature = input_signature
         self._variables = self._core_graph.variables()  # keeps the captured variables alive
         self._function = function
         self.graph = FuncGraph(name, self._core_graph)
+        self._key = None         # the signature key it was traced for (set by the Function)
+        self._parameters = []    # [(name, kind name, argument or TensorSpec)] as traced (set by the Function)
+        self._call_shape = (0, ())  # (positional arguments, keyword names) of the traced call
 
     @property
     def name(self):
@@ -350,7 +467,7 @@ class ConcreteFunction:
 
     def _run(self, flat):
         outs = self._executor.run(flat)
-        return self._pack(outs)
+        return outs[0] if self._single_tensor else self._pack(outs)
 
     def _pack(self, outs):
         leaves = self._output_leaves
@@ -374,13 +491,56 @@ class ConcreteFunction:
             _canonical(a, tensors, [])
         return self._run(tensors)
 
-    def pretty_printed_signature(self):
-        """``name(arg: TensorSpec...) -> outputs``, as TF's."""
-        specs = ", ".join(repr(s) for s in nest.flatten(list(self.structured_input_signature or ())))
-        return f"{self._name}({specs})"
+    @property
+    def function_type(self):
+        """The parameters and output type (TF's FunctionType); prints as ``(a: TensorSpec(...)) -> TensorSpec(...)``."""
+        from .data._types import TensorSpec
+        from .dtypes import as_dtype
+        specs = iter([TensorSpec(shape, as_dtype(dtype)) for dtype, shape in self._core_graph.output_types()])
+        filled = [next(specs) if leaf is _TENSOR_SLOT else leaf for leaf in self._output_leaves]
+        if self._structured_outputs is _TENSOR_SLOT:
+            output = filled[0]
+        elif not self._output_leaves or not nest.is_nested(self._structured_outputs):
+            output = self._structured_outputs
+        else:
+            output = nest.pack_sequence_as(self._structured_outputs, filled)
+        return FunctionType([(name, kind, _describe(value)) for name, kind, value in self._parameters],
+                            _describe(output))
+
+    @property
+    def inference_fn(self):
+        """The function of its input tensors, given flat, returning its outputs flat (TF's AtomicFunction)."""
+        return lambda *tensors: nest.flatten(self(*tensors))
+
+    def pretty_printed_signature(self, verbose=True):
+        """TF's text: with `verbose`, the input parameters, output type and captures one a line; else
+        ``(a: TensorSpec(...)) -> TensorSpec(...)``."""
+        function_type = self.function_type
+        if not verbose:
+            return str(function_type)
+        lines = ["Input Parameters:"] + [f"  {name} ({kind}): {text}" for name, kind, text in function_type.parameters]
+        lines += ["Output Type:", f"  {function_type.output}", "Captures:"]
+        captures = [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)" for v in self._variables]
+        lines += captures or ["  None"]
+        return "\n".join(lines)
+
+    def _check_call(self, key):
+        """Raises TF's error when a call's key (a signature key) does not fit the one this function was traced for: a
+        Python argument that differs (TypeError), a tensor of another dtype (InvalidArgumentError)."""
+        if self._key is None or _without_shapes(key, True) == _without_shapes(self._key, True):
+            return
+        if _without_shapes(key, False) != _without_shapes(self._key, False):
+            raise TypeError(f"{self._name}: this concrete function was traced for {self.function_type}; the call's "
+                            f"Python arguments or structure differ. Call the tf.function itself to trace for them.")
+        raise errors.InvalidArgumentError(f"{self._name}: this concrete function was traced for {self.function_type}; "
+                                          f"a tensor argument has another dtype. Cast it, or call the tf.function "
+                                          f"itself to trace for that dtype.")
+
+    def __str__(self):
+        return f"ConcreteFunction {self.pretty_printed_signature()}"
 
     def __repr__(self):
-        return f"<ConcreteFunction {self.pretty_printed_signature()} at 0x{id(self):X}>"
+        return f"<ConcreteFunction {self.pretty_printed_signature(verbose=False)} at 0x{id(self):X}>"
 
 
 class _TensorSlot:
@@ -411,6 +571,7 @@ class Function:
         self._converted = None  # the AutoGraph-converted function, made on the first trace
         self._name = name or getattr(python_function, "__name__", "function")
         self._concrete = {}        # concrete key -> ConcreteFunction (one per concrete shape)
+        self._fast = {}            # _core._call_key of all-Tensor positional calls -> ConcreteFunction
         self._signatures = []      # TF's signatures (relaxed keys): what experimental_get_tracing_count counts
         self._traced_once = False  # variables may be created only on the first trace
         self._last_key = None
@@ -421,6 +582,16 @@ class Function:
             self._arg_names = list(inspect.signature(python_function).parameters)
         except (TypeError, ValueError):
             self._arg_names = []
+
+    @property
+    def _concrete(self):
+        return self._concrete_by_key
+
+    @_concrete.setter
+    def _concrete(self, concrete_by_key):
+        # The fast-path cache mirrors the concrete functions: a new table (saved_model restores one) empties it.
+        self._concrete_by_key = concrete_by_key
+        self._fast = {}
 
     # -- TF's attributes --
     @property
@@ -434,6 +605,11 @@ class Function:
     @property
     def function_spec(self):
         return inspect.signature(self._python_function)
+
+    def pretty_printed_concrete_signatures(self, verbose=True):
+        """Each concrete function's ``pretty_printed_signature``, in the order they were traced."""
+        concretes = list(dict.fromkeys(self._concrete.values()))
+        return "\n\n".join(c.pretty_printed_signature(verbose) for c in concretes)
 
     def experimental_get_tracing_count(self):
         """How many signatures have been traced (TF's count: one per input signature)."""
@@ -468,17 +644,31 @@ class Function:
         if _traces():
             # A function called while another is being traced: its ops join the outer graph.
             return self._traced_function()(*args, **kwargs)
+        # Fast path: positional plain Tensors whose dtypes and shapes were seen before (the key is built in C++;
+        # such a call's signature key is a function of those alone, so it maps to the same concrete function).
+        fast_key = None if kwargs else _core._call_key(args)
+        if fast_key is not None:
+            concrete = self._fast.get(fast_key)
+            if concrete is not None:
+                return concrete._run(args)
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
         concrete = self._concrete.get(key)
         if concrete is not None:
-            return concrete._run(tensors)
-        return self._trace_and_call(key, spec_keys, args, kwargs, tensors)
+            outputs = concrete._run(tensors)
+        else:
+            outputs = self._trace_and_call(key, spec_keys, args, kwargs, tensors)
+            concrete = self._concrete[key]
+        if fast_key is not None:
+            self._fast[fast_key] = concrete
+        return outputs
 
     def _canonical_call(self, args, kwargs, tensors, spec_keys):
         if self._input_signature is not None:
             args = self._bind_signature(args, kwargs)
             kwargs = {}
+        if kwargs:
+            args, kwargs = self._positional(args, kwargs)
         if kwargs:
             args, arg_key = _canonical(list(args), tensors, spec_keys)
             kwargs, kw_key = _canonical(kwargs, tensors, spec_keys)
@@ -490,6 +680,35 @@ class Function:
             new_args.append(v)
             keys.append(k)
         return tuple(new_args), kwargs, tuple(keys)
+
+    def _positional(self, args, kwargs):
+        """(args, kwargs) with keyword arguments that name positional parameters moved into args, so that f(x=1) and
+        f(1) are one signature, as TF's; unchanged when they do not bind (the call then fails as Python's would)."""
+        try:
+            bound = inspect.signature(self._python_function).bind(*args, **kwargs)
+        except (TypeError, ValueError):
+            return args, kwargs
+        return bound.args, bound.kwargs
+
+    def _parameters_of(self, args, kwargs):
+        """[(name, kind name, value)] of a call, defaults filled in, for signatures' text."""
+        try:
+            signature = inspect.signature(self._python_function)
+            bound = signature.bind(*args, **kwargs)
+        except (TypeError, ValueError):
+            return ([(f"args_{i}", "POSITIONAL_ONLY", a) for i, a in enumerate(args)] +
+                    [(k, "KEYWORD_ONLY", v) for k, v in kwargs.items()])
+        bound.apply_defaults()
+        out = []
+        for name, value in bound.arguments.items():
+            kind = signature.parameters[name].kind
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                out += [(f"{name}_{i}", "POSITIONAL_ONLY", v) for i, v in enumerate(value)]
+            elif kind is inspect.Parameter.VAR_KEYWORD:
+                out += [(k, "KEYWORD_ONLY", v) for k, v in value.items()]
+            else:
+                out.append((name, kind.name, value))
+        return out
 
     def _bind_signature(self, args, kwargs):
         """The arguments as tensors of input_signature's dtypes, checked against its shapes."""
@@ -531,7 +750,7 @@ class Function:
                                 f"{e}") from None
         from .tensor_shape import TensorShape
         if not shapes_compatible(spec.shape, TensorShape(list(t._shape_tuple()))):
-            raise ValueError(f"{self._name}: argument '{name}' has shape {t._shape_tuple()} which is incompatible "
+            raise TypeError(f"{self._name}: argument '{name}' has shape {t._shape_tuple()} which is incompatible "
                              f"with input_signature {spec!r}; pass a tensor of that shape, or declare None for "
                              f"dimensions that vary")
         return t
@@ -562,11 +781,15 @@ class Function:
             elif self._reduce_retracing:
                 signature = ("relaxed", tuple(spec_keys))
             else:
-                signature = key
+                signature = _signature_key(key)
         elif signature not in self._signatures:
             new_signature = True
         outputs, concrete = self._trace(args, kwargs, tensors, dry=False)
+        concrete._key, concrete._parameters = key, self._parameters_of(args, kwargs)
+        concrete._call_shape = (len(args), tuple(kwargs))
         self._concrete[key] = concrete
+        if new_signature and signature in self._signatures:  # a string tensor's new value: a graph, not a signature
+            new_signature = False
         if new_signature:
             self._signatures.append(signature)
             self._warn_if_retracing(key)
@@ -623,7 +846,7 @@ class Function:
         self._traced_once = True
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)
-        return outputs, concrete
+        return concrete._pack(out_tensors), concrete  # as later calls return them (a Variable as its value)
 
     def _traced_function(self):
         """What a trace runs: the AutoGraph-converted function (autograph=True), else the Python function."""
@@ -635,8 +858,30 @@ class Function:
         return self._converted
 
     def _call_concrete(self, concrete, args, kwargs):
+        # A concrete function takes its tensor parameters (by position or name); the others keep their traced values.
+        parameters = concrete._parameters
+        tensor_names = [name for name, _, value in parameters if _holds_tensors(value)]
+        if len(args) > len(tensor_names):
+            raise TypeError(f"{self._name}: this concrete function takes {len(tensor_names)} tensor arguments "
+                            f"({', '.join(tensor_names)}), got {len(args)}: {concrete.function_type}")
+        given = dict(zip(tensor_names, args))
+        for name, value in kwargs.items():
+            if name not in tensor_names or name in given:
+                raise TypeError(f"{self._name}: this concrete function got an unexpected keyword argument '{name}' "
+                                f"(its tensor parameters: {', '.join(tensor_names)}; the others are fixed by the "
+                                f"trace: {concrete.function_type}); call the tf.function itself to trace for them")
+            given[name] = value
+        missing = [name for name in tensor_names if name not in given]
+        if missing:
+            raise TypeError(f"{self._name}: this concrete function is missing tensor arguments {missing}: "
+                            f"{concrete.function_type}")
+        positional, keywords = concrete._call_shape
+        values = [(name, kind, given.get(name, value)) for name, kind, value in parameters]
+        args = [v for _, kind, v in values if kind != "KEYWORD_ONLY"][:positional]
+        kwargs = {name: v for name, _, v in values if name in keywords}
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
+        concrete._check_call(key)
         own = self._concrete.get(key)
         if own is not None:
             return own._run(tensors)
@@ -649,6 +894,7 @@ class Function:
         if not args and not kwargs and self._input_signature is not None:
             args = self._input_signature
         from .data._types import TensorSpec
+        described = (args, kwargs)
         has_spec = any(isinstance(a, TensorSpec) for a in nest.flatten([list(args), kwargs]))
         if has_spec:
             args = tuple(nest.pack_sequence_as(a, [_placeholder(leaf) for leaf in nest.flatten(a)]) for a in args)
@@ -663,8 +909,10 @@ class Function:
             self._trace_and_call(key, spec_keys, args, kwargs, tensors)
             return self._concrete[key]
         _, concrete = self._trace(args, kwargs, tensors, dry=True)
+        concrete._key, concrete._parameters = key, self._parameters_of(*described)
+        concrete._call_shape = (len(args), tuple(kwargs))
         self._concrete[key] = concrete
-        signature = self._signature_of(spec_keys) or key
+        signature = self._signature_of(spec_keys) or _signature_key(key)
         if signature not in self._signatures:
             self._signatures.append(signature)
         self._last_key = (key, tuple(spec_keys))
@@ -676,10 +924,12 @@ def _placeholder(leaf):
     if not isinstance(leaf, TensorSpec):
         return leaf
     dims = _dims(leaf.shape)
-    if dims is None:
-        raise ValueError(f"get_concrete_function: {leaf!r} has an unknown rank; give the rank (None dimensions "
-                         f"are fine)")
-    return _core.zeros([1 if d is None else d for d in dims], leaf.dtype)
+    if dims is None:  # an unknown rank traces as a scalar: the function specialises to each shape when called
+        dims = ()
+    dims = [1 if d is None else d for d in dims]
+    if leaf.dtype == _string_tensor_type().dtype:
+        return _string_tensor_type()(np.full(dims, b"", dtype=object))
+    return _core.zeros(dims, leaf.dtype)
 
 
 def _spec_like(t):

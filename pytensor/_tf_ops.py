@@ -520,7 +520,11 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
     from . import _function
     capture = _function.current_capture()
     if capture is not None:  # inside tf.function: the graph prints on every call, as TF's PrintV2 op
-        capture.add_callback(emit, tensors, "PrintV2")
+        def emit_outside(values):  # a loop run while tracing calls it with the trace's values: read them as numbers
+            with _function.outside_capture():
+                emit(values)
+
+        capture.add_callback(emit_outside, tensors, "PrintV2")
         if not _function.is_dry_trace():
             with _function.outside_capture():  # the trace's own values, printed by this first call
                 emit(tensors)

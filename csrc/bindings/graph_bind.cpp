@@ -127,6 +127,25 @@ void bind_graph(py::module_& m) {
     return name.empty() ? py::object(py::none()) : py::object(py::str(name));
   }, py::arg("tensor"), "The graph name (\"add:0\") of a traced value while tracing, else None.");
 
+  m.def("_call_key", [](const py::tuple& args) -> py::object {
+    // The fast path of a tf.function call: one flat tuple of ints (dtype, rank, dims... per argument) that stands
+    // for the signature key of positional arguments that are all Tensors (subclasses excluded), else None.
+    size_t total = 0;
+    for (py::handle a : args) {
+      if (Py_TYPE(a.ptr()) != g_tensor_type) return py::none();
+      total += 2 + instance_value<Tensor>(a)->shape().size();
+    }
+    py::tuple key(total);
+    size_t at = 0;
+    for (py::handle a : args) {
+      const Tensor& t = *instance_value<Tensor>(a);
+      key[at++] = py::int_(static_cast<int>(t.dtype()));
+      key[at++] = py::int_(t.shape().size());
+      for (int64_t d : t.shape()) key[at++] = py::int_(d);
+    }
+    return std::move(key);
+  }, py::arg("args"), "A cheap cache key for a call whose positional arguments are all plain Tensors, else None.");
+
   py::class_<graph::Executor>(m, "_Executor")
       .def(py::init([](std::shared_ptr<graph::Graph> g) { return new graph::Executor(std::move(g)); }), py::arg("graph"))
       .def("run", &graph::Executor::run, py::arg("args"))

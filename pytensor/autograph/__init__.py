@@ -14,6 +14,7 @@ source cannot be read runs unconverted with a warning; constructs that cannot be
 """
 
 import ast
+import copy
 import functools
 import inspect
 import os
@@ -49,6 +50,9 @@ def _build(fn, fdef, filename):
     """The converted function: `fdef` compiled in a factory whose parameters are `ag__` and `fn`'s free variables,
     then given `fn`'s own closure cells (so later rebinding of closed-over names is seen, as in the original)."""
     freevars = list(fn.__code__.co_freevars)
+    # Defined under a name of its own: under the function's name, a recursive call would read the factory's local.
+    fdef = copy.copy(fdef)
+    fdef.name = "ag__converted"
     factory = _transform._function_def("ag__factory", ["ag__"] + freevars,
                                        [fdef, ast.Return(value=_transform._name(fdef.name))])
     module = ast.fix_missing_locations(ast.Module(body=[factory], type_ignores=[]))

@@ -101,12 +101,16 @@ class Converter:
 
     def convert(self, fdef):
         """The converted definition of `fdef` (decorators dropped) and the names its generated functions rebind."""
+        # global / nonlocal names stay the function's own unless a converted if / while / for rebinds them from the
+        # functions it generates.
+        control_flow = any(isinstance(n, (ast.If, ast.While, ast.For)) for n in _walk_own(fdef.body))
         for node in _walk_own(fdef.body):
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
+            if isinstance(node, (ast.Global, ast.Nonlocal)) and control_flow:
                 raise self.error(node, f"AutoGraph cannot convert a function that declares "
                                        f"{'global' if isinstance(node, ast.Global) else 'nonlocal'} "
-                                       f"{', '.join(node.names)}; pass the value in and return it, or use a "
-                                       f"tf.Variable, or decorate with tf.autograph.experimental.do_not_convert")
+                                       f"{', '.join(node.names)} and has if / while / for statements; pass the value "
+                                       f"in and return it, or use a tf.Variable, or decorate with "
+                                       f"tf.autograph.experimental.do_not_convert")
             if isinstance(node, (ast.While, ast.For)) and node.orelse:
                 raise self.error(node, "AutoGraph cannot convert a loop with an else clause; set a flag before "
                                        "`break` and test it after the loop")

@@ -236,12 +236,17 @@ PROGRAMS += [
     Program(
         id="tf_guide_intro_to_graphs", origin=TF_DOCS, path="site/en/guide/intro_to_graphs.ipynb",
         url="https://www.tensorflow.org/guide/intro_to_graphs", licence="Apache-2.0",
-        needs="AutoGraph (a Python `if` on a tensor inside tf.function)",
+        needs="pruning while tracing: tf.function traces by running the function, so the guide's unused "
+              "tf.gather(x, [1]) on a 1-element x raises where TF's graph prunes it (the rest of the guide runs)",
     ),
     Program(
         id="tf_guide_function", origin=TF_DOCS, path="site/en/guide/function.ipynb",
         url="https://www.tensorflow.org/guide/function", licence="Apache-2.0",
-        needs="Function.pretty_printed_concrete_signatures (tf.function's concrete-function API)",
+        needs="leaked graph tensors and TF's second trace: a tensor a traced function stores in a global is an "
+              "ordinary tensor in pytensor (in TF x.numpy() raises AttributeError and another function capturing it "
+              "raises TypeError), and the guide's f(), which makes a tf.Variable on every call, fails on its second "
+              "call, not its first (TF traces a first trace that made variables again; pytensor does not: that "
+              "trace would draw random numbers and trace Keras's fit twice); the rest of the guide runs",
     ),
     Program(
         id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",
