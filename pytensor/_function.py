@@ -142,6 +142,11 @@ def _canonical(value, tensors, spec_keys):
             out[k] = v
             keys.append((k, key))
         return type(value)((k, out[k]) for k in value), (type(value), tuple(keys))
+    array = getattr(value, "_array", None)
+    if isinstance(array, np.ndarray) and array.dtype == object:
+        # A string tensor is a Python value here (no graph value): trace by its strings, not by its id (an id is
+        # reused once the tensor is freed, and a new string tensor would run the graph of the old strings).
+        return value, ("string", array.shape, tuple(array.reshape(-1).tolist()))
     try:
         hash(value)
     except TypeError:
