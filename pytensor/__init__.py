@@ -58,7 +58,7 @@ _LAZY_SUBMODULES += ("autograph",)  # tf.autograph: converts Python control flow
 _LAZY_SUBMODULES += ("compat",)  # tf.compat.v1: TF1 graphs (placeholder, Session) on the graph IR
 _LAZY_SUBMODULES += ("saved_model",)  # tf.saved_model: SavedModel directories of traced functions
 _LAZY_SUBMODULES += ("ragged",)  # tf.ragged: RaggedTensor, rows of different lengths
-_LAZY_SUBMODULES += ("bitwise", "sets", "audio", "sysconfig", "test", "autodiff")  # TF's small modules
+_LAZY_SUBMODULES += ("bitwise", "sets", "audio", "sysconfig", "test", "autodiff", "types", "profiler")  # small
 _LAZY_SUBMODULES += ("lookup", "queue", "feature_column")  # tables, queues, feature columns
 # Names defined in modules loaded on first use: name -> module
 _LAZY_NAMES = {"RaggedTensor": ".ragged", "RaggedTensorSpec": ".ragged", "as_string": ".strings"}

@@ -695,3 +695,9 @@ def sobel_edges(image):
     padded = pt.pad(image, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
     out = pt.nn.conv2d(padded, pt.constant(filters), strides=1, padding="VALID")
     return pt.reshape(out, tuple(out.shape[:3]) + (channels, 2))
+
+
+from ._image_codecs import (  # noqa: E402,F401  file codecs (Pillow, the optional image extra)
+    adjust_jpeg_quality, decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png,
+    decode_webp, encode_jpeg, encode_png, extract_jpeg_shape, is_jpeg, random_jpeg_quality,
+    stateless_random_jpeg_quality)

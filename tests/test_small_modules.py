@@ -208,3 +208,39 @@ def test_sysconfig():
     assert os.path.isdir(tf.sysconfig.get_lib()) and any(n.startswith("_core") for n in os.listdir(tf.sysconfig.get_lib()))
     assert f"-I{tf.sysconfig.get_include()}" in tf.sysconfig.get_compile_flags()
     assert tf.sysconfig.get_build_info()["is_cuda_build"] is False
+
+
+def test_profiler_writes_a_chrome_trace_of_its_spans(tmp_path):
+    import gzip
+
+    with tf.profiler.experimental.Trace("outside"):  # not profiling: nothing is recorded
+        pass
+    tf.profiler.experimental.start(str(tmp_path))
+    with pytest.raises(tf.errors.AlreadyExistsError, match="already running"):
+        tf.profiler.experimental.start(str(tmp_path))
+    for step in range(3):
+        with tf.profiler.experimental.Trace("train", step_num=step):
+            tf.reduce_sum(tf.ones((50, 50)))
+    path = tf.profiler.experimental.stop()
+    assert path.startswith(str(tmp_path / "plugins" / "profile")) and path.endswith(".trace.json.gz")
+    with gzip.open(path, "rt") as f:
+        spans = [e for e in json.load(f)["traceEvents"] if e["ph"] == "X"]
+    assert [e["name"] for e in spans] == ["train"] * 3 and [e["args"]["step_num"] for e in spans] == ["0", "1", "2"]
+    assert all(e["dur"] >= 0 for e in spans) and spans[0]["ts"] <= spans[1]["ts"] <= spans[2]["ts"]
+    with pytest.raises(tf.errors.UnavailableError, match="no profiling session"):
+        tf.profiler.experimental.stop()
+
+
+def test_types_and_error_codes():
+    @tf.function
+    def double(x):
+        return x * 2
+
+    assert isinstance(double, tf.types.experimental.PolymorphicFunction)
+    assert isinstance(double, tf.types.experimental.GenericFunction)
+    concrete = double.get_concrete_function(tf.TensorSpec([], tf.float32))
+    assert isinstance(concrete, tf.types.experimental.ConcreteFunction)
+    assert not isinstance(len, tf.types.experimental.GenericFunction)
+    assert tf.errors.exception_type_from_error_code(tf.errors.OUT_OF_RANGE) is tf.errors.OutOfRangeError
+    assert tf.errors.error_code_from_exception_type(tf.errors.NotFoundError) == 5
+    assert issubclass(tf.errors.OutOfRangeError, tf.errors.OpError)

@@ -30,7 +30,8 @@ class LocalComm:
         return array
 
     def iallreduce_sum(self, send, recv):
-        np.copyto(recv, send)
+        if send is not None:
+            np.copyto(recv, send.reshape(recv.shape))
         return None
 
     allreduce_sum_into = iallreduce_sum
@@ -61,6 +62,10 @@ class MPIComm:
         node = self.comm.Split_type(self.MPI.COMM_TYPE_SHARED)
         self.local_size = node.Get_size()  # the workers on this machine
         node.Free()
+        # Bound once: the gradient all-reduce calls these every step, and a small all-reduce's time is partly
+        # per-call Python.
+        self._allreduce, self._iallreduce = self.comm.Allreduce, self.comm.Iallreduce
+        self._sum, self._in_place = self.MPI.SUM, self.MPI.IN_PLACE
         _install_abort_on_error(self)
 
     def allreduce_sum(self, array):
@@ -69,10 +74,13 @@ class MPIComm:
         return out
 
     def iallreduce_sum(self, send, recv):
-        return self.comm.Iallreduce(send, recv, op=self.MPI.SUM)
+        """Starts summing ``send`` (any C-contiguous buffer of ``recv.size`` elements; None: ``recv`` itself,
+        reduced in place) into ``recv``; returns the request."""
+        return self._iallreduce(self._in_place if send is None else send, recv, self._sum)
 
     def allreduce_sum_into(self, send, recv):
-        self.comm.Allreduce(send, recv, op=self.MPI.SUM)
+        """``iallreduce_sum``, blocking."""
+        self._allreduce(self._in_place if send is None else send, recv, self._sum)
 
     def allreduce_max(self, array):
         out = np.empty_like(array)

@@ -16,6 +16,9 @@ __all__ = ["ReduceOp", "Strategy", "MirroredStrategy", "MultiWorkerMirroredStrat
            "ReplicaContext", "CommunicationImplementation", "CommunicationOptions"]
 
 _DEFAULT_BUCKET_BYTES = 25 * 2 ** 20  # PyTorch DDP's default bucket (25 MB)
+# A gradient this large travels alone, from its own memory: copying it into a bucket would cost more (~80 us a MB)
+# than the latency of one more message.
+_ALONE_BYTES = 2 ** 20
 
 
 class ReduceOp(enum.Enum):
@@ -62,6 +65,18 @@ def _as_tensor(array):
     return _core.from_dlpack(array if flags.c_contiguous and flags.writeable else array.copy())
 
 
+def _unpacked(recv, shapes):
+    """Views of a bucket's receive buffer, one per member, of the members' shapes."""
+    if len(shapes) == 1:
+        return [recv.reshape(shapes[0])]
+    views, offset = [], 0
+    for shape in shapes:
+        n = int(np.prod(shape, dtype=np.int64))
+        views.append(recv[offset:offset + n].reshape(shape))
+        offset += n
+    return views
+
+
 class _BucketedAllReduce:
     """Sums lists of tensors over the workers in buckets of at most ``bucket_bytes``, each started with MPI's
     nonblocking ``Iallreduce`` as soon as it is filled, walking the list from the end (the order in which the
@@ -69,7 +84,8 @@ class _BucketedAllReduce:
     goes through the blocking ``Allreduce``. ``overlapped`` / ``collect`` do the same for gradients fed one at a
     time by the tape's backward sweep, so that the buckets travel while the sweep goes on.
 
-    A bucket of one tensor is sent from the tensor's own memory (no copy); several are packed into one buffer.
+    A bucket of one tensor is sent from the tensor's own memory (no copy); several are packed into the receive
+    buffer and reduced there in place (``MPI_IN_PLACE``). The results are views of the receive buffers.
     ``wait_seconds`` accumulates the time blocked in the final wait (what a step loses to communication)."""
 
     def __init__(self, comm, bucket_bytes):
@@ -80,7 +96,8 @@ class _BucketedAllReduce:
         self.calls = 0
         self.overlapped_calls = 0  # of those, the ones whose buckets the backward sweep started
         self._checked = None  # the shapes and dtypes last found equal on every worker
-        self._buffers = {}  # (bucket index, size, dtype) -> (send, recv) buffers kept from step to step
+        self._buffers = {}  # (bucket index, size, dtype) -> receive buffer kept from step to step
+        self._views = {}  # id(kept receive buffer) -> (it, member shapes, the tensors that view it)
         self._plan_of = None, None  # (signature, its bucket plan) of the last call
         self._overlapped = None  # the _OverlappedReduction that GradientTape's sweep is feeding, until collected
 
@@ -92,7 +109,8 @@ class _BucketedAllReduce:
         entered = time.perf_counter()
         arrays = [np.asarray(t.numpy() if hasattr(t, "numpy") else t) for t in tensors]
         signature = [(a.shape, a.dtype.str) for a in arrays]
-        self._check_same_on_all_workers(signature)
+        if signature != self._checked:
+            self._check_same_on_all_workers(signature)
         # The plan depends only on the signature: kept from call to call (per-call Python time is what a small
         # all-reduce loses against mpi4py's raw call).
         if self._plan_of[0] != signature:
@@ -107,11 +125,8 @@ class _BucketedAllReduce:
         self.calls += 1
         out = [None] * len(arrays)
         for _, _, recv, members in pending:
-            offset = 0
-            for i in members:
-                n = arrays[i].size
-                out[i] = _as_tensor(recv[offset:offset + n].reshape(arrays[i].shape))
-                offset += n
+            for i, tensor in zip(members, self._results(recv, members, arrays)):
+                out[i] = tensor
         self.call_seconds += time.perf_counter() - entered
         return out
 
@@ -139,7 +154,10 @@ class _BucketedAllReduce:
         self.wait_seconds += time.perf_counter() - start
         if not complete:
             return None
-        out = [_as_tensor(reduction.result(i)) for i in wanted]
+        summed = {}
+        for _, _, recv, members in reduction.pending:
+            summed.update(zip(members, self._results(recv, members, reduction.arrays)))
+        out = [summed[i] for i in wanted]
         self.calls += 1
         self.overlapped_calls += 1
         self.call_seconds += reduction.seconds + time.perf_counter() - entered
@@ -150,11 +168,14 @@ class _BucketedAllReduce:
         self.collect(())
 
     def _plan(self, arrays):
-        """Buckets of tensor indices, from the last tensor to the first, each at most ``bucket_bytes`` (a larger
-        tensor alone) and of one dtype."""
+        """Buckets of tensor indices, from the last tensor to the first, each at most ``bucket_bytes`` and of one
+        dtype; a tensor of ``_ALONE_BYTES`` or more (or larger than a bucket) alone."""
         plan, bucket, size = [], [], 0
         for i in reversed(range(len(arrays))):
             a = arrays[i]
+            if a.nbytes >= min(_ALONE_BYTES, self.bucket_bytes):
+                plan.append([i])
+                continue
             if bucket and (a.dtype != arrays[bucket[0]].dtype or size + a.nbytes > self.bucket_bytes):
                 plan.append(bucket)
                 bucket, size = [], 0
@@ -162,27 +183,45 @@ class _BucketedAllReduce:
             size += a.nbytes
         return plan + [bucket] if bucket else plan
 
-    def _start(self, members, arrays, index, blocking):
-        count = arrays[members[0]].size if len(members) == 1 else sum(arrays[i].size for i in members)
-        dtype = arrays[members[0]].dtype
-        key = (index, count, dtype.str)
-        send, recv = self._buffers.get(key, (None, None)) if self._reuse else (None, None)
-        if recv is None:
-            recv = np.empty(count, dtype)
-        if len(members) == 1 and arrays[members[0]].flags.c_contiguous:
-            send_from = arrays[members[0]].reshape(-1)  # the tensor's own memory: no copy
-        else:
-            send = np.empty(count, dtype) if send is None else send
-            send_from = np.concatenate([arrays[i].reshape(-1) for i in members], out=send)
+    def _results(self, recv, members, arrays):
+        """A bucket's sums: tensors that view its receive buffer (DLPack, no copy). Those of a kept buffer are made
+        once and returned again while the shapes stay: each call overwrites what they view anyway, and making and
+        freeing them cost 3-5 % of a 1 MB all-reduce."""
+        shapes = [arrays[i].shape for i in members]
+        cached = self._views.get(id(recv))
+        if cached is not None and cached[0] is recv and cached[1] == shapes:
+            return cached[2]
+        tensors = [_core.from_dlpack(view) for view in _unpacked(recv, shapes)]
         if self._reuse:
-            self._buffers[key] = send, recv
+            self._views[id(recv)] = recv, shapes, tensors
+        return tensors
+
+    def _start(self, members, arrays, index, blocking):
+        """Starts all-reducing one bucket: a lone tensor straight from its own memory into the receive buffer;
+        several packed into the receive buffer and reduced there in place (one buffer, not two).
+        Returns (request or None once done, the buffer MPI reads, the receive buffer, members)."""
+        first = arrays[members[0]]
+        count = first.size if len(members) == 1 else sum(arrays[i].size for i in members)
+        key = (index, count, first.dtype.str)
+        recv = self._buffers.get(key) if self._reuse else None
+        if recv is None:
+            recv = np.empty(count, first.dtype)
+            if self._reuse:
+                self._buffers[key] = recv
+        if len(members) == 1:
+            # The tensor's own memory (read only: never reduced in place; nor a strided one's copy, so that every
+            # worker makes the same call, as MPI_IN_PLACE requires).
+            send = first if first.flags.c_contiguous else np.ascontiguousarray(first)
+        else:
+            np.concatenate([arrays[i].reshape(-1) for i in members], out=recv)
+            send = None
         if blocking:
             start = time.perf_counter()
-            self.comm.allreduce_sum_into(send_from, recv)
+            self.comm.allreduce_sum_into(send, recv)
             self.wait_seconds += time.perf_counter() - start
-            return None, send_from, recv, members
+            return None, send, recv, members
         # The send buffer is held until the wait: MPI reads it while the reduction is in flight.
-        return self.comm.iallreduce_sum(send_from, recv), send_from, recv, members
+        return self.comm.iallreduce_sum(send, recv), send, recv, members
 
     def _check_same_on_all_workers(self, signature):
         """Every worker must reduce the same shapes and dtypes, or the bucketed reduction would mix unrelated bytes
@@ -207,7 +246,8 @@ class _BucketedAllReduce:
 class _OverlappedReduction:
     """GradientTape's gradient-ready callback for one sweep: it adds each gradient to the open bucket in the order
     the sweep finishes them (the same on every worker), starts the bucket's ``Iallreduce`` once the next gradient
-    would overflow it (or differs in dtype), and the last bucket once every source has been seen. Between starts
+    would overflow it (or differs in dtype), a gradient of ``_ALONE_BYTES`` or more at once on its own, and the
+    last bucket once every source has been seen. Between starts
     it lets MPI progress the buckets in flight. A reduction that ends up as one bucket uses the blocking
     ``Allreduce`` (nothing to overlap with)."""
 
@@ -226,35 +266,28 @@ class _OverlappedReduction:
         self.remaining -= 1
         if grad is not None:
             array = np.asarray(grad.numpy())
-            first = self.arrays[self.bucket[0]] if self.bucket else None
-            if first is not None and (array.dtype != first.dtype or
-                                      self.bucket_size + array.nbytes > self.reducer.bucket_bytes):
-                self._start(blocking=False)
             self.arrays[index] = array
             self.index_of[id(grad)] = index
             self.kept.append(grad)
-            self.bucket.append(index)
-            self.bucket_size += array.nbytes
+            if array.nbytes >= min(_ALONE_BYTES, self.reducer.bucket_bytes):
+                self._start([index], blocking=self.remaining == 0 and not self.pending and not self.bucket)
+            else:
+                first = self.arrays[self.bucket[0]] if self.bucket else None
+                if first is not None and (array.dtype != first.dtype or
+                                          self.bucket_size + array.nbytes > self.reducer.bucket_bytes):
+                    self._start(self.bucket, blocking=False)
+                    self.bucket, self.bucket_size = [], 0
+                self.bucket.append(index)
+                self.bucket_size += array.nbytes
         if self.remaining == 0 and self.bucket:
-            self._start(blocking=not self.pending)
+            self._start(self.bucket, blocking=not self.pending)
+            self.bucket, self.bucket_size = [], 0
         elif self.pending:
             self.reducer.comm.progress([request for request, _, _, _ in self.pending])
         self.seconds += time.perf_counter() - entered
 
-    def _start(self, blocking):
-        self.pending.append(self.reducer._start(self.bucket, self.arrays, len(self.pending), blocking))
-        self.bucket, self.bucket_size = [], 0
-
-    def result(self, index):
-        """The summed gradient of source ``index``: a view of its bucket's receive buffer."""
-        for _, _, recv, members in self.pending:
-            offset = 0
-            for i in members:
-                n = self.arrays[i].size
-                if i == index:
-                    return recv[offset:offset + n].reshape(self.arrays[i].shape)
-                offset += n
-        raise KeyError(index)
+    def _start(self, members, blocking):
+        self.pending.append(self.reducer._start(members, self.arrays, len(self.pending), blocking))
 
 
 class _VariableSet:

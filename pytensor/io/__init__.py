@@ -217,3 +217,8 @@ def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, nam
     if len({len(r) for r in rows}) > 1:
         raise errors.InvalidArgumentError("decode_raw: the strings have different lengths; give fixed_length")
     return to_tensor(np.stack(rows).reshape(records.shape + (-1,)) if rows else np.zeros(records.shape + (0,), dt))
+
+
+from .._image_codecs import (  # noqa: E402,F401  image file codecs, also in tf.image (Pillow, the image extra)
+    decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, decode_webp, encode_jpeg,
+    encode_png, extract_jpeg_shape, is_jpeg)

@@ -146,6 +146,69 @@ def test_overlapped_all_reduce_returns_each_gradient_in_its_place_and_only_for_t
         assert reducer.collect([g * 1.0 for g in tape2.gradient(y, variables[:1])]) is None
 
 
+class _TwoEqualWorkers:
+    """Two workers holding equal tensors, so every sum doubles; it keeps what MPI would have been handed."""
+
+    rank, size = 0, 2
+
+    def __init__(self):
+        self.calls = []  # (send buffer or None for in place, receive buffer)
+
+    def allreduce_sum_into(self, send, recv):
+        self.calls.append((send, recv))
+        np.multiply(recv if send is None else send.reshape(-1), 2, out=recv)
+
+    def iallreduce_sum(self, send, recv):
+        self.allreduce_sum_into(send, recv)
+
+    def wait(self, requests):
+        pass
+
+    progress = wait
+
+    def allreduce_max(self, array):
+        return array
+
+
+def test_a_large_gradient_travels_alone_from_its_own_memory_and_small_ones_are_reduced_in_place(rng):
+    """A gradient of 1 MB or more is handed to MPI as the tensor's own memory (no copy into a bucket); the small
+    ones share a bucket packed into the receive buffer and summed there (MPI_IN_PLACE); the plain path and the
+    one fed by the backward sweep agree."""
+    variables = [tf.Variable(rng.standard_normal(s).astype(np.float32)) for s in ((6, 2 ** 16), (2 ** 16,), (4, 3))]
+    x = tf.constant(rng.standard_normal((2, 6)).astype(np.float32))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.nn.relu(tf.matmul(x, variables[0]) + variables[1])) + tf.reduce_sum(variables[2] ** 2)
+    grads = tape.gradient(y, variables)
+    for feed in ("plain", "sweep"):
+        comm = _TwoEqualWorkers()
+        reducer = _BucketedAllReduce(comm, 0)  # 25 MB buckets: all of it would fit in one
+        if feed == "plain":
+            summed = reducer(grads)
+        else:
+            callback = reducer.overlapped(variables)
+            for i in (2, 1, 0):  # the order of a sweep
+                callback(i, grads[i])
+            summed = reducer.collect(grads)
+        for got, g in zip(summed, grads, strict=True):
+            np.testing.assert_array_equal(got.numpy(), 2 * g.numpy())
+        sends = [send for send, _ in comm.calls]
+        assert len(sends) == 2, feed
+        alone = [send for send in sends if send is not None]
+        assert len(alone) == 1 and np.shares_memory(alone[0], grads[0].numpy()), feed
+        assert sum(send is None for send in sends) == 1, feed  # the two small gradients, reduced in place
+
+
+def test_a_strided_tensor_alone_is_sent_from_a_contiguous_copy_never_in_place(rng):
+    """Whether a bucket is reduced in place must not depend on one worker's memory layout (MPI_IN_PLACE is a
+    choice every worker makes alike): a lone strided array goes from a contiguous copy."""
+    strided = rng.standard_normal((5, 3)).astype(np.float32).T
+    comm = _TwoEqualWorkers()
+    summed = _BucketedAllReduce(comm, 0)([strided])
+    np.testing.assert_array_equal(summed[0].numpy(), 2 * strided)
+    (send, _), = comm.calls
+    assert send is not None and send.flags.c_contiguous
+
+
 def test_dataset_shard_matches_numpy_striding():
     ds = tf.data.Dataset.range(10)
     for index in range(3):
