@@ -230,7 +230,7 @@ class QueueBase:
 
         def compute(*batches):
             leaves = self._leaves(batches, op, True)
-            self._put_all([self._element([leaf[i] for leaf in leaves]) for i in range(len(leaves[0]))], op)
+            self._put_all([self._element([leaf[i, ...] for leaf in leaves]) for i in range(len(leaves[0]))], op)
 
         return self._run(compute, values, None)
 
