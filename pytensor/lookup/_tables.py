@@ -160,8 +160,9 @@ class TextFileInitializer(_Initializer):
             if index == TextFileIndex.LINE_NUMBER and not dtype.is_integer:
                 raise ValueError(f"TextFileInitializer: {what} dtype for line numbers must be an integer type, "
                                  f"got {dtype!r}")
-            if index == TextFileIndex.WHOLE_LINE and dtype is not string:
-                raise ValueError(f"TextFileInitializer: the whole line as {what} needs tf.string, got {dtype!r}")
+            if index == TextFileIndex.WHOLE_LINE and dtype is not string and not dtype.is_integer:
+                raise ValueError(f"TextFileInitializer: the whole line as {what} needs tf.string or an integer "
+                                 f"dtype, got {dtype!r}")
         if vocab_size is not None and vocab_size <= 0:
             raise ValueError(f"TextFileInitializer: invalid vocab_size {vocab_size}; give a positive size or None")
         self._filename = _decoded(filename)
