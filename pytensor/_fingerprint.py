@@ -4,6 +4,8 @@ import struct
 
 import numpy as np
 
+from . import _function
+from ._tensor_api import Tensor
 from .data._types import StringTensor, to_leaf, to_tensor
 
 __all__ = ["fingerprint"]
@@ -17,14 +19,21 @@ def fingerprint(data, method="farmhash64", name=None):
         >>> tf.fingerprint(tf.constant(["a"])).numpy()
         array([[227, 117, 223, 182, 101,  66,  69, 179]], dtype=uint8)
     """
-    from .keras.layers._farmhash import fingerprint64
-
     if method != "farmhash64":
         raise ValueError(f"fingerprint: unsupported method {method!r}; TF has only 'farmhash64'")
-    values = data._array if isinstance(data, StringTensor) else to_leaf(data)
+    if isinstance(data, Tensor) and _function.current_capture() is not None and _function.symbolic_in_scope(data):
+        from ._array_ops import numpy_function
+        return numpy_function(_fingerprints, [data], "uint8")  # inside tf.function: on every call's values
+    return to_tensor(_fingerprints(data._array if isinstance(data, StringTensor) else to_leaf(data)))
+
+
+def _fingerprints(values):
+    from .keras.layers._farmhash import fingerprint64
+
+    values = np.asarray(values)
     if values.ndim < 1:
-        raise ValueError(f"fingerprint: data must have rank >= 1 (one fingerprint per row), got a scalar; "
-                         f"wrap it as [data]")
+        raise ValueError("fingerprint: data must have rank >= 1 (one fingerprint per row), got a scalar; "
+                         "wrap it as [data]")
     rows = values.reshape(len(values), -1)
     if values.dtype == object:
         digests = [fingerprint64(row[0]) if row.size == 1 else
@@ -32,5 +41,4 @@ def fingerprint(data, method="farmhash64", name=None):
     else:
         little = rows.astype(rows.dtype.newbyteorder("<"), copy=False)
         digests = [fingerprint64(np.ascontiguousarray(row).tobytes()) for row in little]
-    out = np.frombuffer(struct.pack(f"<{len(digests)}Q", *digests), np.uint8).reshape(len(digests), 8)
-    return to_tensor(out.copy())
+    return np.frombuffer(struct.pack(f"<{len(digests)}Q", *digests), np.uint8).reshape(len(digests), 8).copy()

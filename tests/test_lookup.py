@@ -31,6 +31,15 @@ def test_fingerprint(name, data):
     assert out.dtype == tf.uint8 and plain(out) == REC[name]
 
 
+def test_fingerprint_inside_tf_function_runs_per_call():
+    @tf.function
+    def fp(x):
+        return tf.fingerprint(x)
+
+    assert plain(fp(tf.constant([[1, 2], [3, 4]]))) == REC["fingerprint_int32"]
+    assert plain(fp(tf.constant([[3, 4], [1, 2]]))) == REC["fingerprint_int32"][::-1]  # same graph, new values
+
+
 def test_fingerprint_bad_input():
     with pytest.raises(ValueError, match="rank >= 1"):
         tf.fingerprint(tf.constant(3))

@@ -260,7 +260,8 @@ class _Table:
     def _initialize_from(self, initializer):
         if initializer.key_dtype != self._key_dtype or initializer.value_dtype != self._value_dtype:
             raise TypeError(f"{self._op('__init__')}: the initializer gives {initializer.key_dtype!r} -> "
-                            f"{initializer.value_dtype!r}, the table holds {self._key_dtype!r} -> {self._value_dtype!r}")
+                            f"{initializer.value_dtype!r}, the table holds {self._key_dtype!r} -> "
+                            f"{self._value_dtype!r}")
         keys, values = initializer._pairs()
         with self._lock:
             for k, v in zip(keys.tolist(), values):
