@@ -101,6 +101,8 @@ def test_vocabulary_table_inside_tf_function_runs_per_call():
 
     assert [plain(ids(tf.constant(["zebra", "apple"]))), plain(ids(tf.constant(["kiwi", "banana"])))] \
         == REC["vocab_traced"]
+    for query in (["apple"], ["zebra"], ["cherry"], ["kiwi"], ["banana"]):  # freed arguments' ids are reused
+        assert plain(ids(tf.constant(query))) == plain(vocab.lookup(tf.constant(query)))
     ints = tf.lookup.StaticVocabularyTable(tf.lookup.KeyValueTensorInitializer(
         tf.constant([10, 20], tf.int64), tf.constant([0, 1], tf.int64)), 7)
     traces = []
