@@ -14,7 +14,7 @@ import pytensor as pt
 __all__ = ["non_max_suppression", "non_max_suppression_with_scores", "non_max_suppression_padded",
            "non_max_suppression_overlaps", "combined_non_max_suppression", "crop_and_resize",
            "draw_bounding_boxes", "sample_distorted_bounding_box", "stateless_sample_distorted_bounding_box",
-           "ssim", "ssim_multiscale"]
+           "ssim", "ssim_multiscale", "extract_glimpse"]
 
 
 def _host(x, dtype=None):
@@ -454,3 +454,44 @@ def stateless_sample_distorted_bounding_box(image_size, bounding_boxes, seed, mi
                       aspect_ratio_range or (0.75, 1.33), area_range or (0.05, 1.0), max_attempts or 100,
                       bool(use_image_if_no_bounding_boxes), op)
     return _sampled_box_tensors((height, width), box, dtype)
+
+
+def extract_glimpse(input, size, offsets, centered=True, normalized=True, noise="uniform", name=None):  # noqa: A002
+    """A (height, width) window of each image at ``offsets`` (y, x) per batch item: normalized offsets scale by
+    the image size, centered ones count from the image centre (with both, the offset is the window's centre;
+    otherwise its upper-left corner, as TF's kernel places it). Pixels outside the image are uniform noise
+    within the image's range, Gaussian noise of its mean and deviation, or zeros (``noise``)."""
+    op = "extract_glimpse"
+    images = _host(input, np.float32)
+    if images.ndim != 4:
+        raise ValueError(f"{op}: input must be (batch, height, width, channels); received shape {images.shape}.")
+    offsets = _host(offsets, np.float32)
+    if offsets.shape != (images.shape[0], 2):
+        raise ValueError(f"{op}: offsets must be (batch, 2) = ({images.shape[0]}, 2); received {offsets.shape}.")
+    if noise not in ("uniform", "gaussian", "zero"):
+        raise ValueError(f"{op}: noise must be 'uniform', 'gaussian' or 'zero'; received {noise!r}.")
+    glimpse_h, glimpse_w = (int(v) for v in _host(size).reshape(-1))
+    batch, height, width, channels = images.shape
+    rng = np.random.default_rng()
+    out = np.empty((batch, glimpse_h, glimpse_w, channels), np.float32)
+    for b in range(batch):
+        y, x = np.float32(offsets[b, 0]), np.float32(offsets[b, 1])
+        if normalized:
+            y, x = y * np.float32(height), x * np.float32(width)
+            if centered:
+                y = y / 2 + np.float32(height / 2) - np.float32(glimpse_h / 2)
+                x = x / 2 + np.float32(width / 2) - np.float32(glimpse_w / 2)
+        elif centered:
+            y, x = y + np.float32(height / 2), x + np.float32(width / 2)
+        top, left = int(y), int(x)  # truncation toward zero, as TF's kernel casts
+        if noise == "zero":
+            out[b] = 0
+        elif noise == "uniform":
+            out[b] = rng.uniform(images[b].min(), images[b].max(), out[b].shape)
+        else:
+            out[b] = rng.normal(images[b].mean((0, 1)), images[b].std((0, 1)), out[b].shape)
+        rows = slice(max(top, 0), min(top + glimpse_h, height))
+        cols = slice(max(left, 0), min(left + glimpse_w, width))
+        if rows.start < rows.stop and cols.start < cols.stop:
+            out[b, rows.start - top:rows.stop - top, cols.start - left:cols.stop - left] = images[b, rows, cols]
+    return pt.constant(out)

@@ -156,3 +156,23 @@ def test_sample_distorted_bounding_box_properties(stateless):
     else:
         again = tf.image.sample_distorted_bounding_box([60, 80, 3], boxes, seed=4, **kwargs)
     assert tuple(again[0].numpy()[:2]) + tuple(again[1].numpy()[:2]) == draws[3]
+
+
+@pytest.mark.parametrize("centered", [True, False])
+@pytest.mark.parametrize("normalized", [True, False])
+def test_extract_glimpse_matches_tf(centered, normalized):
+    offsets = [[0.1, -0.3], [-0.9, 0.8]] if normalized else [[2.0, 3.0], [7.6, -1.2]]
+    out = tf.image.extract_glimpse(_f("image"), (4, 5), offsets, centered=centered, normalized=normalized,
+                                   noise="zero")
+    np.testing.assert_array_equal(out.numpy(), _f(f"glimpse_{centered:d}{normalized:d}"))
+
+
+def test_extract_glimpse_uniform_noise():
+    out = tf.image.extract_glimpse(_f("image"), (4, 5), [[0.1, -0.3], [-0.9, 0.8]], noise="uniform").numpy()
+    reference = _f("glimpse_uniform")
+    # The glimpse of item 1 starts at row -1, column 7: rows 1.. and columns ..3 are image pixels, as in TF.
+    np.testing.assert_array_equal(out[0], reference[0])
+    np.testing.assert_array_equal(out[1, 1:, :4], reference[1, 1:, :4])
+    noise = np.concatenate([out[1, 0].reshape(-1), out[1, :, 4].reshape(-1)])
+    image = _f("image")[1]
+    assert noise.min() >= image.min() and noise.max() <= image.max() and np.ptp(noise) > 0
