@@ -83,3 +83,23 @@ def test_coordinator_stops_threads_and_reraises():
     assert not coord.should_stop() and not coord.wait_for_stop(0.01)
     coord.request_stop()
     coord.join([])  # a clean stop raises nothing
+
+
+def test_debugging_dtype_and_iterable_checks():
+    assert tf.debugging.assert_same_float_dtype([tf.constant(1.0), tf.constant([2.0])]) == tf.float32
+    assert tf.debugging.assert_same_float_dtype(None, tf.float64) == tf.float64
+    assert tf.debugging.assert_same_float_dtype() == tf.float32
+    with pytest.raises(ValueError, match="Expected float32, got float64"):
+        tf.debugging.assert_same_float_dtype([tf.constant(1.0), tf.constant(1.0, tf.float64)])
+    with pytest.raises(ValueError, match="floating point"):
+        tf.debugging.assert_same_float_dtype([tf.constant(1)])
+    tf.debugging.assert_proper_iterable([1, 2])
+    for bad in (tf.constant([1, 2]), np.zeros(2), "ab", b"ab", 3):
+        with pytest.raises(TypeError, match="iterable"):
+            tf.debugging.assert_proper_iterable(bad)
+    assert tf.debugging.is_numeric_tensor(tf.constant([1.5])) and tf.debugging.is_numeric_tensor(tf.Variable(2))
+    assert not tf.debugging.is_numeric_tensor(tf.constant([True])) and not tf.debugging.is_numeric_tensor(1.0)
+    tf.debugging.set_log_device_placement(True)
+    assert tf.debugging.get_log_device_placement()
+    tf.debugging.set_log_device_placement(False)
+    assert not tf.debugging.get_log_device_placement()
