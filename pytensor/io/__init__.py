@@ -120,11 +120,15 @@ _LIST_OF = {"float32": "float_list", "int64": "int64_list", "string": "bytes_lis
 
 def _feature_values(example, key, spec):
     """The values of feature `key` as a numpy array of the spec's dtype, or None if absent."""
+    return _feature_array(example.features.feature.get(key), key, spec)
+
+
+def _feature_array(feature, key, spec):
+    """The values of one Feature as a numpy array of the spec's dtype, or None if it is unset."""
     kind = _LIST_OF.get(spec.dtype.name)
     if kind is None:
         raise TypeError(f"parse_example: feature {key!r} has dtype {spec.dtype.name}; Example features are "
                         "float32, int64 or string")
-    feature = example.features.feature.get(key)
     if feature is None or feature.WhichOneof("kind") is None:
         return None
     if feature.WhichOneof("kind") != kind:
@@ -226,3 +230,5 @@ from ._more import (  # noqa: E402,F401  TensorProto serialization, base64, CSV,
     decode_base64, decode_compressed, decode_csv, deserialize_many_sparse, encode_base64, matching_files, parse_tensor,
     serialize_many_sparse, serialize_sparse, serialize_tensor, write_graph)
 from . import gfile  # noqa: E402,F401  tf.io.gfile: file system functions
+from ._sequence import (  # noqa: E402,F401  SequenceExample parsing
+    FixedLenSequenceFeature, parse_sequence_example, parse_single_sequence_example)

@@ -3,3 +3,4 @@ from ._optimizers import *  # noqa: F401,F403
 from ._example import *  # noqa: F401,F403
 from ._checkpoint import *  # noqa: F401,F403
 from ._moving_average import *  # noqa: F401,F403,E402  ExponentialMovingAverage, Coordinator, ClusterSpec
+from ._sequence_example import *  # noqa: F401,F403,E402  SequenceExample, FeatureLists, FeatureList
