@@ -143,3 +143,18 @@ def test_gfile(tmp_path):
         gfile.mkdir(gfile.join(root, "sub"))
     gfile.rmtree(root)
     assert not gfile.exists(root)
+
+
+def test_decode_json_example_matches_tf():
+    decoded = tf.io.decode_json_example(TF["json_examples"]).numpy()
+    theirs = [tf.train.Example.FromString(base64.b64decode(v)) for v in TF["json_decoded"]]
+    # TF writes the lists unpacked, pytensor packed: the same Examples either way (entry 1 holds a NaN)
+    for k in (0, 2, 3):
+        assert tf.train.Example.FromString(decoded[k]) == theirs[k]
+    np.testing.assert_array_equal(theirs[1].features.feature["b"].float_list.value,
+                                  tf.train.Example.FromString(decoded[1]).features.feature["b"].float_list.value)
+    values = tf.train.Example.FromString(decoded[1]).features.feature["b"].float_list.value
+    assert values[:2] == [1.5, -2.0] and np.isnan(values[2])
+    assert decoded[3] == b"" == base64.b64decode(TF["json_decoded"][3])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="no such field"):
+        tf.io.decode_json_example(['{"nope": 1}'])

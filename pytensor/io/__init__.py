@@ -227,7 +227,7 @@ from .._image_codecs import (  # noqa: E402,F401  image file codecs, also in tf.
     decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, decode_webp, encode_jpeg,
     encode_png, extract_jpeg_shape, is_jpeg)
 from ._more import (  # noqa: E402,F401  TensorProto serialization, base64, CSV, compressed strings, files
-    decode_base64, decode_compressed, decode_csv, deserialize_many_sparse, encode_base64, matching_files, parse_tensor,
+    decode_base64, decode_compressed, decode_csv, decode_json_example, deserialize_many_sparse, encode_base64, matching_files, parse_tensor,
     serialize_many_sparse, serialize_sparse, serialize_tensor, write_graph)
 from . import gfile  # noqa: E402,F401  tf.io.gfile: file system functions
 from ._sequence import (  # noqa: E402,F401  SequenceExample parsing

@@ -7,6 +7,8 @@ import binascii
 import csv
 import glob as _glob
 import gzip
+import json
+import math
 import os
 import zlib
 
@@ -18,7 +20,7 @@ from ..saved_model import _protobuf as pb
 from ..saved_model._tensor_bundle import dtype_enum, numpy_dtype
 
 __all__ = ["serialize_tensor", "parse_tensor", "serialize_sparse", "serialize_many_sparse", "deserialize_many_sparse",
-           "encode_base64", "decode_base64", "decode_csv", "decode_compressed", "matching_files", "write_graph"]
+           "encode_base64", "decode_base64", "decode_csv", "decode_compressed", "matching_files", "write_graph", "decode_json_example"]
 
 
 def _array(value):
@@ -230,6 +232,52 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
         else:
             out.append(_core.constant(np.asarray(values, dtype.as_numpy_dtype).reshape(lines.shape), dtype.name))
     return out
+
+
+_JSON_LISTS = {"int64List": "int64_list", "int64_list": "int64_list", "floatList": "float_list",
+               "float_list": "float_list", "bytesList": "bytes_list", "bytes_list": "bytes_list"}
+_JSON_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def _json_feature(key, spec):
+    """A tf.train.Feature from its protobuf-JSON form (lists by camelCase or field name; int64s as numbers or
+    decimal strings; bytes in base64)."""
+    from ..train import BytesList, Feature, FloatList, Int64List
+
+    if not isinstance(spec, dict) or len(spec) > 1 or any(k not in _JSON_LISTS for k in spec):
+        raise ValueError(f"feature {key!r}: expected one of {sorted(set(_JSON_LISTS))}; received {spec!r:.80}")
+    if not spec:
+        return Feature()
+    (name, body), = spec.items()
+    values = (body or {}).get("value", [])
+    kind = _JSON_LISTS[name]
+    if kind == "int64_list":
+        return Feature(int64_list=Int64List(value=[int(v) for v in values]))
+    if kind == "float_list":
+        return Feature(float_list=FloatList(value=[_JSON_FLOATS.get(v, v) if isinstance(v, str) and v in
+                                                   _JSON_FLOATS else float(v) for v in values]))
+    return Feature(bytes_list=BytesList(value=[base64.b64decode(v, validate=True) for v in values]))
+
+
+def decode_json_example(json_examples, name=None):
+    """Each tf.train.Example in protobuf's JSON form as the serialized Example proto."""
+    from ..train import Example, Features
+
+    def decode(text):
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or set(data) - {"features"}:
+                raise ValueError(f"no such field: {sorted(set(data) - {'features'}) if isinstance(data, dict) else data!r}")
+            features = data.get("features") or {}
+            if set(features) - {"feature"}:
+                raise ValueError(f"no such field in features: {sorted(set(features) - {'feature'})}")
+            feature = {key: _json_feature(key, spec) for key, spec in (features.get("feature") or {}).items()}
+            return Example(features=Features(feature=feature)).SerializeToString() if feature else b""
+        except (ValueError, TypeError, binascii.Error) as err:
+            raise errors.InvalidArgumentError(f"decode_json_example: invalid JSON Example {text[:60]!r}: {err}") \
+                from None
+
+    return _map_bytes(decode, json_examples, "decode_json_example")
 
 
 def matching_files(pattern, name=None):
