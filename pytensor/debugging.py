@@ -301,3 +301,6 @@ def assert_same_float_dtype(tensors=None, dtype=None):
         elif found != expected:
             raise ValueError(f"Expected {expected.name}, got {found.name} for tensor {tensor!r:.60}.")
     return expected if expected is not None else as_dtype("float32")
+
+from ._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -705,3 +705,6 @@ from ._image_boxes import (  # noqa: E402,F401  bounding-box ops and SSIM
     combined_non_max_suppression, crop_and_resize, draw_bounding_boxes, non_max_suppression,
     non_max_suppression_overlaps, non_max_suppression_padded, non_max_suppression_with_scores,
     sample_distorted_bounding_box, ssim, ssim_multiscale, stateless_sample_distorted_bounding_box, extract_glimpse)
+
+from ._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -232,3 +232,6 @@ from ._more import (  # noqa: E402,F401  TensorProto serialization, base64, CSV,
 from . import gfile  # noqa: E402,F401  tf.io.gfile: file system functions
 from ._sequence import (  # noqa: E402,F401  SequenceExample parsing
     FixedLenSequenceFeature, parse_sequence_example, parse_single_sequence_example)
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)
