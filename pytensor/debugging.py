@@ -17,7 +17,8 @@ __all__ = ["assert_equal", "assert_none_equal", "assert_less", "assert_less_equa
            "assert_non_positive", "assert_rank", "assert_rank_at_least", "assert_rank_in", "assert_scalar",
            "assert_shapes", "assert_type", "assert_integer", "assert_all_finite", "check_numerics", "Assert",
            "set_log_device_placement", "get_log_device_placement", "is_numeric_tensor", "assert_proper_iterable",
-           "assert_same_float_dtype"]
+           "assert_same_float_dtype", "enable_traceback_filtering", "disable_traceback_filtering",
+           "is_traceback_filtering_enabled"]
 
 
 def _values(x, dtype=None):
@@ -301,6 +302,24 @@ def assert_same_float_dtype(tensors=None, dtype=None):
         elif found != expected:
             raise ValueError(f"Expected {expected.name}, got {found.name} for tensor {tensor!r:.60}.")
     return expected if expected is not None else as_dtype("float32")
+
+
+_traceback_filtering = [True]
+
+
+def enable_traceback_filtering():
+    """TF hides its internal frames from tracebacks; pytensor's tracebacks hold no internal op-dispatch frames to
+    hide, so this only sets what ``is_traceback_filtering_enabled`` reports (as keras.config's switch)."""
+    _traceback_filtering[0] = True
+
+
+def disable_traceback_filtering():
+    """Sets ``is_traceback_filtering_enabled`` to False (pytensor never hides frames)."""
+    _traceback_filtering[0] = False
+
+
+def is_traceback_filtering_enabled():
+    return _traceback_filtering[0]
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -103,3 +103,13 @@ def test_debugging_dtype_and_iterable_checks():
     assert tf.debugging.get_log_device_placement()
     tf.debugging.set_log_device_placement(False)
     assert not tf.debugging.get_log_device_placement()
+
+
+def test_debugging_traceback_filtering_switch():
+    assert tf.debugging.is_traceback_filtering_enabled()  # TF's default
+    tf.debugging.disable_traceback_filtering()
+    try:
+        assert not tf.debugging.is_traceback_filtering_enabled()
+    finally:
+        tf.debugging.enable_traceback_filtering()
+    assert tf.debugging.is_traceback_filtering_enabled()
