@@ -158,3 +158,23 @@ def test_decode_json_example_matches_tf():
     assert decoded[3] == b"" == base64.b64decode(TF["json_decoded"][3])
     with pytest.raises(tf.errors.InvalidArgumentError, match="no such field"):
         tf.io.decode_json_example(['{"nope": 1}'])
+
+
+def test_sparse_and_ragged_features_match_tf():
+    records = [base64.b64decode(r) for r in TF["records"]]
+    specs = {"sp": tf.io.SparseFeature("ix", "val", tf.float32, 6), "rg": tf.io.RaggedFeature(tf.string, "tok"),
+             "rg64": tf.io.RaggedFeature(tf.int64, "n", row_splits_dtype=tf.int64)}
+    parsed = tf.io.parse_example(records, specs)
+    assert [parsed["sp"].indices.numpy().tolist(), parsed["sp"].values.numpy().tolist(),
+            parsed["sp"].dense_shape.numpy().tolist()] == TF["parsed_sparse"]
+    assert [[v.decode() for v in row] for row in parsed["rg"].to_list()] == TF["parsed_ragged"]
+    assert parsed["rg64"].to_list() == TF["parsed_ragged64"]
+    assert parsed["rg64"].row_splits.dtype.name == TF["ragged_splits_dtype"][1]  # int64 (int32 splits: not built)
+    single = tf.io.parse_single_example(records[0], specs)
+    assert [single["sp"].indices.numpy().tolist(), single["sp"].values.numpy().tolist(),
+            single["sp"].dense_shape.numpy().tolist()] == TF["single_sparse"]
+    assert [v.decode() for v in single["rg"].numpy()] == TF["single_ragged"]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="out of range"):
+        tf.io.parse_example(records, {"sp": tf.io.SparseFeature("ix", "val", tf.float32, 4)})
+    with pytest.raises(NotImplementedError, match="partitions"):
+        tf.io.RaggedFeature(tf.int64, "n", partitions=[object()])

@@ -168,6 +168,10 @@ def parse_single_example(serialized, features, name=None, example_names=None):
         raise errors.InvalidArgumentError(f"parse_single_example: expected one serialized Example; got shape {shape}")
     out = {}
     for key, spec in features.items():
+        if isinstance(spec, (SparseFeature, RaggedFeature)):
+            out[key] = parse_sparse_feature([example], spec, False) if isinstance(spec, SparseFeature) else \
+                parse_ragged_feature([example], key, spec, False)
+            continue
         values = _feature_values(example, key, spec)
         if isinstance(spec, VarLenFeature):
             values = values if values is not None else np.zeros(0, dtype=spec.dtype.as_numpy_dtype)
@@ -185,6 +189,10 @@ def parse_example(serialized, features, name=None, example_names=None):
         raise errors.InvalidArgumentError(f"parse_example: expected a vector of serialized Examples; got shape {shape}")
     out = {}
     for key, spec in features.items():
+        if isinstance(spec, (SparseFeature, RaggedFeature)):
+            out[key] = parse_sparse_feature(examples, spec, True) if isinstance(spec, SparseFeature) else \
+                parse_ragged_feature(examples, key, spec, True)
+            continue
         per_example = [_feature_values(ex, key, spec) for ex in examples]
         if isinstance(spec, VarLenFeature):
             np_dtype = spec.dtype.as_numpy_dtype
@@ -230,6 +238,7 @@ from ._more import (  # noqa: E402,F401  TensorProto serialization, base64, CSV,
     decode_base64, decode_compressed, decode_csv, decode_json_example, deserialize_many_sparse, encode_base64, matching_files, parse_tensor,
     serialize_many_sparse, serialize_sparse, serialize_tensor, write_graph)
 from . import gfile  # noqa: E402,F401  tf.io.gfile: file system functions
+from ._features import RaggedFeature, SparseFeature, parse_ragged_feature, parse_sparse_feature  # noqa: E402
 from ._sequence import (  # noqa: E402,F401  SequenceExample parsing
     FixedLenSequenceFeature, parse_sequence_example, parse_single_sequence_example)
 
