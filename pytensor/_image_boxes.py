@@ -422,7 +422,9 @@ def _image_size(image_size, op):
     size = _host(image_size).reshape(-1)
     if size.size != 3:
         raise ValueError(f"{op}: image_size must be [height, width, channels]; received {size.tolist()}.")
-    return int(size[0]), int(size[1]), size.dtype if size.dtype.kind in "iu" else np.int32
+    # begin and size take a tensor's integer dtype, int32 for Python numbers (as TF converts them)
+    dtype = size.dtype if hasattr(image_size, "dtype") and size.dtype.kind in "iu" else np.int32
+    return int(size[0]), int(size[1]), dtype
 
 
 def sample_distorted_bounding_box(image_size, bounding_boxes, seed=0, min_object_covered=0.1,

@@ -176,3 +176,19 @@ def test_extract_glimpse_uniform_noise():
     noise = np.concatenate([out[1, 0].reshape(-1), out[1, :, 4].reshape(-1)])
     image = _f("image")[1]
     assert noise.min() >= image.min() and noise.max() <= image.max() and np.ptp(noise) > 0
+
+
+def test_sample_distorted_bounding_box_dtypes_and_fallback():
+    begin, size, _ = tf.image.stateless_sample_distorted_bounding_box([10, 12, 3], np.zeros((1, 0, 4), np.float32),
+                                                                      seed=[1, 2], use_image_if_no_bounding_boxes=True)
+    assert begin.dtype == tf.int32 and size.dtype == tf.int32
+    begin, size, _ = tf.image.stateless_sample_distorted_bounding_box(tf.constant([10, 12, 3], tf.int64),
+                                                                      [[[0.0, 0.0, 1.0, 1.0]]], seed=[1, 2])
+    assert begin.dtype == tf.int64
+    with pytest.raises(tf.errors.InvalidArgumentError, match="use_image_if_no_bounding_boxes"):
+        tf.image.stateless_sample_distorted_bounding_box([10, 12, 3], np.zeros((1, 0, 4), np.float32), seed=[1, 2])
+    # An impossible request (an area above the image's) falls back to the whole image, as TF does.
+    begin, size, box = tf.image.stateless_sample_distorted_bounding_box(
+        [10, 12, 3], [[[0.0, 0.0, 1.0, 1.0]]], seed=[3, 4], area_range=(1.5, 2.0), max_attempts=5)
+    assert begin.numpy().tolist() == [0, 0, 0] and size.numpy().tolist() == [10, 12, -1]
+    np.testing.assert_allclose(box.numpy(), [[[0, 0, 1, 1]]])
