@@ -85,7 +85,7 @@ def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None
             padded = [left] * pad + list(row) + [right] * pad
             grams += [sep.join(padded[i:i + width]) for i in range(len(padded) - width + 1)]
         if not grams and preserve_short_sequences and row:
-            pad = 0 if left is None else (1 if padding_width is None else int(padding_width))
+            pad = 0 if left is None else (min(widths) - 1 if padding_width is None else int(padding_width))
             grams = [sep.join([left] * pad + list(row) + [right] * pad)]
         out.append(grams)
     return rebuild(out)

@@ -36,6 +36,10 @@ def test_ngrams_match_tf():
     assert plain(tf.strings.ngrams(ragged, (2, 3), separator="_")) == TF["ngrams_23"]
     assert plain(tf.strings.ngrams(ragged, 3, pad_values=("<s>", "</s>"), padding_width=1)) == TF["ngrams_pad"]
     assert plain(tf.strings.ngrams(ragged, 3, preserve_short_sequences=True)) == TF["ngrams_short"]
+    short = tf.ragged.constant([["a"], ["b", "c"], []])
+    assert plain(tf.strings.ngrams(short, 4, pad_values=("<", ">"), padding_width=1,
+                                   preserve_short_sequences=True)) == TF["ngrams_short_pad"]
+    assert plain(tf.strings.ngrams(short, (3, 4), preserve_short_sequences=True)) == TF["ngrams_short_widths"]
     assert plain(tf.strings.ngrams(tf.constant([["a", "b", "c"], ["d", "e", "f"]]), 2)) == TF["ngrams_dense"]
     assert plain(tf.strings.ngrams(tf.constant(["a", "b", "c"]), 2, pad_values="#")) == TF["ngrams_vector"]
 
