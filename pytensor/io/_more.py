@@ -17,10 +17,11 @@ import numpy as np
 from .. import _core, errors
 from ..data._types import SparseTensor, StringTensor, as_dtype, as_string_array, to_tensor
 from ..saved_model import _protobuf as pb
-from ..saved_model._tensor_bundle import dtype_enum, numpy_dtype
+from ..saved_model._tensor_bundle import dtype_enum
 
 __all__ = ["serialize_tensor", "parse_tensor", "serialize_sparse", "serialize_many_sparse", "deserialize_many_sparse",
-           "encode_base64", "decode_base64", "decode_csv", "decode_compressed", "matching_files", "write_graph", "decode_json_example"]
+           "encode_base64", "decode_base64", "decode_csv", "decode_compressed", "matching_files", "write_graph",
+           "decode_json_example"]
 
 
 def _array(value):
@@ -266,8 +267,10 @@ def decode_json_example(json_examples, name=None):
     def decode(text):
         try:
             data = json.loads(text)
-            if not isinstance(data, dict) or set(data) - {"features"}:
-                raise ValueError(f"no such field: {sorted(set(data) - {'features'}) if isinstance(data, dict) else data!r}")
+            if not isinstance(data, dict):
+                raise ValueError(f"expected a JSON object; received {data!r:.40}")
+            if set(data) - {"features"}:
+                raise ValueError(f"no such field: {sorted(set(data) - {'features'})}")
             features = data.get("features") or {}
             if set(features) - {"feature"}:
                 raise ValueError(f"no such field in features: {sorted(set(features) - {'feature'})}")
