@@ -8,7 +8,6 @@ import numpy as np
 from . import _core
 from .data._types import StringTensor
 from .errors import InvalidArgumentError
-from .keras.layers._farmhash import fingerprint64
 
 __all__ = ["ngrams", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_hash_bucket", "unicode_encode",
            "unicode_transcode", "unicode_script", "unicode_decode_with_offsets", "unicode_split_with_offsets",
@@ -101,6 +100,8 @@ def _hash_buckets(input, num_buckets, hash_fn, op):  # noqa: A002 - TF's name
 
 def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002 - TF's name
     """Each string's FarmHash Fingerprint64 modulo ``num_buckets`` (int64): TF's ids."""
+    from .keras.layers._farmhash import fingerprint64  # here, so tf.strings does not import Keras
+
     return _hash_buckets(input, num_buckets, fingerprint64, "to_hash_bucket_fast")
 
 
