@@ -16,7 +16,9 @@ __all__ = ["assert_equal", "assert_none_equal", "assert_less", "assert_less_equa
            "assert_greater_equal", "assert_near", "assert_positive", "assert_negative", "assert_non_negative",
            "assert_non_positive", "assert_rank", "assert_rank_at_least", "assert_rank_in", "assert_scalar",
            "assert_shapes", "assert_type", "assert_integer", "assert_all_finite", "check_numerics", "Assert",
-           "set_log_device_placement"]
+           "set_log_device_placement", "get_log_device_placement", "is_numeric_tensor", "assert_proper_iterable",
+           "assert_same_float_dtype", "enable_traceback_filtering", "disable_traceback_filtering",
+           "is_traceback_filtering_enabled"]
 
 
 def _values(x, dtype=None):
@@ -262,3 +264,62 @@ def set_log_device_placement(enabled):
     """TF's switch logging the device of every op it runs. pytensor runs every op on its one CPU device, so there
     is no placement to log: the switch is recorded and nothing is printed."""
     _log_device_placement[0] = bool(enabled)
+
+
+def get_log_device_placement():
+    """Whether ``set_log_device_placement`` turned device-placement logging on."""
+    return _log_device_placement[0]
+
+
+def is_numeric_tensor(tensor):
+    """True for a tensor (or Variable) of a number dtype: float, int or complex (not bool or string)."""
+    if not isinstance(tensor, (Tensor, Variable)):
+        return False
+    return not (tensor.dtype.is_bool or tensor.dtype.name == "string")
+
+
+def assert_proper_iterable(values):
+    """Raises TypeError unless ``values`` is an iterable of things, not a tensor, array or string (which
+    would iterate element by element or character by character)."""
+    if isinstance(values, (Tensor, Variable, np.ndarray, str, bytes)) or hasattr(values, "_array"):
+        raise TypeError(f"Expected argument 'values' to be a 'proper' iterable.  Found: {type(values)}")
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f"Expected argument 'values' to be iterable.  Found: {type(values)}")
+
+
+def assert_same_float_dtype(tensors=None, dtype=None):
+    """The float dtype ``tensors`` share (and ``dtype``, when given); float32 when there is nothing to check.
+    ValueError for a non-float dtype or a mismatch."""
+    expected = as_dtype(dtype) if dtype is not None else None
+    if expected is not None and not expected.is_floating:
+        raise ValueError(f"Expected floating point type, got {expected.name}.")
+    for tensor in tensors or ():
+        found = as_dtype(tensor.dtype)
+        if expected is None:
+            if not found.is_floating:
+                raise ValueError(f"Expected floating point type, got {found.name}.")
+            expected = found
+        elif found != expected:
+            raise ValueError(f"Expected {expected.name}, got {found.name} for tensor {tensor!r:.60}.")
+    return expected if expected is not None else as_dtype("float32")
+
+
+_traceback_filtering = [True]
+
+
+def enable_traceback_filtering():
+    """TF hides its internal frames from tracebacks; pytensor's tracebacks hold no internal op-dispatch frames to
+    hide, so this only sets what ``is_traceback_filtering_enabled`` reports (as keras.config's switch)."""
+    _traceback_filtering[0] = True
+
+
+def disable_traceback_filtering():
+    """Sets ``is_traceback_filtering_enabled`` to False (pytensor never hides frames)."""
+    _traceback_filtering[0] = False
+
+
+def is_traceback_filtering_enabled():
+    return _traceback_filtering[0]
+
+from ._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -701,3 +701,10 @@ from ._image_codecs import (  # noqa: E402,F401  file codecs (Pillow, the option
     adjust_jpeg_quality, decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png,
     decode_webp, encode_jpeg, encode_png, extract_jpeg_shape, is_jpeg, random_jpeg_quality,
     stateless_random_jpeg_quality)
+from ._image_boxes import (  # noqa: E402,F401  bounding-box ops and SSIM
+    combined_non_max_suppression, crop_and_resize, draw_bounding_boxes, non_max_suppression,
+    non_max_suppression_overlaps, non_max_suppression_padded, non_max_suppression_with_scores,
+    sample_distorted_bounding_box, ssim, ssim_multiscale, stateless_sample_distorted_bounding_box, extract_glimpse)
+
+from ._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -230,5 +230,8 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
     return StringTensor(text.encode("utf-8"))
 
 
+from ._strings_more import (  # noqa: E402,F401  n-grams, hash buckets, Unicode encodings and scripts
+    ngrams, to_hash_bucket, to_hash_bucket_fast, to_hash_bucket_strong, unicode_decode_with_offsets, unicode_encode,
+    unicode_script, unicode_split_with_offsets, unicode_transcode, unsorted_segment_join)
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

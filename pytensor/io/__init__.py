@@ -120,11 +120,15 @@ _LIST_OF = {"float32": "float_list", "int64": "int64_list", "string": "bytes_lis
 
 def _feature_values(example, key, spec):
     """The values of feature `key` as a numpy array of the spec's dtype, or None if absent."""
+    return _feature_array(example.features.feature.get(key), key, spec)
+
+
+def _feature_array(feature, key, spec):
+    """The values of one Feature as a numpy array of the spec's dtype, or None if it is unset."""
     kind = _LIST_OF.get(spec.dtype.name)
     if kind is None:
         raise TypeError(f"parse_example: feature {key!r} has dtype {spec.dtype.name}; Example features are "
                         "float32, int64 or string")
-    feature = example.features.feature.get(key)
     if feature is None or feature.WhichOneof("kind") is None:
         return None
     if feature.WhichOneof("kind") != kind:
@@ -164,6 +168,10 @@ def parse_single_example(serialized, features, name=None, example_names=None):
         raise errors.InvalidArgumentError(f"parse_single_example: expected one serialized Example; got shape {shape}")
     out = {}
     for key, spec in features.items():
+        if isinstance(spec, (SparseFeature, RaggedFeature)):
+            out[key] = parse_sparse_feature([example], spec, False) if isinstance(spec, SparseFeature) else \
+                parse_ragged_feature([example], key, spec, False)
+            continue
         values = _feature_values(example, key, spec)
         if isinstance(spec, VarLenFeature):
             values = values if values is not None else np.zeros(0, dtype=spec.dtype.as_numpy_dtype)
@@ -181,6 +189,10 @@ def parse_example(serialized, features, name=None, example_names=None):
         raise errors.InvalidArgumentError(f"parse_example: expected a vector of serialized Examples; got shape {shape}")
     out = {}
     for key, spec in features.items():
+        if isinstance(spec, (SparseFeature, RaggedFeature)):
+            out[key] = parse_sparse_feature(examples, spec, True) if isinstance(spec, SparseFeature) else \
+                parse_ragged_feature(examples, key, spec, True)
+            continue
         per_example = [_feature_values(ex, key, spec) for ex in examples]
         if isinstance(spec, VarLenFeature):
             np_dtype = spec.dtype.as_numpy_dtype
@@ -222,3 +234,13 @@ def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, nam
 from .._image_codecs import (  # noqa: E402,F401  image file codecs, also in tf.image (Pillow, the image extra)
     decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, decode_webp, encode_jpeg,
     encode_png, extract_jpeg_shape, is_jpeg)
+from ._more import (  # noqa: E402,F401  TensorProto serialization, base64, CSV, compressed strings, files
+    decode_base64, decode_compressed, decode_csv, decode_json_example, deserialize_many_sparse, encode_base64, matching_files, parse_tensor,
+    serialize_many_sparse, serialize_sparse, serialize_tensor, write_graph)
+from . import gfile  # noqa: E402,F401  tf.io.gfile: file system functions
+from ._features import RaggedFeature, SparseFeature, parse_ragged_feature, parse_sparse_feature  # noqa: E402
+from ._sequence import (  # noqa: E402,F401  SequenceExample parsing
+    FixedLenSequenceFeature, parse_sequence_example, parse_single_sequence_example)
+
+from .._missing import missing_attribute_hook  # noqa: E402
+__getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)
