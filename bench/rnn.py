@@ -10,6 +10,8 @@ Each framework runs all models in its own subprocess with 2 threads (PyTorch and
 /work/peers-venv); the figure is the median of the epochs after the first (which includes tracing / warm-up).
 Prints seconds per epoch and the speed ratio of the faster peer to pytensor (> 1: pytensor faster).
 
+With --cpu-time: process CPU seconds per epoch instead (for a busy machine, with --threads 1).
+
 With --step-by-step: the per-step cost of text generation instead, µs per timestep of batch 1 (median of 7
 repeats): a stateful LSTM(64) layer called on one timestep (PyTorch: nn.LSTM carrying (h, c)), and an
 LSTMCell(64) called in a Python loop (PyTorch: nn.LSTMCell), eagerly, without a tape.
@@ -23,6 +25,7 @@ numbers). TF's gradient is an IndexedSlices; Keras 3's Adam applies it densely.
 
 Run: python3 bench/rnn.py [--epochs 4] [--threads 2] [--masked] [--models lstm,gru,bilstm,conv1d]
      [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step] [--embedding]
+     [--cpu-time]
 """
 import argparse
 import json
@@ -52,6 +55,12 @@ def data(masked):
     return tokens, lengths, labels
 
 
+def clock(args):
+    """Seconds: wall-clock, or with --cpu-time the process's CPU time (all its threads), which a busy machine
+    inflates far less than the wall clock (use --threads 1, so no framework counts threads spin-waiting)."""
+    return time.process_time() if args.cpu_time else time.perf_counter()
+
+
 def keras_model(keras, name, masked, run_eagerly=False):
     """The model in Keras's API (pytensor's and TF's)."""
     layers = keras.layers
@@ -70,9 +79,9 @@ def run_keras(keras, args, name):
     model = keras_model(keras, name, args.masked, args.run_eagerly)
     times = []
     for _ in range(args.epochs):
-        start = time.perf_counter()
+        start = clock(args)
         model.fit(tokens, labels, epochs=1, batch_size=BATCH, shuffle=True, verbose=0)
-        times.append(time.perf_counter() - start)
+        times.append(clock(args) - start)
     return times
 
 
@@ -135,7 +144,7 @@ def run_torch(args, name):
     x, y, n = torch.from_numpy(tokens).long(), torch.from_numpy(labels)[:, None], torch.from_numpy(lengths)
     times = []
     for _ in range(args.epochs):
-        start = time.perf_counter()
+        start = clock(args)
         order = torch.randperm(SAMPLES)
         for i in range(0, SAMPLES, BATCH):
             batch = order[i:i + BATCH]
@@ -143,7 +152,7 @@ def run_torch(args, name):
             loss = loss_fn(model(x[batch], n[batch]), y[batch])
             loss.backward()
             optimizer.step()
-        times.append(time.perf_counter() - start)
+        times.append(clock(args) - start)
     return times
 
 
@@ -279,7 +288,7 @@ def worker(args):
 def spawn(python, framework, args):
     command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
                "--threads", str(args.threads), "--models", args.models] + (["--masked"] if args.masked else []) + \
-        (["--run-eagerly"] if args.run_eagerly else []) + \
+        (["--run-eagerly"] if args.run_eagerly else []) + (["--cpu-time"] if args.cpu_time else []) + \
         (["--step-by-step"] if args.step_by_step else []) + (["--embedding"] if args.embedding else [])
     threads = str(args.threads)
     env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
@@ -300,6 +309,8 @@ def main():
     ap.add_argument("--only", default="pytensor,torch,tf")
     ap.add_argument("--run-eagerly", action="store_true", help="Keras fit step by step (default: a traced train_step)")
     ap.add_argument("--step-by-step", action="store_true", help="µs per timestep of batch-1 generation instead")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="CPU seconds per epoch instead of wall seconds (a busy machine; with --threads 1)")
     ap.add_argument("--embedding", action="store_true",
                     help="step time and peak memory of a 100 000-word Embedding model instead")
     ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
@@ -332,7 +343,7 @@ def main():
                 print(f"{framework} failed: {results[framework][1]}")
         return
     print(f"{SAMPLES} sequences x {STEPS} tokens, Embedding({VOCAB}, 64{', mask_zero' if args.masked else ''}) -> "
-          f"layer -> Dense(1, sigmoid), batch {BATCH}, Adam, {args.threads} threads; seconds per epoch (median of "
+          f"layer -> Dense(1, sigmoid), batch {BATCH}, Adam, {args.threads} threads; {'CPU ' if args.cpu_time else ''}seconds per epoch (median of "
           f"epochs 2..{args.epochs})")
     print(f"{'layer':38s}" + "".join(f"{f:>10s}" for f in frameworks) + "   faster peer / pytensor")
     for name in args.models.split(","):
