@@ -10,16 +10,27 @@ Each framework runs all models in its own subprocess with 2 threads (PyTorch and
 /work/peers-venv); the figure is the median of the epochs after the first (which includes tracing / warm-up).
 Prints seconds per epoch and the speed ratio of the faster peer to pytensor (> 1: pytensor faster).
 
+With --cpu-time: process CPU seconds per epoch instead (for a busy machine, with --threads 1).
+
 With --step-by-step: the per-step cost of text generation instead, µs per timestep of batch 1 (median of 7
 repeats): a stateful LSTM(64) layer called on one timestep (PyTorch: nn.LSTM carrying (h, c)), and an
 LSTMCell(64) called in a Python loop (PyTorch: nn.LSTMCell), eagerly, without a tape.
 
+With --embedding: a 100 000-word vocabulary instead, where the embedding's gradient dominates:
+Embedding(100000, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), Adam, batch 64 of 100 tokens (at most 6 400
+of the 100 000 rows touched per step); ms per training step (median of 50 after 5 warm-up steps) and the growth of
+the worker's peak resident memory over the run (MB). PyTorch twice: a dense gradient, and row gradients
+(nn.Embedding(sparse=True) with SparseAdam, which updates only the touched rows' moments: lazy, not Adam's
+numbers). TF's gradient is an IndexedSlices; Keras 3's Adam applies it densely.
+
 Run: python3 bench/rnn.py [--epochs 4] [--threads 2] [--masked] [--models lstm,gru,bilstm,conv1d]
-     [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step]
+     [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step] [--embedding]
+     [--cpu-time]
 """
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,6 +55,12 @@ def data(masked):
     return tokens, lengths, labels
 
 
+def clock(args):
+    """Seconds: wall-clock, or with --cpu-time the process's CPU time (all its threads), which a busy machine
+    inflates far less than the wall clock (use --threads 1, so no framework counts threads spin-waiting)."""
+    return time.process_time() if args.cpu_time else time.perf_counter()
+
+
 def keras_model(keras, name, masked, run_eagerly=False):
     """The model in Keras's API (pytensor's and TF's)."""
     layers = keras.layers
@@ -62,9 +79,9 @@ def run_keras(keras, args, name):
     model = keras_model(keras, name, args.masked, args.run_eagerly)
     times = []
     for _ in range(args.epochs):
-        start = time.perf_counter()
+        start = clock(args)
         model.fit(tokens, labels, epochs=1, batch_size=BATCH, shuffle=True, verbose=0)
-        times.append(time.perf_counter() - start)
+        times.append(clock(args) - start)
     return times
 
 
@@ -127,7 +144,7 @@ def run_torch(args, name):
     x, y, n = torch.from_numpy(tokens).long(), torch.from_numpy(labels)[:, None], torch.from_numpy(lengths)
     times = []
     for _ in range(args.epochs):
-        start = time.perf_counter()
+        start = clock(args)
         order = torch.randperm(SAMPLES)
         for i in range(0, SAMPLES, BATCH):
             batch = order[i:i + BATCH]
@@ -135,7 +152,7 @@ def run_torch(args, name):
             loss = loss_fn(model(x[batch], n[batch]), y[batch])
             loss.backward()
             optimizer.step()
-        times.append(time.perf_counter() - start)
+        times.append(clock(args) - start)
     return times
 
 
@@ -191,7 +208,77 @@ def step_by_step(framework, args):
     return {"stateful layer": per_step_us(lambda t: layer(steps[t])), "cell loop": per_step_us(cell_step)}
 
 
+BIG_VOCAB = 100000
+
+
+def peak_rss_mb():
+    """The process's peak resident memory so far, MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step_ms(args, step, warmup=5, steps=50):
+    """Median ms of step(i) over `steps` calls after `warmup` calls."""
+    times = []
+    for i in range(warmup + steps):
+        start = clock(args)
+        step(i)
+        if i >= warmup:
+            times.append((clock(args) - start) * 1e3)
+    return statistics.median(times)
+
+
+def big_embedding(framework, args):
+    """{case: [ms per step, peak RSS growth MB]} for the 100 000-word Embedding model."""
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(0, BIG_VOCAB, (BATCH * 8, STEPS)).astype(np.int32)
+    labels = rng.integers(0, 2, (BATCH * 8, 1)).astype(np.float32)
+    batches = [(tokens[i:i + BATCH], labels[i:i + BATCH]) for i in range(0, len(tokens), BATCH)]
+    if framework == "torch":
+        import torch
+        from torch import nn
+
+        torch.set_num_threads(args.threads)
+        torch.manual_seed(0)
+        # One case per process (peak memory only grows): the worker runs with or without --torch-rows.
+        result = {}
+        for case, sparse in (("row gradient", True),) if args.torch_rows else (("dense gradient", False),):
+            before = peak_rss_mb()
+            embedding, head = nn.Embedding(BIG_VOCAB, 64, sparse=sparse), nn.Linear(64, 1)
+            optimizers = ([torch.optim.SparseAdam(embedding.parameters(), 1e-3), torch.optim.Adam(head.parameters())]
+                          if sparse else [torch.optim.Adam([*embedding.parameters(), *head.parameters()], 1e-3)])
+            data = [(torch.from_numpy(x).long(), torch.from_numpy(y)) for x, y in batches]
+
+            def step(i):
+                x, y = data[i % len(data)]
+                for opt in optimizers:
+                    opt.zero_grad()
+                nn.functional.binary_cross_entropy_with_logits(head(embedding(x).mean(1)), y).backward()
+                for opt in optimizers:
+                    opt.step()
+            result[case] = [step_ms(args, step), peak_rss_mb() - before]
+        return result
+    if framework == "tf":
+        import tensorflow as tf
+        import keras
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    else:
+        import pytensor as tf
+        from pytensor import keras
+        tf._core.set_num_threads(args.threads)
+    before = peak_rss_mb()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(STEPS,), dtype="int32"), keras.layers.Embedding(BIG_VOCAB, 64),
+                              keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+    data = [(tf.constant(x), tf.constant(y)) for x, y in batches]
+    ms = step_ms(args, lambda i: model.train_on_batch(*data[i % len(data)]))
+    return {"dense gradient" if framework == "pytensor" else "row gradient": [ms, peak_rss_mb() - before]}
+
+
 def worker(args):
+    if args.embedding:
+        print(json.dumps(big_embedding(args.worker, args)))
+        return
     if args.step_by_step:
         print(json.dumps(step_by_step(args.worker, args)))
         return
@@ -199,11 +286,11 @@ def worker(args):
     print(json.dumps({name: run(args, name) for name in args.models.split(",")}))
 
 
-def spawn(python, framework, args):
-    command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
+def spawn(python, framework, args, extra=()):
+    command = [python, os.path.abspath(__file__), "--worker", framework, *extra, "--epochs", str(args.epochs),
                "--threads", str(args.threads), "--models", args.models] + (["--masked"] if args.masked else []) + \
-        (["--run-eagerly"] if args.run_eagerly else []) + \
-        (["--step-by-step"] if args.step_by_step else [])
+        (["--run-eagerly"] if args.run_eagerly else []) + (["--cpu-time"] if args.cpu_time else []) + \
+        (["--step-by-step"] if args.step_by_step else []) + (["--embedding"] if args.embedding else [])
     threads = str(args.threads)
     env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
            "MKL_NUM_THREADS": threads, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -223,6 +310,11 @@ def main():
     ap.add_argument("--only", default="pytensor,torch,tf")
     ap.add_argument("--run-eagerly", action="store_true", help="Keras fit step by step (default: a traced train_step)")
     ap.add_argument("--step-by-step", action="store_true", help="µs per timestep of batch-1 generation instead")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="CPU seconds per epoch instead of wall seconds (a busy machine; with --threads 1)")
+    ap.add_argument("--embedding", action="store_true",
+                    help="step time and peak memory of a 100 000-word Embedding model instead")
+    ap.add_argument("--torch-rows", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -231,6 +323,22 @@ def main():
     results = {}
     for framework in frameworks:
         results[framework] = spawn(sys.executable if framework == "pytensor" else args.peer_python, framework, args)
+    if args.embedding and "torch" in frameworks:
+        rows, error = spawn(args.peer_python, "torch", args, ["--torch-rows"])
+        if rows is not None and results["torch"][0] is not None:
+            results["torch"][0].update(rows)
+    if args.embedding:
+        print(f"Embedding({BIG_VOCAB}, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), Adam, batch {BATCH} x "
+              f"{STEPS} tokens, {args.threads} threads; {'CPU ' if args.cpu_time else ''}ms per step (median of 50), peak RSS growth "
+              f"(MB)")
+        for framework in frameworks:
+            result, error = results[framework]
+            if result is None:
+                print(f"{framework:10s} failed: {error}")
+                continue
+            for case, (ms, mb) in result.items():
+                print(f"{framework:10s} {case:16s} {ms:8.2f} ms {mb:8.1f} MB")
+        return
     if args.step_by_step:
         print(f"batch 1, LSTM(64) on 64 features, {args.threads} threads; µs per timestep (median of 7 x 200 steps)")
         print(f"{'':16s}" + "".join(f"{f:>10s}" for f in frameworks))
@@ -242,7 +350,7 @@ def main():
                 print(f"{framework} failed: {results[framework][1]}")
         return
     print(f"{SAMPLES} sequences x {STEPS} tokens, Embedding({VOCAB}, 64{', mask_zero' if args.masked else ''}) -> "
-          f"layer -> Dense(1, sigmoid), batch {BATCH}, Adam, {args.threads} threads; seconds per epoch (median of "
+          f"layer -> Dense(1, sigmoid), batch {BATCH}, Adam, {args.threads} threads; {'CPU ' if args.cpu_time else ''}seconds per epoch (median of "
           f"epochs 2..{args.epochs})")
     print(f"{'layer':38s}" + "".join(f"{f:>10s}" for f in frameworks) + "   faster peer / pytensor")
     for name in args.models.split(","):

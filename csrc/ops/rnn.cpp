@@ -1,6 +1,8 @@
 // Recurrent family: the fused lstm, gru and simple_rnn ops over a whole sequence, through the kernel table (forward
 // and Pass::Backward; CPU kernels: backend/cpu/rnn.cpp). The fused backward is a registry op of its own (lstm_grad,
 // gru_grad, simple_rnn_grad) so that traced graphs replay it; its gradient is autograd/rnn_grad.cpp's.
+#include <algorithm>
+
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "grad_utils.h"
@@ -111,6 +113,19 @@ std::vector<Tensor> rnn_op(OpId op, const std::vector<Tensor>& inputs, const att
 // ---- gradient --------------------------------------------------------------------------------------------------
 using Grads = std::vector<Tensor>;
 
+/**
+ * An output gradient for the backward kernel: undefined (no work, no buffer) for a broadcast zero in host memory,
+ * which is what an unused output's gradient is (LSTM(64)'s sequence when only the last state is used), else dense.
+ */
+Tensor output_grad(const Tensor& g) {
+  const bool broadcast = std::all_of(g.strides().begin(), g.strides().end(), [](int64_t s) { return s == 0; });
+  if (broadcast && g.numel() > 0 && g.device() == Device::CPU) {
+    const bool zero = g.dtype() == DType::Float64 ? *g.data<double>() == 0.0 : *g.data<float>() == 0.0f;
+    if (zero) return Tensor();
+  }
+  return contiguous(g);
+}
+
 /** The forward op of a fused backward (lstm_grad -> lstm). */
 OpId forward_of(OpId grad_op) {
   return grad_op == OpId::lstm_grad ? OpId::lstm : grad_op == OpId::gru_grad ? OpId::gru : OpId::simple_rnn;
@@ -132,7 +147,10 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
   }
   inputs.push_back(buffer);
   for (size_t k = 0; k < n.outputs.size(); ++k)
-    inputs.push_back(k < gs.size() && gs[k].defined() ? gs[k] : zeros_like(n.outputs[k], std::nullopt));
+    // An unused output's gradient: a zero broadcast (one element), which the kernel skips (see output_grad).
+    inputs.push_back(k < gs.size() && gs[k].defined()
+                         ? gs[k]
+                         : broadcast_to(zeros({}, n.outputs[k].dtype()), n.outputs[k].shape()));
   return rnn_grad(grad_op_of(n.op), inputs, attributes);
 }
 
@@ -191,9 +209,9 @@ std::vector<Tensor> rnn_grad(OpId grad_op, const std::vector<Tensor>& inputs, co
                 "(the forward output's shape)");
   }
   auto* run = backend::kernel<backend::RnnGradKernel>(op, x.device(), x.dtype(), backend::Pass::Backward);
-  const backend::RnnOutputGrads output_grads{contiguous(buffer), contiguous(inputs[operands + 1]),
-                                             contiguous(inputs[operands + 2]),
-                                             d.cell == RnnCell::Lstm ? contiguous(inputs[operands + 3]) : Tensor()};
+  const backend::RnnOutputGrads output_grads{contiguous(buffer), output_grad(inputs[operands + 1]),
+                                             output_grad(inputs[operands + 2]),
+                                             d.cell == RnnCell::Lstm ? output_grad(inputs[operands + 3]) : Tensor()};
   Grads out;
   for (const Tensor& t : forward_inputs) out.push_back(Tensor::empty(t.shape(), t.dtype(), t.device()));
   run(d, dense_inputs(d, forward_inputs, options.mask), output_grads, out);

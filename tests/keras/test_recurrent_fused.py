@@ -124,6 +124,57 @@ def test_fused_and_python_loop_agree_in_float32(kind, go_backwards, masked, monk
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_gradients_of_one_output_match_python_loop(kind, monkeypatch):
+    """A loss on one output only (LSTM(64) in a classifier uses the last state): the fused backward is handed the
+    other outputs' gradients as broadcast zeros and skips them."""
+    rng = np.random.default_rng(3)
+    x = pt.constant(rng.normal(size=(3, 6, 5)))
+    mask = pt.constant(rng.random((3, 6)) > 0.3)
+
+    def gradients():
+        layer = _layer(kind, dtype="float64")
+        layer.build(x.shape)
+        layer.set_weights([np.random.default_rng(4).normal(0, 0.5, w.shape) for w in layer.weights])
+        result = []
+        for used in range(3 if kind == "lstm" else 2):
+            with pt.GradientTape() as tape:
+                tape.watch(x)
+                loss = pt.reduce_sum(pt.sin(layer(x, mask=mask)[used]))
+            result += [g.numpy() for g in tape.gradient(loss, [x] + list(layer.trainable_weights))]
+        return result
+    fused = gradients()
+    monkeypatch.setattr(RecurrentWeights, "_fused_activations", lambda self: None)
+    for i, (a, b) in enumerate(zip(fused, gradients())):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=f"{kind} item {i}")
+
+
+@pytest.mark.parametrize("zero_output_for_mask", [False, True])
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_last_output_with_mask_matches_python_loop(zero_output_for_mask, go_backwards, monkeypatch):
+    """return_sequences=False under a mask: the final state where a step ran (with zero_output_for_mask: where the
+    last step ran), else zeros; a fully masked row and a masked last step included."""
+    rng = np.random.default_rng(6)
+    x = pt.constant(rng.normal(size=(4, 5, 3)))
+    mask = pt.constant(np.array([[1, 1, 1, 0, 0], [0, 0, 0, 0, 0], [1, 0, 1, 1, 1], [0, 1, 1, 1, 0]], bool))
+
+    def run():
+        layer = layers.RNN(layers.LSTMCell(4, dtype="float64"), go_backwards=go_backwards, zero_output_for_mask=zero_output_for_mask,
+                           dtype="float64")
+        layer.build(x.shape)
+        layer.set_weights([np.random.default_rng(7).normal(0, 0.5, w.shape) for w in layer.weights])
+        with pt.GradientTape() as tape:
+            tape.watch(x)
+            out = layer(x, mask=mask)
+            loss = pt.reduce_sum(pt.sin(out))
+        return [out.numpy()] + [g.numpy() for g in tape.gradient(loss, [x] + list(layer.trainable_weights))]
+    fused = run()
+    assert not fused[0][1].any()  # the fully masked row
+    monkeypatch.setattr(RecurrentWeights, "_fused_activations", lambda self: None)
+    for i, (a, b) in enumerate(zip(fused, run())):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=f"item {i}")
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_second_order_matches_python_loop_in_float64(kind, monkeypatch):
     """Nested tapes through a layer: the fused op's backward is rebuilt from public ops when an outer tape records,
     and gives the Python loop's second derivatives."""

@@ -139,6 +139,28 @@ void times_derivative(RnnActivation act, const T* y, T* g, int64_t n) {
   }
 }
 
+// ---- LSTM's gate gradients -------------------------------------------------------------------------------------
+
+/**
+ * One LSTM step's gate gradients for Keras's default activations (tanh, sigmoid) in one pass over the units, from
+ * the saved gates i, f, g, o, tanh(c), c_prev (sv) and the state gradients: g = d(i, f, g, o pre-activations),
+ * dc = the previous cell state's gradient, dh = 0 (the recurrent product adds the previous state's gradient).
+ */
+template <class T>
+void lstm_gate_grads(const T* __restrict sv, int64_t U, T* __restrict dh, T* __restrict dc, T* __restrict g) {
+  const T *i = sv, *f = sv + U, *gg = sv + 2 * U, *o = sv + 3 * U, *act_c = sv + 4 * U, *c_prev = sv + 5 * U;
+  for (int64_t j = 0; j < U; ++j) {
+    const T dho = dh[j] * o[j];
+    const T dcc = dc[j] + dho * (T(1) - act_c[j] * act_c[j]);
+    g[j] = dcc * gg[j] * i[j] * (T(1) - i[j]);
+    g[U + j] = dcc * c_prev[j] * f[j] * (T(1) - f[j]);
+    g[2 * U + j] = dcc * i[j] * (T(1) - gg[j] * gg[j]);
+    g[3 * U + j] = dh[j] * act_c[j] * o[j] * (T(1) - o[j]);
+    dc[j] = dcc * f[j];
+    dh[j] = T(0);
+  }
+}
+
 // ---- the per-step product --------------------------------------------------------------------------------------
 
 /**
@@ -433,6 +455,10 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
             const T *i = sv, *f = sv + U, *gg = sv + 2 * U, *o = sv + 3 * U, *act_c = sv + 4 * U,
                     *c_prev = sv + 5 * U;
             T* dcb = d_c + b * U;
+            if (act == RnnActivation::Tanh && rec == RnnActivation::Sigmoid) {
+              lstm_gate_grads(sv, U, dhb, dcb, g);
+              break;
+            }
             for (int64_t j = 0; j < U; ++j) g[3 * U + j] = dhb[j] * act_c[j];  // do
             for (int64_t j = 0; j < U; ++j) g[j] = dhb[j] * o[j];             // dh * o, then dc below
             times_derivative(act, act_c, g, U);

@@ -76,6 +76,12 @@ def _fused_sequence_call(cell, inputs, mask, states, go_backwards, return_sequen
     live = pt.cast(mask, pt.bool)
     if go_backwards:
         live = live[:, ::-1]
+    if not return_sequences:
+        # Only the last output: the final state (the sequence's last row), zero where it is not shown; the sequence
+        # itself then gets no gradient, which the fused backward skips.
+        shown = live[:, -1] if zero_output_for_mask else pt.reduce_any(live, axis=1)
+        last = pt.where(pt.expand_dims(shown, -1), states[0], pt.zeros_like(states[0]))
+        return last, None, states
     if zero_output_for_mask:
         shown = live
     else:  # whether some step up to t ran: the running count of live steps, as a product with a triangle of ones
