@@ -226,7 +226,21 @@ PROGRAMS += [
     Program(
         id="tf_guide_checkpoint", origin=TF_DOCS, path="site/en/guide/checkpoint.ipynb",
         url="https://www.tensorflow.org/guide/checkpoint", licence="Apache-2.0",
-        needs="checkpointing a tf.data iterator (tf.train.Checkpoint(iterator=...))",
+        edits=(("net = Net()\n", "net = Net()\nnet.build((None, 1))\n",
+                "built before the restore: Keras 3 (TF 2.21) neither saves an unbuilt model's weights nor restores "
+                "a layer built after the restore (its loss starts over near 24; pytensor restores it, as the guide "
+                "describes)", 2),
+               ("net.save_weights('easy_checkpoint')", "net.save_weights('easy_checkpoint.weights.h5')",
+                "Keras 3 (TF 2.21) saves weights only to .weights.h5 files"),
+               ('print("loss {:1.2f}".format(loss.numpy()))', 'print("loss: {:1.2f}".format(loss.numpy()))',
+                "a 'loss: x' line the comparison reads"),
+               ("fake_layer.kernel = deferred_restore", "fake_layer._kernel = deferred_restore",
+                "Keras 3 (TF 2.21) keeps Dense's kernel in the attribute _kernel: TF's checkpoints key it so"),
+               ("key = 'net/l1/kernel/.ATTRIBUTES/VARIABLE_VALUE'", "key = 'net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE'",
+                "Keras 3 (TF 2.21) keeps Dense's kernel in the attribute _kernel: TF's checkpoints key it so")),
+        # the loss after 100 Adam steps from a random start (each library draws its own): restored at step 50, it
+        # continues falling (a failed restore starts over near 24)
+        tolerances={"loss": {"atol": 0.5}},
     ),
     Program(
         id="tf_guide_tensor", origin=TF_DOCS, path="site/en/guide/tensor.ipynb",

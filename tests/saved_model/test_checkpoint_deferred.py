@@ -92,7 +92,8 @@ def test_checkpoints_written_by_tensorflow_restore_plain_variables():
 def test_nested_checkpoints_save_no_counters_of_their_own(tmp_path):
     inner = tf.train.Checkpoint(v=tf.Variable(1.0))
     path = tf.train.Checkpoint(inner=inner).save(tmp_path / "ckpt")
-    assert [k for k, _ in tf.train.list_variables(path)] == ["inner/v/.ATTRIBUTES/VARIABLE_VALUE",
+    assert [k for k, _ in tf.train.list_variables(path)] == ["_CHECKPOINTABLE_OBJECT_GRAPH",
+                                                             "inner/v/.ATTRIBUTES/VARIABLE_VALUE",
                                                              "save_counter/.ATTRIBUTES/VARIABLE_VALUE"]
     tf.train.Checkpoint(inner=tf.train.Checkpoint(v=tf.Variable(0.0))).restore(path) \
         .assert_existing_objects_matched().assert_consumed()
