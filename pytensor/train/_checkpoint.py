@@ -18,6 +18,8 @@ assigned when the layer creates its variables, and values stored under an attrib
 does not have yet (a module that creates its variables on its first call, ``ckpt.kernel = v`` after the restore)
 when that attribute is assigned.
 """
+import heapq
+import itertools
 import os
 import re
 import warnings
@@ -97,10 +99,10 @@ def layer_children(layer):
     Layer, Optimizer, weights = _keras()
     from ..keras.sequential import Sequential
     operations = []
-    if isinstance(layer, Sequential):
-        operations = [(f"_functional/_operations/{i}", child) for i, child in enumerate(layer.layers, start=1)]
+    if isinstance(layer, Sequential):  # (its input layer, made by Keras 3, holds nothing)
+        operations = [("_functional", {"_operations": {i: child for i, child in enumerate(layer.layers, start=1)}})]
     elif weights._is_graph_model(layer):
-        operations = [(f"_operations/{i}", child) for i, child in enumerate(weights.keras_layers(layer))]
+        operations = [("_operations", weights.keras_layers(layer))]
     return operations + [(name, value) for name, value in vars(layer).items()
             if name not in weights._SKIPPED_ATTRIBUTES and not name.startswith("__") and
             (isinstance(value, (Layer, Optimizer)) or
@@ -116,8 +118,9 @@ def optimizer_slots(optimizer):
 
 
 class _Graph:
-    """The objects reachable from a root, keyed as TensorFlow's checkpoints key them: variables, optimizers, layers
-    whose variables do not exist yet."""
+    """The objects reachable from a root, keyed as TensorFlow's checkpoints key them (the first path of a
+    breadth-first walk: the shortest, ties to the child tracked first): variables, optimizers, layers whose variables
+    do not exist yet."""
 
     def __init__(self, root):
         self.variables = {}    # key -> Variable (first key wins for a variable reached twice)
@@ -128,51 +131,62 @@ class _Graph:
         self.iterators = {}    # key -> tf.data iterator
         self.aliases = []      # (key, first key) of a variable reached along a second path
         self._seen = set()
-        self._visit(root, "")
+        self._keys = {}        # id(variable) -> its key
+        self._made = []
+        # by depth (the number of parts of a key: `_trainable_variables/0` is two levels below its optimizer), then
+        # in the order reached
+        queue, order = [(0, 0, "", root)], itertools.count(1)
+        while queue:
+            _, _, path, obj = heapq.heappop(queue)
+            for child, key in self._visit(obj, path):
+                heapq.heappush(queue, (key.count("/") + 1, next(order), key, child))
+
+    def _node(self, container):
+        """A list or dict made for the walk (a node of TensorFlow's graph that pytensor does not hold), kept alive
+        while the walk tells objects apart by id."""
+        self._made.append(container)
+        return container
 
     def _add_variable(self, variable, key):
-        if id(variable) not in self._seen:
-            self._seen.add(id(variable))
+        if id(variable) not in self._keys:
+            self._keys[id(variable)] = key
             self.variables[key] = variable
-        else:
-            first = next((k for k, v in self.variables.items() if v is variable), None)
-            if first is not None and first != key:
-                self.aliases.append((key, first))
+        elif self._keys[id(variable)] != key:
+            self.aliases.append((key, self._keys[id(variable)]))
 
     def _visit(self, obj, path):
+        """Records `obj`; returns its children as (object, key)."""
         Layer, Optimizer, weights = _keras()
         if isinstance(obj, pt.Variable):
             self._add_variable(obj, path)
-            return
+            return []
         if id(obj) in self._seen:
-            return
+            return []
         self._seen.add(id(obj))
         if isinstance(obj, _iterator_class()):
             self.iterators[path] = obj
-            return
+            return []
         if isinstance(obj, Layer):
             if not obj.built and not obj._own_weights:
                 self.unbuilt.append((path, obj))
-            for name, variable in layer_variables(obj).items():
-                self._add_variable(variable, _join(path, name))
-            for name, child in layer_children(obj):
-                self._visit(child, _join(path, name))
-            return
+            return [(variable, _join(path, name)) for name, variable in layer_variables(obj).items()] + \
+                [(self._node(child) if isinstance(child, (list, dict)) else child, _join(path, name))
+                 for name, child in layer_children(obj)]
         if isinstance(obj, Optimizer):
             self.optimizers.append((path, obj))
-            self._add_variable(obj.iterations, _join(path, "_iterations"))
             if obj._lr_schedule is None:
                 self.learning_rates[_join(path, "_learning_rate")] = obj
-            return
+            # Keras 3 tracks the variables an optimizer was built for: a model's variable may be keyed there
+            built_for = self._node([variable for variable, _ in obj._slots.values()])
+            return [(obj.iterations, _join(path, "_iterations")), (built_for, _join(path, "_trainable_variables"))]
         if isinstance(obj, (Checkpoint, pt.Module)):
             self.containers.append((path, obj))
         children = obj._children if isinstance(obj, Checkpoint) else \
             (obj if isinstance(obj, dict) else dict(enumerate(obj)) if isinstance(obj, (list, tuple)) else
              {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {})
-        for name, child in children.items():
-            # a nested Checkpoint's save counter is not state (TensorFlow creates it only for the one saved)
-            if _trackable(child) and not (path and isinstance(obj, Checkpoint) and name == "save_counter"):
-                self._visit(child, _join(path, str(name)))
+        # a nested Checkpoint's save counter is not state (TensorFlow creates it only for the one saved)
+        return [(child, _join(path, str(name))) for name, child in children.items()
+                if _trackable(child) and not (path and isinstance(obj, Checkpoint) and name == "save_counter")]
 
     def slots(self):
         """key -> slot variable, for every slot an optimizer in the graph has created."""
@@ -264,7 +278,7 @@ class Checkpoint:
                 raise ValueError(f"Checkpoint: `{name}` ({type(value).__name__}) holds nothing a checkpoint can save "
                                  f"(variables, Keras layers / models, optimizers, tf.Modules, checkpoints, "
                                  f"iter(dataset) iterators). Plain Python values are not supported.")
-        self._children = dict(kwargs)
+        self._children = dict(sorted(kwargs.items()))  # TensorFlow tracks them in this order
         self.save_counter = pt.Variable(0, dtype="int64", trainable=False, name="save_counter")
 
     def __setattr__(self, name, value):
@@ -560,22 +574,27 @@ def _defer(layer, path, stored, save_path):
 
 
 def _defer_slots(optimizer, path, stored, save_path):
-    """Assigns the stored slot values when ``optimizer`` first applies gradients (as TensorFlow restores a Keras
-    optimizer's ``_variables`` when it builds): its slots are created for the variables it is given, in Keras 3's
-    order, then assigned."""
-    apply_gradients = optimizer.apply_gradients
+    """Assigns the stored slot values when ``optimizer`` builds (``optimizer.build(variables)``, or its first
+    ``apply_gradients``), as TensorFlow restores a Keras optimizer's ``_variables``: its slots are created for those
+    variables, in Keras 3's order, then assigned."""
+    build, apply_gradients = optimizer.build, optimizer.apply_gradients
 
-    def restoring_apply_gradients(grads_and_vars, *args, **kwargs):
-        grads_and_vars = list(grads_and_vars)
-        del optimizer.__dict__["apply_gradients"]
-        optimizer.build([variable for grad, variable in grads_and_vars if grad is not None])
+    def restoring_build(var_list):
+        for name in ("build", "apply_gradients"):
+            optimizer.__dict__.pop(name, None)
+        build(var_list)
         targets = {f"{path}/_variables/{i + 2}": slot for i, slot in enumerate(optimizer_slots(optimizer))}
         _check_shapes(targets, stored, save_path)
         for key, slot in targets.items():
             if key in stored:
                 slot.assign(np.asarray(stored[key]).astype(slot.dtype.as_numpy_dtype))
+
+    def restoring_apply_gradients(grads_and_vars, *args, **kwargs):
+        grads_and_vars = list(grads_and_vars)
+        restoring_build([variable for grad, variable in grads_and_vars if grad is not None])
         return apply_gradients(grads_and_vars, *args, **kwargs)
 
+    object.__setattr__(optimizer, "build", restoring_build)
     object.__setattr__(optimizer, "apply_gradients", restoring_apply_gradients)
 
 

@@ -78,17 +78,22 @@ def test_save_write_read_and_layout(tmp_path):
     ckpt = tf.train.Checkpoint(model=net, optimizer=opt)
     path = ckpt.save(tmp_path / "run" / "ckpt")
     assert path == str(tmp_path / "run" / "ckpt-1")
-    # TensorFlow 2.21's keys for a Keras 3 Sequential and Adam (tf.train.list_variables of the same objects): the
-    # layers are its _functional's _operations (0: the input layer), Dense's kernel is `_kernel`, the optimizer's
-    # slots are its _variables in Keras's order (0: iterations, 1: learning rate, then m and v of each variable)
+    # TensorFlow 2.21's keys for a Keras 3 Sequential and Adam (tf.train.list_variables of the same objects): each
+    # variable under its shortest path, here the optimizer's _trainable_variables (the model's path is
+    # model/_functional/_operations/1/_kernel), the optimizer's slots as its _variables in Keras's order (0:
+    # iterations, 1: learning rate, then m and v of each variable)
     reader = tf.train.load_checkpoint(path)
-    kernel = reader.get_tensor("model/_functional/_operations/1/_kernel/.ATTRIBUTES/VARIABLE_VALUE")
+    assert sorted(reader.get_variable_to_shape_map()) == sorted(
+        ["_CHECKPOINTABLE_OBJECT_GRAPH", "save_counter/.ATTRIBUTES/VARIABLE_VALUE"] +
+        [f"optimizer/{name}/.ATTRIBUTES/VARIABLE_VALUE" for name in
+         ["_iterations", "_learning_rate"] + [f"_trainable_variables/{i}" for i in range(4)] +
+         [f"_variables/{i}" for i in range(2, 10)]])
+    kernel = reader.get_tensor("optimizer/_trainable_variables/0/.ATTRIBUTES/VARIABLE_VALUE")
     m = reader.get_tensor("optimizer/_variables/2/.ATTRIBUTES/VARIABLE_VALUE")
     v_bias = reader.get_tensor("optimizer/_variables/5/.ATTRIBUTES/VARIABLE_VALUE")
     assert reader.get_tensor("optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE") == 1
     assert reader.get_variable_to_dtype_map()["optimizer/_learning_rate/.ATTRIBUTES/VARIABLE_VALUE"] == tf.float32
-    assert reader.get_variable_to_shape_map()["model/_functional/_operations/2/bias/.ATTRIBUTES/VARIABLE_VALUE"] \
-        == [1]
+    assert reader.get_variable_to_shape_map()["optimizer/_trainable_variables/3/.ATTRIBUTES/VARIABLE_VALUE"] == [1]
     np.testing.assert_array_equal(kernel, net.layers[0].kernel.numpy())
     np.testing.assert_array_equal(m, opt._slots_of(net.layers[0].kernel)[0].numpy())
     np.testing.assert_array_equal(v_bias, opt._slots_of(net.layers[0].bias)[1].numpy())
