@@ -208,8 +208,6 @@ PROGRAMS += [
         id="tf_guide_advanced_autodiff", origin=TF_DOCS, path="site/en/guide/advanced_autodiff.ipynb",
         url="https://www.tensorflow.org/guide/advanced_autodiff", licence="Apache-2.0",
         compare="numbers",
-        needs="custom gradients kept through tf.saved_model (SaveOptions(experimental_custom_gradients=True)): "
-              "the loaded function's gradient is the plain one (4.0 where TF prints 2.0)",
     ),
     # Kept for the day their feature lands: edits capping their epochs and a recording come with it.
     Program(
