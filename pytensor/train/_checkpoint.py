@@ -1,22 +1,26 @@
-"""``tf.train.Checkpoint`` / ``CheckpointManager`` / ``latest_checkpoint`` for custom training loops.
+"""``tf.train.Checkpoint`` / ``CheckpointManager`` / ``latest_checkpoint`` / ``load_checkpoint`` for custom
+training loops.
 
-A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Variables, Keras layers and models
-(their variables at the places Keras 3's weights files use, e.g. ``model/layers/dense/vars/0``), optimizers
-(``iterations``, the learning rate, and each slot stored beside the variable it belongs to, under
-XX
-attributes hold such things (``tf.Module``-like classes, lists, dicts). Every value is stored as
-``<key>/.ATTRIBUTES/VARIABLE_VALUE``; a ``tf.data`` iterator's position (elements produced) as
+A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Variables, Keras layers and models,
+optimizers, nested Checkpoints, tf.Modules and objects, lists and dicts holding such things, and tf.data iterators.
+Objects are keyed as TensorFlow 2.21 + Keras 3 key them: by the attributes holding them (``net/l1/bias``; Dense's
+kernel is ``_kernel``), a Sequential's layers as ``_functional/_operations/<i>`` (0 is its input layer), a functional
+model's as ``_operations/<i>``, an optimizer's state as ``_iterations``, ``_learning_rate`` and ``_variables/<n>``
+(its slots in Keras 3's order from n = 2), the variables it was built for as ``_trainable_variables/<i>``; a value
+reachable along several paths is stored once, under the first of a breadth-first walk (the shortest). Every value is
+stored as ``<key>/.ATTRIBUTES/VARIABLE_VALUE``; a ``tf.data`` iterator's position (elements produced) as
 ``<key>/.ATTRIBUTES/ITERATOR_STATE`` (TensorFlow stores its pipeline's serialized state there).
 
-The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint, and TensorFlow's ``checkpoint``
-state file (a text proto with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are
-atomic. TensorFlow's tensor bundles (``<prefix>.index`` + ``.data-*``, as a SavedModel's ``variables/`` holds them)
-are read too, not written.
+The files are TensorFlow's: a tensor bundle ``<prefix>.index`` + ``<prefix>.data-00000-of-00001`` holding the values
+and the ``_CHECKPOINTABLE_OBJECT_GRAPH`` (a TrackableObjectGraph proto: every path to every value), and the
+``checkpoint`` state file beside them. Real TensorFlow restores them and pytensor restores TensorFlow's (through the
+object graph, so every path resolves). Writes are atomic (the index, renamed last, makes a checkpoint exist).
+pytensor's earlier ``<prefix>.h5`` checkpoints are still read.
 
-Restoring before a variable exists is deferred, as in TensorFlow: a layer's values (and their optimizer slots) are
-assigned when the layer creates its variables, and values stored under an attribute a Checkpoint or tf.Module
-does not have yet (a module that creates its variables on its first call, ``ckpt.kernel = v`` after the restore)
-when that attribute is assigned.
+Restoring before a variable exists is deferred, as in TensorFlow: a layer's values are assigned when the layer
+creates its variables, an optimizer's slots when it builds (``build`` or its first ``apply_gradients``), and values
+stored under an attribute a Checkpoint or tf.Module does not have yet (a module that creates its variables on its
+first call, ``ckpt.kernel = v`` after the restore, an element appended to a list later) when it is assigned.
 """
 import heapq
 import itertools
