@@ -90,12 +90,25 @@ class _Trace:
     """One running trace: its capture, whether it is a dry run, and whether it is lexical (a tf.cond branch or
     while_loop body, which reads the tensors of the traces enclosing it)."""
 
-    __slots__ = ("capture", "dry", "lexical")
+    __slots__ = ("capture", "dry", "lexical", "custom_gradient")
 
     def __init__(self, capture, dry, lexical=False):
         self.capture = capture
         self.dry = dry
         self.lexical = lexical
+        self.custom_gradient = False  # a tf.custom_gradient ran in it: the graph alone has the plain gradient
+
+
+def note_custom_gradient():
+    """Marks the traces running now as holding a ``tf.custom_gradient`` (whose gradient function is Python, not in
+    the graph): their functions run eagerly under a recording tape, and a SavedModel saves their gradient graph."""
+    for trace in _traces():
+        trace.custom_gradient = True
+
+
+def _tape_recording():
+    from . import gradient_tape
+    return bool(gradient_tape._active_tapes())
 
 
 def symbolic_in_scope(value):
@@ -447,6 +460,10 @@ class ConcreteFunction:
         self._key = None         # the signature key it was traced for (set by the Function)
         self._parameters = []    # [(name, kind name, argument or TensorSpec)] as traced (set by the Function)
         self._call_shape = (0, ())  # (positional arguments, keyword names) of the traced call
+        self._custom_gradient = False  # set by Function._trace: it ran a tf.custom_gradient
+        # a loaded SavedModel's gradient: (executor of inputs + upstream -> gradients of the inputs, then of the
+        # variables, those variables)
+        self._gradient = None
 
     @property
     def name(self):
@@ -466,8 +483,27 @@ class ConcreteFunction:
         return self._structured_outputs
 
     def _run(self, flat):
+        if self._gradient is not None and _tape_recording():
+            return self._pack(self._run_with_gradient(flat))
         outs = self._executor.run(flat)
         return outs[0] if self._single_tensor else self._pack(outs)
+
+    def _run_with_gradient(self, flat):
+        """Runs the graph unrecorded and records its saved gradient graph as the gradient of the whole call (the
+        graph's own ops would give the plain gradient where the function used a tf.custom_gradient)."""
+        _core.suspend_recording()
+        try:
+            outs = [_core.identity(o) for o in self._executor.run(flat)]
+        finally:
+            _core.resume_recording()
+        executor, variables = self._gradient
+        inputs = list(flat)
+
+        def backward(upstream):
+            return list(executor.run(inputs + list(upstream)))
+
+        _core.record_custom_gradient(inputs + list(variables), outs, backward)
+        return outs
 
     def _pack(self, outs):
         leaves = self._output_leaves
@@ -655,11 +691,13 @@ class Function:
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
         concrete = self._concrete.get(key)
         if concrete is not None:
+            if concrete._custom_gradient and _tape_recording():  # its gradient function is Python: run it so
+                return self._traced_function()(*args, **kwargs)
             outputs = concrete._run(tensors)
         else:
             outputs = self._trace_and_call(key, spec_keys, args, kwargs, tensors)
             concrete = self._concrete[key]
-        if fast_key is not None:
+        if fast_key is not None and not concrete._custom_gradient:  # (the fast path does not check for a tape)
             self._fast[fast_key] = concrete
         return outputs
 
@@ -826,7 +864,8 @@ class Function:
             seen.add(id(t))
         capture = _core._Capture(tensors)
         traces = _traces()
-        traces.append(_Trace(capture, dry))
+        trace = _Trace(capture, dry)
+        traces.append(trace)
         capture.begin()
         try:
             outputs = self._traced_function()(*args, **kwargs)
@@ -846,6 +885,7 @@ class Function:
         self._traced_once = True
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)
+        concrete._custom_gradient = trace.custom_gradient
         return concrete._pack(out_tensors), concrete  # as later calls return them (a Variable as its value)
 
     def _traced_function(self):

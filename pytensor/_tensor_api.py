@@ -68,7 +68,7 @@ def _tensor_iter(self):
 
 def _variable_repr(self):
     arr = self.numpy()
-    body = repr(arr) if arr.ndim else repr(arr[()])
+    body = repr(arr) if arr.ndim else str(arr[()])  # a scalar as TF shows it: numpy=5.0, not np.float32(5.0)
     return f"<pt.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, numpy={body}>"
 
 

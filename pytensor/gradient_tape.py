@@ -258,6 +258,8 @@ def custom_gradient(f=None):
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
+        from . import _function
+        _function.note_custom_gradient()
         _core.suspend_recording()
         try:
             result, grad_fn = f(*args, **kwargs)

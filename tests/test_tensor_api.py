@@ -128,6 +128,8 @@ def test_repr_shows_numpy():
 def test_variable_repr():
     v = pt.Variable([1.0, 2.0], name="w")
     assert repr(v) == "<pt.Variable 'w:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>"
+    # TF 2.21: <tf.Variable 'train_me:0' shape=() dtype=float32, numpy=5.0>
+    assert repr(pt.Variable(5.0, name="train_me")) == "<pt.Variable 'train_me:0' shape=() dtype=float32, numpy=5.0>"
 
 
 # ---- operators ----

@@ -2,6 +2,7 @@
 the C++ executor (no Python source, no re-tracing)."""
 import json
 import os
+import warnings
 
 from .. import _core, nest
 from .._function import _TENSOR_SLOT, ConcreteFunction, Function
@@ -99,8 +100,12 @@ class _SavedTrace:
     """One saved graph of a function: the call key it answers and its ConcreteFunctions (one per input shape when
     the graph is size-polymorphic: its numbers are recomputed for the call's sizes, then decoded and checked)."""
 
-    def __init__(self, name, key, polymorphic, data, graph, outputs, variables, path):
+    def __init__(self, name, key, polymorphic, data, graph, outputs, variables, path, gradient=None):
         self.key = key
+        # the saved gradient graph (inputs + upstream -> input gradients) of a trace that ran a tf.custom_gradient,
+        # at the trace's shapes
+        self._gradient = None if gradient is None else (_core._Executor(gradient[0]), gradient[1])
+        self._gradient_inputs = None if gradient is None else [tuple(s) for _, s in gradient[0].input_types()]
         self.polymorphic = polymorphic
         self._name = name
         self._data = data
@@ -137,6 +142,13 @@ class _SavedTrace:
             structure, leaves = self._outputs
             signature = tuple(TensorSpec(list(s), d) for (d, _), (_, s) in zip(self.specs, graph.input_types()))
             concrete = ConcreteFunction(self._name, graph, structure, leaves, signature, None)
+            shapes = [tuple(s) for _, s in graph.input_types()]
+            if self._gradient is not None and shapes == self._gradient_inputs[:len(shapes)]:
+                concrete._gradient = self._gradient
+            elif self._gradient is not None:
+                warnings.warn(f"function '{self._name}': its custom gradient was saved for inputs of shapes "
+                              f"{self._gradient_inputs[:len(shapes)]}; called with {shapes}, it differentiates its "
+                              f"graph's ops (the plain gradient).", stacklevel=4)
             self._by_sizes[sizes] = concrete
         return concrete
 
@@ -351,20 +363,25 @@ def _read_graphs(export_dir):
 
 def _load_function(graphs, entry, variables):
     path, data = graphs
-    traces = []
-    for c in entry["concretes"]:
-        where = c["graph"]
+
+    def read_graph(where, what):
         graph_bytes = data[where["offset"]: where["offset"] + where["size"]]
         if len(graph_bytes) != where["size"] or _format.sha256(graph_bytes) != where["sha256"]:
-            raise _error(path, f"the graph of '{entry['name']}' at bytes {where['offset']}+{where['size']} does not "
-                               f"match its recorded SHA-256: the file is damaged or truncated.")
+            raise _error(path, f"the {what} at bytes {where['offset']}+{where['size']} does not match its recorded "
+                               f"SHA-256: the file is damaged or truncated.")
         try:
-            graph = _core._deserialize_graph(graph_bytes, variables)
+            return graph_bytes, _core._deserialize_graph(graph_bytes, variables)
         except (ValueError, TypeError) as e:
-            raise _error(path, f"the graph of '{entry['name']}': {e}") from None
+            raise _error(path, f"the {what}: {e}") from None
+
+    traces = []
+    for c in entry["concretes"]:
+        graph_bytes, graph = read_graph(c["graph"], f"graph of '{entry['name']}'")
+        gradient = (read_graph(c["gradient"]["graph"], f"gradient graph of '{entry['name']}'")[1],
+                    [variables[i] for i in c["gradient"]["variables"]]) if "gradient" in c else None
         outputs = _format.outputs_from_json(c["outputs"], _TENSOR_SLOT)
         traces.append(_SavedTrace(entry["name"], _format.key_from_json(c["key"]), c["polymorphic"], graph_bytes,
-                                  graph, outputs, variables, path))
+                                  graph, outputs, variables, path, gradient))
     return RestoredFunction(entry, traces)
 
 

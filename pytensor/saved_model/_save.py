@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _core, nest
 from .._function import _TENSOR_SLOT, ConcreteFunction, Function
-from .._tensor_api import Variable
+from .._tensor_api import Tensor, Variable
 from . import _format
 
 __all__ = ["save", "SaveOptions"]
@@ -343,16 +343,19 @@ def save(obj, export_dir, signatures=None, options=None):
             complete; other files in an existing folder are kept).
         signatures: a tf.function with an input_signature, a ConcreteFunction, or a dict of them by signature name
             (``serving_default`` when a single one is given).
-        options: a ``tf.saved_model.SaveOptions`` (accepted; nothing in it changes pytensor's format).
+        options: a ``tf.saved_model.SaveOptions``: ``experimental_custom_gradients`` (default True) saves, for each
+            graph that ran a ``tf.custom_gradient``, its gradient graph, which the loaded function differentiates
+            with; the other options change nothing in pytensor's format.
 
     Raises:
         ValueError: an unbuilt Keras model, a signature that is not a traced function, or a target that is a
             file.
     """
-    write(obj, export_dir, signatures)
+    write(obj, export_dir, signatures,
+          custom_gradients=True if options is None else bool(options.experimental_custom_gradients))
 
 
-def write(obj, export_dir, signatures=None, extra_files=None, keras_model=None):
+def write(obj, export_dir, signatures=None, extra_files=None, keras_model=None, custom_gradients=True):
     """:func:`save`; ``extra_files(folder)`` may add files to the SavedModel before it is committed. A Keras model
     (`obj`, or `keras_model` when `obj` wraps one) also gets TensorFlow's files where :mod:`._tf_export` covers it."""
     export_dir = os.fspath(export_dir)
@@ -381,7 +384,7 @@ def write(obj, export_dir, signatures=None, extra_files=None, keras_model=None):
         else:
             raise ValueError(f"tf.saved_model.save: signature '{name}' must be a tf.function with an input_signature "
                              f"or a ConcreteFunction, got {type(sig).__name__}.")
-    functions, graphs = _trace_functions(writer)
+    functions, graphs = _trace_functions(writer, custom_gradients)
     metadata = {"format": _format.FORMAT, "version": _format.VERSION, "saved_by": _saved_by(),
                 "objects": writer.nodes, "functions": functions,
                 "variables": [{"name": v.name[:-2] if v.name.endswith(":0") else v.name, "dtype": v.dtype.name,
@@ -458,9 +461,41 @@ def _saved_by():
     return f"pytensor {_pytensor_version()}"
 
 
-def _trace_functions(writer):
+def _gradient_function(fn, concrete):
+    """The gradient graph of a trace that ran a ``tf.custom_gradient`` (its gradient function is Python, not in the
+    graph): a ConcreteFunction of the trace's inputs and an upstream gradient per output to the gradients of the
+    inputs, then of the trainable variables the trace reads (returned too), traced through a tape so the custom
+    gradients are in it. (None, []) for a trace it cannot call with its inputs in order (keyword or nested
+    arguments)."""
+    from ..data._types import TensorSpec
+    from ..gradient_tape import GradientTape
+    from .._function import function
+    inputs = concrete._unoptimized.input_types()
+    specs = [TensorSpec(shape, dtype) for dtype, shape in inputs + concrete._unoptimized.output_types()]
+
+    variables = concrete.trainable_variables
+
+    def gradient(*flat):
+        xs, upstream = list(flat[:len(inputs)]), list(flat[len(inputs):])
+        with GradientTape() as tape:
+            tape.watch(xs)
+            outputs = [t for t in nest.flatten(fn(*xs)) if isinstance(t, Tensor)]
+        grads = tape.gradient(outputs, xs + variables, output_gradients=upstream)
+        return [_core.zeros_like(x) if g is None else g for x, g in zip(xs + variables, grads)]
+
+    try:
+        traced = function(gradient, autograph=False, name=f"{fn._name}_gradient").get_concrete_function(*specs)
+    except (TypeError, ValueError) as e:
+        warnings.warn(f"tf.saved_model.save: the custom gradient of '{fn._name}' is not saved ({e}); the loaded "
+                      f"function differentiates its graph's ops.", stacklevel=4)
+        return None, []
+    return traced, variables
+
+
+def _trace_functions(writer, custom_gradients=True):
     """The functions' JSON entries and the graphs file's bytes; tracing may reach new variables (added to the
-    table)."""
+    table). `custom_gradients`: a trace that ran a tf.custom_gradient also saves its gradient graph
+    (``entry["gradient"]``)."""
     functions, graphs, traced = [], [], []
 
     def table(concrete):
@@ -482,6 +517,13 @@ def _trace_functions(writer):
             table(concrete)
             entries.append(entry)
             traced.append((entry, concrete))
+            gradient, variables = _gradient_function(fn, concrete) if custom_gradients and \
+                concrete._custom_gradient else (None, [])
+            if gradient is not None:
+                table(gradient)
+                positions = {id(v): i for i, v in enumerate(writer.variables)}
+                entry["gradient"] = {"variables": [positions[id(v)] for v in variables]}
+                traced.append((entry["gradient"], gradient))
         functions.append({"name": fn._name, "arg_names": list(fn._arg_names),
                           "input_signature": None if fn.input_signature is None else
                           _format.spec_to_json(list(fn.input_signature)), "concretes": entries})

@@ -109,23 +109,40 @@ def _table(items):
     return bytes(out)
 
 
-def write_bundle(prefix, tensors):
-    """Writes ``{name: numpy array}`` as the bundle ``<prefix>.index`` + ``<prefix>.data-00000-of-00001`` (not
-    fsynced: the SavedModel's commit fsyncs everything it wrote)."""
+def _string_bytes(value):
+    """(the bytes stored, their masked CRC-32C) of a string tensor: every element's length (varints), a masked
+    checksum of those lengths as 4-byte ints, then the elements (the layout :func:`_strings` reads)."""
+    items = [item.encode("utf8") if isinstance(item, str) else bytes(item) for item in value.reshape(-1)]
+    lengths = b"".join(struct.pack("<I", len(item)) for item in items)
+    length_checksum = struct.pack("<I", _masked_crc(lengths))
+    checked = lengths + length_checksum + b"".join(items)
+    raw = b"".join(pb.encode_varint(len(item)) for item in items) + length_checksum + b"".join(items)
+    return raw, _masked_crc(checked)
+
+
+def write_bundle(prefix, tensors, index_path=None, data_path=None):
+    """Writes ``{name: numpy array}`` (numbers, or an object array of bytes / str: DT_STRING) as the bundle
+    ``<prefix>.index`` + ``<prefix>.data-00000-of-00001``, or to `index_path` / `data_path` where given (temporary
+    files renamed into place by the caller). Not fsynced: the caller fsyncs what it wrote."""
     entries, offset = [], 0
-    with open(prefix + ".data-00000-of-00001", "wb") as f:
+    with open(data_path or prefix + ".data-00000-of-00001", "wb") as f:
         for name in sorted(tensors):
             value = np.asarray(tensors[name])  # (np.ascontiguousarray would make a scalar a vector)
-            raw = np.require(value.astype(value.dtype.newbyteorder("<"), copy=False), requirements="C")
-            entry = [pb.varint_field(1, dtype_enum(value.dtype)), pb.message_field(2, shape_proto(value.shape))]
+            if value.dtype == object or value.dtype.kind in "SU":
+                raw, crc = _string_bytes(value)
+                enum = DTYPES["string"]
+            else:
+                raw = np.require(value.astype(value.dtype.newbyteorder("<"), copy=False), requirements="C")
+                raw, crc, enum = raw.reshape(-1).view(np.uint8), _masked_crc(raw), dtype_enum(value.dtype)
+            entry = [pb.varint_field(1, enum), pb.message_field(2, shape_proto(value.shape))]
             if offset:
                 entry.append(pb.varint_field(4, offset))  # 0 is the default, not written
-            entry += [pb.varint_field(5, raw.nbytes), pb.fixed32_field(6, _masked_crc(raw))]
+            entry += [pb.varint_field(5, len(raw)), pb.fixed32_field(6, crc)]
             entries.append((name.encode("utf8"), pb.message(entry)))
-            f.write(raw.reshape(-1).view(np.uint8))
-            offset += raw.nbytes
+            f.write(raw)
+            offset += len(raw)
     header = pb.message([pb.varint_field(1, 1), pb.message_field(3, [pb.varint_field(1, 1)])])  # 1 shard, version 1
-    with open(prefix + ".index", "wb") as f:
+    with open(index_path or prefix + ".index", "wb") as f:
         f.write(_table([(b"", header)] + entries))
 
 

@@ -1,23 +1,29 @@
-"""``tf.train.Checkpoint`` / ``CheckpointManager`` / ``latest_checkpoint`` for custom training loops.
+"""``tf.train.Checkpoint`` / ``CheckpointManager`` / ``latest_checkpoint`` / ``load_checkpoint`` for custom
+training loops.
 
-A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Variables, Keras layers and models
-(their variables at the places Keras 3's weights files use, e.g. ``model/layers/dense/vars/0``), optimizers
-(``iterations``, the learning rate, and each slot stored beside the variable it belongs to, under
-``<variable>/.OPTIMIZER_SLOT/<optimizer>/<slot>``, as TensorFlow keys them), nested Checkpoints and objects whose
-attributes hold such things (``tf.Module``-like classes, lists, dicts). Every value is stored as
-``<key>/.ATTRIBUTES/VARIABLE_VALUE``; a ``tf.data`` iterator's position (elements produced) as
+A checkpoint is the object graph of the objects given to ``Checkpoint(...)``: Variables, Keras layers and models,
+optimizers, nested Checkpoints, tf.Modules and objects, lists and dicts holding such things, and tf.data iterators.
+Objects are keyed as TensorFlow 2.21 + Keras 3 key them: by the attributes holding them (``net/l1/bias``; Dense's
+kernel is ``_kernel``), a Sequential's layers as ``_functional/_operations/<i>`` (0 is its input layer), a functional
+model's as ``_operations/<i>``, an optimizer's state as ``_iterations``, ``_learning_rate`` and ``_variables/<n>``
+(its slots in Keras 3's order from n = 2), the variables it was built for as ``_trainable_variables/<i>``; a value
+reachable along several paths is stored once, under the first of a breadth-first walk (the shortest). Every value is
+stored as ``<key>/.ATTRIBUTES/VARIABLE_VALUE``; a ``tf.data`` iterator's position (elements produced) as
 ``<key>/.ATTRIBUTES/ITERATOR_STATE`` (TensorFlow stores its pipeline's serialized state there).
 
-The file format is pytensor's own: one HDF5 file ``<prefix>.h5`` per checkpoint, and TensorFlow's ``checkpoint``
-state file (a text proto with ``model_checkpoint_path`` and ``all_model_checkpoint_paths``) beside it. Writes are
-atomic. TensorFlow's tensor bundles (``<prefix>.index`` + ``.data-*``, as a SavedModel's ``variables/`` holds them)
-are read too, not written.
+The files are TensorFlow's: a tensor bundle ``<prefix>.index`` + ``<prefix>.data-00000-of-00001`` holding the values
+and the ``_CHECKPOINTABLE_OBJECT_GRAPH`` (a TrackableObjectGraph proto: every path to every value), and the
+``checkpoint`` state file beside them. Real TensorFlow restores them and pytensor restores TensorFlow's (through the
+object graph, so every path resolves). Writes are atomic (the index, renamed last, makes a checkpoint exist).
+pytensor's earlier ``<prefix>.h5`` checkpoints are still read.
 
-Restoring before a variable exists is deferred, as in TensorFlow: a layer's values (and their optimizer slots) are
-assigned when the layer creates its variables, and values stored under an attribute a Checkpoint or tf.Module
-does not have yet (a module that creates its variables on its first call, ``ckpt.kernel = v`` after the restore)
-when that attribute is assigned.
+Restoring before a variable exists is deferred, as in TensorFlow: a layer's values are assigned when the layer
+creates its variables, an optimizer's slots when it builds (``build`` or its first ``apply_gradients``), and values
+stored under an attribute a Checkpoint or tf.Module does not have yet (a module that creates its variables on its
+first call, ``ckpt.kernel = v`` after the restore, an element appended to a list later) when it is assigned.
 """
+import heapq
+import itertools
 import os
 import re
 import warnings
@@ -25,15 +31,19 @@ import warnings
 import numpy as np
 
 import pytensor as pt
+from ..saved_model import _protobuf as pb
 
-__all__ = ["Checkpoint", "CheckpointManager", "latest_checkpoint", "list_variables", "load_variable"]
+__all__ = ["Checkpoint", "CheckpointManager", "CheckpointReader", "latest_checkpoint", "list_variables",
+           "load_checkpoint", "load_variable"]
 # write_object / restore_object (any root, e.g. a model: its save_weights to a TensorFlow-style prefix) are
 # module-level for keras.saving; they are not part of tf.train's public names.
 
 _VALUE = ".ATTRIBUTES/VARIABLE_VALUE"
 _ITERATOR = ".ATTRIBUTES/ITERATOR_STATE"  # pytensor stores the number of elements the iterator produced
-_SUFFIX = ".h5"
+_OBJECT_GRAPH = "_CHECKPOINTABLE_OBJECT_GRAPH"
+_SUFFIX = ".h5"  # pytensor's earlier format, still read
 _BUNDLE_INDEX = ".index"
+_BUNDLE_DATA = ".data-00000-of-00001"
 
 
 def _h5py():
@@ -53,73 +63,139 @@ def _iterator_class():
     return OwnedIterator
 
 
+# Keras 3 keeps these layers' kernels in private attributes (a `kernel` property adds LoRA): TensorFlow's checkpoints
+# key them by those attribute names.
+_KERAS_PRIVATE = {"Dense": {"kernel": "_kernel"}, "EinsumDense": {"kernel": "_kernel"},
+                  "_Conv": {"kernel": "_kernel"}, "Embedding": {"embeddings": "_embeddings"}}
+
+
+def _attribute_name(layer, name):
+    for cls in type(layer).__mro__:
+        if cls.__name__ in _KERAS_PRIVATE:
+            return _KERAS_PRIVATE[cls.__name__].get(name, name)
+    return name
+
+
+def layer_variables(layer):
+    """{key relative to the layer: variable} for a layer's own variables, keyed as TensorFlow's checkpoints key
+    them: by the attribute holding each (``bias``, Dense's ``_kernel``), else by its position among the layer's
+    variables (``_own_weights/<i>``: a variable no attribute holds)."""
+    _, _, weights = _keras()
+    # Keras 3's recurrent layers keep their weights in a cell; pytensor's hold them themselves.
+    cell = "cell/" if isinstance(layer, (weights.RNNBase, weights.ConvLSTM)) else ""
+    own = {id(w): w for w in layer._own_weights}
+    out, seen = {}, set()
+    for name, value in vars(layer).items():
+        if isinstance(value, pt.Variable) and id(value) in own and id(value) not in seen:
+            seen.add(id(value))
+            out[cell + _attribute_name(layer, name)] = value
+    for i, w in enumerate(layer._own_weights):
+        if id(w) not in seen:
+            out[f"{cell}_own_weights/{i}"] = w
+    return out
+
+
+def layer_children(layer):
+    """(name, child) for the objects a Keras layer tracks beside its own variables, named as Keras 3 on TensorFlow
+    names them: a Sequential's layers ``_functional/_operations/<i>`` (0 is its input layer), a functional model's
+    ``_operations/<i>`` (input layers included), otherwise the attributes holding layers, optimizers, lists and
+    dicts."""
+    Layer, Optimizer, weights = _keras()
+    from ..keras.sequential import Sequential
+    operations = []
+    if isinstance(layer, Sequential):  # (its input layer, made by Keras 3, holds nothing)
+        operations = [("_functional", {"_operations": {i: child for i, child in enumerate(layer.layers, start=1)}})]
+    elif weights._is_graph_model(layer):
+        operations = [("_operations", weights.keras_layers(layer))]
+    return operations + [(name, value) for name, value in vars(layer).items()
+            if name not in weights._SKIPPED_ATTRIBUTES and not name.startswith("__") and
+            (isinstance(value, (Layer, Optimizer)) or
+             (not name.startswith("_") and isinstance(value, (list, tuple, dict, pt.Module)) and _trackable(value)))]
+
+
+def optimizer_slots(optimizer):
+    """The slot variables an optimizer has created, in Keras 3's order: TensorFlow keys the n-th
+    ``<optimizer>/_variables/<n + 2>`` (0 and 1 are its iterations and learning rate)."""
+    _, _, weights = _keras()
+    variables = [variable for variable, _ in optimizer._slots.values()]
+    return weights._slot_order(optimizer, variables) if variables and optimizer._slot_specs() else []
+
+
 class _Graph:
-    """The objects reachable from a root, with their keys: variables, optimizers and unbuilt layers."""
+    """The objects reachable from a root, keyed as TensorFlow's checkpoints key them (the first path of a
+    breadth-first walk: the shortest, ties to the child tracked first): variables, optimizers, layers whose variables
+    do not exist yet."""
 
     def __init__(self, root):
         self.variables = {}    # key -> Variable (first key wins for a variable reached twice)
         self.learning_rates = {}  # key -> optimizer whose (float) learning rate is stored there
         self.optimizers = []   # (key, optimizer)
-        self.unbuilt = []      # (key of its vars group, layer) for layers whose variables do not exist yet
+        self.unbuilt = []      # (key, layer) for layers whose variables do not exist yet
         self.containers = []   # (key, Checkpoint or tf.Module): attributes assigned later are restored then
         self.iterators = {}    # key -> tf.data iterator
+        self.aliases = []      # (key, first key) of a variable reached along a second path
         self._seen = set()
-        self._visit(root, "")
+        self._keys = {}        # id(variable) -> its key
+        self._made = []
+        # by depth (the number of parts of a key: `_trainable_variables/0` is two levels below its optimizer), then
+        # in the order reached
+        queue, order = [(0, 0, "", root)], itertools.count(1)
+        while queue:
+            _, _, path, obj = heapq.heappop(queue)
+            for child, key in self._visit(obj, path):
+                heapq.heappush(queue, (key.count("/") + 1, next(order), key, child))
+
+    def _node(self, container):
+        """A list or dict made for the walk (a node of TensorFlow's graph that pytensor does not hold), kept alive
+        while the walk tells objects apart by id."""
+        self._made.append(container)
+        return container
 
     def _add_variable(self, variable, key):
-        if id(variable) not in self._seen:
-            self._seen.add(id(variable))
+        if id(variable) not in self._keys:
+            self._keys[id(variable)] = key
             self.variables[key] = variable
+        elif self._keys[id(variable)] != key:
+            self.aliases.append((key, self._keys[id(variable)]))
 
     def _visit(self, obj, path):
+        """Records `obj`; returns its children as (object, key)."""
         Layer, Optimizer, weights = _keras()
         if isinstance(obj, pt.Variable):
             self._add_variable(obj, path)
-            return
+            return []
         if id(obj) in self._seen:
-            return
+            return []
         self._seen.add(id(obj))
         if isinstance(obj, _iterator_class()):
             self.iterators[path] = obj
-            return
+            return []
         if isinstance(obj, Layer):
-            for sub, item, variables in weights.saveables(obj):
-                sub_path = _join(path, sub)
-                if variables is None:
-                    self._visit(item, sub_path[: -len("/vars")])
-                elif item.built or variables:
-                    for i, variable in enumerate(variables):
-                        self._add_variable(variable, f"{sub_path}/{i}")
-                else:
-                    self.unbuilt.append((sub_path, item))
-            return
+            if not obj.built and not obj._own_weights:
+                self.unbuilt.append((path, obj))
+            return [(variable, _join(path, name)) for name, variable in layer_variables(obj).items()] + \
+                [(self._node(child) if isinstance(child, (list, dict)) else child, _join(path, name))
+                 for name, child in layer_children(obj)]
         if isinstance(obj, Optimizer):
             self.optimizers.append((path, obj))
-            self._add_variable(obj.iterations, _join(path, "iterations"))
             if obj._lr_schedule is None:
-                self.learning_rates[_join(path, "learning_rate")] = obj
-            return
+                self.learning_rates[_join(path, "_learning_rate")] = obj
+            # Keras 3 tracks the variables an optimizer was built for: a model's variable may be keyed there
+            built_for = self._node([variable for variable, _ in obj._slots.values()])
+            return [(obj.iterations, _join(path, "_iterations")), (built_for, _join(path, "_trainable_variables"))]
         if isinstance(obj, (Checkpoint, pt.Module)):
             self.containers.append((path, obj))
         children = obj._children if isinstance(obj, Checkpoint) else \
             (obj if isinstance(obj, dict) else dict(enumerate(obj)) if isinstance(obj, (list, tuple)) else
              {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {})
-        for name, child in children.items():
-            # a nested Checkpoint's save counter is not state (TensorFlow creates it only for the one saved)
-            if _trackable(child) and not (path and isinstance(obj, Checkpoint) and name == "save_counter"):
-                self._visit(child, _join(path, str(name)))
+        # a nested Checkpoint's save counter is not state (TensorFlow creates it only for the one saved)
+        return [(child, _join(path, str(name))) for name, child in children.items()
+                if _trackable(child) and not (path and isinstance(obj, Checkpoint) and name == "save_counter")]
 
     def slots(self):
-        """key -> slot variable, for every slot of a variable in the graph."""
-        out = {}
-        keys = {id(v): k for k, v in self.variables.items()}
-        for opt_path, optimizer in self.optimizers:
-            names = [name for name, _ in optimizer._slot_specs()]
-            for variable, slots in optimizer._slots.values():
-                if id(variable) in keys:
-                    for name, slot in zip(names, slots):
-                        out[f"{keys[id(variable)]}/.OPTIMIZER_SLOT/{opt_path}/{name}"] = slot
-        return out
+        """key -> slot variable, for every slot an optimizer in the graph has created."""
+        return {f"{path}/_variables/{i + 2}": slot for path, optimizer in self.optimizers
+                for i, slot in enumerate(optimizer_slots(optimizer))}
 
 
 def _join(path, name):
@@ -206,15 +282,17 @@ class Checkpoint:
                 raise ValueError(f"Checkpoint: `{name}` ({type(value).__name__}) holds nothing a checkpoint can save "
                                  f"(variables, Keras layers / models, optimizers, tf.Modules, checkpoints, "
                                  f"iter(dataset) iterators). Plain Python values are not supported.")
-        self._children = dict(kwargs)
+        self._children = dict(sorted(kwargs.items()))  # TensorFlow tracks them in this order
         self.save_counter = pt.Variable(0, dtype="int64", trainable=False, name="save_counter")
 
     def __setattr__(self, name, value):
         """Attributes set after construction are saved too (``ckpt.listed = [v]``); one that a restore found in
         the checkpoint before it existed gets its values now (deferred restoration)."""
-        if name.startswith("_") or not _trackable(value):
+        if name in ("_children", "_deferred_restorations") or not (_trackable(value) or type(value) is list):
             object.__setattr__(self, name, value)
             return
+        if type(value) is list:  # tracked as it grows, as TensorFlow's ListWrapper
+            value = ListWrapper(value, self, name)
         self.__dict__.pop(name, None)
         self._children[name] = value
         restore_assigned(self, name, value)
@@ -254,23 +332,86 @@ class Checkpoint:
 
 
 def write_object(root, file_prefix):
-    """Writes the state of everything reachable from ``root`` to ``<file_prefix>.h5`` (atomically)."""
+    """Writes the state of everything reachable from ``root`` as TensorFlow's checkpoint ``<file_prefix>.index`` +
+    ``<file_prefix>.data-00000-of-00001`` (atomically: each file is renamed into place, the data first)."""
     from ..keras.saving._files import atomic_path
+    from ..saved_model._tensor_bundle import write_bundle
     file_prefix = os.fspath(file_prefix)
     graph = _Graph(root)
     _, _, weights = _keras()
+    values = {_join(key, _VALUE): weights.to_numpy(variable)
+              for key, variable in {**graph.variables, **graph.slots()}.items()}
+    values.update({_join(key, _VALUE): np.float32(optimizer.learning_rate)
+                   for key, optimizer in graph.learning_rates.items()})
+    values.update({_join(key, _ITERATOR): np.int64(iterator._position) for key, iterator in graph.iterators.items()})
+    aliases = dict(graph.aliases)
+    for path, optimizer in graph.optimizers:  # Keras 3's optimizer.variables: iterations, learning rate, slots
+        aliases[_join(path, "_variables/0")] = _join(path, "_iterations")
+        if optimizer._lr_schedule is None:
+            aliases[_join(path, "_variables/1")] = _join(path, "_learning_rate")
+    values[_OBJECT_GRAPH] = np.array(_object_graph(values, aliases, graph), dtype=object)
     folder = os.path.dirname(file_prefix)
     if folder:
         os.makedirs(folder, exist_ok=True)
-    with atomic_path(file_prefix + _SUFFIX) as temporary:
-        with _h5py().File(temporary, "w") as f:
-            for key, variable in {**graph.variables, **graph.slots()}.items():
-                weights.write_array(f, f"{key}/{_VALUE}", variable)
-            for key, optimizer in graph.learning_rates.items():
-                f.create_dataset(f"{key}/{_VALUE}", data=np.float64(optimizer.learning_rate))
-            for key, iterator in graph.iterators.items():
-                f.create_dataset(_join(key, _ITERATOR), data=np.int64(iterator._position))
+    with atomic_path(file_prefix + _BUNDLE_INDEX) as index, atomic_path(file_prefix + _BUNDLE_DATA) as data:
+        write_bundle(file_prefix, values, index_path=index, data_path=data)
     return file_prefix
+
+
+def _object_graph(values, aliases, graph):
+    """TensorFlow's ``TrackableObjectGraph`` (tensorflow/core/protobuf/trackable_object_graph.proto) of the keys
+    in `values`: node 0 is the root, each key's parts are nodes, a value is the attribute of the node of its key;
+    `aliases` (key -> key) are further references to a node (an object reachable along two paths)."""
+    nodes = [{}]  # per node: {child name: node id}
+    attributes = {}  # node id -> [(attribute name, checkpoint key, full name)]
+    names = {key: variable.name for key, variable in {**graph.variables, **graph.slots()}.items()}
+
+    def node_of(path):
+        node = 0
+        for part in path.split("/") if path else []:
+            if part not in nodes[node]:
+                nodes.append({})
+                nodes[node][part] = len(nodes) - 1
+            node = nodes[node][part]
+        return node
+
+    for key in values:
+        if "/.ATTRIBUTES/" in key:
+            path, attribute = key.rsplit("/.ATTRIBUTES/", 1)
+            attributes.setdefault(node_of(path), []).append((attribute, key, names.get(path, path)))
+    for alias, target in aliases.items():
+        if _join(target, _VALUE) in values or any(k.startswith(target + "/") for k in values):
+            parent, _, name = alias.rpartition("/")
+            nodes[node_of(parent)].setdefault(name, node_of(target))
+    out = []
+    for node_id, children in enumerate(nodes):
+        fields = [pb.message_field(1, [pb.varint_field(1, child), pb.string_field(2, name)])
+                  for name, child in children.items()]
+        fields += [pb.message_field(2, [pb.string_field(1, name), pb.string_field(2, full_name),
+                                        pb.string_field(3, key)])
+                   for name, key, full_name in attributes.get(node_id, [])]
+        out.append(pb.message_field(1, fields))
+    return pb.message(out)
+
+
+def _graph_paths(graph_bytes):
+    """{object path: {attribute name: checkpoint key}} for every path from the root of a TrackableObjectGraph (an
+    object reachable along two paths is listed under both)."""
+    nodes = pb.Message(graph_bytes).messages(1)
+    out = {}
+
+    def walk(node_id, path, on_path):
+        node = nodes[node_id]
+        for attribute in node.messages(2):
+            out.setdefault(path, {})[attribute.string(1)] = attribute.string(3)
+        for child in node.messages(1):
+            child_id = child.int(1)
+            if child_id not in on_path and child_id < len(nodes):
+                walk(child_id, _join(path, child.string(2)), on_path | {child_id})
+
+    if nodes:
+        walk(0, "", frozenset({0}))
+    return out
 
 
 def restore_object(root, save_path):
@@ -278,38 +419,30 @@ def restore_object(root, save_path):
     if save_path is None:
         return CheckpointLoadStatus(None, (), (), [])
     save_path = os.fspath(save_path)
-    if not os.path.exists(save_path + _SUFFIX) and not os.path.exists(save_path + _BUNDLE_INDEX):
+    if not _exists(save_path):
         raise ValueError(f"Checkpoint.restore: no checkpoint at {save_path!r} (expected the file "
-                         f"{save_path + _SUFFIX}).")
-    stored = {name.rsplit("/.ATTRIBUTES/", 1)[0]: value for name, value in _read_file(save_path).items()}
+                         f"{save_path + _BUNDLE_INDEX}).")
+    stored = {name.rsplit("/.ATTRIBUTES/", 1)[0]: value
+              for name, value in _read_file(save_path, every_path=True).items() if name != _OBJECT_GRAPH}
     used, missing, deferred = _restore_values(root, stored, save_path)
-    return CheckpointLoadStatus(save_path, set(stored) - used, missing, deferred)
+    used_values = {id(stored[key]) for key in used}  # a value reachable along several paths is used once
+    unused = {key for key in stored if key not in used and id(stored[key]) not in used_values}
+    return CheckpointLoadStatus(save_path, unused, missing, deferred)
 
 
 def _restore_values(root, stored, save_path):
     """Assigns the values `stored` (key -> array, keys relative to `root`) to the objects reachable from `root`.
     Returns (the keys used, the variables with no value, [(key, restored?)] of the restorations deferred until a
-    layer is built or an attribute is assigned)."""
+    layer is built, an optimizer creates its slots or an attribute is assigned)."""
     _, _, weights = _keras()
     graph = _Graph(root)
-    targets = dict(graph.variables)
-    # Slots: created (as zeros) for restored variables that have a stored slot, then assigned.
-    for opt_path, optimizer in graph.optimizers:
-        names = [name for name, _ in optimizer._slot_specs()]
-        for key, variable in graph.variables.items():
-            for i, name in enumerate(names):
-                slot_key = f"{key}/.OPTIMIZER_SLOT/{opt_path}/{name}"
-                if slot_key in stored:
-                    targets[slot_key] = optimizer._slots_of(variable)[i]
-    for key, target in targets.items():
-        if key in stored and tuple(target.shape) != np.shape(stored[key]):
-            raise ValueError(f"Checkpoint {save_path}: '{key}' has shape {np.shape(stored[key])} in the checkpoint "
-                             f"but {tuple(target.shape)} in the object being restored.")
+    targets = {**graph.variables, **graph.slots()}
+    _check_shapes(targets, stored, save_path)
     used = set()
     for key, target in targets.items():
         if key in stored:
             used.add(key)
-            iterations = [o for p, o in graph.optimizers if key == _join(p, "iterations")]
+            iterations = [o for p, o in graph.optimizers if key == _join(p, "_iterations")]
             if iterations:
                 weights.set_iterations(iterations[0], int(stored[key]))
             else:
@@ -317,7 +450,8 @@ def _restore_values(root, stored, save_path):
     for key, optimizer in graph.learning_rates.items():
         if key in stored:
             used.add(key)
-            optimizer.learning_rate = float(stored[key])
+            if np.float32(optimizer.learning_rate) != np.float32(stored[key]):  # TensorFlow stores a float32
+                optimizer.learning_rate = float(stored[key])
     for key, iterator in graph.iterators.items():
         if key in stored:
             used.add(key)
@@ -326,16 +460,38 @@ def _restore_values(root, stored, save_path):
                                  f"(TensorFlow's serialized pipeline state cannot be restored here).")
             iterator._restore_position(int(stored[key]))
     deferred = []
-    for vars_key, layer in graph.unbuilt:
-        prefix = vars_key + "/"
-        if any(k.startswith(prefix) for k in stored):
-            used.update(k for k in stored if k.startswith(prefix))
-            _defer(layer, vars_key, stored, graph.optimizers)
-            deferred.append((vars_key, lambda layer=layer: layer.built))
+    for path, optimizer in graph.optimizers:
+        prefix = _join(path, "_variables/")
+        slots = {key: value for key, value in stored.items() if key.startswith(prefix) and key not in used}
+        if slots and not optimizer._slots:
+            used.update(slots)
+            _defer_slots(optimizer, path, slots, save_path)
+            deferred.append((prefix[:-1], lambda o=optimizer: "apply_gradients" not in o.__dict__))
+    for path, layer in graph.unbuilt:
+        prefix = _join(path, "")
+        own = {key: value for key, value in stored.items()
+               if key not in used and key.startswith(prefix) and _is_own_key(key[len(prefix):])}
+        if own:
+            used.update(own)
+            _defer(layer, path, own, save_path)
+            deferred.append((path, lambda layer=layer: layer.built))
     deferred += _defer_attributes(graph.containers, {k: v for k, v in stored.items() if k not in used}, save_path,
                                   used)
     missing = [k for k in graph.variables if k not in stored and k != "save_counter"]
     return used, missing, deferred
+
+
+def _is_own_key(rest):
+    """Whether a key below a layer names one of its own variables (as :func:`layer_variables` keys them)."""
+    rest = rest[len("cell/"):] if rest.startswith("cell/") else rest
+    return "/" not in rest or rest.startswith("_own_weights/")
+
+
+def _check_shapes(targets, stored, save_path):
+    for key, target in targets.items():
+        if key in stored and tuple(target.shape) != np.shape(stored[key]):
+            raise ValueError(f"Checkpoint {save_path}: '{key}' has shape {np.shape(stored[key])} in the checkpoint "
+                             f"but {tuple(target.shape)} in the object being restored.")
 
 
 def _defer_attributes(containers, unused, save_path, used):
@@ -368,30 +524,82 @@ def restore_assigned(container, name, value):
     pending = container.__dict__.get("_deferred_restorations")
     if pending and name in pending and _trackable(value):
         values, save_path = pending.pop(name)
-        _restore_values(value, values, save_path)
+        used, _, _ = _restore_values(value, values, save_path)
+        rest = {key: v for key, v in values.items() if key not in used}
+        if rest and isinstance(value, ListWrapper):  # restored further as the list grows
+            pending[name] = (rest, save_path)
 
 
-def _defer(layer, vars_key, stored, optimizers):
-    """Assigns the stored values (and optimizer slots) to ``layer``'s variables right after it builds."""
+class ListWrapper(list):
+    """A list assigned to a Checkpoint attribute: values a restore holds for elements not appended yet are
+    restored when they are (TensorFlow's ``ListWrapper``)."""
+
+    def __init__(self, items, owner, name):
+        super().__init__(items)
+        self._owner, self._name = owner, name
+
+    def _grown(self):
+        restore_assigned(self._owner, self._name, self)
+
+    def append(self, item):
+        super().append(item)
+        self._grown()
+
+    def extend(self, items):
+        super().extend(items)
+        self._grown()
+
+    def insert(self, index, item):
+        super().insert(index, item)
+        self._grown()
+
+    def __setitem__(self, index, item):
+        super().__setitem__(index, item)
+        self._grown()
+
+    def __repr__(self):
+        return f"ListWrapper({list.__repr__(self)})"
+
+
+def _defer(layer, path, stored, save_path):
+    """Assigns the stored values to ``layer``'s variables right after it builds."""
     build = layer.build
 
     def restoring_build(input_shape):
         del layer.__dict__["build"]
         build(input_shape)
-        own = [w for w in layer._own_weights if w.trainable] + [w for w in layer._own_weights if not w.trainable]
-        for i, variable in enumerate(own):
-            key = f"{vars_key}/{i}"
-            if key not in stored:
-                continue
-            variable.assign(np.asarray(stored[key]).astype(variable.dtype.as_numpy_dtype))
-            for opt_path, optimizer in optimizers:
-                names = [name for name, _ in optimizer._slot_specs()]
-                for j, name in enumerate(names):
-                    slot_key = f"{key}/.OPTIMIZER_SLOT/{opt_path}/{name}"
-                    if slot_key in stored:
-                        optimizer._slots_of(variable)[j].assign(stored[slot_key])
+        targets = {_join(path, name): variable for name, variable in layer_variables(layer).items()}
+        _check_shapes(targets, stored, save_path)
+        for key, variable in targets.items():
+            if key in stored:
+                variable.assign(np.asarray(stored[key]).astype(variable.dtype.as_numpy_dtype))
 
     object.__setattr__(layer, "build", restoring_build)
+
+
+def _defer_slots(optimizer, path, stored, save_path):
+    """Assigns the stored slot values when ``optimizer`` builds (``optimizer.build(variables)``, or its first
+    ``apply_gradients``), as TensorFlow restores a Keras optimizer's ``_variables``: its slots are created for those
+    variables, in Keras 3's order, then assigned."""
+    build, apply_gradients = optimizer.build, optimizer.apply_gradients
+
+    def restoring_build(var_list):
+        for name in ("build", "apply_gradients"):
+            optimizer.__dict__.pop(name, None)
+        build(var_list)
+        targets = {f"{path}/_variables/{i + 2}": slot for i, slot in enumerate(optimizer_slots(optimizer))}
+        _check_shapes(targets, stored, save_path)
+        for key, slot in targets.items():
+            if key in stored:
+                slot.assign(np.asarray(stored[key]).astype(slot.dtype.as_numpy_dtype))
+
+    def restoring_apply_gradients(grads_and_vars, *args, **kwargs):
+        grads_and_vars = list(grads_and_vars)
+        restoring_build([variable for grad, variable in grads_and_vars if grad is not None])
+        return apply_gradients(grads_and_vars, *args, **kwargs)
+
+    object.__setattr__(optimizer, "build", restoring_build)
+    object.__setattr__(optimizer, "apply_gradients", restoring_apply_gradients)
 
 
 def _read_values(ckpt_dir_or_file):
@@ -401,20 +609,29 @@ def _read_values(ckpt_dir_or_file):
         path = latest_checkpoint(path)
         if path is None:
             raise ValueError(f"No checkpoint found in folder {os.fspath(ckpt_dir_or_file)}.")
-    if not os.path.exists(path + _SUFFIX) and not os.path.exists(path + _BUNDLE_INDEX):
-        raise ValueError(f"No checkpoint at {path!r} (expected the file {path + _SUFFIX}).")
+    if not _exists(path):
+        raise ValueError(f"No checkpoint at {path!r} (expected the file {path + _BUNDLE_INDEX}).")
     return _read_file(path)
 
 
-def _read_file(prefix):
-    """{full key: numpy value} of the values stored at `prefix`: pytensor's ``<prefix>.h5``, else a TensorFlow
-    tensor bundle ``<prefix>.index`` (what a SavedModel's variables/ holds when it has TensorFlow's files; also
-    TensorFlow's own checkpoints, whose keys match for plain variables)."""
+def _exists(prefix):
+    return os.path.exists(prefix + _BUNDLE_INDEX) or os.path.exists(prefix + _SUFFIX)
+
+
+def _read_file(prefix, every_path=False):
+    """{full key: numpy value} of the values stored at `prefix`: TensorFlow's tensor bundle ``<prefix>.index``
+    (with its ``_CHECKPOINTABLE_OBJECT_GRAPH``), else pytensor's earlier ``<prefix>.h5``. `every_path`: a value
+    reachable along several paths of the object graph is listed under each (what a restore matches against)."""
     _, _, weights = _keras()
     filename = prefix + _SUFFIX
-    if not os.path.exists(filename):
+    if os.path.exists(prefix + _BUNDLE_INDEX) or not os.path.exists(filename):
         from ..saved_model._tensor_bundle import read_bundle
-        return {name: value for name, value in read_bundle(prefix).items() if name.endswith((_VALUE, _ITERATOR))}
+        values = read_bundle(prefix)
+        if every_path and _OBJECT_GRAPH in values:
+            return {f"{path}/.ATTRIBUTES/{name}": values[key]
+                    for path, attributes in _graph_paths(values[_OBJECT_GRAPH].reshape(-1)[0]).items()
+                    for name, key in attributes.items() if key in values}
+        return {name: value for name, value in values.items() if name.endswith((_VALUE, _ITERATOR, _OBJECT_GRAPH))}
     try:
         with _h5py().File(filename, "r") as f:
             names = []
@@ -422,6 +639,55 @@ def _read_file(prefix):
             return {name: weights.read_array(f, name, filename) for name in names}
     except OSError as e:
         raise ValueError(f"{filename} is not a readable checkpoint ({e}).") from None
+
+
+class CheckpointReader:
+    """The values of one checkpoint by key (``tf.train.load_checkpoint`` returns one), with TensorFlow's keys
+    (``net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE``, ``_CHECKPOINTABLE_OBJECT_GRAPH``).
+
+    Example:
+        >>> reader = tf.train.load_checkpoint("./tf_ckpts/")
+        >>> reader.get_variable_to_shape_map()["net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE"]
+        [1, 5]
+    """
+
+    def __init__(self, ckpt_dir_or_file):
+        self._path = os.fspath(ckpt_dir_or_file)
+        self._values = _read_values(ckpt_dir_or_file)
+
+    def has_tensor(self, key):
+        """Whether the checkpoint holds a value under `key`."""
+        return key in self._values
+
+    def get_tensor(self, key):
+        """The value stored under `key`, as a numpy array (bytes for a string scalar).
+
+        Raises:
+            pytensor.errors.NotFoundError: a key the checkpoint does not hold.
+        """
+        if key not in self._values:
+            raise pt.errors.NotFoundError(f"Key {key} not found in checkpoint {self._path}; "
+                                          f"get_variable_to_shape_map() lists its keys.")
+        value = np.asarray(self._values[key])
+        return value.reshape(-1)[0] if value.dtype == object and value.ndim == 0 else value
+
+    def get_variable_to_shape_map(self):
+        """{key: shape as a list of ints}."""
+        return {key: list(np.shape(value)) for key, value in self._values.items()}
+
+    def get_variable_to_dtype_map(self):
+        """{key: tf.DType}."""
+        return {key: pt.string if np.asarray(value).dtype == object else pt.as_dtype(np.asarray(value).dtype)
+                for key, value in self._values.items()}
+
+
+def load_checkpoint(ckpt_dir_or_file):
+    """A :class:`CheckpointReader` of a checkpoint (a prefix, or a folder: its newest).
+
+    Raises:
+        ValueError: no checkpoint there.
+    """
+    return CheckpointReader(ckpt_dir_or_file)
 
 
 def list_variables(ckpt_dir_or_file):
@@ -478,7 +744,7 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
     if latest is None:
         return None
     path = latest if os.path.isabs(latest) else os.path.join(checkpoint_dir, latest)
-    return path if os.path.exists(path + _SUFFIX) else None
+    return path if _exists(path) else None
 
 
 class CheckpointManager:
@@ -506,7 +772,7 @@ class CheckpointManager:
         self._init_fn = init_fn
         _, recorded = _read_state(self.directory)
         self._checkpoints = [p if os.path.isabs(p) else os.path.join(self.directory, p) for p in recorded]
-        self._checkpoints = [p for p in self._checkpoints if os.path.exists(p + _SUFFIX)]
+        self._checkpoints = [p for p in self._checkpoints if _exists(p)]
 
     @property
     def latest_checkpoint(self):
@@ -540,8 +806,9 @@ class CheckpointManager:
         if self._max_to_keep is not None:
             while len(self._checkpoints) > self._max_to_keep:
                 old = self._checkpoints.pop(0)
-                if os.path.exists(old + _SUFFIX):
-                    os.remove(old + _SUFFIX)
+                for suffix in (_BUNDLE_INDEX, _BUNDLE_DATA, _SUFFIX):
+                    if os.path.exists(old + suffix):
+                        os.remove(old + suffix)
         update_state(self.directory, path, self._checkpoints)
         return path
 

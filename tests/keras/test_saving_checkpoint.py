@@ -1,7 +1,6 @@
 """tf.train.Checkpoint / CheckpointManager / latest_checkpoint in a GradientTape training loop."""
 import os
 
-import h5py
 import numpy as np
 import pytest
 
@@ -50,7 +49,8 @@ def test_custom_loop_resumes_bitwise_with_manager(tmp_path):
         step.assign_add(1)
         manager.save()
     assert [os.path.basename(p) for p in manager.checkpoints] == ["ckpt-2", "ckpt-3"]
-    assert sorted(os.listdir(tmp_path / "ckpts")) == ["checkpoint", "ckpt-2.h5", "ckpt-3.h5"]
+    assert sorted(os.listdir(tmp_path / "ckpts")) == ["checkpoint", "ckpt-2.data-00000-of-00001", "ckpt-2.index",
+                                                      "ckpt-3.data-00000-of-00001", "ckpt-3.index"]
     assert tf.train.latest_checkpoint(tmp_path / "ckpts") == str(tmp_path / "ckpts" / "ckpt-3")
 
     # A new process: new objects, nothing built yet. The net's values wait until it is built (deferred).
@@ -78,14 +78,29 @@ def test_save_write_read_and_layout(tmp_path):
     ckpt = tf.train.Checkpoint(model=net, optimizer=opt)
     path = ckpt.save(tmp_path / "run" / "ckpt")
     assert path == str(tmp_path / "run" / "ckpt-1")
-    with h5py.File(path + ".h5") as f:
-        kernel = f["model/layers/dense/vars/0/.ATTRIBUTES/VARIABLE_VALUE"][()]
-        m = f["model/layers/dense/vars/0/.OPTIMIZER_SLOT/optimizer/momentum/.ATTRIBUTES/VARIABLE_VALUE"][()]
-        assert f["optimizer/iterations/.ATTRIBUTES/VARIABLE_VALUE"][()] == 1
+    # TensorFlow 2.21's keys for a Keras 3 Sequential and Adam (tf.train.list_variables of the same objects): each
+    # variable under its shortest path, here the optimizer's _trainable_variables (the model's path is
+    # model/_functional/_operations/1/_kernel), the optimizer's slots as its _variables in Keras's order (0:
+    # iterations, 1: learning rate, then m and v of each variable)
+    reader = tf.train.load_checkpoint(path)
+    assert sorted(reader.get_variable_to_shape_map()) == sorted(
+        ["_CHECKPOINTABLE_OBJECT_GRAPH", "save_counter/.ATTRIBUTES/VARIABLE_VALUE"] +
+        [f"optimizer/{name}/.ATTRIBUTES/VARIABLE_VALUE" for name in
+         ["_iterations", "_learning_rate"] + [f"_trainable_variables/{i}" for i in range(4)] +
+         [f"_variables/{i}" for i in range(2, 10)]])
+    kernel = reader.get_tensor("optimizer/_trainable_variables/0/.ATTRIBUTES/VARIABLE_VALUE")
+    m = reader.get_tensor("optimizer/_variables/2/.ATTRIBUTES/VARIABLE_VALUE")
+    v_bias = reader.get_tensor("optimizer/_variables/5/.ATTRIBUTES/VARIABLE_VALUE")
+    assert reader.get_tensor("optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE") == 1
+    assert reader.get_variable_to_dtype_map()["optimizer/_learning_rate/.ATTRIBUTES/VARIABLE_VALUE"] == tf.float32
+    assert reader.get_variable_to_shape_map()["optimizer/_trainable_variables/3/.ATTRIBUTES/VARIABLE_VALUE"] == [1]
     np.testing.assert_array_equal(kernel, net.layers[0].kernel.numpy())
     np.testing.assert_array_equal(m, opt._slots_of(net.layers[0].kernel)[0].numpy())
+    np.testing.assert_array_equal(v_bias, opt._slots_of(net.layers[0].bias)[1].numpy())
+    with pytest.raises(tf.errors.NotFoundError, match="model/kernel"):
+        reader.get_tensor("model/kernel")
     written = ckpt.write(tmp_path / "plain")
-    assert os.path.exists(written + ".h5") and not os.path.exists(tmp_path / "checkpoint")
+    assert os.path.exists(written + ".index") and not os.path.exists(tmp_path / "checkpoint")
     saved = net.layers[0].kernel.numpy()
     net.layers[0].kernel.assign(np.zeros_like(saved))
     ckpt.read(written).assert_consumed()
@@ -137,8 +152,8 @@ def test_list_variables_and_load_variable(tmp_path):
     w = tf.Variable(np.arange(6, dtype="float32").reshape(2, 3))
     prefix = tf.train.Checkpoint(step=step, w=w).write(str(tmp_path / "ckpt"))
     listed = tf.train.list_variables(prefix)
-    assert listed == [("save_counter/.ATTRIBUTES/VARIABLE_VALUE", []), ("step/.ATTRIBUTES/VARIABLE_VALUE", []),
-                      ("w/.ATTRIBUTES/VARIABLE_VALUE", [2, 3])]
+    assert listed == [("_CHECKPOINTABLE_OBJECT_GRAPH", []), ("save_counter/.ATTRIBUTES/VARIABLE_VALUE", []),
+                      ("step/.ATTRIBUTES/VARIABLE_VALUE", []), ("w/.ATTRIBUTES/VARIABLE_VALUE", [2, 3])]
     np.testing.assert_array_equal(tf.train.load_variable(prefix, "w/.ATTRIBUTES/VARIABLE_VALUE"), w.numpy())
     with pytest.raises(ValueError, match="no value 'v'"):
         tf.train.load_variable(prefix, "v")

@@ -2,6 +2,7 @@
 that creates its variables on its first call, attributes assigned after the restore) are assigned when they are
 created, as TensorFlow does."""
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -92,7 +93,37 @@ def test_checkpoints_written_by_tensorflow_restore_plain_variables():
 def test_nested_checkpoints_save_no_counters_of_their_own(tmp_path):
     inner = tf.train.Checkpoint(v=tf.Variable(1.0))
     path = tf.train.Checkpoint(inner=inner).save(tmp_path / "ckpt")
-    assert [k for k, _ in tf.train.list_variables(path)] == ["inner/v/.ATTRIBUTES/VARIABLE_VALUE",
+    assert [k for k, _ in tf.train.list_variables(path)] == ["_CHECKPOINTABLE_OBJECT_GRAPH",
+                                                             "inner/v/.ATTRIBUTES/VARIABLE_VALUE",
                                                              "save_counter/.ATTRIBUTES/VARIABLE_VALUE"]
     tf.train.Checkpoint(inner=tf.train.Checkpoint(v=tf.Variable(0.0))).restore(path) \
         .assert_existing_objects_matched().assert_consumed()
+
+
+def test_shared_values_and_lists_restored_as_they_grow(tmp_path):
+    """TensorFlow's checkpoint guide: a variable reachable along two paths (listed/1 and mapped/two) is stored once
+    and restores along either; a list assigned empty restores its elements as they are appended."""
+    save = tf.train.Checkpoint()
+    save.listed = [tf.Variable(1.0)]
+    save.listed.append(tf.Variable(2.0))
+    save.mapped = {"one": save.listed[0]}
+    save.mapped["two"] = save.listed[1]
+    path = save.save(str(tmp_path / "list_example"))
+    assert [k for k, _ in tf.train.list_variables(path)] == [
+        "_CHECKPOINTABLE_OBJECT_GRAPH", "listed/0/.ATTRIBUTES/VARIABLE_VALUE", "listed/1/.ATTRIBUTES/VARIABLE_VALUE",
+        "save_counter/.ATTRIBUTES/VARIABLE_VALUE"]
+    restore = tf.train.Checkpoint()
+    v2 = tf.Variable(0.0)
+    restore.mapped = {"two": v2}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # mapped/one is listed/0, which waits for `listed`: nothing is unused
+        status = restore.restore(path)
+        del status
+    assert v2.numpy() == 2.0
+    restore.listed = []
+    assert repr(restore.listed) == "ListWrapper([])"
+    v1, v_second = tf.Variable(0.0), tf.Variable(0.0)
+    restore.listed.append(v1)
+    assert v1.numpy() == 1.0
+    restore.listed.append(v_second)
+    assert v_second.numpy() == 2.0

@@ -53,10 +53,14 @@ def test_model_files_are_fsynced_before_and_after_the_rename(tmp_path, monkeypat
 def test_checkpoint_files_are_fsynced(tmp_path, monkeypatch):
     events = _events(monkeypatch)
     path = tf.train.Checkpoint(v=tf.Variable([1.0])).save(str(tmp_path / "ckpt"))
-    written = os.path.realpath(path + ".h5")
-    at = next(i for i, e in enumerate(events) if e[0] == "replace" and e[2] == written)
-    assert ("fsync", events[at][1]) in events[:at]
-    assert ("fsync", os.path.realpath(tmp_path)) in events[at + 1:]
+    renamed = []
+    for suffix in (".data-00000-of-00001", ".index"):
+        written = os.path.realpath(path + suffix)
+        at = next(i for i, e in enumerate(events) if e[0] == "replace" and e[2] == written)
+        assert ("fsync", events[at][1]) in events[:at]
+        assert ("fsync", os.path.realpath(tmp_path)) in events[at + 1:]
+        renamed.append(at)
+    assert renamed[0] < renamed[1]  # the index, which makes the checkpoint exist, comes last
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to name the fsynced descriptors")
