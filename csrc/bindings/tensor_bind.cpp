@@ -13,6 +13,7 @@ namespace pt::bind {
 
 namespace {
 
+/** The buffer-protocol format of a dtype; bfloat16 has none (numpy's comes from ml_dtypes): "H", its bits. */
 const char* buffer_format(DType dt) {
   switch (dt) {
     case DType::Bool: return "?";
@@ -20,8 +21,17 @@ const char* buffer_format(DType dt) {
     case DType::Int32: return "i";
     case DType::Int64: return "q";
     case DType::Float32: return "f";
-    default: return "d";
+    case DType::Float64: return "d";
+    case DType::Float16: return "e";
+    case DType::Int8: return "b";
+    case DType::Int16: return "h";
+    case DType::UInt16: case DType::BFloat16: return "H";
+    case DType::UInt32: return "I";
+    case DType::UInt64: return "Q";
+    case DType::Complex64: return "Zf";
+    case DType::Complex128: return "Zd";
   }
+  return "B";
 }
 
 /**
@@ -36,6 +46,7 @@ py::array to_numpy(const Tensor& t) {
   py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
   py::array arr(py::dtype(buffer_format(t.dtype())), shape, strides, t.raw_data(), owner);
   py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  if (t.dtype() == DType::BFloat16) return arr.attr("view")(registered("numpy_bfloat16")());
   return arr;
 }
 
@@ -337,6 +348,7 @@ py::object item(const Tensor& t, const char* what) {
     throw InvalidArgument(str_cat(what, ": only a tensor with exactly one element can be converted to a Python "
                                         "scalar, got shape ", shape_str(t.shape())));
   Tensor c = ops::contiguous(t);
+  if (computes_in_float32(c.dtype())) c = ops::cast(c, DType::Float32);
   PT_DISPATCH_ALL(c.dtype(), what, return scalar_value<scalar_t>(c));
   return py::none();
 }
@@ -454,6 +466,8 @@ Example:
           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def_buffer([](const Tensor& t) {
         check_not_symbolic(t, "Converting to a numpy array", "SymbolicTensorToNumpyError");
+        // numpy then reads bfloat16 through __array__ (ml_dtypes' type has no buffer format).
+        if (t.dtype() == DType::BFloat16) throw TypeError("a bfloat16 tensor has no buffer format; use t.numpy()");
         std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
         std::vector<ssize_t> strides(t.ndim());
         for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());

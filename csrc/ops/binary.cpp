@@ -34,6 +34,10 @@ bool gives_bool(OpId op) {
 }  // namespace
 
 Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
+  if (computes_in_float32(a.dtype()) && a.dtype() == b.dtype()) {
+    Tensor out = binary(op, widened(a), widened(b));
+    return gives_bool(op) ? out : cast(out, a.dtype());
+  }
   PT_OP_SCOPE;
   const char* name = op_def(op).name;
   check_same_dtype(name, a, b);

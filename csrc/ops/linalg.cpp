@@ -68,6 +68,9 @@ static Tensor matmul_kernel(const Tensor& a_in, const Tensor& b_in, bool transpo
 namespace pt::ops {
 
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+  // float16 / bfloat16 products accumulate in float32, each output rounded once.
+  if (computes_in_float32(a.dtype()) && a.dtype() == b.dtype())
+    return cast(matmul(widened(a), widened(b), transpose_a, transpose_b), a.dtype());
   PT_OP_SCOPE;
   Tensor out = matmul_kernel(a, b, transpose_a, transpose_b);
   PT_RECORD(OpId::matmul, {a, b}, {out}, attrs::Matmul{transpose_a, transpose_b});

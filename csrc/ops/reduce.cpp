@@ -79,6 +79,8 @@ static Tensor reduce_kernel(OpId op, const Tensor& x, const std::vector<int64_t>
 }
 
 Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool all_axes, bool keepdims) {
+  // float16 / bfloat16 accumulate in float32, rounded once at the end.
+  if (computes_in_float32(x.dtype())) return cast(reduce(op, widened(x), axes, all_axes, keepdims), x.dtype());
   PT_OP_SCOPE;
   Tensor out = reduce_kernel(op, x, axes, all_axes, keepdims);
   if (pt_op_scope_.should_record()) {
@@ -120,6 +122,7 @@ Tensor arg_reduce_kernel(OpId op, const Tensor& x, int64_t axis, DType out_dtype
 }  // namespace
 
 Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
+  if (computes_in_float32(x.dtype())) return arg_reduce(op, widened(x), axis, out_dtype);
   PT_OP_SCOPE;
   Tensor out = arg_reduce_kernel(op, x, axis, out_dtype);
   PT_RECORD(op, {x}, {out}, attrs::ArgReduce{axis, out_dtype});

@@ -10,6 +10,11 @@ using backend::kernel;
 using backend::UnaryKernel;
 
 Tensor unary(OpId op, const Tensor& x) {
+  const bool predicate = op == OpId::is_nan || op == OpId::is_finite || op == OpId::logical_not;
+  if (computes_in_float32(x.dtype()) && op != OpId::identity && op != OpId::stop_gradient) {
+    Tensor out = unary(op, widened(x));
+    return predicate ? out : cast(out, x.dtype());
+  }
   PT_OP_SCOPE;
   Tensor out;
   if (op == OpId::identity || op == OpId::stop_gradient) {
@@ -17,7 +22,6 @@ Tensor unary(OpId op, const Tensor& x) {
     out = Tensor::view(x, x.shape(), x.strides(), x.offset());
   } else {
     UnaryKernel* run = kernel<UnaryKernel>(op, x.device(), x.dtype());
-    const bool predicate = op == OpId::is_nan || op == OpId::is_finite || op == OpId::logical_not;
     out = Tensor::empty(x.shape(), predicate ? DType::Bool : x.dtype(), x.device());
     run(x, out);
   }

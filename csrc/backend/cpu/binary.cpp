@@ -227,6 +227,9 @@ void register_binary_kernels() {
     };
   });
   register_each(AllTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
+  // where selects bits: float16 and bfloat16 as 16-bit words.
+  for (DType half : {DType::Float16, DType::BFloat16})
+    backend::register_kernel(OpId::where, Device::CPU, half, &where_kernel<uint16_t>);
 }
 
 #undef PT_BINARY
