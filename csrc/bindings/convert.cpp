@@ -131,12 +131,24 @@ bool scan_list(py::handle root, ListScan& scan) {
   }
 }
 
+/** The Python ints dtype `dt` holds (int64's range for the others: uint64 above it is not read). */
+std::pair<int64_t, int64_t> int_range(DType dt) {
+  switch (dt) {
+    case DType::Int8: return {INT8_MIN, INT8_MAX};
+    case DType::UInt8: return {0, UINT8_MAX};
+    case DType::Int16: return {INT16_MIN, INT16_MAX};
+    case DType::UInt16: return {0, UINT16_MAX};
+    case DType::Int32: return {INT32_MIN, INT32_MAX};
+    case DType::UInt32: return {0, UINT32_MAX};
+    case DType::UInt64: return {0, INT64_MAX};
+    default: return {INT64_MIN, INT64_MAX};
+  }
+}
+
 /** Throws InvalidArgument naming `op` unless every Python int of `scan` fits `dt` (TF's ranges; floats take any). */
 void check_int_range(const ListScan& scan, DType dt, const char* op) {
   if (scan.kind != Kind::Int) return;
-  int64_t lo = INT64_MIN, hi = INT64_MAX;
-  if (dt == DType::Int32) lo = INT32_MIN, hi = INT32_MAX;
-  if (dt == DType::UInt8) lo = 0, hi = 255;
+  const auto [lo, hi] = int_range(dt);
   if (scan.int_min < lo || scan.int_max > hi)
     throw InvalidArgument(str_cat(op, ": Python integer ", scan.int_min < lo ? scan.int_min : scan.int_max,
                                   " is out of range for dtype ", dtype_name(dt), " (", lo, " to ", hi,
@@ -222,7 +234,7 @@ Tensor from_python_scalar(py::handle obj, std::optional<DType> dtype, const char
   if (overflow) throw InvalidArgument(str_cat(op, ": Python integer ", std::string(py::repr(obj)), " does not fit in int64"));
   DType dt = dtype.value_or((v >= INT32_MIN && v <= INT32_MAX) ? DType::Int32 : DType::Int64);
   if (is_floating(dt)) return scalar_tensor(static_cast<double>(v), dt);
-  if ((dt == DType::Int32 && (v < INT32_MIN || v > INT32_MAX)) || (dt == DType::UInt8 && (v < 0 || v > 255)))
+  if (v < int_range(dt).first || v > int_range(dt).second)
     throw InvalidArgument(str_cat(op, ": Python integer ", v, " is out of range for dtype ", dtype_name(dt)));
   return int_scalar_tensor(v, dt);
 }

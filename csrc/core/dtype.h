@@ -65,6 +65,11 @@ template <> struct dtype_of<int32_t> { static constexpr DType value = DType::Int
 template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
 template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
 template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
+template <> struct dtype_of<int8_t> { static constexpr DType value = DType::Int8; };
+template <> struct dtype_of<int16_t> { static constexpr DType value = DType::Int16; };
+template <> struct dtype_of<uint16_t> { static constexpr DType value = DType::UInt16; };
+template <> struct dtype_of<uint32_t> { static constexpr DType value = DType::UInt32; };
+template <> struct dtype_of<uint64_t> { static constexpr DType value = DType::UInt64; };
 
 }  // namespace pt
 
@@ -81,7 +86,12 @@ template <> struct dtype_of<double> { static constexpr DType value = DType::Floa
     PT_CASE(Int64, int64_t, __VA_ARGS__)                                  \
     PT_CASE(Float32, float, __VA_ARGS__)                                  \
     PT_CASE(Float64, double, __VA_ARGS__)                                 \
-    default: ::pt::throw_dtype_error(opname, dt, "bool, uint8, int32, int64, float32 or float64"); \
+    PT_CASE(Int8, int8_t, __VA_ARGS__)                                    \
+    PT_CASE(Int16, int16_t, __VA_ARGS__)                                  \
+    PT_CASE(UInt16, uint16_t, __VA_ARGS__)                                \
+    PT_CASE(UInt32, uint32_t, __VA_ARGS__)                                \
+    PT_CASE(UInt64, uint64_t, __VA_ARGS__)                                \
+    default: ::pt::throw_dtype_error(opname, dt, "bool, an integer dtype, float32 or float64"); \
   }
 
 #define PT_DISPATCH_NUMERIC(dt, opname, ...)                              \

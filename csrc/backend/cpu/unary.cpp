@@ -88,7 +88,8 @@ void copy_kernel(const Tensor& src, const Tensor& dst) {
 }
 
 /** The dtypes cast converts between. */
-using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::half, Eigen::bfloat16>;
+using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::half, Eigen::bfloat16, int8_t, int16_t,
+                        uint16_t, uint32_t, uint64_t>;
 // Runs __VA_ARGS__ with scalar_t bound to the C++ type of cast's output dtype `dt` (one of CastTypes).
 #define PT_DISPATCH_CAST(dt, ...)                                                                       \
   switch (dt) {                                                                                         \
@@ -100,6 +101,11 @@ using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::h
     PT_CASE(Float64, double, __VA_ARGS__)                                                               \
     PT_CASE(Float16, Eigen::half, __VA_ARGS__)                                                          \
     PT_CASE(BFloat16, Eigen::bfloat16, __VA_ARGS__)                                                     \
+    PT_CASE(Int8, int8_t, __VA_ARGS__)                                                                  \
+    PT_CASE(Int16, int16_t, __VA_ARGS__)                                                                \
+    PT_CASE(UInt16, uint16_t, __VA_ARGS__)                                                              \
+    PT_CASE(UInt32, uint32_t, __VA_ARGS__)                                                              \
+    PT_CASE(UInt64, uint64_t, __VA_ARGS__)                                                              \
     default: ::pt::throw_dtype_error("cast", dt, "a real dtype (bool, integers, floats)");              \
   }
 
@@ -142,10 +148,10 @@ using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::h
   })
 
 void register_unary_kernels() {
-  PT_SCALAR_UNARY(negative, NumericTypes, T, wrap_neg(v));
-  PT_SCALAR_UNARY(abs, NumericTypes, T, abs_of(v));
-  PT_SCALAR_UNARY(sign, NumericTypes, T, sign_of(v));
-  PT_SCALAR_UNARY(square, NumericTypes, T, wrap_mul(v, v));
+  PT_SCALAR_UNARY(negative, backend::ElementwiseTypes, T, wrap_neg(v));
+  PT_SCALAR_UNARY(abs, backend::ElementwiseTypes, T, abs_of(v));
+  PT_SCALAR_UNARY(sign, backend::ElementwiseTypes, T, sign_of(v));
+  PT_SCALAR_UNARY(square, backend::ElementwiseTypes, T, wrap_mul(v, v));
   PT_SCALAR_UNARY(relu, NumericTypes, T, v > T(0) ? v : (v != v ? v : T(0)));
   PT_EXP_UNARY(exp, exp_f32, a.exp());
   PT_FLOAT_UNARY(log, a.log());
