@@ -197,7 +197,7 @@ class LossScaleOptimizer:
         self.inner_optimizer.build([v for _, v in present])
         state = [v for _, v in present] + self.inner_optimizer.variables
         # A skipped step leaves the state as it was: copies before the update, put back where not finite.
-        before = [pt.identity(pt.cast(v, v.dtype) + pt.zeros([], v.dtype)) for v in state]
+        before = [v.read_value() for v in state]
         self.inner_optimizer.apply_gradients(unscaled, **kwargs)
         for variable, old in zip(state, before):
             variable.assign(pt.where(finite, variable.read_value(), old))
