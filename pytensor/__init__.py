@@ -93,7 +93,7 @@ from ._device_spec import DeviceSpec, VariableAggregation, VariableSynchronizati
 from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functions
     tan, sinh, cosh, asin, acos, atan, atan2, asinh, acosh, atanh, scalar_mul, cumsum,
 )
-from ._math_ops import truncatediv, truncatemod  # noqa: E402,F401
+from ._math_ops import truncatediv, truncatemod, complex  # noqa: E402,F401,A004
 from .dtypes import double, saturate_cast  # noqa: E402,F401
 from ._tensor_array import TensorArray  # noqa: E402,F401
 from ._scopes import get_current_name_scope  # noqa: E402,F401

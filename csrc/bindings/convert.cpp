@@ -46,14 +46,14 @@ std::optional<DType> dtype_of_object(py::handle obj) {
 template <class T> void fill_scalar(const Tensor& t, T v) { *t.data<T>() = v; }
 
 Tensor scalar_tensor(double v, DType dt) {
-  if (computes_in_float32(dt)) return ops::cast(scalar_tensor(v, DType::Float64), dt);
+  if (computes_in_float32(dt) || is_complex(dt)) return ops::cast(scalar_tensor(v, DType::Float64), dt);
   Tensor t = Tensor::empty({}, dt);
   PT_DISPATCH_ALL(dt, "convert_to_tensor", fill_scalar<scalar_t>(t, static_cast<scalar_t>(v)));
   return t;
 }
 
 Tensor int_scalar_tensor(int64_t v, DType dt) {
-  if (computes_in_float32(dt)) return ops::cast(int_scalar_tensor(v, DType::Int64), dt);
+  if (computes_in_float32(dt) || is_complex(dt)) return ops::cast(int_scalar_tensor(v, DType::Int64), dt);
   Tensor t = Tensor::empty({}, dt);
   PT_DISPATCH_ALL(dt, "convert_to_tensor", fill_scalar<scalar_t>(t, static_cast<scalar_t>(v)));
   return t;
@@ -225,7 +225,7 @@ Tensor from_python_scalar(py::handle obj, std::optional<DType> dtype, const char
   if (PyFloat_Check(p)) {
     DType dt = dtype.value_or(DType::Float32);
     double v = PyFloat_AS_DOUBLE(p);
-    if (!is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
+    if (!is_floating(dt) && !is_complex(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
     return scalar_tensor(v, dt);
   }
   // int
@@ -233,7 +233,7 @@ Tensor from_python_scalar(py::handle obj, std::optional<DType> dtype, const char
   long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
   if (overflow) throw InvalidArgument(str_cat(op, ": Python integer ", std::string(py::repr(obj)), " does not fit in int64"));
   DType dt = dtype.value_or((v >= INT32_MIN && v <= INT32_MAX) ? DType::Int32 : DType::Int64);
-  if (is_floating(dt)) return scalar_tensor(static_cast<double>(v), dt);
+  if (is_floating(dt) || is_complex(dt)) return scalar_tensor(static_cast<double>(v), dt);
   if (v < int_range(dt).first || v > int_range(dt).second)
     throw InvalidArgument(str_cat(op, ": Python integer ", v, " is out of range for dtype ", dtype_name(dt)));
   return int_scalar_tensor(v, dt);
@@ -339,10 +339,11 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
       DType natural = scan.kind == Kind::Float ? DType::Float32 : scan.kind == Kind::Int ? int_natural : DType::Bool;
       if (numel(scan.shape) == 0) natural = DType::Float32;
       DType dt = dtype.value_or(natural);
-      if (scan.kind == Kind::Float && !is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
+      if (scan.kind == Kind::Float && !is_floating(dt) && !is_complex(dt) && dt != DType::Bool)
+        float_to_int_error(op, obj, dt);
       check_int_range(scan, dt, op);
-      // float16 / bfloat16 are filled in float64, then rounded.
-      Tensor t = Tensor::empty(scan.shape, computes_in_float32(dt) ? DType::Float64 : dt);
+      // float16 / bfloat16 are filled in float64, then rounded; complex ones from float64 too.
+      Tensor t = Tensor::empty(scan.shape, computes_in_float32(dt) || is_complex(dt) ? DType::Float64 : dt);
       PT_DISPATCH_ALL(t.dtype(), op, {
         scalar_t* out = t.data<scalar_t>();
         fill_list<scalar_t>(obj, out);

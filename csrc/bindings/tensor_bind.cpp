@@ -44,7 +44,9 @@ py::array to_numpy(const Tensor& t) {
   for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
   auto* keep = new Tensor(t);
   py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
-  py::array arr(py::dtype(buffer_format(t.dtype())), shape, strides, t.raw_data(), owner);
+  // numpy's dtype from its buffer format, but for the complex ones ("Zf" / "Zd": numpy reads only its names).
+  py::dtype dtype = is_complex(t.dtype()) ? py::dtype(dtype_name(t.dtype())) : py::dtype(buffer_format(t.dtype()));
+  py::array arr(dtype, shape, strides, t.raw_data(), owner);
   py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   if (t.dtype() == DType::BFloat16) return arr.attr("view")(registered("numpy_bfloat16")());
   return arr;

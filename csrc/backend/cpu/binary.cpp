@@ -8,6 +8,7 @@
 #include "../kernel_table.h"
 #include "../kernels.h"
 #include "elementwise.h"
+#include "half_types.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -199,6 +200,12 @@ void register_binary_kernels() {
   PT_BINARY(equal, AllTypes, bool, x == y);
   PT_BINARY(not_equal, AllTypes, bool, x != y);
   PT_BINARY(equal, NarrowIntTypes, bool, x == y);
+  PT_BINARY(add, ComplexTypes, T, x + y);
+  PT_BINARY(subtract, ComplexTypes, T, x - y);
+  PT_BINARY(multiply, ComplexTypes, T, x * y);
+  PT_BINARY(divide, ComplexTypes, T, x / y);
+  PT_BINARY(equal, ComplexTypes, bool, x == y);
+  PT_BINARY(not_equal, ComplexTypes, bool, x != y);
   PT_BINARY(not_equal, NarrowIntTypes, bool, x != y);
   PT_BINARY(less, ElementwiseTypes, bool, x < y);
   PT_BINARY(less_equal, ElementwiseTypes, bool, x <= y);
@@ -231,6 +238,7 @@ void register_binary_kernels() {
     };
   });
   register_each(AllTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
+  register_each(ComplexTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
   register_each(NarrowIntTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
   // where selects bits: float16 and bfloat16 as 16-bit words.
   for (DType half : {DType::Float16, DType::BFloat16})

@@ -78,7 +78,8 @@ void linspace(const Tensor& out, double start, double stop) {
 
 void register_creation_kernels() {
   using FillTypes = backend::Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::half, Eigen::bfloat16,
-                                   int8_t, int16_t, uint16_t, uint32_t, uint64_t>;
+                                   int8_t, int16_t, uint16_t, uint32_t, uint64_t, std::complex<float>,
+                                   std::complex<double>>;
   register_each(FillTypes{}, OpId::fill, Device::CPU, [](auto tag) {
     using T = decltype(tag);
     return +[](const Tensor& out, double value, double) {

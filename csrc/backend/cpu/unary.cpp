@@ -37,9 +37,16 @@ template <class T> T abs_of(T v) {
   else return v < T(0) ? wrap_neg(v) : v;  // abs(lowest) is lowest, as in TF and numpy
 }
 
+template <class T> constexpr bool is_complex_v = false;
+template <class T> constexpr bool is_complex_v<std::complex<T>> = true;
+
 template <class R, class T> R convert_element(T v) {
+  // Complex to real keeps the real part, as TF's cast; real to complex has no imaginary part.
+  if constexpr (is_complex_v<T> && is_complex_v<R>) return R(v);
+  else if constexpr (is_complex_v<T>) return std::is_same_v<R, bool> ? R(v != T(0)) : convert_element<R>(v.real());
+  else if constexpr (is_complex_v<R>) return R(convert_element<typename R::value_type>(v));
   // float16 / bfloat16 convert through float32 both ways, as Eigen's (and so TF's) casts do.
-  if constexpr (is_half_v<T>) return convert_element<R>(static_cast<float>(v));
+  else if constexpr (is_half_v<T>) return convert_element<R>(static_cast<float>(v));
   else if constexpr (is_half_v<R>) return R(convert_element<float>(v));
   else if constexpr (std::is_same_v<R, bool>) return v != T(0);
   else if constexpr (std::is_floating_point_v<T> && std::is_integral_v<R>) {
@@ -89,7 +96,7 @@ void copy_kernel(const Tensor& src, const Tensor& dst) {
 
 /** The dtypes cast converts between. */
 using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::half, Eigen::bfloat16, int8_t, int16_t,
-                        uint16_t, uint32_t, uint64_t>;
+                        uint16_t, uint32_t, uint64_t, std::complex<float>, std::complex<double>>;
 // Runs __VA_ARGS__ with scalar_t bound to the C++ type of cast's output dtype `dt` (one of CastTypes).
 #define PT_DISPATCH_CAST(dt, ...)                                                                       \
   switch (dt) {                                                                                         \
@@ -106,6 +113,8 @@ using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::h
     PT_CASE(UInt16, uint16_t, __VA_ARGS__)                                                              \
     PT_CASE(UInt32, uint32_t, __VA_ARGS__)                                                              \
     PT_CASE(UInt64, uint64_t, __VA_ARGS__)                                                              \
+    PT_CASE(Complex64, std::complex<float>, __VA_ARGS__)                                                \
+    PT_CASE(Complex128, std::complex<double>, __VA_ARGS__)                                              \
     default: ::pt::throw_dtype_error("cast", dt, "a real dtype (bool, integers, floats)");              \
   }
 
@@ -149,6 +158,7 @@ using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::h
 
 void register_unary_kernels() {
   PT_SCALAR_UNARY(negative, backend::ElementwiseTypes, T, wrap_neg(v));
+  PT_SCALAR_UNARY(negative, ComplexTypes, T, -v);
   PT_SCALAR_UNARY(abs, backend::ElementwiseTypes, T, abs_of(v));
   PT_SCALAR_UNARY(sign, backend::ElementwiseTypes, T, sign_of(v));
   PT_SCALAR_UNARY(square, backend::ElementwiseTypes, T, wrap_mul(v, v));
