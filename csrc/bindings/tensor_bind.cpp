@@ -83,9 +83,13 @@ py::capsule to_dlpack(const Tensor& t, bool versioned = false, uint64_t flags = 
   dl.byte_offset = static_cast<uint64_t>(t.offset()) * t.itemsize();
   dl.device = {t.device() == Device::CPU ? dlpack::kDLCPU : dlpack::kDLCUDA, 0};
   dl.ndim = static_cast<int32_t>(t.ndim());
-  uint8_t code = t.dtype() == DType::Bool ? dlpack::kDLBool
-                 : is_floating(t.dtype()) ? dlpack::kDLFloat
-                 : t.dtype() == DType::UInt8 ? dlpack::kDLUInt : dlpack::kDLInt;
+  const DType d = t.dtype();
+  const bool is_unsigned = d == DType::UInt8 || d == DType::UInt16 || d == DType::UInt32 || d == DType::UInt64;
+  uint8_t code = d == DType::Bool ? dlpack::kDLBool
+                 : d == DType::BFloat16 ? dlpack::kDLBfloat
+                 : is_complex(d) ? dlpack::kDLComplex
+                 : is_floating(d) ? dlpack::kDLFloat
+                 : is_unsigned ? dlpack::kDLUInt : dlpack::kDLInt;
   dl.dtype = {code, static_cast<uint8_t>(t.itemsize() * 8), 1};
   dl.shape = ctx->shape.data();
   dl.strides = ctx->strides.data();
@@ -127,12 +131,22 @@ Tensor from_dlpack(py::object obj) {
   DType dt;
   int bits = dl.dtype.bits;
   if (dl.dtype.lanes != 1) throw TypeError("from_dlpack: vector (lanes > 1) dtypes are not supported");
-  if (dl.dtype.code == dlpack::kDLBool && bits == 8) dt = DType::Bool;
-  else if (dl.dtype.code == dlpack::kDLUInt && bits == 8) dt = DType::UInt8;
-  else if (dl.dtype.code == dlpack::kDLInt && bits == 32) dt = DType::Int32;
-  else if (dl.dtype.code == dlpack::kDLInt && bits == 64) dt = DType::Int64;
-  else if (dl.dtype.code == dlpack::kDLFloat && bits == 32) dt = DType::Float32;
-  else if (dl.dtype.code == dlpack::kDLFloat && bits == 64) dt = DType::Float64;
+  const uint8_t code = dl.dtype.code;
+  if (code == dlpack::kDLBool && bits == 8) dt = DType::Bool;
+  else if (code == dlpack::kDLUInt && bits == 8) dt = DType::UInt8;
+  else if (code == dlpack::kDLUInt && bits == 16) dt = DType::UInt16;
+  else if (code == dlpack::kDLUInt && bits == 32) dt = DType::UInt32;
+  else if (code == dlpack::kDLUInt && bits == 64) dt = DType::UInt64;
+  else if (code == dlpack::kDLInt && bits == 8) dt = DType::Int8;
+  else if (code == dlpack::kDLInt && bits == 16) dt = DType::Int16;
+  else if (code == dlpack::kDLInt && bits == 32) dt = DType::Int32;
+  else if (code == dlpack::kDLInt && bits == 64) dt = DType::Int64;
+  else if (code == dlpack::kDLFloat && bits == 16) dt = DType::Float16;
+  else if (code == dlpack::kDLFloat && bits == 32) dt = DType::Float32;
+  else if (code == dlpack::kDLFloat && bits == 64) dt = DType::Float64;
+  else if (code == dlpack::kDLBfloat && bits == 16) dt = DType::BFloat16;
+  else if (code == dlpack::kDLComplex && bits == 64) dt = DType::Complex64;
+  else if (code == dlpack::kDLComplex && bits == 128) dt = DType::Complex128;
   else throw TypeError(str_cat("from_dlpack: unsupported DLPack dtype (code ", int(dl.dtype.code), ", bits ", bits, ")"));
   Shape shape(dl.shape, dl.shape + dl.ndim);
   Strides strides = dl.strides ? Strides(dl.strides, dl.strides + dl.ndim) : contiguous_strides(shape);
