@@ -349,7 +349,7 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
         fill_list<scalar_t>(obj, out);
       });
       if (PyErr_Occurred()) throw py::error_already_set();
-      return ops::cast(t, dt);
+      return t.dtype() == dt ? t : ops::cast(t, dt);
     }
   }
   if (PyObject_CheckBuffer(p)) return convert_dtype(from_buffer(obj), dtype, op);
