@@ -18,6 +18,8 @@ if "OMP_WAIT_POLICY" not in _os.environ:
 _core = _load_core(_os.path.dirname(__file__))  # the AVX-512 build where it runs faster (see _isa.py)
 from . import dtypes, errors, nest
 from .dtypes import DType, as_dtype, bool, uint8, int32, int64, float32, float64  # noqa: A004 - TF's names
+from .dtypes import (float16, bfloat16, half, double, int8, int16, uint16, uint32, uint64,  # noqa: F401
+                     complex64, complex128)
 from .tensor_shape import TensorShape
 from ._tensor_api import Tensor, Variable
 from ._core import constant, convert_to_tensor
@@ -110,7 +112,7 @@ from ._device_spec import DeviceSpec, VariableAggregation, VariableSynchronizati
 from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functions
     tan, sinh, cosh, asin, acos, atan, atan2, asinh, acosh, atanh, scalar_mul, cumsum,
 )
-from ._math_ops import truncatediv, truncatemod  # noqa: E402,F401
+from ._math_ops import truncatediv, truncatemod, complex  # noqa: E402,F401,A004
 from .dtypes import double, saturate_cast  # noqa: E402,F401
 from ._tensor_array import TensorArray  # noqa: E402,F401
 from ._scopes import get_current_name_scope  # noqa: E402,F401

@@ -21,7 +21,7 @@ __all__ = [
     "cumprod", "cumulative_logsumexp", "segment_sum", "segment_mean", "segment_max", "segment_min", "segment_prod",
     "unsorted_segment_mean", "unsorted_segment_sqrt_n", "unsorted_segment_max", "unsorted_segment_min",
     "unsorted_segment_prod", "top_k", "in_top_k", "bincount", "confusion_matrix", "invert_permutation",
-    "is_non_decreasing", "is_strictly_increasing", "polyval", "real", "imag", "conj", "angle", "bessel_i0",
+    "is_non_decreasing", "is_strictly_increasing", "polyval", "complex", "real", "imag", "conj", "angle", "bessel_i0",
     "bessel_i0e", "bessel_i1", "bessel_i1e",
 ]
 
@@ -732,31 +732,51 @@ def polyval(coeffs, x, name=None):
     return result
 
 
-def _real_only(x, op):
-    x = _tensor(x, "float32")
-    if x.dtype.name.startswith("complex"):
-        raise TypeError(f"{op}: complex tensors are not supported yet")
-    return x
+def _parts(x):
+    """(real part, imaginary part) of a complex tensor, as differentiable-free ops: the real part is TF's cast to
+    the part dtype, the imaginary one the real part of x * -1j."""
+    part = x.dtype.real_dtype
+    return _core.cast(x, part), _core.cast(x * _core.constant(-1j, x.dtype), part)
+
+
+def complex(real, imag, name=None):  # noqa: A001 - TF's name
+    """real + imag * 1j: float32 parts give complex64, float64 parts complex128 (TF's rule; both one dtype)."""
+    real, imag = _tensor(real, "float32"), _tensor(imag, "float32")
+    if real.dtype != imag.dtype or real.dtype.name not in ("float32", "float64"):
+        raise TypeError(f"complex: real and imag must both be float32 or both float64, got {real.dtype.name} and "
+                        f"{imag.dtype.name}; cast them with tf.cast")
+    dtype = "complex64" if real.dtype.name == "float32" else "complex128"
+    return _core.cast(real, dtype) + _core.cast(imag, dtype) * _core.constant(1j, dtype)
 
 
 def real(input, name=None):  # noqa: A002 - TF's name
-    """The real part: a real tensor itself (complex dtypes are not built yet)."""
-    return _real_only(input, "real")
+    """The real part (float32 for complex64, float64 for complex128); a real tensor itself."""
+    x = _tensor(input, "float32")
+    return _parts(x)[0] if x.dtype.is_complex else x
 
 
 def imag(input, name=None):  # noqa: A002 - TF's name
-    """The imaginary part: zeros for a real tensor (complex dtypes are not built yet)."""
-    return _core.zeros_like(_real_only(input, "imag"))
+    """The imaginary part; zeros for a real tensor."""
+    x = _tensor(input, "float32")
+    return _parts(x)[1] if x.dtype.is_complex else _core.zeros_like(x)
 
 
 def conj(x, name=None):
-    """The complex conjugate: a real tensor itself (complex dtypes are not built yet)."""
-    return _real_only(x, "conj")
+    """The complex conjugate; a real tensor itself."""
+    x = _tensor(x, "float32")
+    if not x.dtype.is_complex:
+        return x
+    re, im = _parts(x)
+    return complex(re, -im)
 
 
 def angle(input, name=None):  # noqa: A002 - TF's name
-    """The argument: pi for negative real numbers, 0 otherwise (complex dtypes are not built yet)."""
-    x = _floating(_real_only(input, "angle"), "angle")
+    """The argument atan2(imag, real); for real tensors pi for negative numbers, 0 otherwise."""
+    x = _tensor(input, "float32")
+    if x.dtype.is_complex:
+        re, im = _parts(x)
+        return atan2(im, re)
+    x = _floating(x, "angle")
     return _core.where(x < 0.0, _const(_pymath.pi, x), _core.zeros_like(x))
 
 

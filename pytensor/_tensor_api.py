@@ -24,10 +24,7 @@ def _to_numpy(value):
         value = [_to_numpy(v) if isinstance(v, (list, tuple, Tensor, Variable)) else v for v in value]
     elif isinstance(value, (Tensor, Variable)):
         return value.numpy()
-    arr = np.asarray(value)
-    if arr.dtype == np.float16:
-        arr = arr.astype(np.float32)
-    return arr
+    return np.asarray(value)
 
 
 def _format_array(arr):

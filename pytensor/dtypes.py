@@ -2,7 +2,8 @@
 
 from . import _core
 
-__all__ = ["DType", "as_dtype", "bool", "uint8", "int32", "int64", "float32", "float64"]
+__all__ = ["DType", "as_dtype", "bool", "uint8", "int32", "int64", "float32", "float64", "float16", "bfloat16",
+           "int8", "int16", "uint16", "uint32", "uint64", "complex64", "complex128", "half", "double"]
 
 _builtin_bool = bool
 
@@ -27,16 +28,24 @@ class DType:
 
     @property
     def as_numpy_dtype(self):
-        import numpy as np
-        return np.dtype(self._name).type
+        """numpy's scalar type (bfloat16: ml_dtypes', as TF's)."""
+        return _numpy_bfloat16() if self is bfloat16 else _np().dtype(self._name).type
 
     @property
     def is_floating(self):
-        return self._name in ("float32", "float64")
+        return self._name in ("float16", "bfloat16", "float32", "float64")
 
     @property
     def is_integer(self):
-        return self._name in ("uint8", "int32", "int64")
+        return self._name in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+
+    @property
+    def is_complex(self):
+        return self._name in ("complex64", "complex128")
+
+    @property
+    def is_numeric(self):
+        return self.is_floating or self.is_integer or self.is_complex
 
     @property
     def is_bool(self):
@@ -44,11 +53,16 @@ class DType:
 
     @property
     def is_unsigned(self):
-        return self._name in ("uint8", "bool")
+        return self._name in ("bool", "uint8", "uint16", "uint32", "uint64")
+
+    @property
+    def real_dtype(self):
+        """The dtype of a complex dtype's parts (itself for real dtypes), as TF's."""
+        return {"complex64": float32, "complex128": float64}.get(self._name, self)
 
     @property
     def size(self):
-        return {"bool": 1, "uint8": 1, "int32": 4, "int64": 8, "float32": 4, "float64": 8}[self._name]
+        return _np().dtype(self.as_numpy_dtype).itemsize
 
     @property
     def base_dtype(self):
@@ -56,13 +70,19 @@ class DType:
 
     @property
     def min(self):
-        import numpy as np
-        return _builtin_bool(False) if self.is_bool else (np.finfo if self.is_floating else np.iinfo)(self._name).min
+        return _builtin_bool(False) if self.is_bool else self._info().min
 
     @property
     def max(self):
-        import numpy as np
-        return _builtin_bool(True) if self.is_bool else (np.finfo if self.is_floating else np.iinfo)(self._name).max
+        return _builtin_bool(True) if self.is_bool else self._info().max
+
+    def _info(self):
+        if self.is_complex:
+            raise TypeError(f"Cannot find minimum value of {self}: complex numbers are not ordered")
+        if self is bfloat16:
+            return _ml_dtypes().finfo(_numpy_bfloat16())
+        np = _np()
+        return (np.finfo if self.is_floating else np.iinfo)(self._name)
 
     def __repr__(self):
         return f"pt.{self._name}"
@@ -88,18 +108,50 @@ class DType:
         return as_dtype, (self._name,)
 
 
+# In the core's DType order (csrc/core/dtype.h).
 bool = DType("bool", 0)  # noqa: A001 - TF's name
 uint8 = DType("uint8", 1)
 int32 = DType("int32", 2)
 int64 = DType("int64", 3)
 float32 = DType("float32", 4)
 float64 = DType("float64", 5)
+float16 = DType("float16", 6)
+bfloat16 = DType("bfloat16", 7)
+int8 = DType("int8", 8)
+int16 = DType("int16", 9)
+uint16 = DType("uint16", 10)
+uint32 = DType("uint32", 11)
+uint64 = DType("uint64", 12)
+complex64 = DType("complex64", 13)
+complex128 = DType("complex128", 14)
 
-double = float64  # TF's alias
+double = float64  # TF's aliases
+half = float16
 
-_ALL = (bool, uint8, int32, int64, float32, float64)
+_ALL = (bool, uint8, int32, int64, float32, float64, float16, bfloat16, int8, int16, uint16, uint32, uint64,
+        complex64, complex128)
 _BY_NAME = {d.name: d for d in _ALL}
-_BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64})
+_BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64, "half": float16,
+                 "complex": complex128})
+
+
+def _np():
+    import numpy as np
+    return np
+
+
+def _ml_dtypes():
+    try:
+        import ml_dtypes
+    except ImportError:
+        raise ImportError("bfloat16 arrays in numpy need the ml_dtypes package (as TensorFlow's do): "
+                          "pip install ml_dtypes") from None
+    return ml_dtypes
+
+
+def _numpy_bfloat16():
+    """numpy's bfloat16 scalar type, from ml_dtypes (imported on first use)."""
+    return _ml_dtypes().bfloat16
 
 
 def as_dtype(value):
@@ -117,6 +169,8 @@ def as_dtype(value):
         return int32
     if value is float:
         return float32
+    if value is complex:
+        return complex128
     import numpy as np
     try:
         name = np.dtype(value).name
@@ -125,8 +179,7 @@ def as_dtype(value):
     try:
         return _BY_NAME[name]
     except KeyError:
-        raise TypeError(f"dtype {name} is not supported; pytensor supports "
-                        "bool, uint8, int32, int64, float32 and float64") from None
+        raise TypeError(f"dtype {name} is not supported; pytensor supports {', '.join(d.name for d in _ALL)}") from None
 
 
 def cast(x, dtype, name=None):
@@ -160,10 +213,12 @@ def _aliases():
     import numpy as np
     pairs = list(_BY_NAME.items()) + [(_builtin_bool, bool), (int, int32), (float, float32)]
     for d in _ALL:
-        pairs += [(np.dtype(d.name), d), (np.dtype(d.name).type, d)]
+        if d is not bfloat16:  # ml_dtypes' type: as_dtype resolves it by name, so pytensor imports ml_dtypes lazily
+            pairs += [(np.dtype(d.name), d), (np.dtype(d.name).type, d)]
     return pairs
 
 
 _core._set_dtype_objects(list(_ALL))
 _core._set_dtype_aliases(_aliases())
 _core._register("as_dtype", as_dtype)
+_core._register("numpy_bfloat16", _numpy_bfloat16)

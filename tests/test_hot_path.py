@@ -74,9 +74,9 @@ def test_dtype_arguments_resolve_as_as_dtype_does(spelling):
     assert _core.convert_to_tensor([1], dtype=spelling).dtype is want
 
 
-@pytest.mark.parametrize("spelling,match", [("float16", "float16"), ("f4", "unknown dtype name 'f4'"),
-                                            (np.float16, "float16 is not supported"),
-                                            (np.complex64, "complex64"), (object(), "cannot interpret")])
+@pytest.mark.parametrize("spelling,match", [("float8", "float8"), ("f4", "unknown dtype name 'f4'"),
+                                            (np.longdouble, "float128 is not supported"),
+                                            (np.dtype("M8[s]"), "datetime64"), (object(), "cannot interpret")])
 def test_what_names_no_dtype_is_as_dtypes_type_error(spelling, match):
     with pytest.raises(TypeError, match=match):
         pt.zeros((1,), dtype=spelling)

@@ -109,6 +109,10 @@ template <class... Ts> struct Types {};
 using FloatTypes = Types<float, double>;
 using NumericTypes = Types<uint8_t, int32_t, int64_t, float, double>;
 using AllTypes = Types<bool, uint8_t, int32_t, int64_t, float, double>;
+/** The integer dtypes with element-wise kernels only (arithmetic, comparisons, casts; no reductions or matmul). */
+using NarrowIntTypes = Types<int8_t, int16_t, uint16_t, uint32_t, uint64_t>;
+/** NumericTypes and NarrowIntTypes: the dtypes of element-wise arithmetic and comparisons. */
+using ElementwiseTypes = Types<uint8_t, int32_t, int64_t, float, double, int8_t, int16_t, uint16_t, uint32_t, uint64_t>;
 
 /**
  * Registers make(T{}) (a kernel pointer, e.g. `+[](...) {...}` using T) as the kernel of (op, device, dtype_of<T>,

@@ -46,12 +46,14 @@ std::optional<DType> dtype_of_object(py::handle obj) {
 template <class T> void fill_scalar(const Tensor& t, T v) { *t.data<T>() = v; }
 
 Tensor scalar_tensor(double v, DType dt) {
+  if (computes_in_float32(dt) || is_complex(dt)) return ops::cast(scalar_tensor(v, DType::Float64), dt);
   Tensor t = Tensor::empty({}, dt);
   PT_DISPATCH_ALL(dt, "convert_to_tensor", fill_scalar<scalar_t>(t, static_cast<scalar_t>(v)));
   return t;
 }
 
 Tensor int_scalar_tensor(int64_t v, DType dt) {
+  if (computes_in_float32(dt) || is_complex(dt)) return ops::cast(int_scalar_tensor(v, DType::Int64), dt);
   Tensor t = Tensor::empty({}, dt);
   PT_DISPATCH_ALL(dt, "convert_to_tensor", fill_scalar<scalar_t>(t, static_cast<scalar_t>(v)));
   return t;
@@ -129,12 +131,24 @@ bool scan_list(py::handle root, ListScan& scan) {
   }
 }
 
+/** The Python ints dtype `dt` holds (int64's range for the others: uint64 above it is not read). */
+std::pair<int64_t, int64_t> int_range(DType dt) {
+  switch (dt) {
+    case DType::Int8: return {INT8_MIN, INT8_MAX};
+    case DType::UInt8: return {0, UINT8_MAX};
+    case DType::Int16: return {INT16_MIN, INT16_MAX};
+    case DType::UInt16: return {0, UINT16_MAX};
+    case DType::Int32: return {INT32_MIN, INT32_MAX};
+    case DType::UInt32: return {0, UINT32_MAX};
+    case DType::UInt64: return {0, INT64_MAX};
+    default: return {INT64_MIN, INT64_MAX};
+  }
+}
+
 /** Throws InvalidArgument naming `op` unless every Python int of `scan` fits `dt` (TF's ranges; floats take any). */
 void check_int_range(const ListScan& scan, DType dt, const char* op) {
   if (scan.kind != Kind::Int) return;
-  int64_t lo = INT64_MIN, hi = INT64_MAX;
-  if (dt == DType::Int32) lo = INT32_MIN, hi = INT32_MAX;
-  if (dt == DType::UInt8) lo = 0, hi = 255;
+  const auto [lo, hi] = int_range(dt);
   if (scan.int_min < lo || scan.int_max > hi)
     throw InvalidArgument(str_cat(op, ": Python integer ", scan.int_min < lo ? scan.int_min : scan.int_max,
                                   " is out of range for dtype ", dtype_name(dt), " (", lo, " to ", hi,
@@ -159,16 +173,32 @@ DType format_to_dtype(const std::string& fmt_in, ssize_t itemsize) {
   if (fmt == "B") return DType::UInt8;
   if (fmt == "f") return DType::Float32;
   if (fmt == "d") return DType::Float64;
+  if (fmt == "e") return DType::Float16;
+  if (fmt == "b") return DType::Int8;
+  if (fmt == "h") return DType::Int16;
+  if (fmt == "H") return DType::UInt16;
+  if (fmt == "Zf") return DType::Complex64;
+  if (fmt == "Zd") return DType::Complex128;
   if ((fmt == "i" || fmt == "l" || fmt == "q") && itemsize == 4) return DType::Int32;
   if ((fmt == "i" || fmt == "l" || fmt == "q") && itemsize == 8) return DType::Int64;
+  if ((fmt == "I" || fmt == "L" || fmt == "Q") && itemsize == 4) return DType::UInt32;
+  if ((fmt == "I" || fmt == "L" || fmt == "Q") && itemsize == 8) return DType::UInt64;
   throw TypeError(str_cat("convert_to_tensor: unsupported element format '", fmt_in,
-                          "' (itemsize ", itemsize, "); supported dtypes are bool, uint8, int32, int64, float32, "
-                          "float64 — convert first, e.g. array.astype(np.float32)"));
+                          "' (itemsize ", itemsize, "); supported dtypes are bool, the (unsigned) integers of 8 to "
+                          "64 bits, float16, bfloat16, float32, float64, complex64 and complex128 — convert first, "
+                          "e.g. array.astype(np.float32)"));
 }
 
 Tensor from_buffer(py::handle obj) {
   Py_buffer view;
-  if (PyObject_GetBuffer(obj.ptr(), &view, PyBUF_RECORDS_RO) != 0) throw py::error_already_set();
+  if (PyObject_GetBuffer(obj.ptr(), &view, PyBUF_RECORDS_RO) != 0) {
+    // numpy exports no buffer of ml_dtypes' bfloat16: read its 16-bit words, then name them bfloat16.
+    py::error_already_set no_buffer;  // takes the error, so Python can run below
+    py::object dtype = py::getattr(obj, "dtype", py::none());
+    if (dtype.is_none() || std::string(py::str(dtype)) != "bfloat16") throw no_buffer;
+    Tensor bits = from_buffer(obj.attr("view")("uint16"));
+    return Tensor::from_storage(bits.storage(), bits.shape(), bits.strides(), bits.offset(), DType::BFloat16);
+  }
   struct Release { Py_buffer* v; ~Release() { PyBuffer_Release(v); } } release{&view};
   DType dt = format_to_dtype(view.format ? view.format : "B", view.itemsize);
   Shape shape(view.shape, view.shape + view.ndim);
@@ -195,7 +225,7 @@ Tensor from_python_scalar(py::handle obj, std::optional<DType> dtype, const char
   if (PyFloat_Check(p)) {
     DType dt = dtype.value_or(DType::Float32);
     double v = PyFloat_AS_DOUBLE(p);
-    if (!is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
+    if (!is_floating(dt) && !is_complex(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
     return scalar_tensor(v, dt);
   }
   // int
@@ -203,8 +233,8 @@ Tensor from_python_scalar(py::handle obj, std::optional<DType> dtype, const char
   long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
   if (overflow) throw InvalidArgument(str_cat(op, ": Python integer ", std::string(py::repr(obj)), " does not fit in int64"));
   DType dt = dtype.value_or((v >= INT32_MIN && v <= INT32_MAX) ? DType::Int32 : DType::Int64);
-  if (is_floating(dt)) return scalar_tensor(static_cast<double>(v), dt);
-  if ((dt == DType::Int32 && (v < INT32_MIN || v > INT32_MAX)) || (dt == DType::UInt8 && (v < 0 || v > 255)))
+  if (is_floating(dt) || is_complex(dt)) return scalar_tensor(static_cast<double>(v), dt);
+  if (v < int_range(dt).first || v > int_range(dt).second)
     throw InvalidArgument(str_cat(op, ": Python integer ", v, " is out of range for dtype ", dtype_name(dt)));
   return int_scalar_tensor(v, dt);
 }
@@ -310,15 +340,17 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
       DType natural = scan.kind == Kind::Float ? DType::Float32 : scan.kind == Kind::Int ? int_natural : DType::Bool;
       if (numel(scan.shape) == 0) natural = DType::Float32;
       DType dt = dtype.value_or(natural);
-      if (scan.kind == Kind::Float && !is_floating(dt) && dt != DType::Bool) float_to_int_error(op, obj, dt);
+      if (scan.kind == Kind::Float && !is_floating(dt) && !is_complex(dt) && dt != DType::Bool)
+        float_to_int_error(op, obj, dt);
       check_int_range(scan, dt, op);
-      Tensor t = Tensor::empty(scan.shape, dt);
-      PT_DISPATCH_ALL(dt, op, {
+      // float16 / bfloat16 are filled in float64, then rounded; complex ones from float64 too.
+      Tensor t = Tensor::empty(scan.shape, computes_in_float32(dt) || is_complex(dt) ? DType::Float64 : dt);
+      PT_DISPATCH_ALL(t.dtype(), op, {
         scalar_t* out = t.data<scalar_t>();
         fill_list<scalar_t>(obj, out);
       });
       if (PyErr_Occurred()) throw py::error_already_set();
-      return t;
+      return t.dtype() == dt ? t : ops::cast(t, dt);
     }
   }
   if (PyObject_CheckBuffer(p)) return convert_dtype(from_buffer(obj), dtype, op);

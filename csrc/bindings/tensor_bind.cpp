@@ -13,6 +13,7 @@ namespace pt::bind {
 
 namespace {
 
+/** The buffer-protocol format of a dtype; bfloat16 has none (numpy's comes from ml_dtypes): "H", its bits. */
 const char* buffer_format(DType dt) {
   switch (dt) {
     case DType::Bool: return "?";
@@ -20,8 +21,17 @@ const char* buffer_format(DType dt) {
     case DType::Int32: return "i";
     case DType::Int64: return "q";
     case DType::Float32: return "f";
-    default: return "d";
+    case DType::Float64: return "d";
+    case DType::Float16: return "e";
+    case DType::Int8: return "b";
+    case DType::Int16: return "h";
+    case DType::UInt16: case DType::BFloat16: return "H";
+    case DType::UInt32: return "I";
+    case DType::UInt64: return "Q";
+    case DType::Complex64: return "Zf";
+    case DType::Complex128: return "Zd";
   }
+  return "B";
 }
 
 /**
@@ -34,8 +44,11 @@ py::array to_numpy(const Tensor& t) {
   for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
   auto* keep = new Tensor(t);
   py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
-  py::array arr(py::dtype(buffer_format(t.dtype())), shape, strides, t.raw_data(), owner);
+  // numpy's dtype from its buffer format, but for the complex ones ("Zf" / "Zd": numpy reads only its names).
+  py::dtype dtype = is_complex(t.dtype()) ? py::dtype(dtype_name(t.dtype())) : py::dtype(buffer_format(t.dtype()));
+  py::array arr(dtype, shape, strides, t.raw_data(), owner);
   py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  if (t.dtype() == DType::BFloat16) return arr.attr("view")(registered("numpy_bfloat16")());
   return arr;
 }
 
@@ -70,9 +83,13 @@ py::capsule to_dlpack(const Tensor& t, bool versioned = false, uint64_t flags = 
   dl.byte_offset = static_cast<uint64_t>(t.offset()) * t.itemsize();
   dl.device = {t.device() == Device::CPU ? dlpack::kDLCPU : dlpack::kDLCUDA, 0};
   dl.ndim = static_cast<int32_t>(t.ndim());
-  uint8_t code = t.dtype() == DType::Bool ? dlpack::kDLBool
-                 : is_floating(t.dtype()) ? dlpack::kDLFloat
-                 : t.dtype() == DType::UInt8 ? dlpack::kDLUInt : dlpack::kDLInt;
+  const DType d = t.dtype();
+  const bool is_unsigned = d == DType::UInt8 || d == DType::UInt16 || d == DType::UInt32 || d == DType::UInt64;
+  uint8_t code = d == DType::Bool ? dlpack::kDLBool
+                 : d == DType::BFloat16 ? dlpack::kDLBfloat
+                 : is_complex(d) ? dlpack::kDLComplex
+                 : is_floating(d) ? dlpack::kDLFloat
+                 : is_unsigned ? dlpack::kDLUInt : dlpack::kDLInt;
   dl.dtype = {code, static_cast<uint8_t>(t.itemsize() * 8), 1};
   dl.shape = ctx->shape.data();
   dl.strides = ctx->strides.data();
@@ -114,12 +131,22 @@ Tensor from_dlpack(py::object obj) {
   DType dt;
   int bits = dl.dtype.bits;
   if (dl.dtype.lanes != 1) throw TypeError("from_dlpack: vector (lanes > 1) dtypes are not supported");
-  if (dl.dtype.code == dlpack::kDLBool && bits == 8) dt = DType::Bool;
-  else if (dl.dtype.code == dlpack::kDLUInt && bits == 8) dt = DType::UInt8;
-  else if (dl.dtype.code == dlpack::kDLInt && bits == 32) dt = DType::Int32;
-  else if (dl.dtype.code == dlpack::kDLInt && bits == 64) dt = DType::Int64;
-  else if (dl.dtype.code == dlpack::kDLFloat && bits == 32) dt = DType::Float32;
-  else if (dl.dtype.code == dlpack::kDLFloat && bits == 64) dt = DType::Float64;
+  const uint8_t code = dl.dtype.code;
+  if (code == dlpack::kDLBool && bits == 8) dt = DType::Bool;
+  else if (code == dlpack::kDLUInt && bits == 8) dt = DType::UInt8;
+  else if (code == dlpack::kDLUInt && bits == 16) dt = DType::UInt16;
+  else if (code == dlpack::kDLUInt && bits == 32) dt = DType::UInt32;
+  else if (code == dlpack::kDLUInt && bits == 64) dt = DType::UInt64;
+  else if (code == dlpack::kDLInt && bits == 8) dt = DType::Int8;
+  else if (code == dlpack::kDLInt && bits == 16) dt = DType::Int16;
+  else if (code == dlpack::kDLInt && bits == 32) dt = DType::Int32;
+  else if (code == dlpack::kDLInt && bits == 64) dt = DType::Int64;
+  else if (code == dlpack::kDLFloat && bits == 16) dt = DType::Float16;
+  else if (code == dlpack::kDLFloat && bits == 32) dt = DType::Float32;
+  else if (code == dlpack::kDLFloat && bits == 64) dt = DType::Float64;
+  else if (code == dlpack::kDLBfloat && bits == 16) dt = DType::BFloat16;
+  else if (code == dlpack::kDLComplex && bits == 64) dt = DType::Complex64;
+  else if (code == dlpack::kDLComplex && bits == 128) dt = DType::Complex128;
   else throw TypeError(str_cat("from_dlpack: unsupported DLPack dtype (code ", int(dl.dtype.code), ", bits ", bits, ")"));
   Shape shape(dl.shape, dl.shape + dl.ndim);
   Strides strides = dl.strides ? Strides(dl.strides, dl.strides + dl.ndim) : contiguous_strides(shape);
@@ -337,6 +364,7 @@ py::object item(const Tensor& t, const char* what) {
     throw InvalidArgument(str_cat(what, ": only a tensor with exactly one element can be converted to a Python "
                                         "scalar, got shape ", shape_str(t.shape())));
   Tensor c = ops::contiguous(t);
+  if (computes_in_float32(c.dtype())) c = ops::cast(c, DType::Float32);
   PT_DISPATCH_ALL(c.dtype(), what, return scalar_value<scalar_t>(c));
   return py::none();
 }
@@ -454,6 +482,8 @@ Example:
           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def_buffer([](const Tensor& t) {
         check_not_symbolic(t, "Converting to a numpy array", "SymbolicTensorToNumpyError");
+        // numpy then reads bfloat16 through __array__ (ml_dtypes' type has no buffer format).
+        if (t.dtype() == DType::BFloat16) throw TypeError("a bfloat16 tensor has no buffer format; use t.numpy()");
         std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
         std::vector<ssize_t> strides(t.ndim());
         for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());

@@ -21,6 +21,7 @@ constexpr double kTwoOverSqrtPi = 1.1283791670955125738961589031215;  // erf's d
  * Maps `x` element-wise by op's kernel with its float parameter and flag, then records `op` with its attributes.
  */
 Tensor map_activation(OpId op, const Tensor& x, Attrs attrs = attrs::None{}, double param = 0, bool flag = false) {
+  if (computes_in_float32(x.dtype())) return cast(map_activation(op, widened(x), attrs, param, flag), x.dtype());
   PT_OP_SCOPE;
   backend::ActivationKernel* run = kernel<backend::ActivationKernel>(op, x.device(), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
@@ -32,6 +33,8 @@ Tensor map_activation(OpId op, const Tensor& x, Attrs attrs = attrs::None{}, dou
 }  // namespace
 
 Tensor relu_grad(const Tensor& dy, const Tensor& x) {
+  if (computes_in_float32(x.dtype()) && dy.dtype() == x.dtype())
+    return cast(relu_grad(widened(dy), widened(x)), x.dtype());
   PT_OP_SCOPE;
   check_arg(dy.shape() == x.shape(), "relu_grad: gradients of shape ", shape_str(dy.shape()),
             " must have the shape of the features, ", shape_str(x.shape()));
@@ -46,6 +49,8 @@ Tensor relu_grad(const Tensor& dy, const Tensor& x) {
 }
 
 Tensor bias_add_relu(const Tensor& value, const Tensor& bias) {
+  if (computes_in_float32(value.dtype()) && value.dtype() == bias.dtype())
+    return cast(bias_add_relu(widened(value), widened(bias)), value.dtype());
   PT_OP_SCOPE;
   const int64_t rank = static_cast<int64_t>(value.shape().size());
   check_arg(rank >= 1 && bias.shape().size() == 1 && bias.shape()[0] == value.shape()[rank - 1],

@@ -12,8 +12,8 @@ using backend::BinaryKernel;
 using backend::kernel;
 using backend::WhereKernel;
 
-/** TF's true division of integers: int32/int64 -> float64, uint8 -> float32. */
-DType truediv_dtype(DType d) { return d == DType::UInt8 ? DType::Float32 : DType::Float64; }
+/** TF's true division of integers: 8- and 16-bit ones -> float32, wider ones -> float64. */
+DType truediv_dtype(DType d) { return itemsize(d) <= 2 ? DType::Float32 : DType::Float64; }
 
 void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
   if (a.dtype() != b.dtype())
@@ -34,6 +34,10 @@ bool gives_bool(OpId op) {
 }  // namespace
 
 Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
+  if (computes_in_float32(a.dtype()) && a.dtype() == b.dtype()) {
+    Tensor out = binary(op, widened(a), widened(b));
+    return gives_bool(op) ? out : cast(out, a.dtype());
+  }
   PT_OP_SCOPE;
   const char* name = op_def(op).name;
   check_same_dtype(name, a, b);

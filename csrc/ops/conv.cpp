@@ -92,6 +92,8 @@ void check_out_backprop(const char* op, const ConvGeometry& g, const Tensor& dy)
 }  // namespace
 
 Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& params) {
+  if (computes_in_float32(input.dtype()) && input.dtype() == filters.dtype())
+    return cast(conv2d(widened(input), widened(filters), params), input.dtype());
   PT_OP_SCOPE;
   const char* op = "conv2d";
   check_same_dtype(op, input, "input", filters, "filters");
@@ -105,6 +107,8 @@ Tensor conv2d(const Tensor& input, const Tensor& filters, const Conv2dParams& pa
 
 Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, const Tensor& out_backprop,
                              const Conv2dParams& params) {
+  if (computes_in_float32(filters.dtype()) && filters.dtype() == out_backprop.dtype())
+    return cast(conv2d_backprop_input(input_sizes, widened(filters), widened(out_backprop), params), filters.dtype());
   PT_OP_SCOPE;
   const char* op = "conv2d_backprop_input";
   check_same_dtype(op, filters, "filters", out_backprop, "out_backprop");
@@ -119,6 +123,8 @@ Tensor conv2d_backprop_input(const Shape& input_sizes, const Tensor& filters, co
 
 Tensor conv2d_backprop_filter(const Tensor& input, const Shape& filter_sizes, const Tensor& out_backprop,
                               const Conv2dParams& params) {
+  if (computes_in_float32(input.dtype()) && input.dtype() == out_backprop.dtype())
+    return cast(conv2d_backprop_filter(widened(input), filter_sizes, widened(out_backprop), params), input.dtype());
   PT_OP_SCOPE;
   const char* op = "conv2d_backprop_filter";
   check_same_dtype(op, input, "input", out_backprop, "out_backprop");

@@ -4,6 +4,7 @@
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "grad_utils.h"
+#include "complex_parts.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -68,6 +69,16 @@ static Tensor matmul_kernel(const Tensor& a_in, const Tensor& b_in, bool transpo
 namespace pt::ops {
 
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b) {
+  // float16 / bfloat16 products accumulate in float32, each output rounded once.
+  if (computes_in_float32(a.dtype()) && a.dtype() == b.dtype())
+    return cast(matmul(widened(a), widened(b), transpose_a, transpose_b), a.dtype());
+  if (is_complex(a.dtype()) && a.dtype() == b.dtype()) {  // (ar + i ai)(br + i bi) by four real products
+    auto [ar, ai] = complex_parts(a);
+    auto [br, bi] = complex_parts(b);
+    const auto mm = [&](const Tensor& x, const Tensor& y) { return matmul(x, y, transpose_a, transpose_b); };
+    return make_complex(binary(OpId::subtract, mm(ar, br), mm(ai, bi)),
+                        binary(OpId::add, mm(ar, bi), mm(ai, br)), a.dtype());
+  }
   PT_OP_SCOPE;
   Tensor out = matmul_kernel(a, b, transpose_a, transpose_b);
   PT_RECORD(OpId::matmul, {a, b}, {out}, attrs::Matmul{transpose_a, transpose_b});

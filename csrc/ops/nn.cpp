@@ -37,6 +37,7 @@ Tensor softmax_along(OpId op, const Tensor& x, int64_t axis) {
 namespace {
 /** The shared body of softmax and log_softmax: kernel, then one tape record with the axis. */
 Tensor softmax_op(OpId op, const Tensor& logits, int64_t axis) {
+  if (computes_in_float32(logits.dtype())) return cast(softmax_op(op, widened(logits), axis), logits.dtype());
   PT_OP_SCOPE;
   Tensor out = softmax_along(op, logits, axis);
   PT_RECORD(op, {logits}, {out}, attrs::Axis{axis});
@@ -64,6 +65,8 @@ Tensor move_axis_last(const Tensor& x, int64_t axis) {
 }  // namespace
 
 Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits) {
+  if (computes_in_float32(logits.dtype()))
+    return cast(sparse_softmax_cross_entropy_with_logits(labels, widened(logits)), logits.dtype());
   PT_OP_SCOPE;
   constexpr const char* kName = "sparse_softmax_cross_entropy_with_logits";
   check_arg(logits.ndim() >= 1, kName, ": logits must have rank >= 1 (..., num_classes), got a scalar");
@@ -93,6 +96,8 @@ Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tens
 }
 
 Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits, int64_t axis) {
+  if (computes_in_float32(logits.dtype()) && labels.dtype() == logits.dtype())
+    return cast(softmax_cross_entropy_with_logits(widened(labels), widened(logits), axis), logits.dtype());
   PT_OP_SCOPE;
   constexpr const char* kName = "softmax_cross_entropy_with_logits";
   check_arg(logits.ndim() >= 1, kName, ": logits must have rank >= 1 (..., num_classes), got a scalar");
@@ -115,6 +120,7 @@ Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
 
 // ---- dropout ---------------------------------------------------------------------------
 Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, RandomSeed seed) {
+  if (computes_in_float32(x.dtype())) return cast(dropout(widened(x), rate, noise_shape, seed), x.dtype());
   PT_OP_SCOPE;
   check_arg(rate >= 0 && rate < 1, "dropout: rate must be a scalar in [0, 1) (the fraction of units dropped), got ",
             rate);

@@ -16,6 +16,11 @@ namespace pt::ops {
 Tensor unary(OpId op, const Tensor& x);
 /** Converts element type; float -> int truncates toward zero, anything -> bool tests != 0. */
 Tensor cast(const Tensor& x, DType dtype);
+/**
+ * `x` as float32 when it is float16 / bfloat16 (computes_in_float32): what an op computes those in before rounding
+ * its result back with cast; the casts are recorded, so gradients pass through them.
+ */
+inline Tensor widened(const Tensor& x) { return computes_in_float32(x.dtype()) ? cast(x, DType::Float32) : x; }
 /** A dense copy of `x` (or `x` itself when already contiguous). */
 Tensor contiguous(const Tensor& x);
 /** Copies `src` (broadcast to dst's shape, same dtype) into the memory `dst` views. */

@@ -58,6 +58,10 @@ std::pair<Tensor, Tensor> max_pool_forward(const Tensor& x, const Pool2dWindow& 
 
 /** max_pool2d as a recorded op; the argmax is computed when asked for or when a tape keeps it for the backward. */
 std::pair<Tensor, Tensor> max_pool_op(const Tensor& x, const Pool2dWindow& window, bool want_arg) {
+  if (computes_in_float32(x.dtype())) {
+    auto [y, arg] = max_pool_op(widened(x), window, want_arg);
+    return {cast(y, x.dtype()), arg};
+  }
   PT_OP_SCOPE;
   // The argmax is saved for the gradient when a tape tracks x, or for an observer (a traced graph keeps it as an
   // output, which the executor's replay must fill for the traced gradient to read).
@@ -76,6 +80,7 @@ std::pair<Tensor, Tensor> max_pool2d_with_argmax(const Tensor& x, const Pool2dWi
 }
 
 Tensor avg_pool2d(const Tensor& x, const Pool2dWindow& window) {
+  if (computes_in_float32(x.dtype())) return cast(avg_pool2d(widened(x), window), x.dtype());
   PT_OP_SCOPE;
   const char* name = "avg_pool2d";
   const Geometry g = geometry(x.shape(), window, name);
@@ -87,6 +92,8 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dWindow& window) {
 }
 
 Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& input_shape, const Pool2dWindow& window) {
+  if (computes_in_float32(dy.dtype()))
+    return cast(max_pool2d_grad(widened(dy), argmax, input_shape, window), dy.dtype());
   PT_OP_SCOPE;
   const char* name = "max_pool2d_grad";
   const Geometry g = geometry(input_shape, window, name);
@@ -102,6 +109,7 @@ Tensor max_pool2d_grad(const Tensor& dy, const Tensor& argmax, const Shape& inpu
 }
 
 Tensor avg_pool2d_grad(const Tensor& dy, const Shape& input_shape, const Pool2dWindow& window) {
+  if (computes_in_float32(dy.dtype())) return cast(avg_pool2d_grad(widened(dy), input_shape, window), dy.dtype());
   PT_OP_SCOPE;
   const char* name = "avg_pool2d_grad";
   const Geometry g = geometry(input_shape, window, name);

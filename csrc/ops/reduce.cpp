@@ -3,6 +3,7 @@
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "grad_utils.h"
+#include "complex_parts.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -79,6 +80,13 @@ static Tensor reduce_kernel(OpId op, const Tensor& x, const std::vector<int64_t>
 }
 
 Tensor reduce(OpId op, const Tensor& x, const std::vector<int64_t>& axes, bool all_axes, bool keepdims) {
+  // float16 / bfloat16 accumulate in float32, rounded once at the end.
+  if (computes_in_float32(x.dtype())) return cast(reduce(op, widened(x), axes, all_axes, keepdims), x.dtype());
+  if (is_complex(x.dtype()) && (op == OpId::reduce_sum || op == OpId::reduce_mean)) {  // linear: part by part
+    auto [re, im] = complex_parts(x);
+    return make_complex(reduce(op, re, axes, all_axes, keepdims), reduce(op, im, axes, all_axes, keepdims),
+                        x.dtype());
+  }
   PT_OP_SCOPE;
   Tensor out = reduce_kernel(op, x, axes, all_axes, keepdims);
   if (pt_op_scope_.should_record()) {
@@ -120,6 +128,7 @@ Tensor arg_reduce_kernel(OpId op, const Tensor& x, int64_t axis, DType out_dtype
 }  // namespace
 
 Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
+  if (computes_in_float32(x.dtype())) return arg_reduce(op, widened(x), axis, out_dtype);
   PT_OP_SCOPE;
   Tensor out = arg_reduce_kernel(op, x, axis, out_dtype);
   PT_RECORD(op, {x}, {out}, attrs::ArgReduce{axis, out_dtype});

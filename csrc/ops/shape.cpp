@@ -620,6 +620,8 @@ Tensor scatter_flat_ids(const Tensor& indices, const Shape& shape) {
 }  // namespace
 
 Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64_t num_segments) {
+  if (computes_in_float32(data.dtype()))  // float16 / bfloat16 segments sum in float32
+    return cast(unsorted_segment_sum(widened(data), segment_ids, num_segments), data.dtype());
   PT_OP_SCOPE;
   if (data.dtype() == DType::Bool)
     throw_dtype_error("unsorted_segment_sum", data.dtype(), "a numeric dtype for data (cast bools first)");

@@ -2,6 +2,7 @@
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "complex_parts.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -9,7 +10,35 @@ namespace pt::ops {
 using backend::kernel;
 using backend::UnaryKernel;
 
+namespace {
+/** A 0-d complex tensor of dtype `dtype` holding `v`. */
+Tensor complex_scalar(std::complex<double> v, DType dtype) {
+  Tensor t = Tensor::empty({}, dtype);
+  if (dtype == DType::Complex64) *t.data<std::complex<float>>() = std::complex<float>(v);
+  else *t.data<std::complex<double>>() = v;
+  return t;
+}
+}  // namespace
+
+std::pair<Tensor, Tensor> complex_parts(const Tensor& x) {
+  const DType part = complex_part_dtype(x.dtype());
+  return {cast(x, part), cast(binary(OpId::multiply, x, complex_scalar({0, -1}, x.dtype())), part)};
+}
+
+Tensor make_complex(const Tensor& re, const Tensor& im, DType dtype) {
+  return binary(OpId::add, cast(re, dtype), binary(OpId::multiply, cast(im, dtype), complex_scalar({0, 1}, dtype)));
+}
+
 Tensor unary(OpId op, const Tensor& x) {
+  const bool predicate = op == OpId::is_nan || op == OpId::is_finite || op == OpId::logical_not;
+  if (op == OpId::abs && is_complex(x.dtype())) {  // TF's: the magnitude, a real tensor
+    auto [re, im] = complex_parts(x);
+    return unary(OpId::sqrt, binary(OpId::add, unary(OpId::square, re), unary(OpId::square, im)));
+  }
+  if (computes_in_float32(x.dtype()) && op != OpId::identity && op != OpId::stop_gradient) {
+    Tensor out = unary(op, widened(x));
+    return predicate ? out : cast(out, x.dtype());
+  }
   PT_OP_SCOPE;
   Tensor out;
   if (op == OpId::identity || op == OpId::stop_gradient) {
@@ -17,7 +46,6 @@ Tensor unary(OpId op, const Tensor& x) {
     out = Tensor::view(x, x.shape(), x.strides(), x.offset());
   } else {
     UnaryKernel* run = kernel<UnaryKernel>(op, x.device(), x.dtype());
-    const bool predicate = op == OpId::is_nan || op == OpId::is_finite || op == OpId::logical_not;
     out = Tensor::empty(x.shape(), predicate ? DType::Bool : x.dtype(), x.device());
     run(x, out);
   }

@@ -13,8 +13,7 @@ from .._tensor_api import Tensor
 from ..tensor_shape import TensorShape
 
 # numpy dtypes the core lacks, widened to the nearest one it has (TF keeps them; no op here needs them narrow).
-_WIDEN = {np.int8: np.int32, np.int16: np.int32, np.uint16: np.int32, np.uint32: np.int64, np.uint64: np.int64,
-          np.float16: np.float32}
+_WIDEN = {np.int8: np.int32, np.int16: np.int32, np.uint16: np.int32, np.uint32: np.int64, np.uint64: np.int64}
 
 
 class StringDType:

@@ -5,6 +5,8 @@ from . import saving  # noqa: F401
 from . import applications  # noqa: F401
 from . import ops, random  # noqa: F401
 from . import config  # noqa: F401
+from . import mixed_precision  # noqa: F401
+from .mixed_precision import DTypePolicy  # noqa: F401
 from .variables import Variable  # noqa: F401
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401

@@ -28,6 +28,7 @@ from . import callbacks as callbacks_module
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
+from .mixed_precision import LossScaleOptimizer
 from .utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .utils.py_dataset import PyDataset
 from ..data._types import SparseLeaf, to_leaf
@@ -372,6 +373,8 @@ class Trainer:
             raise ValueError(f"compile: steps_per_execution must be a positive integer (batches per call of the "
                              f"traced step); got {steps_per_execution!r}.")
         self.optimizer = optimizer if hasattr(optimizer, "apply_gradients") else optimizers_module.get(optimizer)
+        if self.dtype_policy.name == "mixed_float16" and not isinstance(self.optimizer, LossScaleOptimizer):
+            self.optimizer = LossScaleOptimizer(self.optimizer)  # as Keras 3: float16 gradients need loss scaling
         if distribute_context.has_strategy() and getattr(self.optimizer, "_distribute_strategy", False) is None:
             # An optimizer made outside the model's strategy scope still sums the gradients over its replicas.
             self.optimizer._distribute_strategy = distribute_context.get_strategy()
@@ -623,6 +626,8 @@ class Trainer:
             total = self.compute_loss(x, y, y_pred, sample_weight)
             # Several workers: each loss is its share of the global batch's mean, the gradients are summed.
             scaled = total if self._replica_fraction is None else total * self._replica_fraction
+            if isinstance(self.optimizer, LossScaleOptimizer):
+                scaled = self.optimizer.scale_loss(scaled)
         variables = self.trainable_variables
         grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables))

@@ -8,6 +8,7 @@
 #include "../kernel_table.h"
 #include "../kernels.h"
 #include "elementwise.h"
+#include "half_types.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -16,6 +17,8 @@ namespace {
 
 using backend::AllTypes;
 using backend::FloatTypes;
+using backend::ElementwiseTypes;
+using backend::NarrowIntTypes;
 using backend::NumericTypes;
 using backend::register_each;
 using backend::Types;
@@ -185,38 +188,46 @@ void where_kernel(const Tensor& cond, const Tensor& x, const Tensor& y, const Te
   })
 
 void register_binary_kernels() {
-  PT_BINARY(add, NumericTypes, T, wrap_add(x, y));
-  PT_BINARY(subtract, NumericTypes, T, wrap_sub(x, y));
-  PT_BINARY(multiply, NumericTypes, T, wrap_mul(x, y));
-  PT_BINARY(maximum, NumericTypes, T, nan_max(x, y));
-  PT_BINARY(minimum, NumericTypes, T, nan_min(x, y));
-  PT_BINARY(squared_difference, NumericTypes, T, wrap_mul(wrap_sub(x, y), wrap_sub(x, y)));
+  PT_BINARY(add, ElementwiseTypes, T, wrap_add(x, y));
+  PT_BINARY(subtract, ElementwiseTypes, T, wrap_sub(x, y));
+  PT_BINARY(multiply, ElementwiseTypes, T, wrap_mul(x, y));
+  PT_BINARY(maximum, ElementwiseTypes, T, nan_max(x, y));
+  PT_BINARY(minimum, ElementwiseTypes, T, nan_min(x, y));
+  PT_BINARY(squared_difference, ElementwiseTypes, T, wrap_mul(wrap_sub(x, y), wrap_sub(x, y)));
   // TF's xlogy: 0 where x == 0 (whatever y, NaN included), else x * log(y).
   PT_BINARY(xlogy, FloatTypes, T, x == T(0) ? T(0) : x * std::log(y));
   PT_BINARY(divide, FloatTypes, T, x / y);  // integers divide in float (ops/binary.cpp casts them)
   PT_BINARY(equal, AllTypes, bool, x == y);
   PT_BINARY(not_equal, AllTypes, bool, x != y);
-  PT_BINARY(less, NumericTypes, bool, x < y);
-  PT_BINARY(less_equal, NumericTypes, bool, x <= y);
-  PT_BINARY(greater, NumericTypes, bool, x > y);
-  PT_BINARY(greater_equal, NumericTypes, bool, x >= y);
+  PT_BINARY(equal, NarrowIntTypes, bool, x == y);
+  PT_BINARY(add, ComplexTypes, T, x + y);
+  PT_BINARY(subtract, ComplexTypes, T, x - y);
+  PT_BINARY(multiply, ComplexTypes, T, x * y);
+  PT_BINARY(divide, ComplexTypes, T, x / y);
+  PT_BINARY(equal, ComplexTypes, bool, x == y);
+  PT_BINARY(not_equal, ComplexTypes, bool, x != y);
+  PT_BINARY(not_equal, NarrowIntTypes, bool, x != y);
+  PT_BINARY(less, ElementwiseTypes, bool, x < y);
+  PT_BINARY(less_equal, ElementwiseTypes, bool, x <= y);
+  PT_BINARY(greater, ElementwiseTypes, bool, x > y);
+  PT_BINARY(greater_equal, ElementwiseTypes, bool, x >= y);
   PT_BINARY(logical_and, Types<bool>, bool, x && y);
   PT_BINARY(logical_or, Types<bool>, bool, x || y);
-  register_each(NumericTypes{}, OpId::floordiv, Device::CPU, [](auto tag) {
+  register_each(ElementwiseTypes{}, OpId::floordiv, Device::CPU, [](auto tag) {
     using T = decltype(tag);
     return +[](const Tensor& a, const Tensor& b, const Tensor& out) {
       check_divisor<T>("floordiv", b);
       run_binary<T, T>(a, b, out, [](T x, T y) { return floor_div(x, y); });
     };
   });
-  register_each(NumericTypes{}, OpId::floormod, Device::CPU, [](auto tag) {
+  register_each(ElementwiseTypes{}, OpId::floormod, Device::CPU, [](auto tag) {
     using T = decltype(tag);
     return +[](const Tensor& a, const Tensor& b, const Tensor& out) {
       check_divisor<T>("floormod", b);
       run_binary<T, T>(a, b, out, [](T x, T y) { return floor_mod(x, y); });
     };
   });
-  register_each(NumericTypes{}, OpId::pow, Device::CPU, [](auto tag) {
+  register_each(ElementwiseTypes{}, OpId::pow, Device::CPU, [](auto tag) {
     using T = decltype(tag);
     return +[](const Tensor& a, const Tensor& b, const Tensor& out) {
       if constexpr (std::is_integral_v<T>) {
@@ -227,6 +238,11 @@ void register_binary_kernels() {
     };
   });
   register_each(AllTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
+  register_each(ComplexTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
+  register_each(NarrowIntTypes{}, OpId::where, Device::CPU, [](auto tag) { return &where_kernel<decltype(tag)>; });
+  // where selects bits: float16 and bfloat16 as 16-bit words.
+  for (DType half : {DType::Float16, DType::BFloat16})
+    backend::register_kernel(OpId::where, Device::CPU, half, &where_kernel<uint16_t>);
 }
 
 #undef PT_BINARY

@@ -6,13 +6,13 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "half_types.h"
 #include "register.h"
 
 namespace pt::cpu {
 
 namespace {
 
-using backend::AllTypes;
 using backend::FloatTypes;
 using backend::register_each;
 
@@ -77,15 +77,19 @@ void linspace(const Tensor& out, double start, double stop) {
 }  // namespace
 
 void register_creation_kernels() {
-  register_each(AllTypes{}, OpId::fill, Device::CPU, [](auto tag) {
+  using FillTypes = backend::Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::half, Eigen::bfloat16,
+                                   int8_t, int16_t, uint16_t, uint32_t, uint64_t, std::complex<float>,
+                                   std::complex<double>>;
+  register_each(FillTypes{}, OpId::fill, Device::CPU, [](auto tag) {
     using T = decltype(tag);
     return +[](const Tensor& out, double value, double) {
       fill_dense<T>(out.data<T>(), out.numel(), value_as<T>(value));
     };
   });
-  register_each(AllTypes{}, OpId::zeros, Device::CPU,
-                [](auto) { return +[](const Tensor& out, double, double) { zero_bytes(out); }; });
-  register_each(AllTypes{}, OpId::eye, Device::CPU, [](auto tag) { return &eye<decltype(tag)>; });
+  for (int d = 0; d < kNumDTypes; ++d)
+    backend::register_kernel(OpId::zeros, Device::CPU, DType(d),
+                             +[](const Tensor& out, double, double) { zero_bytes(out); });
+  register_each(FillTypes{}, OpId::eye, Device::CPU, [](auto tag) { return &eye<decltype(tag)>; });
   register_each(backend::Types<int32_t, int64_t, float, double>{}, OpId::range, Device::CPU,
                 [](auto tag) { return &range<decltype(tag)>; });
   register_each(FloatTypes{}, OpId::linspace, Device::CPU, [](auto tag) { return &linspace<decltype(tag)>; });

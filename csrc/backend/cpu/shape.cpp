@@ -11,6 +11,7 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "half_types.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -22,6 +23,11 @@ using backend::kPadOutside;
 using backend::NumericTypes;
 using backend::register_each;
 
+/** A 16-byte element (complex128), moved as two words. */
+struct Word128 {
+  uint64_t lo, hi;
+};
+
 /** Runs f(T{}) with T an unsigned word of `isz` bytes, so byte copies of any dtype compile to moves. */
 template <class F>
 void with_word(size_t isz, F&& f) {
@@ -29,7 +35,8 @@ void with_word(size_t isz, F&& f) {
     case 1: f(uint8_t{}); break;
     case 2: f(uint16_t{}); break;
     case 4: f(uint32_t{}); break;
-    default: f(uint64_t{}); break;
+    case 8: f(uint64_t{}); break;
+    default: f(Word128{}); break;
   }
 }
 
@@ -107,10 +114,10 @@ void gather(const Tensor& params, const Tensor& indices, const backend::GatherDi
 /** A 0-d value converted to `dtype`, as raw bytes (for constant fills of any dtype). */
 uint64_t scalar_bits(double v, DType dtype) {
   uint64_t bits = 0;
-  PT_DISPATCH_ALL(dtype, "pad", {
-    scalar_t c = static_cast<scalar_t>(v);
-    std::memcpy(&bits, &c, sizeof(c));
-  });
+  const auto put = [&bits](auto c) { std::memcpy(&bits, &c, sizeof(c)); };
+  if (dtype == DType::Float16) put(Eigen::half(static_cast<float>(v)));
+  else if (dtype == DType::BFloat16) put(Eigen::bfloat16(static_cast<float>(v)));
+  else PT_DISPATCH_ALL(dtype, "pad", put(static_cast<scalar_t>(v)));
   return bits;
 }
 
@@ -119,14 +126,14 @@ void pad(const Tensor& x, const std::vector<std::vector<int64_t>>& maps, int64_t
   const int64_t r = x.ndim();
   const Shape& out_shape = out.shape();
   constexpr int64_t kOutside = kPadOutside;
-  const uint64_t cbits = scalar_bits(constant, x.dtype());
+  const uint64_t cbits[2] = {scalar_bits(constant, x.dtype()), 0};  // as wide as the widest word
   const int64_t L = out_shape[r - 1], rows = out.numel() / L;
   const int64_t n_last = x.shape()[r - 1];
   const bool dense_last = x.strides()[r - 1] == 1;
   with_word(x.itemsize(), [&](auto word) {
     using W = decltype(word);
     W c;
-    std::memcpy(&c, &cbits, sizeof(W));
+    std::memcpy(&c, cbits, sizeof(W));
     const W* src = x.data<W>();
     W* dst = out.data<W>();
     parallel_for(rows, row_grain(L), [&](int64_t lo, int64_t hi) {
@@ -300,13 +307,16 @@ void segment_sum(const Tensor& data, const Tensor& ids, int64_t num_segments, co
 }  // namespace
 
 void register_shape_kernels() {
-  register_each(AllTypes{}, OpId::gather, Device::CPU, [](auto) {
-    return +[](const Tensor& params, const Tensor& indices, const backend::GatherDims& d, const Tensor& out) {
-      if (indices.dtype() == DType::Int32) gather<int32_t>(params, indices, d, out);
-      else gather<int64_t>(params, indices, d, out);
-    };
-  });
-  register_each(AllTypes{}, OpId::pad, Device::CPU, [](auto) { return &pad; });
+  // gather and pad move elements as bytes: one kernel for every dtype.
+  for (int d = 0; d < kNumDTypes; ++d) {
+    backend::register_kernel(
+        OpId::gather, Device::CPU, DType(d),
+        +[](const Tensor& params, const Tensor& indices, const backend::GatherDims& d, const Tensor& out) {
+          if (indices.dtype() == DType::Int32) gather<int32_t>(params, indices, d, out);
+          else gather<int64_t>(params, indices, d, out);
+        });
+    backend::register_kernel(OpId::pad, Device::CPU, DType(d), &pad);
+  }
   register_each(AllTypes{}, OpId::one_hot, Device::CPU, [](auto tag) { return &one_hot<decltype(tag)>; });
   backend::register_kernel(OpId::boolean_mask, Device::CPU, DType::Bool, &nonzero_positions<bool>);
   register_each(AllTypes{}, OpId::where_indices, Device::CPU,

@@ -10,6 +10,7 @@
 #include "../kernels.h"
 #include "elementwise.h"
 #include "exp.h"
+#include "half_types.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -76,8 +77,18 @@ template <class T, class A> auto tanh_block(const A& a) {
   else return a.tanh();
 }
 
+template <class T> constexpr bool is_complex_v = false;
+template <class T> constexpr bool is_complex_v<std::complex<T>> = true;
+
 template <class R, class T> R convert_element(T v) {
-  if constexpr (std::is_same_v<R, bool>) return v != T(0);
+  // Complex to real keeps the real part, as TF's cast; real to complex has no imaginary part.
+  if constexpr (is_complex_v<T> && is_complex_v<R>) return R(v);
+  else if constexpr (is_complex_v<T>) return std::is_same_v<R, bool> ? R(v != T(0)) : convert_element<R>(v.real());
+  else if constexpr (is_complex_v<R>) return R(convert_element<typename R::value_type>(v));
+  // float16 / bfloat16 convert through float32 both ways, as Eigen's (and so TF's) casts do.
+  else if constexpr (is_half_v<T>) return convert_element<R>(static_cast<float>(v));
+  else if constexpr (is_half_v<R>) return R(convert_element<float>(v));
+  else if constexpr (std::is_same_v<R, bool>) return v != T(0);
   else if constexpr (std::is_floating_point_v<T> && std::is_integral_v<R>) {
     // Out-of-range and NaN float -> int is undefined in C++; saturate like TF's CPU kernels do in practice.
     if (!(v == v)) return R(0);
@@ -86,6 +97,11 @@ template <class R, class T> R convert_element(T v) {
     return static_cast<R>(v);
   } else return static_cast<R>(v);
 }
+
+/** A 16-byte element (complex128), copied as two words. */
+struct Word128 {
+  uint64_t lo, hi;
+};
 
 template <class Word>
 void strided_copy(int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
@@ -110,11 +126,37 @@ void copy_kernel(const Tensor& src, const Tensor& dst) {
                 // Strided runs: copy by element size so the loop is a plain load/store.
                 switch (isz) {
                   case 1: strided_copy<uint8_t>(n, p, s); break;
+                  case 2: strided_copy<uint16_t>(n, p, s); break;
                   case 4: strided_copy<uint32_t>(n, p, s); break;
-                  default: strided_copy<uint64_t>(n, p, s); break;
+                  case 8: strided_copy<uint64_t>(n, p, s); break;
+                  default: strided_copy<Word128>(n, p, s); break;
                 }
               });
 }
+
+/** The dtypes cast converts between. */
+using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::half, Eigen::bfloat16, int8_t, int16_t,
+                        uint16_t, uint32_t, uint64_t, std::complex<float>, std::complex<double>>;
+// Runs __VA_ARGS__ with scalar_t bound to the C++ type of cast's output dtype `dt` (one of CastTypes).
+#define PT_DISPATCH_CAST(dt, ...)                                                                       \
+  switch (dt) {                                                                                         \
+    PT_CASE(Bool, bool, __VA_ARGS__)                                                                    \
+    PT_CASE(UInt8, uint8_t, __VA_ARGS__)                                                                \
+    PT_CASE(Int32, int32_t, __VA_ARGS__)                                                                \
+    PT_CASE(Int64, int64_t, __VA_ARGS__)                                                                \
+    PT_CASE(Float32, float, __VA_ARGS__)                                                                \
+    PT_CASE(Float64, double, __VA_ARGS__)                                                               \
+    PT_CASE(Float16, Eigen::half, __VA_ARGS__)                                                          \
+    PT_CASE(BFloat16, Eigen::bfloat16, __VA_ARGS__)                                                     \
+    PT_CASE(Int8, int8_t, __VA_ARGS__)                                                                  \
+    PT_CASE(Int16, int16_t, __VA_ARGS__)                                                                \
+    PT_CASE(UInt16, uint16_t, __VA_ARGS__)                                                              \
+    PT_CASE(UInt32, uint32_t, __VA_ARGS__)                                                              \
+    PT_CASE(UInt64, uint64_t, __VA_ARGS__)                                                              \
+    PT_CASE(Complex64, std::complex<float>, __VA_ARGS__)                                                \
+    PT_CASE(Complex128, std::complex<double>, __VA_ARGS__)                                              \
+    default: ::pt::throw_dtype_error("cast", dt, "a real dtype (bool, integers, floats)");              \
+  }
 
 }  // namespace
 
@@ -155,10 +197,11 @@ void copy_kernel(const Tensor& src, const Tensor& dst) {
   })
 
 void register_unary_kernels() {
-  PT_SCALAR_UNARY(negative, NumericTypes, T, wrap_neg(v));
-  PT_SCALAR_UNARY(abs, NumericTypes, T, abs_of(v));
-  PT_SCALAR_UNARY(sign, NumericTypes, T, sign_of(v));
-  PT_SCALAR_UNARY(square, NumericTypes, T, wrap_mul(v, v));
+  PT_SCALAR_UNARY(negative, backend::ElementwiseTypes, T, wrap_neg(v));
+  PT_SCALAR_UNARY(negative, ComplexTypes, T, -v);
+  PT_SCALAR_UNARY(abs, backend::ElementwiseTypes, T, abs_of(v));
+  PT_SCALAR_UNARY(sign, backend::ElementwiseTypes, T, sign_of(v));
+  PT_SCALAR_UNARY(square, backend::ElementwiseTypes, T, wrap_mul(v, v));
   PT_SCALAR_UNARY(relu, NumericTypes, T, v > T(0) ? v : (v != v ? v : T(0)));
   PT_EXP_UNARY(exp, exp_f32, a.exp());
   PT_FLOAT_UNARY(log, a.log());
@@ -177,18 +220,20 @@ void register_unary_kernels() {
   PT_SCALAR_UNARY(is_nan, FloatTypes, bool, std::isnan(v));
   PT_SCALAR_UNARY(is_finite, FloatTypes, bool, std::isfinite(v));
   PT_SCALAR_UNARY(logical_not, Types<bool>, bool, !v);
-  register_each(AllTypes{}, OpId::identity, Device::CPU, [](auto) { return &copy_kernel; });
+  // identity copies bytes: one kernel for every dtype.
+  for (int d = 0; d < kNumDTypes; ++d) backend::register_kernel(OpId::identity, Device::CPU, DType(d), &copy_kernel);
   // cast: keyed by the input's dtype; the output's picks the conversion.
-  register_each(AllTypes{}, OpId::cast, Device::CPU, [](auto tag) {
+  register_each(CastTypes{}, OpId::cast, Device::CPU, [](auto tag) {
     using In = decltype(tag);
     return +[](const Tensor& x, const Tensor& out) {
-      PT_DISPATCH_ALL(out.dtype(), "cast", {
+      PT_DISPATCH_CAST(out.dtype(), {
         unary_map_scalar<In, scalar_t>(x, out, [](In v) { return convert_element<scalar_t>(v); });
       });
     };
   });
 }
 
+#undef PT_DISPATCH_CAST
 #undef PT_BLOCK_UNARY
 #undef PT_FLOAT_UNARY
 #undef PT_WIDE_UNARY

@@ -7,12 +7,13 @@ import numpy as np
 
 import pytensor as pt
 
-from .. import backend, initializers, regularizers
+from .. import backend, initializers, mixed_precision, regularizers
 from ..keras_tensor import KerasTensor, Node
 from .input_spec import assert_input_compatibility
 
 __all__ = ["Layer"]
 
+_FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 _BY_NAME = object()  # the default of Layer.__call__'s inputs: they were passed by their name in call()
 _ALLOWED_KWARGS = {"input_shape", "input_dim", "batch_input_shape", "batch_size", "weights",
                    "activity_regularizer", "autocast"}
@@ -110,7 +111,8 @@ class Layer:
                             f"besides the layer's own are trainable, name, dtype, {sorted(_ALLOWED_KWARGS)}.")
         self._trainable = bool(trainable)
         self.name = name or backend.unique_object_name(backend.to_snake_case(type(self).__name__))
-        self._dtype = pt.as_dtype(dtype or backend.floatx()).name
+        self._dtype_policy = mixed_precision.as_policy(dtype)
+        self._dtype = self._dtype_policy.variable_dtype
         self.built = False
         self.supports_masking = False
         self._losses = []
@@ -186,9 +188,14 @@ class Layer:
         return self._dtype
 
     @property
+    def dtype_policy(self):
+        """The layer's ``DTypePolicy`` (``keras.mixed_precision``)."""
+        return self._dtype_policy
+
+    @property
     def compute_dtype(self):
-        """The dtype inputs are cast to (floating inputs only)."""
-        return self._dtype
+        """The dtype inputs are cast to (floating inputs only) and outputs have."""
+        return self._dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self):
@@ -396,10 +403,25 @@ class Layer:
             return x if values is x.values else x._with_values(values)
         if not isinstance(x, pt.Tensor):
             x = pt.convert_to_tensor(np.asarray(x) if not isinstance(x, (int, float)) else x)
-        if x.dtype.name != self._dtype and self._dtype in ("float32", "float64") and (
+        compute = self._dtype_policy.compute_dtype
+        if x.dtype.name != compute and compute in _FLOAT_DTYPES and (
                 x.dtype.is_floating or (self._casts_integer_inputs and (x.dtype.is_integer or x.dtype.is_bool))):
-            x = pt.cast(x, self._dtype)
+            x = pt.cast(x, compute)
         return x
+
+    def _autocast_weights(self):
+        """Mixed precision (Keras's autocast): while the layer's call runs, each floating weight it holds as an
+        attribute reads as a compute-dtype copy (a recorded cast, so its gradient reaches the variable). Returns the
+        {attribute: variable} to put back, or None."""
+        compute = self._dtype_policy.compute_dtype
+        if compute == self._dtype or not self._own_weights:
+            return None
+        own = {id(w) for w in self._own_weights}
+        swapped = {name: value for name, value in self.__dict__.items()
+                   if isinstance(value, pt.Variable) and id(value) in own and value.dtype.is_floating}
+        for name, variable in swapped.items():
+            object.__setattr__(self, name, pt.cast(variable, compute))
+        return swapped
 
     def __call__(self, inputs=_BY_NAME, *args, **kwargs):
         if inputs is _BY_NAME:
@@ -440,10 +462,13 @@ class Layer:
             self._maybe_build(pt.nest.map_structure(lambda t: tuple(t.shape), inputs)
                               if pt.nest.is_nested(inputs) else tuple(inputs.shape))
         stack.append(training)
+        swapped = self._autocast_weights()
         try:
             outputs = self.call(inputs, *args, **kwargs)
         finally:
             stack.pop()
+            if swapped:
+                self.__dict__.update(swapped)
         if self.activity_regularizer is not None:
             for out in pt.nest.flatten(outputs):
                 self.add_loss(self.activity_regularizer(out) / float(max(int(out.shape[0]), 1)))
@@ -468,7 +493,7 @@ class Layer:
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             self._maybe_build(shapes)
             out_shapes = self.compute_output_shape(shapes)
-            dtype = self._dtype
+            dtype = self.compute_dtype
             outputs = self._pack_outputs(out_shapes, lambda s: KerasTensor(s, dtype))
         else:
             outputs = self._symbolic_by_example(inputs, args, kwargs)
@@ -515,7 +540,7 @@ class Layer:
     def compute_output_shape(self, input_shape):
         """The output shape for ``input_shape``; the base class runs the layer on zeros to find it."""
         def as_tensor(shape):
-            return KerasTensor(_shape_tuple(shape), self._dtype)
+            return KerasTensor(_shape_tuple(shape), self.compute_dtype)
         example = pt.nest.map_structure(as_tensor, input_shape) if not _is_shape(input_shape) \
             else as_tensor(input_shape)
         outputs = self._symbolic_by_example(example, (), {})
@@ -528,7 +553,9 @@ class Layer:
     # ---- config ----
     def get_config(self):
         """The constructor arguments as a dict (subclasses add theirs)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype}
+        policy = self._dtype_policy
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": policy.name if policy.name != policy.variable_dtype else self._dtype}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         return config
