@@ -236,6 +236,12 @@ struct Rnn {
 };
 /** random_shuffle. */
 struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
+/** fused_elementwise: the element-wise expression a graph pass fused, one registry op a step (backend/kernels.h). */
+struct Elementwise {
+  static constexpr const char* kName = "Elementwise";
+  int32_t num_inputs = 0;
+  std::vector<backend::ElementwiseStep> program;
+};
 
 }  // namespace pt::attrs
 
@@ -250,7 +256,7 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::Conv2dMaxPoolBackprop, attrs::ApplySgd, attrs::ApplyRmsprop, attrs::ApplyAdam,
                            attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
-                           attrs::Categorical, attrs::Shuffle, attrs::Rnn>;
+                           attrs::Categorical, attrs::Shuffle, attrs::Rnn, attrs::Elementwise>;
 
 /**
  * The plain fields of the attribute structs, F(struct, field) each: generated bindings convert the Python argument

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
+#include "../../core/int_math.h"
 #include "../../core/tensor.h"
 #include "loops.h"
 #include "simd.h"
@@ -14,6 +16,34 @@ namespace pt::cpu {
 
 /** Elements per block of unary_map_blocks: a multiple of every SIMD width. */
 constexpr int64_t kMapBlock = 64;
+
+/** `v` as the compute type W, a denormal read as (signed) zero: the kernels' DAZ rule for block maps. */
+template <class T, class W>
+inline W daz_read(T v) {
+  return static_cast<W>(std::abs(v) < std::numeric_limits<T>::min() ? std::copysign(T(0), v) : v);
+}
+
+/** abs's element function: abs(lowest) is lowest for integers, as in TF and numpy. */
+template <class T> T abs_of(T v) {
+  if constexpr (std::is_unsigned_v<T>) return v;
+  else return v < T(0) ? wrap_neg(v) : v;
+}
+
+/** maximum's element function: NaN when either operand is NaN, as TF's. */
+template <class T> T nan_max(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<T>::quiet_NaN();
+  }
+  return x > y ? x : y;
+}
+
+/** minimum's element function: NaN when either operand is NaN, as TF's. */
+template <class T> T nan_min(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<T>::quiet_NaN();
+  }
+  return x < y ? x : y;
+}
 
 /**
  * out[i] = vec(block)[i], where `vec` maps an aligned Eigen array of kMapBlock values of W (the compute type: T, or
@@ -31,9 +61,7 @@ void unary_map_blocks(const Tensor& x, const Tensor& out, Vec vec) {
               [&](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
                 alignas(64) W in[kMapBlock];
                 alignas(64) W res[kMapBlock];
-                const auto read = [](T v) {
-                  return static_cast<W>(std::abs(v) < std::numeric_limits<T>::min() ? std::copysign(T(0), v) : v);
-                };
+                const auto read = [](T v) { return daz_read<T, W>(v); };
                 for (int64_t i = 0; i < n; i += kMapBlock) {
                   const int64_t m = std::min(kMapBlock, n - i);
                   const char* src = p[1] + i * s[1];

@@ -31,11 +31,6 @@ template <class T> T sign_of(T v) {
   else return static_cast<T>((T(0) < v) - (v < T(0)));
 }
 
-template <class T> T abs_of(T v) {
-  if constexpr (std::is_unsigned_v<T>) return v;
-  else return v < T(0) ? wrap_neg(v) : v;  // abs(lowest) is lowest, as in TF and numpy
-}
-
 template <class R, class T> R convert_element(T v) {
   if constexpr (std::is_same_v<R, bool>) return v != T(0);
   else if constexpr (std::is_floating_point_v<T> && std::is_integral_v<R>) {
