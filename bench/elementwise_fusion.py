@@ -5,8 +5,10 @@ side with TensorFlow's tf.function and PyTorch in one run.
     python3 bench/elementwise_fusion.py --only pytensor    # pytensor fused, unfused and eager only
     python3 bench/elementwise_fusion.py --n 1000000 --threads 2 --repeats 15 --min-time 0.3
 
-The function (issue 22's element-wise fusion figure): y = sigmoid(x * a + b) * tanh(x) - 0.5 * x on a float32 vector
-of --n elements, a and b scalars: seven element-wise ops. Cases:
+The functions, on a float32 vector of --n elements, a and b scalars: --expr tanh (issue 22's element-wise fusion
+figure) y = sigmoid(x * a + b) * tanh(x) - 0.5 * x, seven element-wise ops, of which tanh (float32 computed in float64
+by libm, for its accuracy) costs most; --expr swish y = (x * a + b) * sigmoid(x) - 0.5 * x, six cheap ops, where the
+memory traffic fusion saves shows. Cases:
   pytensor tf.function (the graph pass elementwise_fusion on: one fused_elementwise node), pytensor tf.function with
   tf.config.optimizer.set_experimental_options({"elementwise_fusion": False}) (seven kernels, six intermediates),
   pytensor eager, TensorFlow tf.function (Grappler; no XLA), TensorFlow tf.function(jit_compile=True) (XLA fuses the
@@ -33,18 +35,26 @@ def data(n):
     return np.random.RandomState(0).standard_normal(n).astype("float32")
 
 
-def chain(tf, x, a, b):
-    return tf.nn.sigmoid(x * a + b) * tf.tanh(x) - 0.5 * x
+EXPRESSIONS = {"tanh": "sigmoid(x*a + b) * tanh(x) - 0.5*x", "swish": "(x*a + b) * sigmoid(x) - 0.5*x"}
 
 
-def pytensor_case(case, n):
+def chain(tf, x, a, b, expr, sigmoid=None, tanh=None):
+    """The --expr function with `tf`'s ops (torch passes its sigmoid and tanh)."""
+    sigmoid = sigmoid or tf.nn.sigmoid
+    tanh = tanh or tf.tanh
+    if expr == "tanh":
+        return sigmoid(x * a + b) * tanh(x) - 0.5 * x
+    return (x * a + b) * sigmoid(x) - 0.5 * x
+
+
+def pytensor_case(case, n, expr):
     sys.path.insert(0, REPO)
     import pytensor as pt
     x, a, b = pt.constant(data(n)), pt.constant(1.5), pt.constant(0.25)
     if case == "pytensor-eager":
-        return lambda: chain(pt, x, a, b), pt
+        return lambda: chain(pt, x, a, b, expr), pt
     pt.config.optimizer.set_experimental_options({"elementwise_fusion": case == "pytensor-fused"})
-    f = pt.function(lambda x: chain(pt, x, a, b))
+    f = pt.function(lambda x: chain(pt, x, a, b, expr))
     f(x)  # trace under this case's switch
     return lambda: f(x), pt
 
@@ -52,10 +62,10 @@ def pytensor_case(case, n):
 def child(case, args):
     if case.startswith("pytensor"):
         if case == "pytensor-check":
-            fused, _ = pytensor_case("pytensor-fused", args.n)
-            unfused, _ = pytensor_case("pytensor-unfused", args.n)
+            fused, _ = pytensor_case("pytensor-fused", args.n, args.expr)
+            unfused, _ = pytensor_case("pytensor-unfused", args.n, args.expr)
             return {"ok": fused().numpy().tobytes() == unfused().numpy().tobytes()}
-        fn, pt = pytensor_case(case, args.n)
+        fn, pt = pytensor_case(case, args.n, args.expr)
         pt._core.set_num_threads(args.threads)
         return {"us": measure(fn, args.min_time, args.repeats) * 1e6}
     if case.startswith("tensorflow"):
@@ -64,7 +74,7 @@ def child(case, args):
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
         x, a, b = tf.constant(data(args.n)), tf.constant(1.5), tf.constant(0.25)
-        f = tf.function(lambda x: chain(tf, x, a, b), jit_compile=case == "tensorflow-xla")
+        f = tf.function(lambda x: chain(tf, x, a, b, args.expr), jit_compile=case == "tensorflow-xla")
         f(x)
         return {"us": measure(lambda: f(x), args.min_time, args.repeats) * 1e6, "version": tf.__version__}
     if case.startswith("torch"):
@@ -73,7 +83,7 @@ def child(case, args):
         x, a, b = torch.from_numpy(data(args.n)), torch.tensor(1.5), torch.tensor(0.25)
 
         def fn(x):
-            return torch.sigmoid(x * a + b) * torch.tanh(x) - 0.5 * x
+            return chain(torch, x, a, b, args.expr, torch.sigmoid, torch.tanh)
 
         if case == "torch-compile":
             fn = torch.compile(fn)
@@ -85,7 +95,7 @@ def child(case, args):
 
 def run_child(python, case, args):
     cmd = [python, os.path.abspath(__file__), "--child", case, "--threads", str(args.threads), "--repeats",
-           str(args.repeats), "--min-time", str(args.min_time), "--n", str(args.n)]
+           str(args.repeats), "--min-time", str(args.min_time), "--n", str(args.n), "--expr", args.expr]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
     if proc.returncode:
@@ -97,6 +107,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--child")
     p.add_argument("--n", type=int, default=1_000_000)
+    p.add_argument("--expr", choices=sorted(EXPRESSIONS), default="tanh")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeats", type=int, default=9)
     p.add_argument("--min-time", type=float, default=0.2)
@@ -117,8 +128,7 @@ def main():
                   ("PyTorch eager", args.peer_python, "torch-eager"),
                   ("torch.compile", args.peer_python, "torch-compile")]
     results = {label: run_child(python, case, args) for label, python, case in cases}
-    print(f"sigmoid(x*a + b) * tanh(x) - 0.5*x, float32, n={args.n}, {args.threads} thread(s); median of "
-          f"{args.repeats}")
+    print(f"{EXPRESSIONS[args.expr]}, float32, n={args.n}, {args.threads} thread(s); median of {args.repeats}")
     ours = results["pytensor fused"].get("us")
     for label, r in results.items():
         if "us" not in r:

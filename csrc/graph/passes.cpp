@@ -353,6 +353,7 @@ bool reuses_input(OpId op) {
     case OpId::tanh: case OpId::sigmoid: case OpId::relu:
     case OpId::add: case OpId::subtract: case OpId::multiply: case OpId::divide: case OpId::maximum:
     case OpId::minimum: case OpId::squared_difference: case OpId::relu_grad: case OpId::bias_add_relu:
+    case OpId::fused_elementwise:
       return true;
     default:
       return false;

@@ -202,3 +202,27 @@ def test_fused_elementwise_op_errors_name_the_op_and_the_fix():
         _core.fused_elementwise([np.ones((2, 3), np.int32)], [("exp", 0, -1)])
     with pytest.raises(TypeError, match=r"each program step must be a tuple \(op name, a, b\)"):
         _core.fused_elementwise([x], ["exp"])
+
+
+def test_a_fused_node_over_a_dying_input_runs_in_its_buffer_with_the_same_bits():
+    x, a = _rand(5000, seed=13), _rand(seed=14)
+    g = _trace(lambda x, a: [tf.exp(tf.matmul(tf.reshape(x, [50, 100]), tf.ones([100, 100])) * a) - 1.0], x, a)
+    fused = _fused(g)
+    planned = fused.copy()
+    planned.plan_memory()
+    line = [n for n in planned.to_string().splitlines() if "= fused_elementwise[" in n]
+    assert len(line) == 1 and "[reuse_input=0]" in line[0], planned.to_string()  # the matmul's product dies there
+    _bitwise_equal(_run(planned, x, a), _run(g, x, a))
+
+
+def test_a_fused_graph_serialises_and_loads_with_its_program():
+    a, b = tf.constant(1.5), tf.constant(0.25)
+    x = _rand(700, seed=15)
+    fused = _fused(_trace(lambda x: [_chain(x, a, b)], x))
+    loaded = _core._deserialize_graph(_core._serialize_graph(fused, []), [])
+    assert loaded.to_string() == fused.to_string()
+    _bitwise_equal(_run(loaded, x), _run(fused, x))
+    data = _core._serialize_graph(fused, [])
+    bad = data.replace(b"sigmoid", b"reshape")            # a step that is not an element-wise op: refused on load
+    with pytest.raises(ValueError, match="fused_elementwise: step 2 is reshape, which is not a fusible"):
+        _core._deserialize_graph(bad, [])
