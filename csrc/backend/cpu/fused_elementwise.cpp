@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
+#include <memory>
 #include <vector>
 
 #include "../kernel_table.h"
@@ -142,8 +142,8 @@ void fused_elementwise(const std::vector<Tensor>& inputs, const std::vector<Elem
   const int64_t blocks = (n + kBlock - 1) / kBlock;
   T* o = out.data<T>();
   parallel_for(blocks, std::max<int64_t>(1, kElementwiseGrain / kBlock), [&](int64_t lo, int64_t hi) {
-    std::vector<T> scratch(static_cast<size_t>(rows * kBlock));
-    auto row_of = [&](int32_t r) { return scratch.data() + static_cast<int64_t>(r) * kBlock; };
+    std::unique_ptr<T[]> scratch(new T[static_cast<size_t>(rows * kBlock)]);  // every row is written before read
+    auto row_of = [&](int32_t r) { return scratch.get() + static_cast<int64_t>(r) * kBlock; };
     for (size_t i = 0; i < nin; ++i)
       if (inputs[i].numel() == 1 && n > 1) std::fill_n(row_of(input_row[i]), kBlock, *inputs[i].data<T>());
     std::vector<const T*> value(nvalues);
