@@ -57,8 +57,21 @@ inline bool fusible_binary(OpId op) {
 }
 
 /**
- * fused_elementwise: out (dense, float32 / float64) = the value of the program's last step, every input dense with
- * out's shape or a single element (broadcast), all of out's dtype; the program is valid (checked by the family).
+ * True when an operand of shape `in` may feed a fused element-wise program of output shape `out`: `out` itself, a
+ * single element, or out's trailing dimensions (leading ones of size 1 allowed), which broadcast by repeating the
+ * operand's elements in order along out's leading dimensions (a bias row).
+ */
+inline bool fusible_operand_shape(const Shape& in, const Shape& out) {
+  if (in.size() > out.size()) return false;  // it would broadcast out to a higher rank
+  size_t lead = 0;
+  while (lead < in.size() && in[lead] == 1) ++lead;
+  return std::equal(in.begin() + static_cast<std::ptrdiff_t>(lead), in.end(),
+                    out.end() - static_cast<std::ptrdiff_t>(in.size() - lead));
+}
+
+/**
+ * fused_elementwise: out (dense, float32 / float64) = the value of the program's last step, every input dense, of
+ * out's dtype and of a shape fusible_operand_shape allows; the program is valid (checked by the family).
  */
 using FusedElementwiseKernel = void(const std::vector<Tensor>& inputs, const std::vector<ElementwiseStep>& program,
                                     const Tensor& out);

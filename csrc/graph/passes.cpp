@@ -315,7 +315,7 @@ int fuse_conv_pool(Graph& g) {
 /** Steps at most in one fused program (its scratch rows stay few and in L1). */
 constexpr size_t kMaxFusedSteps = 64;
 
-/** True when op node `n` may be a step of a fused element-wise program (float, its inputs its shape or scalars). */
+/** True when op node `n` may be a step of a fused element-wise program (float; operands its shape, scalars, rows). */
 bool fusible_node(const Graph& g, const Node& n) {
   if (n.kind != NodeKind::Op || n.saved || n.outputs.size() != 1 || n.reuse_input >= 0 || !n.control_inputs.empty())
     return false;
@@ -325,7 +325,7 @@ bool fusible_node(const Graph& g, const Node& n) {
     return false;
   for (ValueRef v : n.inputs) {
     const TensorType& in = g.type(v);
-    if (in.dtype != out.dtype || (in.shape != out.shape && numel(in.shape) != 1)) return false;
+    if (in.dtype != out.dtype || !backend::fusible_operand_shape(in.shape, out.shape)) return false;
   }
   return true;
 }

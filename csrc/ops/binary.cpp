@@ -93,9 +93,9 @@ Tensor fused_elementwise(const std::vector<Tensor>& inputs, const attrs::Element
   }
   std::vector<Tensor> dense;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    check_arg(inputs[i].shape() == shape || inputs[i].numel() == 1, name, ": input ", i, " of shape ",
+    check_arg(backend::fusible_operand_shape(inputs[i].shape(), shape), name, ": input ", i, " of shape ",
               shape_str(inputs[i].shape()), " must have the output's shape ", shape_str(shape),
-              " or a single element (other broadcasts are not fused)");
+              ", a single element or the output's trailing dimensions (other broadcasts are not fused)");
     dense.push_back(contiguous(inputs[i]));
   }
   auto* run = kernel<backend::FusedElementwiseKernel>(OpId::fused_elementwise, inputs[0].device(), dtype);

@@ -109,15 +109,17 @@ def test_values_read_elsewhere_stay_outside_the_tree():
     _bitwise_equal(_run(fused, x), _run(g, x))
 
 
-def test_broadcasts_other_than_a_single_element_and_other_dtypes_are_not_fused():
-    x, row = _rand(4, 5, seed=7), _rand(5, seed=8)
+def test_a_bias_row_fuses_and_other_broadcasts_and_dtypes_do_not():
+    x, row, col = _rand(40, 50, seed=7), _rand(50, seed=8), _rand(40, 1, seed=9)
     i = tf.constant(np.arange(20, dtype=np.int32).reshape(4, 5))
-    g = _trace(lambda x, row, i: [tf.exp(x * row) + 1.0, (i * i) + 1], x, row, i)
+    g = _trace(lambda x, row, col, i: [tf.tanh(x * row + 1.0), tf.exp(x * col) - 1.0, (i * i) + 1], x, row, col, i)
     fused = _fused(g)
     types = _types(fused)
-    # x * row broadcasts a (5,) row: it stays; exp and + 1.0 fuse; the int32 chain stays.
-    assert types.count("fused_elementwise") == 1 and types.count("multiply") == 2 and "exp" not in types
-    _bitwise_equal(_run(fused, x, row, i), _run(g, x, row, i))
+    # x * row repeats a (50,) row along x's rows: fused with + 1.0 and tanh. x * col broadcasts a column: it stays,
+    # exp and - 1.0 fuse; the int32 chain stays.
+    assert types.count("fused_elementwise") == 2 and types.count("multiply") == 2 and "tanh" not in types
+    assert "program=tanh(add(multiply(x0, x1), x2))" in fused.to_string()
+    _bitwise_equal(_run(fused, x, row, col, i), _run(g, x, row, col, i))
 
 
 def test_traced_training_step_keeps_gradient_inputs_and_matches_the_unfused_step():
@@ -196,8 +198,8 @@ def test_fused_elementwise_op_errors_name_the_op_and_the_fix():
         _core.fused_elementwise([x, x], [("add", 0, 5)])
     with pytest.raises(ValueError, match=r"fused_elementwise: step 0 is matmul, which is not a fusible"):
         _core.fused_elementwise([x, x], [("matmul", 0, 1)])
-    with pytest.raises(ValueError, match=r"must have the output's shape \(2, 3\) or a single element"):
-        _core.fused_elementwise([x, np.ones(3, np.float32)], [("add", 0, 1)])
+    with pytest.raises(ValueError, match=r"input 1 of shape \(2, 1\) must have the output's shape \(2, 3\), a single"):
+        _core.fused_elementwise([x, np.ones((2, 1), np.float32)], [("add", 0, 1)])
     with pytest.raises(TypeError, match="fused_elementwise"):
         _core.fused_elementwise([np.ones((2, 3), np.int32)], [("exp", 0, -1)])
     with pytest.raises(TypeError, match=r"each program step must be a tuple \(op name, a, b\)"):

@@ -114,6 +114,10 @@ def sample_fused_elementwise(op, dtype, rng):
         yield SampleInput((inputs, program), desc=f"{len(program)} steps, scalars broadcast to (3, 4)")
     inputs = [make((2, 3), dtype, rng, Domain(0.5, 2)), make((1, 1), dtype, rng, Domain(0.5, 2))]
     yield SampleInput((inputs, [("divide", 0, 1), ("tanh", 2, -1)]), desc="a (1, 1) operand broadcast to (2, 3)")
+    program, n = _FUSED_PROGRAMS[0]
+    inputs = [make((2, 300, 4), dtype, rng, Domain(-2, 2)), make((4,), dtype, rng, Domain(-2, 2)),
+              make((1, 300, 4), dtype, rng, Domain(-2, 2), layout="transposed"), make((), dtype, rng)]
+    yield SampleInput((inputs, program), desc="rows (4,) and (1, 300, 4) repeated along (2, 300, 4)")
 
 
 def ref_fused_elementwise(inputs, program):

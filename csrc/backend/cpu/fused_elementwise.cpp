@@ -135,8 +135,8 @@ void fused_elementwise(const std::vector<Tensor>& inputs, const std::vector<Elem
     row[nin + k] = free_rows.back();
     free_rows.pop_back();
   }
-  // Input rows: a one-element input broadcast once; a dense one read in place, copied (zero-padded) for a short
-  // last block only.
+  // Input rows: a one-element input broadcast once; one of out's size read in place, copied (zero-padded) for a
+  // short last block only; a shorter one (out's trailing dimensions) repeated into its row block by block.
   std::vector<int32_t> input_row(nin);
   for (size_t i = 0; i < nin; ++i) input_row[i] = rows++;
   const int64_t blocks = (n + kBlock - 1) / kBlock;
@@ -152,16 +152,20 @@ void fused_elementwise(const std::vector<Tensor>& inputs, const std::vector<Elem
       const int64_t m = std::min(kBlock, n - base);
       for (size_t i = 0; i < nin; ++i) {
         const T* src = inputs[i].data<T>();
-        if (inputs[i].numel() == 1 && n > 1) {
-          value[i] = row_of(input_row[i]);
-        } else if (m == kBlock) {
+        const int64_t period = inputs[i].numel();
+        T* r = row_of(input_row[i]);
+        if (period == n && m == kBlock) {
           value[i] = src + base;
-        } else {
-          T* r = row_of(input_row[i]);
-          std::copy_n(src + base, m, r);
-          std::fill(r + m, r + kBlock, T(0));
-          value[i] = r;
+          continue;
         }
+        value[i] = r;
+        if (period == 1 && n > 1) continue;  // filled once above
+        if (period == n) {
+          std::copy_n(src + base, m, r);
+        } else {
+          for (int64_t j = 0, at = base % period; j < m; ++j, at = at + 1 == period ? 0 : at + 1) r[j] = src[at];
+        }
+        std::fill(r + m, r + kBlock, T(0));
       }
       for (size_t k = 0; k < program.size(); ++k) {
         const ElementwiseStep& s = program[k];
