@@ -437,6 +437,7 @@ def _graph_passes(options):
             ("simplify_arithmetic", arithmetic),
             ("fuse_patterns", options.get("remapping", True) is not False),
             ("eliminate_common_subexpressions", arithmetic),
+            ("fuse_elementwise", options.get("elementwise_fusion", True) is not False),
             ("eliminate_dead_code", not options.get("disable_model_pruning", False)),
             ("plan_memory", options.get("memory_optimization", True) is not False)]
 

@@ -47,7 +47,9 @@ class optimizer:  # noqa: N801 - TF's namespace name
 
     ``constant_folding`` (False: no constant folding), ``arithmetic_optimization`` (False: no common-subexpression
     elimination and no algebraic simplification), ``remapping`` (False: no pattern fusion of bias + relu and
-    conv2d + bias + relu + max_pool), ``disable_model_pruning`` (True: no dead-code elimination),
+    conv2d + bias + relu + max_pool), ``elementwise_fusion`` (False: element-wise chains stay separate ops instead
+    of one fused_elementwise pass over the data; pytensor's name, TF fuses them under XLA),
+    ``disable_model_pruning`` (True: no dead-code elimination),
     ``memory_optimization`` (False: no in-place optimizer updates or buffer reuse; TF's RewriterConfig name) and
     ``disable_meta_optimizer`` (True: no pass at all). TF's other option names are accepted and stored.
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../core/tensor.h"
+#include "../ops/op_list.h"
 
 namespace pt::backend {
 
@@ -20,6 +21,60 @@ using UnaryKernel = void(const Tensor& x, const Tensor& out);
 using BinaryKernel = void(const Tensor& a, const Tensor& b, const Tensor& out);
 /** where: out = cond ? x : y with cond (bool), x and y broadcast to out's shape; keyed by x's dtype. */
 using WhereKernel = void(const Tensor& cond, const Tensor& x, const Tensor& y, const Tensor& out);
+
+/**
+ * One step of a fused element-wise program (fused_elementwise): registry op `op` applied to values `a` and `b` (b is
+ * -1 for a unary op), where value i is input i below the number of inputs, and step i - inputs' result above.
+ */
+struct ElementwiseStep {
+  OpId op = OpId::identity;
+  int32_t a = 0;
+  int32_t b = -1;
+  bool operator==(const ElementwiseStep& o) const { return op == o.op && a == o.a && b == o.b; }
+};
+
+/** The unary float ops a fused element-wise program may hold (each computed as its own kernel computes it). */
+inline bool fusible_unary(OpId op) {
+  switch (op) {
+    case OpId::negative: case OpId::abs: case OpId::square: case OpId::relu: case OpId::exp: case OpId::log:
+    case OpId::log1p: case OpId::expm1: case OpId::sqrt: case OpId::rsqrt: case OpId::reciprocal: case OpId::sin:
+    case OpId::cos: case OpId::tanh: case OpId::sigmoid:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The binary float ops a fused element-wise program may hold. */
+inline bool fusible_binary(OpId op) {
+  switch (op) {
+    case OpId::add: case OpId::subtract: case OpId::multiply: case OpId::divide: case OpId::maximum:
+    case OpId::minimum: case OpId::squared_difference:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * True when an operand of shape `in` may feed a fused element-wise program of output shape `out`: `out` itself, a
+ * single element, or out's trailing dimensions (leading ones of size 1 allowed), which broadcast by repeating the
+ * operand's elements in order along out's leading dimensions (a bias row).
+ */
+inline bool fusible_operand_shape(const Shape& in, const Shape& out) {
+  if (in.size() > out.size()) return false;  // it would broadcast out to a higher rank
+  size_t lead = 0;
+  while (lead < in.size() && in[lead] == 1) ++lead;
+  return std::equal(in.begin() + static_cast<std::ptrdiff_t>(lead), in.end(),
+                    out.end() - static_cast<std::ptrdiff_t>(in.size() - lead));
+}
+
+/**
+ * fused_elementwise: out (dense, float32 / float64) = the value of the program's last step, every input dense, of
+ * out's dtype and of a shape fusible_operand_shape allows; the program is valid (checked by the family).
+ */
+using FusedElementwiseKernel = void(const std::vector<Tensor>& inputs, const std::vector<ElementwiseStep>& program,
+                                    const Tensor& out);
 
 /** An activation (relu6 ... erf) with its float parameter (leaky_relu's alpha, silu's beta) and flag (gelu's
  *  approximate); out has x's shape. */

@@ -62,6 +62,7 @@ void bind_graph(py::module_& m) {
       .def("fold_constants", &graph::fold_constants)
       .def("simplify_arithmetic", &graph::simplify_arithmetic)
       .def("fuse_patterns", &graph::fuse_patterns)
+      .def("fuse_elementwise", &graph::fuse_elementwise)
       .def("plan_memory", &graph::plan_memory)
       .def("copy", [](const graph::Graph& g) { return std::make_shared<graph::Graph>(g); });
 

@@ -188,6 +188,12 @@ const std::map<std::string, InternalSignature>& internal_signatures() {
   static const std::map<std::string, InternalSignature> table = {
       {"relu_grad", {"relu_grad(gradients, features, name=None)", "gradients where features > 0, else 0."}},
       {"bias_add_relu", {"bias_add_relu(value, bias, name=None)", "relu(value + bias) in one pass (bias: 1-D)."}},
+      {"fused_elementwise",
+       {"fused_elementwise(inputs, program, name=None)",
+        "The element-wise ``program`` over ``inputs`` in one pass, with no intermediate tensor (the graph pass "
+        "elementwise_fusion makes it): a list of steps ``(op name, a, b)`` on values a and b, the inputs first, then "
+        "each earlier step's result (b = -1 for a unary op); returns the last step's value, bitwise what the steps "
+        "give one by one. Inputs: float32 or float64, each of the output's shape or a single element."}},
       {"dropout", {"dropout(x, rate, noise_shape=None, seed=None, name=None)",
                    "x / (1 - rate) where a uniform draw >= rate, else 0 (tf.nn.dropout wraps it)."}},
       {"categorical", {"categorical(logits, num_samples, dtype=None, seed=None, name=None)",

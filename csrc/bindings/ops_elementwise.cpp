@@ -1,6 +1,7 @@
 // Bindings of the unary and binary families.
 #include <pybind11/stl.h>
 
+#include "bindings.h"
 #include "docs.h"
 #include "op_binder.h"
 
@@ -23,6 +24,17 @@ std::pair<Tensor, Tensor> binary_operands(py::handle x, py::handle y, const char
 }  // namespace
 
 void bind_elementwise(py::module_& m) {
+  add_adapter({OpId::fused_elementwise}, {"program"}, [](const AdapterContext& c, Attrs& a) {
+    auto& e = attrs_of<attrs::Elementwise>(c.op, a);
+    e.num_inputs = static_cast<int32_t>(c.inputs.size());
+    for (py::handle item : c.arg(0)) {
+      if (!py::isinstance<py::sequence>(item) || py::isinstance<py::str>(item) || py::len(item) != 3)
+        throw TypeError(str_cat(c.name(), ": each program step must be a tuple (op name, a, b), got ",
+                                std::string(py::repr(item))));
+      auto step = py::reinterpret_borrow<py::sequence>(item);
+      e.program.push_back({registry_op(step[0].cast<std::string>()), step[1].cast<int32_t>(), step[2].cast<int32_t>()});
+    }
+  });
   py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
   docs.disable_function_signatures();
   for (const OpDef& d : op_registry()) {

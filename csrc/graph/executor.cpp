@@ -78,7 +78,12 @@ bool unrecorded() {
 bool run_over_input(const Node& n, std::vector<Tensor>& ins, Tensor& out) {
   Tensor& x = ins[static_cast<size_t>(n.reuse_input)];
   if (!x.sole_owner() || !x.is_contiguous()) return false;
-  if (ins.size() == 1)
+  if (n.op == OpId::fused_elementwise) {  // its kernel takes dense inputs; it writes a block after reading it
+    for (const Tensor& in : ins)
+      if (!in.is_contiguous()) return false;
+    backend::kernel<backend::FusedElementwiseKernel>(n.op, x.device(), x.dtype())(
+        ins, std::get<attrs::Elementwise>(n.attrs).program, x);
+  } else if (ins.size() == 1)
     backend::kernel<backend::UnaryKernel>(n.op, x.device(), x.dtype())(x, x);
   else
     backend::kernel<backend::BinaryKernel>(n.op, x.device(), x.dtype())(ins[0], ins[1], x);

@@ -49,6 +49,26 @@ struct AttrsPrinter {
   bool operator()(const attrs::LeakyRelu& a) const { os.precision(17); os << "alpha=" << a.alpha; return true; }
   bool operator()(const attrs::Gelu& a) const { os << "approximate=" << a.approximate; return true; }
   bool operator()(const attrs::Silu& a) const { os.precision(17); os << "beta=" << a.beta; return true; }
+  /** The program as one nested expression of its inputs x0, x1, ...: `sigmoid(add(multiply(x0, x1), x2))`. */
+  bool operator()(const attrs::Elementwise& a) const {
+    os << "program=";
+    if (!a.program.empty()) expression(a, a.num_inputs + static_cast<int32_t>(a.program.size()) - 1);
+    return true;
+  }
+  void expression(const attrs::Elementwise& a, int32_t value) const {
+    if (value < a.num_inputs) {
+      os << 'x' << value;
+      return;
+    }
+    const backend::ElementwiseStep& s = a.program[static_cast<size_t>(value - a.num_inputs)];
+    os << op_def(s.op).name << '(';
+    expression(a, s.a);
+    if (s.b >= 0) {
+      os << ", ";
+      expression(a, s.b);
+    }
+    os << ')';
+  }
   template <class T>
   bool operator()(const T&) const { return false; }
 };

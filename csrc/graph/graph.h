@@ -121,7 +121,7 @@ class Graph {
 
 /**
  * `a` rendered as `k=v, ...` for the structs whose fields the printer knows (None, Cast, Reduce, ArgReduce, Matmul,
- * TargetShape, Ints, Axis, Split, Gather, LeakyRelu, Gelu, Silu); otherwise empty with `known` false. Two attribute
+ * TargetShape, Ints, Axis, Split, Gather, LeakyRelu, Gelu, Silu, Elementwise); otherwise empty with `known` false. Two attribute
  * values with the same known rendering are equal (common-subexpression elimination relies on it).
  */
 std::string attrs_string(const Attrs& a, bool* known = nullptr);

@@ -312,6 +312,24 @@ int fuse_conv_pool(Graph& g) {
   return fused;
 }
 
+/** Steps at most in one fused program (its scratch rows stay few and in L1). */
+constexpr size_t kMaxFusedSteps = 64;
+
+/** True when op node `n` may be a step of a fused element-wise program (float; operands its shape, scalars, rows). */
+bool fusible_node(const Graph& g, const Node& n) {
+  if (n.kind != NodeKind::Op || n.saved || n.outputs.size() != 1 || n.reuse_input >= 0 || !n.control_inputs.empty())
+    return false;
+  const size_t arity = backend::fusible_unary(n.op) ? 1 : backend::fusible_binary(n.op) ? 2 : 0;
+  const TensorType& out = n.outputs[0];
+  if (arity == 0 || n.inputs.size() != arity || (out.dtype != DType::Float32 && out.dtype != DType::Float64))
+    return false;
+  for (ValueRef v : n.inputs) {
+    const TensorType& in = g.type(v);
+    if (in.dtype != out.dtype || !backend::fusible_operand_shape(in.shape, out.shape)) return false;
+  }
+  return true;
+}
+
 /** True when a node strictly between `from` and `to` other than `except` reads or writes `v`. */
 bool accessed_between(const Graph& g, const Variable* v, int32_t from, int32_t to, int32_t except) {
   for (int32_t i = from + 1; i < to; ++i) {
@@ -335,6 +353,7 @@ bool reuses_input(OpId op) {
     case OpId::tanh: case OpId::sigmoid: case OpId::relu:
     case OpId::add: case OpId::subtract: case OpId::multiply: case OpId::divide: case OpId::maximum:
     case OpId::minimum: case OpId::squared_difference: case OpId::relu_grad: case OpId::bias_add_relu:
+    case OpId::fused_elementwise:
       return true;
     default:
       return false;
@@ -467,6 +486,62 @@ int simplify_arithmetic(Graph& g) {
 int fuse_patterns(Graph& g) {
   int fused = fuse_bias_relu(g);
   return fused + fuse_conv_pool(g);
+}
+
+int fuse_elementwise(Graph& g) {
+  auto& nodes = g.nodes();
+  const auto uses = uses_of(g);
+  std::vector<char> absorbed(nodes.size(), 0);
+  int fused = 0;
+  // Roots last to first: a node no later step absorbed roots a tree of the steps that feed only it.
+  for (size_t r = nodes.size(); r-- > 0;) {
+    if (absorbed[r] || !fusible_node(g, nodes[r])) continue;
+    std::vector<int32_t> group{static_cast<int32_t>(r)};
+    for (size_t q = 0; q < group.size() && group.size() < kMaxFusedSteps; ++q) {
+      for (ValueRef v : nodes[static_cast<size_t>(group[q])].inputs) {
+        const std::vector<Use> read = readers(uses, v);
+        if (read.size() != 1 || read[0].node != group[q] || !fusible_node(g, g.node(v.node)) ||
+            g.type(v).shape != nodes[r].outputs[0].shape || group.size() >= kMaxFusedSteps)
+          continue;  // read elsewhere too (another node, a graph output, a gradient), or not an element-wise step
+        absorbed[static_cast<size_t>(v.node)] = 1;
+        group.push_back(v.node);
+      }
+    }
+    if (group.size() < 2) continue;
+    std::sort(group.begin(), group.end());  // program order: operands before their readers
+    attrs::Elementwise program;
+    std::vector<ValueRef> inputs;
+    std::unordered_map<int32_t, int32_t> step_of;  // member node -> its step
+    auto value_of = [&](ValueRef v) {
+      if (auto it = step_of.find(v.node); it != step_of.end()) return -1 - it->second;  // patched below
+      auto at = std::find(inputs.begin(), inputs.end(), v);
+      if (at == inputs.end()) at = inputs.insert(inputs.end(), v);
+      return static_cast<int32_t>(at - inputs.begin());
+    };
+    for (int32_t m : group) {
+      const Node& n = nodes[static_cast<size_t>(m)];
+      backend::ElementwiseStep step{n.op, value_of(n.inputs[0]), n.inputs.size() > 1 ? value_of(n.inputs[1]) : -1};
+      step_of.emplace(m, static_cast<int32_t>(program.program.size()));
+      program.program.push_back(step);
+    }
+    // Step k's value was written -1 - k while the inputs were still being counted; it is numbered after them.
+    program.num_inputs = static_cast<int32_t>(inputs.size());
+    for (backend::ElementwiseStep& step : program.program) {
+      if (step.a < 0) step.a = program.num_inputs - 1 - step.a;
+      if (backend::fusible_binary(step.op) && step.b < 0) step.b = program.num_inputs - 1 - step.b;
+    }
+    Node& root = nodes[r];
+    root.op = OpId::fused_elementwise;
+    root.attrs = std::move(program);
+    root.inputs = std::move(inputs);
+    ++fused;
+  }
+  if (fused) {
+    std::vector<char> keep(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) keep[i] = !absorbed[i];
+    compact(g, keep, {});
+  }
+  return fused;
 }
 
 int plan_memory(Graph& g) {

@@ -2,8 +2,8 @@
 /**
  * Graph passes: each rewrites a Graph in place and returns how many nodes it removed or rewrote (0: the graph is
  * unchanged). pt.function runs them in this order: fold_constants, simplify_arithmetic, fuse_patterns,
- * eliminate_common_subexpressions, eliminate_dead_code, plan_memory (last: it needs the final readers of every
- * value); tf.config.optimizer switches each off.
+ * eliminate_common_subexpressions, fuse_elementwise, eliminate_dead_code, plan_memory (last: it needs the final
+ * readers of every value); tf.config.optimizer switches each off.
  */
 #include "graph.h"
 
@@ -53,6 +53,18 @@ int simplify_arithmetic(Graph& g);
  * element).
  */
 int fuse_patterns(Graph& g);
+
+/**
+ * Element-wise fusion (TF's XLA-style loop fusion, here without a compiler): a tree of float32 / float64 element-wise
+ * ops (negative ... sigmoid; add ... squared_difference) of one output shape, whose inner values each feed only the
+ * next op of the tree (not a graph output, not a gradient), becomes one fused_elementwise node holding the tree as a
+ * program; operands from outside are the node's inputs, each of the output's shape or a single element. The kernel
+ * evaluates the program a block of elements at a time in registers and L1, with no intermediate tensor. Exact: every
+ * step is computed by its own kernel's element function, so values are bitwise the unfused graph's; a function under
+ * an outer tape still differentiates (the op's gradient replays the steps' own formulas). Runs after the backward
+ * was traced, so gradients that read an intermediate keep it out of the tree.
+ */
+int fuse_elementwise(Graph& g);
 
 /**
  * Memory planning beyond the executor's liveness-based release: an optimizer update whose variable and slots are

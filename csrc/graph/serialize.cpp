@@ -77,6 +77,7 @@ class Writer {
     put(v);
   }
   void operator()(DType d) { put(static_cast<uint8_t>(d)); }
+  void operator()(OpId op) { (*this)(std::string(op_def(op).name)); }  // by name, as nodes store their op
   void operator()(const std::string& s) {
     put(static_cast<uint64_t>(s.size()));
     out.append(s);
@@ -209,6 +210,11 @@ class Reader {
     require(n <= remaining(), "a string of ", n, " bytes runs past the end");
     s.assign(p_, static_cast<size_t>(n));
     p_ += n;
+  }
+  void operator()(OpId& op) {
+    std::string name;
+    (*this)(name);
+    require(find_op(name, &op), "unknown op '", name, "'");
   }
   template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
   void operator()(E& e) {

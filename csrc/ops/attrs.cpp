@@ -173,6 +173,22 @@ void validate_attrs(OpId op, const Attrs& attrs) {
         } else if constexpr (std::is_same_v<T, attrs::Categorical>) {
           check_range(op, "num_samples", "num_samples", a.num_samples, 0, INT64_MAX, "non-negative");
           check_index_dtype(op, "dtype", a.dtype);
+        } else if constexpr (std::is_same_v<T, attrs::Elementwise>) {
+          check_arg(a.num_inputs >= 1 && !a.program.empty(), name, ": the program needs an input and a step, got ",
+                    a.num_inputs, " inputs and ", a.program.size(), " steps");
+          for (size_t k = 0; k < a.program.size(); ++k) {
+            const backend::ElementwiseStep& s = a.program[k];
+            const bool unary = backend::fusible_unary(s.op), binary = backend::fusible_binary(s.op);
+            check_arg(unary || binary, name, ": step ", k, " is ", op_def(s.op).name,
+                      ", which is not a fusible element-wise op (unary: negative, abs, square, relu, exp, log, "
+                      "log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid; binary: add, subtract, "
+                      "multiply, divide, maximum, minimum, squared_difference)");
+            const int64_t defined = a.num_inputs + static_cast<int64_t>(k);  // inputs, then the steps before
+            check_arg(s.a >= 0 && s.a < defined && (unary ? s.b == -1 : s.b >= 0 && s.b < defined), name, ": step ",
+                      k, " (", op_def(s.op).name, ") reads values (", s.a, ", ", s.b, "); it may read the ",
+                      a.num_inputs, " inputs and the ", k, " steps before it (values 0 to ", defined - 1, "), ",
+                      unary ? "one value and b = -1 for a unary op" : "two values for a binary op");
+          }
         } else if constexpr (std::is_same_v<T, attrs::Fill>) {
           check_arg(a.value.defined() && a.value.ndim() == 0, name,
                     ": attribute value must be a scalar (0-d tensor); use broadcast_to to expand a tensor");

@@ -236,6 +236,12 @@ struct Rnn {
 };
 /** random_shuffle. */
 struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
+/** fused_elementwise: the element-wise expression a graph pass fused, one registry op a step (backend/kernels.h). */
+struct Elementwise {
+  static constexpr const char* kName = "Elementwise";
+  int32_t num_inputs = 0;
+  std::vector<backend::ElementwiseStep> program;
+};
 
 }  // namespace pt::attrs
 
@@ -250,7 +256,7 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::Conv2dMaxPoolBackprop, attrs::ApplySgd, attrs::ApplyRmsprop, attrs::ApplyAdam,
                            attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
-                           attrs::Categorical, attrs::Shuffle, attrs::Rnn>;
+                           attrs::Categorical, attrs::Shuffle, attrs::Rnn, attrs::Elementwise>;
 
 /**
  * Every field of every attribute struct and of the composite values they hold (convolution parameters, pooling
@@ -299,7 +305,9 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
   F(attrs::RandomDist, high) F(attrs::RandomDist, dtype) F(attrs::RandomDist, seed)                                \
   F(attrs::Categorical, num_samples) F(attrs::Categorical, dtype) F(attrs::Categorical, seed)                      \
   F(attrs::Shuffle, seed) F(ops::RnnOptions, activation) F(ops::RnnOptions, recurrent_activation)                  \
-  F(ops::RnnOptions, go_backwards) F(ops::RnnOptions, mask) F(attrs::Rnn, options) F(attrs::Rnn, reset_after)
+  F(ops::RnnOptions, go_backwards) F(ops::RnnOptions, mask) F(attrs::Rnn, options) F(attrs::Rnn, reset_after)     \
+  F(backend::ElementwiseStep, op) F(backend::ElementwiseStep, a) F(backend::ElementwiseStep, b)                    \
+  F(attrs::Elementwise, num_inputs) F(attrs::Elementwise, program)
 
 /** True for the attribute structs and the composite values PT_ATTR_FIELDS describes (field by field). */
 template <class T>

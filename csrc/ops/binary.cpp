@@ -1,4 +1,6 @@
 // Binary family: arithmetic, comparisons and logic with numpy broadcasting; where, clip_by_value.
+#include <algorithm>
+
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
@@ -79,6 +81,34 @@ Tensor clip_by_value(const Tensor& x, const Tensor& lo, const Tensor& hi) {
   return out;
 }
 
+Tensor fused_elementwise(const std::vector<Tensor>& inputs, const attrs::Elementwise& program) {
+  PT_OP_SCOPE;
+  const char* name = "fused_elementwise";
+  validate_attrs(OpId::fused_elementwise, program);
+  check_arg(inputs.size() == static_cast<size_t>(program.num_inputs), name, ": the program reads ",
+            program.num_inputs, " inputs, got ", inputs.size(), " tensors");
+  const DType dtype = inputs[0].dtype();
+  if (dtype != DType::Float32 && dtype != DType::Float64)
+    throw_dtype_error(name, dtype, "float32 or float64");
+  Shape shape;
+  for (const Tensor& x : inputs) {
+    check_same_dtype(name, inputs[0], x);
+    shape = broadcast_shapes(shape, x.shape(), name);
+  }
+  std::vector<Tensor> dense;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    check_arg(backend::fusible_operand_shape(inputs[i].shape(), shape), name, ": input ", i, " of shape ",
+              shape_str(inputs[i].shape()), " must have the output's shape ", shape_str(shape),
+              ", a single element or the output's trailing dimensions (other broadcasts are not fused)");
+    dense.push_back(contiguous(inputs[i]));
+  }
+  auto* run = kernel<backend::FusedElementwiseKernel>(OpId::fused_elementwise, inputs[0].device(), dtype);
+  Tensor out = Tensor::empty(shape, dtype, inputs[0].device());
+  if (out.numel() > 0) run(dense, program.program, out);
+  PT_RECORD(OpId::fused_elementwise, inputs, {out}, program);
+  return out;
+}
+
 }  // namespace pt::ops
 
 // ---- gradients -------------------------------------------------------------------------
@@ -144,6 +174,40 @@ Grads grad_binary(const Node& n, const Grads& gs) {
   return {sum_to(ga, a.shape()), sum_to(gb, b.shape())};
 }
 
+/**
+ * fused_elementwise: its steps re-run as public ops (their values are what the fused kernel computed), then swept in
+ * reverse through each step's own gradient formula, so the gradient is the unfused chain's and differentiable again.
+ */
+Grads grad_fused_elementwise(const Node& n, const Grads& gs) {
+  const auto& program = n.attr<attrs::Elementwise>().program;
+  std::vector<Tensor> values = n.inputs;
+  for (const backend::ElementwiseStep& s : program)
+    values.push_back(s.b < 0 ? unary(s.op, values[static_cast<size_t>(s.a)])
+                             : binary(s.op, values[static_cast<size_t>(s.a)], values[static_cast<size_t>(s.b)]));
+  std::vector<Tensor> grads(values.size());
+  grads.back() = gs[0];
+  auto accumulate = [&](int32_t v, const Tensor& g) {
+    if (!g.defined()) return;
+    Tensor& into = grads[static_cast<size_t>(v)];
+    into = into.defined() ? autograd::add(into, g) : g;
+  };
+  for (size_t k = program.size(); k-- > 0;) {
+    const Tensor& g = grads[n.inputs.size() + k];
+    if (!g.defined()) continue;
+    const backend::ElementwiseStep& s = program[k];
+    Node step;
+    step.op = s.op;
+    step.inputs = {values[static_cast<size_t>(s.a)]};
+    if (s.b >= 0) step.inputs.push_back(values[static_cast<size_t>(s.b)]);
+    step.outputs = {values[n.inputs.size() + k]};
+    const Grads d = autograd::gradient_formula(s.op)(step, {g});
+    accumulate(s.a, d[0]);
+    if (s.b >= 0) accumulate(s.b, d[1]);
+  }
+  grads.resize(n.inputs.size());
+  return grads;
+}
+
 Grads grad_where(const Node& n, const Grads& gs) {
   const Tensor& cond = n.inputs[0];
   const Tensor& g = gs[0];
@@ -168,6 +232,7 @@ const bool registered = [] {
     autograd::register_gradient(op, grad_binary);
   autograd::register_gradient(OpId::where, grad_where);
   autograd::register_gradient(OpId::clip_by_value, grad_clip);
+  autograd::register_gradient(OpId::fused_elementwise, grad_fused_elementwise);
   return true;
 }();
 

@@ -135,6 +135,7 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
     case OpId::cast: return {cast(in(0), a(attrs::Cast{}).dtype)};
     case OpId::where: return {where(in(0), in(1), in(2))};
     case OpId::clip_by_value: return {clip_by_value(in(0), in(1), in(2))};
+    case OpId::fused_elementwise: return {fused_elementwise(inputs, a(attrs::Elementwise{}))};
     case OpId::reduce_sum: case OpId::reduce_mean: case OpId::reduce_max: case OpId::reduce_min:
     case OpId::reduce_prod: case OpId::reduce_logsumexp: case OpId::reduce_any: case OpId::reduce_all: {
       const auto& r = a(attrs::Reduce{});

@@ -59,6 +59,7 @@
   PT_OP(logical_or, binary, 2, false, None)                 \
   PT_OP(where, binary, 3, true, None)                       \
   PT_OP(clip_by_value, binary, 3, true, None)               \
+  PT_OP(fused_elementwise, binary, -1, true, Elementwise)    \
   PT_OP(cast, unary, 1, true, Cast)                         \
   /* reductions */                                          \
   PT_OP(reduce_sum, reduce, 1, true, Reduce)                \

@@ -33,6 +33,12 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b);
 Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y);
 /** min(max(x, lo), hi) with broadcasting. */
 Tensor clip_by_value(const Tensor& x, const Tensor& lo, const Tensor& hi);
+/**
+ * The value of an element-wise `program` (attrs::Elementwise) over `inputs`, in one pass over the data with no
+ * intermediate tensors: bitwise what running its steps one by one gives. Inputs are float32 or float64, of one
+ * dtype, each of the output's shape or a single element (the graph pass that makes the op fuses only such chains).
+ */
+Tensor fused_elementwise(const std::vector<Tensor>& inputs, const attrs::Elementwise& program);
 
 // ---- reduce.cpp -----------------------------------------------------------------------
 /** Reduces over `axes` (every axis when all_axes; a repeated axis counts once, as TF); results do not depend on the thread count. */

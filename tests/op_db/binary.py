@@ -80,6 +80,53 @@ def ref_where(c, x, y):
     return np.where(c, x, y)
 
 
+# fused_elementwise's steps as numpy computes them (the graph pass elementwise_fusion makes the op).
+_FUSED_NUMPY = {
+    "negative": np.negative, "abs": np.abs, "square": np.square, "relu": lambda x: np.maximum(x, 0), "exp": np.exp,
+    "log": np.log, "log1p": np.log1p, "expm1": np.expm1, "sqrt": np.sqrt, "rsqrt": lambda x: 1 / np.sqrt(x),
+    "reciprocal": lambda x: 1 / x, "sin": np.sin, "cos": np.cos, "tanh": np.tanh,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "add": np.add, "subtract": np.subtract, "multiply": np.multiply,
+    "divide": np.divide, "maximum": np.maximum, "minimum": np.minimum,
+    "squared_difference": lambda a, b: np.square(a - b)}
+
+# (program, number of inputs): sigmoid(x0 x1 + x2) tanh(x0) - x3 x0 (bench/function.py's chain); every unary step on
+# values where it is defined (the logarithms and roots of |x0| + x1^2 + exp(x1) > 0); steps read twice.
+_FUSED_PROGRAMS = [
+    ([("multiply", 0, 1), ("add", 4, 2), ("sigmoid", 5, -1), ("tanh", 0, -1), ("multiply", 6, 7),
+      ("multiply", 3, 0), ("subtract", 8, 9)], 4),
+    ([("abs", 0, -1), ("square", 1, -1), ("add", 2, 3), ("exp", 1, -1), ("add", 4, 5), ("sqrt", 6, -1),
+      ("log", 6, -1), ("log1p", 2, -1), ("rsqrt", 6, -1), ("reciprocal", 6, -1), ("multiply", 8, 10),
+      ("add", 12, 7), ("add", 13, 9), ("add", 14, 11)], 2),
+    ([("exp", 0, -1), ("expm1", 1, -1), ("negative", 2, -1), ("sin", 0, -1), ("cos", 1, -1), ("relu", 0, -1),
+      ("square", 1, -1), ("maximum", 5, 6), ("minimum", 7, 8), ("squared_difference", 9, 10), ("divide", 11, 2),
+      ("add", 12, 3), ("add", 13, 4), ("add", 14, 10)], 2),
+]
+
+
+def sample_fused_elementwise(op, dtype, rng):
+    for program, n in _FUSED_PROGRAMS:
+        for shape, layout in [((3, 4), "contiguous"), ((), "contiguous"), ((0, 3), "contiguous"),
+                              ((4, 5), "transposed"), ((1500,), "contiguous")]:
+            inputs = [make(shape, dtype, rng, Domain(-2, 2), layout=layout) for _ in range(n)]
+            yield SampleInput((inputs, program), desc=f"{len(program)} steps {layout} {shape}")
+        inputs = [make((3, 4), dtype, rng, Domain(-2, 2))] + [make((), dtype, rng, Domain(0.5, 2))
+                                                             for _ in range(n - 1)]
+        yield SampleInput((inputs, program), desc=f"{len(program)} steps, scalars broadcast to (3, 4)")
+    inputs = [make((2, 3), dtype, rng, Domain(0.5, 2)), make((1, 1), dtype, rng, Domain(0.5, 2))]
+    yield SampleInput((inputs, [("divide", 0, 1), ("tanh", 2, -1)]), desc="a (1, 1) operand broadcast to (2, 3)")
+    program, n = _FUSED_PROGRAMS[0]
+    inputs = [make((2, 300, 4), dtype, rng, Domain(-2, 2)), make((4,), dtype, rng, Domain(-2, 2)),
+              make((1, 300, 4), dtype, rng, Domain(-2, 2), layout="transposed"), make((), dtype, rng)]
+    yield SampleInput((inputs, program), desc="rows (4,) and (1, 300, 4) repeated along (2, 300, 4)")
+
+
+def ref_fused_elementwise(inputs, program):
+    values = list(inputs)
+    for name, a, b in program:
+        values.append(_FUSED_NUMPY[name](values[a]) if b < 0 else _FUSED_NUMPY[name](values[a], values[b]))
+    return np.asarray(np.broadcast_to(values[-1], np.broadcast_shapes(*(np.shape(x) for x in inputs))))
+
+
 def sample_clip(op, dtype, rng):
     lo_s, hi_s = (_scalar(dtype, 1), _scalar(dtype, 4)) if dtype in INTS else (_scalar(dtype, -1.0), _scalar(dtype, 1.5))
     for shape, layout in [((3, 4), "contiguous"), ((), "contiguous"), ((0, 3), "contiguous"),
@@ -163,4 +210,7 @@ ROWS = [
            dtypes=ALL_DTYPES, differentiable=True, num_inputs=3, grad_argnums=(1, 2)),
     OpInfo(name="clip_by_value", family="binary", api="clip_by_value", ref=ref_clip, sample_inputs_func=sample_clip,
            dtypes=NUMERIC, unsupported_dtypes=BOOL, differentiable=True, num_inputs=3, grad_argnums=(0,)),
+    OpInfo(name="fused_elementwise", family="binary", api="_core.fused_elementwise", ref=ref_fused_elementwise,
+           sample_inputs_func=sample_fused_elementwise, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS,
+           differentiable=True, num_inputs=-1, tols=_UNARY_FLOAT_TOLS),
 ]

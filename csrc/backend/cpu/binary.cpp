@@ -122,19 +122,6 @@ template <class T> T power(T base, T exp) {
   }
 }
 
-template <class T> T nan_max(T x, T y) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<T>::quiet_NaN();
-  }
-  return x > y ? x : y;
-}
-template <class T> T nan_min(T x, T y) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<T>::quiet_NaN();
-  }
-  return x < y ? x : y;
-}
-
 /** out[i] = cond[i] ? x[i] : y[i] over dense arrays, written so the compiler emits vector blends. */
 template <class T>
 void select_dense(int64_t n, const bool* __restrict cond, const T* __restrict x, const T* __restrict y,

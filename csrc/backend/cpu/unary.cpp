@@ -15,40 +15,6 @@
 
 namespace pt::cpu {
 
-/**
- * tanh in float64 for results rounded to float32: 1 - 2 / (e^2|x| + 1) through Eigen's vectorized exp, and x's Taylor
- * polynomial below 1e-3 where that difference cancels, the sign put back. Both are within 1e-13 of the exact value,
- * far inside float32's ulp; libm's scalar tanh cost ~25 ns an element (the slowest unary op, most of an unrolled RNN
- * cell's time). A functor with a packet form because Eigen 3.4's select() has none.
- */
-struct TanhForFloat32 {
-  double operator()(double x) const {
-    const double y = std::abs(x);
-    if (y < 1e-3) return x * (1.0 - x * x * (1.0 / 3 - x * x * (2.0 / 15)));
-    const double t = 1.0 - 2.0 / (std::exp(2.0 * y) + 1.0);
-    return x < 0 ? -t : t;
-  }
-  template <class Packet> Packet packetOp(const Packet& x) const {
-    namespace ei = Eigen::internal;
-    const Packet one = ei::pset1<Packet>(1.0), x2 = ei::pmul(x, x);
-    const Packet y = ei::pabs(x);
-    const Packet cubic = ei::psub(ei::pset1<Packet>(1.0 / 3), ei::pmul(x2, ei::pset1<Packet>(2.0 / 15)));
-    const Packet taylor = ei::pmul(x, ei::psub(one, ei::pmul(x2, cubic)));
-    const Packet e = ei::pexp(ei::padd(y, y));
-    const Packet t = ei::psub(one, ei::pdiv(ei::pset1<Packet>(2.0), ei::padd(e, one)));
-    const Packet signed_t = ei::pselect(ei::pcmp_lt(x, ei::pzero(x)), ei::pnegate(t), t);
-    return ei::pselect(ei::pcmp_lt(y, ei::pset1<Packet>(1e-3)), taylor, signed_t);
-  }
-};
-
-}  // namespace pt::cpu
-
-template <> struct Eigen::internal::functor_traits<pt::cpu::TanhForFloat32> {
-  enum { Cost = 20 * Eigen::NumTraits<double>::MulCost, PacketAccess = true };
-};
-
-namespace pt::cpu {
-
 namespace {
 
 using backend::AllTypes;
@@ -64,17 +30,6 @@ template <class T> T sign_of(T v) {
   }
   if constexpr (std::is_unsigned_v<T>) return v > 0 ? T(1) : T(0);
   else return static_cast<T>((T(0) < v) - (v < T(0)));
-}
-
-template <class T> T abs_of(T v) {
-  if constexpr (std::is_unsigned_v<T>) return v;
-  else return v < T(0) ? wrap_neg(v) : v;  // abs(lowest) is lowest, as in TF and numpy
-}
-
-/** tanh of a float64 block `a` whose results are rounded to T: TanhForFloat32 for float32, libm's for float64. */
-template <class T, class A> auto tanh_block(const A& a) {
-  if constexpr (std::is_same_v<T, float>) return a.unaryExpr(TanhForFloat32());
-  else return a.tanh();
 }
 
 template <class T> constexpr bool is_complex_v = false;
