@@ -63,6 +63,7 @@ _LAZY_SUBMODULES += ("saved_model",)  # tf.saved_model: SavedModel directories o
 _LAZY_SUBMODULES += ("ragged",)  # tf.ragged: RaggedTensor, rows of different lengths
 _LAZY_SUBMODULES += ("bitwise", "sets", "audio", "sysconfig", "test", "autodiff", "profiler")  # TF's small modules
 _LAZY_SUBMODULES += ("lookup", "queue", "feature_column")  # tables, queues, feature columns
+_LAZY_SUBMODULES += ("experimental",)  # tf.experimental: Optional, dlpack
 # Names defined in modules loaded on first use: name -> module
 _LAZY_NAMES = {"RaggedTensor": ".ragged", "RaggedTensorSpec": ".ragged", "as_string": ".strings"}
 _LAZY_NAMES.update({name: "._type_spec" for name in (
@@ -74,7 +75,8 @@ _LAZY_NAMES.update({name: "._tf_misc" for name in (
     "conv2d_backprop_filter_v2", "conv2d_backprop_input_v2", "extract_volume_patches", "matrix_square_root",
     "ragged_fill_empty_rows", "ragged_fill_empty_rows_grad", "CriticalSection",
     "register_tensor_conversion_function")})
-_LAZY_NAMES.update({"Graph": ".compat.v1", "Operation": ".compat.v1"})
+_LAZY_NAMES.update({"Graph": ".compat.v1", "Operation": ".compat.v1", "approx_top_k": "._tf_misc",
+                    "conv": "._tf_misc"})
 _LAZY_NAMES["fingerprint"] = "._fingerprint"
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")

@@ -17,6 +17,7 @@ __all__ = [
     "make_ndarray", "TensorProto", "nondifferentiable_batch_function", "random_index_shuffle", "edit_distance",
     "conv2d_backprop_filter_v2", "conv2d_backprop_input_v2", "extract_volume_patches", "matrix_square_root",
     "ragged_fill_empty_rows", "ragged_fill_empty_rows_grad", "CriticalSection", "register_tensor_conversion_function",
+    "approx_top_k", "conv",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -347,3 +348,61 @@ def registered_conversion(value):
         if isinstance(value, types):
             return fn(value, dtype=None, name=None, as_ref=False)
     return None
+
+
+def approx_top_k(input, k, reduction_dimension=-1, recall_target=0.95, is_max_k=True,  # noqa: A002 - TF's name
+                 reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
+    """(values, indices) of the k largest (smallest with is_max_k=False) entries along `reduction_dimension`:
+    computed exactly, which meets every recall_target."""
+    from ._math_ops import top_k
+
+    x = _tensor(input)
+    rank = len(x.shape)
+    axis = reduction_dimension % rank
+    moved = x if axis == rank - 1 else _core.transpose(x, [d for d in range(rank) if d != axis] + [axis])
+    values, indices = top_k(moved if is_max_k else -moved, k)
+    values = values if is_max_k else -values
+    if axis != rank - 1:
+        back = list(np.argsort([d for d in range(rank) if d != axis] + [axis]))
+        values, indices = _core.transpose(values, back), _core.transpose(indices, back)
+    return values, indices
+
+
+def conv(input, filter, strides, padding, explicit_paddings=(), data_format="CHANNELS_LAST", dilations=(),  # noqa: A002
+         batch_dims=1, groups=1, name=None):
+    """The N-D convolution (N = 1, 2 or 3) of TF's generic Conv op: `batch_dims` leading batch axes, channels
+    last or first, SAME / VALID / EXPLICIT padding and dilations (groups > 1 is unimplemented, as TF's CPU's)."""
+    from .nn._conv import convolution
+
+    x, w = _tensor(input), _tensor(filter)
+    n = len(w.shape) - 2
+    if n not in (1, 2, 3) or len(x.shape) != n + 1 + batch_dims:
+        raise ValueError(f"conv: input of rank {len(x.shape)} and filter of rank {len(w.shape)} do not make a 1-3-D "
+                         f"convolution with batch_dims={batch_dims}")
+    if data_format == "CHANNELS_FIRST":
+        x = _core.transpose(x, list(range(batch_dims)) + list(range(batch_dims + 1, batch_dims + 1 + n)) + [batch_dims])
+    elif data_format != "CHANNELS_LAST":
+        raise ValueError(f"conv: data_format must be 'CHANNELS_LAST' or 'CHANNELS_FIRST', got {data_format!r}")
+    batch = tuple(x.shape[:batch_dims])
+    x = _core.reshape(x, (-1,) + tuple(x.shape[batch_dims:]))
+    spatial = lambda values: [int(v) for v in values][1:-1] if len(values) == n + 2 else [int(v) for v in values]  # noqa: E731
+    step = spatial(strides)
+    rate = spatial(dilations) if len(dilations) else [1] * n
+    mode = str(padding).upper()
+    if mode == "EXPLICIT":
+        pairs = np.asarray(explicit_paddings, np.int64).reshape(-1, 2).tolist()
+        if len(pairs) == n + 2:  # in the data's order: the spatial pairs sit after the channels' when channels first
+            pairs = pairs[2:] if data_format == "CHANNELS_FIRST" else pairs[1:-1]
+        x = _core.pad(x, [[0, 0]] + pairs + [[0, 0]])
+        mode = "VALID"
+    if groups != 1:
+        from .errors import UnimplementedError
+
+        raise UnimplementedError("conv: grouped convolutions (groups > 1) are not supported, as in TF's CPU kernel; "
+                                 "use tf.nn.depthwise_conv2d or split the channels")
+    out = convolution(x, w, step, mode, dilations=rate)
+    out = _core.reshape(out, batch + tuple(out.shape[1:]))
+    if data_format == "CHANNELS_FIRST":
+        last = len(out.shape) - 1
+        out = _core.transpose(out, list(range(batch_dims)) + [last] + list(range(batch_dims, last)))
+    return out

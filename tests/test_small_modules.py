@@ -244,3 +244,46 @@ def test_types_and_error_codes():
     assert tf.errors.exception_type_from_error_code(tf.errors.OUT_OF_RANGE) is tf.errors.OutOfRangeError
     assert tf.errors.error_code_from_exception_type(tf.errors.NotFoundError) == 5
     assert issubclass(tf.errors.OutOfRangeError, tf.errors.OpError)
+
+
+with open(os.path.join(os.path.dirname(__file__), "fixtures", "tf_conv.json")) as f:
+    CONV = json.load(f)["results"]
+
+
+def test_generic_conv_and_approx_top_k_match_tensorflow():
+    x, w = (np.array(CONV[k], np.float32) for k in ("x", "w"))
+    np.testing.assert_allclose(tf.conv(x, w, [1, 2, 1, 1], "SAME", batch_dims=2).numpy(), CONV["batch_dims_2"],
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(tf.conv(x[0], w, [1, 1, 2, 1], "VALID", dilations=[1, 2, 1, 1]).numpy(),
+                               CONV["dilated"], rtol=1e-5, atol=1e-5)
+    with pytest.raises(tf.errors.UnimplementedError, match="grouped"):
+        tf.conv(x[0], w[:, :, :2], [1, 1, 1, 1], "VALID", groups=2)
+    got = tf.conv(x[0], w, [1, 1, 1, 1], "EXPLICIT", explicit_paddings=[0, 0, 1, 2, 0, 1, 0, 0])
+    np.testing.assert_allclose(got.numpy(), CONV["explicit"], rtol=1e-5, atol=1e-5)
+    # TF's CPU kernel has no channels-first layout; pytensor's is the channels-last result transposed
+    first = tf.conv(np.transpose(x[0], (0, 3, 1, 2)), w, [1, 1, 1, 1], "EXPLICIT",
+                    explicit_paddings=[0, 0, 0, 0, 1, 2, 0, 1], data_format="CHANNELS_FIRST")
+    np.testing.assert_allclose(np.transpose(first.numpy(), (0, 2, 3, 1)), CONV["explicit"], rtol=1e-5, atol=1e-5)
+    v = np.array(CONV["v"], np.float32)
+    assert [t.numpy().tolist() for t in tf.approx_top_k(v, 3)] == CONV["approx_top_k"]
+    # TF 2.21's CPU has no ApproxTopK kernel for other axes or min-k: numpy's sort is the reference
+    values, indices = tf.approx_top_k(v, 2, reduction_dimension=0, is_max_k=False)
+    np.testing.assert_array_equal(values.numpy(), np.sort(v, axis=0)[:2])
+    np.testing.assert_array_equal(indices.numpy(), np.argsort(v, axis=0, kind="stable")[:2])
+
+
+def test_experimental_optional_dlpack_and_async():
+    opt = tf.experimental.Optional.from_value(tf.constant([1.0, 2.0]))
+    assert bool(opt.has_value()) and opt.get_value().numpy().tolist() == [1.0, 2.0]
+    assert opt.element_spec == tf.TensorSpec([2], tf.float32)
+    empty = tf.experimental.Optional.empty(tf.TensorSpec([], tf.int32))
+    assert not bool(empty.has_value())
+    with pytest.raises(tf.errors.InvalidArgumentError, match="no value"):
+        empty.get_value()
+    t = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    back = tf.experimental.dlpack.from_dlpack(tf.experimental.dlpack.to_dlpack(t))
+    np.testing.assert_array_equal(back.numpy(), t.numpy())
+    np.testing.assert_array_equal(tf.experimental.dlpack.from_dlpack(np.arange(3.0)).numpy(), [0.0, 1.0, 2.0])
+    with tf.experimental.async_scope():
+        assert float(tf.reduce_sum(t)) == 10.0
+    tf.experimental.async_clear_error()
