@@ -238,18 +238,22 @@ class Feature(_Message):
         return f"Feature({self._kind}={getattr(self, self._kind)!r})" if self._kind else "Feature()"
 
 
-class Features(_Message):
-    """A map from feature name to Feature: ``Features(feature={"x": Feature(...)})``."""
+class _MessageMap(_Message):
+    """A protobuf map from string keys to messages of one type (`_value_type`), held in the attribute `_attr`."""
 
-    def __init__(self, feature=None):
-        self.feature = dict(feature or {})
+    _attr = _value_type = None
+
+    def _items(self):
+        return getattr(self, self._attr)
 
     def _encode(self):
         out = []
-        for key in sorted(self.feature):
-            value = self.feature[key]
-            if not isinstance(value, Feature):
-                raise TypeError(f"Features: feature[{key!r}] is a {type(value).__name__}, not a Feature")
+        name = type(self).__name__
+        for key in sorted(self._items()):
+            value = self._items()[key]
+            if not isinstance(value, self._value_type):
+                raise TypeError(f"{name}: {self._attr}[{key!r}] is a {type(value).__name__}, not a "
+                                f"{self._value_type.__name__}")
             out.append(_field(1, _field(1, key.encode("utf-8")) + _field(2, value._encode())))
         return b"".join(out)
 
@@ -257,19 +261,28 @@ class Features(_Message):
         for number, wire, entry in _fields(buf):
             if number != 1 or wire != 2:
                 continue
-            key, value = "", Feature()
+            key, value = "", self._value_type()
             for n, w, v in _fields(entry):
                 if n == 1 and w == 2:
                     key = bytes(v).decode("utf-8")
                 elif n == 2 and w == 2:
-                    value = Feature.FromString(v)
-            self.feature[key] = value
+                    value = self._value_type.FromString(v)
+            self._items()[key] = value
 
     def _key(self):
-        return tuple(sorted((k, v._key()) for k, v in self.feature.items()))
+        return tuple(sorted((k, v._key()) for k, v in self._items().items()))
 
     def __repr__(self):
-        return f"Features(feature={self.feature!r})"
+        return f"{type(self).__name__}({self._attr}={self._items()!r})"
+
+
+class Features(_MessageMap):
+    """A map from feature name to Feature: ``Features(feature={"x": Feature(...)})``."""
+
+    _attr, _value_type = "feature", Feature
+
+    def __init__(self, feature=None):
+        self.feature = dict(feature or {})
 
 
 class Example(_Message):

@@ -3,7 +3,7 @@
 ``FeatureLists{map<string, FeatureList> feature_list=1}``, ``FeatureList{repeated Feature feature=1}``;
 written with _example's wire helpers, map entries in sorted key order.
 """
-from ._example import Feature, Features, _field, _fields, _Message
+from ._example import Feature, Features, _field, _fields, _Message, _MessageMap
 
 __all__ = ["SequenceExample", "FeatureLists", "FeatureList"]
 
@@ -27,38 +27,13 @@ class FeatureList(_Message):
         return f"FeatureList(feature={self.feature!r})"
 
 
-class FeatureLists(_Message):
+class FeatureLists(_MessageMap):
     """A map from sequence feature name to FeatureList."""
+
+    _attr, _value_type = "feature_list", FeatureList
 
     def __init__(self, feature_list=None):
         self.feature_list = dict(feature_list or {})
-
-    def _encode(self):
-        out = []
-        for key in sorted(self.feature_list):
-            value = self.feature_list[key]
-            if not isinstance(value, FeatureList):
-                raise TypeError(f"FeatureLists: feature_list[{key!r}] is a {type(value).__name__}, not a FeatureList")
-            out.append(_field(1, _field(1, key.encode("utf-8")) + _field(2, value._encode())))
-        return b"".join(out)
-
-    def _decode(self, buf):
-        for number, wire, entry in _fields(buf):
-            if number != 1 or wire != 2:
-                continue
-            key, value = "", FeatureList()
-            for n, w, v in _fields(entry):
-                if n == 1 and w == 2:
-                    key = bytes(v).decode("utf-8")
-                elif n == 2 and w == 2:
-                    value = FeatureList.FromString(v)
-            self.feature_list[key] = value
-
-    def _key(self):
-        return tuple(sorted((k, v._key()) for k, v in self.feature_list.items()))
-
-    def __repr__(self):
-        return f"FeatureLists(feature_list={self.feature_list!r})"
 
 
 class SequenceExample(_Message):
