@@ -34,8 +34,9 @@ def record(program):
             result = subprocess.run([sys.executable, "-c", _LAUNCH, script], cwd=work, env=env, capture_output=True,
                                     text=True, timeout=program.timeout * 4)
         except subprocess.TimeoutExpired as err:
-            return {"returncode": "timeout", "stdout": err.stdout or "",
-                    "stderr_tail": f"timed out after {err.timeout} s"}
+            # the output captured before a timeout comes as bytes even with text=True
+            partial = err.stdout.decode("utf-8", "replace") if isinstance(err.stdout, bytes) else err.stdout or ""
+            return {"returncode": "timeout", "stdout": partial, "stderr_tail": f"timed out after {err.timeout} s"}
     entry = {"returncode": result.returncode, "stdout": result.stdout}
     if result.returncode:
         entry["stderr_tail"] = result.stderr[-2000:]
@@ -51,8 +52,10 @@ def main(ids):
         entry["tensorflow"] = tf.__version__
         results[program_id] = entry
         print(f"{program_id}: exit {entry['returncode']}", flush=True)
-        with open(corpus.RESULTS, "w") as f:  # after each program: a long recording keeps what it has done
+        # after each program (a long recording keeps what it has done), written whole and renamed into place
+        with open(corpus.RESULTS + ".tmp", "w") as f:
             json.dump(results, f, indent=1, sort_keys=True)
+        os.replace(corpus.RESULTS + ".tmp", corpus.RESULTS)
 
 
 if __name__ == "__main__":
