@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import pytensor as tf
-from tests.finite_differences import central_gradient
+from finite_differences import central_gradient
 
 RNG = np.random.default_rng(7)
 A = RNG.normal(size=(3, 3)) + 3 * np.eye(3)

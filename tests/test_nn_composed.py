@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import pytensor as tf
-from tests.finite_differences import central_gradient
+from finite_differences import central_gradient
 
 REC = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "nn_composed.npz"))
 

@@ -8,7 +8,7 @@ import pytest
 
 import pytensor as tf
 from pytensor.nn._sampled import _expected_count
-from tests.finite_differences import central_gradient
+from finite_differences import central_gradient
 
 REC = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "nn_sequence.npz"))
 CTC_ARGS = (REC["ctc_labels"], REC["ctc_label_length"], REC["ctc_logit_length"])

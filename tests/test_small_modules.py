@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import pytensor as tf
-from tests.finite_differences import central_gradient
+from finite_differences import central_gradient
 
 with open(os.path.join(os.path.dirname(__file__), "fixtures", "small_modules.json")) as f:
     REC = json.load(f)["results"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import pytensor as tf
-from tests.finite_differences import central_gradient
+from finite_differences import central_gradient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "fixtures"))
