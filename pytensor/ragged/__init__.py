@@ -62,7 +62,8 @@ def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None, 
         items = [x for row in items for x in row]
     if not items:
         flat_shape = (0,) + tuple(inner_shape or ())
-        values = _core.zeros(flat_shape, getattr(dtype, "name", dtype) or "float32")
+        kind = getattr(dtype, "name", dtype) or "float32"
+        values = StringTensor(np.zeros(flat_shape, dtype=object)) if kind == "string" else _core.zeros(flat_shape, kind)
     else:
         values = as_values(items, dtype)
         if inner_shape is not None and tuple(values.shape)[1:] != tuple(inner_shape):

@@ -95,3 +95,8 @@ def test_strings_split_of_a_matrix_keeps_its_shape():
     rt = tf.strings.split(tf.constant([["a b", "c"], ["d", "e f g"]]))
     assert rt.shape.as_list() == [2, 2, None]
     assert rt.to_list() == [[[b"a", b"b"], [b"c"]], [[b"d"], [b"e", b"f", b"g"]]]
+
+
+def test_empty_string_rows_keep_the_string_dtype():
+    rt = tf.ragged.constant([[], []], dtype=tf.string)
+    assert rt.dtype == tf.string and rt.to_list() == [[], []]
