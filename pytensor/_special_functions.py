@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from . import _core
-from ._tensor_api import Tensor, Variable
+from ._linalg_ops import _tensor
 from ._math_ops import lgamma
 from .gradient_tape import custom_gradient
 
@@ -24,9 +24,7 @@ _lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
 
 
 def _floats(*values):
-    # numpy values keep their dtype (the core's dtype_hint would override it); the hint is for Python values
-    tensors = [v if isinstance(v, (Tensor, Variable)) else _core.convert_to_tensor(
-        v, dtype_hint=None if isinstance(v, (np.ndarray, np.generic)) else "float32") for v in values]
+    tensors = [_tensor(v) for v in values]  # numpy values keep their dtype, Python numbers are float32
     kind = tensors[0].dtype
     for t in tensors:
         if not t.dtype.is_floating:
@@ -92,7 +90,9 @@ def _upper_fraction(a, x):
 
 
 def _igamma_values(a, x):
-    """(P(a, x), dP/da) in float64 for arrays, NaN where a <= 0 or x < 0, as TF."""
+    """(P(a, x), Q(a, x) = 1 - P, dP/da) in float64 for arrays, NaN where a <= 0 or x < 0, as TF. Where the
+    continued fraction is used (x >= a + 1) Q is its value and P = 1 - Q, elsewhere Q = 1 - P: the side that does
+    not cancel is computed directly."""
     a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
     p = np.full(a.shape, np.nan)
     dp = np.full(a.shape, np.nan)
@@ -102,12 +102,14 @@ def _igamma_values(a, x):
     series = ok & (x > 0) & (x < a + 1)
     if series.any():
         p[series], dp[series] = _lower_series(a[series], x[series])
+    q = 1.0 - p
     fraction = ok & (x > 0) & ~series
     if fraction.any():
-        p[fraction] = 1.0 - _upper_fraction(a[fraction], x[fraction])
+        q[fraction] = _upper_fraction(a[fraction], x[fraction])
+        p[fraction] = 1.0 - q[fraction]
         # dP/da by the series is valid for every x; it converges slower for large x but stays exact
         dp[fraction] = _lower_series(a[fraction], x[fraction])[1]
-    return p, dp
+    return p, q, dp
 
 
 def _density(a, x):
@@ -118,7 +120,7 @@ def _density(a, x):
 def igamma(a, x, name=None):
     """The regularized lower incomplete gamma function P(a, x)."""
     (ta, tx), kind = _floats(a, x)
-    p, dp = _igamma_values(np.asarray(ta), np.asarray(tx))
+    p, _, dp = _igamma_values(np.asarray(ta), np.asarray(tx))
 
     @custom_gradient
     def forward(ta, tx):
@@ -133,12 +135,7 @@ def igamma(a, x, name=None):
 def igammac(a, x, name=None):
     """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x)."""
     (ta, tx), kind = _floats(a, x)
-    p, dp = _igamma_values(np.asarray(ta), np.asarray(tx))
-    a64, x64 = np.broadcast_arrays(np.asarray(ta, np.float64), np.asarray(tx, np.float64))
-    q = 1.0 - p
-    upper = (a64 > 0) & (x64 >= a64 + 1)  # Q directly where 1 - P would cancel
-    if upper.any():
-        q[upper] = _upper_fraction(a64[upper], x64[upper])
+    _, q, dp = _igamma_values(np.asarray(ta), np.asarray(tx))
 
     @custom_gradient
     def forward(ta, tx):
