@@ -4,6 +4,7 @@ from . import _core
 from ._scopes import CPU_DEVICE, current_name_scope
 from .distribute import _context as _distribute_context
 from .dtypes import as_dtype
+from .errors import InvalidArgumentError
 from .tensor_shape import TensorShape
 
 Tensor = _core.Tensor
@@ -82,7 +83,15 @@ def _variable_assign(self, value, use_locking=None, name=None, read_value=True):
         >>> v = pt.Variable([1.0, 2.0])
         >>> v.assign([3.0, 4.0]).numpy()
     """
-    self._assign(value)
+    try:
+        self._assign(value)
+    except InvalidArgumentError:
+        shape = tuple(value.shape) if isinstance(value, (Tensor, Variable)) else _to_numpy(value).shape
+        if shape == tuple(self.shape):
+            raise
+        # TF checks the shape in Python and raises ValueError, in these words (its quote and space included).
+        raise ValueError(f"Cannot assign value to variable ' {self.name}': Shape mismatch.The variable shape "
+                         f"{tuple(self.shape)}, and the assigned value shape {shape} are incompatible.") from None
     return self if read_value else None
 
 
@@ -154,7 +163,9 @@ def _variable_getitem(self, key):
 
 
 def _variable_name(self):
-    return self._variable_name + ":0"
+    # Keras 3 names the variables it makes by their own name ('kernel', no ':0'); `path` holds the full one.
+    keras_name = self.__dict__.get("_keras_name")
+    return self._variable_name + ":0" if keras_name is None else keras_name
 
 
 def _variable_iter(self):
@@ -193,6 +204,7 @@ def _variable_init_extra(cls):
     cls.__getitem__ = _variable_getitem
     cls.__iter__ = _variable_iter
     cls.name = property(_variable_name)
+    cls.path = property(lambda self: self._variable_name)
     cls.ref = lambda self: _Ref(self)
     cls.experimental_ref = cls.ref
     cls.get_shape = lambda self: self.shape

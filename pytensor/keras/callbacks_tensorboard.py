@@ -246,7 +246,7 @@ class TensorBoard(Callback):
         with self._train_writer._default():
             for layer in self.model.layers:
                 for weight in layer.weights:
-                    name = getattr(weight, "path", None) or f"{self.model.name}/{weight.name.split(':')[0]}"
+                    name = f"{self.model.name}/{weight._variable_name}"
                     summary.histogram(f"{name}/histogram", weight, step=epoch)
                     if self.write_images:
                         self._log_weight_as_image(weight, f"{name}/image", epoch)

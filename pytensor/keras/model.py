@@ -3,6 +3,7 @@ import numpy as np
 
 import pytensor as pt
 
+from . import backend
 from .keras_tensor import KerasTensor
 from .layers.input_layer import InputLayer
 from .layers.layer import Layer
@@ -84,6 +85,8 @@ class Model(Trainer, Layer):
     def __init__(self, *args, **kwargs):
         inputs = kwargs.pop("inputs", args[0] if args else None)
         outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        if kwargs.get("name") is None and type(self) is Model and (inputs is not None or outputs is not None):
+            kwargs["name"] = backend.unique_object_name("functional")  # Keras 3 names it by its Functional class
         super().__init__(**kwargs)
         self.stop_training = False
         self._nodes = None
@@ -227,41 +230,16 @@ class Model(Trainer, Layer):
         raise ValueError(f"No such layer: {name}. Existing layers are: {[l.name for l in self.layers]}.")
 
     # ---- summary ----
-    def _require_built_for_summary(self):
-        if not self.built:
-            raise ValueError(f"Model '{self.name}' has not yet been built, so it has no weights or output shapes "
-                             f"to show. Build it first by calling it on a batch of data, or by calling "
-                             f"model.build(input_shape).")
-
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
-        """Prints Keras's table: each layer's name (type), output shape and parameter count, then totals."""
-        self._require_built_for_summary()
-        print_fn = print_fn or print
-        if self._nodes is not None and not self._is_chain():
-            width = line_length or 98
-            stops = [int(width * p) for p in (positions or (0.33, 0.55, 0.67, 1.0))]
-            rows = []
-            for layer in self.layers:
-                node = self._node_of(layer)
-                shape = node.outputs.shape if node is not None and isinstance(node.outputs, KerasTensor) else \
-                    ("multiple" if node is None or not isinstance(layer, InputLayer) else layer.output.shape)
-                if isinstance(layer, InputLayer):
-                    shape = [layer.output.shape]
-                parents = [] if node is None else [f"{t.node.layer.name}[0][0]" for t in node.inputs]
-                rows.append((f"{layer.name} ({type(layer).__name__})", shape, self._count(layer),
-                             ", ".join(parents)))
-            _print_table(self, rows, ("Layer (type)", "Output Shape", "Param #", "Connected to"), stops, print_fn)
-            return
-        width = line_length or 65
-        stops = [int(width * p) for p in (positions or (0.45, 0.85, 1.0))]
-        rows = [(f"{layer.name} ({type(layer).__name__})", self._output_shape_of(layer), self._count(layer))
-                for layer in self.layers]
-        _print_table(self, rows, ("Layer (type)", "Output Shape", "Param #"), stops, print_fn)
+        """Prints Keras 3's table: each layer's name (type), output shape and parameter count (and, for a branching
+        functional model, its inbound layers), then the parameter totals and their memory size. `print_fn`
+        receives the whole text in one call; layers not built yet show ``?`` and ``0 (unbuilt)``."""
+        from .utils.summary_utils import print_summary
+        print_summary(self, line_length, positions, print_fn, expand_nested, show_trainable, layer_range)
 
-    def _is_chain(self):
-        return len(self.inputs) == 1 and len(self.outputs) == 1 and all(len(n.inputs) == 1 for n in self._nodes) \
-            and len(self._nodes) == len({id(n.layer) for n in self._nodes})
+    def _summary_layers(self):
+        return self.layers
 
     def _node_of(self, layer):
         for node in self._nodes or []:
@@ -269,14 +247,16 @@ class Model(Trainer, Layer):
                 return node
         return None
 
-    def _output_shape_of(self, layer):
+    def _summary_shape(self, layer):
+        """The shapes of `layer`'s outputs in this functional model (None when it is not called here)."""
         if isinstance(layer, InputLayer):
-            return [layer.output.shape]
+            return layer.output.shape
         node = self._node_of(layer)
-        if node is not None:
-            shapes = pt.nest.map_structure(lambda t: t.shape, node.outputs)
-            return shapes if isinstance(node.outputs, KerasTensor) else "multiple"
-        return "multiple"
+        return None if node is None else pt.nest.map_structure(lambda t: t.shape, node.outputs)
+
+    def _output_shape_of(self, layer):
+        shape = self._summary_shape(layer)
+        return "multiple" if shape is None else [shape] if isinstance(layer, InputLayer) else shape
 
     @staticmethod
     def _count(layer):

@@ -158,21 +158,11 @@ class Sequential(Model):
     def _output_shape_of(self, layer):
         return self._output_shapes.get(id(layer), "multiple")
 
-    def _require_built_for_summary(self):
-        if not self.built:
-            raise ValueError(f"Sequential model '{self.name}' has not yet been built: its input shape is unknown, "
-                             f"so it has no weights yet. Build it by calling it on a batch of data "
-                             f"(model(x) or model.fit), by calling model.build(input_shape=(None, 784)), by "
-                             f"giving the first layer input_shape=(784,), or by starting with keras.Input(shape=...).")
+    # Keras prints a Sequential model's summary in three columns, and without its InputLayer.
+    _summary_sequential = True
 
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
-                layer_range=None):
-        """Prints Keras's table: each layer's name (type), output shape and parameter count, then totals."""
-        saved, self._nodes = self._nodes, None
-        try:
-            super().summary(line_length, positions, print_fn, expand_nested, show_trainable, layer_range)
-        finally:
-            self._nodes = saved
+    def _summary_shape(self, layer):
+        return self._output_shapes.get(id(layer))
 
     def get_config(self):
         """The name and the layers (the InputLayer first), as Keras 3 writes them."""

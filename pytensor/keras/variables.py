@@ -34,4 +34,6 @@ class Variable(metaclass=_VariableType):
             if shape is not None and tuple(value.shape) != tuple(shape):
                 raise ValueError(f"keras.Variable{'' if name is None else ' ' + repr(name)}: the value has shape "
                                  f"{tuple(value.shape)}, but shape={tuple(shape)} was given.")
-        return pt.Variable(value, trainable=trainable, name=name)
+        variable = pt.Variable(value, trainable=trainable, name=name or "variable")
+        variable._keras_name = name or "variable"  # Keras 3's name: no TF ':0'
+        return variable

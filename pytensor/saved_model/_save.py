@@ -387,7 +387,7 @@ def write(obj, export_dir, signatures=None, extra_files=None, keras_model=None, 
     functions, graphs = _trace_functions(writer, custom_gradients)
     metadata = {"format": _format.FORMAT, "version": _format.VERSION, "saved_by": _saved_by(),
                 "objects": writer.nodes, "functions": functions,
-                "variables": [{"name": v.name[:-2] if v.name.endswith(":0") else v.name, "dtype": v.dtype.name,
+                "variables": [{"name": v._variable_name, "dtype": v.dtype.name,
                                "shape": list(v.shape), "trainable": bool(v.trainable)} for v in writer.variables],
                 "signatures": _signatures_json(signatures or {}, writer)}
     keys = _variable_keys(obj, writer)

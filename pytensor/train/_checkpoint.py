@@ -364,7 +364,7 @@ def _object_graph(values, aliases, graph):
     `aliases` (key -> key) are further references to a node (an object reachable along two paths)."""
     nodes = [{}]  # per node: {child name: node id}
     attributes = {}  # node id -> [(attribute name, checkpoint key, full name)]
-    names = {key: variable.name for key, variable in {**graph.variables, **graph.slots()}.items()}
+    names = {key: variable._variable_name + ":0" for key, variable in {**graph.variables, **graph.slots()}.items()}
 
     def node_of(path):
         node = 0

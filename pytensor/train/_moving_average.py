@@ -14,7 +14,7 @@ __all__ = ["ExponentialMovingAverage", "Coordinator", "ClusterSpec"]
 
 
 def _op_name(variable):
-    return variable.name.split(":")[0]
+    return variable._variable_name
 
 
 class ExponentialMovingAverage:

@@ -219,7 +219,7 @@ def test_config_keys_match_keras_and_round_trip():
 def test_weight_names_and_shapes_follow_keras():
     layer = layers.MultiHeadAttention(num_heads=3, key_dim=2, value_dim=4, output_shape=6)
     layer.build((2, 5, 4), (2, 3, 5), (2, 3, 7))
-    assert [(w.name.split("/", 1)[1].split(":")[0], tuple(w.shape)) for w in layer.weights] == [
+    assert [(w.path.split("/", 1)[1], tuple(w.shape)) for w in layer.weights] == [
         ("query/kernel", (4, 3, 2)), ("query/bias", (3, 2)), ("key/kernel", (7, 3, 2)), ("key/bias", (3, 2)),
         ("value/kernel", (5, 3, 4)), ("value/bias", (3, 4)), ("attention_output/kernel", (3, 4, 6)),
         ("attention_output/bias", (6,))]

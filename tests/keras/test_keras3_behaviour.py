@@ -203,7 +203,7 @@ def test_sequential_starting_with_embedding_input_length_is_built():
     assert model.built
     lines = []
     model.summary(print_fn=lines.append)
-    assert any("embedding" in line and "(None, 10, 8)" in line and "8000" in line for line in lines)
+    assert any("embedding" in line and "(None, 10, 8)" in line and "8,000" in line for line in lines[0].splitlines())
     assert model.count_params() == 8000 + (8 * 16 + 4 * 16 + 16) + 5
     ids = RNG.integers(0, 1000, size=(3, 10))
     assert model(ids).shape == (3, 1)
@@ -419,3 +419,14 @@ def test_functional_layers_are_in_keras_order():
     keras.backend.clear_session()
     got = {name: [layer.name for layer in model.layers] for name, model in cases(keras).items()}
     assert got == recorded
+
+
+# ---- variable names ----
+def test_keras_variables_have_keras3_names_and_paths():
+    keras.backend.clear_session()
+    layer = layers.Dense(2)
+    layer.build((None, 3))
+    assert [w.name for w in layer.weights] == ["kernel", "bias"]  # Keras 3 (TF 2.21): no scope, no ':0'
+    assert [w.path for w in layer.weights] == ["dense/kernel", "dense/bias"]
+    assert keras.Variable(1.0, name="v").name == "v"
+    assert pt.Variable(1.0, name="w").name == "w:0"  # a tf.Variable keeps TF's name

@@ -72,7 +72,7 @@ def trained(tmp_path_factory):
     weights_at_epoch_end = []
     snapshot = keras.callbacks.LambdaCallback(
         on_epoch_end=lambda epoch, logs: weights_at_epoch_end.append(
-            {w.name: w.numpy() for layer in model.layers for w in layer.weights}))
+            {w.path: w.numpy() for layer in model.layers for w in layer.weights}))
     board = keras.callbacks.TensorBoard(log_dir, histogram_freq=1, update_freq="batch", write_images=True,
                                         write_steps_per_second=True)
     history = model.fit(x, y, epochs=EPOCHS, batch_size=BATCH, validation_split=0.25, verbose=0,
@@ -118,8 +118,8 @@ def test_epoch_scalars_are_the_history(trained):
 def test_weight_histograms_hold_the_weights(trained):
     log_dir, _, _, weights_at_epoch_end = trained
     train = load_run(os.path.join(log_dir, "train"))
-    for name, tag in (("dense/kernel:0", "sequential/dense/kernel/histogram"),
-                      ("dense_1/bias:0", "sequential/dense_1/bias/histogram")):
+    for name, tag in (("dense/kernel", "sequential/dense/kernel/histogram"),
+                      ("dense_1/bias", "sequential/dense_1/bias/histogram")):
         written = series(train, tag)
         assert [step for step, _ in written] == list(range(EPOCHS))
         for (_, buckets), weights in zip(written, weights_at_epoch_end):

@@ -96,8 +96,6 @@ PROGRAMS = [
                 "w = tf.Variable([[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]], name='w')",
                 "fixed weights instead of random ones, so every printed number can be compared"),),
         compare="numbers",
-        differs="Keras 3 names a layer's variables 'kernel' / 'bias'; pytensor's Keras names them "
-                "'dense/kernel:0' (the ':0' is an extra printed number); every gradient printed agrees",
     ),
     Program(
         id="tf_guide_basic_training_loops", origin=TF_DOCS, path="site/en/guide/basic_training_loops.ipynb",
@@ -150,8 +148,6 @@ PROGRAMS = [
         id="tf_guide_variable", origin=TF_DOCS, path="site/en/guide/variable.ipynb",
         url="https://www.tensorflow.org/guide/variable", licence="Apache-2.0",
         compare="numbers",
-        differs="Variable.assign's shape-mismatch message names the shapes in the other order than TF's, and not "
-                "the variable ('Variable:0'); every other printed number agrees",
     ),
     Program(
         id="tf_tutorial_customization_basics", origin=TF_DOCS, path="site/en/tutorials/customization/basics.ipynb",
@@ -173,8 +169,6 @@ PROGRAMS = [
         edits=(('self.kernel = self.add_weight("kernel",', 'self.kernel = self.add_weight(name="kernel",',
                 "Keras 3 (TF 2.21) takes the shape as add_weight's first argument"),),
         compare="numbers",
-        differs="Keras 3's summary table (built output shapes, byte counts) and variable names ('kernel', not "
-                "'my_dense_layer/kernel:0')",
     ),
     Program(
         id="tf_tutorial_images_cnn", origin=TF_DOCS, path="site/en/tutorials/images/cnn.ipynb",

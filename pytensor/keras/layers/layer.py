@@ -110,7 +110,8 @@ class Layer:
             raise TypeError(f"{type(self).__name__}: unrecognized keyword argument(s) {sorted(unknown)}; allowed "
                             f"besides the layer's own are trainable, name, dtype, {sorted(_ALLOWED_KWARGS)}.")
         self._trainable = bool(trainable)
-        self.name = name or backend.unique_object_name(backend.to_snake_case(type(self).__name__))
+        self.name = name if name is not None else \
+            backend.unique_object_name(backend.to_snake_case(type(self).__name__))
         self._dtype_policy = mixed_precision.as_policy(dtype)
         self._dtype = self._dtype_policy.variable_dtype
         self.built = False
@@ -344,6 +345,7 @@ class Layer:
         value = init(shape, dtype=dtype)
         variable = pt.Variable(value, trainable=bool(trainable), name=f"{self.name}/{name or 'variable'}",
                                dtype=dtype)
+        variable._keras_name = name or "variable"
         variable.constraint = constraint
         self._own_weights.append(variable)
         regularizer = regularizers.get(regularizer)

@@ -25,7 +25,7 @@ def _checked_positive(value, what):
 
 def _base_name(variable):
     """A variable's name without TF's ':0' suffix, for slot names and messages."""
-    return variable.name.split(":")[0]
+    return variable._variable_name
 
 
 class Optimizer:

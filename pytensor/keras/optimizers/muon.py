@@ -43,7 +43,7 @@ class Muon(Optimizer):
     def _uses_adamw(self, variable):
         if len(variable.shape) != 2:
             return True
-        name = variable.name
+        name = variable._variable_name  # Keras matches the excluded layers against the variable's path
         if self.exclude_embeddings and "embedding" in name.lower():
             return True
         return any(re.search(pattern, name) for pattern in self.exclude_layers)

@@ -307,7 +307,7 @@ def read_keras3(model, h5file, filepath, skip_mismatch=False):
 def _weight_names(weights):
     names, used = [], set()
     for w in weights:
-        name = w.name if w.name.endswith(":0") else w.name + ":0"
+        name = w._variable_name + ":0"
         while name in used:
             name = name[:-2] + "_1:0"
         used.add(name)
