@@ -129,7 +129,7 @@ from ._control_flow import cond, switch_case, while_loop  # noqa: E402,F401
 _KERAS_ALIASES = {"optimizers": "optimizers", "initializers": "initializers", "losses": "losses",
                   "metrics": "metrics"}
 _INITIALIZER_ALIASES = {"zeros_initializer": "Zeros", "ones_initializer": "Ones",
-                        "constant_initializer": "Constant", "random_normal_initializer": "RandomNormal",
+                        "constant_initializer": "_TFConstant", "random_normal_initializer": "RandomNormal",
                         "random_uniform_initializer": "RandomUniform"}
 # Beyond TF 2: TF1's graph entry points at top level too (TF 2 keeps them under tf.compat.v1), so that TF1 programs
 # written `import tensorflow as tf; tf.placeholder(...); tf.Session()` run as written, beside eager code.

@@ -28,11 +28,6 @@ def _to_numpy(value):
     return np.asarray(value)
 
 
-def _format_array(arr):
-    import numpy as np
-    return np.array2string(arr, separator=" ", threshold=1000, edgeitems=3)
-
-
 def _symbolic_form(self):
     """TF's form of a traced value while tf.function traces (its value is not known then), else None."""
     name = _core._symbolic_name(self)
@@ -43,7 +38,7 @@ def _tensor_str(self):
     symbolic = _symbolic_form(self)
     if symbolic is not None:
         return symbolic
-    body = _format_array(self.numpy())
+    body = str(self.numpy())  # as TF: numpy's str (a scalar prints 5.0, an array [5.  1.5])
     sep = "\n" if "\n" in body else ""  # TF starts multi-line values on their own line
     return f"pt.Tensor({sep}{body}, shape={self.shape}, dtype={self.dtype.name})"
 
@@ -52,9 +47,8 @@ def _tensor_repr(self):
     symbolic = _symbolic_form(self)
     if symbolic is not None:
         return f"<{symbolic}>"
-    import numpy as np
     arr = self.numpy()
-    body = repr(arr) if arr.ndim else np.array2string(arr)
+    body = repr(arr) if arr.ndim else str(arr)
     return f"<pt.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={body}>"
 
 

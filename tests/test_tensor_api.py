@@ -295,3 +295,10 @@ def test_variable_trainable_and_name():
     assert v.trainable is False and v.name == "counter:0"
     v.trainable = True
     assert v.trainable
+
+
+def test_scalars_print_as_tf_prints_them():
+    # TF 2.21: tf.Tensor(5.0, shape=(), dtype=float32) and <tf.Tensor: shape=(), dtype=float32, numpy=5.0>
+    assert str(pt.constant(5.0)) == "pt.Tensor(5.0, shape=(), dtype=float32)"
+    assert repr(pt.constant(5.0)) == "<pt.Tensor: shape=(), dtype=float32, numpy=5.0>"
+    assert str(pt.constant([5.0, 1.5])) == "pt.Tensor([5.  1.5], shape=(2,), dtype=float32)"

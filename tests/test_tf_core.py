@@ -292,6 +292,16 @@ def test_top_level_aliases():
     np.testing.assert_array_equal(tf.zeros_initializer()([2]).numpy(), [0.0, 0.0])
     np.testing.assert_array_equal(tf.ones_initializer()([2]).numpy(), [1.0, 1.0])
     np.testing.assert_array_equal(tf.constant_initializer(3.0)([2]).numpy(), [3.0, 3.0])
+    # TF's own initializer is tf.constant(value, dtype, shape) (TF 2.21's results): an array keeps its dtype
+    # without one and fills a shape of its element count; Keras's Constant broadcasts an array instead
+    filled = tf.constant_initializer(np.array([1.0, 2.0]))((2,))
+    assert filled.dtype == tf.float64 and filled.numpy().tolist() == [1.0, 2.0]
+    assert tf.constant_initializer([1.0, 2.0, 3.0, 4.0])((2, 2)).numpy().tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert tf.constant_initializer(3)((2,)).dtype == tf.int32
+    with pytest.raises(ValueError, match="3 elements"):
+        tf.constant_initializer([1.0, 2.0, 3.0])((2, 2))
+    broadcast = tf.keras.initializers.Constant(np.array([1.0, 2.0]))((2, 2))
+    assert broadcast.dtype == tf.float32 and broadcast.numpy().tolist() == [[1.0, 2.0], [1.0, 2.0]]
     normal = tf.random_normal_initializer(stddev=2.0, seed=1)([20000]).numpy()
     assert abs(normal.std() - 2.0) < 0.05 and abs(normal.mean()) < 0.05
     uniform = tf.random_uniform_initializer(-1.0, 3.0, seed=1)([20000]).numpy()

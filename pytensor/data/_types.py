@@ -12,9 +12,6 @@ from .._core import constant as _constant
 from .._tensor_api import Tensor
 from ..tensor_shape import TensorShape
 
-# numpy dtypes the core lacks, widened to the nearest one it has (TF keeps them; no op here needs them narrow).
-_WIDEN = {np.int8: np.int32, np.int16: np.int32, np.uint16: np.int32, np.uint32: np.int64, np.uint64: np.int64}
-
 
 class StringDType:
     """The ``tf.string`` dtype: elements are Python ``bytes``."""
@@ -327,8 +324,7 @@ def to_leaf(value, dtype=None):
             if arr.dtype.kind == "f" and np.dtype(np_dtype).kind in "iub" and not np.all(np.mod(arr, 1) == 0):
                 raise TypeError(f"cannot convert {arr.dtype} values with fractions to {as_dtype(dtype).name}")
             arr = arr.astype(np_dtype)
-    widened = _WIDEN.get(arr.dtype.type)
-    return arr.astype(widened) if widened else arr
+    return arr
 
 
 def to_tensor(leaf):

@@ -77,10 +77,22 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        return pt.fill(shape, pt.cast(pt.constant(self.value), _dtype(dtype)))
+        value = pt.cast(pt.constant(self.value), _dtype(dtype))
+        # Keras multiplies the value by ones(shape): an array value broadcasts to the shape
+        return pt.fill(shape, value) if value.ndim == 0 else value * pt.ones(shape, value.dtype)
 
     def get_config(self):
         return {"value": self.value}
+
+
+class _TFConstant(Constant):
+    """``tf.constant_initializer``: TF's own initializer, ``tf.constant(value, dtype, shape)``: with no dtype the
+    value's own (a float64 array stays float64), a scalar fills the shape, an array must have its element count."""
+
+    _serialized_class = Constant  # saved models name Keras's class, which reloads it
+
+    def __call__(self, shape, dtype=None, **kwargs):
+        return pt.constant(self.value, dtype=dtype, shape=shape)
 
 
 class RandomNormal(Initializer):

@@ -136,7 +136,7 @@ def serialize_object(obj):
         # A plain function (kernel_initializer=tf.random.normal): by module and name, as Keras 3 writes it.
         return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
                 "registered_name": get_registered_name(obj)}
-    cls = type(obj)
+    cls = getattr(obj, "_serialized_class", type(obj))
     return {"module": _public_module(obj), "class_name": cls.__name__, "config": obj.get_config(),
             "registered_name": _GLOBAL_CUSTOM_NAMES.get(cls)}
 

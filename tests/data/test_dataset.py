@@ -35,6 +35,15 @@ def test_python_lists_are_values_with_tf_dtypes():
     assert Dataset.from_tensors([1.5, 2.5]).element_spec == TensorSpec([2], tf.float32)
 
 
+@pytest.mark.parametrize("np_dtype", [np.int8, np.uint8, np.int16, np.uint16, np.uint32, np.uint64])
+def test_narrow_integer_arrays_keep_their_dtype(np_dtype):
+    # TF keeps a numpy array's dtype (tf.data.Dataset.from_tensor_slices(np.int8 array) yields int8)
+    ds = Dataset.from_tensor_slices(np.array([1, 2, 3], np_dtype))
+    assert ds.element_spec == TensorSpec([], tf.as_dtype(np_dtype))
+    batch = next(iter(ds.batch(3)))
+    assert batch.dtype == tf.as_dtype(np_dtype) and batch.numpy().tolist() == [1, 2, 3]
+
+
 def test_dict_and_strings():
     ds = Dataset.from_tensor_slices({"a": np.arange(3), "s": ["x", "yy", "z"]}).batch(2)
     out = list(ds)
