@@ -1,8 +1,10 @@
 """``keras.callbacks``: hooks into ``fit`` / ``evaluate`` / ``predict`` with Keras's hook names."""
+import contextlib
 import csv
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import warnings
@@ -544,8 +546,9 @@ class BackupAndRestore(Callback):
     stopped: run the same ``fit`` again with the same callback and it restores the weights, the optimizer state and
     the epoch, and continues with the next epoch.
 
-    The backup (``latest.weights.h5`` with the optimizer state, ``training_metadata.json`` with the epoch) is
-    written atomically after every epoch (or every ``save_freq`` batches) and deleted when ``fit`` completes,
+    The backup (``backup-<n>.weights.h5`` with the optimizer state, ``training_metadata.json`` naming it and the
+    epoch) is written after every epoch (or every ``save_freq`` batches), the metadata last and atomically, so a
+    crash at any point leaves weights and epoch that belong together; it is deleted when ``fit`` completes,
     unless ``delete_checkpoint=False``.
 
     Example:
@@ -561,9 +564,12 @@ class BackupAndRestore(Callback):
         self.save_freq = save_freq
         self._every = _save_every(save_freq, "BackupAndRestore")
         self.delete_checkpoint = delete_checkpoint
-        self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
         self._metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
         self._batches_seen = 0
+        self._generation = 0
+
+    def _weights_file(self, generation):
+        return os.path.join(self.backup_dir, f"backup-{generation}.weights.h5")
 
     def on_train_begin(self, logs=None):
         self._batches_seen = 0
@@ -571,20 +577,28 @@ class BackupAndRestore(Callback):
             return
         with open(self._metadata_path) as f:
             metadata = json.load(f)
+        self._generation = int(metadata.get("generation", 0))
+        weights_path = os.path.join(self.backup_dir, metadata.get("weights", "latest.weights.h5"))
         if not self.model.built:
-            raise ValueError(f"BackupAndRestore: cannot restore {self._weights_path} into model "
+            raise ValueError(f"BackupAndRestore: cannot restore {weights_path} into model "
                              f"'{self.model.name}' before it is built; build it (model.build or an Input) first.")
-        self.model.load_weights(self._weights_path)
+        self.model.load_weights(weights_path)
         # fit starts from the epoch after the last completed one.
         self.model._initial_epoch = int(metadata["epoch"]) + 1
 
     def _backup(self, epoch, completed):
+        """Writes the weights to a new file, then (atomically) the metadata naming it and the epoch: the metadata
+        is the commit point, so a crash at any moment leaves a matching pair of weights and epoch."""
         from .saving._files import atomic_path  # saving imports the models, which import callbacks
         os.makedirs(self.backup_dir, exist_ok=True)
-        self.model.save_weights(self._weights_path, overwrite=True)
+        previous, self._generation = self._generation, self._generation + 1
+        self.model.save_weights(self._weights_file(self._generation), overwrite=True)
         with atomic_path(self._metadata_path) as temporary:
             with open(temporary, "w") as f:
-                json.dump({"epoch": epoch if completed else epoch - 1}, f)
+                json.dump({"epoch": epoch if completed else epoch - 1, "generation": self._generation,
+                           "weights": os.path.basename(self._weights_file(self._generation))}, f)
+        with contextlib.suppress(FileNotFoundError):  # (each worker of a multi-worker fit removes it)
+            os.remove(self._weights_file(previous))
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -601,11 +615,14 @@ class BackupAndRestore(Callback):
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.isdir(self.backup_dir):
-            for path in (self._weights_path, self._metadata_path):
-                if os.path.exists(path):
+            # the metadata first: without it no later fit restores, even if removing a weights file fails
+            stale = [name for name in os.listdir(self.backup_dir)
+                     if re.fullmatch(r"backup-\d+\.weights\.h5|latest\.weights\.h5", name)]
+            for path in [self._metadata_path] + [os.path.join(self.backup_dir, name) for name in stale]:
+                with contextlib.suppress(FileNotFoundError):
                     os.remove(path)
-            if not os.listdir(self.backup_dir):
-                shutil.rmtree(self.backup_dir)
+            with contextlib.suppress(OSError):  # not empty (the user's files), or another worker removed it
+                os.rmdir(self.backup_dir)
 
 
 from .callbacks_tensorboard import TensorBoard  # noqa: E402,F401  (its own file: tf.summary event files)
