@@ -29,6 +29,9 @@ class KerasTensor:
     def __init__(self, shape, dtype="float32", name=None, node=None):
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = pt.as_dtype(dtype)
+        if name is None:  # Keras 3 numbers every symbolic tensor: keras_tensor, keras_tensor_1, ...
+            from .backend import unique_object_name
+            name = unique_object_name("keras_tensor")
         self.name = name
         self.node = node
 
@@ -38,7 +41,8 @@ class KerasTensor:
         return len(self.shape)
 
     def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}, name={self.name}>"
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}, sparse=False, ragged=False, "
+                f"name={self.name}>")
 
     # Tells the core's conversions to raise a clear TypeError instead of trying to read values.
     _pytensor_symbolic = True

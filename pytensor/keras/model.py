@@ -205,6 +205,8 @@ class Model(Trainer, Layer):
             self(example)
         self.built = True
 
+    build._builds_by_calling = True  # (Keras's default build for a subclassed model: see Layer._maybe_build)
+
     # ---- layers ----
     @property
     def layers(self):

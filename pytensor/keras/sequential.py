@@ -116,6 +116,8 @@ class Sequential(Model):
                 raise ValueError(f"Sequential '{self.name}': build() needs an input shape, e.g. "
                                  f"model.build((None, 784)).")
             input_shape = self._input_layer._batch_input_shape
+        # Keras 3 keeps the batch size the model was built with (e.g. by its first call) in its summary's shapes
+        self._built_batch = tuple(input_shape)[0]
         input_shape = (None,) + tuple(input_shape)[1:]
         if self._input_layer is None or self._input_layer._batch_input_shape[1:] != input_shape[1:]:
             object.__setattr__(self, "_input_layer", InputLayer(batch_input_shape=input_shape,
@@ -162,7 +164,9 @@ class Sequential(Model):
     _summary_sequential = True
 
     def _summary_shape(self, layer):
-        return self._output_shapes.get(id(layer))
+        shape = self._output_shapes.get(id(layer))
+        batch = getattr(self, "_built_batch", None)
+        return shape if shape is None or batch is None else _with_batch(shape, batch)
 
     def get_config(self):
         """The name and the layers (the InputLayer first), as Keras 3 writes them."""
@@ -176,3 +180,14 @@ class Sequential(Model):
         from .serialization import loading_scope
         with loading_scope(custom_objects):
             return _config.model_from_config({"class_name": "Sequential", "config": config}, custom_objects)
+
+
+def _with_batch(shapes, batch):
+    """`shapes` (a shape, or a structure of them) with an unknown batch size replaced by `batch`."""
+    if isinstance(shapes, dict):
+        return {key: _with_batch(value, batch) for key, value in shapes.items()}
+    if isinstance(shapes, (list, tuple)) and shapes and all(d is None or isinstance(d, int) for d in shapes):
+        return (batch,) + tuple(shapes)[1:] if shapes[0] is None else tuple(shapes)
+    if isinstance(shapes, (list, tuple)):
+        return [_with_batch(shape, batch) for shape in shapes]
+    return shapes

@@ -430,3 +430,42 @@ def test_keras_variables_have_keras3_names_and_paths():
     assert [w.path for w in layer.weights] == ["dense/kernel", "dense/bias"]
     assert keras.Variable(1.0, name="v").name == "v"
     assert pt.Variable(1.0, name="w").name == "w:0"  # a tf.Variable keeps TF's name
+
+
+# ---- symbolic tensors: Keras 3's names and masks ----
+def test_keras_tensors_are_numbered_and_carry_masks_as_in_keras3():
+    # names and mask sharing as Keras 3.15 prints them for this graph
+    keras.backend.clear_session()
+    inputs = keras.Input((None,), dtype="int32")
+    embedded = layers.Embedding(10, 4, mask_zero=True)(inputs)
+    dense = layers.Dense(3)(embedded)
+    assert (inputs.name, embedded.name, embedded._keras_mask.name, dense.name) == \
+        ("keras_tensor", "keras_tensor_1", "keras_tensor_2", "keras_tensor_3")
+    assert dense._keras_mask is embedded._keras_mask  # passed along, not a new mask
+    assert embedded._keras_mask.shape == (None, None) and embedded._keras_mask.dtype == pt.bool
+    assert not hasattr(layers.LSTM(2)(embedded), "_keras_mask")  # the last step only: no mask
+    named = keras.Input((3,), name="features")
+    assert repr(named) == ("<KerasTensor shape=(None, 3), dtype=float32, sparse=False, ragged=False, "
+                           "name=features>")
+
+
+def test_a_layer_reading_its_mask_can_be_called_symbolically():
+    class MaskedMean(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.supports_masking = True
+
+        def call(self, inputs, mask=None):
+            assert mask is not None
+            weights = pt.expand_dims(pt.cast(mask, "float32"), -1)
+            return pt.reduce_sum(inputs * weights, axis=1) / pt.reduce_sum(weights, axis=1)
+
+        def compute_mask(self, inputs, mask=None):
+            return None
+
+    inputs = keras.Input((None,), dtype="int32")
+    outputs = MaskedMean()(layers.Embedding(10, 4, mask_zero=True)(inputs))
+    model = keras.Model(inputs, outputs)
+    ids = np.array([[1, 2, 0, 0]])
+    table = model.layers[1].embeddings.numpy()
+    np.testing.assert_allclose(model(ids).numpy(), table[[1, 2]].mean(axis=0, keepdims=True), rtol=1e-6)

@@ -580,6 +580,20 @@ PROGRAMS += [
            tolerances={"loss": {"atol": 0.2}, "accuracy": {"atol": 0.08}}),
 ]
 
+def _keras_guide(name, **kwargs):
+    """One of Keras's developer guides (keras.io/guides), as keras-team/keras carries them in guides/."""
+    path = f"guides/{name}.py"
+    return Program(id=f"keras_guide_{name}", origin=KERAS, path=path, url=f"https://keras.io/guides/{name}/",
+                   licence="Apache-2.0", **kwargs)
+
+
+# Keras's developer guides that run on TensorFlow's backend in seconds on a CPU (left out: transfer_learning reads
+# its data with tensorflow_datasets from the web; the jax / torch variants of the training guides).
+PROGRAMS += [
+    _keras_guide("sequential_model", compare="numbers"),
+    _keras_guide("understanding_masking_and_padding", compare="numbers"),
+]
+
 # keras-team/keras's examples as they stood in 2020, when Keras 2.4 ran on TensorFlow 2 (before its examples moved
 # to keras-io). Left out: those calling Keras 2's backend functions (K.int_shape, K.sum, K.gradients), which Keras 3
 # (TF 2.21) no longer has, and those reading data from the web.

@@ -33,7 +33,7 @@ class InputLayer(Layer):
                              f"InputLayer(input_shape=(784,)) or keras.Input(shape=(784,)).")
         self._batch_input_shape = tuple(None if d is None else int(d) for d in full)
         self.sparse = sparse
-        output = KerasTensor(self._batch_input_shape, self.dtype, name=self.name)
+        output = KerasTensor(self._batch_input_shape, self.dtype, name=name)  # unnamed: numbered, as Keras 3
         output.node = Node(self, (), {}, output)
         self._inbound_nodes.append(output.node)
         self.built = True

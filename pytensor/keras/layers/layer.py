@@ -41,6 +41,14 @@ def _is_shape(value):
     return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, (int, np.integer)) for d in value)
 
 
+def _shape_leaves(shapes):
+    """The shapes in a structure (a shape, or a dict / list / tuple of them)."""
+    if _is_shape(shapes):
+        return [shapes]
+    values = shapes.values() if isinstance(shapes, dict) else shapes
+    return [leaf for value in values for leaf in _shape_leaves(value)]
+
+
 def _marks_built(build):
     """Wraps a subclass's ``build`` so that a user's explicit ``layer.build(shape)`` leaves the layer built (as
     Keras does): the next call then keeps the weights the user set instead of building again."""
@@ -379,6 +387,8 @@ class Layer:
         """Creates the weights for inputs of ``input_shape``; the base class creates none."""
         self.built = True
 
+    build._builds_by_calling = True  # (Keras's default build: see _maybe_build)
+
     def call(self, inputs, *args, **kwargs):
         """The layer's computation; the base class returns its inputs."""
         return inputs
@@ -386,6 +396,11 @@ class Layer:
     def _maybe_build(self, input_shape):
         if self.built:
             return
+        if getattr(type(self).build, "_builds_by_calling", False) and any(not layer.built for layer in self._layers):
+            # Keras 3 builds such a layer by running its call on one symbolic tensor per input, which draws
+            # KerasTensor names; drawn here too, so later symbolic tensors get Keras's numbers.
+            for _ in _shape_leaves(input_shape):
+                backend.unique_object_name("keras_tensor")
         self.build(input_shape)
         self.built = True
         self._build_shape = input_shape
@@ -501,10 +516,56 @@ class Layer:
             outputs = self._symbolic_by_example(inputs, args, kwargs)
         node = Node(self, (inputs,) + tuple(args), dict(kwargs), outputs)
         self._inbound_nodes.append(node)
-        for i, out in enumerate(pt.nest.flatten(outputs)):
+        for out in pt.nest.flatten(outputs):
             out.node = node
-            out.name = self.name if i == 0 else f"{self.name}_{i}"
+        self._attach_symbolic_mask(inputs, outputs)
         return outputs
+
+    def _attach_symbolic_mask(self, inputs, outputs):
+        """Keras 3's ``_keras_mask`` on symbolic outputs: the input's mask KerasTensor passed along, or a new bool
+        KerasTensor for a mask the layer computes. compute_mask runs on example values twice (unknown sizes 2,
+        then 3); the sizes that follow them are unknown in the mask's shape too."""
+        flat_inputs = pt.nest.flatten(inputs)
+        masks = [getattr(x, "_keras_mask", None) for x in flat_inputs]
+        if not self._computes_mask and not any(m is not None for m in masks):
+            return
+        results = []
+        for size in (2, 3):
+            examples = {}
+
+            def example(t, dtype=None):
+                value = pt.zeros([size if d is None else d for d in t.shape], dtype=dtype or t.dtype)
+                examples[id(value)] = t
+                return value
+            example_inputs = [example(x) if isinstance(x, KerasTensor) else x for x in flat_inputs]
+            example_masks = [None if m is None else example(m, "bool") for m in masks]
+            structured = pt.nest.pack_sequence_as(inputs, example_inputs) if pt.nest.is_nested(inputs) \
+                else example_inputs[0]
+            mask_arg = (example_masks if pt.nest.is_nested(inputs) else example_masks[0]) \
+                if any(m is not None for m in masks) else None
+            pt._core.suspend_recording()
+            try:
+                result = self.compute_mask(structured, mask_arg)
+            except Exception:  # noqa: BLE001 - a mask compute_mask can't give symbolically: none shown (the
+                return         # functional model computes the real masks when it runs)
+            finally:
+                pt._core.resume_recording()
+            results.append((result, examples))
+        (first, first_examples), (second, _) = results
+        flat_outputs = pt.nest.flatten(outputs)
+        firsts = list(first) if isinstance(first, (list, tuple)) else [first] * len(flat_outputs)
+        seconds = list(second) if isinstance(second, (list, tuple)) else [second] * len(flat_outputs)
+        made = {}
+        for out, m2, m3 in zip(flat_outputs, firsts, seconds):
+            if m2 is None:
+                continue
+            if id(m2) in first_examples:  # the input's mask, passed along
+                out._keras_mask = first_examples[id(m2)]
+                continue
+            if id(m2) not in made:
+                shape = [a if a == b else None for a, b in zip(m2.shape, m3.shape)]
+                made[id(m2)] = KerasTensor(shape, "bool")
+            out._keras_mask = made[id(m2)]
 
     @staticmethod
     def _pack_outputs(out_shapes, make):
@@ -518,7 +579,11 @@ class Layer:
         def example(t):
             if not isinstance(t, KerasTensor):
                 return t
-            return pt.zeros([2 if d is None else d for d in t.shape], dtype=t.dtype)
+            value = pt.zeros([2 if d is None else d for d in t.shape], dtype=t.dtype)
+            mask = getattr(t, "_keras_mask", None)
+            if mask is not None:  # a layer whose call reads its mask gets one (all steps kept)
+                value._keras_mask = pt.ones([2 if d is None else d for d in mask.shape], dtype="bool")
+            return value
         unknown_batch = any(isinstance(t, KerasTensor) and t.shape and t.shape[0] is None
                             for t in pt.nest.flatten((inputs, args, kwargs)))
         call_inputs = pt.nest.map_structure(example, inputs) if pt.nest.is_nested(inputs) else example(inputs)
@@ -542,7 +607,7 @@ class Layer:
     def compute_output_shape(self, input_shape):
         """The output shape for ``input_shape``; the base class runs the layer on zeros to find it."""
         def as_tensor(shape):
-            return KerasTensor(_shape_tuple(shape), self.compute_dtype)
+            return KerasTensor(_shape_tuple(shape), self.compute_dtype, name="shape_probe")  # (not numbered)
         example = pt.nest.map_structure(as_tensor, input_shape) if not _is_shape(input_shape) \
             else as_tensor(input_shape)
         outputs = self._symbolic_by_example(example, (), {})
