@@ -237,7 +237,7 @@ def _rebuild_functional(config, custom_objects, safe_mode):
         layer = deserialize_layer(entry, custom_objects, safe_mode)
         name = entry.get("name") or entry["config"].get("name")
         layers[name] = layer
-        pending.append((layer, list(entry.get("inbound_nodes", []))))
+        pending.append((name, layer, list(entry.get("inbound_nodes", []))))
     produced = {}  # (layer name, node index) -> outputs
     for name, layer in layers.items():
         if isinstance(layer, InputLayer):
@@ -270,19 +270,20 @@ def _rebuild_functional(config, custom_objects, safe_mode):
         return layer(inputs[0] if len(inputs) == 1 else inputs, **kwargs)
 
     progress = True
-    while progress and any(nodes for _, nodes in pending):
+    while progress and any(nodes for _, _, nodes in pending):
         progress = False
-        for layer, nodes in pending:
+        for name, layer, nodes in pending:
             while nodes:
                 try:
                     outputs = call(layer, nodes[0])
                 except LookupError:
                     break
-                index = sum(1 for key in produced if key[0] == layer.name)
-                produced[(layer.name, index)] = outputs
+                # keyed by the config's name: a layer whose get_config leaves its name out is named afresh
+                index = sum(1 for key in produced if key[0] == name)
+                produced[(name, index)] = outputs
                 nodes.pop(0)
                 progress = True
-    stuck = [layer.name for layer, nodes in pending if nodes]
+    stuck = [name for name, _, nodes in pending if nodes]
     if stuck:
         raise ValueError(f"Cannot rebuild model {config.get('name')!r}: the inputs of layers {stuck} are never "
                          f"produced (the config's graph is incomplete).")
