@@ -469,3 +469,26 @@ def test_a_layer_reading_its_mask_can_be_called_symbolically():
     ids = np.array([[1, 2, 0, 0]])
     table = model.layers[1].embeddings.numpy()
     np.testing.assert_allclose(model(ids).numpy(), table[[1, 2]].mean(axis=0, keepdims=True), rtol=1e-6)
+
+
+def test_functional_config_with_a_custom_layer_that_leaves_its_name_out():
+    # Keras's functional guide: get_config returns only {"units": ...}; the rebuilt layer is named afresh and the
+    # config's graph still connects by the names the config holds
+    class CustomDense(layers.Layer):
+        def __init__(self, units=32):
+            super().__init__()
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+
+        def call(self, inputs):
+            return pt.matmul(inputs, self.w)
+
+        def get_config(self):
+            return {"units": self.units}
+
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, CustomDense(10)(inputs))
+    rebuilt = keras.Model.from_config(model.get_config(), custom_objects={"CustomDense": CustomDense})
+    assert rebuilt(np.ones((2, 4), np.float32)).shape == (2, 10)

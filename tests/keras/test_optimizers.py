@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import pytensor as pt
+from pytensor import keras
 from pytensor.keras import optimizers
 from pytensor.keras.optimizers import schedules
 
@@ -287,3 +288,23 @@ def test_exclude_from_weight_decay():
     opt.apply_gradients([(zero, kernel), (zero, bias)])
     np.testing.assert_allclose(kernel.numpy(), [0.95, 0.95])
     np.testing.assert_allclose(bias.numpy(), [1.0, 1.0])
+
+
+def test_apply_is_apply_gradients_in_keras3_form():
+    first, second = pt.Variable([1.0, 2.0]), pt.Variable([3.0])
+    grads = [pt.constant([0.5, -1.0]), pt.constant([2.0])]
+    paired = keras.optimizers.Adam(0.1)
+    paired_vars = [pt.Variable([1.0, 2.0]), pt.Variable([3.0])]
+    paired.apply_gradients(zip(grads, paired_vars))
+    optimizer = keras.optimizers.Adam(0.1)
+    assert optimizer.apply(grads, [first, second]) is None  # as Keras 3
+    for ours, theirs in zip([first, second], paired_vars):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    built = keras.optimizers.SGD(1.0)
+    built.build([first, second])
+    built.apply(grads)  # the variables of build(), in order
+    np.testing.assert_allclose(second.numpy(), paired_vars[1].numpy() - 2.0)
+    with pytest.raises(ValueError, match="2 gradients for 1 variables"):
+        built.apply(grads, [first])
+    with pytest.raises(ValueError, match="not built"):
+        keras.optimizers.SGD().apply(grads)

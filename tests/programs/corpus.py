@@ -610,6 +610,39 @@ PROGRAMS += [
         # MNIST for two epochs from random starts, then fits on random data (losses near chance)
         tolerances={"Test accuracy": {"atol": 0.04}, "Test loss": {"atol": 0.1}, "val_accuracy": {"atol": 0.04},
                     "priority_loss": {"atol": 0.05}, "department_loss": {"rtol": 0.2}, "loss": {"atol": 0.15}}),
+    _keras_guide("writing_your_own_callbacks", data=("mnist.npz",),
+                 edits=(("self.best = np.Inf", "self.best = np.inf", "NumPy 2 removed np.Inf (TF 2.21 fails on it)"),
+                        ('                epoch, logs["loss"], logs["mean_absolute_error"]\n            )\n        )\n',
+                         '                epoch, logs["loss"], logs["mean_absolute_error"]\n            )\n        )\n'
+                         '        print(f"loss: {logs[\'loss\']:.4f} - mae: {logs[\'mean_absolute_error\']:.4f}")\n',
+                         "each epoch's loss also printed under keys, which the comparison reads")),
+                 # three fits of 1000 digits from random starts (one stops early at its minimum loss)
+                 tolerances={"loss": {"rtol": 0.1}, "mae": {"rtol": 0.1}}),
+    # a GAN for 100 batches from a random start: only the scale of its losses can agree
+    _keras_guide("custom_train_step_in_tensorflow", data=("mnist.npz",),
+                 tolerances={"d_loss": {"atol": 0.15}, "g_loss": {"atol": 0.4}}, timeout=600, slow=True),
+    _keras_guide("making_new_layers_and_models_via_subclassing", data=("mnist.npz",),
+                 edits=(('x_train = x_train.reshape(60000, 784).astype("float32") / 255\n',
+                         'x_train = x_train.reshape(60000, 784).astype("float32") / 255\n'
+                         'x_train = x_train[:6000]\n', "the first 6000 training images, to run in seconds"),),
+                 # a VAE for two epochs on 6000 digits, from a random start
+                 tolerances={"loss": {"rtol": 0.1}, "trainable weights": {"atol": 0}, "weights": {"atol": 0}}),
+    _keras_guide("writing_a_custom_training_loop_in_tensorflow", data=("mnist.npz",),
+                 edits=(("x_train = x_train[:-10000]\ny_train = y_train[:-10000]\n",
+                         "x_train = x_train[:-10000]\ny_train = y_train[:-10000]\n"
+                         "x_train, y_train = x_train[:6000], y_train[:6000]\n",
+                         "the first 6000 training images, to run in seconds"),),
+                 # a small MLP, 2 epochs on 6000 digits from a random start
+                 tolerances={"Training acc over epoch": {"atol": 0.08}, "Validation acc": {"atol": 0.06}}),
+    _keras_guide("distributed_training_with_tensorflow", data=("mnist.npz",),
+                 edits=(("    x_train = x_train[:-num_val_samples]\n    y_train = y_train[:-num_val_samples]\n",
+                         "    x_train = x_train[:-num_val_samples]\n    y_train = y_train[:-num_val_samples]\n"
+                         "    x_train, y_train = x_train[:6000], y_train[:6000]\n",
+                         "the first 6000 training images, to run in seconds"),),
+                 # one replica (one CPU device under TF too); an MLP fit for one epoch on 6000 digits
+                 tolerances={"Number of devices": {"atol": 0}, "loss": {"atol": 0.06},
+                             "sparse_categorical_accuracy": {"atol": 0.03},
+                             "val_sparse_categorical_accuracy": {"atol": 0.03}}),
 ]
 
 # keras-team/keras's examples as they stood in 2020, when Keras 2.4 ran on TensorFlow 2 (before its examples moved

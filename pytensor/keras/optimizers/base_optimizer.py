@@ -120,6 +120,7 @@ class Optimizer:
         """Creates the slot variables of every variable in `var_list` (zeros or the optimizer's initial value)."""
         for variable in var_list:
             self._slots_of(variable)
+        self._built_variables = list(var_list)
         self.built = True
 
     def _slots_of(self, variable):
@@ -150,6 +151,26 @@ class Optimizer:
         return [self.iterations] + list(self._slot_list)
 
     # ---- updates ----
+    def apply(self, grads, trainable_variables=None):
+        """Keras 3's update call: ``grads[i]`` updates ``trainable_variables[i]`` (by default the variables of
+        :meth:`build`, in that order), as :meth:`apply_gradients` does with pairs.
+
+        Raises:
+            ValueError: no variables given and none built, or a count of gradients that differs from theirs.
+        """
+        grads = list(grads)
+        if trainable_variables is None:
+            trainable_variables = getattr(self, "_built_variables", None)
+            if trainable_variables is None:
+                raise ValueError(f"{type(self).__name__}.apply: no trainable_variables given and the optimizer is "
+                                 f"not built; pass them (optimizer.apply(grads, model.trainable_variables)) or call "
+                                 f"optimizer.build(model.trainable_variables) first.")
+        variables = list(trainable_variables)
+        if len(grads) != len(variables):
+            raise ValueError(f"{type(self).__name__}.apply: {len(grads)} gradients for {len(variables)} variables; "
+                             f"give one gradient (or None) per variable, in the variables' order.")
+        self.apply_gradients(zip(grads, variables))
+
     def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False, **kwargs):
         """Applies one update step; gradients that are None are skipped with a warning naming the variable.
 
