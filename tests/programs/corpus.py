@@ -321,7 +321,7 @@ PROGRAMS += [
     for name, needs in [
         ("random_numbers", "splitting the CPU into logical devices (set_virtual_device_configuration) for "
                            "tf.distribute"),
-        ("tf_numpy_type_promotion", "tf.experimental.numpy")]
+        ("tf_numpy_type_promotion", "")]
 ]
 
 # TensorFlow's Udacity course (tensorflow/examples) and a popular TF 2 examples repository.
