@@ -211,7 +211,7 @@ def enable(prefer_float32=False, dtype_conversion_mode="legacy"):
             function = getattr(pytensor, function_name, None) or getattr(pt_math, function_name)
             _replace(cls, f"__{op}__", _operator(op, False, function))
             _replace(cls, f"__r{op}__", _operator(op, True, function))
-        _methods.install(cls)
+    _methods.install(Tensor)  # TF adds them to tensors only
     for module in (pytensor, pt_math):
         for fn, tf_op in _FUNCTIONS.items():
             if hasattr(module, fn):
