@@ -88,11 +88,10 @@ def promote_pair(a, b):
         out, weak = _promotion.result_dtype(STATE["mode"], _dtype_name(a), is_weak(a), _dtype_name(b), is_weak(b))
         return _to(a, out), _to(b, out), weak
     # legacy: numpy's result_type; a Python number takes the other operand's dtype when its kind allows
-    if is_weak(a) and not is_weak(b):
-        return _to(a, _legacy_with_scalar(b, a)), _to(b, _legacy_with_scalar(b, a)), False
-    if is_weak(b) and not is_weak(a):
-        return _to(a, _legacy_with_scalar(a, b)), _to(b, _legacy_with_scalar(a, b)), False
-    out = _promotion.numpy_result_dtype(_dtype_name(a), _dtype_name(b))
+    if is_weak(a) != is_weak(b):
+        out = _legacy_with_scalar(b, a) if is_weak(a) else _legacy_with_scalar(a, b)
+    else:
+        out = _promotion.numpy_result_dtype(_dtype_name(a), _dtype_name(b))
     return _to(a, out), _to(b, out), False
 
 
