@@ -276,6 +276,7 @@ def test_numpy_behavior_all_mode_promotes_operators_functions_and_assign(tmp_pat
         show(tf.constant(1.25) + tf.constant(3.0, tf.float16))     # a weak float32 takes float16
         show(tf.add(tf.add(np.array(1, np.int8), tf.constant(1)), np.array(1, np.float16)))
         show(tf.constant(5, tf.int16) - tf.constant(1, tf.float32))
+        show(-tf.constant(5) + tf.constant(1, tf.int8))            # the negated weak int stays weak
         v = tf.Variable(10, tf.int32)
         v.assign_add(tf.constant(5, tf.int16)); show(v.read_value())
         x = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], tf.float32)
@@ -287,7 +288,7 @@ def test_numpy_behavior_all_mode_promotes_operators_functions_and_assign(tmp_pat
         print(type(np.sum(tf.ones([2, 3]))).__name__)  # numpy reduces a tensor itself, as under TF (no .sum)
     """)
     assert out.split("\n") == [
-        "float32 15.0", "int64 15", "float16 4.5", "float16 4.25", "float16 3.0", "float32 4.0", "int32 15",
+        "float32 15.0", "int64 15", "float16 4.5", "float16 4.25", "float16 3.0", "float32 4.0", "int8 -4", "int32 15",
         "float32 [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]]", "float32 [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]",
         "float32 [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]", "int32 [[1, 2, 3], [4, 5, 6]]", "float32 [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]",
         "float32 [[2.0, 2.0, 3.0], [4.0, 5.0, 5.0]]", "2 6", "float32 [1.0, 2.0, 3.0]", "float32 3.5",

@@ -117,6 +117,15 @@ def _operator(name, reflected, function):
     return method
 
 
+def _unary_operator(original):
+    """A unary operator whose result keeps its operand's weakness (-tf.constant(5) is weak, as in TF)."""
+    def method(self):
+        return _mark_weak(original(self), is_weak(self))
+
+    method.__name__ = original.__name__
+    return method
+
+
 def _legacy_mismatch(tf_op, inputs):
     """TF's eager error for operands of two dtypes: InvalidArgumentError naming the input and both dtypes."""
     from ...errors import InvalidArgumentError
@@ -210,6 +219,8 @@ def enable(prefer_float32=False, dtype_conversion_mode="legacy"):
             function = getattr(pytensor, function_name, None) or getattr(pt_math, function_name)
             _replace(cls, f"__{op}__", _operator(op, False, function))
             _replace(cls, f"__r{op}__", _operator(op, True, function))
+    for op in ("__neg__", "__abs__"):
+        _replace(Tensor, op, _unary_operator(_original(Tensor, op)))
     _methods.install(Tensor)  # TF adds them to tensors only
     for module in (pytensor, pt_math):
         for fn, tf_op in _FUNCTIONS.items():
