@@ -140,7 +140,7 @@ def test_shape_and_joining_functions_match_numpy():
     _check(tnp.tile(np.arange(3), (2, 2)), np.tile(np.arange(3), (2, 2)))
     _check(tnp.repeat(x, 2, axis=1), np.repeat(x, 2, axis=1))
     _check(tnp.repeat(x, 2), np.repeat(x, 2))
-    _check(tnp.pad(x, 1), np.pad(x, 1))
+    _check(tnp.pad(x, 1, "constant"), np.pad(x, 1))
     _check(tnp.pad(x, ((0, 1), (2, 0)), mode="reflect"), np.pad(x, ((0, 1), (2, 0)), mode="reflect"))
     _check(tnp.take(x, [2, 0]), np.take(x, [2, 0]))
     _check(tnp.take(x, [2, 0], axis=1), np.take(x, [2, 0], axis=1))
@@ -339,3 +339,24 @@ def test_numpy_behavior_legacy_mode_keeps_tfs_one_dtype_rule(tmp_path):
 def test_enable_numpy_behavior_rejects_an_unknown_mode():
     with pytest.raises(ValueError, match="dtype_conversion_mode must be 'legacy', 'all' or 'safe', got 'loose'"):
         tnp.experimental_enable_numpy_behavior(dtype_conversion_mode="loose")
+
+
+TF_VALUES = json.load(open(os.path.join(os.path.dirname(__file__), "fixtures", "tnp_values.json")))["values"]
+
+
+@pytest.mark.parametrize("expression", sorted(TF_VALUES))
+def test_results_match_tensorflows_recorded_dtype_and_values(expression):
+    """Each expression of fixtures/make_tnp_values.py, evaluated with pytensor's tnp, against TF 2.21's result."""
+    want = TF_VALUES[expression]
+    got = eval(expression)  # noqa: S307 - the recorded expressions are ours
+    if isinstance(got, (np.dtype, type)):
+        assert np.dtype(got).name == want["dtype"]
+        return
+    assert isinstance(got, pt.Tensor)
+    assert got.dtype.name == want["dtype"], f"{expression}: {got.dtype.name}, TensorFlow {want['dtype']}"
+    value = got.numpy()
+    expected = np.array([np.nan if v is None else v for v in np.ravel(want["value"])]).reshape(np.shape(want["value"]))
+    if value.dtype.kind in "biu":
+        np.testing.assert_array_equal(value, expected)
+    else:
+        np.testing.assert_allclose(value, expected, rtol=1e-6, equal_nan=True)

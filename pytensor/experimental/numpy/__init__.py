@@ -676,7 +676,12 @@ def repeat(a, repeats, axis=None):
     return _pt.repeat(x, repeats, axis=axis)
 
 
-def pad(array, pad_width, mode="constant", constant_values=0):
+def pad(array, pad_width, mode, **kwargs):
+    """numpy's pad for mode "constant" (``constant_values=``), "reflect" and "symmetric"; `mode` is required, as in
+    TF's tnp."""
+    constant_values = kwargs.pop("constant_values", 0)
+    if kwargs:
+        raise TypeError(f"pad: unexpected arguments {sorted(kwargs)}")
     x = asarray(array)
     width = _np.broadcast_to(_np.asarray(pad_width), (x.shape.rank, 2)).tolist()
     return _pt.pad(x, width, mode=mode.upper(), constant_values=constant_values)
@@ -722,11 +727,7 @@ def _axis(axis):
 
 
 def _reduce(op, a, axis, keepdims, dtype=None, promote_int=False):
-    x = asarray(a)
-    if dtype is not None:
-        x = _pt.cast(x, _dtype_name(dtype))
-    elif promote_int and x.dtype in (_pt.bool, _pt.int8, _pt.int16, _pt.int32, _pt.uint8, _pt.uint16, _pt.uint32):
-        x = _pt.cast(x, _behavior.default_int() if x.dtype != _pt.uint32 else "uint64")
+    x = _accumulating(a, dtype) if promote_int else (asarray(a) if dtype is None else asarray(a, dtype))
     return op(x, axis=_axis(axis), keepdims=bool(keepdims))
 
 
@@ -826,15 +827,25 @@ def argmin(a, axis=None):
     return _pt.argmin(ravel(x) if axis is None else x, axis=0 if axis is None else axis)
 
 
+def _accumulating(a, dtype):
+    """`a` as numpy's sums and products take it: small integers and bools widened to the default int."""
+    x = asarray(a)
+    if dtype is not None:
+        return _pt.cast(x, _dtype_name(dtype))
+    if x.dtype in (_pt.bool, _pt.int8, _pt.int16, _pt.int32, _pt.uint8, _pt.uint16, _pt.uint32):
+        return _pt.cast(x, _behavior.default_int() if x.dtype != _pt.uint32 else "uint64")
+    return x
+
+
 def cumsum(a, axis=None, dtype=None):
-    x = asarray(a) if dtype is None else asarray(a, dtype)
+    x = _accumulating(a, dtype)
     if axis is None:
         x, axis = ravel(x), 0
     return _pt.cumsum(x, axis=axis)
 
 
 def cumprod(a, axis=None, dtype=None):
-    x = asarray(a) if dtype is None else asarray(a, dtype)
+    x = _accumulating(a, dtype)
     if axis is None:
         x, axis = ravel(x), 0
     return _math.cumprod(x, axis=axis)
