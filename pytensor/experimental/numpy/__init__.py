@@ -172,7 +172,7 @@ def _binary(op, floating=False):
 
 
 abs = absolute = _unary(_pt.abs)
-fabs = _unary(_pt.abs, floating=True)
+fabs = _unary(_pt.abs)  # TF's fabs keeps an integer dtype
 negative = _unary(_pt.negative)
 positive = _unary(lambda x: x)
 sign = _unary(_pt.sign)
@@ -183,8 +183,9 @@ exp = _unary(_pt.exp, True)
 exp2 = _unary(lambda x: _pt.pow(_scalar(2.0, x.dtype), x), True)
 expm1 = _unary(_math.expm1, True)
 log = _unary(_pt.math.log, True)
-log2 = _unary(lambda x: _pt.math.log(x) / _scalar(_pymath.log(2.0), x.dtype), True)
-log10 = _unary(lambda x: _pt.math.log(x) / _scalar(_pymath.log(10.0), x.dtype), True)
+# TF's log2 / log10: the natural log in the input's float dtype, divided in float64 (so float64 results)
+log2 = _unary(lambda x: _pt.cast(_pt.math.log(x), "float64") / _scalar(_pymath.log(2.0), "float64"), True)
+log10 = _unary(lambda x: _pt.cast(_pt.math.log(x), "float64") / _scalar(_pymath.log(10.0), "float64"), True)
 log1p = _unary(_math.log1p, True)
 sin, cos, tan = _unary(_math.sin, True), _unary(_math.cos, True), _unary(_math.tan, True)
 sinh, cosh, tanh = _unary(_math.sinh, True), _unary(_math.cosh, True), _unary(_math.tanh, True)
@@ -209,7 +210,7 @@ sinc = _unary(lambda x: _pt.where(x == 0, _pt.ones_like(x),
 real = _unary(_math.real)
 imag = _unary(_math.imag)
 conj = conjugate = _unary(_math.conj)
-angle = _unary(_math.angle, True)
+angle = _unary(lambda x: _pt.cast(_math.angle(x), "float32"), True)  # float32 whatever the input, as TF's
 logical_not = _unary(lambda x: _pt.logical_not(_pt.cast(x, "bool")))
 bitwise_not = _unary(lambda x: _pt.logical_not(x) if x.dtype == _pt.bool else _pt.bitwise.invert(x))
 
@@ -242,11 +243,19 @@ def isscalar(num):
 add = _binary(_pt.add)
 subtract = _binary(_pt.subtract)
 multiply = _binary(_pt.multiply)
-true_divide = divide = _binary(_pt.truediv, True)
+def _true_divide(a, b):
+    """TF's rule: integers of up to 16 bits divide in float32, wider ones (and bools) in the default float."""
+    if not (a.dtype.is_floating or a.dtype.is_complex):
+        small = a.dtype in (_pt.int8, _pt.int16, _pt.uint8, _pt.uint16)
+        a, b = _cast_all([a, b], "float32" if small else _behavior.default_float())
+    return _pt.truediv(a, b)
+
+
+true_divide = divide = _binary(_true_divide)
 floor_divide = _binary(_pt.floordiv)
 mod = remainder = _binary(_pt.math.floormod)
 power = _binary(_pt.pow)
-float_power = _binary(_pt.pow, True)
+float_power = _binary(_pt.pow)  # TF's float_power keeps an integer dtype
 maximum = _binary(_pt.maximum)
 minimum = _binary(_pt.minimum)
 arctan2 = _binary(_math.atan2, True)
@@ -375,7 +384,7 @@ empty_like = zeros_like
 
 def full_like(a, fill_value, dtype=None):
     t = asarray(a)
-    return _pt.broadcast_to(asarray(fill_value, _dtype_name(dtype) or t.dtype.name), t.shape)
+    return _pt.broadcast_to(_pt.cast(asarray(fill_value), _dtype_name(dtype) or t.dtype.name), t.shape)
 
 
 def eye(N, M=None, k=0, dtype=float):
