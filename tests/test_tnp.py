@@ -363,3 +363,22 @@ def test_results_match_tensorflows_recorded_dtype_and_values(expression):
         np.testing.assert_array_equal(value, expected)
     else:
         np.testing.assert_allclose(value, expected, rtol=1e-6, equal_nan=True)
+
+
+def test_creation_dtypes_in_every_mode_match_tensorflow(tmp_path):
+    """The dtypes TF 2.21 gives Python values (tnp.array(1.5), tnp.arange(3), tnp.zeros(2), ...) in each
+    dtype-conversion mode, with and without prefer_float32."""
+    out = _child(tmp_path, f"""
+        import json, pytensor as tf
+        import pytensor.experimental.numpy as tnp
+        recorded = json.load(open({FIXTURE!r}))["creation"]
+        for key, rows in recorded.items():
+            mode, prefer = key.split(",")
+            tnp.experimental_enable_numpy_behavior(prefer_float32=prefer == "True", dtype_conversion_mode=mode)
+            for expr, dtype in rows.items():
+                got = eval(expr).dtype.name
+                if got != dtype:
+                    print(key, expr, got, "TensorFlow:", dtype)
+        print("done")
+    """)
+    assert out == "done\n"

@@ -51,7 +51,7 @@ def _python_dtype(value):
     """The dtype numpy gives a Python value, with the mode's default int and float."""
     kind = _np.asarray(value).dtype
     if kind.kind == "f":
-        return _behavior.default_float()
+        return _behavior.python_float()
     if kind.kind in "iu":
         return _behavior.default_int()
     if kind.kind == "c":
@@ -110,15 +110,17 @@ def _promote(*args):
     weak = [_behavior.is_weak(v) or (isinstance(v, (list, tuple)) and _is_python(v)) for v in values]
     strong = [asarray(v) for v, w in zip(values, weak) if not w]
     tensors = [asarray(v) for v in values]
-    if not strong:
-        return _cast_all(tensors, _fold([t.dtype.name for t in tensors]))
+    if not strong:  # Python numbers only: the highest kind among their default dtypes (int < float < complex)
+        kinds = "bifc"
+        return _cast_all(tensors, builtins.max((t.dtype.name for t in tensors),
+                                               key=lambda name: kinds.index(_promotion._weak_kind(name))))
     target = _fold([t.dtype.name for t in strong])
     for v, w in zip(values, weak):
         if w:
             t = asarray(v)
             kind = _promotion._weak_kind(t.dtype.name)
             if "bifc".index(kind) > "bifc".index(_promotion._weak_kind(target)):
-                target = _fold([target, "complex128" if kind == "c" else _behavior.default_float()])
+                target = _fold([target, "complex128" if kind == "c" else _behavior.python_float()])
     return _cast_all(tensors, target)
 
 
@@ -401,16 +403,13 @@ def identity(n, dtype=float):
 def arange(start, stop=None, step=1, dtype=None):
     if stop is None:
         start, stop = 0, start
-    if dtype is None:
-        dtype = result_type(*(_python_dtype(v) if isinstance(v, (int, float)) else asarray(v).dtype
-                              for v in (start, stop, step))).name
-    dtype = _dtype_name(dtype)
+    dtype = _dtype_name(dtype) or _promote(start, stop, step)[0].dtype.name
     n = builtins.max(0, int(_np.ceil((float(stop) - float(start)) / float(step))))
     return asarray(start, dtype) + _pt.cast(_pt.range(n), dtype) * asarray(step, dtype)
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=float, axis=0):
-    dtype = _creation_dtype(None if dtype is float else dtype)
+    dtype = _dtype_name(None if dtype is float else dtype) or _behavior.python_float()
     start, stop = _float_input(start), _float_input(stop)
     calc = "float64" if not _behavior.promoting() else start.dtype.name
     start, stop = _pt.cast(start, calc), _pt.cast(stop, calc)

@@ -33,6 +33,12 @@ def promoting():
 
 
 def default_float():
+    """The float dtype of results that need one (zeros(), an integer's sqrt or mean): float32 in "all"/"safe"."""
+    return "float32" if promoting() else "float64"
+
+
+def python_float():
+    """The dtype a Python float becomes (asarray(1.5), linspace of Python numbers): prefer_float32 applies too."""
     return "float32" if STATE["prefer_float32"] or promoting() else "float64"
 
 
@@ -101,7 +107,7 @@ def _legacy_with_scalar(x, scalar):
     if isinstance(scalar, complex) and not kind.is_complex:
         return "complex128"
     if isinstance(scalar, float) and not (kind.is_floating or kind.is_complex):
-        return default_float()
+        return python_float()
     return name
 
 
