@@ -1,8 +1,9 @@
 """``tf.linalg.eig`` / ``eigvals`` (also ``tf.eig`` / ``tf.eigvals``) of real square matrices, composed of core ops.
 
-Eigenvalues: shifted QR iterations (tf.linalg.qr) in float64 until the matrix is quasi-triangular: a last row whose
-off-diagonal part vanished gives a real eigenvalue, a last pair of rows decoupled from the rest a 2x2 block whose
-two eigenvalues (a complex-conjugate pair or two reals) the quadratic formula gives. Eigenvectors: inverse
+Eigenvalues: Householder reduction to Hessenberg form, then shifted QR iterations (tf.linalg.qr) in float64
+until the matrix is quasi-triangular: a last row whose off-diagonal part vanished gives a real eigenvalue, a last
+pair of rows decoupled from the rest a 2x2 block whose two eigenvalues (a complex-conjugate pair or two reals) the
+quadratic formula gives. Eigenvectors: inverse
 iteration with each eigenvalue, on the real 2n x 2n form of the complex matrix A - lambda I, solved by
 tf.linalg.solve; each is scaled to unit Euclidean norm with its largest component real and positive (LAPACK's
 normalisation up to sign). The order of the eigenvalues is the deflation order (LAPACK's is unspecified too);
@@ -28,12 +29,33 @@ def _off_norm(h, rows, cols):
         else 0.0
 
 
+def _hessenberg(a):
+    """A matrix similar to float64 `a` with zeros below its first subdiagonal, by Householder reflections
+    (H <- P H P, P = I - 2 v v^T): the form on which shifted QR steps converge and keep their shape."""
+    n = a._shape_tuple()[-1]
+    h = a
+    for k in range(n - 2):
+        column = h[k + 1:, k]
+        norm = float(_core.sqrt(_core.reduce_sum(_core.square(column))))
+        if norm == 0.0:
+            continue
+        # the reflection's direction: the column below the diagonal, its first entry moved away from zero
+        shift = norm if float(column[0]) >= 0 else -norm
+        v = _core.concat([_core.zeros((k + 1,), "float64"), column], 0) + shift * _core.one_hot(k + 1, n,
+                                                                                               dtype="float64")
+        v = _core.reshape(v / _core.sqrt(_core.reduce_sum(_core.square(v))), (n, 1))
+        h = h - 2.0 * _core.matmul(v, _core.matmul(v, h, transpose_a=True))
+        h = h - 2.0 * _core.matmul(_core.matmul(h, v), v, transpose_b=True)
+    return h
+
+
 def _eigenvalues_of_one(a):
     """The eigenvalues (Python complex numbers) of one float64 square matrix `a`."""
     n = a._shape_tuple()[-1]
     scale = max(float(_core.reduce_max(_core.abs(a))), 1e-300) if n else 1.0
-    tol = 1e-14 * scale
-    h, values, m, sweeps = a, [], n, 0
+    # a few roundings of the whole matrix: the floor below which QR steps cannot push an off-diagonal row
+    tol = 8 * np.finfo(np.float64).eps * max(float(_core.sqrt(_core.reduce_sum(_core.square(a)))), 1e-300)
+    h, values, m, sweeps = _hessenberg(a), [], n, 0
     while m > 0:
         if m == 1:
             values.append(complex(float(h[0, 0])))
