@@ -62,6 +62,8 @@ from ._linalg_ops import *  # noqa: E402,F401,F403
 from ._math_ops import l2_normalize  # noqa: E402,F401
 from ._core import eye  # noqa: E402,F401
 from ._linear_operator import *  # noqa: E402,F401,F403  the LinearOperator family
+from ._linalg_eig import eig, eigvals  # noqa: E402,F401
+from . import _linalg_experimental as experimental  # noqa: E402,F401
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -61,5 +61,6 @@ from .nn._sampled import (  # noqa: E402,F401  TF has the candidate samplers in 
     all_candidate_sampler, fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler, uniform_candidate_sampler)
 
+from . import _random_experimental as experimental  # noqa: E402,F401  tf.random.experimental
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

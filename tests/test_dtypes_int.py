@@ -100,11 +100,3 @@ def test_true_division_gives_tfs_float_dtype(dtype, quotient):
 def test_mixed_dtypes_raise_naming_both(dtype):
     with pytest.raises(TypeError, match=f"{dtype}.*int32|int32.*{dtype}"):
         pt.constant(np.array([1], dtype)) + pt.constant([1])
-
-
-def test_ops_without_narrow_int_kernels_raise_type_error_naming_op_and_dtype():
-    x = pt.constant(np.ones((2, 2), np.int16))
-    with pytest.raises(TypeError, match="matmul.*int16"):
-        pt.matmul(x, x)
-    with pytest.raises(TypeError, match="reduce_sum.*int16"):
-        pt.reduce_sum(x)

@@ -27,7 +27,7 @@ def test_name_list_is_tensorflows():
     ("pytensor.linalg", "logm", "tf.linalg.logm"),
     ("pytensor.math", "sobol_sample", "tf.math.sobol_sample"),
     ("pytensor.signal", "fft", "tf.signal.fft"),
-    ("pytensor.linalg", "eig", "tf.linalg.eig"),
+    ("pytensor.linalg", "logm", "tf.linalg.logm"),
     ("pytensor.keras.layers", "ThresholdedReLU", "tf.keras.layers.ThresholdedReLU"),
     ("pytensor.keras.optimizers", "Lamb", "tf.keras.optimizers.Lamb"),
     ("pytensor.keras.losses", "CategoricalGeneralizedCrossEntropy",

@@ -13,6 +13,7 @@ namespace {
 // Python exception classes (pytensor.errors), installed at import; built-in fallbacks until then.
 PyObject* g_invalid_argument = PyExc_ValueError;
 PyObject* g_unimplemented = PyExc_NotImplementedError;
+PyObject* g_not_found = PyExc_LookupError;
 }  // namespace
 
 void bind::translate_core_exception(std::exception_ptr p) {
@@ -28,6 +29,8 @@ void bind::translate_core_exception(std::exception_ptr p) {
     PyErr_SetString(PyExc_RuntimeError, e.what());
   } catch (const Unimplemented& e) {
     PyErr_SetString(g_unimplemented, e.what());
+  } catch (const NotFound& e) {
+    PyErr_SetString(g_not_found, e.what());
   }
 }
 
@@ -36,9 +39,10 @@ PYBIND11_MODULE(_core, m) {
 
   py::register_exception_translator(&bind::translate_core_exception);
 
-  m.def("_set_error_types", [](py::object invalid_argument, py::object unimplemented) {
+  m.def("_set_error_types", [](py::object invalid_argument, py::object unimplemented, py::object not_found) {
     g_invalid_argument = invalid_argument.release().ptr();
     g_unimplemented = unimplemented.release().ptr();
+    g_not_found = not_found.release().ptr();
   });
   m.def("_set_dtype_objects", &bind::set_dtype_objects);
   m.def("_set_dtype_aliases", &bind::set_dtype_aliases, "Installs the dtype spellings dtype arguments resolve in C++.");

@@ -17,6 +17,8 @@ struct IndexError : std::runtime_error { using std::runtime_error::runtime_error
 struct RuntimeError : std::runtime_error { using std::runtime_error::runtime_error; };
 /** Feature not built (e.g. CUDA off): pytensor.errors.UnimplementedError. */
 struct Unimplemented : std::runtime_error { using std::runtime_error::runtime_error; };
+/** No kernel of TF's is registered for the op and dtype (TF's NotFoundError): pytensor.errors.NotFoundError. */
+struct NotFound : std::runtime_error { using std::runtime_error::runtime_error; };
 
 /** Concatenates streamable parts into a string (for error messages). */
 template <class... Args>

@@ -31,6 +31,15 @@ static Tensor matmul_kernel(const Tensor& a_in, const Tensor& b_in, bool transpo
                             ") by ", dtype_name(b_in.dtype()), " (shape ", shape_str(b_in.shape()),
                             "); cast one operand with pt.cast(x, dtype)"));
   const DType dt = a_in.dtype();
+  // TF's MatMul op does not accept int8 / int16 (InvalidArgumentError); its CPU kernels leave out the wide
+  // unsigned types (NotFoundError). Raising TF's classes keeps `except` clauses written for TF working.
+  if (dt == DType::Int8 || dt == DType::Int16)
+    throw InvalidArgument(str_cat("matmul: dtype ", dtype_name(dt), " is not one TF's MatMul accepts (bfloat16, "
+                                  "float16, float32, float64, int32, int64, uint8, uint16, uint32, uint64, "
+                                  "complex64, complex128); cast both operands first, e.g. pt.cast(x, pt.int32)"));
+  if (dt == DType::UInt16 || dt == DType::UInt32 || dt == DType::UInt64)
+    throw NotFound(str_cat("matmul: no CPU kernel for dtype ", dtype_name(dt),
+                           " (TF registers none either); cast both operands first, e.g. pt.cast(x, pt.int64)"));
   backend::MatmulKernel* run = backend::kernel<backend::MatmulKernel>(OpId::matmul, a_in.device(), dt);
   if (a_in.ndim() < 2 || b_in.ndim() < 2)
     throw InvalidArgument(str_cat("matmul: both operands must have rank >= 2, got shapes ", shape_str(a_in.shape()),

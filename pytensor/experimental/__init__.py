@@ -1,4 +1,5 @@
-"""``tf.experimental``: ``Optional`` (a value or nothing), DLPack exchange (``tf.experimental.dlpack``) and the
+"""``tf.experimental``: ``Optional`` (a value or nothing), DLPack exchange (``tf.experimental.dlpack``), TF's NumPy
+API (``tf.experimental.numpy``, imported on first use) and the
 asynchronous-execution switches (pytensor runs ops synchronously, so an async scope changes nothing and there is
 never a pending error to clear)."""
 
@@ -6,7 +7,7 @@ import contextlib
 
 from . import dlpack  # noqa: F401
 
-__all__ = ["Optional", "dlpack", "async_scope", "async_clear_error"]
+__all__ = ["Optional", "dlpack", "numpy", "async_scope", "async_clear_error"]
 
 
 class Optional:
@@ -56,3 +57,13 @@ def async_scope():
 
 def async_clear_error():
     """Clears a pending asynchronous error: pytensor's ops raise where they run, so there is none."""
+
+
+def __getattr__(name):
+    if name == "numpy":  # imported on first use: it is large, and most programs never touch it
+        import importlib
+
+        return importlib.import_module(".numpy", __name__)
+    from .._missing import missing_attribute_error
+
+    raise missing_attribute_error(__name__, name)

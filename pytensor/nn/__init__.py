@@ -12,6 +12,7 @@ from ._extra import *  # noqa: F401,F403
 from ._ctc import *  # noqa: F401,F403
 from ._sampled import *  # noqa: F401,F403
 from ._composed import *  # noqa: F401,F403
+from . import _experimental as experimental  # noqa: F401  tf.nn.experimental
 from ._fractional_pool import *  # noqa: F401,F403
 from ..distribute._losses import compute_average_loss, scale_regularization_loss  # noqa: F401
 

@@ -156,12 +156,17 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     Example:
         >>> pt.nn.dropout(pt.ones((2, 4)), rate=0.5, seed=1)  # entries 0 or 2
     """
+    return _core.dropout(x, _checked_rate(rate, "dropout"), noise_shape, seed)
+
+
+def _checked_rate(rate, op):
+    """`rate` as a Python float in [0, 1); ValueError naming `op` otherwise."""
     if hasattr(rate, "numpy"):
         rate = rate.numpy()
     try:
         rate = float(rate)
     except (TypeError, ValueError):
-        raise ValueError(f"dropout: rate must be a scalar in [0, 1), got {rate!r}") from None
+        raise ValueError(f"{op}: rate must be a scalar in [0, 1), got {rate!r}") from None
     if not 0 <= rate < 1:
-        raise ValueError(f"dropout: rate must be a scalar in [0, 1) (the fraction dropped), got {rate}")
-    return _core.dropout(x, rate, noise_shape, seed)
+        raise ValueError(f"{op}: rate must be a scalar in [0, 1) (the fraction dropped), got {rate}")
+    return rate

@@ -14,6 +14,8 @@ import pytensor as pt
 
 BOOL = ("bool",)
 INTS = ("uint8", "int32", "int64")
+# int8 / int16 / uint16 / uint32 / uint64: the ops with kernels for them list them beside NUMERIC
+NARROW_INTS = ("int8", "int16", "uint16", "uint32", "uint64")
 SIGNED = ("int32", "int64")
 FLOATS = ("float32", "float64")
 NUMERIC = INTS + FLOATS
@@ -183,9 +185,9 @@ def _values(shape, dtype, rng, domain):
             bad = np.abs(v - p) < d.margin
             v = np.where(bad, np.where(p + 2 * d.margin < hi, p + 2 * d.margin, p - 2 * d.margin), v)
         return v.astype(dtype)
-    lo = (0 if dtype == "uint8" else -9) if d.low is None else int(np.ceil(d.low))
+    lo = (0 if dtype.startswith("uint") else -9) if d.low is None else int(np.ceil(d.low))
     hi = 10 if d.high is None else int(np.ceil(d.high))
-    if dtype == "uint8":
+    if dtype.startswith("uint"):
         lo = max(lo, 0)
     v = rng.integers(lo, hi, size=shape)
     for p in d.exclude:

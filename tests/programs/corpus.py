@@ -315,7 +315,37 @@ PROGRAMS += [
     for name, needs in [
         ("random_numbers", "splitting the CPU into logical devices (set_virtual_device_configuration) for "
                            "tf.distribute"),
-        ("tf_numpy_type_promotion", "tf.experimental.numpy")]
+        ("tf_numpy_type_promotion", "")]
+]
+
+PROGRAMS += [
+    Program(
+        id="tf_guide_tf_numpy", origin=TF_DOCS, path="site/en/guide/tf_numpy.ipynb",
+        url="https://www.tensorflow.org/guide/tf_numpy", licence="Apache-2.0", compare="numbers",
+        edits=(("print(model.predict(tnp.ones([2, 32], dtype=tnp.float32)))",
+                "print(model.predict(tnp.ones([2, 32], dtype=tnp.float32)).shape)",
+                "the prediction's shape, not its values: the weights are random, and each library draws its own"),
+               ("print(timeit.timeit(lambda: compute_gradients(model, inputs, labels),\n                    number=10) "
+                "* 100, \"ms\")", "timeit.timeit(lambda: compute_gradients(model, inputs, labels), number=1)",
+                "no timings printed: they differ from run to run"),
+               ("print(timeit.timeit(lambda: compiled_compute_gradients(model, inputs, labels),\n                    "
+                "number=10) * 100, \"ms\")",
+                "timeit.timeit(lambda: compiled_compute_gradients(model, inputs, labels), number=1)",
+                "no timings printed: they differ from run to run"),
+               ("print(timeit.timeit(lambda: vectorized_per_example_gradients(inputs, labels),\n                    "
+                "number=10) * 100, \"ms\")",
+                "timeit.timeit(lambda: vectorized_per_example_gradients(inputs, labels), number=1)",
+                "no timings printed: they differ from run to run"),
+               ("print(timeit.timeit(lambda: unvectorized_per_example_gradients(inputs, labels),\n                    "
+                "number=10) * 100, \"ms\")",
+                "timeit.timeit(lambda: unvectorized_per_example_gradients(inputs, labels), number=1)",
+                "no timings printed: they differ from run to run"),
+               ("sizes = (2 ** 0, 2 ** 5, 2 ** 10, 2 ** 15, 2 ** 20)", "sizes = (2 ** 0, 2 ** 5, 2 ** 10)",
+                "the sigmoid benchmark (plotted, not printed) on small sizes only, to run in seconds"),
+               ("def benchmark(f, inputs, number=30, force_gpu_sync=False):",
+                "def benchmark(f, inputs, number=2, force_gpu_sync=False):",
+                "two runs per size instead of 30, to run in seconds")),
+    ),
 ]
 
 # TensorFlow's Udacity course (tensorflow/examples) and a popular TF 2 examples repository.

@@ -16,6 +16,7 @@ namespace pt::cpu {
 namespace {
 
 using backend::FloatTypes;
+using backend::NarrowIntTypes;
 using backend::NumericTypes;
 using backend::register_each;
 
@@ -68,6 +69,10 @@ template <class T> void fill_with(const Tensor& out, T v) {
 template <class T> struct mean_acc { using type = T; };
 template <> struct mean_acc<uint8_t> { using type = uint64_t; };
 template <> struct mean_acc<int32_t> { using type = int64_t; };
+template <> struct mean_acc<int8_t> { using type = int64_t; };
+template <> struct mean_acc<int16_t> { using type = int64_t; };
+template <> struct mean_acc<uint16_t> { using type = uint64_t; };
+template <> struct mean_acc<uint32_t> { using type = uint64_t; };
 
 template <class T>
 void mean_into(const Tensor& x, const std::vector<bool>& reduced, int64_t count, const Tensor& out) {
@@ -175,19 +180,28 @@ void arg_reduce_into(const Tensor& x, int64_t a, const Tensor& out) {
   })
 
 void register_reduce_kernels() {
+  // NarrowIntTypes (int8, int16, uint16, uint32, uint64) as TF's CPU kernels: sums and products wrap around.
   PT_REDUCE(reduce_sum, NumericTypes, SumReducer<T, T>);
+  PT_REDUCE(reduce_sum, NarrowIntTypes, SumReducer<T, T>);
   PT_REDUCE(reduce_prod, NumericTypes, ProdReducer<T>);
+  PT_REDUCE(reduce_prod, NarrowIntTypes, ProdReducer<T>);
   PT_REDUCE(reduce_max, NumericTypes, MaxReducer<T>);
+  PT_REDUCE(reduce_max, NarrowIntTypes, MaxReducer<T>);
   PT_REDUCE(reduce_min, NumericTypes, MinReducer<T>);
+  PT_REDUCE(reduce_min, NarrowIntTypes, MinReducer<T>);
   backend::register_kernel(OpId::reduce_any, Device::CPU, DType::Bool, &simple_into<AnyReducer>);
   backend::register_kernel(OpId::reduce_all, Device::CPU, DType::Bool, &simple_into<AllReducer>);
-  register_each(NumericTypes{}, OpId::reduce_mean, Device::CPU, [](auto tag) { return &mean_into<decltype(tag)>; });
+  const auto mean = [](auto tag) { return &mean_into<decltype(tag)>; };
+  register_each(NumericTypes{}, OpId::reduce_mean, Device::CPU, mean);
+  register_each(NarrowIntTypes{}, OpId::reduce_mean, Device::CPU, mean);
   register_each(FloatTypes{}, OpId::reduce_logsumexp, Device::CPU,
                 [](auto tag) { return &logsumexp_into<decltype(tag)>; });
-  register_each(NumericTypes{}, OpId::argmax, Device::CPU,
-                [](auto tag) { return &arg_reduce_into<decltype(tag), true>; });
-  register_each(NumericTypes{}, OpId::argmin, Device::CPU,
-                [](auto tag) { return &arg_reduce_into<decltype(tag), false>; });
+  const auto argmax = [](auto tag) { return &arg_reduce_into<decltype(tag), true>; };
+  const auto argmin = [](auto tag) { return &arg_reduce_into<decltype(tag), false>; };
+  register_each(NumericTypes{}, OpId::argmax, Device::CPU, argmax);
+  register_each(NarrowIntTypes{}, OpId::argmax, Device::CPU, argmax);
+  register_each(NumericTypes{}, OpId::argmin, Device::CPU, argmin);
+  register_each(NarrowIntTypes{}, OpId::argmin, Device::CPU, argmin);
 }
 
 #undef PT_REDUCE
