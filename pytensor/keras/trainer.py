@@ -383,8 +383,10 @@ class Trainer:
                 loss]:
             _loss_fn(identifier)
         self._loss_spec = loss
-        self._metrics_spec = metrics
-        self._weighted_metrics_spec = weighted_metrics
+        if metrics is not None or weighted_metrics is not None or not hasattr(self, "_metrics_spec"):
+            # (Keras 3 keeps the previous compile's metrics when a later compile names none)
+            self._metrics_spec = metrics
+            self._weighted_metrics_spec = weighted_metrics
         self._loss_weights_spec = loss_weights
         self._compiled = True
         self._compiled_outputs = None  # resolved on the first batch, when the output structure is known

@@ -492,3 +492,16 @@ def test_functional_config_with_a_custom_layer_that_leaves_its_name_out():
     model = keras.Model(inputs, CustomDense(10)(inputs))
     rebuilt = keras.Model.from_config(model.get_config(), custom_objects={"CustomDense": CustomDense})
     assert rebuilt(np.ones((2, 4), np.float32)).shape == (2, 10)
+
+
+def test_a_recompile_without_metrics_keeps_the_previous_ones():
+    # Keras 3 (trainer.compile replaces its CompileMetrics only when metrics are given): TF 2.21 prints
+    # history keys ['loss', 'mae'] here
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
+    assert sorted(history.history) == ["loss", "mae"]
+    model.compile(optimizer="sgd", loss="mse", metrics=["mse"])
+    assert sorted(model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0).history) == ["loss", "mse"]

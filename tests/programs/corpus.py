@@ -610,6 +610,9 @@ PROGRAMS += [
            tolerances={"loss": {"atol": 0.2}, "accuracy": {"atol": 0.08}}),
 ]
 
+_NO_TORCH = "torch is not installed with pytensor's tests: the guide's torch DataLoader section is left out"
+
+
 def _keras_guide(name, **kwargs):
     """One of Keras's developer guides (keras.io/guides), as keras-team/keras carries them in guides/."""
     path = f"guides/{name}.py"
@@ -640,6 +643,24 @@ PROGRAMS += [
         # MNIST for two epochs from random starts, then fits on random data (losses near chance)
         tolerances={"Test accuracy": {"atol": 0.04}, "Test loss": {"atol": 0.1}, "val_accuracy": {"atol": 0.04},
                     "priority_loss": {"atol": 0.05}, "department_loss": {"rtol": 0.2}, "loss": {"atol": 0.15}}),
+    _keras_guide(
+        "training_with_built_in_methods", data=("mnist.npz",),
+        edits=(("x_train = x_train[:-10000]\ny_train = y_train[:-10000]\n",
+                "x_train = x_train[:-10000]\ny_train = y_train[:-10000]\n"
+                "x_train, y_train = x_train[:6000], y_train[:6000]\n",
+                "the first 6000 training images, to run in seconds"),
+               ("import torch\n", "", _NO_TORCH),
+               ("class ExampleTorchDataset(torch.utils.data.Dataset):\n", "class ExampleTorchDataset:\n", _NO_TORCH),
+               ("train_dataloader = torch.utils.data.DataLoader(\n    train_torch_dataset, batch_size=32, shuffle=True\n"
+                ")\nval_dataloader = torch.utils.data.DataLoader(\n    val_torch_dataset, batch_size=32, shuffle=True\n)\n",
+                "", _NO_TORCH),
+               ("model = get_compiled_model()\nmodel.fit(\n    train_dataloader, batch_size=64, "
+                "validation_data=val_dataloader, epochs=1\n)\nmodel.evaluate(val_dataloader)\n", "", _NO_TORCH)),
+        # MNIST fits from random starts (the multi-output fits on random data are not compared: their losses
+        # are noise around a random initialisation)
+        tolerances={"sparse_categorical_accuracy": {"atol": 0.05}, "val_sparse_categorical_accuracy": {"atol": 0.03},
+                    "val_loss": {"atol": 0.08}, "categorical_true_positives": {"rtol": 0.05},
+                    "loss": {"atol": 0.15}}),
     _keras_guide("writing_your_own_callbacks", data=("mnist.npz",),
                  edits=(("self.best = np.Inf", "self.best = np.inf", "NumPy 2 removed np.Inf (TF 2.21 fails on it)"),
                         ('                epoch, logs["loss"], logs["mean_absolute_error"]\n            )\n        )\n',
