@@ -443,8 +443,13 @@ class Loss:
         raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred).")
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        values = self.call(pt.convert_to_tensor(y_true), _as_float(y_pred))
         mask = getattr(y_pred, "_keras_mask", None)
+        y_pred = _as_float(y_pred)
+        y_true = pt.convert_to_tensor(y_true)
+        if y_true.dtype.is_floating and y_true.dtype != y_pred.dtype:
+            # Keras converts the targets to the loss's float dtype: float64 labels meet float32 predictions
+            y_true = pt.cast(y_true, y_pred.dtype)
+        values = self.call(y_true, y_pred)
         if mask is not None and tuple(mask.shape) == tuple(values.shape):
             # The prediction's mask (e.g. padded timesteps): masked entries add nothing, and the mean is over the
             # unmasked ones (Keras's sum_over_batch_size with a mask).

@@ -505,3 +505,20 @@ def test_a_recompile_without_metrics_keeps_the_previous_ones():
     assert sorted(history.history) == ["loss", "mae"]
     model.compile(optimizer="sgd", loss="mse", metrics=["mse"])
     assert sorted(model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0).history) == ["loss", "mse"]
+
+
+def test_a_function_loss_receives_targets_in_the_predictions_float_dtype():
+    # Keras converts y_true to the loss's float dtype, so float64 numpy targets meet float32 predictions
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, layers.Dense(1)(inputs))
+    seen = []
+
+    def squared_error(y_true, y_pred):
+        seen.append(y_true.dtype)
+        return pt.reduce_mean(pt.square(y_true - y_pred), axis=-1)
+
+    model.compile(optimizer="sgd", loss=squared_error, run_eagerly=True)
+    x, y = np.ones((4, 2), np.float32), np.full((4, 1), 0.5)  # float64 targets
+    loss = model.evaluate(x, y, verbose=0)
+    assert seen[-1] == pt.float32
+    np.testing.assert_allclose(loss, np.mean((model.predict(x, verbose=0) - 0.5) ** 2), rtol=1e-6)
