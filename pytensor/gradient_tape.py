@@ -6,6 +6,7 @@ import threading
 import warnings
 
 from . import _core, errors, nest
+from ._indexed_slices import IndexedSlices
 from ._tensor_api import Tensor, Variable
 
 __all__ = ["GradientTape", "custom_gradient", "stop_gradient"]
@@ -135,7 +136,9 @@ class GradientTape:
                 and sources.dtype.is_floating and target is not sources):
             # Fast path for the common one-target, one-source call (no structure to flatten).
             g = self._tape.gradient((target,), (sources,), (None,), True)[0]
-            if g is None and unconnected_gradients == "zero":
+            if type(g) is tuple:
+                g = IndexedSlices._from_rows(g)
+            elif g is None and unconnected_gradients == "zero":
                 g = _core.zeros_like(sources)
             return g
         return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True,
@@ -157,11 +160,13 @@ class GradientTape:
 
         def finish(i, g, stacklevel=4):
             s = flat_sources[i]
+            if type(g) is tuple:  # rows from axis-0 gathers of the source: TF's IndexedSlices
+                g = IndexedSlices._from_rows(g)
             # A watched Variable that is itself a target: TF reads it on the tape, so d v / d v is the upstream
             for t, upstream in zip(flat_targets, flat_out):
                 if t is s and isinstance(s, Variable) and s.dtype.is_floating:
                     own = _core.ones_like(s) if upstream is None else upstream
-                    g = own if g is None else g + own
+                    g = own if g is None else (g.to_dense() if type(g) is IndexedSlices else g) + own
             if not s.dtype.is_floating:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. pt.float32) when calling "
                               f"GradientTape.gradient, got {s.dtype.name}: its gradient is None", stacklevel=stacklevel)
@@ -199,7 +204,7 @@ class GradientTape:
             seed = _core.reshape(_core.one_hot(i, n, dtype=target.dtype), target._shape_tuple())
             g = self._gradient(target, flat_sources, [seed], unconnected_gradients, consume=(i == n - 1))
             for k, gk in enumerate(g):
-                rows[k].append(gk)
+                rows[k].append(gk.to_dense() if type(gk) is IndexedSlices else gk)
         if n == 0:
             self._gradient(target, flat_sources, None, unconnected_gradients, consume=True)
         result = []
