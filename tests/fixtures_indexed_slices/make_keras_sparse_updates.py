@@ -1,5 +1,5 @@
-"""Records Keras 3 (TF backend) optimizer steps on a tf.IndexedSlices gradient with a duplicate index, and the same
-steps on its dense equivalent: run once with the peers venv (python make_keras_sparse_updates.py), writes
+"""Records Keras 3 (TF backend) optimizer steps on a tf.IndexedSlices gradient, with a duplicate index ("dup") and
+without ("unique"), and the same steps on its dense equivalent: run once with the peers venv (python make_keras_sparse_updates.py), writes
 keras_sparse_updates.npz beside this file. tests/test_indexed_slices_optimizers.py replays them."""
 import os
 
@@ -23,21 +23,20 @@ CONFIGS = {
 def main():
     rng = np.random.default_rng(0)
     out = {"initial": rng.standard_normal((6, 3)).astype(np.float32),
-           "indices": np.array([1, 4, 1, 0], np.int32)}
-    out["values"] = [rng.standard_normal((4, 3)).astype(np.float32) for _ in range(2)]
-    out["values"] = np.stack(out["values"])
-    for name, make in CONFIGS.items():
-        for kind in ("sparse", "dense"):
-            var = tf.Variable(out["initial"])
-            opt = make()
-            for step in range(2):
-                g = tf.IndexedSlices(tf.constant(out["values"][step]), tf.constant(out["indices"]),
-                                     tf.constant([6, 3]))
-                opt.apply_gradients([(g if kind == "sparse" else tf.convert_to_tensor(g), var)])
-            out[f"{name}_{kind}"] = var.numpy()
+           "indices_dup": np.array([1, 4, 1, 0], np.int32), "indices_unique": np.array([1, 4, 0, 5], np.int32)}
+    out["values"] = np.stack([rng.standard_normal((4, 3)).astype(np.float32) for _ in range(2)])
+    for ids in ("dup", "unique"):
+        for name, make in CONFIGS.items():
+            for kind in ("sparse", "dense"):
+                var = tf.Variable(out["initial"])
+                opt = make()
+                for step in range(2):
+                    g = tf.IndexedSlices(tf.constant(out["values"][step]), tf.constant(out[f"indices_{ids}"]),
+                                         tf.constant([6, 3]))
+                    opt.apply_gradients([(g if kind == "sparse" else tf.convert_to_tensor(g), var)])
+                out[f"{name}_{kind}_{ids}"] = var.numpy()
+            print(ids, name, np.abs(out[f"{name}_sparse_{ids}"] - out[f"{name}_dense_{ids}"]).max())
     np.savez(os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_sparse_updates.npz"), **out)
-    for name in CONFIGS:
-        print(name, np.abs(out[f"{name}_sparse"] - out[f"{name}_dense"]).max())
 
 
 if __name__ == "__main__":
