@@ -178,3 +178,48 @@ def test_clipping_keeps_rows_and_uses_their_norm():
     by_norm = tf.clip_by_norm(s, 1.0)
     assert isinstance(by_norm, tf.IndexedSlices)
     np.testing.assert_allclose(by_norm.values.numpy(), values / np.sqrt((values ** 2).sum()), rtol=1e-6)
+
+
+def test_multi_worker_all_reduce_takes_rows_as_their_dense_tensor():
+    from pytensor.distribute._comm import LocalComm
+    from pytensor.distribute._strategy import _BucketedAllReduce
+
+    table = tf.Variable(np.arange(10, dtype=np.float32).reshape(5, 2))
+    w = tf.Variable(np.ones((2,), np.float32))
+    expected = np.zeros((5, 2), np.float32)
+    expected[[1, 4]] = [[1, 1], [2, 2]]
+    for overlapped in (False, True):
+        reducer = _BucketedAllReduce(LocalComm(), 64)
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.gather(table, [4, 1, 4]) * w)
+        if overlapped:
+            tape._on_gradient_ready(reducer.overlapped([table, w]))
+        grads = tape.gradient(y, [table, w])
+        assert isinstance(grads[0], tf.IndexedSlices)
+        summed = reducer.collect(grads) if overlapped else reducer(grads)
+        assert summed is not None
+        np.testing.assert_array_equal(summed[0].numpy(), expected)
+        np.testing.assert_array_equal(summed[1].numpy(), [18.0, 21.0])  # rows 4, 1, 4 of the table
+
+
+def test_gathers_inside_other_ops_stay_dense():
+    # tf.linalg.inv pivots its rows with a gather; TF's inv gradient is a dense tensor, and so is this one.
+    a = np.array([[0.0, 2.0], [3.0, 1.0]], np.float32)
+    v = tf.Variable(a)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.linalg.inv(v))
+    g = tape.gradient(y, v)
+    assert type(g) is not tf.IndexedSlices
+    inv = np.linalg.inv(a)
+    np.testing.assert_allclose(g.numpy(), -(inv.T @ np.ones((2, 2)) @ inv.T), rtol=1e-5)
+
+
+def test_explicit_axis_zero_gives_rows_and_other_axes_dense():
+    v = tf.Variable(np.ones((3, 3), np.float32))
+    with tf.GradientTape(persistent=True) as tape:
+        rows = tf.reduce_sum(tf.gather(v, [2], axis=0))
+        last = tf.reduce_sum(tf.gather(v, [2], axis=-1))
+    assert isinstance(tape.gradient(rows, v), tf.IndexedSlices)
+    g = tape.gradient(last, v)
+    assert type(g) is not tf.IndexedSlices
+    np.testing.assert_array_equal(g.numpy(), [[0, 0, 1]] * 3)

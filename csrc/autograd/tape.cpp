@@ -33,6 +33,7 @@ void Tape::reset() {
   watched_variables_.clear();
   watched_variable_order_.clear();
   variable_reads_.clear();
+  row_gathers_.clear();
   used_ = false;
 }
 
@@ -94,6 +95,7 @@ void Tape::release_all() {
   used_ = true;
   nodes_.clear();
   variable_reads_.clear();
+  row_gathers_.clear();
   watched_.clear();
   tracked_.clear();
 }
@@ -118,12 +120,12 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
     for (const Tensor& in : n.inputs) any = any || relevant.count(in.id());
     if (any) {
       node_relevant[i] = 1;
-      any_gather = any_gather || n.op == OpId::gather;
+      any_gather = any_gather || (n.op == OpId::gather && row_gathers_.count(n.outputs[0].id()));
       for (const Tensor& o : n.outputs) relevant.insert(o.id());
     }
   }
 
-  // Axis-0 gathers straight from a source (a watched tensor or a source variable's read value that no relevant node
+  // A user's axis-0 gathers (mark_row_gather) straight from a source (a watched tensor or a source variable's read value that no relevant node
   // computes) give it rows, as TF's gather gradient gives IndexedSlices: row_grads collects them, and a source whose
   // gradient is only rows gets them as such. Only sweeps with a relevant gather look for them.
   std::unordered_set<const TensorImpl*> row_sources;
@@ -241,7 +243,8 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
         n.wants_grad[k] = relevant.count(n.inputs[k].id()) && is_floating(n.inputs[k].dtype());
       std::vector<Tensor> in_grads;
       if (!row_sources.empty() && n.op == OpId::gather && n.wants_grad[0] && row_sources.count(n.inputs[0].id()) &&
-          n.attr<attrs::Gather>().axis == 0 && n.attr<attrs::Gather>().batch_dims == 0) {
+          row_gathers_.count(n.outputs[0].id()) && n.attr<attrs::Gather>().axis == 0 &&
+          n.attr<attrs::Gather>().batch_dims == 0) {
         // TF's gather gradient: the upstream rows, one per index, kept as rows of the source.
         const Tensor& params = n.inputs[0];
         const Tensor& ids = n.inputs[1];
@@ -271,6 +274,14 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
   }
   if (!on_ready) finish_sources(ready_after[0]);
   return result;
+}
+
+void mark_row_gather(const Tensor& output) {
+  if (thread_state().suspended) return;
+  for (TapeRecorder* recorder : thread_state().tapes) {
+    auto* tape = static_cast<Tape*>(recorder);  // only Tape::push puts recorders on the stack
+    if (!tape->paused()) tape->on_row_gather(output);
+  }
 }
 
 void on_variable_read(const Variable& v, const Tensor& value) {

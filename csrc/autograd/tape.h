@@ -90,6 +90,10 @@ class Tape : public TapeRecorder {
   bool tracks(const TensorImpl* id) const override { return tracked_.count(id) != 0; }
   void add_node(std::shared_ptr<Node> node) override;
   void on_variable_read(const Variable& v, const Tensor& value);
+  /** Marks `output` of a tracked axis-0 gather as one whose source gets rows (see mark_row_gather). */
+  void on_row_gather(const Tensor& output) {
+    if (tracks(output.id())) row_gathers_.insert(output.id());
+  }
 
  private:
   std::vector<Tensor> sweep(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
@@ -107,7 +111,15 @@ class Tape : public TapeRecorder {
   std::unordered_set<uint64_t> watched_variables_;          // explicitly or implicitly watched variables
   std::vector<std::pair<uint64_t, const Variable*>> watched_variable_order_;
   std::vector<std::pair<Tensor, uint64_t>> variable_reads_; // read value -> variable uid
+  std::unordered_set<const TensorImpl*> row_gathers_;       // outputs of the gathers that give rows (their nodes hold them)
 };
+
+/**
+ * Tells the active tapes that `output` came from a user's axis-0 gather (tf.gather, tf.nn.embedding_lookup, Keras's
+ * Embedding): the gradient of a source it gathers from may then be rows, as TF's IndexedSlices. Gathers inside other
+ * ops (tf.linalg's pivoting) stay dense, as those ops are in TF.
+ */
+void mark_row_gather(const Tensor& output);
 
 /** Notifies active tapes that a variable was read into `value`. */
 void on_variable_read(const Variable& v, const Tensor& value);

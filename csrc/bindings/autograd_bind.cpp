@@ -111,6 +111,9 @@ void bind_autograd(py::module_& m) {
   m.def("suspend_recording", [] { ++autograd::thread_state().suspended; },
         "Stops every tape on this thread from recording until resume_recording().");
   m.def("resume_recording", [] { --autograd::thread_state().suspended; });
+  m.def("mark_row_gather", [](py::handle t) { autograd::mark_row_gather(to_tensor(t)); },
+        "Tells the active tapes that this tensor is a user's axis-0 gather (tf.gather): the gradient of the source it "
+        "gathers from may be rows (IndexedSlices).");
   m.def("is_tracked", [](py::handle t) { return autograd::is_tracked(to_tensor(t)); });
 }
 
