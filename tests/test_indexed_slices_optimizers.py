@@ -106,3 +106,18 @@ def test_embedding_fit_matches_a_dense_lookup(optimizer):
     assert histories[0][-1] < histories[0][0]
     np.testing.assert_allclose(histories[0], histories[1], rtol=1e-5)
     np.testing.assert_allclose(tables[1], tables[2], rtol=1e-4, atol=1e-6)
+
+
+def test_loss_scale_optimizer_unscales_rows():
+    results = []
+    for sparse in (True, False):
+        v = tf.Variable(KERAS["initial"])
+        opt = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.SGD(0.1), initial_scale=8.0)
+        g = tf.IndexedSlices(tf.constant(KERAS["values"][0] * 8.0), tf.constant(KERAS["indices_dup"]),
+                             tf.constant([6, 3]))
+        opt.apply_gradients([(g if sparse else tf.convert_to_tensor(g), v)])
+        results.append(v.numpy())
+    np.testing.assert_array_equal(results[0], results[1])
+    expected = KERAS["initial"].copy()
+    np.add.at(expected, KERAS["indices_dup"], -0.1 * KERAS["values"][0])
+    np.testing.assert_allclose(results[0], expected, rtol=1e-6, atol=1e-7)
