@@ -21,7 +21,8 @@ Embedding(100000, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), Adam, batc
 of the 100 000 rows touched per step); ms per training step (median of 50 after 5 warm-up steps) and the growth of
 the worker's peak resident memory over the run (MB). PyTorch twice: a dense gradient, and row gradients
 (nn.Embedding(sparse=True) with SparseAdam, which updates only the touched rows' moments: lazy, not Adam's
-numbers). TF's gradient is an IndexedSlices; Keras 3's Adam applies it densely.
+numbers). TF's and pytensor's gradient is an IndexedSlices; Keras 3's Adam (and pytensor's) applies it densely.
+(pytensor's dense-gradient figure: run this script from a checkout before the row gradients, side by side.)
 
 Run: python3 bench/rnn.py [--epochs 4] [--threads 2] [--masked] [--models lstm,gru,bilstm,conv1d]
      [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step] [--embedding]
