@@ -145,7 +145,8 @@ class GradientTape:
                               on_ready=on_ready)
 
     def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume, on_ready=None):
-        flat_targets = nest.flatten(target)
+        # An IndexedSlices target (a gradient, differentiated again) stands for its values, as in TF
+        flat_targets = [t.values if type(t) is IndexedSlices else t for t in nest.flatten(target)]
         for t in flat_targets:
             _check_tensor(t, "gradient target")
         flat_sources = nest.flatten(sources)
@@ -154,7 +155,8 @@ class GradientTape:
         if output_gradients is None:
             flat_out = [None] * len(flat_targets)
         else:
-            flat_out = [None if g is None else _core.convert_to_tensor(g) for g in nest.flatten(output_gradients)]
+            flat_out = [None if g is None else _core.convert_to_tensor(g.values if type(g) is IndexedSlices else g)
+                        for g in nest.flatten(output_gradients)]
             if len(flat_out) != len(flat_targets):
                 raise ValueError(f"output_gradients has {len(flat_out)} entries for {len(flat_targets)} targets")
 

@@ -223,3 +223,14 @@ def test_explicit_axis_zero_gives_rows_and_other_axes_dense():
     g = tape.gradient(last, v)
     assert type(g) is not tf.IndexedSlices
     np.testing.assert_array_equal(g.numpy(), [[0, 0, 1]] * 3)
+
+
+def test_rows_as_a_target_stand_for_their_values():
+    table = np.array([[1.0, -2.0], [0.5, 3.0]], np.float32)
+    v = tf.Variable(table)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = tf.reduce_sum(tf.gather(v, [1, 1, 0]) ** 2)
+        g = inner.gradient(y, v)
+    gg = outer.gradient(g, v)  # d sum(g.values) / dv = d sum(2 * gathered rows) / dv
+    np.testing.assert_allclose(tf.convert_to_tensor(gg).numpy(), [[2.0, 2.0], [4.0, 4.0]])
