@@ -125,9 +125,9 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
     }
   }
 
-  // A user's axis-0 gathers (mark_row_gather) straight from a source (a watched tensor or a source variable's read value that no relevant node
-  // computes) give it rows, as TF's gather gradient gives IndexedSlices: row_grads collects them, and a source whose
-  // gradient is only rows gets them as such. Only sweeps with a relevant gather look for them.
+  // A user's axis-0 gathers (mark_row_gather) straight from a source (a watched tensor or a source variable's read
+  // value that no relevant node computes) give it rows, as TF's gather gradient gives IndexedSlices: row_grads
+  // collects them, and a source whose gradient is only rows gets them as such. Only sweeps with such a gather look.
   std::unordered_set<const TensorImpl*> row_sources;
   std::unordered_map<const TensorImpl*, std::vector<RowGradient>> row_grads;
   if (rows) rows->assign(sources.size(), RowGradient());

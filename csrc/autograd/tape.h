@@ -111,7 +111,7 @@ class Tape : public TapeRecorder {
   std::unordered_set<uint64_t> watched_variables_;          // explicitly or implicitly watched variables
   std::vector<std::pair<uint64_t, const Variable*>> watched_variable_order_;
   std::vector<std::pair<Tensor, uint64_t>> variable_reads_; // read value -> variable uid
-  std::unordered_set<const TensorImpl*> row_gathers_;       // outputs of the gathers that give rows (their nodes hold them)
+  std::unordered_set<const TensorImpl*> row_gathers_;       // outputs of mark_row_gather (their nodes hold them)
 };
 
 /**
