@@ -21,7 +21,10 @@ Embedding(100000, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), Adam, batc
 of the 100 000 rows touched per step); ms per training step (median of 50 after 5 warm-up steps) and the growth of
 the worker's peak resident memory over the run (MB). PyTorch twice: a dense gradient, and row gradients
 (nn.Embedding(sparse=True) with SparseAdam, which updates only the touched rows' moments: lazy, not Adam's
-numbers). TF's gradient is an IndexedSlices; Keras 3's Adam applies it densely.
+numbers). TF's and pytensor's gradient is an IndexedSlices; Keras 3's Adam (and pytensor's) applies it densely.
+(pytensor's dense-gradient figure: run this script from a checkout before the row gradients, side by side.)
+Then, for pytensor and TF, the Embedding's gradient alone (tape.gradient of the summed lookup of one batch): as rows,
+and converted to its dense tensor; there the MB column is the gradient's size, not memory growth.
 
 Run: python3 bench/rnn.py [--epochs 4] [--threads 2] [--masked] [--models lstm,gru,bilstm,conv1d]
      [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step] [--embedding]
@@ -272,7 +275,21 @@ def big_embedding(framework, args):
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
     data = [(tf.constant(x), tf.constant(y)) for x, y in batches]
     ms = step_ms(args, lambda i: model.train_on_batch(*data[i % len(data)]))
-    return {"dense gradient" if framework == "pytensor" else "row gradient": [ms, peak_rss_mb() - before]}
+    # pytensor and TF give the Embedding its gradient as rows (IndexedSlices); Keras's Adam then updates densely
+    result = {"row gradient": [ms, peak_rss_mb() - before]}
+    embedding, table = model.layers[0], model.layers[0].embeddings
+
+    def rows(i):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(embedding(data[i % len(data)][0]))
+        return tape.gradient(y, table)
+
+    # The Embedding's gradient alone, as rows and as the dense tensor they stand for (MB: the gradient's size)
+    g = rows(0)
+    result["gradient: rows"] = [step_ms(args, rows), (g.values.numpy().nbytes + g.indices.numpy().nbytes) / 1e6]
+    dense = tf.convert_to_tensor(g)
+    result["gradient: dense"] = [step_ms(args, lambda i: tf.convert_to_tensor(rows(i))), dense.numpy().nbytes / 1e6]
+    return result
 
 
 def worker(args):

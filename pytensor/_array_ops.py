@@ -68,7 +68,11 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
         picked = np.take(strings, np.asarray(indices.numpy() if hasattr(indices, "numpy") else indices),
                          axis=0 if axis is None else int(axis))
         return type(params)(picked)
-    return _core.gather(params, indices, validate_indices, axis, batch_dims)
+    out = _core.gather(params, indices, validate_indices, axis, batch_dims)
+    if not batch_dims and (axis is None or (isinstance(axis, (int, np.integer)) and axis == 0)):
+        # TF's sparse_read: a source gathered at axis 0 gets its gradient as IndexedSlices
+        _core.mark_row_gather(out)
+    return out
 
 
 def reverse(tensor, axis, name=None):

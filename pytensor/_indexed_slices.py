@@ -1,6 +1,6 @@
 """``tf.IndexedSlices``: rows `values` of a tensor of `dense_shape` at row `indices` (how TF represents sparse
-gradients; programs build them and test for them). ``tf.convert_to_tensor`` turns one into its dense tensor,
-summing rows that share an index."""
+gradients: ``GradientTape.gradient`` returns one for a source read through an axis-0 gather, e.g. an
+``Embedding``'s table). ``tf.convert_to_tensor`` turns one into its dense tensor, summing rows that share an index."""
 
 from . import _core
 
@@ -19,7 +19,8 @@ class IndexedSlices:
         if self.values.ndim < 1 or self.values.shape[0] != self.indices.shape[0]:
             raise ValueError(f"IndexedSlices: values {tuple(self.values.shape)} need one row per index "
                              f"({self.indices.shape[0]})")
-        self.dense_shape = None if dense_shape is None else _core.cast(_core.convert_to_tensor(dense_shape), "int64")
+        # Kept in its own integer dtype, as TF (a gradient's dense_shape is int32 there)
+        self.dense_shape = None if dense_shape is None else _core.convert_to_tensor(dense_shape)
 
     @property
     def dtype(self):
@@ -37,6 +38,14 @@ class IndexedSlices:
     def device(self):
         return self.values.device
 
+    @classmethod
+    def _from_rows(cls, rows):
+        """From the tape's (values, indices, dense_shape) triple, whose parts are already checked."""
+        slices = cls.__new__(cls)
+        slices.values, slices.indices, shape = rows
+        slices.dense_shape = _core.constant(shape, "int32")
+        return slices
+
     def to_dense(self):
         """The dense tensor (rows sharing an index are summed)."""
         if self.dense_shape is None:
@@ -46,6 +55,12 @@ class IndexedSlices:
 
     def __neg__(self):
         return IndexedSlices(-self.values, self.indices, self.dense_shape)
+
+    def __add__(self, other):
+        """A dense tensor, as TF's ``+`` (the IndexedSlices converts to its dense tensor first)."""
+        return self.to_dense() + (other.to_dense() if isinstance(other, IndexedSlices) else other)
+
+    __radd__ = __add__
 
     def __repr__(self):
         shape = None if self.dense_shape is None else self.dense_shape.numpy().tolist()

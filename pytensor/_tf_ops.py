@@ -80,7 +80,7 @@ def add_n(inputs, name=None):
     if isinstance(inputs, _TENSOR_TYPES) or not isinstance(inputs, (list, tuple)) or not inputs:
         raise ValueError("inputs must be a non-empty list of tensors of one shape and dtype, got "
                          f"{type(inputs).__name__}")
-    tensors = [_core.convert_to_tensor(t) for t in inputs]
+    tensors = [convert_to_tensor(t) for t in inputs]  # an IndexedSlices adds as its dense tensor, as TF
     shapes = {tuple(t.shape) for t in tensors}
     if len(shapes) > 1:
         raise ValueError(f"add_n: inputs must all have one shape, got shapes {sorted(shapes)}")
@@ -358,7 +358,7 @@ def global_norm(t_list, name=None):
     """
     if isinstance(t_list, (str, bytes)) or not isinstance(t_list, (list, tuple)):
         raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list).__name__}.")
-    squares = [_core.reduce_sum(t * t) for t in map(_as_tensor_or_none, t_list) if t is not None]
+    squares = [_core.reduce_sum(t * t) for t in map(_values_or_none, t_list) if t is not None]
     if not squares:
         return _core.constant(0.0)
     return _core.sqrt(_core.reduce_sum(_core.stack(squares)))
@@ -368,11 +368,18 @@ def _as_tensor_or_none(t):
     return None if t is None else _core.convert_to_tensor(t)
 
 
+def _values_or_none(t):
+    """A tensor's elements for a norm: an IndexedSlices' rows as they are (duplicate indices not summed, as TF)."""
+    return t.values if type(t).__name__ == "IndexedSlices" else _as_tensor_or_none(t)
+
+
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """`t` scaled so its L2 norm (over `axes`, default all) is at most `clip_norm`, as ``tf.clip_by_norm``.
 
     ``t * clip_norm / max(norm(t), clip_norm)``; a zero tensor stays zero (its gradient finite).
     """
+    if type(t).__name__ == "IndexedSlices":  # clips its rows, as TF
+        return type(t)(clip_by_norm(t.values, clip_norm, axes), t.indices, t.dense_shape)
     t = _core.convert_to_tensor(t)
     clip_norm = _core.cast(_core.convert_to_tensor(clip_norm, dtype_hint=t.dtype), t.dtype)
     squared = _core.reduce_sum(t * t, axis=axes, keepdims=True)
@@ -388,7 +395,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     or NaN norm makes every clipped value NaN, as in TF."""
     if isinstance(t_list, (str, bytes)) or not isinstance(t_list, (list, tuple)):
         raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list).__name__}.")
-    tensors = [_as_tensor_or_none(t) for t in t_list]
+    tensors = [t if type(t).__name__ == "IndexedSlices" else _as_tensor_or_none(t) for t in t_list]
     if use_norm is None:
         use_norm = global_norm(tensors)
     use_norm = _core.convert_to_tensor(use_norm)
@@ -396,7 +403,9 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     one = _core.ones_like(use_norm)
     scale = clip_norm * _core.minimum(one / use_norm, one / clip_norm)
     scale = scale + (use_norm - use_norm)  # NaN when the norm is inf or NaN, as TF
-    clipped = [None if t is None else t * _core.cast(scale, t.dtype) for t in tensors]
+    # An IndexedSlices stays one, its rows scaled (as TF)
+    clipped = [None if t is None else type(t)(t.values * _core.cast(scale, t.dtype), t.indices, t.dense_shape)
+               if type(t).__name__ == "IndexedSlices" else t * _core.cast(scale, t.dtype) for t in tensors]
     return clipped, use_norm
 
 

@@ -6,6 +6,7 @@ import threading
 import warnings
 
 from . import _core, errors, nest
+from ._indexed_slices import IndexedSlices
 from ._tensor_api import Tensor, Variable
 
 __all__ = ["GradientTape", "custom_gradient", "stop_gradient"]
@@ -135,14 +136,17 @@ class GradientTape:
                 and sources.dtype.is_floating and target is not sources):
             # Fast path for the common one-target, one-source call (no structure to flatten).
             g = self._tape.gradient((target,), (sources,), (None,), True)[0]
-            if g is None and unconnected_gradients == "zero":
+            if type(g) is tuple:
+                g = IndexedSlices._from_rows(g)
+            elif g is None and unconnected_gradients == "zero":
                 g = _core.zeros_like(sources)
             return g
         return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True,
                               on_ready=on_ready)
 
     def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume, on_ready=None):
-        flat_targets = nest.flatten(target)
+        # An IndexedSlices target (a gradient, differentiated again) stands for its values, as in TF
+        flat_targets = [t.values if type(t) is IndexedSlices else t for t in nest.flatten(target)]
         for t in flat_targets:
             _check_tensor(t, "gradient target")
         flat_sources = nest.flatten(sources)
@@ -151,17 +155,20 @@ class GradientTape:
         if output_gradients is None:
             flat_out = [None] * len(flat_targets)
         else:
-            flat_out = [None if g is None else _core.convert_to_tensor(g) for g in nest.flatten(output_gradients)]
+            flat_out = [None if g is None else _core.convert_to_tensor(g.values if type(g) is IndexedSlices else g)
+                        for g in nest.flatten(output_gradients)]
             if len(flat_out) != len(flat_targets):
                 raise ValueError(f"output_gradients has {len(flat_out)} entries for {len(flat_targets)} targets")
 
         def finish(i, g, stacklevel=4):
             s = flat_sources[i]
+            if type(g) is tuple:  # rows from axis-0 gathers of the source: TF's IndexedSlices
+                g = IndexedSlices._from_rows(g)
             # A watched Variable that is itself a target: TF reads it on the tape, so d v / d v is the upstream
             for t, upstream in zip(flat_targets, flat_out):
                 if t is s and isinstance(s, Variable) and s.dtype.is_floating:
                     own = _core.ones_like(s) if upstream is None else upstream
-                    g = own if g is None else g + own
+                    g = own if g is None else (g.to_dense() if type(g) is IndexedSlices else g) + own
             if not s.dtype.is_floating:
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. pt.float32) when calling "
                               f"GradientTape.gradient, got {s.dtype.name}: its gradient is None", stacklevel=stacklevel)
@@ -199,7 +206,7 @@ class GradientTape:
             seed = _core.reshape(_core.one_hot(i, n, dtype=target.dtype), target._shape_tuple())
             g = self._gradient(target, flat_sources, [seed], unconnected_gradients, consume=(i == n - 1))
             for k, gk in enumerate(g):
-                rows[k].append(gk)
+                rows[k].append(gk.to_dense() if type(gk) is IndexedSlices else gk)
         if n == 0:
             self._gradient(target, flat_sources, None, unconnected_gradients, consume=True)
         result = []

@@ -147,7 +147,9 @@ def _first_gradient(op, sample, slots, srcs, ws, tape_cls=GradientTape):
             tape.watch(s)
         outs = _call(op, sample, slots, srcs)
     fl = _float_outputs(outs)
-    return tape.gradient([outs[k] for k in fl], list(srcs), output_gradients=[ws[k] for k in fl]), outs
+    grads = tape.gradient([outs[k] for k in fl], list(srcs), output_gradients=[ws[k] for k in fl])
+    # gather's rows (IndexedSlices, as TF) are checked as their dense tensor
+    return [pt.convert_to_tensor(g) if isinstance(g, pt.IndexedSlices) else g for g in grads], outs
 
 
 def _weights(outs, rng):

@@ -3,9 +3,12 @@
 #include <algorithm>
 
 #include "../core/variable.h"
+#include "../ops/attrs.h"
 #include "../ops/ops.h"
 
 namespace pt::autograd {
+
+Tensor RowGradient::to_dense() const { return ops::unsorted_segment_sum(values, indices, dense_shape[0]); }
 
 void Tape::watch(const Tensor& t) {
   if (tracked_.insert(t.id()).second) watched_.push_back(t);
@@ -30,6 +33,7 @@ void Tape::reset() {
   watched_variables_.clear();
   watched_variable_order_.clear();
   variable_reads_.clear();
+  row_gathers_.clear();
   used_ = false;
 }
 
@@ -61,7 +65,7 @@ void accumulate(std::unordered_map<const TensorImpl*, Tensor>& grads, const Tens
 
 std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                                    const std::vector<Tensor>& output_grads, bool consume,
-                                   const GradientReadyFn& on_ready) {
+                                   const GradientReadyFn& on_ready, std::vector<RowGradient>* rows) {
   const bool release = consume && !persistent_;
   if (used_ && !persistent_)
     throw RuntimeError(
@@ -77,7 +81,7 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
   } restore{this, was_paused};
   std::vector<Tensor> result;
   try {
-    result = sweep(targets, sources, output_grads, release, on_ready);
+    result = sweep(targets, sources, output_grads, release, on_ready, rows);
   } catch (...) {
     // A throwing gradient formula or ready callback may have freed part of the sweep: the tape is spent.
     if (release) release_all();
@@ -91,13 +95,14 @@ void Tape::release_all() {
   used_ = true;
   nodes_.clear();
   variable_reads_.clear();
+  row_gathers_.clear();
   watched_.clear();
   tracked_.clear();
 }
 
 std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                                 const std::vector<Tensor>& output_grads, bool release,
-                                const GradientReadyFn& on_ready) {
+                                const GradientReadyFn& on_ready, std::vector<RowGradient>* rows) {
   // Forward reachability from the sources: only those nodes need gradient formulas.
   std::unordered_set<const TensorImpl*> relevant;
   std::unordered_set<uint64_t> source_vars;
@@ -108,14 +113,32 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
   for (const auto& [value, uid] : variable_reads_)
     if (source_vars.count(uid)) relevant.insert(value.id());
   std::vector<char> node_relevant(nodes_.size(), 0);
+  bool any_gather = false;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const Node& n = *nodes_[i];
     bool any = false;
     for (const Tensor& in : n.inputs) any = any || relevant.count(in.id());
     if (any) {
       node_relevant[i] = 1;
+      any_gather = any_gather || (n.op == OpId::gather && row_gathers_.count(n.outputs[0].id()));
       for (const Tensor& o : n.outputs) relevant.insert(o.id());
     }
+  }
+
+  // A user's axis-0 gathers (mark_row_gather) straight from a source (a watched tensor or a source variable's read
+  // value that no relevant node computes) give it rows, as TF's gather gradient gives IndexedSlices: row_grads
+  // collects them, and a source whose gradient is only rows gets them as such. Only sweeps with such a gather look.
+  std::unordered_set<const TensorImpl*> row_sources;
+  std::unordered_map<const TensorImpl*, std::vector<RowGradient>> row_grads;
+  if (rows) rows->assign(sources.size(), RowGradient());
+  if (rows && any_gather) {
+    for (const Source& s : sources)
+      if (!s.variable) row_sources.insert(s.tensor.id());
+    for (const auto& [value, uid] : variable_reads_)
+      if (source_vars.count(uid)) row_sources.insert(value.id());
+    for (size_t i = 0; i < nodes_.size(); ++i)
+      if (node_relevant[i])
+        for (const Tensor& o : nodes_[i]->outputs) row_sources.erase(o.id());
   }
 
   // A source's gradient is final once the sweep has passed the first relevant node reading it (the sweep runs
@@ -149,16 +172,42 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
   auto finish_sources = [&](const std::vector<size_t>& ks) {
     for (size_t k : ks) {
       const Source& s = sources[k];
+      std::vector<const RowGradient*> parts;  // the source's row gradients
+      auto take_rows = [&](const TensorImpl* id) {
+        auto it = row_grads.find(id);
+        if (it != row_grads.end())
+          for (const RowGradient& r : it->second) parts.push_back(&r);
+      };
       if (!s.variable) {
         auto it = grads.find(s.tensor.id());
         if (it != grads.end()) result[k] = it->second;
+        if (!row_grads.empty()) take_rows(s.tensor.id());
       } else {
         // A variable read several times: the sum of its reads' gradients.
         for (const auto& [value, uid] : variable_reads_) {
           if (uid != s.variable) continue;
+          if (!row_grads.empty()) take_rows(value.id());
           auto it = grads.find(value.id());
           if (it == grads.end()) continue;
           result[k] = result[k].defined() ? ops::binary(OpId::add, result[k], it->second) : it->second;
+        }
+      }
+      if (!parts.empty()) {
+        // As TF aggregates: rows alone stay rows (concatenated, int64 ids when their dtypes differ); rows beside a
+        // dense gradient are added to it densely.
+        if (result[k].defined()) {
+          for (const RowGradient* r : parts) result[k] = ops::binary(OpId::add, result[k], r->to_dense());
+        } else if (parts.size() == 1) {
+          (*rows)[k] = *parts[0];
+        } else {
+          std::vector<Tensor> values, indices;
+          bool mixed = false;
+          for (const RowGradient* r : parts) mixed = mixed || r->indices.dtype() != parts[0]->indices.dtype();
+          for (const RowGradient* r : parts) {
+            values.push_back(r->values);
+            indices.push_back(mixed ? ops::cast(r->indices, DType::Int64) : r->indices);
+          }
+          (*rows)[k] = {ops::concat(values, 0), ops::concat(indices, 0), parts[0]->dense_shape};
         }
       }
       if (on_ready) on_ready(k, result[k]);
@@ -193,8 +242,21 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
       for (size_t k = 0; k < n.inputs.size(); ++k)
         n.wants_grad[k] = relevant.count(n.inputs[k].id()) && is_floating(n.inputs[k].dtype());
       std::vector<Tensor> in_grads;
-      if (n.custom_grad) in_grads = n.custom_grad(out_grads);
-      else if (GradFormula f = gradient_formula(n.op)) in_grads = f(n, out_grads);
+      if (!row_sources.empty() && n.op == OpId::gather && n.wants_grad[0] && row_sources.count(n.inputs[0].id()) &&
+          row_gathers_.count(n.outputs[0].id()) && n.attr<attrs::Gather>().axis == 0 &&
+          n.attr<attrs::Gather>().batch_dims == 0) {
+        // TF's gather gradient: the upstream rows, one per index, kept as rows of the source.
+        const Tensor& params = n.inputs[0];
+        const Tensor& ids = n.inputs[1];
+        Shape values_shape{ids.numel()};
+        values_shape.insert(values_shape.end(), params.shape().begin() + 1, params.shape().end());
+        row_grads[params.id()].push_back(
+            {ops::reshape(out_grads[0], values_shape), ops::reshape(ids, {ids.numel()}), params.shape()});
+      } else if (n.custom_grad) {
+        in_grads = n.custom_grad(out_grads);
+      } else if (GradFormula f = gradient_formula(n.op)) {
+        in_grads = f(n, out_grads);
+      }
       for (size_t k = 0; k < n.inputs.size() && k < in_grads.size(); ++k) {
         const Tensor& in = n.inputs[k];
         if (!in_grads[k].defined() || !relevant.count(in.id()) || !is_floating(in.dtype())) continue;
@@ -212,6 +274,14 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
   }
   if (!on_ready) finish_sources(ready_after[0]);
   return result;
+}
+
+void mark_row_gather(const Tensor& output) {
+  if (thread_state().suspended) return;
+  for (TapeRecorder* recorder : thread_state().tapes) {
+    auto* tape = static_cast<Tape*>(recorder);  // only Tape::push puts recorders on the stack
+    if (!tape->paused()) tape->on_row_gather(output);
+  }
 }
 
 void on_variable_read(const Variable& v, const Tensor& value) {

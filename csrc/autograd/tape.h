@@ -33,6 +33,18 @@ struct Source {
  */
 using GradientReadyFn = std::function<void(size_t, const Tensor&)>;
 
+/**
+ * A gradient nonzero only in some rows (TF's IndexedSlices): row indices[i] of the dense gradient of shape
+ * dense_shape receives values[i] (rows sharing an index add up). What an axis-0 gather of a source gives it.
+ */
+struct RowGradient {
+  Tensor values;   // [n, dense_shape[1:]...]
+  Tensor indices;  // [n], int32 or int64
+  Shape dense_shape;
+  /** The dense gradient (a segment sum of the rows). */
+  Tensor to_dense() const;
+};
+
 /** A tape: records ops on tracked tensors while it is on the thread's active stack. */
 class Tape : public TapeRecorder {
  public:
@@ -58,10 +70,13 @@ class Tape : public TapeRecorder {
    * jacobian() passes false for all but its last sweep. `on_ready`, when set, receives each source's gradient
    * as soon as it is final, while the sweep goes on (gradient all-reduce overlapping the backward); an exception
    * it throws ends the sweep and propagates (a non-persistent tape is then used up).
+   * With `rows` set, a source whose only gradient comes through axis-0 gathers of it gets it as rows: (*rows)[k]
+   * is then set (before on_ready sees k) and the dense gradient left undefined, as TF returns IndexedSlices;
+   * without, every gradient is dense.
    */
   std::vector<Tensor> gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                                const std::vector<Tensor>& output_grads, bool consume,
-                               const GradientReadyFn& on_ready = nullptr);
+                               const GradientReadyFn& on_ready = nullptr, std::vector<RowGradient>* rows = nullptr);
   /** The variables this tape watched, in first-watch order (pointers valid only while each lives). */
   const std::vector<std::pair<uint64_t, const Variable*>>& watched_variables() const { return watched_variable_order_; }
   bool persistent() const { return persistent_; }
@@ -75,10 +90,15 @@ class Tape : public TapeRecorder {
   bool tracks(const TensorImpl* id) const override { return tracked_.count(id) != 0; }
   void add_node(std::shared_ptr<Node> node) override;
   void on_variable_read(const Variable& v, const Tensor& value);
+  /** Marks `output` of a tracked axis-0 gather as one whose source gets rows (see mark_row_gather). */
+  void on_row_gather(const Tensor& output) {
+    if (tracks(output.id())) row_gathers_.insert(output.id());
+  }
 
  private:
   std::vector<Tensor> sweep(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
-                            const std::vector<Tensor>& output_grads, bool release, const GradientReadyFn& on_ready);
+                            const std::vector<Tensor>& output_grads, bool release, const GradientReadyFn& on_ready,
+                            std::vector<RowGradient>* rows);
   /** Frees everything a consumed non-persistent tape holds. */
   void release_all();
   bool persistent_;
@@ -91,7 +111,15 @@ class Tape : public TapeRecorder {
   std::unordered_set<uint64_t> watched_variables_;          // explicitly or implicitly watched variables
   std::vector<std::pair<uint64_t, const Variable*>> watched_variable_order_;
   std::vector<std::pair<Tensor, uint64_t>> variable_reads_; // read value -> variable uid
+  std::unordered_set<const TensorImpl*> row_gathers_;       // outputs of mark_row_gather (their nodes hold them)
 };
+
+/**
+ * Tells the active tapes that `output` came from a user's axis-0 gather (tf.gather, tf.nn.embedding_lookup, Keras's
+ * Embedding): the gradient of a source it gathers from may then be rows, as TF's IndexedSlices. Gathers inside other
+ * ops (tf.linalg's pivoting) stay dense, as those ops are in TF.
+ */
+void mark_row_gather(const Tensor& output);
 
 /** Notifies active tapes that a variable was read into `value`. */
 void on_variable_read(const Variable& v, const Tensor& value);

@@ -67,14 +67,21 @@ void bind_autograd(py::module_& m) {
              for (py::handle s : sources) srcs.push_back(to_source(s));
              std::vector<Tensor> tgts = tensor_list(targets, "targets", false);
              std::vector<Tensor> ogs = tensor_list(output_grads, "output_gradients", true);
+             // A row gradient reaches Python as (values, indices, dense_shape), which gradient_tape.py makes an
+             // IndexedSlices.
+             std::vector<autograd::RowGradient> rows;
+             auto as_object = [&rows](size_t k, const Tensor& g) -> py::object {
+               if (g.defined()) return py::cast(g);
+               if (k < rows.size() && rows[k].values.defined())
+                 return py::make_tuple(rows[k].values, rows[k].indices, py::cast(rows[k].dense_shape));
+               return py::none();
+             };
              autograd::GradientReadyFn ready;
              if (!on_ready.is_none())  // the sweep runs holding the GIL: the callback is called directly
-               ready = [&on_ready](size_t index, const Tensor& g) {
-                 on_ready(index, g.defined() ? py::cast(g) : py::none());
-               };
-             std::vector<Tensor> grads = tape.gradient(tgts, srcs, ogs, consume, ready);
+               ready = [&on_ready, &as_object](size_t index, const Tensor& g) { on_ready(index, as_object(index, g)); };
+             std::vector<Tensor> grads = tape.gradient(tgts, srcs, ogs, consume, ready, &rows);
              py::list out;
-             for (const Tensor& g : grads) out.append(g.defined() ? py::cast(g) : py::none());
+             for (size_t k = 0; k < grads.size(); ++k) out.append(as_object(k, grads[k]));
              return out;
            },
            py::arg("targets"), py::arg("sources"), py::arg("output_gradients"), py::arg("consume"),
@@ -104,6 +111,9 @@ void bind_autograd(py::module_& m) {
   m.def("suspend_recording", [] { ++autograd::thread_state().suspended; },
         "Stops every tape on this thread from recording until resume_recording().");
   m.def("resume_recording", [] { --autograd::thread_state().suspended; });
+  m.def("mark_row_gather", [](py::handle t) { autograd::mark_row_gather(to_tensor(t)); },
+        "Tells the active tapes that this tensor is a user's axis-0 gather (tf.gather): the gradient of the source it "
+        "gathers from may be rows (IndexedSlices).");
   m.def("is_tracked", [](py::handle t) { return autograd::is_tracked(to_tensor(t)); });
 }
 

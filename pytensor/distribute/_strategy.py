@@ -107,7 +107,7 @@ class _BucketedAllReduce:
         in fresh memory."""
         self._reuse = reuse_buffers
         entered = time.perf_counter()
-        arrays = [np.asarray(t.numpy() if hasattr(t, "numpy") else t) for t in tensors]
+        arrays = [np.asarray(t.numpy() if hasattr(t, "numpy") else t) for t in map(_dense, tensors)]
         signature = [(a.shape, a.dtype.str) for a in arrays]
         if signature != self._checked:
             self._check_same_on_all_workers(signature)
@@ -243,6 +243,11 @@ class _BucketedAllReduce:
                          f"same shapes) on every worker.")
 
 
+def _dense(gradient):
+    """A gradient as a tensor the workers sum: an IndexedSlices as its dense tensor (its rows summed)."""
+    return gradient.to_dense() if type(gradient).__name__ == "IndexedSlices" else gradient
+
+
 class _OverlappedReduction:
     """GradientTape's gradient-ready callback for one sweep: it adds each gradient to the open bucket in the order
     the sweep finishes them (the same on every worker), starts the bucket's ``Iallreduce`` once the next gradient
@@ -265,7 +270,7 @@ class _OverlappedReduction:
         entered = time.perf_counter()
         self.remaining -= 1
         if grad is not None:
-            array = np.asarray(grad.numpy())
+            array = np.asarray(_dense(grad).numpy())
             self.arrays[index] = array
             self.index_of[id(grad)] = index
             self.kept.append(grad)

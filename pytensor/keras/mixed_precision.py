@@ -188,7 +188,8 @@ class LossScaleOptimizer:
     def apply_gradients(self, grads_and_vars, name=None, **kwargs):
         """Unscales the gradients and applies them if all are finite (else skips the step); updates the scale.
         Written in ops, so a traced step decides on every call."""
-        pairs = [(g, v) for g, v in grads_and_vars]
+        # An IndexedSlices (an Embedding's gradient) is unscaled and checked as its dense tensor
+        pairs = [(pt.convert_to_tensor(g) if isinstance(g, pt.IndexedSlices) else g, v) for g, v in grads_and_vars]
         present = [(g, v) for g, v in pairs if g is not None]
         if not present:
             return self.inner_optimizer.apply_gradients(pairs, **kwargs)

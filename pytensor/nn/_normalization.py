@@ -127,6 +127,7 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
         params = params[0] if len(params) == 1 else _core.concat(list(params), 0)
     params = _core.convert_to_tensor(params)
     out = _core.gather(params, ids)
+    _core.mark_row_gather(out)  # as TF: a table that is a source gets IndexedSlices
     if max_norm is None:
         return out
     embed_rank = len(params.shape) - 1

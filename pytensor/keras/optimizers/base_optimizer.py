@@ -182,7 +182,9 @@ class Optimizer:
             if grad is None:
                 missing.append(variable)
             else:
-                grads.append(grad)
+                # An IndexedSlices (an Embedding's or a gather's gradient) updates as its dense tensor, rows sharing
+                # an index summed: the numbers of Keras 3's TF backend where the indices are distinct.
+                grads.append(grad.to_dense() if type(grad) is pt.IndexedSlices else grad)
                 variables.append(variable)
         if missing:
             warnings.warn(f"Gradients do not exist for variables {[v.name for v in missing]} when minimizing "
