@@ -6,8 +6,8 @@ import numpy as np
 import pytensor as pt
 
 from .. import initializers, regularizers
-from ._attention_utils import HeadsAttention, attention_mask_for, input_mask, positive_int, project, \
-    softmax_and_dropout
+from ._attention_utils import HeadsAttention, attention_mask_for, fused_attention, input_mask, positive_int, \
+    project, softmax_and_dropout
 from .softmax import Softmax
 
 __all__ = ["MultiHeadAttention"]
@@ -139,7 +139,10 @@ class MultiHeadAttention(HeadsAttention):
     def _attend(self, q, k, v, mask, training, return_scores):
         """Scaled dot-product attention of projected ``(B, steps..., heads, ch)`` tensors (``q`` already scaled by
         ``1 / sqrt(key_dim)``); returns the output in the query's projected layout and the probabilities in
-        Keras's scores layout ``(batch-like axes..., heads, query steps..., key steps...)``."""
+        Keras's scores layout ``(batch-like axes..., heads, query steps..., key steps...)`` (None from the fused op,
+        which the layer takes for one steps axis without dropout or returned scores)."""
+        if len(q.shape) == 4 and self._attn_axes == (1,) and not (return_scores or (training and self.dropout > 0)):
+            return fused_attention(self, q, k, v, mask), None
         q, batch_sizes, q_attn, perm = self._to_heads_layout(q)
         k, _, k_attn, _ = self._to_heads_layout(k)
         v, _, _, _ = self._to_heads_layout(v)
