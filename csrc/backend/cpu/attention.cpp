@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <Eigen/Core>
+
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
@@ -36,14 +38,8 @@ template <class T>
 void softmax_rows_inplace(T* p, int64_t rows, int64_t n) {
   for (int64_t r = 0; r < rows; ++r) {
     T* x = p + r * n;
-    T m = -std::numeric_limits<T>::infinity();
-    bool nan = false;
-    for (int64_t i = 0; i < n; ++i) {
-      m = std::max(m, x[i]);
-      nan |= std::isnan(x[i]);
-    }
-    if (nan) m = std::numeric_limits<T>::quiet_NaN();
-    else if (!std::isfinite(m)) m = T(0);
+    T m = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(x, n).template maxCoeff<Eigen::PropagateNaN>();
+    if (std::isinf(m)) m = T(0);
     const T inv = T(1) / exp_shifted_sum(x, n, m, x);
     for (int64_t i = 0; i < n; ++i) x[i] *= inv;
   }
@@ -52,6 +48,11 @@ void softmax_rows_inplace(T* p, int64_t rows, int64_t n) {
 /** Keras's masked score: small enough to vanish in the softmax; a row masked whole attends uniformly. */
 template <class T>
 constexpr T kMaskedScore = T(-1e9);
+
+/** True when `x` is one value broadcast everywhere (every stride 0). */
+bool broadcast_scalar(const Tensor& x) {
+  return std::all_of(x.strides().begin(), x.strides().end(), [](int64_t s) { return s == 0; });
+}
 
 template <class T>
 void attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias, const Tensor& mask,
@@ -64,6 +65,10 @@ void attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, const 
   const bool* md = mask.data<bool>();
   T* od = out.data<T>();
   T* pd = probs.defined() ? probs.data<T>() : nullptr;
+  // A finite bias that is one value shifts every score alike, which the softmax ignores; a mask true everywhere
+  // masks nothing: both passes are then skipped.
+  const bool add_bias = !(broadcast_scalar(bias) && std::isfinite(bd[0]));
+  const bool apply_mask = !(broadcast_scalar(mask) && md[0]);
   parallel_for(batch * heads, 1, [&](int64_t lo, int64_t hi) {
     Scratch scratch(sizeof(T) * (tq * tk + tq * hv));
     T* buf = static_cast<T*>(scratch.p);
@@ -79,18 +84,18 @@ void attention_forward(const Tensor& q, const Tensor& k, const Tensor& v, const 
       gemm<T>(tq, tk, hd, {qb, qs.l, 1}, {kb, 1, ks.l}, scores);
       const T* bb = bd + b * bst[0] + n * bst[1];
       const bool* mb = md + b * mst[0] + n * mst[1];
-      for (int64_t t = 0; t < tq; ++t) {
+      for (int64_t t = 0; t < tq && (add_bias || apply_mask); ++t) {
         T* row = scores + t * tk;
         const T* brow = bb + t * bst[2];
         const bool* mrow = mb + t * mst[2];
-        if (bst[3] == 1) {
+        if (add_bias && bst[3] == 1) {
           for (int64_t s = 0; s < tk; ++s) row[s] += brow[s];
-        } else {
+        } else if (add_bias) {
           for (int64_t s = 0; s < tk; ++s) row[s] += brow[s * bst[3]];
         }
-        if (mst[3] == 0) {
+        if (apply_mask && mst[3] == 0) {
           if (!mrow[0]) std::fill_n(row, tk, kMaskedScore<T>);
-        } else {
+        } else if (apply_mask) {
           for (int64_t s = 0; s < tk; ++s) row[s] = mrow[s * mst[3]] ? row[s] : kMaskedScore<T>;
         }
       }
@@ -111,6 +116,7 @@ void attention_backward(const Tensor& q, const Tensor& k, const Tensor& v, const
   const T *qd = q.data<T>(), *kd = k.data<T>(), *vd = v.data<T>(), *pd = probs.data<T>(), *god = dout.data<T>();
   const Strides& mst = mask.strides();
   const bool* md = mask.data<bool>();
+  const bool apply_mask = !(broadcast_scalar(mask) && md[0]);
   T *dqd = dq.data<T>(), *dkd = dk.data<T>(), *dvd = dv.data<T>();
   T* dsd = dscores.defined() ? dscores.data<T>() : nullptr;
   parallel_for(batch * heads, 1, [&](int64_t lo, int64_t hi) {
@@ -139,7 +145,11 @@ void attention_backward(const Tensor& q, const Tensor& k, const Tensor& v, const
         const bool* mrow = mb + t * mst[2];
         T dot = 0;
         for (int64_t s = 0; s < tk; ++s) dot += row[s] * prow[s];
-        for (int64_t s = 0; s < tk; ++s) row[s] = mrow[s * mst[3]] ? prow[s] * (row[s] - dot) : T(0);
+        if (apply_mask) {
+          for (int64_t s = 0; s < tk; ++s) row[s] = mrow[s * mst[3]] ? prow[s] * (row[s] - dot) : T(0);
+        } else {
+          for (int64_t s = 0; s < tk; ++s) row[s] = prow[s] * (row[s] - dot);
+        }
       }
       // dQ = dS K, dK = dS^T Q
       gemm<T>(tq, hd, tk, {ds, tk, 1}, {kb, ks.l, 1}, small);
