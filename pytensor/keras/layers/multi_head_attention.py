@@ -28,7 +28,9 @@ class MultiHeadAttention(HeadsAttention):
     ``(B, num_heads, T, S)`` probabilities), ``training`` (dropout on the probabilities), ``use_causal_mask``
     (position ``i`` attends to ``j <= i``). The Keras masks the inputs carry (``Masking``,
     ``Embedding(mask_zero=True)``) join the attention mask, and the output carries the query's mask.
-    ``flash_attention`` is accepted for Keras's signature and has no effect (there is one attention kernel).
+    ``flash_attention`` is accepted for Keras's signature and has no effect: with one steps axis, no returned scores
+    and no dropout the attention is one fused op (``keras.ops.dot_product_attention``'s, its backward fused too),
+    otherwise the composed einsum / softmax path Keras describes.
 
     Example:
         >>> mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
