@@ -6,7 +6,8 @@ transposed) and must agree on the output before anything is timed. Timed per lib
 forward + backward (gradients of sum(output * g) for every weight and the input), median over repeats.
 
 Run: /work/peers-venv/bin/python bench/attention.py [--threads 2] [--repeats 9] [--batch 32] [--seq 128]
-     [--width 256] [--heads 8]
+     [--width 256] [--heads 8] [--clock cpu]
+--clock cpu times the process's CPU time (all its threads), steadier than the wall clock when others load the cores.
 """
 import argparse
 import time
@@ -16,6 +17,9 @@ from _threads import THREADS, pt, torch, median_time  # sets the thread count of
 import numpy as np
 
 from pytensor import keras
+
+# --clock: wall time, or the CPU time of the timing process (all its threads)
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def make_pair(batch, seq, width, heads, rng):
@@ -87,6 +91,7 @@ def main():
     parser.add_argument("--seq", type=int, default=128)
     parser.add_argument("--width", type=int, default=256)
     parser.add_argument("--heads", type=int, default=8)
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
     args = parser.parse_args()
     if torch is None:
         raise SystemExit("bench/attention.py needs PyTorch: run it with /work/peers-venv/bin/python")
@@ -94,11 +99,11 @@ def main():
     mha, ref, x_np, g_np = make_pair(args.batch, args.seq, args.width, args.heads, rng)
     check(mha, ref, x_np, g_np)
     print(f"MultiHeadAttention self-attention, batch {args.batch}, seq {args.seq}, width {args.width}, "
-          f"{args.heads} heads, {args.threads} threads; median of {args.repeats} (ms)")
+          f"{args.heads} heads, {args.threads} threads; median of {args.repeats} (ms, {args.clock} clock)")
     print(f"{'case':<20}{'pytensor':>10}{'torch':>10}{'torch/pytensor':>16}")
     for label, pt_fn, torch_fn in cases(mha, ref, x_np, g_np):
-        t_pt = median_time(pt_fn, args.repeats, inner=3, clock=time.perf_counter)
-        t_torch = median_time(torch_fn, args.repeats, inner=3, clock=time.perf_counter)
+        t_pt = median_time(pt_fn, args.repeats, inner=3, clock=CLOCKS[args.clock])
+        t_torch = median_time(torch_fn, args.repeats, inner=3, clock=CLOCKS[args.clock])
         print(f"{label:<20}{t_pt * 1e3:>10.1f}{t_torch * 1e3:>10.1f}{t_torch / t_pt:>15.2f}x")
 
 

@@ -120,6 +120,23 @@ using SparseXentKernel = void(const Tensor& logits, const Tensor& labels, const 
 /** Its fused backward (Pass::Backward): dlogits[r, i] = dy[r] * (exps[r, i] * inv_sum[r] - [i == labels[r]]). */
 using SparseXentGradKernel = void(const Tensor& exps, const Tensor& inv_sum, const Tensor& labels, const Tensor& dy,
                                   const Tensor& dlogits);
+/**
+ * dot_product_attention: out[b, t, n] = sum_s P[b, n, t, s] v[b, s, n] with P[b, n, t, :] = softmax(q[b, t, n] .
+ * k[b, s, n] + bias[b, n, t, s] over s, a score whose bool mask[b, n, t, s] is false replaced by -1e9 as Keras masks);
+ * q (B, T, N, H), k (B, S, N, H), v (B, S, N, Hv) with unit channel strides, bias and mask (B, N, T, S) any strides
+ * (0 where broadcast), out dense (B, T, N, Hv); `probs` (dense (B, N, T, S)) gets P when defined (the backward
+ * reads it).
+ */
+using AttentionKernel = void(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias, const Tensor& mask,
+                             const Tensor& out, const Tensor& probs);
+/**
+ * Its fused backward (Pass::Backward), from the saved P and the dense output gradient dout: dq, dk, dv dense in
+ * their inputs' shapes; dscores (dense (B, N, T, S), the scores' gradient, zero where masked, which is the bias's
+ * before its broadcasting is undone) written when defined.
+ */
+using AttentionGradKernel = void(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
+                                 const Tensor& probs, const Tensor& dout, const Tensor& dq, const Tensor& dk, const Tensor& dv,
+                                 const Tensor& dscores);
 /** dropout: mask = uniform >= rate ? 1 / (1 - rate) : 0 (dense; mask may be uniform itself). */
 using DropoutKernel = void(const Tensor& uniform, double rate, const Tensor& mask);
 

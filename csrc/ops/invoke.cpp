@@ -223,6 +223,7 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       const auto& p = a(attrs::Pool2dGrad{});
       return {avg_pool2d_grad(in(0), p.input_shape, p.window)};
     }
+    case OpId::dot_product_attention: return {dot_product_attention(in(0), in(1), in(2), in(3), in(4))};
     case OpId::lstm: {
       const auto& r = a(attrs::Rnn{});
       return lstm(in(0), in(1), in(2), in(3), in(4), in(5), r.options);

@@ -156,6 +156,16 @@ inline constexpr OpDoc kOpDocs[] = {
      "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
      "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
      "pt.divide([1.0, 2.0], [3.0, 0.5])  # [0.3333, 4. ]"},
+    {"dot_product_attention", "dot_product_attention(query, key, value, bias, mask, name=None)",
+     "Computes softmax(query key^T + bias) value per batch item and head: fused scaled dot-product attention.",
+     "query: (batch, query length, heads, head_dim), already scaled (e.g. by 1 / sqrt(head_dim)).\n"
+     "key: (batch, key length, heads, head_dim).\n"
+     "value: (batch, key length, heads, value head_dim).\n"
+     "bias: added to the scores (batch, heads, query length, key length), broadcast.\n"
+     "mask: bool, broadcast to the scores; True attends, a False score becomes -1e9 (Keras's masking).",
+     "pt._core.dot_product_attention(np.ones((1, 2, 1, 2), np.float32), np.ones((1, 3, 1, 2), np.float32), "
+     "np.ones((1, 3, 1, 2), np.float32), 0.0, True)  # [[[[1., 1.]], [[1., 1.]]]]",
+     "keras.ops.dot_product_attention and the attention layers call it; its gradient is a fused kernel too."},
     {"elu", "elu(features, name=None)",
      "Computes the exponential linear function.",
      "features: a float tensor.",

@@ -134,6 +134,8 @@
   PT_OP(lstm_grad, rnn, 10, true, Rnn)                      \
   PT_OP(gru_grad, rnn, 8, true, Rnn)                        \
   PT_OP(simple_rnn_grad, rnn, 8, true, Rnn)                 \
+  /* fused scaled dot-product attention (attention.cpp) */ \
+  PT_OP(dot_product_attention, attention, 5, true, None)   \
   /* fused optimizer updates (optim.cpp) */                 \
   PT_OP(apply_sgd, optim, 2, false, ApplySgd)               \
   PT_OP(apply_rmsprop, optim, 2, false, ApplyRmsprop)       \

@@ -207,6 +207,15 @@ std::vector<Tensor> simple_rnn(const Tensor& inputs, const Tensor& initial_h, co
  */
 std::vector<Tensor> rnn_grad(OpId grad_op, const std::vector<Tensor>& inputs, const attrs::Rnn& attributes);
 
+// ---- attention.cpp ---------------------------------------------------------------
+/**
+ * Scaled dot-product attention in Keras's layout: softmax(q k^T + bias) v per (batch, head), query (B, T, N, H),
+ * key (B, S, N, H), value (B, S, N, Hv), bias (float) and mask (bool, True = attend; a masked score becomes -1e9, as
+ * Keras masks) broadcast to the scores (B, N, T, S); the scale is folded into the query. Returns (B, T, N, Hv).
+ */
+Tensor dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& bias,
+                             const Tensor& mask);
+
 // ---- optim.cpp -------------------------------------------------------------------
 }  // namespace pt::ops
 namespace pt {

@@ -16,6 +16,7 @@ void register_kernels() {
   register_conv_kernels();
   register_pool_kernels();
   register_rnn_kernels();
+  register_attention_kernels();
   register_fused_elementwise_kernels();
 }
 

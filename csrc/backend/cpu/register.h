@@ -19,6 +19,7 @@ void register_activation_kernels();
 void register_conv_kernels();
 void register_pool_kernels();
 void register_rnn_kernels();
+void register_attention_kernels();
 void register_fused_elementwise_kernels();
 
 }  // namespace pt::cpu

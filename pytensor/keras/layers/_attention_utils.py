@@ -9,7 +9,8 @@ from ..keras_tensor import KerasTensor
 from .layer import Layer
 from .softmax import _large_negative
 
-__all__ = ["HeadsAttention", "positive_int", "project", "input_mask", "attention_mask_for", "softmax_and_dropout"]
+__all__ = ["HeadsAttention", "positive_int", "project", "input_mask", "attention_mask_for", "softmax_and_dropout",
+           "fused_attention"]
 
 
 def positive_int(value):
@@ -125,6 +126,29 @@ def attention_mask_for(layer, q_len, k_len, query_mask=None, value_mask=None, ke
     return combined
 
 
+def _fit_mask(layer, mask, scores_shape, attention_axes):
+    """``mask`` expanded at the heads axis (before the ``attention_axes`` query and key axes) until it has the
+    scores' rank, as Keras does; a ValueError naming the layer when it does not broadcast to ``scores_shape``."""
+    while len(mask.shape) < len(scores_shape):
+        mask = pt.expand_dims(mask, -2 * attention_axes - 1)
+    mask_shape = tuple(mask.shape)
+    if len(mask_shape) > len(scores_shape) or any(m not in (1, s) for m, s in zip(mask_shape, scores_shape)):
+        raise ValueError(f"{type(layer).__name__} layer '{layer.name}': the attention mask (shape "
+                         f"{mask_shape} after adding the heads axis) does not fit the attention scores of shape "
+                         f"{scores_shape}; give attention_mask the shape (batch, query steps, key steps).")
+    return mask
+
+
+def fused_attention(layer, q, k, v, mask):
+    """``softmax(q k^T, masked) v`` of projected ``(B, steps, heads, ch)`` tensors (``q`` already scaled) in one
+    fused op, its backward fused too; ``mask`` (True = attend) as for softmax_and_dropout. A query step whose keys
+    are all masked gets uniform weights, as Keras 3's fused kernel gives."""
+    q_shape, k_shape = tuple(q.shape), tuple(k.shape)
+    keep = pt.constant(True) if mask is None else \
+        _fit_mask(layer, mask, (q_shape[0], q_shape[2], q_shape[1], k_shape[1]), 1)
+    return pt._core.dot_product_attention(q, k, v, pt.zeros((), q.dtype), keep)
+
+
 def softmax_and_dropout(layer, scores, mask, softmax, rate, training, seed, return_scores):
     """Softmax of ``scores`` (Keras's layout, heads before the attention axes) where ``mask`` (expanded at the
     heads axis until it has the scores' rank, as Keras does) is True, then dropout of rate ``rate`` in training.
@@ -133,15 +157,8 @@ def softmax_and_dropout(layer, scores, mask, softmax, rate, training, seed, retu
     A query step whose keys are all masked gets zeros when Keras takes its explicit path (scores returned,
     dropout, more than one steps axis) and the uniform weights of its fused kernel otherwise, as Keras 3 gives."""
     if mask is not None:
-        expand_at = -len(softmax.axis if isinstance(softmax.axis, tuple) else (softmax.axis,)) * 2 - 1
-        scores_shape = tuple(scores.shape)
-        while len(mask.shape) < len(scores_shape):
-            mask = pt.expand_dims(mask, expand_at)
-        mask_shape = tuple(mask.shape)
-        if len(mask_shape) > len(scores_shape) or any(m not in (1, s) for m, s in zip(mask_shape, scores_shape)):
-            raise ValueError(f"{type(layer).__name__} layer '{layer.name}': the attention mask (shape "
-                             f"{mask_shape} after adding the heads axis) does not fit the attention scores of shape "
-                             f"{scores_shape}; give attention_mask the shape (batch, query steps, key steps).")
+        mask = _fit_mask(layer, mask, tuple(scores.shape),
+                         len(softmax.axis if isinstance(softmax.axis, tuple) else (softmax.axis,)))
     dropout = bool(training) and rate > 0.0
     if mask is not None and not (return_scores or dropout or len(scores.shape) != 4):
         probs = softmax(pt.where(mask, scores, pt.constant(_large_negative(scores.dtype), dtype=scores.dtype)))

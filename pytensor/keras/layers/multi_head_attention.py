@@ -6,8 +6,8 @@ import numpy as np
 import pytensor as pt
 
 from .. import initializers, regularizers
-from ._attention_utils import HeadsAttention, attention_mask_for, input_mask, positive_int, project, \
-    softmax_and_dropout
+from ._attention_utils import HeadsAttention, attention_mask_for, fused_attention, input_mask, positive_int, \
+    project, softmax_and_dropout
 from .softmax import Softmax
 
 __all__ = ["MultiHeadAttention"]
@@ -28,7 +28,9 @@ class MultiHeadAttention(HeadsAttention):
     ``(B, num_heads, T, S)`` probabilities), ``training`` (dropout on the probabilities), ``use_causal_mask``
     (position ``i`` attends to ``j <= i``). The Keras masks the inputs carry (``Masking``,
     ``Embedding(mask_zero=True)``) join the attention mask, and the output carries the query's mask.
-    ``flash_attention`` is accepted for Keras's signature and has no effect (there is one attention kernel).
+    ``flash_attention`` is accepted for Keras's signature and has no effect: with one steps axis, no returned scores
+    and no dropout the attention is one fused op (``keras.ops.dot_product_attention``'s, its backward fused too),
+    otherwise the composed einsum / softmax path Keras describes.
 
     Example:
         >>> mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
@@ -139,7 +141,10 @@ class MultiHeadAttention(HeadsAttention):
     def _attend(self, q, k, v, mask, training, return_scores):
         """Scaled dot-product attention of projected ``(B, steps..., heads, ch)`` tensors (``q`` already scaled by
         ``1 / sqrt(key_dim)``); returns the output in the query's projected layout and the probabilities in
-        Keras's scores layout ``(batch-like axes..., heads, query steps..., key steps...)``."""
+        Keras's scores layout ``(batch-like axes..., heads, query steps..., key steps...)`` (None from the fused op,
+        which the layer takes for one steps axis without dropout or returned scores)."""
+        if len(q.shape) == 4 and self._attn_axes == (1,) and not (return_scores or (training and self.dropout > 0)):
+            return fused_attention(self, q, k, v, mask), None
         q, batch_sizes, q_attn, perm = self._to_heads_layout(q)
         k, _, k_attn, _ = self._to_heads_layout(k)
         v, _, _, _ = self._to_heads_layout(v)

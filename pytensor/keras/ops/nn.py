@@ -330,8 +330,9 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
                           flash_attention=None, attn_logits_soft_cap=None):
     """Scaled dot-product attention on (batch, length, heads, head_dim) tensors: ``softmax(q k^T * scale + bias)
-    v`` with boolean ``mask`` (True keeps) and ``is_causal``; fewer key/value heads than query heads are
-    shared (grouped-query attention)."""
+    v`` with boolean ``mask`` (True keeps; a masked score becomes -1e9, as Keras masks) and ``is_causal``; fewer
+    key/value heads than query heads are shared (grouped-query attention). One fused op (its backward fused too)
+    unless ``attn_logits_soft_cap`` is set."""
     query = _float(query)
     key, value = _tensor(key, query.dtype.name), _tensor(value, query.dtype.name)
     heads, kv_heads = query.shape[-2], key.shape[-2]
@@ -342,19 +343,22 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         key = _repeat_heads(key, heads // kv_heads)
         value = _repeat_heads(value, heads // kv_heads)
     scale = 1.0 / float(_np.sqrt(query.shape[-1])) if scale is None else scale
+    keep = None if mask is None else pt.cast(_tensor(mask), "bool")
+    if is_causal:
+        t, s = query.shape[1], key.shape[1]
+        causal = pt.constant(_np.tri(t, s, dtype=bool))
+        keep = causal if keep is None else pt.logical_and(keep, causal)
+    if attn_logits_soft_cap is None:
+        bias = pt.zeros((), query.dtype) if bias is None else _tensor(bias, query.dtype.name)
+        return pt._core.dot_product_attention(query * pt.constant(scale, query.dtype), key, value, bias,
+                                              pt.constant(True) if keep is None else keep)
     logits = pt.einsum("btnh,bsnh->bnts", query, key) * scale
     if attn_logits_soft_cap is not None:
         logits = pt.tanh(logits / attn_logits_soft_cap) * attn_logits_soft_cap
     if bias is not None:
         logits = logits + _tensor(bias, query.dtype.name)
-    keep = None if mask is None else pt.cast(_tensor(mask), "bool")
-    if is_causal:
-        t, s = logits.shape[-2], logits.shape[-1]
-        causal = pt.greater_equal(pt.expand_dims(pt.range(t), 1), pt.expand_dims(pt.range(s), 0))
-        keep = causal if keep is None else pt.logical_and(keep, causal)
     if keep is not None:
-        logits = pt.where(pt.broadcast_to(keep, logits.shape), logits,
-                          pt.fill(logits.shape, _np.array(_np.finfo(query.dtype.name).min / 2, query.dtype.name)))
+        logits = pt.where(keep, logits, pt.constant(-1e9, query.dtype))
     return pt.einsum("bnts,bsnh->btnh", pt.nn.softmax(logits, axis=-1), value)
 
 
