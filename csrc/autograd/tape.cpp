@@ -51,6 +51,9 @@ void Tape::on_variable_read(const Variable& v, const Tensor& value) {
 
 namespace {
 
+/** Dtypes the sweep passes gradients to: the floating and the complex ones (TF's rule). */
+bool differentiable_dtype(DType d) { return is_floating(d) || is_complex(d); }
+
 void accumulate(std::unordered_map<const TensorImpl*, Tensor>& grads, const TensorImpl* id, const Tensor& g) {
   auto it = grads.find(id);
   if (it == grads.end()) grads.emplace(id, g);
@@ -191,13 +194,13 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
         if (!out_grads[k].defined()) out_grads[k] = ops::zeros_like(n.outputs[k], std::nullopt);
       n.wants_grad.assign(n.inputs.size(), 0);
       for (size_t k = 0; k < n.inputs.size(); ++k)
-        n.wants_grad[k] = relevant.count(n.inputs[k].id()) && is_floating(n.inputs[k].dtype());
+        n.wants_grad[k] = relevant.count(n.inputs[k].id()) && differentiable_dtype(n.inputs[k].dtype());
       std::vector<Tensor> in_grads;
       if (n.custom_grad) in_grads = n.custom_grad(out_grads);
       else if (GradFormula f = gradient_formula(n.op)) in_grads = f(n, out_grads);
       for (size_t k = 0; k < n.inputs.size() && k < in_grads.size(); ++k) {
         const Tensor& in = n.inputs[k];
-        if (!in_grads[k].defined() || !relevant.count(in.id()) || !is_floating(in.dtype())) continue;
+        if (!in_grads[k].defined() || !relevant.count(in.id()) || !differentiable_dtype(in.dtype())) continue;
         accumulate(grads, in.id(), in_grads[k]);
       }
     }

@@ -20,5 +20,6 @@ void register_conv_kernels();
 void register_pool_kernels();
 void register_rnn_kernels();
 void register_fused_elementwise_kernels();
+void register_fft_kernels();
 
 }  // namespace pt::cpu
