@@ -299,3 +299,31 @@ def test_empty_batches_and_zero_length_fft_inputs():
     assert pt.signal.fft(pt.zeros([3, 0], pt.complex64)).shape == (3, 0)
     assert pt.signal.rfft(pt.zeros([0, 8])).shape == (0, 5)
     assert pt.signal.irfft2d(pt.zeros([0, 4, 3], pt.complex128), fft_length=[4, 4]).shape == (0, 4, 4)
+
+
+# ---- keras.ops ----------------------------------------------------------------------------------
+def test_keras_ops_fourier_transforms_match_keras3():
+    from pytensor.keras import ops
+
+    def check(got, key, atol=2e-5):
+        got = np.stack([g.numpy() for g in got]) if isinstance(got, tuple) else got.numpy()
+        want = FIXTURE[f"keras_{key}"]
+        assert got.shape == want.shape and got.dtype == want.dtype, f"{key}: {got.shape} {got.dtype}"
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=atol, err_msg=key)
+
+    pair, pair2, x = (tuple(FIXTURE["keras_pair"]), tuple(FIXTURE["keras_pair2"]), FIXTURE["keras_signal"])
+    check(ops.fft(pair), "fft")
+    check(ops.fft2(pair2), "fft2")
+    check(ops.ifft2(pair2), "ifft2")
+    check(ops.rfft(x), "rfft", atol=1e-4)
+    check(ops.rfft(x, fft_length=10), "rfft_10")
+    check(ops.irfft(pair), "irfft")
+    check(ops.irfft(pair, fft_length=7), "irfft_7")
+    for name, (length, stride, fft_length, window, center) in {"a": (32, 8, 64, "hann", True),
+                                                               "b": (25, 10, 32, "hamming", False),
+                                                               "c": (16, 4, 16, None, True)}.items():
+        spec = ops.stft(x, length, stride, fft_length, window=window, center=center)
+        check(spec, f"stft_{name}", atol=1e-4)
+        check(ops.istft(spec, length, stride, fft_length, window=window, center=center), f"istft_{name}")
+        check(ops.istft(spec, length, stride, fft_length, length=150, window=window, center=center),
+              f"istft_{name}_150")

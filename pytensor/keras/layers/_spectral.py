@@ -45,7 +45,8 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
         pads = [[0, 0]] * (len(x.shape) - 1) + [[fft_length // 2, fft_length // 2]]
         x = pt.pad(x, pads, mode="REFLECT")
     frames = pt.signal.frame(x, fft_length, sequence_stride)
-    win = window_array(window, sequence_length, True, layer_name)
+    # Keras's TF backend takes tf.signal's windows: periodic only for even lengths
+    win = window_array(window, sequence_length, sequence_length % 2 == 0, layer_name)
     if win is not None:
         left = (fft_length - sequence_length) // 2
         frames = frames * pt.constant(np.pad(win, (left, fft_length - sequence_length - left)), x.dtype)

@@ -157,7 +157,7 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     real_dtype = spectrum.dtype.real_dtype
     frames = int(spectrum.shape[-2])
     window_fn = None
-    win = window_array(window, sequence_length, True, "istft")
+    win = window_array(window, sequence_length, sequence_length % 2 == 0, "istft")  # tf.signal's, as stft
     if win is not None:
         left = (fft_length - sequence_length) // 2
         padded = pt.constant(_np.pad(win, (left, fft_length - sequence_length - left)), real_dtype)
