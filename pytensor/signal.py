@@ -1,7 +1,7 @@
 """``tf.signal``: the Fourier transforms (fft / ifft / rfft / irfft over the innermost 1, 2 or 3 dims and their
 n-dimensional forms, by the registry's fft ops on pocketfft), fftshift, the short-time Fourier transform and its
-inverse, framing and overlap-add, the window functions, the mel filterbank, the DCT (types 2 and 3, as matrix
-products) and MFCCs.
+inverse, the MDCT and its inverse, framing and overlap-add, the window functions, the mel filterbank, the DCT
+(types 2, 3 and 4, as matrix products) and MFCCs.
 
 Every function here is made of recorded ops, so tapes differentiate all of them (the fft ops' gradients are TF's).
 """
@@ -17,6 +17,7 @@ from .errors import InvalidArgumentError
 __all__ = [
     "fft", "ifft", "fft2d", "ifft2d", "fft3d", "ifft3d", "rfft", "irfft", "rfft2d", "irfft2d", "rfft3d", "irfft3d",
     "fftnd", "ifftnd", "rfftnd", "irfftnd", "fftshift", "ifftshift", "stft", "inverse_stft", "inverse_stft_window_fn",
+    "mdct", "inverse_mdct", "kaiser_bessel_derived_window",
     "frame", "overlap_and_add", "hann_window", "hamming_window", "vorbis_window", "kaiser_window",
     "linear_to_mel_weight_matrix", "dct", "idct", "mfccs_from_log_mel_spectrograms",
 ]
@@ -115,6 +116,16 @@ def kaiser_window(window_length, beta=12.0, dtype="float32", name=None):
     return _core.cast(scaled * _core.exp(_core.constant(argument - abs(float(beta)), "float64")), dtype)
 
 
+def kaiser_bessel_derived_window(window_length, beta=12.0, dtype="float32", name=None):
+    """The Kaiser-Bessel-derived window (for the MDCT): the square roots of the normalised running sums of a
+    Kaiser window of window_length // 2 + 1, mirrored."""
+    half = int(window_length) // 2
+    kaiser = np.asarray(kaiser_window(half + 1, beta, dtype="float64"))
+    running = np.cumsum(kaiser)
+    rising = np.sqrt(running[:-1] / running[-1])
+    return _core.constant(np.concatenate([rising, rising[::-1]]), dtype)
+
+
 def _hertz_to_mel(frequencies):
     return 1127.0 * np.log1p(frequencies / 700.0)
 
@@ -149,6 +160,10 @@ def _dct_matrix(n, kind, norm, dtype):
         matrix = 2.0 * np.cos(np.pi * k * (2.0 * j + 1.0) / (2.0 * n))
         if norm == "ortho":
             matrix = matrix * np.where(k == 0, np.sqrt(1.0 / (4.0 * n)), np.sqrt(1.0 / (2.0 * n)))
+    elif kind == 4:  # its own inverse up to 2n
+        matrix = 2.0 * np.cos(np.pi * (2.0 * j + 1.0) * (2.0 * k + 1.0) / (4.0 * n))
+        if norm == "ortho":
+            matrix = matrix * np.sqrt(0.5 / n)
     else:  # type 3, the inverse of type 2 up to 2n
         matrix = 2.0 * np.cos(np.pi * j * (2.0 * k + 1.0) / (2.0 * n))
         matrix[0, :] = 1.0
@@ -158,12 +173,12 @@ def _dct_matrix(n, kind, norm, dtype):
 
 
 def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002 - TF's names
-    """The discrete cosine transform of types 2 and 3 along the last axis (norm None or 'ortho')."""
+    """The discrete cosine transform of types 2, 3 and 4 along the last axis (norm None or 'ortho')."""
     x = _tensor(input)
     if not x.dtype.is_floating:
         raise TypeError(f"dct: got dtype {x.dtype.name}, expected float32 or float64")
-    if type not in (2, 3):
-        raise InvalidArgumentError(f"dct: only types 2 and 3 are supported, got type {type}")
+    if type not in (2, 3, 4):
+        raise InvalidArgumentError(f"dct: only types 2, 3 and 4 are supported, got type {type}")
     if axis not in (-1, x.ndim - 1):
         raise InvalidArgumentError(f"dct: only the last axis is supported, got axis {axis}")
     if norm not in (None, "ortho"):
@@ -178,11 +193,11 @@ def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002 - T
 
 
 def idct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002 - TF's names
-    """The inverse of dct up to normalisation, as TF: type 2's is the type-3 dct and type 3's the type-2 dct
-    (an exact inverse with norm='ortho'; otherwise divide by 2N)."""
-    if type not in (2, 3):
-        raise InvalidArgumentError(f"idct: only types 2 and 3 are supported, got type {type}")
-    return dct(input, type=5 - type, n=n, axis=axis, norm=norm)
+    """The inverse of dct up to normalisation, as TF: type 2's is the type-3 dct, type 3's the type-2 dct and
+    type 4's the type-4 dct (an exact inverse with norm='ortho'; otherwise divide by 2N)."""
+    if type not in (2, 3, 4):
+        raise InvalidArgumentError(f"idct: only types 2, 3 and 4 are supported, got type {type}")
+    return dct(input, type={2: 3, 3: 2, 4: 4}[type], n=n, axis=axis, norm=norm)
 
 
 def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
@@ -412,6 +427,39 @@ def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=han
     if window_fn is not None:
         frames = frames * window_fn(frame_length, dtype=frames.dtype)
     return overlap_and_add(frames, frame_step)
+
+
+def mdct(signals, frame_length, window_fn=vorbis_window, pad_end=False, norm=None, name=None):
+    """The modified discrete cosine transform: frames of `frame_length` (a multiple of 4) every frame_length // 2,
+    windowed (None: a flat 1/sqrt(2)), folded to half length and type-4 DCT-ed: (..., frames, frame_length // 2)."""
+    x = _tensor(signals)
+    length = int(frame_length)
+    if length % 4 != 0:
+        raise ValueError(f"mdct: frame_length must be a multiple of 4, got {length}")
+    framed = frame(x, length, length // 2, pad_end=pad_end)
+    framed = framed * (window_fn(length, dtype=framed.dtype) if window_fn is not None
+                       else _core.constant(1.0 / np.sqrt(2.0), framed.dtype))
+    a, b, c, d = (framed[..., i * length // 4:(i + 1) * length // 4] for i in range(4))
+    folded = _core.concat([-c[..., ::-1] - d, a - b[..., ::-1]], framed.ndim - 1)
+    return dct(folded, type=4, norm=norm)
+
+
+def inverse_mdct(mdcts, window_fn=vorbis_window, norm=None, name=None):
+    """The inverse of mdct: each frame's type-4 DCT unfolded to full length, windowed (None: a flat 1/sqrt(2))
+    and overlap-added half a frame apart."""
+    x = _tensor(mdcts)
+    if x.ndim < 2:
+        raise ValueError(f"inverse_mdct: mdcts must have rank at least 2, got shape {x._shape_tuple()}")
+    half = x._shape_tuple()[-1]
+    if norm is None:
+        unfolded = dct(x, type=4) * _core.constant(0.5 / half, x.dtype)
+    else:
+        unfolded = dct(x, type=4, norm=norm)
+    first, second = unfolded[..., :half // 2], unfolded[..., half // 2:]
+    frames = _core.concat([second, -second[..., ::-1], -first[..., ::-1], -first], x.ndim - 1)
+    frames = frames * (window_fn(2 * half, dtype=frames.dtype) if window_fn is not None
+                       else _core.constant(1.0 / np.sqrt(2.0), frames.dtype))
+    return overlap_and_add(frames, half)
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -26,7 +26,7 @@ def test_name_list_is_tensorflows():
     ("pytensor", "load_op_library", "tf.load_op_library"),
     ("pytensor.linalg", "logm", "tf.linalg.logm"),
     ("pytensor.math", "sobol_sample", "tf.math.sobol_sample"),
-    ("pytensor.signal", "mdct", "tf.signal.mdct"),
+    ("pytensor.image", "decode_jxl", "tf.image.decode_jxl"),
     ("pytensor.linalg", "eig", "tf.linalg.eig"),
     ("pytensor.keras.layers", "ThresholdedReLU", "tf.keras.layers.ThresholdedReLU"),
     ("pytensor.keras.optimizers", "Lamb", "tf.keras.optimizers.Lamb"),

@@ -327,3 +327,25 @@ def test_keras_ops_fourier_transforms_match_keras3():
         check(ops.istft(spec, length, stride, fft_length, window=window, center=center), f"istft_{name}")
         check(ops.istft(spec, length, stride, fft_length, length=150, window=window, center=center),
               f"istft_{name}_150")
+
+
+# ---- MDCT, the type-4 DCT, the Kaiser-Bessel-derived window -----------------------------------------
+@pytest.mark.parametrize("case", range(3))
+def test_mdct_and_inverse_mdct_match_tensorflow(case):
+    length, window, pad_end, norm = [(16, "vorbis", False, None), (24, "kbd", True, "ortho"), (8, None, True, None)][case]
+    fn = {"vorbis": pt.signal.vorbis_window, "kbd": pt.signal.kaiser_bessel_derived_window, None: None}[window]
+    spec = pt.signal.mdct(FIXTURE["mdct_signal"], length, window_fn=fn, pad_end=pad_end, norm=norm)
+    np.testing.assert_allclose(spec.numpy(), FIXTURE[f"mdct_{case}"], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(pt.signal.inverse_mdct(spec, window_fn=fn, norm=norm).numpy(),
+                               FIXTURE[f"inverse_mdct_{case}"], rtol=1e-10, atol=1e-10)
+
+
+def test_dct_type_4_and_kaiser_bessel_derived_window_match_tensorflow():
+    x = FIXTURE["mdct_signal"]
+    got = np.stack([pt.signal.dct(x, type=4).numpy(), pt.signal.dct(x, type=4, norm="ortho").numpy(),
+                    pt.signal.idct(x, type=4).numpy()])
+    np.testing.assert_allclose(got, FIXTURE["dct4"], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(pt.signal.kaiser_bessel_derived_window(10, beta=6.0, dtype=pt.float64).numpy(),
+                               FIXTURE["kbd_window_10"], rtol=1e-12)
+    with pytest.raises(ValueError, match="mdct: frame_length must be a multiple of 4, got 10"):
+        pt.signal.mdct(x, 10)
