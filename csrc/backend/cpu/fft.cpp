@@ -26,10 +26,11 @@ namespace {
 
 enum class Transform { Complex, RealToComplex, ComplexToReal };
 
-/** Batch items per block: enough elements (~32K) that a block pays for a thread, and never a shape-free count, so
- *  results do not depend on the thread count. */
+/** Batch items per block: at least 16 (pocketfft transforms that many lines at once in SIMD lanes; fewer fall back
+ *  to one line at a time) and enough elements (~32K) that a block pays for a thread. A function of the shape only,
+ *  so results do not depend on the thread count. */
 int64_t items_per_block(int64_t item_elements) {
-  return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, item_elements));
+  return std::max<int64_t>(16, kElementwiseGrain / std::max<int64_t>(1, item_elements));
 }
 
 /** Dense row-major byte strides of `shape` for elements of `bytes` bytes. */
