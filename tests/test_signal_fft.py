@@ -349,3 +349,13 @@ def test_dct_type_4_and_kaiser_bessel_derived_window_match_tensorflow():
                                FIXTURE["kbd_window_10"], rtol=1e-12)
     with pytest.raises(ValueError, match="mdct: frame_length must be a multiple of 4, got 10"):
         pt.signal.mdct(x, 10)
+
+
+def test_tf_top_level_and_compat_v1_names():
+    z = _random_complex((3, 4), np.complex128)
+    np.testing.assert_allclose(pt.fftnd(z).numpy(), np.fft.fftn(z), atol=1e-12)
+    np.testing.assert_allclose(pt.irfftnd(pt.rfftnd(z.real)).numpy(), z.real, atol=1e-12)
+    v1 = pt.compat.v1
+    np.testing.assert_allclose(v1.fft2d(z).numpy(), np.fft.fft2(z), atol=1e-12)
+    np.testing.assert_allclose(v1.spectral.rfft(z.real).numpy(), np.fft.rfft(z.real), atol=1e-12)
+    np.testing.assert_allclose(v1.ifftnd(z).numpy(), np.fft.ifftn(z), atol=1e-12)
