@@ -90,9 +90,8 @@ Tensor rfft(OpId op, const Tensor& x, const std::vector<int64_t>& fft_length) {
   check_rank(op, x);
   check_arg(static_cast<int64_t>(fft_length.size()) == rank, name, ": fft_length must have ", rank,
             " entr", rank == 1 ? "y" : "ies", " (one per transformed dim), got ", fft_length.size());
-  for (int64_t n : fft_length)
-    check_arg(n > 0, name, ": fft_length must be positive, got ", shape_str(Shape(fft_length)));
   const Shape lengths(fft_length.begin(), fft_length.end());
+  for (int64_t n : fft_length) check_arg(n > 0, name, ": fft_length must be positive, got ", shape_str(lengths));
   Shape shape = x.shape();
   std::copy(lengths.begin(), lengths.end(), shape.end() - rank);
   if (is_rfft(op)) {
