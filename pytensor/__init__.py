@@ -79,6 +79,7 @@ _LAZY_NAMES.update({"Graph": ".compat.v1", "Operation": ".compat.v1", "approx_to
                     "conv": "._tf_misc"})
 _LAZY_NAMES["fingerprint"] = "._fingerprint"
 _LAZY_NAMES.update({"eig": "._linalg_eig", "eigvals": "._linalg_eig"})
+_LAZY_NAMES.update({name: ".signal" for name in ("fftnd", "ifftnd", "rfftnd", "irfftnd")})  # TF 2's top-level ones
 # Names that live with the data pipeline (tf.string and friends), loaded with it on first use.
 _LAZY_DATA_NAMES = ("string", "TensorSpec", "SparseTensor")
 

@@ -133,7 +133,7 @@ class GradientTape:
         if on_ready is None:
             on_ready = _strategy_ready_hook(sources)
         if (on_ready is None and output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
-                and sources.dtype.is_floating and target is not sources):
+                and (sources.dtype.is_floating or sources.dtype.is_complex) and target is not sources):
             # Fast path for the common one-target, one-source call (no structure to flatten).
             g = self._tape.gradient((target,), (sources,), (None,), True)[0]
             if type(g) is tuple:
@@ -166,10 +166,10 @@ class GradientTape:
                 g = IndexedSlices._from_rows(g)
             # A watched Variable that is itself a target: TF reads it on the tape, so d v / d v is the upstream
             for t, upstream in zip(flat_targets, flat_out):
-                if t is s and isinstance(s, Variable) and s.dtype.is_floating:
+                if t is s and isinstance(s, Variable) and (s.dtype.is_floating or s.dtype.is_complex):
                     own = _core.ones_like(s) if upstream is None else upstream
                     g = own if g is None else (g.to_dense() if type(g) is IndexedSlices else g) + own
-            if not s.dtype.is_floating:
+            if not (s.dtype.is_floating or s.dtype.is_complex):
                 warnings.warn(f"The dtype of the source tensor must be floating (e.g. pt.float32) when calling "
                               f"GradientTape.gradient, got {s.dtype.name}: its gradient is None", stacklevel=stacklevel)
                 return None

@@ -55,6 +55,9 @@ void Tape::on_variable_read(const Variable& v, const Tensor& value) {
 
 namespace {
 
+/** Dtypes the sweep passes gradients to: the floating and the complex ones (TF's rule). */
+bool differentiable_dtype(DType d) { return is_floating(d) || is_complex(d); }
+
 void accumulate(std::unordered_map<const TensorImpl*, Tensor>& grads, const TensorImpl* id, const Tensor& g) {
   auto it = grads.find(id);
   if (it == grads.end()) grads.emplace(id, g);
@@ -240,7 +243,7 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
         if (!out_grads[k].defined()) out_grads[k] = ops::zeros_like(n.outputs[k], std::nullopt);
       n.wants_grad.assign(n.inputs.size(), 0);
       for (size_t k = 0; k < n.inputs.size(); ++k)
-        n.wants_grad[k] = relevant.count(n.inputs[k].id()) && is_floating(n.inputs[k].dtype());
+        n.wants_grad[k] = relevant.count(n.inputs[k].id()) && differentiable_dtype(n.inputs[k].dtype());
       std::vector<Tensor> in_grads;
       if (!row_sources.empty() && n.op == OpId::gather && n.wants_grad[0] && row_sources.count(n.inputs[0].id()) &&
           row_gathers_.count(n.outputs[0].id()) && n.attr<attrs::Gather>().axis == 0 &&
@@ -259,7 +262,7 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
       }
       for (size_t k = 0; k < n.inputs.size() && k < in_grads.size(); ++k) {
         const Tensor& in = n.inputs[k];
-        if (!in_grads[k].defined() || !relevant.count(in.id()) || !is_floating(in.dtype())) continue;
+        if (!in_grads[k].defined() || !relevant.count(in.id()) || !differentiable_dtype(in.dtype())) continue;
         accumulate(grads, in.id(), in_grads[k]);
       }
     }

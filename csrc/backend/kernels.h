@@ -161,6 +161,15 @@ using OptimizerKernel = void(const OptimizerStep& step, const Tensor& var, const
 using MatmulKernel = void(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b,
                           const Shape& batch_shape, const Tensor& out);
 
+// ---- Fourier transforms (fft family) ---------------------------------------------------
+/**
+ * The DFT of dense `x` into dense `out` over their innermost `rank` dims (the leading ones are a batch): complex to
+ * complex (fft*, ifft*: out has x's shape), real to complex (rfft*: out's last dim is x's / 2 + 1) or complex to real
+ * (irfft*: x's last dim is out's / 2 + 1, the imaginary parts of its first and Nyquist terms ignored). The inverse
+ * transforms divide by the product of the transformed lengths. Keyed by x's dtype.
+ */
+using FftKernel = void(const Tensor& x, int64_t rank, const Tensor& out);
+
 // ---- shape ops -------------------------------------------------------------------------
 /**
  * gather's sizes: params viewed as (B, O, N, S), indices as (B, NI), out as (B, O, NI, S). With `check`, an index

@@ -22,6 +22,7 @@ void bind_reduce(pybind11::module_& m);
 void bind_linalg(pybind11::module_& m);
 /** Shape and indexing ops. */
 void bind_shape(pybind11::module_& m);
+void bind_fft(pybind11::module_& m);
 /** zeros, ones, fill, eye, range, linspace, *_like. */
 void bind_creation(pybind11::module_& m);
 /** Random ops. */

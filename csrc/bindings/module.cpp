@@ -65,6 +65,7 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_reduce(m);
   bind::bind_linalg(m);
   bind::bind_shape(m);
+  bind::bind_fft(m);
   bind::bind_creation(m);
   bind::bind_random(m);
   bind::bind_nn(m);

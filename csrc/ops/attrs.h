@@ -76,7 +76,8 @@ struct ArgReduce { static constexpr const char* kName = "ArgReduce"; int64_t axi
 struct Matmul { static constexpr const char* kName = "Matmul"; bool transpose_a = false, transpose_b = false; };
 /** reshape, broadcast_to: the target shape (reshape: as given, -1 included). */
 struct TargetShape { static constexpr const char* kName = "TargetShape"; Shape shape; };
-/** transpose (empty perm: reverse), tile (multiples), squeeze (axes; empty: every size-1 axis). */
+/** transpose (empty perm: reverse), tile (multiples), squeeze (axes; empty: every size-1 axis), rfft* / irfft*
+ *  (fft_length). */
 struct Ints { static constexpr const char* kName = "Ints"; std::vector<int64_t> values; };
 /** One axis: expand_dims, concat, stack, unstack, softmax, log_softmax, softmax_cross_entropy_with_logits, boolean_mask. */
 struct Axis { static constexpr const char* kName = "Axis"; int64_t axis = 0; };

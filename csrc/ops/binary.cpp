@@ -1,6 +1,7 @@
 // Binary family: arithmetic, comparisons and logic with numpy broadcasting; where, clip_by_value.
 #include <algorithm>
 
+#include "complex_parts.h"
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
@@ -135,8 +136,12 @@ Grads grad_binary(const Node& n, const Grads& gs) {
   switch (n.op) {
     case OpId::add: ga = g; gb = g; break;
     case OpId::subtract: ga = g; gb = neg(g); break;
-    case OpId::multiply: ga = mul(g, b); gb = mul(g, a); break;
-    case OpId::divide: ga = div(g, b); gb = neg(div(mul(g, a), mul(b, b))); break;
+    // Complex operands: TF's conjugates (the gradient of a real loss is dL/dRe + i dL/dIm).
+    case OpId::multiply: ga = mul(g, conjugate(b)); gb = mul(g, conjugate(a)); break;
+    case OpId::divide:
+      ga = div(g, conjugate(b));
+      gb = neg(mul(g, conjugate(div(a, mul(b, b)))));
+      break;
     case OpId::pow: {
       // d/da a^b = b a^(b-1); d/db a^b = a^b log a, taken as 0 where a <= 0 (TF's convention).
       ga = mul(g, mul(b, binary(OpId::pow, a, sub(b, scalar(1, dt)))));

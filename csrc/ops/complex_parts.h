@@ -14,5 +14,7 @@ inline DType complex_part_dtype(DType d) { return d == DType::Complex64 ? DType:
 std::pair<Tensor, Tensor> complex_parts(const Tensor& x);
 /** re + i im as complex dtype `dtype`, from real parts of one dtype, as recorded ops. */
 Tensor make_complex(const Tensor& re, const Tensor& im, DType dtype);
+/** The complex conjugate as recorded ops (x itself for a real dtype): what complex gradient formulas multiply by. */
+Tensor conjugate(const Tensor& x);
 
 }  // namespace pt::ops

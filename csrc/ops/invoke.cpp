@@ -297,6 +297,10 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       return {categorical(in(0), c.num_samples, c.dtype, c.seed)};
     }
     case OpId::random_shuffle: return {random_shuffle(in(0), a(attrs::Shuffle{}).seed)};
+    case OpId::fft: case OpId::ifft: case OpId::fft2d: case OpId::ifft2d: case OpId::fft3d: case OpId::ifft3d:
+      return {fft(op, in(0))};
+    case OpId::rfft: case OpId::irfft: case OpId::rfft2d: case OpId::irfft2d: case OpId::rfft3d: case OpId::irfft3d:
+      return {rfft(op, in(0), a(attrs::Ints{}).values)};
     default:
       if (Invoker run = invokers()[static_cast<size_t>(op)]) return run(inputs, attrs);
       break;

@@ -152,6 +152,19 @@
   PT_OP(eye, creation, 0, false, Eye)                       \
   PT_OP(range, creation, 0, false, Range)                   \
   PT_OP(linspace, creation, 0, false, Linspace)             \
+  /* Fourier transforms over the innermost 1 / 2 / 3 dims (fft.cpp) */ \
+  PT_OP(fft, fft, 1, true, None)                            \
+  PT_OP(ifft, fft, 1, true, None)                           \
+  PT_OP(fft2d, fft, 1, true, None)                          \
+  PT_OP(ifft2d, fft, 1, true, None)                         \
+  PT_OP(fft3d, fft, 1, true, None)                          \
+  PT_OP(ifft3d, fft, 1, true, None)                         \
+  PT_OP(rfft, fft, 1, true, Ints)                           \
+  PT_OP(irfft, fft, 1, true, Ints)                          \
+  PT_OP(rfft2d, fft, 1, true, Ints)                         \
+  PT_OP(irfft2d, fft, 1, true, Ints)                        \
+  PT_OP(rfft3d, fft, 1, true, Ints)                         \
+  PT_OP(irfft3d, fft, 1, true, Ints)                        \
   /* random (counter-based Philox) */                       \
   PT_OP(random_normal, random, 0, false, RandomDist)        \
   PT_OP(random_uniform, random, 0, false, RandomDist)       \

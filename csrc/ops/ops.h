@@ -264,6 +264,14 @@ Tensor range(double start, double limit, double delta, DType dtype);
 /** `num` evenly spaced values from start to stop inclusive. */
 Tensor linspace(double start, double stop, int64_t num, DType dtype);
 
+// ---- fft.cpp --------------------------------------------------------------------------
+/** fft, ifft, fft2d, ifft2d, fft3d, ifft3d: the DFT of complex `x` over its innermost 1 / 2 / 3 dims (the inverse
+ *  divides by the product of their lengths); the leading dims are a batch. */
+Tensor fft(OpId op, const Tensor& x);
+/** rfft* (float32 / float64 -> complex64 / complex128) and irfft* (complex -> real) over the innermost dims, x's
+ *  cropped or zero-padded to `fft_length` (irfft: the last to fft_length[-1] / 2 + 1); irfft's output has fft_length. */
+Tensor rfft(OpId op, const Tensor& x, const std::vector<int64_t>& fft_length);
+
 // ---- random.cpp -----------------------------------------------------------------------
 /** Normal(mean, stddev) samples. */
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed);

@@ -29,6 +29,12 @@ Tensor make_complex(const Tensor& re, const Tensor& im, DType dtype) {
   return binary(OpId::add, cast(re, dtype), binary(OpId::multiply, cast(im, dtype), complex_scalar({0, 1}, dtype)));
 }
 
+Tensor conjugate(const Tensor& x) {
+  if (!is_complex(x.dtype())) return x;
+  auto [re, im] = complex_parts(x);
+  return make_complex(re, unary(OpId::negative, im), x.dtype());
+}
+
 Tensor unary(OpId op, const Tensor& x) {
   const bool predicate = op == OpId::is_nan || op == OpId::is_finite || op == OpId::logical_not;
   if (op == OpId::abs && is_complex(x.dtype())) {  // TF's: the magnitude, a real tensor
@@ -121,7 +127,8 @@ Grads grad_unary(const Node& n, const Grads& g) {
     case OpId::sigmoid: return {mul(dy, mul(y, autograd::sub(scalar(1, dt), y)))};
     case OpId::relu: return {relu_grad(dy, x)};
     case OpId::identity: return {dy};
-    case OpId::cast: return {is_floating(x.dtype()) ? cast(dy, x.dtype()) : Tensor()};
+    case OpId::cast:  // complex -> real (its real part): dy + 0i; real -> complex: dy's real part
+      return {is_floating(x.dtype()) || is_complex(x.dtype()) ? cast(dy, x.dtype()) : Tensor()};
     default: return {Tensor()};
   }
 }

@@ -16,7 +16,8 @@ Samples hold numpy values; `to_pt` turns every ndarray into a pytensor Tensor *k
 Gradient readiness: differentiable rows have float64 samples (`grad_sample_inputs`), `grad_argnums`
 (which tensor arguments gradients are taken for) and `grad_exclude` (kinks the samples keep away from).
 """
-from . import activation, attention, binary, conv, creation, linalg, nn, optim, pool, random, reduce, rnn, shape, unary
+from . import activation, attention, binary, conv, creation, fft, linalg, nn, optim, pool, random, reduce, rnn, shape, \
+    unary
 from .activation import sample_activation
 from .binary import sample_binary
 from .common import (
@@ -30,6 +31,6 @@ __all__ = ["ALL_DTYPES", "BOOL", "FLOATS", "INTS", "NUMERIC", "SIGNED", "Domain"
            "sample_unary", "to_pt", "to_pt_sample"]
 
 op_db = [*unary.ROWS, *binary.ROWS, *reduce.ROWS, *nn.ROWS, *activation.ROWS, *conv.ROWS, *pool.ROWS, *rnn.ROWS,
-         *attention.ROWS, *optim.ROWS, *linalg.ROWS, *shape.ROWS, *creation.ROWS, *random.ROWS]
+         *attention.ROWS, *optim.ROWS, *linalg.ROWS, *shape.ROWS, *creation.ROWS, *random.ROWS, *fft.ROWS]
 
 op_db_by_name = {op.name: op for op in op_db}

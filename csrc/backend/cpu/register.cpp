@@ -18,6 +18,7 @@ void register_kernels() {
   register_rnn_kernels();
   register_attention_kernels();
   register_fused_elementwise_kernels();
+  register_fft_kernels();
 }
 
 }  // namespace pt::cpu

@@ -21,5 +21,6 @@ void register_pool_kernels();
 void register_rnn_kernels();
 void register_attention_kernels();
 void register_fused_elementwise_kernels();
+void register_fft_kernels();
 
 }  // namespace pt::cpu

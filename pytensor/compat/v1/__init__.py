@@ -111,6 +111,11 @@ errors = _pt.errors
 dtypes = _pt.dtypes
 nest = _pt.nest
 
+# TF 1's top-level Fourier transforms, and tf.spectral (TF 1's name of tf.signal's transforms)
+fft, ifft, fft2d, ifft2d, fft3d, ifft3d = (_dispatching(getattr(_pt.signal, _name)) for _name in (
+    "fft", "ifft", "fft2d", "ifft2d", "fft3d", "ifft3d"))
+spectral = _proxy.DispatchingModule(__name__ + ".spectral", _pt.signal)
+
 _PASS_THROUGH = ("keras", "data", "io", "summary", "config", "sparse", "strings", "signal")
 
 

@@ -1,6 +1,5 @@
-"""Short-time Fourier transforms for the audio layers (STFTSpectrogram, MelSpectrogram) as matrix products with
-cosine and sine tables (a DFT by matmul: pytensor has no FFT op), so they are exact to rounding and
-differentiable."""
+"""Short-time Fourier transforms for the audio layers: MelSpectrogram's (and keras.ops.stft's) by the rfft op of
+windowed frames; STFTSpectrogram's kernels are the cosine and sine tables (its weights, as in Keras)."""
 import numpy as np
 
 import pytensor as pt
@@ -46,12 +45,10 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
         pads = [[0, 0]] * (len(x.shape) - 1) + [[fft_length // 2, fft_length // 2]]
         x = pt.pad(x, pads, mode="REFLECT")
     frames = pt.signal.frame(x, fft_length, sequence_stride)
-    cos, sin = dft_tables(fft_length, fft_length)
-    win = window_array(window, sequence_length, True, layer_name)
+    # Keras's TF backend takes tf.signal's windows: periodic only for even lengths
+    win = window_array(window, sequence_length, sequence_length % 2 == 0, layer_name)
     if win is not None:
         left = (fft_length - sequence_length) // 2
-        win = np.pad(win, (left, fft_length - sequence_length - left))[:, None]
-        cos, sin = cos * win, sin * win
-    dtype = x.dtype.as_numpy_dtype
-    return (pt.tensordot(frames, pt.constant(cos.astype(dtype)), axes=1),
-            pt.tensordot(frames, pt.constant(sin.astype(dtype)), axes=1))
+        frames = frames * pt.constant(np.pad(win, (left, fft_length - sequence_length - left)), x.dtype)
+    spectrum = pt.signal.rfft(frames, [fft_length])
+    return pt.math.real(spectrum), pt.math.imag(spectrum)

@@ -1,4 +1,5 @@
-"""``keras.ops.math``: Keras 3's math ops (``logsumexp``, ``top_k``, ``in_top_k``, ``segment_sum`` …)."""
+"""``keras.ops.math``: Keras 3's math ops (``logsumexp``, ``top_k``, ``in_top_k``, ``segment_sum``, the Fourier
+transforms ``fft`` / ``rfft`` / ``stft`` … on ``(real, imag)`` pairs …)."""
 import numpy as _np
 
 import pytensor as pt
@@ -93,6 +94,83 @@ def extract_sequences(x, sequence_length, sequence_stride):
     index = (_np.arange(frames)[:, None] * sequence_stride + _np.arange(sequence_length)[None, :]).astype(_np.int32)
     return pt.gather(x, index, axis=x.ndim - 1)
 
+
+
+def _complex_pair(x, op):
+    """The complex tensor of Keras's ``(real, imag)`` pair (float parts of one shape and dtype)."""
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        raise ValueError(f"{op}: the input must be a tuple of two tensors (real, imag); received {type(x).__name__}")
+    real, imag = _float(x[0]), _float(x[1])
+    if real.shape != imag.shape:
+        raise ValueError(f"{op}: the real and imaginary parts must have one shape; received {real.shape} and "
+                         f"{imag.shape}")
+    return pt.complex(real, imag)
+
+
+def _parts(z):
+    return pt.math.real(z), pt.math.imag(z)
+
+
+def fft(x):
+    """The FFT of the last axis of the complex value given as ``(real, imag)``; returns ``(real, imag)``."""
+    return _parts(pt.signal.fft(_complex_pair(x, "fft")))
+
+
+def fft2(x):
+    """The 2-D FFT of the last two axes of ``(real, imag)``; returns ``(real, imag)``."""
+    return _parts(pt.signal.fft2d(_complex_pair(x, "fft2")))
+
+
+def ifft2(x):
+    """The inverse 2-D FFT of the last two axes of ``(real, imag)``; returns ``(real, imag)``."""
+    return _parts(pt.signal.ifft2d(_complex_pair(x, "ifft2")))
+
+
+def rfft(x, fft_length=None):
+    """The FFT of the real last axis of ``x`` (cropped or zero-padded to ``fft_length``): ``(real, imag)`` of its
+    ``fft_length // 2 + 1`` unique terms."""
+    x = _float(x)
+    return _parts(pt.signal.rfft(x, None if fft_length is None else [int(fft_length)]))
+
+
+def irfft(x, fft_length=None):
+    """The real inverse of ``rfft`` from ``(real, imag)``: ``fft_length`` samples (default ``2 * (bins - 1)``)."""
+    return pt.signal.irfft(_complex_pair(x, "irfft"), None if fft_length is None else [int(fft_length)])
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    """The short-time Fourier transform of the last axis: ``(real, imag)`` of shape ``(..., frames,
+    fft_length // 2 + 1)``; ``center`` pads ``fft_length // 2`` samples each side by reflection, and the window
+    (``"hann"``, ``"hamming"``, None or an array of ``sequence_length``) is centred in each ``fft_length`` frame."""
+    from ..layers._spectral import stft as _stft
+
+    return _stft(_float(x), sequence_length, sequence_stride, fft_length, window, center, layer_name="stft")
+
+
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
+    """The inverse of ``stft`` from ``(real, imag)``: overlap-added frames divided by the window's summed squares
+    (TF's inverse_stft_window_fn); ``center`` drops the ``fft_length // 2`` padded samples each side, ``length``
+    keeps that many samples."""
+    from ..layers._spectral import window_array
+
+    spectrum = _complex_pair(x, "istft")
+    real_dtype = spectrum.dtype.real_dtype
+    frames = int(spectrum.shape[-2])
+    window_fn = None
+    win = window_array(window, sequence_length, sequence_length % 2 == 0, "istft")  # tf.signal's, as stft
+    if win is not None:
+        left = (fft_length - sequence_length) // 2
+        padded = pt.constant(_np.pad(win, (left, fft_length - sequence_length - left)), real_dtype)
+        window_fn = pt.signal.inverse_stft_window_fn(sequence_stride, lambda frame_length, dtype: padded)
+    signal = pt.signal.inverse_stft(spectrum, fft_length, sequence_stride, fft_length=fft_length, window_fn=window_fn)
+    start = fft_length // 2 if center else 0
+    if length is not None:
+        end = start + int(length)
+    elif center:
+        end = int(signal.shape[-1]) - fft_length // 2
+    else:
+        end = fft_length + sequence_stride * (frames - 1)
+    return signal[..., start:end]
 
 from ..._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook("pytensor.keras.ops")  # a Keras op pytensor lacks says so (see _missing.py)
