@@ -65,6 +65,18 @@ def current_capture():
     return traces[-1].capture if traces else None
 
 
+def current_trace():
+    """A weak reference to the innermost trace running on this thread, or None (for trace_running)."""
+    traces = _traces()
+    return weakref.ref(traces[-1]) if traces else None
+
+
+def trace_running(trace_ref):
+    """True when `trace_ref` (from current_trace) is a trace running on this thread now."""
+    trace = trace_ref() if trace_ref is not None else None
+    return trace is not None and any(t is trace for t in _traces())
+
+
 @contextlib.contextmanager
 def outside_capture():
     """Suspends this thread's captures for the block, the enclosing ones of a branch being traced too (ending only
@@ -90,7 +102,7 @@ class _Trace:
     """One running trace: its capture, whether it is a dry run, and whether it is lexical (a tf.cond branch or
     while_loop body, which reads the tensors of the traces enclosing it)."""
 
-    __slots__ = ("capture", "dry", "lexical", "custom_gradient")
+    __slots__ = ("capture", "dry", "lexical", "custom_gradient", "__weakref__")
 
     def __init__(self, capture, dry, lexical=False):
         self.capture = capture
