@@ -883,18 +883,25 @@ class Function:
         try:
             outputs = self._traced_function()(*args, **kwargs)
             structure, leaves, out_tensors = _split_outputs(outputs)
-            core_graph = capture.finish(out_tensors)
+            del outputs  # (a variable the function made and returned is not kept by returning it: see below)
+            # The tensors the function computed and still exist after it are its graph's (TF: out of scope once the
+            # trace ends); the call returns new handles on the outputs' values.
+            core_graph = capture.finish_function(out_tensors, self._name)
+            out_tensors = [_core.reshape(t, t._shape_tuple()) for t in out_tensors]
         finally:
             capture.end()
             traces.pop()
             if dry:
                 capture.restore_variables()
-        if capture.variables_created and self._traced_once:
+        if capture.variables_created and (self._traced_once or capture.variables_dropped):
+            # A variable the first trace made and nothing kept would be made again by the next call: TF traces its
+            # first call twice to find such a function, and refuses it.
+            when = "on a trace after its first" if self._traced_once else (
+                f"and kept no reference to {capture.variables_dropped} of them (so every call would create them)")
             raise ValueError(
-                f"tf.function '{self._name}' created {capture.variables_created} variable(s) on a trace after its "
-                f"first: tf.function only supports singleton tf.Variables created on the first call. Make sure the "
-                f"tf.Variable is only created once (e.g. in __init__ or guarded by `if self.v is None`) or created "
-                f"outside tf.function.")
+                f"tf.function '{self._name}' created {capture.variables_created} variable(s) {when}: tf.function "
+                f"only supports singleton tf.Variables created on the first call. Make sure the tf.Variable is only "
+                f"created once (e.g. in __init__ or guarded by `if self.v is None`) or created outside tf.function.")
         self._traced_once = True
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)

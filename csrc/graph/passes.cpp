@@ -362,7 +362,7 @@ bool reuses_input(OpId op) {
 
 }  // namespace
 
-int eliminate_dead_code(Graph& g) {
+std::vector<char> live_nodes(const Graph& g) {
   const auto& nodes = g.nodes();
   std::vector<char> live(nodes.size(), 0);
   std::vector<int32_t> work;
@@ -384,8 +384,10 @@ int eliminate_dead_code(Graph& g) {
     if (n.learning_rate_from.node >= 0) mark(n.learning_rate_from.node);
     if (n.u_product_from.node >= 0) mark(n.u_product_from.node);
   }
-  return compact(g, live, {});
+  return live;
 }
+
+int eliminate_dead_code(Graph& g) { return compact(g, live_nodes(g), {}); }
 
 int eliminate_common_subexpressions(Graph& g) {
   const auto& nodes = g.nodes();
@@ -627,6 +629,17 @@ int plan_memory(Graph& g) {
     }
   }
   return planned;
+}
+
+int with_branches(Graph& g, int (*pass)(Graph&)) {
+  int total = 0;
+  for (Node& n : g.nodes())
+    for (auto& branch : n.branches) {
+      auto own = std::make_shared<Graph>(*branch);
+      total += with_branches(*own, pass);
+      branch = std::move(own);
+    }
+  return total + pass(g);
 }
 
 }  // namespace pt::graph
