@@ -67,7 +67,8 @@ void Capture::end() {
 }
 
 void Capture::bind(const Tensor& t, ValueRef v, bool symbolic, int32_t deferred) {
-  values_[t.id()] = Bound{v, t.weak_id(), symbolic, deferred, t.storage(), t.shape(), t.strides(), t.offset(), t.dtype()};
+  values_[t.id()] =
+      Bound{v, t.weak_id(), symbolic, deferred, t.storage(), t.shape(), t.strides(), t.offset(), t.dtype()};
 }
 
 void Capture::raise_deferred(const Tensor& t) const {
