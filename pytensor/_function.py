@@ -65,6 +65,18 @@ def current_capture():
     return traces[-1].capture if traces else None
 
 
+def current_trace():
+    """A weak reference to the innermost trace running on this thread, or None (for trace_running)."""
+    traces = _traces()
+    return weakref.ref(traces[-1]) if traces else None
+
+
+def trace_running(trace_ref):
+    """True when `trace_ref` (from current_trace) is a trace running on this thread now."""
+    trace = trace_ref() if trace_ref is not None else None
+    return trace is not None and any(t is trace for t in _traces())
+
+
 @contextlib.contextmanager
 def outside_capture():
     """Suspends this thread's captures for the block, the enclosing ones of a branch being traced too (ending only
@@ -90,13 +102,14 @@ class _Trace:
     """One running trace: its capture, whether it is a dry run, and whether it is lexical (a tf.cond branch or
     while_loop body, which reads the tensors of the traces enclosing it)."""
 
-    __slots__ = ("capture", "dry", "lexical", "custom_gradient")
+    __slots__ = ("capture", "dry", "lexical", "custom_gradient", "gradient_tape", "__weakref__")
 
     def __init__(self, capture, dry, lexical=False):
         self.capture = capture
         self.dry = dry
         self.lexical = lexical
         self.custom_gradient = False  # a tf.custom_gradient ran in it: the graph alone has the plain gradient
+        self.gradient_tape = None     # what tf.gradients differentiates on (a function that calls it records one)
 
 
 def note_custom_gradient():
@@ -104,6 +117,44 @@ def note_custom_gradient():
     the graph): their functions run eagerly under a recording tape, and a SavedModel saves their gradient graph."""
     for trace in _traces():
         trace.custom_gradient = True
+
+
+class _NeedsGradientTape(Exception):
+    """tf.gradients ran in a trace that recorded no tape: the function's trace starts again with one."""
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggregation_method=None,
+              stop_gradients=None, unconnected_gradients="none", colocate_gradients_with_ops=False):
+    """The symbolic gradients of ``sum(ys)`` with respect to each of `xs`, inside ``tf.function`` (TF's
+    ``tf.gradients``): a list with one gradient per x (None where ys do not depend on it, or zeros with
+    ``unconnected_gradients='zero'``); `grad_ys` are the upstream gradients, one per y (ones by default).
+
+    The backward ops join the function's graph. A function's trace records its ops on a tape from its first
+    ``tf.gradients`` on: the first trace that calls it is run again with one (its Python side effects then run twice).
+    """
+    traces = [t for t in _traces() if not t.lexical]
+    if not traces:
+        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape "
+                           "instead.")
+    if stop_gradients is not None:
+        raise NotImplementedError("tf.gradients: stop_gradients is not supported; wrap the tensors whose gradient "
+                                  "should not flow in tf.stop_gradient where they are computed")
+    tape = traces[-1].gradient_tape
+    if tape is None:
+        raise _NeedsGradientTape()
+    single = not isinstance(xs, (list, tuple))
+    sources = [xs] if single else list(xs)
+    targets = list(ys) if isinstance(ys, (list, tuple)) else [ys]
+    if grad_ys is not None:
+        grad_ys = list(grad_ys) if isinstance(grad_ys, (list, tuple)) else [grad_ys]
+        if len(grad_ys) != len(targets):
+            raise ValueError(f"tf.gradients: grad_ys has {len(grad_ys)} entries for {len(targets)} ys; give one "
+                             f"upstream gradient per y")
+    if unconnected_gradients not in ("none", "zero"):  # (TF's UnconnectedGradients enum values are these strings)
+        unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
+    with tape.stop_recording():
+        return list(tape.gradient(targets, sources, output_gradients=grad_ys,
+                                  unconnected_gradients=unconnected_gradients))
 
 
 def _tape_recording():
@@ -611,6 +662,7 @@ class Function:
         self._fast = {}            # _core._call_key of all-Tensor positional calls -> ConcreteFunction
         self._signatures = []      # TF's signatures (relaxed keys): what experimental_get_tracing_count counts
         self._traced_once = False  # variables may be created only on the first trace
+        self._records_gradients = False  # its traces record a tape for tf.gradients (it called it)
         self._last_key = None
         self._bound = weakref.WeakKeyDictionary()  # instance -> its own Function (methods: one cache per instance)
         self._bound_by_id = {}
@@ -868,21 +920,44 @@ class Function:
         trace = _Trace(capture, dry)
         traces.append(trace)
         capture.begin()
+        tape = None
+        if self._records_gradients:  # for tf.gradients: every op the arguments and variables feed
+            from .gradient_tape import GradientTape
+            tape = trace.gradient_tape = GradientTape(persistent=True)
+            tape.__enter__()
+            tape.watch([t for t in tensors if t.dtype.is_floating])
+        retrace = False
         try:
             outputs = self._traced_function()(*args, **kwargs)
             structure, leaves, out_tensors = _split_outputs(outputs)
-            core_graph = capture.finish(out_tensors)
+            del outputs  # (a variable the function made and returned is not kept by returning it: see below)
+            # The tensors the function computed and still exist after it are its graph's (TF: out of scope once the
+            # trace ends); the call returns new handles on the outputs' values.
+            core_graph = capture.finish_function(out_tensors, self._name)
+            out_tensors = [_core.reshape(t, t._shape_tuple()) for t in out_tensors]
+        except _NeedsGradientTape:
+            if self._records_gradients:
+                raise
+            retrace = True
         finally:
+            if tape is not None:
+                tape.__exit__(None, None, None)
             capture.end()
             traces.pop()
-            if dry:
+            if dry or retrace:
                 capture.restore_variables()
-        if capture.variables_created and self._traced_once:
+        if retrace:  # tf.gradients: trace again, on a tape
+            self._records_gradients = True
+            return self._trace(args, kwargs, tensors, dry)
+        if capture.variables_created and (self._traced_once or capture.variables_dropped):
+            # A variable the first trace made and nothing kept would be made again by the next call: TF traces its
+            # first call twice to find such a function, and refuses it.
+            when = "on a trace after its first" if self._traced_once else (
+                f"and kept no reference to {capture.variables_dropped} of them (so every call would create them)")
             raise ValueError(
-                f"tf.function '{self._name}' created {capture.variables_created} variable(s) on a trace after its "
-                f"first: tf.function only supports singleton tf.Variables created on the first call. Make sure the "
-                f"tf.Variable is only created once (e.g. in __init__ or guarded by `if self.v is None`) or created "
-                f"outside tf.function.")
+                f"tf.function '{self._name}' created {capture.variables_created} variable(s) {when}: tf.function "
+                f"only supports singleton tf.Variables created on the first call. Make sure the tf.Variable is only "
+                f"created once (e.g. in __init__ or guarded by `if self.v is None`) or created outside tf.function.")
         self._traced_once = True
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)

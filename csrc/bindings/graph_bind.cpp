@@ -57,13 +57,20 @@ void bind_graph(py::module_& m) {
         for (graph::ValueRef v : g.outputs) out.append(py::make_tuple(dtype_name(g.type(v).dtype), g.type(v).shape));
         return out;
       })
-      .def("eliminate_dead_code", &graph::eliminate_dead_code)
-      .def("eliminate_common_subexpressions", &graph::eliminate_common_subexpressions)
-      .def("fold_constants", &graph::fold_constants)
-      .def("simplify_arithmetic", &graph::simplify_arithmetic)
-      .def("fuse_patterns", &graph::fuse_patterns)
-      .def("fuse_elementwise", &graph::fuse_elementwise)
-      .def("plan_memory", &graph::plan_memory)
+      .def("eliminate_dead_code",
+           [](graph::Graph& g) { return graph::with_branches(g, graph::eliminate_dead_code); })
+      .def("eliminate_common_subexpressions",
+           [](graph::Graph& g) { return graph::with_branches(g, graph::eliminate_common_subexpressions); })
+      .def("fold_constants",
+           [](graph::Graph& g) { return graph::with_branches(g, graph::fold_constants); })
+      .def("simplify_arithmetic",
+           [](graph::Graph& g) { return graph::with_branches(g, graph::simplify_arithmetic); })
+      .def("fuse_patterns",
+           [](graph::Graph& g) { return graph::with_branches(g, graph::fuse_patterns); })
+      .def("fuse_elementwise",
+           [](graph::Graph& g) { return graph::with_branches(g, graph::fuse_elementwise); })
+      .def("plan_memory",
+           [](graph::Graph& g) { return graph::with_branches(g, graph::plan_memory); })
       .def("copy", [](const graph::Graph& g) { return std::make_shared<graph::Graph>(g); });
 
   py::class_<graph::Capture>(m, "_Capture")
@@ -105,9 +112,13 @@ void bind_graph(py::module_& m) {
       .def("begin", &graph::Capture::begin)
       .def("end", &graph::Capture::end)
       .def("finish", &graph::Capture::finish, py::arg("outputs"))
+      .def("finish_function", &graph::Capture::finish_function, py::arg("outputs"), py::arg("function"))
       .def("restore_variables", &graph::Capture::restore_variables)
       .def("symbolic", &graph::Capture::symbolic, py::arg("tensor"))
+      .def("raise_deferred", &graph::Capture::raise_deferred, py::arg("tensor"),
+           "Raises the error of a traced op that failed a check of its input values, if `tensor` depends on one.")
       .def_property_readonly("variables_created", &graph::Capture::variables_created)
+      .def_property_readonly("variables_dropped", &graph::Capture::variables_dropped)
       .def("set_optimizer_sources", &graph::Capture::set_optimizer_sources, py::arg("iterations").none(true),
            py::arg("learning_rate").none(true), py::arg("u_product").none(true) = nullptr)
       .def("add_callback",

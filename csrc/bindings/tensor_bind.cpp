@@ -349,6 +349,7 @@ template <class T> py::object scalar_value(const Tensor& t) {
 void check_not_symbolic(const Tensor& t, const char* what, const char* error = "OperatorNotAllowedInGraphError") {
   graph::Capture* capture = graph::Capture::active();
   if (!capture || !capture->symbolic(t)) return;
+  capture->raise_deferred(t);  // a traced op that failed a check of its input values computed it: that error
   std::string message = str_cat(what, " of a symbolic tf.Tensor (", capture->name_of(t), ") is not allowed while "
                                 "tf.function traces its graph: its value is not known until the graph runs. Return "
                                 "the tensor from the function, compute with tensor ops (tf.cast, tf.cond / "
@@ -465,6 +466,7 @@ Example:
   g_tensor_type = reinterpret_cast<PyTypeObject*>(tensor.ptr());
   tensor.def(py::init([](const Tensor& t) { return t; }), py::arg("value"))
       .def("numpy", [](const Tensor& t) {
+             if (graph::out_of_scope(t)) throw py::attribute_error("'SymbolicTensor' object has no attribute 'numpy'");
              check_not_symbolic(t, "numpy()");
              return to_numpy(t);
            },

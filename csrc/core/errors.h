@@ -1,5 +1,6 @@
 #pragma once
 /** Exceptions of the core; the bindings map each to one Python exception class. */
+#include <exception>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,41 @@ std::string str_cat(const Args&... args) {
 template <class... Args>
 inline void check_arg(bool cond, const Args&... parts) {
   if (!cond) throw InvalidArgument(str_cat(parts...));
+}
+
+/**
+ * A thread's deferral of kernels' failed checks of input *values* (an index out of range; never a shape or dtype):
+ * while a graph trace runs (graph::Capture), such an error is kept in `pending` instead of thrown, and the trace
+ * raises it only if the op's result is used (TF's graphs never run an op whose result is unused).
+ */
+struct ValueErrorDeferral {
+  bool active = false;
+  std::exception_ptr pending;  // the first error kept since the trace last took it
+};
+
+/** This thread's deferral state. */
+inline ValueErrorDeferral& value_error_deferral() {
+  thread_local ValueErrorDeferral state;
+  return state;
+}
+
+/** While alive, failed value checks on this thread throw, deferral or not (an executor's run, even inside a trace). */
+struct ThrowValueErrors {
+  bool was = value_error_deferral().active;
+  ThrowValueErrors() { value_error_deferral().active = false; }
+  ~ThrowValueErrors() { value_error_deferral().active = was; }
+  ThrowValueErrors(const ThrowValueErrors&) = delete;
+  ThrowValueErrors& operator=(const ThrowValueErrors&) = delete;
+};
+
+/**
+ * A kernel's check of its input values failed: throws `error`, or while deferral is active keeps it and returns, and
+ * the kernel then skips its work and zero-fills its output (which the trace never lets anyone read).
+ */
+inline void value_check_failed(const InvalidArgument& error) {
+  ValueErrorDeferral& d = value_error_deferral();
+  if (!d.active) throw error;
+  if (!d.pending) d.pending = std::make_exception_ptr(error);
 }
 
 }  // namespace pt

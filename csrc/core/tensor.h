@@ -64,6 +64,8 @@ class Tensor {
   template <class T> T* data() const { return static_cast<T*>(raw_data()); }
   /** Identity of this tensor, stable while any handle lives. */
   const TensorImpl* id() const { return impl_.get(); }
+  /** A weak handle on this tensor's identity: expired once no handle lives. */
+  std::weak_ptr<const TensorImpl> weak_id() const { return impl_; }
   /** True when no other tensor handle or view shares this one's memory (a kernel may then overwrite it). */
   bool sole_owner() const { return impl_.use_count() == 1 && impl_->storage.use_count() == 1; }
   /** True when both handles view the same storage. */

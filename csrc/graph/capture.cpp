@@ -1,12 +1,26 @@
 #include "capture.h"
 
+#include <atomic>
+#include <mutex>
+
 #include "executor.h"
+#include "passes.h"
 #include "../ops/ops.h"
 
 namespace pt::graph {
 
 namespace {
 thread_local Capture* g_active = nullptr;
+
+/** A symbolic tensor that outlived the trace of its function: the tensor (while it lives) and what to call it. */
+struct OutOfScope {
+  std::weak_ptr<const TensorImpl> handle;
+  std::string name;      // in its graph: "add:0"
+  std::string function;  // the tf.function's name
+};
+std::mutex g_out_of_scope_mutex;
+std::unordered_map<const TensorImpl*, OutOfScope> g_out_of_scope;
+std::atomic<size_t> g_out_of_scope_size{0};  // read without the lock: most tensors never meet one
 
 TensorType type_of(const Tensor& t) { return TensorType{t.dtype(), t.shape()}; }
 }  // namespace
@@ -19,6 +33,7 @@ Capture::Capture(const std::vector<Tensor>& args, bool lexical) : graph_(std::ma
     n.outputs = {type_of(args[i])};
     int32_t id = graph_->add(std::move(n), "args_" + std::to_string(i));
     graph_->inputs.push_back(id);
+    arguments_.insert(args[i].id());
     bind(args[i], ValueRef{id, 0}, true);
   }
 }
@@ -37,6 +52,8 @@ void Capture::begin() {
   variable_observer() = this;
   g_active = this;
   active_ = true;
+  previous_deferral_ = value_error_deferral().active;
+  value_error_deferral().active = true;
 }
 
 void Capture::end() {
@@ -45,10 +62,18 @@ void Capture::end() {
   variable_observer() = previous_variable_observer_;
   g_active = previous_;
   active_ = false;
+  value_error_deferral().active = previous_deferral_;
+  value_error_deferral().pending = nullptr;  // an op that failed without reporting itself: thrown already or unused
 }
 
-void Capture::bind(const Tensor& t, ValueRef v, bool symbolic) {
-  values_[t.id()] = Bound{v, symbolic, t.storage(), t.shape(), t.strides(), t.offset(), t.dtype()};
+void Capture::bind(const Tensor& t, ValueRef v, bool symbolic, int32_t deferred) {
+  values_[t.id()] =
+      Bound{v, t.weak_id(), symbolic, deferred, t.storage(), t.shape(), t.strides(), t.offset(), t.dtype()};
+}
+
+void Capture::raise_deferred(const Tensor& t) const {
+  const Bound* b = find(t);
+  if (b && b->deferred >= 0) std::rethrow_exception(deferred_[static_cast<size_t>(b->deferred)].second);
 }
 
 const Capture::Bound* Capture::find(const Tensor& t) const {
@@ -75,6 +100,13 @@ std::string Capture::name_of(const Tensor& t) const {
 
 ValueRef Capture::value_of(const Tensor& t) {
   if (const Bound* b = find(t)) return b->value;
+  if (auto where = out_of_scope(t))
+    throw TypeError(str_cat("<pt.Tensor '", where->first, "' shape=", shape_str(t.shape()), " dtype=",
+                            dtype_name(t.dtype()), "> is out of scope and cannot be used here. Use return values, "
+                            "explicit Python locals or TensorFlow collections to access it. It was defined in the "
+                            "graph of tf.function '", where->second, "', which is out of scope: a tensor a function "
+                            "computes and stores outside it (in a global, an attribute) belongs to its graph; return "
+                            "it from the function instead"));
   if (lexical_) {
     Node in;
     in.kind = NodeKind::Input;
@@ -108,8 +140,15 @@ void Capture::remember(const Variable& v, const Tensor* value) {
 
 void Capture::on_create(const Variable& v) {
   ++variables_created_;
+  created_.push_back(v.lifetime());
   remember(v, nullptr);
   last_access_[&v] = -1;  // created here: no earlier access to order after
+}
+
+int Capture::variables_dropped() const {
+  int dropped = 0;
+  for (const auto& lifetime : created_) dropped += lifetime.expired();
+  return dropped;
 }
 
 void Capture::restore_variables() {
@@ -131,9 +170,11 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   n.op = op;
   n.attrs = attrs;
   bool symbolic = false;
+  int32_t deferred = -1;  // the first failed op this one's inputs depend on
   for (const Tensor& t : inputs) {
     n.inputs.push_back(value_of(t));
     symbolic = symbolic || Capture::symbolic(t);
+    if (deferred < 0) deferred = find(t)->deferred;
   }
   // A fused RNN's mask is an attribute: traced, it is the node's last input, which the executor puts back into the
   // attribute on each run, so that every batch runs with its own mask (not the trace's).
@@ -150,6 +191,8 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   if (op == OpId::apply_nadam) n.u_product_from = u_product_source_;
   if (std::string(op_def(op).family) == "optim") n.learning_rate_from = learning_rate_source_;
   const bool update = std::string(op_def(op).family) == "optim";
+  // (an update would change state with values the op never had)
+  if (update && deferred >= 0) std::rethrow_exception(deferred_[static_cast<size_t>(deferred)].second);
   std::vector<Variable*> updated;
   if (update) {
     // An optimizer update is reported as a pure op (var, grad, slots...) -> (var, slots...) on values read from
@@ -163,9 +206,18 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
     }
   }
   int32_t id = graph_->add(std::move(n), op_def(op).name);
-  for (size_t k = 0; k < outputs.size(); ++k) bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, symbolic);
+  if (ValueErrorDeferral& d = value_error_deferral(); d.pending) {
+    // The op failed a check of its input values: its outputs are zeros standing for values it never had, unknown
+    // to Python (symbolic) until finish() prunes the op or raises its error.
+    deferred = static_cast<int32_t>(deferred_.size());
+    deferred_.emplace_back(id, d.pending);
+    d.pending = nullptr;
+    symbolic = true;
+  }
+  for (size_t k = 0; k < outputs.size(); ++k)
+    bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, symbolic, deferred);
   for (size_t k = 0; k < saved.size(); ++k)
-    if (saved[k].defined()) bind(saved[k], ValueRef{id, static_cast<int32_t>(outputs.size() + k)}, symbolic);
+    if (saved[k].defined()) bind(saved[k], ValueRef{id, static_cast<int32_t>(outputs.size() + k)}, symbolic, deferred);
   for (size_t k = 0; k < updated.size() && k < outputs.size(); ++k) {
     Node assign;
     assign.kind = NodeKind::AssignVariable;
@@ -191,6 +243,7 @@ void Capture::on_assign(Variable& v, const Tensor& value) {
   n.kind = NodeKind::AssignVariable;
   n.variable = &v;
   n.inputs = {value_of(value)};
+  raise_deferred(value);
   remember(v, nullptr);
   int32_t id = graph_->add(std::move(n), "AssignVariableOp");
   order_access(v, id);
@@ -200,7 +253,10 @@ void Capture::add_callback(HostFn fn, const std::vector<Tensor>& inputs, const s
   Node n;
   n.kind = NodeKind::Callback;
   n.callback = std::move(fn);
-  for (const Tensor& t : inputs) n.inputs.push_back(value_of(t));
+  for (const Tensor& t : inputs) {
+    n.inputs.push_back(value_of(t));
+    raise_deferred(t);
+  }
   graph_->add(std::move(n), name);
 }
 
@@ -213,11 +269,15 @@ void Capture::set_optimizer_sources(const Variable* iterations, const Variable* 
 }
 
 std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tensor>& inputs) {
-  for (const Tensor& t : inputs) node.inputs.push_back(value_of(t));
-  // Ops the branches run now are theirs, not this graph's.
+  for (const Tensor& t : inputs) {
+    node.inputs.push_back(value_of(t));
+    raise_deferred(t);  // (the branches would run on values it never had)
+  }
+  // Ops the branches run now are theirs, not this graph's, and raise their errors as an executor's do.
   autograd::thread_state().observer = nullptr;
   VariableObserver* self = variable_observer();
   variable_observer() = nullptr;
+  ThrowValueErrors throw_value_errors;
   std::vector<Tensor> outputs;
   try {
     outputs = run_control_flow(node, inputs);
@@ -243,10 +303,42 @@ std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tenso
   return outputs;
 }
 
+std::shared_ptr<Graph> Capture::finish_function(const std::vector<Tensor>& outputs, const std::string& function) {
+  for (const Tensor& t : outputs) graph_->outputs.push_back(value_of(t));
+  {
+    std::lock_guard<std::mutex> lock(g_out_of_scope_mutex);
+    for (auto it = g_out_of_scope.begin(); it != g_out_of_scope.end();)  // forget the ones that died since
+      it = it->second.handle.expired() ? g_out_of_scope.erase(it) : std::next(it);
+    for (const auto& [id, bound] : values_) {
+      if (!bound.symbolic || arguments_.count(id) || bound.handle.expired()) continue;
+      const Node& node = graph_->node(bound.value.node);
+      if (node.kind == NodeKind::Input) continue;
+      g_out_of_scope[id] = {bound.handle, str_cat(node.name, ":", bound.value.index), function};
+    }
+    g_out_of_scope_size = g_out_of_scope.size();
+  }
+  return finish({});
+}
+
+std::optional<std::pair<std::string, std::string>> out_of_scope(const Tensor& t) {
+  if (g_out_of_scope_size == 0) return std::nullopt;
+  std::lock_guard<std::mutex> lock(g_out_of_scope_mutex);
+  auto it = g_out_of_scope.find(t.id());
+  if (it == g_out_of_scope.end() || it->second.handle.lock().get() != t.id()) return std::nullopt;
+  return std::make_pair(it->second.name, it->second.function);
+}
+
 std::shared_ptr<Graph> Capture::finish(const std::vector<Tensor>& outputs) {
   for (const Tensor& t : outputs) graph_->outputs.push_back(value_of(t));
   end();
   values_.clear();
+  if (!deferred_.empty()) {
+    const std::vector<char> live = live_nodes(*graph_);
+    for (const auto& [node, error] : deferred_)  // program order: the error eager execution would raise first
+      if (live[static_cast<size_t>(node)]) std::rethrow_exception(error);
+    eliminate_dead_code(*graph_);
+    deferred_.clear();
+  }
   return std::move(graph_);
 }
 

@@ -5,7 +5,9 @@
  * OpObserver and VariableObserver seams). Tensors that no captured node produced become constants.
  */
 #include <memory>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "../autograd/tape.h"
@@ -56,6 +58,11 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   /** Variables created while capturing (TF allows them only on a function's first trace). */
   int variables_created() const { return variables_created_; }
   /**
+   * Variables created while capturing that no longer exist (the function made them and kept no reference): a call
+   * after this one would make them again, which TF refuses.
+   */
+  int variables_dropped() const;
+  /**
    * Puts back the value every variable had when the trace first touched it (a dry trace, for
    * get_concrete_function, must change no state). Call after finish().
    */
@@ -67,14 +74,26 @@ class Capture : public autograd::OpObserver, public VariableObserver {
    * on their values now (the trace's own result) and returns its outputs, which later ops use as its edges.
    */
   std::vector<Tensor> add_control_flow(Node node, const std::vector<Tensor>& inputs);
-  /** Ends the graph with `outputs` and returns it; the capture is spent. */
+  /**
+   * Ends the graph with `outputs` and returns it; the capture is spent. An op whose check of its input values failed
+   * while tracing (value_check_failed) raises its error here when the graph needs its result, and is pruned with
+   * what only it feeds when not, as TF never runs an op whose result is unused.
+   */
   std::shared_ptr<Graph> finish(const std::vector<Tensor>& outputs);
+  /**
+   * finish() for a function's own trace (not a branch's), named `function`: the symbolic tensors still alive after
+   * it, other than its arguments (a tensor the function stored in a global), are out of scope from then on (see
+   * out_of_scope), as a leaked graph tensor is in TF. The caller replaces the outputs' handles with new ones first.
+   */
+  std::shared_ptr<Graph> finish_function(const std::vector<Tensor>& outputs, const std::string& function);
+  /** Throws the deferred error `t`'s value depends on, if any (its value is about to be used). */
+  void raise_deferred(const Tensor& t) const;
 
  private:
   /** The edge holding `t`: the node that produced it, or a new Constant. */
   ValueRef value_of(const Tensor& t);
   /** Maps `t` to `v`; the mapping holds no reference to `t`, so a traced intermediate dies when eager code drops it. */
-  void bind(const Tensor& t, ValueRef v, bool symbolic);
+  void bind(const Tensor& t, ValueRef v, bool symbolic, int32_t deferred = -1);
   struct Bound;
   /** The mapping of `t`, or null: none, or one left by a dead tensor whose identity `t` now reuses. */
   const Bound* find(const Tensor& t) const;
@@ -87,7 +106,9 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   /** A traced tensor's edge, with what tells it from a later tensor at the same address (its memory and layout). */
   struct Bound {
     ValueRef value;
+    std::weak_ptr<const TensorImpl> handle;  // whether the tensor still exists (finish_function)
     bool symbolic = false;
+    int32_t deferred = -1;  // the index in deferred_ of the failed op its value depends on; -1: none
     std::weak_ptr<const Storage> storage;
     Shape shape;
     Strides strides;
@@ -97,6 +118,8 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   std::unordered_map<const TensorImpl*, Bound> values_;
   std::unordered_map<const Variable*, int32_t> last_access_;
   int variables_created_ = 0;
+  std::vector<std::weak_ptr<const void>> created_;       // the variables' lifetimes
+  std::unordered_set<const TensorImpl*> arguments_;      // the function's arguments (the caller's tensors)
   struct FirstValue {
     Variable* variable;
     std::weak_ptr<const void> lifetime;  // a variable the trace made and dropped is not restored
@@ -106,6 +129,9 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   ValueRef step_source_{};           // set_optimizer_sources' reads (node -1: none)
   ValueRef learning_rate_source_{};
   ValueRef u_product_source_{};
+  /** Failed value checks of traced ops (value_check_failed): the node and its error, in program order. */
+  std::vector<std::pair<int32_t, std::exception_ptr>> deferred_;
+  bool previous_deferral_ = false;
   Capture* previous_ = nullptr;
   autograd::OpObserver* previous_op_observer_ = nullptr;
   VariableObserver* previous_variable_observer_ = nullptr;
@@ -113,5 +139,11 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   bool lexical_ = false;
   std::vector<Tensor> captured_;
 };
+
+/**
+ * When `t` is a symbolic tensor of a function whose trace has ended (TF: out of scope), its name in that graph
+ * ("add:0") and the function's name; else nothing.
+ */
+std::optional<std::pair<std::string, std::string>> out_of_scope(const Tensor& t);
 
 }  // namespace pt::graph

@@ -227,6 +227,7 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
 std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
   check_arg(args.size() == input_slots_.size(), "function: expected ", input_slots_.size(), " tensor arguments, got ",
             args.size());
+  ThrowValueErrors throw_value_errors;  // a graph run while a trace records raises its errors there and then
   for (size_t i = 0; i < args.size(); ++i) {
     const TensorType& want = graph_->node(graph_->inputs[i]).outputs[0];
     if (args[i].dtype() != want.dtype || args[i].shape() != want.shape)  // the message only when it is raised

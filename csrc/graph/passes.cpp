@@ -319,7 +319,9 @@ constexpr size_t kMaxFusedSteps = 64;
 bool fusible_node(const Graph& g, const Node& n) {
   if (n.kind != NodeKind::Op || n.saved || n.outputs.size() != 1 || n.reuse_input >= 0 || !n.control_inputs.empty())
     return false;
-  const size_t arity = backend::fusible_unary(n.op) ? 1 : backend::fusible_binary(n.op) ? 2 : 0;
+  // bias_add_relu (fuse_patterns' relu(x + bias row)) is two steps, add then relu: the same element functions.
+  const size_t arity = backend::fusible_unary(n.op) ? 1
+                       : backend::fusible_binary(n.op) || n.op == OpId::bias_add_relu ? 2 : 0;
   const TensorType& out = n.outputs[0];
   if (arity == 0 || n.inputs.size() != arity || (out.dtype != DType::Float32 && out.dtype != DType::Float64))
     return false;
@@ -362,7 +364,7 @@ bool reuses_input(OpId op) {
 
 }  // namespace
 
-int eliminate_dead_code(Graph& g) {
+std::vector<char> live_nodes(const Graph& g) {
   const auto& nodes = g.nodes();
   std::vector<char> live(nodes.size(), 0);
   std::vector<int32_t> work;
@@ -384,8 +386,10 @@ int eliminate_dead_code(Graph& g) {
     if (n.learning_rate_from.node >= 0) mark(n.learning_rate_from.node);
     if (n.u_product_from.node >= 0) mark(n.u_product_from.node);
   }
-  return compact(g, live, {});
+  return live;
 }
+
+int eliminate_dead_code(Graph& g) { return compact(g, live_nodes(g), {}); }
 
 int eliminate_common_subexpressions(Graph& g) {
   const auto& nodes = g.nodes();
@@ -520,9 +524,13 @@ int fuse_elementwise(Graph& g) {
     };
     for (int32_t m : group) {
       const Node& n = nodes[static_cast<size_t>(m)];
-      backend::ElementwiseStep step{n.op, value_of(n.inputs[0]), n.inputs.size() > 1 ? value_of(n.inputs[1]) : -1};
-      step_of.emplace(m, static_cast<int32_t>(program.program.size()));
+      const bool bias_relu = n.op == OpId::bias_add_relu;
+      backend::ElementwiseStep step{bias_relu ? OpId::add : n.op, value_of(n.inputs[0]),
+                                    n.inputs.size() > 1 ? value_of(n.inputs[1]) : -1};
       program.program.push_back(step);
+      if (bias_relu)  // the relu of the add just pushed (step k's value is written -1 - k until patched below)
+        program.program.push_back({OpId::relu, -static_cast<int32_t>(program.program.size()), -1});
+      step_of.emplace(m, static_cast<int32_t>(program.program.size()) - 1);
     }
     // Step k's value was written -1 - k while the inputs were still being counted; it is numbered after them.
     program.num_inputs = static_cast<int32_t>(inputs.size());
@@ -627,6 +635,17 @@ int plan_memory(Graph& g) {
     }
   }
   return planned;
+}
+
+int with_branches(Graph& g, int (*pass)(Graph&)) {
+  int total = 0;
+  for (Node& n : g.nodes())
+    for (auto& branch : n.branches) {
+      auto own = std::make_shared<Graph>(*branch);
+      total += with_branches(*own, pass);
+      branch = std::move(own);
+    }
+  return total + pass(g);
 }
 
 }  // namespace pt::graph

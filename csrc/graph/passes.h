@@ -16,6 +16,9 @@ namespace pt::graph {
  */
 int eliminate_dead_code(Graph& g);
 
+/** Which nodes eliminate_dead_code keeps (1 a node): the ones the outputs, variable writes and callbacks need. */
+std::vector<char> live_nodes(const Graph& g);
+
 /**
  * Common-subexpression elimination: two stateless registry ops with the same op, attributes and inputs compute
  * the same value, so the later one is replaced by the earlier; constants that are the same tensor merge too.
@@ -75,5 +78,12 @@ int fuse_elementwise(Graph& g);
  * its output into that input's buffer (the executor does so when the buffer is not shared at run time). Exact.
  */
 int plan_memory(Graph& g);
+
+/**
+ * Runs `pass` on copies of the branch graphs of `g`'s control-flow nodes (tf.cond, switch_case and while_loop
+ * bodies, recursively), which then replace them, and on `g`; returns the total it reports. The originals are left
+ * as they were (a graph copy shares its branches until then).
+ */
+int with_branches(Graph& g, int (*pass)(Graph&));
 
 }  // namespace pt::graph

@@ -297,8 +297,9 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, names, where, has
     """``for x in iterable: body(x)`` (stopping when ``extra_test()`` is false: a lowered ``break``): Python
     iteration, a ``tf.while_loop`` over a traced tensor's first axis (``tf.range`` included), or over a
     ``tf.data.Dataset`` inside ``tf.function`` a graph loop fed element by element at run time."""
-    from ..data.dataset import Dataset
-    if isinstance(iterable, Dataset) and _function.current_capture() is not None:
+    from ..data.dataset import Dataset, OwnedIterator
+    if (isinstance(iterable, Dataset) or (isinstance(iterable, OwnedIterator) and not _function.trace_running(
+            iterable._made_in))) and _function.current_capture() is not None:
         if has_return:
             raise NotImplementedError(f"{where}: {_RETURN_IN_LOOP}")
         _dataset_loop(iterable, extra_test, body, get_state, set_state, names, where)
@@ -357,33 +358,28 @@ def _range_loop(r, extra_test, body, get_state, set_state, names, where):
     _graph_loop(test, body, get_state, set_state, names, where, [r.start], lambda i: [i + r.delta])
 
 
-class _DatasetFeed:
-    """The host side of a dataset loop in a graph: an iterator made at the loop's start on each call, and variables
-    holding the next element and whether there is one (the loop body reads them)."""
+class _ElementFeed:
+    """The host side of reading tf.data elements in a graph: variables holding the element taken last and whether
+    there was one (the graph reads them), refilled by ``fetch``, a graph callback, from ``iterator``. A loop over a
+    dataset makes its iterator at the loop's start on each call (``start``); an iterator from outside the function
+    is read where it stands, so it carries on across calls as TF's iterator resource does."""
 
-    def __init__(self, dataset, where):
-        self.dataset = dataset
+    def __init__(self, first, where, iterator=None, has_next=True):
         self.where = where
-        self.iterator = None
-        first = next(iter(dataset), None)
-        if first is None:
-            raise ValueError(f"{where}: the dataset iterated inside tf.function is empty at trace time; its element "
-                             f"shapes are needed to build the loop")
+        self.iterator = iterator
         self.structure = first
+        self.pending = None  # the element fetched last (a loop that breaks hands it back to its iterator)
         with _function.outside_capture():
-            self.has_next = Variable(False, trainable=False, name="dataset_has_next")
-            self.slots = [Variable(_core.convert_to_tensor(t), trainable=False, name="dataset_element")
+            self.has_next = Variable(has_next, trainable=False, name="iterator_has_next")
+            self.slots = [Variable(_core.convert_to_tensor(t), trainable=False, name="iterator_element")
                           for t in nest.flatten(first)]
 
-    def start(self, _=None):
-        self.iterator = iter(self.dataset)
-        self.fetch()
-
     def fetch(self, _=None):
-        element = next(self.iterator, None)
+        take = getattr(self.iterator, "_take", None)  # an OwnedIterator; a window's part is a plain iterator
+        element = take() if take is not None else next(self.iterator, None)
+        self.pending = element
         self.has_next.assign(element is not None)
         if element is None:
-            self.iterator = None
             return
         for slot, value in zip(self.slots, nest.flatten(element)):
             value = _core.convert_to_tensor(value)
@@ -394,16 +390,82 @@ class _DatasetFeed:
                     f"shape (batch with drop_remainder=True)")
             slot.assign(value)
 
+    def get_next(self, _=None):
+        """``next(iterator)``'s graph callback: the next element, or TF's OutOfRangeError at the end."""
+        self.fetch()
+        if self.pending is None:
+            raise errors.OutOfRangeError(f"End of sequence: the tf.data iterator read by next() at {self.where} is "
+                                         f"exhausted")
+
+    def hand_back(self, _=None):
+        """After a loop over an iterator: the element fetched for an iteration that a break skipped is the
+        iterator's next one again."""
+        if self.pending is not None:
+            self.iterator._push_back(self.pending)
+            self.pending = None
+
     def element(self):
         return nest.pack_sequence_as(self.structure, [slot.read_value() for slot in self.slots])
 
 
-def _dataset_loop(dataset, extra_test, body, get_state, set_state, names, where):
-    feed = _DatasetFeed(dataset, where)
+def _element_of_spec(spec, where):
+    """Zeros shaped as an iterator's element_spec: the loop structure of an iterator already exhausted when traced."""
+    leaves = nest.flatten(spec)
+    if not all(s.shape.is_fully_defined() for s in leaves):
+        raise ValueError(f"{where}: the tf.data iterator looped over inside tf.function is exhausted at trace time "
+                         f"and its element_spec {spec} has unknown dimensions, which the loop's graph needs")
+    return nest.pack_sequence_as(spec, [_core.zeros(s.shape.as_list(), s.dtype) for s in leaves])
+
+
+def iterator_get_next(iterator):
+    """``next(iterator)`` in a function being traced, on an iterator from outside it: a graph node that takes the
+    iterator's next element on every call (the trace, which is the first call, included) and raises
+    ``tf.errors.OutOfRangeError`` when the iterator is exhausted, as TF's ``IteratorGetNext``."""
+    where = _caller_where()
+    first = iterator._take()
+    if first is None:
+        raise errors.OutOfRangeError(f"End of sequence: the tf.data iterator read by next() at {where} is exhausted")
+    feed = _ElementFeed(first, where, iterator)
+    _function.current_capture().add_callback(feed.get_next, [], "IteratorGetNext")
+    return feed.element()
+
+
+def _caller_where():
+    """`file:line` of the user code that called into tf.data (for messages)."""
+    import sys
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("pytensor."):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "tf.function"
+
+
+def _dataset_loop(source, extra_test, body, get_state, set_state, names, where):
     capture = _function.current_capture()
-    with _function.outside_capture():
-        feed.start()  # this call's iteration (the trace is the first call)
-    capture.add_callback(feed.start, [], "DatasetIterator")
+    from ..data.dataset import Dataset
+    if isinstance(source, Dataset):
+        first = next(iter(source), None)
+        if first is None:
+            raise ValueError(f"{where}: the dataset iterated inside tf.function is empty at trace time; its element "
+                             f"shapes are needed to build the loop")
+        feed = _ElementFeed(first, where)
+
+        def start(_=None):
+            feed.iterator = iter(source)
+            feed.fetch()
+    else:  # an iterator from outside the function: the loop takes what is left of it
+        first = source._take()
+        if first is None:
+            feed = _ElementFeed(_element_of_spec(source.element_spec, where), where, source, has_next=False)
+        else:
+            feed = _ElementFeed(first, where, source)
+            feed.pending = first
+
+        def start(_=None):
+            feed.fetch()
+    if isinstance(source, Dataset):
+        with _function.outside_capture():
+            start()  # this call's iteration (the trace is the first call)
+    capture.add_callback(start, [], "DatasetIterator" if isinstance(source, Dataset) else "IteratorGetNext")
 
     def test():
         more = feed.has_next.read_value()
@@ -416,3 +478,7 @@ def _dataset_loop(dataset, extra_test, body, get_state, set_state, names, where)
         _function.current_capture().add_callback(feed.fetch, [], "DatasetNext")
 
     _graph_loop(test, step, get_state, set_state, names, where, [], None)
+    if not isinstance(source, Dataset):
+        with _function.outside_capture():
+            feed.hand_back()  # this call's (the trace's) loop
+        capture.add_callback(feed.hand_back, [], "IteratorHandBack")

@@ -57,14 +57,38 @@ class OwnedIterator:
         self._dataset = dataset
         self._elements = map(_to_tensors, dataset._elements())
         self._position = 0
+        # Made while a tf.function traces: the function's own iterator (made anew on each call, as TF's), read
+        # eagerly; one made outside is state the graph reads (see __next__).
+        from .._function import current_trace
+        self._made_in = current_trace()
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        element = next(self._elements)
-        self._position += 1
+        if _core._capture_active():
+            from .._function import trace_running
+            if not trace_running(self._made_in):
+                # Inside a tf.function, an iterator from outside it (an argument, a global) is TF's iterator
+                # resource: the graph takes its next element on every call.
+                from ..autograph._operators import iterator_get_next
+                return iterator_get_next(self)
+        element = self._take()
+        if element is None:
+            raise StopIteration
         return element
+
+    def _take(self):
+        """The next element now (what a graph's IteratorGetNext runs), or None at the end."""
+        element = next(self._elements, None)
+        if element is not None:
+            self._position += 1
+        return element
+
+    def _push_back(self, element):
+        """Makes `element`, taken by _take, the next one again (a graph loop that fetched it, then broke)."""
+        self._elements = itertools.chain([element], self._elements)
+        self._position -= 1
 
     @property
     def element_spec(self):

@@ -228,3 +228,33 @@ def test_a_fused_graph_serialises_and_loads_with_its_program():
     bad = data.replace(b"sigmoid", b"reshape")            # a step that is not an element-wise op: refused on load
     with pytest.raises(ValueError, match="fused_elementwise: step 2 is reshape, which is not a fusible"):
         _core._deserialize_graph(bad, [])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", None])
+def test_a_keras_dense_bias_add_joins_the_fused_chain(activation):
+    # Dense.call is matmul + nn.bias_add + activation; bias_add adds the (units,) bias row to every row, which the
+    # fused program repeats along the rows. With relu, fuse_patterns first makes bias_add_relu, which joins the chain
+    # as its two steps.
+    dense = tf.keras.layers.Dense(6, activation=activation)
+    x = _rand(8, 5, seed=11)
+    concrete = tf.function(lambda x: dense(x) * 2.0 + 1.0).get_concrete_function(x)
+    text = concrete._core_graph.to_string()
+    step = "add(x0, x1)" if activation is None else f"{activation}(add(x0, x1))"
+    assert f"program=add(multiply({step}, x2), x3)" in text
+    assert "fused_elementwise[program=add(multiply(" in text and "](matmul, ReadVariableOp_1" in text
+    _bitwise_equal(_run(concrete._core_graph, x), _run(concrete._unoptimized, x))
+
+
+def test_a_pattern_fused_bias_add_relu_joins_the_chain_with_its_bits():
+    values = np.random.default_rng(12).uniform(-3.0, 3.0, (30, 7)).astype(np.float32)
+    values[0, :3] = [np.nan, -0.0, 0.0]
+    x, row = tf.constant(values), _rand(7, seed=13)
+    g = _trace(lambda x, row: [tf.nn.relu(x + row) * 0.5 - 1.0], x, row)
+    patterned = g.copy()
+    patterned.fuse_patterns()
+    assert "bias_add_relu" in _types(patterned)
+    fused = _fused(patterned)
+    assert _types(fused).count("fused_elementwise") == 1 and "bias_add_relu" not in _types(fused)
+    assert "program=subtract(multiply(relu(add(x0, x1)), x2), x3)" in fused.to_string()
+    _bitwise_equal(_run(fused, x, row), _run(g, x, row))
+    _bitwise_equal(_run(fused, x, row), _run(patterned, x, row))

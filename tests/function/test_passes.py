@@ -334,3 +334,24 @@ def test_traced_nadam_steps_give_the_eager_bits():
             run()
         results.append(v.numpy())
     _bitwise_equal(results[:1], results[1:])
+
+
+# ---- branch graphs --------------------------------------------------------------------------------------------
+
+def test_passes_optimise_the_branch_graphs_of_cond_and_while_loop():
+    def fn(x, n):
+        y = tf.cond(tf.reduce_sum(x) > 0.0,
+                    lambda: tf.sigmoid(x * 2.0 + 1.0) * tf.tanh(x),   # an element-wise chain: fused
+                    lambda: tf.identity(x) * 3.0 - 0.5)  # an identity: dropped
+        _, z = tf.while_loop(lambda i, z: i < n, lambda i, z: (i + 1, tf.abs(z * 0.5 - 1.0) * 2.0), [0, y])
+        return [y, z]
+
+    x, n = _rand(4, 3, seed=3), tf.constant(3)
+    concrete = tf.function(fn).get_concrete_function(x, n)
+    g, optimised = concrete._unoptimized, concrete._core_graph
+    before, text = g.to_string(), optimised.to_string()
+    assert "fused_elementwise" not in before
+    assert text.count("fused_elementwise") == 3  # both branches' chains and the loop body's
+    assert before.count("identity(") == 2 and text.count("identity(") == 0  # the false branch's too
+    for sign in (1.0, -1.0):
+        _bitwise_equal(_run(optimised, x * sign, n), _run(g, x * sign, n))

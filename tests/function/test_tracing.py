@@ -133,9 +133,20 @@ def test_variable_creation_only_on_first_trace():
     def g(x):
         return tf.Variable(1.0) * x
 
-    g(tf.constant(1.0))
+    # TF traces a first call that made variables twice, finding that every call makes one: its first call raises
     with pytest.raises(ValueError, match="only supports singleton tf.Variables created on the first call"):
-        g(tf.constant([1.0, 2.0]))
+        g(tf.constant(1.0))
+
+    made = []
+
+    @tf.function
+    def h(x):
+        made.append(tf.Variable(1.0))  # kept, but made again by each trace
+        return made[-1] * x
+
+    h(tf.constant(1.0))
+    with pytest.raises(ValueError, match="only supports singleton tf.Variables created on the first call"):
+        h(tf.constant([1.0, 2.0]))
 
 
 def test_methods_get_one_cache_per_instance():

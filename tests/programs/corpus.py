@@ -281,17 +281,28 @@ PROGRAMS += [
     Program(
         id="tf_guide_intro_to_graphs", origin=TF_DOCS, path="site/en/guide/intro_to_graphs.ipynb",
         url="https://www.tensorflow.org/guide/intro_to_graphs", licence="Apache-2.0",
-        needs="pruning while tracing: tf.function traces by running the function, so the guide's unused "
-              "tf.gather(x, [1]) on a 1-element x raises where TF's graph prunes it (the rest of the guide runs)",
+        compare="numbers",
+        edits=(("print(tf.autograph.to_code(simple_relu))", "tf.autograph.to_code(simple_relu)",
+                "AutoGraph's generated code is each library's own text"),
+               ("print(tf_simple_relu.get_concrete_function(tf.constant(1)).graph.as_graph_def())",
+                "tf_simple_relu.get_concrete_function(tf.constant(1)).graph.as_graph_def()",
+                "a GraphDef holds each library's own op names and attributes"),
+               ("print(y_true)\nprint(y_pred)", "",
+                "random numbers: each library's generator differs"),
+               ("print(f'{type(e).__name__}: {e}')", "print(f'{type(e).__name__}')",
+                "the error class is compared, not each library's wording of the message"),
+               ('print("Eager execution:", timeit.timeit(lambda: power(x, 100), number=1000), "seconds")',
+                "timeit.timeit(lambda: power(x, 100), number=10)", "timings differ from run to run"),
+               ('print("Graph execution:", timeit.timeit(lambda: power_as_graph(x, 100), number=1000), "seconds")',
+                "timeit.timeit(lambda: power_as_graph(x, 100), number=10)", "timings differ from run to run")),
     ),
     Program(
         id="tf_guide_function", origin=TF_DOCS, path="site/en/guide/function.ipynb",
         url="https://www.tensorflow.org/guide/function", licence="Apache-2.0",
-        needs="leaked graph tensors and TF's second trace: a tensor a traced function stores in a global is an "
-              "ordinary tensor in pytensor (in TF x.numpy() raises AttributeError and another function capturing it "
-              "raises TypeError), and the guide's f(), which makes a tf.Variable on every call, fails on its second "
-              "call, not its first (TF traces a first trace that made variables again; pytensor does not: that "
-              "trace would draw random numbers and trace Keras's fit twice); the rest of the guide runs",
+        compare="numbers",
+        differs="timings; reduce_retracing and input_signature with None dimensions print a trace per concrete "
+                "shape (pytensor specialises graphs to shapes) and string tensors a trace per value; "
+                "tf.autograph.to_code's text and the printed graphs' op counts are each library's own",
     ),
     Program(
         id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",

@@ -91,23 +91,32 @@ std::string index_str(int64_t flat, const Shape& shape) {
   return s + "]";
 }
 
-/** Throws InvalidArgument naming the first index outside [0, n) (checked before any parallel kernel). */
+/**
+ * False after reporting (value_check_failed) the first index outside [0, n) as InvalidArgument (checked before any
+ * parallel kernel); true when every index is valid.
+ */
 template <class I>
-void check_indices(const I* idx, int64_t count, int64_t n, const Shape& ishape, const char* op, const Shape& pshape,
+bool check_indices(const I* idx, int64_t count, int64_t n, const Shape& ishape, const char* op, const Shape& pshape,
                    int64_t axis) {
   for (int64_t j = 0; j < count; ++j) {
     const int64_t v = static_cast<int64_t>(idx[j]);
-    if (v < 0 || v >= n)
-      throw InvalidArgument(str_cat(op, ": indices", index_str(j, ishape), " = ", v, " is not in [0, ", n,
-                                    ") (params of shape ", shape_str(pshape), ", axis ", axis,
-                                    "); every index must be a valid position along that axis"));
+    if (v < 0 || v >= n) {
+      value_check_failed(InvalidArgument(str_cat(op, ": indices", index_str(j, ishape), " = ", v, " is not in [0, ",
+                                                 n, ") (params of shape ", shape_str(pshape), ", axis ", axis,
+                                                 "); every index must be a valid position along that axis")));
+      return false;
+    }
   }
+  return true;
 }
 
 template <class I>
 void gather(const Tensor& params, const Tensor& indices, const backend::GatherDims& d, const Tensor& out) {
   const I* idx = indices.data<I>();
-  if (d.check) check_indices(idx, indices.numel(), d.N, indices.shape(), "gather", d.params_shape, d.axis);
+  if (d.check && !check_indices(idx, indices.numel(), d.N, indices.shape(), "gather", d.params_shape, d.axis)) {
+    std::memset(out.raw_data(), 0, static_cast<size_t>(out.numel()) * out.itemsize());  // never read: see above
+    return;
+  }
   gather_rows(params, idx, d.B, d.O, d.N, d.S, d.NI, out);
 }
 
