@@ -5,6 +5,8 @@
 #include <pybind11/eval.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "../ops/invoke.h"
@@ -201,6 +203,32 @@ const std::map<std::string, InternalSignature>& internal_signatures() {
                        "dtype is given."}},
       {"random_shuffle", {"random_shuffle(value, seed=None, name=None)",
                           "A random permutation of `value` along its first dimension (tf.random.shuffle)."}},
+      {"apply_sgd",
+       {"apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
+        "weight_decay=0.0, name=None)",
+        "Keras SGD's update of Variable ``var`` by ``grad``, in place (with ``momentum_slot``: momentum, Nesterov's "
+        "when ``nesterov``)."}},
+      {"apply_rmsprop",
+       {"apply_rmsprop(var, grad, velocity, average_grad=None, momentum_slot=None, learning_rate=0.001, rho=0.9, "
+        "momentum=0.0, epsilon=1e-07, weight_decay=0.0, name=None)",
+        "Keras RMSprop's update of Variable ``var`` and its slots, in place (``average_grad``: centered)."}},
+      {"apply_adam",
+       {"apply_adam(var, grad, m, v, v_hat=None, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, "
+        "step=1, weight_decay=0.0, name=None)",
+        "Keras Adam's update of Variable ``var`` and its moments at ``step`` (1-based), in place (``v_hat``: "
+        "AMSGrad)."}},
+      {"apply_adagrad",
+       {"apply_adagrad(var, grad, accumulator, learning_rate=0.001, epsilon=1e-07, weight_decay=0.0, name=None)",
+        "Keras Adagrad's update of Variable ``var`` and its accumulator, in place."}},
+      {"apply_adadelta",
+       {"apply_adadelta(var, grad, accumulated_grad, accumulated_delta_var, learning_rate=0.001, rho=0.95, "
+        "epsilon=1e-07, weight_decay=0.0, name=None)",
+        "Keras Adadelta's update of Variable ``var`` and its accumulators, in place."}},
+      {"apply_nadam",
+       {"apply_nadam(var, grad, m, v, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, step=1, "
+        "u_product=0.468, weight_decay=0.0, name=None)",
+        "Keras Nadam's update of Variable ``var`` and its moments, in place (``u_product``: the momentum "
+        "schedule's running product, 0.9 * (1 - 0.5 * 0.96) at step 1)."}},
       {"conv2d_max_pool",
        {"conv2d_max_pool(input, filters, strides, padding, dilations, ksize, pool_strides, pool_padding)",
         R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
@@ -236,6 +264,63 @@ max_pool2d's gradient.
   return table;
 }
 
+/** Sets a struct's attributes from a call (an adapter's or a field's conversion). */
+using Setter = std::function<void(const Call&, const std::vector<Tensor>&, Attrs&)>;
+
+/** A Variable argument of an optimizer update, or TypeError naming the op and the argument. */
+Variable& variable_arg(py::handle h, const char* op, const std::string& what) {
+  if (Variable* v = as_variable(h)) return *v;
+  throw TypeError(str_cat(op, ": ", what, " must be a Variable (updated in place), got ", Py_TYPE(h.ptr())->tp_name));
+}
+
+/**
+ * The call of an optimizer update (family optim): var, grad, then its slot Variables, updated in place through
+ * ops::invoke_update. An optional slot (default None) sets, in order, the struct's bool fields that are no Python
+ * argument (has_momentum, centered, amsgrad): whether the update has that slot.
+ */
+template <class T>
+std::function<py::object(const Call&)> update_body(OpId op, const Signature& sig, const std::vector<size_t>& inputs,
+                                                   const std::vector<Setter>& setters) {
+  std::vector<size_t> optional_slots;
+  for (size_t k = 2; k < inputs.size(); ++k)
+    if (sig.defaults[inputs[k]] && sig.defaults[inputs[k]].is_none()) optional_slots.push_back(k);
+  std::vector<size_t> flags;  // the struct's bool fields that no Python argument names
+  size_t field = 0;
+  T probe{};
+  for_each_attr_field(probe, [&](const char* f, auto& value) {
+    if (std::is_same_v<std::decay_t<decltype(value)>, bool> &&
+        std::find(sig.params.begin(), sig.params.end(), f) == sig.params.end())
+      flags.push_back(field);
+    ++field;
+  });
+  if (inputs.size() < 2 || flags.size() != optional_slots.size())
+    py::pybind11_fail(str_cat(sig.function, ": ", optional_slots.size(), " optional slots for ", flags.size(),
+                              " presence flags of attrs::", T::kName));
+  return [op, sig, inputs, setters, optional_slots, flags](const Call& call) -> py::object {
+    const char* name = op_def(op).name;
+    std::vector<Variable*> variables{&variable_arg(call[inputs[0]], name, sig.params[inputs[0]]), nullptr};
+    Tensor grad = to_tensor(call[inputs[1]], std::nullopt, name);
+    Attrs attrs{T{}};
+    for (const Setter& s : setters) s(call, {}, attrs);
+    for (size_t k = 2; k < inputs.size(); ++k) {
+      py::handle slot = call[inputs[k]];
+      const auto flag = std::find(optional_slots.begin(), optional_slots.end(), k);
+      if (flag != optional_slots.end()) {
+        size_t f = 0;
+        for_each_attr_field(std::get<T>(attrs), [&](const char*, auto& value) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(value)>, bool>)
+            if (f == flags[flag - optional_slots.begin()]) value = !slot.is_none();
+          ++f;
+        });
+        if (slot.is_none()) continue;
+      }
+      variables.push_back(&variable_arg(slot, name, sig.params[inputs[k]]));
+    }
+    ops::invoke_update(op, variables, grad, attrs);
+    return py::none();
+  };
+}
+
 /** The binding of registry op `op` with attribute struct T. */
 template <class T>
 void bind_op(py::module_& m, OpId op) {
@@ -254,7 +339,6 @@ void bind_op(py::module_& m, OpId op) {
   std::vector<bool> claimed(sig.params.size(), false);
   for (size_t i = 0; i < sig.params.size(); ++i) claimed[i] = sig.params[i] == "name";  // TF's, ignored
 
-  using Setter = std::function<void(const Call&, const std::vector<Tensor>&, Attrs&)>;
   std::vector<Setter> setters;
   std::vector<AdapterEntry> entries = adapters()[op];
   for (const AdapterEntry& a : struct_adapters()[T::kName]) entries.push_back(a);
@@ -292,6 +376,10 @@ void bind_op(py::module_& m, OpId op) {
   std::vector<size_t> inputs;
   for (size_t i = 0; i < sig.params.size(); ++i)
     if (!claimed[i]) inputs.push_back(i);
+  if (std::strcmp(op_def(op).family, "optim") == 0) {
+    define(m, sig, signature + "\n\n" + doc, update_body<T>(op, sig, inputs, setters));
+    return;
+  }
   const int n = op_def(op).num_inputs;
   if (n < 0 ? inputs.size() != 1 : inputs.size() != static_cast<size_t>(n))
     py::pybind11_fail(str_cat(name, ": the signature '", signature, "' has ", inputs.size(),
