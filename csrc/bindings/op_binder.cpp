@@ -181,89 +181,6 @@ std::map<std::string, std::vector<AdapterEntry>>& struct_adapters() {
   return table;
 }
 
-/** Signatures and docstrings of the registry ops the Python layer calls that TF does not name (no op_docs row). */
-struct InternalSignature {
-  const char* signature;
-  const char* doc;
-};
-const std::map<std::string, InternalSignature>& internal_signatures() {
-  static const std::map<std::string, InternalSignature> table = {
-      {"relu_grad", {"relu_grad(gradients, features, name=None)", "gradients where features > 0, else 0."}},
-      {"bias_add_relu", {"bias_add_relu(value, bias, name=None)", "relu(value + bias) in one pass (bias: 1-D)."}},
-      {"fused_elementwise",
-       {"fused_elementwise(inputs, program, name=None)",
-        "The element-wise ``program`` over ``inputs`` in one pass, with no intermediate tensor (the graph pass "
-        "elementwise_fusion makes it): a list of steps ``(op name, a, b)`` on values a and b, the inputs first, then "
-        "each earlier step's result (b = -1 for a unary op); returns the last step's value, bitwise what the steps "
-        "give one by one. Inputs: float32 or float64, each of the output's shape or a single element."}},
-      {"dropout", {"dropout(x, rate, noise_shape=None, seed=None, name=None)",
-                   "x / (1 - rate) where a uniform draw >= rate, else 0 (tf.nn.dropout wraps it)."}},
-      {"categorical", {"categorical(logits, num_samples, dtype=None, seed=None, name=None)",
-                       "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless "
-                       "dtype is given."}},
-      {"random_shuffle", {"random_shuffle(value, seed=None, name=None)",
-                          "A random permutation of `value` along its first dimension (tf.random.shuffle)."}},
-      {"apply_sgd",
-       {"apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
-        "weight_decay=0.0, name=None)",
-        "Keras SGD's update of Variable ``var`` by ``grad``, in place (with ``momentum_slot``: momentum, Nesterov's "
-        "when ``nesterov``)."}},
-      {"apply_rmsprop",
-       {"apply_rmsprop(var, grad, velocity, average_grad=None, momentum_slot=None, learning_rate=0.001, rho=0.9, "
-        "momentum=0.0, epsilon=1e-07, weight_decay=0.0, name=None)",
-        "Keras RMSprop's update of Variable ``var`` and its slots, in place (``average_grad``: centered)."}},
-      {"apply_adam",
-       {"apply_adam(var, grad, m, v, v_hat=None, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, "
-        "step=1, weight_decay=0.0, name=None)",
-        "Keras Adam's update of Variable ``var`` and its moments at ``step`` (1-based), in place (``v_hat``: "
-        "AMSGrad)."}},
-      {"apply_adagrad",
-       {"apply_adagrad(var, grad, accumulator, learning_rate=0.001, epsilon=1e-07, weight_decay=0.0, name=None)",
-        "Keras Adagrad's update of Variable ``var`` and its accumulator, in place."}},
-      {"apply_adadelta",
-       {"apply_adadelta(var, grad, accumulated_grad, accumulated_delta_var, learning_rate=0.001, rho=0.95, "
-        "epsilon=1e-07, weight_decay=0.0, name=None)",
-        "Keras Adadelta's update of Variable ``var`` and its accumulators, in place."}},
-      {"apply_nadam",
-       {"apply_nadam(var, grad, m, v, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, step=1, "
-        "u_product=0.468, weight_decay=0.0, name=None)",
-        "Keras Nadam's update of Variable ``var`` and its moments, in place (``u_product``: the momentum "
-        "schedule's running product, 0.9 * (1 - 0.5 * 0.96) at step 1)."}},
-      {"conv2d_max_pool",
-       {"conv2d_max_pool(input, filters, strides, padding, dilations, ksize, pool_strides, pool_padding)",
-        R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
-pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
-
-For few input channels the convolution's output lines are pooled while in cache and never stored; outputs that
-VALID pooling drops (the last of 11 under 2x2) are not computed. The values and gradients are those of the two ops.
-
-Example:
-    >>> x = tf.random.normal((8, 28, 28, 1)); w = tf.random.normal((3, 3, 1, 32))
-    >>> tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID").shape  # (8, 13, 13, 32)
-)doc"}},
-      {"conv2d_max_pool_backprop_filter",
-       {"conv2d_max_pool_backprop_filter(input, filter_sizes, out_backprop, argmax, strides, padding, dilations, "
-        "ksize, pool_strides, pool_padding)",
-        R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
-max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
-within each image of the convolution's output). For few input channels g is built a block of lines at a time (with
-overlapping windows an index outside its window raises InvalidArgumentError); otherwise, when the pooling keeps a
-quarter or less of the outputs, each pooled element's patch is taken at its argmax and g is never built. Elsewhere
-an index outside its window contributes nothing, as in max_pool2d's gradient.
-)doc"}},
-      {"conv2d_max_pool_backprop_input",
-       {"conv2d_max_pool_backprop_input(input_sizes, filters, out_backprop, argmax, strides, padding, dilations, "
-        "ksize, pool_strides, pool_padding)",
-        R"doc(conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, g) where g is
-max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it). When the pooling
-keeps a quarter or less of the convolution's outputs (2x2 windows, stride 2), each pooled element's filter column
-is added at its argmax's patch and g is never built; an index outside its window contributes nothing, as in
-max_pool2d's gradient.
-)doc"}},
-  };
-  return table;
-}
-
 /** Sets a struct's attributes from a call (an adapter's or a field's conversion). */
 using Setter = std::function<void(const Call&, const std::vector<Tensor>&, Attrs&)>;
 
@@ -330,10 +247,10 @@ void bind_op(py::module_& m, OpId op) {
   if (!doc.empty()) {
     signature = doc.substr(0, doc.find('\n'));
   } else {
-    auto it = internal_signatures().find(name);
-    if (it == internal_signatures().end()) return;  // not exposed to Python (its public function is another's)
-    signature = it->second.signature;
-    doc = it->second.doc;
+    const InternalOpDoc* internal = internal_op_doc(name);
+    if (!internal) return;  // not exposed to Python (its public function is another's)
+    signature = internal->signature;
+    doc = internal->doc;
   }
   const Signature sig = parse_signature(signature);
   std::vector<bool> claimed(sig.params.size(), false);
@@ -385,12 +302,14 @@ void bind_op(py::module_& m, OpId op) {
     py::pybind11_fail(str_cat(name, ": the signature '", signature, "' has ", inputs.size(),
                               " tensor arguments, the registry row ", n));
   const bool list = op == OpId::unstack || op == OpId::split;
-  define(m, sig, doc.find(signature) == 0 ? doc : signature + "\n\n" + doc, [op, inputs, setters, list](const Call& call) -> py::object {
+  const bool tuple = std::strcmp(op_def(op).family, "rnn") == 0;  // (sequence, states...)
+  define(m, sig, doc.find(signature) == 0 ? doc : signature + "\n\n" + doc, [op, inputs, setters, list, tuple](const Call& call) -> py::object {
     std::vector<Tensor> in = convert_inputs(op, call, inputs);
     Attrs attrs{T{}};
     for (const Setter& s : setters) s(call, in, attrs);
     std::vector<Tensor> out = ops::invoke(op, in, attrs);
     if (list) return py::cast(out);
+    if (tuple) return py::tuple(py::cast(out));
     return py::cast(std::move(out[0]));
   });
 }
