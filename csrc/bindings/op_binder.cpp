@@ -106,7 +106,8 @@ void define(py::module_& m, Signature sig, std::string doc, std::function<py::ob
 template <class F>
 constexpr bool kPlainField = std::is_same_v<F, double> || std::is_same_v<F, int64_t> || std::is_same_v<F, bool> ||
                              std::is_same_v<F, DType> || std::is_same_v<F, std::optional<DType>> ||
-                             std::is_same_v<F, Shape> || std::is_same_v<F, std::string> || std::is_same_v<F, Tensor>;
+                             std::is_same_v<F, Shape> || std::is_same_v<F, std::string> || std::is_same_v<F, Tensor> ||
+                             std::is_same_v<F, ops::RandomSeed>;
 
 /** Converts Python argument h into attribute field f by f's type; None keeps the default. */
 void set_field(double& f, py::handle h, const char*, const char*) {
@@ -124,6 +125,8 @@ void set_field(std::optional<DType>& f, py::handle h, const char*, const char*) 
 void set_field(Shape& f, py::handle h, const char* op, const char*) { f = shape_from_py(h, op); }
 void set_field(std::string& f, py::handle h, const char*, const char*) { f = py::cast<std::string>(h); }
 void set_field(Tensor& f, py::handle h, const char* op, const char*) { f = to_tensor(h, std::nullopt, op); }
+/** A seed resolves by TF 2's rules (ops/random_seed.h), None included: the global seed, else a fresh stream. */
+void set_field(ops::RandomSeed& f, py::handle h, const char*, const char*) { f = random_seed_from_py(h); }
 
 /** Converts a values list: the first tensor-like item (else the first item) fixes the others' dtype. */
 std::vector<Tensor> tensor_list(py::handle values, const char* op) {
@@ -281,11 +284,11 @@ void bind_op(py::module_& m, OpId op) {
     claimed[i] = true;
     setters.push_back([op, i, found](const Call& call, const std::vector<Tensor>&, Attrs& attrs) {
       py::handle h = call[i];
-      if (h.is_none()) return;
       size_t field = 0;
       for_each_attr_field(std::get<T>(attrs), [&](const char* f, auto& value) {
-        if constexpr (kPlainField<std::decay_t<decltype(value)>>)
-          if (field == found) set_field(value, h, op_def(op).name, f);
+        using F = std::decay_t<decltype(value)>;
+        if constexpr (kPlainField<F>)  // None keeps the default, except a seed's (None is a rule of its own)
+          if (field == found && (std::is_same_v<F, ops::RandomSeed> || !h.is_none())) set_field(value, h, op_def(op).name, f);
         ++field;
       });
     });
