@@ -37,13 +37,17 @@ def paused_tapes():
             tape.paused = paused
 
 
+_distribute_context = None  # pytensor.distribute._context once imported (distribute imports the tape)
+
+
 def _strategy_ready_hook(sources):
-    """distribute's gradient_ready_hook(sources), imported on the first call (distribute imports the tape); the
-    import then rebinds this name, so the hot path of gradient() pays no import statement per call."""
-    global _strategy_ready_hook
-    from .distribute._context import gradient_ready_hook
-    _strategy_ready_hook = gradient_ready_hook
-    return gradient_ready_hook(sources)
+    """distribute's gradient_ready_hook(sources) while a strategy scope is open anywhere, else None; the hot path of
+    gradient() tests one integer (its open_scopes) instead of calling it."""
+    global _distribute_context
+    if _distribute_context is None:
+        from .distribute import _context
+        _distribute_context = _context
+    return _distribute_context.gradient_ready_hook(sources) if _distribute_context.open_scopes else None
 
 
 def _check_tensor(x, what):
@@ -130,7 +134,7 @@ class GradientTape:
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
         on_ready = self._ready_fn
-        if on_ready is None:
+        if on_ready is None and (_distribute_context is None or _distribute_context.open_scopes):
             on_ready = _strategy_ready_hook(sources)
         if (on_ready is None and output_gradients is None and type(target) in _TENSOR_TYPES and type(sources) in _TENSOR_TYPES
                 and (sources.dtype.is_floating or sources.dtype.is_complex) and target is not sources):

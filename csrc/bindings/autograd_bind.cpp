@@ -61,10 +61,10 @@ void bind_autograd(py::module_& m) {
              return out;
            })
       .def("gradient",
-           [](autograd::Tape& tape, py::sequence targets, py::sequence sources, py::sequence output_grads,
-              bool consume, py::object on_ready) {
+           [](autograd::Tape& tape, py::handle targets, py::handle sources, py::handle output_grads, bool consume,
+              py::handle on_ready) {
              std::vector<autograd::Source> srcs;
-             for (py::handle s : sources) srcs.push_back(to_source(s));
+             for (py::handle s : py::reinterpret_borrow<py::sequence>(sources)) srcs.push_back(to_source(s));
              std::vector<Tensor> tgts = tensor_list(targets, "targets", false);
              std::vector<Tensor> ogs = tensor_list(output_grads, "output_gradients", true);
              // A row gradient reaches Python as (values, indices, dense_shape), which gradient_tape.py makes an

@@ -35,8 +35,6 @@ void bind_conv(pybind11::module_& m);
 void bind_pool(pybind11::module_& m);
 /** The fused recurrent ops (lstm, gru, simple_rnn). */
 void bind_rnn(pybind11::module_& m);
-/** Fused in-place optimizer updates on Variables. */
-void bind_optim(pybind11::module_& m);
 /** File-format helpers for pytensor.io / pytensor.data (CRC32C, ...). */
 void bind_io(pybind11::module_& m);
 /** Tape, custom gradients, recording control. */

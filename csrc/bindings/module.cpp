@@ -72,7 +72,6 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_conv(m);
   bind::bind_pool(m);
   bind::bind_rnn(m);
-  bind::bind_optim(m);
   bind::bind_io(m);
   bind::bind_autograd(m);
   bind::bind_invoke(m);

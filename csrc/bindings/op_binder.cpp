@@ -5,6 +5,8 @@
 #include <pybind11/eval.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "../ops/invoke.h"
@@ -104,7 +106,8 @@ void define(py::module_& m, Signature sig, std::string doc, std::function<py::ob
 template <class F>
 constexpr bool kPlainField = std::is_same_v<F, double> || std::is_same_v<F, int64_t> || std::is_same_v<F, bool> ||
                              std::is_same_v<F, DType> || std::is_same_v<F, std::optional<DType>> ||
-                             std::is_same_v<F, Shape> || std::is_same_v<F, std::string> || std::is_same_v<F, Tensor>;
+                             std::is_same_v<F, Shape> || std::is_same_v<F, std::string> || std::is_same_v<F, Tensor> ||
+                             std::is_same_v<F, ops::RandomSeed>;
 
 /** Converts Python argument h into attribute field f by f's type; None keeps the default. */
 void set_field(double& f, py::handle h, const char*, const char*) {
@@ -122,6 +125,8 @@ void set_field(std::optional<DType>& f, py::handle h, const char*, const char*) 
 void set_field(Shape& f, py::handle h, const char* op, const char*) { f = shape_from_py(h, op); }
 void set_field(std::string& f, py::handle h, const char*, const char*) { f = py::cast<std::string>(h); }
 void set_field(Tensor& f, py::handle h, const char* op, const char*) { f = to_tensor(h, std::nullopt, op); }
+/** A seed resolves by TF 2's rules (ops/random_seed.h), None included: the global seed, else a fresh stream. */
+void set_field(ops::RandomSeed& f, py::handle h, const char*, const char*) { f = random_seed_from_py(h); }
 
 /** Converts a values list: the first tensor-like item (else the first item) fixes the others' dtype. */
 std::vector<Tensor> tensor_list(py::handle values, const char* op) {
@@ -179,61 +184,61 @@ std::map<std::string, std::vector<AdapterEntry>>& struct_adapters() {
   return table;
 }
 
-/** Signatures and docstrings of the registry ops the Python layer calls that TF does not name (no op_docs row). */
-struct InternalSignature {
-  const char* signature;
-  const char* doc;
-};
-const std::map<std::string, InternalSignature>& internal_signatures() {
-  static const std::map<std::string, InternalSignature> table = {
-      {"relu_grad", {"relu_grad(gradients, features, name=None)", "gradients where features > 0, else 0."}},
-      {"bias_add_relu", {"bias_add_relu(value, bias, name=None)", "relu(value + bias) in one pass (bias: 1-D)."}},
-      {"fused_elementwise",
-       {"fused_elementwise(inputs, program, name=None)",
-        "The element-wise ``program`` over ``inputs`` in one pass, with no intermediate tensor (the graph pass "
-        "elementwise_fusion makes it): a list of steps ``(op name, a, b)`` on values a and b, the inputs first, then "
-        "each earlier step's result (b = -1 for a unary op); returns the last step's value, bitwise what the steps "
-        "give one by one. Inputs: float32 or float64, each of the output's shape or a single element."}},
-      {"dropout", {"dropout(x, rate, noise_shape=None, seed=None, name=None)",
-                   "x / (1 - rate) where a uniform draw >= rate, else 0 (tf.nn.dropout wraps it)."}},
-      {"categorical", {"categorical(logits, num_samples, dtype=None, seed=None, name=None)",
-                       "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless "
-                       "dtype is given."}},
-      {"random_shuffle", {"random_shuffle(value, seed=None, name=None)",
-                          "A random permutation of `value` along its first dimension (tf.random.shuffle)."}},
-      {"conv2d_max_pool",
-       {"conv2d_max_pool(input, filters, strides, padding, dilations, ksize, pool_strides, pool_padding)",
-        R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
-pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
+/** Sets a struct's attributes from a call (an adapter's or a field's conversion). */
+using Setter = std::function<void(const Call&, const std::vector<Tensor>&, Attrs&)>;
 
-For few input channels the convolution's output lines are pooled while in cache and never stored; outputs that
-VALID pooling drops (the last of 11 under 2x2) are not computed. The values and gradients are those of the two ops.
+/** A Variable argument of an optimizer update, or TypeError naming the op and the argument. */
+Variable& variable_arg(py::handle h, const char* op, const std::string& what) {
+  if (Variable* v = as_variable(h)) return *v;
+  throw TypeError(str_cat(op, ": ", what, " must be a Variable (updated in place), got ", Py_TYPE(h.ptr())->tp_name));
+}
 
-Example:
-    >>> x = tf.random.normal((8, 28, 28, 1)); w = tf.random.normal((3, 3, 1, 32))
-    >>> tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID").shape  # (8, 13, 13, 32)
-)doc"}},
-      {"conv2d_max_pool_backprop_filter",
-       {"conv2d_max_pool_backprop_filter(input, filter_sizes, out_backprop, argmax, strides, padding, dilations, "
-        "ksize, pool_strides, pool_padding)",
-        R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
-max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
-within each image of the convolution's output). For few input channels g is built a block of lines at a time (with
-overlapping windows an index outside its window raises InvalidArgumentError); otherwise, when the pooling keeps a
-quarter or less of the outputs, each pooled element's patch is taken at its argmax and g is never built. Elsewhere
-an index outside its window contributes nothing, as in max_pool2d's gradient.
-)doc"}},
-      {"conv2d_max_pool_backprop_input",
-       {"conv2d_max_pool_backprop_input(input_sizes, filters, out_backprop, argmax, strides, padding, dilations, "
-        "ksize, pool_strides, pool_padding)",
-        R"doc(conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, g) where g is
-max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it). When the pooling
-keeps a quarter or less of the convolution's outputs (2x2 windows, stride 2), each pooled element's filter column
-is added at its argmax's patch and g is never built; an index outside its window contributes nothing, as in
-max_pool2d's gradient.
-)doc"}},
+/**
+ * The call of an optimizer update (family optim): var, grad, then its slot Variables, updated in place through
+ * ops::invoke_update. An optional slot (default None) sets, in order, the struct's bool fields that are no Python
+ * argument (has_momentum, centered, amsgrad): whether the update has that slot.
+ */
+template <class T>
+std::function<py::object(const Call&)> update_body(OpId op, const Signature& sig, const std::vector<size_t>& inputs,
+                                                   const std::vector<Setter>& setters) {
+  std::vector<size_t> optional_slots;
+  for (size_t k = 2; k < inputs.size(); ++k)
+    if (sig.defaults[inputs[k]] && sig.defaults[inputs[k]].is_none()) optional_slots.push_back(k);
+  std::vector<size_t> flags;  // the struct's bool fields that no Python argument names
+  size_t field = 0;
+  T probe{};
+  for_each_attr_field(probe, [&](const char* f, auto& value) {
+    if (std::is_same_v<std::decay_t<decltype(value)>, bool> &&
+        std::find(sig.params.begin(), sig.params.end(), f) == sig.params.end())
+      flags.push_back(field);
+    ++field;
+  });
+  if (inputs.size() < 2 || flags.size() != optional_slots.size())
+    py::pybind11_fail(str_cat(sig.function, ": ", optional_slots.size(), " optional slots for ", flags.size(),
+                              " presence flags of attrs::", T::kName));
+  return [op, sig, inputs, setters, optional_slots, flags](const Call& call) -> py::object {
+    const char* name = op_def(op).name;
+    std::vector<Variable*> variables{&variable_arg(call[inputs[0]], name, sig.params[inputs[0]]), nullptr};
+    Tensor grad = to_tensor(call[inputs[1]], std::nullopt, name);
+    Attrs attrs{T{}};
+    for (const Setter& s : setters) s(call, {}, attrs);
+    for (size_t k = 2; k < inputs.size(); ++k) {
+      py::handle slot = call[inputs[k]];
+      const auto flag = std::find(optional_slots.begin(), optional_slots.end(), k);
+      if (flag != optional_slots.end()) {
+        size_t f = 0;
+        for_each_attr_field(std::get<T>(attrs), [&](const char*, auto& value) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(value)>, bool>)
+            if (f == flags[flag - optional_slots.begin()]) value = !slot.is_none();
+          ++f;
+        });
+        if (slot.is_none()) continue;
+      }
+      variables.push_back(&variable_arg(slot, name, sig.params[inputs[k]]));
+    }
+    ops::invoke_update(op, variables, grad, attrs);
+    return py::none();
   };
-  return table;
 }
 
 /** The binding of registry op `op` with attribute struct T. */
@@ -245,16 +250,15 @@ void bind_op(py::module_& m, OpId op) {
   if (!doc.empty()) {
     signature = doc.substr(0, doc.find('\n'));
   } else {
-    auto it = internal_signatures().find(name);
-    if (it == internal_signatures().end()) return;  // not exposed to Python (its public function is another's)
-    signature = it->second.signature;
-    doc = it->second.doc;
+    const InternalOpDoc* internal = internal_op_doc(name);
+    if (!internal) return;  // not exposed to Python (its public function is another's)
+    signature = internal->signature;
+    doc = internal->doc;
   }
   const Signature sig = parse_signature(signature);
   std::vector<bool> claimed(sig.params.size(), false);
   for (size_t i = 0; i < sig.params.size(); ++i) claimed[i] = sig.params[i] == "name";  // TF's, ignored
 
-  using Setter = std::function<void(const Call&, const std::vector<Tensor>&, Attrs&)>;
   std::vector<Setter> setters;
   std::vector<AdapterEntry> entries = adapters()[op];
   for (const AdapterEntry& a : struct_adapters()[T::kName]) entries.push_back(a);
@@ -280,11 +284,11 @@ void bind_op(py::module_& m, OpId op) {
     claimed[i] = true;
     setters.push_back([op, i, found](const Call& call, const std::vector<Tensor>&, Attrs& attrs) {
       py::handle h = call[i];
-      if (h.is_none()) return;
       size_t field = 0;
       for_each_attr_field(std::get<T>(attrs), [&](const char* f, auto& value) {
-        if constexpr (kPlainField<std::decay_t<decltype(value)>>)
-          if (field == found) set_field(value, h, op_def(op).name, f);
+        using F = std::decay_t<decltype(value)>;
+        if constexpr (kPlainField<F>)  // None keeps the default, except a seed's (None is a rule of its own)
+          if (field == found && (std::is_same_v<F, ops::RandomSeed> || !h.is_none())) set_field(value, h, op_def(op).name, f);
         ++field;
       });
     });
@@ -292,17 +296,23 @@ void bind_op(py::module_& m, OpId op) {
   std::vector<size_t> inputs;
   for (size_t i = 0; i < sig.params.size(); ++i)
     if (!claimed[i]) inputs.push_back(i);
+  if (std::strcmp(op_def(op).family, "optim") == 0) {
+    define(m, sig, signature + "\n\n" + doc, update_body<T>(op, sig, inputs, setters));
+    return;
+  }
   const int n = op_def(op).num_inputs;
   if (n < 0 ? inputs.size() != 1 : inputs.size() != static_cast<size_t>(n))
     py::pybind11_fail(str_cat(name, ": the signature '", signature, "' has ", inputs.size(),
                               " tensor arguments, the registry row ", n));
   const bool list = op == OpId::unstack || op == OpId::split;
-  define(m, sig, doc.find(signature) == 0 ? doc : signature + "\n\n" + doc, [op, inputs, setters, list](const Call& call) -> py::object {
+  const bool tuple = std::strcmp(op_def(op).family, "rnn") == 0;  // (sequence, states...)
+  define(m, sig, doc.find(signature) == 0 ? doc : signature + "\n\n" + doc, [op, inputs, setters, list, tuple](const Call& call) -> py::object {
     std::vector<Tensor> in = convert_inputs(op, call, inputs);
     Attrs attrs{T{}};
     for (const Setter& s : setters) s(call, in, attrs);
     std::vector<Tensor> out = ops::invoke(op, in, attrs);
     if (list) return py::cast(out);
+    if (tuple) return py::tuple(py::cast(out));
     return py::cast(std::move(out[0]));
   });
 }

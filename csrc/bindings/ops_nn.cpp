@@ -1,4 +1,4 @@
-// Adapters of the nn family (softmax's axis=None, dropout's noise shape and seed); the rest is generated.
+// Adapters of the nn family (softmax's axis=None, dropout's noise shape); the rest is generated.
 #include "op_binder.h"
 
 namespace pt::bind {
@@ -7,10 +7,9 @@ void bind_nn(py::module_&) {
   add_adapter({OpId::softmax, OpId::log_softmax}, {"axis"}, [](const AdapterContext& c, Attrs& a) {
     attrs_of<attrs::Axis>(c.op, a).axis = c.arg(0).is_none() ? -1 : int_arg(c.arg(0), c.name(), "axis");
   });
-  add_adapter({OpId::dropout}, {"noise_shape", "seed"}, [](const AdapterContext& c, Attrs& a) {
+  add_adapter({OpId::dropout}, {"noise_shape"}, [](const AdapterContext& c, Attrs& a) {
     auto& d = attrs_of<attrs::Dropout>(c.op, a);
     d.noise_shape = c.arg(0).is_none() ? c.inputs[0].shape() : shape_from_py(c.arg(0), c.name());
-    d.seed = random_seed_from_py(c.arg(1));
   });
 }
 

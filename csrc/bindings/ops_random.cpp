@@ -108,12 +108,6 @@ void bind_random(py::module_& m) {
   def_function(m, "random_uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None)",
                "Uniform samples in [minval, maxval) (tf.random.uniform); integer dtypes need maxval.",
                [](const Call& c) { return py::cast(uniform(c[0], c[1], c[2], c[3], c[4])); });
-  add_adapter({OpId::categorical}, {"seed"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Categorical>(c.op, a).seed = random_seed_from_py(c.arg(0));
-  });
-  add_adapter({OpId::random_shuffle}, {"seed"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Shuffle>(c.op, a).seed = random_seed_from_py(c.arg(0));
-  });
   m.def("_philox4x32",
         [](std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key) {
           return cpu::Philox4x32::eval(counter, key[0], key[1]);

@@ -8,6 +8,8 @@
  * tests/test_docstrings.py requires a docstring for every public callable and runs every example.
  */
 
+#include <string_view>
+
 namespace pt {
 
 /** One function's documentation. */
@@ -696,5 +698,129 @@ inline constexpr OpDoc kOpDocs[] = {
      "dtype: the dtype (default: input's).",
      "pt.zeros_like([[1, 2], [3, 4]])  # [[0, 0], [0, 0]]"},
 };
+
+/** A registry op the Python layer calls that TF does not name: its signature line and docstring. */
+struct InternalOpDoc {
+  const char* name;
+  const char* signature;
+  const char* doc;
+};
+
+inline constexpr InternalOpDoc kInternalOpDocs[] = {
+    {"relu_grad", "relu_grad(gradients, features, name=None)", "gradients where features > 0, else 0."},
+    {"bias_add_relu", "bias_add_relu(value, bias, name=None)", "relu(value + bias) in one pass (bias: 1-D)."},
+    {"fused_elementwise",
+     "fused_elementwise(inputs, program, name=None)",
+     "The element-wise ``program`` over ``inputs`` in one pass, with no intermediate tensor (the graph pass "
+     "elementwise_fusion makes it): a list of steps ``(op name, a, b)`` on values a and b, the inputs first, then "
+     "each earlier step's result (b = -1 for a unary op); returns the last step's value, bitwise what the steps "
+     "give one by one. Inputs: float32 or float64, each of the output's shape or a single element."},
+    {"dropout", "dropout(x, rate, noise_shape=None, seed=None, name=None)",
+     "x / (1 - rate) where a uniform draw >= rate, else 0 (tf.nn.dropout wraps it)."},
+    {"categorical", "categorical(logits, num_samples, dtype=None, seed=None, name=None)",
+     "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless "
+     "dtype is given."},
+    {"random_shuffle", "random_shuffle(value, seed=None, name=None)",
+     "A random permutation of `value` along its first dimension (tf.random.shuffle)."},
+    {"apply_sgd",
+     "apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
+     "weight_decay=0.0, name=None)",
+     "Keras SGD's update of Variable ``var`` by ``grad``, in place (with ``momentum_slot``: momentum, Nesterov's "
+     "when ``nesterov``)."},
+    {"apply_rmsprop",
+     "apply_rmsprop(var, grad, velocity, average_grad=None, momentum_slot=None, learning_rate=0.001, rho=0.9, "
+     "momentum=0.0, epsilon=1e-07, weight_decay=0.0, name=None)",
+     "Keras RMSprop's update of Variable ``var`` and its slots, in place (``average_grad``: centered)."},
+    {"apply_adam",
+     "apply_adam(var, grad, m, v, v_hat=None, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, "
+     "step=1, weight_decay=0.0, name=None)",
+     "Keras Adam's update of Variable ``var`` and its moments at ``step`` (1-based), in place (``v_hat``: "
+     "AMSGrad)."},
+    {"apply_adagrad",
+     "apply_adagrad(var, grad, accumulator, learning_rate=0.001, epsilon=1e-07, weight_decay=0.0, name=None)",
+     "Keras Adagrad's update of Variable ``var`` and its accumulator, in place."},
+    {"apply_adadelta",
+     "apply_adadelta(var, grad, accumulated_grad, accumulated_delta_var, learning_rate=0.001, rho=0.95, "
+     "epsilon=1e-07, weight_decay=0.0, name=None)",
+     "Keras Adadelta's update of Variable ``var`` and its accumulators, in place."},
+    {"apply_nadam",
+     "apply_nadam(var, grad, m, v, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, step=1, "
+     "u_product=0.468, weight_decay=0.0, name=None)",
+     "Keras Nadam's update of Variable ``var`` and its moments, in place (``u_product``: the momentum "
+     "schedule's running product, 0.9 * (1 - 0.5 * 0.96) at step 1)."},
+    {"conv2d_max_pool",
+     "conv2d_max_pool(input, filters, strides, padding, dilations, ksize, pool_strides, pool_padding)",
+     R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
+pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
+
+For few input channels the convolution's output lines are pooled while in cache and never stored; outputs that
+VALID pooling drops (the last of 11 under 2x2) are not computed. The values and gradients are those of the two ops.
+
+Example:
+  >>> x = tf.random.normal((8, 28, 28, 1)); w = tf.random.normal((3, 3, 1, 32))
+  >>> tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID").shape  # (8, 13, 13, 32)
+)doc"},
+    {"conv2d_max_pool_backprop_filter",
+     "conv2d_max_pool_backprop_filter(input, filter_sizes, out_backprop, argmax, strides, padding, dilations, "
+     "ksize, pool_strides, pool_padding)",
+     R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
+within each image of the convolution's output). For few input channels g is built a block of lines at a time (with
+overlapping windows an index outside its window raises InvalidArgumentError); otherwise, when the pooling keeps a
+quarter or less of the outputs, each pooled element's patch is taken at its argmax and g is never built. Elsewhere
+an index outside its window contributes nothing, as in max_pool2d's gradient.
+)doc"},
+    {"conv2d_max_pool_backprop_input",
+     "conv2d_max_pool_backprop_input(input_sizes, filters, out_backprop, argmax, strides, padding, dilations, "
+     "ksize, pool_strides, pool_padding)",
+     R"doc(conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it). When the pooling
+keeps a quarter or less of the convolution's outputs (2x2 windows, stride 2), each pooled element's filter column
+is added at its argmax's patch and g is never built; an index outside its window contributes nothing, as in
+max_pool2d's gradient.
+)doc"},
+    {"lstm",
+     "lstm(inputs, initial_h, initial_c, kernel, recurrent_kernel, bias, mask=None, go_backwards=False, "
+     "activation='tanh', recurrent_activation='sigmoid')",
+     R"doc(Keras's LSTM over a whole (batch, timesteps, features) sequence in one op.
+
+kernel (features, 4 * units), recurrent_kernel (units, 4 * units) and bias (4 * units,) in Keras's gate order
+i, f, c, o; ``mask`` (batch, timesteps) bool: a masked step keeps the states. Returns ``(sequence, h, c)``:
+the state h after each step in loop order (reversed with ``go_backwards``), and the final states.
+
+Example:
+    >>> x = tf.random.normal((2, 5, 3)); h = tf.zeros((2, 4))
+    >>> seq, h, c = tf._core.lstm(x, h, h, tf.ones((3, 16)), tf.ones((4, 16)), tf.zeros((16,)))
+)doc"},
+    {"gru",
+     "gru(inputs, initial_h, kernel, recurrent_kernel, bias, reset_after=True, mask=None, go_backwards=False, "
+     "activation='tanh', recurrent_activation='sigmoid')",
+     R"doc(Keras's GRU over a whole (batch, timesteps, features) sequence in one op.
+
+Gate order z, r, h; bias (3 * units,), or (2, 3 * units) (input bias, recurrent bias) with ``reset_after``.
+Returns ``(sequence, h)``; mask and go_backwards as for ``lstm``.
+
+Example:
+    >>> x = tf.random.normal((2, 5, 3)); h = tf.zeros((2, 4))
+    >>> seq, h = tf._core.gru(x, h, tf.ones((3, 12)), tf.ones((4, 12)), tf.zeros((2, 12)))
+)doc"},
+    {"simple_rnn",
+     "simple_rnn(inputs, initial_h, kernel, recurrent_kernel, bias, mask=None, go_backwards=False, "
+     "activation='tanh')",
+     R"doc(Keras's SimpleRNN over a whole (batch, timesteps, features) sequence in one op:
+h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias). Returns ``(sequence, h)``.
+
+Example:
+    >>> x = tf.random.normal((2, 5, 3)); h = tf.zeros((2, 4))
+    >>> seq, h = tf._core.simple_rnn(x, h, tf.ones((3, 4)), tf.eye(4), tf.zeros((4,)))
+)doc"},
+};
+
+/** The row of internal op `name`, or null. */
+inline const InternalOpDoc* internal_op_doc(std::string_view name) {
+  for (const InternalOpDoc& d : kInternalOpDocs)
+    if (name == d.name) return &d;
+  return nullptr;
+}
 
 }  // namespace pt

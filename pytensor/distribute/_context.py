@@ -4,6 +4,9 @@ import threading
 
 _state = threading.local()
 _default = None
+# Strategy scopes open on any thread: GradientTape.gradient asks for gradient_ready_hook only while one is, so a
+# tape step outside every strategy pays one integer test.
+open_scopes = 0
 
 
 def _stack():
@@ -33,15 +36,19 @@ def default_strategy():
 
 
 def enter_scope(strategy):
+    global open_scopes
     stack = _stack()
     if stack and stack[-1] is not strategy:
         raise ValueError(f"Mixing different tf.distribute.Strategy objects: {strategy!r} is entered inside the "
                          f"scope of {stack[-1]!r}. Leave the outer scope first (one strategy at a time, as TF).")
     stack.append(strategy)
+    open_scopes += 1
 
 
 def exit_scope():
+    global open_scopes
     _stack().pop()
+    open_scopes -= 1
 
 
 def replica_context():
