@@ -35,8 +35,8 @@ bool is_pointwise(const ConvGeometry& g) {
          g.pad_left == 0;
 }
 
-/** Fewest output rows of a forward / input-gradient block: its GEMM packs the whole filter once per block. */
-constexpr int64_t kMinBlockRows = 256;
+/** Fewest output rows of a forward / input-gradient block. */
+constexpr int64_t kMinBlockRows = 64;
 /**
  * Fewest output rows of a filter-gradient block: each block writes and sums a whole partial dW, which for large
  * patches costs as much as the product itself when blocks are short.
