@@ -7,6 +7,7 @@ import pytest
 
 import pytensor as tf
 from op_db import ref_conv2d
+from op_db.conv import ref_conv2d_backprop_filter, ref_conv2d_backprop_input
 
 
 def _x1d(values):
@@ -136,6 +137,26 @@ def test_winograd_propagates_nan_and_inf_to_the_outputs_it_touches():
     assert not np.isfinite(y[4:, 4:]).all()
 
 
+# Few output channels from many taps (7x7 -> 1 channel, as a GAN generator's last layer): the tap-product kernels.
+TAP_PRODUCT_CASES = [((3, 28, 28, 16), (7, 7, 16, 1), "SAME", 1), ((2, 11, 9, 8), (5, 5, 8, 2), "VALID", 1),
+                     ((2, 12, 10, 6), (3, 4, 6, 3), "SAME", 2),
+                     ((1, 9, 8, 40), (2, 2, 40, 1), [[0, 0], [2, 0], [1, 3], [0, 0]], 1)]
+
+
+@pytest.mark.parametrize("xs,ws,padding,dilation", TAP_PRODUCT_CASES)
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 2e-5), (np.float64, 1e-12)])
+def test_few_output_channels_forward_and_gradients_match_numpy(xs, ws, padding, dilation, dtype, tol):
+    rng = np.random.default_rng(11)
+    x, w = rng.standard_normal(xs), rng.standard_normal(ws)
+    want = ref_conv2d(x, w, 1, padding, dilation)
+    _scale_close(tf.nn.conv2d(x.astype(dtype), w.astype(dtype), 1, padding, dilations=dilation).numpy(), want, tol)
+    dy = rng.standard_normal(want.shape)
+    got_dx = tf.nn.conv2d_backprop_input(xs, w.astype(dtype), dy.astype(dtype), 1, padding, dilations=dilation)
+    _scale_close(got_dx.numpy(), ref_conv2d_backprop_input(xs, w, dy, 1, padding, dilation), tol)
+    got_dw = tf.nn.conv2d_backprop_filter(x.astype(dtype), ws, dy.astype(dtype), 1, padding, dilations=dilation)
+    _scale_close(got_dw.numpy(), ref_conv2d_backprop_filter(x, ws, dy, 1, padding, dilation), tol)
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_results_do_not_depend_on_thread_count(threads):
     rng = np.random.default_rng(3)
@@ -144,6 +165,8 @@ def test_results_do_not_depend_on_thread_count(threads):
     dy = tf.constant(rng.standard_normal((32, 14, 14, 16)).astype(np.float32))
     w5 = tf.constant(rng.standard_normal((5, 5, 16, 8)).astype(np.float32))  # strided 5x5: the im2col kernels
     dy5 = tf.constant(rng.standard_normal((32, 8, 8, 8)).astype(np.float32))
+    w7 = tf.constant(rng.standard_normal((7, 7, 16, 1)).astype(np.float32))  # one output channel: tap products
+    dy7 = tf.constant(rng.standard_normal((32, 16, 16, 1)).astype(np.float32))
     old = tf.config.threading.get_intra_op_parallelism_threads()
 
     def run():
@@ -152,7 +175,10 @@ def test_results_do_not_depend_on_thread_count(threads):
                 tf.nn.conv2d_backprop_input(x.shape, w, dy, 1, "VALID").numpy(),
                 tf.nn.conv2d(x, w5, 2, "SAME").numpy(),
                 tf.nn.conv2d_backprop_filter(x, w5.shape, dy5, 2, "SAME").numpy(),
-                tf.nn.conv2d_backprop_input(x.shape, w5, dy5, 2, "SAME").numpy()]
+                tf.nn.conv2d_backprop_input(x.shape, w5, dy5, 2, "SAME").numpy(),
+                tf.nn.conv2d(x, w7, 1, "SAME").numpy(),
+                tf.nn.conv2d_backprop_filter(x, w7.shape, dy7, 1, "SAME").numpy(),
+                tf.nn.conv2d_backprop_input(x.shape, w7, dy7, 1, "SAME").numpy()]
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         got = run()

@@ -35,10 +35,22 @@ bool is_pointwise(const ConvGeometry& g) {
          g.pad_left == 0;
 }
 
-/** Output lines (img, oy) per block: a function of the shape only, so sums never depend on the thread count. */
-int64_t lines_per_block(const ConvGeometry& g, int64_t patch) {
-  const int64_t by_cache = std::max<int64_t>(1, std::max<int64_t>(64, kBlockElems / std::max<int64_t>(patch, 1)) /
-                                                    std::max<int64_t>(g.ow, 1));
+/** Fewest output rows of a forward / input-gradient block. */
+constexpr int64_t kMinBlockRows = 64;
+/**
+ * Fewest output rows of a filter-gradient block: each block writes and sums a whole partial dW, which for large
+ * patches costs as much as the product itself when blocks are short.
+ */
+constexpr int64_t kMinFilterBlockRows = 1024;
+
+/**
+ * Output lines (img, oy) per block of at least min_rows rows: a function of the shape only, so sums never depend
+ * on the thread count.
+ */
+int64_t lines_per_block(const ConvGeometry& g, int64_t patch, int64_t min_rows = kMinBlockRows) {
+  const int64_t by_cache =
+      std::max<int64_t>(1, std::max<int64_t>(min_rows, kBlockElems / std::max<int64_t>(patch, 1)) /
+                               std::max<int64_t>(g.ow, 1));
   return std::max(by_cache, (g.n * g.oh + kMaxBlocks - 1) / kMaxBlocks);
 }
 
@@ -301,6 +313,128 @@ void max_pool2x2_lines(const ConvGeometry& g, const T* x, const T* w, int64_t l0
   }
 }
 
+/** Most taps x output channels per input pixel for which the tap-product path replaces im2col. */
+constexpr int64_t kTapProductsMaxWidth = 64;
+
+/**
+ * Few output channels from many taps (a 7x7 convolution to one channel): im2col would copy every input pixel
+ * kh * kw times for a product only co wide. The tap-product path instead multiplies each input pixel by every
+ * tap's filter in one GEMM, Z = X · W' (pixels x c by c x kh * kw * co), and sums each output's taps of Z.
+ */
+bool uses_tap_products(const ConvGeometry& g) {
+  return g.sh == 1 && g.sw == 1 && g.kh * g.kw > 1 && g.kh * g.kw * g.co <= kTapProductsMaxWidth &&
+         patch_size(g) > kDirectMaxPatch;
+}
+
+/** The filter as W' (c x kh * kw * co): W'[ci, k * co + o] = w[k, ci, o]. */
+template <class T>
+std::vector<T> filter_by_channel(const ConvGeometry& g, const T* w) {
+  const int64_t taps = g.kh * g.kw, width = taps * g.co;
+  std::vector<T> wc(static_cast<size_t>(g.c * width));
+  for (int64_t k = 0; k < taps; ++k)
+    for (int64_t ci = 0; ci < g.c; ++ci)
+      std::copy_n(w + (k * g.c + ci) * g.co, g.co, wc.data() + ci * width + k * g.co);
+  return wc;
+}
+
+/** Images per tap-product block: one block's products (pixels x kh * kw * co) stay in L2. */
+int64_t tap_product_images(const ConvGeometry& g) {
+  return std::max<int64_t>(1, kBlockElems / std::max<int64_t>(1, g.h * g.w * g.kh * g.kw * g.co));
+}
+
+/** One image's output y (oh, ow, co) = the sum over taps k of its products z (h * w x taps * co) read at tap k. */
+template <class T>
+void sum_tap_products(const ConvGeometry& g, const T* z, T* y) {
+  const int64_t width = g.kh * g.kw * g.co;
+  for (int64_t oy = 0; oy < g.oh; ++oy)
+    for (int64_t ox = 0; ox < g.ow; ++ox) {
+      T* out = y + (oy * g.ow + ox) * g.co;
+      std::fill_n(out, g.co, T(0));
+      for (int64_t ky = 0; ky < g.kh; ++ky) {
+        const int64_t iy = oy - g.pad_top + ky * g.dh;
+        if (iy < 0 || iy >= g.h) continue;
+        for (int64_t kx = 0; kx < g.kw; ++kx) {
+          const int64_t ix = ox - g.pad_left + kx * g.dw;
+          if (ix < 0 || ix >= g.w) continue;
+          const T* src = z + (iy * g.w + ix) * width + (ky * g.kw + kx) * g.co;
+          for (int64_t o = 0; o < g.co; ++o) out[o] += src[o];
+        }
+      }
+    }
+}
+
+/**
+ * One image's gradient spread over taps, gz (h * w x taps * co): gz[input pixel, k * co + o] = dy at the output
+ * pixel whose tap k reads that input pixel (0 where none does), so that dx = gz · W'^T and dW' = X^T · gz.
+ */
+template <class T>
+void spread_to_taps(const ConvGeometry& g, const T* dy, T* gz) {
+  const int64_t width = g.kh * g.kw * g.co;
+  std::fill_n(gz, g.h * g.w * width, T(0));
+  for (int64_t oy = 0; oy < g.oh; ++oy)
+    for (int64_t ox = 0; ox < g.ow; ++ox) {
+      const T* d = dy + (oy * g.ow + ox) * g.co;
+      for (int64_t ky = 0; ky < g.kh; ++ky) {
+        const int64_t iy = oy - g.pad_top + ky * g.dh;
+        if (iy < 0 || iy >= g.h) continue;
+        for (int64_t kx = 0; kx < g.kw; ++kx) {
+          const int64_t ix = ox - g.pad_left + kx * g.dw;
+          if (ix < 0 || ix >= g.w) continue;
+          std::copy_n(d, g.co, gz + (iy * g.w + ix) * width + (ky * g.kw + kx) * g.co);
+        }
+      }
+    }
+}
+
+template <class T>
+void tap_products_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
+  const int64_t width = g.kh * g.kw * g.co, in_pixels = g.h * g.w, images = tap_product_images(g);
+  const int64_t blocks = (g.n + images - 1) / images;
+  const std::vector<T> wc = filter_by_channel(g, w);
+  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * images * in_pixels * width);
+  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
+    const int64_t i0 = b * images, i1 = std::min(g.n, i0 + images);
+    T* z = scratch.data() + t * images * in_pixels * width;
+    gemm<T>((i1 - i0) * in_pixels, width, g.c, {x + i0 * in_pixels * g.c, g.c, 1}, {wc.data(), width, 1}, z);
+    for (int64_t i = i0; i < i1; ++i) sum_tap_products(g, z + (i - i0) * in_pixels * width, y + i * g.oh * g.ow * g.co);
+  });
+}
+
+template <class T>
+void tap_products_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx) {
+  const int64_t width = g.kh * g.kw * g.co, in_pixels = g.h * g.w, images = tap_product_images(g);
+  const int64_t blocks = (g.n + images - 1) / images;
+  const std::vector<T> wc = filter_by_channel(g, w);
+  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * images * in_pixels * width);
+  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
+    const int64_t i0 = b * images, i1 = std::min(g.n, i0 + images);
+    T* gz = scratch.data() + t * images * in_pixels * width;
+    for (int64_t i = i0; i < i1; ++i) spread_to_taps(g, dy + i * g.oh * g.ow * g.co, gz + (i - i0) * in_pixels * width);
+    gemm<T>((i1 - i0) * in_pixels, g.c, width, {gz, width, 1}, {wc.data(), 1, width}, dx + i0 * in_pixels * g.c);
+  });
+}
+
+template <class T>
+void tap_products_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* dw) {
+  const int64_t taps = g.kh * g.kw, width = taps * g.co, in_pixels = g.h * g.w, images = tap_product_images(g);
+  const int64_t blocks = (g.n + images - 1) / images, size = g.c * width;
+  // One partial dW' per block, summed in block order afterwards: the same sum for any thread count.
+  std::vector<T> partial(blocks * size);
+  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * images * in_pixels * width);
+  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
+    const int64_t i0 = b * images, i1 = std::min(g.n, i0 + images);
+    T* gz = scratch.data() + t * images * in_pixels * width;
+    for (int64_t i = i0; i < i1; ++i) spread_to_taps(g, dy + i * g.oh * g.ow * g.co, gz + (i - i0) * in_pixels * width);
+    gemm<T>(g.c, width, (i1 - i0) * in_pixels, {x + i0 * in_pixels * g.c, 1, g.c}, {gz, width, 1},
+            partial.data() + b * size);
+  });
+  for (int64_t b = 1; b < blocks; ++b)
+    for (int64_t i = 0; i < size; ++i) partial[i] += partial[b * size + i];
+  for (int64_t k = 0; k < taps; ++k)
+    for (int64_t ci = 0; ci < g.c; ++ci)
+      std::copy_n(partial.data() + ci * width + k * g.co, g.co, dw + (k * g.c + ci) * g.co);
+}
+
 }  // namespace
 
 bool conv2d_has_line_kernel(const ConvGeometry& g) { return patch_size(g) <= kDirectMaxPatch && !is_pointwise(g); }
@@ -361,6 +495,7 @@ void conv2d_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
   if constexpr (std::is_same_v<T, float>) {
     if (winograd_applies(g)) return winograd_conv3x3(g, x, w, y);
   }
+  if (uses_tap_products(g)) return tap_products_forward(g, x, w, y);
   const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block;
   if (conv2d_has_line_kernel(g)) {
     parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t) {
@@ -408,6 +543,7 @@ void conv2d_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx
       return winograd_conv3x3(t, dy, rotated.data(), dx);
     }
   }
+  if (uses_tap_products(g)) return tap_products_backward_input(g, w, dy, dx);
   // Whole images per block: col2im of different blocks never touches the same memory.
   const int64_t images = std::max<int64_t>(1, lines_per_block(g, patch) / std::max<int64_t>(g.oh, 1));
   const int64_t blocks = (g.n + images - 1) / images;
@@ -431,7 +567,9 @@ void conv2d_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* d
   if constexpr (std::is_same_v<T, float>) {
     if (winograd_applies(g)) return winograd_filter_grad3x3(g, x, dy, dw);
   }
-  const int64_t block = lines_per_block(g, patch), blocks = (lines + block - 1) / block, block_rows = block * g.ow;
+  if (uses_tap_products(g)) return tap_products_backward_filter(g, x, dy, dw);
+  const int64_t block = lines_per_block(g, patch, kMinFilterBlockRows), blocks = (lines + block - 1) / block,
+                block_rows = block * g.ow;
   const bool direct = conv2d_has_line_kernel(g);
   const bool needs_col = !direct && !is_pointwise(g);
   // One partial dW per block, summed in block order afterwards: the same sum for any thread count.
