@@ -222,8 +222,9 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
     const bool b_rows_contiguous = n == 1 || b.col_stride == 1;
     if (m * n * k <= (b_rows_contiguous ? kInPlaceProduct : kInPlaceTransposedProduct))
       return in_place_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c);
-    if (!small && skinny_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c)) return;
-    if (!small && batch == 1) {
+    static_assert(kSmallProduct <= kInPlaceTransposedProduct, "small float products take the in-place path");
+    if (skinny_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c)) return;
+    if (batch == 1) {
       const MatrixRef<T> a0{a.data + (a_offsets ? a_offsets[0] : 0), a.row_stride, a.col_stride};
       const MatrixRef<T> b0{b.data + (b_offsets ? b_offsets[0] : 0), b.row_stride, b.col_stride};
       if (sparse_lhs_gemm<T>(m, n, k, a0, b0, c)) return;
