@@ -1,11 +1,13 @@
 """sgemm throughput: pytensor.matmul vs numpy (OpenBLAS) and, when importable, PyTorch.
 
-Usage: python bench/gemm.py [--threads 2] [--sizes 256,512,1024,2048] [--runs 7] [--dtype float32]
+Usage: python bench/gemm.py [--threads 2] [--sizes 256,512,1024,2048] [--runs 7] [--dtype float32] [--small]
 
 After the square sizes, a second table times the products of a training step of the seeds' MLP
 (784 -> 512 relu -> 10, batch 128) and of `predict` (batch 32): the first layer's forward and filter
 gradient on random inputs and on real MNIST pixels (about 81 % exact zeros, which pytensor skips; see
-csrc/backend/cpu/sparse_gemm.h), and the classifier head's three skinny products (skinny_gemm.h).
+csrc/backend/cpu/sparse_gemm.h), and the classifier head's three skinny products (skinny_gemm.h). A third table times small products (--small): an RNN
+cell's x_t @ W (32 x 64 x 64) and its gradients' transposed forms (dh @ U^T, h^T @ dz), and sizes around the limits
+of the in-place path (gemm.cpp's kInPlaceProduct); use --threads 1 for the figures of a one-thread step.
 MNIST is read from ../shared/data/mnist.npz beside the repository, or $MNIST_NPZ; without it those rows
 are skipped.
 
@@ -26,6 +28,7 @@ def parse_args():
     p.add_argument("--runs", type=int, default=7, help="rounds; the median is reported")
     p.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     p.add_argument("--min-time", type=float, default=0.2, help="seconds per timed batch of calls")
+    p.add_argument("--small", action="store_true", help="only the small-products table")
     return p.parse_args()
 
 
@@ -115,14 +118,46 @@ def model_table(rng, libs):
               " ".join(f"{t['numpy'] / t[lib]:>11.2f}x" for lib in libs[1:]), flush=True)
 
 
+# (m, n, k, transpose_a, transpose_b): an RNN cell's forward and gradient products, then larger small ones.
+SMALL_PRODUCTS = [(32, 64, 64, False, False), (32, 64, 64, False, True), (64, 64, 32, True, False),
+                  (64, 64, 64, False, False), (32, 256, 64, False, False), (32, 256, 64, False, True),
+                  (32, 64, 256, False, False), (64, 256, 32, True, False), (128, 128, 128, False, False)]
+
+
+def small_table(rng, libs):
+    print(f"\nsmall products ({args.dtype}), {args.threads} threads, median of {args.runs} rounds; microseconds per "
+          f"product (Python call included) and ratio to numpy")
+    print(f"{'(m, n, k) transposes':28s} " + " ".join(f"{lib:>10}" for lib in libs) + " " +
+          " ".join(f"{lib + '/np':>12}" for lib in libs[1:]))
+    for m, n, k, ta, tb in SMALL_PRODUCTS:
+        a = rng.standard_normal((k, m) if ta else (m, k)).astype(args.dtype)
+        b = rng.standard_normal((n, k) if tb else (k, n)).astype(args.dtype)
+        an, bn = (a.T if ta else a), (b.T if tb else b)
+        fns = {"numpy": lambda: an @ bn}
+        pa, pb = pt.constant(a), pt.constant(b)
+        fns["pytensor"] = lambda: pt.matmul(pa, pb, transpose_a=ta, transpose_b=tb)
+        np.testing.assert_allclose(fns["pytensor"]().numpy(), an @ bn, rtol=1e-4, atol=1e-4)
+        if torch is not None:
+            xa, xb = torch.from_numpy(a), torch.from_numpy(b)
+            xa, xb = (xa.t() if ta else xa), (xb.t() if tb else xb)
+            fns["torch"] = lambda: torch.matmul(xa, xb)
+        t = time_round_robin(fns, libs)
+        label = f"({m}, {n}, {k}){' A^T' if ta else ''}{' B^T' if tb else ''}"
+        print(f"{label:28s} " + " ".join(f"{t[lib] * 1e6:>10.2f}" for lib in libs) + " " +
+              " ".join(f"{t['numpy'] / t[lib]:>11.2f}x" for lib in libs[1:]), flush=True)
+
+
 def main():
-    sizes = [int(s) for s in args.sizes.split(",")]
     libs = ["numpy", "pytensor"] + (["torch"] if torch is not None else [])
+    rng = np.random.default_rng(0)
+    if args.small:
+        small_table(rng, libs)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
     print(f"sgemm ({args.dtype}), {args.threads} threads, median of {args.runs} rounds; GFLOPS and ratio to numpy")
     header = f"{'n':>6} " + " ".join(f"{lib:>10}" for lib in libs) + " " + " ".join(
         f"{lib + '/np':>12}" for lib in libs[1:])
     print(header)
-    rng = np.random.default_rng(0)
     for n in sizes:
         a = rng.standard_normal((n, n)).astype(args.dtype)
         b = rng.standard_normal((n, n)).astype(args.dtype)
@@ -138,6 +173,7 @@ def main():
             f"{gflops[lib] / gflops['numpy']:>11.2f}x" for lib in libs[1:])
         print(row, flush=True)
     model_table(rng, libs)
+    small_table(rng, libs)
 
 
 if __name__ == "__main__":

@@ -79,6 +79,41 @@ def test_skinny_products(ta, tb, m, n, k, dtype, rng):
     assert check(a, b, transpose_a=ta, transpose_b=tb).shape == (3, m, n)
 
 
+# Small products (the in-place row-update path, B transposed into scratch when its columns are contiguous): an RNN
+# cell's forward and gradient products, sides off the vector width and the 8 x 8 / 16 x 16 transpose blocks, the
+# size limits of both paths and just past them (Eigen again).
+SMALL = [(32, 64, 64), (64, 64, 32), (33, 70, 37), (5, 9, 100), (32, 256, 64), (64, 128, 64), (64, 64, 129),
+         (17, 31, 23), (2, 3, 1), (1, 40, 40)]
+
+
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("tb", [False, True])
+@pytest.mark.parametrize("m,n,k", SMALL)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_products(ta, tb, m, n, k, dtype, rng):
+    a = rng.standard_normal((k, m) if ta else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if tb else (k, n)).astype(dtype)
+    assert check(a, b, transpose_a=ta, transpose_b=tb).shape == (m, n)
+
+
+@pytest.mark.parametrize("tb", [False, True])
+def test_small_batched_products_equal_each_item_alone(tb, rng):
+    # Batch items run on any thread, each serially: an item's result never depends on its batch or thread count.
+    a = rng.standard_normal((6, 32, 48)).astype(np.float32)
+    b = rng.standard_normal((6, 40, 48) if tb else (6, 48, 40)).astype(np.float32)
+    saved = _core.get_num_threads()
+    try:
+        batched = []
+        for n in (1, 2):
+            _core.set_num_threads(n)
+            batched.append(check(a, b, transpose_b=tb))
+    finally:
+        _core.set_num_threads(saved)
+    assert batched[0].tobytes() == batched[1].tobytes()
+    for i in range(6):
+        assert pt.matmul(a[i], b[i], transpose_b=tb).numpy().tobytes() == batched[0][i].tobytes()
+
+
 def test_adjoint_is_transpose_for_real_dtypes(rng):
     a = rng.standard_normal((5, 3)).astype(np.float32)
     b = rng.standard_normal((4, 5)).astype(np.float32)

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -19,8 +20,17 @@ namespace {
 
 using Eigen::Index;
 
-/** Products with at most this many multiply-adds per item use the plain loop: Eigen's packing costs more. */
+/** Integer products with at most this many multiply-adds per item use the plain loop: Eigen's packing costs more. */
 constexpr int64_t kSmallProduct = 24 * 24 * 24;
+/**
+ * Floating-point products with at most this many multiply-adds per item run the row-update kernel on the operands
+ * in place: an RNN cell's 32 x 64 x 64 product and its gradients spent a fifth of their time in Eigen's packing,
+ * blocking set-up and C's zero fill. Measured (bench/gemm.py): faster than Eigen up to 32 x 256 x 64, slower at
+ * 128^3, where Eigen's packed panels start to pay.
+ */
+constexpr int64_t kInPlaceProduct = 1 << 19;
+/** The same bound when B's columns are its contiguous side, so that B is transposed into scratch first. */
+constexpr int64_t kInPlaceTransposedProduct = 1 << 18;
 /** Work items (tiles x batch) a product is cut into when its size allows: enough to balance a few threads. */
 constexpr int64_t kTargetItems = 4;
 /** Smallest tile side worth a separate Eigen call (each tile re-packs its panels of A and B). */
@@ -124,6 +134,60 @@ void loop_tile(const Tile& t, int64_t k, const T* a, int64_t ars, int64_t acs, c
   }
 }
 
+// Eigen's packet types carry vector attributes that GCC drops, harmlessly, when they are template arguments.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+/** dst (rows x cols, row-major) = the transpose of src (cols x rows, rows at ld): square blocks of Eigen's packets. */
+template <class T>
+void transpose_into(int64_t rows, int64_t cols, const T* src, int64_t ld, T* dst) {
+  using Packet = typename Eigen::internal::packet_traits<T>::type;
+  constexpr int64_t kBlock = Eigen::internal::packet_traits<T>::size;
+  const int64_t full_rows = rows / kBlock * kBlock, full_cols = cols / kBlock * kBlock;
+  for (int64_t j0 = 0; j0 < full_cols; j0 += kBlock)
+    for (int64_t p0 = 0; p0 < full_rows; p0 += kBlock) {
+      Eigen::internal::PacketBlock<Packet, kBlock> block;
+      for (int64_t q = 0; q < kBlock; ++q) block.packet[q] = Eigen::internal::ploadu<Packet>(src + (j0 + q) * ld + p0);
+      Eigen::internal::ptranspose(block);
+      for (int64_t q = 0; q < kBlock; ++q) Eigen::internal::pstoreu(dst + (p0 + q) * cols + j0, block.packet[q]);
+    }
+  // The edges: the last rows (all columns), then the last columns of the other rows.
+  for (int64_t p = full_rows; p < rows; ++p)
+    for (int64_t j = 0; j < cols; ++j) dst[p * cols + j] = src[j * ld + p];
+  for (int64_t j = full_cols; j < cols; ++j)
+    for (int64_t p = 0; p < full_rows; ++p) dst[p * cols + j] = src[j * ld + p];
+}
+#pragma GCC diagnostic pop
+
+/**
+ * C[b] = A[b] · B[b] for small items through row_update_gemm, reading A in place with any strides and B's rows in
+ * place (or from a copy of B in row-major order when B's columns are contiguous). Serial within an item, items
+ * shared among threads: each item's sums are ordered by the shapes alone.
+ */
+template <class T>
+void in_place_gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a, const int64_t* a_offsets,
+                           MatrixRef<T> b, const int64_t* b_offsets, T* c) {
+  const bool rows_contiguous = n == 1 || b.col_stride == 1;
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> out_of_memory{false};
+  auto worker = [&] {
+    Scratch scratch(rows_contiguous ? 0 : static_cast<size_t>(k * n) * sizeof(T));
+    if (!rows_contiguous && !scratch.p) return out_of_memory.store(true);
+    T* packed = static_cast<T*>(scratch.p);
+    for (int64_t bi; (bi = next.fetch_add(1, std::memory_order_relaxed)) < batch;) {
+      const MatrixRef<T> ai{a.data + (a_offsets ? a_offsets[bi] : 0), a.row_stride, a.col_stride};
+      const T* bp = b.data + (b_offsets ? b_offsets[bi] : 0);
+      int64_t ldb = k == 1 ? n : b.row_stride;
+      if (!rows_contiguous) {
+        transpose_into(k, n, bp, b.col_stride, packed);
+        bp = packed, ldb = n;
+      }
+      row_update_gemm<T>(m, n, k, ai, bp, ldb, c + bi * m * n, n, false);
+    }
+  };
+  run_on_threads(std::min<int64_t>(batch, batch * m * n * k / kGemmMinParallelWork), worker);
+  if (out_of_memory.load()) throw std::bad_alloc();
+}
+
 /** C tile += A · B through Eigen's sequential GEBP with the tile's fixed blocking. */
 template <class T, int AOrder, int BOrder>
 void eigen_tile(const Tile& t, int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc,
@@ -155,8 +219,12 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
   }
   const bool small = m * n * k <= kSmallProduct;
   if constexpr (std::is_floating_point_v<T>) {
-    if (!small && skinny_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c)) return;
-    if (!small && batch == 1) {
+    const bool b_rows_contiguous = n == 1 || b.col_stride == 1;
+    if (m * n * k <= (b_rows_contiguous ? kInPlaceProduct : kInPlaceTransposedProduct))
+      return in_place_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c);
+    static_assert(kSmallProduct <= kInPlaceTransposedProduct, "small float products take the in-place path");
+    if (skinny_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c)) return;
+    if (batch == 1) {
       const MatrixRef<T> a0{a.data + (a_offsets ? a_offsets[0] : 0), a.row_stride, a.col_stride};
       const MatrixRef<T> b0{b.data + (b_offsets ? b_offsets[0] : 0), b.row_stride, b.col_stride};
       if (sparse_lhs_gemm<T>(m, n, k, a0, b0, c)) return;
