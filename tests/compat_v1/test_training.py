@@ -229,6 +229,7 @@ def test_max_pool_gradient_runs_again_from_the_compiled_step(graph_mode):
 
 
 def test_layers_flatten_dropout_and_regularization_losses(graph_mode):
+    tf.set_random_seed(3)  # one fixed draw: unseeded, the kept fraction of 300 leaves [0.4, 0.6] about once in 2000
     x = tf.placeholder(tf.float32, [None, 2, 3], name="x")
     training = tf.placeholder(tf.bool, [], name="training")
     flat = tf.layers.flatten(x)
