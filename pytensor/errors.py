@@ -19,10 +19,6 @@ class UnimplementedError(OpError, NotImplementedError):
     """The operation is not built in this configuration (e.g. CUDA off)."""
 
 
-class NotFoundError(OpError, KeyError):
-    """A requested entity was not found (a key a checkpoint does not hold). Also a KeyError."""
-
-
 class FailedPreconditionError(OpError):
     """The operation needs state that is not there yet: a TF1 session read a variable it has not initialised."""
 
