@@ -54,6 +54,9 @@ class Program:
     rtol: float = 1e-5
     needs: str = ""  # an unbuilt pytensor feature: the program is skipped with this reason
     data: tuple = ()  # files it reads from ../shared/data (the test skips while one is missing)
+    # optional Python modules or programs it uses, e.g. ("pydot", "dot") for keras.utils.plot_model (the test
+    # skips while one is missing, as it does for data)
+    tools: tuple = ()
     differs: str = ""  # a known behaviour difference: the test is an expected failure with this reason
     # an agreement not settled yet (a training metric that lands near its tolerance's edge): the test runs and
     # reports, but neither outcome fails the suite
@@ -655,12 +658,12 @@ PROGRAMS += [
                 "random images of CIFAR-10's shape (the guide trains on its first 1000): CIFAR-10 is a download"),
                ("vgg19 = keras.applications.VGG19()", "vgg19 = keras.applications.VGG19(weights=None)",
                 "random weights: the ImageNet weights are a 550 MB download")),
-        data=("mnist.npz",),
+        data=("mnist.npz",), tools=("pydot", "dot"),
         # MNIST for two epochs from random starts, then fits on random data (losses near chance)
         tolerances={"Test accuracy": {"atol": 0.04}, "Test loss": {"atol": 0.1}, "val_accuracy": {"atol": 0.04},
                     "priority_loss": {"atol": 0.05}, "department_loss": {"rtol": 0.2}, "loss": {"atol": 0.15}}),
     _keras_guide(
-        "training_with_built_in_methods", data=("mnist.npz",),
+        "training_with_built_in_methods", data=("mnist.npz",), tools=("pydot", "dot"),
         edits=(("x_train = x_train[:-10000]\ny_train = y_train[:-10000]\n",
                 "x_train = x_train[:-10000]\ny_train = y_train[:-10000]\n"
                 "x_train, y_train = x_train[:6000], y_train[:6000]\n",
@@ -865,6 +868,12 @@ def metrics(stdout):
         for key, value in _KEYED.findall(line):
             found[key.strip()] = float(value)
     return found
+
+
+def missing_tools(program):
+    """The modules and programs of ``program.tools`` that this machine lacks."""
+    return [tool for tool in program.tools
+            if importlib.util.find_spec(tool) is None and shutil.which(tool) is None]
 
 
 def numbers(stdout):

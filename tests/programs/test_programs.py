@@ -74,6 +74,8 @@ def _params():
 def test_program_matches_tensorflow(program, tmp_path):
     if corpus.missing_data(program):
         pytest.skip(f"data set missing from ../shared/data: {corpus.missing_data(program)}")
+    if corpus.missing_tools(program):
+        pytest.skip(f"not installed: {corpus.missing_tools(program)}")
     recorded = RECORDED.get(program.id)
     if recorded is None:
         pytest.fail(f"{program.id} has no TensorFlow recording: run tests/programs/record_tf.py {program.id}")
@@ -140,3 +142,9 @@ def test_keras_home_holds_private_copies_of_the_shared_data(tmp_path):
         f.write(b"replaced")
     os.remove(copy)
     assert os.path.getsize(os.path.join(corpus.shared_data_dir(), "mnist.npz")) > 1000
+
+
+def test_a_program_skips_without_its_tools():
+    program = corpus.Program(id="x", origin=corpus.TF_DOCS, path="p.py", url="", licence="",
+                             tools=("sys", "sh", "surely_not_an_installed_tool_3141"))
+    assert corpus.missing_tools(program) == ["surely_not_an_installed_tool_3141"]  # a module, a program, neither
