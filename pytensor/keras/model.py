@@ -42,33 +42,6 @@ def conform_input(model, index, expected, value):
     return pt.expand_dims(value, -1) if len(adjusted) > len(received) else pt.squeeze(value, -1)
 
 
-def _print_table(model, rows, columns, positions, print_fn):
-    width = positions[-1]
-
-    def line(fields):
-        text = ""
-        for field, end in zip(fields, positions):
-            text = (text + " " + str(field))[:end - 1] if text == "" else (text + str(field))[:end - 1]
-            text += " " * (end - len(text))
-        return text
-
-    print_fn(f'Model: "{model.name}"')
-    print_fn("_" * width)
-    print_fn(line(columns))
-    print_fn("=" * width)
-    for i, row in enumerate(rows):
-        print_fn(line(row))
-        print_fn(" " * width if i < len(rows) - 1 else "=" * width)
-    if not rows:
-        print_fn("=" * width)
-    trainable = sum(int(np.prod(tuple(w.shape))) for w in model.trainable_weights)
-    total = sum(int(np.prod(tuple(w.shape))) for w in model.weights)
-    print_fn(f"Total params: {total:,}")
-    print_fn(f"Trainable params: {trainable:,}")
-    print_fn(f"Non-trainable params: {total - trainable:,}")
-    print_fn("_" * width)
-
-
 class Model(Trainer, Layer):
     """A model: layers with ``compile`` / ``fit`` / ``evaluate`` / ``predict``.
 
@@ -240,9 +213,6 @@ class Model(Trainer, Layer):
         from .utils.summary_utils import print_summary
         print_summary(self, line_length, positions, print_fn, expand_nested, show_trainable, layer_range)
 
-    def _summary_layers(self):
-        return self.layers
-
     def _node_of(self, layer):
         for node in self._nodes or []:
             if node.layer is layer:
@@ -259,10 +229,6 @@ class Model(Trainer, Layer):
     def _output_shape_of(self, layer):
         shape = self._summary_shape(layer)
         return "multiple" if shape is None else [shape] if isinstance(layer, InputLayer) else shape
-
-    @staticmethod
-    def _count(layer):
-        return sum(int(np.prod(tuple(w.shape))) for w in layer.weights) if layer.built else 0
 
     def get_config(self):
         """A functional model's graph (layers with their inbound nodes, inputs, outputs) as Keras 3 writes it;

@@ -189,7 +189,7 @@ def _layer_range(layers, layer_range):
 def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                   layer_range=None):
     """Prints Keras 3's summary of `model` (``model.summary``'s arguments); `print_fn` gets the whole text once."""
-    layers = model._summary_layers()
+    layers = model.layers
     sequential_like = getattr(model, "_summary_sequential", False) or _is_sequential_like(model)
     if sequential_like:
         default_length, stops = 88, list(positions or (0.45, 0.80, 1.0))
@@ -232,8 +232,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
 
     def rows_of(layer, owner, level=0):
         rows = [fields(layer, owner, "   " * level + "└ " if level else "")]
-        if expand_nested and getattr(layer, "layers", None) and hasattr(layer, "_summary_layers"):
-            for inner in layer._summary_layers():
+        if expand_nested and getattr(layer, "layers", None) and hasattr(layer, "_summary_shape"):
+            for inner in layer.layers:
                 rows.extend(rows_of(inner, layer, level + 1))
         return rows
 
