@@ -29,7 +29,8 @@ class Progbar:
     """A progress bar over ``target`` steps (None = unknown), redrawn in place on a terminal.
 
     ``verbose=1``: the bar, throttled to one redraw per ``interval`` seconds; when stdout is not a terminal
-    only the finished bar is written (no flood in log files). ``verbose=2``: one summary line at the end.
+    only the finished bar is written (no flood in log files). ``verbose=2``: one summary line at the end, as
+    Keras 3 prints it (``10/10 - 0s - 3ms/step - loss: 0.5000``).
 
     Example:
         >>> bar = Progbar(3)
@@ -78,7 +79,8 @@ class Progbar:
         metrics = "".join(f" - {name}:{_format_value(float(value))}" for name, value in values or [])
         if self.verbose == 2:
             count = f"{current}/{self.target}" if self.target is not None else f"{current}"
-            line = f"{count} - {elapsed:.0f}s{metrics} - {elapsed:.0f}s/epoch - {_format_rate(per_step)}\n"
+            # Keras 3's summary line: count, seconds, time per step, then the metrics.
+            line = f"{count} - {elapsed:.0f}s - {_format_rate(per_step)}{metrics}\n"
         elif finalize:
             line = f"{self._bar(current)} - {elapsed:.0f}s {_format_rate(per_step)}{metrics}\n"
         else:

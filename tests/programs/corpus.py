@@ -110,8 +110,6 @@ PROGRAMS = [
                ("keras_model.fit(x, y, epochs=10, batch_size=1000)",
                 "keras_model.fit(x, y, epochs=10, batch_size=1000, verbose=2)", "one line per epoch")),
         tolerances={"loss": {"rtol": 0.3}},
-        differs="Keras 3 does not track tf.Variable attributes of a keras.Model: TF's fit leaves w and b as they "
-                "are (loss 10.5968 in every epoch); pytensor's fit trains them",
     ),
     Program(
         id="tf_guide_intro_to_modules", origin=TF_DOCS, path="site/en/guide/intro_to_modules.ipynb",

@@ -179,7 +179,9 @@ class Layer:
                 self._layers.append(value)
                 _structure_version[0] += 1
         elif isinstance(value, pt.Variable):
-            if not any(value is w for w in self._own_weights):
+            # Keras 3 tracks only its own variables (add_weight, keras.Variable); a plain tf.Variable attribute
+            # stays out of the layer's weights, and so out of fit's updates and saved weights.
+            if "_keras_name" in value.__dict__ and not any(value is w for w in self._own_weights):
                 self._own_weights.append(value)
         elif isinstance(value, (list, tuple)):
             for item in value:
