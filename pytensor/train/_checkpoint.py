@@ -79,14 +79,16 @@ def _attribute_name(layer, name):
 def layer_variables(layer):
     """{key relative to the layer: variable} for a layer's own variables, keyed as TensorFlow's checkpoints key
     them: by the attribute holding each (``bias``, Dense's ``_kernel``), else by its position among the layer's
-    variables (``_own_weights/<i>``: a variable no attribute holds)."""
+    variables (``_own_weights/<i>``: a variable no attribute holds). A plain ``tf.Variable`` attribute is not one of
+    the layer's weights under Keras 3, yet TensorFlow's object graph saves it by its attribute all the same."""
     _, _, weights = _keras()
     # Keras 3's recurrent layers keep their weights in a cell; pytensor's hold them themselves.
     cell = "cell/" if isinstance(layer, (weights.RNNBase, weights.ConvLSTM)) else ""
     own = {id(w): w for w in layer._own_weights}
     out, seen = {}, set()
     for name, value in vars(layer).items():
-        if isinstance(value, pt.Variable) and id(value) in own and id(value) not in seen:
+        if (isinstance(value, pt.Variable) and id(value) not in seen and
+                (id(value) in own or "_keras_name" not in value.__dict__)):
             seen.add(id(value))
             out[cell + _attribute_name(layer, name)] = value
     for i, w in enumerate(layer._own_weights):

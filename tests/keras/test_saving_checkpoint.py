@@ -159,3 +159,34 @@ def test_list_variables_and_load_variable(tmp_path):
         tf.train.load_variable(prefix, "v")
     with pytest.raises(ValueError, match="No checkpoint"):
         tf.train.list_variables(str(tmp_path / "other"))
+
+
+class _PlainVariableModel(keras.Model):
+    """A model holding plain tf.Variables (TF's basic-training-loops guide): Keras 3 does not count them as
+    weights, but TensorFlow's checkpoint saves them by attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = tf.Variable(5.0)
+        self.b = tf.Variable(0.0)
+        self.scale = keras.Variable(2.0, name="scale")
+
+    def call(self, x):
+        return self.scale * (self.w * x + self.b)
+
+
+def test_plain_tf_variables_are_not_keras_weights_but_are_checkpointed(tmp_path):
+    # Keras 3 on TF: trainable_variables == ['scale'] only, so fit leaves w and b alone (recorded from TF 2.21).
+    model = _PlainVariableModel()
+    assert [v.name for v in model.trainable_variables] == ["scale"]
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    model.fit(np.ones((4, 1), "float32"), np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+    assert (float(model.w.numpy()), float(model.b.numpy())) == (5.0, 0.0)
+    # mse = (scale * 5)^2 = 100, d/dscale = 2 * scale * 25 = 100: 2 - 0.1 * 100 (TF gives -8.0 too)
+    assert float(model.scale.numpy()) == -8.0
+    checkpoint = tf.train.Checkpoint(model=model)
+    prefix = checkpoint.save(str(tmp_path / "ckpt"))
+    assert ("model/w/.ATTRIBUTES/VARIABLE_VALUE", []) in tf.train.list_variables(prefix)
+    model.w.assign(1.0)
+    checkpoint.restore(prefix)
+    assert float(model.w.numpy()) == 5.0
