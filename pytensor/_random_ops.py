@@ -48,16 +48,6 @@ def _mix64(x):
     return x ^ (x >> 31)
 
 
-def _int_seed(seed, op):
-    try:
-        seed = int(seed)
-    except (TypeError, ValueError):
-        raise TypeError(f"{op}: a seed must be an integer or None, got {seed!r}") from None
-    if not -(1 << 63) <= seed < 1 << 64:
-        raise ValueError(f"{op}: a seed must fit in 64 bits (from -2**63 to 2**64 - 1); got {seed}")
-    return seed
-
-
 def _seed_pair(seed, op):
     """The two integers of a stateless `seed` (a shape-[2] integer tensor, array or list)."""
     values = np.asarray(seed.numpy() if hasattr(seed, "numpy") else seed)
@@ -331,13 +321,22 @@ _STATE_SIZE = 3  # Philox's state: counter_lo, counter_hi, key
 
 
 def create_rng_state(seed, alg):
-    """The state a Generator starts from for the integer `seed`: the seed cut into 64-bit words, lowest first,
-    as TF's [counter_lo, counter_hi, key] (int64)."""
-    seed = int(seed)
-    words = []
-    for _ in range(_STATE_SIZE):
-        words.append(seed & _MASK64)
-        seed >>= 64
+    """The state a Generator starts from for `seed`, as TF's [counter_lo, counter_hi, key] (int64): an integer (of
+    any size) cut into 64-bit words, lowest first; or a list of integers, padded with zeros or cut to three."""
+    if isinstance(seed, (int, np.integer)) or (hasattr(seed, "shape") and not tuple(seed.shape)):
+        seed = int(seed)
+        words = []
+        for _ in range(_STATE_SIZE):
+            words.append(seed & _MASK64)
+            seed >>= 64
+    else:
+        try:
+            words = [int(v) & _MASK64 for v in np.asarray(seed.numpy() if hasattr(seed, "numpy") else seed,
+                                                          dtype=object).reshape(-1)]
+        except (TypeError, ValueError):
+            raise TypeError(f"Generator.from_seed: a seed must be an integer or a list of integers, got "
+                            f"{seed!r}") from None
+        words = (words + [0] * _STATE_SIZE)[:_STATE_SIZE]
     return np.array(words, np.uint64).view(np.int64)
 
 
@@ -389,7 +388,7 @@ class Generator:
     @classmethod
     def from_seed(cls, seed, alg=None):
         """A generator whose sequence is fixed by the integer `seed`."""
-        return cls(state=create_rng_state(_int_seed(seed, "Generator.from_seed"), alg))
+        return cls(state=create_rng_state(seed, alg))
 
     @classmethod
     def from_non_deterministic_state(cls, alg=None):
@@ -427,8 +426,7 @@ class Generator:
 
     def reset_from_seed(self, seed):
         """Restarts the sequence of `seed`."""
-        self._set_all(_state_words(create_rng_state(_int_seed(seed, "Generator.reset_from_seed"), None),
-                                   "Generator.reset_from_seed"))
+        self._set_all(_state_words(create_rng_state(seed, None), "Generator.reset_from_seed"))
 
     def reset_from_key_counter(self, key, counter):
         self._set_all(_state_words(Generator.from_key_counter(key, counter, None).state, "Generator.reset"))
