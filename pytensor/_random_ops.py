@@ -82,8 +82,8 @@ def _uniform(key_counter, shape, minval, maxval, dtype, op):
     if name in ("float32", "float64"):
         unit = _core.constant(_philox.uniform(key, counter, count, name).reshape(shape), name)
         maxval = 1.0 if maxval is None else maxval
-        if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
-            return unit * float(maxval - minval) + float(minval)
+        if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):  # the range in the dtype, as TF
+            return unit * float(np.asarray(maxval, name) - np.asarray(minval, name)) + float(minval)
         low = _core.convert_to_tensor(minval, dtype=name)
         return unit * (_core.convert_to_tensor(maxval, dtype=name) - low) + low
     if name not in ("int32", "int64", "uint32", "uint64"):
@@ -494,7 +494,8 @@ class Generator:
             return unit
         maxval = 1.0 if maxval is None else maxval
         if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
-            return unit * float(maxval - minval) + float(minval)
+            return unit * float(np.asarray(maxval, unit.dtype.name) - np.asarray(minval, unit.dtype.name)) + \
+                float(minval)
         low = _core.convert_to_tensor(minval, dtype=_dtype_name(dtype))
         return unit * (_core.convert_to_tensor(maxval, dtype=_dtype_name(dtype)) - low) + low
 

@@ -45,8 +45,9 @@ def test_matches_tensorflow(name, pt, logical_cpus):
         assert got.dtype == want.dtype and got.shape == want.shape, f"{key}: {got.dtype}{got.shape} vs TF's " \
                                                                     f"{want.dtype}{want.shape}"
         if want.dtype.kind == "f":  # TF's float32 logf/sinf/cosf may differ from correctly rounded by an ulp
-            np.testing.assert_allclose(got, want, rtol=2e-7 if want.dtype == np.float32 else 1e-15, atol=0,
-                                       err_msg=key)
+            # (the image ops' HSV round trips by a few: their draws are the same)
+            rtol = 1e-6 if name == "image_stateless" else 2e-7 if want.dtype == np.float32 else 1e-15
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=0, err_msg=key)
         else:
             np.testing.assert_array_equal(got, want, err_msg=key)
 
