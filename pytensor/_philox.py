@@ -157,3 +157,110 @@ def truncated_normal(key, counter, count, dtype):
         blocks *= 4
     return out.reshape(-1)[:count]
 
+
+
+_STIRLING_TAIL = np.array([0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
+                           0.0166446911898211, 0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
+                           0.00925546218271273, 0.00833056343336287])  # log(k!) minus Stirling's terms, k = 0..9
+
+
+def _stirling_tail(k):
+    kp1sq = (k + 1) * (k + 1)
+    series = (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+    return np.where(k <= 9, _STIRLING_TAIL[np.clip(k, 0, 9).astype(np.int64)], series)
+
+
+def _uniform_pair(key, counter, offsets):
+    """The two float64 uniforms of each block at `offsets`, in the order TF's binomial sampler takes them (the
+    second first)."""
+    words = philox_at(key, counter, offsets)
+    return _unit_float64(words[:, 2], words[:, 3]), _unit_float64(words[:, 0], words[:, 1])
+
+
+def _binomial_btrs(key, counter, offsets, count, prob):
+    """Hormann's transformed rejection (BTRS) as TF's kernel runs it, one (u, v) block per attempt from each
+    output's own stretch of the stream, for count * prob >= 10."""
+    stddev = np.sqrt(count * prob * (1 - prob))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * prob
+    c = count * prob + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = prob / (1 - prob)
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = np.floor((count + 1) * prob)
+    out = np.empty(count.shape)
+    pending = np.arange(count.size)
+    attempt = np.uint64(0)
+    with np.errstate(all="ignore"):  # lanes outside the bounding box's logarithms are discarded
+        while pending.size:
+            n, p_a, p_b, p_c, p_r, p_m = (x[pending] for x in (count, a, b, c, r, m))
+            u, v = _uniform_pair(key, counter, offsets[pending] + attempt)
+            u = u - 0.5
+            us = 0.5 - np.abs(u)
+            k = np.floor((2 * p_a / us + p_b) * u + p_c)
+            accept = (us >= 0.07) & (v <= v_r[pending])
+            v = np.log(v * alpha[pending] / (p_a / (us * us) + p_b))
+            bound = ((p_m + 0.5) * np.log((p_m + 1) / (p_r * (n - p_m + 1))) +
+                     (n + 1) * np.log((n - p_m + 1) / (n - k + 1)) + (k + 0.5) * np.log(p_r * (n - k + 1) / (k + 1)) +
+                     _stirling_tail(p_m) + _stirling_tail(n - p_m) - _stirling_tail(k) - _stirling_tail(n - k))
+            accept |= (k >= 0) & (k <= n) & (v <= bound)
+            out[pending[accept]] = k[accept]
+            pending = pending[~accept]
+            attempt += np.uint64(1)
+    return out
+
+
+def _binomial_inversion(key, counter, offsets, count, prob):
+    """The number of geometric(prob) waiting times that fit in count, as TF's kernel counts them (two uniforms
+    per block, from each output's own stretch of the stream), for count * prob < 10."""
+    log_q = np.log1p(-prob)
+    total = np.zeros(count.shape)
+    geometrics = np.zeros(count.shape)
+    pending = np.arange(count.size)
+    block = np.uint64(0)
+    with np.errstate(divide="ignore"):
+        while pending.size:
+            for u in _uniform_pair(key, counter, offsets[pending] + block):
+                live = pending >= 0
+                total[pending[live]] += np.ceil(np.log(u[live]) / log_q[pending[live]])
+                over = live & (total[np.maximum(pending, 0)] > count[np.maximum(pending, 0)])
+                geometrics[pending[live & ~over]] += 1
+                pending = np.where(over, -1, pending)
+            pending = pending[pending >= 0]
+            block += np.uint64(1)
+    return geometrics
+
+
+def binomial(key, counter, shape, counts, probs):
+    """Binomial(counts, probs) samples of `shape` (float64 values) as TF's binomial kernel draws them: counts and
+    probs (one floating dtype) broadcast to the trailing dimensions of `shape`; output i (batch-major) draws from
+    block 256 * i (BTRS, count * p >= 10) or 42 * i (inversion) of the stream; p > 0.5 samples count - X(1 - p)."""
+    batch_shape = np.broadcast_shapes(counts.shape, probs.shape)
+    if tuple(shape[len(shape) - len(batch_shape):]) != tuple(batch_shape) or len(batch_shape) > len(shape):
+        raise ValueError(f"the shape {list(shape)} must end with the broadcast shape of counts and probs "
+                         f"{list(batch_shape)}")
+    batches = int(np.prod(batch_shape))
+    total = int(np.prod(shape))
+    per_batch = total // batches if batches else 0
+    index = np.arange(total, dtype=np.uint64)
+    batch = (index // np.uint64(max(per_batch, 1))).astype(np.int64)
+    count = np.broadcast_to(counts, batch_shape).reshape(-1)[batch]
+    prob = np.broadcast_to(probs, batch_shape).reshape(-1)[batch]
+    one = prob.dtype.type(1)
+    low = prob <= prob.dtype.type(0.5)
+    q = np.where(low, prob, one - prob)
+    use_btrs = count * q >= prob.dtype.type(10)  # in the parameters' dtype, as TF's test
+    result = np.zeros(total)
+    dcount, dq = count.astype(np.float64), q.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        drawn = (dcount > 0) & (prob > 0) & (prob < one)
+    for mask, sampler, stride in ((drawn & use_btrs, _binomial_btrs, 256), (drawn & ~use_btrs, _binomial_inversion,
+                                                                              42)):
+        if mask.any():
+            x = sampler(key, counter, index[mask] * np.uint64(stride), dcount[mask], dq[mask])
+            result[mask] = np.where(low[mask], x, dcount[mask] - x)
+    result[(dcount > 0) & (prob >= one)] = dcount[(dcount > 0) & (prob >= one)]
+    result[np.isnan(prob)] = np.nan
+    out = np.empty(total)
+    out[batch + (index.astype(np.int64) % max(per_batch, 1)) * batches] = result  # stored sample-major
+    return out.reshape(shape)

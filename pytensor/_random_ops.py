@@ -126,7 +126,8 @@ def _categorical(rng, logits, num_samples, dtype):
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None, alg="auto_select"):
     """Uniform samples in [minval, maxval), a deterministic function of `seed` (integer dtypes need maxval)."""
-    return _uniform(_stateless_key_counter(seed, "stateless_uniform"), shape, minval, maxval, dtype, "stateless_uniform")
+    return _uniform(_stateless_key_counter(seed, "stateless_uniform"), shape, minval, maxval, dtype,
+                    "stateless_uniform")
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
@@ -136,7 +137,8 @@ def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal samples redrawn until within two standard deviations, a deterministic function of `seed`."""
-    return _normal(_stateless_key_counter(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype, truncated=True)
+    return _normal(_stateless_key_counter(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype,
+                   truncated=True)
 
 
 def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0, minvals=-2.0, maxvals=2.0,
@@ -187,12 +189,30 @@ def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
     return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
 
 
+def _binomial_parameters(counts, probs):
+    """counts and probs as numpy arrays of one floating dtype, as TF converts them (probs float32 unless typed,
+    counts of probs' dtype)."""
+    probs = np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs)
+    probs = probs.astype(np.float32) if probs.dtype.kind != "f" else probs
+    counts = np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts)
+    return counts.astype(probs.dtype), probs
+
+
+def _binomial_values(key_counter, shape, counts, probs, dtype, op):
+    try:
+        values = _philox.binomial(*key_counter, _shape(shape), counts, probs)
+    except ValueError as err:
+        raise InvalidArgumentError(f"{op}: {err}") from None
+    name = _dtype_name(dtype)
+    return _core.constant(values.astype(name), name)
+
+
 def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
-    """Binomial(counts, probs) samples of `shape`, a deterministic function of `seed`."""
-    n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
-    p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
-    draws = _stream(*_stateless_key_counter(seed, "stateless_binomial")).binomial(n.astype(np.int64), p)
-    return _core.constant(draws.astype(_dtype_name(output_dtype)), _dtype_name(output_dtype))
+    """Binomial(counts, probs) samples of `shape` (counts and probs broadcast to its trailing dimensions), a
+    deterministic function of `seed`: TF's numbers."""
+    counts, probs = _binomial_parameters(counts, probs)
+    return _binomial_values(_stateless_key_counter(seed, "stateless_binomial"), shape, counts, probs, output_dtype,
+                            "stateless_binomial")
 
 
 def _gamma_samples(shape, alpha, dtype, uniform, normal):
@@ -448,8 +468,9 @@ class Generator:
         context = _context.replica_context()
         return None if context is None else context.replica_id_in_sync_group
 
-    def _reserve(self, count):
-        """The (key, counter) of the next `count` draws, advancing this replica's state past them."""
+    def _reserve(self, count=0, blocks=None, replica_key=True):
+        """The (key, counter) of the next `count` draws, advancing this replica's state past them (by `blocks`
+        counter blocks where given; a replica's own key unless `replica_key` is False)."""
         replica = self._replica_id()
         with self._lock:
             primary = _state_words(self._state_var.numpy(), "Generator")
@@ -457,14 +478,16 @@ class Generator:
                 self._replica_states.clear()
                 self._written = self._synced = primary
             words = self._replica_states.get(replica, self._synced) if replica else primary
-            advanced = _philox.counter_add(words[:2], _philox.SKIP_PER_ELEMENT * count) + (words[2],)
+            skip = _philox.SKIP_PER_ELEMENT * count if blocks is None else blocks
+            advanced = _philox.counter_add(words[:2], skip) + (words[2],)
             if replica:
                 self._replica_states[replica] = advanced
             else:
                 self._state_var.assign(_state_array(advanced))
                 self._written = advanced
         key = words[2]
-        if replica is not None:  # TF's key for a replica: the first uint64 of the key's stream at (replica, 0)
+        # TF's key for a replica: the first uint64 of the key's stream at counter (replica, 0)
+        if replica is not None and replica_key:
             key = int(_philox.full_int(key, (replica, 0), 1, np.uint64)[0])
         return key, words[:2]
 
@@ -522,12 +545,24 @@ class Generator:
         return sample * _core.convert_to_tensor(stddev, dtype=name) + _core.convert_to_tensor(mean, dtype=name)
 
     def binomial(self, shape, counts, probs, dtype="int32", name=None):
-        """Binomial(counts, probs) samples."""
-        n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
-        p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
-        return self._draw(shape, lambda kc, s: _core.constant(
-            _stream(*kc).binomial(n.astype(np.int64), p).astype(_dtype_name(dtype)), _dtype_name(dtype)),
-            _dtype_name(dtype), "Generator.binomial")
+        """Binomial(counts, probs) samples (TF's numbers: the stream at the state, which advances by TF's
+        reservation for the shape, without a replica's key)."""
+        counts, probs = _binomial_parameters(counts, probs)
+        full = _shape(shape)
+        batches = int(np.prod(np.broadcast_shapes(counts.shape, probs.shape)))
+        per_batch = int(np.prod(full)) // max(batches, 1)
+        blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _philox.SKIP_PER_ELEMENT  # TF's reservation
+
+        def sample(_):
+            return _binomial_values(self._reserve(blocks=blocks, replica_key=False), full, counts, probs, dtype,
+                                    "Generator.binomial")
+
+        from . import _function
+        from ._array_ops import _host_call
+
+        if _function.current_capture() is None:
+            return sample(None)
+        return _host_call(sample, [], _dtype_name(dtype), "Generator.binomial")
 
     def _make_int64_keys(self, count):
         return np.asarray(self.uniform_full_int([int(count)], "int64"))

@@ -83,7 +83,8 @@ def test_logical_devices_are_named_as_tf(pt, logical_cpus):
 
 
 def test_mirrored_strategy_runs_once_per_replica(pt, logical_cpus):
-    strategy = pt.distribute.MirroredStrategy(devices=["cpu:0", "/cpu:1", "/job:localhost/replica:0/task:0/device:CPU:2"])
+    strategy = pt.distribute.MirroredStrategy(
+        devices=["cpu:0", "/cpu:1", "/job:localhost/replica:0/task:0/device:CPU:2"])
     assert strategy.num_replicas_in_sync == 3
     seen = []
 

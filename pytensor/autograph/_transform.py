@@ -104,7 +104,8 @@ class Converter:
         # nonlocal names stay the function's own unless a converted if / while / for rebinds them from the functions
         # it generates; global names are the module's, which the generated functions declare global in turn.
         control_flow = any(isinstance(n, (ast.If, ast.While, ast.For)) for n in _walk_own(fdef.body))
-        self.global_names = {name for node in _walk_own(fdef.body) if isinstance(node, ast.Global) for name in node.names}
+        self.global_names = {name for node in _walk_own(fdef.body) if isinstance(node, ast.Global)
+                             for name in node.names}
         for node in _walk_own(fdef.body):
             if isinstance(node, ast.Nonlocal) and control_flow:
                 raise self.error(node, f"AutoGraph cannot convert a function that declares nonlocal "
