@@ -107,6 +107,9 @@ def test_mirrored_strategy_runs_once_per_replica(pt, logical_cpus):
     # a PerReplica argument gives each replica its own value
     echoed = strategy.run(lambda v: v + 1, args=(ids,))
     assert strategy.experimental_local_results(echoed) == (1, 2, 3)
+    values = strategy.experimental_distribute_values_from_function(
+        lambda context: (context.replica_id_in_sync_group, context.num_replicas_in_sync))
+    assert strategy.experimental_local_results(values) == ((0, 3), (1, 3), (2, 3))
 
 
 def test_mirrored_strategy_refuses_what_sequential_replicas_cannot_do(pt, logical_cpus):

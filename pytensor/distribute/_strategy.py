@@ -685,6 +685,13 @@ class MirroredStrategy(Strategy):
             self._all_reduce(ReduceOp.SUM, None, None)  # raises: no concurrent replica to sum with
         return super()._all_reduce_gradients(grads, variables)
 
+    def experimental_distribute_values_from_function(self, value_fn):
+        """``value_fn(ValueContext)`` called once per replica; several replicas' values as a ``PerReplica``."""
+        if not self._local_replicas():
+            return super().experimental_distribute_values_from_function(value_fn)
+        from ._input import ValueContext
+        return PerReplica([value_fn(ValueContext(r, len(self._devices))) for r in range(len(self._devices))])
+
     def experimental_distribute_dataset(self, dataset, options=None):
         if self._local_replicas():
             raise NotImplementedError(
