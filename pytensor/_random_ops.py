@@ -80,12 +80,8 @@ def _uniform(key_counter, shape, minval, maxval, dtype, op):
     shape = _shape(shape)
     count = int(np.prod(shape))
     if name in ("float32", "float64"):
-        unit = _core.constant(_philox.uniform(key, counter, count, name).reshape(shape), name)
-        maxval = 1.0 if maxval is None else maxval
-        if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):  # the range in the dtype, as TF
-            return unit * float(np.asarray(maxval, name) - np.asarray(minval, name)) + float(minval)
-        low = _core.convert_to_tensor(minval, dtype=name)
-        return unit * (_core.convert_to_tensor(maxval, dtype=name) - low) + low
+        return _stretched(_core.constant(_philox.uniform(key, counter, count, name).reshape(shape), name), minval,
+                          maxval)
     if name not in ("int32", "int64", "uint32", "uint64"):
         raise TypeError(f"{op}: dtype must be float32, float64, int32, int64, uint32 or uint64, got {name}")
     if minval is None and maxval is None:  # every value of the dtype (TF's uniform_full_int)
@@ -106,9 +102,25 @@ def _normal(key_counter, shape, mean, stddev, dtype, truncated=False):
                         f"{name}")
     shape = _shape(shape)
     draw = _philox.truncated_normal if truncated else _philox.normal
-    sample = _core.constant(draw(*key_counter, int(np.prod(shape)), name).reshape(shape), name)
+    return _scaled(_core.constant(draw(*key_counter, int(np.prod(shape)), name).reshape(shape), name), mean, stddev)
+
+
+def _stretched(unit, minval, maxval):
+    """Uniform samples in [0, 1) moved to [minval, maxval) (maxval None: 1), the range computed in their dtype as
+    TF's."""
+    name = unit.dtype.name
+    maxval = 1.0 if maxval is None else maxval
+    if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
+        return unit * float(np.asarray(maxval, name) - np.asarray(minval, name)) + float(minval)
+    low = _core.convert_to_tensor(minval, dtype=name)
+    return unit * (_core.convert_to_tensor(maxval, dtype=name) - low) + low
+
+
+def _scaled(sample, mean, stddev):
+    """Standard normal samples scaled to Normal(mean, stddev)."""
     if isinstance(mean, (int, float)) and isinstance(stddev, (int, float)):
         return sample * float(stddev) + float(mean)
+    name = sample.dtype.name
     return sample * _core.convert_to_tensor(stddev, dtype=name) + _core.convert_to_tensor(mean, dtype=name)
 
 
@@ -491,16 +503,17 @@ class Generator:
             key = int(_philox.full_int(key, (replica, 0), 1, np.uint64)[0])
         return key, words[:2]
 
-    def _draw(self, shape, sample, dtype, op):
-        """`sample(key_counter, shape)` on the next draws of `shape`: inside ``tf.function``, on every call."""
+    def _draw(self, shape, sample, dtype, op, **reserve):
+        """`sample(key_counter, shape)` on the next draws of `shape` (`reserve`: _reserve's options): inside
+        ``tf.function``, on every call."""
         from . import _function
         from ._array_ops import _host_call
 
         shape = _shape(shape)
         count = int(np.prod(shape))
         if _function.current_capture() is None:
-            return sample(self._reserve(count), shape)
-        return _host_call(lambda _: sample(self._reserve(count), shape), [], dtype, op)
+            return sample(self._reserve(count, **reserve), shape)
+        return _host_call(lambda _: sample(self._reserve(count, **reserve), shape), [], _dtype_name(dtype), op)
 
     def skip(self, delta):
         """Advances the state past `delta` draws; returns the state before."""
@@ -509,60 +522,36 @@ class Generator:
 
     def uniform(self, shape, minval=0, maxval=None, dtype=float32, name=None):
         """Uniform samples in [minval, maxval) (integers need maxval)."""
-        unit = self._draw(shape, lambda kc, s: _uniform(kc, s, 0, None, dtype, "Generator.uniform")
-                          if _dtype_name(dtype).startswith("float") else
-                          _uniform(kc, s, minval, maxval, dtype, "Generator.uniform"), _dtype_name(dtype),
+        if _dtype_name(dtype).startswith("float"):  # the range applied outside the draw, as TF (tapes see it)
+            return _stretched(self._draw(shape, lambda kc, s: _uniform(kc, s, 0, None, dtype, "Generator.uniform"),
+                                         dtype, "Generator.uniform"), minval, maxval)
+        return self._draw(shape, lambda kc, s: _uniform(kc, s, minval, maxval, dtype, "Generator.uniform"), dtype,
                           "Generator.uniform")
-        if not _dtype_name(dtype).startswith("float"):
-            return unit
-        maxval = 1.0 if maxval is None else maxval
-        if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
-            return unit * float(np.asarray(maxval, unit.dtype.name) - np.asarray(minval, unit.dtype.name)) + \
-                float(minval)
-        low = _core.convert_to_tensor(minval, dtype=_dtype_name(dtype))
-        return unit * (_core.convert_to_tensor(maxval, dtype=_dtype_name(dtype)) - low) + low
 
     def uniform_full_int(self, shape, dtype="uint64", name=None):
         """Integers covering the whole range of `dtype` (int32, int64, uint32, uint64)."""
         return self._draw(shape, lambda kc, s: _uniform(kc, s, None, None, dtype, "Generator.uniform_full_int"),
-                          _dtype_name(dtype), "Generator.uniform_full_int")
+                          dtype, "Generator.uniform_full_int")
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
         """Normal(mean, stddev) samples."""
-        return self._scaled(self._draw(shape, lambda kc, s: _normal(kc, s, 0.0, 1.0, dtype), _dtype_name(dtype),
-                                       "Generator.normal"), mean, stddev)
+        return _scaled(self._draw(shape, lambda kc, s: _normal(kc, s, 0.0, 1.0, dtype), dtype, "Generator.normal"),
+                       mean, stddev)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
         """Normal samples redrawn until within two standard deviations."""
-        return self._scaled(self._draw(shape, lambda kc, s: _normal(kc, s, 0.0, 1.0, dtype, truncated=True),
-                                       _dtype_name(dtype), "Generator.truncated_normal"), mean, stddev)
-
-    @staticmethod
-    def _scaled(sample, mean, stddev):
-        if isinstance(mean, (int, float)) and isinstance(stddev, (int, float)):
-            return sample if (mean, stddev) == (0.0, 1.0) else sample * float(stddev) + float(mean)
-        name = sample.dtype.name
-        return sample * _core.convert_to_tensor(stddev, dtype=name) + _core.convert_to_tensor(mean, dtype=name)
+        return _scaled(self._draw(shape, lambda kc, s: _normal(kc, s, 0.0, 1.0, dtype, truncated=True), dtype,
+                                  "Generator.truncated_normal"), mean, stddev)
 
     def binomial(self, shape, counts, probs, dtype="int32", name=None):
         """Binomial(counts, probs) samples (TF's numbers: the stream at the state, which advances by TF's
         reservation for the shape, without a replica's key)."""
         counts, probs = _binomial_parameters(counts, probs)
-        full = _shape(shape)
         batches = int(np.prod(np.broadcast_shapes(counts.shape, probs.shape)))
-        per_batch = int(np.prod(full)) // max(batches, 1)
+        per_batch = int(np.prod(_shape(shape))) // max(batches, 1)
         blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _philox.SKIP_PER_ELEMENT  # TF's reservation
-
-        def sample(_):
-            return _binomial_values(self._reserve(blocks=blocks, replica_key=False), full, counts, probs, dtype,
-                                    "Generator.binomial")
-
-        from . import _function
-        from ._array_ops import _host_call
-
-        if _function.current_capture() is None:
-            return sample(None)
-        return _host_call(sample, [], _dtype_name(dtype), "Generator.binomial")
+        return self._draw(shape, lambda kc, s: _binomial_values(kc, s, counts, probs, dtype, "Generator.binomial"),
+                          dtype, "Generator.binomial", blocks=blocks, replica_key=False)
 
     def _make_int64_keys(self, count):
         return np.asarray(self.uniform_full_int([int(count)], "int64"))
