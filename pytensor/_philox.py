@@ -264,3 +264,23 @@ def binomial(key, counter, shape, counts, probs):
     out = np.empty(total)
     out[batch + (index.astype(np.int64) % max(per_batch, 1)) * batches] = result  # stored sample-major
     return out.reshape(shape)
+
+
+def categorical(key, counter, logits, num_samples):
+    """`num_samples` class indices per row of the (batch, classes) `logits` as TF's multinomial kernel draws them
+    on one thread: each sample a float64 uniform from the next two words of the stream (rows in turn) times the
+    row's unnormalised cumulative probabilities (exp(logit - row maximum), non-finite logits left out), the first
+    class whose cumulative sum exceeds it. (TF splits a large batch over threads, each starting at its own point
+    of the stream, so there its numbers depend on its thread pool.)"""
+    batch, classes = logits.shape
+    finite = np.isfinite(logits)
+    lowest = np.finfo(logits.dtype).min
+    top = np.max(np.where(finite, logits, lowest), axis=1, initial=lowest).astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        weights = np.exp(logits.astype(np.float64) - top[:, None])
+    cdf = np.cumsum(np.where(finite, weights, 0.0), axis=1)
+    words = philox_words(key, counter, -(-2 * batch * num_samples // 4)).reshape(-1)[:2 * batch * num_samples]
+    pairs = words.reshape(batch, num_samples, 2)
+    targets = _unit_float64(pairs[..., 0], pairs[..., 1]) * cdf[:, -1:]
+    return np.stack([np.searchsorted(cdf[row], targets[row], side="right") for row in range(batch)]) \
+        if batch else np.zeros((0, num_samples), np.int64)

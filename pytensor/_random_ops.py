@@ -124,18 +124,6 @@ def _scaled(sample, mean, stddev):
     return sample * _core.convert_to_tensor(stddev, dtype=name) + _core.convert_to_tensor(mean, dtype=name)
 
 
-def _categorical(rng, logits, num_samples, dtype):
-    """Gumbel-max draws: argmax over classes of logits + Gumbel noise, `num_samples` per row."""
-    logits = logits if hasattr(logits, "numpy") else _core.convert_to_tensor(logits, dtype_hint="float32")
-    if logits.ndim != 2:
-        raise InvalidArgumentError(f"stateless_categorical: logits must be (batch, classes), got shape "
-                                   f"{tuple(logits.shape)}")
-    batch, classes = (int(d) for d in logits.shape)
-    gumbel = -np.log(-np.log(rng.random((batch, int(num_samples), classes)).clip(1e-300, 1.0)))
-    scores = _core.expand_dims(_core.cast(logits, "float64"), 1) + _core.constant(gumbel, "float64")
-    return _core.argmax(scores, axis=-1, output_type=_dtype_name(dtype))
-
-
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None, alg="auto_select"):
     """Uniform samples in [minval, maxval), a deterministic function of `seed` (integer dtypes need maxval)."""
     return _uniform(_stateless_key_counter(seed, "stateless_uniform"), shape, minval, maxval, dtype,
@@ -178,8 +166,20 @@ def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
-    """`num_samples` class indices per row of `logits`, a deterministic function of `seed`."""
-    return _categorical(_stream(*_stateless_key_counter(seed, "stateless_categorical")), logits, num_samples, dtype)
+    """`num_samples` class indices per row of the (batch, classes) `logits`, a deterministic function of `seed`:
+    TF's numbers (as TF draws them on one thread; see _philox.categorical)."""
+    if hasattr(logits, "numpy"):
+        logits = np.asarray(logits.numpy())
+    elif not isinstance(logits, np.ndarray):
+        logits = np.asarray(logits, np.float32)  # Python numbers are float32, as TF converts them
+    if logits.ndim != 2 or logits.dtype.kind != "f":
+        raise InvalidArgumentError(f"stateless_categorical: logits must be a floating (batch, classes) matrix, got "
+                                   f"{logits.dtype} of shape {logits.shape}")
+    if logits.shape[1] == 0 or int(num_samples) < 0:
+        raise InvalidArgumentError(f"stateless_categorical: need at least one class and num_samples >= 0, got "
+                                   f"{logits.shape[1]} classes and num_samples={num_samples}")
+    draws = _philox.categorical(*_stateless_key_counter(seed, "stateless_categorical"), logits, int(num_samples))
+    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
 
 
 def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
