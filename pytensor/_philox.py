@@ -284,3 +284,85 @@ def categorical(key, counter, logits, num_samples):
     targets = _unit_float64(pairs[..., 0], pairs[..., 1]) * cdf[:, -1:]
     return np.stack([np.searchsorted(cdf[row], targets[row], side="right") for row in range(batch)]) \
         if batch else np.zeros((0, num_samples), np.int64)
+
+
+def _poisson_knuth(key, counter, offsets, rate):
+    """Knuth's product of uniforms below exp(-rate), as TF's kernel runs it for rates below 10 (the uniforms of each
+    output from its own stretch of the stream, two a block)."""
+    limit = np.exp(-rate)
+    product = np.ones(rate.shape)
+    count = np.zeros(rate.shape)
+    pending = np.arange(rate.size)
+    block = np.uint64(0)
+    while pending.size:
+        for u in _uniform_pair(key, counter, offsets[pending] + block):
+            live = pending >= 0
+            rows = pending[live]
+            product[rows] *= u[live]
+            done = product[rows] <= limit[rows]
+            count[rows[~done]] += 1
+            pending[np.flatnonzero(live)[done]] = -1
+        pending = pending[pending >= 0]
+        block += np.uint64(1)
+    return count
+
+
+def _poisson_ptrs(key, counter, offsets, rate, highest):
+    """Hormann's transformed rejection (PTRS) as TF's kernel runs it for rates of 10 and above: one (u, v) block
+    per attempt from each output's own stretch of the stream."""
+    import math
+
+    log_rate = np.log(rate)
+    b = 0.931 + 2.53 * np.sqrt(rate)
+    a = -0.059 + 0.02483 * b
+    inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+    v_r = 0.9277 - 3.6224 / (b - 2)
+    out = np.empty(rate.shape)
+    pending = np.arange(rate.size)
+    attempt = np.uint64(0)
+    lgamma = np.frompyfunc(math.lgamma, 1, 1)
+    with np.errstate(all="ignore"):
+        while pending.size:
+            u, v = _uniform_pair(key, counter, offsets[pending] + attempt)
+            u = u - 0.5
+            p_a, p_b, p_rate = a[pending], b[pending], rate[pending]
+            shifted = 0.5 - np.abs(u)
+            k = np.floor((2 * p_a / shifted + p_b) * u + p_rate + 0.43)
+            usable = k <= highest
+            accept = usable & (shifted >= 0.07) & (v <= v_r[pending])
+            test = usable & ~accept & ~((k < 0) | ((shifted < 0.013) & (v > shifted)))
+            if test.any():
+                s = np.log(v[test] * inv_alpha[pending][test] / (p_a[test] / (shifted[test] ** 2) + p_b[test]))
+                t = -p_rate[test] + k[test] * log_rate[pending][test] - lgamma(k[test] + 1).astype(np.float64)
+                accept[np.flatnonzero(test)[s <= t]] = True
+            out[pending[accept]] = k[accept]
+            pending = pending[~accept]
+            attempt += np.uint64(1)
+    return out
+
+
+def poisson(key, counter, shape, rates, dtype):
+    """Poisson(rates) samples of `shape` (which ends with rates' shape) as TF's kernel draws them: output i
+    (rate-major) from block 256 * i of the stream, Knuth's method below rate 10, PTRS above; float64 values,
+    stored sample-major."""
+    rates = np.asarray(rates, np.float64)
+    if tuple(shape[len(shape) - rates.ndim:]) != rates.shape or rates.ndim > len(shape):
+        raise ValueError(f"the shape {list(shape)} must end with the shape of the rates {list(rates.shape)}")
+    per_rate = int(np.prod(shape[:len(shape) - rates.ndim]))
+    flat = rates.reshape(-1)
+    total = per_rate * flat.size
+    index = np.arange(total, dtype=np.uint64)
+    rate_of = (index // np.uint64(max(per_rate, 1))).astype(np.int64)
+    rate = flat[rate_of]
+    offsets = index * np.uint64(SKIP_PER_ELEMENT)
+    small = rate < 10
+    values = np.empty(total)
+    if small.any():
+        values[small] = _poisson_knuth(key, counter, offsets[small], rate[small])
+    if (~small).any():
+        dtype = np.dtype(dtype)
+        highest = np.iinfo(dtype).max if dtype.kind in "iu" else np.finfo(dtype).max
+        values[~small] = _poisson_ptrs(key, counter, offsets[~small], rate[~small], float(highest))
+    out = np.empty(total)
+    out[rate_of + (index.astype(np.int64) % max(per_rate, 1)) * flat.size] = values
+    return out.reshape(shape)

@@ -193,11 +193,18 @@ def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
 
 
 def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
-    """Poisson(lam) samples of `shape` (lam broadcast to it), a deterministic function of `seed`."""
-    rate = np.broadcast_to(np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam, np.float64), _shape(shape))
-    if rate.size and rate.min() < 0:
-        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative, got a minimum of {rate.min()}")
-    draws = _stream(*_stateless_key_counter(seed, "stateless_poisson")).poisson(rate)
+    """Poisson(lam) samples of `shape` (which ends with lam's shape), a deterministic function of `seed`: TF's
+    numbers."""
+    rate = np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam)
+    rate = rate.astype(np.float32) if rate.dtype.kind != "f" else rate  # Python numbers are float32, as TF's
+    if rate.size and not (rate.min() >= 0):
+        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative numbers, got a minimum of "
+                                   f"{rate.min()}")
+    try:
+        draws = _philox.poisson(*_stateless_key_counter(seed, "stateless_poisson"), _shape(shape), rate,
+                                _dtype_name(dtype))
+    except ValueError as err:
+        raise InvalidArgumentError(f"stateless_poisson: {err}") from None
     return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
 
 
