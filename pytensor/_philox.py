@@ -366,3 +366,71 @@ def poisson(key, counter, shape, rates, dtype):
     out = np.empty(total)
     out[rate_of + (index.astype(np.int64) % max(per_rate, 1)) * flat.size] = values
     return out.reshape(shape)
+
+
+class _Buffers:
+    """Per-output buffers of a distribution that yields two values a block (TF's sample buffers): an output whose
+    buffer is empty refills it from its next block (`cursor` counts the blocks each output has used, shared
+    between its buffers); values are handed out last first."""
+
+    def __init__(self, key, counter, base, cursor, convert):
+        self._key, self._counter, self._base, self._cursor, self._convert = key, counter, base, cursor, convert
+        self._values = np.empty((base.size, 2))
+        self._left = np.zeros(base.size, np.int64)
+
+    def take(self, lanes):
+        empty = lanes[self._left[lanes] == 0]
+        if empty.size:
+            words = philox_at(self._key, self._counter, self._base[empty] + self._cursor[empty].astype(np.uint64))
+            self._cursor[empty] += 1
+            self._values[empty] = np.stack(self._convert(words), axis=-1)
+            self._left[empty] = 2
+        self._left[lanes] -= 1
+        return self._values[lanes, self._left[lanes]]
+
+
+def gamma(key, counter, shape, alphas):
+    """Gamma(alphas, 1) samples of `shape` (which ends with alphas' shape) as TF's kernel draws them: output i
+    (alpha-major) from block 256 * i of the stream on, Marsaglia and Tsang's squeeze-and-reject on a normal and a
+    uniform buffer sharing that stretch (alpha < 1 boosted by a uniform ** (1 / alpha)), alpha = 1 an exponential
+    from one uniform; float64 values, stored sample-major."""
+    alphas = np.asarray(alphas, np.float64)
+    if tuple(shape[len(shape) - alphas.ndim:]) != alphas.shape or alphas.ndim > len(shape):
+        raise ValueError(f"the shape {list(shape)} must end with the shape of alpha {list(alphas.shape)}")
+    flat = alphas.reshape(-1)
+    per_alpha = int(np.prod(shape[:len(shape) - alphas.ndim]))
+    total = per_alpha * flat.size
+    index = np.arange(total, dtype=np.uint64)
+    alpha = flat[(index // np.uint64(max(per_alpha, 1))).astype(np.int64)]
+    base = index * np.uint64(SKIP_PER_ELEMENT)
+    cursor = np.zeros(total, np.int64)
+    normal = _Buffers(key, counter, base, cursor, lambda w: _box_muller64(w[:, 0], w[:, 1], w[:, 2], w[:, 3]))
+    uniform = _Buffers(key, counter, base, cursor,
+                       lambda w: (_unit_float64(w[:, 0], w[:, 1]), _unit_float64(w[:, 2], w[:, 3])))
+    values = np.empty(total)
+    exponential = np.flatnonzero(alpha == 1.0)
+    if exponential.size:
+        values[exponential] = -np.log1p(-uniform.take(exponential))
+    boost = alpha < 1
+    d = alpha + np.where(boost, 2.0 / 3, -1.0 / 3)
+    c = 1.0 / 3 / np.sqrt(d)
+    pending = np.flatnonzero(alpha != 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while pending.size:
+            x = normal.take(pending)
+            v = 1 + c[pending] * x
+            keep = ~(v <= 0)  # v <= 0: the lane draws its next normal (a NaN goes on, to a NaN sample, as TF's)
+            lanes, x, v = pending[keep], x[keep], v[keep] ** 3
+            u = uniform.take(lanes)
+            accept = (u < 1 - 0.0331 * (x * x) * (x * x)) | \
+                (np.log(u) < 0.5 * x * x + d[lanes] * (1 - v + np.log(v)))
+            done = lanes[accept]
+            values[done] = d[done] * v[accept]
+            boosted = done[boost[done]]
+            if boosted.size:
+                values[boosted] *= uniform.take(boosted) ** (1 / alpha[boosted])
+            pending = np.setdiff1d(pending, done, assume_unique=True)
+    out = np.empty(total)
+    out[(index // np.uint64(max(per_alpha, 1))).astype(np.int64) + (index.astype(np.int64) % max(per_alpha, 1)) *
+        flat.size] = values
+    return out.reshape(shape)

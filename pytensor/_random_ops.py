@@ -183,13 +183,17 @@ def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
 
 
 def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
-    """Gamma(alpha, beta) samples of `shape` (alpha and beta broadcast to it; beta is the rate), a deterministic
-    function of `seed`."""
+    """Gamma(alpha, beta) samples of `shape` (which ends with the broadcast shape of alpha and beta; beta is the
+    rate), a deterministic function of `seed`: TF's numbers (at least the dtype's smallest normal number, as TF)."""
     name_ = _dtype_name(dtype)
-    alpha = np.broadcast_to(np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha, np.float64), _shape(shape))
-    draws = _stream(*_stateless_key_counter(seed, "stateless_gamma")).standard_gamma(alpha)
-    sample = _core.constant(draws.astype(name_), name_)
-    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=name_)
+    alpha = np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha).astype(name_)
+    beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
+    alpha = np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, tuple(beta.shape)))
+    try:
+        draws = _philox.gamma(*_stateless_key_counter(seed, "stateless_gamma"), _shape(shape), alpha)
+    except ValueError as err:
+        raise InvalidArgumentError(f"stateless_gamma: {err}") from None
+    return _core.maximum(_core.constant(draws.astype(name_), name_) / beta, float(np.finfo(name_).tiny))
 
 
 def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
