@@ -2,14 +2,14 @@
 
 A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
 state (a 128-bit counter and a 64-bit key, TF's ``[counter_lo, counter_hi, key]``); both draw from TF's
-Philox4x32-10 stream of that key and counter (``_philox``), so uniform, normal, truncated normal and integer
-draws give TensorFlow's numbers bit for bit. Binomial, categorical, gamma and Poisson draws follow TF's contracts
-(same seed, same numbers; different seeds, independent numbers) from a numpy Philox stream of the same key and
-counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied with core ops, so tapes
-differentiate through them.
+Philox4x32-10 stream of that key and counter (``_philox``), so uniform, normal, truncated normal, integer,
+binomial, Poisson, gamma and categorical draws give TensorFlow's numbers bit for bit (float32 normals within an
+ulp). ``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy
+Philox stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
+with core ops, so tapes differentiate through them.
 
-``gamma`` and ``poisson`` follow TF's seed rules: they draw the core's uniform and normal samples (Marsaglia and
-Tsang's method; inversion of the cumulative probabilities).
+``gamma`` and ``poisson`` (the seeded, stateful ones) follow TF's seed rules: they draw the core's uniform and
+normal samples (Marsaglia and Tsang's method; inversion of the cumulative probabilities).
 """
 
 import enum
