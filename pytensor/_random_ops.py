@@ -41,13 +41,6 @@ class Algorithm(enum.Enum):
     AUTO_SELECT = 3
 
 
-def _mix64(x):
-    """splitmix64's finalizer: spreads nearby seeds (1, 2, 3...) over unrelated Philox keys."""
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & _MASK64
-    return x ^ (x >> 31)
-
-
 def _seed_pair(seed, op):
     """The two integers of a stateless `seed` (a shape-[2] integer tensor, array or list)."""
     values = np.asarray(seed.numpy() if hasattr(seed, "numpy") else seed)
