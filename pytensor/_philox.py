@@ -439,3 +439,16 @@ def gamma(key, counter, shape, alphas):
     out[(index // np.uint64(max(per_alpha, 1))).astype(np.int64) + (index.astype(np.int64) % max(per_alpha, 1)) *
         flat.size] = values
     return out.reshape(shape)
+
+
+def shuffle_order(key, counter, n):
+    """The order in which TF's stateless shuffle puts `n` rows: Fisher-Yates from the front, position i swapped with
+    i + (the stream's next 32-bit word modulo n - i)."""
+    if n >= 1 << 32:
+        raise ValueError(f"cannot shuffle {n} rows (at most 2**32 - 1)")
+    words = philox_words(key, counter, -(-max(n - 1, 0) // 4)).reshape(-1)[:max(n - 1, 0)].tolist()
+    order = list(range(n))
+    for i, word in enumerate(words):
+        j = i + word % (n - i)
+        order[i], order[j] = order[j], order[i]
+    return np.asarray(order, np.int64)

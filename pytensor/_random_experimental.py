@@ -1,13 +1,14 @@
 """``tf.random.experimental``: the Generator family (from tf.random), the stateless seed helpers under their
-experimental names, ``stateless_shuffle`` and ``index_shuffle`` (a keyed bijection of [0, max_index])."""
+experimental names, ``stateless_shuffle`` and ``index_shuffle`` (a keyed bijection of [0, max_index]), with TF's
+numbers."""
 
 import math
 
 import numpy as np
 
-from . import _core
-from ._random_ops import (Algorithm, Generator, create_rng_state, fold_in, get_global_generator,  # noqa: F401
-                          set_global_generator, split, stateless_uniform)
+from . import _core, _philox
+from ._random_ops import (Algorithm, Generator, _stateless_key_counter, create_rng_state, fold_in,  # noqa: F401
+                          get_global_generator, set_global_generator, split)
 from .errors import InvalidArgumentError
 
 __all__ = ["Algorithm", "Generator", "create_rng_state", "get_global_generator", "index_shuffle",
@@ -28,16 +29,14 @@ def stateless_fold_in(seed, data, alg="auto_select"):
 
 
 def stateless_shuffle(value, seed, alg="auto_select", name=None):
-    """`value` permuted along its first axis, deterministically from `seed` (a shape [2] integer seed): the order
-    of a stateless uniform draw, one key per row."""
+    """`value` permuted along its first axis, deterministically from `seed` (a shape [2] integer seed): TF's
+    order (Fisher-Yates on the seed's Philox stream)."""
     value = _core.convert_to_tensor(value)
     n = value._shape_tuple()[0] if value._shape_tuple() else None
     if n is None:
         raise InvalidArgumentError("stateless_shuffle: value must have at least one dimension, got a scalar")
-    keys = stateless_uniform((n,), seed, dtype="float64")
-    from ._array_ops import argsort
-
-    return _core.gather(value, argsort(keys, stable=True), axis=0)
+    order = _philox.shuffle_order(*_stateless_key_counter(seed, "stateless_shuffle"), n)
+    return _core.gather(value, _core.constant(order, "int64"), axis=0)
 
 
 def _rotl(x, r, width):
