@@ -1,13 +1,15 @@
 """``tf.random``'s stateless ops, ``Generator``, and the gamma and Poisson samplers.
 
 A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
-state (a key and a counter); both draw from a Philox4x32 stream chosen by (key, counter) — numpy's Philox bit
-generator, since the core's seed rules (C++) decide the streams of seeded ops themselves. Results follow TF's
-contracts (same seed, same numbers; different seeds, independent numbers) but not TF's exact bits. Parameters
-(mean, stddev, minval, maxval) are applied with core ops, so tapes differentiate through them.
+state (a 128-bit counter and a 64-bit key, TF's ``[counter_lo, counter_hi, key]``); both draw from TF's
+Philox4x32-10 stream of that key and counter (``_philox``), so uniform, normal, truncated normal, integer,
+binomial, Poisson, gamma and categorical draws give TensorFlow's numbers bit for bit (float32 normals within an
+ulp). ``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy
+Philox stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
+with core ops, so tapes differentiate through them.
 
-``gamma`` and ``poisson`` follow TF's seed rules: they draw the core's uniform and normal samples (Marsaglia and
-Tsang's method; inversion of the cumulative probabilities).
+``gamma`` and ``poisson`` (the seeded, stateful ones) follow TF's seed rules: they draw the core's uniform and
+normal samples (Marsaglia and Tsang's method; inversion of the cumulative probabilities).
 """
 
 import enum
@@ -16,7 +18,7 @@ import threading
 
 import numpy as np
 
-from . import _core
+from . import _core, _philox
 from .dtypes import as_dtype, float32
 from .errors import InvalidArgumentError
 
@@ -28,33 +30,15 @@ __all__ = [
 ]
 
 _MASK64 = (1 << 64) - 1
-_STATELESS = 0x9E3779B97F4A7C15  # separates the keys of the stateless ops from the Generators'
-_GENERATOR = 0xD1B54A32D192ED03
 
 
 class Algorithm(enum.Enum):
-    """The RNG algorithms TF names; pytensor's streams are Philox4x32-10 whichever is asked for."""
+    """The RNG algorithms TF names; pytensor's streams are Philox4x32-10 whichever is asked for (TF's choice on
+    the CPU for AUTO_SELECT)."""
 
     PHILOX = 1
     THREEFRY = 2
     AUTO_SELECT = 3
-
-
-def _mix64(x):
-    """splitmix64's finalizer: spreads nearby seeds (1, 2, 3...) over unrelated Philox keys."""
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & _MASK64
-    return x ^ (x >> 31)
-
-
-def _int_seed(seed, op):
-    try:
-        seed = int(seed)
-    except (TypeError, ValueError):
-        raise TypeError(f"{op}: a seed must be an integer or None, got {seed!r}") from None
-    if not -(1 << 63) <= seed < 1 << 64:
-        raise ValueError(f"{op}: a seed must fit in 64 bits (from -2**63 to 2**64 - 1); got {seed}")
-    return seed
 
 
 def _seed_pair(seed, op):
@@ -66,17 +50,13 @@ def _seed_pair(seed, op):
     return int(values[0]) & _MASK64, int(values[1]) & _MASK64
 
 
-def _key(pair, salt):
-    return _mix64(_mix64(pair[0] ^ salt) ^ pair[1])
+def _stream(key, counter):
+    """A numpy Generator on the Philox stream (key, counter), for the draws that follow TF's contracts only."""
+    return np.random.Generator(np.random.Philox(key=int(key) & _MASK64, counter=int(counter[0]) & _MASK64))
 
 
-def _stream(key, counter=0):
-    """The numpy Generator on the Philox stream (key, counter)."""
-    return np.random.Generator(np.random.Philox(key=int(key) & _MASK64, counter=int(counter) & _MASK64))
-
-
-def _stateless_stream(seed, op):
-    return _stream(_key(_seed_pair(seed, op), _STATELESS))
+def _stateless_key_counter(seed, op):
+    return _philox.key_counter_from_seed(*_seed_pair(seed, op))
 
 
 def _dtype_name(dtype):
@@ -87,67 +67,71 @@ def _shape(shape):
     return tuple(int(d) for d in (shape.numpy() if hasattr(shape, "numpy") else np.atleast_1d(shape)))
 
 
-def _uniform(rng, shape, minval, maxval, dtype, op):
+def _uniform(key_counter, shape, minval, maxval, dtype, op):
+    key, counter = key_counter
     name = _dtype_name(dtype)
     shape = _shape(shape)
+    count = int(np.prod(shape))
     if name in ("float32", "float64"):
-        unit = _core.constant(rng.random(shape, dtype=np.float64 if name == "float64" else np.float32), name)
-        maxval = 1.0 if maxval is None else maxval
-        if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
-            return unit * float(maxval - minval) + float(minval)
-        low = _core.convert_to_tensor(minval, dtype=name)
-        return unit * (_core.convert_to_tensor(maxval, dtype=name) - low) + low
-    if name not in ("int32", "int64"):
-        raise TypeError(f"{op}: dtype must be float32, float64, int32 or int64, got {name}")
-    if maxval is None:
-        raise ValueError(f"{op}: integer samples need maxval")
+        return _stretched(_core.constant(_philox.uniform(key, counter, count, name).reshape(shape), name), minval,
+                          maxval)
+    if name not in ("int32", "int64", "uint32", "uint64"):
+        raise TypeError(f"{op}: dtype must be float32, float64, int32, int64, uint32 or uint64, got {name}")
+    if minval is None and maxval is None:  # every value of the dtype (TF's uniform_full_int)
+        return _core.constant(_philox.full_int(key, counter, count, name).reshape(shape), name)
+    if maxval is None or name.startswith("u"):
+        raise ValueError(f"{op}: integer samples of {name} need minval and maxval (both None: the dtype's whole "
+                         f"range, signed or unsigned)")
     low, high = int(minval), int(maxval)
     if high <= low:
         raise InvalidArgumentError(f"{op}: need minval < maxval, got {low} and {high}")
-    return _core.constant(rng.integers(low, high, shape, dtype=np.int64), "int64") if name == "int64" else \
-        _core.cast(_core.constant(rng.integers(low, high, shape, dtype=np.int64), "int64"), name)
+    return _core.constant(_philox.uniform_int(key, counter, count, low, high, name).reshape(shape), name)
 
 
-def _normal(rng, shape, mean, stddev, dtype, truncated=False):
+def _normal(key_counter, shape, mean, stddev, dtype, truncated=False):
     name = _dtype_name(dtype)
+    if name not in ("float32", "float64"):
+        raise TypeError(f"{'truncated_normal' if truncated else 'normal'}: dtype must be float32 or float64, got "
+                        f"{name}")
     shape = _shape(shape)
-    z = rng.standard_normal(shape)
-    if truncated:  # redrawn until within two standard deviations, as TF's truncated normal
-        outside = np.abs(z) > 2.0
-        while outside.any():
-            z[outside] = rng.standard_normal(int(outside.sum()))
-            outside = np.abs(z) > 2.0
-    sample = _core.constant(z.astype(name), name)
+    draw = _philox.truncated_normal if truncated else _philox.normal
+    return _scaled(_core.constant(draw(*key_counter, int(np.prod(shape)), name).reshape(shape), name), mean, stddev)
+
+
+def _stretched(unit, minval, maxval):
+    """Uniform samples in [0, 1) moved to [minval, maxval) (maxval None: 1), the range computed in their dtype as
+    TF's."""
+    name = unit.dtype.name
+    maxval = 1.0 if maxval is None else maxval
+    if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
+        return unit * float(np.asarray(maxval, name) - np.asarray(minval, name)) + float(minval)
+    low = _core.convert_to_tensor(minval, dtype=name)
+    return unit * (_core.convert_to_tensor(maxval, dtype=name) - low) + low
+
+
+def _scaled(sample, mean, stddev):
+    """Standard normal samples scaled to Normal(mean, stddev)."""
     if isinstance(mean, (int, float)) and isinstance(stddev, (int, float)):
         return sample * float(stddev) + float(mean)
+    name = sample.dtype.name
     return sample * _core.convert_to_tensor(stddev, dtype=name) + _core.convert_to_tensor(mean, dtype=name)
-
-
-def _categorical(rng, logits, num_samples, dtype):
-    """Gumbel-max draws: argmax over classes of logits + Gumbel noise, `num_samples` per row."""
-    logits = logits if hasattr(logits, "numpy") else _core.convert_to_tensor(logits, dtype_hint="float32")
-    if logits.ndim != 2:
-        raise InvalidArgumentError(f"stateless_categorical: logits must be (batch, classes), got shape "
-                                   f"{tuple(logits.shape)}")
-    batch, classes = (int(d) for d in logits.shape)
-    gumbel = -np.log(-np.log(rng.random((batch, int(num_samples), classes)).clip(1e-300, 1.0)))
-    scores = _core.expand_dims(_core.cast(logits, "float64"), 1) + _core.constant(gumbel, "float64")
-    return _core.argmax(scores, axis=-1, output_type=_dtype_name(dtype))
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None, alg="auto_select"):
     """Uniform samples in [minval, maxval), a deterministic function of `seed` (integer dtypes need maxval)."""
-    return _uniform(_stateless_stream(seed, "stateless_uniform"), shape, minval, maxval, dtype, "stateless_uniform")
+    return _uniform(_stateless_key_counter(seed, "stateless_uniform"), shape, minval, maxval, dtype,
+                    "stateless_uniform")
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal(mean, stddev) samples, a deterministic function of `seed`."""
-    return _normal(_stateless_stream(seed, "stateless_normal"), shape, mean, stddev, dtype)
+    return _normal(_stateless_key_counter(seed, "stateless_normal"), shape, mean, stddev, dtype)
 
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal samples redrawn until within two standard deviations, a deterministic function of `seed`."""
-    return _normal(_stateless_stream(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype, truncated=True)
+    return _normal(_stateless_key_counter(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype,
+                   truncated=True)
 
 
 def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0, minvals=-2.0, maxvals=2.0,
@@ -169,41 +153,82 @@ def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0
 
     cdf = np.vectorize(lambda z: 0.5 * (1.0 + erf(z / sqrt(2.0))))
     below, above = cdf((low - mean) / std), cdf((high - mean) / std)
-    unit = _stateless_stream(seed, "stateless_parameterized_truncated_normal").random(shape)
+    unit = _stream(*_stateless_key_counter(seed, "stateless_parameterized_truncated_normal")).random(shape)
     z = np.asarray(ndtri(_core.constant(below + unit * (above - below), "float64")))
     return _core.constant(np.clip(mean + std * z, low, high).astype(dtype), dtype)
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
-    """`num_samples` class indices per row of `logits`, a deterministic function of `seed`."""
-    return _categorical(_stateless_stream(seed, "stateless_categorical"), logits, num_samples, dtype)
-
-
-def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
-    """Gamma(alpha, beta) samples of `shape` (alpha and beta broadcast to it; beta is the rate), a deterministic
-    function of `seed`."""
-    name_ = _dtype_name(dtype)
-    alpha = np.broadcast_to(np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha, np.float64), _shape(shape))
-    draws = _stateless_stream(seed, "stateless_gamma").standard_gamma(alpha)
-    sample = _core.constant(draws.astype(name_), name_)
-    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=name_)
-
-
-def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
-    """Poisson(lam) samples of `shape` (lam broadcast to it), a deterministic function of `seed`."""
-    rate = np.broadcast_to(np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam, np.float64), _shape(shape))
-    if rate.size and rate.min() < 0:
-        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative, got a minimum of {rate.min()}")
-    draws = _stateless_stream(seed, "stateless_poisson").poisson(rate)
+    """`num_samples` class indices per row of the (batch, classes) `logits`, a deterministic function of `seed`:
+    TF's numbers (as TF draws them on one thread; see _philox.categorical)."""
+    if hasattr(logits, "numpy"):
+        logits = np.asarray(logits.numpy())
+    elif not isinstance(logits, np.ndarray):
+        logits = np.asarray(logits, np.float32)  # Python numbers are float32, as TF converts them
+    if logits.ndim != 2 or logits.dtype.kind != "f":
+        raise InvalidArgumentError(f"stateless_categorical: logits must be a floating (batch, classes) matrix, got "
+                                   f"{logits.dtype} of shape {logits.shape}")
+    if logits.shape[1] == 0 or int(num_samples) < 0:
+        raise InvalidArgumentError(f"stateless_categorical: need at least one class and num_samples >= 0, got "
+                                   f"{logits.shape[1]} classes and num_samples={num_samples}")
+    draws = _philox.categorical(*_stateless_key_counter(seed, "stateless_categorical"), logits, int(num_samples))
     return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
 
 
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
+    """Gamma(alpha, beta) samples of `shape` (which ends with the broadcast shape of alpha and beta; beta is the
+    rate), a deterministic function of `seed`: TF's numbers (at least the dtype's smallest normal number, as TF)."""
+    name_ = _dtype_name(dtype)
+    alpha = np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha).astype(name_)
+    beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
+    alpha = np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, tuple(beta.shape)))
+    try:
+        draws = _philox.gamma(*_stateless_key_counter(seed, "stateless_gamma"), _shape(shape), alpha)
+    except ValueError as err:
+        raise InvalidArgumentError(f"stateless_gamma: {err}") from None
+    return _core.maximum(_core.constant(draws.astype(name_), name_) / beta, float(np.finfo(name_).tiny))
+
+
+def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
+    """Poisson(lam) samples of `shape` (which ends with lam's shape), a deterministic function of `seed`: TF's
+    numbers."""
+    rate = np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam)
+    rate = rate.astype(np.float32) if rate.dtype.kind != "f" else rate  # Python numbers are float32, as TF's
+    if rate.size and not (rate.min() >= 0):
+        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative numbers, got a minimum of "
+                                   f"{rate.min()}")
+    try:
+        draws = _philox.poisson(*_stateless_key_counter(seed, "stateless_poisson"), _shape(shape), rate,
+                                _dtype_name(dtype))
+    except ValueError as err:
+        raise InvalidArgumentError(f"stateless_poisson: {err}") from None
+    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+
+
+def _binomial_parameters(counts, probs):
+    """counts and probs as numpy arrays of one floating dtype, as TF converts them (probs float32 unless typed,
+    counts of probs' dtype)."""
+    probs = np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs)
+    probs = probs.astype(np.float32) if probs.dtype.kind != "f" else probs
+    counts = np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts)
+    return counts.astype(probs.dtype), probs
+
+
+def _binomial_values(key_counter, shape, counts, probs, dtype, op):
+    try:
+        values = _philox.binomial(*key_counter, _shape(shape), counts, probs)
+    except ValueError as err:
+        raise InvalidArgumentError(f"{op}: {err}") from None
+    name = _dtype_name(dtype)
+    return _core.constant(values.astype(name), name)
+
+
 def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
-    """Binomial(counts, probs) samples of `shape`, a deterministic function of `seed`."""
-    n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
-    p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
-    draws = _stateless_stream(seed, "stateless_binomial").binomial(n.astype(np.int64), p)
-    return _core.constant(draws.astype(_dtype_name(output_dtype)), _dtype_name(output_dtype))
+    """Binomial(counts, probs) samples of `shape` (counts and probs broadcast to its trailing dimensions), a
+    deterministic function of `seed`: TF's numbers."""
+    counts, probs = _binomial_parameters(counts, probs)
+    return _binomial_values(_stateless_key_counter(seed, "stateless_binomial"), shape, counts, probs, output_dtype,
+                            "stateless_binomial")
 
 
 def _gamma_samples(shape, alpha, dtype, uniform, normal):
@@ -300,124 +325,250 @@ def poisson(shape, lam, dtype=float32, seed=None, name=None):
     return _poisson_samples(_core.broadcast_to(rate, full), u, dtype)
 
 
+def _seed_dtype(seed):
+    """The dtype of a stateless seed as TF converts it: a tensor's or array's own, int32 for Python integers."""
+    dtype = getattr(seed, "dtype", None)
+    if dtype is None:
+        return "int32"
+    name = dtype.name if hasattr(dtype, "name") else np.dtype(dtype).name
+    return name if name in ("int32", "int64", "uint32", "uint64") else "int64"
+
+
 def fold_in(seed, data, alg="auto_select"):
-    """A new stateless seed from `seed` and an integer `data` (e.g. a step number)."""
-    pair = _seed_pair(seed, "fold_in")
-    mixed = _mix64(_key(pair, _STATELESS ^ 0xF0) ^ (int(data) & _MASK64))
-    return _core.constant(np.array([mixed >> 1, _mix64(mixed) >> 1], np.int64), "int64")
+    """A new stateless seed from `seed` and an integer `data` (e.g. a step number): [a draw of the seed's stream
+    in data's dtype, data], as TF."""
+    data = _core.convert_to_tensor(data)
+    if data.dtype.name not in ("int32", "int64"):
+        raise TypeError(f"fold_in: data must be an int32 or int64 integer, got dtype {data.dtype.name}")
+    key, counter = _stateless_key_counter(seed, "fold_in")
+    first = _philox.full_int(key, counter, 1, data.dtype.name)[0]
+    return _core.constant(np.array([first, data.numpy()], data.dtype.name), data.dtype.name)
 
 
 def split(seed, num=2, alg="auto_select"):
-    """`num` new stateless seeds from `seed`, as a (num, 2) int64 tensor."""
-    pair = _seed_pair(seed, "split")
-    rows = [[_mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i) >> 1,
-             _mix64(_key(pair, _STATELESS ^ 0x5D) + 2 * i + 1) >> 1] for i in range(int(num))]
-    return _core.constant(np.array(rows, np.int64).reshape(int(num), 2), "int64")
+    """`num` new stateless seeds from `seed`, as a (num, 2) tensor of the seed's dtype: the first 2 * num values of
+    the seed's whole-range integer stream, as TF."""
+    key, counter = _stateless_key_counter(seed, "split")
+    dtype = _seed_dtype(seed)
+    return _core.constant(_philox.full_int(key, counter, 2 * int(num), dtype).reshape(int(num), 2), dtype)
+
+
+_STATE_SIZE = 3  # Philox's state: counter_lo, counter_hi, key
 
 
 def create_rng_state(seed, alg):
-    """The state vector a Generator starts from for `seed`: [counter, key] as int64."""
-    key = _mix64((int(seed) & _MASK64) ^ _GENERATOR)
-    return np.array([0, key >> 1], np.int64)
+    """The state a Generator starts from for `seed`, as TF's [counter_lo, counter_hi, key] (int64): an integer (of
+    any size) cut into 64-bit words, lowest first; or a list of integers, padded with zeros or cut to three."""
+    if isinstance(seed, (int, np.integer)) or (hasattr(seed, "shape") and not tuple(seed.shape)):
+        seed = int(seed)
+        words = []
+        for _ in range(_STATE_SIZE):
+            words.append(seed & _MASK64)
+            seed >>= 64
+    else:
+        try:
+            words = [int(v) & _MASK64 for v in np.asarray(seed.numpy() if hasattr(seed, "numpy") else seed,
+                                                          dtype=object).reshape(-1)]
+        except (TypeError, ValueError):
+            raise TypeError(f"Generator.from_seed: a seed must be an integer or a list of integers, got "
+                            f"{seed!r}") from None
+        words = (words + [0] * _STATE_SIZE)[:_STATE_SIZE]
+    return np.array(words, np.uint64).view(np.int64)
 
 
-def _state_pair(state):
-    """(counter, key) of a state vector [counter, ..., key] (a tensor, array or list of integers)."""
+def _state_words(state, op):
+    """(counter_lo, counter_hi, key) of a state vector (a tensor, array or list of three integers)."""
     values = np.asarray(state.numpy() if hasattr(state, "numpy") else state, dtype=object).reshape(-1)
-    if values.size < 2:
-        raise InvalidArgumentError(f"Generator: a state needs a counter and a key, got {values.tolist()}")
-    return int(values[0]) & _MASK64, int(values[-1]) & _MASK64
+    if values.size != _STATE_SIZE:
+        raise InvalidArgumentError(f"{op}: a Philox state is [counter_lo, counter_hi, key] (3 integers), got "
+                                   f"{values.tolist()}")
+    return tuple(int(v) & _MASK64 for v in values)
+
+
+def _state_array(words):
+    return np.array(words, np.uint64).view(np.int64)
 
 
 class Generator:
-    """A random number generator with explicit state (a Philox key and a counter), as ``tf.random.Generator``.
+    """A random number generator with explicit state (TF's Philox counter and key), as ``tf.random.Generator``.
 
-    Each draw uses the stream at the counter and advances it, so a generator made from the same seed repeats
-    its sequence; ``split`` makes independent generators.
+    Each draw of n values uses the stream at the counter and advances it by 256 * n, so a generator made from the
+    same seed repeats TF's sequence; ``split`` makes independent generators. The state lives in a variable
+    (``state``), which checkpoints save and restore. A generator made in a ``tf.distribute`` strategy's scope
+    keeps one state per replica (replica 0's is ``state``): inside ``strategy.run`` each replica advances its own
+    and draws under its own key (TF's hash of the key and the replica id), so replicas draw different numbers.
+    Inside ``tf.function`` each call of the function draws anew.
     """
 
     def __init__(self, copy_from=None, state=None, alg=None):
+        from . import _function
+        from ._tensor_api import Variable
+        from .distribute import _context
+
         if copy_from is not None:
-            self._counter, self._key = copy_from._counter, copy_from._key
+            words = _state_words(copy_from.state, "Generator")
         elif state is not None:
-            self._counter, self._key = _state_pair(state)
+            words = _state_words(state, "Generator")
         else:
             raise ValueError("Generator: give copy_from or state, or use Generator.from_seed / "
                              "from_non_deterministic_state")
         self._lock = threading.Lock()
         self.algorithm = Algorithm.PHILOX.value
+        self._distribution_strategy = _context.get_strategy() if _context.has_strategy() else None
+        with _function.outside_capture():  # state, made once even when a tf.function creates the generator
+            self._state_var = Variable(_state_array(words), trainable=False, name="StateVar")
+        self._replica_states = {}  # replica id (>= 1) -> its own state; replica 0's is _state_var
+        self._written = words  # what this generator last wrote to _state_var: anything else came from outside
+        self._synced = words  # the state every replica had when they last agreed (a replica's until it draws)
 
     @classmethod
     def from_seed(cls, seed, alg=None):
         """A generator whose sequence is fixed by the integer `seed`."""
-        return cls(state=create_rng_state(_int_seed(seed, "Generator.from_seed"), alg))
+        return cls(state=create_rng_state(seed, alg))
 
     @classmethod
     def from_non_deterministic_state(cls, alg=None):
         """A generator seeded from the operating system's entropy."""
-        return cls.from_seed(int.from_bytes(os.urandom(8), "little") >> 1)
+        return cls(state=np.frombuffer(os.urandom(8 * _STATE_SIZE), np.int64))
 
     @classmethod
     def from_state(cls, state, alg):
+        """A generator starting from `state` ([counter_lo, counter_hi, key])."""
         return cls(state=state)
+
+    @classmethod
+    def from_key_counter(cls, key, counter, alg):
+        """A generator starting from the Philox `key` (one integer) and `counter` (two)."""
+        counter = np.asarray(counter.numpy() if hasattr(counter, "numpy") else counter).reshape(-1).tolist()
+        key = np.asarray(key.numpy() if hasattr(key, "numpy") else key).reshape(-1).tolist()
+        if len(counter) != 2 or len(key) != 1:
+            raise InvalidArgumentError(f"Generator.from_key_counter: a Philox key is 1 integer and its counter 2, "
+                                       f"got key {key} and counter {counter}")
+        return cls(state=counter + key)
 
     @property
     def state(self):
-        """[counter, key] as an int64 tensor."""
-        return _core.constant(np.array([self._counter, self._key], np.uint64).astype(np.int64), "int64")
+        """The state variable, [counter_lo, counter_hi, key] (int64)."""
+        return self._state_var
 
     @property
     def key(self):
-        return _core.constant(np.array(self._key, np.uint64).astype(np.int64), "int64")
+        """The Philox key (int64 scalar)."""
+        return self._state_var[-1]
+
+    def reset(self, state):
+        """Continues from `state` (every replica's state, under a strategy)."""
+        self._set_all(_state_words(state, "Generator.reset"))
 
     def reset_from_seed(self, seed):
         """Restarts the sequence of `seed`."""
-        state = create_rng_state(_int_seed(seed, "Generator.reset_from_seed"), None)
-        self._counter, self._key = int(state[0]), int(state[1])
+        self._set_all(_state_words(create_rng_state(seed, None), "Generator.reset_from_seed"))
 
-    def reset(self, state):
-        self._counter, self._key = _state_pair(state)
+    def reset_from_key_counter(self, key, counter):
+        self._set_all(_state_words(Generator.from_key_counter(key, counter, None).state, "Generator.reset"))
 
-    def _next_key_counter(self):
+    def _set_all(self, words):
+        from . import _function
+
+        with self._lock, _function.outside_capture():
+            self._state_var.assign(_state_array(words))
+            self._written = self._synced = words
+            self._replica_states.clear()
+
+    def _replica_id(self):
+        """This replica's id inside ``strategy.run`` of the generator's strategy, else None."""
+        if self._distribution_strategy is None:
+            return None
+        from .distribute import _context
+
+        context = _context.replica_context()
+        return None if context is None else context.replica_id_in_sync_group
+
+    def _reserve(self, count=0, blocks=None, replica_key=True):
+        """The (key, counter) of the next `count` draws, advancing this replica's state past them (by `blocks`
+        counter blocks where given; a replica's own key unless `replica_key` is False)."""
+        replica = self._replica_id()
         with self._lock:
-            stream = (self._key, self._counter)
-            self._counter = (self._counter + 1) & _MASK64
-        return stream
+            primary = _state_words(self._state_var.numpy(), "Generator")
+            if primary != self._written:  # assigned from outside (a checkpoint restored): every replica follows
+                self._replica_states.clear()
+                self._written = self._synced = primary
+            words = self._replica_states.get(replica, self._synced) if replica else primary
+            skip = _philox.SKIP_PER_ELEMENT * count if blocks is None else blocks
+            advanced = _philox.counter_add(words[:2], skip) + (words[2],)
+            if replica:
+                self._replica_states[replica] = advanced
+            else:
+                self._state_var.assign(_state_array(advanced))
+                self._written = advanced
+        key = words[2]
+        # TF's key for a replica: the first uint64 of the key's stream at counter (replica, 0)
+        if replica is not None and replica_key:
+            key = int(_philox.full_int(key, (replica, 0), 1, np.uint64)[0])
+        return key, words[:2]
 
-    def _next(self):
-        """The numpy Generator on this generator's next stream."""
-        return _stream(*self._next_key_counter())
+    def _draw(self, shape, sample, dtype, op, **reserve):
+        """`sample(key_counter, shape)` on the next draws of `shape` (`reserve`: _reserve's options): inside
+        ``tf.function``, on every call."""
+        from . import _function
+        from ._array_ops import _host_call
+
+        shape = _shape(shape)
+        count = int(np.prod(shape))
+        if _function.current_capture() is None:
+            return sample(self._reserve(count, **reserve), shape)
+        return _host_call(lambda _: sample(self._reserve(count, **reserve), shape), [], _dtype_name(dtype), op)
+
+    def skip(self, delta):
+        """Advances the state past `delta` draws; returns the state before."""
+        key, counter = self._reserve(int(delta))
+        return _core.constant(_state_array(counter + (key,)), "int64")
 
     def uniform(self, shape, minval=0, maxval=None, dtype=float32, name=None):
-        """Uniform samples in [minval, maxval)."""
-        return _uniform(self._next(), shape, minval, maxval, dtype, "Generator.uniform")
+        """Uniform samples in [minval, maxval) (integers need maxval)."""
+        if _dtype_name(dtype).startswith("float"):  # the range applied outside the draw, as TF (tapes see it)
+            return _stretched(self._draw(shape, lambda kc, s: _uniform(kc, s, 0, None, dtype, "Generator.uniform"),
+                                         dtype, "Generator.uniform"), minval, maxval)
+        return self._draw(shape, lambda kc, s: _uniform(kc, s, minval, maxval, dtype, "Generator.uniform"), dtype,
+                          "Generator.uniform")
+
+    def uniform_full_int(self, shape, dtype="uint64", name=None):
+        """Integers covering the whole range of `dtype` (int32, int64, uint32, uint64)."""
+        return self._draw(shape, lambda kc, s: _uniform(kc, s, None, None, dtype, "Generator.uniform_full_int"),
+                          dtype, "Generator.uniform_full_int")
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
         """Normal(mean, stddev) samples."""
-        return _normal(self._next(), shape, mean, stddev, dtype)
+        return _scaled(self._draw(shape, lambda kc, s: _normal(kc, s, 0.0, 1.0, dtype), dtype, "Generator.normal"),
+                       mean, stddev)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
         """Normal samples redrawn until within two standard deviations."""
-        return _normal(self._next(), shape, mean, stddev, dtype, truncated=True)
+        return _scaled(self._draw(shape, lambda kc, s: _normal(kc, s, 0.0, 1.0, dtype, truncated=True), dtype,
+                                  "Generator.truncated_normal"), mean, stddev)
 
     def binomial(self, shape, counts, probs, dtype="int32", name=None):
-        """Binomial(counts, probs) samples."""
-        n = np.broadcast_to(np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts), _shape(shape))
-        p = np.broadcast_to(np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs, np.float64), _shape(shape))
-        draws = self._next().binomial(n.astype(np.int64), p)
-        return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+        """Binomial(counts, probs) samples (TF's numbers: the stream at the state, which advances by TF's
+        reservation for the shape, without a replica's key)."""
+        counts, probs = _binomial_parameters(counts, probs)
+        batches = int(np.prod(np.broadcast_shapes(counts.shape, probs.shape)))
+        per_batch = int(np.prod(_shape(shape))) // max(batches, 1)
+        blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _philox.SKIP_PER_ELEMENT  # TF's reservation
+        return self._draw(shape, lambda kc, s: _binomial_values(kc, s, counts, probs, dtype, "Generator.binomial"),
+                          dtype, "Generator.binomial", blocks=blocks, replica_key=False)
+
+    def _make_int64_keys(self, count):
+        return np.asarray(self.uniform_full_int([int(count)], "int64"))
 
     def make_seeds(self, count=1):
-        """A (2, count) int64 tensor of seeds for stateless ops."""
-        key, counter = self._next_key_counter()
-        rows = [[_mix64(key ^ (counter * 2 * count + i)) >> 1 for i in range(count)],
-                [_mix64(key ^ (counter * 2 * count + count + i)) >> 1 for i in range(count)]]
-        return _core.constant(np.array(rows, np.int64), "int64")
+        """A (2, count) int64 tensor of seeds for stateless ops: new keys over zeros, as TF."""
+        keys = self._make_int64_keys(count)
+        return _core.constant(np.stack([keys, np.zeros_like(keys)]), "int64")
 
     def split(self, count=1):
-        """`count` new generators, independent of this one and of each other."""
-        seeds = np.asarray(self.make_seeds(count))
-        return [Generator(state=[0, _mix64(int(seeds[0, i]) ^ int(seeds[1, i]))]) for i in range(count)]
+        """`count` new generators, independent of this one and of each other: each starts at counter 0 under a
+        new key drawn from this generator, as TF."""
+        return [Generator(state=[0, 0, int(key)]) for key in self._make_int64_keys(count)]
 
 
 _global_generator = None

@@ -99,7 +99,7 @@ class LogicalDeviceConfiguration:
         self.experimental_device_ordinal = experimental_device_ordinal
 
 
-_placement = {"soft": True, "visible": None}
+_placement = {"soft": True, "visible": None, "cpu_split": None}
 
 
 def _cpu_only(what, devices, device_type):
@@ -112,8 +112,9 @@ def _cpu_only(what, devices, device_type):
 
 
 def list_logical_devices(device_type=None):
-    """The logical devices: the CPU (none for "GPU" or other types)."""
-    return [LogicalDevice("/device:CPU:0", "CPU")] if device_type in (None, "CPU") else []
+    """The logical devices: the CPU, or the logical CPUs it was split into (none for "GPU" or other types)."""
+    count = len(_placement["cpu_split"] or [None])
+    return [LogicalDevice(f"/device:CPU:{i}", "CPU") for i in range(count)] if device_type in (None, "CPU") else []
 
 
 def get_visible_devices(device_type=None):
@@ -136,22 +137,36 @@ def set_visible_devices(devices, device_type=None):
 
 
 def get_logical_device_configuration(device):
-    """No logical-device split is configured: None."""
+    """The logical devices the CPU was split into (LogicalDeviceConfiguration list), or None."""
     _cpu_only("get_logical_device_configuration", [device], None)
-    return None
+    split = _placement["cpu_split"]
+    return None if split is None else list(split)
 
 
 def set_logical_device_configuration(device, logical_devices):
-    """TF splits a physical device into several logical ones; pytensor's CPU stays one device.
+    """Splits the CPU into logical devices "/device:CPU:0", "/device:CPU:1", ... (for ``tf.distribute``'s
+    ``MirroredStrategy(devices=[...])``); None undoes the split. Every logical CPU computes with all cores.
 
     Raises:
-        ValueError: for a device other than the CPU.
-        NotImplementedError: for splitting the CPU into several logical devices.
+        ValueError: for a device other than the CPU, or a memory limit (TF has none for CPUs).
+        TypeError: for an entry that is not a LogicalDeviceConfiguration.
     """
     _cpu_only("set_logical_device_configuration", [device], None)
-    if len(logical_devices) > 1:
-        raise NotImplementedError("set_logical_device_configuration: pytensor cannot split the CPU into several "
-                                  "logical devices; its ops already use all cores (tf.config.threading).")
+    if logical_devices is None:
+        _placement["cpu_split"] = None
+        return
+    logical_devices = list(logical_devices)
+    for config in logical_devices:
+        if not isinstance(config, LogicalDeviceConfiguration):
+            raise TypeError(f"set_logical_device_configuration: expected tf.config.LogicalDeviceConfiguration "
+                            f"entries, got {config!r}")
+        if config.memory_limit is not None:
+            raise ValueError("set_logical_device_configuration: setting a memory limit on CPU logical devices is "
+                             "not supported (as TF); leave memory_limit unset")
+    if not logical_devices:
+        raise ValueError("set_logical_device_configuration: give at least one LogicalDeviceConfiguration (None "
+                         "undoes the split)")
+    _placement["cpu_split"] = logical_devices
 
 
 def set_soft_device_placement(enabled):

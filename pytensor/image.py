@@ -495,21 +495,23 @@ def extract_patches(images, sizes, strides, rates, padding):
     return pt.reshape(patches, (batch, out_h, out_w, kh * kw * channels))
 
 
-def _stateless_uniform(seed, shape, low=0.0, high=1.0):
-    """Draws fixed by ``seed`` (two integers): the same seed gives the same values, as TF's stateless ops promise
-    (the values themselves are not TF's)."""
-    seed = np.asarray(seed.numpy() if isinstance(seed, pt.Tensor) else seed, np.int64).reshape(-1)
-    if seed.size != 2:
+def _stateless_uniform(seed, shape, low=0.0, high=1.0, dtype="float32"):
+    """TF's stateless_random_uniform draws for ``seed`` (two integers), as TF's stateless image ops draw them."""
+    from ._random_ops import stateless_uniform
+
+    values = np.asarray(seed.numpy() if isinstance(seed, pt.Tensor) else seed).reshape(-1)
+    if values.size != 2:
         raise ValueError(f"stateless random image ops: seed must be a shape [2] tensor of two integers; received "
-                         f"{seed.tolist()}.")
-    return np.random.default_rng([int(v) & 0xFFFFFFFF for v in seed]).uniform(low, high, shape).astype(np.float32)
+                         f"{values.tolist()}.")
+    return np.asarray(stateless_uniform(shape, values.astype(np.int64), minval=low, maxval=high, dtype=dtype))
 
 
 def _stateless_flip(image, seed, flip, op):
     image = _as_image(image, op)
     if image.ndim == 3:
         return flip(image) if _stateless_uniform(seed, ())[()] < 0.5 else image
-    flips = pt.constant(_stateless_uniform(seed, (int(image.shape[0]), 1, 1, 1)) < 0.5)
+    # a batch flips where its draw rounds to 1 (a single image where the draw is below 0.5), as TF's kernel
+    flips = pt.constant(np.round(_stateless_uniform(seed, (int(image.shape[0]),))).reshape(-1, 1, 1, 1) == 1.0)
     return pt.where(flips, flip(image), image)
 
 
@@ -546,8 +548,8 @@ def stateless_random_crop(value, size, seed):
     if len(size) != len(shape) or any(s > d or s < 0 for s, d in zip(size, shape)):
         raise ValueError(f"stateless_random_crop: need 0 <= size <= value.shape per dimension; received size={size} "
                          f"for shape {tuple(shape)}.")
-    draws = _stateless_uniform(seed, (len(shape),))
-    offsets = [min(int(u * (d - s + 1)), d - s) for u, d, s in zip(draws, shape, size)]
+    draws = _stateless_uniform(seed, (len(shape),), 0, 2 ** 31 - 1, "int32")  # TF's: int32 draws modulo the range
+    offsets = [int(u) % (d - s + 1) for u, d, s in zip(draws, shape, size)]
     return value[tuple(slice(o, o + s) for o, s in zip(offsets, size))]
 
 

@@ -101,13 +101,14 @@ class Converter:
 
     def convert(self, fdef):
         """The converted definition of `fdef` (decorators dropped) and the names its generated functions rebind."""
-        # global / nonlocal names stay the function's own unless a converted if / while / for rebinds them from the
-        # functions it generates.
+        # nonlocal names stay the function's own unless a converted if / while / for rebinds them from the functions
+        # it generates; global names are the module's, which the generated functions declare global in turn.
         control_flow = any(isinstance(n, (ast.If, ast.While, ast.For)) for n in _walk_own(fdef.body))
+        self.global_names = {name for node in _walk_own(fdef.body) if isinstance(node, ast.Global)
+                             for name in node.names}
         for node in _walk_own(fdef.body):
-            if isinstance(node, (ast.Global, ast.Nonlocal)) and control_flow:
-                raise self.error(node, f"AutoGraph cannot convert a function that declares "
-                                       f"{'global' if isinstance(node, ast.Global) else 'nonlocal'} "
+            if isinstance(node, ast.Nonlocal) and control_flow:
+                raise self.error(node, f"AutoGraph cannot convert a function that declares nonlocal "
                                        f"{', '.join(node.names)} and has if / while / for statements; pass the value "
                                        f"in and return it, or use a tf.Variable, or decorate with "
                                        f"tf.autograph.experimental.do_not_convert")
@@ -135,6 +136,11 @@ class Converter:
         return fdef
 
     rebound = ()
+    global_names = frozenset()
+
+    def _state_names(self, nodes):
+        """The names `nodes` assign that a generated function carries as state (not the module's globals)."""
+        return [v for v in assigned_names(nodes) if v not in self.global_names]
 
     # ---- return ----
     def lower_returns(self, body):
@@ -287,14 +293,16 @@ class Converter:
         return getter, setter
 
     def body_function(self, name, names, body, params=()):
-        return _function_def(name, list(params), ([ast.Nonlocal(names=list(names))] if names else []) + body)
+        module_names = sorted(set(assigned_names(body)) & self.global_names)
+        return _function_def(name, list(params), ([ast.Global(names=module_names)] if module_names else []) +
+                             ([ast.Nonlocal(names=list(names))] if names else []) + body)
 
     def _rebinds(self, names):
         self.rebound = tuple(set(self.rebound) | set(names))
 
     def convert_if(self, stmt):
         n = self.counter = self.counter + 1
-        body_names, else_names = assigned_names(stmt.body), assigned_names(stmt.orelse)
+        body_names, else_names = self._state_names(stmt.body), self._state_names(stmt.orelse)
         names = body_names + [v for v in else_names if v not in body_names]
         self._rebinds(names)
         only_body = [v for v in body_names if v not in else_names]
@@ -310,7 +318,7 @@ class Converter:
 
     def convert_while(self, stmt):
         n = self.counter = self.counter + 1
-        names = assigned_names(stmt.body)
+        names = self._state_names(stmt.body)
         self._rebinds(names)
         getter, setter = self.state_functions(names, n)
         test = _function_def(f"{_PREFIX}loop_test_{n}", [], [ast.Return(value=stmt.test)])
@@ -325,7 +333,7 @@ class Converter:
         n = self.counter = self.counter + 1
         item = f"{_PREFIX}item"
         body = [ast.copy_location(ast.Assign(targets=[stmt.target], value=_name(item)), stmt)] + stmt.body
-        names = assigned_names(body)
+        names = self._state_names(body)
         self._rebinds(names)
         getter, setter = self.state_functions(names, n)
         defs = [self.body_function(f"{_PREFIX}loop_body_{n}", names, body, params=[item]), getter, setter]

@@ -1,7 +1,9 @@
 """``tf.distribute``: data-parallel training over processes joined by MPI (mpi4py; ``pytensor-tf[mpi]``).
 
 ``MultiWorkerMirroredStrategy`` under ``mpirun -n N python train.py`` runs one replica per process; the default
-strategy, ``MirroredStrategy`` and ``OneDeviceStrategy`` run one replica in this process.
+strategy, ``MirroredStrategy`` and ``OneDeviceStrategy`` run one replica in this process, or, for
+``MirroredStrategy(devices=[...])`` over logical CPUs (``tf.config.set_logical_device_configuration``), one replica
+per device, one after another.
 
 Example:
     >>> strategy = tf.distribute.MultiWorkerMirroredStrategy()

@@ -1,7 +1,10 @@
-"""``tf.distribute`` strategies: data parallelism with one replica per process, workers joined by MPI."""
+"""``tf.distribute`` strategies: data parallelism with one replica per process, workers joined by MPI, and
+``MirroredStrategy`` over several logical CPU devices of this process (``tf.config.set_logical_device_configuration``)
+running its replicas one after another."""
 import contextlib
 import enum
 import os
+import re
 import time
 import weakref
 import zlib
@@ -13,7 +16,7 @@ from . import _context
 from ._comm import LocalComm, MPIComm
 
 __all__ = ["ReduceOp", "Strategy", "MirroredStrategy", "MultiWorkerMirroredStrategy", "OneDeviceStrategy",
-           "ReplicaContext", "CommunicationImplementation", "CommunicationOptions"]
+           "ReplicaContext", "CommunicationImplementation", "CommunicationOptions", "PerReplica"]
 
 _DEFAULT_BUCKET_BYTES = 25 * 2 ** 20  # PyTorch DDP's default bucket (25 MB)
 # A gradient this large travels alone, from its own memory: copying it into a bucket would cost more (~80 us a MB)
@@ -554,17 +557,148 @@ class _DefaultStrategy(Strategy):
         pass
 
 
+class PerReplica:
+    """The values of one result on each replica of an in-process ``MirroredStrategy`` (``strategy.run``'s result),
+    printed as TF prints them; ``strategy.experimental_local_results`` gives them as a tuple."""
+
+    def __init__(self, values):
+        self.values = tuple(values)
+        self._values = self.values
+
+    def __repr__(self):
+        return "PerReplica:{\n" + ",\n".join(f"  {i}: {v!s}" for i, v in enumerate(self.values)) + "\n}"
+
+    __str__ = __repr__
+
+
+_DEVICE = re.compile(r"(?:^|/)(?:device:)?(cpu|gpu):(\d+)$", re.IGNORECASE)
+
+
+def _logical_device_names(devices):
+    """TF's full names of `devices` (strings such as "cpu:1", "/device:CPU:1" or LogicalDevice objects), each a
+    logical device tf.config lists."""
+    from .. import config
+    names = []
+    for device in devices:
+        text = getattr(device, "name", device)
+        match = _DEVICE.search(str(text))
+        existing = [d.name for d in config.list_logical_devices()]
+        name = f"/device:{match.group(1).upper()}:{int(match.group(2))}" if match else None
+        if name not in existing:
+            raise ValueError(f"MirroredStrategy: {text!r} is not a logical device of this process (it has "
+                             f"{existing}). Split the CPU first with tf.config.set_logical_device_configuration("
+                             f"cpu, [tf.config.LogicalDeviceConfiguration()] * n), or run one replica per process "
+                             f"with tf.distribute.MultiWorkerMirroredStrategy under mpirun.")
+        names.append("/job:localhost/replica:0/task:0" + name)
+    if len(set(names)) != len(names):
+        raise ValueError(f"MirroredStrategy: devices must be distinct, got {list(devices)}")
+    return names
+
+
 class MirroredStrategy(Strategy):
-    """Synchronous replicas on this process's devices: here one replica on the CPU (use
-    ``MultiWorkerMirroredStrategy`` under ``mpirun`` for more)."""
+    """Synchronous replicas on this process's devices: one replica on the CPU by default, or one per logical CPU
+    device named in `devices` (after ``tf.config.set_logical_device_configuration``). Several local replicas run
+    ``strategy.run``'s function one after another, each in its own replica context, and their results come back
+    as ``PerReplica`` values for ``reduce`` / ``experimental_local_results``. Variables made in the scope are
+    shared by the replicas; collectives inside ``run`` (``all_reduce``, ``apply_gradients``) need replicas that run
+    at the same time and are refused there (``MultiWorkerMirroredStrategy`` under ``mpirun`` has them)."""
 
     def __init__(self, devices=None, cross_device_ops=None):
         devices = list(devices or [])
-        if len(devices) > 1:
-            raise ValueError(f"MirroredStrategy: pytensor runs one replica per process (on the CPU), so it cannot "
-                             f"mirror over the {len(devices)} devices {devices}; use "
-                             f"tf.distribute.MultiWorkerMirroredStrategy with `mpirun -n {len(devices)}`.")
+        self._devices = tuple(_logical_device_names(devices)) if devices else \
+            ("/job:localhost/replica:0/task:0/device:CPU:0",)
         super().__init__(LocalComm())
+
+    @property
+    def num_replicas_in_sync(self):
+        return len(self._devices)
+
+    @property
+    def worker_devices(self):
+        return self._devices
+
+    def _local_replicas(self):
+        return len(self._devices) > 1
+
+    def run(self, fn, args=(), kwargs=None, options=None):
+        """Runs ``fn(*args, **kwargs)`` once per replica (a ``PerReplica`` argument gives each replica its own
+        value); several replicas' results come back as ``PerReplica`` values, nested as ``fn`` returns them."""
+        if not self._local_replicas():
+            return super().run(fn, args, kwargs, options)
+        previous = _context.replica_context()
+        results = []
+        try:
+            with self.scope() if _context.get_strategy() is not self else contextlib.nullcontext():
+                for replica in range(len(self._devices)):
+                    _context.set_replica_context(ReplicaContext(self, replica))
+                    mine = nest.map_structure(lambda v, r=replica: v.values[r] if isinstance(v, PerReplica) else v,
+                                              (tuple(args), dict(kwargs or {})))
+                    results.append(fn(*mine[0], **mine[1]))
+        finally:
+            _context.set_replica_context(previous)
+        return nest.map_structure(lambda *values: PerReplica(values), *results)
+
+    def experimental_local_results(self, value):
+        """The values of this process's replicas, as a tuple (one per replica)."""
+        if isinstance(value, PerReplica):
+            return value.values
+        return (value,) if not self._local_replicas() else \
+            nest.map_structure(lambda v: v.values if isinstance(v, PerReplica) else v, value)
+
+    def reduce(self, reduce_op, value, axis=None):
+        """Combines the replicas' values: SUM or MEAN over the replicas and, with ``axis``, over that axis too
+        (MEAN then divides by the number of elements summed)."""
+        if not self._local_replicas():
+            return super().reduce(reduce_op, value, axis)
+        op = _reduce_op(reduce_op)
+
+        def combine(v):
+            values = [np.asarray(_core.convert_to_tensor(x).numpy()) for x in
+                      (v.values if isinstance(v, PerReplica) else (v,) * len(self._devices))]
+            count = len(values)
+            if axis is not None:
+                count = sum(x.shape[axis] if x.ndim else 1 for x in values)
+                values = [x.sum(axis=axis, dtype=x.dtype) for x in values]
+            total = np.sum(values, axis=0, dtype=values[0].dtype)
+            return _as_tensor(np.asarray(total / count).astype(values[0].dtype) if op is ReduceOp.MEAN else total)
+
+        return nest.map_structure(combine, value)
+
+    def gather(self, value, axis):
+        """The replicas' values concatenated along ``axis``, in replica order."""
+        if not self._local_replicas():
+            return super().gather(value, axis)
+        values = value.values if isinstance(value, PerReplica) else (value,) * len(self._devices)
+        return _as_tensor(np.concatenate([np.asarray(_core.convert_to_tensor(v).numpy()) for v in values], axis))
+
+    def _all_reduce(self, op, value, axis):
+        if self._local_replicas():
+            raise NotImplementedError(
+                f"MirroredStrategy over {len(self._devices)} logical devices runs its replicas one after another in "
+                f"this process, so a collective inside strategy.run (all_reduce, merge_call, apply_gradients) has "
+                f"no other replica to meet: reduce the PerReplica results with strategy.reduce after run, or use "
+                f"tf.distribute.MultiWorkerMirroredStrategy under mpirun.")
+        return super()._all_reduce(op, value, axis)
+
+    def _all_reduce_gradients(self, grads, variables):
+        if self._local_replicas() and _context.replica_context() is not None:
+            self._all_reduce(ReduceOp.SUM, None, None)  # raises: no concurrent replica to sum with
+        return super()._all_reduce_gradients(grads, variables)
+
+    def experimental_distribute_values_from_function(self, value_fn):
+        """``value_fn(ValueContext)`` called once per replica; several replicas' values as a ``PerReplica``."""
+        if not self._local_replicas():
+            return super().experimental_distribute_values_from_function(value_fn)
+        from ._input import ValueContext
+        return PerReplica([value_fn(ValueContext(r, len(self._devices))) for r in range(len(self._devices))])
+
+    def experimental_distribute_dataset(self, dataset, options=None):
+        if self._local_replicas():
+            raise NotImplementedError(
+                f"MirroredStrategy over {len(self._devices)} logical devices: distributed datasets are not built "
+                f"for replicas in one process; pass each replica's batch to strategy.run yourself, or use "
+                f"tf.distribute.MultiWorkerMirroredStrategy under mpirun.")
+        return super().experimental_distribute_dataset(dataset, options)
 
 
 class OneDeviceStrategy(MirroredStrategy):

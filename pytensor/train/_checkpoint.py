@@ -32,6 +32,7 @@ import numpy as np
 
 import pytensor as pt
 from ..saved_model import _protobuf as pb
+from .._random_ops import Generator
 
 __all__ = ["Checkpoint", "CheckpointManager", "CheckpointReader", "latest_checkpoint", "list_variables",
            "load_checkpoint", "load_variable"]
@@ -172,6 +173,8 @@ class _Graph:
         if isinstance(obj, _iterator_class()):
             self.iterators[path] = obj
             return []
+        if isinstance(obj, Generator):  # its state variable, under TF's key
+            return [(obj.state, _join(path, "_state_var"))]
         if isinstance(obj, Layer):
             if not obj.built and not obj._own_weights:
                 self.unbuilt.append((path, obj))
@@ -206,7 +209,7 @@ def _join(path, name):
 
 def _trackable(obj, depth=0):
     Layer, Optimizer, _ = _keras()
-    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint, pt.Module, _iterator_class())):
+    if isinstance(obj, (pt.Variable, Layer, Optimizer, Checkpoint, pt.Module, _iterator_class(), Generator)):
         return True
     if depth > 3:
         return False

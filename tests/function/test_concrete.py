@@ -218,3 +218,22 @@ def test_py_function_as_a_decorator_and_tf_print_in_a_traced_loop(capfd):
 
     assert halve(tf.constant([4.0])).numpy().tolist() == [1.0]
     assert capfd.readouterr().err.split() == ["[4]", "[2]"]  # tf.print writes to stderr, as TF's
+
+
+def test_a_global_assigned_under_a_python_condition_converts():
+    """TF's random-numbers guide makes its state on the first call: `global g` then `if g is None: g = ...`; the
+    generated branch functions assign the module's name (the condition is Python, so only the taken branch runs)."""
+    global LAZY
+    LAZY = None
+
+    @tf.function
+    def lazy(x):
+        global LAZY
+        if LAZY is None:
+            LAZY = tf.Variable(3.0)
+        for _ in range(2):
+            LAZY.assign_add(x)
+        return LAZY * 2.0
+
+    assert float(lazy(tf.constant(1.0))) == 10.0 and float(lazy(tf.constant(1.0))) == 14.0
+    assert isinstance(LAZY, tf.Variable) and float(LAZY) == 7.0

@@ -325,9 +325,30 @@ PROGRAMS += [
     Program(id=f"tf_guide_{name}", origin=TF_DOCS, path=f"site/en/guide/{name}.ipynb",
             url=f"https://www.tensorflow.org/guide/{name}", licence="Apache-2.0", compare="numbers", needs=needs)
     for name, needs in [
-        ("random_numbers", "splitting the CPU into logical devices (set_virtual_device_configuration) for "
-                           "tf.distribute"),
         ("tf_numpy_type_promotion", "")]
+]
+
+# The shapes, not the numbers, of the three draws from non-deterministic states (each run of either library draws
+# others)
+_NON_DETERMINISTIC = "starts from a non-deterministic state: the draw's shape, not its numbers, which every run changes"
+PROGRAMS += [
+    Program(
+        id="tf_guide_random_numbers", origin=TF_DOCS, path="site/en/guide/random_numbers.ipynb",
+        url="https://www.tensorflow.org/guide/random_numbers", licence="Apache-2.0", compare="numbers",
+        edits=(("g2 = tf.random.get_global_generator()\nprint(g2.normal(shape=[2, 3]))",
+                "g2 = tf.random.get_global_generator()\nprint(g2.normal(shape=[2, 3]).shape)",
+                f"the global generator {_NON_DETERMINISTIC}"),
+               ("g = tf.random.Generator.from_non_deterministic_state()\nprint(g.normal(shape=[2, 3]))",
+                "g = tf.random.Generator.from_non_deterministic_state()\nprint(g.normal(shape=[2, 3]).shape)",
+                f"the generator {_NON_DETERMINISTIC}"),
+               ("  print(g.normal([]))  # use of g won't cause cross-device copy, unlike the global generator",
+                "  print(g.normal([]).shape)  # use of g won't cause cross-device copy, unlike the global generator",
+                f"a split of the global generator, which {_NON_DETERMINISTIC}")),
+        differs="two differences outside tf.random: tf.function traces once per tf.Variable argument in pytensor "
+                "(it captures variables by reference; TF traces two variables of one dtype and shape once), and "
+                "tf.saved_model.save cannot save a function that draws from a Generator (pytensor draws through a "
+                "host callback, which has no saved form); every random number before the save agrees",
+    ),
 ]
 
 PROGRAMS += [
