@@ -7,8 +7,9 @@ with the same signature run the optimised graph (``_graph_passes``: constant fol
 pattern fusion, common subexpressions, dead code, memory planning; ``tf.config.optimizer`` switches them) in the C++
 executor (``_core._Executor``).
 
-Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) by dtype and shape, Variables by
-identity, objects whose class defines ``__tf_tracing_type__`` by the TraceType it returns, Python values by value,
+Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) and Variables by dtype and shape
+(a graph captures its variables by reference, so a new Variable argument gets the graph of one traced before with
+the variable swapped in, without running the Python function again), objects whose class defines ``__tf_tracing_type__`` by the TraceType it returns, Python values by value,
 nested lists/tuples/dicts by structure. Graphs are specialised to concrete
 shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing=True`` one *signature* (what
 ``experimental_get_tracing_count`` counts, as TF) covers every shape it allows, and the Python function is run
@@ -187,7 +188,7 @@ def _canonical(value, tensors, spec_keys):
         spec_keys.append(key)
         return value, key
     if isinstance(value, Variable):
-        return value, ("Variable", id(value))
+        return value, (_VARIABLE_KEY, id(value), value.dtype, tuple(value.shape))
     if isinstance(value, np.ndarray) and value.dtype != object:
         t = _core.convert_to_tensor(value)
         return _canonical(t, tensors, spec_keys)
@@ -264,6 +265,7 @@ def _covers(relaxed, key):
 
 
 _STRING_KEY = "string tensor"
+_VARIABLE_KEY = "variable"  # graphs capture a variable by reference: a graph per variable, a TF signature per spec
 
 
 def _string_tensor_type():
@@ -275,6 +277,8 @@ def _signature_key(key):
     """A signature key with string tensors' values left out: TF's signature (one per dtype and shape)."""
     if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
         return key[:2]
+    if isinstance(key, tuple) and len(key) == 4 and key[0] == _VARIABLE_KEY:
+        return (key[0],) + key[2:]  # TF traces once per variable dtype and shape
     if isinstance(key, tuple):
         return tuple(_signature_key(k) for k in key)
     return key
@@ -516,6 +520,7 @@ class ConcreteFunction:
         # a loaded SavedModel's gradient: (executor of inputs + upstream -> gradients of the inputs, then of the
         # variables, those variables)
         self._gradient = None
+        self._variable_arguments = []  # the Variables among the arguments it was traced for (set by the Function)
 
     @property
     def name(self):
@@ -875,17 +880,43 @@ class Function:
                 signature = _signature_key(key)
         elif signature not in self._signatures:
             new_signature = True
-        outputs, concrete = self._trace(args, kwargs, tensors, dry=False)
+        variables = [v for v in nest.flatten((args, kwargs)) if isinstance(v, Variable)]
+        concrete = self._rebound(signature, variables) if variables else None
+        if concrete is not None:
+            outputs = concrete._run(tensors)
+        else:
+            outputs, concrete = self._trace(args, kwargs, tensors, dry=False)
+        concrete._variable_arguments = variables
         concrete._key, concrete._parameters = key, self._parameters_of(args, kwargs)
         concrete._call_shape = (len(args), tuple(kwargs))
         self._concrete[key] = concrete
-        if new_signature and signature in self._signatures:  # a string tensor's new value: a graph, not a signature
+        if new_signature and signature in self._signatures:  # a new string value or Variable: a graph, not a signature
             new_signature = False
         if new_signature:
             self._signatures.append(signature)
             self._warn_if_retracing(key)
         self._last_key = (key, tuple(spec_keys))
         return outputs
+
+    def _rebound(self, signature, variables):
+        """A concrete function for Variable arguments `variables`, made without running the Python function from one
+        traced for the same signature with other variables of the same dtypes and shapes: its graph with those
+        variables swapped in (TF traces once per variable spec). None when there is none, or when its graph has no
+        serialised form to rebind (a host callback)."""
+        for other in list(self._concrete.values()):
+            if (other._custom_gradient or len(other._variable_arguments) != len(variables) or
+                    _signature_key(other._key) != signature):
+                continue
+            swapped = {id(old): new for old, new in zip(other._variable_arguments, variables)}
+            captured = other._unoptimized.variables()
+            try:
+                graph = _core._deserialize_graph(_core._serialize_graph(other._unoptimized, captured),
+                                                 [swapped.get(id(v), v) for v in captured])
+            except errors.InvalidArgumentError:
+                return None
+            return ConcreteFunction(self._name, graph, other._structured_outputs, other._output_leaves,
+                                    other.structured_input_signature, self)
+        return None
 
     def _warn_if_retracing(self, key):
         count = len(self._signatures)

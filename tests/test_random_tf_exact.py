@@ -124,8 +124,8 @@ def test_mirrored_strategy_refuses_what_sequential_replicas_cannot_do(pt, logica
 
 def test_random_numbers_guide_agrees_with_tensorflow_up_to_its_saved_model(tmp_path):
     """TF's random-numbers guide (corpus program tf_guide_random_numbers) run up to its tf.saved_model.save (a
-    Generator inside a saved function is not built): every number agrees with TF's recorded run but one, the trace
-    count of a tf.function called with two tf.Variables (pytensor traces each variable: 2, TF once: 1)."""
+    Generator inside a saved function is not built): every number agrees with TF's recorded run, the trace counts
+    included (a tf.function called with two tf.Variables of one dtype and shape traces once)."""
     import json
     import subprocess
 
@@ -150,6 +150,4 @@ def test_random_numbers_guide_agrees_with_tensorflow_up_to_its_saved_model(tmp_p
     assert len(ours) > 150
     differing = [(i, got, want) for i, (got, want) in enumerate(zip(ours, theirs))
                  if abs(got - want) > 1e-6 * (1 + abs(want))]
-    lines = result.stdout.split("\n")
-    variables_count = next(i + 1 for i in range(len(lines) - 1) if lines[i] == lines[i + 1] == "2")  # the 2nd count
-    assert differing == [(len(corpus.numbers("\n".join(lines[:variables_count]))), 2.0, 1.0)]
+    assert differing == []

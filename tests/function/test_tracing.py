@@ -114,6 +114,26 @@ def test_variables_updated_exactly_once_per_call_in_order():
     assert results == [3.0, 7.0, 15.0] and float(v.numpy()) == 15.0
 
 
+def test_variable_arguments_trace_once_per_dtype_and_shape():
+    # TF 2.21: two Variables of one dtype and shape share a trace (the Python function runs once); another shape or
+    # dtype is a new signature. Each call reads and updates its own variable.
+    runs = []
+
+    @tf.function
+    def bump(v):
+        runs.append(1)
+        v.assign_add(tf.ones_like(v))
+        return v.read_value() * 2
+
+    a, b = tf.Variable(1.0), tf.Variable(5.0)
+    assert float(bump(a)) == 4.0 and float(bump(b)) == 12.0 and float(bump(a)) == 6.0
+    assert (float(a.numpy()), float(b.numpy())) == (3.0, 6.0)
+    assert bump.experimental_get_tracing_count() == 1 and len(runs) == 1
+    np.testing.assert_array_equal(bump(tf.Variable([1.0, 2.0])).numpy(), [4.0, 6.0])
+    assert int(bump(tf.Variable(1)).numpy()) == 4
+    assert bump.experimental_get_tracing_count() == 3 and len(runs) == 3
+
+
 def test_variable_creation_only_on_first_trace():
     class Model:
         def __init__(self):
