@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 
+from _peers import run_worker
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 WORKLOADS = ("epoch", "predict", "conv")
@@ -66,7 +68,8 @@ def worker(args):
     sys.path.insert(0, HERE)
     import mnist_mlp
     run = mnist_mlp.run_torch if args.worker == "torch" else mnist_mlp.run_keras
-    mlp = run(argparse.Namespace(worker=args.worker, epochs=args.epochs, threads=args.threads))
+    mlp = run(argparse.Namespace(worker=args.worker, epochs=args.epochs, threads=args.threads, model="sequential",
+                                 run_eagerly=False))
     step = conv_step(args.worker)
     step()
     conv = []
@@ -79,14 +82,11 @@ def worker(args):
 
 
 def spawn(python, library, tree, args):
-    command = [python, os.path.abspath(__file__), "--worker", library, "--epochs", str(args.epochs),
-               "--threads", str(args.threads), "--conv-repeats", str(args.conv_repeats)]
-    env = {**os.environ, "PYTHONPATH": tree, "OMP_NUM_THREADS": str(args.threads),
-           "OPENBLAS_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads)}
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{library} worker failed: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result, error = run_worker(python, __file__, library, args.threads,
+                               ["--epochs", str(args.epochs), "--conv-repeats", str(args.conv_repeats)], tree=tree)
+    if error:
+        raise RuntimeError(f"{library} worker failed: {error}")
+    return result
 
 
 def busy_loops(count):

@@ -20,9 +20,9 @@ outputs are bitwise equal. The machine is shared: read medians and ratios, and r
 import argparse
 import json
 import os
-import subprocess
 import sys
 
+from _peers import run_worker
 from _timing import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -94,18 +94,15 @@ def child(case, args):
 
 
 def run_child(python, case, args):
-    cmd = [python, os.path.abspath(__file__), "--child", case, "--threads", str(args.threads), "--repeats",
-           str(args.repeats), "--min-time", str(args.min_time), "--n", str(args.n), "--expr", args.expr]
-    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
-    if proc.returncode:
-        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result, error = run_worker(python, __file__, case, args.threads, ["--repeats", str(args.repeats), "--min-time",
+                                                                      str(args.min_time), "--n", str(args.n),
+                                                                      "--expr", args.expr])
+    return {"error": error} if error else result
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--child")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--expr", choices=sorted(EXPRESSIONS), default="tanh")
     p.add_argument("--threads", type=int, default=1)
@@ -114,8 +111,8 @@ def main():
     p.add_argument("--peer-python", default=PEER_PYTHON)
     p.add_argument("--only", choices=["pytensor"])
     args = p.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child, args)))
+    if args.worker:
+        print(json.dumps(child(args.worker, args)))
         return
     check = run_child(sys.executable, "pytensor-check", args)
     print("check (fused vs unfused outputs bitwise):", "passed" if check.get("ok") else check)

@@ -39,10 +39,10 @@ The machine is shared: read medians, and rerun when a figure looks off.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
+from _peers import run_worker
 from _timing import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -300,14 +300,10 @@ def library_case(tf, traced, args):
 
 
 def run_child(python, case, args):
-    cmd = [python, os.path.abspath(__file__), "--child", case, "--case", args.case, "--clock", args.clock,
-           "--threads", str(args.threads),
-           "--repeats", str(args.repeats), "--min-time", str(args.min_time)]
-    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
-    if proc.returncode:
-        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result, error = run_worker(python, __file__, case, args.threads, ["--case", args.case, "--clock", args.clock,
+                                                                      "--repeats", str(args.repeats),
+                                                                      "--min-time", str(args.min_time)])
+    return {"error": error} if error else result
 
 
 CASE_TITLES = {
@@ -357,7 +353,7 @@ def run_case(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--child")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--case", choices=list(CASE_TITLES) + ["all"], default="all")
     p.add_argument("--clock", choices=list(CLOCKS), default="wall")
     p.add_argument("--threads", type=int, default=1)
@@ -366,8 +362,8 @@ def main():
     p.add_argument("--peer-python", default=PEER_PYTHON)
     p.add_argument("--only", choices=["pytensor"])
     args = p.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child, args)))
+    if args.worker:
+        print(json.dumps(child(args.worker, args)))
         return
     for case in (list(CASE_TITLES) if args.case == "all" else [args.case]):
         run_case(argparse.Namespace(**dict(vars(args), case=case)))

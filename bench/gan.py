@@ -25,15 +25,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from _peers import run_worker  # noqa: E402
 from _timing import median_time  # noqa: E402
 
 BATCH = 64
@@ -207,16 +206,9 @@ def worker(args):
 
 
 def spawn(python, framework, args):
-    command = [python, os.path.abspath(__file__), "--worker", framework, "--steps", str(args.steps),
-               "--warmup", str(args.warmup), "--threads", str(args.threads)] + \
+    flags = ["--steps", str(args.steps), "--warmup", str(args.warmup)] + \
         (["--cpu-time"] if args.cpu_time else []) + (["--profile"] if args.profile else [])
-    env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": str(args.threads),
-           "OPENBLAS_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads),
-           "TF_CPP_MIN_LOG_LEVEL": "2"}
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
-    return json.loads(done.stdout.strip().splitlines()[-1]), None
+    return run_worker(python, __file__, framework, args.threads, flags, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
 
 
 def main():

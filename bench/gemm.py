@@ -97,23 +97,30 @@ def model_products(rng):
     return cases
 
 
+def time_product(a, b, ta, tb, libs, tol):
+    """Seconds per call of a @ b (a, b transposed first where ta, tb) in each of `libs`, pytensor's result checked
+    against numpy's within `tol`."""
+    an, bn = (a.T if ta else a), (b.T if tb else b)
+    fns = {"numpy": lambda: an @ bn}
+    pa, pb = pt.constant(a), pt.constant(b)
+    fns["pytensor"] = lambda: pt.matmul(pa, pb, transpose_a=ta, transpose_b=tb)
+    np.testing.assert_allclose(fns["pytensor"]().numpy(), an @ bn, rtol=tol, atol=tol)
+    if torch is not None:
+        xa, xb = torch.from_numpy(a), torch.from_numpy(b)
+        xa, xb = (xa.t() if ta else xa), (xb.t() if tb else xb)
+        fns["torch"] = lambda: torch.matmul(xa, xb)
+    return time_round_robin(fns, libs)
+
+
 def model_table(rng, libs):
     print(f"\nthe seeds' MLP products ({args.dtype}), {args.threads} threads, median of {args.runs} rounds; "
           f"microseconds per product and ratio to numpy")
     print(f"{'product':28s} {'shape (m, k, n)':>16s} " + " ".join(f"{lib:>10}" for lib in libs) + " " +
           " ".join(f"{lib + '/np':>12}" for lib in libs[1:]))
     for label, a, b, ta, tb in model_products(rng):
-        an, bn = (a.T if ta else a), (b.T if tb else b)
-        fns = {"numpy": lambda: an @ bn}
-        pa, pb = pt.constant(a), pt.constant(b)
-        fns["pytensor"] = lambda: pt.matmul(pa, pb, transpose_a=ta, transpose_b=tb)
-        np.testing.assert_allclose(fns["pytensor"]().numpy(), an @ bn, rtol=1e-3, atol=1e-3)
-        if torch is not None:
-            xa, xb = torch.from_numpy(a), torch.from_numpy(b)
-            xa, xb = (xa.t() if ta else xa), (xb.t() if tb else xb)
-            fns["torch"] = lambda: torch.matmul(xa, xb)
-        t = time_round_robin(fns, libs)
-        shape = f"({an.shape[0]}, {an.shape[1]}, {bn.shape[1]})"
+        t = time_product(a, b, ta, tb, libs, 1e-3)
+        m, k = a.shape[::-1] if ta else a.shape
+        shape = f"({m}, {k}, {b.shape[0] if tb else b.shape[1]})"
         print(f"{label:28s} {shape:>16s} " + " ".join(f"{t[lib] * 1e6:>10.1f}" for lib in libs) + " " +
               " ".join(f"{t['numpy'] / t[lib]:>11.2f}x" for lib in libs[1:]), flush=True)
 
@@ -132,16 +139,7 @@ def small_table(rng, libs):
     for m, n, k, ta, tb in SMALL_PRODUCTS:
         a = rng.standard_normal((k, m) if ta else (m, k)).astype(args.dtype)
         b = rng.standard_normal((n, k) if tb else (k, n)).astype(args.dtype)
-        an, bn = (a.T if ta else a), (b.T if tb else b)
-        fns = {"numpy": lambda: an @ bn}
-        pa, pb = pt.constant(a), pt.constant(b)
-        fns["pytensor"] = lambda: pt.matmul(pa, pb, transpose_a=ta, transpose_b=tb)
-        np.testing.assert_allclose(fns["pytensor"]().numpy(), an @ bn, rtol=1e-4, atol=1e-4)
-        if torch is not None:
-            xa, xb = torch.from_numpy(a), torch.from_numpy(b)
-            xa, xb = (xa.t() if ta else xa), (xb.t() if tb else xb)
-            fns["torch"] = lambda: torch.matmul(xa, xb)
-        t = time_round_robin(fns, libs)
+        t = time_product(a, b, ta, tb, libs, 1e-4)
         label = f"({m}, {n}, {k}){' A^T' if ta else ''}{' B^T' if tb else ''}"
         print(f"{label:28s} " + " ".join(f"{t[lib] * 1e6:>10.2f}" for lib in libs) + " " +
               " ".join(f"{t['numpy'] / t[lib]:>11.2f}x" for lib in libs[1:]), flush=True)

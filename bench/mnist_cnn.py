@@ -16,11 +16,12 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
+
+from _peers import run_worker
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -122,15 +123,9 @@ def worker(args):
 
 
 def spawn(python, framework, args):
-    command = [python, os.path.abspath(__file__), "--worker", framework, "--epochs", str(args.epochs),
-               "--threads", str(args.threads), "--train-samples", str(args.train_samples), "--model", args.model] + \
+    flags = ["--epochs", str(args.epochs), "--train-samples", str(args.train_samples), "--model", args.model] + \
         (["--run-eagerly"] if args.run_eagerly else [])
-    env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": str(args.threads),
-           "OPENBLAS_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads)}
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
-    return json.loads(done.stdout.strip().splitlines()[-1]), None
+    return run_worker(python, __file__, framework, args.threads, flags)
 
 
 def main():

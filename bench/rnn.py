@@ -35,11 +35,12 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
+
+from _peers import run_worker
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -304,17 +305,11 @@ def worker(args):
 
 
 def spawn(python, framework, args, extra=()):
-    command = [python, os.path.abspath(__file__), "--worker", framework, *extra, "--epochs", str(args.epochs),
-               "--threads", str(args.threads), "--models", args.models] + (["--masked"] if args.masked else []) + \
+    flags = [*extra, "--epochs", str(args.epochs), "--models", args.models] + (["--masked"] if args.masked else []) + \
         (["--run-eagerly"] if args.run_eagerly else []) + (["--cpu-time"] if args.cpu_time else []) + \
         (["--step-by-step"] if args.step_by_step else []) + (["--embedding"] if args.embedding else [])
-    threads = str(args.threads)
-    env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
-           "MKL_NUM_THREADS": threads, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
-    return json.loads(done.stdout.strip().splitlines()[-1]), None
+    return run_worker(python, __file__, framework, args.threads, flags,
+                      env={"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"})
 
 
 def main():

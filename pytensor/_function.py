@@ -26,7 +26,7 @@ import weakref
 
 import numpy as np
 
-from . import _core, _scopes, errors, nest
+from . import _core, _scopes, _tf_ops, errors, nest
 from ._tensor_api import Tensor, Variable
 
 __all__ = ["function", "run_functions_eagerly", "functions_run_eagerly", "Function", "ConcreteFunction"]
@@ -1084,6 +1084,10 @@ def _spec_like(t):
     return TensorSpec(t._shape_tuple(), t.dtype)
 
 
+# The values a function may return that TF's call returns as tensors (other objects: as they are).
+_CONVERTED_OUTPUTS = (bool, int, float, complex, str, bytes, np.generic, np.ndarray)
+
+
 def _split_outputs(outputs):
     """(structure with tensor leaves marked, leaves with tensors marked, the tensors) of a function's result."""
     flat = nest.flatten(outputs)
@@ -1094,6 +1098,8 @@ def _split_outputs(outputs):
             leaf._fail()  # a variable without a value here: say where it lost it
         if isinstance(leaf, Variable):
             leaf = leaf.read_value()
+        elif isinstance(leaf, _CONVERTED_OUTPUTS):
+            leaf = _tf_ops.convert_to_tensor(leaf)  # TF returns a Python or numpy value as a constant tensor
         if isinstance(leaf, Tensor):
             tensors.append(leaf)
             leaves.append(_TENSOR_SLOT)

@@ -373,17 +373,26 @@ def _enclosing_power_of_two(n):
     return 1 << max(0, int(n - 1).bit_length())
 
 
+def _stft_lengths(op, arg, x, min_rank, complex_input, frame_length, frame_step, fft_length):
+    """Checks the rank and dtype of `x`, the `arg` of stft / inverse_stft (`op`), and returns frame_length,
+    frame_step and fft_length as ints, fft_length by default the smallest power of 2 >= frame_length."""
+    if x.ndim < min_rank:
+        raise ValueError(f"{op}: {arg} must have rank at least {min_rank}, got shape {x._shape_tuple()}")
+    if not (x.dtype.is_complex if complex_input else x.dtype.is_floating):
+        expected = "complex64 or complex128" if complex_input else "float32 or float64"
+        raise ValueError(f"{op}: {arg} must be {expected}, got {x.dtype.name}")
+    frame_length = int(frame_length)
+    fft_length = _enclosing_power_of_two(frame_length) if fft_length is None else int(fft_length)
+    return frame_length, int(frame_step), fft_length
+
+
 def stft(signals, frame_length, frame_step, fft_length=None, window_fn=hann_window, pad_end=False, name=None):
     """The short-time Fourier transform of real `signals` (..., samples): frames of `frame_length` every
     `frame_step`, each multiplied by window_fn(frame_length) and rfft-ed at `fft_length` (default: the smallest
     power of 2 >= frame_length). Returns (..., frames, fft_length // 2 + 1) complex64 / complex128."""
     x = _tensor(signals)
-    if x.ndim < 1:
-        raise ValueError(f"stft: signals must have rank at least 1, got shape {x._shape_tuple()}")
-    if not x.dtype.is_floating:
-        raise ValueError(f"stft: signals must be float32 or float64, got {x.dtype.name}")
-    frame_length, frame_step = int(frame_length), int(frame_step)
-    fft_length = _enclosing_power_of_two(frame_length) if fft_length is None else int(fft_length)
+    frame_length, frame_step, fft_length = _stft_lengths("stft", "signals", x, 1, False, frame_length, frame_step,
+                                                         fft_length)
     framed = frame(x, frame_length, frame_step, pad_end=pad_end)
     if window_fn is not None:
         framed = framed * window_fn(frame_length, dtype=framed.dtype)
@@ -413,12 +422,8 @@ def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=han
     multiplied by window_fn(frame_length) and overlap-added `frame_step` apart. Pass
     inverse_stft_window_fn(frame_step) as window_fn to reconstruct stft's input."""
     x = _complex_tensor(stfts)
-    if x.ndim < 2:
-        raise ValueError(f"inverse_stft: stfts must have rank at least 2, got shape {x._shape_tuple()}")
-    if not x.dtype.is_complex:
-        raise ValueError(f"inverse_stft: stfts must be complex64 or complex128, got {x.dtype.name}")
-    frame_length, frame_step = int(frame_length), int(frame_step)
-    fft_length = _enclosing_power_of_two(frame_length) if fft_length is None else int(fft_length)
+    frame_length, frame_step, fft_length = _stft_lengths("inverse_stft", "stfts", x, 2, True, frame_length,
+                                                         frame_step, fft_length)
     frames = irfft(x, [fft_length])
     if fft_length > frame_length:
         frames = frames[..., :frame_length]

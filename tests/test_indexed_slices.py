@@ -3,31 +3,19 @@ and indices recorded from TF 2.21 by fixtures_indexed_slices/make_gradient_types
 gradient (numpy), and the ops that take gradients (convert_to_tensor, add_n, clipping) accept them."""
 import json
 import os
+import sys
 
 import numpy as np
 import pytest
 
 import pytensor as tf
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-with open(os.path.join(HERE, "fixtures_indexed_slices", "gradient_types.json")) as f:
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures_indexed_slices")
+sys.path.insert(0, FIXTURES)
+from indexed_slices_cases import GRADIENT_CASES, gradient  # noqa: E402
+
+with open(os.path.join(FIXTURES, "gradient_types.json")) as f:
     TF_TYPES = json.load(f)
-
-# The same cases as make_gradient_types.py's CASES.
-CASES = {
-    "gather": lambda v: tf.reduce_sum(tf.gather(v, [1, 3, 1]) * 2.0),
-    "gather_2d_ids": lambda v: tf.reduce_sum(tf.gather(v, [[1, 3], [1, 0]])),
-    "gather_int64_ids": lambda v: tf.reduce_sum(tf.gather(v, tf.constant([1, 3], tf.int64))),
-    "two_gathers_mixed_ids": lambda v: tf.reduce_sum(tf.gather(v, [1])) + tf.reduce_sum(
-        tf.gather(v, tf.constant([2], tf.int64))),
-    "two_gathers": lambda v: tf.reduce_sum(tf.gather(v, [1, 0])) + 3.0 * tf.reduce_sum(tf.gather(v, [2])),
-    "gather_and_dense": lambda v: tf.reduce_sum(tf.gather(v, [1])) + tf.reduce_sum(v * v),
-    "gather_axis1": lambda v: tf.reduce_sum(tf.gather(v, [1], axis=1)),
-    "gather_of_product": lambda v: tf.reduce_sum(tf.gather(v * 1.0, [1])),
-    "embedding_lookup": lambda v: tf.reduce_sum(tf.nn.embedding_lookup(v, [1, 2])),
-    "gather_of_read_value": lambda v: tf.reduce_sum(tf.gather(v.read_value(), [1, 2])),
-}
-
 
 def _check_like_tf(g, expected):
     if expected["type"] == "IndexedSlices":
@@ -42,20 +30,10 @@ def _check_like_tf(g, expected):
     np.testing.assert_allclose(tf.convert_to_tensor(g).numpy(), np.array(expected["dense"], np.float32), rtol=1e-6)
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("case", sorted(GRADIENT_CASES))
 def test_gradient_type_and_value_as_tf(case):
-    v = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3))
-    with tf.GradientTape() as tape:
-        y = CASES[case](v)
-    _check_like_tf(tape.gradient(y, v), TF_TYPES[case])
-
-
-def test_watched_tensor_gets_rows():
-    c = tf.constant(np.arange(12, dtype=np.float32).reshape(4, 3))
-    with tf.GradientTape() as tape:
-        tape.watch(c)
-        y = tf.reduce_sum(tf.gather(c, [3, 3]))
-    _check_like_tf(tape.gradient(y, c), TF_TYPES["watched_tensor"])
+    # "watched_tensor": a watched constant, not only a Variable, gets rows.
+    _check_like_tf(gradient(tf, case), TF_TYPES[case])
 
 
 def _dense_reference(table, ids, upstream):

@@ -2,6 +2,7 @@
 fixtures_indexed_slices/make_keras_sparse_updates.py, and a Keras Embedding model whose fit (row gradients) matches
 the same model with a dense lookup (one_hot @ table)."""
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -9,31 +10,17 @@ import pytest
 import pytensor as tf
 from pytensor import keras
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-KERAS = np.load(os.path.join(HERE, "fixtures_indexed_slices", "keras_sparse_updates.npz"))
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures_indexed_slices")
+sys.path.insert(0, FIXTURES)
+from indexed_slices_cases import optimizers, two_steps  # noqa: E402
 
-# The same optimizers as the fixture script's CONFIGS.
-CONFIGS = {
-    "sgd": lambda: keras.optimizers.SGD(0.1),
-    "sgd_momentum": lambda: keras.optimizers.SGD(0.1, momentum=0.9),
-    "sgd_nesterov": lambda: keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
-    "sgd_decay": lambda: keras.optimizers.SGD(0.1, weight_decay=0.05),
-    "adam": lambda: keras.optimizers.Adam(0.1),
-    "adamw": lambda: keras.optimizers.AdamW(0.1, weight_decay=0.05),
-    "rmsprop": lambda: keras.optimizers.RMSprop(0.1),
-    "rmsprop_momentum": lambda: keras.optimizers.RMSprop(0.1, momentum=0.5, centered=True),
-    "adagrad": lambda: keras.optimizers.Adagrad(0.1),
-}
+KERAS = np.load(os.path.join(FIXTURES, "keras_sparse_updates.npz"))
+
+CONFIGS = optimizers(keras)
 
 
 def _run(name, ids, sparse):
-    var = tf.Variable(KERAS["initial"])
-    opt = CONFIGS[name]()
-    for step in range(2):
-        g = tf.IndexedSlices(tf.constant(KERAS["values"][step]), tf.constant(KERAS[f"indices_{ids}"]),
-                             tf.constant([6, 3]))
-        opt.apply_gradients([(g if sparse else tf.convert_to_tensor(g), var)])
-    return var.numpy()
+    return two_steps(tf, CONFIGS[name], KERAS, ids, sparse)
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))

@@ -36,6 +36,23 @@ def test_python_values_trace_by_value():
     assert f.experimental_get_tracing_count() == 2
 
 
+def test_python_and_numpy_results_return_as_tensors_as_tf():
+    # What TF 2.21's tf.function returns for each (checked there): the value as a constant tensor of
+    # convert_to_tensor's dtype, None as None, nesting kept; the same on the traced and the graph calls.
+    cases = [(1, "int32", 1), (2.5, "float32", 2.5), (True, "bool", True), (np.float64(1.5), "float64", 1.5),
+             (np.arange(3), "int64", [0, 1, 2])]
+    for value, dtype, expected in cases:
+        f = tf.function(lambda value=value: value)
+        for result in (f(), f()):
+            assert isinstance(result, tf.Tensor) and result.dtype.name == dtype, (value, result)
+            np.testing.assert_array_equal(result.numpy(), expected)
+    f = tf.function(lambda x: {"x": x, "pair": [3, (None, "s")]})
+    for out in (f(tf.constant(1.0)), f(tf.constant(2.0))):
+        three, (nothing, text) = out["pair"]
+        assert isinstance(three, tf.Tensor) and three.dtype == tf.int32 and int(three) == 3
+        assert nothing is None and text.dtype == tf.string and text.numpy() == b"s"
+
+
 def test_numpy_arrays_trace_as_tensors():
     @tf.function
     def f(x):

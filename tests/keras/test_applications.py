@@ -6,6 +6,7 @@ layout, random weights, predicting as Keras did); preprocess_input / decode_pred
 import json
 import os
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -19,35 +20,12 @@ with open(os.path.join(FIXTURES, "applications_keras3.json")) as _file:
     REFERENCE = json.load(_file)
 with open(os.path.join(FIXTURES, "applications_efficientnet_keras3.json")) as _file:  # record_applications_efficientnet
     REFERENCE.update(json.load(_file))
+sys.path.insert(0, FIXTURES)
+from applications_cases import classic_cases, efficientnet_cases  # noqa: E402
+
 apps = keras.applications
 
-CASES = {
-    "resnet50": (apps.ResNet50, {}),
-    "resnet50_notop_avg_64": (apps.ResNet50, dict(include_top=False, pooling="avg", input_shape=(64, 64, 3))),
-    "resnet101": (apps.ResNet101, {}),
-    "resnet152": (apps.ResNet152, {}),
-    "resnet50v2": (apps.ResNet50V2, {}),
-    "resnet101v2_notop_avg_64": (apps.ResNet101V2, dict(include_top=False, pooling="avg", input_shape=(64, 64, 3))),
-    "resnet152v2_classes5": (apps.ResNet152V2, dict(classes=5, classifier_activation="sigmoid")),
-    "vgg16": (apps.VGG16, {}),
-    "vgg16_notop_max_32": (apps.VGG16, dict(include_top=False, pooling="max", input_shape=(32, 32, 3))),
-    "vgg19_classes10_48": (apps.VGG19, dict(classes=10, input_shape=(48, 48, 3), classifier_activation=None)),
-    "mobilenetv2": (apps.MobileNetV2, {}),
-    "mobilenetv2_035_96": (apps.MobileNetV2, dict(alpha=0.35, input_shape=(96, 96, 3))),
-    "mobilenetv2_140_notop_any": (apps.MobileNetV2, dict(alpha=1.4, include_top=False, pooling="avg")),
-    "mobilenetv2_075_odd": (apps.MobileNetV2, dict(alpha=0.75, input_shape=(75, 61, 3), classes=7)),
-    "efficientnetb0": (apps.EfficientNetB0, {}),
-    "efficientnetb0_notop_avg_64": (apps.EfficientNetB0, dict(include_top=False, pooling="avg",
-                                                              input_shape=(64, 64, 3))),
-    "efficientnetb1_classes10_96": (apps.EfficientNetB1, dict(classes=10, input_shape=(96, 96, 3))),
-    "efficientnetb2_notop_max_odd": (apps.EfficientNetB2, dict(include_top=False, pooling="max",
-                                                               input_shape=(75, 61, 3))),
-    "efficientnetb3_notop_any": (apps.EfficientNetB3, dict(include_top=False)),
-    "efficientnetb5_notop_avg_64": (apps.EfficientNetB5, dict(include_top=False, pooling="avg",
-                                                              input_shape=(64, 64, 3))),
-    "efficientnetb7_notop_avg_64": (apps.EfficientNetB7, dict(include_top=False, pooling="avg",
-                                                              input_shape=(64, 64, 3))),
-}
+CASES = {**classic_cases(apps), **efficientnet_cases(apps)}
 SLOW = {"vgg16"}  # 138 M parameters: seconds to initialise
 
 

@@ -342,25 +342,55 @@ int64_t tap_product_images(const ConvGeometry& g) {
   return std::max<int64_t>(1, kBlockElems / std::max<int64_t>(1, g.h * g.w * g.kh * g.kw * g.co));
 }
 
-/** One image's output y (oh, ow, co) = the sum over taps k of its products z (h * w x taps * co) read at tap k. */
-template <class T>
-void sum_tap_products(const ConvGeometry& g, const T* z, T* y) {
+/** Blocks of tap_product_images(g) images the tap-product path splits the batch into. */
+int64_t tap_product_blocks(const ConvGeometry& g) {
+  const int64_t images = tap_product_images(g);
+  return (g.n + images - 1) / images;
+}
+
+/**
+ * Runs block(b, i0, i1, z) over the tap-product blocks b (images [i0, i1)) in parallel; z is the running worker's
+ * scratch for the block's products (its images' h * w pixels x kh * kw * co).
+ */
+template <class T, class Block>
+void for_each_tap_product_block(const ConvGeometry& g, Block&& block) {
+  const int64_t images = tap_product_images(g), blocks = tap_product_blocks(g);
+  const int64_t scratch_size = images * g.h * g.w * g.kh * g.kw * g.co;
+  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * scratch_size);
+  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
+    const int64_t i0 = b * images;
+    block(b, i0, std::min(g.n, i0 + images), scratch.data() + t * scratch_size);
+  });
+}
+
+/**
+ * For one image, every output pixel and tap k that reads inside it, in output-pixel then (ky, kx) order:
+ * visit(z, y) with z = the offset of that input pixel's tap-k products in z (h * w x taps * co), y = the
+ * output pixel's offset in y (oh, ow, co).
+ */
+template <class Visit>
+void for_each_tap_read(const ConvGeometry& g, Visit&& visit) {
   const int64_t width = g.kh * g.kw * g.co;
   for (int64_t oy = 0; oy < g.oh; ++oy)
-    for (int64_t ox = 0; ox < g.ow; ++ox) {
-      T* out = y + (oy * g.ow + ox) * g.co;
-      std::fill_n(out, g.co, T(0));
+    for (int64_t ox = 0; ox < g.ow; ++ox)
       for (int64_t ky = 0; ky < g.kh; ++ky) {
         const int64_t iy = oy - g.pad_top + ky * g.dh;
         if (iy < 0 || iy >= g.h) continue;
         for (int64_t kx = 0; kx < g.kw; ++kx) {
           const int64_t ix = ox - g.pad_left + kx * g.dw;
           if (ix < 0 || ix >= g.w) continue;
-          const T* src = z + (iy * g.w + ix) * width + (ky * g.kw + kx) * g.co;
-          for (int64_t o = 0; o < g.co; ++o) out[o] += src[o];
+          visit((iy * g.w + ix) * width + (ky * g.kw + kx) * g.co, (oy * g.ow + ox) * g.co);
         }
       }
-    }
+}
+
+/** One image's output y (oh, ow, co) = the sum over taps k of its products z (h * w x taps * co) read at tap k. */
+template <class T>
+void sum_tap_products(const ConvGeometry& g, const T* z, T* y) {
+  std::fill_n(y, g.oh * g.ow * g.co, T(0));
+  for_each_tap_read(g, [&](int64_t zi, int64_t yi) {
+    for (int64_t o = 0; o < g.co; ++o) y[yi + o] += z[zi + o];
+  });
 }
 
 /**
@@ -369,62 +399,45 @@ void sum_tap_products(const ConvGeometry& g, const T* z, T* y) {
  */
 template <class T>
 void spread_to_taps(const ConvGeometry& g, const T* dy, T* gz) {
-  const int64_t width = g.kh * g.kw * g.co;
-  std::fill_n(gz, g.h * g.w * width, T(0));
-  for (int64_t oy = 0; oy < g.oh; ++oy)
-    for (int64_t ox = 0; ox < g.ow; ++ox) {
-      const T* d = dy + (oy * g.ow + ox) * g.co;
-      for (int64_t ky = 0; ky < g.kh; ++ky) {
-        const int64_t iy = oy - g.pad_top + ky * g.dh;
-        if (iy < 0 || iy >= g.h) continue;
-        for (int64_t kx = 0; kx < g.kw; ++kx) {
-          const int64_t ix = ox - g.pad_left + kx * g.dw;
-          if (ix < 0 || ix >= g.w) continue;
-          std::copy_n(d, g.co, gz + (iy * g.w + ix) * width + (ky * g.kw + kx) * g.co);
-        }
-      }
-    }
+  std::fill_n(gz, g.h * g.w * g.kh * g.kw * g.co, T(0));
+  for_each_tap_read(g, [&](int64_t zi, int64_t yi) { std::copy_n(dy + yi, g.co, gz + zi); });
 }
 
 template <class T>
 void tap_products_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
-  const int64_t width = g.kh * g.kw * g.co, in_pixels = g.h * g.w, images = tap_product_images(g);
-  const int64_t blocks = (g.n + images - 1) / images;
+  const int64_t width = g.kh * g.kw * g.co, in_pixels = g.h * g.w;
   const std::vector<T> wc = filter_by_channel(g, w);
-  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * images * in_pixels * width);
-  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
-    const int64_t i0 = b * images, i1 = std::min(g.n, i0 + images);
-    T* z = scratch.data() + t * images * in_pixels * width;
+  for_each_tap_product_block<T>(g, [&](int64_t, int64_t i0, int64_t i1, T* z) {
     gemm<T>((i1 - i0) * in_pixels, width, g.c, {x + i0 * in_pixels * g.c, g.c, 1}, {wc.data(), width, 1}, z);
     for (int64_t i = i0; i < i1; ++i) sum_tap_products(g, z + (i - i0) * in_pixels * width, y + i * g.oh * g.ow * g.co);
   });
 }
 
+/** Spreads dy of images [i0, i1) over taps into gz (see spread_to_taps). */
+template <class T>
+void spread_block_to_taps(const ConvGeometry& g, const T* dy, int64_t i0, int64_t i1, T* gz) {
+  const int64_t size = g.h * g.w * g.kh * g.kw * g.co;
+  for (int64_t i = i0; i < i1; ++i) spread_to_taps(g, dy + i * g.oh * g.ow * g.co, gz + (i - i0) * size);
+}
+
 template <class T>
 void tap_products_backward_input(const ConvGeometry& g, const T* w, const T* dy, T* dx) {
-  const int64_t width = g.kh * g.kw * g.co, in_pixels = g.h * g.w, images = tap_product_images(g);
-  const int64_t blocks = (g.n + images - 1) / images;
+  const int64_t width = g.kh * g.kw * g.co, in_pixels = g.h * g.w;
   const std::vector<T> wc = filter_by_channel(g, w);
-  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * images * in_pixels * width);
-  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
-    const int64_t i0 = b * images, i1 = std::min(g.n, i0 + images);
-    T* gz = scratch.data() + t * images * in_pixels * width;
-    for (int64_t i = i0; i < i1; ++i) spread_to_taps(g, dy + i * g.oh * g.ow * g.co, gz + (i - i0) * in_pixels * width);
+  for_each_tap_product_block<T>(g, [&](int64_t, int64_t i0, int64_t i1, T* gz) {
+    spread_block_to_taps(g, dy, i0, i1, gz);
     gemm<T>((i1 - i0) * in_pixels, g.c, width, {gz, width, 1}, {wc.data(), 1, width}, dx + i0 * in_pixels * g.c);
   });
 }
 
 template <class T>
 void tap_products_backward_filter(const ConvGeometry& g, const T* x, const T* dy, T* dw) {
-  const int64_t taps = g.kh * g.kw, width = taps * g.co, in_pixels = g.h * g.w, images = tap_product_images(g);
-  const int64_t blocks = (g.n + images - 1) / images, size = g.c * width;
+  const int64_t taps = g.kh * g.kw, width = taps * g.co, in_pixels = g.h * g.w;
+  const int64_t blocks = tap_product_blocks(g), size = g.c * width;
   // One partial dW' per block, summed in block order afterwards: the same sum for any thread count.
   std::vector<T> partial(blocks * size);
-  std::vector<T> scratch(parallel_item_slots(blocks, get_num_threads()) * images * in_pixels * width);
-  parallel_items(blocks, get_num_threads(), [&](int64_t b, int64_t t) {
-    const int64_t i0 = b * images, i1 = std::min(g.n, i0 + images);
-    T* gz = scratch.data() + t * images * in_pixels * width;
-    for (int64_t i = i0; i < i1; ++i) spread_to_taps(g, dy + i * g.oh * g.ow * g.co, gz + (i - i0) * in_pixels * width);
+  for_each_tap_product_block<T>(g, [&](int64_t b, int64_t i0, int64_t i1, T* gz) {
+    spread_block_to_taps(g, dy, i0, i1, gz);
     gemm<T>(g.c, width, (i1 - i0) * in_pixels, {x + i0 * in_pixels * g.c, 1, g.c}, {gz, width, 1},
             partial.data() + b * size);
   });

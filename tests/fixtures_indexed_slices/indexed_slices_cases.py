@@ -1,0 +1,68 @@
+"""The row-gradient cases, shared by the scripts that record them under real TF / Keras 3 (make_gradient_types.py,
+make_keras_sparse_updates.py) and the tests that replay them on pytensor (tests/test_indexed_slices.py,
+tests/test_indexed_slices_optimizers.py). Each function takes the library (`tf` or `keras`) it runs on."""
+import numpy as np
+
+
+def _variable_reads(tf):
+    """Ways of reading a (4, 3) Variable, each a function of it returning a scalar."""
+    return {
+        "gather": lambda v: tf.reduce_sum(tf.gather(v, [1, 3, 1]) * 2.0),
+        "gather_2d_ids": lambda v: tf.reduce_sum(tf.gather(v, [[1, 3], [1, 0]])),
+        "gather_int64_ids": lambda v: tf.reduce_sum(tf.gather(v, tf.constant([1, 3], tf.int64))),
+        "two_gathers_mixed_ids": lambda v: tf.reduce_sum(tf.gather(v, [1])) + tf.reduce_sum(
+            tf.gather(v, tf.constant([2], tf.int64))),
+        "two_gathers": lambda v: tf.reduce_sum(tf.gather(v, [1, 0])) + 3.0 * tf.reduce_sum(tf.gather(v, [2])),
+        "gather_and_dense": lambda v: tf.reduce_sum(tf.gather(v, [1])) + tf.reduce_sum(v * v),
+        "gather_axis1": lambda v: tf.reduce_sum(tf.gather(v, [1], axis=1)),
+        "gather_of_product": lambda v: tf.reduce_sum(tf.gather(v * 1.0, [1])),
+        "embedding_lookup": lambda v: tf.reduce_sum(tf.nn.embedding_lookup(v, [1, 2])),
+        "gather_of_read_value": lambda v: tf.reduce_sum(tf.gather(v.read_value(), [1, 2])),
+    }
+
+
+# Every case of gradient(): the Variable reads (their names; no function is called), then a watched constant
+# gathered at rows [3, 3].
+GRADIENT_CASES = (*_variable_reads(None), "watched_tensor")
+
+
+def gradient(tf, case):
+    """What `tf`'s GradientTape returns for one of GRADIENT_CASES, the source arange(12).reshape(4, 3) float32."""
+    source = np.arange(12, dtype=np.float32).reshape(4, 3)
+    if case == "watched_tensor":
+        c = tf.constant(source)
+        with tf.GradientTape() as tape:
+            tape.watch(c)
+            y = tf.reduce_sum(tf.gather(c, [3, 3]))
+        return tape.gradient(y, c)
+    v = tf.Variable(source)
+    with tf.GradientTape() as tape:
+        y = _variable_reads(tf)[case](v)
+    return tape.gradient(y, v)
+
+
+def optimizers(keras):
+    """The optimizers whose steps on an IndexedSlices gradient are recorded, by name: each a function making one."""
+    return {
+        "sgd": lambda: keras.optimizers.SGD(0.1),
+        "sgd_momentum": lambda: keras.optimizers.SGD(0.1, momentum=0.9),
+        "sgd_nesterov": lambda: keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+        "sgd_decay": lambda: keras.optimizers.SGD(0.1, weight_decay=0.05),
+        "adam": lambda: keras.optimizers.Adam(0.1),
+        "adamw": lambda: keras.optimizers.AdamW(0.1, weight_decay=0.05),
+        "rmsprop": lambda: keras.optimizers.RMSprop(0.1),
+        "rmsprop_momentum": lambda: keras.optimizers.RMSprop(0.1, momentum=0.5, centered=True),
+        "adagrad": lambda: keras.optimizers.Adagrad(0.1),
+    }
+
+
+def two_steps(tf, make_optimizer, data, ids, sparse):
+    """The variable after two steps of make_optimizer() from data["initial"], the gradients data["values"] at rows
+    data[f"indices_{ids}"] (a (6, 3) IndexedSlices, or its dense equivalent when not `sparse`)."""
+    var = tf.Variable(data["initial"])
+    opt = make_optimizer()
+    for step in range(2):
+        g = tf.IndexedSlices(tf.constant(data["values"][step]), tf.constant(data[f"indices_{ids}"]),
+                             tf.constant([6, 3]))
+        opt.apply_gradients([(g if sparse else tf.convert_to_tensor(g), var)])
+    return var.numpy()
