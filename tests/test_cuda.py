@@ -100,6 +100,18 @@ def test_new_tensors_go_to_the_gpu_by_default_and_numpy_copies_back():
     assert float(tf.reduce_sum(x)) == 6.0
 
 
+def test_variables_live_where_they_were_created_and_take_values_from_either_device():
+    with tf.device("/CPU:0"):
+        on_cpu = tf.Variable([0.0, 0.0])
+    on_gpu = tf.Variable([5.0, 6.0])
+    assert on_cpu.device == CPU and on_gpu.device == GPU
+    on_cpu.assign(on_gpu)  # a GPU value into host memory
+    on_gpu.assign(tf._core.to_device(tf.constant([7.0, 8.0]), "CPU"))  # a host value into GPU memory
+    assert on_cpu.device == CPU and on_gpu.device == GPU
+    np.testing.assert_array_equal(on_cpu.numpy(), [5.0, 6.0])
+    np.testing.assert_array_equal(on_gpu.numpy(), [7.0, 8.0])
+
+
 def test_an_op_without_a_cuda_kernel_runs_on_the_cpu_and_warns_once():
     no_kernel = next(name for name in ("floor", "ceil", "round", "sign") if name not in CUDA_KERNELS)
     fn = getattr(tf.math, no_kernel)

@@ -12,6 +12,7 @@
 #include "backend/kernels.h"
 #include "core/device.h"
 #include "core/errors.h"
+#include "core/variable.h"
 #include "ops/ops.h"
 #include "test_util.h"
 
@@ -132,6 +133,18 @@ TEST_F(FakeDeviceTest, CpuKernelsWaitForPendingDeviceWork) {
   EXPECT_EQ(fake.synchronizations, 1);
   EXPECT_EQ(to_vector<float>(ops::binary(OpId::add, a, a)), (std::vector<float>{2, 4}));
   EXPECT_EQ(fake.synchronizations, 1);  // the CPU's own work does not wait
+}
+
+TEST_F(FakeDeviceTest, AVariableLivesOnItsInitialValuesDevice) {
+  Variable on_device(copy_to_device(make_tensor<float>({2}, {1, 2}), Device::CUDA), "v", true);
+  EXPECT_EQ(on_device.read().device(), Device::CUDA);
+  on_device.assign(make_tensor<float>({2}, {3, 4}));  // a host value copied into device memory
+  EXPECT_EQ(on_device.read().device(), Device::CUDA);
+  EXPECT_EQ(to_vector<float>(copy_to_device(on_device.read(), Device::CPU)), (std::vector<float>{3, 4}));
+  Variable on_host(make_tensor<float>({2}, {0, 0}), "w", true);
+  on_host.assign(on_device.read());  // a device value copied into host memory
+  EXPECT_EQ(on_host.read().device(), Device::CPU);
+  EXPECT_EQ(to_vector<float>(on_host.read()), (std::vector<float>{3, 4}));
 }
 
 TEST_F(FakeDeviceTest, OutOfDeviceMemoryNamesTheOp) {

@@ -2,6 +2,7 @@
 // every unary op (and the strided copy identity), each over any strides with a fast path for dense operands.
 #include <cstdint>
 
+#include "../../core/device.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
 #include "register.h"
@@ -63,10 +64,21 @@ template <class T, class R, class F> __global__ void unary_strided(const T* x, R
   }
 }
 
-/** out = f(x) over x's shape (any strides on both; x may broadcast into out, as copy_into does). */
+/**
+ * out = f(x) over x's shape (any strides on both; x may broadcast into out, as copy_into does). An `out` on the CPU
+ * (copy_into a CPU destination from a GPU source: a CPU variable assigned a GPU value) is computed on the GPU, copied
+ * to the host and written into `out` by the CPU's identity kernel.
+ */
 template <class T, class R, class F> void run_unary(const char* op, const Tensor& x_in, const Tensor& out, F f) {
   const int64_t n = out.numel();
   if (n == 0) return;
+  if (out.device() != Device::CUDA) {
+    const Tensor staged = Tensor::empty(out.shape(), out.dtype(), Device::CUDA);
+    run_unary<T, R>(op, x_in, staged, f);
+    backend::kernel<backend::UnaryKernel>(OpId::identity, Device::CPU, out.dtype())(
+        copy_to_device(staged, Device::CPU), out);
+    return;
+  }
   const Tensor x = on_gpu(x_in, op);
   if (x.is_contiguous() && out.is_contiguous() && x.numel() == n) {
     unary_dense<<<grid_for(n), kThreads, 0, stream()>>>(x.data<T>(), out.data<R>(), n, f);
