@@ -1,12 +1,14 @@
 """TF's execution context: ``tf.name_scope``, ``tf.device``, ``tf.init_scope``, ``tf.executing_eagerly``.
 
-pytensor runs eagerly, on the CPU. Name scopes prefix the names of variables created inside them (as TF's do
-in eager mode); device scopes accept TF's device strings and place on the CPU, as TF's soft placement does on
-a machine without the requested device.
+pytensor runs eagerly. Name scopes prefix the names of variables created inside them (as TF's do in eager mode);
+device scopes accept TF's device strings and place new tensors on the GPU of a CUDA build where one is present,
+else on the CPU, as TF's soft placement does on a machine without the requested device.
 """
 
 import contextlib
 import threading
+
+from . import _core
 
 __all__ = ["name_scope", "device", "init_scope", "executing_eagerly", "current_name_scope", "get_current_name_scope"]
 
@@ -88,23 +90,52 @@ def _is_index(field):
     return field == "*" or field.isdigit()
 
 
+def _placement(device_name):
+    """The core's device ("CPU" / "GPU") for a well-formed device string, or None to keep the current one: a GPU
+    present (GPU:0 of a CUDA build with a GPU) is used; another device type or index is absent, and its ops go to
+    the CPU (TF's soft placement)."""
+    kind = index = None
+    for part in device_name.split("/"):
+        fields = part.split(":")
+        if fields[0] == "device":
+            fields = fields[1:]
+        if fields and fields[0].upper() in _DEVICE_TYPES:
+            kind, index = fields[0].upper(), (fields[1] if len(fields) > 1 else "0")
+    if kind is None:
+        return None
+    if kind == "GPU" and (index == "*" or int(index) < _core.gpu_count()):
+        return "GPU"
+    return "CPU"
+
+
 @contextlib.contextmanager
 def device(device_name):
     """Places the ops of the block on `device_name`, as ``tf.device``.
 
-    pytensor computes on the CPU: any well-formed device string is accepted and the ops run on the CPU (TF's
-    soft placement when the requested device is absent), so ``Tensor.device`` reads
+    New tensors (constants, conversions of host data, ``tf.identity`` of a tensor on another device) go to the
+    named device, and ops run on their inputs' device. A GPU that is not present (no CUDA build, no GPU, an index
+    beyond the GPUs) places on the CPU, as TF's soft placement does, so ``Tensor.device`` then reads
     ``'/job:localhost/replica:0/task:0/device:CPU:0'``. A malformed string raises ValueError.
     """
     if callable(device_name):
         raise RuntimeError("tf.device does not support functions when eager execution is enabled; "
                            "pass a device string such as '/CPU:0'")
+    placement = None
     if device_name is not None:
         if not isinstance(device_name, str):
             raise ValueError(f"tf.device: expected a device string such as '/CPU:0', got "
                              f"{type(device_name).__name__} {device_name!r}")
         _check_device_name(device_name)
-    yield
+        placement = _placement(device_name)
+    if placement is None:
+        yield
+        return
+    outer = _core.default_device()
+    _core.set_default_device(placement)
+    try:
+        yield
+    finally:
+        _core.set_default_device(outer)
 
 
 # Checks that may say ops do not run eagerly (tf.compat.v1's graph semantics append theirs).

@@ -1,7 +1,7 @@
 """Python-side parts of Tensor and Variable: printing, iteration, Variable methods."""
 
 from . import _core
-from ._scopes import CPU_DEVICE, current_name_scope
+from ._scopes import current_name_scope
 from .distribute import _context as _distribute_context
 from .dtypes import as_dtype
 from .errors import InvalidArgumentError
@@ -202,7 +202,7 @@ def _variable_init_extra(cls):
     cls.ref = lambda self: _Ref(self)
     cls.experimental_ref = cls.ref
     cls.get_shape = lambda self: self.shape
-    cls.device = property(lambda self: CPU_DEVICE)
+    cls.device = property(lambda self: self.value().device)
     cls.__array_priority__ = 100
     cls.__reduce__ = _variable_reduce
     cls.__copy__ = lambda self: self  # TF: a shallow copy of a variable is the variable

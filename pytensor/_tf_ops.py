@@ -71,8 +71,12 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 
 
 def identity(input, name=None):  # noqa: A002 - TF's argument name
-    """A tensor with the value of `input` (a Variable's current value), as ``tf.identity``."""
-    return _core.identity(input)
+    """A tensor with the value of `input` (a Variable's current value), as ``tf.identity``; under a ``tf.device``
+    scope of another device present, a copy on that device."""
+    out = _core.identity(input)
+    if _core.gpu_count() and not out.device.endswith(_core.default_device() + ":0"):
+        out = _core.to_device(out, _core.default_device())
+    return out
 
 
 def add_n(inputs, name=None):

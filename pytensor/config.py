@@ -1,4 +1,7 @@
-"""``tf.config``: threading settings of the core."""
+"""``tf.config``: threading settings of the core, devices and GPU memory."""
+
+import collections
+import re
 
 from . import _core
 
@@ -25,9 +28,26 @@ class threading:  # noqa: N801 - TF's namespace name
         return 1
 
 
+# TF's rule: ops go to the GPU by default where one is present (tf.device("/CPU:0") scopes choose the CPU).
+if _core.gpu_count():
+    _core.set_process_default_device("GPU")
+
+
+class PhysicalDevice(collections.namedtuple("PhysicalDevice", ["name", "device_type"])):
+    """A device of the machine (``tf.config.PhysicalDevice``): ``name`` ("/physical_device:GPU:0"), ``device_type``."""
+
+
+def _device_kinds():
+    """(device_type, count) of the devices present: the CPU, and the GPUs of a CUDA build on a machine with GPUs."""
+    return [("CPU", 1), ("GPU", _core.gpu_count())]
+
+
 def list_physical_devices(device_type=None):
-    """The CPU (and, in CUDA builds, GPUs are not listed yet)."""
-    return [] if device_type == "GPU" else ["/physical_device:CPU:0"]
+    """The devices of the machine pytensor can use, as ``tf.config.list_physical_devices``: the CPU and, in a CUDA
+    build (``-Ccmake.define.PYTENSOR_CUDA=ON``) on a machine with GPUs, each GPU. ``device_type`` ("CPU", "GPU")
+    filters them; ``list_physical_devices("GPU")`` is empty without a GPU."""
+    return [PhysicalDevice(f"/physical_device:{kind}:{i}", kind) for kind, count in _device_kinds()
+            for i in range(count) if device_type in (None, kind)]
 
 
 def run_functions_eagerly(run_eagerly):
@@ -73,7 +93,8 @@ class optimizer:  # noqa: N801 - TF's namespace name
         return dict(optimizer._options)
 
 
-# ---- devices: pytensor computes on one CPU device; these answer as TF does on a machine without GPUs ----
+# ---- devices: the CPU, and GPU:0 of a CUDA build on a machine with a GPU; on a machine without GPUs these answer
+# as TF does there ----
 class LogicalDevice:
     """A device ops can be placed on (``tf.config.LogicalDevice``): ``name`` ("/device:CPU:0"), ``device_type``."""
 
@@ -103,18 +124,22 @@ _placement = {"soft": True, "visible": None, "cpu_split": None}
 
 
 def _cpu_only(what, devices, device_type):
-    """Raises ValueError for a device that is not the CPU (pytensor has no other device)."""
+    """Raises ValueError for a device that is not one of the machine's (the CPU and its GPUs)."""
+    present = list_physical_devices()
     for device in devices:
-        name = getattr(device, "name", device)
-        if "CPU" not in str(name) or (device_type not in (None, "CPU")):
-            raise ValueError(f"{what}: pytensor has only the CPU device ({list_physical_devices()}); received "
+        name = str(getattr(device, "name", device))
+        known = any(name == d.name for d in present) or ("CPU" in name and device_type in (None, "CPU"))
+        if not known or (device_type is not None and device_type not in name):
+            raise ValueError(f"{what}: pytensor has only the CPU device"
+                             f"{' and its GPUs' if _core.gpu_count() else ''} ({present}); received "
                              f"{device!r} (device_type={device_type!r}).")
 
 
 def list_logical_devices(device_type=None):
-    """The logical devices: the CPU, or the logical CPUs it was split into (none for "GPU" or other types)."""
-    count = len(_placement["cpu_split"] or [None])
-    return [LogicalDevice(f"/device:CPU:{i}", "CPU") for i in range(count)] if device_type in (None, "CPU") else []
+    """The logical devices: the CPU (or the logical CPUs it was split into) and each GPU."""
+    counts = {"CPU": len(_placement["cpu_split"] or [None]), "GPU": _core.gpu_count()}
+    return [LogicalDevice(f"/device:{kind}:{i}", kind) for kind, count in counts.items()
+            for i in range(count) if device_type in (None, kind)]
 
 
 def get_visible_devices(device_type=None):
@@ -193,10 +218,66 @@ class experimental:  # noqa: N801 - TF's namespace name
 
     @staticmethod
     def set_memory_growth(device, enable):
-        """GPU memory growth. Raises ValueError, as TF does, for a device that is not a GPU (pytensor has none)."""
-        raise ValueError(f"set_memory_growth: cannot set memory growth on non-GPU devices ({device!r}); pytensor "
-                         f"has only the CPU.")
+        """Records GPU memory growth for a GPU of list_physical_devices("GPU"). pytensor's caching allocator always
+        grows on demand (TF's growth on); it never reserves the GPU's memory up front.
+
+        Raises:
+            ValueError: for a device that is not a GPU (as TF: "Cannot set memory growth on non-GPU ... devices")
+                or is not one of the machine's.
+        """
+        _memory_growth[_physical_gpu("set_memory_growth", device)] = bool(enable)
 
     @staticmethod
     def get_memory_growth(device):
-        raise ValueError(f"get_memory_growth: cannot get memory growth on non-GPU devices ({device!r}).")
+        """The memory growth set for a GPU (False until set). KeyError for another device, as TF."""
+        if isinstance(device, PhysicalDevice) and device.device_type != "GPU":
+            raise KeyError(device)
+        return _memory_growth.get(_physical_gpu("get_memory_growth", device), False)
+
+    @staticmethod
+    def get_memory_info(device):
+        """``{'current': bytes, 'peak': bytes}`` of GPU memory held by tensors on `device` ("GPU:0",
+        "/device:GPU:0"); zeros for the CPU, as TF. ValueError for a device that is not present, as TF."""
+        kind, index = _parse_device_name(device)
+        if kind == "CPU" and index == 0:
+            return {"current": 0, "peak": 0}
+        _require_present(device, kind, index)
+        return _core.gpu_memory_info()
+
+    @staticmethod
+    def reset_memory_stats(device):
+        """Restarts get_memory_info's peak from the current bytes (ValueError for a device not present)."""
+        kind, index = _parse_device_name(device)
+        if kind == "CPU" and index == 0:
+            return
+        _require_present(device, kind, index)
+        _core.gpu_reset_memory_stats()
+
+
+_memory_growth = {}
+
+
+def _physical_gpu(what, device):
+    """The PhysicalDevice of a GPU present given as a PhysicalDevice or its name; ValueError (TF's) otherwise."""
+    if isinstance(device, PhysicalDevice) and device.device_type != "GPU":
+        raise ValueError(f"{what}: Cannot set memory growth on non-GPU and non-Pluggable devices ({device!r})")
+    name = device.name if isinstance(device, PhysicalDevice) else device
+    for gpu in list_physical_devices("GPU"):
+        if gpu.name == name:
+            return gpu
+    raise ValueError(f"{what}: Unrecognized device: {name!r} (the machine's GPUs: {list_physical_devices('GPU')})")
+
+
+def _parse_device_name(device):
+    """(device type, index) of "GPU:0", "/device:GPU:0", "/job:localhost/.../device:CPU:0"; ValueError as TF's."""
+    match = re.fullmatch(r"(?:/job:\w+)?(?:/replica:\d+)?(?:/task:\d+)?/?(?:device:)?([A-Za-z]+):(\d+)", str(device))
+    if not match:
+        raise ValueError(f"Failed parsing device name: {device!r}. Note a valid device string should at least contain "
+                         f"a device type and a device index, like \"GPU:0\".")
+    return match.group(1).upper(), int(match.group(2))
+
+
+def _require_present(device, kind, index):
+    """ValueError, as TF's, unless device `kind`:`index` is present (the CPU's index 0 is handled by the caller)."""
+    if not (kind == "GPU" and index < _core.gpu_count()):
+        raise ValueError(f"No matching devices found for {device!r}")

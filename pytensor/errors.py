@@ -108,6 +108,6 @@ def error_code_from_exception_type(cls):
     return cls.error_code
 
 
-_core._set_error_types(InvalidArgumentError, UnimplementedError, NotFoundError)
+_core._set_error_types(InvalidArgumentError, UnimplementedError, NotFoundError, ResourceExhaustedError)
 _core._register("OperatorNotAllowedInGraphError", OperatorNotAllowedInGraphError)
 _core._register("SymbolicTensorToNumpyError", _SymbolicTensorToNumpyError)

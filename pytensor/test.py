@@ -1,11 +1,13 @@
 """``tf.test``: TensorFlow's unittest helpers (``TestCase`` with its array assertions, ``main``,
-``compute_gradient``) and the build queries TF test programs ask (no GPU in this build).
+``compute_gradient``) and the build queries TF test programs ask (a GPU only in a CUDA build on a machine with one).
 """
 
 import contextlib
 import unittest
 
 import numpy as np
+
+from . import _core
 
 __all__ = ["TestCase", "main", "compute_gradient", "Benchmark", "is_gpu_available", "gpu_device_name",
            "is_built_with_cuda", "is_built_with_gpu_support", "is_built_with_rocm", "is_built_with_xla",
@@ -181,21 +183,22 @@ def benchmark_config():
 
 
 def is_gpu_available(cuda_only=False, min_cuda_compute_capability=None):
-    """False: this pytensor has no GPU device."""
-    return False
+    """True when a GPU is usable: a CUDA build (-Ccmake.define.PYTENSOR_CUDA=ON) on a machine with one."""
+    return _core.gpu_count() > 0
 
 
 def gpu_device_name():
-    """'' (no GPU device)."""
-    return ""
+    """'/device:GPU:0' when a GPU is usable, else ''."""
+    return "/device:GPU:0" if _core.gpu_count() else ""
 
 
 def is_built_with_cuda():
-    return False
+    """True for a build with the CUDA backend (whether or not this machine has a GPU)."""
+    return _core.built_with_cuda
 
 
 def is_built_with_gpu_support():
-    return False
+    return _core.built_with_cuda
 
 
 def is_built_with_rocm():

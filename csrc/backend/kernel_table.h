@@ -6,7 +6,10 @@
  * files. Each op's kernel signature is a function type declared in backend/kernels.h; the table checks it, so a
  * kernel registered with another signature is an error naming the op, never a call through the wrong type.
  */
+#include <array>
+#include <atomic>
 #include <cstddef>
+#include <utility>
 #include <cstdint>
 
 #include "../core/dtype.h"
@@ -30,6 +33,8 @@ constexpr size_t kNumPasses = 2;
 
 /** A kernel pointer with its signature erased; the table keeps the signature's tag beside it. */
 using ErasedKernel = void (*)();
+/** Installs a host trampoline of one signature (HostTrampolines<Sig>::install). */
+using InstallTrampoline = ErasedKernel (*)(ErasedKernel target);
 
 /**
  * The tag of kernel signature `Sig`: one address per function type, compared on lookup. Hidden, like the table: the
@@ -62,22 +67,87 @@ extern KernelTable g_kernel_table __attribute__((visibility("hidden")));
 void register_backends();
 
 /**
- * The error for a slot that holds no kernel of signature `signature` (registering the backends first if they are
- * not yet): TypeError naming op, device and dtype, with the dtypes that device has kernels for; Unimplemented when
+ * The kernel of a slot the fast lookup missed: the kernel itself when registering the backends filled the slot; for a
+ * GPU slot the CPU has a kernel for, that CPU kernel through host_kernel (device memory is CUDA managed memory, which
+ * the host reads in place) and, the first time per op, a warning naming the op. Otherwise the error (registering the backends first if they are not yet): TypeError naming op, device and dtype, with the dtypes that device has kernels for; Unimplemented when
  * the device has none for the op; RuntimeError for a kernel registered with another signature. Returns the kernel
  * when registering the backends filled the slot.
  */
-ErasedKernel missing_kernel(OpId op, Device device, DType dtype, Pass pass, const void* signature);
+ErasedKernel missing_kernel(OpId op, Device device, DType dtype, Pass pass, const void* signature,
+                            InstallTrampoline install);
+
+/** The op this thread last looked a device (non-CPU) kernel up for: what a device allocation failing names. */
+inline thread_local OpId t_device_op = OpId::kCount;
+
+/** The name of t_device_op ("an op" before any device lookup). */
+const char* current_device_op_name();
+
+/**
+ * True while work queued on a device may not have finished: a CPU kernel, which may read device (managed) memory in
+ * place, waits for it first (finish_device_work). Never set in a build without a device backend.
+ */
+inline std::atomic<bool> g_device_work_pending __attribute__((visibility("hidden"))){false};
+
+/** Waits for the work queued on every device and clears g_device_work_pending. */
+void finish_device_work();
+
+/** Host trampolines each kernel signature has (HostTrampolines); past them, host_kernel waits at lookup instead. */
+constexpr int kHostTrampolines = 64;
+
+/**
+ * Trampolines of kernel signature Sig for running a CPU kernel while a device may still be writing its operands:
+ * trampoline K waits for the devices' queued work when it is called, so also for work queued after the lookup (a
+ * family file's `run(contiguous(x))` queues x's copy between the two), then calls the CPU kernel installed in slot K.
+ */
+template <class Sig> struct HostTrampolines;
+template <class R, class... Args> struct HostTrampolines<R(Args...)> {
+  using Fn = R(Args...);
+  static inline Fn* targets[kHostTrampolines] = {};
+  static inline std::atomic<int> used{0};
+
+  template <int K> static R call(Args... args) {
+    if (g_device_work_pending.load(std::memory_order_relaxed)) finish_device_work();
+    return targets[K](std::forward<Args>(args)...);
+  }
+  template <int... K> static constexpr std::array<Fn*, kHostTrampolines> calls(std::integer_sequence<int, K...>) {
+    return {&call<K>...};
+  }
+  /** A trampoline to CPU kernel `target` (erased), or null when all are taken. */
+  static ErasedKernel install(ErasedKernel target) {
+    static constexpr std::array<Fn*, kHostTrampolines> trampolines =
+        calls(std::make_integer_sequence<int, kHostTrampolines>{});
+    const int k = used.fetch_add(1);
+    if (k >= kHostTrampolines) return nullptr;
+    targets[k] = reinterpret_cast<Fn*>(target);
+    return reinterpret_cast<ErasedKernel>(trampolines[k]);
+  }
+};
+
+/**
+ * The CPU kernel of (op, dtype, pass) of signature `signature`, to run on memory a device may still be writing (CUDA
+ * managed memory, which the host reads in place): a trampoline (one per slot, made by `install`) that waits for the
+ * devices' work when called; when none is left, the kernel itself after waiting now. Null when the CPU has no such
+ * kernel.
+ */
+ErasedKernel host_kernel(OpId op, DType dtype, Pass pass, const void* signature, InstallTrampoline install);
 
 /**
  * The kernel of `op` (its `pass`) for `device` and `dtype`, of signature `Sig`; throws (see missing_kernel) when
- * there is none.
+ * there is none. A device without a kernel for the op falls back to the CPU's (missing_kernel); while a device has
+ * work queued, CPU kernels come through host_kernel, so they read what the device wrote.
  */
 template <class Sig>
 inline Sig* kernel(OpId op, Device device, DType dtype, Pass pass = Pass::Forward) {
+  if (device != Device::CPU) {
+    t_device_op = op;
+  } else if (g_device_work_pending.load(std::memory_order_relaxed)) {
+    if (ErasedKernel host = host_kernel(op, dtype, pass, &SignatureTag<Sig>::tag, &HostTrampolines<Sig>::install))
+      return reinterpret_cast<Sig*>(host);
+  }
   const KernelSlot& slot = g_kernel_table.at(op, device, dtype, pass);
   if (slot.signature == &SignatureTag<Sig>::tag) return reinterpret_cast<Sig*>(slot.fn);
-  return reinterpret_cast<Sig*>(missing_kernel(op, device, dtype, pass, &SignatureTag<Sig>::tag));
+  return reinterpret_cast<Sig*>(
+      missing_kernel(op, device, dtype, pass, &SignatureTag<Sig>::tag, &HostTrampolines<Sig>::install));
 }
 
 /** Whether a kernel of signature `Sig` is registered for (op, device, dtype, pass). */

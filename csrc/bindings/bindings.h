@@ -45,4 +45,6 @@ void bind_invoke(pybind11::module_& m);
 void bind_graph(pybind11::module_& m);
 /** Graph (de)serialisation for SavedModel directories (pytensor/saved_model). */
 void bind_saved_model(pybind11::module_& m);
+/** Devices: GPU count and memory, the thread's default device, copies between devices (pytensor/config.py). */
+void bind_device(pybind11::module_& m);
 }  // namespace pt::bind

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../core/device.h"
 #include "../core/variable.h"
 
 namespace pt::bind {
@@ -320,7 +321,13 @@ Tensor to_tensor(py::handle obj, std::optional<DType> dtype, const char* op) {
                               dtype_name(t.dtype()), "; cast it with pt.cast(v, pt.", dtype_name(*dtype), ")"));
     return t;
   }
-  return to_tensor_cast(obj, dtype, op);
+  // New tensors from host data go to this thread's device (tf.device's scope; a GPU by default where one exists).
+  const Tensor t = to_tensor_cast(obj, dtype, op);
+  return default_device() == Device::CPU ? t : copy_to_device(ops::contiguous(t), default_device());
+}
+
+Tensor host_tensor(const Tensor& t) {
+  return t.device() == Device::CPU ? t : copy_to_device(ops::contiguous(t), Device::CPU);
 }
 
 Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op) {

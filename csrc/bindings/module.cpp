@@ -14,6 +14,7 @@ namespace {
 PyObject* g_invalid_argument = PyExc_ValueError;
 PyObject* g_unimplemented = PyExc_NotImplementedError;
 PyObject* g_not_found = PyExc_LookupError;
+PyObject* g_resource_exhausted = PyExc_MemoryError;
 }  // namespace
 
 void bind::translate_core_exception(std::exception_ptr p) {
@@ -31,6 +32,8 @@ void bind::translate_core_exception(std::exception_ptr p) {
     PyErr_SetString(g_unimplemented, e.what());
   } catch (const NotFound& e) {
     PyErr_SetString(g_not_found, e.what());
+  } catch (const ResourceExhausted& e) {
+    PyErr_SetString(g_resource_exhausted, e.what());
   }
 }
 
@@ -39,10 +42,12 @@ PYBIND11_MODULE(_core, m) {
 
   py::register_exception_translator(&bind::translate_core_exception);
 
-  m.def("_set_error_types", [](py::object invalid_argument, py::object unimplemented, py::object not_found) {
+  m.def("_set_error_types", [](py::object invalid_argument, py::object unimplemented, py::object not_found,
+                               py::object resource_exhausted) {
     g_invalid_argument = invalid_argument.release().ptr();
     g_unimplemented = unimplemented.release().ptr();
     g_not_found = not_found.release().ptr();
+    g_resource_exhausted = resource_exhausted.release().ptr();
   });
   m.def("_set_dtype_objects", &bind::set_dtype_objects);
   m.def("_set_dtype_aliases", &bind::set_dtype_aliases, "Installs the dtype spellings dtype arguments resolve in C++.");
@@ -77,5 +82,6 @@ PYBIND11_MODULE(_core, m) {
   bind::bind_invoke(m);
   bind::bind_graph(m);
   bind::bind_saved_model(m);
+  bind::bind_device(m);
   bind::bind_registry_ops(m);  // last: every registry op the family files did not bind by hand
 }

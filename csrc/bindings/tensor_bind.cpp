@@ -38,7 +38,8 @@ const char* buffer_format(DType dt) {
  * A read-only numpy array viewing the tensor's memory; it keeps the storage alive. Tensors are immutable, so
  * numpy may not write through the view (nor through views of it: numpy refuses to make them writeable).
  */
-py::array to_numpy(const Tensor& t) {
+py::array to_numpy(const Tensor& t_in) {
+  const Tensor t = host_tensor(t_in);
   std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
   std::vector<ssize_t> strides(t.ndim());
   for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
@@ -364,7 +365,7 @@ py::object item(const Tensor& t, const char* what) {
   if (t.numel() != 1)
     throw InvalidArgument(str_cat(what, ": only a tensor with exactly one element can be converted to a Python "
                                         "scalar, got shape ", shape_str(t.shape())));
-  Tensor c = ops::contiguous(t);
+  Tensor c = host_tensor(t);
   if (computes_in_float32(c.dtype())) c = ops::cast(c, DType::Float32);
   PT_DISPATCH_ALL(c.dtype(), what, return scalar_value<scalar_t>(c));
   return py::none();
@@ -482,8 +483,9 @@ Example:
             return arr;
           },
           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
-      .def_buffer([](const Tensor& t) {
-        check_not_symbolic(t, "Converting to a numpy array", "SymbolicTensorToNumpyError");
+      .def_buffer([](const Tensor& t_in) {
+        check_not_symbolic(t_in, "Converting to a numpy array", "SymbolicTensorToNumpyError");
+        const Tensor t = host_tensor(t_in);
         // numpy then reads bfloat16 through __array__ (ml_dtypes' type has no buffer format).
         if (t.dtype() == DType::BFloat16) throw TypeError("a bfloat16 tensor has no buffer format; use t.numpy()");
         std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
@@ -537,7 +539,8 @@ Example:
         return item(t, "item");
       })
       .def_property_readonly("device", [](const Tensor& t) {
-        return t.device() == Device::CPU ? "/job:localhost/replica:0/task:0/device:CPU:0" : "/device:GPU:0";
+        return t.device() == Device::CPU ? "/job:localhost/replica:0/task:0/device:CPU:0"
+                                         : "/job:localhost/replica:0/task:0/device:GPU:0";
       })
       .def("_data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
       .def("_is_contiguous", &Tensor::is_contiguous)

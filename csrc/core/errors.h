@@ -18,6 +18,8 @@ struct IndexError : std::runtime_error { using std::runtime_error::runtime_error
 struct RuntimeError : std::runtime_error { using std::runtime_error::runtime_error; };
 /** Feature not built (e.g. CUDA off): pytensor.errors.UnimplementedError. */
 struct Unimplemented : std::runtime_error { using std::runtime_error::runtime_error; };
+/** A resource (device memory) ran out: pytensor.errors.ResourceExhaustedError. */
+struct ResourceExhausted : std::runtime_error { using std::runtime_error::runtime_error; };
 /** No kernel of TF's is registered for the op and dtype (TF's NotFoundError): pytensor.errors.NotFoundError. */
 struct NotFound : std::runtime_error { using std::runtime_error::runtime_error; };
 

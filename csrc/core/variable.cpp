@@ -23,8 +23,9 @@ void Variable::copy(const Tensor& dst, const Tensor& src) {
 
 Variable::Variable(Tensor initial, std::string name, bool trainable)
     : uid_(g_next_uid.fetch_add(1)), name_(std::move(name)), trainable_(trainable) {
-  // Own a private dense copy: the initial value may be a view of someone else's storage.
-  value_ = Tensor::empty(initial.shape(), initial.dtype());
+  // Own a private dense copy: the initial value may be a view of someone else's storage. It lives on the initial
+  // value's device (tf.device's scope placed it), as TF places a variable.
+  value_ = Tensor::empty(initial.shape(), initial.dtype(), initial.device());
   copy(value_, initial);
   if (VariableObserver* observer = variable_observer()) observer->on_create(*this);
 }
@@ -43,7 +44,7 @@ Tensor Variable::read() const {
 
 void Variable::make_unique() {
   if (value_.storage().use_count() > 1) {
-    Tensor fresh = Tensor::empty(value_.shape(), value_.dtype());
+    Tensor fresh = Tensor::empty(value_.shape(), value_.dtype(), value_.device());
     copy(fresh, value_);
     value_ = fresh;
   }
@@ -63,7 +64,7 @@ void Variable::assign(const Tensor& value) {
   if (VariableObserver* observer = variable_observer()) observer->on_assign(*this, value);
   if (value_.storage().use_count() > 1) {
     // A read snapshot is alive: take a fresh buffer rather than copying twice.
-    value_ = Tensor::empty(value_.shape(), value_.dtype());
+    value_ = Tensor::empty(value_.shape(), value_.dtype(), value_.device());
   }
   write_into(value_, value);
 }

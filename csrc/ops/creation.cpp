@@ -4,6 +4,7 @@
 #include "record.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "../core/device.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -13,10 +14,12 @@ namespace {
 using backend::CreationKernel;
 using backend::kernel;
 
-/** A new tensor of `shape` and `dtype` written by creation op `op`'s kernel with its two parameters. */
+/** A new tensor of `shape` and `dtype` on this thread's device (tf.device's), written by creation op `op`'s kernel
+ *  with its two parameters. */
 Tensor create(OpId op, const Shape& shape, DType dtype, double a = 0, double b = 0) {
-  CreationKernel* run = kernel<CreationKernel>(op, Device::CPU, dtype);
-  Tensor out = Tensor::empty(shape, dtype);
+  const Device device = default_device();
+  CreationKernel* run = kernel<CreationKernel>(op, device, dtype);
+  Tensor out = Tensor::empty(shape, dtype, device);
   run(out, a, b);
   return out;
 }

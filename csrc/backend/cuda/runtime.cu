@@ -1,0 +1,228 @@
+// The CUDA backend's runtime: the caching allocator of device memory, the stream, host <-> device copies, cuBLAS,
+// and the registration of the DeviceRuntime and the kernels.
+#include "runtime.h"
+
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "../../core/device.h"
+#include "../kernel_table.h"
+#include "register.h"
+
+namespace pt::cuda {
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess)
+    throw RuntimeError(str_cat(what, ": CUDA error ", cudaGetErrorName(status), " (", cudaGetErrorString(status), ")"));
+}
+
+void check_cublas(cublasStatus_t status, const char* what) {
+  if (status != CUBLAS_STATUS_SUCCESS)
+    throw RuntimeError(str_cat(what, ": cuBLAS error ", cublasGetStatusName(status), " (",
+                               cublasGetStatusString(status), ")"));
+}
+
+namespace {
+cudaStream_t the_stream() {
+  static cudaStream_t s = [] {
+    cudaStream_t created;
+    check(cudaStreamCreateWithFlags(&created, cudaStreamNonBlocking), "creating the CUDA stream");
+    return created;
+  }();
+  return s;
+}
+}  // namespace
+
+cudaStream_t stream() {
+  backend::g_device_work_pending.store(true, std::memory_order_relaxed);  // the caller queues work on it
+  return the_stream();
+}
+
+void synchronize() {
+  check(cudaStreamSynchronize(the_stream()), "waiting for the GPU");
+  backend::g_device_work_pending.store(false, std::memory_order_relaxed);
+}
+
+cublasHandle_t cublas() {
+  static cublasHandle_t h = [] {
+    cublasHandle_t created;
+    check_cublas(cublasCreate(&created), "creating the cuBLAS handle");
+    check_cublas(cublasSetStream(created, stream()), "binding cuBLAS to the stream");
+    check_cublas(cublasSetMathMode(created, CUBLAS_DEFAULT_MATH), "turning TF32 off");  // no TF32 tensor-op math
+    return created;
+  }();
+  backend::g_device_work_pending.store(true, std::memory_order_relaxed);  // the caller queues a cuBLAS call
+  return h;
+}
+
+Tensor on_gpu(const Tensor& x, const char* op) {
+  if (x.device() == Device::CUDA) return x;
+  check_arg(x.is_contiguous(), op, ": an input of shape ", shape_str(x.shape()),
+            " is a strided view on the CPU while the op runs on the GPU; copy it first (tf.identity under "
+            "tf.device('/GPU:0'))");
+  return copy_to_device(x, Device::CUDA);
+}
+
+namespace {
+
+/** Bytes per allocation granule: every block is a multiple (and cudaMallocManaged aligns to more). */
+constexpr size_t kGranule = 512;
+
+/** The block size of a request: granules up to 1 MiB, then 8 size classes per power of two (at most 12.5 % over),
+ *  so a training step's same-shape buffers find each other in the cache. */
+size_t block_size(size_t nbytes) {
+  size_t size = std::max<size_t>(nbytes, 1);
+  if (size >= (size_t(1) << 20)) {
+    const size_t step = (size_t(1) << (63 - __builtin_clzll(size))) / 8;
+    size = (size + step - 1) / step * step;
+  }
+  return (size + kGranule - 1) / kGranule * kGranule;
+}
+
+/**
+ * The caching allocator of device memory: freed blocks are kept by size and handed to the next request of that size
+ * class, so ops do not call cudaMallocManaged (which synchronises the device). All work runs on one stream, so a
+ * block freed by the host is reused only by work queued after the work that used it. Memory is CUDA managed memory,
+ * prefetched to the GPU: GPU kernels read it at full speed, and an op without a CUDA kernel runs its CPU kernel on
+ * it in place (kernel_table.cpp's fallback).
+ */
+class DeviceAllocator {
+ public:
+  void* allocate(size_t nbytes) {
+    const size_t size = block_size(nbytes);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = free_.find(size);
+    void* p = nullptr;
+    if (it != free_.end() && !it->second.empty()) {
+      p = it->second.back();
+      it->second.pop_back();
+      cached_ -= size;
+    } else {
+      p = fresh_block(nbytes, size);
+    }
+    sizes_[p] = size;
+    in_use_ += size;
+    peak_ = std::max(peak_, in_use_);
+    return p;
+  }
+
+  void release(void* p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sizes_.find(p);
+    if (it == sizes_.end()) return;
+    in_use_ -= it->second;
+    free_[it->second].push_back(p);
+    cached_ += it->second;
+    sizes_.erase(it);
+  }
+
+  DeviceMemoryInfo info() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {static_cast<int64_t>(in_use_), static_cast<int64_t>(peak_)};
+  }
+
+  void reset_peak() {
+    std::lock_guard<std::mutex> lock(mu_);
+    peak_ = in_use_;
+  }
+
+ private:
+  /** A new block; when the device lacks the memory, the cache is emptied first, then ResourceExhausted. */
+  void* fresh_block(size_t nbytes, size_t size) {
+    size_t free_bytes = 0, total_bytes = 0;
+    check(cudaMemGetInfo(&free_bytes, &total_bytes), "querying free GPU memory");
+    if (size > free_bytes && cached_ > 0) {
+      empty_cache();
+      check(cudaMemGetInfo(&free_bytes, &total_bytes), "querying free GPU memory");
+    }
+    void* p = nullptr;
+    // Managed memory could oversubscribe the GPU (and page to the host without a word); TF raises instead.
+    if (size > free_bytes || cudaMallocManaged(&p, size) != cudaSuccess) {
+      cudaGetLastError();  // clears the failed allocation's error
+      throw ResourceExhausted(str_cat(backend::current_device_op_name(), ": out of GPU memory allocating a tensor of ",
+                                      nbytes, " bytes (", size, " with the allocator's rounding) on GPU:0; ",
+                                      free_bytes, " bytes are free of ", total_bytes, ", ", in_use_,
+                                      " bytes are held by live tensors. Use smaller batches or free tensors"));
+    }
+    // Best effort: a GPU without concurrent managed access refuses prefetches, and then migrates pages on first touch.
+#if CUDART_VERSION >= 13000
+    cudaMemLocation gpu{};
+    gpu.type = cudaMemLocationTypeDevice;
+    gpu.id = 0;
+    if (cudaMemPrefetchAsync(p, size, gpu, 0, stream()) != cudaSuccess) cudaGetLastError();
+#else
+    if (cudaMemPrefetchAsync(p, size, 0, stream()) != cudaSuccess) cudaGetLastError();
+#endif
+    return p;
+  }
+
+  /** Frees every cached block, after the work that may still use them finished. */
+  void empty_cache() {
+    synchronize();  // the work that may still use the blocks
+    for (auto& [size, blocks] : free_)
+      for (void* p : blocks) cudaFree(p);
+    free_.clear();
+    cached_ = 0;
+  }
+
+  std::mutex mu_;
+  std::unordered_map<size_t, std::vector<void*>> free_;  // cached blocks by size
+  std::unordered_map<void*, size_t> sizes_;              // blocks in use and their sizes
+  size_t cached_ = 0, in_use_ = 0, peak_ = 0;
+};
+
+/** The process's allocator; never destroyed, so tensors freed during interpreter exit still find it. */
+DeviceAllocator& allocator() {
+  static DeviceAllocator* a = new DeviceAllocator();
+  return *a;
+}
+
+int gpu_count() {
+  static const int count = [] {
+    int n = 0;
+    if (cudaGetDeviceCount(&n) != cudaSuccess) {  // no driver or no device: a CUDA build on a CPU-only machine
+      cudaGetLastError();
+      return 0;
+    }
+    return n;
+  }();
+  return count;
+}
+
+/** Whether `p` is host memory the CPU reads (a copy to it must finish before the copy returns). */
+bool is_host_memory(const void* p) {
+  cudaPointerAttributes attrs{};
+  if (cudaPointerGetAttributes(&attrs, p) != cudaSuccess) {
+    cudaGetLastError();
+    return true;
+  }
+  return attrs.type == cudaMemoryTypeHost || attrs.type == cudaMemoryTypeUnregistered;
+}
+
+const DeviceRuntime kRuntime = {
+    gpu_count,
+    [](size_t nbytes) { return allocator().allocate(nbytes); },
+    [](void* data, size_t) { allocator().release(data); },
+    [](void* dst, const void* src, size_t nbytes) {
+      check(cudaMemcpyAsync(dst, src, nbytes, cudaMemcpyDefault, stream()), "copying between host and GPU");
+      if (is_host_memory(dst)) synchronize();
+    },
+    [] { synchronize(); },
+    [] { return allocator().info(); },
+    [] { allocator().reset_peak(); },
+};
+
+}  // namespace
+
+void register_kernels() {
+  if (gpu_count() == 0) return;  // no GPU: the build runs on the CPU, and no tensor is ever placed on a GPU
+  set_device_runtime(Device::CUDA, &kRuntime);
+  register_elementwise_kernels();
+  register_reduce_kernels();
+  register_matmul_kernels();
+  register_softmax_kernels();
+  register_creation_kernels();
+}
+
+}  // namespace pt::cuda
