@@ -67,6 +67,22 @@ def test_silu_and_gelu_finite_far_out():
     assert np.all(np.isfinite(grad(pt.nn.silu, x))) and np.all(np.isfinite(grad(pt.nn.gelu, x)))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_leaky_relu_matches_numpy_at_every_offset_and_tail(dtype):
+    # The vector kernel: dense runs a vector at a time, tails and strided views through a padded vector; NaN, the
+    # infinities and the sign of zero come out as numpy's x > 0 ? x : alpha x gives them.
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.standard_normal(101) * 10, [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-3, -1e-3]]).astype(dtype)
+    for alpha in (0.2, 0.01, 1.5):
+        want = np.where(x > 0, x, dtype(alpha) * x)
+        for offset in range(9):
+            got = pt.nn.leaky_relu(pt.constant(x[offset:]), alpha=alpha).numpy()
+            np.testing.assert_array_equal(got.view(f"i{x.itemsize}"), want[offset:].view(f"i{x.itemsize}"))
+        strided = pt.constant(np.stack([x, x]).T)[:, 1]
+        got = pt.nn.leaky_relu(strided, alpha=alpha).numpy()
+        np.testing.assert_array_equal(got.view(f"i{x.itemsize}"), want.view(f"i{x.itemsize}"))
+
+
 @pytest.mark.parametrize("fn", ACTIVATIONS, ids=lambda f: f.__name__)
 def test_nan_propagates(fn):
     y = fn(np.array([np.nan, 1.0], np.float32)).numpy()

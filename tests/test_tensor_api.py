@@ -283,6 +283,37 @@ def test_variable_reads_are_snapshots():
     np.testing.assert_array_equal(v.numpy(), [11.0, 12.0])
 
 
+def test_variable_takes_over_a_fresh_tensor_and_copies_before_writing_a_shared_one():
+    # A Variable made from a dense tensor of the library's own memory keeps that buffer instead of copying it (an
+    # optimizer slot's zeros are written once, not twice); a write copies first while the tensor is still held.
+    gc.collect()
+    zero = pt.constant(0.0)
+    _core.reset_peak_bytes()
+    before = _core.live_bytes()
+    v = pt.Variable(pt.fill((512, 512), zero))
+    assert _core.peak_bytes() - before == 512 * 512 * 4  # one buffer: the fill's (a copy would make it two)
+    held = pt.fill((2, 3), pt.constant(1.0))
+    w = pt.Variable(held)
+    w.assign_add(pt.ones((2, 3)))
+    v.assign_add(pt.ones((512, 512)))
+    np.testing.assert_array_equal(held.numpy(), np.ones((2, 3), np.float32))
+    np.testing.assert_array_equal(w.numpy(), np.full((2, 3), 2.0, np.float32))
+    assert float(pt.reduce_sum(v).numpy()) == 512 * 512
+
+
+def test_variable_of_numpy_memory_or_a_view_is_a_copy():
+    # Borrowed memory (a numpy array) and views of a larger block are copied: writes never reach the source.
+    a = np.arange(6, dtype=np.float32)
+    v = pt.Variable(pt.constant(a))
+    v.assign_add(pt.ones(6))
+    np.testing.assert_array_equal(a, np.arange(6, dtype=np.float32))
+    base = pt.constant(np.arange(12, dtype=np.float32).reshape(3, 4)) * 1.0
+    row = pt.Variable(base[1])
+    row.assign(pt.zeros(4))
+    np.testing.assert_array_equal(base.numpy()[1], [4.0, 5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(row.numpy(), np.zeros(4, np.float32))
+
+
 def test_variable_numpy_is_a_copy():
     v = pt.Variable([1.0, 2.0])
     a = v.numpy()

@@ -162,8 +162,20 @@ def test_exp_family_within_an_ulp_at_every_float32_near_the_edges(name):
     assert worst <= 1, f"{name}: {worst} ulp at x={at!r} over {x.size} inputs"
 
 
+def test_tanh_within_an_ulp_at_every_float32_near_its_edges():
+    # cpu/exp.h's float32 tanh: a polynomial below |x| = 0.625, e / (e + 2) from expm1 above, 1 from 10 on (the input
+    # is clamped there); every float32 around those points and a run of small values, both signs.
+    x = np.concatenate([_float32_run(0.5, 0.75), _float32_run(9.0, 11.0), _float32_run(2.0**-30, 1.0, every=89),
+                        _float32_run(1.0, 20.0, every=997), np.array([np.inf, 3e38], np.float32)])
+    x = np.concatenate([x, -x])
+    worst, at = _max_ulp("tanh", x)
+    assert worst <= 1, f"tanh: {worst} ulp at x={at!r} over {x.size} inputs"
+    zeros = tf.tanh(tf.constant(np.array([0.0, -0.0, np.nan], np.float32))).numpy()
+    assert np.signbit(zeros[:2]).tolist() == [False, True] and np.isnan(zeros[2])
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", EXP_FAMILY)
+@pytest.mark.parametrize("name", EXP_FAMILY + ("tanh",))
 def test_exp_family_within_an_ulp_over_every_61st_float32(name):
     for start in range(0, 2**32, 2**28):  # 70 M inputs in 16 parts
         x = np.arange(start, start + 2**28, 61, dtype=np.uint64).astype(np.uint32).view(np.float32)

@@ -35,6 +35,8 @@ class Storage {
   size_t nbytes() const { return nbytes_; }
   /** Device of the block. */
   Device device() const { return device_; }
+  /** True when this library allocated the block (false: borrowed memory, e.g. a numpy array's). */
+  bool owned() const { return owned_; }
 
   /** Bytes currently held by storages this library allocated (for leak and release tests). */
   static int64_t live_bytes();

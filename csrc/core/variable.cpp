@@ -23,10 +23,19 @@ void Variable::copy(const Tensor& dst, const Tensor& src) {
 
 Variable::Variable(Tensor initial, std::string name, bool trainable)
     : uid_(g_next_uid.fetch_add(1)), name_(std::move(name)), trainable_(trainable) {
-  // Own a private dense copy: the initial value may be a view of someone else's storage. It lives on the initial
-  // value's device (tf.device's scope placed it), as TF places a variable.
-  value_ = Tensor::empty(initial.shape(), initial.dtype(), initial.device());
-  copy(value_, initial);
+  // A dense tensor over the whole of a block this library allocated is taken over, not copied: a write copies first
+  // while anyone else still holds the block (make_unique), so the tensor it came from never changes, and a fresh value
+  // (an optimizer slot's zeros) is not written twice, its pages faulted in twice. Anything else (a view of a larger
+  // block, borrowed memory such as a numpy array's) becomes a private dense copy, on the initial value's device
+  // (tf.device's scope placed it), as TF places a variable.
+  const std::shared_ptr<Storage>& storage = initial.storage();
+  if (storage && storage->owned() && initial.is_contiguous() && initial.offset() == 0 &&
+      storage->nbytes() == static_cast<size_t>(initial.numel()) * initial.itemsize()) {
+    value_ = Tensor::view(initial, initial.shape(), initial.strides(), 0);
+  } else {
+    value_ = Tensor::empty(initial.shape(), initial.dtype(), initial.device());
+    copy(value_, initial);
+  }
   if (VariableObserver* observer = variable_observer()) observer->on_create(*this);
 }
 

@@ -79,7 +79,15 @@ void bias_add_relu(const Tensor& value, const Tensor& bias, const Tensor& out) {
 
 void register_activation_kernels() {
   PT_ACTIVATION(relu6, [](T v) { return v != v ? v : std::min(std::max(v, T(0)), T(6)); });
-  PT_ACTIVATION(leaky_relu, [param](T v) { return v > T(0) ? v : static_cast<T>(param) * v; });
+  // leaky_relu as a vector select: the scalar form's conditional multiply (it may trap) kept GCC's loop scalar, 25x
+  // relu's time.
+  register_each(FloatTypes{}, OpId::leaky_relu, Device::CPU, [](auto tag) {
+    using T = decltype(tag);
+    return +[](const Tensor& x, const Tensor& out, double param, bool) {
+      const Vec<T> alpha = broadcast(static_cast<T>(param));
+      unary_map_vec<T>(x, out, [alpha](Vec<T> v) { return v > Vec<T>{} ? v : alpha * v; });
+    };
+  });
   PT_ACTIVATION(elu, in_float64([](double v) { return v > 0 ? v : std::expm1(v); }));
   PT_ACTIVATION(selu, in_float64([](double v) {
     return v > 0 ? kSeluScale * v : kSeluScale * kSeluAlpha * std::expm1(v);

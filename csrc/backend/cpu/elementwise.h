@@ -23,46 +23,6 @@ inline W daz_read(T v) {
   return static_cast<W>(std::abs(v) < std::numeric_limits<T>::min() ? std::copysign(T(0), v) : v);
 }
 
-/**
- * tanh in float64 for results rounded to float32: 1 - 2 / (e^2|x| + 1) through Eigen's vectorized exp, and x's Taylor
- * polynomial below 1e-3 where that difference cancels, the sign put back. Both are within 1e-13 of the exact value,
- * far inside float32's ulp; libm's scalar tanh cost ~25 ns an element (the slowest unary op, most of an unrolled RNN
- * cell's time). A functor with a packet form because Eigen 3.4's select() has none.
- */
-struct TanhForFloat32 {
-  double operator()(double x) const {
-    const double y = std::abs(x);
-    if (y < 1e-3) return x * (1.0 - x * x * (1.0 / 3 - x * x * (2.0 / 15)));
-    const double t = 1.0 - 2.0 / (std::exp(2.0 * y) + 1.0);
-    return x < 0 ? -t : t;
-  }
-  template <class Packet> Packet packetOp(const Packet& x) const {
-    namespace ei = Eigen::internal;
-    const Packet one = ei::pset1<Packet>(1.0), x2 = ei::pmul(x, x);
-    const Packet y = ei::pabs(x);
-    const Packet cubic = ei::psub(ei::pset1<Packet>(1.0 / 3), ei::pmul(x2, ei::pset1<Packet>(2.0 / 15)));
-    const Packet taylor = ei::pmul(x, ei::psub(one, ei::pmul(x2, cubic)));
-    const Packet e = ei::pexp(ei::padd(y, y));
-    const Packet t = ei::psub(one, ei::pdiv(ei::pset1<Packet>(2.0), ei::padd(e, one)));
-    const Packet signed_t = ei::pselect(ei::pcmp_lt(x, ei::pzero(x)), ei::pnegate(t), t);
-    return ei::pselect(ei::pcmp_lt(y, ei::pset1<Packet>(1e-3)), taylor, signed_t);
-  }
-};
-
-}  // namespace pt::cpu
-
-template <> struct Eigen::internal::functor_traits<pt::cpu::TanhForFloat32> {
-  enum { Cost = 20 * Eigen::NumTraits<double>::MulCost, PacketAccess = true };
-};
-
-namespace pt::cpu {
-
-/** tanh of a float64 block `a` whose results are rounded to T: TanhForFloat32 for float32, libm's for float64. */
-template <class T, class A> auto tanh_block(const A& a) {
-  if constexpr (std::is_same_v<T, float>) return a.unaryExpr(TanhForFloat32());
-  else return a.tanh();
-}
-
 /** abs's element function: abs(lowest) is lowest for integers, as in TF and numpy. */
 template <class T> T abs_of(T v) {
   if constexpr (std::is_unsigned_v<T>) return v;
@@ -126,29 +86,29 @@ void unary_map_blocks(const Tensor& x, const Tensor& out, Vec vec) {
 }
 
 /**
- * out[i] = f(x[i]) for float32, `f` mapping a Vec<float> lane by lane (e.g. cpu/exp.h). Dense runs go a vector at a
+ * out[i] = f(x[i]) for T (float32 unless given), `f` mapping a Vec<T> lane by lane (e.g. cpu/exp.h). Dense runs go a vector at a
  * time; a tail shorter than a vector, and strided runs, through a zero-padded vector, so every element goes through
  * the same code and its value never depends on its neighbours. Denormal inputs read as zero (the kernels' DAZ).
  */
-template <class F>
+template <class T = float, class F>
 void unary_map_vec(const Tensor& x, const Tensor& out, F f) {
-  constexpr int64_t L = kLanes<float>;
-  constexpr int64_t kSize = sizeof(float);
+  constexpr int64_t L = kLanes<T>;
+  constexpr int64_t kSize = sizeof(T);
   StridedIter<2> it(x.shape(), {byte_strides(out.strides(), kSize), byte_strides(x.strides(), kSize)});
   it.for_each({static_cast<char*>(out.raw_data()), static_cast<char*>(x.raw_data())}, kElementwiseGrain,
               [&](int64_t n, const std::array<char*, 2>& p, const std::array<int64_t, 2>& s) {
                 int64_t i = 0;
                 if (s[0] == kSize && s[1] == kSize) {
-                  float* __restrict o = reinterpret_cast<float*>(p[0]);
-                  const float* __restrict v = reinterpret_cast<const float*>(p[1]);
+                  T* __restrict o = reinterpret_cast<T*>(p[0]);
+                  const T* __restrict v = reinterpret_cast<const T*>(p[1]);
                   for (; i + L <= n; i += L) store(o + i, f(load(v + i)));
                 }
                 for (; i < n; i += L) {
                   const int64_t m = std::min(L, n - i);
-                  alignas(64) float lanes[L] = {};
-                  for (int64_t j = 0; j < m; ++j) lanes[j] = *reinterpret_cast<const float*>(p[1] + (i + j) * s[1]);
+                  alignas(64) T lanes[L] = {};
+                  for (int64_t j = 0; j < m; ++j) lanes[j] = *reinterpret_cast<const T*>(p[1] + (i + j) * s[1]);
                   store(lanes, f(load(lanes)));
-                  for (int64_t j = 0; j < m; ++j) *reinterpret_cast<float*>(p[0] + (i + j) * s[0]) = lanes[j];
+                  for (int64_t j = 0; j < m; ++j) *reinterpret_cast<T*>(p[0] + (i + j) * s[0]) = lanes[j];
                 }
               });
 }

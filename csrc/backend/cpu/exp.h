@@ -1,6 +1,6 @@
 #pragma once
 /**
- * float32 exp, expm1 and the logistic on SIMD vectors (Vec<float>), each within an ulp of the exact value over the
+ * float32 exp, expm1, the logistic and tanh on SIMD vectors (Vec<float>), each within an ulp of the exact value over the
  * whole float32 range (tests/test_transcendental.py), and exp(x - shift) summed along a row for softmax and the
  * cross-entropies. Eigen's AVX-512 float exp packet clamps its input at 88.376 (inf from there, where the true
  * overflow is at 88.7228), and computing in float64 costs 5x; these are float32 throughout.
@@ -111,6 +111,36 @@ inline FloatVec sigmoid_f32(FloatVec x) {
   const FloatVec quotient = num * inv;
   const FloatVec remainder = fmadd(-quotient, d_lo, fmadd(-quotient, d, num));  // num - quotient (1 + e)
   return fmadd(remainder, inv, quotient);
+}
+
+/**
+ * tanh in every lane, within an ulp. |x| < 0.625: x + x^3 P(x^2), P a degree-5 fit (relative error 1e-9 with its
+ * float32 coefficients; the x^3 term is at most a tenth of x, so its roundings stay below a tenth of an ulp).
+ * Above: e / (e + 2) with e = e^2|x| - 1 >= 2.49 (expm1, no cancellation), the quotient corrected by its remainder
+ * with e + 2 carried exactly, the sign put back; from |x| = 10 on the value rounds to 1 (the input is clamped there, so
+ * e stays finite). NaN propagates, tanh(-0) is -0.
+ */
+inline FloatVec tanh_f32(FloatVec x) {
+  const FloatVec zero = broadcast(0.0f), two = broadcast(2.0f);
+  const FloatVec s = x * x;
+  FloatVec p = broadcast(0.002147533930838108f);
+  p = fmadd(p, s, broadcast(-0.008182670921087265f));
+  p = fmadd(p, s, broadcast(0.021702965721488f));
+  p = fmadd(p, s, broadcast(-0.05394720286130905f));
+  p = fmadd(p, s, broadcast(0.13333210349082947f));
+  p = fmadd(p, s, broadcast(-0.3333333134651184f));
+  const FloatVec small = fmadd(x * s, p, x);
+  const FloatVec a = x < zero ? -x : x;  // NaN stays NaN
+  const FloatVec e = expm1_f32(exp_detail::clamp(a, 0.0f, 10.0f) * two);
+  const FloatVec d = e + two;
+  const FloatVec d_lo = (e - d) + two;  // e + 2 = d + d_lo exactly (e >= 2 where this branch is taken)
+  const FloatVec inv = broadcast(1.0f) / d;
+  const FloatVec quotient = e * inv;
+  const FloatVec remainder = fmadd(-quotient, d_lo, fmadd(-quotient, d, e));  // e - quotient (e + 2)
+  const FloatVec t = fmadd(remainder, inv, quotient);
+  const FloatVec large = x < zero ? -t : t;
+  // The polynomial gives +0 for -0 (-0 + +0): zeros keep their sign, and a denormal (which reads as 0) gives one.
+  return x == zero ? x * zero : a < broadcast(0.625f) ? small : large;
 }
 
 /**

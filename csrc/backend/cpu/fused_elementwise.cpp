@@ -57,8 +57,8 @@ void zip(const T* x, const T* y, T* dst, F f) {
 }
 
 /**
- * dst = op(x) over a block, each element computed as op's own kernel computes it (backend/cpu/unary.cpp: tanh in
- * float64, float32 exp, expm1 and the logistic by exp.h, the rest by Eigen's packets or a scalar function), so the
+ * dst = op(x) over a block, each element computed as op's own kernel computes it (backend/cpu/unary.cpp: float32
+ * exp, expm1, the logistic and tanh by exp.h, the rest by Eigen's packets or a scalar function), so the
  * fused value is bitwise the unfused one. dst may be x.
  */
 template <class T>
@@ -85,7 +85,9 @@ void unary_block(OpId op, const T* x, T* dst) {
     case OpId::reciprocal: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.inverse(); });
     case OpId::sin: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.sin(); });
     case OpId::cos: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.cos(); });
-    case OpId::tanh: return map_blocks<T, double>(x, dst, [](const auto& a) { return tanh_block<T>(a); });
+    case OpId::tanh:
+      if constexpr (f32) return map_vec(x, dst, tanh_f32);
+      else return map_blocks<T, T>(x, dst, [](const auto& a) { return a.tanh(); });
     default: throw InvalidArgument(str_cat("fused_elementwise: ", op_def(op).name, " is not a fusible unary op"));
   }
 }

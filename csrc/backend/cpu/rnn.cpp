@@ -41,15 +41,6 @@ constexpr int64_t kRowBlock = 16;
 
 // ---- activations -----------------------------------------------------------------------------------------------
 
-/** tanh in every lane from expm1 (a few ulp): -expm1(-2|x|) / (2 + expm1(-2|x|)), the sign put back. */
-inline FloatVec tanh_f32(FloatVec x) {
-  const FloatVec zero = broadcast(0.0f);
-  const FloatVec a = x < zero ? -x : x;
-  const FloatVec e = expm1_f32(a * broadcast(-2.0f));
-  const FloatVec t = -e / (e + broadcast(2.0f));
-  return x < zero ? -t : t;
-}
-
 /**
  * The logistic in every lane as 1 / (1 + e^-x): a few ulp (exp.h's sigmoid_f32, within one, corrects the quotient by
  * its remainder, which costs a third of a gate pass). 0 below -88.7 (e^-x overflows), 1 above 17.

@@ -115,24 +115,19 @@ using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::h
 
 }  // namespace
 
-// Float-only ops with an Eigen vectorized form, `a` an aligned block of the input (unary_map_blocks) in type W: T, or
-// double for functions computed in float64 and rounded, where the float32 ones are not within an ulp of the exact
-// value: Eigen's tanh is not vectorized without fast math (libm's tanhf is 2 ulp off). Its float32 log packet is
-// within an ulp, log1p within 2, and sin and cos call libm's sinf / cosf (within an ulp), so those stay in float32
+// Float-only ops with an Eigen vectorized form, `a` an aligned block of the input (unary_map_blocks). Eigen's
+// float32 log packet is within an ulp, log1p within 2, and sin and cos call libm's sinf / cosf (within an ulp)
 // (tests/test_transcendental.py).
-#define PT_BLOCK_UNARY(ID, WIDE, VEC)                                                       \
+#define PT_FLOAT_UNARY(ID, VEC)                                                             \
   register_each(FloatTypes{}, OpId::ID, Device::CPU, [](auto tag) {                         \
     using T = decltype(tag);                                                                \
-    using W = std::conditional_t<WIDE, double, T>;                                          \
     return +[](const Tensor& x, const Tensor& out) {                                        \
-      unary_map_blocks<T, W>(x, out, [](const auto& a) { return VEC; });                    \
+      unary_map_blocks<T, T>(x, out, [](const auto& a) { return VEC; });                    \
     };                                                                                      \
   })
-#define PT_FLOAT_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, false, VEC)
-#define PT_WIDE_UNARY(ID, VEC) PT_BLOCK_UNARY(ID, true, VEC)
-// exp, expm1 and the logistic: float32 by exp.h's SIMD functions (Eigen's float32 logistic is a rational
-// approximation 7e-4 off, and its AVX-512 exp packet returns inf from 88.376, short of the overflow at 88.7228);
-// float64 by Eigen.
+// exp, expm1, the logistic and tanh: float32 by exp.h's SIMD functions (Eigen's float32 logistic is a rational
+// approximation 7e-4 off, its AVX-512 exp packet returns inf from 88.376, short of the overflow at 88.7228, and its
+// tanh is not vectorized without fast math, where libm's tanhf is 2 ulp off); float64 by Eigen.
 #define PT_EXP_UNARY(ID, F32, VEC64)                                                        \
   register_each(FloatTypes{}, OpId::ID, Device::CPU, [](auto tag) {                         \
     using T = decltype(tag);                                                                \
@@ -167,7 +162,7 @@ void register_unary_kernels() {
   PT_FLOAT_UNARY(reciprocal, a.inverse());
   PT_FLOAT_UNARY(sin, a.sin());
   PT_FLOAT_UNARY(cos, a.cos());
-  PT_WIDE_UNARY(tanh, tanh_block<T>(a));
+  PT_EXP_UNARY(tanh, tanh_f32, a.tanh());
   PT_EXP_UNARY(sigmoid, sigmoid_f32, (1.0 + (-a).exp()).inverse());
   PT_FLOAT_UNARY(floor, a.floor());
   PT_FLOAT_UNARY(ceil, a.ceil());
@@ -189,9 +184,7 @@ void register_unary_kernels() {
 }
 
 #undef PT_DISPATCH_CAST
-#undef PT_BLOCK_UNARY
 #undef PT_FLOAT_UNARY
-#undef PT_WIDE_UNARY
 #undef PT_EXP_UNARY
 #undef PT_SCALAR_UNARY
 
