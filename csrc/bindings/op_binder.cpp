@@ -147,27 +147,24 @@ std::vector<Tensor> tensor_list(py::handle values, const char* op) {
   return out;
 }
 
-/**
- * Ops whose tensor inputs share one dtype (the binary family's operands among them): Python values convert to the
- * dtype of the first tensor among them.
- */
+/** Ops whose tensor inputs share one dtype: Python values convert to the dtype of the first tensor among them. */
 bool same_dtype_inputs(OpId op) {
-  return (std::strcmp(op_def(op).family, "binary") == 0 && op_def(op).num_inputs == 2) || op == OpId::relu_grad ||
-         op == OpId::bias_add_relu || op == OpId::softmax_cross_entropy_with_logits || op == OpId::matmul;
+  return op == OpId::relu_grad || op == OpId::bias_add_relu || op == OpId::softmax_cross_entropy_with_logits ||
+         op == OpId::matmul;
 }
 
-/** The tensor inputs of a call (`params`: their positions; `same_dtype`: same_dtype_inputs(op)). */
-std::vector<Tensor> convert_inputs(OpId op, const Call& call, const std::vector<size_t>& params, bool same_dtype) {
+/** The tensor inputs of a call (`params`: their positions). */
+std::vector<Tensor> convert_inputs(OpId op, const Call& call, const std::vector<size_t>& params) {
   const char* name = op_def(op).name;
   if (op_def(op).num_inputs < 0) return tensor_list(call[params[0]], name);
   std::vector<Tensor> inputs(params.size());
   std::optional<DType> dtype;
-  if (same_dtype)
+  if (same_dtype_inputs(op))
     for (size_t i = 0; i < params.size() && !dtype; ++i)
       if (is_tensor_like(call[params[i]])) dtype = to_tensor(call[params[i]], std::nullopt, name).dtype();
   for (size_t i = 0; i < params.size(); ++i) {
     inputs[i] = to_tensor(call[params[i]], dtype, name);
-    if (same_dtype && !dtype) dtype = inputs[i].dtype();
+    if (same_dtype_inputs(op) && !dtype) dtype = inputs[i].dtype();
   }
   return inputs;
 }
@@ -309,10 +306,8 @@ void bind_op(py::module_& m, OpId op) {
                               " tensor arguments, the registry row ", n));
   const bool list = op == OpId::unstack || op == OpId::split;
   const bool tuple = std::strcmp(op_def(op).family, "rnn") == 0;  // (sequence, states...)
-  const bool same_dtype = same_dtype_inputs(op);
-  define(m, sig, doc.find(signature) == 0 ? doc : signature + "\n\n" + doc,
-         [op, inputs, setters, list, tuple, same_dtype](const Call& call) -> py::object {
-    std::vector<Tensor> in = convert_inputs(op, call, inputs, same_dtype);
+  define(m, sig, doc.find(signature) == 0 ? doc : signature + "\n\n" + doc, [op, inputs, setters, list, tuple](const Call& call) -> py::object {
+    std::vector<Tensor> in = convert_inputs(op, call, inputs);
     Attrs attrs{T{}};
     for (const Setter& s : setters) s(call, in, attrs);
     std::vector<Tensor> out = ops::invoke(op, in, attrs);

@@ -1,7 +1,8 @@
-// The element-wise functions whose arguments follow rules of their own: cast (converts leniently), where (None and
-// None: the indices), clip_by_value (the bounds take x's dtype); the fused program's adapter. The unary and binary
-// ops are generated from their registry rows.
+// Bindings of the unary and binary families.
+#include <pybind11/stl.h>
+
 #include "bindings.h"
+#include "docs.h"
 #include "op_binder.h"
 
 namespace pt::bind {
@@ -34,6 +35,23 @@ void bind_elementwise(py::module_& m) {
       e.program.push_back({registry_op(step[0].cast<std::string>()), step[1].cast<int32_t>(), step[2].cast<int32_t>()});
     }
   });
+  py::options docs;  // the op table's docstrings start with TF's signature; pybind's would type everything `object`
+  docs.disable_function_signatures();
+  for (const OpDef& d : op_registry()) {
+    OpId id = static_cast<OpId>(&d - op_registry().data());
+    std::string family = d.family;
+    if (family == "unary" && id != OpId::cast) {
+      m.def(d.name, [id](py::handle x, py::handle) { return ops::unary(id, to_tensor(x, std::nullopt, op_def(id).name)); },
+            py::arg("x"), py::arg("name") = py::none(), op_doc(d.name));
+    } else if (family == "binary" && d.num_inputs == 2) {
+      m.def(d.name,
+            [id](py::handle x, py::handle y, py::handle) {
+              auto [a, b] = binary_operands(x, y, op_def(id).name);
+              return ops::binary(id, a, b);
+            },
+            py::arg("x"), py::arg("y"), py::arg("name") = py::none(), op_doc(d.name));
+    }
+  }
   def_function(m, "cast", [](const Call& c) {
     return py::cast(ops::cast(to_tensor_cast(c[0], std::nullopt, "cast"), dtype_from_py(c[1])));
   });
