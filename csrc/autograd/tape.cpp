@@ -133,8 +133,8 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
   // collects them, and a source whose gradient is only rows gets them as such. Only sweeps with such a gather look.
   std::unordered_set<const TensorImpl*> row_sources;
   std::unordered_map<const TensorImpl*, std::vector<RowGradient>> row_grads;
-  if (rows) rows->assign(sources.size(), RowGradient());
   if (rows && any_gather) {
+    rows->assign(sources.size(), RowGradient());
     for (const Source& s : sources)
       if (!s.variable) row_sources.insert(s.tensor.id());
     for (const auto& [value, uid] : variable_reads_)
@@ -147,7 +147,7 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
   // A source's gradient is final once the sweep has passed the first relevant node reading it (the sweep runs
   // backwards): ready_after[node] lists the sources then final; those no node reads are final from the start.
   // Without a callback every source is finished after the sweep, and this analysis is skipped (the tape step's cost).
-  std::vector<std::vector<size_t>> ready_after(on_ready ? nodes_.size() + 1 : 1);
+  std::vector<std::vector<size_t>> ready_after(on_ready ? nodes_.size() + 1 : 0);
   if (on_ready) {
     std::unordered_map<const TensorImpl*, std::vector<size_t>> source_of_value;
     for (size_t k = 0; k < sources.size(); ++k) {
@@ -166,58 +166,55 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
       }
     }
     for (size_t k = 0; k < sources.size(); ++k) ready_after[first_reader[k]].push_back(k);
-  } else {
-    for (size_t k = 0; k < sources.size(); ++k) ready_after[0].push_back(k);
   }
 
   std::unordered_map<const TensorImpl*, Tensor> grads;
   std::vector<Tensor> result(sources.size());
-  auto finish_sources = [&](const std::vector<size_t>& ks) {
-    for (size_t k : ks) {
-      const Source& s = sources[k];
-      std::vector<const RowGradient*> parts;  // the source's row gradients
-      auto take_rows = [&](const TensorImpl* id) {
-        auto it = row_grads.find(id);
-        if (it != row_grads.end())
-          for (const RowGradient& r : it->second) parts.push_back(&r);
-      };
-      if (!s.variable) {
-        auto it = grads.find(s.tensor.id());
-        if (it != grads.end()) result[k] = it->second;
-        if (!row_grads.empty()) take_rows(s.tensor.id());
-      } else {
-        // A variable read several times: the sum of its reads' gradients.
-        for (const auto& [value, uid] : variable_reads_) {
-          if (uid != s.variable) continue;
-          if (!row_grads.empty()) take_rows(value.id());
-          auto it = grads.find(value.id());
-          if (it == grads.end()) continue;
-          result[k] = result[k].defined() ? ops::binary(OpId::add, result[k], it->second) : it->second;
-        }
+  auto finish_source = [&](size_t k) {
+    const Source& s = sources[k];
+    std::vector<const RowGradient*> parts;  // the source's row gradients
+    auto take_rows = [&](const TensorImpl* id) {
+      auto it = row_grads.find(id);
+      if (it != row_grads.end())
+        for (const RowGradient& r : it->second) parts.push_back(&r);
+    };
+    if (!s.variable) {
+      auto it = grads.find(s.tensor.id());
+      if (it != grads.end()) result[k] = it->second;
+      if (!row_grads.empty()) take_rows(s.tensor.id());
+    } else {
+      // A variable read several times: the sum of its reads' gradients.
+      for (const auto& [value, uid] : variable_reads_) {
+        if (uid != s.variable) continue;
+        if (!row_grads.empty()) take_rows(value.id());
+        auto it = grads.find(value.id());
+        if (it == grads.end()) continue;
+        result[k] = result[k].defined() ? ops::binary(OpId::add, result[k], it->second) : it->second;
       }
-      if (!parts.empty()) {
-        // As TF aggregates: rows alone stay rows (concatenated, int64 ids when their dtypes differ); rows beside a
-        // dense gradient are added to it densely.
-        if (result[k].defined()) {
-          for (const RowGradient* r : parts) result[k] = ops::binary(OpId::add, result[k], r->to_dense());
-        } else if (parts.size() == 1) {
-          (*rows)[k] = *parts[0];
-        } else {
-          std::vector<Tensor> values, indices;
-          bool mixed = false;
-          for (const RowGradient* r : parts) mixed = mixed || r->indices.dtype() != parts[0]->indices.dtype();
-          for (const RowGradient* r : parts) {
-            values.push_back(r->values);
-            indices.push_back(mixed ? ops::cast(r->indices, DType::Int64) : r->indices);
-          }
-          (*rows)[k] = {ops::concat(values, 0), ops::concat(indices, 0), parts[0]->dense_shape};
-        }
-      }
-      if (on_ready) on_ready(k, result[k]);
     }
+    if (!parts.empty()) {
+      // As TF aggregates: rows alone stay rows (concatenated, int64 ids when their dtypes differ); rows beside a
+      // dense gradient are added to it densely.
+      if (result[k].defined()) {
+        for (const RowGradient* r : parts) result[k] = ops::binary(OpId::add, result[k], r->to_dense());
+      } else if (parts.size() == 1) {
+        (*rows)[k] = *parts[0];
+      } else {
+        std::vector<Tensor> values, indices;
+        bool mixed = false;
+        for (const RowGradient* r : parts) mixed = mixed || r->indices.dtype() != parts[0]->indices.dtype();
+        for (const RowGradient* r : parts) {
+          values.push_back(r->values);
+          indices.push_back(mixed ? ops::cast(r->indices, DType::Int64) : r->indices);
+        }
+        (*rows)[k] = {ops::concat(values, 0), ops::concat(indices, 0), parts[0]->dense_shape};
+      }
+    }
+    if (on_ready) on_ready(k, result[k]);
   };
   auto finish = [&](size_t node_or_start) {  // with a callback: as the sweep passes each node
-    if (on_ready) finish_sources(ready_after[node_or_start]);
+    if (on_ready)
+      for (size_t k : ready_after[node_or_start]) finish_source(k);
   };
   for (size_t i = 0; i < targets.size(); ++i) {
     const Tensor& t = targets[i];
@@ -275,7 +272,8 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
     }
     finish(i);
   }
-  if (!on_ready) finish_sources(ready_after[0]);
+  if (!on_ready)
+    for (size_t k = 0; k < sources.size(); ++k) finish_source(k);
   return result;
 }
 

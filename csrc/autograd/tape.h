@@ -72,7 +72,8 @@ class Tape : public TapeRecorder {
    * it throws ends the sweep and propagates (a non-persistent tape is then used up).
    * With `rows` set, a source whose only gradient comes through axis-0 gathers of it gets it as rows: (*rows)[k]
    * is then set (before on_ready sees k) and the dense gradient left undefined, as TF returns IndexedSlices;
-   * without, every gradient is dense.
+   * without, every gradient is dense. *rows is sized to the sources only when the sweep meets such a gather (else
+   * left empty: the tape step allocates nothing for it).
    */
   std::vector<Tensor> gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                                const std::vector<Tensor>& output_grads, bool consume,

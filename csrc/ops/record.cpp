@@ -31,12 +31,18 @@ bool is_tracked_any(const std::vector<Tensor>& ts) {
 }
 
 namespace {
-/** Adds `node` to every active, unpaused tape that tracks one of its inputs. */
-void add_to_tapes(const std::shared_ptr<Node>& node) {
-  for (TapeRecorder* tape : thread_state().tapes) {
+/**
+ * Adds a node (op, inputs, ...) to every active, unpaused tape that tracks one of its inputs, in one pass over the
+ * tapes; the node is built (`make`, moving the caller's vectors) only when a first tape takes it.
+ */
+template <class Make>
+void add_to_tapes(const ThreadState& state, const std::vector<Tensor>& inputs, Make make) {
+  std::shared_ptr<Node> node;
+  for (TapeRecorder* tape : state.tapes) {
     if (tape->paused()) continue;
-    for (const Tensor& in : node->inputs) {
+    for (const Tensor& in : node ? node->inputs : inputs) {
       if (tape->tracks(in.id())) {
+        if (!node) node = make();
         tape->add_node(node);
         break;
       }
@@ -47,19 +53,22 @@ void add_to_tapes(const std::shared_ptr<Node>& node) {
 
 void record(OpId op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, Attrs attrs, std::vector<Tensor> saved) {
   check_attrs_type(op, attrs);
-  ThreadState& state = thread_state();
+  const ThreadState& state = thread_state();
   if (state.observer) state.observer->on_op(op, inputs, outputs, attrs, saved);
   // Non-differentiable ops pass no gradient: not recording them has the same effect, for free.
   if (state.tapes.empty() || state.suspended || !op_def(op).differentiable) return;
-  if (!is_tracked_any(inputs)) return;
-  add_to_tapes(std::make_shared<Node>(
-      Node{op, std::move(inputs), std::move(outputs), std::move(attrs), std::move(saved), nullptr, {}}));
+  add_to_tapes(state, inputs, [&] {
+    return std::make_shared<Node>(
+        Node{op, std::move(inputs), std::move(outputs), std::move(attrs), std::move(saved), nullptr, {}});
+  });
 }
 
 void record_custom(std::vector<Tensor> inputs, std::vector<Tensor> outputs,
                    std::function<std::vector<Tensor>(const std::vector<Tensor>&)> grad) {
-  if (!is_tracked_any(inputs)) return;
-  add_to_tapes(std::make_shared<Node>(Node{OpId::identity, std::move(inputs), std::move(outputs), attrs::None{}, {}, std::move(grad), {}}));
+  add_to_tapes(thread_state(), inputs, [&] {
+    return std::make_shared<Node>(
+        Node{OpId::identity, std::move(inputs), std::move(outputs), attrs::None{}, {}, std::move(grad), {}});
+  });
 }
 
 }  // namespace pt::autograd
