@@ -95,8 +95,8 @@ inline T squared(const T* gv, const T* g2v, int64_t i) {
 /**
  * Runs an update body(count, offset, gradient, squared gradient, rows tag) over the variable: dense, over parallel
  * chunks with the gradient at `offset` (squares null, tag false); a row gradient (step.indices), row by row with the
- * row's summed slices and squares (tag true) or zeros for an untouched row, where untouched rows change (a moment
- * decays, weight decay shrinks them), else over the touched rows only.
+ * row's summed slices and squares (tag true), and where untouched rows change (a moment decays, weight decay shrinks
+ * them) runs of untouched rows as dense chunks of zeros, else over the touched rows only.
  */
 template <class T, class Body>
 void over_gradient(const OptimizerStep& s, const Tensor& var, const Tensor& grad, bool squares,
@@ -120,7 +120,8 @@ void over_gradient(const OptimizerStep& s, const Tensor& var, const Tensor& grad
     });
     return;
   }
-  // A run of untouched rows is one call with a zero gradient (at most `span` rows: the zeros' length)
+  // A run of untouched rows is one call of the dense loop with a zero gradient (at most `span` rows: the zeros'
+  // length)
   const int64_t span = grain;
   const std::vector<T> zeros(static_cast<size_t>(span * width), T(0));
   parallel_for(static_cast<int64_t>(g.position.size()), grain, [&](int64_t begin, int64_t end) {
@@ -133,7 +134,7 @@ void over_gradient(const OptimizerStep& s, const Tensor& var, const Tensor& grad
       }
       int64_t last = r + 1;
       while (last < end && last - r < span && g.position[last] < 0) ++last;
-      body((last - r) * width, r * width, zeros.data(), squares ? zeros.data() : nullptr, std::true_type{});
+      body((last - r) * width, r * width, zeros.data(), nullptr, std::false_type{});  // the dense loop: g * g = 0
       r = last;
     }
   });
