@@ -17,14 +17,15 @@ repeats): a stateful LSTM(64) layer called on one timestep (PyTorch: nn.LSTM car
 LSTMCell(64) called in a Python loop (PyTorch: nn.LSTMCell), eagerly, without a tape.
 
 With --embedding: a 100 000-word vocabulary instead, where the embedding's gradient dominates:
-Embedding(100000, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), Adam, batch 64 of 100 tokens (at most 6 400
-of the 100 000 rows touched per step); ms per training step (median of 50 after 5 warm-up steps) and the growth of
-the worker's peak resident memory over the run (MB). PyTorch twice: a dense gradient, and row gradients
-(nn.Embedding(sparse=True) with SparseAdam, which updates only the touched rows' moments: lazy, not Adam's
-numbers). TF's and pytensor's gradient is an IndexedSlices; Keras 3's Adam (and pytensor's) applies it densely.
-(pytensor's dense-gradient figure: run this script from a checkout before the row gradients, side by side.)
-Then, for pytensor and TF, the Embedding's gradient alone (tape.gradient of the summed lookup of one batch): as rows,
-and converted to its dense tensor; there the MB column is the gradient's size, not memory growth.
+Embedding(100000, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), SGD and Adam, batch 64 of 100 tokens (at most
+6 400 of the 100 000 rows touched per step); ms per training step (median of 50 after 5 warm-up steps) and the growth
+of the worker's peak resident memory over the run (MB), one worker process per case. TF's and pytensor's gradient is
+an IndexedSlices: "rows" applies it as rows, as Keras 3 on TF does (SGD: a scatter into the touched rows; Adam: every
+row's moments decay, so its update stays a pass over the whole table, without a dense gradient); pytensor's "dense"
+converts it to its dense tensor first (its optimizers before row updates). PyTorch: a dense gradient, and row
+gradients (nn.Embedding(sparse=True) with SGD, or SparseAdam, which updates only the touched rows' moments: lazy,
+not Adam's numbers). Then, for pytensor and TF, the Embedding's gradient alone (tape.gradient of the summed lookup of
+one batch): as rows, and converted to its dense tensor; there the MB column is the gradient's size.
 
 Run: python3 bench/rnn.py [--epochs 4] [--threads 2] [--masked] [--models lstm,gru,bilstm,conv1d]
      [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step] [--embedding]
@@ -231,36 +232,47 @@ def step_ms(args, step, warmup=5, steps=50):
     return statistics.median(times)
 
 
+# --embedding cases, one worker process each (peak memory only grows): "<optimizer> rows" trains with the Embedding's
+# gradient applied as rows; "<optimizer> dense" (pytensor) as the dense tensor it stands for, the update before row
+# updates; PyTorch's rows are nn.Embedding(sparse=True) with SparseAdam / SGD. "gradient" times the gradient alone.
+EMBEDDING_CASES = {"pytensor": ["SGD rows", "SGD dense", "Adam rows", "Adam dense", "gradient"],
+                   "tf": ["SGD rows", "Adam rows", "gradient"],
+                   "torch": ["SGD rows", "SGD dense", "Adam rows", "Adam dense"]}
+
+
 def big_embedding(framework, args):
-    """{case: [ms per step, peak RSS growth MB]} for the 100 000-word Embedding model."""
+    """{case: [ms per step, peak RSS growth MB]} for the 100 000-word Embedding model, case args.embedding_case."""
     rng = np.random.default_rng(0)
     tokens = rng.integers(0, BIG_VOCAB, (BATCH * 8, STEPS)).astype(np.int32)
     labels = rng.integers(0, 2, (BATCH * 8, 1)).astype(np.float32)
     batches = [(tokens[i:i + BATCH], labels[i:i + BATCH]) for i in range(0, len(tokens), BATCH)]
+    case = args.embedding_case
+    optimizer, _, how = case.partition(" ")
     if framework == "torch":
         import torch
         from torch import nn
 
         torch.set_num_threads(args.threads)
         torch.manual_seed(0)
-        # One case per process (peak memory only grows): the worker runs with or without --torch-rows.
-        result = {}
-        for case, sparse in (("row gradient", True),) if args.torch_rows else (("dense gradient", False),):
-            before = peak_rss_mb()
-            embedding, head = nn.Embedding(BIG_VOCAB, 64, sparse=sparse), nn.Linear(64, 1)
-            optimizers = ([torch.optim.SparseAdam(embedding.parameters(), 1e-3), torch.optim.Adam(head.parameters())]
-                          if sparse else [torch.optim.Adam([*embedding.parameters(), *head.parameters()], 1e-3)])
-            data = [(torch.from_numpy(x).long(), torch.from_numpy(y)) for x, y in batches]
+        sparse = how == "rows"
+        before = peak_rss_mb()
+        embedding, head = nn.Embedding(BIG_VOCAB, 64, sparse=sparse), nn.Linear(64, 1)
+        if optimizer == "SGD":  # torch's SGD takes sparse gradients itself
+            optimizers = [torch.optim.SGD([*embedding.parameters(), *head.parameters()], 1e-3)]
+        elif sparse:
+            optimizers = [torch.optim.SparseAdam(embedding.parameters(), 1e-3), torch.optim.Adam(head.parameters())]
+        else:
+            optimizers = [torch.optim.Adam([*embedding.parameters(), *head.parameters()], 1e-3)]
+        data = [(torch.from_numpy(x).long(), torch.from_numpy(y)) for x, y in batches]
 
-            def step(i):
-                x, y = data[i % len(data)]
-                for opt in optimizers:
-                    opt.zero_grad()
-                nn.functional.binary_cross_entropy_with_logits(head(embedding(x).mean(1)), y).backward()
-                for opt in optimizers:
-                    opt.step()
-            result[case] = [step_ms(args, step), peak_rss_mb() - before]
-        return result
+        def step(i):
+            x, y = data[i % len(data)]
+            for opt in optimizers:
+                opt.zero_grad()
+            nn.functional.binary_cross_entropy_with_logits(head(embedding(x).mean(1)), y).backward()
+            for opt in optimizers:
+                opt.step()
+        return {case: [step_ms(args, step), peak_rss_mb() - before]}
     if framework == "tf":
         import tensorflow as tf
         import keras
@@ -273,12 +285,15 @@ def big_embedding(framework, args):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(STEPS,), dtype="int32"), keras.layers.Embedding(BIG_VOCAB, 64),
                               keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
     data = [(tf.constant(x), tf.constant(y)) for x, y in batches]
-    ms = step_ms(args, lambda i: model.train_on_batch(*data[i % len(data)]))
-    # pytensor and TF give the Embedding its gradient as rows (IndexedSlices); Keras's Adam then updates densely
-    result = {"row gradient": [ms, peak_rss_mb() - before]}
-    embedding, table = model.layers[0], model.layers[0].embeddings
+    if case != "gradient":
+        opt = getattr(keras.optimizers, optimizer)(1e-3)
+        if how == "dense":
+            opt._row_updates = False  # pytensor's update before row updates: the gradient densified first
+        model.compile(optimizer=opt, loss="binary_crossentropy")
+        return {case: [step_ms(args, lambda i: model.train_on_batch(*data[i % len(data)])), peak_rss_mb() - before]}
+    embedding = model.layers[0]
+    table = embedding.embeddings
 
     def rows(i):
         with tf.GradientTape() as tape:
@@ -287,7 +302,7 @@ def big_embedding(framework, args):
 
     # The Embedding's gradient alone, as rows and as the dense tensor they stand for (MB: the gradient's size)
     g = rows(0)
-    result["gradient: rows"] = [step_ms(args, rows), (g.values.numpy().nbytes + g.indices.numpy().nbytes) / 1e6]
+    result = {"gradient: rows": [step_ms(args, rows), (g.values.numpy().nbytes + g.indices.numpy().nbytes) / 1e6]}
     dense = tf.convert_to_tensor(g)
     result["gradient: dense"] = [step_ms(args, lambda i: tf.convert_to_tensor(rows(i))), dense.numpy().nbytes / 1e6]
     return result
@@ -326,31 +341,32 @@ def main():
                     help="CPU seconds per epoch instead of wall seconds (a busy machine; with --threads 1)")
     ap.add_argument("--embedding", action="store_true",
                     help="step time and peak memory of a 100 000-word Embedding model instead")
-    ap.add_argument("--torch-rows", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--embedding-case", default="Adam rows", help=argparse.SUPPRESS)
     ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         return worker(args)
     frameworks = [f for f in ("pytensor", "torch", "tf") if f in args.only.split(",")]
+    if args.embedding:
+        print(f"Embedding({BIG_VOCAB}, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), batch {BATCH} x "
+              f"{STEPS} tokens, {args.threads} threads; {'CPU ' if args.cpu_time else ''}ms per step (median of 50), "
+              f"peak RSS growth (MB)")
+        # Peers interleaved case by case, so that a busy machine weighs on every framework alike
+        for case in dict.fromkeys(c for f in frameworks for c in EMBEDDING_CASES[f]):
+            for framework in frameworks:
+                if case not in EMBEDDING_CASES[framework]:
+                    continue
+                result, error = spawn(sys.executable if framework == "pytensor" else args.peer_python, framework,
+                                      args, ["--embedding-case", case])
+                if result is None:
+                    print(f"{framework:10s} {case:16s} failed: {error}")
+                    continue
+                for name, (ms, mb) in result.items():
+                    print(f"{framework:10s} {name:16s} {ms:8.2f} ms {mb:8.1f} MB", flush=True)
+        return
     results = {}
     for framework in frameworks:
         results[framework] = spawn(sys.executable if framework == "pytensor" else args.peer_python, framework, args)
-    if args.embedding and "torch" in frameworks:
-        rows, error = spawn(args.peer_python, "torch", args, ["--torch-rows"])
-        if rows is not None and results["torch"][0] is not None:
-            results["torch"][0].update(rows)
-    if args.embedding:
-        print(f"Embedding({BIG_VOCAB}, 64) -> GlobalAveragePooling1D -> Dense(1, sigmoid), Adam, batch {BATCH} x "
-              f"{STEPS} tokens, {args.threads} threads; {'CPU ' if args.cpu_time else ''}ms per step (median of 50), peak RSS growth "
-              f"(MB)")
-        for framework in frameworks:
-            result, error = results[framework]
-            if result is None:
-                print(f"{framework:10s} failed: {error}")
-                continue
-            for case, (ms, mb) in result.items():
-                print(f"{framework:10s} {case:16s} {ms:8.2f} ms {mb:8.1f} MB")
-        return
     if args.step_by_step:
         print(f"batch 1, LSTM(64) on 64 features, {args.threads} threads; µs per timestep (median of 7 x 200 steps)")
         print(f"{'':16s}" + "".join(f"{f:>10s}" for f in frameworks))

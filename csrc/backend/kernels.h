@@ -147,11 +147,15 @@ struct OptimizerStep {
   bool nesterov = false;
   double alpha = 0;                        // Adam: the bias-corrected step size
   double m_coef = 0, g_coef = 0, v_coef = 0;  // Nadam: the momentum schedule's coefficients
+  /** A row gradient (an IndexedSlices): `grad` holds values for these int64 rows of `var` (undefined: dense). */
+  Tensor indices;
+  const char* optimizer = "";              // the optimizer's name, for errors
 };
 /**
  * apply_sgd ... apply_nadam: updates `var` and its slots in place (dense, var's shape and dtype; undefined: absent
  * or unused) from the dense `grad`: SGD (momentum), RMSprop (velocity, average_grad, momentum), Adam (m, v, v_hat),
- * Adagrad (accumulator), Adadelta (accumulated_grad, accumulated_delta_var), Nadam (m, v).
+ * Adagrad (accumulator), Adadelta (accumulated_grad, accumulated_delta_var), Nadam (m, v). With `step.indices`,
+ * `grad` (contiguous, one row per index) is a row gradient, applied as Keras 3's TF backend applies an IndexedSlices.
  */
 using OptimizerKernel = void(const OptimizerStep& step, const Tensor& var, const Tensor& grad, const Tensor& slot_a,
                              const Tensor& slot_b, const Tensor& slot_c);

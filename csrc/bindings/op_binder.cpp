@@ -195,14 +195,17 @@ Variable& variable_arg(py::handle h, const char* op, const std::string& what) {
 
 /**
  * The call of an optimizer update (family optim): var, grad, then its slot Variables, updated in place through
- * ops::invoke_update. An optional slot (default None) sets, in order, the struct's bool fields that are no Python
+ * ops::invoke_update, and last a row gradient's `indices` (None: grad is dense). An optional slot (default None) sets, in order, the struct's bool fields that are no Python
  * argument (has_momentum, centered, amsgrad): whether the update has that slot.
  */
 template <class T>
 std::function<py::object(const Call&)> update_body(OpId op, const Signature& sig, const std::vector<size_t>& inputs,
                                                    const std::vector<Setter>& setters) {
+  // `indices` (a row gradient's, default None) follows the slots
+  const bool rows = inputs.size() > 2 && sig.params[inputs.back()] == "indices";
+  const size_t num_inputs = inputs.size() - (rows ? 1 : 0);
   std::vector<size_t> optional_slots;
-  for (size_t k = 2; k < inputs.size(); ++k)
+  for (size_t k = 2; k < num_inputs; ++k)
     if (sig.defaults[inputs[k]] && sig.defaults[inputs[k]].is_none()) optional_slots.push_back(k);
   std::vector<size_t> flags;  // the struct's bool fields that no Python argument names
   size_t field = 0;
@@ -216,13 +219,13 @@ std::function<py::object(const Call&)> update_body(OpId op, const Signature& sig
   if (inputs.size() < 2 || flags.size() != optional_slots.size())
     py::pybind11_fail(str_cat(sig.function, ": ", optional_slots.size(), " optional slots for ", flags.size(),
                               " presence flags of attrs::", T::kName));
-  return [op, sig, inputs, setters, optional_slots, flags](const Call& call) -> py::object {
+  return [op, sig, inputs, num_inputs, rows, setters, optional_slots, flags](const Call& call) -> py::object {
     const char* name = op_def(op).name;
     std::vector<Variable*> variables{&variable_arg(call[inputs[0]], name, sig.params[inputs[0]]), nullptr};
     Tensor grad = to_tensor(call[inputs[1]], std::nullopt, name);
     Attrs attrs{T{}};
     for (const Setter& s : setters) s(call, {}, attrs);
-    for (size_t k = 2; k < inputs.size(); ++k) {
+    for (size_t k = 2; k < num_inputs; ++k) {
       py::handle slot = call[inputs[k]];
       const auto flag = std::find(optional_slots.begin(), optional_slots.end(), k);
       if (flag != optional_slots.end()) {
@@ -236,7 +239,9 @@ std::function<py::object(const Call&)> update_body(OpId op, const Signature& sig
       }
       variables.push_back(&variable_arg(slot, name, sig.params[inputs[k]]));
     }
-    ops::invoke_update(op, variables, grad, attrs);
+    Tensor indices = rows && !call[inputs.back()].is_none() ? to_tensor(call[inputs.back()], std::nullopt, name)
+                                                            : Tensor();
+    ops::invoke_update(op, variables, grad, attrs, indices);
     return py::none();
   };
 }

@@ -1,5 +1,6 @@
 #include "capture.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -195,9 +196,10 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   if (update && deferred >= 0) std::rethrow_exception(deferred_[static_cast<size_t>(deferred)].second);
   std::vector<Variable*> updated;
   if (update) {
-    // An optimizer update is reported as a pure op (var, grad, slots...) -> (var, slots...) on values read from
-    // the variables (ops/optim.cpp); the graph writes its outputs back to the variables they were read from.
-    for (size_t k = 0; k < inputs.size(); ++k) {
+    // An optimizer update is reported as a pure op (var, grad, slots...[, indices]) -> (var, slots...) on values
+    // read from the variables (ops/optim.cpp); the graph writes its outputs back to the variables they were read from.
+    const size_t variable_inputs = std::min(inputs.size(), outputs.size() + 1);  // a row gradient's indices follow
+    for (size_t k = 0; k < variable_inputs; ++k) {
       if (k == 1) continue;  // the gradient
       const Node& src = graph_->node(n.inputs[k].node);
       check_arg(src.kind == NodeKind::ReadVariable, "function: ", op_def(op).name,

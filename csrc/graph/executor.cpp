@@ -306,7 +306,7 @@ void Executor::run_op(Step& s, std::vector<Tensor>& ins) {
     attrs = &per_run;
   }
   if (!n.update_variables.empty()) {
-    ops::invoke_update(n.op, n.update_variables, ins[0], *attrs);
+    ops::invoke_update(n.op, n.update_variables, ins[0], *attrs, ins.size() > 1 ? ins[1] : Tensor());
     return;
   }
   Tensor& first = slots_[static_cast<size_t>(s.out_slot)];

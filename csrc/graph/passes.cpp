@@ -563,11 +563,15 @@ int plan_memory(Graph& g) {
     for (size_t u = 0; u < nodes.size(); ++u) {
       Node& update = nodes[u];
       if (!is_update(update) || !update.update_variables.empty() || update.inputs.size() < 2) continue;
-      std::vector<Variable*> variables(update.inputs.size(), nullptr);
+      // var, grad, slots...: one input per output and the gradient, then a row gradient's indices
+      const size_t variable_inputs =
+          std::min(update.inputs.size(), update.outputs.size() - static_cast<size_t>(update.saved) + 1);
+      const bool rows = update.inputs.size() > variable_inputs;
+      std::vector<Variable*> variables(variable_inputs, nullptr);
       std::vector<int32_t> reads, kept_reads, assigns;
       bool ok = true;
       int32_t output = 0;
-      for (size_t k = 0; k < update.inputs.size() && ok; ++k) {
+      for (size_t k = 0; k < variable_inputs && ok; ++k) {
         if (k == 1) continue;  // the gradient
         const int32_t r = update.inputs[k].node;
         const Node& read = nodes[static_cast<size_t>(r)];
@@ -596,7 +600,8 @@ int plan_memory(Graph& g) {
         control_to[static_cast<size_t>(a)] = static_cast<int32_t>(u);
       }
       update.update_variables = std::move(variables);
-      update.inputs = {update.inputs[1]};
+      update.inputs = rows ? std::vector<ValueRef>{update.inputs[1], update.inputs.back()}
+                           : std::vector<ValueRef>{update.inputs[1]};
       update.outputs.clear();
       update.saved = 0;
       update.control_inputs = std::move(control);

@@ -54,14 +54,19 @@ class UpdateSlots {
   std::vector<std::unique_ptr<Variable>> held_;
 };
 
-/** Runs optimizer update `op` (family optim) on the variables of `v` with gradient `grad`; returns v.values(). */
-std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, UpdateSlots& v) {
+/**
+ * Runs optimizer update `op` (family optim) on the variables of `v` with gradient `grad` (a row gradient's values
+ * with `indices`, else dense); returns v.values().
+ */
+std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, const Tensor& indices,
+                               UpdateSlots& v) {
   auto a = [&](auto tag) -> const auto& { return attrs_as<decltype(tag)>(op, attrs); };
   switch (op) {
     case OpId::apply_sgd: {
       const auto& u = a(attrs::ApplySgd{});
       Variable& var = v.at(0);
-      apply_sgd(var, grad, v.optional(u.has_momentum, 2), u.learning_rate, u.momentum, u.nesterov, u.weight_decay);
+      apply_sgd(var, grad, v.optional(u.has_momentum, 2), u.learning_rate, u.momentum, u.nesterov, u.weight_decay,
+                indices);
       return v.values();
     }
     case OpId::apply_rmsprop: {
@@ -71,7 +76,7 @@ std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, 
       Variable* average = v.optional(u.centered, 3);
       Variable* momentum = v.optional(u.has_momentum, u.centered ? 4 : 3);
       apply_rmsprop(var, grad, velocity, average, momentum, u.learning_rate, u.rho, u.momentum, u.epsilon,
-                    u.weight_decay);
+                    u.weight_decay, indices);
       return v.values();
     }
     case OpId::apply_adam: {
@@ -80,13 +85,13 @@ std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, 
       Variable& m = v.at(2);
       Variable& s = v.at(3);
       apply_adam(var, grad, m, s, v.optional(u.amsgrad, 4), u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step,
-                 u.weight_decay);
+                 u.weight_decay, indices);
       return v.values();
     }
     case OpId::apply_adagrad: {
       const auto& u = a(attrs::ApplyAdagrad{});
       Variable& var = v.at(0);
-      apply_adagrad(var, grad, v.at(2), u.learning_rate, u.epsilon, u.weight_decay);
+      apply_adagrad(var, grad, v.at(2), u.learning_rate, u.epsilon, u.weight_decay, indices);
       return v.values();
     }
     case OpId::apply_adadelta: {
@@ -94,7 +99,7 @@ std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, 
       Variable& var = v.at(0);
       Variable& acc_grad = v.at(2);
       Variable& acc_delta = v.at(3);
-      apply_adadelta(var, grad, acc_grad, acc_delta, u.learning_rate, u.rho, u.epsilon, u.weight_decay);
+      apply_adadelta(var, grad, acc_grad, acc_delta, u.learning_rate, u.rho, u.epsilon, u.weight_decay, indices);
       return v.values();
     }
     case OpId::apply_nadam: {
@@ -103,7 +108,7 @@ std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, 
       Variable& m = v.at(2);
       Variable& s = v.at(3);
       apply_nadam(var, grad, m, s, u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step, u.u_product,
-                  u.weight_decay);
+                  u.weight_decay, indices);
       return v.values();
     }
     default:
@@ -248,11 +253,13 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       const auto& c = a(attrs::Conv2dMaxPoolBackprop{});
       return {conv2d_max_pool_backprop_input(c.sizes, in(0), in(1), in(2), c.params, c.window)};
     }
-    // Updates: inputs var, grad, slots...; the variables are fresh copies, returned updated.
+    // Updates: inputs var, grad, slots...[, a row gradient's indices: the only integer input, last]; the variables
+    // are fresh copies, returned updated.
     case OpId::apply_sgd: case OpId::apply_rmsprop: case OpId::apply_adam: case OpId::apply_adagrad:
     case OpId::apply_adadelta: case OpId::apply_nadam: {
       UpdateSlots v(op, inputs);
-      return run_update(op, attrs, in(1), v);
+      const bool rows = inputs.size() > 2 && is_integer(inputs.back().dtype());
+      return run_update(op, attrs, in(1), rows ? inputs.back() : Tensor(), v);
     }
     case OpId::zeros: {
       const auto& c = a(attrs::Constant{});
@@ -310,11 +317,12 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
   throw InvalidArgument(str_cat(def.name, ": invoke has no call for this op"));
 }
 
-void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs) {
+void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs,
+                   const Tensor& indices) {
   check_attrs_type(op, attrs);
   validate_attrs(op, attrs);
   UpdateSlots v(op, variables);
-  run_update(op, attrs, grad, v);
+  run_update(op, attrs, grad, indices, v);
 }
 
 }  // namespace pt::ops

@@ -22,10 +22,11 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
 
 /**
  * Runs optimizer update `op` (family optim) in place on `variables` — the node's inputs as variables, in input order,
- * null at the gradient's position 1 — with gradient `grad`, as the eager apply_* call does (graph executors use it
- * where a traced update reads its variables and writes them straight back).
+ * null at the gradient's position 1 — with gradient `grad` (with `indices`: a row gradient's values), as the eager
+ * apply_* call does (graph executors use it where a traced update reads its variables and writes them straight back).
  */
-void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs);
+void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs,
+                   const Tensor& indices = Tensor());
 
 /** Runs one op from (inputs, attrs): what a family file registers for an op invoke's switch does not list. */
 using Invoker = std::vector<Tensor> (*)(const std::vector<Tensor>& inputs, const Attrs& attrs);

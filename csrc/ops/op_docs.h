@@ -724,28 +724,31 @@ inline constexpr InternalOpDoc kInternalOpDocs[] = {
      "A random permutation of `value` along its first dimension (tf.random.shuffle)."},
     {"apply_sgd",
      "apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
-     "weight_decay=0.0, name=None)",
+     "weight_decay=0.0, indices=None, name=None)",
      "Keras SGD's update of Variable ``var`` by ``grad``, in place (with ``momentum_slot``: momentum, Nesterov's "
-     "when ``nesterov``)."},
+     "when ``nesterov``). With ``indices``, ``grad`` holds rows ``indices`` of the gradient (a ``tf.IndexedSlices``: "
+     "``grad[i]`` for row ``indices[i]``), applied as Keras 3 on TensorFlow applies one: duplicate rows summed, their "
+     "squares summed where a second moment squares the gradient; so for every apply_* update."},
     {"apply_rmsprop",
      "apply_rmsprop(var, grad, velocity, average_grad=None, momentum_slot=None, learning_rate=0.001, rho=0.9, "
-     "momentum=0.0, epsilon=1e-07, weight_decay=0.0, name=None)",
+     "momentum=0.0, epsilon=1e-07, weight_decay=0.0, indices=None, name=None)",
      "Keras RMSprop's update of Variable ``var`` and its slots, in place (``average_grad``: centered)."},
     {"apply_adam",
      "apply_adam(var, grad, m, v, v_hat=None, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, "
-     "step=1, weight_decay=0.0, name=None)",
+     "step=1, weight_decay=0.0, indices=None, name=None)",
      "Keras Adam's update of Variable ``var`` and its moments at ``step`` (1-based), in place (``v_hat``: "
      "AMSGrad)."},
     {"apply_adagrad",
-     "apply_adagrad(var, grad, accumulator, learning_rate=0.001, epsilon=1e-07, weight_decay=0.0, name=None)",
+     "apply_adagrad(var, grad, accumulator, learning_rate=0.001, epsilon=1e-07, weight_decay=0.0, indices=None, "
+     "name=None)",
      "Keras Adagrad's update of Variable ``var`` and its accumulator, in place."},
     {"apply_adadelta",
      "apply_adadelta(var, grad, accumulated_grad, accumulated_delta_var, learning_rate=0.001, rho=0.95, "
-     "epsilon=1e-07, weight_decay=0.0, name=None)",
+     "epsilon=1e-07, weight_decay=0.0, indices=None, name=None)",
      "Keras Adadelta's update of Variable ``var`` and its accumulators, in place."},
     {"apply_nadam",
      "apply_nadam(var, grad, m, v, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, step=1, "
-     "u_product=0.468, weight_decay=0.0, name=None)",
+     "u_product=0.468, weight_decay=0.0, indices=None, name=None)",
      "Keras Nadam's update of Variable ``var`` and its moments, in place (``u_product``: the momentum "
      "schedule's running product, 0.9 * (1 - 0.5 * 0.96) at step 1)."},
     {"conv2d_max_pool",

@@ -223,26 +223,30 @@ class Variable;
 }  // namespace pt
 namespace pt::ops {
 // Fused in-place Keras updates: weight_decay (decoupled, Keras's `var -= var * weight_decay * lr`) comes first;
-// optional slots are nullptr when the option is off; `step` is iterations + 1.
+// optional slots are nullptr when the option is off; `step` is iterations + 1. With `indices` (1-D integer), `grad`
+// is a row gradient (an IndexedSlices: grad[i] is for row indices[i] of var), applied as Keras 3's TF backend does.
 /** SGD: m = momentum * m - lr * g; var += m (nesterov: var += momentum * m - lr * g); no slot: var -= lr * g. */
 void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, double learning_rate, double momentum,
-               bool nesterov, double weight_decay);
+               bool nesterov, double weight_decay, const Tensor& indices = Tensor());
 /** RMSprop: velocity = rho v + (1 - rho) g^2; var -= lr g / sqrt(velocity [- average_grad^2] + epsilon), with momentum. */
 void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variable* average_grad,
                    Variable* momentum_slot, double learning_rate, double rho, double momentum, double epsilon,
-                   double weight_decay);
+                   double weight_decay, const Tensor& indices = Tensor());
 /** Adam (and AdamW through weight_decay): bias-corrected step lr sqrt(1 - b2^t) / (1 - b1^t); amsgrad keeps v_hat. */
 void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Variable* v_hat, double learning_rate,
-                double beta_1, double beta_2, double epsilon, int64_t step, double weight_decay);
+                double beta_1, double beta_2, double epsilon, int64_t step, double weight_decay,
+                const Tensor& indices = Tensor());
 /** Adagrad: accumulator += g^2; var -= lr g / sqrt(accumulator + epsilon). */
 void apply_adagrad(Variable& var, const Tensor& grad, Variable& accumulator, double learning_rate, double epsilon,
-                   double weight_decay);
+                   double weight_decay, const Tensor& indices = Tensor());
 /** Adadelta: delta = -sqrt(acc_delta + eps) g / sqrt(acc_grad + eps) with both accumulators decayed by rho. */
 void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_grad, Variable& accumulated_delta_var,
-                    double learning_rate, double rho, double epsilon, double weight_decay);
+                    double learning_rate, double rho, double epsilon, double weight_decay,
+                    const Tensor& indices = Tensor());
 /** Nadam with Keras's momentum schedule; `u_product` is the product u_1 ... u_t including this step's u_t. */
 void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, double learning_rate, double beta_1,
-                 double beta_2, double epsilon, int64_t step, double u_product, double weight_decay);
+                 double beta_2, double epsilon, int64_t step, double u_product, double weight_decay,
+                 const Tensor& indices = Tensor());
 
 // ---- creation.cpp ---------------------------------------------------------------------
 /** A tensor of `shape` filled with `value` converted to `dtype`. */

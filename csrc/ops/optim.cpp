@@ -1,5 +1,6 @@
 // Fused in-place optimizer updates: one pass over a variable, its gradient and its slots per step,
 // with Keras 3's update equations (keras/src/optimizers/*.py) including epsilon placement and bias correction.
+#include <algorithm>
 #include <cmath>
 
 #include "record.h"
@@ -12,8 +13,18 @@ namespace pt::ops {
 
 namespace {
 
-/** Checks the variable is float and the gradient matches it; returns the gradient dense. */
-Tensor checked_grad(const char* optimizer, const Variable& var, const Tensor& grad) {
+/** An update's gradient: dense, or a row gradient's values (one row per index) and its int64 row indices. */
+struct Gradient {
+  Tensor values;
+  Tensor indices;  // undefined: dense
+};
+
+/**
+ * Checks the variable is float and the gradient matches it: dense, var's shape; with `indices` (an IndexedSlices),
+ * 1-D integer indices and one values row of var's row shape per index. Returns it contiguous (a row gradient on a
+ * device without row kernels as its dense tensor).
+ */
+Gradient checked_grad(const char* optimizer, const Variable& var, const Tensor& grad, const Tensor& indices) {
   if (!is_floating(var.dtype()))
     throw TypeError(str_cat(optimizer, ": variable '", var.name(), "' has dtype ", dtype_name(var.dtype()),
                             "; optimizers update float32 or float64 variables"));
@@ -21,9 +32,24 @@ Tensor checked_grad(const char* optimizer, const Variable& var, const Tensor& gr
     throw TypeError(str_cat(optimizer, ": gradient for variable '", var.name(), "' has dtype ",
                             dtype_name(grad.dtype()), " but the variable has dtype ", dtype_name(var.dtype()),
                             "; cast the gradient to the variable's dtype"));
-  check_arg(grad.shape() == var.shape(), optimizer, ": gradient for variable '", var.name(), "' has shape ",
-            shape_str(grad.shape()), " but the variable has shape ", shape_str(var.shape()));
-  return contiguous(grad);
+  if (!indices.defined()) {
+    check_arg(grad.shape() == var.shape(), optimizer, ": gradient for variable '", var.name(), "' has shape ",
+              shape_str(grad.shape()), " but the variable has shape ", shape_str(var.shape()));
+    return {contiguous(grad), Tensor()};
+  }
+  if (!is_integer(indices.dtype()) || indices.ndim() != 1)
+    throw TypeError(str_cat(optimizer, ": the row gradient's indices for variable '", var.name(),
+                            "' must be a 1-D integer tensor, got ", dtype_name(indices.dtype()), " of shape ",
+                            shape_str(indices.shape())));
+  const Shape& rows = grad.shape();
+  check_arg(!var.shape().empty() && rows.size() == var.shape().size() && rows[0] == indices.shape()[0] &&
+                std::equal(rows.begin() + 1, rows.end(), var.shape().begin() + 1),
+            optimizer, ": row gradient values of shape ", shape_str(grad.shape()), " with ", indices.shape()[0],
+            " indices do not fit variable '", var.name(), "' of shape ", shape_str(var.shape()),
+            "; an IndexedSlices gradient needs one values row of shape var.shape[1:] per index");
+  if (grad.device() != Device::CPU)  // row kernels are CPU's: elsewhere the dense gradient
+    return {unsorted_segment_sum(grad, indices, var.shape()[0]), Tensor()};
+  return {contiguous(grad), contiguous(cast(indices, DType::Int64))};
 }
 
 /** Checks a slot variable has its variable's shape and dtype. */
@@ -36,20 +62,23 @@ void check_slot(const char* optimizer, const Variable& var, const Variable& slot
 
 /** Runs optimizer `op`'s kernel on the variable's storage (copy-on-write keeps earlier reads unchanged) and its
  *  slots (undefined: absent). */
-void run_update(OpId op, const backend::OptimizerStep& step, Variable& var, const Tensor& grad, const Tensor& slot_a,
-                const Tensor& slot_b, const Tensor& slot_c) {
-  backend::OptimizerKernel* run = backend::kernel<backend::OptimizerKernel>(op, grad.device(), var.dtype());
-  run(step, var.mutable_value(), grad, slot_a, slot_b, slot_c);
+void run_update(OpId op, backend::OptimizerStep& step, const char* optimizer, Variable& var, const Gradient& grad,
+                const Tensor& slot_a, const Tensor& slot_b, const Tensor& slot_c) {
+  step.indices = grad.indices;
+  step.optimizer = optimizer;
+  backend::OptimizerKernel* run = backend::kernel<backend::OptimizerKernel>(op, grad.values.device(), var.dtype());
+  run(step, var.mutable_value(), grad.values, slot_a, slot_b, slot_c);
 }
 
 /**
- * An update as an observer sees it: a pure op (var, grad, slots...) -> (var, slots...) on the values before and after
- * (read only when an observer listens: the reads make the update copy its variables first).
+ * An update as an observer sees it: a pure op (var, grad, slots...[, indices]) -> (var, slots...) on the values before
+ * and after (read only when an observer listens: the reads make the update copy its variables first).
  */
 class ObservedUpdate {
  public:
   /** `variables`: the variable then its slots (absent ones null). */
-  ObservedUpdate(const autograd::OpScope& scope, std::initializer_list<Variable*> variables, const Tensor& grad)
+  ObservedUpdate(const autograd::OpScope& scope, std::initializer_list<Variable*> variables, const Tensor& grad,
+                 const Tensor& indices)
       : on_(scope.should_record() && autograd::thread_state().observer) {
     if (!on_) return;
     for (Variable* v : variables)
@@ -57,6 +86,7 @@ class ObservedUpdate {
     inputs_.push_back(variables_[0]->read());
     inputs_.push_back(grad);
     for (size_t i = 1; i < variables_.size(); ++i) inputs_.push_back(variables_[i]->read());
+    if (indices.defined()) inputs_.push_back(indices);  // a row gradient's indices: the last input
   }
   /** Reports the finished update. */
   void report(OpId op, Attrs attrs) {
@@ -75,18 +105,18 @@ class ObservedUpdate {
 }  // namespace
 
 void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, double learning_rate, double momentum,
-               bool nesterov, double weight_decay) {
+               bool nesterov, double weight_decay, const Tensor& indices) {
   PT_OP_SCOPE;
   constexpr const char* kName = "SGD";
-  Tensor g = checked_grad(kName, var, grad);
-  ObservedUpdate observed(pt_op_scope_, {&var, momentum_slot}, grad);
+  Gradient g = checked_grad(kName, var, grad, indices);
+  ObservedUpdate observed(pt_op_scope_, {&var, momentum_slot}, grad, indices);
   if (momentum_slot) check_slot(kName, var, *momentum_slot);
   backend::OptimizerStep hyper;
   hyper.learning_rate = learning_rate;
   hyper.momentum = momentum;
   hyper.nesterov = nesterov;
   hyper.weight_decay = weight_decay;
-  run_update(OpId::apply_sgd, hyper, var, g,
+  run_update(OpId::apply_sgd, hyper, kName, var, g,
              momentum_slot ? momentum_slot->mutable_value() : Tensor(), Tensor(), Tensor());
   observed.report(OpId::apply_sgd,
                   attrs::ApplySgd{learning_rate, momentum, nesterov, momentum_slot != nullptr, weight_decay});
@@ -94,11 +124,11 @@ void apply_sgd(Variable& var, const Tensor& grad, Variable* momentum_slot, doubl
 
 void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variable* average_grad,
                    Variable* momentum_slot, double learning_rate, double rho, double momentum, double epsilon,
-                   double weight_decay) {
+                   double weight_decay, const Tensor& indices) {
   PT_OP_SCOPE;
   constexpr const char* kName = "RMSprop";
-  Tensor g = checked_grad(kName, var, grad);
-  ObservedUpdate observed(pt_op_scope_, {&var, &velocity, average_grad, momentum_slot}, grad);
+  Gradient g = checked_grad(kName, var, grad, indices);
+  ObservedUpdate observed(pt_op_scope_, {&var, &velocity, average_grad, momentum_slot}, grad, indices);
   check_slot(kName, var, velocity);
   if (average_grad) check_slot(kName, var, *average_grad);
   if (momentum_slot) check_slot(kName, var, *momentum_slot);
@@ -108,7 +138,7 @@ void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variab
   hyper.momentum = momentum;
   hyper.epsilon = epsilon;
   hyper.weight_decay = weight_decay;
-  run_update(OpId::apply_rmsprop, hyper, var, g,
+  run_update(OpId::apply_rmsprop, hyper, kName, var, g,
              velocity.mutable_value(), average_grad ? average_grad->mutable_value() : Tensor(),
              momentum_slot ? momentum_slot->mutable_value() : Tensor());
   observed.report(OpId::apply_rmsprop,
@@ -116,11 +146,11 @@ void apply_rmsprop(Variable& var, const Tensor& grad, Variable& velocity, Variab
 }
 
 void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Variable* v_hat, double learning_rate,
-                double beta_1, double beta_2, double epsilon, int64_t step, double weight_decay) {
+                double beta_1, double beta_2, double epsilon, int64_t step, double weight_decay, const Tensor& indices) {
   PT_OP_SCOPE;
   constexpr const char* kName = "Adam";
-  Tensor g = checked_grad(kName, var, grad);
-  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v, v_hat}, grad);
+  Gradient g = checked_grad(kName, var, grad, indices);
+  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v, v_hat}, grad, indices);
   check_slot(kName, var, m);
   check_slot(kName, var, v);
   if (v_hat) check_slot(kName, var, *v_hat);
@@ -134,33 +164,33 @@ void apply_adam(Variable& var, const Tensor& grad, Variable& m, Variable& v, Var
   hyper.epsilon = epsilon;
   hyper.weight_decay = weight_decay;
   hyper.alpha = alpha_d;
-  run_update(OpId::apply_adam, hyper, var, g,
+  run_update(OpId::apply_adam, hyper, kName, var, g,
              m.mutable_value(), v.mutable_value(), v_hat ? v_hat->mutable_value() : Tensor());
   observed.report(OpId::apply_adam,
                   attrs::ApplyAdam{learning_rate, beta_1, beta_2, epsilon, step, weight_decay, v_hat != nullptr});
 }
 
 void apply_adagrad(Variable& var, const Tensor& grad, Variable& accumulator, double learning_rate, double epsilon,
-                   double weight_decay) {
+                   double weight_decay, const Tensor& indices) {
   PT_OP_SCOPE;
   constexpr const char* kName = "Adagrad";
-  Tensor g = checked_grad(kName, var, grad);
-  ObservedUpdate observed(pt_op_scope_, {&var, &accumulator}, grad);
+  Gradient g = checked_grad(kName, var, grad, indices);
+  ObservedUpdate observed(pt_op_scope_, {&var, &accumulator}, grad, indices);
   check_slot(kName, var, accumulator);
   backend::OptimizerStep hyper;
   hyper.learning_rate = learning_rate;
   hyper.epsilon = epsilon;
   hyper.weight_decay = weight_decay;
-  run_update(OpId::apply_adagrad, hyper, var, g, accumulator.mutable_value(), Tensor(), Tensor());
+  run_update(OpId::apply_adagrad, hyper, kName, var, g, accumulator.mutable_value(), Tensor(), Tensor());
   observed.report(OpId::apply_adagrad, attrs::ApplyAdagrad{learning_rate, epsilon, weight_decay});
 }
 
 void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_grad, Variable& accumulated_delta_var,
-                    double learning_rate, double rho, double epsilon, double weight_decay) {
+                    double learning_rate, double rho, double epsilon, double weight_decay, const Tensor& indices) {
   PT_OP_SCOPE;
   constexpr const char* kName = "Adadelta";
-  Tensor g = checked_grad(kName, var, grad);
-  ObservedUpdate observed(pt_op_scope_, {&var, &accumulated_grad, &accumulated_delta_var}, grad);
+  Gradient g = checked_grad(kName, var, grad, indices);
+  ObservedUpdate observed(pt_op_scope_, {&var, &accumulated_grad, &accumulated_delta_var}, grad, indices);
   check_slot(kName, var, accumulated_grad);
   check_slot(kName, var, accumulated_delta_var);
   backend::OptimizerStep hyper;
@@ -168,17 +198,17 @@ void apply_adadelta(Variable& var, const Tensor& grad, Variable& accumulated_gra
   hyper.rho = rho;
   hyper.epsilon = epsilon;
   hyper.weight_decay = weight_decay;
-  run_update(OpId::apply_adadelta, hyper, var, g,
+  run_update(OpId::apply_adadelta, hyper, kName, var, g,
              accumulated_grad.mutable_value(), accumulated_delta_var.mutable_value(), Tensor());
   observed.report(OpId::apply_adadelta, attrs::ApplyAdadelta{learning_rate, rho, epsilon, weight_decay});
 }
 
 void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, double learning_rate, double beta_1,
-                 double beta_2, double epsilon, int64_t step, double u_product, double weight_decay) {
+                 double beta_2, double epsilon, int64_t step, double u_product, double weight_decay, const Tensor& indices) {
   PT_OP_SCOPE;
   constexpr const char* kName = "Nadam";
-  Tensor g = checked_grad(kName, var, grad);
-  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v}, grad);
+  Gradient g = checked_grad(kName, var, grad, indices);
+  ObservedUpdate observed(pt_op_scope_, {&var, &m, &v}, grad, indices);
   check_slot(kName, var, m);
   check_slot(kName, var, v);
   check_arg(step >= 1, kName, ": step must be >= 1 (iterations + 1), got ", step);
@@ -198,7 +228,7 @@ void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, do
   hyper.m_coef = m_coef;
   hyper.g_coef = g_coef;
   hyper.v_coef = v_coef;
-  run_update(OpId::apply_nadam, hyper, var, g, m.mutable_value(), v.mutable_value(), Tensor());
+  run_update(OpId::apply_nadam, hyper, kName, var, g, m.mutable_value(), v.mutable_value(), Tensor());
   observed.report(OpId::apply_nadam,
                   attrs::ApplyNadam{learning_rate, beta_1, beta_2, epsilon, step, u_product, weight_decay});
 }

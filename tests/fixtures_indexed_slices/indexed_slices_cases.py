@@ -49,20 +49,50 @@ def optimizers(keras):
         "sgd_nesterov": lambda: keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
         "sgd_decay": lambda: keras.optimizers.SGD(0.1, weight_decay=0.05),
         "adam": lambda: keras.optimizers.Adam(0.1),
+        "adam_amsgrad": lambda: keras.optimizers.Adam(0.1, amsgrad=True),
         "adamw": lambda: keras.optimizers.AdamW(0.1, weight_decay=0.05),
         "rmsprop": lambda: keras.optimizers.RMSprop(0.1),
         "rmsprop_momentum": lambda: keras.optimizers.RMSprop(0.1, momentum=0.5, centered=True),
         "adagrad": lambda: keras.optimizers.Adagrad(0.1),
+        "adagrad_decay": lambda: keras.optimizers.Adagrad(0.1, weight_decay=0.05),
+        "adadelta": lambda: keras.optimizers.Adadelta(1.0),
+        "nadam": lambda: keras.optimizers.Nadam(0.1),
     }
 
 
-def two_steps(tf, make_optimizer, data, ids, sparse):
-    """The variable after two steps of make_optimizer() from data["initial"], the gradients data["values"] at rows
-    data[f"indices_{ids}"] (a (6, 3) IndexedSlices, or its dense equivalent when not `sparse`)."""
+STEPS = 3  # optimizer steps recorded per case
+VOCAB, DIM = 12, 3  # the Embedding model's table
+
+
+def steps(tf, make_optimizer, data, ids, sparse, traced=False):
+    """The variable after STEPS steps of make_optimizer() from data["initial"], the gradients data[f"values_{ids}"]
+    at rows data[f"indices_{ids}"] (a (6, 3) IndexedSlices, or its dense equivalent when not `sparse`); with `traced`
+    each step applied by a tf.function."""
     var = tf.Variable(data["initial"])
     opt = make_optimizer()
-    for step in range(2):
-        g = tf.IndexedSlices(tf.constant(data["values"][step]), tf.constant(data[f"indices_{ids}"]),
-                             tf.constant([6, 3]))
+
+    def apply(values, indices):
+        g = tf.IndexedSlices(values, indices, tf.constant([6, 3]))
         opt.apply_gradients([(g if sparse else tf.convert_to_tensor(g), var)])
+
+    if traced:
+        apply = tf.function(apply)
+    for step in range(STEPS):
+        apply(tf.constant(data[f"values_{ids}"][step]), tf.constant(data[f"indices_{ids}"]))
     return var.numpy()
+
+
+def embedding_model(keras):
+    """The small Embedding model whose training steps are recorded (its table's gradient is an IndexedSlices)."""
+    return keras.Sequential([keras.Input(shape=(5,), dtype="int32"), keras.layers.Embedding(VOCAB, DIM),
+                             keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1)])
+
+
+def model_steps(keras, make_optimizer, data, initial):
+    """The weights of embedding_model after STEPS train_on_batch steps (mean squared error) from `initial`."""
+    model = embedding_model(keras)
+    model.set_weights(initial)
+    model.compile(optimizer=make_optimizer(), loss="mse")
+    for step in range(STEPS):
+        model.train_on_batch(data["model_x"][step], data["model_y"][step])
+    return model.get_weights()

@@ -49,6 +49,16 @@ def sample_optim(op, dtype, rng):
             kwargs = {k: v for k, v in hp.items() if k not in ("centered", "amsgrad")}
             yield SampleInput((make(shape, dtype, rng), make(shape, dtype, rng, None, layout)),
                               {**slots, **kwargs}, desc=f"{shape} grad {layout} {hp}")
+        # A row gradient (an IndexedSlices): unsorted indices with duplicates, none, and enough rows to go parallel
+        for shape, indices in (((7, 3), np.array([3, 0, 3, 6, 0], np.int32)), ((4, 2), np.zeros(0, np.int64)),
+                               ((3000, 24), rng.integers(0, 3000, 700).astype(np.int64))):
+            slots = {s: make(shape, dtype, rng, positive) for s in _optim_used_slots(op.name, hp)}
+            if "average_grad" in slots:
+                slots["velocity"] = np.asarray(slots["velocity"] + slots["average_grad"] ** 2 + 1, dtype)
+            kwargs = {k: v for k, v in hp.items() if k not in ("centered", "amsgrad")}
+            yield SampleInput((make(shape, dtype, rng), make((len(indices),) + shape[1:], dtype, rng)),
+                              {**slots, **kwargs, "indices": indices},
+                              desc=f"{shape} rows {indices.dtype} x{len(indices)} {hp}")
 
 
 def _call_optim(fn, var, grad, **kwargs):
@@ -63,14 +73,21 @@ def _call_optim(fn, var, grad, **kwargs):
 
 
 def _optim_ref(update):
-    """Runs `update(w, g, slots: dict, **hp)` in float64 and returns [w, *slots] in the input dtype."""
+    """Runs `update(w, g, g2, slots: dict, **hp)` in float64 (g2: the squared gradient) and returns [w, *slots] in
+    the input dtype."""
     order = ("momentum_slot", "velocity", "average_grad", "m", "v", "v_hat", "accumulator", "accumulated_grad",
              "accumulated_delta_var")
 
-    def ref(var, grad, **kwargs):
+    def ref(var, grad, indices=None, **kwargs):
         dtype = var.dtype
         slots = {k: kwargs.pop(k).astype(np.float64) for k in order if k in kwargs}
-        w = update(var.astype(np.float64), grad.astype(np.float64), slots, **kwargs)
+        g = grad.astype(np.float64)
+        g2 = g * g
+        if indices is not None:  # Keras 3's IndexedSlices: rows summed, and squares summed where it squares them
+            g, g2 = np.zeros(var.shape), np.zeros(var.shape)
+            np.add.at(g, indices, grad.astype(np.float64))
+            np.add.at(g2, indices, grad.astype(np.float64) ** 2)
+        w = update(var.astype(np.float64), g, g2, slots, **kwargs)
         return [w.astype(dtype)] + [slots[k].astype(dtype) for k in order if k in slots]
     return ref
 
@@ -79,7 +96,7 @@ def _decayed(w, lr, weight_decay):
     return w - w * weight_decay * lr
 
 
-def _ref_sgd(w, g, s, learning_rate, momentum=0.0, nesterov=False, weight_decay=0.0):
+def _ref_sgd(w, g, g2, s, learning_rate, momentum=0.0, nesterov=False, weight_decay=0.0):
     w = _decayed(w, learning_rate, weight_decay)
     if "momentum_slot" not in s:
         return w - learning_rate * g
@@ -87,9 +104,9 @@ def _ref_sgd(w, g, s, learning_rate, momentum=0.0, nesterov=False, weight_decay=
     return w + (momentum * s["momentum_slot"] - learning_rate * g if nesterov else s["momentum_slot"])
 
 
-def _ref_rmsprop(w, g, s, learning_rate, rho=0.9, momentum=0.0, epsilon=1e-7, weight_decay=0.0):
+def _ref_rmsprop(w, g, g2, s, learning_rate, rho=0.9, momentum=0.0, epsilon=1e-7, weight_decay=0.0):
     w = _decayed(w, learning_rate, weight_decay)
-    s["velocity"] = rho * s["velocity"] + (1 - rho) * g * g
+    s["velocity"] = rho * s["velocity"] + (1 - rho) * g2
     den = s["velocity"] + epsilon
     if "average_grad" in s:
         s["average_grad"] = rho * s["average_grad"] + (1 - rho) * g
@@ -101,38 +118,39 @@ def _ref_rmsprop(w, g, s, learning_rate, rho=0.9, momentum=0.0, epsilon=1e-7, we
     return w - inc
 
 
-def _ref_adam(w, g, s, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7, step=1, weight_decay=0.0):
+def _ref_adam(w, g, g2, s, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7, step=1, weight_decay=0.0):
     w = _decayed(w, learning_rate, weight_decay)
     alpha = learning_rate * np.sqrt(1 - beta_2 ** step) / (1 - beta_1 ** step)
     s["m"] = s["m"] + (g - s["m"]) * (1 - beta_1)
-    s["v"] = s["v"] + (g * g - s["v"]) * (1 - beta_2)
+    s["v"] = s["v"] + (g2 - s["v"]) * (1 - beta_2)
     v = s["v"]
     if "v_hat" in s:
         s["v_hat"] = v = np.maximum(s["v_hat"], s["v"])
     return w - alpha * s["m"] / (np.sqrt(v) + epsilon)
 
 
-def _ref_adagrad(w, g, s, learning_rate, epsilon=1e-7, weight_decay=0.0):
+def _ref_adagrad(w, g, g2, s, learning_rate, epsilon=1e-7, weight_decay=0.0):
     w = _decayed(w, learning_rate, weight_decay)
-    s["accumulator"] = s["accumulator"] + g * g
+    s["accumulator"] = s["accumulator"] + g2
     return w - learning_rate * g / np.sqrt(s["accumulator"] + epsilon)
 
 
-def _ref_adadelta(w, g, s, learning_rate, rho=0.95, epsilon=1e-7, weight_decay=0.0):
+def _ref_adadelta(w, g, g2, s, learning_rate, rho=0.95, epsilon=1e-7, weight_decay=0.0):
     w = _decayed(w, learning_rate, weight_decay)
-    s["accumulated_grad"] = rho * s["accumulated_grad"] + (1 - rho) * g * g
-    delta = -np.sqrt(s["accumulated_delta_var"] + epsilon) * g / np.sqrt(s["accumulated_grad"] + epsilon)
-    s["accumulated_delta_var"] = rho * s["accumulated_delta_var"] + (1 - rho) * delta * delta
+    s["accumulated_grad"] = rho * s["accumulated_grad"] + (1 - rho) * g2
+    ratio = (s["accumulated_delta_var"] + epsilon) / (s["accumulated_grad"] + epsilon)
+    delta = -np.sqrt(ratio) * g
+    s["accumulated_delta_var"] = rho * s["accumulated_delta_var"] + (1 - rho) * ratio * g2  # delta**2, dense
     return w + learning_rate * delta
 
 
-def _ref_nadam(w, g, s, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7, step=1, u_product=0.468,
+def _ref_nadam(w, g, g2, s, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7, step=1, u_product=0.468,
                weight_decay=0.0):
     w = _decayed(w, learning_rate, weight_decay)
     u_t = beta_1 * (1 - 0.5 * 0.96 ** step)
     u_next = beta_1 * (1 - 0.5 * 0.96 ** (step + 1))
     s["m"] = s["m"] + (g - s["m"]) * (1 - beta_1)
-    s["v"] = s["v"] + (g * g - s["v"]) * (1 - beta_2)
+    s["v"] = s["v"] + (g2 - s["v"]) * (1 - beta_2)
     m_hat = u_next * s["m"] / (1 - u_product * u_next) + (1 - u_t) * g / (1 - u_product)
     return w - m_hat * learning_rate / (np.sqrt(s["v"] / (1 - beta_2 ** step)) + epsilon)
 

@@ -1,7 +1,7 @@
 """The Adadelta optimizer."""
 from pytensor import _core
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _rows
 
 
 class Adadelta(Optimizer):
@@ -13,6 +13,8 @@ class Adadelta(Optimizer):
     Example:
         >>> opt = Adadelta(learning_rate=1.0)
     """
+
+    _row_updates = True  # an IndexedSlices gradient is applied by rows (ops/optim.cpp)
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-07, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, name="Adadelta", **kwargs):
@@ -27,8 +29,10 @@ class Adadelta(Optimizer):
         lr = numbers["learning_rate"]
         rho, epsilon, decay_of, slots_of = self.rho, self.epsilon, self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
+            values, indices = _rows(grad)
             slots = slots_of(variable)
-            _core.apply_adadelta(variable, grad, slots[0], slots[1], lr, rho, epsilon, decay_of(variable))
+            _core.apply_adadelta(variable, values, slots[0], slots[1], lr, rho, epsilon, decay_of(variable),
+                                 indices=indices)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

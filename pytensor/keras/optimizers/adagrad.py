@@ -1,7 +1,7 @@
 """The Adagrad optimizer."""
 from pytensor import _core
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _rows
 
 
 class Adagrad(Optimizer):
@@ -13,6 +13,8 @@ class Adagrad(Optimizer):
     Example:
         >>> opt = Adagrad(learning_rate=0.01)
     """
+
+    _row_updates = True  # an IndexedSlices gradient is applied by rows (ops/optim.cpp)
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-07, weight_decay=None,
                  clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adagrad", **kwargs):
@@ -27,7 +29,9 @@ class Adagrad(Optimizer):
         lr = numbers["learning_rate"]
         epsilon, decay_of, slots_of = self.epsilon, self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
-            _core.apply_adagrad(variable, grad, slots_of(variable)[0], lr, epsilon, decay_of(variable))
+            values, indices = _rows(grad)
+            _core.apply_adagrad(variable, values, slots_of(variable)[0], lr, epsilon, decay_of(variable),
+                                indices=indices)
 
     def get_config(self):
         return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,

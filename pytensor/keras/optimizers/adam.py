@@ -1,7 +1,7 @@
 """The Adam optimizer."""
 from pytensor import _core
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _rows
 
 
 class Adam(Optimizer):
@@ -14,6 +14,8 @@ class Adam(Optimizer):
     Example:
         >>> opt = Adam(learning_rate=0.001)
     """
+
+    _row_updates = True  # an IndexedSlices gradient is applied by rows (ops/optim.cpp)
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, amsgrad=False,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adam", **kwargs):
@@ -36,9 +38,10 @@ class Adam(Optimizer):
         decay_of, slots_of = self._decay_of, self._slots_of
         amsgrad = self.amsgrad
         for grad, variable in zip(grads, variables):
+            values, indices = _rows(grad)
             slots = slots_of(variable)
-            _core.apply_adam(variable, grad, slots[0], slots[1], slots[2] if amsgrad else None, lr, beta_1, beta_2,
-                             epsilon, step, decay_of(variable))
+            _core.apply_adam(variable, values, slots[0], slots[1], slots[2] if amsgrad else None, lr, beta_1, beta_2,
+                             epsilon, step, decay_of(variable), indices=indices)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,

@@ -23,6 +23,11 @@ def _checked_positive(value, what):
     return None if value is None else float(value)
 
 
+def _rows(grad):
+    """(values, indices) of an IndexedSlices gradient, (grad, None) of a dense one: what the fused updates take."""
+    return (grad.values, grad.indices) if type(grad) is pt.IndexedSlices else (grad, None)
+
+
 def _base_name(variable):
     """A variable's name without TF's ':0' suffix, for slot names and messages."""
     return variable._variable_name
@@ -182,9 +187,10 @@ class Optimizer:
             if grad is None:
                 missing.append(variable)
             else:
-                # An IndexedSlices (an Embedding's or a gather's gradient) updates as its dense tensor, rows sharing
-                # an index summed: the numbers of Keras 3's TF backend where the indices are distinct.
-                grads.append(grad.to_dense() if type(grad) is pt.IndexedSlices else grad)
+                # An IndexedSlices (an Embedding's or a gather's gradient) goes to a fused update as it is: its
+                # kernel applies the rows as Keras 3's TF backend does (ops/optim.cpp); other updates take its
+                # dense tensor, rows sharing an index summed.
+                grads.append(grad.to_dense() if type(grad) is pt.IndexedSlices and not self._row_updates else grad)
                 variables.append(variable)
         if missing:
             warnings.warn(f"Gradients do not exist for variables {[v.name for v in missing]} when minimizing "
@@ -208,6 +214,9 @@ class Optimizer:
         self._traced_update(capture, grads, variables, numbers)
         self.iterations.assign_add(1)
         return self.iterations
+
+    # Subclasses whose fused update takes an IndexedSlices gradient as rows (`_rows`) set this.
+    _row_updates = False
 
     # ---- the numbers of one step ----
     # Subclasses whose update is written in ops (not one fused kernel per variable) set this: every number of

@@ -1,7 +1,7 @@
 """The Nadam optimizer: Adam with Nesterov momentum."""
 from pytensor import _core
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _rows
 
 
 class Nadam(Optimizer):
@@ -14,6 +14,8 @@ class Nadam(Optimizer):
     Example:
         >>> opt = Nadam(learning_rate=0.002)
     """
+
+    _row_updates = True  # an IndexedSlices gradient is applied by rows (ops/optim.cpp)
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, weight_decay=None,
                  clipnorm=None, clipvalue=None, global_clipnorm=None, name="Nadam", **kwargs):
@@ -40,9 +42,10 @@ class Nadam(Optimizer):
         beta_1, beta_2, epsilon = self.beta_1, self.beta_2, self.epsilon
         decay_of, slots_of = self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
+            values, indices = _rows(grad)
             slots = slots_of(variable)
-            _core.apply_nadam(variable, grad, slots[0], slots[1], lr, beta_1, beta_2, epsilon, step, u_product,
-                              decay_of(variable))
+            _core.apply_nadam(variable, values, slots[0], slots[1], lr, beta_1, beta_2, epsilon, step, u_product,
+                              decay_of(variable), indices=indices)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -1,7 +1,7 @@
 """The RMSprop optimizer."""
 from pytensor import _core
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _rows
 
 
 class RMSprop(Optimizer):
@@ -15,6 +15,8 @@ class RMSprop(Optimizer):
     Example:
         >>> opt = RMSprop(learning_rate=1e-4)
     """
+
+    _row_updates = True  # an IndexedSlices gradient is applied by rows (ops/optim.cpp)
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-07, centered=False,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="RMSprop", **kwargs):
@@ -39,10 +41,11 @@ class RMSprop(Optimizer):
         decay_of, slots_of = self._decay_of, self._slots_of
         centered, has_momentum = self.centered, self.momentum > 0
         for grad, variable in zip(grads, variables):
+            values, indices = _rows(grad)
             slots = slots_of(variable)
-            _core.apply_rmsprop(variable, grad, slots[0], slots[1] if centered else None,
+            _core.apply_rmsprop(variable, values, slots[0], slots[1] if centered else None,
                                 slots[-1] if has_momentum else None, lr, rho, momentum, epsilon,
-                                decay_of(variable))
+                                decay_of(variable), indices=indices)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,

@@ -1,7 +1,7 @@
 """The SGD optimizer (momentum, Nesterov momentum)."""
 from pytensor import _core
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _rows
 
 
 class SGD(Optimizer):
@@ -13,6 +13,8 @@ class SGD(Optimizer):
     Example:
         >>> opt = SGD(learning_rate=0.1, momentum=0.9)
     """
+
+    _row_updates = True  # an IndexedSlices gradient is applied by rows (ops/optim.cpp)
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, name="SGD", **kwargs):
@@ -29,8 +31,10 @@ class SGD(Optimizer):
         lr = numbers["learning_rate"]
         momentum, nesterov, decay_of, slots_of = self.momentum, self.nesterov, self._decay_of, self._slots_of
         for grad, variable in zip(grads, variables):
+            values, indices = _rows(grad)
             slots = slots_of(variable)
-            _core.apply_sgd(variable, grad, slots[0] if slots else None, lr, momentum, nesterov, decay_of(variable))
+            _core.apply_sgd(variable, values, slots[0] if slots else None, lr, momentum, nesterov, decay_of(variable),
+                            indices=indices)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
