@@ -19,7 +19,8 @@ from .gradient_tape import stop_gradient
 
 __all__ = ["quantize", "dequantize", "quantize_and_dequantize", "quantize_and_dequantize_v2",
            "fake_quant_with_min_max_args", "fake_quant_with_min_max_args_gradient", "fake_quant_with_min_max_vars",
-           "fake_quant_with_min_max_vars_gradient"]
+           "fake_quant_with_min_max_vars_gradient", "fake_quant_with_min_max_vars_per_channel",
+           "fake_quant_with_min_max_vars_per_channel_gradient"]
 
 QuantizeV2 = collections.namedtuple("QuantizeV2", ["output", "output_min", "output_max"])
 _F32 = np.float32
@@ -266,43 +267,69 @@ def fake_quant_with_min_max_args_gradient(gradients, inputs, min=-6.0, max=6.0, 
     return _core.where(inside, g, _core.zeros_like(g))
 
 
-def _var_range(min, max, num_bits, op):
-    """min and max as 0-d float32 tensors (values, or Variables read), checked for num_bits."""
+def _var_range(x, min, max, num_bits, op, per_channel):
+    """min and max as float32 tensors (values, or Variables read): 0-d, or per channel of the last axis of x."""
     if not 2 <= num_bits <= 16:
         raise InvalidArgumentError(f"{op}: num_bits must be between 2 and 16, inclusive; got {num_bits}")
     lo, hi = _float32(min, op, "min"), _float32(max, op, "max")
+    want = (tuple(x.shape)[-1:] if x.shape.rank else ()) if per_channel else ()
     for t, what in ((lo, "min"), (hi, "max")):
-        if t.shape.rank != 0:
-            raise InvalidArgumentError(f"{op}: {what} must be a scalar (per-channel ranges are "
-                                       f"fake_quant_with_min_max_vars_per_channel's), got shape {tuple(t.shape)}")
+        if tuple(t.shape) != want or (per_channel and not x.shape.rank):
+            raise InvalidArgumentError(f"{op}: {what} must have shape {want} (" + (
+                "one value per channel of the inputs' last axis" if per_channel else "a scalar; per-channel ranges "
+                "are fake_quant_with_min_max_vars_per_channel's") + f"), got {tuple(t.shape)} for inputs of shape "
+                f"{tuple(x.shape)}")
     return lo, hi
+
+
+def _fake_quant_vars(inputs, min, max, num_bits, narrow_range, op, per_channel):
+    x = _float32(inputs, op)
+    lo, hi = _var_range(x, min, max, num_bits, op, per_channel)
+    nudged_min, nudged_max, scale = _nudge(lo, hi, num_bits, narrow_range)
+    below, above = x < nudged_min, x > nudged_max
+    out = _straight_through(_fake_quant_values(x, nudged_min, nudged_max, scale), x,
+                            _core.logical_not(_core.logical_or(below, above)))
+    zeros = _core.zeros_like(x)
+    # min collects the gradient of the inputs below the range, max of those above (summed by broadcasting back)
+    from_min = _core.where(below, lo + zeros, zeros)
+    from_max = _core.where(above, hi + zeros, zeros)
+    return out + (from_min - stop_gradient(from_min)) + (from_max - stop_gradient(from_max))
+
+
+def _fake_quant_vars_gradient(gradients, inputs, min, max, num_bits, narrow_range, op, per_channel):
+    x = _float32(inputs, op)
+    g = _float32(gradients, op, "gradients")
+    nudged_min, nudged_max, _ = _nudge(*_var_range(x, min, max, num_bits, op, per_channel), num_bits, narrow_range)
+    below, above = x < nudged_min, x > nudged_max
+    zeros = _core.zeros_like(g)
+    inside = _core.logical_not(_core.logical_or(below, above))
+    axes = list(range(x.shape.rank - 1)) if per_channel else None
+    return (_core.where(inside, g, zeros), _core.reduce_sum(_core.where(below, g, zeros), axes),
+            _core.reduce_sum(_core.where(above, g, zeros), axes))
 
 
 def fake_quant_with_min_max_vars(inputs, min, max, num_bits=8, narrow_range=False, name=None):
     """fake_quant_with_min_max_args with the range in float32 scalar tensors (trainable Variables in quantization-
     aware training): the gradient reaches `inputs` inside the nudged range, `min` from the inputs below it and `max`
     from those above it."""
-    op = "fake_quant_with_min_max_vars"
-    x = _float32(inputs, op)
-    lo_t, hi_t = _var_range(min, max, num_bits, op)
-    nudged_min, nudged_max, scale = _nudge(lo_t, hi_t, num_bits, narrow_range)
-    below, above = x < nudged_min, x > nudged_max
-    out = _straight_through(_fake_quant_values(x, nudged_min, nudged_max, scale), x,
-                            _core.logical_not(_core.logical_or(below, above)))
-    zeros = _core.zeros_like(x)
-    from_min = _core.where(below, lo_t + zeros, zeros)
-    from_max = _core.where(above, hi_t + zeros, zeros)
-    return out + (from_min - stop_gradient(from_min)) + (from_max - stop_gradient(from_max))
+    return _fake_quant_vars(inputs, min, max, num_bits, narrow_range, "fake_quant_with_min_max_vars", False)
 
 
 def fake_quant_with_min_max_vars_gradient(gradients, inputs, min, max, num_bits=8, narrow_range=False, name=None):
     """The gradients of fake_quant_with_min_max_vars: (for inputs, for min, for max)."""
-    op = "fake_quant_with_min_max_vars_gradient"
-    x = _float32(inputs, op)
-    g = _float32(gradients, op, "gradients")
-    nudged_min, nudged_max, _ = _nudge(*_var_range(min, max, num_bits, op), num_bits, narrow_range)
-    below, above = x < nudged_min, x > nudged_max
-    zeros = _core.zeros_like(g)
-    inside = _core.logical_not(_core.logical_or(below, above))
-    return (_core.where(inside, g, zeros), _core.reduce_sum(_core.where(below, g, zeros)),
-            _core.reduce_sum(_core.where(above, g, zeros)))
+    return _fake_quant_vars_gradient(gradients, inputs, min, max, num_bits, narrow_range,
+                                     "fake_quant_with_min_max_vars_gradient", False)
+
+
+def fake_quant_with_min_max_vars_per_channel(inputs, min, max, num_bits=8, narrow_range=False, name=None):
+    """fake_quant_with_min_max_vars with one range per channel of the inputs' last axis (`min`, `max` of shape
+    [d])."""
+    return _fake_quant_vars(inputs, min, max, num_bits, narrow_range, "fake_quant_with_min_max_vars_per_channel",
+                            True)
+
+
+def fake_quant_with_min_max_vars_per_channel_gradient(gradients, inputs, min, max, num_bits=8, narrow_range=False,
+                                                      name=None):
+    """The gradients of fake_quant_with_min_max_vars_per_channel: (for inputs, for min [d], for max [d])."""
+    return _fake_quant_vars_gradient(gradients, inputs, min, max, num_bits, narrow_range,
+                                     "fake_quant_with_min_max_vars_per_channel_gradient", True)

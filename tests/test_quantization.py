@@ -162,3 +162,27 @@ def test_bad_arguments_raise_tf_errors():
         tf.quantization.fake_quant_with_min_max_args(tf.constant(X.astype(np.float64)))
     with pytest.raises(NotImplementedError, match="per-axis"):
         tf.quantization.quantize(X, -1.0, 1.0, tf.qint8, axis=0)
+
+
+@pytest.mark.parametrize("key", ["_8_0", "_8_1", "_4_0", "_4_1"])
+def test_fake_quant_per_channel_matches_tensorflow(key):
+    _, bits, narrow = key.split("_")
+    kw = dict(num_bits=int(bits), narrow_range=bool(int(narrow)))
+    x2, up2 = X.reshape(56, 4), UPSTREAM.reshape(56, 4)
+    mins, maxs = np.array([-6.0, -1.0, 0.1, -3.0], np.float32), np.array([6.0, 2.5, 3.0, -0.5], np.float32)
+    x, mn, mx = tf.constant(x2), tf.Variable(mins), tf.Variable(maxs)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.quantization.fake_quant_with_min_max_vars_per_channel(x, mn, mx, **kw)
+    np.testing.assert_allclose(y.numpy(), FIXTURE["channel" + key], rtol=0, atol=_ulps(-6.0, 6.0))
+    grads = tape.gradient(y, [x, mn, mx], output_gradients=tf.constant(up2))
+    expected = FIXTURE["channel_tape" + key]
+    np.testing.assert_array_equal(grads[0].numpy().ravel(), expected[:224])
+    np.testing.assert_allclose(np.concatenate([grads[1].numpy(), grads[2].numpy()]), expected[224:], rtol=1e-5,
+                               atol=1e-6)
+    g = tf.quantization.fake_quant_with_min_max_vars_per_channel_gradient(up2, x2, mn, mx, **kw)
+    expected = FIXTURE["channel_gradient" + key]
+    np.testing.assert_array_equal(g[0].numpy().ravel(), expected[:224])
+    np.testing.assert_allclose(np.concatenate([g[1].numpy(), g[2].numpy()]), expected[224:], rtol=1e-5, atol=1e-6)
+    with pytest.raises(InvalidArgumentError, match=r"min must have shape \(4,\)"):
+        tf.quantization.fake_quant_with_min_max_vars_per_channel(x, mins[:3], maxs[:3])
