@@ -153,7 +153,8 @@ _ALL = (bool, uint8, int32, int64, float32, float64, float16, bfloat16, int8, in
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64, "half": float16,
                  "complex": complex128})
-_BY_NAME.update({d.name: d for d in (qint8, quint8, qint16, quint16, qint32)})
+# Quantized dtypes name no tensor dtype: as_dtype knows them, the core's spelling table (_aliases) does not.
+_QUANTIZED_BY_NAME = {d.name: d for d in (qint8, quint8, qint16, quint16, qint32)}
 
 
 def _np():
@@ -181,7 +182,7 @@ def as_dtype(value):
         return value
     if isinstance(value, str):
         try:
-            return _BY_NAME[value]
+            return _BY_NAME[value] if value in _BY_NAME else _QUANTIZED_BY_NAME[value]
         except KeyError:
             raise TypeError(f"unknown dtype name {value!r}; expected one of {sorted(_BY_NAME)}") from None
     if value is _builtin_bool:
@@ -199,7 +200,7 @@ def as_dtype(value):
         raise TypeError(f"cannot interpret {value!r} as a dtype") from None
     name = numpy_dtype.name
     if numpy_dtype.names is not None and len(numpy_dtype.names) == 1 and numpy_dtype.names[0] in _QUANTIZED_STORAGE:
-        return _BY_NAME[numpy_dtype.names[0]]  # TF's numpy spelling of a quantized dtype
+        return _QUANTIZED_BY_NAME[numpy_dtype.names[0]]  # TF's numpy spelling of a quantized dtype
     try:
         return _BY_NAME[name]
     except KeyError:
@@ -235,8 +236,7 @@ def saturate_cast(value, dtype, name=None):
 def _aliases():
     """(spelling, DType) pairs the core resolves dtype arguments with, without calling ``as_dtype``."""
     import numpy as np
-    pairs = [(k, d) for k, d in _BY_NAME.items() if not d.is_quantized] + [(_builtin_bool, bool), (int, int32),
-                                                                          (float, float32)]
+    pairs = list(_BY_NAME.items()) + [(_builtin_bool, bool), (int, int32), (float, float32)]
     for d in _ALL:
         if d is not bfloat16:  # ml_dtypes' type: as_dtype resolves it by name, so pytensor imports ml_dtypes lazily
             pairs += [(np.dtype(d.name), d), (np.dtype(d.name).type, d)]
