@@ -20,6 +20,7 @@ from . import dtypes, errors, nest
 from .dtypes import DType, as_dtype, bool, uint8, int32, int64, float32, float64  # noqa: A004 - TF's names
 from .dtypes import (float16, bfloat16, half, double, int8, int16, uint16, uint32, uint64,  # noqa: F401
                      complex64, complex128)
+from .dtypes import qint8, quint8, qint16, quint16, qint32  # noqa: F401,E402  TF's quantized dtypes (names only)
 from .tensor_shape import TensorShape
 from ._tensor_api import Tensor, Variable
 from ._core import constant, convert_to_tensor
@@ -64,6 +65,7 @@ _LAZY_SUBMODULES += ("ragged",)  # tf.ragged: RaggedTensor, rows of different le
 _LAZY_SUBMODULES += ("bitwise", "sets", "audio", "sysconfig", "test", "autodiff", "profiler")  # TF's small modules
 _LAZY_SUBMODULES += ("lookup", "queue", "feature_column")  # tables, queues, feature columns
 _LAZY_SUBMODULES += ("experimental",)  # tf.experimental: Optional, dlpack
+_LAZY_SUBMODULES += ("quantization",)  # tf.quantization: quantize / dequantize, fake_quant
 # Names defined in modules loaded on first use: name -> module
 _LAZY_NAMES = {"RaggedTensor": ".ragged", "RaggedTensorSpec": ".ragged", "as_string": ".strings"}
 _LAZY_NAMES.update({name: "._type_spec" for name in (

@@ -128,7 +128,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
               stop_gradients=None, unconnected_gradients="none", colocate_gradients_with_ops=False):
     """The symbolic gradients of ``sum(ys)`` with respect to each of `xs`, inside ``tf.function`` (TF's
     ``tf.gradients``): a list with one gradient per x (None where ys do not depend on it, or zeros with
-    ``unconnected_gradients='zero'``); `grad_ys` are the upstream gradients, one per y (ones by default).
+    ``unconnected_gradients='zero'``); `grad_ys` are the upstream gradients, one per y (ones by default);
+    `stop_gradients` are tensors held constant (no gradient passes through them, as if wrapped in tf.stop_gradient).
 
     The backward ops join the function's graph. A function's trace records its ops on a tape from its first
     ``tf.gradients`` on: the first trace that calls it is run again with one (its Python side effects then run twice).
@@ -137,9 +138,6 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
     if not traces:
         raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape "
                            "instead.")
-    if stop_gradients is not None:
-        raise NotImplementedError("tf.gradients: stop_gradients is not supported; wrap the tensors whose gradient "
-                                  "should not flow in tf.stop_gradient where they are computed")
     tape = traces[-1].gradient_tape
     if tape is None:
         raise _NeedsGradientTape()
@@ -154,8 +152,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
     if unconnected_gradients not in ("none", "zero"):  # (TF's UnconnectedGradients enum values are these strings)
         unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
     with tape.stop_recording():
-        return list(tape.gradient(targets, sources, output_gradients=grad_ys,
-                                  unconnected_gradients=unconnected_gradients))
+        if stop_gradients is None:
+            return list(tape.gradient(targets, sources, output_gradients=grad_ys,
+                                      unconnected_gradients=unconnected_gradients))
+        stops = list(stop_gradients) if isinstance(stop_gradients, (list, tuple)) else [stop_gradients]
+        return list(tape._gradient_with_stops(targets, sources, grad_ys, unconnected_gradients, stops))
 
 
 def _tape_recording():

@@ -21,8 +21,7 @@ __all__ = [
     "cumprod", "cumulative_logsumexp", "segment_sum", "segment_mean", "segment_max", "segment_min", "segment_prod",
     "unsorted_segment_mean", "unsorted_segment_sqrt_n", "unsorted_segment_max", "unsorted_segment_min",
     "unsorted_segment_prod", "top_k", "in_top_k", "bincount", "confusion_matrix", "invert_permutation",
-    "is_non_decreasing", "is_strictly_increasing", "polyval", "complex", "real", "imag", "conj", "angle", "bessel_i0",
-    "bessel_i0e", "bessel_i1", "bessel_i1e",
+    "is_non_decreasing", "is_strictly_increasing", "polyval", "complex", "real", "imag", "conj", "angle",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -797,57 +796,6 @@ def truncatemod(x, y, name=None):
     x = _tensor(x)
     y = _tensor(y, x.dtype)
     return x - truncatediv(x, y) * y
-
-
-# --- modified Bessel functions of the first kind ---------------------------------------------------------------
-
-
-def _bessel_ie(x, order):
-    """exp(-|x|) I_order(|x|) for order 0 or 1, in float64: the power series (60 terms, exact to float64 up to
-    |x| = 40) below 40, the asymptotic expansion (30 terms) above."""
-    a = _core.abs(_core.cast(x, "float64"))
-    near = _core.minimum(a, _core.constant(40.0, "float64"))
-    quarter = near * near * 0.25
-    term = _core.ones_like(near) if order == 0 else near * 0.5
-    total = term
-    for k in range(1, 61):
-        term = term * quarter / float(k * (k + order))
-        total = total + term
-    series = total * _core.exp(-near)
-    far = _core.maximum(a, _core.constant(40.0, "float64"))
-    coefficient = _core.ones_like(far)
-    expansion = coefficient
-    for k in range(1, 31):
-        coefficient = coefficient * ((4.0 * order * order - (2 * k - 1) ** 2) / (8.0 * k)) / far
-        expansion = expansion + (-1) ** k * coefficient
-    asymptotic = expansion / _core.sqrt(2.0 * _pymath.pi * far)
-    return _core.where(a < 40.0, series, asymptotic)
-
-
-def bessel_i0e(x, name=None):
-    """exp(-|x|) I0(x), the exponentially scaled modified Bessel function of order 0."""
-    x = _floating(x, "bessel_i0e")
-    return _core.cast(_bessel_ie(x, 0), x.dtype)
-
-
-def bessel_i1e(x, name=None):
-    """exp(-|x|) I1(x), the exponentially scaled modified Bessel function of order 1 (odd in x)."""
-    x = _floating(x, "bessel_i1e")
-    return _core.cast(_core.sign(_core.cast(x, "float64")) * _bessel_ie(x, 1), x.dtype)
-
-
-def bessel_i0(x, name=None):
-    """I0(x), the modified Bessel function of the first kind of order 0."""
-    x = _floating(x, "bessel_i0")
-    wide = _core.cast(x, "float64")
-    return _core.cast(_bessel_ie(x, 0) * _core.exp(_core.abs(wide)), x.dtype)
-
-
-def bessel_i1(x, name=None):
-    """I1(x), the modified Bessel function of the first kind of order 1."""
-    x = _floating(x, "bessel_i1")
-    wide = _core.cast(x, "float64")
-    return _core.cast(_core.sign(wide) * _bessel_ie(x, 1) * _core.exp(_core.abs(wide)), x.dtype)
 
 
 def nextafter(x1, x2, name=None):

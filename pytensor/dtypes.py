@@ -3,7 +3,8 @@
 from . import _core
 
 __all__ = ["DType", "as_dtype", "bool", "uint8", "int32", "int64", "float32", "float64", "float16", "bfloat16",
-           "int8", "int16", "uint16", "uint32", "uint64", "complex64", "complex128", "half", "double"]
+           "int8", "int16", "uint16", "uint32", "uint64", "complex64", "complex128", "half", "double", "qint8", "quint8",
+           "qint16", "quint16", "qint32"]
 
 _builtin_bool = bool
 
@@ -28,8 +29,17 @@ class DType:
 
     @property
     def as_numpy_dtype(self):
-        """numpy's scalar type (bfloat16: ml_dtypes', as TF's)."""
+        """numpy's scalar type (bfloat16: ml_dtypes', as TF's; a quantized dtype: TF's one-field structured dtype
+        over its integer storage, ``[('qint8', 'i1')]``)."""
+        if self.is_quantized:
+            return _np().dtype([(self._name, _QUANTIZED_STORAGE[self._name])])
         return _numpy_bfloat16() if self is bfloat16 else _np().dtype(self._name).type
+
+    @property
+    def is_quantized(self):
+        """True for TF's quantized integer dtypes (qint8, quint8, qint16, quint16, qint32): tf.quantization's; no
+        tensor of pytensor has one (quantize returns their integer storage)."""
+        return self._name in _QUANTIZED_STORAGE
 
     @property
     def is_floating(self):
@@ -77,6 +87,8 @@ class DType:
         return _builtin_bool(True) if self.is_bool else self._info().max
 
     def _info(self):
+        if self.is_quantized:
+            raise TypeError(f"Cannot find minimum value of {self} with quantized type {self}.")
         if self.is_complex:
             raise TypeError(f"Cannot find minimum value of {self}: complex numbers are not ordered")
         if self is bfloat16:
@@ -128,11 +140,21 @@ complex128 = DType("complex128", 14)
 double = float64  # TF's aliases
 half = float16
 
+# TF's quantized dtypes: names and properties only (no core dtype; `_index` None), with their integer storage.
+_QUANTIZED_STORAGE = {"qint8": "i1", "quint8": "u1", "qint16": "<i2", "quint16": "<u2", "qint32": "<i4"}
+qint8 = DType("qint8", None)
+quint8 = DType("quint8", None)
+qint16 = DType("qint16", None)
+quint16 = DType("quint16", None)
+qint32 = DType("qint32", None)
+
 _ALL = (bool, uint8, int32, int64, float32, float64, float16, bfloat16, int8, int16, uint16, uint32, uint64,
         complex64, complex128)
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64, "half": float16,
                  "complex": complex128})
+# Quantized dtypes name no tensor dtype: as_dtype knows them, the core's spelling table (_aliases) does not.
+_QUANTIZED_BY_NAME = {d.name: d for d in (qint8, quint8, qint16, quint16, qint32)}
 
 
 def _np():
@@ -160,7 +182,7 @@ def as_dtype(value):
         return value
     if isinstance(value, str):
         try:
-            return _BY_NAME[value]
+            return _BY_NAME[value] if value in _BY_NAME else _QUANTIZED_BY_NAME[value]
         except KeyError:
             raise TypeError(f"unknown dtype name {value!r}; expected one of {sorted(_BY_NAME)}") from None
     if value is _builtin_bool:
@@ -173,9 +195,12 @@ def as_dtype(value):
         return complex128
     import numpy as np
     try:
-        name = np.dtype(value).name
+        numpy_dtype = np.dtype(value)
     except TypeError:
         raise TypeError(f"cannot interpret {value!r} as a dtype") from None
+    name = numpy_dtype.name
+    if numpy_dtype.names is not None and len(numpy_dtype.names) == 1 and numpy_dtype.names[0] in _QUANTIZED_STORAGE:
+        return _QUANTIZED_BY_NAME[numpy_dtype.names[0]]  # TF's numpy spelling of a quantized dtype
     try:
         return _BY_NAME[name]
     except KeyError:

@@ -148,7 +148,18 @@ class GradientTape:
         return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True,
                               on_ready=on_ready)
 
-    def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume, on_ready=None):
+    def _gradient_with_stops(self, target, sources, output_gradients, unconnected_gradients, stops):
+        """gradient() with `stops` held constant (tf.gradients' stop_gradients): no gradient passes through them to
+        what computed them; a stop that is also a source gets the gradient that reaches it."""
+        if self._tape.used:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients "
+                               "(or jacobians)")
+        for s in stops:
+            _check_tensor(s, "stop_gradients entry")
+        return self._gradient(target, sources, output_gradients, unconnected_gradients, consume=True, stops=stops)
+
+    def _gradient(self, target, sources, output_gradients, unconnected_gradients, consume, on_ready=None,
+                  stops=None):
         # An IndexedSlices target (a gradient, differentiated again) stands for its values, as in TF
         flat_targets = [t.values if type(t) is IndexedSlices else t for t in nest.flatten(target)]
         for t in flat_targets:
@@ -182,7 +193,7 @@ class GradientTape:
             return g
 
         if on_ready is None:
-            grads = self._tape.gradient(flat_targets, flat_sources, flat_out, consume)
+            grads = self._tape.gradient(flat_targets, flat_sources, flat_out, consume, stops=stops)
             for i, g in enumerate(grads):
                 grads[i] = finish(i, g)
         else:
@@ -193,7 +204,7 @@ class GradientTape:
                 grads[i] = finish(i, g, stacklevel=5)
                 on_ready(i, grads[i])
 
-            self._tape.gradient(flat_targets, flat_sources, flat_out, consume, ready)
+            self._tape.gradient(flat_targets, flat_sources, flat_out, consume, ready, stops)
         return nest.pack_sequence_as(sources, grads)
 
     def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,

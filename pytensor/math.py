@@ -42,6 +42,8 @@ from ._math_ops import *  # noqa: E402,F401,F403  element-wise functions, scans,
 from ._math_ops import __all__ as _composed_names  # noqa: E402
 from .nn._extra import approx_max_k, approx_min_k  # noqa: E402,F401  TF has them in tf.math and tf.nn
 from ._special_functions import betainc, igamma, igammac, polygamma, zeta  # noqa: E402,F401
+from . import _math_special as special  # noqa: E402  tf.math.special
+from ._math_special import bessel_i0, bessel_i0e, bessel_i1, bessel_i1e  # noqa: E402,F401  TF has them in tf.math too
 
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -105,14 +105,13 @@ def vorbis_window(window_length, dtype="float32", name=None):
 
 def kaiser_window(window_length, beta=12.0, dtype="float32", name=None):
     """I0(beta sqrt(1 - (2n / (N - 1) - 1)^2)) / I0(beta), by the scaled Bessel function (no overflow)."""
-    from ._math_ops import bessel_i0e
-
     n = int(window_length)
     if n == 1:
         return _core.ones((1,), dtype)
     ratio = 2.0 * np.arange(n, dtype=np.float64) / (n - 1) - 1.0
     argument = float(beta) * np.sqrt(np.maximum(1.0 - ratio * ratio, 0.0))
-    scaled = bessel_i0e(_core.constant(argument, "float64")) / bessel_i0e(_core.constant(float(beta), "float64"))
+    scaled = _core.bessel_i0e(_core.constant(argument, "float64")) / _core.bessel_i0e(
+        _core.constant(float(beta), "float64"))
     return _core.cast(scaled * _core.exp(_core.constant(argument - abs(float(beta)), "float64")), dtype)
 
 

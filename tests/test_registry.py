@@ -13,7 +13,7 @@ def test_registry_rows_are_well_formed():
     for name, family, num_inputs, differentiable, *_ in rows:
         assert isinstance(name, str) and name
         assert family in {"unary", "binary", "reduce", "linalg", "shape", "creation", "random", "nn", "activation", "conv", "pool", "optim",
-                          "rnn", "attention", "fft"}, family
+                          "rnn", "attention", "fft", "special"}, family
         assert num_inputs >= -1
         assert isinstance(differentiable, bool)
 

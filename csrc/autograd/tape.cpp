@@ -68,7 +68,8 @@ void accumulate(std::unordered_map<const TensorImpl*, Tensor>& grads, const Tens
 
 std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                                    const std::vector<Tensor>& output_grads, bool consume,
-                                   const GradientReadyFn& on_ready, std::vector<RowGradient>* rows) {
+                                   const GradientReadyFn& on_ready, std::vector<RowGradient>* rows,
+                                   const std::vector<Tensor>& stops) {
   const bool release = consume && !persistent_;
   if (used_ && !persistent_)
     throw RuntimeError(
@@ -84,7 +85,7 @@ std::vector<Tensor> Tape::gradient(const std::vector<Tensor>& targets, const std
   } restore{this, was_paused};
   std::vector<Tensor> result;
   try {
-    result = sweep(targets, sources, output_grads, release, on_ready, rows);
+    result = sweep(targets, sources, output_grads, release, on_ready, rows, stops);
   } catch (...) {
     // A throwing gradient formula or ready callback may have freed part of the sweep: the tape is spent.
     if (release) release_all();
@@ -105,8 +106,12 @@ void Tape::release_all() {
 
 std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                                 const std::vector<Tensor>& output_grads, bool release,
-                                const GradientReadyFn& on_ready, std::vector<RowGradient>* rows) {
-  // Forward reachability from the sources: only those nodes need gradient formulas.
+                                const GradientReadyFn& on_ready, std::vector<RowGradient>* rows,
+                                const std::vector<Tensor>& stops) {
+  // Forward reachability from the sources: only those nodes need gradient formulas. It does not pass through a
+  // stop, and a stop's producer gets no gradient from it.
+  std::unordered_set<const TensorImpl*> stopped;
+  for (const Tensor& t : stops) stopped.insert(t.id());
   std::unordered_set<const TensorImpl*> relevant;
   std::unordered_set<uint64_t> source_vars;
   for (const Source& s : sources) {
@@ -124,7 +129,8 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
     if (any) {
       node_relevant[i] = 1;
       any_gather = any_gather || (n.op == OpId::gather && row_gathers_.count(n.outputs[0].id()));
-      for (const Tensor& o : n.outputs) relevant.insert(o.id());
+      for (const Tensor& o : n.outputs)
+        if (!stopped.count(o.id())) relevant.insert(o.id());
     }
   }
 
@@ -229,6 +235,7 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
     std::vector<Tensor> out_grads(n.outputs.size());
     bool any = false;
     for (size_t k = 0; k < n.outputs.size(); ++k) {
+      if (stopped.count(n.outputs[k].id())) continue;
       auto it = grads.find(n.outputs[k].id());
       if (it != grads.end()) {
         out_grads[k] = it->second;

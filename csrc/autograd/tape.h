@@ -74,10 +74,13 @@ class Tape : public TapeRecorder {
    * is then set (before on_ready sees k) and the dense gradient left undefined, as TF returns IndexedSlices;
    * without, every gradient is dense. *rows is sized to the sources only when the sweep meets such a gather (else
    * left empty: the tape step allocates nothing for it).
+   * `stops` are held constant (tf.gradients' stop_gradients): no gradient passes through them to what computed
+   * them, though a stop that is also a source gets the gradient that reaches it.
    */
   std::vector<Tensor> gradient(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                                const std::vector<Tensor>& output_grads, bool consume,
-                               const GradientReadyFn& on_ready = nullptr, std::vector<RowGradient>* rows = nullptr);
+                               const GradientReadyFn& on_ready = nullptr, std::vector<RowGradient>* rows = nullptr,
+                               const std::vector<Tensor>& stops = {});
   /** The variables this tape watched, in first-watch order (pointers valid only while each lives). */
   const std::vector<std::pair<uint64_t, const Variable*>>& watched_variables() const { return watched_variable_order_; }
   bool persistent() const { return persistent_; }
@@ -99,7 +102,7 @@ class Tape : public TapeRecorder {
  private:
   std::vector<Tensor> sweep(const std::vector<Tensor>& targets, const std::vector<Source>& sources,
                             const std::vector<Tensor>& output_grads, bool release, const GradientReadyFn& on_ready,
-                            std::vector<RowGradient>* rows);
+                            std::vector<RowGradient>* rows, const std::vector<Tensor>& stops);
   /** Frees everything a consumed non-persistent tape holds. */
   void release_all();
   bool persistent_;

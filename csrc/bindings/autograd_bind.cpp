@@ -62,7 +62,7 @@ void bind_autograd(py::module_& m) {
            })
       .def("gradient",
            [](autograd::Tape& tape, py::handle targets, py::handle sources, py::handle output_grads, bool consume,
-              py::handle on_ready) {
+              py::handle on_ready, py::handle stops) {
              std::vector<autograd::Source> srcs;
              for (py::handle s : py::reinterpret_borrow<py::sequence>(sources)) srcs.push_back(to_source(s));
              std::vector<Tensor> tgts = tensor_list(targets, "targets", false);
@@ -79,13 +79,15 @@ void bind_autograd(py::module_& m) {
              autograd::GradientReadyFn ready;
              if (!on_ready.is_none())  // the sweep runs holding the GIL: the callback is called directly
                ready = [&on_ready, &as_object](size_t index, const Tensor& g) { on_ready(index, as_object(index, g)); };
-             std::vector<Tensor> grads = tape.gradient(tgts, srcs, ogs, consume, ready, &rows);
+             std::vector<Tensor> held = stops.is_none() ? std::vector<Tensor>{}
+                                                        : tensor_list(stops, "stop_gradients", false);
+             std::vector<Tensor> grads = tape.gradient(tgts, srcs, ogs, consume, ready, &rows, held);
              py::list out;
              for (size_t k = 0; k < grads.size(); ++k) out.append(as_object(k, grads[k]));
              return out;
            },
            py::arg("targets"), py::arg("sources"), py::arg("output_gradients"), py::arg("consume"),
-           py::arg("on_ready") = py::none());
+           py::arg("on_ready") = py::none(), py::arg("stops") = py::none());
 
   m.def("record_custom_gradient",
         [](py::sequence inputs, py::sequence outputs, py::function grad_fn) {

@@ -165,6 +165,24 @@
   PT_OP(irfft2d, fft, 1, true, Ints)                        \
   PT_OP(rfft3d, fft, 1, true, Ints)                         \
   PT_OP(irfft3d, fft, 1, true, Ints)                        \
+  /* special functions of tf.math.special (special.cpp) */ \
+  PT_OP(bessel_i0, special, 1, true, None)                \
+  PT_OP(bessel_i0e, special, 1, true, None)               \
+  PT_OP(bessel_i1, special, 1, true, None)                \
+  PT_OP(bessel_i1e, special, 1, true, None)               \
+  PT_OP(bessel_j0, special, 1, true, None)                \
+  PT_OP(bessel_j1, special, 1, true, None)                \
+  PT_OP(bessel_k0, special, 1, true, None)                \
+  PT_OP(bessel_k0e, special, 1, true, None)               \
+  PT_OP(bessel_k1, special, 1, true, None)                \
+  PT_OP(bessel_k1e, special, 1, true, None)               \
+  PT_OP(bessel_y0, special, 1, true, None)                \
+  PT_OP(bessel_y1, special, 1, true, None)                \
+  PT_OP(dawsn, special, 1, true, None)                    \
+  PT_OP(expint, special, 1, true, None)                   \
+  PT_OP(fresnel_cos, special, 1, true, None)              \
+  PT_OP(fresnel_sin, special, 1, true, None)              \
+  PT_OP(spence, special, 1, true, None)                   \
   /* random (counter-based Philox) */                       \
   PT_OP(random_normal, random, 0, false, RandomDist)        \
   PT_OP(random_uniform, random, 0, false, RandomDist)       \

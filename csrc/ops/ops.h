@@ -276,6 +276,10 @@ Tensor fft(OpId op, const Tensor& x);
  *  cropped or zero-padded to `fft_length` (irfft: the last to fft_length[-1] / 2 + 1); irfft's output has fft_length. */
 Tensor rfft(OpId op, const Tensor& x, const std::vector<int64_t>& fft_length);
 
+// ---- special.cpp ----------------------------------------------------------------------
+/** A special function of tf.math.special (bessel_i0 ... spence) of float `x`, element-wise, computed in float64. */
+Tensor special_function(OpId op, const Tensor& x);
+
 // ---- random.cpp -----------------------------------------------------------------------
 /** Normal(mean, stddev) samples. */
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed);

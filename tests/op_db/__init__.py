@@ -17,7 +17,7 @@ Gradient readiness: differentiable rows have float64 samples (`grad_sample_input
 (which tensor arguments gradients are taken for) and `grad_exclude` (kinks the samples keep away from).
 """
 from . import activation, attention, binary, conv, creation, fft, linalg, nn, optim, pool, random, reduce, rnn, shape, \
-    unary
+    special, unary
 from .activation import sample_activation
 from .binary import sample_binary
 from .common import (
@@ -31,6 +31,7 @@ __all__ = ["ALL_DTYPES", "BOOL", "FLOATS", "INTS", "NUMERIC", "SIGNED", "Domain"
            "sample_unary", "to_pt", "to_pt_sample"]
 
 op_db = [*unary.ROWS, *binary.ROWS, *reduce.ROWS, *nn.ROWS, *activation.ROWS, *conv.ROWS, *pool.ROWS, *rnn.ROWS,
-         *attention.ROWS, *optim.ROWS, *linalg.ROWS, *shape.ROWS, *creation.ROWS, *random.ROWS, *fft.ROWS]
+         *attention.ROWS, *optim.ROWS, *linalg.ROWS, *shape.ROWS, *creation.ROWS, *random.ROWS, *fft.ROWS,
+         *special.ROWS]
 
 op_db_by_name = {op.name: op for op in op_db}

@@ -19,6 +19,7 @@ void register_kernels() {
   register_attention_kernels();
   register_fused_elementwise_kernels();
   register_fft_kernels();
+  register_special_kernels();
 }
 
 }  // namespace pt::cpu

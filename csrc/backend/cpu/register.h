@@ -22,5 +22,6 @@ void register_rnn_kernels();
 void register_attention_kernels();
 void register_fused_elementwise_kernels();
 void register_fft_kernels();
+void register_special_kernels();
 
 }  // namespace pt::cpu

@@ -14,6 +14,7 @@ instead of running (see _graph.py), otherwise it runs eagerly. ``Session.run`` c
 ``tf.function`` into a C++ graph run by the executor (see _session.py).
 """
 
+import builtins as _builtins
 import sys as _sys
 
 import pytensor as _pt
@@ -56,7 +57,8 @@ def _reduction(function):
     """A reduction taking TF1's `reduction_indices` and `keep_dims` too."""
     def reduce(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
         axis = reduction_indices if axis is None else axis
-        keepdims = bool(keep_dims if keepdims is None else keepdims)
+        # (the builtin: module __getattr__ caches tf.compat.v1.bool, the DType, under this module's `bool`)
+        keepdims = _builtins.bool(keep_dims if keepdims is None else keepdims)
         return function(input_tensor, axis=axis, keepdims=keepdims)
     reduce.__name__ = function.__name__
     reduce.__doc__ = function.__doc__

@@ -14,16 +14,17 @@ from ._graph import Operation, Tensor, get_default_graph, record_operation
 from ._variables import GraphKeys, RefVariable, _make_variable, get_collection
 
 
-def _ancestors(tensors):
-    """The operations `tensors` depend on (data and control inputs)."""
+def _ancestors(tensors, stops=frozenset()):
+    """The operations `tensors` depend on (data and control inputs), not looking past the tensors whose ids are in
+    `stops`."""
     seen = {}
-    stack = [t.op for t in tensors if isinstance(t, Tensor)]
+    stack = [t.op for t in tensors if isinstance(t, Tensor) and id(t) not in stops]
     while stack:
         op = stack.pop()
         if op._id in seen:
             continue
         seen[op._id] = op
-        stack.extend(t.op for t in op.inputs)
+        stack.extend(t.op for t in op.inputs if id(t) not in stops)
         stack.extend(op.control_inputs)
     return list(seen.values())
 
@@ -36,32 +37,38 @@ def _graph_of(values, what):
     return graphs[0]
 
 
-def _gradient_operation(ys, xs, grad_ys, name):
+def _gradient_operation(ys, xs, grad_ys, name, stops=()):
     """Graph tensors of d(sum ys)/d(xs) (None for an x that ys do not depend on); xs are graph tensors or
-    variables."""
+    variables; `stops` are graph tensors held constant (no gradient passes through them)."""
     graph = _graph_of(list(ys) + list(xs), name)
-    ops = _ancestors(ys)
+    stop_ids = {id(t) for t in stops}
+    ops = _ancestors(ys, stop_ids)
     reads = {id(v) for op in ops for v in op._reads}
     ancestor_tensors = {id(t) for op in ops for t in op.outputs}
+    # a stop that ys read is connected itself, though nothing behind it is
+    ancestor_tensors |= {id(t) for t in (*ys, *(t for op in ops for t in op.inputs)) if id(t) in stop_ids}
     connected = [id(x) in ancestor_tensors if isinstance(x, Tensor) else id(x) in reads for x in xs]
     sources = [x for x, c in zip(xs, connected) if c]
     if not sources:
         return [None] * len(xs)
     tensor_sources = [x for x in sources if isinstance(x, Tensor)]
 
-    def compute(tape, y_values, tensor_values, grad_values):
+    def compute(tape, y_values, tensor_values, grad_values, stop_values):
         it = iter(tensor_values)
         source_values = [next(it) if isinstance(x, Tensor) else x for x in sources]
         with tape.stop_recording():
             target = y_values if len(y_values) > 1 else y_values[0]
             seeds = None if grad_values is None else (grad_values if len(grad_values) > 1 else grad_values[0])
-            grads = tape.gradient(target, source_values, output_gradients=seeds)
+            if stop_values:
+                grads = tape._gradient_with_stops(target, source_values, seeds, "none", stop_values)
+            else:
+                grads = tape.gradient(target, source_values, output_gradients=seeds)
         return [_pt.zeros_like(s) if g is None else _dense(g) for g, s in zip(grads, source_values)]
 
     like = [x._examples[0] if isinstance(x, Tensor) else _pt.Variable.read_value(x) for x in sources]
     shapes = [x.shape for x in sources]
-    op = record_operation(graph, "Gradients", name, compute, (list(ys), tensor_sources, grad_ys), {}, like, shapes,
-                          needs_tape=True)
+    op = record_operation(graph, "Gradients", name, compute, (list(ys), tensor_sources, grad_ys, list(stops)), {},
+                          like, shapes, needs_tape=True)
     out = iter(op.outputs)
     return [next(out) if c else None for c in connected]
 
@@ -73,13 +80,17 @@ def _dense(g):
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False, gate_gradients=False,
               aggregation_method=None, stop_gradients=None, unconnected_gradients="none"):
     """The symbolic gradients of ``sum(ys)`` with respect to each of `xs` (None where unconnected), as TF1's
-    ``tf.gradients``."""
+    ``tf.gradients``; `stop_gradients` are tensors held constant (no gradient passes through them)."""
     ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
     single = not isinstance(xs, (list, tuple))
     xs = [xs] if single else list(xs)
     if grad_ys is not None:
         grad_ys = list(grad_ys) if isinstance(grad_ys, (list, tuple)) else [grad_ys]
-    grads = _gradient_operation(ys, xs, grad_ys, name)
+    if stop_gradients is None:
+        stops = []
+    else:
+        stops = list(stop_gradients) if isinstance(stop_gradients, (list, tuple)) else [stop_gradients]
+    grads = _gradient_operation(ys, xs, grad_ys, name, stops)
     if unconnected_gradients == "zero":
         grads = [_graph.record(_pt.zeros_like, (x,), {}, "ZerosLike") if g is None else g for g, x in zip(grads, xs)]
     return grads
