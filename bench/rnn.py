@@ -43,8 +43,6 @@ import numpy as np
 
 from _peers import run_worker
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
 MODELS = {"lstm": "LSTM(64)", "gru": "GRU(64)", "bilstm": "Bidirectional(LSTM(32))",
           "conv1d": "Conv1D(64, 5) + GlobalMaxPooling1D"}
 VOCAB, SAMPLES, STEPS, BATCH = 10000, 2048, 100, 64
