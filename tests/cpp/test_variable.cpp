@@ -7,16 +7,28 @@
 namespace pt {
 namespace {
 
-TEST(Variable, InitialValueIsAPrivateCopy) {
+TEST(Variable, InitialValueOfAFreshBlockIsTakenOverAndCopiedOnWrite) {
+  // A whole block this library allocated becomes the variable's value without a copy (an optimizer slot's zeros
+  // are not written twice); the variable's first write copies while the initial tensor still holds the block.
   Tensor init = testing::make_tensor<float>({2, 2}, {1, 2, 3, 4});
   Variable v(init, "v", true);
-  EXPECT_FALSE(v.read().shares_storage(init));
-  init.data<float>()[0] = 100;  // changing the source later does not change the variable
-  EXPECT_EQ(testing::to_vector<float>(v.read()), (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_TRUE(v.read().shares_storage(init));
+  v.mutable_value().data<float>()[0] = 100;
+  EXPECT_EQ(testing::to_vector<float>(init), (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(testing::to_vector<float>(v.read()), (std::vector<float>{100, 2, 3, 4}));
   EXPECT_EQ(v.name(), "v");
   EXPECT_TRUE(v.trainable());
   EXPECT_EQ(v.shape(), (Shape{2, 2}));
   EXPECT_EQ(v.dtype(), DType::Float32);
+}
+
+TEST(Variable, InitialViewOfALargerBlockIsAPrivateCopy) {
+  Tensor base = testing::make_tensor<float>({4}, {1, 2, 3, 4});
+  Tensor tail = Tensor::view(base, Shape{2}, Strides{1}, 2);
+  Variable v(tail, "v", true);
+  EXPECT_FALSE(v.read().shares_storage(base));
+  base.data<float>()[2] = 100;  // changing the source later does not change the variable
+  EXPECT_EQ(testing::to_vector<float>(v.read()), (std::vector<float>{3, 4}));
 }
 
 TEST(Variable, AssignLeavesEarlierReadsUnchanged) {
@@ -60,8 +72,10 @@ TEST(Variable, ReadsGoThroughTheInstalledHooks) {
   v.read();
   v.read();
   EXPECT_EQ(reads, 2);
-  variable_hooks().copy_into = nullptr;  // without a copy kernel a Variable cannot be made: an error, not a crash
-  EXPECT_THROW(Variable(testing::make_tensor<float>({2}, {1, 2}), "w", true), RuntimeError);
+  // Without a copy kernel a Variable that must copy its initial value (a view) cannot be made: an error, not a crash
+  variable_hooks().copy_into = nullptr;
+  Tensor base = testing::make_tensor<float>({4}, {1, 2, 3, 4});
+  EXPECT_THROW(Variable(Tensor::view(base, Shape{2}, Strides{1}, 2), "w", true), RuntimeError);
   variable_hooks() = installed;
 }
 
