@@ -7,6 +7,12 @@ from .backend import floatx
 __all__ = ["Variable"]
 
 
+def is_keras_variable(variable):
+    """Whether a tf.Variable was made by Keras (``add_weight``, ``keras.Variable``), which alone Keras 3 counts
+    among a layer's weights."""
+    return "_keras_name" in variable.__dict__
+
+
 class _VariableType(type):
     def __instancecheck__(cls, instance):
         return isinstance(instance, pt.Variable)

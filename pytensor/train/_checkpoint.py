@@ -83,13 +83,14 @@ def layer_variables(layer):
     variables (``_own_weights/<i>``: a variable no attribute holds). A plain ``tf.Variable`` attribute is not one of
     the layer's weights under Keras 3, yet TensorFlow's object graph saves it by its attribute all the same."""
     _, _, weights = _keras()
+    from ..keras.variables import is_keras_variable
     # Keras 3's recurrent layers keep their weights in a cell; pytensor's hold them themselves.
     cell = "cell/" if isinstance(layer, (weights.RNNBase, weights.ConvLSTM)) else ""
     own = {id(w): w for w in layer._own_weights}
     out, seen = {}, set()
     for name, value in vars(layer).items():
         if (isinstance(value, pt.Variable) and id(value) not in seen and
-                (id(value) in own or "_keras_name" not in value.__dict__)):
+                (id(value) in own or not is_keras_variable(value))):
             seen.add(id(value))
             out[cell + _attribute_name(layer, name)] = value
     for i, w in enumerate(layer._own_weights):

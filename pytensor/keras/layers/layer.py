@@ -9,6 +9,7 @@ import pytensor as pt
 
 from .. import backend, initializers, mixed_precision, regularizers
 from ..keras_tensor import KerasTensor, Node
+from ..variables import is_keras_variable
 from .input_spec import assert_input_compatibility
 
 __all__ = ["Layer"]
@@ -181,7 +182,7 @@ class Layer:
         elif isinstance(value, pt.Variable):
             # Keras 3 tracks only its own variables (add_weight, keras.Variable); a plain tf.Variable attribute
             # stays out of the layer's weights, and so out of fit's updates and saved weights.
-            if "_keras_name" in value.__dict__ and not any(value is w for w in self._own_weights):
+            if is_keras_variable(value) and not any(value is w for w in self._own_weights):
                 self._own_weights.append(value)
         elif isinstance(value, (list, tuple)):
             for item in value:
