@@ -11,7 +11,8 @@ Cases (issue 22's figures):
             tf.function and PyTorch eager; peak memory of a traced step <= eager's.
   rnn       a SimpleRNN-like cell h = tanh(x_t W + h U + b) unrolled over 50 steps (batch 32, width 64) by a Python
             loop, the loss mean(h^2), its gradient by a GradientTape and an Adam step: the same targets as mlp
-            (PyTorch: the same cell by hand, loss.backward(), torch.optim.Adam).
+            (PyTorch: the same cell by hand, loss.backward(), torch.optim.Adam). Also timed: the step's 250 matrix
+            products alone, traced (the floor under any traced step: eager / products bounds its speed-up).
   overhead  the fixed cost of calling a traced function: `f(a, b, c, d)` returning `a`, four float32 tensors of
             shape (2,): under 5 us (TF's tf.function beside it).
   trace     the first call of the seed 000's train_step as a tf.function (the TF quickstart model: Conv2D(32, 3,
@@ -152,6 +153,29 @@ def rnn_case(tf, traced):
     return (tf.function(train_step) if traced else train_step), tf.constant(x_np)
 
 
+def rnn_products_case(tf):
+    """The traced rnn step's 250 matrix products alone, in its shapes and order of dependence (per time step: x_t W
+    and h U forward; dh Uᵀ, x_tᵀ da and hᵀ da backward), with no element-wise op, reduction or update: the floor
+    under the traced step on this machine. Returns call() -> the products' last values."""
+    x_np, w_np, u_np, _ = rnn_data()
+    w, u, x = tf.Variable(w_np), tf.Variable(u_np), tf.constant(x_np)  # variables: no product is folded at trace
+
+    @tf.function
+    def products(x):
+        xs = tf.unstack(x)
+        h, outs = xs[0], []
+        for x_t in xs:
+            outs.append(tf.matmul(x_t, w))
+            h = tf.matmul(h, u)
+        d = h
+        for x_t in reversed(xs):
+            d = tf.matmul(d, u, transpose_b=True)
+            outs += [tf.matmul(x_t, d, transpose_a=True), tf.matmul(h, d, transpose_a=True)]
+        return outs
+
+    return lambda: products(x)
+
+
 def check_pytensor_rnn(pt):
     """5 traced steps of the rnn case give the losses of 5 eager steps (rtol 1e-5)."""
     import numpy as np
@@ -257,6 +281,8 @@ def child(case, args):
         sys.path.insert(0, REPO)
         import pytensor as pt
         pt._core.set_num_threads(args.threads)
+        if case == "pytensor-products":
+            return {"us": measure(rnn_products_case(pt), args.min_time, args.repeats, clock=CLOCKS[args.clock]) * 1e6}
         if case == "pytensor-check":
             (check_pytensor_rnn if args.case == "rnn" else check_pytensor_bitwise)(pt)
             return {"ok": True}
@@ -321,6 +347,8 @@ def run_case(args):
         print(f"{args.case} check (tf.function vs eager losses, rtol 1e-5):", "passed" if check.get("ok") else check)
         cases = [("pytensor eager", sys.executable, "pytensor-eager"),
                  ("pytensor tf.function", sys.executable, "pytensor-function")]
+        if args.case == "rnn":
+            cases.append(("pytensor products alone", sys.executable, "pytensor-products"))
         peers = [("TensorFlow eager", args.peer_python, "tensorflow-eager"),
                  ("TensorFlow tf.function", args.peer_python, "tensorflow-function"),
                  ("PyTorch eager", args.peer_python, "torch")]
@@ -346,6 +374,9 @@ def run_case(args):
             print(f"  {label:24s} failed: {r.get('error')}")
             continue
         ratio = f"  tf.function is {r['us'] / ours:5.2f}x faster" if ours and label != "pytensor tf.function" else ""
+        if label == "pytensor products alone" and "us" in results["pytensor eager"]:
+            ratio = (f"  the floor: eager / products = {results['pytensor eager']['us'] / r['us']:4.2f}x, the most "
+                     f"any traced step could gain")
         peak = f"  peak {r['peak_kib']:.1f} KiB above the start" if "peak_kib" in r else ""
         print(f"  {label:24s} {r['us']:9.1f} us/{'call' if args.case == 'overhead' else 'step'}{ratio}{version}"
               f"{peak}")

@@ -170,6 +170,37 @@ std::optional<ValueRef> simplified_value(const Graph& g, const Node& n) {
   return std::nullopt;
 }
 
+/**
+ * reshape(reduce(x, axes, keepdims=True)) to the shape without the kept axes (a bias gradient summed over a
+ * broadcast) -> reduce(x, axes, keepdims=False), rewritten in place when the reshape is the reduction's only reader.
+ */
+bool drop_kept_dims(const Graph& g, Node& n, const std::vector<std::vector<Use>>& uses) {
+  if (n.op != OpId::reshape) return false;
+  const ValueRef from = n.inputs[0];
+  const Node& src = g.node(from.node);
+  if (src.kind != NodeKind::Op || src.saved || !std::holds_alternative<attrs::Reduce>(src.attrs)) return false;
+  const auto& reduce = std::get<attrs::Reduce>(src.attrs);
+  if (!reduce.keepdims || readers(uses, from).size() != 1) return false;
+  const Shape& in = g.type(src.inputs[0]).shape;
+  const int64_t rank = static_cast<int64_t>(in.size());
+  if (reduce.axes.empty()) return false;
+  std::vector<char> reduced(in.size(), 0);
+  for (int64_t axis : reduce.axes) {
+    if (axis < -rank || axis >= rank) return false;
+    reduced[static_cast<size_t>(axis < 0 ? axis + rank : axis)] = 1;
+  }
+  Shape without_kept;
+  for (size_t d = 0; d < in.size(); ++d)
+    if (!reduced[d]) without_kept.push_back(in[d]);
+  if (without_kept != n.outputs[0].shape) return false;
+  attrs::Reduce without = reduce;
+  without.keepdims = false;
+  n.op = src.op;
+  n.attrs = without;
+  n.inputs = src.inputs;
+  return true;
+}
+
 /** Output bytes above which a value is not folded into a constant (TF bounds folded constants too). */
 constexpr int64_t kMaxFoldedBytes = int64_t(1) << 20;
 
@@ -391,6 +422,22 @@ std::vector<char> live_nodes(const Graph& g) {
 
 int eliminate_dead_code(Graph& g) { return compact(g, live_nodes(g), {}); }
 
+namespace {
+
+/** Constants merge when they are the same tensor, or small ones of equal dtype, shape and bytes (a gradient's 1). */
+std::string constant_key(const Tensor& t) {
+  constexpr int64_t kMaxComparedBytes = 64;
+  const int64_t bytes = t.numel() * static_cast<int64_t>(itemsize(t.dtype()));
+  if (bytes > kMaxComparedBytes || t.device() != Device::CPU)
+    return "const:" + std::to_string(reinterpret_cast<uintptr_t>(t.id()));
+  const Tensor c = ops::contiguous(t);
+  std::string key = str_cat("constval:", dtype_name(t.dtype()), shape_str(t.shape()), ":");
+  key.append(static_cast<const char*>(c.raw_data()), static_cast<size_t>(bytes));
+  return key;
+}
+
+}  // namespace
+
 int eliminate_common_subexpressions(Graph& g) {
   const auto& nodes = g.nodes();
   std::vector<ValueRef> replace_with(nodes.size());
@@ -400,11 +447,33 @@ int eliminate_common_subexpressions(Graph& g) {
     int32_t to = replace_with[static_cast<size_t>(v.node)].node;
     return to >= 0 ? ValueRef{to, v.index} : v;
   };
+  const auto uses = uses_of(g);
+  // Reads of a variable with no write of it in between see the same value: each write starts a new version.
+  std::unordered_map<const Variable*, int64_t> version;
+  int64_t writes_anywhere = 0;  // control flow and host callbacks may write any variable
   for (size_t i = 0; i < nodes.size(); ++i) {
     const Node& n = nodes[i];
     std::string key;
-    if (n.kind == NodeKind::Constant) {
-      key = "const:" + std::to_string(reinterpret_cast<uintptr_t>(n.constant.id()));
+    if (n.kind == NodeKind::AssignVariable) {
+      ++version[n.variable];
+      continue;
+    }
+    for (const Variable* v : n.update_variables)
+      if (v) ++version[v];
+    if (n.kind == NodeKind::Callback || n.kind == NodeKind::Cond || n.kind == NodeKind::While) {
+      ++writes_anywhere;
+      continue;
+    }
+    if (n.kind == NodeKind::ReadVariable) {
+      // A read an optimizer update takes stays its own: plan_memory then updates the variable in place, uncopied.
+      const bool feeds_update = std::any_of(uses[i].begin(), uses[i].end(), [&](const Use& u) {
+        return u.node >= 0 && is_update(nodes[static_cast<size_t>(u.node)]);
+      });
+      if (feeds_update) continue;
+      key = "read:" + std::to_string(reinterpret_cast<uintptr_t>(n.variable)) + ":" +
+            std::to_string(version[n.variable]) + ":" + std::to_string(writes_anywhere);
+    } else if (n.kind == NodeKind::Constant) {
+      key = constant_key(n.constant);
     } else if (n.kind == NodeKind::Op && !n.stateful() && !is_random(n)) {
       bool known = false;
       std::string a = attrs_string(n.attrs, &known);
@@ -423,6 +492,10 @@ int eliminate_common_subexpressions(Graph& g) {
       keep[i] = 0;
     }
   }
+  // An access ordered after a merged read is ordered after the read that replaces it.
+  for (Node& n : g.nodes())
+    for (int32_t& c : n.control_inputs)
+      if (!keep[static_cast<size_t>(c)]) c = replace_with[static_cast<size_t>(c)].node;
   return compact(g, keep, replace_with);
 }
 
@@ -465,6 +538,7 @@ int fold_constants(Graph& g) {
 
 int simplify_arithmetic(Graph& g) {
   Unrecorded quiet;
+  const auto uses = uses_of(g);
   auto& nodes = g.nodes();
   std::vector<ValueRef> replace_with(nodes.size());
   std::vector<char> keep(nodes.size(), 1);
@@ -481,6 +555,8 @@ int simplify_arithmetic(Graph& g) {
       replace_with[i] = *same;
       keep[i] = 0;
       ++simplified;
+    } else if (drop_kept_dims(g, n, uses)) {
+      ++simplified;  // the keepdims reduction it read is left to dead-code elimination
     }
   }
   compact(g, keep, replace_with);

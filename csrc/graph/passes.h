@@ -2,8 +2,8 @@
 /**
  * Graph passes: each rewrites a Graph in place and returns how many nodes it removed or rewrote (0: the graph is
  * unchanged). pt.function runs them in this order: fold_constants, simplify_arithmetic, fuse_patterns,
- * eliminate_common_subexpressions, fuse_elementwise, eliminate_dead_code, plan_memory (last: it needs the final
- * readers of every value); tf.config.optimizer switches each off.
+ * eliminate_common_subexpressions, fuse_elementwise, eliminate_dead_code, plan_memory (last: it needs
+ * the final readers of every value); tf.config.optimizer switches each off.
  */
 #include "graph.h"
 
@@ -22,7 +22,8 @@ std::vector<char> live_nodes(const Graph& g);
 /**
  * Common-subexpression elimination: two stateless registry ops with the same op, attributes and inputs compute
  * the same value, so the later one is replaced by the earlier; constants that are the same tensor merge too.
- * Random ops and ops whose attributes the printer does not know are left alone. Exact: outputs are bitwise equal.
+ * Reads of a variable with no write of it in between merge too. Random ops and ops whose attributes the printer does
+ * not know are left alone. Exact: outputs are bitwise equal.
  */
 int eliminate_common_subexpressions(Graph& g);
 

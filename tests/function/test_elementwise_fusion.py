@@ -122,6 +122,18 @@ def test_a_bias_row_fuses_and_other_broadcasts_and_dtypes_do_not():
     _bitwise_equal(_run(fused, x, row, col, i), _run(g, x, row, col, i))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows,width", [(37, 64), (1, 64), (300, 8), (3, 512)])  # the row divides the block
+def test_a_bias_row_that_divides_the_block_gives_the_unfused_bits(rows, width, dtype):
+    x, bias = _rand(rows, width, seed=3, dtype=dtype), _rand(width, seed=4, dtype=dtype)
+    g = _trace(lambda x, b: [tf.tanh(x + b + 0.25)], x, bias)
+    fused = _fused(g)
+    assert [t for t in _types(fused) if t not in ("Placeholder", "Const")] == ["fused_elementwise"]
+    _bitwise_equal(_run(fused, x, bias), _run(g, x, bias))
+    np.testing.assert_allclose(_run(fused, x, bias)[0], np.tanh(x.numpy() + bias.numpy() + 0.25),
+                               rtol=1e-6 if dtype == np.float32 else 1e-14, atol=1e-7)
+
+
 def test_traced_training_step_keeps_gradient_inputs_and_matches_the_unfused_step():
     w = tf.Variable(np.random.default_rng(9).standard_normal((6, 6)).astype(np.float32))
 

@@ -121,6 +121,61 @@ def test_simplification_keeps_what_changes_values_shapes_or_dtypes():
     _bitwise_equal(_run(simplified, x), _run(g, x))
 
 
+def test_simplification_drops_the_kept_axes_of_a_reduction_reshaped_without_them_bitwise():
+    def fn(x):
+        bias_grad = tf.reshape(tf.reduce_sum(x, axis=0, keepdims=True), [5, 4])      # (1, 5, 4) -> (5, 4)
+        peak = tf.reshape(tf.reduce_max(x, axis=[0, -1], keepdims=True), [5])        # (1, 5, 1) -> (5,)
+        turned = tf.reshape(tf.reduce_sum(x, axis=0, keepdims=True), [4, 5])         # not the kept-axes shape
+        kept = tf.reduce_mean(x, axis=1, keepdims=True)                              # read twice: stays
+        return [bias_grad, peak, turned, tf.reshape(kept, [3, 4]), kept * 2.0]
+
+    x = _rand(3, 5, 4)
+    g = _trace(fn, x)
+    simplified = _after(g, "simplify_arithmetic", "eliminate_dead_code")
+    types = _types(simplified)
+    assert types.count("reshape") == 2 and types.count("reduce_sum") == 2 and types.count("reduce_max") == 1
+    text = simplified.to_string()
+    assert "reduce_max[axes=[0, 2], keepdims=0]" in text and "reduce_sum[axes=[0], keepdims=0]" in text, text
+    _bitwise_equal(_run(simplified, x), _run(g, x))
+
+
+# ---- common subexpressions ---------------------------------------------------------------------------------
+
+def test_reads_of_a_variable_merge_until_it_is_written():
+    v = tf.Variable(np.arange(4, dtype=np.float32))
+
+    def fn(x):
+        a = v * x
+        b = tf.identity(v.read_value()) + 1.0         # the same value: no write in between
+        v.assign(x)
+        return [a, b, v * 2.0]                        # a read after the write stays
+
+    x = _rand(4)
+    g = _trace(fn, x)
+    merged = _after(g, "eliminate_common_subexpressions", "eliminate_dead_code")
+    assert _types(g).count("ReadVariableOp") == 3 and _types(merged).count("ReadVariableOp") == 2
+
+    def run(graph):
+        v.assign(np.arange(4, dtype=np.float32))
+        return _run(graph, x)
+
+    _bitwise_equal(run(merged), run(g))
+    np.testing.assert_array_equal(run(merged)[1], np.arange(4, dtype=np.float32) + 1.0)
+    np.testing.assert_array_equal(run(merged)[2], x.numpy() * 2.0)
+
+
+def test_small_constants_of_equal_value_merge_and_different_ones_do_not():
+    def fn(x):
+        return [x * tf.constant(2.0) + tf.constant(2.0), x - tf.constant(-2.0),
+                tf.cast(x, tf.float64) * tf.constant(2.0, tf.float64)]
+
+    x = _rand(3)
+    g = _trace(fn, x)
+    merged = _after(g, "eliminate_common_subexpressions", "eliminate_dead_code")
+    assert _types(g).count("Const") == 4 and _types(merged).count("Const") == 3   # 2.0 f32 once, -2.0, 2.0 f64
+    _bitwise_equal(_run(merged, x), _run(g, x))
+
+
 # ---- pattern fusion ----------------------------------------------------------------------------------------
 
 def _dense_step(x, w, b):

@@ -130,5 +130,7 @@ def test_gradient_inside_function_is_traced():
     assert float(grad()) == 27.0
     x.assign(2.0)
     assert float(grad()) == 12.0  # the graph's backward ops read the new value
-    # The backward's products are graph ops: multiply nodes, or steps of a fused_elementwise node's program.
-    assert grad.get_concrete_function().graph.pretty_printed().count("multiply(") >= 3
+    # The backward's products are graph ops (multiply nodes, or steps of a fused_elementwise program), not a callback;
+    # the reads of x merge, so the equal products x * x of the forward and backward are computed once.
+    text = grad.get_concrete_function().graph.pretty_printed()
+    assert text.count("multiply(") >= 1 and "PrintV2" not in text and text.count("ReadVariableOp[") == 1

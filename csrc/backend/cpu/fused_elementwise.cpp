@@ -137,8 +137,8 @@ void fused_elementwise(const std::vector<Tensor>& inputs, const std::vector<Elem
     row[nin + k] = free_rows.back();
     free_rows.pop_back();
   }
-  // Input rows: a one-element input broadcast once; one of out's size read in place, copied (zero-padded) for a
-  // short last block only; a shorter one (out's trailing dimensions) repeated into its row block by block.
+  // Input rows: one of out's size read in place, copied (zero-padded) for a short last block only; a shorter one
+  // (out's trailing dimensions) repeated into its row, once when every block repeats it alike, else block by block.
   std::vector<int32_t> input_row(nin);
   for (size_t i = 0; i < nin; ++i) input_row[i] = rows++;
   const int64_t blocks = (n + kBlock - 1) / kBlock;
@@ -146,8 +146,19 @@ void fused_elementwise(const std::vector<Tensor>& inputs, const std::vector<Elem
   parallel_for(blocks, std::max<int64_t>(1, kElementwiseGrain / kBlock), [&](int64_t lo, int64_t hi) {
     std::unique_ptr<T[]> scratch(new T[static_cast<size_t>(rows * kBlock)]);  // every row is written before read
     auto row_of = [&](int32_t r) { return scratch.get() + static_cast<int64_t>(r) * kBlock; };
-    for (size_t i = 0; i < nin; ++i)
-      if (inputs[i].numel() == 1 && n > 1) std::fill_n(row_of(input_row[i]), kBlock, *inputs[i].data<T>());
+    // Rows that are the same in every block, filled once: a single element, or a row of trailing dimensions whose
+    // length divides the block (a bias over the last axis), since every block starts at a multiple of kBlock.
+    auto same_every_block = [&](size_t i) {
+      const int64_t period = inputs[i].numel();
+      return period < n && kBlock % period == 0;
+    };
+    for (size_t i = 0; i < nin; ++i) {
+      if (!same_every_block(i)) continue;
+      const T* src = inputs[i].data<T>();
+      const int64_t period = inputs[i].numel();
+      T* r = row_of(input_row[i]);
+      for (int64_t j = 0; j < kBlock; j += period) std::copy_n(src, period, r + j);
+    }
     std::vector<const T*> value(nvalues);
     for (int64_t blk = lo; blk < hi; ++blk) {
       const int64_t base = blk * kBlock;
@@ -161,7 +172,7 @@ void fused_elementwise(const std::vector<Tensor>& inputs, const std::vector<Elem
           continue;
         }
         value[i] = r;
-        if (period == 1 && n > 1) continue;  // filled once above
+        if (same_every_block(i)) continue;  // filled once above
         if (period == n) {
           std::copy_n(src + base, m, r);
         } else {
