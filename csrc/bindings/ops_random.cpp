@@ -27,7 +27,7 @@ Param param(py::handle obj, DType dtype, const char* op) {
     return {true, v, {}};
   }
   Tensor t = to_tensor_cast(obj, dtype, op);
-  if (t.ndim() == 0) return {true, *ops::cast(t, DType::Float64).data<double>(), {}};
+  if (t.ndim() == 0) return {true, *ops::cast(ops::to_host(t), DType::Float64).data<double>(), {}};
   return {false, 0, t};
 }
 
@@ -82,8 +82,8 @@ Tensor uniform(py::handle shape, py::handle minval, py::handle maxval, py::handl
   Tensor lo = to_tensor_cast(minval, dt, op), hi = to_tensor_cast(maxval, dt, op);
   check_arg(lo.ndim() == 0 && hi.ndim() == 0, op, ": minval and maxval must be scalars for integer dtype ",
             dtype_name(dt), ", got shapes ", shape_str(lo.shape()), " and ", shape_str(hi.shape()));
-  double lo_v = static_cast<double>(*ops::cast(lo, DType::Int64).data<int64_t>());
-  double hi_v = static_cast<double>(*ops::cast(hi, DType::Int64).data<int64_t>());
+  double lo_v = static_cast<double>(*ops::cast(ops::to_host(lo), DType::Int64).data<int64_t>());
+  double hi_v = static_cast<double>(*ops::cast(ops::to_host(hi), DType::Int64).data<int64_t>());
   return ops::random_uniform(s, lo_v, hi_v, dt, random_seed_from_py(seed));
 }
 
