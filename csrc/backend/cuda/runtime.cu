@@ -210,6 +210,10 @@ void register_kernels() {
   register_matmul_kernels();
   register_softmax_kernels();
   register_creation_kernels();
+  register_nn_kernels();
+  register_random_kernels();
+  register_optim_kernels();
+  register_pool_kernels();
 }
 
 }  // namespace pt::cuda
