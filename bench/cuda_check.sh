@@ -8,6 +8,8 @@
 # PYTENSOR_CUDA_PREBUILT=1 skips the build and uses build/cuda/_core*.so as it is: an extension built elsewhere
 # (sm_80 + sm_90 by default) and carried to a GPU machine without the build tools; it needs libcublas.so.13 and
 # libcublasLt.so.13 on the loader's path there (LD_LIBRARY_PATH).
+# Each step has a time limit (build 330 s, GPU tests 150 s, benchmark 90 s) so the script ends, with its logs, within
+# a 10-minute GPU loan even when a step hangs; a step past its limit fails the check.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 LOGS=${OUT:-build/cuda}
@@ -23,7 +25,7 @@ else
   if ! { cmake -S . -B build/cuda -G Ninja -DPYTENSOR_BUILD_PYTHON=ON -DPYTENSOR_CUDA=ON -DPYTENSOR_AVX512_CORE=OFF \
            ${ARCH:+-DCMAKE_CUDA_ARCHITECTURES=$ARCH} -Dpybind11_DIR="$(python3 -m pybind11 --cmakedir)" \
            -DPython_EXECUTABLE="$(command -v python3)" &&
-         cmake --build build/cuda -j "$(nproc)"; } >"$LOGS/build.log" 2>&1; then
+         timeout 330 cmake --build build/cuda -j "$(nproc)"; } >"$LOGS/build.log" 2>&1; then
     tail -40 "$LOGS/build.log"; echo "cuda_check: the CUDA build failed (log: $LOGS/build.log)" >&2; exit 1
   fi
 fi
@@ -33,7 +35,7 @@ rm -f pytensor/_avx512/_core*.so
 python3 -c "import pytensor as tf; print('GPUs:', tf.config.list_physical_devices('GPU'), 'built with CUDA:',
 tf.test.is_built_with_cuda())"
 echo "== GPU tests"
-PYTENSOR_EXPECT_CUDA=1 python3 -m pytest -q -p no:cacheprovider tests/test_cuda.py tests/test_devices.py \
+PYTENSOR_EXPECT_CUDA=1 timeout 150 python3 -m pytest -q -p no:cacheprovider tests/test_cuda.py tests/test_devices.py \
   2>&1 | tee "$LOGS/gpu_tests.log" | tail -30 || status=1
 if [ "${1:-}" = "--full" ]; then
   echo "== default suite, GPU placement"
@@ -42,5 +44,5 @@ if [ "${1:-}" = "--full" ]; then
   tail -15 "$LOGS/suite.log"
 fi
 echo "== benchmark"
-python3 bench/cuda.py 2>&1 | tee "$LOGS/bench.txt" || status=1
+timeout 90 python3 bench/cuda.py 2>&1 | tee "$LOGS/bench.txt" || status=1
 exit $status

@@ -147,3 +147,93 @@ def test_reductions_are_deterministic_on_the_gpu():
     x = tf.constant(np.random.default_rng(3).standard_normal(1 << 20).astype("float32"))
     first = tf.reduce_sum(x).numpy()
     assert all(tf.reduce_sum(x).numpy().tobytes() == first.tobytes() for _ in range(5))
+
+
+def _on_both(fn, *arrays):
+    """fn's outputs (as numpy) computed from `arrays` placed on the CPU and on the GPU."""
+    results = []
+    for device in ("CPU", "GPU"):
+        with tf.device(f"/{device}:0"):
+            results.append([np.asarray(t) for t in _flatten([fn(*[tf.constant(a) for a in arrays])])])
+    return results
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_random_uniform_and_dropout_draw_the_cpus_numbers(dtype):
+    # The GPU kernels use the CPU's Philox stream and tile layout: a seed gives the same draws (bit for bit: one
+    # multiply-add per value) and so the same dropout mask. 5000 elements cross several tiles of both layouts.
+    x = np.random.default_rng(4).standard_normal((50, 100)).astype(dtype)
+
+    def draw(t):
+        tf.random.set_seed(11)
+        return [tf.random.uniform([5000], -2.0, 3.0, dtype=dtype, seed=5), tf.nn.dropout(t, 0.4, seed=9)]
+
+    (u_cpu, d_cpu), (u_gpu, d_gpu) = _on_both(draw, x)
+    assert "random_uniform" in CUDA_KERNELS and "dropout" in CUDA_KERNELS
+    np.testing.assert_array_equal(u_gpu, u_cpu)
+    np.testing.assert_array_equal(d_gpu == 0, d_cpu == 0)
+    np.testing.assert_allclose(d_gpu, d_cpu, rtol=1e-6 if dtype == "float32" else 1e-13)
+
+
+@pytest.mark.parametrize("label_dtype", ["int32", "int64"])
+def test_fused_cross_entropies_and_gradients_agree_with_the_cpu(label_dtype):
+    rng = np.random.default_rng(5)
+    logits = (rng.standard_normal((37, 300)) * 4).astype("float32")
+    logits[3, 7] = np.inf  # a row whose maximum is infinite: shifted by 0, as on the CPU
+    labels = rng.integers(0, 300, 37).astype(label_dtype)
+    dense = rng.random((37, 300)).astype("float32")
+    dense /= dense.sum(1, keepdims=True)
+
+    def losses(x, y, p):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=x)
+            total = tf.reduce_sum(sparse * tf.range(37, dtype=tf.float32))  # a distinct dy per row
+        return [sparse, tape.gradient(total, x), tf.nn.softmax_cross_entropy_with_logits(labels=p, logits=x)]
+
+    cpu, gpu = _on_both(losses, logits, labels, dense)
+    for name, c, g in zip(("sparse loss", "sparse gradient", "dense loss"), cpu, gpu):
+        np.testing.assert_allclose(g, c, rtol=2e-5, atol=1e-5, err_msg=name)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "sgd_nesterov", "adam", "amsgrad"])
+def test_fused_optimizer_updates_agree_with_the_cpu(optimizer):
+    rng = np.random.default_rng(6)
+    init = rng.standard_normal((64, 33)).astype("float32")
+    grads = [rng.standard_normal((64, 33)).astype("float32") for _ in range(3)]
+    make = {"sgd": lambda: tf.keras.optimizers.SGD(0.1, momentum=0.9, weight_decay=0.01),
+            "sgd_nesterov": lambda: tf.keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+            "adam": lambda: tf.keras.optimizers.Adam(0.01, weight_decay=0.004),
+            "amsgrad": lambda: tf.keras.optimizers.Adam(0.01, amsgrad=True)}[optimizer]
+    assert ("apply_sgd" if optimizer.startswith("sgd") else "apply_adam") in CUDA_KERNELS
+    results = []
+    for device in ("CPU", "GPU"):
+        with tf.device(f"/{device}:0"):
+            var, opt = tf.Variable(init), make()
+            for g in grads:
+                opt.apply_gradients([(tf.constant(g), var)])
+            assert var.device == (CPU if device == "CPU" else GPU)
+            results.append(var.numpy())
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("padding", ["VALID", "SAME"])
+@pytest.mark.parametrize("window,strides", [((2, 2), (2, 2)), ((3, 3), (2, 2)), ((3, 2), (1, 2))])
+def test_pooling_and_its_gradients_agree_with_the_cpu(padding, window, strides):
+    x = np.random.default_rng(7).standard_normal((2, 9, 11, 5)).astype("float32")
+    x[0, 0, 0, 0] = x[0, 0, 1, 0]  # a tie: the first maximum wins on both devices
+    x[1, 4, 4, 2] = np.nan  # a NaN wins its windows
+
+    def pools(t):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(t)
+            mx = tf.nn.max_pool2d(t, window, strides, padding)
+            avg = tf.nn.avg_pool2d(t, window, strides, padding)
+            weights = tf.reshape(tf.range(tf.size(mx), dtype=tf.float32), tf.shape(mx))
+            mx_total, avg_total = tf.reduce_sum(tf.where(tf.math.is_nan(mx), 0.0, mx) * weights), \
+                tf.reduce_sum(avg * weights)
+        return [mx, avg, tape.gradient(mx_total, t), tape.gradient(avg_total, t)]
+
+    cpu, gpu = _on_both(pools, x)
+    for name, c, g in zip(("max_pool2d", "avg_pool2d", "max_pool2d gradient", "avg_pool2d gradient"), cpu, gpu):
+        np.testing.assert_allclose(g, c, rtol=1e-5, atol=1e-6, err_msg=name)

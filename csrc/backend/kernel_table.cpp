@@ -1,5 +1,6 @@
 #include "kernel_table.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -30,30 +31,57 @@ namespace {
 const bool registered = (register_backends(), true);
 }  // namespace
 
-void finish_device_work() {
-  for (size_t d = 1; d < kNumDevices; ++d)
-    if (const DeviceRuntime* runtime = device_runtime(static_cast<Device>(d))) runtime->synchronize();
-  g_device_work_pending.store(false, std::memory_order_relaxed);
-}
-
 const char* current_device_op_name() {
   return t_device_op == OpId::kCount ? "an op" : op_def(t_device_op).name;
 }
 
 const char* device_name(Device device) { return device == Device::CPU ? "CPU" : "CUDA"; }
 
+Tensor HostStaging::host(const Tensor& x) {
+  if (!x.defined() || x.device() == Device::CPU) return x;
+  const std::shared_ptr<Storage>& device = x.storage();
+  auto it = std::find_if(staged_.begin(), staged_.end(), [&](const Staged& s) { return s.device == device; });
+  if (it == staged_.end()) {
+    const size_t nbytes = device->nbytes();  // the whole storage: views of it keep their offsets and strides
+    Staged s{device, Storage::allocate(nbytes), {}};
+    if (nbytes > 0) device_runtime(device->device())->copy(s.host->data(), device->data(), nbytes);
+    const char* bytes = static_cast<const char*>(s.host->data());
+    s.before.assign(bytes, bytes + nbytes);
+    staged_.push_back(std::move(s));
+    it = staged_.end() - 1;
+  }
+  return Tensor::from_storage(it->host, x.shape(), x.strides(), x.offset(), x.dtype());
+}
+
+void HostStaging::write_back() {
+  for (const Staged& s : staged_) {
+    const char* now = static_cast<const char*>(s.host->data());
+    const size_t n = s.before.size();
+    size_t first = 0, last = n;
+    while (first < n && now[first] == s.before[first]) ++first;
+    if (first == n) continue;  // an input: unchanged
+    while (now[last - 1] == s.before[last - 1]) --last;
+    device_runtime(s.device->device())->copy(static_cast<char*>(s.device->data()) + first, now + first, last - first);
+  }
+}
+
+Tensor HostStaging::to_device(const Tensor& result) const {
+  if (staged_.empty() || !result.defined()) return result;
+  return copy_to_device(result, staged_.front().device->device());
+}
+
 ErasedKernel host_kernel(OpId op, DType dtype, Pass pass, const void* signature, InstallTrampoline install) {
   register_backends();
   const KernelSlot& cpu = g_kernel_table.at(op, Device::CPU, dtype, pass);
   if (cpu.signature != signature) return nullptr;
+  static std::atomic<ErasedKernel> trampolines[kNumOps][kNumPasses][kNumDTypes] = {};
+  std::atomic<ErasedKernel>& trampoline =
+      trampolines[static_cast<size_t>(op)][static_cast<size_t>(pass)][static_cast<size_t>(dtype)];
+  if (ErasedKernel made = trampoline.load(std::memory_order_acquire)) return made;
   static std::mutex mu;
-  static ErasedKernel trampolines[kNumOps][kNumPasses][kNumDTypes] = {};
   std::lock_guard<std::mutex> lock(mu);
-  ErasedKernel& trampoline = trampolines[static_cast<size_t>(op)][static_cast<size_t>(pass)][static_cast<size_t>(dtype)];
-  if (!trampoline) trampoline = install(cpu.fn);
-  if (trampoline) return trampoline;
-  finish_device_work();  // every trampoline of the signature is taken: wait now (work queued later is not waited for)
-  return cpu.fn;
+  if (!trampoline.load(std::memory_order_relaxed)) trampoline.store(install(cpu.fn), std::memory_order_release);
+  return trampoline.load(std::memory_order_relaxed);
 }
 
 ErasedKernel missing_kernel(OpId op, Device device, DType dtype, Pass pass, const void* signature,
@@ -66,10 +94,14 @@ ErasedKernel missing_kernel(OpId op, Device device, DType dtype, Pass pass, cons
       static std::atomic<bool> warned[kNumOps][kNumPasses] = {};
       if (!warned[static_cast<size_t>(op)][static_cast<size_t>(pass)].exchange(true))
         warn(str_cat(op_def(op).name, pass == Pass::Backward ? " (backward)" : "", ": no ", device_name(device),
-                     " kernel for dtype ", dtype_name(dtype), "; it runs on the CPU, reading and writing the GPU's "
-                     "memory in place (slower; warned once per op)"));
+                     " kernel for dtype ", dtype_name(dtype), "; it runs on the CPU, on copies of its operands "
+                     "(slower; warned once per op)"));
       return host;
     }
+    if (g_kernel_table.at(op, Device::CPU, dtype, pass).signature == signature)
+      throw Unimplemented(str_cat(op_def(op).name, ": no ", device_name(device), " kernel for dtype ",
+                                  dtype_name(dtype), ", and the ", kHostTrampolines, " CPU fallbacks of its kernel "
+                                  "signature are taken by other ops; run it under tf.device('/CPU:0')"));
   }
   const std::string name = str_cat(op_def(op).name, pass == Pass::Backward ? " (backward)" : "");
   if (slot.fn)

@@ -11,9 +11,14 @@
 #include <cstddef>
 #include <utility>
 #include <cstdint>
+#include <memory>
+#include <type_traits>
+#include <vector>
 
+#include "../core/device.h"
 #include "../core/dtype.h"
 #include "../core/storage.h"
+#include "../core/tensor.h"
 #include "../ops/op_list.h"
 
 namespace pt::backend {
@@ -68,10 +73,10 @@ void register_backends();
 
 /**
  * The kernel of a slot the fast lookup missed: the kernel itself when registering the backends filled the slot; for a
- * GPU slot the CPU has a kernel for, that CPU kernel through host_kernel (device memory is CUDA managed memory, which
- * the host reads in place) and, the first time per op, a warning naming the op. Otherwise the error (registering the backends first if they are not yet): TypeError naming op, device and dtype, with the dtypes that device has kernels for; Unimplemented when
- * the device has none for the op; RuntimeError for a kernel registered with another signature. Returns the kernel
- * when registering the backends filled the slot.
+ * GPU slot the CPU has a kernel for, that CPU kernel through host_kernel (which copies the device operands to the
+ * host and back) and, the first time per op, a warning naming the op. Otherwise the error (registering the backends
+ * first if they are not yet): TypeError naming op, device and dtype, with the dtypes that device has kernels for;
+ * Unimplemented when the device has none for the op; RuntimeError for a kernel registered with another signature.
  */
 ErasedKernel missing_kernel(OpId op, Device device, DType dtype, Pass pass, const void* signature,
                             InstallTrampoline install);
@@ -83,21 +88,52 @@ inline thread_local OpId t_device_op = OpId::kCount;
 const char* current_device_op_name();
 
 /**
- * True while work queued on a device may not have finished: a CPU kernel, which may read device (managed) memory in
- * place, waits for it first (finish_device_work). Never set in a build without a device backend.
+ * Host copies of the device operands of one CPU-fallback kernel call. Device memory is not host memory, so a CPU
+ * kernel runs on views of host copies of its operands' storages (one copy per storage, so operands that alias still
+ * alias), and write_back() copies to the device the bytes the kernel changed: a kernel signature does not say which
+ * operands it writes, and comparing with a snapshot neither copies inputs back nor overwrites what another thread
+ * wrote to them meanwhile.
  */
-inline std::atomic<bool> g_device_work_pending __attribute__((visibility("hidden"))){false};
+class HostStaging {
+ public:
+  /** `x` itself when on the CPU or undefined, else a view of x's layout onto the host copy of its storage. */
+  Tensor host(const Tensor& x);
+  /** Copies each changed byte range of the host copies back to its device storage. */
+  void write_back();
+  /** A tensor a CPU kernel returned, on the device of the operands staged (itself when none was). */
+  Tensor to_device(const Tensor& result) const;
 
-/** Waits for the work queued on every device and clears g_device_work_pending. */
-void finish_device_work();
+ private:
+  struct Staged {
+    std::shared_ptr<Storage> device, host;
+    std::vector<char> before;  // the storage's bytes as copied
+  };
+  std::vector<Staged> staged_;
+};
 
-/** Host trampolines each kernel signature has (HostTrampolines); past them, host_kernel waits at lookup instead. */
-constexpr int kHostTrampolines = 64;
+/** The host operand of a CPU-fallback call: what HostStaging makes of tensors, anything else as it is (kernels.h
+ *  adds overloads, found by argument-dependent lookup, for its structs that hold tensors). */
+template <class T> const T& on_host(HostStaging&, const T& x) { return x; }
+/** A tensor operand of a CPU-fallback call. */
+inline Tensor on_host(HostStaging& staging, const Tensor& x) { return staging.host(x); }
+/** A list of tensor operands of a CPU-fallback call. */
+inline std::vector<Tensor> on_host(HostStaging& staging, const std::vector<Tensor>& xs) {
+  std::vector<Tensor> out;
+  out.reserve(xs.size());
+  for (const Tensor& x : xs) out.push_back(staging.host(x));
+  return out;
+}
 
 /**
- * Trampolines of kernel signature Sig for running a CPU kernel while a device may still be writing its operands:
- * trampoline K waits for the devices' queued work when it is called, so also for work queued after the lookup (a
- * family file's `run(contiguous(x))` queues x's copy between the two), then calls the CPU kernel installed in slot K.
+ * Host trampolines each kernel signature has (HostTrampolines): as many (op, dtype, pass) of one signature may run
+ * their CPU kernel on staged operands in one process with a GPU (each trampoline is a one-jump thunk).
+ */
+constexpr int kHostTrampolines = 256;
+
+/**
+ * Trampolines of kernel signature Sig for running a CPU kernel on operands that may be in device memory: trampoline K
+ * stages the operands on the host (HostStaging), calls the CPU kernel installed in slot K and copies back what it
+ * wrote.
  */
 template <class Sig> struct HostTrampolines;
 template <class R, class... Args> struct HostTrampolines<R(Args...)> {
@@ -105,10 +141,20 @@ template <class R, class... Args> struct HostTrampolines<R(Args...)> {
   static inline Fn* targets[kHostTrampolines] = {};
   static inline std::atomic<int> used{0};
 
-  template <int K> static R call(Args... args) {
-    if (g_device_work_pending.load(std::memory_order_relaxed)) finish_device_work();
-    return targets[K](std::forward<Args>(args)...);
+  /** Calls CPU kernel `target` on host copies of the device operands in `args`. */
+  static R run(Fn* target, Args... args) {
+    HostStaging staging;
+    if constexpr (std::is_void_v<R>) {
+      target(on_host(staging, args)...);
+      staging.write_back();
+    } else {
+      R result = target(on_host(staging, args)...);
+      staging.write_back();
+      if constexpr (std::is_same_v<R, Tensor>) result = staging.to_device(result);
+      return result;
+    }
   }
+  template <int K> static R call(Args... args) { return run(targets[K], std::forward<Args>(args)...); }
   template <int... K> static constexpr std::array<Fn*, kHostTrampolines> calls(std::integer_sequence<int, K...>) {
     return {&call<K>...};
   }
@@ -124,23 +170,23 @@ template <class R, class... Args> struct HostTrampolines<R(Args...)> {
 };
 
 /**
- * The CPU kernel of (op, dtype, pass) of signature `signature`, to run on memory a device may still be writing (CUDA
- * managed memory, which the host reads in place): a trampoline (one per slot, made by `install`) that waits for the
- * devices' work when called; when none is left, the kernel itself after waiting now. Null when the CPU has no such
- * kernel.
+ * The CPU kernel of (op, dtype, pass) of signature `signature` behind a trampoline (one per slot, made by `install`)
+ * that runs it on host copies of device operands; null when the CPU has no such kernel or the signature's
+ * trampolines are all taken.
  */
 ErasedKernel host_kernel(OpId op, DType dtype, Pass pass, const void* signature, InstallTrampoline install);
 
 /**
  * The kernel of `op` (its `pass`) for `device` and `dtype`, of signature `Sig`; throws (see missing_kernel) when
- * there is none. A device without a kernel for the op falls back to the CPU's (missing_kernel); while a device has
- * work queued, CPU kernels come through host_kernel, so they read what the device wrote.
+ * there is none. A device without a kernel for the op falls back to the CPU's (missing_kernel). Where a device is
+ * present, CPU kernels come through host_kernel: an op keyed on its first operand's device (the CPU) may be given
+ * another operand in device memory, which the host cannot read in place.
  */
 template <class Sig>
 inline Sig* kernel(OpId op, Device device, DType dtype, Pass pass = Pass::Forward) {
   if (device != Device::CPU) {
     t_device_op = op;
-  } else if (g_device_work_pending.load(std::memory_order_relaxed)) {
+  } else if (device_runtime(Device::CUDA)) {
     if (ErasedKernel host = host_kernel(op, dtype, pass, &SignatureTag<Sig>::tag, &HostTrampolines<Sig>::install))
       return reinterpret_cast<Sig*>(host);
   }

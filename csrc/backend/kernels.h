@@ -11,6 +11,7 @@
 
 #include "../core/tensor.h"
 #include "../ops/op_list.h"
+#include "kernel_table.h"
 
 namespace pt::backend {
 
@@ -159,6 +160,12 @@ struct OptimizerStep {
  */
 using OptimizerKernel = void(const OptimizerStep& step, const Tensor& var, const Tensor& grad, const Tensor& slot_a,
                              const Tensor& slot_b, const Tensor& slot_c);
+/** `step` with a row gradient's indices on the host, for a CPU-fallback call (kernel_table.h's on_host). */
+inline OptimizerStep on_host(HostStaging& staging, const OptimizerStep& step) {
+  OptimizerStep host = step;
+  host.indices = staging.host(step.indices);
+  return host;
+}
 
 // ---- linear algebra --------------------------------------------------------------------
 /** matmul: out (dense, non-empty: batch_shape + (rows, cols)) = a @ b per broadcast batch item, with transposes. */
@@ -320,6 +327,11 @@ inline int64_t rnn_saved_width(const RnnDims& d) {
 struct RnnInputs {
   Tensor x, initial_h, initial_c, kernel, recurrent_kernel, bias, mask;
 };
+/** `in` with its tensors on the host, for a CPU-fallback call (kernel_table.h's on_host). */
+inline RnnInputs on_host(HostStaging& s, const RnnInputs& in) {
+  return {s.host(in.x), s.host(in.initial_h), s.host(in.initial_c), s.host(in.kernel),
+          s.host(in.recurrent_kernel), s.host(in.bias), s.host(in.mask)};
+}
 /**
  * The fused forward (Pass::Forward): sequence (batch, steps, units) = the state h after each step in loop order
  * (reversed for go_backwards), final_h, final_c (LSTM only), and, when `saved` is defined, the backward's buffer
@@ -331,6 +343,10 @@ using RnnKernel = void(const RnnDims& d, const RnnInputs& in, const Tensor& sequ
 struct RnnOutputGrads {
   Tensor saved, d_sequence, d_final_h, d_final_c;
 };
+/** `out` with its tensors on the host, for a CPU-fallback call (kernel_table.h's on_host). */
+inline RnnOutputGrads on_host(HostStaging& s, const RnnOutputGrads& out) {
+  return {s.host(out.saved), s.host(out.d_sequence), s.host(out.d_final_h), s.host(out.d_final_c)};
+}
 /**
  * The fused backward (Pass::Backward): back through time, the gradients of the op's inputs into `grads` (dense,
  * overwritten), in the op's input order: x, initial_h, (initial_c,) kernel, recurrent_kernel, bias.

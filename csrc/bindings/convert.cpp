@@ -326,10 +326,6 @@ Tensor to_tensor(py::handle obj, std::optional<DType> dtype, const char* op) {
   return default_device() == Device::CPU ? t : copy_to_device(ops::contiguous(t), default_device());
 }
 
-Tensor host_tensor(const Tensor& t) {
-  return t.device() == Device::CPU ? t : copy_to_device(ops::contiguous(t), Device::CPU);
-}
-
 Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op) {
   PyObject* p = obj.ptr();
   if (const Tensor* t = as_tensor(obj)) return dtype ? ops::cast(*t, *dtype) : *t;
@@ -415,7 +411,7 @@ Shape shape_from_py(py::handle obj, const char* op) {
     if (!is_integer(t.dtype()) || t.ndim() > 1)
       throw TypeError(str_cat(op, ": a shape tensor must be a 1-D integer tensor, got dtype ", dtype_name(t.dtype()),
                               " and shape ", shape_str(t.shape())));
-    Tensor t64 = ops::cast(t, DType::Int64);
+    Tensor t64 = ops::cast(ops::to_host(t), DType::Int64);
     const int64_t* d = t64.data<int64_t>();
     return Shape(d, d + t64.numel());
   }

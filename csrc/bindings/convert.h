@@ -54,8 +54,6 @@ std::optional<DType> optional_dtype(py::handle obj);
  * floats and float arrays never silently become integers); a Tensor of another dtype is a
  * TypeError naming `op` and both dtypes.
  */
-/** `t` on the host: itself, or a dense copy of a GPU tensor (numpy, printing and Python scalars read the host). */
-Tensor host_tensor(const Tensor& t);
 
 Tensor to_tensor(py::handle obj, std::optional<DType> dtype = std::nullopt, const char* op = "convert_to_tensor");
 /** Like to_tensor, but an existing Tensor of another dtype is cast (pt.constant semantics). */

@@ -361,7 +361,7 @@ int64_t int_arg(py::handle obj, const char* op, const char* what) {
     if (!is_integer(t.dtype()) || t.numel() != 1)
       throw TypeError(str_cat(op, ": ", what, " must be an integer, got a tensor of dtype ", dtype_name(t.dtype()),
                               " and shape ", shape_str(t.shape())));
-    return *ops::cast(ops::contiguous(t), DType::Int64).data<int64_t>();
+    return *ops::cast(ops::to_host(t), DType::Int64).data<int64_t>();
   }
   if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr()))
     throw TypeError(str_cat(op, ": ", what, " must be an integer, got ", std::string(py::repr(obj))));

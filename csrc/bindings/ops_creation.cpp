@@ -14,7 +14,7 @@ Tensor scalar_arg(py::handle obj, std::optional<DType> dtype, const char* op, co
 }
 
 /** The value of a 0-d tensor as a double (exact for every int32 and float, and int64 below 2^53). */
-double scalar_value(const Tensor& t) { return *ops::cast(t, DType::Float64).data<double>(); }
+double scalar_value(const Tensor& t) { return *ops::cast(ops::to_host(t), DType::Float64).data<double>(); }
 
 int dtype_rank(DType d) {  // TF's range dtype hierarchy: int32 < int64 < float32 < float64
   switch (d) {

@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "../backend/cpu/philox.h"
+#include "../backend/philox.h"
 #include "op_binder.h"
 
 namespace pt::bind {
@@ -27,7 +27,7 @@ Param param(py::handle obj, DType dtype, const char* op) {
     return {true, v, {}};
   }
   Tensor t = to_tensor_cast(obj, dtype, op);
-  if (t.ndim() == 0) return {true, *ops::cast(t, DType::Float64).data<double>(), {}};
+  if (t.ndim() == 0) return {true, *ops::cast(ops::to_host(t), DType::Float64).data<double>(), {}};
   return {false, 0, t};
 }
 
@@ -82,8 +82,8 @@ Tensor uniform(py::handle shape, py::handle minval, py::handle maxval, py::handl
   Tensor lo = to_tensor_cast(minval, dt, op), hi = to_tensor_cast(maxval, dt, op);
   check_arg(lo.ndim() == 0 && hi.ndim() == 0, op, ": minval and maxval must be scalars for integer dtype ",
             dtype_name(dt), ", got shapes ", shape_str(lo.shape()), " and ", shape_str(hi.shape()));
-  double lo_v = static_cast<double>(*ops::cast(lo, DType::Int64).data<int64_t>());
-  double hi_v = static_cast<double>(*ops::cast(hi, DType::Int64).data<int64_t>());
+  double lo_v = static_cast<double>(*ops::cast(ops::to_host(lo), DType::Int64).data<int64_t>());
+  double hi_v = static_cast<double>(*ops::cast(ops::to_host(hi), DType::Int64).data<int64_t>());
   return ops::random_uniform(s, lo_v, hi_v, dt, random_seed_from_py(seed));
 }
 
@@ -110,7 +110,7 @@ void bind_random(py::module_& m) {
                [](const Call& c) { return py::cast(uniform(c[0], c[1], c[2], c[3], c[4])); });
   m.def("_philox4x32",
         [](std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key) {
-          return cpu::Philox4x32::eval(counter, key[0], key[1]);
+          return backend::Philox4x32::eval(counter, key[0], key[1]);
         },
         py::arg("counter"), py::arg("key"), "One raw Philox4x32-10 block (for known-answer tests).");
 }

@@ -12,7 +12,7 @@ namespace {
 double scalar_arg(py::handle obj, DType dtype, const char* op, const char* what) {
   Tensor t = to_tensor(obj, dtype, op);
   check_arg(t.numel() == 1, op, ": ", what, " must be a scalar, got shape ", shape_str(t.shape()));
-  return *ops::cast(ops::contiguous(t), DType::Float64).data<double>();
+  return *ops::cast(ops::to_host(t), DType::Float64).data<double>();
 }
 
 /** A 1-D int tensor (int32 or int64) holding `vals`. */
@@ -69,7 +69,7 @@ void bind_shape(py::module_& m) {
     if (!is_integer(p.dtype())) throw_dtype_error("pad", p.dtype(), "an integer dtype for paddings");
     check_arg(p.ndim() == 2 && p.dim(1) == 2 && p.dim(0) == x.ndim(), "pad: paddings must have shape (", x.ndim(),
               ", 2) for an input of shape ", shape_str(x.shape()), ", got shape ", shape_str(p.shape()));
-    Tensor p64 = ops::cast(ops::contiguous(p), DType::Int64);
+    Tensor p64 = ops::cast(ops::to_host(p), DType::Int64);
     auto& pad = attrs_of<attrs::Pad>(c.op, a);
     for (int64_t d = 0; d < x.ndim(); ++d) pad.paddings.push_back({p64.data<int64_t>()[2 * d], p64.data<int64_t>()[2 * d + 1]});
     pad.constant_values = scalar_arg(c.arg(1), x.dtype(), "pad", "constant_values");

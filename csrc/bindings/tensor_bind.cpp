@@ -39,7 +39,7 @@ const char* buffer_format(DType dt) {
  * numpy may not write through the view (nor through views of it: numpy refuses to make them writeable).
  */
 py::array to_numpy(const Tensor& t_in) {
-  const Tensor t = host_tensor(t_in);
+  const Tensor t = ops::to_host(t_in);
   std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());
   std::vector<ssize_t> strides(t.ndim());
   for (int64_t i = 0; i < t.ndim(); ++i) strides[i] = t.strides()[i] * static_cast<ssize_t>(t.itemsize());
@@ -199,7 +199,7 @@ bool is_int_like(py::handle h) {
 
 int64_t as_index(py::handle h) {
   if (const Tensor* tp = as_tensor(h)) {
-    Tensor t = ops::cast(*tp, DType::Int64);
+    Tensor t = ops::cast(ops::to_host(*tp), DType::Int64);
     return *t.data<int64_t>();
   }
   return py::int_(py::reinterpret_borrow<py::object>(h)).cast<int64_t>();
@@ -365,7 +365,7 @@ py::object item(const Tensor& t, const char* what) {
   if (t.numel() != 1)
     throw InvalidArgument(str_cat(what, ": only a tensor with exactly one element can be converted to a Python "
                                         "scalar, got shape ", shape_str(t.shape())));
-  Tensor c = host_tensor(t);
+  Tensor c = ops::to_host(t);
   if (computes_in_float32(c.dtype())) c = ops::cast(c, DType::Float32);
   PT_DISPATCH_ALL(c.dtype(), what, return scalar_value<scalar_t>(c));
   return py::none();
@@ -485,7 +485,7 @@ Example:
           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def_buffer([](const Tensor& t_in) {
         check_not_symbolic(t_in, "Converting to a numpy array", "SymbolicTensorToNumpyError");
-        const Tensor t = host_tensor(t_in);
+        const Tensor t = ops::to_host(t_in);
         // numpy then reads bfloat16 through __array__ (ml_dtypes' type has no buffer format).
         if (t.dtype() == DType::BFloat16) throw TypeError("a bfloat16 tensor has no buffer format; use t.numpy()");
         std::vector<ssize_t> shape(t.shape().begin(), t.shape().end());

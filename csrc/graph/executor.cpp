@@ -54,7 +54,7 @@ template <class T>
 struct HasLearningRate<T, std::void_t<decltype(std::declval<T&>().learning_rate)>> : std::true_type {};
 
 /** The scalar in `t` as a double (an optimizer's iterations or learning-rate value). */
-double scalar_value(const Tensor& t) { return *ops::contiguous(ops::cast(t, DType::Float64)).data<double>(); }
+double scalar_value(const Tensor& t) { return *ops::cast(ops::to_host(t), DType::Float64).data<double>(); }
 
 /** Sets the learning rate of the apply_* attributes `a`. */
 void set_learning_rate(Attrs& a, double lr) {

@@ -110,7 +110,7 @@ bool constant_all(const Graph& g, ValueRef v, double value) {
   if (n.kind != NodeKind::Constant || n.constant.numel() == 0 || n.constant.numel() > 65536) return false;
   if (n.constant.dtype() == DType::Bool || !(is_floating(n.constant.dtype()) || is_integer(n.constant.dtype())))
     return false;
-  Tensor d = ops::contiguous(ops::cast(n.constant, DType::Float64));
+  Tensor d = ops::cast(ops::to_host(n.constant), DType::Float64);
   const double* p = d.data<double>();
   return std::all_of(p, p + d.numel(), [value](double x) { return x == value; });
 }

@@ -101,7 +101,7 @@ class Writer {
     if (!t.defined()) return;
     (*this)(t.dtype());
     (*this)(t.shape());
-    Tensor c = ops::contiguous(t);
+    Tensor c = ops::to_host(t);
     if (c.numel() == 1) {
       switch (c.dtype()) {
         case DType::Int32: note(NumberField::Int32Value); break;

@@ -23,6 +23,9 @@ Tensor cast(const Tensor& x, DType dtype);
 inline Tensor widened(const Tensor& x) { return computes_in_float32(x.dtype()) ? cast(x, DType::Float32) : x; }
 /** A dense copy of `x` (or `x` itself when already contiguous). */
 Tensor contiguous(const Tensor& x);
+/** `x` on the host: itself, or a dense copy of a device tensor (what host code reads: device memory is not host
+ *  memory). */
+Tensor to_host(const Tensor& x);
 /** Copies `src` (broadcast to dst's shape, same dtype) into the memory `dst` views. */
 void copy_into(const Tensor& dst, const Tensor& src);
 

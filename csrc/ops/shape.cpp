@@ -806,7 +806,7 @@ Grads grad_boolean_mask(const Node& n, const Tensor& dy) {
 Grads grad_segment_sum(const Node& n, const Tensor& dy) {
   const Tensor& ids_in = n.inputs[1];
   const int64_t num = n.attr<attrs::SegmentSum>().num_segments;
-  Tensor ids = ids_int64(ids_in, "unsorted_segment_sum", "segment_ids");
+  Tensor ids = to_host(ids_int64(ids_in, "unsorted_segment_sum", "segment_ids"));
   const int64_t* ip = ids.data<int64_t>();
   bool all_in = true;
   for (int64_t i = 0; i < ids.numel() && all_in; ++i) all_in = ip[i] >= 0 && ip[i] < num;

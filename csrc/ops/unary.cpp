@@ -2,6 +2,7 @@
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "../core/device.h"
 #include "complex_parts.h"
 #include "ops.h"
 
@@ -91,6 +92,8 @@ Tensor contiguous(const Tensor& x) {
   copy_into(out, x);
   return out;
 }
+
+Tensor to_host(const Tensor& x) { return x.device() == Device::CPU ? x : copy_to_device(contiguous(x), Device::CPU); }
 
 }  // namespace pt::ops
 

@@ -8,18 +8,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include "../shared_math.h"
 #include "simd.h"
 
 namespace pt::cpu {
 
-/**
- * Whether `v` replaces the running maximum `m`: strictly greater keeps the first maximum (TF's tie rule), and the
- * first NaN wins and stays. Bitwise, with no branch, so it vectorises; for scalars and Vec<T> alike.
- */
-template <class V>
-inline auto replaces_max(const V& v, const V& m) {
-  return (v > m) | ((v != v) & (m == m));
-}
+using backend::replaces_max;  // shared with the CUDA kernels
 
 /**
  * Max of one window over `n` channels (n <= kBlock) starting at channel c0, kept in local arrays so the compiler

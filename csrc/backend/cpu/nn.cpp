@@ -10,6 +10,7 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "../shared_math.h"
 #include "exp.h"
 #include "register.h"
 
@@ -181,7 +182,7 @@ void register_nn_kernels() {
       const T* u = uniform.data<T>();
       T* m = mask.data<T>();
       parallel_for(mask.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
-        for (int64_t i = lo; i < hi; ++i) m[i] = u[i] >= r ? scale : T(0);
+        for (int64_t i = lo; i < hi; ++i) m[i] = backend::dropout_mask(u[i], r, scale);
       });
     };
   });

@@ -7,6 +7,7 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "../shared_math.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -157,19 +158,11 @@ void sgd(const OptimizerStep& s, const Tensor& var, const Tensor& grad,
     T* __restrict mv = at(m, off);
     const T* __restrict gv = gp;
     if (!mv) {
-      for (int64_t i = 0; i < n; ++i) pv[i] = pv[i] * decay - gv[i] * lr;
+      for (int64_t i = 0; i < n; ++i) pv[i] = backend::sgd_plain(pv[i], gv[i], lr, decay);
     } else if (nesterov) {
-      for (int64_t i = 0; i < n; ++i) {
-        T mi = mu * mv[i] - gv[i] * lr;
-        mv[i] = mi;
-        pv[i] = pv[i] * decay + (mu * mi - gv[i] * lr);
-      }
+      for (int64_t i = 0; i < n; ++i) pv[i] = backend::sgd_momentum<true>(pv[i], mv[i], gv[i], lr, mu, decay);
     } else {
-      for (int64_t i = 0; i < n; ++i) {
-        T mi = mu * mv[i] - gv[i] * lr;
-        mv[i] = mi;
-        pv[i] = pv[i] * decay + mi;
-      }
+      for (int64_t i = 0; i < n; ++i) pv[i] = backend::sgd_momentum<false>(pv[i], mv[i], gv[i], lr, mu, decay);
     }
   });
 }
@@ -246,24 +239,14 @@ void adam(const OptimizerStep& s, const Tensor& var, const Tensor& grad,
     const T* __restrict gv = gp;
     const T* __restrict g2v = g2p;
     if (vhv) {
-      for (int64_t i = 0; i < n; ++i) {
-        T gi = gv[i];
-        T mi = mv[i] + (gi - mv[i]) * b1c;
-        T vi = vv[i] + (squared<kRows>(gv, g2v, i) - vv[i]) * b2c;
-        mv[i] = mi;
-        vv[i] = vi;
-        T vmax = vhv[i] > vi ? vhv[i] : vi;
-        vhv[i] = vmax;
-        pv[i] = pv[i] * decay - alpha * mi / (std::sqrt(vmax) + eps);
-      }
+      for (int64_t i = 0; i < n; ++i)
+        pv[i] = backend::adam_step<true>(pv[i], mv[i], vv[i], vhv[i], gv[i], squared<kRows>(gv, g2v, i), alpha, b1c,
+                                         b2c, eps, decay);
     } else {
       for (int64_t i = 0; i < n; ++i) {
-        T gi = gv[i];
-        T mi = mv[i] + (gi - mv[i]) * b1c;
-        T vi = vv[i] + (squared<kRows>(gv, g2v, i) - vv[i]) * b2c;
-        mv[i] = mi;
-        vv[i] = vi;
-        pv[i] = pv[i] * decay - alpha * mi / (std::sqrt(vi) + eps);
+        T unused = 0;
+        pv[i] = backend::adam_step<false>(pv[i], mv[i], vv[i], unused, gv[i], squared<kRows>(gv, g2v, i), alpha, b1c,
+                                          b2c, eps, decay);
       }
     }
   });

@@ -15,6 +15,7 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "../shared_math.h"
 #include "conv.h"
 #include "max_window.h"
 #include "register.h"
@@ -29,19 +30,8 @@ namespace {
 
 using Geometry = backend::PoolGeometry;
 
-/** The in-bounds input range [lo, hi) of window `o` along an axis. */
-inline void window_range(int64_t o, int64_t s, int64_t pad, int64_t k, int64_t in, int64_t& lo, int64_t& hi) {
-  const int64_t start = o * s - pad;
-  lo = std::max<int64_t>(start, 0);
-  hi = std::min<int64_t>(start + k, in);
-}
-
-/** The outputs [lo, hi) whose windows cover input index `i` along an axis. */
-inline void covering_range(int64_t i, int64_t s, int64_t pad, int64_t k, int64_t out, int64_t& lo, int64_t& hi) {
-  const int64_t p = i + pad;  // window o covers i when o * s <= p < o * s + k
-  lo = p >= k ? (p - k) / s + 1 : 0;
-  hi = std::min<int64_t>(p / s + 1, out);
-}
+using backend::covering_range;  // shared with the CUDA kernels
+using backend::window_range;
 
 /** covering_range of every input column, once per call: it divides, and the kernels visit each column per row. */
 std::vector<std::pair<int64_t, int64_t>> covering_columns(const Geometry& g) {

@@ -12,7 +12,7 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
-#include "philox.h"
+#include "../philox.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -23,19 +23,25 @@ using backend::FloatTypes;
 using backend::PhiloxKey;
 using backend::register_each;
 
-// Each op draws from its own part of the counter space (top byte of the stream number), so two
-// different ops given the same (seed, counter) still get independent numbers.
-enum class StreamTag : uint64_t { Normal = 1, Uniform = 2, Truncated = 3, TruncatedRedraw = 4, Categorical = 5, Shuffle = 6 };
+using backend::bits64;
+using backend::bounded64;
+using backend::Philox4x32;
+using backend::PhiloxStream;
+using backend::StreamTag;
+using backend::uniform_double;
+using backend::uniform_double_open0;
+using backend::uniform_float;
+using backend::uniform_float_open0;
 
 PhiloxStream stream_for(const backend::PhiloxKey& s, StreamTag tag) {
-  return PhiloxStream(s.seed, s.counter ^ (static_cast<uint64_t>(tag) << 56));
+  return backend::stream_for(s.seed, s.counter, tag);
 }
 
 // Random kernels cost ~10x a copy per element, so threads pay off at smaller sizes than for element-wise maps.
 constexpr int64_t kRandomGrain = 4096;
 
-/** Blocks per tile: one tile's words and values stay in L1 (4 KiB + 8 KiB). */
-constexpr int kTileBlocks = 256;
+/** Blocks per tile (philox.h's layout): one tile's words and values stay in L1 (4 KiB + 8 KiB). */
+using backend::kTileBlocks;
 
 /** The words of a tile of blocks, structure-of-arrays (word w of block j at w[w][j]), cache-line aligned. */
 struct alignas(64) TileWords {
@@ -163,7 +169,7 @@ void uniform_float32(const Tensor& out, double minval, double maxval, const Phil
   const float top = hi > lo ? std::nextafter(hi, lo) : hi;
   fill_tiles<4, float>(out.data<float>(), out.numel(), stream, [=](const TileWords& w, int lanes, int64_t, float* v) {
     for (int k = 0; k < 4; ++k)
-      for (int j = 0; j < lanes; ++j) v[k * NB + j] = std::min(lo + uniform_float(w.w[k][j]) * width, top);
+      for (int j = 0; j < lanes; ++j) v[k * NB + j] = backend::uniform_value(w.w[k][j], lo, width, top);
   });
 }
 
@@ -175,7 +181,7 @@ void uniform_float64(const Tensor& out, double minval, double maxval, const Phil
   fill_tiles<2, double>(out.data<double>(), out.numel(), stream, [=](const TileWords& w, int lanes, int64_t, double* v) {
     for (int k = 0; k < 2; ++k)
       for (int j = 0; j < lanes; ++j)
-        v[k * NB + j] = std::min(lo + uniform_double(bits64(w.w[2 * k][j], w.w[2 * k + 1][j])) * width, top);
+        v[k * NB + j] = backend::uniform_value(w.w[2 * k][j], w.w[2 * k + 1][j], lo, width, top);
   });
 }
 

@@ -14,5 +14,9 @@ void register_reduce_kernels();
 void register_matmul_kernels();
 void register_softmax_kernels();
 void register_creation_kernels();
+void register_nn_kernels();
+void register_random_kernels();
+void register_optim_kernels();
+void register_pool_kernels();
 
 }  // namespace pt::cuda

@@ -34,15 +34,9 @@ cudaStream_t the_stream() {
 }
 }  // namespace
 
-cudaStream_t stream() {
-  backend::g_device_work_pending.store(true, std::memory_order_relaxed);  // the caller queues work on it
-  return the_stream();
-}
+cudaStream_t stream() { return the_stream(); }
 
-void synchronize() {
-  check(cudaStreamSynchronize(the_stream()), "waiting for the GPU");
-  backend::g_device_work_pending.store(false, std::memory_order_relaxed);
-}
+void synchronize() { check(cudaStreamSynchronize(the_stream()), "waiting for the GPU"); }
 
 cublasHandle_t cublas() {
   static cublasHandle_t h = [] {
@@ -52,7 +46,6 @@ cublasHandle_t cublas() {
     check_cublas(cublasSetMathMode(created, CUBLAS_DEFAULT_MATH), "turning TF32 off");  // no TF32 tensor-op math
     return created;
   }();
-  backend::g_device_work_pending.store(true, std::memory_order_relaxed);  // the caller queues a cuBLAS call
   return h;
 }
 
@@ -66,7 +59,7 @@ Tensor on_gpu(const Tensor& x, const char* op) {
 
 namespace {
 
-/** Bytes per allocation granule: every block is a multiple (and cudaMallocManaged aligns to more). */
+/** Bytes per allocation granule: every block is a multiple (cudaMalloc aligns to more). */
 constexpr size_t kGranule = 512;
 
 /** The block size of a request: granules up to 1 MiB, then 8 size classes per power of two (at most 12.5 % over),
@@ -82,10 +75,10 @@ size_t block_size(size_t nbytes) {
 
 /**
  * The caching allocator of device memory: freed blocks are kept by size and handed to the next request of that size
- * class, so ops do not call cudaMallocManaged (which synchronises the device). All work runs on one stream, so a
- * block freed by the host is reused only by work queued after the work that used it. Memory is CUDA managed memory,
- * prefetched to the GPU: GPU kernels read it at full speed, and an op without a CUDA kernel runs its CPU kernel on
- * it in place (kernel_table.cpp's fallback).
+ * class, so ops do not call cudaMalloc (which may synchronise the device). All work runs on one stream, so a block
+ * freed by the host is reused only by work queued after the work that used it. Memory is plain device memory
+ * (cudaMalloc, as TF's and PyTorch's allocators take it), never managed memory, which can oversubscribe the GPU: the
+ * host reaches it only through copies (DeviceRuntime::copy; kernel_table.cpp's CPU fallback stages operands).
  */
 class DeviceAllocator {
  public:
@@ -128,32 +121,26 @@ class DeviceAllocator {
   }
 
  private:
-  /** A new block; when the device lacks the memory, the cache is emptied first, then ResourceExhausted. */
+  /** A new block from cudaMalloc; when the device is out of memory, the cache is given back to the driver and the
+   *  allocation retried once, then ResourceExhausted naming the op. */
   void* fresh_block(size_t nbytes, size_t size) {
-    size_t free_bytes = 0, total_bytes = 0;
-    check(cudaMemGetInfo(&free_bytes, &total_bytes), "querying free GPU memory");
-    if (size > free_bytes && cached_ > 0) {
-      empty_cache();
-      check(cudaMemGetInfo(&free_bytes, &total_bytes), "querying free GPU memory");
-    }
     void* p = nullptr;
-    // Managed memory could oversubscribe the GPU (and page to the host without a word); TF raises instead.
-    if (size > free_bytes || cudaMallocManaged(&p, size) != cudaSuccess) {
+    cudaError_t status = cudaMalloc(&p, size);
+    if (status == cudaErrorMemoryAllocation && cached_ > 0) {
       cudaGetLastError();  // clears the failed allocation's error
+      empty_cache();
+      status = cudaMalloc(&p, size);
+    }
+    if (status == cudaErrorMemoryAllocation) {
+      cudaGetLastError();
+      size_t free_bytes = 0, total_bytes = 0;
+      if (cudaMemGetInfo(&free_bytes, &total_bytes) != cudaSuccess) cudaGetLastError();
       throw ResourceExhausted(str_cat(backend::current_device_op_name(), ": out of GPU memory allocating a tensor of ",
                                       nbytes, " bytes (", size, " with the allocator's rounding) on GPU:0; ",
                                       free_bytes, " bytes are free of ", total_bytes, ", ", in_use_,
                                       " bytes are held by live tensors. Use smaller batches or free tensors"));
     }
-    // Best effort: a GPU without concurrent managed access refuses prefetches, and then migrates pages on first touch.
-#if CUDART_VERSION >= 13000
-    cudaMemLocation gpu{};
-    gpu.type = cudaMemLocationTypeDevice;
-    gpu.id = 0;
-    if (cudaMemPrefetchAsync(p, size, gpu, 0, stream()) != cudaSuccess) cudaGetLastError();
-#else
-    if (cudaMemPrefetchAsync(p, size, 0, stream()) != cudaSuccess) cudaGetLastError();
-#endif
+    check(status, "allocating GPU memory");
     return p;
   }
 
@@ -223,6 +210,10 @@ void register_kernels() {
   register_matmul_kernels();
   register_softmax_kernels();
   register_creation_kernels();
+  register_nn_kernels();
+  register_random_kernels();
+  register_optim_kernels();
+  register_pool_kernels();
 }
 
 }  // namespace pt::cuda

@@ -31,6 +31,20 @@ inline unsigned grid_for(int64_t n) {
   return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>((n + kThreads - 1) / kThreads, 1 << 20)));
 }
 
+/** The block's combination of every thread's `value` by `f` (a fixed tree, so deterministic); every thread gets the
+ *  result. For blocks of kThreads threads; `scratch` holds kThreads values. */
+template <class T, class F> __device__ T block_reduce(T value, T* scratch, F f) {
+  scratch[threadIdx.x] = value;
+  __syncthreads();
+  for (int width = kThreads / 2; width > 0; width /= 2) {
+    if (threadIdx.x < width) scratch[threadIdx.x] = f(scratch[threadIdx.x], scratch[threadIdx.x + width]);
+    __syncthreads();
+  }
+  const T result = scratch[0];
+  __syncthreads();  // scratch is reused by the next reduction
+  return result;
+}
+
 /** The highest rank the strided kernels index (operands of higher rank raise Unimplemented naming the op). */
 constexpr int kMaxDims = 12;
 

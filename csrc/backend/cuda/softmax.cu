@@ -11,19 +11,6 @@ namespace pt::cuda {
 
 namespace {
 
-/** The block's combination of every thread's `value` by `f` (a fixed tree); every thread gets the result. */
-template <class T, class F> __device__ T block_reduce(T value, T* scratch, F f) {
-  scratch[threadIdx.x] = value;
-  __syncthreads();
-  for (int width = kThreads / 2; width > 0; width /= 2) {
-    if (threadIdx.x < width) scratch[threadIdx.x] = f(scratch[threadIdx.x], scratch[threadIdx.x + width]);
-    __syncthreads();
-  }
-  const T result = scratch[0];
-  __syncthreads();  // scratch is reused by the next reduction
-  return result;
-}
-
 template <class T, bool kLog> __global__ void softmax_rows(const T* x, T* out, int64_t cols) {
   __shared__ T scratch[kThreads];
   const T* row = x + blockIdx.x * cols;

@@ -6,11 +6,16 @@
  * A counter-based generator is a keyed bijection of a 128-bit counter: block b of a stream is
  * philox(counter = b, key), computed independently of every other block. A kernel therefore gets
  * element i from block i / k whatever thread handles it, so results never depend on the thread count.
+ *
+ * Shared by the CPU and CUDA backends (PT_HOST_DEVICE functions): a seed gives the same numbers on both devices, and
+ * the CPU tests check the per-element functions the GPU kernels call.
  */
 #include <array>
 #include <cstdint>
 
-namespace pt::cpu {
+#include "shared_math.h"
+
+namespace pt::backend {
 
 /** One Philox4x32-10 evaluation: four 32-bit words from a 128-bit counter and a 64-bit key. */
 struct Philox4x32 {
@@ -24,7 +29,7 @@ struct Philox4x32 {
   static constexpr int kRounds = 10;
 
   /** Ten rounds of the Philox S-P network over `ctr` under key (k0, k1). */
-  static inline Block eval(Block ctr, uint32_t k0, uint32_t k1) {
+  PT_HOST_DEVICE static inline Block eval(Block ctr, uint32_t k0, uint32_t k1) {
     for (int r = 0; r < kRounds; ++r) {
       if (r > 0) {
         k0 += kBump0;
@@ -46,12 +51,12 @@ struct Philox4x32 {
 class PhiloxStream {
  public:
   /** The stream of key `seed` and stream number `stream`. */
-  PhiloxStream(uint64_t seed, uint64_t stream)
+  PT_HOST_DEVICE PhiloxStream(uint64_t seed, uint64_t stream)
       : k0_(static_cast<uint32_t>(seed)), k1_(static_cast<uint32_t>(seed >> 32)),
         s0_(static_cast<uint32_t>(stream)), s1_(static_cast<uint32_t>(stream >> 32)) {}
 
   /** Block `index` of the stream: four fresh 32-bit words. */
-  Philox4x32::Block operator()(uint64_t index) const {
+  PT_HOST_DEVICE Philox4x32::Block operator()(uint64_t index) const {
     return Philox4x32::eval({static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32), s0_, s1_}, k0_, k1_);
   }
 
@@ -95,18 +100,74 @@ class PhiloxStream {
 };
 
 /** A float in [0, 1) from the top 24 bits of `x` (every value exact, spacing 2^-24). */
-inline float uniform_float(uint32_t x) { return static_cast<float>(x >> 8) * 0x1p-24f; }
+PT_HOST_DEVICE inline float uniform_float(uint32_t x) { return static_cast<float>(x >> 8) * 0x1p-24f; }
 /** A float in (0, 1], for logarithms that must not see 0. */
-inline float uniform_float_open0(uint32_t x) { return static_cast<float>((x >> 8) + 1) * 0x1p-24f; }
+PT_HOST_DEVICE inline float uniform_float_open0(uint32_t x) { return static_cast<float>((x >> 8) + 1) * 0x1p-24f; }
 /** 64 random bits from two words. */
-inline uint64_t bits64(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
+PT_HOST_DEVICE inline uint64_t bits64(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
 /** A double in [0, 1) from the top 53 bits of `x`. */
-inline double uniform_double(uint64_t x) { return static_cast<double>(x >> 11) * 0x1p-53; }
+PT_HOST_DEVICE inline double uniform_double(uint64_t x) { return static_cast<double>(x >> 11) * 0x1p-53; }
 /** A double in (0, 1]. */
-inline double uniform_double_open0(uint64_t x) { return static_cast<double>((x >> 11) + 1) * 0x1p-53; }
+PT_HOST_DEVICE inline double uniform_double_open0(uint64_t x) { return static_cast<double>((x >> 11) + 1) * 0x1p-53; }
 /** An integer in [0, range) from 64 random bits (multiply-high: bias below range / 2^64). */
 inline uint64_t bounded64(uint64_t x, uint64_t range) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(x) * range) >> 64);
 }
 
-}  // namespace pt::cpu
+/**
+ * Each random op draws from its own part of the counter space (top byte of the stream number), so two different ops
+ * given the same (seed, counter) still get independent numbers.
+ */
+enum class StreamTag : uint64_t {
+  Normal = 1, Uniform = 2, Truncated = 3, TruncatedRedraw = 4, Categorical = 5, Shuffle = 6
+};
+
+/** The stream of an op call's key (seed, counter) for op kind `tag`. */
+PT_HOST_DEVICE inline PhiloxStream stream_for(uint64_t seed, uint64_t counter, StreamTag tag) {
+  return PhiloxStream(seed, counter ^ (static_cast<uint64_t>(tag) << 56));
+}
+
+/**
+ * Blocks per tile of the random kernels' layout: tile t of an output holding K values per block covers elements
+ * [t*K*kTileBlocks, (t+1)*K*kTileBlocks), and its element k*kTileBlocks + j is value k of block t*kTileBlocks + j (so
+ * the CPU's math over one kind of value vectorises). Every device lays outputs out so.
+ */
+constexpr int kTileBlocks = 256;
+
+/** The block and the value within it (below K) of element `e` in the tile layout. */
+template <int K> PT_HOST_DEVICE inline void tile_position(int64_t e, uint64_t& block, int& value) {
+  const int64_t per_tile = int64_t(K) * kTileBlocks, t = e / per_tile, r = e % per_tile;
+  block = static_cast<uint64_t>(t * kTileBlocks + r % kTileBlocks);
+  value = static_cast<int>(r / kTileBlocks);
+}
+
+/** random_uniform's float32 value from word `w`: lo + u * width, at most `top` (the largest float below the upper
+ *  bound: lo + u * width can round up to it). */
+PT_HOST_DEVICE inline float uniform_value(uint32_t w, float lo, float width, float top) {
+  const float v = lo + uniform_float(w) * width;
+  return top < v ? top : v;
+}
+/** random_uniform's float64 value from words `hi`, `lo_word` (53 bits). */
+PT_HOST_DEVICE inline double uniform_value(uint32_t hi, uint32_t lo_word, double lo, double width, double top) {
+  const double v = lo + uniform_double(bits64(hi, lo_word)) * width;
+  return top < v ? top : v;
+}
+
+/** Element `e` of random_uniform's float32 output from `stream` (4 values per block). */
+PT_HOST_DEVICE inline float uniform_element(const PhiloxStream& stream, int64_t e, float lo, float width, float top) {
+  uint64_t block;
+  int k;
+  tile_position<4>(e, block, k);
+  return uniform_value(stream(block)[k], lo, width, top);
+}
+/** Element `e` of random_uniform's float64 output from `stream` (2 values per block, of two words each). */
+PT_HOST_DEVICE inline double uniform_element(const PhiloxStream& stream, int64_t e, double lo, double width,
+                                             double top) {
+  uint64_t block;
+  int k;
+  tile_position<2>(e, block, k);
+  const Philox4x32::Block w = stream(block);
+  return uniform_value(w[2 * k], w[2 * k + 1], lo, width, top);
+}
+
+}  // namespace pt::backend

@@ -1,0 +1,83 @@
+// The per-element functions the CPU and CUDA kernels share (backend/shared_math.h, backend/philox.h): what a GPU
+// kernel computes element by element must be what the CPU kernel computes, checked here on the CPU.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "backend/kernel_table.h"
+#include "backend/kernels.h"
+#include "backend/philox.h"
+#include "backend/shared_math.h"
+#include "test_util.h"
+
+namespace pt {
+namespace {
+
+using testing::to_vector;
+
+/** The CPU kernel's random_uniform output and the per-element function the CUDA kernel calls, for n elements. */
+template <class T> void expect_uniform_elements_match_the_cpu_kernel(int64_t n) {
+  const backend::PhiloxKey key{0x1234567890abcdefull, 77};
+  const double minval = -2.0, maxval = 3.0;
+  Tensor out = Tensor::empty({n}, dtype_of<T>::value);
+  backend::kernel<backend::RandomKernel>(OpId::random_uniform, Device::CPU, dtype_of<T>::value)(out, minval, maxval,
+                                                                                                key);
+  const std::vector<T> cpu = to_vector<T>(out);
+  const backend::PhiloxStream stream = backend::stream_for(key.seed, key.counter, backend::StreamTag::Uniform);
+  const T lo = static_cast<T>(minval), hi = static_cast<T>(maxval), top = std::nextafter(hi, lo);
+  for (int64_t i = 0; i < n; ++i)
+    ASSERT_EQ(backend::uniform_element(stream, i, lo, hi - lo, top), cpu[static_cast<size_t>(i)]) << "element " << i;
+}
+
+TEST(SharedMath, UniformElementsAreTheCpuKernelsInItsTileLayout) {
+  // Several tiles (1024 float32 or 512 float64 values each) and a partial last one.
+  expect_uniform_elements_match_the_cpu_kernel<float>(5000);
+  expect_uniform_elements_match_the_cpu_kernel<double>(3001);
+}
+
+TEST(SharedMath, TilePositionsVisitEachBlockValueOnce) {
+  std::vector<int> seen(4 * 3 * backend::kTileBlocks, 0);
+  for (int64_t e = 0; e < static_cast<int64_t>(seen.size()); ++e) {
+    uint64_t block;
+    int value;
+    backend::tile_position<4>(e, block, value);
+    ASSERT_LT(value, 4);
+    ++seen[static_cast<size_t>(block * 4 + static_cast<uint64_t>(value))];
+  }
+  for (int count : seen) EXPECT_EQ(count, 1);
+}
+
+TEST(SharedMath, CoveringRangesInvertWindowRanges) {
+  // Output o's window holds input i exactly when o is among the outputs covering i (the backward kernels gather by
+  // covering_range what the forward kernels read by window_range), VALID and SAME sizes alike.
+  for (bool same : {false, true})
+    for (int64_t in : {1, 5, 8, 9})
+      for (int64_t k : {1, 2, 3})
+        for (int64_t s : {1, 2, 3}) {
+          const backend::PoolGeometry g = backend::pool_geometry({1, in, 1, 1}, k, 1, s, 1, same);
+          for (int64_t i = 0; i < in; ++i) {
+            int64_t lo, hi;
+            backend::covering_range(i, s, g.pad_top, k, g.oh, lo, hi);
+            for (int64_t o = 0; o < g.oh; ++o) {
+              int64_t w0, w1;
+              backend::window_range(o, s, g.pad_top, k, in, w0, w1);
+              EXPECT_EQ(o >= lo && o < hi, i >= w0 && i < w1)
+                  << "in " << in << " k " << k << " s " << s << " same " << same << " i " << i << " o " << o;
+            }
+          }
+        }
+}
+
+TEST(SharedMath, MaxRuleKeepsTheFirstMaximumAndTheFirstNan) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(backend::replaces_max(2.0f, 1.0f));
+  EXPECT_FALSE(backend::replaces_max(1.0f, 1.0f));  // a tie keeps the first
+  EXPECT_TRUE(backend::replaces_max(nan, 1.0f));
+  EXPECT_FALSE(backend::replaces_max(nan, nan));
+  EXPECT_FALSE(backend::replaces_max(5.0f, nan));
+}
+
+}  // namespace
+}  // namespace pt
