@@ -230,7 +230,7 @@ std::function<py::object(const Call&)> update_body(OpId op, const Signature& sig
       const auto flag = std::find(optional_slots.begin(), optional_slots.end(), k);
       if (flag != optional_slots.end()) {
         size_t f = 0;
-        for_each_attr_field(std::get<T>(attrs), [&](const char*, auto& value) {
+        for_each_attr_field(attrs_as<T>(op, attrs), [&](const char*, auto& value) {
           if constexpr (std::is_same_v<std::decay_t<decltype(value)>, bool>)
             if (f == flags[flag - optional_slots.begin()]) value = !slot.is_none();
           ++f;
@@ -290,7 +290,7 @@ void bind_op(py::module_& m, OpId op) {
     setters.push_back([op, i, found](const Call& call, const std::vector<Tensor>&, Attrs& attrs) {
       py::handle h = call[i];
       size_t field = 0;
-      for_each_attr_field(std::get<T>(attrs), [&](const char* f, auto& value) {
+      for_each_attr_field(attrs_as<T>(op, attrs), [&](const char* f, auto& value) {
         using F = std::decay_t<decltype(value)>;
         if constexpr (kPlainField<F>)  // None keeps the default, except a seed's (None is a rule of its own)
           if (field == found && (std::is_same_v<F, ops::RandomSeed> || !h.is_none())) set_field(value, h, op_def(op).name, f);

@@ -60,11 +60,6 @@ using Adapter = std::function<void(const AdapterContext& ctx, Attrs& attrs)>;
 void add_adapter(std::initializer_list<OpId> ops, std::vector<std::string> params, Adapter fn);
 /** Registers an adapter for every op whose registry row names attribute struct `attrs` ("Conv2d"), new ones too. */
 void add_adapter(const std::string& attrs, std::vector<std::string> params, Adapter fn);
-/** Op `op`'s attributes, mutable, as its struct T (an adapter's view). */
-template <class T>
-T& attrs_of(OpId op, Attrs& a) {
-  return const_cast<T&>(attrs_as<T>(op, a));
-}
 
 /** An integer argument: a Python int (or __index__) or a 0-d integer tensor. */
 int64_t int_arg(py::handle obj, const char* op, const char* what);

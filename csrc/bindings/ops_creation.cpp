@@ -30,12 +30,12 @@ int dtype_rank(DType d) {  // TF's range dtype hierarchy: int32 < int64 < float3
 
 void bind_creation(py::module_& m) {
   add_adapter({OpId::fill}, {"dims", "value"}, [](const AdapterContext& c, Attrs& a) {
-    auto& f = attrs_of<attrs::Fill>(c.op, a);
+    auto& f = attrs_as<attrs::Fill>(c.op, a);
     f.shape = shape_from_py(c.arg(0), c.name());
     f.value = scalar_arg(c.arg(1), std::nullopt, c.name(), "value");
   });
   add_adapter({OpId::eye}, {"num_rows", "num_columns"}, [](const AdapterContext& c, Attrs& a) {
-    auto& e = attrs_of<attrs::Eye>(c.op, a);
+    auto& e = attrs_as<attrs::Eye>(c.op, a);
     e.num_rows = int_arg(c.arg(0), c.name(), "num_rows");
     e.num_columns = c.arg(1).is_none() ? e.num_rows : int_arg(c.arg(1), c.name(), "num_columns");
   });

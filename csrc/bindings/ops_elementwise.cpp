@@ -25,7 +25,7 @@ std::pair<Tensor, Tensor> binary_operands(py::handle x, py::handle y, const char
 
 void bind_elementwise(py::module_& m) {
   add_adapter({OpId::fused_elementwise}, {"program"}, [](const AdapterContext& c, Attrs& a) {
-    auto& e = attrs_of<attrs::Elementwise>(c.op, a);
+    auto& e = attrs_as<attrs::Elementwise>(c.op, a);
     e.num_inputs = static_cast<int32_t>(c.inputs.size());
     for (py::handle item : c.arg(0)) {
       if (!py::isinstance<py::sequence>(item) || py::isinstance<py::str>(item) || py::len(item) != 3)

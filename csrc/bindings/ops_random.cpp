@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "../backend/cpu/philox.h"
+#include "../backend/philox.h"
 #include "op_binder.h"
 
 namespace pt::bind {
@@ -110,7 +110,7 @@ void bind_random(py::module_& m) {
                [](const Call& c) { return py::cast(uniform(c[0], c[1], c[2], c[3], c[4])); });
   m.def("_philox4x32",
         [](std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key) {
-          return cpu::Philox4x32::eval(counter, key[0], key[1]);
+          return backend::Philox4x32::eval(counter, key[0], key[1]);
         },
         py::arg("counter"), py::arg("key"), "One raw Philox4x32-10 block (for known-answer tests).");
 }

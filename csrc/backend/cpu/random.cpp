@@ -12,16 +12,24 @@
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
-#include "philox.h"
+#include "../philox.h"
 #include "register.h"
 
 namespace pt::cpu {
 
 namespace {
 
+using backend::bits64;
+using backend::bounded64;
 using backend::FloatTypes;
+using backend::Philox4x32;
 using backend::PhiloxKey;
+using backend::PhiloxStream;
 using backend::register_each;
+using backend::uniform_double;
+using backend::uniform_double_open0;
+using backend::uniform_float;
+using backend::uniform_float_open0;
 
 // Each op draws from its own part of the counter space (top byte of the stream number), so two
 // different ops given the same (seed, counter) still get independent numbers.

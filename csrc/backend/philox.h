@@ -6,11 +6,14 @@
  * A counter-based generator is a keyed bijection of a 128-bit counter: block b of a stream is
  * philox(counter = b, key), computed independently of every other block. A kernel therefore gets
  * element i from block i / k whatever thread handles it, so results never depend on the thread count.
+ *
+ * Device-neutral (plain integer arithmetic): every device's random kernels draw from this one definition, so a seed
+ * gives the same numbers on each device.
  */
 #include <array>
 #include <cstdint>
 
-namespace pt::cpu {
+namespace pt::backend {
 
 /** One Philox4x32-10 evaluation: four 32-bit words from a 128-bit counter and a 64-bit key. */
 struct Philox4x32 {
@@ -109,4 +112,4 @@ inline uint64_t bounded64(uint64_t x, uint64_t range) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(x) * range) >> 64);
 }
 
-}  // namespace pt::cpu
+}  // namespace pt::backend
