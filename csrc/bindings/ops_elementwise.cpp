@@ -53,7 +53,7 @@ void bind_elementwise(py::module_& m) {
     }
   }
   def_function(m, "cast", [](const Call& c) {
-    return py::cast(ops::cast(to_tensor_cast(c[0], std::nullopt, "cast"), dtype_from_py(c[1])));
+    return py::cast(ops::cast(to_tensor_cast(c[0], std::nullopt, "cast"), dtype_arg(c[1], "cast", "dtype")));
   });
   def_function(m, "where", [](const Call& c) -> py::object {
     if (c[1].is_none() && c[2].is_none()) return py::cast(ops::where_indices(to_tensor(c[0], std::nullopt, "where")));
