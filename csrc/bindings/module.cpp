@@ -57,7 +57,8 @@ PYBIND11_MODULE(_core, m) {
     py::list rows;
     for (const OpDef& d : op_registry()) {
       py::dict fields;
-      for (auto [field, kind] : bind::attr_parameters(static_cast<OpId>(&d - op_registry().data()))) fields[field] = kind;
+      const OpId op = static_cast<OpId>(&d - op_registry().data());
+      for (auto [field, kind] : bind::attr_parameters(op)) fields[field] = kind;
       rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable, d.grad != nullptr, d.attrs, fields));
     }
     return rows;

@@ -44,7 +44,8 @@ void bind_creation(py::module_& m) {
     // dtypes in int32 < int64 < float32 < float64 (Python ints are int32, floats float32).
     py::object zero = py::int_(0);
     py::handle s = c[1].is_none() ? zero : c[0], l = c[1].is_none() ? c[0] : c[1];
-    const std::optional<DType> dt = c[3].is_none() ? std::nullopt : std::optional<DType>(dtype_arg(c[3], "range", "dtype"));
+    const std::optional<DType> dt =
+        c[3].is_none() ? std::nullopt : std::optional<DType>(dtype_arg(c[3], "range", "dtype"));
     Tensor ts = scalar_arg(s, dt, "range", "start"), tl = scalar_arg(l, dt, "range", "limit"),
            td = scalar_arg(c[2], dt, "range", "delta");
     DType out = dt.value_or(DType::Int32);
