@@ -196,3 +196,160 @@ def test_conv2d_explicit_padding_rules_are_the_op_layers(padding, pattern):
         traced(pt.constant(_X))
     with pytest.raises(pt.errors.InvalidArgumentError, match=pattern.replace("conv2d:", "conv2d_max_pool:")):
         _core.conv2d_max_pool(_X, _W, 1, padding, 1, 2, 2, "VALID")
+
+
+# ---- every registry op's attributes, walked from the registry ---------------------------------------------------
+REGISTRY_ROWS = {row[0]: row for row in _core.op_registry()}
+# A value of the wrong Python type for each kind of attribute argument (bool is Python truthiness, as TF's
+# bool(keepdims)); the right-typed value a required argument gets while another one is tested.
+_WRONG_TYPE = {"float": "0.5", "int": "3", "dtype": object(), "string": 3, "shape": "3", "tensor": object()}
+_RIGHT_TYPE = {"float": 0.5, "int": 1, "bool": False, "dtype": "float32", "string": "VALID", "shape": [1],
+               "tensor": 1.0, "seed": None}
+# Required arguments that are no plain field (an adapter converts them): a value they accept.
+_ADAPTED = {"dims": [1], "num_rows": 1, "strides": 1, "padding": "VALID", "ksize": 1, "pool_strides": 1, "pool_padding": "VALID",
+            "input_sizes": [1, 1, 1, 1], "filter_sizes": [1, 1, 1, 1], "paddings": [[0, 0]], "multiples": [1],
+            "perm": [0], "axis": 0, "num_or_size_splits": 1, "fft_length": [1], "begin_mask": 0, "shape": [1]}
+# Tensor inputs a hand-written body checks before the attributes.
+_INPUTS = {"categorical": {"logits": [[0.0, 1.0]]}, "pad": {"tensor": [1.0]}}
+# Fields TF takes as tensors (any tensor-like; a string is a conversion error naming the op and the value).
+_TF_TENSOR_ARGS = {"range": {"start", "limit", "delta"}, "linspace": {"start", "stop"}}
+
+
+def _params(fn):
+    """(name, required) of each parameter of a generated function, from its signature line."""
+    line = fn.__doc__.splitlines()[0]
+    out = []
+    for p in line[line.index("(") + 1:line.rindex(")")].split(","):
+        p = p.strip()
+        if p and p != "*":
+            out.append((p.split("=")[0].strip(), "=" not in p))
+    return out
+
+
+def _walked_ops():
+    return [name for name, row in sorted(REGISTRY_ROWS.items()) if row[6] and hasattr(_core, name)]
+
+
+def test_the_registry_describes_every_attribute_struct():
+    # The rows name their struct and the plain fields a Python argument converts to, by kind.
+    assert REGISTRY_ROWS["leaky_relu"][5:] == ("LeakyRelu", {"alpha": "float"})
+    assert REGISTRY_ROWS["argmax"][5:] == ("ArgReduce", {"output_type": "dtype"})  # axis=None: an adapter's
+    assert REGISTRY_ROWS["exp"][5:] == ("None", {})
+    assert {kind for row in REGISTRY_ROWS.values() for kind in row[6].values()} <= set(_RIGHT_TYPE)
+    assert len(_walked_ops()) >= 40
+
+
+@pytest.mark.parametrize("name", _walked_ops())
+def test_wrong_typed_attribute_is_a_type_error_naming_op_and_attribute(name):
+    """Every generated function of an op with attributes: each attribute argument its signature names, given a value
+    of the wrong type, is TF's TypeError naming the op and the argument (never a crash, never another class)."""
+    fn = getattr(_core, name)
+    fields = REGISTRY_ROWS[name][6]
+    params = _params(fn)
+    tested = 0
+    for attr, required in params:
+        kind = fields.get(attr)
+        if kind is None or kind in ("bool", "seed") or attr in _TF_TENSOR_ARGS.get(name, ()):
+            continue  # bool: Python truthiness, as TF's bool(keepdims); seeds: TF 2's rules (test_random_pins.py)
+        kwargs = {}
+        for p, req in params:
+            if p == attr:
+                kwargs[p] = _WRONG_TYPE[kind]
+            elif p in _INPUTS.get(name, {}):
+                kwargs[p] = _INPUTS[name][p]
+            elif req:
+                kwargs[p] = (_RIGHT_TYPE[fields[p]] if p in fields else _ADAPTED.get(p, pt.Variable([1.0])
+                             if REGISTRY_ROWS[name][1] == "optim" else [1.0] if REGISTRY_ROWS[name][2] < 0 else 1.0))
+        with pytest.raises(TypeError) as info:
+            fn(**kwargs)
+        msg = str(info.value)
+        assert name in msg and attr in msg, f"{name}({attr}={kwargs[attr]!r}): {type(info.value).__name__}: {msg}"
+        tested += 1
+    if not tested:
+        pytest.skip(f"{name}: its attribute arguments are bools, seeds or adapter-converted (values: VALUE_RULES)")
+
+
+_DY = np.zeros((1, 4, 4, 4), np.float32)
+_POOLED = np.zeros((1, 3, 3, 2), np.float32)
+_INVALID = pt.errors.InvalidArgumentError
+# One out-of-range value per op whose attributes have a rule of their own (ops/attrs.cpp validate_attrs), checked once
+# at the registry: TF's error class, naming the op, the attribute, the value and what is allowed.
+VALUE_RULES = {
+    "conv2d": (lambda: pt.nn.conv2d(_X, _W, strides=1, padding="SAMEE"), _INVALID,
+               r"conv2d: padding must be 'VALID', 'SAME' or a list of pairs .*, got 'SAMEE'"),
+    "dilation2d": (lambda: pt.nn.dilation2d(_X, np.zeros((3, 3, 2), np.float32), [1, 1, 1], "VALID"), _INVALID,
+                   r"dilation2d: strides must be an int or a list of 1, 2 or 4 ints, got 3 values"),
+    "conv2d_backprop_input": (lambda: _core.conv2d_backprop_input([1, 6, 6, 2], _W, _DY, 0, "VALID"), _INVALID,
+                              r"conv2d_backprop_input: strides must be positive, got strides\[1\] = 0 "
+                              r"\(allowed: 1 to 2147483647\)"),
+    "conv2d_backprop_filter": (lambda: _core.conv2d_backprop_filter(_X, [3, 3, 2, 4], _DY, 1, "VALID",
+                                                                    dilations=[1, -1]), _INVALID,
+                               r"conv2d_backprop_filter: dilations must be positive, got dilations\[2\] = -1"),
+    "max_pool2d": (lambda: pt.nn.max_pool2d(_X, -2, 1, "VALID"), _INVALID,
+                   r"max_pool2d: ksize must be positive, got ksize\[1\] = -2 \(allowed: 1 to 2147483647\)"),
+    "avg_pool2d": (lambda: pt.nn.avg_pool2d(_X, 2, 2, "SAMEE"), _INVALID,
+                   r"avg_pool2d: padding must be 'VALID' or 'SAME', got 'SAMEE'"),
+    "conv2d_max_pool": (lambda: _core.conv2d_max_pool(_X, _W, 1, "VALID", 1, 0, 2, "VALID"), _INVALID,
+                        r"conv2d_max_pool: ksize must be positive, got ksize\[1\] = 0"),
+    "pad": (lambda: pt.pad(pt.constant([1.0, 2.0]), [[1, 1]], mode="WRAP"), _INVALID,
+            r'pad: mode must be "CONSTANT", "REFLECT" or "SYMMETRIC", got "WRAP"'),
+    "argmax": (lambda: pt.math.argmax([1.0, 2.0], output_type=pt.float32), TypeError,
+               r"argmax: attribute output_type = float32 is not allowed; output_type must be int32 or int64"),
+    "argmin": (lambda: pt.math.argmin([1.0, 2.0], output_type=pt.int16), TypeError,
+               r"argmin: attribute output_type = int16 is not allowed; output_type must be int32 or int64"),
+    "one_hot": (lambda: pt.one_hot([0, 1], -1), _INVALID,
+                r"one_hot: depth must be non-negative, got depth = -1"),
+    "unsorted_segment_sum": (lambda: pt.math.unsorted_segment_sum([1.0, 2.0], [0, 1], -3), _INVALID,
+                             r"unsorted_segment_sum: num_segments must be non-negative, got num_segments = -3"),
+    "split": (lambda: pt.split(pt.constant([1.0, 2.0, 3.0]), [-2, 5]), _INVALID,
+              r"split: size_splits has a negative size -2; sizes must be >= 0 \(or one -1\)"),
+    "tile": (lambda: pt.tile(pt.constant([1.0]), [-1]), _INVALID,
+             r"tile: multiples must be non-negative, got multiples = -1"),
+    "dropout": (lambda: pt.nn.dropout(pt.constant([1.0]), rate=1.5), ValueError,
+                r"dropout: rate must be a scalar in \[0, 1\) \(the fraction dropped\), got 1\.5"),
+    "linspace": (lambda: pt.linspace(0.0, 1.0, 0), _INVALID, r"linspace: requires num > 0, got num = 0"),
+    "eye": (lambda: pt.eye(-1), _INVALID, r"eye: num_rows must be non-negative, got num_rows = -1"),
+    "range": (lambda: pt.range(0, 5, 0), _INVALID, r"range: requires delta != 0, got delta = 0"),
+    "categorical": (lambda: pt.random.categorical([[0.0, 1.0]], -2), _INVALID,
+                    r"categorical: num_samples must be non-negative, got num_samples = -2"),
+    "fill": (lambda: pt.fill([2], [1.0, 2.0]), _INVALID, r"fill: value must be a scalar, got a tensor of shape \(2,\)"),
+    "conv2d_max_pool_backprop_input": (
+        lambda: _core.conv2d_max_pool_backprop_input([1, 6, 6, 2], _W, _POOLED, _POOLED, 1, "VALID", 1, 2, 2, "SAMEE"),
+        _INVALID, r"conv2d_max_pool_backprop_input: padding must be 'VALID' or 'SAME', got 'SAMEE'"),
+    "conv2d_max_pool_backprop_filter": (
+        lambda: _core.conv2d_max_pool_backprop_filter(_X, [3, 3, 2, 4], _POOLED, _POOLED, [1, 2, 1], "VALID", 1, 2, 2,
+                                                      "VALID"),
+        _INVALID, r"conv2d_max_pool_backprop_filter: strides must be an int or a list of 1, 2 or 4 ints, got 3 values"),
+}
+# Structs with no rule of their own: every value of the right type is allowed, or what is allowed depends on the
+# inputs (an axis and the rank), which the op checks with the shapes in its message.
+NO_VALUE_RULE = {
+    "Cast": "any dtype", "Reduce": "axes depend on the rank", "Matmul": "two bools",
+    "TargetShape": "depends on the input's size", "Axis": "depends on the rank", "Gather": "depends on the ranks",
+    "StridedSlice": "every subscript is allowed (out of range clamps, as Python's)",
+    "StridedSliceGrad": "made by strided_slice's gradient", "ScatterNd": "depends on the indices",
+    "LeakyRelu": "any alpha", "Gelu": "a bool", "Silu": "any beta", "Like": "any dtype", "Constant": "any dtype",
+    "RandomDist": "any mean/stddev/bounds (integer bounds: the op checks minval < maxval)", "Shuffle": "a seed",
+    "Rnn": "activation names are checked where Python names them", "Ints": "perm, squeeze axes and fft_length "
+    "depend on the rank; tile's multiples have a rule (above)",
+    "Pool2dGrad": "no Python function: made by max_pool2d / avg_pool2d's gradient from their checked window "
+                  "(validate_attrs checks it again when a saved graph loads)",
+    "Elementwise": "made by a graph pass (tests/function: the program's rules)",
+    "ApplySgd": "hyperparameters as Keras takes them", "ApplyRmsprop": "as Keras", "ApplyAdam": "as Keras",
+    "ApplyAdagrad": "as Keras", "ApplyAdadelta": "as Keras", "ApplyNadam": "as Keras",
+}
+
+
+def test_every_op_with_attributes_has_a_value_rule_or_a_reason():
+    """Walks the registry: an op with attributes has a bad-value case below, or its struct has no rule of its own."""
+    missing = sorted(f"{name} ({row[5]})" for name, row in REGISTRY_ROWS.items()
+                     if row[5] != "None" and name not in VALUE_RULES and row[5] not in NO_VALUE_RULE)
+    assert not missing, f"ops with attributes and neither a VALUE_RULES case nor a NO_VALUE_RULE reason: {missing}"
+    assert not {REGISTRY_ROWS[op][5] for op in VALUE_RULES} & (set(NO_VALUE_RULE) - {"Ints"})
+
+
+@pytest.mark.parametrize("op", sorted(VALUE_RULES))
+def test_bad_attribute_value_raises_tf_error_naming_op_and_attribute(op):
+    call, error, pattern = VALUE_RULES[op]
+    with pytest.raises(error, match=pattern):
+        call()

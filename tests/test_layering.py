@@ -60,3 +60,39 @@ def test_known_exceptions_still_exist():
         text = (CSRC / rel).read_text()
         assert any(LAYERS.index(t.split("/")[1]) > LAYERS.index(rel.split("/")[0])
                    for t in INCLUDE.findall(text) if t.startswith("../") and t.split("/")[1] in LAYERS), rel
+
+
+# ---- issue 17's grep figures: kernels only under backend/, attributes read only through attrs_as ----------------
+CPU_NAME = re.compile(r"\bcpu::")
+# std::get on a node's Attrs throws bad_variant_access, which names neither the op nor the structs: attrs_as does.
+ATTRS_GET = re.compile(r"std::get<[^>]*>\(\s*[\w.>()-]*\battrs\s*\)")
+
+
+def _sources(exclude):
+    for path in sorted(CSRC.rglob("*")):
+        rel = path.relative_to(CSRC)
+        if path.suffix in {".h", ".cpp", ".cu", ".cuh"} and rel.parts[0] not in exclude and "third_party" not in rel.parts:
+            yield rel.as_posix(), path.read_text()
+
+
+def _hits(pattern, exclude):
+    return [f"{rel}:{n}" for rel, text in _sources(exclude)
+            for n, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+
+
+def test_no_cpu_name_outside_backend():
+    # A family file or binding that names a CPU kernel would have to be edited for every new device.
+    assert _hits(CPU_NAME, {"backend"}) == []
+
+
+def test_attributes_are_read_through_attrs_as():
+    assert _hits(ATTRS_GET, set()) == []
+
+
+def test_the_grep_checks_see_a_violation(tmp_path, monkeypatch):
+    fake = tmp_path / "csrc"
+    (fake / "ops").mkdir(parents=True)
+    (fake / "ops" / "pool.cpp").write_text("cpu::max_pool(x);\nint k = std::get<attrs::Pool2d>(n.attrs).window.kh;\n")
+    monkeypatch.setattr(__import__(__name__), "CSRC", fake)
+    assert _hits(CPU_NAME, {"backend"}) == ["ops/pool.cpp:1"]
+    assert _hits(ATTRS_GET, set()) == ["ops/pool.cpp:2"]

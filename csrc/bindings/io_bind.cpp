@@ -4,7 +4,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../backend/cpu/crc32c.h"
+#include "../backend/crc32c.h"
 #include "bindings.h"
 #include "convert.h"
 
@@ -36,7 +36,7 @@ void bind_io(py::module_& m) {
         auto* p = static_cast<const uint8_t*>(info.ptr);
         size_t n = static_cast<size_t>(info.size * info.itemsize);
         py::gil_scoped_release release;
-        return cpu::crc32c(p, n, crc);
+        return backend::crc32c(p, n, crc);
       },
       py::arg("data"), py::arg("crc") = 0, "CRC-32C of a bytes-like object, continuing from `crc`.");
   m.def(
@@ -56,10 +56,10 @@ void bind_io(py::module_& m) {
             if (n - pos < 12) { kind = 1; break; }
             uint64_t len;
             std::memcpy(&len, base + pos, 8);
-            if (verify && cpu::mask_crc32c(cpu::crc32c(base + pos, 8)) != read_le32(base + pos + 8)) { kind = 2; break; }
+            if (verify && backend::mask_crc32c(backend::crc32c(base + pos, 8)) != read_le32(base + pos + 8)) { kind = 2; break; }
             if (len > n - pos - 12 || n - pos - 12 - len < 4) { kind = 1; break; }
             const uint8_t* payload = base + pos + 12;
-            if (verify && cpu::mask_crc32c(cpu::crc32c(payload, len)) != read_le32(payload + len)) { kind = 3; break; }
+            if (verify && backend::mask_crc32c(backend::crc32c(payload, len)) != read_le32(payload + len)) { kind = 3; break; }
             starts.push_back(static_cast<int64_t>(pos + 12));
             lengths.push_back(static_cast<int64_t>(len));
             pos += 12 + len + 4;

@@ -5,6 +5,7 @@
 #include "../ops/op_list.h"
 #include "bindings.h"
 #include "convert.h"
+#include "op_binder.h"
 
 namespace py = pybind11;
 using namespace pt;
@@ -54,10 +55,15 @@ PYBIND11_MODULE(_core, m) {
   m.def("_register", &bind::register_object, "Stores a Python object the core calls back (TensorShape, as_dtype, ...).");
   m.def("op_registry", [] {
     py::list rows;
-    for (const OpDef& d : op_registry())
-      rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable, d.grad != nullptr));
+    for (const OpDef& d : op_registry()) {
+      py::dict fields;
+      const OpId op = static_cast<OpId>(&d - op_registry().data());
+      for (auto [field, kind] : bind::attr_parameters(op)) fields[field] = kind;
+      rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable, d.grad != nullptr, d.attrs, fields));
+    }
     return rows;
-  }, "The op registry rows: (name, family, num_inputs, differentiable, has_gradient_formula).");
+  }, "The op registry rows: (name, family, num_inputs, differentiable, has_gradient_formula, attribute struct, "
+     "{attribute argument: kind}).");
   m.def("get_num_threads", &get_num_threads);
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("live_bytes", &Storage::live_bytes, "Bytes held by tensors the core allocated.");

@@ -109,10 +109,44 @@ constexpr bool kPlainField = std::is_same_v<F, double> || std::is_same_v<F, int6
                              std::is_same_v<F, Shape> || std::is_same_v<F, std::string> || std::is_same_v<F, Tensor> ||
                              std::is_same_v<F, ops::RandomSeed>;
 
+/** The Python kind of a plain field type (op_registry's attribute descriptor). */
+template <class F>
+constexpr const char* field_kind() {
+  if constexpr (std::is_same_v<F, double>) return "float";
+  else if constexpr (std::is_same_v<F, int64_t>) return "int";
+  else if constexpr (std::is_same_v<F, bool>) return "bool";
+  else if constexpr (std::is_same_v<F, DType> || std::is_same_v<F, std::optional<DType>>) return "dtype";
+  else if constexpr (std::is_same_v<F, Shape>) return "shape";
+  else if constexpr (std::is_same_v<F, std::string>) return "string";
+  else if constexpr (std::is_same_v<F, Tensor>) return "tensor";
+  else return "seed";
+}
+
+template <class T>
+std::vector<std::pair<const char*, const char*>> plain_fields() {
+  std::vector<std::pair<const char*, const char*>> out;
+  T probe{};
+  for_each_attr_field(probe, [&](const char* f, auto& value) {
+    using F = std::decay_t<decltype(value)>;
+    if constexpr (kPlainField<F>) out.emplace_back(f, field_kind<F>());
+  });
+  return out;
+}
+
+/** TF's TypeError for an attribute argument of the wrong type: "leaky_relu: alpha must be a float, got 'x' (str)". */
+[[noreturn]] void attr_type_error(py::handle h, const char* op, const char* what, const char* wanted) {
+  throw TypeError(str_cat(op, ": ", what, " must be ", wanted, ", got ", std::string(py::repr(h)), " (",
+                          Py_TYPE(h.ptr())->tp_name, ")"));
+}
+
 /** Converts Python argument h into attribute field f by f's type; None keeps the default. */
-void set_field(double& f, py::handle h, const char*, const char*) {
+void set_field(double& f, py::handle h, const char* op, const char* what) {
   f = PyFloat_AsDouble(h.ptr());
-  if (f == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  if (f == -1.0 && PyErr_Occurred()) {
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) throw py::error_already_set();
+    PyErr_Clear();
+    attr_type_error(h, op, what, "a float");
+  }
 }
 void set_field(int64_t& f, py::handle h, const char* op, const char* what) { f = int_arg(h, op, what); }
 void set_field(bool& f, py::handle h, const char*, const char*) {
@@ -120,10 +154,25 @@ void set_field(bool& f, py::handle h, const char*, const char*) {
   if (v < 0) throw py::error_already_set();
   f = v;
 }
-void set_field(DType& f, py::handle h, const char*, const char*) { f = dtype_from_py(h); }
-void set_field(std::optional<DType>& f, py::handle h, const char*, const char*) { f = optional_dtype(h); }
-void set_field(Shape& f, py::handle h, const char* op, const char*) { f = shape_from_py(h, op); }
-void set_field(std::string& f, py::handle h, const char*, const char*) { f = py::cast<std::string>(h); }
+
+void set_field(DType& f, py::handle h, const char* op, const char* what) { f = dtype_arg(h, op, what); }
+void set_field(std::optional<DType>& f, py::handle h, const char* op, const char* what) {
+  f = h.is_none() ? std::nullopt : std::optional<DType>(dtype_arg(h, op, what));
+}
+void set_field(Shape& f, py::handle h, const char* op, const char* what) {
+  try {
+    f = shape_from_py(h, op);
+  } catch (const TypeError& e) {  // shape_from_py's reason, with the attribute's name
+    const std::string reason = e.what(), prefix = str_cat(op, ": ");
+    if (reason.find(what) != std::string::npos) throw;
+    throw TypeError(str_cat(op, ": ", what, ": ", reason.compare(0, prefix.size(), prefix) == 0
+                                                      ? reason.substr(prefix.size()) : reason));
+  }
+}
+void set_field(std::string& f, py::handle h, const char* op, const char* what) {
+  if (!PyUnicode_Check(h.ptr()) && !PyBytes_Check(h.ptr())) attr_type_error(h, op, what, "a string");
+  f = py::cast<std::string>(h);
+}
 void set_field(Tensor& f, py::handle h, const char* op, const char*) { f = to_tensor(h, std::nullopt, op); }
 /** A seed resolves by TF 2's rules (ops/random_seed.h), None included: the global seed, else a fresh stream. */
 void set_field(ops::RandomSeed& f, py::handle h, const char*, const char*) { f = random_seed_from_py(h); }
@@ -230,7 +279,7 @@ std::function<py::object(const Call&)> update_body(OpId op, const Signature& sig
       const auto flag = std::find(optional_slots.begin(), optional_slots.end(), k);
       if (flag != optional_slots.end()) {
         size_t f = 0;
-        for_each_attr_field(std::get<T>(attrs), [&](const char*, auto& value) {
+        for_each_attr_field(attrs_as<T>(op, attrs), [&](const char*, auto& value) {
           if constexpr (std::is_same_v<std::decay_t<decltype(value)>, bool>)
             if (f == flags[flag - optional_slots.begin()]) value = !slot.is_none();
           ++f;
@@ -290,7 +339,7 @@ void bind_op(py::module_& m, OpId op) {
     setters.push_back([op, i, found](const Call& call, const std::vector<Tensor>&, Attrs& attrs) {
       py::handle h = call[i];
       size_t field = 0;
-      for_each_attr_field(std::get<T>(attrs), [&](const char* f, auto& value) {
+      for_each_attr_field(attrs_as<T>(op, attrs), [&](const char* f, auto& value) {
         using F = std::decay_t<decltype(value)>;
         if constexpr (kPlainField<F>)  // None keeps the default, except a seed's (None is a rule of its own)
           if (field == found && (std::is_same_v<F, ops::RandomSeed> || !h.is_none())) set_field(value, h, op_def(op).name, f);
@@ -349,6 +398,30 @@ void add_adapter(const std::string& attrs, std::vector<std::string> params, Adap
   struct_adapters()[attrs].push_back({std::move(params), std::move(fn)});
 }
 
+std::vector<std::pair<const char*, const char*>> attr_parameters(OpId op) {
+  std::vector<std::pair<const char*, const char*>> fields;
+  switch (op) {
+#define PT_OP_FIELDS(name, family, n, diff, attr) \
+  case OpId::name: fields = plain_fields<attrs::attr>(); break;
+    PT_OP_LIST(PT_OP_FIELDS)
+#undef PT_OP_FIELDS
+    case OpId::kCount: break;
+  }
+  const auto by_op = adapters().find(op);
+  const auto by_struct = struct_adapters().find(op_def(op).attrs);
+  const auto adapted = [&](const char* field) {
+    for (const auto* entries : {by_op == adapters().end() ? nullptr : &by_op->second,
+                                by_struct == struct_adapters().end() ? nullptr : &by_struct->second})
+      for (size_t k = 0; entries && k < entries->size(); ++k)
+        if (std::find((*entries)[k].params.begin(), (*entries)[k].params.end(), field) != (*entries)[k].params.end())
+          return true;
+    return false;
+  };
+  fields.erase(std::remove_if(fields.begin(), fields.end(), [&](const auto& f) { return adapted(f.first); }),
+               fields.end());
+  return fields;
+}
+
 void bind_registry_ops(py::module_& m) {
 #define PT_BIND_OP(name, family, n, diff, attr) bind_op<attrs::attr>(m, OpId::name);
   PT_OP_LIST(PT_BIND_OP)
@@ -366,6 +439,17 @@ int64_t int_arg(py::handle obj, const char* op, const char* what) {
   if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr()))
     throw TypeError(str_cat(op, ": ", what, " must be an integer, got ", std::string(py::repr(obj))));
   return int64_from_py(obj, op, what);
+}
+
+DType dtype_arg(py::handle h, const char* op, const char* what) {
+  try {
+    return dtype_from_py(h);
+  } catch (const TypeError& e) {
+    throw TypeError(str_cat(op, ": ", what, ": ", e.what()));
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_TypeError) && !e.matches(PyExc_ValueError)) throw;
+    throw TypeError(str_cat(op, ": ", what, ": ", std::string(py::str(e.value()))));
+  }
 }
 
 std::vector<int64_t> spatial_arg(py::handle obj, const char* what, const char* op) {

@@ -10,6 +10,7 @@
  */
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../ops/attrs.h"
@@ -60,14 +61,20 @@ using Adapter = std::function<void(const AdapterContext& ctx, Attrs& attrs)>;
 void add_adapter(std::initializer_list<OpId> ops, std::vector<std::string> params, Adapter fn);
 /** Registers an adapter for every op whose registry row names attribute struct `attrs` ("Conv2d"), new ones too. */
 void add_adapter(const std::string& attrs, std::vector<std::string> params, Adapter fn);
-/** Op `op`'s attributes, mutable, as its struct T (an adapter's view). */
-template <class T>
-T& attrs_of(OpId op, Attrs& a) {
-  return const_cast<T&>(attrs_as<T>(op, a));
-}
 
+/**
+ * The fields of op's attribute struct that a Python argument of the same name converts to by type, as (name, kind):
+ * kind "float", "int", "bool", "dtype", "shape", "string", "tensor" or "seed" (composite fields and the arguments an
+ * adapter converts are not listed). op_registry() reports them; tests/test_invoke.py walks them with wrong types.
+ */
+std::vector<std::pair<const char*, const char*>> attr_parameters(OpId op);
 /** An integer argument: a Python int (or __index__) or a 0-d integer tensor. */
 int64_t int_arg(py::handle obj, const char* op, const char* what);
+/**
+ * A dtype argument; what pytensor.dtypes.as_dtype cannot read is TF's TypeError naming the op, the argument and
+ * as_dtype's reason ("zeros: dtype: unknown dtype name 'f4' ...").
+ */
+DType dtype_arg(py::handle h, const char* op, const char* what);
 /** A strides, dilations or ksize argument as the list TF's attribute holds (an int: one value); required. */
 std::vector<int64_t> spatial_arg(py::handle obj, const char* what, const char* op);
 

@@ -32,13 +32,13 @@ void bind_conv(py::module_& m) {
     add_adapter(attrs, {"strides", "padding", "data_format", "dilations"}, [](const AdapterContext& c, Attrs& a) {
       ops::Conv2dParams p = conv_params_from_py(c.arg(0), c.arg(1), c.arg(2).cast<std::string>(), c.arg(3), c.name());
       if (auto* conv = std::get_if<attrs::Conv2d>(&a)) conv->params = std::move(p);
-      else attrs_of<attrs::Conv2dBackprop>(c.op, a).params = std::move(p);
+      else attrs_as<attrs::Conv2dBackprop>(c.op, a).params = std::move(p);
     });
   add_adapter({OpId::conv2d_backprop_input}, {"input_sizes"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Conv2dBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
+    attrs_as<attrs::Conv2dBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
   });
   add_adapter({OpId::conv2d_backprop_filter}, {"filter_sizes"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Conv2dBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
+    attrs_as<attrs::Conv2dBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
   });
   def_function(m, "conv2d_transpose", [](const Call& c) -> py::object {
     // TF: the transpose of conv2d is its input gradient; filters are (h, w, out_channels, in_channels).

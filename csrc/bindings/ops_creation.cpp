@@ -30,12 +30,12 @@ int dtype_rank(DType d) {  // TF's range dtype hierarchy: int32 < int64 < float3
 
 void bind_creation(py::module_& m) {
   add_adapter({OpId::fill}, {"dims", "value"}, [](const AdapterContext& c, Attrs& a) {
-    auto& f = attrs_of<attrs::Fill>(c.op, a);
+    auto& f = attrs_as<attrs::Fill>(c.op, a);
     f.shape = shape_from_py(c.arg(0), c.name());
     f.value = scalar_arg(c.arg(1), std::nullopt, c.name(), "value");
   });
   add_adapter({OpId::eye}, {"num_rows", "num_columns"}, [](const AdapterContext& c, Attrs& a) {
-    auto& e = attrs_of<attrs::Eye>(c.op, a);
+    auto& e = attrs_as<attrs::Eye>(c.op, a);
     e.num_rows = int_arg(c.arg(0), c.name(), "num_rows");
     e.num_columns = c.arg(1).is_none() ? e.num_rows : int_arg(c.arg(1), c.name(), "num_columns");
   });
@@ -44,7 +44,8 @@ void bind_creation(py::module_& m) {
     // dtypes in int32 < int64 < float32 < float64 (Python ints are int32, floats float32).
     py::object zero = py::int_(0);
     py::handle s = c[1].is_none() ? zero : c[0], l = c[1].is_none() ? c[0] : c[1];
-    std::optional<DType> dt = optional_dtype(c[3]);
+    const std::optional<DType> dt =
+        c[3].is_none() ? std::nullopt : std::optional<DType>(dtype_arg(c[3], "range", "dtype"));
     Tensor ts = scalar_arg(s, dt, "range", "start"), tl = scalar_arg(l, dt, "range", "limit"),
            td = scalar_arg(c[2], dt, "range", "delta");
     DType out = dt.value_or(DType::Int32);

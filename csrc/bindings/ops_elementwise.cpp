@@ -25,7 +25,7 @@ std::pair<Tensor, Tensor> binary_operands(py::handle x, py::handle y, const char
 
 void bind_elementwise(py::module_& m) {
   add_adapter({OpId::fused_elementwise}, {"program"}, [](const AdapterContext& c, Attrs& a) {
-    auto& e = attrs_of<attrs::Elementwise>(c.op, a);
+    auto& e = attrs_as<attrs::Elementwise>(c.op, a);
     e.num_inputs = static_cast<int32_t>(c.inputs.size());
     for (py::handle item : c.arg(0)) {
       if (!py::isinstance<py::sequence>(item) || py::isinstance<py::str>(item) || py::len(item) != 3)
@@ -53,7 +53,7 @@ void bind_elementwise(py::module_& m) {
     }
   }
   def_function(m, "cast", [](const Call& c) {
-    return py::cast(ops::cast(to_tensor_cast(c[0], std::nullopt, "cast"), dtype_from_py(c[1])));
+    return py::cast(ops::cast(to_tensor_cast(c[0], std::nullopt, "cast"), dtype_arg(c[1], "cast", "dtype")));
   });
   def_function(m, "where", [](const Call& c) -> py::object {
     if (c[1].is_none() && c[2].is_none()) return py::cast(ops::where_indices(to_tensor(c[0], std::nullopt, "where")));

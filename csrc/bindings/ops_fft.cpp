@@ -6,7 +6,7 @@ namespace pt::bind {
 void bind_fft(py::module_&) {
   add_adapter({OpId::rfft, OpId::rfft2d, OpId::rfft3d, OpId::irfft, OpId::irfft2d, OpId::irfft3d}, {"fft_length"},
               [](const AdapterContext& c, Attrs& a) {
-                auto& lengths = attrs_of<attrs::Ints>(c.op, a).values;
+                auto& lengths = attrs_as<attrs::Ints>(c.op, a).values;
                 if (!c.arg(0).is_none()) {
                   lengths = shape_from_py(c.arg(0), c.name());
                   return;

@@ -16,7 +16,7 @@ void bind_linalg(py::module_&) {
                   throw TypeError(str_cat("matmul: output_type ", dtype_name(*out), " differs from the operands' ",
                                           "dtype ", dtype_name(dt), "; only the operands' dtype is supported, cast ",
                                           "the result with pt.cast"));
-                auto& m = attrs_of<attrs::Matmul>(c.op, a);
+                auto& m = attrs_as<attrs::Matmul>(c.op, a);
                 m.transpose_a = ta || aa;
                 m.transpose_b = tb || ab;
               });

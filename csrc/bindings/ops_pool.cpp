@@ -19,7 +19,7 @@ ops::Pool2dWindow window_from_py(py::handle ksize, py::handle strides, const std
 void bind_pool(py::module_& m) {
   add_adapter({OpId::max_pool2d, OpId::avg_pool2d}, {"ksize", "strides", "padding", "data_format"},
               [](const AdapterContext& c, Attrs& a) {
-                attrs_of<attrs::Pool2d>(c.op, a).window = window_from_py(
+                attrs_as<attrs::Pool2d>(c.op, a).window = window_from_py(
                     c.arg(0), c.arg(1), c.arg(2).cast<std::string>(), c.arg(3).cast<std::string>(), c.name());
               });
   const auto fused = {OpId::conv2d_max_pool, OpId::conv2d_max_pool_backprop_filter,
@@ -37,10 +37,10 @@ void bind_pool(py::module_& m) {
                 }, a);
               });
   add_adapter({OpId::conv2d_max_pool_backprop_filter}, {"filter_sizes"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Conv2dMaxPoolBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
+    attrs_as<attrs::Conv2dMaxPoolBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
   });
   add_adapter({OpId::conv2d_max_pool_backprop_input}, {"input_sizes"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Conv2dMaxPoolBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
+    attrs_as<attrs::Conv2dMaxPoolBackprop>(c.op, a).sizes = shape_from_py(c.arg(0), c.name());
   });
   def_function(m, "max_pool_with_argmax", [](const Call& c) -> py::object {
     const char* op = "max_pool_with_argmax";

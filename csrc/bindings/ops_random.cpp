@@ -53,7 +53,7 @@ using NormalFn = Tensor (*)(const Shape&, double, double, DType, ops::RandomSeed
 Tensor normal_like(NormalFn fn, const char* op, py::handle shape, py::handle mean, py::handle stddev,
                    py::handle dtype, py::handle seed) {
   Shape s = shape_from_py(shape, op);
-  DType dt = optional_dtype(dtype).value_or(DType::Float32);
+  const DType dt = dtype.is_none() ? DType::Float32 : dtype_arg(dtype, op, "dtype");
   if (!is_floating(dt)) throw_dtype_error(op, dt, "float32 or float64");
   Param m = param(mean, dt, op), sd = param(stddev, dt, op);
   ops::RandomSeed rs = random_seed_from_py(seed);
@@ -65,7 +65,7 @@ Tensor normal_like(NormalFn fn, const char* op, py::handle shape, py::handle mea
 Tensor uniform(py::handle shape, py::handle minval, py::handle maxval, py::handle dtype, py::handle seed) {
   const char* op = "random_uniform";
   Shape s = shape_from_py(shape, op);
-  DType dt = optional_dtype(dtype).value_or(DType::Float32);
+  const DType dt = dtype.is_none() ? DType::Float32 : dtype_arg(dtype, op, "dtype");
   if (!is_floating(dt) && dt != DType::Int32 && dt != DType::Int64)
     throw_dtype_error(op, dt, "float32, float64, int32 or int64");
   if (is_floating(dt)) {

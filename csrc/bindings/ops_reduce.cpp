@@ -10,7 +10,7 @@ void bind_reduce(py::module_&) {
                OpId::reduce_logsumexp, OpId::reduce_any, OpId::reduce_all},
               {"axis"}, [](const AdapterContext& c, Attrs& a) {
                 std::optional<std::vector<int64_t>> axes = axes_from_py(c.arg(0), c.name());
-                auto& r = attrs_of<attrs::Reduce>(c.op, a);
+                auto& r = attrs_as<attrs::Reduce>(c.op, a);
                 if (axes) {
                   r.axes = std::move(*axes);
                 } else {  // every axis, in one allocation (the tape step's reduce_sum)
@@ -22,7 +22,7 @@ void bind_reduce(py::module_&) {
     std::optional<std::vector<int64_t>> axes = axes_from_py(c.arg(0), c.name());
     if (axes && axes->size() != 1)
       throw InvalidArgument(str_cat(c.name(), ": axis must be a single integer, got ", axes->size(), " values"));
-    attrs_of<attrs::ArgReduce>(c.op, a).axis = axes ? (*axes)[0] : 0;
+    attrs_as<attrs::ArgReduce>(c.op, a).axis = axes ? (*axes)[0] : 0;
   });
 }
 

@@ -27,13 +27,13 @@ backend::RnnActivation activation_from_py(py::handle obj, const char* op, const 
 void bind_rnn(py::module_&) {
   autograd::register_rnn_second_order();
   add_adapter(attrs::Rnn::kName, {"mask", "go_backwards", "activation"}, [](const AdapterContext& c, Attrs& a) {
-    ops::RnnOptions& o = attrs_of<attrs::Rnn>(c.op, a).options;
+    ops::RnnOptions& o = attrs_as<attrs::Rnn>(c.op, a).options;
     if (!c.arg(0).is_none()) o.mask = to_tensor(c.arg(0), std::nullopt, c.name());
     o.go_backwards = c.arg(1).cast<bool>();
     o.activation = activation_from_py(c.arg(2), c.name(), "activation");
   });
   add_adapter({OpId::lstm, OpId::gru}, {"recurrent_activation"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Rnn>(c.op, a).options.recurrent_activation =
+    attrs_as<attrs::Rnn>(c.op, a).options.recurrent_activation =
         activation_from_py(c.arg(0), c.name(), "recurrent_activation");
   });
 }

@@ -16,11 +16,7 @@ double scalar_arg(py::handle obj, DType dtype, const char* op, const char* what)
 }
 
 /** A 1-D int tensor (int32 or int64) holding `vals`. */
-Tensor int_vector(const std::vector<int64_t>& vals, DType dtype) {
-  Tensor t = Tensor::empty({static_cast<int64_t>(vals.size())}, DType::Int64);
-  std::copy(vals.begin(), vals.end(), t.data<int64_t>());
-  return ops::cast(t, dtype);
-}
+Tensor int_vector(const std::vector<int64_t>& vals, DType dtype) { return ops::cast(ops::int64_vector(vals), dtype); }
 
 /** out_type of shape/size: int32 or int64. */
 DType index_dtype(py::handle out_type, const char* op) {
@@ -48,16 +44,16 @@ void bind_shape(py::module_& m) {
     if (p && static_cast<int64_t>(p->size()) != x.ndim())
       throw InvalidArgument(str_cat("transpose: perm has ", p->size(), " entries but the input of shape ",
                                     shape_str(x.shape()), " has rank ", x.ndim(), "; give one per dimension"));
-    attrs_of<attrs::Ints>(c.op, a).values = p.value_or(std::vector<int64_t>{});
+    attrs_as<attrs::Ints>(c.op, a).values = p.value_or(std::vector<int64_t>{});
   });
   add_adapter({OpId::squeeze}, {"axis"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Ints>(c.op, a).values = axes_from_py(c.arg(0), c.name()).value_or(std::vector<int64_t>{});
+    attrs_as<attrs::Ints>(c.op, a).values = axes_from_py(c.arg(0), c.name()).value_or(std::vector<int64_t>{});
   });
   add_adapter({OpId::tile}, {"multiples"}, [](const AdapterContext& c, Attrs& a) {
-    attrs_of<attrs::Ints>(c.op, a).values = shape_from_py(c.arg(0), c.name());
+    attrs_as<attrs::Ints>(c.op, a).values = shape_from_py(c.arg(0), c.name());
   });
   add_adapter({OpId::unstack}, {"num", "axis"}, [](const AdapterContext& c, Attrs& a) {
-    const int64_t axis = attrs_of<attrs::Axis>(c.op, a).axis = int_arg(c.arg(1), c.name(), "axis");
+    const int64_t axis = attrs_as<attrs::Axis>(c.op, a).axis = int_arg(c.arg(1), c.name(), "axis");
     const Tensor& x = c.inputs[0];
     if (axis >= -x.ndim() && axis < x.ndim())  // else the op names the bad axis
       check_num(c.arg(0), x.dim(axis < 0 ? axis + x.ndim() : axis), c.name(),
@@ -70,12 +66,12 @@ void bind_shape(py::module_& m) {
     check_arg(p.ndim() == 2 && p.dim(1) == 2 && p.dim(0) == x.ndim(), "pad: paddings must have shape (", x.ndim(),
               ", 2) for an input of shape ", shape_str(x.shape()), ", got shape ", shape_str(p.shape()));
     Tensor p64 = ops::cast(ops::to_host(p), DType::Int64);
-    auto& pad = attrs_of<attrs::Pad>(c.op, a);
+    auto& pad = attrs_as<attrs::Pad>(c.op, a);
     for (int64_t d = 0; d < x.ndim(); ++d) pad.paddings.push_back({p64.data<int64_t>()[2 * d], p64.data<int64_t>()[2 * d + 1]});
     pad.constant_values = scalar_arg(c.arg(1), x.dtype(), "pad", "constant_values");
   });
   add_adapter({OpId::gather}, {"validate_indices", "axis", "batch_dims"}, [](const AdapterContext& c, Attrs& a) {
-    auto& g = attrs_of<attrs::Gather>(c.op, a);
+    auto& g = attrs_as<attrs::Gather>(c.op, a);
     g.batch_dims = int_arg(c.arg(2), c.name(), "batch_dims");
     g.axis = c.arg(1).is_none() ? g.batch_dims : int_arg(c.arg(1), c.name(), "axis");  // TF: axis defaults to batch_dims
   });
@@ -84,7 +80,7 @@ void bind_shape(py::module_& m) {
     // TF: without dtype, a given on/off value decides it; else float32.
     if (!dt && !c.arg(0).is_none()) dt = to_tensor(c.arg(0), std::nullopt, "one_hot").dtype();
     if (!dt && !c.arg(1).is_none()) dt = to_tensor(c.arg(1), std::nullopt, "one_hot").dtype();
-    auto& o = attrs_of<attrs::OneHot>(c.op, a);
+    auto& o = attrs_as<attrs::OneHot>(c.op, a);
     o.dtype = dt.value_or(DType::Float32);
     if (!c.arg(0).is_none()) o.on_value = scalar_arg(c.arg(0), o.dtype, "one_hot", "on_value");
     if (!c.arg(1).is_none()) o.off_value = scalar_arg(c.arg(1), o.dtype, "one_hot", "off_value");

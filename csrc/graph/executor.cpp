@@ -82,7 +82,7 @@ bool run_over_input(const Node& n, std::vector<Tensor>& ins, Tensor& out) {
     for (const Tensor& in : ins)
       if (!in.is_contiguous()) return false;
     backend::kernel<backend::FusedElementwiseKernel>(n.op, x.device(), x.dtype())(
-        ins, std::get<attrs::Elementwise>(n.attrs).program, x);
+        ins, attrs_as<attrs::Elementwise>(n.op, n.attrs).program, x);
   } else if (ins.size() == 1)
     backend::kernel<backend::UnaryKernel>(n.op, x.device(), x.dtype())(x, x);
   else

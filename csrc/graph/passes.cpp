@@ -117,7 +117,7 @@ bool constant_all(const Graph& g, ValueRef v, double value) {
 
 /** The transpose permutation of `n` with negative axes made positive. */
 std::vector<int64_t> permutation(const Node& n) {
-  std::vector<int64_t> p = std::get<attrs::Ints>(n.attrs).values;
+  std::vector<int64_t> p = attrs_as<attrs::Ints>(n.op, n.attrs).values;
   const auto rank = static_cast<int64_t>(p.size());
   for (int64_t& a : p)
     if (a < 0) a += rank;
@@ -292,7 +292,7 @@ int fuse_conv_pool(Graph& g) {
       for (const Use& u : readers(uses, {r, 0})) {
         const Node* reader = u.node >= 0 ? &nodes[static_cast<size_t>(u.node)] : nullptr;
         if (reader && reader->kind == NodeKind::Op && reader->op == OpId::reduce_sum &&
-            std::get<attrs::Reduce>(reader->attrs).axes == std::vector<int64_t>{0, 1, 2})
+            attrs_as<attrs::Reduce>(reader->op, reader->attrs).axes == std::vector<int64_t>{0, 1, 2})
           sums.push_back(u.node);
         else if (op_at(u.node, OpId::conv2d_backprop_input) && u.position == 1 &&
                  reader->inputs[0] == conv.inputs[1])
@@ -305,8 +305,8 @@ int fuse_conv_pool(Graph& g) {
       }
     }
     if (!ok || pairs.size() != pool_grads.size()) continue;
-    const ops::Conv2dParams params = std::get<attrs::Conv2d>(conv.attrs).params;
-    const ops::Pool2dWindow window = std::get<attrs::Pool2d>(pool.attrs).window;
+    const ops::Conv2dParams params = attrs_as<attrs::Conv2d>(conv.op, conv.attrs).params;
+    const ops::Pool2dWindow window = attrs_as<attrs::Pool2d>(pool.op, pool.attrs).window;
     const bool backward = !pairs.empty();
     conv.op = OpId::conv2d_max_pool;
     conv.attrs = attrs::Conv2dMaxPool{params, window};
@@ -322,14 +322,14 @@ int fuse_conv_pool(Graph& g) {
     }
     for (int32_t k : input_grads) {
       Node& n = nodes[static_cast<size_t>(k)];
+      n.attrs = attrs::Conv2dMaxPoolBackprop{attrs_as<attrs::Conv2dBackprop>(n.op, n.attrs).sizes, params, window};
       n.op = OpId::conv2d_max_pool_backprop_input;
-      n.attrs = attrs::Conv2dMaxPoolBackprop{std::get<attrs::Conv2dBackprop>(n.attrs).sizes, params, window};
       n.inputs.push_back(argmax);
     }
     for (int32_t k : filter_grads) {
       Node& n = nodes[static_cast<size_t>(k)];
+      n.attrs = attrs::Conv2dMaxPoolBackprop{attrs_as<attrs::Conv2dBackprop>(n.op, n.attrs).sizes, params, window};
       n.op = OpId::conv2d_max_pool_backprop_filter;
-      n.attrs = attrs::Conv2dMaxPoolBackprop{std::get<attrs::Conv2dBackprop>(n.attrs).sizes, params, window};
       n.inputs.push_back(argmax);
     }
     // The pool's value is now the activation's.

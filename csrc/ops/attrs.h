@@ -380,6 +380,12 @@ const T& attrs_as(OpId op, const Attrs& a) {
   if (const T* p = std::get_if<T>(&a)) return *p;
   throw_attrs_mismatch(op, T::kName, a);
 }
+/** attrs_as for a struct being filled in (the bindings' setters, a graph pass rewriting a node). */
+template <class T>
+T& attrs_as(OpId op, Attrs& a) {
+  if (T* p = std::get_if<T>(&a)) return *p;
+  throw_attrs_mismatch(op, T::kName, a);
+}
 
 /** The attribute struct of registry op `op` (from its row): OpAttrsOf<OpId::conv2d>::type is attrs::Conv2d. */
 template <OpId op>

@@ -54,6 +54,8 @@ Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype);
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b);
 
 // ---- shape.cpp ------------------------------------------------------------------------
+/** A 1-D int64 tensor holding `vals` (a host constant: shapes, index tables). */
+Tensor int64_vector(const std::vector<int64_t>& vals);
 /** Same elements, new shape (one dim may be -1); a view when strides allow. */
 Tensor reshape(const Tensor& x, const Shape& shape);
 /** Permutes dimensions (empty perm: reverse); always a view. */

@@ -673,6 +673,12 @@ Tensor strided_slice_grad(const Tensor& dy, const Shape& input_shape, const std:
   return out;
 }
 
+Tensor int64_vector(const std::vector<int64_t>& vals) {
+  Tensor t = Tensor::empty({static_cast<int64_t>(vals.size())}, DType::Int64);
+  std::copy(vals.begin(), vals.end(), t.data<int64_t>());
+  return t;
+}
+
 }  // namespace pt::ops
 
 // ---- gradients -------------------------------------------------------------------------
@@ -703,12 +709,6 @@ Tensor segment_sum_along(const Tensor& g, const Tensor& ids, int64_t n, int64_t 
   return transpose(unsorted_segment_sum(transpose(g, p), ids, n), inverse_perm(p));
 }
 
-/** A 1-D int64 tensor holding `vals`. */
-Tensor int64_vector(const std::vector<int64_t>& vals) {
-  Tensor t = Tensor::empty({static_cast<int64_t>(vals.size())}, DType::Int64);
-  std::copy(vals.begin(), vals.end(), t.data<int64_t>());
-  return t;
-}
 
 const std::vector<IndexItem>& items_of(const Node& n) {
   return n.op == OpId::strided_slice_grad ? n.attr<attrs::StridedSliceGrad>().items : n.attr<attrs::StridedSlice>().items;
@@ -806,14 +806,12 @@ Grads grad_boolean_mask(const Node& n, const Tensor& dy) {
 Grads grad_segment_sum(const Node& n, const Tensor& dy) {
   const Tensor& ids_in = n.inputs[1];
   const int64_t num = n.attr<attrs::SegmentSum>().num_segments;
-  Tensor ids = to_host(ids_int64(ids_in, "unsorted_segment_sum", "segment_ids"));
-  const int64_t* ip = ids.data<int64_t>();
-  bool all_in = true;
-  for (int64_t i = 0; i < ids.numel() && all_in; ++i) all_in = ip[i] >= 0 && ip[i] < num;
-  if (all_in) return {gather(dy, ids, 0, 0), Tensor()};
-  // Dropped rows read an appended zero row.
-  Tensor mapped = Tensor::empty(ids.shape(), DType::Int64);
-  for (int64_t i = 0; i < ids.numel(); ++i) mapped.data<int64_t>()[i] = ip[i] >= 0 && ip[i] < num ? ip[i] : num;
+  Tensor ids = ids_int64(ids_in, "unsorted_segment_sum", "segment_ids");
+  // Rows the forward dropped (negative ids; the forward refused ids >= num) read an appended zero row. Public ops
+  // only, so a traced gradient maps the run's ids rather than the trace's.
+  Tensor mapped =
+      where(binary(OpId::less, ids, autograd::scalar(0, DType::Int64)),
+            autograd::scalar(static_cast<double>(num), DType::Int64), ids);
   Shape zshape(dy.shape());
   zshape[0] = 1;
   return {gather(concat({dy, zeros(zshape, dy.dtype())}, 0), mapped, 0, 0), Tensor()};

@@ -8,7 +8,7 @@
 #include <nmmintrin.h>
 #endif
 
-namespace pt::cpu {
+namespace pt::backend {
 
 #if defined(__SSE4_2__)
 
@@ -59,4 +59,4 @@ uint32_t crc32c(const uint8_t* data, size_t n, uint32_t crc) {
 
 #endif
 
-}  // namespace pt::cpu
+}  // namespace pt::backend
