@@ -28,7 +28,7 @@ using backend::register_each;
 enum class StreamTag : uint64_t { Normal = 1, Uniform = 2, Truncated = 3, TruncatedRedraw = 4, Categorical = 5, Shuffle = 6 };
 
 PhiloxStream stream_for(const backend::PhiloxKey& s, StreamTag tag) {
-  return PhiloxStream(s.seed, s.counter ^ (static_cast<uint64_t>(tag) << 56));
+  return PhiloxStream(s.seed, 0, s.counter ^ (static_cast<uint64_t>(tag) << 56));
 }
 
 // Random kernels cost ~10x a copy per element, so threads pay off at smaller sizes than for element-wise maps.
