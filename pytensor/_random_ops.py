@@ -534,11 +534,7 @@ class Generator:
         shape = _shape(shape)
         count = int(np.prod(shape))
         if self._distribution_strategy is None and not reserve:
-            with self._lock:
-                state = self._state_var.read_value()
-                values = sample(state, shape)
-                self._state_var.assign(_core.philox_skip(state, _philox.SKIP_PER_ELEMENT * count))
-            return values
+            return sample(self._advance(count), shape)
 
         def draw(_):
             key, counter = self._reserve(count, **reserve)
@@ -546,8 +542,18 @@ class Generator:
 
         return draw(None) if _function.current_capture() is None else _host_call(draw, [], _dtype_name(dtype), op)
 
+    def _advance(self, count):
+        """The state (an int64 tensor) before `count` draws of a generator outside any strategy, whose state
+        variable it advances past them: a read and an assign that ``tf.function`` records."""
+        with self._lock:
+            state = self._state_var.read_value()
+            self._state_var.assign(_core.philox_skip(state, _philox.SKIP_PER_ELEMENT * count))
+        return state
+
     def skip(self, delta):
         """Advances the state past `delta` draws; returns the state before."""
+        if self._distribution_strategy is None:
+            return self._advance(int(delta))
         key, counter = self._reserve(int(delta))
         return _core.constant(_state_array(counter + (key,)), "int64")
 

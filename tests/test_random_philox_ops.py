@@ -37,6 +37,14 @@ def test_traced_generator_advances_its_state_on_every_call():
     assert np.asarray(g.state).tolist() == [5 + 3 * 3 * 256, 0, 0]  # from_seed(5): counter 5, key 0
 
 
+def test_traced_skip_returns_the_state_before_and_advances():
+    g = pt.random.Generator.from_seed(9)
+    traced = pt.function(lambda: g.skip(4))
+    assert np.asarray(traced()).tolist() == [9, 0, 0]
+    assert np.asarray(traced()).tolist() == [9 + 4 * 256, 0, 0]
+    assert np.asarray(g.state).tolist() == [9 + 8 * 256, 0, 0]
+
+
 def test_saved_generator_function_replays_the_stream(tmp_path):
     class Module(pt.Module):
         def __init__(self):
@@ -87,6 +95,8 @@ def test_bad_states_and_bounds_raise_naming_the_op():
         pt._core.philox_uniform_int(pt.constant(np.zeros(3, np.int64)), (3,), "int32", 4, 4)
     with pytest.raises(InvalidArgumentError, match="out of range for dtype int32"):
         pt._core.philox_uniform_int(pt.constant(np.zeros(3, np.int64)), (3,), "int32", 0, 2 ** 40)
+    with pytest.raises(InvalidArgumentError, match="out of range for dtype int32"):  # a range of 2**32: 0 mod 2**32
+        pt._core.philox_uniform_int(pt.constant(np.zeros(3, np.int64)), (3,), "int32", -2 ** 31, 2 ** 31)
     with pytest.raises(InvalidArgumentError, match="stateless_normal: seed must be a shape \\[2\\] integer"):
         pt.random.stateless_normal([3], [1, 2, 3])
     with pytest.raises(InvalidArgumentError, match="philox_state_from_seed: seed must have shape \\[2\\]"):

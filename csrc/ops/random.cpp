@@ -169,9 +169,10 @@ Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype
   const backend::PhiloxCounter c = philox_counter(state, name);
   if (op == OpId::philox_uniform_int) {
     check_arg(minval < maxval, name, ": need minval < maxval, got minval = ", minval, " and maxval = ", maxval);
+    // Bounds are values of the dtype, as TF's: the range then fits the unsigned word the kernel takes it modulo.
     if (dtype == DType::Int32)
-      check_arg(minval >= INT32_MIN && maxval <= int64_t{INT32_MAX} + 1, name, ": minval ", minval, " or maxval ",
-                maxval, " is out of range for dtype int32; use dtype int64");
+      check_arg(minval >= INT32_MIN && maxval <= INT32_MAX, name, ": minval ", minval, " or maxval ", maxval,
+                " is out of range for dtype int32; use dtype int64");
   }
   if (!backend::has_kernel<backend::PhiloxKernel>(op, Device::CPU, dtype)) throw_dtype_error(name, dtype, philox_dtypes(op));
   backend::PhiloxKernel* run = kernel<backend::PhiloxKernel>(op, Device::CPU, dtype);
