@@ -1,6 +1,7 @@
 """TensorFlow's Philox4x32-10 stream and the samplers that draw a varying number of words per output (binomial,
-Poisson, gamma), categorical draws and the shuffle order, bit for bit (numpy, vectorised). The fixed-count
-distributions (uniform, integers, normal, truncated normal) and the seed's key and counter are the C++ philox_* ops
+Poisson, gamma), and categorical draws, bit for bit (numpy, vectorised). The fixed-count
+distributions (uniform, integers, normal, truncated normal), the shuffle order and the seed's key and counter are
+the C++ philox_* ops
 (csrc/backend/cpu/philox_tf.cpp); tests/philox_reference.py keeps their numpy form as the tests' reference.
 
 A stream is named by a 64-bit key and a 128-bit counter (two uint64 words, low first), as the ``*_v2`` stateless
@@ -339,16 +340,3 @@ def gamma(key, counter, shape, alphas):
     out[(index // np.uint64(max(per_alpha, 1))).astype(np.int64) + (index.astype(np.int64) % max(per_alpha, 1)) *
         flat.size] = values
     return out.reshape(shape)
-
-
-def shuffle_order(key, counter, n):
-    """The order in which TF's stateless shuffle puts `n` rows: Fisher-Yates from the front, position i swapped with
-    i + (the stream's next 32-bit word modulo n - i)."""
-    if n >= 1 << 32:
-        raise ValueError(f"cannot shuffle {n} rows (at most 2**32 - 1)")
-    words = philox_words(key, counter, -(-max(n - 1, 0) // 4)).reshape(-1)[:max(n - 1, 0)].tolist()
-    order = list(range(n))
-    for i, word in enumerate(words):
-        j = i + word % (n - i)
-        order[i], order[j] = order[j], order[i]
-    return np.asarray(order, np.int64)

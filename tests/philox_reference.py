@@ -1,7 +1,6 @@
 """TensorFlow's Philox4x32-10 streams and its fixed-count distributions in numpy: the independent reference the
 C++ philox_* ops (csrc/backend/cpu/philox_tf.cpp) are tested against, as pytensor drew them before those ops
-(pytensor._philox keeps the stream itself and the variable-count samplers: binomial, Poisson, gamma, categorical,
-shuffle). Each follows TF's kernels (lib/random/random_distributions.h); the recorded TF fixtures check it.
+(pytensor._philox keeps the stream itself and the variable-count samplers: binomial, Poisson, gamma, categorical). Each follows TF's kernels (the shuffle order: its stateless shuffle) (lib/random/random_distributions.h); the recorded TF fixtures check it.
 
 A stream is named by a 64-bit key and a 128-bit counter (two uint64 words, low first); block ``b`` of it is
 Philox4x32-10 of the counter plus ``b``.
@@ -109,3 +108,16 @@ def truncated_normal(key, counter, count, dtype):
         pending = pending[~filled]
         blocks *= 4
     return out.reshape(-1)[:count]
+
+
+def shuffle_order(key, counter, n):
+    """The order in which TF's stateless shuffle puts `n` rows: Fisher-Yates from the front, position i swapped with
+    i + (the stream's next 32-bit word modulo n - i)."""
+    if n >= 1 << 32:
+        raise ValueError(f"cannot shuffle {n} rows (at most 2**32 - 1)")
+    words = philox_words(key, counter, -(-max(n - 1, 0) // 4)).reshape(-1)[:max(n - 1, 0)].tolist()
+    order = list(range(n))
+    for i, word in enumerate(words):
+        j = i + word % (n - i)
+        order[i], order[j] = order[j], order[i]
+    return np.asarray(order, np.int64)

@@ -27,6 +27,18 @@ def test_stateless_draws_trace_into_the_graph_and_repeat():
     assert "Callback" not in str(graph), "a stateless draw became a host callback"
 
 
+def test_stateless_shuffle_traces_and_matches_the_reference_order():
+    import philox_reference as ref
+
+    values = pt.constant(np.arange(40).reshape(20, 2))
+    shuffle = pt.function(lambda seed: pt.random.experimental.stateless_shuffle(values, seed))
+    for seed in ([1, 2], [7, -8]):
+        key, (lo, hi) = ref.key_counter_from_seed(*(v & (1 << 64) - 1 for v in seed))
+        order = ref.shuffle_order(key, (lo, hi), 20)
+        np.testing.assert_array_equal(shuffle(pt.constant(np.array(seed, np.int64))).numpy(),
+                                      np.arange(40).reshape(20, 2)[order])
+
+
 def test_traced_generator_advances_its_state_on_every_call():
     g = pt.random.Generator.from_seed(5)
     eager = [g.normal([3]).numpy() for _ in range(3)]

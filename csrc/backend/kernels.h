@@ -113,7 +113,7 @@ struct PhiloxCounter {
   uint64_t counter_hi;
 };
 /** philox_uniform / _uniform_full_int / _uniform_int (minval, maxval, validated by the family) / _normal /
- *  _truncated_normal: fills the dense `out` with TF's numbers from the stream. */
+ *  _truncated_normal / _shuffle_order: fills the dense `out` with TF's numbers from the stream. */
 using PhiloxKernel = void(const Tensor& out, const PhiloxCounter& stream, int64_t minval, int64_t maxval);
 /** philox_state_from_seed: the int64 [counter_lo, counter_hi, key] of a dense shape [2] integer seed, TF's. */
 using PhiloxSeedKernel = void(const Tensor& seed, const Tensor& out);

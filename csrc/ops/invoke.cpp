@@ -307,7 +307,7 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
     case OpId::philox_state_from_seed: return {philox_state_from_seed(in(0))};
     case OpId::philox_skip: return {philox_skip(in(0), a(attrs::PhiloxSkip{}).delta)};
     case OpId::philox_uniform: case OpId::philox_uniform_full_int: case OpId::philox_uniform_int:
-    case OpId::philox_normal: case OpId::philox_truncated_normal: {
+    case OpId::philox_normal: case OpId::philox_truncated_normal: case OpId::philox_shuffle_order: {
       const auto& d = a(attrs::PhiloxDraw{});
       return {philox_draw(op, in(0), d.shape, d.dtype, d.minval, d.maxval)};
     }

@@ -808,6 +808,9 @@ inline constexpr InternalOpDoc kInternalOpDocs[] = {
     {"philox_truncated_normal", "philox_truncated_normal(state, shape, dtype=None, name=None)",
      "TF's standard normal samples within (-2, 2) from the Philox stream of ``state`` (each group of outputs "
      "rejects from its own stretch of the stream, 64 blocks per output, as TF's kernel)."},
+    {"philox_shuffle_order", "philox_shuffle_order(state, shape, dtype='int64', name=None)",
+     "The int64 order in which TF's stateless shuffle puts shape = [n] rows, from the Philox stream of ``state``: "
+     "Fisher-Yates from the front, position i swapped with i + (the stream's next 32-bit word modulo n - i)."},
     {"apply_sgd",
      "apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
      "weight_decay=0.0, indices=None, name=None)",

@@ -196,7 +196,8 @@
   PT_OP(philox_uniform_full_int, random, 1, false, PhiloxDraw) \
   PT_OP(philox_uniform_int, random, 1, false, PhiloxDraw)  \
   PT_OP(philox_normal, random, 1, false, PhiloxDraw)       \
-  PT_OP(philox_truncated_normal, random, 1, false, PhiloxDraw)
+  PT_OP(philox_truncated_normal, random, 1, false, PhiloxDraw) \
+  PT_OP(philox_shuffle_order, random, 1, false, PhiloxDraw)
 
 #include <cstddef>
 #include <cstdint>

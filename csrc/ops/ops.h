@@ -298,7 +298,8 @@ Tensor philox_skip(const Tensor& state, int64_t delta);
 /**
  * TF's numbers of `shape` from the Philox stream of `state` ([counter_lo, counter_hi, key], int64): op is
  * philox_uniform (float in [0, 1)), philox_uniform_full_int (every value of an integer dtype), philox_uniform_int
- * (int32 / int64 in [minval, maxval)), philox_normal or philox_truncated_normal (standard, float).
+ * (int32 / int64 in [minval, maxval)), philox_normal or philox_truncated_normal (standard, float), or
+ * philox_shuffle_order (the int64 order TF's stateless shuffle puts shape[0] rows in).
  */
 Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype, int64_t minval = 0,
                    int64_t maxval = 0);

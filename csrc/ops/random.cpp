@@ -127,6 +127,7 @@ const char* philox_dtypes(OpId op) {
   switch (op) {
     case OpId::philox_uniform_full_int: return "int32, int64, uint32 or uint64";
     case OpId::philox_uniform_int: return "int32 or int64";
+    case OpId::philox_shuffle_order: return "int64";
     default: return "float32 or float64";
   }
 }
@@ -174,6 +175,9 @@ Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype
       check_arg(minval >= INT32_MIN && maxval <= INT32_MAX, name, ": minval ", minval, " or maxval ", maxval,
                 " is out of range for dtype int32; use dtype int64");
   }
+  if (op == OpId::philox_shuffle_order)
+    check_arg(shape.size() == 1 && shape[0] < (int64_t{1} << 32), name,
+              ": shape must be [n] with n < 2**32 (TF's shuffle draws 32-bit words), got ", shape_str(shape));
   if (!backend::has_kernel<backend::PhiloxKernel>(op, Device::CPU, dtype)) throw_dtype_error(name, dtype, philox_dtypes(op));
   backend::PhiloxKernel* run = kernel<backend::PhiloxKernel>(op, Device::CPU, dtype);
   Tensor out = Tensor::empty(shape, dtype);

@@ -178,6 +178,19 @@ def ref_philox_draw(name):
     return run
 
 
+def sample_philox_shuffle_order(op, dtype, rng):
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state,), {"shape": (9,), "dtype": dtype}, desc=f"state {i}, 9 rows")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (5000,), "dtype": dtype}, desc="5000 rows: several tiles")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (1,), "dtype": dtype}, desc="one row")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (0,), "dtype": dtype}, desc="no rows")
+
+
+def ref_philox_shuffle_order(state, shape, dtype):
+    import philox_reference as ref
+    return ref.shuffle_order(*_key_counter(state), shape[0])
+
+
 def sample_philox_state_from_seed(op, dtype, rng):
     for seed in ([1, 2], [-3, 2 ** 31 - 1], [0, 0]):
         yield SampleInput((np.array(seed).astype(dtype),), {}, desc=f"seed {seed}")
@@ -211,6 +224,9 @@ ROWS += [
            dtypes=_PHILOX_DTYPES[name][0], unsupported_dtypes=_PHILOX_DTYPES[name][1], num_inputs=1)
     for name in PHILOX_DRAWS
 ] + [
+    OpInfo(name="philox_shuffle_order", family="random", api="_core.philox_shuffle_order", ref=ref_philox_shuffle_order,
+           sample_inputs_func=sample_philox_shuffle_order, dtypes=("int64",), unsupported_dtypes=("int32", "float32"),
+           num_inputs=1),
     OpInfo(name="philox_state_from_seed", family="random", api="_core.philox_state_from_seed",
            ref=ref_philox_state_from_seed, sample_inputs_func=sample_philox_state_from_seed, dtypes=SIGNED,
            unsupported_dtypes=FLOATS + BOOL, num_inputs=1),

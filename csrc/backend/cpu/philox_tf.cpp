@@ -191,6 +191,29 @@ void truncated_normal(const Tensor& out, const PhiloxCounter& c, int64_t, int64_
   });
 }
 
+/**
+ * TF's stateless shuffle order of n = out.numel() rows: Fisher-Yates from the front, position i swapped with
+ * i + word i % (n - i), word i the stream's i-th 32-bit word (n < 2^32, validated by the family). Serial: each swap
+ * depends on the ones before; the words come a tile of blocks at a time.
+ */
+void shuffle_order(const Tensor& out, const PhiloxCounter& c, int64_t, int64_t) {
+  const PhiloxStream stream = stream_of(c);
+  int64_t* order = out.data<int64_t>();
+  const int64_t n = out.numel();
+  for (int64_t i = 0; i < n; ++i) order[i] = i;
+  alignas(64) TileWords words;
+  for (int64_t first = 0; first < n - 1; first += 4 * kTileBlocks) {  // words first .. first + 4 * kTileBlocks - 1
+    const int m = static_cast<int>(std::min<int64_t>(kTileBlocks, (n - 1 - first + 3) / 4));
+    stream.blocks(static_cast<uint64_t>(first / 4), m, words);
+    const int64_t last = std::min<int64_t>(n - 1, first + 4 * int64_t{m});
+    for (int64_t i = first; i < last; ++i) {
+      const int64_t w = i - first;
+      const int64_t j = i + static_cast<int64_t>(words[w % 4][w / 4] % static_cast<uint32_t>(n - i));
+      std::swap(order[i], order[j]);
+    }
+  }
+}
+
 /** TF's StatelessRandomGetKeyCounter on a shape [2] seed: [counter_lo, counter_hi, key] in int64 `out`. */
 template <class S>
 void state_from_seed(const Tensor& seed, const Tensor& out) {
@@ -223,6 +246,7 @@ void register_philox_kernels() {
   register_kernel(OpId::philox_normal, Device::CPU, DType::Float64, &normal_float64);
   register_kernel(OpId::philox_truncated_normal, Device::CPU, DType::Float32, &truncated_normal<float>);
   register_kernel(OpId::philox_truncated_normal, Device::CPU, DType::Float64, &truncated_normal<double>);
+  register_kernel(OpId::philox_shuffle_order, Device::CPU, DType::Int64, &shuffle_order);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int32, &state_from_seed<int32_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int64, &state_from_seed<int64_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::UInt32, &state_from_seed<uint32_t>);
