@@ -1,32 +1,91 @@
-"""tf.random's TF-exact stateless draws: median time per call, pytensor here or TensorFlow in its own venv (the
-numbers are the same; this times them).
+"""tf.random's TF-exact draws of a million numbers, pytensor (the C++ philox_* ops) side by side with TensorFlow's
+C++ kernels in one run, each library in its own process (the numbers are the same; this times them).
 
-    python bench/random_streams.py                                # pytensor (numpy-vectorised Philox)
-    /work/peers-venv/bin/python bench/random_streams.py --tf      # TensorFlow's C++ kernels, for the ratio
+    python bench/random_streams.py                              # CPU time per call, peers from /work/peers-venv
+    python bench/random_streams.py --clock wall --threads 2 --n 100000 --only pytensor
+
+Cases: stateless uniform, normal and truncated normal (float32, seed [1, 2]), the same from a tf.random.Generator
+(eager, each call advancing its state), and the heavier samplers (binomial, gamma) for reference. Reported: the
+median time per call over --repeats repeats (each calibrated to last >= --min-time), in CPU time by default (the
+machine is shared: CPU time counts this process's work only; with --threads > 1 it sums every thread's), and
+pytensor's speed-up over TensorFlow (TF time / pytensor time).
 """
+import argparse
+import json
 import os
 import sys
+import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from _peers import run_worker  # noqa: E402
 from _timing import measure  # noqa: E402
 
-if "--tf" in sys.argv:
-    import tensorflow as lib
-else:
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    import pytensor as lib
+PEER_PYTHON = "/work/peers-venv/bin/python"
 
-CASES = {
-    "stateless_uniform": lambda n: lib.random.stateless_uniform([n], [1, 2]),
-    "stateless_normal": lambda n: lib.random.stateless_normal([n], [1, 2]),
-    "stateless_truncated_normal": lambda n: lib.random.stateless_truncated_normal([n], [1, 2]),
-    "stateless_uniform_int64": lambda n: lib.random.stateless_uniform([n], [1, 2], 0, 1000, dtype=lib.int64),
-    "stateless_binomial": lambda n: lib.random.stateless_binomial([n], [1, 2], 100.0, 0.3),
-    "stateless_gamma": lambda n: lib.random.stateless_gamma([n], [1, 2], 2.0),
-}
+
+def cases(lib, n):
+    """Case name -> a call drawing n numbers with `lib` (pytensor or tensorflow)."""
+    g = lib.random.Generator.from_seed(1)
+    return {
+        "stateless_uniform": lambda: lib.random.stateless_uniform([n], [1, 2]),
+        "stateless_normal": lambda: lib.random.stateless_normal([n], [1, 2]),
+        "stateless_truncated_normal": lambda: lib.random.stateless_truncated_normal([n], [1, 2]),
+        "stateless_uniform_int64": lambda: lib.random.stateless_uniform([n], [1, 2], 0, 1000, dtype=lib.int64),
+        "generator_uniform": lambda: g.uniform([n]),
+        "generator_normal": lambda: g.normal([n]),
+        "generator_truncated_normal": lambda: g.truncated_normal([n]),
+        "stateless_binomial": lambda: lib.random.stateless_binomial([n], [1, 2], 100.0, 0.3),
+        "stateless_gamma": lambda: lib.random.stateless_gamma([n], [1, 2], 2.0),
+    }
+
+
+def worker(args):
+    if args.worker == "tensorflow":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow as lib
+        lib.config.threading.set_intra_op_parallelism_threads(args.threads)
+        lib.config.threading.set_inter_op_parallelism_threads(args.threads)
+    else:
+        import pytensor as lib
+        lib._core.set_num_threads(args.threads)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    out = {}
+    for name, draw in cases(lib, args.n).items():
+        draw().numpy()  # warm up (and make sure the draw runs)
+        out[name] = measure(lambda: draw().numpy(), args.min_time, args.repeats, clock=clock)
+    print(json.dumps(out))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=10 ** 6)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--clock", choices=("cpu", "wall"), default="cpu")
+    p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--min-time", type=float, default=0.2)
+    p.add_argument("--only", choices=("pytensor", "tensorflow"))
+    p.add_argument("--worker", choices=("pytensor", "tensorflow"))
+    args = p.parse_args()
+    if args.worker:
+        return worker(args)
+    flags = ["--n", str(args.n), "--clock", args.clock, "--repeats", str(args.repeats), "--min-time",
+             str(args.min_time)]
+    results = {}
+    for lib, python in (("pytensor", sys.executable), ("tensorflow", PEER_PYTHON)):
+        if args.only and lib != args.only:
+            continue
+        results[lib], error = run_worker(python, __file__, lib, args.threads, flags)
+        if error:
+            print(f"{lib}: failed: {error}")
+    print(f"n = {args.n}, {args.threads} thread(s), {args.clock} time per call (median of {args.repeats})")
+    print(f"{'case':30s} {'pytensor ms':>12s} {'tensorflow ms':>14s} {'TF / pytensor':>14s}")
+    pt_times, tf_times = results.get("pytensor") or {}, results.get("tensorflow") or {}
+    for name in pt_times or tf_times:
+        a, b = pt_times.get(name), tf_times.get(name)
+        ratio = f"{b / a:14.2f}" if a and b else f"{'':14s}"
+        print(f"{name:30s} {a * 1e3 if a else float('nan'):12.3f} {b * 1e3 if b else float('nan'):14.3f} {ratio}")
+
 
 if __name__ == "__main__":
-    name = "tensorflow" if "--tf" in sys.argv else "pytensor"
-    for case, draw in CASES.items():
-        for n in (100, 10 ** 6):
-            print(f"{name:10s} {case:28s} n={n:<8d} {measure(lambda: draw(n), repeats=5) * 1e3:9.3f} ms", flush=True)
+    main()

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from . import _core, _philox
-from ._random_ops import (Algorithm, Generator, _stateless_key_counter, create_rng_state, fold_in,  # noqa: F401
+from . import _core
+from ._random_ops import (Algorithm, Generator, _stateless_state, create_rng_state, fold_in,  # noqa: F401
                           get_global_generator, set_global_generator, split)
 from .errors import InvalidArgumentError
 
@@ -35,8 +35,8 @@ def stateless_shuffle(value, seed, alg="auto_select", name=None):
     n = value._shape_tuple()[0] if value._shape_tuple() else None
     if n is None:
         raise InvalidArgumentError("stateless_shuffle: value must have at least one dimension, got a scalar")
-    order = _philox.shuffle_order(*_stateless_key_counter(seed, "stateless_shuffle"), n)
-    return _core.gather(value, _core.constant(order, "int64"), axis=0)
+    order = _core.philox_shuffle_order(_stateless_state(seed, "stateless_shuffle"), (n,), "int64")
+    return _core.gather(value, order, axis=0)
 
 
 def _rotl(x, r, width):

@@ -2,9 +2,12 @@
 
 A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
 state (a 128-bit counter and a 64-bit key, TF's ``[counter_lo, counter_hi, key]``); both draw from TF's
-Philox4x32-10 stream of that key and counter (``_philox``), so uniform, normal, truncated normal, integer,
-binomial, Poisson, gamma and categorical draws give TensorFlow's numbers bit for bit (float32 normals within an
-ulp). ``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy
+Philox4x32-10 stream of that key and counter, so uniform, normal, truncated normal, integer, binomial, Poisson,
+gamma and categorical draws give TensorFlow's numbers bit for bit. Uniform, integer, normal and truncated normal
+draws are the C++ ``philox_*`` registry ops on a state tensor (``philox_state_from_seed`` turns a seed into one;
+a Generator reads its state variable, draws and assigns the state ``philox_skip`` advances), so ``tf.function``
+traces them into its graph and a SavedModel keeps them; binomial, Poisson, gamma, categorical and shuffle draws
+are numpy (``_philox``), eager. ``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy
 Philox stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
 with core ops, so tapes differentiate through them.
 
@@ -41,13 +44,18 @@ class Algorithm(enum.Enum):
     AUTO_SELECT = 3
 
 
-def _seed_pair(seed, op):
-    """The two integers of a stateless `seed` (a shape-[2] integer tensor, array or list)."""
-    values = np.asarray(seed.numpy() if hasattr(seed, "numpy") else seed)
-    if values.shape != (2,) or values.dtype.kind not in "iu":
-        raise InvalidArgumentError(f"{op}: seed must be a shape [2] integer tensor, got {values.dtype} of shape "
-                                   f"{values.shape}")
-    return int(values[0]) & _MASK64, int(values[1]) & _MASK64
+def _seed_tensor(seed, op):
+    """A stateless `seed` (a shape-[2] integer tensor, array or list) as a tensor; a tensor stays as it is (inside
+    tf.function, a value of the graph)."""
+    if hasattr(seed, "numpy") and not isinstance(seed, np.ndarray):
+        seed = _core.convert_to_tensor(seed)
+        dtype, shape = seed.dtype.name, tuple(seed.shape)
+    else:
+        seed = np.asarray(seed)
+        dtype, shape = seed.dtype.name, seed.shape
+    if shape != (2,) or dtype not in ("int32", "int64", "uint32", "uint64"):
+        raise InvalidArgumentError(f"{op}: seed must be a shape [2] integer tensor, got {dtype} of shape {shape}")
+    return seed if not isinstance(seed, np.ndarray) else _core.constant(seed, dtype)
 
 
 def _stream(key, counter):
@@ -55,8 +63,19 @@ def _stream(key, counter):
     return np.random.Generator(np.random.Philox(key=int(key) & _MASK64, counter=int(counter[0]) & _MASK64))
 
 
+def _stateless_state(seed, op):
+    """The Philox state [counter_lo, counter_hi, key] (int64 tensor) of a stateless op's seed, as TF derives it."""
+    return _core.philox_state_from_seed(_seed_tensor(seed, op))
+
+
+def _key_counter(state):
+    """(key, (counter_lo, counter_hi)) of a state tensor, as Python integers (for the numpy samplers)."""
+    lo, hi, key = (int(v) & _MASK64 for v in np.asarray(state.numpy()).tolist())
+    return key, (lo, hi)
+
+
 def _stateless_key_counter(seed, op):
-    return _philox.key_counter_from_seed(*_seed_pair(seed, op))
+    return _key_counter(_stateless_state(seed, op))
 
 
 def _dtype_name(dtype):
@@ -67,35 +86,33 @@ def _shape(shape):
     return tuple(int(d) for d in (shape.numpy() if hasattr(shape, "numpy") else np.atleast_1d(shape)))
 
 
-def _uniform(key_counter, shape, minval, maxval, dtype, op):
-    key, counter = key_counter
+def _uniform(state, shape, minval, maxval, dtype, op):
+    """Uniform draws of `shape` from the Philox stream of `state` (see stateless_uniform)."""
     name = _dtype_name(dtype)
     shape = _shape(shape)
-    count = int(np.prod(shape))
     if name in ("float32", "float64"):
-        return _stretched(_core.constant(_philox.uniform(key, counter, count, name).reshape(shape), name), minval,
-                          maxval)
+        return _stretched(_core.philox_uniform(state, shape, name), minval, maxval)
     if name not in ("int32", "int64", "uint32", "uint64"):
         raise TypeError(f"{op}: dtype must be float32, float64, int32, int64, uint32 or uint64, got {name}")
     if minval is None and maxval is None:  # every value of the dtype (TF's uniform_full_int)
-        return _core.constant(_philox.full_int(key, counter, count, name).reshape(shape), name)
+        return _core.philox_uniform_full_int(state, shape, name)
     if maxval is None or name.startswith("u"):
         raise ValueError(f"{op}: integer samples of {name} need minval and maxval (both None: the dtype's whole "
                          f"range, signed or unsigned)")
     low, high = int(minval), int(maxval)
     if high <= low:
         raise InvalidArgumentError(f"{op}: need minval < maxval, got {low} and {high}")
-    return _core.constant(_philox.uniform_int(key, counter, count, low, high, name).reshape(shape), name)
+    return _core.philox_uniform_int(state, shape, name, low, high)
 
 
-def _normal(key_counter, shape, mean, stddev, dtype, truncated=False):
+def _normal(state, shape, mean, stddev, dtype, truncated=False):
+    """Normal(mean, stddev) draws of `shape` from the Philox stream of `state` (truncated: within two stddevs)."""
     name = _dtype_name(dtype)
     if name not in ("float32", "float64"):
         raise TypeError(f"{'truncated_normal' if truncated else 'normal'}: dtype must be float32 or float64, got "
                         f"{name}")
-    shape = _shape(shape)
-    draw = _philox.truncated_normal if truncated else _philox.normal
-    return _scaled(_core.constant(draw(*key_counter, int(np.prod(shape)), name).reshape(shape), name), mean, stddev)
+    draw = _core.philox_truncated_normal if truncated else _core.philox_normal
+    return _scaled(draw(state, _shape(shape), name), mean, stddev)
 
 
 def _stretched(unit, minval, maxval):
@@ -119,18 +136,18 @@ def _scaled(sample, mean, stddev):
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None, alg="auto_select"):
     """Uniform samples in [minval, maxval), a deterministic function of `seed` (integer dtypes need maxval)."""
-    return _uniform(_stateless_key_counter(seed, "stateless_uniform"), shape, minval, maxval, dtype,
+    return _uniform(_stateless_state(seed, "stateless_uniform"), shape, minval, maxval, dtype,
                     "stateless_uniform")
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal(mean, stddev) samples, a deterministic function of `seed`."""
-    return _normal(_stateless_key_counter(seed, "stateless_normal"), shape, mean, stddev, dtype)
+    return _normal(_stateless_state(seed, "stateless_normal"), shape, mean, stddev, dtype)
 
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None, alg="auto_select"):
     """Normal samples redrawn until within two standard deviations, a deterministic function of `seed`."""
-    return _normal(_stateless_key_counter(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype,
+    return _normal(_stateless_state(seed, "stateless_truncated_normal"), shape, mean, stddev, dtype,
                    truncated=True)
 
 
@@ -340,17 +357,14 @@ def fold_in(seed, data, alg="auto_select"):
     data = _core.convert_to_tensor(data)
     if data.dtype.name not in ("int32", "int64"):
         raise TypeError(f"fold_in: data must be an int32 or int64 integer, got dtype {data.dtype.name}")
-    key, counter = _stateless_key_counter(seed, "fold_in")
-    first = _philox.full_int(key, counter, 1, data.dtype.name)[0]
-    return _core.constant(np.array([first, data.numpy()], data.dtype.name), data.dtype.name)
+    first = _core.philox_uniform_full_int(_stateless_state(seed, "fold_in"), (1,), data.dtype.name)
+    return _core.concat([first, _core.reshape(data, (1,))], 0)
 
 
 def split(seed, num=2, alg="auto_select"):
     """`num` new stateless seeds from `seed`, as a (num, 2) tensor of the seed's dtype: the first 2 * num values of
     the seed's whole-range integer stream, as TF."""
-    key, counter = _stateless_key_counter(seed, "split")
-    dtype = _seed_dtype(seed)
-    return _core.constant(_philox.full_int(key, counter, 2 * int(num), dtype).reshape(int(num), 2), dtype)
+    return _core.philox_uniform_full_int(_stateless_state(seed, "split"), (int(num), 2), _seed_dtype(seed))
 
 
 _STATE_SIZE = 3  # Philox's state: counter_lo, counter_hi, key
@@ -504,23 +518,42 @@ class Generator:
         key = words[2]
         # TF's key for a replica: the first uint64 of the key's stream at counter (replica, 0)
         if replica is not None and replica_key:
-            key = int(_philox.full_int(key, (replica, 0), 1, np.uint64)[0])
+            at = _core.constant(_state_array((replica, 0, key)), "int64")
+            key = int(np.asarray(_core.philox_uniform_full_int(at, (1,), "uint64"))[0])
         return key, words[:2]
 
     def _draw(self, shape, sample, dtype, op, **reserve):
-        """`sample(key_counter, shape)` on the next draws of `shape` (`reserve`: _reserve's options): inside
-        ``tf.function``, on every call."""
+        """`sample(state, shape)` on the next draws of `shape` (`reserve`: _reserve's options), `state` the int64
+        [counter_lo, counter_hi, key] tensor they start from. A generator outside any strategy reads its state
+        variable, draws and assigns the state advanced past the draws, all ops that ``tf.function`` records, so a
+        traced function draws anew on every call and a SavedModel keeps it; the rest (per-replica states, TF's
+        binomial reservation) run on the host, inside ``tf.function`` as a callback on every call."""
         from . import _function
         from ._array_ops import _host_call
 
         shape = _shape(shape)
         count = int(np.prod(shape))
-        if _function.current_capture() is None:
-            return sample(self._reserve(count, **reserve), shape)
-        return _host_call(lambda _: sample(self._reserve(count, **reserve), shape), [], _dtype_name(dtype), op)
+        if self._distribution_strategy is None and not reserve:
+            return sample(self._advance(count), shape)
+
+        def draw(_):
+            key, counter = self._reserve(count, **reserve)
+            return sample(_core.constant(_state_array(counter + (key,)), "int64"), shape)
+
+        return draw(None) if _function.current_capture() is None else _host_call(draw, [], _dtype_name(dtype), op)
+
+    def _advance(self, count):
+        """The state (an int64 tensor) before `count` draws of a generator outside any strategy, whose state
+        variable it advances past them: a read and an assign that ``tf.function`` records."""
+        with self._lock:
+            state = self._state_var.read_value()
+            self._state_var.assign(_core.philox_skip(state, _philox.SKIP_PER_ELEMENT * count))
+        return state
 
     def skip(self, delta):
         """Advances the state past `delta` draws; returns the state before."""
+        if self._distribution_strategy is None:
+            return self._advance(int(delta))
         key, counter = self._reserve(int(delta))
         return _core.constant(_state_array(counter + (key,)), "int64")
 
@@ -554,7 +587,7 @@ class Generator:
         batches = int(np.prod(np.broadcast_shapes(counts.shape, probs.shape)))
         per_batch = int(np.prod(_shape(shape))) // max(batches, 1)
         blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _philox.SKIP_PER_ELEMENT  # TF's reservation
-        return self._draw(shape, lambda kc, s: _binomial_values(kc, s, counts, probs, dtype, "Generator.binomial"),
+        return self._draw(shape, lambda state, s: _binomial_values(_key_counter(state), s, counts, probs, dtype, "Generator.binomial"),
                           dtype, "Generator.binomial", blocks=blocks, replica_key=False)
 
     def _make_int64_keys(self, count):

@@ -107,6 +107,17 @@ using RandomKernel = void(const Tensor& out, double a, double b, const PhiloxKey
 using CategoricalKernel = void(const Tensor& logits, int64_t num_samples, const PhiloxKey& key, const Tensor& out);
 /** random_shuffle: out (dense) = the rows of dense x (first dim >= 2) in a permutation drawn from key. */
 using ShuffleKernel = void(const Tensor& x, const PhiloxKey& key, const Tensor& out);
+/** A TF Philox stream: its 64-bit key and the 128-bit counter of its block 0 (low word first). */
+struct PhiloxCounter {
+  uint64_t key;
+  uint64_t counter_lo;
+  uint64_t counter_hi;
+};
+/** philox_uniform / _uniform_full_int / _uniform_int (minval, maxval, validated by the family) / _normal /
+ *  _truncated_normal / _shuffle_order: fills the dense `out` with TF's numbers from the stream. */
+using PhiloxKernel = void(const Tensor& out, const PhiloxCounter& stream, int64_t minval, int64_t maxval);
+/** philox_state_from_seed: the int64 [counter_lo, counter_hi, key] of a dense shape [2] integer seed, TF's. */
+using PhiloxSeedKernel = void(const Tensor& seed, const Tensor& out);
 
 // ---- neural-network ops ----------------------------------------------------------------
 // softmax / log_softmax: UnaryKernel over the last axis of a dense x; softmax_cross_entropy_with_logits:

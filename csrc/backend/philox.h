@@ -45,19 +45,22 @@ struct Philox4x32 {
 };
 
 /**
- * The blocks of one op call. The key is the 64-bit seed; the counter's high 64 bits are the call's
- * stream number and its low 64 bits the block index, so distinct calls never share a block.
+ * A stream: block b is Philox4x32-10 of the 128-bit counter base + b under the 64-bit key (TF's key and counter,
+ * as its stateless ops and tf.random.Generator name them). pytensor's own random ops use key = the op's seed and
+ * base = (0, the call's stream number), so distinct calls never share a block.
  */
 class PhiloxStream {
  public:
-  /** The stream of key `seed` and stream number `stream`. */
-  PT_HOST_DEVICE PhiloxStream(uint64_t seed, uint64_t stream)
-      : k0_(static_cast<uint32_t>(seed)), k1_(static_cast<uint32_t>(seed >> 32)),
-        s0_(static_cast<uint32_t>(stream)), s1_(static_cast<uint32_t>(stream >> 32)) {}
+  /** The stream of `key` whose block 0 is the counter (counter_lo, counter_hi). */
+  PT_HOST_DEVICE PhiloxStream(uint64_t key, uint64_t counter_lo, uint64_t counter_hi)
+      : k0_(static_cast<uint32_t>(key)), k1_(static_cast<uint32_t>(key >> 32)), lo_(counter_lo), hi_(counter_hi) {}
 
   /** Block `index` of the stream: four fresh 32-bit words. */
   PT_HOST_DEVICE Philox4x32::Block operator()(uint64_t index) const {
-    return Philox4x32::eval({static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32), s0_, s1_}, k0_, k1_);
+    const uint64_t lo = lo_ + index, hi = hi_ + (lo < lo_);  // a 128-bit add: the low word's wrap carries
+    return Philox4x32::eval({static_cast<uint32_t>(lo), static_cast<uint32_t>(lo >> 32), static_cast<uint32_t>(hi),
+                             static_cast<uint32_t>(hi >> 32)},
+                            k0_, k1_);
   }
 
   /**
@@ -70,11 +73,11 @@ class PhiloxStream {
     uint32_t* c2 = out[2];
     uint32_t* c3 = out[3];
     for (int j = 0; j < n; ++j) {
-      const uint64_t index = first + static_cast<uint64_t>(j);
-      c0[j] = static_cast<uint32_t>(index);
-      c1[j] = static_cast<uint32_t>(index >> 32);
-      c2[j] = s0_;
-      c3[j] = s1_;
+      const uint64_t lo = lo_ + first + static_cast<uint64_t>(j), hi = hi_ + (lo < lo_);
+      c0[j] = static_cast<uint32_t>(lo);
+      c1[j] = static_cast<uint32_t>(lo >> 32);
+      c2[j] = static_cast<uint32_t>(hi);
+      c3[j] = static_cast<uint32_t>(hi >> 32);
     }
     uint32_t k0 = k0_, k1 = k1_;
     for (int r = 0; r < Philox4x32::kRounds; ++r) {
@@ -96,7 +99,8 @@ class PhiloxStream {
   }
 
  private:
-  uint32_t k0_, k1_, s0_, s1_;
+  uint32_t k0_, k1_;
+  uint64_t lo_, hi_;
 };
 
 /** A float in [0, 1) from the top 24 bits of `x` (every value exact, spacing 2^-24). */
@@ -124,7 +128,7 @@ enum class StreamTag : uint64_t {
 
 /** The stream of an op call's key (seed, counter) for op kind `tag`. */
 PT_HOST_DEVICE inline PhiloxStream stream_for(uint64_t seed, uint64_t counter, StreamTag tag) {
-  return PhiloxStream(seed, counter ^ (static_cast<uint64_t>(tag) << 56));
+  return PhiloxStream(seed, 0, counter ^ (static_cast<uint64_t>(tag) << 56));
 }
 
 /**

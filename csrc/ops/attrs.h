@@ -237,6 +237,19 @@ struct Rnn {
 };
 /** random_shuffle. */
 struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
+/** philox_uniform, _uniform_full_int, _uniform_int (minval, maxval: its bounds), _normal, _truncated_normal,
+ *  _shuffle_order (shape [n], int64). */
+struct PhiloxDraw {
+  static constexpr const char* kName = "PhiloxDraw";
+  Shape shape;
+  DType dtype = DType::Float32;
+  int64_t minval = 0, maxval = 0;
+};
+/** philox_skip: counter blocks to advance by. */
+struct PhiloxSkip {
+  static constexpr const char* kName = "PhiloxSkip";
+  int64_t delta = 0;
+};
 /** fused_elementwise: the element-wise expression a graph pass fused, one registry op a step (backend/kernels.h). */
 struct Elementwise {
   static constexpr const char* kName = "Elementwise";
@@ -257,7 +270,8 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::Conv2dMaxPoolBackprop, attrs::ApplySgd, attrs::ApplyRmsprop, attrs::ApplyAdam,
                            attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
-                           attrs::Categorical, attrs::Shuffle, attrs::Rnn, attrs::Elementwise>;
+                           attrs::Categorical, attrs::Shuffle, attrs::Rnn, attrs::Elementwise, attrs::PhiloxDraw,
+                           attrs::PhiloxSkip>;
 
 /**
  * Every field of every attribute struct and of the composite values they hold (convolution parameters, pooling
@@ -308,7 +322,8 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
   F(attrs::Shuffle, seed) F(ops::RnnOptions, activation) F(ops::RnnOptions, recurrent_activation)                  \
   F(ops::RnnOptions, go_backwards) F(ops::RnnOptions, mask) F(attrs::Rnn, options) F(attrs::Rnn, reset_after)     \
   F(backend::ElementwiseStep, op) F(backend::ElementwiseStep, a) F(backend::ElementwiseStep, b)                    \
-  F(attrs::Elementwise, num_inputs) F(attrs::Elementwise, program)
+  F(attrs::Elementwise, num_inputs) F(attrs::Elementwise, program) F(attrs::PhiloxDraw, shape)                    \
+  F(attrs::PhiloxDraw, dtype) F(attrs::PhiloxDraw, minval) F(attrs::PhiloxDraw, maxval) F(attrs::PhiloxSkip, delta)
 
 /** True for the attribute structs and the composite values PT_ATTR_FIELDS describes (field by field). */
 template <class T>

@@ -304,6 +304,13 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       return {categorical(in(0), c.num_samples, c.dtype, c.seed)};
     }
     case OpId::random_shuffle: return {random_shuffle(in(0), a(attrs::Shuffle{}).seed)};
+    case OpId::philox_state_from_seed: return {philox_state_from_seed(in(0))};
+    case OpId::philox_skip: return {philox_skip(in(0), a(attrs::PhiloxSkip{}).delta)};
+    case OpId::philox_uniform: case OpId::philox_uniform_full_int: case OpId::philox_uniform_int:
+    case OpId::philox_normal: case OpId::philox_truncated_normal: case OpId::philox_shuffle_order: {
+      const auto& d = a(attrs::PhiloxDraw{});
+      return {philox_draw(op, in(0), d.shape, d.dtype, d.minval, d.maxval)};
+    }
     case OpId::bessel_i0: case OpId::bessel_i0e: case OpId::bessel_i1: case OpId::bessel_i1e: case OpId::bessel_j0:
     case OpId::bessel_j1: case OpId::bessel_k0: case OpId::bessel_k0e: case OpId::bessel_k1: case OpId::bessel_k1e:
     case OpId::bessel_y0: case OpId::bessel_y1: case OpId::dawsn: case OpId::expint: case OpId::fresnel_cos:

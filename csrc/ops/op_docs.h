@@ -789,6 +789,28 @@ inline constexpr InternalOpDoc kInternalOpDocs[] = {
      "dtype is given."},
     {"random_shuffle", "random_shuffle(value, seed=None, name=None)",
      "A random permutation of `value` along its first dimension (tf.random.shuffle)."},
+    {"philox_state_from_seed", "philox_state_from_seed(seed, name=None)",
+     "TF's StatelessRandomGetKeyCounter: the Philox state [counter_lo, counter_hi, key] (int64, shape [3]) of a "
+     "stateless op's shape [2] integer seed."},
+    {"philox_skip", "philox_skip(state, delta, name=None)",
+     "The Philox state [counter_lo, counter_hi, key] with its 128-bit counter advanced by ``delta`` blocks (a "
+     "Generator's draw of n values advances it by 256 * n)."},
+    {"philox_uniform", "philox_uniform(state, shape, dtype=None, name=None)",
+     "TF's uniform float32 / float64 samples in [0, 1) from the Philox stream of ``state`` ([counter_lo, "
+     "counter_hi, key], int64), bit for bit (tf.random.stateless_uniform's kernel)."},
+    {"philox_uniform_full_int", "philox_uniform_full_int(state, shape, dtype=None, name=None)",
+     "TF's integers over the whole range of int32, int64, uint32 or uint64 from the Philox stream of ``state``."},
+    {"philox_uniform_int", "philox_uniform_int(state, shape, dtype=None, minval=0, maxval=0, name=None)",
+     "TF's int32 / int64 samples in [minval, maxval) from the Philox stream of ``state`` (a full-range draw modulo "
+     "the range, as TF's kernel)."},
+    {"philox_normal", "philox_normal(state, shape, dtype=None, name=None)",
+     "TF's standard normal float32 / float64 samples (Box-Muller) from the Philox stream of ``state``."},
+    {"philox_truncated_normal", "philox_truncated_normal(state, shape, dtype=None, name=None)",
+     "TF's standard normal samples within (-2, 2) from the Philox stream of ``state`` (each group of outputs "
+     "rejects from its own stretch of the stream, 64 blocks per output, as TF's kernel)."},
+    {"philox_shuffle_order", "philox_shuffle_order(state, shape, dtype='int64', name=None)",
+     "The int64 order in which TF's stateless shuffle puts shape = [n] rows, from the Philox stream of ``state``: "
+     "Fisher-Yates from the front, position i swapped with i + (the stream's next 32-bit word modulo n - i)."},
     {"apply_sgd",
      "apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
      "weight_decay=0.0, indices=None, name=None)",

@@ -188,7 +188,16 @@
   PT_OP(random_uniform, random, 0, false, RandomDist)       \
   PT_OP(truncated_normal, random, 0, false, RandomDist)     \
   PT_OP(categorical, random, 1, false, Categorical)         \
-  PT_OP(random_shuffle, random, 1, false, Shuffle)
+  PT_OP(random_shuffle, random, 1, false, Shuffle)        \
+  /* TF's Philox streams: a state [counter_lo, counter_hi, key] in, TF's numbers out */ \
+  PT_OP(philox_state_from_seed, random, 1, false, None)    \
+  PT_OP(philox_skip, random, 1, false, PhiloxSkip)         \
+  PT_OP(philox_uniform, random, 1, false, PhiloxDraw)      \
+  PT_OP(philox_uniform_full_int, random, 1, false, PhiloxDraw) \
+  PT_OP(philox_uniform_int, random, 1, false, PhiloxDraw)  \
+  PT_OP(philox_normal, random, 1, false, PhiloxDraw)       \
+  PT_OP(philox_truncated_normal, random, 1, false, PhiloxDraw) \
+  PT_OP(philox_shuffle_order, random, 1, false, PhiloxDraw)
 
 #include <cstddef>
 #include <cstdint>

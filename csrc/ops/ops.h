@@ -296,5 +296,17 @@ Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dt
 Tensor categorical(const Tensor& logits, int64_t num_samples, DType dtype, RandomSeed seed);
 /** Shuffles along the first dimension. */
 Tensor random_shuffle(const Tensor& x, RandomSeed seed);
+/** TF's StatelessRandomGetKeyCounter of a shape [2] integer seed, as a state [counter_lo, counter_hi, key] (int64). */
+Tensor philox_state_from_seed(const Tensor& seed);
+/** `state` ([counter_lo, counter_hi, key], int64) with its 128-bit counter advanced by `delta` blocks. */
+Tensor philox_skip(const Tensor& state, int64_t delta);
+/**
+ * TF's numbers of `shape` from the Philox stream of `state` ([counter_lo, counter_hi, key], int64): op is
+ * philox_uniform (float in [0, 1)), philox_uniform_full_int (every value of an integer dtype), philox_uniform_int
+ * (int32 / int64 in [minval, maxval)), philox_normal or philox_truncated_normal (standard, float), or
+ * philox_shuffle_order (the int64 order TF's stateless shuffle puts shape[0] rows in).
+ */
+Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype, int64_t minval = 0,
+                   int64_t maxval = 0);
 
 }  // namespace pt::ops

@@ -6,6 +6,7 @@
 #include "record.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "../core/device.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -104,6 +105,84 @@ Tensor random_shuffle(const Tensor& x, RandomSeed seed) {
   // When nothing moves the input itself comes back; a recorded node gets a new view, so its output is not its input.
   if (out.id() == x.id()) out = Tensor::view(x, x.shape(), x.strides(), x.offset());
   PT_RECORD(OpId::random_shuffle, {x}, {out}, attrs::Shuffle{seed});
+  return out;
+}
+
+namespace {
+
+/** `x` dense in host memory (a state or seed the op reads on the host). */
+Tensor on_cpu(const Tensor& x) { return contiguous(x.device() == Device::CPU ? x : copy_to_device(x, Device::CPU)); }
+
+/** The stream of a state tensor: int64 [counter_lo, counter_hi, key] (a Generator's state, TF's layout). */
+backend::PhiloxCounter philox_counter(const Tensor& state, const char* op) {
+  if (state.dtype() != DType::Int64) throw_dtype_error(op, state.dtype(), "an int64 state [counter_lo, counter_hi, key]");
+  check_arg(state.shape() == Shape{3}, op, ": state must have shape [3] ([counter_lo, counter_hi, key]), got shape ",
+            shape_str(state.shape()), "; make one with philox_state_from_seed or use a tf.random.Generator's state");
+  const int64_t* s = on_cpu(state).data<int64_t>();
+  return {static_cast<uint64_t>(s[2]), static_cast<uint64_t>(s[0]), static_cast<uint64_t>(s[1])};
+}
+
+/** The dtypes each philox_* draw op takes, in words for its error. */
+const char* philox_dtypes(OpId op) {
+  switch (op) {
+    case OpId::philox_uniform_full_int: return "int32, int64, uint32 or uint64";
+    case OpId::philox_uniform_int: return "int32 or int64";
+    case OpId::philox_shuffle_order: return "int64";
+    default: return "float32 or float64";
+  }
+}
+
+}  // namespace
+
+Tensor philox_state_from_seed(const Tensor& seed) {
+  PT_OP_SCOPE;
+  const char* op = "philox_state_from_seed";
+  const DType dt = seed.dtype();
+  if (dt != DType::Int32 && dt != DType::Int64 && dt != DType::UInt32 && dt != DType::UInt64)
+    throw_dtype_error(op, dt, "an int32, int64, uint32 or uint64 seed");
+  check_arg(seed.shape() == Shape{2}, op, ": seed must have shape [2], got shape ", shape_str(seed.shape()),
+            "; a stateless op's seed is a pair of integers, e.g. [1, 2]");
+  Tensor out = Tensor::empty({3}, DType::Int64);
+  kernel<backend::PhiloxSeedKernel>(OpId::philox_state_from_seed, Device::CPU, dt)(
+      on_cpu(seed), out);
+  PT_RECORD(OpId::philox_state_from_seed, {seed}, {out}, attrs::None{});
+  return out;
+}
+
+Tensor philox_skip(const Tensor& state, int64_t delta) {
+  PT_OP_SCOPE;
+  check_arg(delta >= 0, "philox_skip: delta must be >= 0 counter blocks, got ", delta);
+  const backend::PhiloxCounter c = philox_counter(state, "philox_skip");
+  const uint64_t lo = c.counter_lo + static_cast<uint64_t>(delta), hi = c.counter_hi + (lo < c.counter_lo);
+  Tensor out = Tensor::empty({3}, DType::Int64);
+  int64_t* o = out.data<int64_t>();
+  o[0] = static_cast<int64_t>(lo);
+  o[1] = static_cast<int64_t>(hi);
+  o[2] = static_cast<int64_t>(c.key);
+  PT_RECORD(OpId::philox_skip, {state}, {out}, attrs::PhiloxSkip{delta});
+  return out;
+}
+
+Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype, int64_t minval, int64_t maxval) {
+  PT_OP_SCOPE;
+  const char* name = op_def(op).name;
+  check_shape(shape, name);
+  const backend::PhiloxCounter c = philox_counter(state, name);
+  if (op == OpId::philox_uniform_int) {
+    check_arg(minval < maxval, name, ": need minval < maxval, got minval = ", minval, " and maxval = ", maxval);
+    // Bounds are values of the dtype, as TF's: the range then fits the unsigned word the kernel takes it modulo.
+    if (dtype == DType::Int32)
+      check_arg(minval >= INT32_MIN && maxval <= INT32_MAX, name, ": minval ", minval, " or maxval ", maxval,
+                " is out of range for dtype int32; use dtype int64");
+  }
+  if (op == OpId::philox_shuffle_order)
+    check_arg(shape.size() == 1 && shape[0] < (int64_t{1} << 32), name,
+              ": shape must be [n] with n < 2**32 (TF's shuffle draws 32-bit words), got ", shape_str(shape));
+  if (!backend::has_kernel<backend::PhiloxKernel>(op, Device::CPU, dtype)) throw_dtype_error(name, dtype, philox_dtypes(op));
+  backend::PhiloxKernel* run = kernel<backend::PhiloxKernel>(op, Device::CPU, dtype);
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0) run(out, c, minval, maxval);
+  PT_RECORD(op, {state}, {out}, attrs::PhiloxDraw{shape, dtype, minval, maxval});
   return out;
 }
 

@@ -129,3 +129,108 @@ ROWS = [
     OpInfo(name="random_shuffle", family="random", api="random.shuffle", check=check_shuffle, random=True,
            sample_inputs_func=sample_shuffle, dtypes=ALL_DTYPES, num_inputs=1, error_name="shuffle"),
 ]
+
+
+# ---- TF's Philox streams (philox_* ops) against the numpy reference (tests/philox_reference.py) -------------------
+# States [counter_lo, counter_hi, key]: zero; arbitrary; a low counter word about to wrap (the carry into the high).
+PHILOX_STATES = (np.array([0, 0, 0], np.int64), np.array([5, 7, 123456789], np.int64),
+                 np.array([-3, 4, -99], np.int64))
+PHILOX_DRAWS = ("philox_uniform", "philox_uniform_full_int", "philox_uniform_int", "philox_normal",
+                "philox_truncated_normal")
+
+
+def _key_counter(state):
+    lo, hi, key = (int(v) & (1 << 64) - 1 for v in state)
+    return key, (lo, hi)
+
+
+def sample_philox_draw(op, dtype, rng):
+    bounds = {"minval": -5, "maxval": 17} if op.name == "philox_uniform_int" else {}
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state,), {"shape": (3, 5), "dtype": dtype, **bounds}, desc=f"state {i}, (3, 5)")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (7,), "dtype": dtype, **bounds}, desc="7: a partial block")
+    yield SampleInput((PHILOX_STATES[2],), {"shape": (100003,), "dtype": dtype, **bounds},
+                      desc="100003: many tiles and threads")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (), "dtype": dtype, **bounds}, desc="0-d")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (0, 3), "dtype": dtype, **bounds}, desc="empty")
+    if op.name == "philox_uniform_int":
+        wide = {"minval": -10 ** 12, "maxval": 10 ** 12} if dtype == "int64" else {"minval": -2 ** 31, "maxval": 2 ** 31 - 1}
+        yield SampleInput((PHILOX_STATES[1],), {"shape": (9,), "dtype": dtype, **wide}, desc="a wide range")
+
+
+def ref_philox_draw(name):
+    import philox_reference as ref
+
+    def run(state, shape, dtype, minval=0, maxval=0):
+        key, counter = _key_counter(state)
+        count = int(np.prod(shape))
+        if name == "philox_uniform":
+            values = ref.uniform(key, counter, count, dtype)
+        elif name == "philox_uniform_full_int":
+            values = ref.full_int(key, counter, count, dtype)
+        elif name == "philox_uniform_int":
+            values = ref.uniform_int(key, counter, count, minval, maxval, dtype)
+        elif name == "philox_normal":
+            values = ref.normal(key, counter, count, dtype)
+        else:
+            values = ref.truncated_normal(key, counter, count, dtype)
+        return np.asarray(values, dtype).reshape(shape)
+    return run
+
+
+def sample_philox_shuffle_order(op, dtype, rng):
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state,), {"shape": (9,), "dtype": dtype}, desc=f"state {i}, 9 rows")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (5000,), "dtype": dtype}, desc="5000 rows: several tiles")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (1,), "dtype": dtype}, desc="one row")
+    yield SampleInput((PHILOX_STATES[1],), {"shape": (0,), "dtype": dtype}, desc="no rows")
+
+
+def ref_philox_shuffle_order(state, shape, dtype):
+    import philox_reference as ref
+    return ref.shuffle_order(*_key_counter(state), shape[0])
+
+
+def sample_philox_state_from_seed(op, dtype, rng):
+    for seed in ([1, 2], [-3, 2 ** 31 - 1], [0, 0]):
+        yield SampleInput((np.array(seed).astype(dtype),), {}, desc=f"seed {seed}")
+
+
+def ref_philox_state_from_seed(seed):
+    import philox_reference as ref
+    key, (lo, hi) = ref.key_counter_from_seed(*(int(v) & (1 << 64) - 1 for v in seed.astype(np.int64)))
+    return np.array([lo, hi, key], np.uint64).view(np.int64)
+
+
+def sample_philox_skip(op, dtype, rng):
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state.astype(dtype),), {"delta": 256 * 1000}, desc=f"state {i}")
+    yield SampleInput((np.array([-1, -1, 5], dtype),), {"delta": 1}, desc="the 128-bit counter wraps to 0")
+
+
+def ref_philox_skip(state, delta):
+    lo, hi, key = (int(v) & (1 << 64) - 1 for v in state)
+    value = ((lo | hi << 64) + delta) & (1 << 128) - 1
+    return np.array([value & (1 << 64) - 1, value >> 64, key], np.uint64).view(np.int64)
+
+
+_PHILOX_DTYPES = {"philox_uniform": (FLOATS, BOOL + INTS), "philox_uniform_full_int": (SIGNED + ("uint32", "uint64"),
+                                                                                        BOOL + FLOATS),
+                  "philox_uniform_int": (SIGNED, FLOATS), "philox_normal": (FLOATS, BOOL + INTS),
+                  "philox_truncated_normal": (FLOATS, BOOL + INTS)}
+
+ROWS += [
+    OpInfo(name=name, family="random", api=f"_core.{name}", ref=ref_philox_draw(name), sample_inputs_func=sample_philox_draw,
+           dtypes=_PHILOX_DTYPES[name][0], unsupported_dtypes=_PHILOX_DTYPES[name][1], num_inputs=1)
+    for name in PHILOX_DRAWS
+] + [
+    OpInfo(name="philox_shuffle_order", family="random", api="_core.philox_shuffle_order", ref=ref_philox_shuffle_order,
+           sample_inputs_func=sample_philox_shuffle_order, dtypes=("int64",), unsupported_dtypes=("int32", "float32"),
+           num_inputs=1),
+    OpInfo(name="philox_state_from_seed", family="random", api="_core.philox_state_from_seed",
+           ref=ref_philox_state_from_seed, sample_inputs_func=sample_philox_state_from_seed, dtypes=SIGNED,
+           unsupported_dtypes=FLOATS + BOOL, num_inputs=1),
+    OpInfo(name="philox_skip", family="random", api="_core.philox_skip", ref=ref_philox_skip,
+           sample_inputs_func=sample_philox_skip, dtypes=("int64",), unsupported_dtypes=("int32", "float32"),
+           num_inputs=1),
+]

@@ -26,15 +26,6 @@ using backend::Philox4x32;
 using backend::PhiloxKey;
 using backend::PhiloxStream;
 using backend::register_each;
-using backend::uniform_double;
-using backend::uniform_double_open0;
-using backend::uniform_float;
-using backend::uniform_float_open0;
-
-using backend::bits64;
-using backend::bounded64;
-using backend::Philox4x32;
-using backend::PhiloxStream;
 using backend::StreamTag;
 using backend::uniform_double;
 using backend::uniform_double_open0;

@@ -12,6 +12,7 @@ void register_kernels() {
   register_creation_kernels();
   register_shape_kernels();
   register_random_kernels();
+  register_philox_kernels();
   register_activation_kernels();
   register_conv_kernels();
   register_pool_kernels();

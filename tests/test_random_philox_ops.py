@@ -1,0 +1,115 @@
+"""The philox_* ops in use: stateless draws and tf.random.Generator become graph ops that tf.function traces (no
+host callback), a traced Generator advances on every call, a SavedModel replays it, the numbers do not depend on
+the thread count, and bad states raise TF's error classes naming the op. (Each op against the numpy reference:
+tests/op_db/random.py; against recorded TensorFlow: tests/test_random_tf_exact.py.)"""
+import numpy as np
+import pytest
+
+import pytensor as pt
+from pytensor.errors import InvalidArgumentError
+
+
+def test_stateless_draws_trace_into_the_graph_and_repeat():
+    @pt.function
+    def draw(seed):
+        return (pt.random.stateless_uniform([5], seed), pt.random.stateless_normal([5], seed),
+                pt.random.stateless_truncated_normal([5], seed),
+                pt.random.stateless_uniform([5], seed, minval=-3, maxval=9, dtype=pt.int32))
+
+    for seed in ([1, 2], [-3, 2 ** 40]):
+        seed = pt.constant(np.array(seed, np.int64))
+        eager = [pt.random.stateless_uniform([5], seed), pt.random.stateless_normal([5], seed),
+                 pt.random.stateless_truncated_normal([5], seed),
+                 pt.random.stateless_uniform([5], seed, minval=-3, maxval=9, dtype=pt.int32)]
+        for got, want in zip(draw(seed), eager):  # the second seed runs the traced graph on a new value
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+    graph = draw.get_concrete_function(pt.constant(np.array([1, 2], np.int64))).graph
+    assert "Callback" not in str(graph), "a stateless draw became a host callback"
+
+
+def test_stateless_shuffle_traces_and_matches_the_reference_order():
+    import philox_reference as ref
+
+    values = pt.constant(np.arange(40).reshape(20, 2))
+    shuffle = pt.function(lambda seed: pt.random.experimental.stateless_shuffle(values, seed))
+    for seed in ([1, 2], [7, -8]):
+        key, (lo, hi) = ref.key_counter_from_seed(*(v & (1 << 64) - 1 for v in seed))
+        order = ref.shuffle_order(key, (lo, hi), 20)
+        np.testing.assert_array_equal(shuffle(pt.constant(np.array(seed, np.int64))).numpy(),
+                                      np.arange(40).reshape(20, 2)[order])
+
+
+def test_traced_generator_advances_its_state_on_every_call():
+    g = pt.random.Generator.from_seed(5)
+    eager = [g.normal([3]).numpy() for _ in range(3)]
+    g.reset_from_seed(5)
+    traced = pt.function(lambda: g.normal([3]))
+    for want in eager:
+        np.testing.assert_array_equal(traced().numpy(), want)
+    assert np.asarray(g.state).tolist() == [5 + 3 * 3 * 256, 0, 0]  # from_seed(5): counter 5, key 0
+
+
+def test_traced_skip_returns_the_state_before_and_advances():
+    g = pt.random.Generator.from_seed(9)
+    traced = pt.function(lambda: g.skip(4))
+    assert np.asarray(traced()).tolist() == [9, 0, 0]
+    assert np.asarray(traced()).tolist() == [9 + 4 * 256, 0, 0]
+    assert np.asarray(g.state).tolist() == [9 + 8 * 256, 0, 0]
+
+
+def test_saved_generator_function_replays_the_stream(tmp_path):
+    class Module(pt.Module):
+        def __init__(self):
+            super().__init__()
+            self.g = pt.random.Generator.from_seed(0)
+
+        @pt.function
+        def __call__(self):
+            return self.g.normal([])
+
+        @pt.function
+        def state(self):
+            return self.g.state
+
+    module = Module()
+    module()
+    module.state()  # traced before saving: a SavedModel keeps the traces only
+    pt.saved_model.save(module, str(tmp_path / "m"))
+    expected = [float(module()) for _ in range(2)]
+    loaded = pt.saved_model.load(str(tmp_path / "m"))
+    assert np.asarray(loaded.state()).tolist() == [256, 0, 0]
+    assert [float(loaded()) for _ in range(2)] == expected
+    assert np.asarray(loaded.state()).tolist() == [768, 0, 0]
+
+
+@pytest.mark.parametrize("draw", ["uniform", "normal", "truncated_normal"])
+def test_draws_do_not_depend_on_the_thread_count(draw):
+    state = pt.constant(np.array([5, 7, 11], np.int64))
+    op = getattr(pt._core, f"philox_{draw}")
+    old = pt._core.get_num_threads()
+    try:
+        outs = []
+        for n in (1, 2, 3):
+            pt._core.set_num_threads(n)
+            outs.append(op(state, (300001,), "float32").numpy())
+    finally:
+        pt._core.set_num_threads(old)
+    for out in outs[1:]:
+        np.testing.assert_array_equal(out, outs[0])
+
+
+def test_bad_states_and_bounds_raise_naming_the_op():
+    with pytest.raises(InvalidArgumentError, match=r"philox_normal: state must have shape \[3\]"):
+        pt._core.philox_normal(pt.constant(np.zeros(2, np.int64)), (3,))
+    with pytest.raises(TypeError, match="philox_uniform.*int64 state"):
+        pt._core.philox_uniform(pt.constant(np.zeros(3, np.float32)), (3,))
+    with pytest.raises(InvalidArgumentError, match="philox_uniform_int: need minval < maxval"):
+        pt._core.philox_uniform_int(pt.constant(np.zeros(3, np.int64)), (3,), "int32", 4, 4)
+    with pytest.raises(InvalidArgumentError, match="out of range for dtype int32"):
+        pt._core.philox_uniform_int(pt.constant(np.zeros(3, np.int64)), (3,), "int32", 0, 2 ** 40)
+    with pytest.raises(InvalidArgumentError, match="out of range for dtype int32"):  # a range of 2**32: 0 mod 2**32
+        pt._core.philox_uniform_int(pt.constant(np.zeros(3, np.int64)), (3,), "int32", -2 ** 31, 2 ** 31)
+    with pytest.raises(InvalidArgumentError, match="stateless_normal: seed must be a shape \\[2\\] integer"):
+        pt.random.stateless_normal([3], [1, 2, 3])
+    with pytest.raises(InvalidArgumentError, match="philox_state_from_seed: seed must have shape \\[2\\]"):
+        pt._core.philox_state_from_seed(pt.constant(np.zeros(3, np.int64)))
