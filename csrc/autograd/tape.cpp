@@ -244,7 +244,9 @@ std::vector<Tensor> Tape::sweep(const std::vector<Tensor>& targets, const std::v
     }
     if (any) {
       for (size_t k = 0; k < n.outputs.size(); ++k)
-        if (!out_grads[k].defined()) out_grads[k] = ops::zeros_like(n.outputs[k], std::nullopt);
+        // An unused output's gradient: a zero broadcast, no memory to fill, which kernels may skip (the fused RNNs).
+        if (!out_grads[k].defined())
+          out_grads[k] = ops::broadcast_to(ops::zeros({}, n.outputs[k].dtype()), n.outputs[k].shape());
       n.wants_grad.assign(n.inputs.size(), 0);
       for (size_t k = 0; k < n.inputs.size(); ++k)
         n.wants_grad[k] = relevant.count(n.inputs[k].id()) && differentiable_dtype(n.inputs[k].dtype());

@@ -73,22 +73,22 @@ def test_matches_keras_for_fixed_weights(name):
         np.testing.assert_allclose(g, w, rtol=0, atol=2e-5, err_msg=f"{name} output {i}")
 
 
-def _layer(kind, **kwargs):
+def _layer(kind, units=4, **kwargs):
     cls = {"lstm": layers.LSTM, "gru": layers.GRU, "gru_before": layers.GRU, "simple": layers.SimpleRNN}[kind]
     if kind == "gru_before":
         kwargs["reset_after"] = False
-    return cls(4, return_sequences=True, return_state=True, **kwargs)
+    return cls(units, return_sequences=True, return_state=True, **kwargs)
 
 
-def _run(kind, x, mask, go_backwards, dtype, order=1):
+def _run(kind, x, mask, go_backwards, dtype, order=1, units=4):
     """Outputs and the weight gradients (order 1) or the gradient of the squared gradient norm (order 2) of one
     layer with fixed weights; the same numbers on either path."""
-    layer = _layer(kind, go_backwards=go_backwards, dtype=dtype)
+    layer = _layer(kind, units, go_backwards=go_backwards, dtype=dtype)
     layer.build(x.shape)
     rng = np.random.default_rng(5)
     layer.set_weights([rng.normal(0, 0.5, w.shape) for w in layer.weights])
     n_states = 2 if kind == "lstm" else 1
-    initial = [pt.constant(rng.normal(0, 0.5, (x.shape[0], 4)).astype(dtype)) for _ in range(n_states)]
+    initial = [pt.constant(rng.normal(0, 0.5, (x.shape[0], units)).astype(dtype)) for _ in range(n_states)]
     xt = pt.constant(x)
     weights = layer.trainable_weights
     with pt.GradientTape(persistent=True) as outer:
@@ -121,6 +121,22 @@ def test_fused_and_python_loop_agree_in_float32(kind, go_backwards, masked, monk
     loop = _run(kind, x, mask, go_backwards, "float32")
     for i, (a, b) in enumerate(zip(fused, loop)):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=f"{kind} item {i}")
+
+
+@pytest.mark.parametrize("units", [16, 32])
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("masked", [False, True])
+def test_lstm_whole_vector_units_agree_with_python_loop(units, go_backwards, masked, monkeypatch):
+    """Units a multiple of the SIMD width (8 lanes in the AVX2 build, 16 in the AVX-512 one) take the LSTM's one-pass
+    step for the default activations; 4 units above take the gate-by-gate one."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(20, 7, 6)).astype(np.float32)  # 20 rows: a full row block and a partial one
+    mask = rng.random((20, 7)) > 0.3 if masked else None
+    fused = _run("lstm", x, mask, go_backwards, "float32", units=units)
+    monkeypatch.setattr(RecurrentWeights, "_fused_activations", lambda self: None)
+    loop = _run("lstm", x, mask, go_backwards, "float32", units=units)
+    for i, (a, b) in enumerate(zip(fused, loop)):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=f"item {i}")
 
 
 @pytest.mark.parametrize("kind", KINDS)

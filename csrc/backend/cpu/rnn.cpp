@@ -130,6 +130,37 @@ void times_derivative(RnnActivation act, const T* y, T* g, int64_t n) {
   }
 }
 
+// ---- LSTM's step -----------------------------------------------------------------------------------------------
+
+/**
+ * One LSTM step of one row for Keras's default activations (sigmoid gates, tanh), float32, U a multiple of the vector
+ * width, in one pass over the units: from the gate pre-activations z (bias not yet added) into the saved row sv (i, f,
+ * g, o, tanh(c), c_prev) and, for a live step, the states c and h. Separate passes per gate would store and reload
+ * every block in between, which costs as much as the activations at 32 units.
+ */
+inline void lstm_step_f32(const float* __restrict z, const float* __restrict bias, int64_t U, float* __restrict sv,
+                          float* __restrict c, float* __restrict h, bool live) {
+  for (int64_t j = 0; j < U; j += kLanes<float>) {
+    const FloatVec i = logistic_f32(load(z + j) + load(bias + j));
+    const FloatVec f = logistic_f32(load(z + U + j) + load(bias + U + j));
+    const FloatVec g = tanh_f32(load(z + 2 * U + j) + load(bias + 2 * U + j));
+    const FloatVec o = logistic_f32(load(z + 3 * U + j) + load(bias + 3 * U + j));
+    const FloatVec c_prev = load(c + j);
+    const FloatVec c_new = fmadd(f, c_prev, i * g);
+    const FloatVec act_c = tanh_f32(c_new);
+    store(sv + j, i);
+    store(sv + U + j, f);
+    store(sv + 2 * U + j, g);
+    store(sv + 3 * U + j, o);
+    store(sv + 4 * U + j, act_c);
+    store(sv + 5 * U + j, c_prev);
+    if (live) {
+      store(c + j, c_new);
+      store(h + j, o * act_c);
+    }
+  }
+}
+
 // ---- LSTM's gate gradients -------------------------------------------------------------------------------------
 
 /**
@@ -260,6 +291,8 @@ void rnn_forward(const RnnDims& d, const backend::RnnInputs& in, const Tensor& s
   auto proj = uninitialised<T>(B * S * G);
   gemm<T>(B * S, G, F, {in.x.data<T>(), F, 1}, {in.kernel.data<T>(), G, 1}, proj.get());
   const RnnActivation act = d.activation, rec = d.recurrent_activation;
+  const bool default_lstm = std::is_same_v<T, float> && lstm && act == RnnActivation::Tanh &&
+                            rec == RnnActivation::Sigmoid && U % kLanes<float> == 0;  // lstm_step_f32's case
   // GRU without reset_after: the z and r blocks first, then the candidate's with r * h_prev.
   const int64_t first_cols = gru ? 2 * U : G;
   const bool separate = gru || reset_after;  // the recurrent product into its own block, not into proj
@@ -314,6 +347,10 @@ void rnn_forward(const RnnDims& d, const backend::RnnInputs& in, const Tensor& s
             for (int64_t j = 0; j < U; ++j) sv[3 * U + j] = sv[U + j] * hb[j];
             break;
           case RnnCell::Lstm: {
+            if (default_lstm) {
+              if constexpr (std::is_same_v<T, float>) lstm_step_f32(zr, bias, U, sv, c + r * U, hb, live);
+              break;
+            }
             for (int64_t j = 0; j < G; ++j) sv[j] = zr[j] + bias[j];
             activate(rec, sv, 2 * U);  // i and f
             activate(act, sv + 2 * U, U);
