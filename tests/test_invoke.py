@@ -274,7 +274,22 @@ _POOLED = np.zeros((1, 3, 3, 2), np.float32)
 _INVALID = pt.errors.InvalidArgumentError
 # One out-of-range value per op whose attributes have a rule of their own (ops/attrs.cpp validate_attrs), checked once
 # at the registry: TF's error class, naming the op, the attribute, the value and what is allowed.
+_STATE = _core.philox_state_from_seed(pt.constant([1, 2], pt.int64))  # a Philox counter state for the draw ops
 VALUE_RULES = {
+    "philox_uniform": (lambda: _core.philox_uniform(_STATE, [-1], "float32"), _INVALID,
+                       r"philox_uniform: shape \(-1,\) has a negative dimension; every dimension must be >= 0"),
+    "philox_normal": (lambda: _core.philox_normal(_STATE, [2, -3], "float32"), _INVALID,
+                      r"philox_normal: shape \(2, -3\) has a negative dimension"),
+    "philox_truncated_normal": (lambda: _core.philox_truncated_normal(_STATE, [-2], "float64"), _INVALID,
+                                r"philox_truncated_normal: shape \(-2,\) has a negative dimension"),
+    "philox_uniform_full_int": (lambda: _core.philox_uniform_full_int(_STATE, [-1], "int64"), _INVALID,
+                                r"philox_uniform_full_int: shape \(-1,\) has a negative dimension"),
+    "philox_uniform_int": (lambda: _core.philox_uniform_int(_STATE, [2], "int32", 5, 5), _INVALID,
+                           r"philox_uniform_int: need minval < maxval, got minval = 5 and maxval = 5"),
+    "philox_shuffle_order": (lambda: _core.philox_shuffle_order(_STATE, [2, 2], "int64"), _INVALID,
+                             r"philox_shuffle_order: shape must be \[n\] with n < 2\*\*32 .*got \(2, 2\)"),
+    "philox_skip": (lambda: _core.philox_skip(_STATE, -1), _INVALID,
+                    r"philox_skip: delta must be >= 0 counter blocks, got -1"),
     "conv2d": (lambda: pt.nn.conv2d(_X, _W, strides=1, padding="SAMEE"), _INVALID,
                r"conv2d: padding must be 'VALID', 'SAME' or a list of pairs .*, got 'SAMEE'"),
     "dilation2d": (lambda: pt.nn.dilation2d(_X, np.zeros((3, 3, 2), np.float32), [1, 1, 1], "VALID"), _INVALID,

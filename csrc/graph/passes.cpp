@@ -179,7 +179,7 @@ bool drop_kept_dims(const Graph& g, Node& n, const std::vector<std::vector<Use>>
   const ValueRef from = n.inputs[0];
   const Node& src = g.node(from.node);
   if (src.kind != NodeKind::Op || src.saved || !std::holds_alternative<attrs::Reduce>(src.attrs)) return false;
-  const auto& reduce = std::get<attrs::Reduce>(src.attrs);
+  const auto& reduce = attrs_as<attrs::Reduce>(src.op, src.attrs);
   if (!reduce.keepdims || readers(uses, from).size() != 1) return false;
   const Shape& in = g.type(src.inputs[0]).shape;
   const int64_t rank = static_cast<int64_t>(in.size());
