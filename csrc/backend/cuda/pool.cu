@@ -109,37 +109,24 @@ __global__ void max_pool_grad(const T* dy, const int32_t* arg, T* dx, PoolGeomet
 template <class T>
 void max_pool2d(const PoolGeometry& g, const Tensor& x_in, const Tensor& y, const Tensor& argmax, int64_t index_w) {
   const Tensor x = on_gpu(x_in, "max_pool2d");
-  const int64_t total = y.numel();
-  if (total == 0) return;
-  max_pool<T><<<grid_for(total), kThreads, 0, stream()>>>(
-      x.data<T>(), y.data<T>(), argmax.defined() ? argmax.data<int32_t>() : nullptr, g, index_w, total);
-  check_launch("max_pool2d");
+  launch_over("max_pool2d", y.numel(), max_pool<T>, x.data<T>(), y.data<T>(),
+              argmax.defined() ? argmax.data<int32_t>() : nullptr, g, index_w);
 }
 
 template <class T> void avg_pool2d(const PoolGeometry& g, const Tensor& x_in, const Tensor& y) {
   const Tensor x = on_gpu(x_in, "avg_pool2d");
-  const int64_t total = y.numel();
-  if (total == 0) return;
-  avg_pool<T><<<grid_for(total), kThreads, 0, stream()>>>(x.data<T>(), y.data<T>(), g, total);
-  check_launch("avg_pool2d");
+  launch_over("avg_pool2d", y.numel(), avg_pool<T>, x.data<T>(), y.data<T>(), g);
 }
 
 template <class T> void avg_pool2d_grad(const PoolGeometry& g, const Tensor& dy_in, const Tensor& dx) {
   const Tensor dy = on_gpu(dy_in, "avg_pool2d_grad");
-  const int64_t total = dx.numel();
-  if (total == 0) return;
-  avg_pool_grad<T><<<grid_for(total), kThreads, 0, stream()>>>(dy.data<T>(), dx.data<T>(), g, total);
-  check_launch("avg_pool2d_grad");
+  launch_over("avg_pool2d_grad", dx.numel(), avg_pool_grad<T>, dy.data<T>(), dx.data<T>(), g);
 }
 
 template <class T>
 void max_pool2d_grad(const PoolGeometry& g, const Tensor& dy_in, const Tensor& arg_in, const Tensor& dx) {
   const Tensor dy = on_gpu(dy_in, "max_pool2d_grad"), arg = on_gpu(arg_in, "max_pool2d_grad");
-  const int64_t total = dx.numel();
-  if (total == 0) return;
-  max_pool_grad<T><<<grid_for(total), kThreads, 0, stream()>>>(dy.data<T>(), arg.data<int32_t>(), dx.data<T>(), g,
-                                                               total);
-  check_launch("max_pool2d_grad");
+  launch_over("max_pool2d_grad", dx.numel(), max_pool_grad<T>, dy.data<T>(), arg.data<int32_t>(), dx.data<T>(), g);
 }
 
 }  // namespace

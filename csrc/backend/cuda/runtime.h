@@ -31,6 +31,17 @@ inline unsigned grid_for(int64_t n) {
   return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>((n + kThreads - 1) / kThreads, 1 << 20)));
 }
 
+/**
+ * Runs grid-stride `kernel(args..., total)` over `total` elements on the stream (nothing when there are none), then
+ * checks the launch, naming `op`.
+ */
+template <class... Params, class... Args>
+void launch_over(const char* op, int64_t total, void (*kernel)(Params...), Args... args) {
+  if (total == 0) return;
+  kernel<<<grid_for(total), kThreads, 0, stream()>>>(args..., total);
+  check_launch(op);
+}
+
 /** The block's combination of every thread's `value` by `f` (a fixed tree, so deterministic); every thread gets the
  *  result. For blocks of kThreads threads; `scratch` holds kThreads values. */
 template <class T, class F> __device__ T block_reduce(T value, T* scratch, F f) {
