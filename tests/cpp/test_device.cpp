@@ -154,6 +154,11 @@ TEST_F(FakeDeviceTest, AnOpWithoutADeviceKernelRunsTheCpuKernelAndWarnsOnce) {
 }
 
 TEST_F(FakeDeviceTest, TheFakeDevicesMemoryIsNotHostReadable) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Under ASan the intended fault is also a sanitizer report, which the sanitizer job counts as a failure; the
+  // Release build's ctest runs this test.
+  GTEST_SKIP() << "the intended fault would be an AddressSanitizer report";
+#endif
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   Tensor x = device_tensor<float>({2}, {1, 2});
   EXPECT_DEATH({ volatile float v = *x.data<float>(); (void)v; }, "");  // what the fallback's copies avoid
