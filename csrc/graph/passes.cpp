@@ -182,13 +182,11 @@ bool drop_kept_dims(const Graph& g, Node& n, const std::vector<std::vector<Use>>
   const auto& reduce = attrs_as<attrs::Reduce>(src.op, src.attrs);
   if (!reduce.keepdims || readers(uses, from).size() != 1) return false;
   const Shape& in = g.type(src.inputs[0]).shape;
-  const int64_t rank = static_cast<int64_t>(in.size());
   if (reduce.axes.empty()) return false;
   std::vector<char> reduced(in.size(), 0);
-  for (int64_t axis : reduce.axes) {
-    if (axis < -rank || axis >= rank) return false;
-    reduced[static_cast<size_t>(axis < 0 ? axis + rank : axis)] = 1;
-  }
+  // The reduction ran when it was traced, so its axes are valid for its input's rank.
+  for (int64_t axis : normalize_axes(reduce.axes, static_cast<int64_t>(in.size()), op_def(src.op).name))
+    reduced[static_cast<size_t>(axis)] = 1;
   Shape without_kept;
   for (size_t d = 0; d < in.size(); ++d)
     if (!reduced[d]) without_kept.push_back(in[d]);
