@@ -6,9 +6,10 @@ Philox4x32-10 stream of that key and counter, so uniform, normal, truncated norm
 gamma and categorical draws give TensorFlow's numbers bit for bit. Uniform, integer, normal and truncated normal
 draws are the C++ ``philox_*`` registry ops on a state tensor (``philox_state_from_seed`` turns a seed into one;
 a Generator reads its state variable, draws and assigns the state ``philox_skip`` advances), so ``tf.function``
-traces them into its graph and a SavedModel keeps them; binomial, Poisson, gamma, categorical and shuffle draws
-are numpy (``_philox``), eager. ``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy
-Philox stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
+traces them into its graph and a SavedModel keeps them (so does ``stateless_shuffle``'s ``philox_shuffle_order``);
+binomial, Poisson, gamma and categorical draws are numpy (``_philox``), eager.
+``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy Philox
+stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
 with core ops, so tapes differentiate through them.
 
 ``gamma`` and ``poisson`` (the seeded, stateful ones) follow TF's seed rules: they draw the core's uniform and
