@@ -57,6 +57,9 @@ bool find_op(const std::string& name, OpId* out) {
 
 // ---- writing ------------------------------------------------------------------------------------------------------
 
+/** Integer constants of at most this many elements list each element as a number (a shape vector's rank bound). */
+constexpr int64_t kMaxShapeVector = 8;
+
 class Writer {
  public:
   Writer(const std::vector<Variable*>& variables, std::vector<NumberField>* numbers) : numbers_(numbers) {
@@ -102,16 +105,25 @@ class Writer {
     (*this)(t.dtype());
     (*this)(t.shape());
     Tensor c = ops::to_host(t);
-    if (c.numel() == 1) {
-      switch (c.dtype()) {
-        case DType::Int32: note(NumberField::Int32Value); break;
-        case DType::Int64: note(NumberField::Int64Value); break;
-        case DType::Float32: note(NumberField::Float32Value); break;
-        case DType::Float64: note(NumberField::Float64Value); break;
-        default: break;
+    const char* bytes = static_cast<const char*>(c.raw_data());
+    const size_t itemsize = c.itemsize();
+    // Float scalars and the elements of short integer vectors (a traced tf.shape, a reshape's target) are numbers
+    // that may follow the sizes an input_signature leaves open.
+    const bool int_vector = (c.dtype() == DType::Int32 || c.dtype() == DType::Int64) && c.numel() <= kMaxShapeVector;
+    if (c.numel() == 1 || int_vector) {
+      for (int64_t i = 0; i < c.numel(); ++i) {
+        switch (c.dtype()) {
+          case DType::Int32: note(NumberField::Int32Value); break;
+          case DType::Int64: note(NumberField::Int64Value); break;
+          case DType::Float32: note(NumberField::Float32Value); break;
+          case DType::Float64: note(NumberField::Float64Value); break;
+          default: break;
+        }
+        out.append(bytes + i * itemsize, itemsize);
       }
+      return;
     }
-    out.append(static_cast<const char*>(c.raw_data()), static_cast<size_t>(c.numel()) * c.itemsize());
+    out.append(bytes, static_cast<size_t>(c.numel()) * itemsize);
   }
   void operator()(const ValueRef& v) { put(v.node); put(v.index); }
   void operator()(const TensorType& t) {

@@ -182,6 +182,25 @@ def test_sizes_in_attributes_follow_the_batch(tmp_path):
         np.testing.assert_array_equal(loaded(x).numpy(), x.reshape(-1) + rows)
 
 
+def test_sizes_read_with_tf_shape_follow_the_batch(tmp_path):
+    """TF's idiom for a None dimension, tf.shape(x), traces to a constant shape vector whose elements follow the size
+    (a mean over the batch, a reshape to a computed shape), so the loaded function serves every batch size."""
+    class Scaled(pt.Module):
+        @pt.function(input_signature=[pt.TensorSpec([None, 2], pt.float32)])
+        def __call__(self, x):
+            n = pt.shape(x)[0]
+            flat = pt.reshape(x, pt.stack([n * 2]))
+            return flat / pt.cast(n, pt.float32) + pt.cast(pt.shape(x)[1], pt.float32)
+
+    module = Scaled()
+    module(pt.ones([3, 2]))
+    pt.saved_model.save(module, tmp_path / "sm")
+    loaded = pt.saved_model.load(tmp_path / "sm")
+    for rows in (1, 4, 11):
+        x = np.arange(rows * 2, dtype="float32").reshape(rows, 2)
+        np.testing.assert_allclose(loaded(x).numpy(), x.reshape(-1) / np.float32(rows) + 2, rtol=1e-6)
+
+
 def test_size_dependence_it_cannot_follow_is_not_generalised(tmp_path):
     class Square(pt.Module):
         @pt.function(input_signature=[pt.TensorSpec([None])])
