@@ -170,27 +170,3 @@ def spec_from_json(data):
     if "tuple" in data:
         return tuple(spec_from_json(s) for s in data["tuple"])
     return TensorSpec(data["shape"], data["dtype"], name=data["name"])
-
-
-# ---- batch-polymorphic graphs: numbers that follow the input sizes ------------------------------------------------
-# A polymorphic trace is stored as its graph traced with every free size 2, plus "numbers": [offset, numpy dtype,
-# model, base, [coefficient per size group]]; a number is base + sum(c * n) ("affine") or base + sum(c / n)
-# ("inverse", a mean's 1 / batch size) for the call's sizes n. Patched bytes are then decoded (and checked) as any.
-
-def number_at(data, offset, dtype):
-    return np.frombuffer(data, dtype, count=1, offset=offset)[0].item()
-
-
-def patched(data, numbers, sizes):
-    """`data` with every recorded number recomputed for the size groups' values `sizes`."""
-    out = bytearray(data)
-    for offset, dtype, model, base, coefficients in numbers:
-        # An empty batch: the mean's 1 / 0 is what a trace at that size would hold (inf, or nan for 0 / 0).
-        terms = [c * n if model == "affine" else c / n if n else c * float("inf") if c else 0.0
-                 for c, n in zip(coefficients, sizes)]
-        value = base + sum(terms)
-        if np.dtype(dtype).kind == "i":
-            value = int(round(value))
-        encoded = np.array(value, dtype).tobytes()
-        out[offset: offset + len(encoded)] = encoded
-    return bytes(out)

@@ -4,7 +4,7 @@ import json
 import os
 import warnings
 
-from .. import _core, nest
+from .. import _core, _size_polymorphism, nest
 from .._function import _TENSOR_SLOT, ConcreteFunction, Function
 from .._tensor_api import Variable
 from . import _format
@@ -134,7 +134,7 @@ class _SavedTrace:
             from ..data._types import TensorSpec
             graph = self._graph
             if sizes is not None:
-                data = _format.patched(self._data, self.polymorphic["numbers"], sizes)
+                data = _size_polymorphism.patched(self._data, self.polymorphic["numbers"], sizes)
                 try:
                     graph = _core._deserialize_graph(data, self._variables)
                 except (ValueError, TypeError) as e:

@@ -7,9 +7,7 @@ import shutil
 import tempfile
 import warnings
 
-import numpy as np
-
-from .. import _core, nest
+from .. import _core, _size_polymorphism, nest
 from .._function import _TENSOR_SLOT, ConcreteFunction, Function
 from .._tensor_api import Tensor, Variable
 from . import _format
@@ -171,8 +169,7 @@ def _size_groups(fn):
     if fn._last_key is not None:  # the latest call's sizes
         shapes = [shape for _, shape in _format.tensor_keys(fn._last_key[0])]
         fixed = {(i, d): shapes[i][d] for i, d in free if d != 0 and i < len(shapes) and d < len(shapes[i])}
-    batch = [p for p in free if p[1] == 0]
-    return ([batch] if batch else []) + [[p] for p in free if p[1] != 0 and p not in fixed], fixed
+    return _size_polymorphism.size_groups([p for p in free if p not in fixed]), fixed
 
 
 def _trace_at(fn, groups, sizes, fixed):
@@ -189,56 +186,6 @@ def _trace_at(fn, groups, sizes, fixed):
     return next(k for k, c in fn._concrete.items() if c is concrete), concrete
 
 
-def _close(predicted, actual, dtype):
-    if np.dtype(dtype).kind == "i":
-        return predicted == actual
-    return abs(predicted - actual) <= 1e-6 * max(abs(actual), 1e-30)
-
-
-def _fit_numbers(base, steps, check=None, check_sizes=None):
-    """The numbers (see _format.patched) that turn `base` (every size 2) into `steps[j]` (size group j at 3): with
-    no `check`, only output-type dimensions may differ (the same ops, attributes and constants: one program);
-    with `check` (the groups at `check_sizes`), any number may, and each must predict the check trace. None when
-    the traces differ otherwise (other ops, a constant tensor that grows...) or a number follows neither model."""
-    data, fields = base
-    traces = [d for d, _ in steps] + ([check[0]] if check is not None else [])
-    if any(len(d) != len(data) for d in traces):
-        return None
-    array = np.frombuffer(data, np.uint8)
-    differs = np.zeros(len(data), bool)
-    for d in traces:
-        differs |= np.frombuffer(d, np.uint8) != array
-    numbers = []
-    for offset, dtype, type_dim in fields:
-        end = offset + np.dtype(dtype).itemsize
-        if not differs[offset:end].any():
-            continue
-        if check is None and not type_dim:
-            return None
-        differs[offset:end] = False
-        v0 = _format.number_at(data, offset, dtype)
-        vs = [_format.number_at(d, offset, dtype) for d, _ in steps]
-        coefficients = [v - v0 for v in vs]
-        base_value = v0 - 2 * sum(coefficients)
-        if check is None:
-            numbers.append([offset, dtype, "affine", base_value, coefficients])
-            continue
-        vc = _format.number_at(check[0], offset, dtype)
-        if _close(base_value + sum(c * n for c, n in zip(coefficients, check_sizes)), vc, dtype):
-            numbers.append([offset, dtype, "affine", base_value, coefficients])
-            continue
-        if np.dtype(dtype).kind != "f":
-            return None
-        coefficients = [(v - v0) / (1 / 3 - 1 / 2) for v in vs]
-        base_value = v0 - sum(coefficients) / 2
-        if not _close(base_value + sum(c / n for c, n in zip(coefficients, check_sizes)), vc, dtype):
-            return None
-        numbers.append([offset, dtype, "inverse", base_value, coefficients])
-    if differs.any():  # bytes outside the numbers differ: the graphs are not the same up to sizes
-        return None
-    return numbers
-
-
 def _polymorphic_trace(fn, table):
     """For a function whose input_signature has None dimensions: (relaxed key, concrete function, size groups,
     numbers) when its graph is the same for every size up to numbers that follow the sizes (shapes, a reshape's
@@ -251,16 +198,18 @@ def _polymorphic_trace(fn, table):
     def numbers_of(concrete):
         return _core._serialize_graph_numbers(concrete._unoptimized, table(concrete))
 
-    check_sizes = [5 + 2 * j for j in range(len(groups))]
+    # Every group at 2, then each group at 3 in turn: enough when only value shapes differ; else one trace more,
+    # at other sizes of every group, checks the numbers' models.
+    sample_sizes = [tuple(3 if k == j else 2 for k in range(len(groups))) for j in range(-1, len(groups))]
+    check_sizes = tuple(5 + 2 * j for j in range(len(groups)))
     try:
-        key, base = _trace_at(fn, groups, [2] * len(groups), fixed)
-        steps = [_trace_at(fn, groups, [3 if k == j else 2 for k in range(len(groups))], fixed)
-                 for j in range(len(groups))]
-        base_numbers, step_numbers = numbers_of(base), [numbers_of(c) for _, c in steps]
-        numbers = _fit_numbers(base_numbers, step_numbers)
+        key, base = _trace_at(fn, groups, sample_sizes[0], fixed)
+        steps = [_trace_at(fn, groups, sizes, fixed) for sizes in sample_sizes[1:]]
+        samples = [(sizes, numbers_of(c)) for sizes, c in zip(sample_sizes, [base] + [c for _, c in steps])]
+        numbers = _size_polymorphism.fit(samples)
         if numbers is None:
             check_key, check = _trace_at(fn, groups, check_sizes, fixed)
-            numbers = _fit_numbers(base_numbers, step_numbers, numbers_of(check), check_sizes)
+            numbers = _size_polymorphism.fit(samples + [(check_sizes, numbers_of(check))])
             steps.append((check_key, check))
     except (ValueError, TypeError) as e:
         warnings.warn(f"tf.saved_model.save: '{fn._name}' could not be traced at sample sizes for the None "
