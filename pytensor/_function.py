@@ -12,8 +12,12 @@ Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) an
 the variable swapped in, without running the Python function again), objects whose class defines ``__tf_tracing_type__`` by the TraceType it returns, Python values by value,
 nested lists/tuples/dicts by structure. Graphs are specialised to concrete
 shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing=True`` one *signature* (what
-``experimental_get_tracing_count`` counts, as TF) covers every shape it allows, and the Python function is run
-again for each new concrete shape to record that shape's graph (so its Python side effects run again then).
+``experimental_get_tracing_count`` counts, as TF) covers every shape it allows. A new shape under it gets its graph
+from the signature's traces at other sizes when they are one program up to numbers that follow the sizes
+(``_size_polymorphism``: value shapes, a traced ``tf.shape``, a mean's 1 / n), without running the Python function;
+until the traces show that (two sizes when only value shapes differ, as TF's two traces under ``reduce_retracing``;
+a third to check other numbers), and for sizes under 2, the Python function is run to trace the shape (so its
+Python side effects run again then).
 """
 
 import contextlib
@@ -26,7 +30,7 @@ import weakref
 
 import numpy as np
 
-from . import _core, _scopes, _tf_ops, errors, nest
+from . import _core, _scopes, _size_polymorphism, _tf_ops, errors, nest
 from ._tensor_api import Tensor, Variable
 
 __all__ = ["function", "run_functions_eagerly", "functions_run_eagerly", "Function", "ConcreteFunction"]
@@ -522,6 +526,7 @@ class ConcreteFunction:
         # variables, those variables)
         self._gradient = None
         self._variable_arguments = []  # the Variables among the arguments it was traced for (set by the Function)
+        self._generalized = False  # made from other sizes' traces, not traced (Function._generalized)
 
     @property
     def name(self):
@@ -882,7 +887,10 @@ class Function:
         elif signature not in self._signatures:
             new_signature = True
         variables = [v for v in nest.flatten((args, kwargs)) if isinstance(v, Variable)]
-        concrete = self._rebound(signature, variables) if variables else None
+        if variables:
+            concrete = self._rebound(signature, variables)
+        else:
+            concrete = None if new_signature else self._generalized(signature, key, spec_keys, tensors)
         if concrete is not None:
             outputs = concrete._run(tensors)
         else:
@@ -918,6 +926,64 @@ class Function:
             return ConcreteFunction(self._name, graph, other._structured_outputs, other._output_leaves,
                                     other.structured_input_signature, self)
         return None
+
+    def _free_dims(self, signature, count):
+        """[(tensor leaf, dimension)] that `signature` leaves free (None), for a call with `count` tensor leaves."""
+        if self._input_signature is not None:
+            dims = [_dims(spec.shape) for spec in nest.flatten(list(self._input_signature))]
+        elif signature and signature[0] == "relaxed":
+            dims = [d for _, d in signature[1]]
+        else:
+            return []
+        if len(dims) != count or any(d is None for d in dims):  # (an unknown rank: a graph per rank)
+            return []
+        return [(i, d) for i, leaf in enumerate(dims) for d, n in enumerate(leaf) if n is None]
+
+    def _generalized(self, signature, key, spec_keys, tensors):
+        """A concrete function for a new shape under a signature with None dimensions, made without running the
+        Python function: from the graphs traced for other sizes under it, when they are one program up to numbers
+        that follow the sizes (_size_polymorphism). None until the traces show that (then the function is traced
+        for this shape, and the trace joins the samples)."""
+        free = self._free_dims(signature, len(spec_keys))
+        groups = _size_polymorphism.size_groups(free)
+        shapes = [dims for _, dims in spec_keys]
+        sizes = _size_polymorphism.group_sizes(groups, shapes) if groups else None
+        if sizes is None or min(sizes) < _size_polymorphism.MIN_SAMPLE_SIZE:
+            return None
+        free = set(free)
+        plain = _without_shapes(key, True)
+        samples = {}
+        for other in self._concrete.values():
+            if (other._custom_gradient or other._variable_arguments or other._generalized or
+                    _without_shapes(other._key, True) != plain):
+                continue
+            other_shapes = [tuple(shape) for _, shape in other._unoptimized.input_types()]
+            fixed_agree = len(other_shapes) == len(shapes) and all(
+                len(o) == len(c) and all(o[d] == c[d] for d in range(len(c)) if (i, d) not in free)
+                for i, (o, c) in enumerate(zip(other_shapes, shapes)))
+            other_sizes = _size_polymorphism.group_sizes(groups, other_shapes) if fixed_agree else None
+            if other_sizes is not None and min(other_sizes) >= _size_polymorphism.MIN_SAMPLE_SIZE:
+                samples.setdefault(other_sizes, other)
+        if len(samples) < len(groups) + 1:
+            return None
+        base = next(iter(samples.values()))
+        if not all(_same_outputs(c, base) for c in samples.values()):  # a Python value returned follows the sizes
+            return None
+        try:
+            numbered = [(s, _core._serialize_graph_numbers(c._unoptimized, c._unoptimized.variables()))
+                        for s, c in samples.items()]
+            numbers = _size_polymorphism.fit(numbered)
+            if numbers is None:
+                return None
+            data = _size_polymorphism.patched(numbered[0][1][0], numbers, sizes)
+            graph = _core._deserialize_graph(data, base._unoptimized.variables())
+        except (errors.InvalidArgumentError, ValueError):  # a graph with no serialised form (a host callback)
+            return None
+        input_signature = self._input_signature or tuple(_spec_like(t) for t in tensors)
+        concrete = ConcreteFunction(self._name, graph, base._structured_outputs, base._output_leaves, input_signature,
+                                    self)
+        concrete._generalized = True
+        return concrete
 
     def _warn_if_retracing(self, key):
         count = len(self._signatures)
@@ -1078,6 +1144,18 @@ def _placeholder(leaf):
     if leaf.dtype == _string_tensor_type().dtype:
         return _string_tensor_type()(np.full(dims, b"", dtype=object))
     return _core.zeros(dims, leaf.dtype)
+
+
+def _same_outputs(a, b):
+    """Whether concrete functions `a` and `b` return the same structure with the same Python values in it."""
+    if a._output_leaves is b._output_leaves:
+        return True
+    try:
+        return bool(a._structured_outputs == b._structured_outputs and len(a._output_leaves) == len(b._output_leaves)
+                    and all(x is y or (type(x) is type(y) and x == y)
+                            for x, y in zip(a._output_leaves, b._output_leaves)))
+    except Exception:  # values without a truth value for == (arrays): not known to be the same
+        return False
 
 
 def _spec_like(t):

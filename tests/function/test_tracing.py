@@ -102,6 +102,70 @@ def test_reduce_retracing_generalizes_shapes():
     assert f.experimental_get_tracing_count() == 2  # [2] and then [None]
 
 
+def test_reduce_retracing_runs_the_python_function_twice_as_tf():
+    """TF traces the first shape, then once for the relaxed signature; pytensor's graphs for later sizes come from
+    those two traces (one program up to value shapes), so the Python function runs twice too."""
+    runs = []
+
+    @tf.function(reduce_retracing=True)
+    def f(x):
+        runs.append(x.shape)
+        return x * 2.0
+
+    for n in (3, 5, 7, 9, 2):
+        np.testing.assert_array_equal(f(tf.range(n, dtype=tf.float32)).numpy(), np.arange(n) * 2.0)
+    assert len(runs) == 2 and f.experimental_get_tracing_count() == 2
+
+
+def test_input_signature_graphs_follow_the_size_without_tracing_again():
+    """Numbers that follow the size (tf.shape, a mean's 1 / n, a reshape's target) are fitted on the traces of the
+    first sizes and checked on one more; later sizes run without the Python function, with the right numbers."""
+    runs = []
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    def f(x):
+        runs.append(x.shape[0])
+        n = tf.cast(tf.shape(x)[0], tf.float32)
+        return tf.reduce_mean(x, axis=0) * n, tf.reshape(x, [-1]), tf.reduce_sum(x) / n
+
+    for n in (2, 3, 4, 7, 11, 1, 6):
+        x = np.arange(n * 2, dtype="float32").reshape(n, 2) - 3
+        total, flat, mean = f(x)
+        np.testing.assert_allclose(total.numpy(), x.mean(0) * n, rtol=1e-6)
+        np.testing.assert_array_equal(flat.numpy(), x.reshape(-1))
+        np.testing.assert_allclose(mean.numpy(), x.sum() / n, rtol=1e-6)
+    # Sizes 2, 3, 4 are traced (the mean's 1 / n needs a check), 1 broadcasts (traced on its own); 7, 11, 6 are not.
+    assert runs == [2, 3, 4, 1] and f.experimental_get_tracing_count() == 1
+
+
+def test_size_dependence_that_is_not_affine_keeps_tracing_per_shape():
+    runs = []
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def f(x):
+        runs.append(x.shape[0])
+        return x * float(x.shape[0] ** 2)
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def g(x):
+        runs.append(-x.shape[0])
+        return x + tf.random.uniform([tf.shape(x)[0]]) * 0.0
+
+    for n in (2, 3, 4, 5):
+        np.testing.assert_array_equal(f(tf.ones([n])).numpy(), np.full(n, n * n))
+        np.testing.assert_array_equal(g(tf.ones([n])).numpy(), np.ones(n))
+    assert runs == [2, -2, 3, -3, 4, -4, 5, -5]  # n ** 2 follows no model; each trace draws its random op a seed
+
+
+def test_python_values_returned_that_follow_the_size_keep_tracing():
+    @tf.function(reduce_retracing=True)
+    def f(x):
+        return x + 1.0, x.shape[0]
+
+    for n in (2, 3, 4, 5):
+        assert f(tf.ones([n]))[1] == n
+
+
 def test_python_print_at_trace_time_tf_print_on_every_call(capsys):
     import sys
 

@@ -303,9 +303,11 @@ PROGRAMS += [
         id="tf_guide_function", origin=TF_DOCS, path="site/en/guide/function.ipynb",
         url="https://www.tensorflow.org/guide/function", licence="Apache-2.0",
         compare="numbers",
-        differs="timings; reduce_retracing and input_signature with None dimensions print a trace per concrete "
-                "shape (pytensor specialises graphs to shapes) and string tensors a trace per value; "
-                "tf.autograph.to_code's text and the printed graphs' op counts are each library's own",
+        differs="timings; a function with None dimensions in its input_signature is traced at two or three sizes "
+                "before its graph follows the size without running the Python function (TF traces it once, "
+                "symbolically), and a traced placeholder prints its traced size, not None; string tensors are "
+                "traced once per value (their ops run eagerly at trace time); tf.autograph.to_code's text and the "
+                "printed graphs' op counts are each library's own",
     ),
     Program(
         id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",
