@@ -966,18 +966,21 @@ class Function:
                 samples.setdefault(other_sizes, other)
         if len(samples) < len(groups) + 1:
             return None
-        base = next(iter(samples.values()))
-        if not all(_same_outputs(c, base) for c in samples.values()):  # a Python value returned follows the sizes
+        try:
+            numbered = [(s, c, _core._serialize_graph_numbers(c._unoptimized, c._unoptimized.variables()))
+                        for s, c in samples.items()]
+        except (errors.InvalidArgumentError, ValueError):  # a graph with no serialised form (a host callback)
+            return None
+        # The latest trace is the program: a first trace can be another (it made the variables and slots).
+        _, base, (latest, _) = numbered[-1]
+        numbered = [(s, c, n) for s, c, n in numbered if len(n[0]) == len(latest) and _same_outputs(c, base)]
+        numbers = _size_polymorphism.fit([(s, n) for s, _, n in numbered])
+        if numbers is None:
             return None
         try:
-            numbered = [(s, _core._serialize_graph_numbers(c._unoptimized, c._unoptimized.variables()))
-                        for s, c in samples.items()]
-            numbers = _size_polymorphism.fit(numbered)
-            if numbers is None:
-                return None
-            data = _size_polymorphism.patched(numbered[0][1][0], numbers, sizes)
-            graph = _core._deserialize_graph(data, base._unoptimized.variables())
-        except (errors.InvalidArgumentError, ValueError):  # a graph with no serialised form (a host callback)
+            graph = _core._deserialize_graph(_size_polymorphism.patched(latest, numbers, sizes),
+                                             base._unoptimized.variables())
+        except (errors.InvalidArgumentError, ValueError):
             return None
         input_signature = self._input_signature or tuple(_spec_like(t) for t in tensors)
         concrete = ConcreteFunction(self._name, graph, base._structured_outputs, base._output_leaves, input_signature,
