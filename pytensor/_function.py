@@ -107,12 +107,13 @@ class _Trace:
     """One running trace: its capture, whether it is a dry run, and whether it is lexical (a tf.cond branch or
     while_loop body, which reads the tensors of the traces enclosing it)."""
 
-    __slots__ = ("capture", "dry", "lexical", "custom_gradient", "gradient_tape", "__weakref__")
+    __slots__ = ("capture", "dry", "lexical", "custom_gradient", "gradient_tape", "placeholders", "__weakref__")
 
     def __init__(self, capture, dry, lexical=False):
         self.capture = capture
         self.dry = dry
         self.lexical = lexical
+        self.placeholders = {}  # id(argument tensor) -> (TF's name "x:0", the shape its signature shows)
         self.custom_gradient = False  # a tf.custom_gradient ran in it: the graph alone has the plain gradient
         self.gradient_tape = None     # what tf.gradients differentiates on (a function that calls it records one)
 
@@ -122,6 +123,16 @@ def note_custom_gradient():
     the graph): their functions run eagerly under a recording tape, and a SavedModel saves their gradient graph."""
     for trace in _traces():
         trace.custom_gradient = True
+
+
+def shown_placeholder(tensor):
+    """(TF's name, signature shape) of an argument of a function being traced, as TF prints its placeholder (the
+    parameter's name; None for the dimensions its signature leaves free); None for other tensors."""
+    for trace in reversed(_traces()):
+        shown = trace.placeholders.get(id(tensor))
+        if shown is not None:
+            return shown
+    return None
 
 
 class _NeedsGradientTape(Exception):
@@ -894,7 +905,8 @@ class Function:
         if concrete is not None:
             outputs = concrete._run(tensors)
         else:
-            outputs, concrete = self._trace(args, kwargs, tensors, dry=False)
+            outputs, concrete = self._trace(args, kwargs, tensors, dry=False,
+                                            shown_dims=self._shown_dims(signature, len(tensors)))
         concrete._variable_arguments = variables
         concrete._key, concrete._parameters = key, self._parameters_of(args, kwargs)
         concrete._call_shape = (len(args), tuple(kwargs))
@@ -927,15 +939,50 @@ class Function:
                                     other.structured_input_signature, self)
         return None
 
-    def _free_dims(self, signature, count):
-        """[(tensor leaf, dimension)] that `signature` leaves free (None), for a call with `count` tensor leaves."""
+    def _placeholders(self, args, kwargs, tensors, shown_dims):
+        """{id(tensor argument): (TF's placeholder name, shape to show)}: a parameter's tensor is "name:0" (its
+        input_signature spec's name when given), further tensors nested in it "name_1:0", ...; *args' are args_i."""
+        from .tensor_shape import TensorShape
+        positional = []
+        try:
+            for p in inspect.signature(self._python_function).parameters.values():
+                if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                    break
+                positional.append(p.name)
+        except (TypeError, ValueError):
+            pass
+        names = []
+        for i, a in enumerate(args):
+            base = positional[i] if i < len(positional) else f"args_{i}"
+            names += [base if j == 0 else f"{base}_{j}" for j, leaf in enumerate(_tensor_leaves(a))]
+        for k, v in kwargs.items():
+            names += [k if j == 0 else f"{k}_{j}" for j, leaf in enumerate(_tensor_leaves(v))]
+        if self._input_signature is not None:
+            specs = nest.flatten(list(self._input_signature))
+            if len(specs) == len(names):
+                names = [spec.name or name for spec, name in zip(specs, names)]
+        if len(names) != len(tensors):
+            return {}
+        shown = {}
+        for i, (t, name) in enumerate(zip(tensors, names)):
+            dims = shown_dims[i] if shown_dims is not None and i < len(shown_dims) else t._shape_tuple()
+            shown[id(t)] = (f"{name}:0", TensorShape(None if dims is None else list(dims)))
+        return shown
+
+    def _shown_dims(self, signature, count):
+        """Each tensor argument's dimensions as `signature` declares them (None where free), or None (concrete)."""
         if self._input_signature is not None:
             dims = [_dims(spec.shape) for spec in nest.flatten(list(self._input_signature))]
         elif signature and signature[0] == "relaxed":
             dims = [d for _, d in signature[1]]
         else:
-            return []
-        if len(dims) != count or any(d is None for d in dims):  # (an unknown rank: a graph per rank)
+            return None
+        return dims if len(dims) == count else None
+
+    def _free_dims(self, signature, count):
+        """[(tensor leaf, dimension)] that `signature` leaves free (None), for a call with `count` tensor leaves."""
+        dims = self._shown_dims(signature, count)
+        if dims is None or any(d is None for d in dims):  # (an unknown rank: a graph per rank)
             return []
         return [(i, d) for i, leaf in enumerate(dims) for d, n in enumerate(leaf) if n is None]
 
@@ -1008,8 +1055,9 @@ class Function:
         warnings.warn(f"tf.function '{self._name}' was traced {count} times; {named} changed between the last two "
                       f"traces. Tracing is expensive: for {'; for '.join(kinds)}.", UserWarning, stacklevel=3)
 
-    def _trace(self, args, kwargs, tensors, dry):
-        """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction)."""
+    def _trace(self, args, kwargs, tensors, dry, shown_dims=None):
+        """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction). `shown_dims`: the
+        signature's dimensions of each tensor argument (None where free), for printing its placeholder."""
         # A tensor passed twice must still be two graph inputs: give repeats an identity of their own.
         seen = set()
         for i, t in enumerate(tensors):
@@ -1019,6 +1067,7 @@ class Function:
         capture = _core._Capture(tensors)
         traces = _traces()
         trace = _Trace(capture, dry)
+        trace.placeholders = self._placeholders(args, kwargs, tensors, shown_dims)
         traces.append(trace)
         capture.begin()
         tape = None
@@ -1049,7 +1098,7 @@ class Function:
                 capture.restore_variables()
         if retrace:  # tf.gradients: trace again, on a tape
             self._records_gradients = True
-            return self._trace(args, kwargs, tensors, dry)
+            return self._trace(args, kwargs, tensors, dry, shown_dims)
         if capture.variables_created and (self._traced_once or capture.variables_dropped):
             # A variable the first trace made and nothing kept would be made again by the next call: TF traces its
             # first call twice to find such a function, and refuses it.
@@ -1125,7 +1174,8 @@ class Function:
         if not has_spec:
             self._trace_and_call(key, spec_keys, args, kwargs, tensors)
             return self._concrete[key]
-        _, concrete = self._trace(args, kwargs, tensors, dry=True)
+        _, concrete = self._trace(args, kwargs, tensors, dry=True,
+                                  shown_dims=self._shown_dims(self._signature_of(spec_keys), len(tensors)))
         concrete._key, concrete._parameters = key, self._parameters_of(*described)
         concrete._call_shape = (len(args), tuple(kwargs))
         self._concrete[key] = concrete
@@ -1147,6 +1197,10 @@ def _placeholder(leaf):
     if leaf.dtype == _string_tensor_type().dtype:
         return _string_tensor_type()(np.full(dims, b"", dtype=object))
     return _core.zeros(dims, leaf.dtype)
+
+
+def _tensor_leaves(value):
+    return [leaf for leaf in nest.flatten(value) if isinstance(leaf, Tensor)]
 
 
 def _same_outputs(a, b):

@@ -3,7 +3,6 @@
 from . import _core
 from ._scopes import current_name_scope
 from .distribute import _context as _distribute_context
-from .dtypes import as_dtype
 from .errors import InvalidArgumentError
 from .tensor_shape import TensorShape
 
@@ -31,7 +30,11 @@ def _to_numpy(value):
 def _symbolic_form(self):
     """TF's form of a traced value while tf.function traces (its value is not known then), else None."""
     name = _core._symbolic_name(self)
-    return None if name is None else f'pt.Tensor("{name}", shape={self.shape}, dtype={self.dtype.name})'
+    if name is None:
+        return None
+    from ._function import shown_placeholder
+    name, shape = shown_placeholder(self) or (name, self.shape)
+    return f'pt.Tensor("{name}", shape={shape}, dtype={self.dtype.name})'
 
 
 def _tensor_str(self):

@@ -201,6 +201,32 @@ def test_python_values_returned_that_follow_the_size_keep_tracing():
         assert f(tf.ones([n]))[1] == n
 
 
+def test_traced_arguments_print_as_tf_placeholders():
+    """TF's guide prints arguments while tracing: the parameter's name, and None where the signature is free."""
+    shown = []
+
+    @tf.function(reduce_retracing=True)
+    def g(x, pair, *rest, scale=None):
+        shown.append([str(v) for v in (x, pair[0], pair[1], rest[0], scale)])
+        return x
+
+    g(tf.range(3), (tf.ones([2]), tf.zeros([])), tf.ones([1]), scale=tf.constant(2.0))
+    g(tf.range(5), (tf.ones([2]), tf.zeros([])), tf.ones([1]), scale=tf.constant(2.0))
+    assert shown[0] == ['pt.Tensor("x:0", shape=(3,), dtype=int32)', 'pt.Tensor("pair:0", shape=(2,), dtype=float32)',
+                        'pt.Tensor("pair_1:0", shape=(), dtype=float32)',
+                        'pt.Tensor("args_2:0", shape=(1,), dtype=float32)', 'pt.Tensor("scale:0", shape=(), '
+                        'dtype=float32)']
+    assert shown[1][0] == 'pt.Tensor("x:0", shape=(None,), dtype=int32)'  # the relaxed signature's trace
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32, name="features")])
+    def f(x):
+        shown.append(str(x))
+        return x
+
+    f(tf.ones([4, 2]))
+    assert shown[-1] == 'pt.Tensor("features:0", shape=(None, 2), dtype=float32)'
+
+
 def test_python_print_at_trace_time_tf_print_on_every_call(capsys):
     import sys
 

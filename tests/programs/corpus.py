@@ -305,7 +305,7 @@ PROGRAMS += [
         compare="numbers",
         differs="timings; a function with None dimensions in its input_signature is traced at two or three sizes "
                 "before its graph follows the size without running the Python function (TF traces it once, "
-                "symbolically), and a traced placeholder prints its traced size, not None; string tensors are "
+                "symbolically); string tensors are "
                 "traced once per value (their ops run eagerly at trace time); tf.autograph.to_code's text and the "
                 "printed graphs' op counts are each library's own",
     ),
