@@ -248,7 +248,7 @@ class TensorSpec:
     __hash__ = None
 
     def __repr__(self):
-        return f"TensorSpec(shape={_dims(self.shape)}, dtype={self.dtype!r}, name={self.name!r})"
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"  # TF's: <unknown> rank
 
 
 def _dims(shape):

@@ -70,6 +70,8 @@ def test_pretty_printed_concrete_signatures_in_tf_format():
         f"(x: {spec}, y: Literal[2], *, z: Literal[None]) -> List[{spec}, Dict[['a', {spec}]]]")
     assert repr(concrete).startswith(f"<ConcreteFunction (x: {spec}, ")
     assert str(concrete.function_type) == concrete.pretty_printed_signature(verbose=False)
+    assert repr(tf.TensorSpec(None, tf.float32)) == "TensorSpec(shape=<unknown>, dtype=pt.float32, name=None)"
+    assert repr(tf.TensorSpec([None, 3], tf.int32, "x")) == "TensorSpec(shape=(None, 3), dtype=pt.int32, name='x')"
 
     v = tf.Variable(1.0)
 
