@@ -954,9 +954,9 @@ class Function:
         names = []
         for i, a in enumerate(args):
             base = positional[i] if i < len(positional) else f"args_{i}"
-            names += [base if j == 0 else f"{base}_{j}" for j, leaf in enumerate(_tensor_leaves(a))]
+            names += [base if j == 0 else f"{base}_{j}" for j in range(_tensor_leaf_count(a))]
         for k, v in kwargs.items():
-            names += [k if j == 0 else f"{k}_{j}" for j, leaf in enumerate(_tensor_leaves(v))]
+            names += [k if j == 0 else f"{k}_{j}" for j in range(_tensor_leaf_count(v))]
         if self._input_signature is not None:
             specs = nest.flatten(list(self._input_signature))
             if len(specs) == len(names):
@@ -1199,8 +1199,8 @@ def _placeholder(leaf):
     return _core.zeros(dims, leaf.dtype)
 
 
-def _tensor_leaves(value):
-    return [leaf for leaf in nest.flatten(value) if isinstance(leaf, Tensor)]
+def _tensor_leaf_count(value):
+    return sum(isinstance(leaf, Tensor) for leaf in nest.flatten(value))
 
 
 def _same_outputs(a, b):
