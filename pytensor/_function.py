@@ -1001,8 +1001,7 @@ class Function:
         plain = _without_shapes(key, True)
         samples = {}
         for other in self._concrete.values():
-            if (other._custom_gradient or other._variable_arguments or other._generalized or
-                    _without_shapes(other._key, True) != plain):
+            if other._variable_arguments or other._generalized or _without_shapes(other._key, True) != plain:
                 continue
             other_shapes = [tuple(shape) for _, shape in other._unoptimized.input_types()]
             fixed_agree = len(other_shapes) == len(shapes) and all(
@@ -1020,7 +1019,10 @@ class Function:
             return None
         # The latest trace is the program: a first trace can be another (it made the variables and slots).
         _, base, (latest, _) = numbered[-1]
-        numbered = [(s, c, n) for s, c, n in numbered if len(n[0]) == len(latest) and _same_outputs(c, base)]
+        if base._custom_gradient and _tape_recording():  # its gradient is Python's: the call runs it under the tape
+            return None
+        numbered = [(s, c, n) for s, c, n in numbered if len(n[0]) == len(latest) and _same_outputs(c, base) and
+                    c._custom_gradient == base._custom_gradient]
         numbers = _size_polymorphism.fit([(s, n) for s, _, n in numbered])
         if numbers is None:
             return None
@@ -1033,6 +1035,8 @@ class Function:
         concrete = ConcreteFunction(self._name, graph, base._structured_outputs, base._output_leaves, input_signature,
                                     self)
         concrete._generalized = True
+        # A trace that ran a tf.custom_gradient (or a tf.cond's) is rerun eagerly under a recording tape, as its own.
+        concrete._custom_gradient = base._custom_gradient
         return concrete
 
     def _warn_if_retracing(self, key):

@@ -173,6 +173,25 @@ def test_generalized_training_step_matches_per_shape_traces_bitwise():
     assert len(runs_a) == 4 and len(runs_b) == 7  # 12 again: per_shape reuses its graph
 
 
+def test_generalized_graph_with_a_cond_and_its_gradient():
+    runs = []
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def f(x):
+        runs.append(x.shape[0])
+        return tf.cond(tf.reduce_sum(x) > 3.0, lambda: x * x, lambda: x - 1.0)
+
+    for n in (2, 3, 5, 6):
+        x = np.arange(n, dtype="float32")
+        np.testing.assert_array_equal(f(x).numpy(), x * x if x.sum() > 3 else x - 1)
+    assert runs == [2, 3]
+    x = tf.constant(np.arange(7, dtype="float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(f(x))
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), 2 * np.arange(7))
+
+
 def test_size_dependence_that_is_not_affine_keeps_tracing_per_shape():
     runs = []
 
