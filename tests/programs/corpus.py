@@ -371,13 +371,6 @@ PROGRAMS += [
                ("  print(g.normal([]))  # use of g won't cause cross-device copy, unlike the global generator",
                 "  print(g.normal([]).shape)  # use of g won't cause cross-device copy, unlike the global generator",
                 f"a split of the global generator, which {_NON_DETERMINISTIC}")),
-        differs="tf.saved_model.save cannot save the guide's function, which draws from a Generator made in a "
-                "MirroredStrategy's scope and was traced under strategy.run: such a generator's per-replica streams "
-                "are drawn by a host callback (one traced graph serves every replica; the callback asks which one "
-                "runs), which has no saved form. TF saves a retrace without the strategy (its loaded draws, "
-                "-1.0359411 and -0.064250775, are the primary key's at counters 256 and 512). A Generator outside "
-                "a strategy draws with graph ops and saves (tests/test_random_philox_ops.py); every number before "
-                "the save agrees",
     ),
 ]
 
