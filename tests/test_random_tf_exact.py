@@ -109,6 +109,31 @@ def test_a_strategys_generator_traced_in_strategy_run_saves_as_tf(pt, logical_cp
     assert np.asarray(loaded.state()).tolist() == [768, 0, 0]
 
 
+def test_a_saved_retrace_keeps_the_traced_arguments(pt, logical_cpus, tmp_path):
+    """The retrace a save makes of a function traced in strategy.run takes the trace's tensor arguments: the loaded
+    function adds its argument to the primary stream's next draw (a generator outside any strategy, from the same
+    state, draws that)."""
+    class Module(pt.Module):
+        def __init__(self):
+            super().__init__()
+            self.g = pt.random.Generator.from_seed(3)
+
+        @pt.function
+        def shifted(self, x, scale=2.0):
+            return x + scale * self.g.normal([])
+
+    strategy = pt.distribute.MirroredStrategy(devices=logical_cpus[:2])
+    with strategy.scope():
+        module = Module()
+        strategy.run(module.shifted, args=(pt.constant([10.0, 20.0]),))
+        saved_state = np.asarray(module.g.state)
+        pt.saved_model.save(module, str(tmp_path / "m"))
+    loaded = pt.saved_model.load(str(tmp_path / "m"))
+    reference = pt.random.Generator.from_state(saved_state, "philox")
+    got = loaded.shifted(pt.constant([1.0, 2.0])).numpy()
+    np.testing.assert_array_equal(got, np.array([1.0, 2.0], np.float32) + np.float32(2.0) * reference.normal([]).numpy())
+
+
 def test_logical_devices_are_named_as_tf(pt, logical_cpus):
     assert logical_cpus == ["/device:CPU:0", "/device:CPU:1", "/device:CPU:2"]
     cpu = pt.config.list_physical_devices("CPU")[0]

@@ -505,8 +505,8 @@ def _saveable(fn, concrete, table):
         pass
     from .._function import _placeholder, _spec_like
 
-    def spec(leaf):  # the call's tensors as placeholders of their specs; variables and Python values as they were
-        return _placeholder(_spec_like(leaf)) if isinstance(leaf, Tensor) and not isinstance(leaf, Variable) else leaf
+    def spec(leaf):  # the call's tensors and TensorSpecs as placeholders; variables and Python values as they were
+        return _placeholder(_spec_like(leaf) if isinstance(leaf, Tensor) and not isinstance(leaf, Variable) else leaf)
 
     args, kwargs = [], {}
     for name, kind, value in concrete._parameters:
