@@ -527,21 +527,23 @@ class Generator:
         """`sample(state, shape)` on the next draws of `shape` (`reserve`: _reserve's options), `state` the int64
         [counter_lo, counter_hi, key] tensor they start from. A generator outside any strategy reads its state
         variable, draws and assigns the state advanced past the draws, all ops that ``tf.function`` records, so a
-        traced function draws anew on every call and a SavedModel keeps it; the rest (per-replica states, TF's
+        traced function draws anew on every call and a SavedModel keeps it; so does a strategy's generator traced
+        outside ``strategy.run`` (from its primary state, as TF saves it); the rest (per-replica states, TF's
         binomial reservation) run on the host, inside ``tf.function`` as a callback on every call."""
         from . import _function
         from ._array_ops import _host_call
 
         shape = _shape(shape)
         count = int(np.prod(shape))
-        if self._distribution_strategy is None and not reserve:
+        tracing = _function.current_capture() is not None
+        if not reserve and (self._distribution_strategy is None or (tracing and self._replica_id() is None)):
             return sample(self._advance(count), shape)
 
         def draw(_):
             key, counter = self._reserve(count, **reserve)
             return sample(_core.constant(_state_array(counter + (key,)), "int64"), shape)
 
-        return draw(None) if _function.current_capture() is None else _host_call(draw, [], _dtype_name(dtype), op)
+        return _host_call(draw, [], _dtype_name(dtype), op) if tracing else draw(None)
 
     def _advance(self, count):
         """The state (an int64 tensor) before `count` draws of a generator outside any strategy, whose state

@@ -77,6 +77,63 @@ def test_checkpoint_restores_a_generator(pt, tmp_path):
     np.testing.assert_array_equal(g.normal([3]).numpy(), after)
 
 
+def test_a_strategys_generator_traced_in_strategy_run_saves_as_tf(pt, logical_cpus, tmp_path):
+    """TF saves a function that drew per replica inside strategy.run as a retrace outside it: the loaded function
+    draws the primary key's stream from the saved state (TF 2.21's numbers, from its run of guide/random_numbers
+    recorded in tests/programs/tf_results.json); saving leaves the replicas' streams where they were."""
+    class Module(pt.Module):
+        def __init__(self):
+            super().__init__()
+            self.g = pt.random.Generator.from_seed(0)
+
+        @pt.function
+        def __call__(self):
+            return self.g.normal([])
+
+        @pt.function
+        def state(self):
+            return self.g.state
+
+    strategy = pt.distribute.MirroredStrategy(devices=logical_cpus[:2])
+    with strategy.scope():
+        module = Module()
+        first = strategy.experimental_local_results(strategy.run(module))
+        module.state()
+        pt.saved_model.save(module, str(tmp_path / "m"))
+        after = strategy.experimental_local_results(strategy.run(module))
+    assert [float(x) for x in first] == pytest.approx([-1.4154755, -0.11388441], rel=1e-6)
+    assert [float(x) for x in after] == pytest.approx([-0.68758255, 0.8084062], rel=1e-6)
+    loaded = pt.saved_model.load(str(tmp_path / "m"))
+    assert np.asarray(loaded.state()).tolist() == [256, 0, 0]
+    assert [float(loaded()) for _ in range(2)] == pytest.approx([-1.0359411, -0.064250775], rel=1e-6)
+    assert np.asarray(loaded.state()).tolist() == [768, 0, 0]
+
+
+def test_a_saved_retrace_keeps_the_traced_arguments(pt, logical_cpus, tmp_path):
+    """The retrace a save makes of a function traced in strategy.run takes the trace's tensor arguments: the loaded
+    function adds its argument to the primary stream's next draw (a generator outside any strategy, from the same
+    state, draws that)."""
+    class Module(pt.Module):
+        def __init__(self):
+            super().__init__()
+            self.g = pt.random.Generator.from_seed(3)
+
+        @pt.function
+        def shifted(self, x, scale=2.0):
+            return x + scale * self.g.normal([])
+
+    strategy = pt.distribute.MirroredStrategy(devices=logical_cpus[:2])
+    with strategy.scope():
+        module = Module()
+        strategy.run(module.shifted, args=(pt.constant([10.0, 20.0]),))
+        saved_state = np.asarray(module.g.state)
+        pt.saved_model.save(module, str(tmp_path / "m"))
+    loaded = pt.saved_model.load(str(tmp_path / "m"))
+    reference = pt.random.Generator.from_state(saved_state, "philox")
+    got = loaded.shifted(pt.constant([1.0, 2.0])).numpy()
+    np.testing.assert_array_equal(got, np.array([1.0, 2.0], np.float32) + np.float32(2.0) * reference.normal([]).numpy())
+
+
 def test_logical_devices_are_named_as_tf(pt, logical_cpus):
     assert logical_cpus == ["/device:CPU:0", "/device:CPU:1", "/device:CPU:2"]
     cpu = pt.config.list_physical_devices("CPU")[0]

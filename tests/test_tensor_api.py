@@ -57,9 +57,18 @@ def test_constant_dtype_and_shape_arguments():
         pt.constant([1, 2, 3], shape=(2, 2))
 
 
-def test_ragged_list_is_rejected():
-    with pytest.raises(ValueError, match="inconsistent lengths"):
-        pt.constant([[1, 2], [3]])
+@pytest.mark.parametrize("value, message", [
+    ([[1, 2], [3]], "Can't convert non-rectangular Python sequence to Tensor."),
+    ([[1, 2], 3], "Can't convert non-rectangular Python sequence to Tensor."),
+    ([[[1]], [2]], "Can't convert non-rectangular Python sequence to Tensor."),
+    ([1, [2]], "Can't convert Python sequence with mixed types to Tensor."),
+    ([1, [2, 3]], "Can't convert Python sequence with mixed types to Tensor.")])
+def test_ragged_list_is_rejected_with_tfs_value_error(value, message):
+    """TF 2.21's class (a plain ValueError) and the sentence it starts its message with."""
+    for convert in (pt.constant, pt.convert_to_tensor):
+        with pytest.raises(ValueError) as err:
+            convert(value)
+        assert type(err.value) is ValueError and str(err.value).startswith(message)
 
 
 def test_convert_to_tensor_passes_tensors_through_and_checks_dtype():

@@ -75,9 +75,12 @@ struct ListScan {
   int64_t int_min = 0, int_max = 0;
 };
 
-[[noreturn]] void ragged_error(const char* what, size_t depth, int64_t expected, int64_t got) {
-  throw InvalidArgument(str_cat("convert_to_tensor: nested sequences ", what, " at depth ", depth, " (", expected,
-                                " vs ", got, "); a tensor must be rectangular"));
+/** TF's ValueError for nested sequences that make no tensor (its wording first, as programs print it). */
+[[noreturn]] void ragged_error(bool mixed) {
+  throw py::value_error(mixed ? "Can't convert Python sequence with mixed types to Tensor. (convert_to_tensor: "
+                                "scalars and sequences sit at the same depth; a tensor's nesting must be uniform)"
+                              : "Can't convert non-rectangular Python sequence to Tensor. (convert_to_tensor: "
+                                "rows have different lengths; tf.ragged.constant makes a RaggedTensor of them)");
 }
 
 /**
@@ -89,26 +92,27 @@ bool scan_list(py::handle root, ListScan& scan) {
   struct Frame { PyObject* seq; Py_ssize_t next; };
   std::vector<Frame> stack;
   bool any_int = false;
+  bool leaves = false;  // a scalar seen: the rank is settled ([1, [2, 3]] must not grow it)
   PyObject* obj = root.ptr();
   while (true) {
     const size_t depth = stack.size();
     if (PyList_Check(obj) || PyTuple_Check(obj)) {
       const int64_t n = PySequence_Fast_GET_SIZE(obj);
       if (depth == scan.shape.size()) {
+        if (leaves) ragged_error(true);
         if (static_cast<int64_t>(depth) == kMaxRank)
           throw InvalidArgument(str_cat("convert_to_tensor: nested sequences are more than ", kMaxRank,
                                         " levels deep; a tensor has at most ", kMaxRank, " dimensions"));
         scan.shape.push_back(n);
       } else if (depth > scan.shape.size()) {
-        ragged_error("mix scalars and sequences", depth, 0, n);
+        ragged_error(true);
       } else if (scan.shape[depth] != n) {
-        ragged_error("have inconsistent lengths", depth, scan.shape[depth], n);
+        ragged_error(false);
       }
       stack.push_back({obj, 0});
     } else {
-      if (depth != scan.shape.size())
-        throw InvalidArgument(str_cat("convert_to_tensor: nested sequences mix scalars and sequences at depth ",
-                                      depth, "; a tensor must be rectangular"));
+      if (depth != scan.shape.size()) ragged_error(false);
+      leaves = true;
       if (PyFloat_CheckExact(obj)) {  // numpy's float64 scalars subclass float: numpy keeps their dtype
         scan.kind = Kind::Float;
       } else if (PyLong_Check(obj) && !PyBool_Check(obj)) {

@@ -538,10 +538,7 @@ Example:
         check_not_symbolic(t, "item()");
         return item(t, "item");
       })
-      .def_property_readonly("device", [](const Tensor& t) {
-        return t.device() == Device::CPU ? "/job:localhost/replica:0/task:0/device:CPU:0"
-                                         : "/job:localhost/replica:0/task:0/device:GPU:0";
-      })
+      .def_property_readonly("device", [](const Tensor& t) { return tf_device_name(t.device()); })
       .def("_data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
       .def("_is_contiguous", &Tensor::is_contiguous)
       .def("_shares_storage", &Tensor::shares_storage)

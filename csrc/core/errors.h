@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include "dtype.h"
+#include "storage.h"
 
 namespace pt {
 
@@ -40,6 +41,17 @@ std::string str_cat(const Args&... args) {
 template <class... Args>
 inline void check_arg(bool cond, const Args&... parts) {
   if (!cond) throw InvalidArgument(str_cat(parts...));
+}
+
+/**
+ * Throws InvalidArgument unless `cond` holds, worded as TF's eager op `tf_op` on `device` words its kernel's errors
+ * ("{{function_node __wrapped__Reshape_device_/job:...}} <parts> [Op:Reshape]"): programs print and match TF's text.
+ */
+template <class... Args>
+inline void check_tf_arg(bool cond, const char* tf_op, Device device, const Args&... parts) {
+  if (!cond)
+    throw InvalidArgument(str_cat("{{function_node __wrapped__", tf_op, "_device_", tf_device_name(device), "}} ",
+                                  parts..., " [Op:", tf_op, "]"));
 }
 
 /**

@@ -10,6 +10,12 @@ namespace pt {
 /** Where a storage's bytes live. */
 enum class Device : uint8_t { CPU = 0, CUDA = 1 };
 
+/** TF's full name of `device` (tensor.device; a GPU is index 0, the only one pytensor uses). */
+inline const char* tf_device_name(Device device) {
+  return device == Device::CPU ? "/job:localhost/replica:0/task:0/device:CPU:0"
+                               : "/job:localhost/replica:0/task:0/device:GPU:0";
+}
+
 /** Alignment of every allocation, in bytes (a cache line; enough for AVX-512 loads). */
 constexpr size_t kAlignment = 64;
 

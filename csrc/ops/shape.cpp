@@ -106,29 +106,36 @@ constexpr int64_t kOutside = backend::kPadOutside;
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
   PT_OP_SCOPE;
+  // TF's checks, rule and messages (its Reshape kernel's ValidateSizes)
   Shape target(shape);
-  int64_t infer = -1, known = 1;
+  int64_t infer = -1, known = 1;  // `known`: the product of the nonzero given sizes
+  bool target_has_zero = false;
   for (size_t i = 0; i < target.size(); ++i) {
     if (target[i] == -1) {
-      check_arg(infer < 0, "reshape: shape ", shape_str(shape), " has more than one -1; only one dimension can be inferred");
+      check_tf_arg(infer < 0, "Reshape", x.device(), "Only one input size may be -1, not both ", infer, " and ", i);
       infer = static_cast<int64_t>(i);
     } else {
-      check_arg(target[i] >= 0, "reshape: shape ", shape_str(shape), " has a negative dimension ", target[i],
-                "; only -1 (inferred) is allowed");
-      known = checked_mul(known, target[i], "reshape");
+      check_tf_arg(target[i] >= 0, "Reshape", x.device(), "Size ", i, " must be non-negative, not ", target[i]);
+      if (target[i] == 0) target_has_zero = true;
+      else known = checked_mul(known, target[i], "reshape");
     }
   }
   const int64_t n = x.numel();
   if (infer >= 0) {
-    check_arg(known != 0, "reshape: cannot infer the -1 in shape ", shape_str(shape), " for an input of shape ",
-              shape_str(x.shape()), " when the other dimensions multiply to 0");
-    check_arg(n % known == 0, "reshape: cannot reshape a tensor of shape ", shape_str(x.shape()), " (", n,
-              " elements) into shape ", shape_str(shape), ": ", n, " is not a multiple of ", known);
-    target[infer] = n / known;
-  } else {
-    check_arg(known == n, "reshape: cannot reshape a tensor of shape ", shape_str(x.shape()), " (", n,
-              " elements) into shape ", shape_str(shape), " (", known, " elements); the element counts must match");
+    // With a 0 among the given sizes, the input's zero dimensions are left out: (0, 3) reshapes to (0, -1) = (0, 3)
+    int64_t counted = 1;
+    bool input_has_zero = false;
+    for (int64_t d : x.shape()) {
+      if (d > 0 || !target_has_zero) counted *= d;
+      else input_has_zero = true;
+    }
+    check_tf_arg(input_has_zero || counted % known == 0, "Reshape", x.device(), "Input to reshape is a tensor with ",
+                 counted, " values, but the requested shape requires a multiple of ", known);
+    target[infer] = counted / known;
   }
+  const int64_t wanted = numel(target);
+  check_tf_arg(wanted == n, "Reshape", x.device(), "Input to reshape is a tensor with ", n,
+               " values, but the requested shape has ", wanted);
   Tensor out;
   Strides st;
   if (x.is_contiguous()) {

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import warnings
 
-from .. import _core, _size_polymorphism, nest
+from .. import _core, _size_polymorphism, errors, nest
 from .._function import _TENSOR_SLOT, ConcreteFunction, Function
 from .._tensor_api import Tensor, Variable
 from . import _format
@@ -441,6 +441,36 @@ def _gradient_function(fn, concrete):
     return traced, variables
 
 
+def _saveable(fn, concrete, table):
+    """`concrete`, or, when its graph has no saved form (a host callback: a Generator made under a strategy draws
+    through one inside ``strategy.run``), TF's save of it: a dry retrace of its signature here, outside
+    ``strategy.run``, where such a generator draws with graph ops from its primary state. A callback of the
+    function's own (tf.print) is in the retrace too, and the save then names it. The function's cache stays as it
+    was."""
+    try:
+        _core._serialize_graph(concrete._unoptimized, table(concrete))
+        return concrete
+    except errors.InvalidArgumentError:
+        pass
+    from .._function import _placeholder, _spec_like
+
+    def spec(leaf):  # the call's tensors and TensorSpecs as placeholders; variables and Python values as they were
+        return _placeholder(_spec_like(leaf) if isinstance(leaf, Tensor) and not isinstance(leaf, Variable) else leaf)
+
+    args, kwargs = [], {}
+    for name, kind, value in concrete._parameters:
+        if kind == "KEYWORD_ONLY":
+            kwargs[name] = nest.map_structure(spec, value)
+        else:
+            args.append(nest.map_structure(spec, value))
+    tensors = []
+    args, kwargs, _ = fn._canonical_call(args, kwargs, tensors, [])
+    _, retraced = fn._trace(args, kwargs, tensors, dry=True)
+    retraced._key, retraced._parameters, retraced._call_shape = (concrete._key, concrete._parameters,
+                                                                 concrete._call_shape)
+    return retraced
+
+
 def _trace_functions(writer, custom_gradients=True):
     """The functions' JSON entries and the graphs file's bytes; tracing may reach new variables (added to the
     table). `custom_gradients`: a trace that ran a tf.custom_gradient also saves its gradient graph
@@ -455,6 +485,7 @@ def _trace_functions(writer, custom_gradients=True):
     for fn in writer.functions:
         entries = []
         for key, concrete, polymorphic in _concretes(fn, table):
+            concrete = _saveable(fn, concrete, table)
             try:
                 entry = {"key": _format.key_to_json(key), "polymorphic": polymorphic,
                          "outputs": _format.outputs_to_json(concrete._structured_outputs, concrete._output_leaves,
