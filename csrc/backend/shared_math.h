@@ -33,6 +33,29 @@ PT_HOST_DEVICE inline void covering_range(int64_t i, int64_t s, int64_t pad, int
   hi = p / s + 1 < out ? p / s + 1 : out;
 }
 
+/** 1 / the number of in-bounds elements of an average pooling window [y0, y1) x [x0, x1), which scales its sum. */
+template <class T> PT_HOST_DEVICE inline T window_inverse_count(int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
+  return T(1) / static_cast<T>((y1 - y0) * (x1 - x0));
+}
+
+/**
+ * The input index that tap k of convolution output o reads along an axis (stride s, padding before, dilation d);
+ * outside [0, in) it reads the zero padding.
+ */
+PT_HOST_DEVICE inline int64_t conv_input_index(int64_t o, int64_t s, int64_t pad, int64_t k, int64_t d) {
+  return o * s - pad + k * d;
+}
+
+/**
+ * The output among [0, out) whose tap k reads input index i along an axis (conv_input_index's inverse), or -1 when
+ * none does: the input gradient's gather. Here, not in the CUDA kernel, so that the CPU tests check it.
+ */
+PT_HOST_DEVICE inline int64_t conv_output_index(int64_t i, int64_t s, int64_t pad, int64_t k, int64_t d,
+                                                int64_t out) {
+  const int64_t p = i + pad - k * d;  // = o * s
+  return p >= 0 && p % s == 0 && p / s < out ? p / s : -1;
+}
+
 /**
  * Whether `v` replaces the running maximum `m` of a max pooling window: strictly greater keeps the first maximum
  * (TF's tie rule), and the first NaN wins and stays. Bitwise, with no branch, so it vectorises; for scalars and the

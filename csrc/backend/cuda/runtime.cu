@@ -214,6 +214,7 @@ void register_kernels() {
   register_random_kernels();
   register_optim_kernels();
   register_pool_kernels();
+  register_conv_kernels();
 }
 
 }  // namespace pt::cuda
