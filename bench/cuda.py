@@ -8,8 +8,10 @@ Usage: python bench/cuda.py [--runs 7] [--sizes 1024,4096,8192] [--peak-gbs 3350
 Needs a CUDA build of pytensor (bench/cuda_check.sh builds one) and a GPU; PyTorch is timed when it is importable
 with CUDA, else its columns read "-". Every figure is the median over --runs timed batches, each batch synchronised
 with the GPU before the clock stops (pytensor: _core.gpu_synchronize, PyTorch: torch.cuda.synchronize), libraries
-interleaved case by case. PyTorch's float32 convolutions run without TF32 (as pytensor's and TF's). The add's bandwidth counts 12 bytes per element (two reads, one write); --peak-gbs is the
-GPU's data-sheet bandwidth (H100 SXM 3350 GB/s, H100 PCIe 2000, H200 4800), guessed from the GPU's name when not given.
+interleaved case by case (the CNN fit: its second epoch's seconds, the first traces and warms up). PyTorch's float32
+matmuls and convolutions run without TF32, as pytensor's and TF's. The add's bandwidth counts 12 bytes per element
+(two reads, one write); --peak-gbs is the GPU's data-sheet bandwidth (H100 SXM 3350 GB/s, H100 PCIe 2000, H200
+4800), guessed from the GPU's name when not given.
 """
 import argparse
 import os
