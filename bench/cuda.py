@@ -193,7 +193,8 @@ def cnn_fit(args, rng, torch):
                             nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 5 * 5, 10)).cuda()
         optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
-        tx = torch.from_numpy(x_np).permute(0, 3, 1, 2).contiguous().pin_memory()
+        # As fit: each batch gathered from host arrays and copied to the GPU.
+        tx = torch.from_numpy(x_np).permute(0, 3, 1, 2).contiguous()
         ty = torch.from_numpy(y_np)
         times = []
         for _ in range(2):
@@ -201,7 +202,7 @@ def cnn_fit(args, rng, torch):
             order = torch.randperm(samples)
             for i in range(0, samples, 128):
                 batch = order[i:i + 128]
-                xb, yb = tx[batch].cuda(non_blocking=True), ty[batch].cuda(non_blocking=True)
+                xb, yb = tx[batch].cuda(), ty[batch].cuda()
                 optimizer.zero_grad()
                 loss_fn(net(xb), yb).backward()
                 optimizer.step()
