@@ -97,6 +97,16 @@ TEST(SharedMath, ConvOutputIndexInvertsConvInputIndex) {
   EXPECT_EQ(backend::conv_input_index(2, 2, 1, 1, 3), 6);  // 2 * 2 - 1 + 1 * 3
 }
 
+TEST(SharedMath, ReluPassesNanAndItsGradientIsZeroThere) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(backend::relu_element(nan)));
+  EXPECT_EQ(backend::relu_element(-2.0f), 0.0f);
+  EXPECT_EQ(backend::relu_element(3.0), 3.0);
+  EXPECT_EQ(backend::relu_grad_element(5.0f, nan), 0.0f);
+  EXPECT_EQ(backend::relu_grad_element(5.0f, 0.0f), 0.0f);
+  EXPECT_EQ(backend::relu_grad_element(5.0, 0.5), 5.0);
+}
+
 TEST(SharedMath, MaxRuleKeepsTheFirstMaximumAndTheFirstNan) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   EXPECT_TRUE(backend::replaces_max(2.0f, 1.0f));

@@ -5,6 +5,7 @@
 #include "../../core/device.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "../shared_math.h"
 #include "register.h"
 #include "runtime.h"
 
@@ -103,6 +104,13 @@ struct SquaredDifference {
 // numpy's maximum / minimum: a NaN in either operand gives NaN.
 struct Maximum { template <class T> __device__ T operator()(T a, T b) const { return (a > b || a != a) ? a : b; } };
 struct Minimum { template <class T> __device__ T operator()(T a, T b) const { return (a < b || a != a) ? a : b; } };
+// The fused ops a traced Conv2D / Dense step with relu runs (bias along the last axis, broadcast as numpy's).
+struct BiasAddRelu {
+  template <class T> __device__ T operator()(T v, T b) const { return backend::relu_element(v + b); }
+};
+struct ReluGrad {
+  template <class T> __device__ T operator()(T dy, T v) const { return backend::relu_grad_element(dy, v); }
+};
 struct Equal { template <class T> __device__ bool operator()(T a, T b) const { return a == b; } };
 struct NotEqual { template <class T> __device__ bool operator()(T a, T b) const { return a != b; } };
 struct Less { template <class T> __device__ bool operator()(T a, T b) const { return a < b; } };
@@ -114,7 +122,7 @@ struct Identity { template <class T> __device__ T operator()(T x) const { return
 struct Negative { template <class T> __device__ T operator()(T x) const { return -x; } };
 struct Abs { template <class T> __device__ T operator()(T x) const { return x < T(0) ? -x : x; } };
 struct Square { template <class T> __device__ T operator()(T x) const { return x * x; } };
-struct Relu { template <class T> __device__ T operator()(T x) const { return (x > T(0) || x != x) ? x : T(0); } };
+struct Relu { template <class T> __device__ T operator()(T x) const { return backend::relu_element(x); } };
 struct Exp { template <class T> __device__ T operator()(T x) const { return exp(x); } };
 struct Log { template <class T> __device__ T operator()(T x) const { return log(x); } };
 struct Log1p { template <class T> __device__ T operator()(T x) const { return log1p(x); } };
@@ -166,6 +174,8 @@ void register_elementwise_kernels() {
   register_binary<OpId::maximum, Maximum>(ArithmeticTypes{});
   register_binary<OpId::minimum, Minimum>(ArithmeticTypes{});
   register_binary<OpId::squared_difference, SquaredDifference>(FloatTypes{});
+  register_binary<OpId::bias_add_relu, BiasAddRelu>(FloatTypes{});
+  register_binary<OpId::relu_grad, ReluGrad>(FloatTypes{});
   register_binary<OpId::equal, Equal>(ArithmeticTypes{});
   register_binary<OpId::not_equal, NotEqual>(ArithmeticTypes{});
   register_binary<OpId::less, Less>(ArithmeticTypes{});
