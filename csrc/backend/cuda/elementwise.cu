@@ -1,5 +1,6 @@
 // CUDA kernels of the element-wise ops: one templated kernel for every binary op with numpy broadcasting, one for
-// every unary op (and the strided copy identity), each over any strides with a fast path for dense operands.
+// every unary op (and the strided copy identity), each over any strides with a fast path for dense operands, and
+// where's select over any strides.
 #include <cstdint>
 
 #include "../../core/device.h"
@@ -92,6 +93,26 @@ template <class T, class R, class F> void run_unary(const char* op, const Tensor
   check_launch(op);
 }
 
+template <class T>
+__global__ void where_strided(const bool* c, const T* x, const T* y, T* out, Layout<4> l, int64_t n) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    int64_t off[4];
+    l.offsets(i, off);
+    out[off[3]] = c[off[0]] ? x[off[1]] : y[off[2]];
+  }
+}
+
+/** where: out = cond ? x : y, the three broadcast to out's shape (backend::WhereKernel). */
+template <class T> void where(const Tensor& c_in, const Tensor& x_in, const Tensor& y_in, const Tensor& out) {
+  const Tensor c = on_gpu(c_in, "where"), x = on_gpu(x_in, "where"), y = on_gpu(y_in, "where");
+  const Strides sc = broadcast_strides(c.shape(), c.strides(), out.shape());
+  const Strides sx = broadcast_strides(x.shape(), x.strides(), out.shape());
+  const Strides sy = broadcast_strides(y.shape(), y.strides(), out.shape());
+  const Strides* const strides[4] = {&sc, &sx, &sy, &out.strides()};
+  launch_over("where", out.numel(), where_strided<T>, c.data<bool>(), x.data<T>(), y.data<T>(), out.data<T>(),
+              make_layout<4>("where", out.shape(), strides));
+}
+
 // ---- the functions (device functors; float and double through CUDA's overloaded math) ----
 struct Add { template <class T> __device__ T operator()(T a, T b) const { return a + b; } };
 struct Subtract { template <class T> __device__ T operator()(T a, T b) const { return a - b; } };
@@ -118,7 +139,11 @@ struct LessEqual { template <class T> __device__ bool operator()(T a, T b) const
 struct Greater { template <class T> __device__ bool operator()(T a, T b) const { return a > b; } };
 struct GreaterEqual { template <class T> __device__ bool operator()(T a, T b) const { return a >= b; } };
 
+struct LogicalAnd { __device__ bool operator()(bool a, bool b) const { return a && b; } };
+struct LogicalOr { __device__ bool operator()(bool a, bool b) const { return a || b; } };
+
 struct Identity { template <class T> __device__ T operator()(T x) const { return x; } };
+struct LogicalNot { __device__ bool operator()(bool x) const { return !x; } };
 struct Negative { template <class T> __device__ T operator()(T x) const { return -x; } };
 struct Abs { template <class T> __device__ T operator()(T x) const { return x < T(0) ? -x : x; } };
 struct Square { template <class T> __device__ T operator()(T x) const { return x * x; } };
@@ -174,6 +199,8 @@ void register_elementwise_kernels() {
   register_binary<OpId::maximum, Maximum>(ArithmeticTypes{});
   register_binary<OpId::minimum, Minimum>(ArithmeticTypes{});
   register_binary<OpId::squared_difference, SquaredDifference>(FloatTypes{});
+  register_binary<OpId::logical_and, LogicalAnd>(Types<bool>{});
+  register_binary<OpId::logical_or, LogicalOr>(Types<bool>{});
   register_binary<OpId::bias_add_relu, BiasAddRelu>(FloatTypes{});
   register_binary<OpId::relu_grad, ReluGrad>(FloatTypes{});
   register_binary<OpId::equal, Equal>(ArithmeticTypes{});
@@ -184,6 +211,7 @@ void register_elementwise_kernels() {
   register_binary<OpId::greater_equal, GreaterEqual>(ArithmeticTypes{});
 
   register_unary<OpId::identity, Identity>(Types<bool, uint8_t, int32_t, int64_t, float, double>{});
+  register_unary<OpId::logical_not, LogicalNot>(Types<bool>{});
   register_unary<OpId::negative, Negative>(ArithmeticTypes{});
   register_unary<OpId::abs, Abs>(ArithmeticTypes{});
   register_unary<OpId::square, Square>(ArithmeticTypes{});
@@ -199,6 +227,8 @@ void register_elementwise_kernels() {
   register_unary<OpId::cos, Cos>(FloatTypes{});
   register_unary<OpId::tanh, Tanh>(FloatTypes{});
   register_unary<OpId::sigmoid, Sigmoid>(FloatTypes{});
+  register_each(Types<bool, uint8_t, int32_t, int64_t, float, double>{}, OpId::where, Device::CUDA,
+                [](auto t) { return &where<decltype(t)>; });
 }
 
 }  // namespace pt::cuda
