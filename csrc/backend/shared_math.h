@@ -17,7 +17,7 @@ namespace pt::backend {
 /** dropout's mask element from its uniform draw: 1 / (1 - rate) where u >= rate (TF keeps those), else 0. */
 template <class T> PT_HOST_DEVICE inline T dropout_mask(T u, T rate, T scale) { return u >= rate ? scale : T(0); }
 
-/** relu: v where v > 0, NaN stays NaN (s <= 0 is false for NaN, so no branch is needed), else 0. */
+/** relu: v where v > 0, else 0; NaN stays NaN (v <= 0 is false for it, so no separate test is needed). */
 template <class T> PT_HOST_DEVICE inline T relu_element(T v) { return v <= T(0) ? T(0) : v; }
 
 /** relu's gradient: dy where the feature v > 0, else 0 (a NaN feature gives 0, as TF's dy * (features > 0)). */
