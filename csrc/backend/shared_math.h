@@ -5,6 +5,8 @@
  */
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 
 #ifdef __CUDACC__
 #define PT_HOST_DEVICE __host__ __device__
@@ -16,6 +18,23 @@ namespace pt::backend {
 
 /** dropout's mask element from its uniform draw: 1 / (1 - rate) where u >= rate (TF keeps those), else 0. */
 template <class T> PT_HOST_DEVICE inline T dropout_mask(T u, T rate, T scale) { return u >= rate ? scale : T(0); }
+
+/**
+ * cast's conversion of one real element (both types bool, integers or float / double): true for nonzero; float to
+ * integer saturates and NaN gives 0, as TF's CPU kernels do in practice (C++ leaves both undefined).
+ */
+template <class R, class T> PT_HOST_DEVICE inline R cast_element(T v) {
+  if constexpr (std::is_same_v<R, bool>) {
+    return v != T(0);
+  } else if constexpr (std::is_floating_point_v<T> && std::is_integral_v<R>) {
+    if (!(v == v)) return R(0);
+    if (v <= static_cast<T>(std::numeric_limits<R>::lowest())) return std::numeric_limits<R>::lowest();
+    if (v >= static_cast<T>(std::numeric_limits<R>::max())) return std::numeric_limits<R>::max();
+    return static_cast<R>(v);
+  } else {
+    return static_cast<R>(v);
+  }
+}
 
 /** relu: v where v > 0, else 0; NaN stays NaN (v <= 0 is false for it, so no separate test is needed). */
 template <class T> PT_HOST_DEVICE inline T relu_element(T v) { return v <= T(0) ? T(0) : v; }

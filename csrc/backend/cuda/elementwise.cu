@@ -166,6 +166,25 @@ struct Sigmoid {
   }
 };
 
+/** cast's conversion to R (shared_math.h: the CPU's). */
+template <class R> struct Cast {
+  template <class T> __device__ R operator()(T v) const { return backend::cast_element<R>(v); }
+};
+
+/** cast (keyed by x's dtype) to out's dtype: on the GPU between bool, uint8, int32, int64, float and double; to the
+ *  other dtypes (narrow integers, halves, complex) the CPU's kernel on host copies, as the fallback would run it. */
+template <class T> void cast(const Tensor& x, const Tensor& out) {
+  switch (out.dtype()) {
+    case DType::Bool: return run_unary<T, bool>("cast", x, out, Cast<bool>{});
+    case DType::UInt8: return run_unary<T, uint8_t>("cast", x, out, Cast<uint8_t>{});
+    case DType::Int32: return run_unary<T, int32_t>("cast", x, out, Cast<int32_t>{});
+    case DType::Int64: return run_unary<T, int64_t>("cast", x, out, Cast<int64_t>{});
+    case DType::Float32: return run_unary<T, float>("cast", x, out, Cast<float>{});
+    case DType::Float64: return run_unary<T, double>("cast", x, out, Cast<double>{});
+    default: return backend::kernel<backend::UnaryKernel>(OpId::cast, Device::CPU, x.dtype())(x, out);
+  }
+}
+
 using FloatTypes = Types<float, double>;
 using ArithmeticTypes = Types<int32_t, int64_t, float, double>;
 
@@ -229,6 +248,8 @@ void register_elementwise_kernels() {
   register_unary<OpId::sigmoid, Sigmoid>(FloatTypes{});
   register_each(Types<bool, uint8_t, int32_t, int64_t, float, double>{}, OpId::where, Device::CUDA,
                 [](auto t) { return &where<decltype(t)>; });
+  register_each(Types<bool, uint8_t, int32_t, int64_t, float, double>{}, OpId::cast, Device::CUDA,
+                [](auto t) { return &cast<decltype(t)>; });
 }
 
 }  // namespace pt::cuda
