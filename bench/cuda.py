@@ -1,13 +1,17 @@
 """The CUDA backend side by side with PyTorch CUDA on one GPU: sgemm, batched matmul, element-wise add over 1e8
-floats against the GPU's memory bandwidth, and the overhead of a small eager op.
+floats against the GPU's memory bandwidth, the overhead of a small eager op, conv2d and its two gradients at the
+benchmark CNN's second layer (batch 128, 13x13x32 -> 3x3x64 VALID), and an epoch of the benchmark CNN's Keras `fit`
+(bench/mnist_cnn.py's model, Adam, batch 128) against a PyTorch hand loop on synthetic MNIST-sized data.
 
-Usage: python bench/cuda.py [--runs 7] [--sizes 1024,4096,8192] [--peak-gbs 3350]
+Usage: python bench/cuda.py [--runs 7] [--sizes 1024,4096,8192] [--peak-gbs 3350] [--cnn-samples 8192]
 
 Needs a CUDA build of pytensor (bench/cuda_check.sh builds one) and a GPU; PyTorch is timed when it is importable
 with CUDA, else its columns read "-". Every figure is the median over --runs timed batches, each batch synchronised
 with the GPU before the clock stops (pytensor: _core.gpu_synchronize, PyTorch: torch.cuda.synchronize), libraries
-interleaved case by case. The add's bandwidth counts 12 bytes per element (two reads, one write); --peak-gbs is the
-GPU's data-sheet bandwidth (H100 SXM 3350 GB/s, H100 PCIe 2000, H200 4800), guessed from the GPU's name when not given.
+interleaved case by case (the CNN fit: its second epoch's seconds, the first traces and warms up). PyTorch's float32
+matmuls and convolutions run without TF32, as pytensor's and TF's. The add's bandwidth counts 12 bytes per element
+(two reads, one write); --peak-gbs is the GPU's data-sheet bandwidth (H100 SXM 3350 GB/s, H100 PCIe 2000, H200
+4800), guessed from the GPU's name when not given.
 """
 import argparse
 import os
@@ -30,6 +34,7 @@ def parse_args():
     p.add_argument("--runs", type=int, default=7)
     p.add_argument("--sizes", default="1024,4096,8192")
     p.add_argument("--peak-gbs", type=float, default=None)
+    p.add_argument("--cnn-samples", type=int, default=8192, help="samples of the CNN fit's epoch")
     return p.parse_args()
 
 
@@ -130,6 +135,84 @@ def main():
         t_torch = timed(lambda: ts + ts, torch_sync, args.runs)
     print(f"{'small add (16 floats), eager':<34} {'us/op':<8} {t_pt * 1e6:12.2f} "
           f"{(f'{t_torch * 1e6:12.2f}') if t_torch else f'{chr(45):>12}'}  (lower is better)")
+
+    conv_cases(args, rng, torch, row)
+    cnn_fit(args, rng, torch)
+
+
+def conv_cases(args, rng, torch, row):
+    """conv2d and its gradients at the benchmark CNN's second layer, NHWC / HWIO here, NCHW / OIHW in PyTorch."""
+    n, h, c, k, co = 128, 13, 32, 3, 64
+    x_np = rng.standard_normal((n, h, h, c), dtype=np.float32)
+    w_np = rng.standard_normal((k, k, c, co), dtype=np.float32)
+    oh = h - k + 1
+    dy_np = rng.standard_normal((n, oh, oh, co), dtype=np.float32)
+    flops = 2.0 * n * oh * oh * co * k * k * c
+    x, w, dy = pt.constant(x_np), pt.constant(w_np), pt.constant(dy_np)
+    ours = {"conv2d": lambda: pt.nn.conv2d(x, w, 1, "VALID"),
+            "conv2d_backprop_input": lambda: pt.nn.conv2d_backprop_input([n, h, h, c], w, dy, 1, "VALID"),
+            "conv2d_backprop_filter": lambda: pt.nn.conv2d_backprop_filter(x, [k, k, c, co], dy, 1, "VALID")}
+    theirs = {}
+    if torch:
+        torch.backends.cudnn.allow_tf32 = False
+        tx = torch.from_numpy(x_np).permute(0, 3, 1, 2).contiguous().cuda()
+        tw = torch.from_numpy(w_np).permute(3, 2, 0, 1).contiguous().cuda()
+        tdy = torch.from_numpy(dy_np).permute(0, 3, 1, 2).contiguous().cuda()
+        grad = torch.nn.grad
+        theirs = {"conv2d": lambda: torch.nn.functional.conv2d(tx, tw),
+                  "conv2d_backprop_input": lambda: grad.conv2d_input(tx.shape, tw, tdy),
+                  "conv2d_backprop_filter": lambda: grad.conv2d_weight(tx, tw.shape, tdy)}
+    for name, fn in ours.items():
+        t_pt = timed(fn, pt._core.gpu_synchronize, args.runs)
+        t_torch = timed(theirs[name], torch.cuda.synchronize, args.runs) if torch else None
+        row(f"{name} 128x13x13x32 * 3x3x64", "GFLOPS", flops / t_pt / 1e9, flops / t_torch / 1e9 if t_torch else None)
+
+
+def cnn_fit(args, rng, torch):
+    """Seconds per epoch of the benchmark CNN (the second of two epochs: the first traces and warms up)."""
+    samples = args.cnn_samples
+    x_np = rng.random((samples, 28, 28, 1), dtype=np.float32)
+    y_np = rng.integers(0, 10, samples)
+    keras, layers = pt.keras, pt.keras.layers
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(32, (3, 3), activation="relu"),
+                              layers.MaxPooling2D((2, 2)), layers.Conv2D(64, (3, 3), activation="relu"),
+                              layers.MaxPooling2D((2, 2)), layers.Flatten(), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    epochs = []
+    for _ in range(2):
+        start = time.perf_counter()
+        model.fit(x_np, y_np, epochs=1, batch_size=128, verbose=0)
+        pt._core.gpu_synchronize()
+        epochs.append(time.perf_counter() - start)
+    t_torch = None
+    if torch:
+        from torch import nn
+        torch.manual_seed(0)
+        net = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 5 * 5, 10)).cuda()
+        optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+        # As fit: each batch gathered from host arrays and copied to the GPU.
+        tx = torch.from_numpy(x_np).permute(0, 3, 1, 2).contiguous()
+        ty = torch.from_numpy(y_np)
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            order = torch.randperm(samples)
+            for i in range(0, samples, 128):
+                batch = order[i:i + 128]
+                xb, yb = tx[batch].cuda(), ty[batch].cuda()
+                optimizer.zero_grad()
+                loss_fn(net(xb), yb).backward()
+                optimizer.step()
+            torch.cuda.synchronize()
+            times.append(time.perf_counter() - start)
+        t_torch = times[-1]
+    ratio = f"{t_torch / epochs[-1]:6.2f}x" if t_torch else "     -"
+    theirs = f"{t_torch:12.3f}" if t_torch else f"{'-':>12}"
+    print(f"{f'CNN fit epoch ({samples} samples)':<34} {'s':<8} {epochs[-1]:12.3f} {theirs} {ratio} "
+          f"(lower is better; ratio torch / pytensor; pytensor's first epoch {epochs[0]:.2f} s)")
 
 
 if __name__ == "__main__":

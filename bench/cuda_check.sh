@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One-shot check of the CUDA backend for a short GPU loan: builds pytensor with CUDA into build/cuda (the dev build
-# in build/dev is untouched), runs the GPU tests and the device tests, then bench/cuda.py. Run from the repository
-# root on a machine with an NVIDIA GPU, nvcc + cuBLAS (a CUDA toolkit, or NVIDIA's nvidia-cublas wheel in this
-# Python), CMake >= 3.21, ninja and pybind11:  bash bench/cuda_check.sh [--full]
+# in build/dev is untouched), runs the GPU tests (every op with a CUDA kernel, conv2d's included, against numpy and
+# the CPU, and a small CNN fit) and the device tests, then bench/cuda.py (matmul, add, conv2d, the CNN fit). Run from
+# the repository root on a machine with an NVIDIA GPU, nvcc + cuBLAS (a CUDA toolkit, or NVIDIA's nvidia-cublas
+# wheel in this Python), CMake >= 3.21, ninja and pybind11:  bash bench/cuda_check.sh [--full]
 # --full also runs the default test suite with tensors on the GPU by default (TF's placement rule), which exercises
 # the CPU fallback of every op without a CUDA kernel. Output: one log per step under ${OUT:-build/cuda}/.
 # PYTENSOR_CUDA_PREBUILT=1 skips the build and uses build/cuda/_core*.so as it is: an extension built elsewhere

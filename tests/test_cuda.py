@@ -237,3 +237,50 @@ def test_pooling_and_its_gradients_agree_with_the_cpu(padding, window, strides):
     cpu, gpu = _on_both(pools, x)
     for name, c, g in zip(("max_pool2d", "avg_pool2d", "max_pool2d gradient", "avg_pool2d gradient"), cpu, gpu):
         np.testing.assert_allclose(g, c, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def test_the_convolutions_have_cuda_kernels():
+    # The generic tests above cover an op only where the kernel table has a CUDA kernel for it.
+    for name in ("conv2d", "conv2d_backprop_input", "conv2d_backprop_filter", "conv2d_max_pool",
+                 "conv2d_max_pool_backprop_input", "conv2d_max_pool_backprop_filter"):
+        assert set(CUDA_KERNELS.get(name, [])) >= {"float32", "float64"}, name
+
+
+@pytest.mark.parametrize("strides,padding,dilations", [
+    (1, "VALID", 1), (2, "SAME", 1), ([1, 2], [[0, 0], [2, 1], [0, 3], [0, 0]], 1), (1, "SAME", [2, 3])])
+def test_conv2d_gradients_agree_with_the_cpu(strides, padding, dilations):
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((3, 11, 10, 5)).astype("float32")
+    w = rng.standard_normal((3, 2, 5, 7)).astype("float32")
+
+    def conv(t, f):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch([t, f])
+            y = tf.nn.conv2d(t, f, strides, padding, dilations=dilations)
+            total = tf.reduce_sum(y * tf.reshape(tf.range(tf.size(y), dtype=tf.float32) / 100.0, tf.shape(y)))
+        return [y, tape.gradient(total, t), tape.gradient(total, f)]
+
+    cpu, gpu = _on_both(conv, x, w)
+    for name, c, g in zip(("conv2d", "input gradient", "filter gradient"), cpu, gpu):
+        np.testing.assert_allclose(g, c, rtol=1e-4, atol=1e-3, err_msg=name)
+
+
+def test_a_cnn_fit_on_the_gpu_matches_the_cpu():
+    # Conv2D -> MaxPooling2D: the traced step fuses them into conv2d_max_pool and its gradients (CUDA kernels too).
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((64, 12, 12, 1)).astype("float32")
+    y = rng.integers(0, 10, 64)
+    weights = []
+    for device in ("CPU", "GPU"):
+        with tf.device(f"/{device}:0"):
+            tf.keras.utils.set_random_seed(0)
+            model = tf.keras.Sequential([tf.keras.Input((12, 12, 1)),
+                                         tf.keras.layers.Conv2D(8, 3, activation="relu"),
+                                         tf.keras.layers.MaxPooling2D(2), tf.keras.layers.Flatten(),
+                                         tf.keras.layers.Dense(10)])
+            model.compile(tf.keras.optimizers.SGD(0.05),
+                          tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+            model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+            weights.append([v.numpy() for v in model.trainable_variables])
+    for c, g in zip(*weights):
+        np.testing.assert_allclose(g, c, rtol=1e-4, atol=1e-5)

@@ -226,6 +226,16 @@ class _PyDatasetData(_IterableData):
         self.py_dataset.on_epoch_end()
 
 
+def _on_device(execution):
+    """An execution's numpy batches as tensors on the GPU where new tensors go there: their uploads are queued (through
+    the CUDA backend's pinned staging buffers, without waiting) while the GPU runs the step before. Unchanged on the
+    CPU, where the step reads the arrays in place."""
+    if execution is None or pt._core.default_device() != "GPU":
+        return execution
+    first, last, batches = execution
+    return first, last, pt.nest.map_structure(lambda a: pt.constant(a) if isinstance(a, np.ndarray) else a, batches)
+
+
 def _python_logs(logs):
     """A step's logs as Python floats, read after the execution (for the callbacks, the progress bar, History)."""
     return {k: float(_to_numpy(v)) for k, v in logs.items()}
@@ -867,12 +877,25 @@ class Trainer:
 
     def _run_epoch(self, train, callback_list):
         logs = None
-        for first, last, batches in self._executions(train):
+        executions = self._executions(train)
+        # Array data: the next execution's batches are gathered (and where tensors go to a GPU, their uploads queued)
+        # after this step is queued and before its logs are read, so they overlap its run. A pure read of the arrays:
+        # a generator's or a dataset's batch is never taken early.
+        ahead = isinstance(train, _ArrayData) and self._distribution is None
+        fetch = (lambda: _on_device(next(executions, None))) if ahead else (lambda: next(executions, None))
+        upcoming = fetch()
+        while upcoming is not None:
+            first, last, batches = upcoming
             callback_list.on_train_batch_begin(first)
-            logs = _python_logs(self._execute("train", tuple(pack_x_y_sample_weight(*b) for b in batches)))
+            outputs = self._execute("train", tuple(pack_x_y_sample_weight(*b) for b in batches))
+            if ahead:
+                upcoming = fetch()
+            logs = _python_logs(outputs)
             callback_list.on_train_batch_end(last, logs)
             if self.stop_training:
                 break
+            if not ahead:
+                upcoming = fetch()
         if logs is None:
             raise ValueError("fit: the training data produced no batches; it is empty.")
         return logs

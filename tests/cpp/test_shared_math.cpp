@@ -70,6 +70,43 @@ TEST(SharedMath, CoveringRangesInvertWindowRanges) {
         }
 }
 
+TEST(SharedMath, AveragePoolingScalesByTheInBoundsCount) {
+  EXPECT_EQ(backend::window_inverse_count<float>(0, 3, 1, 3), 1.0f / 6.0f);  // 3 rows x 2 columns
+  EXPECT_EQ(backend::window_inverse_count<double>(4, 5, 0, 1), 1.0);
+}
+
+TEST(SharedMath, ConvOutputIndexInvertsConvInputIndex) {
+  // The CUDA input gradient gathers, by conv_output_index, exactly the (output, tap) pairs whose conv_input_index
+  // the forward reads: for every input i and tap k, the output found (if any) reads i by tap k, and no other does.
+  for (int64_t s : {1, 2, 3})
+    for (int64_t d : {1, 2})
+      for (int64_t k_size : {1, 2, 3})
+        for (int64_t pad : {0, 1, 2})
+          for (int64_t out : {1, 4}) {
+            const int64_t in = (out - 1) * s + (k_size - 1) * d + 1;  // a size whose outputs read every input
+            for (int64_t i = 0; i < in; ++i)
+              for (int64_t k = 0; k < k_size; ++k) {
+                const int64_t found = backend::conv_output_index(i, s, pad, k, d, out);
+                int64_t readers = 0, reader = -1;
+                for (int64_t o = 0; o < out; ++o)
+                  if (backend::conv_input_index(o, s, pad, k, d) == i) ++readers, reader = o;
+                ASSERT_LE(readers, 1);
+                EXPECT_EQ(found, reader) << "s " << s << " d " << d << " pad " << pad << " i " << i << " k " << k;
+              }
+          }
+  EXPECT_EQ(backend::conv_input_index(2, 2, 1, 1, 3), 6);  // 2 * 2 - 1 + 1 * 3
+}
+
+TEST(SharedMath, ReluPassesNanAndItsGradientIsZeroThere) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(backend::relu_element(nan)));
+  EXPECT_EQ(backend::relu_element(-2.0f), 0.0f);
+  EXPECT_EQ(backend::relu_element(3.0), 3.0);
+  EXPECT_EQ(backend::relu_grad_element(5.0f, nan), 0.0f);
+  EXPECT_EQ(backend::relu_grad_element(5.0f, 0.0f), 0.0f);
+  EXPECT_EQ(backend::relu_grad_element(5.0, 0.5), 5.0);
+}
+
 TEST(SharedMath, MaxRuleKeepsTheFirstMaximumAndTheFirstNan) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   EXPECT_TRUE(backend::replaces_max(2.0f, 1.0f));

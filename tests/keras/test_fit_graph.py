@@ -423,3 +423,49 @@ def test_sequential_fits_one_dimensional_samples_to_a_trailing_axis_of_one():
     np.testing.assert_allclose(model.predict(np.array([5.0]), verbose=0), [[6.0]])
     with pytest.raises(ValueError, match="incompatible"):
         model.predict(np.ones((2, 3)), verbose=0)
+
+
+def test_array_batches_are_gathered_one_step_ahead_and_stay_numpy_on_the_cpu():
+    # fit gathers the next array batch after queuing a step and before reading its logs (on a GPU its upload then
+    # overlaps the step); on the CPU the batch reaches the step as the numpy rows themselves. Stopping after the third
+    # step leaves the weights of three train_on_batch steps on the first three batches: none skipped, none reordered.
+    from pytensor.keras import trainer
+    execution = (0, 0, ((X[:4], Y[:4], None),))
+    with pt.device("/CPU:0"):
+        assert trainer._on_device(execution) is execution
+    seen = []
+
+    class StopAfterThree(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(batch)
+            self.model.stop_training = batch == 2
+
+    fitted, stepped = _sequential(), _sequential()
+    stepped.set_weights(fitted.get_weights())
+    for model in (fitted, stepped):
+        model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    with pt.device("/CPU:0"):
+        fitted.fit(X, Y, batch_size=50, epochs=1, shuffle=False, verbose=0, callbacks=[StopAfterThree()])
+        for i in range(3):
+            stepped.train_on_batch(X[i * 50:(i + 1) * 50], Y[i * 50:(i + 1) * 50])
+    assert seen == [0, 1, 2]
+    for a, b in zip(fitted.get_weights(), stepped.get_weights()):
+        np.testing.assert_allclose(a, b, **TOL)
+
+
+def test_a_generator_is_never_read_ahead():
+    taken = []
+
+    def batches():
+        for i in range(4):
+            taken.append(i)
+            yield X[i * 50:(i + 1) * 50], Y[i * 50:(i + 1) * 50]
+
+    class StopAfterTwo(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            self.model.stop_training = batch == 1
+
+    model = _sequential()
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    model.fit(batches(), epochs=1, verbose=0, callbacks=[StopAfterTwo()])
+    assert taken == [0, 1]

@@ -4,6 +4,7 @@
 
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "../shared_math.h"
 #include "elementwise.h"
 #include "register.h"
 
@@ -41,11 +42,7 @@ void bias_add_relu_rows(const T* value, const T* bias, T* out, int64_t numel, in
     for (int64_t r = lo; r < hi; ++r) {
       const T* __restrict v = value + r * c;
       T* __restrict o = out + r * c;
-      // s <= 0 is false for NaN, so NaN passes through (relu's rule) without a branch.
-      for (int64_t j = 0; j < c; ++j) {
-        const T s = v[j] + bias[j];
-        o[j] = s <= T(0) ? T(0) : s;
-      }
+      for (int64_t j = 0; j < c; ++j) o[j] = backend::relu_element(v[j] + bias[j]);
     }
   });
 }
@@ -57,11 +54,8 @@ void bias_add_relu(const Tensor& value, const Tensor& bias, const Tensor& out) {
     bias_add_relu_rows(value.data<T>(), bias.data<T>(), out.data<T>(), value.numel(), value.shape().back());
   } else {
     const Strides bias_strides = broadcast_strides(bias.shape(), bias.strides(), value.shape());
-    // NaN stays NaN (relu's rule); v > 0 is false for NaN, so it is tested first.
-    binary_map<T, T>(value.shape(), out, value, value.strides(), bias, bias_strides, [](T v, T b) {
-      const T s = v + b;
-      return s > T(0) || s != s ? s : T(0);
-    });
+    binary_map<T, T>(value.shape(), out, value, value.strides(), bias, bias_strides,
+                     [](T v, T b) { return backend::relu_element(v + b); });
   }
 }
 
@@ -109,9 +103,8 @@ void register_activation_kernels() {
   register_each(FloatTypes{}, OpId::relu_grad, Device::CPU, [](auto tag) {
     using T = decltype(tag);
     return +[](const Tensor& dy, const Tensor& x, const Tensor& out) {
-      // NaN features give 0, as TF's gradients * (features > 0) does.
       binary_map<T, T>(x.shape(), out, dy, dy.strides(), x, x.strides(),
-                       [](T g, T v) { return v > T(0) ? g : T(0); });
+                       [](T g, T v) { return backend::relu_grad_element(g, v); });
     };
   });
   register_each(FloatTypes{}, OpId::bias_add_relu, Device::CPU,

@@ -10,6 +10,7 @@
 #include "../../core/parallel.h"
 #include "../../core/tensor.h"
 #include "../kernel_table.h"
+#include "../shared_math.h"
 #include "register.h"
 #include "gemm.h"
 #include "max_window.h"
@@ -19,6 +20,8 @@
 namespace pt::cpu {
 
 namespace {
+
+using backend::conv_input_index;  // shared with the CUDA kernels
 
 /** im2col elements per block: one block's patches and its GEMM panels stay in L2. */
 constexpr int64_t kBlockElems = int64_t(1) << 16;
@@ -63,13 +66,13 @@ void im2col(const ConvGeometry& g, const T* x, int64_t r0, int64_t r1, T* col) {
     const T* xi = x + img * g.h * g.w * g.c;
     T* dst = col + (r - r0) * patch_size(g);
     for (int64_t ky = 0; ky < g.kh; ++ky, dst += kwc) {
-      const int64_t iy = oy * g.sh - g.pad_top + ky * g.dh;
+      const int64_t iy = conv_input_index(oy, g.sh, g.pad_top, ky, g.dh);
       if (iy < 0 || iy >= g.h) {
         std::fill(dst, dst + kwc, T(0));
         continue;
       }
       for (int64_t kx = 0; kx < g.kw; ++kx) {
-        const int64_t ix = ox * g.sw - g.pad_left + kx * g.dw;
+        const int64_t ix = conv_input_index(ox, g.sw, g.pad_left, kx, g.dw);
         T* d = dst + kx * g.c;
         if (ix < 0 || ix >= g.w) std::fill(d, d + g.c, T(0));
         else std::memcpy(d, xi + (iy * g.w + ix) * g.c, sizeof(T) * g.c);
@@ -86,10 +89,10 @@ void col2im_image(const ConvGeometry& g, const T* col, T* dx) {
     for (int64_t ox = 0; ox < g.ow; ++ox) {
       const T* src = col + (oy * g.ow + ox) * patch_size(g);
       for (int64_t ky = 0; ky < g.kh; ++ky) {
-        const int64_t iy = oy * g.sh - g.pad_top + ky * g.dh;
+        const int64_t iy = conv_input_index(oy, g.sh, g.pad_top, ky, g.dh);
         if (iy < 0 || iy >= g.h) continue;
         for (int64_t kx = 0; kx < g.kw; ++kx) {
-          const int64_t ix = ox * g.sw - g.pad_left + kx * g.dw;
+          const int64_t ix = conv_input_index(ox, g.sw, g.pad_left, kx, g.dw);
           if (ix < 0 || ix >= g.w) continue;
           const T* s = src + (ky * g.kw + kx) * g.c;
           T* d = dx + (iy * g.w + ix) * g.c;
@@ -118,7 +121,7 @@ class LineTaps {
   void at(const T* xi, int64_t oy) {
     const int64_t c = g_.c;
     for (int64_t ky = 0, k = 0; ky < g_.kh; ++ky) {
-      const int64_t iy = oy * g_.sh - g_.pad_top + ky * g_.dh;
+      const int64_t iy = conv_input_index(oy, g_.sh, g_.pad_top, ky, g_.dh);
       const bool row_inside = iy >= 0 && iy < g_.h;
       const T* row = row_inside ? xi + iy * g_.w * c : nullptr;  // its pixel column 0
       if (!row_inside || !in_width_) {
@@ -374,10 +377,10 @@ void for_each_tap_read(const ConvGeometry& g, Visit&& visit) {
   for (int64_t oy = 0; oy < g.oh; ++oy)
     for (int64_t ox = 0; ox < g.ow; ++ox)
       for (int64_t ky = 0; ky < g.kh; ++ky) {
-        const int64_t iy = oy - g.pad_top + ky * g.dh;
+        const int64_t iy = conv_input_index(oy, 1, g.pad_top, ky, g.dh);  // stride 1
         if (iy < 0 || iy >= g.h) continue;
         for (int64_t kx = 0; kx < g.kw; ++kx) {
-          const int64_t ix = ox - g.pad_left + kx * g.dw;
+          const int64_t ix = conv_input_index(ox, 1, g.pad_left, kx, g.dw);
           if (ix < 0 || ix >= g.w) continue;
           visit((iy * g.w + ix) * width + (ky * g.kw + kx) * g.co, (oy * g.ow + ox) * g.co);
         }
@@ -642,10 +645,10 @@ void dilation2d_forward(const ConvGeometry& g, const Tensor& x, const Tensor& w,
           T best = std::numeric_limits<T>::lowest();
           int64_t best_in = -1, best_tap = -1;
           for (int64_t ky = 0; ky < g.kh; ++ky) {
-            const int64_t iy = oy * g.sh + ky * g.dh - g.pad_top;
+            const int64_t iy = conv_input_index(oy, g.sh, g.pad_top, ky, g.dh);
             if (iy < 0 || iy >= g.h) continue;
             for (int64_t kx = 0; kx < g.kw; ++kx) {
-              const int64_t ix = ox * g.sw + kx * g.dw - g.pad_left;
+              const int64_t ix = conv_input_index(ox, g.sw, g.pad_left, kx, g.dw);
               if (ix < 0 || ix >= g.w) continue;
               const int64_t i = ((b * g.h + iy) * g.w + ix) * g.c + c, t = (ky * g.kw + kx) * g.c + c;
               const T v = xd[i] + wd[t];

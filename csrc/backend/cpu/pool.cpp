@@ -31,6 +31,7 @@ namespace {
 using Geometry = backend::PoolGeometry;
 
 using backend::covering_range;  // shared with the CUDA kernels
+using backend::window_inverse_count;
 using backend::window_range;
 
 /** covering_range of every input column, once per call: it divides, and the kernels visit each column per row. */
@@ -178,7 +179,7 @@ void avg_pool_kernel(const T* x, T* y, const Geometry& g) {
             const T* in = x + ((b * g.h + iy) * g.w + ix) * C;
             for (int64_t c = 0; c < C; ++c) out[c] += in[c];
           }
-        const T inv = T(1) / static_cast<T>((y1 - y0) * (x1 - x0));
+        const T inv = window_inverse_count<T>(y0, y1, x0, x1);
         for (int64_t c = 0; c < C; ++c) out[c] *= inv;
       }
     }
@@ -298,7 +299,7 @@ void avg_pool_grad_kernel(const T* dy, T* dx, const Geometry& g) {
           for (int64_t ox = ox0; ox < ox1; ++ox) {
             int64_t x0, x1;
             window_range(ox, g.sw, g.pad_left, g.kw, g.w, x0, x1);
-            const T inv = T(1) / static_cast<T>((y1 - y0) * (x1 - x0));
+            const T inv = window_inverse_count<T>(y0, y1, x0, x1);
             const T* gy = dy + ((b * g.oh + oy) * g.ow + ox) * C;
             for (int64_t c = 0; c < C; ++c) out[c] += gy[c] * inv;
           }

@@ -8,6 +8,7 @@
 #include "../../core/int_math.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "../shared_math.h"
 #include "elementwise.h"
 #include "exp.h"
 #include "half_types.h"
@@ -43,14 +44,7 @@ template <class R, class T> R convert_element(T v) {
   // float16 / bfloat16 convert through float32 both ways, as Eigen's (and so TF's) casts do.
   else if constexpr (is_half_v<T>) return convert_element<R>(static_cast<float>(v));
   else if constexpr (is_half_v<R>) return R(convert_element<float>(v));
-  else if constexpr (std::is_same_v<R, bool>) return v != T(0);
-  else if constexpr (std::is_floating_point_v<T> && std::is_integral_v<R>) {
-    // Out-of-range and NaN float -> int is undefined in C++; saturate like TF's CPU kernels do in practice.
-    if (!(v == v)) return R(0);
-    if (v <= static_cast<T>(std::numeric_limits<R>::lowest())) return std::numeric_limits<R>::lowest();
-    if (v >= static_cast<T>(std::numeric_limits<R>::max())) return std::numeric_limits<R>::max();
-    return static_cast<R>(v);
-  } else return static_cast<R>(v);
+  else return backend::cast_element<R>(v);  // shared with the CUDA cast
 }
 
 /** A 16-byte element (complex128), copied as two words. */

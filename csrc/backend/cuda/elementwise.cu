@@ -1,10 +1,12 @@
 // CUDA kernels of the element-wise ops: one templated kernel for every binary op with numpy broadcasting, one for
-// every unary op (and the strided copy identity), each over any strides with a fast path for dense operands.
+// every unary op (and the strided copy identity), each over any strides with a fast path for dense operands, and
+// where's select over any strides.
 #include <cstdint>
 
 #include "../../core/device.h"
 #include "../kernel_table.h"
 #include "../kernels.h"
+#include "../shared_math.h"
 #include "register.h"
 #include "runtime.h"
 
@@ -91,6 +93,26 @@ template <class T, class R, class F> void run_unary(const char* op, const Tensor
   check_launch(op);
 }
 
+template <class T>
+__global__ void where_strided(const bool* c, const T* x, const T* y, T* out, Layout<4> l, int64_t n) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    int64_t off[4];
+    l.offsets(i, off);
+    out[off[3]] = c[off[0]] ? x[off[1]] : y[off[2]];
+  }
+}
+
+/** where: out = cond ? x : y, the three broadcast to out's shape (backend::WhereKernel). */
+template <class T> void where(const Tensor& c_in, const Tensor& x_in, const Tensor& y_in, const Tensor& out) {
+  const Tensor c = on_gpu(c_in, "where"), x = on_gpu(x_in, "where"), y = on_gpu(y_in, "where");
+  const Strides sc = broadcast_strides(c.shape(), c.strides(), out.shape());
+  const Strides sx = broadcast_strides(x.shape(), x.strides(), out.shape());
+  const Strides sy = broadcast_strides(y.shape(), y.strides(), out.shape());
+  const Strides* const strides[4] = {&sc, &sx, &sy, &out.strides()};
+  launch_over("where", out.numel(), where_strided<T>, c.data<bool>(), x.data<T>(), y.data<T>(), out.data<T>(),
+              make_layout<4>("where", out.shape(), strides));
+}
+
 // ---- the functions (device functors; float and double through CUDA's overloaded math) ----
 struct Add { template <class T> __device__ T operator()(T a, T b) const { return a + b; } };
 struct Subtract { template <class T> __device__ T operator()(T a, T b) const { return a - b; } };
@@ -103,6 +125,13 @@ struct SquaredDifference {
 // numpy's maximum / minimum: a NaN in either operand gives NaN.
 struct Maximum { template <class T> __device__ T operator()(T a, T b) const { return (a > b || a != a) ? a : b; } };
 struct Minimum { template <class T> __device__ T operator()(T a, T b) const { return (a < b || a != a) ? a : b; } };
+// The fused ops a traced Conv2D / Dense step with relu runs (bias along the last axis, broadcast as numpy's).
+struct BiasAddRelu {
+  template <class T> __device__ T operator()(T v, T b) const { return backend::relu_element(v + b); }
+};
+struct ReluGrad {
+  template <class T> __device__ T operator()(T dy, T v) const { return backend::relu_grad_element(dy, v); }
+};
 struct Equal { template <class T> __device__ bool operator()(T a, T b) const { return a == b; } };
 struct NotEqual { template <class T> __device__ bool operator()(T a, T b) const { return a != b; } };
 struct Less { template <class T> __device__ bool operator()(T a, T b) const { return a < b; } };
@@ -110,11 +139,15 @@ struct LessEqual { template <class T> __device__ bool operator()(T a, T b) const
 struct Greater { template <class T> __device__ bool operator()(T a, T b) const { return a > b; } };
 struct GreaterEqual { template <class T> __device__ bool operator()(T a, T b) const { return a >= b; } };
 
+struct LogicalAnd { __device__ bool operator()(bool a, bool b) const { return a && b; } };
+struct LogicalOr { __device__ bool operator()(bool a, bool b) const { return a || b; } };
+
 struct Identity { template <class T> __device__ T operator()(T x) const { return x; } };
+struct LogicalNot { __device__ bool operator()(bool x) const { return !x; } };
 struct Negative { template <class T> __device__ T operator()(T x) const { return -x; } };
 struct Abs { template <class T> __device__ T operator()(T x) const { return x < T(0) ? -x : x; } };
 struct Square { template <class T> __device__ T operator()(T x) const { return x * x; } };
-struct Relu { template <class T> __device__ T operator()(T x) const { return (x > T(0) || x != x) ? x : T(0); } };
+struct Relu { template <class T> __device__ T operator()(T x) const { return backend::relu_element(x); } };
 struct Exp { template <class T> __device__ T operator()(T x) const { return exp(x); } };
 struct Log { template <class T> __device__ T operator()(T x) const { return log(x); } };
 struct Log1p { template <class T> __device__ T operator()(T x) const { return log1p(x); } };
@@ -132,6 +165,25 @@ struct Sigmoid {
     return x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
   }
 };
+
+/** cast's conversion to R (shared_math.h: the CPU's). */
+template <class R> struct Cast {
+  template <class T> __device__ R operator()(T v) const { return backend::cast_element<R>(v); }
+};
+
+/** cast (keyed by x's dtype) to out's dtype: on the GPU between bool, uint8, int32, int64, float and double; to the
+ *  other dtypes (narrow integers, halves, complex) the CPU's kernel on host copies, as the fallback would run it. */
+template <class T> void cast(const Tensor& x, const Tensor& out) {
+  switch (out.dtype()) {
+    case DType::Bool: return run_unary<T, bool>("cast", x, out, Cast<bool>{});
+    case DType::UInt8: return run_unary<T, uint8_t>("cast", x, out, Cast<uint8_t>{});
+    case DType::Int32: return run_unary<T, int32_t>("cast", x, out, Cast<int32_t>{});
+    case DType::Int64: return run_unary<T, int64_t>("cast", x, out, Cast<int64_t>{});
+    case DType::Float32: return run_unary<T, float>("cast", x, out, Cast<float>{});
+    case DType::Float64: return run_unary<T, double>("cast", x, out, Cast<double>{});
+    default: return backend::kernel<backend::UnaryKernel>(OpId::cast, Device::CPU, x.dtype())(x, out);
+  }
+}
 
 using FloatTypes = Types<float, double>;
 using ArithmeticTypes = Types<int32_t, int64_t, float, double>;
@@ -166,6 +218,10 @@ void register_elementwise_kernels() {
   register_binary<OpId::maximum, Maximum>(ArithmeticTypes{});
   register_binary<OpId::minimum, Minimum>(ArithmeticTypes{});
   register_binary<OpId::squared_difference, SquaredDifference>(FloatTypes{});
+  register_binary<OpId::logical_and, LogicalAnd>(Types<bool>{});
+  register_binary<OpId::logical_or, LogicalOr>(Types<bool>{});
+  register_binary<OpId::bias_add_relu, BiasAddRelu>(FloatTypes{});
+  register_binary<OpId::relu_grad, ReluGrad>(FloatTypes{});
   register_binary<OpId::equal, Equal>(ArithmeticTypes{});
   register_binary<OpId::not_equal, NotEqual>(ArithmeticTypes{});
   register_binary<OpId::less, Less>(ArithmeticTypes{});
@@ -174,6 +230,7 @@ void register_elementwise_kernels() {
   register_binary<OpId::greater_equal, GreaterEqual>(ArithmeticTypes{});
 
   register_unary<OpId::identity, Identity>(Types<bool, uint8_t, int32_t, int64_t, float, double>{});
+  register_unary<OpId::logical_not, LogicalNot>(Types<bool>{});
   register_unary<OpId::negative, Negative>(ArithmeticTypes{});
   register_unary<OpId::abs, Abs>(ArithmeticTypes{});
   register_unary<OpId::square, Square>(ArithmeticTypes{});
@@ -189,6 +246,10 @@ void register_elementwise_kernels() {
   register_unary<OpId::cos, Cos>(FloatTypes{});
   register_unary<OpId::tanh, Tanh>(FloatTypes{});
   register_unary<OpId::sigmoid, Sigmoid>(FloatTypes{});
+  register_each(Types<bool, uint8_t, int32_t, int64_t, float, double>{}, OpId::where, Device::CUDA,
+                [](auto t) { return &where<decltype(t)>; });
+  register_each(Types<bool, uint8_t, int32_t, int64_t, float, double>{}, OpId::cast, Device::CUDA,
+                [](auto t) { return &cast<decltype(t)>; });
 }
 
 }  // namespace pt::cuda

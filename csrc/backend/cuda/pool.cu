@@ -6,6 +6,7 @@
 #include "../kernel_table.h"
 #include "../kernels.h"
 #include "../shared_math.h"
+#include "pool.h"
 #include "register.h"
 #include "runtime.h"
 
@@ -14,20 +15,8 @@ namespace pt::cuda {
 namespace {
 
 using backend::covering_range;
-using backend::PoolGeometry;
+using backend::window_inverse_count;
 using backend::window_range;
-
-/** Element i of an NHWC tensor of `h` rows and `w` columns (C channels): its image, row, column and channel. */
-struct Nhwc {
-  int64_t b, y, x, c;
-  __device__ Nhwc(int64_t i, int64_t h, int64_t w, int64_t C) : c(i % C) {
-    i /= C;
-    x = i % w;
-    i /= w;
-    y = i % h;
-    b = i / h;
-  }
-};
 
 template <class T>
 __global__ void max_pool(const T* x, T* y, int32_t* arg, PoolGeometry g, int64_t index_w, int64_t total) {
@@ -63,7 +52,7 @@ __global__ void avg_pool(const T* x, T* y, PoolGeometry g, int64_t total) {
     T sum = 0;
     for (int64_t iy = y0; iy < y1; ++iy)
       for (int64_t ix = x0; ix < x1; ++ix) sum += image[(iy * g.w + ix) * g.c + o.c];
-    y[i] = sum * (T(1) / static_cast<T>((y1 - y0) * (x1 - x0)));
+    y[i] = sum * window_inverse_count<T>(y0, y1, x0, x1);
   }
 }
 
@@ -81,7 +70,7 @@ __global__ void avg_pool_grad(const T* dy, T* dx, PoolGeometry g, int64_t total)
       for (int64_t ox = ox0; ox < ox1; ++ox) {
         int64_t x0, x1;
         window_range(ox, g.sw, g.pad_left, g.kw, g.w, x0, x1);
-        acc += dy[((e.b * g.oh + oy) * g.ow + ox) * g.c + e.c] * (T(1) / static_cast<T>((y1 - y0) * (x1 - x0)));
+        acc += dy[((e.b * g.oh + oy) * g.ow + ox) * g.c + e.c] * window_inverse_count<T>(y0, y1, x0, x1);
       }
     }
     dx[i] = acc;
@@ -106,13 +95,6 @@ __global__ void max_pool_grad(const T* dy, const int32_t* arg, T* dx, PoolGeomet
   }
 }
 
-template <class T>
-void max_pool2d(const PoolGeometry& g, const Tensor& x_in, const Tensor& y, const Tensor& argmax, int64_t index_w) {
-  const Tensor x = on_gpu(x_in, "max_pool2d");
-  launch_over("max_pool2d", y.numel(), max_pool<T>, x.data<T>(), y.data<T>(),
-              argmax.defined() ? argmax.data<int32_t>() : nullptr, g, index_w);
-}
-
 template <class T> void avg_pool2d(const PoolGeometry& g, const Tensor& x_in, const Tensor& y) {
   const Tensor x = on_gpu(x_in, "avg_pool2d");
   launch_over("avg_pool2d", y.numel(), avg_pool<T>, x.data<T>(), y.data<T>(), g);
@@ -123,13 +105,27 @@ template <class T> void avg_pool2d_grad(const PoolGeometry& g, const Tensor& dy_
   launch_over("avg_pool2d_grad", dx.numel(), avg_pool_grad<T>, dy.data<T>(), dx.data<T>(), g);
 }
 
+}  // namespace
+
+template <class T>
+void max_pool2d(const PoolGeometry& g, const Tensor& x_in, const Tensor& y, const Tensor& argmax, int64_t index_w) {
+  const Tensor x = on_gpu(x_in, "max_pool2d");
+  launch_over("max_pool2d", y.numel(), max_pool<T>, x.data<T>(), y.data<T>(),
+              argmax.defined() ? argmax.data<int32_t>() : nullptr, g, index_w);
+}
+
 template <class T>
 void max_pool2d_grad(const PoolGeometry& g, const Tensor& dy_in, const Tensor& arg_in, const Tensor& dx) {
   const Tensor dy = on_gpu(dy_in, "max_pool2d_grad"), arg = on_gpu(arg_in, "max_pool2d_grad");
   launch_over("max_pool2d_grad", dx.numel(), max_pool_grad<T>, dy.data<T>(), arg.data<int32_t>(), dx.data<T>(), g);
 }
 
-}  // namespace
+#define PT_POOL_INSTANTIATE(T)                                                                                  \
+  template void max_pool2d<T>(const PoolGeometry&, const Tensor&, const Tensor&, const Tensor&, int64_t);       \
+  template void max_pool2d_grad<T>(const PoolGeometry&, const Tensor&, const Tensor&, const Tensor&);
+PT_POOL_INSTANTIATE(float)
+PT_POOL_INSTANTIATE(double)
+#undef PT_POOL_INSTANTIATE
 
 void register_pool_kernels() {
   using backend::FloatTypes;

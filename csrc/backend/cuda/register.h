@@ -18,5 +18,6 @@ void register_nn_kernels();
 void register_random_kernels();
 void register_optim_kernels();
 void register_pool_kernels();
+void register_conv_kernels();
 
 }  // namespace pt::cuda

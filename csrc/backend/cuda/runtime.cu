@@ -2,6 +2,8 @@
 // and the registration of the DeviceRuntime and the kernels.
 #include "runtime.h"
 
+#include <array>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -187,14 +189,65 @@ bool is_host_memory(const void* p) {
   return attrs.type == cudaMemoryTypeHost || attrs.type == cudaMemoryTypeUnregistered;
 }
 
+/**
+ * Pinned host buffers that host -> device copies of up to kMaxBytes go through: the source is copied into one (so the
+ * caller may free or change it at once) and the DMA from it is queued without waiting, which a copy from pageable
+ * memory cannot do; so a batch's upload overlaps the work queued before it (Keras fit uploads the next batch while
+ * the GPU runs a step). A buffer is reused once the event recorded behind its last copy has completed.
+ */
+class PinnedStaging {
+ public:
+  static constexpr size_t kMaxBytes = size_t(32) << 20;
+
+  void upload(void* dst, const void* src, size_t nbytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Buffer& b = buffers_[next_];
+    next_ = (next_ + 1) % buffers_.size();
+    if (b.copied) check(cudaEventSynchronize(b.copied), "waiting for a pinned staging buffer");
+    else check(cudaEventCreateWithFlags(&b.copied, cudaEventDisableTiming), "creating a CUDA event");
+    if (b.capacity < nbytes) {
+      if (b.data) check(cudaFreeHost(b.data), "freeing pinned host memory");
+      b.data = nullptr;
+      b.capacity = 0;
+      check(cudaMallocHost(&b.data, nbytes), "allocating pinned host memory");
+      b.capacity = nbytes;
+    }
+    std::memcpy(b.data, src, nbytes);
+    check(cudaMemcpyAsync(dst, b.data, nbytes, cudaMemcpyHostToDevice, stream()), "copying from host to GPU");
+    check(cudaEventRecord(b.copied, stream()), "recording a CUDA event");
+  }
+
+ private:
+  struct Buffer {
+    void* data = nullptr;
+    size_t capacity = 0;
+    cudaEvent_t copied = nullptr;
+  };
+  std::mutex mu_;
+  std::array<Buffer, 4> buffers_{};  // in turn: several uploads (a batch's x, y, weights) are in flight at once
+  size_t next_ = 0;
+};
+
+/** The process's staging buffers; never destroyed, like the allocator. */
+PinnedStaging& staging() {
+  static PinnedStaging* s = new PinnedStaging();
+  return *s;
+}
+
+/** DeviceRuntime::copy: host -> device through the pinned staging buffers when small enough, else cudaMemcpyAsync
+ *  (waited for when the destination is host memory). */
+void copy(void* dst, const void* src, size_t nbytes) {
+  const bool to_host = is_host_memory(dst);
+  if (!to_host && nbytes <= PinnedStaging::kMaxBytes && is_host_memory(src)) return staging().upload(dst, src, nbytes);
+  check(cudaMemcpyAsync(dst, src, nbytes, cudaMemcpyDefault, stream()), "copying between host and GPU");
+  if (to_host) synchronize();
+}
+
 const DeviceRuntime kRuntime = {
     gpu_count,
     [](size_t nbytes) { return allocator().allocate(nbytes); },
     [](void* data, size_t) { allocator().release(data); },
-    [](void* dst, const void* src, size_t nbytes) {
-      check(cudaMemcpyAsync(dst, src, nbytes, cudaMemcpyDefault, stream()), "copying between host and GPU");
-      if (is_host_memory(dst)) synchronize();
-    },
+    copy,
     [] { synchronize(); },
     [] { return allocator().info(); },
     [] { allocator().reset_peak(); },
@@ -214,6 +267,7 @@ void register_kernels() {
   register_random_kernels();
   register_optim_kernels();
   register_pool_kernels();
+  register_conv_kernels();
 }
 
 }  // namespace pt::cuda

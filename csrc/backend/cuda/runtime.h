@@ -42,6 +42,30 @@ void launch_over(const char* op, int64_t total, void (*kernel)(Params...), Args.
   check_launch(op);
 }
 
+/**
+ * Runs `kernel(args...)` with one block of kThreads threads per item of `total` (at most 2^20 blocks, each then
+ * striding over the items by gridDim.x) on the stream (nothing when there are none), then checks the launch, naming
+ * `op`.
+ */
+template <class... Params, class... Args>
+void launch_blocks(const char* op, int64_t total, void (*kernel)(Params...), Args... args) {
+  if (total == 0) return;
+  kernel<<<static_cast<unsigned>(std::min<int64_t>(total, 1 << 20)), kThreads, 0, stream()>>>(args...);
+  check_launch(op);
+}
+
+/** Element i of an NHWC tensor of `h` rows and `w` columns (C channels): its image, row, column and channel. */
+struct Nhwc {
+  int64_t b, y, x, c;
+  __device__ Nhwc(int64_t i, int64_t h, int64_t w, int64_t C) : c(i % C) {
+    i /= C;
+    x = i % w;
+    i /= w;
+    y = i % h;
+    b = i / h;
+  }
+};
+
 /** The block's combination of every thread's `value` by `f` (a fixed tree, so deterministic); every thread gets the
  *  result. For blocks of kThreads threads; `scratch` holds kThreads values. */
 template <class T, class F> __device__ T block_reduce(T value, T* scratch, F f) {
