@@ -261,6 +261,18 @@ void for_row_blocks(int64_t batch, F&& block) {
   });
 }
 
+/**
+ * Prefetches `rows` rows of `width` values, `ld` apart, into the caches: the rows a step reads next lie one
+ * timestep apart in the (sample, timestep) buffers, a stride per row block that the hardware prefetcher does not
+ * follow, and issued a step ahead they arrive while the step's product runs.
+ */
+template <class T>
+void prefetch_rows(const T* first, int64_t ld, int64_t rows, int64_t width) {
+  constexpr int64_t kLine = 64 / sizeof(T);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < width; j += kLine) __builtin_prefetch(first + r * ld + j);
+}
+
 template <class T>
 T* data_or_null(const Tensor& t) {
   return t.defined() ? t.data<T>() : nullptr;
@@ -312,6 +324,11 @@ void rnn_forward(const RnnDims& d, const backend::RnnInputs& in, const Tensor& s
       T* zt = separate ? z.data() : proj.get() + (lo * S + t) * G;
       const int64_t z_ld = separate ? G : S * G;
       if (separate) std::fill(z.begin(), z.end(), T(0));
+      if (s + 1 < S) {
+        const int64_t next = d.go_backwards ? t - 1 : t + 1;
+        prefetch_rows(proj.get() + (lo * S + next) * G, S * G, m, G);
+        if (saved) prefetch_rows(saved + (lo * S + next) * W, S * W, m, W);
+      }
       product(h_in, h_ld, zt, z_ld, m);
       for (int64_t r = 0; r < m; ++r) {
         const int64_t b = lo + r;
@@ -439,6 +456,12 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
     T* bias_sum = block_bias_sums.data() + block * bias_width;
     for (int64_t s = S - 1; s >= 0; --s) {
       const int64_t t = d.go_backwards ? S - 1 - s : s;
+      if (s > 0) {
+        const int64_t next = d.go_backwards ? t + 1 : t - 1;
+        prefetch_rows(saved + (lo * S + next) * W, S * W, m, W);
+        prefetch_rows(dz.get() + (lo * S + next) * G, S * G, m, G);
+        if (d_sequence) prefetch_rows(d_sequence + (lo * S + s - 1) * U, S * U, m, U);
+      }
       for (int64_t r = 0; r < m; ++r) {
         const int64_t b = lo + r;
         T* dhb = dh + r * U;
@@ -544,6 +567,8 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
     for (const Tensor& gw : {grads[w], grads[w + 1], grads[w + 2]}) std::fill_n(gw.data<T>(), gw.numel(), T(0));
     return;
   }
+  // h_prev (and GRU's r * h_prev) is dense but zero at t = 0: the sparsity probe's samples, a multiple of S apart
+  // here, would all be zeros, so the products over it skip the probe.
   const T* h_prev = saved + W - U;
   gemm<T>(F, G, rows, {in.x.data<T>(), 1, F}, {dz.get(), G, 1}, d_kernel);
   gemm<T>(rows, F, G, {dz.get(), G, 1}, {in.kernel.data<T>(), 1, G}, grads[0].data<T>());
@@ -553,13 +578,13 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
   if (gru) {
     // The z and r blocks multiply h_prev, the candidate block r * h_prev.
     std::vector<T> block(U * 2 * U);
-    gemm<T>(U, 2 * U, rows, {h_prev, 1, W}, {dz.get(), G, 1}, block.data());
+    gemm<T>(U, 2 * U, rows, {h_prev, 1, W}, {dz.get(), G, 1}, block.data(), false);
     for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * 2 * U, 2 * U, d_recurrent + i * G);
-    gemm<T>(U, U, rows, {saved + 3 * U, 1, W}, {dz.get() + 2 * U, G, 1}, block.data());
+    gemm<T>(U, U, rows, {saved + 3 * U, 1, W}, {dz.get() + 2 * U, G, 1}, block.data(), false);
     for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * U, U, d_recurrent + i * G + 2 * U);
   } else {
     const T* dz_r = reset_after ? dz_rec.get() : dz.get();
-    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_r, G, 1}, d_recurrent);
+    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_r, G, 1}, d_recurrent, false);
   }
 }
 
