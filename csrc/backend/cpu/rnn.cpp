@@ -50,6 +50,28 @@ inline FloatVec logistic_f32(FloatVec x) {
   return one / (one + exp_f32(-x));
 }
 
+/**
+ * tanh in every lane as the vendored Eigen's float tanh: a rational approximation, odd degree 13 over even degree 6,
+ * on x clamped to +-7.9988 (where it reaches 1), x itself below 4e-4; within 4 ulp. TF's CPU tanh is a rational fit
+ * too (measured within 5 ulp); exp.h's tanh_f32, within one, costs three times as much (expm1 and a corrected
+ * quotient), and the LSTM step takes two per unit. NaN propagates.
+ */
+inline FloatVec tanh_rational_f32(FloatVec x) {
+  const FloatVec c = exp_detail::clamp(x, -7.99881172180175781f, 7.99881172180175781f);
+  const FloatVec c2 = c * c;
+  FloatVec p = fmadd(c2, broadcast(-2.76076847742355e-16f), broadcast(2.00018790482477e-13f));
+  p = fmadd(c2, p, broadcast(-8.60467152213735e-11f));
+  p = fmadd(c2, p, broadcast(5.12229709037114e-08f));
+  p = fmadd(c2, p, broadcast(1.48572235717979e-05f));
+  p = fmadd(c2, p, broadcast(6.37261928875436e-04f));
+  p = fmadd(c2, p, broadcast(4.89352455891786e-03f));
+  FloatVec q = fmadd(c2, broadcast(1.19825839466702e-06f), broadcast(1.18534705686654e-04f));
+  q = fmadd(c2, q, broadcast(2.26843463243900e-03f));
+  q = fmadd(c2, q, broadcast(4.89352518554385e-03f));
+  const FloatVec a = x < broadcast(0.0f) ? -x : x;
+  return a < broadcast(0.0004f) ? x : c * p / q;
+}
+
 /** v[i] = f(v[i]) for i < n over float vectors, a short tail through a padded one. */
 template <class F>
 void map_lanes(float* v, int64_t n, F f) {
@@ -136,18 +158,18 @@ void times_derivative(RnnActivation act, const T* y, T* g, int64_t n) {
  * One LSTM step of one row for Keras's default activations (sigmoid gates, tanh), float32, U a multiple of the vector
  * width, in one pass over the units: from the gate pre-activations z (bias not yet added) into the saved row sv (i, f,
  * g, o, tanh(c), c_prev) and, for a live step, the states c and h. Separate passes per gate would store and reload
- * every block in between, which costs as much as the activations at 32 units.
+ * every block in between, which costs as much as the activations at 32 units. tanh is tanh_rational_f32 (TF's).
  */
 inline void lstm_step_f32(const float* __restrict z, const float* __restrict bias, int64_t U, float* __restrict sv,
                           float* __restrict c, float* __restrict h, bool live) {
   for (int64_t j = 0; j < U; j += kLanes<float>) {
     const FloatVec i = logistic_f32(load(z + j) + load(bias + j));
     const FloatVec f = logistic_f32(load(z + U + j) + load(bias + U + j));
-    const FloatVec g = tanh_f32(load(z + 2 * U + j) + load(bias + 2 * U + j));
+    const FloatVec g = tanh_rational_f32(load(z + 2 * U + j) + load(bias + 2 * U + j));
     const FloatVec o = logistic_f32(load(z + 3 * U + j) + load(bias + 3 * U + j));
     const FloatVec c_prev = load(c + j);
     const FloatVec c_new = fmadd(f, c_prev, i * g);
-    const FloatVec act_c = tanh_f32(c_new);
+    const FloatVec act_c = tanh_rational_f32(c_new);
     store(sv + j, i);
     store(sv + U + j, f);
     store(sv + 2 * U + j, g);
