@@ -592,7 +592,24 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
   // h_prev (and GRU's r * h_prev) is dense but zero at t = 0: the sparsity probe's samples, a multiple of S apart
   // here, would all be zeros, so the products over it skip the probe.
   const T* h_prev = saved + W - U;
-  gemm<T>(F, G, rows, {in.x.data<T>(), 1, F}, {dz.get(), G, 1}, d_kernel);
+  const T* x = in.x.data<T>();
+  if (!gru && !reset_after) {
+    // Both kernels' gradients in one product over the rows [x, h_prev], whose right operand is dz for both: dz,
+    // the largest operand, is read and packed once instead of twice. (A sparse x, one-hot inputs, would gain from
+    // the sparse path, but these rows mix it with the dense h_prev.)
+    const int64_t XH = F + U;
+    auto xh = uninitialised<T>(rows * XH);
+    for (int64_t r = 0; r < rows; ++r) {
+      std::copy_n(x + r * F, F, xh.get() + r * XH);
+      std::copy_n(h_prev + r * W, U, xh.get() + r * XH + F);
+    }
+    auto both = uninitialised<T>(XH * G);
+    gemm<T>(XH, G, rows, {xh.get(), 1, XH}, {dz.get(), G, 1}, both.get(), false);
+    std::copy_n(both.get(), F * G, d_kernel);
+    std::copy_n(both.get() + F * G, U * G, d_recurrent);
+  } else {
+    gemm<T>(F, G, rows, {x, 1, F}, {dz.get(), G, 1}, d_kernel);
+  }
   gemm<T>(rows, F, G, {dz.get(), G, 1}, {in.kernel.data<T>(), 1, G}, grads[0].data<T>());
   std::fill_n(d_bias, bias_width, T(0));
   for (int64_t block = 0; block < row_blocks(B); ++block)
@@ -604,9 +621,8 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
     for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * 2 * U, 2 * U, d_recurrent + i * G);
     gemm<T>(U, U, rows, {saved + 3 * U, 1, W}, {dz.get() + 2 * U, G, 1}, block.data(), false);
     for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * U, U, d_recurrent + i * G + 2 * U);
-  } else {
-    const T* dz_r = reset_after ? dz_rec.get() : dz.get();
-    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_r, G, 1}, d_recurrent, false);
+  } else if (reset_after) {
+    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_rec.get(), G, 1}, d_recurrent, false);
   }
 }
 
