@@ -12,7 +12,6 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstring>
-#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -266,10 +265,19 @@ class StepProduct {
   Buffer block_a_;
 };
 
-/** An uninitialised buffer of n values (every element is written before it is read). */
+/**
+ * An uninitialised buffer of n values (every element is written before it is read) in a tensor's storage: the
+ * storage's block cache (core/storage.cpp) hands the previous call's blocks back, where new[] would map fresh pages
+ * for these megabytes on every call (page faults and the kernel zeroing the pages: 4 % of an LSTM epoch).
+ */
 template <class T>
-std::unique_ptr<T[]> uninitialised(int64_t n) {
-  return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
+struct Uninitialised {
+  Tensor tensor;
+  T* get() const { return tensor.data<T>(); }
+};
+template <class T>
+Uninitialised<T> uninitialised(int64_t n) {
+  return {Tensor::empty({std::max<int64_t>(n, 1)}, dtype_of<T>::value)};
 }
 
 /** Row blocks of a batch. */
