@@ -9,6 +9,10 @@ random lengths 20..100 (PyTorch packs them with pack_padded_sequence; its Conv1D
 Each framework runs all models in its own subprocess with 2 threads (PyTorch and TF from the peers venv,
 /work/peers-venv); the figure is the median of the epochs after the first (which includes tracing / warm-up).
 Prints seconds per epoch and the speed ratio of the faster peer to pytensor (> 1: pytensor faster).
+A row's time can depend on the rows run before it in the same process: PyTorch's Bidirectional(LSTM(32)) epoch
+measured 0.78 CPU s after its LSTM, GRU rows and 1.09 s in a process of its own (1 thread; cause not found). With
+--isolate, every framework x model runs in a fresh subprocess of its own (the frameworks interleaved model by
+model), as a program that trains one model does: the comparison to report.
 
 With --cpu-time: process CPU seconds per epoch instead (for a busy machine, with --threads 1).
 
@@ -29,7 +33,7 @@ one batch): as rows, and converted to its dense tensor; there the MB column is t
 
 Run: python3 bench/rnn.py [--epochs 4] [--threads 2] [--masked] [--models lstm,gru,bilstm,conv1d]
      [--peer-python /work/peers-venv/bin/python] [--only pytensor,torch,tf] [--step-by-step] [--embedding]
-     [--cpu-time]
+     [--cpu-time] [--isolate]
 """
 import argparse
 import json
@@ -317,8 +321,9 @@ def worker(args):
     print(json.dumps({name: run(args, name) for name in args.models.split(",")}))
 
 
-def spawn(python, framework, args, extra=()):
-    flags = [*extra, "--epochs", str(args.epochs), "--models", args.models] + (["--masked"] if args.masked else []) + \
+def spawn(python, framework, args, extra=(), models=None):
+    flags = [*extra, "--epochs", str(args.epochs), "--models", models or args.models] + \
+        (["--masked"] if args.masked else []) + \
         (["--run-eagerly"] if args.run_eagerly else []) + (["--cpu-time"] if args.cpu_time else []) + \
         (["--step-by-step"] if args.step_by_step else []) + (["--embedding"] if args.embedding else [])
     return run_worker(python, __file__, framework, args.threads, flags,
@@ -339,6 +344,8 @@ def main():
                     help="CPU seconds per epoch instead of wall seconds (a busy machine; with --threads 1)")
     ap.add_argument("--embedding", action="store_true",
                     help="step time and peak memory of a 100 000-word Embedding model instead")
+    ap.add_argument("--isolate", action="store_true",
+                    help="each framework x model in a fresh process (a row's time can depend on the rows before it)")
     ap.add_argument("--embedding-case", default="Adam rows", help=argparse.SUPPRESS)
     ap.add_argument("--worker", choices=["pytensor", "torch", "tf"], help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -362,9 +369,23 @@ def main():
                 for name, (ms, mb) in result.items():
                     print(f"{framework:10s} {name:16s} {ms:8.2f} ms {mb:8.1f} MB", flush=True)
         return
+    def python(framework):
+        return sys.executable if framework == "pytensor" else args.peer_python
+
     results = {}
-    for framework in frameworks:
-        results[framework] = spawn(sys.executable if framework == "pytensor" else args.peer_python, framework, args)
+    if args.isolate and not args.step_by_step:
+        # results[framework] = ({model: epoch times}, the last failure or None), one process per (model, framework)
+        results = {framework: ({}, None) for framework in frameworks}
+        for name in args.models.split(","):
+            for framework in frameworks:
+                result, error = spawn(python(framework), framework, args, models=name)
+                if result is None:
+                    results[framework] = (results[framework][0], error)
+                else:
+                    results[framework][0].update(result)
+    else:
+        for framework in frameworks:
+            results[framework] = spawn(python(framework), framework, args)
     if args.step_by_step:
         print(f"batch 1, LSTM(64) on 64 features, {args.threads} threads; µs per timestep (median of 7 x 200 steps)")
         print(f"{'':16s}" + "".join(f"{f:>10s}" for f in frameworks))
@@ -377,13 +398,15 @@ def main():
         return
     print(f"{SAMPLES} sequences x {STEPS} tokens, Embedding({VOCAB}, 64{', mask_zero' if args.masked else ''}) -> "
           f"layer -> Dense(1, sigmoid), batch {BATCH}, Adam, {args.threads} threads; {'CPU ' if args.cpu_time else ''}seconds per epoch (median of "
-          f"epochs 2..{args.epochs})")
+          f"epochs 2..{args.epochs}); " + ("each row in a fresh process per framework" if args.isolate else
+                                           "all rows in one process per framework (a row's time may depend on the "
+                                           "rows before it: --isolate)"))
     print(f"{'layer':38s}" + "".join(f"{f:>10s}" for f in frameworks) + "   faster peer / pytensor")
     for name in args.models.split(","):
         row, medians = f"{MODELS[name]:38s}", {}
         for framework in frameworks:
             result, error = results[framework]
-            if result is None:
+            if result is None or name not in result:
                 row += f"{'failed':>10s}"
                 continue
             times = result[name]
@@ -394,7 +417,7 @@ def main():
             row += f"   {min(peers) / medians['pytensor']:5.2f}x"
         print(row)
     for framework in frameworks:
-        if results[framework][0] is None:
+        if results[framework][1] is not None:
             print(f"{framework} failed: {results[framework][1]}")
 
 

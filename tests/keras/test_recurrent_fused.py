@@ -139,6 +139,37 @@ def test_lstm_whole_vector_units_agree_with_python_loop(units, go_backwards, mas
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=f"item {i}")
 
 
+def _numpy_lstm(x, kernel, recurrent, bias):
+    """Keras's LSTM (sigmoid gates, tanh; zero initial states) in float64 numpy: h after every step."""
+    u = recurrent.shape[0]
+    h = np.zeros((x.shape[0], u))
+    c = np.zeros_like(h)
+    out = []
+    for t in range(x.shape[1]):
+        z = x[:, t] @ kernel + h @ recurrent + bias
+        i, f, g, o = (1 / (1 + np.exp(-z[:, k * u:(k + 1) * u])) if k != 2 else np.tanh(z[:, k * u:(k + 1) * u])
+                      for k in range(4))
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        out.append(h)
+    return np.stack(out, 1)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lstm_one_pass_step_is_within_float32_rounding_of_float64(seed):
+    """The float32 one-pass step (16 units: whole vectors; its tanh a 4-ulp rational approximation) over 30 steps
+    stays within 1e-6 of a float64 LSTM (measured: 3.5e-7; 2.8e-7 with a 1-ulp tanh)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(20, 30, 8)).astype(np.float32)
+    layer = layers.LSTM(16, return_sequences=True)
+    layer.build(x.shape)
+    weights = [rng.normal(0, 0.5, w.shape).astype(np.float32) for w in layer.weights]
+    layer.set_weights(weights)
+    got = layer(pt.constant(x)).numpy()
+    want = _numpy_lstm(x.astype(np.float64), *(w.astype(np.float64) for w in weights))
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_gradients_of_one_output_match_python_loop(kind, monkeypatch):
     """A loss on one output only (LSTM(64) in a classifier uses the last state): the fused backward is handed the

@@ -210,7 +210,7 @@ bool gemm_can_map(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_st
 
 template <class T>
 void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a, const int64_t* a_offsets,
-                  MatrixRef<T> b, const int64_t* b_offsets, T* c) {
+                  MatrixRef<T> b, const int64_t* b_offsets, T* c, bool probe_sparse) {
   if (batch <= 0 || m <= 0 || n <= 0) return;
   const int64_t mn = m * n;
   if (k == 0) {
@@ -224,7 +224,7 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
       return in_place_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c);
     static_assert(kSmallProduct <= kInPlaceTransposedProduct, "small float products take the in-place path");
     if (skinny_gemm_batched<T>(batch, m, n, k, a, a_offsets, b, b_offsets, c)) return;
-    if (batch == 1) {
+    if (batch == 1 && probe_sparse) {
       const MatrixRef<T> a0{a.data + (a_offsets ? a_offsets[0] : 0), a.row_stride, a.col_stride};
       const MatrixRef<T> b0{b.data + (b_offsets ? b_offsets[0] : 0), b.row_stride, b.col_stride};
       if (sparse_lhs_gemm<T>(m, n, k, a0, b0, c)) return;
@@ -276,12 +276,12 @@ void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a
 }
 
 template void gemm_batched<float>(int64_t, int64_t, int64_t, int64_t, MatrixRef<float>, const int64_t*,
-                                  MatrixRef<float>, const int64_t*, float*);
+                                  MatrixRef<float>, const int64_t*, float*, bool);
 template void gemm_batched<double>(int64_t, int64_t, int64_t, int64_t, MatrixRef<double>, const int64_t*,
-                                   MatrixRef<double>, const int64_t*, double*);
+                                   MatrixRef<double>, const int64_t*, double*, bool);
 template void gemm_batched<int32_t>(int64_t, int64_t, int64_t, int64_t, MatrixRef<int32_t>, const int64_t*,
-                                    MatrixRef<int32_t>, const int64_t*, int32_t*);
+                                    MatrixRef<int32_t>, const int64_t*, int32_t*, bool);
 template void gemm_batched<int64_t>(int64_t, int64_t, int64_t, int64_t, MatrixRef<int64_t>, const int64_t*,
-                                    MatrixRef<int64_t>, const int64_t*, int64_t*);
+                                    MatrixRef<int64_t>, const int64_t*, int64_t*, bool);
 
 }  // namespace pt::cpu

@@ -28,15 +28,17 @@ bool gemm_can_map(int64_t rows, int64_t cols, int64_t row_stride, int64_t col_st
  * b.data + b_offsets[b] (element offsets; null means 0 for every item), C[b] is dense row-major at
  * c + b * m * n. For float32/float64 both operands must satisfy gemm_can_map; integer dtypes
  * accept any strides and wrap on overflow. Parallel over tiles and batch items, deterministic.
+ * probe_sparse: whether a mostly-zero A may take sparse_gemm.h's path; false where the caller knows A is dense
+ * (the probe's evenly spaced samples can all land on an operand's periodic zeros, and then it counts all of A).
  */
 template <class T>
 void gemm_batched(int64_t batch, int64_t m, int64_t n, int64_t k, MatrixRef<T> a, const int64_t* a_offsets,
-                  MatrixRef<T> b, const int64_t* b_offsets, T* c);
+                  MatrixRef<T> b, const int64_t* b_offsets, T* c, bool probe_sparse = true);
 
 /** C = A · B for one m x k by k x n product into dense row-major C (see gemm_batched). */
 template <class T>
-void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c) {
-  gemm_batched<T>(1, m, n, k, a, nullptr, b, nullptr, c);
+void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, bool probe_sparse = true) {
+  gemm_batched<T>(1, m, n, k, a, nullptr, b, nullptr, c, probe_sparse);
 }
 
 }  // namespace pt::cpu

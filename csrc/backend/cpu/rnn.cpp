@@ -12,7 +12,6 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstring>
-#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -48,6 +47,28 @@ constexpr int64_t kRowBlock = 16;
 inline FloatVec logistic_f32(FloatVec x) {
   const FloatVec one = broadcast(1.0f);
   return one / (one + exp_f32(-x));
+}
+
+/**
+ * tanh in every lane as the vendored Eigen's float tanh: a rational approximation, odd degree 13 over even degree 6,
+ * on x clamped to +-7.9988 (where it reaches 1), x itself below 4e-4; within 4 ulp. TF's CPU tanh is a rational fit
+ * too (measured within 5 ulp); exp.h's tanh_f32, within one, costs three times as much (expm1 and a corrected
+ * quotient), and the LSTM step takes two per unit. NaN propagates.
+ */
+inline FloatVec tanh_rational_f32(FloatVec x) {
+  const FloatVec c = exp_detail::clamp(x, -7.99881172180175781f, 7.99881172180175781f);
+  const FloatVec c2 = c * c;
+  FloatVec p = fmadd(c2, broadcast(-2.76076847742355e-16f), broadcast(2.00018790482477e-13f));
+  p = fmadd(c2, p, broadcast(-8.60467152213735e-11f));
+  p = fmadd(c2, p, broadcast(5.12229709037114e-08f));
+  p = fmadd(c2, p, broadcast(1.48572235717979e-05f));
+  p = fmadd(c2, p, broadcast(6.37261928875436e-04f));
+  p = fmadd(c2, p, broadcast(4.89352455891786e-03f));
+  FloatVec q = fmadd(c2, broadcast(1.19825839466702e-06f), broadcast(1.18534705686654e-04f));
+  q = fmadd(c2, q, broadcast(2.26843463243900e-03f));
+  q = fmadd(c2, q, broadcast(4.89352518554385e-03f));
+  const FloatVec a = x < broadcast(0.0f) ? -x : x;
+  return a < broadcast(0.0004f) ? x : c * p / q;
 }
 
 /** v[i] = f(v[i]) for i < n over float vectors, a short tail through a padded one. */
@@ -136,18 +157,18 @@ void times_derivative(RnnActivation act, const T* y, T* g, int64_t n) {
  * One LSTM step of one row for Keras's default activations (sigmoid gates, tanh), float32, U a multiple of the vector
  * width, in one pass over the units: from the gate pre-activations z (bias not yet added) into the saved row sv (i, f,
  * g, o, tanh(c), c_prev) and, for a live step, the states c and h. Separate passes per gate would store and reload
- * every block in between, which costs as much as the activations at 32 units.
+ * every block in between, which costs as much as the activations at 32 units. tanh is tanh_rational_f32 (TF's).
  */
 inline void lstm_step_f32(const float* __restrict z, const float* __restrict bias, int64_t U, float* __restrict sv,
                           float* __restrict c, float* __restrict h, bool live) {
   for (int64_t j = 0; j < U; j += kLanes<float>) {
     const FloatVec i = logistic_f32(load(z + j) + load(bias + j));
     const FloatVec f = logistic_f32(load(z + U + j) + load(bias + U + j));
-    const FloatVec g = tanh_f32(load(z + 2 * U + j) + load(bias + 2 * U + j));
+    const FloatVec g = tanh_rational_f32(load(z + 2 * U + j) + load(bias + 2 * U + j));
     const FloatVec o = logistic_f32(load(z + 3 * U + j) + load(bias + 3 * U + j));
     const FloatVec c_prev = load(c + j);
     const FloatVec c_new = fmadd(f, c_prev, i * g);
-    const FloatVec act_c = tanh_f32(c_new);
+    const FloatVec act_c = tanh_rational_f32(c_new);
     store(sv + j, i);
     store(sv + U + j, f);
     store(sv + 2 * U + j, g);
@@ -244,10 +265,19 @@ class StepProduct {
   Buffer block_a_;
 };
 
-/** An uninitialised buffer of n values (every element is written before it is read). */
+/**
+ * An uninitialised buffer of n values (every element is written before it is read) in a tensor's storage: the
+ * storage's block cache (core/storage.cpp) hands the previous call's blocks back, where new[] would map fresh pages
+ * for these megabytes on every call (page faults and the kernel zeroing the pages: 4 % of an LSTM epoch).
+ */
 template <class T>
-std::unique_ptr<T[]> uninitialised(int64_t n) {
-  return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
+struct Uninitialised {
+  Tensor tensor;
+  T* get() const { return tensor.data<T>(); }
+};
+template <class T>
+Uninitialised<T> uninitialised(int64_t n) {
+  return {Tensor::empty({std::max<int64_t>(n, 1)}, dtype_of<T>::value)};
 }
 
 /** Row blocks of a batch. */
@@ -259,6 +289,18 @@ void for_row_blocks(int64_t batch, F&& block) {
   parallel_items(row_blocks(batch), get_num_threads(), [&](int64_t i, int64_t) {
     block(i, i * kRowBlock, std::min(batch, (i + 1) * kRowBlock));
   });
+}
+
+/**
+ * Prefetches `rows` rows of `width` values, `ld` apart, into the caches: the rows a step reads next lie one
+ * timestep apart in the (sample, timestep) buffers, a stride per row block that the hardware prefetcher does not
+ * follow, and issued a step ahead they arrive while the step's product runs.
+ */
+template <class T>
+void prefetch_rows(const T* first, int64_t ld, int64_t rows, int64_t width) {
+  constexpr int64_t kLine = 64 / sizeof(T);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < width; j += kLine) __builtin_prefetch(first + r * ld + j);
 }
 
 template <class T>
@@ -312,6 +354,11 @@ void rnn_forward(const RnnDims& d, const backend::RnnInputs& in, const Tensor& s
       T* zt = separate ? z.data() : proj.get() + (lo * S + t) * G;
       const int64_t z_ld = separate ? G : S * G;
       if (separate) std::fill(z.begin(), z.end(), T(0));
+      if (s + 1 < S) {
+        const int64_t next = d.go_backwards ? t - 1 : t + 1;
+        prefetch_rows(proj.get() + (lo * S + next) * G, S * G, m, G);
+        if (saved) prefetch_rows(saved + (lo * S + next) * W, S * W, m, W);
+      }
       product(h_in, h_ld, zt, z_ld, m);
       for (int64_t r = 0; r < m; ++r) {
         const int64_t b = lo + r;
@@ -439,6 +486,12 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
     T* bias_sum = block_bias_sums.data() + block * bias_width;
     for (int64_t s = S - 1; s >= 0; --s) {
       const int64_t t = d.go_backwards ? S - 1 - s : s;
+      if (s > 0) {
+        const int64_t next = d.go_backwards ? t + 1 : t - 1;
+        prefetch_rows(saved + (lo * S + next) * W, S * W, m, W);
+        prefetch_rows(dz.get() + (lo * S + next) * G, S * G, m, G);
+        if (d_sequence) prefetch_rows(d_sequence + (lo * S + s - 1) * U, S * U, m, U);
+      }
       for (int64_t r = 0; r < m; ++r) {
         const int64_t b = lo + r;
         T* dhb = dh + r * U;
@@ -544,8 +597,27 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
     for (const Tensor& gw : {grads[w], grads[w + 1], grads[w + 2]}) std::fill_n(gw.data<T>(), gw.numel(), T(0));
     return;
   }
+  // h_prev (and GRU's r * h_prev) is dense but zero at t = 0: the sparsity probe's samples, a multiple of S apart
+  // here, would all be zeros, so the products over it skip the probe.
   const T* h_prev = saved + W - U;
-  gemm<T>(F, G, rows, {in.x.data<T>(), 1, F}, {dz.get(), G, 1}, d_kernel);
+  const T* x = in.x.data<T>();
+  if (!gru && !reset_after) {
+    // Both kernels' gradients in one product over the rows [x, h_prev], whose right operand is dz for both: dz,
+    // the largest operand, is read and packed once instead of twice. (A sparse x, one-hot inputs, would gain from
+    // the sparse path, but these rows mix it with the dense h_prev.)
+    const int64_t XH = F + U;
+    auto xh = uninitialised<T>(rows * XH);
+    for (int64_t r = 0; r < rows; ++r) {
+      std::copy_n(x + r * F, F, xh.get() + r * XH);
+      std::copy_n(h_prev + r * W, U, xh.get() + r * XH + F);
+    }
+    auto both = uninitialised<T>(XH * G);
+    gemm<T>(XH, G, rows, {xh.get(), 1, XH}, {dz.get(), G, 1}, both.get(), false);
+    std::copy_n(both.get(), F * G, d_kernel);
+    std::copy_n(both.get() + F * G, U * G, d_recurrent);
+  } else {
+    gemm<T>(F, G, rows, {x, 1, F}, {dz.get(), G, 1}, d_kernel);
+  }
   gemm<T>(rows, F, G, {dz.get(), G, 1}, {in.kernel.data<T>(), 1, G}, grads[0].data<T>());
   std::fill_n(d_bias, bias_width, T(0));
   for (int64_t block = 0; block < row_blocks(B); ++block)
@@ -553,13 +625,12 @@ void rnn_backward(const RnnDims& d, const backend::RnnInputs& in, const backend:
   if (gru) {
     // The z and r blocks multiply h_prev, the candidate block r * h_prev.
     std::vector<T> block(U * 2 * U);
-    gemm<T>(U, 2 * U, rows, {h_prev, 1, W}, {dz.get(), G, 1}, block.data());
+    gemm<T>(U, 2 * U, rows, {h_prev, 1, W}, {dz.get(), G, 1}, block.data(), false);
     for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * 2 * U, 2 * U, d_recurrent + i * G);
-    gemm<T>(U, U, rows, {saved + 3 * U, 1, W}, {dz.get() + 2 * U, G, 1}, block.data());
+    gemm<T>(U, U, rows, {saved + 3 * U, 1, W}, {dz.get() + 2 * U, G, 1}, block.data(), false);
     for (int64_t i = 0; i < U; ++i) std::copy_n(block.data() + i * U, U, d_recurrent + i * G + 2 * U);
-  } else {
-    const T* dz_r = reset_after ? dz_rec.get() : dz.get();
-    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_r, G, 1}, d_recurrent);
+  } else if (reset_after) {
+    gemm<T>(U, G, rows, {h_prev, 1, W}, {dz_rec.get(), G, 1}, d_recurrent, false);
   }
 }
 
