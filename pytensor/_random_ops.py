@@ -3,11 +3,10 @@
 A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
 state (a 128-bit counter and a 64-bit key, TF's ``[counter_lo, counter_hi, key]``); both draw from TF's
 Philox4x32-10 stream of that key and counter, so uniform, normal, truncated normal, integer, binomial, Poisson,
-gamma and categorical draws give TensorFlow's numbers bit for bit. Uniform, integer, normal and truncated normal
-draws are the C++ ``philox_*`` registry ops on a state tensor (``philox_state_from_seed`` turns a seed into one;
-a Generator reads its state variable, draws and assigns the state ``philox_skip`` advances), so ``tf.function``
-traces them into its graph and a SavedModel keeps them (so does ``stateless_shuffle``'s ``philox_shuffle_order``);
-binomial, Poisson, gamma and categorical draws are numpy (``_philox``), eager.
+gamma and categorical draws give TensorFlow's numbers bit for bit. They are the C++ ``philox_*`` registry ops on a
+state tensor (``philox_state_from_seed`` turns a seed into one; a Generator reads its state variable, draws and
+assigns the state ``philox_skip`` advances), so ``tf.function`` traces them into its graph and a SavedModel keeps
+them (so does ``stateless_shuffle``'s ``philox_shuffle_order``).
 ``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy Philox
 stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
 with core ops, so tapes differentiate through them.
@@ -22,7 +21,7 @@ import threading
 
 import numpy as np
 
-from . import _core, _philox
+from . import _core
 from .dtypes import as_dtype, float32
 from .errors import InvalidArgumentError
 
@@ -34,6 +33,13 @@ __all__ = [
 ]
 
 _MASK64 = (1 << 64) - 1
+_SKIP_PER_ELEMENT = 256  # counter blocks a Generator's draw reserves per output element, as TF's
+
+
+def _counter_add(counter, blocks):
+    """The 128-bit counter (lo, hi) advanced by `blocks`."""
+    value = (counter[0] | counter[1] << 64) + int(blocks)
+    return value & _MASK64, (value >> 64) & _MASK64
 
 
 class Algorithm(enum.Enum):
@@ -69,14 +75,10 @@ def _stateless_state(seed, op):
     return _core.philox_state_from_seed(_seed_tensor(seed, op))
 
 
-def _key_counter(state):
-    """(key, (counter_lo, counter_hi)) of a state tensor, as Python integers (for the numpy samplers)."""
-    lo, hi, key = (int(v) & _MASK64 for v in np.asarray(state.numpy()).tolist())
-    return key, (lo, hi)
-
-
 def _stateless_key_counter(seed, op):
-    return _key_counter(_stateless_state(seed, op))
+    """(key, (counter_lo, counter_hi)) of a stateless op's seed, as Python integers (for the numpy stream)."""
+    lo, hi, key = (int(v) & _MASK64 for v in np.asarray(_stateless_state(seed, op).numpy()).tolist())
+    return key, (lo, hi)
 
 
 def _dtype_name(dtype):
@@ -178,75 +180,45 @@ def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
     """`num_samples` class indices per row of the (batch, classes) `logits`, a deterministic function of `seed`:
-    TF's numbers (as TF draws them on one thread; see _philox.categorical)."""
-    if hasattr(logits, "numpy"):
-        logits = np.asarray(logits.numpy())
-    elif not isinstance(logits, np.ndarray):
-        logits = np.asarray(logits, np.float32)  # Python numbers are float32, as TF converts them
-    if logits.ndim != 2 or logits.dtype.kind != "f":
-        raise InvalidArgumentError(f"stateless_categorical: logits must be a floating (batch, classes) matrix, got "
-                                   f"{logits.dtype} of shape {logits.shape}")
-    if logits.shape[1] == 0 or int(num_samples) < 0:
-        raise InvalidArgumentError(f"stateless_categorical: need at least one class and num_samples >= 0, got "
-                                   f"{logits.shape[1]} classes and num_samples={num_samples}")
-    draws = _philox.categorical(*_stateless_key_counter(seed, "stateless_categorical"), logits, int(num_samples))
-    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+    TF's numbers (as TF draws them on one thread)."""
+    logits = _core.convert_to_tensor(logits, dtype_hint="float32")  # Python numbers are float32, as TF's
+    return _core.philox_categorical(_stateless_state(seed, "stateless_categorical"), logits, int(num_samples),
+                                    _dtype_name(dtype))
 
 
 def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
     """Gamma(alpha, beta) samples of `shape` (which ends with the broadcast shape of alpha and beta; beta is the
     rate), a deterministic function of `seed`: TF's numbers (at least the dtype's smallest normal number, as TF)."""
     name_ = _dtype_name(dtype)
-    alpha = np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha).astype(name_)
+    alpha = _core.convert_to_tensor(alpha, dtype=name_)
     beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
-    alpha = np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, tuple(beta.shape)))
-    try:
-        draws = _philox.gamma(*_stateless_key_counter(seed, "stateless_gamma"), _shape(shape), alpha)
-    except ValueError as err:
-        raise InvalidArgumentError(f"stateless_gamma: {err}") from None
-    return _core.maximum(_core.constant(draws.astype(name_), name_) / beta, float(np.finfo(name_).tiny))
+    batch = np.broadcast_shapes(tuple(alpha.shape), tuple(beta.shape))
+    if tuple(alpha.shape) != batch:
+        alpha = _core.broadcast_to(alpha, batch)
+    draws = _core.philox_gamma(_stateless_state(seed, "stateless_gamma"), alpha, _shape(shape), name_)
+    return _core.maximum(draws / beta, float(np.finfo(name_).tiny))
 
 
 def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
     """Poisson(lam) samples of `shape` (which ends with lam's shape), a deterministic function of `seed`: TF's
-    numbers."""
-    rate = np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam)
-    rate = rate.astype(np.float32) if rate.dtype.kind != "f" else rate  # Python numbers are float32, as TF's
-    if rate.size and not (rate.min() >= 0):
-        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative numbers, got a minimum of "
-                                   f"{rate.min()}")
-    try:
-        draws = _philox.poisson(*_stateless_key_counter(seed, "stateless_poisson"), _shape(shape), rate,
-                                _dtype_name(dtype))
-    except ValueError as err:
-        raise InvalidArgumentError(f"stateless_poisson: {err}") from None
-    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+    numbers (a negative rate gives 0, as TF's)."""
+    rate = _core.convert_to_tensor(lam, dtype_hint="float32")  # Python numbers are float32, as TF's
+    return _core.philox_poisson(_stateless_state(seed, "stateless_poisson"), rate, _shape(shape), _dtype_name(dtype))
 
 
 def _binomial_parameters(counts, probs):
-    """counts and probs as numpy arrays of one floating dtype, as TF converts them (probs float32 unless typed,
-    counts of probs' dtype)."""
-    probs = np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs)
-    probs = probs.astype(np.float32) if probs.dtype.kind != "f" else probs
-    counts = np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts)
-    return counts.astype(probs.dtype), probs
-
-
-def _binomial_values(key_counter, shape, counts, probs, dtype, op):
-    try:
-        values = _philox.binomial(*key_counter, _shape(shape), counts, probs)
-    except ValueError as err:
-        raise InvalidArgumentError(f"{op}: {err}") from None
-    name = _dtype_name(dtype)
-    return _core.constant(values.astype(name), name)
+    """counts and probs as tensors of one floating dtype, as TF converts them (probs float32 unless typed, counts
+    of probs' dtype)."""
+    probs = _core.convert_to_tensor(probs, dtype_hint="float32")
+    return _core.cast(_core.convert_to_tensor(counts, dtype_hint=probs.dtype.name), probs.dtype.name), probs
 
 
 def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
     """Binomial(counts, probs) samples of `shape` (counts and probs broadcast to its trailing dimensions), a
     deterministic function of `seed`: TF's numbers."""
     counts, probs = _binomial_parameters(counts, probs)
-    return _binomial_values(_stateless_key_counter(seed, "stateless_binomial"), shape, counts, probs, output_dtype,
-                            "stateless_binomial")
+    return _core.philox_binomial(_stateless_state(seed, "stateless_binomial"), counts, probs, _shape(shape),
+                                 _dtype_name(output_dtype))
 
 
 def _gamma_samples(shape, alpha, dtype, uniform, normal):
@@ -509,8 +481,8 @@ class Generator:
                 self._replica_states.clear()
                 self._written = self._synced = primary
             words = self._replica_states.get(replica, self._synced) if replica else primary
-            skip = _philox.SKIP_PER_ELEMENT * count if blocks is None else blocks
-            advanced = _philox.counter_add(words[:2], skip) + (words[2],)
+            skip = _SKIP_PER_ELEMENT * count if blocks is None else blocks
+            advanced = _counter_add(words[:2], skip) + (words[2],)
             if replica:
                 self._replica_states[replica] = advanced
             else:
@@ -548,7 +520,7 @@ class Generator:
         variable it advances past them: a read and an assign that ``tf.function`` records."""
         with self._lock:
             state = self._state_var.read_value()
-            self._state_var.assign(_core.philox_skip(state, _philox.SKIP_PER_ELEMENT * count))
+            self._state_var.assign(_core.philox_skip(state, _SKIP_PER_ELEMENT * count))
         return state
 
     def skip(self, delta):
@@ -585,10 +557,10 @@ class Generator:
         """Binomial(counts, probs) samples (TF's numbers: the stream at the state, which advances by TF's
         reservation for the shape, without a replica's key)."""
         counts, probs = _binomial_parameters(counts, probs)
-        batches = int(np.prod(np.broadcast_shapes(counts.shape, probs.shape)))
+        batches = int(np.prod(np.broadcast_shapes(tuple(counts.shape), tuple(probs.shape))))
         per_batch = int(np.prod(_shape(shape))) // max(batches, 1)
-        blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _philox.SKIP_PER_ELEMENT  # TF's reservation
-        return self._draw(shape, lambda state, s: _binomial_values(_key_counter(state), s, counts, probs, dtype, "Generator.binomial"),
+        blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _SKIP_PER_ELEMENT  # TF's reservation
+        return self._draw(shape, lambda state, s: _core.philox_binomial(state, counts, probs, s, _dtype_name(dtype)),
                           dtype, "Generator.binomial", blocks=blocks, replica_key=False)
 
     def _make_int64_keys(self, count):

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
@@ -217,6 +219,284 @@ void shuffle_order(const Tensor& out, const PhiloxCounter& c, int64_t, int64_t) 
   }
 }
 
+/**
+ * One output's draws in TF's samplers with a varying number of draws an output (gamma, Poisson, binomial): the
+ * stream's blocks from `first` on, one a call (TF's gen.Skip(first), then gen()), and two buffers of two float64
+ * values a block, uniforms and normals, handed out last first (TF's UNIFORM macro and the gamma kernel's normal
+ * buffer), which share the blocks in the order they refill.
+ */
+class OutputDraws {
+ public:
+  OutputDraws(const PhiloxStream& stream, uint64_t first) : stream_(stream), next_(first) {}
+
+  /** TF's UniformDistribution<double>: tf_double of words (0, 1), then of (2, 3). */
+  double uniform() {
+    if (uniforms_left_ == 0) {
+      const Philox4x32::Block x = stream_(next_++);
+      uniforms_[0] = tf_double(x[0], x[1]);
+      uniforms_[1] = tf_double(x[2], x[3]);
+      uniforms_left_ = 2;
+    }
+    return uniforms_[--uniforms_left_];
+  }
+
+  /** TF's NormalDistribution<double>: a Box-Muller pair of one block. */
+  double normal() {
+    if (normals_left_ == 0) {
+      const Philox4x32::Block x = stream_(next_++);
+      box_muller(x[0], x[1], x[2], x[3], normals_[0], normals_[1]);
+      normals_left_ = 2;
+    }
+    return normals_[--normals_left_];
+  }
+
+ private:
+  const PhiloxStream& stream_;
+  uint64_t next_;
+  double uniforms_[2], normals_[2];
+  int uniforms_left_ = 0, normals_left_ = 0;
+};
+
+/** Blocks of the stream each output of the gamma, Poisson and binomial (BTRS) samplers owns, as TF's kernels. */
+constexpr uint64_t kBlocksPerOutput = 256;
+/** Outputs per parallel chunk of those samplers (each costs a few logarithms). */
+constexpr int64_t kGrainOutputs = 256;
+
+/** `x` in the output dtype U as TF's static_cast on x86: NaN in an integer is the dtype's lowest value. */
+template <class U>
+U to_output(double x) {
+  if constexpr (std::is_integral_v<U>) {
+    if (std::isnan(x)) return std::numeric_limits<U>::lowest();
+  }
+  return static_cast<U>(x);
+}
+
+/**
+ * Runs sample(output index, batch member) for every output of `out` and stores its value as TF's samplers do:
+ * outputs are numbered batch-major (member i / samples_per_member) and stored sample-major
+ * (out[sample * members + member]), each independent of the others, so they fill in parallel.
+ */
+template <class U, class Sample>
+void fill_members(const Tensor& out, int64_t members, Sample sample) {
+  U* o = out.data<U>();
+  const int64_t n = out.numel(), per_member = members > 0 ? n / members : 0;
+  parallel_for(n, kGrainOutputs, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const int64_t member = i / per_member;
+      o[(i % per_member) * members + member] = to_output<U>(sample(i, member));
+    }
+  });
+}
+
+/**
+ * TF's StatelessRandomGamma sample of Gamma(alpha, 1), all in float64 (Marsaglia and Tsang's squeeze and
+ * rejection; alpha < 1 drawn at alpha + 1 times a uniform ** (1 / alpha); alpha = 1 an exponential).
+ */
+double gamma_sample(double alpha, OutputDraws g) {
+  if (alpha == 1.0) return -std::log1p(-g.uniform());
+  const bool boost = alpha < 1;
+  const double d = alpha + (boost ? 2.0 / 3 : -1.0 / 3);
+  const double c = 1.0 / 3 / std::sqrt(d);
+  while (true) {
+    const double x = g.normal();
+    double v = 1 + c * x;
+    if (v <= 0) continue;
+    v = v * v * v;
+    const double u = g.uniform();
+    if ((u < 1 - 0.0331 * (x * x) * (x * x)) || (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v)))) {
+      double res = d * v;
+      if (boost) res *= std::pow(g.uniform(), 1 / alpha);
+      return res;
+    }
+  }
+}
+
+/** Gamma(alpha, 1) samples; `alpha` (out's dtype) holds one value per batch member. */
+template <class T>
+void gamma(const Tensor& out, const PhiloxCounter& c, const Tensor& alpha, const Tensor&) {
+  const PhiloxStream stream = stream_of(c);
+  const T* a = alpha.data<T>();
+  fill_members<T>(out, alpha.numel(), [&](int64_t i, int64_t member) {
+    return gamma_sample(static_cast<double>(a[member]), OutputDraws(stream, kBlocksPerOutput * uint64_t(i)));
+  });
+}
+
+/**
+ * TF's Poisson sample in float64: Knuth's product of uniforms below rate 10 (a negative rate gives 0), Hormann's
+ * transformed rejection (PTRS) from there, a proposal above `highest` (the output dtype's) drawn again; an infinite
+ * rate gives infinity. TF's kernel never returns for a NaN rate; here it gives NaN.
+ */
+double poisson_sample(double rate, double highest, OutputDraws g) {
+  if (rate < 10) {
+    const double limit = std::exp(-rate);
+    double prod = 1, x = 0;
+    while (true) {
+      prod *= g.uniform();
+      if (prod <= limit) return x;
+      x += 1;
+    }
+  }
+  if (std::isinf(rate) || std::isnan(rate)) return rate;
+  const double log_rate = std::log(rate);
+  const double b = 0.931 + 2.53 * std::sqrt(rate);
+  const double a = -0.059 + 0.02483 * b;
+  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+  const double v_r = 0.9277 - 3.6224 / (b - 2);
+  while (true) {
+    const double u = g.uniform() - 0.5;
+    const double v = g.uniform();
+    const double u_shifted = 0.5 - std::abs(u);
+    const double k = std::floor((2 * a / u_shifted + b) * u + rate + 0.43);
+    if (k > highest) continue;
+    if (u_shifted >= 0.07 && v <= v_r) return k;
+    if (k < 0 || (u_shifted < 0.013 && v > u_shifted)) continue;
+    const double s = std::log(v * inv_alpha / (a / (u_shifted * u_shifted) + b));
+    int sign;
+    const double t = -rate + k * log_rate - lgamma_r(k + 1, &sign);
+    if (s <= t) return k;
+  }
+}
+
+/** Poisson(rate) samples in the dtype U; `rate` (float64) holds one value per batch member. */
+template <class U>
+void poisson(const Tensor& out, const PhiloxCounter& c, const Tensor& rate, const Tensor&) {
+  const PhiloxStream stream = stream_of(c);
+  const double* r = rate.data<double>();
+  const double highest = static_cast<double>(std::numeric_limits<U>::max());
+  fill_members<U>(out, rate.numel(), [&](int64_t i, int64_t member) {
+    const double x = poisson_sample(r[member], highest, OutputDraws(stream, kBlocksPerOutput * uint64_t(i)));
+    // TF writes U(infinity): an integer dtype's infinity is 0 (Eigen's NumTraits)
+    return std::is_integral_v<U> && std::isinf(x) ? 0.0 : x;
+  });
+}
+
+/** TF's binomial inversion: geometric(prob) waiting times summed until they pass count; how many fit. */
+double binomial_inversion(double count, double prob, OutputDraws g) {
+  double geom_sum = 0;
+  int num_geom = 0;
+  while (true) {
+    geom_sum += std::ceil(std::log(g.uniform()) / std::log1p(-prob));
+    if (geom_sum > count) return num_geom;
+    ++num_geom;
+  }
+}
+
+/** log(k!) minus its Stirling approximation (TF's table below 10, its series above). */
+double stirling_approx_tail(double k) {
+  static constexpr double kTailValues[] = {0.0810614667953272,  0.0413406959554092,  0.0276779256849983,
+                                           0.02079067210376509, 0.0166446911898211,  0.0138761288230707,
+                                           0.0118967099458917,  0.0104112652619720,  0.00925546218271273,
+                                           0.00833056343336287};
+  if (k <= 9) return kTailValues[static_cast<int>(k)];
+  const double kp1sq = (k + 1) * (k + 1);
+  return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
+}
+
+/** TF's BTRS (Hormann's transformed rejection) for count * prob >= 10, prob <= 0.5. */
+double binomial_btrs(double count, double prob, OutputDraws g) {
+  const double stddev = std::sqrt(count * prob * (1 - prob));
+  const double b = 1.15 + 2.53 * stddev;
+  const double a = -0.0873 + 0.0248 * b + 0.01 * prob;
+  const double c = count * prob + 0.5;
+  const double v_r = 0.92 - 4.2 / b;
+  const double r = prob / (1 - prob);
+  const double alpha = (2.83 + 5.1 / b) * stddev;
+  const double m = std::floor((count + 1) * prob);
+  while (true) {
+    double u = g.uniform();
+    double v = g.uniform();
+    u = u - 0.5;
+    const double us = 0.5 - std::abs(u);
+    const double k = std::floor((2 * a / us + b) * u + c);
+    if (us >= 0.07 && v <= v_r) return k;
+    if (k < 0 || k > count) continue;
+    v = std::log(v * alpha / (a / (us * us) + b));
+    const double upperbound =
+        ((m + 0.5) * std::log((m + 1) / (r * (count - m + 1))) + (count + 1) * std::log((count - m + 1) / (count - k + 1)) +
+         (k + 0.5) * std::log(r * (count - k + 1) / (k + 1)) + stirling_approx_tail(m) +
+         stirling_approx_tail(count - m) - stirling_approx_tail(k) - stirling_approx_tail(count - k));
+    if (v <= upperbound) return k;
+  }
+}
+
+/**
+ * TF's binomial sample of output i: 0 for count <= 0 or prob <= 0, count for prob >= 1, else by BTRS (count * q >= 10
+ * in the parameters' dtype P, from block 256 * i) or inversion (from block 42 * i) of q = min(prob, 1 - prob),
+ * mirrored for prob > 0.5; NaN for a NaN prob. TF's inversion never returns for a NaN count; here it gives NaN.
+ */
+template <class P>
+double binomial_sample(P count, P prob, const PhiloxStream& stream, uint64_t i) {
+  const double dcount = static_cast<double>(count);
+  if (dcount <= 0.0 || prob <= P(0)) return 0.0;
+  if (prob >= P(1)) return dcount;
+  if (std::isnan(prob) || std::isnan(count)) return NAN;
+  const bool low = prob <= P(0.5);
+  const P q = low ? prob : P(1) - prob;
+  const double x = count * q >= P(10) ? binomial_btrs(dcount, static_cast<double>(q), OutputDraws(stream, 256 * i))
+                                      : binomial_inversion(dcount, static_cast<double>(q), OutputDraws(stream, 42 * i));
+  return low ? x : dcount - x;
+}
+
+/** Binomial(counts, probs) samples in the dtype U; counts and probs (one float dtype) hold one value per member. */
+template <class U>
+void binomial(const Tensor& out, const PhiloxCounter& c, const Tensor& counts, const Tensor& probs) {
+  const PhiloxStream stream = stream_of(c);
+  auto run = [&](auto tag) {
+    using P = decltype(tag);
+    const P* n = counts.data<P>();
+    const P* p = probs.data<P>();
+    fill_members<U>(out, counts.numel(), [&](int64_t i, int64_t member) {
+      return binomial_sample<P>(n[member], p[member], stream, static_cast<uint64_t>(i));
+    });
+  };
+  if (counts.dtype() == DType::Float32) run(float{});
+  else run(double{});
+}
+
+/**
+ * TF's multinomial samples: row b of `out` (batch x num_samples) takes the stream's 32-bit words from
+ * 2 * num_samples * b on (TF's one-thread order), each sample a float64 uniform from two words times the row's
+ * unnormalised cumulative probabilities exp(logit - the row's finite maximum) (non-finite logits add nothing), the
+ * first class whose sum exceeds it. Rows fill in parallel.
+ */
+template <class U>
+void categorical(const Tensor& out, const PhiloxCounter& c, const Tensor& logits, const Tensor&) {
+  const PhiloxStream stream = stream_of(c);
+  const int64_t batch = logits.dim(0), classes = logits.dim(1), samples = out.dim(1);
+  U* o = out.data<U>();
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    const T* l = logits.data<T>();
+    parallel_for(batch, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, samples + classes)), [&](int64_t b0, int64_t b1) {
+      std::vector<double> cdf(static_cast<size_t>(classes));
+      for (int64_t b = b0; b < b1; ++b) {
+        const T* row = l + b * classes;
+        T top = std::numeric_limits<T>::lowest();
+        for (int64_t j = 0; j < classes; ++j)
+          if (std::isfinite(row[j])) top = std::max(top, row[j]);
+        double total = 0;
+        for (int64_t j = 0; j < classes; ++j) {
+          if (std::isfinite(row[j])) total += std::exp(static_cast<double>(row[j]) - static_cast<double>(top));
+          cdf[j] = total;
+        }
+        uint64_t word = 2 * static_cast<uint64_t>(samples) * static_cast<uint64_t>(b), loaded = ~uint64_t{0};
+        Philox4x32::Block x{};
+        auto next_word = [&] {  // TF's SimplePhilox: the stream's words in order
+          if (word / 4 != loaded) x = stream(loaded = word / 4);
+          return x[word++ % 4];
+        };
+        for (int64_t s = 0; s < samples; ++s) {
+          const uint32_t hi = next_word();
+          const double to_find = tf_double(hi, next_word()) * total;
+          o[b * samples + s] = static_cast<U>(std::upper_bound(cdf.begin(), cdf.end(), to_find) - cdf.begin());
+        }
+      }
+    });
+  };
+  if (logits.dtype() == DType::Float32) run(float{});
+  else run(double{});
+}
+
 /** TF's StatelessRandomGetKeyCounter on a shape [2] seed: [counter_lo, counter_hi, key] in int64 `out`. */
 template <class S>
 void state_from_seed(const Tensor& seed, const Tensor& out) {
@@ -250,6 +530,18 @@ void register_philox_kernels() {
   register_kernel(OpId::philox_truncated_normal, Device::CPU, DType::Float32, &truncated_normal<float>);
   register_kernel(OpId::philox_truncated_normal, Device::CPU, DType::Float64, &truncated_normal<double>);
   register_kernel(OpId::philox_shuffle_order, Device::CPU, DType::Int64, &shuffle_order);
+  register_kernel(OpId::philox_gamma, Device::CPU, DType::Float32, &gamma<float>);
+  register_kernel(OpId::philox_gamma, Device::CPU, DType::Float64, &gamma<double>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Int32, &poisson<int32_t>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Int64, &poisson<int64_t>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Float32, &poisson<float>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Float64, &poisson<double>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Int32, &binomial<int32_t>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Int64, &binomial<int64_t>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Float32, &binomial<float>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Float64, &binomial<double>);
+  register_kernel(OpId::philox_categorical, Device::CPU, DType::Int32, &categorical<int32_t>);
+  register_kernel(OpId::philox_categorical, Device::CPU, DType::Int64, &categorical<int64_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int32, &state_from_seed<int32_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int64, &state_from_seed<int64_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::UInt32, &state_from_seed<uint32_t>);
