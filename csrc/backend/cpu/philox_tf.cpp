@@ -272,113 +272,117 @@ U to_output(double x) {
 }
 
 /**
- * Runs sample(output index, batch member) for every output of `out` and stores its value as TF's samplers do:
- * outputs are numbered batch-major (member i / samples_per_member) and stored sample-major
- * (out[sample * members + member]), each independent of the others, so they fill in parallel.
+ * Fills `out` with a sampler's outputs, numbered as TF's samplers number them: batch-major (output i belongs to member
+ * i / samples_per_member) and stored sample-major (out[sample * members + member]). make(member) builds the member's
+ * sampler (its constants, computed once a member rather than once a sample: the same values); sampler(stream, i) is
+ * output i, which depends on nothing else, so outputs fill in parallel.
  */
-template <class U, class Sample>
-void fill_members(const Tensor& out, int64_t members, Sample sample) {
+template <class U, class Make>
+void fill_members(const Tensor& out, const PhiloxCounter& c, int64_t members, Make make) {
+  const PhiloxStream stream = stream_of(c);
   U* o = out.data<U>();
   const int64_t n = out.numel(), per_member = members > 0 ? n / members : 0;
   parallel_for(n, kGrainOutputs, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      const int64_t member = i / per_member;
-      o[(i % per_member) * members + member] = to_output<U>(sample(i, member));
+    for (int64_t i = i0; i < i1;) {
+      const int64_t member = i / per_member, end = std::min(i1, (member + 1) * per_member);
+      const auto sampler = make(member);
+      for (; i < end; ++i)
+        o[(i % per_member) * members + member] = to_output<U>(sampler(stream, static_cast<uint64_t>(i)));
     }
   });
 }
 
 /**
- * TF's StatelessRandomGamma sample of Gamma(alpha, 1), all in float64 (Marsaglia and Tsang's squeeze and
- * rejection; alpha < 1 drawn at alpha + 1 times a uniform ** (1 / alpha); alpha = 1 an exponential).
+ * TF's StatelessRandomGamma sampler of Gamma(alpha, 1), all in float64: Marsaglia and Tsang's squeeze and rejection
+ * from output i's block 256 * i on; alpha < 1 drawn at alpha + 1 times a uniform ** (1 / alpha); alpha = 1 an
+ * exponential. A NaN alpha gives NaN.
  */
-double gamma_sample(double alpha, OutputDraws g) {
-  if (alpha == 1.0) return -std::log1p(-g.uniform());
-  const bool boost = alpha < 1;
-  const double d = alpha + (boost ? 2.0 / 3 : -1.0 / 3);
-  const double c = 1.0 / 3 / std::sqrt(d);
-  while (true) {
-    const double x = g.normal();
-    double v = 1 + c * x;
-    if (v <= 0) continue;
-    v = v * v * v;
-    const double u = g.uniform();
-    if ((u < 1 - 0.0331 * (x * x) * (x * x)) || (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v)))) {
-      double res = d * v;
-      if (boost) res *= std::pow(g.uniform(), 1 / alpha);
-      return res;
+struct GammaSampler {
+  explicit GammaSampler(double alpha_)
+      : alpha(alpha_), boost(alpha_ < 1), d(alpha_ + (boost ? 2.0 / 3 : -1.0 / 3)), c(1.0 / 3 / std::sqrt(d)) {}
+
+  double operator()(const PhiloxStream& stream, uint64_t i) const {
+    OutputDraws g(stream, kBlocksPerOutput * i);
+    if (alpha == 1.0) return -std::log1p(-g.uniform());
+    while (true) {
+      const double x = g.normal();
+      double v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const double u = g.uniform();
+      if ((u < 1 - 0.0331 * (x * x) * (x * x)) || (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v)))) {
+        double res = d * v;
+        if (boost) res *= std::pow(g.uniform(), 1 / alpha);
+        return res;
+      }
     }
   }
-}
+
+  double alpha;
+  bool boost;
+  double d, c;
+};
 
 /** Gamma(alpha, 1) samples; `alpha` (out's dtype) holds one value per batch member. */
 template <class T>
 void gamma(const Tensor& out, const PhiloxCounter& c, const Tensor& alpha, const Tensor&) {
-  const PhiloxStream stream = stream_of(c);
   const T* a = alpha.data<T>();
-  fill_members<T>(out, alpha.numel(), [&](int64_t i, int64_t member) {
-    return gamma_sample(static_cast<double>(a[member]), OutputDraws(stream, kBlocksPerOutput * uint64_t(i)));
-  });
+  fill_members<T>(out, c, alpha.numel(), [a](int64_t m) { return GammaSampler(static_cast<double>(a[m])); });
 }
 
 /**
- * TF's Poisson sample in float64: Knuth's product of uniforms below rate 10 (a negative rate gives 0), Hormann's
- * transformed rejection (PTRS) from there, a proposal above `highest` (the output dtype's) drawn again; an infinite
- * rate gives infinity. TF's kernel never returns for a NaN rate; here it gives NaN.
+ * TF's Poisson sampler in float64, from output i's block 256 * i on: Knuth's product of uniforms below rate 10 (a
+ * negative rate gives 0), Hormann's transformed rejection (PTRS) from there, a proposal above `highest` (the output
+ * dtype's) drawn again; an infinite rate gives infinity. TF's kernel never returns for a NaN rate; here it gives NaN.
  */
-double poisson_sample(double rate, double highest, OutputDraws g) {
-  if (rate < 10) {
-    const double limit = std::exp(-rate);
-    double prod = 1, x = 0;
+struct PoissonSampler {
+  PoissonSampler(double rate_, double highest_)
+      : rate(rate_), highest(highest_), limit(std::exp(-rate_)), log_rate(std::log(rate_)),
+        b(0.931 + 2.53 * std::sqrt(rate_)), a(-0.059 + 0.02483 * b), inv_alpha(1.1239 + 1.1328 / (b - 3.4)),
+        v_r(0.9277 - 3.6224 / (b - 2)) {}
+
+  double operator()(const PhiloxStream& stream, uint64_t i) const {
+    OutputDraws g(stream, kBlocksPerOutput * i);
+    if (rate < 10) {
+      double prod = 1, x = 0;
+      while (true) {
+        prod *= g.uniform();
+        if (prod <= limit) return x;
+        x += 1;
+      }
+    }
+    if (std::isinf(rate) || std::isnan(rate)) return rate;
     while (true) {
-      prod *= g.uniform();
-      if (prod <= limit) return x;
-      x += 1;
+      const double u = g.uniform() - 0.5;
+      const double v = g.uniform();
+      const double u_shifted = 0.5 - std::abs(u);
+      const double k = std::floor((2 * a / u_shifted + b) * u + rate + 0.43);
+      if (k > highest) continue;
+      if (u_shifted >= 0.07 && v <= v_r) return k;
+      if (k < 0 || (u_shifted < 0.013 && v > u_shifted)) continue;
+      const double s = std::log(v * inv_alpha / (a / (u_shifted * u_shifted) + b));
+      int sign;
+      const double t = -rate + k * log_rate - lgamma_r(k + 1, &sign);
+      if (s <= t) return k;
     }
   }
-  if (std::isinf(rate) || std::isnan(rate)) return rate;
-  const double log_rate = std::log(rate);
-  const double b = 0.931 + 2.53 * std::sqrt(rate);
-  const double a = -0.059 + 0.02483 * b;
-  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-  const double v_r = 0.9277 - 3.6224 / (b - 2);
-  while (true) {
-    const double u = g.uniform() - 0.5;
-    const double v = g.uniform();
-    const double u_shifted = 0.5 - std::abs(u);
-    const double k = std::floor((2 * a / u_shifted + b) * u + rate + 0.43);
-    if (k > highest) continue;
-    if (u_shifted >= 0.07 && v <= v_r) return k;
-    if (k < 0 || (u_shifted < 0.013 && v > u_shifted)) continue;
-    const double s = std::log(v * inv_alpha / (a / (u_shifted * u_shifted) + b));
-    int sign;
-    const double t = -rate + k * log_rate - lgamma_r(k + 1, &sign);
-    if (s <= t) return k;
-  }
-}
+
+  double rate, highest, limit, log_rate, b, a, inv_alpha, v_r;
+};
 
 /** Poisson(rate) samples in the dtype U; `rate` (float64) holds one value per batch member. */
 template <class U>
 void poisson(const Tensor& out, const PhiloxCounter& c, const Tensor& rate, const Tensor&) {
-  const PhiloxStream stream = stream_of(c);
   const double* r = rate.data<double>();
   const double highest = static_cast<double>(std::numeric_limits<U>::max());
-  fill_members<U>(out, rate.numel(), [&](int64_t i, int64_t member) {
-    const double x = poisson_sample(r[member], highest, OutputDraws(stream, kBlocksPerOutput * uint64_t(i)));
+  fill_members<U>(out, c, rate.numel(), [=](int64_t m) {
+    const PoissonSampler sampler(r[m], highest);
     // TF writes U(infinity): an integer dtype's infinity is 0 (Eigen's NumTraits)
-    return std::is_integral_v<U> && std::isinf(x) ? 0.0 : x;
+    return [sampler](const PhiloxStream& stream, uint64_t i) {
+      const double x = sampler(stream, i);
+      return std::is_integral_v<U> && std::isinf(x) ? 0.0 : x;
+    };
   });
-}
-
-/** TF's binomial inversion: geometric(prob) waiting times summed until they pass count; how many fit. */
-double binomial_inversion(double count, double prob, OutputDraws g) {
-  double geom_sum = 0;
-  int num_geom = 0;
-  while (true) {
-    geom_sum += std::ceil(std::log(g.uniform()) / std::log1p(-prob));
-    if (geom_sum > count) return num_geom;
-    ++num_geom;
-  }
 }
 
 /** log(k!) minus its Stirling approximation (TF's table below 10, its series above). */
@@ -392,62 +396,82 @@ double stirling_approx_tail(double k) {
   return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
 }
 
-/** TF's BTRS (Hormann's transformed rejection) for count * prob >= 10, prob <= 0.5. */
-double binomial_btrs(double count, double prob, OutputDraws g) {
-  const double stddev = std::sqrt(count * prob * (1 - prob));
-  const double b = 1.15 + 2.53 * stddev;
-  const double a = -0.0873 + 0.0248 * b + 0.01 * prob;
-  const double c = count * prob + 0.5;
-  const double v_r = 0.92 - 4.2 / b;
-  const double r = prob / (1 - prob);
-  const double alpha = (2.83 + 5.1 / b) * stddev;
-  const double m = std::floor((count + 1) * prob);
-  while (true) {
-    double u = g.uniform();
-    double v = g.uniform();
-    u = u - 0.5;
-    const double us = 0.5 - std::abs(u);
-    const double k = std::floor((2 * a / us + b) * u + c);
-    if (us >= 0.07 && v <= v_r) return k;
-    if (k < 0 || k > count) continue;
-    v = std::log(v * alpha / (a / (us * us) + b));
-    const double upperbound =
-        ((m + 0.5) * std::log((m + 1) / (r * (count - m + 1))) + (count + 1) * std::log((count - m + 1) / (count - k + 1)) +
-         (k + 0.5) * std::log(r * (count - k + 1) / (k + 1)) + stirling_approx_tail(m) +
-         stirling_approx_tail(count - m) - stirling_approx_tail(k) - stirling_approx_tail(count - k));
-    if (v <= upperbound) return k;
-  }
-}
-
 /**
- * TF's binomial sample of output i: 0 for count <= 0 or prob <= 0, count for prob >= 1, else by BTRS (count * q >= 10
- * in the parameters' dtype P, from block 256 * i) or inversion (from block 42 * i) of q = min(prob, 1 - prob),
- * mirrored for prob > 0.5; NaN for a NaN prob. TF's inversion never returns for a NaN count; here it gives NaN.
+ * TF's binomial sampler of output i: 0 for count <= 0 or prob <= 0, count for prob >= 1, else of q = min(prob,
+ * 1 - prob) (mirrored for prob > 0.5) by BTRS (Hormann's transformed rejection, count * q >= 10 in the parameters'
+ * dtype P, from block 256 * i) or inversion (geometric waiting times, from block 42 * i); NaN for a NaN prob. TF's
+ * inversion never returns for a NaN count; here it gives NaN.
  */
-template <class P>
-double binomial_sample(P count, P prob, const PhiloxStream& stream, uint64_t i) {
-  const double dcount = static_cast<double>(count);
-  if (dcount <= 0.0 || prob <= P(0)) return 0.0;
-  if (prob >= P(1)) return dcount;
-  if (std::isnan(prob) || std::isnan(count)) return NAN;
-  const bool low = prob <= P(0.5);
-  const P q = low ? prob : P(1) - prob;
-  const double x = count * q >= P(10) ? binomial_btrs(dcount, static_cast<double>(q), OutputDraws(stream, 256 * i))
-                                      : binomial_inversion(dcount, static_cast<double>(q), OutputDraws(stream, 42 * i));
-  return low ? x : dcount - x;
-}
+struct BinomialSampler {
+  template <class P>
+  BinomialSampler(P count_, P prob)
+      : count(static_cast<double>(count_)), low(prob <= P(0.5)),
+        constant(count <= 0.0 || prob <= P(0) ? 0.0 : prob >= P(1) || std::isnan(count_) ? count
+                     : std::isnan(prob) ? NAN : -1.0) {
+    if (constant >= 0 || std::isnan(constant)) return;
+    const P qp = low ? prob : P(1) - prob;
+    q = static_cast<double>(qp);
+    btrs = count_ * qp >= P(10);
+    stddev = std::sqrt(count * q * (1 - q));
+    b = 1.15 + 2.53 * stddev;
+    a = -0.0873 + 0.0248 * b + 0.01 * q;
+    c = count * q + 0.5;
+    v_r = 0.92 - 4.2 / b;
+    r = q / (1 - q);
+    alpha = (2.83 + 5.1 / b) * stddev;
+    m = std::floor((count + 1) * q);
+    log1p_q = std::log1p(-q);
+  }
+
+  double operator()(const PhiloxStream& stream, uint64_t i) const {
+    if (constant >= 0 || std::isnan(constant)) return constant;
+    const double x = btrs ? sample_btrs(OutputDraws(stream, kBlocksPerOutput * i)) : inversion(OutputDraws(stream, 42 * i));
+    return low ? x : count - x;
+  }
+
+  double inversion(OutputDraws g) const {
+    double geom_sum = 0;
+    int num_geom = 0;
+    while (true) {
+      geom_sum += std::ceil(std::log(g.uniform()) / log1p_q);
+      if (geom_sum > count) return num_geom;
+      ++num_geom;
+    }
+  }
+
+  double sample_btrs(OutputDraws g) const {
+    while (true) {
+      double u = g.uniform();
+      double v = g.uniform();
+      u = u - 0.5;
+      const double us = 0.5 - std::abs(u);
+      const double k = std::floor((2 * a / us + b) * u + c);
+      if (us >= 0.07 && v <= v_r) return k;
+      if (k < 0 || k > count) continue;
+      v = std::log(v * alpha / (a / (us * us) + b));
+      const double upperbound =
+          ((m + 0.5) * std::log((m + 1) / (r * (count - m + 1))) +
+           (count + 1) * std::log((count - m + 1) / (count - k + 1)) + (k + 0.5) * std::log(r * (count - k + 1) / (k + 1)) +
+           stirling_approx_tail(m) + stirling_approx_tail(count - m) - stirling_approx_tail(k) -
+           stirling_approx_tail(count - k));
+      if (v <= upperbound) return k;
+    }
+  }
+
+  double count;
+  bool low, btrs = false;
+  double constant;  // the output when it needs no draws (0, count or NaN), else -1
+  double q = 0, stddev = 0, b = 0, a = 0, c = 0, v_r = 0, r = 0, alpha = 0, m = 0, log1p_q = 0;
+};
 
 /** Binomial(counts, probs) samples in the dtype U; counts and probs (one float dtype) hold one value per member. */
 template <class U>
 void binomial(const Tensor& out, const PhiloxCounter& c, const Tensor& counts, const Tensor& probs) {
-  const PhiloxStream stream = stream_of(c);
   auto run = [&](auto tag) {
     using P = decltype(tag);
     const P* n = counts.data<P>();
     const P* p = probs.data<P>();
-    fill_members<U>(out, counts.numel(), [&](int64_t i, int64_t member) {
-      return binomial_sample<P>(n[member], p[member], stream, static_cast<uint64_t>(i));
-    });
+    fill_members<U>(out, c, counts.numel(), [n, p](int64_t m) { return BinomialSampler(n[m], p[m]); });
   };
   if (counts.dtype() == DType::Float32) run(float{});
   else run(double{});
