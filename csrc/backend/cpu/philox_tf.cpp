@@ -493,6 +493,7 @@ void categorical(const Tensor& out, const PhiloxCounter& c, const Tensor& logits
     const T* l = logits.data<T>();
     parallel_for(batch, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, samples + classes)), [&](int64_t b0, int64_t b1) {
       std::vector<double> cdf(static_cast<size_t>(classes));
+      alignas(64) TileWords words;
       for (int64_t b = b0; b < b1; ++b) {
         const T* row = l + b * classes;
         T top = std::numeric_limits<T>::lowest();
@@ -503,15 +504,21 @@ void categorical(const Tensor& out, const PhiloxCounter& c, const Tensor& logits
           if (std::isfinite(row[j])) total += std::exp(static_cast<double>(row[j]) - static_cast<double>(top));
           cdf[j] = total;
         }
-        uint64_t word = 2 * static_cast<uint64_t>(samples) * static_cast<uint64_t>(b), loaded = ~uint64_t{0};
-        Philox4x32::Block x{};
-        auto next_word = [&] {  // TF's SimplePhilox: the stream's words in order
-          if (word / 4 != loaded) x = stream(loaded = word / 4);
-          return x[word++ % 4];
+        // TF's SimplePhilox: the stream's words in order, a tile of blocks at a time
+        const uint64_t first_word = 2 * static_cast<uint64_t>(samples) * static_cast<uint64_t>(b);
+        const uint64_t last_block = (first_word + 2 * static_cast<uint64_t>(samples) - 1) / 4;
+        uint64_t tile_first = 0, tile_end = 0;  // the blocks in `words`; the row reads them in increasing order
+        auto word = [&](uint64_t w) {
+          if (w / 4 >= tile_end) {
+            tile_first = w / 4;
+            tile_end = std::min<uint64_t>(tile_first + kTileBlocks, last_block + 1);
+            stream.blocks(tile_first, static_cast<int>(tile_end - tile_first), words);
+          }
+          return words[w % 4][w / 4 - tile_first];
         };
         for (int64_t s = 0; s < samples; ++s) {
-          const uint32_t hi = next_word();
-          const double to_find = tf_double(hi, next_word()) * total;
+          const uint64_t w = first_word + 2 * static_cast<uint64_t>(s);
+          const double to_find = tf_double(word(w), word(w + 1)) * total;
           o[b * samples + s] = static_cast<U>(std::upper_bound(cdf.begin(), cdf.end(), to_find) - cdf.begin());
         }
       }
