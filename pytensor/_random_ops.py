@@ -498,16 +498,16 @@ class Generator:
     def _draw(self, shape, sample, dtype, op, **reserve):
         """`sample(state, shape)` on the next draws of `shape` (`reserve`: _reserve's options), `state` the int64
         [counter_lo, counter_hi, key] tensor they start from. A generator outside any strategy reads its state
-        variable, draws and assigns the state advanced past the draws, all ops that ``tf.function`` records, so a
-        traced function draws anew on every call and a SavedModel keeps it; the rest (per-replica states, TF's
-        binomial reservation) run on the host, inside ``tf.function`` as a callback on every call."""
+        variable, draws and assigns the state advanced past the draws (by `reserve`'s blocks where given), all ops
+        that ``tf.function`` records, so a traced function draws anew on every call and a SavedModel keeps it;
+        per-replica states run on the host, inside ``tf.function`` as a callback on every call."""
         from . import _function
         from ._array_ops import _host_call
 
         shape = _shape(shape)
         count = int(np.prod(shape))
-        if self._distribution_strategy is None and not reserve:
-            return sample(self._advance(count), shape)
+        if self._distribution_strategy is None:
+            return sample(self._advance(count, reserve.get("blocks")), shape)
 
         def draw(_):
             key, counter = self._reserve(count, **reserve)
@@ -515,12 +515,13 @@ class Generator:
 
         return draw(None) if _function.current_capture() is None else _host_call(draw, [], _dtype_name(dtype), op)
 
-    def _advance(self, count):
+    def _advance(self, count, blocks=None):
         """The state (an int64 tensor) before `count` draws of a generator outside any strategy, whose state
-        variable it advances past them: a read and an assign that ``tf.function`` records."""
+        variable it advances past them (by `blocks` counter blocks where given): a read and an assign that
+        ``tf.function`` records."""
         with self._lock:
             state = self._state_var.read_value()
-            self._state_var.assign(_core.philox_skip(state, _SKIP_PER_ELEMENT * count))
+            self._state_var.assign(_core.philox_skip(state, _SKIP_PER_ELEMENT * count if blocks is None else blocks))
         return state
 
     def skip(self, delta):

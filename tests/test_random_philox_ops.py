@@ -190,3 +190,14 @@ def test_nan_parameters_give_nan_where_tensorflow_never_returns():
     assert (pt._core.philox_poisson(state, np.array([nan]), (2, 1), "int32").numpy() == -2 ** 31).all()
     assert np.isnan(pt._core.philox_binomial(state, np.array([nan]), np.array([0.3]), (2, 1), "float32").numpy()).all()
     assert np.isnan(pt.random.stateless_gamma([3], [1, 2], nan).numpy()).all()
+
+
+def test_traced_generator_binomial_advances_by_tfs_reservation_without_a_callback():
+    g = pt.random.Generator.from_seed(3)
+    eager = [g.binomial([7], 30.0, 0.6).numpy() for _ in range(2)]
+    g.reset_from_seed(3)
+    traced = pt.function(lambda: g.binomial([7], 30.0, 0.6))
+    for want in eager:
+        np.testing.assert_array_equal(traced().numpy(), want)
+    assert np.asarray(g.state).tolist() == [3 + 2 * (2 * 100 * (7 + 3) // 4) * 256, 0, 0]  # TF's reservation, twice
+    assert "Callback" not in str(traced.get_concrete_function().graph)
