@@ -3,13 +3,12 @@
 A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
 state (a 128-bit counter and a 64-bit key, TF's ``[counter_lo, counter_hi, key]``); both draw from TF's
 Philox4x32-10 stream of that key and counter, so uniform, normal, truncated normal, integer, binomial, Poisson,
-gamma and categorical draws give TensorFlow's numbers bit for bit. They are the C++ ``philox_*`` registry ops on a
+gamma, categorical and parameterized truncated normal draws give TensorFlow's numbers bit for bit (the last two as
+TF draws them on one thread). They are the C++ ``philox_*`` registry ops on a
 state tensor (``philox_state_from_seed`` turns a seed into one; a Generator reads its state variable, draws and
 assigns the state ``philox_skip`` advances), so ``tf.function`` traces them into its graph and a SavedModel keeps
-them (so does ``stateless_shuffle``'s ``philox_shuffle_order``).
-``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy Philox
-stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
-with core ops, so tapes differentiate through them.
+them (so does ``stateless_shuffle``'s ``philox_shuffle_order``). Parameters (mean, stddev, minval, maxval) of the
+uniform and normal draws are applied with core ops, so tapes differentiate through them.
 
 ``gamma`` and ``poisson`` (the seeded, stateful ones) follow TF's seed rules: they draw the core's uniform and
 normal samples (Marsaglia and Tsang's method; inversion of the cumulative probabilities).
@@ -65,20 +64,9 @@ def _seed_tensor(seed, op):
     return seed if not isinstance(seed, np.ndarray) else _core.constant(seed, dtype)
 
 
-def _stream(key, counter):
-    """A numpy Generator on the Philox stream (key, counter), for the draws that follow TF's contracts only."""
-    return np.random.Generator(np.random.Philox(key=int(key) & _MASK64, counter=int(counter[0]) & _MASK64))
-
-
 def _stateless_state(seed, op):
     """The Philox state [counter_lo, counter_hi, key] (int64 tensor) of a stateless op's seed, as TF derives it."""
     return _core.philox_state_from_seed(_seed_tensor(seed, op))
-
-
-def _stateless_key_counter(seed, op):
-    """(key, (counter_lo, counter_hi)) of a stateless op's seed, as Python integers (for the numpy stream)."""
-    lo, hi, key = (int(v) & _MASK64 for v in np.asarray(_stateless_state(seed, op).numpy()).tolist())
-    return key, (lo, hi)
 
 
 def _dtype_name(dtype):
@@ -156,26 +144,15 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32,
 
 def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0, minvals=-2.0, maxvals=2.0,
                                              name=None):
-    """Normal(means, stddevs) samples truncated to [minvals, maxvals] (each broadcast to `shape`), by inverting the
-    normal CDF over the kept interval: a deterministic function of `seed`, float32 unless a parameter is float64."""
-    from ._math_ops import ndtri
-
+    """Normal(means, stddevs) samples truncated to [minvals, maxvals] (broadcast to the trailing dimensions of
+    `shape`), a deterministic function of `seed`: TF's numbers as TF draws them on one thread (its threads each start
+    at a point of the stream of their own), float32 unless a parameter is float64."""
     given = (means, stddevs, minvals, maxvals)
     dtype = "float64" if any(getattr(getattr(p, "dtype", None), "name", None) == "float64" for p in given) \
         else "float32"  # Python numbers are float32, as TF's
-    params = [np.asarray(p.numpy() if hasattr(p, "numpy") else p) for p in given]
-    shape = _shape(shape)
-    mean, std, low, high = (np.broadcast_to(p.astype(np.float64), shape) for p in params)
-    if np.any(std <= 0) or np.any(low >= high):
-        raise InvalidArgumentError("stateless_parameterized_truncated_normal: stddevs must be > 0 and minvals < "
-                                   "maxvals")
-    from math import erf, sqrt
-
-    cdf = np.vectorize(lambda z: 0.5 * (1.0 + erf(z / sqrt(2.0))))
-    below, above = cdf((low - mean) / std), cdf((high - mean) / std)
-    unit = _stream(*_stateless_key_counter(seed, "stateless_parameterized_truncated_normal")).random(shape)
-    z = np.asarray(ndtri(_core.constant(below + unit * (above - below), "float64")))
-    return _core.constant(np.clip(mean + std * z, low, high).astype(dtype), dtype)
+    params = [_core.cast(_core.convert_to_tensor(p, dtype_hint=dtype), dtype) for p in given]
+    return _core.philox_parameterized_truncated_normal(
+        _stateless_state(seed, "stateless_parameterized_truncated_normal"), *params, _shape(shape), dtype)
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):

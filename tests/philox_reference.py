@@ -442,3 +442,75 @@ def shuffle_order(key, counter, n):
         j = i + word % (n - i)
         order[i], order[j] = order[j], order[i]
     return np.asarray(order, np.int64)
+
+
+def parameterized_truncated_normal(key, counter, shape, means, stddevs, minvals, maxvals):
+    """TF's StatelessParameterizedTruncatedNormal as it draws on one thread, in the parameters' dtype: batch members
+    (the parameters broadcast to the trailing dimensions of `shape`) in turn take the stream's next blocks, normal
+    proposals when a bound lies beyond 1.3 stddevs on the mean's side, uniform ones (a block of proposals, a block of
+    tests) on a narrow interval, exponential ones (pairs of uniforms) otherwise; a block's values left when a member
+    ends are dropped. float32 transcendentals are float64 ones rounded (glibc's expf and logf round so)."""
+    dtype = np.result_type(means, stddevs, minvals, maxvals)
+    t = dtype.type
+    batch = np.broadcast_shapes(*(np.shape(p) for p in (means, stddevs, minvals, maxvals)))
+    params = [np.broadcast_to(np.asarray(p, dtype), batch).reshape(-1) for p in (means, stddevs, minvals, maxvals)]
+    members = len(params[0])
+    per_member = int(np.prod(shape)) // max(members, 1)
+    out = np.empty((per_member, members), dtype)
+    exp, log = (lambda x: t(np.exp(np.float64(x)))), (lambda x: t(np.log(np.float64(x))))
+    block = [0]
+
+    def words():
+        block[0] += 1
+        return philox_at(key, counter, np.array([block[0] - 1], np.uint64))[0]
+
+    def uniforms():
+        w = words()
+        if dtype == np.float32:
+            return list(_unit_float32(w))
+        return [_unit_float64(w[0:1], w[1:2])[0], _unit_float64(w[2:3], w[3:4])[0]]
+
+    def normals():
+        w = words()
+        if dtype == np.float32:
+            pairs = [_box_muller32(w[0:1], w[1:2]), _box_muller32(w[2:3], w[3:4])]
+            return [v[0] for pair in pairs for v in pair]
+        return [v[0] for v in _box_muller64(w[0:1], w[1:2], w[2:3], w[3:4])]
+
+    for m in range(members):
+        mean, stddev, low, high = (p[m] for p in params)
+        if (np.isinf(low) and low < 0) or high < mean:
+            low, high, stddev = high, low, -stddev
+        norm_min, norm_max = (low - mean) / stddev, (high - mean) / stddev
+        root = np.sqrt(norm_min * norm_min + t(4))
+        cutoff = t(2) * exp(t(0.5) + (norm_min * (norm_min - root)) / t(4)) / (norm_min + root)
+        kept = []
+        if (norm_min < -t(1.3) and norm_max >= 0) or (norm_max > t(1.3) and norm_min <= 0):
+            while len(kept) < per_member:
+                for z in normals():
+                    if norm_min <= z <= norm_max:
+                        kept.append(z * stddev + mean)
+                        if len(kept) == per_member:
+                            break
+        elif norm_max - norm_min < cutoff:
+            plus = t(0) if norm_min < 0 else norm_min * norm_min
+            while len(kept) < per_member:
+                zs = [v * (norm_max - norm_min) + norm_min for v in uniforms()]
+                for z, u in zip(zs, uniforms()):
+                    if u <= exp((plus - z * z) / t(2)):
+                        kept.append(z * stddev + mean)
+                        if len(kept) == per_member:
+                            break
+        else:
+            alpha = (norm_min + root) / t(2)
+            while len(kept) < per_member:
+                v = uniforms()
+                for i in range(0, len(v), 2):
+                    z = -log(v[i]) / alpha + norm_min
+                    x = alpha - z if norm_min < alpha else norm_min - alpha
+                    if v[i + 1] <= exp(-x * x / t(2)) and z < norm_max:
+                        kept.append(z * stddev + mean)
+                        if len(kept) == per_member:
+                            break
+        out[:, m] = kept
+    return out.reshape(shape)

@@ -294,6 +294,9 @@ VALUE_RULES = {
                        r"philox_poisson: shape \(2, -1\) has a negative dimension"),
     "philox_binomial": (lambda: _core.philox_binomial(_STATE, 5.0, 0.5, [-4], "int32"), _INVALID,
                         r"philox_binomial: shape \(-4,\) has a negative dimension"),
+    "philox_parameterized_truncated_normal": (
+        lambda: _core.philox_parameterized_truncated_normal(_STATE, 0.0, 1.0, -1.0, 1.0, [-2], "float64"), _INVALID,
+        r"philox_parameterized_truncated_normal: shape \(-2,\) has a negative dimension"),
     "philox_categorical": (lambda: _core.philox_categorical(_STATE, [[0.0, 1.0]], -2), _INVALID,
                            r"philox_categorical: num_samples must be >= 0, got -2"),
     "philox_skip": (lambda: _core.philox_skip(_STATE, -1), _INVALID,

@@ -124,7 +124,8 @@ def test_variable_count_samplers_trace_into_the_graph_and_repeat():
     def draws(seed):
         return (pt.random.stateless_gamma([4, 2], seed, alpha), pt.random.stateless_poisson([4, 2], seed, [2.0, 40.0]),
                 pt.random.stateless_binomial([4, 2], seed, counts, probs),
-                pt.random.stateless_categorical(logits, 6, seed))
+                pt.random.stateless_categorical(logits, 6, seed),
+                pt.random.stateless_parameterized_truncated_normal([4, 2], seed, [0.0, 1.0], 1.0, -1.0, [2.0, 1.5]))
 
     traced = pt.function(draws)
     for seed in ([1, 2], [-3, 2 ** 40]):

@@ -238,7 +238,8 @@ struct Rnn {
 /** random_shuffle. */
 struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
 /** philox_uniform, _uniform_full_int, _uniform_int (minval, maxval: its bounds), _normal, _truncated_normal,
- *  _shuffle_order (shape [n], int64), _gamma, _poisson, _binomial (minval, maxval unused). */
+ *  _shuffle_order (shape [n], int64), _gamma, _poisson, _binomial, _parameterized_truncated_normal (minval, maxval
+ *  unused). */
 struct PhiloxDraw {
   static constexpr const char* kName = "PhiloxDraw";
   Shape shape;

@@ -315,6 +315,10 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       const auto& d = a(attrs::PhiloxDraw{});
       return {philox_sample(op, in(0), in(1), op == OpId::philox_binomial ? in(2) : Tensor{}, d.shape, d.dtype)};
     }
+    case OpId::philox_parameterized_truncated_normal: {
+      const auto& d = a(attrs::PhiloxDraw{});
+      return {philox_parameterized_truncated_normal(in(0), in(1), in(2), in(3), in(4), d.shape, d.dtype)};
+    }
     case OpId::philox_categorical: {
       const auto& d = a(attrs::PhiloxCategorical{});
       return {philox_categorical(in(0), in(1), d.num_samples, d.dtype)};

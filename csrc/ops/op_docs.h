@@ -823,6 +823,11 @@ inline constexpr InternalOpDoc kInternalOpDocs[] = {
      "TF's Binomial(counts, probs) samples (StatelessRandomBinomial) of ``shape``, which ends with the broadcast "
      "shape of counts and probs (one float dtype), from the Philox stream of ``state``: inversion below "
      "count * p = 10, BTRS above; int32, int64, float32 or float64 output."},
+    {"philox_parameterized_truncated_normal",
+     "philox_parameterized_truncated_normal(state, means, stddevs, minvals, maxvals, shape, dtype=None, name=None)",
+     "TF's samples of Normal(means, stddevs) within [minvals, maxvals] (StatelessParameterizedTruncatedNormal, as "
+     "TF draws them on one thread) of ``shape``, which ends with the parameters' broadcast shape, from the Philox "
+     "stream of ``state``; the parameters' dtype (float32 / float64) is the output's."},
     {"philox_categorical", "philox_categorical(state, logits, num_samples, dtype=None, name=None)",
      "TF's class indices (StatelessMultinomial, as drawn on one thread) for each row of the 2-D float ``logits``, "
      "``num_samples`` a row, from the Philox stream of ``state``; int64 unless dtype is int32."},

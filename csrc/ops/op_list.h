@@ -201,6 +201,7 @@
   PT_OP(philox_gamma, random, 2, false, PhiloxDraw)        \
   PT_OP(philox_poisson, random, 2, false, PhiloxDraw)      \
   PT_OP(philox_binomial, random, 3, false, PhiloxDraw)     \
+  PT_OP(philox_parameterized_truncated_normal, random, 5, false, PhiloxDraw) \
   PT_OP(philox_categorical, random, 2, false, PhiloxCategorical)
 
 #include <cstddef>

@@ -315,6 +315,13 @@ Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype
  * kernels draw them (output dtype float for gamma; int32, int64, float32 or float64 otherwise).
  */
 Tensor philox_sample(OpId op, const Tensor& state, const Tensor& a, const Tensor& b, const Shape& shape, DType dtype);
+/**
+ * TF's StatelessParameterizedTruncatedNormal as it draws on one thread: samples of `shape` (which ends with the
+ * parameters' broadcast shape) of Normal(means, stddevs) within [minvals, maxvals], the parameters of one float dtype.
+ */
+Tensor philox_parameterized_truncated_normal(const Tensor& state, const Tensor& means, const Tensor& stddevs,
+                                             const Tensor& minvals, const Tensor& maxvals, const Shape& shape,
+                                             DType dtype);
 /** TF's StatelessMultinomial: `num_samples` class indices (int32 / int64) per row of 2-D float `logits`. */
 Tensor philox_categorical(const Tensor& state, const Tensor& logits, int64_t num_samples, DType dtype);
 

@@ -2,6 +2,7 @@
 // (backend/cpu/random.cpp: Philox4x32-10 streams; element i of an output depends on (seed, counter, i) only).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "record.h"
@@ -234,6 +235,50 @@ Tensor philox_sample(OpId op, const Tensor& state, const Tensor& a, const Tensor
         out, c, member_values(first, batch), binomial ? member_values(b, batch) : Tensor{});
   if (binomial) PT_RECORD(op, {state, a, b}, {out}, attrs::PhiloxDraw{shape, dtype, 0, 0});
   else PT_RECORD(op, {state, a}, {out}, attrs::PhiloxDraw{shape, dtype, 0, 0});
+  return out;
+}
+
+Tensor philox_parameterized_truncated_normal(const Tensor& state, const Tensor& means, const Tensor& stddevs,
+                                             const Tensor& minvals, const Tensor& maxvals, const Shape& shape,
+                                             DType dtype) {
+  PT_OP_SCOPE;
+  const char* name = "philox_parameterized_truncated_normal";
+  check_shape(shape, name);
+  const backend::PhiloxCounter c = philox_counter(state, name);
+  if (dtype != DType::Float32 && dtype != DType::Float64) throw_dtype_error(name, dtype, "float32 or float64");
+  const Tensor* params[] = {&means, &stddevs, &minvals, &maxvals};
+  Shape batch;
+  for (const Tensor* p : params) {
+    if (p->dtype() != dtype)
+      throw_dtype_error(name, p->dtype(), str_cat("means, stddevs, minvals and maxvals of the output's dtype ",
+                                                  dtype_name(dtype), "; cast them first with pt.cast").c_str());
+    batch = broadcast_shapes(batch, p->shape(), name);
+  }
+  const size_t lead = shape.size() - std::min(shape.size(), batch.size());
+  check_arg(shape.size() >= batch.size() && Shape(shape.begin() + static_cast<ptrdiff_t>(lead), shape.end()) == batch,
+            name, ": shape ", shape_str(shape), " must end with the broadcast shape of means, stddevs, minvals and "
+            "maxvals ", shape_str(batch), "; add the sample dimensions in front, e.g. shape = [n] + ", shape_str(batch));
+  const int64_t members = numel(batch);
+  Tensor stacked = Tensor::empty({4, members}, dtype);  // one row a parameter, for the kernel
+  for (int k = 0; k < 4; ++k) {
+    const Tensor row = member_values(*params[k], batch);
+    std::memcpy(static_cast<char*>(stacked.raw_data()) + k * members * itemsize(dtype), row.raw_data(),
+                static_cast<size_t>(members) * itemsize(dtype));
+  }
+  const Tensor wide = cast(stacked, DType::Float64);  // TF's check, on the values as given
+  const double* v = wide.data<double>();
+  for (int64_t m = 0; m < members; ++m)
+    check_arg(v[members + m] > 0 && v[2 * members + m] < v[3 * members + m] &&
+                  (std::isfinite(v[2 * members + m]) || std::isfinite(v[3 * members + m])),
+              name, ": invalid parameters at batch member ", m, ": stddev ", v[members + m], ", minval ",
+              v[2 * members + m], ", maxval ", v[3 * members + m], "; need stddev > 0, minval < maxval and a finite "
+              "bound");
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0)
+    kernel<backend::PhiloxSampleKernel>(OpId::philox_parameterized_truncated_normal, Device::CPU, dtype)(
+        out, c, stacked, Tensor{});
+  PT_RECORD(OpId::philox_parameterized_truncated_normal, {state, means, stddevs, minvals, maxvals}, {out},
+            attrs::PhiloxDraw{shape, dtype, 0, 0});
   return out;
 }
 

@@ -285,6 +285,22 @@ def ref_philox_binomial(state, counts, probs, shape, dtype):
     return ref.binomial(*_key_counter(state), tuple(shape), counts, probs).astype(dtype)
 
 
+def sample_philox_parameterized_truncated_normal(op, dtype, rng):
+    big = np.inf if dtype in FLOATS else 1000  # the unsupported integer dtypes' samples only need their dtype
+    params = [np.array(v, dtype) for v in ([0.0, 1.0, 2.0, -1.0, 5.0], [1.0, 0.5, 2.0, 1.0, 2.0],
+                                            [-1.0, 0.9, 2.5, 2.0, -big], [1.0, 1.2, big, 9.0, 1.0])]
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state, *params), {"shape": (3, 5), "dtype": dtype},
+                          desc=f"state {i}: normal, uniform and exponential proposals, flipped bounds")
+    yield SampleInput((PHILOX_STATES[1], *(np.array(v, dtype) for v in (0.0, 1.0, -2.0, 2.0))),
+                      {"shape": (5001,), "dtype": dtype}, desc="5001 samples of one member")
+
+
+def ref_philox_parameterized_truncated_normal(state, means, stddevs, minvals, maxvals, shape, dtype):
+    import philox_reference as ref
+    return ref.parameterized_truncated_normal(*_key_counter(state), tuple(shape), means, stddevs, minvals, maxvals)
+
+
 def sample_philox_categorical(op, dtype, rng):
     logits = np.array([[0.0, 1.0, 2.0, -1.0], [5.0, -np.inf, 5.0, 0.5], [-3.0, -3.0, -3.0, -3.0]], np.float32)
     for i, state in enumerate(PHILOX_STATES):
@@ -308,6 +324,10 @@ ROWS += [
     OpInfo(name="philox_binomial", family="random", api="_core.philox_binomial", ref=ref_philox_binomial,
            sample_inputs_func=sample_philox_binomial, dtypes=SIGNED + FLOATS, unsupported_dtypes=("uint8", "bool"),
            num_inputs=3),
+    OpInfo(name="philox_parameterized_truncated_normal", family="random",
+           api="_core.philox_parameterized_truncated_normal", ref=ref_philox_parameterized_truncated_normal,
+           sample_inputs_func=sample_philox_parameterized_truncated_normal, dtypes=FLOATS, unsupported_dtypes=SIGNED,
+           num_inputs=5),
     OpInfo(name="philox_categorical", family="random", api="_core.philox_categorical", ref=ref_philox_categorical,
            sample_inputs_func=sample_philox_categorical, dtypes=SIGNED, unsupported_dtypes=FLOATS, num_inputs=2),
 ]

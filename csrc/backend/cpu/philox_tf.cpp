@@ -477,6 +477,98 @@ void binomial(const Tensor& out, const PhiloxCounter& c, const Tensor& counts, c
   else run(double{});
 }
 
+/** TF's UniformDistribution<T> of one block: 4 float32 or 2 float64 values. */
+template <class T>
+int block_uniforms(const Philox4x32::Block& x, T* v) {
+  if constexpr (std::is_same_v<T, float>) {
+    for (int k = 0; k < 4; ++k) v[k] = tf_float(x[k]);
+    return 4;
+  } else {
+    v[0] = tf_double(x[0], x[1]);
+    v[1] = tf_double(x[2], x[3]);
+    return 2;
+  }
+}
+
+/** TF's NormalDistribution<T> of one block: 4 float32 or 2 float64 Box-Muller values. */
+template <class T>
+int block_normals(const Philox4x32::Block& x, T* v) {
+  if constexpr (std::is_same_v<T, float>) {
+    box_muller(x[0], x[1], v[0], v[1]);
+    box_muller(x[2], x[3], v[2], v[3]);
+    return 4;
+  } else {
+    box_muller(x[0], x[1], x[2], x[3], v[0], v[1]);
+    return 2;
+  }
+}
+
+/**
+ * TF's StatelessParameterizedTruncatedNormal (TruncatedNormalFunctorV2) as it runs on one thread: the outputs in
+ * TF's order (batch-major, stored sample-major) take the stream's blocks in turn, a member's samples by one of three
+ * rejection samplers in T's arithmetic (normal proposals when a bound is beyond 1.3 stddevs on the mean's side,
+ * uniform ones on a narrow interval, else exponential ones), the rest of a block dropped where a member ends.
+ * `params` holds the members' means, stddevs, minvals and maxvals (4 x members, validated by the family). Serial:
+ * where one member's draws end depends on the rejections before (TF's threads each start at a point of their own).
+ */
+template <class T>
+void parameterized_truncated_normal(const Tensor& out, const PhiloxCounter& c, const Tensor& params, const Tensor&) {
+  const PhiloxStream stream = stream_of(c);
+  const int64_t members = params.dim(1), per_member = out.numel() / members;
+  const T* p = params.data<T>();
+  T* o = out.data<T>();
+  uint64_t block = 0;
+  T v[4], u[4];
+  for (int64_t member = 0; member < members; ++member) {
+    T mean = p[member], stddev = p[members + member], minval = p[2 * members + member], maxval = p[3 * members + member];
+    if ((std::isinf(minval) && minval < T(0)) || maxval < mean) {  // make the one-sided bound the lower one
+      std::swap(minval, maxval);
+      stddev = -stddev;
+    }
+    const T norm_min = (minval - mean) / stddev, norm_max = (maxval - mean) / stddev;
+    const T sqrt_factor = std::sqrt((norm_min * norm_min) + T(4));
+    const T cutoff = T(2) * std::exp(T(0.5) + (norm_min * (norm_min - sqrt_factor)) / T(4)) / (norm_min + sqrt_factor);
+    const T diff = norm_max - norm_min;
+    T* dst = o + member;
+    int64_t s = 0;
+    auto put = [&](T x) {  // stores sample s; true when the member is done
+      dst[s * members] = x;
+      return ++s == per_member;
+    };
+    if (((norm_min < T(-1.3)) && (norm_max >= T(0))) || ((norm_max > T(1.3)) && (norm_min <= T(0)))) {
+      while (s < per_member) {
+        const int size = block_normals<T>(stream(block++), v);
+        for (int i = 0; i < size; ++i)
+          if (v[i] >= norm_min && v[i] <= norm_max && put(v[i] * stddev + mean)) break;
+      }
+    } else if (diff < cutoff) {
+      const T plus_factor = (norm_min < T(0)) ? T(0) : norm_min * norm_min;
+      while (s < per_member) {
+        const int size = block_uniforms<T>(stream(block++), v);
+        T z[4], g[4];
+        for (int i = 0; i < size; ++i) {
+          z[i] = v[i] * diff + norm_min;
+          g[i] = (plus_factor - z[i] * z[i]) / T(2.0);
+        }
+        block_uniforms<T>(stream(block++), u);
+        for (int i = 0; i < size; ++i)
+          if (u[i] <= std::exp(g[i]) && put(z[i] * stddev + mean)) break;
+      }
+    } else {
+      const T alpha = (norm_min + std::sqrt((norm_min * norm_min) + T(4))) / T(2);
+      while (s < per_member) {
+        const int size = block_uniforms<T>(stream(block++), v);
+        for (int i = 0; i < size; i += 2) {
+          const T z = -std::log(v[i]) / alpha + norm_min;
+          const T x = norm_min < alpha ? alpha - z : norm_min - alpha;
+          const T g = std::exp(-x * x / T(2.0));
+          if (v[i + 1] <= g && z < norm_max && put(z * stddev + mean)) break;
+        }
+      }
+    }
+  }
+}
+
 /**
  * TF's multinomial samples: row b of `out` (batch x num_samples) takes the stream's 32-bit words from
  * 2 * num_samples * b on (TF's one-thread order), each sample a float64 uniform from two words times the row's
@@ -571,6 +663,10 @@ void register_philox_kernels() {
   register_kernel(OpId::philox_binomial, Device::CPU, DType::Int64, &binomial<int64_t>);
   register_kernel(OpId::philox_binomial, Device::CPU, DType::Float32, &binomial<float>);
   register_kernel(OpId::philox_binomial, Device::CPU, DType::Float64, &binomial<double>);
+  register_kernel(OpId::philox_parameterized_truncated_normal, Device::CPU, DType::Float32,
+                  &parameterized_truncated_normal<float>);
+  register_kernel(OpId::philox_parameterized_truncated_normal, Device::CPU, DType::Float64,
+                  &parameterized_truncated_normal<double>);
   register_kernel(OpId::philox_categorical, Device::CPU, DType::Int32, &categorical<int32_t>);
   register_kernel(OpId::philox_categorical, Device::CPU, DType::Int64, &categorical<int64_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int32, &state_from_seed<int32_t>);
