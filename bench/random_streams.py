@@ -5,7 +5,10 @@ C++ kernels in one run, each library in its own process (the numbers are the sam
     python bench/random_streams.py --clock wall --threads 2 --n 100000 --only pytensor
 
 Cases: stateless uniform, normal and truncated normal (float32, seed [1, 2]), the same from a tf.random.Generator
-(eager, each call advancing its state), and the heavier samplers (binomial, gamma) for reference. Reported: the
+(eager, each call advancing its state), and the samplers with a varying number of draws an output (binomial by
+BTRS and by inversion, stateless and from a Generator; gamma at alpha 2 and 0.5; Poisson by Knuth's method and by
+PTRS), categorical draws (100 rows of 5 classes) and the parameterized truncated normal (TF's, one thread), all
+C++ philox_* ops. Reported: the
 median time per call over --repeats repeats (each calibrated to last >= --min-time), in CPU time by default (the
 machine is shared: CPU time counts this process's work only; with --threads > 1 it sums every thread's), and
 pytensor's speed-up over TensorFlow (TF time / pytensor time).
@@ -27,6 +30,7 @@ PEER_PYTHON = "/work/peers-venv/bin/python"
 def cases(lib, n):
     """Case name -> a call drawing n numbers with `lib` (pytensor or tensorflow)."""
     g = lib.random.Generator.from_seed(1)
+    logits = lib.math.log(lib.constant([[0.1, 0.2, 0.3, 0.15, 0.25]] * 100))  # 100 rows of 5 classes, n // 100 each
     return {
         "stateless_uniform": lambda: lib.random.stateless_uniform([n], [1, 2]),
         "stateless_normal": lambda: lib.random.stateless_normal([n], [1, 2]),
@@ -36,7 +40,15 @@ def cases(lib, n):
         "generator_normal": lambda: g.normal([n]),
         "generator_truncated_normal": lambda: g.truncated_normal([n]),
         "stateless_binomial": lambda: lib.random.stateless_binomial([n], [1, 2], 100.0, 0.3),
+        "stateless_binomial_inversion": lambda: lib.random.stateless_binomial([n], [1, 2], 20.0, 0.2),
+        "generator_binomial": lambda: g.binomial([n], 100.0, 0.3),
         "stateless_gamma": lambda: lib.random.stateless_gamma([n], [1, 2], 2.0),
+        "stateless_gamma_small_alpha": lambda: lib.random.stateless_gamma([n], [1, 2], 0.5),
+        "stateless_poisson": lambda: lib.random.stateless_poisson([n], [1, 2], 3.0),
+        "stateless_poisson_ptrs": lambda: lib.random.stateless_poisson([n], [1, 2], 50.0),
+        "stateless_categorical": lambda: lib.random.stateless_categorical(logits, n // 100, [1, 2]),
+        "stateless_param_truncated_normal": lambda: lib.random.stateless_parameterized_truncated_normal(
+            [n], [1, 2], 0.0, 1.0, -1.0, 2.0),
     }
 
 

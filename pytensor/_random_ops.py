@@ -3,14 +3,12 @@
 A stateless op is a pure function of its ``seed`` (a pair of integers), and a ``Generator`` owns an explicit
 state (a 128-bit counter and a 64-bit key, TF's ``[counter_lo, counter_hi, key]``); both draw from TF's
 Philox4x32-10 stream of that key and counter, so uniform, normal, truncated normal, integer, binomial, Poisson,
-gamma and categorical draws give TensorFlow's numbers bit for bit. Uniform, integer, normal and truncated normal
-draws are the C++ ``philox_*`` registry ops on a state tensor (``philox_state_from_seed`` turns a seed into one;
-a Generator reads its state variable, draws and assigns the state ``philox_skip`` advances), so ``tf.function``
-traces them into its graph and a SavedModel keeps them (so does ``stateless_shuffle``'s ``philox_shuffle_order``);
-binomial, Poisson, gamma and categorical draws are numpy (``_philox``), eager.
-``stateless_parameterized_truncated_normal`` follows TF's contract (same seed, same numbers) from a numpy Philox
-stream of the same key and counter, not TF's bits. Parameters (mean, stddev, minval, maxval) are applied
-with core ops, so tapes differentiate through them.
+gamma, categorical and parameterized truncated normal draws give TensorFlow's numbers bit for bit (the last two as
+TF draws them on one thread). They are the C++ ``philox_*`` registry ops on a
+state tensor (``philox_state_from_seed`` turns a seed into one; a Generator reads its state variable, draws and
+assigns the state ``philox_skip`` advances), so ``tf.function`` traces them into its graph and a SavedModel keeps
+them (so does ``stateless_shuffle``'s ``philox_shuffle_order``). Parameters (mean, stddev, minval, maxval) of the
+uniform and normal draws are applied with core ops, so tapes differentiate through them.
 
 ``gamma`` and ``poisson`` (the seeded, stateful ones) follow TF's seed rules: they draw the core's uniform and
 normal samples (Marsaglia and Tsang's method; inversion of the cumulative probabilities).
@@ -22,7 +20,7 @@ import threading
 
 import numpy as np
 
-from . import _core, _philox
+from . import _core
 from .dtypes import as_dtype, float32
 from .errors import InvalidArgumentError
 
@@ -34,6 +32,13 @@ __all__ = [
 ]
 
 _MASK64 = (1 << 64) - 1
+_SKIP_PER_ELEMENT = 256  # counter blocks a Generator's draw reserves per output element, as TF's
+
+
+def _counter_add(counter, blocks):
+    """The 128-bit counter (lo, hi) advanced by `blocks`."""
+    value = (counter[0] | counter[1] << 64) + int(blocks)
+    return value & _MASK64, (value >> 64) & _MASK64
 
 
 class Algorithm(enum.Enum):
@@ -59,24 +64,9 @@ def _seed_tensor(seed, op):
     return seed if not isinstance(seed, np.ndarray) else _core.constant(seed, dtype)
 
 
-def _stream(key, counter):
-    """A numpy Generator on the Philox stream (key, counter), for the draws that follow TF's contracts only."""
-    return np.random.Generator(np.random.Philox(key=int(key) & _MASK64, counter=int(counter[0]) & _MASK64))
-
-
 def _stateless_state(seed, op):
     """The Philox state [counter_lo, counter_hi, key] (int64 tensor) of a stateless op's seed, as TF derives it."""
     return _core.philox_state_from_seed(_seed_tensor(seed, op))
-
-
-def _key_counter(state):
-    """(key, (counter_lo, counter_hi)) of a state tensor, as Python integers (for the numpy samplers)."""
-    lo, hi, key = (int(v) & _MASK64 for v in np.asarray(state.numpy()).tolist())
-    return key, (lo, hi)
-
-
-def _stateless_key_counter(seed, op):
-    return _key_counter(_stateless_state(seed, op))
 
 
 def _dtype_name(dtype):
@@ -154,99 +144,58 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32,
 
 def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0, minvals=-2.0, maxvals=2.0,
                                              name=None):
-    """Normal(means, stddevs) samples truncated to [minvals, maxvals] (each broadcast to `shape`), by inverting the
-    normal CDF over the kept interval: a deterministic function of `seed`, float32 unless a parameter is float64."""
-    from ._math_ops import ndtri
-
+    """Normal(means, stddevs) samples truncated to [minvals, maxvals] (broadcast to the trailing dimensions of
+    `shape`), a deterministic function of `seed`: TF's numbers as TF draws them on one thread (its threads each start
+    at a point of the stream of their own), float32 unless a parameter is float64."""
     given = (means, stddevs, minvals, maxvals)
     dtype = "float64" if any(getattr(getattr(p, "dtype", None), "name", None) == "float64" for p in given) \
         else "float32"  # Python numbers are float32, as TF's
-    params = [np.asarray(p.numpy() if hasattr(p, "numpy") else p) for p in given]
-    shape = _shape(shape)
-    mean, std, low, high = (np.broadcast_to(p.astype(np.float64), shape) for p in params)
-    if np.any(std <= 0) or np.any(low >= high):
-        raise InvalidArgumentError("stateless_parameterized_truncated_normal: stddevs must be > 0 and minvals < "
-                                   "maxvals")
-    from math import erf, sqrt
-
-    cdf = np.vectorize(lambda z: 0.5 * (1.0 + erf(z / sqrt(2.0))))
-    below, above = cdf((low - mean) / std), cdf((high - mean) / std)
-    unit = _stream(*_stateless_key_counter(seed, "stateless_parameterized_truncated_normal")).random(shape)
-    z = np.asarray(ndtri(_core.constant(below + unit * (above - below), "float64")))
-    return _core.constant(np.clip(mean + std * z, low, high).astype(dtype), dtype)
+    params = [_core.cast(_core.convert_to_tensor(p, dtype_hint=dtype), dtype) for p in given]
+    return _core.philox_parameterized_truncated_normal(
+        _stateless_state(seed, "stateless_parameterized_truncated_normal"), *params, _shape(shape), dtype)
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
     """`num_samples` class indices per row of the (batch, classes) `logits`, a deterministic function of `seed`:
-    TF's numbers (as TF draws them on one thread; see _philox.categorical)."""
-    if hasattr(logits, "numpy"):
-        logits = np.asarray(logits.numpy())
-    elif not isinstance(logits, np.ndarray):
-        logits = np.asarray(logits, np.float32)  # Python numbers are float32, as TF converts them
-    if logits.ndim != 2 or logits.dtype.kind != "f":
-        raise InvalidArgumentError(f"stateless_categorical: logits must be a floating (batch, classes) matrix, got "
-                                   f"{logits.dtype} of shape {logits.shape}")
-    if logits.shape[1] == 0 or int(num_samples) < 0:
-        raise InvalidArgumentError(f"stateless_categorical: need at least one class and num_samples >= 0, got "
-                                   f"{logits.shape[1]} classes and num_samples={num_samples}")
-    draws = _philox.categorical(*_stateless_key_counter(seed, "stateless_categorical"), logits, int(num_samples))
-    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+    TF's numbers (as TF draws them on one thread)."""
+    logits = _core.convert_to_tensor(logits, dtype_hint="float32")  # Python numbers are float32, as TF's
+    return _core.philox_categorical(_stateless_state(seed, "stateless_categorical"), logits, int(num_samples),
+                                    _dtype_name(dtype))
 
 
 def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
     """Gamma(alpha, beta) samples of `shape` (which ends with the broadcast shape of alpha and beta; beta is the
     rate), a deterministic function of `seed`: TF's numbers (at least the dtype's smallest normal number, as TF)."""
     name_ = _dtype_name(dtype)
-    alpha = np.asarray(alpha.numpy() if hasattr(alpha, "numpy") else alpha).astype(name_)
+    alpha = _core.convert_to_tensor(alpha, dtype=name_)
     beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
-    alpha = np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, tuple(beta.shape)))
-    try:
-        draws = _philox.gamma(*_stateless_key_counter(seed, "stateless_gamma"), _shape(shape), alpha)
-    except ValueError as err:
-        raise InvalidArgumentError(f"stateless_gamma: {err}") from None
-    return _core.maximum(_core.constant(draws.astype(name_), name_) / beta, float(np.finfo(name_).tiny))
+    batch = np.broadcast_shapes(tuple(alpha.shape), tuple(beta.shape))
+    if tuple(alpha.shape) != batch:
+        alpha = _core.broadcast_to(alpha, batch)
+    draws = _core.philox_gamma(_stateless_state(seed, "stateless_gamma"), alpha, _shape(shape), name_)
+    return _core.maximum(draws / beta, float(np.finfo(name_).tiny))
 
 
 def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
     """Poisson(lam) samples of `shape` (which ends with lam's shape), a deterministic function of `seed`: TF's
-    numbers."""
-    rate = np.asarray(lam.numpy() if hasattr(lam, "numpy") else lam)
-    rate = rate.astype(np.float32) if rate.dtype.kind != "f" else rate  # Python numbers are float32, as TF's
-    if rate.size and not (rate.min() >= 0):
-        raise InvalidArgumentError(f"stateless_poisson: rates must be non-negative numbers, got a minimum of "
-                                   f"{rate.min()}")
-    try:
-        draws = _philox.poisson(*_stateless_key_counter(seed, "stateless_poisson"), _shape(shape), rate,
-                                _dtype_name(dtype))
-    except ValueError as err:
-        raise InvalidArgumentError(f"stateless_poisson: {err}") from None
-    return _core.constant(draws.astype(_dtype_name(dtype)), _dtype_name(dtype))
+    numbers (a negative rate gives 0, as TF's)."""
+    rate = _core.convert_to_tensor(lam, dtype_hint="float32")  # Python numbers are float32, as TF's
+    return _core.philox_poisson(_stateless_state(seed, "stateless_poisson"), rate, _shape(shape), _dtype_name(dtype))
 
 
 def _binomial_parameters(counts, probs):
-    """counts and probs as numpy arrays of one floating dtype, as TF converts them (probs float32 unless typed,
-    counts of probs' dtype)."""
-    probs = np.asarray(probs.numpy() if hasattr(probs, "numpy") else probs)
-    probs = probs.astype(np.float32) if probs.dtype.kind != "f" else probs
-    counts = np.asarray(counts.numpy() if hasattr(counts, "numpy") else counts)
-    return counts.astype(probs.dtype), probs
-
-
-def _binomial_values(key_counter, shape, counts, probs, dtype, op):
-    try:
-        values = _philox.binomial(*key_counter, _shape(shape), counts, probs)
-    except ValueError as err:
-        raise InvalidArgumentError(f"{op}: {err}") from None
-    name = _dtype_name(dtype)
-    return _core.constant(values.astype(name), name)
+    """counts and probs as tensors of one floating dtype, as TF converts them (probs float32 unless typed, counts
+    of probs' dtype)."""
+    probs = _core.convert_to_tensor(probs, dtype_hint="float32")
+    return _core.cast(_core.convert_to_tensor(counts, dtype_hint=probs.dtype.name), probs.dtype.name), probs
 
 
 def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None):
     """Binomial(counts, probs) samples of `shape` (counts and probs broadcast to its trailing dimensions), a
     deterministic function of `seed`: TF's numbers."""
     counts, probs = _binomial_parameters(counts, probs)
-    return _binomial_values(_stateless_key_counter(seed, "stateless_binomial"), shape, counts, probs, output_dtype,
-                            "stateless_binomial")
+    return _core.philox_binomial(_stateless_state(seed, "stateless_binomial"), counts, probs, _shape(shape),
+                                 _dtype_name(output_dtype))
 
 
 def _gamma_samples(shape, alpha, dtype, uniform, normal):
@@ -509,8 +458,8 @@ class Generator:
                 self._replica_states.clear()
                 self._written = self._synced = primary
             words = self._replica_states.get(replica, self._synced) if replica else primary
-            skip = _philox.SKIP_PER_ELEMENT * count if blocks is None else blocks
-            advanced = _philox.counter_add(words[:2], skip) + (words[2],)
+            skip = _SKIP_PER_ELEMENT * count if blocks is None else blocks
+            advanced = _counter_add(words[:2], skip) + (words[2],)
             if replica:
                 self._replica_states[replica] = advanced
             else:
@@ -526,18 +475,19 @@ class Generator:
     def _draw(self, shape, sample, dtype, op, **reserve):
         """`sample(state, shape)` on the next draws of `shape` (`reserve`: _reserve's options), `state` the int64
         [counter_lo, counter_hi, key] tensor they start from. A generator outside any strategy reads its state
-        variable, draws and assigns the state advanced past the draws, all ops that ``tf.function`` records, so a
-        traced function draws anew on every call and a SavedModel keeps it; so does a strategy's generator traced
-        outside ``strategy.run`` (from its primary state, as TF saves it); the rest (per-replica states, TF's
-        binomial reservation) run on the host, inside ``tf.function`` as a callback on every call."""
+        variable, draws and assigns the state advanced past the draws (by `reserve`'s blocks where given), all ops
+        that ``tf.function`` records, so a traced function draws anew on every call and a SavedModel keeps it; so does
+        a strategy's generator traced outside ``strategy.run`` (from its primary state, as TF saves it); the rest
+        (per-replica states, a strategy's binomial reservation) run on the host, inside ``tf.function`` as a callback
+        on every call."""
         from . import _function
         from ._array_ops import _host_call
 
         shape = _shape(shape)
         count = int(np.prod(shape))
         tracing = _function.current_capture() is not None
-        if not reserve and (self._distribution_strategy is None or (tracing and self._replica_id() is None)):
-            return sample(self._advance(count), shape)
+        if self._distribution_strategy is None or (not reserve and tracing and self._replica_id() is None):
+            return sample(self._advance(count, reserve.get("blocks")), shape)
 
         def draw(_):
             key, counter = self._reserve(count, **reserve)
@@ -545,12 +495,13 @@ class Generator:
 
         return _host_call(draw, [], _dtype_name(dtype), op) if tracing else draw(None)
 
-    def _advance(self, count):
+    def _advance(self, count, blocks=None):
         """The state (an int64 tensor) before `count` draws of a generator outside any strategy, whose state
-        variable it advances past them: a read and an assign that ``tf.function`` records."""
+        variable it advances past them (by `blocks` counter blocks where given): a read and an assign that
+        ``tf.function`` records."""
         with self._lock:
             state = self._state_var.read_value()
-            self._state_var.assign(_core.philox_skip(state, _philox.SKIP_PER_ELEMENT * count))
+            self._state_var.assign(_core.philox_skip(state, _SKIP_PER_ELEMENT * count if blocks is None else blocks))
         return state
 
     def skip(self, delta):
@@ -587,10 +538,10 @@ class Generator:
         """Binomial(counts, probs) samples (TF's numbers: the stream at the state, which advances by TF's
         reservation for the shape, without a replica's key)."""
         counts, probs = _binomial_parameters(counts, probs)
-        batches = int(np.prod(np.broadcast_shapes(counts.shape, probs.shape)))
+        batches = int(np.prod(np.broadcast_shapes(tuple(counts.shape), tuple(probs.shape))))
         per_batch = int(np.prod(_shape(shape))) // max(batches, 1)
-        blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _philox.SKIP_PER_ELEMENT  # TF's reservation
-        return self._draw(shape, lambda state, s: _binomial_values(_key_counter(state), s, counts, probs, dtype, "Generator.binomial"),
+        blocks = batches * 2 * 100 * (per_batch + 3) // 4 * _SKIP_PER_ELEMENT  # TF's reservation
+        return self._draw(shape, lambda state, s: _core.philox_binomial(state, counts, probs, s, _dtype_name(dtype)),
                           dtype, "Generator.binomial", blocks=blocks, replica_key=False)
 
     def _make_int64_keys(self, count):

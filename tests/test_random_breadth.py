@@ -124,10 +124,12 @@ def test_stateless_parameterized_truncated_normal_moments_bounds_and_seed():
     assert abs(values.mean() - want_mean) < 0.02 and abs(values.var() - want_var) < 0.03
     again = tf.random.stateless_parameterized_truncated_normal([40000], [3, 4], mean, std, low, high)
     np.testing.assert_array_equal(values, again.numpy())
-    per_row = tf.random.stateless_parameterized_truncated_normal(
-        [2, 500], [1, 1], means=np.array([[0.0], [10.0]]), stddevs=1.0, minvals=-1.0, maxvals=np.array([[1.0], [11.0]]))
-    assert per_row.dtype == tf.float64 and per_row.numpy()[1].min() >= -1.0 and per_row.numpy()[1].max() <= 11.0
-    with pytest.raises(InvalidArgumentError, match="stddevs must be > 0"):
+    per_column = tf.random.stateless_parameterized_truncated_normal(  # parameters over the trailing dimension, as TF
+        [500, 2], [1, 1], means=np.array([0.0, 10.0]), stddevs=np.float64(1.0), minvals=np.float64(-1.0),
+        maxvals=np.array([1.0, 11.0]))
+    assert per_column.dtype == tf.float64 and per_column.numpy()[:, 1].min() >= -1.0
+    assert per_column.numpy()[:, 0].max() <= 1.0 and per_column.numpy()[:, 1].max() <= 11.0
+    with pytest.raises(InvalidArgumentError, match="invalid parameters at batch member 0: stddev 0"):
         tf.random.stateless_parameterized_truncated_normal([2], [1, 1], stddevs=0.0)
 
 

@@ -238,12 +238,19 @@ struct Rnn {
 /** random_shuffle. */
 struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
 /** philox_uniform, _uniform_full_int, _uniform_int (minval, maxval: its bounds), _normal, _truncated_normal,
- *  _shuffle_order (shape [n], int64). */
+ *  _shuffle_order (shape [n], int64), _gamma, _poisson, _binomial, _parameterized_truncated_normal (minval, maxval
+ *  unused). */
 struct PhiloxDraw {
   static constexpr const char* kName = "PhiloxDraw";
   Shape shape;
   DType dtype = DType::Float32;
   int64_t minval = 0, maxval = 0;
+};
+/** philox_categorical: samples per row and the int32 / int64 output dtype. */
+struct PhiloxCategorical {
+  static constexpr const char* kName = "PhiloxCategorical";
+  int64_t num_samples = 1;
+  DType dtype = DType::Int64;
 };
 /** philox_skip: counter blocks to advance by. */
 struct PhiloxSkip {
@@ -271,7 +278,7 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
                            attrs::Categorical, attrs::Shuffle, attrs::Rnn, attrs::Elementwise, attrs::PhiloxDraw,
-                           attrs::PhiloxSkip>;
+                           attrs::PhiloxSkip, attrs::PhiloxCategorical>;
 
 /**
  * Every field of every attribute struct and of the composite values they hold (convolution parameters, pooling
@@ -323,7 +330,8 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
   F(ops::RnnOptions, go_backwards) F(ops::RnnOptions, mask) F(attrs::Rnn, options) F(attrs::Rnn, reset_after)     \
   F(backend::ElementwiseStep, op) F(backend::ElementwiseStep, a) F(backend::ElementwiseStep, b)                    \
   F(attrs::Elementwise, num_inputs) F(attrs::Elementwise, program) F(attrs::PhiloxDraw, shape)                    \
-  F(attrs::PhiloxDraw, dtype) F(attrs::PhiloxDraw, minval) F(attrs::PhiloxDraw, maxval) F(attrs::PhiloxSkip, delta)
+  F(attrs::PhiloxDraw, dtype) F(attrs::PhiloxDraw, minval) F(attrs::PhiloxDraw, maxval) F(attrs::PhiloxSkip, delta) \
+  F(attrs::PhiloxCategorical, num_samples) F(attrs::PhiloxCategorical, dtype)
 
 /** True for the attribute structs and the composite values PT_ATTR_FIELDS describes (field by field). */
 template <class T>

@@ -311,6 +311,18 @@ std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Att
       const auto& d = a(attrs::PhiloxDraw{});
       return {philox_draw(op, in(0), d.shape, d.dtype, d.minval, d.maxval)};
     }
+    case OpId::philox_gamma: case OpId::philox_poisson: case OpId::philox_binomial: {
+      const auto& d = a(attrs::PhiloxDraw{});
+      return {philox_sample(op, in(0), in(1), op == OpId::philox_binomial ? in(2) : Tensor{}, d.shape, d.dtype)};
+    }
+    case OpId::philox_parameterized_truncated_normal: {
+      const auto& d = a(attrs::PhiloxDraw{});
+      return {philox_parameterized_truncated_normal(in(0), in(1), in(2), in(3), in(4), d.shape, d.dtype)};
+    }
+    case OpId::philox_categorical: {
+      const auto& d = a(attrs::PhiloxCategorical{});
+      return {philox_categorical(in(0), in(1), d.num_samples, d.dtype)};
+    }
     case OpId::bessel_i0: case OpId::bessel_i0e: case OpId::bessel_i1: case OpId::bessel_i1e: case OpId::bessel_j0:
     case OpId::bessel_j1: case OpId::bessel_k0: case OpId::bessel_k0e: case OpId::bessel_k1: case OpId::bessel_k1e:
     case OpId::bessel_y0: case OpId::bessel_y1: case OpId::dawsn: case OpId::expint: case OpId::fresnel_cos:

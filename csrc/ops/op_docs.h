@@ -811,6 +811,26 @@ inline constexpr InternalOpDoc kInternalOpDocs[] = {
     {"philox_shuffle_order", "philox_shuffle_order(state, shape, dtype='int64', name=None)",
      "The int64 order in which TF's stateless shuffle puts shape = [n] rows, from the Philox stream of ``state``: "
      "Fisher-Yates from the front, position i swapped with i + (the stream's next 32-bit word modulo n - i)."},
+    {"philox_gamma", "philox_gamma(state, alpha, shape, dtype=None, name=None)",
+     "TF's Gamma(alpha, 1) samples (StatelessRandomGammaV3) of ``shape``, which ends with alpha's shape, from the "
+     "Philox stream of ``state``: output i (alpha-major) from block 256 * i on, Marsaglia and Tsang's method in "
+     "float64, stored sample-major; alpha's dtype (float32 / float64) is the output's."},
+    {"philox_poisson", "philox_poisson(state, rate, shape, dtype=None, name=None)",
+     "TF's Poisson(rate) samples (StatelessRandomPoisson) of ``shape``, which ends with rate's shape, from the "
+     "Philox stream of ``state``: Knuth's method below rate 10, Hormann's PTRS above; int32, int64, float32 or "
+     "float64 output."},
+    {"philox_binomial", "philox_binomial(state, counts, probs, shape, dtype=None, name=None)",
+     "TF's Binomial(counts, probs) samples (StatelessRandomBinomial) of ``shape``, which ends with the broadcast "
+     "shape of counts and probs (one float dtype), from the Philox stream of ``state``: inversion below "
+     "count * p = 10, BTRS above; int32, int64, float32 or float64 output."},
+    {"philox_parameterized_truncated_normal",
+     "philox_parameterized_truncated_normal(state, means, stddevs, minvals, maxvals, shape, dtype=None, name=None)",
+     "TF's samples of Normal(means, stddevs) within [minvals, maxvals] (StatelessParameterizedTruncatedNormal, as "
+     "TF draws them on one thread) of ``shape``, which ends with the parameters' broadcast shape, from the Philox "
+     "stream of ``state``; the parameters' dtype (float32 / float64) is the output's."},
+    {"philox_categorical", "philox_categorical(state, logits, num_samples, dtype=None, name=None)",
+     "TF's class indices (StatelessMultinomial, as drawn on one thread) for each row of the 2-D float ``logits``, "
+     "``num_samples`` a row, from the Philox stream of ``state``; int64 unless dtype is int32."},
     {"apply_sgd",
      "apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
      "weight_decay=0.0, indices=None, name=None)",

@@ -197,7 +197,12 @@
   PT_OP(philox_uniform_int, random, 1, false, PhiloxDraw)  \
   PT_OP(philox_normal, random, 1, false, PhiloxDraw)       \
   PT_OP(philox_truncated_normal, random, 1, false, PhiloxDraw) \
-  PT_OP(philox_shuffle_order, random, 1, false, PhiloxDraw)
+  PT_OP(philox_shuffle_order, random, 1, false, PhiloxDraw) \
+  PT_OP(philox_gamma, random, 2, false, PhiloxDraw)        \
+  PT_OP(philox_poisson, random, 2, false, PhiloxDraw)      \
+  PT_OP(philox_binomial, random, 3, false, PhiloxDraw)     \
+  PT_OP(philox_parameterized_truncated_normal, random, 5, false, PhiloxDraw) \
+  PT_OP(philox_categorical, random, 2, false, PhiloxCategorical)
 
 #include <cstddef>
 #include <cstdint>

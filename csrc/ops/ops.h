@@ -308,5 +308,21 @@ Tensor philox_skip(const Tensor& state, int64_t delta);
  */
 Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype, int64_t minval = 0,
                    int64_t maxval = 0);
+/**
+ * TF's samples of `shape` (which ends with the parameters' broadcast shape) from the Philox stream of `state`:
+ * op is philox_gamma (Gamma(a, 1), a of dtype float32 / float64), philox_poisson (Poisson(a), a of a float or
+ * integer dtype) or philox_binomial (Binomial(a, b), counts a and probs b of one float dtype), as TF's stateless
+ * kernels draw them (output dtype float for gamma; int32, int64, float32 or float64 otherwise).
+ */
+Tensor philox_sample(OpId op, const Tensor& state, const Tensor& a, const Tensor& b, const Shape& shape, DType dtype);
+/**
+ * TF's StatelessParameterizedTruncatedNormal as it draws on one thread: samples of `shape` (which ends with the
+ * parameters' broadcast shape) of Normal(means, stddevs) within [minvals, maxvals], the parameters of one float dtype.
+ */
+Tensor philox_parameterized_truncated_normal(const Tensor& state, const Tensor& means, const Tensor& stddevs,
+                                             const Tensor& minvals, const Tensor& maxvals, const Shape& shape,
+                                             DType dtype);
+/** TF's StatelessMultinomial: `num_samples` class indices (int32 / int64) per row of 2-D float `logits`. */
+Tensor philox_categorical(const Tensor& state, const Tensor& logits, int64_t num_samples, DType dtype);
 
 }  // namespace pt::ops

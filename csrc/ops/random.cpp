@@ -1,6 +1,8 @@
 // Random family: normal, uniform, truncated normal, categorical samples and shuffles from the kernel table
 // (backend/cpu/random.cpp: Philox4x32-10 streams; element i of an output depends on (seed, counter, i) only).
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "record.h"
@@ -183,6 +185,119 @@ Tensor philox_draw(OpId op, const Tensor& state, const Shape& shape, DType dtype
   Tensor out = Tensor::empty(shape, dtype);
   if (out.numel() > 0) run(out, c, minval, maxval);
   PT_RECORD(op, {state}, {out}, attrs::PhiloxDraw{shape, dtype, minval, maxval});
+  return out;
+}
+
+namespace {
+
+/** The dense parameter `p` broadcast to `batch`, on the host (the kernel reads one value per batch member). */
+Tensor member_values(const Tensor& p, const Shape& batch) {
+  return on_cpu(p.shape() == batch ? p : broadcast_to(p, batch));
+}
+
+}  // namespace
+
+Tensor philox_sample(OpId op, const Tensor& state, const Tensor& a, const Tensor& b, const Shape& shape, DType dtype) {
+  PT_OP_SCOPE;
+  const char* name = op_def(op).name;
+  check_shape(shape, name);
+  const backend::PhiloxCounter c = philox_counter(state, name);
+  const bool binomial = op == OpId::philox_binomial;
+  Shape batch = a.shape();
+  Tensor first = a, second;
+  if (op == OpId::philox_gamma) {
+    if (dtype != DType::Float32 && dtype != DType::Float64) throw_dtype_error(name, dtype, "float32 or float64");
+    if (a.dtype() != dtype)
+      throw_dtype_error(name, a.dtype(), str_cat("alpha of the output's dtype ", dtype_name(dtype),
+                                                 "; cast alpha first with pt.cast").c_str());
+  } else if (op == OpId::philox_poisson) {
+    if (!is_floating(a.dtype()) && a.dtype() != DType::Int32 && a.dtype() != DType::Int64)
+      throw_dtype_error(name, a.dtype(), "a float32, float64, int32 or int64 rate");
+    first = cast(a, DType::Float64);  // TF computes in float64: exact for every rate dtype
+  } else {
+    if (a.dtype() != DType::Float32 && a.dtype() != DType::Float64)
+      throw_dtype_error(name, a.dtype(), "float32 or float64 counts");
+    if (b.dtype() != a.dtype())
+      throw_dtype_error(name, b.dtype(), str_cat("probs of the counts' dtype ", dtype_name(a.dtype()),
+                                                 "; cast them to one dtype first").c_str());
+    batch = broadcast_shapes(a.shape(), b.shape(), name);
+  }
+  const size_t lead = shape.size() - std::min(shape.size(), batch.size());
+  check_arg(shape.size() >= batch.size() && Shape(shape.begin() + static_cast<ptrdiff_t>(lead), shape.end()) == batch,
+            name, ": shape ", shape_str(shape), " must end with the ", binomial ? "broadcast shape of counts and probs"
+            : op == OpId::philox_gamma ? "shape of alpha" : "shape of rate", " ", shape_str(batch),
+            "; add the sample dimensions in front, e.g. shape = [n] + ", shape_str(batch));
+  if (!backend::has_kernel<backend::PhiloxSampleKernel>(op, Device::CPU, dtype))
+    throw_dtype_error(name, dtype, op == OpId::philox_gamma ? "float32 or float64" : "int32, int64, float32 or float64");
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0)
+    kernel<backend::PhiloxSampleKernel>(op, Device::CPU, dtype)(
+        out, c, member_values(first, batch), binomial ? member_values(b, batch) : Tensor{});
+  if (binomial) PT_RECORD(op, {state, a, b}, {out}, attrs::PhiloxDraw{shape, dtype, 0, 0});
+  else PT_RECORD(op, {state, a}, {out}, attrs::PhiloxDraw{shape, dtype, 0, 0});
+  return out;
+}
+
+Tensor philox_parameterized_truncated_normal(const Tensor& state, const Tensor& means, const Tensor& stddevs,
+                                             const Tensor& minvals, const Tensor& maxvals, const Shape& shape,
+                                             DType dtype) {
+  PT_OP_SCOPE;
+  const char* name = "philox_parameterized_truncated_normal";
+  check_shape(shape, name);
+  const backend::PhiloxCounter c = philox_counter(state, name);
+  if (dtype != DType::Float32 && dtype != DType::Float64) throw_dtype_error(name, dtype, "float32 or float64");
+  const Tensor* params[] = {&means, &stddevs, &minvals, &maxvals};
+  Shape batch;
+  for (const Tensor* p : params) {
+    if (p->dtype() != dtype)
+      throw_dtype_error(name, p->dtype(), str_cat("means, stddevs, minvals and maxvals of the output's dtype ",
+                                                  dtype_name(dtype), "; cast them first with pt.cast").c_str());
+    batch = broadcast_shapes(batch, p->shape(), name);
+  }
+  const size_t lead = shape.size() - std::min(shape.size(), batch.size());
+  check_arg(shape.size() >= batch.size() && Shape(shape.begin() + static_cast<ptrdiff_t>(lead), shape.end()) == batch,
+            name, ": shape ", shape_str(shape), " must end with the broadcast shape of means, stddevs, minvals and "
+            "maxvals ", shape_str(batch), "; add the sample dimensions in front, e.g. shape = [n] + ", shape_str(batch));
+  const int64_t members = numel(batch);
+  Tensor stacked = Tensor::empty({4, members}, dtype);  // one row a parameter, for the kernel
+  for (int k = 0; k < 4; ++k) {
+    const Tensor row = member_values(*params[k], batch);
+    std::memcpy(static_cast<char*>(stacked.raw_data()) + k * members * itemsize(dtype), row.raw_data(),
+                static_cast<size_t>(members) * itemsize(dtype));
+  }
+  const Tensor wide = cast(stacked, DType::Float64);  // TF's check, on the values as given
+  const double* v = wide.data<double>();
+  for (int64_t m = 0; m < members; ++m)
+    check_arg(v[members + m] > 0 && v[2 * members + m] < v[3 * members + m] &&
+                  (std::isfinite(v[2 * members + m]) || std::isfinite(v[3 * members + m])),
+              name, ": invalid parameters at batch member ", m, ": stddev ", v[members + m], ", minval ",
+              v[2 * members + m], ", maxval ", v[3 * members + m], "; need stddev > 0, minval < maxval and a finite "
+              "bound");
+  Tensor out = Tensor::empty(shape, dtype);
+  if (out.numel() > 0)
+    kernel<backend::PhiloxSampleKernel>(OpId::philox_parameterized_truncated_normal, Device::CPU, dtype)(
+        out, c, stacked, Tensor{});
+  PT_RECORD(OpId::philox_parameterized_truncated_normal, {state, means, stddevs, minvals, maxvals}, {out},
+            attrs::PhiloxDraw{shape, dtype, 0, 0});
+  return out;
+}
+
+Tensor philox_categorical(const Tensor& state, const Tensor& logits, int64_t num_samples, DType dtype) {
+  PT_OP_SCOPE;
+  const char* name = "philox_categorical";
+  const backend::PhiloxCounter c = philox_counter(state, name);
+  if (logits.dtype() != DType::Float32 && logits.dtype() != DType::Float64)
+    throw_dtype_error(name, logits.dtype(), "float32 or float64 logits; cast first with pt.cast");
+  if (dtype != DType::Int32 && dtype != DType::Int64) throw_dtype_error(name, dtype, "int32 or int64");
+  check_arg(logits.ndim() == 2, name, ": logits must be 2-D (batch_size, num_classes), got shape ",
+            shape_str(logits.shape()), "; add a batch axis with pt.expand_dims(logits, 0)");
+  check_arg(num_samples >= 0, name, ": num_samples must be >= 0, got ", num_samples);
+  check_arg(logits.dim(1) > 0 || logits.dim(0) == 0, name, ": logits of shape ", shape_str(logits.shape()),
+            " have no classes; num_classes must be positive");
+  Tensor out = Tensor::empty({logits.dim(0), num_samples}, dtype);
+  if (out.numel() > 0)
+    kernel<backend::PhiloxSampleKernel>(OpId::philox_categorical, Device::CPU, dtype)(out, c, on_cpu(logits), Tensor{});
+  PT_RECORD(OpId::philox_categorical, {state, logits}, {out}, attrs::PhiloxCategorical{num_samples, dtype});
   return out;
 }
 

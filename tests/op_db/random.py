@@ -234,3 +234,100 @@ ROWS += [
            sample_inputs_func=sample_philox_skip, dtypes=("int64",), unsupported_dtypes=("int32", "float32"),
            num_inputs=1),
 ]
+
+
+# ---- TF's variable-count samplers (philox_gamma, _poisson, _binomial) and categorical against the reference -------
+def sample_philox_gamma(op, dtype, rng):
+    alphas = np.array([0.3, 1.0, 2.5, 40.0], dtype)
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state, alphas), {"shape": (5, 4), "dtype": dtype}, desc=f"state {i}, alpha < 1, 1, > 1")
+    yield SampleInput((PHILOX_STATES[1], np.array([[0.7], [3.0]], dtype)), {"shape": (3, 2, 1), "dtype": dtype},
+                      desc="2-D alpha")
+    yield SampleInput((PHILOX_STATES[2], np.array([0.1, 5.0], dtype)), {"shape": (3001, 2), "dtype": dtype},
+                      desc="6002 samples: many parallel chunks")
+    yield SampleInput((PHILOX_STATES[1], np.array(2.0, dtype)), {"shape": (0,), "dtype": dtype}, desc="empty")
+
+
+def ref_philox_gamma(state, alpha, shape, dtype):
+    import philox_reference as ref
+    return ref.gamma(*_key_counter(state), tuple(shape), alpha).astype(dtype)
+
+
+def sample_philox_poisson(op, dtype, rng):
+    rates = np.array([0.5, 9.9, 10.0, 1000.0, -1.0], np.float32)
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state, rates), {"shape": (4, 5), "dtype": dtype}, desc=f"state {i}, Knuth and PTRS")
+    yield SampleInput((PHILOX_STATES[1], np.array([3.0, 30.0])), {"shape": (2001, 2), "dtype": dtype},
+                      desc="float64 rates, 4002 samples: many parallel chunks")
+    yield SampleInput((PHILOX_STATES[1], np.array([2, 20], np.int32)), {"shape": (3, 2), "dtype": dtype},
+                      desc="int32 rates")
+
+
+def ref_philox_poisson(state, rate, shape, dtype):
+    import philox_reference as ref
+    return ref.poisson(*_key_counter(state), tuple(shape), rate.astype(np.float64), dtype).astype(dtype)
+
+
+def sample_philox_binomial(op, dtype, rng):
+    counts = np.array([5.0, 50.0, 500.0, 0.0, 20.0], np.float32)
+    probs = np.array([0.1, 0.8, 0.5, 0.5, 1.0], np.float32)
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state, counts, probs), {"shape": (6, 5), "dtype": dtype},
+                          desc=f"state {i}, inversion, BTRS, p > 0.5, count 0, p 1")
+    yield SampleInput((PHILOX_STATES[1], np.array([[7.5], [2000.0]]), np.array([0.999, 0.2])),
+                      {"shape": (3, 2, 2), "dtype": dtype}, desc="float64, counts and probs broadcast")
+    yield SampleInput((PHILOX_STATES[2], np.array(100.0, np.float32), np.array([0.05, 0.3], np.float32)),
+                      {"shape": (2001, 2), "dtype": dtype}, desc="4002 samples: many parallel chunks")
+
+
+def ref_philox_binomial(state, counts, probs, shape, dtype):
+    import philox_reference as ref
+    return ref.binomial(*_key_counter(state), tuple(shape), counts, probs).astype(dtype)
+
+
+def sample_philox_parameterized_truncated_normal(op, dtype, rng):
+    big = np.inf if dtype in FLOATS else 1000  # the unsupported integer dtypes' samples only need their dtype
+    params = [np.array(v, dtype) for v in ([0.0, 1.0, 2.0, -1.0, 5.0], [1.0, 0.5, 2.0, 1.0, 2.0],
+                                            [-1.0, 0.9, 2.5, 2.0, -big], [1.0, 1.2, big, 9.0, 1.0])]
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state, *params), {"shape": (3, 5), "dtype": dtype},
+                          desc=f"state {i}: normal, uniform and exponential proposals, flipped bounds")
+    yield SampleInput((PHILOX_STATES[1], *(np.array(v, dtype) for v in (0.0, 1.0, -2.0, 2.0))),
+                      {"shape": (5001,), "dtype": dtype}, desc="5001 samples of one member")
+
+
+def ref_philox_parameterized_truncated_normal(state, means, stddevs, minvals, maxvals, shape, dtype):
+    import philox_reference as ref
+    return ref.parameterized_truncated_normal(*_key_counter(state), tuple(shape), means, stddevs, minvals, maxvals)
+
+
+def sample_philox_categorical(op, dtype, rng):
+    logits = np.array([[0.0, 1.0, 2.0, -1.0], [5.0, -np.inf, 5.0, 0.5], [-3.0, -3.0, -3.0, -3.0]], np.float32)
+    for i, state in enumerate(PHILOX_STATES):
+        yield SampleInput((state, logits), {"num_samples": 7, "dtype": dtype}, desc=f"state {i}, a non-finite logit")
+    yield SampleInput((PHILOX_STATES[1], rng.standard_normal((300, 10))), {"num_samples": 33, "dtype": dtype},
+                      desc="float64 logits, 300 rows: parallel rows, odd samples a row (rows start mid-block)")
+    yield SampleInput((PHILOX_STATES[1], logits), {"num_samples": 0, "dtype": dtype}, desc="no samples")
+
+
+def ref_philox_categorical(state, logits, num_samples, dtype):
+    import philox_reference as ref
+    return ref.categorical(*_key_counter(state), logits, num_samples).astype(dtype)
+
+
+ROWS += [
+    OpInfo(name="philox_gamma", family="random", api="_core.philox_gamma", ref=ref_philox_gamma,
+           sample_inputs_func=sample_philox_gamma, dtypes=FLOATS, unsupported_dtypes=SIGNED, num_inputs=2),
+    OpInfo(name="philox_poisson", family="random", api="_core.philox_poisson", ref=ref_philox_poisson,
+           sample_inputs_func=sample_philox_poisson, dtypes=SIGNED + FLOATS, unsupported_dtypes=("uint8", "bool"),
+           num_inputs=2),
+    OpInfo(name="philox_binomial", family="random", api="_core.philox_binomial", ref=ref_philox_binomial,
+           sample_inputs_func=sample_philox_binomial, dtypes=SIGNED + FLOATS, unsupported_dtypes=("uint8", "bool"),
+           num_inputs=3),
+    OpInfo(name="philox_parameterized_truncated_normal", family="random",
+           api="_core.philox_parameterized_truncated_normal", ref=ref_philox_parameterized_truncated_normal,
+           sample_inputs_func=sample_philox_parameterized_truncated_normal, dtypes=FLOATS, unsupported_dtypes=SIGNED,
+           num_inputs=5),
+    OpInfo(name="philox_categorical", family="random", api="_core.philox_categorical", ref=ref_philox_categorical,
+           sample_inputs_func=sample_philox_categorical, dtypes=SIGNED, unsupported_dtypes=FLOATS, num_inputs=2),
+]

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "../../core/parallel.h"
 #include "../kernel_table.h"
@@ -217,6 +219,407 @@ void shuffle_order(const Tensor& out, const PhiloxCounter& c, int64_t, int64_t) 
   }
 }
 
+/**
+ * One output's draws in TF's samplers with a varying number of draws an output (gamma, Poisson, binomial): the
+ * stream's blocks from `first` on, one a call (TF's gen.Skip(first), then gen()), and two buffers of two float64
+ * values a block, uniforms and normals, handed out last first (TF's UNIFORM macro and the gamma kernel's normal
+ * buffer), which share the blocks in the order they refill.
+ */
+class OutputDraws {
+ public:
+  OutputDraws(const PhiloxStream& stream, uint64_t first) : stream_(stream), next_(first) {}
+
+  /** TF's UniformDistribution<double>: tf_double of words (0, 1), then of (2, 3). */
+  double uniform() {
+    if (uniforms_left_ == 0) {
+      const Philox4x32::Block x = stream_(next_++);
+      uniforms_[0] = tf_double(x[0], x[1]);
+      uniforms_[1] = tf_double(x[2], x[3]);
+      uniforms_left_ = 2;
+    }
+    return uniforms_[--uniforms_left_];
+  }
+
+  /** TF's NormalDistribution<double>: a Box-Muller pair of one block. */
+  double normal() {
+    if (normals_left_ == 0) {
+      const Philox4x32::Block x = stream_(next_++);
+      box_muller(x[0], x[1], x[2], x[3], normals_[0], normals_[1]);
+      normals_left_ = 2;
+    }
+    return normals_[--normals_left_];
+  }
+
+ private:
+  const PhiloxStream& stream_;
+  uint64_t next_;
+  double uniforms_[2], normals_[2];
+  int uniforms_left_ = 0, normals_left_ = 0;
+};
+
+/** Blocks of the stream each output of the gamma, Poisson and binomial (BTRS) samplers owns, as TF's kernels. */
+constexpr uint64_t kBlocksPerOutput = 256;
+/** Outputs per parallel chunk of those samplers (each costs a few logarithms). */
+constexpr int64_t kGrainOutputs = 256;
+
+/** `x` in the output dtype U as TF's static_cast on x86: NaN in an integer is the dtype's lowest value. */
+template <class U>
+U to_output(double x) {
+  if constexpr (std::is_integral_v<U>) {
+    if (std::isnan(x)) return std::numeric_limits<U>::lowest();
+  }
+  return static_cast<U>(x);
+}
+
+/**
+ * Fills `out` with a sampler's outputs, numbered as TF's samplers number them: batch-major (output i belongs to member
+ * i / samples_per_member) and stored sample-major (out[sample * members + member]). make(member) builds the member's
+ * sampler (its constants, computed once a member rather than once a sample: the same values); sampler(stream, i) is
+ * output i, which depends on nothing else, so outputs fill in parallel.
+ */
+template <class U, class Make>
+void fill_members(const Tensor& out, const PhiloxCounter& c, int64_t members, Make make) {
+  const PhiloxStream stream = stream_of(c);
+  U* o = out.data<U>();
+  const int64_t n = out.numel(), per_member = members > 0 ? n / members : 0;
+  parallel_for(n, kGrainOutputs, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1;) {
+      const int64_t member = i / per_member, end = std::min(i1, (member + 1) * per_member);
+      const auto sampler = make(member);
+      for (; i < end; ++i)
+        o[(i % per_member) * members + member] = to_output<U>(sampler(stream, static_cast<uint64_t>(i)));
+    }
+  });
+}
+
+/**
+ * TF's StatelessRandomGamma sampler of Gamma(alpha, 1), all in float64: Marsaglia and Tsang's squeeze and rejection
+ * from output i's block 256 * i on; alpha < 1 drawn at alpha + 1 times a uniform ** (1 / alpha); alpha = 1 an
+ * exponential. A NaN alpha gives NaN.
+ */
+struct GammaSampler {
+  explicit GammaSampler(double alpha_)
+      : alpha(alpha_), boost(alpha_ < 1), d(alpha_ + (boost ? 2.0 / 3 : -1.0 / 3)), c(1.0 / 3 / std::sqrt(d)) {}
+
+  double operator()(const PhiloxStream& stream, uint64_t i) const {
+    OutputDraws g(stream, kBlocksPerOutput * i);
+    if (alpha == 1.0) return -std::log1p(-g.uniform());
+    while (true) {
+      const double x = g.normal();
+      double v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const double u = g.uniform();
+      if ((u < 1 - 0.0331 * (x * x) * (x * x)) || (std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v)))) {
+        double res = d * v;
+        if (boost) res *= std::pow(g.uniform(), 1 / alpha);
+        return res;
+      }
+    }
+  }
+
+  double alpha;
+  bool boost;
+  double d, c;
+};
+
+/** Gamma(alpha, 1) samples; `alpha` (out's dtype) holds one value per batch member. */
+template <class T>
+void gamma(const Tensor& out, const PhiloxCounter& c, const Tensor& alpha, const Tensor&) {
+  const T* a = alpha.data<T>();
+  fill_members<T>(out, c, alpha.numel(), [a](int64_t m) { return GammaSampler(static_cast<double>(a[m])); });
+}
+
+/**
+ * TF's Poisson sampler in float64, from output i's block 256 * i on: Knuth's product of uniforms below rate 10 (a
+ * negative rate gives 0), Hormann's transformed rejection (PTRS) from there, a proposal above `highest` (the output
+ * dtype's) drawn again; an infinite rate gives infinity. TF's kernel never returns for a NaN rate; here it gives NaN.
+ */
+struct PoissonSampler {
+  PoissonSampler(double rate_, double highest_)
+      : rate(rate_), highest(highest_), limit(std::exp(-rate_)), log_rate(std::log(rate_)),
+        b(0.931 + 2.53 * std::sqrt(rate_)), a(-0.059 + 0.02483 * b), inv_alpha(1.1239 + 1.1328 / (b - 3.4)),
+        v_r(0.9277 - 3.6224 / (b - 2)) {}
+
+  double operator()(const PhiloxStream& stream, uint64_t i) const {
+    OutputDraws g(stream, kBlocksPerOutput * i);
+    if (rate < 10) {
+      double prod = 1, x = 0;
+      while (true) {
+        prod *= g.uniform();
+        if (prod <= limit) return x;
+        x += 1;
+      }
+    }
+    if (std::isinf(rate) || std::isnan(rate)) return rate;
+    while (true) {
+      const double u = g.uniform() - 0.5;
+      const double v = g.uniform();
+      const double u_shifted = 0.5 - std::abs(u);
+      const double k = std::floor((2 * a / u_shifted + b) * u + rate + 0.43);
+      if (k > highest) continue;
+      if (u_shifted >= 0.07 && v <= v_r) return k;
+      if (k < 0 || (u_shifted < 0.013 && v > u_shifted)) continue;
+      const double s = std::log(v * inv_alpha / (a / (u_shifted * u_shifted) + b));
+      int sign;
+      const double t = -rate + k * log_rate - lgamma_r(k + 1, &sign);
+      if (s <= t) return k;
+    }
+  }
+
+  double rate, highest, limit, log_rate, b, a, inv_alpha, v_r;
+};
+
+/** Poisson(rate) samples in the dtype U; `rate` (float64) holds one value per batch member. */
+template <class U>
+void poisson(const Tensor& out, const PhiloxCounter& c, const Tensor& rate, const Tensor&) {
+  const double* r = rate.data<double>();
+  const double highest = static_cast<double>(std::numeric_limits<U>::max());
+  fill_members<U>(out, c, rate.numel(), [=](int64_t m) {
+    const PoissonSampler sampler(r[m], highest);
+    // TF writes U(infinity): an integer dtype's infinity is 0 (Eigen's NumTraits)
+    return [sampler](const PhiloxStream& stream, uint64_t i) {
+      const double x = sampler(stream, i);
+      return std::is_integral_v<U> && std::isinf(x) ? 0.0 : x;
+    };
+  });
+}
+
+/** log(k!) minus its Stirling approximation (TF's table below 10, its series above). */
+double stirling_approx_tail(double k) {
+  static constexpr double kTailValues[] = {0.0810614667953272,  0.0413406959554092,  0.0276779256849983,
+                                           0.02079067210376509, 0.0166446911898211,  0.0138761288230707,
+                                           0.0118967099458917,  0.0104112652619720,  0.00925546218271273,
+                                           0.00833056343336287};
+  if (k <= 9) return kTailValues[static_cast<int>(k)];
+  const double kp1sq = (k + 1) * (k + 1);
+  return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
+}
+
+/**
+ * TF's binomial sampler of output i: 0 for count <= 0 or prob <= 0, count for prob >= 1, else of q = min(prob,
+ * 1 - prob) (mirrored for prob > 0.5) by BTRS (Hormann's transformed rejection, count * q >= 10 in the parameters'
+ * dtype P, from block 256 * i) or inversion (geometric waiting times, from block 42 * i); NaN for a NaN prob. TF's
+ * inversion never returns for a NaN count; here it gives NaN.
+ */
+struct BinomialSampler {
+  template <class P>
+  BinomialSampler(P count_, P prob)
+      : count(static_cast<double>(count_)), low(prob <= P(0.5)),
+        constant(count <= 0.0 || prob <= P(0) ? 0.0 : prob >= P(1) || std::isnan(count_) ? count
+                     : std::isnan(prob) ? NAN : -1.0) {
+    if (constant >= 0 || std::isnan(constant)) return;
+    const P qp = low ? prob : P(1) - prob;
+    q = static_cast<double>(qp);
+    btrs = count_ * qp >= P(10);
+    stddev = std::sqrt(count * q * (1 - q));
+    b = 1.15 + 2.53 * stddev;
+    a = -0.0873 + 0.0248 * b + 0.01 * q;
+    c = count * q + 0.5;
+    v_r = 0.92 - 4.2 / b;
+    r = q / (1 - q);
+    alpha = (2.83 + 5.1 / b) * stddev;
+    m = std::floor((count + 1) * q);
+    log1p_q = std::log1p(-q);
+  }
+
+  double operator()(const PhiloxStream& stream, uint64_t i) const {
+    if (constant >= 0 || std::isnan(constant)) return constant;
+    const double x = btrs ? sample_btrs(OutputDraws(stream, kBlocksPerOutput * i)) : inversion(OutputDraws(stream, 42 * i));
+    return low ? x : count - x;
+  }
+
+  double inversion(OutputDraws g) const {
+    double geom_sum = 0;
+    int num_geom = 0;
+    while (true) {
+      geom_sum += std::ceil(std::log(g.uniform()) / log1p_q);
+      if (geom_sum > count) return num_geom;
+      ++num_geom;
+    }
+  }
+
+  double sample_btrs(OutputDraws g) const {
+    while (true) {
+      double u = g.uniform();
+      double v = g.uniform();
+      u = u - 0.5;
+      const double us = 0.5 - std::abs(u);
+      const double k = std::floor((2 * a / us + b) * u + c);
+      if (us >= 0.07 && v <= v_r) return k;
+      if (k < 0 || k > count) continue;
+      v = std::log(v * alpha / (a / (us * us) + b));
+      const double upperbound =
+          ((m + 0.5) * std::log((m + 1) / (r * (count - m + 1))) +
+           (count + 1) * std::log((count - m + 1) / (count - k + 1)) + (k + 0.5) * std::log(r * (count - k + 1) / (k + 1)) +
+           stirling_approx_tail(m) + stirling_approx_tail(count - m) - stirling_approx_tail(k) -
+           stirling_approx_tail(count - k));
+      if (v <= upperbound) return k;
+    }
+  }
+
+  double count;
+  bool low, btrs = false;
+  double constant;  // the output when it needs no draws (0, count or NaN), else -1
+  double q = 0, stddev = 0, b = 0, a = 0, c = 0, v_r = 0, r = 0, alpha = 0, m = 0, log1p_q = 0;
+};
+
+/** Binomial(counts, probs) samples in the dtype U; counts and probs (one float dtype) hold one value per member. */
+template <class U>
+void binomial(const Tensor& out, const PhiloxCounter& c, const Tensor& counts, const Tensor& probs) {
+  auto run = [&](auto tag) {
+    using P = decltype(tag);
+    const P* n = counts.data<P>();
+    const P* p = probs.data<P>();
+    fill_members<U>(out, c, counts.numel(), [n, p](int64_t m) { return BinomialSampler(n[m], p[m]); });
+  };
+  if (counts.dtype() == DType::Float32) run(float{});
+  else run(double{});
+}
+
+/** TF's UniformDistribution<T> of one block: 4 float32 or 2 float64 values. */
+template <class T>
+int block_uniforms(const Philox4x32::Block& x, T* v) {
+  if constexpr (std::is_same_v<T, float>) {
+    for (int k = 0; k < 4; ++k) v[k] = tf_float(x[k]);
+    return 4;
+  } else {
+    v[0] = tf_double(x[0], x[1]);
+    v[1] = tf_double(x[2], x[3]);
+    return 2;
+  }
+}
+
+/** TF's NormalDistribution<T> of one block: 4 float32 or 2 float64 Box-Muller values. */
+template <class T>
+int block_normals(const Philox4x32::Block& x, T* v) {
+  if constexpr (std::is_same_v<T, float>) {
+    box_muller(x[0], x[1], v[0], v[1]);
+    box_muller(x[2], x[3], v[2], v[3]);
+    return 4;
+  } else {
+    box_muller(x[0], x[1], x[2], x[3], v[0], v[1]);
+    return 2;
+  }
+}
+
+/**
+ * TF's StatelessParameterizedTruncatedNormal (TruncatedNormalFunctorV2) as it runs on one thread: the outputs in
+ * TF's order (batch-major, stored sample-major) take the stream's blocks in turn, a member's samples by one of three
+ * rejection samplers in T's arithmetic (normal proposals when a bound is beyond 1.3 stddevs on the mean's side,
+ * uniform ones on a narrow interval, else exponential ones), the rest of a block dropped where a member ends.
+ * `params` holds the members' means, stddevs, minvals and maxvals (4 x members, validated by the family). Serial:
+ * where one member's draws end depends on the rejections before (TF's threads each start at a point of their own).
+ */
+template <class T>
+void parameterized_truncated_normal(const Tensor& out, const PhiloxCounter& c, const Tensor& params, const Tensor&) {
+  const PhiloxStream stream = stream_of(c);
+  const int64_t members = params.dim(1), per_member = out.numel() / members;
+  const T* p = params.data<T>();
+  T* o = out.data<T>();
+  uint64_t block = 0;
+  T v[4], u[4];
+  for (int64_t member = 0; member < members; ++member) {
+    T mean = p[member], stddev = p[members + member], minval = p[2 * members + member], maxval = p[3 * members + member];
+    if ((std::isinf(minval) && minval < T(0)) || maxval < mean) {  // make the one-sided bound the lower one
+      std::swap(minval, maxval);
+      stddev = -stddev;
+    }
+    const T norm_min = (minval - mean) / stddev, norm_max = (maxval - mean) / stddev;
+    const T sqrt_factor = std::sqrt((norm_min * norm_min) + T(4));
+    const T cutoff = T(2) * std::exp(T(0.5) + (norm_min * (norm_min - sqrt_factor)) / T(4)) / (norm_min + sqrt_factor);
+    const T diff = norm_max - norm_min;
+    T* dst = o + member;
+    int64_t s = 0;
+    auto put = [&](T x) {  // stores sample s; true when the member is done
+      dst[s * members] = x;
+      return ++s == per_member;
+    };
+    if (((norm_min < T(-1.3)) && (norm_max >= T(0))) || ((norm_max > T(1.3)) && (norm_min <= T(0)))) {
+      while (s < per_member) {
+        const int size = block_normals<T>(stream(block++), v);
+        for (int i = 0; i < size; ++i)
+          if (v[i] >= norm_min && v[i] <= norm_max && put(v[i] * stddev + mean)) break;
+      }
+    } else if (diff < cutoff) {
+      const T plus_factor = (norm_min < T(0)) ? T(0) : norm_min * norm_min;
+      while (s < per_member) {
+        const int size = block_uniforms<T>(stream(block++), v);
+        T z[4], g[4];
+        for (int i = 0; i < size; ++i) {
+          z[i] = v[i] * diff + norm_min;
+          g[i] = (plus_factor - z[i] * z[i]) / T(2.0);
+        }
+        block_uniforms<T>(stream(block++), u);
+        for (int i = 0; i < size; ++i)
+          if (u[i] <= std::exp(g[i]) && put(z[i] * stddev + mean)) break;
+      }
+    } else {
+      const T alpha = (norm_min + std::sqrt((norm_min * norm_min) + T(4))) / T(2);
+      while (s < per_member) {
+        const int size = block_uniforms<T>(stream(block++), v);
+        for (int i = 0; i < size; i += 2) {
+          const T z = -std::log(v[i]) / alpha + norm_min;
+          const T x = norm_min < alpha ? alpha - z : norm_min - alpha;
+          const T g = std::exp(-x * x / T(2.0));
+          if (v[i + 1] <= g && z < norm_max && put(z * stddev + mean)) break;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * TF's multinomial samples: row b of `out` (batch x num_samples) takes the stream's 32-bit words from
+ * 2 * num_samples * b on (TF's one-thread order), each sample a float64 uniform from two words times the row's
+ * unnormalised cumulative probabilities exp(logit - the row's finite maximum) (non-finite logits add nothing), the
+ * first class whose sum exceeds it. Rows fill in parallel.
+ */
+template <class U>
+void categorical(const Tensor& out, const PhiloxCounter& c, const Tensor& logits, const Tensor&) {
+  const PhiloxStream stream = stream_of(c);
+  const int64_t batch = logits.dim(0), classes = logits.dim(1), samples = out.dim(1);
+  U* o = out.data<U>();
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    const T* l = logits.data<T>();
+    parallel_for(batch, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, samples + classes)), [&](int64_t b0, int64_t b1) {
+      std::vector<double> cdf(static_cast<size_t>(classes));
+      alignas(64) TileWords words;
+      for (int64_t b = b0; b < b1; ++b) {
+        const T* row = l + b * classes;
+        T top = std::numeric_limits<T>::lowest();
+        for (int64_t j = 0; j < classes; ++j)
+          if (std::isfinite(row[j])) top = std::max(top, row[j]);
+        double total = 0;
+        for (int64_t j = 0; j < classes; ++j) {
+          if (std::isfinite(row[j])) total += std::exp(static_cast<double>(row[j]) - static_cast<double>(top));
+          cdf[j] = total;
+        }
+        // TF's SimplePhilox: the stream's words in order, a tile of blocks at a time
+        const uint64_t first_word = 2 * static_cast<uint64_t>(samples) * static_cast<uint64_t>(b);
+        const uint64_t last_block = (first_word + 2 * static_cast<uint64_t>(samples) - 1) / 4;
+        uint64_t tile_first = 0, tile_end = 0;  // the blocks in `words`; the row reads them in increasing order
+        auto word = [&](uint64_t w) {
+          if (w / 4 >= tile_end) {
+            tile_first = w / 4;
+            tile_end = std::min<uint64_t>(tile_first + kTileBlocks, last_block + 1);
+            stream.blocks(tile_first, static_cast<int>(tile_end - tile_first), words);
+          }
+          return words[w % 4][w / 4 - tile_first];
+        };
+        for (int64_t s = 0; s < samples; ++s) {
+          const uint64_t w = first_word + 2 * static_cast<uint64_t>(s);
+          const double to_find = tf_double(word(w), word(w + 1)) * total;
+          o[b * samples + s] = static_cast<U>(std::upper_bound(cdf.begin(), cdf.end(), to_find) - cdf.begin());
+        }
+      }
+    });
+  };
+  if (logits.dtype() == DType::Float32) run(float{});
+  else run(double{});
+}
+
 /** TF's StatelessRandomGetKeyCounter on a shape [2] seed: [counter_lo, counter_hi, key] in int64 `out`. */
 template <class S>
 void state_from_seed(const Tensor& seed, const Tensor& out) {
@@ -250,6 +653,22 @@ void register_philox_kernels() {
   register_kernel(OpId::philox_truncated_normal, Device::CPU, DType::Float32, &truncated_normal<float>);
   register_kernel(OpId::philox_truncated_normal, Device::CPU, DType::Float64, &truncated_normal<double>);
   register_kernel(OpId::philox_shuffle_order, Device::CPU, DType::Int64, &shuffle_order);
+  register_kernel(OpId::philox_gamma, Device::CPU, DType::Float32, &gamma<float>);
+  register_kernel(OpId::philox_gamma, Device::CPU, DType::Float64, &gamma<double>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Int32, &poisson<int32_t>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Int64, &poisson<int64_t>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Float32, &poisson<float>);
+  register_kernel(OpId::philox_poisson, Device::CPU, DType::Float64, &poisson<double>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Int32, &binomial<int32_t>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Int64, &binomial<int64_t>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Float32, &binomial<float>);
+  register_kernel(OpId::philox_binomial, Device::CPU, DType::Float64, &binomial<double>);
+  register_kernel(OpId::philox_parameterized_truncated_normal, Device::CPU, DType::Float32,
+                  &parameterized_truncated_normal<float>);
+  register_kernel(OpId::philox_parameterized_truncated_normal, Device::CPU, DType::Float64,
+                  &parameterized_truncated_normal<double>);
+  register_kernel(OpId::philox_categorical, Device::CPU, DType::Int32, &categorical<int32_t>);
+  register_kernel(OpId::philox_categorical, Device::CPU, DType::Int64, &categorical<int64_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int32, &state_from_seed<int32_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int64, &state_from_seed<int64_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::UInt32, &state_from_seed<uint32_t>);
