@@ -58,21 +58,24 @@ def test_traced_skip_returns_the_state_before_and_advances():
     assert np.asarray(g.state).tolist() == [9 + 8 * 256, 0, 0]
 
 
+class GeneratorModule(pt.Module):
+    """A Module drawing from its own Generator in a tf.function, and reading the generator's state in another."""
+
+    def __init__(self):
+        super().__init__()
+        self.g = pt.random.Generator.from_seed(0)
+
+    @pt.function
+    def __call__(self):
+        return self.g.normal([])
+
+    @pt.function
+    def state(self):
+        return self.g.state
+
+
 def test_saved_generator_function_replays_the_stream(tmp_path):
-    class Module(pt.Module):
-        def __init__(self):
-            super().__init__()
-            self.g = pt.random.Generator.from_seed(0)
-
-        @pt.function
-        def __call__(self):
-            return self.g.normal([])
-
-        @pt.function
-        def state(self):
-            return self.g.state
-
-    module = Module()
+    module = GeneratorModule()
     module()
     module.state()  # traced before saving: a SavedModel keeps the traces only
     pt.saved_model.save(module, str(tmp_path / "m"))

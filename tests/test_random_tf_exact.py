@@ -81,19 +81,7 @@ def test_a_strategys_generator_traced_in_strategy_run_saves_as_tf(pt, logical_cp
     """TF saves a function that drew per replica inside strategy.run as a retrace outside it: the loaded function
     draws the primary key's stream from the saved state (TF 2.21's numbers, from its run of guide/random_numbers
     recorded in tests/programs/tf_results.json); saving leaves the replicas' streams where they were."""
-    class Module(pt.Module):
-        def __init__(self):
-            super().__init__()
-            self.g = pt.random.Generator.from_seed(0)
-
-        @pt.function
-        def __call__(self):
-            return self.g.normal([])
-
-        @pt.function
-        def state(self):
-            return self.g.state
-
+    from test_random_philox_ops import GeneratorModule as Module
     strategy = pt.distribute.MirroredStrategy(devices=logical_cpus[:2])
     with strategy.scope():
         module = Module()
