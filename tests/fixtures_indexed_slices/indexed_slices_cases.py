@@ -57,6 +57,10 @@ def optimizers(keras):
         "adagrad_decay": lambda: keras.optimizers.Adagrad(0.1, weight_decay=0.05),
         "adadelta": lambda: keras.optimizers.Adadelta(1.0),
         "nadam": lambda: keras.optimizers.Nadam(0.1),
+        # Keras's arithmetic for these densifies a row gradient (every row with state moves): so do pytensor's
+        "adamax": lambda: keras.optimizers.Adamax(0.1),
+        "lion": lambda: keras.optimizers.Lion(0.1),
+        "ftrl": lambda: keras.optimizers.Ftrl(0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.01),
     }
 
 

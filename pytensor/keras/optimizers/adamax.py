@@ -1,7 +1,7 @@
 """The Adamax optimizer."""
 import pytensor as pt
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _dense_and_of_slices
 
 
 class Adamax(Optimizer):
@@ -25,6 +25,7 @@ class Adamax(Optimizer):
         return (("momentum", 0.0), ("norm", 0.0))
 
     _ops_update = True
+    _row_updates = True  # |g| of an IndexedSlices is taken per slice, as Keras's (`_dense_and_of_slices`)
 
     def _numbers(self, lr, step):
         return {**super()._numbers(lr, step), "step_size": lr / (1.0 - self.beta_1 ** step)}
@@ -32,10 +33,10 @@ class Adamax(Optimizer):
     def _update(self, grads, variables, numbers):
         for grad, variable in zip(grads, variables):
             m, u = self._slots_of(variable)
-            grad = pt.cast(grad, variable.dtype)
+            grad, magnitude = _dense_and_of_slices(grad, pt.abs, variable.dtype)
             self._apply_weight_decay(variable, numbers)
             m.assign_add((grad - m) * (1.0 - self.beta_1))
-            u.assign(pt.maximum(u * self.beta_2, pt.abs(grad)))
+            u.assign(pt.maximum(u * self.beta_2, magnitude))
             variable.assign_sub(m.read_value() * numbers("step_size", variable.dtype) / (u.read_value() + self.epsilon))
 
     def get_config(self):

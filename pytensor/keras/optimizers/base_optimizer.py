@@ -28,6 +28,17 @@ def _rows(grad):
     return (grad.values, grad.indices) if type(grad) is pt.IndexedSlices else (grad, None)
 
 
+def _dense_and_of_slices(grad, fn, dtype):
+    """(the gradient as a dense tensor, fn of it) in `dtype`, as Keras's update arithmetic takes an IndexedSlices:
+    fn (abs, square) applies to its slices, so a row that several slices share gets the sum of fn's values."""
+    if type(grad) is pt.IndexedSlices:
+        values = pt.cast(grad.values, dtype)
+        return (pt.IndexedSlices(values, grad.indices, grad.dense_shape).to_dense(),
+                pt.IndexedSlices(fn(values), grad.indices, grad.dense_shape).to_dense())
+    grad = pt.cast(grad, dtype)
+    return grad, fn(grad)
+
+
 def _base_name(variable):
     """A variable's name without TF's ':0' suffix, for slot names and messages."""
     return variable._variable_name
@@ -215,7 +226,8 @@ class Optimizer:
         self.iterations.assign_add(1)
         return self.iterations
 
-    # Subclasses whose fused update takes an IndexedSlices gradient as rows (`_rows`) set this.
+    # Subclasses that take an IndexedSlices gradient as it is set this: their fused update applies it by rows
+    # (`_rows`), or their ops follow Keras's on its slices (`_dense_and_of_slices`).
     _row_updates = False
 
     # ---- the numbers of one step ----

@@ -1,7 +1,7 @@
 """The FTRL-proximal optimizer."""
 import pytensor as pt
 
-from .base_optimizer import Optimizer
+from .base_optimizer import Optimizer, _dense_and_of_slices
 
 
 class Ftrl(Optimizer):
@@ -40,6 +40,7 @@ class Ftrl(Optimizer):
         return (("accumulator", self.initial_accumulator_value), ("linear", 0.0))
 
     _ops_update = True
+    _row_updates = True  # g ** 2 of an IndexedSlices is taken per slice, as Keras's (`_dense_and_of_slices`)
 
     def _numbers(self, lr, step):
         return {**super()._numbers(lr, step),
@@ -50,12 +51,12 @@ class Ftrl(Optimizer):
         l1 = self.l1_regularization_strength
         for grad, variable in zip(grads, variables):
             accum, linear = self._slots_of(variable)
-            grad = pt.cast(grad, variable.dtype)
+            grad, square = _dense_and_of_slices(grad, pt.square, variable.dtype)
             lr = numbers("learning_rate", variable.dtype)
             self._apply_weight_decay(variable, numbers)
             value = variable.read_value()
             old_accum = accum.read_value()
-            new_accum = old_accum + pt.square(grad)
+            new_accum = old_accum + square
             shrunk = grad + value * (2.0 * self.l2_shrinkage_regularization_strength)
             linear.assign_add(shrunk - (pt.pow(new_accum, power) - pt.pow(old_accum, power)) / lr * value)
             quadratic = pt.pow(new_accum, power) / lr + numbers("twice_l2", variable.dtype)
