@@ -31,22 +31,9 @@ __version__ = "0.1.0"
 
 newaxis = None
 
-from ._core import (  # noqa: E402,F401  TF's top-level op names
-    # element-wise
-    abs, add, subtract, multiply, divide, negative, sign, exp, log, sqrt, square, sin, cos, tanh, sigmoid,
-    floor, ceil, round, maximum, minimum, pow, equal, not_equal, less, less_equal, greater, greater_equal,
-    logical_and, logical_or, logical_not, where, cast, clip_by_value, identity,
-    # reductions
-    reduce_sum, reduce_mean, reduce_max, reduce_min, reduce_prod, reduce_logsumexp, reduce_any, reduce_all,
-    argmax, argmin,
-    # shapes and indexing
-    reshape, transpose, expand_dims, squeeze, concat, stack, unstack, split, tile, broadcast_to, pad, gather,
-    one_hot, boolean_mask, scatter_nd, shape, shape_n, rank, size,
-    # creation
-    zeros, ones, fill, zeros_like, ones_like, eye, range, linspace,
-    # linear algebra
-    matmul,
-)
+from ._op_exports import exported_ops as _exported_ops  # noqa: E402
+globals().update(_exported_ops("tf"))  # TF's top-level op names: the registry ops each family file exports to tf
+from ._core import shape, shape_n, rank, size  # noqa: E402,F401  shape queries (no registry op)
 from .math import truediv, floordiv, realdiv, squared_difference  # noqa: E402,F401
 from .linalg import tensordot  # noqa: E402,F401
 from . import image  # noqa: E402,F401  tf.image

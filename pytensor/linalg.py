@@ -8,7 +8,9 @@ and are not built yet.
 """
 
 from . import _core
-from ._core import matmul  # noqa: F401
+from ._op_exports import exported_ops
+
+globals().update(exported_ops("tf.linalg"))  # matmul, eye: the registry ops exported to tf.linalg
 from ._tf_ops import einsum, global_norm, norm  # noqa: F401
 
 
@@ -60,7 +62,6 @@ def tensordot(a, b, axes, name=None):
 
 from ._linalg_ops import *  # noqa: E402,F401,F403
 from ._math_ops import l2_normalize  # noqa: E402,F401
-from ._core import eye  # noqa: E402,F401
 from ._linear_operator import *  # noqa: E402,F401,F403  the LinearOperator family
 from ._linalg_eig import eig, eigvals  # noqa: E402,F401
 from . import _linalg_experimental as experimental  # noqa: E402,F401

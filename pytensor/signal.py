@@ -11,6 +11,7 @@ import math as _pymath
 import numpy as np
 
 from . import _core
+from ._op_exports import exported_ops
 from ._tensor_api import Tensor, Variable
 from .errors import InvalidArgumentError
 
@@ -211,11 +212,9 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
 
 
 # ---- Fourier transforms ------------------------------------------------------------------------------------------
-# The registry's ops, with TF's signatures: fft*(input), rfft*(input_tensor, fft_length=None).
-fft, ifft, fft2d, ifft2d, fft3d, ifft3d = (_core.fft, _core.ifft, _core.fft2d, _core.ifft2d, _core.fft3d,
-                                          _core.ifft3d)
-rfft, irfft, rfft2d, irfft2d, rfft3d, irfft3d = (_core.rfft, _core.irfft, _core.rfft2d, _core.irfft2d, _core.rfft3d,
-                                                _core.irfft3d)
+# The registry's ops (csrc/ops/fft.cpp exports them to tf.signal), with TF's signatures: fft*(input),
+# rfft*(input_tensor, fft_length=None).
+globals().update(exported_ops("tf.signal"))
 _COMPLEX_BY_RANK = {1: (fft, ifft), 2: (fft2d, ifft2d), 3: (fft3d, ifft3d)}
 _REAL_BY_RANK = {1: (rfft, irfft), 2: (rfft2d, irfft2d), 3: (rfft3d, irfft3d)}
 

@@ -1,6 +1,7 @@
 """Every public callable of pytensor, pytensor.nn, .math, .random and .linalg (and Tensor, Variable and the
 Variable methods) has a real docstring: a signature line with argument names, not pybind's `object`-typed one,
-a summary, and an example that runs. The C++ ops' text lives in one table, csrc/ops/op_docs.h."""
+a summary, and an example that runs. A registry op's text is defined beside it in its family file
+(csrc/ops/<family>.cpp, define_op(...).doc); other C++ functions' in csrc/bindings/function_docs.h."""
 import inspect
 import re
 import types

@@ -232,9 +232,9 @@ def _walked_ops():
 
 def test_the_registry_describes_every_attribute_struct():
     # The rows name their struct and the plain fields a Python argument converts to, by kind.
-    assert REGISTRY_ROWS["leaky_relu"][5:] == ("LeakyRelu", {"alpha": "float"})
-    assert REGISTRY_ROWS["argmax"][5:] == ("ArgReduce", {"output_type": "dtype"})  # axis=None: an adapter's
-    assert REGISTRY_ROWS["exp"][5:] == ("None", {})
+    assert REGISTRY_ROWS["leaky_relu"][5:] == ("LeakyRelu", {"alpha": "float"}, "tf.nn")
+    assert REGISTRY_ROWS["argmax"][5:] == ("ArgReduce", {"output_type": "dtype"}, "tf tf.math")  # axis: an adapter's
+    assert REGISTRY_ROWS["exp"][5:] == ("None", {}, "tf tf.math")
     assert {kind for row in REGISTRY_ROWS.values() for kind in row[6].values()} <= set(_RIGHT_TYPE)
     assert len(_walked_ops()) >= 40
 

@@ -59,11 +59,12 @@ PYBIND11_MODULE(_core, m) {
       py::dict fields;
       const OpId op = static_cast<OpId>(&d - op_registry().data());
       for (auto [field, kind] : bind::attr_parameters(op)) fields[field] = kind;
-      rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable, d.grad != nullptr, d.attrs, fields));
+      rows.append(py::make_tuple(d.name, d.family, d.num_inputs, d.differentiable, d.grad != nullptr, d.attrs, fields,
+                                 d.exports));
     }
     return rows;
   }, "The op registry rows: (name, family, num_inputs, differentiable, has_gradient_formula, attribute struct, "
-     "{attribute argument: kind}).");
+     "{attribute argument: kind}, the TF modules that export it, space-separated).");
   m.def("get_num_threads", &get_num_threads);
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("live_bytes", &Storage::live_bytes, "Bytes held by tensors the core allocated.");

@@ -304,10 +304,10 @@ void bind_op(py::module_& m, OpId op) {
   if (!doc.empty()) {
     signature = doc.substr(0, doc.find('\n'));
   } else {
-    const InternalOpDoc* internal = internal_op_doc(name);
+    const OpDoc* internal = internal_op_doc(name);
     if (!internal) return;  // not exposed to Python (its public function is another's)
     signature = internal->signature;
-    doc = internal->doc;
+    doc = internal->summary;
   }
   const Signature sig = parse_signature(signature);
   std::vector<bool> claimed(sig.params.size(), false);
@@ -386,7 +386,7 @@ void def_function(py::module_& m, const std::string& signature, const char* doc,
 
 void def_function(py::module_& m, const char* name, std::function<py::object(const Call&)> body) {
   const std::string doc = op_doc(name);
-  if (doc.empty()) py::pybind11_fail(str_cat(name, ": no row in ops/op_docs.h"));
+  if (doc.empty()) py::pybind11_fail(str_cat(name, ": no docstring (its family file's define_op(...).doc, or bindings/function_docs.h)"));
   define(m, parse_signature(doc.substr(0, doc.find('\n'))), doc, std::move(body));
 }
 

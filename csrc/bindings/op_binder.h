@@ -1,7 +1,7 @@
 #pragma once
 /**
  * The generic binder: every registry op's `_core.<op>` function is made from its registry row, its attribute
- * struct's field description (PT_ATTR_FIELDS in ops/attrs.h) and its TF signature line (ops/op_docs.h), and runs
+ * struct's field description (PT_ATTR_FIELDS in ops/attrs.h) and its TF signature line (its family file's define_op(...).doc), and runs
  * through ops::invoke. A Python argument named like a field of the op's struct converts by the field's C++ type
  * (None keeps the struct's default); the other arguments, except `name`, are the op's tensor inputs in order. An
  * argument whose Python face differs from its field (TF's `strides` of 1, 2 or 4 ints, `axis=None` meaning every
@@ -41,7 +41,7 @@ class Call {
 /** Binds `body` as m.<function>: positional or keyword arguments by the signature's names, its defaults, `doc`. */
 void def_function(py::module_& m, const std::string& signature, const char* doc,
                   std::function<py::object(const Call&)> body);
-/** def_function with the signature and docstring of the op table's row for `name` (ops/op_docs.h). */
+/** def_function with the signature and docstring documented for `name` (bindings/docs.h). */
 void def_function(py::module_& m, const char* name, std::function<py::object(const Call&)> body);
 
 /** What an adapter sees: the op, the call, the positions of the arguments it converts, the converted inputs. */

@@ -6,6 +6,7 @@
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -168,4 +169,98 @@ const bool registered = [] {
 }();
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::relu6)
+      .invoke([](const Invocation& node) -> Outputs { return {relu6(node.in(0))}; })
+      .doc("relu6(features, name=None)",
+           "Computes Rectified Linear 6: `min(max(features, 0), 6)`.",
+           "features: a float tensor.",
+           "pt.nn.relu6([-1.0, 3.0, 9.0])  # [0., 3., 6.]")
+      .exports("tf.nn");
+  define_op(OpId::leaky_relu)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {leaky_relu(node.in(0), node.attr<attrs::LeakyRelu>().alpha)};
+      })
+      .doc("leaky_relu(features, alpha=0.2, name=None)",
+           "Compute the Leaky ReLU activation function.",
+           "features: a float tensor.\n"
+           "alpha: the slope for x < 0.",
+           "pt.nn.leaky_relu([-1.0, 2.0], alpha=0.1)  # [-0.1, 2. ]")
+      .exports("tf.nn");
+  define_op(OpId::elu)
+      .invoke([](const Invocation& node) -> Outputs { return {elu(node.in(0))}; })
+      .doc("elu(features, name=None)",
+           "Computes the exponential linear function.",
+           "features: a float tensor.",
+           "pt.nn.elu([-1.0, 2.0])  # [-0.6321, 2. ]")
+      .exports("tf.nn");
+  define_op(OpId::selu)
+      .invoke([](const Invocation& node) -> Outputs { return {selu(node.in(0))}; })
+      .doc("selu(features, name=None)",
+           "Computes scaled exponential linear: `scale * alpha * (exp(features) - 1)` if < 0, `scale * features` "
+           "otherwise.",
+           "features: a float tensor.",
+           "pt.nn.selu([-1.0, 2.0])  # [-1.1113, 2.1014]")
+      .exports("tf.nn");
+  define_op(OpId::gelu)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {gelu(node.in(0), node.attr<attrs::Gelu>().approximate)};
+      })
+      .doc("gelu(features, approximate=False, name=None)",
+           "Compute the Gaussian Error Linear Unit (GELU) activation function.",
+           "features: a float tensor.\n"
+           "approximate: if True, use the tanh approximation.",
+           "pt.nn.gelu([-1.0, 0.0, 1.0])  # [-0.1587, 0. , 0.8413]")
+      .exports("tf.nn");
+  define_op(OpId::softplus)
+      .invoke([](const Invocation& node) -> Outputs { return {softplus(node.in(0))}; })
+      .doc("softplus(features, name=None)",
+           "Computes elementwise softplus: `softplus(x) = log(exp(x) + 1)`.",
+           "features: a float tensor.",
+           "pt.nn.softplus([-1.0, 0.0, 1.0])  # [0.3133, 0.6931, 1.3133]")
+      .exports("tf.math tf.nn");
+  define_op(OpId::softsign)
+      .invoke([](const Invocation& node) -> Outputs { return {softsign(node.in(0))}; })
+      .doc("softsign(features, name=None)",
+           "Computes softsign: `features / (abs(features) + 1)`.",
+           "features: a float tensor.",
+           "pt.nn.softsign([-1.0, 3.0])  # [-0.5 , 0.75]")
+      .exports("tf.math tf.nn");
+  define_op(OpId::silu)
+      .invoke([](const Invocation& node) -> Outputs { return {silu(node.in(0), node.attr<attrs::Silu>().beta)}; })
+      .doc("silu(features, beta=1.0, name=None)",
+           "Computes the SiLU or Swish activation function: `x * sigmoid(beta * x)`.",
+           "features: a float tensor.\n"
+           "beta: the sigmoid's scale.",
+           "pt.nn.silu([-1.0, 0.0, 1.0])  # [-0.2689, 0. , 0.7311]")
+      .exports("tf.nn");
+  define_op(OpId::hard_sigmoid)
+      .invoke([](const Invocation& node) -> Outputs { return {hard_sigmoid(node.in(0))}; })
+      .doc("hard_sigmoid(x, name=None)",
+           "Computes Keras 3's hard sigmoid: `relu6(x + 3) / 6`.",
+           "x: a float tensor.",
+           "pt._core.hard_sigmoid([-4.0, 0.0, 1.5])  # [0. , 0.5 , 0.75]");
+  define_op(OpId::erf)
+      .invoke([](const Invocation& node) -> Outputs { return {erf(node.in(0))}; })
+      .doc("erf(x, name=None)",
+           "Computes the Gauss error function of `x` element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.erf([0.0, 0.5, 1.0])  # [0. , 0.5205, 0.8427]")
+      .exports("tf.math");
+  define_op(OpId::relu_grad)
+      .invoke([](const Invocation& node) -> Outputs { return {relu_grad(node.in(0), node.in(1))}; })
+      .internal("relu_grad(gradients, features, name=None)",
+                "gradients where features > 0, else 0.");
+  define_op(OpId::bias_add_relu)
+      .invoke([](const Invocation& node) -> Outputs { return {bias_add_relu(node.in(0), node.in(1))}; })
+      .internal("bias_add_relu(value, bias, name=None)",
+                "relu(value + bias) in one pass (bias: 1-D).");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -5,6 +5,7 @@
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "grad_utils.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -125,4 +126,27 @@ Grads grad_attention(const autograd::Node& n, const Grads& gs) {
 const bool registered = autograd::register_gradient(OpId::dot_product_attention, grad_attention);
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::dot_product_attention)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {dot_product_attention(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4))};
+      })
+      .doc("dot_product_attention(query, key, value, bias, mask, name=None)",
+           "Computes softmax(query key^T + bias) value per batch item and head: fused scaled dot-product attention.",
+           "query: (batch, query length, heads, head_dim), already scaled (e.g. by 1 / sqrt(head_dim)).\n"
+           "key: (batch, key length, heads, head_dim).\n"
+           "value: (batch, key length, heads, value head_dim).\n"
+           "bias: added to the scores (batch, heads, query length, key length), broadcast.\n"
+           "mask: bool, broadcast to the scores; True attends, a False score becomes -1e9 (Keras's masking).",
+           "pt._core.dot_product_attention(np.ones((1, 2, 1, 2), np.float32), np.ones((1, 3, 1, 2), np.float32), "
+           "np.ones((1, 3, 1, 2), np.float32), 0.0, True)  # [[[[1., 1.]], [[1., 1.]]]]",
+           "keras.ops.dot_product_attention and the attention layers call it; its gradient is a fused kernel too.");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -5,6 +5,7 @@
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -242,4 +243,198 @@ const bool registered = [] {
 }();
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+/** Runs an op of this family from a node. */
+Outputs invoke_binary(const Invocation& node) {
+  return {binary(node.op, node.in(0), node.in(1))};
+}
+
+const bool defined = [] {
+  define_op(OpId::add)
+      .invoke(invoke_binary)
+      .doc("add(x, y, name=None)",
+           "Returns x + y element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.add([1.0, 2.0], [3.0, 0.5])  # [4. , 2.5]")
+      .exports("tf tf.math");
+  define_op(OpId::subtract)
+      .invoke(invoke_binary)
+      .doc("subtract(x, y, name=None)",
+           "Returns x - y element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.subtract([1.0, 2.0], [3.0, 0.5])  # [-2. , 1.5]")
+      .exports("tf tf.math");
+  define_op(OpId::multiply)
+      .invoke(invoke_binary)
+      .doc("multiply(x, y, name=None)",
+           "Returns an element-wise x * y.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.multiply([1.0, 2.0], [3.0, 0.5])  # [3., 1.]")
+      .exports("tf tf.math");
+  define_op(OpId::divide)
+      .invoke(invoke_binary)
+      .doc("divide(x, y, name=None)",
+           "Computes Python style division of `x` by `y`.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.divide([1.0, 2.0], [3.0, 0.5])  # [0.3333, 4. ]")
+      .exports("tf tf.math");
+  define_op(OpId::floordiv)
+      .invoke(invoke_binary)
+      .doc("floordiv(x, y, name=None)",
+           "Divides `x / y` elementwise, rounding toward the most negative integer.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.math.floordiv([7, -7], 2)  # [ 3, -4]")
+      .exports("tf tf.math");
+  define_op(OpId::floormod)
+      .invoke(invoke_binary)
+      .doc("floormod(x, y, name=None)",
+           "Returns element-wise remainder of division.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.math.floormod([7, -7], 3)  # [1, 2]")
+      .exports("tf.math");
+  define_op(OpId::pow)
+      .invoke(invoke_binary)
+      .doc("pow(x, y, name=None)",
+           "Computes the power of one value to another.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: the exponent, broadcast against x.",
+           "pt.pow([1.0, 2.0], [3.0, 0.5])  # [1. , 1.4142]")
+      .exports("tf tf.math");
+  define_op(OpId::maximum)
+      .invoke(invoke_binary)
+      .doc("maximum(x, y, name=None)",
+           "Returns the max of x and y (i.e. x > y ? x : y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.maximum([1.0, 2.0], [3.0, 0.5])  # [3., 2.]")
+      .exports("tf tf.math");
+  define_op(OpId::minimum)
+      .invoke(invoke_binary)
+      .doc("minimum(x, y, name=None)",
+           "Returns the min of x and y (i.e. x < y ? x : y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.minimum([1.0, 2.0], [3.0, 0.5])  # [1. , 0.5]")
+      .exports("tf tf.math");
+  define_op(OpId::squared_difference)
+      .invoke(invoke_binary)
+      .doc("squared_difference(x, y, name=None)",
+           "Returns (x - y)(x - y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.squared_difference([1.0, 2.0], [3.0, 0.5])  # [4. , 2.25]")
+      .exports("tf tf.math");
+  define_op(OpId::xlogy)
+      .invoke(invoke_binary)
+      .doc("xlogy(x, y, name=None)",
+           "Returns 0 if x == 0, and x * log(y) otherwise, element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.math.xlogy([0.0, 2.0], [0.0, 3.0])  # [0.       , 2.1972246]")
+      .exports("tf.math");
+  define_op(OpId::equal)
+      .invoke(invoke_binary)
+      .doc("equal(x, y, name=None)",
+           "Returns the truth value of (x == y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.equal([1, 2, 3], 2)  # [False, True, False]")
+      .exports("tf tf.math");
+  define_op(OpId::not_equal)
+      .invoke(invoke_binary)
+      .doc("not_equal(x, y, name=None)",
+           "Returns the truth value of (x != y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.not_equal([1, 2, 3], 2)  # [ True, False, True]")
+      .exports("tf tf.math");
+  define_op(OpId::less)
+      .invoke(invoke_binary)
+      .doc("less(x, y, name=None)",
+           "Returns the truth value of (x < y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.less([1, 2, 3], 2)  # [ True, False, False]")
+      .exports("tf tf.math");
+  define_op(OpId::less_equal)
+      .invoke(invoke_binary)
+      .doc("less_equal(x, y, name=None)",
+           "Returns the truth value of (x <= y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.less_equal([1, 2, 3], 2)  # [ True, True, False]")
+      .exports("tf tf.math");
+  define_op(OpId::greater)
+      .invoke(invoke_binary)
+      .doc("greater(x, y, name=None)",
+           "Returns the truth value of (x > y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.greater([1, 2, 3], 2)  # [False, False, True]")
+      .exports("tf tf.math");
+  define_op(OpId::greater_equal)
+      .invoke(invoke_binary)
+      .doc("greater_equal(x, y, name=None)",
+           "Returns the truth value of (x >= y) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.greater_equal([1, 2, 3], 2)  # [False, True, True]")
+      .exports("tf tf.math");
+  define_op(OpId::logical_and)
+      .invoke(invoke_binary)
+      .doc("logical_and(x, y, name=None)",
+           "Returns the truth value of x AND y element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.logical_and([True, False], [True, True])  # [ True, False]")
+      .exports("tf tf.math");
+  define_op(OpId::logical_or)
+      .invoke(invoke_binary)
+      .doc("logical_or(x, y, name=None)",
+           "Returns the truth value of x OR y element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
+           "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
+           "pt.logical_or([True, False], [True, True])  # [ True, True]")
+      .exports("tf tf.math");
+  define_op(OpId::where)
+      .invoke([](const Invocation& node) -> Outputs { return {where(node.in(0), node.in(1), node.in(2))}; })
+      .doc("where(condition, x=None, y=None, name=None)",
+           "Returns the indices of non-zero elements, or multiplexes `x` and `y`.",
+           "condition: a bool tensor.\n"
+           "x: the values where condition is True (omit both x and y to get the indices of True).\n"
+           "y: the values where condition is False.",
+           "pt.where([True, False], [1.0, 2.0], [10.0, 20.0])  # [ 1., 20.]")
+      .exports("tf");
+  define_op(OpId::clip_by_value)
+      .invoke([](const Invocation& node) -> Outputs { return {clip_by_value(node.in(0), node.in(1), node.in(2))}; })
+      .doc("clip_by_value(t, clip_value_min, clip_value_max, name=None)",
+           "Clips tensor values to a specified min and max.",
+           "t: a tensor.\n"
+           "clip_value_min: the smallest value kept (a scalar or a tensor broadcast against t).\n"
+           "clip_value_max: the largest value kept (a scalar or a tensor broadcast against t).",
+           "pt.clip_by_value([-2.0, 0.5, 3.0], 0.0, 1.0)  # [0. , 0.5, 1. ]")
+      .exports("tf");
+  define_op(OpId::fused_elementwise)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {fused_elementwise(node.inputs, node.attr<attrs::Elementwise>())};
+      })
+      .internal("fused_elementwise(inputs, program, name=None)",
+                "The element-wise ``program`` over ``inputs`` in one pass, with no intermediate tensor (the graph "
+                "pass elementwise_fusion makes it): a list of steps ``(op name, a, b)`` on values a and b, the "
+                "inputs first, then each earlier step's result (b = -1 for a unary op); returns the last step's "
+                "value, bitwise what the steps give one by one. Inputs: float32 or float64, each of the output's "
+                "shape or a single element.");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -7,6 +7,7 @@
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "invoke.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -212,13 +213,85 @@ Grads grad_dilation2d(const autograd::Node& n, const Grads& gs) {
 }
 
 const bool registered = autograd::register_gradient(OpId::dilation2d, grad_dilation2d) &&
-                        register_invoker(OpId::dilation2d, [](const std::vector<Tensor>& in, const Attrs& a) {
-                          return std::vector<Tensor>{
-                              dilation2d(in[0], in[1], attrs_as<attrs::Conv2d>(OpId::dilation2d, a).params)};
-                        }) &&
                         autograd::register_gradient(OpId::conv2d, grad_conv2d) &&
                         autograd::register_gradient(OpId::conv2d_backprop_input, grad_backprop_input) &&
                         autograd::register_gradient(OpId::conv2d_backprop_filter, grad_backprop_filter);
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::conv2d)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {conv2d(node.in(0), node.in(1), node.attr<attrs::Conv2d>().params)};
+      })
+      .doc("conv2d(input, filters, strides, padding, data_format='NHWC', dilations=None, name=None)",
+           "Computes a 2-D convolution given `input` and 4-D `filters` tensors.",
+           "input: a 4-D float tensor [batch, height, width, in_channels].\n"
+           "filters: the kernel, shape [filter_height, filter_width, in_channels, out_channels].\n"
+           "strides: an int or list of ints: the window's step per spatial dimension (or per dimension of input).\n"
+           "padding: 'VALID' (no padding) or 'SAME' (output size = ceil(input / stride)).\n"
+           "data_format: 'NHWC' (channels last, the default).\n"
+           "dilations: an int or list of ints: the kernel's dilation per spatial dimension (default 1).",
+           "pt.nn.conv2d(pt.ones([1, 4, 4, 1]), pt.ones([3, 3, 1, 2]), strides=1, padding='SAME').shape  # (1, 4, 4, "
+           "2)")
+      .exports("tf.nn");
+  define_op(OpId::conv2d_backprop_input)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Conv2dBackprop>();
+        return {conv2d_backprop_input(c.sizes, node.in(0), node.in(1), c.params)};
+      })
+      .doc("conv2d_backprop_input(input_sizes, filters, out_backprop, strides, padding, data_format='NHWC', "
+           "dilations=None, name=None)",
+           "Computes the gradients of convolution with respect to the input.",
+           "input_sizes: the shape of the convolution's input, [batch, height, width, in_channels].\n"
+           "filters: the kernel, [filter_height, filter_width, in_channels, out_channels].\n"
+           "out_backprop: the gradient of the convolution's output.\n"
+           "strides: an int or list of ints: the window's step per spatial dimension (or per dimension of input).\n"
+           "padding: 'VALID' (no padding) or 'SAME' (output size = ceil(input / stride)).\n"
+           "data_format: 'NHWC' (channels last, the default).\n"
+           "dilations: an int or list of ints: the kernel's dilation per spatial dimension (default 1).",
+           "pt.nn.conv2d_backprop_input([1, 4, 4, 1], pt.ones([3, 3, 1, 2]), pt.ones([1, 4, 4, 2]), 1, 'SAME').shape")
+      .exports("tf.nn");
+  define_op(OpId::conv2d_backprop_filter)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Conv2dBackprop>();
+        return {conv2d_backprop_filter(node.in(0), c.sizes, node.in(1), c.params)};
+      })
+      .doc("conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, data_format='NHWC', "
+           "dilations=None, name=None)",
+           "Computes the gradients of convolution with respect to the filter.",
+           "input: the convolution's input, [batch, height, width, in_channels].\n"
+           "filter_sizes: the shape of the kernel, [filter_height, filter_width, in_channels, out_channels].\n"
+           "out_backprop: the gradient of the convolution's output.\n"
+           "strides: an int or list of ints: the window's step per spatial dimension (or per dimension of input).\n"
+           "padding: 'VALID' (no padding) or 'SAME' (output size = ceil(input / stride)).\n"
+           "data_format: 'NHWC' (channels last, the default).\n"
+           "dilations: an int or list of ints: the kernel's dilation per spatial dimension (default 1).",
+           "pt.nn.conv2d_backprop_filter(pt.ones([1, 4, 4, 1]), [3, 3, 1, 2], pt.ones([1, 4, 4, 2]), 1, 'SAME').shape")
+      .exports("tf.nn");
+  define_op(OpId::dilation2d)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {dilation2d(node.in(0), node.in(1), node.attr<attrs::Conv2d>().params)};
+      })
+      .doc("dilation2d(input, filters, strides, padding, data_format='NHWC', dilations=None, name=None)",
+           "Computes the grayscale dilation of 4-D input and 3-D filters tensors.",
+           "input: a 4-D float tensor [batch, height, width, channels].\n"
+           "filters: a 3-D tensor [filter_height, filter_width, channels] of input's dtype, added to each window.\n"
+           "strides: an int or list of 1, 2 or 4 ints: the window's step (4: [1, h, w, 1]).\n"
+           "padding: 'VALID' or 'SAME' (the window's out-of-bounds taps are ignored).\n"
+           "data_format: 'NHWC' (channels last, the only layout).\n"
+           "dilations: an int or list of 1, 2 or 4 ints: the filter taps' spacing (TF's rates; default 1).",
+           "pt.nn.dilation2d(pt.reshape(pt.range(9.0), (1, 3, 3, 1)), pt.zeros((2, 2, 1)), 1, 'VALID')  # [[[[4.], "
+           "[5.]], [[7.], [8.]]]]",
+           "out[b, y, x, c] = max over (dy, dx) of input[b, y * stride + dy * dilation, x * stride + dx * dilation, "
+           "c] + filters[dy, dx, c]; the gradient goes to the maximum's input and filter elements (the first in "
+           "window order).")
+      .exports("tf.nn");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -5,6 +5,7 @@
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "../core/device.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -136,5 +137,106 @@ Tensor linspace(double start, double stop, int64_t num, DType dtype) {
   PT_RECORD(OpId::linspace, {}, {out}, attrs::Linspace{start, stop, num, dtype});
   return out;
 }
+
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::zeros)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Constant>();
+        return {zeros(c.shape, c.dtype)};
+      })
+      .doc("zeros(shape, dtype=None, name=None)",
+           "Creates a tensor with all elements set to zero.",
+           "shape: a list, tuple or 1-D integer tensor of dimensions.\n"
+           "dtype: the dtype (default float32).",
+           "pt.zeros([2, 3], dtype=pt.int32)  # [[0, 0, 0], [0, 0, 0]]")
+      .exports("tf");
+  define_op(OpId::ones)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Constant>();
+        return {ones(c.shape, c.dtype)};
+      })
+      .doc("ones(shape, dtype=None, name=None)",
+           "Creates a tensor with all elements set to one (1).",
+           "shape: a list, tuple or 1-D integer tensor of dimensions.\n"
+           "dtype: the dtype (default float32).",
+           "pt.ones([2, 3])  # [[1., 1., 1.], [1., 1., 1.]]")
+      .exports("tf");
+  define_op(OpId::fill)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& f = node.attr<attrs::Fill>();
+        return {fill(f.shape, f.value)};
+      })
+      .doc("fill(dims, value, name=None)",
+           "Creates a tensor filled with a scalar value.",
+           "dims: the shape of the result.\n"
+           "value: the scalar every element takes (its dtype is the result's).",
+           "pt.fill([2, 2], 7.0)  # [[7., 7.], [7., 7.]]")
+      .exports("tf");
+  define_op(OpId::zeros_like)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {zeros_like(node.in(0), node.attr<attrs::Like>().dtype)};
+      })
+      .doc("zeros_like(input, dtype=None, name=None)",
+           "Creates a tensor with all elements set to zero.",
+           "input: a tensor.\n"
+           "dtype: the dtype (default: input's).",
+           "pt.zeros_like([[1, 2], [3, 4]])  # [[0, 0], [0, 0]]")
+      .exports("tf");
+  define_op(OpId::ones_like)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {ones_like(node.in(0), node.attr<attrs::Like>().dtype)};
+      })
+      .doc("ones_like(input, dtype=None, name=None)",
+           "Creates a tensor of all ones that has the same shape as the input.",
+           "input: a tensor.\n"
+           "dtype: the dtype (default: input's).",
+           "pt.ones_like([[1.0, 2.0]])  # [[1., 1.]]")
+      .exports("tf");
+  define_op(OpId::eye)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& e = node.attr<attrs::Eye>();
+        return {eye(e.num_rows, e.num_columns, e.batch_shape, e.dtype)};
+      })
+      .doc("eye(num_rows, num_columns=None, batch_shape=None, dtype=None, name=None)",
+           "Construct an identity matrix, or a batch of matrices.",
+           "num_rows: the number of rows.\n"
+           "num_columns: the number of columns (default num_rows).\n"
+           "batch_shape: leading batch dimensions of the result (default none).\n"
+           "dtype: the dtype (default float32).",
+           "pt.eye(2, 3)  # [[1., 0., 0.], [0., 1., 0.]]")
+      .exports("tf tf.linalg");
+  define_op(OpId::range)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::Range>();
+        return {range(r.start, r.limit, r.delta, r.dtype)};
+      })
+      .doc("range(start, limit=None, delta=1, dtype=None, name=None)",
+           "Creates a sequence of numbers.",
+           "start: the first value (or the limit, when limit is None).\n"
+           "limit: the end of the sequence, exclusive (if None, start is the limit and the sequence starts at 0).\n"
+           "delta: the step.\n"
+           "dtype: the dtype (default: inferred from the arguments; int32 for Python ints).",
+           "pt.range(1, 10, delta=3)  # [1, 4, 7]")
+      .exports("tf");
+  define_op(OpId::linspace)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& l = node.attr<attrs::Linspace>();
+        return {linspace(l.start, l.stop, l.num, l.dtype)};
+      })
+      .doc("linspace(start, stop, num, name=None, axis=0)",
+           "Generates evenly-spaced values in an interval along a given axis.",
+           "start: the first value.\n"
+           "stop: the last value.\n"
+           "num: the number of values (stop included).\n"
+           "axis: 0 or -1 (start and stop are scalars; N-d linspace is not supported).",
+           "pt.linspace(0.0, 1.0, 5)  # [0. , 0.25, 0.5 , 0.75, 1. ]")
+      .exports("tf");
+  return true;
+}();
+
+}  // namespace
 
 }  // namespace pt::ops

@@ -7,6 +7,7 @@
 #include "../backend/kernels.h"
 #include "complex_parts.h"
 #include "grad_utils.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -184,4 +185,131 @@ const bool registered = register_gradients<OpId::fft, OpId::ifft, OpId::fft2d, O
                                            OpId::rfft3d, OpId::irfft3d>();
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+/** Runs fft and the ops beside it from a node. */
+Outputs invoke_fft(const Invocation& node) {
+  return {fft(node.op, node.in(0))};
+}
+
+/** Runs rfft and the ops beside it from a node. */
+Outputs invoke_rfft(const Invocation& node) {
+  return {rfft(node.op, node.in(0), node.attr<attrs::Ints>().values)};
+}
+
+const bool defined = [] {
+  define_op(OpId::fft)
+      .invoke(invoke_fft)
+      .doc("fft(input, name=None)",
+           "Fast Fourier transform over the inner-most dimension of `input`.",
+           "input: a complex64 or complex128 tensor of rank >= 1; its leading dims are a batch.",
+           "pt.signal.fft(pt.complex(pt.ones([4]), pt.zeros([4])))  # [4, 0, 0, 0]",
+           "Any lengths (not only powers of two), by pocketfft; the leading dimensions are a batch.")
+      .exports("tf.signal");
+  define_op(OpId::ifft)
+      .invoke(invoke_fft)
+      .doc("ifft(input, name=None)",
+           "Inverse fast Fourier transform over the inner-most dimension of `input`.",
+           "input: a complex64 or complex128 tensor of rank >= 1; its leading dims are a batch.",
+           "pt.signal.ifft(pt.signal.fft(pt.complex(pt.ones([4]), pt.zeros([4]))))  # the input back",
+           "Divides by the product of the transformed lengths, so ifft(fft(x)) is x.")
+      .exports("tf.signal");
+  define_op(OpId::fft2d)
+      .invoke(invoke_fft)
+      .doc("fft2d(input, name=None)",
+           "2D fast Fourier transform over the inner-most 2 dimensions of `input`.",
+           "input: a complex64 or complex128 tensor of rank >= 2; its leading dims are a batch.",
+           "pt.signal.fft2d(pt.complex(pt.ones([2, 4]), pt.zeros([2, 4])))  # 8 at the origin, zeros elsewhere",
+           "Any lengths (not only powers of two), by pocketfft; the leading dimensions are a batch.")
+      .exports("tf.signal");
+  define_op(OpId::ifft2d)
+      .invoke(invoke_fft)
+      .doc("ifft2d(input, name=None)",
+           "Inverse 2D fast Fourier transform over the inner-most 2 dimensions of `input`.",
+           "input: a complex64 or complex128 tensor of rank >= 2; its leading dims are a batch.",
+           "pt.signal.ifft2d(pt.signal.fft2d(pt.complex(pt.ones([2, 4]), pt.zeros([2, 4]))))  # the input back",
+           "Divides by the product of the transformed lengths, so ifft(fft(x)) is x.")
+      .exports("tf.signal");
+  define_op(OpId::fft3d)
+      .invoke(invoke_fft)
+      .doc("fft3d(input, name=None)",
+           "3D fast Fourier transform over the inner-most 3 dimensions of `input`.",
+           "input: a complex64 or complex128 tensor of rank >= 3; its leading dims are a batch.",
+           "pt.signal.fft3d(pt.complex(pt.ones([2, 2, 4]), pt.zeros([2, 2, 4])))  # 16 at the origin, zeros elsewhere",
+           "Any lengths (not only powers of two), by pocketfft; the leading dimensions are a batch.")
+      .exports("tf.signal");
+  define_op(OpId::ifft3d)
+      .invoke(invoke_fft)
+      .doc("ifft3d(input, name=None)",
+           "Inverse 3D fast Fourier transform over the inner-most 3 dimensions of `input`.",
+           "input: a complex64 or complex128 tensor of rank >= 3; its leading dims are a batch.",
+           "pt.signal.ifft3d(pt.signal.fft3d(pt.complex(pt.ones([2, 2, 4]), pt.zeros([2, 2, 4]))))  # the input back",
+           "Divides by the product of the transformed lengths, so ifft(fft(x)) is x.")
+      .exports("tf.signal");
+  define_op(OpId::rfft)
+      .invoke(invoke_rfft)
+      .doc("rfft(input_tensor, fft_length=None, name=None)",
+           "Real-valued fast Fourier transform over the inner-most dimension of `input_tensor`.",
+           "input_tensor: a float32 or float64 tensor of rank >= 1 (complex64 / complex128 out).\n"
+           "fft_length: 1 int, the transform length (default: the input's inner-most size); the input is cropped or "
+           "zero-padded to it.",
+           "pt.signal.rfft(pt.ones([4]))  # shape [3], the sum at the origin",
+           "Returns the fft_length[-1] // 2 + 1 unique terms of the last dimension (the rest mirror them).")
+      .exports("tf.signal");
+  define_op(OpId::irfft)
+      .invoke(invoke_rfft)
+      .doc("irfft(input_tensor, fft_length=None, name=None)",
+           "Inverse real-valued fast Fourier transform over the inner-most dimension of `input_tensor`.",
+           "input_tensor: a complex64 or complex128 half spectrum (as rfft returns) of rank >= 1.\n"
+           "fft_length: 1 int, the output's inner-most size (default: the input's, the last 2 * (n - 1)); the input "
+           "is cropped or zero-padded to it, its last dimension to fft_length[-1] // 2 + 1.",
+           "pt.signal.irfft(pt.signal.rfft(pt.ones([4])))  # ones of shape [4]",
+           "The imaginary parts of the first and (even lengths) Nyquist terms are ignored, as TF and numpy do.")
+      .exports("tf.signal");
+  define_op(OpId::rfft2d)
+      .invoke(invoke_rfft)
+      .doc("rfft2d(input_tensor, fft_length=None, name=None)",
+           "2D real-valued fast Fourier transform over the inner-most 2 dimensions of `input_tensor`.",
+           "input_tensor: a float32 or float64 tensor of rank >= 2 (complex64 / complex128 out).\n"
+           "fft_length: 2 ints, the transform lengths (default: the input's inner-most sizes); the input is cropped "
+           "or zero-padded to them.",
+           "pt.signal.rfft2d(pt.ones([2, 4]))  # shape [2, 3], the sum at the origin",
+           "Returns the fft_length[-1] // 2 + 1 unique terms of the last dimension (the rest mirror them).")
+      .exports("tf.signal");
+  define_op(OpId::irfft2d)
+      .invoke(invoke_rfft)
+      .doc("irfft2d(input_tensor, fft_length=None, name=None)",
+           "Inverse 2D real-valued fast Fourier transform over the inner-most 2 dimensions of `input_tensor`.",
+           "input_tensor: a complex64 or complex128 half spectrum (as rfft2d returns) of rank >= 2.\n"
+           "fft_length: 2 ints, the output's inner-most sizes (default: the input's, the last 2 * (n - 1)); the "
+           "input is cropped or zero-padded to it, its last dimension to fft_length[-1] // 2 + 1.",
+           "pt.signal.irfft2d(pt.signal.rfft2d(pt.ones([2, 4])))  # ones of shape [2, 4]",
+           "The imaginary parts of the first and (even lengths) Nyquist terms are ignored, as TF and numpy do.")
+      .exports("tf.signal");
+  define_op(OpId::rfft3d)
+      .invoke(invoke_rfft)
+      .doc("rfft3d(input_tensor, fft_length=None, name=None)",
+           "3D real-valued fast Fourier transform over the inner-most 3 dimensions of `input_tensor`.",
+           "input_tensor: a float32 or float64 tensor of rank >= 3 (complex64 / complex128 out).\n"
+           "fft_length: 3 ints, the transform lengths (default: the input's inner-most sizes); the input is cropped "
+           "or zero-padded to them.",
+           "pt.signal.rfft3d(pt.ones([2, 2, 4]))  # shape [2, 2, 3], the sum at the origin",
+           "Returns the fft_length[-1] // 2 + 1 unique terms of the last dimension (the rest mirror them).")
+      .exports("tf.signal");
+  define_op(OpId::irfft3d)
+      .invoke(invoke_rfft)
+      .doc("irfft3d(input_tensor, fft_length=None, name=None)",
+           "Inverse 3D real-valued fast Fourier transform over the inner-most 3 dimensions of `input_tensor`.",
+           "input_tensor: a complex64 or complex128 half spectrum (as rfft3d returns) of rank >= 3.\n"
+           "fft_length: 3 ints, the output's inner-most sizes (default: the input's, the last 2 * (n - 1)); the "
+           "input is cropped or zero-padded to it, its last dimension to fft_length[-1] // 2 + 1.",
+           "pt.signal.irfft3d(pt.signal.rfft3d(pt.ones([2, 2, 4])))  # ones of shape [2, 2, 4]",
+           "The imaginary parts of the first and (even lengths) Nyquist terms are ignored, as TF and numpy do.")
+      .exports("tf.signal");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -21,16 +21,11 @@ namespace pt::ops {
 std::vector<Tensor> invoke(OpId op, const std::vector<Tensor>& inputs, const Attrs& attrs);
 
 /**
- * Runs optimizer update `op` (family optim) in place on `variables` — the node's inputs as variables, in input order,
- * null at the gradient's position 1 — with gradient `grad` (with `indices`: a row gradient's values), as the eager
+ * Runs optimizer update `op` (family optim; defined in optim.cpp) in place on `variables` — the node's inputs as
+ * variables, in input order, null at the gradient's position 1 — with gradient `grad` (with `indices`: a row gradient's values), as the eager
  * apply_* call does (graph executors use it where a traced update reads its variables and writes them straight back).
  */
 void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs,
                    const Tensor& indices = Tensor());
-
-/** Runs one op from (inputs, attrs): what a family file registers for an op invoke's switch does not list. */
-using Invoker = std::vector<Tensor> (*)(const std::vector<Tensor>& inputs, const Attrs& attrs);
-/** Installs op's invoker (a family file, at static initialisation, beside its gradient formula). */
-bool register_invoker(OpId op, Invoker run);
 
 }  // namespace pt::ops

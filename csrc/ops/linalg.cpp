@@ -5,6 +5,7 @@
 #include "../backend/kernels.h"
 #include "grad_utils.h"
 #include "complex_parts.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -120,4 +121,32 @@ std::vector<Tensor> grad_matmul(const autograd::Node& n, const std::vector<Tenso
 const bool registered = autograd::register_gradient(OpId::matmul, grad_matmul);
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::matmul)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& m = node.attr<attrs::Matmul>();
+        return {matmul(node.in(0), node.in(1), m.transpose_a, m.transpose_b)};
+      })
+      .doc("matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False, "
+           "b_is_sparse=False, output_type=None, name=None)",
+           "Multiplies matrix `a` by matrix `b`, producing `a` * `b`.",
+           "a: a tensor of rank >= 2.\n"
+           "b: a tensor of rank >= 2 with a's dtype.\n"
+           "transpose_a: if True, a is transposed before the product.\n"
+           "transpose_b: if True, b is transposed before the product.\n"
+           "adjoint_a: for real dtypes the same as transpose_a.\n"
+           "adjoint_b: for real dtypes the same as transpose_b.\n"
+           "a_is_sparse: a hint TensorFlow accepts; ignored.\n"
+           "b_is_sparse: a hint TensorFlow accepts; ignored.\n"
+           "output_type: None or a's dtype (the result always has a's dtype; cast it with pt.cast).",
+           "pt.matmul([[1.0, 2.0]], [[3.0], [4.0]])  # [[11.]]")
+      .exports("tf tf.linalg");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -4,6 +4,7 @@
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -211,4 +212,59 @@ const bool registered = autograd::register_gradient(OpId::softmax, grad_softmax)
                         autograd::register_gradient(OpId::dropout, grad_dropout);
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::softmax)
+      .invoke([](const Invocation& node) -> Outputs { return {softmax(node.in(0), node.attr<attrs::Axis>().axis)}; })
+      .doc("softmax(logits, axis=None, name=None)",
+           "Computes softmax activations.",
+           "logits: unscaled log-probabilities, a float tensor.\n"
+           "axis: the axis to normalise over (default -1, the last).",
+           "pt.nn.softmax([[1.0, 2.0, 3.0]])  # [[0.09 , 0.2447, 0.6652]]")
+      .exports("tf.nn");
+  define_op(OpId::log_softmax)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {log_softmax(node.in(0), node.attr<attrs::Axis>().axis)};
+      })
+      .doc("log_softmax(logits, axis=None, name=None)",
+           "Computes log softmax activations.",
+           "logits: unscaled log-probabilities, a float tensor.\n"
+           "axis: the axis to normalise over (default -1, the last).",
+           "pt.nn.log_softmax([[1.0, 2.0, 3.0]])  # [[-2.4076, -1.4076, -0.4076]]")
+      .exports("tf.nn");
+  define_op(OpId::sparse_softmax_cross_entropy_with_logits)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {sparse_softmax_cross_entropy_with_logits(node.in(0), node.in(1))};
+      })
+      .doc("sparse_softmax_cross_entropy_with_logits(labels, logits, name=None)",
+           "Computes sparse softmax cross entropy between `logits` and `labels`.",
+           "labels: integer class indices, logits' shape without the last axis.\n"
+           "logits: unscaled log-probabilities, shape labels.shape + [num_classes].",
+           "pt.nn.sparse_softmax_cross_entropy_with_logits([1], [[2.0, 1.0]])  # [1.3133]")
+      .exports("tf.nn");
+  define_op(OpId::softmax_cross_entropy_with_logits)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {softmax_cross_entropy_with_logits(node.in(0), node.in(1), node.attr<attrs::Axis>().axis)};
+      })
+      .doc("softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None)",
+           "Computes softmax cross entropy between `logits` and `labels`.",
+           "labels: a probability distribution per row (e.g. one-hot), logits' shape.\n"
+           "logits: unscaled log-probabilities, a float tensor.\n"
+           "axis: the class axis (default -1).",
+           "pt.nn.softmax_cross_entropy_with_logits([[0.0, 1.0]], [[2.0, 1.0]])  # [1.3133]")
+      .exports("tf.nn");
+  define_op(OpId::dropout)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& d = node.attr<attrs::Dropout>();
+        return {dropout(node.in(0), d.rate, d.noise_shape, d.seed)};
+      })
+      .internal("dropout(x, rate, noise_shape=None, seed=None, name=None)",
+                "x / (1 - rate) where a uniform draw >= rate, else 0 (tf.nn.dropout wraps it).");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -16,7 +16,7 @@ constexpr size_t attrs_index() {
 std::vector<OpDef>& op_registry() {
   static std::vector<OpDef> table = {
 #define PT_OP_ROW(name, family, n, diff, attr) \
-  {#name, #family, n, diff, nullptr, #attr, attrs_index<attrs::attr>()},
+  {#name, #family, n, diff, nullptr, #attr, attrs_index<attrs::attr>(), nullptr, {#name}, ""},
       PT_OP_LIST(PT_OP_ROW)
 #undef PT_OP_ROW
   };

@@ -214,6 +214,9 @@ class Tensor;
 namespace autograd {
 struct Node;
 }
+namespace ops {
+struct Invocation;
+}
 
 /** Identifier of a registry op. */
 enum class OpId : uint16_t {
@@ -226,15 +229,40 @@ enum class OpId : uint16_t {
 /** Gradient formula: (recorded node, gradient of each output) -> gradient of each input (undefined = none). */
 using GradFormula = std::vector<Tensor> (*)(const autograd::Node& node, const std::vector<Tensor>& out_grads);
 
-/** One registry row as data. */
+/** Runs one op from a recorded node's parts (ops/define_op.h): what invoke() calls. */
+using Invoker = std::vector<Tensor> (*)(const ops::Invocation& call);
+
+/**
+ * A function's Python documentation: the docstring's first line (TF's signature, since pybind's generated one types
+ * every argument `object`), TF's one-line summary, "arg: description" lines, one example call (`pt` is pytensor, `np`
+ * numpy; tests/test_docstrings.py runs it) and optional notes. An internal op (bound in pytensor._core for pytensor's
+ * own Python, no TF name) has a signature and a summary only. `name=None`, which every op takes for TF
+ * compatibility, is documented by the binding, not per row.
+ */
+struct OpDoc {
+  const char* name = nullptr;       // the Python name
+  const char* signature = nullptr;  // null: not bound under its own name (its public function is another's)
+  const char* summary = nullptr;
+  const char* args = nullptr;     // null: an internal op
+  const char* example = nullptr;
+  const char* notes = nullptr;    // semantics beyond the summary (padding, ties, index layout)
+};
+
+/**
+ * One registry row as data: the PT_OP row's columns, then what the op's family file defines beside its function
+ * (define_op in ops/define_op.h) at static initialisation.
+ */
 struct OpDef {
   const char* name;
   const char* family;
   int num_inputs;
   bool differentiable;
-  GradFormula grad;  // filled by the family file's register_gradient(); null for non-differentiable ops
+  GradFormula grad;  // its gradient formula (define_op(...).gradient); null for non-differentiable ops
   const char* attrs;   // its attribute struct's name (ops/attrs.h)
   size_t attrs_index;  // that struct's index in the Attrs variant
+  Invoker invoke = nullptr;  // how invoke() runs it; null: its family's element-wise call (unary, binary)
+  OpDoc doc = {};            // its Python docstring
+  const char* exports = "";  // the TF modules that export it under its name, space-separated ("tf tf.math")
 };
 
 /** The registry, indexed by OpId. */

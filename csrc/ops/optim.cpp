@@ -2,11 +2,14 @@
 // with Keras 3's update equations (keras/src/optimizers/*.py) including epsilon placement and bias correction.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "record.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "../core/variable.h"
+#include "define_op.h"
+#include "invoke.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -231,6 +234,165 @@ void apply_nadam(Variable& var, const Tensor& grad, Variable& m, Variable& v, do
   run_update(OpId::apply_nadam, hyper, kName, var, g, m.mutable_value(), v.mutable_value(), Tensor());
   observed.report(OpId::apply_nadam,
                   attrs::ApplyNadam{learning_rate, beta_1, beta_2, epsilon, step, u_product, weight_decay});
+}
+
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+/**
+ * The variables of an update's inputs (var, grad, slots...): fresh ones holding the input tensors (copied on their
+ * first write, so inputs stay intact), or the given variables themselves (in place; null at the gradient's position).
+ */
+class UpdateSlots {
+ public:
+  UpdateSlots(OpId op, const std::vector<Tensor>& inputs) : op_(op), inputs_(&inputs) {}
+  UpdateSlots(OpId op, const std::vector<Variable*>& variables) : op_(op), variables_(&variables) {}
+  /** The variable of input i. */
+  Variable& at(size_t i) {
+    if (variables_) {
+      check_arg(i < variables_->size() && (*variables_)[i], op_def(op_).name, ": in-place update needs variable ", i);
+      return *(*variables_)[i];
+    }
+    check_arg(i < inputs_->size(), op_def(op_).name, ": invoke needs input ", i, " but got ", inputs_->size());
+    held_.push_back(std::make_unique<Variable>((*inputs_)[i], op_def(op_).name, true));
+    return *held_.back();
+  }
+  /** The variable of input i when `present`, else null. */
+  Variable* optional(bool present, size_t i) { return present ? &at(i) : nullptr; }
+  /** The updated values of fresh variables, in input order (in place: none). */
+  std::vector<Tensor> values() const {
+    std::vector<Tensor> out;
+    for (const auto& v : held_) out.push_back(v->read());
+    return out;
+  }
+
+ private:
+  OpId op_;
+  const std::vector<Tensor>* inputs_ = nullptr;
+  const std::vector<Variable*>* variables_ = nullptr;
+  std::vector<std::unique_ptr<Variable>> held_;
+};
+
+/**
+ * Runs optimizer update `op` (family optim) on the variables of `v` with gradient `grad` (a row gradient's values
+ * with `indices`, else dense); returns v.values().
+ */
+std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, const Tensor& indices,
+                               UpdateSlots& v) {
+  auto a = [&](auto tag) -> const auto& { return attrs_as<decltype(tag)>(op, attrs); };
+  switch (op) {
+    case OpId::apply_sgd: {
+      const auto& u = a(attrs::ApplySgd{});
+      Variable& var = v.at(0);
+      apply_sgd(var, grad, v.optional(u.has_momentum, 2), u.learning_rate, u.momentum, u.nesterov, u.weight_decay,
+                indices);
+      return v.values();
+    }
+    case OpId::apply_rmsprop: {
+      const auto& u = a(attrs::ApplyRmsprop{});
+      Variable& var = v.at(0);
+      Variable& velocity = v.at(2);
+      Variable* average = v.optional(u.centered, 3);
+      Variable* momentum = v.optional(u.has_momentum, u.centered ? 4 : 3);
+      apply_rmsprop(var, grad, velocity, average, momentum, u.learning_rate, u.rho, u.momentum, u.epsilon,
+                    u.weight_decay, indices);
+      return v.values();
+    }
+    case OpId::apply_adam: {
+      const auto& u = a(attrs::ApplyAdam{});
+      Variable& var = v.at(0);
+      Variable& m = v.at(2);
+      Variable& s = v.at(3);
+      apply_adam(var, grad, m, s, v.optional(u.amsgrad, 4), u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step,
+                 u.weight_decay, indices);
+      return v.values();
+    }
+    case OpId::apply_adagrad: {
+      const auto& u = a(attrs::ApplyAdagrad{});
+      Variable& var = v.at(0);
+      apply_adagrad(var, grad, v.at(2), u.learning_rate, u.epsilon, u.weight_decay, indices);
+      return v.values();
+    }
+    case OpId::apply_adadelta: {
+      const auto& u = a(attrs::ApplyAdadelta{});
+      Variable& var = v.at(0);
+      Variable& acc_grad = v.at(2);
+      Variable& acc_delta = v.at(3);
+      apply_adadelta(var, grad, acc_grad, acc_delta, u.learning_rate, u.rho, u.epsilon, u.weight_decay, indices);
+      return v.values();
+    }
+    case OpId::apply_nadam: {
+      const auto& u = a(attrs::ApplyNadam{});
+      Variable& var = v.at(0);
+      Variable& m = v.at(2);
+      Variable& s = v.at(3);
+      apply_nadam(var, grad, m, s, u.learning_rate, u.beta_1, u.beta_2, u.epsilon, u.step, u.u_product,
+                  u.weight_decay, indices);
+      return v.values();
+    }
+    default:
+      throw InvalidArgument(str_cat(op_def(op).name, ": not an optimizer update"));
+  }
+}
+
+/**
+ * Runs an update from a node (inputs var, grad, slots...[, a row gradient's indices: the only integer input, last])
+ * on fresh variables holding the inputs; returns the updated var and slots.
+ */
+Outputs invoke_apply(const Invocation& node) {
+  UpdateSlots v(node.op, node.inputs);
+  const bool rows = node.inputs.size() > 2 && is_integer(node.inputs.back().dtype());
+  return run_update(node.op, node.attrs, node.in(1), rows ? node.inputs.back() : Tensor(), v);
+}
+
+const bool defined = [] {
+  define_op(OpId::apply_sgd)
+      .invoke(invoke_apply)
+      .internal("apply_sgd(var, grad, momentum_slot=None, learning_rate=0.01, momentum=0.0, nesterov=False, "
+                "weight_decay=0.0, indices=None, name=None)",
+                "Keras SGD's update of Variable ``var`` by ``grad``, in place (with ``momentum_slot``: momentum, "
+                "Nesterov's when ``nesterov``). With ``indices``, ``grad`` holds rows ``indices`` of the gradient (a "
+                "``tf.IndexedSlices``: ``grad[i]`` for row ``indices[i]``), applied as Keras 3 on TensorFlow applies "
+                "one: duplicate rows summed, their squares summed where a second moment squares the gradient; so for "
+                "every apply_* update.");
+  define_op(OpId::apply_rmsprop)
+      .invoke(invoke_apply)
+      .internal("apply_rmsprop(var, grad, velocity, average_grad=None, momentum_slot=None, learning_rate=0.001, "
+                "rho=0.9, momentum=0.0, epsilon=1e-07, weight_decay=0.0, indices=None, name=None)",
+                "Keras RMSprop's update of Variable ``var`` and its slots, in place (``average_grad``: centered).");
+  define_op(OpId::apply_adam)
+      .invoke(invoke_apply)
+      .internal("apply_adam(var, grad, m, v, v_hat=None, learning_rate=0.001, beta_1=0.9, beta_2=0.999, "
+                "epsilon=1e-07, step=1, weight_decay=0.0, indices=None, name=None)",
+                "Keras Adam's update of Variable ``var`` and its moments at ``step`` (1-based), in place (``v_hat``: "
+                "AMSGrad).");
+  define_op(OpId::apply_adagrad)
+      .invoke(invoke_apply)
+      .internal("apply_adagrad(var, grad, accumulator, learning_rate=0.001, epsilon=1e-07, weight_decay=0.0, "
+                "indices=None, name=None)",
+                "Keras Adagrad's update of Variable ``var`` and its accumulator, in place.");
+  define_op(OpId::apply_adadelta)
+      .invoke(invoke_apply)
+      .internal("apply_adadelta(var, grad, accumulated_grad, accumulated_delta_var, learning_rate=0.001, rho=0.95, "
+                "epsilon=1e-07, weight_decay=0.0, indices=None, name=None)",
+                "Keras Adadelta's update of Variable ``var`` and its accumulators, in place.");
+  define_op(OpId::apply_nadam)
+      .invoke(invoke_apply)
+      .internal("apply_nadam(var, grad, m, v, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, step=1, "
+                "u_product=0.468, weight_decay=0.0, indices=None, name=None)",
+                "Keras Nadam's update of Variable ``var`` and its moments, in place (``u_product``: the momentum "
+                "schedule's running product, 0.9 * (1 - 0.5 * 0.96) at step 1).");
+  return true;
+}();
+
+}  // namespace
+
+void invoke_update(OpId op, const std::vector<Variable*>& variables, const Tensor& grad, const Attrs& attrs,
+                   const Tensor& indices) {
+  check_attrs_type(op, attrs);
+  validate_attrs(op, attrs);
+  UpdateSlots v(op, variables);
+  run_update(op, attrs, grad, indices, v);
 }
 
 }  // namespace pt::ops

@@ -10,6 +10,7 @@
 #include "grad_utils.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -297,4 +298,100 @@ const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_p
                                                     grad_conv2d_max_pool_backprop_input);
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::max_pool2d)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {max_pool2d(node.in(0), node.attr<attrs::Pool2d>().window)};
+      })
+      .doc("max_pool2d(input, ksize, strides, padding, data_format='NHWC', name=None)",
+           "Performs max pooling on 2D spatial data such as images.",
+           "input: a 4-D float tensor [batch, height, width, channels].\n"
+           "ksize: an int or list of ints: the pooling window's size.\n"
+           "strides: an int or list of ints: the window's step per spatial dimension (or per dimension of input).\n"
+           "padding: 'VALID' (no padding) or 'SAME' (output size = ceil(input / stride)).\n"
+           "data_format: 'NHWC' (channels last, the default).",
+           "pt.nn.max_pool2d(pt.reshape(pt.range(16.0), (1, 4, 4, 1)), 2, 2, 'VALID')  # [[[[5.], [7.]], [[13.], "
+           "[15.]]]]",
+           "out[b, i, j, c] is the max of input over the window at (i * stride_h, j * stride_w); 'SAME' pads as TF "
+           "(the\n"
+           "extra row / column at the end; padded positions never win). NaN propagates; the gradient goes to the "
+           "first\n"
+           "maximum of each window.")
+      .exports("tf.nn");
+  define_op(OpId::avg_pool2d)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {avg_pool2d(node.in(0), node.attr<attrs::Pool2d>().window)};
+      })
+      .doc("avg_pool2d(input, ksize, strides, padding, data_format='NHWC', name=None)",
+           "Performs the average pooling on the input.",
+           "input: a 4-D float tensor [batch, height, width, channels].\n"
+           "ksize: an int or list of ints: the pooling window's size.\n"
+           "strides: an int or list of ints: the window's step per spatial dimension (or per dimension of input).\n"
+           "padding: 'VALID' (no padding) or 'SAME' (output size = ceil(input / stride)).\n"
+           "data_format: 'NHWC' (channels last, the default).",
+           "pt.nn.avg_pool2d(pt.reshape(pt.range(9.0), (1, 3, 3, 1)), 2, 2, 'SAME')  # [[[[2.], [3.5]], [[6.5], "
+           "[8.]]]]",
+           "With 'SAME' padding a window that overhangs the input divides by its count of in-bounds elements, as TF.")
+      .exports("tf.nn");
+  define_op(OpId::max_pool2d_grad)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& p = node.attr<attrs::Pool2dGrad>();
+        return {max_pool2d_grad(node.in(0), node.in(1), p.input_shape, p.window)};
+      });
+  define_op(OpId::avg_pool2d_grad)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& p = node.attr<attrs::Pool2dGrad>();
+        return {avg_pool2d_grad(node.in(0), p.input_shape, p.window)};
+      });
+  define_op(OpId::conv2d_max_pool)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Conv2dMaxPool>();
+        return {conv2d_max_pool(node.in(0), node.in(1), c.params, c.window)};
+      })
+      .internal("conv2d_max_pool(input, filters, strides, padding, dilations, ksize, pool_strides, pool_padding)",
+                R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
+pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
+
+For few input channels the convolution's output lines are pooled while in cache and never stored; outputs that
+VALID pooling drops (the last of 11 under 2x2) are not computed. The values and gradients are those of the two ops.
+
+Example:
+  >>> x = tf.random.normal((8, 28, 28, 1)); w = tf.random.normal((3, 3, 1, 32))
+  >>> tf._core.conv2d_max_pool(x, w, 1, "VALID", 1, 2, 2, "VALID").shape  # (8, 13, 13, 32)
+)doc");
+  define_op(OpId::conv2d_max_pool_backprop_filter)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Conv2dMaxPoolBackprop>();
+        return {conv2d_max_pool_backprop_filter(node.in(0), c.sizes, node.in(1), node.in(2), c.params, c.window)};
+      })
+      .internal("conv2d_max_pool_backprop_filter(input, filter_sizes, out_backprop, argmax, strides, padding, "
+                "dilations, ksize, pool_strides, pool_padding)",
+                R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it: (y * W + x) * C + c
+within each image of the convolution's output). For few input channels g is built a block of lines at a time (with
+overlapping windows an index outside its window raises InvalidArgumentError); otherwise, when the pooling keeps a
+quarter or less of the outputs, each pooled element's patch is taken at its argmax and g is never built. Elsewhere
+an index outside its window contributes nothing, as in max_pool2d's gradient.
+)doc");
+  define_op(OpId::conv2d_max_pool_backprop_input)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Conv2dMaxPoolBackprop>();
+        return {conv2d_max_pool_backprop_input(c.sizes, node.in(0), node.in(1), node.in(2), c.params, c.window)};
+      })
+      .internal("conv2d_max_pool_backprop_input(input_sizes, filters, out_backprop, argmax, strides, padding, "
+                "dilations, ksize, pool_strides, pool_padding)",
+                R"doc(conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, g) where g is
+max_pool2d's gradient of ``out_backprop`` at ``argmax`` (int32, as conv2d_max_pool records it). When the pooling
+keeps a quarter or less of the convolution's outputs (2x2 windows, stride 2), each pooled element's filter column
+is added at its argmax's patch and g is never built; an index outside its window contributes nothing, as in
+max_pool2d's gradient.
+)doc");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

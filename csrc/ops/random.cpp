@@ -9,6 +9,7 @@
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "../core/device.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -300,5 +301,134 @@ Tensor philox_categorical(const Tensor& state, const Tensor& logits, int64_t num
   PT_RECORD(OpId::philox_categorical, {state, logits}, {out}, attrs::PhiloxCategorical{num_samples, dtype});
   return out;
 }
+
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+/** Runs philox_uniform and the ops beside it from a node. */
+Outputs invoke_philox_draw(const Invocation& node) {
+  const auto& d = node.attr<attrs::PhiloxDraw>();
+  return {philox_draw(node.op, node.in(0), d.shape, d.dtype, d.minval, d.maxval)};
+}
+
+/** Runs philox_gamma/philox_poisson/philox_binomial from a node. */
+Outputs invoke_philox_sample(const Invocation& node) {
+  const auto& d = node.attr<attrs::PhiloxDraw>();
+  return {philox_sample(node.op, node.in(0), node.in(1), node.op == OpId::philox_binomial ? node.in(2) : Tensor{}, d.shape, d.dtype)};
+}
+
+const bool defined = [] {
+  define_op(OpId::random_normal)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::RandomDist>();
+        return {random_normal(r.shape, r.low, r.high, r.dtype, r.seed)};
+      });
+  define_op(OpId::random_uniform)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::RandomDist>();
+        return {random_uniform(r.shape, r.low, r.high, r.dtype, r.seed)};
+      });
+  define_op(OpId::truncated_normal)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::RandomDist>();
+        return {truncated_normal(r.shape, r.low, r.high, r.dtype, r.seed)};
+      });
+  define_op(OpId::categorical)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& c = node.attr<attrs::Categorical>();
+        return {categorical(node.in(0), c.num_samples, c.dtype, c.seed)};
+      })
+      .internal("categorical(logits, num_samples, dtype=None, seed=None, name=None)",
+                "Class indices drawn from softmax(logits), logits of shape (batch, classes); int64 unless dtype is "
+                "given.");
+  define_op(OpId::random_shuffle)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {random_shuffle(node.in(0), node.attr<attrs::Shuffle>().seed)};
+      })
+      .internal("random_shuffle(value, seed=None, name=None)",
+                "A random permutation of `value` along its first dimension (tf.random.shuffle).");
+  define_op(OpId::philox_state_from_seed)
+      .invoke([](const Invocation& node) -> Outputs { return {philox_state_from_seed(node.in(0))}; })
+      .internal("philox_state_from_seed(seed, name=None)",
+                "TF's StatelessRandomGetKeyCounter: the Philox state [counter_lo, counter_hi, key] (int64, shape "
+                "[3]) of a stateless op's shape [2] integer seed.");
+  define_op(OpId::philox_skip)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {philox_skip(node.in(0), node.attr<attrs::PhiloxSkip>().delta)};
+      })
+      .internal("philox_skip(state, delta, name=None)",
+                "The Philox state [counter_lo, counter_hi, key] with its 128-bit counter advanced by ``delta`` "
+                "blocks (a Generator's draw of n values advances it by 256 * n).");
+  define_op(OpId::philox_uniform)
+      .invoke(invoke_philox_draw)
+      .internal("philox_uniform(state, shape, dtype=None, name=None)",
+                "TF's uniform float32 / float64 samples in [0, 1) from the Philox stream of ``state`` ([counter_lo, "
+                "counter_hi, key], int64), bit for bit (tf.random.stateless_uniform's kernel).");
+  define_op(OpId::philox_uniform_full_int)
+      .invoke(invoke_philox_draw)
+      .internal("philox_uniform_full_int(state, shape, dtype=None, name=None)",
+                "TF's integers over the whole range of int32, int64, uint32 or uint64 from the Philox stream of "
+                "``state``.");
+  define_op(OpId::philox_uniform_int)
+      .invoke(invoke_philox_draw)
+      .internal("philox_uniform_int(state, shape, dtype=None, minval=0, maxval=0, name=None)",
+                "TF's int32 / int64 samples in [minval, maxval) from the Philox stream of ``state`` (a full-range "
+                "draw modulo the range, as TF's kernel).");
+  define_op(OpId::philox_normal)
+      .invoke(invoke_philox_draw)
+      .internal("philox_normal(state, shape, dtype=None, name=None)",
+                "TF's standard normal float32 / float64 samples (Box-Muller) from the Philox stream of ``state``.");
+  define_op(OpId::philox_truncated_normal)
+      .invoke(invoke_philox_draw)
+      .internal("philox_truncated_normal(state, shape, dtype=None, name=None)",
+                "TF's standard normal samples within (-2, 2) from the Philox stream of ``state`` (each group of "
+                "outputs rejects from its own stretch of the stream, 64 blocks per output, as TF's kernel).");
+  define_op(OpId::philox_shuffle_order)
+      .invoke(invoke_philox_draw)
+      .internal("philox_shuffle_order(state, shape, dtype='int64', name=None)",
+                "The int64 order in which TF's stateless shuffle puts shape = [n] rows, from the Philox stream of "
+                "``state``: Fisher-Yates from the front, position i swapped with i + (the stream's next 32-bit word "
+                "modulo n - i).");
+  define_op(OpId::philox_gamma)
+      .invoke(invoke_philox_sample)
+      .internal("philox_gamma(state, alpha, shape, dtype=None, name=None)",
+                "TF's Gamma(alpha, 1) samples (StatelessRandomGammaV3) of ``shape``, which ends with alpha's shape, "
+                "from the Philox stream of ``state``: output i (alpha-major) from block 256 * i on, Marsaglia and "
+                "Tsang's method in float64, stored sample-major; alpha's dtype (float32 / float64) is the output's.");
+  define_op(OpId::philox_poisson)
+      .invoke(invoke_philox_sample)
+      .internal("philox_poisson(state, rate, shape, dtype=None, name=None)",
+                "TF's Poisson(rate) samples (StatelessRandomPoisson) of ``shape``, which ends with rate's shape, "
+                "from the Philox stream of ``state``: Knuth's method below rate 10, Hormann's PTRS above; int32, "
+                "int64, float32 or float64 output.");
+  define_op(OpId::philox_binomial)
+      .invoke(invoke_philox_sample)
+      .internal("philox_binomial(state, counts, probs, shape, dtype=None, name=None)",
+                "TF's Binomial(counts, probs) samples (StatelessRandomBinomial) of ``shape``, which ends with the "
+                "broadcast shape of counts and probs (one float dtype), from the Philox stream of ``state``: "
+                "inversion below count * p = 10, BTRS above; int32, int64, float32 or float64 output.");
+  define_op(OpId::philox_parameterized_truncated_normal)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& d = node.attr<attrs::PhiloxDraw>();
+        return {philox_parameterized_truncated_normal(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4), d.shape, d.dtype)};
+      })
+      .internal("philox_parameterized_truncated_normal(state, means, stddevs, minvals, maxvals, shape, dtype=None, "
+                "name=None)",
+                "TF's samples of Normal(means, stddevs) within [minvals, maxvals] "
+                "(StatelessParameterizedTruncatedNormal, as TF draws them on one thread) of ``shape``, which ends "
+                "with the parameters' broadcast shape, from the Philox stream of ``state``; the parameters' dtype "
+                "(float32 / float64) is the output's.");
+  define_op(OpId::philox_categorical)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& d = node.attr<attrs::PhiloxCategorical>();
+        return {philox_categorical(node.in(0), node.in(1), d.num_samples, d.dtype)};
+      })
+      .internal("philox_categorical(state, logits, num_samples, dtype=None, name=None)",
+                "TF's class indices (StatelessMultinomial, as drawn on one thread) for each row of the 2-D float "
+                "``logits``, ``num_samples`` a row, from the Philox stream of ``state``; int64 unless dtype is int32.");
+  return true;
+}();
+
+}  // namespace
 
 }  // namespace pt::ops

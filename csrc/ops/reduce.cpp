@@ -4,6 +4,7 @@
 #include "../backend/kernels.h"
 #include "grad_utils.h"
 #include "complex_parts.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -200,4 +201,115 @@ const bool registered = [] {
 }();
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+/** Runs reduce_sum and the ops beside it from a node. */
+Outputs invoke_reduce(const Invocation& node) {
+  const auto& r = node.attr<attrs::Reduce>();
+  return {reduce(node.op, node.in(0), r.axes, false, r.keepdims)};
+}
+
+/** Runs argmax/argmin from a node. */
+Outputs invoke_arg_reduce(const Invocation& node) {
+  const auto& r = node.attr<attrs::ArgReduce>();
+  return {arg_reduce(node.op, node.in(0), r.axis, r.output_type)};
+}
+
+const bool defined = [] {
+  define_op(OpId::reduce_sum)
+      .invoke(invoke_reduce)
+      .doc("reduce_sum(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes the sum of elements across dimensions of a tensor.",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_sum([[1.0, 2.0], [3.0, 4.0]], axis=0)  # [4., 6.]")
+      .exports("tf tf.math");
+  define_op(OpId::reduce_mean)
+      .invoke(invoke_reduce)
+      .doc("reduce_mean(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes the mean of elements across dimensions of a tensor.",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_mean([[1.0, 2.0], [3.0, 4.0]], axis=0)  # [2., 3.]")
+      .exports("tf tf.math");
+  define_op(OpId::reduce_max)
+      .invoke(invoke_reduce)
+      .doc("reduce_max(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes `tf.math.maximum` of elements across dimensions of a tensor.",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_max([[1.0, 2.0], [3.0, 4.0]], axis=0)  # [3., 4.]")
+      .exports("tf tf.math");
+  define_op(OpId::reduce_min)
+      .invoke(invoke_reduce)
+      .doc("reduce_min(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes the `tf.math.minimum` of elements across dimensions of a tensor.",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_min([[1.0, 2.0], [3.0, 4.0]], axis=0)  # [1., 2.]")
+      .exports("tf tf.math");
+  define_op(OpId::reduce_prod)
+      .invoke(invoke_reduce)
+      .doc("reduce_prod(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes `tf.math.multiply` of elements across dimensions of a tensor.",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_prod([[1.0, 2.0], [3.0, 4.0]], axis=0)  # [3., 8.]")
+      .exports("tf tf.math");
+  define_op(OpId::reduce_logsumexp)
+      .invoke(invoke_reduce)
+      .doc("reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes log(sum(exp(elements across dimensions of a tensor))).",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_logsumexp([[1.0, 2.0], [3.0, 4.0]], axis=0)  # [3.1269, 4.1269]")
+      .exports("tf tf.math");
+  define_op(OpId::reduce_any)
+      .invoke(invoke_reduce)
+      .doc("reduce_any(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes `tf.math.logical_or` of elements across dimensions of a tensor.",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_any([[True, False], [True, True]], axis=1)  # [ True, True]")
+      .exports("tf tf.math");
+  define_op(OpId::reduce_all)
+      .invoke(invoke_reduce)
+      .doc("reduce_all(input_tensor, axis=None, keepdims=False, name=None)",
+           "Computes `tf.math.logical_and` of elements across dimensions of a tensor.",
+           "input_tensor: the tensor to reduce.\n"
+           "axis: the axis or axes to work on (int, list or tuple; negative counts from the end).\n"
+           "keepdims: if True, reduced axes stay with length 1.",
+           "pt.reduce_all([[True, False], [True, True]], axis=1)  # [False, True]")
+      .exports("tf tf.math");
+  define_op(OpId::argmax)
+      .invoke(invoke_arg_reduce)
+      .doc("argmax(input, axis=None, output_type=None, name=None)",
+           "Returns the index with the largest value across axes of a tensor.",
+           "input: a numeric tensor.\n"
+           "axis: the axis to reduce (default 0).\n"
+           "output_type: int32 or int64 (default int64) for the indices.",
+           "pt.argmax([[1.0, 5.0], [3.0, 2.0]], axis=1)  # [1, 0]")
+      .exports("tf tf.math");
+  define_op(OpId::argmin)
+      .invoke(invoke_arg_reduce)
+      .doc("argmin(input, axis=None, output_type=None, name=None)",
+           "Returns the index with the smallest value across axes of a tensor.",
+           "input: a numeric tensor.\n"
+           "axis: the axis to reduce (default 0).\n"
+           "output_type: int32 or int64 (default int64) for the indices.",
+           "pt.argmin([[1.0, 5.0], [3.0, 2.0]], axis=1)  # [0, 1]")
+      .exports("tf tf.math");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

@@ -7,6 +7,7 @@
 #include "../backend/kernels.h"
 #include "grad_utils.h"
 #include "invoke.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -154,22 +155,12 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
   return rnn_grad(grad_op_of(n.op), inputs, attributes);
 }
 
-std::vector<Tensor> invoke_rnn_grad(OpId grad_op, const std::vector<Tensor>& inputs, const Attrs& a) {
-  return rnn_grad(grad_op, inputs, attrs_as<attrs::Rnn>(grad_op, a));
-}
+/** Runs a fused backward op (lstm_grad, gru_grad, simple_rnn_grad) from a node. */
+Outputs invoke_rnn_grad(const Invocation& node) { return rnn_grad(node.op, node.inputs, node.attr<attrs::Rnn>()); }
 
 const bool registered =
     autograd::register_gradient(OpId::lstm, grad_rnn) && autograd::register_gradient(OpId::gru, grad_rnn) &&
-    autograd::register_gradient(OpId::simple_rnn, grad_rnn) &&
-    register_invoker(OpId::lstm_grad, [](const std::vector<Tensor>& in, const Attrs& a) {
-      return invoke_rnn_grad(OpId::lstm_grad, in, a);
-    }) &&
-    register_invoker(OpId::gru_grad, [](const std::vector<Tensor>& in, const Attrs& a) {
-      return invoke_rnn_grad(OpId::gru_grad, in, a);
-    }) &&
-    register_invoker(OpId::simple_rnn_grad, [](const std::vector<Tensor>& in, const Attrs& a) {
-      return invoke_rnn_grad(OpId::simple_rnn_grad, in, a);
-    });
+    autograd::register_gradient(OpId::simple_rnn, grad_rnn);
 
 }  // namespace
 
@@ -218,5 +209,62 @@ std::vector<Tensor> rnn_grad(OpId grad_op, const std::vector<Tensor>& inputs, co
   PT_RECORD(grad_op, inputs, out, attributes);
   return out;
 }
+
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::lstm)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::Rnn>();
+        return lstm(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4), node.in(5), r.options);
+      })
+      .internal("lstm(inputs, initial_h, initial_c, kernel, recurrent_kernel, bias, mask=None, go_backwards=False, "
+                "activation='tanh', recurrent_activation='sigmoid')",
+                R"doc(Keras's LSTM over a whole (batch, timesteps, features) sequence in one op.
+
+kernel (features, 4 * units), recurrent_kernel (units, 4 * units) and bias (4 * units,) in Keras's gate order
+i, f, c, o; ``mask`` (batch, timesteps) bool: a masked step keeps the states. Returns ``(sequence, h, c)``:
+the state h after each step in loop order (reversed with ``go_backwards``), and the final states.
+
+Example:
+    >>> x = tf.random.normal((2, 5, 3)); h = tf.zeros((2, 4))
+    >>> seq, h, c = tf._core.lstm(x, h, h, tf.ones((3, 16)), tf.ones((4, 16)), tf.zeros((16,)))
+)doc");
+  define_op(OpId::gru)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::Rnn>();
+        return gru(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4), r.reset_after, r.options);
+      })
+      .internal("gru(inputs, initial_h, kernel, recurrent_kernel, bias, reset_after=True, mask=None, "
+                "go_backwards=False, activation='tanh', recurrent_activation='sigmoid')",
+                R"doc(Keras's GRU over a whole (batch, timesteps, features) sequence in one op.
+
+Gate order z, r, h; bias (3 * units,), or (2, 3 * units) (input bias, recurrent bias) with ``reset_after``.
+Returns ``(sequence, h)``; mask and go_backwards as for ``lstm``.
+
+Example:
+    >>> x = tf.random.normal((2, 5, 3)); h = tf.zeros((2, 4))
+    >>> seq, h = tf._core.gru(x, h, tf.ones((3, 12)), tf.ones((4, 12)), tf.zeros((2, 12)))
+)doc");
+  define_op(OpId::simple_rnn)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::Rnn>();
+        return simple_rnn(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4), r.options);
+      })
+      .internal("simple_rnn(inputs, initial_h, kernel, recurrent_kernel, bias, mask=None, go_backwards=False, "
+                "activation='tanh')",
+                R"doc(Keras's SimpleRNN over a whole (batch, timesteps, features) sequence in one op:
+h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias). Returns ``(sequence, h)``.
+
+Example:
+    >>> x = tf.random.normal((2, 5, 3)); h = tf.zeros((2, 4))
+    >>> seq, h = tf._core.simple_rnn(x, h, tf.ones((3, 4)), tf.eye(4), tf.zeros((4,)))
+)doc");
+  for (OpId op : {OpId::lstm_grad, OpId::gru_grad, OpId::simple_rnn_grad}) define_op(op).invoke(invoke_rnn_grad);
+  return true;
+}();
+
+}  // namespace
 
 }  // namespace pt::ops

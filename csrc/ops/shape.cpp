@@ -9,6 +9,7 @@
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
 #include "../core/int_math.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -880,4 +881,195 @@ const bool registered = [] {
 }();
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+const bool defined = [] {
+  define_op(OpId::reshape)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {reshape(node.in(0), node.attr<attrs::TargetShape>().shape)};
+      })
+      .doc("reshape(tensor, shape, name=None)",
+           "Reshapes a tensor.",
+           "tensor: a tensor.\n"
+           "shape: the new shape; one dimension may be -1 (inferred).",
+           "pt.reshape(pt.range(6), [2, -1])  # [[0, 1, 2], [3, 4, 5]]")
+      .exports("tf");
+  define_op(OpId::transpose)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {transpose(node.in(0), node.attr<attrs::Ints>().values)};
+      })
+      .doc("transpose(a, perm=None, conjugate=False, name=None)",
+           "Transposes `a`, where `a` is a Tensor.",
+           "a: a tensor.\n"
+           "perm: the permutation of the axes (default: reversed).\n"
+           "conjugate: ignored for real dtypes (TF conjugates complex tensors).",
+           "pt.transpose([[1, 2, 3], [4, 5, 6]])  # [[1, 4], [2, 5], [3, 6]]")
+      .exports("tf");
+  define_op(OpId::expand_dims)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {expand_dims(node.in(0), node.attr<attrs::Axis>().axis)};
+      })
+      .doc("expand_dims(input, axis, name=None)",
+           "Returns a tensor with a length 1 axis inserted at index `axis`.",
+           "input: a tensor.\n"
+           "axis: where the new axis goes (negative counts from the end).",
+           "pt.expand_dims([1.0, 2.0], axis=0).shape  # (1, 2)")
+      .exports("tf");
+  define_op(OpId::squeeze)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {squeeze(node.in(0), node.attr<attrs::Ints>().values)};
+      })
+      .doc("squeeze(input, axis=None, name=None)",
+           "Removes dimensions of size 1 from the shape of a tensor.",
+           "input: a tensor.\n"
+           "axis: the axes to remove (default: every axis of length 1).",
+           "pt.squeeze(pt.ones([1, 3, 1])).shape  # (3,)")
+      .exports("tf");
+  define_op(OpId::concat)
+      .invoke([](const Invocation& node) -> Outputs { return {concat(node.inputs, node.attr<attrs::Axis>().axis)}; })
+      .doc("concat(values, axis, name=None)",
+           "Concatenates tensors along one dimension.",
+           "values: a list of tensors of the same dtype (and the same shape except along axis).\n"
+           "axis: the axis to join along.",
+           "pt.concat([[[1, 2]], [[3, 4]]], axis=0)  # [[1, 2], [3, 4]]")
+      .exports("tf");
+  define_op(OpId::stack)
+      .invoke([](const Invocation& node) -> Outputs { return {stack(node.inputs, node.attr<attrs::Axis>().axis)}; })
+      .doc("stack(values, axis=0, name=None)",
+           "Stacks a list of rank-`R` tensors into one rank-`(R+1)` tensor.",
+           "values: a list of tensors of the same dtype (and the same shape except along axis).\n"
+           "axis: where the new axis goes.",
+           "pt.stack([[1, 2], [3, 4]], axis=1)  # [[1, 3], [2, 4]]")
+      .exports("tf");
+  define_op(OpId::unstack)
+      .invoke([](const Invocation& node) -> Outputs { return unstack(node.in(0), node.attr<attrs::Axis>().axis); })
+      .doc("unstack(value, num=None, axis=0, name=None)",
+           "Unpacks the given dimension of a rank-`R` tensor into rank-`(R-1)` tensors.",
+           "value: a tensor of rank >= 1.\n"
+           "num: the length of that axis (checked if given).\n"
+           "axis: the axis to unpack along.",
+           "pt.unstack([[1, 2], [3, 4]], axis=1)  # [[1, 3], [2, 4]]")
+      .exports("tf");
+  define_op(OpId::split)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& s = node.attr<attrs::Split>();
+        return split(node.in(0), s.sizes, s.axis);
+      })
+      .doc("split(value, num_or_size_splits, axis=0, num=None, name=None)",
+           "Splits a tensor `value` into a list of sub tensors.",
+           "value: the tensor to split.\n"
+           "num_or_size_splits: the number of equal parts, or a list with the size of each part.\n"
+           "axis: the axis to split along.\n"
+           "num: the number of outputs when num_or_size_splits cannot tell it.",
+           "pt.split(pt.range(6), 3)  # [[0, 1], [2, 3], [4, 5]]")
+      .exports("tf");
+  define_op(OpId::tile)
+      .invoke([](const Invocation& node) -> Outputs { return {tile(node.in(0), node.attr<attrs::Ints>().values)}; })
+      .doc("tile(input, multiples, name=None)",
+           "Constructs a tensor by tiling a given tensor.",
+           "input: a tensor.\n"
+           "multiples: a list of ints: how many times to repeat along each axis.",
+           "pt.tile([[1, 2]], [2, 2])  # [[1, 2, 1, 2], [1, 2, 1, 2]]")
+      .exports("tf");
+  define_op(OpId::broadcast_to)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {broadcast_to(node.in(0), node.attr<attrs::TargetShape>().shape)};
+      })
+      .doc("broadcast_to(input, shape, name=None)",
+           "Broadcast an array for a compatible shape.",
+           "input: a tensor.\n"
+           "shape: the target shape.",
+           "pt.broadcast_to([1, 2, 3], [2, 3])  # [[1, 2, 3], [1, 2, 3]]")
+      .exports("tf");
+  define_op(OpId::pad)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& p = node.attr<attrs::Pad>();
+        return {pad(node.in(0), p.paddings, p.mode, p.constant_values)};
+      })
+      .doc("pad(tensor, paddings, mode='CONSTANT', constant_values=0, name=None)",
+           "Pads a tensor.",
+           "tensor: a tensor.\n"
+           "paddings: an integer tensor of shape [rank(tensor), 2]: values added before and after each axis.\n"
+           "mode: 'CONSTANT', 'REFLECT' or 'SYMMETRIC'.\n"
+           "constant_values: the value padded in 'CONSTANT' mode.",
+           "pt.pad([[1, 2]], [[1, 1], [0, 1]])  # [[0, 0, 0], [1, 2, 0], [0, 0, 0]]")
+      .exports("tf");
+  define_op(OpId::gather)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& g = node.attr<attrs::Gather>();
+        return {gather(node.in(0), node.in(1), g.axis, g.batch_dims)};
+      })
+      .doc("gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None)",
+           "Gather slices from params axis `axis` according to indices.",
+           "params: the tensor to gather from.\n"
+           "indices: an integer tensor of indices.\n"
+           "validate_indices: deprecated in TensorFlow; ignored.\n"
+           "axis: the axis of params to gather along (default batch_dims).\n"
+           "batch_dims: the number of leading batch dimensions shared by params and indices.",
+           "pt.gather([10, 20, 30], [2, 0])  # [30, 10]");
+  define_op(OpId::one_hot)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& o = node.attr<attrs::OneHot>();
+        return {one_hot(node.in(0), o.depth, o.on_value, o.off_value, o.axis, o.dtype)};
+      })
+      .doc("one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None)",
+           "Returns a one-hot tensor.",
+           "indices: an integer tensor of indices.\n"
+           "depth: the number of classes (the length of the new axis).\n"
+           "on_value: the value at the index (default 1).\n"
+           "off_value: the value elsewhere (default 0).\n"
+           "axis: where the new axis goes (default -1, last).\n"
+           "dtype: the result's dtype (default float32, or on_value's).",
+           "pt.one_hot([0, 2], depth=3)  # [[1., 0., 0.], [0., 0., 1.]]")
+      .exports("tf");
+  define_op(OpId::strided_slice)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {strided_slice(node.in(0), node.attr<attrs::StridedSlice>().items)};
+      });
+  define_op(OpId::boolean_mask)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {boolean_mask(node.in(0), node.in(1), node.attr<attrs::Axis>().axis)};
+      })
+      .doc("boolean_mask(tensor, mask, axis=None, name=None)",
+           "Apply boolean mask to tensor.",
+           "tensor: a tensor.\n"
+           "mask: a bool tensor whose shape matches the first dimensions of tensor (from axis on).\n"
+           "axis: the first axis of tensor the mask applies to (default 0).",
+           "pt.boolean_mask([1, 2, 3], [True, False, True])  # [1, 3]")
+      .exports("tf");
+  define_op(OpId::where_indices)
+      .invoke([](const Invocation& node) -> Outputs { return {where_indices(node.in(0))}; });
+  define_op(OpId::unsorted_segment_sum)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {unsorted_segment_sum(node.in(0), node.in(1), node.attr<attrs::SegmentSum>().num_segments)};
+      })
+      .doc("unsorted_segment_sum(data, segment_ids, num_segments, name=None)",
+           "Computes the sum along segments of a tensor.",
+           "data: the tensor to sum.\n"
+           "segment_ids: an integer tensor of segment ids, a prefix of data's shape.\n"
+           "num_segments: the number of segments.",
+           "pt.math.unsorted_segment_sum([1.0, 2.0, 3.0], [0, 1, 0], num_segments=2)  # [4., 2.]")
+      .exports("tf.math");
+  define_op(OpId::scatter_nd)
+      .invoke([](const Invocation& node) -> Outputs {
+        return {scatter_nd(node.in(0), node.in(1), node.attr<attrs::ScatterNd>().shape)};
+      })
+      .doc("scatter_nd(indices, updates, shape, name=None)",
+           "Scatters `updates` into a tensor of shape `shape` according to `indices`.",
+           "indices: an integer tensor; its last axis indexes into shape.\n"
+           "updates: the values to scatter, shape indices.shape[:-1] + shape[indices.shape[-1]:].\n"
+           "shape: the shape of the result.",
+           "pt.scatter_nd([[1], [3]], [9.0, 7.0], [5])  # [0., 9., 0., 7., 0.]")
+      .exports("tf");
+  define_op(OpId::strided_slice_grad)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& s = node.attr<attrs::StridedSliceGrad>();
+        return {strided_slice_grad(node.in(0), s.input_shape, s.items)};
+      });
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

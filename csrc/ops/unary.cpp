@@ -4,6 +4,7 @@
 #include "../backend/kernels.h"
 #include "../core/device.h"
 #include "complex_parts.h"
+#include "define_op.h"
 #include "ops.h"
 
 namespace pt::ops {
@@ -145,4 +146,192 @@ const bool registered = [] {
 }();
 
 }  // namespace
+// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
+namespace {
+
+/** Runs an op of this family from a node. */
+Outputs invoke_unary(const Invocation& node) {
+  return {unary(node.op, node.in(0))};
+}
+
+const bool defined = [] {
+  define_op(OpId::negative)
+      .invoke(invoke_unary)
+      .doc("negative(x, name=None)",
+           "Computes numerical negative value element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.negative([-1.5, 0.0, 2.5])  # [ 1.5, -0. , -2.5]")
+      .exports("tf tf.math");
+  define_op(OpId::abs)
+      .invoke(invoke_unary)
+      .doc("abs(x, name=None)",
+           "Computes the absolute value of a tensor.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.abs([-1.5, 0.0, 2.5])  # [1.5, 0. , 2.5]")
+      .exports("tf tf.math");
+  define_op(OpId::sign)
+      .invoke(invoke_unary)
+      .doc("sign(x, name=None)",
+           "Returns an element-wise indication of the sign of a number.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.sign([-1.5, 0.0, 2.5])  # [-1., 0., 1.]")
+      .exports("tf tf.math");
+  define_op(OpId::exp)
+      .invoke(invoke_unary)
+      .doc("exp(x, name=None)",
+           "Computes exponential of x element-wise: `y = e^x`.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.exp([0.0, 0.5, 1.0])  # [1. , 1.6487, 2.7183]")
+      .exports("tf tf.math");
+  define_op(OpId::log)
+      .invoke(invoke_unary)
+      .doc("log(x, name=None)",
+           "Computes natural logarithm of x element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.log([1.0, 4.0, 9.0])  # [0. , 1.3863, 2.1972]")
+      .exports("tf tf.math");
+  define_op(OpId::log1p)
+      .invoke(invoke_unary)
+      .doc("log1p(x, name=None)",
+           "Computes natural logarithm of (1 + x) element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.log1p([1.0, 4.0, 9.0])  # [0.6931, 1.6094, 2.3026]")
+      .exports("tf.math");
+  define_op(OpId::expm1)
+      .invoke(invoke_unary)
+      .doc("expm1(x, name=None)",
+           "Computes `exp(x) - 1` element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.expm1([0.0, 0.5, 1.0])  # [0. , 0.6487, 1.7183]")
+      .exports("tf.math");
+  define_op(OpId::sqrt)
+      .invoke(invoke_unary)
+      .doc("sqrt(x, name=None)",
+           "Computes element-wise square root of the input tensor.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.sqrt([1.0, 4.0, 9.0])  # [1., 2., 3.]")
+      .exports("tf tf.math");
+  define_op(OpId::rsqrt)
+      .invoke(invoke_unary)
+      .doc("rsqrt(x, name=None)",
+           "Computes reciprocal of square root of x element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.rsqrt([1.0, 4.0, 9.0])  # [1. , 0.5 , 0.3333]")
+      .exports("tf.math");
+  define_op(OpId::square)
+      .invoke(invoke_unary)
+      .doc("square(x, name=None)",
+           "Computes square of x element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.square([-1.5, 0.0, 2.5])  # [2.25, 0. , 6.25]")
+      .exports("tf tf.math");
+  define_op(OpId::reciprocal)
+      .invoke(invoke_unary)
+      .doc("reciprocal(x, name=None)",
+           "Computes the reciprocal of x element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.reciprocal([0.5, 1.0, 4.0])  # [2.  , 1.  , 0.25]")
+      .exports("tf.math");
+  define_op(OpId::sin)
+      .invoke(invoke_unary)
+      .doc("sin(x, name=None)",
+           "Computes sine of x element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.sin([0.0, 0.5, 1.0])  # [0. , 0.4794, 0.8415]")
+      .exports("tf tf.math");
+  define_op(OpId::cos)
+      .invoke(invoke_unary)
+      .doc("cos(x, name=None)",
+           "Computes cos of x element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.cos([0.0, 0.5, 1.0])  # [1. , 0.8776, 0.5403]")
+      .exports("tf tf.math");
+  define_op(OpId::tanh)
+      .invoke(invoke_unary)
+      .doc("tanh(x, name=None)",
+           "Computes hyperbolic tangent of `x` element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.tanh([0.0, 0.5, 1.0])  # [0. , 0.4621, 0.7616]")
+      .exports("tf tf.math tf.nn");
+  define_op(OpId::sigmoid)
+      .invoke(invoke_unary)
+      .doc("sigmoid(x, name=None)",
+           "Computes sigmoid of `x` element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.sigmoid([0.0, 0.5, 1.0])  # [0.5 , 0.6225, 0.7311]")
+      .exports("tf tf.math tf.nn");
+  define_op(OpId::relu)
+      .invoke(invoke_unary)
+      .doc("relu(x, name=None)",
+           "Computes rectified linear: `max(features, 0)`.",
+           "x: a float tensor.",
+           "pt.nn.relu([-1.0, 0.5])  # [0. , 0.5]")
+      .exports("tf.nn");
+  define_op(OpId::floor)
+      .invoke(invoke_unary)
+      .doc("floor(x, name=None)",
+           "Returns element-wise largest integer not greater than x.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.floor([-1.5, 0.0, 2.5])  # [-2., 0., 2.]")
+      .exports("tf tf.math");
+  define_op(OpId::ceil)
+      .invoke(invoke_unary)
+      .doc("ceil(x, name=None)",
+           "Return the ceiling of the input, element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.ceil([-1.5, 0.0, 2.5])  # [-1., 0., 3.]")
+      .exports("tf tf.math");
+  define_op(OpId::round)
+      .invoke(invoke_unary)
+      .doc("round(x, name=None)",
+           "Rounds the values of a tensor to the nearest integer, element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.round([-1.5, 0.0, 2.5])  # [-2., 0., 2.]")
+      .exports("tf tf.math");
+  define_op(OpId::logical_not)
+      .invoke(invoke_unary)
+      .doc("logical_not(x, name=None)",
+           "Returns the truth value of `NOT x` element-wise.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.logical_not([True, False])  # [False, True]")
+      .exports("tf tf.math");
+  define_op(OpId::is_nan)
+      .invoke(invoke_unary)
+      .doc("is_nan(x, name=None)",
+           "Returns which elements of x are NaN.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.is_nan([1.0, float('nan')])  # [False, True]")
+      .exports("tf.math");
+  define_op(OpId::is_finite)
+      .invoke(invoke_unary)
+      .doc("is_finite(x, name=None)",
+           "Returns which elements of x are finite.",
+           "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.is_finite([1.0, float('inf')])  # [ True, False]")
+      .exports("tf.math");
+  define_op(OpId::identity)
+      .invoke(invoke_unary)
+      .doc("identity(x, name=None)",
+           "Return a Tensor with the same shape and contents as input.",
+           "x: a tensor.",
+           "pt.identity([-1.5, 0.0, 2.5])  # [-1.5, 0. , 2.5]");
+  define_op(OpId::stop_gradient)
+      .invoke(invoke_unary)
+      .doc("stop_gradient(x, name=None)",
+           "Stops gradient computation: the value of x, treated as a constant by GradientTape.",
+           "x: a tensor.",
+           "pt.stop_gradient([1.0, 2.0])  # [1., 2.]");
+  define_op(OpId::cast)
+      .invoke([](const Invocation& node) -> Outputs { return {cast(node.in(0), node.attr<attrs::Cast>().dtype)}; })
+      .doc("cast(x, dtype, name=None)",
+           "Casts a tensor to a new type.",
+           "x: a tensor or tensor-like.\n"
+           "dtype: the dtype of the result.",
+           "pt.cast([1.7, -2.2], pt.int32)  # [ 1, -2]")
+      .exports("tf");
+  return true;
+}();
+
+}  // namespace
+
 }  // namespace pt::ops

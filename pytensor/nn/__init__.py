@@ -2,7 +2,9 @@
 
 Each part lives in its own module; this package re-exports their public names (``__all__``).
 """
-from .._core import log_softmax, relu, sigmoid, softmax, tanh  # noqa: F401
+from .._op_exports import exported_ops
+
+globals().update(exported_ops("tf.nn"))  # the registry ops family files export to tf.nn
 from ._activation import *  # noqa: F401,F403
 from ._loss import *  # noqa: F401,F403
 from ._normalization import *  # noqa: F401,F403

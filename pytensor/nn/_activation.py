@@ -1,8 +1,9 @@
-"""tf.nn: activations beyond relu / sigmoid / tanh (fused registry ops with first and second gradients)."""
+"""tf.nn: activations beyond the registry's fused activation ops (relu6, leaky_relu, elu, ... with first and second
+gradients, exported by the registry)."""
 
-from .._core import elu, gelu, leaky_relu, relu6, selu, silu, softplus, softsign
+from .._core import silu
 
-__all__ = ["relu6", "leaky_relu", "elu", "selu", "gelu", "softplus", "softsign", "silu", "swish"]
+__all__ = ["swish"]  # the activation ops themselves are exported by the registry (nn/__init__.py)
 
 swish = silu
 """``tf.nn.swish``: the same op as ``silu``, ``x * sigmoid(beta * x)``."""

@@ -7,11 +7,10 @@ import itertools
 
 import numpy as np
 
-from .._core import conv2d, conv2d_backprop_filter, conv2d_backprop_input, conv2d_transpose, dilation2d
+from .._core import conv2d, conv2d_transpose
 from .._core import constant, convert_to_tensor, expand_dims, pad, reshape, squeeze
 
-__all__ = ["conv1d", "conv2d", "conv2d_backprop_filter", "conv2d_backprop_input", "conv2d_transpose", "dilation2d",
-           "convolution", "depthwise_conv2d", "separable_conv2d", "conv3d", "conv3d_transpose"]
+__all__ = ["conv1d", "conv2d_transpose", "convolution", "depthwise_conv2d", "separable_conv2d", "conv3d", "conv3d_transpose"]
 
 
 def _width_arg(value, what):

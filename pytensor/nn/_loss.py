@@ -5,10 +5,8 @@ registry ops; the others are short compositions of registry ops.
 """
 
 from .. import _core
-from .._core import softmax_cross_entropy_with_logits, sparse_softmax_cross_entropy_with_logits
 
 __all__ = [
-    "sparse_softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
     "sigmoid_cross_entropy_with_logits", "l2_loss",
 ]
 

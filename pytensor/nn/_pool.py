@@ -9,7 +9,7 @@ from .._core import (avg_pool2d, constant, convert_to_tensor, expand_dims, gathe
                      maximum, reshape, squeeze)
 from ..errors import InvalidArgumentError
 
-__all__ = ["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "max_pool", "avg_pool", "max_pool_with_argmax",
+__all__ = ["max_pool1d", "avg_pool1d", "max_pool", "avg_pool", "max_pool_with_argmax",
            "max_pool3d", "avg_pool3d"]
 
 

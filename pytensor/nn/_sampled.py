@@ -186,6 +186,6 @@ def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_class
     """Softmax cross-entropy over the true classes and a sample of the others, per row."""
     logits, targets = _sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true,
                                       sampled_values, remove_accidental_hits, seed, "sampled_softmax_loss")
-    from ._loss import softmax_cross_entropy_with_logits
+    from .._core import softmax_cross_entropy_with_logits
 
     return softmax_cross_entropy_with_logits(labels=targets, logits=logits)
