@@ -4,6 +4,7 @@
 #include "rnn_grad.h"
 
 #include "grad_utils.h"
+#include "../ops/define_op.h"
 
 namespace pt::autograd {
 
@@ -159,9 +160,7 @@ Grads grad_rnn_grad(const Node& n, const Grads& upstream) {
 }  // namespace
 
 void register_rnn_second_order() {
-  register_gradient(OpId::lstm_grad, grad_rnn_grad);
-  register_gradient(OpId::gru_grad, grad_rnn_grad);
-  register_gradient(OpId::simple_rnn_grad, grad_rnn_grad);
+  for (OpId op : {OpId::lstm_grad, OpId::gru_grad, OpId::simple_rnn_grad}) ops::define_op(op).gradient(grad_rnn_grad);
 }
 
 }  // namespace pt::autograd

@@ -160,21 +160,11 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
   }
 }
 
-const bool registered = [] {
-  for (OpId op : {OpId::relu6, OpId::leaky_relu, OpId::elu, OpId::selu, OpId::gelu, OpId::softplus, OpId::softsign,
-                  OpId::silu, OpId::hard_sigmoid, OpId::erf, OpId::relu_grad,
-                  OpId::bias_add_relu})
-    autograd::register_gradient(op, grad_activation);
-  return true;
-}();
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 const bool defined = [] {
   define_op(OpId::relu6)
       .invoke([](const Invocation& node) -> Outputs { return {relu6(node.in(0))}; })
+      .gradient(grad_activation)
       .doc("relu6(features, name=None)",
            "Computes Rectified Linear 6: `min(max(features, 0), 6)`.",
            "features: a float tensor.",
@@ -184,6 +174,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {leaky_relu(node.in(0), node.attr<attrs::LeakyRelu>().alpha)};
       })
+      .gradient(grad_activation)
       .doc("leaky_relu(features, alpha=0.2, name=None)",
            "Compute the Leaky ReLU activation function.",
            "features: a float tensor.\n"
@@ -192,6 +183,7 @@ const bool defined = [] {
       .exports("tf.nn");
   define_op(OpId::elu)
       .invoke([](const Invocation& node) -> Outputs { return {elu(node.in(0))}; })
+      .gradient(grad_activation)
       .doc("elu(features, name=None)",
            "Computes the exponential linear function.",
            "features: a float tensor.",
@@ -199,6 +191,7 @@ const bool defined = [] {
       .exports("tf.nn");
   define_op(OpId::selu)
       .invoke([](const Invocation& node) -> Outputs { return {selu(node.in(0))}; })
+      .gradient(grad_activation)
       .doc("selu(features, name=None)",
            "Computes scaled exponential linear: `scale * alpha * (exp(features) - 1)` if < 0, `scale * features` "
            "otherwise.",
@@ -209,6 +202,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {gelu(node.in(0), node.attr<attrs::Gelu>().approximate)};
       })
+      .gradient(grad_activation)
       .doc("gelu(features, approximate=False, name=None)",
            "Compute the Gaussian Error Linear Unit (GELU) activation function.",
            "features: a float tensor.\n"
@@ -217,6 +211,7 @@ const bool defined = [] {
       .exports("tf.nn");
   define_op(OpId::softplus)
       .invoke([](const Invocation& node) -> Outputs { return {softplus(node.in(0))}; })
+      .gradient(grad_activation)
       .doc("softplus(features, name=None)",
            "Computes elementwise softplus: `softplus(x) = log(exp(x) + 1)`.",
            "features: a float tensor.",
@@ -224,6 +219,7 @@ const bool defined = [] {
       .exports("tf.math tf.nn");
   define_op(OpId::softsign)
       .invoke([](const Invocation& node) -> Outputs { return {softsign(node.in(0))}; })
+      .gradient(grad_activation)
       .doc("softsign(features, name=None)",
            "Computes softsign: `features / (abs(features) + 1)`.",
            "features: a float tensor.",
@@ -231,6 +227,7 @@ const bool defined = [] {
       .exports("tf.math tf.nn");
   define_op(OpId::silu)
       .invoke([](const Invocation& node) -> Outputs { return {silu(node.in(0), node.attr<attrs::Silu>().beta)}; })
+      .gradient(grad_activation)
       .doc("silu(features, beta=1.0, name=None)",
            "Computes the SiLU or Swish activation function: `x * sigmoid(beta * x)`.",
            "features: a float tensor.\n"
@@ -239,12 +236,14 @@ const bool defined = [] {
       .exports("tf.nn");
   define_op(OpId::hard_sigmoid)
       .invoke([](const Invocation& node) -> Outputs { return {hard_sigmoid(node.in(0))}; })
+      .gradient(grad_activation)
       .doc("hard_sigmoid(x, name=None)",
            "Computes Keras 3's hard sigmoid: `relu6(x + 3) / 6`.",
            "x: a float tensor.",
            "pt._core.hard_sigmoid([-4.0, 0.0, 1.5])  # [0. , 0.5 , 0.75]");
   define_op(OpId::erf)
       .invoke([](const Invocation& node) -> Outputs { return {erf(node.in(0))}; })
+      .gradient(grad_activation)
       .doc("erf(x, name=None)",
            "Computes the Gauss error function of `x` element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -252,10 +251,12 @@ const bool defined = [] {
       .exports("tf.math");
   define_op(OpId::relu_grad)
       .invoke([](const Invocation& node) -> Outputs { return {relu_grad(node.in(0), node.in(1))}; })
+      .gradient(grad_activation)
       .internal("relu_grad(gradients, features, name=None)",
                 "gradients where features > 0, else 0.");
   define_op(OpId::bias_add_relu)
       .invoke([](const Invocation& node) -> Outputs { return {bias_add_relu(node.in(0), node.in(1))}; })
+      .gradient(grad_activation)
       .internal("bias_add_relu(value, bias, name=None)",
                 "relu(value + bias) in one pass (bias: 1-D).");
   return true;

@@ -123,17 +123,13 @@ Grads grad_attention(const autograd::Node& n, const Grads& gs) {
   return {dq, dk, dv, out[3], Tensor()};
 }
 
-const bool registered = autograd::register_gradient(OpId::dot_product_attention, grad_attention);
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 const bool defined = [] {
   define_op(OpId::dot_product_attention)
       .invoke([](const Invocation& node) -> Outputs {
         return {dot_product_attention(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4))};
       })
+      .gradient(grad_attention)
       .doc("dot_product_attention(query, key, value, bias, mask, name=None)",
            "Computes softmax(query key^T + bias) value per batch item and head: fused scaled dot-product attention.",
            "query: (batch, query length, heads, head_dim), already scaled (e.g. by 1 / sqrt(head_dim)).\n"

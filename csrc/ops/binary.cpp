@@ -232,20 +232,7 @@ Grads grad_clip(const Node& n, const Grads& gs) {
           sum_to(masked(above, g), n.inputs[2].shape())};
 }
 
-const bool registered = [] {
-  for (OpId op : {OpId::add, OpId::subtract, OpId::multiply, OpId::divide, OpId::pow, OpId::maximum, OpId::minimum,
-                  OpId::squared_difference, OpId::xlogy})
-    autograd::register_gradient(op, grad_binary);
-  autograd::register_gradient(OpId::where, grad_where);
-  autograd::register_gradient(OpId::clip_by_value, grad_clip);
-  autograd::register_gradient(OpId::fused_elementwise, grad_fused_elementwise);
-  return true;
-}();
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 /** Runs an op of this family from a node. */
 Outputs invoke_binary(const Invocation& node) {
   return {binary(node.op, node.in(0), node.in(1))};
@@ -254,6 +241,7 @@ Outputs invoke_binary(const Invocation& node) {
 const bool defined = [] {
   define_op(OpId::add)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("add(x, y, name=None)",
            "Returns x + y element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -262,6 +250,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::subtract)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("subtract(x, y, name=None)",
            "Returns x - y element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -270,6 +259,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::multiply)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("multiply(x, y, name=None)",
            "Returns an element-wise x * y.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -278,6 +268,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::divide)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("divide(x, y, name=None)",
            "Computes Python style division of `x` by `y`.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -302,6 +293,7 @@ const bool defined = [] {
       .exports("tf.math");
   define_op(OpId::pow)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("pow(x, y, name=None)",
            "Computes the power of one value to another.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -310,6 +302,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::maximum)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("maximum(x, y, name=None)",
            "Returns the max of x and y (i.e. x > y ? x : y) element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -318,6 +311,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::minimum)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("minimum(x, y, name=None)",
            "Returns the min of x and y (i.e. x < y ? x : y) element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -326,6 +320,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::squared_difference)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("squared_difference(x, y, name=None)",
            "Returns (x - y)(x - y) element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -334,6 +329,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::xlogy)
       .invoke(invoke_binary)
+      .gradient(grad_binary)
       .doc("xlogy(x, y, name=None)",
            "Returns 0 if x == 0, and x * log(y) otherwise, element-wise.",
            "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).\n"
@@ -406,6 +402,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::where)
       .invoke([](const Invocation& node) -> Outputs { return {where(node.in(0), node.in(1), node.in(2))}; })
+      .gradient(grad_where)
       .doc("where(condition, x=None, y=None, name=None)",
            "Returns the indices of non-zero elements, or multiplexes `x` and `y`.",
            "condition: a bool tensor.\n"
@@ -415,6 +412,7 @@ const bool defined = [] {
       .exports("tf");
   define_op(OpId::clip_by_value)
       .invoke([](const Invocation& node) -> Outputs { return {clip_by_value(node.in(0), node.in(1), node.in(2))}; })
+      .gradient(grad_clip)
       .doc("clip_by_value(t, clip_value_min, clip_value_max, name=None)",
            "Clips tensor values to a specified min and max.",
            "t: a tensor.\n"
@@ -426,6 +424,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {fused_elementwise(node.inputs, node.attr<attrs::Elementwise>())};
       })
+      .gradient(grad_fused_elementwise)
       .internal("fused_elementwise(inputs, program, name=None)",
                 "The element-wise ``program`` over ``inputs`` in one pass, with no intermediate tensor (the graph "
                 "pass elementwise_fusion makes it): a list of steps ``(op name, a, b)`` on values a and b, the "

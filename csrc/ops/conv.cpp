@@ -212,20 +212,13 @@ Grads grad_dilation2d(const autograd::Node& n, const Grads& gs) {
   return {gx, gw};
 }
 
-const bool registered = autograd::register_gradient(OpId::dilation2d, grad_dilation2d) &&
-                        autograd::register_gradient(OpId::conv2d, grad_conv2d) &&
-                        autograd::register_gradient(OpId::conv2d_backprop_input, grad_backprop_input) &&
-                        autograd::register_gradient(OpId::conv2d_backprop_filter, grad_backprop_filter);
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 const bool defined = [] {
   define_op(OpId::conv2d)
       .invoke([](const Invocation& node) -> Outputs {
         return {conv2d(node.in(0), node.in(1), node.attr<attrs::Conv2d>().params)};
       })
+      .gradient(grad_conv2d)
       .doc("conv2d(input, filters, strides, padding, data_format='NHWC', dilations=None, name=None)",
            "Computes a 2-D convolution given `input` and 4-D `filters` tensors.",
            "input: a 4-D float tensor [batch, height, width, in_channels].\n"
@@ -242,6 +235,7 @@ const bool defined = [] {
         const auto& c = node.attr<attrs::Conv2dBackprop>();
         return {conv2d_backprop_input(c.sizes, node.in(0), node.in(1), c.params)};
       })
+      .gradient(grad_backprop_input)
       .doc("conv2d_backprop_input(input_sizes, filters, out_backprop, strides, padding, data_format='NHWC', "
            "dilations=None, name=None)",
            "Computes the gradients of convolution with respect to the input.",
@@ -259,6 +253,7 @@ const bool defined = [] {
         const auto& c = node.attr<attrs::Conv2dBackprop>();
         return {conv2d_backprop_filter(node.in(0), c.sizes, node.in(1), c.params)};
       })
+      .gradient(grad_backprop_filter)
       .doc("conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, data_format='NHWC', "
            "dilations=None, name=None)",
            "Computes the gradients of convolution with respect to the filter.",
@@ -275,6 +270,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {dilation2d(node.in(0), node.in(1), node.attr<attrs::Conv2d>().params)};
       })
+      .gradient(grad_dilation2d)
       .doc("dilation2d(input, filters, strides, padding, data_format='NHWC', dilations=None, name=None)",
            "Computes the grayscale dilation of 4-D input and 3-D filters tensors.",
            "input: a 4-D float tensor [batch, height, width, channels].\n"

@@ -175,19 +175,7 @@ Grads grad_fft(const Node& n, const Grads& gs) {
   return {binary(OpId::divide, binary(OpId::multiply, half, mask), transform_size(full, rank, half.dtype()))};
 }
 
-template <OpId... ops>
-bool register_gradients() {
-  return (autograd::register_gradient(ops, grad_fft) && ...);
-}
-
-const bool registered = register_gradients<OpId::fft, OpId::ifft, OpId::fft2d, OpId::ifft2d, OpId::fft3d,
-                                           OpId::ifft3d, OpId::rfft, OpId::irfft, OpId::rfft2d, OpId::irfft2d,
-                                           OpId::rfft3d, OpId::irfft3d>();
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 /** Runs fft and the ops beside it from a node. */
 Outputs invoke_fft(const Invocation& node) {
   return {fft(node.op, node.in(0))};
@@ -201,6 +189,7 @@ Outputs invoke_rfft(const Invocation& node) {
 const bool defined = [] {
   define_op(OpId::fft)
       .invoke(invoke_fft)
+      .gradient(grad_fft)
       .doc("fft(input, name=None)",
            "Fast Fourier transform over the inner-most dimension of `input`.",
            "input: a complex64 or complex128 tensor of rank >= 1; its leading dims are a batch.",
@@ -209,6 +198,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::ifft)
       .invoke(invoke_fft)
+      .gradient(grad_fft)
       .doc("ifft(input, name=None)",
            "Inverse fast Fourier transform over the inner-most dimension of `input`.",
            "input: a complex64 or complex128 tensor of rank >= 1; its leading dims are a batch.",
@@ -217,6 +207,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::fft2d)
       .invoke(invoke_fft)
+      .gradient(grad_fft)
       .doc("fft2d(input, name=None)",
            "2D fast Fourier transform over the inner-most 2 dimensions of `input`.",
            "input: a complex64 or complex128 tensor of rank >= 2; its leading dims are a batch.",
@@ -225,6 +216,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::ifft2d)
       .invoke(invoke_fft)
+      .gradient(grad_fft)
       .doc("ifft2d(input, name=None)",
            "Inverse 2D fast Fourier transform over the inner-most 2 dimensions of `input`.",
            "input: a complex64 or complex128 tensor of rank >= 2; its leading dims are a batch.",
@@ -233,6 +225,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::fft3d)
       .invoke(invoke_fft)
+      .gradient(grad_fft)
       .doc("fft3d(input, name=None)",
            "3D fast Fourier transform over the inner-most 3 dimensions of `input`.",
            "input: a complex64 or complex128 tensor of rank >= 3; its leading dims are a batch.",
@@ -241,6 +234,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::ifft3d)
       .invoke(invoke_fft)
+      .gradient(grad_fft)
       .doc("ifft3d(input, name=None)",
            "Inverse 3D fast Fourier transform over the inner-most 3 dimensions of `input`.",
            "input: a complex64 or complex128 tensor of rank >= 3; its leading dims are a batch.",
@@ -249,6 +243,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::rfft)
       .invoke(invoke_rfft)
+      .gradient(grad_fft)
       .doc("rfft(input_tensor, fft_length=None, name=None)",
            "Real-valued fast Fourier transform over the inner-most dimension of `input_tensor`.",
            "input_tensor: a float32 or float64 tensor of rank >= 1 (complex64 / complex128 out).\n"
@@ -259,6 +254,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::irfft)
       .invoke(invoke_rfft)
+      .gradient(grad_fft)
       .doc("irfft(input_tensor, fft_length=None, name=None)",
            "Inverse real-valued fast Fourier transform over the inner-most dimension of `input_tensor`.",
            "input_tensor: a complex64 or complex128 half spectrum (as rfft returns) of rank >= 1.\n"
@@ -269,6 +265,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::rfft2d)
       .invoke(invoke_rfft)
+      .gradient(grad_fft)
       .doc("rfft2d(input_tensor, fft_length=None, name=None)",
            "2D real-valued fast Fourier transform over the inner-most 2 dimensions of `input_tensor`.",
            "input_tensor: a float32 or float64 tensor of rank >= 2 (complex64 / complex128 out).\n"
@@ -279,6 +276,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::irfft2d)
       .invoke(invoke_rfft)
+      .gradient(grad_fft)
       .doc("irfft2d(input_tensor, fft_length=None, name=None)",
            "Inverse 2D real-valued fast Fourier transform over the inner-most 2 dimensions of `input_tensor`.",
            "input_tensor: a complex64 or complex128 half spectrum (as rfft2d returns) of rank >= 2.\n"
@@ -289,6 +287,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::rfft3d)
       .invoke(invoke_rfft)
+      .gradient(grad_fft)
       .doc("rfft3d(input_tensor, fft_length=None, name=None)",
            "3D real-valued fast Fourier transform over the inner-most 3 dimensions of `input_tensor`.",
            "input_tensor: a float32 or float64 tensor of rank >= 3 (complex64 / complex128 out).\n"
@@ -299,6 +298,7 @@ const bool defined = [] {
       .exports("tf.signal");
   define_op(OpId::irfft3d)
       .invoke(invoke_rfft)
+      .gradient(grad_fft)
       .doc("irfft3d(input_tensor, fft_length=None, name=None)",
            "Inverse 3D real-valued fast Fourier transform over the inner-most 3 dimensions of `input_tensor`.",
            "input_tensor: a complex64 or complex128 half spectrum (as rfft3d returns) of rank >= 3.\n"

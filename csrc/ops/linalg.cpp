@@ -118,18 +118,14 @@ std::vector<Tensor> grad_matmul(const autograd::Node& n, const std::vector<Tenso
   return {ga, gb};
 }
 
-const bool registered = autograd::register_gradient(OpId::matmul, grad_matmul);
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 const bool defined = [] {
   define_op(OpId::matmul)
       .invoke([](const Invocation& node) -> Outputs {
         const auto& m = node.attr<attrs::Matmul>();
         return {matmul(node.in(0), node.in(1), m.transpose_a, m.transpose_b)};
       })
+      .gradient(grad_matmul)
       .doc("matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False, "
            "b_is_sparse=False, output_type=None, name=None)",
            "Multiplies matrix `a` by matrix `b`, producing `a` * `b`.",

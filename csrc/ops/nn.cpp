@@ -53,7 +53,6 @@ Tensor log_softmax(const Tensor& logits, int64_t axis) { return softmax_op(OpId:
 // ---- cross-entropy ---------------------------------------------------------------------
 namespace {
 
-
 /** `x` with `axis` moved last (a view). */
 Tensor move_axis_last(const Tensor& x, int64_t axis) {
   std::vector<int64_t> perm;
@@ -204,20 +203,11 @@ Grads grad_dropout(const autograd::Node& n, const Grads& gs) {
   return {mul(gs[0], n.saved[0])};
 }
 
-const bool registered = autograd::register_gradient(OpId::softmax, grad_softmax) &&
-                        autograd::register_gradient(OpId::log_softmax, grad_log_softmax) &&
-                        autograd::register_gradient(OpId::sparse_softmax_cross_entropy_with_logits,
-                                                    grad_sparse_xent) &&
-                        autograd::register_gradient(OpId::softmax_cross_entropy_with_logits, grad_dense_xent) &&
-                        autograd::register_gradient(OpId::dropout, grad_dropout);
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 const bool defined = [] {
   define_op(OpId::softmax)
       .invoke([](const Invocation& node) -> Outputs { return {softmax(node.in(0), node.attr<attrs::Axis>().axis)}; })
+      .gradient(grad_softmax)
       .doc("softmax(logits, axis=None, name=None)",
            "Computes softmax activations.",
            "logits: unscaled log-probabilities, a float tensor.\n"
@@ -228,6 +218,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {log_softmax(node.in(0), node.attr<attrs::Axis>().axis)};
       })
+      .gradient(grad_log_softmax)
       .doc("log_softmax(logits, axis=None, name=None)",
            "Computes log softmax activations.",
            "logits: unscaled log-probabilities, a float tensor.\n"
@@ -238,6 +229,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {sparse_softmax_cross_entropy_with_logits(node.in(0), node.in(1))};
       })
+      .gradient(grad_sparse_xent)
       .doc("sparse_softmax_cross_entropy_with_logits(labels, logits, name=None)",
            "Computes sparse softmax cross entropy between `logits` and `labels`.",
            "labels: integer class indices, logits' shape without the last axis.\n"
@@ -248,6 +240,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {softmax_cross_entropy_with_logits(node.in(0), node.in(1), node.attr<attrs::Axis>().axis)};
       })
+      .gradient(grad_dense_xent)
       .doc("softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None)",
            "Computes softmax cross entropy between `logits` and `labels`.",
            "labels: a probability distribution per row (e.g. one-hot), logits' shape.\n"
@@ -260,6 +253,7 @@ const bool defined = [] {
         const auto& d = node.attr<attrs::Dropout>();
         return {dropout(node.in(0), d.rate, d.noise_shape, d.seed)};
       })
+      .gradient(grad_dropout)
       .internal("dropout(x, rate, noise_shape=None, seed=None, name=None)",
                 "x / (1 - rate) where a uniform draw >= rate, else 0 (tf.nn.dropout wraps it).");
   return true;

@@ -287,25 +287,13 @@ Grads grad_avg_pool2d_grad(const autograd::Node& n, const Grads& gs) {
   return {avg_pool2d(gs[0], n.attr<attrs::Pool2dGrad>().window)};
 }
 
-const bool registered = autograd::register_gradient(OpId::max_pool2d, grad_max_pool2d) &&
-                        autograd::register_gradient(OpId::avg_pool2d, grad_avg_pool2d) &&
-                        autograd::register_gradient(OpId::max_pool2d_grad, grad_max_pool2d_grad) &&
-                        autograd::register_gradient(OpId::avg_pool2d_grad, grad_avg_pool2d_grad) &&
-                        autograd::register_gradient(OpId::conv2d_max_pool, grad_conv2d_max_pool) &&
-                        autograd::register_gradient(OpId::conv2d_max_pool_backprop_filter,
-                                                    grad_conv2d_max_pool_backprop_filter) &&
-                        autograd::register_gradient(OpId::conv2d_max_pool_backprop_input,
-                                                    grad_conv2d_max_pool_backprop_input);
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 const bool defined = [] {
   define_op(OpId::max_pool2d)
       .invoke([](const Invocation& node) -> Outputs {
         return {max_pool2d(node.in(0), node.attr<attrs::Pool2d>().window)};
       })
+      .gradient(grad_max_pool2d)
       .doc("max_pool2d(input, ksize, strides, padding, data_format='NHWC', name=None)",
            "Performs max pooling on 2D spatial data such as images.",
            "input: a 4-D float tensor [batch, height, width, channels].\n"
@@ -325,6 +313,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {avg_pool2d(node.in(0), node.attr<attrs::Pool2d>().window)};
       })
+      .gradient(grad_avg_pool2d)
       .doc("avg_pool2d(input, ksize, strides, padding, data_format='NHWC', name=None)",
            "Performs the average pooling on the input.",
            "input: a 4-D float tensor [batch, height, width, channels].\n"
@@ -340,17 +329,20 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         const auto& p = node.attr<attrs::Pool2dGrad>();
         return {max_pool2d_grad(node.in(0), node.in(1), p.input_shape, p.window)};
-      });
+      })
+      .gradient(grad_max_pool2d_grad);
   define_op(OpId::avg_pool2d_grad)
       .invoke([](const Invocation& node) -> Outputs {
         const auto& p = node.attr<attrs::Pool2dGrad>();
         return {avg_pool2d_grad(node.in(0), p.input_shape, p.window)};
-      });
+      })
+      .gradient(grad_avg_pool2d_grad);
   define_op(OpId::conv2d_max_pool)
       .invoke([](const Invocation& node) -> Outputs {
         const auto& c = node.attr<attrs::Conv2dMaxPool>();
         return {conv2d_max_pool(node.in(0), node.in(1), c.params, c.window)};
       })
+      .gradient(grad_conv2d_max_pool)
       .internal("conv2d_max_pool(input, filters, strides, padding, dilations, ksize, pool_strides, pool_padding)",
                 R"doc(max_pool2d(conv2d(input, filters, strides, padding, dilations=dilations), ksize, pool_strides,
 pool_padding) in one op (NHWC, HWIO), as Keras's Conv2D -> MaxPooling2D uses it.
@@ -367,6 +359,7 @@ Example:
         const auto& c = node.attr<attrs::Conv2dMaxPoolBackprop>();
         return {conv2d_max_pool_backprop_filter(node.in(0), c.sizes, node.in(1), node.in(2), c.params, c.window)};
       })
+      .gradient(grad_conv2d_max_pool_backprop_filter)
       .internal("conv2d_max_pool_backprop_filter(input, filter_sizes, out_backprop, argmax, strides, padding, "
                 "dilations, ksize, pool_strides, pool_padding)",
                 R"doc(conv2d_max_pool's filter gradient: conv2d_backprop_filter(input, filter_sizes, g) where g is
@@ -381,6 +374,7 @@ an index outside its window contributes nothing, as in max_pool2d's gradient.
         const auto& c = node.attr<attrs::Conv2dMaxPoolBackprop>();
         return {conv2d_max_pool_backprop_input(c.sizes, node.in(0), node.in(1), node.in(2), c.params, c.window)};
       })
+      .gradient(grad_conv2d_max_pool_backprop_input)
       .internal("conv2d_max_pool_backprop_input(input_sizes, filters, out_backprop, argmax, strides, padding, "
                 "dilations, ksize, pool_strides, pool_padding)",
                 R"doc(conv2d_max_pool's input gradient: conv2d_backprop_input(input_sizes, filters, g) where g is

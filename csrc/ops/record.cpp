@@ -8,11 +8,6 @@ ThreadState& thread_state() {
   return state;
 }
 
-bool register_gradient(OpId op, GradFormula formula) {
-  op_registry()[static_cast<size_t>(op)].grad = formula;
-  return true;
-}
-
 GradFormula gradient_formula(OpId op) { return op_def(op).grad; }
 
 bool is_tracked(const Tensor& t) {

@@ -1,7 +1,7 @@
 #pragma once
 /**
  * The recording seam of the op layer: what a registry op needs to report itself (to a graph-tracing observer) and to
- * record itself on the active tapes, and the gradient-formula registration. The tapes themselves and the reverse
+ * record itself on the active tapes, and the gradient-formula lookup. The tapes themselves and the reverse
  * sweep live one layer up, in autograd/ (tape.h), which implements TapeRecorder; the names stay in pt::autograd,
  * where every caller knows them.
  */
@@ -51,8 +51,6 @@ class OpObserver {
                      const Attrs& attrs, const std::vector<Tensor>& saved) = 0;
 };
 
-/** Installs op's gradient formula in the registry (called by each family file at static-init time). */
-bool register_gradient(OpId op, GradFormula formula);
 /** The formula of op, or null. */
 ::pt::GradFormula gradient_formula(OpId op);
 

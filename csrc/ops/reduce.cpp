@@ -193,17 +193,7 @@ Grads grad_reduce(const Node& n, const Grads& gs) {
   }
 }
 
-const bool registered = [] {
-  for (OpId op : {OpId::reduce_sum, OpId::reduce_mean, OpId::reduce_max, OpId::reduce_min, OpId::reduce_logsumexp,
-                  OpId::reduce_prod})
-    autograd::register_gradient(op, grad_reduce);
-  return true;
-}();
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 /** Runs reduce_sum and the ops beside it from a node. */
 Outputs invoke_reduce(const Invocation& node) {
   const auto& r = node.attr<attrs::Reduce>();
@@ -219,6 +209,7 @@ Outputs invoke_arg_reduce(const Invocation& node) {
 const bool defined = [] {
   define_op(OpId::reduce_sum)
       .invoke(invoke_reduce)
+      .gradient(grad_reduce)
       .doc("reduce_sum(input_tensor, axis=None, keepdims=False, name=None)",
            "Computes the sum of elements across dimensions of a tensor.",
            "input_tensor: the tensor to reduce.\n"
@@ -228,6 +219,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::reduce_mean)
       .invoke(invoke_reduce)
+      .gradient(grad_reduce)
       .doc("reduce_mean(input_tensor, axis=None, keepdims=False, name=None)",
            "Computes the mean of elements across dimensions of a tensor.",
            "input_tensor: the tensor to reduce.\n"
@@ -237,6 +229,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::reduce_max)
       .invoke(invoke_reduce)
+      .gradient(grad_reduce)
       .doc("reduce_max(input_tensor, axis=None, keepdims=False, name=None)",
            "Computes `tf.math.maximum` of elements across dimensions of a tensor.",
            "input_tensor: the tensor to reduce.\n"
@@ -246,6 +239,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::reduce_min)
       .invoke(invoke_reduce)
+      .gradient(grad_reduce)
       .doc("reduce_min(input_tensor, axis=None, keepdims=False, name=None)",
            "Computes the `tf.math.minimum` of elements across dimensions of a tensor.",
            "input_tensor: the tensor to reduce.\n"
@@ -255,6 +249,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::reduce_prod)
       .invoke(invoke_reduce)
+      .gradient(grad_reduce)
       .doc("reduce_prod(input_tensor, axis=None, keepdims=False, name=None)",
            "Computes `tf.math.multiply` of elements across dimensions of a tensor.",
            "input_tensor: the tensor to reduce.\n"
@@ -264,6 +259,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::reduce_logsumexp)
       .invoke(invoke_reduce)
+      .gradient(grad_reduce)
       .doc("reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None)",
            "Computes log(sum(exp(elements across dimensions of a tensor))).",
            "input_tensor: the tensor to reduce.\n"

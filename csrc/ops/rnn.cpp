@@ -158,10 +158,6 @@ Grads grad_rnn(const autograd::Node& n, const Grads& gs) {
 /** Runs a fused backward op (lstm_grad, gru_grad, simple_rnn_grad) from a node. */
 Outputs invoke_rnn_grad(const Invocation& node) { return rnn_grad(node.op, node.inputs, node.attr<attrs::Rnn>()); }
 
-const bool registered =
-    autograd::register_gradient(OpId::lstm, grad_rnn) && autograd::register_gradient(OpId::gru, grad_rnn) &&
-    autograd::register_gradient(OpId::simple_rnn, grad_rnn);
-
 }  // namespace
 
 std::vector<Tensor> lstm(const Tensor& inputs, const Tensor& initial_h, const Tensor& initial_c, const Tensor& kernel,
@@ -219,6 +215,7 @@ const bool defined = [] {
         const auto& r = node.attr<attrs::Rnn>();
         return lstm(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4), node.in(5), r.options);
       })
+      .gradient(grad_rnn)
       .internal("lstm(inputs, initial_h, initial_c, kernel, recurrent_kernel, bias, mask=None, go_backwards=False, "
                 "activation='tanh', recurrent_activation='sigmoid')",
                 R"doc(Keras's LSTM over a whole (batch, timesteps, features) sequence in one op.
@@ -236,6 +233,7 @@ Example:
         const auto& r = node.attr<attrs::Rnn>();
         return gru(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4), r.reset_after, r.options);
       })
+      .gradient(grad_rnn)
       .internal("gru(inputs, initial_h, kernel, recurrent_kernel, bias, reset_after=True, mask=None, "
                 "go_backwards=False, activation='tanh', recurrent_activation='sigmoid')",
                 R"doc(Keras's GRU over a whole (batch, timesteps, features) sequence in one op.
@@ -252,6 +250,7 @@ Example:
         const auto& r = node.attr<attrs::Rnn>();
         return simple_rnn(node.in(0), node.in(1), node.in(2), node.in(3), node.in(4), r.options);
       })
+      .gradient(grad_rnn)
       .internal("simple_rnn(inputs, initial_h, kernel, recurrent_kernel, bias, mask=None, go_backwards=False, "
                 "activation='tanh')",
                 R"doc(Keras's SimpleRNN over a whole (batch, timesteps, features) sequence in one op:

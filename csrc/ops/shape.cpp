@@ -717,7 +717,6 @@ Tensor segment_sum_along(const Tensor& g, const Tensor& ids, int64_t n, int64_t 
   return transpose(unsorted_segment_sum(transpose(g, p), ids, n), inverse_perm(p));
 }
 
-
 const std::vector<IndexItem>& items_of(const Node& n) {
   return n.op == OpId::strided_slice_grad ? n.attr<attrs::StridedSliceGrad>().items : n.attr<attrs::StridedSlice>().items;
 }
@@ -871,24 +870,13 @@ Grads grad_shape(const Node& n, const Grads& g) {
   }
 }
 
-const bool registered = [] {
-  for (OpId op : {OpId::reshape, OpId::transpose, OpId::expand_dims, OpId::squeeze, OpId::concat, OpId::stack,
-                  OpId::unstack, OpId::split, OpId::tile, OpId::broadcast_to, OpId::pad, OpId::gather,
-                  OpId::strided_slice, OpId::boolean_mask, OpId::unsorted_segment_sum, OpId::scatter_nd,
-                  OpId::strided_slice_grad})
-    autograd::register_gradient(op, grad_shape);
-  return true;
-}();
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 const bool defined = [] {
   define_op(OpId::reshape)
       .invoke([](const Invocation& node) -> Outputs {
         return {reshape(node.in(0), node.attr<attrs::TargetShape>().shape)};
       })
+      .gradient(grad_shape)
       .doc("reshape(tensor, shape, name=None)",
            "Reshapes a tensor.",
            "tensor: a tensor.\n"
@@ -899,6 +887,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {transpose(node.in(0), node.attr<attrs::Ints>().values)};
       })
+      .gradient(grad_shape)
       .doc("transpose(a, perm=None, conjugate=False, name=None)",
            "Transposes `a`, where `a` is a Tensor.",
            "a: a tensor.\n"
@@ -910,6 +899,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {expand_dims(node.in(0), node.attr<attrs::Axis>().axis)};
       })
+      .gradient(grad_shape)
       .doc("expand_dims(input, axis, name=None)",
            "Returns a tensor with a length 1 axis inserted at index `axis`.",
            "input: a tensor.\n"
@@ -920,6 +910,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {squeeze(node.in(0), node.attr<attrs::Ints>().values)};
       })
+      .gradient(grad_shape)
       .doc("squeeze(input, axis=None, name=None)",
            "Removes dimensions of size 1 from the shape of a tensor.",
            "input: a tensor.\n"
@@ -928,6 +919,7 @@ const bool defined = [] {
       .exports("tf");
   define_op(OpId::concat)
       .invoke([](const Invocation& node) -> Outputs { return {concat(node.inputs, node.attr<attrs::Axis>().axis)}; })
+      .gradient(grad_shape)
       .doc("concat(values, axis, name=None)",
            "Concatenates tensors along one dimension.",
            "values: a list of tensors of the same dtype (and the same shape except along axis).\n"
@@ -936,6 +928,7 @@ const bool defined = [] {
       .exports("tf");
   define_op(OpId::stack)
       .invoke([](const Invocation& node) -> Outputs { return {stack(node.inputs, node.attr<attrs::Axis>().axis)}; })
+      .gradient(grad_shape)
       .doc("stack(values, axis=0, name=None)",
            "Stacks a list of rank-`R` tensors into one rank-`(R+1)` tensor.",
            "values: a list of tensors of the same dtype (and the same shape except along axis).\n"
@@ -944,6 +937,7 @@ const bool defined = [] {
       .exports("tf");
   define_op(OpId::unstack)
       .invoke([](const Invocation& node) -> Outputs { return unstack(node.in(0), node.attr<attrs::Axis>().axis); })
+      .gradient(grad_shape)
       .doc("unstack(value, num=None, axis=0, name=None)",
            "Unpacks the given dimension of a rank-`R` tensor into rank-`(R-1)` tensors.",
            "value: a tensor of rank >= 1.\n"
@@ -956,6 +950,7 @@ const bool defined = [] {
         const auto& s = node.attr<attrs::Split>();
         return split(node.in(0), s.sizes, s.axis);
       })
+      .gradient(grad_shape)
       .doc("split(value, num_or_size_splits, axis=0, num=None, name=None)",
            "Splits a tensor `value` into a list of sub tensors.",
            "value: the tensor to split.\n"
@@ -966,6 +961,7 @@ const bool defined = [] {
       .exports("tf");
   define_op(OpId::tile)
       .invoke([](const Invocation& node) -> Outputs { return {tile(node.in(0), node.attr<attrs::Ints>().values)}; })
+      .gradient(grad_shape)
       .doc("tile(input, multiples, name=None)",
            "Constructs a tensor by tiling a given tensor.",
            "input: a tensor.\n"
@@ -976,6 +972,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {broadcast_to(node.in(0), node.attr<attrs::TargetShape>().shape)};
       })
+      .gradient(grad_shape)
       .doc("broadcast_to(input, shape, name=None)",
            "Broadcast an array for a compatible shape.",
            "input: a tensor.\n"
@@ -987,6 +984,7 @@ const bool defined = [] {
         const auto& p = node.attr<attrs::Pad>();
         return {pad(node.in(0), p.paddings, p.mode, p.constant_values)};
       })
+      .gradient(grad_shape)
       .doc("pad(tensor, paddings, mode='CONSTANT', constant_values=0, name=None)",
            "Pads a tensor.",
            "tensor: a tensor.\n"
@@ -1000,6 +998,7 @@ const bool defined = [] {
         const auto& g = node.attr<attrs::Gather>();
         return {gather(node.in(0), node.in(1), g.axis, g.batch_dims)};
       })
+      .gradient(grad_shape)
       .doc("gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None)",
            "Gather slices from params axis `axis` according to indices.",
            "params: the tensor to gather from.\n"
@@ -1026,11 +1025,13 @@ const bool defined = [] {
   define_op(OpId::strided_slice)
       .invoke([](const Invocation& node) -> Outputs {
         return {strided_slice(node.in(0), node.attr<attrs::StridedSlice>().items)};
-      });
+      })
+      .gradient(grad_shape);
   define_op(OpId::boolean_mask)
       .invoke([](const Invocation& node) -> Outputs {
         return {boolean_mask(node.in(0), node.in(1), node.attr<attrs::Axis>().axis)};
       })
+      .gradient(grad_shape)
       .doc("boolean_mask(tensor, mask, axis=None, name=None)",
            "Apply boolean mask to tensor.",
            "tensor: a tensor.\n"
@@ -1044,6 +1045,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {unsorted_segment_sum(node.in(0), node.in(1), node.attr<attrs::SegmentSum>().num_segments)};
       })
+      .gradient(grad_shape)
       .doc("unsorted_segment_sum(data, segment_ids, num_segments, name=None)",
            "Computes the sum along segments of a tensor.",
            "data: the tensor to sum.\n"
@@ -1055,6 +1057,7 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         return {scatter_nd(node.in(0), node.in(1), node.attr<attrs::ScatterNd>().shape)};
       })
+      .gradient(grad_shape)
       .doc("scatter_nd(indices, updates, shape, name=None)",
            "Scatters `updates` into a tensor of shape `shape` according to `indices`.",
            "indices: an integer tensor; its last axis indexes into shape.\n"
@@ -1066,7 +1069,8 @@ const bool defined = [] {
       .invoke([](const Invocation& node) -> Outputs {
         const auto& s = node.attr<attrs::StridedSliceGrad>();
         return {strided_slice_grad(node.in(0), s.input_shape, s.items)};
-      });
+      })
+      .gradient(grad_shape);
   return true;
 }();
 

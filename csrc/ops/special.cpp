@@ -71,19 +71,7 @@ Tensor derivative(const autograd::Node& n) {
 
 Grads grad_special(const autograd::Node& n, const Grads& gs) { return {mul(gs[0], derivative(n))}; }
 
-const bool registered = [] {
-  for (OpId op : {OpId::bessel_i0, OpId::bessel_i0e, OpId::bessel_i1, OpId::bessel_i1e, OpId::bessel_j0,
-                  OpId::bessel_j1, OpId::bessel_k0, OpId::bessel_k0e, OpId::bessel_k1, OpId::bessel_k1e,
-                  OpId::bessel_y0, OpId::bessel_y1, OpId::dawsn, OpId::expint, OpId::fresnel_cos, OpId::fresnel_sin,
-                  OpId::spence})
-    autograd::register_gradient(op, grad_special);
-  return true;
-}();
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 /** Runs bessel_i0 and the ops beside it from a node. */
 Outputs invoke_special_function(const Invocation& node) {
   return {special_function(node.op, node.in(0))};
@@ -92,6 +80,7 @@ Outputs invoke_special_function(const Invocation& node) {
 const bool defined = [] {
   define_op(OpId::bessel_i0)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_i0(x, name=None)",
            "Computes the Bessel i0 function of `x` element-wise (modified Bessel function of the first kind, order "
            "0).",
@@ -100,6 +89,7 @@ const bool defined = [] {
       .exports("tf.math tf.math.special");
   define_op(OpId::bessel_i0e)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_i0e(x, name=None)",
            "Computes the Bessel i0e function of `x` element-wise (exponentially scaled: exp(-|x|) i0(x)).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -107,6 +97,7 @@ const bool defined = [] {
       .exports("tf.math tf.math.special");
   define_op(OpId::bessel_i1)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_i1(x, name=None)",
            "Computes the Bessel i1 function of `x` element-wise (modified Bessel function of the first kind, order "
            "1).",
@@ -115,6 +106,7 @@ const bool defined = [] {
       .exports("tf.math tf.math.special");
   define_op(OpId::bessel_i1e)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_i1e(x, name=None)",
            "Computes the Bessel i1e function of `x` element-wise (exponentially scaled: exp(-|x|) i1(x)).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -122,6 +114,7 @@ const bool defined = [] {
       .exports("tf.math tf.math.special");
   define_op(OpId::bessel_j0)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_j0(x, name=None)",
            "Computes the Bessel j0 function of `x` element-wise (Bessel function of the first kind, order 0).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -129,6 +122,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::bessel_j1)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_j1(x, name=None)",
            "Computes the Bessel j1 function of `x` element-wise (Bessel function of the first kind, order 1).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -136,6 +130,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::bessel_k0)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_k0(x, name=None)",
            "Computes the Bessel k0 function of `x` element-wise (modified Bessel function of the second kind, order "
            "0).",
@@ -144,6 +139,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::bessel_k0e)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_k0e(x, name=None)",
            "Computes the Bessel k0e function of `x` element-wise (exponentially scaled: exp(x) k0(x)).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -151,6 +147,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::bessel_k1)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_k1(x, name=None)",
            "Computes the Bessel k1 function of `x` element-wise (modified Bessel function of the second kind, order "
            "1).",
@@ -159,6 +156,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::bessel_k1e)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_k1e(x, name=None)",
            "Computes the Bessel k1e function of `x` element-wise (exponentially scaled: exp(x) k1(x)).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -166,6 +164,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::bessel_y0)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_y0(x, name=None)",
            "Computes the Bessel y0 function of `x` element-wise (Bessel function of the second kind, order 0).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -173,6 +172,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::bessel_y1)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("bessel_y1(x, name=None)",
            "Computes the Bessel y1 function of `x` element-wise (Bessel function of the second kind, order 1).",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -180,6 +180,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::dawsn)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("dawsn(x, name=None)",
            "Computes Dawson's integral of `x` element-wise: exp(-x^2) times the integral of exp(t^2) from 0 to x.",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -187,6 +188,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::expint)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("expint(x, name=None)",
            "Computes the Exponential integral Ei of `x` element-wise.",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -194,6 +196,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::fresnel_cos)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("fresnel_cos(x, name=None)",
            "Computes Fresnel's cosine integral of `x` element-wise: the integral of cos(pi t^2 / 2) from 0 to x.",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -201,6 +204,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::fresnel_sin)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("fresnel_sin(x, name=None)",
            "Computes Fresnel's sine integral of `x` element-wise: the integral of sin(pi t^2 / 2) from 0 to x.",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",
@@ -208,6 +212,7 @@ const bool defined = [] {
       .exports("tf.math.special");
   define_op(OpId::spence)
       .invoke(invoke_special_function)
+      .gradient(grad_special)
       .doc("spence(x, name=None)",
            "Computes Spence's integral of `x` element-wise: the integral of log(t) / (1 - t) from 1 to x.",
            "x: a float tensor (float32 or float64) or anything convert_to_tensor accepts.",

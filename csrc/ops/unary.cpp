@@ -137,18 +137,7 @@ Grads grad_unary(const Node& n, const Grads& g) {
   }
 }
 
-const bool registered = [] {
-  for (OpId op : {OpId::negative, OpId::abs, OpId::exp, OpId::log, OpId::log1p, OpId::expm1, OpId::sqrt, OpId::rsqrt,
-                  OpId::square, OpId::reciprocal, OpId::sin, OpId::cos, OpId::tanh, OpId::sigmoid, OpId::relu,
-                  OpId::identity, OpId::cast})
-    autograd::register_gradient(op, grad_unary);
-  return true;
-}();
-
-}  // namespace
-// ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
-namespace {
-
+// ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
 /** Runs an op of this family from a node. */
 Outputs invoke_unary(const Invocation& node) {
   return {unary(node.op, node.in(0))};
@@ -157,6 +146,7 @@ Outputs invoke_unary(const Invocation& node) {
 const bool defined = [] {
   define_op(OpId::negative)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("negative(x, name=None)",
            "Computes numerical negative value element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -164,6 +154,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::abs)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("abs(x, name=None)",
            "Computes the absolute value of a tensor.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -178,6 +169,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::exp)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("exp(x, name=None)",
            "Computes exponential of x element-wise: `y = e^x`.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -185,6 +177,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::log)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("log(x, name=None)",
            "Computes natural logarithm of x element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -192,6 +185,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::log1p)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("log1p(x, name=None)",
            "Computes natural logarithm of (1 + x) element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -199,6 +193,7 @@ const bool defined = [] {
       .exports("tf.math");
   define_op(OpId::expm1)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("expm1(x, name=None)",
            "Computes `exp(x) - 1` element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -206,6 +201,7 @@ const bool defined = [] {
       .exports("tf.math");
   define_op(OpId::sqrt)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("sqrt(x, name=None)",
            "Computes element-wise square root of the input tensor.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -213,6 +209,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::rsqrt)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("rsqrt(x, name=None)",
            "Computes reciprocal of square root of x element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -220,6 +217,7 @@ const bool defined = [] {
       .exports("tf.math");
   define_op(OpId::square)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("square(x, name=None)",
            "Computes square of x element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -227,6 +225,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::reciprocal)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("reciprocal(x, name=None)",
            "Computes the reciprocal of x element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -234,6 +233,7 @@ const bool defined = [] {
       .exports("tf.math");
   define_op(OpId::sin)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("sin(x, name=None)",
            "Computes sine of x element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -241,6 +241,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::cos)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("cos(x, name=None)",
            "Computes cos of x element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -248,6 +249,7 @@ const bool defined = [] {
       .exports("tf tf.math");
   define_op(OpId::tanh)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("tanh(x, name=None)",
            "Computes hyperbolic tangent of `x` element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -255,6 +257,7 @@ const bool defined = [] {
       .exports("tf tf.math tf.nn");
   define_op(OpId::sigmoid)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("sigmoid(x, name=None)",
            "Computes sigmoid of `x` element-wise.",
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
@@ -262,6 +265,7 @@ const bool defined = [] {
       .exports("tf tf.math tf.nn");
   define_op(OpId::relu)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("relu(x, name=None)",
            "Computes rectified linear: `max(features, 0)`.",
            "x: a float tensor.",
@@ -311,6 +315,7 @@ const bool defined = [] {
       .exports("tf.math");
   define_op(OpId::identity)
       .invoke(invoke_unary)
+      .gradient(grad_unary)
       .doc("identity(x, name=None)",
            "Return a Tensor with the same shape and contents as input.",
            "x: a tensor.",
@@ -323,6 +328,7 @@ const bool defined = [] {
            "pt.stop_gradient([1.0, 2.0])  # [1., 2.]");
   define_op(OpId::cast)
       .invoke([](const Invocation& node) -> Outputs { return {cast(node.in(0), node.attr<attrs::Cast>().dtype)}; })
+      .gradient(grad_unary)
       .doc("cast(x, dtype, name=None)",
            "Casts a tensor to a new type.",
            "x: a tensor or tensor-like.\n"
