@@ -14,7 +14,7 @@ from . import _core
 from ._tensor_api import Tensor, Variable
 
 __all__ = [
-    "tan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan", "asin", "acos", "atan2", "erfc", "erfinv", "erfcinv",
+    "atan2", "erfc", "erfinv", "erfcinv",
     "ndtri", "nextafter", "lgamma", "digamma", "lbeta", "log_sigmoid", "is_inf", "rint", "xlog1py", "xdivy",
     "multiply_no_nan", "reciprocal_no_nan", "scalar_mul", "add_n", "accumulate_n", "reduce_variance", "reduce_std",
     "reduce_euclidean_norm", "count_nonzero", "zero_fraction", "l2_normalize", "softmax", "log_softmax", "cumsum",
@@ -57,76 +57,6 @@ def _axis_arg(axis, rank, op):
 # --- element-wise ------------------------------------------------------------------------------------------------
 
 
-def tan(x, name=None):
-    """Element-wise tangent, sin(x) / cos(x)."""
-    x = _floating(x, "tan")
-    return _core.sin(x) / _core.cos(x)
-
-
-def sinh(x, name=None):
-    """Element-wise hyperbolic sine, (expm1(x) - expm1(-x)) / 2 (exact near 0)."""
-    x = _floating(x, "sinh")
-    return (_core.expm1(x) - _core.expm1(-x)) * 0.5
-
-
-def cosh(x, name=None):
-    """Element-wise hyperbolic cosine."""
-    x = _floating(x, "cosh")
-    return (_core.exp(x) + _core.exp(-x)) * 0.5
-
-
-def asinh(x, name=None):
-    """Element-wise inverse hyperbolic sine: log1p(|x| + x^2 / (1 + sqrt(1 + x^2))) with x's sign, log(2|x|)
-    where x^2 would overflow."""
-    x = _floating(x, "asinh")
-    negative = x < 0.0
-    a = _core.where(negative, -x, x)  # |x|, differentiable at 0
-    big = a > (1e8 if x.dtype == "float32" else 1e150)
-    small = _core.where(big, _const(0.0, x), a)  # keeps x^2 finite in the branch not taken (and its gradient)
-    near = _core.log1p(small + small * small / (1.0 + _core.sqrt(1.0 + small * small)))
-    far = _core.log(_core.where(big, a, _const(1.0, x))) + _pymath.log(2.0)
-    magnitude = _core.where(big, far, near)
-    return _core.where(negative, -magnitude, magnitude)
-
-
-def acosh(x, name=None):
-    """Element-wise inverse hyperbolic cosine, log1p((x - 1) + sqrt((x - 1)(x + 1))); NaN below 1."""
-    x = _floating(x, "acosh")
-    big = x > (1e8 if x.dtype == "float32" else 1e150)
-    safe = _core.where(big, _const(2.0, x), x)
-    t = safe - 1.0
-    near = _core.log1p(t + _core.sqrt(t * (safe + 1.0)))
-    far = _core.log(_core.where(big, x, _const(1.0, x))) + _pymath.log(2.0)
-    return _core.where(big, far, near)
-
-
-def atanh(x, name=None):
-    """Element-wise inverse hyperbolic tangent, log1p(2x / (1 - x)) / 2; NaN outside [-1, 1]."""
-    x = _floating(x, "atanh")
-    return 0.5 * _core.log1p(2.0 * x / (1.0 - x))
-
-
-def _atan_reduced(t):
-    """atan(t) for |t| <= 1: three half-angle steps (atan t = 2 atan(t / (1 + sqrt(1 + t^2)))) bring |t| under
-    tan(pi/16) ~ 0.2, where 13 terms of the odd Taylor series are exact in float64."""
-    for _ in range(3):
-        t = t / (1.0 + _core.sqrt(1.0 + t * t))
-    u = t * t
-    series = _const(1.0 / 25.0, t)
-    for k in range(11, -1, -1):
-        series = (1.0 / (2 * k + 1)) - u * series
-    return 8.0 * t * series
-
-
-def atan(x, name=None):
-    """Element-wise arctangent in (-pi/2, pi/2), by argument reduction and a series (see _atan_reduced)."""
-    x = _floating(x, "atan")
-    outside = _core.abs(x) > 1.0
-    inverted = 1.0 / _core.where(outside, x, _const(1.0, x))
-    reduced = _atan_reduced(_core.where(outside, inverted, x))
-    return _core.where(outside, _core.sign(x) * (_pymath.pi / 2) - reduced, reduced)
-
-
 def atan2(y, x, name=None):
     """Element-wise angle of the point (x, y), in [-pi, pi] (TF's argument order: y first)."""
     y = _floating(y, "atan2")
@@ -134,23 +64,11 @@ def atan2(y, x, name=None):
     if x.dtype != y.dtype:
         raise TypeError(f"atan2: y is {y.dtype.name} and x is {x.dtype.name}; cast one so both match")
     zero = x == 0.0
-    base = atan(y / _core.where(zero, _const(1.0, x), x))
+    base = _core.atan(y / _core.where(zero, _const(1.0, x), x))
     half_pi = _core.where(y > 0.0, _const(_pymath.pi / 2, x), _core.where(y < 0.0, _const(-_pymath.pi / 2, x),
                                                                          _core.zeros_like(y)))
     turn = _core.where(y < 0.0, _const(-_pymath.pi, x), _const(_pymath.pi, x))
     return _core.where(zero, half_pi, _core.where(x < 0.0, base + turn, base))
-
-
-def asin(x, name=None):
-    """Element-wise arcsine in [-pi/2, pi/2], 2 atan(x / (1 + sqrt(1 - x^2))); NaN outside [-1, 1]."""
-    x = _floating(x, "asin")
-    return 2.0 * atan(x / (1.0 + _core.sqrt((1.0 - x) * (1.0 + x))))
-
-
-def acos(x, name=None):
-    """Element-wise arccosine in [0, pi], 2 atan(sqrt((1 - x) / (1 + x))) (exact near x = 1)."""
-    x = _floating(x, "acos")
-    return 2.0 * atan(_core.sqrt((1.0 - x) / (1.0 + x)))
 
 
 def erfc(x, name=None):
@@ -247,7 +165,7 @@ def digamma(x, name=None):
     for c in (1.0 / 240.0, -1.0 / 252.0, 1.0 / 120.0, -1.0 / 12.0):
         tail = c + inv2 * tail
     right = _core.log(w) - 0.5 / w + inv2 * tail - shift
-    reflected = right - _pymath.pi / tan(_pymath.pi * x)
+    reflected = right - _pymath.pi / _core.tan(_pymath.pi * x)
     pole = _core.logical_and(left, _core.equal(x, _core.floor(x)))  # 0, -1, -2 ...: NaN, as TF
     return _core.where(pole, _const(np.nan, x), _core.where(left, reflected, right))
 

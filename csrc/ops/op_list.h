@@ -29,6 +29,15 @@
   PT_OP(tanh, unary, 1, true, None)                         \
   PT_OP(sigmoid, unary, 1, true, None)                      \
   PT_OP(relu, unary, 1, true, None)                         \
+  PT_OP(tan, unary, 1, true, None)                         \
+  PT_OP(sinh, unary, 1, true, None)                        \
+  PT_OP(cosh, unary, 1, true, None)                        \
+  PT_OP(asin, unary, 1, true, None)                        \
+  PT_OP(acos, unary, 1, true, None)                        \
+  PT_OP(atan, unary, 1, true, None)                        \
+  PT_OP(asinh, unary, 1, true, None)                       \
+  PT_OP(acosh, unary, 1, true, None)                       \
+  PT_OP(atanh, unary, 1, true, None)                       \
   PT_OP(floor, unary, 1, false, None)                       \
   PT_OP(ceil, unary, 1, false, None)                        \
   PT_OP(round, unary, 1, false, None)                       \

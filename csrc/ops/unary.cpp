@@ -128,6 +128,17 @@ Grads grad_unary(const Node& n, const Grads& g) {
     case OpId::sin: return {mul(dy, unary(OpId::cos, x))};
     case OpId::cos: return {neg(mul(dy, unary(OpId::sin, x)))};
     case OpId::tanh: return {mul(dy, autograd::sub(scalar(1, dt), mul(y, y)))};
+    case OpId::tan: return {mul(dy, autograd::add(scalar(1, dt), mul(y, y)))};
+    case OpId::sinh: return {mul(dy, unary(OpId::cosh, x))};
+    case OpId::cosh: return {mul(dy, unary(OpId::sinh, x))};
+    // TF's: the arcsine and arccosine by 1 / sqrt(1 - x^2), atan by 1 / (1 + x^2); the inverse hyperbolic
+    // functions by their outputs (1 / cosh(y), 1 / sinh(y)), which stay finite where x^2 overflows.
+    case OpId::asin: return {mul(dy, unary(OpId::rsqrt, autograd::sub(scalar(1, dt), mul(x, x))))};
+    case OpId::acos: return {neg(mul(dy, unary(OpId::rsqrt, autograd::sub(scalar(1, dt), mul(x, x)))))};
+    case OpId::atan: return {div(dy, autograd::add(scalar(1, dt), mul(x, x)))};
+    case OpId::asinh: return {div(dy, unary(OpId::cosh, y))};
+    case OpId::acosh: return {div(dy, unary(OpId::sinh, y))};
+    case OpId::atanh: return {div(dy, autograd::sub(scalar(1, dt), mul(x, x)))};
     case OpId::sigmoid: return {mul(dy, mul(y, autograd::sub(scalar(1, dt), y)))};
     case OpId::relu: return {relu_grad(dy, x)};
     case OpId::identity: return {dy};
@@ -255,6 +266,78 @@ const bool defined = [] {
            "x: a tensor or anything convert_to_tensor accepts (number, list, numpy array).",
            "pt.math.tanh([0.0, 0.5, 1.0])  # [0. , 0.4621, 0.7616]")
       .exports("tf tf.math tf.nn");
+  define_op(OpId::tan)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("tan(x, name=None)",
+           "Computes tan of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.tan([0.0, 0.5, 1.0])  # [0. , 0.5463, 1.5574]")
+      .exports("tf tf.math");
+  define_op(OpId::sinh)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("sinh(x, name=None)",
+           "Computes hyperbolic sine of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.sinh([-1.0, 0.0, 2.0])  # [-1.1752, 0. , 3.6269]")
+      .exports("tf tf.math");
+  define_op(OpId::cosh)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("cosh(x, name=None)",
+           "Computes hyperbolic cosine of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.cosh([-1.0, 0.0, 2.0])  # [1.5431, 1. , 3.7622]")
+      .exports("tf tf.math");
+  define_op(OpId::asin)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("asin(x, name=None)",
+           "Computes the trignometric inverse sine of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.asin([-1.0, 0.0, 0.5])  # [-1.5708, 0. , 0.5236]")
+      .exports("tf tf.math");
+  define_op(OpId::acos)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("acos(x, name=None)",
+           "Computes acos of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.acos([-1.0, 0.0, 0.5])  # [3.1416, 1.5708, 1.0472]")
+      .exports("tf tf.math");
+  define_op(OpId::atan)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("atan(x, name=None)",
+           "Computes the trignometric inverse tangent of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.atan([-1.0, 0.0, 2.0])  # [-0.7854, 0. , 1.1071]")
+      .exports("tf tf.math");
+  define_op(OpId::asinh)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("asinh(x, name=None)",
+           "Computes inverse hyperbolic sine of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.asinh([-1.0, 0.0, 2.0])  # [-0.8814, 0. , 1.4436]")
+      .exports("tf tf.math");
+  define_op(OpId::acosh)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("acosh(x, name=None)",
+           "Computes inverse hyperbolic cosine of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.acosh([1.0, 2.0, 10.0])  # [0. , 1.317 , 2.9932]")
+      .exports("tf tf.math");
+  define_op(OpId::atanh)
+      .invoke(invoke_unary)
+      .gradient(grad_unary)
+      .doc("atanh(x, name=None)",
+           "Computes inverse hyperbolic tangent of x element-wise.",
+           "x: a float tensor or anything convert_to_tensor accepts (number, list, numpy array).",
+           "pt.math.atanh([-0.5, 0.0, 0.9])  # [-0.5493, 0. , 1.4722]")
+      .exports("tf tf.math");
   define_op(OpId::sigmoid)
       .invoke(invoke_unary)
       .gradient(grad_unary)

@@ -157,6 +157,15 @@ void register_unary_kernels() {
   PT_FLOAT_UNARY(sin, a.sin());
   PT_FLOAT_UNARY(cos, a.cos());
   PT_EXP_UNARY(tanh, tanh_f32, a.tanh());
+  PT_FLOAT_UNARY(tan, a.tan());
+  PT_SCALAR_UNARY(sinh, FloatTypes, T, std::sinh(v));
+  PT_SCALAR_UNARY(cosh, FloatTypes, T, std::cosh(v));
+  PT_FLOAT_UNARY(asin, a.asin());
+  PT_FLOAT_UNARY(acos, a.acos());
+  PT_FLOAT_UNARY(atan, a.atan());
+  PT_FLOAT_UNARY(asinh, a.asinh());
+  PT_FLOAT_UNARY(acosh, a.acosh());
+  PT_FLOAT_UNARY(atanh, a.atanh());
   PT_EXP_UNARY(sigmoid, sigmoid_f32, (1.0 + (-a).exp()).inverse());
   PT_FLOAT_UNARY(floor, a.floor());
   PT_FLOAT_UNARY(ceil, a.ceil());
