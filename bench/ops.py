@@ -97,6 +97,30 @@ def case_exp_1e6(size=None):
     return fns
 
 
+def case_tan_1e6(size=None):
+    a_np = np.random.default_rng(0).uniform(-1.5, 1.5, 10**6).astype(np.float32)
+    a = pt.constant(a_np)
+    tan = pt.math.tan
+    _check("tan_1e6", tan(a).numpy(), np.tan(a_np), 1e-5)
+    fns = {"pytensor": lambda: tan(a), "numpy": lambda: np.tan(a_np)}
+    if torch is not None:
+        at = torch.from_numpy(a_np)
+        fns["torch"] = lambda: torch.tan(at)
+    return fns
+
+
+def case_cumsum_1000x1000(size=None):
+    a_np = np.random.default_rng(0).random((1000, 1000), dtype=np.float32)
+    a = pt.constant(a_np)
+    cumsum = pt.math.cumsum
+    _check("cumsum_1000x1000", cumsum(a, axis=1).numpy(), np.cumsum(a_np, axis=1), 1e-5)
+    fns = {"pytensor": lambda: cumsum(a, axis=1), "numpy": lambda: np.cumsum(a_np, axis=1)}
+    if torch is not None:
+        at = torch.from_numpy(a_np)
+        fns["torch"] = lambda: torch.cumsum(at, dim=1)
+    return fns
+
+
 def case_matmul(n):
     rng = np.random.default_rng(0)
     a_np = rng.standard_normal((n, n), dtype=np.float32)
@@ -166,6 +190,8 @@ def run(args):
     timed("add_1e7", "ms/op", case_add_1e7, 1e3)
     timed("reduce_sum_1e7", "ms/op", case_reduce_sum_1e7, 1e3)
     timed("exp_1e6", "ms/op", case_exp_1e6, 1e3)
+    timed("tan_1e6", "ms/op", case_tan_1e6, 1e3)
+    timed("cumsum_1000x1000", "ms/op", case_cumsum_1000x1000, 1e3)
     for n in args.matmul_sizes:
         timed(f"matmul_{n}", "GFLOPS", lambda n=n: case_matmul(n), flops=2.0 * n ** 3)
     if want("import"):

@@ -324,9 +324,7 @@ def unique_with_counts(x, out_idx="int32", name=None):
         return result(x, _core.zeros((0,), out_idx), _core.zeros((0,), out_idx))
     first = _first_equal(_core.stop_gradient(x))
     is_first = _core.equal(first, _core.range(n, dtype="int32"))
-    from ._math_ops import cumsum
-
-    numbered = cumsum(_core.cast(is_first, "int32")) - 1
+    numbered = _core.cumsum(_core.cast(is_first, "int32")) - 1
     idx = _core.gather(numbered, first)
     y = _core.boolean_mask(x, is_first)
     count = _core.unsorted_segment_sum(_core.ones((n,), "int32"), idx, y._shape_tuple()[0])

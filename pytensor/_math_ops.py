@@ -17,8 +17,8 @@ __all__ = [
     "atan2", "erfc", "erfinv", "erfcinv",
     "ndtri", "nextafter", "lgamma", "digamma", "lbeta", "log_sigmoid", "is_inf", "rint", "xlog1py", "xdivy",
     "multiply_no_nan", "reciprocal_no_nan", "scalar_mul", "add_n", "accumulate_n", "reduce_variance", "reduce_std",
-    "reduce_euclidean_norm", "count_nonzero", "zero_fraction", "l2_normalize", "softmax", "log_softmax", "cumsum",
-    "cumprod", "cumulative_logsumexp", "segment_sum", "segment_mean", "segment_max", "segment_min", "segment_prod",
+    "reduce_euclidean_norm", "count_nonzero", "zero_fraction", "l2_normalize", "softmax", "log_softmax",
+    "cumulative_logsumexp", "segment_sum", "segment_mean", "segment_max", "segment_min", "segment_prod",
     "unsorted_segment_mean", "unsorted_segment_sqrt_n", "unsorted_segment_max", "unsorted_segment_min",
     "unsorted_segment_prod", "top_k", "in_top_k", "bincount", "confusion_matrix", "invert_permutation",
     "is_non_decreasing", "is_strictly_increasing", "polyval", "complex", "real", "imag", "conj", "angle",
@@ -345,22 +345,6 @@ def _shift(x, axis, shift, fill):
     paddings = [[0, 0]] * x.ndim
     paddings[axis] = [shift, 0]
     return _core.pad(x[tuple(index)], paddings, constant_values=fill)
-
-
-def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
-    """Cumulative sum along `axis`; `exclusive` leaves out each element itself, `reverse` runs from the end.
-
-    Example:
-        >>> tf.math.cumsum([1, 2, 3])  # [1, 3, 6]
-    """
-    x = _tensor(x, "float32")
-    return _scan(x, axis, exclusive, reverse, _core.add, 0, "cumsum")
-
-
-def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
-    """Cumulative product along `axis` (see cumsum for `exclusive` and `reverse`)."""
-    x = _tensor(x, "float32")
-    return _scan(x, axis, exclusive, reverse, _core.multiply, 1, "cumprod")
 
 
 def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):

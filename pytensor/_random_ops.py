@@ -257,7 +257,8 @@ _POISSON_BLOCK = 1 << 21  # entries of the cumulative-probability table built at
 def _poisson_samples(rate, uniform, dtype):
     """Poisson(rate) samples by inversion: the count of cumulative probabilities P(X <= k), k = 0..K, below a
     uniform draw, with K = rate + 12 sqrt(rate) + 12 (the mass beyond is under 1e-30)."""
-    from ._math_ops import cumsum, lgamma
+    from ._core import cumsum
+    from ._math_ops import lgamma
 
     values = np.asarray(rate)
     if values.size and (values.min() < 0 or values.max() > _POISSON_MAX_RATE):

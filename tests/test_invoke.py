@@ -339,6 +339,10 @@ VALUE_RULES = {
     "categorical": (lambda: pt.random.categorical([[0.0, 1.0]], -2), _INVALID,
                     r"categorical: num_samples must be non-negative, got num_samples = -2"),
     "fill": (lambda: pt.fill([2], [1.0, 2.0]), _INVALID, r"fill: value must be a scalar, got a tensor of shape \(2,\)"),
+    "cumsum": (lambda: pt.math.cumsum([1.0, 2.0], axis=3), _INVALID,
+               r"cumsum: axis 3 is out of range for a tensor of rank 1; expected an axis in \[-1, 1\)"),
+    "cumprod": (lambda: pt.math.cumprod(5.0), _INVALID,
+                r"cumprod: the input must have at least one dimension, got a scalar"),
     "conv2d_max_pool_backprop_input": (
         lambda: _core.conv2d_max_pool_backprop_input([1, 6, 6, 2], _W, _POOLED, _POOLED, 1, "VALID", 1, 2, 2, "SAMEE"),
         _INVALID, r"conv2d_max_pool_backprop_input: padding must be 'VALID' or 'SAME', got 'SAMEE'"),

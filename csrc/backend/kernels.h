@@ -247,6 +247,11 @@ constexpr int kReduceMaxDims = 64;
 using ReduceKernel = void(const Tensor& x, const std::vector<bool>& reduced, int64_t count, const Tensor& out);
 /** argmax / argmin along `axis` (length >= 1) into out (int32 or int64, dense, at least one element). */
 using ArgReduceKernel = void(const Tensor& x, int64_t axis, const Tensor& out);
+/**
+ * cumsum / cumprod of dense x along `axis` into dense out (x's shape, at least one element): out[k] combines x[0..k]
+ * in order (exclusive: x[0..k-1], the identity at k = 0; reverse: from the end), one sequential pass per line.
+ */
+using ScanKernel = void(const Tensor& x, int64_t axis, bool exclusive, bool reverse, const Tensor& out);
 
 // ---- convolution -----------------------------------------------------------------------
 /** Sizes of one convolution: input (n, h, w, c), filter (kh, kw, c, co), output (n, oh, ow, co), pads before. */

@@ -161,6 +161,7 @@ Grads grad_activation(const autograd::Node& n, const Grads& gs) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 const bool defined = [] {
   define_op(OpId::relu6)
       .invoke([](const Invocation& node) -> Outputs { return {relu6(node.in(0))}; })

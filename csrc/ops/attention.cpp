@@ -124,6 +124,7 @@ Grads grad_attention(const autograd::Node& n, const Grads& gs) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 const bool defined = [] {
   define_op(OpId::dot_product_attention)
       .invoke([](const Invocation& node) -> Outputs {

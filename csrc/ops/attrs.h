@@ -72,6 +72,8 @@ struct Cast { static constexpr const char* kName = "Cast"; DType dtype = DType::
 struct Reduce { static constexpr const char* kName = "Reduce"; std::vector<int64_t> axes; bool keepdims = false; };
 /** argmax, argmin. */
 struct ArgReduce { static constexpr const char* kName = "ArgReduce"; int64_t axis = 0; DType output_type = DType::Int64; };
+/** cumsum, cumprod: the scanned axis (normalized to [0, rank)), TF's exclusive and reverse flags. */
+struct Scan { static constexpr const char* kName = "Scan"; int64_t axis = 0; bool exclusive = false, reverse = false; };
 /** matmul. */
 struct Matmul { static constexpr const char* kName = "Matmul"; bool transpose_a = false, transpose_b = false; };
 /** reshape, broadcast_to: the target shape (reshape: as given, -1 included). */
@@ -269,7 +271,7 @@ struct Elementwise {
 namespace pt {
 
 /** Every attribute struct; a node holds one (type-tagged), the one its op's registry row names. */
-using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgReduce, attrs::Matmul, attrs::TargetShape,
+using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgReduce, attrs::Scan, attrs::Matmul, attrs::TargetShape,
                            attrs::Ints, attrs::Axis, attrs::Split, attrs::Pad, attrs::Gather, attrs::OneHot,
                            attrs::StridedSlice, attrs::StridedSliceGrad, attrs::SegmentSum, attrs::ScatterNd,
                            attrs::Dropout, attrs::LeakyRelu, attrs::Gelu, attrs::Silu, attrs::Conv2d,
@@ -290,7 +292,8 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
  */
 #define PT_ATTR_FIELDS(F)                                                                                          \
   F(attrs::Cast, dtype) F(attrs::Reduce, axes) F(attrs::Reduce, keepdims) F(attrs::ArgReduce, axis)                \
-  F(attrs::ArgReduce, output_type) F(attrs::Matmul, transpose_a) F(attrs::Matmul, transpose_b)                     \
+  F(attrs::ArgReduce, output_type) F(attrs::Scan, axis) F(attrs::Scan, exclusive) F(attrs::Scan, reverse)          \
+  F(attrs::Matmul, transpose_a) F(attrs::Matmul, transpose_b)                                                      \
   F(attrs::TargetShape, shape) F(attrs::Ints, values) F(attrs::Axis, axis) F(attrs::Split, sizes)                  \
   F(attrs::Split, axis) F(attrs::Pad, paddings) F(attrs::Pad, mode) F(attrs::Pad, constant_values)                 \
   F(attrs::Gather, axis) F(attrs::Gather, batch_dims) F(attrs::OneHot, depth) F(attrs::OneHot, on_value)           \

@@ -233,6 +233,7 @@ Grads grad_clip(const Node& n, const Grads& gs) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 /** Runs an op of this family from a node. */
 Outputs invoke_binary(const Invocation& node) {
   return {binary(node.op, node.in(0), node.in(1))};

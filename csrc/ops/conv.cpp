@@ -213,6 +213,7 @@ Grads grad_dilation2d(const autograd::Node& n, const Grads& gs) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 const bool defined = [] {
   define_op(OpId::conv2d)
       .invoke([](const Invocation& node) -> Outputs {

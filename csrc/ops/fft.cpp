@@ -176,6 +176,7 @@ Grads grad_fft(const Node& n, const Grads& gs) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 /** Runs fft and the ops beside it from a node. */
 Outputs invoke_fft(const Invocation& node) {
   return {fft(node.op, node.in(0))};

@@ -119,6 +119,7 @@ std::vector<Tensor> grad_matmul(const autograd::Node& n, const std::vector<Tenso
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 const bool defined = [] {
   define_op(OpId::matmul)
       .invoke([](const Invocation& node) -> Outputs {

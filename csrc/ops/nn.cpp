@@ -204,6 +204,7 @@ Grads grad_dropout(const autograd::Node& n, const Grads& gs) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 const bool defined = [] {
   define_op(OpId::softmax)
       .invoke([](const Invocation& node) -> Outputs { return {softmax(node.in(0), node.attr<attrs::Axis>().axis)}; })

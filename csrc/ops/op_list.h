@@ -81,6 +81,8 @@
   PT_OP(reduce_all, reduce, 1, false, Reduce)               \
   PT_OP(argmax, reduce, 1, false, ArgReduce)                \
   PT_OP(argmin, reduce, 1, false, ArgReduce)                \
+  PT_OP(cumsum, reduce, 1, true, Scan)                      \
+  PT_OP(cumprod, reduce, 1, true, Scan)                     \
   /* linear algebra */                                      \
   PT_OP(matmul, linalg, 2, true, Matmul)                    \
   /* shape and indexing */                                  \

@@ -288,6 +288,7 @@ Grads grad_avg_pool2d_grad(const autograd::Node& n, const Grads& gs) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 const bool defined = [] {
   define_op(OpId::max_pool2d)
       .invoke([](const Invocation& node) -> Outputs {

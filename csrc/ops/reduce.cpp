@@ -128,6 +128,30 @@ Tensor arg_reduce_kernel(OpId op, const Tensor& x, int64_t axis, DType out_dtype
 }
 }  // namespace
 
+namespace {
+/**
+ * cumsum / cumprod of x along `axis`: out[k] combines x[0..k] in order (exclusive: x[0..k-1], starting from the
+ * identity; reverse: from the end). float16 / bfloat16 accumulate in float32, rounded once at the end.
+ */
+Tensor scan(OpId op, const Tensor& x, int64_t axis, bool exclusive, bool reverse) {
+  if (computes_in_float32(x.dtype())) return cast(scan(op, widened(x), axis, exclusive, reverse), x.dtype());
+  if (is_complex(x.dtype()) && op == OpId::cumsum) {  // linear: part by part
+    auto [re, im] = complex_parts(x);
+    return make_complex(scan(op, re, axis, exclusive, reverse), scan(op, im, axis, exclusive, reverse), x.dtype());
+  }
+  PT_OP_SCOPE;
+  const char* name = op_def(op).name;
+  check_arg(x.ndim() >= 1, name, ": the input must have at least one dimension, got a scalar; reshape it to [1]");
+  const int64_t a = normalize_axis(axis, x.ndim(), name);
+  if (x.dtype() == DType::Bool) throw_bool_arith(name);
+  backend::ScanKernel* run = kernel<backend::ScanKernel>(op, x.device(), x.dtype());
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  if (out.numel() > 0) run(contiguous(x), a, exclusive, reverse, out);
+  PT_RECORD(op, {x}, {out}, attrs::Scan{a, exclusive, reverse});
+  return out;
+}
+}  // namespace
+
 Tensor arg_reduce(OpId op, const Tensor& x, int64_t axis, DType out_dtype) {
   if (computes_in_float32(x.dtype())) return arg_reduce(op, widened(x), axis, out_dtype);
   PT_OP_SCOPE;
@@ -193,7 +217,17 @@ Grads grad_reduce(const Node& n, const Grads& gs) {
   }
 }
 
+Grads grad_scan(const Node& n, const Grads& gs) {
+  const auto& s = n.attr<attrs::Scan>();
+  // A cumsum's input gradient is the output gradients summed the other way.
+  if (n.op == OpId::cumsum) return {scan(OpId::cumsum, gs[0], s.axis, s.exclusive, !s.reverse)};
+  // TF's cumprod gradient: that sum of y * dy, over x (so infinite or NaN where x is 0, as TF's).
+  Tensor t = scan(OpId::cumsum, autograd::mul(n.outputs[0], gs[0]), s.axis, s.exclusive, !s.reverse);
+  return {autograd::div(t, n.inputs[0])};
+}
+
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 /** Runs reduce_sum and the ops beside it from a node. */
 Outputs invoke_reduce(const Invocation& node) {
   const auto& r = node.attr<attrs::Reduce>();
@@ -204,6 +238,12 @@ Outputs invoke_reduce(const Invocation& node) {
 Outputs invoke_arg_reduce(const Invocation& node) {
   const auto& r = node.attr<attrs::ArgReduce>();
   return {arg_reduce(node.op, node.in(0), r.axis, r.output_type)};
+}
+
+/** Runs cumsum/cumprod from a node. */
+Outputs invoke_scan(const Invocation& node) {
+  const auto& s = node.attr<attrs::Scan>();
+  return {scan(node.op, node.in(0), s.axis, s.exclusive, s.reverse)};
 }
 
 const bool defined = [] {
@@ -303,6 +343,29 @@ const bool defined = [] {
            "output_type: int32 or int64 (default int64) for the indices.",
            "pt.argmin([[1.0, 5.0], [3.0, 2.0]], axis=1)  # [0, 1]")
       .exports("tf tf.math");
+  define_op(OpId::cumsum)
+      .invoke(invoke_scan)
+      .gradient(grad_scan)
+      .doc("cumsum(x, axis=0, exclusive=False, reverse=False, name=None)",
+           "Compute the cumulative sum of the tensor `x` along `axis`.",
+           "x: a numeric tensor of rank >= 1.\n"
+           "axis: the axis to sum along (negative counts from the end).\n"
+           "exclusive: if True, each sum leaves out its own element (the first is 0).\n"
+           "reverse: if True, sum from the end of the axis.",
+           "pt.math.cumsum([1.0, 2.0, 3.0], exclusive=True)  # [0., 1., 3.]")
+      .exports("tf tf.math");
+  define_op(OpId::cumprod)
+      .invoke(invoke_scan)
+      .gradient(grad_scan)
+      .doc("cumprod(x, axis=0, exclusive=False, reverse=False, name=None)",
+           "Compute the cumulative product of the tensor `x` along `axis`.",
+           "x: a numeric tensor of rank >= 1.\n"
+           "axis: the axis to multiply along (negative counts from the end).\n"
+           "exclusive: if True, each product leaves out its own element (the first is 1).\n"
+           "reverse: if True, multiply from the end of the axis.",
+           "pt.math.cumprod([1.0, 2.0, 3.0], reverse=True)  # [6., 6., 3.]",
+           "The gradient is TF's, cumsum(y * dy) in the other direction divided by x: infinite or NaN where x is 0.")
+      .exports("tf.math");
   return true;
 }();
 

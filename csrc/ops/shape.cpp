@@ -871,6 +871,7 @@ Grads grad_shape(const Node& n, const Grads& g) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 const bool defined = [] {
   define_op(OpId::reshape)
       .invoke([](const Invocation& node) -> Outputs {

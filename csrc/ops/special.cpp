@@ -72,6 +72,7 @@ Tensor derivative(const autograd::Node& n) {
 Grads grad_special(const autograd::Node& n, const Grads& gs) { return {mul(gs[0], derivative(n))}; }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 /** Runs bessel_i0 and the ops beside it from a node. */
 Outputs invoke_special_function(const Invocation& node) {
   return {special_function(node.op, node.in(0))};

@@ -149,6 +149,7 @@ Grads grad_unary(const Node& n, const Grads& g) {
 }
 
 // ---- each op's definition: how a recorded node runs it, its gradient, its docstring, the TF modules exporting it
+
 /** Runs an op of this family from a node. */
 Outputs invoke_unary(const Invocation& node) {
   return {unary(node.op, node.in(0))};

@@ -116,6 +116,40 @@ def _arg_ref(fn):
     return ref
 
 
+# ---- scans -------------------------------------------------------------------------------
+SCAN_CASES = [
+    ((2, 3, 4), "contiguous", {}), ((2, 3, 4), "contiguous", {"axis": 1}),
+    ((2, 3, 4), "contiguous", {"axis": -1, "exclusive": True}), ((2, 3, 4), "contiguous", {"axis": 2, "reverse": True}),
+    ((2, 3, 4), "contiguous", {"axis": 1, "exclusive": True, "reverse": True}), ((5,), "contiguous", {}),
+    ((1,), "contiguous", {"exclusive": True}), ((0, 3), "contiguous", {"axis": 0}), ((0, 3), "contiguous", {"axis": 1}),
+    ((4, 5), "transposed", {"axis": 1}), ((3, 4), "strided", {"axis": 0, "reverse": True}), ((6,), "reversed", {}),
+    ((3, 1000), "contiguous", {"axis": 1}), ((1000, 3), "contiguous", {"axis": 0, "exclusive": True}),
+    ((200000,), "contiguous", {"reverse": True}),
+]
+
+
+def sample_scan(op, dtype, rng):
+    for shape, layout, kw in SCAN_CASES:
+        if op.name == "cumprod" and shape and max(shape) > 100:
+            continue  # long products over/underflow; the small cases cover the kernel
+        dom = op.domain(0)
+        if dtype in FLOATS and shape and max(shape) > 100:
+            dom = Domain(0, 1)  # same-sign values keep the float32 rounding error relative to the sum
+        yield SampleInput((make(shape, dtype, rng, dom, layout),), dict(kw), desc=f"{layout} {shape} {kw}")
+
+
+def _scan_ref(fn, identity):
+    """numpy's sequential scan in the input's dtype (integers wrap, as TF's); exclusive shifts it by one."""
+    def ref(x, axis=0, exclusive=False, reverse=False):
+        a = np.flip(x, axis) if reverse else x
+        r = fn(a, axis=axis, dtype=x.dtype)
+        if exclusive and r.shape[axis]:
+            first = np.full_like(np.take(r, [0], axis=axis), identity)
+            r = np.concatenate([first, np.delete(r, -1, axis=axis)], axis=axis)
+        return np.flip(r, axis) if reverse else r
+    return ref
+
+
 # One row per registry op of this family; tests/op_db/__init__.py joins the families into `op_db`.
 ROWS = [
     OpInfo(name="reduce_sum", family="reduce", api="reduce_sum", ref=_reduce_ref(_sum), sample_inputs_func=sample_reduce,
@@ -141,4 +175,9 @@ ROWS = [
            dtypes=NUMERIC + NARROW_INTS, unsupported_dtypes=BOOL),
     OpInfo(name="argmin", family="reduce", api="argmin", ref=_arg_ref(np.argmin), sample_inputs_func=sample_arg,
            dtypes=NUMERIC + NARROW_INTS, unsupported_dtypes=BOOL),
+    OpInfo(name="cumsum", family="reduce", api="math.cumsum|cumsum", ref=_scan_ref(np.cumsum, 0),
+           sample_inputs_func=sample_scan, dtypes=NUMERIC + NARROW_INTS, unsupported_dtypes=BOOL, differentiable=True),
+    OpInfo(name="cumprod", family="reduce", api="math.cumprod", ref=_scan_ref(np.cumprod, 1),
+           sample_inputs_func=sample_scan, dtypes=NUMERIC + NARROW_INTS, unsupported_dtypes=BOOL, differentiable=True,
+           domains=(Domain(-2, 2.5, exclude=(0.0,)),)),
 ]

@@ -179,7 +179,64 @@ void arg_reduce_into(const Tensor& x, int64_t a, const Tensor& out) {
     };                                                                                            \
   })
 
+namespace {
+
+/** x + y wrapping around for integers (TF's CPU sums do), as the reductions add. */
+template <class T>
+struct ScanAdd {
+  static T identity() { return T(0); }
+  T operator()(T a, T b) const { return wrap_add(a, b); }
+};
+/** x * y, wrapping around for integers. */
+template <class T>
+struct ScanMultiply {
+  static T identity() { return T(1); }
+  T operator()(T a, T b) const { return wrap_mul(a, b); }
+};
+
+/**
+ * A scan of dense x viewed as (outer, n, inner) along n: each line sequentially, in order (TF's Eigen scan adds in
+ * the same order, so float sums round as TF's do). Lines along the last axis run one per task; otherwise a task takes
+ * an outer slice and walks it row by row, each row combining the previous row's results element by element.
+ */
+template <class T, class Combine>
+void scan_into(const Tensor& x, int64_t axis, bool exclusive, bool reverse, const Tensor& out) {
+  const Shape& shape = x.shape();
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= shape[d];
+  for (int64_t d = axis + 1; d < x.ndim(); ++d) inner *= shape[d];
+  const int64_t n = shape[axis];
+  const T* src = x.data<T>();
+  T* dst = out.data<T>();
+  const Combine combine;
+  parallel_for(outer, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(1, n * inner)), [&](int64_t lo, int64_t hi) {
+    for (int64_t o = lo; o < hi; ++o) {
+      const T* s = src + o * n * inner;
+      T* d = dst + o * n * inner;
+      for (int64_t step = 0; step < n; ++step) {
+        const int64_t k = reverse ? n - 1 - step : step;
+        const T* row = s + k * inner;
+        T* row_out = d + k * inner;
+        const T* prev_out = step == 0 ? nullptr : d + (reverse ? k + 1 : k - 1) * inner;
+        const T* prev_in = step == 0 ? nullptr : s + (reverse ? k + 1 : k - 1) * inner;
+        for (int64_t i = 0; i < inner; ++i) {
+          if (exclusive) row_out[i] = step == 0 ? Combine::identity() : combine(prev_out[i], prev_in[i]);
+          else row_out[i] = step == 0 ? row[i] : combine(prev_out[i], row[i]);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
 void register_reduce_kernels() {
+  const auto cumsum = [](auto tag) { return &scan_into<decltype(tag), ScanAdd<decltype(tag)>>; };
+  const auto cumprod = [](auto tag) { return &scan_into<decltype(tag), ScanMultiply<decltype(tag)>>; };
+  register_each(NumericTypes{}, OpId::cumsum, Device::CPU, cumsum);
+  register_each(NarrowIntTypes{}, OpId::cumsum, Device::CPU, cumsum);
+  register_each(NumericTypes{}, OpId::cumprod, Device::CPU, cumprod);
+  register_each(NarrowIntTypes{}, OpId::cumprod, Device::CPU, cumprod);
   // NarrowIntTypes (int8, int16, uint16, uint32, uint64) as TF's CPU kernels: sums and products wrap around.
   PT_REDUCE(reduce_sum, NumericTypes, SumReducer<T, T>);
   PT_REDUCE(reduce_sum, NarrowIntTypes, SumReducer<T, T>);
