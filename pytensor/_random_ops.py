@@ -12,8 +12,8 @@ uniform and normal draws are applied with core ops, so tapes differentiate throu
 
 ``gamma`` and ``poisson`` (the stateful ones) give TF's numbers too: TF's seed rules (the core's, ops/random_seed.h)
 reserve the call's stretch of the stream of TF's RandomGamma or RandomPoissonV2 kernel, which the philox_gamma and
-philox_poisson ops draw from. Eagerly only: a tf.function graph holds that state as a constant (a new registry op would
-redraw it on every run).
+philox_poisson ops draw from; in a tf.function graph a uniform integer draw gives that state, so that each run draws
+anew (pytensor's own numbers there: a graph cannot reserve TF's stretch without an op of its own).
 """
 
 import enum
@@ -207,7 +207,14 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=No
 
 
 def _stateful_state(seed, op, dtype, dtype2, outputs):
-    """The int64 Philox state of a stateful gamma or Poisson call: its reserved stretch of TF's kernel stream."""
+    """The int64 Philox state of a stateful gamma or Poisson call: eagerly its reserved stretch of TF's kernel stream;
+    in a tf.function graph, a key and counter drawn by the uniform integer op, which the graph draws anew on every
+    run under the same seed rules (a constant state would repeat its numbers; TF's graphs seed otherwise too)."""
+    from ._tf_misc import inside_function  # _tf_misc imports the function machinery, which imports this module
+
+    if inside_function():
+        words = _core.random_uniform((2,), 0, 2 ** 31 - 1, "int64", seed)
+        return _core.concat([_core.zeros((1,), "int64"), words], 0)
     return _core.constant(np.array(_core._stateful_state(seed, op, dtype, dtype2, outputs), np.int64), "int64")
 
 

@@ -21,6 +21,8 @@ namespace pt::cpu {
 namespace {
 
 using backend::bits64;
+using backend::tf_double;
+using backend::tf_float;
 using backend::Philox4x32;
 using backend::PhiloxCounter;
 using backend::PhiloxStream;
@@ -34,22 +36,6 @@ constexpr int64_t kGrainBlocks = 1024;
 using TileWords = uint32_t[4][kTileBlocks];
 
 PhiloxStream stream_of(const PhiloxCounter& c) { return PhiloxStream(c.key, c.counter_lo, c.counter_hi); }
-
-/** TF's Uint32ToFloat: the low 23 bits as the mantissa of a float in [1, 2), minus 1. */
-inline float tf_float(uint32_t x) {
-  const uint32_t bits = (x & 0x7FFFFFu) | 0x3F800000u;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f - 1.0f;
-}
-
-/** TF's Uint64ToDouble: the low 20 bits of `hi` and `lo` as the mantissa of a double in [1, 2), minus 1. */
-inline double tf_double(uint32_t hi, uint32_t lo) {
-  const uint64_t bits = (static_cast<uint64_t>(hi & 0xFFFFFu) << 32) | lo | (uint64_t{1023} << 52);
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d - 1.0;
-}
 
 /**
  * TF's BoxMullerFloat: sin and cos of a float angle times a float radius. Each step as TF's C++ computes it (the
@@ -642,9 +628,6 @@ void state_from_seed(const Tensor& seed, const Tensor& out) {
 // ---- the stateful ops: TF's kernels of RandomStandardNormal, RandomUniform(Int), TruncatedNormal, Multinomial and
 // RandomShuffle, followed by tf.random's scaling (a separate multiply and add in the dtype, as TF's ops round them).
 
-/** The stream of a stateful op's seeds (ops/random_seed.h): key s1, counter [reserved offset, s2] (TF's PhiloxRandom). */
-PhiloxCounter stateful_stream(const backend::PhiloxKey& k) { return {k.seed & 0xFFFFFFFFu, k.counter, k.seed >> 32}; }
-
 /** out = out * scale, then + shift when `shift` (TF's mul and add ops, each rounded in T). */
 template <class T>
 void scale_shift(const Tensor& out, T scale, T shift, bool add) {
@@ -660,17 +643,17 @@ void scale_shift(const Tensor& out, T scale, T shift, bool add) {
 /** tf.random.normal: standard normals times stddev plus mean (none for 0 and 1: exact, as no draw is -0). */
 template <class T, bool kTruncated>
 void stateful_normal(const Tensor& out, double mean, double stddev, const backend::PhiloxKey& key) {
-  if constexpr (kTruncated) truncated_normal<T>(out, stateful_stream(key), 0, 0);
-  else if constexpr (std::is_same_v<T, float>) normal_float32(out, stateful_stream(key), 0, 0);
-  else normal_float64(out, stateful_stream(key), 0, 0);
+  if constexpr (kTruncated) truncated_normal<T>(out, backend::stateful_counter(key), 0, 0);
+  else if constexpr (std::is_same_v<T, float>) normal_float32(out, backend::stateful_counter(key), 0, 0);
+  else normal_float64(out, backend::stateful_counter(key), 0, 0);
   if (mean != 0 || stddev != 1) scale_shift<T>(out, static_cast<T>(stddev), static_cast<T>(mean), true);
 }
 
 /** tf.random.uniform of a float dtype: u * maxval for minval 0, else u * (maxval - minval) + minval, in T. */
 template <class T>
 void stateful_uniform(const Tensor& out, double minval, double maxval, const backend::PhiloxKey& key) {
-  if constexpr (std::is_same_v<T, float>) uniform_float32(out, stateful_stream(key), 0, 0);
-  else uniform_float64(out, stateful_stream(key), 0, 0);
+  if constexpr (std::is_same_v<T, float>) uniform_float32(out, backend::stateful_counter(key), 0, 0);
+  else uniform_float64(out, backend::stateful_counter(key), 0, 0);
   const T lo = static_cast<T>(minval), hi = static_cast<T>(maxval);
   if (lo != T(0)) scale_shift<T>(out, hi - lo, lo, true);
   else if (hi != T(1)) scale_shift<T>(out, hi, T(0), false);
@@ -681,21 +664,21 @@ template <class T>
 void stateful_uniform_int(const Tensor& out, double minval, double maxval, const backend::PhiloxKey& key) {
   // maxval may be 2^63 for int64 (an exclusive bound): it wraps to the range's unsigned width, as TF's does
   const int64_t hi = maxval >= 0x1p63 ? std::numeric_limits<int64_t>::min() : static_cast<int64_t>(maxval);
-  uniform_int<T>(out, stateful_stream(key), static_cast<int64_t>(minval), hi);
+  uniform_int<T>(out, backend::stateful_counter(key), static_cast<int64_t>(minval), hi);
 }
 
 /** tf.random.categorical: TF's multinomial samples of the dense 2-D `logits` into `out` (int32 or int64). */
 template <class T>
 void stateful_categorical(const Tensor& logits, int64_t, const backend::PhiloxKey& key, const Tensor& out) {
-  if (out.dtype() == DType::Int32) categorical<int32_t>(out, stateful_stream(key), logits, Tensor{});
-  else categorical<int64_t>(out, stateful_stream(key), logits, Tensor{});
+  if (out.dtype() == DType::Int32) categorical<int32_t>(out, backend::stateful_counter(key), logits, Tensor{});
+  else categorical<int64_t>(out, backend::stateful_counter(key), logits, Tensor{});
 }
 
 /** tf.random.shuffle: the rows of `x` (first dim >= 2) in TF's shuffle order. */
 void stateful_shuffle(const Tensor& x, const backend::PhiloxKey& key, const Tensor& out) {
   const int64_t n = x.dim(0);
   std::vector<int64_t> order(static_cast<size_t>(n));
-  shuffle_permutation(stream_of(stateful_stream(key)), n, order.data());
+  shuffle_permutation(stream_of(backend::stateful_counter(key)), n, order.data());
   const size_t row_bytes = static_cast<size_t>(x.numel() / n) * x.itemsize();
   const char* src = static_cast<const char*>(x.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
