@@ -1,5 +1,5 @@
 // Bindings of the random family. Seeds follow TF 2's rules, resolved in C++ (ops/random_seed.h) without a call
-// back into Python; the kernels only see the resolved ops::RandomSeed.
+// back into Python; each op reserves its call's stretch of its stream, and the kernels see the resolved seeds.
 #include <pybind11/stl.h>
 
 #include <array>
