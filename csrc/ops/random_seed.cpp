@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <tuple>
 
 namespace pt::ops {
@@ -62,8 +63,8 @@ struct SeedState {
   std::mutex mutex;
   std::optional<Seed> global;
   std::mt19937 op_seeds;                      // Python's random.Random(global seed): TF's eager op seeds
-  std::map<KernelId, uint64_t> next_block;    // each cached kernel's next free block
-  std::map<uint64_t, bool> from_op_seed;      // packed seeds resolved since set_global_seed: op seed given?
+  std::set<uint64_t> op_seeded;               // packed seeds of op seeds given since set_global_seed
+  std::map<KernelId, uint64_t> next_block;    // the next free block of each op seed's kernels
   std::mt19937_64 fresh;                      // keys of calls with neither seed
 
   void reseed_fresh() {
@@ -72,20 +73,22 @@ struct SeedState {
     fresh.seed(seq);
   }
 
-  /** context.internal_operation_seed(): random.randint(0, 2**31 - 1), 32-bit draws below 2**31 (_randbelow). */
-  uint64_t next_op_seed() {
-    uint32_t r;
-    do r = static_cast<uint32_t>(op_seeds()); while (r >> 31);
-    return r;
+  /** TF's get_seed with global seed `g` and op seed `op` (already truncated), packed. */
+  static uint64_t packed(const Seed& g, uint64_t op) {
+    const uint64_t s1 = truncate_seed(g), s2 = s1 == 0 && op == 0 ? kMaxInt32 : op;
+    return s1 | s2 << 32;
   }
 
-  /** TF's get_seed with global seed `g` and op seed `op` (already truncated), packed. */
-  uint64_t packed(const Seed& g, uint64_t op, bool given) {
-    uint64_t s1 = truncate_seed(g), s2 = op;
-    if (s1 == 0 && s2 == 0) s2 = kMaxInt32;
-    const uint64_t seeds = s1 | s2 << 32;
-    from_op_seed.emplace(seeds, given);
-    return seeds;
+  /**
+   * The seeds of a call under the global seed alone: the next op seed, randint(0, 2**31 - 1) of Python's
+   * random.Random(global seed) (32-bit draws below 2**31, as _randbelow), as TF's context draws it. Its kernel is
+   * fresh, so the call starts at block 0 and nothing is kept (TF would go on with a kernel whose drawn op seed
+   * repeats an earlier one, a chance of 2**-31 a pair of calls).
+   */
+  RandomSeed next_global_only() {
+    uint32_t r;
+    do r = static_cast<uint32_t>(op_seeds()); while (r >> 31);
+    return {packed(*global, r % kMaxInt32), 0};
   }
 };
 
@@ -120,8 +123,8 @@ void set_global_seed(std::optional<Seed> seed) {
     PythonSeeding seeding{seed->negative ? uint64_t{0} - seed->bits : seed->bits};
     s.op_seeds.seed(seeding);
   }
+  s.op_seeded.clear();
   s.next_block.clear();
-  s.from_op_seed.clear();
 }
 
 std::optional<Seed> global_seed() {
@@ -133,9 +136,12 @@ std::optional<Seed> global_seed() {
 RandomSeed resolve_seed(std::optional<Seed> op_seed) {
   SeedState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (op_seed) return {s.packed(s.global.value_or(Seed{kDefaultGlobalSeed, false}), truncate_seed(*op_seed), true),
-                       kUnreserved};
-  if (s.global) return {s.packed(*s.global, s.next_op_seed() % kMaxInt32, false), kUnreserved};
+  if (op_seed) {
+    const uint64_t seeds = SeedState::packed(s.global.value_or(Seed{kDefaultGlobalSeed, false}), truncate_seed(*op_seed));
+    s.op_seeded.insert(seeds);
+    return {seeds, kUnreserved};
+  }
+  if (s.global) return s.next_global_only();
   return {s.fresh(), 0};
 }
 
@@ -152,10 +158,10 @@ RandomSeed reserve_seed(const RandomSeed& seed, OpId op, DType dtype, DType dtyp
 std::optional<RandomSeed> next_seed_of_stream(const RandomSeed& earlier) {
   SeedState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  const auto it = s.from_op_seed.find(earlier.seed);
-  if (it == s.from_op_seed.end()) return std::nullopt;
-  if (it->second || !s.global) return RandomSeed{earlier.seed, kUnreserved};
-  return RandomSeed{s.packed(*s.global, s.next_op_seed() % kMaxInt32, false), kUnreserved};
+  if (s.op_seeded.count(earlier.seed)) return RandomSeed{earlier.seed, kUnreserved};
+  // the global seed's s1 (a fresh key shares it by a chance of 2**-32, and then draws the global seed's numbers)
+  if (s.global && (earlier.seed & 0xFFFFFFFFu) == truncate_seed(*s.global)) return s.next_global_only();
+  return std::nullopt;
 }
 
 }  // namespace pt::ops

@@ -9,8 +9,8 @@
  *  - an op seed s: seeds (g mod 2**31 - 1, s mod 2**31 - 1), g TF's default 87654321 when unset;
  *  - seeds (0, 0) become (0, 2**31 - 1), as in TF.
  * Seeds (s1, s2) name TF's Philox stream: key s1, counter [0, s2]. Like TF's cached kernel of one op, dtypes and
- * seeds, each such stream is shared by that op's calls: a call reserves 256 blocks an output (reserve_seed), so a
- * repeated call draws on. set_global_seed restarts every stream, as TF clears its kernel cache.
+ * seeds, each op seed's stream is shared by that op's calls: a call reserves 256 blocks an output (reserve_seed), so
+ * a repeated call draws on. set_global_seed restarts every stream, as TF clears its kernel cache.
  *
  * A RandomSeed packs them: seed = s1 | s2 << 32 (both below 2**31 when seeded), counter = the call's block offset,
  * or kUnreserved until the op reserves it.
@@ -35,8 +35,8 @@ constexpr uint64_t kUnreserved = ~uint64_t{0};
 void set_global_seed(std::optional<Seed> seed);
 /** The global seed; nullopt when unset. */
 std::optional<Seed> global_seed();
-/** The seeds of the next random op call with op-level seed `op_seed` (TF's get_seed); counter kUnreserved when
- *  seeded, else a fresh key at counter 0. Thread-safe. */
+/** The seeds of the next random op call with op-level seed `op_seed` (TF's get_seed): counter kUnreserved for an
+ *  op seed, block 0 for the global seed alone (a fresh kernel), a fresh key at block 0 for neither. Thread-safe. */
 RandomSeed resolve_seed(std::optional<Seed> op_seed);
 /**
  * The seed a call of op `op` (TF's kernel of that op and dtypes `dtype`, `dtype2`) draws with: `seed` itself when
