@@ -10,8 +10,10 @@ assigns the state ``philox_skip`` advances), so ``tf.function`` traces them into
 them (so does ``stateless_shuffle``'s ``philox_shuffle_order``). Parameters (mean, stddev, minval, maxval) of the
 uniform and normal draws are applied with core ops, so tapes differentiate through them.
 
-``gamma`` and ``poisson`` (the seeded, stateful ones) follow TF's seed rules: they draw the core's uniform and
-normal samples (Marsaglia and Tsang's method; inversion of the cumulative probabilities).
+``gamma`` and ``poisson`` (the stateful ones) give TF's numbers too: TF's seed rules (the core's, ops/random_seed.h)
+reserve the call's stretch of the stream of TF's RandomGamma or RandomPoissonV2 kernel, which the philox_gamma and
+philox_poisson ops draw from; in a tf.function graph a uniform integer draw gives that state, so that each run draws
+anew (pytensor's own numbers there: a graph cannot reserve TF's stretch without an op of its own).
 """
 
 import enum
@@ -163,17 +165,23 @@ def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
                                     _dtype_name(dtype))
 
 
-def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
-    """Gamma(alpha, beta) samples of `shape` (which ends with the broadcast shape of alpha and beta; beta is the
-    rate), a deterministic function of `seed`: TF's numbers (at least the dtype's smallest normal number, as TF)."""
+def _gamma(state_of, shape, alpha, beta, dtype):
+    """Gamma(alpha, beta) draws of `shape` (which ends with the broadcast shape of alpha and beta) from the state
+    state_of(alpha) gives: TF's numbers (at least the dtype's smallest normal number, as TF)."""
     name_ = _dtype_name(dtype)
     alpha = _core.convert_to_tensor(alpha, dtype=name_)
     beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
     batch = np.broadcast_shapes(tuple(alpha.shape), tuple(beta.shape))
     if tuple(alpha.shape) != batch:
         alpha = _core.broadcast_to(alpha, batch)
-    draws = _core.philox_gamma(_stateless_state(seed, "stateless_gamma"), alpha, _shape(shape), name_)
+    draws = _core.philox_gamma(state_of(alpha), alpha, _shape(shape), name_)
     return _core.maximum(draws / beta, float(np.finfo(name_).tiny))
+
+
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
+    """Gamma(alpha, beta) samples of `shape` (which ends with the broadcast shape of alpha and beta; beta is the
+    rate), a deterministic function of `seed`: TF's numbers (at least the dtype's smallest normal number, as TF)."""
+    return _gamma(lambda alpha: _stateless_state(seed, "stateless_gamma"), shape, alpha, beta, dtype)
 
 
 def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
@@ -198,99 +206,37 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=No
                                  _dtype_name(output_dtype))
 
 
-def _gamma_samples(shape, alpha, dtype, uniform, normal):
-    """Gamma(alpha, 1) samples by Marsaglia and Tsang's method: eight proposals per sample drawn at once (each is
-    accepted with probability > 0.95), redrawn for the rare sample that rejected all; alpha < 1 by the boost
-    gamma(alpha) = gamma(alpha + 1) * U^(1 / alpha)."""
-    alpha = _core.convert_to_tensor(alpha, dtype=dtype)
-    full = tuple(shape) + tuple(alpha.shape)
-    boost = alpha < 1.0
-    a = _core.where(boost, alpha + 1.0, alpha)
-    d = a - 1.0 / 3.0
-    c = 1.0 / _core.sqrt(9.0 * d)
-    result = _core.zeros(full, dtype)
-    done = _core.zeros(full, "bool")
-    for _ in range(8):
-        x = normal((8,) + full)
-        t = 1.0 + c * x
-        v = _core.square(t) * t
-        u = uniform((8,) + full)
-        safe_v = _core.where(v > 0.0, v, _core.ones_like(v))
-        accept = _core.logical_and(v > 0.0, _core.log(u) < 0.5 * x * x + d - d * safe_v + d * _core.log(safe_v))
-        first = _core.argmax(_core.cast(accept, "int32"), axis=0, output_type="int32")
-        any_accepted = _core.reduce_any(accept, axis=0)
-        chosen = _pick(d * safe_v, first)
-        take = _core.logical_and(any_accepted, _core.logical_not(done))
-        result = _core.where(take, chosen, result)
-        done = _core.logical_or(done, any_accepted)
-        if bool(_core.reduce_all(done)):
-            break
-    boost_u = uniform(full)
-    factor = _core.where(boost, _core.pow(boost_u, 1.0 / _core.where(boost, alpha, _core.ones_like(alpha))),
-                         _core.ones_like(alpha))
-    return result * factor
+def _stateful_state(seed, op, dtype, dtype2, outputs):
+    """The int64 Philox state of a stateful gamma or Poisson call: eagerly its reserved stretch of TF's kernel stream;
+    in a tf.function graph, a key and counter drawn by the uniform integer op, which the graph draws anew on every
+    run under the same seed rules (a constant state would repeat its numbers; TF's graphs seed otherwise too)."""
+    from ._tf_misc import inside_function  # _tf_misc imports the function machinery, which imports this module
 
-
-def _pick(values, first):
-    """values[first[i], i] for (8, ...) `values` and (...) `first`."""
-    hits = _core.cast(_core.equal(_core.reshape(_core.range(8, dtype="int32"), (8,) + (1,) * first.ndim),
-                                  _core.expand_dims(first, 0)), values.dtype)
-    return _core.reduce_sum(values * hits, axis=0)
+    if inside_function():
+        words = _core.random_uniform((2,), 0, 2 ** 31 - 1, "int64", seed)
+        return _core.concat([_core.zeros((1,), "int64"), words], 0)
+    return _core.constant(np.array(_core._stateful_state(seed, op, dtype, dtype2, outputs), np.int64), "int64")
 
 
 def gamma(shape, alpha, beta=None, dtype=float32, seed=None, name=None):
-    """Gamma(alpha, beta) samples of shape ``shape + alpha.shape`` (beta is the rate; 1 by default), drawn under
-    TF's seed rules."""
+    """Gamma(alpha, beta) samples of shape ``shape + broadcast(alpha, beta).shape`` (beta is the rate; 1 by default),
+    drawn under TF's seed rules: TF's numbers."""
     name_ = _dtype_name(dtype)
     if name_ not in ("float32", "float64"):
         raise TypeError(f"gamma: dtype must be float32 or float64, got {name_}")
-    sample = _gamma_samples(_shape(shape), alpha, name_,
-                            lambda s: _core.random_uniform(s, 0.0, 1.0, name_, seed),
-                            lambda s: _core.random_normal(s, 0.0, 1.0, name_, seed))
-    return sample if beta is None else sample / _core.convert_to_tensor(beta, dtype=name_)
-
-
-_POISSON_MAX_RATE = 1e4
-_POISSON_BLOCK = 1 << 21  # entries of the cumulative-probability table built at once
-
-
-def _poisson_samples(rate, uniform, dtype):
-    """Poisson(rate) samples by inversion: the count of cumulative probabilities P(X <= k), k = 0..K, below a
-    uniform draw, with K = rate + 12 sqrt(rate) + 12 (the mass beyond is under 1e-30)."""
-    from ._core import cumsum
-    from ._math_ops import lgamma
-
-    values = np.asarray(rate)
-    if values.size and (values.min() < 0 or values.max() > _POISSON_MAX_RATE):
-        raise InvalidArgumentError(f"poisson: rates must be in [0, {_POISSON_MAX_RATE:g}] (larger ones need a "
-                                   f"sampling kernel), got [{values.min()}, {values.max()}]")
-    top = float(values.max()) if values.size else 0.0
-    k_max = int(np.ceil(top + 12 * np.sqrt(top) + 12))
-    shape = tuple(rate.shape)
-    flat_rate = _core.reshape(_core.cast(rate, "float64"), (-1,))
-    flat_u = _core.reshape(_core.cast(uniform, "float64"), (-1,))
-    k = _core.reshape(_core.range(k_max + 1, dtype="float64"), (1, -1))
-    log_k_factorial = lgamma(k + 1.0)
-    n = int(np.prod(shape))
-    block = max(1, _POISSON_BLOCK // (k_max + 1))  # samples per step: bounds the (block, K) table's memory
-    counts = []
-    for start in range(0, n, block):
-        r = _core.expand_dims(flat_rate[start:start + block], -1)
-        log_pmf = k * _core.log(_core.maximum(r, _core.constant(1e-300, "float64"))) - r - log_k_factorial
-        cdf = cumsum(_core.exp(log_pmf), axis=-1)
-        below = _core.cast(cdf < _core.expand_dims(flat_u[start:start + block], -1), "float64")
-        counts.append(_core.where(_core.squeeze(r, -1) > 0, _core.reduce_sum(below, axis=-1),
-                                  _core.zeros_like(flat_u[start:start + block])))
-    count = _core.concat(counts, 0) if counts else _core.zeros((0,), "float64")
-    return _core.cast(_core.reshape(count, shape), dtype)
+    alpha = _core.convert_to_tensor(alpha, dtype=name_)
+    beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
+    full = _shape(shape) + tuple(np.broadcast_shapes(tuple(alpha.shape), tuple(beta.shape)))
+    return _gamma(lambda a: _stateful_state(seed, "gamma", name_, name_, int(np.prod(full))), full, alpha, beta, name_)
 
 
 def poisson(shape, lam, dtype=float32, seed=None, name=None):
-    """Poisson(lam) samples of shape ``shape + lam.shape`` (rates up to 1e4), drawn under TF's seed rules."""
-    rate = _core.convert_to_tensor(lam, dtype_hint="float32")
+    """Poisson(lam) samples of shape ``shape + lam.shape``, drawn under TF's seed rules: TF's numbers (a negative rate
+    gives 0, as TF's)."""
+    rate = _core.convert_to_tensor(lam, dtype_hint="float32")  # Python numbers are float32, as TF's
     full = _shape(shape) + tuple(rate.shape)
-    u = _core.random_uniform(full, 0.0, 1.0, "float64", seed)
-    return _poisson_samples(_core.broadcast_to(rate, full), u, dtype)
+    state = _stateful_state(seed, "poisson", rate.dtype.name, _dtype_name(dtype), int(np.prod(full)))
+    return _core.philox_poisson(state, rate, full, _dtype_name(dtype))
 
 
 def _seed_dtype(seed):

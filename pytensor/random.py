@@ -1,18 +1,18 @@
-"""``tf.random``: seeds with TensorFlow 2's rules, and the random ops of the core.
+"""``tf.random``: seeds with TensorFlow 2's rules, and the random ops of the core, which draw TF's numbers.
 
-Every op draws from a counter-based Philox4x32-10 stream chosen by ``(key, counter)``; element ``i``
-of a result depends only on those and ``i``, so results do not depend on the thread count.
-
-Seed rules (as ``tf.random.set_seed`` documents them):
+Every op draws from TF's counter-based Philox4x32-10 streams with TF's kernels, so a seeded program gives TF 2's
+numbers bit for bit (eagerly; results never depend on the thread count). Seed rules, as TF's eager runtime applies
+them (``tf.random.set_seed``'s documentation):
 
 * neither a global nor an op seed: a fresh random stream on every call;
-* a global seed and no op seed: op seeds come from an internal counter that ``set_seed`` resets,
-  so re-running a program after ``set_seed`` gives the same sequence;
-* an op seed (with or without a global seed): the pair ``(global, op)`` names a stream, and repeated
-  calls with the same pair continue it; ``set_seed`` restarts every stream.
+* a global seed and no op seed: each call takes the next op seed of Python's ``random.Random(global seed)``, as TF's
+  context does, so re-running a program after ``set_seed`` gives the same sequence;
+* an op seed (with the global seed, or TF's default 87654321): the seeds name a stream that the calls of one op and
+  dtype share, each going on where the last stopped (TF's cached kernel), while other ops start their own;
+  ``set_seed`` restarts every stream.
 
-The core resolves seeds itself on every call (csrc/ops/random_seed.cpp), so a random op never calls back
-into Python. A seed is read as ``int(seed)`` and must fit in 64 bits.
+The core resolves seeds itself on every call (csrc/ops/random_seed.h), so a random op never calls back into Python.
+A seed is read as ``int(seed)`` and must fit in 64 bits.
 """
 
 from . import _core

@@ -160,8 +160,8 @@ def _on_both(fn, *arrays):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_random_uniform_and_dropout_draw_the_cpus_numbers(dtype):
-    # The GPU kernels use the CPU's Philox stream and tile layout: a seed gives the same draws (bit for bit: one
-    # multiply-add per value) and so the same dropout mask. 5000 elements cross several tiles of both layouts.
+    # The GPU kernel draws the CPU's numbers (TF's): the same stream and element layout, and the same rounded multiply
+    # and add, so a seed gives the same draws and the same dropout mask. 5000 elements cross several CPU tiles.
     x = np.random.default_rng(4).standard_normal((50, 100)).astype(dtype)
 
     def draw(t):

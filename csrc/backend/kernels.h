@@ -113,6 +113,14 @@ struct PhiloxCounter {
   uint64_t counter_lo;
   uint64_t counter_hi;
 };
+/**
+ * The TF stream of a stateful random op's resolved seeds: ops/random_seed.h packs TF's seeds (s1, s2) into
+ * key.seed and the call's reserved block offset into key.counter; TF's PhiloxRandom(s1, s2) after the skips of
+ * earlier calls has key s1 and counter [offset, s2].
+ */
+inline PhiloxCounter stateful_counter(const PhiloxKey& key) {
+  return {key.seed & 0xFFFFFFFFu, key.counter, key.seed >> 32};
+}
 /** philox_uniform / _uniform_full_int / _uniform_int (minval, maxval, validated by the family) / _normal /
  *  _truncated_normal / _shuffle_order: fills the dense `out` with TF's numbers from the stream. */
 using PhiloxKernel = void(const Tensor& out, const PhiloxCounter& stream, int64_t minval, int64_t maxval);

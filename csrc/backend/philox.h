@@ -12,6 +12,7 @@
  */
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "shared_math.h"
 
@@ -46,8 +47,7 @@ struct Philox4x32 {
 
 /**
  * A stream: block b is Philox4x32-10 of the 128-bit counter base + b under the 64-bit key (TF's key and counter,
- * as its stateless ops and tf.random.Generator name them). pytensor's own random ops use key = the op's seed and
- * base = (0, the call's stream number), so distinct calls never share a block.
+ * as its stateless ops, tf.random.Generator and its stateful ops' PhiloxRandom name them).
  */
 class PhiloxStream {
  public:
@@ -103,75 +103,33 @@ class PhiloxStream {
   uint64_t lo_, hi_;
 };
 
-/** A float in [0, 1) from the top 24 bits of `x` (every value exact, spacing 2^-24). */
-PT_HOST_DEVICE inline float uniform_float(uint32_t x) { return static_cast<float>(x >> 8) * 0x1p-24f; }
-/** A float in (0, 1], for logarithms that must not see 0. */
-PT_HOST_DEVICE inline float uniform_float_open0(uint32_t x) { return static_cast<float>((x >> 8) + 1) * 0x1p-24f; }
 /** 64 random bits from two words. */
 PT_HOST_DEVICE inline uint64_t bits64(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
-/** A double in [0, 1) from the top 53 bits of `x`. */
-PT_HOST_DEVICE inline double uniform_double(uint64_t x) { return static_cast<double>(x >> 11) * 0x1p-53; }
-/** A double in (0, 1]. */
-PT_HOST_DEVICE inline double uniform_double_open0(uint64_t x) { return static_cast<double>((x >> 11) + 1) * 0x1p-53; }
-/** An integer in [0, range) from 64 random bits (multiply-high: bias below range / 2^64). */
-inline uint64_t bounded64(uint64_t x, uint64_t range) {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(x) * range) >> 64);
+
+/** TF's Uint32ToFloat: the low 23 bits as the mantissa of a float in [1, 2), minus 1. */
+PT_HOST_DEVICE inline float tf_float(uint32_t x) {
+  const uint32_t bits = (x & 0x7FFFFFu) | 0x3F800000u;
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f - 1.0f;
 }
 
-/**
- * Each random op draws from its own part of the counter space (top byte of the stream number), so two different ops
- * given the same (seed, counter) still get independent numbers.
- */
-enum class StreamTag : uint64_t {
-  Normal = 1, Uniform = 2, Truncated = 3, TruncatedRedraw = 4, Categorical = 5, Shuffle = 6
-};
-
-/** The stream of an op call's key (seed, counter) for op kind `tag`. */
-PT_HOST_DEVICE inline PhiloxStream stream_for(uint64_t seed, uint64_t counter, StreamTag tag) {
-  return PhiloxStream(seed, 0, counter ^ (static_cast<uint64_t>(tag) << 56));
+/** TF's Uint64ToDouble: the low 20 bits of `hi` and `lo` as the mantissa of a double in [1, 2), minus 1. */
+PT_HOST_DEVICE inline double tf_double(uint32_t hi, uint32_t lo) {
+  const uint64_t bits = (static_cast<uint64_t>(hi & 0xFFFFFu) << 32) | lo | (uint64_t{1023} << 52);
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d - 1.0;
 }
 
-/**
- * Blocks per tile of the random kernels' layout: tile t of an output holding K values per block covers elements
- * [t*K*kTileBlocks, (t+1)*K*kTileBlocks), and its element k*kTileBlocks + j is value k of block t*kTileBlocks + j (so
- * the CPU's math over one kind of value vectorises). Every device lays outputs out so.
- */
-constexpr int kTileBlocks = 256;
-
-/** The block and the value within it (below K) of element `e` in the tile layout. */
-template <int K> PT_HOST_DEVICE inline void tile_position(int64_t e, uint64_t& block, int& value) {
-  const int64_t per_tile = int64_t(K) * kTileBlocks, t = e / per_tile, r = e % per_tile;
-  block = static_cast<uint64_t>(t * kTileBlocks + r % kTileBlocks);
-  value = static_cast<int>(r / kTileBlocks);
+/** Element `e` of TF's unit uniforms (RandomUniform) in [0, 1): float32 word e % 4 of block e / 4. */
+PT_HOST_DEVICE inline float unit_uniform_element(const PhiloxStream& stream, int64_t e, float) {
+  return tf_float(stream(static_cast<uint64_t>(e / 4))[e % 4]);
 }
-
-/** random_uniform's float32 value from word `w`: lo + u * width, at most `top` (the largest float below the upper
- *  bound: lo + u * width can round up to it). */
-PT_HOST_DEVICE inline float uniform_value(uint32_t w, float lo, float width, float top) {
-  const float v = lo + uniform_float(w) * width;
-  return top < v ? top : v;
-}
-/** random_uniform's float64 value from words `hi`, `lo_word` (53 bits). */
-PT_HOST_DEVICE inline double uniform_value(uint32_t hi, uint32_t lo_word, double lo, double width, double top) {
-  const double v = lo + uniform_double(bits64(hi, lo_word)) * width;
-  return top < v ? top : v;
-}
-
-/** Element `e` of random_uniform's float32 output from `stream` (4 values per block). */
-PT_HOST_DEVICE inline float uniform_element(const PhiloxStream& stream, int64_t e, float lo, float width, float top) {
-  uint64_t block;
-  int k;
-  tile_position<4>(e, block, k);
-  return uniform_value(stream(block)[k], lo, width, top);
-}
-/** Element `e` of random_uniform's float64 output from `stream` (2 values per block, of two words each). */
-PT_HOST_DEVICE inline double uniform_element(const PhiloxStream& stream, int64_t e, double lo, double width,
-                                             double top) {
-  uint64_t block;
-  int k;
-  tile_position<2>(e, block, k);
-  const Philox4x32::Block w = stream(block);
-  return uniform_value(w[2 * k], w[2 * k + 1], lo, width, top);
+/** Element `e` of TF's float64 unit uniforms: words 2k and 2k + 1 (k = e % 2) of block e / 2. */
+PT_HOST_DEVICE inline double unit_uniform_element(const PhiloxStream& stream, int64_t e, double) {
+  const Philox4x32::Block w = stream(static_cast<uint64_t>(e / 2));
+  return tf_double(w[2 * (e % 2)], w[2 * (e % 2) + 1]);
 }
 
 }  // namespace pt::backend

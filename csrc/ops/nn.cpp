@@ -6,6 +6,7 @@
 #include "../backend/kernels.h"
 #include "define_op.h"
 #include "ops.h"
+#include "random_seed.h"
 
 namespace pt::ops {
 
@@ -132,6 +133,13 @@ Tensor dropout(const Tensor& x, double rate, const Shape& noise_shape, RandomSee
   }
   check_arg(broadcasts, "dropout: noise_shape ", shape_str(noise_shape), " does not broadcast to the input's shape ",
             shape_str(x.shape()), "; each of its dimensions must be 1 or match x's");
+  // TF's dropout draws random_uniform's numbers (its seed reserved here, so that the recorded node replays them); at
+  // rate 0 it draws none and its stream stays put (whatever is drawn here then, every unit is kept).
+  if (rate > 0)
+    seed = reserve_seed(seed, OpId::random_uniform, x.dtype(), x.dtype(),
+                        static_cast<uint64_t>(numel(noise_shape)) * kBlocksPerOutput);
+  else if (seed.counter == kUnreserved)
+    seed.counter = 0;
   // The kernel turns the uniform draws into the mask, 0 or 1 / (1 - rate): the output's gradient factor too.
   Tensor mask = random_uniform(noise_shape, 0.0, 1.0, x.dtype(), seed);
   kernel<backend::DropoutKernel>(OpId::dropout, x.device(), x.dtype())(mask, rate, mask);

@@ -1,5 +1,6 @@
-// Random family: normal, uniform, truncated normal, categorical samples and shuffles from the kernel table
-// (backend/cpu/random.cpp: Philox4x32-10 streams; element i of an output depends on (seed, counter, i) only).
+// Random family: normal, uniform, truncated normal, categorical samples and shuffles from the kernel table (TF's
+// stateful kernels, backend/cpu/philox_tf.cpp), each call reserving its stretch of its TF kernel's stream
+// (random_seed.h); and the philox_* ops of the stateless ops and tf.random.Generator.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "../core/device.h"
 #include "define_op.h"
 #include "ops.h"
+#include "random_seed.h"
 
 namespace pt::ops {
 
@@ -20,11 +22,16 @@ using backend::RandomKernel;
 
 namespace {
 
+/** The seed of a call of `op` with `outputs` outputs: its 256 blocks an output reserved (TF's PhiloxRandomOp). */
+RandomSeed reserve_outputs(const RandomSeed& seed, OpId op, DType dtype, int64_t outputs) {
+  return reserve_seed(seed, op, dtype, dtype, static_cast<uint64_t>(outputs) * kBlocksPerOutput);
+}
+
 /** A random creation op: a new tensor of `shape` and `dtype` written by op's kernel with its two parameters. */
 Tensor draw(OpId op, const Shape& shape, DType dtype, double a, double b, RandomSeed seed) {
   RandomKernel* run = kernel<RandomKernel>(op, Device::CPU, dtype);
   Tensor out = Tensor::empty(shape, dtype);
-  run(out, a, b, PhiloxKey{seed.seed, seed.counter});
+  if (out.numel() > 0) run(out, a, b, PhiloxKey{seed.seed, seed.counter});
   return out;
 }
 
@@ -33,6 +40,7 @@ Tensor draw(OpId op, const Shape& shape, DType dtype, double a, double b, Random
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
   PT_OP_SCOPE;
   check_shape(shape, "random_normal");
+  seed = reserve_outputs(seed, OpId::random_normal, dtype, numel(shape));
   Tensor out = draw(OpId::random_normal, shape, dtype, mean, stddev, seed);
   PT_RECORD(OpId::random_normal, {}, {out}, attrs::RandomDist{shape, mean, stddev, dtype, seed});
   return out;
@@ -54,6 +62,7 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
     check_arg(minval < maxval, "random_uniform: need minval < maxval for integer dtype ", dtype_name(dtype),
               ", got minval = ", as_int(minval), " and maxval = ", as_int(maxval));
   }
+  seed = reserve_outputs(seed, OpId::random_uniform, dtype, numel(shape));
   Tensor out = draw(OpId::random_uniform, shape, dtype, minval, maxval, seed);
   PT_RECORD(OpId::random_uniform, {}, {out}, attrs::RandomDist{shape, minval, maxval, dtype, seed});
   return out;
@@ -62,13 +71,15 @@ Tensor random_uniform(const Shape& shape, double minval, double maxval, DType dt
 Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dtype, RandomSeed seed) {
   PT_OP_SCOPE;
   check_shape(shape, "truncated_normal");
+  seed = reserve_outputs(seed, OpId::truncated_normal, dtype, numel(shape));
   Tensor out = draw(OpId::truncated_normal, shape, dtype, mean, stddev, seed);
   PT_RECORD(OpId::truncated_normal, {}, {out}, attrs::RandomDist{shape, mean, stddev, dtype, seed});
   return out;
 }
 
 namespace {
-Tensor categorical_draw(const Tensor& logits_in, int64_t num_samples, DType dtype, RandomSeed seed) {
+/** TF's MultinomialOp reserves 2 * 256 blocks a sample, num_samples rounded up to 4, when it draws any. */
+Tensor categorical_draw(const Tensor& logits_in, int64_t num_samples, DType dtype, RandomSeed& seed) {
   check_arg(logits_in.ndim() == 2, "categorical: logits must be 2-D (batch_size, num_classes), got shape ",
             shape_str(logits_in.shape()), "; add a batch axis with pt.expand_dims(logits, 0)");
   check_arg(num_samples >= 0, "categorical: num_samples must be >= 0, got ", num_samples);
@@ -81,12 +92,22 @@ Tensor categorical_draw(const Tensor& logits_in, int64_t num_samples, DType dtyp
   backend::CategoricalKernel* run =
       kernel<backend::CategoricalKernel>(OpId::categorical, logits_in.device(), logits_in.dtype());
   Tensor out = Tensor::empty({batch, num_samples}, dtype, logits_in.device());
-  if (out.numel() > 0) run(contiguous(logits_in), num_samples, PhiloxKey{seed.seed, seed.counter}, out);
+  if (out.numel() == 0) return out;
+  const uint64_t outputs = static_cast<uint64_t>(batch) * static_cast<uint64_t>((num_samples + 3) / 4 * 8);
+  seed = reserve_seed(seed, OpId::categorical, logits_in.dtype(), dtype, outputs * kBlocksPerOutput);
+  run(contiguous(logits_in), num_samples, PhiloxKey{seed.seed, seed.counter}, out);
   return out;
 }
 
+/** TF's RandomShuffleOp reserves one word a swap (n - 1 of them), when it moves anything. */
+RandomSeed reserve_shuffle(const RandomSeed& seed, const Tensor& x) {
+  if (x.ndim() == 0 || x.dim(0) <= 1 || x.numel() <= 1) return seed;
+  return reserve_seed(seed, OpId::random_shuffle, x.dtype(), x.dtype(), static_cast<uint64_t>(x.dim(0) - 1 + 3) / 4);
+}
+
 Tensor shuffle_rows(const Tensor& x_in, RandomSeed seed) {
-  if (x_in.ndim() == 0 || x_in.dim(0) <= 1) return x_in;  // nothing to permute (TF returns the input too)
+  // nothing to permute: TF returns the input too (and rows of no elements, which it does not move either)
+  if (x_in.ndim() == 0 || x_in.dim(0) <= 1 || x_in.numel() <= 1) return x_in;
   backend::ShuffleKernel* run = kernel<backend::ShuffleKernel>(OpId::random_shuffle, x_in.device(), x_in.dtype());
   Tensor out = Tensor::empty(x_in.shape(), x_in.dtype(), x_in.device());
   run(contiguous(x_in), PhiloxKey{seed.seed, seed.counter}, out);
@@ -103,6 +124,7 @@ Tensor categorical(const Tensor& logits, int64_t num_samples, DType dtype, Rando
 
 Tensor random_shuffle(const Tensor& x, RandomSeed seed) {
   PT_OP_SCOPE;
+  seed = reserve_shuffle(seed, x);
   Tensor out = shuffle_rows(x, seed);
   if (!pt_op_scope_.should_record()) return out;
   // When nothing moves the input itself comes back; a recorded node gets a new view, so its output is not its input.

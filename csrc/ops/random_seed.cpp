@@ -1,5 +1,5 @@
-// The seed state of the random family: the global seed, the counter of unseeded calls under it, the streams
-// of op-level seeds and the generator of fresh keys, behind one mutex (random ops run outside the GIL too).
+// The seed state of the random family: the global seed, the op seeds drawn from it, the streams of TF's cached
+// kernels and the generator of fresh keys, behind one mutex (random ops run outside the GIL too).
 #include "random_seed.h"
 
 #include <pthread.h>
@@ -7,43 +7,88 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <tuple>
 
 namespace pt::ops {
 
 namespace {
 
-// TF uses this global seed when only an op seed is given.
+// TF's global seed when only an op seed is given (random_seed.DEFAULT_GRAPH_SEED).
 constexpr uint64_t kDefaultGlobalSeed = 87654321;
-// Mixed into the key of counter-assigned streams so they never alias an explicit op seed's stream.
-constexpr uint64_t kAutoStreamSalt = 0x5DEECE66D;
+// TF takes both seeds modulo 2**31 - 1 (random_seed._MAXINT32).
+constexpr uint64_t kMaxInt32 = 0x7FFFFFFF;
 
-/** splitmix64's finalizer: spreads nearby seeds (1, 2, 3...) over unrelated Philox keys. */
-uint64_t mix64(uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
+/** Python's `seed % (2**31 - 1)` (never negative). */
+uint64_t truncate_seed(const Seed& s) {
+  if (!s.negative) return s.bits % kMaxInt32;
+  const int64_t r = static_cast<int64_t>(s.bits) % static_cast<int64_t>(kMaxInt32);
+  return static_cast<uint64_t>(r < 0 ? r + static_cast<int64_t>(kMaxInt32) : r);
 }
 
-/** The stream of one (global seed, op seed) pair: its key and the calls made so far. */
-struct Stream {
-  uint64_t key;
-  uint64_t calls;
+/**
+ * Python's random.Random(n) seeding (init_by_array of |n|'s 32-bit words, low first) as a seed sequence of
+ * std::mt19937, which then draws Python's numbers (the same MT19937 from the same state).
+ */
+struct PythonSeeding {
+  using result_type = uint32_t;
+  uint64_t magnitude;
+
+  template <class It> void generate(It begin, It end) const {
+    constexpr int n = 624;
+    uint32_t mt[n];
+    mt[0] = 19650218u;
+    for (int i = 1; i < n; ++i) mt[i] = 1812433253u * (mt[i - 1] ^ (mt[i - 1] >> 30)) + static_cast<uint32_t>(i);
+    const uint32_t key[2] = {static_cast<uint32_t>(magnitude), static_cast<uint32_t>(magnitude >> 32)};
+    const int length = magnitude >> 32 ? 2 : 1;
+    int i = 1, j = 0;
+    for (int k = n; k > 0; --k) {
+      mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525u)) + key[j] + static_cast<uint32_t>(j);
+      if (++i >= n) mt[0] = mt[n - 1], i = 1;
+      if (++j >= length) j = 0;
+    }
+    for (int k = n - 1; k > 0; --k) {
+      mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1566083941u)) - static_cast<uint32_t>(i);
+      if (++i >= n) mt[0] = mt[n - 1], i = 1;
+    }
+    mt[0] = 0x80000000u;
+    std::copy(mt, mt + std::min<ptrdiff_t>(n, end - begin), begin);
+  }
 };
 
-using StreamId = std::tuple<uint64_t, bool, uint64_t, bool>;  // global seed, op seed (bits, negative)
+/** The stream of one TF kernel: its op, dtypes and packed seeds. */
+using KernelId = std::tuple<OpId, DType, DType, uint64_t>;
 
 struct SeedState {
   std::mutex mutex;
   std::optional<Seed> global;
-  uint64_t unseeded_calls = 0;  // counter of the next unseeded call under the global seed
-  std::map<StreamId, Stream> streams;
-  std::mt19937_64 fresh;        // keys of calls with neither seed
+  std::mt19937 op_seeds;                      // Python's random.Random(global seed): TF's eager op seeds
+  std::set<uint64_t> op_seeded;               // packed seeds of op seeds given since set_global_seed
+  std::map<KernelId, uint64_t> next_block;    // the next free block of each op seed's kernels
+  std::mt19937_64 fresh;                      // keys of calls with neither seed
 
   void reseed_fresh() {
     std::random_device device;
     std::seed_seq seq{device(), device(), device(), device(), device(), device(), device(), device()};
     fresh.seed(seq);
+  }
+
+  /** TF's get_seed with global seed `g` and op seed `op` (already truncated), packed. */
+  static uint64_t packed(const Seed& g, uint64_t op) {
+    const uint64_t s1 = truncate_seed(g), s2 = s1 == 0 && op == 0 ? kMaxInt32 : op;
+    return s1 | s2 << 32;
+  }
+
+  /**
+   * The seeds of a call under the global seed alone: the next op seed, randint(0, 2**31 - 1) of Python's
+   * random.Random(global seed) (32-bit draws below 2**31, as _randbelow), as TF's context draws it. Its kernel is
+   * fresh, so the call starts at block 0 and nothing is kept (TF would go on with a kernel whose drawn op seed
+   * repeats an earlier one, a chance of 2**-31 a pair of calls).
+   */
+  RandomSeed next_global_only() {
+    uint32_t r;
+    do r = static_cast<uint32_t>(op_seeds()); while (r >> 31);
+    return {packed(*global, r % kMaxInt32), 0};
   }
 };
 
@@ -74,8 +119,12 @@ void set_global_seed(std::optional<Seed> seed) {
   SeedState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
   s.global = seed;
-  s.unseeded_calls = 0;
-  s.streams.clear();
+  if (seed) {
+    PythonSeeding seeding{seed->negative ? uint64_t{0} - seed->bits : seed->bits};
+    s.op_seeds.seed(seeding);
+  }
+  s.op_seeded.clear();
+  s.next_block.clear();
 }
 
 std::optional<Seed> global_seed() {
@@ -87,22 +136,31 @@ std::optional<Seed> global_seed() {
 RandomSeed resolve_seed(std::optional<Seed> op_seed) {
   SeedState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (!op_seed) {
-    if (!s.global) return {s.fresh(), 0};
-    return {mix64(mix64(s.global->bits) ^ kAutoStreamSalt), s.unseeded_calls++};
+  if (op_seed) {
+    const uint64_t seeds = SeedState::packed(s.global.value_or(Seed{kDefaultGlobalSeed, false}), truncate_seed(*op_seed));
+    s.op_seeded.insert(seeds);
+    return {seeds, kUnreserved};
   }
-  const Seed global = s.global.value_or(Seed{kDefaultGlobalSeed, false});
-  auto it = s.streams.try_emplace(StreamId{global.bits, global.negative, op_seed->bits, op_seed->negative},
-                                  Stream{mix64(mix64(global.bits) ^ op_seed->bits), 0}).first;
-  return {it->second.key, it->second.calls++};
+  if (s.global) return s.next_global_only();
+  return {s.fresh(), 0};
+}
+
+RandomSeed reserve_seed(const RandomSeed& seed, OpId op, DType dtype, DType dtype2, uint64_t blocks) {
+  if (seed.counter != kUnreserved) return seed;
+  SeedState& s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  uint64_t& next = s.next_block[KernelId{op, dtype, dtype2, seed.seed}];
+  const RandomSeed reserved{seed.seed, next};
+  next += blocks;
+  return reserved;
 }
 
 std::optional<RandomSeed> next_seed_of_stream(const RandomSeed& earlier) {
   SeedState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (s.global && earlier.seed == mix64(mix64(s.global->bits) ^ kAutoStreamSalt)) return RandomSeed{earlier.seed, s.unseeded_calls++};
-  for (auto& [id, stream] : s.streams)
-    if (stream.key == earlier.seed) return RandomSeed{stream.key, stream.calls++};
+  if (s.op_seeded.count(earlier.seed)) return RandomSeed{earlier.seed, kUnreserved};
+  // the global seed's s1 (a fresh key shares it by a chance of 2**-32, and then draws the global seed's numbers)
+  if (s.global && (earlier.seed & 0xFFFFFFFFu) == truncate_seed(*s.global)) return s.next_global_only();
   return std::nullopt;
 }
 

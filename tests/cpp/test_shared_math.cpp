@@ -17,36 +17,22 @@ namespace {
 
 using testing::to_vector;
 
-/** The CPU kernel's random_uniform output and the per-element function the CUDA kernel calls, for n elements. */
+/** The CPU kernel's unit random_uniform output and the per-element function the CUDA kernel calls, for n elements. */
 template <class T> void expect_uniform_elements_match_the_cpu_kernel(int64_t n) {
   const backend::PhiloxKey key{0x1234567890abcdefull, 77};
-  const double minval = -2.0, maxval = 3.0;
   Tensor out = Tensor::empty({n}, dtype_of<T>::value);
-  backend::kernel<backend::RandomKernel>(OpId::random_uniform, Device::CPU, dtype_of<T>::value)(out, minval, maxval,
-                                                                                                key);
+  backend::kernel<backend::RandomKernel>(OpId::random_uniform, Device::CPU, dtype_of<T>::value)(out, 0.0, 1.0, key);
   const std::vector<T> cpu = to_vector<T>(out);
-  const backend::PhiloxStream stream = backend::stream_for(key.seed, key.counter, backend::StreamTag::Uniform);
-  const T lo = static_cast<T>(minval), hi = static_cast<T>(maxval), top = std::nextafter(hi, lo);
+  const backend::PhiloxCounter c = backend::stateful_counter(key);
+  const backend::PhiloxStream stream(c.key, c.counter_lo, c.counter_hi);
   for (int64_t i = 0; i < n; ++i)
-    ASSERT_EQ(backend::uniform_element(stream, i, lo, hi - lo, top), cpu[static_cast<size_t>(i)]) << "element " << i;
+    ASSERT_EQ(backend::unit_uniform_element(stream, i, T(0)), cpu[static_cast<size_t>(i)]) << "element " << i;
 }
 
-TEST(SharedMath, UniformElementsAreTheCpuKernelsInItsTileLayout) {
-  // Several tiles (1024 float32 or 512 float64 values each) and a partial last one.
-  expect_uniform_elements_match_the_cpu_kernel<float>(5000);
+TEST(SharedMath, UniformElementsAreTheCpuKernels) {
+  // Several of the CPU kernel's tiles (256 blocks) and parallel chunks, and a partial last block.
+  expect_uniform_elements_match_the_cpu_kernel<float>(5001);
   expect_uniform_elements_match_the_cpu_kernel<double>(3001);
-}
-
-TEST(SharedMath, TilePositionsVisitEachBlockValueOnce) {
-  std::vector<int> seen(4 * 3 * backend::kTileBlocks, 0);
-  for (int64_t e = 0; e < static_cast<int64_t>(seen.size()); ++e) {
-    uint64_t block;
-    int value;
-    backend::tile_position<4>(e, block, value);
-    ASSERT_LT(value, 4);
-    ++seen[static_cast<size_t>(block * 4 + static_cast<uint64_t>(value))];
-  }
-  for (int count : seen) EXPECT_EQ(count, 1);
 }
 
 TEST(SharedMath, CoveringRangesInvertWindowRanges) {

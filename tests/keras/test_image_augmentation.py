@@ -17,6 +17,14 @@ from keras3_reference import reference
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "augmentation_keras3.npz")
 
 
+@pytest.fixture(autouse=True)
+def _no_global_seed():
+    """Each test starts without a global seed (the seeded ones set their own): a draw never depends on test order."""
+    pt.random.set_seed(None)
+    yield
+    pt.random.set_seed(None)
+
+
 def _data():
     return reference(FIXTURE)
 

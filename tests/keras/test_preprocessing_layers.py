@@ -338,8 +338,10 @@ def test_image_preprocessing_inside_fit():
     model = pt.keras.Sequential([
         pt.keras.Input((8, 8, 3)), layers.Rescaling(1 / 255), layers.RandomFlip("horizontal", seed=1),
         layers.RandomContrast(0.1, value_range=(0, 1), seed=1), layers.Resizing(4, 4), layers.CenterCrop(3, 3),
-        layers.Flatten(), layers.Dense(1)])
+        layers.Flatten(), layers.Dense(1, kernel_initializer="zeros")])
     model.compile(optimizer=pt.keras.optimizers.Adam(0.01), loss="mse")
+    # A zero kernel starts every seed at the same loss: from a random one the first epoch's loss was sometimes
+    # already near the fit, and the ratio below a matter of the draw (it falls to 0.01-0.03 from zeros, seeds 0-4)
     history = model.fit(x, target, epochs=10, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
     # At inference the random layers are the identity: the model is rescale -> resize -> crop -> dense.

@@ -1,4 +1,5 @@
-// CPU kernels of the philox_* ops: TensorFlow's Philox random streams (a key and a 128-bit counter), its mapping of
+// CPU kernels of the philox_* ops and of the stateful random ops (random_normal, random_uniform, truncated_normal,
+// categorical, random_shuffle): TensorFlow's Philox random streams (a key and a 128-bit counter), its mapping of
 // 32-bit words to numbers and its distributions, bit for bit (TF's lib/random/random_distributions.h). Output i of
 // a fixed-count distribution comes from block i / k of the stream (k outputs a block), so tiles of blocks fill in
 // parallel and the numbers never depend on the thread count.
@@ -20,6 +21,8 @@ namespace pt::cpu {
 namespace {
 
 using backend::bits64;
+using backend::tf_double;
+using backend::tf_float;
 using backend::Philox4x32;
 using backend::PhiloxCounter;
 using backend::PhiloxStream;
@@ -33,22 +36,6 @@ constexpr int64_t kGrainBlocks = 1024;
 using TileWords = uint32_t[4][kTileBlocks];
 
 PhiloxStream stream_of(const PhiloxCounter& c) { return PhiloxStream(c.key, c.counter_lo, c.counter_hi); }
-
-/** TF's Uint32ToFloat: the low 23 bits as the mantissa of a float in [1, 2), minus 1. */
-inline float tf_float(uint32_t x) {
-  const uint32_t bits = (x & 0x7FFFFFu) | 0x3F800000u;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f - 1.0f;
-}
-
-/** TF's Uint64ToDouble: the low 20 bits of `hi` and `lo` as the mantissa of a double in [1, 2), minus 1. */
-inline double tf_double(uint32_t hi, uint32_t lo) {
-  const uint64_t bits = (static_cast<uint64_t>(hi & 0xFFFFFu) << 32) | lo | (uint64_t{1023} << 52);
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d - 1.0;
-}
 
 /**
  * TF's BoxMullerFloat: sin and cos of a float angle times a float radius. Each step as TF's C++ computes it (the
@@ -197,14 +184,11 @@ void truncated_normal(const Tensor& out, const PhiloxCounter& c, int64_t, int64_
 }
 
 /**
- * TF's stateless shuffle order of n = out.numel() rows: Fisher-Yates from the front, position i swapped with
- * i + word i % (n - i), word i the stream's i-th 32-bit word (n < 2^32, validated by the family). Serial: each swap
- * depends on the ones before; the words come a tile of blocks at a time.
+ * TF's shuffle order of n rows (its RandomShuffle and stateless shuffle): Fisher-Yates from the front, position i
+ * swapped with i + word i % (n - i), word i the stream's i-th 32-bit word (n < 2^32). Serial: each swap depends on
+ * the ones before; the words come a tile of blocks at a time.
  */
-void shuffle_order(const Tensor& out, const PhiloxCounter& c, int64_t, int64_t) {
-  const PhiloxStream stream = stream_of(c);
-  int64_t* order = out.data<int64_t>();
-  const int64_t n = out.numel();
+void shuffle_permutation(const PhiloxStream& stream, int64_t n, int64_t* order) {
   for (int64_t i = 0; i < n; ++i) order[i] = i;
   alignas(64) TileWords words;
   for (int64_t first = 0; first < n - 1; first += 4 * kTileBlocks) {  // words first .. first + 4 * kTileBlocks - 1
@@ -217,6 +201,11 @@ void shuffle_order(const Tensor& out, const PhiloxCounter& c, int64_t, int64_t) 
       std::swap(order[i], order[j]);
     }
   }
+}
+
+/** TF's stateless shuffle order of out.numel() rows (validated by the family: fewer than 2^32). */
+void shuffle_order(const Tensor& out, const PhiloxCounter& c, int64_t, int64_t) {
+  shuffle_permutation(stream_of(c), out.numel(), out.data<int64_t>());
 }
 
 /**
@@ -636,6 +625,69 @@ void state_from_seed(const Tensor& seed, const Tensor& out) {
   o[2] = static_cast<int64_t>(bits64(x[1], x[0]));
 }
 
+// ---- the stateful ops: TF's kernels of RandomStandardNormal, RandomUniform(Int), TruncatedNormal, Multinomial and
+// RandomShuffle, followed by tf.random's scaling (a separate multiply and add in the dtype, as TF's ops round them).
+
+/** out = out * scale, then + shift when `shift` (TF's mul and add ops, each rounded in T). */
+template <class T>
+void scale_shift(const Tensor& out, T scale, T shift, bool add) {
+  T* o = out.data<T>();
+  parallel_for(out.numel(), kGrainBlocks * 4, [=](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const T scaled = o[i] * scale;
+      o[i] = add ? scaled + shift : scaled;
+    }
+  });
+}
+
+/** tf.random.normal: standard normals times stddev plus mean (none for 0 and 1: exact, as no draw is -0). */
+template <class T, bool kTruncated>
+void stateful_normal(const Tensor& out, double mean, double stddev, const backend::PhiloxKey& key) {
+  if constexpr (kTruncated) truncated_normal<T>(out, backend::stateful_counter(key), 0, 0);
+  else if constexpr (std::is_same_v<T, float>) normal_float32(out, backend::stateful_counter(key), 0, 0);
+  else normal_float64(out, backend::stateful_counter(key), 0, 0);
+  if (mean != 0 || stddev != 1) scale_shift<T>(out, static_cast<T>(stddev), static_cast<T>(mean), true);
+}
+
+/** tf.random.uniform of a float dtype: u * maxval for minval 0, else u * (maxval - minval) + minval, in T. */
+template <class T>
+void stateful_uniform(const Tensor& out, double minval, double maxval, const backend::PhiloxKey& key) {
+  if constexpr (std::is_same_v<T, float>) uniform_float32(out, backend::stateful_counter(key), 0, 0);
+  else uniform_float64(out, backend::stateful_counter(key), 0, 0);
+  const T lo = static_cast<T>(minval), hi = static_cast<T>(maxval);
+  if (lo != T(0)) scale_shift<T>(out, hi - lo, lo, true);
+  else if (hi != T(1)) scale_shift<T>(out, hi, T(0), false);
+}
+
+/** tf.random.uniform of an integer dtype: minval + bits mod (maxval - minval) (bounds validated by the family). */
+template <class T>
+void stateful_uniform_int(const Tensor& out, double minval, double maxval, const backend::PhiloxKey& key) {
+  // maxval may be 2^63 for int64 (an exclusive bound): it wraps to the range's unsigned width, as TF's does
+  const int64_t hi = maxval >= 0x1p63 ? std::numeric_limits<int64_t>::min() : static_cast<int64_t>(maxval);
+  uniform_int<T>(out, backend::stateful_counter(key), static_cast<int64_t>(minval), hi);
+}
+
+/** tf.random.categorical: TF's multinomial samples of the dense 2-D `logits` into `out` (int32 or int64). */
+template <class T>
+void stateful_categorical(const Tensor& logits, int64_t, const backend::PhiloxKey& key, const Tensor& out) {
+  if (out.dtype() == DType::Int32) categorical<int32_t>(out, backend::stateful_counter(key), logits, Tensor{});
+  else categorical<int64_t>(out, backend::stateful_counter(key), logits, Tensor{});
+}
+
+/** tf.random.shuffle: the rows of `x` (first dim >= 2) in TF's shuffle order. */
+void stateful_shuffle(const Tensor& x, const backend::PhiloxKey& key, const Tensor& out) {
+  const int64_t n = x.dim(0);
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  shuffle_permutation(stream_of(backend::stateful_counter(key)), n, order.data());
+  const size_t row_bytes = static_cast<size_t>(x.numel() / n) * x.itemsize();
+  const char* src = static_cast<const char*>(x.raw_data());
+  char* dst = static_cast<char*>(out.raw_data());
+  const int64_t grain = std::max<int64_t>(1, static_cast<int64_t>(kElementwiseGrain * 4 / std::max<size_t>(1, row_bytes)));
+  parallel_for(n, grain, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) std::memcpy(dst + r * row_bytes, src + order[r] * row_bytes, row_bytes);
+  });
+}
+
 }  // namespace
 
 void register_philox_kernels() {
@@ -673,6 +725,17 @@ void register_philox_kernels() {
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::Int64, &state_from_seed<int64_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::UInt32, &state_from_seed<uint32_t>);
   register_kernel(OpId::philox_state_from_seed, Device::CPU, DType::UInt64, &state_from_seed<uint64_t>);
+  register_kernel(OpId::random_normal, Device::CPU, DType::Float32, &stateful_normal<float, false>);
+  register_kernel(OpId::random_normal, Device::CPU, DType::Float64, &stateful_normal<double, false>);
+  register_kernel(OpId::truncated_normal, Device::CPU, DType::Float32, &stateful_normal<float, true>);
+  register_kernel(OpId::truncated_normal, Device::CPU, DType::Float64, &stateful_normal<double, true>);
+  register_kernel(OpId::random_uniform, Device::CPU, DType::Float32, &stateful_uniform<float>);
+  register_kernel(OpId::random_uniform, Device::CPU, DType::Float64, &stateful_uniform<double>);
+  register_kernel(OpId::random_uniform, Device::CPU, DType::Int32, &stateful_uniform_int<int32_t>);
+  register_kernel(OpId::random_uniform, Device::CPU, DType::Int64, &stateful_uniform_int<int64_t>);
+  register_kernel(OpId::categorical, Device::CPU, DType::Float32, &stateful_categorical<float>);
+  register_kernel(OpId::categorical, Device::CPU, DType::Float64, &stateful_categorical<double>);
+  backend::register_each(backend::AllTypes{}, OpId::random_shuffle, Device::CPU, [](auto) { return &stateful_shuffle; });
 }
 
 }  // namespace pt::cpu

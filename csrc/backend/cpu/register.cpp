@@ -11,7 +11,6 @@ void register_kernels() {
   register_nn_kernels();
   register_creation_kernels();
   register_shape_kernels();
-  register_random_kernels();
   register_philox_kernels();
   register_activation_kernels();
   register_conv_kernels();

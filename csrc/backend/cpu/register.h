@@ -14,7 +14,6 @@ void register_optim_kernels();
 void register_nn_kernels();
 void register_creation_kernels();
 void register_shape_kernels();
-void register_random_kernels();
 void register_philox_kernels();
 void register_activation_kernels();
 void register_conv_kernels();
