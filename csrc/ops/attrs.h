@@ -48,8 +48,8 @@ struct IndexItem {
  * resolves a new (seed, counter) per run from the op's seed rules instead of reusing the recorded one.
  */
 struct RandomSeed {
-  uint64_t seed;     // Philox key
-  uint64_t counter;  // Philox stream offset (distinct per op call)
+  uint64_t seed;     // TF's two seeds, s1 | s2 << 32 (ops/random_seed.h), or a fresh key when unseeded
+  uint64_t counter;  // the call's block offset in that stream (kUnreserved until the op reserves its blocks)
 };
 /** Options of the fused recurrent ops (Keras's activation and recurrent_activation, go_backwards, mask). */
 struct RnnOptions {
