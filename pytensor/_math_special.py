@@ -4,5 +4,6 @@ integrals and Spence's function. Each is a registry op (family ``special``, csrc
 
 from ._op_exports import exported_ops as _exported_ops
 
-globals().update(_exported_ops("tf.math.special"))  # every op of csrc/ops/special.cpp
-__all__ = sorted(_exported_ops("tf.math.special"))
+_special = _exported_ops("tf.math.special")  # every op of csrc/ops/special.cpp
+globals().update(_special)
+__all__ = sorted(_special)

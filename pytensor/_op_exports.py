@@ -3,7 +3,10 @@
 
 from . import _core
 
+# (name, TF modules) of every registry op, read once: each module that exports ops asks for its own.
+_EXPORTS = [(row[0], row[7].split()) for row in _core.op_registry()]
+
 
 def exported_ops(module):
     """``{name: function}`` of the registry ops exported under TF module ``module`` ("tf", "tf.math", "tf.nn"...)."""
-    return {row[0]: getattr(_core, row[0]) for row in _core.op_registry() if module in row[7].split()}
+    return {name: getattr(_core, name) for name, modules in _EXPORTS if module in modules}

@@ -245,7 +245,7 @@ namespace {
  */
 class UpdateSlots {
  public:
-  UpdateSlots(OpId op, const std::vector<Tensor>& inputs) : op_(op), inputs_(&inputs) {}
+  explicit UpdateSlots(const Invocation& node) : op_(node.op), node_(&node) {}
   UpdateSlots(OpId op, const std::vector<Variable*>& variables) : op_(op), variables_(&variables) {}
   /** The variable of input i. */
   Variable& at(size_t i) {
@@ -253,8 +253,7 @@ class UpdateSlots {
       check_arg(i < variables_->size() && (*variables_)[i], op_def(op_).name, ": in-place update needs variable ", i);
       return *(*variables_)[i];
     }
-    check_arg(i < inputs_->size(), op_def(op_).name, ": invoke needs input ", i, " but got ", inputs_->size());
-    held_.push_back(std::make_unique<Variable>((*inputs_)[i], op_def(op_).name, true));
+    held_.push_back(std::make_unique<Variable>(node_->in(i), op_def(op_).name, true));
     return *held_.back();
   }
   /** The variable of input i when `present`, else null. */
@@ -268,7 +267,7 @@ class UpdateSlots {
 
  private:
   OpId op_;
-  const std::vector<Tensor>* inputs_ = nullptr;
+  const Invocation* node_ = nullptr;
   const std::vector<Variable*>* variables_ = nullptr;
   std::vector<std::unique_ptr<Variable>> held_;
 };
@@ -340,7 +339,7 @@ std::vector<Tensor> run_update(OpId op, const Attrs& attrs, const Tensor& grad, 
  * on fresh variables holding the inputs; returns the updated var and slots.
  */
 Outputs invoke_apply(const Invocation& node) {
-  UpdateSlots v(node.op, node.inputs);
+  UpdateSlots v(node);
   const bool rows = node.inputs.size() > 2 && is_integer(node.inputs.back().dtype());
   return run_update(node.op, node.attrs, node.in(1), rows ? node.inputs.back() : Tensor(), v);
 }
