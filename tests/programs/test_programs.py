@@ -4,6 +4,7 @@ recorded output (tf_results.json, from record_tf.py). See corpus.py for the prog
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -28,6 +29,9 @@ def compare(program, ours, theirs, versions=("", "")):
     `versions` (pytensor's, TensorFlow's) are removed first: a program printing tf.__version__ is not a
     difference."""
     problems = []
+    if program.tf_only_lines:
+        theirs = "".join(line for line in theirs.splitlines(keepends=True)
+                         if not re.fullmatch(program.tf_only_lines, line.rstrip("\n")))
     if program.compare == "numbers":
         if all(versions):
             ours, theirs = ours.replace(versions[0], ""), theirs.replace(versions[1], "")
@@ -108,6 +112,13 @@ def test_comparison_detects_differences():
     assert compare(exact, "pt.Tensor(6.5, shape=())", "tf.Tensor(6.0, shape=())") == [
         "number #0: 6.5 vs TensorFlow's 6.0"]
     assert compare(exact, "0.1.0\n3.0", "2.21.0\n3.0", versions=("0.1.0", "2.21.0")) == []
+    logged = corpus.Program(id="z", origin=corpus.TF_DOCS, path="p.py", url="", licence="", compare="numbers",
+                            tf_only_lines=r"\S+: \(\w+\): /job:\w+/device:CPU:\d+$")
+    tf_log = "a: (_Arg): /job:localhost/device:CPU:0\n[22. 28.]\n"
+    assert compare(logged, "[22. 28.]\n", tf_log) == []  # only TF's log lines are dropped, and only TF's
+    assert compare(logged, "[22. 29.]\n", tf_log) == ["number #1: 29.0 vs TensorFlow's 28.0"]
+    assert compare(logged, "a: (_Arg): /job:localhost/device:CPU:0\n[22. 28.]\n", tf_log)[0] == (
+        "printed 3 numbers, TensorFlow printed 2")
 
 
 def test_every_running_program_compares_something():
