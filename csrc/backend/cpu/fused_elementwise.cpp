@@ -11,6 +11,7 @@
 #include "../kernels.h"
 #include "elementwise.h"
 #include "exp.h"
+#include "trig.h"
 #include "register.h"
 
 namespace pt::cpu {
@@ -58,8 +59,8 @@ void zip(const T* x, const T* y, T* dst, F f) {
 
 /**
  * dst = op(x) over a block, each element computed as op's own kernel computes it (backend/cpu/unary.cpp: float32
- * exp, expm1, the logistic and tanh by exp.h, the rest by Eigen's packets or a scalar function), so the
- * fused value is bitwise the unfused one. dst may be x.
+ * exp, expm1, the logistic and tanh by exp.h, sin and cos by trig.h, the rest by Eigen's packets or a scalar
+ * function), so the fused value is bitwise the unfused one. dst may be x.
  */
 template <class T>
 void unary_block(OpId op, const T* x, T* dst) {
@@ -83,8 +84,12 @@ void unary_block(OpId op, const T* x, T* dst) {
     case OpId::sqrt: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.sqrt(); });
     case OpId::rsqrt: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.rsqrt(); });
     case OpId::reciprocal: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.inverse(); });
-    case OpId::sin: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.sin(); });
-    case OpId::cos: return map_blocks<T, T>(x, dst, [](const auto& a) { return a.cos(); });
+    case OpId::sin:
+      if constexpr (f32) return map_vec(x, dst, sin_f32);
+      else return map_blocks<T, T>(x, dst, [](const auto& a) { return a.sin(); });
+    case OpId::cos:
+      if constexpr (f32) return map_vec(x, dst, cos_f32);
+      else return map_blocks<T, T>(x, dst, [](const auto& a) { return a.cos(); });
     case OpId::tanh:
       if constexpr (f32) return map_vec(x, dst, tanh_f32);
       else return map_blocks<T, T>(x, dst, [](const auto& a) { return a.tanh(); });

@@ -13,6 +13,7 @@
 #include "exp.h"
 #include "half_types.h"
 #include "register.h"
+#include "trig.h"
 
 namespace pt::cpu {
 
@@ -109,8 +110,9 @@ using CastTypes = Types<bool, uint8_t, int32_t, int64_t, float, double, Eigen::h
 
 }  // namespace
 
-// The trigonometric and hyperbolic functions Eigen 3.4 has no SIMD form for, as one pass of vectorized steps
-// (libm's scalar forms run 10-20 ns an element, 10-40x numpy's): within a few ulp of libm.
+// The float64 trigonometric and hyperbolic functions Eigen 3.4 has no SIMD form for (float32's are in trig.h), and
+// float32 sinh and cosh, as one pass of vectorized steps (libm's scalar forms run 10-20 ns an element, 10-40x
+// numpy's): within a few ulp of libm.
 
 /** sinh and cosh of float32 lanes by exp.h's SIMD exp and expm1. */
 inline FloatVec sinh_f32(FloatVec v) { return (expm1_f32(v) - expm1_f32(-v)) * 0.5f; }
@@ -162,8 +164,7 @@ MapBlock<T> acosh_of(const MapBlock<T>& x) {
 }
 
 // Float-only ops with an Eigen vectorized form, `a` an aligned block of the input (unary_map_blocks). Eigen's
-// float32 log packet is within an ulp, log1p within 2, and sin and cos call libm's sinf / cosf (within an ulp)
-// (tests/test_transcendental.py).
+// float32 log packet is within an ulp, log1p within 2 (tests/test_transcendental.py).
 #define PT_FLOAT_UNARY(ID, VEC)                                                             \
   register_each(FloatTypes{}, OpId::ID, Device::CPU, [](auto tag) {                         \
     using T = decltype(tag);                                                                \
@@ -171,10 +172,11 @@ MapBlock<T> acosh_of(const MapBlock<T>& x) {
       unary_map_blocks<T, T>(x, out, [](const auto& a) { return VEC; });                    \
     };                                                                                      \
   })
-// exp, expm1, the logistic and tanh: float32 by exp.h's SIMD functions (Eigen's float32 logistic is a rational
-// approximation 7e-4 off, its AVX-512 exp packet returns inf from 88.376, short of the overflow at 88.7228, and its
-// tanh is not vectorized without fast math, where libm's tanhf is 2 ulp off); float64 by Eigen.
-#define PT_EXP_UNARY(ID, F32, VEC64)                                                        \
+// float32 by the SIMD functions of exp.h (exp, expm1, the logistic, tanh, sinh, cosh) and trig.h (sin, cos, tan,
+// atan, asin, acos); float64 by Eigen. (Eigen's float32 logistic is a rational approximation 7e-4 off, its AVX-512
+// exp packet returns inf from 88.376, short of the overflow at 88.7228, its tanh, sin and cos are not vectorized
+// without fast math, and libm's scalar functions cost 5-20 ns an element.)
+#define PT_SIMD32_UNARY(ID, F32, VEC64)                                                     \
   register_each(FloatTypes{}, OpId::ID, Device::CPU, [](auto tag) {                         \
     using T = decltype(tag);                                                                \
     return +[](const Tensor& x, const Tensor& out) {                                        \
@@ -199,27 +201,27 @@ void register_unary_kernels() {
   PT_SCALAR_UNARY(sign, backend::ElementwiseTypes, T, sign_of(v));
   PT_SCALAR_UNARY(square, backend::ElementwiseTypes, T, wrap_mul(v, v));
   PT_SCALAR_UNARY(relu, NumericTypes, T, v > T(0) ? v : (v != v ? v : T(0)));
-  PT_EXP_UNARY(exp, exp_f32, a.exp());
+  PT_SIMD32_UNARY(exp, exp_f32, a.exp());
   PT_FLOAT_UNARY(log, a.log());
   PT_FLOAT_UNARY(log1p, a.log1p());
-  PT_EXP_UNARY(expm1, expm1_f32, a.expm1());
+  PT_SIMD32_UNARY(expm1, expm1_f32, a.expm1());
   PT_FLOAT_UNARY(sqrt, a.sqrt());
   PT_FLOAT_UNARY(rsqrt, a.rsqrt());
   PT_FLOAT_UNARY(reciprocal, a.inverse());
-  PT_FLOAT_UNARY(sin, a.sin());
-  PT_FLOAT_UNARY(cos, a.cos());
-  PT_EXP_UNARY(tanh, tanh_f32, a.tanh());
-  PT_FLOAT_UNARY(tan, a.sin() / a.cos());
-  PT_EXP_UNARY(sinh, sinh_f32, (a.expm1() - (-a).expm1()) * T(0.5));  // by expm1: exact near 0
-  PT_EXP_UNARY(cosh, cosh_f32, (a.exp() + (-a).exp()) * T(0.5));
+  PT_SIMD32_UNARY(sin, sin_f32, a.sin());
+  PT_SIMD32_UNARY(cos, cos_f32, a.cos());
+  PT_SIMD32_UNARY(tanh, tanh_f32, a.tanh());
+  PT_SIMD32_UNARY(tan, tan_f32, a.sin() / a.cos());
+  PT_SIMD32_UNARY(sinh, sinh_f32, (a.expm1() - (-a).expm1()) * T(0.5));  // by expm1: exact near 0
+  PT_SIMD32_UNARY(cosh, cosh_f32, (a.exp() + (-a).exp()) * T(0.5));
   // (evaluated here: an expression would refer to atan_of's temporary after the kernel's lambda returns)
-  PT_FLOAT_UNARY(asin, MapBlock<T>(T(2) * atan_of<T>(a / (T(1) + ((T(1) - a) * (T(1) + a)).sqrt()))));
-  PT_FLOAT_UNARY(acos, MapBlock<T>(T(2) * atan_of<T>(((T(1) - a) / (T(1) + a)).sqrt())));  // exact near 1
-  PT_FLOAT_UNARY(atan, atan_of<T>(a));
+  PT_SIMD32_UNARY(asin, asin_f32, MapBlock<T>(T(2) * atan_of<T>(a / (T(1) + ((T(1) - a) * (T(1) + a)).sqrt()))));
+  PT_SIMD32_UNARY(acos, acos_f32, MapBlock<T>(T(2) * atan_of<T>(((T(1) - a) / (T(1) + a)).sqrt())));  // exact near 1
+  PT_SIMD32_UNARY(atan, atan_f32, atan_of<T>(a));
   PT_FLOAT_UNARY(asinh, asinh_of<T>(a));
   PT_FLOAT_UNARY(acosh, acosh_of<T>(a));
   PT_FLOAT_UNARY(atanh, T(0.5) * (T(2) * a / (T(1) - a)).log1p());
-  PT_EXP_UNARY(sigmoid, sigmoid_f32, (1.0 + (-a).exp()).inverse());
+  PT_SIMD32_UNARY(sigmoid, sigmoid_f32, (1.0 + (-a).exp()).inverse());
   PT_FLOAT_UNARY(floor, a.floor());
   PT_FLOAT_UNARY(ceil, a.ceil());
   PT_FLOAT_UNARY(round, a.rint());
@@ -241,7 +243,7 @@ void register_unary_kernels() {
 
 #undef PT_DISPATCH_CAST
 #undef PT_FLOAT_UNARY
-#undef PT_EXP_UNARY
+#undef PT_SIMD32_UNARY
 #undef PT_SCALAR_UNARY
 
 }  // namespace pt::cpu
