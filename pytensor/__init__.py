@@ -114,7 +114,7 @@ from ._array_ops import *  # noqa: E402,F401,F403  reverse, roll, sort, gather_n
 version = __import__("importlib").import_module(".version", __name__)  # tf.version (`from . import` would ask
 # __getattr__ first, which reads the TF name list)
 from ._function import function  # noqa: E402,F401  tf.function (graph mode, csrc/graph)
-from ._function import gradients  # noqa: E402,F401  tf.gradients (symbolic gradients inside tf.function)
+from ._function import gradients, hessians  # noqa: E402,F401  tf.gradients, tf.hessians (inside tf.function)
 from ._control_flow import cond, switch_case, while_loop  # noqa: E402,F401
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.
