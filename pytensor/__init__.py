@@ -63,7 +63,7 @@ _LAZY_NAMES.update({name: "._tf_misc" for name in (
     "make_ndarray", "nondifferentiable_batch_function", "random_index_shuffle", "edit_distance",
     "conv2d_backprop_filter_v2", "conv2d_backprop_input_v2", "extract_volume_patches", "matrix_square_root",
     "ragged_fill_empty_rows", "ragged_fill_empty_rows_grad", "CriticalSection",
-    "register_tensor_conversion_function")})
+    "register_tensor_conversion_function", "no_gradient")})
 _LAZY_NAMES.update({"Graph": ".compat.v1", "Operation": ".compat.v1", "approx_top_k": "._tf_misc",
                     "conv": "._tf_misc"})
 _LAZY_NAMES["fingerprint"] = "._fingerprint"
