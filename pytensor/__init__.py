@@ -108,7 +108,7 @@ from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functi
 from ._math_ops import truncatediv, truncatemod, complex  # noqa: E402,F401,A004
 from .dtypes import double, saturate_cast  # noqa: E402,F401
 from ._tensor_array import TensorArray  # noqa: E402,F401
-from ._scopes import get_current_name_scope  # noqa: E402,F401
+from ._scopes import get_current_name_scope, variable_creator_scope  # noqa: E402,F401
 from ._indexed_slices import IndexedSlices  # noqa: E402,F401
 from ._array_ops import *  # noqa: E402,F401,F403  reverse, roll, sort, gather_nd, tensor_scatter_nd_*, map_fn ...
 version = __import__("importlib").import_module(".version", __name__)  # tf.version (`from . import` would ask
