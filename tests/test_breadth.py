@@ -300,6 +300,17 @@ def test_sparse_union_and_bincount_against_numpy(rng):
     np.testing.assert_array_equal(counts, [np.bincount(row, minlength=7) for row in ids])
 
 
+def test_sobol_sample_is_stratified_in_every_dimension():
+    """Each one-dimensional projection of the first 2^m Sobol points (point 0 included) holds one point per
+    interval [i / 2^m, (i + 1) / 2^m): a property of any valid direction numbers, checked for all 1024."""
+    points = np.concatenate([np.zeros((1, 1024)), tf.math.sobol_sample(1024, 1023, dtype=tf.float64).numpy()])
+    np.testing.assert_array_equal(np.sort(points * 1024, axis=0), np.arange(1024.0)[:, None].repeat(1024, axis=1))
+    with pytest.raises(InvalidArgumentError, match="sobol_sample: dim must be at most 1024 in this build"):
+        tf.math.sobol_sample(1025, 2)
+    with pytest.raises(InvalidArgumentError, match="sobol_sample: dtype must be float32 or float64"):
+        tf.math.sobol_sample(2, 2, dtype=tf.int32)
+
+
 def test_sparse_names_bad_input():
     with pytest.raises(TypeError, match="sparse.mask: a must be an IndexedSlices"):
         tf.sparse.mask(tf.constant([1.0]), [0])
