@@ -6,6 +6,8 @@ differentiable core ops (``scatter_nd``, ``gather``, ``unsorted_segment_sum``), 
 (ordering, concatenation, slicing) is integer work on the concrete indices, as TF's kernels do.
 """
 
+import itertools
+
 import numpy as np
 
 from . import _core
@@ -414,7 +416,7 @@ def mask(a, mask_indices, name=None):
     return IndexedSlices(_core.gather(a.values, at), _core.gather(a.indices, at), a.dense_shape)
 
 
-def _batched_values(values, op):
+def _batched_values(values):
     """(row of each value or None, the integer values as numpy, their count shape) of a SparseTensor, a dense
     tensor or a RaggedTensor."""
     from .ragged import RaggedTensor
@@ -425,7 +427,7 @@ def _batched_values(values, op):
         indices, vals, shape = _parts(values)
         return indices[:, 0] if len(shape) > 1 else None, np.asarray(vals), shape
     array = np.asarray(values.numpy() if isinstance(values, _TENSORS) else values)
-    rows = np.repeat(np.arange(array.shape[0]), array[0].size if array.ndim > 1 else 1) if array.ndim > 1 else None
+    rows = np.repeat(np.arange(array.shape[0]), array[0].size) if array.ndim > 1 else None
     return rows, array.reshape(-1), array.shape
 
 
@@ -434,7 +436,7 @@ def bincount(values, weights=None, axis=0, minlength=None, maxlength=None, binar
     tensor), as a SparseTensor: over everything (`axis=0` or None, dense shape [max + 1]) or per row of a 2-D
     input (`axis=-1`, dense shape [rows, max + 1]). `weights` (of the same structure) sums them instead;
     `binary_output` gives 1 where a value occurs."""
-    rows, ids, shape = _batched_values(values, "sparse.bincount")
+    rows, ids, shape = _batched_values(values)
     if ids.dtype.kind not in "iu":
         raise TypeError(f"sparse.bincount: values must be integers, got {ids.dtype}")
     if axis not in (0, -1, None):
@@ -499,8 +501,6 @@ def _cross_rows(inputs, op):
 
 
 def _crossed(inputs, op, combine, dtype):
-    import itertools
-
     crosses = [[combine(c) for c in itertools.product(*row)] for row in _cross_rows(inputs, op)]
     coords = np.array([(r, k) for r, row in enumerate(crosses) for k in range(len(row))], np.int64).reshape(-1, 2)
     flat = [c for row in crosses for c in row]
