@@ -218,7 +218,8 @@ def _variable_new(cls, *args, **kwargs):
     for creator in creators:  # each creator's next_creator is the one of the scope around it
         create = functools.partial(creator, create)
     made = create(**arguments)
-    _made_by_creators.variable = made
+    if isinstance(made, Variable):  # Python calls __init__ on it next (not on another type a creator returned)
+        _made_by_creators.variable = made
     return made
 
 
