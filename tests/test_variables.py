@@ -56,6 +56,14 @@ def test_creator_result_is_what_tf_variable_returns():
     assert float(v) == 7.0 and v.dtype == tf.float64
 
 
+def test_a_creator_may_return_an_existing_variable_unchanged():
+    shared = tf.Variable([1.0, 2.0], name="shared")
+    with tf.variable_creator_scope(lambda next_creator, **kwargs: shared):
+        again = tf.Variable([9.0, 9.0], name="other")
+    assert again is shared and shared.name == "shared:0"  # not initialised a second time
+    np.testing.assert_array_equal(shared.numpy(), [1.0, 2.0])
+
+
 def test_keras_weights_go_through_the_creators():
     seen = []
 
