@@ -63,7 +63,7 @@ _LAZY_NAMES.update({name: "._tf_misc" for name in (
     "make_ndarray", "nondifferentiable_batch_function", "random_index_shuffle", "edit_distance",
     "conv2d_backprop_filter_v2", "conv2d_backprop_input_v2", "extract_volume_patches", "matrix_square_root",
     "ragged_fill_empty_rows", "ragged_fill_empty_rows_grad", "CriticalSection",
-    "register_tensor_conversion_function")})
+    "register_tensor_conversion_function", "no_gradient")})
 _LAZY_NAMES.update({"Graph": ".compat.v1", "Operation": ".compat.v1", "approx_top_k": "._tf_misc",
                     "conv": "._tf_misc"})
 _LAZY_NAMES["fingerprint"] = "._fingerprint"
@@ -108,13 +108,13 @@ from .math import (  # noqa: E402,F401  TF's top-level aliases of tf.math functi
 from ._math_ops import truncatediv, truncatemod, complex  # noqa: E402,F401,A004
 from .dtypes import double, saturate_cast  # noqa: E402,F401
 from ._tensor_array import TensorArray  # noqa: E402,F401
-from ._scopes import get_current_name_scope  # noqa: E402,F401
+from ._scopes import get_current_name_scope, variable_creator_scope  # noqa: E402,F401
 from ._indexed_slices import IndexedSlices  # noqa: E402,F401
 from ._array_ops import *  # noqa: E402,F401,F403  reverse, roll, sort, gather_nd, tensor_scatter_nd_*, map_fn ...
 version = __import__("importlib").import_module(".version", __name__)  # tf.version (`from . import` would ask
 # __getattr__ first, which reads the TF name list)
 from ._function import function  # noqa: E402,F401  tf.function (graph mode, csrc/graph)
-from ._function import gradients  # noqa: E402,F401  tf.gradients (symbolic gradients inside tf.function)
+from ._function import gradients, hessians  # noqa: E402,F401  tf.gradients, tf.hessians (inside tf.function)
 from ._control_flow import cond, switch_case, while_loop  # noqa: E402,F401
 
 # TF 2's top-level aliases of Keras modules and of the initializers, loaded with Keras on first use.

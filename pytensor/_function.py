@@ -107,7 +107,8 @@ class _Trace:
     """One running trace: its capture, whether it is a dry run, and whether it is lexical (a tf.cond branch or
     while_loop body, which reads the tensors of the traces enclosing it)."""
 
-    __slots__ = ("capture", "dry", "lexical", "custom_gradient", "gradient_tape", "placeholders", "__weakref__")
+    __slots__ = ("capture", "dry", "lexical", "custom_gradient", "gradient_tape", "outer_tape", "placeholders",
+                 "__weakref__")
 
     def __init__(self, capture, dry, lexical=False):
         self.capture = capture
@@ -116,6 +117,7 @@ class _Trace:
         self.placeholders = {}  # id(argument tensor) -> (TF's name "x:0", the shape its signature shows)
         self.custom_gradient = False  # a tf.custom_gradient ran in it: the graph alone has the plain gradient
         self.gradient_tape = None     # what tf.gradients differentiates on (a function that calls it records one)
+        self.outer_tape = None        # around it, for tf.hessians: records gradient_tape's backward sweeps
 
 
 def note_custom_gradient():
@@ -136,7 +138,12 @@ def shown_placeholder(tensor):
 
 
 class _NeedsGradientTape(Exception):
-    """tf.gradients ran in a trace that recorded no tape: the function's trace starts again with one."""
+    """tf.gradients ran in a trace that recorded no tape (or tf.hessians in one without the outer tape that
+    records the first derivatives' ops): the function's trace starts again with them."""
+
+    def __init__(self, order=1):
+        super().__init__(order)
+        self.order = order
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggregation_method=None,
@@ -149,13 +156,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
     The backward ops join the function's graph. A function's trace records its ops on a tape from its first
     ``tf.gradients`` on: the first trace that calls it is run again with one (its Python side effects then run twice).
     """
-    traces = [t for t in _traces() if not t.lexical]
-    if not traces:
-        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape "
-                           "instead.")
-    tape = traces[-1].gradient_tape
-    if tape is None:
-        raise _NeedsGradientTape()
+    tape = _function_trace(1).gradient_tape
     single = not isinstance(xs, (list, tuple))
     sources = [xs] if single else list(xs)
     targets = list(ys) if isinstance(ys, (list, tuple)) else [ys]
@@ -172,6 +173,39 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False, aggr
                                       unconnected_gradients=unconnected_gradients))
         stops = list(stop_gradients) if isinstance(stop_gradients, (list, tuple)) else [stop_gradients]
         return list(tape._gradient_with_stops(targets, sources, grad_ys, unconnected_gradients, stops))
+
+
+def _function_trace(order):
+    """The trace of the function being traced, holding the tapes of derivatives up to `order` (1: tf.gradients,
+    2: tf.hessians)."""
+    traces = [t for t in _traces() if not t.lexical]
+    if not traces:
+        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape "
+                           "instead.")
+    trace = traces[-1]
+    if trace.gradient_tape is None or (order > 1 and trace.outer_tape is None):
+        raise _NeedsGradientTape(order)
+    return trace
+
+
+def hessians(ys, xs, gate_gradients=False, aggregation_method=None, name="hessians"):
+    """The second derivatives of ``sum(ys)`` with respect to each of `xs`, inside ``tf.function`` (TF's
+    ``tf.hessians``): a list with, per x, the tensor of shape ``x.shape + x.shape`` whose entry [i..., j...] is
+    d2 sum(ys) / dx[i...] dx[j...] (no cross terms between different xs, as TF's). Eagerly it is a RuntimeError, as
+    TF's: use nested tf.GradientTape's jacobian there."""
+    trace = _function_trace(2)
+    sources = list(xs) if isinstance(xs, (list, tuple)) else [xs]
+    targets = list(ys) if isinstance(ys, (list, tuple)) else [ys]
+    firsts = trace.gradient_tape.gradient(targets, sources)  # the outer tape records this sweep's ops
+    result = []
+    with trace.outer_tape.stop_recording(), trace.gradient_tape.stop_recording():
+        for x, first in zip(sources, firsts):
+            if first is None:
+                raise ValueError(f"tf.hessians: ys do not depend on the x of shape {list(x.shape)} and dtype "
+                                 f"{x.dtype.name} through a differentiable path, so there is no gradient to "
+                                 "differentiate again; pass only xs that ys depend on")
+            result.append(trace.outer_tape.jacobian(first, x))
+    return result
 
 
 def _tape_recording():
@@ -684,7 +718,8 @@ class Function:
         self._fast = {}            # _core._call_key of all-Tensor positional calls -> ConcreteFunction
         self._signatures = []      # TF's signatures (relaxed keys): what experimental_get_tracing_count counts
         self._traced_once = False  # variables may be created only on the first trace
-        self._records_gradients = False  # its traces record a tape for tf.gradients (it called it)
+        self._records_gradients = 0  # the derivative order its traces record tapes for (it called tf.gradients: 1,
+        # tf.hessians: 2)
         self._last_key = None
         self._bound = weakref.WeakKeyDictionary()  # instance -> its own Function (methods: one cache per instance)
         self._bound_by_id = {}
@@ -1074,13 +1109,16 @@ class Function:
         trace.placeholders = self._placeholders(args, kwargs, tensors, shown_dims)
         traces.append(trace)
         capture.begin()
-        tape = None
+        tapes = []
         if self._records_gradients:  # for tf.gradients: every op the arguments and variables feed
             from .gradient_tape import GradientTape
-            tape = trace.gradient_tape = GradientTape(persistent=True)
-            tape.__enter__()
-            tape.watch([t for t in tensors if t.dtype.is_floating])
-        retrace = False
+            for _ in range(self._records_gradients):  # the outer tape first, for tf.hessians
+                tapes.append(GradientTape(persistent=True))
+                tapes[-1].__enter__()
+                tapes[-1].watch([t for t in tensors if t.dtype.is_floating])
+            trace.gradient_tape = tapes[-1]
+            trace.outer_tape = tapes[0] if len(tapes) > 1 else None
+        retrace = 0
         try:
             outputs = self._traced_function()(*args, **kwargs)
             structure, leaves, out_tensors = _split_outputs(outputs)
@@ -1089,19 +1127,19 @@ class Function:
             # trace ends); the call returns new handles on the outputs' values.
             core_graph = capture.finish_function(out_tensors, self._name)
             out_tensors = [_core.reshape(t, t._shape_tuple()) for t in out_tensors]
-        except _NeedsGradientTape:
-            if self._records_gradients:
+        except _NeedsGradientTape as needs:
+            if self._records_gradients >= needs.order:
                 raise
-            retrace = True
+            retrace = needs.order
         finally:
-            if tape is not None:
+            for tape in reversed(tapes):
                 tape.__exit__(None, None, None)
             capture.end()
             traces.pop()
             if dry or retrace:
                 capture.restore_variables()
-        if retrace:  # tf.gradients: trace again, on a tape
-            self._records_gradients = True
+        if retrace:  # tf.gradients / tf.hessians: trace again, on tapes
+            self._records_gradients = retrace
             return self._trace(args, kwargs, tensors, dry, shown_dims)
         if capture.variables_created and (self._traced_once or capture.variables_dropped):
             # A variable the first trace made and nothing kept would be made again by the next call: TF traces its

@@ -14,7 +14,7 @@ __all__ = [
     "trace", "matvec", "cross", "normalize", "lu", "lu_reconstruct", "lu_solve", "lu_matrix_inverse",
     "triangular_solve", "solve", "inv", "det", "slogdet", "logdet", "cholesky", "cholesky_solve", "qr", "lstsq",
     "expm", "tridiagonal_matmul", "tridiagonal_solve", "eigh", "eigvalsh", "svd", "pinv", "matrix_rank",
-    "sqrtm", "banded_triangular_solve", "eigh_tridiagonal",
+    "sqrtm", "logm", "banded_triangular_solve", "eigh_tridiagonal",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -667,6 +667,39 @@ def sqrtm(input, name=None):  # noqa: A002 - TF's name
         if change <= 1e-14 * max(float(_core.reduce_max(_core.abs(y))), 1e-300):
             break
     return _core.cast(y, x.dtype)
+
+
+def logm(input, name=None):  # noqa: A002 - TF's name
+    """The principal logarithm of complex matrices (complex64 or complex128, as TF) with no eigenvalue on the closed
+    negative real axis. The complex n x n matrix X + iY acts as the real 2n x 2n matrix [[X, -Y], [Y, X]], whose
+    principal logarithm is [[Re L, -Im L], [Im L, Re L]]; that one is taken by inverse scaling and squaring in
+    float64: square roots (sqrtm) until it is within 0.25 of I, then log M = 2 atanh((M - I)(M + I)^-1) by its
+    series, times 2^roots. Differentiable through its steps."""
+    x = _tensor(input, "complex64")
+    if not x.dtype.is_complex:
+        raise InvalidArgumentError(f"logm: got dtype {x.dtype.name}, expected complex64 or complex128 (TF's logm is "
+                                   "complex only); make the input complex with tf.cast(x, tf.complex128)")
+    x = _matrix(x, "logm", square=True, floating=False)
+    from ._math_ops import complex as complex_, imag, real
+
+    n = x._shape_tuple()[-1]
+    re, im = _core.cast(real(x), "float64"), _core.cast(imag(x), "float64")
+    m = _core.concat([_core.concat([re, -im], -1), _core.concat([im, re], -1)], -2)
+    eye = _core.broadcast_to(_core.eye(2 * n, dtype="float64"), m._shape_tuple())
+    roots = 0
+    while float(_core.reduce_max(_core.reduce_sum(_core.abs(m - eye), axis=-2))) > 0.25 and roots < 64:
+        m = sqrtm(m)
+        roots += 1
+    z = solve(m + eye, m - eye)  # (M - I)(M + I)^-1: the two commute
+    z2, term = _core.matmul(z, z), z
+    total = z
+    for k in range(1, 40):  # |z| <= 1/7 after the roots: the terms shrink 49-fold each step
+        term = _core.matmul(term, z2)
+        total = total + term / (2 * k + 1)
+        if float(_core.reduce_max(_core.abs(term))) < 1e-18 * (2 * k + 1):
+            break
+    log = total * float(2 ** (roots + 1))
+    return _core.cast(complex_(log[..., :n, :n], log[..., n:, :n]), x.dtype)
 
 
 def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):

@@ -21,6 +21,7 @@ __all__ = [
     "LinearOperatorComposition", "LinearOperatorAdjoint", "LinearOperatorInversion", "LinearOperatorBlockDiag",
     "LinearOperatorBlockLowerTriangular", "LinearOperatorKronecker", "LinearOperatorLowRankUpdate",
     "LinearOperatorHouseholder", "LinearOperatorPermutation", "LinearOperatorToeplitz", "LinearOperatorTridiag",
+    "LinearOperatorCirculant", "LinearOperatorCirculant2D", "LinearOperatorCirculant3D",
 ]
 
 
@@ -773,6 +774,163 @@ class LinearOperatorToeplitz(LinearOperator):
         values = _core.concat([self.row[..., :0:-1], self.col], axis=-1)
         index = (np.arange(n)[:, None] - np.arange(n)[None, :]) + (n - 1)
         return _core.gather(values, _core.constant(index, "int64"), axis=-1)
+
+
+class _BaseLinearOperatorCirculant(LinearOperator):
+    """A block circulant operator of `block_depth` levels known by its spectrum (the FFT of its convolution
+    kernel): products and solves are FFTs of the right-hand side's blocks times (or over) the spectrum, the
+    determinant the spectrum's product; a real `input_output_dtype` keeps the real part, as TF's."""
+
+    def __init__(self, spectrum, block_depth, input_output_dtype, is_non_singular, is_self_adjoint,
+                 is_positive_definite, is_square, name):
+        from . import dtypes
+
+        self._spectrum = _tensor(spectrum)
+        if self._spectrum.dtype.name not in ("float16", "float32", "float64", "complex64", "complex128"):
+            raise TypeError(f"{name}: spectrum must be float16, float32, float64, complex64 or complex128, got "
+                            f"{self._spectrum.dtype.name}")
+        if len(self._spectrum.shape) < block_depth:
+            raise ValueError(f"{name}: spectrum must have rank >= {block_depth}, got shape "
+                             f"{list(self._spectrum.shape)}")
+        if is_square is False:
+            raise ValueError(f"{name}: a circulant operator is always square; pass is_square=True or None")
+        self._block_depth = block_depth
+        super().__init__(dtypes.as_dtype(input_output_dtype), is_non_singular, is_self_adjoint, is_positive_definite,
+                         True, name, parameters={"spectrum": spectrum, "input_output_dtype": input_output_dtype})
+
+    @property
+    def spectrum(self):
+        """The spectrum as given: the eigenvalues, in FFT order over the block dimensions."""
+        return self._spectrum
+
+    @property
+    def block_depth(self):
+        """How many levels of circulant blocks: 1, 2 or 3."""
+        return self._block_depth
+
+    def block_shape_tensor(self):
+        """The block shape (the spectrum's trailing `block_depth` dimensions) as an int32 tensor."""
+        return _core.constant(np.asarray(self._block_shape(), np.int32))
+
+    @property
+    def block_shape(self):
+        from .tensor_shape import TensorShape
+
+        return TensorShape(list(self._block_shape()))
+
+    def _block_shape(self):
+        return tuple(self._spectrum.shape[-self._block_depth:])
+
+    def _shape(self):
+        n = int(np.prod(self._block_shape()))
+        return tuple(self._spectrum.shape[:-self._block_depth]) + (n, n)
+
+    def _complex_spectrum(self):
+        spectrum = self._spectrum
+        if spectrum.dtype.is_complex:
+            return spectrum
+        return _core.cast(spectrum, "complex128" if spectrum.dtype.name == "float64" else "complex64")
+
+    def _fft(self, x, inverse):
+        from . import signal
+
+        return signal._COMPLEX_BY_RANK[self._block_depth][int(inverse)](x)
+
+    def _output(self, y):
+        from ._math_ops import real
+
+        return _core.cast(y if self.dtype.is_complex else real(y), self.dtype)
+
+    def _blockwise(self, x, scale):
+        """`scale(fft(blocks of each column of x))` transformed back, columns as the operator's output."""
+        spectrum = self._complex_spectrum()
+        x = _core.cast(x, spectrum.dtype)
+        shape = tuple(x.shape)
+        batch = np.broadcast_shapes(shape[:-2], tuple(self._shape()[:-2]))
+        x = _core.broadcast_to(x, tuple(batch) + shape[-2:])
+        columns = _swap_last(x)  # (..., R, N): each column a vector to blockify
+        blocks = _core.reshape(columns, tuple(batch) + (shape[-1],) + self._block_shape())
+        spectrum = _core.expand_dims(spectrum, -self._block_depth - 1)  # one spectrum for every column
+        y = self._fft(scale(self._fft(blocks, False), spectrum), True)
+        return self._output(_swap_last(_core.reshape(y, tuple(batch) + (shape[-1], shape[-2]))))
+
+    def _matmul(self, x, adjoint):
+        from ._math_ops import conj
+
+        return self._blockwise(x, lambda fx, s: fx * (conj(s) if adjoint else s))
+
+    def _solve(self, rhs, adjoint):
+        from ._math_ops import conj
+
+        return self._blockwise(rhs, lambda fx, s: fx / (conj(s) if adjoint else s))
+
+    def _to_dense(self):
+        n = self._shape()[-1]
+        return self._matmul(_core.eye(n, dtype=self.dtype), False)
+
+    def _reduce_blocks(self, reduce, x):
+        return reduce(x, axis=list(range(-self._block_depth, 0)))
+
+    def _determinant(self):
+        # the product of the eigenvalues, halving the flattened spectrum pairwise (reduce_prod has no complex kernel)
+        values = _core.reshape(self._complex_spectrum(), tuple(self._shape()[:-1]))
+        while values.shape[-1] > 1:
+            n = values.shape[-1]
+            if n % 2:
+                values = _core.concat([values, _core.ones(tuple(values.shape[:-1]) + (1,), values.dtype)], -1)
+                n += 1
+            values = values[..., :n // 2] * values[..., n // 2:]
+        return self._output(_core.squeeze(values, -1))
+
+    def _log_abs_determinant(self):
+        magnitude = _core.abs(self._complex_spectrum())
+        return _core.cast(self._reduce_blocks(_core.reduce_sum, _core.log(magnitude)), self.dtype)
+
+    def _diag_part(self):
+        n = self._shape()[-1]
+        value = self._output(self._reduce_blocks(_core.reduce_sum, self._complex_spectrum()) / n)
+        return _core.expand_dims(value, -1) * _core.ones((n,), self.dtype)
+
+    def convolution_kernel(self, name="convolution_kernel"):
+        """The kernel whose circular convolution the operator is: the inverse FFT of the spectrum over the block
+        dimensions (real part for a real dtype)."""
+        return self._output(self._fft(self._complex_spectrum(), True))
+
+
+class LinearOperatorCirculant(_BaseLinearOperatorCirculant):
+    """A circulant matrix (``tf.linalg.LinearOperatorCirculant``) from its spectrum: ``A x`` is the circular
+    convolution of x with ``ifft(spectrum)``, computed as ``ifft(spectrum * fft(x))``.
+
+    Example:
+        >>> op = tf.linalg.LinearOperatorCirculant([6.0, -2.0, -2.0, -2.0], input_output_dtype=tf.float32)
+        >>> op.to_dense().numpy()[0]
+        array([0., 2., 2., 2.], dtype=float32)
+    """
+
+    def __init__(self, spectrum, input_output_dtype="complex64", is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=True, name="LinearOperatorCirculant"):
+        super().__init__(spectrum, 1, input_output_dtype, is_non_singular, is_self_adjoint, is_positive_definite,
+                         is_square, name)
+
+
+class LinearOperatorCirculant2D(_BaseLinearOperatorCirculant):
+    """A block circulant matrix with circulant blocks (``tf.linalg.LinearOperatorCirculant2D``): 2-D circular
+    convolution, spectrum of shape batch + [n0, n1]."""
+
+    def __init__(self, spectrum, input_output_dtype="complex64", is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=True, name="LinearOperatorCirculant2D"):
+        super().__init__(spectrum, 2, input_output_dtype, is_non_singular, is_self_adjoint, is_positive_definite,
+                         is_square, name)
+
+
+class LinearOperatorCirculant3D(_BaseLinearOperatorCirculant):
+    """Three levels of circulant blocks (``tf.linalg.LinearOperatorCirculant3D``): 3-D circular convolution,
+    spectrum of shape batch + [n0, n1, n2]."""
+
+    def __init__(self, spectrum, input_output_dtype="complex64", is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=True, name="LinearOperatorCirculant3D"):
+        super().__init__(spectrum, 3, input_output_dtype, is_non_singular, is_self_adjoint, is_positive_definite,
+                         is_square, name)
 
 
 class LinearOperatorTridiag(LinearOperator):

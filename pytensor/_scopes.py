@@ -10,7 +10,8 @@ import threading
 
 from . import _core
 
-__all__ = ["name_scope", "device", "init_scope", "executing_eagerly", "current_name_scope", "get_current_name_scope"]
+__all__ = ["name_scope", "device", "init_scope", "executing_eagerly", "current_name_scope", "get_current_name_scope",
+           "variable_creator_scope"]
 
 CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
 
@@ -160,3 +161,37 @@ def init_scope():
 
     with paused_tapes(), _function.outside_capture():
         yield
+
+
+def variable_creators():
+    """The creator functions of the variable_creator_scopes active on this thread, outermost first."""
+    return getattr(_state, "variable_creators", ())
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator):
+    """Routes every ``tf.Variable`` made in the block (a Keras weight too) through
+    ``variable_creator(next_creator, **kwargs)``, as ``tf.variable_creator_scope``: kwargs are tf.Variable's
+    arguments (initial_value, trainable, validate_shape, caching_device, name, variable_def, dtype, import_scope,
+    constraint, synchronization, aggregation, shape, experimental_enable_variable_lifting); ``next_creator(**kwargs)``
+    is the enclosing scope's creator, and outside every scope tf.Variable's own. What the innermost creator returns
+    is what tf.Variable returns.
+
+    Example:
+        >>> def frozen(next_creator, **kwargs):
+        ...     kwargs["trainable"] = False
+        ...     return next_creator(**kwargs)
+        >>> with tf.variable_creator_scope(frozen):
+        ...     v = tf.Variable(1.0)
+        >>> v.trainable
+        False
+    """
+    if not callable(variable_creator):
+        raise TypeError(f"variable_creator_scope: variable_creator must be callable as "
+                        f"variable_creator(next_creator, **kwargs), got {variable_creator!r}")
+    previous = variable_creators()
+    _state.variable_creators = previous + (variable_creator,)
+    try:
+        yield
+    finally:
+        _state.variable_creators = previous

@@ -1,7 +1,11 @@
 """Python-side parts of Tensor and Variable: printing, iteration, Variable methods."""
 
+import functools
+import inspect
+import threading
+
 from . import _core
-from ._scopes import current_name_scope
+from ._scopes import current_name_scope, variable_creators
 from .distribute import _context as _distribute_context
 from .errors import InvalidArgumentError
 from .tensor_shape import TensorShape
@@ -191,8 +195,44 @@ def _variable_init(self, initial_value=None, trainable=None, validate_shape=True
     _distribute_context.variable_created(self)  # under strategy.scope(): mirrored, the chief's value
 
 
+_VARIABLE_SIGNATURE = inspect.signature(_variable_init)  # the kwargs a variable creator receives
+_core_variable_new = Variable.__new__
+_made_by_creators = threading.local()  # .variable: what the creators returned, which tf.Variable's __init__ skips
+
+
+def _variable_new(cls, *args, **kwargs):
+    """tf.Variable(...) inside variable_creator_scopes: the innermost creator's result (see
+    variable_creator_scope); elsewhere, and for subclasses, a new variable as usual."""
+    creators = variable_creators()
+    if cls is not Variable or not creators:
+        return _core_variable_new(cls)
+    bound = _VARIABLE_SIGNATURE.bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    arguments = dict(list(bound.arguments.items())[1:])
+
+    def create(**kw):
+        variable = _core_variable_new(Variable)
+        _variable_init(variable, **kw)
+        return variable
+
+    for creator in creators:  # each creator's next_creator is the one of the scope around it
+        create = functools.partial(creator, create)
+    made = create(**arguments)
+    if isinstance(made, Variable):  # Python calls __init__ on it next (not on another type a creator returned)
+        _made_by_creators.variable = made
+    return made
+
+
+def _variable_init_or_skip(self, *args, **kwargs):
+    if getattr(_made_by_creators, "variable", None) is self:  # made by the creators' chain already
+        _made_by_creators.variable = None
+        return
+    _variable_init(self, *args, **kwargs)
+
+
 def _variable_init_extra(cls):
-    cls.__init__ = _variable_init
+    cls.__new__ = _variable_new
+    cls.__init__ = _variable_init_or_skip
     cls.__repr__ = _variable_repr
     cls.__str__ = _variable_repr
     cls.assign = _variable_assign

@@ -17,7 +17,7 @@ __all__ = [
     "make_ndarray", "TensorProto", "nondifferentiable_batch_function", "random_index_shuffle", "edit_distance",
     "conv2d_backprop_filter_v2", "conv2d_backprop_input_v2", "extract_volume_patches", "matrix_square_root",
     "ragged_fill_empty_rows", "ragged_fill_empty_rows_grad", "CriticalSection", "register_tensor_conversion_function",
-    "approx_top_k", "conv",
+    "approx_top_k", "conv", "no_gradient",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -406,3 +406,32 @@ def conv(input, filter, strides, padding, explicit_paddings=(), data_format="CHA
         last = len(out.shape) - 1
         out = _core.transpose(out, list(range(batch_dims)) + [last] + list(range(batch_dims, last)))
     return out
+
+
+_DECLARED_NO_GRADIENT = set()  # the op types tf.no_gradient registered in this process
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _tf_gradient_op_types():
+    import json
+    import os
+
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_tf_gradient_op_types.json")) as f:
+        return frozenset(json.load(f)["op_types"])
+
+
+def no_gradient(op_type):
+    """Registers op type `op_type` as not differentiable (TF's ``tf.no_gradient``): a TypeError for a non-string; a
+    KeyError, as TF's, for an op type that already has a gradient registration (TF 2.21's, recorded by
+    tests/fixtures/record_tf_gradient_op_types.py) or was registered here before. The registration is kept but
+    consulted by no tape: an op type TF leaves unregistered is a custom op's (``tf.load_op_library``), which pytensor
+    does not run, or one of the few TF ops without a gradient (Unique, Where ...), whose pytensor counterparts keep
+    their own gradient behaviour; so a program's registrations succeed and fail as in TF."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    with _REGISTRY_LOCK:
+        if op_type in _DECLARED_NO_GRADIENT or op_type in _tf_gradient_op_types():
+            raise KeyError(f"Registering two gradient with name '{op_type}'! (TensorFlow, and pytensor's op "
+                           "registry, already define whether it is differentiable; tf.no_gradient is for op types "
+                           "without a gradient registration)")
+        _DECLARED_NO_GRADIENT.add(op_type)

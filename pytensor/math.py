@@ -29,6 +29,7 @@ from ._math_ops import *  # noqa: E402,F401,F403  element-wise functions, scans,
 from ._math_ops import __all__ as _composed_names  # noqa: E402
 from .nn._extra import approx_max_k, approx_min_k  # noqa: E402,F401  TF has them in tf.math and tf.nn
 from ._special_functions import betainc, igamma, igammac, polygamma, zeta  # noqa: E402,F401
+from ._sobol import sobol_sample  # noqa: E402,F401
 from . import _math_special as special  # noqa: E402  tf.math.special
 
 from ._missing import missing_attribute_hook  # noqa: E402

@@ -6,17 +6,20 @@ differentiable core ops (``scatter_nd``, ``gather``, ``unsorted_segment_sum``), 
 (ordering, concatenation, slicing) is integer work on the concrete indices, as TF's kernels do.
 """
 
+import itertools
+
 import numpy as np
 
 from . import _core
 from ._tensor_api import Tensor, Variable
-from .data._types import SparseTensor
+from .data._types import SparseTensor, StringTensor, as_string_array
 from .errors import InvalidArgumentError
 
 __all__ = [
     "SparseTensor", "to_dense", "from_dense", "sparse_dense_matmul", "matmul", "add", "reduce_sum", "reduce_max", "reorder",
     "reshape", "transpose", "eye", "concat", "retain", "slice", "expand_dims", "map_values", "to_indicator",
     "softmax", "fill_empty_rows", "split", "segment_sum", "segment_mean", "segment_sqrt_n", "reset_shape",
+    "maximum", "minimum", "mask", "bincount", "cross", "cross_hashed", "sampled_addmm",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -365,6 +368,192 @@ def segment_sqrt_n(data, indices, segment_ids, num_segments=None, name=None):
     from ._math_ops import unsorted_segment_sqrt_n
 
     return _segment(unsorted_segment_sqrt_n, data, indices, segment_ids, num_segments, "segment_sqrt_n")
+
+
+def _union(a, b, combine, op):
+    """`combine` of a and b over the union of their entries (an absent entry is 0), indices in row-major order:
+    TF's SparseSparseMaximum / Minimum."""
+    ia, va, shape = _parts(_check(a, op))
+    ib, vb, shape_b = _parts(_check(b, op))
+    if shape != shape_b:
+        raise InvalidArgumentError(f"{op}: operands' shapes do not match: got {list(shape)} and {list(shape_b)}; "
+                                   "pass two SparseTensors of one dense_shape")
+    if va.dtype != vb.dtype:
+        raise TypeError(f"{op}: operands' dtypes differ: {va.dtype.name} and {vb.dtype.name}")
+    flat_a = np.ravel_multi_index(ia.T, shape) if len(ia) else np.zeros(0, np.int64)
+    flat_b = np.ravel_multi_index(ib.T, shape) if len(ib) else np.zeros(0, np.int64)
+    union = np.union1d(flat_a, flat_b)
+
+    def spread(flat, values):  # values at their place in the union, 0 where absent
+        at = _core.constant(np.searchsorted(union, flat).astype(np.int64)[:, None], "int64")
+        return _core.scatter_nd(at, values, (len(union),))
+
+    coords = np.stack(np.unravel_index(union, shape), 1) if len(union) else np.zeros((0, len(shape)), np.int64)
+    return _make(coords, combine(spread(flat_a, va), spread(flat_b, vb)), shape)
+
+
+def maximum(sp_a, sp_b, name=None):
+    """The element-wise maximum of two SparseTensors of one dense shape, over the union of their entries (an
+    entry only one has is compared with 0), indices in row-major order."""
+    return _union(sp_a, sp_b, _core.maximum, "sparse.maximum")
+
+
+def minimum(sp_a, sp_b, name=None):
+    """The element-wise minimum of two SparseTensors of one dense shape, over the union of their entries (an
+    entry only one has is compared with 0), indices in row-major order."""
+    return _union(sp_a, sp_b, _core.minimum, "sparse.minimum")
+
+
+def mask(a, mask_indices, name=None):
+    """The IndexedSlices `a` without the slices whose index is in `mask_indices`."""
+    from ._indexed_slices import IndexedSlices
+
+    if not isinstance(a, IndexedSlices):
+        raise TypeError(f"sparse.mask: a must be an IndexedSlices, got {type(a).__name__}")
+    indices = np.asarray(a.indices.numpy())
+    kept = np.flatnonzero(~np.isin(indices, np.asarray(mask_indices)))
+    at = _core.constant(kept.astype(np.int64), "int64")
+    return IndexedSlices(_core.gather(a.values, at), _core.gather(a.indices, at), a.dense_shape)
+
+
+def _batched_values(values):
+    """(row of each value or None, the integer values as numpy, their count shape) of a SparseTensor, a dense
+    tensor or a RaggedTensor."""
+    from .ragged import RaggedTensor
+
+    if isinstance(values, RaggedTensor):
+        values = values.to_sparse()
+    if isinstance(values, SparseTensor):
+        indices, vals, shape = _parts(values)
+        return indices[:, 0] if len(shape) > 1 else None, np.asarray(vals), shape
+    array = np.asarray(values.numpy() if isinstance(values, _TENSORS) else values)
+    rows = np.repeat(np.arange(array.shape[0]), array[0].size) if array.ndim > 1 else None
+    return rows, array.reshape(-1), array.shape
+
+
+def bincount(values, weights=None, axis=0, minlength=None, maxlength=None, binary_output=False, name=None):
+    """How often each value occurs in `values` (a SparseTensor's entries, or every element of a dense or ragged
+    tensor), as a SparseTensor: over everything (`axis=0` or None, dense shape [max + 1]) or per row of a 2-D
+    input (`axis=-1`, dense shape [rows, max + 1]). `weights` (of the same structure) sums them instead;
+    `binary_output` gives 1 where a value occurs."""
+    rows, ids, shape = _batched_values(values)
+    if ids.dtype.kind not in "iu":
+        raise TypeError(f"sparse.bincount: values must be integers, got {ids.dtype}")
+    if axis not in (0, -1, None):
+        raise InvalidArgumentError(f"sparse.bincount: axis must be 0, -1 or None, got {axis}")
+    per_row = axis == -1
+    if per_row and len(shape) != 2:
+        raise InvalidArgumentError(f"sparse.bincount: axis=-1 needs a 2-D input, got shape {list(shape)}")
+    if ids.size and ids.min() < 0:
+        raise InvalidArgumentError(f"sparse.bincount: values must be non-negative, got {int(ids.min())}")
+    length = int(ids.max()) + 1 if ids.size else 0
+    length = max(length, int(minlength)) if minlength is not None else length
+    length = min(length, int(maxlength)) if maxlength is not None else length
+    if weights is None or binary_output:
+        counted = _core.ones((len(ids),), ids.dtype.name)  # counts in the values' own dtype, as TF's
+    else:
+        weights = weights.values if isinstance(weights, SparseTensor) else weights
+        counted = _core.reshape(weights if isinstance(weights, _TENSORS) else _core.convert_to_tensor(weights), (-1,))
+    kept = np.flatnonzero(ids < length)
+    key = (rows[kept] * length + ids[kept]) if per_row else ids[kept]
+    bins, slot = np.unique(key, return_inverse=True)
+    totals = _core.unsorted_segment_sum(_gather_values(counted, kept), _core.constant(slot.reshape(-1).astype(
+        np.int64), "int64"), len(bins))
+    if binary_output:
+        totals = _core.ones((len(bins),), counted.dtype)
+    coords = np.stack(np.divmod(bins, length), 1) if per_row else bins[:, None]
+    return _make(coords.astype(np.int64), totals, (shape[0], length) if per_row else (length,))
+
+
+def _cross_rows(inputs, op):
+    """Per row, the value lists of the inputs (SparseTensors first, then dense ones, as TF's op takes them):
+    strings as bytes, integers as ints."""
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise TypeError(f"{op}: inputs must be a non-empty list of SparseTensors or 2-D tensors")
+    ordered = [x for x in inputs if isinstance(x, SparseTensor)] + [x for x in inputs if not isinstance(x, SparseTensor)]
+    columns = []
+    for x in ordered:
+        if isinstance(x, SparseTensor):
+            indices = np.asarray(x.indices.numpy())
+            values, batch = np.asarray(x.values), int(x.dense_shape.numpy()[0])
+            if len(x.dense_shape.numpy()) != 2:
+                raise InvalidArgumentError(f"{op}: a SparseTensor input must be 2-D, got dense_shape "
+                                           f"{x.dense_shape.numpy().tolist()}")
+            rows = [[] for _ in range(batch)]
+            for r, v in zip(indices[:, 0], values.tolist()):
+                rows[r].append(v)
+        else:
+            values = x._array if isinstance(x, StringTensor) else np.asarray(x.numpy() if isinstance(x, _TENSORS)
+                                                                               else x)
+            if values.dtype.kind in "OSU":
+                values = as_string_array(values)
+            if values.ndim != 2:
+                raise InvalidArgumentError(f"{op}: a dense input must be 2-D, got shape {list(values.shape)}")
+            rows = values.tolist()
+        dtype = np.asarray(x.values if isinstance(x, SparseTensor) else values).dtype
+        if dtype.kind not in "OSUiu":
+            raise TypeError(f"{op}: inputs must be integer or string tensors, got {dtype}; cast with tf.cast(x, "
+                            "tf.int64) or tf.strings.as_string first")
+        columns.append(rows)
+    if len({len(c) for c in columns}) != 1:
+        raise InvalidArgumentError(f"{op}: the inputs' batch sizes differ: {[len(c) for c in columns]}")
+    return list(zip(*columns))
+
+
+def _crossed(inputs, op, combine, dtype):
+    crosses = [[combine(c) for c in itertools.product(*row)] for row in _cross_rows(inputs, op)]
+    coords = np.array([(r, k) for r, row in enumerate(crosses) for k in range(len(row))], np.int64).reshape(-1, 2)
+    flat = [c for row in crosses for c in row]
+    values = StringTensor(np.asarray(flat, dtype=object)) if dtype == "string" else _core.constant(
+        np.asarray(flat, np.int64), "int64")
+    sp = SparseTensor(coords, np.zeros(0, np.float32), (len(crosses), max((len(r) for r in crosses), default=0)))
+    sp.values = values
+    return sp
+
+
+def cross(inputs, name=None, separator=None):
+    """The crosses of the inputs' values per row, as a string SparseTensor: every combination of one value of each
+    input, joined by `separator` ("_X_"); integers as decimal strings."""
+    joiner = ("_X_" if separator is None else separator).encode("utf-8")
+    token = lambda v: v if isinstance(v, bytes) else str(v).encode("utf-8")  # noqa: E731
+    return _crossed(inputs, "sparse.cross", lambda combo: joiner.join(token(v) for v in combo), "string")
+
+
+def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
+    """The crosses of the inputs' values per row hashed as TF's (``hash_key``, default 0xDECAFCAFFE, chained with
+    FingerprintCat64 over each value's Fingerprint64 or integer value), modulo `num_buckets` when it is > 0 (else
+    modulo INT64_MAX); an int64 SparseTensor."""
+    from .keras.layers._farmhash import cross_fingerprint
+
+    key = 0xDECAFCAFFE if hash_key is None else int(hash_key)
+    buckets = int(num_buckets)
+    if buckets < 0:
+        raise InvalidArgumentError(f"sparse.cross_hashed: num_buckets must be >= 0, got {buckets}")
+    modulus = buckets or (1 << 63) - 1  # TF's: without buckets, modulo INT64_MAX keeps the ids non-negative
+    return _crossed(inputs, "sparse.cross_hashed", lambda combo: cross_fingerprint(combo, key) % modulus, "int64")
+
+
+def sampled_addmm(indices, values, dense_shape, mat1, mat2, beta=1.0, alpha=1.0, output_type="float32"):
+    """(indices, alpha * (mat1 @ mat2) at `indices` + beta * values, dense_shape): the matrix product evaluated only
+    at a sparse matrix's entries (one row of mat1 dotted with one column of mat2 per entry, batched over leading
+    dimensions), differentiable in values, mat1 and mat2. `dense_shape` is the product's [rows, cols]."""
+    from ._array_ops import gather_nd
+    from ._linalg_ops import matrix_transpose
+
+    convert = lambda x, dtype: x if isinstance(x, _TENSORS) and x.dtype == dtype else _core.convert_to_tensor(  # noqa: E731
+        np.asarray(x), dtype=dtype)
+    indices = indices if isinstance(indices, _TENSORS) else _core.convert_to_tensor(indices)
+    values, mat1, mat2 = (convert(x, output_type) for x in (values, mat1, mat2))
+    dense_shape = convert(dense_shape, "int32")
+    product = [mat1._shape_tuple()[-2], mat2._shape_tuple()[-1]]
+    if np.asarray(dense_shape).tolist() != product:
+        raise ValueError(f"sparse.sampled_addmm: dense shape {np.asarray(dense_shape).tolist()} does not match the "
+                         f"output shape {product} of mat1 {list(mat1.shape)} @ mat2 {list(mat2.shape)}")
+    batch_dims = mat1.ndim - 2
+    last = indices._shape_tuple()[-1]
+    rows = gather_nd(mat1, indices[..., last - 2:last - 1], batch_dims=batch_dims)
+    cols = gather_nd(matrix_transpose(mat2), indices[..., last - 1:], batch_dims=batch_dims)
+    return indices, _core.reduce_sum(rows * cols, axis=-1) * alpha + values * beta, dense_shape
 
 
 from ._missing import missing_attribute_hook  # noqa: E402

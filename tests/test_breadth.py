@@ -166,6 +166,16 @@ GRADIENTS = {
         _SQUARE),
     "sparse_softmax": (lambda v: tf.sparse.softmax(tf.sparse.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3])).values,
                        np.array([1.5, -2.0, 0.5])),
+    "sparse_maximum": (lambda v: tf.sparse.maximum(tf.sparse.SparseTensor([[0, 1], [1, 0], [1, 2]], v, [2, 3]),
+                                                   tf.sparse.eye(2, 3, dtype=tf.float64)).values,
+                       np.array([1.5, -2.0, 0.5])),
+    "sampled_addmm": (lambda v: tf.sparse.sampled_addmm([[0, 1], [2, 0], [1, 1]], [1.0, 2.0, 3.0], [3, 2], v,
+                                                        tf.constant(_SQUARE[:, :2]), beta=0.5, alpha=2.0,
+                                                        output_type=tf.float64)[1], _SQUARE),
+    "circulant_matmul": (lambda v: tf.linalg.LinearOperatorCirculant(
+        tf.constant([6.0, -2.0 + 2.0j, -2.0, -2.0 - 2.0j], tf.complex128), input_output_dtype=tf.float64).matmul(v),
+        _RNG.standard_normal((4, 2))),
+    "logm": (lambda v: tf.math.real(tf.linalg.logm(tf.complex(v, tf.zeros_like(v)))), _SQUARE),
 }
 
 
@@ -236,6 +246,86 @@ def test_linalg_against_numpy_on_batches(rng):
     np.testing.assert_allclose(tf.linalg.solve(a, np.broadcast_to(b, (3, 2, 6, 4))).numpy(),
                                np.linalg.solve(a, b), rtol=1e-9, atol=1e-10)
     np.testing.assert_allclose(tf.linalg.inv(a.astype(np.float32)).numpy(), np.linalg.inv(a), rtol=2e-3, atol=2e-4)
+
+
+def test_logm_against_numpy_eigendecomposition(rng):
+    a = rng.standard_normal((3, 5, 5)) + 1j * rng.standard_normal((3, 5, 5)) + 2 * np.eye(5)
+    w, v = np.linalg.eig(a)
+    want = v @ (np.log(w)[..., None] * np.linalg.inv(v))  # V diag(log w) V^-1, principal branch
+    np.testing.assert_allclose(tf.linalg.logm(a).numpy(), want, rtol=1e-10, atol=1e-10)
+    single = tf.linalg.logm(a[0].astype(np.complex64))
+    assert single.dtype == tf.complex64
+    np.testing.assert_allclose(single.numpy(), want[0], rtol=1e-4, atol=1e-4)
+
+
+def _circulant_dense(kernel):
+    """The circulant matrix of a block kernel (numpy, by definition): entry (i, j) is kernel[(i - j) mod shape]."""
+    shape = kernel.shape
+    rows = np.array(list(np.ndindex(shape)))
+    diff = (rows[:, None, :] - rows[None, :, :]) % np.array(shape)
+    return kernel[tuple(np.moveaxis(diff, -1, 0))]
+
+
+@pytest.mark.parametrize("cls, block", [("LinearOperatorCirculant", (6,)), ("LinearOperatorCirculant2D", (3, 4)),
+                                        ("LinearOperatorCirculant3D", (2, 3, 2))])
+def test_circulant_operators_against_numpy(rng, cls, block):
+    kernel = rng.standard_normal((2,) + block) + 1j * rng.standard_normal((2,) + block)
+    axes = tuple(range(1, len(block) + 1))
+    op = getattr(tf.linalg, cls)(np.fft.fftn(kernel, axes=axes), input_output_dtype=tf.complex128)
+    dense = np.stack([_circulant_dense(k) for k in kernel])
+    n = int(np.prod(block))
+    x = rng.standard_normal((2, n, 3)) + 1j * rng.standard_normal((2, n, 3))
+    assert op.shape.as_list() == [2, n, n] and op.block_depth == len(block)
+    assert op.block_shape.as_list() == list(block) and op.block_shape_tensor().numpy().tolist() == list(block)
+    np.testing.assert_allclose(op.to_dense().numpy(), dense, atol=1e-12)
+    np.testing.assert_allclose(op.matmul(x).numpy(), dense @ x, atol=1e-11)
+    np.testing.assert_allclose(op.matmul(x, adjoint=True).numpy(), np.conj(np.swapaxes(dense, -1, -2)) @ x,
+                               atol=1e-11)
+    np.testing.assert_allclose(op.solve(x).numpy(), np.linalg.solve(dense, x), rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(op.determinant().numpy(), np.linalg.det(dense), rtol=1e-10)
+    np.testing.assert_allclose(op.log_abs_determinant().numpy(), np.linalg.slogdet(dense)[1], rtol=1e-10)
+    np.testing.assert_allclose(op.convolution_kernel().numpy(), kernel, atol=1e-12)
+    np.testing.assert_allclose(op.diag_part().numpy(), np.diagonal(dense, axis1=-2, axis2=-1), atol=1e-12)
+
+
+def test_sparse_union_and_bincount_against_numpy(rng):
+    a = np.where(rng.uniform(size=(4, 5)) < 0.4, rng.standard_normal((4, 5)), 0.0)
+    b = np.where(rng.uniform(size=(4, 5)) < 0.4, rng.standard_normal((4, 5)), 0.0)
+    for fn, ref in ((tf.sparse.maximum, np.maximum), (tf.sparse.minimum, np.minimum)):
+        got = fn(tf.sparse.from_dense(a), tf.sparse.from_dense(b))
+        np.testing.assert_array_equal(got.indices.numpy(), np.argwhere((a != 0) | (b != 0)))
+        np.testing.assert_array_equal(tf.sparse.to_dense(got).numpy(), ref(a, b))
+    ids = rng.integers(0, 7, (3, 8))
+    counts = tf.sparse.to_dense(tf.sparse.bincount(ids, axis=-1, minlength=7)).numpy()
+    np.testing.assert_array_equal(counts, [np.bincount(row, minlength=7) for row in ids])
+
+
+def test_sobol_sample_is_stratified_in_every_dimension():
+    """Each one-dimensional projection of the first 2^m Sobol points (point 0 included) holds one point per
+    interval [i / 2^m, (i + 1) / 2^m): a property of any valid direction numbers, checked for all 1024."""
+    points = np.concatenate([np.zeros((1, 1024)), tf.math.sobol_sample(1024, 1023, dtype=tf.float64).numpy()])
+    np.testing.assert_array_equal(np.sort(points * 1024, axis=0), np.arange(1024.0)[:, None].repeat(1024, axis=1))
+    with pytest.raises(InvalidArgumentError, match="sobol_sample: dim must be at most 1024 in this build"):
+        tf.math.sobol_sample(1025, 2)
+    with pytest.raises(InvalidArgumentError, match="sobol_sample: dtype must be float32 or float64"):
+        tf.math.sobol_sample(2, 2, dtype=tf.int32)
+
+
+def test_sparse_names_bad_input():
+    with pytest.raises(TypeError, match="sparse.mask: a must be an IndexedSlices"):
+        tf.sparse.mask(tf.constant([1.0]), [0])
+    with pytest.raises(InvalidArgumentError, match="sparse.bincount: values must be non-negative"):
+        tf.sparse.bincount(tf.constant([1, -2]))
+    with pytest.raises(InvalidArgumentError, match="sparse.bincount: axis=-1 needs a 2-D input"):
+        tf.sparse.bincount(tf.constant([1, 2]), axis=-1)
+    with pytest.raises(InvalidArgumentError, match=r"sparse.cross: the inputs' batch sizes differ: \[2, 3\]"):
+        tf.sparse.cross([tf.constant([["a"], ["b"]]), tf.constant([["c"], ["d"], ["e"]])])
+    with pytest.raises(TypeError, match="sparse.cross_hashed: inputs must be integer or string tensors"):
+        tf.sparse.cross_hashed([tf.constant([[1.5]])])
+    with pytest.raises(ValueError, match=r"LinearOperatorCirculant2D: spectrum must have rank >= 2"):
+        tf.linalg.LinearOperatorCirculant2D([1.0, 2.0])
+    with pytest.raises(InvalidArgumentError, match=r"logm: the input must be a square matrix"):
+        tf.linalg.logm(np.ones((2, 3), np.complex64))
 
 
 # ------------------------------------------------------------------------------------------------ bad input

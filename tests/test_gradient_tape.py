@@ -636,3 +636,16 @@ def test_gradient_ready_that_raises_propagates_and_spends_a_non_persistent_tape(
         tape.gradient(y, [v])
     tape._on_gradient_ready(None)
     assert float(tape.gradient(y, [v])[0].numpy()) == 4.0  # the recording is intact after the failed sweep
+
+
+def test_no_gradient_registers_an_op_type_once_as_tensorflow():
+    """TF's registry: op types with a gradient registration (Square, Floor, ArgMax ...) are refused with its
+    KeyError, a new op type is accepted once, a non-string is a TypeError."""
+    for registered in ("Square", "MatMul", "Floor", "ArgMax", "StopGradient"):
+        with pytest.raises(KeyError, match=f"Registering two gradient with name '{registered}'"):
+            tf.no_gradient(registered)
+    tf.no_gradient("PytensorTestCustomOp")
+    with pytest.raises(KeyError, match="Registering two gradient with name 'PytensorTestCustomOp'"):
+        tf.no_gradient("PytensorTestCustomOp")
+    with pytest.raises(TypeError, match="op_type must be a string"):
+        tf.no_gradient(5)

@@ -24,8 +24,8 @@ def test_name_list_is_tensorflows():
 
 @pytest.mark.parametrize("module, name, tf_name", [
     ("pytensor", "load_op_library", "tf.load_op_library"),
-    ("pytensor.linalg", "logm", "tf.linalg.logm"),
-    ("pytensor.math", "sobol_sample", "tf.math.sobol_sample"),
+    ("pytensor.image", "generate_bounding_box_proposals", "tf.image.generate_bounding_box_proposals"),
+    ("pytensor.train", "ClusterDef", "tf.train.ClusterDef"),
     ("pytensor.image", "decode_jxl", "tf.image.decode_jxl"),
     ("pytensor.keras.layers", "ThresholdedReLU", "tf.keras.layers.ThresholdedReLU"),
     ("pytensor.keras.optimizers", "Lamb", "tf.keras.optimizers.Lamb"),

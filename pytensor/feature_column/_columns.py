@@ -307,7 +307,7 @@ class CrossedColumn(_Categorical, collections.namedtuple("CrossedColumn", ("keys
                 yield key
 
     def _id_rows(self, features):
-        from ..keras.layers._farmhash import fingerprint64, fingerprint_cat64
+        from ..keras.layers._farmhash import cross_fingerprint
         sparse, dense = [], []  # the cross op takes its sparse inputs first, then the dense ones, as TF's
         for key in self._leaves():
             if isinstance(key, str):
@@ -317,14 +317,8 @@ class CrossedColumn(_Categorical, collections.namedtuple("CrossedColumn", ("keys
                 sparse.append(key._id_rows(features))
         out = []
         for row_values in zip(*(sparse + dense)):
-            ids = []
-            for combination in itertools.product(*row_values):
-                hashed = self.hash_key
-                for v in combination:
-                    hashed = fingerprint_cat64(hashed, fingerprint64(v) if isinstance(v, bytes)
-                                               else int(v) & ((1 << 64) - 1))
-                ids.append(hashed % self.hash_bucket_size)
-            out.append(ids)
+            out.append([cross_fingerprint(combination, self.hash_key) % self.hash_bucket_size
+                        for combination in itertools.product(*row_values)])
         return out
 
 

@@ -19,7 +19,8 @@ from ._ragged_tensor import RaggedTensor, as_values, stack_rows
 
 __all__ = [
     "RaggedTensor", "RaggedTensorSpec", "constant", "range", "map_flat_values", "stack", "boolean_mask",
-    "row_splits_to_segment_ids", "segment_ids_to_row_splits", "cross", "stack_dynamic_partitions",
+    "row_splits_to_segment_ids", "segment_ids_to_row_splits", "cross", "cross_hashed",
+    "stack_dynamic_partitions",
 ]
 
 _TENSORS = (Tensor, Variable)
@@ -183,18 +184,38 @@ def stack_dynamic_partitions(data, partitions, num_partitions, name=None):
     return RaggedTensor.from_row_lengths(values, np.bincount(parts, minlength=num_partitions))
 
 
-def cross(inputs, name=None):
-    """Feature crosses: row i holds every combination of the inputs' row-i values, joined by ``_X_``."""
+def _crossed_rows(inputs, combine, op):
+    """Per row, `combine` of every combination of one value of each input (in the inputs' order)."""
     rows = []
     for value in inputs:
         rt = value if isinstance(value, RaggedTensor) else RaggedTensor.from_tensor(as_values(value))
-        rows.append([[_token(v) for v in row] for row in rt.to_list()])
+        rows.append(rt.to_list())
     counts = {len(r) for r in rows}
     if len(counts) != 1:
-        raise InvalidArgumentError(f"ragged.cross: the inputs have different numbers of rows: {sorted(counts)}")
-    crossed = [[b"_X_".join(combo) for combo in itertools.product(*row_values)] for row_values in zip(*rows)]
+        raise InvalidArgumentError(f"{op}: the inputs have different numbers of rows: {sorted(counts)}")
+    return [[combine(combo) for combo in itertools.product(*row_values)] for row_values in zip(*rows)]
+
+
+def cross(inputs, name=None):
+    """Feature crosses: row i holds every combination of the inputs' row-i values, joined by ``_X_``."""
+    crossed = _crossed_rows(inputs, lambda combo: b"_X_".join(_token(v) for v in combo), "ragged.cross")
     return RaggedTensor.from_row_lengths(StringTensor(np.asarray([c for row in crossed for c in row] or [],
                                                                  dtype=object)), [len(r) for r in crossed])
+
+
+def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
+    """Hashed feature crosses, as ``tf.sparse.cross_hashed``'s (FingerprintCat64 chained from `hash_key`, default
+    0xDECAFCAFFE, over each value's Fingerprint64 or integer value; modulo `num_buckets`, or INT64_MAX when 0):
+    row i holds the int64 ids of every combination of the inputs' row-i values."""
+    from ..keras.layers._farmhash import cross_fingerprint
+
+    key = 0xDECAFCAFFE if hash_key is None else int(hash_key)
+    modulus = int(num_buckets) or (1 << 63) - 1
+    crossed = _crossed_rows(inputs, lambda combo: cross_fingerprint(
+        [v if isinstance(v, (bytes, int)) else str(v).encode("utf-8") for v in combo], key) % modulus,
+        "ragged.cross_hashed")
+    return RaggedTensor.from_row_lengths(_core.constant(np.asarray([c for row in crossed for c in row], np.int64)
+                                                        .reshape(-1), "int64"), [len(r) for r in crossed])
 
 
 def _token(value):

@@ -2,7 +2,7 @@
 Hashing layer uses, so bucket ids agree with TF's. Plain Python on 64-bit integers (masked)."""
 import struct
 
-__all__ = ["fingerprint64", "fingerprint_cat64"]
+__all__ = ["fingerprint64", "fingerprint_cat64", "cross_fingerprint"]
 
 _MASK = (1 << 64) - 1
 _K0 = 0xC3A5C85C97CB3127
@@ -144,3 +144,12 @@ def fingerprint_cat64(first, second):
     result = (result * mul) & _MASK
     result = (_shift_mix(result) * mul) & _MASK
     return _shift_mix(result)
+
+
+def cross_fingerprint(values, hash_key):
+    """The unsigned 64-bit hash of one cross, as TF's ``HashCrosser``: ``hash_key`` chained with
+    ``FingerprintCat64`` over each value's hash (a string's Fingerprint64, an integer's own 64 bits)."""
+    hashed = hash_key
+    for value in values:
+        hashed = fingerprint_cat64(hashed, fingerprint64(value) if isinstance(value, bytes) else int(value) & _MASK)
+    return hashed

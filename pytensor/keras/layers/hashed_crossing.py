@@ -3,7 +3,7 @@ import numpy as np
 
 import pytensor as pt
 
-from ._farmhash import fingerprint64, fingerprint_cat64
+from ._farmhash import cross_fingerprint
 from ._preprocessing_utils import encode_categorical
 from .layer import Layer
 
@@ -75,13 +75,7 @@ class HashedCrossing(Layer):
             raise ValueError(f"HashedCrossing layer '{self.name}': the inputs must have the same shape; received "
                              f"{[f.shape for f in features]}.")
         columns = [f.reshape(-1).tolist() for f in features]
-        ids = []
-        for row in zip(*columns):
-            hashed = _HASH_KEY
-            for value in row:
-                hashed = fingerprint_cat64(hashed, fingerprint64(value) if isinstance(value, bytes)
-                                           else int(value) & ((1 << 64) - 1))
-            ids.append(hashed % self.num_bins)
+        ids = [cross_fingerprint(row, _HASH_KEY) % self.num_bins for row in zip(*columns)]
         ids = pt.constant(np.array(ids, np.int64).reshape(shape))
         if self.output_mode == "one_hot" and len(shape) == 0:
             ids = pt.reshape(ids, (1,))

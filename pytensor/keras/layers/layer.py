@@ -357,6 +357,7 @@ class Layer:
         variable = pt.Variable(value, trainable=bool(trainable), name=f"{self.name}/{name or 'variable'}",
                                dtype=dtype)
         variable._keras_name = name or "variable"
+        variable.trainable = bool(trainable)  # Keras's flag, whatever a tf.variable_creator_scope set (Keras 3's)
         variable.constraint = constraint
         self._own_weights.append(variable)
         regularizer = regularizers.get(regularizer)
