@@ -8,8 +8,8 @@
  * all.
  *
  * sin, cos, tan: x = k pi/2 + r, |r| <= pi/4, with pi/2 in two parts (k kPiOver2Hi exact for |k| < 2^20), then
- * Taylor series of sin r to r^13 and cos r to r^14 (truncation under 3e-14). A vector holding an |x| above 2^18,
- * an inf or a NaN is computed by libm lane by lane (its exact reduction of huge arguments).
+ * Taylor series of sin r to r^13 and cos r to r^14 (truncation under 3e-14). Lanes with |x| above 2^18, inf or NaN
+ * are libm's (its exact reduction of huge arguments).
  * atan, asin, acos: atan of a ratio with one division (atan_ratio), asin and acos as atan2(x, sqrt(1 - x^2)) and
  * atan2(sqrt(1 - x^2), x), where (1 - x)(1 + x) carries no cancellation for a float32 x.
  */
@@ -75,21 +75,18 @@ inline DoubleVec with_sign_of(DoubleVec x, DoubleVec magnitude) {
   return (DoubleVec)((LongVec)magnitude | ((LongVec)x & sign_bit));
 }
 
-/** True when every lane is finite and at most kVectorLimit in magnitude (false for NaN). */
-inline bool in_vector_range(Vec<float> x) {
-  const Vec<float> a = x < 0.0f ? -x : x;
-  const auto inside = a <= broadcast(kVectorLimit);
-  for (int64_t i = 0; i < kLanes<float>; ++i)
-    if (!inside[i]) return false;
-  return true;
-}
-
-/** Every lane by the scalar function f (libm). */
-template <class F>
-inline Vec<float> per_lane(Vec<float> x, F f) {
+/**
+ * vector(x) where |x| <= kVectorLimit, scalar(x) (libm) in the other lanes (huge, inf, NaN). Every in-range lane is
+ * computed by `vector` whatever its neighbours, so an element's value never depends on its position.
+ */
+template <class VectorFn, class ScalarFn>
+inline Vec<float> reduced_or_libm(Vec<float> x, VectorFn vector, ScalarFn scalar) {
   x = denormals_as_zero(x);
-  for (int64_t i = 0; i < kLanes<float>; ++i) x[i] = f(x[i]);
-  return x;
+  const auto inside = (x < 0.0f ? -x : x) <= broadcast(kVectorLimit);  // false for NaN
+  Vec<float> out = vector(inside ? x : Vec<float>{});
+  for (int64_t i = 0; i < kLanes<float>; ++i)
+    if (!inside[i]) out[i] = scalar(x[i]);
+  return out;
 }
 
 /** sin and cos of x, and x's quadrant k mod 4 (what the caller combines them by). */
@@ -132,39 +129,45 @@ inline DoubleVec atan_ratio(DoubleVec num, DoubleVec den) {
   return offset + u * p;
 }
 
+/** sin x for |x| <= kVectorLimit. */
+inline DoubleVec sin_reduced(DoubleVec v) {
+  const SinCos p = sincos_parts(v);
+  const DoubleVec s = (p.quadrant & 1) != 0 ? p.cos_r : p.sin_r;  // sin(r + pi/2) = cos r
+  return v == 0.0 ? v : (p.quadrant & 2) != 0 ? -s : s;            // sin(r + pi) = -sin r; sin(-0) is -0
+}
+
+/** cos x for |x| <= kVectorLimit. */
+inline DoubleVec cos_reduced(DoubleVec v) {
+  const SinCos p = sincos_parts(v);
+  const DoubleVec c = (p.quadrant & 1) != 0 ? -p.sin_r : p.cos_r;  // cos(r + pi/2) = -sin r
+  return (p.quadrant & 2) != 0 ? -c : c;
+}
+
+/** tan x for |x| <= kVectorLimit. */
+inline DoubleVec tan_reduced(DoubleVec v) {
+  const SinCos p = sincos_parts(v);
+  const DoubleVec t = (p.quadrant & 1) != 0 ? -p.cos_r / p.sin_r : p.sin_r / p.cos_r;  // tan(r + pi/2) = -cot r
+  return v == 0.0 ? v : t;                                                             // tan(-0) is -0
+}
+
 }  // namespace trig_detail
 
 /** sin x in every lane, within an ulp. */
 inline Vec<float> sin_f32(Vec<float> x) {
   using namespace trig_detail;
-  if (!in_vector_range(x)) return per_lane(x, [](float v) { return std::sin(v); });
-  return widened(x, [](DoubleVec v) {
-    const SinCos p = sincos_parts(v);
-    const DoubleVec s = (p.quadrant & 1) != 0 ? p.cos_r : p.sin_r;  // sin(r + pi/2) = cos r
-    return v == 0.0 ? v : (p.quadrant & 2) != 0 ? -s : s;            // sin(r + pi) = -sin r; sin(-0) is -0
-  });
+  return reduced_or_libm(x, [](Vec<float> in) { return widened(in, sin_reduced); }, [](float v) { return std::sin(v); });
 }
 
 /** cos x in every lane, within an ulp. */
 inline Vec<float> cos_f32(Vec<float> x) {
   using namespace trig_detail;
-  if (!in_vector_range(x)) return per_lane(x, [](float v) { return std::cos(v); });
-  return widened(x, [](DoubleVec v) {
-    const SinCos p = sincos_parts(v);
-    const DoubleVec c = (p.quadrant & 1) != 0 ? -p.sin_r : p.cos_r;  // cos(r + pi/2) = -sin r
-    return (p.quadrant & 2) != 0 ? -c : c;
-  });
+  return reduced_or_libm(x, [](Vec<float> in) { return widened(in, cos_reduced); }, [](float v) { return std::cos(v); });
 }
 
 /** tan x in every lane, within an ulp. */
 inline Vec<float> tan_f32(Vec<float> x) {
   using namespace trig_detail;
-  if (!in_vector_range(x)) return per_lane(x, [](float v) { return std::tan(v); });
-  return widened(x, [](DoubleVec v) {
-    const SinCos p = sincos_parts(v);
-    const DoubleVec t = (p.quadrant & 1) != 0 ? -p.cos_r / p.sin_r : p.sin_r / p.cos_r;  // tan(r + pi/2) = -cot r
-    return v == 0.0 ? v : t;                                                             // tan(-0) is -0
-  });
+  return reduced_or_libm(x, [](Vec<float> in) { return widened(in, tan_reduced); }, [](float v) { return std::tan(v); });
 }
 
 /** atan x in every lane, within an ulp. */
