@@ -46,6 +46,20 @@ struct IndexVecOf {
 template <class T>
 using IndexVec = typename IndexVecOf<T>::type;
 
+/** True when every lane of `mask` (a comparison of Vec<float>s: each lane all ones or all zeros) is set; one
+ *  instruction, where testing lane by lane moves each out of the register. */
+inline bool all_lanes(IndexVec<float> mask) {
+#if defined(__AVX512F__)
+  return _mm512_test_epi32_mask((__m512i)mask, (__m512i)mask) == 0xFFFF;
+#elif defined(__AVX2__)
+  return _mm256_movemask_ps((__m256)mask) == 0xFF;
+#else
+  for (int64_t i = 0; i < kLanes<float>; ++i)
+    if (!mask[i]) return false;
+  return true;
+#endif
+}
+
 /** Unaligned load of kLanes<T> elements. */
 template <class T>
 inline Vec<T> load(const T* p) {

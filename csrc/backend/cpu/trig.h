@@ -1,14 +1,14 @@
 #pragma once
 /**
  * float32 sin, cos, tan, atan, asin and acos on SIMD vectors (Vec<float>), within an ulp of the exact value
- * (tests/test_transcendental.py). Each widens the lanes to float64, computes there to ~1e-13 relative error and
+ * (tests/test_transcendental.py). Each widens the lanes to float64, computes there to ~1e-11 relative error and
  * rounds once, so a result is the correctly rounded value except in near-ties: no float32 reduction or polynomial
  * error to budget for. Half-width float64 vectors still run several times faster than the scalar libm calls (sinf,
  * atanf) they replace: Eigen 3.4 vectorizes sin and cos only under EIGEN_FAST_MATH, and the inverse functions not at
  * all.
  *
  * sin, cos, tan: x = k pi/2 + r, |r| <= pi/4, with pi/2 in two parts (k kPiOver2Hi exact for |k| < 2^20), then
- * Taylor series of sin r to r^13 and cos r to r^14 (truncation under 3e-14). Lanes with |x| above 2^18, inf or NaN
+ * Taylor series of sin r to r^11 and cos r to r^12 (truncation under 1e-11, far below float32's half ulp, 3e-8). Lanes with |x| above 2^18, inf or NaN
  * are libm's (its exact reduction of huge arguments).
  * atan, asin, acos: atan of a ratio with one division (atan_ratio), asin and acos as atan2(x, sqrt(1 - x^2)) and
  * atan2(sqrt(1 - x^2), x), where (1 - x)(1 + x) carries no cancellation for a float32 x.
@@ -42,17 +42,28 @@ inline Vec<float> denormals_as_zero(Vec<float> x) {
   return (x < 0.0f ? -x : x) < broadcast(std::numeric_limits<float>::min()) ? x * 0.0f : x;
 }
 
+// Halves of a Vec<float> and back, in registers (halves through memory stall on store forwarding).
+#ifdef __AVX512F__
+#define PT_LOW_HALF 0, 1, 2, 3, 4, 5, 6, 7
+#define PT_HIGH_HALF 8, 9, 10, 11, 12, 13, 14, 15
+#else
+#define PT_LOW_HALF 0, 1, 2, 3
+#define PT_HIGH_HALF 4, 5, 6, 7
+#endif
+
 /** f applied to the float64 widening of each half of `x`, rounded back to float32 once. */
 template <class F>
 inline Vec<float> widened(Vec<float> x, F f) {
   x = denormals_as_zero(x);
-  HalfFloatVec halves[2];
-  std::memcpy(halves, &x, sizeof(x));
-  for (HalfFloatVec& h : halves) h = __builtin_convertvector(f(__builtin_convertvector(h, DoubleVec)), HalfFloatVec);
-  Vec<float> out;
-  std::memcpy(&out, halves, sizeof(out));
-  return out;
+  const HalfFloatVec low = __builtin_shufflevector(x, x, PT_LOW_HALF);
+  const HalfFloatVec high = __builtin_shufflevector(x, x, PT_HIGH_HALF);
+  const HalfFloatVec low_out = __builtin_convertvector(f(__builtin_convertvector(low, DoubleVec)), HalfFloatVec);
+  const HalfFloatVec high_out = __builtin_convertvector(f(__builtin_convertvector(high, DoubleVec)), HalfFloatVec);
+  return __builtin_shufflevector(low_out, high_out, PT_LOW_HALF, PT_HIGH_HALF);
 }
+
+#undef PT_LOW_HALF
+#undef PT_HIGH_HALF
 
 /** The square root of every lane. */
 inline DoubleVec sqrt_lanes(DoubleVec v) {
@@ -84,6 +95,7 @@ inline Vec<float> reduced_or_libm(Vec<float> x, VectorFn vector, ScalarFn scalar
   x = denormals_as_zero(x);
   const auto inside = (x < 0.0f ? -x : x) <= broadcast(kVectorLimit);  // false for NaN
   Vec<float> out = vector(inside ? x : Vec<float>{});
+  if (all_lanes(inside)) return out;
   for (int64_t i = 0; i < kLanes<float>; ++i)
     if (!inside[i]) out[i] = scalar(x[i]);
   return out;
@@ -101,13 +113,12 @@ inline SinCos sincos_parts(DoubleVec x) {
   const DoubleVec k = shifted - kRoundShift;
   const DoubleVec r = (x - k * kPiOver2Hi) - k * kPiOver2Lo;
   const DoubleVec z = r * r;
-  constexpr double kSin[] = {1.0 / 6227020800.0, -1.0 / 39916800.0, 1.0 / 362880.0, -1.0 / 5040.0, 1.0 / 120.0,
-                             -1.0 / 6.0};  // r^13/13! down to -r^3/3!, divided by r^3
-  constexpr double kCos[] = {-1.0 / 87178291200.0, 1.0 / 479001600.0, -1.0 / 3628800.0, 1.0 / 40320.0,
-                             -1.0 / 720.0, 1.0 / 24.0, -0.5};  // -r^14/14! down to -r^2/2!, divided by r^2
+  // r^11/11! down to -r^3/3!, divided by r^3; r^12/12! down to -r^2/2!, divided by r^2
+  constexpr double kSin[] = {-1.0 / 39916800.0, 1.0 / 362880.0, -1.0 / 5040.0, 1.0 / 120.0, -1.0 / 6.0};
+  constexpr double kCos[] = {1.0 / 479001600.0, -1.0 / 3628800.0, 1.0 / 40320.0, -1.0 / 720.0, 1.0 / 24.0, -0.5};
   DoubleVec ps = broadcast(kSin[0]), pc = broadcast(kCos[0]);
-  for (int i = 1; i < 6; ++i) ps = ps * z + kSin[i];
-  for (int i = 1; i < 7; ++i) pc = pc * z + kCos[i];
+  for (int i = 1; i < 5; ++i) ps = ps * z + kSin[i];
+  for (int i = 1; i < 6; ++i) pc = pc * z + kCos[i];
   return {r + r * z * ps, 1.0 + z * pc, (LongVec)shifted & 3};
 }
 
