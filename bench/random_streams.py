@@ -6,8 +6,8 @@ C++ kernels in one run, each library in its own process (the numbers are the sam
 
 Cases: stateless uniform, normal and truncated normal (float32, seed [1, 2]), the same from a tf.random.Generator
 (eager, each call advancing its state), and the samplers with a varying number of draws an output (binomial by
-BTRS and by inversion, stateless and from a Generator; gamma at alpha 2 and 0.5; Poisson by Knuth's method and by
-PTRS), categorical draws (100 rows of 5 classes) and the parameterized truncated normal (TF's, one thread), all
+BTRS and by inversion, stateless and from a Generator; gamma at alpha 2 and 0.5, and with the gradient in alpha
+(RandomGammaGrad); Poisson by Knuth's method and by PTRS; the stateful gamma and Poisson with an op seed), categorical draws (100 rows of 5 classes) and the parameterized truncated normal (TF's, one thread), all
 C++ philox_* ops. Reported: the
 median time per call over --repeats repeats (each calibrated to last >= --min-time), in CPU time by default (the
 machine is shared: CPU time counts this process's work only; with --threads > 1 it sums every thread's), and
@@ -30,6 +30,14 @@ PEER_PYTHON = "/work/peers-venv/bin/python"
 def cases(lib, n):
     """Case name -> a call drawing n numbers with `lib` (pytensor or tensorflow)."""
     g = lib.random.Generator.from_seed(1)
+    alphas = lib.fill([n], 2.0)
+
+    def gamma_with_alpha_gradient():
+        with lib.GradientTape() as tape:
+            tape.watch(alphas)
+            samples = lib.random.stateless_gamma([n], [1, 2], alphas)
+        return tape.gradient(samples, alphas)
+
     logits = lib.math.log(lib.constant([[0.1, 0.2, 0.3, 0.15, 0.25]] * 100))  # 100 rows of 5 classes, n // 100 each
     return {
         "stateless_uniform": lambda: lib.random.stateless_uniform([n], [1, 2]),
@@ -44,6 +52,9 @@ def cases(lib, n):
         "generator_binomial": lambda: g.binomial([n], 100.0, 0.3),
         "stateless_gamma": lambda: lib.random.stateless_gamma([n], [1, 2], 2.0),
         "stateless_gamma_small_alpha": lambda: lib.random.stateless_gamma([n], [1, 2], 0.5),
+        "stateless_gamma_alpha_gradient": gamma_with_alpha_gradient,
+        "gamma_op_seed": lambda: lib.random.gamma([n], 2.0, seed=3),
+        "poisson_op_seed": lambda: lib.random.poisson([n], 3.0, seed=3),
         "stateless_poisson": lambda: lib.random.stateless_poisson([n], [1, 2], 3.0),
         "stateless_poisson_ptrs": lambda: lib.random.stateless_poisson([n], [1, 2], 50.0),
         "stateless_categorical": lambda: lib.random.stateless_categorical(logits, n // 100, [1, 2]),

@@ -10,10 +10,13 @@ assigns the state ``philox_skip`` advances), so ``tf.function`` traces them into
 them (so does ``stateless_shuffle``'s ``philox_shuffle_order``). Parameters (mean, stddev, minval, maxval) of the
 uniform and normal draws are applied with core ops, so tapes differentiate through them.
 
-``gamma`` and ``poisson`` (the stateful ones) give TF's numbers too: TF's seed rules (the core's, ops/random_seed.h)
-reserve the call's stretch of the stream of TF's RandomGamma or RandomPoissonV2 kernel, which the philox_gamma and
-philox_poisson ops draw from; in a tf.function graph a uniform integer draw gives that state, so that each run draws
-anew (pytensor's own numbers there: a graph cannot reserve TF's stretch without an op of its own).
+``gamma`` and ``poisson`` (the stateful ones) give TF's numbers too: they are the core's random_gamma and
+random_poisson ops (TF's RandomGamma and RandomPoissonV2), which reserve the call's stretch of their TF kernel's stream
+under TF's seed rules (ops/random_seed.h) whenever they run, eagerly or as a node of a tf.function's graph, so a traced
+function draws on each call what the same calls draw eagerly, as TF's.
+
+Gamma samples are differentiable in alpha and beta, as TF's: the sample divided by beta, and TF's implicit
+reparameterisation gradient in alpha (the core's random_gamma_grad, TF's RandomGammaGrad).
 """
 
 import enum
@@ -165,23 +168,23 @@ def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None):
                                     _dtype_name(dtype))
 
 
-def _gamma(state_of, shape, alpha, beta, dtype):
-    """Gamma(alpha, beta) draws of `shape` (which ends with the broadcast shape of alpha and beta) from the state
-    state_of(alpha) gives: TF's numbers (at least the dtype's smallest normal number, as TF)."""
+def _gamma(draw, alpha, beta, dtype):
+    """Gamma(alpha, beta) draws: draw(alpha) (alpha broadcast against beta) divided by beta, at least the dtype's
+    smallest normal number, as TF's."""
     name_ = _dtype_name(dtype)
     alpha = _core.convert_to_tensor(alpha, dtype=name_)
     beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
     batch = np.broadcast_shapes(tuple(alpha.shape), tuple(beta.shape))
     if tuple(alpha.shape) != batch:
         alpha = _core.broadcast_to(alpha, batch)
-    draws = _core.philox_gamma(state_of(alpha), alpha, _shape(shape), name_)
-    return _core.maximum(draws / beta, float(np.finfo(name_).tiny))
+    return _core.maximum(draw(alpha) / beta, float(np.finfo(name_).tiny))
 
 
 def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
     """Gamma(alpha, beta) samples of `shape` (which ends with the broadcast shape of alpha and beta; beta is the
     rate), a deterministic function of `seed`: TF's numbers (at least the dtype's smallest normal number, as TF)."""
-    return _gamma(lambda alpha: _stateless_state(seed, "stateless_gamma"), shape, alpha, beta, dtype)
+    state = _stateless_state(seed, "stateless_gamma")
+    return _gamma(lambda a: _core.philox_gamma(state, a, _shape(shape), _dtype_name(dtype)), alpha, beta, dtype)
 
 
 def stateless_poisson(shape, seed, lam, dtype="int32", name=None):
@@ -206,18 +209,6 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=No
                                  _dtype_name(output_dtype))
 
 
-def _stateful_state(seed, op, dtype, dtype2, outputs):
-    """The int64 Philox state of a stateful gamma or Poisson call: eagerly its reserved stretch of TF's kernel stream;
-    in a tf.function graph, a key and counter drawn by the uniform integer op, which the graph draws anew on every
-    run under the same seed rules (a constant state would repeat its numbers; TF's graphs seed otherwise too)."""
-    from ._tf_misc import inside_function  # _tf_misc imports the function machinery, which imports this module
-
-    if inside_function():
-        words = _core.random_uniform((2,), 0, 2 ** 31 - 1, "int64", seed)
-        return _core.concat([_core.zeros((1,), "int64"), words], 0)
-    return _core.constant(np.array(_core._stateful_state(seed, op, dtype, dtype2, outputs), np.int64), "int64")
-
-
 def gamma(shape, alpha, beta=None, dtype=float32, seed=None, name=None):
     """Gamma(alpha, beta) samples of shape ``shape + broadcast(alpha, beta).shape`` (beta is the rate; 1 by default),
     drawn under TF's seed rules: TF's numbers."""
@@ -227,16 +218,14 @@ def gamma(shape, alpha, beta=None, dtype=float32, seed=None, name=None):
     alpha = _core.convert_to_tensor(alpha, dtype=name_)
     beta = _core.convert_to_tensor(1 if beta is None else beta, dtype=name_)
     full = _shape(shape) + tuple(np.broadcast_shapes(tuple(alpha.shape), tuple(beta.shape)))
-    return _gamma(lambda a: _stateful_state(seed, "gamma", name_, name_, int(np.prod(full))), full, alpha, beta, name_)
+    return _gamma(lambda a: _core.random_gamma(a, full, name_, seed), alpha, beta, name_)
 
 
 def poisson(shape, lam, dtype=float32, seed=None, name=None):
     """Poisson(lam) samples of shape ``shape + lam.shape``, drawn under TF's seed rules: TF's numbers (a negative rate
     gives 0, as TF's)."""
     rate = _core.convert_to_tensor(lam, dtype_hint="float32")  # Python numbers are float32, as TF's
-    full = _shape(shape) + tuple(rate.shape)
-    state = _stateful_state(seed, "poisson", rate.dtype.name, _dtype_name(dtype), int(np.prod(full)))
-    return _core.philox_poisson(state, rate, full, _dtype_name(dtype))
+    return _core.random_poisson(rate, _shape(shape) + tuple(rate.shape), _dtype_name(dtype), seed)
 
 
 def _seed_dtype(seed):

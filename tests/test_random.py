@@ -323,7 +323,8 @@ def test_errors():
 
 def _seeded_draws():
     return [rnd.normal((3,), seed=4), rnd.uniform((2,)), rnd.shuffle(pt.range(5), seed=4),
-            pt.nn.dropout(pt.ones((4,)), 0.5, seed=2), rnd.categorical([[0.0, 1.0]], 3)]
+            pt.nn.dropout(pt.ones((4,)), 0.5, seed=2), rnd.categorical([[0.0, 1.0]], 3),
+            rnd.gamma((3,), [0.5, 2.0], seed=4), rnd.poisson((2,), 3.0, seed=4), rnd.gamma((2,), 1.5)]
 
 
 def test_traced_draws_are_the_eager_sequence():

@@ -16,11 +16,14 @@ FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
 from tf_random_cases import CASES, LOGICAL_CPUS  # noqa: E402
 
-# Cases whose float values may differ from TF's in the last bits (relative tolerance for float32): the image ops' HSV
-# round trips differ by a few ulps (their draws are the same). Every other case is bit for bit, the philox_* ops'
-# float32 normals (libm's logf and sincosf, as TF's kernel calls them) and the gamma, Poisson and binomial samplers'
-# float64 steps (libm's log, log1p, pow, exp and lgamma, as TF's kernels call them) included.
-INEXACT = {"image_stateless": 1e-6}
+# Cases whose float values may differ from TF's in the last bits (relative tolerances for float32, float64): the image
+# ops' HSV round trips differ by a few ulps (their draws are the same); the gamma gradients' RandomGammaGrad is computed
+# in float64 (TF's float32 kernel sums its series in float32, up to ~3e-4 off the true value at large alpha; pytensor's
+# float32 values are the float64 ones rounded) and sums its series to convergence in an order of its own. Every other
+# case is bit for bit, the philox_* ops' float32 normals (libm's logf and sincosf, as TF's kernel calls them) and the
+# gamma, Poisson and binomial samplers' float64 steps (libm's log, log1p, pow, exp and lgamma, as TF's kernels call
+# them) included.
+INEXACT = {"image_stateless": (1e-6, 1e-15), "gamma_gradients": (2e-6, 1e-13)}
 
 
 
@@ -50,8 +53,8 @@ def test_matches_tensorflow(name, pt, logical_cpus):
         want, got = recorded[key], np.asarray(value)
         assert got.dtype == want.dtype and got.shape == want.shape, f"{key}: {got.dtype}{got.shape} vs TF's " \
                                                                     f"{want.dtype}{want.shape}"
-        if name in INEXACT:  # the image ops' HSV round trips
-            rtol = INEXACT[name] if want.dtype == np.float32 else 1e-15
+        if name in INEXACT:
+            rtol = INEXACT[name][0] if want.dtype == np.float32 else INEXACT[name][1]
             np.testing.assert_allclose(got, want, rtol=rtol, atol=0, err_msg=key)
         else:
             np.testing.assert_array_equal(got, want, err_msg=key)

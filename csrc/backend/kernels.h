@@ -125,11 +125,11 @@ inline PhiloxCounter stateful_counter(const PhiloxKey& key) {
  *  _truncated_normal / _shuffle_order: fills the dense `out` with TF's numbers from the stream. */
 using PhiloxKernel = void(const Tensor& out, const PhiloxCounter& stream, int64_t minval, int64_t maxval);
 /**
- * philox_gamma (a: alpha, out's dtype), philox_poisson (a: rate, float64), philox_binomial (a: counts, b: probs, one
- * float dtype): TF's samples of the dense `out`, whose trailing dimensions are the dense parameters' (one value per
- * batch member); philox_parameterized_truncated_normal: a holds the members' means, stddevs, minvals and maxvals
- * (4 x members, out's dtype, valid); philox_categorical: out (batch x num_samples, int32 / int64) from dense 2-D
- * float logits `a`.
+ * philox_gamma / random_gamma (a: alpha, out's dtype), philox_poisson / random_poisson (a: rate, float64),
+ * philox_binomial (a: counts, b: probs, one float dtype): TF's samples of the dense `out`, whose trailing dimensions
+ * are the dense parameters' (one value per batch member); philox_parameterized_truncated_normal: a holds the members'
+ * means, stddevs, minvals and maxvals (4 x members, out's dtype, valid); philox_categorical: out (batch x
+ * num_samples, int32 / int64) from dense 2-D float logits `a`.
  */
 using PhiloxSampleKernel = void(const Tensor& out, const PhiloxCounter& stream, const Tensor& a, const Tensor& b);
 /** philox_state_from_seed: the int64 [counter_lo, counter_hi, key] of a dense shape [2] integer seed, TF's. */

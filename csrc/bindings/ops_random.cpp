@@ -109,19 +109,6 @@ void bind_random(py::module_& m) {
   def_function(m, "random_uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None)",
                "Uniform samples in [minval, maxval) (tf.random.uniform); integer dtypes need maxval.",
                [](const Call& c) { return py::cast(uniform(c[0], c[1], c[2], c[3], c[4])); });
-  m.def("_stateful_state",
-        [](py::handle seed, const std::string& op, py::handle dtype, py::handle dtype2, int64_t outputs) {
-          const OpId id = op == "gamma" ? OpId::philox_gamma : OpId::philox_poisson;
-          const ops::RandomSeed rs = ops::reserve_seed(random_seed_from_py(seed), id, dtype_arg(dtype, op.c_str(), "dtype"),
-                                                       dtype_arg(dtype2, op.c_str(), "dtype"),
-                                                       static_cast<uint64_t>(outputs) * ops::kBlocksPerOutput);
-          // TF's state layout [counter_lo, counter_hi, key] of the seeds' stream (ops/random_seed.h)
-          return std::array<int64_t, 3>{static_cast<int64_t>(rs.counter), static_cast<int64_t>(rs.seed >> 32),
-                                        static_cast<int64_t>(rs.seed & 0xFFFFFFFFu)};
-        },
-        py::arg("seed"), py::arg("op"), py::arg("dtype"), py::arg("dtype2"), py::arg("outputs"),
-        "The Philox state of a call of TF's stateful RandomGamma (op 'gamma') or RandomPoissonV2 ('poisson') kernel "
-        "with these dtypes and `outputs` outputs under TF's seed rules: the stretch of its stream the call reserves.");
   m.def("_philox4x32",
         [](std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key) {
           return backend::Philox4x32::eval(counter, key[0], key[1]);

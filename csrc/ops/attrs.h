@@ -239,6 +239,13 @@ struct Rnn {
 };
 /** random_shuffle. */
 struct Shuffle { static constexpr const char* kName = "Shuffle"; ops::RandomSeed seed{}; };
+/** random_gamma, random_poisson: the samples' shape (ending with the parameter's), their dtype and the seeds. */
+struct RandomSample {
+  static constexpr const char* kName = "RandomSample";
+  Shape shape;
+  DType dtype = DType::Float32;
+  ops::RandomSeed seed{};
+};
 /** philox_uniform, _uniform_full_int, _uniform_int (minval, maxval: its bounds), _normal, _truncated_normal,
  *  _shuffle_order (shape [n], int64), _gamma, _poisson, _binomial, _parameterized_truncated_normal (minval, maxval
  *  unused). */
@@ -280,7 +287,7 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
                            attrs::ApplyAdagrad, attrs::ApplyAdadelta, attrs::ApplyNadam, attrs::Constant, attrs::Fill,
                            attrs::Like, attrs::Eye, attrs::Range, attrs::Linspace, attrs::RandomDist,
                            attrs::Categorical, attrs::Shuffle, attrs::Rnn, attrs::Elementwise, attrs::PhiloxDraw,
-                           attrs::PhiloxSkip, attrs::PhiloxCategorical>;
+                           attrs::PhiloxSkip, attrs::PhiloxCategorical, attrs::RandomSample>;
 
 /**
  * Every field of every attribute struct and of the composite values they hold (convolution parameters, pooling
@@ -334,7 +341,8 @@ using Attrs = std::variant<attrs::None, attrs::Cast, attrs::Reduce, attrs::ArgRe
   F(backend::ElementwiseStep, op) F(backend::ElementwiseStep, a) F(backend::ElementwiseStep, b)                    \
   F(attrs::Elementwise, num_inputs) F(attrs::Elementwise, program) F(attrs::PhiloxDraw, shape)                    \
   F(attrs::PhiloxDraw, dtype) F(attrs::PhiloxDraw, minval) F(attrs::PhiloxDraw, maxval) F(attrs::PhiloxSkip, delta) \
-  F(attrs::PhiloxCategorical, num_samples) F(attrs::PhiloxCategorical, dtype)
+  F(attrs::PhiloxCategorical, num_samples) F(attrs::PhiloxCategorical, dtype) F(attrs::RandomSample, shape)       \
+  F(attrs::RandomSample, dtype) F(attrs::RandomSample, seed)
 
 /** True for the attribute structs and the composite values PT_ATTR_FIELDS describes (field by field). */
 template <class T>

@@ -38,7 +38,8 @@ bool gives_bool(OpId op) {
 }  // namespace
 
 Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
-  if (computes_in_float32(a.dtype()) && a.dtype() == b.dtype()) {
+  // half dtypes compute in float32, except random_gamma_grad's (float32 and float64 only, as TF's kernel)
+  if (computes_in_float32(a.dtype()) && a.dtype() == b.dtype() && op != OpId::random_gamma_grad) {
     Tensor out = binary(op, widened(a), widened(b));
     return gives_bool(op) ? out : cast(out, a.dtype());
   }
@@ -319,6 +320,15 @@ const bool defined = [] {
            "y: a tensor or tensor-like of x's dtype, broadcast against x (numpy rules).",
            "pt.minimum([1.0, 2.0], [3.0, 0.5])  # [1. , 0.5]")
       .exports("tf tf.math");
+  define_op(OpId::random_gamma_grad)
+      .invoke(invoke_binary)
+      .doc("random_gamma_grad(x, y, name=None)",
+           "Computes the derivative of a Gamma random sample w.r.t. `alpha`.",
+           "x: alpha, a float32 or float64 tensor of the Gamma distributions' concentrations.\n"
+           "y: samples of Gamma(alpha, 1) of alpha's dtype, broadcast against alpha (numpy rules).",
+           "pt._core.random_gamma_grad([2.0, 0.5], [1.5, 0.1])  # [0.9366391 , 0.50976557]",
+           "TF exports it as tf.raw_ops.RandomGammaGrad only; tf.random.gamma's gradient with respect to alpha is "
+           "it, times the samples' gradient, summed over the sample dimensions (implicit reparameterisation).");
   define_op(OpId::squared_difference)
       .invoke(invoke_binary)
       .gradient(grad_binary)

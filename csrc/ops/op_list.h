@@ -58,6 +58,7 @@
   PT_OP(minimum, binary, 2, true, None)                     \
   PT_OP(squared_difference, binary, 2, true, None)          \
   PT_OP(xlogy, binary, 2, true, None)                       \
+  PT_OP(random_gamma_grad, binary, 2, false, None)          \
   PT_OP(equal, binary, 2, false, None)                      \
   PT_OP(not_equal, binary, 2, false, None)                  \
   PT_OP(less, binary, 2, false, None)                       \
@@ -200,6 +201,9 @@
   PT_OP(truncated_normal, random, 0, false, RandomDist)     \
   PT_OP(categorical, random, 1, false, Categorical)         \
   PT_OP(random_shuffle, random, 1, false, Shuffle)        \
+  /* TF's stateful RandomGamma and RandomPoissonV2 */         \
+  PT_OP(random_gamma, random, 1, true, RandomSample)       \
+  PT_OP(random_poisson, random, 1, false, RandomSample)    \
   /* TF's Philox streams: a state [counter_lo, counter_hi, key] in, TF's numbers out */ \
   PT_OP(philox_state_from_seed, random, 1, false, None)    \
   PT_OP(philox_skip, random, 1, false, PhiloxSkip)         \
@@ -209,7 +213,7 @@
   PT_OP(philox_normal, random, 1, false, PhiloxDraw)       \
   PT_OP(philox_truncated_normal, random, 1, false, PhiloxDraw) \
   PT_OP(philox_shuffle_order, random, 1, false, PhiloxDraw) \
-  PT_OP(philox_gamma, random, 2, false, PhiloxDraw)        \
+  PT_OP(philox_gamma, random, 2, true, PhiloxDraw)         \
   PT_OP(philox_poisson, random, 2, false, PhiloxDraw)      \
   PT_OP(philox_binomial, random, 3, false, PhiloxDraw)     \
   PT_OP(philox_parameterized_truncated_normal, random, 5, false, PhiloxDraw) \

@@ -30,7 +30,7 @@ Tensor to_host(const Tensor& x);
 void copy_into(const Tensor& dst, const Tensor& src);
 
 // ---- binary.cpp -----------------------------------------------------------------------
-/** Applies a binary registry op (add ... logical_or) with numpy broadcasting; dtypes must match. */
+/** Applies a binary registry op (add ... logical_or, random_gamma_grad) with numpy broadcasting; dtypes must match. */
 Tensor binary(OpId op, const Tensor& a, const Tensor& b);
 /** Picks x where cond is true, else y; all three broadcast. */
 Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y);
@@ -296,6 +296,10 @@ Tensor truncated_normal(const Shape& shape, double mean, double stddev, DType dt
 Tensor categorical(const Tensor& logits, int64_t num_samples, DType dtype, RandomSeed seed);
 /** Shuffles along the first dimension. */
 Tensor random_shuffle(const Tensor& x, RandomSeed seed);
+/** TF's RandomGamma: Gamma(alpha, 1) samples of `shape` (ending with alpha's shape) in alpha's float dtype. */
+Tensor random_gamma(const Tensor& alpha, const Shape& shape, DType dtype, RandomSeed seed);
+/** TF's RandomPoissonV2: Poisson(rate) samples of `shape` (ending with rate's shape) in `dtype`. */
+Tensor random_poisson(const Tensor& rate, const Shape& shape, DType dtype, RandomSeed seed);
 /** TF's StatelessRandomGetKeyCounter of a shape [2] integer seed, as a state [counter_lo, counter_hi, key] (int64). */
 Tensor philox_state_from_seed(const Tensor& seed);
 /** `state` ([counter_lo, counter_hi, key], int64) with its 128-bit counter advanced by `delta` blocks. */

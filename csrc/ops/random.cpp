@@ -1,11 +1,12 @@
-// Random family: normal, uniform, truncated normal, categorical samples and shuffles from the kernel table (TF's
-// stateful kernels, backend/cpu/philox_tf.cpp), each call reserving its stretch of its TF kernel's stream
-// (random_seed.h); and the philox_* ops of the stateless ops and tf.random.Generator.
+// Random family: normal, uniform, truncated normal, gamma and Poisson samples, categorical samples and shuffles from
+// the kernel table (TF's stateful kernels, backend/cpu/philox_tf.cpp), each call reserving its stretch of its TF
+// kernel's stream (random_seed.h); and the philox_* ops of the stateless ops and tf.random.Generator.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
 
+#include "grad_utils.h"
 #include "record.h"
 #include "../backend/kernel_table.h"
 #include "../backend/kernels.h"
@@ -218,25 +219,27 @@ Tensor member_values(const Tensor& p, const Shape& batch) {
   return on_cpu(p.shape() == batch ? p : broadcast_to(p, batch));
 }
 
-}  // namespace
+bool is_gamma(OpId op) { return op == OpId::philox_gamma || op == OpId::random_gamma; }
+bool is_poisson(OpId op) { return op == OpId::philox_poisson || op == OpId::random_poisson; }
 
-Tensor philox_sample(OpId op, const Tensor& state, const Tensor& a, const Tensor& b, const Shape& shape, DType dtype) {
-  PT_OP_SCOPE;
+/**
+ * The batch (the parameters' broadcast shape) of a gamma, Poisson or binomial draw of `shape` and `dtype`, checked:
+ * op is philox_gamma / random_gamma (alpha `a`), philox_poisson / random_poisson (rate `a`) or philox_binomial (counts
+ * `a`, probs `b`).
+ */
+Shape sample_batch(OpId op, const Tensor& a, const Tensor& b, const Shape& shape, DType dtype) {
   const char* name = op_def(op).name;
   check_shape(shape, name);
-  const backend::PhiloxCounter c = philox_counter(state, name);
   const bool binomial = op == OpId::philox_binomial;
   Shape batch = a.shape();
-  Tensor first = a, second;
-  if (op == OpId::philox_gamma) {
+  if (is_gamma(op)) {
     if (dtype != DType::Float32 && dtype != DType::Float64) throw_dtype_error(name, dtype, "float32 or float64");
     if (a.dtype() != dtype)
       throw_dtype_error(name, a.dtype(), str_cat("alpha of the output's dtype ", dtype_name(dtype),
                                                  "; cast alpha first with pt.cast").c_str());
-  } else if (op == OpId::philox_poisson) {
+  } else if (is_poisson(op)) {
     if (!is_floating(a.dtype()) && a.dtype() != DType::Int32 && a.dtype() != DType::Int64)
       throw_dtype_error(name, a.dtype(), "a float32, float64, int32 or int64 rate");
-    first = cast(a, DType::Float64);  // TF computes in float64: exact for every rate dtype
   } else {
     if (a.dtype() != DType::Float32 && a.dtype() != DType::Float64)
       throw_dtype_error(name, a.dtype(), "float32 or float64 counts");
@@ -248,17 +251,56 @@ Tensor philox_sample(OpId op, const Tensor& state, const Tensor& a, const Tensor
   const size_t lead = shape.size() - std::min(shape.size(), batch.size());
   check_arg(shape.size() >= batch.size() && Shape(shape.begin() + static_cast<ptrdiff_t>(lead), shape.end()) == batch,
             name, ": shape ", shape_str(shape), " must end with the ", binomial ? "broadcast shape of counts and probs"
-            : op == OpId::philox_gamma ? "shape of alpha" : "shape of rate", " ", shape_str(batch),
+            : is_gamma(op) ? "shape of alpha" : "shape of rate", " ", shape_str(batch),
             "; add the sample dimensions in front, e.g. shape = [n] + ", shape_str(batch));
   if (!backend::has_kernel<backend::PhiloxSampleKernel>(op, Device::CPU, dtype))
-    throw_dtype_error(name, dtype, op == OpId::philox_gamma ? "float32 or float64" : "int32, int64, float32 or float64");
+    throw_dtype_error(name, dtype, is_gamma(op) ? "float32 or float64" : "int32, int64, float32 or float64");
+  return batch;
+}
+
+/** The samples of a draw sample_batch checked, from the stream `c` (Poisson rates in float64, as TF computes). */
+Tensor draw_samples(OpId op, const backend::PhiloxCounter& c, const Tensor& a, const Tensor& b, const Shape& batch,
+                    const Shape& shape, DType dtype) {
   Tensor out = Tensor::empty(shape, dtype);
   if (out.numel() > 0)
     kernel<backend::PhiloxSampleKernel>(op, Device::CPU, dtype)(
-        out, c, member_values(first, batch), binomial ? member_values(b, batch) : Tensor{});
-  if (binomial) PT_RECORD(op, {state, a, b}, {out}, attrs::PhiloxDraw{shape, dtype, 0, 0});
+        out, c, member_values(is_poisson(op) ? cast(a, DType::Float64) : a, batch),
+        op == OpId::philox_binomial ? member_values(b, batch) : Tensor{});
+  return out;
+}
+
+/**
+ * A random_gamma or random_poisson call: its samples (sample_batch checks them) from the stretch of its TF kernel's
+ * stream (op, the parameter's dtype and `dtype`) its outputs reserve, 256 blocks each.
+ */
+Tensor stateful_sample(OpId op, const Tensor& parameter, const Shape& shape, DType dtype, RandomSeed seed) {
+  PT_OP_SCOPE;
+  const Shape batch = sample_batch(op, parameter, Tensor{}, shape, dtype);
+  seed = reserve_seed(seed, op, parameter.dtype(), dtype, static_cast<uint64_t>(numel(shape)) * kBlocksPerOutput);
+  Tensor out = draw_samples(op, backend::stateful_counter(PhiloxKey{seed.seed, seed.counter}), parameter, Tensor{},
+                            batch, shape, dtype);
+  PT_RECORD(op, {parameter}, {out}, attrs::RandomSample{shape, dtype, seed});
+  return out;
+}
+
+}  // namespace
+
+Tensor philox_sample(OpId op, const Tensor& state, const Tensor& a, const Tensor& b, const Shape& shape, DType dtype) {
+  PT_OP_SCOPE;
+  const backend::PhiloxCounter c = philox_counter(state, op_def(op).name);
+  const Shape batch = sample_batch(op, a, b, shape, dtype);
+  Tensor out = draw_samples(op, c, a, b, batch, shape, dtype);
+  if (op == OpId::philox_binomial) PT_RECORD(op, {state, a, b}, {out}, attrs::PhiloxDraw{shape, dtype, 0, 0});
   else PT_RECORD(op, {state, a}, {out}, attrs::PhiloxDraw{shape, dtype, 0, 0});
   return out;
+}
+
+Tensor random_gamma(const Tensor& alpha, const Shape& shape, DType dtype, RandomSeed seed) {
+  return stateful_sample(OpId::random_gamma, alpha, shape, dtype, seed);
+}
+
+Tensor random_poisson(const Tensor& rate, const Shape& shape, DType dtype, RandomSeed seed) {
+  return stateful_sample(OpId::random_poisson, rate, shape, dtype, seed);
 }
 
 Tensor philox_parameterized_truncated_normal(const Tensor& state, const Tensor& means, const Tensor& stddevs,
@@ -327,6 +369,15 @@ Tensor philox_categorical(const Tensor& state, const Tensor& logits, int64_t num
 // ---- definitions: how a recorded node runs each op, its docstring and the TF modules that export it ----
 namespace {
 
+/**
+ * TF's gradient of Gamma(alpha, 1) samples with respect to alpha (its RandomGamma and StatelessRandomGamma
+ * gradients): the implicit reparameterisation derivative random_gamma_grad(alpha, sample) (Figurnov et al., 2018),
+ * alpha broadcast over the leading sample dimensions, times the samples' gradient, summed over those dimensions.
+ */
+Tensor gamma_alpha_gradient(const Tensor& alpha, const Tensor& sample, const Tensor& grad) {
+  return autograd::sum_to(autograd::mul(grad, binary(OpId::random_gamma_grad, alpha, sample)), alpha.shape());
+}
+
 /** Runs philox_uniform and the ops beside it from a node. */
 Outputs invoke_philox_draw(const Invocation& node) {
   const auto& d = node.attr<attrs::PhiloxDraw>();
@@ -369,6 +420,27 @@ const bool defined = [] {
       })
       .internal("random_shuffle(value, seed=None, name=None)",
                 "A random permutation of `value` along its first dimension (tf.random.shuffle).");
+  define_op(OpId::random_gamma)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::RandomSample>();
+        return {random_gamma(node.in(0), r.shape, r.dtype, r.seed)};
+      })
+      .gradient([](const autograd::Node& n, const std::vector<Tensor>& gs) -> std::vector<Tensor> {
+        return {gamma_alpha_gradient(n.inputs[0], n.outputs[0], gs[0])};
+      })
+      .internal("random_gamma(alpha, shape, dtype=None, seed=None, name=None)",
+                "TF's RandomGamma: Gamma(alpha, 1) samples of ``shape`` (which ends with alpha's shape; alpha's dtype, "
+                "float32 or float64, is ``dtype``) drawn from the stretch of TF's stream the call reserves under TF's "
+                "seed rules (256 blocks an output); differentiable in alpha (implicit reparameterisation).");
+  define_op(OpId::random_poisson)
+      .invoke([](const Invocation& node) -> Outputs {
+        const auto& r = node.attr<attrs::RandomSample>();
+        return {random_poisson(node.in(0), r.shape, r.dtype, r.seed)};
+      })
+      .internal("random_poisson(rate, shape, dtype=None, seed=None, name=None)",
+                "TF's RandomPoissonV2: Poisson(rate) samples of ``shape`` (which ends with rate's shape) in ``dtype`` "
+                "(int32, int64, float32 or float64) drawn from the stretch of TF's stream the call reserves under "
+                "TF's seed rules (256 blocks an output).");
   define_op(OpId::philox_state_from_seed)
       .invoke([](const Invocation& node) -> Outputs { return {philox_state_from_seed(node.in(0))}; })
       .internal("philox_state_from_seed(seed, name=None)",
@@ -413,6 +485,9 @@ const bool defined = [] {
                 "modulo n - i).");
   define_op(OpId::philox_gamma)
       .invoke(invoke_philox_sample)
+      .gradient([](const autograd::Node& n, const std::vector<Tensor>& gs) -> std::vector<Tensor> {
+        return {Tensor(), gamma_alpha_gradient(n.inputs[1], n.outputs[0], gs[0])};
+      })
       .internal("philox_gamma(state, alpha, shape, dtype=None, name=None)",
                 "TF's Gamma(alpha, 1) samples (StatelessRandomGammaV3) of ``shape``, which ends with alpha's shape, "
                 "from the Philox stream of ``state``: output i (alpha-major) from block 256 * i on, Marsaglia and "

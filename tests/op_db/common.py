@@ -80,6 +80,9 @@ class OpInfo:
     error_name: Optional[str] = None            # the name a TypeError message must contain
     extremal: tuple = ()                        # special float values (nan, inf, 0, ...) samples include
     random: bool = False                        # output is random: `check` instead of `ref`
+    implicit_gradient: bool = False             # a sampler whose gradient is TF's implicit reparameterisation one
+                                                # (through the CDF), not the draw's derivative at a fixed stream:
+                                                # tests/test_random_gamma_grad.py checks it instead of gradcheck
 
     # ---- access ----
     def resolve(self):

@@ -113,6 +113,36 @@ def check_shuffle(op, out, sample, dtype):
         assert not np.array_equal(x, value), "1000+ rows came back in the same order"
 
 
+def sample_gamma_poisson(op, dtype, rng):
+    """random_gamma's alpha (of the output's dtype) or random_poisson's rate (float32) over the trailing dimension."""
+    gamma = op.name == "random_gamma"
+    params = np.array([0.4, 1.0, 3.5, 60.0] if gamma else [0.5, 4.0, 9.99, 250.0], dtype if gamma else np.float32)
+    yield SampleInput((params,), {"shape": (25000, 4), "dtype": dtype, "seed": 11}, desc="25000 samples a parameter")
+    yield SampleInput((params[1:3],), {"shape": (3, 2, 2), "dtype": dtype, "seed": 2}, desc="two sample dimensions")
+    yield SampleInput((np.array(2.5, params.dtype),), {"shape": (), "dtype": dtype, "seed": 1}, desc="0-d")
+    yield SampleInput((params,), {"shape": (0, 4), "dtype": dtype, "seed": 1}, desc="empty")
+    yield SampleInput((params[:2],), {"shape": (3, 2), "dtype": dtype}, desc="no op seed")
+
+
+def check_gamma_poisson(op, out, sample, dtype):
+    """Shape and dtype; with many samples each parameter's mean and variance (Gamma(a, 1): a and a; Poisson(r): r
+    and r) within 6 standard errors, and the samples' support."""
+    params, = sample.args
+    x = np.asarray(out.numpy()).astype(np.float64)
+    assert x.shape == tuple(sample.kwargs["shape"]), f"shape {x.shape}"
+    assert out.dtype == pt.as_dtype(dtype), f"dtype {out.dtype} != {dtype}"
+    assert np.all(x >= 0) and (op.name == "random_gamma" or np.all(x == np.floor(x))), "samples outside the support"
+    if x.size < 1000:
+        return
+    n = x.shape[0]
+    for k, p in enumerate(params.astype(np.float64)):
+        column = x[:, k]
+        # var of the sample variance: 2 p^2 + 6 p for Gamma(p, 1) (excess kurtosis 6 / p); p + 2 p^2 for Poisson(p)
+        var_of_var = (2 * p * p + 6 * p) if op.name == "random_gamma" else (p + 2 * p * p)
+        assert abs(column.mean() - p) < 6 * np.sqrt(p / n), f"parameter {p}: mean {column.mean()}"
+        assert abs(column.var() - p) < 6 * np.sqrt(var_of_var / n), f"parameter {p}: variance {column.var()}"
+
+
 # One row per registry op of this family; tests/op_db/__init__.py joins the families into `op_db`.
 ROWS = [
     OpInfo(name="random_normal", family="random", api="random.normal", check=check_random_dist, random=True,
@@ -128,6 +158,12 @@ ROWS = [
            sample_inputs_func=sample_categorical, dtypes=FLOATS, unsupported_dtypes=BOOL + INTS, num_inputs=1),
     OpInfo(name="random_shuffle", family="random", api="random.shuffle", check=check_shuffle, random=True,
            sample_inputs_func=sample_shuffle, dtypes=ALL_DTYPES, num_inputs=1, error_name="shuffle"),
+    OpInfo(name="random_gamma", family="random", api="_core.random_gamma", check=check_gamma_poisson, random=True,
+           sample_inputs_func=sample_gamma_poisson, dtypes=FLOATS, unsupported_dtypes=SIGNED, num_inputs=1,
+           differentiable=True, implicit_gradient=True),
+    OpInfo(name="random_poisson", family="random", api="_core.random_poisson", check=check_gamma_poisson,
+           random=True, sample_inputs_func=sample_gamma_poisson, dtypes=SIGNED + FLOATS,
+           unsupported_dtypes=("uint8", "bool"), num_inputs=1),
 ]
 
 
@@ -317,7 +353,8 @@ def ref_philox_categorical(state, logits, num_samples, dtype):
 
 ROWS += [
     OpInfo(name="philox_gamma", family="random", api="_core.philox_gamma", ref=ref_philox_gamma,
-           sample_inputs_func=sample_philox_gamma, dtypes=FLOATS, unsupported_dtypes=SIGNED, num_inputs=2),
+           sample_inputs_func=sample_philox_gamma, dtypes=FLOATS, unsupported_dtypes=SIGNED, num_inputs=2,
+           differentiable=True, implicit_gradient=True, grad_argnums=(1,)),
     OpInfo(name="philox_poisson", family="random", api="_core.philox_poisson", ref=ref_philox_poisson,
            sample_inputs_func=sample_philox_poisson, dtypes=SIGNED + FLOATS, unsupported_dtypes=("uint8", "bool"),
            num_inputs=2),

@@ -1,4 +1,5 @@
-// CPU kernels of the binary family: arithmetic, comparisons and logic with numpy broadcasting, and where.
+// CPU kernels of the binary family: arithmetic, comparisons and logic with numpy broadcasting, where, and TF's
+// RandomGammaGrad (the derivative of a gamma sample with respect to alpha).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -162,6 +163,82 @@ void where_kernel(const Tensor& cond, const Tensor& x, const Tensor& y, const Te
               });
 }
 
+/** A value and its derivative with respect to alpha, for forward-mode differentiation of P(alpha, x)'s series. */
+struct Dual {
+  double v, d;
+  Dual operator+(const Dual& o) const { return {v + o.v, d + o.d}; }
+  Dual operator-(const Dual& o) const { return {v - o.v, d - o.d}; }
+  Dual operator*(const Dual& o) const { return {v * o.v, v * o.d + d * o.v}; }
+  Dual operator*(double k) const { return {v * k, d * k}; }
+  Dual operator/(const Dual& o) const {
+    const double inv = 1 / o.v, q = v * inv;
+    return {q, (d - q * o.d) * inv};
+  }
+};
+
+/** digamma(a) for a > 0: the recurrence up to a >= 10, then the asymptotic series (error below 1e-15). */
+double digamma_positive(double a) {
+  double shift = 0;
+  for (; a < 10; a += 1) shift -= 1 / a;
+  const double r = 1 / (a * a);
+  return shift + std::log(a) - 0.5 / a -
+         r * (1.0 / 12 - r * (1.0 / 120 - r * (1.0 / 252 - r * (1.0 / 240 - r * (1.0 / 132 - r * 691.0 / 32760)))));
+}
+
+/**
+ * d x / d alpha of a sample x of Gamma(alpha, 1), as TF's RandomGammaGrad (implicit reparameterisation: with
+ * P(alpha, x) = u held, dx/dalpha = -(dP/dalpha) / (dP/dx)). dP/dalpha comes from forward-mode differentiation of
+ * P's power series (x <= 1 or x <= alpha) or of the complement's continued fraction (elsewhere), as Cephes' igam /
+ * igamc evaluate them, each until the derivative changes by at most `tolerance` (relative); the prefactor
+ * x^alpha e^-x / Gamma(alpha) divides out against the density. 0 at x = 0 and where the prefactor underflows
+ * `log_tiny` (the dtype's, as TF's per-dtype kernel), NaN for x < 0, alpha <= 0 or a NaN.
+ */
+double gamma_sample_alpha_derivative(double a, double x, double log_tiny, double tolerance) {
+  constexpr int kIterations = 500;           // TF's bound for double
+  constexpr double kBig = 4503599627370496.0, kBigInv = 1.0 / kBig;  // the fraction's rescaling (2^52)
+  if (x == 0) return 0;
+  if (std::isnan(a) || std::isnan(x) || x < 0 || a <= 0) return std::numeric_limits<double>::quiet_NaN();
+  if (x > 1 && x > a && std::isinf(x)) return 0;
+  int sign;
+  const double log_x = std::log(x), log_prefactor = a * log_x - x - lgamma_r(a, &sign);
+  if (std::isnan(log_prefactor) || log_prefactor < log_tiny) return 0;
+  if (x > 1 && x > a) {
+    // Q(alpha, x) = prefactor * F, F = 1 / (x + 1 - alpha - 1 (1 - alpha) / (x + 3 - alpha - ...)) as p_k / q_k
+    Dual y{1 - a, -1}, z{x + 2 - a, -1};
+    Dual p2{1, 0}, q2{x, 0}, p1{x + 1, 0}, q1 = z * Dual{x, 0};
+    Dual f = p1 / q1;
+    double c = 0;
+    for (int i = 0; i < kIterations; ++i) {
+      c += 1;
+      y.v += 1;
+      z.v += 2;
+      const Dual yc = y * Dual{c, 0};
+      const Dual p = p1 * z - p2 * yc, q = q1 * z - q2 * yc;
+      if (q.v != 0) {
+        const double previous = f.d;
+        f = p / q;
+        if (std::abs(f.d - previous) <= tolerance * std::abs(f.d)) break;
+      }
+      p2 = p1, p1 = p, q2 = q1, q1 = q;
+      if (std::abs(p.v) > kBig) p2 = p2 * kBigInv, p1 = p1 * kBigInv, q2 = q2 * kBigInv, q1 = q1 * kBigInv;
+    }
+    // dQ/dalpha = prefactor (F' + F (log x - digamma(alpha))) and dP/dx = -dQ/dx = prefactor / x
+    return x * (f.d + f.v * (log_x - digamma_positive(a)));
+  }
+  // P(alpha, x) = prefactor / alpha * S, S = sum_k x^k / ((alpha + 1) ... (alpha + k))
+  Dual term{1, 0}, sum{1, 0};
+  double r = a;
+  for (int i = 0; i < kIterations; ++i) {
+    r += 1;
+    const double inv = 1 / r, ratio = x * inv;  // d/dalpha of x / (alpha + k): -ratio / (alpha + k)
+    term = term * Dual{ratio, -ratio * inv};
+    sum = sum + term;
+    if (std::abs(term.d) <= tolerance * std::abs(sum.d)) break;
+  }
+  // d log(prefactor / alpha) / dalpha = log x - digamma(alpha + 1); dP/dx = prefactor / x
+  return -x / a * (sum.d + sum.v * (log_x - digamma_positive(a + 1)));
+}
+
 }  // namespace
 
 // Registers f(x, y) -> R (an expression of x and y, of type T) as op ID's kernel for TYPES. Integers wrap on
@@ -184,6 +261,11 @@ void register_binary_kernels() {
   // TF's xlogy: 0 where x == 0 (whatever y, NaN included), else x * log(y).
   PT_BINARY(xlogy, FloatTypes, T, x == T(0) ? T(0) : x * std::log(y));
   PT_BINARY(divide, FloatTypes, T, x / y);  // integers divide in float (ops/binary.cpp casts them)
+  // alpha x, sample y; computed in float64, summed to 1e-15 (float64) or 1e-9 (float32: well below its rounding),
+  // zero where the dtype's x^alpha e^-x / Gamma(alpha) underflows (TF's)
+  PT_BINARY(random_gamma_grad, FloatTypes, T,
+            static_cast<T>(gamma_sample_alpha_derivative(x, y, -std::log(double(std::numeric_limits<T>::max())),
+                                                         std::is_same_v<T, float> ? 1e-9 : 1e-15)));
   PT_BINARY(equal, AllTypes, bool, x == y);
   PT_BINARY(not_equal, AllTypes, bool, x != y);
   PT_BINARY(equal, NarrowIntTypes, bool, x == y);

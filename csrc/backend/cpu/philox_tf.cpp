@@ -707,10 +707,16 @@ void register_philox_kernels() {
   register_kernel(OpId::philox_shuffle_order, Device::CPU, DType::Int64, &shuffle_order);
   register_kernel(OpId::philox_gamma, Device::CPU, DType::Float32, &gamma<float>);
   register_kernel(OpId::philox_gamma, Device::CPU, DType::Float64, &gamma<double>);
+  register_kernel(OpId::random_gamma, Device::CPU, DType::Float32, &gamma<float>);
+  register_kernel(OpId::random_gamma, Device::CPU, DType::Float64, &gamma<double>);
   register_kernel(OpId::philox_poisson, Device::CPU, DType::Int32, &poisson<int32_t>);
   register_kernel(OpId::philox_poisson, Device::CPU, DType::Int64, &poisson<int64_t>);
   register_kernel(OpId::philox_poisson, Device::CPU, DType::Float32, &poisson<float>);
   register_kernel(OpId::philox_poisson, Device::CPU, DType::Float64, &poisson<double>);
+  register_kernel(OpId::random_poisson, Device::CPU, DType::Int32, &poisson<int32_t>);
+  register_kernel(OpId::random_poisson, Device::CPU, DType::Int64, &poisson<int64_t>);
+  register_kernel(OpId::random_poisson, Device::CPU, DType::Float32, &poisson<float>);
+  register_kernel(OpId::random_poisson, Device::CPU, DType::Float64, &poisson<double>);
   register_kernel(OpId::philox_binomial, Device::CPU, DType::Int32, &binomial<int32_t>);
   register_kernel(OpId::philox_binomial, Device::CPU, DType::Int64, &binomial<int64_t>);
   register_kernel(OpId::philox_binomial, Device::CPU, DType::Float32, &binomial<float>);
