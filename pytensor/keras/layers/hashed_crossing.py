@@ -10,7 +10,6 @@ from .layer import Layer
 __all__ = ["HashedCrossing"]
 
 _HASH_KEY = 0xDECAFCAFFE  # tf.sparse.cross_hashed's default key
-_INT64_MAX = (1 << 63) - 1
 
 
 class HashedCrossing(Layer):
