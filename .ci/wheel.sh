@@ -14,9 +14,10 @@ wheel=$(ls dist/pytensor_tf-*manylinux*.whl)
 auditwheel show "$wheel" | tee dist/auditwheel-show.txt
 tr -s ' \n' ' ' <dist/auditwheel-show.txt | grep -q 'consistent with the following platform tag: "manylinux_'
 
-# The licences travel with the wheel: ours and Eigen's.
+# The licences travel with the wheel: ours, Eigen's, pocketfft's and the Sobol direction numbers'.
 python -m zipfile -l "$wheel" >dist/wheel-contents.txt
-for licence in LICENSE csrc/third_party/eigen/COPYING.debian; do
+for licence in LICENSE csrc/third_party/eigen/COPYING.debian csrc/third_party/pocketfft/LICENSE.md \
+  pytensor/_sobol_direction_numbers.txt; do
   grep -q "dist-info/licenses/$licence" dist/wheel-contents.txt || { echo "$wheel lacks $licence" >&2; exit 1; }
 done
 pip install -q --no-deps --force-reinstall "$wheel"
