@@ -53,6 +53,15 @@ def _build(fn, fdef, filename):
     # Defined under a name of its own: under the function's name, a recursive call would read the factory's local.
     fdef = copy.copy(fdef)
     fdef.name = "ag__converted"
+    # Defaults and annotations are expressions the def would evaluate here, where a name local to the original's
+    # definition (a loop variable bound as a default) is undefined: the converted function takes fn's own defaults.
+    fdef.args = copy.deepcopy(fdef.args)
+    fdef.args.defaults = []
+    fdef.args.kw_defaults = [None] * len(fdef.args.kwonlyargs)
+    for arg in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs + [fdef.args.vararg, fdef.args.kwarg]:
+        if arg is not None:
+            arg.annotation = None
+    fdef.returns = None
     factory = _transform._function_def("ag__factory", ["ag__"] + freevars,
                                        [fdef, ast.Return(value=_transform._name(fdef.name))])
     module = ast.fix_missing_locations(ast.Module(body=[factory], type_ignores=[]))

@@ -217,3 +217,19 @@ def test_functions_the_function_calls_are_converted_too():
     np.testing.assert_allclose(f(tf.constant([1.0, 8.0])).numpy(), [0.5 * 4, 4.0 * 4])  # clipped, then doubled twice
     np.testing.assert_allclose(f(tf.constant([1.0, 2.0])).numpy(), [4.0, 8.0])
     assert f.experimental_get_tracing_count() == 1
+
+
+def test_converted_function_keeps_defaults_and_annotations_that_name_locals():
+    """A default or annotation naming a local of the defining scope (a loop variable bound as a default) is the
+    original's value: the converted function does not evaluate the expressions again."""
+    results = []
+    for scale in (2.0, 3.0):
+        class Local:
+            pass
+
+        def f(x: Local, factor=scale, *, offset: Local = scale) -> Local:
+            if tf.reduce_sum(x) > 0:  # converted to tf.cond
+                return x * factor + offset
+            return x
+        results.append(tf.function(f)(tf.constant([1.0])).numpy())
+    np.testing.assert_array_equal(results, [[4.0], [6.0]])
