@@ -13,11 +13,19 @@ the variable swapped in, without running the Python function again), objects who
 nested lists/tuples/dicts by structure. Graphs are specialised to concrete
 shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing=True`` one *signature* (what
 ``experimental_get_tracing_count`` counts, as TF) covers every shape it allows. A new shape under it gets its graph
-from the signature's traces at other sizes when they are one program up to numbers that follow the sizes
-(``_size_polymorphism``: value shapes, a traced ``tf.shape``, a mean's 1 / n), without running the Python function;
-until the traces show that (two sizes when only value shapes differ, as TF's two traces under ``reduce_retracing``;
-a third to check other numbers), and for sizes under 2, the Python function is run to trace the shape (so its
-Python side effects run again then).
+without running the Python function in one of two ways:
+
+- TF traces such a function once, symbolically. Here the first trace is watched (``_core._Capture.watch_sizes``):
+  when no Python code read the shape of a tensor computed from an input, every constant is a literal of the
+  function's text and every op's attributes hold no size, no number in the graph came from the trace's sizes, and
+  its graph replayed at another size records that size's graph (``Function._replayed``). So the Python function runs
+  once, as in TF.
+- Otherwise the signature's traces at other sizes are fitted, when they are one program up to numbers that follow
+  the sizes (``_size_polymorphism``: value shapes, a traced ``tf.shape``, a mean's 1 / n). Until the traces show
+  that (two sizes when only value shapes differ, as TF's two traces under ``reduce_retracing``; a third to check
+  other numbers) the Python function is run to trace the shape, so its Python side effects run again then.
+
+Sizes under 2 are always traced (a size of 1 broadcasts, which can make another program).
 """
 
 import contextlib
@@ -30,8 +38,10 @@ import weakref
 
 import numpy as np
 
-from . import _core, _scopes, _size_polymorphism, _tf_ops, errors, nest
+from . import _core, _scopes, _size_polymorphism, _string_graph, _tf_ops, errors, nest
+from ._string_graph import SymbolicString
 from ._tensor_api import Tensor, Variable
+from .data._types import StringTensor
 
 __all__ = ["function", "run_functions_eagerly", "functions_run_eagerly", "Function", "ConcreteFunction"]
 
@@ -89,6 +99,7 @@ def outside_capture():
     now, or make state that is no op of any graph."""
     captures = [trace.capture for trace in _traces()]
     for capture in reversed(captures):
+        capture.note_size_dependence("library code read traced values outside the graph")
         capture.end()
     try:
         yield
@@ -108,7 +119,7 @@ class _Trace:
     while_loop body, which reads the tensors of the traces enclosing it)."""
 
     __slots__ = ("capture", "dry", "lexical", "custom_gradient", "gradient_tape", "outer_tape", "placeholders",
-                 "__weakref__")
+                 "string_slots", "strings_read", "__weakref__")
 
     def __init__(self, capture, dry, lexical=False):
         self.capture = capture
@@ -118,6 +129,8 @@ class _Trace:
         self.custom_gradient = False  # a tf.custom_gradient ran in it: the graph alone has the plain gradient
         self.gradient_tape = None     # what tf.gradients differentiates on (a function that calls it records one)
         self.outer_tape = None        # around it, for tf.hessians: records gradient_tape's backward sweeps
+        self.string_slots = 0         # the graph's string values so far (_string_graph): arguments, then results
+        self.strings_read = False     # a string argument's value was read: the graph serves that value only
 
 
 def note_custom_gradient():
@@ -572,6 +585,10 @@ class ConcreteFunction:
         self._gradient = None
         self._variable_arguments = []  # the Variables among the arguments it was traced for (set by the Function)
         self._generalized = False  # made from other sizes' traces, not traced (Function._generalized)
+        self._size_generic = False  # one program for every size of its free dimensions (Function._replayed)
+        self._string_inputs = 0  # string arguments its graph takes beside its tensors (_string_graph)
+        self._strings_read = False  # the trace read a string argument's value: the graph serves that value only
+        self._string_outputs = [i for i, leaf in enumerate(output_leaves) if isinstance(leaf, SymbolicString)]
 
     @property
     def name(self):
@@ -590,11 +607,19 @@ class ConcreteFunction:
     def structured_outputs(self):
         return self._structured_outputs
 
-    def _run(self, flat):
+    def _run(self, flat, strings=()):
+        if self._string_inputs:
+            with _string_graph.running([s.numpy() if s.ndim else np.asarray(s.numpy(), object) for s in strings]) \
+                    as values:
+                return self._pack(self._executor.run(flat), values)
         if self._gradient is not None and _tape_recording():
             return self._pack(self._run_with_gradient(flat))
         outs = self._executor.run(flat)
         return outs[0] if self._single_tensor else self._pack(outs)
+
+    def _run_call(self, tensors, args, kwargs):
+        """_run for a call whose canonical arguments are `args`, `kwargs` (their string tensors are its strings)."""
+        return self._run(tensors, _string_leaves(args, kwargs) if self._string_inputs else ())
 
     def _run_with_gradient(self, flat):
         """Runs the graph unrecorded and records its saved gradient graph as the gradient of the whole call (the
@@ -613,8 +638,15 @@ class ConcreteFunction:
         _core.record_custom_gradient(inputs + list(variables), outs, backward)
         return outs
 
-    def _pack(self, outs):
+    def _pack(self, outs, strings=None):
+        """The call's result from the graph's output tensors `outs` and, for string results, the run's string
+        values `strings` (None: the trace's own)."""
         leaves = self._output_leaves
+        if self._string_outputs:
+            leaves = list(leaves)
+            for pos in self._string_outputs:
+                leaf = leaves[pos]
+                leaves[pos] = StringTensor(leaf._value if strings is None else strings[leaf._slot])
         if len(leaves) == 1 and leaves[0] is _TENSOR_SLOT:
             return outs[0] if self._structured_outputs is _TENSOR_SLOT else nest.pack_sequence_as(
                 self._structured_outputs, outs)
@@ -633,7 +665,7 @@ class ConcreteFunction:
         tensors = []
         for a in nest.flatten(list(args)):
             _canonical(a, tensors, [])
-        return self._run(tensors)
+        return self._run(tensors, [a for a in nest.flatten(list(args)) if isinstance(a, StringTensor)])
 
     @property
     def function_type(self):
@@ -716,6 +748,7 @@ class Function:
         self._name = name or getattr(python_function, "__name__", "function")
         self._concrete = {}        # concrete key -> ConcreteFunction (one per concrete shape)
         self._fast = {}            # _core._call_key of all-Tensor positional calls -> ConcreteFunction
+        self._string_generic = {}  # key without string values -> a ConcreteFunction for any of them (_lookup)
         self._signatures = []      # TF's signatures (relaxed keys): what experimental_get_tracing_count counts
         self._traced_once = False  # variables may be created only on the first trace
         self._records_gradients = 0  # the derivative order its traces record tapes for (it called tf.gradients: 1,
@@ -799,11 +832,11 @@ class Function:
                 return concrete._run(args)
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
-        concrete = self._concrete.get(key)
+        concrete = self._lookup(key)
         if concrete is not None:
             if concrete._custom_gradient and _tape_recording():  # its gradient function is Python: run it so
                 return self._traced_function()(*args, **kwargs)
-            outputs = concrete._run(tensors)
+            outputs = concrete._run_call(tensors, args, kwargs)
         else:
             outputs = self._trace_and_call(key, spec_keys, args, kwargs, tensors)
             concrete = self._concrete[key]
@@ -885,6 +918,15 @@ class Function:
                                  f"input_signature {spec!r}; got {arg!r:.80}")
             return type(arg)(self._bound_arg(a, s, name) for a, s in zip(arg, spec))
         from .data._types import shapes_compatible
+        if spec.dtype == StringTensor.dtype:
+            if isinstance(arg, (Tensor, Variable)):
+                raise TypeError(f"{self._name}: argument '{name}' has dtype {arg.dtype.name} but input_signature "
+                                f"declares {spec!r}; convert it with tf.strings.as_string(x)")
+            t = arg if isinstance(arg, StringTensor) else StringTensor(arg)
+            if not shapes_compatible(spec.shape, t.shape):
+                raise TypeError(f"{self._name}: argument '{name}' has shape {tuple(t.shape)} which is incompatible "
+                                f"with input_signature {spec!r}")
+            return t
         if isinstance(arg, Tensor):
             if arg.dtype != spec.dtype:
                 raise TypeError(f"{self._name}: argument '{name}' has dtype {arg.dtype.name} but input_signature "
@@ -938,14 +980,14 @@ class Function:
         else:
             concrete = None if new_signature else self._generalized(signature, key, spec_keys, tensors)
         if concrete is not None:
-            outputs = concrete._run(tensors)
+            outputs = concrete._run_call(tensors, args, kwargs)
         else:
             outputs, concrete = self._trace(args, kwargs, tensors, dry=False,
                                             shown_dims=self._shown_dims(signature, len(tensors)))
         concrete._variable_arguments = variables
         concrete._key, concrete._parameters = key, self._parameters_of(args, kwargs)
         concrete._call_shape = (len(args), tuple(kwargs))
-        self._concrete[key] = concrete
+        self._remember(key, concrete)
         if new_signature and signature in self._signatures:  # a new string value or Variable: a graph, not a signature
             new_signature = False
         if new_signature:
@@ -975,8 +1017,9 @@ class Function:
         return None
 
     def _placeholders(self, args, kwargs, tensors, shown_dims):
-        """{id(tensor argument): (TF's placeholder name, shape to show)}: a parameter's tensor is "name:0" (its
-        input_signature spec's name when given), further tensors nested in it "name_1:0", ...; *args' are args_i."""
+        """({id(tensor argument): (TF's placeholder name, shape to show)}, {id(string argument): its name}): a
+        parameter's tensor is "name:0" (its input_signature spec's name when given), further tensors nested in it
+        "name_1:0", ...; *args' are args_i."""
         from .tensor_shape import TensorShape
         positional = []
         try:
@@ -986,23 +1029,25 @@ class Function:
                 positional.append(p.name)
         except (TypeError, ValueError):
             pass
-        names = []
-        for i, a in enumerate(args):
-            base = positional[i] if i < len(positional) else f"args_{i}"
-            names += [base if j == 0 else f"{base}_{j}" for j in range(_tensor_leaf_count(a))]
-        for k, v in kwargs.items():
-            names += [k if j == 0 else f"{k}_{j}" for j in range(_tensor_leaf_count(v))]
+        names, leaves = [], []
+        for base, value in ([(positional[i] if i < len(positional) else f"args_{i}", a) for i, a in enumerate(args)] +
+                            list(kwargs.items())):
+            held = [leaf for leaf in nest.flatten(value) if isinstance(leaf, (Tensor, StringTensor))]
+            names += [base if j == 0 else f"{base}_{j}" for j in range(len(held))]
+            leaves += held
         if self._input_signature is not None:
             specs = nest.flatten(list(self._input_signature))
             if len(specs) == len(names):
                 names = [spec.name or name for spec, name in zip(specs, names)]
+        string_names = {id(leaf): f"{name}:0" for leaf, name in zip(leaves, names) if isinstance(leaf, StringTensor)}
+        names = [name for leaf, name in zip(leaves, names) if isinstance(leaf, Tensor)]
         if len(names) != len(tensors):
-            return {}
+            return {}, string_names
         shown = {}
         for i, (t, name) in enumerate(zip(tensors, names)):
             dims = shown_dims[i] if shown_dims is not None and i < len(shown_dims) else t._shape_tuple()
             shown[id(t)] = (f"{name}:0", TensorShape(None if dims is None else list(dims)))
-        return shown
+        return shown, string_names
 
     def _shown_dims(self, signature, count):
         """Each tensor argument's dimensions as `signature` declares them (None where free), or None (concrete)."""
@@ -1016,10 +1061,7 @@ class Function:
 
     def _free_dims(self, signature, count):
         """[(tensor leaf, dimension)] that `signature` leaves free (None), for a call with `count` tensor leaves."""
-        dims = self._shown_dims(signature, count)
-        if dims is None or any(d is None for d in dims):  # (an unknown rank: a graph per rank)
-            return []
-        return [(i, d) for i, leaf in enumerate(dims) for d, n in enumerate(leaf) if n is None]
+        return _free_dims_of(self._shown_dims(signature, count))
 
     def _generalized(self, signature, key, spec_keys, tensors):
         """A concrete function for a new shape under a signature with None dimensions, made without running the
@@ -1044,6 +1086,8 @@ class Function:
                 for i, (o, c) in enumerate(zip(other_shapes, shapes)))
             other_sizes = _size_polymorphism.group_sizes(groups, other_shapes) if fixed_agree else None
             if other_sizes is not None and min(other_sizes) >= _size_polymorphism.MIN_SAMPLE_SIZE:
+                if other._size_generic:
+                    return self._replayed(other, tensors)
                 samples.setdefault(other_sizes, other)
         if len(samples) < len(groups) + 1:
             return None
@@ -1074,6 +1118,37 @@ class Function:
         concrete._custom_gradient = base._custom_gradient
         return concrete
 
+    def _lookup(self, key):
+        """The concrete function for a call of signature key `key`, or None: its own trace, else one traced for
+        other values of its string arguments that does not depend on their values (_string_graph)."""
+        concrete = self._concrete.get(key)
+        if concrete is None and self._string_generic:
+            concrete = self._string_generic.get(_string_values_left_out(key))
+        return concrete
+
+    def _remember(self, key, concrete):
+        self._concrete[key] = concrete
+        if concrete._string_inputs and not concrete._strings_read:
+            self._string_generic[_string_values_left_out(key)] = concrete
+
+    def _replayed(self, base, tensors):
+        """The concrete function for new sizes of `base`'s free dimensions, whose trace showed its graph to be one
+        program for every size (Capture.size_generic_violation, TF's single symbolic trace): its graph run on
+        `tensors` under a capture records the graph at their sizes, without running the Python function. The run
+        changes no state (its variable writes are undone): the call runs the new graph."""
+        capture = _core._Capture(tensors)
+        capture.begin()
+        try:
+            graph = capture.finish(_core._Executor(base._unoptimized).run(tensors, any_sizes=True))
+        finally:
+            capture.end()
+            capture.restore_variables()
+        input_signature = self._input_signature or tuple(_spec_like(t) for t in tensors)
+        concrete = ConcreteFunction(self._name, graph, base._structured_outputs, base._output_leaves, input_signature,
+                                    self)
+        concrete._generalized = True
+        return concrete
+
     def _warn_if_retracing(self, key):
         count = len(self._signatures)
         previous = self._last_key[0] if self._last_key is not None else None
@@ -1094,9 +1169,11 @@ class Function:
         warnings.warn(f"tf.function '{self._name}' was traced {count} times; {named} changed between the last two "
                       f"traces. Tracing is expensive: for {'; for '.join(kinds)}.", UserWarning, stacklevel=3)
 
-    def _trace(self, args, kwargs, tensors, dry, shown_dims=None):
+    def _trace(self, args, kwargs, tensors, dry, shown_dims=None, strings_by_value=False):
         """Runs the Python function under a capture; returns (its outputs, the ConcreteFunction). `shown_dims`: the
-        signature's dimensions of each tensor argument (None where free), for printing its placeholder."""
+        signature's dimensions of each tensor argument (None where free), for printing its placeholder. String
+        arguments become placeholders whose ops the graph runs (_string_graph), unless `strings_by_value` (a graph
+        with their values folded in, which has a saved form)."""
         # A tensor passed twice must still be two graph inputs: give repeats an identity of their own.
         seen = set()
         for i, t in enumerate(tensors):
@@ -1104,9 +1181,22 @@ class Function:
                 tensors[i] = _core.reshape(t, t._shape_tuple())
             seen.add(id(t))
         capture = _core._Capture(tensors)
+        free = _free_dims_of(shown_dims)
+        sizes = _size_polymorphism.group_sizes(_size_polymorphism.size_groups(free),
+                                               [t._shape_tuple() for t in tensors]) if free else None
+        if sizes is not None and min(sizes) >= _size_polymorphism.MIN_SAMPLE_SIZE:
+            capture.watch_sizes()  # the graph may prove to be one program for every size (_replayed)
         traces = _traces()
         trace = _Trace(capture, dry)
-        trace.placeholders = self._placeholders(args, kwargs, tensors, shown_dims)
+        trace.placeholders, string_names = self._placeholders(args, kwargs, tensors, shown_dims)
+        strings = _string_leaves(args, kwargs)
+        if strings and not strings_by_value:
+            placeholders = iter([SymbolicString(np.asarray(s._array, object), trace, i, string_names.get(id(s), "a:0"))
+                                 for i, s in enumerate(strings)])
+            trace.string_slots = len(strings)
+            args, kwargs = nest.pack_sequence_as(
+                (list(args), kwargs), [next(placeholders) if isinstance(leaf, StringTensor) else leaf
+                                       for leaf in nest.flatten((list(args), kwargs))])
         traces.append(trace)
         capture.begin()
         tapes = []
@@ -1140,7 +1230,7 @@ class Function:
                 capture.restore_variables()
         if retrace:  # tf.gradients / tf.hessians: trace again, on tapes
             self._records_gradients = retrace
-            return self._trace(args, kwargs, tensors, dry, shown_dims)
+            return self._trace(args, kwargs, tensors, dry, shown_dims, strings_by_value)
         if capture.variables_created and (self._traced_once or capture.variables_dropped):
             # A variable the first trace made and nothing kept would be made again by the next call: TF traces its
             # first call twice to find such a function, and refuses it.
@@ -1154,6 +1244,10 @@ class Function:
         signature = tuple(_spec_like(t) for t in tensors) if self._input_signature is None else self._input_signature
         concrete = ConcreteFunction(self._name, core_graph, structure, leaves, signature, self)
         concrete._custom_gradient = trace.custom_gradient
+        concrete._size_generic = not (capture.size_generic_violation or trace.custom_gradient or
+                                      self._records_gradients)
+        concrete._string_inputs = trace.string_slots and len(strings)
+        concrete._strings_read = trace.strings_read
         return concrete._pack(out_tensors), concrete  # as later calls return them (a Variable as its value)
 
     def _traced_function(self):
@@ -1190,9 +1284,9 @@ class Function:
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
         concrete._check_call(key)
-        own = self._concrete.get(key)
+        own = self._lookup(key)
         if own is not None:
-            return own._run(tensors)
+            return own._run_call(tensors, args, kwargs)
         return self._trace_and_call(key, spec_keys, args, kwargs, tensors)
 
     def get_concrete_function(self, *args, **kwargs):
@@ -1210,7 +1304,7 @@ class Function:
                       for k, v in kwargs.items()}
         tensors, spec_keys = [], []
         args, kwargs, key = self._canonical_call(args, kwargs, tensors, spec_keys)
-        concrete = self._concrete.get(key)
+        concrete = self._lookup(key)
         if concrete is not None:
             return concrete
         if not has_spec:
@@ -1220,12 +1314,20 @@ class Function:
                                   shown_dims=self._shown_dims(self._signature_of(spec_keys), len(tensors)))
         concrete._key, concrete._parameters = key, self._parameters_of(*described)
         concrete._call_shape = (len(args), tuple(kwargs))
-        self._concrete[key] = concrete
+        self._remember(key, concrete)
         signature = self._signature_of(spec_keys) or _signature_key(key)
         if signature not in self._signatures:
             self._signatures.append(signature)
         self._last_key = (key, tuple(spec_keys))
         return concrete
+
+
+def _free_dims_of(shown_dims):
+    """[(tensor leaf, dimension)] that `shown_dims` (Function._shown_dims) leaves free; [] when none is, or a
+    leaf's rank is unknown (a graph per rank)."""
+    if shown_dims is None or any(d is None for d in shown_dims):
+        return []
+    return [(i, d) for i, leaf in enumerate(shown_dims) for d, n in enumerate(leaf) if n is None]
 
 
 def _placeholder(leaf):
@@ -1241,8 +1343,18 @@ def _placeholder(leaf):
     return _core.zeros(dims, leaf.dtype)
 
 
-def _tensor_leaf_count(value):
-    return sum(isinstance(leaf, Tensor) for leaf in nest.flatten(value))
+def _string_leaves(args, kwargs):
+    """The string tensors among a call's (canonical) arguments, in the order its graph takes them."""
+    return [leaf for leaf in nest.flatten((list(args), kwargs)) if isinstance(leaf, StringTensor)]
+
+
+def _string_values_left_out(key):
+    """A signature key with its string tensors' values left out (their dtype and shape stay)."""
+    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
+        return key[:2]
+    if isinstance(key, tuple):
+        return tuple(_string_values_left_out(k) for k in key)
+    return key
 
 
 def _same_outputs(a, b):

@@ -233,5 +233,13 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
 from ._strings_more import (  # noqa: E402,F401  n-grams, hash buckets, Unicode encodings and scripts
     ngrams, to_hash_bucket, to_hash_bucket_fast, to_hash_bucket_strong, unicode_decode_with_offsets, unicode_encode,
     unicode_script, unicode_split_with_offsets, unicode_transcode, unsorted_segment_join)
+from ._string_graph import string_op  # noqa: E402
+
+# Inside tf.function these run on every call, on that call's strings (see _string_graph): the ops whose results'
+# shapes follow from their inputs' shapes. Splitting and n-grams give shapes of the values (a graph per value).
+for _name in ["lower", "upper", "length", "join", "reduce_join", "substr", "regex_replace", "regex_full_match", "strip",
+              "to_number", "as_string", "format", "to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong",
+              "unicode_encode", "unicode_script", "unicode_transcode", "unsorted_segment_join"]:
+    globals()[_name] = string_op(globals()[_name])
 from ._missing import missing_attribute_hook  # noqa: E402
 __getattr__ = missing_attribute_hook(__name__)  # a TF name pytensor lacks says so (see _missing.py)

@@ -9,6 +9,7 @@
 
 #include "../core/device.h"
 #include "../core/variable.h"
+#include "../graph/capture.h"
 
 namespace pt::bind {
 
@@ -327,13 +328,28 @@ Tensor to_tensor(py::handle obj, std::optional<DType> dtype, const char* op) {
   }
   // New tensors from host data go to this thread's device (tf.device's scope; a GPU by default where one exists).
   const Tensor t = to_tensor_cast(obj, dtype, op);
-  return default_device() == Device::CPU ? t : copy_to_device(ops::contiguous(t), default_device());
+  if (default_device() == Device::CPU) return t;
+  Tensor on_device = copy_to_device(ops::contiguous(t), default_device());
+  graph::note_literal(on_device);
+  return on_device;
 }
 
+namespace {
+/** A tensor of Python data: a number, a (nested) list, an array. */
+Tensor from_host_data(py::handle obj, std::optional<DType> dtype, const char* op);
+}  // namespace
+
 Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op) {
-  PyObject* p = obj.ptr();
   if (const Tensor* t = as_tensor(obj)) return dtype ? ops::cast(*t, *dtype) : *t;
   if (const Variable* v = as_variable(obj)) return dtype ? ops::cast(v->read(), *dtype) : v->read();
+  Tensor t = from_host_data(obj, dtype, op);
+  graph::note_literal(t);  // a trace's literal: its number came from the function's text, not from a size
+  return t;
+}
+
+namespace {
+Tensor from_host_data(py::handle obj, std::optional<DType> dtype, const char* op) {
+  PyObject* p = obj.ptr();
   // numpy's float64 scalars subclass float: they go to the buffer path below, which keeps float64 (as TF)
   if (PyBool_Check(p) || PyLong_Check(p) || PyFloat_CheckExact(p)) return from_python_scalar(obj, dtype, op);
   if (PyUnicode_Check(p) || PyBytes_Check(p) || p == Py_None)
@@ -376,6 +392,7 @@ Tensor to_tensor_cast(py::handle obj, std::optional<DType> dtype, const char* op
                             " to a tensor"));
   return convert_dtype(from_buffer(arr), dtype, op);
 }
+}  // namespace
 
 int64_t int64_from_py(py::handle obj, const char* op, const char* what) {
   py::object value = PyLong_Check(obj.ptr()) ? py::reinterpret_borrow<py::object>(obj)

@@ -114,6 +114,9 @@ void bind_graph(py::module_& m) {
       .def("finish", &graph::Capture::finish, py::arg("outputs"))
       .def("finish_function", &graph::Capture::finish_function, py::arg("outputs"), py::arg("function"))
       .def("restore_variables", &graph::Capture::restore_variables)
+      .def("watch_sizes", &graph::Capture::watch_sizes)
+      .def("note_size_dependence", &graph::Capture::note_size_dependence, py::arg("why"))
+      .def_property_readonly("size_generic_violation", &graph::Capture::size_generic_violation)
       .def("symbolic", &graph::Capture::symbolic, py::arg("tensor"))
       .def("raise_deferred", &graph::Capture::raise_deferred, py::arg("tensor"),
            "Raises the error of a traced op that failed a check of its input values, if `tensor` depends on one.")
@@ -160,7 +163,7 @@ void bind_graph(py::module_& m) {
 
   py::class_<graph::Executor>(m, "_Executor")
       .def(py::init([](std::shared_ptr<graph::Graph> g) { return new graph::Executor(std::move(g)); }), py::arg("graph"))
-      .def("run", &graph::Executor::run, py::arg("args"))
+      .def("run", &graph::Executor::run, py::arg("args"), py::arg("any_sizes") = false)
       .def_property_readonly("runs", &graph::Executor::runs);
 }
 

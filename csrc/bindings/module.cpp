@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "../core/parallel.h"
+#include "../graph/capture.h"
 #include "../ops/op_list.h"
 #include "bindings.h"
 #include "convert.h"
@@ -19,6 +20,9 @@ PyObject* g_resource_exhausted = PyExc_MemoryError;
 }  // namespace
 
 void bind::translate_core_exception(std::exception_ptr p) {
+  // Python code may catch it and go another way: whether an op fails can depend on the sizes a trace runs at.
+  if (graph::Capture* c = graph::Capture::active())
+    c->note_size_dependence("an op raised an error while tracing (whether it does may depend on the sizes)");
   try {
     if (p) std::rethrow_exception(p);
   } catch (const InvalidArgument& e) {

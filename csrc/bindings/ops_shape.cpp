@@ -2,6 +2,7 @@
 // whose piece count may be a number, and shape, shape_n, rank and size, which are no registry op, by hand.
 #include <pybind11/stl.h>
 
+#include "../graph/capture.h"
 #include "op_binder.h"
 
 namespace pt::bind {
@@ -97,12 +98,18 @@ void bind_shape(py::module_& m) {
     return py::cast(parts);
   });
   def_function(m, "shape", [](const Call& c) -> py::object {
-    return py::cast(int_vector(to_tensor(c[0], std::nullopt, "shape").shape(), index_dtype(c[1], "shape")));
+    Tensor x = to_tensor(c[0], std::nullopt, "shape");
+    graph::note_size_read(x);  // (a constant, not a node: its numbers are the trace's sizes)
+    return py::cast(int_vector(x.shape(), index_dtype(c[1], "shape")));
   });
   def_function(m, "shape_n", [](const Call& c) -> py::object {
     DType dt = index_dtype(c[1], "shape_n");
     py::list out;
-    for (py::handle v : c[0]) out.append(py::cast(int_vector(to_tensor(v, std::nullopt, "shape_n").shape(), dt)));
+    for (py::handle v : c[0]) {
+      Tensor x = to_tensor(v, std::nullopt, "shape_n");
+      graph::note_size_read(x);
+      out.append(py::cast(int_vector(x.shape(), dt)));
+    }
     return out;
   });
   def_function(m, "rank", [](const Call& c) -> py::object {
@@ -112,6 +119,7 @@ void bind_shape(py::module_& m) {
   });
   def_function(m, "size", [](const Call& c) -> py::object {
     Tensor x = to_tensor(c[0], std::nullopt, "size");
+    graph::note_size_read(x);
     return py::cast(ops::reshape(int_vector({x.numel()}, index_dtype(c[1], "size")), {}));
   });
 }

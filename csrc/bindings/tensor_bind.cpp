@@ -299,6 +299,7 @@ void bind_operators(Cls& cls) {
       } catch (const TypeError&) {
         return py::bool_(op == OpId::not_equal);
       }
+      if (b.ndim() > 0) graph::note_size_read(a);  // (whether the shapes broadcast decides what it returns)
       try {
         broadcast_shapes(a.shape(), b.shape(), op_def(op).name);
       } catch (const InvalidArgument&) {
@@ -330,9 +331,14 @@ void bind_operators(Cls& cls) {
   cls.def("__invert__", [](py::handle self) { return ops::unary(OpId::logical_not, self_tensor(self)); });
   cls.def("__getitem__", [](py::handle self, py::handle key) { return getitem(self_tensor(self), key); });
   cls.def_property_readonly("ndim", [](py::handle self) { return self_tensor(self).ndim(); });
-  cls.def("_shape_tuple", [](py::handle self) { return py::tuple(py::cast(self_tensor(self).shape())); });
+  cls.def("_shape_tuple", [](py::handle self) {
+    const Tensor& t = self_tensor(self);
+    graph::note_size_read(t);
+    return py::tuple(py::cast(t.shape()));
+  });
   cls.def("__len__", [](py::handle self) {
     Tensor t = self_tensor(self);
+    graph::note_size_read(t);
     if (t.ndim() == 0) throw TypeError("len() of a scalar (0-d) tensor is undefined");
     return t.dim(0);
   });
@@ -405,7 +411,9 @@ const Tensor& getter_self(PyObject* self) {
 
 PyObject* tensor_shape_getter(PyObject* self, void*) {
   try {
-    return tensor_shape_object(getter_self(self).shape()).release().ptr();
+    const Tensor& t = getter_self(self);
+    graph::note_size_read(t);
+    return tensor_shape_object(t.shape()).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (...) {

@@ -35,7 +35,7 @@ Capture::Capture(const std::vector<Tensor>& args, bool lexical) : graph_(std::ma
     int32_t id = graph_->add(std::move(n), "args_" + std::to_string(i));
     graph_->inputs.push_back(id);
     arguments_.insert(args[i].id());
-    bind(args[i], ValueRef{id, 0}, true);
+    bind(args[i], ValueRef{id, 0}, true, -1, true);
   }
 }
 
@@ -67,9 +67,72 @@ void Capture::end() {
   value_error_deferral().pending = nullptr;  // an op that failed without reporting itself: thrown already or unused
 }
 
-void Capture::bind(const Tensor& t, ValueRef v, bool symbolic, int32_t deferred) {
-  values_[t.id()] =
-      Bound{v, t.weak_id(), symbolic, deferred, t.storage(), t.shape(), t.strides(), t.offset(), t.dtype()};
+void Capture::bind(const Tensor& t, ValueRef v, bool symbolic, int32_t deferred, bool from_input) {
+  values_[t.id()] = Bound{v,          t.weak_id(), symbolic, deferred, from_input, t.storage(), t.shape(),
+                          t.strides(), t.offset(),  t.dtype()};
+}
+
+void Capture::note_literal(const Tensor& t) {
+  if (watch_sizes_) literals_[t.id()] = t.weak_id();
+}
+
+void Capture::note_size_read(const Tensor& t) {
+  if (!watch_sizes_ || !size_note_.empty()) return;
+  const Bound* b = find(t);
+  if (b && b->from_input)
+    size_note_ = str_cat("Python read the shape ", shape_str(t.shape()), " of ", graph_->node(b->value.node).name,
+                         ":", b->value.index);
+}
+
+void Capture::note_size_dependence(const std::string& why) {
+  if (watch_sizes_ && size_note_.empty()) size_note_ = why;
+}
+
+bool size_free_op(OpId op) {
+  const std::string family = op_def(op).family;
+  if (family == "unary" || family == "special" || family == "activation" || family == "reduce") return true;
+  if (family == "binary") return op != OpId::fused_elementwise;
+  switch (op) {
+    case OpId::matmul:
+    case OpId::softmax:
+    case OpId::log_softmax:
+    case OpId::transpose:
+    case OpId::expand_dims:
+    case OpId::concat:
+    case OpId::stack:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string Capture::size_dependence() const {
+  if (!watch_sizes_) return "the trace did not watch its sizes";
+  if (!size_note_.empty()) return size_note_;
+  for (const Node& n : graph_->nodes()) {
+    switch (n.kind) {
+      case NodeKind::Input:
+      case NodeKind::ReadVariable:
+      case NodeKind::AssignVariable:
+        break;
+      case NodeKind::Constant:
+        if (auto it = literals_.find(n.constant.id());
+            it == literals_.end() || it->second.lock().get() != n.constant.id())
+          return str_cat("constant ", n.name, " ", shape_str(n.constant.shape()), " was not written in Python");
+        break;
+      case NodeKind::Op:
+        if (!size_free_op(n.op)) return str_cat("op ", n.name, " (", op_def(n.op).name, ") may hold a size");
+        // (the executor hides an op that saves tensors from observers, so a replay could not record it)
+        if (n.saved || n.step_from.node >= 0 || n.u_product_from.node >= 0 || n.learning_rate_from.node >= 0)
+          return str_cat("op ", n.name, " reads run-time state");
+        break;
+      case NodeKind::Callback:
+      case NodeKind::Cond:
+      case NodeKind::While:
+        return str_cat(n.type_name(), " node ", n.name);
+    }
+  }
+  return std::string();
 }
 
 void Capture::raise_deferred(const Tensor& t) const {
@@ -117,7 +180,7 @@ ValueRef Capture::value_of(const Tensor& t) {
     graph_->inputs.push_back(id);
     captured_.push_back(t);
     ValueRef v{id, 0};
-    bind(t, v, true);
+    bind(t, v, true, -1, true);
     return v;
   }
   Node n;
@@ -171,11 +234,14 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
   n.op = op;
   n.attrs = attrs;
   bool symbolic = false;
+  bool from_input = false;
   int32_t deferred = -1;  // the first failed op this one's inputs depend on
   for (const Tensor& t : inputs) {
     n.inputs.push_back(value_of(t));
     symbolic = symbolic || Capture::symbolic(t);
-    if (deferred < 0) deferred = find(t)->deferred;
+    const Bound* b = find(t);
+    from_input = from_input || b->from_input;
+    if (deferred < 0) deferred = b->deferred;
   }
   // A fused RNN's mask is an attribute: traced, it is the node's last input, which the executor puts back into the
   // attribute on each run, so that every batch runs with its own mask (not the trace's).
@@ -217,9 +283,10 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
     symbolic = true;
   }
   for (size_t k = 0; k < outputs.size(); ++k)
-    bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, symbolic, deferred);
+    bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, symbolic, deferred, from_input);
   for (size_t k = 0; k < saved.size(); ++k)
-    if (saved[k].defined()) bind(saved[k], ValueRef{id, static_cast<int32_t>(outputs.size() + k)}, symbolic, deferred);
+    if (saved[k].defined())
+      bind(saved[k], ValueRef{id, static_cast<int32_t>(outputs.size() + k)}, symbolic, deferred, from_input);
   for (size_t k = 0; k < updated.size() && k < outputs.size(); ++k) {
     Node assign;
     assign.kind = NodeKind::AssignVariable;
@@ -301,7 +368,7 @@ std::vector<Tensor> Capture::add_control_flow(Node node, const std::vector<Tenso
   const char* base = node.kind == NodeKind::While ? "while" : "cond";
   int32_t id = graph_->add(std::move(node), base);
   for (Variable* v : accessed) order_access(*v, id);
-  for (size_t k = 0; k < outputs.size(); ++k) bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, true);
+  for (size_t k = 0; k < outputs.size(); ++k) bind(outputs[k], ValueRef{id, static_cast<int32_t>(k)}, true, -1, true);
   return outputs;
 }
 
@@ -334,6 +401,8 @@ std::shared_ptr<Graph> Capture::finish(const std::vector<Tensor>& outputs) {
   for (const Tensor& t : outputs) graph_->outputs.push_back(value_of(t));
   end();
   values_.clear();
+  size_violation_ = size_dependence();
+  literals_.clear();
   if (!deferred_.empty()) {
     const std::vector<char> live = live_nodes(*graph_);
     for (const auto& [node, error] : deferred_)  // program order: the error eager execution would raise first

@@ -89,11 +89,33 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   /** Throws the deferred error `t`'s value depends on, if any (its value is about to be used). */
   void raise_deferred(const Tensor& t) const;
 
+  /**
+   * Size watch, for a function whose signature leaves dimensions free: the trace then notes what could tie its graph
+   * to the sizes it ran at (see size_generic_violation). Call before begin().
+   */
+  void watch_sizes() { watch_sizes_ = true; }
+  /** `t` was made from Python data (a literal: a number, list or array the function wrote), not by the core. */
+  void note_literal(const Tensor& t);
+  /** Python learned the dimensions of `t` (a shape read); it matters when `t` depends on a function input. */
+  void note_size_read(const Tensor& t);
+  /** Something outside the graph's nodes may depend on the trace's sizes (`why`: what). */
+  void note_size_dependence(const std::string& why);
+  /**
+   * After finish(): empty when the watched graph is one program for every size of its free dimensions, else what
+   * may tie it to the trace's sizes. It is when no Python code read the shape of a tensor computed from an input,
+   * every constant is a literal, and every node is an input, a literal, a variable access or an op whose attributes
+   * hold no sizes (size_free_op): then no number in the graph came from a size, and each op, run at other sizes,
+   * computes what the function would. Always non-empty unless watched.
+   */
+  const std::string& size_generic_violation() const { return size_violation_; }
+
  private:
   /** The edge holding `t`: the node that produced it, or a new Constant. */
   ValueRef value_of(const Tensor& t);
   /** Maps `t` to `v`; the mapping holds no reference to `t`, so a traced intermediate dies when eager code drops it. */
-  void bind(const Tensor& t, ValueRef v, bool symbolic, int32_t deferred = -1);
+  void bind(const Tensor& t, ValueRef v, bool symbolic, int32_t deferred = -1, bool from_input = false);
+  /** What in the finished graph may tie it to the trace's sizes (size_generic_violation), or empty. */
+  std::string size_dependence() const;
   struct Bound;
   /** The mapping of `t`, or null: none, or one left by a dead tensor whose identity `t` now reuses. */
   const Bound* find(const Tensor& t) const;
@@ -109,6 +131,7 @@ class Capture : public autograd::OpObserver, public VariableObserver {
     std::weak_ptr<const TensorImpl> handle;  // whether the tensor still exists (finish_function)
     bool symbolic = false;
     int32_t deferred = -1;  // the index in deferred_ of the failed op its value depends on; -1: none
+    bool from_input = false;  // computed from a function input (its shape may follow the input's)
     std::weak_ptr<const Storage> storage;
     Shape shape;
     Strides strides;
@@ -138,7 +161,23 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   bool active_ = false;
   bool lexical_ = false;
   std::vector<Tensor> captured_;
+  bool watch_sizes_ = false;
+  std::string size_violation_ = "the trace did not watch its sizes";
+  std::string size_note_;  // the first size dependence noted while tracing (empty: none)
+  std::unordered_map<const TensorImpl*, std::weak_ptr<const TensorImpl>> literals_;
 };
+
+/** Capture::note_literal on the active capture, if any. */
+inline void note_literal(const Tensor& t) {
+  if (Capture* c = Capture::active()) c->note_literal(t);
+}
+/** Capture::note_size_read on the active capture, if any. */
+inline void note_size_read(const Tensor& t) {
+  if (Capture* c = Capture::active()) c->note_size_read(t);
+}
+
+/** True for ops whose attributes hold no size (only dtypes, axes and flags): see size_generic_violation. */
+bool size_free_op(OpId op);
 
 /**
  * When `t` is a symbolic tensor of a function whose trace has ended (TF: out of scope), its name in that graph

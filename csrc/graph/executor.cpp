@@ -224,13 +224,14 @@ Executor::Executor(std::shared_ptr<const Graph> graph) : graph_(std::move(graph)
   for (int32_t id : graph_->inputs) input_slots_.push_back(base[static_cast<size_t>(id)]);
 }
 
-std::vector<Tensor> Executor::run(const std::vector<Tensor>& args) {
+std::vector<Tensor> Executor::run(const std::vector<Tensor>& args, bool any_sizes) {
   check_arg(args.size() == input_slots_.size(), "function: expected ", input_slots_.size(), " tensor arguments, got ",
             args.size());
   ThrowValueErrors throw_value_errors;  // a graph run while a trace records raises its errors there and then
   for (size_t i = 0; i < args.size(); ++i) {
     const TensorType& want = graph_->node(graph_->inputs[i]).outputs[0];
-    if (args[i].dtype() != want.dtype || args[i].shape() != want.shape)  // the message only when it is raised
+    const bool fits = any_sizes ? args[i].ndim() == static_cast<int64_t>(want.shape.size()) : args[i].shape() == want.shape;
+    if (args[i].dtype() != want.dtype || !fits)  // the message only when it is raised
       check_arg(false, "function: argument ", i, " has dtype ", dtype_name(args[i].dtype()), " and shape ",
                 shape_str(args[i].shape()), " but the graph was traced for ", dtype_name(want.dtype), " ",
                 shape_str(want.shape), "; call the function to trace a new graph");

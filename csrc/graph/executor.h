@@ -27,8 +27,11 @@ std::vector<Tensor> run_control_flow(const Node& n, const std::vector<Tensor>& i
 class Executor {
  public:
   explicit Executor(std::shared_ptr<const Graph> graph);
-  /** Runs the graph once; returns its outputs. Inputs must match the traced dtypes and shapes. */
-  std::vector<Tensor> run(const std::vector<Tensor>& args);
+  /**
+   * Runs the graph once; returns its outputs. Inputs must match the traced dtypes and shapes; with `any_sizes`, only
+   * the dtypes and ranks (a size-generic graph replayed at other sizes: Capture::size_generic_violation).
+   */
+  std::vector<Tensor> run(const std::vector<Tensor>& args, bool any_sizes = false);
   const Graph& graph() const { return *graph_; }
   /** Runs so far (random ops draw a new stream on each). */
   uint64_t runs() const { return runs_; }

@@ -39,6 +39,8 @@ def key_to_json(key):
     ``("value", type, value)``) as JSON; Unsaveable for leaves that have none (Variables, arbitrary objects)."""
     if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], DType):
         return {"tensor": key[0].name, "shape": None if key[1] is None else list(key[1])}
+    if _is_string_key(key):
+        raise Unsaveable("a string tensor (string ops run in Python, and a saved graph holds only registry ops)")
     if isinstance(key, tuple) and len(key) == 3 and key[0] == "value":
         value = key[2]
         if type(value) not in (int, float, bool, str, type(None)):
@@ -91,8 +93,15 @@ def key_matches(saved, key):
     return saved == key
 
 
+def _is_string_key(key):
+    from .._function import _STRING_KEY
+    return isinstance(key, tuple) and len(key) in (2, 3) and key[0] == _STRING_KEY
+
+
 def tensor_keys(key):
     """The ``(dtype, shape)`` leaves of a call key, in the order the function's graph takes its inputs."""
+    if _is_string_key(key):
+        return []
     if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], DType):
         return [key]
     if isinstance(key, tuple) and len(key) == 3 and key[0] == "value":

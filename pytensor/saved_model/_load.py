@@ -220,6 +220,8 @@ def _describe(key):
         return f"{key[0].name}{dims}"
     if isinstance(key, tuple) and len(key) == 3 and key[0] == "value":
         return repr(key[2])
+    if _format._is_string_key(key):
+        return f"string{tuple(key[1])}"
     if isinstance(key, tuple) and len(key) == 2 and key[0] in (list, tuple, dict):
         items = key[1] if key[0] is not dict else [v for _, v in key[1]]
         return "[" + ", ".join(_describe(k) for k in items) + "]"

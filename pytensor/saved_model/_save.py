@@ -238,9 +238,9 @@ def _concretes(fn, table):
     out = []
     if fn.input_signature is not None:
         # The sample-size traces are the save's own: the function's cache and tracing count stay as they were.
-        state = dict(fn._concrete), list(fn._signatures), fn._last_key
+        state = dict(fn._concrete), dict(fn._string_generic), list(fn._signatures), fn._last_key
         generic = _polymorphic_trace(fn, table)
-        fn._concrete, fn._signatures, fn._last_key = state
+        fn._concrete, fn._string_generic, fn._signatures, fn._last_key = state
         if generic is not None:
             key, concrete, groups, numbers = generic
             out.append((key, concrete, {"groups": groups, "numbers": numbers}))
@@ -444,9 +444,10 @@ def _gradient_function(fn, concrete):
 def _saveable(fn, concrete, table):
     """`concrete`, or, when its graph has no saved form (a host callback: a Generator made under a strategy draws
     through one inside ``strategy.run``), TF's save of it: a dry retrace of its signature here, outside
-    ``strategy.run``, where such a generator draws with graph ops from its primary state. A callback of the
-    function's own (tf.print) is in the retrace too, and the save then names it. The function's cache stays as it
-    was."""
+    ``strategy.run``, where such a generator draws with graph ops from its primary state. String ops, callbacks
+    of a graph that serves any value of its string arguments, are folded for the traced values in the retrace (a
+    graph per value, which has a saved form). A callback of the function's own (tf.print) is in the retrace too,
+    and the save then names it. The function's cache stays as it was."""
     try:
         _core._serialize_graph(concrete._unoptimized, table(concrete))
         return concrete
@@ -465,7 +466,7 @@ def _saveable(fn, concrete, table):
             args.append(nest.map_structure(spec, value))
     tensors = []
     args, kwargs, _ = fn._canonical_call(args, kwargs, tensors, [])
-    _, retraced = fn._trace(args, kwargs, tensors, dry=True)
+    _, retraced = fn._trace(args, kwargs, tensors, dry=True, strings_by_value=True)
     retraced._key, retraced._parameters, retraced._call_shape = (concrete._key, concrete._parameters,
                                                                  concrete._call_shape)
     return retraced

@@ -138,6 +138,111 @@ def test_input_signature_graphs_follow_the_size_without_tracing_again():
     assert runs == [2, 3, 4, 1] and f.experimental_get_tracing_count() == 1
 
 
+def test_a_size_free_trace_is_the_graph_for_every_size():
+    """TF traces a function with None dimensions once, symbolically. pytensor's trace at the first size is that
+    program when nothing in it came from a size (no shape read, only literals, ops whose attributes hold no size):
+    later sizes replay its graph without the Python function, and compute what eager execution does."""
+    runs = []
+    total = tf.Variable(0.0)
+    weights = tf.Variable(np.arange(6, dtype="float32").reshape(3, 2) / 7)
+
+    def step(x, labels):
+        runs.append(1)
+        total.assign_add(tf.reduce_sum(x))  # state changes once per call, replays included
+        logits = tf.matmul(tf.tanh(x * 0.5 + 1.0), weights)
+        parity = tf.where(labels % 2 == 0, labels // 2, 3 * labels + 1)
+        return tf.reduce_mean(tf.nn.softmax(logits), axis=0), tf.cast(parity, tf.float32), tf.reduce_max(x)
+
+    traced = tf.function(step, input_signature=[tf.TensorSpec([None, 3]), tf.TensorSpec([None], tf.int32)])
+    expected_total = 0.0
+    for n in (3, 2, 5, 8, 4):
+        x = np.random.RandomState(n).randn(n, 3).astype("float32")
+        labels = np.arange(n, dtype="int32")
+        with tf.GradientTape() as tape:  # (the eager reference runs no trace)
+            want = step(tf.constant(x), tf.constant(labels))
+        runs.pop()
+        expected_total += 2 * float(np.sum(x))  # the eager step above changed it too
+        got = traced(x, labels)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g.numpy(), w.numpy())
+    np.testing.assert_allclose(total.numpy(), expected_total, rtol=1e-5)
+    assert len(runs) == 1 and traced.experimental_get_tracing_count() == 1
+    weights.assign(weights * 2.0)  # the replayed graphs read the variables, not their values at the replay
+    x, labels = np.ones((5, 3), "float32"), np.arange(5, dtype="int32")
+    np.testing.assert_array_equal(traced(x, labels)[0].numpy(), step(tf.constant(x), tf.constant(labels))[0].numpy())
+
+
+def test_a_trace_that_may_depend_on_its_sizes_is_traced_again():
+    """What could have put the trace's sizes into its graph sends later sizes back to the traces' fit: a shape read
+    by Python, tf.shape's numbers, a captured eager tensor, an op whose attributes hold a size, a host callback."""
+    outside = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    cases = {
+        "shape read": lambda x: x * float(x.shape[-1]),
+        "tf.shape": lambda x: x * tf.cast(tf.shape(x)[0], tf.float32),
+        "eager tensor": lambda x: x + outside[0],
+        "reshape": lambda x: tf.reshape(x, [-1]) * 2.0,
+        "tf.print": lambda x: (tf.print(tf.reduce_sum(x), output_stream="file:///dev/null"), x + 1.0)[1],
+    }
+    for name, body in cases.items():
+        runs = []
+
+        def f(x, body=body, runs=runs):
+            runs.append(1)
+            return body(x)
+
+        traced = tf.function(f, input_signature=[tf.TensorSpec([None])])
+        for n in (2, 3, 4, 5, 6):
+            x = tf.constant(np.arange(n, dtype="float32"))
+            np.testing.assert_array_equal(traced(x).numpy(), body(x).numpy(), err_msg=name)
+        assert len(runs) > 1, name
+
+
+def test_an_op_error_caught_while_tracing_is_not_taken_for_every_size():
+    runs = []
+
+    @tf.function(input_signature=[tf.TensorSpec([None])])
+    def f(x):
+        runs.append(1)
+        try:  # whether the addition fails depends on the size
+            return x + tf.constant([1.0, 2.0, 3.0])
+        except tf.errors.InvalidArgumentError:
+            return x * 2.0
+
+    np.testing.assert_array_equal(f(tf.ones([2])).numpy(), [2.0, 2.0])
+    np.testing.assert_array_equal(f(tf.ones([3])).numpy(), [2.0, 3.0, 4.0])
+    assert len(runs) == 2
+
+
+def test_a_size_free_trace_is_not_replayed_at_a_size_that_broadcasts():
+    runs = []
+
+    @tf.function(input_signature=[tf.TensorSpec([None])])
+    def f(x):
+        runs.append(x.ndim)
+        return x + tf.constant([1.0, 2.0, 3.0])
+
+    np.testing.assert_array_equal(f(tf.constant([1.0, 1.0, 1.0])).numpy(), [2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(f(tf.constant([5.0])).numpy(), [6.0, 7.0, 8.0])  # traced: a size of 1 broadcasts
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        f(tf.constant([1.0, 2.0]))  # the replayed graph fails as the eager addition does
+    assert len(runs) == 2
+
+
+def test_a_replayed_graph_is_differentiable():
+    @tf.function(input_signature=[tf.TensorSpec([None])])
+    def f(x):
+        return tf.reduce_sum(tf.sin(x) * x)
+
+    for n in (2, 3, 6):
+        x = tf.constant(np.linspace(0, 1, n, dtype="float32"))
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), np.cos(x.numpy()) * x.numpy() + np.sin(x.numpy()),
+                                   rtol=1e-6)
+    assert f.experimental_get_tracing_count() == 1
+
+
 @pytest.mark.filterwarnings("ignore:tf.function 'step' was traced")  # the per-shape reference retraces
 def test_generalized_training_step_matches_per_shape_traces_bitwise():
     """A Keras train step under input_signature [None, ...]: its first trace makes the optimizer's slots, the next
@@ -503,3 +608,71 @@ def test_random_ops_draw_fresh_numbers_each_call():
 
     a, b, c = f().numpy(), f().numpy(), f().numpy()
     assert not np.array_equal(a, b) and not np.array_equal(b, c)
+
+
+def test_string_arguments_are_traced_once_per_shape():
+    """TF traces a string argument by dtype and shape: its ops are the graph's (host callbacks here), run on each
+    call's strings; numeric results of string ops feed the graph's tensors."""
+    runs = []
+
+    @tf.function
+    def f(words, scale):
+        runs.append(str(words))
+        shouted = tf.strings.upper(words + "!")
+        return shouted, tf.cast(tf.strings.length(words), tf.float32) * scale, "prefix-" + words[0]
+
+    for values in (["ab", "c"], ["hello", ""], ["x", "yz"]):
+        shouted, lengths, first = f(tf.constant(values), tf.constant(2.0))
+        assert shouted.numpy().tolist() == [v.upper().encode() + b"!" for v in values]
+        np.testing.assert_array_equal(lengths.numpy(), [2.0 * len(v) for v in values])
+        assert first.numpy() == b"prefix-" + values[0].encode()
+    assert runs == ['pt.Tensor("words:0", shape=(2,), dtype=string)'] and f.experimental_get_tracing_count() == 1
+    f(tf.constant(["a", "b", "c"]), tf.constant(1.0))  # a new shape: a new trace
+    assert len(runs) == 2 and f.experimental_get_tracing_count() == 2
+
+    concrete = f.get_concrete_function(tf.TensorSpec([2], tf.string), tf.TensorSpec([], tf.float32))
+    assert concrete is f.get_concrete_function(tf.constant(["q", "r"]), tf.constant(1.0)) and len(runs) == 2
+    assert concrete(tf.constant(["one", "three"]), tf.constant(1.0))[0].numpy().tolist() == [b"ONE!", b"THREE!"]
+
+
+def test_a_string_value_read_while_tracing_gives_a_graph_per_value():
+    runs = []
+
+    @tf.function(input_signature=[tf.TensorSpec([], tf.string)])
+    def f(key):
+        runs.append(1)
+        table = {b"a": 1, b"b": 2}
+        return tf.constant(table.get(key.numpy(), 0)) + tf.strings.length(key)  # Python reads the value
+
+    assert [f(k).numpy() for k in ("a", "b", "a", "zz")] == [2, 3, 2, 2]
+    assert len(runs) == 3 and f.experimental_get_tracing_count() == 1
+
+
+def test_string_ops_whose_results_take_the_values_shape_give_a_graph_per_value():
+    runs = []
+
+    @tf.function
+    def f(text):
+        runs.append(1)
+        return tf.strings.reduce_join(tf.strings.split(text), separator="+") + text
+
+    assert f(tf.constant("a b")).numpy() == b"a+ba b"
+    assert f(tf.constant("c d e")).numpy() == b"c+d+ec d e"  # split's result has a size of the value's
+    assert len(runs) == 2
+
+
+def test_a_string_op_whose_result_changes_shape_in_the_graph_raises():
+    from pytensor._string_graph import string_op
+
+    @string_op
+    def repeat_by_length(text):  # a result shape of the value's, declared shape-preserving
+        value = text.numpy()
+        return tf.constant([value] * len(value))
+
+    @tf.function
+    def f(text):
+        return repeat_by_length(text)
+
+    assert f(tf.constant("ab")).numpy().tolist() == [b"ab", b"ab"]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="keep the traced shapes"):
+        f(tf.constant("abc"))

@@ -342,11 +342,6 @@ PROGRAMS += [
                 '''print("{}({}) traced".format(
       f.__name__, ', '.join(map(str, args))))''',
                 "a graph's node count is each library's own (TF's counts its internal Identity and dataset nodes)")),
-        differs="graph mode (issue 22) lacks two of TF's tracing rules: a function with None dimensions in its "
-                "input_signature is traced at two or three sizes before its graph follows the size without running "
-                "the Python function (TF traces it once, symbolically, so its print runs once); string tensors are "
-                "traced once per value (their ops run eagerly at trace time, so the graph of double_strings has no "
-                "nodes to list)",
     ),
     Program(
         id="tf_guide_gpu", origin=TF_DOCS, path="site/en/guide/gpu.ipynb",
