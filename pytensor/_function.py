@@ -9,8 +9,9 @@ executor (``_core._Executor``).
 
 Signatures follow TF's retracing rules: tensors (and numpy arrays, converted) and Variables by dtype and shape
 (a graph captures its variables by reference, so a new Variable argument gets the graph of one traced before with
-the variable swapped in, without running the Python function again), objects whose class defines ``__tf_tracing_type__`` by the TraceType it returns, Python values by value,
-nested lists/tuples/dicts by structure. Graphs are specialised to concrete
+the variable swapped in, without running the Python function again), string tensors by dtype and shape (their ops
+run as host callbacks on each call's strings: ``_string_graph``), objects whose class defines ``__tf_tracing_type__``
+by the TraceType it returns, Python values by value, nested lists/tuples/dicts by structure. Graphs are specialised to concrete
 shapes: under ``input_signature`` with ``None`` dimensions or ``reduce_retracing=True`` one *signature* (what
 ``experimental_get_tracing_count`` counts, as TF) covers every shape it allows. A new shape under it gets its graph
 without running the Python function in one of two ways:
@@ -272,7 +273,7 @@ def _canonical(value, tensors, spec_keys):
             keys.append((k, key))
         return type(value)((k, out[k]) for k in value), (type(value), tuple(keys))
     if isinstance(value, _string_tensor_type()):
-        # String tensors run eagerly at trace time (graphs hold numbers): a graph per value, under one signature.
+        # Keyed by value: a trace reading the value makes that value's graph; others serve every value (_lookup).
         return value, (_STRING_KEY, value._array.shape, tuple(value._array.ravel().tolist()))
     tracing_type = getattr(type(value), "__tf_tracing_type__", None)
     if tracing_type is not None:  # the class says how calls tell its instances apart (tf.types.experimental.TraceType)
