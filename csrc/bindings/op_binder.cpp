@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 
+#include "../graph/capture.h"
 #include "../ops/invoke.h"
 #include "bindings.h"
 #include "docs.h"
@@ -364,7 +365,11 @@ void bind_op(py::module_& m, OpId op) {
     std::vector<Tensor> in = convert_inputs(op, call, inputs);
     Attrs attrs{T{}};
     for (const Setter& s : setters) s(call, in, attrs);
-    std::vector<Tensor> out = ops::invoke(op, in, attrs);
+    std::vector<Tensor> out;
+    {
+      graph::PythonOpCall from_python(op);
+      out = ops::invoke(op, in, attrs);
+    }
     if (list) return py::cast(out);
     if (tuple) return py::tuple(py::cast(out));
     return py::cast(std::move(out[0]));

@@ -12,6 +12,7 @@ namespace pt::graph {
 
 namespace {
 thread_local Capture* g_active = nullptr;
+thread_local std::optional<OpId> g_python_op;  // PythonOpCall's op, until its node is recorded
 
 /** A symbolic tensor that outlived the trace of its function: the tensor (while it lives) and what to call it. */
 struct OutOfScope {
@@ -88,7 +89,12 @@ void Capture::note_size_dependence(const std::string& why) {
   if (watch_sizes_ && size_note_.empty()) size_note_ = why;
 }
 
-bool size_free_op(OpId op) {
+PythonOpCall::PythonOpCall(OpId op) : previous_(g_python_op) { g_python_op = op; }
+
+PythonOpCall::~PythonOpCall() { g_python_op = previous_; }
+
+bool size_free_op(OpId op, bool from_python) {
+  if (from_python && (op == OpId::reshape || op == OpId::broadcast_to)) return true;
   const std::string family = op_def(op).family;
   if (family == "unary" || family == "special" || family == "activation" || family == "reduce") return true;
   if (family == "binary") return op != OpId::fused_elementwise;
@@ -121,7 +127,8 @@ std::string Capture::size_dependence() const {
           return str_cat("constant ", n.name, " ", shape_str(n.constant.shape()), " was not written in Python");
         break;
       case NodeKind::Op:
-        if (!size_free_op(n.op)) return str_cat("op ", n.name, " (", op_def(n.op).name, ") may hold a size");
+        if (!size_free_op(n.op, from_python_.count(static_cast<int32_t>(&n - graph_->nodes().data())) > 0))
+          return str_cat("op ", n.name, " (", op_def(n.op).name, ") may hold a size");
         // (the executor hides an op that saves tensors from observers, so a replay could not record it)
         if (n.saved || n.step_from.node >= 0 || n.u_product_from.node >= 0 || n.learning_rate_from.node >= 0)
           return str_cat("op ", n.name, " reads run-time state");
@@ -274,6 +281,10 @@ void Capture::on_op(OpId op, const std::vector<Tensor>& inputs, const std::vecto
     }
   }
   int32_t id = graph_->add(std::move(n), op_def(op).name);
+  if (g_python_op == op) {  // (the call's own node: ops it runs inside are not recorded)
+    if (watch_sizes_) from_python_.insert(id);
+    g_python_op.reset();
+  }
   if (ValueErrorDeferral& d = value_error_deferral(); d.pending) {
     // The op failed a check of its input values: its outputs are zeros standing for values it never had, unknown
     // to Python (symbolic) until finish() prunes the op or raises its error.
@@ -403,6 +414,7 @@ std::shared_ptr<Graph> Capture::finish(const std::vector<Tensor>& outputs) {
   values_.clear();
   size_violation_ = size_dependence();
   literals_.clear();
+  from_python_.clear();
   if (!deferred_.empty()) {
     const std::vector<char> live = live_nodes(*graph_);
     for (const auto& [node, error] : deferred_)  // program order: the error eager execution would raise first

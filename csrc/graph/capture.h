@@ -104,8 +104,8 @@ class Capture : public autograd::OpObserver, public VariableObserver {
    * After finish(): empty when the watched graph is one program for every size of its free dimensions, else what
    * may tie it to the trace's sizes. It is when no Python code read the shape of a tensor computed from an input,
    * every constant is a literal, and every node is an input, a literal, a variable access or an op whose attributes
-   * hold no sizes (size_free_op): then no number in the graph came from a size, and each op, run at other sizes,
-   * computes what the function would. Always non-empty unless watched.
+   * hold no sizes (size_free_op; Python's arguments, where Python called it): then no number in the graph came from
+   * a size, and each op, run at other sizes, computes what the function would. Always non-empty unless watched.
    */
   const std::string& size_generic_violation() const { return size_violation_; }
 
@@ -165,6 +165,22 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   std::string size_violation_ = "the trace did not watch its sizes";
   std::string size_note_;  // the first size dependence noted while tracing (empty: none)
   std::unordered_map<const TensorImpl*, std::weak_ptr<const TensorImpl>> literals_;
+  std::unordered_set<int32_t> from_python_;  // nodes of ops Python called with attributes from its arguments
+};
+
+/**
+ * While it lives, a registry op `op` called from Python runs, its attributes converted from the call's arguments
+ * (the generic binder): the node it records holds no number Python did not write (see size_generic_violation).
+ */
+class PythonOpCall {
+ public:
+  explicit PythonOpCall(OpId op);
+  ~PythonOpCall();
+  PythonOpCall(const PythonOpCall&) = delete;
+  PythonOpCall& operator=(const PythonOpCall&) = delete;
+
+ private:
+  std::optional<OpId> previous_;
 };
 
 /** Capture::note_literal on the active capture, if any. */
@@ -176,8 +192,11 @@ inline void note_size_read(const Tensor& t) {
   if (Capture* c = Capture::active()) c->note_size_read(t);
 }
 
-/** True for ops whose attributes hold no size (only dtypes, axes and flags): see size_generic_violation. */
-bool size_free_op(OpId op);
+/**
+ * True for ops whose attributes hold no size (only dtypes, axes and flags), and, `from_python`, for ops whose
+ * attributes hold only what Python gave (a reshape's target): see size_generic_violation.
+ */
+bool size_free_op(OpId op, bool from_python);
 
 /**
  * When `t` is a symbolic tensor of a function whose trace has ended (TF: out of scope), its name in that graph

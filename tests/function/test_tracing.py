@@ -149,7 +149,7 @@ def test_a_size_free_trace_is_the_graph_for_every_size():
     def step(x, labels):
         runs.append(1)
         total.assign_add(tf.reduce_sum(x))  # state changes once per call, replays included
-        logits = tf.matmul(tf.tanh(x * 0.5 + 1.0), weights)
+        logits = tf.matmul(tf.reshape(tf.tanh(x * 0.5 + 1.0), [-1, 3]), weights)  # a target Python wrote
         parity = tf.where(labels % 2 == 0, labels // 2, 3 * labels + 1)
         return tf.reduce_mean(tf.nn.softmax(logits), axis=0), tf.cast(parity, tf.float32), tf.reduce_max(x)
 
@@ -172,15 +172,23 @@ def test_a_size_free_trace_is_the_graph_for_every_size():
     np.testing.assert_array_equal(traced(x, labels)[0].numpy(), step(tf.constant(x), tf.constant(labels))[0].numpy())
 
 
+def _gradient_of_a_broadcast(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(x * tf.constant([[1.0], [2.0]]))
+    return tape.gradient(y, x)  # (its formulas reshape and broadcast to the trace's shapes)
+
+
 def test_a_trace_that_may_depend_on_its_sizes_is_traced_again():
     """What could have put the trace's sizes into its graph sends later sizes back to the traces' fit: a shape read
-    by Python, tf.shape's numbers, a captured eager tensor, an op whose attributes hold a size, a host callback."""
+    by Python, tf.shape's numbers, a captured eager tensor, an op whose attributes hold a size (the reshapes and
+    broadcasts of a gradient's formulas), a host callback."""
     outside = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
     cases = {
         "shape read": lambda x: x * float(x.shape[-1]),
         "tf.shape": lambda x: x * tf.cast(tf.shape(x)[0], tf.float32),
         "eager tensor": lambda x: x + outside[0],
-        "reshape": lambda x: tf.reshape(x, [-1]) * 2.0,
+        "gradient": _gradient_of_a_broadcast,
         "tf.print": lambda x: (tf.print(tf.reduce_sum(x), output_stream="file:///dev/null"), x + 1.0)[1],
     }
     for name, body in cases.items():
