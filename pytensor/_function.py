@@ -1181,7 +1181,9 @@ class Function:
             if id(t) in seen:
                 tensors[i] = _core.reshape(t, t._shape_tuple())
             seen.add(id(t))
-        capture = _core._Capture(tensors)
+        shown, string_names = self._placeholders(args, kwargs, tensors, shown_dims)
+        capture = _core._Capture(tensors, names=[shown[id(t)][0].split(":")[0] if id(t) in shown else ""
+                                                 for t in tensors])
         free = _free_dims_of(shown_dims)
         sizes = _size_polymorphism.group_sizes(_size_polymorphism.size_groups(free),
                                                [t._shape_tuple() for t in tensors]) if free else None
@@ -1189,11 +1191,11 @@ class Function:
             capture.watch_sizes()  # the graph may prove to be one program for every size (_replayed)
         traces = _traces()
         trace = _Trace(capture, dry)
-        trace.placeholders, string_names = self._placeholders(args, kwargs, tensors, shown_dims)
+        trace.placeholders = shown
         strings = _string_leaves(args, kwargs)
         if strings and not strings_by_value:
-            placeholders = iter([SymbolicString(np.asarray(s._array, object), trace, i, string_names.get(id(s), "a:0"))
-                                 for i, s in enumerate(strings)])
+            placeholders = iter([SymbolicString(np.asarray(s._array, object), trace, i,
+                                                string_names.get(id(s), f"string_{i}:0")) for i, s in enumerate(strings)])
             trace.string_slots = len(strings)
             args, kwargs = nest.pack_sequence_as(
                 (list(args), kwargs), [next(placeholders) if isinstance(leaf, StringTensor) else leaf
@@ -1213,6 +1215,10 @@ class Function:
         try:
             outputs = self._traced_function()(*args, **kwargs)
             structure, leaves, out_tensors = _split_outputs(outputs)
+            for leaf in leaves:
+                if isinstance(leaf, SymbolicString) and leaf._trace is not trace:
+                    raise TypeError(f"tf.function '{self._name}' returned {leaf!r}, a string value of another "
+                                    f"function's trace, which is out of scope here: return it from that function")
             del outputs  # (a variable the function made and returned is not kept by returning it: see below)
             # The tensors the function computed and still exist after it are its graph's (TF: out of scope once the
             # trace ends); the call returns new handles on the outputs' values.

@@ -74,7 +74,8 @@ void bind_graph(py::module_& m) {
       .def("copy", [](const graph::Graph& g) { return std::make_shared<graph::Graph>(g); });
 
   py::class_<graph::Capture>(m, "_Capture")
-      .def(py::init<const std::vector<Tensor>&, bool>(), py::arg("args"), py::arg("lexical") = false)
+      .def(py::init<const std::vector<Tensor>&, bool, const std::vector<std::string>&>(), py::arg("args"),
+           py::arg("lexical") = false, py::arg("names") = std::vector<std::string>())
       .def_property_readonly("captured", &graph::Capture::captured)
       .def("add_cond",
            [](graph::Capture& c, const Tensor& pred, std::vector<std::shared_ptr<graph::Graph>> branches,

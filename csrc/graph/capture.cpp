@@ -27,13 +27,14 @@ std::atomic<size_t> g_out_of_scope_size{0};  // read without the lock: most tens
 TensorType type_of(const Tensor& t) { return TensorType{t.dtype(), t.shape()}; }
 }  // namespace
 
-Capture::Capture(const std::vector<Tensor>& args, bool lexical) : graph_(std::make_shared<Graph>()), lexical_(lexical) {
+Capture::Capture(const std::vector<Tensor>& args, bool lexical, const std::vector<std::string>& names)
+    : graph_(std::make_shared<Graph>()), lexical_(lexical) {
   for (size_t i = 0; i < args.size(); ++i) {
     Node n;
     n.kind = NodeKind::Input;
     n.input_index = static_cast<int32_t>(i);
     n.outputs = {type_of(args[i])};
-    int32_t id = graph_->add(std::move(n), "args_" + std::to_string(i));
+    int32_t id = graph_->add(std::move(n), i < names.size() && !names[i].empty() ? names[i] : "args_" + std::to_string(i));
     graph_->inputs.push_back(id);
     arguments_.insert(args[i].id());
     bind(args[i], ValueRef{id, 0}, true, -1, true);

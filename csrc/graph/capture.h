@@ -22,9 +22,10 @@ class Capture : public autograd::OpObserver, public VariableObserver {
   /**
    * Starts a graph whose inputs are `args` (one Input node each). A `lexical` capture (a tf.cond branch, a
    * while_loop body) turns the tensors it did not produce into further inputs (captured(): the outer tensors)
-   * instead of constants, so that the branch reads the outer graph's values.
+   * instead of constants, so that the branch reads the outer graph's values. `names`: the Input nodes' names (TF
+   * names a function's placeholders by its parameters); "args_i" where none is given.
    */
-  explicit Capture(const std::vector<Tensor>& args, bool lexical = false);
+  explicit Capture(const std::vector<Tensor>& args, bool lexical = false, const std::vector<std::string>& names = {});
   ~Capture() override;
   Capture(const Capture&) = delete;
   Capture& operator=(const Capture&) = delete;

@@ -684,3 +684,20 @@ def test_a_string_op_whose_result_changes_shape_in_the_graph_raises():
     assert f(tf.constant("ab")).numpy().tolist() == [b"ab", b"ab"]
     with pytest.raises(tf.errors.InvalidArgumentError, match="keep the traced shapes"):
         f(tf.constant("abc"))
+
+
+def test_a_string_value_of_another_trace_is_out_of_scope():
+    leaked = []
+
+    @tf.function
+    def keep(text):
+        leaked.append(text + "!")
+        return text
+
+    @tf.function
+    def give():
+        return leaked[0]
+
+    keep(tf.constant("a"))
+    with pytest.raises(TypeError, match="out of scope"):
+        give()
