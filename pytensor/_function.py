@@ -42,7 +42,7 @@ import numpy as np
 from . import _core, _scopes, _size_polymorphism, _string_graph, _tf_ops, errors, nest
 from ._string_graph import SymbolicString
 from ._tensor_api import Tensor, Variable
-from .data._types import StringTensor
+from .data._types import StringTensor, TensorSpec, shapes_compatible
 
 __all__ = ["function", "run_functions_eagerly", "functions_run_eagerly", "Function", "ConcreteFunction"]
 
@@ -272,7 +272,7 @@ def _canonical(value, tensors, spec_keys):
             out[k] = v
             keys.append((k, key))
         return type(value)((k, out[k]) for k in value), (type(value), tuple(keys))
-    if isinstance(value, _string_tensor_type()):
+    if isinstance(value, StringTensor):
         # Keyed by value: a trace reading the value makes that value's graph; others serve every value (_lookup).
         return value, (_STRING_KEY, value._array.shape, tuple(value._array.ravel().tolist()))
     tracing_type = getattr(type(value), "__tf_tracing_type__", None)
@@ -287,7 +287,6 @@ def _canonical(value, tensors, spec_keys):
 
 
 def _spec_of(spec):
-    from .data._types import TensorSpec
     if not isinstance(spec, TensorSpec):
         raise TypeError(f"tf.function: input_signature must be a sequence of tf.TensorSpec (nested lists allowed); "
                         f"got {spec!r}")
@@ -332,25 +331,25 @@ _STRING_KEY = "string tensor"
 _VARIABLE_KEY = "variable"  # graphs capture a variable by reference: a graph per variable, a TF signature per spec
 
 
-def _string_tensor_type():
-    from .data._types import StringTensor
-    return StringTensor
+def _is_string_key(key):
+    """True for a string tensor's key: (_STRING_KEY, shape, values), or without its values (_signature_key)."""
+    return isinstance(key, tuple) and len(key) in (2, 3) and key[0] == _STRING_KEY
 
 
-def _signature_key(key):
-    """A signature key with string tensors' values left out: TF's signature (one per dtype and shape)."""
-    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
+def _signature_key(key, keep_variables=False):
+    """A signature key with string tensors' values left out: TF's signature (one per dtype and shape). Variables
+    too are by dtype and shape, unless `keep_variables` (a graph captures its own: Function._lookup's key)."""
+    if _is_string_key(key):
         return key[:2]
     if isinstance(key, tuple) and len(key) == 4 and key[0] == _VARIABLE_KEY:
-        return (key[0],) + key[2:]  # TF traces once per variable dtype and shape
+        return key if keep_variables else (key[0],) + key[2:]  # TF traces once per variable dtype and shape
     if isinstance(key, tuple):
-        return tuple(_signature_key(k) for k in key)
+        return tuple(_signature_key(k, keep_variables) for k in key)
     return key
 
 
 def _holds_tensors(value):
     """True when an argument is or holds a tensor (or a TensorSpec standing for one)."""
-    from .data._types import StringTensor, TensorSpec
     return any(isinstance(v, (Tensor, TensorSpec, StringTensor)) for v in nest.flatten(value))
 
 
@@ -364,7 +363,7 @@ def _without_shapes(key, keep_dtypes):
     fixes about a call besides its tensors' shapes."""
     if _is_tensor_key(key):
         return ("tensor", key[0] if keep_dtypes else None)
-    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
+    if _is_string_key(key):
         return ("tensor", "string" if keep_dtypes else None)
     if isinstance(key, tuple):
         return tuple(_without_shapes(k, keep_dtypes) for k in key)
@@ -373,7 +372,6 @@ def _without_shapes(key, keep_dtypes):
 
 def _describe(value):
     """TF's text for an argument or output in a signature: TensorSpec(...), Literal[value], List[...], Dict[...]."""
-    from .data._types import StringTensor, TensorSpec
     if isinstance(value, TensorSpec):
         return repr(value)
     if isinstance(value, (Tensor, Variable, StringTensor)):
@@ -610,8 +608,7 @@ class ConcreteFunction:
 
     def _run(self, flat, strings=()):
         if self._string_inputs:
-            with _string_graph.running([s.numpy() if s.ndim else np.asarray(s.numpy(), object) for s in strings]) \
-                    as values:
+            with _string_graph.running([s._array for s in strings]) as values:
                 return self._pack(self._executor.run(flat), values)
         if self._gradient is not None and _tape_recording():
             return self._pack(self._run_with_gradient(flat))
@@ -671,7 +668,6 @@ class ConcreteFunction:
     @property
     def function_type(self):
         """The parameters and output type (TF's FunctionType); prints as ``(a: TensorSpec(...)) -> TensorSpec(...)``."""
-        from .data._types import TensorSpec
         from .dtypes import as_dtype
         specs = iter([TensorSpec(shape, as_dtype(dtype)) for dtype, shape in self._core_graph.output_types()])
         filled = [next(specs) if leaf is _TENSOR_SLOT else leaf for leaf in self._output_leaves]
@@ -918,7 +914,6 @@ class Function:
                 raise ValueError(f"{self._name}: argument '{name}' must be a sequence of {len(spec)} tensors to match "
                                  f"input_signature {spec!r}; got {arg!r:.80}")
             return type(arg)(self._bound_arg(a, s, name) for a, s in zip(arg, spec))
-        from .data._types import shapes_compatible
         if spec.dtype == StringTensor.dtype:
             if isinstance(arg, (Tensor, Variable)):
                 raise TypeError(f"{self._name}: argument '{name}' has dtype {arg.dtype.name} but input_signature "
@@ -1124,13 +1119,13 @@ class Function:
         other values of its string arguments that does not depend on their values (_string_graph)."""
         concrete = self._concrete.get(key)
         if concrete is None and self._string_generic:
-            concrete = self._string_generic.get(_string_values_left_out(key))
+            concrete = self._string_generic.get(_signature_key(key, keep_variables=True))
         return concrete
 
     def _remember(self, key, concrete):
         self._concrete[key] = concrete
         if concrete._string_inputs and not concrete._strings_read:
-            self._string_generic[_string_values_left_out(key)] = concrete
+            self._string_generic[_signature_key(key, keep_variables=True)] = concrete
 
     def _replayed(self, base, tensors):
         """The concrete function for new sizes of `base`'s free dimensions, whose trace showed its graph to be one
@@ -1194,8 +1189,8 @@ class Function:
         trace.placeholders = shown
         strings = _string_leaves(args, kwargs)
         if strings and not strings_by_value:
-            placeholders = iter([SymbolicString(np.asarray(s._array, object), trace, i,
-                                                string_names.get(id(s), f"string_{i}:0")) for i, s in enumerate(strings)])
+            placeholders = iter([SymbolicString(s._array, trace, i, string_names.get(id(s), f"string_{i}:0"))
+                                 for i, s in enumerate(strings)])
             trace.string_slots = len(strings)
             args, kwargs = nest.pack_sequence_as(
                 (list(args), kwargs), [next(placeholders) if isinstance(leaf, StringTensor) else leaf
@@ -1302,7 +1297,6 @@ class Function:
         function specialises to each concrete shape when called."""
         if not args and not kwargs and self._input_signature is not None:
             args = self._input_signature
-        from .data._types import TensorSpec
         described = (args, kwargs)
         has_spec = any(isinstance(a, TensorSpec) for a in nest.flatten([list(args), kwargs]))
         if has_spec:
@@ -1338,15 +1332,14 @@ def _free_dims_of(shown_dims):
 
 
 def _placeholder(leaf):
-    from .data._types import TensorSpec
     if not isinstance(leaf, TensorSpec):
         return leaf
     dims = _dims(leaf.shape)
     if dims is None:  # an unknown rank traces as a scalar: the function specialises to each shape when called
         dims = ()
     dims = [1 if d is None else d for d in dims]
-    if leaf.dtype == _string_tensor_type().dtype:
-        return _string_tensor_type()(np.full(dims, b"", dtype=object))
+    if leaf.dtype == StringTensor.dtype:
+        return StringTensor(np.full(dims, b"", dtype=object))
     return _core.zeros(dims, leaf.dtype)
 
 
@@ -1354,14 +1347,6 @@ def _string_leaves(args, kwargs):
     """The string tensors among a call's (canonical) arguments, in the order its graph takes them."""
     return [leaf for leaf in nest.flatten((list(args), kwargs)) if isinstance(leaf, StringTensor)]
 
-
-def _string_values_left_out(key):
-    """A signature key with its string tensors' values left out (their dtype and shape stay)."""
-    if isinstance(key, tuple) and len(key) == 3 and key[0] == _STRING_KEY:
-        return key[:2]
-    if isinstance(key, tuple):
-        return tuple(_string_values_left_out(k) for k in key)
-    return key
 
 
 def _same_outputs(a, b):
@@ -1377,7 +1362,6 @@ def _same_outputs(a, b):
 
 
 def _spec_like(t):
-    from .data._types import TensorSpec
     return TensorSpec(t._shape_tuple(), t.dtype)
 
 

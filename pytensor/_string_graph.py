@@ -41,18 +41,8 @@ class SymbolicString(StringTensor):
         return self._value
 
     @property
-    def shape(self):
-        from .tensor_shape import TensorShape
-        return TensorShape(list(self._value.shape))
-
-    @property
-    def ndim(self):
-        return self._value.ndim
-
-    def __len__(self):
-        if self._value.ndim == 0:
-            raise TypeError("len() of a scalar string tensor")
-        return len(self._value)
+    def _layout(self):
+        return self._value
 
     def __repr__(self):
         return f'pt.Tensor("{self._name}", shape={tuple(self._value.shape)}, dtype=string)'
@@ -140,7 +130,7 @@ def _record(fn, args, kwargs, leaves):
                         f"shape {tuple(np.shape(traced))}; inside tf.function a string op's results keep the traced "
                         f"shapes")
                 if kind == "string":
-                    strings_now[where] = np.asarray(value._array, dtype=object)
+                    strings_now[where] = value._array
                 else:
                     where.assign(value)
 
@@ -150,8 +140,7 @@ def _record(fn, args, kwargs, leaves):
         if output is None:
             filled.append(value)
         elif output[0] == "string":
-            filled.append(SymbolicString(np.asarray(value._array, dtype=object), trace, output[1],
-                                         f"{name}:{len(filled)}"))
+            filled.append(SymbolicString(value._array, trace, output[1], f"{name}:{len(filled)}"))
         else:
             filled.append(output[1].read_value())
     return nest.pack_sequence_as(first, filled)

@@ -116,7 +116,9 @@ bool size_free_op(OpId op, bool from_python) {
 std::string Capture::size_dependence() const {
   if (!watch_sizes_) return "the trace did not watch its sizes";
   if (!size_note_.empty()) return size_note_;
-  for (const Node& n : graph_->nodes()) {
+  const std::vector<Node>& nodes = graph_->nodes();
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
     switch (n.kind) {
       case NodeKind::Input:
       case NodeKind::ReadVariable:
@@ -128,7 +130,7 @@ std::string Capture::size_dependence() const {
           return str_cat("constant ", n.name, " ", shape_str(n.constant.shape()), " was not written in Python");
         break;
       case NodeKind::Op:
-        if (!size_free_op(n.op, from_python_.count(static_cast<int32_t>(&n - graph_->nodes().data())) > 0))
+        if (!size_free_op(n.op, from_python_.count(static_cast<int32_t>(i)) > 0))
           return str_cat("op ", n.name, " (", op_def(n.op).name, ") may hold a size");
         // (the executor hides an op that saves tensors from observers, so a replay could not record it)
         if (n.saved || n.step_from.node >= 0 || n.u_product_from.node >= 0 || n.learning_rate_from.node >= 0)

@@ -45,14 +45,19 @@ class StringTensor:
         self._array = as_string_array(value)
 
     @property
+    def _layout(self):
+        """The array whose shape is the tensor's: a traced placeholder's shape is no read of its value."""
+        return self._array
+
+    @property
     def shape(self):
         """The static shape."""
-        return TensorShape(list(self._array.shape))
+        return TensorShape(list(self._layout.shape))
 
     @property
     def ndim(self):
         """Number of dimensions."""
-        return self._array.ndim
+        return self._layout.ndim
 
     def numpy(self):
         """``bytes`` for a scalar, else an object array of ``bytes`` (a copy)."""
@@ -62,9 +67,9 @@ class StringTensor:
         return self._array if dtype is None else self._array.astype(dtype)
 
     def __len__(self):
-        if self._array.ndim == 0:
+        if self._layout.ndim == 0:
             raise TypeError("len() of a scalar string tensor")
-        return len(self._array)
+        return len(self._layout)
 
     def __getitem__(self, key):
         return StringTensor(self._array[key])

@@ -4,6 +4,7 @@ import hashlib
 import numpy as np
 
 from .. import nest
+from .._function import _is_string_key
 from ..dtypes import DType, as_dtype
 
 FORMAT = "pytensor.saved_model"
@@ -91,11 +92,6 @@ def key_matches(saved, key):
     if isinstance(saved, tuple) and isinstance(key, tuple) and len(saved) == len(key):
         return all(key_matches(s, k) for s, k in zip(saved, key))
     return saved == key
-
-
-def _is_string_key(key):
-    from .._function import _STRING_KEY
-    return isinstance(key, tuple) and len(key) in (2, 3) and key[0] == _STRING_KEY
 
 
 def tensor_keys(key):

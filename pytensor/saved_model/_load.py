@@ -5,7 +5,7 @@ import os
 import warnings
 
 from .. import _core, _size_polymorphism, nest
-from .._function import _TENSOR_SLOT, ConcreteFunction, Function
+from .._function import _TENSOR_SLOT, ConcreteFunction, Function, _is_string_key
 from .._tensor_api import Variable
 from . import _format
 
@@ -220,7 +220,7 @@ def _describe(key):
         return f"{key[0].name}{dims}"
     if isinstance(key, tuple) and len(key) == 3 and key[0] == "value":
         return repr(key[2])
-    if _format._is_string_key(key):
+    if _is_string_key(key):
         return f"string{tuple(key[1])}"
     if isinstance(key, tuple) and len(key) == 2 and key[0] in (list, tuple, dict):
         items = key[1] if key[0] is not dict else [v for _, v in key[1]]
